@@ -1,0 +1,56 @@
+"""The ``aicoord`` command line, usable without Snakemake.
+
+Each subcommand lives in ``aicoord.commands.<module>`` and provides ``add_arguments(parser)`` and
+``run(args) -> int``. Subcommands are imported only when chosen, so ``aicoord --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .errors import InputError
+
+__all__ = ["main"]
+
+#: subcommand -> (module, one-line help)
+COMMANDS = {
+    "weights": ("aicoord.commands.weights", "build a provincial spatial weights matrix"),
+    "moran": ("aicoord.commands.moran", "global Moran's I (normality, randomisation, permutation)"),
+    "lisa": ("aicoord.commands.lisa", "local Moran (LISA) with quadrants and cluster labels"),
+    "inequality": ("aicoord.commands.inequality", "CV, Theil and Dagum Gini decompositions"),
+    "fit-panel": ("aicoord.commands.fit_panel", "maximum-likelihood spatial panel models"),
+}
+
+
+def _build_parser(argv):
+    parser = argparse.ArgumentParser(prog="aicoord", description=__doc__.splitlines()[0])
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"aicoord {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            mod = importlib.import_module(module)
+            mod.add_arguments(p)
+            p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser(argv)
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except InputError as exc:
+        print(f"aicoord {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``aicoord`` command line (see :mod:`aicoord.cli`)."""
