@@ -1,0 +1,235 @@
+"""Tests of aicoord.inequality against hand computations, brute-force double loops written
+straight from the published formulas, and the ``inequality`` package (PySAL)."""
+
+import math
+
+import numpy as np
+import pytest
+from inequality.gini import Gini
+from inequality.theil import Theil, TheilD
+from numpy.testing import assert_allclose
+
+from aicoord.errors import InputError
+from aicoord.inequality import dagum_gini, sigma_convergence, theil
+from aicoord.provinces import normalize_province, province_table
+
+# The seed paper's 2023 provincial AI index (province short name -> index), from the brief.
+AI_2023 = {
+    "北京": 96.58, "广东": 94.74, "上海": 87.27, "浙江": 85.58, "江苏": 84.60, "山东": 73.99,
+    "安徽": 70.59, "湖北": 69.08, "四川": 67.25, "福建": 66.28, "湖南": 64.96, "天津": 64.41,
+    "辽宁": 64.39, "陕西": 61.99, "河南": 59.92, "重庆": 58.75, "河北": 56.71, "黑龙江": 51.48,
+    "江西": 50.78, "吉林": 49.59, "云南": 45.99, "贵州": 45.93, "广西": 43.90, "山西": 40.97,
+    "甘肃": 40.47, "新疆": 39.93, "海南": 34.84, "内蒙古": 34.58, "宁夏": 26.45, "青海": 21.99,
+    "西藏": 18.70,
+}
+
+
+def ai_2023():
+    table = province_table().set_index("code")
+    codes = [normalize_province(k) for k in AI_2023]
+    return np.array(list(AI_2023.values())), np.array(table.loc[codes, "region4"])
+
+
+# ---------------------------------------------------------------- brute-force references
+
+
+def brute_dagum(y, g):
+    """Dagum (1997) eqs. straight from the paper with explicit double loops over pairs."""
+    y = list(map(float, y))
+    g = list(g)
+    n = len(y)
+    mu = sum(y) / n
+    labels = sorted(set(g), key=lambda lab: np.mean([v for v, h in zip(y, g) if h == lab]))
+    grp = {lab: [v for v, h in zip(y, g) if h == lab] for lab in labels}
+    tot = 0.0
+    for a in y:
+        for b in y:
+            tot += abs(a - b)
+    G = tot / (2 * n * n * mu)
+    p = {lab: len(grp[lab]) / n for lab in labels}
+    s = {lab: len(grp[lab]) * np.mean(grp[lab]) / (n * mu) for lab in labels}
+    gjj = {}
+    for lab in labels:
+        xs = grp[lab]
+        acc = 0.0
+        for a in xs:
+            for b in xs:
+                acc += abs(a - b)
+        gjj[lab] = acc / (2 * len(xs) ** 2 * np.mean(xs))
+    gw = sum(gjj[lab] * p[lab] * s[lab] for lab in labels)
+    gnb = gt = 0.0
+    for j in range(1, len(labels)):
+        for h in range(j):
+            J, H = labels[j], labels[h]
+            xj, xh = grp[J], grp[H]
+            acc = dpos = pneg = 0.0
+            for a in xj:
+                for b in xh:
+                    acc += abs(a - b)
+                    if a > b:
+                        dpos += a - b
+                    else:
+                        pneg += b - a
+            gjh = acc / (len(xj) * len(xh) * (np.mean(xj) + np.mean(xh)))
+            d, pp = dpos / (len(xj) * len(xh)), pneg / (len(xj) * len(xh))
+            D = (d - pp) / (d + pp)
+            gnb += gjh * (p[J] * s[H] + p[H] * s[J]) * D
+            gt += gjh * (p[J] * s[H] + p[H] * s[J]) * (1 - D)
+    return {"total": G, "within": gw, "between_net": gnb, "transvariation": gt, "gjj": gjj}
+
+
+def brute_theil(y, g, w):
+    """Theil T and L from the per-unit definitions with population weights."""
+    Y = sum(wi * yi for wi, yi in zip(w, y))
+    P = sum(w)
+    T = sum((wi * yi / Y) * math.log((wi * yi / Y) / (wi / P)) for wi, yi in zip(w, y))
+    L = sum((wi / P) * math.log((wi / P) / (wi * yi / Y)) for wi, yi in zip(w, y))
+    bt = bl = 0.0
+    for lab in set(g):
+        Sg = sum(wi * yi for wi, yi, h in zip(w, y, g) if h == lab) / Y
+        Qg = sum(wi for wi, h in zip(w, g) if h == lab) / P
+        bt += Sg * math.log(Sg / Qg)
+        bl += Qg * math.log(Qg / Sg)
+    return T, L, bt, bl
+
+
+# ---------------------------------------------------------------- sigma convergence
+
+
+def test_sigma_hand_case():
+    # y = 1,2,3,4: mean 2.5, population variance 1.25
+    r = sigma_convergence([1, 2, 3, 4])
+    assert_allclose(r["cv"], math.sqrt(1.25) / 2.5, rtol=1e-14)
+    ly = np.log([1, 2, 3, 4])
+    assert_allclose(r["sd_log"], np.std(ly), rtol=1e-14)
+
+
+def test_sigma_weighted_equals_replication():
+    # integer population weights are the same as replicating each unit P_i times
+    rng = np.random.default_rng(1)
+    y = rng.lognormal(size=9)
+    w = rng.integers(1, 6, size=9)
+    rep = np.repeat(y, w)
+    r = sigma_convergence(y, w)
+    assert_allclose(r["cv"], np.std(rep) / np.mean(rep), rtol=1e-12)
+    assert_allclose(r["sd_log"], np.std(np.log(rep)), rtol=1e-12)
+
+
+def test_sigma_rejects_bad_input():
+    with pytest.raises(InputError):
+        sigma_convergence([1.0, -2.0])
+    with pytest.raises(InputError):
+        sigma_convergence([1.0, 2.0], weights=[1.0])
+
+
+# ---------------------------------------------------------------- Theil
+
+
+def test_theil_hand_case():
+    y = [1, 2, 3, 4]
+    g = ["A", "A", "B", "B"]
+    r = theil(y, g)
+    t = 0.1 * math.log(0.4) + 0.2 * math.log(0.8) + 0.3 * math.log(1.2) + 0.4 * math.log(1.6)
+    bt = 0.3 * math.log(0.3 / 0.5) + 0.7 * math.log(0.7 / 0.5)
+    assert_allclose(r["theil_t"]["total"], t, rtol=1e-14)
+    assert_allclose(r["theil_t"]["between"], bt, rtol=1e-13)
+    # Theil L = mean log deviation = ln(mean) - mean(ln y)
+    assert_allclose(r["theil_l"]["total"], math.log(2.5) - np.mean(np.log(y)), rtol=1e-13)
+    bl = 0.5 * math.log(0.5 / 0.3) + 0.5 * math.log(0.5 / 0.7)
+    assert_allclose(r["theil_l"]["between"], bl, rtol=1e-13)
+
+
+def test_theil_matches_pysal_inequality_unweighted():
+    y, g = ai_2023()
+    r = theil(y, g)
+    ref = TheilD(y, g)
+    assert_allclose(r["theil_t"]["total"], float(np.squeeze(Theil(y).T)), rtol=1e-12)
+    assert_allclose(r["theil_t"]["between"], float(np.squeeze(ref.bg)), rtol=1e-12)
+    assert_allclose(r["theil_t"]["within"], float(np.squeeze(ref.wg)), rtol=1e-12)
+
+
+def test_theil_weighted_matches_brute_force_and_replication():
+    rng = np.random.default_rng(7)
+    y = rng.lognormal(size=12)
+    w = rng.integers(1, 5, size=12)
+    g = np.array(list("ABC") * 4)
+    r = theil(y, g, w)
+    T, L, bt, bl = brute_theil(y, g, w)
+    assert_allclose([r["theil_t"]["total"], r["theil_t"]["between"],
+                     r["theil_l"]["total"], r["theil_l"]["between"]], [T, bt, L, bl], rtol=1e-12)
+    rep = theil(np.repeat(y, w), np.repeat(g, w))
+    for key in ("theil_t", "theil_l"):
+        for part in ("total", "between", "within"):
+            assert_allclose(r[key][part], rep[key][part], rtol=1e-12)
+
+
+def test_theil_decomposition_exact_ai_2023():
+    y, g = ai_2023()
+    r = theil(y, g)
+    for key in ("theil_t", "theil_l"):
+        res = r[key]
+        assert abs(res["within"] + res["between"] - res["total"]) < 1e-15
+        assert_allclose(res["groups"]["contribution"].sum(), res["within"], rtol=1e-14)
+        assert set(res["groups"].index) == {"East", "Central", "West", "Northeast"}
+
+
+# ---------------------------------------------------------------- Dagum Gini
+
+
+def test_dagum_hand_case_separated_groups():
+    # A={1,2}, B={3,4}: G=20/80, G_AA=1/6, G_BB=1/14, s=(.3,.7), G_BA=8/20, D_BA=1 (no overlap)
+    r = dagum_gini([1, 2, 3, 4], ["A", "A", "B", "B"])
+    assert_allclose(r["total"], 0.25, rtol=1e-14)
+    assert_allclose(r["within"], 1 / 6 * 0.5 * 0.3 + 1 / 14 * 0.5 * 0.7, rtol=1e-14)
+    assert_allclose(r["between_net"], 0.2, rtol=1e-14)
+    assert r["transvariation"] == 0.0
+    assert_allclose(r["g_between"].loc["B", "A"], 0.4, rtol=1e-14)
+    assert_allclose(r["d_between"].loc["B", "A"], 1.0, rtol=1e-14)
+
+
+def test_dagum_hand_case_overlapping_groups():
+    # A={1,3} (mu 2), B={2,4} (mu 3): G_AA=.25, G_BB=1/6, s=(.4,.6), G_BA=6/20,
+    # d_BA=5/4, p_BA=1/4 -> D_BA=2/3; weight .3*(.5*.4+.5*.6)=.15 -> Gnb=.1, Gt=.05
+    r = dagum_gini([1, 2, 3, 4], ["A", "B", "A", "B"])
+    assert_allclose([r["total"], r["within"], r["between_net"], r["transvariation"]],
+                    [0.25, 0.1, 0.1, 0.05], rtol=1e-14)
+    assert_allclose(r["groups"].loc[["A", "B"], "gini"], [0.25, 1 / 6], rtol=1e-14)
+    assert_allclose(r["d_between"].loc["A", "B"], 2 / 3, rtol=1e-14)
+    assert_allclose([r["within_share"], r["between_net_share"], r["transvariation_share"]],
+                    [0.4, 0.4, 0.2], rtol=1e-14)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_dagum_matches_brute_force_random(seed):
+    rng = np.random.default_rng(seed)
+    y = rng.lognormal(size=23)
+    g = rng.choice(["a", "b", "c", "d"], size=23)
+    r = dagum_gini(y, g)
+    b = brute_dagum(y, g)
+    for key in ("total", "within", "between_net", "transvariation"):
+        assert_allclose(r[key], b[key], rtol=1e-12, atol=1e-15)
+    for lab, val in b["gjj"].items():
+        assert_allclose(r["groups"].loc[lab, "gini"], val, rtol=1e-12)
+
+
+def test_dagum_ai_2023_region4():
+    y, g = ai_2023()
+    r = dagum_gini(y, g)
+    b = brute_dagum(y, g)
+    # total against PySAL inequality's Gini (rank formula) and the brute-force double loop
+    assert_allclose(r["total"], Gini(y).g, rtol=1e-13)
+    for key in ("total", "within", "between_net", "transvariation"):
+        assert_allclose(r[key], b[key], rtol=1e-12)
+    assert abs(r["within"] + r["between_net"] + r["transvariation"] - r["total"]) < 1e-15
+    assert abs(r["within_share"] + r["between_net_share"] + r["transvariation_share"] - 1) < 1e-14
+    assert list(r["groups"].index) == list(r["groups"].sort_values("mean").index)
+    gb = r["g_between"].to_numpy()
+    assert_allclose(gb, gb.T, rtol=0, atol=0)
+    assert_allclose(np.diag(gb), r["groups"]["gini"].to_numpy(), rtol=0, atol=0)
+
+
+def test_dagum_single_group_has_no_between():
+    y = [3.0, 5.0, 9.0]
+    r = dagum_gini(y, ["x"] * 3)
+    assert_allclose(r["within"], r["total"], rtol=1e-15)
+    assert r["between_net"] == 0.0 and r["transvariation"] == 0.0
