@@ -1,0 +1,130 @@
+"""``aicoord inequality``: CV, SD of logs, Theil T/L and Dagum Gini decompositions of one variable.
+
+Example::
+
+    aicoord inequality --data ai2023.csv --id province --var ai --groups region4 --out ineq.json
+
+The input is one cross-section (one row per unit). ``--groups region4`` maps the ``--id`` column
+(any province spelling) to the NBS four regions; any other value names a column of group labels.
+``--weight`` (e.g. population) weights the CV, the SD of logs and the Theil indices; the Dagum
+Gini is always unweighted (each unit counts once) and the JSON says so.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..inequality import dagum_gini, sigma_convergence, theil
+from ..provinces import normalize_province, province_table
+
+__all__ = ["add_arguments", "run", "compute"]
+
+
+def add_arguments(parser) -> None:
+    """Register the subcommand's options on an ``argparse`` parser."""
+    parser.add_argument("--data", required=True, help="CSV file, one row per unit")
+    parser.add_argument("--id", required=True, dest="id_col", help="unit identifier column")
+    parser.add_argument("--var", required=True, help="column whose inequality is measured")
+    parser.add_argument("--groups", default="region4",
+                        help="'region4' (NBS four regions from the province table) or a column")
+    parser.add_argument("--weight", default=None, help="optional weight column (e.g. population)")
+    parser.add_argument("--out", required=True, help="result JSON file")
+
+
+def _numeric(df, col, path):
+    values = pd.to_numeric(df[col], errors="coerce")
+    bad = values.isna() | ~np.isfinite(values.astype(float))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"value '{df[col].iloc[i]}' is missing or not a number", file=path,
+                         row=i + 2, column=col, hint="every unit needs a numeric value")
+    return values.astype(float).to_numpy()
+
+
+def _clean(x):
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, (np.floating, np.integer)):
+        return _clean(x.item())
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, pd.DataFrame):
+        return {str(i): _clean(row.to_dict()) for i, row in x.iterrows()}
+    return x
+
+
+def compute(values, groups, weights=None) -> dict:
+    """All statistics of the subcommand as a JSON-ready dict (see module docstring)."""
+    sig = sigma_convergence(values, weights)
+    th = theil(values, groups, weights)
+    dg = dagum_gini(values, groups)
+    out = {"n": sig["n"], "mean": sig["mean"], "cv": sig["cv"], "sd_log": sig["sd_log"],
+           "weighted": weights is not None}
+    for key in ("theil_t", "theil_l"):
+        r = th[key]
+        out[key] = {"total": r["total"], "between": r["between"], "within": r["within"],
+                    "between_share": r["between_share"], "within_share": r["within_share"],
+                    "groups": r["groups"]}
+    out["dagum"] = {k: dg[k] for k in ("total", "within", "between_net", "transvariation",
+                                       "between_gross", "within_share", "between_net_share",
+                                       "transvariation_share")}
+    out["dagum"]["weighted"] = False
+    out["dagum"]["groups"] = dg["groups"]
+    out["dagum"]["g_between"] = dg["g_between"]
+    out["dagum"]["d_between"] = dg["d_between"]
+    return _clean(out)
+
+
+def run(args) -> int:
+    """Read ``--data``, compute and write ``--out``; returns 0 on success."""
+    path = args.data
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise InputError("file not found", file=path, hint="check the --data path") from None
+    for col in [args.id_col, args.var] + ([args.weight] if args.weight else []) + \
+            ([] if args.groups == "region4" else [args.groups]):
+        if col not in df.columns:
+            raise InputError(f"no column '{col}'", file=path, row=1,
+                             hint=f"columns are: {', '.join(df.columns)}")
+    ids = df[args.id_col]
+    dup = ids.duplicated(keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(f"duplicate unit '{ids.iloc[i]}'", file=path, row=i + 2,
+                         column=args.id_col, hint="the file must be one cross-section")
+    values = _numeric(df, args.var, path)
+    weights = _numeric(df, args.weight, path) if args.weight else None
+    if args.groups == "region4":
+        codes = [normalize_province(v, file=path, row=i + 2, column=args.id_col)
+                 for i, v in enumerate(ids)]
+        if len(set(codes)) != len(codes):
+            raise InputError("two rows name the same province", file=path, column=args.id_col)
+        region = province_table().set_index("code")["region4"]
+        groups = region.loc[codes].to_numpy()
+    else:
+        groups = df[args.groups].to_numpy()
+        missing = pd.isna(groups)
+        if missing.any():
+            i = int(np.flatnonzero(missing)[0])
+            raise InputError("missing group label", file=path, row=i + 2, column=args.groups)
+    checks = [(args.var, values, values <= 0, "values must be > 0 (logs are taken)")]
+    if weights is not None:
+        checks.append((args.weight, weights, weights < 0, "weights must be >= 0"))
+    for col, arr, bad, hint in checks:
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"value {arr[i]:g} is not allowed", file=path, row=i + 2,
+                             column=col, hint=hint)
+    result = compute(values, groups, weights)
+    result["input"] = {"data": Path(path).name, "id": args.id_col, "var": args.var,
+                       "groups": args.groups, "weight": args.weight}
+    Path(args.out).write_text(json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False)
+                              + "\n", encoding="utf-8")
+    return 0
