@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)
-    except InputError as exc:
+    except (InputError, ValueError) as exc:
         print(f"aicoord {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,24 @@
+"""Arguments shared by ``aicoord moran`` and ``aicoord lisa``."""
+
+from __future__ import annotations
+
+
+def add_common(p):
+    p.add_argument("--data", required=True, help="CSV or .xlsx with one row per province")
+    p.add_argument("--id", required=True, help="column with province names or codes (any accepted form)")
+    p.add_argument("--var", required=True, help="numeric column to analyse")
+    p.add_argument("--weights", default="queen",
+                   help="queen, rook, knn:K, distance[:POWER], or an N×N CSV (first column and header = ids)")
+    p.add_argument("--permutations", type=int, default=99_999)
+    p.add_argument("--seed", type=int, default=12345)
+    p.add_argument("--out", required=True)
+
+
+def load(args):
+    """Return (values in weights order, raw weights)."""
+    from ..io import read_province_table
+    from ..weights import resolve_weights
+
+    data = read_province_table(args.data, args.id, [args.var])
+    w = resolve_weights(args.weights)
+    return data.loc[w.id_order, args.var].to_numpy(), w

@@ -1,0 +1,22 @@
+"""``aicoord lisa``: local Moran's I per province with quadrant, pseudo p-value and cluster, as CSV."""
+
+from __future__ import annotations
+
+from ._esda_args import add_common, load
+
+
+def add_arguments(p):
+    add_common(p)
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level of the cluster labels")
+    p.add_argument("--fdr", action="store_true", help="use the false-discovery-rate threshold")
+
+
+def run(args) -> int:
+    from ..autocorrelation import local_moran
+    from ..io import write_csv
+
+    y, w = load(args)
+    res = local_moran(y, w, permutations=args.permutations, seed=args.seed, alpha=args.alpha, fdr=args.fdr)
+    res = res.reset_index().rename(columns={"code": "id"})
+    write_csv(res, args.out, float_format="%.10g")
+    return 0

@@ -1,0 +1,21 @@
+"""``aicoord moran``: global Moran's I (with Geary's C and General G) of one variable, as JSON."""
+
+from __future__ import annotations
+
+from ._esda_args import add_common, load
+
+
+def add_arguments(p):
+    add_common(p)
+
+
+def run(args) -> int:
+    from ..autocorrelation import global_autocorrelation
+    from ..io import write_json
+
+    y, w = load(args)
+    res = global_autocorrelation(y, w, permutations=args.permutations, seed=args.seed)
+    res.update({"variable": args.var, "weights": args.weights, "data": str(args.data),
+                "note": "p_norm, p_rand two-sided; p_sim one-sided permutation pseudo p-value (esda)"})
+    write_json(res, args.out)
+    return 0

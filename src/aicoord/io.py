@@ -1,0 +1,158 @@
+"""Reading validated input tables and writing outputs atomically.
+
+Every reader raises :class:`aicoord.errors.InputError` naming the file, the line (the header is line 1)
+and the column, so that a user can open the file and fix it. Every writer writes to a temporary file in
+the destination folder and renames it, so that a failed run never leaves a half-written result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .provinces import normalize_province, province_table
+
+__all__ = ["read_table", "read_province_table", "atomic_path", "write_csv", "write_json"]
+
+
+def read_table(path) -> pd.DataFrame:
+    """Read a CSV or Excel (``.xlsx``) file as strings, so that no cell is silently coerced.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    pandas.DataFrame
+        All cells as ``str`` (missing cells as ``NaN``).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xls"):
+            df = pd.read_excel(path, dtype=str)
+        else:
+            df = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"cannot be read as a table: {exc}", file=path,
+                         hint="save it as UTF-8 CSV with a header row, or as .xlsx") from exc
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def read_province_table(path, id_col: str, value_cols, *, required_all: bool = True) -> pd.DataFrame:
+    """Read a one-row-per-province table and validate it.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV or ``.xlsx`` file with a header row.
+    id_col : str
+        Column holding province names or codes in any accepted form.
+    value_cols : list of str
+        Numeric columns to read.
+    required_all : bool
+        Require all 31 provinces (a spatial statistic on a subset of the map is a different study).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by province code in reference order, with the numeric ``value_cols``.
+
+    Raises
+    ------
+    InputError
+        Wrong header, unknown or duplicate province, missing value or non-numeric cell; the message
+        names the file, line and column and says how to fix it.
+    """
+    path = Path(path)
+    df = read_table(path)
+    value_cols = list(value_cols)
+    for col in [id_col, *value_cols]:
+        if col not in df.columns:
+            raise InputError(f"missing column '{col}'", file=path, row=1,
+                             hint=f"the header has {list(df.columns)}; rename the column or change the "
+                                  "column name in the configuration")
+    codes = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(df[id_col]):
+        line = i + 2
+        code = normalize_province(name, file=path, row=line, column=id_col)
+        if code in seen:
+            raise InputError(f"duplicate province '{str(name).strip()}' (also on row {seen[code]})",
+                             file=path, row=line, column=id_col, hint="keep one row per province")
+        seen[code] = line
+        codes.append(code)
+    out = pd.DataFrame(index=pd.Index(codes, name="code"))
+    for col in value_cols:
+        raw = df[col]
+        values = pd.to_numeric(raw.str.strip(), errors="coerce").to_numpy(dtype=float)
+        for i, (r, v) in enumerate(zip(raw, values)):
+            if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
+                raise InputError("missing value", file=path, row=i + 2, column=col,
+                                 hint="fill in the value; the statistics need every province")
+            if not np.isfinite(v):
+                raise InputError(f"non-numeric value '{r}'", file=path, row=i + 2, column=col,
+                                 hint="use a plain number with '.' as decimal separator")
+        out[col] = values
+    if required_all:
+        missing = [c for c in province_table()["code"] if c not in seen]
+        if missing:
+            names = province_table().set_index("code").loc[missing, "name_short"].tolist()
+            raise InputError(f"{len(missing)} province(s) missing: {', '.join(names)}", file=path,
+                             column=id_col, hint="add a row for each of the 31 mainland provinces")
+    order = [c for c in province_table()["code"] if c in seen]
+    return out.loc[order]
+
+
+@contextmanager
+def atomic_path(path):
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_csv(df: pd.DataFrame, path, *, index=False, float_format="%.10g") -> None:
+    """Write a CSV atomically with a fixed float format, so that reruns are byte-identical."""
+    with atomic_path(path) as tmp:
+        df.to_csv(tmp, index=index, float_format=float_format, lineterminator="\n")
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        return None if not np.isfinite(v) else float(f"{v:.12g}")
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+def write_json(obj, path) -> None:
+    """Write JSON atomically, keys sorted, floats to 12 significant digits (NaN as null)."""
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps(_jsonable(obj), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                             encoding="utf-8")

@@ -1,0 +1,572 @@
+"""Maximum-likelihood spatial panel models with fixed effects (Elhorst 2014; Lee and Yu 2010).
+
+Models: SAR (rho W y), SDM (rho W y + W X theta), SEM (lambda W u), SAC (rho W y and lambda W u),
+SLX (W X theta, least squares) and SDEM (W X theta and lambda W u), on a balanced panel in long
+format, with pooled, individual, time or two-way fixed effects removed by the within
+transformation.  Spatial lags are always computed on the raw data and demeaned afterwards
+(``(W y)`` demeaned, never ``W`` times demeaned y), which is the exact dummy-variable model also
+when W's columns do not sum to one.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ..errors import InputError
+from .weights import PanelWeights, as_matrix
+
+__all__ = ["SpatialPanel", "SpatialPanelResults", "MODELS", "EFFECTS"]
+
+MODELS = ("sar", "sdm", "sem", "sac", "slx", "sdem")
+EFFECTS = ("none", "individual", "time", "twoways")
+_LAG = ("sar", "sdm", "sac")
+_ERR = ("sem", "sac", "sdem")
+_WX = ("sdm", "slx", "sdem")
+
+
+def _demean(a, effects):
+    """Within transformation of an array shaped (T, N, ...)."""
+    if effects == "individual":
+        return a - a.mean(axis=0, keepdims=True)
+    if effects == "time":
+        return a - a.mean(axis=1, keepdims=True)
+    if effects == "twoways":
+        return a - a.mean(axis=0, keepdims=True) - a.mean(axis=1, keepdims=True) + a.mean(
+            axis=(0, 1), keepdims=True
+        )
+    return a
+
+
+class SpatialPanel:
+    """Spatial panel model estimated by concentrated maximum likelihood.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Balanced panel in long format (one row per unit and period).
+    y : str
+        Dependent variable.
+    x : list of str
+        Regressors (no constant: a constant is added for ``effects="none"``).
+    id, time : str
+        Unit and period columns.
+    w : libpysal W or Graph, numpy array, scipy sparse matrix, DataFrame, or dict
+        N x N spatial weights.  A plain array is taken in the order of the sorted unit ids.  A dict
+        ``{period: weights}`` gives a different matrix per period.
+    model : {"sar", "sdm", "sem", "sac", "slx", "sdem"}
+    effects : {"none", "individual", "time", "twoways"}
+        Fixed effects removed by the within transformation.
+    wx : list of str, optional
+        Regressors that get a spatial lag ``W*<var>`` in SDM, SLX and SDEM (default: all of ``x``).
+    lee_yu : bool
+        Lee and Yu (2010) bias correction (transformation approach) for individual and two-way
+        effects.
+    standardize : bool
+        Row-standardise the weights (default).
+    logdet : {"auto", "eigen", "lu"}
+        Log-determinant method: eigenvalues (small N) or sparse LU (large N); "auto" chooses.
+
+    Notes
+    -----
+    The concentrated log-likelihood of the SAR/SDM model with ``n = NT`` observations is
+
+    ``-n/2 log(2 pi sigma2) - n/2 + sum_t log|I - rho W_t|``, ``sigma2 = e'e / n``,
+
+    where ``e`` are the residuals of the demeaned equation; this equals the log-likelihood of the
+    dummy-variable model exactly.  With ``lee_yu=True`` the likelihood of the Lee-Yu transformed
+    model is used: ``n = N(T-1)`` and ``(T-1) log|I - rho W|`` for individual effects, and
+    ``n = (N-1)(T-1)`` and ``(T-1)(log|I - rho W| - log(1 - rho))`` for two-way effects
+    (row-standardised W).  Standard errors come from the analytic information matrix (Elhorst 2014,
+    ch. 3); for SAC from a numerical Hessian of the full log-likelihood.
+
+    References
+    ----------
+    Elhorst, J.P. (2014). Spatial Econometrics: From Cross-Sectional Data to Spatial Panels.
+    Springer.  Lee, L.-F. and Yu, J. (2010). Estimation of spatial autoregressive panel data models
+    with fixed effects. Journal of Econometrics 154, 165-185.  LeSage, J. and Pace, R.K. (2009).
+    Introduction to Spatial Econometrics. CRC Press.
+    """
+
+    def __init__(self, data, y, x, id, time, w, model="sdm", effects="twoways", wx=None,
+                 lee_yu=False, standardize=True, logdet="auto"):
+        model = str(model).lower()
+        effects = {"fe": "individual", "ind": "individual", "twoway": "twoways", "both": "twoways",
+                   "pooled": "none"}.get(str(effects).lower(), str(effects).lower())
+        if model not in MODELS:
+            raise InputError(f"unknown model '{model}'", hint=f"choose one of {', '.join(MODELS)}")
+        if effects not in EFFECTS:
+            raise InputError(f"unknown effects '{effects}'", hint=f"choose one of {', '.join(EFFECTS)}")
+        if lee_yu and effects not in ("individual", "twoways"):
+            raise InputError("the Lee-Yu correction applies to individual and two-way effects only")
+        if isinstance(x, str):
+            x = [x]
+        x = list(x)
+        if not x and model not in ("sar", "sem", "sac"):
+            raise InputError("at least one regressor is needed")
+        wx = list(x) if wx is None else ([wx] if isinstance(wx, str) else list(wx))
+        if model not in _WX:
+            wx = []
+        bad = [v for v in wx if v not in x]
+        if bad:
+            raise InputError(f"wx variables {bad} are not among the regressors x")
+        self.model, self.effects, self.lee_yu = model, effects, bool(lee_yu)
+        self.yname, self.xnames, self.wxnames = y, x, wx
+        self.id, self.time = id, time
+        self._prepare(data, w, standardize, logdet)
+
+    # ------------------------------------------------------------------ data
+    def _prepare(self, data, w, standardize, logdet):
+        if not isinstance(data, pd.DataFrame):
+            raise InputError("data must be a pandas DataFrame in long format")
+        cols = [self.id, self.time, self.yname] + self.xnames
+        missing = [c for c in cols if c not in data.columns]
+        if missing:
+            raise InputError(f"columns not in the data: {missing}")
+        if len(set(cols)) != len(cols):
+            raise InputError("a column is used twice among id, time, y and x")
+        df = data[cols]
+        na = df.isna().any(axis=1)
+        if na.any():
+            first = int(np.flatnonzero(na.to_numpy())[0])
+            col = df.columns[df.iloc[first].isna()][0]
+            raise InputError(f"{int(na.sum())} rows have missing values (first: data row {first + 1})",
+                             column=col, hint="drop or impute them; the panel must be balanced")
+        for c in [self.yname] + self.xnames:
+            if not pd.api.types.is_numeric_dtype(df[c]):
+                raise InputError("column is not numeric", column=c)
+            if not np.all(np.isfinite(df[c].to_numpy(dtype=float))):
+                raise InputError("column has infinite values", column=c)
+        if df.duplicated([self.id, self.time]).any():
+            raise InputError("duplicate (id, time) pairs", column=self.id)
+        units = sorted(df[self.id].unique())
+        periods = sorted(df[self.time].unique())
+        n, t = len(units), len(periods)
+        if len(df) != n * t:
+            counts = df.groupby(self.id).size()
+            short = counts[counts < t].index.tolist()[:5]
+            raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods "
+                             f"(units with missing periods: {short})", column=self.id)
+        if t < 2 and self.effects in ("individual", "twoways"):
+            raise InputError("individual effects need at least two periods")
+        self.units, self.periods, self.N, self.T = units, periods, n, t
+        df = df.set_index([self.time, self.id]).sort_index()
+        self.Y = df[self.yname].to_numpy(dtype=float).reshape(t, n)
+        self.X = df[self.xnames].to_numpy(dtype=float).reshape(t, n, len(self.xnames))
+
+        # weights
+        if isinstance(w, dict):
+            keys = {k: k for k in w}
+            if set(keys) != set(periods):
+                raise InputError("weights by year must give one matrix for every period",
+                                 hint=f"periods: {periods[:3]}...")
+            cache = {}
+            self.ws = []
+            for p in periods:
+                key = id(w[p])
+                if key not in cache:
+                    mat, _ = as_matrix(w[p], units)
+                    cache[key] = PanelWeights(mat, standardize, logdet)
+                self.ws.append(cache[key])
+        else:
+            mat, _ = as_matrix(w, units)
+            pw = PanelWeights(mat, standardize, logdet)
+            self.ws = [pw] * t
+        for pw in self.ws:
+            if pw.n != n:
+                raise InputError(f"weights matrix is {pw.n} x {pw.n} but the panel has {n} units")
+            if pw.islands:
+                warnings.warn(f"weights matrix has {pw.islands} units without neighbours", stacklevel=3)
+        self.varying_w = len({id(p) for p in self.ws}) > 1
+        if self.lee_yu and self.varying_w:
+            raise InputError("the Lee-Yu correction needs one weights matrix for all periods")
+        if self.lee_yu and self.effects == "twoways" and not self.ws[0].row_standardized:
+            raise InputError("the two-way Lee-Yu correction needs a row-standardised W")
+
+        # design
+        lag = self.lag
+        WX = lag(self.X[:, :, [self.xnames.index(v) for v in self.wxnames]]) if self.wxnames else None
+        Z = self.X if WX is None else np.concatenate([self.X, WX], axis=2)
+        names = self.xnames + [f"W*{v}" for v in self.wxnames]
+        if self.effects == "none":
+            Z = np.concatenate([np.ones((t, n, 1)), Z], axis=2)
+            names = ["const"] + names
+        self.Zraw = Z
+        self.znames = names
+        self.Zd = _demean(Z, self.effects).reshape(t * n, -1)
+        self.yd = _demean(self.Y, self.effects).ravel()
+        self.Wy = lag(self.Y)
+        self.Wyd = _demean(self.Wy, self.effects).ravel()
+        self._check_design()
+        self.n_eff, self._ld_scale = self._sample_size()
+
+    def lag(self, a):
+        """Spatial lag per period of an array shaped (T, N[, k])."""
+        out = np.empty_like(a)
+        for ti, pw in enumerate(self.ws):
+            out[ti] = pw.W @ a[ti]
+        return out
+
+    def _check_design(self):
+        zd = self.Zd
+        if zd.shape[1] == 0:
+            return
+        scale = np.sqrt((zd ** 2).mean(axis=0))
+        raw = np.sqrt((self.Zraw.reshape(len(zd), -1) ** 2).mean(axis=0)) + 1e-300
+        dead = [nm for nm, s, r in zip(self.znames, scale, raw) if s <= 1e-10 * max(r, 1.0)]
+        if dead:
+            what = {"individual": "time-invariant", "time": "the same for all units in a period",
+                    "twoways": "time-invariant or unit-invariant"}.get(self.effects, "constant")
+            raise InputError(f"regressors {dead} are {what} and are wiped out by the "
+                             f"{self.effects} fixed effects", hint="drop them")
+        zs = zd / np.where(scale > 0, scale, 1.0)
+        sv = np.linalg.svd(zs, compute_uv=False)
+        if sv[-1] < 1e-8 * sv[0]:
+            rank = int(np.sum(sv > 1e-8 * sv[0]))
+            raise InputError(f"regressors {self.znames} are perfectly collinear after the "
+                             f"within transformation (rank {rank} < {len(self.znames)})",
+                             hint="drop a redundant regressor")
+
+    def _sample_size(self):
+        n, t = self.N, self.T
+        if self.lee_yu and self.effects == "individual":
+            return n * (t - 1), (t - 1) / t
+        if self.lee_yu and self.effects == "twoways":
+            return (n - 1) * (t - 1), (t - 1) / t
+        return n * t, 1.0
+
+    # ------------------------------------------------------------------ log-determinants
+    def logdet(self, rho):
+        """``sum_t log|I - rho W_t|`` (Lee-Yu scaled when requested)."""
+        if rho == 0.0:
+            return 0.0
+        if not self.varying_w:
+            val = self.T * self.ws[0].logdet(rho)
+        else:
+            val = 0.0
+            memo = {}
+            for pw in self.ws:
+                if id(pw) not in memo:
+                    memo[id(pw)] = pw.logdet(rho)
+                val += memo[id(pw)]
+        val *= self._ld_scale
+        if self.lee_yu and self.effects == "twoways":
+            val -= (self.T - 1) * np.log(1.0 - rho)
+        return val
+
+    def bounds(self):
+        lo, hi = -np.inf, np.inf
+        for pw in {id(p): p for p in self.ws}.values():
+            a, b = pw.bounds()
+            lo, hi = max(lo, a), min(hi, b)
+        return lo, hi
+
+    def _info_traces(self, rho):
+        """Scaled ``(tr B, tr BB, tr B'B)`` summed over periods."""
+        proj = self.lee_yu and self.effects == "twoways"
+        tot = np.zeros(3)
+        memo = {}
+        for pw in self.ws:
+            if id(pw) not in memo:
+                memo[id(pw)] = np.array(pw.info_traces(rho, project=proj))
+            tot += memo[id(pw)]
+        return tot * self._ld_scale
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, tol=1e-12):
+        """Estimate the model.
+
+        Parameters
+        ----------
+        tol : float
+            Absolute tolerance on the spatial parameter(s) in the line search.
+
+        Returns
+        -------
+        SpatialPanelResults
+        """
+        lo, hi = self.bounds()
+        self._lo, self._hi = lo, hi
+        fn = {"sar": self._fit_lag, "sdm": self._fit_lag, "sem": self._fit_err,
+              "sdem": self._fit_err, "slx": self._fit_ols, "sac": self._fit_sac}[self.model]
+        return fn(tol)
+
+    def _boundary(self, name, val, lo, hi):
+        span = hi - lo
+        if val - lo < 1e-6 * span or hi - val < 1e-6 * span:
+            raise InputError(f"{name} = {val:.6f} is at the boundary of its admissible interval "
+                             f"({lo:.4f}, {hi:.4f}); the maximum likelihood estimate is not interior",
+                             hint="check the weights matrix and the model specification")
+
+    def _line_search(self, f, tol):
+        lo, hi = self._lo, self._hi
+        eps = 1e-9 * (hi - lo)
+        res = optimize.minimize_scalar(f, bounds=(lo + eps, hi - eps), method="bounded",
+                                       options={"xatol": tol, "maxiter": 1000})
+        if not res.success:
+            raise RuntimeError(f"line search did not converge: {res.message}")
+        return float(res.x)
+
+    def _fit_lag(self, tol):
+        Z, y, wy, n = self.Zd, self.yd, self.Wyd, self.n_eff
+        coef, *_ = np.linalg.lstsq(Z, np.column_stack([y, wy]), rcond=None)
+        e0 = y - Z @ coef[:, 0]
+        e1 = wy - Z @ coef[:, 1]
+        a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
+
+        def negll(r):
+            sse = a - 2 * r * b + r * r * c
+            return n / 2 * np.log(sse / n) - self.logdet(r)
+
+        rho = self._line_search(negll, tol)
+        self._boundary("rho", rho, self._lo, self._hi)
+        beta = coef[:, 0] - rho * coef[:, 1]
+        e = e0 - rho * e1
+        sig2 = (e @ e) / n
+        ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + self.logdet(rho)
+        # analytic information matrix of (beta, rho, sigma2)
+        eta = (self.Y - rho * self.Wy).ravel() - e  # X beta + fixed effects (dummy-model mean)
+        t, nn = self.T, self.N
+        g = np.empty((t, nn))
+        for ti, pw in enumerate(self.ws):
+            g[ti] = pw.W @ pw.solve(rho, eta[ti * nn:(ti + 1) * nn])
+        g = _demean(g, self.effects).ravel()
+        trb, trbb, trbtb = self._info_traces(rho)
+        k = Z.shape[1]
+        info = np.zeros((k + 2, k + 2))
+        info[:k, :k] = Z.T @ Z / sig2
+        info[:k, k] = info[k, :k] = Z.T @ g / sig2
+        info[k, k] = trbb + trbtb + g @ g / sig2
+        info[k, k + 1] = info[k + 1, k] = trb / sig2
+        info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+        cov = _inv(info)
+        names = self.znames + ["rho"]
+        return self._results(names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
+
+    def _err_parts(self):
+        wx = self.lag(self.Zraw)
+        return _demean(wx, self.effects).reshape(self.Zd.shape)
+
+    def _fit_err(self, tol):
+        Z, y, wy, n = self.Zd, self.yd, self.Wyd, self.n_eff
+        WZ = self._err_parts()
+
+        def sse_beta(lam):
+            zt = Z - lam * WZ
+            yt = y - lam * wy
+            bb, *_ = np.linalg.lstsq(zt, yt, rcond=None)
+            r = yt - zt @ bb
+            return r @ r, bb, zt, r
+
+        def negll(lam):
+            return n / 2 * np.log(sse_beta(lam)[0] / n) - self.logdet(lam)
+
+        lam = self._line_search(negll, tol)
+        self._boundary("lambda", lam, self._lo, self._hi)
+        sse, beta, zt, e = sse_beta(lam)
+        sig2 = sse / n
+        ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + self.logdet(lam)
+        trb, trbb, trbtb = self._info_traces(lam)
+        k = Z.shape[1]
+        info = np.zeros((k + 2, k + 2))
+        info[:k, :k] = zt.T @ zt / sig2
+        info[k, k] = trbb + trbtb
+        info[k, k + 1] = info[k + 1, k] = trb / sig2
+        info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+        cov = _inv(info)
+        names = self.znames + ["lambda"]
+        return self._results(names, np.r_[beta, lam], cov, sig2, ll, e, rho=0.0, lam=lam)
+
+    def _fit_ols(self, tol):
+        Z, y, n = self.Zd, self.yd, self.n_eff
+        beta, *_ = np.linalg.lstsq(Z, y, rcond=None)
+        e = y - Z @ beta
+        sig2 = (e @ e) / n
+        ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1)
+        k = Z.shape[1]
+        cov = np.zeros((k + 1, k + 1))
+        cov[:k, :k] = sig2 * _inv(Z.T @ Z)
+        cov[k, k] = 2 * sig2 ** 2 / n
+        return self._results(list(self.znames), beta, cov, sig2, ll, e, rho=0.0, lam=0.0)
+
+    def _fit_sac(self, tol):
+        Z, y, wy, n = self.Zd, self.yd, self.Wyd, self.n_eff
+        WZ = self._err_parts()
+        wwy = _demean(self.lag(self.Wy), self.effects).ravel()
+
+        def parts(rho, lam):
+            yt = y - rho * wy - lam * (wy - rho * wwy)
+            zt = Z - lam * WZ
+            bb, *_ = np.linalg.lstsq(zt, yt, rcond=None)
+            r = yt - zt @ bb
+            return r @ r, bb, r
+
+        lo, hi = self._lo, self._hi
+        eps = 1e-6 * (hi - lo)
+
+        def negll(p):
+            return n / 2 * np.log(parts(p[0], p[1])[0] / n) - self.logdet(p[0]) - self.logdet(p[1])
+
+        best = None
+        for start in ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)):
+            res = optimize.minimize(negll, start, method="L-BFGS-B",
+                                    bounds=[(lo + eps, hi - eps)] * 2,
+                                    options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+            if best is None or res.fun < best.fun:
+                best = res
+        res = optimize.minimize(negll, best.x, method="Nelder-Mead",
+                                options={"xatol": tol, "fatol": 1e-14, "maxiter": 4000})
+        if not res.success:
+            raise RuntimeError(f"SAC optimisation did not converge: {res.message}")
+        rho, lam = map(float, res.x)
+        self._boundary("rho", rho, lo, hi)
+        self._boundary("lambda", lam, lo, hi)
+        sse, beta, e = parts(rho, lam)
+        sig2 = sse / n
+        ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + self.logdet(rho) + self.logdet(lam)
+
+        def full_ll(p):
+            k = Z.shape[1]
+            b, r, lm, s2 = p[:k], p[k], p[k + 1], p[k + 2]
+            yt = y - r * wy - lm * (wy - r * wwy)
+            res_ = yt - (Z - lm * WZ) @ b
+            return (-n / 2 * np.log(2 * np.pi * s2) - res_ @ res_ / (2 * s2)
+                    + self.logdet(r) + self.logdet(lm))
+
+        theta = np.r_[beta, rho, lam, sig2]
+        cov = _inv(-_num_hessian(full_ll, theta))
+        names = self.znames + ["rho", "lambda"]
+        return self._results(names, np.r_[beta, rho, lam], cov, sig2, ll, e, rho=rho, lam=lam)
+
+    # ------------------------------------------------------------------ results
+    def _results(self, names, est, cov_full, sig2, ll, resid, rho, lam):
+        k = len(names)
+        cov = pd.DataFrame(cov_full[:k, :k], index=names, columns=names)
+        sig2_se = float(np.sqrt(cov_full[k, k])) if cov_full.shape[0] > k else np.nan
+        return SpatialPanelResults(self, pd.Series(est, index=names), cov, float(sig2), sig2_se,
+                                   float(ll), resid, rho, lam)
+
+
+def _inv(a):
+    try:
+        out = np.linalg.inv(a)
+    except np.linalg.LinAlgError as exc:
+        raise InputError("the information matrix is singular; the model is not identified") from exc
+    if not np.all(np.isfinite(out)) or np.any(np.diag(out) < 0):
+        warnings.warn("the information matrix is not positive definite; standard errors are "
+                      "unreliable", RuntimeWarning, stacklevel=3)
+    return out
+
+
+def _num_hessian(f, x, rel=1e-4):
+    x = np.asarray(x, dtype=float)
+    k = len(x)
+    h = rel * np.maximum(np.abs(x), 1e-2)
+    hess = np.empty((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            ei = np.zeros(k)
+            ej = np.zeros(k)
+            ei[i] = h[i]
+            ej[j] = h[j]
+            v = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * h[i] * h[j])
+            hess[i, j] = hess[j, i] = v
+    return hess
+
+
+class SpatialPanelResults:
+    """Results of :meth:`SpatialPanel.fit`.
+
+    Attributes
+    ----------
+    params, std_errors, zvalues, pvalues : pandas.Series
+        Estimates (regressors, ``W*<var>``, ``rho`` / ``lambda``) and asymptotic inference.
+    cov : pandas.DataFrame
+        Covariance of ``params`` (block of the inverse information matrix).
+    sigma2, sigma2_se, loglik, aic, bic, r2, r2_within : float
+    nobs, N, T : int
+    resid : numpy.ndarray
+        Residuals of the (demeaned) model, time-major.
+    fixed_effects : dict of pandas.Series
+        ``"mu"`` (two-way constant), ``"individual"`` and/or ``"time"`` effects.
+    """
+
+    def __init__(self, mod, params, cov, sig2, sig2_se, ll, resid, rho, lam):
+        self.model = mod
+        self.params = params
+        self.cov = cov
+        self.std_errors = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=params.index)
+        self.zvalues = params / self.std_errors
+        self.pvalues = pd.Series(2 * stats.norm.sf(np.abs(self.zvalues)), index=params.index)
+        self.sigma2, self.sigma2_se, self.loglik = sig2, sig2_se, ll
+        self.resid = resid
+        self.rho, self.lam = rho, lam
+        self.N, self.T, self.nobs = mod.N, mod.T, mod.N * mod.T
+        k = len(params) + 1
+        self.df_model = k
+        self.aic = -2 * ll + 2 * k
+        self.bic = -2 * ll + k * np.log(mod.n_eff)
+        sse = float(resid @ resid)
+        yraw = mod.Y.ravel()
+        self.r2 = 1 - sse / float(((yraw - yraw.mean()) ** 2).sum())
+        self.r2_within = 1 - sse / float(mod.yd @ mod.yd) if mod.effects != "none" else self.r2
+        self.fixed_effects = self._recover_effects()
+
+    def conf_int(self, alpha=0.05):
+        """Normal confidence intervals as a DataFrame with columns ``lower`` and ``upper``."""
+        q = stats.norm.ppf(1 - alpha / 2)
+        return pd.DataFrame({"lower": self.params - q * self.std_errors,
+                             "upper": self.params + q * self.std_errors})
+
+    def _recover_effects(self):
+        mod = self.model
+        if mod.effects == "none":
+            return {}
+        names = list(mod.znames)
+        beta = self.params[names].to_numpy()
+        u = mod.Y - self.rho * mod.Wy - mod.Zraw @ beta
+        out = {}
+        if mod.effects == "individual":
+            out["individual"] = pd.Series(u.mean(axis=0), index=mod.units, name="alpha")
+        elif mod.effects == "time":
+            out["time"] = pd.Series(u.mean(axis=1), index=mod.periods, name="gamma")
+        else:
+            mu = u.mean()
+            out["mu"] = float(mu)
+            out["individual"] = pd.Series(u.mean(axis=0) - mu, index=mod.units, name="alpha")
+            out["time"] = pd.Series(u.mean(axis=1) - mu, index=mod.periods, name="gamma")
+        return out
+
+    def impacts(self, draws=1000, seed=1):
+        """Direct, indirect and total effects with simulated inference.
+
+        See :func:`aicoord.panel.effects.impacts`.
+        """
+        from .effects import impacts
+
+        return impacts(self, draws=draws, seed=seed)
+
+    def summary(self):
+        """Plain-text summary table."""
+        mod = self.model
+        lines = [
+            f"Spatial panel {mod.model.upper()} model, effects: {mod.effects}"
+            + (" (Lee-Yu corrected)" if mod.lee_yu else ""),
+            f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
+            f"log-likelihood = {self.loglik:.4f}   AIC = {self.aic:.4f}   BIC = {self.bic:.4f}",
+            f"sigma2 = {self.sigma2:.6g}   R2 = {self.r2:.4f}   within R2 = {self.r2_within:.4f}",
+            "",
+            f"{'':>14}{'coef':>12}{'std err':>12}{'z':>9}{'P>|z|':>9}{'[0.025':>11}{'0.975]':>11}",
+        ]
+        ci = self.conf_int()
+        for nm in self.params.index:
+            lines.append(f"{nm:>14}{self.params[nm]:12.6f}{self.std_errors[nm]:12.6f}"
+                         f"{self.zvalues[nm]:9.3f}{self.pvalues[nm]:9.4f}"
+                         f"{ci.loc[nm, 'lower']:11.5f}{ci.loc[nm, 'upper']:11.5f}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return self.summary()

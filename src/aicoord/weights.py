@@ -1,0 +1,374 @@
+"""Spatial weights matrices for China's provinces, built with libpysal.
+
+Every builder returns the *raw* (unstandardised) :class:`libpysal.weights.W` with the province codes as
+ids, in reference-table order; :func:`standardize` row-standardises a copy. Kinds:
+
+``queen`` / ``rook``
+    Contiguity of the AMap polygons. Hainan has no land border; by default it is linked to Guangdong
+    (the convention of most provincial studies), configurable through ``island_links``.
+``knn``
+    The k nearest provincial capitals on the great circle.
+``distance``
+    Inverse great-circle distance between capitals, ``d_ij ** -power``, zero beyond an optional cutoff.
+``economic``
+    ``1 / |g_i - g_j|`` with ``g`` the mean real GDP per capita over the study period.
+``nested``
+    Economic–geographic nested weights: ``phi * W_d + (1 - phi) * W_e`` of the row-standardised
+    distance and economic matrices (``form="convex"``), or ``W_d @ diag(g / mean(g))`` (``form="scaled"``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from libpysal.weights import KNN, W, WSP
+
+from .provinces import province_table
+
+__all__ = [
+    "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "great_circle_km", "capital_coords",
+    "contiguity_weights", "knn_weights", "distance_weights", "economic_weights", "nested_weights",
+    "build_weights", "standardize", "to_dense_frame", "from_dense_frame", "weights_summary",
+    "read_weights_csv", "resolve_weights", "write_weights",
+]
+
+#: Mean Earth radius (IUGG), km.
+EARTH_RADIUS_KM = 6371.0088
+
+#: Hainan (460000) is linked to Guangdong (440000) by default.
+DEFAULT_ISLAND_LINKS = {"460000": ["440000"]}
+
+
+def capital_coords(codes=None) -> np.ndarray:
+    """Longitude/latitude (degrees) of the provincial capitals, shape ``(n, 2)``, in ``codes`` order."""
+    table = province_table().set_index("code")
+    codes = list(table.index) if codes is None else list(codes)
+    return table.loc[codes, ["capital_lon", "capital_lat"]].to_numpy(dtype=float)
+
+
+def great_circle_km(lonlat: np.ndarray) -> np.ndarray:
+    """Great-circle distances (haversine, km) between all pairs of ``(lon, lat)`` points."""
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _from_dense(mat: np.ndarray, ids) -> W:
+    import scipy.sparse as sp
+
+    w = WSP(sp.csr_matrix(mat), id_order=list(ids)).to_W(silence_warnings=True)
+    w.transform = "O"
+    return w
+
+
+def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
+    """Binary contiguity weights of provincial polygons.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Polygons with a ``code`` column (see :func:`aicoord.geometry.load_provinces`).
+    kind : {"queen", "rook"}
+    island_links : dict or None
+        ``{code: [codes]}`` links added symmetrically for units without a land border. ``None`` uses
+        :data:`DEFAULT_ISLAND_LINKS` (Hainan–Guangdong); ``{}`` adds none, leaving Hainan an island.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Binary, symmetric, ids = province codes.
+    """
+    from libpysal.weights import Queen, Rook
+
+    if kind not in ("queen", "rook"):
+        raise ValueError(f"kind must be 'queen' or 'rook', not {kind!r}")
+    builder = Queen if kind == "queen" else Rook
+    w = builder.from_dataframe(gdf, ids="code", use_index=False, silence_warnings=True)
+    links = DEFAULT_ISLAND_LINKS if island_links is None else island_links
+    neighbors = {k: list(v) for k, v in w.neighbors.items()}
+    for a, targets in links.items():
+        for b in targets:
+            for i, j in ((a, b), (b, a)):
+                if i not in neighbors or j not in neighbors:
+                    raise ValueError(f"island link {a}–{b}: unknown province code")
+                if j not in neighbors[i]:
+                    neighbors[i].append(j)
+    ids = list(gdf["code"])
+    neighbors = {i: sorted(neighbors[i], key=ids.index) for i in ids}
+    return W(neighbors, id_order=ids, silence_warnings=True)
+
+
+def knn_weights(k: int = 4, codes=None) -> W:
+    """k-nearest-neighbour weights between provincial capitals on the great circle.
+
+    Parameters
+    ----------
+    k : int
+        Number of neighbours (1 ≤ k < n).
+    codes : sequence of str, optional
+        Province codes (default: all 31 in reference order).
+
+    Returns
+    -------
+    libpysal.weights.W
+        Binary, generally asymmetric.
+    """
+    codes = list(province_table()["code"]) if codes is None else list(codes)
+    if not 1 <= int(k) < len(codes):
+        raise ValueError(f"k must be between 1 and {len(codes) - 1}, not {k}")
+    w = KNN.from_array(capital_coords(codes), k=int(k), ids=codes, radius=EARTH_RADIUS_KM)
+    return W({i: sorted(w.neighbors[i], key=codes.index) for i in codes}, id_order=codes,
+             silence_warnings=True)
+
+
+def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=None) -> W:
+    """Inverse great-circle distance weights ``d_ij ** -power`` between provincial capitals.
+
+    Parameters
+    ----------
+    power : float
+        1 for inverse distance, 2 for inverse squared distance.
+    cutoff_km : float, optional
+        Pairs farther apart get weight 0.
+    codes : sequence of str, optional
+
+    Returns
+    -------
+    libpysal.weights.W
+        Symmetric, unstandardised.
+    """
+    codes = list(province_table()["code"]) if codes is None else list(codes)
+    d = great_circle_km(capital_coords(codes))
+    with np.errstate(divide="ignore"):
+        mat = np.where(d > 0, d ** -float(power), 0.0)
+    if cutoff_km is not None:
+        mat[d > cutoff_km] = 0.0
+    np.fill_diagonal(mat, 0.0)
+    return _from_dense(mat, codes)
+
+
+def economic_weights(gdp_pc_mean: pd.Series) -> W:
+    """Economic-distance weights ``1 / |g_i - g_j|`` from mean GDP per capita.
+
+    Parameters
+    ----------
+    gdp_pc_mean : pandas.Series
+        Mean real GDP per capita over the study period, indexed by province code.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Symmetric, unstandardised.
+
+    Raises
+    ------
+    ValueError
+        If two provinces have identical means (the weight would be infinite).
+    """
+    g = gdp_pc_mean.to_numpy(dtype=float)
+    diff = np.abs(g[:, None] - g[None, :])
+    np.fill_diagonal(diff, np.inf)
+    if np.any(diff == 0):
+        i, j = np.argwhere(diff == 0)[0]
+        raise ValueError(f"provinces {gdp_pc_mean.index[i]} and {gdp_pc_mean.index[j]} have identical "
+                         "mean GDP per capita; economic distance weights are undefined")
+    return _from_dense(1.0 / diff, gdp_pc_mean.index)
+
+
+def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *,
+                   phi: float = 0.5, form: str = "convex") -> W:
+    """Economic–geographic nested weights.
+
+    Parameters
+    ----------
+    w_dist, w_econ : libpysal.weights.W
+        Geographic and economic weights with the same ids.
+    gdp_pc_mean : pandas.Series, optional
+        Needed for ``form="scaled"``.
+    phi : float
+        Weight of the geographic matrix in ``form="convex"``.
+    form : {"convex", "scaled"}
+        ``convex``: ``phi * R(W_d) + (1 - phi) * R(W_e)`` with R row standardisation.
+        ``scaled``: ``W_d @ diag(g / mean(g))``, distance weights scaled by relative income.
+    """
+    ids = w_dist.id_order
+    wd = w_dist.full()[0]
+    if form == "convex":
+        we = w_econ.full()[0]
+        mat = phi * wd / wd.sum(1, keepdims=True) + (1 - phi) * we / we.sum(1, keepdims=True)
+    elif form == "scaled":
+        if gdp_pc_mean is None:
+            raise ValueError("form='scaled' needs gdp_pc_mean")
+        g = gdp_pc_mean.loc[ids].to_numpy(dtype=float)
+        mat = wd * (g / g.mean())[None, :]
+    else:
+        raise ValueError(f"form must be 'convex' or 'scaled', not {form!r}")
+    return _from_dense(mat, ids)
+
+
+def build_weights(spec: dict, gdf=None, gdp_pc_mean=None) -> W:
+    """Build a raw weights matrix from a configuration entry.
+
+    Parameters
+    ----------
+    spec : dict
+        ``{"kind": "queen"|"rook"|"knn"|"distance"|"economic"|"nested", ...}`` with the options of
+        the builder of that kind (``island_links``, ``k``, ``power``, ``cutoff_km``, ``phi``, ``form``).
+    gdf : GeoDataFrame, optional
+        Needed for contiguity.
+    gdp_pc_mean : pandas.Series, optional
+        Needed for economic and nested weights.
+    """
+    kind = spec["kind"]
+    if kind in ("queen", "rook"):
+        return contiguity_weights(gdf, kind, spec.get("island_links"))
+    if kind == "knn":
+        return knn_weights(spec.get("k", 4))
+    if kind == "distance":
+        return distance_weights(spec.get("power", 1.0), spec.get("cutoff_km"))
+    if kind in ("economic", "nested"):
+        if gdp_pc_mean is None:
+            raise ValueError(f"'{kind}' weights need GDP per capita from a panel")
+        we = economic_weights(gdp_pc_mean)
+        if kind == "economic":
+            return we
+        wd = distance_weights(spec.get("power", 1.0), spec.get("cutoff_km"), list(gdp_pc_mean.index))
+        return nested_weights(wd, we, gdp_pc_mean, phi=spec.get("phi", 0.5), form=spec.get("form", "convex"))
+    raise ValueError(f"unknown weights kind {kind!r}")
+
+
+def standardize(w: W) -> W:
+    """Return a row-standardised copy of ``w`` (libpysal transform ``"R"``)."""
+    out = W(w.neighbors, w.weights, id_order=w.id_order, silence_warnings=True)
+    out.transform = "R"
+    return out
+
+
+def to_dense_frame(w: W) -> pd.DataFrame:
+    """N×N DataFrame of ``w`` with province codes as index and columns (index name ``code``)."""
+    mat, ids = w.full()
+    return pd.DataFrame(mat, index=pd.Index(ids, name="code"), columns=ids)
+
+
+def from_dense_frame(df: pd.DataFrame) -> W:
+    """Inverse of :func:`to_dense_frame`; ids taken from the index."""
+    return _from_dense(df.to_numpy(dtype=float), [str(i) for i in df.index])
+
+
+def weights_summary(w: W, name: str) -> dict:
+    """Summary of a raw weights matrix: size, links, neighbour counts, islands, components, asymmetry."""
+    from scipy.sparse.csgraph import connected_components
+
+    mat = w.sparse.tocsr()
+    card = np.diff((mat != 0).astype(int).tocsr().indptr) if mat.nnz else np.zeros(w.n, int)
+    n_comp, _ = connected_components(mat, directed=True, connection="weak")
+    asym = (mat != 0) != (mat.T != 0)
+    return {
+        "matrix": name,
+        "n": w.n,
+        "links": int(mat.nnz),
+        "pct_nonzero": 100.0 * mat.nnz / w.n**2,
+        "min_neighbours": int(card.min()),
+        "mean_neighbours": float(card.mean()),
+        "max_neighbours": int(card.max()),
+        "islands": int((card == 0).sum()),
+        "island_ids": ";".join(i for i, c in zip(w.id_order, card) if c == 0),
+        "components": int(n_comp),
+        "asymmetric_links": int(asym.nnz),
+        "symmetric_values": bool(abs(mat - mat.T).max() < 1e-12) if mat.nnz else True,
+    }
+
+
+def read_weights_csv(path, *, standardize_rows: bool = False) -> W:
+    """Read an N×N weights CSV whose first column and header are province names or codes.
+
+    Parameters
+    ----------
+    path : str or Path
+    standardize_rows : bool
+        Return the row-standardised form.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Ids are province codes; rows are reordered to the reference order.
+
+    Raises
+    ------
+    InputError
+        Unknown or duplicate province, header and first column that disagree, non-numeric cells.
+    """
+    from .errors import InputError
+    from .io import read_table
+    from .provinces import normalize_province
+
+    df = read_table(path)
+    first = df.columns[0]
+    rows = [normalize_province(v, file=path, row=i + 2, column=first) for i, v in enumerate(df[first])]
+    cols = [normalize_province(c, file=path, row=1, column=c) for c in df.columns[1:]]
+    if len(set(rows)) != len(rows):
+        raise InputError("duplicate province in the first column", file=path, column=first)
+    if sorted(rows) != sorted(cols):
+        raise InputError("the header and the first column name different provinces", file=path, row=1,
+                         hint="an N×N matrix needs the same ids, in any order, in both")
+    values = df.iloc[:, 1:].apply(lambda s: pd.to_numeric(s, errors="coerce"))
+    bad = np.argwhere(~np.isfinite(values.to_numpy(dtype=float)))
+    if len(bad):
+        r, c = bad[0]
+        raise InputError(f"non-numeric or missing weight '{df.iloc[r, c + 1]}'", file=path, row=int(r) + 2,
+                         column=df.columns[c + 1])
+    mat = pd.DataFrame(values.to_numpy(dtype=float), index=rows, columns=cols)
+    order = [c for c in province_table()["code"] if c in rows]
+    mat = np.array(mat.loc[order, order].to_numpy(), dtype=float)
+    np.fill_diagonal(mat, 0.0)
+    w = _from_dense(mat, order)
+    return standardize(w) if standardize_rows else w
+
+
+def resolve_weights(spec: str, codes=None) -> W:
+    """Raw weights from a command-line spec: ``queen``, ``rook``, ``knn:K``, ``distance[:POWER]`` or a CSV path.
+
+    Parameters
+    ----------
+    spec : str
+    codes : sequence of str, optional
+        Restrict to these provinces (must be all 31 for contiguity).
+    """
+    from pathlib import Path
+
+    kind, _, arg = spec.partition(":")
+    if kind in ("queen", "rook"):
+        from .geometry import load_provinces
+
+        return contiguity_weights(load_provinces(), kind)
+    if kind == "knn":
+        return knn_weights(int(arg or 4), codes)
+    if kind == "distance":
+        return distance_weights(float(arg or 1.0), None, codes)
+    if Path(spec).suffix.lower() in (".csv", ".xlsx") or Path(spec).exists():
+        return read_weights_csv(spec)
+    raise ValueError(f"unknown weights '{spec}': use queen, rook, knn:K, distance[:POWER] or an N×N CSV file")
+
+
+def write_weights(w: W, stem, *, name: str) -> dict:
+    """Write ``w`` as ``{stem}.gal`` (binary) or ``{stem}.gwt`` (weighted), ``{stem}_raw.csv`` (N×N raw)
+    and ``{stem}.csv`` (N×N row-standardised); return :func:`weights_summary`."""
+    from pathlib import Path
+
+    import libpysal
+
+    from .io import atomic_path, write_csv
+
+    stem = Path(stem)
+    vals = np.concatenate([np.asarray(v, float) for v in w.weights.values()]) if w.s0 else np.array([1.0])
+    binary = bool(np.all(vals == 1.0))
+    ext = ".gal" if binary else ".gwt"
+    with atomic_path(stem.with_suffix(ext)) as tmp:
+        f = libpysal.io.open(str(tmp), "w")
+        f.write(w)
+        f.close()
+    write_csv(to_dense_frame(w), f"{stem}_raw.csv", index=True, float_format="%.17g")
+    write_csv(to_dense_frame(standardize(w)), f"{stem}.csv", index=True, float_format="%.17g")
+    return weights_summary(w, name)
