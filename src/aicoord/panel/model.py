@@ -116,7 +116,16 @@ class SpatialPanel:
         self.model, self.effects, self.lee_yu = model, effects, bool(lee_yu)
         self.yname, self.xnames, self.wxnames = y, x, wx
         self.id, self.time = id, time
+        self._spec = dict(data=data, y=y, x=x, id=id, time=time, w=w, model=model, effects=effects,
+                          wx=wx if model in _WX else None, lee_yu=lee_yu, standardize=standardize,
+                          logdet=logdet)
         self._prepare(data, w, standardize, logdet)
+
+    def respecify(self, **changes):
+        """A new :class:`SpatialPanel` on the same data with some arguments changed."""
+        spec = dict(self._spec)
+        spec.update(changes)
+        return SpatialPanel(**spec)
 
     # ------------------------------------------------------------------ data
     def _prepare(self, data, w, standardize, logdet):
@@ -418,9 +427,11 @@ class SpatialPanel:
             if best is None or res.fun < best.fun:
                 best = res
         res = optimize.minimize(negll, best.x, method="Nelder-Mead",
-                                options={"xatol": tol, "fatol": 1e-14, "maxiter": 4000})
-        if not res.success:
-            raise RuntimeError(f"SAC optimisation did not converge: {res.message}")
+                                options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
+        if not (res.success or best.success) or best.fun + 1e-9 < res.fun:
+            raise RuntimeError("SAC optimisation did not converge")
+        if best.fun < res.fun:
+            res = best
         rho, lam = map(float, res.x)
         self._boundary("rho", rho, lo, hi)
         self._boundary("lambda", lam, lo, hi)

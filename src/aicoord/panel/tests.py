@@ -1,0 +1,137 @@
+"""Specification tests for spatial panels.
+
+* LM-lag, LM-error and their robust versions on the non-spatial panel (pooled, individual, time
+  or two-way fixed effects): Anselin, Bera, Florax and Yoon (1996) in the panel form of Elhorst
+  (2014, section 3.5; Debarsy and Ertur 2010).  Spatial lags are taken on raw data, then demeaned.
+* LR tests of the joint significance of individual and of time fixed effects (non-spatial model).
+* Wald and LR tests of ``theta = 0`` (SDM -> SAR) and ``theta + rho beta = 0`` (SDM -> SEM).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from .model import SpatialPanel, _demean
+
+__all__ = ["lm_tests", "lr_effects_tests", "sdm_tests"]
+
+
+def _chi2(stat, df):
+    return {"statistic": float(stat), "df": int(df), "p": float(stats.chi2.sf(stat, df))}
+
+
+def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
+    """LM tests for a spatial lag or a spatial error in the non-spatial panel model.
+
+    Parameters
+    ----------
+    data, y, x, id, time, w, standardize
+        As in :class:`aicoord.panel.SpatialPanel`.
+    effects : {"none", "individual", "time", "twoways"}
+
+    Returns
+    -------
+    dict
+        ``lm_lag``, ``lm_error``, ``robust_lm_lag``, ``robust_lm_error``, each with
+        ``statistic``, ``df`` (1) and ``p``.
+
+    Notes
+    -----
+    With residuals ``e`` of the within OLS regression, ``s2 = e'e/NT``, ``T_W = sum_t
+    tr(W_t'W_t + W_t W_t)`` and ``J = [(W X b)' M (W X b) + T_W s2] / s2``:
+    ``LM_lag = (e'Wy/s2)^2 / J``, ``LM_err = (e'We/s2)^2 / T_W``,
+    ``RLM_lag = (e'Wy/s2 - e'We/s2)^2 / (J - T_W)``,
+    ``RLM_err = (e'We/s2 - T_W/J e'Wy/s2)^2 / (T_W (1 - T_W/J))``.
+    Anselin, L., Bera, A.K., Florax, R. and Yoon, M.J. (1996). Simple diagnostic tests for spatial
+    dependence. Regional Science and Urban Economics 26, 77-104.  Elhorst, J.P. (2014),
+    Spatial Econometrics, Springer.
+    """
+    mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[], effects=effects,
+                       standardize=standardize)
+    Z, yd, wy = mod.Zd, mod.yd, mod.Wyd
+    beta, *_ = np.linalg.lstsq(Z, yd, rcond=None)
+    e = yd - Z @ beta
+    nt = len(e)
+    s2 = e @ e / nt
+    t, n = mod.T, mod.N
+    we = np.concatenate([mod.ws[ti].W @ e[ti * n:(ti + 1) * n] for ti in range(t)])
+    # W (X b) on raw X, demeaned (the fixed effects are not part of X b)
+    wxb = _demean(mod.lag((mod.Zraw @ beta)), mod.effects).ravel()
+    resid_wxb = wxb - Z @ np.linalg.lstsq(Z, wxb, rcond=None)[0]
+    tw = 0.0
+    for pw in mod.ws:
+        wd = pw.W
+        tw += float((wd.multiply(wd)).sum() + (wd.multiply(wd.T)).sum())
+    j = (resid_wxb @ resid_wxb + tw * s2) / s2
+    lag = e @ wy / s2
+    err = e @ we / s2
+    return {
+        "lm_lag": _chi2(lag ** 2 / j, 1),
+        "lm_error": _chi2(err ** 2 / tw, 1),
+        "robust_lm_lag": _chi2((lag - err) ** 2 / (j - tw), 1),
+        "robust_lm_error": _chi2((err - tw / j * lag) ** 2 / (tw * (1 - tw / j)), 1),
+    }
+
+
+def lr_effects_tests(data, y, x, id, time, w=None, standardize=True):
+    """LR tests of the joint significance of individual and of time fixed effects.
+
+    Uses the non-spatial model: ``LR_ind = 2 (ll_twoways - ll_time)`` with ``N - 1`` degrees of
+    freedom and ``LR_time = 2 (ll_twoways - ll_individual)`` with ``T - 1``.
+
+    Returns
+    -------
+    dict
+        ``individual`` and ``time``, each with ``statistic``, ``df``, ``p``.
+    """
+    lls = {}
+    mod = None
+    for eff in ("individual", "time", "twoways"):
+        mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[],
+                           effects=eff, standardize=standardize)
+        lls[eff] = mod.fit().loglik
+    return {"individual": _chi2(2 * (lls["twoways"] - lls["time"]), mod.N - 1),
+            "time": _chi2(2 * (lls["twoways"] - lls["individual"]), mod.T - 1)}
+
+
+def sdm_tests(res, lr=True):
+    """Wald and LR tests of the SDM against the SAR (``theta = 0``) and the SEM
+    (``theta + rho beta = 0``).
+
+    Parameters
+    ----------
+    res : SpatialPanelResults
+        A fitted SDM.
+    lr : bool
+        Also refit the SAR and SEM for the LR tests.
+
+    Returns
+    -------
+    dict
+        ``wald_sar``, ``wald_sem`` and (with ``lr``) ``lr_sar``, ``lr_sem``.
+    """
+    mod = res.model
+    if mod.model != "sdm":
+        raise ValueError("sdm_tests needs a fitted SDM")
+    p, v = res.params, res.cov
+    th = [f"W*{x}" for x in mod.wxnames]
+    bs = list(mod.wxnames)
+    theta = p[th].to_numpy()
+    out = {"wald_sar": _chi2(theta @ np.linalg.solve(v.loc[th, th].to_numpy(), theta), len(th))}
+    rho = p["rho"]
+    g = theta + rho * p[bs].to_numpy()
+    names = list(p.index)
+    jac = np.zeros((len(th), len(names)))
+    for i, (b, t_) in enumerate(zip(bs, th)):
+        jac[i, names.index(t_)] = 1.0
+        jac[i, names.index(b)] = rho
+        jac[i, names.index("rho")] = p[b]
+    vg = jac @ v.to_numpy() @ jac.T
+    out["wald_sem"] = _chi2(g @ np.linalg.solve(vg, g), len(th))
+    if lr:
+        sar = mod.respecify(model="sar", wx=None).fit()
+        sem = mod.respecify(model="sem", wx=None).fit()
+        out["lr_sar"] = _chi2(2 * (res.loglik - sar.loglik), len(th))
+        out["lr_sem"] = _chi2(2 * (res.loglik - sem.loglik), len(th))
+    return out
