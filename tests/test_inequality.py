@@ -233,3 +233,31 @@ def test_dagum_single_group_has_no_between():
     r = dagum_gini(y, ["x"] * 3)
     assert_allclose(r["within"], r["total"], rtol=1e-15)
     assert r["between_net"] == 0.0 and r["transvariation"] == 0.0
+
+
+def test_ai_2023_against_r_reference():
+    """Against fixtures/measures/dagum_reference.csv, made by dagum_reference.R (base R code
+    written independently from Dagum 1997 and the Theil definitions)."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    ref = pd.read_csv(Path(__file__).parent / "fixtures" / "measures" / "dagum_reference.csv")
+    ref = dict(zip(ref["name"], ref["value"]))
+    y, g = ai_2023()
+    r = dagum_gini(y, g)
+    for key in ("total", "within", "between_net", "transvariation"):
+        assert_allclose(r[key], ref[key], rtol=1e-13)
+    for lab in ("East", "Central", "Northeast", "West"):
+        assert_allclose(r["groups"].loc[lab, "gini"], ref[f"gini_{lab}"], rtol=1e-13)
+    pairs = [k for k in ref if k.startswith("G_")]
+    assert len(pairs) == 6
+    for k in pairs:
+        _, a, b = k.split("_")
+        assert_allclose(r["g_between"].loc[a, b], ref[k], rtol=1e-13)
+        assert_allclose(r["d_between"].loc[a, b], ref[f"D_{a}_{b}"], rtol=1e-13)
+    t = theil(y, g)
+    assert_allclose([t["theil_t"]["total"], t["theil_l"]["total"], t["theil_t"]["between"],
+                     t["theil_l"]["between"]],
+                    [ref["theil_t"], ref["theil_l"], ref["theil_t_between"],
+                     ref["theil_l_between"]], rtol=1e-13)
