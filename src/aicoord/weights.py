@@ -29,7 +29,7 @@ __all__ = [
     "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "great_circle_km", "capital_coords",
     "contiguity_weights", "knn_weights", "distance_weights", "economic_weights", "nested_weights",
     "build_weights", "standardize", "to_dense_frame", "from_dense_frame", "weights_summary",
-    "read_weights_csv", "resolve_weights", "write_weights",
+    "read_weights_csv", "resolve_weights", "write_weights", "write_gal_gwt",
 ]
 
 #: Mean Earth radius (IUGG), km.
@@ -353,22 +353,39 @@ def resolve_weights(spec: str, codes=None) -> W:
 
 
 def write_weights(w: W, stem, *, name: str) -> dict:
-    """Write ``w`` as ``{stem}.gal`` (binary) or ``{stem}.gwt`` (weighted), ``{stem}_raw.csv`` (N×N raw)
-    and ``{stem}.csv`` (N×N row-standardised); return :func:`weights_summary`."""
+    """Write ``w`` as ``{stem}.gwt`` (libpysal GWT, raw weights), ``{stem}_raw.csv`` (N×N raw) and
+    ``{stem}.csv`` (N×N row-standardised); return :func:`weights_summary`."""
+    from pathlib import Path
+
+    from .io import write_csv
+
+    stem = Path(stem)
+    write_gal_gwt(w, stem.with_suffix(".gwt"))
+    write_csv(to_dense_frame(w), f"{stem}_raw.csv", index=True, float_format="%.17g")
+    write_csv(to_dense_frame(standardize(w)), f"{stem}.csv", index=True, float_format="%.17g")
+    return weights_summary(w, name)
+
+
+def write_gal_gwt(w: W, path) -> None:
+    """Write ``w`` with libpysal's writer, as GAL (neighbour lists) or GWT (weights) by ``path``'s suffix.
+
+    Raises
+    ------
+    ValueError
+        For a ``.gal`` path when ``w`` is not binary (GAL would drop the weights).
+    """
     from pathlib import Path
 
     import libpysal
 
-    from .io import atomic_path, write_csv
+    from .io import atomic_path
 
-    stem = Path(stem)
-    vals = np.concatenate([np.asarray(v, float) for v in w.weights.values()]) if w.s0 else np.array([1.0])
-    binary = bool(np.all(vals == 1.0))
-    ext = ".gal" if binary else ".gwt"
-    with atomic_path(stem.with_suffix(ext)) as tmp:
+    path = Path(path)
+    if path.suffix == ".gal":
+        vals = np.concatenate([np.asarray(v, float) for v in w.weights.values()]) if w.s0 else np.array([1.0])
+        if not np.all(vals == 1.0):
+            raise ValueError(f"{path}: GAL holds binary neighbour lists; use .gwt for weighted matrices")
+    with atomic_path(path) as tmp:
         f = libpysal.io.open(str(tmp), "w")
         f.write(w)
         f.close()
-    write_csv(to_dense_frame(w), f"{stem}_raw.csv", index=True, float_format="%.17g")
-    write_csv(to_dense_frame(standardize(w)), f"{stem}.csv", index=True, float_format="%.17g")
-    return weights_summary(w, name)

@@ -1,0 +1,24 @@
+# aicoord: spatial econometrics of AI and China's coordinated regional development.
+# The Snakefile is a table of contents; rules live in workflow/rules/, logic in the aicoord package.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/geometry.smk"
+include: "workflow/rules/weights.smk"
+include: "workflow/rules/esda.smk"
+include: "workflow/rules/seed.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

@@ -1,0 +1,92 @@
+rule global_autocorrelation:
+    input:
+        data=tidy_data,
+        weights="results/weights/{w}.csv",
+    output:
+        "results/esda/global/{var}_{year}_{w}.json",
+    params:
+        permutations=ESDA["permutations"],
+        seed=config["seed"],
+    log:
+        "logs/global_autocorrelation/{var}_{year}_{w}.log",
+    script:
+        "../../scripts/global_autocorrelation.py"
+
+
+rule collect_global:
+    input:
+        global_jsons,
+    output:
+        long=report(
+            "results/tables/global_autocorrelation.csv",
+            caption="../report/global_autocorrelation.rst",
+            category="Spatial autocorrelation",
+        ),
+        wide=report(
+            "results/tables/moran_year_by_matrix.csv",
+            caption="../report/moran_table.rst",
+            category="Spatial autocorrelation",
+        ),
+    params:
+        notes={var: note_of(var) for _, var, _ in variables()},
+    log:
+        "logs/collect_global.log",
+    script:
+        "../../scripts/collect_global.py"
+
+
+rule lisa:
+    input:
+        data=tidy_data,
+        weights="results/weights/{w}.csv",
+    output:
+        report(
+            "results/esda/lisa/{var}_{year}_{w}.csv",
+            caption="../report/lisa.rst",
+            category="LISA",
+            labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "type": "table"},
+        ),
+    params:
+        permutations=ESDA["permutations"],
+        seed=config["seed"],
+        alpha=ESDA["alpha"],
+        fdr=ESDA["fdr"],
+        note=variable_note,
+    log:
+        "logs/lisa/{var}_{year}_{w}.log",
+    script:
+        "../../scripts/lisa.py"
+
+
+rule esda_figures:
+    input:
+        lisa="results/esda/lisa/{var}_{year}_{w}.csv",
+        glob="results/esda/global/{var}_{year}_{w}.json",
+        gpkg="results/geometry/provinces.gpkg",
+    output:
+        scatter=report(
+            expand("results/figures/moran_scatter_{{var}}_{{year}}_{{w}}.{ext}", ext=ESDA["figure_formats"]),
+            caption="../report/moran_scatter.rst",
+            category="Figures",
+            labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "figure": "Moran scatter"},
+        ),
+        cluster=report(
+            expand("results/figures/lisa_cluster_{{var}}_{{year}}_{{w}}.{ext}", ext=ESDA["figure_formats"]),
+            caption="../report/lisa_map.rst",
+            category="Figures",
+            labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "figure": "LISA cluster map"},
+        ),
+        significance=report(
+            expand("results/figures/lisa_significance_{{var}}_{{year}}_{{w}}.{ext}", ext=ESDA["figure_formats"]),
+            caption="../report/lisa_map.rst",
+            category="Figures",
+            labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "figure": "LISA significance map"},
+        ),
+    params:
+        label=variable_label,
+        note=variable_note,
+        language=LANGUAGE,
+    log:
+        "logs/esda_figures/{var}_{year}_{w}.log",
+    script:
+        "../../scripts/esda_figures.py"

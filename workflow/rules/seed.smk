@@ -1,0 +1,14 @@
+rule seed_claims:
+    input:
+        index=config["seed_tables"]["index"],
+        shares=config["seed_tables"]["shares"],
+    output:
+        report(
+            "results/tables/seed_claims.csv",
+            caption="../report/seed_claims.rst",
+            category="Seed paper",
+        ),
+    log:
+        "logs/seed_claims.log",
+    script:
+        "../../scripts/seed_claims.py"

@@ -1,0 +1,41 @@
+rule weights:
+    input:
+        gpkg="results/geometry/provinces.gpkg",
+    output:
+        csv="results/weights/{w}.csv",
+        raw="results/weights/{w}_raw.csv",
+        gwt="results/weights/{w}.gwt",
+        summary="results/weights/{w}_summary.json",
+    params:
+        spec=weights_spec,
+        binary=weights_binary,
+    log:
+        "logs/weights/{w}.log",
+    script:
+        "../../scripts/build_weights.py"
+
+
+rule weights_summary:
+    input:
+        expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
+    output:
+        report(
+            "results/tables/weights_summary.csv",
+            caption="../report/weights_summary.rst",
+            category="Spatial weights",
+        ),
+    log:
+        "logs/weights_summary.log",
+    script:
+        "../../scripts/summarise_weights.py"
+
+
+rule weights_gal:
+    input:
+        "results/weights/{w}_raw.csv",
+    output:
+        "results/weights/{w}.gal",
+    log:
+        "logs/weights_gal/{w}.log",
+    script:
+        "../../scripts/weights_gal.py"
