@@ -183,3 +183,14 @@ def test_relative_population_weighted():
     df = pd.DataFrame({"year": [1, 1], "y": [1.0, 3.0], "p": [3.0, 1.0]})
     assert_allclose(relative_to_national(df, "y", population="p"), [1 / 1.5, 3 / 1.5],
                     rtol=1e-15)
+
+
+def test_kde_figure_chinese_note_uses_cjk_font(panel):
+    import warnings
+
+    fig = kde_figure(panel, "gdp_pc", years=[2015], note="注：模拟数据", xlabel="相对人均GDP")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing CJK glyph would warn while drawing
+        fig.canvas.draw()
+    note = [t for t in fig.texts if t.get_text() == "注：模拟数据"][0]
+    assert "CJK" in note.get_fontproperties().get_name()

@@ -30,6 +30,7 @@ estimator into :func:`spatial_beta_convergence`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -548,12 +549,39 @@ def kde_figure(data, value, *, year="year", years=None, population=None, note=No
         if x.size < 2 or np.ptp(x) == 0:
             raise InputError(f"year {y}: need at least two distinct values for a density")
         ax.plot(grid, gaussian_kde(x, bw_method=bw_method)(grid), label=str(y))
-    ax.set_xlabel(xlabel or (f"{value} relative to national value" if relative else value))
-    ax.set_ylabel(ylabel)
+    xlabel = xlabel or (f"{value} relative to national value" if relative else value)
+    texts = [t for t in (xlabel, ylabel, title, note, str(year)) if t]
+    font = _cjk_font() if any(_CJK.search(t) for t in texts) else None
+    kw = {"fontproperties": font} if font is not None else {}
+    ax.set_xlabel(xlabel, **kw)
+    ax.set_ylabel(ylabel, **kw)
     if title:
-        ax.set_title(title)
-    ax.legend(title=year, fontsize="small")
+        ax.set_title(title, **kw)
+    leg = ax.legend(title=year, fontsize="small")
+    if font is not None:
+        leg.get_title().set_fontproperties(font)
     if note:
         fig.subplots_adjust(bottom=0.2)
-        fig.text(0.01, 0.01, note, ha="left", va="bottom", fontsize="small", style="italic")
+        fig.text(0.01, 0.01, note, ha="left", va="bottom", fontsize="small", style="italic",
+                 **kw)
     return fig
+
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def _cjk_font():
+    """FontProperties of Noto Sans CJK SC shipped by ``mplfonts`` (None if unavailable).
+
+    Used only for the texts of the figure (no global rcParams change), so Chinese labels and
+    notes are not drawn as missing-glyph boxes.
+    """
+    try:
+        import mplfonts
+        from matplotlib.font_manager import FontProperties
+    except ImportError:  # pragma: no cover
+        return None
+    from pathlib import Path
+
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    return FontProperties(fname=str(path)) if path.exists() else None
