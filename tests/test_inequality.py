@@ -261,3 +261,29 @@ def test_ai_2023_against_r_reference():
                      t["theil_l"]["between"]],
                     [ref["theil_t"], ref["theil_l"], ref["theil_t_between"],
                      ref["theil_l_between"]], rtol=1e-13)
+
+
+def test_inequality_by_year_matches_single_year_calls():
+    from aicoord.inequality import inequality_by_year
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"year": np.repeat([2021, 2020], 10), "y": rng.lognormal(size=20),
+                       "g": np.tile(list("ab"), 10), "p": rng.integers(1, 9, size=20)})
+    t = inequality_by_year(df, "y", groups="g", weights="p")
+    assert list(t["year"]) == [2020, 2021]
+    d = df[df.year == 2021]
+    assert_allclose(t.loc[1, "cv"], sigma_convergence(d.y, d.p)["cv"], rtol=1e-15)
+    assert_allclose(t.loc[1, "theil_l_between"], theil(d.y, d.g, d.p)["theil_l"]["between"],
+                    rtol=1e-15)
+    assert_allclose(t.loc[1, "gini_transvariation"], dagum_gini(d.y, d.g)["transvariation"],
+                    rtol=1e-15)
+
+
+def test_theil_zero_weight_unit_and_group():
+    # a unit with weight 0 is ignored, also when it is alone in its group
+    r = theil([1.0, 2.0, 3.0, 4.0, 9.0], list("AABBC"), [1, 1, 1, 1, 0])
+    ref = theil([1.0, 2.0, 3.0, 4.0], list("AABB"))
+    for key in ("theil_t", "theil_l"):
+        for part in ("total", "between", "within"):
+            assert_allclose(r[key][part], ref[key][part], rtol=1e-14)

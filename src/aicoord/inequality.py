@@ -20,7 +20,7 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["sigma_convergence", "theil", "dagum_gini"]
+__all__ = ["sigma_convergence", "theil", "dagum_gini", "inequality_by_year"]
 
 
 def _as_values(values, name="values") -> np.ndarray:
@@ -154,6 +154,8 @@ def theil(values, groups, weights=None) -> dict:
     rows = []
     for label in _group_order(g):
         m = (g == label) & pos
+        if not m.any():  # group with zero total weight: contributes nothing
+            continue
         S, Q = s[m].sum(), q[m].sum()
         sg, qg = s[m] / S, q[m] / Q
         rows.append({"group": label, "n": int(m.sum()), "pop_share": Q, "income_share": S,
@@ -282,3 +284,49 @@ def dagum_gini(values, groups) -> dict:
             "groups": groups_df,
             "g_between": pd.DataFrame(G, index=pd.Index(labels, name="group"), columns=labels),
             "d_between": pd.DataFrame(D, index=pd.Index(labels, name="group"), columns=labels)}
+
+
+def inequality_by_year(data, value, *, year="year", groups=None, weights=None) -> pd.DataFrame:
+    """All summary measures of this module for every year of a long table (σ-convergence trend).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long table, one row per unit-year.
+    value : str
+        Column whose inequality is measured (> 0).
+    year : str
+        Year column.
+    groups : str, optional
+        Column of group labels for the Theil and Dagum decompositions; without it every unit is
+        in one group (between components are then 0).
+    weights : str, optional
+        Population column for CV, SD of logs and Theil (the Dagum Gini stays unweighted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year (sorted) with ``n``, ``cv``, ``sd_log``, ``theil_t``,
+        ``theil_t_within``, ``theil_t_between``, ``theil_l``, ``theil_l_within``,
+        ``theil_l_between``, ``gini``, ``gini_within``, ``gini_between_net``,
+        ``gini_transvariation``.
+    """
+    missing = [c for c in (year, value, groups, weights) if c is not None and c not in data]
+    if missing:
+        raise InputError(f"missing columns: {', '.join(missing)}")
+    rows = []
+    for y, d in data.groupby(year, sort=True):
+        g = d[groups].to_numpy() if groups else np.zeros(len(d))
+        w = d[weights].to_numpy() if weights else None
+        sig = sigma_convergence(d[value].to_numpy(), w)
+        th = theil(d[value].to_numpy(), g, w)
+        dg = dagum_gini(d[value].to_numpy(), g)
+        rows.append({year: y, "n": sig["n"], "cv": sig["cv"], "sd_log": sig["sd_log"],
+                     "theil_t": th["theil_t"]["total"], "theil_t_within": th["theil_t"]["within"],
+                     "theil_t_between": th["theil_t"]["between"],
+                     "theil_l": th["theil_l"]["total"], "theil_l_within": th["theil_l"]["within"],
+                     "theil_l_between": th["theil_l"]["between"],
+                     "gini": dg["total"], "gini_within": dg["within"],
+                     "gini_between_net": dg["between_net"],
+                     "gini_transvariation": dg["transvariation"]})
+    return pd.DataFrame(rows)
