@@ -135,3 +135,14 @@ def test_dictionary_validation():
     with pytest.raises(InputError):
         validate_dictionary(dict(DICT, controls=["crd"]))  # same column for two roles
     assert validate_dictionary(dict(DICT, outcome="crd"))["outcome"] == ["crd"]
+
+
+def test_bad_ranges_in_dictionary(tmp_path):
+    path = write_csv(tmp_path / "p.csv", rows())
+    with pytest.raises(InputError, match="not a variable"):
+        read_panel(path, dict(DICT, ranges={"gdp": [0, None]}))
+    with pytest.raises(InputError, match="must be"):
+        read_panel(path, dict(DICT, ranges={"open": [0]}))
+    # a range keyed by column name works like one keyed by role
+    e = err(path, dict(DICT, ranges={"open": [0.5, None]}))
+    assert (e.row, e.column) == (2, "开放度") and ">= 0.5" in e.message

@@ -223,6 +223,12 @@ def read_panel(path, dictionary) -> pd.DataFrame:
                      for v in df[col]]
 
     # ---- pandera: numeric, not missing, in range, unique (code, year)
+    for key, spec in d["ranges"].items():
+        if key not in out_of and key not in out_of.values():
+            raise InputError(f"'ranges' names '{key}', which is not a variable of the data "
+                             "dictionary", hint=f"use one of: {', '.join(out_of.values())}")
+        if not (isinstance(spec, (list, tuple)) and len(spec) == 2):
+            raise InputError(f"range of '{key}' must be [min, max] (null for no bound)")
     ranges = {}
     for out, col in out_of.items():
         lo, hi = None, None
