@@ -194,3 +194,17 @@ def test_kde_figure_chinese_note_uses_cjk_font(panel):
         fig.canvas.draw()
     note = [t for t in fig.texts if t.get_text() == "注：模拟数据"][0]
     assert "CJK" in note.get_fontproperties().get_name()
+
+
+def test_cross_section_controls_at_mean_lstsq(panel):
+    # design built by hand: const, ln y(2016), mean of x over 2016..2021; numpy least squares
+    sub = panel[(panel.year >= 2016) & (panel.year <= 2021)]
+    a = sub[sub.year == 2016].set_index("unit")
+    b = sub[sub.year == 2021].set_index("unit").loc[a.index]
+    xbar = sub.groupby("unit")["x"].mean().loc[a.index]
+    X = np.column_stack([np.ones(len(a)), np.log(a["gdp_pc"]), xbar])
+    coef = np.linalg.lstsq(X, np.log(b["gdp_pc"]) - np.log(a["gdp_pc"]), rcond=None)[0]
+    r = beta_convergence(panel, "gdp_pc", unit="unit", year="year", start=2016, end=2021,
+                         controls=["x"], controls_at="mean")
+    assert_allclose(r.params.to_numpy(), coef, rtol=1e-10)
+    assert r.tau == 5
