@@ -266,6 +266,19 @@ class SpatialPanel:
             val -= (self.T - 1) * np.log(1.0 - rho)
         return val
 
+    def dlogdet(self, rho):
+        """Derivative of :meth:`logdet` (eigenvalue method only; ``None`` otherwise)."""
+        if any(pw.method != "eigen" for pw in self.ws):
+            return None
+        val = 0.0
+        for pw in self.ws:
+            ev = pw.eigenvalues
+            val -= float(np.real(np.sum(ev / (1.0 - rho * ev))))
+        val *= self._ld_scale
+        if self.lee_yu and self.effects == "twoways":
+            val += (self.T - 1) / (1.0 - rho)
+        return val
+
     def bounds(self):
         lo, hi = -np.inf, np.inf
         for pw in {id(p): p for p in self.ws}.values():
@@ -310,14 +323,32 @@ class SpatialPanel:
                              f"({lo:.4f}, {hi:.4f}); the maximum likelihood estimate is not interior",
                              hint="check the weights matrix and the model specification")
 
-    def _line_search(self, f, tol):
+    def _line_search(self, f, tol, dsse=None):
+        """Bounded Brent search, then (when derivatives are available) a root of the score.
+
+        ``dsse(r)`` returns ``(sse, d sse / d r)`` of the concentrated problem; the score is
+        ``-n/2 dsse/sse + dlogdet``.  Function-value search alone stops at ~1e-8 in rho.
+        """
         lo, hi = self._lo, self._hi
         eps = 1e-9 * (hi - lo)
         res = optimize.minimize_scalar(f, bounds=(lo + eps, hi - eps), method="bounded",
                                        options={"xatol": tol, "maxiter": 1000})
         if not res.success:
             raise RuntimeError(f"line search did not converge: {res.message}")
-        return float(res.x)
+        x = float(res.x)
+        if dsse is None or self.dlogdet(x) is None:
+            return x
+
+        def score(r):
+            sse, ds = dsse(r)
+            return -self.n_eff / 2 * ds / sse + self.dlogdet(r)
+
+        for step in (1e-6, 1e-5, 1e-4):
+            a, b = max(lo + eps, x - step), min(hi - eps, x + step)
+            fa, fb = score(a), score(b)
+            if np.sign(fa) != np.sign(fb):
+                return float(optimize.brentq(score, a, b, xtol=1e-15, rtol=1e-15, maxiter=200))
+        return x
 
     def _fit_lag(self, tol):
         Z, y, wy, n = self.Zd, self.yd, self.Wyd, self.n_eff
@@ -330,7 +361,7 @@ class SpatialPanel:
             sse = a - 2 * r * b + r * r * c
             return n / 2 * np.log(sse / n) - self.logdet(r)
 
-        rho = self._line_search(negll, tol)
+        rho = self._line_search(negll, tol, lambda r: (a - 2 * r * b + r * r * c, -2 * b + 2 * r * c))
         self._boundary("rho", rho, self._lo, self._hi)
         beta = coef[:, 0] - rho * coef[:, 1]
         e = e0 - rho * e1
@@ -373,7 +404,11 @@ class SpatialPanel:
         def negll(lam):
             return n / 2 * np.log(sse_beta(lam)[0] / n) - self.logdet(lam)
 
-        lam = self._line_search(negll, tol)
+        def dsse(lam):
+            sse, bb, zt, r = sse_beta(lam)
+            return sse, -2 * r @ (wy - WZ @ bb)
+
+        lam = self._line_search(negll, tol, dsse)
         self._boundary("lambda", lam, self._lo, self._hi)
         sse, beta, zt, e = sse_beta(lam)
         sig2 = sse / n
