@@ -156,6 +156,11 @@ def test_spatial_markov_counts_independent(panel):
     assert_allclose(allc["count"].to_numpy().reshape(3, 3), T.sum(axis=0), rtol=0, atol=0)
     assert int(allc["count"].sum()) == 12 * 7
     assert {"Q", "Q_p_value", "LR", "LR_p_value", "dof"} <= set(res["tests"].columns)
+    # the a-spatial steady state s solves s P = s and sums to 1
+    P_all = allc["probability"].to_numpy().reshape(3, 3)
+    s = res["steady_state"].query("lag_class == 'all'")["probability"].to_numpy()
+    assert_allclose(s @ P_all, s, rtol=1e-10)
+    assert_allclose(s.sum(), 1.0, rtol=1e-12)
 
 
 def test_spatial_markov_rejects_unbalanced(panel):
