@@ -100,8 +100,8 @@ class SpatialPanel:
             raise InputError(f"unknown model '{model}'", hint=f"choose one of {', '.join(MODELS)}")
         if effects not in EFFECTS:
             raise InputError(f"unknown effects '{effects}'", hint=f"choose one of {', '.join(EFFECTS)}")
-        if lee_yu and effects not in ("individual", "twoways"):
-            raise InputError("the Lee-Yu correction applies to individual and two-way effects only")
+        if lee_yu and effects not in ("individual", "time", "twoways"):
+            raise InputError("the Lee-Yu correction applies to fixed effects only")
         if isinstance(x, str):
             x = [x]
         x = list(x)
@@ -192,8 +192,9 @@ class SpatialPanel:
         self.varying_w = len({id(p) for p in self.ws}) > 1
         if self.lee_yu and self.varying_w:
             raise InputError("the Lee-Yu correction needs one weights matrix for all periods")
-        if self.lee_yu and self.effects == "twoways" and not self.ws[0].row_standardized:
-            raise InputError("the two-way Lee-Yu correction needs a row-standardised W")
+        if self.lee_yu and self.effects in ("time", "twoways") and not all(
+                pw.row_standardized for pw in self.ws):
+            raise InputError("the Lee-Yu correction for time effects needs a row-standardised W")
 
         # design
         lag = self.lag
@@ -245,6 +246,8 @@ class SpatialPanel:
             return n * (t - 1), (t - 1) / t
         if self.lee_yu and self.effects == "twoways":
             return (n - 1) * (t - 1), (t - 1) / t
+        if self.lee_yu and self.effects == "time":
+            return (n - 1) * t, 1.0
         return n * t, 1.0
 
     # ------------------------------------------------------------------ log-determinants
@@ -262,8 +265,8 @@ class SpatialPanel:
                     memo[id(pw)] = pw.logdet(rho)
                 val += memo[id(pw)]
         val *= self._ld_scale
-        if self.lee_yu and self.effects == "twoways":
-            val -= (self.T - 1) * np.log(1.0 - rho)
+        if self.lee_yu and self.effects in ("time", "twoways"):
+            val -= self._ld_scale * self.T * np.log(1.0 - rho)
         return val
 
     def dlogdet(self, rho):
@@ -275,8 +278,8 @@ class SpatialPanel:
             ev = pw.eigenvalues
             val -= float(np.real(np.sum(ev / (1.0 - rho * ev))))
         val *= self._ld_scale
-        if self.lee_yu and self.effects == "twoways":
-            val += (self.T - 1) / (1.0 - rho)
+        if self.lee_yu and self.effects in ("time", "twoways"):
+            val += self._ld_scale * self.T / (1.0 - rho)
         return val
 
     def bounds(self):
@@ -288,7 +291,7 @@ class SpatialPanel:
 
     def _info_traces(self, rho):
         """Scaled ``(tr B, tr BB, tr B'B)`` summed over periods."""
-        proj = self.lee_yu and self.effects == "twoways"
+        proj = self.lee_yu and self.effects in ("time", "twoways")
         tot = np.zeros(3)
         memo = {}
         for pw in self.ws:
