@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,30 +23,54 @@ from .provinces import normalize_province, province_table
 __all__ = ["read_table", "read_province_table", "atomic_path", "write_csv", "write_json"]
 
 
-def read_table(path) -> pd.DataFrame:
-    """Read a CSV or Excel (``.xlsx``) file as strings, so that no cell is silently coerced.
+def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.DataFrame:
+    """Read a CSV (UTF-8 or GBK) or Excel (``.xlsx``) file as text, so that no cell is silently coerced.
 
     Parameters
     ----------
     path : str or Path
+    keep_default_na : bool
+        Read empty cells and ``NA``-like strings as NaN (default) or keep them as strings.
+    excel_dtype : type
+        ``dtype`` for Excel files (``str`` or ``object``).
 
     Returns
     -------
     pandas.DataFrame
-        All cells as ``str`` (missing cells as ``NaN``).
+        Cells as text; header names stripped of surrounding spaces.
+
+    Raises
+    ------
+    InputError
+        Missing file, unsupported type, undecodable bytes, or a CSV line with more fields than the header
+        (named by line number: usually a decimal comma or a thousands separator).
     """
     path = Path(path)
     if not path.exists():
-        raise InputError("file not found", file=path)
+        raise InputError("file not found", file=path, hint="check the path")
     suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xls"):
-            df = pd.read_excel(path, dtype=str)
-        else:
-            df = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"cannot be read as a table: {exc}", file=path,
-                         hint="save it as UTF-8 CSV with a header row, or as .xlsx") from exc
+    if suffix in (".xlsx", ".xlsm"):
+        df = pd.read_excel(path, dtype=excel_dtype, engine="openpyxl", keep_default_na=keep_default_na)
+    elif suffix in (".csv", ".txt"):
+        df = None
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                df = pd.read_csv(path, dtype=str, keep_default_na=keep_default_na, skip_blank_lines=False,
+                                 encoding=enc)
+                break
+            except UnicodeDecodeError:
+                continue
+            except pd.errors.ParserError as exc:
+                m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+                if m:
+                    raise InputError(f"line has {m.group(3)} fields but the header has {m.group(1)}", file=path,
+                                     row=int(m.group(2)), hint="use '.' as decimal separator, remove thousands "
+                                     "separators, or quote cells that contain commas") from None
+                raise InputError(f"cannot parse the CSV file: {exc}", file=path) from None
+        if df is None:
+            raise InputError("cannot decode the file", file=path, hint="save it as UTF-8")
+    else:
+        raise InputError(f"unsupported file type '{suffix}'", file=path, hint="use a .csv (UTF-8 or GBK) or .xlsx file")
     df.columns = [str(c).strip() for c in df.columns]
     return df
 

@@ -33,6 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .errors import InputError
+from .io import read_table
 from .provinces import normalize_province
 
 __all__ = ["MECHANISMS", "read_panel", "validate_dictionary"]
@@ -94,29 +95,7 @@ def validate_dictionary(dictionary) -> dict:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise InputError("file not found", file=path, hint="check the path")
-    if suffix in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=object, engine="openpyxl")
-    if suffix not in (".csv", ".txt"):
-        raise InputError(f"unsupported file type '{suffix}'", file=path,
-                         hint="use a .csv (UTF-8 or GBK) or .xlsx file")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                               encoding=enc)
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.ParserError as exc:
-            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-            if m:
-                raise InputError(f"line has {m.group(3)} fields but the header has "
-                                 f"{m.group(1)}", file=path, row=int(m.group(2)),
-                                 hint="quote cells that contain commas, e.g. \"1,234\", or "
-                                      "remove thousands separators") from None
-            raise InputError(f"cannot parse the CSV file: {exc}", file=path) from None
-    raise InputError("cannot decode the file", file=path, hint="save it as UTF-8")  # pragma: no cover
+    return read_table(path, keep_default_na=False, excel_dtype=object)
 
 
 def _is_na(x) -> bool:
