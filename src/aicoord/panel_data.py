@@ -25,7 +25,6 @@ be strictly positive.
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 
 import numpy as np
