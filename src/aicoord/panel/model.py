@@ -22,7 +22,7 @@ from .weights import PanelWeights, as_matrix
 __all__ = ["SpatialPanel", "SpatialPanelResults", "MODELS", "EFFECTS"]
 
 MODELS = ("sar", "sdm", "sem", "sac", "slx", "sdem")
-EFFECTS = ("none", "individual", "time", "twoways")
+EFFECTS = ("none", "individual", "time", "twoways", "random")
 _LAG = ("sar", "sdm", "sac")
 _ERR = ("sem", "sac", "sdem")
 _WX = ("sdm", "slx", "sdem")
@@ -81,7 +81,8 @@ class SpatialPanel:
     model is used: ``n = N(T-1)`` and ``(T-1) log|I - rho W|`` for individual effects, and
     ``n = (N-1)(T-1)`` and ``(T-1)(log|I - rho W| - log(1 - rho))`` for two-way effects
     (row-standardised W).  Standard errors come from the analytic information matrix (Elhorst 2014,
-    ch. 3); for SAC from a numerical Hessian of the full log-likelihood.
+    ch. 3; for the SAC Anselin 1988 as in spatialreg::sacsarlm); for the SAC with the Lee-Yu
+    correction and for random effects from a numerical Hessian of the full log-likelihood.
 
     References
     ----------
@@ -100,6 +101,8 @@ class SpatialPanel:
             raise InputError(f"unknown model '{model}'", hint=f"choose one of {', '.join(MODELS)}")
         if effects not in EFFECTS:
             raise InputError(f"unknown effects '{effects}'", hint=f"choose one of {', '.join(EFFECTS)}")
+        if effects == "random" and model not in ("sar", "sdm"):
+            raise InputError("random effects are implemented for the SAR and SDM only")
         if lee_yu and effects not in ("individual", "time", "twoways"):
             raise InputError("the Lee-Yu correction applies to fixed effects only")
         if isinstance(x, str):
@@ -159,7 +162,7 @@ class SpatialPanel:
             short = counts[counts < t].index.tolist()[:5]
             raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods "
                              f"(units with missing periods: {short})", column=self.id)
-        if t < 2 and self.effects in ("individual", "twoways"):
+        if t < 2 and self.effects in ("individual", "twoways", "random"):
             raise InputError("individual effects need at least two periods")
         self.units, self.periods, self.N, self.T = units, periods, n, t
         df = df.set_index([self.time, self.id]).sort_index()
@@ -201,7 +204,7 @@ class SpatialPanel:
         WX = lag(self.X[:, :, [self.xnames.index(v) for v in self.wxnames]]) if self.wxnames else None
         Z = self.X if WX is None else np.concatenate([self.X, WX], axis=2)
         names = self.xnames + [f"W*{v}" for v in self.wxnames]
-        if self.effects == "none":
+        if self.effects in ("none", "random"):
             Z = np.concatenate([np.ones((t, n, 1)), Z], axis=2)
             names = ["const"] + names
         self.Zraw = Z
@@ -315,6 +318,8 @@ class SpatialPanel:
         """
         lo, hi = self.bounds()
         self._lo, self._hi = lo, hi
+        if self.effects == "random":
+            return self._fit_re_lag(tol)
         fn = {"sar": self._fit_lag, "sdm": self._fit_lag, "sem": self._fit_err,
               "sdem": self._fit_err, "slx": self._fit_ols, "sac": self._fit_sac}[self.model]
         return fn(tol)
@@ -466,10 +471,9 @@ class SpatialPanel:
                 best = res
         res = optimize.minimize(negll, best.x, method="Nelder-Mead",
                                 options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
-        if not (res.success or best.success) or best.fun + 1e-9 < res.fun:
-            raise RuntimeError("SAC optimisation did not converge")
         if best.fun < res.fun:
             res = best
+        _check_stationary(negll, res.x, "SAC")
         rho, lam = map(float, res.x)
         self._boundary("rho", rho, lo, hi)
         self._boundary("lambda", lam, lo, hi)
@@ -486,9 +490,123 @@ class SpatialPanel:
                     + self.logdet(r) + self.logdet(lm))
 
         theta = np.r_[beta, rho, lam, sig2]
-        cov = _inv(-_num_hessian(full_ll, theta))
+        if self.lee_yu:
+            cov = _inv(-_num_hessian(full_ll, theta))
+        else:
+            cov = self._sac_information(rho, lam, sig2, e, Z - lam * WZ)
         names = self.znames + ["rho", "lambda"]
         return self._results(names, np.r_[beta, rho, lam], cov, sig2, ll, e, rho=rho, lam=lam)
+
+    def _sac_information(self, rho, lam, sig2, e, zt):
+        """Inverse of the analytic information matrix of the SAC (Anselin 1988, as in
+        spatialreg::sacsarlm), in the order (beta, rho, lambda, sigma2), with the fixed effects
+        partialled out (their transformed columns span the demeaning space for row-standardised
+        W)."""
+        t, nn = self.T, self.N
+        k = zt.shape[1]
+        eye = np.eye(nn)
+        terms = np.zeros(7)
+        g = np.empty((t, nn))
+        memo = {}
+        for ti, pw in enumerate(self.ws):
+            if id(pw) not in memo:
+                w = pw.W.toarray()
+                ai = np.linalg.inv(eye - rho * w)
+                b = eye - lam * w
+                bi = np.linalg.inv(b)
+                wa, wb = w @ ai, w @ bi
+                bwabi = b @ wa @ bi
+                memo[id(pw)] = (np.array([
+                    np.sum(wa * wa.T) + np.sum(bwabi * bwabi),  # rho-rho traces
+                    np.sum(wb * wb.T) + np.sum(wb * wb),  # lambda-lambda
+                    np.trace(wa), np.trace(wb),  # sigma2-rho, sigma2-lambda
+                    np.sum(wb * bwabi) + np.trace(w @ wa @ bi),  # rho-lambda
+                    0.0, 0.0]), ai, b, bi, w)
+            tr_, ai, b, bi, w = memo[id(pw)]
+            terms += tr_
+            sl = slice(ti * nn, (ti + 1) * nn)
+            u = bi @ e[sl]
+            eta = self.Y[ti] - rho * self.Wy[ti] - u
+            g[ti] = b @ (w @ (ai @ eta))
+        g = _demean(g, self.effects).ravel()
+        info = np.zeros((k + 3, k + 3))
+        info[:k, :k] = zt.T @ zt / sig2
+        info[:k, k] = info[k, :k] = zt.T @ g / sig2
+        info[k, k] = terms[0] + g @ g / sig2
+        info[k + 1, k + 1] = terms[1]
+        info[k, k + 1] = info[k + 1, k] = terms[4]
+        info[k, k + 2] = info[k + 2, k] = terms[2] / sig2
+        info[k + 1, k + 2] = info[k + 2, k + 1] = terms[3] / sig2
+        info[k + 2, k + 2] = self.n_eff / (2 * sig2 ** 2)
+        return _inv(info)
+
+    def _fit_re_lag(self, tol):
+        """Random-effects SAR/SDM (Elhorst 2014, sec. 3.4): ``y = rho W y + X b + mu + e``.
+
+        With ``phi = sigma2 / (T sigma2_mu + sigma2)`` the GLS transform is
+        ``a - (1 - sqrt(phi)) mean_t(a)``; the log-likelihood is
+        ``-NT/2 log(2 pi s2) + N/2 log(phi) + T log|I - rho W| - e'e/(2 s2)``, maximised jointly in
+        ``(rho, phi)`` with ``b`` and ``s2`` concentrated out; covariance from a numerical Hessian.
+        """
+        t, nn = self.T, self.N
+        nt = t * nn
+        k = self.Zraw.shape[2]
+
+        def tr(a, s):
+            return a - (1 - s) * a.mean(axis=0, keepdims=True)
+
+        def parts(rho, phi):
+            s = np.sqrt(phi)
+            yt = tr(self.Y - rho * self.Wy, s).ravel()
+            zt = tr(self.Zraw, s).reshape(nt, k)
+            bb, *_ = np.linalg.lstsq(zt, yt, rcond=None)
+            r = yt - zt @ bb
+            return r @ r, bb, r
+
+        def negll(p):
+            sse = parts(p[0], np.exp(p[1]))[0]
+            return nt / 2 * np.log(sse / nt) - nn / 2 * p[1] - self.logdet(p[0])
+
+        lo, hi = self._lo, self._hi
+        eps = 1e-6 * (hi - lo)
+        best = None
+        for start in ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))):
+            res = optimize.minimize(negll, start, method="L-BFGS-B",
+                                    bounds=[(lo + eps, hi - eps), (-30.0, 0.0)],
+                                    options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+            if best is None or res.fun < best.fun:
+                best = res
+        res = optimize.minimize(negll, best.x, method="Nelder-Mead",
+                                options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
+        if res.fun > best.fun:
+            res = best
+        _check_stationary(negll, res.x, "random-effects")
+        rho, phi = float(res.x[0]), float(np.exp(res.x[1]))
+        self._boundary("rho", rho, lo, hi)
+        if phi >= 1 - 1e-8:
+            warnings.warn("random-effects variance is estimated at zero (phi = 1): the model "
+                          "reduces to the pooled one", RuntimeWarning, stacklevel=3)
+        sse, beta, e = parts(rho, phi)
+        sig2 = sse / nt
+        ll = -nt / 2 * (np.log(2 * np.pi * sig2) + 1) + nn / 2 * np.log(phi) + self.logdet(rho)
+
+        def full_ll(p):
+            b, r, ph, s2 = p[:k], p[k], p[k + 1], p[k + 2]
+            s = np.sqrt(ph)
+            yt = tr(self.Y - r * self.Wy, s).ravel()
+            res_ = yt - tr(self.Zraw, s).reshape(nt, k) @ b
+            return (-nt / 2 * np.log(2 * np.pi * s2) + nn / 2 * np.log(ph) + self.logdet(r)
+                    - res_ @ res_ / (2 * s2))
+
+        theta = np.r_[beta, rho, phi, sig2]
+        full = _inv(-_num_hessian(full_ll, theta))
+        keep = list(range(k + 1)) + [k + 2]
+        cov = full[np.ix_(keep, keep)]
+        names = self.znames + ["rho"]
+        out = self._results(names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
+        out.phi = phi
+        out.sigma2_mu = sig2 * (1 - phi) / (t * phi)
+        return out
 
     # ------------------------------------------------------------------ results
     def _results(self, names, est, cov_full, sig2, ll, resid, rho, lam):
@@ -508,6 +626,19 @@ def _inv(a):
         warnings.warn("the information matrix is not positive definite; standard errors are "
                       "unreliable", RuntimeWarning, stacklevel=3)
     return out
+
+
+def _check_stationary(f, x, what, step=1e-6, gtol=1e-2):
+    """Raise when the concentrated objective is not stationary at ``x`` (non-convergence)."""
+    x = np.asarray(x, dtype=float)
+    for i in range(len(x)):
+        e = np.zeros(len(x))
+        e[i] = step
+        g = (f(x + e) - f(x - e)) / (2 * step)
+        if not np.isfinite(g) or abs(g) > gtol:
+            raise RuntimeError(f"{what} optimisation did not converge (score {g:.3g} in parameter "
+                               f"{i}); the estimate may lie on the boundary or the model may be "
+                               "weakly identified")
 
 
 def _num_hessian(f, x, rel=1e-4):
@@ -561,7 +692,8 @@ class SpatialPanelResults:
         sse = float(resid @ resid)
         yraw = mod.Y.ravel()
         self.r2 = 1 - sse / float(((yraw - yraw.mean()) ** 2).sum())
-        self.r2_within = 1 - sse / float(mod.yd @ mod.yd) if mod.effects != "none" else self.r2
+        self.r2_within = (1 - sse / float(mod.yd @ mod.yd) if mod.effects not in ("none", "random")
+                          else self.r2)
         self.fixed_effects = self._recover_effects()
 
     def conf_int(self, alpha=0.05):
@@ -572,7 +704,7 @@ class SpatialPanelResults:
 
     def _recover_effects(self):
         mod = self.model
-        if mod.effects == "none":
+        if mod.effects in ("none", "random"):
             return {}
         names = list(mod.znames)
         beta = self.params[names].to_numpy()

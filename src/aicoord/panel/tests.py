@@ -14,7 +14,7 @@ from scipy import stats
 
 from .model import SpatialPanel, _demean
 
-__all__ = ["lm_tests", "lr_effects_tests", "sdm_tests"]
+__all__ = ["lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]
 
 
 def _chi2(stat, df):
@@ -134,4 +134,28 @@ def sdm_tests(res, lr=True):
         sem = mod.respecify(model="sem", wx=None).fit()
         out["lr_sar"] = _chi2(2 * (res.loglik - sar.loglik), len(th))
         out["lr_sem"] = _chi2(2 * (res.loglik - sem.loglik), len(th))
+    return out
+
+
+def hausman(fe, re):
+    """Hausman test of fixed against random effects on the common coefficients.
+
+    Parameters
+    ----------
+    fe, re : SpatialPanelResults
+        Individual fixed effects and random effects fits of the same SAR/SDM.
+
+    Returns
+    -------
+    dict
+        ``statistic``, ``df``, ``p``.  ``H = d' (V_FE - V_RE)^{-1} d``, ``d = b_FE - b_RE``; when
+        ``V_FE - V_RE`` is not positive definite a generalised inverse is used and a note added.
+    """
+    common = [c for c in fe.params.index if c in re.params.index]
+    d = (fe.params[common] - re.params[common]).to_numpy()
+    v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()
+    vals = np.linalg.eigvalsh(v)
+    out = _chi2(float(d @ np.linalg.pinv(v) @ d), len(common))
+    if vals.min() <= 0:
+        out["note"] = "V_FE - V_RE is not positive definite; generalised inverse used"
     return out
