@@ -61,7 +61,17 @@ def test_cli_matches_api_and_is_deterministic(files, cigar, w46, tol):
     imp = res.impacts(draws=1000, seed=1)
     assert_allclose(out["effects"]["logy"]["indirect"]["se"], imp.loc[("logy", "indirect"), "se"],
                     rtol=1e-11)
-    assert set(out["tests"]) == {"wald_sar", "wald_sem", "lr_sar", "lr_sem"}
+    assert {"wald_sar", "wald_sem", "lr_sar", "lr_sem", "lm_lag_nonspatial",
+            "robust_lm_error_nonspatial", "lr_individual_effects", "lr_time_effects"} <= set(out["tests"])
+
+
+def test_cli_random_effects(files, cigar, w46):
+    assert _run(files, "--model", "sar", "--fe", "random", "--draws", "200", out="re.json") == 0
+    out = json.loads((files / "re.json").read_text())
+    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
+                       model="sar", effects="random").fit()
+    assert_allclose(out["coefficients"]["rho"]["estimate"], res.params["rho"], rtol=1e-9)
+    assert out["tests"]["hausman"]["df"] == 3
 
 
 @pytest.mark.parametrize("weights", ["long.csv", "w.gal"])

@@ -149,8 +149,8 @@ def run(args) -> int:
     for c in [args.id, args.time, args.y] + list(args.x):
         if c not in data.columns:
             raise InputError("column not in the data", file=path, column=c)
-    if args.fe == "random":
-        raise InputError("random effects are not implemented yet", hint="use --fe individual")
+    if args.fe == "random" and args.model not in ("sar", "sdm"):
+        raise InputError("random effects are implemented for --model sar and sdm only")
     ids = sorted(data[args.id].unique())
     if args.weights:
         w = read_weights(args.weights, ids)
@@ -178,16 +178,28 @@ def run(args) -> int:
             imp = res.impacts(draws=args.draws, seed=args.seed)
             for (var, kind), row in imp.iterrows():
                 effects.setdefault(var, {})[kind] = {k: float(row[k]) for k in ("estimate", "se", "z", "p")}
+        from ..panel import tests as sptests
+
         tests = {}
         if args.model == "sdm":
-            from ..panel.tests import sdm_tests
-
-            tests = sdm_tests(res)
+            tests.update(sptests.sdm_tests(res))
+        if args.fe == "random":
+            fe = mod.respecify(effects="individual").fit()
+            tests["hausman"] = sptests.hausman(fe, res)
+        else:
+            lm = sptests.lm_tests(data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
+                                  effects=args.fe, standardize=not args.no_standardize)
+            tests.update({f"{k}_nonspatial": v for k, v in lm.items()})
+        if mod.T > 1:
+            tests.update({f"lr_{k}_effects": v for k, v in sptests.lr_effects_tests(
+                data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
+                standardize=not args.no_standardize).items()})
     out = {
         "model": args.model, "fe": args.fe, "lee_yu": bool(args.lee_yu),
         "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T,
         "loglik": res.loglik, "sigma2": res.sigma2, "aic": res.aic, "bic": res.bic,
         "r2": res.r2, "r2_within": res.r2_within,
+        "sigma2_mu": getattr(res, "sigma2_mu", None),
         "coefficients": {nm: _stat(float(res.params[nm]), float(res.std_errors[nm]))
                          for nm in res.params.index},
         "effects": effects, "tests": tests,
