@@ -16,8 +16,12 @@ from ..errors import InputError
 
 __all__ = ["PanelWeights", "as_matrix"]
 
-#: above this N the sparse LU log-determinant is used when ``logdet="auto"``
+#: above this N the sparse LU log-determinant is used when ``logdet="auto"`` (unless the
+#: eigenvalues are cheap: a symmetric-similar W whose reverse Cuthill-McKee bandwidth is small)
 EIGEN_MAX_N = 1500
+BAND_MAX = 400
+#: use the banded symmetric eigensolver above this N
+BANDED_MIN_N = 400
 
 
 def as_matrix(w, ids=None):
@@ -100,14 +104,42 @@ class PanelWeights:
         else:
             self.W = mat.tocsr()
             self.row_standardized = bool(np.allclose(rs, 1.0))
-        self._sym_raw = mat if (standardize and raw_symmetric) else None
-        self._rs = rs
         if logdet not in ("auto", "eigen", "lu"):
             raise InputError("logdet must be 'auto', 'eigen' or 'lu'")
-        self.method = ("eigen" if n <= EIGEN_MAX_N else "lu") if logdet == "auto" else logdet
+        self._sym_raw = mat if (standardize and raw_symmetric) else None
+        self._rs = rs
+        if logdet == "auto":
+            cheap = self.islands == 0 and self._sym_raw is not None and self._bandwidth() <= BAND_MAX
+            self.method = "eigen" if (n <= EIGEN_MAX_N or cheap) else "lu"
+        else:
+            self.method = logdet
         self._eig = None
         self.eig_kind = None
         self._dense = None
+
+    def _symmetric_similar(self):
+        d = 1.0 / np.sqrt(self._rs)
+        return sp.csr_matrix(sp.diags(d) @ self._sym_raw @ sp.diags(d))
+
+    def _bandwidth(self):
+        from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+        if getattr(self, "_perm", None) is None:
+            self._perm = reverse_cuthill_mckee(sp.csr_matrix(self._sym_raw), symmetric_mode=True)
+            c = self._sym_raw.tocsr()[self._perm][:, self._perm].tocoo()
+            self._bw = int(np.max(np.abs(c.row - c.col))) if c.nnz else 0
+        return self._bw
+
+    @staticmethod
+    def _eigvalsh_sparse(s, perm, bw):
+        """Eigenvalues of a sparse symmetric matrix: banded solver after RCM reordering."""
+        from scipy.linalg import eig_banded
+
+        c = s[perm][:, perm].tocoo()
+        low = c.row >= c.col
+        ab = np.zeros((bw + 1, s.shape[0]))
+        ab[(c.row - c.col)[low], c.col[low]] = c.data[low]
+        return np.sort(eig_banded(ab, lower=True, eigvals_only=True))
 
     # ------------------------------------------------------------------ eigenvalues
     @property
@@ -115,9 +147,11 @@ class PanelWeights:
         """Eigenvalues of W (real array when W is similar to a symmetric matrix, else complex)."""
         if self._eig is None:
             if self._sym_raw is not None and self.islands == 0:
-                d = 1.0 / np.sqrt(self._rs)
-                s = (sp.diags(d) @ self._sym_raw @ sp.diags(d)).toarray()
-                self._eig = np.linalg.eigvalsh(s)
+                s = self._symmetric_similar()
+                if self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX:
+                    self._eig = self._eigvalsh_sparse(s, self._perm, self._bw)
+                else:
+                    self._eig = np.linalg.eigvalsh(s.toarray())
                 self.eig_kind = "symmetric-similar"
             elif abs(self.W - self.W.T).max() < 1e-12:
                 self._eig = np.linalg.eigvalsh(self.W.toarray())
@@ -191,13 +225,40 @@ class PanelWeights:
         With ``project=True`` B is replaced by ``M B M``, ``M = I - 11'/N`` (the Lee-Yu two-way
         transformation removes the eigenvalue-one direction of a row-standardised W).
         """
-        n = self.n
-        a = np.linalg.solve(np.eye(n) - rho * self.W.toarray(), np.eye(n))
-        b = self.W @ a
+        if (not project and self._sym_raw is not None and self.islands == 0
+                and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX):
+            return self._info_traces_banded(rho)
+        w = self.W.toarray()
+        # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
+        a = -rho * w
+        a[np.diag_indices_from(a)] += 1.0
+        b = np.linalg.solve(a, w)
+        del a, w
         if project:
             b = b - b.mean(axis=0, keepdims=True)
             b = b - b.mean(axis=1, keepdims=True)
         return float(np.trace(b)), float(np.sum(b * b.T)), float(np.sum(b * b))
+
+    def _info_traces_banded(self, rho):
+        """Same traces for ``W = D^{-1} C`` with C symmetric, via ``S = D^{-1/2} C D^{-1/2}``:
+        ``B = D^{-1/2} M D^{1/2}`` with ``M = (I - rho S)^{-1} S`` symmetric, so ``tr B`` and
+        ``tr BB`` follow from the eigenvalues and ``tr B'B = sum_ij M_ij^2 d_j / d_i``; M comes from
+        a banded Cholesky factorisation of ``I - rho S`` (positive definite inside the bounds)."""
+        from scipy.linalg import cho_solve_banded, cholesky_banded
+
+        ev = self.eigenvalues
+        f = ev / (1.0 - rho * ev)
+        perm, bw = self._perm, self._bw
+        s = self._symmetric_similar()[perm][:, perm]
+        c = (sp.identity(self.n) - rho * s).tocoo()
+        low = c.row >= c.col
+        ab = np.zeros((bw + 1, self.n))
+        ab[(c.row - c.col)[low], c.col[low]] = c.data[low]
+        chol = cholesky_banded(ab, lower=True)
+        m = cho_solve_banded((chol, True), s.toarray())
+        r = self._rs[perm]
+        trbtb = float(np.einsum("ij,ij,j,i->", m, m, r, 1.0 / r))
+        return float(f.sum()), float((f * f).sum()), trbtb
 
     def solve(self, rho, rhs):
         """Solve ``(I - rho W) z = rhs`` (rhs N or N x k)."""
