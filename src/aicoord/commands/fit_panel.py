@@ -132,10 +132,10 @@ def _clean(obj):
 
 
 def _stat(est, se):
-    from scipy import stats
+    from scipy import special
 
     z = est / se if se and se > 0 else float("nan")
-    return {"estimate": est, "se": se, "z": z, "p": 2 * stats.norm.sf(abs(z))}
+    return {"estimate": est, "se": se, "z": z, "p": 2 * special.ndtr(-abs(z))}
 
 
 def run(args) -> int:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 __all__ = ["impacts"]
 
@@ -52,7 +52,7 @@ def _frame(vars_, est, se):
             e, s = est[kind][j], se[kind][j]
             z = e / s if s > 0 else np.nan
             rows.append({"variable": v, "effect": kind, "estimate": e, "se": s, "z": z,
-                         "p": 2 * stats.norm.sf(abs(z))})
+                         "p": 2 * special.ndtr(-abs(z))})
     return pd.DataFrame(rows).set_index(["variable", "effect"])
 
 

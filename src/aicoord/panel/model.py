@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special
 
 from ..errors import InputError
 from .weights import PanelWeights, as_matrix
@@ -680,7 +680,7 @@ class SpatialPanelResults:
         self.cov = cov
         self.std_errors = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=params.index)
         self.zvalues = params / self.std_errors
-        self.pvalues = pd.Series(2 * stats.norm.sf(np.abs(self.zvalues)), index=params.index)
+        self.pvalues = pd.Series(2 * special.ndtr(-np.abs(self.zvalues.to_numpy())), index=params.index)
         self.sigma2, self.sigma2_se, self.loglik = sig2, sig2_se, ll
         self.resid = resid
         self.rho, self.lam = rho, lam
@@ -698,7 +698,7 @@ class SpatialPanelResults:
 
     def conf_int(self, alpha=0.05):
         """Normal confidence intervals as a DataFrame with columns ``lower`` and ``upper``."""
-        q = stats.norm.ppf(1 - alpha / 2)
+        q = special.ndtri(1 - alpha / 2)
         return pd.DataFrame({"lower": self.params - q * self.std_errors,
                              "upper": self.params + q * self.std_errors})
 

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from .model import SpatialPanel, _demean
 
@@ -18,7 +18,7 @@ __all__ = ["lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]
 
 
 def _chi2(stat, df):
-    return {"statistic": float(stat), "df": int(df), "p": float(stats.chi2.sf(stat, df))}
+    return {"statistic": float(stat), "df": int(df), "p": float(special.chdtrc(df, stat))}
 
 
 def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):

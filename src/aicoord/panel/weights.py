@@ -21,7 +21,7 @@ __all__ = ["PanelWeights", "as_matrix"]
 EIGEN_MAX_N = 1500
 BAND_MAX = 400
 #: use the banded symmetric eigensolver above this N
-BANDED_MIN_N = 400
+BANDED_MIN_N = 100
 
 
 def as_matrix(w, ids=None):
