@@ -1,4 +1,6 @@
 # Helpers shared by the rules: config validation and the list of targets.
+import json
+
 from snakemake.utils import validate
 
 from aicoord.pipeline import data_note
@@ -76,7 +78,8 @@ def dataset_year(wildcards):
 
 
 def weights_spec(wildcards):
-    return WEIGHTS[wildcards.w]
+    # canonical key order, so that a reordered config file does not look like changed params
+    return json.loads(json.dumps(WEIGHTS[wildcards.w], sort_keys=True))
 
 
 def weights_binary(wildcards):

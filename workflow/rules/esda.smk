@@ -28,7 +28,7 @@ rule collect_global:
             category="Spatial autocorrelation",
         ),
     params:
-        notes={var: note_of(var) for _, var, _ in variables()},
+        notes=dict(sorted((var, note_of(var)) for _, var, _ in variables())),
     log:
         "logs/collect_global.log",
     script:
