@@ -7,6 +7,8 @@ rule global_autocorrelation:
     params:
         permutations=ESDA["permutations"],
         seed=config["seed"],
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/global_autocorrelation/{var}_{year}_{w}.log",
     script:
@@ -29,6 +31,8 @@ rule collect_global:
         ),
     params:
         notes=dict(sorted((var, note_of(var)) for _, var, _ in variables())),
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/collect_global.log",
     script:
@@ -52,6 +56,8 @@ rule lisa:
         alpha=ESDA["alpha"],
         fdr=ESDA["fdr"],
         note=variable_note,
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/lisa/{var}_{year}_{w}.log",
     script:
@@ -86,6 +92,8 @@ rule esda_figures:
         label=variable_label,
         note=variable_note,
         language=LANGUAGE,
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/esda_figures/{var}_{year}_{w}.log",
     script:

@@ -1,6 +1,8 @@
 rule province_geometry:
     output:
         "results/geometry/provinces.gpkg",
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/province_geometry.log",
     script:
@@ -16,6 +18,8 @@ rule cross_section:
         id=dataset_id,
         variables=dataset_variables,
         year=dataset_year,
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/cross_section/{dataset}.log",
     script:

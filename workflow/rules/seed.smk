@@ -8,6 +8,8 @@ rule seed_claims:
             caption="../report/seed_claims.rst",
             category="Seed paper",
         ),
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/seed_claims.log",
     script:

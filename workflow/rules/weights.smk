@@ -9,6 +9,8 @@ rule weights:
     params:
         spec=weights_spec,
         binary=weights_binary,
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/weights/{w}.log",
     script:
@@ -24,6 +26,8 @@ rule weights_summary:
             caption="../report/weights_summary.rst",
             category="Spatial weights",
         ),
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/weights_summary.log",
     script:
@@ -35,6 +39,8 @@ rule weights_gal:
         "results/weights/{w}_raw.csv",
     output:
         "results/weights/{w}.gal",
+    conda:
+        "../../envs/aicoord.yaml"
     log:
         "logs/weights_gal/{w}.log",
     script:
