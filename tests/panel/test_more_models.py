@@ -121,3 +121,16 @@ def test_hausman(cigar, w46):
     v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()
     assert h["df"] == 3
     assert_allclose(h["statistic"], dvec @ np.linalg.pinv(v) @ dvec)
+
+
+@pytest.mark.parametrize("effects", ["individual", "twoways"])
+def test_fixed_effects_match_r_dummies(cigar, w46, extra, effects):
+    """Recovered effects: mu + alpha_i + gamma_t equals R's intercept + state + year dummies."""
+    res = _fit(cigar, w46, "sar", effects)
+    ref = np.array(extra[f"fe_sar_{effects}"]["effect"])  # N x T
+    fe = res.fixed_effects
+    if effects == "individual":
+        ours = np.repeat(fe["individual"].to_numpy()[:, None], 30, axis=1)
+    else:
+        ours = fe["mu"] + fe["individual"].to_numpy()[:, None] + fe["time"].to_numpy()[None, :]
+    assert_allclose(ours, ref, rtol=0, atol=1e-5)

@@ -83,7 +83,7 @@ def read_weights(path, ids):
         raise InputError("file not found", file=path)
     head = path.read_text(errors="replace").split("\n", 1)[0].strip()
     suffix = path.suffix.lower()
-    if suffix in (".gal", ".gwt") or (head and head.split()[0] == "0" and "," not in head):
+    if suffix in (".gal", ".gwt") or (head and "," not in head):  # GAL/GWT headers have no commas
         import libpysal
 
         try:
