@@ -379,8 +379,12 @@ class SpatialPanel:
         eta = (self.Y - rho * self.Wy).ravel() - e  # X beta + fixed effects (dummy-model mean)
         t, nn = self.T, self.N
         g = np.empty((t, nn))
+        eta = eta.reshape(t, nn)
+        groups = {}
         for ti, pw in enumerate(self.ws):
-            g[ti] = pw.W @ pw.solve(rho, eta[ti * nn:(ti + 1) * nn])
+            groups.setdefault(id(pw), (pw, []))[1].append(ti)
+        for pw, idx in groups.values():  # one factorisation per distinct W
+            g[idx] = (pw.W @ pw.solve(rho, eta[idx].T)).T
         g = _demean(g, self.effects).ravel()
         trb, trbb, trbtb = self._info_traces(rho)
         k = Z.shape[1]
