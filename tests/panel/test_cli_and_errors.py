@@ -161,3 +161,16 @@ def test_lee_yu_individual_rescales_sigma2(cigar, w46, tol):
     ly = _fit(cigar, w46, lee_yu=True).fit()
     assert_allclose(ly.params.to_numpy(), base.params.to_numpy(), rtol=0, atol=1e-8)
     assert_allclose(ly.sigma2, base.sigma2 * 30 / 29, rtol=tol.EXACT)
+
+
+def test_non_convergence_is_an_error():
+    from aicoord.panel.model import _check_stationary
+
+    with pytest.raises(RuntimeError, match="did not converge"):
+        _check_stationary(lambda p: 3.0 * p[0] + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
+    _check_stationary(lambda p: (p[0] - 0.2) ** 2 + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
+
+
+def test_random_effects_only_for_lag_models(cigar, w46):
+    with pytest.raises(InputError, match="random effects"):
+        _fit(cigar, w46, model="sem", effects="random")
