@@ -16,6 +16,7 @@ include: "workflow/rules/geometry.smk"
 include: "workflow/rules/weights.smk"
 include: "workflow/rules/esda.smk"
 include: "workflow/rules/seed.smk"
+include: "workflow/rules/measures.smk"
 
 
 rule all:

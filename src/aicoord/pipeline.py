@@ -108,7 +108,8 @@ def _stars(p):
     return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
 
 
-def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str]) -> None:
+def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str], matrix_notes: dict[str, str] | None = None
+                   ) -> None:
     """Collect global statistics into a long table and the year × matrix table papers print.
 
     Parameters
@@ -120,13 +121,16 @@ def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str]) -> None:
         Rows: variable and year; columns: for each matrix, ``I`` (with stars from ``p_rand``), ``z`` and ``p``.
     notes : dict
         Variable -> note (source, "simulated data").
+    matrix_notes : dict, optional
+        Matrix -> text appended to the note of its rows (matrices built from a panel, e.g. simulated GDP).
     """
+    matrix_notes = dict(matrix_notes or {})
     rows = [json.loads(Path(p).read_text(encoding="utf-8")) for p in jsons]
     long = pd.DataFrame(rows)
     first = ["variable", "year", "matrix", "n", "I", "EI", "VI_norm", "z_norm", "p_norm", "VI_rand", "z_rand",
              "p_rand", "EI_sim", "z_sim", "p_sim", "permutations", "seed"]
     long = long[first + [c for c in long.columns if c not in first]].sort_values(["variable", "year", "matrix"])
-    long["note"] = long["variable"].map(notes)
+    long["note"] = long["variable"].map(notes) + long["matrix"].map(lambda m: matrix_notes.get(m, ""))
     write_csv(long, out_long)
     wide_rows = []
     matrices = list(dict.fromkeys(long["matrix"]))
@@ -142,7 +146,8 @@ def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str]) -> None:
         wide_rows.append(row)
     wide = pd.DataFrame(wide_rows)
     foot = {"variable": "Note: z and two-sided p under randomisation; *** p<0.01, ** p<0.05, * p<0.1; "
-                        "row-standardised weights. " + " | ".join(f"{k}: {v}" for k, v in notes.items())}
+                        "row-standardised weights. " + " | ".join(f"{k}: {v}" for k, v in notes.items())
+                        + "".join(matrix_notes.values())}
     wide = pd.concat([wide, pd.DataFrame([foot])], ignore_index=True)
     write_csv(wide, out_wide)
 

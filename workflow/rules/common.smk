@@ -4,6 +4,8 @@ import json
 from snakemake.utils import validate
 
 from aicoord.pipeline import data_note
+from aicoord.pipeline_measures import DEMO_SOURCE
+from aicoord.simulate import DEMO_DICTIONARY
 
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -13,6 +15,10 @@ WEIGHTS = config["weights"]
 ESDA = config["esda"]
 LANGUAGE = config["study"]["language"]
 BINARY_KINDS = ("queen", "rook", "knn")
+PANEL_KINDS = ("economic", "nested")  # weights built from the panel's mean GDP per capita
+PANEL = config["panel"]
+DEMO = PANEL["file"] is None  # no panel file: the simulated demonstration panel is used
+MEASURES = config["measures"]
 
 
 def variables():
@@ -53,8 +59,38 @@ def esda_targets():
     return out
 
 
+def panel_note():
+    """Note of every panel output: 'simulated data' for the demo, the configured source for a real panel."""
+    if DEMO:
+        return data_note(DEMO_SOURCE, True, LANGUAGE)
+    return data_note(PANEL["source"] or f"panel file {PANEL['file']}", False, LANGUAGE)
+
+
+def matrix_note(w):
+    """Addition to a note when matrix ``w`` is built from the panel (economic, nested weights)."""
+    if w is None or WEIGHTS[w]["kind"] not in PANEL_KINDS:
+        return ""
+    return f" | W = {w} from panel GDP per capita: {panel_note()}"
+
+
+def measures_targets():
+    out = ["results/data/panel.csv", "results/tables/inequality_panel.csv", "results/tables/dagum_pairs_panel.csv",
+           "results/tables/beta_convergence.csv", "results/tables/spatial_markov_transitions.csv",
+           "results/tables/spatial_markov_steady_state.csv", "results/tables/spatial_markov_tests.csv"]
+    for ds in MEASURES["inequality"]["cross_section"]:
+        out += [f"results/tables/inequality_{ds}.csv", f"results/tables/dagum_pairs_{ds}.csv"]
+    if MEASURES["indices"]:
+        out += ["results/tables/composite_indices.csv", "results/tables/composite_weights.csv"]
+    if MEASURES["coordination"]["subsystems"]:
+        out.append("results/tables/coupling_coordination.csv")
+    out += [f"results/figures/kde_{MEASURES['kde']['variable']}.{ext}" for ext in ESDA["figure_formats"]]
+    if DEMO:
+        out += ["results/demo/truth.json", "results/demo/truth.csv", "results/tables/demo_recovery.csv"]
+    return out
+
+
 def all_targets():
-    return weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"]
+    return weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"] + measures_targets()
 
 
 def global_jsons(wildcards):
@@ -87,7 +123,57 @@ def weights_binary(wildcards):
 
 
 def variable_note(wildcards):
-    return note_of(wildcards.var)
+    return note_of(wildcards.var) + matrix_note(wildcards.get("w"))
+
+
+def global_notes():
+    """Variable -> note, and matrix -> note addition for matrices built from the panel."""
+    notes = {var: note_of(var) for _, var, _ in variables()}
+    matrices = {w: matrix_note(w) for w in WEIGHTS if matrix_note(w)}
+    return dict(sorted(notes.items())), dict(sorted(matrices.items()))
+
+
+def weights_inputs(wildcards):
+    """The weights rule's inputs: the panel only for the kinds built from GDP per capita."""
+    out = {"gpkg": "results/geometry/provinces.gpkg"}
+    if WEIGHTS[wildcards.w]["kind"] in PANEL_KINDS:
+        out["panel"] = "results/data/panel.csv"
+    return out
+
+
+def panel_source(wildcards):
+    return "results/demo/panel.csv" if DEMO else PANEL["file"]
+
+
+def panel_dictionary():
+    d = DEMO_DICTIONARY if DEMO else PANEL["dictionary"]
+    return json.loads(json.dumps(d, sort_keys=True))
+
+
+def population_column():
+    """'population' if the panel has it (the demo does), else None."""
+    return "population" if (DEMO or PANEL["dictionary"].get("population")) else None
+
+
+def inequality_population():
+    return population_column() if MEASURES["inequality"]["population_weights"] else None
+
+
+def dataset_variables_of(wildcards):
+    return list(DATASETS[wildcards.dataset]["variables"])
+
+
+def dataset_note(wildcards):
+    spec = DATASETS[wildcards.dataset]
+    return data_note(spec["source"], spec.get("simulated", False), LANGUAGE)
+
+
+def measures_weights(key):
+    return f"results/weights/{MEASURES[key]['weights']}.csv"
+
+
+def canonical(obj):
+    return json.loads(json.dumps(obj, sort_keys=True))
 
 
 def variable_label(wildcards):
@@ -102,4 +188,4 @@ wildcard_constraints:
     var="[A-Za-z0-9_]+",
     year="[0-9]{4}",
     w="[A-Za-z0-9_]+",
-    dataset="[A-Za-z0-9_]+",
+    dataset="(?!panel$)[A-Za-z0-9_]+",

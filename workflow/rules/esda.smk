@@ -30,7 +30,8 @@ rule collect_global:
             category="Spatial autocorrelation",
         ),
     params:
-        notes=dict(sorted((var, note_of(var)) for _, var, _ in variables())),
+        notes=global_notes()[0],
+        matrix_notes=global_notes()[1],
     conda:
         "../../envs/aicoord.yaml"
     log:

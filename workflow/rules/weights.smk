@@ -1,6 +1,6 @@
 rule weights:
     input:
-        gpkg="results/geometry/provinces.gpkg",
+        unpack(weights_inputs),
     output:
         csv="results/weights/{w}.csv",
         raw="results/weights/{w}_raw.csv",

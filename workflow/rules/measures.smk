@@ -1,0 +1,202 @@
+# Panel measures: the (simulated or real) panel, inequality, composite indices, coupling coordination,
+# β-convergence, spatial Markov chains, kernel densities, and the demo's recovery of its true parameters.
+
+
+rule simulate_panel:
+    input:
+        ai=config["seed_tables"]["index"],
+        weights=f"results/weights/{config['demo']['weights']}.csv",
+    output:
+        panel="results/demo/panel.csv",
+        truth="results/demo/truth.json",
+        truth_csv=report("results/demo/truth.csv", caption="../report/demo.rst", category="Demo panel"),
+    params:
+        years=config["demo"]["years"],
+        seed=config["demo"]["seed"],
+        weights=config["demo"]["weights"],
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/simulate_panel.log",
+    script:
+        "../../scripts/simulate_panel.py"
+
+
+rule panel:
+    input:
+        panel_source,
+    output:
+        csv="results/data/panel.csv",
+        roles="results/data/panel_roles.json",
+    params:
+        dictionary=panel_dictionary(),
+        note=panel_note(),
+        simulated=DEMO,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/panel.log",
+    script:
+        "../../scripts/prepare_panel.py"
+
+
+rule inequality_panel:
+    input:
+        "results/data/panel.csv",
+    output:
+        by_year=report("results/tables/inequality_panel.csv", caption="../report/measures.rst", category="Measures"),
+        pairs="results/tables/dagum_pairs_panel.csv",
+    params:
+        variables=MEASURES["inequality"]["variables"],
+        groups=MEASURES["inequality"]["groups"],
+        population=inequality_population(),
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/inequality_panel.log",
+    script:
+        "../../scripts/inequality_tables.py"
+
+
+rule inequality_cross_section:
+    input:
+        "results/data/{dataset}.csv",
+    output:
+        by_year=report("results/tables/inequality_{dataset}.csv", caption="../report/measures.rst", category="Measures"),
+        pairs="results/tables/dagum_pairs_{dataset}.csv",
+    params:
+        variables=dataset_variables_of,
+        groups=MEASURES["inequality"]["groups"],
+        population=None,
+        note=dataset_note,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/inequality_cross_section/{dataset}.log",
+    script:
+        "../../scripts/inequality_tables.py"
+
+
+rule composite_indices:
+    input:
+        "results/data/panel.csv",
+    output:
+        scores=report("results/tables/composite_indices.csv", caption="../report/measures.rst", category="Measures"),
+        weights="results/tables/composite_weights.csv",
+    params:
+        specs=canonical(MEASURES["indices"]),
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/composite_indices.log",
+    script:
+        "../../scripts/composite_indices.py"
+
+
+rule coupling_coordination:
+    input:
+        "results/data/panel.csv",
+    output:
+        report("results/tables/coupling_coordination.csv", caption="../report/measures.rst", category="Measures"),
+    params:
+        subsystems=canonical(MEASURES["coordination"]["subsystems"]),
+        method=MEASURES["coordination"]["method"],
+        by_year=MEASURES["coordination"]["by_year"],
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/coupling_coordination.log",
+    script:
+        "../../scripts/coupling_coordination.py"
+
+
+rule beta_convergence:
+    input:
+        panel="results/data/panel.csv",
+        weights=measures_weights("beta"),
+    output:
+        report("results/tables/beta_convergence.csv", caption="../report/measures.rst", category="Measures"),
+    params:
+        variable=MEASURES["beta"]["variable"],
+        tau=MEASURES["beta"]["tau"],
+        controls=MEASURES["beta"]["controls"],
+        time_effects=MEASURES["beta"]["time_effects"],
+        spatial_models=MEASURES["beta"]["spatial_models"],
+        weights=MEASURES["beta"]["weights"],
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/beta_convergence.log",
+    script:
+        "../../scripts/beta_convergence.py"
+
+
+rule spatial_markov:
+    input:
+        panel="results/data/panel.csv",
+        weights=measures_weights("markov"),
+    output:
+        transitions=report(
+            "results/tables/spatial_markov_transitions.csv", caption="../report/measures.rst", category="Measures"
+        ),
+        steady="results/tables/spatial_markov_steady_state.csv",
+        tests="results/tables/spatial_markov_tests.csv",
+    params:
+        variable=MEASURES["markov"]["variable"],
+        k=MEASURES["markov"]["k"],
+        population=population_column(),
+        weights=MEASURES["markov"]["weights"],
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/spatial_markov.log",
+    script:
+        "../../scripts/spatial_markov.py"
+
+
+rule kde_figure:
+    input:
+        "results/data/panel.csv",
+    output:
+        report(
+            expand("results/figures/kde_{var}.{ext}", var=MEASURES["kde"]["variable"], ext=ESDA["figure_formats"]),
+            caption="../report/measures.rst",
+            category="Figures",
+        ),
+    params:
+        variable=MEASURES["kde"]["variable"],
+        years=MEASURES["kde"]["years"],
+        population=population_column(),
+        note=panel_note(),
+        language=LANGUAGE,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/kde_figure.log",
+    script:
+        "../../scripts/kde_figure.py"
+
+
+rule demo_recovery:
+    input:
+        panel="results/data/panel.csv",
+        truth="results/demo/truth.json",
+        weights=measures_weights("recovery"),
+    output:
+        report("results/tables/demo_recovery.csv", caption="../report/demo.rst", category="Demo panel"),
+    params:
+        draws=MEASURES["recovery"]["draws"],
+        seed=config["seed"],
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/demo_recovery.log",
+    script:
+        "../../scripts/demo_recovery.py"
