@@ -8,6 +8,8 @@ dummy-variable stacked model.  SAC standard errors: both sides use the analytic 
 information matrix of Anselin (1988).  LR tests: R log-likelihoods of lagsarlm / errorsarlm in cigar_reference.json.
 """
 
+import pathlib
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -23,7 +25,7 @@ R_NAME = {"W_logp": "W*logp", "W_logy": "W*logy"}
 def extra():
     import json
 
-    from conftest import FIXTURES
+    FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel"
 
     return json.loads((FIXTURES / "cigar_reference_extra.json").read_text())
 

@@ -4,6 +4,7 @@ tests/fixtures/panel/make_reference_byyear.R.  The log-Jacobian is the sum over 
 effects are the averages over years (R: dense S matrices of the stacked model)."""
 
 import json
+import pathlib
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ def _w(path, ids):
 
 @pytest.fixture(scope="module")
 def setup(cigar):
-    from conftest import FIXTURES
+    FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel"
 
     ids = sorted(cigar["state"].unique())
     w1 = _w(FIXTURES / "cigar_w46.csv", ids)
