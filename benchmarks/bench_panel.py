@@ -34,6 +34,8 @@ import time
 import numpy as np
 
 HERE = pathlib.Path(__file__).resolve()
+# benchmark this checkout's engine, whatever copy of aicoord the environment has installed
+sys.path.insert(0, str(HERE.parents[1] / "src"))
 CACHE = pathlib.Path(tempfile.gettempdir()) / "aicoord_bench_panel"
 T = 10
 SITE = None

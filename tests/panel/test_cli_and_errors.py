@@ -173,4 +173,4 @@ def test_non_convergence_is_an_error():
 
 def test_random_effects_only_for_lag_models(cigar, w46):
     with pytest.raises(InputError, match="random effects"):
-        _fit(cigar, w46, model="sem", effects="random")
+        _fit(cigar, w46, model="sac", effects="random")

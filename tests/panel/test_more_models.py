@@ -136,3 +136,31 @@ def test_fixed_effects_match_r_dummies(cigar, w46, extra, effects):
     else:
         ours = fe["mu"] + fe["individual"].to_numpy()[:, None] + fe["time"].to_numpy()[None, :]
     assert_allclose(ours, ref, rtol=0, atol=1e-5)
+
+
+def test_random_effects_sem_loglik_is_dense_gaussian_max(cigar, w46):
+    """RE SEM on 5 years: the reported log-likelihood equals the dense Gaussian log-density of
+    y ~ N(X b, s2_mu (J_T x I_N) + s2 (I_T x (B'B)^-1)), B = I - lambda W, at the estimates,
+    and perturbing lambda or s2_mu lowers it."""
+    d = cigar[cigar["year"] <= 67]
+    res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
+                       model="sem", effects="random").fit()
+    n, t = 46, 5
+    wr = w46 / w46.sum(axis=1, keepdims=True)
+    ds = d.sort_values(["year", "state"])
+    y = ds["logc"].to_numpy()
+    x = np.column_stack([np.ones(n * t), ds[["logp", "logy"]].to_numpy()])
+
+    def dense_ll(lam, s2mu, s2, b):
+        bm = np.eye(n) - lam * wr
+        omega = (s2mu * np.kron(np.ones((t, t)), np.eye(n))
+                 + s2 * np.kron(np.eye(t), np.linalg.inv(bm.T @ bm)))
+        return stats.multivariate_normal(x @ b, omega).logpdf(y)
+
+    b = res.params[["const", "logp", "logy"]].to_numpy()
+    ll0 = dense_ll(res.lam, res.sigma2_mu, res.sigma2, b)
+    assert_allclose(res.loglik, ll0, rtol=0, atol=1e-8)
+    assert dense_ll(res.lam + 1e-3, res.sigma2_mu, res.sigma2, b) < ll0
+    assert dense_ll(res.lam - 1e-3, res.sigma2_mu, res.sigma2, b) < ll0
+    assert dense_ll(res.lam, res.sigma2_mu * 1.05, res.sigma2, b) < ll0
+    assert dense_ll(res.lam, res.sigma2_mu / 1.05, res.sigma2, b) < ll0

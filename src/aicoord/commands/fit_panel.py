@@ -149,8 +149,8 @@ def run(args) -> int:
     for c in [args.id, args.time, args.y] + list(args.x):
         if c not in data.columns:
             raise InputError("column not in the data", file=path, column=c)
-    if args.fe == "random" and args.model not in ("sar", "sdm"):
-        raise InputError("random effects are implemented for --model sar and sdm only")
+    if args.fe == "random" and args.model not in ("sar", "sdm", "sem"):
+        raise InputError("random effects are implemented for --model sar, sdm and sem only")
     ids = sorted(data[args.id].unique())
     if args.weights:
         w = read_weights(args.weights, ids)

@@ -7,7 +7,7 @@ Modules
 -------
 model
     :class:`SpatialPanel` (pooled, individual, time, two-way fixed effects with optional Lee-Yu
-    correction; random effects for SAR/SDM) and :class:`SpatialPanelResults`.
+    correction; random effects for SAR, SDM and SEM) and :class:`SpatialPanelResults`.
 effects
     Direct, indirect and total effects with simulated inference.
 tests

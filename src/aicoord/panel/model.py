@@ -101,8 +101,8 @@ class SpatialPanel:
             raise InputError(f"unknown model '{model}'", hint=f"choose one of {', '.join(MODELS)}")
         if effects not in EFFECTS:
             raise InputError(f"unknown effects '{effects}'", hint=f"choose one of {', '.join(EFFECTS)}")
-        if effects == "random" and model not in ("sar", "sdm"):
-            raise InputError("random effects are implemented for the SAR and SDM only")
+        if effects == "random" and model not in ("sar", "sdm", "sem"):
+            raise InputError("random effects are implemented for the SAR, SDM and SEM only")
         if lee_yu and effects not in ("individual", "time", "twoways"):
             raise InputError("the Lee-Yu correction applies to fixed effects only")
         if isinstance(x, str):
@@ -319,7 +319,7 @@ class SpatialPanel:
         lo, hi = self.bounds()
         self._lo, self._hi = lo, hi
         if self.effects == "random":
-            return self._fit_re_lag(tol)
+            return self._fit_re_err(tol) if self.model == "sem" else self._fit_re_lag(tol)
         fn = {"sar": self._fit_lag, "sdm": self._fit_lag, "sem": self._fit_err,
               "sdem": self._fit_err, "slx": self._fit_ols, "sac": self._fit_sac}[self.model]
         return fn(tol)
@@ -610,6 +610,91 @@ class SpatialPanel:
         out = self._results(names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
         out.phi = phi
         out.sigma2_mu = sig2 * (1 - phi) / (t * phi)
+        return out
+
+    def _fit_re_err(self, tol):
+        """Random-effects SEM (Elhorst 2014, sec. 3.4): ``y = X b + mu + u``, ``u_t = lambda W u_t + e_t``.
+
+        With ``B = I - lambda W``, ``phi = sigma2_mu / sigma2`` and ``V = T phi I + (B'B)^{-1}`` the
+        log-likelihood is ``-NT/2 log(2 pi s2) - 1/2 log|V| + (T-1) log|B| - Q/(2 s2)``, where
+        ``Q = sum_t ||B (r_t - rbar)||^2 + T rbar' V^{-1} rbar`` for residuals ``r = y - X b``.
+        ``b`` and ``s2`` are concentrated out; ``(lambda, phi)`` are found numerically; covariance
+        from a numerical Hessian.  Needs one symmetric eigen-decomposition of ``B'B`` per
+        evaluation, so it is meant for moderate N with a single W.
+        """
+        if self.varying_w:
+            raise InputError("the random-effects SEM needs one weights matrix for all periods")
+        t, nn = self.T, self.N
+        nt = t * nn
+        k = self.Zraw.shape[2]
+        w = self.ws[0].W.toarray()
+        ybar, zbar = self.Y.mean(axis=0), self.Zraw.mean(axis=0)
+        yw, zw = self.Y - ybar, self.Zraw - zbar
+
+        def transform(lam, phi):
+            b = np.eye(nn) - lam * w
+            sv, u = np.linalg.eigh(b.T @ b)
+            vdiag = t * phi + 1.0 / sv
+            p = (u / np.sqrt(vdiag)) @ u.T  # V^{-1/2}
+            ys = np.concatenate([(yw @ b.T).ravel(), np.sqrt(t) * p @ ybar])
+            zs = np.concatenate([np.einsum("ij,tjk->tik", b, zw).reshape(nt, k),
+                                 np.sqrt(t) * p @ zbar])
+            return ys, zs, float(np.sum(np.log(vdiag)))
+
+        def parts(lam, phi):
+            ys, zs, ldv = transform(lam, phi)
+            bb, *_ = np.linalg.lstsq(zs, ys, rcond=None)
+            r = ys - zs @ bb
+            return r @ r, bb, r, ldv
+
+        def conc(lam, phi):
+            sse, _, _, ldv = parts(lam, phi)
+            return -nt / 2 * (np.log(2 * np.pi * sse / nt) + 1) - ldv / 2 + (t - 1) / t * self.logdet(lam)
+
+        def negll(p):
+            return -conc(p[0], np.exp(p[1]))
+
+        lo, hi = self._lo, self._hi
+        eps = 1e-6 * (hi - lo)
+        best = None
+        for start in ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))):
+            res = optimize.minimize(negll, start, method="L-BFGS-B",
+                                    bounds=[(lo + eps, hi - eps), (-30.0, 15.0)],
+                                    options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+            if best is None or res.fun < best.fun:
+                best = res
+        res = best
+        if not best.success:
+            res = optimize.minimize(negll, best.x, method="Nelder-Mead",
+                                    options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 5000})
+            if res.fun > best.fun:
+                res = best
+        lam, phi = float(res.x[0]), float(np.exp(res.x[1]))
+        self._boundary("lambda", lam, lo, hi)
+        if phi < 1e-10:
+            warnings.warn("random-effects variance is estimated at zero: the model reduces to the "
+                          "pooled SEM", RuntimeWarning, stacklevel=3)
+        else:
+            _check_stationary(negll, res.x, "random-effects SEM")
+        sse, beta, e, _ = parts(lam, phi)
+        sig2 = sse / nt
+        ll = conc(lam, phi)
+
+        def full_ll(p):
+            b_, lm, ph, s2 = p[:k], p[k], p[k + 1], p[k + 2]
+            ys, zs, ldv = transform(lm, ph)
+            r = ys - zs @ b_
+            return (-nt / 2 * np.log(2 * np.pi * s2) - ldv / 2 + (t - 1) / t * self.logdet(lm)
+                    - r @ r / (2 * s2))
+
+        theta = np.r_[beta, lam, phi, sig2]
+        full = _inv(-_num_hessian(full_ll, theta))
+        keep = list(range(k + 1)) + [k + 2]
+        cov = full[np.ix_(keep, keep)]
+        names = self.znames + ["lambda"]
+        out = self._results(names, np.r_[beta, lam], cov, sig2, ll, e, rho=0.0, lam=lam)
+        out.phi = phi
+        out.sigma2_mu = phi * sig2
         return out
 
     # ------------------------------------------------------------------ results

@@ -155,7 +155,9 @@ def hausman(fe, re):
     d = (fe.params[common] - re.params[common]).to_numpy()
     v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()
     vals = np.linalg.eigvalsh(v)
-    out = _chi2(float(d @ np.linalg.pinv(v) @ d), len(common))
+    stat = float(d @ np.linalg.pinv(v) @ d)
+    out = _chi2(max(stat, 0.0), len(common))
+    out["statistic"] = stat
     if vals.min() <= 0:
         out["note"] = "V_FE - V_RE is not positive definite; generalised inverse used"
     return out
