@@ -93,7 +93,7 @@ def prepare_panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simul
     out["note"] = note
     write_csv(out, out_csv, float_format="%.12g")
     write_json({"roles": roles, "source_columns": data.attrs["source"], "years": data.attrs["years"],
-                "simulated": bool(simulated), "note": note, "file": str(src)}, out_roles)
+                "demo_panel": bool(simulated), "note": note, "file": str(src)}, out_roles)
 
 
 def panel_gdp_pc_mean(panel_csv) -> pd.Series:
@@ -296,10 +296,35 @@ def kde_figures(panel_csv, outputs, *, variable: str, years=None, population=Non
         xlabel, ylabel, title = f"{label[0]} / 全国水平", "核密度", f"{label[0]}相对全国水平的核密度"
     else:
         xlabel, ylabel, title = f"{label[1]} relative to national", "Density", f"Kernel density of relative {label[1]}"
+    import textwrap
+
+    from matplotlib import colormaps
+
     for path in outputs:
-        fig = kde_figure(d, variable, years=list(years) if years else None, population=population, note=note,
-                         xlabel=xlabel, ylabel=ylabel, title=title)
+        fig = kde_figure(d, variable, years=list(years) if years else None, population=population,
+                         note=textwrap.fill(note, 100), xlabel=xlabel, ylabel=ylabel, title=title)
+        ax = fig.axes[0]
+        lines = ax.get_lines()
+        for j, line in enumerate(lines):  # ordered colours: more than ten years would repeat the default cycle
+            line.set_color(colormaps["viridis"](j / max(len(lines) - 1, 1)))
+        leg = ax.legend(title="year" if language == "en" else "年份", fontsize="small",
+                        ncol=2 if len(lines) > 8 else 1, prop=_font_if_zh(language, "small"))
+        if language == "zh" and _font_if_zh(language, "medium") is not None:
+            leg.get_title().set_fontproperties(_font_if_zh(language, "medium"))
         save_figure(fig, path)
+
+
+def _font_if_zh(language, size):
+    """CJK font properties for Chinese figure texts (None for English)."""
+    if language != "zh":
+        return None
+    from .convergence import _cjk_font
+
+    font = _cjk_font()
+    if font is not None:
+        font = font.copy()
+        font.set_size(size)
+    return font
 
 
 def demo_recovery_table(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, seed: int, note: str) -> None:

@@ -188,4 +188,4 @@ wildcard_constraints:
     var="[A-Za-z0-9_]+",
     year="[0-9]{4}",
     w="[A-Za-z0-9_]+",
-    dataset="(?!panel$)[A-Za-z0-9_]+",
+    dataset=r"(?!panel\b)[A-Za-z0-9_]+",
