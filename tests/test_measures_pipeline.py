@@ -64,6 +64,7 @@ def test_panel_errors_are_located(files, tmp_path):
 def test_gdp_pc_mean_feeds_economic_weights(files):
     from aicoord.weights import build_weights as bw
 
+    assert pm.panel_note(files / "panel.csv") == NOTE
     g = pm.panel_gdp_pc_mean(files / "panel.csv")
     assert len(g) == 31 and g.index[0] == "110000"
     w = bw({"kind": "economic"}, None, g)

@@ -79,6 +79,8 @@ def test_demo_outputs_say_simulated(demo_dir):
         assert notes.str.contains("simulated data", case=False).all(), rel
     # the real cross-section keeps its own, non-simulated note
     assert not pd.read_csv(r / "tables/inequality_ai2023.csv")["note"].str.contains("simulated", case=False).any()
+    econ = yaml.safe_load((demo_dir / "results/weights/economic_summary.json").read_text(encoding="utf-8"))
+    assert "simulated data" in econ["note"].lower()
     rec = pd.read_csv(r / "tables/demo_recovery.csv")
     assert rec["covers"].mean() >= 0.8 and len(rec) == 37
 

@@ -66,14 +66,19 @@ def _read_tidy(path, var, year):
     return sub[var]
 
 
-def build_weights_files(spec: dict, name: str, gpkg, out_stem, out_summary, gdp_pc_mean=None) -> None:
-    """Build one configured weights matrix; write .gwt (and .gal if binary), N×N CSVs and a summary."""
+def build_weights_files(spec: dict, name: str, gpkg, out_stem, out_summary, gdp_pc_mean=None, note=None) -> None:
+    """Build one configured weights matrix; write .gwt (and .gal if binary), N×N CSVs and a summary.
+
+    ``note`` (e.g. the note of the panel that supplied ``gdp_pc_mean``) is kept in the summary.
+    """
     from .weights import build_weights, write_weights
 
     gdf = _read_gpkg(gpkg) if spec["kind"] in ("queen", "rook") else None
     w = build_weights(spec, gdf, gdp_pc_mean)
     summary = write_weights(w, out_stem, name=name)
     summary.update({"kind": spec["kind"], "spec": json.dumps(spec, sort_keys=True), "row_standardised": True})
+    if note:
+        summary["note"] = note
     write_json(summary, out_summary)
 
 

@@ -19,7 +19,7 @@ from .io import read_province_table, write_csv, write_json
 from .provinces import province_table
 
 __all__ = ["simulate_panel_files", "prepare_panel", "panel_gdp_pc_mean", "inequality_tables",
-           "composite_index_tables", "coupling_table", "beta_convergence_table", "spatial_markov_tables",
+           "composite_index_tables", "coupling_table", "panel_note", "beta_convergence_table", "spatial_markov_tables",
            "kde_figures", "demo_recovery_table", "DEMO_SOURCE"]
 
 #: Source line of the demonstration panel (the word "simulated" is added by ``data_note``).
@@ -94,6 +94,11 @@ def prepare_panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simul
     write_csv(out, out_csv, float_format="%.12g")
     write_json({"roles": roles, "source_columns": data.attrs["source"], "years": data.attrs["years"],
                 "demo_panel": bool(simulated), "note": note, "file": str(src)}, out_roles)
+
+
+def panel_note(panel_csv) -> str:
+    """The note of a tidy panel written by :func:`prepare_panel`."""
+    return str(_read_panel_csv(panel_csv)["note"].iloc[0])
 
 
 def panel_gdp_pc_mean(panel_csv) -> pd.Series:
