@@ -17,7 +17,7 @@ def test_weights_csv_layout(tmp_path):
     assert main(["weights", "--kind", "knn", "--k", "4", "--out", str(out)]) == 0
     df = pd.read_csv(out, dtype={"code": str}).set_index("code")
     assert df.shape == (31, 31) and list(df.index) == list(df.columns)
-    assert_allclose(df.sum(1), 1.0)
+    assert_allclose(df.sum(axis=1), 1.0)
     assert main(["weights", "--kind", "queen", "--island-links", "none", "--raw", "--out", str(out)]) == 0
     raw = pd.read_csv(out, dtype={"code": str}).set_index("code")
     assert raw.loc["460000"].sum() == 0 and set(np.unique(raw.to_numpy())) == {0.0, 1.0}
