@@ -54,3 +54,9 @@ def test_capitals_lie_in_their_prefecture_polygons():
     for row in province_table().itertuples():
         poly = shapely.from_geojson((root / f"{row.capital_code}.geojson").read_text(encoding="utf-8"))
         assert poly.contains(shapely.Point(row.capital_lon, row.capital_lat)), row.capital_en
+
+
+def test_tied_suggestions_are_all_offered():
+    # '广栋' is one character from both 广东 and 广西: offer both rather than pick one arbitrarily
+    with pytest.raises(InputError, match="'广东' or '广西'"):
+        normalize_province("广栋")

@@ -71,22 +71,24 @@ def _lookup() -> dict[str, str]:
     return out
 
 
-def _suggest(text: str) -> str | None:
-    """Closest valid name, preferring the short Chinese name for Chinese input."""
+def _suggest(text: str) -> list[str]:
+    """Closest valid names (all tied best matches, at most three), Chinese for Chinese input, else English."""
     table = province_table()
     is_cjk = bool(re.search(r"[\u4e00-\u9fff]", str(text)))
-    candidates = list(table["name_short"]) + list(table["name_full"]) if is_cjk else \
-        list(table["name_en"]) + list(table["pinyin"])
-    match = difflib.get_close_matches(str(text).strip(), candidates, n=1, cutoff=0.3)
-    if not match and not is_cjk:
-        folded = {_key(c): c for c in candidates}
-        m = difflib.get_close_matches(_key(text), list(folded), n=1, cutoff=0.5)
-        match = [folded[m[0]]] if m else []
-    if not match:
-        return None
-    code = _lookup()[_key(match[0])]
-    row = table.loc[table["code"] == code].iloc[0]
-    return row["name_short"] if is_cjk else row["name_en"]
+    cols = ("name_short", "name_full") if is_cjk else ("name_en", "pinyin")
+    query = str(text).strip() if is_cjk else _key(text)
+    best: dict[str, float] = {}
+    for row in table.itertuples(index=False):
+        for col in cols:
+            cand = getattr(row, col)
+            score = difflib.SequenceMatcher(None, query, cand if is_cjk else _key(cand)).ratio()
+            best[row.code] = max(best.get(row.code, 0.0), score)
+    top = max(best.values())
+    if top < (0.3 if is_cjk else 0.5):
+        return []
+    label = "name_short" if is_cjk else "name_en"
+    codes = [c for c in table["code"] if best[c] == top][:3]
+    return [table.loc[table["code"] == c, label].iloc[0] for c in codes]
 
 
 def normalize_province(name, *, file=None, row=None, column=None) -> str:
@@ -123,8 +125,8 @@ def normalize_province(name, *, file=None, row=None, column=None) -> str:
     code = _lookup().get(_key(text))
     if code is not None:
         return code
-    suggestion = _suggest(text)
-    hint = f"did you mean '{suggestion}'?" if suggestion else \
+    suggestions = _suggest(text)
+    hint = "did you mean " + " or ".join(f"'{n}'" for n in suggestions) + "?" if suggestions else \
         "use a Chinese name, an English/pinyin name or a 6-digit code of the 31 mainland provinces"
     raise InputError(f"unknown province '{text}'", file=file, row=row, column=column, hint=hint)
 
