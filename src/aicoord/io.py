@@ -20,7 +20,7 @@ import pandas as pd
 from .errors import InputError
 from .provinces import normalize_province, province_table
 
-__all__ = ["read_table", "read_province_table", "atomic_path", "write_csv", "write_json"]
+__all__ = ["read_table", "read_province_table", "atomic_path", "write_csv", "write_json", "to_jsonable"]
 
 
 def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.DataFrame:
@@ -164,23 +164,30 @@ def write_csv(df: pd.DataFrame, path, *, index=False, float_format="%.10g") -> N
         df.to_csv(tmp, index=index, float_format=float_format, lineterminator="\n")
 
 
-def _jsonable(obj):
+def to_jsonable(obj, digits: int | None = 12):
+    """Convert numpy scalars, DataFrames (``{index: {column: value}}``), tuples and non-finite floats
+    (to ``None``) into plain JSON values; floats are rounded to ``digits`` significant digits
+    (``None`` keeps full precision)."""
     if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return {str(k): to_jsonable(v, digits) for k, v in obj.items()}
+    if isinstance(obj, pd.DataFrame):
+        return {str(i): to_jsonable(row.to_dict(), digits) for i, row in obj.iterrows()}
     if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (np.floating, float)):
-        v = float(obj)
-        return None if not np.isfinite(v) else float(f"{v:.12g}")
-    if isinstance(obj, np.integer):
-        return int(obj)
+        return [to_jsonable(v, digits) for v in obj]
     if isinstance(obj, np.bool_):
         return bool(obj)
+    if isinstance(obj, (np.floating, float)):
+        v = float(obj)
+        if not np.isfinite(v):
+            return None
+        return v if digits is None else float(f"{v:.{digits}g}")
+    if isinstance(obj, np.integer):
+        return int(obj)
     return obj
 
 
-def write_json(obj, path) -> None:
-    """Write JSON atomically, keys sorted, floats to 12 significant digits (NaN as null)."""
+def write_json(obj, path, *, digits: int | None = 12) -> None:
+    """Write JSON atomically, keys sorted, floats to ``digits`` significant digits (NaN as null)."""
     with atomic_path(path) as tmp:
-        Path(tmp).write_text(json.dumps(_jsonable(obj), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                             encoding="utf-8")
+        Path(tmp).write_text(json.dumps(to_jsonable(obj, digits), indent=2, sort_keys=True, ensure_ascii=False)
+                             + "\n", encoding="utf-8")

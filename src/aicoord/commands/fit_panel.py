@@ -9,8 +9,6 @@ digits, so two runs give identical bytes.
 
 from __future__ import annotations
 
-import json
-import math
 import pathlib
 import warnings
 
@@ -18,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..io import write_json
 
 __all__ = ["add_arguments", "run", "read_weights"]
 
@@ -116,21 +115,6 @@ def read_weights(path, ids):
     return mat.to_numpy(dtype=float)
 
 
-def _clean(obj):
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        x = float(obj)
-        if not math.isfinite(x):
-            return None
-        return float(f"{x:.12g}")
-    return obj
-
-
 def _stat(est, se):
     from scipy import special
 
@@ -206,6 +190,5 @@ def run(args) -> int:
         "draws": args.draws, "seed": args.seed,
         "warnings": sorted({str(c.message) for c in caught}),
     }
-    text = json.dumps(_clean(out), sort_keys=True, indent=2, allow_nan=False)
-    pathlib.Path(args.out).write_text(text + "\n")
+    write_json(out, args.out)
     return 0

@@ -12,14 +12,13 @@ Gini is always unweighted (each unit counts once) and the JSON says so.
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..io import to_jsonable, write_json
 from ..inequality import dagum_gini, sigma_convergence, theil
 from ..provinces import normalize_province, province_table
 
@@ -47,18 +46,6 @@ def _numeric(df, col, path):
     return values.astype(float).to_numpy()
 
 
-def _clean(x):
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, (np.floating, np.integer)):
-        return _clean(x.item())
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, pd.DataFrame):
-        return {str(i): _clean(row.to_dict()) for i, row in x.iterrows()}
-    return x
-
-
 def compute(values, groups, weights=None) -> dict:
     """All statistics of the subcommand as a JSON-ready dict (see module docstring)."""
     sig = sigma_convergence(values, weights)
@@ -78,7 +65,7 @@ def compute(values, groups, weights=None) -> dict:
     out["dagum"]["groups"] = dg["groups"]
     out["dagum"]["g_between"] = dg["g_between"]
     out["dagum"]["d_between"] = dg["d_between"]
-    return _clean(out)
+    return to_jsonable(out, digits=None)
 
 
 def run(args) -> int:
@@ -125,6 +112,5 @@ def run(args) -> int:
     result = compute(values, groups, weights)
     result["input"] = {"data": Path(path).name, "id": args.id_col, "var": args.var,
                        "groups": args.groups, "weight": args.weight}
-    Path(args.out).write_text(json.dumps(result, sort_keys=True, indent=2, ensure_ascii=False)
-                              + "\n", encoding="utf-8")
+    write_json(result, args.out, digits=None)
     return 0
