@@ -577,11 +577,11 @@ def _cjk_font():
     notes are not drawn as missing-glyph boxes.
     """
     try:
-        import mplfonts
         from matplotlib.font_manager import FontProperties
+
+        from .plotting import cjk_font_path
+
+        path = cjk_font_path()
     except ImportError:  # pragma: no cover
         return None
-    from pathlib import Path
-
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
     return FontProperties(fname=str(path)) if path.exists() else None

@@ -201,8 +201,7 @@ def draw_esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, l
                                                       note=note, language=language, maritime=maritime),
     }
     for key, paths in outputs.items():
-        for path in paths:
-            save_figure(figs[key](), path)
+        save_figure(figs[key](), *paths)
 
 
 def write_seed_claims(index_csv, shares_csv, out_csv) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .io import read_province_table, write_csv, write_json
+from .pipeline import _load_w
 from .provinces import province_table
 
 __all__ = ["simulate_panel_files", "prepare_panel", "panel_gdp_pc_mean", "inequality_tables",
@@ -29,12 +30,6 @@ DEMO_SOURCE = ("aicoord.simulate demonstration panel; only the 2023 AI index is 
 
 def _read_panel_csv(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"code": str})
-
-
-def _load_w(path):
-    from .weights import read_weights_csv
-
-    return read_weights_csv(path)
 
 
 def _w_frame(path) -> pd.DataFrame:
@@ -305,18 +300,18 @@ def kde_figures(panel_csv, outputs, *, variable: str, years=None, population=Non
 
     from matplotlib import colormaps
 
-    for path in outputs:
-        fig = kde_figure(d, variable, years=list(years) if years else None, population=population,
-                         note=textwrap.fill(note, 100), xlabel=xlabel, ylabel=ylabel, title=title)
-        ax = fig.axes[0]
-        lines = ax.get_lines()
-        for j, line in enumerate(lines):  # ordered colours: more than ten years would repeat the default cycle
-            line.set_color(colormaps["viridis"](j / max(len(lines) - 1, 1)))
-        leg = ax.legend(title="year" if language == "en" else "年份", fontsize="small",
-                        ncol=2 if len(lines) > 8 else 1, prop=_font_if_zh(language, "small"))
-        if language == "zh" and _font_if_zh(language, "medium") is not None:
-            leg.get_title().set_fontproperties(_font_if_zh(language, "medium"))
-        save_figure(fig, path)
+    fig = kde_figure(d, variable, years=list(years) if years else None, population=population,
+                     note=textwrap.fill(note, 100), xlabel=xlabel, ylabel=ylabel, title=title)
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    for j, line in enumerate(lines):  # ordered colours: more than ten years would repeat the default cycle
+        line.set_color(colormaps["viridis"](j / max(len(lines) - 1, 1)))
+    leg = ax.legend(title="year" if language == "en" else "年份", fontsize="small",
+                    ncol=2 if len(lines) > 8 else 1, prop=_font_if_zh(language, "small"))
+    title_font = _font_if_zh(language, "medium")
+    if title_font is not None:
+        leg.get_title().set_fontproperties(title_font)
+    save_figure(fig, *outputs)
 
 
 def _font_if_zh(language, size):

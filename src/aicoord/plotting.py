@@ -22,7 +22,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from .geometry import CHINA_ALBERS, load_other_units  # noqa: E402
 from .io import atomic_path  # noqa: E402
 
-__all__ = ["use_cjk_font", "moran_scatter", "lisa_cluster_map", "lisa_significance_map", "save_figure",
+__all__ = ["cjk_font_path", "use_cjk_font", "moran_scatter", "lisa_cluster_map", "lisa_significance_map", "save_figure",
            "CLUSTER_COLOURS"]
 
 #: Conventional LISA colours (GeoDa).
@@ -39,6 +39,13 @@ _LABELS = {
 }
 
 
+def cjk_font_path() -> Path:
+    """Path of the Noto Sans CJK SC font file shipped by ``mplfonts``."""
+    import mplfonts
+
+    return Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+
+
 @lru_cache(maxsize=1)
 def use_cjk_font() -> str:
     """Register Noto Sans CJK SC from ``mplfonts`` and make it matplotlib's default sans-serif font.
@@ -48,9 +55,7 @@ def use_cjk_font() -> str:
     str
         The font family name.
     """
-    import mplfonts
-
-    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    path = cjk_font_path()
     font_manager.fontManager.addfont(str(path))
     name = font_manager.FontProperties(fname=str(path)).get_name()
     plt.rcParams["font.family"] = "sans-serif"
@@ -210,11 +215,12 @@ def lisa_significance_map(gdf, p_values, *, title: str = "", note: str = "", lan
     return _finish_map(fig, ax, inset, proj, mar, title, note, handles, lab["sig"])
 
 
-def save_figure(fig, path) -> None:
-    """Save ``fig`` atomically to ``path`` (PNG at 200 dpi, or PDF), with fixed metadata, and close it."""
-    path = Path(path)
-    meta = {"Software": "aicoord"} if path.suffix == ".png" else \
-        {"Creator": "aicoord", "Producer": "aicoord", "CreationDate": None}
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=200, metadata=meta, format=path.suffix.lstrip("."))
+def save_figure(fig, *paths) -> None:
+    """Save ``fig`` atomically to each path (PNG at 200 dpi, or PDF, by suffix), with fixed metadata,
+    then close it."""
+    for path in map(Path, paths):
+        meta = {"Software": "aicoord"} if path.suffix == ".png" else \
+            {"Creator": "aicoord", "Producer": "aicoord", "CreationDate": None}
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=200, metadata=meta, format=path.suffix.lstrip("."))
     plt.close(fig)
