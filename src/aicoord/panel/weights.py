@@ -24,6 +24,15 @@ BAND_MAX = 400
 BANDED_MIN_N = 100
 
 
+def _lower_banded(c, bw):
+    """LAPACK lower banded storage (``bw + 1`` rows) of a symmetric sparse matrix ``c`` of bandwidth ``bw``."""
+    c = c.tocoo()
+    low = c.row >= c.col
+    ab = np.zeros((bw + 1, c.shape[0]))
+    ab[(c.row - c.col)[low], c.col[low]] = c.data[low]
+    return ab
+
+
 def as_matrix(w, ids=None):
     """Return ``(sparse CSR matrix, ids or None)`` from a libpysal W/Graph, array, sparse or DataFrame.
 
@@ -135,11 +144,7 @@ class PanelWeights:
         """Eigenvalues of a sparse symmetric matrix: banded solver after RCM reordering."""
         from scipy.linalg import eig_banded
 
-        c = s[perm][:, perm].tocoo()
-        low = c.row >= c.col
-        ab = np.zeros((bw + 1, s.shape[0]))
-        ab[(c.row - c.col)[low], c.col[low]] = c.data[low]
-        return np.sort(eig_banded(ab, lower=True, eigvals_only=True))
+        return np.sort(eig_banded(_lower_banded(s[perm][:, perm], bw), lower=True, eigvals_only=True))
 
     # ------------------------------------------------------------------ eigenvalues
     @property
@@ -250,11 +255,7 @@ class PanelWeights:
         f = ev / (1.0 - rho * ev)
         perm, bw = self._perm, self._bw
         s = self._symmetric_similar()[perm][:, perm]
-        c = (sp.identity(self.n) - rho * s).tocoo()
-        low = c.row >= c.col
-        ab = np.zeros((bw + 1, self.n))
-        ab[(c.row - c.col)[low], c.col[low]] = c.data[low]
-        chol = cholesky_banded(ab, lower=True)
+        chol = cholesky_banded(_lower_banded(sp.identity(self.n) - rho * s, bw), lower=True)
         r = self._rs[perm]
         rhs = s.toarray()
 
