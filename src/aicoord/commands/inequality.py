@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ..io import to_jsonable, write_json
+from ..io import read_table, to_jsonable, write_json
 from ..inequality import dagum_gini, sigma_convergence, theil
 from ..provinces import normalize_province, province_table
 
@@ -71,10 +71,7 @@ def compute(values, groups, weights=None) -> dict:
 def run(args) -> int:
     """Read ``--data``, compute and write ``--out``; returns 0 on success."""
     path = args.data
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except FileNotFoundError:
-        raise InputError("file not found", file=path, hint="check the --data path") from None
+    df = read_table(path)
     for col in [args.id_col, args.var] + ([args.weight] if args.weight else []) + \
             ([] if args.groups == "region4" else [args.groups]):
         if col not in df.columns:
