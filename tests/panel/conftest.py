@@ -73,3 +73,9 @@ def w46():
 def r_reference():
     """R spatialreg output produced by tests/fixtures/panel/make_reference.R."""
     return json.loads((FIXTURES / "cigar_reference.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def r_lm_reference():
+    """R spdep LM tests on the dummy-variable regression (tests/fixtures/panel/make_reference_lm.R)."""
+    return json.loads((FIXTURES / "cigar_reference_lm.json").read_text())
