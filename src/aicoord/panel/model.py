@@ -84,6 +84,13 @@ class SpatialPanel:
     ch. 3; for the SAC Anselin 1988 as in spatialreg::sacsarlm); for the SAC with the Lee-Yu
     correction and for random effects from a numerical Hessian of the full log-likelihood.
 
+    The spatial lag enters as ``Q (W y)``, the demeaned lag, which is what the dummy-variable model
+    implies.  Elhorst's Matlab routines and R's SDPDmod use ``W (Q y)``, the lag of the demeaned
+    ``y``; with time effects the two differ unless W's columns also sum to one, so those packages'
+    time and two-way estimates differ from these (and from R spatialreg's dummy-variable ML) in the
+    second or third digit.  SDPDmod also reads the log-determinant off a grid of step 0.001.  Both
+    differences are reproduced in ``tests/panel/test_published.py``.
+
     References
     ----------
     Elhorst, J.P. (2014). Spatial Econometrics: From Cross-Sectional Data to Spatial Panels.

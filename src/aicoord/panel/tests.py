@@ -43,6 +43,12 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     ``LM_lag = (e'Wy/s2)^2 / J``, ``LM_err = (e'We/s2)^2 / T_W``,
     ``RLM_lag = (e'Wy/s2 - e'We/s2)^2 / (J - T_W)``,
     ``RLM_err = (e'We/s2 - T_W/J e'Wy/s2)^2 / (T_W (1 - T_W/J))``.
+    These are the LM tests of the dummy-variable regression (state and/or year dummies, weights
+    ``I_T (x) W``), i.e. score tests of ``rho = 0`` and ``lambda = 0`` in the model that
+    :class:`SpatialPanel` estimates; they equal R ``spdep::lm.LMtests`` on that regression.
+    Elhorst's Matlab routines lag the demeaned ``y`` instead, which gives other values with time
+    effects.
+
     Anselin, L., Bera, A.K., Florax, R. and Yoon, M.J. (1996). Simple diagnostic tests for spatial
     dependence. Regional Science and Urban Economics 26, 77-104.  Elhorst, J.P. (2014),
     Spatial Econometrics, Springer.
