@@ -14,9 +14,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from ..errors import InputError
+from ._optim import minimize_bounded, root_bracketed
 from .weights import PanelWeights, as_matrix
 
 __all__ = ["SpatialPanel", "SpatialPanelResults", "MODELS", "EFFECTS"]
@@ -346,11 +347,7 @@ class SpatialPanel:
         """
         lo, hi = self._lo, self._hi
         eps = 1e-9 * (hi - lo)
-        res = optimize.minimize_scalar(f, bounds=(lo + eps, hi - eps), method="bounded",
-                                       options={"xatol": tol, "maxiter": 1000})
-        if not res.success:
-            raise RuntimeError(f"line search did not converge: {res.message}")
-        x = float(res.x)
+        x, _ = minimize_bounded(f, lo + eps, hi - eps, xatol=tol, maxiter=1000)
         if dsse is None or self.dlogdet(x) is None:
             return x
 
@@ -362,7 +359,7 @@ class SpatialPanel:
             a, b = max(lo + eps, x - step), min(hi - eps, x + step)
             fa, fb = score(a), score(b)
             if np.sign(fa) != np.sign(fb):
-                return float(optimize.brentq(score, a, b, xtol=1e-15, rtol=1e-15, maxiter=200))
+                return root_bracketed(score, a, b, xtol=1e-15, maxiter=200)
         return x
 
     def _fit_lag(self, tol):
@@ -456,6 +453,8 @@ class SpatialPanel:
         return self._results(list(self.znames), beta, cov, sig2, ll, e, rho=0.0, lam=0.0)
 
     def _fit_sac(self, tol):
+        from scipy import optimize  # imported here: only the 2-D searches need it
+
         Z, y, wy, n = self.Zd, self.yd, self.Wyd, self.n_eff
         WZ = self._err_parts()
         wwy = _demean(self.lag(self.Wy), self.effects).ravel()
@@ -559,6 +558,8 @@ class SpatialPanel:
         ``-NT/2 log(2 pi s2) + N/2 log(phi) + T log|I - rho W| - e'e/(2 s2)``, maximised jointly in
         ``(rho, phi)`` with ``b`` and ``s2`` concentrated out; covariance from a numerical Hessian.
         """
+        from scipy import optimize  # imported here: only the 2-D searches need it
+
         t, nn = self.T, self.N
         nt = t * nn
         k = self.Zraw.shape[2]
@@ -629,6 +630,8 @@ class SpatialPanel:
         from a numerical Hessian.  Needs one symmetric eigen-decomposition of ``B'B`` per
         evaluation, so it is meant for moderate N with a single W.
         """
+        from scipy import optimize  # imported here: only the 2-D searches need it
+
         if self.varying_w:
             raise InputError("the random-effects SEM needs one weights matrix for all periods")
         t, nn = self.T, self.N
