@@ -453,8 +453,6 @@ class SpatialPanel:
         return self._results(list(self.znames), beta, cov, sig2, ll, e, rho=0.0, lam=0.0)
 
     def _fit_sac(self, tol):
-        from scipy import optimize  # imported here: only the 2-D searches need it
-
         Z, y, wy, n = self.Zd, self.yd, self.Wyd, self.n_eff
         WZ = self._err_parts()
         wwy = _demean(self.lag(self.Wy), self.effects).ravel()
@@ -472,17 +470,8 @@ class SpatialPanel:
         def negll(p):
             return n / 2 * np.log(parts(p[0], p[1])[0] / n) - self.logdet(p[0]) - self.logdet(p[1])
 
-        best = None
-        for start in ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)):
-            res = optimize.minimize(negll, start, method="L-BFGS-B",
-                                    bounds=[(lo + eps, hi - eps)] * 2,
-                                    options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-            if best is None or res.fun < best.fun:
-                best = res
-        res = optimize.minimize(negll, best.x, method="Nelder-Mead",
-                                options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
-        if best.fun < res.fun:
-            res = best
+        res = _minimize_2d(negll, ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
+                           [(lo + eps, hi - eps)] * 2)
         _check_stationary(negll, res.x, "SAC")
         rho, lam = map(float, res.x)
         self._boundary("rho", rho, lo, hi)
@@ -558,8 +547,6 @@ class SpatialPanel:
         ``-NT/2 log(2 pi s2) + N/2 log(phi) + T log|I - rho W| - e'e/(2 s2)``, maximised jointly in
         ``(rho, phi)`` with ``b`` and ``s2`` concentrated out; covariance from a numerical Hessian.
         """
-        from scipy import optimize  # imported here: only the 2-D searches need it
-
         t, nn = self.T, self.N
         nt = t * nn
         k = self.Zraw.shape[2]
@@ -581,17 +568,8 @@ class SpatialPanel:
 
         lo, hi = self._lo, self._hi
         eps = 1e-6 * (hi - lo)
-        best = None
-        for start in ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))):
-            res = optimize.minimize(negll, start, method="L-BFGS-B",
-                                    bounds=[(lo + eps, hi - eps), (-30.0, 0.0)],
-                                    options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-            if best is None or res.fun < best.fun:
-                best = res
-        res = optimize.minimize(negll, best.x, method="Nelder-Mead",
-                                options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000})
-        if res.fun > best.fun:
-            res = best
+        res = _minimize_2d(negll, ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))),
+                           [(lo + eps, hi - eps), (-30.0, 0.0)])
         _check_stationary(negll, res.x, "random-effects")
         rho, phi = float(res.x[0]), float(np.exp(res.x[1]))
         self._boundary("rho", rho, lo, hi)
@@ -630,8 +608,6 @@ class SpatialPanel:
         from a numerical Hessian.  Needs one symmetric eigen-decomposition of ``B'B`` per
         evaluation, so it is meant for moderate N with a single W.
         """
-        from scipy import optimize  # imported here: only the 2-D searches need it
-
         if self.varying_w:
             raise InputError("the random-effects SEM needs one weights matrix for all periods")
         t, nn = self.T, self.N
@@ -666,19 +642,9 @@ class SpatialPanel:
 
         lo, hi = self._lo, self._hi
         eps = 1e-6 * (hi - lo)
-        best = None
-        for start in ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))):
-            res = optimize.minimize(negll, start, method="L-BFGS-B",
-                                    bounds=[(lo + eps, hi - eps), (-30.0, 15.0)],
-                                    options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-            if best is None or res.fun < best.fun:
-                best = res
-        res = best
-        if not best.success:
-            res = optimize.minimize(negll, best.x, method="Nelder-Mead",
-                                    options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 5000})
-            if res.fun > best.fun:
-                res = best
+        res = _minimize_2d(negll, ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))),
+                           [(lo + eps, hi - eps), (-30.0, 15.0)], polish_always=False,
+                           nm_maxiter=5000)
         lam, phi = float(res.x[0]), float(np.exp(res.x[1]))
         self._boundary("lambda", lam, lo, hi)
         if phi < 1e-10:
@@ -725,6 +691,28 @@ def _inv(a):
         warnings.warn("the information matrix is not positive definite; standard errors are "
                       "unreliable", RuntimeWarning, stacklevel=3)
     return out
+
+
+def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000):
+    """Minimise a function of two parameters (SAC and random-effects fits).
+
+    L-BFGS-B within ``bounds`` from every start; from the best of those a Nelder-Mead polish
+    (always, or with ``polish_always=False`` only when L-BFGS-B reports failure), and the better
+    of the two results is returned (a ``scipy.optimize.OptimizeResult``).
+    """
+    from scipy import optimize  # imported here: only the 2-D searches need it (0.12 s)
+
+    best = None
+    for start in starts:
+        res = optimize.minimize(negll, start, method="L-BFGS-B", bounds=bounds,
+                                options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+        if best is None or res.fun < best.fun:
+            best = res
+    if not polish_always and best.success:
+        return best
+    res = optimize.minimize(negll, best.x, method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": nm_maxiter})
+    return best if best.fun < res.fun else res
 
 
 def _check_stationary(f, x, what, step=1e-6, gtol=1e-2):
