@@ -56,6 +56,7 @@ from numpy.testing import assert_allclose
 from scipy import optimize
 
 from aicoord.panel import SpatialPanel
+from aicoord.panel._optim import minimize_bounded
 from aicoord.panel.effects import _effects_at
 from aicoord.panel.model import _demean
 from aicoord.panel.tests import lr_effects_tests
@@ -84,58 +85,6 @@ def assert_printed(ours, published):
 
 
 # --- what SDPDmod computes -------------------------------------------------------------------
-def r_optimize(f, lower, upper, tol=np.finfo(float).eps ** 0.25):
-    """Minimiser of ``f`` on ``[lower, upper]`` by Brent's (1973) localmin, the algorithm behind
-    R's ``optimize`` with its default tolerance."""
-    c = (3.0 - math.sqrt(5.0)) * 0.5
-    eps = math.sqrt(np.finfo(float).eps)
-    a, b = lower, upper
-    v = w = x = a + c * (b - a)
-    d = e = 0.0
-    fv = fw = fx = f(x)
-    while True:
-        xm = 0.5 * (a + b)
-        tol1 = eps * abs(x) + tol / 3.0
-        t2 = 2.0 * tol1
-        if abs(x - xm) <= t2 - 0.5 * (b - a):
-            return x
-        p = q = r = 0.0
-        if abs(e) > tol1:  # trial parabola
-            r = (x - w) * (fx - fv)
-            q = (x - v) * (fx - fw)
-            p = (x - v) * q - (x - w) * r
-            q = 2.0 * (q - r)
-            if q > 0.0:
-                p = -p
-            else:
-                q = -q
-            r, e = e, d
-        if abs(p) >= abs(0.5 * q * r) or p <= q * (a - x) or p >= q * (b - x):
-            e = (b - x) if x < xm else (a - x)  # golden section
-            d = c * e
-        else:
-            d = p / q
-            if (x + d) - a < t2 or b - (x + d) < t2:
-                d = tol1 if x < xm else -tol1
-        u = x + d if abs(d) >= tol1 else (x + tol1 if d > 0.0 else x - tol1)
-        fu = f(u)
-        if fu <= fx:
-            if u < x:
-                b = x
-            else:
-                a = x
-            v, w, x, fv, fw, fx = w, x, u, fw, fx, fu
-        else:
-            if u < x:
-                a = u
-            else:
-                b = u
-            if fu <= fw or w == x:
-                v, fv, w, fw = w, fw, u, fu
-            elif fu <= fv or v == x or v == w:
-                v, fv = u, fu
-
-
 def sdpdmod_estimate(mod, lag_of_demeaned=True):
     """``(rho, beta)`` as SDPDmod's ``SDPDm`` computes them, from this engine's design.
 
@@ -163,7 +112,8 @@ def sdpdmod_estimate(mod, lag_of_demeaned=True):
         sse = eo @ eo - 2 * rho * (ed @ eo) + rho * rho * (ed @ ed)
         return n * t / 2 * np.log(sse) - t * lndet[ind]
 
-    rho = r_optimize(f_sar, grid[0], grid[-1])
+    # R's optimize is Brent's localmin, the algorithm of minimize_bounded, with this tolerance
+    rho, _ = minimize_bounded(f_sar, grid[0], grid[-1], xatol=np.finfo(float).eps ** 0.25)
     return rho, dict(zip(mod.znames, bo - rho * bd))
 
 
