@@ -44,14 +44,20 @@ def load_cigar():
     return d
 
 
-def load_w46():
-    e = pd.read_csv(FIXTURES / "cigar_w46.csv")
+def load_w46(name="cigar_w46.csv"):
+    """Dense binary weights from a (from, to, weight) fixture, rows in the order of the sorted
+    state codes, and those codes."""
+    e = pd.read_csv(FIXTURES / name)
     ids = sorted(set(e["from"]) | set(e["to"]))
     pos = {k: i for i, k in enumerate(ids)}
     w = np.zeros((len(ids), len(ids)))
     for f, t, v in e.itertuples(index=False):
         w[pos[f], pos[t]] = v
     return w, ids
+
+
+def load_json(name):
+    return json.loads((FIXTURES / name).read_text())
 
 
 @pytest.fixture(scope="session")
@@ -70,12 +76,30 @@ def w46():
 
 
 @pytest.fixture(scope="session")
+def w46_alt():
+    """The second matrix of the year-specific weights test (make_reference_byyear.R)."""
+    return load_w46("cigar_w46_alt.csv")[0]
+
+
+@pytest.fixture(scope="session")
 def r_reference():
     """R spatialreg output produced by tests/fixtures/panel/make_reference.R."""
-    return json.loads((FIXTURES / "cigar_reference.json").read_text())
+    return load_json("cigar_reference.json")
+
+
+@pytest.fixture(scope="session")
+def r_extra_reference():
+    """SLX, SDEM, SAC, Wald tests and fixed effects from make_reference_extra.R."""
+    return load_json("cigar_reference_extra.json")
+
+
+@pytest.fixture(scope="session")
+def r_byyear_reference():
+    """Year-specific weights references from make_reference_byyear.R."""
+    return load_json("cigar_reference_byyear.json")
 
 
 @pytest.fixture(scope="session")
 def r_lm_reference():
     """R spdep LM tests on the dummy-variable regression (tests/fixtures/panel/make_reference_lm.R)."""
-    return json.loads((FIXTURES / "cigar_reference_lm.json").read_text())
+    return load_json("cigar_reference_lm.json")

@@ -8,8 +8,6 @@ dummy-variable stacked model.  SAC standard errors: both sides use the analytic 
 information matrix of Anselin (1988).  LR tests: R log-likelihoods of lagsarlm / errorsarlm in cigar_reference.json.
 """
 
-import pathlib
-
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -21,15 +19,6 @@ from aicoord.panel.tests import hausman, lr_effects_tests, sdm_tests
 R_NAME = {"W_logp": "W*logp", "W_logy": "W*logy"}
 
 
-@pytest.fixture(scope="module")
-def extra():
-    import json
-
-    FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel"
-
-    return json.loads((FIXTURES / "cigar_reference_extra.json").read_text())
-
-
 def _fit(cigar, w46, model, effects):
     return SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
                         model=model, effects=effects).fit()
@@ -37,8 +26,8 @@ def _fit(cigar, w46, model, effects):
 
 @pytest.mark.parametrize("model", ["slx", "sdem", "sac"])
 @pytest.mark.parametrize("effects", ["individual", "twoways"])
-def test_models_match_r(cigar, w46, extra, tol, model, effects):
-    ref = extra[f"{model}_{effects}"]
+def test_models_match_r(cigar, w46, r_extra_reference, tol, model, effects):
+    ref = r_extra_reference[f"{model}_{effects}"]
     res = _fit(cigar, w46, model, effects)
     names = [R_NAME.get(k, k) for k in ref["coef"]]
     assert sorted(names) == sorted(res.params.index)
@@ -51,10 +40,10 @@ def test_models_match_r(cigar, w46, extra, tol, model, effects):
 
 
 @pytest.mark.parametrize("effects", ["individual", "twoways"])
-def test_sdm_wald_and_lr_match_r(cigar, w46, extra, r_reference, effects):
+def test_sdm_wald_and_lr_match_r(cigar, w46, r_extra_reference, r_reference, effects):
     res = _fit(cigar, w46, "sdm", effects)
     out = sdm_tests(res)
-    ref = extra[f"sdm_wald_{effects}"]
+    ref = r_extra_reference[f"sdm_wald_{effects}"]
     assert_allclose(out["wald_sar"]["statistic"], ref["wald_sar"], rtol=1e-4)
     assert_allclose(out["wald_sem"]["statistic"], ref["wald_sem"], rtol=1e-4)
     ll = {m: r_reference[f"{m}_{effects}"]["loglik"] for m in ("sdm", "sar", "sem")}
@@ -86,18 +75,22 @@ def test_lr_effects_tests(cigar, w46):
     assert (out["individual"]["df"], out["time"]["df"]) == (45, 29)
 
 
+def _random_effects_five_years(cigar, w46, model):
+    """RE fit on 1963-67 and the stacked (time-major) y, [1, X] and row-standardised W."""
+    d = cigar[cigar["year"] <= 67]
+    res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
+                       model=model, effects="random").fit()
+    ds = d.sort_values(["year", "state"])
+    x = np.column_stack([np.ones(len(ds)), ds[["logp", "logy"]].to_numpy()])
+    return res, ds["logc"].to_numpy(), x, w46 / w46.sum(axis=1, keepdims=True)
+
+
 def test_random_effects_loglik_is_dense_gaussian_max(cigar, w46):
     """RE SAR on 5 years: the reported log-likelihood equals the dense Gaussian log-density of
     y ~ N(A^-1 X b, A^-1 Omega A^-T), Omega = s2_mu (J_T x I_N) + s2 I, at the estimates, and
     perturbing rho or phi lowers it (a maximum)."""
-    d = cigar[cigar["year"] <= 67]
-    res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model="sar", effects="random").fit()
+    res, y, x, wr = _random_effects_five_years(cigar, w46, "sar")
     n, t = 46, 5
-    wr = w46 / w46.sum(axis=1, keepdims=True)
-    ds = d.sort_values(["year", "state"])
-    y = ds["logc"].to_numpy()
-    x = np.column_stack([np.ones(n * t), ds[["logp", "logy"]].to_numpy()])
 
     def dense_ll(rho, s2mu, s2, b):
         a = np.eye(n * t) - rho * np.kron(np.eye(t), wr)
@@ -126,10 +119,10 @@ def test_hausman(cigar, w46):
 
 
 @pytest.mark.parametrize("effects", ["individual", "twoways"])
-def test_fixed_effects_match_r_dummies(cigar, w46, extra, effects):
+def test_fixed_effects_match_r_dummies(cigar, w46, r_extra_reference, effects):
     """Recovered effects: mu + alpha_i + gamma_t equals R's intercept + state + year dummies."""
     res = _fit(cigar, w46, "sar", effects)
-    ref = np.array(extra[f"fe_sar_{effects}"]["effect"])  # N x T
+    ref = np.array(r_extra_reference[f"fe_sar_{effects}"]["effect"])  # N x T
     fe = res.fixed_effects
     if effects == "individual":
         ours = np.repeat(fe["individual"].to_numpy()[:, None], 30, axis=1)
@@ -142,14 +135,8 @@ def test_random_effects_sem_loglik_is_dense_gaussian_max(cigar, w46):
     """RE SEM on 5 years: the reported log-likelihood equals the dense Gaussian log-density of
     y ~ N(X b, s2_mu (J_T x I_N) + s2 (I_T x (B'B)^-1)), B = I - lambda W, at the estimates,
     and perturbing lambda or s2_mu lowers it."""
-    d = cigar[cigar["year"] <= 67]
-    res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model="sem", effects="random").fit()
+    res, y, x, wr = _random_effects_five_years(cigar, w46, "sem")
     n, t = 46, 5
-    wr = w46 / w46.sum(axis=1, keepdims=True)
-    ds = d.sort_values(["year", "state"])
-    y = ds["logc"].to_numpy()
-    x = np.column_stack([np.ones(n * t), ds[["logp", "logy"]].to_numpy()])
 
     def dense_ll(lam, s2mu, s2, b):
         bm = np.eye(n) - lam * wr

@@ -3,11 +3,6 @@ NT x NT matrix (1963-77: cigar_w46.csv, 1978-92: cigar_w46_alt.csv); reference m
 tests/fixtures/panel/make_reference_byyear.R.  The log-Jacobian is the sum over years and the
 effects are the averages over years (R: dense S matrices of the stacked model)."""
 
-import json
-import pathlib
-
-import numpy as np
-import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -16,26 +11,11 @@ from aicoord.panel import SpatialPanel
 R_NAME = {"W_logp": "W*logp", "W_logy": "W*logy"}
 
 
-def _w(path, ids):
-    e = pd.read_csv(path)
-    pos = {k: i for i, k in enumerate(ids)}
-    w = np.zeros((len(ids), len(ids)))
-    for f, t, v in e.itertuples(index=False):
-        w[pos[f], pos[t]] = v
-    return w
-
-
 @pytest.fixture(scope="module")
-def setup(cigar):
-    FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel"
-
-    ids = sorted(cigar["state"].unique())
-    w1 = _w(FIXTURES / "cigar_w46.csv", ids)
-    w2 = _w(FIXTURES / "cigar_w46_alt.csv", ids)
-    assert (w1 != w2).any()
-    wby = {y: (w1 if y <= 77 else w2) for y in sorted(cigar["year"].unique())}
-    ref = json.loads((FIXTURES / "cigar_reference_byyear.json").read_text())
-    return wby, ref
+def setup(cigar, w46, w46_alt, r_byyear_reference):
+    assert (w46 != w46_alt).any()
+    wby = {y: (w46 if y <= 77 else w46_alt) for y in sorted(cigar["year"].unique())}
+    return wby, r_byyear_reference
 
 
 @pytest.mark.parametrize("key", ["sar_twoways", "sdm_individual"])
