@@ -588,15 +588,8 @@ class SpatialPanel:
             return (-nt / 2 * np.log(2 * np.pi * s2) + nn / 2 * np.log(ph) + self.logdet(r)
                     - res_ @ res_ / (2 * s2))
 
-        theta = np.r_[beta, rho, phi, sig2]
-        full = _inv(-_num_hessian(full_ll, theta))
-        keep = list(range(k + 1)) + [k + 2]
-        cov = full[np.ix_(keep, keep)]
-        names = self.znames + ["rho"]
-        out = self._results(names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
-        out.phi = phi
-        out.sigma2_mu = sig2 * (1 - phi) / (t * phi)
-        return out
+        return self._re_results(full_ll, beta, "rho", rho, phi, sig2,
+                                sig2 * (1 - phi) / (t * phi), ll, e)
 
     def _fit_re_err(self, tol):
         """Random-effects SEM (Elhorst 2014, sec. 3.4): ``y = X b + mu + u``, ``u_t = lambda W u_t + e_t``.
@@ -663,17 +656,24 @@ class SpatialPanel:
             return (-nt / 2 * np.log(2 * np.pi * s2) - ldv / 2 + (t - 1) / t * self.logdet(lm)
                     - r @ r / (2 * s2))
 
-        theta = np.r_[beta, lam, phi, sig2]
-        full = _inv(-_num_hessian(full_ll, theta))
-        keep = list(range(k + 1)) + [k + 2]
-        cov = full[np.ix_(keep, keep)]
-        names = self.znames + ["lambda"]
-        out = self._results(names, np.r_[beta, lam], cov, sig2, ll, e, rho=0.0, lam=lam)
-        out.phi = phi
-        out.sigma2_mu = phi * sig2
-        return out
+        return self._re_results(full_ll, beta, "lambda", lam, phi, sig2, phi * sig2, ll, e)
 
     # ------------------------------------------------------------------ results
+    def _re_results(self, full_ll, beta, spatial_name, spatial, phi, sig2, sigma2_mu, ll, e):
+        """Results of a random-effects fit.  The covariance of ``(beta, spatial)`` and the SE of
+        ``sigma2`` come from a numerical Hessian of ``full_ll`` in ``(beta, spatial, phi,
+        sigma2)``, with ``phi`` then dropped."""
+        k = len(beta)
+        full = _inv(-_num_hessian(full_ll, np.r_[beta, spatial, phi, sig2]))
+        keep = list(range(k + 1)) + [k + 2]
+        lag = spatial_name == "rho"
+        out = self._results(self.znames + [spatial_name], np.r_[beta, spatial],
+                            full[np.ix_(keep, keep)], sig2, ll, e,
+                            rho=spatial if lag else 0.0, lam=0.0 if lag else spatial)
+        out.phi = phi
+        out.sigma2_mu = sigma2_mu
+        return out
+
     def _results(self, names, est, cov_full, sig2, ll, resid, rho, lam):
         k = len(names)
         cov = pd.DataFrame(cov_full[:k, :k], index=names, columns=names)
