@@ -1,11 +1,34 @@
-"""Error types that tell the user where bad input sits and how to fix it."""
+"""Error types of aicoord, each with its own exit status on the command line and in the workflow.
+
+* :class:`InputError` (exit status 2): bad *input* -- a file, a cell, a configuration entry or an
+  argument -- located as precisely as possible (file, row, column) with a hint how to fix it.
+* :class:`EstimationError` (exit status 3): *numerical* trouble with valid input -- an optimiser
+  that did not converge, a singular information matrix, a spatial parameter on the bound of its
+  admissible interval -- with a hint what to try.
+
+Both derive from :class:`AicoordError`, which the command line and the Snakemake script adapter
+(:mod:`aicoord.runner`) turn into one clean message without a traceback.
+"""
 
 from __future__ import annotations
 
-__all__ = ["InputError"]
+__all__ = ["AicoordError", "InputError", "EstimationError"]
 
 
-class InputError(ValueError):
+class AicoordError(Exception):
+    """Base class of the errors that aicoord reports as one clean message.
+
+    Attributes
+    ----------
+    exit_code : int
+        Exit status of the command line and of a workflow script for this error.
+    """
+
+    exit_code = 1
+    kind = "error"
+
+
+class InputError(AicoordError, ValueError):
     """Bad user input, located as precisely as possible.
 
     Parameters
@@ -21,6 +44,9 @@ class InputError(ValueError):
     hint : str, optional
         How to fix it.
     """
+
+    exit_code = 2
+    kind = "bad input"
 
     def __init__(self, message, *, file=None, row=None, column=None, hint=None):
         self.file = None if file is None else str(file)
@@ -39,3 +65,26 @@ class InputError(ValueError):
         if hint:
             text += f" ({hint})"
         super().__init__(text)
+
+
+class EstimationError(AicoordError, RuntimeError):
+    """An estimator failed numerically on valid input.
+
+    Raised for non-convergence of an optimiser, a singular information matrix (the model is not
+    identified) and a spatial parameter estimated on the bound of its admissible interval.
+
+    Parameters
+    ----------
+    message : str
+        What failed.
+    hint : str, optional
+        What to try (another model, fewer regressors, another weights matrix, ...).
+    """
+
+    exit_code = 3
+    kind = "estimation failed"
+
+    def __init__(self, message, *, hint=None):
+        self.message = message
+        self.hint = hint
+        super().__init__(message + (f" ({hint})" if hint else ""))
