@@ -5,7 +5,10 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+configfile: "config/config.default.yaml"  # every default: the default study
+
+
+configfile: "config/config.yaml"  # the user's changes, laid over the defaults
 
 
 report: "workflow/report/workflow.rst"
@@ -13,6 +16,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/geometry.smk"
+include: "workflow/rules/data.smk"
 include: "workflow/rules/weights.smk"
 include: "workflow/rules/esda.smk"
 include: "workflow/rules/seed.smk"

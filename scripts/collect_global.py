@@ -1,8 +1,7 @@
-"""Snakemake adapter: global statistics as a long table and a year x matrix table (rule collect_global)."""
-from aicoord.pipeline import collect_global
-from aicoord.workflow import logged
+"""Rule ``collect_global`` (workflow/rules/esda.smk): global statistics as a long table and a year x matrix table."""
+from aicoord.runner import step
+from aicoord.steps.esda import collect_global
 
-sm = snakemake  # noqa: F821
-with logged(sm.log[0]):
+with step(snakemake) as sm:  # noqa: F821
     collect_global(list(sm.input), sm.output.long, sm.output.wide, notes=dict(sm.params.notes),
                    matrix_notes=dict(sm.params.matrix_notes))

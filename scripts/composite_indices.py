@@ -1,8 +1,7 @@
-"""Snakemake adapter: composite indices and their weights (rule composite_indices)."""
-from aicoord.pipeline_measures import composite_index_tables
-from aicoord.workflow import logged
+"""Rule ``composite_indices`` (workflow/rules/measures.smk): composite indices and their weights."""
+from aicoord.runner import step
+from aicoord.steps.measures import composite_indices
 
-sm = snakemake  # noqa: F821
-with logged(sm.log[0]):
-    composite_index_tables(sm.input[0], sm.output.scores, sm.output.weights, specs=dict(sm.params.specs),
-                           note=sm.params.note)
+with step(snakemake) as sm:  # noqa: F821
+    composite_indices(sm.input[0], sm.output.scores, sm.output.weights, specs=dict(sm.params.specs),
+                      note=sm.params.note)

@@ -1,8 +1,8 @@
-"""Snakemake adapter: global Moran's I, Geary's C, General G (rule global_autocorrelation)."""
-from aicoord.pipeline import run_global
-from aicoord.workflow import logged
+"""Rule ``global_autocorrelation`` (workflow/rules/esda.smk): global Moran's I, Geary's C, General G."""
+from aicoord.runner import step
+from aicoord.steps.esda import global_autocorrelation
 
-sm = snakemake  # noqa: F821
-with logged(sm.log[0]):
-    run_global(sm.input.data, sm.input.weights, sm.output[0], var=sm.wildcards.var, year=int(sm.wildcards.year),
-               matrix=sm.wildcards.w, permutations=sm.params.permutations, seed=sm.params.seed)
+with step(snakemake) as sm:  # noqa: F821
+    global_autocorrelation(sm.input.data, sm.input.weights, sm.output[0], var=sm.wildcards.var,
+                           year=int(sm.wildcards.year), matrix=sm.wildcards.w, permutations=sm.params.permutations,
+                           seed=sm.params.seed)

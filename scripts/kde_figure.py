@@ -1,8 +1,7 @@
-"""Snakemake adapter: kernel densities of relative GDP per capita by year (rule kde_figure)."""
-from aicoord.pipeline_measures import kde_figures
-from aicoord.workflow import logged
+"""Rule ``kde_figure`` (workflow/rules/measures.smk): kernel densities of relative GDP per capita by year."""
+from aicoord.runner import step
+from aicoord.steps.measures import kde_figure
 
-sm = snakemake  # noqa: F821
-with logged(sm.log[0]):
-    kde_figures(sm.input[0], list(sm.output), variable=sm.params.variable, years=sm.params.years,
-                population=sm.params.population, note=sm.params.note, language=sm.params.language)
+with step(snakemake) as sm:  # noqa: F821
+    kde_figure(sm.input[0], list(sm.output), variable=sm.params.variable, years=sm.params.years,
+               population=sm.params.population, note=sm.params.note, language=sm.params.language)

@@ -1,7 +1,6 @@
-"""Snakemake adapter: the seed paper's descriptive claims recomputed (rule seed_claims)."""
-from aicoord.pipeline import write_seed_claims
-from aicoord.workflow import logged
+"""Rule ``seed_claims`` (workflow/rules/seed.smk): the seed paper's descriptive claims recomputed."""
+from aicoord.runner import step
+from aicoord.steps.seed import seed_claims
 
-sm = snakemake  # noqa: F821
-with logged(sm.log[0]):
-    write_seed_claims(sm.input.index, sm.input.shares, sm.output[0])
+with step(snakemake) as sm:  # noqa: F821
+    seed_claims(sm.input.index, sm.input.shares, sm.output[0])

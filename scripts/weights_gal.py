@@ -1,7 +1,6 @@
-"""Snakemake adapter: GAL neighbour lists of a binary weights matrix (rule weights_gal)."""
-from aicoord.weights import read_weights_csv, write_gal_gwt
-from aicoord.workflow import logged
+"""Rule ``weights_gal`` (workflow/rules/weights.smk): GAL neighbour lists of a binary weights matrix."""
+from aicoord.runner import step
+from aicoord.steps.weights import weights_gal
 
-sm = snakemake  # noqa: F821
-with logged(sm.log[0]):
-    write_gal_gwt(read_weights_csv(sm.input[0]), sm.output[0])
+with step(snakemake) as sm:  # noqa: F821
+    weights_gal(sm.input[0], sm.output[0])

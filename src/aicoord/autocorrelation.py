@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import W
 
+from .errors import InputError
+
 __all__ = ["global_autocorrelation", "local_moran", "QUADRANTS", "CLUSTER_LABELS"]
 
 #: esda quadrant codes (``geoda_quads=False``) to labels.
@@ -45,11 +47,11 @@ def _seeded(seed):
 def _check(y, w: W) -> np.ndarray:
     y = np.asarray(y, dtype=float).ravel()
     if y.shape[0] != w.n:
-        raise ValueError(f"{y.shape[0]} values but the weights matrix has {w.n} units")
+        raise InputError(f"{y.shape[0]} values but the weights matrix has {w.n} units")
     if not np.all(np.isfinite(y)):
-        raise ValueError("the variable has missing or infinite values")
+        raise InputError("the variable has missing or infinite values")
     if np.ptp(y) == 0:
-        raise ValueError("the variable is constant; spatial autocorrelation is undefined")
+        raise InputError("the variable is constant; spatial autocorrelation is undefined")
     return y
 
 

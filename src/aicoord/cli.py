@@ -2,6 +2,11 @@
 
 Each subcommand lives in ``aicoord.commands.<module>`` and provides ``add_arguments(parser)`` and
 ``run(args) -> int``. Subcommands are imported only when chosen, so ``aicoord --help`` stays fast.
+
+Exit status: 0 on success, 2 for bad input (:class:`aicoord.errors.InputError`: the message names the
+file, row and column and how to fix it), 3 when an estimation fails numerically
+(:class:`aicoord.errors.EstimationError`: the message says what to try). Both print one line, no
+traceback.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import argparse
 import importlib
 import sys
 
-from .errors import InputError
+from .errors import AicoordError
 
 __all__ = ["main"]
 
@@ -47,9 +52,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args._run(args) or 0)
-    except (InputError, ValueError) as exc:
-        print(f"aicoord {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    except AicoordError as exc:  # bad input (exit 2) or a failed estimation (exit 3): one clean message
+        from .runner import clean_message
+
+        print(clean_message(exc, args.command), file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

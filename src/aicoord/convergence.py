@@ -23,15 +23,14 @@ speed of convergence and half-life are (Barro & Sala-i-Martin 1992, *JPE* 100(2)
 τ is the number of years between the initial and the final observation: ``end - start`` in the
 cross-section, ``tau`` in the panel. Absolute convergence has no controls, conditional
 convergence adds them (and, in the panel, the unit fixed effects already make it conditional on
-steady-state differences, Islam 1995, *QJE* 110(4)). Spatial versions (SAR/SEM/SDM) plug a panel
-estimator into :func:`spatial_beta_convergence`.
+steady-state differences, Islam 1995, *QJE* 110(4)). :func:`spatial_beta_convergence` estimates the
+spatial versions (SAR/SEM/SDM) with :mod:`aicoord.panel`.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +42,7 @@ from .errors import InputError
 
 __all__ = ["BetaResult", "implied_speed", "beta_convergence", "beta_convergence_panel",
            "spatial_beta_convergence", "convergence_panel_data", "development_gap",
-           "relative_to_national", "spatial_markov", "kde_figure"]
+           "relative_to_national"]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -278,50 +277,38 @@ def beta_convergence_panel(data, value, *, unit="code", year="year", tau=1,
                       float(res.rsquared), res.params[keep], res)
 
 
-def spatial_beta_convergence(data, value, w, estimator: Callable[..., Mapping], *,
-                             unit="code", year="year", tau=1, controls: Sequence[str] = (),
-                             **estimator_kwargs) -> BetaResult:
-    """Spatial panel β-convergence through a pluggable estimator (hook for SAR/SEM/SDM).
-
-    This function only prepares the data and converts the coefficient into a speed and
-    half-life; the spatial panel engine is supplied by the caller.
+def spatial_beta_convergence(data, value, w, *, model="sar", effects="twoways", unit="code", year="year",
+                             tau=1, controls: Sequence[str] = (), **model_kwargs) -> BetaResult:
+    """Spatial panel β-convergence: the panel form estimated by ML with :class:`aicoord.panel.SpatialPanel`.
 
     Parameters
     ----------
     data, value, unit, year, tau, controls
         See :func:`convergence_panel_data`.
-    w : object
-        Spatial weights, passed unchanged to ``estimator``.
-    estimator : callable
-        Called as ``estimator(panel, y="growth", x=["ln_initial", *controls], w=w, unit=unit,
-        year=year, **estimator_kwargs)`` where ``panel`` is the output of
-        :func:`convergence_panel_data`. It must return a mapping with ``"params"`` (a mapping or
-        Series of coefficient name → estimate, including ``"ln_initial"``) and may add ``"bse"``,
-        ``"pvalues"`` (same keys), ``"nobs"``, ``"r2"``. For an SDM the coefficient of
-        ``ln_initial`` is the one used for λ (not the direct effect) unless the estimator reports
-        something else under that key.
-    **estimator_kwargs
-        Passed to ``estimator`` (e.g. ``model="sdm"``, fixed-effect options).
+    w : weights accepted by :class:`aicoord.panel.SpatialPanel` (ids = the values of ``unit``)
+    model : {"sar", "sem", "sdm", ...}
+        Spatial model of ``growth`` on ``ln_initial`` and the controls.
+    effects : str
+        Fixed effects (default two-way).
+    **model_kwargs
+        Further arguments of :class:`aicoord.panel.SpatialPanel` (``wx``, ``lee_yu``, ...).
 
     Returns
     -------
     BetaResult
-        ``form="spatial"``, ``result`` = the estimator's returned mapping.
+        ``form="spatial"``; β is the coefficient of ``ln_initial`` (for an SDM the coefficient, not the
+        direct effect); ``r2`` is the within R²; ``result`` is the
+        :class:`aicoord.panel.SpatialPanelResults` of the fit.
     """
+    from .panel import SpatialPanel
+
     d = convergence_panel_data(data, value, unit=unit, year=year, tau=tau, controls=controls)
-    out = estimator(d, y="growth", x=["ln_initial", *controls], w=w, unit=unit, year=year,
-                    **estimator_kwargs)
-    if not isinstance(out, Mapping) or "params" not in out:
-        raise TypeError("estimator must return a mapping with a 'params' entry")
-    params = pd.Series(dict(out["params"]), dtype=float)
-    if "ln_initial" not in params:
-        raise KeyError("estimator params lack 'ln_initial'")
-    b = float(params["ln_initial"])
-    get = lambda key: float(dict(out.get(key, {})).get("ln_initial", float("nan")))  # noqa: E731
+    res = SpatialPanel(d, y="growth", x=["ln_initial", *controls], id=unit, time=year, w=w, model=model,
+                       effects=effects, **model_kwargs).fit()
+    b = float(res.params["ln_initial"])
     speed, half = implied_speed(b, tau)
-    return BetaResult("spatial", b, get("bse"), get("pvalues"), float(tau), speed, half,
-                      int(out.get("nobs", len(d))), float(out.get("r2", float("nan"))), params,
-                      out)
+    return BetaResult("spatial", b, float(res.std_errors["ln_initial"]), float(res.pvalues["ln_initial"]),
+                      float(tau), speed, half, int(res.nobs), float(res.r2_within), res.params, res)
 
 
 # ----------------------------------------------------------------------------- gaps
@@ -394,194 +381,3 @@ def development_gap(data, gdp_pc, *, unit="code", year="year", population=None) 
     with np.errstate(divide="ignore", invalid="ignore"):
         d["gap_growth"] = np.where(d["_prev"] > 0, d["gap"] / d["_prev"] - 1.0, np.nan)
     return d[[unit, year, "national", "gap", "gap_change", "gap_growth"]].reset_index(drop=True)
-
-
-# ----------------------------------------------------------------------------- spatial Markov
-
-
-def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, relative=True,
-                   population=None, fixed=True) -> dict:
-    """Spatial Markov transition matrices conditioned on the neighbours' lag class.
-
-    Wraps :class:`giddy.markov.Spatial_Markov` (Rey 2001, *Geographical Analysis* 33(1)) and
-    returns tidy tables.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Balanced long table (every unit in every year).
-    value : str
-        Variable to classify.
-    w : libpysal.weights.W
-        Spatial weights whose ids are the values of ``unit``; a row-standardised copy is used
-        for the spatial lag.
-    unit, year : str
-        Identifier columns.
-    k : int, default 4
-        Number of quantile classes of the variable.
-    m : int, optional
-        Number of quantile classes of the spatial lag (default ``k``).
-    relative : bool, default True
-        Classify the value relative to its national value of the year
-        (:func:`relative_to_national`) instead of the raw level.
-    population : str, optional
-        Population weights for the national value when ``relative``.
-    fixed : bool, default True
-        Quantile cut-offs pooled over all years (``True``) or per year (``False``), as in giddy.
-
-    Returns
-    -------
-    dict
-        ``transitions``: long DataFrame with ``lag_class`` (``"all"`` for the a-spatial chain,
-        else 1..m), ``from_class``, ``to_class`` (1..k, 1 = lowest), ``count``,
-        ``probability``; ``steady_state``: ``lag_class``, ``class``, ``probability``;
-        ``tests``: one-row DataFrame with the homogeneity statistics ``Q``, ``Q_p_value``,
-        ``LR``, ``LR_p_value``, ``dof``; ``cutoffs`` (upper bounds of the value classes, or
-        None when not fixed); ``model``: the giddy object.
-    """
-    from giddy.markov import Spatial_Markov
-    from libpysal.weights import W
-
-    _check_columns(data, [unit, year, value, population])
-    d = data.copy()
-    if relative:
-        d["_v"] = relative_to_national(d, value, year=year, population=population)
-    else:
-        d["_v"] = pd.to_numeric(d[value], errors="coerce")
-    wide = d.pivot(index=unit, columns=year, values="_v")
-    if wide.isna().any().any():
-        raise InputError("spatial Markov chains need a balanced panel without missing values",
-                         column=value)
-    ids = list(w.id_order)
-    if set(map(str, ids)) != set(map(str, wide.index)):
-        raise InputError("the weights' ids do not match the units of the data", column=unit)
-    wide.index = wide.index.map(str)
-    wide = wide.loc[[str(i) for i in ids]]
-    wr = W(w.neighbors, w.weights, id_order=ids, silence_warnings=True)
-    wr.transform = "r"
-    sm_ = Spatial_Markov(wide.to_numpy(), wr, k=k, m=k if m is None else m, fixed=fixed,
-                         fill_empty_classes=False)
-    rows = []
-
-    def add(label, T, P):
-        for i in range(T.shape[0]):
-            for j in range(T.shape[1]):
-                rows.append({"lag_class": label, "from_class": i + 1, "to_class": j + 1,
-                             "count": int(T[i, j]), "probability": float(P[i, j])})
-
-    add("all", np.asarray(sm_.transitions), np.asarray(sm_.p))
-    for c in range(sm_.m):
-        add(c + 1, sm_.T[c], sm_.P[c])
-    ss = []
-    try:
-        glob = np.asarray(sm_.s, dtype=float).ravel()
-        ss += [{"lag_class": "all", "class": i + 1, "probability": float(p)}
-               for i, p in enumerate(glob)]
-        for c, s in enumerate(sm_.S):
-            s = np.asarray(s, dtype=float)
-            if s.ndim == 1 and s.size == sm_.k:
-                ss += [{"lag_class": c + 1, "class": i + 1, "probability": float(p)}
-                       for i, p in enumerate(s)]
-    except Exception:  # reducible chains have no unique steady state  # pragma: no cover
-        pass
-    tests = pd.DataFrame([{"Q": float(sm_.Q), "Q_p_value": float(sm_.Q_p_value),
-                           "LR": float(sm_.LR), "LR_p_value": float(sm_.LR_p_value),
-                           "dof": int(sm_.dof_hom)}])
-    return {"transitions": pd.DataFrame(rows), "steady_state": pd.DataFrame(ss),
-            "tests": tests, "cutoffs": None if sm_.cutoffs is None else list(sm_.cutoffs),
-            "model": sm_}
-
-
-# ----------------------------------------------------------------------------- KDE figure
-
-
-def kde_figure(data, value, *, year="year", years=None, population=None, note=None,
-               relative=True, bw_method=None, xlabel=None, ylabel="Density", title=None,
-               grid_points=256):
-    """Kernel density curves of (relative) GDP per capita, one curve per year.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Long table.
-    value : str
-        Variable, e.g. GDP per capita.
-    year : str
-        Year column.
-    years : sequence of int, optional
-        Years to draw (default all years in the data).
-    population : str, optional
-        Population for the national value when ``relative`` (see :func:`relative_to_national`).
-    note : str, optional
-        Text written under the plot (e.g. ``"simulated data"`` or the data source).
-    relative : bool, default True
-        Plot y_it / national value of year t.
-    bw_method : str, float or callable, optional
-        Passed to :class:`scipy.stats.gaussian_kde` (default Scott's rule,
-        h = σ̂ n^{-1/5} with the sample SD).
-    xlabel, ylabel, title : str, optional
-        Axis labels and title.
-    grid_points : int
-        Number of evaluation points of each curve.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One ``Line2D`` per year, labelled with the year. The figure is not shown or saved.
-    """
-    from matplotlib.figure import Figure
-    from scipy.stats import gaussian_kde
-
-    _check_columns(data, [year, value, population])
-    v = (relative_to_national(data, value, year=year, population=population) if relative
-         else _positive(data[value], value))
-    ys = sorted(pd.unique(data[year])) if years is None else list(years)
-    missing = [y for y in ys if not (data[year] == y).any()]
-    if missing:
-        raise InputError(f"years not in the data: {missing}", column=year)
-    lo, hi = float(v.min()), float(v.max())
-    pad = 0.25 * (hi - lo if hi > lo else 1.0)
-    grid = np.linspace(lo - pad, hi + pad, grid_points)
-    fig = Figure(figsize=(6.4, 4.4))
-    ax = fig.add_subplot(111)
-    for y in ys:
-        x = v[(data[year] == y).to_numpy()].to_numpy()
-        if x.size < 2 or np.ptp(x) == 0:
-            raise InputError(f"year {y}: need at least two distinct values for a density")
-        ax.plot(grid, gaussian_kde(x, bw_method=bw_method)(grid), label=str(y))
-    xlabel = xlabel or (f"{value} relative to national value" if relative else value)
-    texts = [t for t in (xlabel, ylabel, title, note, str(year)) if t]
-    font = _cjk_font() if any(_CJK.search(t) for t in texts) else None
-    kw = {"fontproperties": font} if font is not None else {}
-    ax.set_xlabel(xlabel, **kw)
-    ax.set_ylabel(ylabel, **kw)
-    if title:
-        ax.set_title(title, **kw)
-    leg = ax.legend(title=year, fontsize="small")
-    if font is not None:
-        leg.get_title().set_fontproperties(font)
-    if note:
-        fig.subplots_adjust(bottom=0.2)
-        fig.text(0.01, 0.01, note, ha="left", va="bottom", fontsize="small", style="italic",
-                 **kw)
-    return fig
-
-
-_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
-
-
-def _cjk_font():
-    """FontProperties of Noto Sans CJK SC shipped by ``mplfonts`` (None if unavailable).
-
-    Used only for the texts of the figure (no global rcParams change), so Chinese labels and
-    notes are not drawn as missing-glyph boxes.
-    """
-    try:
-        from matplotlib.font_manager import FontProperties
-
-        from .plotting import cjk_font_path
-
-        path = cjk_font_path()
-    except ImportError:  # pragma: no cover
-        return None
-    return FontProperties(fname=str(path)) if path.exists() else None

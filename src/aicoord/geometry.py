@@ -15,7 +15,8 @@ import shapely
 
 from .provinces import province_table
 
-__all__ = ["CHINA_ALBERS", "load_provinces", "load_other_units", "load_maritime_boundary", "write_geopackage"]
+__all__ = ["CHINA_ALBERS", "load_provinces", "load_other_units", "load_maritime_boundary", "write_geopackage",
+           "read_geopackage"]
 
 #: Albers equal-area conic for China (WGS84 ellipsoid; lat_1=25, lat_2=47, lon_0=105).
 CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
@@ -68,3 +69,10 @@ def write_geopackage(gdf: gpd.GeoDataFrame, path) -> None:
     with atomic_path(path) as tmp:
         Path(tmp).unlink()
         gdf.to_file(tmp, layer="provinces", driver="GPKG")
+
+
+def read_geopackage(path) -> gpd.GeoDataFrame:
+    """Read the polygons written by :func:`write_geopackage` (layer ``provinces``), codes as text."""
+    gdf = gpd.read_file(path, layer="provinces")
+    gdf["code"] = gdf["code"].astype(str)
+    return gdf

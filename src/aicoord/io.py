@@ -18,9 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .provinces import normalize_province, province_table
 
-__all__ = ["read_table", "read_province_table", "atomic_path", "write_csv", "write_json", "to_jsonable"]
+__all__ = ["read_table", "atomic_path", "write_csv", "write_json", "to_jsonable"]
 
 
 def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.DataFrame:
@@ -73,71 +72,6 @@ def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.Dat
         raise InputError(f"unsupported file type '{suffix}'", file=path, hint="use a .csv (UTF-8 or GBK) or .xlsx file")
     df.columns = [str(c).strip() for c in df.columns]
     return df
-
-
-def read_province_table(path, id_col: str, value_cols, *, required_all: bool = True) -> pd.DataFrame:
-    """Read a one-row-per-province table and validate it.
-
-    Parameters
-    ----------
-    path : str or Path
-        CSV or ``.xlsx`` file with a header row.
-    id_col : str
-        Column holding province names or codes in any accepted form.
-    value_cols : list of str
-        Numeric columns to read.
-    required_all : bool
-        Require all 31 provinces (a spatial statistic on a subset of the map is a different study).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by province code in reference order, with the numeric ``value_cols``.
-
-    Raises
-    ------
-    InputError
-        Wrong header, unknown or duplicate province, missing value or non-numeric cell; the message
-        names the file, line and column and says how to fix it.
-    """
-    path = Path(path)
-    df = read_table(path)
-    value_cols = list(value_cols)
-    for col in [id_col, *value_cols]:
-        if col not in df.columns:
-            raise InputError(f"missing column '{col}'", file=path, row=1,
-                             hint=f"the header has {list(df.columns)}; rename the column or change the "
-                                  "column name in the configuration")
-    codes = []
-    seen: dict[str, int] = {}
-    for i, name in enumerate(df[id_col]):
-        line = i + 2
-        code = normalize_province(name, file=path, row=line, column=id_col)
-        if code in seen:
-            raise InputError(f"duplicate province '{str(name).strip()}' (also on row {seen[code]})",
-                             file=path, row=line, column=id_col, hint="keep one row per province")
-        seen[code] = line
-        codes.append(code)
-    out = pd.DataFrame(index=pd.Index(codes, name="code"))
-    for col in value_cols:
-        raw = df[col]
-        values = pd.to_numeric(raw.str.strip(), errors="coerce").to_numpy(dtype=float)
-        for i, (r, v) in enumerate(zip(raw, values)):
-            if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
-                raise InputError("missing value", file=path, row=i + 2, column=col,
-                                 hint="fill in the value; the statistics need every province")
-            if not np.isfinite(v):
-                raise InputError(f"non-numeric value '{r}'", file=path, row=i + 2, column=col,
-                                 hint="use a plain number with '.' as decimal separator")
-        out[col] = values
-    if required_all:
-        missing = [c for c in province_table()["code"] if c not in seen]
-        if missing:
-            names = province_table().set_index("code").loc[missing, "name_short"].tolist()
-            raise InputError(f"{len(missing)} province(s) missing: {', '.join(names)}", file=path,
-                             column=id_col, hint="add a row for each of the 31 mainland provinces")
-    order = [c for c in province_table()["code"] if c in seen]
-    return out.loc[order]
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Figures: Moran scatter plot, LISA cluster map and significance map.
+"""Figures: Moran scatter plot, LISA cluster map and significance map, kernel densities over years.
 
 Chinese labels use the Noto Sans CJK SC font shipped by the PyPI package ``mplfonts``, registered with
 matplotlib at first use, so no province name is drawn as a missing-glyph box. Maps are drawn in the
@@ -8,6 +8,7 @@ Figures are saved with fixed metadata so that the same inputs give the same file
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from .geometry import CHINA_ALBERS, load_other_units  # noqa: E402
 from .io import atomic_path  # noqa: E402
 
-__all__ = ["cjk_font_path", "use_cjk_font", "moran_scatter", "lisa_cluster_map", "lisa_significance_map", "save_figure",
+__all__ = ["cjk_font_path", "cjk_font", "use_cjk_font", "kde_figure", "moran_scatter", "lisa_cluster_map", "lisa_significance_map", "save_figure",
            "CLUSTER_COLOURS"]
 
 #: Conventional LISA colours (GeoDa).
@@ -224,3 +225,100 @@ def save_figure(fig, *paths) -> None:
         with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=200, metadata=meta, format=path.suffix.lstrip("."))
     plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- kernel densities
+
+
+def kde_figure(data, value, *, year="year", years=None, population=None, note=None,
+               relative=True, bw_method=None, xlabel=None, ylabel="Density", title=None,
+               grid_points=256):
+    """Kernel density curves of (relative) GDP per capita, one curve per year.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long table.
+    value : str
+        Variable, e.g. GDP per capita.
+    year : str
+        Year column.
+    years : sequence of int, optional
+        Years to draw (default all years in the data).
+    population : str, optional
+        Population for the national value when ``relative`` (see :func:`relative_to_national`).
+    note : str, optional
+        Text written under the plot (e.g. ``"simulated data"`` or the data source).
+    relative : bool, default True
+        Plot y_it / national value of year t.
+    bw_method : str, float or callable, optional
+        Passed to :class:`scipy.stats.gaussian_kde` (default Scott's rule,
+        h = σ̂ n^{-1/5} with the sample SD).
+    xlabel, ylabel, title : str, optional
+        Axis labels and title.
+    grid_points : int
+        Number of evaluation points of each curve.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One ``Line2D`` per year, labelled with the year. The figure is not shown or saved.
+    """
+    from matplotlib.figure import Figure
+    from scipy.stats import gaussian_kde
+
+    import pandas as pd
+
+    from .convergence import _check_columns, _positive, relative_to_national
+
+    _check_columns(data, [year, value, population])
+    v = (relative_to_national(data, value, year=year, population=population) if relative
+         else _positive(data[value], value))
+    ys = sorted(pd.unique(data[year])) if years is None else list(years)
+    missing = [y for y in ys if not (data[year] == y).any()]
+    if missing:
+        raise InputError(f"years not in the data: {missing}", column=year)
+    lo, hi = float(v.min()), float(v.max())
+    pad = 0.25 * (hi - lo if hi > lo else 1.0)
+    grid = np.linspace(lo - pad, hi + pad, grid_points)
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.add_subplot(111)
+    for y in ys:
+        x = v[(data[year] == y).to_numpy()].to_numpy()
+        if x.size < 2 or np.ptp(x) == 0:
+            raise InputError(f"year {y}: need at least two distinct values for a density")
+        ax.plot(grid, gaussian_kde(x, bw_method=bw_method)(grid), label=str(y))
+    xlabel = xlabel or (f"{value} relative to national value" if relative else value)
+    texts = [t for t in (xlabel, ylabel, title, note, str(year)) if t]
+    font = cjk_font() if any(_CJK.search(t) for t in texts) else None
+    kw = {"fontproperties": font} if font is not None else {}
+    ax.set_xlabel(xlabel, **kw)
+    ax.set_ylabel(ylabel, **kw)
+    if title:
+        ax.set_title(title, **kw)
+    leg = ax.legend(title=year, fontsize="small")
+    if font is not None:
+        leg.get_title().set_fontproperties(font)
+    if note:
+        fig.subplots_adjust(bottom=0.2)
+        fig.text(0.01, 0.01, note, ha="left", va="bottom", fontsize="small", style="italic",
+                 **kw)
+    return fig
+
+
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+
+
+def cjk_font():
+    """FontProperties of Noto Sans CJK SC shipped by ``mplfonts`` (None if unavailable).
+
+    Used only for the texts of the figure (no global rcParams change), so Chinese labels and
+    notes are not drawn as missing-glyph boxes.
+    """
+    try:
+        from matplotlib.font_manager import FontProperties
+
+        path = cjk_font_path()
+    except ImportError:  # pragma: no cover
+        return None
+    return FontProperties(fname=str(path)) if path.exists() else None

@@ -23,13 +23,13 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import KNN, W, WSP
 
+from .errors import InputError
 from .provinces import province_table
 
 __all__ = [
     "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "great_circle_km", "capital_coords",
     "contiguity_weights", "knn_weights", "distance_weights", "economic_weights", "nested_weights",
-    "build_weights", "standardize", "to_dense_frame", "from_dense_frame", "weights_summary",
-    "read_weights_csv", "resolve_weights", "write_weights", "write_gal_gwt",
+    "build_weights", "standardize", "to_dense_frame", "from_dense", "weights_summary",
 ]
 
 #: Mean Earth radius (IUGG), km.
@@ -55,7 +55,8 @@ def great_circle_km(lonlat: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def _from_dense(mat: np.ndarray, ids) -> W:
+def from_dense(mat: np.ndarray, ids) -> W:
+    """A raw libpysal W from a dense N×N array and its ids (zeros are not links)."""
     import scipy.sparse as sp
 
     w = WSP(sp.csr_matrix(mat), id_order=list(ids)).to_W(silence_warnings=True)
@@ -83,7 +84,7 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
     from libpysal.weights import Queen, Rook
 
     if kind not in ("queen", "rook"):
-        raise ValueError(f"kind must be 'queen' or 'rook', not {kind!r}")
+        raise InputError(f"kind must be 'queen' or 'rook', not {kind!r}")
     builder = Queen if kind == "queen" else Rook
     w = builder.from_dataframe(gdf, ids="code", use_index=False, silence_warnings=True)
     links = DEFAULT_ISLAND_LINKS if island_links is None else island_links
@@ -92,7 +93,7 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
         for b in targets:
             for i, j in ((a, b), (b, a)):
                 if i not in neighbors or j not in neighbors:
-                    raise ValueError(f"island link {a}–{b}: unknown province code")
+                    raise InputError(f"island link {a}–{b}: unknown province code")
                 if j not in neighbors[i]:
                     neighbors[i].append(j)
     ids = list(gdf["code"])
@@ -117,7 +118,7 @@ def knn_weights(k: int = 4, codes=None) -> W:
     """
     codes = list(province_table()["code"]) if codes is None else list(codes)
     if not 1 <= int(k) < len(codes):
-        raise ValueError(f"k must be between 1 and {len(codes) - 1}, not {k}")
+        raise InputError(f"k must be between 1 and {len(codes) - 1}, not {k}")
     w = KNN.from_array(capital_coords(codes), k=int(k), ids=codes, radius=EARTH_RADIUS_KM)
     return W({i: sorted(w.neighbors[i], key=codes.index) for i in codes}, id_order=codes,
              silence_warnings=True)
@@ -146,7 +147,7 @@ def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=N
     if cutoff_km is not None:
         mat[d > cutoff_km] = 0.0
     np.fill_diagonal(mat, 0.0)
-    return _from_dense(mat, codes)
+    return from_dense(mat, codes)
 
 
 def economic_weights(gdp_pc_mean: pd.Series) -> W:
@@ -172,9 +173,9 @@ def economic_weights(gdp_pc_mean: pd.Series) -> W:
     np.fill_diagonal(diff, np.inf)
     if np.any(diff == 0):
         i, j = np.argwhere(diff == 0)[0]
-        raise ValueError(f"provinces {gdp_pc_mean.index[i]} and {gdp_pc_mean.index[j]} have identical "
+        raise InputError(f"provinces {gdp_pc_mean.index[i]} and {gdp_pc_mean.index[j]} have identical "
                          "mean GDP per capita; economic distance weights are undefined")
-    return _from_dense(1.0 / diff, gdp_pc_mean.index)
+    return from_dense(1.0 / diff, gdp_pc_mean.index)
 
 
 def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *,
@@ -200,12 +201,12 @@ def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *
         mat = phi * wd / wd.sum(1, keepdims=True) + (1 - phi) * we / we.sum(1, keepdims=True)
     elif form == "scaled":
         if gdp_pc_mean is None:
-            raise ValueError("form='scaled' needs gdp_pc_mean")
+            raise InputError("form='scaled' needs gdp_pc_mean")
         g = gdp_pc_mean.loc[ids].to_numpy(dtype=float)
         mat = wd * (g / g.mean())[None, :]
     else:
-        raise ValueError(f"form must be 'convex' or 'scaled', not {form!r}")
-    return _from_dense(mat, ids)
+        raise InputError(f"form must be 'convex' or 'scaled', not {form!r}")
+    return from_dense(mat, ids)
 
 
 def build_weights(spec: dict, gdf=None, gdp_pc_mean=None) -> W:
@@ -230,13 +231,13 @@ def build_weights(spec: dict, gdf=None, gdp_pc_mean=None) -> W:
         return distance_weights(spec.get("power", 1.0), spec.get("cutoff_km"))
     if kind in ("economic", "nested"):
         if gdp_pc_mean is None:
-            raise ValueError(f"'{kind}' weights need GDP per capita from a panel")
+            raise InputError(f"'{kind}' weights need GDP per capita from a panel")
         we = economic_weights(gdp_pc_mean)
         if kind == "economic":
             return we
         wd = distance_weights(spec.get("power", 1.0), spec.get("cutoff_km"), list(gdp_pc_mean.index))
         return nested_weights(wd, we, gdp_pc_mean, phi=spec.get("phi", 0.5), form=spec.get("form", "convex"))
-    raise ValueError(f"unknown weights kind {kind!r}")
+    raise InputError(f"unknown weights kind {kind!r}")
 
 
 def standardize(w: W) -> W:
@@ -250,11 +251,6 @@ def to_dense_frame(w: W) -> pd.DataFrame:
     """N×N DataFrame of ``w`` with province codes as index and columns (index name ``code``)."""
     mat, ids = w.full()
     return pd.DataFrame(mat, index=pd.Index(ids, name="code"), columns=ids)
-
-
-def from_dense_frame(df: pd.DataFrame) -> W:
-    """Inverse of :func:`to_dense_frame`; ids taken from the index."""
-    return _from_dense(df.to_numpy(dtype=float), [str(i) for i in df.index])
 
 
 def weights_summary(w: W, name: str) -> dict:
@@ -279,113 +275,3 @@ def weights_summary(w: W, name: str) -> dict:
         "asymmetric_links": int(asym.nnz),
         "symmetric_values": bool(abs(mat - mat.T).max() < 1e-12) if mat.nnz else True,
     }
-
-
-def read_weights_csv(path, *, standardize_rows: bool = False) -> W:
-    """Read an N×N weights CSV whose first column and header are province names or codes.
-
-    Parameters
-    ----------
-    path : str or Path
-    standardize_rows : bool
-        Return the row-standardised form.
-
-    Returns
-    -------
-    libpysal.weights.W
-        Ids are province codes; rows are reordered to the reference order.
-
-    Raises
-    ------
-    InputError
-        Unknown or duplicate province, header and first column that disagree, non-numeric cells.
-    """
-    from .errors import InputError
-    from .io import read_table
-    from .provinces import normalize_province
-
-    df = read_table(path)
-    first = df.columns[0]
-    rows = [normalize_province(v, file=path, row=i + 2, column=first) for i, v in enumerate(df[first])]
-    cols = [normalize_province(c, file=path, row=1, column=c) for c in df.columns[1:]]
-    if len(set(rows)) != len(rows):
-        raise InputError("duplicate province in the first column", file=path, column=first)
-    if sorted(rows) != sorted(cols):
-        raise InputError("the header and the first column name different provinces", file=path, row=1,
-                         hint="an N×N matrix needs the same ids, in any order, in both")
-    values = df.iloc[:, 1:].apply(lambda s: pd.to_numeric(s, errors="coerce"))
-    bad = np.argwhere(~np.isfinite(values.to_numpy(dtype=float)))
-    if len(bad):
-        r, c = bad[0]
-        raise InputError(f"non-numeric or missing weight '{df.iloc[r, c + 1]}'", file=path, row=int(r) + 2,
-                         column=df.columns[c + 1])
-    mat = pd.DataFrame(values.to_numpy(dtype=float), index=rows, columns=cols)
-    order = [c for c in province_table()["code"] if c in rows]
-    mat = np.array(mat.loc[order, order].to_numpy(), dtype=float)
-    np.fill_diagonal(mat, 0.0)
-    w = _from_dense(mat, order)
-    return standardize(w) if standardize_rows else w
-
-
-def resolve_weights(spec: str, codes=None) -> W:
-    """Raw weights from a command-line spec: ``queen``, ``rook``, ``knn:K``, ``distance[:POWER]`` or a CSV path.
-
-    Parameters
-    ----------
-    spec : str
-    codes : sequence of str, optional
-        Restrict to these provinces (must be all 31 for contiguity).
-    """
-    from pathlib import Path
-
-    kind, _, arg = spec.partition(":")
-    if kind in ("queen", "rook"):
-        from .geometry import load_provinces
-
-        return contiguity_weights(load_provinces(), kind)
-    if kind == "knn":
-        return knn_weights(int(arg or 4), codes)
-    if kind == "distance":
-        return distance_weights(float(arg or 1.0), None, codes)
-    if Path(spec).suffix.lower() in (".csv", ".xlsx") or Path(spec).exists():
-        return read_weights_csv(spec)
-    raise ValueError(f"unknown weights '{spec}': use queen, rook, knn:K, distance[:POWER] or an N×N CSV file")
-
-
-def write_weights(w: W, stem, *, name: str) -> dict:
-    """Write ``w`` as ``{stem}.gwt`` (libpysal GWT, raw weights), ``{stem}_raw.csv`` (N×N raw) and
-    ``{stem}.csv`` (N×N row-standardised); return :func:`weights_summary`."""
-    from pathlib import Path
-
-    from .io import write_csv
-
-    stem = Path(stem)
-    write_gal_gwt(w, stem.with_suffix(".gwt"))
-    write_csv(to_dense_frame(w), f"{stem}_raw.csv", index=True, float_format="%.17g")
-    write_csv(to_dense_frame(standardize(w)), f"{stem}.csv", index=True, float_format="%.17g")
-    return weights_summary(w, name)
-
-
-def write_gal_gwt(w: W, path) -> None:
-    """Write ``w`` with libpysal's writer, as GAL (neighbour lists) or GWT (weights) by ``path``'s suffix.
-
-    Raises
-    ------
-    ValueError
-        For a ``.gal`` path when ``w`` is not binary (GAL would drop the weights).
-    """
-    from pathlib import Path
-
-    import libpysal
-
-    from .io import atomic_path
-
-    path = Path(path)
-    if path.suffix == ".gal":
-        vals = np.concatenate([np.asarray(v, float) for v in w.weights.values()]) if w.s0 else np.array([1.0])
-        if not np.all(vals == 1.0):
-            raise ValueError(f"{path}: GAL holds binary neighbour lists; use .gwt for weighted matrices")
-    with atomic_path(path) as tmp:
-        f = libpysal.io.open(str(tmp), "w")
-        f.write(w)
-        f.close()

@@ -1,14 +1,17 @@
-# Helpers shared by the rules: config validation and the list of targets.
+# Helpers shared by the rules: configuration validation, variables by role, notes and the list of targets.
 import json
 
-from snakemake.utils import validate
+from snakemake.exceptions import WorkflowError
 
-from aicoord.pipeline import data_note
-from aicoord.pipeline_measures import DEMO_SOURCE
+from aicoord.config import panel_roles, resolve, resolve_list, validate_config
+from aicoord.errors import InputError
+from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import DEMO_DICTIONARY
 
-
-validate(config, schema="../schemas/config.schema.yaml")
+try:
+    validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
+except InputError as exc:
+    raise WorkflowError(f"aicoord: bad configuration: {exc}") from None
 
 DATASETS = config["datasets"]
 WEIGHTS = config["weights"]
@@ -19,6 +22,7 @@ PANEL_KINDS = ("economic", "nested")  # weights built from the panel's mean GDP 
 PANEL = config["panel"]
 DEMO = PANEL["file"] is None  # no panel file: the simulated demonstration panel is used
 MEASURES = config["measures"]
+ROLES = panel_roles(config)  # columns of results/data/panel.csv by role of the data dictionary
 
 
 def variables():
@@ -83,7 +87,7 @@ def measures_targets():
         out += ["results/tables/composite_indices.csv", "results/tables/composite_weights.csv"]
     if MEASURES["coordination"]["subsystems"]:
         out.append("results/tables/coupling_coordination.csv")
-    out += [f"results/figures/kde_{MEASURES['kde']['variable']}.{ext}" for ext in ESDA["figure_formats"]]
+    out += [f"results/figures/kde_{kde_variable()}.{ext}" for ext in ESDA["figure_formats"]]
     if DEMO:
         out += ["results/demo/truth.json", "results/demo/truth.csv", "results/tables/demo_recovery.csv"]
     return out
@@ -113,13 +117,13 @@ def dataset_year(wildcards):
     return DATASETS[wildcards.dataset]["year"]
 
 
+def canonical(obj):
+    """``obj`` with sorted keys, so that a reordered config file does not look like changed params."""
+    return json.loads(json.dumps(obj, sort_keys=True))
+
+
 def weights_spec(wildcards):
-    # canonical key order, so that a reordered config file does not look like changed params
-    return json.loads(json.dumps(WEIGHTS[wildcards.w], sort_keys=True))
-
-
-def weights_binary(wildcards):
-    return WEIGHTS[wildcards.w]["kind"] in BINARY_KINDS
+    return canonical(WEIGHTS[wildcards.w])
 
 
 def variable_note(wildcards):
@@ -146,21 +150,16 @@ def panel_source(wildcards):
 
 
 def panel_dictionary():
-    d = DEMO_DICTIONARY if DEMO else PANEL["dictionary"]
-    return json.loads(json.dumps(d, sort_keys=True))
+    return canonical(DEMO_DICTIONARY if DEMO else PANEL["dictionary"])
 
 
 def population_column():
-    """'population' if the panel has it (the demo does), else None."""
-    return "population" if (DEMO or PANEL["dictionary"].get("population")) else None
+    """The tidy panel's population column, or None when the dictionary has none."""
+    return ROLES["population"]
 
 
 def inequality_population():
     return population_column() if MEASURES["inequality"]["population_weights"] else None
-
-
-def dataset_variables_of(wildcards):
-    return list(DATASETS[wildcards.dataset]["variables"])
 
 
 def dataset_note(wildcards):
@@ -172,16 +171,52 @@ def measures_weights(key):
     return f"results/weights/{MEASURES[key]['weights']}.csv"
 
 
-def canonical(obj):
-    return json.loads(json.dumps(obj, sort_keys=True))
-
-
 def variable_label(wildcards):
     return DATASETS[dataset_of(wildcards.var)]["variables"][wildcards.var]
 
 
 def tidy_data(wildcards):
     return f"results/data/{dataset_of(wildcards.var)}.csv"
+
+
+# ---- configured variables, resolved to columns of results/data/panel.csv by role
+
+
+def inequality_variables():
+    return resolve(MEASURES["inequality"]["variables"], ROLES, "measures.inequality.variables")
+
+
+def index_specs():
+    out = {}
+    for name, spec in MEASURES["indices"].items():
+        out[name] = {**spec, **{side: resolve(spec.get(side, []), ROLES, f"measures.indices.{name}.{side}")
+                                for side in ("positive", "negative")}}
+    return canonical(out)
+
+
+def coordination_subsystems():
+    out = {}
+    for name, spec in MEASURES["coordination"]["subsystems"].items():
+        key = f"measures.coordination.subsystems.{name}"
+        out[name] = {**spec, **{side: resolve(spec.get(side, []), ROLES, f"{key}.{side}")
+                                for side in ("positive", "negative")}}
+    return canonical(out)
+
+
+def markov_variable():
+    return resolve(MEASURES["markov"]["variable"], ROLES, "measures.markov.variable")
+
+
+def beta_variable():
+    return resolve(MEASURES["beta"]["variable"], ROLES, "measures.beta.variable")
+
+
+def beta_controls():
+    return resolve_list(MEASURES["beta"]["controls"], ROLES, "measures.beta.controls", "controls")
+
+
+def kde_variable():
+    return resolve(MEASURES["kde"]["variable"], ROLES, "measures.kde.variable")
 
 
 wildcard_constraints:

@@ -1,3 +1,6 @@
+# Global and local spatial autocorrelation, tables and figures (step module aicoord.steps.esda).
+
+
 rule global_autocorrelation:
     input:
         data=tidy_data,

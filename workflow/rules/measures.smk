@@ -1,44 +1,5 @@
-# Panel measures: the (simulated or real) panel, inequality, composite indices, coupling coordination,
+# Panel measures (step module aicoord.steps.measures): inequality, composite indices, coupling coordination,
 # β-convergence, spatial Markov chains, kernel densities, and the demo's recovery of its true parameters.
-
-
-rule simulate_panel:
-    input:
-        ai=config["seed_tables"]["index"],
-        weights=f"results/weights/{config['demo']['weights']}.csv",
-    output:
-        panel="results/demo/panel.csv",
-        truth="results/demo/truth.json",
-        truth_csv=report("results/demo/truth.csv", caption="../report/demo.rst", category="Demo panel"),
-    params:
-        years=config["demo"]["years"],
-        seed=config["demo"]["seed"],
-        weights=config["demo"]["weights"],
-        note=panel_note(),
-    conda:
-        "../../envs/aicoord.yaml"
-    log:
-        "logs/simulate_panel.log",
-    script:
-        "../../scripts/simulate_panel.py"
-
-
-rule panel:
-    input:
-        panel_source,
-    output:
-        csv="results/data/panel.csv",
-        roles="results/data/panel_roles.json",
-    params:
-        dictionary=panel_dictionary(),
-        note=panel_note(),
-        simulated=DEMO,
-    conda:
-        "../../envs/aicoord.yaml"
-    log:
-        "logs/panel.log",
-    script:
-        "../../scripts/prepare_panel.py"
 
 
 rule inequality_panel:
@@ -48,7 +9,7 @@ rule inequality_panel:
         by_year=report("results/tables/inequality_panel.csv", caption="../report/measures.rst", category="Measures"),
         pairs="results/tables/dagum_pairs_panel.csv",
     params:
-        variables=MEASURES["inequality"]["variables"],
+        variables=inequality_variables(),
         groups=MEASURES["inequality"]["groups"],
         population=inequality_population(),
         note=panel_note(),
@@ -57,7 +18,7 @@ rule inequality_panel:
     log:
         "logs/inequality_panel.log",
     script:
-        "../../scripts/inequality_tables.py"
+        "../../scripts/inequality_panel.py"
 
 
 rule inequality_cross_section:
@@ -67,7 +28,7 @@ rule inequality_cross_section:
         by_year=report("results/tables/inequality_{dataset}.csv", caption="../report/measures.rst", category="Measures"),
         pairs="results/tables/dagum_pairs_{dataset}.csv",
     params:
-        variables=dataset_variables_of,
+        variables=dataset_variables,
         groups=MEASURES["inequality"]["groups"],
         population=None,
         note=dataset_note,
@@ -76,7 +37,7 @@ rule inequality_cross_section:
     log:
         "logs/inequality_cross_section/{dataset}.log",
     script:
-        "../../scripts/inequality_tables.py"
+        "../../scripts/inequality_cross_section.py"
 
 
 rule composite_indices:
@@ -86,7 +47,7 @@ rule composite_indices:
         scores=report("results/tables/composite_indices.csv", caption="../report/measures.rst", category="Measures"),
         weights="results/tables/composite_weights.csv",
     params:
-        specs=canonical(MEASURES["indices"]),
+        specs=index_specs(),
         note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"
@@ -102,7 +63,7 @@ rule coupling_coordination:
     output:
         report("results/tables/coupling_coordination.csv", caption="../report/measures.rst", category="Measures"),
     params:
-        subsystems=canonical(MEASURES["coordination"]["subsystems"]),
+        subsystems=coordination_subsystems(),
         method=MEASURES["coordination"]["method"],
         by_year=MEASURES["coordination"]["by_year"],
         note=panel_note(),
@@ -121,9 +82,9 @@ rule beta_convergence:
     output:
         report("results/tables/beta_convergence.csv", caption="../report/measures.rst", category="Measures"),
     params:
-        variable=MEASURES["beta"]["variable"],
+        variable=beta_variable(),
         tau=MEASURES["beta"]["tau"],
-        controls=MEASURES["beta"]["controls"],
+        controls=beta_controls(),
         time_effects=MEASURES["beta"]["time_effects"],
         spatial_models=MEASURES["beta"]["spatial_models"],
         weights=MEASURES["beta"]["weights"],
@@ -147,7 +108,7 @@ rule spatial_markov:
         steady="results/tables/spatial_markov_steady_state.csv",
         tests="results/tables/spatial_markov_tests.csv",
     params:
-        variable=MEASURES["markov"]["variable"],
+        variable=markov_variable(),
         k=MEASURES["markov"]["k"],
         population=population_column(),
         weights=MEASURES["markov"]["weights"],
@@ -165,12 +126,12 @@ rule kde_figure:
         "results/data/panel.csv",
     output:
         report(
-            expand("results/figures/kde_{var}.{ext}", var=MEASURES["kde"]["variable"], ext=ESDA["figure_formats"]),
+            expand("results/figures/kde_{var}.{ext}", var=kde_variable(), ext=ESDA["figure_formats"]),
             caption="../report/measures.rst",
             category="Figures",
         ),
     params:
-        variable=MEASURES["kde"]["variable"],
+        variable=kde_variable(),
         years=MEASURES["kde"]["years"],
         population=population_column(),
         note=panel_note(),

@@ -1,3 +1,6 @@
+# The seed paper's claims recomputed (step module aicoord.steps.seed).
+
+
 rule seed_claims:
     input:
         index=config["seed_tables"]["index"],

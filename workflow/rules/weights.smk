@@ -1,3 +1,6 @@
+# Spatial weights matrices (step module aicoord.steps.weights).
+
+
 rule weights:
     input:
         unpack(weights_inputs),
@@ -8,13 +11,13 @@ rule weights:
         summary="results/weights/{w}_summary.json",
     params:
         spec=weights_spec,
-        binary=weights_binary,
+        stem="results/weights/{w}",
     conda:
         "../../envs/aicoord.yaml"
     log:
         "logs/weights/{w}.log",
     script:
-        "../../scripts/build_weights.py"
+        "../../scripts/weights.py"
 
 
 rule weights_summary:
@@ -31,7 +34,7 @@ rule weights_summary:
     log:
         "logs/weights_summary.log",
     script:
-        "../../scripts/summarise_weights.py"
+        "../../scripts/weights_summary.py"
 
 
 rule weights_gal:

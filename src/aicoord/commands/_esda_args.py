@@ -16,8 +16,8 @@ def add_common(p):
 
 def load(args):
     """Return (values in weights order, raw weights)."""
-    from ..io import read_province_table
-    from ..weights import resolve_weights
+    from ..contract import read_province_table
+    from ..weights_io import resolve_weights
 
     data = read_province_table(args.data, args.id, [args.var])
     w = resolve_weights(args.weights)

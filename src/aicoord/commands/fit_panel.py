@@ -1,24 +1,23 @@
 """``aicoord fit-panel``: maximum-likelihood spatial panel models from CSV files to a JSON result.
 
-Weights files (``--weights``): an N x N CSV whose header and first column are the unit ids; a
-long CSV with columns ``from,to,weight``; or a libpysal ``.gal`` / ``.gwt`` file (recognised by
-suffix or by header).  ``--weights-by-year`` takes a long CSV ``year,from,to,weight`` with one
-matrix per period.  The JSON is written with sorted keys and floats rounded to 12 significant
+The data (``--data``, CSV in UTF-8 or GBK, or ``.xlsx``) are read by
+:func:`aicoord.contract.read_long_panel` and the weights by :func:`aicoord.weights_io.read_weights`
+(an N x N table whose header and first column are the unit ids; a long table ``from,to,weight``; a
+libpysal ``.gal`` / ``.gwt`` file); ``--weights-by-year`` takes a long table ``year,from,to,weight``
+with one matrix per period.  Unit ids are arbitrary; province ids in any accepted spelling (``上海``,
+``Shanghai``, ``310000``) match across the two files.  Every problem is reported with its file, row
+and column.  The JSON is written with sorted keys and floats rounded to 12 significant
 digits, so two runs give identical bytes.
 """
 
 from __future__ import annotations
 
-import pathlib
 import warnings
-
-import numpy as np
-import pandas as pd
 
 from ..errors import InputError
 from ..io import write_json
 
-__all__ = ["add_arguments", "run", "read_weights"]
+__all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser):
@@ -44,77 +43,6 @@ def add_arguments(parser):
     parser.add_argument("--out", required=True, help="result JSON")
 
 
-def _read_long(df, path, ids):
-    cols = {c.lower(): c for c in df.columns}
-    for need in ("from", "to"):
-        if need not in cols:
-            raise InputError(f"weights table lacks a '{need}' column", file=path)
-    f, t = df[cols["from"]], df[cols["to"]]
-    w = df[cols["weight"]] if "weight" in cols else pd.Series(1.0, index=df.index)
-    pos = {str(k): i for i, k in enumerate(ids)}
-    n = len(ids)
-    mat = np.zeros((n, n))
-    for row, (a, b, v) in enumerate(zip(f.astype(str), t.astype(str), w), start=2):
-        if a not in pos or b not in pos:
-            raise InputError(f"unit id '{a if a not in pos else b}' is not in the panel",
-                             file=path, row=row)
-        if not np.isfinite(v):
-            raise InputError("weight is missing or not finite", file=path, row=row, column="weight")
-        mat[pos[a], pos[b]] = float(v)
-    return mat
-
-
-def read_weights(path, ids):
-    """Read a weights file into an N x N array ordered like ``ids``.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-    ids : list
-        Unit ids of the panel (sorted).
-
-    Returns
-    -------
-    numpy.ndarray
-    """
-    path = pathlib.Path(path)
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    head = path.read_text(errors="replace").split("\n", 1)[0].strip()
-    suffix = path.suffix.lower()
-    if suffix in (".gal", ".gwt") or (head and "," not in head):  # GAL/GWT headers have no commas
-        import libpysal
-
-        try:
-            w = libpysal.io.open(str(path)).read()
-        except Exception as exc:  # libpysal raises many types
-            raise InputError(f"cannot read weights: {exc}", file=path) from exc
-        pos = {str(k): i for i, k in enumerate(ids)}
-        mat = np.zeros((len(ids), len(ids)))
-        for a, nbrs in w.neighbors.items():
-            for b, v in zip(nbrs, w.weights[a]):
-                if str(a) not in pos or str(b) not in pos:
-                    raise InputError(f"unit id '{a}' or '{b}' is not in the panel", file=path)
-                mat[pos[str(a)], pos[str(b)]] = v
-        return mat
-    df = pd.read_csv(path)
-    if {"from", "to"} <= {c.lower() for c in df.columns}:
-        return _read_long(df, path, ids)
-    df = df.set_index(df.columns[0])
-    df.index = df.index.astype(str)
-    df.columns = df.columns.astype(str)
-    sid = [str(i) for i in ids]
-    miss = [i for i in sid if i not in df.index or i not in df.columns]
-    if miss:
-        raise InputError(f"unit ids {miss[:5]} are missing from the weights matrix", file=path)
-    if len(df) != len(sid) or df.shape[1] != len(sid):
-        raise InputError(f"weights matrix is {df.shape} but the panel has {len(sid)} units", file=path)
-    mat = df.loc[sid, sid]
-    if mat.isna().any().any():
-        raise InputError("weights matrix has missing values", file=path)
-    return mat.to_numpy(dtype=float)
-
-
 def _stat(est, se):
     from scipy import special
 
@@ -126,31 +54,19 @@ def run(args) -> int:
     """Fit the model and write the JSON result."""
     from ..panel import SpatialPanel
 
-    path = pathlib.Path(args.data)
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    data = pd.read_csv(path)
-    for c in [args.id, args.time, args.y] + list(args.x):
-        if c not in data.columns:
-            raise InputError("column not in the data", file=path, column=c)
+    from ..contract import read_long_panel
+    from ..weights_io import read_weights, read_weights_by_year
+
     if args.fe == "random" and args.model not in ("sar", "sdm", "sem"):
         raise InputError("random effects are implemented for --model sar, sdm and sem only")
+    cols = list(dict.fromkeys([args.y, *args.x]))
+    data = read_long_panel(args.data, args.id, args.time, cols)
     ids = sorted(data[args.id].unique())
+    provinces = data.attrs["provinces"]
     if args.weights:
-        w = read_weights(args.weights, ids)
+        w = read_weights(args.weights, ids=ids, provinces=provinces)
     else:
-        wt = pd.read_csv(args.weights_by_year)
-        cols = {c.lower(): c for c in wt.columns}
-        if "year" not in cols:
-            raise InputError("weights-by-year table lacks a 'year' column", file=args.weights_by_year)
-        w = {}
-        for yr, grp in wt.groupby(cols["year"]):
-            w[yr] = _read_long(grp.drop(columns=[cols["year"]]), args.weights_by_year, ids)
-        periods = sorted(data[args.time].unique())
-        missing = [p for p in periods if p not in w]
-        if missing:
-            raise InputError(f"no weights for periods {missing[:5]}", file=args.weights_by_year)
-        w = {p: w[p] for p in periods}
+        w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         mod = SpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,

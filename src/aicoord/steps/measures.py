@@ -1,10 +1,9 @@
-"""Pipeline steps of the panel measures (rules in ``workflow/rules/measures.smk``).
+"""Steps of ``workflow/rules/measures.smk``: inequality, composite indices, coupling coordination,
+β-convergence (non-spatial and spatial through :mod:`aicoord.panel`), spatial Markov chains, the
+kernel-density figure and the demo's recovery of its true parameters.
 
-Plain functions from input paths to output paths, called by ``scripts/*.py``: the simulated demonstration
-panel, the validated panel, inequality (σ-convergence, Theil, Dagum Gini), composite indices, coupling
-coordination, β-convergence (non-spatial and spatial through :mod:`aicoord.panel`), spatial Markov
-chains, the kernel-density figure and the demo's recovery table. Every table carries a ``note`` column
-(the data source, and "simulated data" where it applies); every write is atomic and deterministic.
+Every table carries a ``note`` column (the data source, and "simulated data" where it applies); every
+write is atomic and deterministic.
 """
 
 from __future__ import annotations
@@ -15,98 +14,30 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .io import read_province_table, write_csv, write_json
-from .pipeline import _load_w
-from .provinces import province_table
+from ..contract import read_tidy
+from ..errors import InputError
+from ..io import write_csv
 
-__all__ = ["simulate_panel_files", "prepare_panel", "panel_gdp_pc_mean", "inequality_tables",
-           "composite_index_tables", "coupling_table", "panel_note", "beta_convergence_table", "spatial_markov_tables",
-           "kde_figures", "demo_recovery_table", "DEMO_SOURCE"]
-
-#: Source line of the demonstration panel (the word "simulated" is added by ``data_note``).
-DEMO_SOURCE = ("aicoord.simulate demonstration panel; only the 2023 AI index is real "
-               "(Fang, Chang and Hu 2025, Table 1)")
+__all__ = ["inequality", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
+           "kde_figure", "demo_recovery"]
 
 
-def _read_panel_csv(path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype={"code": str})
+def _load_w(path):
+    from ..weights_io import read_weights
+
+    return read_weights(path)
 
 
 def _w_frame(path) -> pd.DataFrame:
-    from .weights import to_dense_frame
+    from ..weights import to_dense_frame
 
     return to_dense_frame(_load_w(path))
-
-
-# ----------------------------------------------------------------------------- panel
-
-
-def simulate_panel_files(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv, *, years, seed: int,
-                         weights_name: str, note: str) -> None:
-    """Simulate the demo panel (:func:`aicoord.simulate.simulate_demo_panel`) and write it with its truth.
-
-    The panel is written in the real-panel format (``province, year`` and the variables, one row per
-    province-year), so that the ``panel`` rule reads it exactly as it reads a real file.
-    """
-    from .simulate import simulate_demo_panel, truth_table
-
-    ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
-    panel, truth = simulate_demo_panel(ai, _w_frame(weights_csv), years=tuple(years), seed=seed)
-    truth["weights"] = weights_name
-    truth["note"] = note
-    panel = panel.drop(columns=["code"])
-    panel["note"] = note  # an extra column: read_panel reads only the columns of the data dictionary
-    write_csv(panel, out_panel, float_format="%.12g")
-    write_json(truth, out_truth_json)
-    tab = truth_table(truth)
-    tab["note"] = note
-    write_csv(tab, out_truth_csv, float_format="%.12g")
-
-
-def prepare_panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bool) -> None:
-    """Validate the panel (:func:`aicoord.panel_data.read_panel`) and write it in tidy form.
-
-    Output columns: ``code, name, region4, year``, the role columns (``ai``, ``gdp_pc``,
-    ``population``, outcomes, controls, mechanisms), the development gap ``dev_gap`` =
-    |ln y_it − ln ȳ_t| (national value population-weighted if population is given), its change and
-    growth rate (:func:`aicoord.convergence.development_gap`), and ``note``.
-    """
-    from .convergence import development_gap
-    from .panel_data import read_panel
-
-    data = read_panel(src, dictionary)
-    roles = data.attrs["roles"]
-    table = province_table().set_index("code")
-    pop = roles.get("population")
-    gap = development_gap(data, "gdp_pc", population=pop)
-    out = data.copy()
-    out.insert(1, "name", table.loc[out["code"], "name_short"].to_numpy())
-    out.insert(2, "region4", table.loc[out["code"], "region4"].to_numpy())
-    out["dev_gap"] = gap["gap"].to_numpy()
-    out["dev_gap_change"] = gap["gap_change"].to_numpy()
-    out["dev_gap_growth"] = gap["gap_growth"].to_numpy()
-    out["note"] = note
-    write_csv(out, out_csv, float_format="%.12g")
-    write_json({"roles": roles, "source_columns": data.attrs["source"], "years": data.attrs["years"],
-                "demo_panel": bool(simulated), "note": note, "file": str(src)}, out_roles)
-
-
-def panel_note(panel_csv) -> str:
-    """The note of a tidy panel written by :func:`prepare_panel`."""
-    return str(_read_panel_csv(panel_csv)["note"].iloc[0])
-
-
-def panel_gdp_pc_mean(panel_csv) -> pd.Series:
-    """Mean GDP per capita over the panel's years, by province code (input of economic/nested weights)."""
-    d = _read_panel_csv(panel_csv)
-    order = [c for c in province_table()["code"] if c in set(d["code"])]
-    return d.groupby("code")["gdp_pc"].mean().loc[order]
 
 
 # ----------------------------------------------------------------------------- inequality
 
 
-def inequality_tables(data_csv, out_year, out_pairs, *, variables, groups: str = "region4",
+def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "region4",
                       population=None, note: str) -> None:
     """Inequality by year of each variable, and the Dagum region-pair matrices.
 
@@ -115,9 +46,9 @@ def inequality_tables(data_csv, out_year, out_pairs, *, variables, groups: str =
     transvariation parts and shares. ``out_pairs``: per variable, year and pair of groups (j, h) the
     Gini G_jh (G_jj on the diagonal) and the relative affluence D_jh.
     """
-    from .inequality import dagum_gini, inequality_by_year
+    from ..inequality import dagum_gini, inequality_by_year
 
-    d = _read_panel_csv(data_csv)
+    d = read_tidy(data_csv)
     rows, pairs = [], []
     for var in variables:
         if var not in d.columns:
@@ -154,7 +85,7 @@ def inequality_tables(data_csv, out_year, out_pairs, *, variables, groups: str =
 
 
 def _index(data, spec, unit="code", year="year"):
-    from .indices import entropy_weight, equal_weight, pca_index
+    from ..indices import entropy_weight, equal_weight, pca_index
 
     method = spec.get("method", "entropy")
     fn = {"entropy": entropy_weight, "equal": equal_weight, "pca": pca_index}[method]
@@ -162,9 +93,9 @@ def _index(data, spec, unit="code", year="year"):
               by_year=bool(spec.get("by_year", False)))
 
 
-def composite_index_tables(panel_csv, out_scores, out_weights, *, specs: dict, note: str) -> None:
+def composite_indices(panel_csv, out_scores, out_weights, *, specs: dict, note: str) -> None:
     """Composite indices (entropy, equal-weight or PCA) of the panel: scores per province-year and weights."""
-    d = _read_panel_csv(panel_csv)
+    d = read_tidy(panel_csv)
     scores, weights = [], []
     for name in sorted(specs):
         res = _index(d, specs[name])
@@ -185,25 +116,26 @@ def composite_index_tables(panel_csv, out_scores, out_weights, *, specs: dict, n
     write_csv(wt, out_weights)
 
 
-def coupling_table(panel_csv, out_csv, *, subsystems: dict, method: str = "entropy", by_year=False,
-                   note: str) -> None:
+def coupling_coordination(panel_csv, out_csv, *, subsystems: dict, method: str = "entropy", by_year=False,
+                          note: str) -> None:
     """Coupling coordination (C, T, D and class) of the configured subsystems per province-year.
 
     Each subsystem is scored by a composite index of its indicators; entropy scores (which lie in
     [δ, 1 + δ], δ = 1e-4) are divided by 1 + δ, equal-weight scores (shift 0) lie in [0, 1] already.
     """
-    from .coordination import coupling_coordination
+    from ..coordination import coupling_coordination as coupling
 
     if len(subsystems) < 2:
-        raise ValueError("coupling coordination needs at least two subsystems")
-    d = _read_panel_csv(panel_csv)
+        raise InputError("coupling coordination needs at least two subsystems",
+                         hint="configure at least two under measures.coordination.subsystems")
+    d = read_tidy(panel_csv)
     out = d[["code", "name", "region4", "year"]].reset_index(drop=True).copy()
     names = list(subsystems)
     for name in names:
         spec = {**subsystems[name], "method": method, "by_year": by_year}
         score = _index(d, spec).index["index"].to_numpy()
         out[f"U_{name}"] = score / (1.0 + 1e-4) if method == "entropy" else score
-    cc = coupling_coordination(out[[f"U_{n}" for n in names]].clip(0.0, 1.0))
+    cc = coupling(out[[f"U_{n}" for n in names]].clip(0.0, 1.0))
     out = pd.concat([out, cc.reset_index(drop=True)], axis=1)
     out["note"] = note
     write_csv(out, out_csv)
@@ -212,19 +144,8 @@ def coupling_table(panel_csv, out_csv, *, subsystems: dict, method: str = "entro
 # ----------------------------------------------------------------------------- convergence
 
 
-def _engine(panel, y, x, w, unit, year, model="sar"):
-    """Adapter from :func:`aicoord.convergence.spatial_beta_convergence` to :class:`aicoord.panel.SpatialPanel`."""
-    from .panel import SpatialPanel
-
-    res = SpatialPanel(panel, y=y, x=list(x), id=unit, time=year, w=w, model=model, effects="twoways").fit()
-    spatial = "lambda" if model == "sem" else "rho"
-    return {"params": res.params.to_dict(), "bse": res.std_errors.to_dict(), "pvalues": res.pvalues.to_dict(),
-            "nobs": res.nobs, "r2": res.r2_within, "spatial": spatial,
-            "spatial_coef": float(res.params[spatial]), "spatial_se": float(res.std_errors[spatial])}
-
-
-def beta_convergence_table(panel_csv, weights_csv, out_csv, *, variable: str, tau: int, controls, time_effects,
-                           spatial_models, weights_name: str, note: str) -> None:
+def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int, controls, time_effects,
+                     spatial_models, weights_name: str, note: str) -> None:
     """β-convergence: cross-section and panel (absolute and conditional), spatial SAR/SEM/SDM panels.
 
     Columns: ``form``, ``model``, ``type`` (absolute/conditional), ``beta``, ``se``, ``pvalue``, ``tau``,
@@ -232,9 +153,10 @@ def beta_convergence_table(panel_csv, weights_csv, out_csv, *, variable: str, ta
     ``spatial_coef``, ``spatial_se``, ``controls``, ``weights``, ``note``. The spatial models are two-way
     fixed-effects panels estimated by ML with :mod:`aicoord.panel`.
     """
-    from .convergence import beta_convergence, beta_convergence_panel, spatial_beta_convergence
+    from ..convergence import beta_convergence as cross_section
+    from ..convergence import beta_convergence_panel, spatial_beta_convergence
 
-    d = _read_panel_csv(panel_csv)
+    d = read_tidy(panel_csv)
     controls = list(controls)
     w = _w_frame(weights_csv)
     rows = []
@@ -250,28 +172,28 @@ def beta_convergence_table(panel_csv, weights_csv, out_csv, *, variable: str, ta
     for typ, ctrl in (("absolute", []), ("conditional", controls)):
         if typ == "conditional" and not controls:
             continue
-        add(beta_convergence(d, variable, controls=ctrl), "cross-section", "OLS (HC1)", typ)
+        add(cross_section(d, variable, controls=ctrl), "cross-section", "OLS (HC1)", typ)
         add(beta_convergence_panel(d, variable, tau=tau, controls=ctrl, time_effects=time_effects),
             "panel", "FE" + (" two-way" if time_effects else " one-way") + " (cluster)", typ)
         for model in spatial_models:
-            res = spatial_beta_convergence(d, variable, w, _engine, tau=tau, controls=ctrl, model=model)
-            out = res.result
+            res = spatial_beta_convergence(d, variable, w, tau=tau, controls=ctrl, model=model)
+            spatial = "lambda" if model == "sem" else "rho"
             add(res, "spatial panel", f"{model.upper()} two-way FE (ML)", typ,
-                {"spatial": out["spatial"], "spatial_coef": out["spatial_coef"], "spatial_se": out["spatial_se"],
-                 "weights": weights_name})
+                {"spatial": spatial, "spatial_coef": float(res.result.params[spatial]),
+                 "spatial_se": float(res.result.std_errors[spatial]), "weights": weights_name})
     tab = pd.DataFrame(rows)
     tab["variable"] = variable
     tab["note"] = note
     write_csv(tab, out_csv)
 
 
-def spatial_markov_tables(panel_csv, weights_csv, out_transitions, out_steady, out_tests, *, variable: str, k: int,
-                          population=None, weights_name: str, note: str) -> None:
+def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_tests, *, variable: str, k: int,
+                   population=None, weights_name: str, note: str) -> None:
     """Spatial Markov chains of a variable relative to its national value (:func:`aicoord.convergence.spatial_markov`)."""
-    from .convergence import spatial_markov
+    from ..markov import spatial_markov as chains
 
-    d = _read_panel_csv(panel_csv)
-    res = spatial_markov(d, variable, _load_w(weights_csv), k=k, population=population)
+    d = read_tidy(panel_csv)
+    res = chains(d, variable, _load_w(weights_csv), k=k, population=population)
     for key, path in (("transitions", out_transitions), ("steady_state", out_steady), ("tests", out_tests)):
         tab = res[key].copy()
         if key == "tests":
@@ -284,13 +206,13 @@ def spatial_markov_tables(panel_csv, weights_csv, out_transitions, out_steady, o
         write_csv(tab, path)
 
 
-def kde_figures(panel_csv, outputs, *, variable: str, years=None, population=None, note: str,
-                language: str = "zh") -> None:
+def kde_figure(panel_csv, outputs, *, variable: str, years=None, population=None, note: str,
+               language: str = "zh") -> None:
     """Kernel densities of ``variable`` relative to its national value, one curve per year (PNG, PDF)."""
-    from .convergence import kde_figure
-    from .plotting import save_figure
+    from ..plotting import kde_figure as densities
+    from ..plotting import save_figure
 
-    d = _read_panel_csv(panel_csv)
+    d = read_tidy(panel_csv)
     label = {"gdp_pc": ("人均实际 GDP", "real GDP per capita")}.get(variable, (variable, variable))
     if language == "zh":
         xlabel, ylabel, title = f"{label[0]} / 全国水平", "核密度", f"{label[0]}相对全国水平的核密度"
@@ -300,7 +222,7 @@ def kde_figures(panel_csv, outputs, *, variable: str, years=None, population=Non
 
     from matplotlib import colormaps
 
-    fig = kde_figure(d, variable, years=list(years) if years else None, population=population,
+    fig = densities(d, variable, years=list(years) if years else None, population=population,
                      note=textwrap.fill(note, 100), xlabel=xlabel, ylabel=ylabel, title=title)
     ax = fig.axes[0]
     lines = ax.get_lines()
@@ -318,25 +240,25 @@ def _font_if_zh(language, size):
     """CJK font properties for Chinese figure texts (None for English)."""
     if language != "zh":
         return None
-    from .convergence import _cjk_font
+    from ..plotting import cjk_font
 
-    font = _cjk_font()
+    font = cjk_font()
     if font is not None:
         font = font.copy()
         font.set_size(size)
     return font
 
 
-def demo_recovery_table(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, seed: int, note: str) -> None:
+def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, seed: int, note: str) -> None:
     """Recovery of the demo's true parameters by the two-way FE SDM (:func:`aicoord.simulate.recovery_table`).
 
     The outcome is regressed on AI, the four mechanisms and the controls of the validated panel
     (``results/data/panel.csv``), with :class:`aicoord.panel.SpatialPanel` (Lee–Yu corrected ML).
     """
-    from .simulate import fit_demo_sdm, recovery_table
+    from ..simulate import fit_demo_sdm, recovery_table
 
     truth = json.loads(Path(truth_json).read_text(encoding="utf-8"))
-    d = _read_panel_csv(panel_csv).rename(columns={"ai": "ai_index"})
+    d = read_tidy(panel_csv).rename(columns={"ai": "ai_index"})
     res = fit_demo_sdm(d, _w_frame(weights_csv), y=truth["outcome"], x=truth["regressors"])
     tab = recovery_table(res, truth, draws=draws, seed=seed)
     tab["loglik"], tab["nobs"] = res.loglik, res.nobs

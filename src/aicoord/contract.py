@@ -1,4 +1,13 @@
-"""The study's panel data contract: read, normalise and validate a province-year table.
+"""The study's data contract in one place: what an input file must look like, and its readers.
+
+* :func:`read_province_table`: a cross-section, one row per province (the seed's tables, configured
+  ``datasets``).
+* :func:`read_panel`: the province-year panel, read through its *data dictionary* (below).
+* :func:`read_long_panel`: any long panel with arbitrary unit ids (``aicoord fit-panel``).
+* :func:`read_tidy`: the tidy files the workflow writes under ``results/data/`` (codes as text).
+
+Every reader raises :class:`aicoord.errors.InputError` naming the file, the line (the header is line
+1) and the column, and saying how to fix it.
 
 A *data dictionary* maps the roles of the study to columns of the user's file::
 
@@ -33,16 +42,85 @@ import pandera.pandas as pa
 
 from .errors import InputError
 from .io import read_table
-from .provinces import normalize_province
+from .provinces import normalize_province, province_table
 
-__all__ = ["MECHANISMS", "read_panel", "validate_dictionary"]
+__all__ = ["MECHANISMS", "ROLES", "read_province_table", "read_panel", "read_long_panel", "read_tidy",
+           "validate_dictionary"]
 
 #: Allowed keys of ``dictionary["mechanisms"]``.
 MECHANISMS = ("industrial_upgrading", "value_chain", "resource_allocation", "regional_brand")
 
+#: Roles of the data dictionary that name variables.
+ROLES = ("ai", "outcome", "gdp_pc", "population", "controls", "mechanisms")
+
 _NA_STRINGS = {"", "na", "nan", "n/a", "null", "none", "#n/a"}
 _KNOWN_KEYS = {"columns", "province", "year", "ai", "outcome", "gdp_pc", "population",
                "controls", "mechanisms", "ranges"}
+
+
+def read_province_table(path, id_col: str, value_cols, *, required_all: bool = True) -> pd.DataFrame:
+    """Read a one-row-per-province table and validate it.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV or ``.xlsx`` file with a header row.
+    id_col : str
+        Column holding province names or codes in any accepted form.
+    value_cols : list of str
+        Numeric columns to read.
+    required_all : bool
+        Require all 31 provinces (a spatial statistic on a subset of the map is a different study).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by province code in reference order, with the numeric ``value_cols``.
+
+    Raises
+    ------
+    InputError
+        Wrong header, unknown or duplicate province, missing value or non-numeric cell; the message
+        names the file, line and column and says how to fix it.
+    """
+    path = Path(path)
+    df = read_table(path)
+    value_cols = list(value_cols)
+    for col in [id_col, *value_cols]:
+        if col not in df.columns:
+            raise InputError(f"missing column '{col}'", file=path, row=1,
+                             hint=f"the header has {list(df.columns)}; rename the column or change the "
+                                  "column name in the configuration")
+    codes = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(df[id_col]):
+        line = i + 2
+        code = normalize_province(name, file=path, row=line, column=id_col)
+        if code in seen:
+            raise InputError(f"duplicate province '{str(name).strip()}' (also on row {seen[code]})",
+                             file=path, row=line, column=id_col, hint="keep one row per province")
+        seen[code] = line
+        codes.append(code)
+    out = pd.DataFrame(index=pd.Index(codes, name="code"))
+    for col in value_cols:
+        raw = df[col]
+        values = pd.to_numeric(raw.str.strip(), errors="coerce").to_numpy(dtype=float)
+        for i, (r, v) in enumerate(zip(raw, values)):
+            if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
+                raise InputError("missing value", file=path, row=i + 2, column=col,
+                                 hint="fill in the value; the statistics need every province")
+            if not np.isfinite(v):
+                raise InputError(f"non-numeric value '{r}'", file=path, row=i + 2, column=col,
+                                 hint="use a plain number with '.' as decimal separator")
+        out[col] = values
+    if required_all:
+        missing = [c for c in province_table()["code"] if c not in seen]
+        if missing:
+            names = province_table().set_index("code").loc[missing, "name_short"].tolist()
+            raise InputError(f"{len(missing)} province(s) missing: {', '.join(names)}", file=path,
+                             column=id_col, hint="add a row for each of the 31 mainland provinces")
+    order = [c for c in province_table()["code"] if c in seen]
+    return out.loc[order]
 
 
 def validate_dictionary(dictionary) -> dict:
@@ -311,3 +389,88 @@ def _raise_first(fc: pd.DataFrame, work, path, where, out_of, ranges, names, pro
                          file=path, row=lines[1], column=prov_col,
                          hint="keep one row per province and year (names in different "
                               "spellings count as the same province)")
+
+
+def read_tidy(path) -> pd.DataFrame:
+    """Read a tidy table written by the workflow (``results/data/*.csv``), province codes as text."""
+    return pd.read_csv(path, dtype={"code": str})
+
+
+def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="auto") -> pd.DataFrame:
+    """Read a long panel with arbitrary unit ids (CSV in UTF-8 or GBK, or ``.xlsx``) for estimation.
+
+    Parameters
+    ----------
+    path : str or Path
+    id_col, time_col : str
+        Unit and period columns. Periods must be whole numbers.
+    value_cols : list of str
+        Numeric columns (dependent variable and regressors).
+    provinces : bool or "auto"
+        Normalise the unit ids as province names/codes (any accepted spelling): always, never, or when
+        every id is a province; otherwise ids are kept as text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id_col`` (text), ``time_col`` (int) and the value columns (float), in file order;
+        ``attrs["provinces"]`` says whether the ids were normalised to province codes.
+
+    Raises
+    ------
+    InputError
+        Missing column, missing id, non-integer period, missing or non-numeric value (with the row
+        and column), duplicate (id, period) pair (with both rows).
+    """
+    from .weights_io import normalise_ids
+
+    path = Path(path)
+    df = read_table(path)
+    value_cols = list(value_cols)
+    for col in [id_col, time_col, *value_cols]:
+        if col not in df.columns:
+            close = difflib.get_close_matches(col, list(df.columns), n=1, cutoff=0.5)
+            raise InputError(f"column '{col}' not found", file=path, row=1,
+                             hint=(f"did you mean '{close[0]}'? " if close else "") +
+                             f"headers are: {', '.join(map(str, df.columns))}")
+    for i, v in enumerate(df[id_col]):
+        if _is_na(v):
+            raise InputError("missing unit id", file=path, row=i + 2, column=id_col)
+    ids, is_prov = normalise_ids(df[id_col].tolist(), provinces)
+    out = pd.DataFrame({id_col: ids})
+    times = []
+    for i, v in enumerate(df[time_col]):
+        text = "" if _is_na(v) else str(v).strip()
+        try:
+            tf = float(text)
+            ok = tf.is_integer()
+        except ValueError:
+            ok = False
+        if not ok:
+            raise InputError(f"period '{v}' is not a whole number" if text else "missing period", file=path,
+                             row=i + 2, column=time_col, hint="write periods as whole numbers, e.g. 2021")
+        times.append(int(tf))
+    out[time_col] = times
+    for col in value_cols:
+        raw = df[col]
+        vals = pd.to_numeric(raw.astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isfinite(vals))
+        if len(bad):
+            i = int(bad[0])
+            cell = raw.iloc[i]
+            what = "missing value" if _is_na(cell) else f"'{cell}' is not a finite number"
+            more = f" ({len(bad) - 1} more in this column)" if len(bad) > 1 else ""
+            raise InputError(what + more, file=path, row=i + 2, column=col,
+                             hint="use plain numbers with '.' as decimal separator; drop or impute missing values")
+        out[col] = vals
+    dup = out.duplicated([id_col, time_col], keep=False)
+    if dup.any():
+        rows = np.flatnonzero(dup.to_numpy())
+        first = out.iloc[rows[0]]
+        same = [int(r) + 2 for r in rows if (out.iloc[r][id_col], out.iloc[r][time_col]) ==
+                (first[id_col], first[time_col])]
+        raise InputError(f"unit '{df[id_col].iloc[rows[0]]}' in period {first[time_col]} appears on rows "
+                         f"{', '.join(map(str, same))}", file=path, row=same[1], column=id_col,
+                         hint="keep one row per unit and period")
+    out.attrs["provinces"] = is_prov
+    return out

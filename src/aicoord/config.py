@@ -1,0 +1,187 @@
+"""The study's configuration: validation with clean messages, and variables resolved by role.
+
+A study's configuration is ``config/config.default.yaml`` (the one place where defaults live) with
+the user's ``config/config.yaml`` laid over it (Snakemake merges them). :func:`validate_config`
+checks the merged configuration against the JSON schema and the cross-references the schema
+cannot express, and raises :class:`aicoord.errors.InputError` naming the configuration key and the
+fix -- for an unknown key, the nearest allowed one -- instead of a dump of the schema.
+
+Every entry that names a panel variable names a *role* of the data dictionary -- ``ai``,
+``gdp_pc``, ``population``, the mechanisms (``industrial_upgrading``, ...), ``outcome`` (the first
+outcome), ``controls`` (all controls, in a list) -- or the derived ``dev_gap``, or a column that the
+dictionary maps (an outcome or control by its own name). :func:`panel_roles` gives the tidy panel's
+columns by role and :func:`resolve` turns an entry into column names, so a real panel needs only
+``panel.file`` and ``panel.dictionary``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["validate_config", "panel_roles", "resolve", "resolve_list", "DERIVED"]
+
+#: Variables the workflow derives in the tidy panel (``results/data/panel.csv``).
+DERIVED = ("dev_gap", "dev_gap_change", "dev_gap_growth")
+
+
+def _key(path) -> str:
+    return ".".join(str(p) for p in path) if path else "(top level)"
+
+
+def _schema_error(err, schema) -> InputError:
+    """One InputError for a jsonschema ValidationError, with the nearest allowed key for typos."""
+    where = _key(list(err.absolute_path))
+    if err.validator == "additionalProperties":
+        allowed = list((err.schema.get("properties") or {}).keys())
+        extra = sorted(set(err.instance) - set(allowed)) if isinstance(err.instance, dict) else []
+        bad = extra[0] if extra else "?"
+        close = difflib.get_close_matches(bad, allowed, n=1, cutoff=0.5)
+        hint = (f"did you mean '{close[0]}'? " if close else "") + (
+            f"allowed keys here: {', '.join(allowed)}" if allowed else "")
+        return InputError(f"configuration key '{bad}' under {where} is not known", hint=hint.strip())
+    if err.validator == "required":
+        return InputError(f"configuration {where}: {err.message}", hint="add the key")
+    return InputError(f"configuration key {where}: {err.message}",
+                      hint=str(err.schema.get("description", "")).strip() or None)
+
+
+def _check(cond, message, hint=None):
+    if not cond:
+        raise InputError(message, hint=hint)
+
+
+def validate_config(config: dict, schema_path) -> None:
+    """Validate a merged study configuration; raise one clean :class:`InputError` on the first problem.
+
+    Parameters
+    ----------
+    config : dict
+        The merged configuration.
+    schema_path : str or Path
+        ``workflow/schemas/config.schema.yaml``.
+    """
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        raise _schema_error(errors[0], schema)
+    weights = config["weights"]
+    names = ", ".join(weights)
+    panel_kinds = ("economic", "nested")
+    for w in config["esda"]["map_weights"]:
+        _check(w in weights, f"configuration key esda.map_weights names an unknown matrix '{w}'",
+               f"use one of the names under 'weights': {names}")
+    for key in ("markov", "beta", "recovery"):
+        w = config["measures"][key]["weights"]
+        _check(w in weights, f"configuration key measures.{key}.weights names an unknown matrix '{w}'",
+               f"use one of: {names}")
+    dw = config["demo"]["weights"]
+    _check(dw in weights and weights[dw]["kind"] not in panel_kinds,
+           f"configuration key demo.weights names '{dw}', which is not a geographic matrix under 'weights'",
+           "the demo panel is simulated on a queen, rook, knn or distance matrix")
+    y0, y1 = config["demo"]["years"]
+    _check(y1 > y0, f"configuration key demo.years is [{y0}, {y1}]: the last year must come after the first",
+           "write [first, last], e.g. [2011, 2023]")
+    for ds in config["measures"]["inequality"]["cross_section"]:
+        _check(ds in config["datasets"], f"configuration key measures.inequality.cross_section names an "
+               f"unknown dataset '{ds}'", f"use one of: {', '.join(config['datasets'])}")
+    panel = config["panel"]
+    if panel["file"] is not None:
+        _check(bool(panel.get("dictionary")), "configuration key panel.file is set but panel.dictionary is not",
+               "map the roles (ai, outcome, gdp_pc, ...) to the columns of the file under panel.dictionary")
+        from .contract import validate_dictionary
+
+        try:
+            validate_dictionary(panel["dictionary"])
+        except InputError as exc:
+            raise InputError(f"configuration key panel.dictionary: {exc}") from None
+    roles = panel_roles(config)
+    for key, value in variable_entries(config):
+        resolve(value, roles, key)
+
+
+def panel_roles(config: dict) -> dict:
+    """Columns of the tidy panel by role, from the data dictionary (the demo's while ``panel.file`` is null).
+
+    Returns
+    -------
+    dict
+        ``ai``, ``gdp_pc``, ``population`` (column or None), ``outcome`` and ``controls`` (lists),
+        ``mechanisms`` (role -> column of the tidy panel, which is the role name).
+    """
+    from .contract import validate_dictionary
+    from .simulate import DEMO_DICTIONARY
+
+    d = validate_dictionary(DEMO_DICTIONARY if config["panel"]["file"] is None else config["panel"]["dictionary"])
+    return {"ai": "ai", "gdp_pc": "gdp_pc", "population": "population" if d["population"] else None,
+            "outcome": list(d["outcome"]), "controls": list(d["controls"]),
+            "mechanisms": {m: m for m in d["mechanisms"]}}
+
+
+def _known(roles: dict) -> dict:
+    """Every name an entry may use -> the columns it stands for."""
+    out = {"ai": ["ai"], "gdp_pc": ["gdp_pc"], "outcome": roles["outcome"][:1], "controls": list(roles["controls"])}
+    if roles["population"]:
+        out["population"] = ["population"]
+    out.update({m: [c] for m, c in roles["mechanisms"].items()})
+    out.update({c: [c] for c in roles["outcome"] + roles["controls"]})
+    out.update({d: [d] for d in DERIVED})
+    return out
+
+
+def resolve(value, roles: dict, key: str = "a configuration entry"):
+    """Column(s) of the tidy panel that a configured variable entry stands for.
+
+    A string gives one column (``"controls"`` is not allowed there); a list gives the concatenated
+    columns of its items, in order, without repeats.
+
+    Raises
+    ------
+    InputError
+        Naming ``key``, the unknown name and the names allowed.
+    """
+    known = _known(roles)
+    items = [value] if isinstance(value, str) else list(value)
+    out = []
+    for item in items:
+        if item not in known:
+            close = difflib.get_close_matches(str(item), list(known), n=1, cutoff=0.6)
+            raise InputError(f"configuration key {key} names '{item}', which is neither a role of the data "
+                             "dictionary nor one of its columns",
+                             hint=(f"did you mean '{close[0]}'? " if close else "") +
+                             f"allowed: {', '.join(known)}")
+        cols = known[item]
+        if isinstance(value, str) and len(cols) != 1:
+            raise InputError(f"configuration key {key} must name one variable, not '{item}'",
+                             hint="use a single role or column")
+        out += [c for c in cols if c not in out]
+    return out[0] if isinstance(value, str) else out
+
+
+def resolve_list(value, roles, key, default_role):
+    """:func:`resolve` of a list entry; ``None`` stands for the role ``default_role`` (e.g. controls)."""
+    return resolve([default_role] if value is None else value, roles, key)
+
+
+def variable_entries(config: dict):
+    """``(key, value)`` of every configuration entry that names panel variables."""
+    m = config["measures"]
+    yield "measures.inequality.variables", m["inequality"]["variables"]
+    for name, spec in m["indices"].items():
+        for side in ("positive", "negative"):
+            if spec.get(side):
+                yield f"measures.indices.{name}.{side}", spec[side]
+    for name, spec in m["coordination"]["subsystems"].items():
+        for side in ("positive", "negative"):
+            if spec.get(side):
+                yield f"measures.coordination.subsystems.{name}.{side}", spec[side]
+    yield "measures.markov.variable", m["markov"]["variable"]
+    yield "measures.beta.variable", m["beta"]["variable"]
+    yield "measures.beta.controls", m["beta"]["controls"] if m["beta"]["controls"] is not None else ["controls"]
+    yield "measures.kde.variable", m["kde"]["variable"]

@@ -1,0 +1,78 @@
+"""Steps of ``workflow/rules/data.smk``: validated cross-sections, the simulated demo panel and the panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..contract import read_province_table
+from ..io import write_csv, write_json
+from ..provinces import province_table
+
+__all__ = ["cross_section", "simulate_panel", "panel"]
+
+
+def cross_section(src, out_csv, *, id_col: str, variables, year: int) -> None:
+    """Validate a one-row-per-province table and write it in tidy form (rule ``cross_section``).
+
+    Output columns: ``code, name, region4, year`` and the variables, provinces in reference order.
+    """
+    data = read_province_table(src, id_col, variables)
+    table = province_table().set_index("code")
+    out = pd.DataFrame({"code": data.index, "name": table.loc[data.index, "name_short"].to_numpy(),
+                        "region4": table.loc[data.index, "region4"].to_numpy(), "year": int(year)})
+    for v in variables:
+        out[v] = data[v].to_numpy()
+    write_csv(out, out_csv, float_format="%.10g")
+
+
+def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv, *, years, seed: int,
+                   weights_name: str, note: str) -> None:
+    """Simulate the demo panel (:func:`aicoord.simulate.simulate_demo_panel`) and write it with its truth
+    (rule ``simulate_panel``).
+
+    The panel is written in the real-panel format (``province, year`` and the variables, one row per
+    province-year), so that the ``panel`` rule reads it exactly as it reads a real file.
+    """
+    from ..simulate import simulate_demo_panel, truth_table
+    from ..weights import to_dense_frame
+    from ..weights_io import read_weights
+
+    ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
+    panel, truth = simulate_demo_panel(ai, to_dense_frame(read_weights(weights_csv)), years=tuple(years), seed=seed)
+    truth["weights"] = weights_name
+    truth["note"] = note
+    panel = panel.drop(columns=["code"])
+    panel["note"] = note  # an extra column: read_panel reads only the columns of the data dictionary
+    write_csv(panel, out_panel, float_format="%.12g")
+    write_json(truth, out_truth_json)
+    tab = truth_table(truth)
+    tab["note"] = note
+    write_csv(tab, out_truth_csv, float_format="%.12g")
+
+
+def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bool) -> None:
+    """Validate the panel (:func:`aicoord.contract.read_panel`) and write it in tidy form (rule ``panel``).
+
+    Output columns: ``code, name, region4, year``, the role columns (``ai``, ``gdp_pc``,
+    ``population``, outcomes, controls, mechanisms), the development gap ``dev_gap`` =
+    |ln y_it − ln ȳ_t| (national value population-weighted if population is given), its change and
+    growth rate (:func:`aicoord.convergence.development_gap`), and ``note``.
+    """
+    from ..contract import read_panel
+    from ..convergence import development_gap
+
+    data = read_panel(src, dictionary)
+    roles = data.attrs["roles"]
+    table = province_table().set_index("code")
+    pop = roles.get("population")
+    gap = development_gap(data, "gdp_pc", population=pop)
+    out = data.copy()
+    out.insert(1, "name", table.loc[out["code"], "name_short"].to_numpy())
+    out.insert(2, "region4", table.loc[out["code"], "region4"].to_numpy())
+    out["dev_gap"] = gap["gap"].to_numpy()
+    out["dev_gap_change"] = gap["gap_change"].to_numpy()
+    out["dev_gap_growth"] = gap["gap_growth"].to_numpy()
+    out["note"] = note
+    write_csv(out, out_csv, float_format="%.12g")
+    write_json({"roles": roles, "source_columns": data.attrs["source"], "years": data.attrs["years"],
+                "demo_panel": bool(simulated), "note": note, "file": str(src)}, out_roles)

@@ -1,0 +1,135 @@
+"""Steps of ``workflow/rules/esda.smk``: global and local spatial autocorrelation, tables and figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..io import write_csv, write_json
+from ..provinces import province_table
+
+__all__ = ["global_autocorrelation", "collect_global", "lisa", "esda_figures"]
+
+
+def _load_w(path):
+    from ..weights_io import read_weights
+
+    return read_weights(path)
+
+
+def _read_tidy(path, var, year):
+    df = pd.read_csv(path, dtype={"code": str})
+    sub = df[df["year"] == int(year)].set_index("code")
+    if sub.empty:
+        raise InputError(f"no rows for year {year}", file=path)
+    return sub[var]
+
+
+def global_autocorrelation(data_csv, weights_csv, out_json, *, var: str, year: int, matrix: str,
+                           permutations: int, seed: int) -> None:
+    """Global Moran's I, Geary's C and General G for one variable, year and matrix (rule ``global_autocorrelation``)."""
+    from ..autocorrelation import global_autocorrelation as stats
+
+    w = _load_w(weights_csv)
+    y = _read_tidy(data_csv, var, year).loc[w.id_order].to_numpy()
+    res = stats(y, w, permutations=permutations, seed=seed)
+    res.update({"variable": var, "year": int(year), "matrix": matrix})
+    write_json(res, out_json)
+
+
+def _stars(p):
+    return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+
+
+def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str], matrix_notes: dict[str, str] | None = None
+                   ) -> None:
+    """Collect global statistics into a long table and the year × matrix table papers print (rule ``collect_global``).
+
+    Parameters
+    ----------
+    jsons : list of paths
+    out_long : path
+        Every statistic, one row per variable, year and matrix.
+    out_wide : path
+        Rows: variable and year; columns: for each matrix, ``I`` (with stars from ``p_rand``), ``z`` and ``p``.
+    notes : dict
+        Variable -> note (source, "simulated data").
+    matrix_notes : dict, optional
+        Matrix -> text appended to the note of its rows (matrices built from a panel, e.g. simulated GDP).
+    """
+    matrix_notes = dict(matrix_notes or {})
+    rows = [json.loads(Path(p).read_text(encoding="utf-8")) for p in jsons]
+    long = pd.DataFrame(rows)
+    first = ["variable", "year", "matrix", "n", "I", "EI", "VI_norm", "z_norm", "p_norm", "VI_rand", "z_rand",
+             "p_rand", "EI_sim", "z_sim", "p_sim", "permutations", "seed"]
+    long = long[first + [c for c in long.columns if c not in first]].sort_values(["variable", "year", "matrix"])
+    long["note"] = long["variable"].map(notes) + long["matrix"].map(lambda m: matrix_notes.get(m, ""))
+    write_csv(long, out_long)
+    wide_rows = []
+    matrices = list(dict.fromkeys(long["matrix"]))
+    for (var, year), g in long.groupby(["variable", "year"], sort=True):
+        g = g.set_index("matrix")
+        row = {"variable": var, "year": year}
+        for m in matrices:
+            if m in g.index:
+                r = g.loc[m]
+                row[f"{m}_I"] = f"{r['I']:.4f}{_stars(r['p_rand'])}"
+                row[f"{m}_z"] = f"{r['z_rand']:.3f}"
+                row[f"{m}_p"] = "<0.0001" if r["p_rand"] < 1e-4 else f"{r['p_rand']:.4f}"
+        wide_rows.append(row)
+    wide = pd.DataFrame(wide_rows)
+    foot = {"variable": "Note: z and two-sided p under randomisation; *** p<0.01, ** p<0.05, * p<0.1; "
+                        "row-standardised weights. " + " | ".join(f"{k}: {v}" for k, v in notes.items())
+                        + "".join(matrix_notes.values())}
+    wide = pd.concat([wide, pd.DataFrame([foot])], ignore_index=True)
+    write_csv(wide, out_wide)
+
+
+def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix: str, permutations: int, seed: int,
+             alpha: float, fdr: bool, note: str) -> None:
+    """LISA table for one variable, year and matrix (rule ``lisa``)."""
+    from ..autocorrelation import local_moran
+
+    w = _load_w(weights_csv)
+    y = _read_tidy(data_csv, var, year).loc[w.id_order]
+    res = local_moran(y.to_numpy(), w, permutations=permutations, seed=seed, alpha=alpha, fdr=fdr)
+    table = province_table().set_index("code")
+    res.insert(0, "name", table.loc[res.index, "name_short"].to_numpy())
+    res.insert(1, "region4", table.loc[res.index, "region4"].to_numpy())
+    res.insert(2, "value", y.to_numpy())
+    res = res.reset_index().rename(columns={"code": "id"})
+    res["variable"], res["year"], res["matrix"], res["note"] = var, int(year), matrix, note
+    write_csv(res, out_csv)
+
+
+def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label: str, year: int,
+                      matrix: str, note: str, language: str = "zh") -> None:
+    """Moran scatter plot, LISA cluster map and significance map, each as PNG and PDF (rule ``esda_figures``).
+
+    ``outputs`` maps ``scatter``, ``cluster``, ``significance`` to lists of output paths.
+    """
+    from ..geometry import load_maritime_boundary, read_geopackage
+    from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
+
+    lisa = pd.read_csv(lisa_csv, dtype={"id": str}).set_index("id")
+    glob = json.loads(Path(global_json).read_text(encoding="utf-8"))
+    gdf = read_geopackage(gpkg).set_index("code").loc[lisa.index].reset_index()
+    names = gdf["name_short"] if language == "zh" else gdf["name_en"]
+    kind = {"zh": ("Moran 散点图", "LISA 聚类图", "LISA 显著性图"),
+            "en": ("Moran scatter plot", "LISA cluster map", "LISA significance map")}[language]
+    head = f"{label}, {year}, W = {matrix}"
+    maritime = load_maritime_boundary()
+    figs = {
+        "scatter": lambda: moran_scatter(lisa["z_value"], lisa["lag_z"], names, var=label, I=glob["I"],
+                                         p_sim=glob["p_sim"], title=f"{kind[0]}: {head}", note=note,
+                                         language=language),
+        "cluster": lambda: lisa_cluster_map(gdf, lisa["cluster"], title=f"{kind[1]}: {head}", note=note,
+                                            language=language, maritime=maritime),
+        "significance": lambda: lisa_significance_map(gdf, lisa["p_sim"], title=f"{kind[2]}: {head}",
+                                                      note=note, language=language, maritime=maritime),
+    }
+    for key, paths in outputs.items():
+        save_figure(figs[key](), *paths)

@@ -1,0 +1,56 @@
+"""Steps of ``workflow/rules/weights.smk``: the configured weights matrices and their summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..io import write_csv, write_json
+
+__all__ = ["weights", "weights_summary", "weights_gal"]
+
+
+def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None) -> None:
+    """Build one configured weights matrix; write .gwt, N×N CSVs and a summary (rule ``weights``).
+
+    Economic and nested matrices use the mean GDP per capita of the tidy panel ``panel_csv`` over its
+    years; the panel's provenance note (e.g. "simulated data" for the demo) is kept in the summary.
+    """
+    from ..contract import read_tidy
+    from ..geometry import read_geopackage
+    from ..notes import note_of
+    from ..provinces import province_table
+    from ..weights import build_weights
+    from ..weights_io import write_weights
+
+    gdp_pc_mean = note = None
+    if panel_csv is not None:
+        d = read_tidy(panel_csv)
+        order = [c for c in province_table()["code"] if c in set(d["code"])]
+        gdp_pc_mean = d.groupby("code")["gdp_pc"].mean().loc[order]
+        note = "GDP per capita from the panel: " + note_of(d)
+    gdf = read_geopackage(gpkg) if spec["kind"] in ("queen", "rook") else None
+    w = build_weights(spec, gdf, gdp_pc_mean)
+    summary = write_weights(w, out_stem, name=name)
+    summary.update({"kind": spec["kind"], "spec": json.dumps(spec, sort_keys=True), "row_standardised": True})
+    if note:
+        summary["note"] = note
+    write_json(summary, out_summary)
+
+
+def weights_summary(summary_jsons, out_csv) -> None:
+    """Collect the per-matrix summaries into one table (rule ``weights_summary``)."""
+    rows = [json.loads(Path(p).read_text(encoding="utf-8")) for p in summary_jsons]
+    first = ["matrix", "kind", "n", "links", "pct_nonzero", "min_neighbours", "mean_neighbours", "max_neighbours",
+             "islands", "island_ids", "components", "asymmetric_links", "symmetric_values", "row_standardised"]
+    df = pd.DataFrame(rows)
+    write_csv(df[first + [c for c in df.columns if c not in first]], out_csv)
+
+
+def weights_gal(raw_csv, out_gal) -> None:
+    """GAL neighbour lists of a binary weights matrix (rule ``weights_gal``)."""
+    from ..weights_io import read_weights, write_gal_gwt
+
+    write_gal_gwt(read_weights(raw_csv), out_gal)

@@ -1,0 +1,352 @@
+"""Reading and writing spatial weights files: ONE reader for every format the project accepts.
+
+:func:`read_weights` reads
+
+* an N×N table (CSV in UTF-8 or GBK, or ``.xlsx``) whose first column and header are the unit ids;
+* a long table with columns ``from``, ``to`` and optionally ``weight`` (default 1): row ``from``,
+  column ``to`` of the matrix, so an asymmetric matrix keeps its direction;
+* a libpysal ``.gal`` (binary neighbour lists) or ``.gwt`` (weighted links) file, recognised by its
+  suffix or by a header line without commas.
+
+Ids are arbitrary (city codes, state names, integers read as text). When every id is a province in
+any accepted spelling (``上海``, ``Shanghai``, ``310000``), the ids are normalised to province codes,
+so a file written with names matches data written with codes. Every problem raises
+:class:`aicoord.errors.InputError` naming the file, the row and the fix. The command line, the
+workflow steps and the tests all read weights through this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from libpysal.weights import W
+
+from .errors import InputError
+from .weights import from_dense, standardize, to_dense_frame, weights_summary
+
+__all__ = ["read_weights", "read_weights_by_year", "resolve_weights", "write_weights", "write_gal_gwt", "normalise_ids"]
+
+
+def _try_provinces(values):
+    """Province codes for ``values`` if every one is a province name or code, else None."""
+    from .provinces import normalize_province
+
+    out = []
+    for v in values:
+        try:
+            out.append(normalize_province(v))
+        except InputError:
+            return None
+    return out
+
+
+def normalise_ids(values, provinces="auto"):
+    """Unit ids as text, or as province codes (``provinces=True``, or ``"auto"`` when all are provinces).
+
+    Returns
+    -------
+    (list of str, bool)
+        The ids and whether they were normalised to province codes.
+    """
+    text = [_text_id(v) for v in values]
+    if provinces is False:
+        return text, False
+    codes = _try_provinces(text)
+    if codes is None:
+        if provinces is True:
+            from .provinces import normalize_province
+
+            for v in text:  # raises the located error of the first bad name
+                normalize_province(v)
+        return text, False
+    return codes, True
+
+
+def _text_id(v) -> str:
+    s = str(v).strip()
+    if s.endswith(".0") and s[:-2].lstrip("-").isdigit():  # integer ids read as floats
+        s = s[:-2]
+    return s
+
+
+def _is_gal_gwt(path: Path) -> bool:
+    if path.suffix.lower() in (".gal", ".gwt"):
+        return True
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return False
+    head = path.read_bytes()[:4096].decode("utf-8", errors="replace").split("\n", 1)[0].strip()
+    return bool(head) and "," not in head
+
+
+def _read_gal_gwt(path: Path):
+    import libpysal
+
+    try:
+        w = libpysal.io.open(str(path)).read()
+    except Exception as exc:  # libpysal raises many types for malformed files
+        raise InputError(f"cannot read the weights file: {exc}", file=path,
+                         hint="a .gal file lists neighbours, a .gwt file 'from to weight' lines") from None
+    links = [(_text_id(a), _text_id(b), float(v)) for a, nbrs in w.neighbors.items()
+             for b, v in zip(nbrs, w.weights[a])]
+    ids = [_text_id(i) for i in w.id_order]
+    return ids, links
+
+
+def _numbers(frame, path):
+    """Columns of ``frame`` as floats; the first missing or non-numeric cell raises a located error."""
+    vals = frame.apply(lambda s: pd.to_numeric(s.astype(str).str.strip(), errors="coerce")).to_numpy(dtype=float)
+    bad = np.argwhere(~np.isfinite(vals))
+    if len(bad):
+        r, c = bad[0]
+        raise InputError(f"weight '{frame.iloc[r, c]}' is missing or not a number", file=path,
+                         row=int(frame.index[r]) + 2, column=frame.columns[c],
+                         hint="use plain numbers with '.' as decimal separator")
+    return vals
+
+
+def _missing_ids(series):
+    s = series.astype(str).str.strip()
+    return (series.isna() | (s == "")).to_numpy()
+
+
+def _read_long(df, path):
+    cols = {c.lower(): c for c in df.columns}
+    for need in ("from", "to"):
+        if need not in cols:
+            raise InputError(f"the weights table lacks a '{need}' column", file=path, row=1,
+                             hint="a long weights table has the columns from, to and weight")
+    for need in ("from", "to"):
+        miss = _missing_ids(df[cols[need]])
+        if miss.any():
+            raise InputError("missing unit id", file=path, row=int(df.index[np.flatnonzero(miss)[0]]) + 2,
+                             column=cols[need])
+    f = [_text_id(v) for v in df[cols["from"]]]
+    t = [_text_id(v) for v in df[cols["to"]]]
+    v = _numbers(df[[cols["weight"]]], path)[:, 0] if "weight" in cols else np.ones(len(df))
+    dup = pd.Series(list(zip(f, t))).duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        first = next(j for j in range(i) if (f[j], t[j]) == (f[i], t[i]))
+        raise InputError(f"link {f[i]} -> {t[i]} appears twice (also on row {int(df.index[first]) + 2})",
+                         file=path, row=int(df.index[i]) + 2, hint="keep one row per pair")
+    links = list(zip(f, t, v.tolist()))
+    ids = list(dict.fromkeys(f + t))
+    return ids, links
+
+
+def _read_square(df, path):
+    first = df.columns[0]
+    miss = _missing_ids(df[first])
+    if miss.any():
+        raise InputError("missing unit id", file=path, row=int(np.flatnonzero(miss)[0]) + 2, column=first)
+    rows = [_text_id(v) for v in df[first]]
+    cols = [_text_id(c) for c in df.columns[1:]]
+    if len(set(rows)) != len(rows):
+        dup = pd.Series(rows).duplicated()
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputError(f"unit '{rows[i]}' appears twice in the first column", file=path, row=i + 2, column=first)
+    return rows, cols, _numbers(df.iloc[:, 1:], path)
+
+
+def read_weights(path, ids=None, *, provinces="auto") -> W:
+    """Read a weights file into a raw libpysal W.
+
+    Parameters
+    ----------
+    path : str or Path
+        N×N table, long ``from,to,weight`` table, ``.gal`` or ``.gwt`` file (see the module docstring).
+    ids : sequence, optional
+        The units wanted, in the order wanted (for example the panel's units). Every one must be in
+        the file and the file may have no other unit; ids are compared after the same normalisation.
+        Default: the file's units (province reference order when they are provinces).
+    provinces : bool or "auto"
+        Normalise ids as province names/codes: always, never, or when every id is a province.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Raw (as written) weights, ``id_order`` as described; the diagonal must be zero.
+
+    Raises
+    ------
+    InputError
+        Missing file, unreadable format, non-numeric or missing weight (with its row), duplicate
+        unit or link, header and first column naming different units, a unit of ``ids`` missing
+        from the file or a unit in the file missing from ``ids``, a non-zero diagonal entry.
+    """
+    from .io import read_table
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path, hint="check the path")
+    if _is_gal_gwt(path):
+        fids, links = _read_gal_gwt(path)
+        return _assemble(path, fids, links, None, ids, provinces)
+    return _from_table(read_table(path), path, ids, provinces)
+
+
+def read_weights_by_year(path, ids, periods, *, provinces="auto") -> dict:
+    """Year-specific weights from one long table ``year,from,to,weight`` (CSV or ``.xlsx``).
+
+    Returns
+    -------
+    dict
+        ``{period: libpysal.weights.W}`` for every period in ``periods`` (ids ordered like ``ids``).
+
+    Raises
+    ------
+    InputError
+        As :func:`read_weights`, and a period of the data without a matrix (named as a plain number).
+    """
+    from .io import read_table
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path, hint="check the path")
+    df = read_table(path)
+    cols = {c.lower(): c for c in df.columns}
+    if "year" not in cols:
+        raise InputError("the weights-by-year table lacks a 'year' column", file=path, row=1,
+                         hint="columns: year, from, to, weight")
+    years = pd.to_numeric(df[cols["year"]].astype(str).str.strip(), errors="coerce")
+    if years.isna().any() or not np.all(np.mod(years, 1) == 0):
+        i = int(np.flatnonzero((years.isna() | (np.mod(years.fillna(0), 1) != 0)).to_numpy())[0])
+        raise InputError(f"year '{df[cols['year']].iloc[i]}' is not a whole number", file=path, row=i + 2,
+                         column=cols["year"])
+    years = years.astype(int)
+    missing = [int(p) for p in periods if int(p) not in set(years)]
+    if missing:
+        raise InputError(f"no weights for period(s) {', '.join(map(str, missing[:5]))}", file=path,
+                         hint="give a matrix for every period of the data")
+    out = {}
+    for p in periods:
+        sub = df[(years == int(p)).to_numpy()].drop(columns=[cols["year"]])
+        out[p] = _from_table(sub, path, ids, provinces)
+    return out
+
+
+def _from_table(df, path, ids, provinces):
+    if df.shape[1] < 2:
+        raise InputError("a weights table needs at least two columns", file=path, row=1,
+                         hint="an N×N table with ids in the first column and header, or from,to,weight")
+    if {"from", "to"} <= {c.lower() for c in df.columns}:
+        fids, links = _read_long(df, path)
+        return _assemble(path, fids, links, None, ids, provinces)
+    rows, cols, values = _read_square(df, path)
+    return _assemble(path, rows, None, (cols, values), ids, provinces)
+
+
+def _assemble(path, fids, links, square, ids, provinces):
+    from .provinces import province_table
+
+    rows = fids if square is not None else None
+    if square is not None:
+        cols, values = square
+    file_ids, is_prov = normalise_ids(fids, provinces)
+    norm = dict(zip(fids, file_ids))
+    if rows is not None:
+        col_ids = normalise_ids(cols, is_prov)[0] if is_prov else cols
+        if sorted(col_ids) != sorted(file_ids) or len(set(col_ids)) != len(col_ids):
+            raise InputError("the header and the first column name different units", file=path, row=1,
+                             hint="an N×N matrix needs the same ids, in any order, in both")
+        frame = pd.DataFrame(values, index=file_ids, columns=col_ids).loc[file_ids, file_ids]
+    else:
+        pos = {k: i for i, k in enumerate(dict.fromkeys(file_ids))}
+        mat = np.zeros((len(pos), len(pos)))
+        for a, b, v in links:
+            mat[pos[norm[a]], pos[norm[b]]] = v
+        file_ids = list(pos)
+        frame = pd.DataFrame(mat, index=file_ids, columns=file_ids)
+    if ids is None:
+        if is_prov:
+            order = [c for c in province_table()["code"] if c in set(file_ids)]
+        else:
+            order = list(file_ids)
+    else:
+        order = normalise_ids(ids, is_prov)[0] if is_prov else [_text_id(i) for i in ids]
+        have = set(file_ids)
+        missing = [i for i in order if i not in have]
+        if missing:
+            raise InputError(f"{len(missing)} unit(s) of the data are not in the weights matrix: "
+                             f"{', '.join(map(str, missing[:5]))}{' ...' if len(missing) > 5 else ''}",
+                             file=path, hint="the matrix needs a row and a column for every unit of the data")
+        extra = [i for i in file_ids if i not in set(order)]
+        if extra:
+            raise InputError(f"{len(extra)} unit(s) of the weights matrix are not in the data: "
+                             f"{', '.join(map(str, extra[:5]))}{' ...' if len(extra) > 5 else ''}",
+                             file=path, hint="drop them from the matrix or add them to the data")
+    mat = frame.loc[order, order].to_numpy(dtype=float)
+    diag = np.flatnonzero(np.diag(mat))
+    if len(diag):
+        raise InputError(f"unit '{order[diag[0]]}' is its own neighbour (non-zero diagonal)", file=path,
+                         hint="set the diagonal to 0")
+    return from_dense(mat, order)
+
+
+def resolve_weights(spec: str, codes=None) -> W:
+    """Raw weights from a command-line spec: ``queen``, ``rook``, ``knn:K``, ``distance[:POWER]`` or a file.
+
+    Parameters
+    ----------
+    spec : str
+    codes : sequence of str, optional
+        Restrict to these provinces (must be all 31 for contiguity).
+    """
+    from .weights import contiguity_weights, distance_weights, knn_weights
+
+    kind, _, arg = spec.partition(":")
+    if kind in ("queen", "rook"):
+        from .geometry import load_provinces
+
+        return contiguity_weights(load_provinces(), kind)
+    try:
+        if kind == "knn":
+            return knn_weights(int(arg or 4), codes)
+        if kind == "distance":
+            return distance_weights(float(arg or 1.0), None, codes)
+    except ValueError as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"bad weights option '{spec}'", hint="use knn:K with an integer K or distance:POWER "
+                         "with a number") from None
+    if Path(spec).exists() or Path(spec).suffix.lower() in (".csv", ".xlsx", ".gal", ".gwt"):
+        return read_weights(spec, provinces=True)
+    raise InputError(f"unknown weights '{spec}'",
+                     hint="use queen, rook, knn:K, distance[:POWER] or a weights file")
+
+
+def write_weights(w: W, stem, *, name: str) -> dict:
+    """Write ``w`` as ``{stem}.gwt`` (libpysal GWT, raw weights), ``{stem}_raw.csv`` (N×N raw) and
+    ``{stem}.csv`` (N×N row-standardised); return :func:`aicoord.weights.weights_summary`."""
+    from .io import write_csv
+
+    stem = Path(stem)
+    write_gal_gwt(w, stem.with_suffix(".gwt"))
+    write_csv(to_dense_frame(w), f"{stem}_raw.csv", index=True, float_format="%.17g")
+    write_csv(to_dense_frame(standardize(w)), f"{stem}.csv", index=True, float_format="%.17g")
+    return weights_summary(w, name)
+
+
+def write_gal_gwt(w: W, path) -> None:
+    """Write ``w`` with libpysal's writer, as GAL (neighbour lists) or GWT (weights) by ``path``'s suffix.
+
+    Raises
+    ------
+    InputError
+        For a ``.gal`` path when ``w`` is not binary (GAL would drop the weights).
+    """
+    import libpysal
+
+    from .io import atomic_path
+
+    path = Path(path)
+    if path.suffix == ".gal":
+        vals = np.concatenate([np.asarray(v, float) for v in w.weights.values()]) if w.s0 else np.array([1.0])
+        if not np.all(vals == 1.0):
+            raise InputError("GAL holds binary neighbour lists; use .gwt for weighted matrices", file=path)
+    with atomic_path(path) as tmp:
+        f = libpysal.io.open(str(tmp), "w")
+        f.write(w)
+        f.close()
