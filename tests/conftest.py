@@ -4,7 +4,7 @@ import warnings
 
 import pytest
 
-from refs import FIXTURES, ROOT
+from helpers import FIXTURES, ROOT
 
 warnings.filterwarnings("ignore", message=".*disconnected components.*")
 warnings.filterwarnings("ignore", message=".*island.*")
@@ -25,6 +25,6 @@ def provinces_gdf():
 
 @pytest.fixture(scope="session")
 def ai_index():
-    from aicoord.io import read_province_table
+    from aicoord.contract import read_province_table
 
     return read_province_table(ROOT / "data/raw/seed_table1_ai_index_2023.csv", "province", ["ai_index"])["ai_index"]

@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 
 from aicoord.autocorrelation import global_autocorrelation, local_moran
 from aicoord.weights import build_weights, knn_weights
-from refs import ATOL_R, RTOL_R
+from helpers import ATOL_R, RTOL_R
 
 
 @pytest.fixture(scope="module")

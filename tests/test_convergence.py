@@ -17,7 +17,7 @@ from numpy.testing import assert_allclose
 
 from aicoord.convergence import (
     beta_convergence, beta_convergence_panel, convergence_panel_data, development_gap,
-    implied_speed, kde_figure, relative_to_national, spatial_beta_convergence, spatial_markov)
+    implied_speed, relative_to_national, spatial_beta_convergence)
 from aicoord.errors import InputError
 
 matplotlib.use("Agg")
@@ -90,20 +90,27 @@ def test_panel_fe_equals_within_estimator(panel):
     assert r.nobs == 12 * 6 and r.tau == 2
 
 
-def test_spatial_hook_with_stub_estimator(panel):
-    calls = {}
+def test_spatial_beta_convergence_fits_the_engine_on_the_growth_panel(panel):
+    """The spatial form is the engine's SAR/SDM on convergence_panel_data, and its speed follows from β."""
+    from aicoord.panel import SpatialPanel
 
-    def stub(d, y, x, w, unit, year, model):
-        calls.update(y=y, x=x, w=w, model=model, n=len(d))
-        return {"params": {"rho": 0.3, "ln_initial": -0.1}, "bse": {"ln_initial": 0.02},
-                "nobs": len(d)}
+    w = _lattice_w()
+    r = spatial_beta_convergence(panel, "gdp_pc", w, unit="unit", year="year", controls=["x"], model="sdm")
+    d = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year", controls=["x"])
+    direct = SpatialPanel(d, y="growth", x=["ln_initial", "x"], id="unit", time="year", w=w, model="sdm",
+                          effects="twoways").fit()
+    assert r.form == "spatial" and r.nobs == direct.nobs == 12 * 7
+    assert_allclose(r.beta, direct.params["ln_initial"], rtol=1e-12)
+    assert_allclose(r.se, direct.std_errors["ln_initial"], rtol=1e-12)
+    assert r.result.model.effects == "twoways" and "W*x" in r.result.params.index
+    assert_allclose(r.speed, -math.log1p(r.beta), rtol=1e-14)
 
-    r = spatial_beta_convergence(panel, "gdp_pc", "W-object", stub, unit="unit", year="year",
-                                 controls=["x"], model="sdm")
-    assert calls == {"y": "growth", "x": ["ln_initial", "x"], "w": "W-object", "model": "sdm",
-                     "n": 84}
-    assert r.form == "spatial" and r.beta == -0.1 and r.se == 0.02 and math.isnan(r.pvalue)
-    assert_allclose(r.speed, -math.log(0.9), rtol=1e-15)
+
+def _lattice_w():
+    base = lat2W(3, 4)  # rook contiguity on a 3 x 4 lattice, ids 0..11
+    name = {i: f"u{i:02d}" for i in range(12)}
+    return W({name[i]: [name[j] for j in nb] for i, nb in base.neighbors.items()},
+             id_order=[name[i] for i in range(12)], silence_warnings=True)
 
 
 def test_development_gap_hand():
@@ -121,84 +128,10 @@ def test_development_gap_hand():
     assert_allclose(gw["gap"].iloc[:2], [math.log(1.5), math.log(2)], rtol=1e-15)
 
 
-def _panel_w(panel):
-    base = lat2W(3, 4)  # rook contiguity on a 3 x 4 lattice, ids 0..11
-    name = {i: f"u{i:02d}" for i in range(12)}
-    return W({name[i]: [name[j] for j in nb] for i, nb in base.neighbors.items()},
-             id_order=[name[i] for i in range(12)], silence_warnings=True)
-
-
-def test_spatial_markov_counts_independent(panel):
-    w = _panel_w(panel)
-    res = spatial_markov(panel, "gdp_pc", w, unit="unit", year="year", k=3)
-    # independent count: relative values, pooled quantile classes (numpy), row-standardised lag
-    rel = panel["gdp_pc"] / panel.groupby("year")["gdp_pc"].transform("mean")
-    wide = panel.assign(r=rel).pivot(index="unit", columns="year", values="r")
-    ids = list(w.id_order)
-    Y = wide.loc[ids].to_numpy()
-    full, _ = w.full()
-    Wr = full / full.sum(axis=1, keepdims=True)
-    L = Wr @ Y
-    cls = np.searchsorted(np.quantile(Y, [1 / 3, 2 / 3, 1]), Y, side="left")
-    lcls = np.searchsorted(np.quantile(L, [1 / 3, 2 / 3, 1]), L, side="left")
-    T = np.zeros((3, 3, 3))
-    for i in range(Y.shape[0]):
-        for t in range(Y.shape[1] - 1):
-            T[lcls[i, t], cls[i, t], cls[i, t + 1]] += 1
-    tr = res["transitions"]
-    for c in range(3):
-        sub = tr[tr["lag_class"] == c + 1].sort_values(["from_class", "to_class"])
-        assert_allclose(sub["count"].to_numpy().reshape(3, 3), T[c], rtol=0, atol=0)
-        rows = T[c].sum(axis=1, keepdims=True)
-        P = np.divide(T[c], rows, out=np.zeros_like(T[c]), where=rows > 0)
-        assert_allclose(sub["probability"].to_numpy().reshape(3, 3), P, rtol=1e-14)
-    allc = tr[tr["lag_class"] == "all"].sort_values(["from_class", "to_class"])
-    assert_allclose(allc["count"].to_numpy().reshape(3, 3), T.sum(axis=0), rtol=0, atol=0)
-    assert int(allc["count"].sum()) == 12 * 7
-    assert {"Q", "Q_p_value", "LR", "LR_p_value", "dof"} <= set(res["tests"].columns)
-    # the a-spatial steady state s solves s P = s and sums to 1
-    P_all = allc["probability"].to_numpy().reshape(3, 3)
-    s = res["steady_state"].query("lag_class == 'all'")["probability"].to_numpy()
-    assert_allclose(s @ P_all, s, rtol=1e-10)
-    assert_allclose(s.sum(), 1.0, rtol=1e-12)
-
-
-def test_spatial_markov_rejects_unbalanced(panel):
-    with pytest.raises(InputError):
-        spatial_markov(panel.iloc[1:], "gdp_pc", _panel_w(panel), unit="unit", year="year")
-
-
-def test_kde_figure_curves_and_note(panel):
-    fig = kde_figure(panel, "gdp_pc", years=[2015, 2022], note="simulated data")
-    ax = fig.axes[0]
-    lines = ax.get_lines()
-    assert [ln.get_label() for ln in lines] == ["2015", "2022"]
-    assert "simulated data" in [t.get_text() for t in fig.texts]
-    # independent Gaussian KDE with Scott's bandwidth h = sd * n^(-1/5)
-    rel = relative_to_national(panel, "gdp_pc")
-    x = rel[panel["year"] == 2022].to_numpy()
-    h = x.std(ddof=1) * len(x) ** (-1 / 5)
-    grid = lines[1].get_xdata()
-    dens = np.exp(-0.5 * ((grid[:, None] - x[None, :]) / h) ** 2).sum(1) / (
-        len(x) * h * math.sqrt(2 * math.pi))
-    assert_allclose(lines[1].get_ydata(), dens, rtol=1e-10)
-
-
 def test_relative_population_weighted():
     df = pd.DataFrame({"year": [1, 1], "y": [1.0, 3.0], "p": [3.0, 1.0]})
     assert_allclose(relative_to_national(df, "y", population="p"), [1 / 1.5, 3 / 1.5],
                     rtol=1e-15)
-
-
-def test_kde_figure_chinese_note_uses_cjk_font(panel):
-    import warnings
-
-    fig = kde_figure(panel, "gdp_pc", years=[2015], note="注：模拟数据", xlabel="相对人均GDP")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a missing CJK glyph would warn while drawing
-        fig.canvas.draw()
-    note = [t for t in fig.texts if t.get_text() == "注：模拟数据"][0]
-    assert "CJK" in note.get_fontproperties().get_name()
 
 
 def test_cross_section_controls_at_mean_lstsq(panel):

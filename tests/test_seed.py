@@ -7,9 +7,9 @@ top 10 has 7 eastern, 2 central and 1 western province.
 """
 import pandas as pd
 
-from aicoord.io import read_province_table
+from aicoord.contract import read_province_table
 from aicoord.seed import seed_claims
-from refs import ROOT
+from helpers import ROOT
 
 
 def test_table1_transcription(ai_index):

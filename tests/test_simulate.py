@@ -7,7 +7,7 @@ import yaml
 from aicoord.simulate import (REGRESSORS, fit_demo_sdm, recovery_table, simulate_demo_panel, true_effects,
                               truth_table)
 from aicoord.weights import build_weights
-from refs import ROOT
+from helpers import ROOT
 
 # the configured demo seed (20250 is its schema default)
 DEFAULT_SEED = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8")).get("demo", {}).get("seed", 20250)

@@ -5,9 +5,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from aicoord.weights import (build_weights, capital_coords, distance_weights, economic_weights,
-                             great_circle_km, knn_weights, nested_weights, read_weights_csv, standardize,
-                             to_dense_frame, weights_summary, write_gal_gwt, write_weights)
-from refs import ATOL_R, RTOL_R
+                             great_circle_km, knn_weights, nested_weights, standardize, to_dense_frame,
+                             weights_summary)
+from helpers import ATOL_R, RTOL_R
 
 
 def _nb(w):
@@ -69,18 +69,3 @@ def test_economic_and_nested_small_case():
         economic_weights(pd.Series([1.0, 1.0], index=["110000", "120000"]))
 
 
-def test_files_round_trip(tmp_path, provinces_gdf):
-    import libpysal
-
-    w = build_weights({"kind": "queen"}, provinces_gdf)
-    write_weights(w, tmp_path / "q", name="queen")
-    back = read_weights_csv(tmp_path / "q_raw.csv")
-    assert_allclose(back.full()[0], w.full()[0])
-    assert_allclose(read_weights_csv(tmp_path / "q.csv").full()[0], standardize(w).full()[0])
-    write_gal_gwt(w, tmp_path / "q.gal")
-    gal = libpysal.io.open(str(tmp_path / "q.gal")).read()
-    assert {k: sorted(v) for k, v in gal.neighbors.items()} == _nb(w)
-    with pytest.raises(ValueError, match="GAL"):
-        write_gal_gwt(distance_weights(), tmp_path / "d.gal")
-    frame = to_dense_frame(w)
-    assert list(frame.index) == list(frame.columns) == w.id_order

@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from aicoord.cli import main
-from refs import ATOL_R, ROOT, RTOL_R
+from helpers import ATOL_R, ROOT, RTOL_R
 
 DATA = ROOT / "data/raw/seed_table1_ai_index_2023.csv"
 

@@ -1,0 +1,73 @@
+"""Steps of workflow/rules/esda.smk (aicoord.steps.esda): the LISA table, its p-value convention, the figures."""
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from aicoord.autocorrelation import local_moran
+from aicoord.steps import data as data_steps
+from aicoord.steps import esda as steps
+from aicoord.weights import build_weights, standardize
+from aicoord.weights_io import read_weights, write_weights
+from helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory, provinces_gdf):
+    d = tmp_path_factory.mktemp("esda")
+    data_steps.cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", d / "ai.csv", id_col="province",
+                             variables=["ai_index"], year=2023)
+    write_weights(build_weights({"kind": "queen"}, provinces_gdf), d / "queen", name="queen")
+    return d
+
+
+def test_lisa_table(inputs, tmp_path):
+    out = tmp_path / "lisa.csv"
+    steps.lisa(inputs / "ai.csv", inputs / "queen.csv", out, var="ai_index", year=2023, matrix="queen",
+               permutations=999, seed=7, alpha=0.05, fdr=False, note="Source: Table 1")
+    t = pd.read_csv(out, dtype={"id": str})
+    assert len(t) == 31 and (t["note"] == "Source: Table 1").all() and (t["matrix"] == "queen").all()
+    data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
+    assert_allclose(t["value"], data.loc[t["id"], "ai_index"])
+    assert t.loc[t["id"] == "440000", "name"].iloc[0] == "广东"
+    w = read_weights(inputs / "queen.csv")
+    ref = local_moran(data.loc[w.id_order, "ai_index"].to_numpy(), w, permutations=999, seed=7)
+    assert_allclose(t["Ii"], ref["Ii"], rtol=5e-10, atol=1e-15)  # the table keeps 10 significant digits
+    assert (t["p_sim"].to_numpy() == ref["p_sim"].to_numpy()).all()  # same seed, same permutations
+    sig = t["p_sim"] <= 0.05
+    assert (t.loc[sig, "cluster"] == t.loc[sig, "quadrant"]).all()
+    assert (t.loc[~sig, "cluster"] == "Not significant").all()
+
+
+def test_lisa_p_sim_is_the_directed_folded_convention(inputs):
+    """Regression test of esda's p_sim convention: the one-sided ("directed", folded) pseudo p-value
+    (min(#{I_sim >= I}, P - #{I_sim >= I}) + 1) / (P + 1), recomputed from the kept simulations. esda's
+    next major release announces a two-sided default that roughly doubles p_sim; pyproject pins esda < 3,
+    and this test fails if the convention changes under the pin."""
+    import esda
+
+    data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
+    w = standardize(read_weights(inputs / "queen.csv"))
+    y = data.loc[w.id_order, "ai_index"].to_numpy()
+    lm = esda.Moran_Local(y, w, transformation="r", permutations=999, seed=11, keep_simulations=True)
+    larger = (lm.sim >= lm.Is[:, None]).sum(axis=1)
+    expected = (np.minimum(larger, 999 - larger) + 1) / 1000
+    assert_allclose(lm.p_sim, expected, rtol=0, atol=0)
+
+
+def test_esda_figures_written_for_every_format(inputs, tmp_path):
+    lisa_csv = tmp_path / "lisa.csv"
+    steps.lisa(inputs / "ai.csv", inputs / "queen.csv", lisa_csv, var="ai_index", year=2023, matrix="queen",
+               permutations=99, seed=1, alpha=0.05, fdr=False, note="Source: Table 1")
+    glob = tmp_path / "g.json"
+    steps.global_autocorrelation(inputs / "ai.csv", inputs / "queen.csv", glob, var="ai_index", year=2023,
+                                 matrix="queen", permutations=99, seed=1)
+    from aicoord.steps.geometry import province_geometry
+
+    province_geometry(tmp_path / "p.gpkg")
+    outputs = {k: [tmp_path / f"{k}.png", tmp_path / f"{k}.pdf"] for k in ("scatter", "cluster", "significance")}
+    steps.esda_figures(lisa_csv, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
+                       matrix="queen", note="数据来源: 表1", language="zh")
+    for paths in outputs.values():
+        for p in paths:
+            assert p.stat().st_size > 5000, p

@@ -1,0 +1,84 @@
+"""Tests of aicoord.plotting: kernel densities (values against an independent Gaussian KDE) and fonts."""
+import math
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from aicoord.convergence import relative_to_national
+from aicoord.plotting import kde_figure
+
+matplotlib.use("Agg")
+FIX = Path(__file__).parent / "fixtures" / "measures"
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return pd.read_csv(FIX / "convergence_panel.csv")
+
+
+def test_kde_figure_curves_and_note(panel):
+    fig = kde_figure(panel, "gdp_pc", years=[2015, 2022], note="simulated data")
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    assert [ln.get_label() for ln in lines] == ["2015", "2022"]
+    assert "simulated data" in [t.get_text() for t in fig.texts]
+    # independent Gaussian KDE with Scott's bandwidth h = sd * n^(-1/5)
+    rel = relative_to_national(panel, "gdp_pc")
+    x = rel[panel["year"] == 2022].to_numpy()
+    h = x.std(ddof=1) * len(x) ** (-1 / 5)
+    grid = lines[1].get_xdata()
+    dens = np.exp(-0.5 * ((grid[:, None] - x[None, :]) / h) ** 2).sum(1) / (
+        len(x) * h * math.sqrt(2 * math.pi))
+    assert_allclose(lines[1].get_ydata(), dens, rtol=1e-10)
+
+def test_kde_figure_chinese_note_uses_cjk_font(panel):
+    import warnings
+
+    fig = kde_figure(panel, "gdp_pc", years=[2015], note="注：模拟数据", xlabel="相对人均GDP")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing CJK glyph would warn while drawing
+        fig.canvas.draw()
+    note = [t for t in fig.texts if t.get_text() == "注：模拟数据"][0]
+    assert "CJK" in note.get_fontproperties().get_name()
+
+
+def test_lisa_cluster_map_legend_and_colours(provinces_gdf):
+    """Legend entries in order with their colours, and every province filled with its cluster's colour."""
+    from matplotlib.colors import to_hex
+
+    from aicoord.plotting import CLUSTER_COLOURS, lisa_cluster_map
+
+    labels = ["HH", "LL", "LH", "HL", "Not significant"]
+    clusters = [labels[i % 5] for i in range(31)]
+    fig = lisa_cluster_map(provinces_gdf, clusters, title="t", note="n", language="en")
+    ax = fig.axes[0]
+    legend = ax.get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == ["High-High", "Low-Low", "Low-High", "High-Low", "Not significant", "No data"]
+    handles = legend.legend_handles
+    assert [to_hex(h.get_facecolor()) for h in handles[:5]] == [CLUSTER_COLOURS[k] for k in CLUSTER_COLOURS]
+    provinces = ax.collections[-1]  # the provinces, drawn over the no-data units
+    faces = [to_hex(c) for c in provinces.get_facecolor()]
+    assert faces == [CLUSTER_COLOURS[c] for c in clusters]
+    zh = lisa_cluster_map(provinces_gdf, clusters, language="zh")
+    assert [t.get_text() for t in zh.axes[0].get_legend().get_texts()][:2] == ["高-高", "低-低"]
+
+
+def test_lisa_significance_map_classes(provinces_gdf):
+    from matplotlib.colors import to_hex
+
+    from aicoord.plotting import lisa_significance_map
+
+    p = np.array([0.0005, 0.005, 0.02, 0.3] * 7 + [0.001, 0.01, 0.05])
+    fig = lisa_significance_map(provinces_gdf, p, language="en")
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["p ≤ 0.001", "p ≤ 0.01", "p ≤ 0.05", "Not significant", "No data"]
+    colour = {0.0005: "#006d2c", 0.001: "#006d2c", 0.005: "#31a354", 0.01: "#31a354", 0.02: "#a1d99b",
+              0.05: "#a1d99b", 0.3: "#eeeeee"}
+    faces = [to_hex(c) for c in ax.collections[-1].get_facecolor()]
+    assert faces == [colour[v] for v in p]

@@ -1,0 +1,119 @@
+"""The one weights reader (aicoord.weights_io.read_weights) against known N×N matrices, in every format.
+
+Asymmetric matrices are used on purpose (k-nearest neighbours, random link strengths): a reader that
+swapped ``from`` and ``to`` or read a matrix transposed would pass on a symmetric one.
+"""
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_array_equal
+
+from aicoord.errors import InputError
+from aicoord.weights import build_weights, distance_weights, knn_weights, standardize, to_dense_frame
+from aicoord.weights_io import read_weights, write_gal_gwt, write_weights
+
+
+def _nb(w):
+    return {k: sorted(v) for k, v in w.neighbors.items()}
+
+
+@pytest.fixture(scope="module")
+def asym():
+    """A 6 x 6 matrix with random link strengths, ids that are not provinces, a_ij != a_ji."""
+    rng = np.random.default_rng(3)
+    m = np.round(rng.uniform(0.1, 2.0, (6, 6)) * (rng.uniform(size=(6, 6)) < 0.6), 3)
+    np.fill_diagonal(m, 0.0)
+    assert not np.allclose(m, m.T)
+    ids = ["c101", "c102", "c205", "c301", "c302", "c999"]
+    return m, ids
+
+
+def _long(m, ids):
+    r, c = np.nonzero(m)
+    return pd.DataFrame({"from": [ids[i] for i in r], "to": [ids[j] for j in c], "weight": m[r, c]})
+
+
+@pytest.mark.parametrize("fmt", ["square_utf8", "square_gbk", "square_xlsx", "long", "long_xlsx", "gwt"])
+def test_every_format_gives_the_known_matrix(asym, tmp_path, fmt):
+    m, ids = asym
+    if fmt.startswith("square"):
+        df = pd.DataFrame(m, index=pd.Index(ids, name="id"), columns=ids)
+        path = tmp_path / ("w.xlsx" if fmt.endswith("xlsx") else "w.csv")
+        if fmt == "square_xlsx":
+            df.to_excel(path)
+        else:
+            df.to_csv(path, encoding="gbk" if fmt == "square_gbk" else "utf-8")
+    elif fmt.startswith("long"):
+        path = tmp_path / ("w.xlsx" if fmt.endswith("xlsx") else "w.csv")
+        (_long(m, ids).to_excel(path, index=False) if fmt.endswith("xlsx") else _long(m, ids).to_csv(path, index=False))
+    else:
+        from aicoord.weights import from_dense
+
+        path = tmp_path / "w.gwt"
+        write_gal_gwt(from_dense(m, ids), path)
+    w = read_weights(path, ids=ids)
+    assert w.id_order == ids
+    assert_array_equal(w.full()[0], m)  # row = from, column = to, never transposed
+    shuffled = ids[::-1]
+    assert_array_equal(read_weights(path, ids=shuffled).full()[0], m[::-1, ::-1])
+
+
+def test_knn_round_trip_keeps_direction(tmp_path):
+    w = knn_weights(4)
+    full = w.full()[0]
+    assert not np.allclose(full, full.T)
+    write_weights(w, tmp_path / "k", name="knn4")
+    assert_array_equal(read_weights(tmp_path / "k_raw.csv").full()[0], full)
+    assert_array_equal(read_weights(tmp_path / "k.csv").full()[0], standardize(w).full()[0])
+    assert_array_equal(read_weights(tmp_path / "k.gwt").full()[0], full)
+    write_gal_gwt(w, tmp_path / "k.gal")
+    assert _nb(read_weights(tmp_path / "k.gal")) == _nb(w)
+    frame = to_dense_frame(w)
+    frame.index = frame.index.map(lambda c: {"110000": "北京"}.get(c, c))  # names and codes mixed
+    frame.to_csv(tmp_path / "names.csv")
+    assert_array_equal(read_weights(tmp_path / "names.csv").full()[0], full)
+
+
+def test_queen_gal_and_gal_refuses_weights(tmp_path, provinces_gdf):
+    w = build_weights({"kind": "queen"}, provinces_gdf)
+    write_gal_gwt(w, tmp_path / "q.gal")
+    assert _nb(read_weights(tmp_path / "q.gal")) == _nb(w)
+    with pytest.raises(InputError, match="GAL"):
+        write_gal_gwt(distance_weights(), tmp_path / "d.gal")
+
+
+@pytest.mark.parametrize("edit, message, row", [
+    (lambda df: df.assign(weight=df["weight"].astype(object).where(df.index != 2, "—")), "not a number", 4),
+    (lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True), "appears twice", None),
+])
+def test_long_table_errors_are_located(asym, tmp_path, edit, message, row):
+    m, ids = asym
+    path = tmp_path / "w.csv"
+    edit(_long(m, ids)).to_csv(path, index=False)
+    with pytest.raises(InputError, match=message) as exc:
+        read_weights(path, ids=ids)
+    assert "w.csv" in str(exc.value)
+    if row:
+        assert exc.value.row == row and exc.value.column == "weight"
+
+
+def test_units_missing_or_extra_are_named(asym, tmp_path):
+    m, ids = asym
+    path = tmp_path / "w.csv"
+    _long(m, ids).to_csv(path, index=False)
+    with pytest.raises(InputError, match="not in the weights matrix: c404"):
+        read_weights(path, ids=ids + ["c404"])
+    with pytest.raises(InputError, match="not in the data: c999"):
+        read_weights(path, ids=ids[:-1])
+
+
+def test_nonzero_diagonal_and_mismatched_header(asym, tmp_path):
+    m, ids = asym
+    bad = m.copy()
+    bad[1, 1] = 1.0
+    pd.DataFrame(bad, index=ids, columns=ids).to_csv(tmp_path / "d.csv")
+    with pytest.raises(InputError, match="'c102' is its own neighbour"):
+        read_weights(tmp_path / "d.csv")
+    pd.DataFrame(m, index=ids, columns=ids[:-1] + ["zzz"]).to_csv(tmp_path / "h.csv")
+    with pytest.raises(InputError, match="different units"):
+        read_weights(tmp_path / "h.csv")
