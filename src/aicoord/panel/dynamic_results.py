@@ -191,7 +191,8 @@ class DynamicPanelResults:
         out.index = pd.MultiIndex.from_tuples(out.index, names=["variable", "effect"])
         out.columns = pd.MultiIndex.from_tuples(out.columns, names=["horizon", "statistic"])
         out.attrs.update(draws=int(draws), seed=seed, discarded=int((~keep).sum()),
-                         simulated_mean={hz: {kind: sim[hz][kind].mean(axis=0).tolist()
+                         simulated_mean={hz: {kind: (sim[hz][kind].mean(axis=0).tolist()
+                                                     if keep.any() else None)
                                               for kind in KINDS} for hz in HORIZONS})
         return out
 
