@@ -1,4 +1,4 @@
-"""Dynamic spatial panel models with fixed effects: quasi-ML with the Yu-de Jong-Lee bias correction.
+"""Dynamic spatial panels with fixed effects: quasi-ML with the Yu-de Jong-Lee bias correction.
 
 The model (Yu, de Jong and Lee 2008; Lee and Yu 2010b; Elhorst 2014, ch. 4) for periods
 ``t = 2, ..., T``, conditional on the first period, is

@@ -1,4 +1,4 @@
-"""Results of :class:`aicoord.panel.dynamic.DynamicSpatialPanel` and its short- and long-run effects.
+"""Results of :class:`aicoord.panel.dynamic.DynamicSpatialPanel`; short- and long-run effects.
 
 Effects of regressor k (LeSage and Pace 2009; Elhorst 2014, sec. 4.3; Debarsy, Ertur and LeSage
 2012) are averages over an N x N matrix: direct = mean diagonal, total = mean row sum, indirect =
