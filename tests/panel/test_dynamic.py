@@ -1,0 +1,580 @@
+"""Dynamic spatial panels (aicoord.panel.dynamic): refusals, names, identities, dense-formula
+checks, a Monte Carlo on China's prefecture-level contiguity, and SDPDmod's printed Cigar
+estimates."""
+
+import contextlib
+import json
+import math
+import pathlib
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+from scipy import stats
+from scipy.sparse.linalg import splu
+
+from aicoord.errors import EstimationError, InputError
+from aicoord.panel._optim import minimize_bounded
+from aicoord.panel.dynamic import DynamicSpatialPanel
+from aicoord.panel.dynamic_results import dynamic_effects
+
+
+X = ["logp", "logy"]
+FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel"
+
+
+def dyn(cigar, w46, **kw):
+    return DynamicSpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, **kw)
+
+
+# --------------------------------------------------------------------------- refusals
+@pytest.mark.parametrize("model", ["sem", "sac", "slx", "sdem"])
+def test_refuses_other_models(cigar, w46, model):
+    with pytest.raises(InputError, match="not available for dynamic panels") as exc:
+        dyn(cigar, w46, model=model)
+    assert exc.value.hint and "sdm" in exc.value.hint
+
+
+@pytest.mark.parametrize("effects", ["none", "pooled", "time", "random"])
+def test_refuses_other_effects(cigar, w46, effects):
+    with pytest.raises(InputError, match="effects") as exc:
+        dyn(cigar, w46, effects=effects)
+    assert "twoways" in exc.value.hint
+
+
+def test_refuses_gap_year(cigar, w46):
+    with pytest.raises(InputError, match="gap before period 75") as exc:
+        dyn(cigar[cigar["year"] != 74], w46)
+    assert exc.value.column == "year" and "consecutive" in exc.value.hint
+
+
+def test_refuses_short_panel_and_bad_arguments(cigar, w46):
+    with pytest.raises(InputError, match="at least 3 periods"):
+        dyn(cigar[cigar["year"].isin([63, 64])], w46)
+    for bad in (0, 4, True, "1"):
+        with pytest.raises(InputError, match="dlag must be 1, 2 or 3"):
+            dyn(cigar, w46, dlag=bad)
+    with pytest.raises(InputError, match="integer periods"):
+        dyn(cigar.assign(year=cigar["year"].astype(str)), w46)
+    with pytest.raises(InputError, match="one weights matrix"):
+        dyn(cigar, {y: w46 for y in cigar["year"].unique()})
+    with pytest.raises(InputError, match="row-standardised"):
+        dyn(cigar, w46, standardize=False)
+
+
+def test_numerical_failure_is_an_estimation_error(cigar, w46, monkeypatch):
+    """A singular information matrix (here forced) raises EstimationError, not InputError."""
+    mod = dyn(cigar, w46, dlag=1)
+    k = len(mod.znames) + 1
+
+    def singular(coef, rho, sig2):
+        return np.zeros((k + 1, k + 1)), np.zeros((k + 1, k + 1))
+
+    monkeypatch.setattr(mod, "information", singular)
+    with pytest.raises(EstimationError, match="singular") as exc:
+        mod.fit()
+    assert exc.value.exit_code == 3 and exc.value.hint
+
+
+# --------------------------------------------------------------------------- names and flags
+@pytest.mark.parametrize("model,dlag,names", [
+    ("sdm", 3, ["L.logc", "W*L.logc", "logp", "logy", "W*logp", "W*logy", "rho"]),
+    ("sdm", 1, ["L.logc", "logp", "logy", "W*logp", "W*logy", "rho"]),
+    ("sar", 2, ["W*L.logc", "logp", "logy", "rho"]),
+])
+def test_parameter_names(cigar, w46, model, dlag, names):
+    res = dyn(cigar, w46, model=model, dlag=dlag).fit()
+    assert list(res.params.index) == names
+    assert list(res.cov.index) == names and list(res.std_errors.index) == names
+    assert list(res.conf_int().columns) == ["lower", "upper"]
+    assert (res.N, res.T, res.nobs) == (46, 30, 46 * 29)
+    assert res.bias_corrected and names[0] in res.summary()
+    assert np.all(res.std_errors > 0) and np.all((res.pvalues >= 0) & (res.pvalues <= 1))
+
+
+def test_stationarity_modulus_row_standardised(cigar, w46):
+    """The modulus is max |(tau + eta w)/(1 - rho w)| over W's eigenvalues; for a row-standardised
+    W the unit eigenvalue gives (tau + eta)/(1 - rho), below one exactly when
+    tau + rho + eta < 1."""
+    mod = dyn(cigar, w46, dlag=3)
+    res = mod.fit()
+    assert res.stationary and 0 < res.stationarity_modulus < 1
+    ev = mod.pw.eigenvalues
+    assert_allclose(res.stationarity_modulus,
+                    np.max(np.abs((res.tau + res.eta * ev) / (1 - res.rho * ev))), rtol=1e-14)
+    assert_allclose(mod.stationarity(0.5, 0.2, 0.2), 0.7 / 0.8, rtol=1e-12)
+    assert mod.stationarity(0.5, 0.2, 0.29) < 1 < mod.stationarity(0.5, 0.2, 0.31)
+
+
+def lattice_panel(tau, eta, rho, seed, side=7, t=12):
+    """Simulated panel on a side x side rook lattice (binary C returned) with individual effects:
+    ``y_t = (I - rho W)^{-1} (tau y_{t-1} + eta W y_{t-1} + x_t + mu + 0.1 e_t)``."""
+    rng = np.random.default_rng(seed)
+    n = side * side
+    grid = sp.diags([np.ones(side - 1), np.ones(side - 1)], [-1, 1])
+    c = (sp.kron(grid, sp.identity(side)) + sp.kron(sp.identity(side), grid)).tocsr()
+    w = sp.diags(1 / np.asarray(c.sum(axis=1)).ravel()) @ c
+    lu = splu((sp.identity(n) - rho * w).tocsc())
+    mu = rng.normal(size=n)
+    y, rows = rng.normal(size=n), []
+    for p in range(t):
+        x = rng.normal(size=n)
+        y = lu.solve(tau * y + eta * (w @ y) + x + mu + 0.1 * rng.normal(size=n))
+        rows.append(pd.DataFrame({"i": range(n), "t": p, "y": y, "x": x}))
+    return pd.concat(rows), c
+
+
+def test_non_stationary_estimates_are_flagged():
+    """An explosive simulated panel (tau + eta + rho = 1.25): the flag is False and a warning is
+    issued; long-run effects are then undefined (NaN)."""
+    df, c = lattice_panel(0.8, 0.2, 0.25, seed=7)
+    with pytest.warns(RuntimeWarning, match="violate stationarity"):
+        res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sar", effects="individual",
+                                  dlag=3, bias_correction=False).fit()
+    assert not res.stationary and res.stationarity_modulus > 1
+    imp = res.impacts(draws=50, seed=1)
+    assert imp[("long_run", "estimate")].isna().all()
+    assert imp[("short_run", "estimate")].notna().all()
+
+
+# --------------------------------------------------------------------------- effects
+def dense_effects(w, tau, eta, rho, beta, theta):
+    n = len(w)
+    eye = np.eye(n)
+    out = {}
+    for hz, a in (("short_run", eye - rho * w), ("long_run", (1 - tau) * eye - (rho + eta) * w)):
+        s = np.linalg.solve(a, beta * eye + theta * w)
+        direct, total = np.trace(s) / n, s.sum() / n
+        out[hz] = {"direct": direct, "indirect": total - direct, "total": total}
+    return out
+
+
+def test_effects_against_dense_formula_row_standardised(cigar, w46, tol):
+    """Point effects equal the mean diagonal / mean row sum of the dense N x N matrices
+    (row-standardised W: closed-form totals)."""
+    res = dyn(cigar, w46, dlag=3).fit()
+    check_dense_effects(res, X, tol)
+
+
+def test_effects_against_dense_formula_general_w(tol):
+    """Same for a W that is not row-standardised (binary lattice contiguity divided by its spectral
+    radius; totals by sparse LU), individual effects, on a stationary simulated panel."""
+    df, c = lattice_panel(0.4, 0.1, 0.3, seed=5)
+    c = c / np.max(np.abs(np.linalg.eigvalsh(c.toarray())))
+    res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sdm", effects="individual",
+                              dlag=3, standardize=False).fit()
+    assert not res.model.pw.row_standardized and res.stationary
+    check_dense_effects(res, ["x"], tol)
+
+
+def check_dense_effects(res, xs, tol):
+    imp = res.impacts(draws=200, seed=3)
+    wd = res.model.pw.W.toarray()
+    for v in xs:
+        ref = dense_effects(wd, res.tau, res.eta, res.rho, res.params[v], res.params[f"W*{v}"])
+        for hz in ("short_run", "long_run"):
+            for kind in ("direct", "indirect", "total"):
+                assert_allclose(imp.loc[(v, kind), (hz, "estimate")], ref[hz][kind],
+                                rtol=tol.EXACT, atol=tol.EXACT)
+        assert np.all(imp.loc[v, ("short_run", "se")] > 0)
+        assert np.all(imp.loc[v, ("long_run", "se")] > 0)
+
+
+def test_long_run_identities(cigar, w46, tol):
+    """Row-standardised W: short-run total = (beta + theta)/(1 - rho), long-run total =
+    (beta + theta)/(1 - tau - rho - eta), indirect = total - direct; z = estimate / se."""
+    res = dyn(cigar, w46, dlag=3).fit()
+    imp = res.impacts(draws=300, seed=11)
+    for v in X:
+        bt = res.params[v] + res.params[f"W*{v}"]
+        assert_allclose(imp.loc[(v, "total"), ("short_run", "estimate")], bt / (1 - res.rho),
+                        rtol=tol.EXACT)
+        assert_allclose(imp.loc[(v, "total"), ("long_run", "estimate")],
+                        bt / (1 - res.tau - res.rho - res.eta), rtol=tol.EXACT)
+        for hz in ("short_run", "long_run"):
+            row = imp.loc[v, hz]
+            assert_allclose(row.loc["indirect", "estimate"],
+                            row.loc["total", "estimate"] - row.loc["direct", "estimate"],
+                            atol=tol.EXACT)
+            assert_allclose(row["z"], row["estimate"] / row["se"], rtol=tol.EXACT)
+    assert imp.index.names == ["variable", "effect"]
+    assert list(imp.columns.get_level_values(0).unique()) == ["short_run", "long_run"]
+    again = res.impacts(draws=300, seed=11)
+    pd.testing.assert_frame_equal(imp, again)  # seeded
+    assert imp.attrs["draws"] == 300 and 0 <= imp.attrs["discarded"] < 300
+
+
+# --------------------------------------------------------------------------- likelihood and bias
+def lee_yu_basis(n):
+    """Orthonormal basis F (N x N-1) of the complement of the unit vector."""
+    vals, vecs = np.linalg.eigh(np.eye(n) - np.ones((n, n)) / n)
+    return vecs[:, vals > 0.5]
+
+
+def test_two_way_likelihood_equals_explicit_transformation(cigar, w46, tol):
+    """The centred-data likelihood equals the one of the Lee-Yu transformed model
+    ``F' y_t = rho W* F' y_t + F' Z_t b + F' e_t`` with ``W* = F'WF`` and (N-1)(T-1) observations,
+    built explicitly (after the within transformation over time)."""
+    mod = dyn(cigar, w46, dlag=3)
+    rho = 0.13
+    coef, sig2, ll = mod.ml_at(rho)
+    f = lee_yu_basis(46)
+    w = mod.pw.W.toarray()
+    ws = f.T @ w @ f
+    tp = mod.Tp
+    ys = (mod.yd.reshape(tp, 46) @ f).ravel()
+    zs = np.einsum("tnk,nm->tmk", mod.Zd.reshape(tp, 46, -1), f).reshape(tp * 45, -1)
+    wys = (ys.reshape(tp, 45) @ ws.T).ravel()
+    b = np.linalg.lstsq(zs, ys - rho * wys, rcond=None)[0]
+    e = ys - rho * wys - zs @ b
+    n = 45 * tp
+    ll_f = -n / 2 * (np.log(2 * np.pi * (e @ e) / n) + 1) + tp * np.linalg.slogdet(
+        np.eye(45) - rho * ws)[1]
+    assert_allclose(b, coef, rtol=1e-9)
+    assert_allclose(ll, ll_f, rtol=1e-12)
+    assert_allclose(sig2, e @ e / n, rtol=1e-12)
+
+
+@pytest.mark.parametrize("effects", ["individual", "twoways"])
+def test_bias_correction_against_dense_traces(cigar, w46, effects, tol):
+    """corrected - uncorrected = Sigma^{-1} phi / T', with phi from dense traces
+    (Yu et al. 2008): tr((I-A)^{-1} S^{-1}), tr(W (I-A)^{-1} S^{-1}),
+    tau tr(G (I-A)^{-1} S^{-1}) + eta tr(G W (I-A)^{-1} S^{-1}) + tr(G), over n units, in the
+    transformed space for two-way effects (W* = F'WF, N-1 units).  With individual effects only,
+    Cigar's common downward trend puts the corrected estimates just past the stationarity bound
+    (the unit eigenvalue of W), which is reported with a warning."""
+    mod = dyn(cigar, w46, effects=effects, dlag=3)
+    rho = mod._estimate_rho()
+    coef, sig2, _ = mod.ml_at(rho)
+    unc = np.r_[coef, rho]
+    flagged = (pytest.warns(RuntimeWarning, match="violate stationarity")
+               if effects == "individual" else contextlib.nullcontext())
+    with flagged:
+        corr = mod.results_at(rho).params.to_numpy()
+    w = mod.pw.W.toarray()
+    if effects == "twoways":
+        f = lee_yu_basis(46)
+        w = f.T @ w @ f
+    n = len(w)
+    tau, eta = coef[0], coef[1]
+    si = np.linalg.inv(np.eye(n) - rho * w)
+    g = w @ si
+    a = si @ (tau * np.eye(n) + eta * w)
+    core = np.linalg.solve(np.eye(n) - a, si)
+    phi = np.zeros(len(coef) + 2)
+    phi[0] = np.trace(core) / n
+    phi[1] = np.trace(w @ core) / n
+    phi[-2] = (tau * np.trace(g @ core) + eta * np.trace(g @ w @ core) + np.trace(g)) / n
+    phi[-1] = 1 / (2 * sig2)
+    sigma, _ = mod.information(coef, rho, sig2)
+    expected = np.linalg.solve(sigma, phi) / mod.Tp
+    assert_allclose(corr - unc, expected[:-1], rtol=1e-8, atol=1e-12)
+    # the correction raises tau (Nickell bias is downward)
+    assert corr[0] > unc[0]
+
+
+def test_uncorrected_option(cigar, w46):
+    res = dyn(cigar, w46, dlag=1, bias_correction=False).fit()
+    mod = res.model
+    coef, sig2, ll = mod.ml_at(mod._estimate_rho())
+    assert not res.bias_corrected and "uncorrected" in res.summary()
+    assert_allclose(res.params[mod.znames].to_numpy(), coef, rtol=1e-12)
+    assert_allclose([res.sigma2, res.loglik], [sig2, ll], rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+def prefecture_weights():
+    """Binary queen contiguity of 365 prefecture-level units (make_cn_prefecture_w.py)."""
+    e = pd.read_csv(FIXTURES / "cn_prefecture_w.csv")
+    ids = sorted(set(e["from"]) | set(e["to"]))
+    pos = {k: i for i, k in enumerate(ids)}
+    n = len(ids)
+    return sp.csr_matrix((e["weight"].astype(float), (e["from"].map(pos), e["to"].map(pos))),
+                         shape=(n, n))
+
+
+@pytest.mark.slow
+def test_monte_carlo_prefecture_sdm_twoways():
+    """Seeded Monte Carlo: dynamic SDM (dlag=3) with two-way effects on China's 365 contiguous
+    prefecture-level units, T = 20, 150 replications; tau = 0.4, eta = 0.1, rho = 0.3, beta = 1,
+    theta = 0.5; x correlated with the individual effects; 30 burn-in periods.
+
+    * bias-corrected estimates: mean within 4 Monte Carlo standard errors of the truth (the
+      one-step correction leaves an O(1/T^2) remainder, visible in tau at about 3 MC s.e.);
+    * uncorrected tau: downward Nickell-type bias, significant at > 20 MC s.e., equal within 15%
+      to the leading term -(Sigma^{-1} phi)_tau / T' of Yu et al. (2008) at the true parameters
+      (which is O(1/T));
+    * coverage of the 95% intervals of the corrected estimates inside the two-sided 99.9%
+      binomial interval for 150 draws at p = 0.95 (Bonferroni over the five parameters).
+    """
+    c = prefecture_weights()
+    n = c.shape[0]
+    w = sp.diags(1 / np.asarray(c.sum(axis=1)).ravel()) @ c
+    t, reps, burn = 20, 150, 30
+    truth = {"L.y": 0.4, "W*L.y": 0.1, "x": 1.0, "W*x": 0.5, "rho": 0.3}
+    lu = splu((sp.identity(n) - truth["rho"] * w).tocsc())
+    rng = np.random.default_rng(20261201)
+    est, unc_tau, cover, predicted = [], [], [], None
+    for r in range(reps):
+        mu, alpha = rng.normal(size=n), rng.normal(size=t + burn)
+        y, ys, xs = np.zeros(n), [], []
+        for p in range(t + burn):
+            x = 0.5 * mu + rng.normal(size=n)
+            y = lu.solve(truth["L.y"] * y + truth["W*L.y"] * (w @ y) + truth["x"] * x
+                         + truth["W*x"] * (w @ x) + mu + alpha[p] + rng.normal(size=n))
+            if p >= burn:
+                ys.append(y)
+                xs.append(x)
+        df = pd.DataFrame({"id": np.tile(np.arange(n), t), "t": np.repeat(np.arange(t), n),
+                           "y": np.concatenate(ys), "x": np.concatenate(xs)})
+        mod = DynamicSpatialPanel(df, "y", ["x"], "id", "t", c, model="sdm", effects="twoways",
+                                  dlag=3)
+        rho = mod._estimate_rho()
+        unc_tau.append(mod.ml_at(rho)[0][0])
+        res = mod.results_at(rho)
+        ci = res.conf_int()
+        est.append(res.params[list(truth)].to_numpy())
+        cover.append([ci.loc[k, "lower"] <= v <= ci.loc[k, "upper"] for k, v in truth.items()])
+        if predicted is None:
+            b0 = np.array([truth[k] for k in mod.znames])
+            sig_avg, _ = mod.information(b0, truth["rho"], 1.0)
+            predicted = mod.bias(b0, truth["rho"], 1.0, sig_avg)[0]
+    est, unc_tau, cover = np.array(est), np.array(unc_tau), np.array(cover)
+    mcse = est.std(axis=0, ddof=1) / math.sqrt(reps)
+    dev = (est.mean(axis=0) - np.array(list(truth.values()))) / mcse
+    assert np.all(np.abs(dev) < 4), dict(zip(truth, dev.round(2)))
+    bias_unc = unc_tau.mean() - truth["L.y"]
+    assert bias_unc < -20 * unc_tau.std(ddof=1) / math.sqrt(reps)
+    assert abs(bias_unc / predicted - 1) < 0.15, (bias_unc, predicted)
+    lo = stats.binom.ppf(0.0005, reps, 0.95) / reps
+    hi = stats.binom.isf(0.0005, reps, 0.95) / reps
+    rate = cover.mean(axis=0)
+    assert np.all((rate >= lo) & (rate <= hi)), (dict(zip(truth, rate)), lo, hi)
+
+
+# --------------------------------------------------------------------------- published figures
+PUBLISHED = json.loads((FIXTURES / "sdpdmod_dynamic_published.json").read_text())
+
+
+def assert_printed(ours, published):
+    """``ours`` prints as the published figure: within half a unit of its last printed digit."""
+    half_unit = 0.5 * 10.0 ** -len(published.split(".")[1])
+    assert abs(ours - float(published)) <= half_unit * (1 + 1e-9), (ours, published)
+
+
+def sdpdmod_search(mod, incr=0.001):
+    """SDPDmod's quasi-ML rho before its bias correction, replayed on this engine's design:
+    ``log|I - rho W*|`` read off a grid of step ``incr`` on ``(1/w_min + incr, 1/w_max - incr)``
+    (``w`` the eigenvalues of W, or of the transformed W* for two-way effects), the grid point at
+    or below rho, and R's ``optimize`` (Brent's localmin, tolerance eps^0.25:
+    ``minimize_bounded``).  Returns the replayed rho and the grid."""
+    ev = np.real(mod.omegas)
+    lo, hi = 1 / ev.min() + incr, 1 / ev.max() - incr
+    grid = lo + np.arange(int((hi - lo) / incr + 1e-10) + 1) * incr
+    lndet = np.array([np.sum(np.log(np.abs(1 - r * ev))) for r in grid])
+    _, e0, e1, n = mod._concentrated()
+    a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
+
+    def objective(rho):
+        i1 = np.flatnonzero(grid <= rho + incr).max()
+        below = np.flatnonzero(grid <= rho - incr)
+        ind = i1 if below.size == 0 else int(np.round((i1 + below.max()) / 2))
+        return n / 2 * np.log((a - 2 * rho * b + rho * rho * c) / n) - mod.Tp * lndet[ind]
+
+    rho, _ = minimize_bounded(objective, grid[0], grid[-1], xatol=np.finfo(float).eps ** 0.25)
+    return rho, grid
+
+
+def sdpdmod_basis(n, driver):
+    """The (N-1)-column basis SDPDmod takes for the time transformation: eigenvectors of
+    ``I - J/N`` in decreasing eigenvalue order (R's ``eigen`` calls LAPACK dsyevr, driver "evr")."""
+    from scipy.linalg import eigh
+
+    vals, vecs = eigh(np.eye(n) - np.ones((n, n)) / n, driver=driver)
+    return vecs[:, np.argsort(-vals, kind="stable")][:, : n - 1]
+
+
+class SDPDmodFourthMoment(DynamicSpatialPanel):
+    """SDPDmod's fourth-moment part of the covariance: ``mu4`` of the reduced-form residuals
+    ``(I - rho W*)^{-1} e`` and the diagonal of ``G* = W*(I - rho W*)^{-1}``, in the basis
+    ``basis`` of the estimated model (the identity for individual effects, ``F`` for two-way
+    effects).  This engine: structural residuals, and the diagonal of ``M G M`` over N units."""
+
+    basis = None
+
+    def information(self, coef, rho, sig2):
+        sig, _ = super().information(coef, rho, sig2)
+        f, k, nu = self.basis, len(coef), self.n_units
+        e = self.residuals(coef, rho).reshape(self.Tp, self.N)
+        u = self.pw.solve(rho, e.T).T @ f
+        mu4 = float(np.sum(u ** 4)) / self.n_eff
+        ws = f.T @ self.pw.W.toarray() @ f
+        g = ws @ np.linalg.inv(np.eye(nu) - rho * ws)
+        om = np.zeros_like(sig)
+        om[k, k] = np.diag(g) @ np.diag(g) / nu
+        om[k, k + 1] = om[k + 1, k] = np.trace(g) / (2 * sig2 * nu)
+        om[k + 1, k + 1] = 1 / (4 * sig2 ** 2)
+        return sig, om * (mu4 - 3 * sig2 ** 2) / sig2 ** 2
+
+
+def sdpdmod_model(cigar, w46, basis, **kw):
+    mod = SDPDmodFourthMoment(cigar, "logc", X, "state", "year", w46, **kw)
+    mod.basis = basis
+    return mod
+
+
+@pytest.mark.parametrize("key,dlag,corrected", [("vignette_mod2", 3, False),
+                                                ("vignette_mod3", 3, True),
+                                                ("vignette_mod4", 1, True)])
+def test_sdpdmod_vignette_individual_effects(cigar, w46, key, dlag, corrected):
+    """SDPDmod's vignette, dynamic SAR with individual effects (fixture
+    ``sdpdmod_dynamic_published.json``): mod2 (``y(t-1)`` and ``W y(t-1)``, uncorrected), mod3
+    (the same, Lee-Yu/Yu-de Jong-Lee corrected), mod4 (``y(t-1)`` only, corrected).
+
+    Every printed estimate and standard error is reproduced to its last digit by this engine's
+    design, bias correction and information matrix once two SDPDmod conventions are replayed:
+
+    1. **Grid log-determinant** (as in its static models, ``test_published.py``): rho is searched
+       on ``ln|I - rho W|`` read off a 0.001 grid with R's ``optimize``; the printed rho (mod2:
+       0.305592) is the replayed search's, the exact quasi-ML is 0.302486 (ours).
+    2. **Fourth moment** in the sandwich covariance: SDPDmod takes ``mu4`` of the reduced-form
+       residuals ``(I - rho W)^{-1} e``, we take it of the structural residuals ``e``; this moves
+       rho's standard error in the fifth decimal (mod2: 0.0313919 with ours, printed 0.031396)
+       and the others by at most 4e-6 (mod2's eta: 0.0336299 with ours, printed 0.0336333).
+    """
+    pub = PUBLISHED[key]
+    mod = sdpdmod_model(cigar, w46, np.eye(46), model="sar", effects="individual", dlag=dlag,
+                        bias_correction=corrected)
+    rho, _ = sdpdmod_search(mod)
+    with warnings.catch_warnings():  # Cigar's common trend: tau + rho + eta near 1 (module doc)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = mod.results_at(rho)
+        exact = dyn(cigar, w46, model="sar", effects="individual", dlag=dlag,
+                    bias_correction=corrected).fit()
+    for name, (coef, se) in pub.items():
+        assert_printed(res.params[name], coef)
+        assert_printed(res.std_errors[name], se)
+    assert list(res.params.index) == list(exact.params.index)
+    # the grid moves rho: our exact quasi-ML differs from the replayed search by > 5e-4
+    assert abs(exact.params["rho"] - res.params["rho"]) > 5e-4
+
+
+def test_sdpdmod_dynamic_sar_twoways(cigar, w46):
+    """SDPDmod's dynamic SAR with ``y(t-1)``, two-way effects and its Lee-Yu bias correction
+    (Mendez 2026, sect. 9.2; fixture ``sdpdmod_dynamic_published.json``).
+
+    Same estimator (first period conditioned on, time effects removed by the Lee-Yu transformation
+    ``F'``, individual effects by demeaning over the remaining 29 years, Yu-de Jong-Lee correction
+    with the 45 transformed units, sandwich covariance); three conventions differ:
+
+    1. **Grid log-determinant** (see the test above).  The objective is a step function whose
+       local minima sit at grid points; R's ``optimize`` stops within its tolerance
+       (``2 (sqrt(eps)|x| + eps^0.25 / 3)``, 8e-5 here) of one of them.  The uncorrected rho that
+       reproduces the printed figures, 0.0196108, and our replay of the search, 0.019652, stop in
+       the same tooth, 1.4e-5 and 5.5e-5 above its grid point 0.0195971.  Here (unlike the
+       individual-effects models above) the replay does not land on SDPDmod's exact stopping
+       point; the 4e-5 between them is inside the optimiser's tolerance and we have not found what
+       steers R's search there.  The exact quasi-ML is 0.020837.  At that uncorrected rho every
+       printed estimate is reproduced to its last digit.
+    2. **Fourth moment**: as above, and in addition SDPDmod's ``sum_i G_ii^2`` is taken in the
+       transformed basis ``F``, which R draws from ``eigen(I - J/N)``; that sum is not invariant to
+       the choice of basis.  With LAPACK's dsyevr basis (R's ``eigen``) the three coefficient
+       standard errors print as published; rho's, 0.0169919 against the printed 0.0169929, lies
+       inside the spread of the bases of LAPACK's three symmetric drivers (ours: 0.016961).
+    3. Nothing else: bias vector, information matrix and estimates given rho are the same.
+    """
+    mod = dyn(cigar, w46, model="sar", dlag=1)
+    pub = PUBLISHED["mendez_sar_tl"]
+    exact = mod._estimate_rho()
+    replay, grid = sdpdmod_search(mod)
+
+    from scipy.optimize import brentq
+
+    target = float(pub["rho"][0])
+    r_star = brentq(lambda r: mod.results_at(r).params["rho"] - target, 0.015, 0.025, xtol=1e-13)
+    at = mod.results_at(r_star)
+    for name, (coef, _) in pub.items():
+        assert_printed(at.params[name], coef)
+    tooth = np.flatnonzero(grid <= replay).max()
+    assert np.flatnonzero(grid <= r_star).max() == tooth
+    tol_brent = 2 * (np.sqrt(np.finfo(float).eps) * abs(replay) + np.finfo(float).eps ** 0.25 / 3)
+    assert 0 <= r_star - grid[tooth] < tol_brent and 0 <= replay - grid[tooth] < tol_brent
+    assert exact - r_star > 1e-3
+
+    ses = {driver: sdpdmod_model(cigar, w46, sdpdmod_basis(46, driver), model="sar",
+                                 effects="twoways", dlag=1).results_at(r_star).std_errors
+           for driver in ("evr", "evd", "ev")}
+    for name in ("L.logc", "logp", "logy"):
+        assert_printed(ses["evr"][name], pub[name][1])
+    rho_se = [s["rho"] for s in ses.values()]
+    assert min(rho_se) <= float(pub["rho"][1]) <= max(rho_se)
+
+
+@pytest.mark.parametrize("key,model", [("mendez_sar_tl_stl", "sar"), ("vignette_mod5", "sdm")])
+def test_sdpdmod_twoways_with_spatial_time_lag_differs(cigar, w46, key, model):
+    """SDPDmod's two-way models with ``y(t-1)`` AND ``W y(t-1)`` (vignette mod5 = Mendez sect. 9.4,
+    SDM; Mendez sect. 9.3, SAR) are NOT reproduced, and we have not found why.
+
+    Ours (corrected, exact log-determinant): SAR rho = 0.0382, tau = 0.8668, eta = -0.0328;
+    SDM rho = 0.0763, tau = 0.8646, eta = -0.0153.  Printed: SAR rho = 0.703, tau = 0.882,
+    eta = -0.727; SDM rho = 0.162, tau = 0.864, eta = -0.096.  What is established:
+
+    * the pieces agree separately: with individual effects the same models with ``W y(t-1)`` are
+      reproduced to every printed digit (vignette mod2, mod3), and with two-way effects the model
+      with ``y(t-1)`` alone is (test above); our two-way likelihood equals the explicit Lee-Yu
+      transformation and our correction equals the dense traces in the transformed space (tests
+      above);
+    * neither SDPDmod's grid nor its correction accounts for it: no uncorrected rho gives the
+      printed rho together with the printed eta (asserted below), and the printed SAR point lies
+      about 207 log-likelihood units below the maximum of the stated model's quasi-likelihood,
+      where a bias correction moves it by about 5 (asserted below);
+    * SDPDmod's published source builds the two-way ``W y(t-1)`` column like every other
+      regressor, so the cause is open (a difference between the source read and the version that
+      printed these figures cannot be excluded).
+    """
+    mod = dyn(cigar, w46, model=model, dlag=3)
+    pub = {k: float(v[0]) for k, v in PUBLISHED[key].items()}
+    from scipy.optimize import brentq
+
+    with warnings.catch_warnings():  # the scan passes through non-stationary points
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r_star = brentq(lambda r: mod.results_at(r).params["rho"] - pub["rho"], -0.5, 0.99)
+        at = mod.results_at(r_star)
+    assert abs(at.params["W*L.logc"] - pub["W*L.logc"]) > 0.01
+
+    def loglik(coef, rho):
+        e = mod.residuals(coef, rho)
+        return -mod.n_eff / 2 * (np.log(2 * np.pi * (e @ e) / mod.n_eff) + 1) + mod.logdet(rho)
+
+    ll_max = mod.ml_at(mod._estimate_rho())[2]
+    ours = mod.fit()
+    gap_ours = ll_max - loglik(ours.params[mod.znames].to_numpy(), ours.rho)
+    gap_printed = ll_max - loglik(np.array([pub[k] for k in mod.znames]), pub["rho"])
+    assert gap_printed > gap_ours
+    if model == "sar":
+        assert gap_printed > 100 > 10 > gap_ours
+
+
+def test_sdpdmod_dynamic_sdm_effects_formula(cigar, w46):
+    """SDPDmod's short- and long-run effects of the two-way dynamic SDM (vignette ``imp`` = Mendez
+    sect. 9.5) are means of 200 simulated draws around its printed estimates.  This engine's
+    effects formulas, evaluated at those printed estimates (not at ours, see the test above), lie
+    within 3 Monte Carlo errors ``se / sqrt(200)`` of every printed mean.  The long-run effects are
+    nonlinear in (tau, rho, eta) (denominator ``1 - tau - rho - eta = 0.070``), so the mean of
+    draws also carries a nonlinearity bias; the largest deviation, 2.3 errors, is the long-run
+    income total.
+    """
+    pw = dyn(cigar, w46).pw  # the row-standardised 46-state W
+    p = {k: np.array([float(v[0])]) for k, v in PUBLISHED["vignette_mod5"].items()}
+    eff = dynamic_effects(pw, p["L.logc"], p["W*L.logc"], p["rho"],
+                          np.column_stack([p["logp"], p["logy"]]),
+                          np.column_stack([p["W*logp"], p["W*logy"]]))
+    printed = PUBLISHED["vignette_imp"]
+    for hz in ("short_run", "long_run"):
+        for j, v in enumerate(X):
+            for kind in ("direct", "indirect", "total"):
+                mean, se = map(float, printed[hz][v][kind])
+                assert abs(eff[hz][kind][0, j] - mean) < 3 * se / math.sqrt(200), (hz, v, kind)
