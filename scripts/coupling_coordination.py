@@ -3,5 +3,5 @@ from aicoord.runner import step
 from aicoord.steps.measures import coupling_coordination
 
 with step(snakemake) as sm:  # noqa: F821
-    coupling_coordination(sm.input[0], sm.output[0], subsystems=dict(sm.params.subsystems), method=sm.params.method,
-                          by_year=sm.params.by_year, note=sm.params.note)
+    coupling_coordination(sm.input.panel, sm.output[0], subsystems=dict(sm.params.subsystems), method=sm.params.method,
+                          by_year=sm.params.by_year, note=sm.params.note, mechanism_csvs=list(sm.input.mechanisms))

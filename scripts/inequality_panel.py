@@ -3,5 +3,5 @@ from aicoord.runner import step
 from aicoord.steps.measures import inequality
 
 with step(snakemake) as sm:  # noqa: F821
-    inequality(sm.input[0], sm.output.by_year, sm.output.pairs, variables=sm.params.variables,
-               groups=sm.params.groups, population=sm.params.population, note=sm.params.note)
+    inequality(sm.input.panel, sm.output.by_year, sm.output.pairs, variables=sm.params.variables,
+               groups=sm.params.groups, population=sm.params.population, note=sm.params.note, mechanism_csvs=list(sm.input.mechanisms))

@@ -391,9 +391,18 @@ def _raise_first(fc: pd.DataFrame, work, path, where, out_of, ranges, names, pro
                               "spellings count as the same province)")
 
 
-def read_tidy(path) -> pd.DataFrame:
-    """Read a tidy table written by the workflow (``results/data/*.csv``), province codes as text."""
-    return pd.read_csv(path, dtype={"code": str})
+def read_tidy(path, extra=()) -> pd.DataFrame:
+    """Read a tidy table written by the workflow (``results/data/*.csv``), province codes as text.
+
+    ``extra`` are tidy files with more columns of the same units and years (the mechanism files
+    ``results/data/mechanisms/<role>.csv``); they are merged on ``code`` and ``year`` (their ``note``
+    is dropped: it is the panel's). Rows keep the order of ``path``.
+    """
+    df = pd.read_csv(path, dtype={"code": str})
+    for p in extra:
+        more = pd.read_csv(p, dtype={"code": str}).drop(columns=["note"], errors="ignore")
+        df = df.merge(more, on=["code", "year"], how="left", validate="one_to_one")
+    return df
 
 
 def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="auto") -> pd.DataFrame:

@@ -149,8 +149,31 @@ def panel_source(wildcards):
     return "results/demo/panel.csv" if DEMO else PANEL["file"]
 
 
+def full_dictionary():
+    return DEMO_DICTIONARY if DEMO else PANEL["dictionary"]
+
+
 def panel_dictionary():
-    return canonical(DEMO_DICTIONARY if DEMO else PANEL["dictionary"])
+    """The data dictionary without the mechanisms (each mechanism proxy has its own rule)."""
+    return canonical({k: v for k, v in full_dictionary().items() if k != "mechanisms"})
+
+
+def mechanism_dictionary(wildcards):
+    """The dictionary that reads one mechanism: the row keys and required roles, and this proxy only."""
+    d = full_dictionary()
+    keep = {k: d[k] for k in ("columns", "province", "year", "ai", "outcome", "gdp_pc", "ranges") if k in d}
+    return canonical({**keep, "mechanisms": {wildcards.mechanism: d["mechanisms"][wildcards.mechanism]}})
+
+
+def mechanism_files(*variable_lists):
+    """Tidy mechanism files needed by the given resolved variable lists (mechanism roles among them)."""
+    names = [v for vs in variable_lists for v in ([vs] if isinstance(vs, str) else vs)]
+    return [f"results/data/mechanisms/{m}.csv" for m in ROLES["mechanisms"] if m in names]
+
+
+def panel_with(*variable_lists):
+    """Named inputs: the tidy panel and the mechanism files of the variables a rule uses."""
+    return {"panel": "results/data/panel.csv", "mechanisms": mechanism_files(*variable_lists)}
 
 
 def population_column():
@@ -219,7 +242,32 @@ def kde_variable():
     return resolve(MEASURES["kde"]["variable"], ROLES, "measures.kde.variable")
 
 
+def index_variables():
+    return [v for spec in index_specs().values() for side in ("positive", "negative") for v in spec[side]]
+
+
+def coordination_variables():
+    return [v for spec in coordination_subsystems().values() for side in ("positive", "negative") for v in spec[side]]
+
+
+def inequality_inputs(wildcards):
+    return panel_with(inequality_variables())
+
+
+def composite_inputs(wildcards):
+    return panel_with(index_variables())
+
+
+def coordination_inputs(wildcards):
+    return panel_with(coordination_variables())
+
+
+def recovery_inputs(wildcards):
+    return panel_with(list(ROLES["mechanisms"]))
+
+
 wildcard_constraints:
+    mechanism="|".join(ROLES["mechanisms"]) or "none",
     var="[A-Za-z0-9_]+",
     year="[0-9]{4}",
     w="[A-Za-z0-9_]+",

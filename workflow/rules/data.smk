@@ -56,3 +56,19 @@ rule panel:
         "logs/panel.log",
     script:
         "../../scripts/panel.py"
+
+
+rule mechanism_data:
+    input:
+        panel_source,
+    output:
+        "results/data/mechanisms/{mechanism}.csv",
+    params:
+        dictionary=mechanism_dictionary,
+        note=panel_note(),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/mechanism_data/{mechanism}.log",
+    script:
+        "../../scripts/mechanism_data.py"

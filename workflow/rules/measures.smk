@@ -4,7 +4,7 @@
 
 rule inequality_panel:
     input:
-        "results/data/panel.csv",
+        unpack(inequality_inputs),
     output:
         by_year=report("results/tables/inequality_panel.csv", caption="../report/measures.rst", category="Measures"),
         pairs="results/tables/dagum_pairs_panel.csv",
@@ -42,7 +42,7 @@ rule inequality_cross_section:
 
 rule composite_indices:
     input:
-        "results/data/panel.csv",
+        unpack(composite_inputs),
     output:
         scores=report("results/tables/composite_indices.csv", caption="../report/measures.rst", category="Measures"),
         weights="results/tables/composite_weights.csv",
@@ -59,7 +59,7 @@ rule composite_indices:
 
 rule coupling_coordination:
     input:
-        "results/data/panel.csv",
+        unpack(coordination_inputs),
     output:
         report("results/tables/coupling_coordination.csv", caption="../report/measures.rst", category="Measures"),
     params:
@@ -146,7 +146,7 @@ rule kde_figure:
 
 rule demo_recovery:
     input:
-        panel="results/data/panel.csv",
+        unpack(recovery_inputs),
         truth="results/demo/truth.json",
         weights=measures_weights("recovery"),
     output:

@@ -8,7 +8,7 @@ from ..contract import read_province_table
 from ..io import write_csv, write_json
 from ..provinces import province_table
 
-__all__ = ["cross_section", "simulate_panel", "panel"]
+__all__ = ["cross_section", "simulate_panel", "panel", "mechanism_data"]
 
 
 def cross_section(src, out_csv, *, id_col: str, variables, year: int) -> None:
@@ -53,15 +53,17 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
 def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bool) -> None:
     """Validate the panel (:func:`aicoord.contract.read_panel`) and write it in tidy form (rule ``panel``).
 
+    ``dictionary`` holds the core roles; the mechanisms, if it has any, are left to
+    :func:`mechanism_data` (one file each, so that changing one proxy reruns only what uses it).
     Output columns: ``code, name, region4, year``, the role columns (``ai``, ``gdp_pc``,
-    ``population``, outcomes, controls, mechanisms), the development gap ``dev_gap`` =
+    ``population``, outcomes, controls), the development gap ``dev_gap`` =
     |ln y_it − ln ȳ_t| (national value population-weighted if population is given), its change and
     growth rate (:func:`aicoord.convergence.development_gap`), and ``note``.
     """
     from ..contract import read_panel
     from ..convergence import development_gap
 
-    data = read_panel(src, dictionary)
+    data = read_panel(src, {k: v for k, v in dictionary.items() if k != "mechanisms"})
     roles = data.attrs["roles"]
     table = province_table().set_index("code")
     pop = roles.get("population")
@@ -76,3 +78,19 @@ def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bo
     write_csv(out, out_csv, float_format="%.12g")
     write_json({"roles": roles, "source_columns": data.attrs["source"], "years": data.attrs["years"],
                 "demo_panel": bool(simulated), "note": note, "file": str(src)}, out_roles)
+
+
+def mechanism_data(src, out_csv, *, dictionary: dict, mechanism: str, note: str) -> None:
+    """One mechanism proxy of the panel in tidy form: ``code, year, <mechanism>, note`` (rule ``mechanism_data``).
+
+    ``dictionary`` is the panel's data dictionary with only this mechanism under ``mechanisms``; the
+    whole panel contract is checked again (the same file, the same rows), so the file agrees with
+    ``results/data/panel.csv`` row for row.
+    """
+    from ..contract import read_panel
+
+    d = {**dictionary, "mechanisms": {mechanism: dictionary["mechanisms"][mechanism]}}
+    data = read_panel(src, d)
+    out = data[["code", "year", mechanism]].copy()
+    out["note"] = note
+    write_csv(out, out_csv, float_format="%.12g")
