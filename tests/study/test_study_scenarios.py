@@ -62,6 +62,10 @@ def test_dispersion_measures_equal_direct_computation(out_b, demos):
                                                           rel=1e-12)
         assert d.loc["gini", "before"] == pytest.approx(dagum_gini(g["y_before"].to_numpy(),
                                                                    g["region"].to_numpy())["total"], rel=1e-12)
+        dg = dagum_gini(after, g["region"].to_numpy())
+        for r in ("East", "Central", "West", "Northeast"):
+            assert d.loc[f"gini_{r}", "after"] == pytest.approx(dg["groups"].loc[r, "gini"], rel=1e-12)
+        assert d.loc["gini_between", "after"] == pytest.approx(dg["between_gross"], rel=1e-12)
         np.testing.assert_allclose(d["change"], d["after"] - d["before"], rtol=1e-12)
         assert ((d["change_lower"] <= d["change_upper"])).all() and (d["dropped_draws"] == 0).all()
 

@@ -81,8 +81,10 @@ def scenario_change(data, spec, *, ai, unit, time, ids, regions) -> np.ndarray:
 
 def _dispersion(v, groups):
     dg = dagum_gini(v, groups)
-    return {"cv": sigma_convergence(v)["cv"], "theil_t": theil(v, groups)["theil_t"]["total"],
-            "gini": dg["total"], "gini_within": dg["within"], "gini_between": dg["between_gross"]}
+    out = {"cv": sigma_convergence(v)["cv"], "theil_t": theil(v, groups)["theil_t"]["total"],
+           "gini": dg["total"], "gini_within": dg["within"], "gini_between": dg["between_gross"]}
+    out.update({f"gini_{g}": float(x) for g, x in dg["groups"]["gini"].items()})
+    return out
 
 
 def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shift=None):
@@ -109,7 +111,8 @@ def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shif
     (provinces, dispersion) : (pandas.DataFrame, pandas.DataFrame)
         ``provinces``: ``scenario``, ``unit``, ``region``, ``year``, ``delta_ai``, ``y_before``, and
         for ``delta_y``, ``own``, ``spillover`` the estimate with ``_lower``/``_upper``.
-        ``dispersion``: ``scenario``, ``measure`` (cv, theil_t, gini, gini_within, gini_between),
+        ``dispersion``: ``scenario``, ``measure`` (cv, theil_t, gini, gini_within, gini_between and
+        ``gini_<region>``, the Dagum within-region Gini of each region),
         ``before``, ``after``, ``change`` with ``change_lower``/``change_upper``, ``shift``,
         ``dropped_draws``.
     """
