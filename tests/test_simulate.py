@@ -82,3 +82,65 @@ def test_monte_carlo_mean_and_coverage(ai_index, queen):
     z = (summary["mean"] - summary["true"]) / summary["mcse"]
     assert (z.abs() < 3).all(), summary[z.abs() >= 3]
     assert (summary["coverage"] >= 0.8).all(), summary[summary["coverage"] < 0.8]
+
+
+def test_truth_keeps_every_key_and_names_the_setting(demo):
+    truth = demo[1]
+    for k in ("dgp_version", "seed", "years", "N", "T", "rho", "sigma2", "beta", "theta", "mechanism_paths",
+              "mechanism_path_unit", "sigma_m", "ai_growth", "convergence", "effects", "outcome", "regressors"):
+        assert k in truth
+    assert truth["scenario"] == "A" and truth["dgp_version"] == "demo-sdm-2"
+    with pytest.raises(ValueError, match="unknown scenario"):
+        simulate_demo_panel(pd.Series(dtype=float), None, scenario="C")
+
+
+@pytest.mark.parametrize("scenario", ["A", "B"])
+def test_true_verdicts_are_exact(ai_index, queen, scenario):
+    """Mediated totals = pi/10 × exact total effect of M; labels from their signs; one null channel."""
+    panel, truth = simulate_demo_panel(ai_index, queen, seed=DEFAULT_SEED, scenario=scenario)
+    v = truth["verdicts"]
+    for m, e in v["mechanisms"].items():
+        assert e["ai_total_on_channel"] == truth["mechanism_paths"][m] / 10
+        assert e["channel_total_on_y"] == pytest.approx(truth["effects"][m]["total"], rel=1e-12)
+        tau = (truth["beta"][m] + truth["theta"][m]) / (1 - truth["rho"])  # row-standardised W
+        assert e["mediated_total"] == pytest.approx(truth["mechanism_paths"][m] / 10 * tau, rel=1e-10, abs=1e-15)
+        want = "none" if truth["mechanism_paths"][m] == 0 else "promotes" if tau * truth["mechanism_paths"][m] < 0 \
+            else "hinders"
+        assert e["direction"] == want
+        assert e["verdict"] == ("inconclusive" if want == "none" else want)
+    assert sorted(e["direction"] for e in v["mechanisms"].values()).count("none") == 1
+    assert v["baseline"]["verdict"] == {"A": "promotes", "B": "hinders"}[scenario]
+
+
+@pytest.mark.parametrize("scenario", ["A", "B"])
+def test_reduced_form_baseline_is_exact(ai_index, queen, scenario):
+    """Scaling the 2023 AI values by 1.1 leaves z and every draw unchanged and scales AI in every year;
+    the outcome then moves by exactly (I − ρW)^{-1}(b Δa + t W Δa) with the reduced coefficients."""
+    p0, truth = simulate_demo_panel(ai_index, queen, seed=DEFAULT_SEED, scenario=scenario)
+    p1, _ = simulate_demo_panel(ai_index * 1.1, queen, seed=DEFAULT_SEED, scenario=scenario)
+    codes = list(p0.loc[p0.year == 2011, "code"])
+    W = queen.full()[0]
+    pos = {str(k): i for i, k in enumerate(queen.full()[1])}
+    W = W[np.ix_([pos[c] for c in codes], [pos[c] for c in codes])]
+    W = W / W.sum(1, keepdims=True)
+    b, t = truth["verdicts"]["baseline"]["beta"], truth["verdicts"]["baseline"]["theta"]
+    inv = np.linalg.inv(np.eye(31) - truth["rho"] * W)
+    for year in (2011, 2017, 2023):
+        da = (p1.loc[p1.year == year, "ai_index"].to_numpy() - p0.loc[p0.year == year, "ai_index"].to_numpy())
+        dy = p1.loc[p1.year == year, "coord_gap"].to_numpy() - p0.loc[p0.year == year, "coord_gap"].to_numpy()
+        assert np.abs(da).min() > 0
+        np.testing.assert_allclose(dy, inv @ (b * da + t * (W @ da)), rtol=1e-8, atol=1e-12)
+    S = inv @ (b * np.eye(31) + t * W)
+    base = truth["verdicts"]["baseline"]
+    assert base["direct"] == pytest.approx(np.trace(S) / 31, rel=1e-12)
+    assert base["total"] == pytest.approx(S.sum() / 31, rel=1e-12)
+
+
+def test_scenario_b_changes_parameters_only(ai_index, queen, demo):
+    pb, tb = simulate_demo_panel(ai_index, queen, seed=DEFAULT_SEED, scenario="B")
+    pa = demo[0]
+    for c in ("ai_index", "gdp_pc", "population", "gov", "urban", "industrial_upgrading"):  # same draws, same pi
+        np.testing.assert_array_equal(pa[c].to_numpy(), pb[c].to_numpy())
+    assert tb["mechanism_paths"]["regional_brand"] == 0 and tb["beta"]["ai_index"] == 0.008
+    tab = truth_table(tb)
+    assert (tab["group"] == "verdict").sum() == 3 + 3 * 4

@@ -43,7 +43,10 @@ standardised value (population SD). All shocks are independent normal draws from
        M_{m,it} = \\pi_m\\, a_{it}/10 + \\alpha_{m,i} + \\delta_{m,t} + u_{m,it},\\quad
        \\alpha_{m,i}\\sim N(0, 0.5^2),\\ \\delta_{m,t} = 0.02\\,(t-t_0),\\ u_{m,it}\\sim N(0,\\sigma_m^2),
 
-   :math:`\\pi` = (0.30, 0.25, 0.20, 0.15), :math:`\\sigma_m = 0.3`.
+   :math:`\\pi` = (0.30, 0, 0.20, 0.15) in the default setting ``scenario="A"`` (value-chain position
+   has no path from AI), :math:`\\sigma_m = 0.3`. The mechanism equations have no spatial term, so
+   AI's true direct effect on channel *m* is :math:`\\pi_m/10`, its spillover is zero and its total
+   effect is :math:`\\pi_m/10`.
 
 4. Outcome ``coord_gap`` (a regional coordination-gap indicator, larger = less coordinated), a two-way
    fixed-effects spatial Durbin process on :math:`X_t` = [ai, the four mechanisms, gov, urban]:
@@ -62,6 +65,24 @@ standardised value (population SD). All shocks are independent normal draws from
    Direct, indirect and total effects of regressor *k* are computed exactly from the true parameters
    (LeSage and Pace 2009): :math:`S_k = (I-\\rho W)^{-1}(\\beta_k I + \\theta_k W)`, direct = mean of
    the diagonal of :math:`S_k`, total = mean row sum, indirect = total − direct.
+
+   **True verdicts.** Channel *m* carries AI's effect to the outcome with the true mediated total
+   effect :math:`(\\pi_m/10)\\,\\tau_m`, :math:`\\tau_m = (\\beta_m+\\theta_m)/(1-\\rho)` the
+   exact total effect of *m* on the outcome (row-standardised *W*). Its true direction is
+   ``promotes`` when negative (AI lowers the gap through *m*), ``hinders`` when positive, ``none``
+   when :math:`\\pi_m = 0` (a test must then find ``inconclusive``). Substituting the mechanism
+   equations into the outcome gives the reduced model without mechanisms, an SDM in AI and the
+   controls with coefficients :math:`\\beta_{ai} + \\sum_m \\beta_m\\pi_m/10` and
+   :math:`\\theta_{ai} + \\sum_m \\theta_m\\pi_m/10` on AI and W·AI (the mechanisms' fixed effects
+   and trends go into the two-way effects, their noise into the error); the true baseline effects of
+   AI are that SDM's exact direct, indirect and total effects.
+
+   **Settings.** ``scenario="A"`` (default): value chain null, industrial upgrading and the regional
+   brand promote, resource allocation hinders, AI's baseline total effect promotes (negative).
+   ``scenario="B"``: :math:`\\pi` = (0.30, 0.25, 0.35, 0), the regional brand null and the value
+   chain promoting; :math:`\\beta_{ai}` = 0.008, :math:`\\theta_{ai}` = 0.004, so that AI's
+   baseline total effect hinders (positive). The settings change only parameters, never the order
+   of the random draws.
 
 5. Real GDP per capita (yuan, conditional β-convergence towards province steady states) and
    population (10,000 persons):
@@ -94,10 +115,13 @@ import pandas as pd
 
 from .provinces import province_table
 
-__all__ = ["DGP_VERSION", "BETA", "THETA", "PI", "REGRESSORS", "DEMO_DICTIONARY", "simulate_demo_panel",
+__all__ = ["DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
+           "simulate_demo_panel", "true_verdicts",
            "true_effects", "truth_table", "fit_demo_sdm", "recovery_table"]
 
-DGP_VERSION = "demo-sdm-1"
+#: ``demo-sdm-2``: the value chain has no path from AI (pi = 0) in the default setting; the truth has a
+#: ``verdicts`` block; named settings ``scenario="A"``/``"B"`` (``demo-sdm-1``: pi = 0.25 for the value chain).
+DGP_VERSION = "demo-sdm-2"
 MECHANISM_NAMES = ("industrial_upgrading", "value_chain", "resource_allocation", "regional_brand")
 REGRESSORS = ("ai_index", *MECHANISM_NAMES, "gov", "urban")
 #: True coefficients of the outcome equation (per unit of each regressor as written in the panel).
@@ -106,7 +130,14 @@ BETA = {"ai_index": -0.004, "industrial_upgrading": -0.15, "value_chain": -0.10,
 THETA = {"ai_index": -0.002, "industrial_upgrading": -0.05, "value_chain": 0.04, "resource_allocation": 0.06,
          "regional_brand": -0.03, "gov": 0.20, "urban": 0.30}
 #: Path coefficients of AI (per 10 index points) on the mechanisms.
-PI = {"industrial_upgrading": 0.30, "value_chain": 0.25, "resource_allocation": 0.20, "regional_brand": 0.15}
+PI = {"industrial_upgrading": 0.30, "value_chain": 0.0, "resource_allocation": 0.20, "regional_brand": 0.15}
+#: Named settings: overrides of the defaults (same structure as the ``truth`` argument).
+SCENARIOS = {
+    "A": {},
+    "B": {"pi": {"industrial_upgrading": 0.30, "value_chain": 0.25, "resource_allocation": 0.35,
+                 "regional_brand": 0.0},
+          "beta": {"ai_index": 0.008}, "theta": {"ai_index": 0.004}},
+}
 DEFAULTS = {"rho": 0.35, "sigma2": 0.0025, "beta_convergence": -0.08, "gamma0": 0.10, "gamma1": 0.02,
             "sigma_g": 0.04, "sigma_m": 0.3}
 
@@ -155,8 +186,50 @@ def true_effects(rho, beta: dict, theta: dict, W: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows).T[["direct", "indirect", "total"]]
 
 
+def _direction(value: float) -> str:
+    return "promotes" if value < 0 else "hinders" if value > 0 else "none"
+
+
+def true_verdicts(rho, beta: dict, theta: dict, pi: dict, W: np.ndarray) -> dict:
+    """Exact true mediated effects, baseline effects and verdict labels of the DGP.
+
+    Parameters
+    ----------
+    rho, beta, theta, pi, W
+        The outcome equation's parameters, the path coefficients (per 10 AI points) and the
+        row-standardised weights.
+
+    Returns
+    -------
+    dict
+        ``baseline``: AI's exact ``direct``, ``indirect``, ``total`` effects in the reduced SDM
+        without mechanisms (coefficients :math:`\\beta_{ai}+\\sum_m\\beta_m\\pi_m/10` and
+        :math:`\\theta_{ai}+\\sum_m\\theta_m\\pi_m/10`), with ``beta``, ``theta``, ``direction``
+        and ``verdict``. ``mechanisms``: for each channel ``pi``, ``ai_total_on_channel``
+        (pi/10), ``channel_total_on_y``, ``mediated_total`` (their product), ``direction``
+        (``promotes``/``hinders``/``none``) and ``verdict``, the label a correct test gives
+        (``inconclusive`` for ``none``).
+    """
+    eff = true_effects(rho, beta, theta, W)
+    mech = {}
+    for m in MECHANISM_NAMES:
+        a_m = pi[m] / 10.0
+        tau = float(eff.loc[m, "total"])
+        med = a_m * tau
+        d = _direction(med)
+        mech[m] = {"pi": pi[m], "ai_total_on_channel": a_m, "channel_total_on_y": tau, "mediated_total": med,
+                   "direction": d, "verdict": "inconclusive" if d == "none" else d}
+    b_red = beta["ai_index"] + sum(beta[m] * pi[m] / 10.0 for m in MECHANISM_NAMES)
+    t_red = theta["ai_index"] + sum(theta[m] * pi[m] / 10.0 for m in MECHANISM_NAMES)
+    base = true_effects(rho, {"ai_index": b_red}, {"ai_index": t_red}, W).loc["ai_index"]
+    d = _direction(float(base["total"]))
+    baseline = {"beta": b_red, "theta": t_red, **{k: float(base[k]) for k in ("direct", "indirect", "total")},
+                "direction": d, "verdict": "inconclusive" if d == "none" else d}
+    return {"baseline": baseline, "mechanisms": mech}
+
+
 def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 20250,
-                        truth: dict | None = None) -> tuple[pd.DataFrame, dict]:
+                        truth: dict | None = None, scenario: str = "A") -> tuple[pd.DataFrame, dict]:
     """Simulate the demonstration panel (see the module docstring for the DGP).
 
     Parameters
@@ -173,24 +246,30 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
         Seed of ``numpy.random.default_rng``.
     truth : dict, optional
         Overrides of the scalar parameters ``rho``, ``sigma2``, ``beta_convergence``, ``gamma0``,
-        ``gamma1``, ``sigma_g``, ``sigma_m`` and of the dicts ``beta``, ``theta``, ``pi``.
+        ``gamma1``, ``sigma_g``, ``sigma_m`` and of the dicts ``beta``, ``theta``, ``pi``, applied on
+        top of the named setting.
+    scenario : {"A", "B"}
+        Named setting of :data:`SCENARIOS` (see the module docstring): ``"A"`` (default) or ``"B"``.
 
     Returns
     -------
     (panel, truth) : (pandas.DataFrame, dict)
         ``panel``: columns ``province`` (Chinese short name), ``code``, ``year``, ``ai_index``,
         ``coord_gap``, ``gdp_pc``, ``population``, ``gov``, ``urban`` and the four mechanisms, sorted by
-        province (reference order) and year. ``truth``: every parameter, the exact effects, the seed
-        and :data:`DGP_VERSION`.
+        province (reference order) and year. ``truth``: every parameter, the exact effects, the
+        ``verdicts`` block of :func:`true_verdicts`, the ``scenario``, the seed and :data:`DGP_VERSION`.
     """
     t0, t1 = int(years[0]), int(years[1])
     if t1 <= t0:
         raise ValueError("the last year must be after the first")
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}; choose one of {sorted(SCENARIOS)}")
+    named = SCENARIOS[scenario]
     over = dict(truth or {})
-    par = {**DEFAULTS, **{k: v for k, v in over.items() if k in DEFAULTS}}
-    beta = {**BETA, **over.get("beta", {})}
-    theta = {**THETA, **over.get("theta", {})}
-    pi = {**PI, **over.get("pi", {})}
+    par = {**DEFAULTS, **{k: v for k, v in {**named, **over}.items() if k in DEFAULTS}}
+    beta = {**BETA, **named.get("beta", {}), **over.get("beta", {})}
+    theta = {**THETA, **named.get("theta", {}), **over.get("theta", {})}
+    pi = {**PI, **named.get("pi", {}), **over.get("pi", {})}
     table = province_table()
     codes = list(table["code"])
     ai = pd.Series(ai_2023, dtype=float)
@@ -271,7 +350,8 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
            "ai_growth": {"gamma0": par["gamma0"], "gamma1": par["gamma1"], "sigma_g": par["sigma_g"]},
            "convergence": {"beta": bc, "speed": float(speed), "half_life": float(np.log(2) / speed)},
            "effects": {v: eff.loc[v].to_dict() for v in REGRESSORS},
-           "outcome": "coord_gap", "regressors": list(REGRESSORS)}
+           "outcome": "coord_gap", "regressors": list(REGRESSORS), "scenario": scenario,
+           "verdicts": true_verdicts(par["rho"], beta, theta, pi, W)}
     return panel, out
 
 
@@ -289,6 +369,13 @@ def truth_table(truth: dict) -> pd.DataFrame:
              for m, p in truth["mechanism_paths"].items()]
     rows += [{"parameter": k, "group": "convergence", "variable": "gdp_pc", "value": truth["convergence"][k]}
              for k in ("beta", "speed", "half_life")]
+    if "verdicts" in truth:
+        v = truth["verdicts"]
+        rows += [{"parameter": f"baseline_{k}", "group": "verdict", "variable": "ai_index", "value": v["baseline"][k]}
+                 for k in ("direct", "indirect", "total")]
+        rows += [{"parameter": k, "group": "verdict", "variable": m, "value": e[k]}
+                 for m, e in v["mechanisms"].items()
+                 for k in ("ai_total_on_channel", "channel_total_on_y", "mediated_total")]
     rows += [{"parameter": "seed", "group": "meta", "variable": "", "value": truth["seed"]}]
     out = pd.DataFrame(rows)
     out["dgp_version"] = truth["dgp_version"]

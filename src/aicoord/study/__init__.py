@@ -1,0 +1,28 @@
+"""The study's numerical core: specification search, baseline SDM, convergence with AI, mechanisms,
+heterogeneity, verdicts, robustness variants and counterfactual scenarios.
+
+Every function takes a long panel, column names and weights, and returns tidy tables (or small
+result objects carrying them); every setting is a parameter.
+
+Modules
+-------
+specification
+    :func:`specification_search` (LM, LR fixed effects, Hausman, Wald/LR SDM tests, selection).
+models
+    :func:`baseline`, :func:`convergence_with_ai`, :func:`heterogeneity`.
+mechanisms
+    :func:`mechanism` (three-step spatial mediation), :func:`verdict`, :func:`add_agreement`.
+robustness
+    :func:`robustness_variant` (one weights × sample variant under SDM, SAR, SEM).
+scenarios
+    :func:`scenarios` (counterfactual AI changes through the reduced form; dispersion).
+"""
+
+from .mechanisms import Mechanism, add_agreement, mechanism, verdict
+from .models import Baseline, baseline, convergence_with_ai, heterogeneity
+from .robustness import SAMPLES, robustness_variant
+from .scenarios import scenarios
+from .specification import specification_search
+
+__all__ = ["specification_search", "Baseline", "baseline", "convergence_with_ai", "heterogeneity", "Mechanism",
+           "mechanism", "verdict", "add_agreement", "robustness_variant", "SAMPLES", "scenarios"]

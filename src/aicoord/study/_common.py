@@ -1,0 +1,194 @@
+"""Shared pieces of the study: weights in sorted-id order, fitting, parameter draws, effects per draw.
+
+Effects follow LeSage and Pace (2009): for regressor *k* of a SAR/SDM,
+:math:`S_k = (I-\\rho W)^{-1}(\\beta_k I + \\theta_k W)`; with the eigenvalues :math:`\\omega` of the
+row-standardised *W* the direct effect is :math:`\\beta_k\\,\\overline{1/(1-\\rho\\omega)} +
+\\theta_k\\,\\overline{\\omega/(1-\\rho\\omega)}` and the total :math:`(\\beta_k+\\theta_k)/(1-\\rho)`.
+SLX: direct :math:`\\beta_k`, indirect :math:`\\theta_k`. SEM and the non-spatial model: direct
+:math:`\\beta_k`, no spillover.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+__all__ = ["as_row", "dense_w", "fit_panel", "Draws", "param_draws", "effects_of", "summarise", "rho_bounds"]
+
+#: The municipalities under the central government (Beijing, Tianjin, Shanghai, Chongqing).
+MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+
+
+def as_row(name: str, t, **extra) -> dict:
+    """One tidy row from a diagnostic of :mod:`aicoord.panel`.
+
+    The single adapter between this package and the engine's diagnostics: reads today's dicts
+    (``statistic``, ``df``, ``p``) and the ``TestResult`` objects of ``aicoord.panel.diagnostics``
+    (attributes ``statistic``, ``df``, ``pvalue``, ``null``).
+    """
+    if isinstance(t, dict):
+        stat, df, p, null = t.get("statistic"), t.get("df"), t.get("p", t.get("pvalue")), t.get("null", "")
+    else:
+        stat, df, p, null = t.statistic, t.df, t.pvalue, getattr(t, "null", "")
+    return {"test": name, "statistic": float(stat), "df": int(df), "p": float(p), "null": null or "", **extra}
+
+
+def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
+    """Dense weights in the order of ``ids`` (str), row-standardised unless ``standardize=False``.
+
+    Parameters
+    ----------
+    w : pandas.DataFrame, libpysal.weights.W or numpy.ndarray
+        A DataFrame has ids as index and columns; an array is taken to be in the order of ``ids``
+        (sorted ids); a libpysal W is expanded with ``full()``. Rows and columns of ids not in
+        ``ids`` are dropped *before* standardising, so a raw matrix restricted to a sub-sample is
+        re-standardised on the remaining units.
+    """
+    ids = [str(i) for i in ids]
+    if hasattr(w, "full") and hasattr(w, "id_order"):
+        mat, order = w.full()
+        pos = {str(k): i for i, k in enumerate(order)}
+        sel = [pos[i] for i in ids]
+        mat = np.asarray(mat, float)[np.ix_(sel, sel)]
+    elif isinstance(w, pd.DataFrame):
+        df = w.copy()
+        df.index = df.index.map(str)
+        df.columns = df.columns.map(str)
+        mat = df.loc[ids, ids].to_numpy(dtype=float)
+    else:
+        mat = np.asarray(w, dtype=float)
+        if mat.shape != (len(ids), len(ids)):
+            raise ValueError(f"weights array is {mat.shape}, expected {len(ids)} x {len(ids)} in sorted-id order")
+    if standardize:
+        rs = mat.sum(axis=1, keepdims=True)
+        if np.any(rs <= 0):
+            raise ValueError("the weights have a unit without neighbours (an island)")
+        mat = mat / rs
+    return mat
+
+
+def rho_bounds(W: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """Eigenvalues of ``W`` and the interval (1/ω_min, 1/ω_max) of ρ."""
+    om = np.linalg.eigvals(W)
+    om = om.real if np.max(np.abs(om.imag)) < 1e-10 else om
+    re = np.real(om)
+    return 1.0 / re.min(), 1.0 / re.max(), om
+
+
+def fit_panel(data, y, x, unit, time, W: pd.DataFrame, model="sdm", effects="twoways", wx=None, lee_yu=False):
+    """Fit :class:`aicoord.panel.SpatialPanel` (a thin wrapper; ``W`` a DataFrame in sorted-id order)."""
+    from ..panel import SpatialPanel
+
+    return SpatialPanel(data, y=y, x=list(x), id=unit, time=time, w=W, model=model, effects=effects, wx=wx,
+                        lee_yu=lee_yu).fit()
+
+
+def model_kind(res) -> str:
+    """``sdm``, ``sar``, ``sem``, ``slx`` (``slx`` without W-lags is the non-spatial model)."""
+    return res.model.model
+
+
+def param_draws(res, draws: int, rng: np.random.Generator, W: np.ndarray) -> pd.DataFrame:
+    """``draws`` parameter vectors from the estimated asymptotic normal N(params, cov).
+
+    Draws with ρ (or λ) outside the stationary interval of ``W`` are replaced by further draws
+    until ``draws`` valid ones are collected. The ML point itself is not among the draws: point
+    estimates are evaluated at it (see :func:`summarise`).
+    """
+    p = res.params
+    cov = res.cov.loc[p.index, p.index].to_numpy()
+    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
+    root = vecs * np.sqrt(np.clip(vals, 0, None))
+    lo, hi, _ = rho_bounds(W)
+    sp = [c for c in ("rho", "lambda") if c in p.index]
+    out, n = [], 0
+    while n < draws:
+        sims = p.to_numpy() + rng.standard_normal((int(draws), len(p))) @ root.T
+        ok = np.ones(len(sims), bool)
+        for c in sp:
+            j = list(p.index).index(c)
+            ok &= (sims[:, j] > lo) & (sims[:, j] < hi)
+        out.append(sims[ok])
+        n += int(ok.sum())
+    return pd.DataFrame(np.vstack(out)[:draws], columns=p.index)
+
+
+def effects_of(par, var: str, kind: str, omega) -> dict:
+    """Direct, indirect and total effects of ``var`` for one parameter vector or a frame of draws.
+
+    Parameters
+    ----------
+    par : pandas.Series or pandas.DataFrame
+        Parameters (``var``, ``W*var``, ``rho``) at one point or one row per draw.
+    kind : str
+        ``sdm``, ``sar``, ``slx``, ``sem``.
+    omega : numpy.ndarray
+        Eigenvalues of the row-standardised W.
+    """
+    b = np.asarray(par[var], float)
+    th = np.asarray(par[f"W*{var}"], float) if f"W*{var}" in par else np.zeros_like(b)
+    rho = np.asarray(par["rho"], float) if (kind in ("sar", "sdm") and "rho" in par) else np.zeros_like(b)
+    r = np.atleast_1d(rho)[:, None]
+    a1 = np.real(np.mean(1.0 / (1.0 - r * omega[None, :]), axis=1))
+    a2 = np.real(np.mean(omega[None, :] / (1.0 - r * omega[None, :]), axis=1))
+    direct = np.atleast_1d(b) * a1 + np.atleast_1d(th) * a2
+    total = (np.atleast_1d(b) + np.atleast_1d(th)) / (1.0 - np.atleast_1d(rho))
+    if np.ndim(b) == 0:
+        return {"direct": float(direct[0]), "indirect": float(total[0] - direct[0]), "total": float(total[0])}
+    return {"direct": direct, "indirect": total - direct, "total": total}
+
+
+def summarise(estimate: float, sims: np.ndarray, alpha: float) -> dict:
+    """Point estimate (at the ML point), simulated SE, percentile (1 − alpha) interval, z and p."""
+    sims = np.asarray(sims, float)
+    se = float(np.std(sims, ddof=1))
+    lo, hi = np.quantile(sims, [alpha / 2, 1 - alpha / 2])
+    z = estimate / se if se > 0 else np.nan
+    return {"estimate": float(estimate), "se": se, "lower": float(lo), "upper": float(hi), "z": float(z),
+            "p": float(2 * special.ndtr(-abs(z))) if np.isfinite(z) else np.nan}
+
+
+def direction(lower: float, upper: float) -> str:
+    """``promotes`` when the interval lies wholly below 0 (AI lowers the gap), ``hinders`` when wholly
+    above, else ``inconclusive``."""
+    if upper < 0:
+        return "promotes"
+    if lower > 0:
+        return "hinders"
+    return "inconclusive"
+
+
+@dataclass
+class Setting:
+    """Data and weights of one estimation: the panel (ids as str), sorted ids, row-standardised W."""
+
+    data: pd.DataFrame
+    ids: list
+    W: np.ndarray
+    unit: str
+    time: str
+
+    @property
+    def Wdf(self) -> pd.DataFrame:
+        return pd.DataFrame(self.W, index=self.ids, columns=self.ids)
+
+    @property
+    def omega(self) -> np.ndarray:
+        return rho_bounds(self.W)[2]
+
+
+def setting(data: pd.DataFrame, unit: str, time: str, w, *, drop=(), standardize=True) -> Setting:
+    """Restrict the panel to units not in ``drop``; W (raw or standardised) restricted, then standardised."""
+    d = data.copy()
+    d[unit] = d[unit].astype(str)
+    if isinstance(w, np.ndarray):  # an array is in the sorted order of all the panel's ids
+        all_ids = sorted(d[unit].unique())
+        w = pd.DataFrame(w, index=all_ids, columns=all_ids)
+    drop = {str(c) for c in drop}
+    d = d[~d[unit].isin(drop)].reset_index(drop=True)
+    ids = sorted(d[unit].unique())
+    W = dense_w(w, ids, standardize=standardize)
+    return Setting(d, ids, W, unit, time)

@@ -1,0 +1,246 @@
+"""Mechanism (mediation) analysis through spatial Durbin models, and the study's verdict table.
+
+For a channel *M* (e.g. industrial upgrading):
+
+(a) mechanism equation: M on AI and the controls (two-way FE SDM); AI's direct, indirect and total
+    effects on M. Where ρ is not identified the equation falls back to the SLX (same W-lags, no
+    spatial lag of M). The rule: fall back when the SDM fit raises, when its ρ lies within
+    ``bound_tol`` × (ρ_max − ρ_min) of either end of the stationary interval, or when ρ's standard
+    error is not finite and positive;
+(b) outcome equation: y on AI, M and the controls (SDM); M's total effect on y;
+(c) mediated effect = total(AI → M) × total(M → y), with a Monte Carlo interval from joint draws of
+    both models' parameters (independent draws from each model's asymptotic normal; the totals
+    recomputed per draw by the LeSage–Pace formulas) and, as a secondary figure, a Sobel-type z,
+    ab / sqrt(b² se_a² + a² se_b²), with the simulated SEs of the two totals.
+
+**Chain identity.** For a row-standardised W every row of
+:math:`S_M = (I-\\rho_M W)^{-1}(\\beta I + \\theta W)` sums to the same number,
+total(AI → M), so :math:`S_y S_M \\iota = \\text{total}(AI\\to M)\\, S_y\\iota =
+\\text{total}(AI\\to M)\\,\\text{total}(M\\to y)\\,\\iota`: the mean total effect of the chain AI → M → y
+(the mean row sum of the N × N product :math:`S_y S_M`) equals the product of the two mean totals.
+``tests/study/test_mechanisms.py`` checks this against the dense product.
+
+Jiang Ting (2022, *China Industrial Economics*, "Mediating and moderating effects in empirical
+studies of causal inference") warns that the three-step method does not identify the channel
+causally: M is not randomised, and the M → y link can be confounded. The table therefore also
+reports AI's effect on the channel alone, and states which figure the verdict uses (the mediated
+total effect's Monte Carlo interval).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from ._common import direction, effects_of, fit_panel, param_draws, rho_bounds, setting, summarise
+
+__all__ = ["Mechanism", "mechanism", "verdict", "add_agreement", "fit_with_fallback", "VERDICT_BASIS"]
+
+VERDICT_BASIS = ("mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval "
+                 "from joint parameter draws; promotes if wholly < 0, hinders if wholly > 0")
+
+
+def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=False, bound_tol=1e-3):
+    """Fit ``model``; fall back to the SLX (same W-lags; none for SAR/SEM) where ρ/λ is not identified.
+
+    Returns ``(result, used_model, reason)``; ``reason`` is ``""`` when no fallback was needed.
+    """
+    wx = None if model in ("sdm", "slx") else []
+    try:
+        res = fit_panel(data, y, x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu)
+        reason = ""
+        if model in ("sdm", "sar", "sem"):
+            name = "rho" if model != "sem" else "lambda"
+            lo, hi, _ = rho_bounds(st.W)
+            r, se = float(res.params[name]), float(res.std_errors[name])
+            if min(r - lo, hi - r) < bound_tol * (hi - lo):
+                reason = f"{name} = {r:.4g} on the bound of ({lo:.4g}, {hi:.4g})"
+            elif not (np.isfinite(se) and se > 0):
+                reason = f"{name} has no finite standard error"
+    except Exception as exc:  # the engine's EstimationError, LinAlgError, ValueError: all mean "not identified"
+        res, reason = None, f"{model} fit failed: {type(exc).__name__}: {exc}"
+    if reason:
+        res = fit_panel(data, y, x, unit, time, st.Wdf, model="slx", effects=effects, wx=wx, lee_yu=lee_yu)
+        return res, "slx", reason
+    return res, model, ""
+
+
+@dataclass
+class Mechanism:
+    """Result of :func:`mechanism` (see the module docstring).
+
+    Attributes
+    ----------
+    name : str
+    mechanism_fit, outcome_fit : SpatialPanelResults
+    mechanism_model : str
+        Model used for the mechanism equation (``sdm`` or the fallback ``slx``).
+    fallback_reason : str
+    ai_on_channel : DataFrame
+        AI's direct, indirect, total effects on M (index: effect).
+    channel_on_y : DataFrame
+        M's direct, indirect, total effects on y.
+    ai_on_y : DataFrame
+        AI's effects on y in the outcome equation (holding M fixed).
+    a_draws, b_draws, mediated_draws : ndarray
+        Joint draws of total(AI→M), total(M→y) and their product.
+    mediated : dict
+        estimate, se, lower, upper, z, p (Monte Carlo), sobel_z, sobel_p.
+    alpha : float
+    """
+
+    name: str
+    mechanism_fit: object
+    outcome_fit: object
+    mechanism_model: str
+    fallback_reason: str
+    ai_on_channel: pd.DataFrame
+    channel_on_y: pd.DataFrame
+    ai_on_y: pd.DataFrame
+    a_draws: np.ndarray
+    b_draws: np.ndarray
+    mediated_draws: np.ndarray
+    mediated: dict
+    alpha: float
+
+    def interval(self, alpha: float | None = None) -> tuple[float, float]:
+        """Percentile (1 − alpha) interval of the mediated total effect."""
+        a = self.alpha if alpha is None else alpha
+        lo, hi = np.quantile(self.mediated_draws, [a / 2, 1 - a / 2])
+        return float(lo), float(hi)
+
+
+def _effect_frame(point, sims, alpha):
+    return pd.DataFrame({k: summarise(point[k], sims[k], alpha) for k in ("direct", "indirect", "total")}).T
+
+
+def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", effects="twoways",
+              lee_yu=False, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=()) -> Mechanism:
+    """Three-step spatial mediation analysis of one channel (see the module docstring).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long panel.
+    y, ai, mechanism : str
+        Outcome, AI and channel columns.
+    controls : list of str
+    unit, time : str
+    w : DataFrame, libpysal W or ndarray
+        Weights; row-standardised here (after dropping ``drop``).
+    model : {"sdm", "sar", "sem"}
+        Model of both equations (robustness uses SAR and SEM; SEM effects have no spillover).
+    effects : str
+        Fixed effects of both equations.
+    lee_yu : bool
+    draws, seed : int
+        Joint parameter draws (the mechanism equation uses ``seed``, the outcome equation
+        ``seed + 1``: independent draws).
+    alpha : float
+        Level of the Monte Carlo percentile intervals.
+    bound_tol : float
+        Fallback rule: ρ within ``bound_tol`` × (interval length) of a bound.
+    drop : iterable of str
+        Units left out (W restricted and re-standardised).
+
+    Returns
+    -------
+    Mechanism
+    """
+    st = setting(data, unit, time, w, drop=drop)
+    xm = [ai, *controls]
+    mres, mmodel, reason = fit_with_fallback(st.data, mechanism, xm, unit, time, st, model, effects, lee_yu,
+                                             bound_tol)
+    yres = fit_panel(st.data, y, [ai, mechanism, *controls], unit, time, st.Wdf, model=model, effects=effects,
+                     lee_yu=lee_yu)
+    ymodel = yres.model.model
+    sm = param_draws(mres, draws, np.random.default_rng(seed), st.W)
+    sy = param_draws(yres, draws, np.random.default_rng(seed + 1), st.W)
+    a_pt, a_s = effects_of(mres.params, ai, mmodel, st.omega), effects_of(sm, ai, mmodel, st.omega)
+    b_pt, b_s = effects_of(yres.params, mechanism, ymodel, st.omega), effects_of(sy, mechanism, ymodel, st.omega)
+    c_pt, c_s = effects_of(yres.params, ai, ymodel, st.omega), effects_of(sy, ai, ymodel, st.omega)
+    a, b = a_s["total"], b_s["total"]
+    prod = a * b
+    med = summarise(a_pt["total"] * b_pt["total"], prod, alpha)
+    se_a, se_b = np.std(a, ddof=1), np.std(b, ddof=1)
+    sob_se = np.sqrt(b_pt["total"] ** 2 * se_a ** 2 + a_pt["total"] ** 2 * se_b ** 2)
+    sz = med["estimate"] / sob_se if sob_se > 0 else np.nan
+    med.update({"sobel_z": float(sz), "sobel_p": float(2 * special.ndtr(-abs(sz)))})
+    return Mechanism(mechanism, mres, yres, mmodel, reason, _effect_frame(a_pt, a_s, alpha),
+                     _effect_frame(b_pt, b_s, alpha), _effect_frame(c_pt, c_s, alpha), a, b, prod, med, alpha)
+
+
+def verdict(mechanisms, baseline, *, alpha=0.05) -> pd.DataFrame:
+    """The study's verdict table: one row for the baseline and one per mechanism.
+
+    Rule (``alpha`` the significance level): a channel **promotes** coordinated development when
+    the (1 − alpha) Monte Carlo interval of its mediated total effect lies wholly below zero (AI
+    lowers the gap through it), **hinders** when wholly above, else **inconclusive**. The baseline
+    row applies the same rule to the (1 − alpha) simulated interval of AI's total effect in the
+    baseline model.
+
+    Parameters
+    ----------
+    mechanisms : iterable of Mechanism or dict name → Mechanism
+    baseline : Baseline
+        Result of :func:`aicoord.study.baseline` (its effect draws give the interval).
+    alpha : float
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``mechanism``, ``verdict``, ``basis`` (which figure the verdict uses),
+        ``ai_direct_on_channel``, ``ai_indirect_on_channel`` (spillover), ``ai_total_on_channel``,
+        ``ai_channel_lower``, ``ai_channel_upper`` (AI's effect on the channel alone, with its
+        (1 − alpha) interval), ``channel_total_on_y``, ``channel_y_lower``, ``channel_y_upper``,
+        ``effect`` (mediated total effect; AI's total effect for the baseline), ``lower``,
+        ``upper``, ``se``, ``sobel_z``, ``sobel_p``, ``mechanism_model``, ``fallback_reason``,
+        ``variants_agree`` and ``variants`` (empty until :func:`add_agreement`).
+    """
+    if isinstance(mechanisms, dict):
+        mechanisms = list(mechanisms.values())
+    rows = []
+    tot = baseline.effect_draws[baseline.ai]["total"]
+    lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
+    est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
+    rows.append({"mechanism": "baseline", "verdict": direction(lo, hi),
+                 "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) simulated interval",
+                 "effect": float(est), "lower": float(lo), "upper": float(hi), "se": float(np.std(tot, ddof=1)),
+                 "mechanism_model": baseline.model, "fallback_reason": ""})
+    for m in mechanisms:
+        lo, hi = m.interval(alpha)
+        ac, cy = m.ai_on_channel, m.channel_on_y
+        qa = np.quantile(m.a_draws, [alpha / 2, 1 - alpha / 2])
+        qb = np.quantile(m.b_draws, [alpha / 2, 1 - alpha / 2])
+        rows.append({"mechanism": m.name, "verdict": direction(lo, hi), "basis": VERDICT_BASIS,
+                     "ai_direct_on_channel": ac.loc["direct", "estimate"],
+                     "ai_indirect_on_channel": ac.loc["indirect", "estimate"],
+                     "ai_total_on_channel": ac.loc["total", "estimate"],
+                     "ai_channel_lower": qa[0], "ai_channel_upper": qa[1],
+                     "channel_total_on_y": cy.loc["total", "estimate"],
+                     "channel_y_lower": qb[0], "channel_y_upper": qb[1],
+                     "effect": m.mediated["estimate"], "lower": lo, "upper": hi, "se": m.mediated["se"],
+                     "sobel_z": m.mediated["sobel_z"], "sobel_p": m.mediated["sobel_p"],
+                     "mechanism_model": m.mechanism_model, "fallback_reason": m.fallback_reason})
+    out = pd.DataFrame(rows)
+    out["variants_agree"] = pd.NA
+    out["variants"] = pd.NA
+    out.attrs["alpha"] = alpha
+    return out
+
+
+def add_agreement(table: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``variants_agree``/``variants``: how many robustness variants give the same verdict.
+
+    ``grid`` is the concatenation of :func:`aicoord.study.robustness_variant` tables (columns
+    ``mechanism`` and ``verdict``, one row per variant × model × mechanism).
+    """
+    out = table.copy()
+    for i, row in out.iterrows():
+        g = grid[grid["mechanism"] == row["mechanism"]]
+        out.at[i, "variants"] = int(len(g))
+        out.at[i, "variants_agree"] = int((g["verdict"] == row["verdict"]).sum())
+    return out

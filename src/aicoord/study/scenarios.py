@@ -1,0 +1,176 @@
+"""Counterfactual AI scenarios from the estimated baseline model's reduced form.
+
+For a change ΔA of the AI index in one year (other regressors fixed), the SDM's reduced form gives
+
+.. math::
+
+    \\Delta y = (I-\\rho W)^{-1}(\\beta\\,\\Delta A + \\theta\\, W\\Delta A),
+
+split into an *own* part, :math:`\\operatorname{diag}(S)\\,\\Delta A` with
+:math:`S = (I-\\rho W)^{-1}(\\beta I + \\theta W)` (each province's response to its own change), and
+a *spillover* part, the rest (the response to the other provinces' changes). SAR: θ = 0; SEM/SLX:
+ρ = 0.
+
+Scenario specs (dicts):
+
+* ``{"name": "catch_up", "kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"],
+  "year": 2023}``: provinces of the listed regions whose AI is below the national (unweighted)
+  mean of that year are raised to it;
+* ``{"name": "freeze", "kind": "freeze_growth", "regions": ["East"], "year": 2023}``: the listed
+  regions' AI stays at its previous-year value (ΔA = A_{t−1} − A_t);
+* ``{"name": "plus10", "kind": "shift", "regions": [...], "amount": 10}``: AI raised by ``amount``.
+
+``year`` defaults to the panel's last year, ``regions`` to all regions.
+
+Dispersion. The outcome after the scenario is y_t + Δy, with y_t the observed outcome of the year.
+The CV, Theil T and Dagum Gini (with its within/between decomposition by region) need strictly
+positive values. The outcome is used as it is when all baseline and scenario values are positive;
+otherwise a constant ``shift`` (a parameter, the same for both states; it changes the level of
+the measures, so it is reported in the table) must be given, and draws in which a shifted value is
+still not positive are dropped and counted (``dropped_draws``). Without ``shift`` and with a
+non-positive value at the point estimate the function raises ``ValueError``.
+
+Intervals: ``draws`` parameter vectors from the baseline fit's asymptotic normal; percentile
+(1 − alpha) intervals of every quantity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..inequality import dagum_gini, sigma_convergence, theil
+from ._common import param_draws
+
+__all__ = ["scenarios", "scenario_change", "reduced_form_change"]
+
+
+def reduced_form_change(W: np.ndarray, rho: float, beta: float, theta: float, dx: np.ndarray):
+    """Δy, own and spillover parts for one parameter vector (dense solve; N small)."""
+    n = W.shape[0]
+    A = np.eye(n) - rho * W
+    S = np.linalg.solve(A, beta * np.eye(n) + theta * W)
+    dy = S @ dx
+    own = np.diag(S) * dx
+    return dy, own, dy - own
+
+
+def scenario_change(data, spec, *, ai, unit, time, ids, regions) -> np.ndarray:
+    """ΔA (in the order of ``ids``) implied by one scenario spec (see the module docstring)."""
+    year = spec.get("year", int(data[time].max()))
+    cur = data[data[time] == year].set_index(unit)[ai].reindex(ids).to_numpy(float)
+    if np.isnan(cur).any():
+        raise ValueError(f"AI missing for some units in {year}")
+    reg = regions.reindex(ids).to_numpy()
+    sel = np.isin(reg, spec.get("regions", list(pd.unique(reg))))
+    kind = spec["kind"]
+    dx = np.zeros(len(ids))
+    if kind == "raise_to_mean":
+        dx[sel] = np.clip(cur.mean() - cur[sel], 0, None)
+    elif kind == "freeze_growth":
+        prev = data[data[time] == year - 1].set_index(unit)[ai].reindex(ids).to_numpy(float)
+        if np.isnan(prev).any():
+            raise ValueError(f"freeze_growth needs AI in {year - 1}")
+        dx[sel] = prev[sel] - cur[sel]
+    elif kind == "shift":
+        dx[sel] = float(spec["amount"])
+    else:
+        raise ValueError(f"unknown scenario kind {kind!r}")
+    return dx
+
+
+def _dispersion(v, groups):
+    dg = dagum_gini(v, groups)
+    out = {"cv": sigma_convergence(v)["cv"], "theil_t": theil(v, groups)["theil_t"]["total"],
+           "gini": dg["total"], "gini_within": dg["within"], "gini_between": dg["between_gross"]}
+    out.update({f"gini_{g}": float(x) for g, x in dg["groups"]["gini"].items()})
+    return out
+
+
+def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shift=None):
+    """Predicted effects of AI scenarios on each province's outcome and on its dispersion.
+
+    Parameters
+    ----------
+    base : aicoord.study.Baseline
+        The estimated baseline model (its fit, data, ids and row-standardised W are used).
+    specs : list of dict
+        Scenario specs (module docstring); each needs ``kind`` and may give ``name``, ``regions``,
+        ``year``, ``amount``.
+    regions : pandas.Series, optional
+        Region by unit id; default ``region4`` of :func:`aicoord.provinces.province_table`.
+    draws, seed : int
+        Parameter draws for the intervals.
+    alpha : float
+    shift : float, optional
+        Constant added to the outcome before the dispersion measures (needed only when a value is
+        not positive; see the module docstring).
+
+    Returns
+    -------
+    (provinces, dispersion) : (pandas.DataFrame, pandas.DataFrame)
+        ``provinces``: ``scenario``, ``unit``, ``region``, ``year``, ``delta_ai``, ``y_before``, and
+        for ``delta_y``, ``own``, ``spillover`` the estimate with ``_lower``/``_upper``.
+        ``dispersion``: ``scenario``, ``measure`` (cv, theil_t, gini, gini_within, gini_between and
+        ``gini_<region>``, the Dagum within-region Gini of each region),
+        ``before``, ``after``, ``change`` with ``change_lower``/``change_upper``, ``shift``,
+        ``dropped_draws``.
+    """
+    st, res, ai = base.setting, base.fit, base.ai
+    kind = res.model.model
+    if regions is None:
+        from ..provinces import province_table
+
+        pt = province_table()
+        regions = pd.Series(pt["region4"].to_numpy(), index=pt["code"].astype(str))
+    regions = pd.Series(regions)
+    regions.index = regions.index.map(str)
+    ids, W = st.ids, st.W
+    sims = param_draws(res, draws, np.random.default_rng(seed), W)
+
+    def parts(par):
+        rho = float(par["rho"]) if kind in ("sar", "sdm") else 0.0
+        th = float(par[f"W*{ai}"]) if f"W*{ai}" in par else 0.0
+        return rho, float(par[ai]), th
+
+    pt_par = parts(res.params)
+    sim_par = [parts(r) for _, r in sims.iterrows()]
+    groups = regions.reindex(ids).to_numpy()
+    prov_rows, disp_rows = [], []
+    q = [alpha / 2, 1 - alpha / 2]
+    for k, spec in enumerate(specs):
+        name = spec.get("name", f"scenario_{k + 1}")
+        year = spec.get("year", int(st.data[st.time].max()))
+        dx = scenario_change(st.data, {**spec, "year": year}, ai=ai, unit=st.unit, time=st.time, ids=ids,
+                             regions=regions)
+        y0 = st.data[st.data[st.time] == year].set_index(st.unit)[base.y].reindex(ids).to_numpy(float)
+        dy, own, sp = reduced_form_change(W, *pt_par, dx)
+        sim = np.array([reduced_form_change(W, *p, dx) for p in sim_par])  # draws x 3 x N
+        lo, hi = np.quantile(sim, q, axis=0)
+        for i, c in enumerate(ids):
+            row = {"scenario": name, "unit": c, "region": groups[i], "year": year, "delta_ai": dx[i],
+                   "y_before": y0[i]}
+            for j, lab in enumerate(("delta_y", "own", "spillover")):
+                row[lab] = (dy, own, sp)[j][i]
+                row[f"{lab}_lower"], row[f"{lab}_upper"] = lo[j, i], hi[j, i]
+            prov_rows.append(row)
+        c0 = 0.0 if shift is None else float(shift)
+        before, after = y0 + c0, y0 + dy + c0
+        if min(before.min(), after.min()) <= 0:
+            raise ValueError("the outcome is not positive everywhere; pass shift= (see the module docstring)")
+        m0, m1 = _dispersion(before, groups), _dispersion(after, groups)
+        changes, dropped = [], 0
+        for s in sim:
+            a = y0 + s[0] + c0
+            if a.min() <= 0:
+                dropped += 1
+                continue
+            ms = _dispersion(a, groups)
+            changes.append({m: ms[m] - m0[m] for m in m0})
+        ch = pd.DataFrame(changes)
+        for m in m0:
+            l_, u_ = np.quantile(ch[m], q)
+            disp_rows.append({"scenario": name, "year": year, "measure": m, "before": m0[m], "after": m1[m],
+                              "change": m1[m] - m0[m], "change_lower": l_, "change_upper": u_,
+                              "shift": c0, "dropped_draws": dropped})
+    return pd.DataFrame(prov_rows), pd.DataFrame(disp_rows)

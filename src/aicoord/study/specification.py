@@ -1,0 +1,155 @@
+"""Specification search for the spatial panel, in the order papers print it.
+
+1. Pooled OLS (and the fixed-effects panels in ``lm_effects``): LM-lag, LM-error and their robust
+   forms (Anselin et al. 1996; Elhorst 2014, §3.5).
+2. LR tests of the joint significance of unit and of time fixed effects (non-spatial model).
+3. Hausman test, fixed against random effects (individual effects SDM; Elhorst 2014, §3.4).
+4. Wald and LR tests of the SDM against the SAR (θ = 0) and against the SEM (θ + ρβ = 0), on the
+   SDM with the fixed effects chosen in step 2.
+5. The model selected, with the rule (Elhorst 2010, *Spatial Economic Analysis* 5(1); 2014,
+   §3.5–3.6: a specific-to-general step, the LM tests, then a general-to-specific step from the
+   SDM):
+
+   * effects: unit effects if their LR test rejects, time effects if theirs does
+     (both → two-way); the Hausman test says whether fixed rather than random unit effects are
+     needed (reported; the fixed-effects SDM is kept, as it is consistent either way);
+   * model: if both θ = 0 and θ + ρβ = 0 are rejected (Wald and LR both at ``alpha``) the SDM;
+     if θ = 0 is not rejected (by either test) and the robust LM tests point to the lag (robust
+     LM-lag rejects, robust LM-error does not) the SAR; if θ + ρβ = 0 is not rejected and the
+     robust LM tests point to the error, the SEM; otherwise the SDM, which nests both
+     (Elhorst 2010: the SDM is the safe choice when the two steps disagree).
+
+Diagnostics of :mod:`aicoord.panel` are read through one adapter, :func:`._common.as_row`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._common import as_row, fit_panel, setting
+
+__all__ = ["specification_search", "select_model", "SELECTION_RULE"]
+
+SELECTION_RULE = ("Elhorst (2010, 2014): effects by the LR tests of unit/time effects; SDM if Wald and LR reject "
+                  "both theta=0 and theta+rho*beta=0; SAR if theta=0 is not rejected and the robust LM tests "
+                  "point to the lag; SEM if theta+rho*beta=0 is not rejected and they point to the error; "
+                  "otherwise SDM")
+
+
+def select_model(reject_sar: bool, reject_sem: bool, p_robust_lag: float, p_robust_error: float,
+                 alpha: float = 0.05) -> tuple[str, str]:
+    """The model chosen by the rule of the module docstring, with the reason.
+
+    Parameters
+    ----------
+    reject_sar, reject_sem : bool
+        Whether θ = 0 (SAR) and θ + ρβ = 0 (SEM) are rejected (by both Wald and LR).
+    p_robust_lag, p_robust_error : float
+        p-values of the robust LM tests in the non-spatial model with the selected effects.
+    """
+    lag_side = p_robust_lag < alpha <= p_robust_error
+    err_side = p_robust_error < alpha <= p_robust_lag
+    if reject_sar and reject_sem:
+        return "sdm", "both SAR and SEM restrictions rejected"
+    if not reject_sar and lag_side:
+        return "sar", "theta = 0 not rejected and the robust LM tests point to the lag"
+    if not reject_sem and err_side:
+        return "sem", "theta + rho beta = 0 not rejected and the robust LM tests point to the error"
+    return "sdm", "the tests disagree; the SDM nests SAR and SEM"
+
+
+def _tests_module():
+    try:  # the engine's renamed module (TestResult objects), when present
+        from ..panel import diagnostics as t  # type: ignore[attr-defined]
+    except ImportError:
+        from ..panel import tests as t
+    return t
+
+
+def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("none", "twoways"),
+                         hausman=True, lr=True) -> pd.DataFrame:
+    """Run the specification tests and select the model.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long panel.
+    y : str
+    x : list of str
+        Regressors (AI and controls, or AI, the channel and controls).
+    unit, time : str
+    w : DataFrame, libpysal W or ndarray
+        Weights, row-standardised here.
+    alpha : float
+        Significance level of every decision.
+    lm_effects : tuple of str
+        Fixed effects of the non-spatial panels on which the LM tests are reported (``none`` is
+        pooled OLS). The decision uses the LM tests with the selected effects (computed if absent).
+    hausman : bool
+        Run the Hausman test (needs the random-effects SDM fit).
+    lr : bool
+        Also the LR forms of the SDM tests (refits SAR and SEM).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``step``, ``test``, ``effects``, ``statistic``, ``df``, ``p``, ``reject``
+        (p < alpha), ``null``, ``decision``; the last row (``step`` = ``selection``) names the
+        model and effects in ``decision`` and states the rule in ``null``. ``attrs["selected"]``
+        = ``{"model", "effects", "hausman_fixed"}``.
+    """
+    T = _tests_module()
+    st = setting(data, unit, time, w)
+    d, W = st.data, st.Wdf
+    kw = dict(data=d, y=y, x=list(x), id=unit, time=time, w=W)
+    rows = []
+    lms = {}
+    for eff in lm_effects:
+        lm = T.lm_tests(effects=eff, **kw)
+        lms[eff] = lm
+        for key in ("lm_lag", "lm_error", "robust_lm_lag", "robust_lm_error"):
+            rows.append(as_row(key, lm[key], step="1 LM (non-spatial model)", effects=eff,
+                               null=("rho = 0" if "lag" in key else "lambda = 0")))
+    lre = T.lr_effects_tests(**kw)
+    rows.append(as_row("lr_unit_effects", lre["individual"], step="2 LR fixed effects", effects="",
+                       null="no unit effects"))
+    rows.append(as_row("lr_time_effects", lre["time"], step="2 LR fixed effects", effects="",
+                       null="no time effects"))
+    unit_fx, time_fx = rows[-2]["p"], rows[-1]["p"]
+    eff_sel = {(True, True): "twoways", (True, False): "individual", (False, True): "time",
+               (False, False): "none"}[(unit_fx < alpha, time_fx < alpha)]
+    hausman_fixed = None
+    if hausman:
+        fe = fit_panel(d, y, x, unit, time, W, model="sdm", effects="individual")
+        re = fit_panel(d, y, x, unit, time, W, model="sdm", effects="random")
+        h = T.hausman(fe, re)
+        row = as_row("hausman", h, step="3 Hausman FE vs RE (SDM)", effects="individual vs random",
+                     null="random effects consistent")
+        hausman_fixed = row["p"] < alpha
+        rows.append(row)
+    sdm = fit_panel(d, y, x, unit, time, W, model="sdm", effects=eff_sel)
+    sd = T.sdm_tests(sdm, lr=lr)
+    for key, null in (("wald_sar", "theta = 0 (SAR)"), ("lr_sar", "theta = 0 (SAR)"),
+                      ("wald_sem", "theta + rho beta = 0 (SEM)"), ("lr_sem", "theta + rho beta = 0 (SEM)")):
+        if key in sd:
+            rows.append(as_row(key, sd[key], step="4 SDM vs SAR/SEM", effects=eff_sel, null=null))
+    out = pd.DataFrame(rows)
+    out["reject"] = out["p"] < alpha
+    if eff_sel not in lms:
+        lms[eff_sel] = T.lm_tests(effects=eff_sel, **kw)
+    lm = {k: as_row(k, v) for k, v in lms[eff_sel].items()}
+    rej = dict(zip(out["test"] + "|" + out["effects"], out["reject"]))
+    rej_sar = all(rej.get(f"{k}|{eff_sel}", True) for k in ("wald_sar", "lr_sar"))
+    rej_sem = all(rej.get(f"{k}|{eff_sel}", True) for k in ("wald_sem", "lr_sem"))
+    model, why = select_model(rej_sar, rej_sem, lm["robust_lm_lag"]["p"], lm["robust_lm_error"]["p"], alpha)
+    out["decision"] = ""
+    out.loc[out["step"].str.startswith("2"), "decision"] = f"effects: {eff_sel}"
+    if hausman:
+        out.loc[out["test"] == "hausman", "decision"] = "fixed effects" if hausman_fixed else "random effects"
+    sel = {"step": "5 selection", "test": "selected model", "effects": eff_sel, "statistic": float("nan"),
+           "df": pd.NA, "p": float("nan"), "reject": pd.NA, "null": SELECTION_RULE,
+           "decision": f"{model.upper()} with {eff_sel} fixed effects ({why})"}
+    out = pd.concat([out, pd.DataFrame([sel])], ignore_index=True)
+    out = out[["step", "test", "effects", "statistic", "df", "p", "reject", "null", "decision"]]
+    out.attrs["selected"] = {"model": model, "effects": eff_sel, "hausman_fixed": hausman_fixed}
+    return out

@@ -1,0 +1,38 @@
+"""Fixtures of the study tests: queen weights and the demo panels of settings A and B with their study runs."""
+import pytest
+import yaml
+
+from aicoord.simulate import MECHANISM_NAMES, simulate_demo_panel
+from aicoord.weights import build_weights
+from refs import ROOT
+
+DEFAULT_SEED = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8")).get("demo", {}).get("seed", 20250)
+CONTROLS = ["gov", "urban"]
+
+
+def study_kw(w):
+    return dict(y="coord_gap", ai="ai_index", controls=CONTROLS, unit="code", time="year", w=w)
+
+
+@pytest.fixture(scope="session")
+def queen(provinces_gdf):
+    return build_weights({"kind": "queen", "island_links": {"460000": ["440000"]}}, provinces_gdf)
+
+
+@pytest.fixture(scope="session")
+def demos(ai_index, queen):
+    return {s: simulate_demo_panel(ai_index, queen, seed=DEFAULT_SEED, scenario=s) for s in ("A", "B")}
+
+
+@pytest.fixture(scope="session")
+def runs(demos, queen):
+    """Baseline, the four mechanisms and the verdict table on the default demo panel of each setting."""
+    from aicoord.study import baseline, mechanism, verdict
+
+    out = {}
+    for s, (panel, truth) in demos.items():
+        kw = study_kw(queen)
+        base = baseline(panel, **kw, draws=2000, seed=1)
+        mechs = {m: mechanism(panel, mechanism=m, **kw, draws=2000, seed=2) for m in MECHANISM_NAMES}
+        out[s] = {"baseline": base, "mechanisms": mechs, "verdict": verdict(mechs, base, alpha=0.05)}
+    return out

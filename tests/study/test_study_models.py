@@ -1,0 +1,141 @@
+"""Specification search, convergence with AI, heterogeneity and robustness variants."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from aicoord.panel import lm_tests, sdm_tests
+from aicoord.simulate import MECHANISM_NAMES
+from aicoord.study import (baseline, convergence_with_ai, heterogeneity, robustness_variant,
+                           specification_search)
+from aicoord.study._common import MUNICIPALITIES, dense_w, effects_of, setting
+from aicoord.study.specification import select_model
+from conftest import CONTROLS, study_kw
+
+
+@pytest.fixture(scope="module")
+def spec(demos, queen):
+    return specification_search(demos["A"][0], y="coord_gap", x=["ai_index", *CONTROLS], unit="code", time="year",
+                                w=queen)
+
+
+def test_specification_table_order_and_values(spec, demos, queen):
+    steps = spec["step"].str[0].tolist()
+    assert steps == sorted(steps) and steps[-1] == "5"
+    assert list(spec.loc[spec.step.str.startswith("1"), "effects"].unique()) == ["none", "twoways"]
+    st = setting(demos["A"][0], "code", "year", queen)
+    lm = lm_tests(st.data, "coord_gap", ["ai_index", *CONTROLS], "code", "year", st.Wdf, effects="none")
+    row = spec[(spec.test == "robust_lm_lag") & (spec.effects == "none")].iloc[0]
+    assert row["statistic"] == pytest.approx(lm["robust_lm_lag"]["statistic"], rel=1e-12)
+    np.testing.assert_array_equal(spec["reject"].iloc[:-1].astype(bool), spec["p"].iloc[:-1] < 0.05)
+    sel = spec.attrs["selected"]
+    assert sel["model"] in ("sdm", "sar", "sem") and sel["effects"] == "twoways"  # both FE LR tests reject here
+    assert spec.iloc[-1]["decision"].startswith(sel["model"].upper())
+    # the decision follows the rule applied to the table's own figures
+    r = spec.set_index(["test", "effects"])
+    rej_sar = bool(r.loc[("wald_sar", "twoways"), "reject"] and r.loc[("lr_sar", "twoways"), "reject"])
+    rej_sem = bool(r.loc[("wald_sem", "twoways"), "reject"] and r.loc[("lr_sem", "twoways"), "reject"])
+    assert select_model(rej_sar, rej_sem, r.loc[("robust_lm_lag", "twoways"), "p"],
+                        r.loc[("robust_lm_error", "twoways"), "p"])[0] == sel["model"]
+
+
+def test_selection_rule_cases():
+    assert select_model(True, True, 0.5, 0.5)[0] == "sdm"
+    assert select_model(False, True, 0.01, 0.5)[0] == "sar"
+    assert select_model(True, False, 0.5, 0.01)[0] == "sem"
+    assert select_model(False, False, 0.01, 0.01)[0] == "sdm"  # LM tests do not single one out
+    assert select_model(False, True, 0.5, 0.01)[0] == "sdm"  # SAR not rejected but LM points to the error
+
+
+def test_convergence_with_ai_arithmetic(demos, queen):
+    panel = demos["A"][0]
+    c = convergence_with_ai(panel, gdp_pc="gdp_pc", ai="ai_index", controls=CONTROLS, unit="code", time="year",
+                            w=queen, quantiles=(0.25, 0.75))
+    res = c.attrs["fit"]
+    assert res.nobs == 31 * 12  # the last year has no growth
+    b, d = res.params["ln_initial"], res.params["ai_x_ln_initial"]
+    assert c.loc["mean_ai", "beta"] == pytest.approx(b, rel=1e-12)
+    mean_ai = c.loc["mean_ai", "ai_level"]
+    for lab in ("low_ai", "high_ai"):
+        assert c.loc[lab, "beta"] == pytest.approx(b + d * (c.loc[lab, "ai_level"] - mean_ai), rel=1e-12)
+        assert c.loc[lab, "speed"] == pytest.approx(-np.log1p(c.loc[lab, "beta"]), rel=1e-12)
+        assert c.loc[lab, "half_life"] == pytest.approx(np.log(2) / c.loc[lab, "speed"], rel=1e-12)
+    assert c.loc["low_ai", "ai_level"] < mean_ai < c.loc["high_ai", "ai_level"]
+    # the demo's GDP converges (true beta -0.08; within estimates carry the Nickell bias)
+    assert c.loc["mean_ai", "upper"] < 0
+
+
+def test_region_heterogeneity_effects_follow_their_definition(demos, queen):
+    from aicoord.provinces import province_table
+
+    h = heterogeneity(demos["A"][0], **study_kw(queen), by="region", draws=200, seed=5)
+    assert set(h["group"]) == {"East", "Central", "West", "Northeast"}
+    assert h.groupby("group")["n_units"].first().to_dict() == {"East": 10, "Central": 6, "West": 12, "Northeast": 3}
+    res = h.attrs["fit"]
+    p = res.params
+    pt = province_table()
+    ids = sorted(pt["code"].astype(str))
+    W = dense_w(queen, ids)
+    reg = pt.set_index(pt["code"].astype(str)).loc[ids, "region4"].to_numpy()
+    n = len(ids)
+    for r in ("East", "Northeast"):
+        S = np.linalg.solve(np.eye(n) - p["rho"] * W, p[f"ai_index_x_{r}"] * np.eye(n) + p[f"W*ai_index_x_{r}"] * W)
+        idx = np.flatnonzero(reg == r)
+        g = h[h.group == r].set_index("effect")
+        assert g.loc["direct", "estimate"] == pytest.approx(np.diag(S)[idx].mean(), rel=1e-10)
+        assert g.loc["total", "estimate"] == pytest.approx(S[:, idx].sum(axis=0).mean(), rel=1e-10)
+        assert g.loc["indirect", "estimate"] == pytest.approx(g.loc["total", "estimate"] - g.loc["direct", "estimate"])
+    # the demo's AI effect is the same in every region: every region's direct-effect interval covers
+    # the true reduced-model direct effect
+    true = demos["A"][1]["verdicts"]["baseline"]["direct"]
+    d = h[h.effect == "direct"]
+    assert ((d["lower"] <= true) & (true <= d["upper"])).all()
+
+
+def test_period_heterogeneity(demos, queen):
+    h = heterogeneity(demos["A"][0], **study_kw(queen), by="period", split_year=2018, draws=300, seed=6)
+    p = h.attrs["fit"].params
+    g = h.set_index(["group", "effect"])["estimate"]
+    om = setting(demos["A"][0], "code", "year", queen).omega
+    pre = effects_of(p, "ai_index", "sdm", om)
+    post = effects_of(pd.Series({"ai_index": p["ai_index"] + p["ai_index_x_post"],
+                                 "W*ai_index": p["W*ai_index"] + p["W*ai_index_x_post"], "rho": p["rho"]}),
+                      "ai_index", "sdm", om)
+    for k in ("direct", "indirect", "total"):
+        assert g[("pre", k)] == pytest.approx(pre[k], rel=1e-10)
+        assert g[("post", k)] == pytest.approx(post[k], rel=1e-10)
+        assert g[("difference", k)] == pytest.approx(post[k] - pre[k], rel=1e-9, abs=1e-15)
+    # no break in the DGP: the difference's total-effect interval covers zero
+    r = h.set_index(["group", "effect"]).loc[("difference", "total")]
+    assert r["lower"] <= 0 <= r["upper"]
+    with pytest.raises(ValueError, match="split_year"):
+        heterogeneity(demos["A"][0], **study_kw(queen), by="period")
+
+
+def test_robustness_variant_samples(demos, queen):
+    panel = demos["A"][0]
+    kw = {**study_kw(queen), "mechanisms": list(MECHANISM_NAMES)}
+    full = robustness_variant(panel, **kw, weights_name="queen", sample="full", draws=300, seed=7)
+    assert len(full) == 3 * 5 and set(full["model"]) == {"sdm", "sar", "sem"}
+    b = baseline(panel, **study_kw(queen), draws=300, seed=7)
+    row = full[(full.model == "sdm") & (full.mechanism == "baseline")].iloc[0]
+    assert row["estimate"] == pytest.approx(b.effects.loc[("ai_index", "total"), "estimate"], rel=1e-12)
+    assert row["lower"] == pytest.approx(b.effects.loc[("ai_index", "total"), "lower"], rel=1e-12)
+    sem = full[full.model == "sem"]
+    assert sem["estimate"].notna().all()
+    nm = robustness_variant(panel, **kw, sample="no_municipalities", models=("sdm",), draws=100, seed=7)
+    assert (nm["nobs"] == 27 * 13).all()
+    lag = robustness_variant(panel, **kw, sample="ai_lag1", models=("sdm",), draws=100, seed=7)
+    assert (lag["nobs"] == 31 * 12).all()
+    for tab in (full, nm, lag):
+        assert set(tab["verdict"]) <= {"promotes", "hinders", "inconclusive"}
+
+
+def test_weights_rebuilt_without_municipalities(demos, queen):
+    """The raw matrix restricted to the 27 remaining units, then row-standardised."""
+    st = setting(demos["A"][0], "code", "year", queen, drop=MUNICIPALITIES)
+    assert len(st.ids) == 27 and not set(MUNICIPALITIES) & set(st.ids)
+    raw = dense_w(queen, st.ids, standardize=False)
+    np.testing.assert_allclose(st.W, raw / raw.sum(axis=1, keepdims=True))
+    full = dense_w(queen, sorted(demos["A"][0]["code"].unique()))
+    keep = [i for i, c in enumerate(sorted(demos["A"][0]["code"].unique())) if c not in MUNICIPALITIES]
+    assert not np.allclose(st.W, full[np.ix_(keep, keep)])  # not the standardised matrix cut down

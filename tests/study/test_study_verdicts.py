@@ -1,0 +1,80 @@
+"""Verdicts and effects on the default demo panels (settings A and B) against the DGP's truth."""
+import numpy as np
+import pytest
+
+from aicoord.simulate import MECHANISM_NAMES
+from aicoord.study._common import direction
+
+SETTINGS = ("A", "B")
+
+
+@pytest.mark.parametrize("s", SETTINGS)
+def test_verdicts_equal_the_truth(s, runs, demos):
+    truth = demos[s][1]["verdicts"]
+    tab = runs[s]["verdict"].set_index("mechanism")
+    assert list(tab.index) == ["baseline", *MECHANISM_NAMES]
+    assert tab.loc["baseline", "verdict"] == truth["baseline"]["verdict"]
+    for m in MECHANISM_NAMES:
+        assert tab.loc[m, "verdict"] == truth["mechanisms"][m]["verdict"], (m, tab.loc[m].to_dict())
+
+
+def test_the_settings_have_the_required_directions(demos):
+    """A and B each have a promoting, a hindering and a null channel; baselines of opposite signs."""
+    for s in SETTINGS:
+        d = [e["direction"] for e in demos[s][1]["verdicts"]["mechanisms"].values()]
+        assert {"promotes", "hinders", "none"} <= set(d)
+    nulls = {s: [m for m, e in demos[s][1]["verdicts"]["mechanisms"].items() if e["direction"] == "none"]
+             for s in SETTINGS}
+    assert nulls["A"] != nulls["B"]
+    assert demos["A"][1]["verdicts"]["baseline"]["verdict"] == "promotes"
+    assert demos["B"][1]["verdicts"]["baseline"]["verdict"] == "hinders"
+
+
+@pytest.mark.parametrize("s", SETTINGS)
+def test_baseline_effects_cover_their_true_values(s, runs, demos):
+    truth = demos[s][1]["verdicts"]["baseline"]
+    eff = runs[s]["baseline"].effects.loc["ai_index"]
+    for k in ("direct", "indirect", "total"):
+        assert eff.loc[k, "lower"] <= truth[k] <= eff.loc[k, "upper"], (k, truth[k], eff.loc[k].to_dict())
+
+
+@pytest.mark.parametrize("s", SETTINGS)
+def test_mediated_effects_cover_their_true_values(s, runs, demos):
+    truth = demos[s][1]["verdicts"]["mechanisms"]
+    tab = runs[s]["verdict"].set_index("mechanism")
+    for m in MECHANISM_NAMES:
+        assert tab.loc[m, "lower"] <= truth[m]["mediated_total"] <= tab.loc[m, "upper"], m
+        # AI's effect on the channel alone: its interval covers pi/10 too
+        assert tab.loc[m, "ai_channel_lower"] <= truth[m]["ai_total_on_channel"] <= tab.loc[m, "ai_channel_upper"]
+
+
+def test_verdict_table_columns_and_rule(runs):
+    tab = runs["A"]["verdict"]
+    for c in ("mechanism", "verdict", "basis", "ai_direct_on_channel", "ai_indirect_on_channel",
+              "channel_total_on_y", "effect", "lower", "upper", "sobel_z", "variants_agree", "variants"):
+        assert c in tab.columns
+    for _, r in tab.iterrows():
+        assert r["verdict"] == direction(r["lower"], r["upper"])
+        assert r["lower"] <= r["upper"]
+    mech = tab[tab["mechanism"] != "baseline"]
+    # the mediated point estimate is the product of the two totals
+    np.testing.assert_allclose(mech["effect"], mech["ai_total_on_channel"] * mech["channel_total_on_y"], rtol=1e-12)
+    # the Sobel z has the sign of the estimate
+    assert (np.sign(mech["sobel_z"]) == np.sign(mech["effect"])).all()
+
+
+def test_verdict_level_is_a_parameter(runs):
+    """A wider interval (smaller alpha) can only move verdicts towards inconclusive."""
+    r = runs["A"]
+    strict = __import__("aicoord.study", fromlist=["verdict"]).verdict(r["mechanisms"], r["baseline"], alpha=0.001)
+    loose = r["verdict"]
+    for a, b in zip(strict["verdict"], loose["verdict"]):
+        assert a == b or a == "inconclusive"
+    assert (strict["upper"] - strict["lower"] >= loose["upper"] - loose["lower"]).all()
+
+
+def test_direction_rule():
+    assert direction(-2.0, -0.1) == "promotes"
+    assert direction(0.1, 2.0) == "hinders"
+    assert direction(-0.1, 0.1) == "inconclusive"
+    assert direction(0.0, 1.0) == "inconclusive"
