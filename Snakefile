@@ -21,6 +21,7 @@ include: "workflow/rules/weights.smk"
 include: "workflow/rules/esda.smk"
 include: "workflow/rules/seed.smk"
 include: "workflow/rules/measures.smk"
+include: "workflow/rules/study.smk"
 
 
 rule all:

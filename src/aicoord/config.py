@@ -81,6 +81,10 @@ def validate_config(config: dict, schema_path) -> None:
         w = config["measures"][key]["weights"]
         _check(w in weights, f"configuration key measures.{key}.weights names an unknown matrix '{w}'",
                f"use one of: {names}")
+    an = config["analysis"]
+    for key, ws in (("analysis.weights", [an["weights"]]), ("analysis.robustness.weights", an["robustness"]["weights"])):
+        for w in ws:
+            _check(w in weights, f"configuration key {key} names an unknown matrix '{w}'", f"use one of: {names}")
     dw = config["demo"]["weights"]
     _check(dw in weights and weights[dw]["kind"] not in panel_kinds,
            f"configuration key demo.weights names '{dw}', which is not a geographic matrix under 'weights'",
@@ -104,6 +108,9 @@ def validate_config(config: dict, schema_path) -> None:
     roles = panel_roles(config)
     for key, value in variable_entries(config):
         resolve(value, roles, key)
+    for m in an["mechanisms"] or []:
+        _check(m in roles["mechanisms"], f"configuration key analysis.mechanisms names '{m}', which the data "
+               "dictionary does not map", f"mechanisms of the dictionary: {', '.join(roles['mechanisms']) or 'none'}")
 
 
 def panel_roles(config: dict) -> dict:
@@ -185,3 +192,6 @@ def variable_entries(config: dict):
     yield "measures.beta.variable", m["beta"]["variable"]
     yield "measures.beta.controls", m["beta"]["controls"] if m["beta"]["controls"] is not None else ["controls"]
     yield "measures.kde.variable", m["kde"]["variable"]
+    a = config["analysis"]
+    yield "analysis.outcome", a["outcome"]
+    yield "analysis.controls", a["controls"] if a["controls"] is not None else ["controls"]

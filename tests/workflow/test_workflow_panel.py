@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import yaml
 
-from helpers import FAST, ROOT, make_study, merge, run_snakemake
+from helpers import FAST, ROOT, job_counts, make_study, merge, run_snakemake
 
 MEASURES = ["results/data/panel.csv", "results/tables/inequality_panel.csv", "results/tables/dagum_pairs_panel.csv",
             "results/tables/inequality_ai2023.csv", "results/tables/composite_indices.csv",
@@ -14,34 +14,32 @@ MEASURES = ["results/data/panel.csv", "results/tables/inequality_panel.csv", "re
             "results/figures/kde_gdp_pc.png", "results/weights/economic.csv"]
 DEMO = ["results/demo/truth.json", "results/demo/truth.csv", "results/tables/demo_recovery.csv"]
 HEADERS = {"省份": "province", "年份": "year", "人工智能指数": "ai_index", "协调差距": "coord_gap", "人均GDP": "gdp_pc",
-           "人口": "population", "对外开放": "open_rate", "金融发展": "fin_dev", "产业升级": "ind_up",
+           "人口": "population", "政府干预": "gov_int", "城镇化率": "urb_rate", "产业升级": "ind_up",
            "价值链位置": "gvc", "资源错配": "misalloc", "区域品牌": "brand"}
 DICTIONARY = {"columns": HEADERS, "ai": "ai_index", "outcome": ["coord_gap"], "gdp_pc": "gdp_pc",
-              "population": "population", "controls": ["open_rate", "fin_dev"],
+              "population": "population", "controls": ["gov_int", "urb_rate"],
               "mechanisms": {"industrial_upgrading": "ind_up", "value_chain": "gvc",
                              "resource_allocation": "misalloc", "regional_brand": "brand"}}
+#: the generator's columns -> the yearbook-style Chinese headers of the test file
+TO_FILE = {"province": "省份", "year": "年份", "ai_index": "人工智能指数", "coord_gap": "协调差距", "gdp_pc": "人均GDP",
+           "population": "人口", "gov": "政府干预", "urban": "城镇化率", "industrial_upgrading": "产业升级",
+           "value_chain": "价值链位置", "resource_allocation": "资源错配", "regional_brand": "区域品牌"}
 
 
-def real_format_panel(path, years=range(2017, 2024)):
-    """A deterministic province-year file in a yearbook layout (Chinese headers, the study's own column names),
-    made from Table 1 by arithmetic (no random draws). It is test input, not data: nothing is claimed about it."""
-    t1 = pd.read_csv(ROOT / "data/raw/seed_table1_ai_index_2023.csv")
-    rows = []
-    for i, (name, ai) in enumerate(zip(t1["province"], t1["ai_index"])):
-        for y in years:
-            a = ai * (1 - 0.06 * (2023 - y)) + 0.3 * ((i * 3 + y) % 4)
-            rows.append({"省份": name, "年份": y, "人工智能指数": round(a, 4),
-                         "协调差距": round(1 - 0.005 * a + 0.01 * ((i * 7 + y) % 5), 6),
-                         "人均GDP": round((30000 + 800 * ai + 13 * i) * (1 + 0.03 * (y - 2017) + 0.004 * ((i + y) % 3)), 2),
-                         "人口": 1000 + 100 * i + 3 * (y - 2017),
-                         "对外开放": round(0.2 + 0.01 * ((i * 3 + y) % 7), 4),
-                         "金融发展": round(0.5 + 0.01 * ((i * 5 + 2 * y) % 11), 4),
-                         "产业升级": round(0.01 * a + 0.05 * ((i + 2 * y) % 5), 4),
-                         "价值链位置": round(0.008 * a + 0.04 * ((3 * i + y) % 6), 4),
-                         "资源错配": round(0.5 - 0.002 * a + 0.03 * ((i + 3 * y) % 4), 4),
-                         "区域品牌": round(0.004 * a + 0.02 * ((2 * i + y) % 7), 4)})
-    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
-    return path
+def real_format_panel(path, setting="B"):
+    """The generator's setting-B panel (another mechanism null, the baseline of the other sign than the
+    default demo) written as a user's file: Chinese headers, the study's own column names for the controls
+    and mechanisms, no code column. It exercises the real-panel path; it is test input, never an output."""
+    from aicoord.contract import read_province_table
+    from aicoord.geometry import load_provinces
+    from aicoord.simulate import simulate_demo_panel
+    from aicoord.weights import build_weights
+
+    ai = read_province_table(ROOT / "data/raw/seed_table1_ai_index_2023.csv", "province", ["ai_index"])["ai_index"]
+    w = build_weights({"kind": "queen", "island_links": {"460000": ["440000"]}}, load_provinces())
+    panel, truth = simulate_demo_panel(ai, w, seed=20250, scenario=setting)
+    panel.drop(columns=["code"]).rename(columns=TO_FILE).to_csv(path, index=False, encoding="utf-8")
+    return truth
 
 
 def real_overlay(file, **panel):
@@ -72,7 +70,7 @@ def test_demo_outputs_say_simulated(default_study):
 
 def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(tmp_path):
     wd = make_study(tmp_path / "real", real_overlay("data/raw/panel_test.csv"))
-    real_format_panel(wd / "data/raw/panel_test.csv")
+    truth = real_format_panel(wd / "data/raw/panel_test.csv")
     overlay = yaml.safe_load((wd / "config/config.yaml").read_text(encoding="utf-8"))
     assert set(overlay) - set(FAST) == {"panel"} and set(overlay["panel"]) == {"file", "dictionary"}
     res = run_snakemake(wd, "-n")  # the default target list has no demo outputs and no simulate_panel job
@@ -84,17 +82,52 @@ def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(t
     texts = _texts(wd)
     assert texts and not [k for k, v in texts.items() if "simulat" in v.lower()]
     p = pd.read_csv(wd / "results/data/panel.csv")
-    assert len(p) == 31 * 7 and (p["note"] == "Source: panel file data/raw/panel_test.csv").all()
-    assert {"open_rate", "fin_dev", "industrial_upgrading", "regional_brand"} <= set(p.columns)
+    assert len(p) == 31 * 13 and (p["note"] == "Source: panel file data/raw/panel_test.csv").all()
+    assert {"gov_int", "urb_rate"} <= set(p.columns)
     beta = pd.read_csv(wd / "results/tables/beta_convergence.csv")
-    assert set(beta.loc[beta["type"] == "conditional", "controls"]) == {"open_rate;fin_dev"}
+    assert set(beta.loc[beta["type"] == "conditional", "controls"]) == {"gov_int;urb_rate"}
+    # the study on this panel finds the generator's setting-B truths
+    _verdicts_equal_truth(wd, truth)
+    # changing one mechanism's proxy reruns only the jobs that use it
+    over = real_overlay("data/raw/panel_test.csv")
+    over["panel"]["dictionary"]["mechanisms"]["value_chain"] = "brand"
+    (wd / "config/config.yaml").write_text(yaml.safe_dump(over, allow_unicode=True), encoding="utf-8")
+    jobs = job_counts(run_snakemake(wd, "-n"))
+    n_variants = len(default_config()["analysis"]["robustness"]["weights"]) * len(
+        default_config()["analysis"]["robustness"]["samples"])
+    assert jobs == {"mechanism_data": 1, "mechanism": 1, "mechanisms": 1, "composite_indices": 1,
+                    "robustness_variant": n_variants, "robustness": 1, "verdict": 1, "all": 1,
+                    "total": 7 + n_variants}, jobs
+
+
+def default_config():
+    return yaml.safe_load((ROOT / "config/config.default.yaml").read_text(encoding="utf-8"))
+
+
+def _verdicts_equal_truth(wd, truth):
+    """verdict.csv equals the generator's true verdicts; AI's baseline effects cover their true values."""
+    v = pd.read_csv(wd / "results/tables/verdict.csv").set_index("mechanism")
+    assert v.loc["baseline", "verdict"] == truth["verdicts"]["baseline"]["verdict"]
+    for m, t in truth["verdicts"]["mechanisms"].items():
+        assert v.loc[m, "verdict"] == t["verdict"], (m, v.loc[m].to_dict(), t)
+    e = pd.read_csv(wd / "results/tables/baseline_effects.csv").set_index(["variable", "effect"])
+    for k in ("direct", "indirect", "total"):
+        row = e.loc[("ai", k)]
+        assert row["lower"] <= truth["verdicts"]["baseline"][k] <= row["upper"], (k, row.to_dict())
+    assert (v["variants"] > 0).all() and "Verdict rule" in v["note"].iloc[0]
+
+
+def test_demo_verdicts_equal_the_truth(default_study):
+    truth = json.loads((default_study / "results/demo/truth.json").read_text(encoding="utf-8"))
+    _verdicts_equal_truth(default_study, truth)
+    assert pd.read_csv(default_study / "results/tables/verdict.csv")["note"].str.contains("imulated data").all()
 
 
 def test_typo_province_gives_one_located_message_and_no_output(tmp_path):
     wd = make_study(tmp_path / "typo", real_overlay("data/raw/panel_test.csv"))
     f = real_format_panel(wd / "data/raw/panel_test.csv")
     df = pd.read_csv(f, dtype=str)
-    df.loc[71, "省份"] = "工苏"  # line 73 of the file
+    df.loc[71, "省份"] = "工苏"  # a typo of 江苏 on line 73 of the file
     df.to_csv(f, index=False)
     res = run_snakemake(wd, "results/tables/beta_convergence.csv", check=False)
     assert res.returncode != 0

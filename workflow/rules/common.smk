@@ -94,7 +94,8 @@ def measures_targets():
 
 
 def all_targets():
-    return weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"] + measures_targets()
+    return (weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"] + measures_targets()
+            + study_targets())
 
 
 def global_jsons(wildcards):
@@ -272,3 +273,55 @@ wildcard_constraints:
     year="[0-9]{4}",
     w="[A-Za-z0-9_]+",
     dataset=r"(?!panel\b)[A-Za-z0-9_]+",
+    sample="full|no_municipalities|ai_lag1",
+
+
+# ---- the study (study.smk)
+
+ANALYSIS = config["analysis"]
+
+
+def study_y():
+    return resolve(ANALYSIS["outcome"], ROLES, "analysis.outcome")
+
+
+def study_controls():
+    return resolve_list(ANALYSIS["controls"], ROLES, "analysis.controls", "controls")
+
+
+def study_mechanisms():
+    return list(ANALYSIS["mechanisms"] or ROLES["mechanisms"])
+
+
+def study_weights(wildcards=None):
+    """Raw weights of the study's matrix (aicoord.study restricts and re-standardises them itself)."""
+    return f"results/weights/{ANALYSIS['weights']}_raw.csv"
+
+
+def variant_weights(wildcards):
+    return f"results/weights/{wildcards.w}_raw.csv"
+
+
+def study_params():
+    """The settings every study model shares (also in every job's params, so that a change reruns them)."""
+    return {"y": study_y(), "ai": "ai", "controls": study_controls(), "effects": ANALYSIS["effects"],
+            "lee_yu": ANALYSIS["lee_yu"], "alpha": ANALYSIS["alpha"], "weights_name": ANALYSIS["weights"]}
+
+
+def robustness_csvs(wildcards):
+    rb = ANALYSIS["robustness"]
+    return [f"results/study/robustness/{w}_{s}.csv" for w in rb["weights"] for s in rb["samples"]]
+
+
+def variant_inputs(wildcards):
+    return {"panel": "results/data/panel.csv", "mechanisms": mechanism_files(study_mechanisms()),
+            "weights": variant_weights(wildcards)}
+
+
+def study_targets():
+    out = ["results/tables/specification.csv", "results/tables/baseline.csv", "results/tables/baseline_effects.csv",
+           "results/tables/convergence_ai.csv", "results/tables/mechanisms.csv", "results/tables/heterogeneity.csv",
+           "results/tables/robustness.csv", "results/tables/verdict.csv"]
+    if ANALYSIS["scenarios"]:
+        out += ["results/tables/scenarios.csv", "results/tables/scenarios_dispersion.csv"]
+    return out

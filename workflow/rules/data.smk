@@ -31,6 +31,7 @@ rule simulate_panel:
         years=config["demo"]["years"],
         seed=config["demo"]["seed"],
         weights=config["demo"]["weights"],
+        setting=config["demo"]["setting"],
         note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"

@@ -40,6 +40,11 @@ def add_arguments(parser):
     parser.add_argument("--seed", type=int, default=1, help="seed for the effects simulation")
     parser.add_argument("--no-standardize", action="store_true", help="keep W unstandardised")
     parser.add_argument("--logdet", default="auto", choices=["auto", "eigen", "lu"])
+    parser.add_argument("--dlag", type=int, choices=[1, 2, 3], default=None,
+                        help="dynamic model (SAR/SDM, individual or two-way effects): 1 = y(t-1), 2 = W y(t-1), "
+                             "3 = both; bias-corrected QML (Yu, de Jong and Lee 2008; Lee and Yu 2010)")
+    parser.add_argument("--no-bias-correction", action="store_true",
+                        help="with --dlag: the uncorrected QML estimates")
     parser.add_argument("--out", required=True, help="result JSON")
 
 
@@ -67,6 +72,10 @@ def run(args) -> int:
         w = read_weights(args.weights, ids=ids, provinces=provinces)
     else:
         w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces)
+    if args.dlag is not None:
+        return _run_dynamic(args, data, w)
+    if args.no_bias_correction:
+        raise InputError("--no-bias-correction applies to dynamic models only", hint="add --dlag 1, 2 or 3")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         mod = SpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
@@ -104,6 +113,44 @@ def run(args) -> int:
                          for nm in res.params.index},
         "effects": effects, "tests": tests,
         "draws": args.draws, "seed": args.seed,
+        "warnings": sorted({str(c.message) for c in caught}),
+    }
+    write_json(out, args.out)
+    return 0
+
+
+def _run_dynamic(args, data, w) -> int:
+    """``--dlag``: the dynamic SAR/SDM of :class:`aicoord.panel.dynamic.DynamicSpatialPanel`."""
+    from ..panel.dynamic import DynamicSpatialPanel
+
+    if args.weights_by_year:
+        raise InputError("dynamic models need one weights matrix for all periods", hint="use --weights")
+    if args.lee_yu:
+        raise InputError("--lee-yu does not apply to dynamic models: their bias correction is on by default",
+                         hint="drop --lee-yu (use --no-bias-correction for the raw QML)")
+    if args.fe not in ("individual", "twoways") or args.model not in ("sar", "sdm"):
+        raise InputError(f"dynamic models are the SAR and SDM with individual or two-way effects, not "
+                         f"--model {args.model} --fe {args.fe}", hint="use --model sar|sdm --fe individual|twoways")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mod = DynamicSpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
+                                  model=args.model, effects=args.fe, dlag=args.dlag,
+                                  bias_correction=not args.no_bias_correction,
+                                  standardize=not args.no_standardize)
+        res = mod.fit()
+        imp = res.impacts(draws=args.draws, seed=args.seed)
+    effects = {}
+    for (var, kind), row in imp.iterrows():
+        for horizon in ("short_run", "long_run"):
+            effects.setdefault(horizon, {}).setdefault(var, {})[kind] = {
+                k: float(row[(horizon, k)]) for k in ("estimate", "se", "z", "p")}
+    out = {
+        "model": args.model, "fe": args.fe, "dlag": args.dlag, "bias_corrected": bool(res.bias_corrected),
+        "n": res.N, "t": res.T, "nobs": res.nobs, "loglik": res.loglik, "sigma2": res.sigma2,
+        "stationary": bool(res.stationary), "stationarity_modulus": res.stationarity_modulus,
+        "coefficients": {nm: _stat(float(res.params[nm]), float(res.std_errors[nm])) for nm in res.params.index},
+        "effects": effects, "draws": args.draws, "seed": args.seed,
+        "tests_skipped": {"specification tests": "not defined for dynamic models"},
         "warnings": sorted({str(c.message) for c in caught}),
     }
     write_json(out, args.out)

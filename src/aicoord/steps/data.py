@@ -26,7 +26,7 @@ def cross_section(src, out_csv, *, id_col: str, variables, year: int) -> None:
 
 
 def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv, *, years, seed: int,
-                   weights_name: str, note: str) -> None:
+                   weights_name: str, note: str, setting: str = "A") -> None:
     """Simulate the demo panel (:func:`aicoord.simulate.simulate_demo_panel`) and write it with its truth
     (rule ``simulate_panel``).
 
@@ -38,7 +38,8 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     from ..weights_io import read_weights
 
     ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
-    panel, truth = simulate_demo_panel(ai, to_dense_frame(read_weights(weights_csv)), years=tuple(years), seed=seed)
+    panel, truth = simulate_demo_panel(ai, to_dense_frame(read_weights(weights_csv)), years=tuple(years), seed=seed,
+                                       scenario=setting)
     truth["weights"] = weights_name
     truth["note"] = note
     panel = panel.drop(columns=["code"])

@@ -202,34 +202,42 @@ def verdict(mechanisms, baseline, *, alpha=0.05) -> pd.DataFrame:
     """
     if isinstance(mechanisms, dict):
         mechanisms = list(mechanisms.values())
-    rows = []
-    tot = baseline.effect_draws[baseline.ai]["total"]
-    lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
-    est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
-    rows.append({"mechanism": "baseline", "verdict": direction(lo, hi),
-                 "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) simulated interval",
-                 "effect": float(est), "lower": float(lo), "upper": float(hi), "se": float(np.std(tot, ddof=1)),
-                 "mechanism_model": baseline.model, "fallback_reason": ""})
-    for m in mechanisms:
-        lo, hi = m.interval(alpha)
-        ac, cy = m.ai_on_channel, m.channel_on_y
-        qa = np.quantile(m.a_draws, [alpha / 2, 1 - alpha / 2])
-        qb = np.quantile(m.b_draws, [alpha / 2, 1 - alpha / 2])
-        rows.append({"mechanism": m.name, "verdict": direction(lo, hi), "basis": VERDICT_BASIS,
-                     "ai_direct_on_channel": ac.loc["direct", "estimate"],
-                     "ai_indirect_on_channel": ac.loc["indirect", "estimate"],
-                     "ai_total_on_channel": ac.loc["total", "estimate"],
-                     "ai_channel_lower": qa[0], "ai_channel_upper": qa[1],
-                     "channel_total_on_y": cy.loc["total", "estimate"],
-                     "channel_y_lower": qb[0], "channel_y_upper": qb[1],
-                     "effect": m.mediated["estimate"], "lower": lo, "upper": hi, "se": m.mediated["se"],
-                     "sobel_z": m.mediated["sobel_z"], "sobel_p": m.mediated["sobel_p"],
-                     "mechanism_model": m.mechanism_model, "fallback_reason": m.fallback_reason})
+    rows = [baseline_row(baseline, alpha)] + [mechanism_row(m, alpha) for m in mechanisms]
     out = pd.DataFrame(rows)
     out["variants_agree"] = pd.NA
     out["variants"] = pd.NA
     out.attrs["alpha"] = alpha
     return out
+
+
+def baseline_row(baseline, alpha=0.05) -> dict:
+    """The baseline row of :func:`verdict`: AI's total effect on the outcome with its (1 − alpha) interval."""
+    tot = baseline.effect_draws[baseline.ai]["total"]
+    lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
+    est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
+    return {"mechanism": "baseline", "verdict": direction(lo, hi),
+            "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) simulated interval",
+            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": float(np.std(tot, ddof=1)),
+            "mechanism_model": baseline.model, "fallback_reason": ""}
+
+
+def mechanism_row(m, alpha=0.05) -> dict:
+    """One channel's row of :func:`verdict` (see there for the columns)."""
+    lo, hi = m.interval(alpha)
+    ac, cy = m.ai_on_channel, m.channel_on_y
+    qa = np.quantile(m.a_draws, [alpha / 2, 1 - alpha / 2])
+    qb = np.quantile(m.b_draws, [alpha / 2, 1 - alpha / 2])
+    return {"mechanism": m.name, "verdict": direction(lo, hi), "basis": VERDICT_BASIS,
+            "ai_direct_on_channel": float(ac.loc["direct", "estimate"]),
+            "ai_indirect_on_channel": float(ac.loc["indirect", "estimate"]),
+            "ai_total_on_channel": float(ac.loc["total", "estimate"]),
+            "ai_channel_lower": float(qa[0]), "ai_channel_upper": float(qa[1]),
+            "channel_total_on_y": float(cy.loc["total", "estimate"]),
+            "channel_y_lower": float(qb[0]), "channel_y_upper": float(qb[1]),
+            "effect": float(m.mediated["estimate"]), "lower": float(lo), "upper": float(hi),
+            "se": float(m.mediated["se"]), "sobel_z": float(m.mediated["sobel_z"]),
+            "sobel_p": float(m.mediated["sobel_p"]), "mechanism_model": m.mechanism_model,
+            "fallback_reason": m.fallback_reason}
 
 
 def add_agreement(table: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:

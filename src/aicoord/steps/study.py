@@ -1,0 +1,221 @@
+"""Steps of ``workflow/rules/study.smk``: does AI promote or hinder regional coordination, and through what?
+
+Each step reads the tidy panel (``results/data/panel.csv``, plus the mechanism files it needs) and the
+RAW weights of a matrix (``results/weights/<w>_raw.csv``; :mod:`aicoord.study` row-standardises them
+after dropping units, so that a sub-sample gets its W rebuilt and re-standardised), runs one function of
+:mod:`aicoord.study`, and writes tidy tables with a ``note`` column taken from the data it was built
+from (the panel's note, and the note of a matrix built from the panel).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..contract import read_tidy
+from ..io import write_csv, write_json
+from ..notes import note_of
+
+__all__ = ["specification", "baseline", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
+           "robustness_variant", "robustness", "verdict", "scenarios"]
+
+UNIT, TIME = "code", "year"
+
+
+def _weights(raw_csv):
+    """Raw weights as a dense frame (ids = province codes), and the note of a matrix built from the panel."""
+    from ..weights import to_dense_frame
+    from ..weights_io import read_weights
+
+    summary = Path(str(raw_csv).replace("_raw.csv", "_summary.json"))
+    note = ""
+    if summary.exists():
+        s = json.loads(summary.read_text(encoding="utf-8"))
+        if s.get("note"):
+            note = f" | W = {s['matrix']}: {s['note']}"
+    return to_dense_frame(read_weights(raw_csv)), note
+
+
+def _data(panel_csv, mechanism_csvs=()):
+    d = read_tidy(panel_csv, mechanism_csvs)
+    return d, note_of(d)
+
+
+def _write(table, path, note, index=False):
+    t = table.reset_index() if index else table.copy()
+    t["note"] = note
+    write_csv(t, path, float_format="%.10g")
+
+
+def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls, alpha: float,
+                  weights_name: str) -> None:
+    """Specification search (rule ``specification``): LM tests, LR tests of the effects, Hausman, Wald/LR
+    tests of the SDM against SAR and SEM, and the model they select (:func:`aicoord.study.specification_search`)."""
+    from ..study import specification_search
+
+    d, note = _data(panel_csv)
+    w, wnote = _weights(weights_csv)
+    tab = specification_search(d, y=y, x=[ai, *controls], unit=UNIT, time=TIME, w=w, alpha=alpha)
+    tab.insert(0, "weights", weights_name)
+    _write(tab, out_csv, note + wnote)
+
+
+def _fit_summary(res, **extra) -> dict:
+    return {"model": res.model.model, "effects": res.model.effects, "lee_yu": bool(res.model.lee_yu),
+            "N": int(res.N), "T": int(res.T), "nobs": int(res.nobs), "loglik": float(res.loglik),
+            "sigma2": float(res.sigma2), "r2": float(res.r2), "r2_within": float(res.r2_within), **extra}
+
+
+def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str, ai: str, controls,
+             effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
+    """Baseline two-way FE SDM of the outcome on AI and the controls (rule ``baseline``;
+    :func:`aicoord.study.baseline`): coefficients, direct/indirect/total effects with simulated SEs
+    and (1 − alpha) intervals, and the fit's scalars (N, T, log-likelihood, R²) for the paper tables."""
+    from ..study import baseline as fit
+    from ..study.mechanisms import baseline_row
+
+    d, note = _data(panel_csv)
+    w, wnote = _weights(weights_csv)
+    b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
+            draws=draws, seed=seed, alpha=alpha)
+    _write(b.coefficients, out_coef, note + wnote, index=True)
+    _write(b.effects, out_effects, note + wnote, index=True)
+    write_json(_fit_summary(b.fit, weights=weights_name, y=y, ai=ai, controls=list(controls), draws=draws,
+                            seed=seed, alpha=alpha, verdict=baseline_row(b, alpha), note=note + wnote), out_json)
+
+
+def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effects: str, lee_yu: bool, alpha: float,
+                   weights_name: str) -> None:
+    """Conditional spatial β-convergence with AI × initial income (rule ``convergence_ai``;
+    :func:`aicoord.study.convergence_with_ai`)."""
+    from ..study import convergence_with_ai
+
+    d, note = _data(panel_csv)
+    w, wnote = _weights(weights_csv)
+    tab = convergence_with_ai(d, gdp_pc="gdp_pc", ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w,
+                              effects=effects, lee_yu=lee_yu, alpha=alpha)
+    tab.insert(0, "weights", weights_name)
+    _write(tab, out_csv, note + wnote)
+
+
+def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name: str, y: str, ai: str, controls,
+              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
+    """One channel's three-step spatial mediation (rule ``mechanism``; :func:`aicoord.study.mechanism`):
+    AI's effects on the channel, the channel's effects on the outcome, AI's effects holding the channel
+    fixed, and the mediated total effect with its Monte Carlo interval and Sobel z; the JSON holds the
+    channel's row of the verdict table."""
+    from ..study import mechanism as fit
+    from ..study.mechanisms import mechanism_row
+
+    d, note = _data(panel_csv, [mechanism_csv])
+    w, wnote = _weights(weights_csv)
+    m = fit(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
+            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha)
+    parts = []
+    for quantity, frame in (("ai_on_channel", m.ai_on_channel), ("channel_on_y", m.channel_on_y),
+                            ("ai_on_y", m.ai_on_y)):
+        f = frame.reset_index().rename(columns={"index": "effect"})
+        f.insert(0, "quantity", quantity)
+        parts.append(f)
+    med = {"quantity": "mediated", "effect": "total", **{k: v for k, v in m.mediated.items()}}
+    tab = pd.concat(parts + [pd.DataFrame([med])], ignore_index=True)
+    tab.insert(0, "mechanism", name)
+    tab["mechanism_model"] = m.mechanism_model
+    tab["weights"] = weights_name
+    _write(tab, out_csv, note + wnote)
+    write_json({**mechanism_row(m, alpha), "note": note + wnote}, out_json)
+
+
+def mechanisms(csvs, out_csv) -> None:
+    """Every channel's mediation table in one (rule ``mechanisms``)."""
+    write_csv(pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True), out_csv, float_format="%.10g")
+
+
+def heterogeneity(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls, effects: str, lee_yu: bool,
+                  draws: int, seed: int, alpha: float, split_year, weights_name: str) -> None:
+    """AI's effects by the four regions (full-sample interactions) and by sub-period (rule ``heterogeneity``;
+    :func:`aicoord.study.heterogeneity`)."""
+    from ..study import heterogeneity as fit
+
+    d, note = _data(panel_csv)
+    w, wnote = _weights(weights_csv)
+    years = sorted(d[TIME].unique())
+    split = int(split_year) if split_year is not None else int(years[len(years) // 2])
+    kw = dict(y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
+              draws=draws, seed=seed, alpha=alpha)
+    by_region = fit(d, by="region", **kw)
+    by_region.insert(0, "by", "region")
+    by_period = fit(d, by="period", split_year=split, **kw)
+    by_period.insert(0, "by", f"period (split {split})")
+    tab = pd.concat([by_region, by_period], ignore_index=True)
+    tab.insert(0, "weights", weights_name)
+    _write(tab, out_csv, note + wnote)
+
+
+def robustness_variant(panel_csv, mechanism_csvs, weights_csv, out_csv, *, weights_name: str, sample: str, models,
+                       y: str, ai: str, controls, mechanisms_: list, effects: str, lee_yu: bool, draws: int,
+                       seed: int, alpha: float) -> None:
+    """One weights × sample variant of the robustness grid, every model (rule ``robustness_variant``;
+    :func:`aicoord.study.robustness_variant`)."""
+    from ..study import robustness_variant as fit
+
+    d, note = _data(panel_csv, mechanism_csvs)
+    w, wnote = _weights(weights_csv)
+    tab = fit(d, y=y, ai=ai, mechanisms=list(mechanisms_), controls=list(controls), unit=UNIT, time=TIME, w=w,
+              weights_name=weights_name, sample=sample, models=tuple(models), effects=effects, lee_yu=lee_yu,
+              draws=draws, seed=seed, alpha=alpha)
+    _write(tab, out_csv, note + wnote)
+
+
+def robustness(csvs, out_csv) -> None:
+    """The robustness grid in one table (rule ``robustness``)."""
+    write_csv(pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True), out_csv, float_format="%.10g")
+
+
+def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float) -> None:
+    """The verdict table (rule ``verdict``): one row for the baseline and one per mechanism, with how many
+    robustness variants give the same verdict (:func:`aicoord.study.add_agreement`).
+
+    Rule (stated in every row's note): a mechanism *promotes* coordination when the (1 − alpha) Monte
+    Carlo interval of its mediated total effect lies wholly below zero (AI, through it, lowers the gap),
+    *hinders* when wholly above, else *inconclusive*; the baseline row uses AI's total effect in the
+    baseline model.
+    """
+    from ..study import add_agreement
+
+    base = json.loads(Path(baseline_json).read_text(encoding="utf-8"))
+    rows = [base["verdict"]]
+    notes = [base["note"]]
+    for p in mechanism_jsons:
+        r = json.loads(Path(p).read_text(encoding="utf-8"))
+        notes.append(r.pop("note"))
+        rows.append(r)
+    tab = add_agreement(pd.DataFrame(rows), pd.read_csv(robustness_csv))
+    rule = (f"Verdict rule: promotes if the {1 - alpha:.0%} interval of the mediated total effect (baseline: of "
+            "AI's total effect) lies wholly below 0 (AI lowers the gap), hinders if wholly above, else "
+            "inconclusive; variants_agree counts the robustness variants (weights x sample x model) with "
+            "the same verdict")
+    tab["note"] = rule + " | " + notes[0]
+    write_csv(tab, out_csv, float_format="%.10g")
+
+
+def scenarios(panel_csv, weights_csv, out_provinces, out_dispersion, *, specs: dict, y: str, ai: str, controls,
+              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
+    """Policy scenarios through the baseline model's reduced form (rule ``scenarios``;
+    :func:`aicoord.study.scenarios`): each province's predicted change (own and spillover parts) and the
+    change of the outcome's dispersion (CV, Theil, Dagum Gini by region), with intervals from draws."""
+    from ..study import baseline as fit
+    from ..study import scenarios as run
+
+    d, note = _data(panel_csv)
+    w, wnote = _weights(weights_csv)
+    b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
+            draws=200, seed=seed, alpha=alpha)
+    spec_list = [{"name": name, **spec} for name, spec in sorted(specs.items())]
+    provinces, dispersion = run(b, spec_list, draws=draws, seed=seed, alpha=alpha)
+    for t in (provinces, dispersion):
+        t.insert(0, "weights", weights_name)
+    _write(provinces, out_provinces, note + wnote)
+    _write(dispersion, out_dispersion, note + wnote)
