@@ -13,7 +13,7 @@ effects
 tests
     LM (and robust LM) tests on the non-spatial panel, LR tests of the fixed effects, Wald and LR
     tests of the SDM against SAR and SEM, Hausman FE vs RE.
-weights
+wmatrix
     Weights alignment, row standardisation, log-determinants (eigenvalues, banded eigenvalues,
     sparse LU) and traces.
 

@@ -18,7 +18,7 @@ from scipy import special
 
 from ..errors import InputError
 from ._optim import minimize_bounded, root_bracketed
-from .weights import PanelWeights, as_matrix
+from .wmatrix import PanelWeights, as_matrix
 
 __all__ = ["SpatialPanel", "SpatialPanelResults", "MODELS", "EFFECTS"]
 
