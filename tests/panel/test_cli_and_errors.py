@@ -164,7 +164,7 @@ def test_lee_yu_individual_rescales_sigma2(cigar, w46, tol):
 
 
 def test_non_convergence_is_an_error():
-    from aicoord.panel.model import _check_stationary
+    from aicoord.panel._numeric import _check_stationary
 
     with pytest.raises(RuntimeError, match="did not converge"):
         _check_stationary(lambda p: 3.0 * p[0] + p[1] ** 2, np.array([0.2, 0.0]), "SAC")

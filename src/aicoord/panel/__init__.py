@@ -6,8 +6,19 @@ of the dummy-variable model in R's ``spatialreg`` (see ``tests/panel``).
 Modules
 -------
 model
-    :class:`SpatialPanel` (pooled, individual, time, two-way fixed effects with optional Lee-Yu
-    correction; random effects for SAR, SDM and SEM) and :class:`SpatialPanelResults`.
+    :class:`SpatialPanel`: specification and option checks, log-determinants, bounds and the
+    dispatch of :meth:`SpatialPanel.fit` (pooled, individual, time, two-way fixed effects with
+    optional Lee-Yu correction; random effects for SAR, SDM and SEM).
+data
+    Checks of the long DataFrame, balanced time-major arrays, spatial lags, design matrices,
+    within transformation, design checks and the effective sample size.
+fixed
+    Fits with pooled or fixed effects: spatial lag (SAR/SDM), spatial error (SEM/SDEM), least
+    squares (SLX) and SAC with its analytic information matrix.
+random
+    Random-effects SAR/SDM and SEM.
+results
+    :class:`SpatialPanelResults`.
 effects
     Direct, indirect and total effects with simulated inference.
 tests
@@ -16,6 +27,9 @@ tests
 wmatrix
     Weights alignment, row standardisation, log-determinants (eigenvalues, banded eigenvalues,
     sparse LU) and traces.
+_numeric, _optim
+    Shared numerical helpers (information-matrix inverse, two-dimensional search, stationarity
+    and boundary checks, numerical Hessian) and the one-dimensional Brent searches.
 
 Examples
 --------
@@ -25,7 +39,8 @@ Examples
 """
 
 from .effects import impacts
-from .model import EFFECTS, MODELS, SpatialPanel, SpatialPanelResults
+from .model import EFFECTS, MODELS, SpatialPanel
+from .results import SpatialPanelResults
 from .tests import hausman, lm_tests, lr_effects_tests, sdm_tests
 
 __all__ = ["SpatialPanel", "SpatialPanelResults", "impacts", "MODELS", "EFFECTS", "lm_tests",

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .model import SpatialPanel, _demean
+from .data import _demean
+from .model import SpatialPanel
 
 __all__ = ["lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]
 
