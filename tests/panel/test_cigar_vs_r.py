@@ -76,10 +76,10 @@ def test_lm_tests_match_r(cigar, w46, r_lm_reference, effects):
     regression with block-diagonal weights (make_reference_lm.R), for every kind of effects.
     Observed agreement is 5e-8 relative or better; R works on the 77-column dummy design, we on
     the within-transformed data, so agreement is to rounding, not to the last bit."""
-    from aicoord.panel.tests import lm_tests
+    from aicoord.panel.diagnostics import lm_tests
 
     ref = r_lm_reference[effects]
     ours = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
                     effects=effects)
     for name, value in ref.items():
-        assert_allclose(ours[name]["statistic"], value, rtol=1e-6)
+        assert_allclose(ours[name].statistic, value, rtol=1e-6)

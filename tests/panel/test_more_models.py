@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from aicoord.panel import SpatialPanel
-from aicoord.panel.tests import hausman, lr_effects_tests, sdm_tests
+from aicoord.panel.diagnostics import hausman, lr_effects_tests, sdm_tests
 
 R_NAME = {"W_logp": "W*logp", "W_logy": "W*logy"}
 
@@ -44,13 +44,13 @@ def test_sdm_wald_and_lr_match_r(cigar, w46, r_extra_reference, r_reference, eff
     res = _fit(cigar, w46, "sdm", effects)
     out = sdm_tests(res)
     ref = r_extra_reference[f"sdm_wald_{effects}"]
-    assert_allclose(out["wald_sar"]["statistic"], ref["wald_sar"], rtol=1e-4)
-    assert_allclose(out["wald_sem"]["statistic"], ref["wald_sem"], rtol=1e-4)
+    assert_allclose(out["wald_sar"].statistic, ref["wald_sar"], rtol=1e-4)
+    assert_allclose(out["wald_sem"].statistic, ref["wald_sem"], rtol=1e-4)
     ll = {m: r_reference[f"{m}_{effects}"]["loglik"] for m in ("sdm", "sar", "sem")}
-    assert_allclose(out["lr_sar"]["statistic"], 2 * (ll["sdm"] - ll["sar"]), rtol=0, atol=1e-3)
-    assert_allclose(out["lr_sem"]["statistic"], 2 * (ll["sdm"] - ll["sem"]), rtol=0, atol=1e-3)
-    assert out["wald_sar"]["df"] == 2
-    assert_allclose(out["wald_sar"]["p"], stats.chi2.sf(out["wald_sar"]["statistic"], 2))
+    assert_allclose(out["lr_sar"].statistic, 2 * (ll["sdm"] - ll["sar"]), rtol=0, atol=1e-3)
+    assert_allclose(out["lr_sem"].statistic, 2 * (ll["sdm"] - ll["sem"]), rtol=0, atol=1e-3)
+    assert out["wald_sar"].df == 2
+    assert_allclose(out["wald_sar"].pvalue, stats.chi2.sf(out["wald_sar"].statistic, 2))
 
 
 def test_slx_sdem_effects_are_coefficients(cigar, w46):
@@ -70,9 +70,9 @@ def test_lr_effects_tests(cigar, w46):
                              model="slx", wx=[], effects=e).fit().loglik
              for e in ("individual", "time", "twoways")}
     assert lls != plain
-    assert_allclose(out["individual"]["statistic"], 2 * (plain["twoways"] - plain["time"]))
-    assert_allclose(out["time"]["statistic"], 2 * (plain["twoways"] - plain["individual"]))
-    assert (out["individual"]["df"], out["time"]["df"]) == (45, 29)
+    assert_allclose(out["individual"].statistic, 2 * (plain["twoways"] - plain["time"]))
+    assert_allclose(out["time"].statistic, 2 * (plain["twoways"] - plain["individual"]))
+    assert (out["individual"].df, out["time"].df) == (45, 29)
 
 
 def _random_effects_five_years(cigar, w46, model):
@@ -114,8 +114,8 @@ def test_hausman(cigar, w46):
     common = ["logp", "logy", "rho"]
     dvec = (fe.params[common] - re.params[common]).to_numpy()
     v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()
-    assert h["df"] == 3
-    assert_allclose(h["statistic"], dvec @ np.linalg.pinv(v) @ dvec)
+    assert h.df == 3
+    assert_allclose(h.statistic, dvec @ np.linalg.pinv(v) @ dvec)
 
 
 @pytest.mark.parametrize("effects", ["individual", "twoways"])

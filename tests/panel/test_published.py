@@ -59,7 +59,7 @@ from aicoord.panel import SpatialPanel, fixed
 from aicoord.panel._optim import minimize_bounded
 from aicoord.panel.effects import _effects_at
 from aicoord.panel.data import _demean
-from aicoord.panel.tests import lr_effects_tests
+from aicoord.panel.diagnostics import lr_effects_tests
 
 X = ["logp", "logy"]
 
@@ -150,9 +150,9 @@ def test_elhorst_2014_lr_tests_of_fixed_effects(cigar, w46):
     30 degrees of freedom; we report N - 1 = 45 and T - 1 = 29, the number of restrictions once the
     common intercept is absorbed by the other set of effects (p < 1e-80 either way)."""
     out = lr_effects_tests(cigar, y="logc", x=X, id="state", time="year", w=w46)
-    assert_printed(out["individual"]["statistic"], "2315.7")
-    assert_printed(out["time"]["statistic"], "473.1")
-    assert (out["individual"]["df"], out["time"]["df"]) == (45, 29)
+    assert_printed(out["individual"].statistic, "2315.7")
+    assert_printed(out["time"].statistic, "473.1")
+    assert (out["individual"].df, out["time"].df) == (45, 29)
 
 
 def test_plm_twoways_within_estimates(cigar, w46):

@@ -18,10 +18,10 @@ fixed
 random
     Random-effects SAR/SDM and SEM.
 results
-    :class:`SpatialPanelResults`.
+    :class:`SpatialPanelResults` (``summary()`` for the table) and :class:`TestResult`.
 effects
     Direct, indirect and total effects with simulated inference.
-tests
+diagnostics
     LM (and robust LM) tests on the non-spatial panel, LR tests of the fixed effects, Wald and LR
     tests of the SDM against SAR and SEM, Hausman FE vs RE.
 wmatrix
@@ -36,12 +36,13 @@ Examples
 >>> res = SpatialPanel(df, y="logc", x=["logp", "logy"], id="state", time="year", w=W,
 ...                    model="sdm", effects="twoways").fit()          # doctest: +SKIP
 >>> res.impacts(draws=1000, seed=1)                                 # doctest: +SKIP
+>>> print(res.summary())                                            # doctest: +SKIP
 """
 
+from .diagnostics import hausman, lm_tests, lr_effects_tests, sdm_tests
 from .effects import impacts
 from .model import EFFECTS, MODELS, SpatialPanel
-from .results import SpatialPanelResults
-from .tests import hausman, lm_tests, lr_effects_tests, sdm_tests
+from .results import SpatialPanelResults, TestResult
 
-__all__ = ["SpatialPanel", "SpatialPanelResults", "impacts", "MODELS", "EFFECTS", "lm_tests",
-           "lr_effects_tests", "sdm_tests", "hausman"]
+__all__ = ["SpatialPanel", "SpatialPanelResults", "TestResult", "impacts", "MODELS", "EFFECTS",
+           "lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]

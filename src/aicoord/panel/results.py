@@ -1,16 +1,55 @@
-"""Results of a spatial panel fit.
+"""Results of a spatial panel fit and of a specification test.
 
 :class:`SpatialPanelResults` holds the estimates, their covariance and inference, fit statistics
-and the recovered fixed effects.
+and the recovered fixed effects.  :class:`TestResult` is the outcome of one test of
+:mod:`aicoord.panel.diagnostics`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-__all__ = ["SpatialPanelResults"]
+__all__ = ["SpatialPanelResults", "TestResult"]
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """Outcome of a specification test with an asymptotic chi-squared distribution.
+
+    Attributes
+    ----------
+    name : str
+        Short name of the test (``"lm_lag"``, ``"wald_sar"``, ``"hausman"``, ...).
+    statistic : float
+    df : int
+        Degrees of freedom of the chi-squared reference distribution.
+    pvalue : float
+        Upper-tail probability of ``statistic``.
+    null : str
+        The null hypothesis in words.
+    note : str, optional
+        A caveat, e.g. that a generalised inverse was used.
+    """
+
+    __test__ = False  # not a pytest test class despite its name
+
+    name: str
+    statistic: float
+    df: int
+    pvalue: float
+    null: str
+    note: str | None = None
+
+    def to_dict(self):
+        """``{"statistic", "df", "p", "null"}`` and ``"note"`` when there is one (JSON output)."""
+        out = {"statistic": self.statistic, "df": self.df, "p": self.pvalue, "null": self.null}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
 
 
 def make_results(mod, names, est, cov_full, sig2, ll, resid, rho, lam):
