@@ -31,6 +31,10 @@ _numeric, _optim
     Shared numerical helpers (information-matrix inverse, two-dimensional search, stationarity
     and boundary checks, numerical Hessian) and the one-dimensional Brent searches.
 
+Numerical failures (non-convergence, a singular information matrix, a spatial parameter on the
+bound of its interval) raise :class:`aicoord.errors.EstimationError`; bad input raises
+:class:`aicoord.errors.InputError`.
+
 Examples
 --------
 >>> res = SpatialPanel(df, y="logc", x=["logp", "logy"], id="state", time="year", w=W,

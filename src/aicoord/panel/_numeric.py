@@ -2,7 +2,8 @@
 
 Matrix inversion of the information matrix, the two-dimensional likelihood search (SAC and
 random effects), the stationarity check that turns a failed search into an error, a numerical
-Hessian, and the check that a spatial parameter is interior to its admissible interval.
+Hessian, and the check that a spatial parameter is interior to its admissible interval.  Every
+numerical failure raises :class:`aicoord.errors.EstimationError` with a hint what to try.
 """
 
 from __future__ import annotations
@@ -11,16 +12,25 @@ import warnings
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import EstimationError
 
 __all__ = []
 
+
 def _inv(a):
-    """Inverse of an information matrix (singular: the model is not identified)."""
+    """Inverse of an information matrix.
+
+    Raises
+    ------
+    EstimationError
+        When the matrix is singular (the model is not identified).
+    """
     try:
         out = np.linalg.inv(a)
     except np.linalg.LinAlgError as exc:
-        raise InputError("the information matrix is singular; the model is not identified") from exc
+        raise EstimationError("the information matrix is singular",
+                              hint="the model is not identified: drop collinear or constant "
+                                   "regressors or choose another model") from exc
     if not np.all(np.isfinite(out)) or np.any(np.diag(out) < 0):
         warnings.warn("the information matrix is not positive definite; standard errors are "
                       "unreliable", RuntimeWarning, stacklevel=3)
@@ -50,16 +60,19 @@ def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000):
 
 
 def _check_stationary(f, x, what, step=1e-6, gtol=1e-2):
-    """Raise when the concentrated objective is not stationary at ``x`` (non-convergence)."""
+    """Raise :class:`EstimationError` when the concentrated objective is not stationary at ``x``
+    (non-convergence)."""
     x = np.asarray(x, dtype=float)
     for i in range(len(x)):
         e = np.zeros(len(x))
         e[i] = step
         g = (f(x + e) - f(x - e)) / (2 * step)
         if not np.isfinite(g) or abs(g) > gtol:
-            raise RuntimeError(f"{what} optimisation did not converge (score {g:.3g} in parameter "
-                               f"{i}); the estimate may lie on the boundary or the model may be "
-                               "weakly identified")
+            raise EstimationError(
+                f"{what} optimisation did not converge (score {g:.3g} in parameter {i}); the "
+                "estimate may lie on the boundary or the model may be weakly identified",
+                hint="try another model (SAR or SEM instead of SAC, fixed instead of random "
+                     "effects), fewer regressors or another weights matrix")
 
 
 def _num_hessian(f, x, rel=1e-4):
@@ -79,10 +92,11 @@ def _num_hessian(f, x, rel=1e-4):
     return hess
 
 
-def _boundary(name, val, lo, hi):
-    """Raise when a spatial parameter lies on the bound of its admissible interval ``(lo, hi)``."""
+def _check_interior(name, val, lo, hi):
+    """Raise :class:`EstimationError` when a spatial parameter lies on the bound of ``(lo, hi)``."""
     span = hi - lo
     if val - lo < 1e-6 * span or hi - val < 1e-6 * span:
-        raise InputError(f"{name} = {val:.6f} is at the boundary of its admissible interval "
-                         f"({lo:.4f}, {hi:.4f}); the maximum likelihood estimate is not interior",
-                         hint="check the weights matrix and the model specification")
+        raise EstimationError(
+            f"{name} = {val:.6f} is at the boundary of its admissible interval "
+            f"({lo:.4f}, {hi:.4f}); the maximum likelihood estimate is not interior",
+            hint="check the weights matrix and the model specification, or try another model")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numeric import _boundary, _check_stationary, _inv, _minimize_2d, _num_hessian
+from ._numeric import _check_interior, _check_stationary, _inv, _minimize_2d, _num_hessian
 from ._optim import minimize_bounded, root_bracketed
 from .data import _demean
 from .results import make_results
@@ -65,7 +65,7 @@ def fit_lag(mod, tol):
         return n / 2 * np.log(sse / n) - mod.logdet(r)
 
     rho = _line_search(mod, negll, tol, lambda r: (a - 2 * r * b + r * r * c, -2 * b + 2 * r * c))
-    _boundary("rho", rho, mod._lo, mod._hi)
+    _check_interior("rho", rho, mod._lo, mod._hi)
     beta = coef[:, 0] - rho * coef[:, 1]
     e = e0 - rho * e1
     sig2 = (e @ e) / n
@@ -122,7 +122,7 @@ def fit_err(mod, tol):
         return sse, -2 * r @ (wy - WZ @ bb)
 
     lam = _line_search(mod, negll, tol, dsse)
-    _boundary("lambda", lam, mod._lo, mod._hi)
+    _check_interior("lambda", lam, mod._lo, mod._hi)
     sse, beta, zt, e = sse_beta(lam)
     sig2 = sse / n
     ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(lam)
@@ -178,8 +178,8 @@ def fit_sac(mod, tol):
                        [(lo + eps, hi - eps)] * 2)
     _check_stationary(negll, res.x, "SAC")
     rho, lam = map(float, res.x)
-    _boundary("rho", rho, lo, hi)
-    _boundary("lambda", lam, lo, hi)
+    _check_interior("rho", rho, lo, hi)
+    _check_interior("lambda", lam, lo, hi)
     sse, beta, e = parts(rho, lam)
     sig2 = sse / n
     ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho) + mod.logdet(lam)

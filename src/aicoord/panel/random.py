@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from ..errors import InputError
-from ._numeric import _boundary, _check_stationary, _inv, _minimize_2d, _num_hessian
+from ._numeric import _check_interior, _check_stationary, _inv, _minimize_2d, _num_hessian
 from .results import make_results
 
 __all__ = ["fit_re_lag", "fit_re_err"]
@@ -56,7 +56,7 @@ def fit_re_lag(mod, tol):
                        [(lo + eps, hi - eps), (-30.0, 0.0)])
     _check_stationary(negll, res.x, "random-effects")
     rho, phi = float(res.x[0]), float(np.exp(res.x[1]))
-    _boundary("rho", rho, lo, hi)
+    _check_interior("rho", rho, lo, hi)
     if phi >= 1 - 1e-8:
         warnings.warn("random-effects variance is estimated at zero (phi = 1): the model "
                       "reduces to the pooled one", RuntimeWarning, stacklevel=3)
@@ -124,7 +124,7 @@ def fit_re_err(mod, tol):
                        [(lo + eps, hi - eps), (-30.0, 15.0)], polish_always=False,
                        nm_maxiter=5000)
     lam, phi = float(res.x[0]), float(np.exp(res.x[1]))
-    _boundary("lambda", lam, lo, hi)
+    _check_interior("lambda", lam, lo, hi)
     if phi < 1e-10:
         warnings.warn("random-effects variance is estimated at zero: the model reduces to the "
                       "pooled SEM", RuntimeWarning, stacklevel=3)
