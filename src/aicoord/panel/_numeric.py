@@ -16,6 +16,9 @@ from ..errors import EstimationError
 
 __all__ = []
 
+#: Nelder-Mead ``xatol`` of :func:`_minimize_2d` when ``fit(tol=None)``
+XATOL_2D = 1e-10
+
 
 def _inv(a):
     """Inverse of an information matrix.
@@ -37,15 +40,25 @@ def _inv(a):
     return out
 
 
-def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000):
+def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xatol=None):
     """Minimise a function of two parameters (SAC and random-effects fits).
 
     L-BFGS-B within ``bounds`` from every start; from the best of those a Nelder-Mead polish
     (always, or with ``polish_always=False`` only when L-BFGS-B reports failure), and the better
     of the two results is returned (a ``scipy.optimize.OptimizeResult``).
+
+    Parameters
+    ----------
+    xatol : float, optional
+        Absolute tolerance of the Nelder-Mead polish on the parameters (default
+        :data:`XATOL_2D`).  When given, the polish always runs, so that it governs the result.
     """
     from scipy import optimize  # imported here: only the 2-D searches need it (0.12 s)
 
+    if xatol is None:
+        xatol = XATOL_2D
+    else:
+        polish_always = True
     best = None
     for start in starts:
         res = optimize.minimize(negll, start, method="L-BFGS-B", bounds=bounds,
@@ -55,7 +68,7 @@ def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000):
     if not polish_always and best.success:
         return best
     res = optimize.minimize(negll, best.x, method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": nm_maxiter})
+                            options={"xatol": xatol, "fatol": 1e-14, "maxiter": nm_maxiter})
     return best if best.fun < res.fun else res
 
 

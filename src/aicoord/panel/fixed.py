@@ -155,7 +155,8 @@ def fit_ols(mod, tol):
 
 def fit_sac(mod, tol):
     """SAC with pooled or fixed effects: ``(rho, lambda)`` maximise the concentrated likelihood
-    by :func:`~aicoord.panel._numeric._minimize_2d`, checked for stationarity.  Covariance from the analytic information matrix
+    by :func:`~aicoord.panel._numeric._minimize_2d` (``tol``: its Nelder-Mead ``xatol``, ``None``
+    for the default), checked for stationarity.  Covariance from the analytic information matrix
     (Anselin 1988), with the Lee-Yu correction from a numerical Hessian of the full likelihood."""
     Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
     WZ = _err_parts(mod)
@@ -175,7 +176,7 @@ def fit_sac(mod, tol):
         return n / 2 * np.log(parts(p[0], p[1])[0] / n) - mod.logdet(p[0]) - mod.logdet(p[1])
 
     res = _minimize_2d(negll, ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
-                       [(lo + eps, hi - eps)] * 2)
+                       [(lo + eps, hi - eps)] * 2, xatol=tol)
     _check_stationary(negll, res.x, "SAC")
     rho, lam = map(float, res.x)
     _check_interior("rho", rho, lo, hi)

@@ -29,6 +29,8 @@ EFFECTS = ("none", "individual", "time", "twoways", "random")
 _LAG = ("sar", "sdm", "sac")
 _ERR = ("sem", "sac", "sdem")
 _WX = ("sdm", "slx", "sdem")
+#: default ``xatol`` of the line search of :meth:`SpatialPanel.fit` (``tol=None``)
+LINE_TOL = 1e-12
 
 
 class SpatialPanel:
@@ -184,22 +186,50 @@ class SpatialPanel:
 
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, tol=1e-12):
+    def fit(self, tol=None):
         """Estimate the model.
 
         Parameters
         ----------
-        tol : float
-            Absolute tolerance on the spatial parameter(s) in the line search.
+        tol : float, optional
+            Absolute tolerance on the spatial parameter(s), honoured by every model:
+
+            * SAR, SDM, SEM, SDEM (pooled or fixed effects): ``xatol`` of the bounded Brent line
+              search (default ``1e-12``); with the eigenvalue log-determinant the result is then
+              refined to a root of the score (to ``1e-15``).
+            * SAC and random effects: ``xatol`` of the Nelder-Mead polish of the two-dimensional
+              search in ``(rho, lambda)`` or (spatial parameter, ``log phi``) (default ``1e-10``;
+              an explicit ``tol`` makes the polish run also when L-BFGS-B reports success).  The
+              polish stops when both ``xatol`` and its function tolerance ``1e-14`` are met, so
+              a ``tol`` above the default does not shorten it much.
+            * SLX: least squares in closed form, exact whatever ``tol``.
 
         Returns
         -------
         SpatialPanelResults
+
+        Raises
+        ------
+        InputError
+            When ``tol`` is not a positive finite number.
+        EstimationError
+            When a search does not converge, a spatial parameter lies on the bound of its
+            admissible interval or the information matrix is singular.
         """
+        if tol is not None:
+            try:
+                ok = bool(np.isfinite(float(tol)) and float(tol) > 0)
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise InputError(f"tol must be a positive number, not {tol!r}")
+            tol = float(tol)
         lo, hi = self.bounds()
         self._lo, self._hi = lo, hi
         if self.effects == "random":
             return random.fit_re_err(self, tol) if self.model == "sem" else random.fit_re_lag(self, tol)
+        if self.model == "sac":
+            return fixed.fit_sac(self, tol)
         fn = {"sar": fixed.fit_lag, "sdm": fixed.fit_lag, "sem": fixed.fit_err,
-              "sdem": fixed.fit_err, "slx": fixed.fit_ols, "sac": fixed.fit_sac}[self.model]
-        return fn(self, tol)
+              "sdem": fixed.fit_err, "slx": fixed.fit_ols}[self.model]
+        return fn(self, LINE_TOL if tol is None else tol)

@@ -1,6 +1,7 @@
 """Fits of the random-effects spatial panel models (Elhorst 2014, sec. 3.4): SAR/SDM and SEM.
 
-Each function takes a prepared :class:`~aicoord.panel.SpatialPanel` ``mod`` and ``tol`` and returns a
+Each function takes a prepared :class:`~aicoord.panel.SpatialPanel` ``mod`` and ``tol`` (the
+Nelder-Mead ``xatol`` of the two-dimensional search, ``None`` for its default) and returns a
 :class:`~aicoord.panel.SpatialPanelResults` with the extra attributes ``phi`` and
 ``sigma2_mu``.
 
@@ -53,7 +54,7 @@ def fit_re_lag(mod, tol):
     lo, hi = mod._lo, mod._hi
     eps = 1e-6 * (hi - lo)
     res = _minimize_2d(negll, ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))),
-                       [(lo + eps, hi - eps), (-30.0, 0.0)])
+                       [(lo + eps, hi - eps), (-30.0, 0.0)], xatol=tol)
     _check_stationary(negll, res.x, "random-effects")
     rho, phi = float(res.x[0]), float(np.exp(res.x[1]))
     _check_interior("rho", rho, lo, hi)
@@ -122,7 +123,7 @@ def fit_re_err(mod, tol):
     eps = 1e-6 * (hi - lo)
     res = _minimize_2d(negll, ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))),
                        [(lo + eps, hi - eps), (-30.0, 15.0)], polish_always=False,
-                       nm_maxiter=5000)
+                       nm_maxiter=5000, xatol=tol)
     lam, phi = float(res.x[0]), float(np.exp(res.x[1]))
     _check_interior("lambda", lam, lo, hi)
     if phi < 1e-10:
