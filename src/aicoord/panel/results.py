@@ -1,7 +1,8 @@
 """Results of a spatial panel fit and of a specification test.
 
 :class:`SpatialPanelResults` holds the estimates, their covariance and inference, fit statistics
-and the recovered fixed effects.  :class:`TestResult` is the outcome of one test of
+and the recovered fixed effects; its ``repr`` is one line, :meth:`SpatialPanelResults.summary`
+the full table.  :class:`TestResult` is the outcome of one test of
 :mod:`aicoord.panel.diagnostics`.
 """
 
@@ -160,4 +161,7 @@ class SpatialPanelResults:
         return "\n".join(lines)
 
     def __repr__(self):
-        return self.summary()
+        mod = self.model
+        return (f"<SpatialPanelResults: {mod.model.upper()}, {mod.effects} effects"
+                + (" (Lee-Yu)" if mod.lee_yu else "")
+                + f", N={self.N}, T={self.T}, loglik={self.loglik:.4f}>")
