@@ -69,3 +69,18 @@ def test_diagnostics_return_test_results(cigar, w46):
         assert isinstance(r, TestResult) and r.name == name and r.df == 1 and r.note is None
         assert_allclose(r.pvalue, stats.chi2.sf(r.statistic, 1), rtol=1e-10)
         assert ("rho = 0" if "lag" in name else "lambda = 0") in r.null
+
+
+@pytest.mark.parametrize("effects,lee_yu,nobs", [
+    ("none", False, 46 * 30), ("twoways", False, 46 * 30), ("individual", True, 46 * 29),
+    ("twoways", True, 45 * 29), ("time", True, 45 * 30)])
+def test_nobs_is_the_likelihood_sample(cigar, w46, effects, lee_yu, nobs):
+    """``nobs`` counts the observations of the likelihood (Lee-Yu: N(T-1), (N-1)(T-1), (N-1)T);
+    sigma2 divides by it and BIC uses it; N and T stay the panel's."""
+    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
+                       model="sar", effects=effects, lee_yu=lee_yu).fit()
+    assert (res.nobs, res.N, res.T) == (nobs, 46, 30)
+    assert_allclose(res.sigma2, res.resid @ res.resid / nobs, rtol=1e-12)
+    k = len(res.params) + 1  # sigma2 counts
+    assert_allclose(res.bic, -2 * res.loglik + k * np.log(nobs), rtol=1e-12)
+    assert f"observations = {nobs}" in res.summary()

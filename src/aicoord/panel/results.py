@@ -73,7 +73,14 @@ class SpatialPanelResults:
     cov : pandas.DataFrame
         Covariance of ``params`` (block of the inverse information matrix).
     sigma2, sigma2_se, loglik, aic, bic, r2, r2_within : float
-    nobs, N, T : int
+        ``bic = -2 loglik + k log(nobs)`` with ``k`` the number of ``params`` plus one
+        (``sigma2``).
+    nobs : int
+        Number of observations the likelihood uses: ``N*T``, or with the Lee-Yu correction
+        ``N*(T-1)`` (individual effects), ``(N-1)*(T-1)`` (two-way effects) and ``(N-1)*T``
+        (time effects).  ``sigma2`` divides the sum of squared residuals by it.
+    N, T : int
+        Units and periods of the panel.
     rho, lam : float
         Spatial lag and spatial error parameters (0.0 when not in the model).
     phi, sigma2_mu : float
@@ -95,11 +102,11 @@ class SpatialPanelResults:
         self.sigma2, self.sigma2_se, self.loglik = sig2, sig2_se, ll
         self.resid = resid
         self.rho, self.lam = rho, lam
-        self.N, self.T, self.nobs = mod.N, mod.T, mod.N * mod.T
+        self.N, self.T, self.nobs = mod.N, mod.T, mod.n_eff
         k = len(params) + 1
         self.df_model = k
         self.aic = -2 * ll + 2 * k
-        self.bic = -2 * ll + k * np.log(mod.n_eff)
+        self.bic = -2 * ll + k * np.log(self.nobs)
         sse = float(resid @ resid)
         yraw = mod.Y.ravel()
         self.r2 = 1 - sse / float(((yraw - yraw.mean()) ** 2).sum())
