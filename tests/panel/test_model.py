@@ -55,21 +55,8 @@ def test_tol_must_be_positive(cigar, w46, tol):
         _model(cigar, w46).fit(tol=tol)
 
 
-def _spy(monkeypatch, module, name):
-    """Record the keyword arguments of every call of ``module.name`` and call it."""
-    calls = []
-    real = getattr(module, name)
-
-    def wrapper(*args, **kw):
-        calls.append(kw)
-        return real(*args, **kw)
-
-    monkeypatch.setattr(module, name, wrapper)
-    return calls
-
-
-def test_tol_reaches_the_line_search(cigar, w46, monkeypatch):
-    calls = _spy(monkeypatch, fixed, "minimize_bounded")
+def test_tol_reaches_the_line_search(cigar, w46, spy):
+    calls = spy(fixed, "minimize_bounded")
     mod = _model(cigar, w46, model="sem")
     a = mod.fit()
     b = mod.fit(tol=1e-6)
@@ -78,9 +65,9 @@ def test_tol_reaches_the_line_search(cigar, w46, monkeypatch):
     assert_allclose(b.params["lambda"], a.params["lambda"], rtol=0, atol=1e-9)
 
 
-def test_tol_reaches_the_sac_search(cigar, w46, monkeypatch):
-    calls = _spy(monkeypatch, fixed, "_minimize_2d")
-    scipy_calls = _spy(monkeypatch, optimize, "minimize")
+def test_tol_reaches_the_sac_search(cigar, w46, spy):
+    calls = spy(fixed, "_minimize_2d")
+    scipy_calls = spy(optimize, "minimize")
     mod = _model(cigar[cigar["year"] <= 67], w46, model="sac")
     default = mod.fit()
     first = len(scipy_calls)
@@ -112,24 +99,6 @@ def test_tol_reaches_the_random_effects_search(cigar, w46, monkeypatch, model):
         with pytest.raises(_Stop):
             mod.fit(tol=tol)
     assert seen == [None, 1e-7]
-
-
-def test_explicit_tol_always_polishes(monkeypatch):
-    """With ``xatol`` given, the Nelder-Mead polish runs even when L-BFGS-B succeeded."""
-    from aicoord.panel._numeric import _minimize_2d
-
-    scipy_calls = _spy(monkeypatch, optimize, "minimize")
-
-    def quad(p):
-        return (p[0] - 0.2) ** 2 + 2 * (p[1] + 0.1) ** 2
-
-    bounds = [(-1.0, 1.0), (-1.0, 1.0)]
-    _minimize_2d(quad, [(0.0, 0.0)], bounds, polish_always=False)
-    assert [c["method"] for c in scipy_calls] == ["L-BFGS-B"]
-    res = _minimize_2d(quad, [(0.0, 0.0)], bounds, polish_always=False, xatol=1e-6)
-    assert [c["method"] for c in scipy_calls[1:]] == ["L-BFGS-B", "Nelder-Mead"]
-    assert scipy_calls[-1]["options"]["xatol"] == 1e-6
-    assert_allclose(res.x, [0.2, -0.1], rtol=0, atol=1e-6)
 
 
 def test_slx_is_exact_whatever_tol(cigar, w46):

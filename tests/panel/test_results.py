@@ -1,4 +1,4 @@
-"""SpatialPanelResults (accessors, one-line repr, summary table, fixed effects) and TestResult."""
+"""SpatialPanelResults (accessors, one-line repr, summary table, nobs) and TestResult."""
 
 import dataclasses
 import json
@@ -9,7 +9,6 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from aicoord.panel import SpatialPanel, TestResult
-from aicoord.panel.diagnostics import lm_tests
 
 
 @pytest.fixture(scope="module")
@@ -59,16 +58,6 @@ def test_test_result_is_frozen_and_serialises():
     noted = dataclasses.replace(r, note="generalised inverse used")
     assert noted.to_dict()["note"] == "generalised inverse used"
     assert json.loads(json.dumps(noted.to_dict())) == noted.to_dict()
-
-
-def test_diagnostics_return_test_results(cigar, w46):
-    out = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                   effects="twoways")
-    assert list(out) == ["lm_lag", "lm_error", "robust_lm_lag", "robust_lm_error"]
-    for name, r in out.items():
-        assert isinstance(r, TestResult) and r.name == name and r.df == 1 and r.note is None
-        assert_allclose(r.pvalue, stats.chi2.sf(r.statistic, 1), rtol=1e-10)
-        assert ("rho = 0" if "lag" in name else "lambda = 0") in r.null
 
 
 @pytest.mark.parametrize("effects,lee_yu,nobs", [
