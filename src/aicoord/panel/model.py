@@ -50,8 +50,8 @@ class SpatialPanel:
         N x N spatial weights.  A plain array is taken in the order of the sorted unit ids.  A dict
         ``{period: weights}`` gives a different matrix per period.
     model : {"sar", "sdm", "sem", "sac", "slx", "sdem"}
-    effects : {"none", "individual", "time", "twoways"}
-        Fixed effects removed by the within transformation.
+    effects : {"none", "individual", "time", "twoways", "random"}
+        Fixed effects removed by the within transformation, or random effects (SAR, SDM, SEM).
     wx : list of str, optional
         Regressors that get a spatial lag ``W*<var>`` in SDM, SLX and SDEM (default: all of ``x``).
     lee_yu : bool
@@ -167,6 +167,8 @@ class SpatialPanel:
         return val
 
     def bounds(self):
+        """Admissible interval ``(lo, hi)`` of the spatial parameters: the intersection over the
+        distinct weights matrices of ``(1/omega_min, 1/omega_max)``."""
         lo, hi = -np.inf, np.inf
         for pw in {id(p): p for p in self.ws}.values():
             a, b = pw.bounds()
@@ -183,7 +185,6 @@ class SpatialPanel:
                 memo[id(pw)] = np.array(pw.info_traces(rho, project=proj))
             tot += memo[id(pw)]
         return tot * self._ld_scale
-
 
     # ------------------------------------------------------------------ fitting
     def fit(self, tol=None):
