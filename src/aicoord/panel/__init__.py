@@ -35,6 +35,10 @@ Numerical failures (non-convergence, a singular information matrix, a spatial pa
 bound of its interval) raise :class:`aicoord.errors.EstimationError`; bad input raises
 :class:`aicoord.errors.InputError`.
 
+dynamic, dynamic_results
+    :class:`DynamicSpatialPanel`: SAR and SDM with y(t-1) and/or W y(t-1) (``dlag`` 1, 2, 3), bias-corrected
+    QML (Yu, de Jong and Lee 2008; Lee and Yu 2010), short- and long-run effects.
+
 Examples
 --------
 >>> res = SpatialPanel(df, y="logc", x=["logp", "logy"], id="state", time="year", w=W,
@@ -44,9 +48,10 @@ Examples
 """
 
 from .diagnostics import hausman, lm_tests, lr_effects_tests, sdm_tests
+from .dynamic import DynamicSpatialPanel
 from .effects import impacts
 from .model import EFFECTS, MODELS, SpatialPanel
 from .results import SpatialPanelResults, TestResult
 
-__all__ = ["SpatialPanel", "SpatialPanelResults", "TestResult", "impacts", "MODELS", "EFFECTS",
-           "lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]
+__all__ = ["SpatialPanel", "SpatialPanelResults", "DynamicSpatialPanel", "TestResult", "impacts", "MODELS",
+           "EFFECTS", "lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]
