@@ -27,7 +27,7 @@ from .errors import InputError
 from .provinces import province_table
 
 __all__ = [
-    "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "great_circle_km", "capital_coords",
+    "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "SPEC_DEFAULTS", "full_spec", "great_circle_km", "capital_coords",
     "contiguity_weights", "knn_weights", "distance_weights", "economic_weights", "nested_weights",
     "build_weights", "standardize", "to_dense_frame", "from_dense", "weights_summary",
 ]
@@ -37,6 +37,15 @@ EARTH_RADIUS_KM = 6371.0088
 
 #: Hainan (460000) is linked to Guangdong (440000) by default.
 DEFAULT_ISLAND_LINKS = {"460000": ["440000"]}
+
+#: Options of every kind and their defaults (the one place they are set; see :func:`full_spec`).
+SPEC_DEFAULTS = {"island_links": DEFAULT_ISLAND_LINKS, "k": 4, "power": 1, "cutoff_km": None, "phi": 0.5,
+                 "form": "convex"}
+
+
+def full_spec(spec: dict) -> dict:
+    """A weights specification with every option set (:data:`SPEC_DEFAULTS` for those not given)."""
+    return {**SPEC_DEFAULTS, **spec}
 
 
 def capital_coords(codes=None) -> np.ndarray:
@@ -222,21 +231,22 @@ def build_weights(spec: dict, gdf=None, gdp_pc_mean=None) -> W:
     gdp_pc_mean : pandas.Series, optional
         Needed for economic and nested weights.
     """
+    spec = full_spec(spec)
     kind = spec["kind"]
     if kind in ("queen", "rook"):
-        return contiguity_weights(gdf, kind, spec.get("island_links"))
+        return contiguity_weights(gdf, kind, spec["island_links"])
     if kind == "knn":
-        return knn_weights(spec.get("k", 4))
+        return knn_weights(spec["k"])
     if kind == "distance":
-        return distance_weights(spec.get("power", 1.0), spec.get("cutoff_km"))
+        return distance_weights(spec["power"], spec["cutoff_km"])
     if kind in ("economic", "nested"):
         if gdp_pc_mean is None:
             raise InputError(f"'{kind}' weights need GDP per capita from a panel")
         we = economic_weights(gdp_pc_mean)
         if kind == "economic":
             return we
-        wd = distance_weights(spec.get("power", 1.0), spec.get("cutoff_km"), list(gdp_pc_mean.index))
-        return nested_weights(wd, we, gdp_pc_mean, phi=spec.get("phi", 0.5), form=spec.get("form", "convex"))
+        wd = distance_weights(spec["power"], spec["cutoff_km"], list(gdp_pc_mean.index))
+        return nested_weights(wd, we, gdp_pc_mean, phi=spec["phi"], form=spec["form"])
     raise InputError(f"unknown weights kind {kind!r}")
 
 

@@ -103,3 +103,22 @@ def r_byyear_reference():
 def r_lm_reference():
     """R spdep LM tests on the dummy-variable regression (tests/fixtures/panel/make_reference_lm.R)."""
     return load_json("cigar_reference_lm.json")
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """``spy(module, name)`` replaces ``module.name`` by a wrapper that records the keyword
+    arguments of every call (in the returned list) and then calls the original."""
+
+    def install(module, name):
+        calls = []
+        real = getattr(module, name)
+
+        def wrapper(*args, **kw):
+            calls.append(kw)
+            return real(*args, **kw)
+
+        monkeypatch.setattr(module, name, wrapper)
+        return calls
+
+    return install

@@ -56,30 +56,16 @@ def test_impacts_match_r(fits, r_reference, tol, model, effects):
                             rtol=tol.IMPACT_SE_REL)
 
 
-def test_results_api(fits):
-    res = fits["sdm", "twoways"]
-    assert list(res.params.index) == ["logp", "logy", "W*logp", "W*logy", "rho"]
-    ci = res.conf_int()
-    assert (ci["lower"] < res.params).all() and (res.params < ci["upper"]).all()
-    assert_allclose(res.zvalues, res.params / res.std_errors)
-    assert res.aic == pytest.approx(-2 * res.loglik + 2 * 6)
-    text = res.summary()
-    assert "W*logy" in text and "rho" in text
-    fe = res.fixed_effects
-    assert set(fe) == {"mu", "individual", "time"} and len(fe["individual"]) == 46
-    assert_allclose(fe["individual"].sum(), 0, atol=1e-10)
-
-
 @pytest.mark.parametrize("effects", ["none", "individual", "time", "twoways"])
 def test_lm_tests_match_r(cigar, w46, r_lm_reference, effects):
     """LM-lag, LM-error and their robust forms equal R spdep::lm.LMtests on the dummy-variable
     regression with block-diagonal weights (make_reference_lm.R), for every kind of effects.
     Observed agreement is 5e-8 relative or better; R works on the 77-column dummy design, we on
     the within-transformed data, so agreement is to rounding, not to the last bit."""
-    from aicoord.panel.tests import lm_tests
+    from aicoord.panel.diagnostics import lm_tests
 
     ref = r_lm_reference[effects]
     ours = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
                     effects=effects)
     for name, value in ref.items():
-        assert_allclose(ours[name]["statistic"], value, rtol=1e-6)
+        assert_allclose(ours[name].statistic, value, rtol=1e-6)

@@ -1,16 +1,15 @@
-"""``aicoord fit-panel`` end to end, and the clear errors the engine gives for bad input."""
+"""``aicoord fit-panel`` end to end: agreement with the API, determinism, weights formats, the
+JSON form of the tests, and the exit status of bad input.  (The engine's own input errors:
+test_data.py and test_model.py; numerical failures: test_errors.py.)"""
 
 import json
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
 from aicoord.cli import main
-from aicoord.errors import InputError
-from aicoord.panel import SpatialPanel
+from aicoord.panel import SpatialPanel, sdm_tests
 
 ARGS = ["--id", "state", "--time", "year", "--y", "logc", "--x", "logp", "logy"]
 
@@ -63,6 +62,10 @@ def test_cli_matches_api_and_is_deterministic(files, cigar, w46, tol):
                     rtol=1e-11)
     assert {"wald_sar", "wald_sem", "lr_sar", "lr_sem", "lm_lag_nonspatial",
             "robust_lm_error_nonspatial", "lr_individual_effects", "lr_time_effects"} <= set(out["tests"])
+    wald, written = sdm_tests(res, lr=False)["wald_sar"].to_dict(), out["tests"]["wald_sar"]
+    assert set(written) == set(wald) and (written["df"], written["null"]) == (wald["df"], wald["null"])
+    assert_allclose([written["statistic"], written["p"]], [wald["statistic"], wald["p"]], rtol=1e-11)
+    assert set(out["tests"]["lr_time_effects"]) == {"statistic", "df", "p", "null"}
 
 
 def test_cli_random_effects(files, cigar, w46):
@@ -101,76 +104,3 @@ def test_cli_bad_input_exit_code(files, capsys):
             str(files / "w.csv"), "--out", str(files / "x.json")]
     assert main(argv) == 2
     assert "unbalanced panel" in capsys.readouterr().err
-
-
-def _fit(data, w, **kw):
-    args = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sar",
-                effects="individual")
-    args.update(kw)
-    return SpatialPanel(data, **args)
-
-
-def test_error_missing_values(cigar, w46):
-    d = cigar.copy()
-    d.loc[5, "logp"] = np.nan
-    with pytest.raises(InputError, match="missing values"):
-        _fit(d, w46)
-
-
-def test_error_time_invariant_regressor(cigar, w46):
-    d = cigar.copy()
-    d["region"] = d["state"] % 4
-    with pytest.raises(InputError, match="time-invariant"):
-        _fit(d, w46, x=["logp", "region"])
-
-
-def test_error_collinear(cigar, w46):
-    d = cigar.copy()
-    d["logp2"] = 2 * d["logp"] - d["logy"]
-    with pytest.raises(InputError, match="collinear"):
-        _fit(d, w46, x=["logp", "logy", "logp2"])
-
-
-def test_error_weights_size(cigar, w46):
-    with pytest.raises(InputError, match="45 x 45"):
-        _fit(cigar, w46[:45, :45])
-
-
-def test_error_rho_at_boundary(cigar, w46):
-    # y equal to its own spatial lag up to a tiny noise: the likelihood pushes rho to 1
-    d = cigar.sort_values(["year", "state"]).copy()
-    wr = w46 / w46.sum(axis=1, keepdims=True)
-    rng = np.random.default_rng(0)
-    common = np.repeat(rng.normal(size=30), 46) * 10
-    d["logc"] = common + 1e-6 * rng.normal(size=len(d))
-    with pytest.raises(InputError, match="boundary"):
-        _fit(d, wr, effects="none").fit()
-
-
-def test_warning_island(cigar, w46):
-    w = w46.copy()
-    j = np.nonzero(w[0])[0]
-    w[0, :] = 0
-    w[j, 0] = 0
-    with pytest.warns(UserWarning, match="without neighbours"):
-        _fit(cigar, w)
-
-
-def test_lee_yu_individual_rescales_sigma2(cigar, w46, tol):
-    base = _fit(cigar, w46).fit()
-    ly = _fit(cigar, w46, lee_yu=True).fit()
-    assert_allclose(ly.params.to_numpy(), base.params.to_numpy(), rtol=0, atol=1e-8)
-    assert_allclose(ly.sigma2, base.sigma2 * 30 / 29, rtol=tol.EXACT)
-
-
-def test_non_convergence_is_an_error():
-    from aicoord.panel.model import _check_stationary
-
-    with pytest.raises(RuntimeError, match="did not converge"):
-        _check_stationary(lambda p: 3.0 * p[0] + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
-    _check_stationary(lambda p: (p[0] - 0.2) ** 2 + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
-
-
-def test_random_effects_only_for_lag_models(cigar, w46):
-    with pytest.raises(InputError, match="random effects"):
-        _fit(cigar, w46, model="sac", effects="random")

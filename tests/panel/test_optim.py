@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import optimize
 
+from aicoord.errors import EstimationError
 from aicoord.panel._optim import minimize_bounded, root_bracketed
 
 FUNCTIONS = [
@@ -34,7 +35,7 @@ def test_minimize_bounded_matches_scipy(f, lo, hi, xatol):
 def test_minimize_bounded_errors():
     with pytest.raises(ValueError):
         minimize_bounded(lambda x: x * x, 1.0, 0.0)
-    with pytest.raises(RuntimeError, match="did not converge"):
+    with pytest.raises(EstimationError, match="did not converge"):
         minimize_bounded(lambda x: (x - 0.3) ** 2, -1.0, 1.0, xatol=1e-14, maxiter=3)
 
 

@@ -55,11 +55,11 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import optimize
 
-from aicoord.panel import SpatialPanel
+from aicoord.panel import SpatialPanel, fixed
 from aicoord.panel._optim import minimize_bounded
 from aicoord.panel.effects import _effects_at
-from aicoord.panel.model import _demean
-from aicoord.panel.tests import lr_effects_tests
+from aicoord.panel.data import _demean
+from aicoord.panel.diagnostics import lr_effects_tests
 
 X = ["logp", "logy"]
 
@@ -117,18 +117,17 @@ def sdpdmod_estimate(mod, lag_of_demeaned=True):
     return rho, dict(zip(mod.znames, bo - rho * bd))
 
 
-class FixedRho(SpatialPanel):
-    """The engine with rho fixed instead of estimated: beta, sigma2 and the analytic information
-    matrix evaluated at a given rho."""
-
-    fixed_rho = None
-
-    def _line_search(self, f, tol, dsse=None):
-        return self.fixed_rho
+def fit_at_rho(mod, rho, monkeypatch):
+    """The engine's fit with rho fixed instead of estimated (its line search replaced): beta,
+    sigma2 and the analytic information matrix evaluated at a given rho."""
+    with monkeypatch.context() as m:
+        m.setattr(fixed, "_line_search", lambda mod, f, tol, dsse=None: rho)
+        return mod.fit()
 
 
-def panel(cigar, w46, model, effects, cls=SpatialPanel):
-    return cls(cigar, y="logc", x=X, id="state", time="year", w=w46, model=model, effects=effects)
+def panel(cigar, w46, model, effects):
+    return SpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, model=model,
+                        effects=effects)
 
 
 # --- tests -----------------------------------------------------------------------------------
@@ -151,9 +150,9 @@ def test_elhorst_2014_lr_tests_of_fixed_effects(cigar, w46):
     30 degrees of freedom; we report N - 1 = 45 and T - 1 = 29, the number of restrictions once the
     common intercept is absorbed by the other set of effects (p < 1e-80 either way)."""
     out = lr_effects_tests(cigar, y="logc", x=X, id="state", time="year", w=w46)
-    assert_printed(out["individual"]["statistic"], "2315.7")
-    assert_printed(out["time"]["statistic"], "473.1")
-    assert (out["individual"]["df"], out["time"]["df"]) == (45, 29)
+    assert_printed(out["individual"].statistic, "2315.7")
+    assert_printed(out["time"].statistic, "473.1")
+    assert (out["individual"].df, out["time"].df) == (45, 29)
 
 
 def test_plm_twoways_within_estimates(cigar, w46):
@@ -170,7 +169,7 @@ def test_plm_twoways_within_estimates(cigar, w46):
         assert_printed(res.std_errors[var] * df_scale, se)
 
 
-def test_sdpdmod_sar_individual(cigar, w46):
+def test_sdpdmod_sar_individual(cigar, w46, monkeypatch):
     """SDPDmod SAR with individual effects (Mendez 2026, sect. 7.1).
 
     The conventions are the same as ours apart from the grid log-determinant (module docstring,
@@ -186,9 +185,7 @@ def test_sdpdmod_sar_individual(cigar, w46):
     for var in X:
         assert_printed(beta[var], SDPD_SAR_INDIVIDUAL[var][0])
 
-    mod = panel(cigar, w46, "sar", "individual", cls=FixedRho)
-    mod.fixed_rho = rho
-    at = mod.fit()
+    at = fit_at_rho(panel(cigar, w46, "sar", "individual"), rho, monkeypatch)
     for name, (coef, se) in SDPD_SAR_INDIVIDUAL.items():
         assert_printed(at.params[name], coef)
         assert_printed(at.std_errors[name], se)

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from aicoord.panel import SpatialPanel
-from aicoord.panel.tests import lm_tests
+from aicoord.panel.diagnostics import lm_tests
 
 libpysal = pytest.importorskip("libpysal")
 spreg = pytest.importorskip("spreg")
@@ -76,8 +76,8 @@ def test_lm_tests_vs_spreg_ols(cigar, w46, tol, effects):
         ols = spreg.OLS(y.reshape(-1, 1), x.reshape(-1, 2), w=wbig, spat_diag=True)
     ours = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
                     effects=effects)
-    assert_allclose(ours["lm_lag"]["statistic"], ols.lm_lag[0], rtol=1e-8)
-    assert_allclose(ours["lm_error"]["statistic"], ols.lm_error[0], rtol=1e-8)
-    assert_allclose(ours["robust_lm_lag"]["statistic"], ols.rlm_lag[0], rtol=1e-8)
-    assert_allclose(ours["robust_lm_error"]["statistic"], ols.rlm_error[0], rtol=1e-8)
-    assert_allclose(ours["lm_lag"]["p"], ols.lm_lag[1], rtol=1e-6, atol=1e-300)
+    assert_allclose(ours["lm_lag"].statistic, ols.lm_lag[0], rtol=1e-8)
+    assert_allclose(ours["lm_error"].statistic, ols.lm_error[0], rtol=1e-8)
+    assert_allclose(ours["robust_lm_lag"].statistic, ols.rlm_lag[0], rtol=1e-8)
+    assert_allclose(ours["robust_lm_error"].statistic, ols.rlm_error[0], rtol=1e-8)
+    assert_allclose(ours["lm_lag"].pvalue, ols.lm_lag[1], rtol=1e-6, atol=1e-300)

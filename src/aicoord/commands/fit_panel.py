@@ -87,20 +87,20 @@ def run(args) -> int:
             imp = res.impacts(draws=args.draws, seed=args.seed)
             for (var, kind), row in imp.iterrows():
                 effects.setdefault(var, {})[kind] = {k: float(row[k]) for k in ("estimate", "se", "z", "p")}
-        from ..panel import tests as sptests
+        from ..panel import diagnostics as sptests
 
         tests = {}
         if args.model == "sdm":
-            tests.update(sptests.sdm_tests(res))
+            tests.update({k: v.to_dict() for k, v in sptests.sdm_tests(res).items()})
         if args.fe == "random":
             fe = mod.respecify(effects="individual").fit()
-            tests["hausman"] = sptests.hausman(fe, res)
+            tests["hausman"] = sptests.hausman(fe, res).to_dict()
         else:
             lm = sptests.lm_tests(data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
                                   effects=args.fe, standardize=not args.no_standardize)
-            tests.update({f"{k}_nonspatial": v for k, v in lm.items()})
+            tests.update({f"{k}_nonspatial": v.to_dict() for k, v in lm.items()})
         if mod.T > 1:
-            tests.update({f"lr_{k}_effects": v for k, v in sptests.lr_effects_tests(
+            tests.update({f"lr_{k}_effects": v.to_dict() for k, v in sptests.lr_effects_tests(
                 data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
                 standardize=not args.no_standardize).items()})
     out = {

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 
+from ..errors import EstimationError
+
 _EPS = 2.220446049250313e-16
 _SQRT_EPS = math.sqrt(_EPS)
 _GOLDEN = 0.5 * (3.0 - math.sqrt(5.0))
@@ -40,8 +42,8 @@ def minimize_bounded(f, lower, upper, xatol=1e-5, maxiter=500):
 
     Raises
     ------
-    RuntimeError
-        When ``maxiter`` is reached before the tolerance.
+    EstimationError
+        When ``maxiter`` is reached before the tolerance (non-convergence).
     """
     a, b = float(lower), float(upper)
     if not a < b:
@@ -90,7 +92,8 @@ def minimize_bounded(f, lower, upper, xatol=1e-5, maxiter=500):
                 v, fv, w, fw = w, fw, u, fu
             elif fu <= fv or v == x or v == w:
                 v, fv = u, fu
-    raise RuntimeError(f"line search did not converge in {maxiter} evaluations")
+    raise EstimationError(f"line search did not converge in {maxiter} evaluations",
+                          hint="loosen tol or check the model specification")
 
 
 def root_bracketed(f, a, b, xtol=1e-15, maxiter=200):
@@ -109,6 +112,11 @@ def root_bracketed(f, a, b, xtol=1e-15, maxiter=200):
     Returns
     -------
     float
+
+    Raises
+    ------
+    EstimationError
+        When ``maxiter`` is reached before the tolerance (non-convergence).
     """
     a, b = float(a), float(b)
     fa, fb = f(a), f(b)
@@ -152,4 +160,5 @@ def root_bracketed(f, a, b, xtol=1e-15, maxiter=200):
         a, fa = b, fb
         b += d if abs(d) > tol else math.copysign(tol, m)
         fb = f(b)
-    raise RuntimeError(f"root search did not converge in {maxiter} iterations")
+    raise EstimationError(f"root search did not converge in {maxiter} iterations",
+                          hint="check the model specification")

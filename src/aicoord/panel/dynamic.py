@@ -60,7 +60,7 @@ from ..errors import EstimationError, InputError
 from ._optim import minimize_bounded, root_bracketed
 
 # the only import of the weights module (being renamed to ``wmatrix``): keep it on one line
-from .weights import PanelWeights, as_matrix
+from .wmatrix import PanelWeights, as_matrix
 
 __all__ = ["DynamicSpatialPanel", "MODELS", "EFFECTS", "DLAGS"]
 

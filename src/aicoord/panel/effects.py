@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..errors import InputError
+
 __all__ = ["impacts"]
 
 
@@ -73,6 +75,11 @@ def impacts(res, draws=1000, seed=1):
         Index ``(variable, effect)`` with effect in direct/indirect/total; columns ``estimate``,
         ``se``, ``z``, ``p``.
 
+    Raises
+    ------
+    InputError
+        For an SEM, whose coefficients are the effects.
+
     Notes
     -----
     LeSage, J. and Pace, R.K. (2009), Introduction to Spatial Econometrics, ch. 2.7 and 5.6.
@@ -81,7 +88,7 @@ def impacts(res, draws=1000, seed=1):
     vars_ = list(mod.xnames)
     p = res.params
     if mod.model in ("sem",):
-        raise ValueError("the SEM has no spillover effects: the coefficients are the effects")
+        raise InputError("the SEM has no spillover effects: the coefficients are the effects")
     theta_names = [f"W*{v}" if v in mod.wxnames else None for v in vars_]
     if mod.model in ("slx", "sdem"):
         est, se = {}, {}

@@ -22,7 +22,7 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None) 
     from ..geometry import read_geopackage
     from ..notes import note_of
     from ..provinces import province_table
-    from ..weights import build_weights
+    from ..weights import build_weights, full_spec
     from ..weights_io import write_weights
 
     gdp_pc_mean = note = None
@@ -34,7 +34,7 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None) 
     gdf = read_geopackage(gpkg) if spec["kind"] in ("queen", "rook") else None
     w = build_weights(spec, gdf, gdp_pc_mean)
     summary = write_weights(w, out_stem, name=name)
-    summary.update({"kind": spec["kind"], "spec": json.dumps(spec, sort_keys=True), "row_standardised": True})
+    summary.update({"kind": spec["kind"], "spec": json.dumps(full_spec(spec), sort_keys=True), "row_standardised": True})
     if note:
         summary["note"] = note
     write_json(summary, out_summary)

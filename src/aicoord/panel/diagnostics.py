@@ -5,20 +5,45 @@
   (2014, section 3.5; Debarsy and Ertur 2010).  Spatial lags are taken on raw data, then demeaned.
 * LR tests of the joint significance of individual and of time fixed effects (non-spatial model).
 * Wald and LR tests of ``theta = 0`` (SDM -> SAR) and ``theta + rho beta = 0`` (SDM -> SEM).
+* Hausman test of fixed against random effects.
+
+Every test gives a :class:`~aicoord.panel.results.TestResult` (statistic, degrees of freedom,
+p-value, null hypothesis); functions that run several tests give a dict of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from scipy import special
 
-from .model import SpatialPanel, _demean
+from ..errors import InputError
+from .data import _demean
+from .model import SpatialPanel
+from .results import TestResult
 
 __all__ = ["lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]
 
+_NULL = {
+    "lm_lag": "rho = 0 (no spatial lag) in the non-spatial panel model",
+    "lm_error": "lambda = 0 (no spatial error) in the non-spatial panel model",
+    "robust_lm_lag": "rho = 0, robust to a local spatial error",
+    "robust_lm_error": "lambda = 0, robust to a local spatial lag",
+    "lr_individual": "no individual fixed effects (given time fixed effects)",
+    "lr_time": "no time fixed effects (given individual fixed effects)",
+    "wald_sar": "theta = 0: the SDM reduces to the SAR",
+    "lr_sar": "theta = 0: the SDM reduces to the SAR",
+    "wald_sem": "theta + rho beta = 0: the SDM reduces to the SEM",
+    "lr_sem": "theta + rho beta = 0: the SDM reduces to the SEM",
+    "hausman": "the random effects are uncorrelated with the regressors (random effects "
+               "consistent, no systematic difference from fixed effects)",
+}
 
-def _chi2(stat, df):
-    return {"statistic": float(stat), "df": int(df), "p": float(special.chdtrc(df, stat))}
+
+def _chi2(name, stat, df, null_key=None):
+    return TestResult(name, float(stat), int(df), float(special.chdtrc(df, stat)),
+                      _NULL[null_key or name])
 
 
 def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
@@ -32,9 +57,9 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
 
     Returns
     -------
-    dict
-        ``lm_lag``, ``lm_error``, ``robust_lm_lag``, ``robust_lm_error``, each with
-        ``statistic``, ``df`` (1) and ``p``.
+    dict of TestResult
+        ``lm_lag``, ``lm_error``, ``robust_lm_lag``, ``robust_lm_error``, each with one degree
+        of freedom.
 
     Notes
     -----
@@ -73,10 +98,11 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     lag = e @ wy / s2
     err = e @ we / s2
     return {
-        "lm_lag": _chi2(lag ** 2 / j, 1),
-        "lm_error": _chi2(err ** 2 / tw, 1),
-        "robust_lm_lag": _chi2((lag - err) ** 2 / (j - tw), 1),
-        "robust_lm_error": _chi2((err - tw / j * lag) ** 2 / (tw * (1 - tw / j)), 1),
+        "lm_lag": _chi2("lm_lag", lag ** 2 / j, 1),
+        "lm_error": _chi2("lm_error", err ** 2 / tw, 1),
+        "robust_lm_lag": _chi2("robust_lm_lag", (lag - err) ** 2 / (j - tw), 1),
+        "robust_lm_error": _chi2("robust_lm_error",
+                                 (err - tw / j * lag) ** 2 / (tw * (1 - tw / j)), 1),
     }
 
 
@@ -88,8 +114,8 @@ def lr_effects_tests(data, y, x, id, time, w=None, standardize=True):
 
     Returns
     -------
-    dict
-        ``individual`` and ``time``, each with ``statistic``, ``df``, ``p``.
+    dict of TestResult
+        ``individual`` and ``time``.
     """
     lls = {}
     mod = None
@@ -97,8 +123,8 @@ def lr_effects_tests(data, y, x, id, time, w=None, standardize=True):
         mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[],
                            effects=eff, standardize=standardize)
         lls[eff] = mod.fit().loglik
-    return {"individual": _chi2(2 * (lls["twoways"] - lls["time"]), mod.N - 1),
-            "time": _chi2(2 * (lls["twoways"] - lls["individual"]), mod.T - 1)}
+    return {"individual": _chi2("lr_individual", 2 * (lls["twoways"] - lls["time"]), mod.N - 1),
+            "time": _chi2("lr_time", 2 * (lls["twoways"] - lls["individual"]), mod.T - 1)}
 
 
 def sdm_tests(res, lr=True):
@@ -114,17 +140,23 @@ def sdm_tests(res, lr=True):
 
     Returns
     -------
-    dict
+    dict of TestResult
         ``wald_sar``, ``wald_sem`` and (with ``lr``) ``lr_sar``, ``lr_sem``.
+
+    Raises
+    ------
+    InputError
+        When ``res`` is not an SDM.
     """
     mod = res.model
     if mod.model != "sdm":
-        raise ValueError("sdm_tests needs a fitted SDM")
+        raise InputError("sdm_tests needs a fitted SDM", hint=f"got a {mod.model.upper()}")
     p, v = res.params, res.cov
     th = [f"W*{x}" for x in mod.wxnames]
     bs = list(mod.wxnames)
     theta = p[th].to_numpy()
-    out = {"wald_sar": _chi2(theta @ np.linalg.solve(v.loc[th, th].to_numpy(), theta), len(th))}
+    out = {"wald_sar": _chi2("wald_sar", theta @ np.linalg.solve(v.loc[th, th].to_numpy(), theta),
+                             len(th))}
     rho = p["rho"]
     g = theta + rho * p[bs].to_numpy()
     names = list(p.index)
@@ -134,12 +166,12 @@ def sdm_tests(res, lr=True):
         jac[i, names.index(b)] = rho
         jac[i, names.index("rho")] = p[b]
     vg = jac @ v.to_numpy() @ jac.T
-    out["wald_sem"] = _chi2(g @ np.linalg.solve(vg, g), len(th))
+    out["wald_sem"] = _chi2("wald_sem", g @ np.linalg.solve(vg, g), len(th))
     if lr:
         sar = mod.respecify(model="sar", wx=None).fit()
         sem = mod.respecify(model="sem", wx=None).fit()
-        out["lr_sar"] = _chi2(2 * (res.loglik - sar.loglik), len(th))
-        out["lr_sem"] = _chi2(2 * (res.loglik - sem.loglik), len(th))
+        out["lr_sar"] = _chi2("lr_sar", 2 * (res.loglik - sar.loglik), len(th))
+        out["lr_sem"] = _chi2("lr_sem", 2 * (res.loglik - sem.loglik), len(th))
     return out
 
 
@@ -153,17 +185,19 @@ def hausman(fe, re):
 
     Returns
     -------
-    dict
-        ``statistic``, ``df``, ``p``.  ``H = d' (V_FE - V_RE)^{-1} d``, ``d = b_FE - b_RE``; when
-        ``V_FE - V_RE`` is not positive definite a generalised inverse is used and a note added.
+    TestResult
+        ``H = d' (V_FE - V_RE)^{-1} d``, ``d = b_FE - b_RE``, with ``df`` the number of common
+        coefficients; when ``V_FE - V_RE`` is not positive definite a generalised inverse is
+        used, the statistic may be negative (the p-value is that of ``max(H, 0)``) and a note is
+        added.
     """
     common = [c for c in fe.params.index if c in re.params.index]
     d = (fe.params[common] - re.params[common]).to_numpy()
     v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()
     vals = np.linalg.eigvalsh(v)
     stat = float(d @ np.linalg.pinv(v) @ d)
-    out = _chi2(max(stat, 0.0), len(common))
-    out["statistic"] = stat
+    out = _chi2("hausman", max(stat, 0.0), len(common))
+    note = None
     if vals.min() <= 0:
-        out["note"] = "V_FE - V_RE is not positive definite; generalised inverse used"
-    return out
+        note = "V_FE - V_RE is not positive definite; generalised inverse used"
+    return dataclasses.replace(out, statistic=stat, note=note)

@@ -9,8 +9,8 @@ from numpy.testing import assert_allclose
 
 from aicoord.errors import InputError
 from aicoord.panel import SpatialPanel
-from aicoord.panel import weights as pw_mod
-from aicoord.panel.weights import PanelWeights
+from aicoord.panel import wmatrix as pw_mod
+from aicoord.panel.wmatrix import PanelWeights
 
 
 def _dense_traces(w, rho):

@@ -1,0 +1,246 @@
+"""Fits of the spatial panel models with pooled or fixed effects (within transformation).
+
+SAR/SDM (spatial lag), SEM/SDEM (spatial error), SLX (least squares) and SAC (both), each a
+function of a prepared :class:`~aicoord.panel.SpatialPanel` ``mod`` (its data and
+log-determinants) and ``tol``, returning a :class:`~aicoord.panel.SpatialPanelResults`.
+:meth:`SpatialPanel.fit <aicoord.panel.SpatialPanel.fit>` dispatches to them after setting the
+admissible interval ``mod._lo, mod._hi`` of the spatial parameters.
+
+References
+----------
+Anselin, L. (1988). Spatial Econometrics: Methods and Models. Kluwer.  Elhorst, J.P. (2014).
+Spatial Econometrics: From Cross-Sectional Data to Spatial Panels. Springer.  Lee, L.-F. and
+Yu, J. (2010). Estimation of spatial autoregressive panel data models with fixed effects.
+Journal of Econometrics 154, 165-185.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._numeric import _check_interior, _check_stationary, _inv, _minimize_2d, _num_hessian
+from ._optim import minimize_bounded, root_bracketed
+from .data import _demean
+from .results import make_results
+
+__all__ = ["fit_lag", "fit_err", "fit_ols", "fit_sac"]
+
+
+def _line_search(mod, f, tol, dsse=None):
+    """Bounded Brent search, then (when derivatives are available) a root of the score.
+
+    ``dsse(r)`` returns ``(sse, d sse / d r)`` of the concentrated problem; the score is
+    ``-n/2 dsse/sse + dlogdet``.  Function-value search alone stops at ~1e-8 in rho.
+    """
+    lo, hi = mod._lo, mod._hi
+    eps = 1e-9 * (hi - lo)
+    x, _ = minimize_bounded(f, lo + eps, hi - eps, xatol=tol, maxiter=1000)
+    if dsse is None or mod.dlogdet(x) is None:
+        return x
+
+    def score(r):
+        sse, ds = dsse(r)
+        return -mod.n_eff / 2 * ds / sse + mod.dlogdet(r)
+
+    for step in (1e-6, 1e-5, 1e-4):
+        a, b = max(lo + eps, x - step), min(hi - eps, x + step)
+        fa, fb = score(a), score(b)
+        if np.sign(fa) != np.sign(fb):
+            return root_bracketed(score, a, b, xtol=1e-15, maxiter=200)
+    return x
+
+
+def fit_lag(mod, tol):
+    """SAR and SDM with pooled or fixed effects: concentrated likelihood in ``rho`` (line search
+    to ``tol``, then a root of the score), analytic information matrix of ``(beta, rho,
+    sigma2)`` (Elhorst 2014, ch. 3)."""
+    Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
+    coef, *_ = np.linalg.lstsq(Z, np.column_stack([y, wy]), rcond=None)
+    e0 = y - Z @ coef[:, 0]
+    e1 = wy - Z @ coef[:, 1]
+    a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
+
+    def negll(r):
+        sse = a - 2 * r * b + r * r * c
+        return n / 2 * np.log(sse / n) - mod.logdet(r)
+
+    rho = _line_search(mod, negll, tol, lambda r: (a - 2 * r * b + r * r * c, -2 * b + 2 * r * c))
+    _check_interior("rho", rho, mod._lo, mod._hi)
+    beta = coef[:, 0] - rho * coef[:, 1]
+    e = e0 - rho * e1
+    sig2 = (e @ e) / n
+    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho)
+    # analytic information matrix of (beta, rho, sigma2)
+    eta = (mod.Y - rho * mod.Wy).ravel() - e  # X beta + fixed effects (dummy-model mean)
+    t, nn = mod.T, mod.N
+    g = np.empty((t, nn))
+    eta = eta.reshape(t, nn)
+    groups = {}
+    for ti, pw in enumerate(mod.ws):
+        groups.setdefault(id(pw), (pw, []))[1].append(ti)
+    for pw, idx in groups.values():  # one factorisation per distinct W
+        g[idx] = (pw.W @ pw.solve(rho, eta[idx].T)).T
+    g = _demean(g, mod.effects).ravel()
+    trb, trbb, trbtb = mod._info_traces(rho)
+    k = Z.shape[1]
+    info = np.zeros((k + 2, k + 2))
+    info[:k, :k] = Z.T @ Z / sig2
+    info[:k, k] = info[k, :k] = Z.T @ g / sig2
+    info[k, k] = trbb + trbtb + g @ g / sig2
+    info[k, k + 1] = info[k + 1, k] = trb / sig2
+    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+    cov = _inv(info)
+    names = mod.znames + ["rho"]
+    return make_results(mod, names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
+
+
+def _err_parts(mod):
+    """Demeaned spatial lag of the raw design, ``Q (W Z)``, shaped (NT, p)."""
+    wx = mod.lag(mod.Zraw)
+    return _demean(wx, mod.effects).reshape(mod.Zd.shape)
+
+
+def fit_err(mod, tol):
+    """SEM and SDEM with pooled or fixed effects: concentrated likelihood in ``lambda`` (line
+    search to ``tol``, then a root of the score), analytic information matrix with the
+    ``beta`` block ``Z_t' Z_t / sigma2`` of the filtered design."""
+    Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
+    WZ = _err_parts(mod)
+
+    def sse_beta(lam):
+        zt = Z - lam * WZ
+        yt = y - lam * wy
+        bb, *_ = np.linalg.lstsq(zt, yt, rcond=None)
+        r = yt - zt @ bb
+        return r @ r, bb, zt, r
+
+    def negll(lam):
+        return n / 2 * np.log(sse_beta(lam)[0] / n) - mod.logdet(lam)
+
+    def dsse(lam):
+        sse, bb, zt, r = sse_beta(lam)
+        return sse, -2 * r @ (wy - WZ @ bb)
+
+    lam = _line_search(mod, negll, tol, dsse)
+    _check_interior("lambda", lam, mod._lo, mod._hi)
+    sse, beta, zt, e = sse_beta(lam)
+    sig2 = sse / n
+    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(lam)
+    trb, trbb, trbtb = mod._info_traces(lam)
+    k = Z.shape[1]
+    info = np.zeros((k + 2, k + 2))
+    info[:k, :k] = zt.T @ zt / sig2
+    info[k, k] = trbb + trbtb
+    info[k, k + 1] = info[k + 1, k] = trb / sig2
+    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+    cov = _inv(info)
+    names = mod.znames + ["lambda"]
+    return make_results(mod, names, np.r_[beta, lam], cov, sig2, ll, e, rho=0.0, lam=lam)
+
+
+def fit_ols(mod, tol):
+    """SLX (and the non-spatial model): least squares in closed form with the ML variance
+    ``e'e / n``.  There is no search, so any ``tol`` is met exactly."""
+    Z, y, n = mod.Zd, mod.yd, mod.n_eff
+    beta, *_ = np.linalg.lstsq(Z, y, rcond=None)
+    e = y - Z @ beta
+    sig2 = (e @ e) / n
+    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1)
+    k = Z.shape[1]
+    cov = np.zeros((k + 1, k + 1))
+    cov[:k, :k] = sig2 * _inv(Z.T @ Z)
+    cov[k, k] = 2 * sig2 ** 2 / n
+    return make_results(mod, list(mod.znames), beta, cov, sig2, ll, e, rho=0.0, lam=0.0)
+
+
+def fit_sac(mod, tol):
+    """SAC with pooled or fixed effects: ``(rho, lambda)`` maximise the concentrated likelihood
+    by :func:`~aicoord.panel._numeric._minimize_2d` (``tol``: its Nelder-Mead ``xatol``, ``None``
+    for the default), checked for stationarity.  Covariance from the analytic information matrix
+    (Anselin 1988), with the Lee-Yu correction from a numerical Hessian of the full likelihood."""
+    Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
+    WZ = _err_parts(mod)
+    wwy = _demean(mod.lag(mod.Wy), mod.effects).ravel()
+
+    def parts(rho, lam):
+        yt = y - rho * wy - lam * (wy - rho * wwy)
+        zt = Z - lam * WZ
+        bb, *_ = np.linalg.lstsq(zt, yt, rcond=None)
+        r = yt - zt @ bb
+        return r @ r, bb, r
+
+    lo, hi = mod._lo, mod._hi
+    eps = 1e-6 * (hi - lo)
+
+    def negll(p):
+        return n / 2 * np.log(parts(p[0], p[1])[0] / n) - mod.logdet(p[0]) - mod.logdet(p[1])
+
+    res = _minimize_2d(negll, ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
+                       [(lo + eps, hi - eps)] * 2, xatol=tol)
+    _check_stationary(negll, res.x, "SAC")
+    rho, lam = map(float, res.x)
+    _check_interior("rho", rho, lo, hi)
+    _check_interior("lambda", lam, lo, hi)
+    sse, beta, e = parts(rho, lam)
+    sig2 = sse / n
+    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho) + mod.logdet(lam)
+
+    def full_ll(p):
+        k = Z.shape[1]
+        b, r, lm, s2 = p[:k], p[k], p[k + 1], p[k + 2]
+        yt = y - r * wy - lm * (wy - r * wwy)
+        res_ = yt - (Z - lm * WZ) @ b
+        return (-n / 2 * np.log(2 * np.pi * s2) - res_ @ res_ / (2 * s2)
+                + mod.logdet(r) + mod.logdet(lm))
+
+    theta = np.r_[beta, rho, lam, sig2]
+    if mod.lee_yu:
+        cov = _inv(-_num_hessian(full_ll, theta))
+    else:
+        cov = _sac_information(mod, rho, lam, sig2, e, Z - lam * WZ)
+    names = mod.znames + ["rho", "lambda"]
+    return make_results(mod, names, np.r_[beta, rho, lam], cov, sig2, ll, e, rho=rho, lam=lam)
+
+
+def _sac_information(mod, rho, lam, sig2, e, zt):
+    """Inverse of the analytic information matrix of the SAC (Anselin 1988, as in
+    spatialreg::sacsarlm), in the order (beta, rho, lambda, sigma2), with the fixed effects
+    partialled out (their transformed columns span the demeaning space for row-standardised
+    W)."""
+    t, nn = mod.T, mod.N
+    k = zt.shape[1]
+    eye = np.eye(nn)
+    terms = np.zeros(7)
+    g = np.empty((t, nn))
+    memo = {}
+    for ti, pw in enumerate(mod.ws):
+        if id(pw) not in memo:
+            w = pw.W.toarray()
+            ai = np.linalg.inv(eye - rho * w)
+            b = eye - lam * w
+            bi = np.linalg.inv(b)
+            wa, wb = w @ ai, w @ bi
+            bwabi = b @ wa @ bi
+            memo[id(pw)] = (np.array([
+                np.sum(wa * wa.T) + np.sum(bwabi * bwabi),  # rho-rho traces
+                np.sum(wb * wb.T) + np.sum(wb * wb),  # lambda-lambda
+                np.trace(wa), np.trace(wb),  # sigma2-rho, sigma2-lambda
+                np.sum(wb * bwabi) + np.trace(w @ wa @ bi),  # rho-lambda
+                0.0, 0.0]), ai, b, bi, w)
+        tr_, ai, b, bi, w = memo[id(pw)]
+        terms += tr_
+        sl = slice(ti * nn, (ti + 1) * nn)
+        u = bi @ e[sl]
+        eta = mod.Y[ti] - rho * mod.Wy[ti] - u
+        g[ti] = b @ (w @ (ai @ eta))
+    g = _demean(g, mod.effects).ravel()
+    info = np.zeros((k + 3, k + 3))
+    info[:k, :k] = zt.T @ zt / sig2
+    info[:k, k] = info[k, :k] = zt.T @ g / sig2
+    info[k, k] = terms[0] + g @ g / sig2
+    info[k + 1, k + 1] = terms[1]
+    info[k, k + 1] = info[k + 1, k] = terms[4]
+    info[k, k + 2] = info[k + 2, k] = terms[2] / sig2
+    info[k + 1, k + 2] = info[k + 2, k + 1] = terms[3] / sig2
+    info[k + 2, k + 2] = mod.n_eff / (2 * sig2 ** 2)
+    return _inv(info)

@@ -1,0 +1,125 @@
+"""Preparation of the panel (aicoord.panel.data): input checks with located messages, time-major
+arrays in sorted id/period order, spatial lags on the raw data, the design, the within
+transformation and the effective sample size."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from aicoord.errors import InputError
+from aicoord.panel import SpatialPanel
+from aicoord.panel.data import _demean, _sample_size, spatial_lag
+
+
+def _fit(data, w, **kw):
+    args = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sar",
+                effects="individual")
+    args.update(kw)
+    return SpatialPanel(data, **args)
+
+
+def test_error_missing_values(cigar, w46):
+    d = cigar.copy()
+    d.loc[5, "logp"] = np.nan
+    with pytest.raises(InputError, match="missing values"):
+        _fit(d, w46)
+
+
+def test_error_time_invariant_regressor(cigar, w46):
+    d = cigar.copy()
+    d["region"] = d["state"] % 4
+    with pytest.raises(InputError, match="time-invariant"):
+        _fit(d, w46, x=["logp", "region"])
+
+
+def test_error_collinear(cigar, w46):
+    d = cigar.copy()
+    d["logp2"] = 2 * d["logp"] - d["logy"]
+    with pytest.raises(InputError, match="collinear"):
+        _fit(d, w46, x=["logp", "logy", "logp2"])
+
+
+def test_error_weights_size(cigar, w46):
+    with pytest.raises(InputError, match="45 x 45"):
+        _fit(cigar, w46[:45, :45])
+
+
+def test_warning_island(cigar, w46):
+    w = w46.copy()
+    j = np.nonzero(w[0])[0]
+    w[0, :] = 0
+    w[j, 0] = 0
+    with pytest.warns(UserWarning, match="without neighbours"):
+        _fit(cigar, w)
+
+
+def test_lee_yu_individual_rescales_sigma2(cigar, w46, tol):
+    base = _fit(cigar, w46).fit()
+    ly = _fit(cigar, w46, lee_yu=True).fit()
+    assert_allclose(ly.params.to_numpy(), base.params.to_numpy(), rtol=0, atol=1e-8)
+    assert_allclose(ly.sigma2, base.sigma2 * 30 / 29, rtol=tol.EXACT)
+
+
+@pytest.mark.parametrize("change,match", [
+    (lambda d: d.iloc[:-1], "unbalanced panel: 1379 rows for 46 units x 30 periods"),
+    (lambda d: pd.concat([d, d.iloc[[0]]]), "duplicate"),
+    (lambda d: d.assign(logp=d["logp"].astype(str)), "not numeric"),
+    (lambda d: d.assign(logp=np.where(d.index == 3, np.inf, d["logp"])), "infinite"),
+    (lambda d: d.drop(columns="logy"), r"columns not in the data: \['logy'\]"),
+])
+def test_error_malformed_panel(cigar, w46, change, match):
+    with pytest.raises(InputError, match=match):
+        _fit(change(cigar), w46)
+
+
+def test_error_weights_by_year(cigar, w46):
+    years = sorted(cigar["year"].unique())
+    with pytest.raises(InputError, match="one matrix for every period"):
+        _fit(cigar, {y: w46 for y in years[:-1]})
+    two = {y: (w46 if y < 80 else w46.T.copy()) for y in years}
+    with pytest.raises(InputError, match="Lee-Yu correction needs one weights matrix"):
+        _fit(cigar, two, lee_yu=True)
+
+
+def test_arrays_are_time_major_in_sorted_order(cigar, w46):
+    """Row order of the input does not matter: Y[t, i] is period t, unit i of the sorted ids."""
+    ref = _fit(cigar, w46)
+    shuffled = cigar.sample(frac=1.0, random_state=3)
+    mod = _fit(shuffled, w46)
+    assert mod.units == sorted(cigar["state"].unique()) and mod.periods == list(range(63, 93))
+    assert_allclose(mod.Y, ref.Y, rtol=0, atol=0)
+    row = cigar[(cigar["state"] == mod.units[4]) & (cigar["year"] == 70)]
+    assert mod.Y[70 - 63, 4] == row["logc"].item()
+    assert mod.X[70 - 63, 4, 1] == row["logy"].item()
+
+
+def test_lags_are_taken_on_raw_data_then_demeaned(cigar, w46):
+    mod = _fit(cigar, w46, model="sdm", effects="twoways")
+    wr = w46 / w46.sum(axis=1, keepdims=True)
+    wy = np.stack([wr @ mod.Y[t] for t in range(mod.T)])
+    assert_allclose(mod.Wy, wy, rtol=1e-14)
+    assert_allclose(mod.Wy, spatial_lag(mod.ws, mod.Y), rtol=0, atol=0)
+    assert_allclose(mod.Wyd, _demean(wy, "twoways").ravel(), rtol=1e-12, atol=1e-14)
+    assert mod.znames == ["logp", "logy", "W*logp", "W*logy"]
+    assert_allclose(mod.Zraw[..., 2], np.stack([wr @ mod.X[t, :, 0] for t in range(mod.T)]),
+                    rtol=1e-14)
+
+
+@pytest.mark.parametrize("effects,axes", [("individual", [0]), ("time", [1]),
+                                          ("twoways", [0, 1])])
+def test_within_transformation(effects, axes):
+    a = np.random.default_rng(2).normal(size=(5, 7, 2)) + 3.0
+    d = _demean(a, effects)
+    for ax in axes:
+        assert_allclose(d.mean(axis=ax), 0, atol=1e-14)
+    assert_allclose(_demean(d, effects), d, atol=1e-14)  # a projection
+    assert _demean(a, "none") is a
+
+
+def test_sample_size():
+    n, t = 46, 30
+    assert _sample_size(n, t, False, "twoways") == (n * t, 1.0)
+    assert _sample_size(n, t, True, "individual") == (n * (t - 1), (t - 1) / t)
+    assert _sample_size(n, t, True, "twoways") == ((n - 1) * (t - 1), (t - 1) / t)
+    assert _sample_size(n, t, True, "time") == ((n - 1) * t, 1.0)
