@@ -219,7 +219,7 @@ def true_verdicts(rho, beta: dict, theta: dict, pi: dict, W: np.ndarray) -> dict
     for m in MECHANISM_NAMES:
         a_m = pi[m] / 10.0
         tau = float(eff.loc[m, "total"])
-        med = a_m * tau
+        med = a_m * tau + 0.0  # no negative zero for a null channel
         d = _direction(med)
         mech[m] = {"pi": pi[m], "ai_total_on_channel": a_m, "channel_total_on_y": tau, "mediated_total": med,
                    "direction": d, "verdict": "inconclusive" if d == "none" else d}
