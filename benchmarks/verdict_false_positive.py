@@ -9,6 +9,20 @@ row). Prints the figures and the time per panel.
 Usage::
 
     .venv/bin/python benchmarks/verdict_false_positive.py --null-reps 1000 --full-reps 200
+
+Result with those settings (DGP demo-sdm-2, Lee–Yu on, 1000 draws, alpha 0.05; 9 min 47 s on a
+shared 2-core machine):
+
+* A, null value chain: verdict false positives 8/1000 = 0.008 (95% CI 0.003–0.016); the interval of
+  AI's effect on the channel alone excludes 0 in 68/1000 = 0.068 (0.053–0.085). 0.17 s per panel.
+* B, null regional brand: 51/1000 = 0.051 (0.038–0.067); AI → channel alone 56/1000 = 0.056
+  (0.043–0.072). 0.14 s per panel.
+* Correct verdicts out of 200 panels, A: baseline 197, industrial upgrading 195, value chain 198,
+  resource allocation 196, regional brand 196; B: baseline 199, industrial upgrading 193, value
+  chain 197, resource allocation 189, regional brand 193. 0.55–0.62 s per panel for the full table.
+
+The product's interval is conservative when the channel's own link to the outcome is weak (A's
+value chain, total effect −0.09) and close to nominal when it is strong (B's regional brand, −0.28).
 """
 
 from __future__ import annotations

@@ -141,6 +141,6 @@ def test_scenario_b_changes_parameters_only(ai_index, queen, demo):
     pa = demo[0]
     for c in ("ai_index", "gdp_pc", "population", "gov", "urban", "industrial_upgrading"):  # same draws, same pi
         np.testing.assert_array_equal(pa[c].to_numpy(), pb[c].to_numpy())
-    assert tb["mechanism_paths"]["regional_brand"] == 0 and tb["beta"]["ai_index"] == 0.008
+    assert tb["mechanism_paths"]["regional_brand"] == 0 and tb["beta"]["ai_index"] == 0.015
     tab = truth_table(tb)
     assert (tab["group"] == "verdict").sum() == 3 + 3 * 4

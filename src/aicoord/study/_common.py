@@ -104,8 +104,12 @@ def param_draws(res, draws: int, rng: np.random.Generator, W: np.ndarray) -> pd.
     root = vecs * np.sqrt(np.clip(vals, 0, None))
     lo, hi, _ = rho_bounds(W)
     sp = [c for c in ("rho", "lambda") if c in p.index]
-    out, n = [], 0
+    out, n, batches = [], 0, 0
     while n < draws:
+        batches += 1
+        if batches > 100:
+            raise ValueError(f"fewer than {draws} of {100 * draws} parameter draws have rho/lambda inside "
+                             f"({lo:.4g}, {hi:.4g}); the fit's spatial parameter is not identified")
         sims = p.to_numpy() + rng.standard_normal((int(draws), len(p))) @ root.T
         ok = np.ones(len(sims), bool)
         for c in sp:

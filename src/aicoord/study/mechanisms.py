@@ -43,7 +43,7 @@ VERDICT_BASIS = ("mediated total effect total(AI→M)·total(M→y), (1−alpha)
                  "from joint parameter draws; promotes if wholly < 0, hinders if wholly > 0")
 
 
-def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=False, bound_tol=1e-3):
+def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=True, bound_tol=1e-3):
     """Fit ``model``; fall back to the SLX (same W-lags; none for SAR/SEM) where ρ/λ is not identified.
 
     Returns ``(result, used_model, reason)``; ``reason`` is ``""`` when no fallback was needed.
@@ -118,7 +118,7 @@ def _effect_frame(point, sims, alpha):
 
 
 def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", effects="twoways",
-              lee_yu=False, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=()) -> Mechanism:
+              lee_yu=True, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=()) -> Mechanism:
     """Three-step spatial mediation analysis of one channel (see the module docstring).
 
     Parameters
@@ -136,6 +136,7 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     effects : str
         Fixed effects of both equations.
     lee_yu : bool
+        Lee–Yu bias correction of both equations (default ``True``; see :func:`aicoord.study.baseline`).
     draws, seed : int
         Joint parameter draws (the mechanism equation uses ``seed``, the outcome equation
         ``seed + 1``: independent draws).

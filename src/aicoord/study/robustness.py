@@ -17,7 +17,7 @@ SAMPLES = ("full", "no_municipalities", "ai_lag1")
 
 
 def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weights_name="w",
-                       sample="full", models=("sdm", "sar", "sem"), effects="twoways", lee_yu=False,
+                       sample="full", models=("sdm", "sar", "sem"), effects="twoways", lee_yu=True,
                        draws=1000, seed=1, alpha=0.05, municipalities=MUNICIPALITIES) -> pd.DataFrame:
     """Re-estimate the baseline and every mechanism for one weights × sample variant.
 
