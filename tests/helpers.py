@@ -3,12 +3,24 @@
 Imported as ``helpers`` (``tests/`` is on pytest's ``pythonpath``); fixtures live in ``conftest.py`` files."""
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 #: Agreement required with R spdep (issue: 1e-6).
 RTOL_R = 1e-6
 ATOL_R = 1e-9
+
+#: The study tests' demo panels: the default demo seed, and the demo's controls and columns.
+DEFAULT_SEED = int(yaml.safe_load((ROOT / "config/config.default.yaml").read_text(encoding="utf-8"))["demo"]["seed"])
+CONTROLS = ["gov", "urban"]
+
+
+def study_kw(w):
+    """Arguments of the aicoord.study functions on a demo panel with weights ``w``."""
+    return dict(y="coord_gap", ai="ai_index", controls=CONTROLS, unit="code", time="year", w=w)
+
 
 #: Provenance note of the small simulated panels made by the step tests.
 NOTE = "Simulated data. Source: test"
@@ -19,7 +31,6 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
-import yaml  # noqa: E402
 
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 

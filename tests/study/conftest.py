@@ -1,17 +1,9 @@
 """Fixtures of the study tests: queen weights and the demo panels of settings A and B with their study runs."""
 import pytest
-import yaml
 
 from aicoord.simulate import MECHANISM_NAMES, simulate_demo_panel
 from aicoord.weights import build_weights
-from refs import ROOT
-
-DEFAULT_SEED = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8")).get("demo", {}).get("seed", 20250)
-CONTROLS = ["gov", "urban"]
-
-
-def study_kw(w):
-    return dict(y="coord_gap", ai="ai_index", controls=CONTROLS, unit="code", time="year", w=w)
+from helpers import DEFAULT_SEED, study_kw
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from scipy import stats
 
 from aicoord.simulate import simulate_demo_panel
 from aicoord.study import mechanism
-from conftest import DEFAULT_SEED, study_kw
+from helpers import DEFAULT_SEED, study_kw
 
 REPS = 100
 ALPHA = 0.05

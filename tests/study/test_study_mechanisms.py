@@ -6,7 +6,7 @@ import pytest
 
 from aicoord.study import add_agreement, mechanism
 from aicoord.study._common import as_row, dense_w, effects_of, rho_bounds
-from conftest import study_kw
+from helpers import study_kw
 
 
 def _S(W, rho, b, th):

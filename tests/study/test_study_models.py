@@ -9,7 +9,7 @@ from aicoord.study import (baseline, convergence_with_ai, heterogeneity, robustn
                            specification_search)
 from aicoord.study._common import MUNICIPALITIES, dense_w, effects_of, setting
 from aicoord.study.specification import select_model
-from conftest import CONTROLS, study_kw
+from helpers import CONTROLS, study_kw
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from aicoord.inequality import dagum_gini, sigma_convergence, theil
 from aicoord.provinces import province_table
 from aicoord.study import baseline, scenarios
-from conftest import study_kw
+from helpers import study_kw
 
 SPECS = [{"name": "catch_up", "kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"], "year": 2023},
          {"name": "freeze_east", "kind": "freeze_growth", "regions": ["East"]}]

@@ -201,11 +201,22 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     write_csv(tab, out_csv, float_format="%.10g")
 
 
+def dispersion_shift(y) -> float | None:
+    """The constant added to the outcome before its CV, Theil and Gini are taken: none when every value is
+    positive, else the smallest whole number that lifts every observed value to at least 1 (reported in the
+    dispersion table's ``shift`` column; it changes the measures' levels, not the sign of their changes)."""
+    import math
+
+    low = float(pd.Series(y).min())
+    return None if low > 0 else float(math.ceil(1.0 - low))
+
+
 def scenarios(panel_csv, weights_csv, out_provinces, out_dispersion, *, specs: dict, y: str, ai: str, controls,
               effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
     """Policy scenarios through the baseline model's reduced form (rule ``scenarios``;
     :func:`aicoord.study.scenarios`): each province's predicted change (own and spillover parts) and the
-    change of the outcome's dispersion (CV, Theil, Dagum Gini by region), with intervals from draws."""
+    change of the outcome's dispersion (CV, Theil, Dagum Gini by region), with intervals from draws. An outcome
+    with non-positive values is shifted first (:func:`dispersion_shift`)."""
     from ..study import baseline as fit
     from ..study import scenarios as run
 
@@ -214,7 +225,8 @@ def scenarios(panel_csv, weights_csv, out_provinces, out_dispersion, *, specs: d
     b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
             draws=200, seed=seed, alpha=alpha)
     spec_list = [{"name": name, **spec} for name, spec in sorted(specs.items())]
-    provinces, dispersion = run(b, spec_list, draws=draws, seed=seed, alpha=alpha)
+    shift = dispersion_shift(d[y])
+    provinces, dispersion = run(b, spec_list, draws=draws, seed=seed, alpha=alpha, shift=shift)
     for t in (provinces, dispersion):
         t.insert(0, "weights", weights_name)
     _write(provinces, out_provinces, note + wnote)

@@ -245,11 +245,12 @@ def add_agreement(table: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
     """Fill ``variants_agree``/``variants``: how many robustness variants give the same verdict.
 
     ``grid`` is the concatenation of :func:`aicoord.study.robustness_variant` tables (columns
-    ``mechanism`` and ``verdict``, one row per variant × model × mechanism).
+    ``mechanism`` and ``verdict``, one row per variant × model × mechanism); variants that could not be
+    estimated (verdict ``not estimated``) are counted in neither.
     """
     out = table.copy()
     for i, row in out.iterrows():
-        g = grid[grid["mechanism"] == row["mechanism"]]
+        g = grid[(grid["mechanism"] == row["mechanism"]) & (grid["verdict"] != "not estimated")]
         out.at[i, "variants"] = int(len(g))
         out.at[i, "variants_agree"] = int((g["verdict"] == row["verdict"]).sum())
     return out

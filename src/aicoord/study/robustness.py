@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import EstimationError
 from ._common import MUNICIPALITIES, direction
 from .mechanisms import mechanism as _mechanism
 from .models import baseline as _baseline
@@ -49,7 +50,10 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         ``mechanism`` (``baseline`` for AI's total effect on y), ``quantity``
         (``ai_total_effect`` / ``mediated_total``), ``estimate``, ``lower``, ``upper``
         ((1 − alpha) simulated intervals), ``verdict`` (rule of :func:`aicoord.study.verdict`),
-        ``mechanism_model`` (fallback), ``nobs``.
+        ``mechanism_model`` (fallback), ``nobs``, ``failure``. A model that cannot be estimated in a
+        variant (:class:`aicoord.errors.EstimationError`, e.g. ρ on the bound of its interval under a
+        dense distance matrix with two-way effects) gives a row with verdict ``not estimated`` and the
+        reason in ``failure``; it never stops the grid.
     """
     if sample not in SAMPLES:
         raise ValueError(f"sample must be one of {SAMPLES}")
@@ -68,20 +72,35 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
     for k, model in enumerate(models):
         kw = dict(y=y, ai=a, controls=list(controls), unit=unit, time=time, w=w, model=model, effects=effects,
                   lee_yu=lee_yu, draws=draws, seed=seed + 10 * k, alpha=alpha, drop=drop)
-        b = _baseline(d, **kw)
-        tot = b.effects.loc[(a, "total")]
-        rows.append({"mechanism": "baseline", "quantity": "ai_total_effect", "estimate": tot["estimate"],
-                     "lower": tot["lower"], "upper": tot["upper"], "verdict": direction(tot["lower"], tot["upper"]),
-                     "model": model, "mechanism_model": model, "nobs": b.fit.nobs})
+        try:
+            b = _baseline(d, **kw)
+            tot = b.effects.loc[(a, "total")]
+            rows.append({"mechanism": "baseline", "quantity": "ai_total_effect", "estimate": tot["estimate"],
+                         "lower": tot["lower"], "upper": tot["upper"],
+                         "verdict": direction(tot["lower"], tot["upper"]), "model": model, "mechanism_model": model,
+                         "nobs": b.fit.nobs, "failure": ""})
+        except EstimationError as exc:
+            rows.append(_failed("baseline", "ai_total_effect", model, exc))
         for m in mechanisms:
-            r = _mechanism(d, mechanism=m, **kw)
+            try:
+                r = _mechanism(d, mechanism=m, **kw)
+            except EstimationError as exc:
+                rows.append(_failed(m, "mediated_total", model, exc))
+                continue
             lo, hi = r.interval()
             rows.append({"mechanism": m, "quantity": "mediated_total", "estimate": r.mediated["estimate"],
                          "lower": lo, "upper": hi, "verdict": direction(lo, hi), "model": model,
-                         "mechanism_model": r.mechanism_model, "nobs": r.outcome_fit.nobs})
+                         "mechanism_model": r.mechanism_model, "nobs": r.outcome_fit.nobs, "failure": ""})
     out = pd.DataFrame(rows)
     out.insert(0, "sample", sample)
     out.insert(0, "weights", weights_name)
     cols = ["weights", "sample", "model", "mechanism", "quantity", "estimate", "lower", "upper", "verdict",
-            "mechanism_model", "nobs"]
+            "mechanism_model", "nobs", "failure"]
     return out[cols]
+
+
+def _failed(mechanism, quantity, model, exc):
+    """A variant whose model could not be estimated (e.g. ρ on the bound of its interval): reported, not dropped."""
+    return {"mechanism": mechanism, "quantity": quantity, "estimate": float("nan"), "lower": float("nan"),
+            "upper": float("nan"), "verdict": "not estimated", "model": model, "mechanism_model": model,
+            "nobs": 0, "failure": str(exc)}
