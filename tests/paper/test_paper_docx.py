@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from paper_fixtures import edge_columns
 
-from aicoord.paper import DocxStyle, RegressionTable, write_docx, write_docx_tables
+from aicoord.paper import DocxStyle, RegressionTable, panel_table, to_markdown, write_docx, write_docx_tables
 
 EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
@@ -148,3 +148,27 @@ def test_docx_reruns_are_byte_identical(doc_path, tmp_path):
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = z.read("docProps/core.xml").decode()
     assert "2000-01-01T00:00:00Z" in core
+
+
+def test_panels_keep_three_rules_and_span_the_table(tmp_path):
+    east = RegressionTable(edge_columns(), number=1, title="东部", weights="邻接", source="测试").table()
+    west = RegressionTable(edge_columns(), number=1, title="西部", weights="邻接", source="测试",
+                           simulated=True).table()
+    t = panel_table([("Panel A：东部地区", east), ("Panel B：西部地区", west)], number=4, title="区域异质性")
+    assert "模拟数据 (simulated data)" in t.notes and t.notes[0].startswith("*")
+    md = to_markdown(t).splitlines()
+    assert "| **Panel A：东部地区** |  |  |  |" in md
+    path = tmp_path / "panels.docx"
+    write_docx(t, path)
+    table = Document(str(path)).tables[0]
+    panel_rows = [i for i, row in enumerate(table.rows) if len(unique_cells(row)) == 1]
+    assert [table.rows[i].cells[0].text for i in panel_rows] == ["Panel A：东部地区", "Panel B：西部地区"]
+    assert panel_rows[0] == 2 and unique_cells(table.rows[2])[0]._tc.grid_span == 4
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        for cell in unique_cells(row):
+            want = {"top": 12} if i == 0 else {"bottom": 6} if i == 1 else {"bottom": 12} if i == last else {}
+            assert visible(cell._tc.tcPr.find(qn("w:tcBorders"))) == want
+    other = RegressionTable(edge_columns(2), number=1, title="x").table()
+    with pytest.raises(ValueError, match="columns"):
+        panel_table([("A", east), ("B", other)], number=5, title="bad")

@@ -14,7 +14,8 @@ from paper_fixtures import EDGE, edge_columns
 from scipy import stats
 
 from aicoord.paper import (MINUS, ModelColumn, NumberFormat, RegressionTable, column_from_results,
-                           columns_from_impacts, latex_document, table_from_frame, to_csv, to_markdown,
+                           columns_from_impacts, latex_document, panel_table, table_from_frame, to_csv,
+                           to_markdown,
                            write_all, write_tex_tables)
 
 LABELS = {"ai": "人工智能", "ai_sq": "人工智能²", "human": "人力资本", "open": "对外开放", "gov": "政府干预",
@@ -217,7 +218,9 @@ def test_tex_compiles_with_xelatex(tmp_path):
     en = regression("en", number=3).table()
     frame = table_from_frame(pd.DataFrame({"I": [0.1, 0.2]}, index=["a_b & c", "50%"]), number=4,
                              title="Specials: _ & % $ # { } ~ ^", language="zh")
-    write_tex_tables([zh, en, frame], tmp_path / "tables.tex")
+    panels = panel_table([("Panel A：东部", zh), ("Panel B：西部", regression(number=9).table())], number=5,
+                         title="区域异质性")
+    write_tex_tables([zh, en, frame, panels], tmp_path / "tables.tex")
     run = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", "tables.tex"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=300)
     log = (tmp_path / "tables.log").read_text(encoding="utf-8", errors="replace")
@@ -225,6 +228,7 @@ def test_tex_compiles_with_xelatex(tmp_path):
     assert (tmp_path / "tables.pdf").stat().st_size > 1000
     assert "Missing character" not in log, [ln for ln in log.splitlines() if "Missing character" in ln][:5]
     assert "Overfull \\hbox" not in log
+    assert log.count("Output written") == 1 and "(4 pages" in log
 
 
 # ---------------------------------------------------------------------------- determinism, atomicity

@@ -12,10 +12,10 @@ from .numbers import MINUS, NumberFormat
 from .render import (latex_document, latex_fragment, tex_escape, tidy_rows, to_csv, to_markdown, write_csv,
                      write_markdown, write_tex, write_tex_tables)
 from .table import (SIMULATED_NOTE, WORDS, ModelColumn, PaperTable, RegressionTable, Row, column_from_results,
-                    columns_from_impacts, stars_for, table_from_frame)
+                    columns_from_impacts, panel_table, stars_for, table_from_frame)
 
 __all__ = ["NumberFormat", "MINUS", "Row", "PaperTable", "ModelColumn", "RegressionTable", "column_from_results",
-           "columns_from_impacts", "table_from_frame", "stars_for", "WORDS", "SIMULATED_NOTE", "tidy_rows",
+           "columns_from_impacts", "table_from_frame", "panel_table", "stars_for", "WORDS", "SIMULATED_NOTE", "tidy_rows",
            "to_csv", "to_markdown", "latex_fragment", "latex_document", "tex_escape", "write_csv",
            "write_markdown", "write_tex", "write_tex_tables", "DocxStyle", "build_document", "write_docx",
            "write_docx_tables", "write_all"]

@@ -25,7 +25,7 @@ from scipy import special
 from .numbers import NumberFormat
 
 __all__ = ["Row", "PaperTable", "ModelColumn", "RegressionTable", "column_from_results",
-           "columns_from_impacts", "table_from_frame", "stars_for", "WORDS", "SIMULATED_NOTE"]
+           "columns_from_impacts", "table_from_frame", "panel_table", "stars_for", "WORDS", "SIMULATED_NOTE"]
 
 #: Fixed words of the tables in each language.
 WORDS = {
@@ -471,3 +471,31 @@ def table_from_frame(df, *, number, title: str, language: str = "zh", decimals: 
     return PaperTable(number=number, title=title, columns=[str(c) for c in data.columns], rows=rows,
                       groups=groups, stub=(w["variable"] if stub is None else stub), notes=note,
                       language=language)
+
+
+def panel_table(panels: Sequence[tuple[str, PaperTable]], *, number, title: str,
+                notes: Sequence[str] | None = None) -> PaperTable:
+    """Stack tables with the same columns as panels ("Panel A: 东部", ...) of one table.
+
+    Each panel starts with a title row (kind ``"panel"``); the header and language come from the first
+    table; the notes are ``notes`` if given, else the first table's notes followed by any sentence of
+    the others that it lacks (so a simulated panel keeps "模拟数据" in the note).
+    """
+    panels = list(panels)
+    if not panels:
+        raise ValueError("no panels")
+    first = panels[0][1]
+    rows: list[Row] = []
+    for name, t in panels:
+        if t.columns != first.columns or t.groups != first.groups:
+            raise ValueError(f"panel {name!r} has columns {t.columns}, the first has {first.columns}")
+        if t.language != first.language:
+            raise ValueError("panels must share one language")
+        rows.append(Row(name, [], "panel", name))
+        rows.extend(t.rows)
+    if notes is None:
+        notes = list(first.notes)
+        for _, t in panels[1:]:
+            notes += [n for n in t.notes if n not in notes]
+    return PaperTable(number=number, title=title, columns=list(first.columns), rows=rows,
+                      groups=first.groups, stub=first.stub, notes=list(notes), language=first.language)
