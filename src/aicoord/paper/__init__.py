@@ -7,7 +7,7 @@ Markdown, LaTeX (booktabs, xelatex + xeCJK) and Word three-line tables (三线�
 >>> write_docx_tables([t], "tables.docx")                                       # doctest: +SKIP
 """
 
-from .docx import DocxStyle, build_document, write_docx, write_docx_tables
+from .word import DocxStyle, build_document, write_docx, write_docx_tables
 from .numbers import MINUS, NumberFormat
 from .render import (latex_document, latex_fragment, tex_escape, tidy_rows, to_csv, to_markdown, write_csv,
                      write_markdown, write_tex, write_tex_tables)
