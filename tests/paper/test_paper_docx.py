@@ -85,6 +85,9 @@ def test_only_the_three_rules_are_drawn(doc_path):
                 assert got == want, (i, cell.text, got)
         # every cell states its borders (so a table style cannot add any)
         assert all(c._tc.tcPr.find(qn("w:tcBorders")) is not None for row in t.rows for c in unique_cells(row))
+        # the header rows repeat on each page, the body rows do not
+        assert [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None
+                for row in t.rows] == [True] * nh + [False] * (len(t.rows) - nh)
         # column groups are merged cells in the first header row
         spans = [c._tc.grid_span for c in unique_cells(t.rows[0])]
         assert spans == [1] + [s for _, s in pt.groups]

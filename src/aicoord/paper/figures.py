@@ -333,7 +333,7 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
     if note:
         fig.text(0.01, 0.008, note, fontsize=7, ha="left", va="bottom", color="0.3")
     bottom = (0.55 + (0.2 if note else 0)) / fig.get_figheight()
-    top = 1 - (0.45 if title else 0.2) / fig.get_figheight()
+    top = 1 - (0.6 if title else 0.2) / fig.get_figheight()
     fig.subplots_adjust(left=0.05, right=0.995, bottom=bottom, top=top, wspace=0.03, hspace=0.06)
     return fig
 

@@ -241,8 +241,10 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
     for j, col in enumerate(t.columns):
         col.width = widths[j]
 
-    # header rows
+    # header rows (repeated at the top of each page when a long table breaks)
     for i, hrow in enumerate(heads):
+        trpr = t.rows[i]._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:tblHeader"))
         j = 0
         for text, span in hrow:
             cell = t.cell(i, j)
