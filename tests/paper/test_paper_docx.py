@@ -158,7 +158,7 @@ def test_panels_keep_three_rules_and_span_the_table(tmp_path):
     west = RegressionTable(edge_columns(), number=1, title="西部", weights="邻接", source="测试",
                            simulated=True).table()
     t = panel_table([("Panel A：东部地区", east), ("Panel B：西部地区", west)], number=4, title="区域异质性")
-    assert "模拟数据 (simulated data)" in t.notes and t.notes[0].startswith("*")
+    assert t.notes[0] == "模拟数据 (simulated data)" and t.notes[1].startswith("*") and len(t.notes) == 5
     md = to_markdown(t).splitlines()
     assert "| **Panel A：东部地区** |  |  |  |" in md
     path = tmp_path / "panels.docx"

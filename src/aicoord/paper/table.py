@@ -479,7 +479,7 @@ def panel_table(panels: Sequence[tuple[str, PaperTable]], *, number, title: str,
 
     Each panel starts with a title row (kind ``"panel"``); the header and language come from the first
     table; the notes are ``notes`` if given, else the first table's notes followed by any sentence of
-    the others that it lacks (so a simulated panel keeps "模拟数据" in the note).
+    the others that it lacks (so a simulated panel keeps "模拟数据", moved to the front of the note).
     """
     panels = list(panels)
     if not panels:
@@ -497,5 +497,8 @@ def panel_table(panels: Sequence[tuple[str, PaperTable]], *, number, title: str,
         notes = list(first.notes)
         for _, t in panels[1:]:
             notes += [n for n in t.notes if n not in notes]
+        sim = SIMULATED_NOTE[first.language]
+        if sim in notes:   # "simulated data" leads the note, as in every other table
+            notes = [sim] + [n for n in notes if n != sim]
     return PaperTable(number=number, title=title, columns=list(first.columns), rows=rows,
                       groups=first.groups, stub=first.stub, notes=list(notes), language=first.language)
