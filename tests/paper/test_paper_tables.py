@@ -10,7 +10,7 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
-from paper_fixtures import EDGE, edge_columns
+from helpers import EDGE, edge_columns
 from scipy import stats
 
 from aicoord.paper import (MINUS, ModelColumn, NumberFormat, RegressionTable, column_from_results,
