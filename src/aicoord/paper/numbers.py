@@ -1,0 +1,73 @@
+"""The one number formatter of the paper tables: same rounding, minus sign and thousands separator in
+every renderer (.csv, .md, .tex, .docx) and in figure legends.
+
+Rounding is half away from zero on the shortest decimal representation of the float (``0.125`` →
+``0.13``, ``-2.5`` → ``-3`` at 0 decimals), as readers round by hand (四舍五入), not Python's
+round-half-even on the binary value. A value that rounds to zero loses its sign (``-0.0004`` → ``0.000``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["NumberFormat", "MINUS"]
+
+#: U+2212 MINUS SIGN, the typographic minus used by default.
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How numbers are written in a table.
+
+    Parameters
+    ----------
+    decimals : int
+        Digits after the decimal point for non-integer statistics.
+    minus : str
+        The minus sign: ``"\\u2212"`` (typographic, default) or ``"-"`` (ASCII hyphen-minus).
+    thousands : str
+        Thousands separator for the integer part (``","`` default; ``""`` for none).
+    missing : str
+        Text for a missing (None or NaN) value.
+    """
+
+    decimals: int = 3
+    minus: str = MINUS
+    thousands: str = ","
+    missing: str = ""
+
+    def __call__(self, x, decimals: int | None = None) -> str:
+        """Format ``x`` with ``decimals`` (default :attr:`decimals`) digits after the point."""
+        if x is None:
+            return self.missing
+        if isinstance(x, bool):
+            raise TypeError("format a Yes/No flag with the table's yes/no words, not as a number")
+        xf = float(x)
+        if math.isnan(xf):
+            return self.missing
+        if math.isinf(xf):
+            return ("" if xf > 0 else self.minus) + "∞"
+        d = self.decimals if decimals is None else int(decimals)
+        q = Decimal(repr(xf)).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
+        neg = q < 0
+        q = abs(q)
+        text = f"{q:f}"
+        int_part, _, frac = text.partition(".")
+        if self.thousands:
+            int_part = f"{int(int_part):,}".replace(",", self.thousands)
+        body = int_part + ("." + frac if frac else "")
+        return (self.minus if neg else "") + body
+
+    def integer(self, x) -> str:
+        """Format a count (observations, provinces, years) without decimals."""
+        return self(x, 0)
+
+    def parse(self, text: str) -> float:
+        """Inverse of formatting (used by tests and readers): strip stars, brackets, separators."""
+        t = text.strip().rstrip("*").strip("()[]").replace(self.minus, "-")
+        if self.thousands:
+            t = t.replace(self.thousands, "")
+        return float(t)

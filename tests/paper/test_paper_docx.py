@@ -1,0 +1,177 @@
+"""Word three-line tables: borders set in the XML, East Asian fonts on every run, decimal alignment,
+caption above and note below in a smaller size, combined documents and byte-identical reruns."""
+
+import zipfile
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
+from helpers import edge_columns
+
+from aicoord.paper import DocxStyle, RegressionTable, panel_table, to_markdown, write_docx, write_docx_tables
+
+EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+
+def tables():
+    zh = RegressionTable(edge_columns(), number=1, title="空间杜宾模型估计结果", weights="地理邻接矩阵",
+                         source="测试数据", simulated=True).table()
+    en = RegressionTable(edge_columns(2), number=2, title="SDM estimates", language="en",
+                         weights="queen", source="test").table()
+    return [zh, en]
+
+
+def visible(border_parent):
+    """{edge: size} of the visible borders in a tcBorders/tblBorders element (None → {})."""
+    if border_parent is None:
+        return {}
+    out = {}
+    for e in EDGES:
+        el = border_parent.find(qn(f"w:{e}"))
+        if el is not None and el.get(qn("w:val")) not in ("nil", "none"):
+            out[e] = int(el.get(qn("w:sz")))
+    return out
+
+
+def unique_cells(row):
+    seen, out = set(), []
+    for c in row.cells:
+        if id(c._tc) not in seen:
+            seen.add(id(c._tc))
+            out.append(c)
+    return out
+
+
+def all_runs(doc):
+    runs = [r for p in doc.paragraphs for r in p.runs]
+    for t in doc.tables:
+        for row in t.rows:
+            for c in unique_cells(row):
+                runs += [r for p in c.paragraphs for r in p.runs]
+    return runs
+
+
+@pytest.fixture(scope="module")
+def doc_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("docx") / "tables.docx"
+    write_docx_tables(tables(), path)
+    return path
+
+
+def test_only_the_three_rules_are_drawn(doc_path):
+    doc = Document(str(doc_path))
+    src = tables()
+    assert len(doc.tables) == 2
+    for t, pt in zip(doc.tables, src):
+        tblpr = t._tbl.tblPr
+        assert visible(tblpr.find(qn("w:tblBorders"))) == {}
+        assert tblpr.find(qn("w:tblBorders")) is not None          # explicitly nil, not inherited
+        assert tblpr.find(qn("w:tblStyle")) is None
+        nh = len(pt.header_rows)
+        assert nh == 2 and len(t.rows) == nh + len(pt.rows)
+        last = len(t.rows) - 1
+        for i, row in enumerate(t.rows):
+            for cell in unique_cells(row):
+                tcpr = cell._tc.tcPr
+                got = visible(tcpr.find(qn("w:tcBorders")))
+                want = {}
+                if i == 0:
+                    want["top"] = 12
+                if i == nh - 1:
+                    want["bottom"] = 6
+                if i == last:
+                    want["bottom"] = 12
+                assert got == want, (i, cell.text, got)
+        # every cell states its borders (so a table style cannot add any)
+        assert all(c._tc.tcPr.find(qn("w:tcBorders")) is not None for row in t.rows for c in unique_cells(row))
+        # the header rows repeat on each page, the body rows do not
+        assert [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None
+                for row in t.rows] == [True] * nh + [False] * (len(t.rows) - nh)
+        # column groups are merged cells in the first header row
+        spans = [c._tc.grid_span for c in unique_cells(t.rows[0])]
+        assert spans == [1] + [s for _, s in pt.groups]
+
+
+def test_every_run_has_an_east_asian_font(doc_path):
+    doc = Document(str(doc_path))
+    runs = all_runs(doc)
+    assert len(runs) > 100
+    for r in runs:
+        fonts = r._r.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "SimSun", r.text
+        assert fonts.get(qn("w:ascii")) == "Times New Roman"
+    assert any("空间杜宾" in r.text for r in runs) and any("模拟数据" in r.text for r in runs)
+    font_table = zipfile.ZipFile(doc_path).read("word/fontTable.xml").decode()
+    assert 'w:name="SimSun"' in font_table and 'w:altName w:val="Noto Serif CJK SC"' in font_table
+    style = DocxStyle(east_asia="宋体", east_asia_fallback="Noto Sans CJK SC")
+    path = doc_path.with_name("songti.docx")
+    write_docx(tables()[0], path, style)
+    assert {r._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) for r in all_runs(Document(str(path)))} == {"宋体"}
+
+
+def test_caption_above_note_below_smaller_and_numbers_decimal_aligned(doc_path):
+    doc = Document(str(doc_path))
+    body = list(doc.element.body.iterchildren())
+    src = tables()
+    ti = [i for i, el in enumerate(body) if el.tag == qn("w:tbl")]
+    paras = {el: p for p in doc.paragraphs for el in [p._p]}
+    for k, i in enumerate(ti):
+        cap, note = paras[body[i - 1]], paras[body[i + 1]]
+        assert cap.text == src[k].caption
+        assert note.text == src[k].note_text
+        assert all(r.font.size.pt == 9.0 for r in note.runs)
+        assert all(r.font.size.pt == 10.5 for r in cap.runs)
+    assert [paras[body[i - 1]].text for i in ti] == ["表 1  空间杜宾模型估计结果", "Table 2. SDM estimates"]
+    t = doc.tables[0]
+    nh = 2
+    pos, ends = set(), set()
+    for row in t.rows[nh:]:
+        for cell in row.cells[1:]:
+            p = cell.paragraphs[0]
+            stops = list(p.paragraph_format.tab_stops)
+            if "." in cell.text:
+                assert len(stops) == 1 and stops[0].alignment == WD_TAB_ALIGNMENT.DECIMAL, cell.text
+                assert "\t" not in cell.text
+                pos.add(stops[0].position)
+            elif any(ch.isdigit() for ch in cell.text):        # N, T, observations
+                assert stops == [] and p.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+                ends.add(cell.width - 2 * 108 * 635 - p.paragraph_format.right_indent)
+            else:
+                assert stops == [] and p.alignment == WD_ALIGN_PARAGRAPH.CENTER, cell.text
+    # one decimal position per table, and the integers end there
+    assert len(pos) == 1 and ends == pos
+
+
+def test_docx_reruns_are_byte_identical(doc_path, tmp_path):
+    again = tmp_path / "again.docx"
+    write_docx_tables(tables(), again)
+    assert again.read_bytes() == doc_path.read_bytes()
+    with zipfile.ZipFile(again) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z" in core
+
+
+def test_panels_keep_three_rules_and_span_the_table(tmp_path):
+    east = RegressionTable(edge_columns(), number=1, title="东部", weights="邻接", source="测试").table()
+    west = RegressionTable(edge_columns(), number=1, title="西部", weights="邻接", source="测试",
+                           simulated=True).table()
+    t = panel_table([("Panel A：东部地区", east), ("Panel B：西部地区", west)], number=4, title="区域异质性")
+    assert t.notes[0] == "模拟数据 (simulated data)" and t.notes[1].startswith("*") and len(t.notes) == 5
+    md = to_markdown(t).splitlines()
+    assert "| **Panel A：东部地区** |  |  |  |" in md
+    path = tmp_path / "panels.docx"
+    write_docx(t, path)
+    table = Document(str(path)).tables[0]
+    panel_rows = [i for i, row in enumerate(table.rows) if len(unique_cells(row)) == 1]
+    assert [table.rows[i].cells[0].text for i in panel_rows] == ["Panel A：东部地区", "Panel B：西部地区"]
+    assert panel_rows[0] == 2 and unique_cells(table.rows[2])[0]._tc.grid_span == 4
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        for cell in unique_cells(row):
+            want = {"top": 12} if i == 0 else {"bottom": 6} if i == 1 else {"bottom": 12} if i == last else {}
+            assert visible(cell._tc.tcPr.find(qn("w:tcBorders"))) == want
+    other = RegressionTable(edge_columns(2), number=1, title="x").table()
+    with pytest.raises(ValueError, match="columns"):
+        panel_table([("A", east), ("B", other)], number=5, title="bad")
