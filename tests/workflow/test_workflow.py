@@ -3,9 +3,13 @@ reruns, byte-identical tables, only new work for a new year, and clean configura
 import hashlib
 
 import pandas as pd
+import pytest
 import yaml
 
 from helpers import FAST, job_counts, make_study, merge, run_snakemake, write_overlay
+
+#: every workflow test runs on one xdist worker, so the default study is built once per session
+pytestmark = pytest.mark.xdist_group("workflow")
 
 
 def _hashes(workdir):
