@@ -405,6 +405,15 @@ def read_tidy(path, extra=()) -> pd.DataFrame:
     return df
 
 
+def _exact_float(cell) -> float:
+    """A cell as a correctly rounded float (Python's parser, so a value written with full precision reads
+    back bit for bit), NaN when it is missing or not a number."""
+    try:
+        return float(str(cell).strip())
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="auto") -> pd.DataFrame:
     """Read a long panel with arbitrary unit ids (CSV in UTF-8 or GBK, or ``.xlsx``) for estimation.
 
@@ -462,7 +471,7 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
     out[time_col] = times
     for col in value_cols:
         raw = df[col]
-        vals = pd.to_numeric(raw.astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
+        vals = np.array([_exact_float(v) for v in raw], dtype=float)
         bad = np.flatnonzero(~np.isfinite(vals))
         if len(bad):
             i = int(bad[0])

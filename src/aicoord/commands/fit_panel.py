@@ -72,6 +72,7 @@ def run(args) -> int:
         w = read_weights(args.weights, ids=ids, provinces=provinces)
     else:
         w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces)
+    data, w = _integer_ids(data, args.id, w)
     if args.dlag is not None:
         return _run_dynamic(args, data, w)
     if args.no_bias_correction:
@@ -117,6 +118,25 @@ def run(args) -> int:
     }
     write_json(out, args.out)
     return 0
+
+
+def _integer_ids(data, id_col, w):
+    """Whole-number unit ids (e.g. state or city codes) as integers in the data and the weights, so that
+    units are ordered as numbers (2 before 10), as they are when a script reads the same CSV with pandas."""
+    from ..weights import to_dense_frame
+
+    text = data[id_col]
+    if data.attrs.get("provinces") or not text.str.fullmatch(r"-?\d+").all():
+        return data, w
+
+    def frame(wi):
+        f = to_dense_frame(wi)
+        f.index = f.columns = [int(i) for i in f.index]
+        order = sorted(f.index)  # the engine's unit order: no permutation left to do
+        return f.loc[order, order]
+
+    data = data.assign(**{id_col: text.astype(int)})
+    return data, ({p: frame(x) for p, x in w.items()} if isinstance(w, dict) else frame(w))
 
 
 def _run_dynamic(args, data, w) -> int:
