@@ -33,6 +33,26 @@ QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 CLUSTER_LABELS = ("HH", "LL", "LH", "HL", "Not significant")
 
 
+def _cache_esda_kernels():
+    """Let numba cache esda's compiled permutation kernels on disk, so that every workflow job does not
+    compile them again (most of a LISA job's time). Results are unchanged: the same functions run; only
+    their machine code is reused. Kernels whose signature cannot be cached are simply compiled as before."""
+    try:
+        from numba.core.dispatcher import Dispatcher
+
+        import esda.crand
+        import esda.moran
+    except ImportError:  # pragma: no cover - numba is an esda dependency
+        return
+    for module in (esda.crand, esda.moran):
+        for obj in vars(module).values():
+            if isinstance(obj, Dispatcher) and obj._cache.__class__.__name__ == "NullCache":
+                obj.enable_caching()
+
+
+_cache_esda_kernels()
+
+
 @contextmanager
 def _seeded(seed):
     """Seed numpy's global generator (esda's global Moran draws from it) and restore it afterwards."""
