@@ -324,6 +324,12 @@ def read_panel(path, dictionary) -> pd.DataFrame:
         raise  # pragma: no cover
     validated["code"] = validated["code"].astype(str)
     validated["year"] = validated["year"].astype(int)
+    for out, col in out_of.items():  # 'inf' and '1e400' coerce to infinity: not a usable value
+        bad = ~np.isfinite(validated[out].to_numpy(dtype=float))
+        if bad.any():
+            line = int(validated.index[np.flatnonzero(bad)[0]])
+            raise InputError(f"'{df.loc[line, col]}' is not a finite number", file=path, row=line, column=where(col),
+                             hint="use plain numbers with a decimal point; infinite values cannot be analysed")
 
     # ---- balanced over the years it spans
     all_years = list(range(validated["year"].min(), validated["year"].max() + 1))
