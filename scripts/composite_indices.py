@@ -3,5 +3,4 @@ from aicoord.runner import step
 from aicoord.steps.measures import composite_indices
 
 with step(snakemake) as sm:  # noqa: F821
-    composite_indices(sm.input[0], sm.output.scores, sm.output.weights, specs=dict(sm.params.specs),
-                      note=sm.params.note)
+    composite_indices(sm.input[0], sm.output.scores, sm.output.weights, specs=dict(sm.params.specs))
