@@ -65,10 +65,10 @@ def _check(y, w: W) -> np.ndarray:
     return y
 
 
-def _check_settings(permutations, alpha=None) -> int:
+def _check_settings(permutations, alpha=None, minimum=1) -> int:
     from .contract import MAX_PERMUTATIONS, check_count
 
-    permutations = check_count(permutations, "the number of permutations", 1, MAX_PERMUTATIONS)
+    permutations = check_count(permutations, "the number of permutations", minimum, MAX_PERMUTATIONS)
     if alpha is not None and not (isinstance(alpha, (int, float, np.floating)) and 0 < float(alpha) < 1):
         raise InputError(f"the significance level must lie strictly between 0 and 1, not {alpha!r}")
     return permutations
@@ -95,7 +95,8 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         ``standardize`` is true; General G always uses the raw weights (it is defined for binary or
         distance weights, and needs non-negative ``y``).
     permutations : int
-        Number of random permutations for the pseudo p-values.
+        Number of random permutations for the pseudo p-values (0 to
+        :data:`aicoord.contract.MAX_PERMUTATIONS`; 0 gives the analytic moments only, ``p_sim`` NaN).
     seed : int
         Seed of the permutations; the same seed gives the same p-values.
     standardize : bool
@@ -113,7 +114,7 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
     Moments of Moran's I follow Cliff and Ord (1981); they replicate R ``spdep::moran.test`` with
     ``randomisation = FALSE`` and ``TRUE`` (see ``tests/fixtures/esda``).
     """
-    permutations = _check_settings(permutations)
+    permutations = _check_settings(permutations, minimum=0)  # 0: analytic moments only, p_sim NaN
     y = _check(y, w)
     tr = "r" if standardize else "o"
     with _seeded(seed):
@@ -139,8 +140,8 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
                     "p_G_sim": getattr(g, "p_sim", np.nan)})
     else:
         out.update({k: np.nan for k in ("G", "EG", "VG", "z_G", "p_G", "p_G_sim")})
-    _refuse_non_finite({k: out[k] for k in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "p_sim", "C")},
-                       "Moran's I")
+    _refuse_non_finite({k: out[k] for k in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "C")
+                        + (("p_sim",) if permutations else ())}, "Moran's I")
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}
 
 
@@ -155,7 +156,7 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
     w : libpysal.weights.W
         Raw weights; row-standardised when ``standardize``.
     permutations : int
-        Conditional permutations per unit.
+        Conditional permutations per unit (1 to :data:`aicoord.contract.MAX_PERMUTATIONS`).
     seed : int
         Seed of the permutations.
     alpha : float

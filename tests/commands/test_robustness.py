@@ -64,11 +64,13 @@ def test_library_refuses_nonsense_settings():
     from aicoord.weights import knn_weights as knn
 
     y, w = np.arange(31.0), knn(4)
-    for bad in (0, -5, 2.5, "9"):
-        with pytest.raises(InputError, match="number of permutations"):
-            global_autocorrelation(y, w, permutations=bad)
+    for bad in (0, -5, 2.5, "9", 10**7):
+        if bad != 0:  # 0 permutations: the analytic moments only (p_sim NaN) for the global statistics
+            with pytest.raises(InputError, match="number of permutations"):
+                global_autocorrelation(y, w, permutations=bad)
         with pytest.raises(InputError, match="number of permutations"):
             local_moran(y, w, permutations=bad)
+    assert np.isnan(global_autocorrelation(y, w, permutations=0)["p_sim"])
     with pytest.raises(InputError, match="significance level"):
         local_moran(y, w, permutations=9, alpha=1.5)
 
