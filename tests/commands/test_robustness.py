@@ -199,3 +199,12 @@ def test_sac_that_does_not_converge_exits_3_with_one_line(tmp_path, capsys):
     assert rc == 3, err
     assert len(err.strip().splitlines()) == 1 and "estimation failed" in err and "(" in err  # with a hint
     assert not out.exists()
+
+
+@pytest.mark.parametrize("cell", ["9\x1e7", "12\u20283"])
+def test_a_cell_with_line_breaking_characters_still_gives_one_line(tmp_path, capsys, cell):
+    """Found by the property tests: control characters and line separators in a cell split the message."""
+    data = seed_copy(tmp_path, lambda d: d.assign(ai_index=[cell] + list(d["ai_index"][1:])))
+    assert _esda("moran", data, tmp_path / "m.json") == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "row 2" in err and "column 'ai_index'" in err
