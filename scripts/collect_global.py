@@ -3,5 +3,4 @@ from aicoord.runner import step
 from aicoord.steps.esda import collect_global
 
 with step(snakemake) as sm:  # noqa: F821
-    collect_global(list(sm.input), sm.output.long, sm.output.wide, notes=dict(sm.params.notes),
-                   matrix_notes=dict(sm.params.matrix_notes))
+    collect_global(list(sm.input), sm.output.long, sm.output.wide)

@@ -4,4 +4,4 @@ from aicoord.steps.measures import composite_indices
 
 with step(snakemake) as sm:  # noqa: F821
     composite_indices(sm.input.panel, sm.output.scores, sm.output.weights, specs=dict(sm.params.specs),
-                      note=sm.params.note, mechanism_csvs=list(sm.input.mechanisms))
+                      mechanism_csvs=list(sm.input.mechanisms))

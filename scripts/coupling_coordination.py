@@ -4,4 +4,4 @@ from aicoord.steps.measures import coupling_coordination
 
 with step(snakemake) as sm:  # noqa: F821
     coupling_coordination(sm.input.panel, sm.output[0], subsystems=dict(sm.params.subsystems), method=sm.params.method,
-                          by_year=sm.params.by_year, note=sm.params.note, mechanism_csvs=list(sm.input.mechanisms))
+                          by_year=sm.params.by_year, mechanism_csvs=list(sm.input.mechanisms))

@@ -4,5 +4,4 @@ from aicoord.steps.measures import demo_recovery
 
 with step(snakemake) as sm:  # noqa: F821
     demo_recovery(sm.input.panel, sm.input.truth, sm.input.weights, sm.output[0], draws=sm.params.draws,
-                  seed=sm.params.seed, note=sm.params.note,
-                  mechanism_csvs=list(sm.input.mechanisms))
+                  seed=sm.params.seed, mechanism_csvs=list(sm.input.mechanisms))

@@ -5,4 +5,4 @@ from aicoord.steps.esda import global_autocorrelation
 with step(snakemake) as sm:  # noqa: F821
     global_autocorrelation(sm.input.data, sm.input.weights, sm.output[0], var=sm.wildcards.var,
                            year=int(sm.wildcards.year), matrix=sm.wildcards.w, permutations=sm.params.permutations,
-                           seed=sm.params.seed)
+                           seed=sm.params.seed, weights_summary=sm.input.summary)

@@ -4,4 +4,4 @@ from aicoord.steps.measures import inequality
 
 with step(snakemake) as sm:  # noqa: F821
     inequality(sm.input[0], sm.output.by_year, sm.output.pairs, variables=sm.params.variables,
-               groups=sm.params.groups, population=sm.params.population, note=sm.params.note)
+               groups=sm.params.groups, population=sm.params.population)

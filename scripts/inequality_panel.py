@@ -4,4 +4,4 @@ from aicoord.steps.measures import inequality
 
 with step(snakemake) as sm:  # noqa: F821
     inequality(sm.input.panel, sm.output.by_year, sm.output.pairs, variables=sm.params.variables,
-               groups=sm.params.groups, population=sm.params.population, note=sm.params.note, mechanism_csvs=list(sm.input.mechanisms))
+               groups=sm.params.groups, population=sm.params.population, mechanism_csvs=list(sm.input.mechanisms))

@@ -4,4 +4,4 @@ from aicoord.steps.measures import kde_figure
 
 with step(snakemake) as sm:  # noqa: F821
     kde_figure(sm.input[0], list(sm.output), variable=sm.params.variable, years=sm.params.years,
-               population=sm.params.population, note=sm.params.note, language=sm.params.language)
+               population=sm.params.population, language=sm.params.language)

@@ -5,4 +5,4 @@ from aicoord.steps.measures import spatial_markov
 with step(snakemake) as sm:  # noqa: F821
     spatial_markov(sm.input.panel, sm.input.weights, sm.output.transitions, sm.output.steady, sm.output.tests,
                    variable=sm.params.variable, k=sm.params.k, population=sm.params.population,
-                   weights_name=sm.params.weights, note=sm.params.note)
+                   weights_name=sm.params.weights)

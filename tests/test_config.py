@@ -36,7 +36,7 @@ NAMED_MAPS = {("datasets",), ("weights",), ("measures", "indices"), ("measures",
 
 
 def test_default_study_is_valid_and_schema_and_defaults_do_not_drift(default):
-    validate_config(default, SCHEMA)
+    validate_config(default, SCHEMA, root=ROOT)
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
     described = set(_props(schema))
     top_level_described = {p for p in described if p[:1] in {(k,) for k in default}}
@@ -65,7 +65,7 @@ def test_user_overlay_is_empty_by_default():
 ])
 def test_errors_name_the_key_and_the_fix(default, over, words):
     with pytest.raises(InputError) as exc:
-        validate_config(merge(copy.deepcopy(default), over), SCHEMA)
+        validate_config(merge(copy.deepcopy(default), over), SCHEMA, root=ROOT)
     msg = str(exc.value)
     for w in words:
         assert w in msg, (w, msg)
@@ -77,7 +77,7 @@ def test_variables_resolve_by_role(default):
         "ai": "AI", "outcome": ["gap", "gap2"], "gdp_pc": "g", "controls": ["open_rate", "fin_dev"],
         "mechanisms": {"industrial_upgrading": "iu", "value_chain": "gvc", "resource_allocation": "ra",
                        "regional_brand": "rb"}}}})
-    validate_config(real, SCHEMA)
+    validate_config(real, SCHEMA, check_files=False)
     roles = panel_roles(real)
     assert roles["controls"] == ["open_rate", "fin_dev"] and roles["population"] is None
     assert resolve_list(None, roles, "k", "controls") == ["open_rate", "fin_dev"]
@@ -92,4 +92,19 @@ def test_variables_resolve_by_role(default):
     full = copy.deepcopy(real)
     full["panel"]["dictionary"]["mechanisms"] = {"value_chain": "gvc"}
     with pytest.raises(InputError, match="measures.indices.mechanism_index.positive"):
-        validate_config(full, SCHEMA)
+        validate_config(full, SCHEMA, check_files=False)
+
+
+@pytest.mark.parametrize("over, key, path", [
+    ({"panel": {"file": "data/raw/nosuch.csv", "dictionary": {"ai": "a", "outcome": ["y"], "gdp_pc": "g"}}},
+     "panel.file", "data/raw/nosuch.csv"),
+    ({"datasets": {"ai2023": {"file": "data/raw/gone.csv"}}}, "datasets.ai2023.file", "data/raw/gone.csv"),
+    ({"seed_tables": {"shares": "data/raw/gone2.csv"}}, "seed_tables.shares", "data/raw/gone2.csv"),
+])
+def test_missing_input_files_are_refused_naming_key_and_path(default, over, key, path):
+    """Item 1: a configured file that does not exist fails before any job is planned (so an earlier run's
+    results, e.g. the simulated panel, are never kept and relabelled)."""
+    with pytest.raises(InputError) as exc:
+        validate_config(merge(copy.deepcopy(default), over), SCHEMA, root=ROOT)
+    msg = str(exc.value)
+    assert f"configuration key {key} names '{path}', which does not exist" in msg and str(ROOT) in msg

@@ -146,3 +146,24 @@ def test_bad_ranges_in_dictionary(tmp_path):
     # a range keyed by column name works like one keyed by role
     e = err(path, dict(DICT, ranges={"open": [0.5, None]}))
     assert (e.row, e.column) == (2, "开放度") and ">= 0.5" in e.message
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "1e400", "Infinity"])
+def test_infinite_cell_is_refused_with_its_line(tmp_path, cell):
+    """'inf' and '1e400' coerce to infinity and used to pass into the tidy panel."""
+    data = rows()
+    data[4][3] = cell
+    e = err(write_csv(tmp_path / "p.csv", data))
+    assert (e.row, e.column) == (6, "协调发展") and "not a finite number" in e.message and cell in e.message
+
+
+def test_long_panel_duplicate_names_the_file_and_both_rows(tmp_path):
+    """Item 12: a duplicate (id, period) in fit-panel's reader names the file and both rows."""
+    from aicoord.contract import read_long_panel
+
+    p = tmp_path / "l.csv"
+    p.write_text("id,t,y\nA,1,1\nB,1,2\nA,2,3\nB,1,4\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_long_panel(p, "id", "t", ["y"])
+    msg = str(info.value)
+    assert str(p) in msg and "row 5" in msg and "unit 'B' in period 1 appears on rows 3, 5" in msg

@@ -60,3 +60,43 @@ def test_tied_suggestions_are_all_offered():
     # '广栋' is one character from both 广东 and 广西: offer both rather than pick one arbitrarily
     with pytest.raises(InputError, match="'广东' or '广西'"):
         normalize_province("广栋")
+
+
+@pytest.mark.parametrize("name, label", [
+    ("Hong Kong", "Hong Kong"), ("香港", "Hong Kong"), ("香港特別行政區", "Hong Kong"), ("HK", "Hong Kong"),
+    ("Macau", "Macao"), ("澳門", "Macao"), ("澳门特别行政区", "Macao"),
+    ("台湾省", "Taiwan"), ("臺灣", "Taiwan"), ("台灣", "Taiwan"), ("Taiwan", "Taiwan"), ("710000", "Taiwan"),
+])
+def test_hong_kong_macao_taiwan_are_named_as_outside_not_misread(name, label):
+    """Item 11: 'Hong Kong' used to get 'Chongqing?', 台湾省 '河北 or 山西 or 辽宁?'."""
+    with pytest.raises(InputError) as e:
+        normalize_province(name, file="x.csv", row=3, column="province")
+    msg = str(e.value)
+    assert f"is {label}, which is not one of the 31 mainland provinces" in msg and "drop the row" in msg
+    assert "did you mean" not in msg and "row 3" in msg
+
+
+@pytest.mark.parametrize("name, code", [
+    ("廣東", "440000"), ("廣東省", "440000"), ("內蒙古自治區", "150000"), ("新疆維吾爾自治區", "650000"),
+    ("廣西壯族自治區", "450000"), ("寧夏回族自治區", "640000"), ("黑龍江", "230000"), ("遼寧", "210000"),
+    ("江蘇", "320000"), ("山東", "370000"), ("重慶", "500000"), ("貴州", "520000"), ("雲南", "530000"),
+    ("陝西", "610000"), ("陜西省", "610000"), ("甘肅", "620000"),
+])
+def test_traditional_characters_read_as_simplified(name, code):
+    assert normalize_province(name) == code
+
+
+def test_every_province_name_in_traditional_characters_is_recognised():
+    """Every full and short name written with the traditional characters of the table comes back to its code,
+    and no character of the table is missing from the names (the table holds exactly what the names need)."""
+    from aicoord.provinces import TRADITIONAL
+
+    back = {}
+    for trad, simp in TRADITIONAL.items():
+        back.setdefault(simp, trad)
+    for row in province_table().itertuples():
+        for name in (row.name_full, row.name_short):
+            trad = "".join(back.get(ch, ch) for ch in name)
+            assert normalize_province(trad) == row.code, (name, trad)
+    used = set("".join(province_table()["name_full"]) + "".join(province_table()["name_short"]))
+    assert set(TRADITIONAL.values()) <= used

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import W
 
-from .errors import InputError
+from .errors import EstimationError, InputError
 
 __all__ = ["global_autocorrelation", "local_moran", "QUADRANTS", "CLUSTER_LABELS"]
 
@@ -65,14 +65,41 @@ def _seeded(seed):
 
 
 def _check(y, w: W) -> np.ndarray:
+    """``y`` as floats divided by its largest absolute value, after checking it.
+
+    Every statistic here is invariant to a positive rescaling of ``y`` (Moran's I, Geary's C and the
+    local Moran are also invariant to a shift; General G is not, so ``y`` is only scaled, never
+    centred). Dividing by max |y| keeps sums of squares and cross-products far from overflow (values of
+    1e160 or 1e308 would otherwise give inf or NaN inside esda) and from underflow.
+    """
     y = np.asarray(y, dtype=float).ravel()
     if y.shape[0] != w.n:
         raise InputError(f"{y.shape[0]} values but the weights matrix has {w.n} units")
     if not np.all(np.isfinite(y)):
         raise InputError("the variable has missing or infinite values")
-    if np.ptp(y) == 0:
+    scale = np.max(np.abs(y))
+    if scale > 0:
+        y = y / scale
+    if scale == 0 or np.ptp(y) == 0 or np.all(y == y[0]):
         raise InputError("the variable is constant; spatial autocorrelation is undefined")
     return y
+
+
+def _check_settings(permutations, alpha=None, minimum=1) -> int:
+    from .contract import MAX_PERMUTATIONS, check_count
+
+    permutations = check_count(permutations, "the number of permutations", minimum, MAX_PERMUTATIONS)
+    if alpha is not None and not (isinstance(alpha, (int, float, np.floating)) and 0 < float(alpha) < 1):
+        raise InputError(f"the significance level must lie strictly between 0 and 1, not {alpha!r}")
+    return permutations
+
+
+def _refuse_non_finite(values: dict, what: str) -> None:
+    bad = [k for k, v in values.items() if not np.all(np.isfinite(np.asarray(v, dtype=float)))]
+    if bad:
+        raise EstimationError(f"{what} gave non-finite values ({', '.join(bad)})",
+                              hint="check the variable for extreme or near-constant values and the weights "
+                                   "matrix for rows without neighbours")
 
 
 def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 12345,
@@ -88,7 +115,8 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         ``standardize`` is true; General G always uses the raw weights (it is defined for binary or
         distance weights, and needs non-negative ``y``).
     permutations : int
-        Number of random permutations for the pseudo p-values.
+        Number of random permutations for the pseudo p-values (0 to
+        :data:`aicoord.contract.MAX_PERMUTATIONS`; 0 gives the analytic moments only, ``p_sim`` NaN).
     seed : int
         Seed of the permutations; the same seed gives the same p-values.
     standardize : bool
@@ -106,6 +134,7 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
     Moments of Moran's I follow Cliff and Ord (1981); they replicate R ``spdep::moran.test`` with
     ``randomisation = FALSE`` and ``TRUE`` (see ``tests/fixtures/esda``).
     """
+    permutations = _check_settings(permutations, minimum=0)  # 0: analytic moments only, p_sim NaN
     y = _check(y, w)
     tr = "r" if standardize else "o"
     with _seeded(seed):
@@ -131,6 +160,8 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
                     "p_G_sim": getattr(g, "p_sim", np.nan)})
     else:
         out.update({k: np.nan for k in ("G", "EG", "VG", "z_G", "p_G", "p_G_sim")})
+    _refuse_non_finite({k: out[k] for k in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "C")
+                        + (("p_sim",) if permutations else ())}, "Moran's I")
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}
 
 
@@ -145,7 +176,7 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
     w : libpysal.weights.W
         Raw weights; row-standardised when ``standardize``.
     permutations : int
-        Conditional permutations per unit.
+        Conditional permutations per unit (1 to :data:`aicoord.contract.MAX_PERMUTATIONS`).
     seed : int
         Seed of the permutations.
     alpha : float
@@ -163,6 +194,7 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
         value), ``lag_z`` (its spatial lag), ``quadrant``, ``p_sim``, ``threshold`` and ``cluster``
         (the quadrant where ``p_sim <= threshold``, else ``"Not significant"``).
     """
+    permutations = _check_settings(permutations, alpha)
     y = _check(y, w)
     tr = "r" if standardize else "o"
     lm = esda.Moran_Local(y, w, transformation=tr, permutations=permutations, seed=seed,
@@ -171,6 +203,8 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
     quad = pd.Series(lm.q).map(QUADRANTS).to_numpy()
     sig = lm.p_sim <= threshold
     wz = np.asarray(lm.w.sparse @ lm.z).ravel()
+    # never label a map from NaNs: every statistic behind a quadrant or a cluster must be finite
+    _refuse_non_finite({"Ii": lm.Is, "z_value": lm.z, "lag_z": wz, "p_sim": lm.p_sim}, "local Moran")
     return pd.DataFrame({
         "Ii": lm.Is, "EIc": lm.EIc, "VIc": lm.VIc, "z_c": (lm.Is - lm.EIc) / np.sqrt(lm.VIc),
         "z_value": lm.z, "lag_z": wz, "quadrant": quad, "p_sim": lm.p_sim,

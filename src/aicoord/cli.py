@@ -29,12 +29,19 @@ COMMANDS = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are ONE line, like the other bad-input messages (exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: bad input: {message} (see '{self.prog} --help')\n")
+
+
 def _build_parser(argv):
-    parser = argparse.ArgumentParser(prog="aicoord", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="aicoord", description=__doc__.splitlines()[0])
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"aicoord {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     chosen = next((a for a in argv if not a.startswith("-")), None)
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -49,7 +56,10 @@ def main(argv=None) -> int:
     """Run the command line; returns the process exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser(argv)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) or a bad argument (2, one line on stderr)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return int(args._run(args) or 0)
     except AicoordError as exc:  # bad input (exit 2) or a failed estimation (exit 3): one clean message

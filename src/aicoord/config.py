@@ -53,7 +53,7 @@ def _check(cond, message, hint=None):
         raise InputError(message, hint=hint)
 
 
-def validate_config(config: dict, schema_path) -> None:
+def validate_config(config: dict, schema_path, *, root=None, check_files: bool = True) -> None:
     """Validate a merged study configuration; raise one clean :class:`InputError` on the first problem.
 
     Parameters
@@ -62,6 +62,13 @@ def validate_config(config: dict, schema_path) -> None:
         The merged configuration.
     schema_path : str or Path
         ``workflow/schemas/config.schema.yaml``.
+    root : str or Path, optional
+        Folder that relative input paths are relative to (default: the working directory, which is the
+        study folder under Snakemake).
+    check_files : bool
+        Check that every configured input file exists (``datasets.<name>.file``, ``seed_tables.*``,
+        ``panel.file``). A missing file is refused here, before Snakemake plans any job: otherwise the
+        results of an earlier run (e.g. the simulated panel) would be kept and relabelled.
     """
     import jsonschema
     import yaml
@@ -105,12 +112,30 @@ def validate_config(config: dict, schema_path) -> None:
             validate_dictionary(panel["dictionary"])
         except InputError as exc:
             raise InputError(f"configuration key panel.dictionary: {exc}") from None
+    if check_files:
+        base = Path(root) if root is not None else Path.cwd()
+        for key, value in input_files(config):
+            _check((base / value).is_file(), f"configuration key {key} names '{value}', which does not exist "
+                   f"(paths are relative to the study folder {base})",
+                   "check the path" + ("; set panel.file to null for the simulated demonstration panel"
+                                       if key == "panel.file" else ""))
     roles = panel_roles(config)
     for key, value in variable_entries(config):
         resolve(value, roles, key)
     for m in an["mechanisms"] or []:
         _check(m in roles["mechanisms"], f"configuration key analysis.mechanisms names '{m}', which the data "
                "dictionary does not map", f"mechanisms of the dictionary: {', '.join(roles['mechanisms']) or 'none'}")
+
+
+def input_files(config: dict):
+    """``(key, path)`` of every input file the configuration names."""
+    for name, spec in config["datasets"].items():
+        yield f"datasets.{name}.file", spec["file"]
+    for name in ("index", "shares"):
+        if config.get("seed_tables", {}).get(name):
+            yield f"seed_tables.{name}", config["seed_tables"][name]
+    if config["panel"]["file"] is not None:
+        yield "panel.file", config["panel"]["file"]
 
 
 def panel_roles(config: dict) -> dict:

@@ -12,7 +12,15 @@ Both derive from :class:`AicoordError`, which the command line and the Snakemake
 
 from __future__ import annotations
 
-__all__ = ["AicoordError", "InputError", "EstimationError"]
+__all__ = ["AicoordError", "InputError", "EstimationError", "one_line"]
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line or paragraph separators (which a cell of a user's file may
+    hold) written as escapes such as ``\\x1e``, so that every message stays ONE line."""
+    import unicodedata
+
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
 
 
 class AicoordError(Exception):
@@ -64,7 +72,7 @@ class InputError(AicoordError, ValueError):
         text = (", ".join(where) + ": " if where else "") + message
         if hint:
             text += f" ({hint})"
-        super().__init__(text)
+        super().__init__(one_line(text))
 
 
 class EstimationError(AicoordError, RuntimeError):
@@ -87,4 +95,4 @@ class EstimationError(AicoordError, RuntimeError):
     def __init__(self, message, *, hint=None):
         self.message = message
         self.hint = hint
-        super().__init__(message + (f" ({hint})" if hint else ""))
+        super().__init__(one_line(message + (f" ({hint})" if hint else "")))

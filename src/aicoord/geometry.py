@@ -62,13 +62,30 @@ def load_maritime_boundary() -> gpd.GeoSeries:
     return gpd.GeoSeries([geom], crs="EPSG:4326")
 
 
+#: Timestamp stored in the GeoPackage (``gpkg_contents.last_change`` and the like) instead of the time of
+#: writing, so that two builds of ``results/geometry/provinces.gpkg`` are byte-identical. GDAL reads it
+#: from the configuration option ``OGR_CURRENT_DATE``.
+GPKG_DATE = "2000-01-01T00:00:00.000Z"
+
+
 def write_geopackage(gdf: gpd.GeoDataFrame, path) -> None:
-    """Write ``gdf`` to a GeoPackage atomically (layer ``provinces``)."""
+    """Write ``gdf`` to a GeoPackage atomically (layer ``provinces``), byte-identical on every rebuild.
+
+    The GeoPackage driver stamps the file with the time of writing; the stamp is fixed to :data:`GPKG_DATE`
+    (GDAL option ``OGR_CURRENT_DATE``), and the rows are written in the same order every time.
+    """
+    import pyogrio
+
     from .io import atomic_path
 
-    with atomic_path(path) as tmp:
-        Path(tmp).unlink()
-        gdf.to_file(tmp, layer="provinces", driver="GPKG")
+    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
+    try:
+        with atomic_path(path) as tmp:
+            Path(tmp).unlink()
+            gdf.to_file(tmp, layer="provinces", driver="GPKG", engine="pyogrio")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
 
 
 def read_geopackage(path) -> gpd.GeoDataFrame:

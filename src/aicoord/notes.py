@@ -37,8 +37,12 @@ def note_of(table) -> str:
     """The provenance note of a tidy table (its ``note`` column), or of the tidy file at that path."""
     import pandas as pd
 
+    from .errors import InputError
+
     df = table if isinstance(table, pd.DataFrame) else pd.read_csv(table, dtype={"code": str})
     if "note" not in df.columns or df["note"].isna().all():
-        raise ValueError("the table has no provenance note column")
+        raise InputError("the table has no provenance note (column 'note')",
+                         file=None if isinstance(table, pd.DataFrame) else table,
+                         hint="rebuild it with the workflow's data rules, which write the note of its source")
     notes = df["note"].dropna().unique()
     return str(notes[0]) if len(notes) == 1 else " | ".join(map(str, notes))

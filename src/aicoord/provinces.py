@@ -17,7 +17,8 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["province_table", "normalize_province", "normalize_provinces", "REGION4_ORDER", "CODES"]
+__all__ = ["province_table", "normalize_province", "normalize_provinces", "to_simplified", "REGION4_ORDER", "CODES",
+           "TRADITIONAL", "OUTSIDE"]
 
 #: Display order of the NBS four regions (the seed paper's order of decreasing AI capacity).
 REGION4_ORDER = ("East", "Central", "Northeast", "West")
@@ -31,6 +32,44 @@ _ALIASES = {
     "650000": ["Xinjiang Uygur Autonomous Region", "Xinjiang Uyghur Autonomous Region"],
     "610000": ["Shaanxi Province"],
 }
+
+
+#: Traditional characters that occur in the 31 province names (full and short), with their simplified forms.
+#: The names use 16 characters that differ between the scripts (内 区 辽 宁 龙 苏 东 广 壮 庆 贵 云 陕 肃 维 尔);
+#: their traditional forms are listed with the common variants 甯 (宁) and 陜 (陕, Hong Kong usage). Every
+#: other character of the names is written the same in both scripts. A name written in traditional
+#: characters (廣東, 內蒙古自治區, 新疆維吾爾自治區) is read as its simplified name. A small documented table
+#: is used rather than a conversion library: the set of names is closed, and the table is exact for it.
+TRADITIONAL = {
+    "內": "内", "區": "区", "遼": "辽", "寧": "宁", "甯": "宁", "龍": "龙", "蘇": "苏", "東": "东", "廣": "广",
+    "壯": "壮", "慶": "庆", "貴": "贵", "雲": "云", "陝": "陕", "陜": "陕", "肅": "肃", "維": "维", "爾": "尔",
+}
+
+#: Units that are not among the 31 mainland provinces of the study: code -> names in the accepted spellings.
+OUTSIDE = {
+    "810000": ("Hong Kong", ["香港", "香港特别行政区", "Hong Kong", "Hongkong", "Xianggang", "HK", "Hong Kong SAR",
+                             "Hong Kong Special Administrative Region", "HKSAR", "81"]),
+    "820000": ("Macao", ["澳门", "澳门特别行政区", "Macao", "Macau", "Aomen", "Macao SAR", "Macau SAR",
+                         "Macao Special Administrative Region", "82"]),
+    "710000": ("Taiwan", ["台湾", "台湾省", "Taiwan", "Taiwan Province", "Taiwan Sheng", "71"]),
+}
+
+
+#: The traditional characters of the names of Hong Kong, Macao and Taiwan (臺灣/台灣, 澳門, 特別行政區), so
+#: that they are recognised as outside the study rather than answered with a wrong suggestion.
+_OUTSIDE_TRADITIONAL = {"臺": "台", "灣": "湾", "門": "门", "別": "别"}
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with the traditional characters of :data:`TRADITIONAL` (and of the names of Hong Kong, Macao
+    and Taiwan) replaced by their simplified forms; other characters are kept."""
+    table = {**TRADITIONAL, **_OUTSIDE_TRADITIONAL}
+    return "".join(table.get(ch, ch) for ch in str(text))
+
+
+@lru_cache(maxsize=1)
+def _outside() -> dict[str, str]:
+    return {_key(n): label for code, (label, names) in OUTSIDE.items() for n in [code, *names]}
 
 
 @lru_cache(maxsize=1)
@@ -123,8 +162,15 @@ def normalize_province(name, *, file=None, row=None, column=None) -> str:
     if re.fullmatch(r"\d+\.0", text):  # codes read as floats
         text = text[:-2]
     code = _lookup().get(_key(text))
+    if code is None:
+        code = _lookup().get(_key(to_simplified(text)))
     if code is not None:
         return code
+    outside = _outside().get(_key(to_simplified(text)))
+    if outside is not None:
+        raise InputError(f"'{text}' is {outside}, which is not one of the 31 mainland provinces of this study",
+                         file=file, row=row, column=column,
+                         hint=f"drop the row of {outside}: Hong Kong, Macao and Taiwan are outside the provincial data")
     suggestions = _suggest(text)
     hint = "did you mean " + " or ".join(f"'{n}'" for n in suggestions) + "?" if suggestions else \
         "use a Chinese name, an English/pinyin name or a 6-digit code of the 31 mainland provinces"

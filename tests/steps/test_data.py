@@ -45,8 +45,9 @@ def test_panel_errors_are_located(files, tmp_path):
 
 def test_cross_section_is_tidy(tmp_path):
     steps.cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", tmp_path / "ai.csv", id_col="province",
-                        variables=["ai_index"], year=2023)
+                        variables=["ai_index"], year=2023, note="Source: Table 1")
     d = pd.read_csv(tmp_path / "ai.csv", dtype={"code": str})
-    assert list(d.columns) == ["code", "name", "region4", "year", "ai_index"] and len(d) == 31
+    assert list(d.columns) == ["code", "name", "region4", "year", "ai_index", "note"] and len(d) == 31
+    assert (d["note"] == "Source: Table 1").all()
     assert d.loc[d["code"] == "320000", "ai_index"].iloc[0] == pytest.approx(
         pd.read_csv(ROOT / "data/raw/seed_table1_ai_index_2023.csv").set_index("province").loc["江苏", "ai_index"])

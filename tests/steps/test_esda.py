@@ -16,7 +16,7 @@ from helpers import ROOT
 def inputs(tmp_path_factory, provinces_gdf):
     d = tmp_path_factory.mktemp("esda")
     data_steps.cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", d / "ai.csv", id_col="province",
-                             variables=["ai_index"], year=2023)
+                             variables=["ai_index"], year=2023, note="Source: Table 1")
     write_weights(build_weights({"kind": "queen"}, provinces_gdf), d / "queen", name="queen")
     return d
 
@@ -24,7 +24,7 @@ def inputs(tmp_path_factory, provinces_gdf):
 def test_lisa_table(inputs, tmp_path):
     out = tmp_path / "lisa.csv"
     steps.lisa(inputs / "ai.csv", inputs / "queen.csv", out, var="ai_index", year=2023, matrix="queen",
-               permutations=999, seed=7, alpha=0.05, fdr=False, note="Source: Table 1")
+               permutations=999, seed=7, alpha=0.05, fdr=False)
     t = pd.read_csv(out, dtype={"id": str})
     assert len(t) == 31 and (t["note"] == "Source: Table 1").all() and (t["matrix"] == "queen").all()
     data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
@@ -58,7 +58,7 @@ def test_lisa_p_sim_is_the_directed_folded_convention(inputs):
 def test_esda_figures_written_for_every_format(inputs, tmp_path):
     lisa_csv = tmp_path / "lisa.csv"
     steps.lisa(inputs / "ai.csv", inputs / "queen.csv", lisa_csv, var="ai_index", year=2023, matrix="queen",
-               permutations=99, seed=1, alpha=0.05, fdr=False, note="Source: Table 1")
+               permutations=99, seed=1, alpha=0.05, fdr=False)
     glob = tmp_path / "g.json"
     steps.global_autocorrelation(inputs / "ai.csv", inputs / "queen.csv", glob, var="ai_index", year=2023,
                                  matrix="queen", permutations=99, seed=1)
@@ -67,7 +67,30 @@ def test_esda_figures_written_for_every_format(inputs, tmp_path):
     province_geometry(tmp_path / "p.gpkg")
     outputs = {k: [tmp_path / f"{k}.png", tmp_path / f"{k}.pdf"] for k in ("scatter", "cluster", "significance")}
     steps.esda_figures(lisa_csv, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
-                       matrix="queen", note="数据来源: 表1", language="zh")
+                       matrix="queen", language="zh")
     for paths in outputs.values():
         for p in paths:
             assert p.stat().st_size > 5000, p
+
+
+def test_notes_come_from_the_data_and_the_weights_summary(inputs, tmp_path):
+    """The LISA table, the global JSON and the collected tables take their note from the tidy data, and for a
+    matrix built from the panel the panel's note from the matrix's summary JSON, never from the configuration."""
+    import json
+
+    summary = tmp_path / "econ_summary.json"
+    summary.write_text(json.dumps({"note": "GDP per capita from the panel: Simulated data. Source: test"}))
+    out = tmp_path / "lisa.csv"
+    steps.lisa(inputs / "ai.csv", inputs / "queen.csv", out, var="ai_index", year=2023, matrix="economic",
+               permutations=9, seed=1, alpha=0.05, fdr=False, weights_summary=summary)
+    note = pd.read_csv(out)["note"].unique().tolist()
+    assert note == ["Source: Table 1 | W = economic: GDP per capita from the panel: Simulated data. Source: test"]
+    for m, s in (("queen", None), ("economic", summary)):
+        steps.global_autocorrelation(inputs / "ai.csv", inputs / "queen.csv", tmp_path / f"g_{m}.json",
+                                     var="ai_index", year=2023, matrix=m, permutations=9, seed=1, weights_summary=s)
+    steps.collect_global([tmp_path / "g_queen.json", tmp_path / "g_economic.json"], tmp_path / "long.csv",
+                         tmp_path / "wide.csv")
+    long = pd.read_csv(tmp_path / "long.csv").set_index("matrix")["note"]
+    assert long["queen"] == "Source: Table 1" and long["economic"] == note[0]
+    foot = pd.read_csv(tmp_path / "wide.csv")["variable"].iloc[-1]
+    assert "ai_index: Source: Table 1" in foot and "Simulated data" in foot

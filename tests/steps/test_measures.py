@@ -9,7 +9,7 @@ from helpers import NOTE, ROOT
 
 def test_inequality_tables(files, tmp_path):
     steps.inequality(files / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc", "ai"],
-                         groups="region4", population="population", note=NOTE)
+                         groups="region4", population="population")
     y = pd.read_csv(tmp_path / "y.csv")
     assert len(y) == 2 * 7 and (y["note"] == NOTE).all()
     assert np.allclose(y["theil_t_within"] + y["theil_t_between"], y["theil_t"])
@@ -20,23 +20,37 @@ def test_inequality_tables(files, tmp_path):
 
 def test_cross_section_inequality(tmp_path):
     data_steps.cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", tmp_path / "ai.csv", id_col="province",
-                          variables=["ai_index"], year=2023)
+                          variables=["ai_index"], year=2023, note="Source: Table 1")
     steps.inequality(tmp_path / "ai.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["ai_index"],
-                         groups="region4", note="Source: Table 1")
+                     groups="region4")
     y = pd.read_csv(tmp_path / "y.csv")
-    assert len(y) == 1 and y.loc[0, "n"] == 31 and "simulated" not in y.loc[0, "note"].lower()
+    assert len(y) == 1 and y.loc[0, "n"] == 31 and (y["note"] == "Source: Table 1").all()
+
+
+def test_tables_take_the_note_of_their_data_not_a_parameter(files, tmp_path):
+    """A table's provenance comes from the data it was built from: relabelling the tidy panel relabels the
+    tables, and no step accepts a note of its own."""
+    import inspect
+
+    p = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    p["note"] = "Source: relabelled test panel"
+    p.to_csv(tmp_path / "panel.csv", index=False)
+    steps.inequality(tmp_path / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc"])
+    assert (pd.read_csv(tmp_path / "y.csv")["note"] == "Source: relabelled test panel").all()
+    for name in steps.__all__:
+        assert "note" not in inspect.signature(getattr(steps, name)).parameters, name
 
 
 def test_indices_and_coupling(files, tmp_path):
     specs = {"mech": {"positive": ["industrial_upgrading", "value_chain"], "negative": ["resource_allocation"],
                       "method": "entropy", "by_year": False},
              "mech_pca": {"positive": ["industrial_upgrading", "value_chain"], "method": "pca", "by_year": True}}
-    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv", specs=specs, note=NOTE)
+    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv", specs=specs)
     s = pd.read_csv(tmp_path / "s.csv")
     assert set(s["index"]) == {"mech", "mech_pca"} and len(s) == 2 * 31 * 7
     w = pd.read_csv(tmp_path / "w.csv")
     assert np.isclose(w[w["index"] == "mech"]["weight"].sum(), 1)
-    steps.coupling_coordination(files / "panel.csv", tmp_path / "c.csv", note=NOTE,
+    steps.coupling_coordination(files / "panel.csv", tmp_path / "c.csv", 
                       subsystems={"a": {"positive": ["ai"]}, "b": {"positive": ["gdp_pc"], "negative": ["dev_gap"]}})
     c = pd.read_csv(tmp_path / "c.csv")
     assert c[["U_a", "U_b", "C", "D"]].apply(lambda s: s.between(0, 1).all()).all()
@@ -46,26 +60,26 @@ def test_indices_and_coupling(files, tmp_path):
 def test_beta_convergence_markov_kde(files, tmp_path):
     steps.beta_convergence(files / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc", tau=1,
                               controls=["gov"], time_effects=True, spatial_models=["sar", "sem", "sdm"],
-                              weights_name="queen", note=NOTE)
+                              weights_name="queen")
     b = pd.read_csv(tmp_path / "b.csv")
     assert len(b) == 2 * 5 and (b["beta"] < 0).all()
     assert np.allclose(b["speed"], -np.log1p(b["beta"]) / b["tau"])
     assert set(b.loc[b["form"] == "spatial panel", "spatial"]) == {"rho", "lambda"}
     steps.spatial_markov(files / "panel.csv", files / "queen.csv", tmp_path / "t.csv", tmp_path / "s.csv",
                              tmp_path / "q.csv", variable="gdp_pc", k=3, population="population",
-                             weights_name="queen", note=NOTE)
+                             weights_name="queen")
     t = pd.read_csv(tmp_path / "t.csv")
     assert len(t) == 9 * 4  # a-spatial chain and three lag classes
     out = [tmp_path / "k.png", tmp_path / "k.pdf"]
-    steps.kde_figure(files / "panel.csv", out, variable="gdp_pc", note=NOTE, language="en")
+    steps.kde_figure(files / "panel.csv", out, variable="gdp_pc", language="en")
     first = out[0].read_bytes()
-    steps.kde_figure(files / "panel.csv", out, variable="gdp_pc", note=NOTE, language="en")
+    steps.kde_figure(files / "panel.csv", out, variable="gdp_pc", language="en")
     assert out[0].read_bytes() == first and out[1].stat().st_size > 0
 
 
 def test_demo_recovery_table(files, tmp_path):
     steps.demo_recovery(files / "panel.csv", files / "truth.json", files / "queen.csv", tmp_path / "r.csv",
-                           draws=200, seed=1, note=NOTE)
+                           draws=200, seed=1)
     r = pd.read_csv(tmp_path / "r.csv")
     assert {"true", "estimate", "se", "lower", "upper", "covers"} <= set(r.columns)
     assert len(r) == 7 * 2 + 2 + 7 * 3 and (r["note"] == NOTE).all()

@@ -34,11 +34,6 @@ def dataset_of(var):
     return next(d for d, v, _ in variables() if v == var)
 
 
-def note_of(var):
-    spec = DATASETS[dataset_of(var)]
-    return data_note(spec["source"], spec.get("simulated", False), LANGUAGE)
-
-
 def map_weights():
     return ESDA["map_weights"] or list(WEIGHTS)
 
@@ -64,17 +59,11 @@ def esda_targets():
 
 
 def panel_note():
-    """Note of every panel output: 'simulated data' for the demo, the configured source for a real panel."""
+    """Note written INTO the panel files (the demo's and the tidy panel): 'simulated data' for the demo, the
+    configured source for a real panel. Every table reads its note from its input data (aicoord.notes.note_of)."""
     if DEMO:
         return data_note(DEMO_SOURCE, True, LANGUAGE)
     return data_note(PANEL["source"] or f"panel file {PANEL['file']}", False, LANGUAGE)
-
-
-def matrix_note(w):
-    """Addition to a note when matrix ``w`` is built from the panel (economic, nested weights)."""
-    if w is None or WEIGHTS[w]["kind"] not in PANEL_KINDS:
-        return ""
-    return f" | W = {w} from panel GDP per capita: {panel_note()}"
 
 
 def measures_targets():
@@ -127,17 +116,6 @@ def weights_spec(wildcards):
     return canonical(WEIGHTS[wildcards.w])
 
 
-def variable_note(wildcards):
-    return note_of(wildcards.var) + matrix_note(wildcards.get("w"))
-
-
-def global_notes():
-    """Variable -> note, and matrix -> note addition for matrices built from the panel."""
-    notes = {var: note_of(var) for _, var, _ in variables()}
-    matrices = {w: matrix_note(w) for w in WEIGHTS if matrix_note(w)}
-    return dict(sorted(notes.items())), dict(sorted(matrices.items()))
-
-
 def weights_inputs(wildcards):
     """The weights rule's inputs: the panel only for the kinds built from GDP per capita."""
     out = {"gpkg": "results/geometry/provinces.gpkg"}
@@ -187,6 +165,7 @@ def inequality_population():
 
 
 def dataset_note(wildcards):
+    """Note written INTO the tidy cross-section results/data/{dataset}.csv (tables built from it copy it)."""
     spec = DATASETS[wildcards.dataset]
     return data_note(spec["source"], spec.get("simulated", False), LANGUAGE)
 

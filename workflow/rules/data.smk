@@ -11,6 +11,7 @@ rule cross_section:
         id=dataset_id,
         variables=dataset_variables,
         year=dataset_year,
+        note=dataset_note,
     conda:
         "../../envs/aicoord.yaml"
     log:

@@ -5,6 +5,7 @@ rule global_autocorrelation:
     input:
         data=tidy_data,
         weights="results/weights/{w}.csv",
+        summary="results/weights/{w}_summary.json",
     output:
         "results/esda/global/{var}_{year}_{w}.json",
     params:
@@ -32,9 +33,6 @@ rule collect_global:
             caption="../report/moran_table.rst",
             category="Spatial autocorrelation",
         ),
-    params:
-        notes=global_notes()[0],
-        matrix_notes=global_notes()[1],
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -47,6 +45,7 @@ rule lisa:
     input:
         data=tidy_data,
         weights="results/weights/{w}.csv",
+        summary="results/weights/{w}_summary.json",
     output:
         report(
             "results/esda/lisa/{var}_{year}_{w}.csv",
@@ -59,7 +58,6 @@ rule lisa:
         seed=config["seed"],
         alpha=ESDA["alpha"],
         fdr=ESDA["fdr"],
-        note=variable_note,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -94,7 +92,6 @@ rule esda_figures:
         ),
     params:
         label=variable_label,
-        note=variable_note,
         language=LANGUAGE,
     conda:
         "../../envs/aicoord.yaml"

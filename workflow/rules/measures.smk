@@ -12,7 +12,6 @@ rule inequality_panel:
         variables=inequality_variables(),
         groups=MEASURES["inequality"]["groups"],
         population=inequality_population(),
-        note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -31,7 +30,6 @@ rule inequality_cross_section:
         variables=dataset_variables,
         groups=MEASURES["inequality"]["groups"],
         population=None,
-        note=dataset_note,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -48,7 +46,6 @@ rule composite_indices:
         weights="results/tables/composite_weights.csv",
     params:
         specs=index_specs(),
-        note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -66,7 +63,6 @@ rule coupling_coordination:
         subsystems=coordination_subsystems(),
         method=MEASURES["coordination"]["method"],
         by_year=MEASURES["coordination"]["by_year"],
-        note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -88,7 +84,6 @@ rule beta_convergence:
         time_effects=MEASURES["beta"]["time_effects"],
         spatial_models=MEASURES["beta"]["spatial_models"],
         weights=MEASURES["beta"]["weights"],
-        note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -112,7 +107,6 @@ rule spatial_markov:
         k=MEASURES["markov"]["k"],
         population=population_column(),
         weights=MEASURES["markov"]["weights"],
-        note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -134,7 +128,6 @@ rule kde_figure:
         variable=kde_variable(),
         years=MEASURES["kde"]["years"],
         population=population_column(),
-        note=panel_note(),
         language=LANGUAGE,
     conda:
         "../../envs/aicoord.yaml"
@@ -154,7 +147,6 @@ rule demo_recovery:
     params:
         draws=MEASURES["recovery"]["draws"],
         seed=config["seed"],
-        note=panel_note(),
     conda:
         "../../envs/aicoord.yaml"
     log:

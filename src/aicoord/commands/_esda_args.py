@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from ..contract import MAX_PERMUTATIONS
+from ..errors import InputError
+from ._types import int_in
+
 
 def add_common(p):
     p.add_argument("--data", required=True, help="CSV or .xlsx with one row per province")
@@ -9,9 +15,21 @@ def add_common(p):
     p.add_argument("--var", required=True, help="numeric column to analyse")
     p.add_argument("--weights", default="queen",
                    help="queen, rook, knn:K, distance[:POWER], or an N×N CSV (first column and header = ids)")
-    p.add_argument("--permutations", type=int, default=99_999)
+    p.add_argument("--permutations", type=int_in(1, MAX_PERMUTATIONS, "--permutations"), default=99_999,
+                   help=f"random permutations for the pseudo p-values (1 to {MAX_PERMUTATIONS:,})")
     p.add_argument("--seed", type=int, default=12345)
     p.add_argument("--out", required=True)
+
+
+@contextmanager
+def located(args):
+    """Give a data error of the statistics (e.g. a constant variable) the file and column it comes from."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.file is not None:
+            raise
+        raise InputError(exc.message, file=args.data, column=args.var, hint=exc.hint) from None
 
 
 def load(args):

@@ -12,10 +12,15 @@ digits, so two runs give identical bytes.
 
 from __future__ import annotations
 
+import sys
 import warnings
 
-from ..errors import InputError
+import numpy as np
+
+from ..contract import MAX_DRAWS
+from ..errors import EstimationError, InputError
 from ..io import write_json
+from ._types import int_in
 
 __all__ = ["add_arguments", "run"]
 
@@ -36,7 +41,8 @@ def add_arguments(parser):
     parser.add_argument("--fe", default="twoways",
                         choices=["none", "individual", "time", "twoways", "random"])
     parser.add_argument("--lee-yu", action="store_true", help="Lee-Yu (2010) bias correction")
-    parser.add_argument("--draws", type=int, default=1000, help="simulation draws for effects")
+    parser.add_argument("--draws", type=int_in(2, MAX_DRAWS, "--draws"), default=1000,
+                        help=f"simulation draws for the SEs of the effects (2 to {MAX_DRAWS:,})")
     parser.add_argument("--seed", type=int, default=1, help="seed for the effects simulation")
     parser.add_argument("--no-standardize", action="store_true", help="keep W unstandardised")
     parser.add_argument("--logdet", default="auto", choices=["auto", "eigen", "lu"])
@@ -55,17 +61,89 @@ def _stat(est, se):
     return {"estimate": est, "se": se, "z": z, "p": 2 * special.ndtr(-abs(z))}
 
 
+def check_outcome(data, y, id_col, time_col, fe, path=None) -> None:
+    """Refuse a dependent variable that is constant, or that the chosen fixed effects wipe out.
+
+    Raises
+    ------
+    InputError
+        ``the dependent variable '<y>' is constant ...`` (every effects choice), or ``... is wiped out by
+        the <fe> fixed effects`` when it does not vary within units (individual, two-way), within
+        periods (time, two-way), or is additive in unit and period (two-way).
+    """
+    v = data[y].to_numpy(dtype=float)
+    if np.all(v == v[0]):
+        raise InputError(f"the dependent variable '{y}' is constant ({v[0]:g} in every row); there is "
+                         "nothing to explain", file=path, column=y, hint="check the --y column")
+    scale = np.max(np.abs(v - v.mean()))
+    if fe in ("individual", "time", "twoways"):
+        d = data[[id_col, time_col]].copy()
+        d["v"] = (v - v.mean()) / scale
+        within = d["v"].copy()
+        if fe in ("individual", "twoways"):
+            within = within - d.groupby(id_col)["v"].transform("mean")
+        if fe in ("time", "twoways"):
+            within = within - d.assign(v=within).groupby(time_col)["v"].transform("mean")
+        if np.max(np.abs(within.to_numpy())) <= 1e-12:
+            what = {"individual": "does not vary within units", "time": "does not vary within periods",
+                    "twoways": "varies only between units and between periods"}[fe]
+            raise InputError(f"the dependent variable '{y}' {what} and is wiped out by the {fe} fixed effects",
+                             file=path, column=y, hint="choose other fixed effects (--fe) or another --y")
+
+
+#: Largest and smallest (non-zero) magnitude of a variable that the estimator takes as it is: it forms sums of
+#: squares and cross-products, which overflow beyond about 1e154 and underflow below about 1e-154.
+MAGNITUDE = (1e-100, 1e100)
+
+
+def check_magnitudes(data, cols, path=None) -> None:
+    """Refuse a variable whose values are so large or so small that the estimator's sums of squares over- or
+    underflow (they would give a traceback or non-finite estimates); the hint says how to rescale it."""
+    lo, hi = MAGNITUDE
+    for col in cols:
+        size = float(np.max(np.abs(data[col].to_numpy(dtype=float))))
+        if size > hi or 0 < size < lo:
+            row = int(np.argmax(np.abs(data[col].to_numpy(dtype=float)))) + 2
+            raise InputError(f"the values of '{col}' reach {size:.3g} in magnitude, beyond what the estimator "
+                             f"handles ({lo:g} to {hi:g})", file=path, row=row, column=col,
+                             hint="rescale the column (e.g. thousands, millions or logs); the coefficients "
+                                  "scale with it")
+
+
+def _panel_gaps(data, time_col, path):
+    from ..contract import check_consecutive_periods
+
+    gaps = check_consecutive_periods(data[time_col].unique())
+    if gaps:
+        return (f"the periods of '{path}' are not consecutive: {', '.join(map(str, gaps))} missing; the "
+                f"model treats the {data[time_col].nunique()} periods as a panel without regard to the gaps")
+    return None
+
+
 def run(args) -> int:
     """Fit the model and write the JSON result."""
     from ..panel import SpatialPanel
 
-    from ..contract import read_long_panel
+    from ..contract import check_consecutive_periods, check_count, read_long_panel
     from ..weights_io import read_weights, read_weights_by_year
 
+    check_count(args.draws, "--draws", 2, MAX_DRAWS)
     if args.fe == "random" and args.model not in ("sar", "sdm", "sem"):
         raise InputError("random effects are implemented for --model sar, sdm and sem only")
     cols = list(dict.fromkeys([args.y, *args.x]))
     data = read_long_panel(args.data, args.id, args.time, cols)
+    check_magnitudes(data, cols, args.data)
+    check_outcome(data, args.y, args.id, args.time, args.fe, args.data)
+    notes = []
+    gap_note = _panel_gaps(data, args.time, args.data)
+    if gap_note:
+        if getattr(args, "dlag", None):  # models that lag in time need consecutive periods
+            raise InputError(f"a time lag needs consecutive periods: "
+                             f"{', '.join(map(str, check_consecutive_periods(data[args.time].unique())))} "
+                             "missing", file=args.data, column=args.time,
+                             hint="add the missing periods or fit a model without a time lag")
+        notes.append(gap_note)
+        print(f"aicoord fit-panel: warning: {gap_note}", file=sys.stderr)
     ids = sorted(data[args.id].unique())
     provinces = data.attrs["provinces"]
     if args.weights:
@@ -90,20 +168,40 @@ def run(args) -> int:
                 effects.setdefault(var, {})[kind] = {k: float(row[k]) for k in ("estimate", "se", "z", "p")}
         from ..panel import diagnostics as sptests
 
-        tests = {}
+        # Specification tests run AFTER the model the user asked for: a test that does not apply to these
+        # data (e.g. the LR tests of the fixed effects with a time-invariant regressor, which the fixed
+        # effects wipe out) is skipped with its reason, never allowed to block the fitted model.
+        tests, skipped = {}, {}
+
+        def attempt(name, fn):
+            try:
+                fn()
+            except (InputError, EstimationError) as exc:
+                skipped[name] = getattr(exc, "message", str(exc))
+
         if args.model == "sdm":
-            tests.update({k: v.to_dict() for k, v in sptests.sdm_tests(res).items()})
+            attempt("sdm_tests", lambda: tests.update({k: v.to_dict() for k, v in sptests.sdm_tests(res).items()}))
         if args.fe == "random":
-            fe = mod.respecify(effects="individual").fit()
-            tests["hausman"] = sptests.hausman(fe, res).to_dict()
+            attempt("hausman", lambda: tests.update(
+                hausman=sptests.hausman(mod.respecify(effects="individual").fit(), res).to_dict()))
         else:
-            lm = sptests.lm_tests(data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
-                                  effects=args.fe, standardize=not args.no_standardize)
-            tests.update({f"{k}_nonspatial": v.to_dict() for k, v in lm.items()})
+            attempt("lm_nonspatial", lambda: tests.update(
+                {f"{k}_nonspatial": v.to_dict() for k, v in sptests.lm_tests(
+                    data, y=args.y, x=args.x, id=args.id, time=args.time, w=w, effects=args.fe,
+                    standardize=not args.no_standardize).items()}))
         if mod.T > 1:
-            tests.update({f"lr_{k}_effects": v.to_dict() for k, v in sptests.lr_effects_tests(
-                data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
-                standardize=not args.no_standardize).items()})
+            attempt("lr_effects", lambda: tests.update(
+                {f"lr_{k}_effects": v.to_dict() for k, v in sptests.lr_effects_tests(
+                    data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
+                    standardize=not args.no_standardize).items()}))
+    bad = [nm for nm in res.params.index
+           if not (np.isfinite(res.params[nm]) and np.isfinite(res.std_errors[nm]))]
+    bad += [f"{v} {k} effect" for v, kinds in effects.items() for k, r in kinds.items()
+            if not (np.isfinite(r["estimate"]) and np.isfinite(r["se"]))]
+    if bad or not np.isfinite(res.loglik):
+        raise EstimationError(f"the fit gave non-finite estimates or standard errors ({', '.join(bad[:5]) or 'loglik'})",
+                              hint="the model may not be identified on these data: try fewer regressors, other "
+                                   "fixed effects or another model")
     out = {
         "model": args.model, "fe": args.fe, "lee_yu": bool(args.lee_yu),
         "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T,
@@ -112,9 +210,9 @@ def run(args) -> int:
         "sigma2_mu": getattr(res, "sigma2_mu", None),
         "coefficients": {nm: _stat(float(res.params[nm]), float(res.std_errors[nm]))
                          for nm in res.params.index},
-        "effects": effects, "tests": tests,
+        "effects": effects, "tests": tests, "tests_skipped": skipped,
         "draws": args.draws, "seed": args.seed,
-        "warnings": sorted({str(c.message) for c in caught}),
+        "warnings": sorted({str(c.message) for c in caught} | set(notes)),
     }
     write_json(out, args.out)
     return 0

@@ -12,12 +12,13 @@ Gini is always unweighted (each unit counts once) and the JSON says so.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import EstimationError, InputError
 from ..io import read_table, to_jsonable, write_json
 from ..inequality import dagum_gini, sigma_convergence, theil
 from ..provinces import normalize_province, province_table
@@ -33,6 +34,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--groups", default="region4",
                         help="'region4' (NBS four regions from the province table) or a column")
     parser.add_argument("--weight", default=None, help="optional weight column (e.g. population)")
+    parser.add_argument("--allow-missing", action="store_true",
+                        help="with --groups region4: compute on fewer than the 31 provinces (the JSON and "
+                             "standard error name the missing ones); without it all 31 are required")
     parser.add_argument("--out", required=True, help="result JSON file")
 
 
@@ -47,7 +51,17 @@ def _numeric(df, col, path):
 
 
 def compute(values, groups, weights=None) -> dict:
-    """All statistics of the subcommand as a JSON-ready dict (see module docstring)."""
+    """All statistics of the subcommand as a JSON-ready dict (see module docstring).
+
+    Every index is scale-free, so the values are divided by their maximum before computing (values
+    near 1e308 would overflow in sums) and the means are scaled back.
+    """
+    values = np.asarray(values, dtype=float)
+    scale = float(np.max(values))
+    values = values / scale
+    if weights is not None:
+        weights = np.asarray(weights, dtype=float)
+        weights = weights / np.max(weights) if np.max(weights) > 0 else weights
     sig = sigma_convergence(values, weights)
     th = theil(values, groups, weights)
     dg = dagum_gini(values, groups)
@@ -65,7 +79,21 @@ def compute(values, groups, weights=None) -> dict:
     out["dagum"]["groups"] = dg["groups"]
     out["dagum"]["g_between"] = dg["g_between"]
     out["dagum"]["d_between"] = dg["d_between"]
-    return to_jsonable(out, digits=None)
+    out["mean"] = out["mean"] * scale
+    out["dagum"]["groups"] = out["dagum"]["groups"].assign(mean=out["dagum"]["groups"]["mean"] * scale)
+    result = to_jsonable(out, digits=None)
+    if _has_none(result):
+        raise EstimationError("the inequality measures gave non-finite values",
+                              hint="check the variable for extreme values")
+    return result
+
+
+def _has_none(obj) -> bool:
+    if isinstance(obj, dict):
+        return any(_has_none(v) for v in obj.values())
+    if isinstance(obj, list):
+        return any(_has_none(v) for v in obj)
+    return obj is None
 
 
 def run(args) -> int:
@@ -90,8 +118,17 @@ def run(args) -> int:
                  for i, v in enumerate(ids)]
         if len(set(codes)) != len(codes):
             raise InputError("two rows name the same province", file=path, column=args.id_col)
-        region = province_table().set_index("code")["region4"]
-        groups = region.loc[codes].to_numpy()
+        table = province_table().set_index("code")
+        groups = table.loc[codes, "region4"].to_numpy()
+        missing = [c for c in table.index if c not in set(codes)]
+        if missing:
+            names = table.loc[missing, "name_short"].tolist()
+            if not args.allow_missing:
+                raise InputError(f"{len(missing)} of the 31 provinces missing: {', '.join(names)}", file=path,
+                                 column=args.id_col,
+                                 hint="add their rows, or pass --allow-missing to compute on the provinces present")
+            print(f"aicoord inequality: warning: computed on {len(codes)} provinces; missing: {', '.join(names)}",
+                  file=sys.stderr)
     else:
         groups = df[args.groups].to_numpy()
         missing = pd.isna(groups)
@@ -106,8 +143,16 @@ def run(args) -> int:
             i = int(np.flatnonzero(bad)[0])
             raise InputError(f"value {arr[i]:g} is not allowed", file=path, row=i + 2,
                              column=col, hint=hint)
+    if len(values) < 2 or np.ptp(values / np.max(values)) <= 1e-9:
+        raise InputError(f"the values of '{args.var}' are all equal ({values[0]:g}) or there is only one: "
+                         "inequality is zero and its decomposition (shares) is undefined", file=path,
+                         column=args.var, hint="check the --var column")
+    if weights is not None and not np.any(weights > 0):
+        raise InputError("every weight is zero", file=path, column=args.weight)
     result = compute(values, groups, weights)
     result["input"] = {"data": Path(path).name, "id": args.id_col, "var": args.var,
                        "groups": args.groups, "weight": args.weight}
+    if args.groups == "region4":
+        result["missing_provinces"] = province_table().set_index("code").loc[missing, "name_short"].tolist()
     write_json(result, args.out, digits=None)
     return 0

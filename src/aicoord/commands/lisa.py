@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._esda_args import add_common, load
+from ._esda_args import add_common, load, located
 
 
 def add_arguments(p):
@@ -16,7 +16,8 @@ def run(args) -> int:
     from ..io import write_csv
 
     y, w = load(args)
-    res = local_moran(y, w, permutations=args.permutations, seed=args.seed, alpha=args.alpha, fdr=args.fdr)
+    with located(args):
+        res = local_moran(y, w, permutations=args.permutations, seed=args.seed, alpha=args.alpha, fdr=args.fdr)
     res = res.reset_index().rename(columns={"code": "id"})
     write_csv(res, args.out, float_format="%.10g")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._esda_args import add_common, load
+from ._esda_args import add_common, load, located
 
 
 def add_arguments(p):
@@ -14,7 +14,8 @@ def run(args) -> int:
     from ..io import write_json
 
     y, w = load(args)
-    res = global_autocorrelation(y, w, permutations=args.permutations, seed=args.seed)
+    with located(args):
+        res = global_autocorrelation(y, w, permutations=args.permutations, seed=args.seed)
     res.update({"variable": args.var, "weights": args.weights, "data": str(args.data),
                 "note": "p_norm, p_rand two-sided; p_sim one-sided permutation pseudo p-value (esda)"})
     write_json(res, args.out)

@@ -11,10 +11,11 @@ from ..provinces import province_table
 __all__ = ["cross_section", "simulate_panel", "panel", "mechanism_data"]
 
 
-def cross_section(src, out_csv, *, id_col: str, variables, year: int) -> None:
+def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str) -> None:
     """Validate a one-row-per-province table and write it in tidy form (rule ``cross_section``).
 
-    Output columns: ``code, name, region4, year`` and the variables, provinces in reference order.
+    Output columns: ``code, name, region4, year``, the variables and ``note`` (the provenance note of the
+    source, which every table built from the file copies), provinces in reference order.
     """
     data = read_province_table(src, id_col, variables)
     table = province_table().set_index("code")
@@ -22,6 +23,7 @@ def cross_section(src, out_csv, *, id_col: str, variables, year: int) -> None:
                         "region4": table.loc[data.index, "region4"].to_numpy(), "year": int(year)})
     for v in variables:
         out[v] = data[v].to_numpy()
+    out["note"] = note
     write_csv(out, out_csv, float_format="%.10g")
 
 

@@ -20,6 +20,20 @@ def _load_w(path):
     return read_weights(path)
 
 
+def _notes(data_csv, summary_json, matrix):
+    """(note of the data, addition for the matrix): the matrix's part is taken from its summary JSON, which
+    keeps the note of the panel it was built from (economic and nested matrices), never from the configuration."""
+    from ..notes import note_of
+
+    note = note_of(data_csv)
+    extra = ""
+    if summary_json is not None:
+        summary = json.loads(Path(summary_json).read_text(encoding="utf-8"))
+        if summary.get("note"):
+            extra = f" | W = {matrix}: {summary['note']}"
+    return note, extra
+
+
 def _read_tidy(path, var, year):
     df = pd.read_csv(path, dtype={"code": str})
     sub = df[df["year"] == int(year)].set_index("code")
@@ -29,14 +43,19 @@ def _read_tidy(path, var, year):
 
 
 def global_autocorrelation(data_csv, weights_csv, out_json, *, var: str, year: int, matrix: str,
-                           permutations: int, seed: int) -> None:
-    """Global Moran's I, Geary's C and General G for one variable, year and matrix (rule ``global_autocorrelation``)."""
+                           permutations: int, seed: int, weights_summary=None) -> None:
+    """Global Moran's I, Geary's C and General G for one variable, year and matrix (rule ``global_autocorrelation``).
+
+    The JSON carries ``note`` (the tidy data's provenance note) and ``matrix_note`` (the panel's note for a
+    matrix built from the panel, read from ``weights_summary``; empty otherwise).
+    """
     from ..autocorrelation import global_autocorrelation as stats
 
     w = _load_w(weights_csv)
     y = _read_tidy(data_csv, var, year).loc[w.id_order].to_numpy()
     res = stats(y, w, permutations=permutations, seed=seed)
-    res.update({"variable": var, "year": int(year), "matrix": matrix})
+    note, extra = _notes(data_csv, weights_summary, matrix)
+    res.update({"variable": var, "year": int(year), "matrix": matrix, "note": note, "matrix_note": extra})
     write_json(res, out_json)
 
 
@@ -44,8 +63,7 @@ def _stars(p):
     return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
 
 
-def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str], matrix_notes: dict[str, str] | None = None
-                   ) -> None:
+def collect_global(jsons, out_long, out_wide) -> None:
     """Collect global statistics into a long table and the year × matrix table papers print (rule ``collect_global``).
 
     Parameters
@@ -55,18 +73,23 @@ def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str], matrix_n
         Every statistic, one row per variable, year and matrix.
     out_wide : path
         Rows: variable and year; columns: for each matrix, ``I`` (with stars from ``p_rand``), ``z`` and ``p``.
-    notes : dict
-        Variable -> note (source, "simulated data").
-    matrix_notes : dict, optional
-        Matrix -> text appended to the note of its rows (matrices built from a panel, e.g. simulated GDP).
+
+    The notes come from the JSONs (:func:`global_autocorrelation`): each variable's data note, and for a
+    matrix built from a panel the panel's note.
     """
-    matrix_notes = dict(matrix_notes or {})
     rows = [json.loads(Path(p).read_text(encoding="utf-8")) for p in jsons]
     long = pd.DataFrame(rows)
+    if "note" not in long.columns:
+        raise InputError("the global statistics carry no provenance note", file=jsons[0] if jsons else None,
+                         hint="rerun the global_autocorrelation jobs")
+    long["matrix_note"] = long["matrix_note"].fillna("") if "matrix_note" in long.columns else ""
+    notes = dict(sorted(long.groupby("variable")["note"].first().items()))
+    matrix_notes = {m: t for m, t in long.groupby("matrix")["matrix_note"].first().sort_index().items() if t}
     first = ["variable", "year", "matrix", "n", "I", "EI", "VI_norm", "z_norm", "p_norm", "VI_rand", "z_rand",
              "p_rand", "EI_sim", "z_sim", "p_sim", "permutations", "seed"]
+    long["note"] = long["note"] + long["matrix_note"]
+    long = long.drop(columns=["matrix_note"])
     long = long[first + [c for c in long.columns if c not in first]].sort_values(["variable", "year", "matrix"])
-    long["note"] = long["variable"].map(notes) + long["matrix"].map(lambda m: matrix_notes.get(m, ""))
     write_csv(long, out_long)
     wide_rows = []
     matrices = list(dict.fromkeys(long["matrix"]))
@@ -89,8 +112,12 @@ def collect_global(jsons, out_long, out_wide, *, notes: dict[str, str], matrix_n
 
 
 def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix: str, permutations: int, seed: int,
-             alpha: float, fdr: bool, note: str) -> None:
-    """LISA table for one variable, year and matrix (rule ``lisa``)."""
+         alpha: float, fdr: bool, weights_summary=None) -> None:
+    """LISA table for one variable, year and matrix (rule ``lisa``).
+
+    Its ``note`` is the tidy data's note, with the panel's note for a matrix built from the panel (read
+    from ``weights_summary``).
+    """
     from ..autocorrelation import local_moran
 
     w = _load_w(weights_csv)
@@ -101,20 +128,27 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix: str, pe
     res.insert(1, "region4", table.loc[res.index, "region4"].to_numpy())
     res.insert(2, "value", y.to_numpy())
     res = res.reset_index().rename(columns={"code": "id"})
-    res["variable"], res["year"], res["matrix"], res["note"] = var, int(year), matrix, note
+    note, extra = _notes(data_csv, weights_summary, matrix)
+    res["variable"], res["year"], res["matrix"], res["note"] = var, int(year), matrix, note + extra
     write_csv(res, out_csv)
 
 
 def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label: str, year: int,
-                      matrix: str, note: str, language: str = "zh") -> None:
+                 matrix: str, language: str = "zh") -> None:
     """Moran scatter plot, LISA cluster map and significance map, each as PNG and PDF (rule ``esda_figures``).
+
+    The note printed under each figure is the LISA table's (the data's, and the panel's for a matrix built
+    from the panel).
 
     ``outputs`` maps ``scatter``, ``cluster``, ``significance`` to lists of output paths.
     """
     from ..geometry import load_maritime_boundary, read_geopackage
     from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
 
+    from ..notes import note_of
+
     lisa = pd.read_csv(lisa_csv, dtype={"id": str}).set_index("id")
+    note = note_of(lisa)
     glob = json.loads(Path(global_json).read_text(encoding="utf-8"))
     gdf = read_geopackage(gpkg).set_index("code").loc[lisa.index].reset_index()
     names = gdf["name_short"] if language == "zh" else gdf["name_en"]

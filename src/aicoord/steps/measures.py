@@ -17,6 +17,7 @@ import pandas as pd
 from ..contract import read_tidy
 from ..errors import InputError
 from ..io import write_csv
+from ..notes import note_of
 
 __all__ = ["inequality", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
            "kde_figure", "demo_recovery"]
@@ -37,8 +38,8 @@ def _w_frame(path) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- inequality
 
 
-def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "region4",
-                      population=None, note: str, mechanism_csvs=()) -> None:
+def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None,
+               mechanism_csvs=()) -> None:
     """Inequality by year of each variable, and the Dagum region-pair matrices.
 
     ``out_year``: one row per variable and year with CV and SD of logs (σ-convergence), Theil T and L
@@ -49,6 +50,8 @@ def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "regio
     from ..inequality import dagum_gini, inequality_by_year
 
     d = read_tidy(data_csv, mechanism_csvs)
+
+    note = note_of(d)  # the provenance of the data this table is built from
     rows, pairs = [], []
     for var in variables:
         if var not in d.columns:
@@ -93,9 +96,10 @@ def _index(data, spec, unit="code", year="year"):
               by_year=bool(spec.get("by_year", False)))
 
 
-def composite_indices(panel_csv, out_scores, out_weights, *, specs: dict, note: str, mechanism_csvs=()) -> None:
+def composite_indices(panel_csv, out_scores, out_weights, *, specs: dict, mechanism_csvs=()) -> None:
     """Composite indices (entropy, equal-weight or PCA) of the panel: scores per province-year and weights."""
     d = read_tidy(panel_csv, mechanism_csvs)
+    note = note_of(d)  # the provenance of the data this table is built from
     scores, weights = [], []
     for name in sorted(specs):
         res = _index(d, specs[name])
@@ -117,7 +121,7 @@ def composite_indices(panel_csv, out_scores, out_weights, *, specs: dict, note: 
 
 
 def coupling_coordination(panel_csv, out_csv, *, subsystems: dict, method: str = "entropy", by_year=False,
-                          note: str, mechanism_csvs=()) -> None:
+                          mechanism_csvs=()) -> None:
     """Coupling coordination (C, T, D and class) of the configured subsystems per province-year.
 
     Each subsystem is scored by a composite index of its indicators; entropy scores (which lie in
@@ -129,6 +133,7 @@ def coupling_coordination(panel_csv, out_csv, *, subsystems: dict, method: str =
         raise InputError("coupling coordination needs at least two subsystems",
                          hint="configure at least two under measures.coordination.subsystems")
     d = read_tidy(panel_csv, mechanism_csvs)
+    note = note_of(d)  # the provenance of the data this table is built from
     out = d[["code", "name", "region4", "year"]].reset_index(drop=True).copy()
     names = list(subsystems)
     for name in names:
@@ -145,7 +150,7 @@ def coupling_coordination(panel_csv, out_csv, *, subsystems: dict, method: str =
 
 
 def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int, controls, time_effects,
-                     spatial_models, weights_name: str, note: str, mechanism_csvs=()) -> None:
+                     spatial_models, weights_name: str, mechanism_csvs=()) -> None:
     """β-convergence: cross-section and panel (absolute and conditional), spatial SAR/SEM/SDM panels.
 
     Columns: ``form``, ``model``, ``type`` (absolute/conditional), ``beta``, ``se``, ``pvalue``, ``tau``,
@@ -157,6 +162,8 @@ def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int
     from ..convergence import beta_convergence_panel, spatial_beta_convergence
 
     d = read_tidy(panel_csv, mechanism_csvs)
+
+    note = note_of(d)  # the provenance of the data this table is built from
     controls = list(controls)
     w = _w_frame(weights_csv)
     rows = []
@@ -188,11 +195,13 @@ def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int
 
 
 def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_tests, *, variable: str, k: int,
-                   population=None, weights_name: str, note: str, mechanism_csvs=()) -> None:
+                   population=None, weights_name: str) -> None:
     """Spatial Markov chains of a variable relative to its national value (:func:`aicoord.convergence.spatial_markov`)."""
     from ..markov import spatial_markov as chains
 
     d = read_tidy(panel_csv, mechanism_csvs)
+
+    note = note_of(d)  # the provenance of the data this table is built from
     res = chains(d, variable, _load_w(weights_csv), k=k, population=population)
     for key, path in (("transitions", out_transitions), ("steady_state", out_steady), ("tests", out_tests)):
         tab = res[key].copy()
@@ -206,13 +215,15 @@ def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_test
         write_csv(tab, path)
 
 
-def kde_figure(panel_csv, outputs, *, variable: str, years=None, population=None, note: str, mechanism_csvs=(),
-               language: str = "zh") -> None:
+def kde_figure(panel_csv, outputs, *, variable: str, years=None, population=None, language: str = "zh",
+               mechanism_csvs=()) -> None:
     """Kernel densities of ``variable`` relative to its national value, one curve per year (PNG, PDF)."""
     from ..plotting import kde_figure as densities
     from ..plotting import save_figure
 
     d = read_tidy(panel_csv, mechanism_csvs)
+
+    note = note_of(d)  # the provenance of the data this table is built from
     label = {"gdp_pc": ("人均实际 GDP", "real GDP per capita")}.get(variable, (variable, variable))
     if language == "zh":
         xlabel, ylabel, title = f"{label[0]} / 全国水平", "核密度", f"{label[0]}相对全国水平的核密度"
@@ -249,16 +260,19 @@ def _font_if_zh(language, size):
     return font
 
 
-def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, seed: int, note: str, mechanism_csvs=()) -> None:
+def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, seed: int, mechanism_csvs=()) -> None:
     """Recovery of the demo's true parameters by the two-way FE SDM (:func:`aicoord.simulate.recovery_table`).
 
     The outcome is regressed on AI, the four mechanisms and the controls of the validated panel
     (``results/data/panel.csv``), with :class:`aicoord.panel.SpatialPanel` (Lee–Yu corrected ML).
     """
+    from ..contract import MAX_DRAWS, check_count
     from ..simulate import fit_demo_sdm, recovery_table
 
+    draws = check_count(draws, "measures.recovery.draws", 2, MAX_DRAWS)
     truth = json.loads(Path(truth_json).read_text(encoding="utf-8"))
     d = read_tidy(panel_csv, mechanism_csvs).rename(columns={"ai": "ai_index"})
+    note = note_of(d)  # the provenance of the data this table is built from
     res = fit_demo_sdm(d, _w_frame(weights_csv), y=truth["outcome"], x=truth["regressors"])
     tab = recovery_table(res, truth, draws=draws, seed=seed)
     tab["loglik"], tab["nobs"] = res.loglik, res.nobs
