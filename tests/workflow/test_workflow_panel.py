@@ -129,7 +129,8 @@ def test_demo_verdicts_equal_the_truth(default_study):
 
 def test_typo_province_gives_one_located_message_and_no_output(tmp_path):
     wd = make_study(tmp_path / "typo", real_overlay("data/raw/panel_test.csv"))
-    f = real_format_panel(wd / "data/raw/panel_test.csv")
+    f = wd / "data/raw/panel_test.csv"
+    real_format_panel(f)
     df = pd.read_csv(f, dtype=str)
     df.loc[71, "省份"] = "工苏"  # a typo of 江苏 on line 73 of the file
     df.to_csv(f, index=False)
@@ -143,7 +144,8 @@ def test_typo_province_gives_one_located_message_and_no_output(tmp_path):
 
 def test_bad_panel_file_fails_with_location(tmp_path):
     wd = make_study(tmp_path / "bad", real_overlay("data/raw/panel_test.csv"))
-    f = real_format_panel(wd / "data/raw/panel_test.csv")
+    f = wd / "data/raw/panel_test.csv"
+    real_format_panel(f)
     df = pd.read_csv(f, dtype=str)
     df.loc[7, "人均GDP"] = "12,5"  # a decimal comma: line 9 of the file
     df.to_csv(f, index=False)
