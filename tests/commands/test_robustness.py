@@ -186,9 +186,6 @@ def _sac_boundary_panel(tmp_path):
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="engine fix pending: a spatial parameter on the bound of its interval, or an "
-                                       "optimiser that does not converge, must raise EstimationError (exit 3), not "
-                                       "InputError (exit 2) or a RuntimeError traceback")
 def test_sac_that_does_not_converge_exits_3_with_one_line(tmp_path, capsys):
     """Item 9: non-convergence is an estimation failure with a hint, one line, exit status 3, nothing written."""
     out = tmp_path / "fit.json"

@@ -79,6 +79,9 @@ def prepare(mod, data, w, standardize, logdet):
             raise InputError("column is not numeric", column=c)
         if not np.all(np.isfinite(df[c].to_numpy(dtype=float))):
             raise InputError("column has infinite values", column=c)
+    if np.ptp(df[mod.yname].to_numpy(dtype=float)) == 0:
+        raise InputError(f"the dependent variable '{mod.yname}' is constant", column=mod.yname,
+                         hint="a constant outcome has nothing to explain; check the column")
     if df.duplicated([mod.id, mod.time]).any():
         raise InputError("duplicate (id, time) pairs", column=mod.id)
     units = sorted(df[mod.id].unique())

@@ -58,6 +58,11 @@ def _frame(vars_, est, se):
     return pd.DataFrame(rows).set_index(["variable", "effect"])
 
 
+#: draws simulated at a time (the effects need a draws x N array per chunk); the random stream and so the
+#: results do not depend on it, since the draws are generated in the same order
+DRAW_CHUNK = 10_000
+
+
 def impacts(res, draws=1000, seed=1):
     """Direct, indirect and total effects of every regressor.
 
@@ -65,7 +70,8 @@ def impacts(res, draws=1000, seed=1):
     ----------
     res : SpatialPanelResults
     draws : int
-        Number of simulation draws (SAR, SDM, SAC).
+        Number of simulation draws (SAR, SDM, SAC), 2 to ``aicoord.contract.MAX_DRAWS`` (100,000); they are
+        simulated in chunks of :data:`DRAW_CHUNK`, so memory stays bounded whatever the number.
     seed : int
         Seed of ``numpy.random.default_rng``.
 
@@ -115,14 +121,22 @@ def impacts(res, draws=1000, seed=1):
     r0, b0, t0 = split(mean)
     d, ind, tot = _effects_at(mod, r0, b0, t0)
     est = {"direct": d[0], "indirect": ind[0], "total": tot[0]}
+    from ..contract import MAX_DRAWS
+
+    if isinstance(draws, bool) or not float(draws).is_integer() or not 2 <= int(draws) <= MAX_DRAWS:
+        raise InputError(f"draws must be between 2 and {MAX_DRAWS:,}, not {draws}",
+                         hint="1,000 draws give standard errors to about 2%; more add little")
+    draws = int(draws)
     rng = np.random.default_rng(seed)
     vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
     root = vecs * np.sqrt(np.clip(vals, 0, None))
-    sims = mean + rng.standard_normal((int(draws), len(mean))) @ root.T
     lo, hi = mod._lo, mod._hi
-    sims = sims[(sims[:, -1] > lo) & (sims[:, -1] < hi)]
-    rs, bs, ts = split(sims)
-    d, ind, tot = _effects_at(mod, rs, bs, ts)
+    parts = []
+    for start in range(0, draws, DRAW_CHUNK):  # bounded memory: the draws x N work is done a chunk at a time
+        sims = mean + rng.standard_normal((min(DRAW_CHUNK, draws - start), len(mean))) @ root.T
+        sims = sims[(sims[:, -1] > lo) & (sims[:, -1] < hi)]
+        parts.append(_effects_at(mod, *split(sims)))
+    d, ind, tot = (np.concatenate([p[i] for p in parts]) for i in range(3))
     se = {"direct": d.std(axis=0, ddof=1), "indirect": ind.std(axis=0, ddof=1),
           "total": tot.std(axis=0, ddof=1)}
     out = _frame(vars_, est, se)

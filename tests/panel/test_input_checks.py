@@ -1,6 +1,5 @@
-"""Checks that belong in the spatial panel engine (aicoord.panel), written before the engine's reorganisation
-lands; each is xfail(strict=True) until the engine patch is applied (the patch is described in the report of
-branch 'robust'). The command line already refuses these inputs itself (tests/bad_inputs.py)."""
+"""Input checks of the spatial panel engine found by the bad-input review: a constant outcome, nonsense
+draws, and the memory of the effects simulation (bounded by simulating in chunks)."""
 import tracemalloc
 
 import numpy as np
@@ -21,8 +20,6 @@ def panel():
     return d, w
 
 
-@pytest.mark.xfail(strict=True, reason="engine fix pending: SpatialPanel must refuse a constant dependent variable "
-                                       "(today ZeroDivisionError, a root-bracketing ValueError or a boundary message)")
 @pytest.mark.parametrize("effects", ["none", "twoways"])
 def test_engine_refuses_a_constant_outcome(panel, effects):
     from aicoord.panel import SpatialPanel
@@ -33,8 +30,6 @@ def test_engine_refuses_a_constant_outcome(panel, effects):
                      effects=effects).fit()
 
 
-@pytest.mark.xfail(strict=True, reason="engine fix pending: impacts() must validate draws (2..MAX_DRAWS); today "
-                                       "0 and 1 give NaN SEs and -5 'negative dimensions are not allowed'")
 @pytest.mark.parametrize("draws", [0, 1, -5, 100_001])
 def test_engine_validates_draws(panel, draws):
     from aicoord.panel import SpatialPanel
@@ -45,8 +40,6 @@ def test_engine_validates_draws(panel, draws):
         res.impacts(draws=draws, seed=1)
 
 
-@pytest.mark.xfail(strict=True, reason="engine fix pending: the effects simulation must run in chunks of bounded "
-                                       "memory (today 100,000 draws peak at about 110 MB, 1e7 at 6.4 GB)")
 def test_effects_simulation_memory_is_bounded(panel):
     from aicoord.panel import SpatialPanel
 
