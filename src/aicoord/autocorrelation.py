@@ -69,8 +69,9 @@ def _check(y, w: W) -> np.ndarray:
 
     Every statistic here is invariant to a positive rescaling of ``y`` (Moran's I, Geary's C and the
     local Moran are also invariant to a shift; General G is not, so ``y`` is only scaled, never
-    centred). Dividing by max |y| keeps sums of squares and cross-products far from overflow (values of
-    1e160 or 1e308 would otherwise give inf or NaN inside esda) and from underflow.
+    centred). Dividing by the power of two just above max |y| keeps sums of squares and cross-products far
+    from overflow (values of 1e160 or 1e308 would otherwise give inf or NaN inside esda) and from underflow,
+    and is exact in floating point, so ordinary data give exactly the unscaled results.
     """
     y = np.asarray(y, dtype=float).ravel()
     if y.shape[0] != w.n:
@@ -79,6 +80,9 @@ def _check(y, w: W) -> np.ndarray:
         raise InputError("the variable has missing or infinite values")
     scale = np.max(np.abs(y))
     if scale > 0:
+        # a power of two: dividing by it is exact, so moderate data give bit-for-bit the same statistics
+        # (and the same permutation ties) as without the rescaling
+        scale = np.ldexp(1.0, int(np.frexp(scale)[1]))
         y = y / scale
     if scale == 0 or np.ptp(y) == 0 or np.all(y == y[0]):
         raise InputError("the variable is constant; spatial autocorrelation is undefined")
