@@ -86,7 +86,7 @@ def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(t
     texts = _texts(wd)
     assert texts and not [k for k, v in texts.items() if "simulat" in v.lower()]
     p = pd.read_csv(wd / "results/data/panel.csv")
-    assert len(p) == 31 * 13 and (p["note"] == "Source: panel file data/raw/panel_test.csv").all()
+    assert len(p) == 31 * 13 and (p["note"] == "数据来源: panel file data/raw/panel_test.csv").all()  # zh, the default
     assert {"gov_int", "urb_rate"} <= set(p.columns)
     beta = pd.read_csv(wd / "results/tables/beta_convergence.csv")
     assert set(beta.loc[beta["type"] == "conditional", "controls"]) == {"gov_int;urb_rate"}
