@@ -1,7 +1,6 @@
 """Tests of ``aicoord inequality`` (CLI), through :func:`aicoord.cli.main`."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,8 +9,9 @@ from inequality.theil import TheilD
 from numpy.testing import assert_allclose
 
 from aicoord.cli import main
+from helpers import FIXTURES
 
-FIX = Path(__file__).parent / "fixtures" / "measures"
+FIX = FIXTURES / "measures"
 AI_CSV = FIX / "ai_index_2023.csv"  # the seed paper's 2023 AI index, values from the brief
 
 
