@@ -1,7 +1,6 @@
 """Tests of ``aicoord inequality`` (CLI), through :func:`aicoord.cli.main`."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -50,7 +50,7 @@ def test_lisa_p_sim_is_the_directed_folded_convention(inputs):
     w = standardize(read_weights(inputs / "queen.csv"))
     y = data.loc[w.id_order, "ai_index"].to_numpy()
     lm = esda.Moran_Local(y, w, transformation="r", permutations=999, seed=11, keep_simulations=True)
-    larger = (lm.sim >= lm.Is[:, None]).sum(axis=1)
+    larger = (lm.sim.T >= lm.Is[:, None]).sum(axis=1)  # lm.sim: permutations x units
     expected = (np.minimum(larger, 999 - larger) + 1) / 1000
     assert_allclose(lm.p_sim, expected, rtol=0, atol=0)
 
