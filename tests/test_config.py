@@ -32,7 +32,8 @@ def _keys(cfg, path=()):
 
 
 #: mappings whose keys are user-chosen names (datasets, matrices, indices, subsystems), not schema properties
-NAMED_MAPS = {("datasets",), ("weights",), ("measures", "indices"), ("measures", "coordination", "subsystems")}
+NAMED_MAPS = {("datasets",), ("weights",), ("measures", "indices"), ("measures", "coordination", "subsystems"),
+              ("analysis", "scenarios")}
 
 
 def test_default_study_is_valid_and_schema_and_defaults_do_not_drift(default):

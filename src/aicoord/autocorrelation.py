@@ -82,7 +82,7 @@ def _check(y, w: W) -> np.ndarray:
     if scale > 0:
         # a power of two: dividing by it is exact, so moderate data give bit-for-bit the same statistics
         # (and the same permutation ties) as without the rescaling
-        scale = np.ldexp(1.0, int(np.frexp(scale)[1]))
+        scale = np.ldexp(1.0, int(np.frexp(scale)[1]) - 1)  # max |y| / scale lies in [1, 2)
         y = y / scale
     if scale == 0 or np.ptp(y) == 0 or np.all(y == y[0]):
         raise InputError("the variable is constant; spatial autocorrelation is undefined")

@@ -18,4 +18,13 @@ def files(tmp_path_factory, provinces_gdf):
                               note=NOTE)
     data_steps.panel(d / "demo.csv", d / "panel.csv", d / "roles.json", dictionary=DEMO_DICTIONARY, note=NOTE,
                     simulated=True)
+    for m in DEMO_DICTIONARY["mechanisms"]:
+        data_steps.mechanism_data(d / "demo.csv", d / f"mechanism_{m}.csv", dictionary=DEMO_DICTIONARY, mechanism=m,
+                                  note=NOTE)
     return d
+
+
+@pytest.fixture(scope="session")
+def mechanism_csvs(files):
+    """The tidy mechanism files of the step-test panel, in the dictionary's order."""
+    return [files / f"mechanism_{m}.csv" for m in DEMO_DICTIONARY["mechanisms"]]

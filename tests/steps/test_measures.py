@@ -41,17 +41,18 @@ def test_tables_take_the_note_of_their_data_not_a_parameter(files, tmp_path):
         assert "note" not in inspect.signature(getattr(steps, name)).parameters, name
 
 
-def test_indices_and_coupling(files, tmp_path):
+def test_indices_and_coupling(files, mechanism_csvs, tmp_path):
     specs = {"mech": {"positive": ["industrial_upgrading", "value_chain"], "negative": ["resource_allocation"],
                       "method": "entropy", "by_year": False},
              "mech_pca": {"positive": ["industrial_upgrading", "value_chain"], "method": "pca", "by_year": True}}
-    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv", specs=specs)
+    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv", specs=specs,
+                            mechanism_csvs=mechanism_csvs)
     s = pd.read_csv(tmp_path / "s.csv")
     assert set(s["index"]) == {"mech", "mech_pca"} and len(s) == 2 * 31 * 7
     w = pd.read_csv(tmp_path / "w.csv")
     assert np.isclose(w[w["index"] == "mech"]["weight"].sum(), 1)
-    steps.coupling_coordination(files / "panel.csv", tmp_path / "c.csv", 
-                      subsystems={"a": {"positive": ["ai"]}, "b": {"positive": ["gdp_pc"], "negative": ["dev_gap"]}})
+    steps.coupling_coordination(files / "panel.csv", tmp_path / "c.csv",
+                                subsystems={"a": {"positive": ["ai"]}, "b": {"positive": ["gdp_pc"], "negative": ["dev_gap"]}})
     c = pd.read_csv(tmp_path / "c.csv")
     assert c[["U_a", "U_b", "C", "D"]].apply(lambda s: s.between(0, 1).all()).all()
     assert c["class"].between(1, 10).all() and (c["note"] == NOTE).all()
@@ -77,9 +78,9 @@ def test_beta_convergence_markov_kde(files, tmp_path):
     assert out[0].read_bytes() == first and out[1].stat().st_size > 0
 
 
-def test_demo_recovery_table(files, tmp_path):
+def test_demo_recovery_table(files, mechanism_csvs, tmp_path):
     steps.demo_recovery(files / "panel.csv", files / "truth.json", files / "queen.csv", tmp_path / "r.csv",
-                           draws=200, seed=1)
+                        draws=200, seed=1, mechanism_csvs=mechanism_csvs)
     r = pd.read_csv(tmp_path / "r.csv")
     assert {"true", "estimate", "se", "lower", "upper", "covers"} <= set(r.columns)
     assert len(r) == 7 * 2 + 2 + 7 * 3 and (r["note"] == NOTE).all()

@@ -25,7 +25,7 @@ def test_specification_table_order_and_values(spec, demos, queen):
     st = setting(demos["A"][0], "code", "year", queen)
     lm = lm_tests(st.data, "coord_gap", ["ai_index", *CONTROLS], "code", "year", st.Wdf, effects="none")
     row = spec[(spec.test == "robust_lm_lag") & (spec.effects == "none")].iloc[0]
-    assert row["statistic"] == pytest.approx(lm["robust_lm_lag"]["statistic"], rel=1e-12)
+    assert row["statistic"] == pytest.approx(lm["robust_lm_lag"].statistic, rel=1e-12)
     np.testing.assert_array_equal(spec["reject"].iloc[:-1].astype(bool), spec["p"].iloc[:-1] < 0.05)
     sel = spec.attrs["selected"]
     assert sel["model"] in ("sdm", "sar", "sem") and sel["effects"] == "twoways"  # both FE LR tests reject here
@@ -51,7 +51,8 @@ def test_convergence_with_ai_arithmetic(demos, queen):
     c = convergence_with_ai(panel, gdp_pc="gdp_pc", ai="ai_index", controls=CONTROLS, unit="code", time="year",
                             w=queen, quantiles=(0.25, 0.75))
     res = c.attrs["fit"]
-    assert res.nobs == 31 * 12  # the last year has no growth
+    assert res.N == 31 and res.T == 12  # the last year has no growth
+    assert res.nobs == 30 * 11  # Lee-Yu two-way: the likelihood uses (N - 1)(T - 1) observations
     b, d = res.params["ln_initial"], res.params["ai_x_ln_initial"]
     assert c.loc["mean_ai", "beta"] == pytest.approx(b, rel=1e-12)
     mean_ai = c.loc["mean_ai", "ai_level"]
@@ -123,9 +124,9 @@ def test_robustness_variant_samples(demos, queen):
     sem = full[full.model == "sem"]
     assert sem["estimate"].notna().all()
     nm = robustness_variant(panel, **kw, sample="no_municipalities", models=("sdm",), draws=100, seed=7)
-    assert (nm["nobs"] == 27 * 13).all()
+    assert (nm["nobs"] == 26 * 12).all()  # 27 units x 13 years, Lee-Yu two-way: (N - 1)(T - 1)
     lag = robustness_variant(panel, **kw, sample="ai_lag1", models=("sdm",), draws=100, seed=7)
-    assert (lag["nobs"] == 31 * 12).all()
+    assert (lag["nobs"] == 30 * 11).all()  # 31 units x 12 years
     for tab in (full, nm, lag):
         assert set(tab["verdict"]) <= {"promotes", "hinders", "inconclusive"}
 

@@ -195,7 +195,7 @@ def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int
 
 
 def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_tests, *, variable: str, k: int,
-                   population=None, weights_name: str) -> None:
+                   population=None, weights_name: str, mechanism_csvs=()) -> None:
     """Spatial Markov chains of a variable relative to its national value (:func:`aicoord.convergence.spatial_markov`)."""
     from ..markov import spatial_markov as chains
 
