@@ -394,6 +394,14 @@ def paper_ai_label():
     return DATASETS[d]["variables"][var]
 
 
+def paper_cross_note_csv():
+    """A LISA table of the mapped variable and year under a matrix not built from the panel: its note column
+    is the cross-section's provenance (the tidy cross-section has none)."""
+    _, var, year = paper_cross_section()
+    w = next((m for m in WEIGHTS if WEIGHTS[m]["kind"] not in PANEL_KINDS), list(WEIGHTS)[0])
+    return f"results/esda/lisa/{var}_{year}_{w}.csv"
+
+
 def paper_lisa_csvs(matrices, latest=False):
     """LISA files of the mapped variable: every year (or the latest), for ``matrices``."""
     _, var, last = paper_cross_section()

@@ -246,6 +246,7 @@ rule paper_tables:
 rule paper_figure_ai_map:
     input:
         data=f"results/data/{paper_cross_section()[0]}.csv",
+        note=paper_cross_note_csv(),
         gpkg="results/geometry/provinces.gpkg",
     output:
         png=report("results/paper/figures/ai_map.png", caption="../report/paper_figure.rst", category="Paper figures",

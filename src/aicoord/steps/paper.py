@@ -644,10 +644,11 @@ def _figure_note(notes, language) -> str:
         _sentences(sim, parts, language))
 
 
-def figure_ai_map(data_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
+def figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
                   decimals: int = 2) -> None:
     """Figure ``ai_map`` (rule ``paper_figure_ai_map``): choropleth of the cross-section's AI index
-    (Jenks natural breaks, five classes), note from the data."""
+    (Jenks natural breaks, five classes). The tidy cross-section has no note column; the note is that of
+    ``note_csv``, a LISA table of the same variable and year under a matrix not built from the panel."""
     from ..geometry import load_maritime_boundary, read_geopackage
     from ..paper.figures import choropleth, save_paper_figure
 
@@ -656,7 +657,7 @@ def figure_ai_map(data_csv, gpkg, out_png, out_pdf, *, variable: str, label: str
     year = int(d["year"].iloc[0])
     title = f"{label}（{year}）" if language == "zh" else f"{label} ({year})"
     fig = choropleth(gdf, d[variable].to_numpy(float), title=title, legend_title=label,
-                     note=_figure_note(d["note"].unique(), language), language=language,
+                     note=_figure_note(pd.read_csv(note_csv)["note"].unique(), language), language=language,
                      maritime=load_maritime_boundary(), decimals=decimals)
     save_paper_figure(fig, out_png, out_pdf)
 
@@ -676,10 +677,17 @@ def figure_lisa(lisa_csvs, gpkg, out_png, out_pdf, *, weights: Sequence[str], we
     years = sorted({k[0] for k in clusters})
     notes = [n for f in frames for n in f["note"].unique()]
     title = "LISA 聚类图" if language == "zh" else "LISA cluster maps"
-    fig = lisa_small_multiples(gdf, clusters, years=years, weights=list(weights),
-                               weight_labels={m: weights_labels.get(m, m) for m in weights}, title=title,
+    labels = {m: weights_labels.get(m, m) for m in weights}
+    if len(years) == 1:   # one cross-section: the matrices side by side (columns), the year as the row title
+        year = years[0]
+        clusters = {(labels[m], str(year)): v for (y, m), v in clusters.items()}
+        cols, rows, row_labels = [labels[m] for m in weights], [str(year)], {str(year): str(year)}
+        size = (3.6, 3.0)
+    else:
+        cols, rows, row_labels, size = years, list(weights), labels, (2.5, 2.0)
+    fig = lisa_small_multiples(gdf, clusters, years=cols, weights=rows, weight_labels=row_labels, title=title,
                                note=_figure_note(notes, language), language=language,
-                               maritime=load_maritime_boundary())
+                               maritime=load_maritime_boundary(), panel_size=size)
     save_paper_figure(fig, out_png, out_pdf)
 
 
