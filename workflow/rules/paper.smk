@@ -65,7 +65,7 @@ rule paper_lisa:
     output:
         **paper_out("lisa"),
     params:
-        opts=paper_opts("weights_labels", "language"),
+        opts=paper_opts("weights_labels", "labels", "language"),
     conda:
         "../../envs/aicoord.yaml"
     log:

@@ -320,7 +320,7 @@ def moran(global_csv, out, *, stars: Sequence[float], weights_labels: Mapping, l
     save_table(t, out)
 
 
-def lisa(lisa_csvs, out, *, weights_labels: Mapping, language: str) -> None:
+def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: str) -> None:
     """Table ``lisa`` (rule ``paper_lisa``): the LISA cluster of each province under each weights matrix
     (columns), for the cross-section's variable and year; ``—`` where not significant."""
     frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
@@ -340,9 +340,10 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, language: str) -> None:
         tab[weights_labels.get(m, m)] = [w.get(c, c) if c != "Not significant" else "—" for c in cl]
     alpha = float(first["threshold"].iloc[0])
     sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}")])
+    var = _label(labels, str(first["variable"].iloc[0]), language)
     t = table_from_frame(tab, number=_number("lisa"), title=TITLES[language]["lisa"] + (
-        f"（{first['variable'].iloc[0]}，{first['year'].iloc[0]}）" if language == "zh"
-        else f" ({first['variable'].iloc[0]}, {first['year'].iloc[0]})"), language=language, label_col="label",
+        f"（{var}，{first['year'].iloc[0]}）" if language == "zh"
+        else f" ({var}, {first['year'].iloc[0]})"), language=language, label_col="label",
         stub=w["province"], notes=_sentences(sim, parts, language))
     save_table(t, out)
 
