@@ -314,7 +314,10 @@ def test_robustness_reports_variants_not_estimated(built):
     _, _, outs = built
     t = P.read_table(outs["robustness"]["json"])
     row = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × ai_lag1"][0]
-    assert row.cells[2:] == ["未估计", ""]
+    assert row.cells[2:] == ["未估计", "rho on its bound"]
+    t2 = P._failure("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
+                    "zh", NumberFormat())
+    assert t2 == "ρ = 1.000（边界）"
     assert [r.label for r in t.rows if r.kind == "panel"] == ["人工智能总效应", "中介效应: 产业结构升级",
                                                                "中介效应: 价值链攀升"]
 

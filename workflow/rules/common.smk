@@ -419,7 +419,7 @@ def paper_readme_entries():
     out = []
     for name in PAPER_TABLES:
         r = getattr(rules, f"paper_{name}").rule
-        inputs = sorted({str(f) for f in r.input if isinstance(f, str)}
+        inputs = sorted({str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
                         or {"results/data/panel.csv", "results/data/mechanisms/*.csv"})
         keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()).get("opts", {})]
         keys = sorted(set(keys + {"moran": ["esda.permutations"], "lisa": ["esda.alpha", "esda.fdr"],

@@ -521,6 +521,19 @@ def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int
 
 
 # ------------------------------------------------------------------------------------- summary tables
+def _failure(text, language, fmt) -> str:
+    """The reason a variant was not estimated, shortened for a cell ("ρ = 1.000 at its bound")."""
+    import re
+
+    if not isinstance(text, str) or not text:
+        return ""
+    m = re.match(r"(rho|lambda) = ([-0-9.eE+]+) is at the boundary", text)
+    if m:
+        sym = "ρ" if m.group(1) == "rho" else "λ"
+        return f"{sym} = {fmt(float(m.group(2)))}" + ("（边界）" if language == "zh" else " (at its bound)")
+    return text.split(";")[0][:60]
+
+
 def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping, language: str, decimals: int,
                alpha: float) -> None:
     """Table ``robustness`` (rule ``paper_robustness``): for every weights × sample variant (rows) and model
@@ -538,7 +551,8 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
             for mo in models:
                 s = gv[gv["model"] == mo]
                 if s.empty or s.iloc[0]["verdict"] == "not estimated" or pd.isna(s.iloc[0]["estimate"]):
-                    r[f"{mo} e"], r[f"{mo} i"] = w["not_estimated"], ""
+                    r[f"{mo} e"] = w["not_estimated"]
+                    r[f"{mo} i"] = "" if s.empty else _failure(s.iloc[0].get("failure"), language, fmt)
                 else:
                     s = s.iloc[0]
                     r[f"{mo} e"] = fmt(s["estimate"])
@@ -640,9 +654,11 @@ def paper_readme(table_jsons, out_md, *, entries: Sequence[Mapping], figures: Se
 
 # ------------------------------------------------------------------------------------- figures
 def _figure_note(notes, language) -> str:
+    """One line under a figure: "simulated data" when an input says so, and the data source (the first part
+    of the notes naming one; a matrix built from the panel adds no new source)."""
     sim, parts = provenance(notes, language)
-    return "；".join(_sentences(sim, parts, language)) if language == "zh" else ". ".join(
-        _sentences(sim, parts, language))
+    sources = [p for p in parts if p.startswith(("数据来源", "Source"))][:1] or parts[:1]
+    return ("；" if language == "zh" else ". ").join(_sentences(sim, sources, language))
 
 
 def figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
@@ -705,13 +721,16 @@ def figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, la
             for k in ("direct", "indirect", "total") for _, s in e[(e["variable"] == ai) & (e["effect"] == k)].iterrows()]
     rb = r[(r["mechanism"] == "baseline") & (r["verdict"] != "not estimated") & r["estimate"].notna()]
     for _, s in rb.iterrows():
-        rows.append({"variant": f"{weights_labels.get(s['weights'], s['weights'])} · {s['sample']} · "
-                                f"{str(s['model']).upper()}", "effect": "total", "estimate": s["estimate"],
+        rows.append({"variant": f"{s['weights']} · {s['sample']} · {str(s['model']).upper()}", "effect": "total", "estimate": s["estimate"],
                      "lower": s["lower"], "upper": s["upper"]})
     title = f"{label}的空间效应" if language == "zh" else f"Effects of {label}"
     fig = effects_plot(pd.DataFrame(rows), level=1 - alpha, title=title,
                        note=_figure_note(list(e["note"].unique()) + list(r["note"].unique()), language),
                        language=language)
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in fig.axes:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     save_paper_figure(fig, out_png, out_pdf)
 
 
@@ -725,7 +744,6 @@ def figure_mediation(verdict_csv, out_png, out_pdf, *, labels: Mapping, language
     df = pd.DataFrame({"mechanism": [_label(labels, x, language) for x in m["mechanism"]],
                        "estimate": m["effect"].values, "lower": m["lower"].values, "upper": m["upper"].values})
     title = "人工智能经各机制的中介效应" if language == "zh" else "Mediated effects of AI by mechanism"
-    sim, parts = provenance(v["note"].unique(), language)
-    note = SIMULATED_NOTE[language] if sim else ""
+    note = _figure_note(v["note"].unique(), language)
     fig = mediation_plot(df, level=1 - alpha, title=title, note=note, language=language)
     save_paper_figure(fig, out_png, out_pdf)
