@@ -39,6 +39,11 @@ def note_of(var):
     return data_note(spec["source"], spec.get("simulated", False), LANGUAGE)
 
 
+def report_png(paths, **kwargs):
+    """``paths`` with only the PNGs marked for the report (PDFs and other formats stay out of report.html)."""
+    return [report(p, **kwargs) if str(p).endswith(".png") else p for p in paths]
+
+
 def map_weights():
     return ESDA["map_weights"] or list(WEIGHTS)
 
