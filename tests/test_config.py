@@ -31,8 +31,10 @@ def _keys(cfg, path=()):
             yield from _keys(v, path + (k,))
 
 
-#: mappings whose keys are user-chosen names (datasets, matrices, indices, subsystems), not schema properties
-NAMED_MAPS = {("datasets",), ("weights",), ("measures", "indices"), ("measures", "coordination", "subsystems")}
+#: mappings whose keys are user-chosen names (datasets, matrices, indices, subsystems, scenarios), not schema
+#: properties
+NAMED_MAPS = {("datasets",), ("weights",), ("measures", "indices"), ("measures", "coordination", "subsystems"),
+              ("analysis", "scenarios")}
 
 
 def test_default_study_is_valid_and_schema_and_defaults_do_not_drift(default):
