@@ -251,7 +251,8 @@ def test_stars_agree_with_the_unrounded_estimates_over_their_se(built):
                 if name == "baseline":
                     src = base[base["parameter"] == r.key].iloc[0]
                 elif name == "effects":
-                    src = eff[(eff["variable"] == r.key) & (eff["effect"] == ["direct", "indirect", "total"][j])].iloc[0]
+                    kind = ["direct", "indirect", "total"][j]
+                    src = eff[(eff["variable"] == r.key) & (eff["effect"] == kind)].iloc[0]
                 elif name == "mechanisms":
                     m = MECHS[j]
                     q = mech[(mech["mechanism"] == m) & (mech["quantity"] == r.key)]
@@ -339,3 +340,11 @@ def test_descriptive_and_vif_are_recomputed(built):
     assert c.rows[1].cells[-1] == fmt(variance_inflation_factor(x, 1), 2)
     assert c.rows[0].cells[-1] == ""          # the outcome has no VIF
     assert c.rows[1].cells[0] == fmt(full["coord_gap"].corr(full["ai"]))
+
+
+def test_a_table_takes_its_number_among_the_tables_printed(tmp_path):
+    make_inputs(tmp_path, SIM_NOTE)
+    out = {k: tmp_path / f"v.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.verdict(tmp_path / "verdict.csv", out, labels=LABELS, language="en", decimals=3, alpha=0.05, number=13)
+    t = P.read_table(out["json"])
+    assert t.number == 13 and t.caption.startswith("Table 13. Verdict") and t.notes[0] == "Simulated data"

@@ -380,12 +380,15 @@ def paper_variables():
     return list(dict.fromkeys([study_y(), "ai", *study_controls(), *study_mechanisms(), "gdp_pc"]))
 
 
-def paper_opts(*keys):
-    """The options of a paper step, by name."""
+def paper_opts(*keys, table=None):
+    """The options of a paper step, by name; with ``table``, also its number among the tables printed."""
     every = {"labels": paper_labels(), "language": PAPER_LANGUAGE, "decimals": PAPER["decimals"],
              "stars": list(PAPER["stars"]), "parentheses": PAPER["parentheses"],
              "weights_labels": paper_weights_labels(), "alpha": ANALYSIS["alpha"]}
-    return {k: every[k] for k in keys}
+    out = {k: every[k] for k in keys}
+    if table is not None:
+        out["number"] = PAPER_TABLES.index(table) + 1
+    return out
 
 
 def paper_cross_section():
@@ -426,7 +429,7 @@ def paper_readme_entries():
         r = getattr(rules, f"paper_{name}").rule
         inputs = sorted({str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
                         or {"results/data/panel.csv", "results/data/mechanisms/*.csv"})
-        keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()).get("opts", {})]
+        keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()).get("opts", {}) if k in _PAPER_CONFIG]
         keys = sorted(set(keys + {"moran": ["esda.permutations"], "lisa": ["esda.alpha", "esda.fdr"],
                                   "baseline": ["analysis"], "effects": ["analysis.draws"],
                                   "mechanisms": ["analysis.mechanisms"],

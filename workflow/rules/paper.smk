@@ -18,7 +18,7 @@ rule paper_descriptive:
         **paper_out("descriptive"),
     params:
         variables=paper_variables(),
-        opts=paper_opts("labels", "language", "decimals"),
+        opts=paper_opts("labels", "language", "decimals", table="descriptive"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -35,7 +35,7 @@ rule paper_correlation:
     params:
         variables=paper_variables(),
         outcome=study_y(),
-        opts=paper_opts("labels", "language", "decimals"),
+        opts=paper_opts("labels", "language", "decimals", table="correlation"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -50,7 +50,7 @@ rule paper_moran:
     output:
         **paper_out("moran"),
     params:
-        opts=paper_opts("stars", "weights_labels", "labels", "language", "decimals"),
+        opts=paper_opts("stars", "weights_labels", "labels", "language", "decimals", table="moran"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -65,7 +65,7 @@ rule paper_lisa:
     output:
         **paper_out("lisa"),
     params:
-        opts=paper_opts("weights_labels", "labels", "language"),
+        opts=paper_opts("weights_labels", "labels", "language", table="lisa"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -80,7 +80,7 @@ rule paper_inequality:
     output:
         **paper_out("inequality"),
     params:
-        opts=paper_opts("labels", "language", "decimals"),
+        opts=paper_opts("labels", "language", "decimals", table="inequality"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -97,7 +97,7 @@ rule paper_convergence:
         **paper_out("convergence"),
     params:
         variable=beta_variable(),
-        opts=paper_opts("labels", "language", "decimals"),
+        opts=paper_opts("labels", "language", "decimals", table="convergence"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -112,7 +112,7 @@ rule paper_specification:
     output:
         **paper_out("specification"),
     params:
-        opts=paper_opts("weights_labels", "language", "decimals"),
+        opts=paper_opts("weights_labels", "language", "decimals", table="specification"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -128,7 +128,7 @@ rule paper_baseline:
     output:
         **paper_out("baseline"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels"),
+        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="baseline"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -144,7 +144,7 @@ rule paper_effects:
     output:
         **paper_out("effects"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels"),
+        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="effects"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -159,7 +159,10 @@ rule paper_mechanisms:
     output:
         **paper_out("mechanisms"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha"),
+        opts=paper_opts(
+            "labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
+            table="mechanisms",
+        ),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -174,7 +177,9 @@ rule paper_heterogeneity:
     output:
         **paper_out("heterogeneity"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels"),
+        opts=paper_opts(
+            "labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="heterogeneity",
+        ),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -189,7 +194,7 @@ rule paper_robustness:
     output:
         **paper_out("robustness"),
     params:
-        opts=paper_opts("labels", "weights_labels", "language", "decimals", "alpha"),
+        opts=paper_opts("labels", "weights_labels", "language", "decimals", "alpha", table="robustness"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -204,7 +209,7 @@ rule paper_scenarios:
     output:
         **paper_out("scenarios"),
     params:
-        opts=paper_opts("language", "decimals", "alpha"),
+        opts=paper_opts("language", "decimals", "alpha", table="scenarios"),
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -219,7 +224,7 @@ rule paper_verdict:
     output:
         **paper_out("verdict"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "alpha"),
+        opts=paper_opts("labels", "language", "decimals", "alpha", table="verdict"),
     conda:
         "../../envs/aicoord.yaml"
     log:

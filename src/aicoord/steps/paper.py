@@ -45,7 +45,8 @@ TITLES = {
            "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
            "scenarios": "政策情景模拟：区域差异的变化", "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
     "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
-           "moran": "Global Moran's I by year and weights matrix", "lisa": "Local spatial autocorrelation (LISA) clusters",
+           "moran": "Global Moran's I by year and weights matrix",
+           "lisa": "Local spatial autocorrelation (LISA) clusters",
            "inequality": "Theil and Dagum Gini decompositions of regional inequality",
            "convergence": "σ- and β-convergence", "specification": "Specification tests of the spatial panel model",
            "baseline": "Baseline estimates: two-way fixed-effects spatial Durbin model",
@@ -212,6 +213,7 @@ def read_table(path) -> PaperTable:
 
 
 def _number(name):
+    """The table's number when every table of :data:`TABLES` is printed (steps take ``number`` otherwise)."""
     return TABLES.index(name) + 1
 
 
@@ -232,7 +234,7 @@ def _column(name, frame, key, *, group=None, scalars=None, flags=None, rename=No
 
 # ------------------------------------------------------------------------------------- descriptive tables
 def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
-                decimals: int) -> None:
+                decimals: int, number: int | None = None) -> None:
     """Table ``descriptive`` (rule ``paper_descriptive``): N, mean, SD, min and max of every variable the
     study uses (outcome, AI, controls, mechanisms, GDP per capita), rows labelled."""
     from ..contract import read_tidy
@@ -245,14 +247,15 @@ def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], lab
         rows.append({"label": _label(labels, v, language), w["n"]: int(len(x)), w["mean"]: float(x.mean()),
                      w["sd"]: float(x.std(ddof=1)), w["min"]: float(x.min()), w["max"]: float(x.max())})
     sim, parts = _notes([d], language)
-    t = table_from_frame(pd.DataFrame(rows), number=_number("descriptive"), title=TITLES[language]["descriptive"],
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("descriptive"),
+                         title=TITLES[language]["descriptive"],
                          language=language, decimals=decimals, label_col="label",
                          notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
 def correlation(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], outcome: str, labels: Mapping,
-                language: str, decimals: int) -> None:
+                language: str, decimals: int, number: int | None = None) -> None:
     """Table ``correlation`` (rule ``paper_correlation``): Pearson correlations (lower triangle) of the
     study's variables and the variance inflation factor of each explanatory variable
     (:func:`statsmodels.stats.outliers_influence.variance_inflation_factor`, with a constant)."""
@@ -276,13 +279,14 @@ def correlation(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], out
         r[_W[language]["vif"]] = fmt(vif[v], 2) if v in vif else ""
         rows.append(r)
     sim, parts = _notes([d], language, extra=[_W[language]["vif_note"]])
-    t = table_from_frame(pd.DataFrame(rows), number=_number("correlation"), title=TITLES[language]["correlation"],
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("correlation"),
+                         title=TITLES[language]["correlation"],
                          language=language, label_col="label", notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
 def moran(global_csv, out, *, stars: Sequence[float], weights_labels: Mapping, labels: Mapping, language: str,
-          decimals: int) -> None:
+          decimals: int, number: int | None = None) -> None:
     """Table ``moran`` (rule ``paper_moran``): global Moran's I by year (column groups) and weights matrix
     (rows), one panel per variable: I with stars from its p under randomisation, z and p."""
     from ..paper import stars_for
@@ -316,11 +320,11 @@ def moran(global_csv, out, *, stars: Sequence[float], weights_labels: Mapping, l
     reg = RegressionTable([ModelColumn("x", {}, {})], number=0, title="", language=language, star_levels=stars)
     notes = notes[:1] + [reg.star_note(), w["moran_note"]] + notes[1:] if sim else \
         [reg.star_note(), w["moran_note"]] + notes
-    t = panel_table(panels, number=_number("moran"), title=TITLES[language]["moran"], notes=notes)
+    t = panel_table(panels, number=number or _number("moran"), title=TITLES[language]["moran"], notes=notes)
     save_table(t, out)
 
 
-def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: str) -> None:
+def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: str, number: int | None = None) -> None:
     """Table ``lisa`` (rule ``paper_lisa``): the LISA cluster of each province under each weights matrix
     (columns), for the cross-section's variable and year; ``—`` where not significant."""
     frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
@@ -341,14 +345,15 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
     alpha = float(first["threshold"].iloc[0])
     sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}")])
     var = _label(labels, str(first["variable"].iloc[0]), language)
-    t = table_from_frame(tab, number=_number("lisa"), title=TITLES[language]["lisa"] + (
+    t = table_from_frame(tab, number=number or _number("lisa"), title=TITLES[language]["lisa"] + (
         f"（{var}，{first['year'].iloc[0]}）" if language == "zh"
         else f" ({var}, {first['year'].iloc[0]})"), language=language, label_col="label",
         stub=w["province"], notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals: int) -> None:
+def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals: int,
+               number: int | None = None) -> None:
     """Table ``inequality`` (rule ``paper_inequality``): Theil T (total, within, between) and Dagum Gini
     (total, within, net between, transvariation) by year, one panel per variable."""
     g = pd.read_csv(inequality_csv)
@@ -365,13 +370,13 @@ def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals:
         panels.append((_label(labels, var, language), t))
     sim, parts = _notes([g], language, extra=["Regions: NBS East, Central, West, Northeast"
                                               if language == "en" else "分组为国家统计局四大区域"])
-    t = panel_table(panels, number=_number("inequality"), title=TITLES[language]["inequality"],
+    t = panel_table(panels, number=number or _number("inequality"), title=TITLES[language]["inequality"],
                     notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
 def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping, language: str,
-                decimals: int) -> None:
+                decimals: int, number: int | None = None) -> None:
     """Table ``convergence`` (rule ``paper_convergence``): σ-convergence (the variable's coefficient of
     variation by year, from the inequality table) and β-convergence (cross-section, panel FE, spatial
     panels with ρ/λ, from ``beta_convergence.csv``)."""
@@ -400,12 +405,14 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
     b = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label", stub="")
     sim, parts = _notes([ineq, beta], language)
     lab = _label(labels, variable, language)
-    t = panel_table([(w["sigma"].format(v=lab), a), (w["beta"].format(v=lab), b)], number=_number("convergence"),
+    t = panel_table([(w["sigma"].format(v=lab), a), (w["beta"].format(v=lab), b)],
+                    number=number or _number("convergence"),
                     title=TITLES[language]["convergence"], notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def specification(spec_csv, out, *, weights_labels: Mapping, language: str, decimals: int) -> None:
+def specification(spec_csv, out, *, weights_labels: Mapping, language: str, decimals: int,
+                  number: int | None = None) -> None:
     """Table ``specification`` (rule ``paper_specification``): LM, LR, Hausman, Wald and LR tests of the
     specification search, with the statistic, degrees of freedom, p-value and the model selected."""
     g = pd.read_csv(spec_csv)
@@ -420,7 +427,7 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
                      (w["reject"] + f" ({r['null']})" if str(r.get("reject")) == "True" else "")})
     m = str(g["weights"].iloc[0])
     sim, parts = _notes([g], language, extra=[WORDS[language]["weights"].format(w=weights_labels.get(m, m))])
-    t = table_from_frame(pd.DataFrame(rows), number=_number("specification"),
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("specification"),
                          title=TITLES[language]["specification"], language=language, label_col="label",
                          notes=_sentences(sim, parts, language))
     save_table(t, out)
@@ -428,7 +435,7 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
 
 # ------------------------------------------------------------------------------------- regression tables
 def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-             parentheses: str, weights_labels: Mapping) -> None:
+             parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
     """Table ``baseline`` (rule ``paper_baseline``): the baseline SDM as a regression table -- AI and W×AI
     with stars over the standard error (or t/z) in parentheses, ρ, σ², R² (within), log-likelihood, N, T,
     observations, and Yes/No rows for the controls and the unit and time effects."""
@@ -445,7 +452,7 @@ def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimal
                          "time_effects": eff in ("time", "twoways")}, group=_label(labels, fit["y"], language))
     sim, parts = _notes([g, fit["note"]], language)
     lee = ("Lee–Yu bias correction" if language == "en" else "经 Lee–Yu 偏误修正") if fit.get("lee_yu") else ""
-    reg = RegressionTable([col], number=_number("baseline"), title=TITLES[language]["baseline"],
+    reg = RegressionTable([col], number=number or _number("baseline"), title=TITLES[language]["baseline"],
                           variables=[v for v in shown if v not in ("rho", "lambda")],
                           **_reg_kw(language, decimals, stars, parentheses, labels,
                                     weights_labels.get(fit["weights"], fit["weights"]), sim, parts,
@@ -454,7 +461,7 @@ def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimal
 
 
 def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-            parentheses: str, weights_labels: Mapping) -> None:
+            parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
     """Table ``effects`` (rule ``paper_effects``): direct, indirect and total effects of AI and the
     controls in the baseline model (LeSage–Pace), one column each."""
     g = pd.read_csv(effects_csv)
@@ -462,14 +469,14 @@ def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decim
     w = _W[language]
     cols = [_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
     sim, parts = _notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])])
-    reg = RegressionTable(cols, number=_number("effects"), title=TITLES[language]["effects"],
+    reg = RegressionTable(cols, number=number or _number("effects"), title=TITLES[language]["effects"],
                           **_reg_kw(language, decimals, stars, parentheses, labels,
                                     weights_labels.get(fit["weights"], fit["weights"]), sim, parts))
     save_table(reg.table(), out)
 
 
 def mechanisms(mechanisms_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-               parentheses: str, weights_labels: Mapping, alpha: float) -> None:
+               parentheses: str, weights_labels: Mapping, alpha: float, number: int | None = None) -> None:
     """Table ``mechanisms`` (rule ``paper_mechanisms``): per channel (column) AI's total effect on the
     channel, the channel's total effect on the outcome, AI's total effect holding the channel fixed, the
     mediated effect (stars from estimate / SE), its Monte Carlo interval and the Sobel z."""
@@ -487,7 +494,7 @@ def mechanisms(mechanisms_csv, out, *, labels: Mapping, language: str, decimals:
     rl = {**labels, **{k: w[k] for k in ("ai_on_channel", "channel_on_y", "ai_on_y", "mediated")}}
     m0 = str(g["weights"].iloc[0])
     sim, parts = _notes([g], language, extra=[w["mech_note"]])
-    t = RegressionTable(cols, number=_number("mechanisms"), title=TITLES[language]["mechanisms"],
+    t = RegressionTable(cols, number=number or _number("mechanisms"), title=TITLES[language]["mechanisms"],
                         variables=["ai_on_channel", "channel_on_y", "ai_on_y", "mediated"], stub=w["variables"],
                         **_reg_kw(language, decimals, stars, parentheses, rl, weights_labels.get(m0, m0), sim,
                                   parts)).table()
@@ -498,7 +505,7 @@ def mechanisms(mechanisms_csv, out, *, labels: Mapping, language: str, decimals:
 
 
 def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-                  parentheses: str, weights_labels: Mapping) -> None:
+                  parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
     """Table ``heterogeneity`` (rule ``paper_heterogeneity``): AI's direct, indirect and total effects by
     region and by sub-period, one panel each."""
     g = pd.read_csv(het_csv)
@@ -516,7 +523,7 @@ def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int
         name = _group(kind, language) + (f"（{split.rstrip(')')} 年起为后期）" if split and language == "zh"
                                          else f" (late period from {split.rstrip(')')})" if split else "")
         panels.append((name, reg.table()))
-    t = panel_table(panels, number=_number("heterogeneity"), title=TITLES[language]["heterogeneity"])
+    t = panel_table(panels, number=number or _number("heterogeneity"), title=TITLES[language]["heterogeneity"])
     save_table(t, out)
 
 
@@ -535,7 +542,7 @@ def _failure(text, language, fmt) -> str:
 
 
 def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping, language: str, decimals: int,
-               alpha: float) -> None:
+               alpha: float, number: int | None = None) -> None:
     """Table ``robustness`` (rule ``paper_robustness``): for every weights × sample variant (rows) and model
     (column groups) AI's total effect (panel "baseline") and each channel's mediated total effect: estimate
     and interval, or "not estimated"."""
@@ -565,12 +572,12 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
             "人工智能总效应" if mech == "baseline" else f"{w['mediated']}: {_label(labels, mech, language)}")
         panels.append((name, t))
     sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha))])
-    t = panel_table(panels, number=_number("robustness"), title=TITLES[language]["robustness"],
+    t = panel_table(panels, number=number or _number("robustness"), title=TITLES[language]["robustness"],
                     notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float) -> None:
+def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float, number: int | None = None) -> None:
     """Table ``scenarios`` (rule ``paper_scenarios``): each scenario's dispersion measures of the outcome
     before and after, the change and its interval, one panel per scenario."""
     g = pd.read_csv(dispersion_csv)
@@ -586,12 +593,13 @@ def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float
                                             label_col="label", stub="")))
     shifts = sorted({fmt(s, 0) for s in g["shift"].dropna()}) or ["0"]
     sim, parts = _notes([g], language, extra=[w["scen_note"].format(level=_level(alpha), shift=", ".join(shifts))])
-    t = panel_table(panels, number=_number("scenarios"), title=TITLES[language]["scenarios"],
+    t = panel_table(panels, number=number or _number("scenarios"), title=TITLES[language]["scenarios"],
                     notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, alpha: float) -> None:
+def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, alpha: float,
+            number: int | None = None) -> None:
     """Table ``verdict`` (rule ``paper_verdict``): for the baseline and each mechanism the effect behind the
     verdict with its interval, AI's total effect on the channel, the verdict and the robustness variants
     that agree; the verdict rule is in the note (from the input's note)."""
@@ -610,7 +618,7 @@ def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, 
                      f"{int(r['variants_agree'])}/{int(r['variants'])}" if "variants" in g.columns and
                      pd.notna(r.get("variants")) else fmt.integer(r["variants_agree"])})
     sim, parts = _notes([g], language)
-    t = table_from_frame(pd.DataFrame(rows), number=_number("verdict"), title=TITLES[language]["verdict"],
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("verdict"), title=TITLES[language]["verdict"],
                          language=language, label_col="label", stub=w["mechanism"],
                          notes=_sentences(sim, parts, language))
     save_table(t, out)
@@ -718,10 +726,12 @@ def figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, la
     r = pd.read_csv(robustness_csv)
     base = "基准模型" if language == "zh" else "Baseline"
     rows = [{"variant": base, "effect": k, "estimate": s["estimate"], "lower": s["lower"], "upper": s["upper"]}
-            for k in ("direct", "indirect", "total") for _, s in e[(e["variable"] == ai) & (e["effect"] == k)].iterrows()]
+            for k in ("direct", "indirect", "total")
+            for _, s in e[(e["variable"] == ai) & (e["effect"] == k)].iterrows()]
     rb = r[(r["mechanism"] == "baseline") & (r["verdict"] != "not estimated") & r["estimate"].notna()]
     for _, s in rb.iterrows():
-        rows.append({"variant": f"{s['weights']} · {s['sample']} · {str(s['model']).upper()}", "effect": "total", "estimate": s["estimate"],
+        rows.append({"variant": f"{s['weights']} · {s['sample']} · {str(s['model']).upper()}", "effect": "total",
+                     "estimate": s["estimate"],
                      "lower": s["lower"], "upper": s["upper"]})
     title = f"{label}的空间效应" if language == "zh" else f"Effects of {label}"
     fig = effects_plot(pd.DataFrame(rows), level=1 - alpha, title=title,
