@@ -314,7 +314,8 @@ def test_the_combined_documents_hold_every_table_in_order(built):
 def test_robustness_reports_variants_not_estimated(built):
     _, _, outs = built
     t = P.read_table(outs["robustness"]["json"])
-    row = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × ai_lag1"][0]
+    row = [r for r in t.rows if r.label == "invdist × ai_lag1"][0]
+    assert "invdist: 反距离矩阵（幂 1）" in t.note_text
     assert row.cells[2:] == ["未估计", "rho on its bound"]
     t2 = P._failure("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
                     "zh", NumberFormat())

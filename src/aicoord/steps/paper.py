@@ -189,6 +189,13 @@ def _label(labels: Mapping, key: str, language: str) -> str:
     return DEFAULT_LABELS[language].get(key, key)
 
 
+def _weights_note(names, weights_labels, language) -> str:
+    """"空间权重矩阵：queen: Queen 邻接矩阵；knn4: ..." for the matrices a table names by their short names."""
+    sep = "；" if language == "zh" else "; "
+    descr = [weights_labels.get(m, m) for m in dict.fromkeys(names)]
+    return WORDS[language]["weights"].format(w=sep.join(descr))
+
+
 def _level(alpha) -> str:
     return f"{(1 - float(alpha)) * 100:g}"
 
@@ -341,9 +348,11 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
     for f in frames:
         m = str(f["matrix"].iloc[0])
         cl = f.set_index("id").loc[first["id"], "cluster"]
-        tab[weights_labels.get(m, m)] = [w.get(c, c) if c != "Not significant" else "—" for c in cl]
+        tab[m] = [w.get(c, c) if c != "Not significant" else "—" for c in cl]
     alpha = float(first["threshold"].iloc[0])
-    sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}")])
+    matrices = [str(f["matrix"].iloc[0]) for f in frames]
+    sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}"),
+                                                 _weights_note(matrices, weights_labels, language)])
     var = _label(labels, str(first["variable"].iloc[0]), language)
     t = table_from_frame(tab, number=number or _number("lisa"), title=TITLES[language]["lisa"] + (
         f"（{var}，{first['year'].iloc[0]}）" if language == "zh"
@@ -554,7 +563,7 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
     for mech, gm in g.groupby("mechanism", sort=False):
         rows = []
         for (wn, sample), gv in gm.groupby(["weights", "sample"], sort=False):
-            r = {"label": f"{weights_labels.get(wn, wn)} × {sample}"}
+            r = {"label": f"{wn} × {sample}"}
             for mo in models:
                 s = gv[gv["model"] == mo]
                 if s.empty or s.iloc[0]["verdict"] == "not estimated" or pd.isna(s.iloc[0]["estimate"]):
@@ -571,7 +580,8 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
         name = "AI total effect" if mech == "baseline" and language == "en" else (
             "人工智能总效应" if mech == "baseline" else f"{w['mediated']}: {_label(labels, mech, language)}")
         panels.append((name, t))
-    sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha))])
+    sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha)),
+                                              _weights_note(g["weights"], weights_labels, language)])
     t = panel_table(panels, number=number or _number("robustness"), title=TITLES[language]["robustness"],
                     notes=_sentences(sim, parts, language))
     save_table(t, out)
