@@ -127,6 +127,11 @@ def make_inputs(d, note):
                    "change": -0.02, "change_lower": -0.03, "change_upper": -0.01, "shift": 2, "note": note}
                   for sc in ("catch_up", "freeze_east") for m in ("cv", "theil_t", "gini", "gini_East")]
                  ).to_csv(d / "dispersion.csv", index=False)
+    pd.DataFrame([{"weights": "queen", "scenario": sc, "unit": c, "region": r, "year": 2023,
+                   "delta_ai": 10.0 * (r != "East"), "y_before": 0.1, "delta_y": -0.02, "delta_y_lower": -0.04,
+                   "delta_y_upper": -0.01, "own": -0.015, "spillover": -0.005, "note": note}
+                  for sc in ("catch_up", "freeze_east") for c, r in zip(codes, regions)]
+                 ).to_csv(d / "scenario_provinces.csv", index=False)
     pd.DataFrame([{"mechanism": "baseline", "verdict": "promotes", "effect": -0.015, "lower": -0.024,
                    "upper": -0.007, "se": 0.004, "ai_total_on_channel": None, "variants_agree": 7, "variants": 8},
                   {"mechanism": MECHS[0], "verdict": "promotes", "effect": -0.009, "lower": -0.015,
@@ -160,6 +165,7 @@ def build_all(d, inp, language="zh"):
     P.heterogeneity(d / "heterogeneity.csv", out("heterogeneity"), **reg)
     P.robustness(d / "robustness.csv", out("robustness"), labels=LABELS, weights_labels=WL, alpha=0.05, **kw)
     P.scenarios(d / "dispersion.csv", out("scenarios"), alpha=0.05, **kw)
+    P.scenario_provinces(d / "scenario_provinces.csv", out("scenario_provinces"), **kw)
     P.verdict(d / "verdict.csv", out("verdict"), labels=LABELS, alpha=0.05, **kw)
     return {n: out(n) for n in P.TABLES}
 
@@ -322,6 +328,13 @@ def test_robustness_reports_variants_not_estimated(built):
     assert t2 == "ρ = 1.000（边界）"
     assert [r.label for r in t.rows if r.kind == "panel"] == ["人工智能总效应", "中介效应: 产业结构升级",
                                                                "中介效应: 价值链攀升"]
+
+
+def test_scenario_provinces_one_row_per_province_one_group_per_scenario(built):
+    _, _, outs = built
+    t = P.read_table(outs["scenario_provinces"]["json"])
+    assert len(t.rows) == 8 and t.groups == [("", 1), ("catch_up", 4), ("freeze_east", 4)]
+    assert t.rows[0].label == "北京" and t.rows[0].cells[:5] == ["东部", "0.00", "−0.020", "−0.015", "−0.005"]
 
 
 def test_descriptive_and_vif_are_recomputed(built):

@@ -339,7 +339,7 @@ PAPER_LANGUAGE = PAPER["language"] or LANGUAGE
 from aicoord.steps.paper import DEFAULT_LABELS as _PAPER_DEFAULT_LABELS, TABLES as _PAPER_ALL  # noqa: E402
 
 #: The paper's tables in print order (the scenarios table only when scenarios are configured).
-PAPER_TABLES = [t for t in _PAPER_ALL if t != "scenarios" or ANALYSIS["scenarios"]]
+PAPER_TABLES = [t for t in _PAPER_ALL if t not in ("scenarios", "scenario_provinces") or ANALYSIS["scenarios"]]
 
 _KIND_WORDS = {
     "zh": {"queen": "Queen 邻接矩阵", "rook": "Rook 邻接矩阵", "knn": "k 近邻矩阵（k = {k}）",
@@ -434,7 +434,9 @@ def paper_readme_entries():
                                   "baseline": ["analysis"], "effects": ["analysis.draws"],
                                   "mechanisms": ["analysis.mechanisms"],
                                   "heterogeneity": ["analysis.split_year"], "robustness": ["analysis.robustness"],
-                                  "scenarios": ["analysis.scenarios"], "inequality": ["measures.inequality"],
+                                  "scenarios": ["analysis.scenarios"],
+                                  "scenario_provinces": ["analysis.scenarios"],
+                                  "inequality": ["measures.inequality"],
                                   "convergence": ["measures.beta"], "specification": ["analysis.weights"],
                                   "descriptive": ["panel", "analysis.controls"],
                                   "correlation": ["panel", "analysis.controls"],

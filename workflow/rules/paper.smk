@@ -218,6 +218,21 @@ rule paper_scenarios:
         "../../scripts/paper_scenarios.py"
 
 
+rule paper_scenario_provinces:
+    input:
+        "results/tables/scenarios.csv",
+    output:
+        **paper_out("scenario_provinces"),
+    params:
+        opts=paper_opts("language", "decimals", table="scenario_provinces"),
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/paper/scenario_provinces.log",
+    script:
+        "../../scripts/paper_scenario_provinces.py"
+
+
 rule paper_verdict:
     input:
         "results/tables/verdict.csv",

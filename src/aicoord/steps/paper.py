@@ -28,13 +28,14 @@ from ..paper import (SIMULATED_NOTE, WORDS, ModelColumn, NumberFormat, PaperTabl
                      write_tex, write_tex_tables)
 
 __all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification",
-           "baseline", "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "verdict", "combined",
+           "baseline", "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces",
+           "verdict", "combined",
            "read_table", "paper_readme", "figure_ai_map", "figure_lisa", "figure_effects", "figure_mediation",
            "provenance"]
 
 #: The paper's tables in print order (their numbers are positions in this list, from 1).
 TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification", "baseline",
-          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "verdict")
+          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "verdict")
 
 TITLES = {
     "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
@@ -43,7 +44,8 @@ TITLES = {
            "specification": "空间计量模型的设定检验", "baseline": "基准回归：双向固定效应空间杜宾模型",
            "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
            "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
-           "scenarios": "政策情景模拟：区域差异的变化", "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
+           "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
+           "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
     "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
            "moran": "Global Moran's I by year and weights matrix",
            "lisa": "Local spatial autocorrelation (LISA) clusters",
@@ -54,6 +56,7 @@ TITLES = {
            "heterogeneity": "Heterogeneity by region and period",
            "robustness": "Robustness: AI's total effect and the mediated effects",
            "scenarios": "Policy scenarios: change of regional dispersion",
+           "scenario_provinces": "Policy scenarios: change of each province's outcome",
            "verdict": "Verdict: does AI promote or hinder regional coordination?"},
 }
 
@@ -605,6 +608,36 @@ def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float
     sim, parts = _notes([g], language, extra=[w["scen_note"].format(level=_level(alpha), shift=", ".join(shifts))])
     t = panel_table(panels, number=number or _number("scenarios"), title=TITLES[language]["scenarios"],
                     notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, number: int | None = None) -> None:
+    """Table ``scenario_provinces`` (rule ``paper_scenario_provinces``): for each province (rows, in the
+    input's order) and scenario (column groups) the change of AI, the predicted change of the outcome, and its
+    own and spillover parts."""
+    from ..provinces import province_table
+
+    g = pd.read_csv(provinces_csv, dtype={"unit": str})
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    names = province_table().set_index("code")["name_short" if language == "zh" else "name_en"]
+    scen = list(dict.fromkeys(g["scenario"]))
+    heads = {"zh": ["ΔAI", "Δ协调差距", "本地", "溢出"], "en": ["ΔAI", "Δoutcome", "Own", "Spillover"]}[language]
+    rows = []
+    for unit in dict.fromkeys(g["unit"]):
+        gu = g[g["unit"] == unit]
+        r = {"label": str(names.get(unit, unit)), w["region"]: _group(str(gu["region"].iloc[0]), language)}
+        for sc in scen:
+            x = gu[gu["scenario"] == sc]
+            x = x.iloc[0] if len(x) else None
+            for h, col in zip(heads, ("delta_ai", "delta_y", "own", "spillover")):
+                r[f"{sc} {h}"] = "" if x is None else fmt(x[col], 2 if col == "delta_ai" else decimals)
+        rows.append(r)
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("scenario_provinces"),
+                         title=TITLES[language]["scenario_provinces"], language=language, label_col="label",
+                         stub=w["province"], groups=[("", 1)] + [(sc, 4) for sc in scen],
+                         notes=_sentences(*_notes([g], language), language))
+    t.columns = [w["region"]] + heads * len(scen)
     save_table(t, out)
 
 
