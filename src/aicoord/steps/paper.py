@@ -401,21 +401,23 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
     sig = pd.DataFrame({"label": s["year"].astype(str).values, heads[0]: s["cv"].values})
     for h in heads[1:]:
         sig[h] = ""
-    rows = []
+    rows, controls = [], set()
     for _, r in beta[beta["variable"] == variable].iterrows():
         sp = ""
         if isinstance(r.get("spatial"), str) and pd.notna(r.get("spatial_coef")):
             sp = f"{'ρ' if r['spatial'] == 'rho' else 'λ'} = {fmt(r['spatial_coef'])}"
-        lab = f"{r['form']}, {r['model']}, {r['type']}"
+        lab = f"{r['model']}, {r['type']}"
         if isinstance(r.get("controls"), str) and r["controls"]:
-            lab += f" [{r['controls']}]"
+            controls.add(r["controls"])
         rows.append({"label": lab, heads[0]: fmt(r["beta"]), heads[1]: fmt(r["se"]), heads[2]: fmt(r["pvalue"]),
                      heads[3]: fmt(r["speed"]), heads[4]: fmt(r["half_life"], 2), heads[5]: sp,
                      heads[6]: fmt.integer(r["nobs"])})
     a = table_from_frame(sig, number=0, title="", language=language, decimals=decimals, label_col="label",
                          stub="")
     b = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label", stub="")
-    sim, parts = _notes([ineq, beta], language)
+    cond = [("conditional β: controls " if language == "en" else "条件 β 收敛的控制变量：")
+            + ", ".join(_label(labels, c, language) for c in sorted(controls)[0].split(";"))] if controls else []
+    sim, parts = _notes([ineq, beta], language, extra=cond)
     lab = _label(labels, variable, language)
     t = panel_table([(w["sigma"].format(v=lab), a), (w["beta"].format(v=lab), b)],
                     number=number or _number("convergence"),
@@ -430,15 +432,22 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
     g = pd.read_csv(spec_csv)
     w = _W[language]
     fmt = NumberFormat(decimals=decimals)
-    rows = []
+    rows, reasons = [], []
     for _, r in g.iterrows():
+        decision = r.get("decision")
+        if isinstance(decision, str) and " (" in decision:
+            decision, _, why = decision.partition(" (")
+            reasons.append(f"{r['test']}: {decision} ({why}")
+            r = r.copy()
+            r["decision"] = decision
         rows.append({"label": f"{r['test']} ({r['effects']})" if isinstance(r.get("effects"), str) else r["test"],
                      w["statistic"]: fmt(r["statistic"]), w["df"]: "" if pd.isna(r["df"]) else fmt.integer(r["df"]),
                      w["p"]: fmt(r["p"]),
                      w["decision"]: r["decision"] if isinstance(r.get("decision"), str) else
-                     (w["reject"] + f" ({r['null']})" if str(r.get("reject")) == "True" else "")})
+                     (w["reject"] if str(r.get("reject")) == "True" else "")})
     m = str(g["weights"].iloc[0])
-    sim, parts = _notes([g], language, extra=[WORDS[language]["weights"].format(w=weights_labels.get(m, m))])
+    weights = WORDS[language]["weights"].format(w=weights_labels.get(m, m))
+    sim, parts = _notes([g], language, extra=reasons + [weights])
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("specification"),
                          title=TITLES[language]["specification"], language=language, label_col="label",
                          notes=_sentences(sim, parts, language))
