@@ -22,6 +22,7 @@ include: "workflow/rules/esda.smk"
 include: "workflow/rules/seed.smk"
 include: "workflow/rules/measures.smk"
 include: "workflow/rules/study.smk"
+include: "workflow/rules/paper.smk"
 
 
 rule all:

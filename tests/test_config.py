@@ -31,7 +31,8 @@ def _keys(cfg, path=()):
             yield from _keys(v, path + (k,))
 
 
-#: mappings whose keys are user-chosen names (datasets, matrices, indices, subsystems), not schema properties
+#: mappings whose keys are user-chosen names (datasets, matrices, indices, subsystems, scenarios), not schema
+#: properties
 NAMED_MAPS = {("datasets",), ("weights",), ("measures", "indices"), ("measures", "coordination", "subsystems"),
               ("analysis", "scenarios")}
 

@@ -34,6 +34,11 @@ def dataset_of(var):
     return next(d for d, v, _ in variables() if v == var)
 
 
+def report_png(paths, **kwargs):
+    """``paths`` with only the PNGs marked for the report (PDFs and other formats stay out of report.html)."""
+    return [report(p, **kwargs) if str(p).endswith(".png") else p for p in paths]
+
+
 def map_weights():
     return ESDA["map_weights"] or list(WEIGHTS)
 
@@ -84,7 +89,7 @@ def measures_targets():
 
 def all_targets():
     return (weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"] + measures_targets()
-            + study_targets())
+            + study_targets() + paper_targets())
 
 
 def global_jsons(wildcards):
@@ -246,6 +251,14 @@ def recovery_inputs(wildcards):
     return panel_with(list(ROLES["mechanisms"]))
 
 
+def paper_out(name):
+    """The five files of one paper table; the tidy CSV goes into the report."""
+    base = f"results/paper/{name}"
+    return {"csv": report(f"{base}.csv", caption="../report/paper_table.rst", category="Paper tables",
+                          labels={"table": f"{PAPER_TABLES.index(name) + 1:02d} {name}"}),
+            "md": f"{base}.md", "tex": f"{base}.tex", "docx": f"{base}.docx", "json": f"{base}.json"}
+
+
 wildcard_constraints:
     mechanism="|".join(ROLES["mechanisms"]) or "none",
     var="[A-Za-z0-9_]+",
@@ -303,4 +316,141 @@ def study_targets():
            "results/tables/robustness.csv", "results/tables/verdict.csv"]
     if ANALYSIS["scenarios"]:
         out += ["results/tables/scenarios.csv", "results/tables/scenarios_dispersion.csv"]
+    return out
+
+
+# ---- the paper (paper.smk)
+
+PAPER = config["paper"]
+PAPER_LANGUAGE = PAPER["language"] or LANGUAGE
+from aicoord.steps.paper import DEFAULT_LABELS as _PAPER_DEFAULT_LABELS, TABLES as _PAPER_ALL  # noqa: E402
+
+#: The paper's tables in print order (the scenarios table only when scenarios are configured).
+PAPER_TABLES = [t for t in _PAPER_ALL if t not in ("scenarios", "scenario_provinces") or ANALYSIS["scenarios"]]
+
+_KIND_WORDS = {
+    "zh": {"queen": "Queen 邻接矩阵", "rook": "Rook 邻接矩阵", "knn": "k 近邻矩阵（k = {k}）",
+           "distance": "反距离矩阵（幂 {power}）", "economic": "经济距离矩阵", "nested": "经济地理嵌套矩阵"},
+    "en": {"queen": "queen contiguity", "rook": "rook contiguity", "knn": "k nearest neighbours (k = {k})",
+           "distance": "inverse distance (power {power})", "economic": "economic distance",
+           "nested": "nested economic-geographic"},
+}
+
+
+def paper_weights_labels():
+    """Weights name -> its description in the paper's notes and row labels."""
+    out = {}
+    for name, spec in WEIGHTS.items():
+        text = _KIND_WORDS[PAPER_LANGUAGE][spec["kind"]].format(k=spec.get("k", ""), power=spec.get("power", 1))
+        out[name] = f"{name}: {text}"
+    return out
+
+
+def paper_labels():
+    """Column -> label: the built-in labels of the paper's language overlaid by ``paper.labels`` (a key is a
+    role or column, resolved through the data dictionary; ``controls`` labels the controls' Yes/No row)."""
+    out = dict(_PAPER_DEFAULT_LABELS[PAPER_LANGUAGE])
+    for key, label in PAPER["labels"].items():
+        if key == "controls":
+            out["controls"] = label
+            continue
+        cols = resolve(key, ROLES, f"paper.labels.{key}")
+        for c in [cols] if isinstance(cols, str) else cols:
+            out[c] = label
+    for c in ROLES["outcome"] + ROLES["controls"]:
+        out.setdefault(c, c)
+    return canonical(out)
+
+
+def paper_variables():
+    """Every variable the study uses: outcome, AI, controls, mechanisms, GDP per capita (in that order)."""
+    return list(dict.fromkeys([study_y(), "ai", *study_controls(), *study_mechanisms(), "gdp_pc"]))
+
+
+def paper_opts(*keys, table=None):
+    """The options of a paper step, by name; with ``table``, also its number among the tables printed."""
+    every = {"labels": paper_labels(), "language": PAPER_LANGUAGE, "decimals": PAPER["decimals"],
+             "stars": list(PAPER["stars"]), "parentheses": PAPER["parentheses"],
+             "weights_labels": paper_weights_labels(), "alpha": ANALYSIS["alpha"]}
+    out = {k: every[k] for k in keys}
+    if table is not None:
+        out["number"] = PAPER_TABLES.index(table) + 1
+    return out
+
+
+def paper_cross_section():
+    """(dataset, variable, year) of the cross-section the paper maps: the latest year of the first variable."""
+    var = variables()[0][1]
+    return max((v for v in variables() if v[1] == var), key=lambda v: v[2])
+
+
+def paper_ai_label():
+    d, var, _ = paper_cross_section()
+    return DATASETS[d]["variables"][var]
+
+
+def paper_cross_note_csv():
+    """A LISA table of the mapped variable and year under a matrix not built from the panel: its note column
+    is the cross-section's provenance (the tidy cross-section has none)."""
+    _, var, year = paper_cross_section()
+    w = next((m for m in WEIGHTS if WEIGHTS[m]["kind"] not in PANEL_KINDS), list(WEIGHTS)[0])
+    return f"results/esda/lisa/{var}_{year}_{w}.csv"
+
+
+def paper_lisa_csvs(matrices, latest=False):
+    """LISA files of the mapped variable: every year (or the latest), for ``matrices``."""
+    _, var, last = paper_cross_section()
+    years = sorted({y for _, v, y in variables() if v == var})
+    return [f"results/esda/lisa/{var}_{y}_{w}.csv" for y in ([last] if latest else years) for w in matrices]
+
+
+_PAPER_CONFIG = {"language": "paper.language", "decimals": "paper.decimals", "stars": "paper.stars",
+                 "parentheses": "paper.parentheses", "labels": "paper.labels", "weights_labels": "weights",
+                 "alpha": "analysis.alpha"}
+
+
+def paper_readme_entries():
+    """Every paper table: name, rule, inputs, the configuration entries that made it."""
+    out = []
+    for name in PAPER_TABLES:
+        r = getattr(rules, f"paper_{name}").rule
+        inputs = sorted({str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
+                        or {"results/data/panel.csv", "results/data/mechanisms/*.csv"})
+        keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()).get("opts", {}) if k in _PAPER_CONFIG]
+        keys = sorted(set(keys + {"moran": ["esda.permutations"], "lisa": ["esda.alpha", "esda.fdr"],
+                                  "baseline": ["analysis"], "effects": ["analysis.draws"],
+                                  "mechanisms": ["analysis.mechanisms"],
+                                  "heterogeneity": ["analysis.split_year"], "robustness": ["analysis.robustness"],
+                                  "scenarios": ["analysis.scenarios"],
+                                  "scenario_provinces": ["analysis.scenarios"],
+                                  "inequality": ["measures.inequality"],
+                                  "convergence": ["measures.beta"], "specification": ["analysis.weights"],
+                                  "descriptive": ["panel", "analysis.controls"],
+                                  "correlation": ["panel", "analysis.controls"],
+                                  "verdict": ["analysis.alpha"]}.get(name, [])))
+        out.append({"name": name, "rule": f"paper_{name}", "inputs": inputs, "config": keys})
+    return out
+
+
+def paper_readme_figures():
+    out = []
+    for name, title, keys in (("ai_map", "AI index map (choropleth)", ["datasets", "paper.language"]),
+                              ("lisa", "LISA cluster maps (years × map weights)",
+                               ["esda.map_weights", "esda.alpha", "weights", "paper.language"]),
+                              ("effects", "AI's direct, indirect and total effects across robustness variants",
+                               ["analysis.robustness", "analysis.alpha", "paper.language"]),
+                              ("mediation", "Mediated effect of each mechanism with its interval",
+                               ["analysis.mechanisms", "analysis.alpha", "paper.labels", "paper.language"])):
+        r = getattr(rules, f"paper_figure_{name}").rule
+        out.append({"title": title, "rule": f"paper_figure_{name}", "config": keys,
+                    "files": [f"results/paper/figures/{name}.png", f"results/paper/figures/{name}.pdf"],
+                    "inputs": sorted({str(f) for f in r.input})})
+    return out
+
+
+def paper_targets():
+    out = [f"results/paper/{name}.{ext}" for name in PAPER_TABLES for ext in ("csv", "md", "tex", "docx")]
+    out += ["results/paper/tables.docx", "results/paper/tables.tex", "results/paper/README.md"]
+    out += [f"results/paper/figures/{f}.{ext}" for f in ("ai_map", "lisa", "effects", "mediation")
+            for ext in ("png", "pdf")]
     return out

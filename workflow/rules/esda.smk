@@ -72,19 +72,19 @@ rule esda_figures:
         glob="results/esda/global/{var}_{year}_{w}.json",
         gpkg="results/geometry/provinces.gpkg",
     output:
-        scatter=report(
+        scatter=report_png(
             expand("results/figures/moran_scatter_{{var}}_{{year}}_{{w}}.{ext}", ext=ESDA["figure_formats"]),
             caption="../report/moran_scatter.rst",
             category="Figures",
             labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "figure": "Moran scatter"},
         ),
-        cluster=report(
+        cluster=report_png(
             expand("results/figures/lisa_cluster_{{var}}_{{year}}_{{w}}.{ext}", ext=ESDA["figure_formats"]),
             caption="../report/lisa_map.rst",
             category="Figures",
             labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "figure": "LISA cluster map"},
         ),
-        significance=report(
+        significance=report_png(
             expand("results/figures/lisa_significance_{{var}}_{{year}}_{{w}}.{ext}", ext=ESDA["figure_formats"]),
             caption="../report/lisa_map.rst",
             category="Figures",

@@ -119,7 +119,7 @@ rule kde_figure:
     input:
         "results/data/panel.csv",
     output:
-        report(
+        report_png(
             expand("results/figures/kde_{var}.{ext}", var=kde_variable(), ext=ESDA["figure_formats"]),
             caption="../report/measures.rst",
             category="Figures",

@@ -21,4 +21,10 @@ seed
 measures
     ``inequality``, ``composite_indices``, ``coupling_coordination``, ``beta_convergence``,
     ``spatial_markov``, ``kde_figure``, ``demo_recovery``.
+study
+    ``specification``, ``baseline``, ``convergence_ai``, ``mechanism``, ``mechanisms``, ``heterogeneity``,
+    ``robustness_variant``, ``robustness``, ``verdict``, ``scenarios``.
+paper
+    one function per paper table (``descriptive`` ... ``verdict``), ``combined``, ``paper_readme``, and
+    ``figure_ai_map``, ``figure_lisa``, ``figure_effects``, ``figure_mediation``.
 """

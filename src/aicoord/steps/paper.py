@@ -1,0 +1,811 @@
+"""Steps of ``workflow/rules/paper.smk``: the study's tables and figures as a paper prints them.
+
+Each table step reads tidy study outputs (``results/tables/*.csv``, ``results/study/baseline.json``,
+``results/esda/lisa/*.csv``, the tidy panel), builds one :class:`aicoord.paper.PaperTable` and writes it
+as ``results/paper/<name>.csv`` (tidy), ``.md``, ``.tex`` (standalone xelatex), ``.docx`` (三线表) and
+``.json`` (the table model, read back by :func:`combined`). The note of every table is built from the
+``note`` column of its inputs -- never from the configuration -- so a table built from the simulated
+demonstration panel says "模拟数据 (simulated data)" / "Simulated data" first, and one built from real
+data does not. Regression tables add the star levels, what is in parentheses and the weights matrix.
+
+Stars of a regression table are those of the two-sided normal p-value of estimate / SE computed from the
+unrounded estimates of the input CSV (every study model is estimated by maximum likelihood).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..io import write_json
+from ..paper import (SIMULATED_NOTE, WORDS, ModelColumn, NumberFormat, PaperTable, RegressionTable, Row,
+                     panel_table, table_from_frame, write_csv, write_docx, write_docx_tables, write_markdown,
+                     write_tex, write_tex_tables)
+
+__all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification",
+           "baseline", "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces",
+           "verdict", "combined",
+           "read_table", "paper_readme", "figure_ai_map", "figure_lisa", "figure_effects", "figure_mediation",
+           "provenance"]
+
+#: The paper's tables in print order (their numbers are positions in this list, from 1).
+TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification", "baseline",
+          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "verdict")
+
+TITLES = {
+    "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
+           "moran": "全局莫兰指数（年份 × 空间权重矩阵）", "lisa": "局部空间自相关（LISA）聚类",
+           "inequality": "区域差异的泰尔指数与 Dagum 基尼系数分解", "convergence": "σ 收敛与 β 收敛检验",
+           "specification": "空间计量模型的设定检验", "baseline": "基准回归：双向固定效应空间杜宾模型",
+           "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
+           "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
+           "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
+           "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
+    "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
+           "moran": "Global Moran's I by year and weights matrix",
+           "lisa": "Local spatial autocorrelation (LISA) clusters",
+           "inequality": "Theil and Dagum Gini decompositions of regional inequality",
+           "convergence": "σ- and β-convergence", "specification": "Specification tests of the spatial panel model",
+           "baseline": "Baseline estimates: two-way fixed-effects spatial Durbin model",
+           "effects": "Direct, indirect and total effects", "mechanisms": "Mechanisms: spatial mediation",
+           "heterogeneity": "Heterogeneity by region and period",
+           "robustness": "Robustness: AI's total effect and the mediated effects",
+           "scenarios": "Policy scenarios: change of regional dispersion",
+           "scenario_provinces": "Policy scenarios: change of each province's outcome",
+           "verdict": "Verdict: does AI promote or hinder regional coordination?"},
+}
+
+#: Labels of the panel's roles and of fixed terms, by language (``paper.labels`` overrides them).
+DEFAULT_LABELS = {
+    "zh": {"ai": "人工智能指数", "coord_gap": "区域协调差距", "gdp_pc": "人均GDP", "population": "人口",
+           "industrial_upgrading": "产业结构升级", "value_chain": "价值链攀升", "resource_allocation": "资源错配",
+           "regional_brand": "区域品牌", "dev_gap": "发展差距", "gov": "政府干预", "urban": "城镇化率",
+           "ai_index": "人工智能指数"},
+    "en": {"ai": "AI index", "coord_gap": "Coordination gap", "gdp_pc": "GDP per capita", "population": "Population",
+           "industrial_upgrading": "Industrial upgrading", "value_chain": "Value chain",
+           "resource_allocation": "Resource misallocation", "regional_brand": "Regional brand",
+           "dev_gap": "Development gap", "gov": "Government intervention", "urban": "Urbanisation",
+           "ai_index": "AI index"},
+}
+
+_W = {
+    "zh": {"n": "N", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值", "vif": "VIF",
+           "I": "I", "z": "z", "p": "p", "province": "省份", "region": "地区", "ns": "不显著", "HH": "高-高",
+           "LL": "低-低", "LH": "低-高", "HL": "高-低", "year": "年份", "estimate": "估计值", "se": "标准误",
+           "speed": "收敛速度", "half_life": "半衰期", "spatial": "空间参数", "nobs": "观测值",
+           "statistic": "统计量", "df": "自由度", "decision": "结论", "reject": "拒绝原假设",
+           "direct": "直接效应", "indirect": "间接效应", "total": "总效应", "interval": "{level}% 区间",
+           "verdict": "结论", "agree": "稳健性一致", "not_estimated": "未估计", "before": "情景前", "after": "情景后",
+           "change": "变化", "sigma": "Panel A：σ 收敛（{v} 的变异系数）", "beta": "Panel B：β 收敛（{v}）",
+           "promotes": "促进", "hinders": "阻碍", "inconclusive": "不确定", "vif_note": "VIF 为解释变量（除被解释变量外）"
+           "对其余解释变量回归的方差膨胀因子", "lisa_note": "聚类为置换检验伪 p 值在 {alpha} 水平下显著的局部莫兰指数象限",
+           "moran_note": "I 后的星号依据随机化假设下的 p 值", "variables": "变量", "mechanism": "机制",
+           "ai_on_channel": "人工智能 → 机制（总效应）", "channel_on_y": "机制 → 协调差距（总效应）",
+           "ai_on_y": "控制机制后人工智能 → 协调差距（总效应）", "mediated": "中介效应",
+           "mc_interval": "中介效应 {level}% 蒙特卡洛区间", "sobel_z": "Sobel z", "model": "机制方程",
+           "effects_note": "效应的标准误与区间来自参数的 {draws} 次模拟抽样",
+           "robust_note": "区间为 {level}% 模拟区间；未估计的变体给出原因",
+           "scen_note": "区间为 {level}% 模拟区间；离散度计算前被解释变量平移 {shift}",
+           "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应"},
+    "en": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
+           "p": "p", "province": "Province", "region": "Region", "ns": "Not significant", "HH": "High-High",
+           "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low", "year": "Year", "estimate": "Estimate",
+           "se": "SE", "speed": "Speed", "half_life": "Half-life", "spatial": "Spatial parameter",
+           "nobs": "Observations", "statistic": "Statistic", "df": "df", "decision": "Decision",
+           "reject": "Reject", "direct": "Direct", "indirect": "Indirect", "total": "Total",
+           "interval": "{level}% interval", "verdict": "Verdict", "agree": "Variants agreeing",
+           "not_estimated": "not estimated", "before": "Before", "after": "After", "change": "Change",
+           "sigma": "Panel A: σ-convergence (coefficient of variation of {v})", "beta": "Panel B: β-convergence ({v})",
+           "promotes": "promotes", "hinders": "hinders", "inconclusive": "inconclusive",
+           "vif_note": "VIF of each explanatory variable (all but the dependent variable) on the others",
+           "lisa_note": "Clusters are quadrants of local Moran's I significant at the {alpha} level (pseudo p)",
+           "moran_note": "Stars on I use the p-value under randomisation", "variables": "Variable",
+           "mechanism": "Mechanism", "ai_on_channel": "AI → channel (total)",
+           "channel_on_y": "Channel → outcome (total)", "ai_on_y": "AI → outcome given channel (total)",
+           "mediated": "Mediated effect", "mc_interval": "Mediated effect, {level}% Monte Carlo interval",
+           "sobel_z": "Sobel z", "model": "Channel model",
+           "effects_note": "Standard errors and intervals of the effects from {draws} parameter draws",
+           "robust_note": "Intervals are {level}% simulated intervals; a variant not estimated gives its reason",
+           "scen_note": "Intervals are {level}% simulated intervals; the outcome is shifted by {shift} before "
+                        "its dispersion is measured",
+           "mech_note": "Mediated effect = AI's total effect on the channel × the channel's total effect on "
+                        "the outcome"},
+}
+
+MEASURE_LABELS = {"cv": "CV", "sd_log": "SD(log)", "theil_t": "Theil T", "theil_l": "Theil L", "gini": "Gini",
+                  "gini_within": "Gini within", "gini_between": "Gini between"}
+
+#: Names of the NBS regions, sub-periods and groups of the heterogeneity table, by language.
+GROUPS = {"zh": {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北", "pre": "前期",
+                 "post": "后期", "difference": "差异（后期 − 前期）", "region": "分地区", "period": "分时期"},
+          "en": {"East": "East", "Central": "Central", "West": "West", "Northeast": "Northeast", "pre": "Early period",
+                 "post": "Late period", "difference": "Difference (late − early)", "region": "By region",
+                 "period": "By period"}}
+
+
+def _group(name, language) -> str:
+    """A region, sub-period or 'gini_<region>' in the paper's language."""
+    g = GROUPS[language]
+    if name in g:
+        return g[name]
+    if name.startswith("gini_") and name[5:] in g:
+        return f"Gini {g[name[5:]]}"
+    return MEASURE_LABELS.get(name, name)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def provenance(notes, language: str = "zh") -> tuple[bool, list[str]]:
+    """Whether any input note says "simulated data", and the notes' other content, each once.
+
+    ``notes`` are the values of the inputs' ``note`` columns; a note is split at " | " (a matrix built from
+    the panel appends its own provenance so), and the leading "模拟数据 (simulated data). " / "Simulated
+    data. " is taken off each part (the table's note puts it first, once).
+    """
+    simulated, parts = False, []
+    prefixes = [SIMULATED_NOTE["zh"], SIMULATED_NOTE["en"]]
+    for note in notes:
+        if note is None or (isinstance(note, float) and np.isnan(note)):
+            continue
+        for part in str(note).split(" | "):
+            part = part.strip()
+            if "simulated data" in part.lower():
+                simulated = True
+            for pre in prefixes:
+                part = part.replace(pre + ". ", "").replace(pre + ": ", ": ").replace(pre, "")
+            part = part.strip(" :.")
+            if part and part not in parts:
+                parts.append(part)
+    return simulated, parts
+
+
+def _note_column(*frames) -> list[str]:
+    out = []
+    for f in frames:
+        if "note" not in f.columns:
+            raise ValueError("an input table has no note column: its provenance is unknown")
+        out += [n for n in f["note"].dropna().unique()]
+    return out
+
+
+def _notes(frames_or_notes, language, extra=()) -> tuple[bool, list[str]]:
+    notes = []
+    for x in frames_or_notes:
+        notes += _note_column(x) if isinstance(x, pd.DataFrame) else [x]
+    sim, parts = provenance(notes, language)
+    return sim, list(extra) + parts
+
+
+def _sentences(sim, parts, language) -> list[str]:
+    return ([SIMULATED_NOTE[language]] if sim else []) + list(parts)
+
+
+def _label(labels: Mapping, key: str, language: str) -> str:
+    if key in labels:
+        return labels[key]
+    if key.startswith("W*"):
+        return "W×" + _label(labels, key[2:], language)
+    return DEFAULT_LABELS[language].get(key, key)
+
+
+def _weights_note(names, weights_labels, language) -> str:
+    """"空间权重矩阵：queen: Queen 邻接矩阵；knn4: ..." for the matrices a table names by their short names."""
+    sep = "；" if language == "zh" else "; "
+    descr = [weights_labels.get(m, m) for m in dict.fromkeys(names)]
+    return WORDS[language]["weights"].format(w=sep.join(descr))
+
+
+def _level(alpha) -> str:
+    return f"{(1 - float(alpha)) * 100:g}"
+
+
+def save_table(table: PaperTable, out: Mapping) -> None:
+    """Write ``table`` to ``out["csv"]``, ``out["md"]``, ``out["tex"]``, ``out["docx"]`` and its model to
+    ``out["json"]``."""
+    write_csv(table, out["csv"])
+    write_markdown(table, out["md"])
+    write_tex(table, out["tex"])
+    write_docx(table, out["docx"])
+    write_json(dataclasses.asdict(table), out["json"], digits=None)
+
+
+def read_table(path) -> PaperTable:
+    """A :class:`PaperTable` from the ``.json`` written by :func:`save_table`."""
+    d = json.loads(Path(path).read_text(encoding="utf-8"))
+    d["rows"] = [Row(**r) for r in d["rows"]]
+    if d.get("groups") is not None:
+        d["groups"] = [tuple(g) for g in d["groups"]]
+    return PaperTable(**d)
+
+
+def _number(name):
+    """The table's number when every table of :data:`TABLES` is printed (steps take ``number`` otherwise)."""
+    return TABLES.index(name) + 1
+
+
+def _reg_kw(language, decimals, stars, parentheses, labels, weights_label, sim, parts, extra=()):
+    labels = {**labels, **{f"W*{k}": _label(labels, f"W*{k}", language) for k in labels if not k.startswith("W*")}}
+    return dict(language=language, decimals=decimals, star_levels=tuple(stars), parens=parentheses,
+                labels=labels, weights=weights_label, simulated=sim, notes=list(extra) + list(parts))
+
+
+def _column(name, frame, key, *, group=None, scalars=None, flags=None, rename=None) -> ModelColumn:
+    """A model column from rows of ``frame`` (columns ``estimate``, ``se``): stars from estimate / se."""
+    rename = rename or (lambda k: k)
+    params = {rename(k): float(v) for k, v in zip(frame[key], frame["estimate"])}
+    se = {rename(k): float(v) for k, v in zip(frame[key], frame["se"])}
+    return ModelColumn(name=name, params=params, se=se, scalars=dict(scalars or {}), flags=dict(flags or {}),
+                       group=group)
+
+
+# ------------------------------------------------------------------------------------- descriptive tables
+def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
+                decimals: int, number: int | None = None) -> None:
+    """Table ``descriptive`` (rule ``paper_descriptive``): N, mean, SD, min and max of every variable the
+    study uses (outcome, AI, controls, mechanisms, GDP per capita), rows labelled."""
+    from ..contract import read_tidy
+
+    d = read_tidy(panel_csv, mechanism_csvs)
+    w = _W[language]
+    rows = []
+    for v in variables:
+        x = pd.to_numeric(d[v], errors="coerce").dropna()
+        rows.append({"label": _label(labels, v, language), w["n"]: int(len(x)), w["mean"]: float(x.mean()),
+                     w["sd"]: float(x.std(ddof=1)), w["min"]: float(x.min()), w["max"]: float(x.max())})
+    sim, parts = _notes([d], language)
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("descriptive"),
+                         title=TITLES[language]["descriptive"],
+                         language=language, decimals=decimals, label_col="label",
+                         notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def correlation(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], outcome: str, labels: Mapping,
+                language: str, decimals: int, number: int | None = None) -> None:
+    """Table ``correlation`` (rule ``paper_correlation``): Pearson correlations (lower triangle) of the
+    study's variables and the variance inflation factor of each explanatory variable
+    (:func:`statsmodels.stats.outliers_influence.variance_inflation_factor`, with a constant)."""
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    from ..contract import read_tidy
+
+    d = read_tidy(panel_csv, mechanism_csvs)
+    x = d[list(variables)].apply(pd.to_numeric, errors="coerce").dropna()
+    corr = x.corr()
+    expl = [v for v in variables if v != outcome]
+    design = np.column_stack([np.ones(len(x)), x[expl].to_numpy(float)])
+    vif = {v: float(variance_inflation_factor(design, i + 1)) for i, v in enumerate(expl)}
+    heads = [f"({i + 1})" for i in range(len(variables))]
+    rows = []
+    fmt = NumberFormat(decimals=decimals)
+    for i, v in enumerate(variables):
+        r = {"label": f"({i + 1}) {_label(labels, v, language)}"}
+        for j, h in enumerate(heads):
+            r[h] = fmt(corr.iloc[i, j]) if j <= i else ""
+        r[_W[language]["vif"]] = fmt(vif[v], 2) if v in vif else ""
+        rows.append(r)
+    sim, parts = _notes([d], language, extra=[_W[language]["vif_note"]])
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("correlation"),
+                         title=TITLES[language]["correlation"],
+                         language=language, label_col="label", notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def moran(global_csv, out, *, stars: Sequence[float], weights_labels: Mapping, labels: Mapping, language: str,
+          decimals: int, number: int | None = None) -> None:
+    """Table ``moran`` (rule ``paper_moran``): global Moran's I by year (column groups) and weights matrix
+    (rows), one panel per variable: I with stars from its p under randomisation, z and p."""
+    from ..paper import stars_for
+
+    g = pd.read_csv(global_csv)
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    years = sorted(g["year"].unique())
+    panels = []
+    for var, gv in g.groupby("variable", sort=False):
+        rows = []
+        for m in dict.fromkeys(gv["matrix"]):
+            r = {"label": weights_labels.get(m, m)}
+            for y in years:
+                s = gv[(gv["matrix"] == m) & (gv["year"] == y)]
+                if s.empty:
+                    r.update({f"{w['I']} {y}": "", f"{w['z']} {y}": "", f"{w['p']} {y}": ""})
+                    continue
+                s = s.iloc[0]
+                r[f"{w['I']} {y}"] = fmt(s["I"]) + stars_for(s["p_rand"], stars)
+                r[f"{w['z']} {y}"] = fmt(s["z_rand"])
+                r[f"{w['p']} {y}"] = fmt(s["p_rand"])
+            rows.append(r)
+        frame = pd.DataFrame(rows)
+        t = table_from_frame(frame, number=0, title="", language=language, label_col="label",
+                             groups=[(str(y), 3) for y in years], stub="")
+        t.columns = [w["I"], w["z"], w["p"]] * len(years)
+        panels.append((_label(labels, var, language), t))
+    sim, parts = _notes([g], language)
+    notes = _sentences(sim, parts, language)
+    reg = RegressionTable([ModelColumn("x", {}, {})], number=0, title="", language=language, star_levels=stars)
+    notes = notes[:1] + [reg.star_note(), w["moran_note"]] + notes[1:] if sim else \
+        [reg.star_note(), w["moran_note"]] + notes
+    t = panel_table(panels, number=number or _number("moran"), title=TITLES[language]["moran"], notes=notes)
+    save_table(t, out)
+
+
+def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: str, number: int | None = None) -> None:
+    """Table ``lisa`` (rule ``paper_lisa``): the LISA cluster of each province under each weights matrix
+    (columns), for the cross-section's variable and year; ``—`` where not significant."""
+    frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
+    w = _W[language]
+    first = frames[0]
+    tab = pd.DataFrame({"label": first["name"] if language == "zh" else first["id"]})
+    if language == "en":
+        from ..provinces import province_table
+
+        names = province_table().set_index("code")["name_en"] if "name_en" in province_table().columns else None
+        if names is not None:
+            tab["label"] = [names.get(c, c) for c in first["id"]]
+    tab.insert(1, w["region"], [_group(r, language) for r in first["region4"]])
+    for f in frames:
+        m = str(f["matrix"].iloc[0])
+        cl = f.set_index("id").loc[first["id"], "cluster"]
+        tab[m] = [w.get(c, c) if c != "Not significant" else "—" for c in cl]
+    alpha = float(first["threshold"].iloc[0])
+    matrices = [str(f["matrix"].iloc[0]) for f in frames]
+    sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}"),
+                                                 _weights_note(matrices, weights_labels, language)])
+    var = _label(labels, str(first["variable"].iloc[0]), language)
+    t = table_from_frame(tab, number=number or _number("lisa"), title=TITLES[language]["lisa"] + (
+        f"（{var}，{first['year'].iloc[0]}）" if language == "zh"
+        else f" ({var}, {first['year'].iloc[0]})"), language=language, label_col="label",
+        stub=w["province"], notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals: int,
+               number: int | None = None) -> None:
+    """Table ``inequality`` (rule ``paper_inequality``): Theil T (total, within, between) and Dagum Gini
+    (total, within, net between, transvariation) by year, one panel per variable."""
+    g = pd.read_csv(inequality_csv)
+    cols = ["theil_t", "theil_t_within", "theil_t_between", "gini", "gini_within", "gini_between_net",
+            "gini_transvariation"]
+    heads = {"zh": ["总体", "组内", "组间", "总体", "组内", "净组间", "超变密度"],
+             "en": ["Total", "Within", "Between", "Total", "Within", "Net between", "Transvariation"]}[language]
+    panels = []
+    for var, gv in g.groupby("variable", sort=False):
+        f = gv[["year"] + cols].rename(columns=dict(zip(cols, heads[:3] + [h + " " for h in heads[3:]])))
+        t = table_from_frame(f, number=0, title="", language=language, decimals=decimals, label_col="year",
+                             groups=[("Theil T", 3), ("Dagum Gini", 4)], stub=_W[language]["year"])
+        t.columns = heads
+        panels.append((_label(labels, var, language), t))
+    sim, parts = _notes([g], language, extra=["Regions: NBS East, Central, West, Northeast"
+                                              if language == "en" else "分组为国家统计局四大区域"])
+    t = panel_table(panels, number=number or _number("inequality"), title=TITLES[language]["inequality"],
+                    notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping, language: str,
+                decimals: int, number: int | None = None) -> None:
+    """Table ``convergence`` (rule ``paper_convergence``): σ-convergence (the variable's coefficient of
+    variation by year, from the inequality table) and β-convergence (cross-section, panel FE, spatial
+    panels with ρ/λ, from ``beta_convergence.csv``)."""
+    w = _W[language]
+    ineq = pd.read_csv(inequality_csv)
+    beta = pd.read_csv(beta_csv)
+    heads = [w["estimate"], w["se"], w["p"], w["speed"], w["half_life"], w["spatial"], w["nobs"]]
+    fmt = NumberFormat(decimals=decimals)
+    s = ineq[ineq["variable"] == variable]
+    sig = pd.DataFrame({"label": s["year"].astype(str).values, heads[0]: s["cv"].values})
+    for h in heads[1:]:
+        sig[h] = ""
+    rows, controls = [], set()
+    for _, r in beta[beta["variable"] == variable].iterrows():
+        sp = ""
+        if isinstance(r.get("spatial"), str) and pd.notna(r.get("spatial_coef")):
+            sp = f"{'ρ' if r['spatial'] == 'rho' else 'λ'} = {fmt(r['spatial_coef'])}"
+        lab = f"{r['model']}, {r['type']}"
+        if isinstance(r.get("controls"), str) and r["controls"]:
+            controls.add(r["controls"])
+        rows.append({"label": lab, heads[0]: fmt(r["beta"]), heads[1]: fmt(r["se"]), heads[2]: fmt(r["pvalue"]),
+                     heads[3]: fmt(r["speed"]), heads[4]: fmt(r["half_life"], 2), heads[5]: sp,
+                     heads[6]: fmt.integer(r["nobs"])})
+    a = table_from_frame(sig, number=0, title="", language=language, decimals=decimals, label_col="label",
+                         stub="")
+    b = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label", stub="")
+    cond = [("conditional β: controls " if language == "en" else "条件 β 收敛的控制变量：")
+            + ", ".join(_label(labels, c, language) for c in sorted(controls)[0].split(";"))] if controls else []
+    sim, parts = _notes([ineq, beta], language, extra=cond)
+    lab = _label(labels, variable, language)
+    t = panel_table([(w["sigma"].format(v=lab), a), (w["beta"].format(v=lab), b)],
+                    number=number or _number("convergence"),
+                    title=TITLES[language]["convergence"], notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def specification(spec_csv, out, *, weights_labels: Mapping, language: str, decimals: int,
+                  number: int | None = None) -> None:
+    """Table ``specification`` (rule ``paper_specification``): LM, LR, Hausman, Wald and LR tests of the
+    specification search, with the statistic, degrees of freedom, p-value and the model selected."""
+    g = pd.read_csv(spec_csv)
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    rows, reasons = [], []
+    for _, r in g.iterrows():
+        decision = r.get("decision")
+        if isinstance(decision, str) and " (" in decision:
+            decision, _, why = decision.partition(" (")
+            reasons.append(f"{r['test']}: {decision} ({why}")
+            r = r.copy()
+            r["decision"] = decision
+        rows.append({"label": f"{r['test']} ({r['effects']})" if isinstance(r.get("effects"), str) else r["test"],
+                     w["statistic"]: fmt(r["statistic"]), w["df"]: "" if pd.isna(r["df"]) else fmt.integer(r["df"]),
+                     w["p"]: fmt(r["p"]),
+                     w["decision"]: r["decision"] if isinstance(r.get("decision"), str) else
+                     (w["reject"] if str(r.get("reject")) == "True" else "")})
+    m = str(g["weights"].iloc[0])
+    weights = WORDS[language]["weights"].format(w=weights_labels.get(m, m))
+    sim, parts = _notes([g], language, extra=reasons + [weights])
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("specification"),
+                         title=TITLES[language]["specification"], language=language, label_col="label",
+                         notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+# ------------------------------------------------------------------------------------- regression tables
+def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+             parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
+    """Table ``baseline`` (rule ``paper_baseline``): the baseline SDM as a regression table -- AI and W×AI
+    with stars over the standard error (or t/z) in parentheses, ρ, σ², R² (within), log-likelihood, N, T,
+    observations, and Yes/No rows for the controls and the unit and time effects."""
+    g = pd.read_csv(coef_csv)
+    fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
+    ai = fit["ai"]
+    controls = list(fit["controls"])
+    shown = [p for p in g["parameter"] if p not in controls and p not in [f"W*{c}" for c in controls]]
+    eff = fit["effects"]
+    col = _column(fit["model"].upper(), g, "parameter",
+                  scalars={"sigma2": fit["sigma2"], "r2_within": fit["r2_within"], "loglik": fit["loglik"],
+                           "N": fit["N"], "T": fit["T"], "nobs": fit["nobs"]},
+                  flags={"controls": bool(controls), "unit_effects": eff in ("individual", "twoways"),
+                         "time_effects": eff in ("time", "twoways")}, group=_label(labels, fit["y"], language))
+    sim, parts = _notes([g, fit["note"]], language)
+    lee = ("Lee–Yu bias correction" if language == "en" else "经 Lee–Yu 偏误修正") if fit.get("lee_yu") else ""
+    reg = RegressionTable([col], number=number or _number("baseline"), title=TITLES[language]["baseline"],
+                          variables=[v for v in shown if v not in ("rho", "lambda")],
+                          **_reg_kw(language, decimals, stars, parentheses, labels,
+                                    weights_labels.get(fit["weights"], fit["weights"]), sim, parts,
+                                    [lee] if lee else []))
+    save_table(reg.table(), out)
+
+
+def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+            parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
+    """Table ``effects`` (rule ``paper_effects``): direct, indirect and total effects of AI and the
+    controls in the baseline model (LeSage–Pace), one column each."""
+    g = pd.read_csv(effects_csv)
+    fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
+    w = _W[language]
+    cols = [_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
+    sim, parts = _notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])])
+    reg = RegressionTable(cols, number=number or _number("effects"), title=TITLES[language]["effects"],
+                          **_reg_kw(language, decimals, stars, parentheses, labels,
+                                    weights_labels.get(fit["weights"], fit["weights"]), sim, parts))
+    save_table(reg.table(), out)
+
+
+def mechanisms(mechanisms_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+               parentheses: str, weights_labels: Mapping, alpha: float, number: int | None = None) -> None:
+    """Table ``mechanisms`` (rule ``paper_mechanisms``): per channel (column) AI's total effect on the
+    channel, the channel's total effect on the outcome, AI's total effect holding the channel fixed, the
+    mediated effect (stars from estimate / SE), its Monte Carlo interval and the Sobel z."""
+    g = pd.read_csv(mechanisms_csv)
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    cols, extra_rows = [], {"interval": [], "sobel": [], "model": []}
+    for m, gm in g.groupby("mechanism", sort=False):
+        tot = gm[gm["effect"] == "total"].copy()
+        cols.append(_column(_label(labels, m, language), tot, "quantity"))
+        med = gm[gm["quantity"] == "mediated"].iloc[0]
+        extra_rows["interval"].append(f"[{fmt(med['lower'])}, {fmt(med['upper'])}]")
+        extra_rows["sobel"].append(fmt(med["sobel_z"]))
+        extra_rows["model"].append(str(med["mechanism_model"]).upper())
+    rl = {**labels, **{k: w[k] for k in ("ai_on_channel", "channel_on_y", "ai_on_y", "mediated")}}
+    m0 = str(g["weights"].iloc[0])
+    sim, parts = _notes([g], language, extra=[w["mech_note"]])
+    t = RegressionTable(cols, number=number or _number("mechanisms"), title=TITLES[language]["mechanisms"],
+                        variables=["ai_on_channel", "channel_on_y", "ai_on_y", "mediated"], stub=w["variables"],
+                        **_reg_kw(language, decimals, stars, parentheses, rl, weights_labels.get(m0, m0), sim,
+                                  parts)).table()
+    t.rows += [Row(w["mc_interval"].format(level=_level(alpha)), extra_rows["interval"], "text", "mc_interval"),
+               Row(w["sobel_z"], extra_rows["sobel"], "text", "sobel_z"),
+               Row(w["model"], extra_rows["model"], "text", "mechanism_model")]
+    save_table(t, out)
+
+
+def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+                  parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
+    """Table ``heterogeneity`` (rule ``paper_heterogeneity``): AI's direct, indirect and total effects by
+    region and by sub-period, one panel each."""
+    g = pd.read_csv(het_csv)
+    w = _W[language]
+    m0 = str(g["weights"].iloc[0])
+    sim, parts = _notes([g], language)
+    panels = []
+    for by, gb in g.groupby("by", sort=False):
+        cols = [_column(w[k], gb[gb["effect"] == k], "group", rename=lambda x: _group(x, language))
+                for k in ("direct", "indirect", "total")]
+        reg = RegressionTable(cols, number=0, title="", stub="",
+                              **_reg_kw(language, decimals, stars, parentheses, labels, weights_labels.get(m0, m0),
+                                        sim, parts))
+        kind, _, split = str(by).partition(" (split ")
+        name = _group(kind, language) + (f"（{split.rstrip(')')} 年起为后期）" if split and language == "zh"
+                                         else f" (late period from {split.rstrip(')')})" if split else "")
+        panels.append((name, reg.table()))
+    t = panel_table(panels, number=number or _number("heterogeneity"), title=TITLES[language]["heterogeneity"])
+    save_table(t, out)
+
+
+# ------------------------------------------------------------------------------------- summary tables
+def _failure(text, language, fmt) -> str:
+    """The reason a variant was not estimated, shortened for a cell ("ρ = 1.000 at its bound")."""
+    import re
+
+    if not isinstance(text, str) or not text:
+        return ""
+    m = re.match(r"(rho|lambda) = ([-0-9.eE+]+) is at the boundary", text)
+    if m:
+        sym = "ρ" if m.group(1) == "rho" else "λ"
+        return f"{sym} = {fmt(float(m.group(2)))}" + ("（边界）" if language == "zh" else " (at its bound)")
+    return text.split(";")[0][:60]
+
+
+def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping, language: str, decimals: int,
+               alpha: float, number: int | None = None) -> None:
+    """Table ``robustness`` (rule ``paper_robustness``): for every weights × sample variant (rows) and model
+    (column groups) AI's total effect (panel "baseline") and each channel's mediated total effect: estimate
+    and interval, or "not estimated"."""
+    g = pd.read_csv(robustness_csv)
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    models = list(dict.fromkeys(g["model"]))
+    panels = []
+    for mech, gm in g.groupby("mechanism", sort=False):
+        rows = []
+        for (wn, sample), gv in gm.groupby(["weights", "sample"], sort=False):
+            r = {"label": f"{wn} × {sample}"}
+            for mo in models:
+                s = gv[gv["model"] == mo]
+                if s.empty or s.iloc[0]["verdict"] == "not estimated" or pd.isna(s.iloc[0]["estimate"]):
+                    r[f"{mo} e"] = w["not_estimated"]
+                    r[f"{mo} i"] = "" if s.empty else _failure(s.iloc[0].get("failure"), language, fmt)
+                else:
+                    s = s.iloc[0]
+                    r[f"{mo} e"] = fmt(s["estimate"])
+                    r[f"{mo} i"] = f"[{fmt(s['lower'])}, {fmt(s['upper'])}]"
+            rows.append(r)
+        t = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label",
+                             groups=[(mo.upper(), 2) for mo in models], stub="")
+        t.columns = [w["estimate"], w["interval"].format(level=_level(alpha))] * len(models)
+        name = "AI total effect" if mech == "baseline" and language == "en" else (
+            "人工智能总效应" if mech == "baseline" else f"{w['mediated']}: {_label(labels, mech, language)}")
+        panels.append((name, t))
+    sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha)),
+                                              _weights_note(g["weights"], weights_labels, language)])
+    t = panel_table(panels, number=number or _number("robustness"), title=TITLES[language]["robustness"],
+                    notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float, number: int | None = None) -> None:
+    """Table ``scenarios`` (rule ``paper_scenarios``): each scenario's dispersion measures of the outcome
+    before and after, the change and its interval, one panel per scenario."""
+    g = pd.read_csv(dispersion_csv)
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    panels = []
+    for sc, gs in g.groupby("scenario", sort=False):
+        rows = [{"label": f"{_group(r['measure'], language)} ({int(r['year'])})",
+                 w["before"]: fmt(r["before"]), w["after"]: fmt(r["after"]), w["change"]: fmt(r["change"]),
+                 w["interval"].format(level=_level(alpha)): f"[{fmt(r['change_lower'])}, {fmt(r['change_upper'])}]"}
+                for _, r in gs.iterrows()]
+        panels.append((sc, table_from_frame(pd.DataFrame(rows), number=0, title="", language=language,
+                                            label_col="label", stub="")))
+    shifts = sorted({fmt(s, 0) for s in g["shift"].dropna()}) or ["0"]
+    sim, parts = _notes([g], language, extra=[w["scen_note"].format(level=_level(alpha), shift=", ".join(shifts))])
+    t = panel_table(panels, number=number or _number("scenarios"), title=TITLES[language]["scenarios"],
+                    notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, number: int | None = None) -> None:
+    """Table ``scenario_provinces`` (rule ``paper_scenario_provinces``): for each province (rows, in the
+    input's order) and scenario (column groups) the change of AI, the predicted change of the outcome, and its
+    own and spillover parts."""
+    from ..provinces import province_table
+
+    g = pd.read_csv(provinces_csv, dtype={"unit": str})
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    names = province_table().set_index("code")["name_short" if language == "zh" else "name_en"]
+    scen = list(dict.fromkeys(g["scenario"]))
+    heads = {"zh": ["ΔAI", "Δ协调差距", "本地", "溢出"], "en": ["ΔAI", "Δoutcome", "Own", "Spillover"]}[language]
+    rows = []
+    for unit in dict.fromkeys(g["unit"]):
+        gu = g[g["unit"] == unit]
+        r = {"label": str(names.get(unit, unit)), w["region"]: _group(str(gu["region"].iloc[0]), language)}
+        for sc in scen:
+            x = gu[gu["scenario"] == sc]
+            x = x.iloc[0] if len(x) else None
+            for h, col in zip(heads, ("delta_ai", "delta_y", "own", "spillover")):
+                r[f"{sc} {h}"] = "" if x is None else fmt(x[col], 2 if col == "delta_ai" else decimals)
+        rows.append(r)
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("scenario_provinces"),
+                         title=TITLES[language]["scenario_provinces"], language=language, label_col="label",
+                         stub=w["province"], groups=[("", 1)] + [(sc, 4) for sc in scen],
+                         notes=_sentences(*_notes([g], language), language))
+    t.columns = [w["region"]] + heads * len(scen)
+    save_table(t, out)
+
+
+def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, alpha: float,
+            number: int | None = None) -> None:
+    """Table ``verdict`` (rule ``paper_verdict``): for the baseline and each mechanism the effect behind the
+    verdict with its interval, AI's total effect on the channel, the verdict and the robustness variants
+    that agree; the verdict rule is in the note (from the input's note)."""
+    g = pd.read_csv(verdict_csv)
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    rows = []
+    for _, r in g.iterrows():
+        name = ("人工智能总效应（基准）" if language == "zh" else "AI total effect (baseline)") \
+            if r["mechanism"] == "baseline" else _label(labels, r["mechanism"], language)
+        rows.append({"label": name, w["estimate"]: fmt(r["effect"]),
+                     w["interval"].format(level=_level(alpha)): f"[{fmt(r['lower'])}, {fmt(r['upper'])}]",
+                     w["ai_on_channel"]: fmt(r.get("ai_total_on_channel")),
+                     w["verdict"]: w.get(r["verdict"], r["verdict"]),
+                     w["agree"]: "" if pd.isna(r.get("variants_agree")) else
+                     f"{int(r['variants_agree'])}/{int(r['variants'])}" if "variants" in g.columns and
+                     pd.notna(r.get("variants")) else fmt.integer(r["variants_agree"])})
+    sim, parts = _notes([g], language)
+    t = table_from_frame(pd.DataFrame(rows), number=number or _number("verdict"), title=TITLES[language]["verdict"],
+                         language=language, label_col="label", stub=w["mechanism"],
+                         notes=_sentences(sim, parts, language))
+    save_table(t, out)
+
+
+# ------------------------------------------------------------------------------------- combined, README
+def combined(table_jsons, out_docx, out_tex) -> None:
+    """``results/paper/tables.docx`` and ``tables.tex`` (rule ``paper_tables``): every table, in order,
+    with its number, caption and note."""
+    tables = [read_table(p) for p in table_jsons]
+    numbers = [int(t.number) for t in tables]
+    if numbers != sorted(numbers):
+        raise ValueError(f"tables out of order: {numbers}")
+    write_docx_tables(tables, out_docx)
+    write_tex_tables(tables, out_tex)
+
+
+def paper_readme(table_jsons, out_md, *, entries: Sequence[Mapping], figures: Sequence[Mapping]) -> None:
+    """``results/paper/README.md`` (rule ``paper_readme``): every table (number, caption, files) and figure
+    with the rule that made it and the configuration entries it depends on."""
+    from ..paper.render import write_text
+
+    captions = {Path(p).stem: read_table(p).caption for p in table_jsons}
+    lines = ["# Paper tables and figures", "",
+             "Made by `workflow/rules/paper.smk` (step module `aicoord.steps.paper`). Each table is written as "
+             "`<name>.csv` (tidy), `.md`, `.tex` (standalone xelatex) and `.docx` (three-line table) by one "
+             "rule; `tables.docx` and `tables.tex` (rule `paper_tables`) hold every table in order.", "",
+             "## Tables", "", "| table | files | rule | inputs | config entries |", "| --- | --- | --- | --- | --- |"]
+    for e in entries:
+        lines.append(f"| {captions.get(e['name'], e['name'])} | `{e['name']}.csv/.md/.tex/.docx` | `{e['rule']}` | "
+                     + ", ".join(f"`{i}`" for i in e["inputs"]) + " | "
+                     + ", ".join(f"`{c}`" for c in e["config"]) + " |")
+    lines += ["", "## Figures", "", "| figure | files | rule | inputs | config entries |",
+              "| --- | --- | --- | --- | --- |"]
+    for f in figures:
+        lines.append(f"| {f['title']} | " + ", ".join(f"`{Path(p).name}`" for p in f["files"]) + f" | `{f['rule']}` | "
+                     + ", ".join(f"`{i}`" for i in f["inputs"]) + " | "
+                     + ", ".join(f"`{c}`" for c in f["config"]) + " |")
+    write_text("\n".join(lines) + "\n", out_md)
+
+
+# ------------------------------------------------------------------------------------- figures
+def _figure_note(notes, language) -> str:
+    """One line under a figure: "simulated data" when an input says so, and the data source (the first part
+    of the notes naming one; a matrix built from the panel adds no new source)."""
+    sim, parts = provenance(notes, language)
+    sources = [p for p in parts if p.startswith(("数据来源", "Source"))][:1] or parts[:1]
+    return ("；" if language == "zh" else ". ").join(_sentences(sim, sources, language))
+
+
+def figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
+                  decimals: int = 2) -> None:
+    """Figure ``ai_map`` (rule ``paper_figure_ai_map``): choropleth of the cross-section's AI index
+    (Jenks natural breaks, five classes). The tidy cross-section has no note column; the note is that of
+    ``note_csv``, a LISA table of the same variable and year under a matrix not built from the panel."""
+    from ..geometry import load_maritime_boundary, read_geopackage
+    from ..paper.figures import choropleth, save_paper_figure
+
+    d = pd.read_csv(data_csv, dtype={"code": str})
+    gdf = read_geopackage(gpkg).set_index("code").loc[d["code"]].reset_index()
+    year = int(d["year"].iloc[0])
+    title = f"{label}（{year}）" if language == "zh" else f"{label} ({year})"
+    fig = choropleth(gdf, d[variable].to_numpy(float), title=title, legend_title=label,
+                     note=_figure_note(pd.read_csv(note_csv)["note"].unique(), language), language=language,
+                     maritime=load_maritime_boundary(), decimals=decimals)
+    save_paper_figure(fig, out_png, out_pdf)
+
+
+def figure_lisa(lisa_csvs, gpkg, out_png, out_pdf, *, weights: Sequence[str], weights_labels: Mapping,
+                language: str) -> None:
+    """Figure ``lisa`` (rule ``paper_figure_lisa``): LISA cluster maps, one row per map weights matrix, one
+    column per year of the cross-section."""
+    from ..geometry import load_maritime_boundary, read_geopackage
+    from ..paper.figures import lisa_small_multiples, save_paper_figure
+
+    frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
+    ids = frames[0]["id"]
+    gdf = read_geopackage(gpkg).set_index("code").loc[ids].reset_index()
+    clusters = {(int(f["year"].iloc[0]), str(f["matrix"].iloc[0])): list(f.set_index("id").loc[ids, "cluster"])
+                for f in frames}
+    years = sorted({k[0] for k in clusters})
+    notes = [n for f in frames for n in f["note"].unique()]
+    title = "LISA 聚类图" if language == "zh" else "LISA cluster maps"
+    labels = {m: weights_labels.get(m, m) for m in weights}
+    if len(years) == 1:   # one cross-section: the matrices side by side (columns), the year as the row title
+        year = years[0]
+        clusters = {(labels[m], str(year)): v for (y, m), v in clusters.items()}
+        cols, rows, row_labels = [labels[m] for m in weights], [str(year)], {str(year): str(year)}
+        size = (3.6, 3.0)
+    else:
+        cols, rows, row_labels, size = years, list(weights), labels, (2.5, 2.0)
+    fig = lisa_small_multiples(gdf, clusters, years=cols, weights=rows, weight_labels=row_labels, title=title,
+                               note=_figure_note(notes, language), language=language,
+                               maritime=load_maritime_boundary(), panel_size=size)
+    save_paper_figure(fig, out_png, out_pdf)
+
+
+def figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, label: str, weights_labels: Mapping,
+                   language: str, alpha: float) -> None:
+    """Figure ``effects`` (rule ``paper_figure_effects``): AI's direct, indirect and total effects in the
+    baseline model and AI's total effect in every estimated robustness variant, with intervals."""
+    from ..paper.figures import effects_plot, save_paper_figure
+
+    e = pd.read_csv(effects_csv)
+    r = pd.read_csv(robustness_csv)
+    base = "基准模型" if language == "zh" else "Baseline"
+    rows = [{"variant": base, "effect": k, "estimate": s["estimate"], "lower": s["lower"], "upper": s["upper"]}
+            for k in ("direct", "indirect", "total")
+            for _, s in e[(e["variable"] == ai) & (e["effect"] == k)].iterrows()]
+    rb = r[(r["mechanism"] == "baseline") & (r["verdict"] != "not estimated") & r["estimate"].notna()]
+    for _, s in rb.iterrows():
+        rows.append({"variant": f"{s['weights']} · {s['sample']} · {str(s['model']).upper()}", "effect": "total",
+                     "estimate": s["estimate"],
+                     "lower": s["lower"], "upper": s["upper"]})
+    title = f"{label}的空间效应" if language == "zh" else f"Effects of {label}"
+    fig = effects_plot(pd.DataFrame(rows), level=1 - alpha, title=title,
+                       note=_figure_note(list(e["note"].unique()) + list(r["note"].unique()), language),
+                       language=language)
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in fig.axes:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    save_paper_figure(fig, out_png, out_pdf)
+
+
+def figure_mediation(verdict_csv, out_png, out_pdf, *, labels: Mapping, language: str, alpha: float) -> None:
+    """Figure ``mediation`` (rule ``paper_figure_mediation``): each mechanism's mediated total effect with
+    its (1 − alpha) Monte Carlo interval, from the verdict table."""
+    from ..paper.figures import mediation_plot, save_paper_figure
+
+    v = pd.read_csv(verdict_csv)
+    m = v[v["mechanism"] != "baseline"]
+    df = pd.DataFrame({"mechanism": [_label(labels, x, language) for x in m["mechanism"]],
+                       "estimate": m["effect"].values, "lower": m["lower"].values, "upper": m["upper"].values})
+    title = "人工智能经各机制的中介效应" if language == "zh" else "Mediated effects of AI by mechanism"
+    note = _figure_note(v["note"].unique(), language)
+    fig = mediation_plot(df, level=1 - alpha, title=title, note=note, language=language)
+    save_paper_figure(fig, out_png, out_pdf)

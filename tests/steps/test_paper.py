@@ -1,0 +1,364 @@
+"""Steps of workflow/rules/paper.smk: every paper table built from small study outputs written here (the
+columns the study steps write), once with the demo panel's note ("simulated data") and once with a real
+source's note; the Word files, the stars, the notes and the combined documents."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from helpers import EDGE
+from scipy import special
+
+from aicoord.notes import DEMO_SOURCE, data_note
+from aicoord.paper import NumberFormat, tex_escape
+from aicoord.steps import paper as P
+
+SIM_NOTE = data_note(DEMO_SOURCE, True, "zh")
+REAL_NOTE = data_note("统计年鉴 (test panel)", False, "zh")
+WL = {"queen": "queen: Queen 邻接矩阵", "invdist": "invdist: 反距离矩阵（幂 1）"}
+LABELS = dict(P.DEFAULT_LABELS["zh"])
+MECHS = ["industrial_upgrading", "value_chain"]
+VARS = ["coord_gap", "ai", "gov", "urban", *MECHS, "gdp_pc"]
+REG = ("baseline", "effects", "mechanisms", "heterogeneity")
+
+# (estimate, SE) pairs whose z lies just either side of the star thresholds (tests/helpers.py EDGE)
+PAIRS = [EDGE[k] for k in ("ai", "ai_sq", "human", "open", "gov", "tiny")]
+
+
+def _pair(i):
+    return PAIRS[i % len(PAIRS)]
+
+
+def make_inputs(d, note):
+    """The study outputs the paper steps read, with ``note`` in every note column."""
+    rng = np.random.default_rng(3)
+    codes = [f"{c}0000" for c in range(11, 19)]
+    regions = ["East", "East", "Central", "Central", "West", "West", "Northeast", "Northeast"]
+    rows = []
+    for c, r in zip(codes, regions):
+        for y in (2021, 2022, 2023):
+            rows.append({"code": c, "name": c, "region4": r, "year": y, "ai": rng.uniform(5, 90),
+                         "gdp_pc": rng.uniform(3e4, 1.2e5), "coord_gap": rng.normal(), "gov": rng.uniform(.1, .3),
+                         "urban": rng.uniform(.4, .9), "note": note})
+    panel = pd.DataFrame(rows)
+    panel.to_csv(d / "panel.csv", index=False)
+    mech = []
+    for m in MECHS:
+        f = panel[["code", "year"]].assign(**{m: rng.normal(size=len(panel)), "note": note})
+        f.to_csv(d / f"{m}.csv", index=False)
+        mech.append(d / f"{m}.csv")
+    pd.DataFrame([{"variable": "ai_index", "year": 2023, "matrix": m, "I": 0.3 - 0.1 * i, "z_rand": 3.0 - i,
+                   "p_rand": [0.0027, 0.0801][i], "note": note} for i, m in enumerate(WL)]
+                 ).to_csv(d / "global.csv", index=False)
+    lisa = []
+    for m in WL:
+        pd.DataFrame({"id": codes, "name": codes, "region4": regions, "cluster": ["HH", "LL", "LH", "HL"] * 2,
+                      "threshold": 0.05, "variable": "ai_index", "year": 2023, "matrix": m, "note": note}
+                     ).to_csv(d / f"lisa_{m}.csv", index=False)
+        lisa.append(d / f"lisa_{m}.csv")
+    ineq = [{"variable": v, "year": y, "cv": rng.uniform(.2, .5), "theil_t": .1, "theil_t_within": .06,
+             "theil_t_between": .04, "gini": .25, "gini_within": .06, "gini_between_net": .15,
+             "gini_transvariation": .04, "note": note} for v in ("gdp_pc", "ai") for y in (2021, 2022, 2023)]
+    pd.DataFrame(ineq).to_csv(d / "inequality.csv", index=False)
+    pd.DataFrame([{"form": "panel", "model": "FE two-way", "type": "absolute", "beta": -0.1, "se": 0.01,
+                   "pvalue": 1e-10, "speed": 0.1, "half_life": 6.5, "nobs": 16, "spatial": None,
+                   "spatial_coef": None, "controls": None, "variable": "gdp_pc", "note": note},
+                  {"form": "spatial panel", "model": "SAR", "type": "conditional", "beta": -0.11, "se": 0.01,
+                   "pvalue": 1e-11, "speed": 0.11, "half_life": 6.0, "nobs": 16, "spatial": "rho",
+                   "spatial_coef": -0.07, "controls": "gov;urban", "variable": "gdp_pc", "note": note}]
+                 ).to_csv(d / "beta.csv", index=False)
+    pd.DataFrame([{"weights": "queen", "step": "1", "test": "lm_lag", "effects": "none", "statistic": 10.5,
+                   "df": 1, "p": 0.001, "reject": True, "null": "rho = 0", "decision": None, "note": note},
+                  {"weights": "queen", "step": "4", "test": "selected model", "effects": "twoways",
+                   "statistic": None, "df": None, "p": None, "reject": None, "null": None,
+                   "decision": "SDM", "note": note}]).to_csv(d / "spec.csv", index=False)
+    params = ["ai", "gov", "urban", "W*ai", "W*gov", "W*urban", "rho"]
+    base = pd.DataFrame([{"parameter": p, "estimate": _pair(i)[0], "se": _pair(i)[1], "note": note}
+                         for i, p in enumerate(params)])
+    base["z"] = base["estimate"] / base["se"]
+    base["p"] = 2 * special.ndtr(-base["z"].abs())
+    base.to_csv(d / "baseline.csv", index=False)
+    (d / "baseline.json").write_text(json.dumps(
+        {"N": 8, "T": 3, "nobs": 24, "loglik": 12.5, "r2_within": 0.3, "r2": 0.9, "sigma2": 0.01, "ai": "ai",
+         "controls": ["gov", "urban"], "effects": "twoways", "lee_yu": True, "model": "sdm", "weights": "queen",
+         "y": "coord_gap", "draws": 200, "note": note}), encoding="utf-8")
+    eff = pd.DataFrame([{"variable": v, "effect": e, "estimate": _pair(i + j)[0], "se": _pair(i + j)[1],
+                         "note": note} for i, v in enumerate(["ai", "gov", "urban"])
+                        for j, e in enumerate(["direct", "indirect", "total"])])
+    eff["lower"], eff["upper"] = eff["estimate"] - 2 * eff["se"], eff["estimate"] + 2 * eff["se"]
+    eff.to_csv(d / "effects.csv", index=False)
+    mrows = []
+    for i, m in enumerate(MECHS):
+        for j, q in enumerate(["ai_on_channel", "channel_on_y", "ai_on_y"]):
+            for k, e in enumerate(["direct", "indirect", "total"]):
+                est, se = _pair(i + j + k)
+                mrows.append({"mechanism": m, "quantity": q, "effect": e, "estimate": est, "se": se})
+        est, se = _pair(i + 5)
+        mrows.append({"mechanism": m, "quantity": "mediated", "effect": "total", "estimate": est, "se": se,
+                      "lower": est - 2 * se, "upper": est + 2 * se, "sobel_z": est / se})
+    mdf = pd.DataFrame(mrows).assign(mechanism_model="sdm", weights="queen", note=note)
+    mdf.to_csv(d / "mechanisms.csv", index=False)
+    hrows = []
+    for i, (by, g) in enumerate([("region", "East"), ("region", "West"), ("period (split 2022)", "pre"),
+                                 ("period (split 2022)", "post")]):
+        for j, e in enumerate(["direct", "indirect", "total"]):
+            est, se = _pair(i + j)
+            hrows.append({"weights": "queen", "by": by, "group": g, "effect": e, "estimate": est, "se": se,
+                          "note": note})
+    pd.DataFrame(hrows).to_csv(d / "heterogeneity.csv", index=False)
+    rrows = []
+    for w in WL:
+        for s in ("full", "ai_lag1"):
+            for mo in ("sdm", "sar"):
+                for mname in ["baseline", *MECHS]:
+                    failed = (w, s, mo, mname) == ("invdist", "ai_lag1", "sar", "baseline")
+                    est = None if failed else float(rng.normal(-0.01, 0.003))
+                    rrows.append({"weights": w, "sample": s, "model": mo, "mechanism": mname,
+                                  "quantity": "ai_total_effect" if mname == "baseline" else "mediated_total",
+                                  "estimate": est, "lower": None if failed else est - 0.005,
+                                  "upper": None if failed else est + 0.005,
+                                  "verdict": "not estimated" if failed else "promotes",
+                                  "failure": "rho on its bound" if failed else None, "note": note})
+    pd.DataFrame(rrows).to_csv(d / "robustness.csv", index=False)
+    pd.DataFrame([{"weights": "queen", "scenario": sc, "year": 2023, "measure": m, "before": 0.2, "after": 0.18,
+                   "change": -0.02, "change_lower": -0.03, "change_upper": -0.01, "shift": 2, "note": note}
+                  for sc in ("catch_up", "freeze_east") for m in ("cv", "theil_t", "gini", "gini_East")]
+                 ).to_csv(d / "dispersion.csv", index=False)
+    pd.DataFrame([{"weights": "queen", "scenario": sc, "unit": c, "region": r, "year": 2023,
+                   "delta_ai": 10.0 * (r != "East"), "y_before": 0.1, "delta_y": -0.02, "delta_y_lower": -0.04,
+                   "delta_y_upper": -0.01, "own": -0.015, "spillover": -0.005, "note": note}
+                  for sc in ("catch_up", "freeze_east") for c, r in zip(codes, regions)]
+                 ).to_csv(d / "scenario_provinces.csv", index=False)
+    pd.DataFrame([{"mechanism": "baseline", "verdict": "promotes", "effect": -0.015, "lower": -0.024,
+                   "upper": -0.007, "se": 0.004, "ai_total_on_channel": None, "variants_agree": 7, "variants": 8},
+                  {"mechanism": MECHS[0], "verdict": "promotes", "effect": -0.009, "lower": -0.015,
+                   "upper": -0.004, "se": 0.003, "ai_total_on_channel": 0.023, "variants_agree": 6, "variants": 8},
+                  {"mechanism": MECHS[1], "verdict": "inconclusive", "effect": 0.001, "lower": -0.001,
+                   "upper": 0.004, "se": 0.001, "ai_total_on_channel": -0.007, "variants_agree": 8,
+                   "variants": 8}]).assign(note="Verdict rule: ... | " + note).to_csv(d / "verdict.csv", index=False)
+    return {"mech": mech, "lisa": lisa}
+
+
+def build_all(d, inp, language="zh"):
+    """Every paper table from the inputs in ``d``; returns name -> output paths."""
+    (d / "paper").mkdir(exist_ok=True)
+
+    def out(n):
+        return {k: d / "paper" / f"{n}.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+
+    kw = dict(language=language, decimals=3)
+    reg = dict(kw, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, labels=LABELS)
+    P.descriptive(d / "panel.csv", inp["mech"], out("descriptive"), variables=VARS, labels=LABELS, **kw)
+    P.correlation(d / "panel.csv", inp["mech"], out("correlation"), variables=VARS, outcome="coord_gap",
+                  labels=LABELS, **kw)
+    P.moran(d / "global.csv", out("moran"), stars=[0.10, 0.05, 0.01], weights_labels=WL, labels=LABELS, **kw)
+    P.lisa(inp["lisa"], out("lisa"), weights_labels=WL, labels=LABELS, language=language)
+    P.inequality(d / "inequality.csv", out("inequality"), labels=LABELS, **kw)
+    P.convergence(d / "inequality.csv", d / "beta.csv", out("convergence"), variable="gdp_pc", labels=LABELS, **kw)
+    P.specification(d / "spec.csv", out("specification"), weights_labels=WL, **kw)
+    P.baseline(d / "baseline.csv", d / "baseline.json", out("baseline"), **reg)
+    P.effects(d / "effects.csv", d / "baseline.json", out("effects"), **reg)
+    P.mechanisms(d / "mechanisms.csv", out("mechanisms"), alpha=0.05, **reg)
+    P.heterogeneity(d / "heterogeneity.csv", out("heterogeneity"), **reg)
+    P.robustness(d / "robustness.csv", out("robustness"), labels=LABELS, weights_labels=WL, alpha=0.05, **kw)
+    P.scenarios(d / "dispersion.csv", out("scenarios"), alpha=0.05, **kw)
+    P.scenario_provinces(d / "scenario_provinces.csv", out("scenario_provinces"), **kw)
+    P.verdict(d / "verdict.csv", out("verdict"), labels=LABELS, alpha=0.05, **kw)
+    return {n: out(n) for n in P.TABLES}
+
+
+@pytest.fixture(scope="module", params=["simulated", "real"])
+def built(request, tmp_path_factory):
+    d = tmp_path_factory.mktemp(f"paper_{request.param}")
+    note = SIM_NOTE if request.param == "simulated" else REAL_NOTE
+    inp = make_inputs(d, note)
+    outs = build_all(d, inp)
+    P.combined([outs[n]["json"] for n in P.TABLES], d / "tables.docx", d / "tables.tex")
+    return request.param, d, outs
+
+
+def visible(parent):
+    if parent is None:
+        return {}
+    out = {}
+    for e in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = parent.find(qn(f"w:{e}"))
+        if el is not None and el.get(qn("w:val")) not in ("nil", "none"):
+            out[e] = int(el.get(qn("w:sz")))
+    return out
+
+
+def unique_cells(row):
+    seen, out = set(), []
+    for c in row.cells:
+        if id(c._tc) not in seen:
+            seen.add(id(c._tc))
+            out.append(c)
+    return out
+
+
+def assert_three_lines(table, n_header):
+    """Only the top rule (12), the rule under the header (6) and the bottom rule (12) are visible."""
+    assert visible(table._tbl.tblPr.find(qn("w:tblBorders"))) == {}
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        for cell in unique_cells(row):
+            want = {}
+            if i == 0:
+                want["top"] = 12
+            if i == n_header - 1:
+                want["bottom"] = 6
+            if i == last:
+                want["bottom"] = 12
+            assert visible(cell._tc.tcPr.find(qn("w:tcBorders"))) == want, (i, cell.text)
+
+
+def test_every_table_is_written_in_four_forms_and_its_docx_has_three_lines(built):
+    _, d, outs = built
+    for name, out in outs.items():
+        for kind in ("csv", "md", "tex", "docx", "json"):
+            assert out[kind].stat().st_size > 0, (name, kind)
+        t = P.read_table(out["json"])
+        assert t.number == P.TABLES.index(name) + 1 and t.title.startswith(P.TITLES["zh"][name])
+        assert out["md"].read_text(encoding="utf-8").startswith(f"**{t.caption}**")
+        assert "\\bottomrule" in out["tex"].read_text(encoding="utf-8")
+        tidy = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
+        assert set(tidy["note"]) == {t.note_text} and len(tidy) > 0
+        doc = Document(str(out["docx"]))
+        assert len(doc.tables) == 1, name
+        assert len(doc.tables[0].rows) == len(t.header_rows) + len(t.rows)
+        assert_three_lines(doc.tables[0], len(t.header_rows))
+
+
+def _stars(p):
+    return "*" * sum(p < a for a in (0.10, 0.05, 0.01))
+
+
+def test_stars_agree_with_the_unrounded_estimates_over_their_se(built):
+    _, d, outs = built
+    fmt = NumberFormat()
+    base = pd.read_csv(d / "baseline.csv")
+    eff = pd.read_csv(d / "effects.csv")
+    mech = pd.read_csv(d / "mechanisms.csv")
+    het = pd.read_csv(d / "heterogeneity.csv")
+    checked = 0
+    for name in REG:
+        t = P.read_table(outs[name]["json"])
+        coef = [r for r in t.rows if r.kind == "coef"]
+        ses = [r for r in t.rows if r.kind == "se"]
+        assert len(coef) == len(ses) > 0
+        for r, s in zip(coef, ses):
+            for j, (cell, se_cell) in enumerate(zip(r.cells, s.cells)):
+                if not cell:
+                    continue
+                if name == "baseline":
+                    src = base[base["parameter"] == r.key].iloc[0]
+                elif name == "effects":
+                    kind = ["direct", "indirect", "total"][j]
+                    src = eff[(eff["variable"] == r.key) & (eff["effect"] == kind)].iloc[0]
+                elif name == "mechanisms":
+                    m = MECHS[j]
+                    q = mech[(mech["mechanism"] == m) & (mech["quantity"] == r.key)]
+                    src = q[q["effect"] == "total"].iloc[0]
+                else:
+                    panel = [x for x in t.rows[:t.rows.index(r)] if x.kind == "panel"][-1].label
+                    group = {"东部": "East", "西部": "West", "前期": "pre", "后期": "post"}[r.label]
+                    src = het[(het["group"] == group)
+                              & (het["effect"] == ["direct", "indirect", "total"][j])].iloc[0]
+                    assert panel
+                p = float(2 * special.ndtr(-abs(src["estimate"] / src["se"])))
+                assert cell == fmt(src["estimate"]) + _stars(p), (name, r.key, cell, p)
+                assert se_cell == f"({fmt(src['se'])})"
+                checked += 1
+    # the inputs put |z| within 0.01 of 1.645, 1.960 and 2.576, where rounded numbers would mislead
+    assert checked >= 30
+
+
+def test_regression_tables_say_what_the_rows_are(built):
+    _, _, outs = built
+    t = P.read_table(outs["baseline"]["json"])
+    keys = [r.key for r in t.rows]
+    assert keys[:2] == ["ai", "ai"] and "W*ai" in keys and "rho" in keys
+    assert {"r2_within", "loglik", "N", "T", "nobs"} <= set(keys)
+    assert [r.cells for r in t.rows if r.kind == "flag"] == [["是"], ["是"], ["是"]]
+    assert "R²（组内）" in [r.label for r in t.rows]
+    assert "括号内为标准误" in t.note_text and "10%、5%、1%" in t.note_text and "queen: Queen 邻接矩阵" in t.note_text
+
+
+def test_the_note_says_simulated_data_exactly_when_the_input_does(built):
+    kind, _, outs = built
+    for name, out in outs.items():
+        t = P.read_table(out["json"])
+        if kind == "simulated":
+            assert t.notes[0] == "模拟数据 (simulated data)", name
+            assert "aicoord.simulate demonstration panel" in t.note_text
+        else:
+            assert "simulated data" not in t.note_text.lower() and "模拟数据" not in t.note_text, name
+            assert "统计年鉴 (test panel)" in t.note_text, name
+
+
+def test_the_combined_documents_hold_every_table_in_order(built):
+    _, d, outs = built
+    tables = [P.read_table(outs[n]["json"]) for n in P.TABLES]
+    doc = Document(str(d / "tables.docx"))
+    assert len(doc.tables) == len(tables)
+    paras = [p.text for p in doc.paragraphs]
+    pos = [paras.index(t.caption) for t in tables]
+    assert pos == sorted(pos)
+    for t, dt in zip(tables, doc.tables):
+        assert len(dt.rows) == len(t.header_rows) + len(t.rows)
+        assert_three_lines(dt, len(t.header_rows))
+        assert t.note_text in paras
+    tex = (d / "tables.tex").read_text(encoding="utf-8")
+    at = [tex.index(r"\caption{" + tex_escape(t.title) + "}") for t in tables]
+    assert at == sorted(at) and tex.count(r"\begin{table}") == len(tables)
+
+
+def test_robustness_reports_variants_not_estimated(built):
+    _, _, outs = built
+    t = P.read_table(outs["robustness"]["json"])
+    row = [r for r in t.rows if r.label == "invdist × ai_lag1"][0]
+    assert "invdist: 反距离矩阵（幂 1）" in t.note_text
+    assert row.cells[2:] == ["未估计", "rho on its bound"]
+    t2 = P._failure("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
+                    "zh", NumberFormat())
+    assert t2 == "ρ = 1.000（边界）"
+    assert [r.label for r in t.rows if r.kind == "panel"] == ["人工智能总效应", "中介效应: 产业结构升级",
+                                                               "中介效应: 价值链攀升"]
+
+
+def test_scenario_provinces_one_row_per_province_one_group_per_scenario(built):
+    _, _, outs = built
+    t = P.read_table(outs["scenario_provinces"]["json"])
+    assert len(t.rows) == 8 and t.groups == [("", 1), ("catch_up", 4), ("freeze_east", 4)]
+    assert t.rows[0].label == "北京" and t.rows[0].cells[:5] == ["东部", "0.00", "−0.020", "−0.015", "−0.005"]
+
+
+def test_descriptive_and_vif_are_recomputed(built):
+    _, d, outs = built
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    panel = pd.read_csv(d / "panel.csv")
+    t = P.read_table(outs["descriptive"]["json"])
+    ai = [r for r in t.rows if r.label == "人工智能指数"][0]
+    fmt = NumberFormat()
+    assert ai.cells == [str(len(panel)), fmt(panel["ai"].mean()), fmt(panel["ai"].std()), fmt(panel["ai"].min()),
+                        fmt(panel["ai"].max())]
+    c = P.read_table(outs["correlation"]["json"])
+    full = panel.merge(pd.read_csv(d / "industrial_upgrading.csv").drop(columns="note"), on=["code", "year"]) \
+        .merge(pd.read_csv(d / "value_chain.csv").drop(columns="note"), on=["code", "year"])
+    x = np.column_stack([np.ones(len(full))] + [full[v] for v in VARS[1:]])
+    assert c.rows[1].cells[-1] == fmt(variance_inflation_factor(x, 1), 2)
+    assert c.rows[0].cells[-1] == ""          # the outcome has no VIF
+    assert c.rows[1].cells[0] == fmt(full["coord_gap"].corr(full["ai"]))
+
+
+def test_a_table_takes_its_number_among_the_tables_printed(tmp_path):
+    make_inputs(tmp_path, SIM_NOTE)
+    out = {k: tmp_path / f"v.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.verdict(tmp_path / "verdict.csv", out, labels=LABELS, language="en", decimals=3, alpha=0.05, number=13)
+    t = P.read_table(out["json"])
+    assert t.number == 13 and t.caption.startswith("Table 13. Verdict") and t.notes[0] == "Simulated data"
