@@ -55,9 +55,11 @@ def test_new_year_reruns_only_what_depends_on_it(default_study, tmp_path):
     finally:
         write_overlay(default_study, FAST)
     n_w = len(default["weights"])
-    # the new variable under every matrix, the aggregate tables and its figures (one map matrix); nothing else
-    assert jobs == {"cross_section": 1, "global_autocorrelation": n_w, "lisa": n_w, "collect_global": 1,
-                    "esda_figures": 1, "all": 1, "total": 4 + 2 * n_w}, jobs
+    # the new variable (one ESDA job each for every matrix), the aggregate tables and its figures (one map
+    # matrix), and the paper tables that collect every variable's global and local statistics; nothing else
+    assert jobs == {"cross_section": 1, "global_autocorrelation": 1, "lisa": 1, "collect_global": 1,
+                    "esda_figures": 1, "paper_moran": 1, "paper_lisa": 1, "paper_tables": 1, "paper_readme": 1,
+                    "all": 1, "total": 10}, jobs
 
 
 def test_invalid_config_is_rejected_with_the_key(default_study):

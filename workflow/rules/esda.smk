@@ -4,17 +4,18 @@
 rule global_autocorrelation:
     input:
         data=tidy_data,
-        weights="results/weights/{w}.csv",
-        summary="results/weights/{w}_summary.json",
+        weights=expand("results/weights/{w}.csv", w=list(WEIGHTS)),
+        summaries=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
-        "results/esda/global/{var}_{year}_{w}.json",
+        expand("results/esda/global/{{var}}_{{year}}_{w}.json", w=list(WEIGHTS)),
     params:
+        matrices=list(WEIGHTS),
         permutations=ESDA["permutations"],
         seed=config["seed"],
     conda:
         "../../envs/aicoord.yaml"
     log:
-        "logs/global_autocorrelation/{var}_{year}_{w}.log",
+        "logs/global_autocorrelation/{var}_{year}.log",
     script:
         "../../scripts/global_autocorrelation.py"
 
@@ -44,16 +45,16 @@ rule collect_global:
 rule lisa:
     input:
         data=tidy_data,
-        weights="results/weights/{w}.csv",
-        summary="results/weights/{w}_summary.json",
+        weights=expand("results/weights/{w}.csv", w=list(WEIGHTS)),
+        summaries=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
         report(
-            "results/esda/lisa/{var}_{year}_{w}.csv",
+            expand("results/esda/lisa/{{var}}_{{year}}_{w}.csv", w=list(WEIGHTS)),
             caption="../report/lisa.rst",
             category="LISA",
-            labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "type": "table"},
         ),
     params:
+        matrices=list(WEIGHTS),
         permutations=ESDA["permutations"],
         seed=config["seed"],
         alpha=ESDA["alpha"],
@@ -61,7 +62,7 @@ rule lisa:
     conda:
         "../../envs/aicoord.yaml"
     log:
-        "logs/lisa/{var}_{year}_{w}.log",
+        "logs/lisa/{var}_{year}.log",
     script:
         "../../scripts/lisa.py"
 

@@ -42,21 +42,32 @@ def _read_tidy(path, var, year):
     return sub[var]
 
 
-def global_autocorrelation(data_csv, weights_csv, out_json, *, var: str, year: int, matrix: str,
-                           permutations: int, seed: int, weights_summary=None) -> None:
-    """Global Moran's I, Geary's C and General G for one variable, year and matrix (rule ``global_autocorrelation``).
+def _per_matrix(weights_csv, out, matrix, weights_summary):
+    """One tuple per matrix, whether the step got one matrix or lists of them."""
+    if isinstance(matrix, str):
+        return [(weights_csv, out, matrix, weights_summary)]
+    summaries = list(weights_summary) if weights_summary is not None else [None] * len(matrix)
+    return list(zip(weights_csv, out, matrix, summaries))
 
-    The JSON carries ``note`` (the tidy data's provenance note) and ``matrix_note`` (the panel's note for a
-    matrix built from the panel, read from ``weights_summary``; empty otherwise).
+
+def global_autocorrelation(data_csv, weights_csv, out_json, *, var: str, year: int, matrix,
+                           permutations: int, seed: int, weights_summary=None) -> None:
+    """Global Moran's I, Geary's C and General G for one variable and year (rule ``global_autocorrelation``).
+
+    ``weights_csv``, ``out_json``, ``matrix`` and ``weights_summary`` are one matrix's, or lists with one
+    entry per matrix: the rule does every matrix of a variable-year in one job (one start-up, not one per
+    matrix). Each JSON carries ``note`` (the tidy data's provenance note) and ``matrix_note`` (the panel's
+    note for a matrix built from the panel, read from its weights summary; empty otherwise).
     """
     from ..autocorrelation import global_autocorrelation as stats
 
-    w = _load_w(weights_csv)
-    y = _read_tidy(data_csv, var, year).loc[w.id_order].to_numpy()
-    res = stats(y, w, permutations=permutations, seed=seed)
-    note, extra = _notes(data_csv, weights_summary, matrix)
-    res.update({"variable": var, "year": int(year), "matrix": matrix, "note": note, "matrix_note": extra})
-    write_json(res, out_json)
+    values = _read_tidy(data_csv, var, year)
+    for wcsv, out, m, summary in _per_matrix(weights_csv, out_json, matrix, weights_summary):
+        w = _load_w(wcsv)
+        res = stats(values.loc[w.id_order].to_numpy(), w, permutations=permutations, seed=seed)
+        note, extra = _notes(data_csv, summary, m)
+        res.update({"variable": var, "year": int(year), "matrix": m, "note": note, "matrix_note": extra})
+        write_json(res, out)
 
 
 def _stars(p):
@@ -111,26 +122,30 @@ def collect_global(jsons, out_long, out_wide) -> None:
     write_csv(wide, out_wide)
 
 
-def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix: str, permutations: int, seed: int,
+def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permutations: int, seed: int,
          alpha: float, fdr: bool, weights_summary=None) -> None:
-    """LISA table for one variable, year and matrix (rule ``lisa``).
+    """LISA tables for one variable and year (rule ``lisa``).
 
-    Its ``note`` is the tidy data's note, with the panel's note for a matrix built from the panel (read
-    from ``weights_summary``).
+    ``weights_csv``, ``out_csv``, ``matrix`` and ``weights_summary`` are one matrix's, or lists with one
+    entry per matrix: the rule does every matrix of a variable-year in one job, so that esda's permutation
+    kernel is compiled once, not once per matrix. Each table's ``note`` is the tidy data's note, with the
+    panel's note for a matrix built from the panel (read from its weights summary).
     """
     from ..autocorrelation import local_moran
 
-    w = _load_w(weights_csv)
-    y = _read_tidy(data_csv, var, year).loc[w.id_order]
-    res = local_moran(y.to_numpy(), w, permutations=permutations, seed=seed, alpha=alpha, fdr=fdr)
+    values = _read_tidy(data_csv, var, year)
     table = province_table().set_index("code")
-    res.insert(0, "name", table.loc[res.index, "name_short"].to_numpy())
-    res.insert(1, "region4", table.loc[res.index, "region4"].to_numpy())
-    res.insert(2, "value", y.to_numpy())
-    res = res.reset_index().rename(columns={"code": "id"})
-    note, extra = _notes(data_csv, weights_summary, matrix)
-    res["variable"], res["year"], res["matrix"], res["note"] = var, int(year), matrix, note + extra
-    write_csv(res, out_csv)
+    for wcsv, out, m, summary in _per_matrix(weights_csv, out_csv, matrix, weights_summary):
+        w = _load_w(wcsv)
+        y = values.loc[w.id_order]
+        res = local_moran(y.to_numpy(), w, permutations=permutations, seed=seed, alpha=alpha, fdr=fdr)
+        res.insert(0, "name", table.loc[res.index, "name_short"].to_numpy())
+        res.insert(1, "region4", table.loc[res.index, "region4"].to_numpy())
+        res.insert(2, "value", y.to_numpy())
+        res = res.reset_index().rename(columns={"code": "id"})
+        note, extra = _notes(data_csv, summary, m)
+        res["variable"], res["year"], res["matrix"], res["note"] = var, int(year), m, note + extra
+        write_csv(res, out)
 
 
 def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label: str, year: int,
