@@ -1,6 +1,7 @@
 """An interrupted run (SIGTERM to Snakemake in the middle of a job) followed by a plain rerun gives outputs
 byte-identical to a clean run: outputs are written atomically, so no half-written file survives, and Snakemake
 reruns the jobs it had marked incomplete. A small target set keeps the test affordable."""
+import pytest
 import hashlib
 import signal
 import subprocess
@@ -16,6 +17,7 @@ def _hashes(wd):
     return {str(p.relative_to(wd)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+@pytest.mark.slow  # an interrupted and a clean run of part of the study (over a minute)
 def test_rerun_after_sigterm_equals_a_clean_run(tmp_path):
     clean = make_study(tmp_path / "clean")
     run_snakemake(clean, *TARGETS)

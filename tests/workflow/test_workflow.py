@@ -33,6 +33,7 @@ def test_outputs_exist(default_study):
     assert set(g["matrix"]) == set(default["weights"]) and (g["permutations"] == 99).all()
 
 
+@pytest.mark.slow  # a second full run of the default study (about 6 minutes on 2 cores)
 def test_second_run_does_nothing_and_tables_are_reproducible(default_study, tmp_path):
     res = run_snakemake(default_study, "-n")
     assert "Nothing to be done" in res.stdout + res.stderr
@@ -56,10 +57,10 @@ def test_new_year_reruns_only_what_depends_on_it(default_study, tmp_path):
         write_overlay(default_study, FAST)
     n_w = len(default["weights"])
     # the new variable (one ESDA job each for every matrix), the aggregate tables and its figures (one map
-    # matrix), and the paper tables that collect every variable's global and local statistics; nothing else
+    # matrix), and the paper's Moran table with the combined documents; nothing else
     assert jobs == {"cross_section": 1, "global_autocorrelation": 1, "lisa": 1, "collect_global": 1,
-                    "esda_figures": 1, "paper_moran": 1, "paper_lisa": 1, "paper_tables": 1, "paper_readme": 1,
-                    "all": 1, "total": 10}, jobs
+                    "esda_figures": 1, "paper_moran": 1, "paper_tables": 1, "paper_readme": 1,
+                    "all": 1, "total": 9}, jobs
 
 
 def test_invalid_config_is_rejected_with_the_key(default_study):

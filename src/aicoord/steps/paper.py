@@ -110,8 +110,8 @@ _W = {
            "mediated": "Mediated effect", "mc_interval": "Mediated effect, {level}% Monte Carlo interval",
            "sobel_z": "Sobel z", "model": "Channel model",
            "effects_note": "Standard errors and intervals of the effects from {draws} parameter draws",
-           "robust_note": "Intervals are {level}% simulated intervals; a variant not estimated gives its reason",
-           "scen_note": "Intervals are {level}% simulated intervals; the outcome is shifted by {shift} before "
+           "robust_note": "Intervals are {level}% intervals from parameter draws; a variant not estimated gives its reason",
+           "scen_note": "Intervals are {level}% intervals from parameter draws; the outcome is shifted by {shift} before "
                         "its dispersion is measured",
            "mech_note": "Mediated effect = AI's total effect on the channel × the channel's total effect on "
                         "the outcome"},

@@ -217,7 +217,7 @@ def baseline_row(baseline, alpha=0.05) -> dict:
     lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
     est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
     return {"mechanism": "baseline", "verdict": direction(lo, hi),
-            "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) simulated interval",
+            "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) interval from parameter draws",
             "effect": float(est), "lower": float(lo), "upper": float(hi), "se": float(np.std(tot, ddof=1)),
             "mechanism_model": baseline.model, "fallback_reason": ""}
 
