@@ -42,7 +42,9 @@ def real_format_panel(path, setting="B"):
     ai = read_province_table(ROOT / "data/raw/seed_table1_ai_index_2023.csv", "province", ["ai_index"])["ai_index"]
     w = build_weights({"kind": "queen", "island_links": {"460000": ["440000"]}}, load_provinces())
     panel, truth = simulate_demo_panel(ai, w, seed=20250, scenario=setting)
-    panel.drop(columns=["code"]).rename(columns=TO_FILE).to_csv(path, index=False, encoding="utf-8")
+    out = panel.drop(columns=["code"]).rename(columns=TO_FILE)
+    out["价值链位置_备选"] = (1.1 * out["价值链位置"]).round(10)  # an alternative proxy a user might switch to
+    out.to_csv(path, index=False, encoding="utf-8")
     return truth
 
 
@@ -94,7 +96,7 @@ def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(t
     _verdicts_equal_truth(wd, truth)
     # changing one mechanism's proxy reruns only the jobs that use it
     over = real_overlay("data/raw/panel_test.csv")
-    over["panel"]["dictionary"]["mechanisms"]["value_chain"] = "brand"
+    over["panel"]["dictionary"]["mechanisms"]["value_chain"] = "价值链位置_备选"
     (wd / "config/config.yaml").write_text(yaml.safe_dump(over, allow_unicode=True), encoding="utf-8")
     jobs = job_counts(run_snakemake(wd, "-n"))
     n_variants = len(default_config()["analysis"]["robustness"]["weights"]) * len(
