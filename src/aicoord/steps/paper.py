@@ -33,216 +33,12 @@ __all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality"
            "read_table", "paper_readme", "figure_ai_map", "figure_lisa", "figure_effects", "figure_mediation",
            "provenance"]
 
-#: The paper's tables in print order (their numbers are positions in this list, from 1).
-TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification", "baseline",
-          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "verdict")
-
-TITLES = {
-    "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
-           "moran": "全局莫兰指数（年份 × 空间权重矩阵）", "lisa": "局部空间自相关（LISA）聚类",
-           "inequality": "区域差异的泰尔指数与 Dagum 基尼系数分解", "convergence": "σ 收敛与 β 收敛检验",
-           "specification": "空间计量模型的设定检验", "baseline": "基准回归：双向固定效应空间杜宾模型",
-           "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
-           "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
-           "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
-           "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
-    "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
-           "moran": "Global Moran's I by year and weights matrix",
-           "lisa": "Local spatial autocorrelation (LISA) clusters",
-           "inequality": "Theil and Dagum Gini decompositions of regional inequality",
-           "convergence": "σ- and β-convergence", "specification": "Specification tests of the spatial panel model",
-           "baseline": "Baseline estimates: two-way fixed-effects spatial Durbin model",
-           "effects": "Direct, indirect and total effects", "mechanisms": "Mechanisms: spatial mediation",
-           "heterogeneity": "Heterogeneity by region and period",
-           "robustness": "Robustness: AI's total effect and the mediated effects",
-           "scenarios": "Policy scenarios: change of regional dispersion",
-           "scenario_provinces": "Policy scenarios: change of each province's outcome",
-           "verdict": "Verdict: does AI promote or hinder regional coordination?"},
-}
-
-#: Labels of the panel's roles and of fixed terms, by language (``paper.labels`` overrides them).
-DEFAULT_LABELS = {
-    "zh": {"ai": "人工智能指数", "coord_gap": "区域协调差距", "gdp_pc": "人均GDP", "population": "人口",
-           "industrial_upgrading": "产业结构升级", "value_chain": "价值链攀升", "resource_allocation": "资源错配",
-           "regional_brand": "区域品牌", "dev_gap": "发展差距", "gov": "政府干预", "urban": "城镇化率",
-           "ai_index": "人工智能指数"},
-    "en": {"ai": "AI index", "coord_gap": "Coordination gap", "gdp_pc": "GDP per capita", "population": "Population",
-           "industrial_upgrading": "Industrial upgrading", "value_chain": "Value chain",
-           "resource_allocation": "Resource misallocation", "regional_brand": "Regional brand",
-           "dev_gap": "Development gap", "gov": "Government intervention", "urban": "Urbanisation",
-           "ai_index": "AI index"},
-}
-
-_W = {
-    "zh": {"n": "N", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值", "vif": "VIF",
-           "I": "I", "z": "z", "p": "p", "province": "省份", "region": "地区", "ns": "不显著", "HH": "高-高",
-           "LL": "低-低", "LH": "低-高", "HL": "高-低", "year": "年份", "estimate": "估计值", "se": "标准误",
-           "speed": "收敛速度", "half_life": "半衰期", "spatial": "空间参数", "nobs": "观测值",
-           "statistic": "统计量", "df": "自由度", "decision": "结论", "reject": "拒绝原假设",
-           "direct": "直接效应", "indirect": "间接效应", "total": "总效应", "interval": "{level}% 区间",
-           "verdict": "结论", "agree": "稳健性一致", "not_estimated": "未估计", "before": "情景前", "after": "情景后",
-           "change": "变化", "sigma": "Panel A：σ 收敛（{v} 的变异系数）", "beta": "Panel B：β 收敛（{v}）",
-           "promotes": "促进", "hinders": "阻碍", "inconclusive": "不确定", "vif_note": "VIF 为解释变量（除被解释变量外）"
-           "对其余解释变量回归的方差膨胀因子", "lisa_note": "聚类为置换检验伪 p 值在 {alpha} 水平下显著的局部莫兰指数象限",
-           "moran_note": "I 后的星号依据随机化假设下的 p 值", "variables": "变量", "mechanism": "机制",
-           "ai_on_channel": "人工智能 → 机制（总效应）", "channel_on_y": "机制 → 协调差距（总效应）",
-           "ai_on_y": "控制机制后人工智能 → 协调差距（总效应）", "mediated": "中介效应",
-           "mc_interval": "中介效应 {level}% 蒙特卡洛区间", "sobel_z": "Sobel z", "model": "机制方程",
-           "effects_note": "效应的标准误与区间来自参数的 {draws} 次模拟抽样",
-           "robust_note": "区间为 {level}% 模拟区间；未估计的变体给出原因",
-           "scen_note": "区间为 {level}% 模拟区间；离散度计算前被解释变量平移 {shift}",
-           "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应"},
-    "en": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
-           "p": "p", "province": "Province", "region": "Region", "ns": "Not significant", "HH": "High-High",
-           "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low", "year": "Year", "estimate": "Estimate",
-           "se": "SE", "speed": "Speed", "half_life": "Half-life", "spatial": "Spatial parameter",
-           "nobs": "Observations", "statistic": "Statistic", "df": "df", "decision": "Decision",
-           "reject": "Reject", "direct": "Direct", "indirect": "Indirect", "total": "Total",
-           "interval": "{level}% interval", "verdict": "Verdict", "agree": "Variants agreeing",
-           "not_estimated": "not estimated", "before": "Before", "after": "After", "change": "Change",
-           "sigma": "Panel A: σ-convergence (coefficient of variation of {v})", "beta": "Panel B: β-convergence ({v})",
-           "promotes": "promotes", "hinders": "hinders", "inconclusive": "inconclusive",
-           "vif_note": "VIF of each explanatory variable (all but the dependent variable) on the others",
-           "lisa_note": "Clusters are quadrants of local Moran's I significant at the {alpha} level (pseudo p)",
-           "moran_note": "Stars on I use the p-value under randomisation", "variables": "Variable",
-           "mechanism": "Mechanism", "ai_on_channel": "AI → channel (total)",
-           "channel_on_y": "Channel → outcome (total)", "ai_on_y": "AI → outcome given channel (total)",
-           "mediated": "Mediated effect", "mc_interval": "Mediated effect, {level}% Monte Carlo interval",
-           "sobel_z": "Sobel z", "model": "Channel model",
-           "effects_note": "Standard errors and intervals of the effects from {draws} parameter draws",
-           "robust_note": "Intervals are {level}% intervals from parameter draws; a variant not estimated gives its reason",
-           "scen_note": "Intervals are {level}% intervals from parameter draws; the outcome is shifted by {shift} before "
-                        "its dispersion is measured",
-           "mech_note": "Mediated effect = AI's total effect on the channel × the channel's total effect on "
-                        "the outcome"},
-}
-
-MEASURE_LABELS = {"cv": "CV", "sd_log": "SD(log)", "theil_t": "Theil T", "theil_l": "Theil L", "gini": "Gini",
-                  "gini_within": "Gini within", "gini_between": "Gini between"}
-
-#: Names of the NBS regions, sub-periods and groups of the heterogeneity table, by language.
-GROUPS = {"zh": {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北", "pre": "前期",
-                 "post": "后期", "difference": "差异（后期 − 前期）", "region": "分地区", "period": "分时期"},
-          "en": {"East": "East", "Central": "Central", "West": "West", "Northeast": "Northeast", "pre": "Early period",
-                 "post": "Late period", "difference": "Difference (late − early)", "region": "By region",
-                 "period": "By period"}}
+from ..paper.study_tables import (DEFAULT_LABELS, GROUPS, MEASURE_LABELS, TABLES, TITLES, _W,  # noqa: F401
+                                   _column, _failure, _figure_note, _group, _label, _level, _note_column,
+                                   _notes, _number, _reg_kw, _sentences, _weights_note, provenance,
+                                   read_table, save_table)
 
 
-def _group(name, language) -> str:
-    """A region, sub-period or 'gini_<region>' in the paper's language."""
-    g = GROUPS[language]
-    if name in g:
-        return g[name]
-    if name.startswith("gini_") and name[5:] in g:
-        return f"Gini {g[name[5:]]}"
-    return MEASURE_LABELS.get(name, name)
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-def provenance(notes, language: str = "zh") -> tuple[bool, list[str]]:
-    """Whether any input note says "simulated data", and the notes' other content, each once.
-
-    ``notes`` are the values of the inputs' ``note`` columns; a note is split at " | " (a matrix built from
-    the panel appends its own provenance so), and the leading "模拟数据 (simulated data). " / "Simulated
-    data. " is taken off each part (the table's note puts it first, once).
-    """
-    simulated, parts = False, []
-    prefixes = [SIMULATED_NOTE["zh"], SIMULATED_NOTE["en"]]
-    for note in notes:
-        if note is None or (isinstance(note, float) and np.isnan(note)):
-            continue
-        for part in str(note).split(" | "):
-            part = part.strip()
-            if "simulated data" in part.lower():
-                simulated = True
-            for pre in prefixes:
-                part = part.replace(pre + ". ", "").replace(pre + ": ", ": ").replace(pre, "")
-            part = part.strip(" :.")
-            if part and part not in parts:
-                parts.append(part)
-    return simulated, parts
-
-
-def _note_column(*frames) -> list[str]:
-    out = []
-    for f in frames:
-        if "note" not in f.columns:
-            raise ValueError("an input table has no note column: its provenance is unknown")
-        out += [n for n in f["note"].dropna().unique()]
-    return out
-
-
-def _notes(frames_or_notes, language, extra=()) -> tuple[bool, list[str]]:
-    notes = []
-    for x in frames_or_notes:
-        notes += _note_column(x) if isinstance(x, pd.DataFrame) else [x]
-    sim, parts = provenance(notes, language)
-    return sim, list(extra) + parts
-
-
-def _sentences(sim, parts, language) -> list[str]:
-    return ([SIMULATED_NOTE[language]] if sim else []) + list(parts)
-
-
-def _label(labels: Mapping, key: str, language: str) -> str:
-    if key in labels:
-        return labels[key]
-    if key.startswith("W*"):
-        return "W×" + _label(labels, key[2:], language)
-    return DEFAULT_LABELS[language].get(key, key)
-
-
-def _weights_note(names, weights_labels, language) -> str:
-    """"空间权重矩阵：queen: Queen 邻接矩阵；knn4: ..." for the matrices a table names by their short names."""
-    sep = "；" if language == "zh" else "; "
-    descr = [weights_labels.get(m, m) for m in dict.fromkeys(names)]
-    return WORDS[language]["weights"].format(w=sep.join(descr))
-
-
-def _level(alpha) -> str:
-    return f"{(1 - float(alpha)) * 100:g}"
-
-
-def save_table(table: PaperTable, out: Mapping) -> None:
-    """Write ``table`` to ``out["csv"]``, ``out["md"]``, ``out["tex"]``, ``out["docx"]`` and its model to
-    ``out["json"]``."""
-    write_csv(table, out["csv"])
-    write_markdown(table, out["md"])
-    write_tex(table, out["tex"])
-    write_docx(table, out["docx"])
-    write_json(dataclasses.asdict(table), out["json"], digits=None)
-
-
-def read_table(path) -> PaperTable:
-    """A :class:`PaperTable` from the ``.json`` written by :func:`save_table`."""
-    d = json.loads(Path(path).read_text(encoding="utf-8"))
-    d["rows"] = [Row(**r) for r in d["rows"]]
-    if d.get("groups") is not None:
-        d["groups"] = [tuple(g) for g in d["groups"]]
-    return PaperTable(**d)
-
-
-def _number(name):
-    """The table's number when every table of :data:`TABLES` is printed (steps take ``number`` otherwise)."""
-    return TABLES.index(name) + 1
-
-
-def _reg_kw(language, decimals, stars, parentheses, labels, weights_label, sim, parts, extra=()):
-    labels = {**labels, **{f"W*{k}": _label(labels, f"W*{k}", language) for k in labels if not k.startswith("W*")}}
-    return dict(language=language, decimals=decimals, star_levels=tuple(stars), parens=parentheses,
-                labels=labels, weights=weights_label, simulated=sim, notes=list(extra) + list(parts))
-
-
-def _column(name, frame, key, *, group=None, scalars=None, flags=None, rename=None) -> ModelColumn:
-    """A model column from rows of ``frame`` (columns ``estimate``, ``se``): stars from estimate / se."""
-    rename = rename or (lambda k: k)
-    params = {rename(k): float(v) for k, v in zip(frame[key], frame["estimate"])}
-    se = {rename(k): float(v) for k, v in zip(frame[key], frame["se"])}
-    return ModelColumn(name=name, params=params, se=se, scalars=dict(scalars or {}), flags=dict(flags or {}),
-                       group=group)
-
-
-# ------------------------------------------------------------------------------------- descriptive tables
 def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
                 decimals: int, number: int | None = None) -> None:
     """Table ``descriptive`` (rule ``paper_descriptive``): N, mean, SD, min and max of every variable the
@@ -549,19 +345,6 @@ def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int
 
 
 # ------------------------------------------------------------------------------------- summary tables
-def _failure(text, language, fmt) -> str:
-    """The reason a variant was not estimated, shortened for a cell ("ρ = 1.000 at its bound")."""
-    import re
-
-    if not isinstance(text, str) or not text:
-        return ""
-    m = re.match(r"(rho|lambda) = ([-0-9.eE+]+) is at the boundary", text)
-    if m:
-        sym = "ρ" if m.group(1) == "rho" else "λ"
-        return f"{sym} = {fmt(float(m.group(2)))}" + ("（边界）" if language == "zh" else " (at its bound)")
-    return text.split(";")[0][:60]
-
-
 def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping, language: str, decimals: int,
                alpha: float, number: int | None = None) -> None:
     """Table ``robustness`` (rule ``paper_robustness``): for every weights × sample variant (rows) and model
@@ -713,14 +496,6 @@ def paper_readme(table_jsons, out_md, *, entries: Sequence[Mapping], figures: Se
 
 
 # ------------------------------------------------------------------------------------- figures
-def _figure_note(notes, language) -> str:
-    """One line under a figure: "simulated data" when an input says so, and the data source (the first part
-    of the notes naming one; a matrix built from the panel adds no new source)."""
-    sim, parts = provenance(notes, language)
-    sources = [p for p in parts if p.startswith(("数据来源", "Source"))][:1] or parts[:1]
-    return ("；" if language == "zh" else ". ").join(_sentences(sim, sources, language))
-
-
 def figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
                   decimals: int = 2) -> None:
     """Figure ``ai_map`` (rule ``paper_figure_ai_map``): choropleth of the cross-section's AI index
