@@ -12,6 +12,9 @@ rule cross_section:
         variables=dataset_variables,
         year=dataset_year,
         note=dataset_note,
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -34,6 +37,9 @@ rule simulate_panel:
         weights=config["demo"]["weights"],
         setting=config["demo"]["setting"],
         note=panel_note(),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -52,6 +58,9 @@ rule panel:
         dictionary=panel_dictionary(),
         note=panel_note(),
         simulated=DEMO,
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -68,6 +77,9 @@ rule mechanism_data:
     params:
         dictionary=mechanism_dictionary,
         note=panel_note(),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:

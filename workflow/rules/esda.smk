@@ -12,6 +12,9 @@ rule global_autocorrelation:
         matrices=list(WEIGHTS),
         permutations=ESDA["permutations"],
         seed=config["seed"],
+    resources:
+        mem_mb=3000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -34,6 +37,9 @@ rule collect_global:
             caption="../report/moran_table.rst",
             category="Spatial autocorrelation",
         ),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -59,6 +65,9 @@ rule lisa:
         seed=config["seed"],
         alpha=ESDA["alpha"],
         fdr=ESDA["fdr"],
+    resources:
+        mem_mb=3000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -94,6 +103,9 @@ rule esda_figures:
     params:
         label=variable_label,
         language=LANGUAGE,
+    resources:
+        mem_mb=3000,
+        runtime=30,
     conda:
         "../../envs/aicoord.yaml"
     log:

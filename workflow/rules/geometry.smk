@@ -4,6 +4,9 @@
 rule province_geometry:
     output:
         "results/geometry/provinces.gpkg",
+    resources:
+        mem_mb=3000,
+        runtime=20,
     conda:
         "../../envs/aicoord.yaml"
     log:

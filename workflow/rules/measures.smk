@@ -12,6 +12,9 @@ rule inequality_panel:
         variables=inequality_variables(),
         groups=MEASURES["inequality"]["groups"],
         population=inequality_population(),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -30,6 +33,9 @@ rule inequality_cross_section:
         variables=dataset_variables,
         groups=MEASURES["inequality"]["groups"],
         population=None,
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -46,6 +52,9 @@ rule composite_indices:
         weights="results/tables/composite_weights.csv",
     params:
         specs=index_specs(),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -63,6 +72,9 @@ rule coupling_coordination:
         subsystems=coordination_subsystems(),
         method=MEASURES["coordination"]["method"],
         by_year=MEASURES["coordination"]["by_year"],
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -84,6 +96,9 @@ rule beta_convergence:
         time_effects=MEASURES["beta"]["time_effects"],
         spatial_models=MEASURES["beta"]["spatial_models"],
         weights=MEASURES["beta"]["weights"],
+    resources:
+        mem_mb=4000,
+        runtime=30,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -107,6 +122,9 @@ rule spatial_markov:
         k=MEASURES["markov"]["k"],
         population=population_column(),
         weights=MEASURES["markov"]["weights"],
+    resources:
+        mem_mb=2000,
+        runtime=30,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -129,6 +147,9 @@ rule kde_figure:
         years=MEASURES["kde"]["years"],
         population=population_column(),
         language=LANGUAGE,
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -147,6 +168,9 @@ rule demo_recovery:
     params:
         draws=MEASURES["recovery"]["draws"],
         seed=config["seed"],
+    resources:
+        mem_mb=4000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:

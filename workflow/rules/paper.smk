@@ -11,6 +11,9 @@ rule paper_descriptive:
     params:
         variables=paper_variables(),
         opts=paper_opts("labels", "language", "decimals", table="descriptive"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -28,6 +31,9 @@ rule paper_correlation:
         variables=paper_variables(),
         outcome=study_y(),
         opts=paper_opts("labels", "language", "decimals", table="correlation"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -43,6 +49,9 @@ rule paper_moran:
         **paper_out("moran"),
     params:
         opts=paper_opts("stars", "weights_labels", "labels", "language", "decimals", table="moran"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -58,6 +67,9 @@ rule paper_lisa:
         **paper_out("lisa"),
     params:
         opts=paper_opts("weights_labels", "labels", "language", table="lisa"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -73,6 +85,9 @@ rule paper_inequality:
         **paper_out("inequality"),
     params:
         opts=paper_opts("labels", "language", "decimals", table="inequality"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -90,6 +105,9 @@ rule paper_convergence:
     params:
         variable=beta_variable(),
         opts=paper_opts("labels", "language", "decimals", table="convergence"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -105,6 +123,9 @@ rule paper_specification:
         **paper_out("specification"),
     params:
         opts=paper_opts("weights_labels", "language", "decimals", table="specification"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -121,6 +142,9 @@ rule paper_baseline:
         **paper_out("baseline"),
     params:
         opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="baseline"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -137,6 +161,9 @@ rule paper_effects:
         **paper_out("effects"),
     params:
         opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="effects"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -155,6 +182,9 @@ rule paper_mechanisms:
             "labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
             table="mechanisms",
         ),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -172,6 +202,9 @@ rule paper_heterogeneity:
         opts=paper_opts(
             "labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="heterogeneity",
         ),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -187,6 +220,9 @@ rule paper_robustness:
         **paper_out("robustness"),
     params:
         opts=paper_opts("labels", "weights_labels", "language", "decimals", "alpha", table="robustness"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -202,6 +238,9 @@ rule paper_scenarios:
         **paper_out("scenarios"),
     params:
         opts=paper_opts("language", "decimals", "alpha", table="scenarios"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -217,6 +256,9 @@ rule paper_scenario_provinces:
         **paper_out("scenario_provinces"),
     params:
         opts=paper_opts("language", "decimals", table="scenario_provinces"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -232,6 +274,9 @@ rule paper_verdict:
         **paper_out("verdict"),
     params:
         opts=paper_opts("labels", "language", "decimals", "alpha", table="verdict"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -247,6 +292,9 @@ rule paper_tables:
         docx=report("results/paper/tables.docx", caption="../report/paper_tables.rst", category="Paper tables",
                     labels={"table": "all tables (Word)"}),
         tex="results/paper/tables.tex",
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -268,6 +316,9 @@ rule paper_figure_ai_map:
         variable=paper_cross_section()[1],
         label=paper_ai_label(),
         language=PAPER_LANGUAGE,
+    resources:
+        mem_mb=3000,
+        runtime=20,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -287,6 +338,9 @@ rule paper_figure_lisa:
     params:
         weights=map_weights(),
         opts=paper_opts("weights_labels", "language"),
+    resources:
+        mem_mb=3000,
+        runtime=30,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -306,6 +360,9 @@ rule paper_figure_effects:
     params:
         label=paper_labels().get("ai", ""),
         opts=paper_opts("weights_labels", "language", "alpha"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -323,6 +380,9 @@ rule paper_figure_mediation:
         pdf="results/paper/figures/mediation.pdf",
     params:
         opts=paper_opts("labels", "language", "alpha"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -339,6 +399,9 @@ rule paper_readme:
     params:
         entries=paper_readme_entries(),
         figures=paper_readme_figures(),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:

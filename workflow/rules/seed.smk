@@ -11,6 +11,9 @@ rule seed_claims:
             caption="../report/seed_claims.rst",
             category="Seed paper",
         ),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:

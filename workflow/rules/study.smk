@@ -10,6 +10,9 @@ rule specification:
         report("results/tables/specification.csv", caption="../report/study.rst", category="Study"),
     params:
         study=study_params(),
+    resources:
+        mem_mb=4000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -30,6 +33,9 @@ rule baseline:
         study=study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
+    resources:
+        mem_mb=4000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -46,6 +52,9 @@ rule convergence_ai:
         report("results/tables/convergence_ai.csv", caption="../report/study.rst", category="Study"),
     params:
         study=study_params(),
+    resources:
+        mem_mb=4000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -66,6 +75,9 @@ rule mechanism:
         study=study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
+    resources:
+        mem_mb=4000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -79,6 +91,9 @@ rule mechanisms:
         expand("results/study/mechanisms/{mechanism}.csv", mechanism=study_mechanisms()),
     output:
         report("results/tables/mechanisms.csv", caption="../report/study.rst", category="Study"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -98,6 +113,9 @@ rule heterogeneity:
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         split_year=ANALYSIS["split_year"],
+    resources:
+        mem_mb=4000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -117,6 +135,9 @@ rule robustness_variant:
         models=ANALYSIS["robustness"]["models"],
         draws=ANALYSIS["draws"],
         seed=config["seed"],
+    resources:
+        mem_mb=4000,
+        runtime=90,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -130,6 +151,9 @@ rule robustness:
         robustness_csvs,
     output:
         report("results/tables/robustness.csv", caption="../report/study.rst", category="Study"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -147,6 +171,9 @@ rule verdict:
         report("results/tables/verdict.csv", caption="../report/verdict.rst", category="Study"),
     params:
         alpha=ANALYSIS["alpha"],
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -167,6 +194,9 @@ rule scenarios:
         specs=canonical(ANALYSIS["scenarios"]),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
+    resources:
+        mem_mb=4000,
+        runtime=60,
     conda:
         "../../envs/aicoord.yaml"
     log:

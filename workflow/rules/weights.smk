@@ -12,6 +12,9 @@ rule weights:
     params:
         spec=weights_spec,
         stem="results/weights/{w}",
+    resources:
+        mem_mb=3000,
+        runtime=20,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -29,6 +32,9 @@ rule weights_summary:
             caption="../report/weights_summary.rst",
             category="Spatial weights",
         ),
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -42,6 +48,9 @@ rule weights_gal:
         "results/weights/{w}_raw.csv",
     output:
         "results/weights/{w}.gal",
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/aicoord.yaml"
     log:
