@@ -188,7 +188,6 @@ def write_template(out, first, last) -> tuple[Path, Path]:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from aicoord.contract import validate_dictionary
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> book, snippet = write_template(d / "panel.xlsx", 2011, 2024)
     >>> snippet.name
