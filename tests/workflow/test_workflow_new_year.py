@@ -12,12 +12,12 @@ from helpers import job_counts, real_overlay, run_snakemake, write_overlay
 REAL_PANEL = "data/raw/panel_test.csv"
 
 #: Jobs of the real-panel study that do not read the panel file, directly or through another job's output:
-#: the map, the five geographic matrices (queen, rook, knn, two distance decays) and the contiguity GAL files,
+#: the map, the five geographic matrices (queen, rook, knn4, invdist, invdist2) and the contiguity GAL files,
 #: the seed's 2023 cross-section, its inequality table and the table of the seed's claims.
 INDEPENDENT = {"province_geometry": 1, "weights": 5, "weights_gal": 3, "cross_section": 1,
                "inequality_cross_section": 1, "seed_claims": 1}
 #: Outputs of those jobs (each rule at least once) that must keep their modification time.
-KEPT = ["results/geometry/provinces.gpkg", "results/weights/queen.csv", "results/weights/distance.csv",
+KEPT = ["results/geometry/provinces.gpkg", "results/weights/queen.csv", "results/weights/invdist.csv",
         "results/weights/queen.gal", "results/data/ai2023.csv", "results/tables/inequality_ai2023.csv",
         "results/tables/seed_claims.csv"]
 
@@ -36,6 +36,13 @@ def next_year_rows(path, seed=2024):
     return last
 
 
+def _counts(md):
+    """Provinces, years and observations of the baseline table (Markdown, Chinese labels: the default)."""
+    rows = dict(ln.strip("| ").split(" | ")[:2] for ln in md.read_text(encoding="utf-8").splitlines()
+                if ln.startswith(("| 省份数 |", "| 年数 |", "| 观测值 |")))
+    return {k: int(v.replace(",", "")) for k, v in rows.items()}
+
+
 def test_appending_a_year_reruns_only_what_reads_the_panel(real_study, tmp_path):
     src, _ = real_study
     wd = tmp_path / "study"
@@ -45,6 +52,7 @@ def test_appending_a_year_reruns_only_what_reads_the_panel(real_study, tmp_path)
     every = job_counts(run_snakemake(wd, "-n", "-F"))
     every.pop("total")
     kept = {rel: (wd / rel).stat().st_mtime_ns for rel in KEPT}
+    before = _counts(wd / "results/paper/baseline.md")
 
     panel = wd / REAL_PANEL
     new = next_year_rows(panel)
@@ -63,13 +71,13 @@ def test_appending_a_year_reruns_only_what_reads_the_panel(real_study, tmp_path)
     tidy = pd.read_csv(wd / "results/data/panel.csv")
     assert len(tidy) == 31 * 14 and tidy["year"].max() == year
     assert year in set(pd.read_csv(wd / "results/tables/inequality_panel.csv")["year"])
-    desc = (wd / "results/paper/descriptive.md").read_text(encoding="utf-8")
-    assert f"{31 * 14:,}" in desc or str(31 * 14) in desc
-    for name in ("inequality", "convergence"):
-        assert str(year) in (wd / f"results/paper/{name}.csv").read_text(encoding="utf-8"), name
-    base = (wd / "results/paper/baseline.csv").read_text(encoding="utf-8")
-    assert str(31 * 14) in base or f"{31 * 14:,}" in base
-    assert str(year) in (wd / "results/paper/tables.tex").read_text(encoding="utf-8")
+    assert f"| {31 * 14} |" in (wd / "results/paper/descriptive.md").read_text(encoding="utf-8")
+    for name in ("inequality", "convergence", "tables"):
+        ext = "tex" if name == "tables" else "csv"
+        assert str(year) in (wd / f"results/paper/{name}.{ext}").read_text(encoding="utf-8"), name
+    after = _counts(wd / "results/paper/baseline.md")
+    # two-way effects with the Lee-Yu transformation leave (N - 1)(T - 1) observations: one more year adds N - 1
+    assert after == {"省份数": 31, "年数": 14, "观测值": 30 * 13} and before["观测值"] == 30 * 12, (before, after)
 
     # a third run with no change does nothing
     res = run_snakemake(wd)
