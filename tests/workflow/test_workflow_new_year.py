@@ -6,6 +6,7 @@ import shutil
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from helpers import job_counts, real_overlay, run_snakemake, write_overlay
 
@@ -43,6 +44,9 @@ def _counts(md):
     return {k: int(v.replace(",", "")) for k, v in rows.items()}
 
 
+@pytest.mark.slow(reason="the rerun is 64 of the study's 76 jobs (every estimation reads the panel), about as long "
+                        "as the real-panel study itself (3-4 minutes on 2 idle cores); the study is the session's "
+                        "real_study fixture, not a second full run")
 def test_appending_a_year_reruns_only_what_reads_the_panel(real_study, tmp_path):
     src, _ = real_study
     wd = tmp_path / "study"
