@@ -121,3 +121,85 @@ def edge_columns(n_models=3, seed=7):
                      "nobs": 403},
             flags={"controls": True, "unit_effects": True, "time_effects": m != 1}))
     return cols
+
+
+# ---- a user's panel file: the generator's panel with yearbook-style Chinese headers (the real-panel path)
+
+HEADERS = {"省份": "province", "年份": "year", "人工智能指数": "ai_index", "协调差距": "coord_gap", "人均GDP": "gdp_pc",
+           "人口": "population", "政府干预": "gov_int", "城镇化率": "urb_rate", "产业升级": "ind_up",
+           "价值链位置": "gvc", "资源错配": "misalloc", "区域品牌": "brand"}
+DICTIONARY = {"columns": HEADERS, "ai": "ai_index", "outcome": ["coord_gap"], "gdp_pc": "gdp_pc",
+              "population": "population", "controls": ["gov_int", "urb_rate"],
+              "mechanisms": {"industrial_upgrading": "ind_up", "value_chain": "gvc",
+                             "resource_allocation": "misalloc", "regional_brand": "brand"}}
+#: the generator's columns -> the yearbook-style Chinese headers of the test file
+TO_FILE = {"province": "省份", "year": "年份", "ai_index": "人工智能指数", "coord_gap": "协调差距", "gdp_pc": "人均GDP",
+           "population": "人口", "gov": "政府干预", "urban": "城镇化率", "industrial_upgrading": "产业升级",
+           "value_chain": "价值链位置", "resource_allocation": "资源错配", "regional_brand": "区域品牌"}
+
+
+def real_format_panel(path, setting="B"):
+    """The generator's setting-B panel (another mechanism null, the baseline of the other sign than the
+    default demo) written as a user's file: Chinese headers, the study's own column names for the controls
+    and mechanisms, no code column. It exercises the real-panel path; it is test input, never an output."""
+    from aicoord.contract import read_province_table
+    from aicoord.geometry import load_provinces
+    from aicoord.simulate import simulate_demo_panel
+    from aicoord.weights import build_weights
+
+    ai = read_province_table(ROOT / "data/raw/seed_table1_ai_index_2023.csv", "province", ["ai_index"])["ai_index"]
+    w = build_weights({"kind": "queen", "island_links": {"460000": ["440000"]}}, load_provinces())
+    panel, truth = simulate_demo_panel(ai, w, seed=20250, scenario=setting)
+    out = panel.drop(columns=["code"]).rename(columns=TO_FILE)
+    out["价值链位置_备选"] = (1.1 * out["价值链位置"]).round(10)  # an alternative proxy a user might switch to
+    out.to_csv(path, index=False, encoding="utf-8")
+    return truth
+
+
+def real_overlay(file, **panel):
+    """FAST plus ONLY panel.file and panel.dictionary (and what the caller adds); a fresh copy, which the
+    caller may change."""
+    import copy
+
+    return copy.deepcopy(merge(FAST, {"panel": {"file": file, "dictionary": DICTIONARY, **panel}}))
+
+
+# ---- LaTeX: compile with xelatex and read the log
+
+import re  # noqa: E402
+
+#: Largest overflow tolerated in a compiled table (TeX's own \hfuzz is 0.1pt; a few pt are invisible in print).
+TEX_OVERFLOW_PT = 1.0
+
+
+def xelatex_or_skip():
+    """The xelatex executable, or skip the test saying why (the reason is printed too, for ``pytest -rs``)."""
+    import pytest
+
+    xelatex = shutil.which("xelatex")
+    if xelatex is None:
+        reason = "xelatex is not installed (apt-get install texlive-xetex texlive-lang-chinese fonts-noto-cjk)"
+        print("SKIP REASON: " + reason)
+        pytest.skip(reason)
+    return xelatex
+
+
+def compile_tex(xelatex, tex):
+    """Compile ``tex`` in its folder with xelatex (one pass, no interaction); returns the log text."""
+    from pathlib import Path
+
+    tex = Path(tex)
+    run = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=tex.parent,
+                         capture_output=True, text=True, timeout=300)
+    log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    assert run.returncode == 0, log[-3000:]
+    return log
+
+
+def tex_overflows(log) -> list:
+    """What overflows the page in a LaTeX log: (kind, size in pt) of every overfull box wider/taller than
+    :data:`TEX_OVERFLOW_PT` and every float too large for its page."""
+    out = [(f"Overfull \\{kind}", float(pt)) for kind, pt in
+           re.findall(r"Overfull \\(hbox|vbox) \((-?[\d.]+)pt too (?:wide|high)\)", log) if float(pt) > TEX_OVERFLOW_PT]
+    out += [("Float too large", float(pt)) for pt in re.findall(r"Float too large for page by ([\d.]+)pt", log)]
+    return out

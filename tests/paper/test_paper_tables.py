@@ -10,13 +10,13 @@ import subprocess
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import EDGE, edge_columns
+from helpers import EDGE, compile_tex, edge_columns, tex_overflows, xelatex_or_skip
 from scipy import stats
 
 from aicoord.paper import (MINUS, ModelColumn, NumberFormat, RegressionTable, column_from_results,
                            columns_from_impacts, latex_document, panel_table, table_from_frame, to_csv,
                            to_markdown,
-                           write_all, write_tex_tables)
+                           write_all, write_tex, write_tex_tables)
 
 LABELS = {"ai": "人工智能", "ai_sq": "人工智能²", "human": "人力资本", "open": "对外开放", "gov": "政府干预",
           "tiny": "微小项", "big": "规模", "W*ai": "W×人工智能"}
@@ -209,26 +209,38 @@ def test_latex_uses_booktabs_rules_only():
 
 
 def test_tex_compiles_with_xelatex(tmp_path):
-    xelatex = shutil.which("xelatex")
-    if xelatex is None:
-        print("SKIP REASON: xelatex is not installed (apt-get install texlive-xetex texlive-lang-chinese "
-              "fonts-noto-cjk)")
-        pytest.skip("xelatex is not installed (apt-get install texlive-xetex texlive-lang-chinese fonts-noto-cjk)")
+    xelatex = xelatex_or_skip()
     zh = regression().table()
     en = regression("en", number=3).table()
     frame = table_from_frame(pd.DataFrame({"I": [0.1, 0.2]}, index=["a_b & c", "50%"]), number=4,
                              title="Specials: _ & % $ # { } ~ ^", language="zh")
     panels = panel_table([("Panel A：东部", zh), ("Panel B：西部", regression(number=9).table())], number=5,
                          title="区域异质性")
-    write_tex_tables([zh, en, frame, panels], tmp_path / "tables.tex")
-    run = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", "tables.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=300)
-    log = (tmp_path / "tables.log").read_text(encoding="utf-8", errors="replace")
-    assert run.returncode == 0, log[-3000:]
+    rng = np.random.default_rng(5)
+    # wider than the page (16 columns of signed numbers with thousands), and taller than it (90 rows)
+    wide = table_from_frame(pd.DataFrame(rng.normal(0, 5000, (4, 16)), columns=[f"模型 ({i})" for i in range(16)],
+                                         index=["人工智能", "城镇化率", "政府干预", "人均 GDP"]),
+                            number=6, title="宽表", language="zh", source="测试")
+    tall = table_from_frame(pd.DataFrame(rng.normal(size=(90, 3)), columns=["a", "b", "c"],
+                                         index=[f"行 {i}" for i in range(90)]), number=7, title="长表",
+                            language="zh", source="测试")
+    write_tex_tables([zh, en, frame, panels, wide, tall], tmp_path / "tables.tex")
+    log = compile_tex(xelatex, tmp_path / "tables.tex")
     assert (tmp_path / "tables.pdf").stat().st_size > 1000
     assert "Missing character" not in log, [ln for ln in log.splitlines() if "Missing character" in ln][:5]
-    assert "Overfull \\hbox" not in log
-    assert log.count("Output written") == 1 and "(4 pages" in log
+    assert tex_overflows(log) == [] and "Overfull \\hbox" not in log
+    assert log.count("Output written") == 1 and "(6 pages" in log
+    # only the tables that do not fit are scaled, each just enough: the wide one to the text width, the tall
+    # ones (the 90 rows, and the two stacked regressions with their note) to the text height
+    scaled = {n: (float(a), float(b)) for n, a, b in
+              re.findall(r"aicoord: table (\d+) scaled from ([\d.]+)pt to ([\d.]+)pt", log)}
+    assert sorted(scaled) == ["5", "6", "7"], scaled
+    text_width = (210 - 2 * 20) / 25.4 * 72.27  # A4 with 2 cm margins, in TeX points
+    assert scaled["6"][0] > text_width and abs(scaled["6"][1] - text_width) < 0.5
+    assert all(after < before <= text_width for before, after in (scaled["5"], scaled["7"]))
+    # the standalone file of one wide table fits too
+    write_tex(wide, tmp_path / "wide.tex")
+    assert tex_overflows(compile_tex(xelatex, tmp_path / "wide.tex")) == []
 
 
 # ---------------------------------------------------------------------------- determinism, atomicity

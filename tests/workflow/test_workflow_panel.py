@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import FAST, ROOT, job_counts, make_study, merge, run_snakemake
+from helpers import FAST, ROOT, job_counts, make_study, real_format_panel, real_overlay, run_snakemake, write_overlay
 
 #: every workflow test runs on one xdist worker, so the default study is built once per session
 pytestmark = pytest.mark.xdist_group("workflow")
@@ -17,42 +17,6 @@ MEASURES = ["results/data/panel.csv", "results/tables/inequality_panel.csv", "re
             "results/tables/coupling_coordination.csv", "results/tables/beta_convergence.csv",
             "results/figures/kde_gdp_pc.png", "results/weights/economic.csv"]
 DEMO = ["results/demo/truth.json", "results/demo/truth.csv", "results/tables/demo_recovery.csv"]
-HEADERS = {"省份": "province", "年份": "year", "人工智能指数": "ai_index", "协调差距": "coord_gap", "人均GDP": "gdp_pc",
-           "人口": "population", "政府干预": "gov_int", "城镇化率": "urb_rate", "产业升级": "ind_up",
-           "价值链位置": "gvc", "资源错配": "misalloc", "区域品牌": "brand"}
-DICTIONARY = {"columns": HEADERS, "ai": "ai_index", "outcome": ["coord_gap"], "gdp_pc": "gdp_pc",
-              "population": "population", "controls": ["gov_int", "urb_rate"],
-              "mechanisms": {"industrial_upgrading": "ind_up", "value_chain": "gvc",
-                             "resource_allocation": "misalloc", "regional_brand": "brand"}}
-#: the generator's columns -> the yearbook-style Chinese headers of the test file
-TO_FILE = {"province": "省份", "year": "年份", "ai_index": "人工智能指数", "coord_gap": "协调差距", "gdp_pc": "人均GDP",
-           "population": "人口", "gov": "政府干预", "urban": "城镇化率", "industrial_upgrading": "产业升级",
-           "value_chain": "价值链位置", "resource_allocation": "资源错配", "regional_brand": "区域品牌"}
-
-
-def real_format_panel(path, setting="B"):
-    """The generator's setting-B panel (another mechanism null, the baseline of the other sign than the
-    default demo) written as a user's file: Chinese headers, the study's own column names for the controls
-    and mechanisms, no code column. It exercises the real-panel path; it is test input, never an output."""
-    from aicoord.contract import read_province_table
-    from aicoord.geometry import load_provinces
-    from aicoord.simulate import simulate_demo_panel
-    from aicoord.weights import build_weights
-
-    ai = read_province_table(ROOT / "data/raw/seed_table1_ai_index_2023.csv", "province", ["ai_index"])["ai_index"]
-    w = build_weights({"kind": "queen", "island_links": {"460000": ["440000"]}}, load_provinces())
-    panel, truth = simulate_demo_panel(ai, w, seed=20250, scenario=setting)
-    out = panel.drop(columns=["code"]).rename(columns=TO_FILE)
-    out["价值链位置_备选"] = (1.1 * out["价值链位置"]).round(10)  # an alternative proxy a user might switch to
-    out.to_csv(path, index=False, encoding="utf-8")
-    return truth
-
-
-def real_overlay(file, **panel):
-    """FAST plus ONLY panel.file and panel.dictionary (and what the caller adds)."""
-    return merge(FAST, {"panel": {"file": file, "dictionary": DICTIONARY, **panel}})
-
-
 def _texts(wd):
     files = [p for p in (wd / "results").rglob("*.csv")] + [p for p in (wd / "results").rglob("*.json")]
     return {str(p.relative_to(wd)): p.read_text(encoding="utf-8") for p in files}
@@ -74,14 +38,12 @@ def test_demo_outputs_say_simulated(default_study):
     assert rec["covers"].mean() >= 0.8 and len(rec) == 37
 
 
-def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(tmp_path):
-    wd = make_study(tmp_path / "real", real_overlay("data/raw/panel_test.csv"))
-    truth = real_format_panel(wd / "data/raw/panel_test.csv")
+def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(real_study):
+    wd, truth = real_study  # the whole default study on the real-format panel (tests/workflow/conftest.py)
     overlay = yaml.safe_load((wd / "config/config.yaml").read_text(encoding="utf-8"))
     assert set(overlay) - set(FAST) == {"panel"} and set(overlay["panel"]) == {"file", "dictionary"}
-    res = run_snakemake(wd, "-n")  # the default target list has no demo outputs and no simulate_panel job
+    res = run_snakemake(wd, "-n", "-F")  # every job of the DAG: no demo outputs and no simulate_panel job
     assert "simulate_panel" not in res.stdout + res.stderr and "demo_recovery" not in res.stdout + res.stderr
-    run_snakemake(wd)  # the whole default study
     assert not (wd / "results/demo").exists()
     for rel in MEASURES:
         assert (wd / rel).stat().st_size > 0, rel
@@ -108,6 +70,7 @@ def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(t
             "paper_figure_effects", "paper_figure_mediation", "paper_tables", "paper_readme", "all"}
     assert jobs == {**{j: 1 for j in uses}, "robustness_variant": n_variants,
                     "total": len(uses) + n_variants}, jobs
+    write_overlay(wd, real_overlay("data/raw/panel_test.csv"))  # the shared study's configuration back as it was
 
 
 def default_config():

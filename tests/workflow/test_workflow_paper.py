@@ -3,7 +3,7 @@ import json
 import re
 
 from docx import Document
-from helpers import run_snakemake
+from helpers import compile_tex, run_snakemake, tex_overflows, xelatex_or_skip
 
 from aicoord.steps.paper import TABLES
 
@@ -37,3 +37,19 @@ def test_report_holds_the_paper_previews_and_no_pdf(default_study):
     for fig in ("ai_map", "lisa", "effects", "mediation"):
         assert f"results/paper/figures/{fig}.png" in html
     assert "results/paper/tables.docx" in html and "results/paper/baseline.csv" in html
+    # the first screen (the workflow description) says the data are simulated and points to the verdict table,
+    # which the report holds
+    desc = json.loads(re.search(r'var workflow_desc = ("(?:[^"\\]|\\.)*")', html).group(1))
+    assert "SIMULATED DATA (模拟数据)" in desc and "verdict table" in desc
+    assert "results/tables/verdict.csv" in html and "results/paper/verdict.csv" in html
+
+
+def test_every_tex_table_of_the_default_study_compiles_and_fits_the_page(default_study, tmp_path):
+    xelatex = xelatex_or_skip()
+    names = sorted(p.name for p in (default_study / "results/paper").glob("*.tex"))
+    assert len(names) == len(TABLES) + 1 and "tables.tex" in names
+    for name in names:
+        (tmp_path / name).write_bytes((default_study / "results/paper" / name).read_bytes())
+        log = compile_tex(xelatex, tmp_path / name)
+        assert "Missing character" not in log, name
+        assert tex_overflows(log) == [], (name, tex_overflows(log))

@@ -367,6 +367,16 @@ def paper_variables():
     return list(dict.fromkeys([study_y(), "ai", *study_controls(), *study_mechanisms(), "gdp_pc"]))
 
 
+def paper_descriptive_inputs(wildcards):
+    """Named inputs of the descriptive table: the tidy panel and the mechanism files of every variable used."""
+    return panel_with(paper_variables())
+
+
+def paper_correlation_inputs(wildcards):
+    """Named inputs of the correlation table: the tidy panel and the mechanism files of every variable used."""
+    return panel_with(paper_variables())
+
+
 def paper_opts(*keys, table=None):
     """The options of a paper step, by name; with ``table``, also its number among the tables printed."""
     every = {"labels": paper_labels(), "language": PAPER_LANGUAGE, "decimals": PAPER["decimals"],

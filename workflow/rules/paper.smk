@@ -5,7 +5,7 @@
 
 rule paper_descriptive:
     input:
-        unpack(lambda wc: panel_with(paper_variables())),
+        unpack(paper_descriptive_inputs),
     output:
         **paper_out("descriptive"),
     params:
@@ -24,7 +24,7 @@ rule paper_descriptive:
 
 rule paper_correlation:
     input:
-        unpack(lambda wc: panel_with(paper_variables())),
+        unpack(paper_correlation_inputs),
     output:
         **paper_out("correlation"),
     params:

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..io import atomic_path
 from .table import PaperTable
 
-__all__ = ["tidy_rows", "to_csv", "to_markdown", "latex_fragment", "latex_document", "write_csv",
+__all__ = ["TEX_MACROS", "tidy_rows", "to_csv", "to_markdown", "latex_fragment", "latex_document", "write_csv",
            "write_markdown", "write_tex", "write_tex_tables", "write_text"]
 
 CSV_HEADER = ["table", "panel", "row", "label", "statistic", "group", "column", "value", "note"]
@@ -106,8 +106,11 @@ def _tex_number(s: str) -> str:
 
 def latex_fragment(table: PaperTable, *, label: str | None = None, group_rules: bool = True) -> str:
     """The ``table`` environment: caption above, booktabs rules, the note under the tabular in
-    ``\\footnotesize`` and as wide as the tabular. Needs ``booktabs`` and the ``\\sym`` macro and
-    ``\\aicoordbox`` box register of :func:`latex_document`'s preamble.
+    ``\\footnotesize`` and as wide as the tabular. The tabular is set at its natural size when it fits the
+    page; a table wider than ``\\linewidth`` (or, with its note, taller than ``\\textheight``) is scaled
+    down as a whole to fit, as ``\\resizebox`` users do by hand, and its note set at the scaled width. Needs
+    the preamble of :func:`latex_document` (:data:`TEX_MACROS`: booktabs, graphicx, ``\\sym``,
+    ``\\aicoordbox`` and ``\\aicoordfit``).
 
     ``group_rules`` draws a ``\\cmidrule`` under each column group of a two-row header (booktabs style)."""
     k = len(table.columns)
@@ -141,10 +144,7 @@ def latex_fragment(table: PaperTable, *, label: str | None = None, group_rules: 
         cells = [tex_escape(r.label)] + [_tex_number(c) if r.kind != "flag" else
                                          r"\multicolumn{1}{c}{" + tex_escape(c) + "}" for c in r.cells]
         out.append(" & ".join(cells) + r" \\")
-    out += [r"\bottomrule", r"\end{tabular}}", r"\usebox{\aicoordbox}"]
-    if table.note_text:
-        out += [r"\par\smallskip", r"\begin{minipage}{\wd\aicoordbox}\footnotesize " + tex_escape(table.note_text)
-                + r"\end{minipage}"]
+    out += [r"\bottomrule", r"\end{tabular}}", r"\aicoordfit{" + tex_escape(table.note_text) + "}"]
     out.append(r"\end{table}")
     return "\n".join(out) + "\n"
 
@@ -157,8 +157,34 @@ _PREAMBLE = r"""\documentclass[11pt]{article}
 \IfFontExistsTF{Noto Serif CJK SC}{\setCJKmainfont{Noto Serif CJK SC}}{%
   \IfFontExistsTF{Noto Sans CJK SC}{\setCJKmainfont{Noto Sans CJK SC}}{%
     \IfFontExistsTF{SimSun}{\setCJKmainfont{SimSun}}{\setCJKmainfont{FandolSong-Regular.otf}}}}
+"""
+
+#: The macros a table fragment needs (in :func:`latex_document`'s preamble; copy them into a paper's
+#: preamble to ``\\input`` fragments). ``\\aicoordfit{note}`` sets the tabular saved in ``\\aicoordbox``:
+#: at natural size when it fits, else scaled to the largest size that fits both ``\\linewidth`` and
+#: ``\\textheight`` less the caption and the note (which it sets, in ``\\footnotesize``, as wide as the
+#: scaled tabular), and writes "aicoord: table <n> scaled from <w> to <w'>" to the log when it scales.
+TEX_MACROS = r"""\usepackage{graphicx}
 \providecommand{\sym}[1]{\rlap{$^{#1}$}}
 \newsavebox{\aicoordbox}
+\newsavebox{\aicoordnotebox}
+\newlength{\aicoordw}
+\newlength{\aicoordroom}
+\newcommand{\aicoordsetnote}[1]{\sbox{\aicoordnotebox}{\begin{minipage}[t]{\aicoordw}\footnotesize #1\end{minipage}}}
+\newcommand{\aicoordfit}[1]{%
+  \setlength{\aicoordw}{\wd\aicoordbox}%
+  \ifdim\aicoordw>\linewidth\setlength{\aicoordw}{\linewidth}\fi
+  \aicoordsetnote{#1}%
+  \setlength{\aicoordroom}{\dimexpr\textheight-\ht\aicoordnotebox-\dp\aicoordnotebox-4\baselineskip\relax}%
+  \ifdim\dimexpr(\ht\aicoordbox+\dp\aicoordbox)*\numexpr\aicoordw\relax/\numexpr\wd\aicoordbox\relax\relax>\aicoordroom
+    \setlength{\aicoordw}{\dimexpr\wd\aicoordbox*\numexpr\aicoordroom\relax/\numexpr\dimexpr\ht\aicoordbox+\dp\aicoordbox\relax\relax\relax}%
+    \aicoordsetnote{#1}%
+  \fi
+  \ifdim\aicoordw<\wd\aicoordbox
+    \typeout{aicoord: table \thetable\space scaled from \the\wd\aicoordbox\space to \the\aicoordw}%
+    \resizebox{\aicoordw}{!}{\usebox{\aicoordbox}}%
+  \else\usebox{\aicoordbox}\fi
+  \if\relax\detokenize{#1}\relax\else\par\smallskip\usebox{\aicoordnotebox}\fi}
 """
 
 
@@ -174,7 +200,7 @@ def latex_document(tables: Sequence[PaperTable]) -> str:
         body.append(latex_fragment(t))
         if len(tables) > 1:
             body.append(r"\clearpage")
-    return _PREAMBLE + "\\begin{document}\n" + "\n".join(body) + "\n\\end{document}\n"
+    return _PREAMBLE + TEX_MACROS + "\\begin{document}\n" + "\n".join(body) + "\n\\end{document}\n"
 
 
 def write_text(text: str, path) -> None:
