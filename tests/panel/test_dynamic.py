@@ -65,6 +65,54 @@ def test_refuses_short_panel_and_bad_arguments(cigar, w46):
         dyn(cigar, w46, standardize=False)
 
 
+def _bad_panels(cigar):
+    na = cigar.copy()
+    na.loc[5, "logp"] = np.nan
+    text = cigar.assign(logy=cigar["logy"].astype(str))
+    dup = pd.concat([cigar, cigar.iloc[[0]]], ignore_index=True)
+    short = cigar.drop(index=[3])
+    return {"missing value": na, "non-numeric": text, "constant y": cigar.assign(logc=1.0),
+            "duplicate pair": dup, "unbalanced": short, "unknown column": cigar.drop(columns="logy")}
+
+
+@pytest.mark.parametrize("case", ["missing value", "non-numeric", "constant y", "duplicate pair",
+                                  "unbalanced", "unknown column"])
+def test_bad_panels_get_the_static_engines_messages(cigar, w46, case):
+    """The dynamic model runs the static panel's checks (``aicoord.panel.data.read_panel``): the
+    same message, column and hint as ``SpatialPanel`` for the same bad frame."""
+    from aicoord.panel import SpatialPanel
+
+    bad = _bad_panels(cigar)[case]
+    with pytest.raises(InputError) as static:
+        SpatialPanel(bad, y="logc", x=X, id="state", time="year", w=w46, model="sdm", effects="twoways")
+    with pytest.raises(InputError) as dynamic:
+        dyn(bad, w46)
+    assert str(dynamic.value) == str(static.value)
+    assert (dynamic.value.column, dynamic.value.hint) == (static.value.column, static.value.hint)
+
+
+def test_summary_shares_the_static_table(cigar, w46):
+    """One renderer for both results: the coefficient table's header and row layout are those of
+    the static ``SpatialPanelResults.summary``, each row recomputed here from the estimates."""
+    from aicoord.panel import SpatialPanel
+
+    res = dyn(cigar, w46, dlag=3).fit()
+    static = SpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, model="sdm",
+                          effects="twoways").fit()
+    head = [ln for ln in static.summary().splitlines() if "std err" in ln]
+    lines = res.summary().splitlines()
+    assert head and head[0] in lines
+    body = lines[lines.index(head[0]) + 1:]
+    assert len(body) == len(res.params)
+    ci = res.conf_int()
+    for line, nm in zip(body, res.params.index):
+        fields = line.split()
+        assert fields[0] == nm
+        assert_allclose([float(f) for f in fields[1:]],
+                        [res.params[nm], res.std_errors[nm], res.zvalues[nm], res.pvalues[nm],
+                         ci.loc[nm, "lower"], ci.loc[nm, "upper"]], atol=1e-3, rtol=1e-5)
+
+
 def test_numerical_failure_is_an_estimation_error(cigar, w46, monkeypatch):
     """A singular information matrix (here forced) raises EstimationError, not InputError."""
     mod = dyn(cigar, w46, dlag=1)
