@@ -30,8 +30,21 @@ def _run(files, *extra):
     return code, (json.loads(out.read_text()) if code == 0 else None)
 
 
-@pytest.mark.parametrize("model, fe, dlag", [("sdm", "twoways", 3), ("sar", "individual", 1), ("sdm", "individual", 2),
-                                             ("sar", "twoways", 2)])
+SUPPORTED = [("sdm", "twoways", 3), ("sar", "individual", 1), ("sdm", "individual", 2), ("sar", "twoways", 2)]
+MODELS = ["sar", "sdm", "sem", "sac", "slx", "sdem"]
+EFFECTS = ["none", "individual", "time", "twoways", "random"]
+
+
+def test_every_supported_pair_is_run():
+    """The supported pairs (the engine's MODELS x EFFECTS) are exactly those run below."""
+    from aicoord.panel.dynamic import EFFECTS as ENGINE_EFFECTS
+    from aicoord.panel.dynamic import MODELS as ENGINE_MODELS
+
+    assert {(m, fe) for m, fe, _ in SUPPORTED} == {(m, fe) for m in ENGINE_MODELS for fe in ENGINE_EFFECTS}
+    assert set(ENGINE_MODELS) <= set(MODELS) and set(ENGINE_EFFECTS) <= set(EFFECTS)
+
+
+@pytest.mark.parametrize("model, fe, dlag", SUPPORTED)
 def test_dlag_matches_the_api(files, cigar, w46, model, fe, dlag):
     code, out = _run(files, "--model", model, "--fe", fe, "--dlag", str(dlag))
     assert code == 0
@@ -64,3 +77,19 @@ def test_unsupported_combinations_are_refused(files, capsys, extra, words):
     code, _ = _run(files, *extra)
     err = capsys.readouterr().err
     assert code == 2 and words in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("model, fe", [(m, fe) for m in MODELS for fe in EFFECTS
+                                       if (m, fe) not in {(a, b) for a, b, _ in SUPPORTED}])
+def test_every_other_pair_is_refused_with_one_message(tmp_path, capsys, model, fe):
+    """Each of the 26 other model/effects pairs is refused before any file is read (the data path
+    does not exist), with the same one-line message naming the pair."""
+    out = tmp_path / "out.json"
+    code = main(["fit-panel", "--data", str(tmp_path / "absent.csv"), *ARGS, "--weights",
+                 str(tmp_path / "absent_w.csv"), "--model", model, "--fe", fe, "--dlag", "1",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert f"dynamic models are the SAR and SDM with individual or two-way effects, not --model {model} --fe {fe}" \
+        in err
+    assert err.count("\n") == 1

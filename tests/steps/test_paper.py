@@ -2,6 +2,7 @@
 columns the study steps write), once with the demo panel's note ("simulated data") and once with a real
 source's note; the Word files, the stars, the notes and the combined documents."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -112,16 +113,19 @@ def make_inputs(d, note):
     rrows = []
     for w in WL:
         for s in ("full", "ai_lag1"):
-            for mo in ("sdm", "sar"):
+            for mo in ("sdm", "sar", "dynamic_sdm"):
                 for mname in ["baseline", *MECHS]:
-                    failed = (w, s, mo, mname) == ("invdist", "ai_lag1", "sar", "baseline")
+                    failed = (w, s, mo, mname) in {("invdist", "ai_lag1", "sar", "baseline"),
+                                                   ("invdist", "full", "dynamic_sdm", MECHS[0])}
                     est = None if failed else float(rng.normal(-0.01, 0.003))
                     rrows.append({"weights": w, "sample": s, "model": mo, "mechanism": mname,
                                   "quantity": "ai_total_effect" if mname == "baseline" else "mediated_total",
                                   "estimate": est, "lower": None if failed else est - 0.005,
                                   "upper": None if failed else est + 0.005,
                                   "verdict": "not estimated" if failed else "promotes",
-                                  "failure": "rho on its bound" if failed else None, "note": note})
+                                  "failure": ("rho on its bound" if mo == "sar" else "not stationary: max|(tau+eta w)/"
+                                              "(1-rho w)| = 1.012 >= 1; the dynamic SDM of x is not estimated")
+                                  if failed else None, "note": note})
     pd.DataFrame(rrows).to_csv(d / "robustness.csv", index=False)
     pd.DataFrame([{"weights": "queen", "scenario": sc, "year": 2023, "measure": m, "before": 0.2, "after": 0.18,
                    "change": -0.02, "change_lower": -0.03, "change_upper": -0.01, "shift": 2, "note": note}
@@ -322,12 +326,35 @@ def test_robustness_reports_variants_not_estimated(built):
     t = P.read_table(outs["robustness"]["json"])
     row = [r for r in t.rows if r.label == "invdist × ai_lag1"][0]
     assert "invdist: 反距离矩阵（幂 1）" in t.note_text
-    assert row.cells[2:] == ["未估计", "rho on its bound"]
+    assert row.cells[2:4] == ["未估计", "rho on its bound"]
     t2 = P._failure("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
                     "zh", NumberFormat())
     assert t2 == "ρ = 1.000（边界）"
     assert [r.label for r in t.rows if r.kind == "panel"] == ["人工智能总效应", "中介效应: 产业结构升级",
                                                                "中介效应: 价值链攀升"]
+
+
+def test_robustness_dynamic_sdm_column_is_short_run(built, tmp_path):
+    """The dynamic SDM's column is labelled as short-run effects, the note says what they are, and a variant
+    not estimated (not stationary) gives its reason in the cell."""
+    _, d, outs = built
+    t = P.read_table(outs["robustness"]["json"])
+    assert "动态SDM（短期）" in json.dumps(dataclasses.asdict(t), ensure_ascii=False)
+    assert "短期效应" in t.note_text and "Yu、de Jong 和 Lee（2008）" in t.note_text
+    mech = [r.label for r in t.rows if r.kind == "panel"].index("中介效应: 产业结构升级")
+    rows = [r for r in t.rows if r.label == "invdist × full"]
+    assert rows[mech].cells[4:] == ["未估计", "not stationary: max|(tau+eta w)/(1-rho w)| = 1.012 >= 1"]
+    en = {k: tmp_path / f"r.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.robustness(d / "robustness.csv", en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en", decimals=3)
+    te = P.read_table(en["json"])
+    assert "Dynamic SDM (short run)" in json.dumps(dataclasses.asdict(te))
+    assert "short-run effects, (I − ρW)⁻¹(βI + θW)" in te.note_text
+    # without the dynamic model, no note about it
+    g = pd.read_csv(d / "robustness.csv")
+    g[g["model"] != "dynamic_sdm"].to_csv(tmp_path / "static.csv", index=False)
+    P.robustness(tmp_path / "static.csv", en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en",
+                 decimals=3)
+    assert "short-run" not in P.read_table(en["json"]).note_text
 
 
 def test_scenario_provinces_one_row_per_province_one_group_per_scenario(built):

@@ -140,3 +140,81 @@ def test_weights_rebuilt_without_municipalities(demos, queen):
     full = dense_w(queen, sorted(demos["A"][0]["code"].unique()))
     keep = [i for i, c in enumerate(sorted(demos["A"][0]["code"].unique())) if c not in MUNICIPALITIES]
     assert not np.allclose(st.W, full[np.ix_(keep, keep)])  # not the standardised matrix cut down
+
+
+def test_robustness_dynamic_sdm_short_run_effects(demos, queen):
+    """The dynamic SDM's rows are short-run effects: AI's total against the engine's own eigenvalue formula
+    (``DynamicPanelResults.impacts``) and the closed form (β + θ)/(1 − ρ); each mediated effect is the product of
+    the two equations' short-run totals, each equation refitted here with its own lag."""
+    from aicoord.panel.dynamic import DynamicSpatialPanel
+
+    panel = demos["A"][0]
+    kw = {**study_kw(queen), "mechanisms": ["industrial_upgrading"]}
+    grid = robustness_variant(panel, **kw, weights_name="queen", sample="full", models=("dynamic_sdm",), draws=400,
+                              seed=3)
+    assert list(grid["model"]) == ["dynamic_sdm"] * 2 and (grid["failure"] == "").all()
+    assert (grid["nobs"] == 31 * 12).all()  # N (T - 1): the first year is conditioned on
+    st = setting(panel, "code", "year", queen)
+
+    def fit(y, x):
+        return DynamicSpatialPanel(st.data, y=y, x=x, id="code", time="year", w=st.Wdf, model="sdm",
+                                   effects="twoways", dlag=1).fit()
+
+    res = fit("coord_gap", ["ai_index", *CONTROLS])
+    p = res.params
+    closed = (p["ai_index"] + p["W*ai_index"]) / (1 - p["rho"])
+    imp = res.impacts(draws=400, seed=3)
+    base = grid[grid.mechanism == "baseline"].iloc[0]
+    assert base["estimate"] == pytest.approx(closed, rel=1e-10)
+    assert base["estimate"] == pytest.approx(imp.loc[("ai_index", "total"), ("short_run", "estimate")], rel=1e-10)
+    # the interval: a 95% percentile interval of 400 draws, about +-1.96 engine simulated SEs around the estimate
+    se = imp.loc[("ai_index", "total"), ("short_run", "se")]
+    assert base["upper"] - base["lower"] == pytest.approx(2 * 1.96 * se, rel=0.2)
+    assert base["lower"] < base["estimate"] < base["upper"]
+    m = fit("industrial_upgrading", ["ai_index", *CONTROLS]).params
+    o = fit("coord_gap", ["ai_index", "industrial_upgrading", *CONTROLS]).params
+    a = (m["ai_index"] + m["W*ai_index"]) / (1 - m["rho"])
+    b = (o["industrial_upgrading"] + o["W*industrial_upgrading"]) / (1 - o["rho"])
+    med = grid[grid.mechanism == "industrial_upgrading"].iloc[0]
+    assert med["estimate"] == pytest.approx(a * b, rel=1e-10)
+    assert med["verdict"] in {"promotes", "hinders", "inconclusive"}
+
+
+def test_robustness_dynamic_sdm_not_estimated_rows(demos, queen, monkeypatch):
+    """A dynamic SDM that is not stationary, or that the engine cannot estimate, gives ``not estimated`` rows
+    with the reason; the grid goes on (the static SDM rows of the same variant are estimated)."""
+    panel = demos["A"][0].sort_values(["code", "year"]).copy()
+    # an explosive outcome: y_t = 1.15 y_{t-1} + e, every unit, seeded
+    rng = np.random.default_rng(11)
+    for code, g in panel.groupby("code"):
+        y = np.empty(len(g))
+        y[0] = 1.0
+        for t in range(1, len(g)):
+            y[t] = 1.15 * y[t - 1] + rng.normal(0, 0.05)
+        panel.loc[g.index, "coord_gap"] = y
+    kw = {**study_kw(queen), "mechanisms": ["industrial_upgrading"]}
+    grid = robustness_variant(panel, **kw, sample="full", models=("sdm", "dynamic_sdm"), draws=100, seed=3)
+    dyn = grid[grid.model == "dynamic_sdm"]
+    assert len(dyn) == 2 and (dyn["verdict"] == "not estimated").all()
+    pattern = (r"not stationary: max\|\(tau\+eta w\)/\(1-rho w\)\| = (\d+\.\d{3}) >= 1; "
+               r"the dynamic SDM of (coord_gap|industrial_upgrading) is not estimated")
+    assert dyn["failure"].str.fullmatch(pattern).all()
+    assert (dyn["failure"].str.extract(pattern)[0].astype(float) >= 1).all()
+    assert dyn["estimate"].isna().all()
+    assert (grid[grid.model == "sdm"]["verdict"] != "not estimated").all()
+
+    from aicoord.errors import EstimationError
+    from aicoord.panel import dynamic
+
+    def boundary(self):
+        raise EstimationError("rho = 0.999990 is at the boundary of (-1.4, 1.0)", hint="check the weights")
+
+    monkeypatch.setattr(dynamic.DynamicSpatialPanel, "fit", boundary)
+    grid = robustness_variant(demos["A"][0], **kw, sample="full", models=("dynamic_sdm",), draws=100, seed=3)
+    assert (grid["verdict"] == "not estimated").all()
+    assert grid["failure"].str.startswith("rho = 0.999990 is at the boundary").all()
+
+
+def test_robustness_refuses_unknown_model(demos, queen):
+    with pytest.raises(ValueError, match="not in the grid"):
+        robustness_variant(demos["A"][0], **study_kw(queen), mechanisms=[], models=("sdm", "dynamic_sem"))

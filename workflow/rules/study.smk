@@ -133,6 +133,7 @@ rule robustness_variant:
         study=study_params(),
         mechanisms=study_mechanisms(),
         models=ANALYSIS["robustness"]["models"],
+        dlag=ANALYSIS["robustness"]["dlag"],
         draws=ANALYSIS["draws"],
         seed=config["seed"],
     resources:

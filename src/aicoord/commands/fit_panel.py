@@ -128,6 +128,10 @@ def run(args) -> int:
     from ..weights_io import read_weights, read_weights_by_year
 
     check_count(args.draws, "--draws", 2, MAX_DRAWS)
+    if args.dlag is not None:
+        check_dynamic_options(args)
+    elif args.no_bias_correction:
+        raise InputError("--no-bias-correction applies to dynamic models only", hint="add --dlag 1, 2 or 3")
     if args.fe == "random" and args.model not in ("sar", "sdm", "sem"):
         raise InputError("random effects are implemented for --model sar, sdm and sem only")
     cols = list(dict.fromkeys([args.y, *args.x]))
@@ -153,8 +157,6 @@ def run(args) -> int:
     data, w = _integer_ids(data, args.id, w)
     if args.dlag is not None:
         return _run_dynamic(args, data, w)
-    if args.no_bias_correction:
-        raise InputError("--no-bias-correction applies to dynamic models only", hint="add --dlag 1, 2 or 3")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         mod = SpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
@@ -237,18 +239,32 @@ def _integer_ids(data, id_col, w):
     return data, ({p: frame(x) for p, x in w.items()} if isinstance(w, dict) else frame(w))
 
 
-def _run_dynamic(args, data, w) -> int:
-    """``--dlag``: the dynamic SAR/SDM of :class:`aicoord.panel.dynamic.DynamicSpatialPanel`."""
-    from ..panel.dynamic import DynamicSpatialPanel
+def check_dynamic_options(args) -> None:
+    """Refuse, before any file is read, the options a ``--dlag`` model does not take.
 
+    Raises
+    ------
+    InputError
+        One message for every model/effects pair other than ``--model sar|sdm`` with
+        ``--fe individual|twoways`` (naming the pair given), and for ``--weights-by-year`` and
+        ``--lee-yu``.
+    """
+    from ..panel.dynamic import EFFECTS, MODELS
+
+    if args.fe not in EFFECTS or args.model not in MODELS:
+        raise InputError(f"dynamic models are the SAR and SDM with individual or two-way effects, not "
+                         f"--model {args.model} --fe {args.fe}", hint="use --model sar|sdm --fe individual|twoways")
     if args.weights_by_year:
         raise InputError("dynamic models need one weights matrix for all periods", hint="use --weights")
     if args.lee_yu:
         raise InputError("--lee-yu does not apply to dynamic models: their bias correction is on by default",
                          hint="drop --lee-yu (use --no-bias-correction for the raw QML)")
-    if args.fe not in ("individual", "twoways") or args.model not in ("sar", "sdm"):
-        raise InputError(f"dynamic models are the SAR and SDM with individual or two-way effects, not "
-                         f"--model {args.model} --fe {args.fe}", hint="use --model sar|sdm --fe individual|twoways")
+
+
+def _run_dynamic(args, data, w) -> int:
+    """``--dlag``: the dynamic SAR/SDM of :class:`aicoord.panel.dynamic.DynamicSpatialPanel`."""
+    from ..panel.dynamic import DynamicSpatialPanel
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         mod = DynamicSpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,

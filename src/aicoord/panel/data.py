@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import InputError
 from .wmatrix import PanelWeights, as_matrix
 
-__all__ = ["prepare", "spatial_lag"]
+__all__ = ["prepare", "spatial_lag", "read_panel", "panel_weights", "check_design"]
 
 
 def _demean(a, effects):
@@ -43,6 +43,86 @@ def spatial_lag(ws, a):
     return out
 
 
+def read_panel(data, id, time, y, x):
+    """Check a long panel and return it as time-major arrays.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per (unit, period).
+    id, time, y : str
+        Unit, period and dependent-variable columns.
+    x : list of str
+        Regressor columns.
+
+    Returns
+    -------
+    units, periods : list
+        Sorted unit ids and periods.
+    Y : numpy.ndarray, shape (T, N)
+    X : numpy.ndarray, shape (T, N, k)
+
+    Raises
+    ------
+    InputError
+        For a frame that is not a DataFrame, missing or repeated columns, missing, non-numeric or
+        infinite values, a constant dependent variable, duplicate (id, time) pairs or an unbalanced
+        panel; the message names the row, column or units and the fix.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise InputError("data must be a pandas DataFrame in long format")
+    cols = [id, time, y] + x
+    missing = [c for c in cols if c not in data.columns]
+    if missing:
+        raise InputError(f"columns not in the data: {missing}")
+    if len(set(cols)) != len(cols):
+        raise InputError("a column is used twice among id, time, y and x")
+    df = data[cols]
+    na = df.isna().any(axis=1)
+    if na.any():
+        first = int(np.flatnonzero(na.to_numpy())[0])
+        col = df.columns[df.iloc[first].isna()][0]
+        raise InputError(f"{int(na.sum())} rows have missing values (first: data row {first + 1})",
+                         column=col, hint="drop or impute them; the panel must be balanced")
+    for c in [y] + x:
+        if not pd.api.types.is_numeric_dtype(df[c]):
+            raise InputError("column is not numeric", column=c)
+        if not np.all(np.isfinite(df[c].to_numpy(dtype=float))):
+            raise InputError("column has infinite values", column=c)
+    if np.ptp(df[y].to_numpy(dtype=float)) == 0:
+        raise InputError(f"the dependent variable '{y}' is constant", column=y,
+                         hint="a constant outcome has nothing to explain; check the column")
+    if df.duplicated([id, time]).any():
+        raise InputError("duplicate (id, time) pairs", column=id)
+    units = sorted(df[id].unique())
+    periods = sorted(df[time].unique())
+    n, t = len(units), len(periods)
+    if len(df) != n * t:
+        counts = df.groupby(id).size()
+        short = counts[counts < t].index.tolist()[:5]
+        raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods "
+                         f"(units with missing periods: {short})", column=id)
+    df = df.set_index([time, id]).sort_index()
+    Y = df[y].to_numpy(dtype=float).reshape(t, n)
+    X = df[x].to_numpy(dtype=float).reshape(t, n, len(x))
+    return units, periods, Y, X
+
+
+def panel_weights(w, units, standardize, logdet):
+    """:class:`~aicoord.panel.wmatrix.PanelWeights` of one matrix ``w`` in the order of ``units``.
+
+    Raises
+    ------
+    InputError
+        When the matrix does not have one row and column per unit.
+    """
+    mat, _ = as_matrix(w, units)
+    pw = PanelWeights(mat, standardize, logdet)
+    if pw.n != len(units):
+        raise InputError(f"weights matrix is {pw.n} x {pw.n} but the panel has {len(units)} units")
+    return pw
+
+
 def prepare(mod, data, w, standardize, logdet):
     """Check the data and weights of the :class:`~aicoord.panel.SpatialPanel` ``mod`` and set
     its data attributes.
@@ -59,45 +139,11 @@ def prepare(mod, data, w, standardize, logdet):
         For a malformed or unbalanced panel, weights that do not fit it, or a design with
         regressors wiped out by the fixed effects or perfectly collinear.
     """
-    if not isinstance(data, pd.DataFrame):
-        raise InputError("data must be a pandas DataFrame in long format")
-    cols = [mod.id, mod.time, mod.yname] + mod.xnames
-    missing = [c for c in cols if c not in data.columns]
-    if missing:
-        raise InputError(f"columns not in the data: {missing}")
-    if len(set(cols)) != len(cols):
-        raise InputError("a column is used twice among id, time, y and x")
-    df = data[cols]
-    na = df.isna().any(axis=1)
-    if na.any():
-        first = int(np.flatnonzero(na.to_numpy())[0])
-        col = df.columns[df.iloc[first].isna()][0]
-        raise InputError(f"{int(na.sum())} rows have missing values (first: data row {first + 1})",
-                         column=col, hint="drop or impute them; the panel must be balanced")
-    for c in [mod.yname] + mod.xnames:
-        if not pd.api.types.is_numeric_dtype(df[c]):
-            raise InputError("column is not numeric", column=c)
-        if not np.all(np.isfinite(df[c].to_numpy(dtype=float))):
-            raise InputError("column has infinite values", column=c)
-    if np.ptp(df[mod.yname].to_numpy(dtype=float)) == 0:
-        raise InputError(f"the dependent variable '{mod.yname}' is constant", column=mod.yname,
-                         hint="a constant outcome has nothing to explain; check the column")
-    if df.duplicated([mod.id, mod.time]).any():
-        raise InputError("duplicate (id, time) pairs", column=mod.id)
-    units = sorted(df[mod.id].unique())
-    periods = sorted(df[mod.time].unique())
+    units, periods, mod.Y, mod.X = read_panel(data, mod.id, mod.time, mod.yname, mod.xnames)
     n, t = len(units), len(periods)
-    if len(df) != n * t:
-        counts = df.groupby(mod.id).size()
-        short = counts[counts < t].index.tolist()[:5]
-        raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods "
-                         f"(units with missing periods: {short})", column=mod.id)
     if t < 2 and mod.effects in ("individual", "twoways", "random"):
         raise InputError("individual effects need at least two periods")
     mod.units, mod.periods, mod.N, mod.T = units, periods, n, t
-    df = df.set_index([mod.time, mod.id]).sort_index()
-    mod.Y = df[mod.yname].to_numpy(dtype=float).reshape(t, n)
-    mod.X = df[mod.xnames].to_numpy(dtype=float).reshape(t, n, len(mod.xnames))
 
     # weights
     if isinstance(w, dict):
@@ -110,16 +156,11 @@ def prepare(mod, data, w, standardize, logdet):
         for p in periods:
             key = id(w[p])
             if key not in cache:
-                mat, _ = as_matrix(w[p], units)
-                cache[key] = PanelWeights(mat, standardize, logdet)
+                cache[key] = panel_weights(w[p], units, standardize, logdet)
             mod.ws.append(cache[key])
     else:
-        mat, _ = as_matrix(w, units)
-        pw = PanelWeights(mat, standardize, logdet)
-        mod.ws = [pw] * t
+        mod.ws = [panel_weights(w, units, standardize, logdet)] * t
     for pw in mod.ws:
-        if pw.n != n:
-            raise InputError(f"weights matrix is {pw.n} x {pw.n} but the panel has {n} units")
         if pw.islands:
             warnings.warn(f"weights matrix has {pw.islands} units without neighbours", stacklevel=3)
     mod.varying_w = len({id(p) for p in mod.ws}) > 1
@@ -145,11 +186,11 @@ def prepare(mod, data, w, standardize, logdet):
     mod.yd = _demean(mod.Y, mod.effects).ravel()
     mod.Wy = lag(mod.Y)
     mod.Wyd = _demean(mod.Wy, mod.effects).ravel()
-    _check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
+    check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
     mod.n_eff, mod._ld_scale = _sample_size(n, t, mod.lee_yu, mod.effects)
 
 
-def _check_design(zd, zraw, znames, effects):
+def check_design(zd, zraw, znames, effects):
     """Raise :class:`InputError` when a column of the demeaned design ``zd`` is wiped out by the
     fixed effects or the columns are perfectly collinear."""
     if zd.shape[1] == 0:

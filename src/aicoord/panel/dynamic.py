@@ -59,8 +59,7 @@ import pandas as pd
 from ..errors import EstimationError, InputError
 from ._optim import minimize_bounded, root_bracketed
 
-# the only import of the weights module (being renamed to ``wmatrix``): keep it on one line
-from .wmatrix import PanelWeights, as_matrix
+from .data import _demean, check_design, panel_weights, read_panel
 
 __all__ = ["DynamicSpatialPanel", "MODELS", "EFFECTS", "DLAGS"]
 
@@ -69,15 +68,6 @@ EFFECTS = ("individual", "twoways")
 DLAGS = (1, 2, 3)
 _OTHER_MODELS = ("sem", "sac", "slx", "sdem")
 _OTHER_EFFECTS = ("none", "pooled", "time", "random")
-
-
-def _demean(a, effects):
-    """Within transformation over the (T', N, ...) array ``a``: time means, and for two-way effects
-    also the per-period cross-section means."""
-    out = a - a.mean(axis=0, keepdims=True)
-    if effects == "twoways":
-        out = out - out.mean(axis=1, keepdims=True)
-    return out
 
 
 class DynamicSpatialPanel:
@@ -150,56 +140,25 @@ class DynamicSpatialPanel:
 
     # ------------------------------------------------------------------ data
     def _prepare(self, data, w, standardize):
-        if not isinstance(data, pd.DataFrame):
-            raise InputError("data must be a pandas DataFrame in long format")
-        cols = [self.id, self.time, self.yname] + self.xnames
-        missing = [c for c in cols if c not in data.columns]
-        if missing:
-            raise InputError(f"columns not in the data: {missing}")
-        if len(set(cols)) != len(cols):
-            raise InputError("a column is used twice among id, time, y and x")
-        df = data[cols]
-        na = df.isna().any(axis=1)
-        if na.any():
-            first = int(np.flatnonzero(na.to_numpy())[0])
-            raise InputError(f"{int(na.sum())} rows have missing values (first: data row "
-                             f"{first + 1})", hint="the panel must be balanced")
-        for c in [self.yname] + self.xnames:
-            if not pd.api.types.is_numeric_dtype(df[c]):
-                raise InputError("column is not numeric", column=c)
-            if not np.all(np.isfinite(df[c].to_numpy(dtype=float))):
-                raise InputError("column has infinite values", column=c)
-        if df.duplicated([self.id, self.time]).any():
-            raise InputError("duplicate (id, time) pairs", column=self.id)
-        tcol = df[self.time]
-        if not pd.api.types.is_numeric_dtype(tcol) or not np.all(
-                np.asarray(tcol, dtype=float) == np.round(np.asarray(tcol, dtype=float))):
+        # the checks of a static panel (columns, values, duplicates, balance), then the dynamic ones
+        units, periods, Y, X = read_panel(data, self.id, self.time, self.yname, self.xnames)
+        if not pd.api.types.is_numeric_dtype(data[self.time]) or not np.all(
+                np.asarray(periods, dtype=float) == np.round(np.asarray(periods, dtype=float))):
             raise InputError("the time column must hold integer periods (years)",
                              column=self.time, hint="code the periods as consecutive integers")
-        periods = sorted(int(p) for p in tcol.unique())
+        periods = [int(p) for p in periods]
         gaps = [b for a, b in zip(periods, periods[1:]) if b != a + 1]
         if gaps:
             raise InputError(f"the time index has a gap before period {gaps[0]}: y(t-1) is not "
                              "observed there", column=self.time,
                              hint="a dynamic panel needs consecutive periods; fill or drop them")
-        units = sorted(df[self.id].unique())
         n, t = len(units), len(periods)
         if t < 3:
             raise InputError(f"a dynamic panel needs at least 3 periods, got {t}",
                              hint="one period is lost to the lag and one more to the fixed effects")
-        if len(df) != n * t:
-            raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods",
-                             column=self.id)
         self.units, self.periods, self.N, self.T = units, periods, n, t
-        df = df.set_index([self.time, self.id]).sort_index()
-        Y = df[self.yname].to_numpy(dtype=float).reshape(t, n)
-        X = df[self.xnames].to_numpy(dtype=float).reshape(t, n, len(self.xnames))
 
-        mat, _ = as_matrix(w, units)
-        if mat.shape[0] != n:
-            raise InputError(f"weights matrix is {mat.shape[0]} x {mat.shape[0]} but the panel "
-                             f"has {n} units")
-        self.pw = pw = PanelWeights(mat, standardize, "auto")
+        self.pw = pw = panel_weights(w, units, standardize, "auto")
         if pw.islands:
             raise InputError(f"weights matrix has {pw.islands} units without neighbours",
                              hint="drop them or link them to a neighbour")
@@ -225,7 +184,7 @@ class DynamicSpatialPanel:
         self.Wyd = _demean(self.lag(Y[1:]), self.effects).ravel()
         self.n_units = n - 1 if self.effects == "twoways" else n
         self.n_eff = self.n_units * self.Tp
-        self._check_design(zraw)
+        check_design(self.Zd, zraw, self.znames, self.effects)
 
     def lag(self, a):
         """Spatial lag per period of an array shaped (periods, N[, k])."""
@@ -233,19 +192,6 @@ class DynamicSpatialPanel:
         for i in range(a.shape[0]):
             out[i] = self.pw.W @ a[i]
         return out
-
-    def _check_design(self, zraw):
-        zd = self.Zd
-        scale = np.sqrt((zd ** 2).mean(axis=0))
-        raw = np.sqrt((zraw.reshape(len(zd), -1) ** 2).mean(axis=0))
-        dead = [nm for nm, s, r in zip(self.znames, scale, raw) if s <= 1e-10 * max(r, 1.0)]
-        if dead:
-            raise InputError(f"regressors {dead} are wiped out by the {self.effects} fixed effects",
-                             hint="drop them")
-        sv = np.linalg.svd(zd / scale, compute_uv=False)
-        if sv[-1] < 1e-8 * sv[0]:
-            raise InputError(f"regressors {self.znames} are perfectly collinear after the within "
-                             "transformation", hint="drop a redundant regressor")
 
     # ------------------------------------------------------------------ spectrum
     @property

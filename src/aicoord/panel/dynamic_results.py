@@ -28,6 +28,8 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy import special
 
+from .results import Estimates
+
 __all__ = ["DynamicPanelResults", "dynamic_effects"]
 
 HORIZONS = ("short_run", "long_run")
@@ -76,7 +78,7 @@ def dynamic_effects(pw, tau, eta, rho, beta, theta):
     return out
 
 
-class DynamicPanelResults:
+class DynamicPanelResults(Estimates):
     """Results of a dynamic spatial panel fit.
 
     Attributes
@@ -115,12 +117,6 @@ class DynamicPanelResults:
         self.bias_corrected = mod.bias_correction
         self.rho = float(params["rho"])
         self.tau, self.eta = mod._lags(params[mod.znames].to_numpy())
-
-    def conf_int(self, alpha=0.05):
-        """Normal confidence intervals as a DataFrame with columns ``lower`` and ``upper``."""
-        q = special.ndtri(1 - alpha / 2)
-        return pd.DataFrame({"lower": self.params - q * self.std_errors,
-                             "upper": self.params + q * self.std_errors})
 
     def _split(self, m):
         """``(tau, eta, rho, beta, theta)`` from rows of parameter vectors in ``self._names``."""
@@ -200,7 +196,7 @@ class DynamicPanelResults:
         """Plain-text summary table."""
         mod = self.model
         lag = {1: "y(t-1)", 2: "W y(t-1)", 3: "y(t-1) and W y(t-1)"}[mod.dlag]
-        lines = [
+        return self._summary([
             f"Dynamic spatial panel {mod.model.upper()}, {mod.effects} fixed effects, lags: {lag}",
             "Quasi-ML conditional on the first period"
             + (", Yu-de Jong-Lee bias-corrected" if self.bias_corrected else ", uncorrected"),
@@ -208,15 +204,7 @@ class DynamicPanelResults:
             f"log-likelihood = {self.loglik:.4f}   sigma2 = {self.sigma2:.6g}",
             f"stationarity: max |(tau + eta w)/(1 - rho w)| = {self.stationarity_modulus:.4f}"
             + ("" if self.stationary else "  (NOT stationary)"),
-            "",
-            f"{'':>14}{'coef':>12}{'std err':>12}{'z':>9}{'P>|z|':>9}{'[0.025':>11}{'0.975]':>11}",
-        ]
-        ci = self.conf_int()
-        for nm in self.params.index:
-            lines.append(f"{nm:>14}{self.params[nm]:12.6f}{self.std_errors[nm]:12.6f}"
-                         f"{self.zvalues[nm]:9.3f}{self.pvalues[nm]:9.4f}"
-                         f"{ci.loc[nm, 'lower']:11.5f}{ci.loc[nm, 'upper']:11.5f}")
-        return "\n".join(lines)
+        ])
 
     def __repr__(self):
         return self.summary()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-__all__ = ["SpatialPanelResults", "TestResult"]
+__all__ = ["Estimates", "SpatialPanelResults", "TestResult"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,34 @@ def make_results(mod, names, est, cov_full, sig2, ll, resid, rho, lam):
                                float(ll), resid, rho, lam)
 
 
-class SpatialPanelResults:
+class Estimates:
+    """What every fit's results share: normal confidence intervals and the plain-text summary.
+
+    A subclass sets ``params``, ``std_errors``, ``zvalues`` and ``pvalues`` (pandas Series with the
+    same index) and passes its header lines to :meth:`_summary`.
+    """
+
+    def conf_int(self, alpha=0.05):
+        """Normal confidence intervals as a DataFrame with columns ``lower`` and ``upper``."""
+        q = special.ndtri(1 - alpha / 2)
+        return pd.DataFrame({"lower": self.params - q * self.std_errors,
+                             "upper": self.params + q * self.std_errors})
+
+    def _summary(self, header):
+        """The ``header`` lines, a blank line and the table of estimates with their inference."""
+        lines = list(header) + [
+            "",
+            f"{'':>14}{'coef':>12}{'std err':>12}{'z':>9}{'P>|z|':>9}{'[0.025':>11}{'0.975]':>11}",
+        ]
+        ci = self.conf_int()
+        for nm in self.params.index:
+            lines.append(f"{nm:>14}{self.params[nm]:12.6f}{self.std_errors[nm]:12.6f}"
+                         f"{self.zvalues[nm]:9.3f}{self.pvalues[nm]:9.4f}"
+                         f"{ci.loc[nm, 'lower']:11.5f}{ci.loc[nm, 'upper']:11.5f}")
+        return "\n".join(lines)
+
+
+class SpatialPanelResults(Estimates):
     """Results of :meth:`SpatialPanel.fit`.
 
     Attributes
@@ -114,12 +141,6 @@ class SpatialPanelResults:
                           else self.r2)
         self.fixed_effects = self._recover_effects()
 
-    def conf_int(self, alpha=0.05):
-        """Normal confidence intervals as a DataFrame with columns ``lower`` and ``upper``."""
-        q = special.ndtri(1 - alpha / 2)
-        return pd.DataFrame({"lower": self.params - q * self.std_errors,
-                             "upper": self.params + q * self.std_errors})
-
     def _recover_effects(self):
         mod = self.model
         if mod.effects in ("none", "random"):
@@ -151,21 +172,13 @@ class SpatialPanelResults:
     def summary(self):
         """Plain-text summary table."""
         mod = self.model
-        lines = [
+        return self._summary([
             f"Spatial panel {mod.model.upper()} model, effects: {mod.effects}"
             + (" (Lee-Yu corrected)" if mod.lee_yu else ""),
             f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
             f"log-likelihood = {self.loglik:.4f}   AIC = {self.aic:.4f}   BIC = {self.bic:.4f}",
             f"sigma2 = {self.sigma2:.6g}   R2 = {self.r2:.4f}   within R2 = {self.r2_within:.4f}",
-            "",
-            f"{'':>14}{'coef':>12}{'std err':>12}{'z':>9}{'P>|z|':>9}{'[0.025':>11}{'0.975]':>11}",
-        ]
-        ci = self.conf_int()
-        for nm in self.params.index:
-            lines.append(f"{nm:>14}{self.params[nm]:12.6f}{self.std_errors[nm]:12.6f}"
-                         f"{self.zvalues[nm]:9.3f}{self.pvalues[nm]:9.4f}"
-                         f"{ci.loc[nm, 'lower']:11.5f}{ci.loc[nm, 'upper']:11.5f}")
-        return "\n".join(lines)
+        ])
 
     def __repr__(self):
         mod = self.model

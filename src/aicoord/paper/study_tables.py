@@ -76,6 +76,8 @@ _W = {
            "mc_interval": "中介效应 {level}% 蒙特卡洛区间", "sobel_z": "Sobel z", "model": "机制方程",
            "effects_note": "效应的标准误与区间来自参数的 {draws} 次模拟抽样",
            "robust_note": "区间为 {level}% 模拟区间；未估计的变体给出原因",
+           "dynamic_note": "动态SDM含被解释变量的时间滞后项，经 Yu、de Jong 和 Lee（2008）偏差修正，其总效应与中介效应为短期效应"
+                           "（(I − ρW)⁻¹(βI + θW)）",
            "scen_note": "区间为 {level}% 模拟区间；离散度计算前被解释变量平移 {shift}",
            "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应"},
     "en": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
@@ -97,11 +99,22 @@ _W = {
            "sobel_z": "Sobel z", "model": "Channel model",
            "effects_note": "Standard errors and intervals of the effects from {draws} parameter draws",
            "robust_note": "Intervals are {level}% intervals from parameter draws; a variant not estimated gives its reason",
+           "dynamic_note": "The dynamic SDM includes the time-lagged outcome and is bias-corrected (Yu, de Jong and "
+                           "Lee 2008); its total and mediated effects are short-run effects, (I − ρW)⁻¹(βI + θW)",
            "scen_note": "Intervals are {level}% intervals from parameter draws; the outcome is shifted by {shift} before "
                         "its dispersion is measured",
            "mech_note": "Mediated effect = AI's total effect on the channel × the channel's total effect on "
                         "the outcome"},
 }
+
+#: Column labels of the robustness grid's models; a model not listed prints upper-cased (SDM, SAR, SEM).
+MODEL_LABELS = {"zh": {"dynamic_sdm": "动态SDM（短期）"}, "en": {"dynamic_sdm": "Dynamic SDM (short run)"}}
+
+
+def model_label(model, language) -> str:
+    """The robustness grid's label of ``model`` in ``language`` (see :data:`MODEL_LABELS`)."""
+    return MODEL_LABELS[language].get(str(model), str(model).upper())
+
 
 MEASURE_LABELS = {"cv": "CV", "sd_log": "SD(log)", "theil_t": "Theil T", "theil_l": "Theil L", "gini": "Gini",
                   "gini_within": "Gini within", "gini_between": "Gini between"}

@@ -37,6 +37,7 @@ from ..paper.study_tables import (DEFAULT_LABELS, GROUPS, MEASURE_LABELS, TABLES
                                    _column, _failure, _figure_note, _group, _label, _level, _note_column,
                                    _notes, _number, _reg_kw, _sentences, _weights_note, provenance,
                                    read_table, save_table)
+from ..paper.study_tables import model_label
 
 
 def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
@@ -370,13 +371,14 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
                     r[f"{mo} i"] = f"[{fmt(s['lower'])}, {fmt(s['upper'])}]"
             rows.append(r)
         t = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label",
-                             groups=[(mo.upper(), 2) for mo in models], stub="")
+                             groups=[(model_label(mo, language), 2) for mo in models], stub="")
         t.columns = [w["estimate"], w["interval"].format(level=_level(alpha))] * len(models)
         name = "AI total effect" if mech == "baseline" and language == "en" else (
             "人工智能总效应" if mech == "baseline" else f"{w['mediated']}: {_label(labels, mech, language)}")
         panels.append((name, t))
-    sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha)),
-                                              _weights_note(g["weights"], weights_labels, language)])
+    sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha))]
+                        + [w["dynamic_note"]] * ("dynamic_sdm" in models)
+                        + [_weights_note(g["weights"], weights_labels, language)])
     t = panel_table(panels, number=number or _number("robustness"), title=TITLES[language]["robustness"],
                     notes=_sentences(sim, parts, language))
     save_table(t, out)
@@ -557,8 +559,8 @@ def figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, la
             for _, s in e[(e["variable"] == ai) & (e["effect"] == k)].iterrows()]
     rb = r[(r["mechanism"] == "baseline") & (r["verdict"] != "not estimated") & r["estimate"].notna()]
     for _, s in rb.iterrows():
-        rows.append({"variant": f"{s['weights']} · {s['sample']} · {str(s['model']).upper()}", "effect": "total",
-                     "estimate": s["estimate"],
+        rows.append({"variant": f"{s['weights']} · {s['sample']} · {model_label(s['model'], language)}",
+                     "effect": "total", "estimate": s["estimate"],
                      "lower": s["lower"], "upper": s["upper"]})
     title = f"{label}的空间效应" if language == "zh" else f"Effects of {label}"
     fig = effects_plot(pd.DataFrame(rows), level=1 - alpha, title=title,

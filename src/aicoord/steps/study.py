@@ -156,16 +156,16 @@ def heterogeneity(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
 
 def robustness_variant(panel_csv, mechanism_csvs, weights_csv, out_csv, *, weights_name: str, sample: str, models,
                        y: str, ai: str, controls, mechanisms_: list, effects: str, lee_yu: bool, draws: int,
-                       seed: int, alpha: float) -> None:
+                       seed: int, alpha: float, dlag: int = 1) -> None:
     """One weights × sample variant of the robustness grid, every model (rule ``robustness_variant``;
-    :func:`aicoord.study.robustness_variant`)."""
+    :func:`aicoord.study.robustness_variant`; ``dlag``: the time lags of the dynamic SDM)."""
     from ..study import robustness_variant as fit
 
     d, note = _data(panel_csv, mechanism_csvs)
     w, wnote = _weights(weights_csv)
     tab = fit(d, y=y, ai=ai, mechanisms=list(mechanisms_), controls=list(controls), unit=UNIT, time=TIME, w=w,
               weights_name=weights_name, sample=sample, models=tuple(models), effects=effects, lee_yu=lee_yu,
-              draws=draws, seed=seed, alpha=alpha)
+              draws=draws, seed=seed, alpha=alpha, dlag=dlag)
     _write(tab, out_csv, note + wnote)
 
 

@@ -13,7 +13,9 @@ models
 mechanisms
     :func:`mechanism` (three-step spatial mediation), :func:`verdict`, :func:`add_agreement`.
 robustness
-    :func:`robustness_variant` (one weights × sample variant under SDM, SAR, SEM).
+    :func:`robustness_variant` (one weights × sample variant under SDM, SAR, SEM and the dynamic SDM).
+dynamic
+    The dynamic SDM of the grid: short-run total and mediated effects.
 scenarios
     :func:`scenarios` (counterfactual AI changes through the reduced form; dispersion).
 """

@@ -1,5 +1,5 @@
-"""Robustness: baseline and mechanisms re-estimated for one weights × sample variant, under SDM, SAR
-and SEM."""
+"""Robustness: baseline and mechanisms re-estimated for one weights × sample variant, under SDM, SAR,
+SEM and the dynamic SDM (short-run effects, :mod:`aicoord.study.dynamic`)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ import pandas as pd
 
 from ..errors import EstimationError
 from ._common import MUNICIPALITIES, direction
+from .dynamic import MODEL as DYNAMIC
+from .dynamic import dynamic_mediated, dynamic_total
 from .mechanisms import mechanism as _mechanism
 from .models import baseline as _baseline
 
-__all__ = ["robustness_variant", "SAMPLES"]
+__all__ = ["robustness_variant", "SAMPLES", "MODELS"]
 
 #: Sample variants: the full sample; without the four municipalities (W restricted to the remaining
 #: units and re-standardised); AI lagged one year (the first year dropped).
 SAMPLES = ("full", "no_municipalities", "ai_lag1")
 
+#: Models of the grid: the static SDM, SAR and SEM, and the dynamic SDM with y(t−1).
+MODELS = ("sdm", "sar", "sem", DYNAMIC)
+
 
 def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weights_name="w",
                        sample="full", models=("sdm", "sar", "sem"), effects="twoways", lee_yu=True,
-                       draws=1000, seed=1, alpha=0.05, municipalities=MUNICIPALITIES) -> pd.DataFrame:
+                       draws=1000, seed=1, alpha=0.05, municipalities=MUNICIPALITIES, dlag=1) -> pd.DataFrame:
     """Re-estimate the baseline and every mechanism for one weights × sample variant.
 
     Parameters
@@ -37,10 +42,16 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         Label of the weights in the output.
     sample : {"full", "no_municipalities", "ai_lag1"}
     models : tuple of str
-        Models estimated for this variant (one call does all); SEM effects have no spillover.
+        Models estimated for this variant (one call does all), among :data:`MODELS`; SEM effects have no
+        spillover. ``"dynamic_sdm"`` is the bias-corrected dynamic SDM of :mod:`aicoord.study.dynamic`: its
+        AI total effect and mediated effects are **short-run** effects, both of its equations carry their
+        outcome's time lag, ``lee_yu`` does not apply to it (its own correction is always on) and it has no
+        SLX fallback.
     municipalities : tuple of str
         Unit ids dropped by ``sample="no_municipalities"`` (default Beijing, Tianjin, Shanghai,
         Chongqing).
+    dlag : {1, 2, 3}
+        Time lags of the dynamic SDM: 1 y(t−1), 2 W·y(t−1), 3 both.
     Other parameters as in :func:`aicoord.study.mechanism`.
 
     Returns
@@ -52,11 +63,14 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         ((1 − alpha) simulated intervals), ``verdict`` (rule of :func:`aicoord.study.verdict`),
         ``mechanism_model`` (fallback), ``nobs``, ``failure``. A model that cannot be estimated in a
         variant (:class:`aicoord.errors.EstimationError`, e.g. ρ on the bound of its interval under a
-        dense distance matrix with two-way effects) gives a row with verdict ``not estimated`` and the
-        reason in ``failure``; it never stops the grid.
+        dense distance matrix with two-way effects, or a dynamic SDM whose estimates are not stationary)
+        gives a row with verdict ``not estimated`` and the reason in ``failure``; it never stops the grid.
     """
     if sample not in SAMPLES:
         raise ValueError(f"sample must be one of {SAMPLES}")
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise ValueError(f"models {unknown} are not in the grid's {MODELS}")
     d = data.copy()
     d[unit] = d[unit].astype(str)
     drop = ()
@@ -70,6 +84,11 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         d = d.dropna(subset=[a]).reset_index(drop=True)
     rows = []
     for k, model in enumerate(models):
+        if model == DYNAMIC:
+            rows += _dynamic_rows(d, y=y, ai=a, mechanisms=mechanisms, controls=list(controls), unit=unit,
+                                  time=time, w=w, effects=effects, dlag=dlag, draws=draws, seed=seed + 10 * k,
+                                  alpha=alpha, drop=drop)
+            continue
         kw = dict(y=y, ai=a, controls=list(controls), unit=unit, time=time, w=w, model=model, effects=effects,
                   lee_yu=lee_yu, draws=draws, seed=seed + 10 * k, alpha=alpha, drop=drop)
         try:
@@ -97,6 +116,30 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
     cols = ["weights", "sample", "model", "mechanism", "quantity", "estimate", "lower", "upper", "verdict",
             "mechanism_model", "nobs", "failure"]
     return out[cols]
+
+
+def _dynamic_rows(d, *, y, ai, mechanisms, **kw):
+    """The dynamic SDM's rows of a variant: AI's short-run total effect, then each channel's short-run
+    mediated effect (a channel that cannot be estimated gives its own ``not estimated`` row)."""
+    rows = []
+    try:
+        fit, eff = dynamic_total(d, y=y, ai=ai, **kw)
+        tot = eff["total"]
+        rows.append({"mechanism": "baseline", "quantity": "ai_total_effect", "estimate": tot["estimate"],
+                     "lower": tot["lower"], "upper": tot["upper"], "verdict": direction(tot["lower"], tot["upper"]),
+                     "model": DYNAMIC, "mechanism_model": DYNAMIC, "nobs": fit.nobs, "failure": ""})
+    except EstimationError as exc:
+        rows.append(_failed("baseline", "ai_total_effect", DYNAMIC, exc))
+    for m in mechanisms:
+        try:
+            r = dynamic_mediated(d, y=y, ai=ai, mechanism=m, **kw)
+        except EstimationError as exc:
+            rows.append(_failed(m, "mediated_total", DYNAMIC, exc))
+            continue
+        rows.append({"mechanism": m, "quantity": "mediated_total", "estimate": r["estimate"], "lower": r["lower"],
+                     "upper": r["upper"], "verdict": direction(r["lower"], r["upper"]), "model": DYNAMIC,
+                     "mechanism_model": DYNAMIC, "nobs": r["nobs"], "failure": ""})
+    return rows
 
 
 def _failed(mechanism, quantity, model, exc):
