@@ -12,6 +12,8 @@ rule cross_section:
         variables=dataset_variables,
         year=dataset_year,
         note=dataset_note,
+        level=LEVEL,
+        from_panel=dataset_from_panel,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -34,6 +36,7 @@ rule simulate_panel:
         weights=config["demo"]["weights"],
         setting=config["demo"]["setting"],
         note=panel_note(),
+        level=LEVEL,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -52,6 +55,7 @@ rule panel:
         dictionary=panel_dictionary(),
         note=panel_note(),
         simulated=DEMO,
+        level=LEVEL,
     conda:
         "../../envs/aicoord.yaml"
     log:
@@ -68,6 +72,7 @@ rule mechanism_data:
     params:
         dictionary=mechanism_dictionary,
         note=panel_note(),
+        level=LEVEL,
     conda:
         "../../envs/aicoord.yaml"
     log:

@@ -3,7 +3,9 @@
 
 rule province_geometry:
     output:
-        "results/geometry/provinces.gpkg",
+        GEOMETRY,
+    params:
+        level=LEVEL,
     conda:
         "../../envs/aicoord.yaml"
     log:
