@@ -93,8 +93,8 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
     island_links : dict, "nearest" or None
         ``{code: [codes]}`` links added symmetrically for units without a land border. ``None`` uses
         :data:`DEFAULT_ISLAND_LINKS` (Hainan–Guangdong); ``{}`` adds none, leaving Hainan an island;
-        ``"nearest"`` links every unit without a land border to the unit nearest to it (great-circle
-        distance between the ``lon``/``lat`` columns of ``gdf``), symmetrically.
+        ``"nearest"`` links every unit without a land border to the unit whose polygon is nearest to it,
+        symmetrically.
 
     Returns
     -------
@@ -127,16 +127,20 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
 
 
 def _nearest_links(gdf, w) -> dict:
-    """``{island: [nearest unit]}`` for every unit of ``w`` without a neighbour (locations: ``gdf.lon/lat``)."""
+    """``{island: [nearest unit]}`` for every unit of ``w`` without a neighbour: the unit whose polygon is
+    nearest to the island's (shortest distance between the boundaries, in the equal-area projection), e.g.
+    舟山 (Zhoushan) -> 宁波 (Ningbo)."""
+    from .geometry import CHINA_ALBERS
+
     islands = [i for i in w.id_order if not w.neighbors[i]]
     if not islands:
         return {}
-    if "lon" not in gdf.columns:
-        raise InputError("island_links 'nearest' needs unit locations (columns lon, lat of the geometry)")
-    codes = list(gdf["code"])
-    d = great_circle_km(gdf[["lon", "lat"]].to_numpy(dtype=float))
-    np.fill_diagonal(d, np.inf)
-    return {i: [codes[int(np.argmin(d[codes.index(i)]))]] for i in islands}
+    proj = gdf.to_crs(CHINA_ALBERS).set_index("code").geometry
+    out = {}
+    for i in islands:
+        d = proj.distance(proj.loc[i]).drop(index=i)
+        out[i] = [str(d.idxmin())]
+    return out
 
 
 def knn_weights(k: int = 4, codes=None, coords=None) -> W:

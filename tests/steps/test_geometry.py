@@ -55,8 +55,11 @@ def test_every_weights_kind_at_prefecture_level(prefectures):
     d = great_circle_km(coords.to_numpy())
     np.fill_diagonal(d, np.inf)
     codes = list(coords.index)
-    for i in islands:  # each is linked to the unit nearest to it (independent argmin over all pairs)
-        assert queen.neighbors[i] == [codes[int(np.argmin(d[codes.index(i)]))]]
+    albers = prefectures.to_crs("+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84")
+    for i in islands:  # each is linked to the unit whose polygon is nearest (shapely distances, pair by pair)
+        gi = albers.geometry.iloc[codes.index(i)]
+        dist = {c: gi.distance(g) for c, g in zip(codes, albers.geometry) if c != i}
+        assert queen.neighbors[i] == [min(dist, key=dist.get)]
     knn = build_weights({"kind": "knn", "k": 5}, prefectures, coords=coords)
     assert all(len(v) == 5 for v in knn.neighbors.values())
     i = codes.index("420100")
