@@ -4,4 +4,4 @@ from aicoord.steps.data import mechanism_data
 
 with step(snakemake) as sm:  # noqa: F821
     mechanism_data(sm.input[0], sm.output[0], dictionary=dict(sm.params.dictionary), mechanism=sm.wildcards.mechanism,
-                   note=sm.params.note)
+                   note=sm.params.note, level=sm.params.level)

@@ -34,7 +34,7 @@ def _keys(cfg, path=()):
 #: mappings whose keys are user-chosen names (datasets, matrices, indices, subsystems, scenarios), not schema
 #: properties
 NAMED_MAPS = {("datasets",), ("weights",), ("measures", "indices"), ("measures", "coordination", "subsystems"),
-              ("analysis", "scenarios")}
+              ("analysis", "scenarios"), ("levels", "province"), ("levels", "prefecture"), ("levels", "county")}
 
 
 def test_default_study_is_valid_and_schema_and_defaults_do_not_drift(default):

@@ -144,3 +144,58 @@ def test_scenario_b_changes_parameters_only(ai_index, queen, demo):
     assert tb["mechanism_paths"]["regional_brand"] == 0 and tb["beta"]["ai_index"] == 0.015
     tab = truth_table(tb)
     assert (tab["group"] == "verdict").sum() == 3 + 3 * 4
+
+
+# ---- the demo at prefecture and county level (study.level): simulated around the provinces' real values
+
+from aicoord.units import unit_table  # noqa: E402
+
+
+def _ring(codes, k=2):
+    """A banded (ring) binary matrix over ``codes``: each unit linked to the k units on either side."""
+    n = len(codes)
+    mat = np.zeros((n, n))
+    for d in range(1, k + 1):
+        idx = np.arange(n)
+        mat[idx, (idx + d) % n] = mat[idx, (idx - d) % n] = 1.0
+    return pd.DataFrame(mat, index=codes, columns=codes)
+
+
+@pytest.mark.parametrize("level", ["prefecture", "county"])
+def test_demo_below_the_provinces(ai_index, level):
+    units = unit_table(level)
+    w = _ring(list(units["code"]))
+    panel, truth = simulate_demo_panel(ai_index, w, years=(2019, 2023), seed=DEFAULT_SEED, units=units)
+    n = len(units)
+    assert truth["N"] == n and len(panel) == n * 5 and "simulated" not in panel.columns
+    assert (panel["province"] == panel["code"]).all()  # the id column holds the codes
+    assert (panel.groupby("code").size() == 5).all() and set(panel["code"]) == set(units["code"])
+    names = panel.drop_duplicates("code").set_index("code")["name"]
+    assert (names.loc[units["code"]].to_numpy() == units["name_short"].to_numpy()).all()
+    last = panel[panel["year"] == 2023].set_index("code")["ai_index"].loc[units["code"]]
+    log_ratio = np.log(last.to_numpy() / ai_index.loc[units["province"]].to_numpy())
+    # the DGP: log ratio ~ N(-0.045, 0.3^2), independent of the unit; checks at 4 standard errors
+    se_mean, se_sd = 0.3 / np.sqrt(n), 0.3 / np.sqrt(2 * n)
+    assert abs(log_ratio.mean() + 0.045) < 4 * se_mean and abs(log_ratio.std() - 0.3) < 4 * se_sd
+    # population: the country's total stays of the provinces' order (intercept ln(4500·31/N))
+    pop = panel[panel["year"] == 2019]["population"].sum()
+    assert 31 * 4500 * 0.5 < pop < 31 * 4500 * 2.5
+    if level == "county":
+        return  # the checks below cost dense N×N solves; the prefecture case makes them
+    again, _ = simulate_demo_panel(ai_index, w, years=(2019, 2023), seed=DEFAULT_SEED, units=units)
+    pd.testing.assert_frame_equal(again, panel)
+    # exact effects at this size against the dense formula S = (I - rho W)^-1 (b I + t W)
+    W = w.to_numpy() / w.to_numpy().sum(1, keepdims=True)
+    S = np.linalg.solve(np.eye(n) - truth["rho"] * W, truth["beta"]["ai_index"] * np.eye(n)
+                        + truth["theta"]["ai_index"] * W)
+    assert truth["effects"]["ai_index"]["direct"] == pytest.approx(np.trace(S) / n, rel=1e-9)
+    assert truth["effects"]["ai_index"]["total"] == pytest.approx(S.sum() / n, rel=1e-9)
+
+
+def test_true_effects_total_matches_dense_row_sums(queen):
+    W = queen.full()[0]
+    W = W / W.sum(1, keepdims=True) * 0.9  # row sums 0.9: the (β+θ)/(1−ρ) shortcut does not apply
+    eff = true_effects(0.3, {"x": 0.7}, {"x": -0.2}, W)
+    S = np.linalg.solve(np.eye(31) - 0.3 * W, 0.7 * np.eye(31) - 0.2 * W)
+    assert eff.loc["x", "total"] == pytest.approx(S.sum() / 31, rel=1e-12)
+    assert eff.loc["x", "direct"] == pytest.approx(np.trace(S) / 31, rel=1e-12)

@@ -21,10 +21,53 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["validate_config", "panel_roles", "resolve", "resolve_list", "DERIVED"]
+__all__ = ["validate_config", "apply_level", "level_datasets", "panel_roles", "resolve", "resolve_list", "DERIVED"]
 
 #: Variables the workflow derives in the tidy panel (``results/data/panel.csv``).
 DERIVED = ("dev_gap", "dev_gap_change", "dev_gap_growth")
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Recursive merge as Snakemake merges configuration files: mappings merge, anything else is replaced."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def apply_level(config: dict) -> dict:
+    """Lay the overlay ``levels.<study.level>`` over ``config``, in place, and return it.
+
+    A study at level L (``study.level``, default ``province``) uses the merged configuration with
+    ``levels.L`` laid over it: so the defaults can make costly settings cheaper at the larger levels
+    (``levels: {county: {esda: {permutations: 999}}}``) and a user sets a level's own values there. The
+    overlay comes after ``config/config.yaml`` and ``--configfile``; the result is validated as a whole by
+    :func:`validate_config`.
+
+    Raises
+    ------
+    InputError
+        An overlay key that is not a key of the configuration (with the nearest one).
+    """
+    level = (config.get("study") or {}).get("level", "province")
+    over = (config.get("levels") or {}).get(level) or {}
+    allowed = [k for k in config if k != "levels"]
+    for k in over:
+        if k not in allowed or k == "levels":
+            close = difflib.get_close_matches(str(k), allowed, n=1, cutoff=0.5)
+            raise InputError(f"configuration key '{k}' under levels.{level} is not known",
+                             hint=(f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(allowed)}")
+    merged = _merge({k: v for k, v in config.items() if k != "levels"}, over)
+    config.update(merged)
+    return config
+
+
+def level_datasets(config: dict) -> dict:
+    """The cross-sections used at the study's level: those of that ``level`` (default province) and those
+    taken ``from_panel`` (always at the study's level)."""
+    level = config["study"].get("level", "province")
+    return {name: spec for name, spec in config["datasets"].items()
+            if spec.get("from_panel") or spec.get("level", "province") == level}
 
 
 def _key(path) -> str:
@@ -78,6 +121,14 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
     errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
         raise _schema_error(errors[0], schema)
+    for name, spec in config["datasets"].items():
+        if not spec.get("from_panel"):
+            for need in ("file", "id", "source"):
+                _check(need in spec, f"configuration datasets.{name}: '{need}' is a required property",
+                       "add it, or set from_panel: true to take the cross-section from the study panel")
+    datasets = level_datasets(config)
+    _check(bool(datasets), f"no dataset is at the study's level ({config['study'].get('level', 'province')})",
+           "give a dataset of that level, or one with from_panel: true")
     weights = config["weights"]
     names = ", ".join(weights)
     panel_kinds = ("economic", "nested")
@@ -100,8 +151,8 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
     _check(y1 > y0, f"configuration key demo.years is [{y0}, {y1}]: the last year must come after the first",
            "write [first, last], e.g. [2011, 2023]")
     for ds in config["measures"]["inequality"]["cross_section"]:
-        _check(ds in config["datasets"], f"configuration key measures.inequality.cross_section names an "
-               f"unknown dataset '{ds}'", f"use one of: {', '.join(config['datasets'])}")
+        _check(ds in datasets, f"configuration key measures.inequality.cross_section names an "
+               f"unknown dataset '{ds}' (or one of another level)", f"use one of: {', '.join(datasets)}")
     panel = config["panel"]
     if panel["file"] is not None:
         _check(bool(panel.get("dictionary")), "configuration key panel.file is set but panel.dictionary is not",
@@ -129,8 +180,9 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
 
 def input_files(config: dict):
     """``(key, path)`` of every input file the configuration names."""
-    for name, spec in config["datasets"].items():
-        yield f"datasets.{name}.file", spec["file"]
+    for name, spec in level_datasets(config).items():
+        if not spec.get("from_panel"):
+            yield f"datasets.{name}.file", spec["file"]
     for name in ("index", "shares"):
         if config.get("seed_tables", {}).get(name):
             yield f"seed_tables.{name}", config["seed_tables"][name]

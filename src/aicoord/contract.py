@@ -42,7 +42,7 @@ import pandera.pandas as pa
 
 from .errors import InputError
 from .io import read_table
-from .provinces import normalize_province, province_table
+from .units import normalize_unit, unit_table
 
 __all__ = ["MECHANISMS", "ROLES", "MAX_DRAWS", "MAX_PERMUTATIONS", "read_province_table", "read_panel",
            "read_long_panel", "read_tidy", "validate_dictionary", "check_count", "check_consecutive_periods"]
@@ -67,8 +67,9 @@ _KNOWN_KEYS = {"columns", "province", "year", "ai", "outcome", "gdp_pc", "popula
                "controls", "mechanisms", "ranges"}
 
 
-def read_province_table(path, id_col: str, value_cols, *, required_all: bool = True) -> pd.DataFrame:
-    """Read a one-row-per-province table and validate it.
+def read_province_table(path, id_col: str, value_cols, *, required_all: bool = True,
+                        level: str = "province") -> pd.DataFrame:
+    """Read a one-row-per-province table (one row per unit of ``level``) and validate it.
 
     Parameters
     ----------
@@ -80,6 +81,8 @@ def read_province_table(path, id_col: str, value_cols, *, required_all: bool = T
         Numeric columns to read.
     required_all : bool
         Require all 31 provinces (a spatial statistic on a subset of the map is a different study).
+    level : {"province", "prefecture", "county"}
+        The units of the rows (:mod:`aicoord.units`: code, or a name unique at the level).
 
     Returns
     -------
@@ -104,7 +107,7 @@ def read_province_table(path, id_col: str, value_cols, *, required_all: bool = T
     seen: dict[str, int] = {}
     for i, name in enumerate(df[id_col]):
         line = i + 2
-        code = normalize_province(name, file=path, row=line, column=id_col)
+        code = normalize_unit(name, level, file=path, row=line, column=id_col)
         if code in seen:
             raise InputError(f"duplicate province '{str(name).strip()}' (also on row {seen[code]})",
                              file=path, row=line, column=id_col, hint="keep one row per province")
@@ -122,13 +125,17 @@ def read_province_table(path, id_col: str, value_cols, *, required_all: bool = T
                 raise InputError(f"non-numeric value '{r}'", file=path, row=i + 2, column=col,
                                  hint="use a plain number with '.' as decimal separator")
         out[col] = values
+    units = unit_table(level)
     if required_all:
-        missing = [c for c in province_table()["code"] if c not in seen]
+        missing = [c for c in units["code"] if c not in seen]
         if missing:
-            names = province_table().set_index("code").loc[missing, "name_short"].tolist()
-            raise InputError(f"{len(missing)} province(s) missing: {', '.join(names)}", file=path,
-                             column=id_col, hint="add a row for each of the 31 mainland provinces")
-    order = [c for c in province_table()["code"] if c in seen]
+            names = units.set_index("code").loc[missing, "name_short"].tolist()
+            shown = ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
+            raise InputError(f"{len(missing)} {'province' if level == 'province' else level + '-level unit'}(s) "
+                             f"missing: {shown}", file=path, column=id_col,
+                             hint="add a row for each of the 31 mainland provinces" if level == "province" else
+                             f"add a row for each of the {len(units)} units of the level")
+    order = [c for c in units["code"] if c in seen]
     return out.loc[order]
 
 
@@ -192,7 +199,7 @@ def _is_na(x) -> bool:
     return isinstance(x, str) and x.strip().lower() in _NA_STRINGS
 
 
-def read_panel(path, dictionary) -> pd.DataFrame:
+def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
     """Read and validate the study's province-year panel (CSV or .xlsx, long format).
 
     Parameters
@@ -202,11 +209,14 @@ def read_panel(path, dictionary) -> pd.DataFrame:
         one row per province-year. Completely empty lines are ignored.
     dictionary : dict
         Data dictionary, see the module docstring and :func:`validate_dictionary`.
+    level : {"province", "prefecture", "county"}
+        The study's level: the unit column (the dictionary's ``province``) holds units of this level, each
+        by its code or a name unique at the level (:func:`aicoord.units.normalize_unit`).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``code`` (6-digit province code), ``year`` (int), ``ai``, ``gdp_pc``,
+        Columns ``code`` (6-digit code of the unit), ``year`` (int), ``ai``, ``gdp_pc``,
         ``population`` (if given), the outcome columns, the control columns and the mechanism
         roles (``industrial_upgrading`` …) present in the dictionary, all float; sorted by code
         and year. ``attrs["roles"]`` maps every role to its output column(s), ``attrs["source"]``
@@ -266,8 +276,13 @@ def read_panel(path, dictionary) -> pd.DataFrame:
     def where(col):
         return source.get(col, col)
 
-    codes = [normalize_province(v, file=path, row=int(i), column=where(d["province"]))
-             for i, v in df[d["province"]].items()]
+    known: dict = {}
+    codes = []
+    for i, v in df[d["province"]].items():
+        key = str(v)
+        if key not in known:
+            known[key] = normalize_unit(v, level, file=path, row=int(i), column=where(d["province"]))
+        codes.append(known[key])
     years = []
     for i, v in df[d["year"]].items():
         text = "" if _is_na(v) else str(v).strip()

@@ -15,7 +15,7 @@ import shapely
 
 from .provinces import province_table
 
-__all__ = ["CHINA_ALBERS", "load_provinces", "load_other_units", "load_maritime_boundary", "write_geopackage",
+__all__ = ["CHINA_ALBERS", "load_provinces", "load_units", "load_other_units", "load_maritime_boundary", "write_geopackage",
            "read_geopackage"]
 
 #: Albers equal-area conic for China (WGS84 ellipsoid; lat_1=25, lat_2=47, lon_0=105).
@@ -45,6 +45,46 @@ def load_provinces() -> gpd.GeoDataFrame:
     gdf["geometry"] = gdf.geometry.make_valid()
     gdf["area_km2"] = gdf.to_crs(CHINA_ALBERS).area / 1e6
     return gdf
+
+
+def load_units(level: str = "province") -> gpd.GeoDataFrame:
+    """Return the units of a study level as polygons, ordered by code, with a representative location.
+
+    Parameters
+    ----------
+    level : {"province", "prefecture", "county"}
+        See :mod:`aicoord.units` (which units, the municipalities' convention, 金门县 dropped).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns of :func:`aicoord.units.unit_table`, ``geometry`` (EPSG:4326), ``area_km2`` and ``lon``,
+        ``lat``: the location used by the distance and k-nearest-neighbour weights. For provinces, the
+        capital (as in :func:`aicoord.weights.capital_coords`); below, the polygon's area centroid computed
+        in :data:`CHINA_ALBERS` (the seats of government of 2,800 counties are not in the data), or, when the
+        centroid falls outside the unit (a crescent-shaped unit), the unit's representative point.
+    """
+    from .units import unit_table
+
+    table = unit_table(level)
+    if level == "province":
+        prov = province_table().set_index("code")
+        gdf = load_provinces()[["code", "geometry", "area_km2"]].merge(table, on="code")
+        gdf["lon"] = prov.loc[gdf["code"], "capital_lon"].to_numpy(dtype=float)
+        gdf["lat"] = prov.loc[gdf["code"], "capital_lat"].to_numpy(dtype=float)
+        return gdf[[*table.columns, "lon", "lat", "area_km2", "geometry"]]
+    root = _admin_root() / "land"
+    geoms = [shapely.from_geojson((root / f"{code}.geojson").read_text(encoding="utf-8")) for code in table["code"]]
+    gdf = gpd.GeoDataFrame(table.copy(), geometry=geoms, crs="EPSG:4326")
+    gdf["geometry"] = gdf.geometry.make_valid()
+    albers = gdf.to_crs(CHINA_ALBERS)
+    gdf["area_km2"] = albers.area / 1e6
+    cent = albers.centroid
+    inside = cent.within(albers.geometry)
+    point = cent.where(inside, albers.representative_point())
+    ll = gpd.GeoSeries(point, crs=CHINA_ALBERS).to_crs("EPSG:4326")
+    gdf["lon"], gdf["lat"] = ll.x.to_numpy(), ll.y.to_numpy()
+    return gdf[[*table.columns, "lon", "lat", "area_km2", "geometry"]]
 
 
 def load_other_units() -> gpd.GeoDataFrame:

@@ -102,7 +102,7 @@ def moran_scatter(z, lag_z, labels, *, var: str, I: float, p_sim: float, title: 
     slope = float(np.dot(z, lag_z) / np.dot(z, z))
     xs = np.array([z.min(), z.max()])
     ax.plot(xs, slope * xs, color="#d7191c", lw=1.2, label=f"Moran's I = {I:.4f} (p_sim = {p_sim:.4g})")
-    for xi, yi, t in zip(z, lag_z, labels):
+    for xi, yi, t in zip(z, lag_z, labels if len(z) <= MAX_LABELS else []):
         ax.annotate(t, (xi, yi), xytext=(3, 2), textcoords="offset points", fontsize=7)
     ax.set_xlabel(lab["scatter_x"].format(var=var))
     ax.set_ylabel(lab["scatter_y"].format(var=var))
@@ -157,7 +157,13 @@ def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_t
     return fig
 
 
+#: Maps and scatter plots name their units only up to this many (provinces, not prefectures or counties).
+MAX_LABELS = 40
+
+
 def _label(ax, proj, names):
+    if len(proj) > MAX_LABELS:
+        return
     pts = proj.geometry.representative_point()
     for p, t in zip(pts, names):
         ax.annotate(t, (p.x, p.y), ha="center", va="center", fontsize=6, color="0.15")
@@ -189,7 +195,7 @@ def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language
     fig, ax, inset, proj, mar = _map_axes(gdf, maritime)
     colours = [CLUSTER_COLOURS[c] for c in clusters]
     for a in (ax, inset):
-        proj.plot(ax=a, color=colours, edgecolor="0.35", linewidth=0.3)
+        proj.plot(ax=a, color=colours, edgecolor="0.35", linewidth=0.3 if len(proj) <= MAX_LABELS else 0.05)
     if label:
         _label(ax, proj, _names(gdf, language))
     handles = [Patch(facecolor=CLUSTER_COLOURS[k], edgecolor="0.35", label=lab[k]) for k in CLUSTER_COLOURS]
@@ -208,7 +214,7 @@ def lisa_significance_map(gdf, p_values, *, title: str = "", note: str = "", lan
     colours = [next(c for lim, _, c in classes if pi <= lim) for pi in p]
     fig, ax, inset, proj, mar = _map_axes(gdf, maritime)
     for a in (ax, inset):
-        proj.plot(ax=a, color=colours, edgecolor="0.35", linewidth=0.3)
+        proj.plot(ax=a, color=colours, edgecolor="0.35", linewidth=0.3 if len(proj) <= MAX_LABELS else 0.05)
     if label:
         _label(ax, proj, _names(gdf, language))
     handles = [Patch(facecolor=c, edgecolor="0.35", label=t) for _, t, c in classes]

@@ -104,6 +104,16 @@ standardised value (population SD). All shocks are independent normal draws from
    :math:`\\beta_c` from a short panel has the Nickell (1981) bias of order :math:`1/T`; the truth is
    the DGP's :math:`\\beta_c`, not the probability limit of that estimator.
 
+**Below the provinces** (``units``: prefectures or counties, :mod:`aicoord.units`), the same DGP runs on
+the units of the level with :math:`W` the level's matrix, with two changes, drawn *before* every draw
+above from the same generator: the last year's AI index of unit *i* in province *p(i)* is simulated
+around the province's real value, :math:`A_i = A_{p(i)}\\exp(0.3\\,\\xi^A_i - 0.045)`,
+:math:`\\xi^A_i\\sim N(0,1)` (so that the provinces' ranking carries over to their units and the mean
+of :math:`\\exp(\\cdot)` is one); and the population intercept is :math:`\\ln(4500\\cdot 31/N)`, so that
+the country's population stays about the same. The panel's unit column (``province``) then holds the
+6-digit codes (names are not unique among counties) and a ``name`` column the names. All of it is
+simulated, including the last year's AI index.
+
 The truth (every parameter above, the implied effects, the seed and the DGP version) is returned as a
 dict; :func:`truth_table` flattens it into a CSV-ready table. :func:`fit_demo_sdm` and
 :func:`recovery_table` estimate the outcome equation with :class:`aicoord.panel.SpatialPanel` (two-way
@@ -181,11 +191,15 @@ def true_effects(rho, beta: dict, theta: dict, W: np.ndarray) -> pd.DataFrame:
     """
     n = W.shape[0]
     inv = np.linalg.inv(np.eye(n) - rho * W)
+    # S = b·inv + t·inv·W: tr(inv W) = sum(inv ∘ Wᵀ) and 1ᵀ inv W 1 = (1ᵀ inv)(W 1), O(n²) per variable
+    tr_inv, tr_inv_w = float(np.trace(inv)), float(np.sum(inv * W.T))
+    colsum = inv.sum(axis=0)
+    sum_inv, sum_inv_w = float(colsum.sum()), float(colsum @ W.sum(axis=1))
     rows = {}
     for v in beta:
-        S = inv @ (beta[v] * np.eye(n) + theta.get(v, 0.0) * W)
-        direct = float(np.trace(S) / n)
-        total = float(S.sum() / n)
+        b, t = beta[v], theta.get(v, 0.0)
+        direct = (b * tr_inv + t * tr_inv_w) / n
+        total = (b * sum_inv + t * sum_inv_w) / n
         rows[v] = {"direct": direct, "indirect": total - direct, "total": total}
     return pd.DataFrame(rows).T[["direct", "indirect", "total"]]
 
@@ -233,7 +247,8 @@ def true_verdicts(rho, beta: dict, theta: dict, pi: dict, W: np.ndarray) -> dict
 
 
 def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 20250,
-                        truth: dict | None = None, scenario: str = "A") -> tuple[pd.DataFrame, dict]:
+                        truth: dict | None = None, scenario: str = "A",
+                        units: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """Simulate the demonstration panel (see the module docstring for the DGP).
 
     Parameters
@@ -254,6 +269,10 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
         top of the named setting.
     scenario : {"A", "B"}
         Named setting of :data:`SCENARIOS` (see the module docstring): ``"A"`` (default) or ``"B"``.
+    units : pandas.DataFrame, optional
+        The units below the provinces (columns ``code``, ``name_short``, ``province``, e.g.
+        :func:`aicoord.units.unit_table` of ``"prefecture"``); ``w`` then has these codes as ids. Default:
+        the 31 provinces.
 
     Returns
     -------
@@ -274,18 +293,21 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
     beta = {**BETA, **named.get("beta", {}), **over.get("beta", {})}
     theta = {**THETA, **named.get("theta", {}), **over.get("theta", {})}
     pi = {**PI, **named.get("pi", {}), **over.get("pi", {})}
-    table = province_table()
+    table = province_table() if units is None else units.reset_index(drop=True)
     codes = list(table["code"])
+    provinces = list(province_table()["code"]) if units is None else list(table["province"])
     ai = pd.Series(ai_2023, dtype=float)
     ai.index = ai.index.map(str)
-    missing = [c for c in codes if c not in ai.index]
+    missing = sorted({c for c in provinces if c not in ai.index})
     if missing:
         raise ValueError(f"ai_2023 lacks provinces {missing}")
-    A = ai.loc[codes].to_numpy(dtype=float)
+    A = ai.loc[provinces].to_numpy(dtype=float)
     W = _dense_w(w, codes)
     N, T = len(codes), t1 - t0 + 1
     tt = np.arange(T, dtype=float)  # t - t0
     rng = np.random.default_rng(seed)
+    if units is not None:  # below the provinces: the last year's AI is simulated around the province's
+        A = A * np.exp(0.3 * rng.normal(size=N) - 0.045)
     z = (A - A.mean()) / A.std()
 
     # 1. AI, backwards from the real last year
@@ -330,16 +352,19 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
     v = rng.normal(0.0, 0.01, size=(T - 1, N))
     for s in range(T - 1):
         ln_y[s + 1] = ln_y[s] + (0.06 - 0.002 * s) + par["beta_convergence"] * (ln_y[s] - ln_ystar) + v[s]
-    ln_p0 = np.log(4500.0) + 0.7 * rng.normal(size=N)
+    ln_p0 = np.log(4500.0 * (1.0 if units is None else 31.0 / N)) + 0.7 * rng.normal(size=N)
     n_i = rng.normal(0.004, 0.004, size=N)
     pop = np.exp(ln_p0[None, :] + n_i[None, :] * tt[:, None])
 
     names = table.set_index("code").loc[codes, "name_short"].to_numpy()
+    ids = names if units is None else np.asarray(codes)
     cols = {"coord_gap": y, "ai_index": a, "gdp_pc": np.exp(ln_y), "population": pop, "gov": gov,
             "urban": urban, **mech}
-    rows = {"province": np.tile(names, T), "code": np.tile(codes, T), "year": np.repeat(np.arange(t0, t1 + 1), N)}
+    rows = {"province": np.tile(ids, T), "code": np.tile(codes, T), "year": np.repeat(np.arange(t0, t1 + 1), N)}
+    if units is not None:
+        rows["name"] = np.tile(names, T)
     panel = pd.DataFrame({**rows, **{k: val.ravel() for k, val in cols.items()}})
-    order = ["province", "code", "year", "ai_index", "coord_gap", "gdp_pc", "population", "gov", "urban",
+    order = ["province", *(["name"] if units is not None else []), "code", "year", "ai_index", "coord_gap", "gdp_pc", "population", "gov", "urban",
              *MECHANISM_NAMES]
     key = {c: i for i, c in enumerate(codes)}
     panel = panel[order].sort_values(["code", "year"], key=lambda s: s.map(key) if s.name == "code" else s)

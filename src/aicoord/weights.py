@@ -5,11 +5,14 @@ ids, in reference-table order; :func:`standardize` row-standardises a copy. Kind
 
 ``queen`` / ``rook``
     Contiguity of the AMap polygons. Hainan has no land border; by default it is linked to Guangdong
-    (the convention of most provincial studies), configurable through ``island_links``.
+    (the convention of most provincial studies), configurable through ``island_links``; below the provinces,
+    ``island_links: nearest`` links every unit without a land border to its nearest unit.
 ``knn``
-    The k nearest provincial capitals on the great circle.
+    The k nearest provincial capitals on the great circle (below the provinces: unit centroids, see
+    :func:`aicoord.geometry.load_units`).
 ``distance``
-    Inverse great-circle distance between capitals, ``d_ij ** -power``, zero beyond an optional cutoff.
+    Inverse great-circle distance between capitals (or centroids), ``d_ij ** -power``, zero beyond an
+    optional cutoff.
 ``economic``
     ``1 / |g_i - g_j|`` with ``g`` the mean real GDP per capita over the study period.
 ``nested``
@@ -48,8 +51,14 @@ def full_spec(spec: dict) -> dict:
     return {**SPEC_DEFAULTS, **spec}
 
 
-def capital_coords(codes=None) -> np.ndarray:
-    """Longitude/latitude (degrees) of the provincial capitals, shape ``(n, 2)``, in ``codes`` order."""
+def capital_coords(codes=None, coords=None) -> np.ndarray:
+    """Longitude/latitude (degrees) of the provincial capitals, shape ``(n, 2)``, in ``codes`` order.
+
+    ``coords`` (a frame with columns ``lon``, ``lat`` indexed by code) gives the locations of other units
+    instead (prefecture or county centroids, :func:`aicoord.geometry.load_units`)."""
+    if coords is not None:
+        codes = list(coords.index) if codes is None else list(codes)
+        return coords.loc[codes, ["lon", "lat"]].to_numpy(dtype=float)
     table = province_table().set_index("code")
     codes = list(table.index) if codes is None else list(codes)
     return table.loc[codes, ["capital_lon", "capital_lat"]].to_numpy(dtype=float)
@@ -81,9 +90,11 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
     gdf : geopandas.GeoDataFrame
         Polygons with a ``code`` column (see :func:`aicoord.geometry.load_provinces`).
     kind : {"queen", "rook"}
-    island_links : dict or None
+    island_links : dict, "nearest" or None
         ``{code: [codes]}`` links added symmetrically for units without a land border. ``None`` uses
-        :data:`DEFAULT_ISLAND_LINKS` (Hainan–Guangdong); ``{}`` adds none, leaving Hainan an island.
+        :data:`DEFAULT_ISLAND_LINKS` (Hainan–Guangdong); ``{}`` adds none, leaving Hainan an island;
+        ``"nearest"`` links every unit without a land border to the unit whose polygon is nearest to it,
+        symmetrically.
 
     Returns
     -------
@@ -97,20 +108,42 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
     builder = Queen if kind == "queen" else Rook
     w = builder.from_dataframe(gdf, ids="code", use_index=False, silence_warnings=True)
     links = DEFAULT_ISLAND_LINKS if island_links is None else island_links
+    if links == "nearest":
+        links = _nearest_links(gdf, w)
     neighbors = {k: list(v) for k, v in w.neighbors.items()}
     for a, targets in links.items():
         for b in targets:
             for i, j in ((a, b), (b, a)):
                 if i not in neighbors or j not in neighbors:
-                    raise InputError(f"island link {a}–{b}: unknown province code")
+                    raise InputError(f"island link {a}–{b}: unknown unit code",
+                                     hint="name units of the study's level (island_links: nearest links "
+                                          "every unit without a land border to its nearest unit)")
                 if j not in neighbors[i]:
                     neighbors[i].append(j)
     ids = list(gdf["code"])
-    neighbors = {i: sorted(neighbors[i], key=ids.index) for i in ids}
+    pos = {c: n for n, c in enumerate(ids)}
+    neighbors = {i: sorted(neighbors[i], key=pos.__getitem__) for i in ids}
     return W(neighbors, id_order=ids, silence_warnings=True)
 
 
-def knn_weights(k: int = 4, codes=None) -> W:
+def _nearest_links(gdf, w) -> dict:
+    """``{island: [nearest unit]}`` for every unit of ``w`` without a neighbour: the unit whose polygon is
+    nearest to the island's (shortest distance between the boundaries, in the equal-area projection), e.g.
+    舟山 (Zhoushan) -> 宁波 (Ningbo)."""
+    from .geometry import CHINA_ALBERS
+
+    islands = [i for i in w.id_order if not w.neighbors[i]]
+    if not islands:
+        return {}
+    proj = gdf.to_crs(CHINA_ALBERS).set_index("code").geometry
+    out = {}
+    for i in islands:
+        d = proj.distance(proj.loc[i]).drop(index=i)
+        out[i] = [str(d.idxmin())]
+    return out
+
+
+def knn_weights(k: int = 4, codes=None, coords=None) -> W:
     """k-nearest-neighbour weights between provincial capitals on the great circle.
 
     Parameters
@@ -118,22 +151,31 @@ def knn_weights(k: int = 4, codes=None) -> W:
     k : int
         Number of neighbours (1 ≤ k < n).
     codes : sequence of str, optional
-        Province codes (default: all 31 in reference order).
+        Province codes (default: all 31 in reference order; the units of ``coords`` when given).
+    coords : pandas.DataFrame, optional
+        ``lon``, ``lat`` by code: locations of units other than the provinces (see :func:`capital_coords`).
 
     Returns
     -------
     libpysal.weights.W
         Binary, generally asymmetric.
     """
-    codes = list(province_table()["code"]) if codes is None else list(codes)
+    codes = _codes(codes, coords)
     if not 1 <= int(k) < len(codes):
         raise InputError(f"k must be between 1 and {len(codes) - 1}, not {k}")
-    w = KNN.from_array(capital_coords(codes), k=int(k), ids=codes, radius=EARTH_RADIUS_KM)
-    return W({i: sorted(w.neighbors[i], key=codes.index) for i in codes}, id_order=codes,
+    w = KNN.from_array(capital_coords(codes, coords), k=int(k), ids=codes, radius=EARTH_RADIUS_KM)
+    pos = {c: i for i, c in enumerate(codes)}
+    return W({i: sorted(w.neighbors[i], key=pos.__getitem__) for i in codes}, id_order=codes,
              silence_warnings=True)
 
 
-def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=None) -> W:
+def _codes(codes, coords):
+    if codes is not None:
+        return list(codes)
+    return list(coords.index) if coords is not None else list(province_table()["code"])
+
+
+def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=None, coords=None) -> W:
     """Inverse great-circle distance weights ``d_ij ** -power`` between provincial capitals.
 
     Parameters
@@ -143,14 +185,16 @@ def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=N
     cutoff_km : float, optional
         Pairs farther apart get weight 0.
     codes : sequence of str, optional
+    coords : pandas.DataFrame, optional
+        ``lon``, ``lat`` by code (see :func:`knn_weights`).
 
     Returns
     -------
     libpysal.weights.W
         Symmetric, unstandardised.
     """
-    codes = list(province_table()["code"]) if codes is None else list(codes)
-    d = great_circle_km(capital_coords(codes))
+    codes = _codes(codes, coords)
+    d = great_circle_km(capital_coords(codes, coords))
     with np.errstate(divide="ignore"):
         mat = np.where(d > 0, d ** -float(power), 0.0)
     if cutoff_km is not None:
@@ -218,7 +262,7 @@ def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *
     return from_dense(mat, ids)
 
 
-def build_weights(spec: dict, gdf=None, gdp_pc_mean=None) -> W:
+def build_weights(spec: dict, gdf=None, gdp_pc_mean=None, coords=None) -> W:
     """Build a raw weights matrix from a configuration entry.
 
     Parameters
@@ -230,22 +274,25 @@ def build_weights(spec: dict, gdf=None, gdp_pc_mean=None) -> W:
         Needed for contiguity.
     gdp_pc_mean : pandas.Series, optional
         Needed for economic and nested weights.
+    coords : pandas.DataFrame, optional
+        Unit locations (``lon``, ``lat`` by code) for the distance-based kinds below the provinces;
+        default: the provincial capitals.
     """
     spec = full_spec(spec)
     kind = spec["kind"]
     if kind in ("queen", "rook"):
         return contiguity_weights(gdf, kind, spec["island_links"])
     if kind == "knn":
-        return knn_weights(spec["k"])
+        return knn_weights(spec["k"], coords=coords)
     if kind == "distance":
-        return distance_weights(spec["power"], spec["cutoff_km"])
+        return distance_weights(spec["power"], spec["cutoff_km"], coords=coords)
     if kind in ("economic", "nested"):
         if gdp_pc_mean is None:
             raise InputError(f"'{kind}' weights need GDP per capita from a panel")
         we = economic_weights(gdp_pc_mean)
         if kind == "economic":
             return we
-        wd = distance_weights(spec["power"], spec["cutoff_km"], list(gdp_pc_mean.index))
+        wd = distance_weights(spec["power"], spec["cutoff_km"], list(gdp_pc_mean.index), coords=coords)
         return nested_weights(wd, we, gdp_pc_mean, phi=spec["phi"], form=spec["form"])
     raise InputError(f"unknown weights kind {kind!r}")
 

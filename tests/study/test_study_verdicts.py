@@ -78,3 +78,20 @@ def test_direction_rule():
     assert direction(0.1, 2.0) == "hinders"
     assert direction(-0.1, 0.1) == "inconclusive"
     assert direction(0.0, 1.0) == "inconclusive"
+
+
+def test_no_municipalities_drops_units_left_without_neighbours():
+    """A unit whose only neighbours are municipal (舟山 330900 next to 上海 310100 at prefecture level) is dropped
+    with them; with an asymmetric matrix (knn) a unit whose only neighbour was so dropped goes in a second pass;
+    the others stay."""
+    import pandas as pd
+
+    from aicoord.study.robustness import _with_stranded
+
+    ids = ["310100", "330900", "330200", "330100", "999001", "999002", "999003", "999004"]
+    w = pd.DataFrame(0.0, index=ids, columns=ids)
+    for a, b in [("310100", "330900"), ("330200", "330100"), ("310100", "999001"), ("999001", "999002"),
+                 ("310100", "330100")]:
+        w.loc[a, b] = w.loc[b, a] = 1.0
+    w.loc["999004", "310100"] = w.loc["999003", "999004"] = w.loc["310100", "999004"] = 1.0  # one-way links
+    assert _with_stranded(w, ids, ("310100",)) == ("310100", "330900", "999004", "999003")

@@ -3,17 +3,23 @@ import json
 
 from snakemake.exceptions import WorkflowError
 
-from aicoord.config import panel_roles, resolve, resolve_list, validate_config
+from aicoord.config import apply_level, level_datasets, panel_roles, resolve, resolve_list, validate_config
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.units import level_note
 
 try:
+    apply_level(config)  # the overlay levels.<study.level>, laid over everything else
     validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 except InputError as exc:
     raise WorkflowError(f"aicoord: bad configuration: {exc}") from None
 
-DATASETS = config["datasets"]
+LEVEL = config["study"]["level"]  # province, prefecture or county (aicoord.units)
+#: The polygons of the study's units (rule province_geometry).
+GEOMETRY = {"province": "results/geometry/provinces.gpkg", "prefecture": "results/geometry/prefectures.gpkg",
+            "county": "results/geometry/counties.gpkg"}[LEVEL]
+DATASETS = level_datasets(config)  # the cross-sections at the study's level
 WEIGHTS = config["weights"]
 ESDA = config["esda"]
 LANGUAGE = config["study"]["language"]
@@ -66,9 +72,10 @@ def esda_targets():
 def panel_note():
     """Note written INTO the panel files (the demo's and the tidy panel): 'simulated data' for the demo, the
     configured source for a real panel. Every table reads its note from its input data (aicoord.notes.note_of)."""
+    units = f" | {level_note(LEVEL, LANGUAGE)}" if LEVEL != "province" else ""
     if DEMO:
-        return data_note(DEMO_SOURCE, True, LANGUAGE)
-    return data_note(PANEL["source"] or f"panel file {PANEL['file']}", False, LANGUAGE)
+        return data_note(DEMO_SOURCE, True, LANGUAGE) + units
+    return data_note(PANEL["source"] or f"panel file {PANEL['file']}", False, LANGUAGE) + units
 
 
 def measures_targets():
@@ -97,11 +104,16 @@ def global_jsons(wildcards):
 
 
 def dataset_file(wildcards):
-    return DATASETS[wildcards.dataset]["file"]
+    spec = DATASETS[wildcards.dataset]
+    return "results/data/panel.csv" if spec.get("from_panel") else spec["file"]
 
 
 def dataset_id(wildcards):
-    return DATASETS[wildcards.dataset]["id"]
+    return DATASETS[wildcards.dataset].get("id", "code")
+
+
+def dataset_from_panel(wildcards):
+    return bool(DATASETS[wildcards.dataset].get("from_panel", False))
 
 
 def dataset_variables(wildcards):
@@ -123,7 +135,7 @@ def weights_spec(wildcards):
 
 def weights_inputs(wildcards):
     """The weights rule's inputs: the panel only for the kinds built from GDP per capita."""
-    out = {"gpkg": "results/geometry/provinces.gpkg"}
+    out = {"gpkg": GEOMETRY}
     if WEIGHTS[wildcards.w]["kind"] in PANEL_KINDS:
         out["panel"] = "results/data/panel.csv"
     return out
@@ -172,7 +184,10 @@ def inequality_population():
 def dataset_note(wildcards):
     """Note written INTO the tidy cross-section results/data/{dataset}.csv (tables built from it copy it)."""
     spec = DATASETS[wildcards.dataset]
-    return data_note(spec["source"], spec.get("simulated", False), LANGUAGE)
+    if spec.get("from_panel"):
+        return ""  # the panel's own note is copied
+    units = f" | {level_note(LEVEL, LANGUAGE)}" if LEVEL != "province" else ""
+    return data_note(spec["source"], spec.get("simulated", False), LANGUAGE) + units
 
 
 def measures_weights(key):

@@ -12,6 +12,8 @@ rule cross_section:
         variables=dataset_variables,
         year=dataset_year,
         note=dataset_note,
+        level=LEVEL,
+        from_panel=dataset_from_panel,
     resources:
         mem_mb=1000,
         runtime=10,
@@ -37,6 +39,7 @@ rule simulate_panel:
         weights=config["demo"]["weights"],
         setting=config["demo"]["setting"],
         note=panel_note(),
+        level=LEVEL,
     resources:
         mem_mb=1000,
         runtime=10,
@@ -58,6 +61,7 @@ rule panel:
         dictionary=panel_dictionary(),
         note=panel_note(),
         simulated=DEMO,
+        level=LEVEL,
     resources:
         mem_mb=1000,
         runtime=10,
@@ -77,6 +81,7 @@ rule mechanism_data:
     params:
         dictionary=mechanism_dictionary,
         note=panel_note(),
+        level=LEVEL,
     resources:
         mem_mb=1000,
         runtime=10,

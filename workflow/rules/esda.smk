@@ -80,7 +80,7 @@ rule esda_figures:
     input:
         lisa="results/esda/lisa/{var}_{year}_{w}.csv",
         glob="results/esda/global/{var}_{year}_{w}.json",
-        gpkg="results/geometry/provinces.gpkg",
+        gpkg=GEOMETRY,
     output:
         scatter=report_png(
             expand("results/figures/moran_scatter_{{var}}_{{year}}_{{w}}.{ext}", ext=ESDA["figure_formats"]),

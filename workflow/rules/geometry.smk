@@ -3,7 +3,9 @@
 
 rule province_geometry:
     output:
-        "results/geometry/provinces.gpkg",
+        GEOMETRY,
+    params:
+        level=LEVEL,
     resources:
         mem_mb=3000,
         runtime=20,

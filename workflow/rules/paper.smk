@@ -307,7 +307,7 @@ rule paper_figure_ai_map:
     input:
         data=f"results/data/{paper_cross_section()[0]}.csv",
         note=paper_cross_note_csv(),
-        gpkg="results/geometry/provinces.gpkg",
+        gpkg=GEOMETRY,
     output:
         png=report("results/paper/figures/ai_map.png", caption="../report/paper_figure.rst", category="Paper figures",
                    labels={"figure": "AI index map"}),
@@ -330,7 +330,7 @@ rule paper_figure_ai_map:
 rule paper_figure_lisa:
     input:
         lisa=paper_lisa_csvs(map_weights()),
-        gpkg="results/geometry/provinces.gpkg",
+        gpkg=GEOMETRY,
     output:
         png=report("results/paper/figures/lisa.png", caption="../report/paper_figure.rst", category="Paper figures",
                    labels={"figure": "LISA small multiples"}),

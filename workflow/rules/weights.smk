@@ -12,6 +12,7 @@ rule weights:
     params:
         spec=weights_spec,
         stem="results/weights/{w}",
+        level=LEVEL,
     resources:
         mem_mb=3000,
         runtime=20,

@@ -151,7 +151,9 @@ def _luminance(hex_colour):
 
 def _label_provinces(ax, gdf, proj, colours, language, fontsize=6):
     """Province names at representative points, white on dark fills; Beijing, Tianjin and Shanghai
-    beside their polygon with a leader line."""
+    beside their polygon with a leader line. Units below the provinces are too many to name (none is named)."""
+    if len(gdf) > 40:
+        return
     for code, p, t, c in zip(gdf["code"].astype(str), proj.geometry.representative_point(), _names(gdf, language),
                              colours):
         if code in _LABEL_OFFSETS:

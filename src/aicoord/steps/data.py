@@ -5,20 +5,42 @@ from __future__ import annotations
 import pandas as pd
 
 from ..contract import read_province_table
+from ..errors import InputError
 from ..io import write_csv, write_json
-from ..provinces import province_table
+from ..units import level_note, unit_table
 
 __all__ = ["cross_section", "simulate_panel", "panel", "mechanism_data"]
 
 
-def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str) -> None:
-    """Validate a one-row-per-province table and write it in tidy form (rule ``cross_section``).
+def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str, level: str = "province",
+                  from_panel: bool = False) -> None:
+    """Validate a one-row-per-unit table and write it in tidy form (rule ``cross_section``).
 
     Output columns: ``code, name, region4, year``, the variables and ``note`` (the provenance note of the
-    source, which every table built from the file copies), provinces in reference order.
+    source, which every table built from the file copies), units in reference (code) order. ``level``: the
+    units of the rows (:mod:`aicoord.units`). ``from_panel``: ``src`` is the tidy panel
+    (``results/data/panel.csv``) and the cross-section is its year ``year``, with the panel's own note
+    (``note`` is then not used).
     """
-    data = read_province_table(src, id_col, variables)
-    table = province_table().set_index("code")
+    if from_panel:
+        from ..contract import read_tidy
+        from ..notes import note_of
+
+        d = read_tidy(src)
+        sub = d[d["year"] == int(year)]
+        if sub.empty:
+            raise InputError(f"the panel has no rows for year {year}", file=src,
+                             hint=f"set the dataset's year to one of {sorted(d['year'].unique())}")
+        missing = [v for v in variables if v not in sub.columns]
+        if missing:
+            raise InputError(f"the panel has no column {', '.join(missing)}", file=src,
+                             hint=f"use columns of the tidy panel: {', '.join(map(str, sub.columns))}")
+        out = sub[["code", "name", "region4", "year", *variables]].reset_index(drop=True)
+        out["note"] = note_of(sub)
+        write_csv(out, out_csv, float_format="%.10g")
+        return
+    data = read_province_table(src, id_col, variables, level=level)
+    table = unit_table(level).set_index("code")
     out = pd.DataFrame({"code": data.index, "name": table.loc[data.index, "name_short"].to_numpy(),
                         "region4": table.loc[data.index, "region4"].to_numpy(), "year": int(year)})
     for v in variables:
@@ -28,21 +50,25 @@ def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str)
 
 
 def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv, *, years, seed: int,
-                   weights_name: str, note: str, setting: str = "A") -> None:
+                   weights_name: str, note: str, setting: str = "A", level: str = "province") -> None:
     """Simulate the demo panel (:func:`aicoord.simulate.simulate_demo_panel`) and write it with its truth
     (rule ``simulate_panel``).
 
     The panel is written in the real-panel format (``province, year`` and the variables, one row per
-    province-year), so that the ``panel`` rule reads it exactly as it reads a real file.
+    province-year), so that the ``panel`` rule reads it exactly as it reads a real file. At ``level``
+    ``prefecture`` or ``county`` it has one row per unit-year of the level (the ``province`` column holds the
+    units' codes, ``name`` their names); everything in it is simulated.
     """
     from ..simulate import simulate_demo_panel, truth_table
     from ..weights import to_dense_frame
     from ..weights_io import read_weights
 
     ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
+    units = None if level == "province" else unit_table(level)
     panel, truth = simulate_demo_panel(ai, to_dense_frame(read_weights(weights_csv)), years=tuple(years), seed=seed,
-                                       scenario=setting)
+                                       scenario=setting, units=units)
     truth["weights"] = weights_name
+    truth["level"] = level
     truth["note"] = note
     panel = panel.drop(columns=["code"])
     panel["note"] = note  # an extra column: read_panel reads only the columns of the data dictionary
@@ -53,7 +79,7 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     write_csv(tab, out_truth_csv, float_format="%.12g")
 
 
-def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bool) -> None:
+def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bool, level: str = "province") -> None:
     """Validate the panel (:func:`aicoord.contract.read_panel`) and write it in tidy form (rule ``panel``).
 
     ``dictionary`` holds the core roles; the mechanisms, if it has any, are left to
@@ -61,14 +87,15 @@ def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bo
     Output columns: ``code, name, region4, year``, the role columns (``ai``, ``gdp_pc``,
     ``population``, outcomes, controls), the development gap ``dev_gap`` =
     |ln y_it − ln ȳ_t| (national value population-weighted if population is given), its change and
-    growth rate (:func:`aicoord.convergence.development_gap`), and ``note``.
+    growth rate (:func:`aicoord.convergence.development_gap`), and ``note``. ``level``: the units of the
+    panel (:mod:`aicoord.units`); ``name`` and ``region4`` (the region of the unit's province) come from it.
     """
     from ..contract import read_panel
     from ..convergence import development_gap
 
-    data = read_panel(src, {k: v for k, v in dictionary.items() if k != "mechanisms"})
+    data = read_panel(src, {k: v for k, v in dictionary.items() if k != "mechanisms"}, level=level)
     roles = data.attrs["roles"]
-    table = province_table().set_index("code")
+    table = unit_table(level).set_index("code")
     pop = roles.get("population")
     gap = development_gap(data, "gdp_pc", population=pop)
     out = data.copy()
@@ -80,10 +107,11 @@ def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bo
     out["note"] = note
     write_csv(out, out_csv, float_format="%.12g")
     write_json({"roles": roles, "source_columns": data.attrs["source"], "years": data.attrs["years"],
-                "demo_panel": bool(simulated), "note": note, "file": str(src)}, out_roles)
+                "demo_panel": bool(simulated), "note": note, "file": str(src), "level": level,
+                "units": int(out["code"].nunique()), "level_note": level_note(level, "en")}, out_roles)
 
 
-def mechanism_data(src, out_csv, *, dictionary: dict, mechanism: str, note: str) -> None:
+def mechanism_data(src, out_csv, *, dictionary: dict, mechanism: str, note: str, level: str = "province") -> None:
     """One mechanism proxy of the panel in tidy form: ``code, year, <mechanism>, note`` (rule ``mechanism_data``).
 
     ``dictionary`` is the panel's data dictionary with only this mechanism under ``mechanisms``; the
@@ -93,7 +121,7 @@ def mechanism_data(src, out_csv, *, dictionary: dict, mechanism: str, note: str)
     from ..contract import read_panel
 
     d = {**dictionary, "mechanisms": {mechanism: dictionary["mechanisms"][mechanism]}}
-    data = read_panel(src, d)
+    data = read_panel(src, d, level=level)
     out = data[["code", "year", mechanism]].copy()
     out["note"] = note
     write_csv(out, out_csv, float_format="%.12g")

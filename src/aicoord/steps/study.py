@@ -43,6 +43,11 @@ def _data(panel_csv, mechanism_csvs=()):
     return d, note_of(d)
 
 
+def _regions(d):
+    """Region (``region4``) of every unit, as the tidy panel gives it: a prefecture's or county's is its province's."""
+    return d.groupby(UNIT)["region4"].first()
+
+
 def _write(table, path, note, index=False):
     t = table.reset_index() if index else table.copy()
     t["note"] = note
@@ -145,7 +150,7 @@ def heterogeneity(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
     split = int(split_year) if split_year is not None else int(years[len(years) // 2])
     kw = dict(y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
               draws=draws, seed=seed, alpha=alpha)
-    by_region = fit(d, by="region", **kw)
+    by_region = fit(d, by="region", regions=_regions(d), **kw)
     by_region.insert(0, "by", "region")
     by_period = fit(d, by="period", split_year=split, **kw)
     by_period.insert(0, "by", f"period (split {split})")
@@ -160,12 +165,14 @@ def robustness_variant(panel_csv, mechanism_csvs, weights_csv, out_csv, *, weigh
     """One weights × sample variant of the robustness grid, every model (rule ``robustness_variant``;
     :func:`aicoord.study.robustness_variant`; ``dlag``: the time lags of the dynamic SDM)."""
     from ..study import robustness_variant as fit
+    from ..units import municipal_units
 
     d, note = _data(panel_csv, mechanism_csvs)
     w, wnote = _weights(weights_csv)
     tab = fit(d, y=y, ai=ai, mechanisms=list(mechanisms_), controls=list(controls), unit=UNIT, time=TIME, w=w,
               weights_name=weights_name, sample=sample, models=tuple(models), effects=effects, lee_yu=lee_yu,
-              draws=draws, seed=seed, alpha=alpha, dlag=dlag)
+              draws=draws, seed=seed, alpha=alpha, dlag=dlag,
+              municipalities=tuple(municipal_units(d[UNIT].unique())))
     _write(tab, out_csv, note + wnote)
 
 
@@ -226,7 +233,7 @@ def scenarios(panel_csv, weights_csv, out_provinces, out_dispersion, *, specs: d
             draws=200, seed=seed, alpha=alpha)
     spec_list = [{"name": name, **spec} for name, spec in sorted(specs.items())]
     shift = dispersion_shift(d[y])
-    provinces, dispersion = run(b, spec_list, draws=draws, seed=seed, alpha=alpha, shift=shift)
+    provinces, dispersion = run(b, spec_list, regions=_regions(d), draws=draws, seed=seed, alpha=alpha, shift=shift)
     for t in (provinces, dispersion):
         t.insert(0, "weights", weights_name)
     _write(provinces, out_provinces, note + wnote)

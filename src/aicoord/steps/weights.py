@@ -12,29 +12,32 @@ from ..io import write_csv, write_json
 __all__ = ["weights", "weights_summary", "weights_gal"]
 
 
-def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None) -> None:
+def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, level: str = "province") -> None:
     """Build one configured weights matrix; write .gwt, N×N CSVs and a summary (rule ``weights``).
 
     Economic and nested matrices use the mean GDP per capita of the tidy panel ``panel_csv`` over its
     years; the panel's provenance note (e.g. "simulated data" for the demo) is kept in the summary.
+    Below the provinces (``level``), the distance-based kinds use the unit locations of the GeoPackage
+    ``gpkg`` (:func:`aicoord.geometry.load_units`) instead of the provincial capitals.
     """
     from ..contract import read_tidy
     from ..geometry import read_geopackage
     from ..notes import note_of
-    from ..provinces import province_table
+    from ..units import unit_table
     from ..weights import build_weights, full_spec
     from ..weights_io import write_weights
 
     gdp_pc_mean = note = None
     if panel_csv is not None:
         d = read_tidy(panel_csv)
-        order = [c for c in province_table()["code"] if c in set(d["code"])]
+        order = [c for c in unit_table(level)["code"] if c in set(d["code"])]
         gdp_pc_mean = d.groupby("code")["gdp_pc"].mean().loc[order]
         note = "GDP per capita from the panel: " + note_of(d)
-    gdf = read_geopackage(gpkg) if spec["kind"] in ("queen", "rook") else None
-    w = build_weights(spec, gdf, gdp_pc_mean)
+    gdf = read_geopackage(gpkg) if spec["kind"] in ("queen", "rook") or level != "province" else None
+    coords = gdf.set_index("code")[["lon", "lat"]] if level != "province" else None
+    w = build_weights(spec, gdf, gdp_pc_mean, coords=coords)
     summary = write_weights(w, out_stem, name=name)
-    summary.update({"kind": spec["kind"], "spec": json.dumps(full_spec(spec), sort_keys=True), "row_standardised": True})
+    summary.update({"level": level, "kind": spec["kind"], "spec": json.dumps(full_spec(spec), sort_keys=True), "row_standardised": True})
     if note:
         summary["note"] = note
     write_json(summary, out_summary)

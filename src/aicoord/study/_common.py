@@ -65,7 +65,13 @@ def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
     if standardize:
         rs = mat.sum(axis=1, keepdims=True)
         if np.any(rs <= 0):
-            raise ValueError("the weights have a unit without neighbours (an island)")
+            from ..errors import EstimationError
+
+            isl = [ids[i] for i in np.flatnonzero(rs[:, 0] <= 0)][:5]
+            raise EstimationError(f"the weights have a unit without neighbours (an island) in this sample: "
+                                  f"{', '.join(map(str, isl))}",
+                                  hint="its neighbours were dropped; link it to another unit (island_links) "
+                                       "or use another matrix")
         mat = mat / rs
     return mat
 

@@ -15,11 +15,31 @@ from .models import baseline as _baseline
 __all__ = ["robustness_variant", "SAMPLES", "MODELS"]
 
 #: Sample variants: the full sample; without the four municipalities (W restricted to the remaining
-#: units and re-standardised); AI lagged one year (the first year dropped).
+#: units and re-standardised; a unit whose only neighbours were municipal, e.g. 舟山 at prefecture level under
+#: queen contiguity, is dropped with them); AI lagged one year (the first year dropped).
 SAMPLES = ("full", "no_municipalities", "ai_lag1")
 
 #: Models of the grid: the static SDM, SAR and SEM, and the dynamic SDM with y(t−1).
 MODELS = ("sdm", "sar", "sem", DYNAMIC)
+
+
+def _with_stranded(w, ids, drop):
+    """``drop`` and the units that dropping it leaves without a neighbour in the raw weights ``w`` (repeated
+    until none is left)."""
+    import numpy as np
+
+    from ._common import dense_w
+
+    keep = sorted(str(i) for i in ids if str(i) not in set(drop))
+    drop = tuple(drop)
+    while keep:
+        mat = dense_w(w, keep, standardize=False)
+        lone = [keep[i] for i in np.flatnonzero(mat.sum(axis=1) <= 0)]
+        if not lone:
+            break
+        drop += tuple(lone)
+        keep = [k for k in keep if k not in set(lone)]
+    return drop
 
 
 def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weights_name="w",
@@ -49,7 +69,8 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         SLX fallback.
     municipalities : tuple of str
         Unit ids dropped by ``sample="no_municipalities"`` (default Beijing, Tianjin, Shanghai,
-        Chongqing).
+        Chongqing; below the provinces, every unit of the four municipalities). Units left without a
+        neighbour in ``w`` by the drop are dropped too (their count shows in ``nobs``).
     dlag : {1, 2, 3}
         Time lags of the dynamic SDM: 1 y(t−1), 2 W·y(t−1), 3 both.
     Other parameters as in :func:`aicoord.study.mechanism`.
@@ -76,7 +97,7 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
     drop = ()
     a = ai
     if sample == "no_municipalities":
-        drop = tuple(str(c) for c in municipalities)
+        drop = _with_stranded(w, d[unit].unique(), tuple(str(c) for c in municipalities))
     elif sample == "ai_lag1":
         d = d.sort_values([unit, time])
         a = f"{ai}_lag1"

@@ -1,0 +1,105 @@
+"""Benchmark the whole default study at one level: wall time and peak memory (a script, not a test).
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_study.py --level prefecture [--cores 2] [--keep DIR]
+
+A fresh study folder is made as a user has it (the repository's ``data/`` and ``config/config.default.yaml``,
+and a ``config/config.yaml`` that sets only ``study.level``), and the repository's Snakefile is run on it with
+``snakemake --cores N``, exactly as the README's quick start does, so every default of that level applies
+(permutations, draws, every table, figure and the verdict). While it runs, the resident memory of the whole
+process tree (Snakemake and every job it starts) is sampled every 0.2 s with ``psutil``; the peak of the
+sum is reported, with the wall time, the number of jobs, and the machine's load average at the start and
+the end (other work on the machine slows the run; the load says how much).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import psutil
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def make_study(path: pathlib.Path, level: str) -> pathlib.Path:
+    """A fresh study folder at ``level``: the repository's data and default configuration."""
+    path.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "data", path / "data")
+    (path / "config").mkdir()
+    shutil.copy(ROOT / "config/config.default.yaml", path / "config/config.default.yaml")
+    (path / "config/config.yaml").write_text(yaml.safe_dump({"study": {"level": level}}), encoding="utf-8")
+    return path
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    """Resident memory (bytes) of ``proc`` and all its descendants."""
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run(level: str, cores: int, workdir: pathlib.Path) -> dict:
+    make_study(workdir, level)
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
+           "--cores", str(cores)]
+    load0 = os.getloadavg()
+    t0 = time.perf_counter()
+    with open(workdir / "snakemake.log", "w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        ps = psutil.Process(proc.pid)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(ps))
+            time.sleep(0.2)
+    wall = time.perf_counter() - t0
+    text = (workdir / "snakemake.log").read_text(encoding="utf-8", errors="replace")
+    jobs = text.count("Finished jobid")
+    return {"level": level, "returncode": proc.returncode, "wall_s": round(wall, 1),
+            "wall": f"{int(wall // 60)} min {wall % 60:.0f} s", "peak_rss_mb": round(peak / 2**20),
+            "jobs": jobs, "cores": cores, "load_start": [round(x, 1) for x in load0],
+            "load_end": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count(),
+            "verdict": (workdir / "results/tables/verdict.csv").exists(),
+            "paper_tables": (workdir / "results/paper/tables.docx").exists(), "workdir": str(workdir)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--level", choices=["province", "prefecture", "county"], default="province")
+    ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--keep", type=pathlib.Path, default=None,
+                    help="study folder to create and keep (default: a temporary folder, removed afterwards)")
+    args = ap.parse_args(argv)
+    if args.keep is not None:
+        if args.keep.exists():
+            ap.error(f"{args.keep} exists; give a new folder")
+        out = run(args.level, args.cores, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix=f"aicoord_study_{args.level}_") as tmp:
+            out = run(args.level, args.cores, pathlib.Path(tmp) / "study")
+    print(json.dumps(out, indent=2))
+    if out["returncode"] != 0:
+        print(f"snakemake failed (exit {out['returncode']}); see snakemake.log in the study folder "
+              "(use --keep DIR to keep it)", file=sys.stderr)
+    return int(out["returncode"] != 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
