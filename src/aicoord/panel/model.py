@@ -201,7 +201,7 @@ class SpatialPanel:
         return tot * self._ld_scale
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, tol=None):
+    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None):
         """Estimate the model.
 
         Parameters
@@ -218,6 +218,17 @@ class SpatialPanel:
               polish stops when both ``xatol`` and its function tolerance ``1e-14`` are met, so
               a ``tol`` above the default does not shorten it much.
             * SLX: least squares in closed form, exact whatever ``tol``.
+        cov_type : {"oim", "opg", "robust", "cluster", "driscoll-kraay"}
+            Covariance of the estimates: ``oim`` the information matrix (the default; analytic,
+            or a numerical Hessian for random effects and the Lee-Yu SAC), or one of the
+            score-based options of :mod:`aicoord.panel.inference` (formulas and conventions
+            there).  Recorded in ``cov_info`` of the results.
+        cluster : str, optional
+            With ``cov_type="cluster"``: the column of ``data`` defining the clusters (default:
+            the unit id).
+        dk_lag : int, optional
+            With ``cov_type="driscoll-kraay"``: the Bartlett lag (default
+            ``floor(4 (T/100)^(2/9))``).
 
         Returns
         -------
@@ -231,6 +242,16 @@ class SpatialPanel:
             When a search does not converge, a spatial parameter lies on the bound of its
             admissible interval or the information matrix is singular.
         """
+        from .inference import apply_cov_type, check_options
+
+        cov_type, cluster, dk_lag = check_options(cov_type, cluster, dk_lag, self.T)
+        if cov_type != "oim" and self.lee_yu:
+            raise InputError(f"cov_type '{cov_type}' is not available with the Lee-Yu correction",
+                             hint="use cov_type='oim' or drop lee_yu")
+        res = self._fit(tol)
+        return apply_cov_type(res, cov_type, cluster, dk_lag) if cov_type != "oim" else res
+
+    def _fit(self, tol):
         if tol is not None:
             try:
                 ok = bool(np.isfinite(float(tol)) and float(tol) > 0)

@@ -150,12 +150,14 @@ def _re_results(mod, full_ll, beta, spatial_name, spatial, phi, sig2, sigma2_mu,
     ``sigma2`` come from a numerical Hessian of ``full_ll`` in ``(beta, spatial, phi,
     sigma2)``, with ``phi`` then dropped."""
     k = len(beta)
-    full = _inv(-_num_hessian(full_ll, np.r_[beta, spatial, phi, sig2]))
+    neg_hess = -_num_hessian(full_ll, np.r_[beta, spatial, phi, sig2])
+    full = _inv(neg_hess)
     keep = list(range(k + 1)) + [k + 2]
     lag = spatial_name == "rho"
     out = make_results(mod, mod.znames + [spatial_name], np.r_[beta, spatial],
                         full[np.ix_(keep, keep)], sig2, ll, e,
                         rho=spatial if lag else 0.0, lam=0.0 if lag else spatial)
     out.phi = phi
+    out._neg_hessian = neg_hess  # for the cov_type options (aicoord.panel.inference)
     out.sigma2_mu = sigma2_mu
     return out
