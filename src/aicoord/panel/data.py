@@ -104,6 +104,7 @@ def prepare(mod, data, w, standardize, logdet):
     mod.ws_e = mod.ws if mod.w_error is None else _weights_list(mod.w_error, units, periods, standardize,
                                                                   logdet, "w_error")
     mod.ws_x = mod.ws if mod.w_x is None else _weights_list(mod.w_x, units, periods, standardize, logdet, "w_x")
+    mod.ws_e, mod.ws_x = _same_as(mod.ws_e, mod.ws), _same_as(mod.ws_x, mod.ws)
     mod.varying_w = len({id(p) for p in mod.ws}) > 1 or len({id(p) for p in mod.ws_e}) > 1
     if mod.lee_yu and mod.varying_w:
         raise InputError("the Lee-Yu correction needs one weights matrix for all periods")
@@ -162,6 +163,14 @@ def _weights_list(w, units, periods, standardize, logdet, what):
         if pw.islands:
             warnings.warn(f"{what} matrix has {pw.islands} units without neighbours", stacklevel=4)
     return out
+
+
+def _same_as(other, ws):
+    """``ws`` itself when ``other`` holds the same matrices (so a repeated matrix changes nothing)."""
+    if other is ws:
+        return ws
+    same = all(a is b or (a.W.shape == b.W.shape and (a.W != b.W).nnz == 0) for a, b in zip(other, ws))
+    return ws if same else other
 
 
 def _check_design(zd, zraw, znames, effects):

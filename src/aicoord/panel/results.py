@@ -170,7 +170,6 @@ class SpatialPanelResults:
             f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
             f"log-likelihood = {self.loglik:.4f}   AIC = {self.aic:.4f}   BIC = {self.bic:.4f}",
             f"sigma2 = {self.sigma2:.6g}   R2 = {self.r2:.4f}   within R2 = {self.r2_within:.4f}",
-            f"{self.cov_info['note']}",
             "",
             f"{'':>14}{'coef':>12}{'std err':>12}{'z':>9}{'P>|z|':>9}{'[0.025':>11}{'0.975]':>11}",
         ]
@@ -179,6 +178,8 @@ class SpatialPanelResults:
             lines.append(f"{nm:>14}{self.params[nm]:12.6f}{self.std_errors[nm]:12.6f}"
                          f"{self.zvalues[nm]:9.3f}{self.pvalues[nm]:9.4f}"
                          f"{ci.loc[nm, 'lower']:11.5f}{ci.loc[nm, 'upper']:11.5f}")
+        if self.cov_info["cov_type"] != "oim":
+            lines += ["", f"Note: {self.cov_info['note']}."]
         return "\n".join(lines)
 
     def __repr__(self):
