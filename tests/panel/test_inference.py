@@ -70,8 +70,13 @@ def _projection(effects):
     return np.eye(N * T) - d @ np.linalg.pinv(d)
 
 
-def _loglik_obs(df, w, model, effects, w_e=None, w_x=None):
-    """Per-observation log-likelihood of theta = (beta, [rho], [lambda], sigma2), dense."""
+def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
+    """Per-observation log-likelihood of theta = (beta, [rho], [lambda], sigma2), dense.  With
+    the Lee-Yu correction (Lee and Yu 2010) the likelihood has ``n_eff`` = N(T-1) (individual),
+    (N-1)(T-1) (two-way) or (N-1)T (time) observations and the log-Jacobian
+    ``(T-1)/T`` (individual, two-way) times ``sum_t log|I - rho W|`` minus ``T log(1 - rho)``
+    (time, two-way); it is spread as: ``-(n_eff/(NT))/2 log(2 pi sigma2)`` and ``1/N`` of the
+    period's log-Jacobian per observation."""
     ws = w / w.sum(1, keepdims=True)
     we = ws if w_e is None else w_e / w_e.sum(1, keepdims=True)
     wx = ws if w_x is None else w_x / w_x.sum(1, keepdims=True)
@@ -88,6 +93,14 @@ def _loglik_obs(df, w, model, effects, w_e=None, w_x=None):
     q = _projection(effects)
     k = z.shape[1]
     lag, err = model in ("sar", "sdm", "sac"), model in ("sem", "sac", "sdem")
+    n_eff, scale, tw = N * T, 1.0, False
+    if lee_yu:
+        n_eff = {"individual": N * (T - 1), "twoways": (N - 1) * (T - 1), "time": (N - 1) * T}[effects]
+        scale = 1.0 if effects == "time" else (T - 1) / T
+        tw = effects in ("time", "twoways")
+
+    def logjac(r, m):
+        return scale * (np.linalg.slogdet(np.eye(N) - r * m)[1] - (np.log(1 - r) if tw else 0.0)) / N
 
     def f(theta):
         b = theta[:k]
@@ -100,8 +113,8 @@ def _loglik_obs(df, w, model, effects, w_e=None, w_x=None):
         s2 = theta[i]
         u = y - rho * big(ws) @ y - z @ b
         e = q @ (u - lam * big(we) @ u)
-        jac = (np.linalg.slogdet(np.eye(N) - rho * ws)[1] + np.linalg.slogdet(np.eye(N) - lam * we)[1]) / N
-        return -0.5 * np.log(2 * np.pi * s2) - e ** 2 / (2 * s2) + jac
+        jac = (logjac(rho, ws) if lag else 0.0) + (logjac(lam, we) if err else 0.0)
+        return -0.5 * n_eff / (N * T) * np.log(2 * np.pi * s2) - e ** 2 / (2 * s2) + jac
 
     return f
 
@@ -178,17 +191,19 @@ def _check(res, ref, h, tol=1e-6):
     assert res.sigma2_se ** 2 / sc[k, k] == pytest.approx(ref[k, k] / sc[k, k], rel=tol, abs=tol)
 
 
-CASES = [("sar", "twoways"), ("sdm", "individual"), ("sem", "twoways"), ("sac", "twoways"),
-         ("slx", "time"), ("sdem", "individual"), ("sdm", "none")]
+CASES = [("sar", "twoways", False), ("sdm", "individual", False), ("sem", "twoways", False),
+         ("sac", "twoways", False), ("slx", "time", False), ("sdem", "individual", False),
+         ("sdm", "none", False), ("sdm", "individual", True), ("sar", "twoways", True),
+         ("sem", "time", True), ("sac", "twoways", True)]
 
 
-@pytest.mark.parametrize("model,effects", CASES)
-def test_score_covariances_match_numerical_derivatives(model, effects):
+@pytest.mark.parametrize("model,effects,lee_yu", CASES)
+def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     df, w = _panel()
     mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
-                       effects=effects)
+                       effects=effects, lee_yu=lee_yu)
     base = mod.fit()
-    f = _loglik_obs(df, w, model, effects)
+    f = _loglik_obs(df, w, model, effects, lee_yu=lee_yu)
     theta = _theta(base)
     s = _num_scores(f, theta)
     np.testing.assert_allclose(s.sum(0), 0, atol=1e-5)  # the estimate is a root of the score
@@ -267,7 +282,5 @@ def test_bad_options():
         mod.fit(cluster="region")
     with pytest.raises(InputError, match="lag must be"):
         mod.fit(cov_type="driscoll-kraay", dk_lag=T)
-    with pytest.raises(InputError, match="Lee-Yu"):
-        mod.respecify(lee_yu=True).fit(cov_type="robust")
     with pytest.raises(InputError, match="random-effects SEM"):
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")

@@ -269,9 +269,6 @@ def _check_inference_options(args) -> None:
                                   or args.w_x):
         raise InputError("--cov-type, --effects-se, --w-error and --w-x apply to static models only",
                          hint="drop them or drop --dlag")
-    if args.cov_type != "oim" and args.lee_yu:
-        raise InputError(f"--cov-type {args.cov_type} is not available with --lee-yu",
-                         hint="drop --lee-yu or use --cov-type oim")
     if args.cov_type != "oim" and args.fe == "random" and args.model == "sem":
         raise InputError(f"--cov-type {args.cov_type} is not available for the random-effects SEM",
                          hint="use --cov-type oim, fixed effects, or --model sar/sdm")

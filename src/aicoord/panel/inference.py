@@ -40,9 +40,13 @@ Formulas (``A = (-H)^{-1}``, ``n`` observations):
                           small-sample factor
 ========================  ====================================================================
 
-The Lee-Yu transformed likelihood has no per-unit-period observations for two-way effects, so
-the sandwich options are refused with ``lee_yu=True``, and for the random-effects SEM, whose
-likelihood does not split by unit-period.
+With the Lee-Yu correction (``n_eff`` observations, log-determinant scaled by ``(T-1)/T``, and
+``- T log(1 - rho)`` for time and two-way effects) the observations are still the ``N T``
+within-demeaned residuals, whose sum of squares equals that of the orthonormally transformed
+ones: each gets ``-(n_eff/(N T))/2 log(2 pi sigma2) - e_i^2/(2 sigma2)`` and its share ``1/N`` of
+its period's scaled log-Jacobian.  The sandwich options are refused for the random-effects SEM,
+whose likelihood (a GLS transform mixing periods and a between part) does not split by
+unit-period.
 
 References
 ----------
@@ -75,17 +79,23 @@ def dk_default_lag(t):
 
 def _jacobian_parts(mod, ws, r):
     """Per-observation first derivative and total second derivative of the log-Jacobian
-    ``sum_t log|I - r W_t|`` spread equally over the N observations of each period."""
+    ``sum_t log|I - r W_t|`` spread equally over the N observations of each period (with the
+    Lee-Yu scale ``(T-1)/T`` and, for time and two-way effects, ``- T log(1 - r)`` as in
+    :meth:`SpatialPanel.logdet`)."""
     d1 = np.empty(mod.T * mod.N)
     d2 = 0.0
+    sc = mod._ld_scale
     memo = {}
     for ti, pw in enumerate(ws):
         if id(pw) not in memo:
             trb, trbb, _ = pw.info_traces(r)
             memo[id(pw)] = (trb, trbb)
         trb, trbb = memo[id(pw)]
-        d1[ti * mod.N:(ti + 1) * mod.N] = -trb / mod.N
-        d2 -= trbb
+        d1[ti * mod.N:(ti + 1) * mod.N] = -sc * trb / mod.N
+        d2 -= sc * trbb
+    if mod.lee_yu and mod.effects in ("time", "twoways"):
+        d1 += sc / (mod.N * (1.0 - r))
+        d2 += sc * mod.T / (1.0 - r) ** 2
     return d1, d2
 
 
@@ -121,7 +131,8 @@ def _fe_scores(res):
     p = de.shape[1]
     scores = np.empty((n, p + 1))
     scores[:, :p] = -(e / s2)[:, None] * de + np.hstack(jac1)
-    scores[:, p] = -0.5 / s2 + e ** 2 / (2 * s2 ** 2)
+    frac = mod.n_eff / n  # Lee-Yu: -n_eff/2 log(sigma2) spread over the N T observations
+    scores[:, p] = -0.5 * frac / s2 + e ** 2 / (2 * s2 ** 2)
     # e'e_ab: the only non-zero second derivatives of e are e_{beta,lambda} = Q W_e Z and
     # e_{rho,lambda} = Q W_e W y
     cross = np.zeros((p, p))
@@ -133,7 +144,7 @@ def _fe_scores(res):
     hess = np.empty((p + 1, p + 1))
     hess[:p, :p] = -(de.T @ de + cross) / s2 + np.diag(np.concatenate(jac2))
     hess[:p, p] = hess[p, :p] = e @ de / s2 ** 2
-    hess[p, p] = n / (2 * s2 ** 2) - e @ e / s2 ** 3
+    hess[p, p] = mod.n_eff / (2 * s2 ** 2) - e @ e / s2 ** 3
     return scores, hess, None
 
 
@@ -181,12 +192,9 @@ def scores_and_hessian(res):
     Raises
     ------
     InputError
-        With the Lee-Yu correction and for the random-effects SEM (see the module notes).
+        For the random-effects SEM (see the module notes).
     """
     mod = res.model
-    if mod.lee_yu:
-        raise InputError("the robust, cluster, Driscoll-Kraay and OPG covariances are not available "
-                         "with the Lee-Yu correction", hint="use cov_type='oim' or drop lee_yu")
     if mod.effects == "random":
         if mod.model == "sem":
             raise InputError("the robust, cluster, Driscoll-Kraay and OPG covariances are not "

@@ -245,9 +245,6 @@ class SpatialPanel:
         from .inference import apply_cov_type, check_options
 
         cov_type, cluster, dk_lag = check_options(cov_type, cluster, dk_lag, self.T)
-        if cov_type != "oim" and self.lee_yu:
-            raise InputError(f"cov_type '{cov_type}' is not available with the Lee-Yu correction",
-                             hint="use cov_type='oim' or drop lee_yu")
         res = self._fit(tol)
         return apply_cov_type(res, cov_type, cluster, dk_lag) if cov_type != "oim" else res
 
