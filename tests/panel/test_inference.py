@@ -76,14 +76,19 @@ def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
     (N-1)(T-1) (two-way) or (N-1)T (time) observations and the log-Jacobian
     ``(T-1)/T`` (individual, two-way) times ``sum_t log|I - rho W|`` minus ``T log(1 - rho)``
     (time, two-way); it is spread as: ``-(n_eff/(NT))/2 log(2 pi sigma2)`` and ``1/N`` of the
-    period's log-Jacobian per observation."""
-    ws = w / w.sum(1, keepdims=True)
-    we = ws if w_e is None else w_e / w_e.sum(1, keepdims=True)
-    wx = ws if w_x is None else w_x / w_x.sum(1, keepdims=True)
+    period's log-Jacobian per observation.  ``w`` may be a list of one matrix per period."""
+    from scipy.linalg import block_diag
+
+    def per_period(m):
+        return [a / a.sum(1, keepdims=True) for a in (m if isinstance(m, list) else [m] * T)]
+
+    ws = per_period(w)
+    we = ws if w_e is None else per_period(w_e)
+    wx = ws if w_x is None else per_period(w_x)
+    big = lambda ms: block_diag(*ms)  # noqa: E731
     d = df.sort_values(["time", "id"])
     y = d["y"].to_numpy()
     x = d[["x1", "x2"]].to_numpy()
-    big = lambda m: np.kron(np.eye(T), m)  # noqa: E731
     z = [x]
     if model in ("sdm", "slx", "sdem"):
         z.append(big(wx) @ x)
@@ -99,8 +104,9 @@ def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
         scale = 1.0 if effects == "time" else (T - 1) / T
         tw = effects in ("time", "twoways")
 
-    def logjac(r, m):
-        return scale * (np.linalg.slogdet(np.eye(N) - r * m)[1] - (np.log(1 - r) if tw else 0.0)) / N
+    def logjac(r, ms):
+        per = [scale * (np.linalg.slogdet(np.eye(N) - r * m)[1] - (np.log(1 - r) if tw else 0.0)) / N for m in ms]
+        return np.repeat(per, N)
 
     def f(theta):
         b = theta[:k]
@@ -256,6 +262,22 @@ def test_random_effects_sar_scores():
         res = mod.fit(cov_type=ct)
         ref = _reference_cov(s, h, ct, np.tile(np.arange(N), T), lag=2)[np.ix_(keep, keep)]
         _check(res, ref, h[np.ix_(keep, keep)], tol=1e-4)
+
+
+def test_weights_by_year_scores():
+    """A weights matrix per period (two matrices): the log-Jacobian of each period is spread over its own N
+    observations."""
+    df, w = _panel()
+    w1 = _ring_w(N, 1)
+    by = {2000 + t: (w1 if t < 2 else w) for t in range(T)}
+    for model in ("sdm", "sem"):
+        mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=by, model=model, effects="twoways")
+        base = mod.fit()
+        f = _loglik_obs(df, [by[2000 + t] for t in range(T)], model, "twoways")
+        s = _num_scores(f, _theta(base))
+        h = _num_hessian(f, _theta(base))
+        _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
+        _check(mod.fit(cov_type="driscoll-kraay", dk_lag=1), _reference_cov(s, h, "dk", lag=1), h)
 
 
 def test_separate_error_weights_scores():
