@@ -140,6 +140,11 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
         _check(w in weights, f"configuration key measures.{key}.weights names an unknown matrix '{w}'",
                f"use one of: {names}")
     an = config["analysis"]
+    ct = an.get("cov_type", "oim")
+    _check(an.get("cluster") is None or ct == "cluster", "configuration key analysis.cluster is set but "
+           f"analysis.cov_type is '{ct}'", "set analysis.cov_type: cluster, or analysis.cluster: null")
+    _check(an.get("dk_lag") is None or ct == "driscoll-kraay", "configuration key analysis.dk_lag is set but "
+           f"analysis.cov_type is '{ct}'", "set analysis.cov_type: driscoll-kraay, or analysis.dk_lag: null")
     for key, ws in (("analysis.weights", [an["weights"]]), ("analysis.robustness.weights", an["robustness"]["weights"])):
         for w in ws:
             _check(w in weights, f"configuration key {key} names an unknown matrix '{w}'", f"use one of: {names}")

@@ -33,6 +33,7 @@ rule baseline:
         study=study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
+        cov={"cov_type": ANALYSIS["cov_type"], "cluster": ANALYSIS["cluster"], "dk_lag": ANALYSIS["dk_lag"]},
     resources:
         mem_mb=4000,
         runtime=60,

@@ -51,6 +51,22 @@ def add_arguments(parser):
                              "3 = both; bias-corrected QML (Yu, de Jong and Lee 2008; Lee and Yu 2010)")
     parser.add_argument("--no-bias-correction", action="store_true",
                         help="with --dlag: the uncorrected QML estimates")
+    parser.add_argument("--cov-type", default="oim",
+                        choices=["oim", "opg", "robust", "cluster", "driscoll-kraay"],
+                        help="covariance of the estimates (default oim, the information matrix; see "
+                             "aicoord.panel.inference for the formulas)")
+    parser.add_argument("--cluster", default=None, metavar="COL",
+                        help="with --cov-type cluster: column of --data defining the clusters (default: --id)")
+    parser.add_argument("--dk-lag", type=int, default=None, metavar="L",
+                        help="with --cov-type driscoll-kraay: Bartlett lag (default floor(4 (T/100)^(2/9)))")
+    parser.add_argument("--effects-se", default="sim", choices=["sim", "delta"],
+                        help="standard errors of the effects by simulation (--draws) or the delta method")
+    parser.add_argument("--w-error", default=None, metavar="FILE",
+                        help="weights of the spatial error term (SEM/SAC/SDEM; default --weights), any "
+                             "format --weights takes")
+    parser.add_argument("--w-x", default=None, metavar="FILE",
+                        help="weights of the W*x terms (SDM/SLX/SDEM; default --weights), any format "
+                             "--weights takes")
     parser.add_argument("--out", required=True, help="result JSON")
 
 
@@ -132,6 +148,7 @@ def run(args) -> int:
         check_dynamic_options(args)
     elif args.no_bias_correction:
         raise InputError("--no-bias-correction applies to dynamic models only", hint="add --dlag 1, 2 or 3")
+    _check_inference_options(args)
     if args.fe == "random" and args.model not in ("sar", "sdm", "sem"):
         raise InputError("random effects are implemented for --model sar, sdm and sem only")
     cols = list(dict.fromkeys([args.y, *args.x]))
@@ -154,6 +171,12 @@ def run(args) -> int:
         w = read_weights(args.weights, ids=ids, provinces=provinces)
     else:
         w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces)
+    extra_w = {}
+    for opt, path in (("w_error", args.w_error), ("w_x", args.w_x)):
+        if path:
+            extra_w[opt] = _integer_ids(data, args.id, read_weights(path, ids=ids, provinces=provinces))[1]
+    if args.cluster is not None and args.cluster != args.id:
+        data = _attach_cluster(data, args.data, args.cluster, args.id, args.time)
     data, w = _integer_ids(data, args.id, w)
     if args.dlag is not None:
         return _run_dynamic(args, data, w)
@@ -161,11 +184,12 @@ def run(args) -> int:
         warnings.simplefilter("always")
         mod = SpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
                            model=args.model, effects=args.fe, lee_yu=args.lee_yu,
-                           standardize=not args.no_standardize, logdet=args.logdet)
-        res = mod.fit()
+                           standardize=not args.no_standardize, logdet=args.logdet, **extra_w)
+        res = mod.fit(cov_type=args.cov_type, dk_lag=args.dk_lag,
+                      cluster=None if args.cluster in (None, args.id) else args.cluster)
         effects = {}
         if args.model != "sem":
-            imp = res.impacts(draws=args.draws, seed=args.seed)
+            imp = res.impacts(draws=args.draws, seed=args.seed, se=args.effects_se)
             for (var, kind), row in imp.iterrows():
                 effects.setdefault(var, {})[kind] = {k: float(row[k]) for k in ("estimate", "se", "z", "p")}
         from ..panel import diagnostics as sptests
@@ -215,9 +239,61 @@ def run(args) -> int:
         "effects": effects, "tests": tests, "tests_skipped": skipped,
         "draws": args.draws, "seed": args.seed,
         "warnings": sorted({str(c.message) for c in caught} | set(notes)),
+        "cov_type": res.cov_info["cov_type"],
+        "cov_info": {k: v for k, v in res.cov_info.items() if k != "cov_type"},
+        "effects_se": args.effects_se,
+        "weights_files": {"w_error": args.w_error or None, "w_x": args.w_x or None},  # None: --weights
     }
     write_json(out, args.out)
     return 0
+
+
+_ERR_MODELS, _WX_MODELS = ("sem", "sac", "sdem"), ("sdm", "slx", "sdem")
+
+
+def _check_inference_options(args) -> None:
+    """Refuse inference and weights options that do not apply to the chosen model."""
+    if args.cluster is not None and args.cov_type != "cluster":
+        raise InputError("--cluster applies to --cov-type cluster only", hint="add --cov-type cluster")
+    if args.dk_lag is not None:
+        if args.cov_type != "driscoll-kraay":
+            raise InputError("--dk-lag applies to --cov-type driscoll-kraay only",
+                             hint="add --cov-type driscoll-kraay")
+        if args.dk_lag < 0:
+            raise InputError(f"--dk-lag must be 0 or more, not {args.dk_lag}")
+    if args.w_error and args.model not in _ERR_MODELS:
+        raise InputError(f"--w-error applies to models with a spatial error term (sem, sac, sdem), not "
+                         f"--model {args.model}", hint="drop --w-error or choose --model sem, sac or sdem")
+    if args.w_x and args.model not in _WX_MODELS:
+        raise InputError(f"--w-x applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
+                         hint="drop --w-x or choose --model sdm, slx or sdem")
+    if args.dlag is not None and (args.cov_type != "oim" or args.effects_se != "sim" or args.w_error
+                                  or args.w_x):
+        raise InputError("--cov-type, --effects-se, --w-error and --w-x apply to static models only",
+                         hint="drop them or drop --dlag")
+    if args.cov_type != "oim" and args.fe == "random" and args.model == "sem":
+        raise InputError(f"--cov-type {args.cov_type} is not available for the random-effects SEM",
+                         hint="use --cov-type oim, fixed effects, or --model sar/sdm")
+
+
+def _attach_cluster(data, path, col, id_col, time_col):
+    """Add the cluster column ``col`` of the file (as text) to ``data`` (same rows, file order)."""
+    from ..io import read_table
+
+    raw = read_table(path)
+    if col not in raw.columns:
+        raise InputError(f"cluster column '{col}' not found", file=path, row=1, column=col,
+                         hint=f"headers are: {', '.join(map(str, raw.columns))}")
+    if col in data.columns:  # the period or a variable of the model
+        return data
+    vals = raw[col]
+    miss = np.flatnonzero(vals.isna().to_numpy())
+    if len(miss):
+        raise InputError("missing cluster value", file=path, row=int(miss[0]) + 2, column=col,
+                         hint="every row needs its cluster")
+    if len(vals) != len(data):  # pragma: no cover - read_long_panel keeps every row
+        raise InputError("cluster column does not align with the panel rows", file=path, column=col)
+    return data.assign(**{col: vals.astype(str).str.strip().to_numpy()})
 
 
 def _integer_ids(data, id_col, w):

@@ -19,8 +19,12 @@ random
     Random-effects SAR/SDM and SEM.
 results
     :class:`SpatialPanelResults` (``summary()`` for the table) and :class:`TestResult`.
-effects
-    Direct, indirect and total effects with simulated inference.
+effects, effects_delta
+    Direct, indirect and total effects with simulated or delta-method inference (traces and their
+    derivatives in rho, also for a W*x matrix other than W).
+inference
+    The ``cov_type`` options of :meth:`SpatialPanel.fit`: OPG, robust, cluster-robust and
+    Driscoll-Kraay covariances from analytic per-observation scores.
 diagnostics
     LM (and robust LM) tests on the non-spatial panel, LR tests of the fixed effects, Wald and LR
     tests of the SDM against SAR and SEM, Hausman FE vs RE.

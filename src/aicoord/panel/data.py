@@ -108,8 +108,9 @@ def read_panel(data, id, time, y, x):
     return units, periods, Y, X
 
 
-def panel_weights(w, units, standardize, logdet):
-    """:class:`~aicoord.panel.wmatrix.PanelWeights` of one matrix ``w`` in the order of ``units``.
+def panel_weights(w, units, standardize, logdet, what="weights"):
+    """:class:`~aicoord.panel.wmatrix.PanelWeights` of one matrix ``w`` in the order of ``units``
+    (``what`` names the matrix in messages).
 
     Raises
     ------
@@ -119,7 +120,7 @@ def panel_weights(w, units, standardize, logdet):
     mat, _ = as_matrix(w, units)
     pw = PanelWeights(mat, standardize, logdet)
     if pw.n != len(units):
-        raise InputError(f"weights matrix is {pw.n} x {pw.n} but the panel has {len(units)} units")
+        raise InputError(f"{what} matrix is {pw.n} x {pw.n} but the panel has {len(units)} units")
     return pw
 
 
@@ -145,25 +146,13 @@ def prepare(mod, data, w, standardize, logdet):
         raise InputError("individual effects need at least two periods")
     mod.units, mod.periods, mod.N, mod.T = units, periods, n, t
 
-    # weights
-    if isinstance(w, dict):
-        keys = {k: k for k in w}
-        if set(keys) != set(periods):
-            raise InputError("weights by year must give one matrix for every period",
-                             hint=f"periods: {periods[:3]}...")
-        cache = {}
-        mod.ws = []
-        for p in periods:
-            key = id(w[p])
-            if key not in cache:
-                cache[key] = panel_weights(w[p], units, standardize, logdet)
-            mod.ws.append(cache[key])
-    else:
-        mod.ws = [panel_weights(w, units, standardize, logdet)] * t
-    for pw in mod.ws:
-        if pw.islands:
-            warnings.warn(f"weights matrix has {pw.islands} units without neighbours", stacklevel=3)
-    mod.varying_w = len({id(p) for p in mod.ws}) > 1
+    # weights: of the spatial lag of y (``w``), of the error (``w_error``) and of the W*x terms (``w_x``)
+    mod.ws = _weights_list(w, units, periods, standardize, logdet, "w")
+    mod.ws_e = mod.ws if mod.w_error is None else _weights_list(mod.w_error, units, periods, standardize,
+                                                                  logdet, "w_error")
+    mod.ws_x = mod.ws if mod.w_x is None else _weights_list(mod.w_x, units, periods, standardize, logdet, "w_x")
+    mod.ws_e, mod.ws_x = _same_as(mod.ws_e, mod.ws), _same_as(mod.ws_x, mod.ws)
+    mod.varying_w = len({id(p) for p in mod.ws}) > 1 or len({id(p) for p in mod.ws_e}) > 1
     if mod.lee_yu and mod.varying_w:
         raise InputError("the Lee-Yu correction needs one weights matrix for all periods")
     if mod.lee_yu and mod.effects in ("time", "twoways") and not all(
@@ -174,7 +163,8 @@ def prepare(mod, data, w, standardize, logdet):
     def lag(a):
         return spatial_lag(mod.ws, a)
 
-    WX = lag(mod.X[:, :, [mod.xnames.index(v) for v in mod.wxnames]]) if mod.wxnames else None
+    WX = (spatial_lag(mod.ws_x, mod.X[:, :, [mod.xnames.index(v) for v in mod.wxnames]])
+          if mod.wxnames else None)
     Z = mod.X if WX is None else np.concatenate([mod.X, WX], axis=2)
     names = mod.xnames + [f"W*{v}" for v in mod.wxnames]
     if mod.effects in ("none", "random"):
@@ -186,8 +176,43 @@ def prepare(mod, data, w, standardize, logdet):
     mod.yd = _demean(mod.Y, mod.effects).ravel()
     mod.Wy = lag(mod.Y)
     mod.Wyd = _demean(mod.Wy, mod.effects).ravel()
+    if mod.ws_e is mod.ws:
+        mod.Wy_e, mod.Wyd_e = mod.Wy, mod.Wyd
+    else:
+        mod.Wy_e = spatial_lag(mod.ws_e, mod.Y)
+        mod.Wyd_e = _demean(mod.Wy_e, mod.effects).ravel()
     check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
     mod.n_eff, mod._ld_scale = _sample_size(n, t, mod.lee_yu, mod.effects)
+
+
+def _weights_list(w, units, periods, standardize, logdet, what):
+    """One :class:`PanelWeights` per period from a single weights object or a dict by period
+    (``what`` names the argument in messages)."""
+    if isinstance(w, dict):
+        if set(w) != set(periods):
+            raise InputError(f"{what} by year must give one matrix for every period",
+                             hint=f"periods: {periods[:3]}...")
+        cache = {}
+        out = []
+        for p in periods:
+            key = id(w[p])
+            if key not in cache:
+                cache[key] = panel_weights(w[p], units, standardize, logdet, what)
+            out.append(cache[key])
+    else:
+        out = [panel_weights(w, units, standardize, logdet, what)] * t
+    for pw in out:
+        if pw.islands:
+            warnings.warn(f"{what} matrix has {pw.islands} units without neighbours", stacklevel=4)
+    return out
+
+
+def _same_as(other, ws):
+    """``ws`` itself when ``other`` holds the same matrices (so a repeated matrix changes nothing)."""
+    if other is ws:
+        return ws
+    same = all(a is b or (a.W.shape == b.W.shape and (a.W != b.W).nnz == 0) for a, b in zip(other, ws))
+    return ws if same else other
 
 
 def check_design(zd, zraw, znames, effects):

@@ -26,22 +26,26 @@ __all__ = ["impacts"]
 
 
 def _weights_mix(mod):
+    """``(W, W_x, share of the periods)`` per distinct pair of matrices."""
     out = {}
-    for pw in mod.ws:
-        key = id(pw)
+    wsx = getattr(mod, "ws_x", mod.ws)
+    for pw, pwx in zip(mod.ws, wsx):
+        key = (id(pw), id(pwx))
         if key in out:
-            out[key][1] += 1
+            out[key][2] += 1
         else:
-            out[key] = [pw, 1]
-    return [(pw, c / len(mod.ws)) for pw, c in out.values()]
+            out[key] = [pw, pwx, 1]
+    return [(pw, pwx, c / len(mod.ws)) for pw, pwx, c in out.values()]
 
 
 def _effects_at(mod, rhos, betas, thetas):
     """Effects arrays (draws x k) for vectors of rho and matrices of beta, theta."""
+    from .effects_delta import traces
+
     d = np.zeros_like(betas)
     tot = np.zeros_like(betas)
-    for pw, share in _weights_mix(mod):
-        a1, a2, t1, t2 = pw.impact_traces(rhos)
+    for pw, pwx, share in _weights_mix(mod):
+        a1, a2, t1, t2 = traces(pw, pwx, rhos)
         d += share * (betas * a1[:, None] + thetas * a2[:, None])
         tot += share * (betas * t1[:, None] + thetas * t2[:, None])
     return d, tot - d, tot
@@ -63,7 +67,7 @@ def _frame(vars_, est, se):
 DRAW_CHUNK = 10_000
 
 
-def impacts(res, draws=1000, seed=1):
+def impacts(res, draws=1000, seed=1, se="sim"):
     """Direct, indirect and total effects of every regressor.
 
     Parameters
@@ -74,6 +78,11 @@ def impacts(res, draws=1000, seed=1):
         simulated in chunks of :data:`DRAW_CHUNK`, so memory stays bounded whatever the number.
     seed : int
         Seed of ``numpy.random.default_rng``.
+    se : {"sim", "delta"}
+        Standard errors by simulation from the asymptotic normal distribution of the estimates
+        (default) or by the delta method with analytic gradients
+        (:func:`aicoord.panel.effects_delta.delta_se`); both use ``res.cov``, the covariance of
+        the fit's ``cov_type``.  For SLX and SDEM the two coincide (the effects are linear).
 
     Returns
     -------
@@ -91,6 +100,8 @@ def impacts(res, draws=1000, seed=1):
     LeSage, J. and Pace, R.K. (2009), Introduction to Spatial Econometrics, ch. 2.7 and 5.6.
     """
     mod = res.model
+    if se not in ("sim", "delta"):
+        raise InputError(f"unknown effects standard errors '{se}'", hint="choose 'sim' or 'delta'")
     vars_ = list(mod.xnames)
     p = res.params
     if mod.model in ("sem",):
@@ -121,6 +132,12 @@ def impacts(res, draws=1000, seed=1):
     r0, b0, t0 = split(mean)
     d, ind, tot = _effects_at(mod, r0, b0, t0)
     est = {"direct": d[0], "indirect": ind[0], "total": tot[0]}
+    if se == "delta":
+        from .effects_delta import delta_se
+
+        out = _frame(vars_, est, delta_se(_weights_mix(mod), float(r0[0]), b0[0], t0[0], tidx, cov))
+        out.attrs["se"] = "delta"
+        return out
     from ..contract import MAX_DRAWS
 
     if isinstance(draws, bool) or not float(draws).is_integer() or not 2 <= int(draws) <= MAX_DRAWS:
@@ -140,6 +157,7 @@ def impacts(res, draws=1000, seed=1):
     se = {"direct": d.std(axis=0, ddof=1), "indirect": ind.std(axis=0, ddof=1),
           "total": tot.std(axis=0, ddof=1)}
     out = _frame(vars_, est, se)
+    out.attrs["se"] = "sim"
     out.attrs["draws"] = int(draws)
     out.attrs["seed"] = seed
     out.attrs["simulated_mean"] = {"direct": d.mean(axis=0).tolist(),

@@ -20,13 +20,13 @@ import numpy as np
 
 from ._numeric import _check_interior, _check_stationary, _inv, _minimize_2d, _num_hessian
 from ._optim import minimize_bounded, root_bracketed
-from .data import _demean
+from .data import _demean, spatial_lag
 from .results import make_results
 
 __all__ = ["fit_lag", "fit_err", "fit_ols", "fit_sac"]
 
 
-def _line_search(mod, f, tol, dsse=None):
+def _line_search(mod, f, tol, dsse=None, kind="lag"):
     """Bounded Brent search, then (when derivatives are available) a root of the score.
 
     ``dsse(r)`` returns ``(sse, d sse / d r)`` of the concentrated problem; the score is
@@ -35,12 +35,12 @@ def _line_search(mod, f, tol, dsse=None):
     lo, hi = mod._lo, mod._hi
     eps = 1e-9 * (hi - lo)
     x, _ = minimize_bounded(f, lo + eps, hi - eps, xatol=tol, maxiter=1000)
-    if dsse is None or mod.dlogdet(x) is None:
+    if dsse is None or mod.dlogdet(x, kind) is None:
         return x
 
     def score(r):
         sse, ds = dsse(r)
-        return -mod.n_eff / 2 * ds / sse + mod.dlogdet(r)
+        return -mod.n_eff / 2 * ds / sse + mod.dlogdet(r, kind)
 
     for step in (1e-6, 1e-5, 1e-4):
         a, b = max(lo + eps, x - step), min(hi - eps, x + step)
@@ -95,8 +95,8 @@ def fit_lag(mod, tol):
 
 
 def _err_parts(mod):
-    """Demeaned spatial lag of the raw design, ``Q (W Z)``, shaped (NT, p)."""
-    wx = mod.lag(mod.Zraw)
+    """Demeaned spatial lag of the raw design by the error matrix, ``Q (W_e Z)``, shaped (NT, p)."""
+    wx = spatial_lag(mod.ws_e, mod.Zraw)
     return _demean(wx, mod.effects).reshape(mod.Zd.shape)
 
 
@@ -104,7 +104,7 @@ def fit_err(mod, tol):
     """SEM and SDEM with pooled or fixed effects: concentrated likelihood in ``lambda`` (line
     search to ``tol``, then a root of the score), analytic information matrix with the
     ``beta`` block ``Z_t' Z_t / sigma2`` of the filtered design."""
-    Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
+    Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd_e, mod.n_eff
     WZ = _err_parts(mod)
 
     def sse_beta(lam):
@@ -115,18 +115,18 @@ def fit_err(mod, tol):
         return r @ r, bb, zt, r
 
     def negll(lam):
-        return n / 2 * np.log(sse_beta(lam)[0] / n) - mod.logdet(lam)
+        return n / 2 * np.log(sse_beta(lam)[0] / n) - mod.logdet(lam, "error")
 
     def dsse(lam):
         sse, bb, zt, r = sse_beta(lam)
         return sse, -2 * r @ (wy - WZ @ bb)
 
-    lam = _line_search(mod, negll, tol, dsse)
+    lam = _line_search(mod, negll, tol, dsse, "error")
     _check_interior("lambda", lam, mod._lo, mod._hi)
     sse, beta, zt, e = sse_beta(lam)
     sig2 = sse / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(lam)
-    trb, trbb, trbtb = mod._info_traces(lam)
+    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(lam, "error")
+    trb, trbb, trbtb = mod._info_traces(lam, "error")
     k = Z.shape[1]
     info = np.zeros((k + 2, k + 2))
     info[:k, :k] = zt.T @ zt / sig2
@@ -160,38 +160,42 @@ def fit_sac(mod, tol):
     (Anselin 1988), with the Lee-Yu correction from a numerical Hessian of the full likelihood."""
     Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
     WZ = _err_parts(mod)
-    wwy = _demean(mod.lag(mod.Wy), mod.effects).ravel()
+    wy_e = mod.Wyd_e
+    wwy = _demean(spatial_lag(mod.ws_e, mod.Wy), mod.effects).ravel()  # Q (W_e W y)
 
     def parts(rho, lam):
-        yt = y - rho * wy - lam * (wy - rho * wwy)
+        yt = y - rho * wy - lam * (wy_e - rho * wwy)
         zt = Z - lam * WZ
         bb, *_ = np.linalg.lstsq(zt, yt, rcond=None)
         r = yt - zt @ bb
         return r @ r, bb, r
 
     lo, hi = mod._lo, mod._hi
+    lo_e, hi_e = mod._lo_e, mod._hi_e
     eps = 1e-6 * (hi - lo)
+    eps_e = 1e-6 * (hi_e - lo_e)
 
     def negll(p):
-        return n / 2 * np.log(parts(p[0], p[1])[0] / n) - mod.logdet(p[0]) - mod.logdet(p[1])
+        return (n / 2 * np.log(parts(p[0], p[1])[0] / n) - mod.logdet(p[0])
+                - mod.logdet(p[1], "error"))
 
     res = _minimize_2d(negll, ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
-                       [(lo + eps, hi - eps)] * 2, xatol=tol)
+                       [(lo + eps, hi - eps), (lo_e + eps_e, hi_e - eps_e)], xatol=tol)
     _check_stationary(negll, res.x, "SAC")
     rho, lam = map(float, res.x)
     _check_interior("rho", rho, lo, hi)
-    _check_interior("lambda", lam, lo, hi)
+    _check_interior("lambda", lam, lo_e, hi_e)
     sse, beta, e = parts(rho, lam)
     sig2 = sse / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho) + mod.logdet(lam)
+    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho) + mod.logdet(lam, "error")
 
     def full_ll(p):
         k = Z.shape[1]
         b, r, lm, s2 = p[:k], p[k], p[k + 1], p[k + 2]
-        yt = y - r * wy - lm * (wy - r * wwy)
+        yt = y - r * wy - lm * (wy_e - r * wwy)
         res_ = yt - (Z - lm * WZ) @ b
         return (-n / 2 * np.log(2 * np.pi * s2) - res_ @ res_ / (2 * s2)
-                + mod.logdet(r) + mod.logdet(lm))
+                + mod.logdet(r) + mod.logdet(lm, "error"))
 
     theta = np.r_[beta, rho, lam, sig2]
     if mod.lee_yu:
@@ -213,21 +217,21 @@ def _sac_information(mod, rho, lam, sig2, e, zt):
     terms = np.zeros(7)
     g = np.empty((t, nn))
     memo = {}
-    for ti, pw in enumerate(mod.ws):
-        if id(pw) not in memo:
-            w = pw.W.toarray()
+    for ti, (pw, pe) in enumerate(zip(mod.ws, mod.ws_e)):
+        if (id(pw), id(pe)) not in memo:
+            w, we = pw.W.toarray(), pe.W.toarray()
             ai = np.linalg.inv(eye - rho * w)
-            b = eye - lam * w
+            b = eye - lam * we
             bi = np.linalg.inv(b)
-            wa, wb = w @ ai, w @ bi
+            wa, wb = w @ ai, we @ bi
             bwabi = b @ wa @ bi
-            memo[id(pw)] = (np.array([
+            memo[(id(pw), id(pe))] = (np.array([
                 np.sum(wa * wa.T) + np.sum(bwabi * bwabi),  # rho-rho traces
                 np.sum(wb * wb.T) + np.sum(wb * wb),  # lambda-lambda
                 np.trace(wa), np.trace(wb),  # sigma2-rho, sigma2-lambda
-                np.sum(wb * bwabi) + np.trace(w @ wa @ bi),  # rho-lambda
+                np.sum(wb * bwabi) + np.trace(we @ wa @ bi),  # rho-lambda
                 0.0, 0.0]), ai, b, bi, w)
-        tr_, ai, b, bi, w = memo[id(pw)]
+        tr_, ai, b, bi, w = memo[(id(pw), id(pe))]
         terms += tr_
         sl = slice(ti * nn, (ti + 1) * nn)
         u = bi @ e[sl]

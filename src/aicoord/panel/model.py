@@ -61,6 +61,12 @@ class SpatialPanel:
         Row-standardise the weights (default).
     logdet : {"auto", "eigen", "lu"}
         Log-determinant method: eigenvalues (small N) or sparse LU (large N); "auto" chooses.
+    w_error, w_x : weights, optional
+        Separate matrices for the spatial error term (``lambda W_e u``; SEM, SAC, SDEM) and for the
+        ``W*x`` terms (SDM, SLX, SDEM), in any form ``w`` accepts; by default ``w`` (as ``xsmle``'s
+        ``emat()`` and ``dmat()`` next to ``wmat()``).  ``w`` itself is the matrix of the spatial
+        lag of y.  The effects of an SDM with ``w_x`` other than ``w`` average
+        ``(I - rho W)^{-1} (beta_k I + theta_k W_x)``.
 
     Notes
     -----
@@ -92,7 +98,7 @@ class SpatialPanel:
     """
 
     def __init__(self, data, y, x, id, time, w, model="sdm", effects="twoways", wx=None,
-                 lee_yu=False, standardize=True, logdet="auto"):
+                 lee_yu=False, standardize=True, logdet="auto", w_error=None, w_x=None):
         model = str(model).lower()
         effects = {"fe": "individual", "ind": "individual", "twoway": "twoways", "both": "twoways",
                    "pooled": "none"}.get(str(effects).lower(), str(effects).lower())
@@ -118,9 +124,11 @@ class SpatialPanel:
         self.model, self.effects, self.lee_yu = model, effects, bool(lee_yu)
         self.yname, self.xnames, self.wxnames = y, x, wx
         self.id, self.time = id, time
+        self.w_error = w_error if model in _ERR else None
+        self.w_x = w_x if model in _WX else None
         self._spec = dict(data=data, y=y, x=x, id=id, time=time, w=w, model=model, effects=effects,
                           wx=wx if model in _WX else None, lee_yu=lee_yu, standardize=standardize,
-                          logdet=logdet)
+                          logdet=logdet, w_error=w_error, w_x=w_x)
         prepare(self, data, w, standardize, logdet)
 
     def respecify(self, **changes):
@@ -135,16 +143,21 @@ class SpatialPanel:
         return spatial_lag(self.ws, a)
 
     # ------------------------------------------------------------------ log-determinants
-    def logdet(self, rho):
-        """``sum_t log|I - rho W_t|`` (Lee-Yu scaled when requested)."""
+    def _wset(self, kind):
+        return self.ws_e if kind == "error" else self.ws
+
+    def logdet(self, rho, kind="lag"):
+        """``sum_t log|I - rho W_t|`` (Lee-Yu scaled when requested); ``kind="error"`` for the
+        error matrix ``w_error``."""
         if rho == 0.0:
             return 0.0
-        if not self.varying_w:
-            val = self.T * self.ws[0].logdet(rho)
+        ws = self._wset(kind)
+        if len({id(p) for p in ws}) == 1:
+            val = self.T * ws[0].logdet(rho)
         else:
             val = 0.0
             memo = {}
-            for pw in self.ws:
+            for pw in ws:
                 if id(pw) not in memo:
                     memo[id(pw)] = pw.logdet(rho)
                 val += memo[id(pw)]
@@ -153,12 +166,13 @@ class SpatialPanel:
             val -= self._ld_scale * self.T * np.log(1.0 - rho)
         return val
 
-    def dlogdet(self, rho):
+    def dlogdet(self, rho, kind="lag"):
         """Derivative of :meth:`logdet` (eigenvalue method only; ``None`` otherwise)."""
-        if any(pw.method != "eigen" for pw in self.ws):
+        ws = self._wset(kind)
+        if any(pw.method != "eigen" for pw in ws):
             return None
         val = 0.0
-        for pw in self.ws:
+        for pw in ws:
             ev = pw.eigenvalues
             val -= float(np.real(np.sum(ev / (1.0 - rho * ev))))
         val *= self._ld_scale
@@ -166,28 +180,28 @@ class SpatialPanel:
             val += self._ld_scale * self.T / (1.0 - rho)
         return val
 
-    def bounds(self):
+    def bounds(self, kind="lag"):
         """Admissible interval ``(lo, hi)`` of the spatial parameters: the intersection over the
         distinct weights matrices of ``(1/omega_min, 1/omega_max)``."""
         lo, hi = -np.inf, np.inf
-        for pw in {id(p): p for p in self.ws}.values():
+        for pw in {id(p): p for p in self._wset(kind)}.values():
             a, b = pw.bounds()
             lo, hi = max(lo, a), min(hi, b)
         return lo, hi
 
-    def _info_traces(self, rho):
+    def _info_traces(self, rho, kind="lag"):
         """Scaled ``(tr B, tr BB, tr B'B)`` summed over periods."""
         proj = self.lee_yu and self.effects in ("time", "twoways")
         tot = np.zeros(3)
         memo = {}
-        for pw in self.ws:
+        for pw in self._wset(kind):
             if id(pw) not in memo:
                 memo[id(pw)] = np.array(pw.info_traces(rho, project=proj))
             tot += memo[id(pw)]
         return tot * self._ld_scale
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, tol=None):
+    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None):
         """Estimate the model.
 
         Parameters
@@ -204,6 +218,17 @@ class SpatialPanel:
               polish stops when both ``xatol`` and its function tolerance ``1e-14`` are met, so
               a ``tol`` above the default does not shorten it much.
             * SLX: least squares in closed form, exact whatever ``tol``.
+        cov_type : {"oim", "opg", "robust", "cluster", "driscoll-kraay"}
+            Covariance of the estimates: ``oim`` the information matrix (the default; analytic,
+            or a numerical Hessian for random effects and the Lee-Yu SAC), or one of the
+            score-based options of :mod:`aicoord.panel.inference` (formulas and conventions
+            there).  Recorded in ``cov_info`` of the results.
+        cluster : str, optional
+            With ``cov_type="cluster"``: the column of ``data`` defining the clusters (default:
+            the unit id).
+        dk_lag : int, optional
+            With ``cov_type="driscoll-kraay"``: the Bartlett lag (default
+            ``floor(4 (T/100)^(2/9))``).
 
         Returns
         -------
@@ -217,6 +242,13 @@ class SpatialPanel:
             When a search does not converge, a spatial parameter lies on the bound of its
             admissible interval or the information matrix is singular.
         """
+        from .inference import apply_cov_type, check_options
+
+        cov_type, cluster, dk_lag = check_options(cov_type, cluster, dk_lag, self.T)
+        res = self._fit(tol)
+        return apply_cov_type(res, cov_type, cluster, dk_lag) if cov_type != "oim" else res
+
+    def _fit(self, tol):
         if tol is not None:
             try:
                 ok = bool(np.isfinite(float(tol)) and float(tol) > 0)
@@ -225,8 +257,9 @@ class SpatialPanel:
             if not ok:
                 raise InputError(f"tol must be a positive number, not {tol!r}")
             tol = float(tol)
-        lo, hi = self.bounds()
+        lo, hi = self.bounds("error" if self.model in ("sem", "sdem") else "lag")
         self._lo, self._hi = lo, hi
+        self._lo_e, self._hi_e = self.bounds("error")
         if self.effects == "random":
             return random.fit_re_err(self, tol) if self.model == "sem" else random.fit_re_lag(self, tol)
         if self.model == "sac":

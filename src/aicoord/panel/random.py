@@ -92,7 +92,7 @@ def fit_re_err(mod, tol):
     t, nn = mod.T, mod.N
     nt = t * nn
     k = mod.Zraw.shape[2]
-    w = mod.ws[0].W.toarray()
+    w = mod.ws_e[0].W.toarray()
     ybar, zbar = mod.Y.mean(axis=0), mod.Zraw.mean(axis=0)
     yw, zw = mod.Y - ybar, mod.Zraw - zbar
 
@@ -114,7 +114,7 @@ def fit_re_err(mod, tol):
 
     def conc(lam, phi):
         sse, _, _, ldv = parts(lam, phi)
-        return -nt / 2 * (np.log(2 * np.pi * sse / nt) + 1) - ldv / 2 + (t - 1) / t * mod.logdet(lam)
+        return -nt / 2 * (np.log(2 * np.pi * sse / nt) + 1) - ldv / 2 + (t - 1) / t * mod.logdet(lam, "error")
 
     def negll(p):
         return -conc(p[0], np.exp(p[1]))
@@ -139,7 +139,7 @@ def fit_re_err(mod, tol):
         b_, lm, ph, s2 = p[:k], p[k], p[k + 1], p[k + 2]
         ys, zs, ldv = transform(lm, ph)
         r = ys - zs @ b_
-        return (-nt / 2 * np.log(2 * np.pi * s2) - ldv / 2 + (t - 1) / t * mod.logdet(lm)
+        return (-nt / 2 * np.log(2 * np.pi * s2) - ldv / 2 + (t - 1) / t * mod.logdet(lm, "error")
                 - r @ r / (2 * s2))
 
     return _re_results(mod, full_ll, beta, "lambda", lam, phi, sig2, phi * sig2, ll, e)
@@ -150,12 +150,14 @@ def _re_results(mod, full_ll, beta, spatial_name, spatial, phi, sig2, sigma2_mu,
     ``sigma2`` come from a numerical Hessian of ``full_ll`` in ``(beta, spatial, phi,
     sigma2)``, with ``phi`` then dropped."""
     k = len(beta)
-    full = _inv(-_num_hessian(full_ll, np.r_[beta, spatial, phi, sig2]))
+    neg_hess = -_num_hessian(full_ll, np.r_[beta, spatial, phi, sig2])
+    full = _inv(neg_hess)
     keep = list(range(k + 1)) + [k + 2]
     lag = spatial_name == "rho"
     out = make_results(mod, mod.znames + [spatial_name], np.r_[beta, spatial],
                         full[np.ix_(keep, keep)], sig2, ll, e,
                         rho=spatial if lag else 0.0, lam=0.0 if lag else spatial)
     out.phi = phi
+    out._neg_hessian = neg_hess  # for the cov_type options (aicoord.panel.inference)
     out.sigma2_mu = sigma2_mu
     return out

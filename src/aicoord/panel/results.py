@@ -117,16 +117,19 @@ class SpatialPanelResults(Estimates):
         Residuals of the (demeaned) model, time-major.
     fixed_effects : dict of pandas.Series
         ``"mu"`` (two-way constant), ``"individual"`` and/or ``"time"`` effects.
+    cov_info : dict
+        The covariance behind the standard errors: ``cov_type`` (``"oim"`` by default, see
+        :mod:`aicoord.panel.inference`), ``cluster``, ``n_clusters``, ``dk_lag``, ``factor`` (the
+        small-sample factor) and ``note``, a phrase for a table note.
     """
 
     def __init__(self, mod, params, cov, sig2, sig2_se, ll, resid, rho, lam):
         self.model = mod
         self.params = params
-        self.cov = cov
-        self.std_errors = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=params.index)
-        self.zvalues = params / self.std_errors
-        self.pvalues = pd.Series(2 * special.ndtr(-np.abs(self.zvalues.to_numpy())), index=params.index)
-        self.sigma2, self.sigma2_se, self.loglik = sig2, sig2_se, ll
+        self._set_cov(cov, sig2_se)
+        self.cov_info = {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None,
+                         "factor": 1.0, "note": "standard errors from the information matrix"}
+        self.sigma2, self.loglik = sig2, ll
         self.resid = resid
         self.rho, self.lam = rho, lam
         self.N, self.T, self.nobs = mod.N, mod.T, mod.n_eff
@@ -140,6 +143,15 @@ class SpatialPanelResults(Estimates):
         self.r2_within = (1 - sse / float(mod.yd @ mod.yd) if mod.effects not in ("none", "random")
                           else self.r2)
         self.fixed_effects = self._recover_effects()
+
+    def _set_cov(self, cov, sig2_se):
+        """Set ``cov`` and the inference derived from it (used by the ``cov_type`` options)."""
+        params = self.params
+        self.cov = cov
+        self.std_errors = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=params.index)
+        self.zvalues = params / self.std_errors
+        self.pvalues = pd.Series(2 * special.ndtr(-np.abs(self.zvalues.to_numpy())), index=params.index)
+        self.sigma2_se = sig2_se
 
     def _recover_effects(self):
         mod = self.model
@@ -160,25 +172,29 @@ class SpatialPanelResults(Estimates):
             out["time"] = pd.Series(u.mean(axis=1) - mu, index=mod.periods, name="gamma")
         return out
 
-    def impacts(self, draws=1000, seed=1):
-        """Direct, indirect and total effects with simulated inference.
+    def impacts(self, draws=1000, seed=1, se="sim"):
+        """Direct, indirect and total effects with simulated (``se="sim"``) or delta-method
+        (``se="delta"``) inference from the covariance of the fit.
 
         See :func:`aicoord.panel.effects.impacts`.
         """
         from .effects import impacts
 
-        return impacts(self, draws=draws, seed=seed)
+        return impacts(self, draws=draws, seed=seed, se=se)
 
     def summary(self):
         """Plain-text summary table."""
         mod = self.model
-        return self._summary([
+        text = self._summary([
             f"Spatial panel {mod.model.upper()} model, effects: {mod.effects}"
             + (" (Lee-Yu corrected)" if mod.lee_yu else ""),
             f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
             f"log-likelihood = {self.loglik:.4f}   AIC = {self.aic:.4f}   BIC = {self.bic:.4f}",
             f"sigma2 = {self.sigma2:.6g}   R2 = {self.r2:.4f}   within R2 = {self.r2_within:.4f}",
         ])
+        if self.cov_info["cov_type"] != "oim":
+            text += f"\n\nNote: {self.cov_info['note']}."
+        return text
 
     def __repr__(self):
         mod = self.model

@@ -263,3 +263,26 @@ def _figure_note(notes, language) -> str:
     sim, parts = provenance(notes, language)
     sources = [p for p in parts if p.startswith(("数据来源", "Source"))][:1] or parts[:1]
     return ("；" if language == "zh" else ". ").join(_sentences(sim, sources, language))
+
+
+#: what the unit and the region column are called in a note on clustering
+_CLUSTER_NAMES = {"en": {"code": "province", "region4": "region"}, "zh": {"code": "省份", "region4": "区域"}}
+
+
+def cov_note(cov, language) -> str | None:
+    """The sentence of a table note that says which standard errors the values in parentheses rest on, from a
+    fit's ``cov_info`` (:mod:`aicoord.panel.inference`; the ``cov`` entry of the study's fit JSON); ``None`` for
+    the information-matrix default (and for a JSON without it)."""
+    if not cov or cov.get("cov_type", "oim") == "oim":
+        return None
+    ct, en = cov["cov_type"], language == "en"
+    if ct == "cluster":
+        who = _CLUSTER_NAMES[language].get(cov.get("cluster") or "code", cov.get("cluster"))
+        return (f"Values in parentheses are based on cluster-robust standard errors by {who} "
+                f"({cov['n_clusters']} clusters)." if en else
+                f"括号内数值基于按{who}聚类的稳健标准误（{cov['n_clusters']} 个聚类）。")
+    what = {"opg": ("outer-product-of-scores (OPG) standard errors", "得分外积（OPG）标准误"),
+            "robust": ("heteroskedasticity-robust (sandwich) standard errors", "异方差稳健（三明治）标准误"),
+            "driscoll-kraay": (f"Driscoll–Kraay standard errors (Bartlett kernel, lag {cov.get('dk_lag')})",
+                               f"Driscoll–Kraay 标准误（Bartlett 核，滞后 {cov.get('dk_lag')} 期）")}[ct]
+    return f"Values in parentheses are based on {what[0]}." if en else f"括号内数值基于{what[1]}。"

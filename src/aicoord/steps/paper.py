@@ -35,7 +35,7 @@ __all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality"
 
 from ..paper.study_tables import (DEFAULT_LABELS, GROUPS, MEASURE_LABELS, TABLES, TITLES, _W,  # noqa: F401
                                    _column, _failure, _figure_note, _group, _label, _level, _note_column,
-                                   _notes, _number, _reg_kw, _sentences, _weights_note, provenance,
+                                   _notes, _number, _reg_kw, _sentences, _weights_note, cov_note, provenance,
                                    read_table, save_table)
 from ..paper.study_tables import model_label
 
@@ -271,7 +271,7 @@ def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimal
                           variables=[v for v in shown if v not in ("rho", "lambda")],
                           **_reg_kw(language, decimals, stars, parentheses, labels,
                                     weights_labels.get(fit["weights"], fit["weights"]), sim, parts,
-                                    [lee] if lee else []))
+                                    [n for n in (lee, cov_note(fit.get("cov"), language)) if n]))
     save_table(reg.table(), out)
 
 
@@ -283,7 +283,8 @@ def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decim
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
     w = _W[language]
     cols = [_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
-    sim, parts = _notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])])
+    sim, parts = _notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])]
+                        + [n for n in [cov_note(fit.get("cov"), language)] if n])
     reg = RegressionTable(cols, number=number or _number("effects"), title=TITLES[language]["effects"],
                           **_reg_kw(language, decimals, stars, parentheses, labels,
                                     weights_labels.get(fit["weights"], fit["weights"]), sim, parts))

@@ -70,21 +70,28 @@ def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
 def _fit_summary(res, **extra) -> dict:
     return {"model": res.model.model, "effects": res.model.effects, "lee_yu": bool(res.model.lee_yu),
             "N": int(res.N), "T": int(res.T), "nobs": int(res.nobs), "loglik": float(res.loglik),
-            "sigma2": float(res.sigma2), "r2": float(res.r2), "r2_within": float(res.r2_within), **extra}
+            "sigma2": float(res.sigma2), "r2": float(res.r2), "r2_within": float(res.r2_within),
+            "cov": dict(res.cov_info), **extra}
 
 
 def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str, ai: str, controls,
-             effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
+             effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
+             cov=None) -> None:
     """Baseline two-way FE SDM of the outcome on AI and the controls (rule ``baseline``;
     :func:`aicoord.study.baseline`): coefficients, direct/indirect/total effects with simulated SEs
-    and (1 − alpha) intervals, and the fit's scalars (N, T, log-likelihood, R²) for the paper tables."""
+    and (1 − alpha) intervals, and the fit's scalars (N, T, log-likelihood, R²) for the paper tables.
+    ``cov``: ``analysis.cov_type``, ``analysis.cluster`` (a column of the panel; null: the province) and
+    ``analysis.dk_lag``; the covariance used is recorded under ``cov`` in the JSON."""
     from ..study import baseline as fit
     from ..study.mechanisms import baseline_row
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
+    cov = {k: v for k, v in (cov or {}).items() if v is not None}
+    if cov.get("cluster") == UNIT:
+        cov.pop("cluster")
     b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
-            draws=draws, seed=seed, alpha=alpha)
+            draws=draws, seed=seed, alpha=alpha, cov=cov)
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(_fit_summary(b.fit, weights=weights_name, y=y, ai=ai, controls=list(controls), draws=draws,

@@ -84,12 +84,14 @@ def rho_bounds(W: np.ndarray) -> tuple[float, float, np.ndarray]:
     return 1.0 / re.min(), 1.0 / re.max(), om
 
 
-def fit_panel(data, y, x, unit, time, W: pd.DataFrame, model="sdm", effects="twoways", wx=None, lee_yu=False):
-    """Fit :class:`aicoord.panel.SpatialPanel` (a thin wrapper; ``W`` a DataFrame in sorted-id order)."""
+def fit_panel(data, y, x, unit, time, W: pd.DataFrame, model="sdm", effects="twoways", wx=None, lee_yu=False,
+              cov=None):
+    """Fit :class:`aicoord.panel.SpatialPanel` (a thin wrapper; ``W`` a DataFrame in sorted-id order);
+    ``cov``: ``{"cov_type", "cluster", "dk_lag"}`` for :meth:`SpatialPanel.fit` (default: ``oim``)."""
     from ..panel import SpatialPanel
 
     return SpatialPanel(data, y=y, x=list(x), id=unit, time=time, w=W, model=model, effects=effects, wx=wx,
-                        lee_yu=lee_yu).fit()
+                        lee_yu=lee_yu).fit(**(cov or {}))
 
 
 def model_kind(res) -> str:

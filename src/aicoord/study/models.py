@@ -78,7 +78,7 @@ class Baseline:
 
 
 def baseline(data, *, y, ai, controls, unit, time, w, model="sdm", effects="twoways", lee_yu=True,
-             draws=1000, seed=1, alpha=0.05, drop=()) -> Baseline:
+             draws=1000, seed=1, alpha=0.05, drop=(), cov=None) -> Baseline:
     """Two-way fixed-effects SDM of the outcome on AI and the controls, with spatial effects.
 
     Parameters
@@ -105,6 +105,9 @@ def baseline(data, *, y, ai, controls, unit, time, w, model="sdm", effects="twow
         The intervals are (1 − alpha) percentile intervals.
     drop : iterable of str
         Units left out (weights restricted to the rest and re-standardised).
+    cov : dict, optional
+        ``{"cov_type", "cluster", "dk_lag"}`` of :meth:`aicoord.panel.SpatialPanel.fit` (default ``oim``);
+        the effects' draws use the covariance chosen, recorded in ``fit.cov_info``.
 
     Returns
     -------
@@ -112,7 +115,7 @@ def baseline(data, *, y, ai, controls, unit, time, w, model="sdm", effects="twow
     """
     st = setting(data, unit, time, w, drop=drop)
     x = [ai, *controls]
-    res = fit_panel(st.data, y, x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu)
+    res = fit_panel(st.data, y, x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu, cov=cov)
     eff, store, sims = effects_table(res, x, st, draws, seed, alpha)  # SEM: direct = β, no spillover
     return Baseline(res, coefficient_table(res), eff, store, sims, st, ai, y, list(controls), model, alpha)
 

@@ -1,0 +1,308 @@
+"""The ``cov_type`` options of the spatial panel fits against an independent computation.
+
+Reference: on a small simulated panel (9 units, 5 periods, seeded), the per-observation
+log-likelihood of the dummy-variable model is written out here with dense matrices (the
+projection ``Q`` off the unit and/or period dummies, ``log|I - rho W|`` by ``slogdet``); its
+per-observation scores come from central differences and its Hessian from second differences of
+the summed log-likelihood.  The covariances are then assembled here from the formulas of the
+sources and compared with ``SpatialPanel.fit(cov_type=...)``, whose scores and Hessian are
+analytic (fixed effects) or whose Hessian is numerical (random effects, hence the looser
+tolerance there).
+
+Conventions, compared with ``xsmle`` (Belotti, Hughes and Piano Mortari 2017, Stata Journal
+17(1), and ``help xsmle``): ``xsmle`` maximises the full log-likelihood of the demeaned model
+with Stata's ``ml``, observation by observation, the log-Jacobian ``log|I - rho W|`` of each
+period entering as ``log|I - rho W| / N`` in each of its N observations; ``vce(robust)`` and
+``vce(cluster id)`` are then Stata's ``ml`` sandwiches ``A (sum s s') A`` with ``A`` the inverse
+of the negative observed Hessian and the factor ``n/(n-1)`` (robust) or ``G/(G-1)`` (cluster;
+also Cameron and Miller 2015, sec. VI.C); ``sigma2`` is one of the ML parameters and so in the
+score vector.  ``vce(dkraay #)`` sums the scores by period and applies Bartlett weights
+``1 - l/(L+1)`` to the autocovariances up to lag ``L`` (Driscoll and Kraay 1998; Hoechle 2007),
+with no small-sample factor.  The same conventions are written out below, independently of the
+package.  (``xsmle`` itself is not run here: it needs Stata.)
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aicoord.errors import InputError
+from aicoord.panel import SpatialPanel
+
+N, T = 9, 5
+
+
+def _ring_w(n, k=2):
+    w = np.zeros((n, n))
+    for i in range(n):
+        for d in range(1, k + 1):
+            w[i, (i + d) % n] = w[i, (i - d) % n] = 1.0
+    return w
+
+
+def _panel(seed=3):
+    rng = np.random.default_rng(seed)
+    w = _ring_w(N)
+    ws = w / w.sum(1, keepdims=True)
+    x = rng.normal(size=(T, N, 2))
+    alpha = rng.normal(size=N)
+    gamma = rng.normal(size=T)
+    a = np.linalg.inv(np.eye(N) - 0.4 * ws)
+    y = np.empty((T, N))
+    for t in range(T):
+        u = np.linalg.solve(np.eye(N) - 0.3 * ws, rng.normal(size=N) * (0.5 + 0.5 * (np.arange(N) % 3)))
+        y[t] = a @ (x[t] @ [1.0, -0.5] + ws @ x[t] @ [0.3, 0.2] + alpha + gamma[t] + u)
+    rows = [{"id": i, "time": 2000 + t, "y": y[t, i], "x1": x[t, i, 0], "x2": x[t, i, 1],
+             "region": i % 3} for t in range(T) for i in range(N)]
+    return pd.DataFrame(rows), w
+
+
+def _projection(effects):
+    """Q = I - D (D'D)^+ D' for the unit and/or period dummies (time-major)."""
+    cols = []
+    if effects in ("individual", "twoways"):
+        cols.append(np.kron(np.ones((T, 1)), np.eye(N)))
+    if effects in ("time", "twoways"):
+        cols.append(np.kron(np.eye(T), np.ones((N, 1))))
+    if not cols:
+        return np.eye(N * T)
+    d = np.hstack(cols)
+    return np.eye(N * T) - d @ np.linalg.pinv(d)
+
+
+def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
+    """Per-observation log-likelihood of theta = (beta, [rho], [lambda], sigma2), dense.  With
+    the Lee-Yu correction (Lee and Yu 2010) the likelihood has ``n_eff`` = N(T-1) (individual),
+    (N-1)(T-1) (two-way) or (N-1)T (time) observations and the log-Jacobian
+    ``(T-1)/T`` (individual, two-way) times ``sum_t log|I - rho W|`` minus ``T log(1 - rho)``
+    (time, two-way); it is spread as: ``-(n_eff/(NT))/2 log(2 pi sigma2)`` and ``1/N`` of the
+    period's log-Jacobian per observation.  ``w`` may be a list of one matrix per period."""
+    from scipy.linalg import block_diag
+
+    def per_period(m):
+        return [a / a.sum(1, keepdims=True) for a in (m if isinstance(m, list) else [m] * T)]
+
+    ws = per_period(w)
+    we = ws if w_e is None else per_period(w_e)
+    wx = ws if w_x is None else per_period(w_x)
+    big = lambda ms: block_diag(*ms)  # noqa: E731
+    d = df.sort_values(["time", "id"])
+    y = d["y"].to_numpy()
+    x = d[["x1", "x2"]].to_numpy()
+    z = [x]
+    if model in ("sdm", "slx", "sdem"):
+        z.append(big(wx) @ x)
+    if effects == "none":
+        z.insert(0, np.ones((N * T, 1)))
+    z = np.hstack(z)
+    q = _projection(effects)
+    k = z.shape[1]
+    lag, err = model in ("sar", "sdm", "sac"), model in ("sem", "sac", "sdem")
+    n_eff, scale, tw = N * T, 1.0, False
+    if lee_yu:
+        n_eff = {"individual": N * (T - 1), "twoways": (N - 1) * (T - 1), "time": (N - 1) * T}[effects]
+        scale = 1.0 if effects == "time" else (T - 1) / T
+        tw = effects in ("time", "twoways")
+
+    def logjac(r, ms):
+        per = [scale * (np.linalg.slogdet(np.eye(N) - r * m)[1] - (np.log(1 - r) if tw else 0.0)) / N for m in ms]
+        return np.repeat(per, N)
+
+    def f(theta):
+        b = theta[:k]
+        i = k
+        rho = lam = 0.0
+        if lag:
+            rho, i = theta[i], i + 1
+        if err:
+            lam, i = theta[i], i + 1
+        s2 = theta[i]
+        u = y - rho * big(ws) @ y - z @ b
+        e = q @ (u - lam * big(we) @ u)
+        jac = (logjac(rho, ws) if lag else 0.0) + (logjac(lam, we) if err else 0.0)
+        return -0.5 * n_eff / (N * T) * np.log(2 * np.pi * s2) - e ** 2 / (2 * s2) + jac
+
+    return f
+
+
+def _num_scores(f, theta, h=1e-4):
+    """Per-observation gradient of ``f``: central differences with Richardson extrapolation
+    (steps h and h/2, error O(h^4))."""
+
+    def central(step_rel):
+        out = np.empty((len(f(theta)), len(theta)))
+        for j in range(len(theta)):
+            step = step_rel * max(abs(theta[j]), 0.1)
+            e = np.zeros(len(theta))
+            e[j] = step
+            out[:, j] = (f(theta + e) - f(theta - e)) / (2 * step)
+        return out
+
+    return (4 * central(h / 2) - central(h)) / 3
+
+
+def _num_hessian(f, theta, h=2e-3):
+    """Hessian of ``sum f``: four-point second differences with Richardson extrapolation."""
+    g = lambda th: f(th).sum()  # noqa: E731
+    k = len(theta)
+
+    def second(step_rel):
+        st = step_rel * np.maximum(np.abs(theta), 0.1)
+        out = np.empty((k, k))
+        for i in range(k):
+            for j in range(i, k):
+                ei, ej = np.zeros(k), np.zeros(k)
+                ei[i], ej[j] = st[i], st[j]
+                out[i, j] = out[j, i] = (g(theta + ei + ej) - g(theta + ei - ej) - g(theta - ei + ej)
+                                         + g(theta - ei - ej)) / (4 * st[i] * st[j])
+        return out
+
+    return (4 * second(h / 2) - second(h)) / 3
+
+
+def _reference_cov(s, h, cov_type, groups=None, lag=None):
+    n = len(s)
+    a = np.linalg.inv(-h)
+    if cov_type == "opg":
+        return np.linalg.inv(s.T @ s)
+    if cov_type == "robust":
+        return n / (n - 1) * a @ s.T @ s @ a
+    if cov_type == "cluster":
+        labels = sorted(set(groups))
+        sg = np.array([s[np.asarray(groups) == g].sum(0) for g in labels])
+        gg = len(labels)
+        return gg / (gg - 1) * a @ sg.T @ sg @ a
+    st = s.reshape(T, N, -1).sum(1)  # time-major rows: sum within each period
+    omega = st.T @ st
+    for lg in range(1, lag + 1):
+        gam = sum(np.outer(st[t], st[t - lg]) for t in range(lg, T))
+        omega = omega + (1 - lg / (lag + 1)) * (gam + gam.T)
+    return a @ omega @ a
+
+
+def _theta(res):
+    return np.r_[res.params.to_numpy(), res.sigma2]
+
+
+def _check(res, ref, h, tol=1e-6):
+    """Every covariance to ``tol`` on the scale ``a_i a_j`` with ``a = sqrt(diag((-H)^{-1}))``,
+    the inverse-Hessian standard errors: differences are measured in units of the model's own
+    precision, so that a covariance that is small by cancellation (e.g. a Driscoll-Kraay variance
+    from 5 period sums) is not judged by the rounding of the finite differences alone."""
+    k = len(res.params)
+    a = np.sqrt(np.diag(np.linalg.inv(-h)))
+    sc = np.outer(a, a)
+    np.testing.assert_allclose(res.cov.to_numpy() / sc[:k, :k], ref[:k, :k] / sc[:k, :k],
+                               rtol=tol, atol=tol)
+    assert res.sigma2_se ** 2 / sc[k, k] == pytest.approx(ref[k, k] / sc[k, k], rel=tol, abs=tol)
+
+
+CASES = [("sar", "twoways", False), ("sdm", "individual", False), ("sem", "twoways", False),
+         ("sac", "twoways", False), ("slx", "time", False), ("sdem", "individual", False),
+         ("sdm", "none", False), ("sdm", "individual", True), ("sar", "twoways", True),
+         ("sem", "time", True), ("sac", "twoways", True)]
+
+
+@pytest.mark.parametrize("model,effects,lee_yu", CASES)
+def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
+    df, w = _panel()
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
+                       effects=effects, lee_yu=lee_yu)
+    base = mod.fit()
+    f = _loglik_obs(df, w, model, effects, lee_yu=lee_yu)
+    theta = _theta(base)
+    s = _num_scores(f, theta)
+    np.testing.assert_allclose(s.sum(0), 0, atol=1e-5)  # the estimate is a root of the score
+    h = _num_hessian(f, theta)
+    units = df.sort_values(["time", "id"])["id"].to_numpy()
+    regions = df.sort_values(["time", "id"])["region"].to_numpy()
+    _check(mod.fit(cov_type="opg"), _reference_cov(s, h, "opg"), h)
+    _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
+    res = mod.fit(cov_type="cluster")
+    _check(res, _reference_cov(s, h, "cluster", units), h)
+    assert res.cov_info["n_clusters"] == N and res.cov_info["factor"] == pytest.approx(N / (N - 1))
+    res = mod.fit(cov_type="cluster", cluster="region")
+    _check(res, _reference_cov(s, h, "cluster", regions), h)
+    assert "by region (3 clusters)" in res.cov_info["note"]
+    for lag in (0, 2):
+        _check(mod.fit(cov_type="driscoll-kraay", dk_lag=lag), _reference_cov(s, h, "dk", lag=lag), h)
+    res = mod.fit(cov_type="driscoll-kraay")  # default lag floor(4 (5/100)^(2/9)) = 2
+    assert res.cov_info["dk_lag"] == 2
+    _check(res, _reference_cov(s, h, "dk", lag=2), h)
+    # estimates and oim untouched
+    np.testing.assert_allclose(res.params, base.params, rtol=0, atol=0)
+    assert base.cov_info["cov_type"] == "oim"
+
+
+def test_random_effects_sar_scores():
+    """Random-effects SAR: log-likelihood of the GLS-transformed data, ``log(phi)/(2T)`` per
+    observation; theta = (const, beta, rho, phi, sigma2), phi dropped from the report.  The
+    package's Hessian is numerical (steps 1e-4 relative, error about 1e-6), hence 1e-4 instead of 1e-6."""
+    df, w = _panel()
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar",
+                       effects="random")
+    base = mod.fit()
+    ws = w / w.sum(1, keepdims=True)
+    d = df.sort_values(["time", "id"])
+    y = d["y"].to_numpy().reshape(T, N)
+    z = np.concatenate([np.ones((T, N, 1)), d[["x1", "x2"]].to_numpy().reshape(T, N, 2)], axis=2)
+
+    def f(th):
+        b, rho, phi, s2 = th[:3], th[3], th[4], th[5]
+        a = y - rho * y @ ws.T - z @ b
+        r = (a - (1 - np.sqrt(phi)) * a.mean(0)).ravel()
+        return (-0.5 * np.log(2 * np.pi * s2) + np.log(phi) / (2 * T)
+                + np.linalg.slogdet(np.eye(N) - rho * ws)[1] / N - r ** 2 / (2 * s2))
+
+    theta = np.r_[base.params.to_numpy(), base.phi, base.sigma2]
+    s = _num_scores(f, theta)
+    h = _num_hessian(f, theta)
+    keep = [0, 1, 2, 3, 5]
+    for ct in ("robust", "cluster", "driscoll-kraay"):
+        res = mod.fit(cov_type=ct)
+        ref = _reference_cov(s, h, ct, np.tile(np.arange(N), T), lag=2)[np.ix_(keep, keep)]
+        _check(res, ref, h[np.ix_(keep, keep)], tol=1e-4)
+
+
+def test_weights_by_year_scores():
+    """A weights matrix per period (two matrices): the log-Jacobian of each period is spread over its own N
+    observations."""
+    df, w = _panel()
+    w1 = _ring_w(N, 1)
+    by = {2000 + t: (w1 if t < 2 else w) for t in range(T)}
+    for model in ("sdm", "sem"):
+        mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=by, model=model, effects="twoways")
+        base = mod.fit()
+        f = _loglik_obs(df, [by[2000 + t] for t in range(T)], model, "twoways")
+        s = _num_scores(f, _theta(base))
+        h = _num_hessian(f, _theta(base))
+        _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
+        _check(mod.fit(cov_type="driscoll-kraay", dk_lag=1), _reference_cov(s, h, "dk", lag=1), h)
+
+
+def test_separate_error_weights_scores():
+    """SAC with an error matrix other than W: the same check with ``w_error``."""
+    df, w = _panel()
+    we = _ring_w(N, 1)
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we,
+                       model="sac", effects="individual")
+    base = mod.fit()
+    f = _loglik_obs(df, w, "sac", "individual", w_e=we)
+    s = _num_scores(f, _theta(base))
+    h = _num_hessian(f, _theta(base))
+    _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
+
+
+def test_bad_options():
+    df, w = _panel()
+    mod = SpatialPanel(df, y="y", x=["x1"], id="id", time="time", w=w, model="sar")
+    with pytest.raises(InputError, match="unknown cov_type"):
+        mod.fit(cov_type="hc3")
+    with pytest.raises(InputError, match="not in the data"):
+        mod.fit(cov_type="cluster", cluster="nope")
+    with pytest.raises(InputError, match="cov_type is not 'cluster'"):
+        mod.fit(cluster="region")
+    with pytest.raises(InputError, match="lag must be"):
+        mod.fit(cov_type="driscoll-kraay", dk_lag=T)
+    with pytest.raises(InputError, match="random-effects SEM"):
+        mod.respecify(model="sem", effects="random").fit(cov_type="robust")
