@@ -204,7 +204,8 @@ def run(args) -> int:
                                    "fixed effects or another model")
     out = {
         "model": args.model, "fe": args.fe, "lee_yu": bool(args.lee_yu),
-        "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T,
+        "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T - len(mod.missing),
+        "missing_cells": _missing_cells(mod),
         "loglik": res.loglik, "sigma2": res.sigma2, "aic": res.aic, "bic": res.bic,
         "r2": res.r2, "r2_within": res.r2_within,
         "sigma2_mu": getattr(res, "sigma2_mu", None),
@@ -216,6 +217,19 @@ def run(args) -> int:
     }
     write_json(out, args.out)
     return 0
+
+
+def _missing_cells(mod) -> dict:
+    """The unit-periods absent from an unbalanced panel (fitted by exact ML on the observed rows, see
+    :mod:`aicoord.panel.unbalanced`): their count, the count per period and the list ``[unit, period]``."""
+    def plain(v):
+        return v.item() if hasattr(v, "item") else v
+
+    per = {}
+    for _, p in mod.missing:
+        per[str(plain(p))] = per.get(str(plain(p)), 0) + 1
+    return {"count": len(mod.missing), "by_period": per,
+            "cells": [[plain(u), plain(p)] for u, p in mod.missing]}
 
 
 def _integer_ids(data, id_col, w):

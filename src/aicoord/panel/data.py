@@ -1,11 +1,12 @@
 """Preparation of a spatial panel for estimation.
 
-Checks of the long DataFrame (columns, missing and non-numeric values, duplicates, balance), the
+Checks of the long DataFrame (columns, missing and non-numeric values, duplicates), the
 time-major arrays ``Y`` (T, N) and ``X`` (T, N, k) in the order of the sorted periods and unit ids,
 the weights matrix of every period, the spatial lags, the design (regressors, ``W*x``, the
 constant of pooled and random-effects models), the within transformation, the checks for
 regressors wiped out by the fixed effects or collinear after it, and the effective sample size of
-the likelihood (Lee and Yu 2010).
+the likelihood (Lee and Yu 2010).  An unbalanced panel is handed to
+:mod:`aicoord.panel.unbalanced`.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ def prepare(mod, data, w, standardize, logdet):
     Raises
     ------
     InputError
-        For a malformed or unbalanced panel, weights that do not fit it, or a design with
-        regressors wiped out by the fixed effects or perfectly collinear.
+        For a malformed panel, weights that do not fit it, or a design with regressors wiped out
+        by the fixed effects or perfectly collinear; for an unbalanced panel (some unit-periods
+        absent) what :func:`aicoord.panel.unbalanced.prepare_unbalanced` refuses.
     """
     if not isinstance(data, pd.DataFrame):
         raise InputError("data must be a pandas DataFrame in long format")
@@ -73,7 +75,7 @@ def prepare(mod, data, w, standardize, logdet):
         first = int(np.flatnonzero(na.to_numpy())[0])
         col = df.columns[df.iloc[first].isna()][0]
         raise InputError(f"{int(na.sum())} rows have missing values (first: data row {first + 1})",
-                         column=col, hint="drop or impute them; the panel must be balanced")
+                         column=col, hint="drop or impute them")
     for c in [mod.yname] + mod.xnames:
         if not pd.api.types.is_numeric_dtype(df[c]):
             raise InputError("column is not numeric", column=c)
@@ -87,13 +89,13 @@ def prepare(mod, data, w, standardize, logdet):
     units = sorted(df[mod.id].unique())
     periods = sorted(df[mod.time].unique())
     n, t = len(units), len(periods)
-    if len(df) != n * t:
-        counts = df.groupby(mod.id).size()
-        short = counts[counts < t].index.tolist()[:5]
-        raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods "
-                         f"(units with missing periods: {short})", column=mod.id)
     if t < 2 and mod.effects in ("individual", "twoways", "random"):
         raise InputError("individual effects need at least two periods")
+    if len(df) != n * t:  # holes: exact ML of the dummy-variable model, see panel.unbalanced
+        from .unbalanced import prepare_unbalanced
+
+        return prepare_unbalanced(mod, df, w, standardize, logdet, units, periods)
+    mod.balanced, mod.missing = True, []
     mod.units, mod.periods, mod.N, mod.T = units, periods, n, t
     df = df.set_index([mod.time, mod.id]).sort_index()
     mod.Y = df[mod.yname].to_numpy(dtype=float).reshape(t, n)
