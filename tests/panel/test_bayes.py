@@ -160,6 +160,7 @@ def _simulate(truth, rng, w, t=16, sigma=0.5):
 MC_REPS = 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("truth", ["slx", "sar", "sem", "sdm", "sdem"])
 def test_monte_carlo_true_model_wins(w46, truth):
     """Simulated data (labelled simulated: the panel is drawn here), two-way effects."""
