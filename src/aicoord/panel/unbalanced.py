@@ -50,7 +50,21 @@ __all__ = ["prepare_unbalanced", "fit", "missing_cells", "recover_effects"]
 
 
 def missing_cells(df, id_col, time_col):
-    """The ``(unit, period)`` pairs absent from the long panel ``df``, sorted by period then unit."""
+    """The unit-periods absent from a long panel.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Long panel, one row per observed unit-period.
+    id_col, time_col : str
+        Unit and period columns.
+
+    Returns
+    -------
+    list of tuple
+        ``(unit, period)`` pairs of the full grid of units x periods that have no row, sorted by
+        period, then unit.
+    """
     units = sorted(df[id_col].unique())
     periods = sorted(df[time_col].unique())
     full = pd.MultiIndex.from_product([periods, units])
@@ -183,13 +197,26 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
 
 
 def project(mod, a):
-    """``M a``: the residual of ``a`` (n or n x k) after least squares on the dummies."""
+    """``M a``: the residual of ``a`` (shape ``(n,)`` or ``(n, k)``) after least squares on the
+    dummies of ``mod`` (a copy of ``a`` when there are none)."""
     u = mod._U
     return a - u @ (u.T @ a) if u.shape[1] else a.copy()
 
 
 def fit(mod, tol):
-    """Fit the unbalanced model ``mod`` (dispatched by :meth:`SpatialPanel.fit`)."""
+    """Fit the unbalanced model ``mod`` (dispatched by :meth:`SpatialPanel.fit`).
+
+    Parameters
+    ----------
+    mod : SpatialPanel
+        Prepared by :func:`prepare_unbalanced`, with ``mod._lo, mod._hi`` set.
+    tol : float
+        ``xatol`` of the line search in the spatial parameter (then refined to a root of the score).
+
+    Returns
+    -------
+    SpatialPanelResults
+    """
     if mod.model in ("sar", "sdm"):
         return _fit_lag(mod, tol)
     if mod.model in ("sem", "sdem"):
@@ -278,7 +305,7 @@ def _fit_err(mod, tol):
     and ``lambda``)."""
     from .fixed import _line_search
 
-    n, k = mod.n_eff, mod.Zraw.shape[1]
+    n = mod.n_eff
     gram = _ErrGram(mod)
 
     def negll(lam):
@@ -290,6 +317,15 @@ def _fit_err(mod, tol):
 
     lam = _line_search(mod, negll, tol, dsse)
     _check_interior("lambda", lam, mod._lo, mod._hi)
+    return err_results(mod, lam, gram)
+
+
+def err_results(mod, lam, gram=None):
+    """Results of the SEM/SDEM ``mod`` at a given ``lam``: the coefficients, ``sigma2`` and
+    log-likelihood concentrated at ``lam`` and the information matrix there (used by
+    :func:`_fit_err` at the maximum, and by the tests at another program's ``lambda``)."""
+    n, k = mod.n_eff, mod.Zraw.shape[1]
+    gram = _ErrGram(mod) if gram is None else gram
     _, coef, _ = gram.solve(lam)
     beta = coef[:k]
     g = np.hstack([mod.Zd, mod.D])
