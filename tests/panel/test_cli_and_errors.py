@@ -118,8 +118,10 @@ def test_cli_unbalanced_panel(files, cigar, w46):
             "--model", "sar", "--fe", "twoways", "--draws", "200", "--out", str(files / "holes.json")]
     assert main(argv) == 0
     out = json.loads((files / "holes.json").read_text())
-    res = SpatialPanel(cigar.drop(gone.index), y="logc", x=["logp", "logy"], id="state", time="year",
-                       w=w46, model="sar", effects="twoways").fit()
+    with pytest.warns(UserWarning, match="no observed neighbours"):  # as the JSON's warnings say
+        res = SpatialPanel(cigar.drop(gone.index), y="logc", x=["logp", "logy"], id="state", time="year",
+                           w=w46, model="sar", effects="twoways").fit()
+    assert any("no observed neighbours" in m for m in out["warnings"])
     for nm in res.params.index:
         assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=1e-9)
         assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=1e-9)
