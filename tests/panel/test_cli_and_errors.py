@@ -98,9 +98,35 @@ def test_cli_weights_by_year_equal_constant_w(files):
 
 
 def test_cli_bad_input_exit_code(files, capsys):
-    d = pd.read_csv(files / "panel.csv").iloc[:-1]
+    d = pd.read_csv(files / "panel.csv")
+    d = d[(d["state"] != d["state"].iloc[0]) | (d["year"] == 70)]  # a state seen in one year only
     d.to_csv(files / "short.csv", index=False)
     argv = ["fit-panel", "--data", str(files / "short.csv"), *ARGS, "--weights",
             str(files / "w.csv"), "--out", str(files / "x.json")]
     assert main(argv) == 2
-    assert "unbalanced panel" in capsys.readouterr().err
+    assert "observed in one period only" in capsys.readouterr().err
+    assert not (files / "x.json").exists()
+
+
+def test_cli_unbalanced_panel(files, cigar, w46):
+    """An unbalanced panel is fitted (exact ML on the observed rows, aicoord.panel.unbalanced) with the
+    API's estimates, and the JSON lists the missing unit-periods."""
+    d = pd.read_csv(files / "panel.csv")
+    gone = d.sample(25, random_state=4)
+    d.drop(gone.index).to_csv(files / "holes.csv", index=False)
+    argv = ["fit-panel", "--data", str(files / "holes.csv"), *ARGS, "--weights", str(files / "w.csv"),
+            "--model", "sar", "--fe", "twoways", "--draws", "200", "--out", str(files / "holes.json")]
+    assert main(argv) == 0
+    out = json.loads((files / "holes.json").read_text())
+    with pytest.warns(UserWarning, match="no observed neighbours"):  # as the JSON's warnings say
+        res = SpatialPanel(cigar.drop(gone.index), y="logc", x=["logp", "logy"], id="state", time="year",
+                           w=w46, model="sar", effects="twoways").fit()
+    assert any("no observed neighbours" in m for m in out["warnings"])
+    for nm in res.params.index:
+        assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=1e-9)
+        assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=1e-9)
+    miss = out["missing_cells"]
+    assert miss["count"] == 25 and out["nobs"] == 46 * 30 - 25
+    assert sorted(map(tuple, miss["cells"])) == sorted(zip(gone["state"], gone["year"]))
+    assert sum(miss["by_period"].values()) == 25
+    assert "lm_nonspatial" in out["tests_skipped"]  # LM tests: balanced panels only

@@ -62,7 +62,8 @@ def test_lee_yu_individual_rescales_sigma2(cigar, w46, tol):
 
 
 @pytest.mark.parametrize("change,match", [
-    (lambda d: d.iloc[:-1], "unbalanced panel: 1379 rows for 46 units x 30 periods"),
+    (lambda d: d[(d["state"] != d["state"].iloc[0]) | (d["year"] == 70)],
+     "observed in one period only"),  # unbalanced: a unit seen once under unit effects
     (lambda d: pd.concat([d, d.iloc[[0]]]), "duplicate"),
     (lambda d: d.assign(logp=d["logp"].astype(str)), "not numeric"),
     (lambda d: d.assign(logp=np.where(d.index == 3, np.inf, d["logp"])), "infinite"),

@@ -218,3 +218,22 @@ def test_robustness_dynamic_sdm_not_estimated_rows(demos, queen, monkeypatch):
 def test_robustness_refuses_unknown_model(demos, queen):
     with pytest.raises(ValueError, match="not in the grid"):
         robustness_variant(demos["A"][0], **study_kw(queen), mechanisms=[], models=("sdm", "dynamic_sem"))
+def test_specification_model_probabilities_rows(demos, queen):
+    """``model_probabilities=True`` appends step 6: the posterior probabilities of aicoord.panel.bayes with the
+    selected effects (checked there against SDPDmod's printed values and a Monte Carlo), and leaves steps 1-5 as
+    they are."""
+    from aicoord.panel.bayes import model_probabilities
+
+    d = demos["A"][0]
+    kw = dict(y="coord_gap", x=["ai_index", *CONTROLS], unit="code", time="year", w=queen, hausman=False, lr=False)
+    plain = specification_search(d, **kw)
+    tab = specification_search(d, **kw, model_probabilities=True)
+    pd.testing.assert_frame_equal(tab.iloc[:len(plain)], plain)
+    rows = tab[tab.step.str.startswith("6")].set_index("test")
+    eff = tab.attrs["selected"]["effects"]
+    st = setting(d, "code", "year", queen)
+    ref = model_probabilities(st.data, "coord_gap", ["ai_index", *CONTROLS], "code", "year", st.Wdf, effects=eff)
+    assert list(rows.index) == [f"probability_{m}" for m in ref.index]
+    np.testing.assert_allclose(rows["statistic"].to_numpy(float), ref["probability"].to_numpy(), rtol=1e-12)
+    assert rows["statistic"].sum() == pytest.approx(1.0)
+    assert rows.loc[f"probability_{ref['probability'].idxmax()}", "decision"] == "most probable"

@@ -10,6 +10,7 @@ rule specification:
         report("results/tables/specification.csv", caption="../report/study.rst", category="Study"),
     params:
         study=study_params(),
+        model_probabilities=ANALYSIS["specification"]["model_probabilities"],
     resources:
         mem_mb=4000,
         runtime=60,

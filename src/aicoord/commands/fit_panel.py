@@ -230,7 +230,8 @@ def run(args) -> int:
                                    "fixed effects or another model")
     out = {
         "model": args.model, "fe": args.fe, "lee_yu": bool(args.lee_yu),
-        "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T,
+        "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T - len(mod.missing),
+        "missing_cells": _missing_cells(mod),
         "loglik": res.loglik, "sigma2": res.sigma2, "aic": res.aic, "bic": res.bic,
         "r2": res.r2, "r2_within": res.r2_within,
         "sigma2_mu": getattr(res, "sigma2_mu", None),
@@ -294,6 +295,17 @@ def _attach_cluster(data, path, col, id_col, time_col):
     if len(vals) != len(data):  # pragma: no cover - read_long_panel keeps every row
         raise InputError("cluster column does not align with the panel rows", file=path, column=col)
     return data.assign(**{col: vals.astype(str).str.strip().to_numpy()})
+def _missing_cells(mod) -> dict:
+    """The unit-periods absent from an unbalanced panel (fitted by exact ML on the observed rows, see
+    :mod:`aicoord.panel.unbalanced`): their count, the count per period and the list ``[unit, period]``."""
+    def plain(v):
+        return v.item() if hasattr(v, "item") else v
+
+    per = {}
+    for _, p in mod.missing:
+        per[str(plain(p))] = per.get(str(plain(p)), 0) + 1
+    return {"count": len(mod.missing), "by_period": per,
+            "cells": [[plain(u), plain(p)] for u, p in mod.missing]}
 
 
 def _integer_ids(data, id_col, w):

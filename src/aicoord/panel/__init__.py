@@ -39,6 +39,11 @@ Numerical failures (non-convergence, a singular information matrix, a spatial pa
 bound of its interval) raise :class:`aicoord.errors.EstimationError`; bad input raises
 :class:`aicoord.errors.InputError`.
 
+unbalanced
+    Panels with missing unit-periods by exact ML: each period's sub-matrix of W re-standardised,
+    the dummies partialled out by projection, the log-determinant summed over periods.
+bayes
+    Posterior model probabilities of SLX, SAR, SEM, SDM and SDEM under LeSage's (2014) flat priors.
 dynamic, dynamic_results
     :class:`DynamicSpatialPanel`: SAR and SDM with y(t-1) and/or W y(t-1) (``dlag`` 1, 2, 3), bias-corrected
     QML (Yu, de Jong and Lee 2008; Lee and Yu 2010), short- and long-run effects.

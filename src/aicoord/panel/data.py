@@ -1,11 +1,12 @@
 """Preparation of a spatial panel for estimation.
 
-Checks of the long DataFrame (columns, missing and non-numeric values, duplicates, balance), the
+Checks of the long DataFrame (columns, missing and non-numeric values, duplicates), the
 time-major arrays ``Y`` (T, N) and ``X`` (T, N, k) in the order of the sorted periods and unit ids,
 the weights matrix of every period, the spatial lags, the design (regressors, ``W*x``, the
 constant of pooled and random-effects models), the within transformation, the checks for
 regressors wiped out by the fixed effects or collinear after it, and the effective sample size of
-the likelihood (Lee and Yu 2010).
+the likelihood (Lee and Yu 2010).  An unbalanced panel is handed to
+:mod:`aicoord.panel.unbalanced`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from ..errors import InputError
 from .wmatrix import PanelWeights, as_matrix
 
-__all__ = ["prepare", "spatial_lag", "read_panel", "panel_weights", "check_design"]
+__all__ = ["prepare", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_design"]
 
 
 def _demean(a, effects):
@@ -43,13 +44,13 @@ def spatial_lag(ws, a):
     return out
 
 
-def read_panel(data, id, time, y, x):
-    """Check a long panel and return it as time-major arrays.
+def check_long(data, id, time, y, x):
+    """Check a long panel (balanced or not) and return its columns of interest.
 
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per (unit, period).
+        One row per observed (unit, period).
     id, time, y : str
         Unit, period and dependent-variable columns.
     x : list of str
@@ -57,17 +58,17 @@ def read_panel(data, id, time, y, x):
 
     Returns
     -------
+    df : pandas.DataFrame
+        The columns ``[id, time, y] + x``.
     units, periods : list
         Sorted unit ids and periods.
-    Y : numpy.ndarray, shape (T, N)
-    X : numpy.ndarray, shape (T, N, k)
 
     Raises
     ------
     InputError
         For a frame that is not a DataFrame, missing or repeated columns, missing, non-numeric or
-        infinite values, a constant dependent variable, duplicate (id, time) pairs or an unbalanced
-        panel; the message names the row, column or units and the fix.
+        infinite values, a constant dependent variable or duplicate (id, time) pairs; the message
+        names the row, column or units and the fix.
     """
     if not isinstance(data, pd.DataFrame):
         raise InputError("data must be a pandas DataFrame in long format")
@@ -83,7 +84,7 @@ def read_panel(data, id, time, y, x):
         first = int(np.flatnonzero(na.to_numpy())[0])
         col = df.columns[df.iloc[first].isna()][0]
         raise InputError(f"{int(na.sum())} rows have missing values (first: data row {first + 1})",
-                         column=col, hint="drop or impute them; the panel must be balanced")
+                         column=col, hint="drop or impute them")
     for c in [y] + x:
         if not pd.api.types.is_numeric_dtype(df[c]):
             raise InputError("column is not numeric", column=c)
@@ -96,16 +97,40 @@ def read_panel(data, id, time, y, x):
         raise InputError("duplicate (id, time) pairs", column=id)
     units = sorted(df[id].unique())
     periods = sorted(df[time].unique())
+    return df, units, periods
+
+
+def to_arrays(df, id, time, y, x, units, periods):
+    """``Y`` (T, N) and ``X`` (T, N, k) of a balanced long frame checked by :func:`check_long`."""
+    n, t = len(units), len(periods)
+    df = df.set_index([time, id]).sort_index()
+    return (df[y].to_numpy(dtype=float).reshape(t, n),
+            df[x].to_numpy(dtype=float).reshape(t, n, len(x)))
+
+
+def read_panel(data, id, time, y, x):
+    """The checks of :func:`check_long` and a balanced panel's arrays.
+
+    Returns
+    -------
+    units, periods : list
+        Sorted unit ids and periods.
+    Y : numpy.ndarray, shape (T, N)
+    X : numpy.ndarray, shape (T, N, k)
+
+    Raises
+    ------
+    InputError
+        What :func:`check_long` refuses, and an unbalanced panel (naming units with missing periods).
+    """
+    df, units, periods = check_long(data, id, time, y, x)
     n, t = len(units), len(periods)
     if len(df) != n * t:
         counts = df.groupby(id).size()
         short = counts[counts < t].index.tolist()[:5]
         raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods "
                          f"(units with missing periods: {short})", column=id)
-    df = df.set_index([time, id]).sort_index()
-    Y = df[y].to_numpy(dtype=float).reshape(t, n)
-    X = df[x].to_numpy(dtype=float).reshape(t, n, len(x))
-    return units, periods, Y, X
+    return (units, periods, *to_arrays(df, id, time, y, x, units, periods))
 
 
 def panel_weights(w, units, standardize, logdet, what="weights"):
@@ -137,13 +162,25 @@ def prepare(mod, data, w, standardize, logdet):
     Raises
     ------
     InputError
-        For a malformed or unbalanced panel, weights that do not fit it, or a design with
-        regressors wiped out by the fixed effects or perfectly collinear.
+        For a malformed panel, weights that do not fit it, or a design with regressors wiped out
+        by the fixed effects or perfectly collinear; for an unbalanced panel (some unit-periods
+        absent) what :func:`aicoord.panel.unbalanced.prepare_unbalanced` refuses.
     """
-    units, periods, mod.Y, mod.X = read_panel(data, mod.id, mod.time, mod.yname, mod.xnames)
+    df, units, periods = check_long(data, mod.id, mod.time, mod.yname, mod.xnames)
     n, t = len(units), len(periods)
     if t < 2 and mod.effects in ("individual", "twoways", "random"):
         raise InputError("individual effects need at least two periods")
+    if len(df) != n * t:  # holes: exact ML of the dummy-variable model, see panel.unbalanced
+        from .unbalanced import prepare_unbalanced
+
+        if mod.w_error is not None or mod.w_x is not None:
+            raise InputError("separate weights for the error or the W*x terms need a balanced panel",
+                             hint="drop w_error / w_x, or fill the panel's holes")
+        out = prepare_unbalanced(mod, df, w, standardize, logdet, units, periods)
+        mod.ws_e = mod.ws_x = mod.ws
+        return out
+    mod.balanced, mod.missing = True, []
+    mod.Y, mod.X = to_arrays(df, mod.id, mod.time, mod.yname, mod.xnames, units, periods)
     mod.units, mod.periods, mod.N, mod.T = units, periods, n, t
 
     # weights: of the spatial lag of y (``w``), of the error (``w_error``) and of the W*x terms (``w_x``)

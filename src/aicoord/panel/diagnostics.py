@@ -80,6 +80,9 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     """
     mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[], effects=effects,
                        standardize=standardize)
+    if not mod.balanced:
+        raise InputError("the LM tests are implemented for balanced panels only",
+                         hint="the spatial models themselves can be fitted on an unbalanced panel")
     Z, yd, wy = mod.Zd, mod.yd, mod.Wyd
     beta, *_ = np.linalg.lstsq(Z, yd, rcond=None)
     e = yd - Z @ beta

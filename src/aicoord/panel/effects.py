@@ -5,7 +5,8 @@ For SAR, SDM and SAC the effects of regressor k are averages over the N x N matr
 indirect = total - direct.  With eigenvalues ``omega`` of W the mean diagonal is
 ``beta_k mean(1/(1 - rho omega)) + theta_k mean(omega/(1 - rho omega))``; for a row-standardised
 W the total is ``(beta_k + theta_k)/(1 - rho)``.  No inverse of ``(I - rho W)`` is formed for any
-draw.  With a weights matrix per period the effects are averaged over periods.
+draw.  With a weights matrix per period the effects are averaged over periods (weighted by the
+number of units observed in each, which is equal weighting on a balanced panel).
 
 Inference: ``draws`` parameter vectors ``(beta, theta, rho)`` are drawn from the estimated
 asymptotic normal distribution; the standard error is the standard deviation of the simulated
@@ -26,16 +27,18 @@ __all__ = ["impacts"]
 
 
 def _weights_mix(mod):
-    """``(W, W_x, share of the periods)`` per distinct pair of matrices."""
+    """``(W, W_x, share)`` per distinct pair of matrices; the shares are of the observations (``n_t / n``
+    per period: equal shares on a balanced panel, the observed units' shares on an unbalanced one)."""
     out = {}
     wsx = getattr(mod, "ws_x", mod.ws)
     for pw, pwx in zip(mod.ws, wsx):
         key = (id(pw), id(pwx))
         if key in out:
-            out[key][2] += 1
+            out[key][2] += pw.n
         else:
-            out[key] = [pw, pwx, 1]
-    return [(pw, pwx, c / len(mod.ws)) for pw, pwx, c in out.values()]
+            out[key] = [pw, pwx, pw.n]
+    total = sum(pw.n for pw in mod.ws)
+    return [(pw, pwx, c / total) for pw, pwx, c in out.values()]
 
 
 def _effects_at(mod, rhos, betas, thetas):

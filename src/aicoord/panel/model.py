@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from . import fixed, random
+from . import fixed, random, unbalanced
 from .data import prepare, spatial_lag
 from .results import SpatialPanelResults
 
@@ -39,7 +39,10 @@ class SpatialPanel:
     Parameters
     ----------
     data : pandas.DataFrame
-        Balanced panel in long format (one row per unit and period).
+        Panel in long format (one row per unit and period).  When some unit-periods are absent
+        the model is fitted by exact ML on the observed rows (:mod:`aicoord.panel.unbalanced`:
+        SAR, SDM, SEM, SDEM, SLX with pooled or fixed effects); ``missing`` then lists the absent
+        ``(unit, period)`` pairs.
     y : str
         Dependent variable.
     x : list of str
@@ -245,6 +248,9 @@ class SpatialPanel:
         from .inference import apply_cov_type, check_options
 
         cov_type, cluster, dk_lag = check_options(cov_type, cluster, dk_lag, self.T)
+        if cov_type != "oim" and not self.balanced:
+            raise InputError(f"cov_type '{cov_type}' is not available for an unbalanced panel",
+                             hint="use cov_type='oim' (the information matrix of the exact likelihood)")
         res = self._fit(tol)
         return apply_cov_type(res, cov_type, cluster, dk_lag) if cov_type != "oim" else res
 
@@ -260,6 +266,8 @@ class SpatialPanel:
         lo, hi = self.bounds("error" if self.model in ("sem", "sdem") else "lag")
         self._lo, self._hi = lo, hi
         self._lo_e, self._hi_e = self.bounds("error")
+        if not self.balanced:
+            return unbalanced.fit(self, LINE_TOL if tol is None else tol)
         if self.effects == "random":
             return random.fit_re_err(self, tol) if self.model == "sem" else random.fit_re_lag(self, tol)
         if self.model == "sac":

@@ -155,6 +155,10 @@ class SpatialPanelResults(Estimates):
 
     def _recover_effects(self):
         mod = self.model
+        if not mod.balanced:
+            from .unbalanced import recover_effects
+
+            return recover_effects(self)
         if mod.effects in ("none", "random"):
             return {}
         names = list(mod.znames)

@@ -22,6 +22,8 @@ EIGEN_MAX_N = 1500
 BAND_MAX = 400
 #: use the banded symmetric eigensolver above this N
 BANDED_MIN_N = 100
+#: mean row sums of (I - rho W)^-1 of a W that is not row-standardised by batched dense solves up to this N
+DENSE_IMPACT_MAX_N = 200
 
 
 def _lower_banded(c, bw):
@@ -211,6 +213,18 @@ class PanelWeights:
         if self.row_standardized:
             t1 = 1.0 / (1.0 - rhos)
             t2 = 1.0 / (1.0 - rhos)
+        elif self.n <= DENSE_IMPACT_MAX_N:  # small W (e.g. a period's sub-matrix): batched dense solves
+            w = self.W.toarray()
+            rhs = np.column_stack([np.ones(self.n), w.sum(axis=1)])
+            t1 = np.empty_like(rhos)
+            t2 = np.empty_like(rhos)
+            step = max(1, 4_000_000 // self.n ** 2)
+            for s0 in range(0, len(rhos), step):
+                r = rhos[s0:s0 + step]
+                a = np.eye(self.n)[None] - r[:, None, None] * w[None]
+                sol = np.linalg.solve(a, np.broadcast_to(rhs, (len(r),) + rhs.shape))
+                t1[s0:s0 + step] = sol[:, :, 0].mean(axis=1)
+                t2[s0:s0 + step] = sol[:, :, 1].mean(axis=1)
         else:
             one = np.ones(self.n)
             w1 = self.W @ one

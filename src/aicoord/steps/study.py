@@ -55,14 +55,17 @@ def _write(table, path, note, index=False):
 
 
 def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls, alpha: float,
-                  weights_name: str) -> None:
+                  weights_name: str, model_probabilities: bool = False) -> None:
     """Specification search (rule ``specification``): LM tests, LR tests of the effects, Hausman, Wald/LR
-    tests of the SDM against SAR and SEM, and the model they select (:func:`aicoord.study.specification_search`)."""
+    tests of the SDM against SAR and SEM, and the model they select (:func:`aicoord.study.specification_search`);
+    with ``model_probabilities`` (``analysis.specification.model_probabilities``) also the Bayesian posterior
+    model probabilities."""
     from ..study import specification_search
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    tab = specification_search(d, y=y, x=[ai, *controls], unit=UNIT, time=TIME, w=w, alpha=alpha)
+    tab = specification_search(d, y=y, x=[ai, *controls], unit=UNIT, time=TIME, w=w, alpha=alpha,
+                               model_probabilities=model_probabilities)
     tab.insert(0, "weights", weights_name)
     _write(tab, out_csv, note + wnote)
 

@@ -67,7 +67,7 @@ def _tests_module():
 
 
 def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("none", "twoways"),
-                         hausman=True, lr=True) -> pd.DataFrame:
+                         hausman=True, lr=True, model_probabilities=False) -> pd.DataFrame:
     """Run the specification tests and select the model.
 
     Parameters
@@ -89,6 +89,12 @@ def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("
         Run the Hausman test (needs the random-effects SDM fit).
     lr : bool
         Also the LR forms of the SDM tests (refits SAR and SEM).
+    model_probabilities : bool
+        Add the rows of step ``6 Bayesian model probabilities``: the posterior probability
+        (``statistic``) of SLX, SAR, SEM, SDM and SDEM with the selected effects under LeSage's
+        (2014) flat priors (:func:`aicoord.panel.bayes.model_probabilities`), the log marginal
+        likelihood in ``null`` and ``most probable`` in ``decision`` of the largest.  Reported
+        beside the rule; they do not change the selected model.
 
     Returns
     -------
@@ -150,6 +156,20 @@ def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("
            "df": pd.NA, "p": float("nan"), "reject": pd.NA, "null": SELECTION_RULE,
            "decision": f"{model.upper()} with {eff_sel} fixed effects ({why})"}
     out = pd.concat([out, pd.DataFrame([sel])], ignore_index=True)
+    if model_probabilities:
+        out = pd.concat([out, _probability_rows(kw, eff_sel)], ignore_index=True)
     out = out[["step", "test", "effects", "statistic", "df", "p", "reject", "null", "decision"]]
     out.attrs["selected"] = {"model": model, "effects": eff_sel, "hausman_fixed": hausman_fixed}
     return out
+
+
+def _probability_rows(kw, effects) -> pd.DataFrame:
+    """Rows of step 6: posterior model probabilities (aicoord.panel.bayes) with ``effects``."""
+    from ..panel.bayes import model_probabilities
+
+    pr = model_probabilities(effects=effects, **kw)
+    best = pr["probability"].idxmax()
+    return pd.DataFrame([{"step": "6 Bayesian model probabilities", "test": f"probability_{m}", "effects": effects,
+                          "statistic": float(r["probability"]), "df": pd.NA, "p": float("nan"), "reject": pd.NA,
+                          "null": f"log marginal likelihood {r['log_marginal']:.4f} (flat priors, LeSage 2014)",
+                          "decision": "most probable" if m == best else ""} for m, r in pr.iterrows()])
