@@ -152,7 +152,7 @@ def test_lisa_alpha_and_fdr_thresholds(tmp_path, extra, alpha, fdr):
     threshold alpha or the Benjamini-Hochberg one computed here from the written p-values."""
     out = tmp_path / "l.csv"
     assert main(["lisa", "--data", str(DATA), "--id", "province", "--var", "ai_index", "--weights", "distance:1",
-                 "--permutations", "999", "--seed", "5", *extra, "--out", str(out)]) == 0
+                 "--permutations", "99", "--seed", "5", *extra, "--out", str(out)]) == 0
     df = pd.read_csv(out, dtype={"id": str})
     thr = _bh_threshold(df["p_sim"].to_numpy(), alpha) if fdr else alpha
     assert_allclose(df["threshold"], thr, rtol=1e-9)  # the CSV holds 10 significant digits
