@@ -140,3 +140,27 @@ def test_hausman_with_dense_covariances(cigar, w46, re_dense):
     assert h.df == 3
     assert_allclose(h.statistic, diff @ np.linalg.pinv(v) @ diff, rtol=1e-2)
     assert_allclose(h.pvalue, stats.chi2.sf(max(h.statistic, 0.0), 3), rtol=1e-12)
+
+
+def test_random_effects_sem_variance_at_zero_is_the_pooled_sem(w46):
+    """phi -> 0 branch: on a simulated SEM panel without unit effects (46 states, 5 periods, seed 4, where the
+    estimate is on the bound) the RE SEM warns that the random-effects variance is zero and its estimates and
+    log-likelihood are those of the pooled SEM (checked against R in test_cigar_vs_r.py)."""
+    import pandas as pd
+
+    wr = w46 / w46.sum(axis=1, keepdims=True)
+    rng = np.random.default_rng(4)
+    rows = []
+    for p in range(5):
+        x, e = rng.normal(size=46), rng.normal(size=46)
+        y = 1 + 2 * x + np.linalg.solve(np.eye(46) - 0.4 * wr, e)
+        rows += [dict(id=i, t=p, y=y[i], x=x[i]) for i in range(46)]
+    d = pd.DataFrame(rows)
+    kw = dict(y="y", x=["x"], id="id", time="t", w=w46, model="sem")
+    with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero"):
+        re = SpatialPanel(d, effects="random", **kw).fit()
+    pooled = SpatialPanel(d, effects="none", **kw).fit()
+    assert re.phi < 1e-10 and re.sigma2_mu < 1e-10
+    assert_allclose(re.params[["const", "x", "lambda"]].to_numpy(),
+                    pooled.params[["const", "x", "lambda"]].to_numpy(), rtol=0, atol=1e-5)
+    assert_allclose(re.loglik, pooled.loglik, rtol=0, atol=1e-6)
