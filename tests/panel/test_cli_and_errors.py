@@ -143,12 +143,16 @@ def test_cli_options_and_models_match_api(small, argv, kw):
     out = json.loads(out_path.read_text())
     res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=strengths, **kw).fit()
     assert sorted(out["coefficients"]) == sorted(res.params.index)
-    # the sparse-LU log-determinant has no score refinement: its line search stops at about 1e-8 in rho
-    rtol = 1e-7 if kw.get("logdet") == "lu" else 1e-9
+    # the sparse-LU log-determinant has no score refinement: its Brent line search stops within about 1e-8 of
+    # the maximum in rho (and rounding in the LU moves the stopping point), which moves the other estimates by
+    # |d b / d rho| times that; the exact (eigenvalue) paths agree to 1e-9
+    lu = kw.get("logdet") == "lu"
+    rtol, atol = (0.0, 1e-7) if lu else (1e-9, 1e-12)
     for nm in res.params.index:
-        assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=rtol, atol=1e-12)
-        assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=rtol)
-    assert_allclose([out["loglik"], out["bic"], out["r2_within"]], [res.loglik, res.bic, res.r2_within], rtol=1e-10)
+        assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=rtol, atol=atol)
+        assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=1e-6 if lu else 1e-9)
+    assert_allclose([out["loglik"], out["bic"], out["r2_within"]], [res.loglik, res.bic, res.r2_within],
+                    rtol=1e-7 if lu else 1e-10)
     assert out["lee_yu"] == bool(kw.get("lee_yu")) and (out["effects"] == {}) == (kw["model"] == "sem")
     if kw["model"] != "sem":
         imp = res.impacts(draws=50, seed=1)
