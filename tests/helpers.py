@@ -203,3 +203,21 @@ def tex_overflows(log) -> list:
            re.findall(r"Overfull \\(hbox|vbox) \((-?[\d.]+)pt too (?:wide|high)\)", log) if float(pt) > TEX_OVERFLOW_PT]
     out += [("Float too large", float(pt)) for pt in re.findall(r"Float too large for page by ([\d.]+)pt", log)]
     return out
+# ---- two-sided bounds for simulation checks (coverage counts and standard-error calibration)
+
+def binomial_bounds(n: int, p: float, alpha: float) -> tuple:
+    """Counts ``(lo, hi)`` with ``P(X < lo) <= alpha/2`` and ``P(X > hi) <= alpha/2`` for ``X ~ Bin(n, p)``:
+    the two-sided acceptance region of the number of intervals covering the truth out of ``n``."""
+    from scipy.stats import binom
+
+    return int(binom.ppf(alpha / 2, n, p)), int(binom.isf(alpha / 2, n, p))
+
+
+def sd_ratio_bounds(reps: int, alpha: float) -> tuple:
+    """Two-sided bounds of ``sd_hat / sigma`` for the sample SD of ``reps`` normal draws (chi-square with
+    ``reps - 1`` degrees of freedom): a reported standard error ``sigma`` is calibrated when the Monte Carlo
+    SD of the estimates over that many replications lies in ``sigma`` times these bounds."""
+    from scipy.stats import chi2
+
+    df = reps - 1
+    return float(np.sqrt(chi2.ppf(alpha / 2, df) / df)), float(np.sqrt(chi2.isf(alpha / 2, df) / df))

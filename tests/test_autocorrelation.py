@@ -44,7 +44,8 @@ def test_permutation_p_values_are_seeded(matrices, ai_index):
     a = global_autocorrelation(y, w, permutations=999, seed=7)
     b = global_autocorrelation(y, w, permutations=999, seed=7)
     c = global_autocorrelation(y, w, permutations=999, seed=8)
-    assert a == b and a["p_sim"] != c["p_sim"] or a["EI_sim"] != c["EI_sim"]
+    assert a == b  # same seed: every statistic, the permutation ones included, is the same
+    assert (a["p_sim"], a["EI_sim"], a["z_sim"]) != (c["p_sim"], c["EI_sim"], c["z_sim"])  # another seed differs
     la = local_moran(y, w, permutations=999, seed=7)
     lb = local_moran(y, w, permutations=999, seed=7)
     assert la.equals(lb)
@@ -71,3 +72,22 @@ def test_bad_values_rejected(matrices):
         global_autocorrelation(np.ones(31), w, permutations=0)
     with pytest.raises(ValueError, match="missing"):
         global_autocorrelation(np.r_[np.nan, np.arange(30.0)], w, permutations=0)
+
+
+@pytest.mark.parametrize("matrix", ["queen", "knn4"])
+def test_geary_p_values_match_spdep(matrices, ai_index, matrix):
+    """Geary's C moments and its two-sided normal and randomisation p-values equal R spdep::geary.test
+    (alternative = "two.sided"; tests/fixtures/esda/geary_reference.json, made by make_geary_reference.R).
+    spdep's z is (EC - C) / sd, the opposite sign of esda's."""
+    import json
+
+    from helpers import FIXTURES
+
+    ref = json.loads((FIXTURES / "esda/geary_reference.json").read_text())["results"][matrix]
+    w = matrices[matrix]
+    res = global_autocorrelation(ai_index.loc[w.id_order].to_numpy(), w, permutations=0)
+    for ours, theirs in (("C", "C"), ("EC", "EC"), ("VC_norm", "VC_norm"), ("VC_rand", "VC_rand"),
+                         ("p_C_norm", "p_C_norm"), ("p_C_rand", "p_C_rand")):
+        assert_allclose(res[ours], ref[theirs], rtol=RTOL_R, atol=ATOL_R, err_msg=ours)
+    assert_allclose(res["z_C_norm"], -ref["z_norm_spdep"], rtol=RTOL_R)
+    assert_allclose(res["z_C_rand"], -ref["z_rand_spdep"], rtol=RTOL_R)

@@ -82,3 +82,33 @@ def test_lisa_significance_map_classes(provinces_gdf):
               0.05: "#a1d99b", 0.3: "#eeeeee"}
     faces = [to_hex(c) for c in ax.collections[-1].get_facecolor()]
     assert faces == [colour[v] for v in p]
+
+
+def test_moran_scatter_slope_legend_and_colours(spdep_reference, ai_index):
+    """Moran scatter: with row-standardised weights the red line's slope is Moran's I (R spdep's value for the
+    queen matrix), its legend entry prints I and p_sim, points are blue and labelled, the note is written."""
+    from matplotlib.colors import to_hex
+
+    from aicoord.plotting import moran_scatter
+
+    codes = spdep_reference["codes"]
+    nb = spdep_reference["results"]["queen"]["neighbours"]
+    w = np.zeros((31, 31))
+    for i, c in enumerate(codes):
+        for d in np.atleast_1d(nb[c]):
+            w[i, codes.index(d)] = 1
+    w /= w.sum(axis=1, keepdims=True)
+    y = ai_index.loc[codes].to_numpy()
+    z = (y - y.mean()) / y.std()
+    i_r = spdep_reference["results"]["queen"]["I"]
+    fig = moran_scatter(z, w @ z, codes, var="AI", I=i_r, p_sim=0.001, note="Source: test", language="en")
+    ax = fig.axes[0]
+    line = ax.get_lines()[-1]
+    xs, ys = line.get_data()
+    assert_allclose((ys[1] - ys[0]) / (xs[1] - xs[0]), i_r, rtol=1e-9)
+    assert to_hex(line.get_color()) == "#d7191c"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"Moran's I = {i_r:.4f} (p_sim = 0.001)"]
+    pts = ax.collections[0]
+    assert {to_hex(c) for c in pts.get_facecolor()} == {"#2c7bb6"} and len(pts.get_offsets()) == 31
+    assert sorted(t.get_text() for t in ax.texts) == sorted(codes)
+    assert "Source: test" in [t.get_text() for t in fig.texts]

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from aicoord.errors import InputError
 from aicoord.weights import (build_weights, capital_coords, distance_weights, economic_weights,
                              great_circle_km, knn_weights, nested_weights, standardize, to_dense_frame,
                              weights_summary)
@@ -69,3 +70,24 @@ def test_economic_and_nested_small_case():
         economic_weights(pd.Series([1.0, 1.0], index=["110000", "120000"]))
 
 
+
+
+@pytest.mark.parametrize("phi", [0.0, 0.3, 1.0])
+def test_build_weights_distance_and_nested(spdep_reference, phi):
+    """build_weights: 'distance' is the inverse-distance matrix of R's great-circle distances; 'nested' is
+    phi R(W_d) + (1 - phi) R(W_e) with W_e = 1/|g_i - g_j| (phi = 0: the economic matrix row-standardised,
+    phi = 1: the distance one), all computed here from the R distances and a GDP series."""
+    d = np.array(spdep_reference["dist_km"])
+    codes = spdep_reference["codes"]
+    wd = np.where(d > 0, 1 / np.where(d > 0, d, 1) ** 1.5, 0.0)
+    got = build_weights({"kind": "distance", "power": 1.5})
+    assert got.id_order == codes
+    assert_allclose(got.full()[0], wd, rtol=RTOL_R, atol=ATOL_R)
+    g = pd.Series(np.linspace(30_000, 150_000, 31)[::-1], index=codes)
+    gap = np.abs(g.to_numpy()[:, None] - g.to_numpy()[None, :])
+    we = np.where(gap > 0, 1 / np.where(gap > 0, gap, 1), 0.0)
+    nested = build_weights({"kind": "nested", "power": 1.5, "phi": phi}, gdp_pc_mean=g).full()[0]
+    expected = (phi * wd / wd.sum(1, keepdims=True) + (1 - phi) * we / we.sum(1, keepdims=True))
+    assert_allclose(nested, expected, rtol=RTOL_R, atol=1e-15)
+    with pytest.raises(InputError, match="need GDP per capita"):
+        build_weights({"kind": "nested"})

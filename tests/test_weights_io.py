@@ -117,3 +117,17 @@ def test_nonzero_diagonal_and_mismatched_header(asym, tmp_path):
     pd.DataFrame(m, index=ids, columns=ids[:-1] + ["zzz"]).to_csv(tmp_path / "h.csv")
     with pytest.raises(InputError, match="different units"):
         read_weights(tmp_path / "h.csv")
+
+
+def test_weights_by_year_long_table_keeps_direction(asym, tmp_path):
+    """read_weights_by_year: one long table, two asymmetric matrices (the second the transpose of the
+    first), each period gets its own matrix with row = from, column = to."""
+    from aicoord.weights_io import read_weights_by_year
+
+    m, ids = asym
+    frames = [_long(m, ids).assign(year=2020), _long(m.T, ids).assign(year=2021)]
+    path = tmp_path / "wy.csv"
+    pd.concat(frames)[["year", "from", "to", "weight"]].to_csv(path, index=False)
+    out = read_weights_by_year(path, ids, [2020, 2021])
+    assert_array_equal(out[2020].full()[0], m)
+    assert_array_equal(out[2021].full()[0], m.T)

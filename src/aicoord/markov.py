@@ -46,7 +46,8 @@ def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, rel
     dict
         ``transitions``: long DataFrame with ``lag_class`` (``"all"`` for the a-spatial chain,
         else 1..m), ``from_class``, ``to_class`` (1..k, 1 = lowest), ``count``,
-        ``probability``; ``steady_state``: ``lag_class``, ``class``, ``probability``;
+        ``probability``; ``steady_state``: ``lag_class``, ``class``, ``probability`` (chains without
+        a unique steady state, reducible ones with several closed classes, have no rows);
         ``tests``: one-row DataFrame with the homogeneity statistics ``Q``, ``Q_p_value``,
         ``LR``, ``LR_p_value``, ``dof``; ``cutoffs`` (upper bounds of the value classes, or
         None when not fixed); ``model``: the giddy object.
@@ -85,17 +86,23 @@ def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, rel
     for c in range(sm_.m):
         add(c + 1, sm_.T[c], sm_.P[c])
     ss = []
+
+    def unique(s):
+        """The steady state as a vector of length k, or None when the chain has several (giddy returns one
+        row per closed class of a reducible chain, and a single row, 1 x k, when it is unique)."""
+        s = np.asarray(s, dtype=float)
+        if s.ndim == 2 and s.shape[0] == 1:
+            s = s[0]
+        return s if s.ndim == 1 and s.size == sm_.k else None
+
     try:
-        glob = np.asarray(sm_.s, dtype=float).ravel()
-        ss += [{"lag_class": "all", "class": i + 1, "probability": float(p)}
-               for i, p in enumerate(glob)]
-        for c, s in enumerate(sm_.S):
-            s = np.asarray(s, dtype=float)
-            if s.ndim == 1 and s.size == sm_.k:
-                ss += [{"lag_class": c + 1, "class": i + 1, "probability": float(p)}
-                       for i, p in enumerate(s)]
-    except Exception:  # reducible chains have no unique steady state  # pragma: no cover
-        pass
+        chains = [("all", sm_.s)] + [(c + 1, s) for c, s in enumerate(sm_.S)]
+    except Exception:  # giddy cannot form the steady states (empty classes)  # pragma: no cover
+        chains = []
+    for label, s in chains:
+        s = unique(s)
+        if s is not None:
+            ss += [{"lag_class": label, "class": i + 1, "probability": float(p)} for i, p in enumerate(s)]
     tests = pd.DataFrame([{"Q": float(sm_.Q), "Q_p_value": float(sm_.Q_p_value),
                            "LR": float(sm_.LR), "LR_p_value": float(sm_.LR_p_value),
                            "dof": int(sm_.dof_hom)}])

@@ -93,3 +93,70 @@ def test_bad_input_is_located_and_leaves_no_output(tmp_path, capsys, case, mutat
             assert e in err, (case, err)
         assert not out.exists()
         assert not list(tmp_path.glob(".*"))  # no temporary file left behind
+
+
+# ---- weights --kind rook|distance --power --cutoff-km; moran and lisa with distance weights, --alpha, --fdr
+
+def _r_distance_matrix(spdep_reference, power, cutoff=None):
+    """Inverse-distance weights from R's great-circle distances (tests/fixtures/esda/reference.json)."""
+    d = np.array(spdep_reference["dist_km"])
+    keep = (d > 0) & ((d <= cutoff) if cutoff else True)
+    return np.where(keep, 1 / np.where(d > 0, d, 1) ** power, 0.0)
+
+
+def test_weights_rook_and_distance_kinds(tmp_path, spdep_reference):
+    out = tmp_path / "w.csv"
+    assert main(["weights", "--kind", "rook", "--island-links", "none", "--raw", "--out", str(out)]) == 0
+    rook = pd.read_csv(out, dtype={"code": str}).set_index("code")
+    nb = {c: sorted(rook.columns[rook.loc[c].to_numpy() > 0]) for c in rook.index}
+    assert nb == {c: sorted(v) for c, v in spdep_reference["rook_unlinked"].items()}  # R spdep poly2nb(queen=FALSE)
+    assert main(["weights", "--kind", "distance", "--power", "2", "--cutoff-km", "1000", "--raw",
+                 "--out", str(out)]) == 0
+    dist = pd.read_csv(out, dtype={"code": str}).set_index("code")
+    assert list(dist.index) == spdep_reference["codes"]
+    assert_allclose(dist.to_numpy(), _r_distance_matrix(spdep_reference, 2, 1000), rtol=RTOL_R, atol=ATOL_R)
+    assert main(["weights", "--kind", "distance", "--power", "1.5", "--out", str(out)]) == 0
+    expected = _r_distance_matrix(spdep_reference, 1.5)
+    assert_allclose(pd.read_csv(out, dtype={"code": str}).set_index("code").to_numpy(),
+                    expected / expected.sum(axis=1, keepdims=True), rtol=RTOL_R, atol=ATOL_R)
+
+
+def test_moran_with_distance_weights_equals_formula(tmp_path, spdep_reference):
+    """Moran's I with --weights distance:2 equals n/S0 z'Wz/z'z with W the row-standardised inverse squared
+    great-circle distance (R's distances); E[I] = -1/(n-1)."""
+    out = tmp_path / "m.json"
+    assert main(["moran", "--data", str(DATA), "--id", "province", "--var", "ai_index", "--weights", "distance:2",
+                 "--permutations", "99", "--out", str(out)]) == 0
+    res = json.loads(out.read_text())
+    from aicoord.contract import read_province_table
+
+    y = read_province_table(DATA, "province", ["ai_index"]).loc[spdep_reference["codes"], "ai_index"].to_numpy()
+    w = _r_distance_matrix(spdep_reference, 2)
+    w = w / w.sum(axis=1, keepdims=True)
+    z = y - y.mean()
+    assert_allclose(res["I"], len(z) / w.sum() * (z @ w @ z) / (z @ z), rtol=RTOL_R)
+    assert_allclose(res["EI"], -1 / (len(z) - 1), rtol=1e-10)
+
+
+def _bh_threshold(p, alpha):
+    """Benjamini-Hochberg: i* alpha / n for the largest i with p_(i) < i alpha / n, else alpha / n."""
+    n = len(p)
+    ok = np.nonzero(np.sort(p) < np.arange(1, n + 1) * alpha / n)[0]
+    return (ok[-1] + 1) * alpha / n if len(ok) else alpha / n
+
+
+@pytest.mark.parametrize("extra,alpha,fdr", [(["--alpha", "0.1"], 0.1, False), (["--fdr"], 0.05, True),
+                                             (["--fdr", "--alpha", "0.2"], 0.2, True)])
+def test_lisa_alpha_and_fdr_thresholds(tmp_path, extra, alpha, fdr):
+    """Cluster labels: the quadrant (sign of the value and of its lag) where p_sim <= threshold, with the
+    threshold alpha or the Benjamini-Hochberg one computed here from the written p-values."""
+    out = tmp_path / "l.csv"
+    assert main(["lisa", "--data", str(DATA), "--id", "province", "--var", "ai_index", "--weights", "distance:1",
+                 "--permutations", "99", "--seed", "5", *extra, "--out", str(out)]) == 0
+    df = pd.read_csv(out, dtype={"id": str})
+    thr = _bh_threshold(df["p_sim"].to_numpy(), alpha) if fdr else alpha
+    assert_allclose(df["threshold"], thr, rtol=1e-9)  # the CSV holds 10 significant digits
+    quad = np.select([(df["z_value"] > 0) & (df["lag_z"] > 0), (df["z_value"] <= 0) & (df["lag_z"] > 0),
+                      (df["z_value"] <= 0) & (df["lag_z"] <= 0)], ["HH", "LH", "LL"], "HL")
+    assert (df["quadrant"] == quad).all()
+    assert (df["cluster"] == np.where(df["p_sim"] <= thr, quad, "Not significant")).all()

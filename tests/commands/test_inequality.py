@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from inequality.gini import Gini
 from inequality.theil import TheilD
 from numpy.testing import assert_allclose
@@ -78,3 +79,33 @@ def test_cli_errors_name_file_row_column(tmp_path, capsys):
                "--out", str(tmp_path / "x.json")])
     err = capsys.readouterr().err
     assert rc == 2 and "row 3" in err and "column 'ai'" in err
+
+
+@pytest.mark.parametrize("text,extra,message,row,column", [
+    ("province,ai\n北京,1\n", ["--var", "gdp"], "no column 'gdp'", 1, None),
+    ("province,ai\n北京,1\n北京,2\n", [], "duplicate unit '北京'", 3, "province"),
+    ("province,ai\n北京,1\nBeijing,2\n", [], "two rows name the same province", None, "province"),
+    ("province,ai\n北京,1\n天津,2\n", [], "29 of the 31 provinces missing", None, "province"),
+    ("unit,ai,grp\na,1,x\nb,2,\n", ["--id", "unit", "--groups", "grp"], "missing group label", 3, "grp"),
+    ("unit,ai,grp\na,1,x\nb,-2,y\n", ["--id", "unit", "--groups", "grp"], "value -2 is not allowed", 3, "ai"),
+    ("unit,ai,grp,pop\na,1,x,1\nb,2,y,-1\n", ["--id", "unit", "--groups", "grp", "--weight", "pop"],
+     "value -1 is not allowed", 3, "pop"),
+    ("unit,ai,grp\na,3,x\nb,3,y\n", ["--id", "unit", "--groups", "grp"], "are all equal", None, "ai"),
+    ("unit,ai,grp,pop\na,1,x,0\nb,2,y,0\n", ["--id", "unit", "--groups", "grp", "--weight", "pop"],
+     "every weight is zero", None, "pop"),
+])
+def test_cli_error_branches(tmp_path, capsys, text, extra, message, row, column):
+    """Every input error of ``aicoord inequality``: exit 2, the file, the row and column named, no output."""
+    data = tmp_path / "bad.csv"
+    data.write_text(text, encoding="utf-8")
+    argv = {"--id": "province", "--var": "ai"}
+    argv.update(dict(zip(extra[::2], extra[1::2])))
+    out = tmp_path / "x.json"
+    rc = main(["inequality", "--data", str(data), *[a for kv in argv.items() for a in kv], "--out", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and message in err and "bad.csv" in err and "Traceback" not in err, err
+    if row:
+        assert f"row {row}" in err
+    if column:
+        assert f"column '{column}'" in err
+    assert not out.exists()

@@ -130,3 +130,86 @@ def test_cli_unbalanced_panel(files, cigar, w46):
     assert sorted(map(tuple, miss["cells"])) == sorted(zip(gone["state"], gone["year"]))
     assert sum(miss["by_period"].values()) == 25
     assert "lm_nonspatial" in out["tests_skipped"]  # LM tests: balanced panels only
+
+
+# ---- options and models of fit-panel not covered above, each against the API on the same data (8 years)
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory, cigar, w46):
+    from aicoord.weights import from_dense
+    from aicoord.weights_io import write_gal_gwt
+
+    tmp = tmp_path_factory.mktemp("cli_small")
+    d = cigar[cigar["year"] <= 70]
+    d[["state", "year", "logc", "logp", "logy"]].to_csv(tmp / "panel.csv", index=False)
+    ids = sorted(d["state"].unique())
+    rng = np.random.default_rng(4)
+    strengths = w46 * np.round(rng.uniform(0.5, 2.0, w46.shape), 3)  # asymmetric, rows not summing to one
+    pd.DataFrame(strengths, index=ids, columns=ids).to_csv(tmp / "w.csv")
+    write_gal_gwt(from_dense(strengths, [str(i) for i in ids]), tmp / "w.gwt")
+    return tmp, d, strengths
+
+
+@pytest.mark.parametrize("argv,kw", [
+    (["--model", "sar", "--fe", "twoways", "--lee-yu"], dict(model="sar", effects="twoways", lee_yu=True)),
+    (["--model", "sdm", "--fe", "individual", "--wx", "logp"], dict(model="sdm", effects="individual", wx=["logp"])),
+    (["--model", "sdm", "--fe", "individual", "--no-standardize"],
+     dict(model="sdm", effects="individual", standardize=False)),
+    (["--model", "sar", "--fe", "time", "--logdet", "lu"], dict(model="sar", effects="time", logdet="lu")),
+    (["--model", "sem", "--fe", "individual"], dict(model="sem", effects="individual")),
+    (["--model", "sac", "--fe", "individual"], dict(model="sac", effects="individual")),
+    (["--model", "slx", "--fe", "twoways"], dict(model="slx", effects="twoways")),
+    (["--model", "sdem", "--fe", "twoways"], dict(model="sdem", effects="twoways")),
+])
+def test_cli_options_and_models_match_api(small, argv, kw):
+    tmp, d, strengths = small
+    out_path = tmp / "o.json"
+    assert main(["fit-panel", "--data", str(tmp / "panel.csv"), *ARGS, *argv, "--draws", "50",
+                 "--weights", str(tmp / "w.csv"), "--out", str(out_path)]) == 0
+    out = json.loads(out_path.read_text())
+    res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=strengths, **kw).fit()
+    assert sorted(out["coefficients"]) == sorted(res.params.index)
+    # the sparse-LU log-determinant has no score refinement: its Brent line search stops within about 1e-8 of
+    # the maximum in rho (and rounding in the LU moves the stopping point), which moves the other estimates by
+    # |d b / d rho| times that; the exact (eigenvalue) paths agree to 1e-9
+    lu = kw.get("logdet") == "lu"
+    rtol, atol = (0.0, 1e-7) if lu else (1e-9, 1e-12)
+    for nm in res.params.index:
+        assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=rtol, atol=atol)
+        assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=1e-6 if lu else 1e-9)
+    assert_allclose([out["loglik"], out["bic"], out["r2_within"]], [res.loglik, res.bic, res.r2_within],
+                    rtol=1e-7 if lu else 1e-10)
+    assert out["lee_yu"] == bool(kw.get("lee_yu")) and (out["effects"] == {}) == (kw["model"] == "sem")
+    if kw["model"] != "sem":
+        imp = res.impacts(draws=50, seed=1)
+        assert_allclose(out["effects"]["logp"]["total"]["estimate"], imp.loc[("logp", "total"), "estimate"],
+                        rtol=1e-9)
+
+
+def test_cli_gwt_weights_equal_csv(small):
+    tmp, _, _ = small
+    outs = []
+    for w in ("w.csv", "w.gwt"):
+        out_path = tmp / f"{w}.json"
+        assert main(["fit-panel", "--data", str(tmp / "panel.csv"), *ARGS, "--model", "sar", "--fe", "individual",
+                     "--draws", "50", "--no-standardize", "--weights", str(tmp / w), "--out", str(out_path)]) == 0
+        outs.append(json.loads(out_path.read_text()))
+    for nm in outs[0]["coefficients"]:
+        assert_allclose(outs[1]["coefficients"][nm]["estimate"], outs[0]["coefficients"][nm]["estimate"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--model", "sac", "--fe", "random"], "random effects are implemented for --model sar, sdm and sem only"),
+    (["--model", "sar", "--fe", "individual", "--no-bias-correction"], "applies to dynamic models only"),
+    (["--model", "sem", "--fe", "individual", "--dlag", "1"], "dynamic models are the SAR and SDM"),
+    (["--model", "sar", "--fe", "individual", "--dlag", "1", "--lee-yu"], "does not apply to dynamic models"),
+    (["--model", "sar", "--fe", "none", "--lee-yu"], "Lee-Yu correction applies to fixed effects only"),
+    (["--model", "sdm", "--fe", "individual", "--wx", "gov"], "not among the regressors"),
+])
+def test_cli_error_branches_exit_2(small, capsys, argv, message):
+    tmp, _, _ = small
+    code = main(["fit-panel", "--data", str(tmp / "panel.csv"), *ARGS, *argv, "--weights", str(tmp / "w.csv"),
+                 "--out", str(tmp / "bad.json")])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not (tmp / "bad.json").exists()

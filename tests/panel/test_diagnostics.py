@@ -97,3 +97,29 @@ def test_hausman_generalised_inverse_note():
     assert_allclose(h.statistic, d @ np.linalg.pinv(np.diag([-0.02, 0.01])) @ d, rtol=1e-12)
     assert h.statistic < 0 and h.pvalue == 1.0 and h.df == 2
     assert "generalised inverse" in h.note and h.to_dict()["note"] == h.note
+
+
+def test_lr_effects_tests_against_dummy_regressions(cigar, w46):
+    """LR tests of the fixed effects against Gaussian log-likelihoods of least-squares regressions on
+    explicit unit and/or year dummies computed here: ll = -n/2 (log(2 pi SSE/n) + 1)."""
+    from aicoord.panel.diagnostics import lr_effects_tests
+
+    d = cigar.sort_values(["year", "state"])
+    y = d["logc"].to_numpy()
+    x = d[["logp", "logy"]].to_numpy()
+    unit = np.column_stack([(d["state"] == s).to_numpy(float) for s in sorted(d["state"].unique())[1:]])
+    year = np.column_stack([(d["year"] == s).to_numpy(float) for s in sorted(d["year"].unique())[1:]])
+    n = len(y)
+
+    def ll(*blocks):
+        z = np.column_stack([np.ones(n), x, *blocks])
+        e = y - z @ np.linalg.lstsq(z, y, rcond=None)[0]
+        return -n / 2 * (np.log(2 * np.pi * (e @ e) / n) + 1)
+
+    two, ind, tim = ll(unit, year), ll(unit), ll(year)
+    out = lr_effects_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46)
+    assert_allclose(out["individual"].statistic, 2 * (two - tim), rtol=1e-9)
+    assert_allclose(out["time"].statistic, 2 * (two - ind), rtol=1e-9)
+    assert (out["individual"].df, out["time"].df) == (45, 29)
+    assert_allclose(out["individual"].pvalue, stats.chi2.sf(2 * (two - tim), 45), rtol=1e-9, atol=1e-300)
+    assert_allclose(out["time"].pvalue, stats.chi2.sf(2 * (two - ind), 29), rtol=1e-9, atol=1e-300)

@@ -404,7 +404,7 @@ def test_monte_carlo_prefecture_sdm_twoways():
 
 
 # --------------------------------------------------------------------------- published figures
-PUBLISHED = json.loads((FIXTURES / "sdpdmod_dynamic_published.json").read_text())
+PUBLISHED = json.loads((FIXTURES.parent / "published.json").read_text("utf-8"))["sdpdmod_dynamic"]
 
 
 def assert_printed(ours, published):
@@ -479,7 +479,7 @@ def sdpdmod_model(cigar, w46, basis, **kw):
                                                 ("vignette_mod4", 1, True)])
 def test_sdpdmod_vignette_individual_effects(cigar, w46, key, dlag, corrected):
     """SDPDmod's vignette, dynamic SAR with individual effects (fixture
-    ``sdpdmod_dynamic_published.json``): mod2 (``y(t-1)`` and ``W y(t-1)``, uncorrected), mod3
+    ``published.json``, key ``sdpdmod_dynamic``): mod2 (``y(t-1)`` and ``W y(t-1)``, uncorrected), mod3
     (the same, Lee-Yu/Yu-de Jong-Lee corrected), mod4 (``y(t-1)`` only, corrected).
 
     Every printed estimate and standard error is reproduced to its last digit by this engine's
@@ -512,7 +512,7 @@ def test_sdpdmod_vignette_individual_effects(cigar, w46, key, dlag, corrected):
 
 def test_sdpdmod_dynamic_sar_twoways(cigar, w46):
     """SDPDmod's dynamic SAR with ``y(t-1)``, two-way effects and its Lee-Yu bias correction
-    (Mendez 2026, sect. 9.2; fixture ``sdpdmod_dynamic_published.json``).
+    (Mendez 2026, sect. 9.2; fixture ``published.json``, key ``sdpdmod_dynamic``).
 
     Same estimator (first period conditioned on, time effects removed by the Lee-Yu transformation
     ``F'``, individual effects by demeaning over the remaining 29 years, Yu-de Jong-Lee correction

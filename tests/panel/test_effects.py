@@ -38,3 +38,75 @@ def test_sar_total_effect_identity_and_sem_refused(cigar, w46, tol):
                         rtol=tol.EXACT)
     with pytest.raises(InputError, match="no spillover effects"):
         _fit(cigar, w46, "sem", "individual").impacts()
+
+
+# ---- every effects path against the dense formula: direct = mean diag S_k, total = mean row sum S_k,
+# S_k = (I - rho W)^{-1} (beta_k I + theta_k W), with W as the model uses it (row-standardised or raw)
+
+def _knn_strengths(n, k, seed):
+    """Asymmetric k-nearest-neighbour matrix with random link strengths (rows do not sum to one)."""
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(size=(n, 2))
+    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    np.fill_diagonal(d, np.inf)
+    w = np.zeros((n, n))
+    for i in range(n):
+        w[i, np.argsort(d[i])[:k]] = rng.uniform(0.2, 1.0, k)
+    assert not np.allclose(w, w.T)
+    return w
+
+
+def _small_panel(w_of_t, n=14, t=6, rho=0.4, seed=11):
+    """Simulated SDM panel (two regressors, unit effects) with the matrix ``w_of_t(period)``."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(t, n, 2))
+    mu = rng.normal(size=n)
+    rows = []
+    for p in range(t):
+        w = w_of_t(p)
+        w = w / w.sum(axis=1, keepdims=True)
+        rhs = x[p] @ [1.0, -0.5] + w @ x[p] @ [0.3, 0.2] + mu + rng.normal(scale=0.5, size=n)
+        y = np.linalg.solve(np.eye(n) - rho * w, rhs)
+        rows += [{"id": i, "t": p, "y": y[i], "x1": x[p, i, 0], "x2": x[p, i, 1]} for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def _dense_effects(w, rho, beta, theta):
+    s_inv = np.linalg.inv(np.eye(len(w)) - rho * w)
+    s = s_inv @ (beta * np.eye(len(w)) + theta * w)
+    return np.mean(np.diag(s)), np.mean(s.sum(axis=1))
+
+
+def _used(w, standardize):
+    return w / w.sum(axis=1, keepdims=True) if standardize else w
+
+
+W_A = _knn_strengths(14, 3, 1)
+W_B = _knn_strengths(14, 4, 2)
+
+
+@pytest.mark.parametrize("model", ["sar", "sdm", "sac"])
+@pytest.mark.parametrize("case", ["standardised", "unstandardised", "year_specific",
+                                  "year_specific_unstandardised"])
+def test_effects_equal_dense_formula(model, case):
+    """Point effects of SAR, SDM and SAC equal the dense N x N formula for a row-standardised W, a raw
+    (unstandardised, asymmetric) W and year-specific W (effects averaged over the periods)."""
+    from aicoord.panel import SpatialPanel
+
+    standardize = "unstandardised" not in case
+    by_year = case.startswith("year")
+    df = _small_panel(lambda p: W_A if not by_year or p < 3 else W_B)
+    w = {p: (W_A if p < 3 else W_B) for p in range(6)} if by_year else W_A
+    res = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="t", w=w, model=model,
+                       effects="individual", standardize=standardize).fit()
+    imp = res.impacts(draws=2, seed=0)
+    rho = res.params["rho"]
+    mats = [W_A if not by_year or p < 3 else W_B for p in range(6)]
+    for var in ("x1", "x2"):
+        beta, theta = res.params[var], res.params.get(f"W*{var}", 0.0)
+        dd = np.array([_dense_effects(_used(m, standardize), rho, beta, theta) for m in mats]).mean(axis=0)
+        assert_allclose(imp.loc[(var, "direct"), "estimate"], dd[0], rtol=1e-9)
+        assert_allclose(imp.loc[(var, "total"), "estimate"], dd[1], rtol=1e-9)
+        assert_allclose(imp.loc[(var, "indirect"), "estimate"], dd[1] - dd[0], rtol=1e-9, atol=1e-12)

@@ -47,7 +47,9 @@ their Monte Carlo error:
    model (point 2), whose estimates are reproduced above.
 """
 
+import json
 import math
+from pathlib import Path
 
 import libpysal
 import numpy as np
@@ -63,18 +65,16 @@ from aicoord.panel.diagnostics import lr_effects_tests
 
 X = ["logp", "logy"]
 
-# --- published values, as printed (strings keep the printed digits, trailing zeros included) --
-PLM_TWOWAYS = {"logp": ("-1.0348844", "0.04151906"), "logy": ("0.5285428", "0.04658276")}
-SDPD_SAR_INDIVIDUAL = {"rho": ("0.297576", "0.028444"), "logp": ("-0.5320053", "0.0254445"),
-                       "logy": ("-0.0007088", "0.0152139")}
-SDPD_SAR_TWOWAYS = {"rho": "0.18659", "logp": "-0.994860", "logy": "0.463555"}
-SDPD_SDM_TWOWAYS = {"rho": "0.222591", "logp": "-1.002878", "logy": "0.600876",
-                    "W*logp": "0.048490", "W*logy": "-0.292794"}
+# --- published values, as printed (strings keep the printed digits, trailing zeros included), with their
+# sources and sections: tests/fixtures/published.json
+PUBLISHED = json.loads((Path(__file__).resolve().parents[1] / "fixtures/published.json").read_text("utf-8"))
+PLM_TWOWAYS = {k: tuple(v) for k, v in PUBLISHED["mendez_2026_plm_twoways"]["values"].items()}
+SDPD_SAR_INDIVIDUAL = {k: tuple(v) for k, v in PUBLISHED["mendez_2026_sdpd_sar_individual"]["values"].items()}
+SDPD_SAR_TWOWAYS = PUBLISHED["mendez_2026_sdpd_sar_twoways"]["values"]
+SDPD_SDM_TWOWAYS = PUBLISHED["mendez_2026_sdpd_sdm_twoways"]["values"]
 SDPD_SAR_TWOWAYS_IMPACTS = {  # (mean of 200 simulated draws, their standard deviation)
-    ("logp", "direct"): ("-1.001155", "0.038855"), ("logy", "direct"): ("0.465947", "0.044678"),
-    ("logp", "indirect"): ("-0.223484", "0.040877"), ("logy", "indirect"): ("0.103540", "0.018939"),
-    ("logp", "total"): ("-1.224639", "0.060815"), ("logy", "total"): ("0.569487", "0.052965"),
-}
+    tuple(k.split("|")): tuple(v) for k, v in PUBLISHED["mendez_2026_sdpd_sar_twoways_impacts"]["values"].items()}
+ELHORST_LR = PUBLISHED["elhorst_2014_lr_fixed_effects"]
 
 
 def assert_printed(ours, published):
@@ -150,8 +150,8 @@ def test_elhorst_2014_lr_tests_of_fixed_effects(cigar, w46):
     30 degrees of freedom; we report N - 1 = 45 and T - 1 = 29, the number of restrictions once the
     common intercept is absorbed by the other set of effects (p < 1e-80 either way)."""
     out = lr_effects_tests(cigar, y="logc", x=X, id="state", time="year", w=w46)
-    assert_printed(out["individual"].statistic, "2315.7")
-    assert_printed(out["time"].statistic, "473.1")
+    assert_printed(out["individual"].statistic, ELHORST_LR["lr_individual"])
+    assert_printed(out["time"].statistic, ELHORST_LR["lr_time"])
     assert (out["individual"].df, out["time"].df) == (45, 29)
 
 

@@ -2,6 +2,7 @@
 multivariate-normal log-density of the stacked model."""
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
@@ -18,11 +19,17 @@ def _random_effects_five_years(cigar, w46, model):
     return res, ds["logc"].to_numpy(), x, w46 / w46.sum(axis=1, keepdims=True)
 
 
-def test_random_effects_loglik_is_dense_gaussian_max(cigar, w46):
+@pytest.fixture(scope="module")
+def re_sar(cigar, w46):
+    """The RE SAR fit on 5 years (its two-dimensional search is the slow part of these tests: fit once)."""
+    return _random_effects_five_years(cigar, w46, "sar")
+
+
+def test_random_effects_loglik_is_dense_gaussian_max(re_sar):
     """RE SAR on 5 years: the reported log-likelihood equals the dense Gaussian log-density of
     y ~ N(A^-1 X b, A^-1 Omega A^-T), Omega = s2_mu (J_T x I_N) + s2 I, at the estimates, and
     perturbing rho or phi lowers it (a maximum)."""
-    res, y, x, wr = _random_effects_five_years(cigar, w46, "sar")
+    res, y, x, wr = re_sar
     n, t = 46, 5
 
     def dense_ll(rho, s2mu, s2, b):
@@ -60,3 +67,100 @@ def test_random_effects_sem_loglik_is_dense_gaussian_max(cigar, w46):
     assert dense_ll(res.lam - 1e-3, res.sigma2_mu, res.sigma2, b) < ll0
     assert dense_ll(res.lam, res.sigma2_mu * 1.05, res.sigma2, b) < ll0
     assert dense_ll(res.lam, res.sigma2_mu / 1.05, res.sigma2, b) < ll0
+
+
+def _dense_re_sar_ll(y, x, wr, n, t):
+    """Dense Gaussian log-likelihood of the RE SAR in (b, rho, s2_mu, s2): log|A| plus the normal log-density
+    of A y with mean X b and covariance Omega = s2_mu (J_T x I_N) + s2 I. Omega is diagonalised once
+    (numerically, from the dense J_T x I_N) and log|A| comes from a dense LU of the NT x NT matrix."""
+    kron_w = np.kron(np.eye(t), wr)
+    lam, u = np.linalg.eigh(np.kron(np.ones((t, t)), np.eye(n)))
+
+    def ll(p):
+        b, rho, s2mu, s2 = p[:-3], p[-3], p[-2], p[-1]
+        a = np.eye(n * t) - rho * kron_w
+        r = u.T @ (a @ y - x @ b)
+        ev = s2mu * lam + s2
+        return (-0.5 * (n * t * np.log(2 * np.pi) + np.sum(np.log(ev)) + np.sum(r * r / ev))
+                + np.linalg.slogdet(a)[1])
+
+    return ll
+
+
+def _hessian(f, p, rel=1e-4):
+    """Central-difference Hessian with steps rel * max(|p_i|, 0.01)."""
+    h = rel * np.maximum(np.abs(p), 0.01)
+    k = len(p)
+    out = np.empty((k, k))
+    for i in range(k):
+        for j in range(i, k):
+            def at(si, sj):
+                q = p.copy()
+                q[i] += si * h[i]
+                q[j] += sj * h[j]
+                return f(q)
+            out[i, j] = out[j, i] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h[i] * h[j])
+    return out
+
+
+@pytest.fixture(scope="module")
+def re_dense(re_sar):
+    """RE SAR on 5 years and the inverse numerical Hessian of the dense likelihood at its estimates."""
+    res, y, x, wr = re_sar
+    ll = _dense_re_sar_ll(y, x, wr, 46, 5)
+    p = np.r_[res.params[["const", "logp", "logy"]].to_numpy(), res.rho, res.sigma2_mu, res.sigma2]
+    assert_allclose(ll(p), res.loglik, rtol=0, atol=1e-8)  # the same likelihood as the package's
+    return res, np.linalg.inv(-_hessian(ll, p))
+
+
+def test_random_effects_standard_errors_equal_dense_hessian(re_dense):
+    """RE SAR on 5 years: the standard errors of (b, rho) and of sigma2 equal those of the inverse numerical
+    Hessian of the dense Gaussian log-likelihood in (b, rho, s2_mu, s2) (the package differentiates its own
+    transformed likelihood in (b, rho, phi, s2); the covariance of (b, rho, s2) does not depend on which of
+    phi or s2_mu is the fourth parameter)."""
+    res, cov = re_dense
+    se = np.sqrt(np.diag(cov))
+    assert_allclose(res.std_errors[["const", "logp", "logy", "rho"]].to_numpy(), se[:4], rtol=2e-3)
+    assert_allclose(res.sigma2_se, se[-1], rtol=2e-3)
+
+
+def test_hausman_with_dense_covariances(cigar, w46, re_dense):
+    """Hausman statistic of FE against RE SAR on 5 years, with the RE covariance taken from the dense
+    likelihood's Hessian (above) and the FE covariance from R-verified analytic information."""
+    from aicoord.panel import hausman
+
+    d = cigar[cigar["year"] <= 67]
+    fe = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar",
+                      effects="individual").fit()
+    re, cov = re_dense
+    common = ["logp", "logy", "rho"]
+    diff = (fe.params[common] - re.params[common]).to_numpy()
+    v = fe.cov.loc[common, common].to_numpy() - cov[1:4, 1:4]
+    h = hausman(fe, re)
+    assert h.df == 3
+    assert_allclose(h.statistic, diff @ np.linalg.pinv(v) @ diff, rtol=1e-2)
+    assert_allclose(h.pvalue, stats.chi2.sf(max(h.statistic, 0.0), 3), rtol=1e-12)
+
+
+def test_random_effects_sem_variance_at_zero_is_the_pooled_sem(w46):
+    """phi -> 0 branch: on a simulated SEM panel without unit effects (46 states, 5 periods, seed 4, where the
+    estimate is on the bound) the RE SEM warns that the random-effects variance is zero and its estimates and
+    log-likelihood are those of the pooled SEM (checked against R in test_cigar_vs_r.py)."""
+    import pandas as pd
+
+    wr = w46 / w46.sum(axis=1, keepdims=True)
+    rng = np.random.default_rng(4)
+    rows = []
+    for p in range(5):
+        x, e = rng.normal(size=46), rng.normal(size=46)
+        y = 1 + 2 * x + np.linalg.solve(np.eye(46) - 0.4 * wr, e)
+        rows += [dict(id=i, t=p, y=y[i], x=x[i]) for i in range(46)]
+    d = pd.DataFrame(rows)
+    kw = dict(y="y", x=["x"], id="id", time="t", w=w46, model="sem")
+    with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero"):
+        re = SpatialPanel(d, effects="random", **kw).fit()
+    pooled = SpatialPanel(d, effects="none", **kw).fit()
+    assert re.phi < 1e-10 and re.sigma2_mu < 1e-10
+    assert_allclose(re.params[["const", "x", "lambda"]].to_numpy(),
+                    pooled.params[["const", "x", "lambda"]].to_numpy(), rtol=0, atol=1e-5)
+    assert_allclose(re.loglik, pooled.loglik, rtol=0, atol=1e-6)

@@ -73,3 +73,53 @@ def test_nobs_is_the_likelihood_sample(cigar, w46, effects, lee_yu, nobs):
     k = len(res.params) + 1  # sigma2 counts
     assert_allclose(res.bic, -2 * res.loglik + k * np.log(nobs), rtol=1e-12)
     assert f"observations = {nobs}" in res.summary()
+
+
+def _dummy_sse(cigar, w46, res, model):
+    """Sum of squared residuals of ``y - rho W y - X beta - WX theta`` after least squares on unit and/or
+    year dummies (the dummy-variable model, not the within transformation the package uses)."""
+    d = cigar.sort_values(["year", "state"])
+    n, t = 46, 30
+    y = d["logc"].to_numpy().reshape(t, n)
+    x = {v: d[v].to_numpy().reshape(t, n) for v in ("logp", "logy")}
+    p = res.params
+    e = y - p.get("rho", 0.0) * y @ w46.T
+    for v in ("logp", "logy"):
+        e = e - p[v] * x[v] - (p[f"W*{v}"] * x[v] @ w46.T if model == "sdm" else 0.0)
+    return e.ravel(), d
+
+
+def _dummies(d, effects):
+    cols = [np.ones(len(d))]
+    if effects in ("individual", "twoways"):
+        cols += [(d["state"] == s).to_numpy(float) for s in sorted(d["state"].unique())[1:]]
+    if effects in ("time", "twoways"):
+        cols += [(d["year"] == s).to_numpy(float) for s in sorted(d["year"].unique())[1:]]
+    return np.column_stack(cols)
+
+
+@pytest.mark.parametrize("model,effects,lee_yu", [
+    ("sar", "individual", False), ("sdm", "twoways", False), ("sdm", "time", False),
+    ("sdm", "twoways", True), ("sar", "individual", True)])
+def test_information_criteria_and_r2_independently(cigar, w46, r_reference, tol, model, effects, lee_yu):
+    """AIC, BIC (log of the likelihood's sample size), R2 and within R2 from the dummy-variable
+    regression computed here by least squares; without the Lee-Yu correction the log-likelihood they
+    use is R spatialreg's (cigar_reference.json), so AIC/BIC are anchored to R as well."""
+    wr = w46 / w46.sum(axis=1, keepdims=True)
+    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
+                       model=model, effects=effects, lee_yu=lee_yu).fit()
+    e, d = _dummy_sse(cigar, wr, res, model)
+    dm = _dummies(d, effects)
+    resid = e - dm @ np.linalg.lstsq(dm, e, rcond=None)[0]
+    sse = resid @ resid
+    y = d["logc"].to_numpy()
+    y_within = y - dm @ np.linalg.lstsq(dm, y, rcond=None)[0]
+    k = len(res.params) + 1  # sigma2 counts
+    n_eff = {"individual": 46 * 29, "twoways": 45 * 29}[effects] if lee_yu else 46 * 30
+    loglik = r_reference[f"{model}_{effects}"]["loglik"] if not lee_yu else res.loglik
+    assert_allclose(res.aic, -2 * loglik + 2 * k, rtol=0, atol=2 * tol.LOGLIK)
+    assert_allclose(res.bic, -2 * loglik + k * np.log(n_eff), rtol=0, atol=2 * tol.LOGLIK)
+    assert_allclose(res.r2, 1 - sse / ((y - y.mean()) @ (y - y.mean())), rtol=1e-9)
+    assert_allclose(res.r2_within, 1 - sse / (y_within @ y_within), rtol=1e-9)
+    assert_allclose(res.sigma2, sse / n_eff, rtol=1e-9)
+    assert 0 < res.r2_within < res.r2 < 1
