@@ -384,3 +384,85 @@ def test_inequality_by_year_names_every_missing_column():
     df = pd.DataFrame({"year": [2020, 2020], "y": [1.0, 2.0]})
     with pytest.raises(InputError, match=r"missing columns: region, pop$"):
         inequality_by_year(df, "y", groups="region", weights="pop")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: sigma_convergence([]), "values is empty (pass at least one value)"),
+    (lambda: sigma_convergence([1.0, np.nan]),
+     "values contains missing or infinite values (drop or impute missing values before computing inequality)"),
+    (lambda: sigma_convergence([1.0, 0.0]), "values must be strictly positive (inequality measures take logs)"),
+    (lambda: sigma_convergence([1.0, 2.0], [1.0]), "weights has 1 entries but values has 2 (pass one weight per value)"),
+    (lambda: sigma_convergence([1.0, 2.0, 3.0], [1.0, -1.0, 3.0]),
+     "weights must be finite, non-negative and not all zero"),
+    (lambda: sigma_convergence([1.0, 2.0], [np.inf, 1.0]), "weights must be finite, non-negative and not all zero"),
+    (lambda: sigma_convergence([1.0, 2.0], [0.0, 0.0]), "weights must be finite, non-negative and not all zero"),
+    (lambda: theil([1.0, 2.0], ["a"]), "groups has 1 entries but values has 2 (pass one group label per value)"),
+    (lambda: theil([1.0, 2.0], ["a", None]), "groups contains missing labels (every unit needs a group)"),
+    (lambda: dagum_gini([1.0, 2.0], ["a", float("nan")]), "groups contains missing labels (every unit needs a group)"),
+])
+def test_bad_input_messages(call, message):
+    with pytest.raises(InputError) as err:
+        call()
+    assert str(err.value) == message
+
+
+def test_inputs_of_other_types_are_read_as_numbers_and_labels():
+    import pandas as pd
+
+    # numbers held in an object column (as read from a mixed file) and fractional weights
+    ref = sigma_convergence([1.0, 2.0, 4.0], [2.0, 3.0, 5.0])
+    r = sigma_convergence(pd.Series([1, 2, 4], dtype=object), pd.Series([0.2, 0.3, 0.5], dtype=object))
+    for key in ("cv", "sd_log", "mean", "sd"):
+        assert_allclose(r[key], ref[key], rtol=1e-14)
+    # a single value is valid: no dispersion
+    one = sigma_convergence([5.0])
+    assert one["cv"] == 0.0 and one["sd_log"] == 0.0 and one["n"] == 1
+    # float group labels are labels, and labels keep their type (1 stays an integer)
+    r = dagum_gini([1.0, 2.0, 3.0, 4.0], [0.5, 0.5, 1.5, 1.5])
+    assert list(r["groups"].index) == [0.5, 1.5]
+    t = theil([1.0, 2.0, 3.0, 4.0], ["a", 1, "a", 1])
+    assert list(t["theil_t"]["groups"].index) == ["a", 1]
+
+
+def test_theil_shares_and_group_table():
+    y, g, w = [1.0, 2.0, 3.0, 4.0, 6.0], list("AABBB"), [2, 1, 1, 3, 1]
+    r = theil(y, g, w)
+    T, L, bt, bl = brute_theil(y, g, w)
+    for key, tot, btw in (("theil_t", T, bt), ("theil_l", L, bl)):
+        assert_allclose([r[key]["within_share"], r[key]["between_share"]], [(tot - btw) / tot, btw / tot],
+                        rtol=1e-12)
+        t = r[key]["groups"]
+        assert list(t.columns) == ["n", "pop_share", "income_share", "index", "contribution"]
+        assert list(t["n"]) == [2, 3]
+        assert_allclose(t["pop_share"], [3 / 8, 5 / 8], rtol=1e-15)
+        inc = np.multiply(y, w)
+        assert_allclose(t["income_share"], [inc[:2].sum() / inc.sum(), inc[2:].sum() / inc.sum()], rtol=1e-15)
+        # each group's own index, from the per-unit definitions inside the group
+        for lab, idx in (("A", slice(0, 2)), ("B", slice(2, 5))):
+            Tg, Lg, _, _ = brute_theil(y[idx], g[idx], w[idx])
+            assert_allclose(t.loc[lab, "index"], Tg if key == "theil_t" else Lg, rtol=1e-12)
+
+
+def test_theil_equal_values_have_undefined_shares():
+    r = theil([3.0, 3.0, 3.0], list("aab"))
+    for key in ("theil_t", "theil_l"):
+        assert r[key]["total"] == 0.0
+        assert math.isnan(r[key]["within_share"]) and math.isnan(r[key]["between_share"])
+
+
+def test_theil_zero_weight_group_before_others():
+    # the zero-weight group comes first: the groups after it still count
+    r = theil([9.0, 1.0, 2.0, 3.0, 4.0], list("CAABB"), [0, 1, 1, 1, 1])
+    ref = theil([1.0, 2.0, 3.0, 4.0], list("AABB"))
+    for key in ("theil_t", "theil_l"):
+        assert list(r[key]["groups"].index) == ["A", "B"]
+        for part in ("total", "between", "within"):
+            assert_allclose(r[key][part], ref[key][part], rtol=1e-14)
+
+
+def test_dagum_gross_between_and_square_tables():
+    # A={1,3}, B={2,4}: G_nb = .1, G_t = .05 (hand case above), so G_gb = .15
+    r = dagum_gini([1, 2, 3, 4], ["A", "B", "A", "B"])
+    assert_allclose(r["between_gross"], 0.15, rtol=1e-14)
+    for key in ("g_between", "d_between"):
+        assert r[key].index.name == "group" and list(r[key].columns) == ["A", "B"]
