@@ -206,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.recheck:
             names = survivors(module)
             if names:
+                # keep the list: tests/MUTATION.md names the test that kills each of them
+                with open(work / "survivors_before_recheck.txt", "a", encoding="utf-8") as fh:
+                    fh.write("\n".join(names) + "\n")
                 _mutmut(work, "run", "--max-children", "1", *names)
         else:
             _mutmut(work, "run", "--max-children", "1")
