@@ -146,3 +146,121 @@ def test_cross_section_controls_at_mean_lstsq(panel):
                          controls=["x"], controls_at="mean")
     assert_allclose(r.params.to_numpy(), coef, rtol=1e-10)
     assert r.tau == 5
+
+
+# ---------------------------------------------------------------- mutation-testing additions
+# (tests/MUTATION.md lists the mutants each of these kills)
+
+
+def test_implied_speed_boundaries():
+    # 1 + beta = 0: no speed; beta = 0: speed 0 and no half-life; tau must be positive
+    assert all(math.isnan(v) for v in implied_speed(-1.0, 5))
+    lam, half = implied_speed(0.0, 4)
+    assert lam == 0.0 and math.isnan(half)
+    for tau in (0, -1):
+        with pytest.raises(InputError, match="^tau must be positive$"):
+            implied_speed(-0.1, tau)
+
+
+def test_cross_section_reports_pvalue_r2_and_form(panel):
+    # p-value from the normal distribution of beta/se (HC1 is an asymptotic covariance), R^2 from numpy
+    from scipy.stats import norm
+
+    r = beta_convergence(panel, "gdp_pc", unit="unit", year="year")
+    assert r.form == "cross-section"
+    assert_allclose(r.pvalue, 2 * norm.sf(abs(r.beta / r.se)), rtol=1e-10)
+    a = panel[panel.year == 2015].set_index("unit")["gdp_pc"]
+    b = panel[panel.year == 2022].set_index("unit")["gdp_pc"].loc[a.index]
+    g, l0 = np.log(b) - np.log(a), np.log(a)
+    assert_allclose(r.r2, np.corrcoef(g, l0)[0, 1] ** 2, rtol=1e-10)
+    assert r.result.cov_type == "HC1"
+
+
+def test_panel_reports_pvalue_r2_form_and_cluster_se(panel):
+    # the LSDV R^2 and the unit-clustered SE computed with numpy (CR1 small-sample factor of statsmodels:
+    # G/(G-1) * (N-1)/(N-K))
+    from scipy.stats import norm
+
+    r = beta_convergence_panel(panel, "gdp_pc", unit="unit", year="year")
+    d = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year")
+    D = pd.get_dummies(d["unit"], dtype=float).to_numpy()
+    X = np.column_stack([d["ln_initial"].to_numpy(), D])
+    y = d["growth"].to_numpy()
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    e = y - X @ coef
+    assert_allclose(r.r2, 1 - e @ e / np.sum((y - y.mean()) ** 2), rtol=1e-10)
+    bread = np.linalg.inv(X.T @ X)
+    meat = sum(np.outer(X[m].T @ e[m], X[m].T @ e[m]) for m in (d["unit"] == u for u in d["unit"].unique()))
+    n, k, G = len(y), X.shape[1], d["unit"].nunique()
+    V = bread @ meat @ bread * G / (G - 1) * (n - 1) / (n - k)
+    assert_allclose(r.se, math.sqrt(V[0, 0]), rtol=1e-8)
+    assert r.form == "panel-fe" and r.tau == 1.0
+    assert_allclose(r.pvalue, 2 * norm.sf(abs(r.beta / r.se)), rtol=1e-8)
+    # any other covariance type is passed on: classical OLS SE
+    s2 = e @ e / (n - k)
+    nr = beta_convergence_panel(panel, "gdp_pc", unit="unit", year="year", cov_type="nonrobust")
+    assert_allclose(nr.se, math.sqrt(s2 * bread[0, 0]), rtol=1e-8)
+
+
+def test_panel_data_growth_over_tau_years():
+    df = pd.DataFrame({"code": ["a"] * 4 + ["b"] * 3, "year": [2000, 2001, 2002, 2003, 2000, 2002, 2001],
+                       "y": [1.0, 2.0, 4.0, 8.0, 3.0, 6.0, 5.0], "c": [10, 11, 12, 13, 20, 22, 21]})
+    d = convergence_panel_data(df, "y", tau=2, controls=["c"])
+    assert list(d.columns) == ["code", "year", "growth", "ln_initial", "c"]
+    assert list(zip(d["code"], d["year"])) == [("a", 2000), ("a", 2001), ("b", 2000)]
+    assert_allclose(d["growth"], [math.log(4), math.log(4), math.log(2)], rtol=1e-14)
+    assert_allclose(d["ln_initial"], np.log([1.0, 2.0, 3.0]), rtol=1e-15)
+    assert list(d["c"]) == [10, 11, 20]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: beta_convergence(p, "gdp", unit="unit", year="year"),
+     "missing columns: gdp (available: unit, year, gdp_pc, population, x)"),
+    (lambda p: beta_convergence(p, "gdp_pc", unit="unit", year="year", start=2020, end=2020),
+     "end year 2020 must be after start year 2020"),
+    (lambda p: beta_convergence(p, "gdp_pc", unit="unit", year="year", controls=["x"], controls_at="end"),
+     "controls_at must be 'start' or 'mean'"),
+    (lambda p: beta_convergence(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
+     "column 'unit': duplicate unit-year rows"),
+    (lambda p: beta_convergence(p[~((p.unit == "u03") & (p.year == 2022))], "gdp_pc", unit="unit", year="year"),
+     "column 'unit': units without both 2015 and 2022: u03 (use a balanced panel or choose other years)"),
+    (lambda p: beta_convergence(p.assign(gdp_pc=p.gdp_pc.where(p.unit != "u01", 0.0)), "gdp_pc", unit="unit",
+                                year="year"),
+     "column 'gdp_pc': 'gdp_pc' must be positive and non-missing (logs are taken)"),
+    (lambda p: convergence_panel_data(p, "gdp_pc", unit="unit", year="year", tau=1.5),
+     "tau must be a positive integer"),
+    (lambda p: convergence_panel_data(p, "gdp_pc", unit="unit", year="year", tau=0),
+     "tau must be a positive integer"),
+    (lambda p: convergence_panel_data(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
+     "column 'unit': duplicate unit-year rows"),
+    (lambda p: beta_convergence_panel(p, "gdp_pc", unit="unit", year="year", tau=20),
+     "no unit has two observations 20 year(s) apart"),
+    (lambda p: development_gap(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
+     "column 'unit': duplicate unit-year rows"),
+    (lambda p: development_gap(p.assign(population=-1.0), "gdp_pc", unit="unit", year="year",
+                               population="population"),
+     "column 'population': 'population' must be positive and non-missing (logs are taken)"),
+    (lambda p: relative_to_national(p.assign(population=np.nan), "gdp_pc", population="population"),
+     "column 'population': 'population' must be positive and non-missing (logs are taken)"),
+    (lambda p: relative_to_national(p.assign(gdp_pc="x"), "gdp_pc"),
+     "column 'gdp_pc': 'gdp_pc' must be positive and non-missing (logs are taken)"),
+])
+def test_bad_input_messages(panel, call, message):
+    with pytest.raises(InputError) as err:
+        call(panel)
+    assert str(err.value) == message
+
+
+def test_relative_to_national_unweighted_and_gap_growth_edges():
+    df = pd.DataFrame({"code": ["a", "b", "a", "b", "a", "b"], "year": [1, 1, 2, 2, 3, 3],
+                       "y": [1.0, 3.0, 2.0, 2.0, 1.0, 4.0]})
+    assert_allclose(relative_to_national(df, "y"), [0.5, 1.5, 1, 1, 0.4, 1.6], rtol=1e-15)
+    g = development_gap(df, "y")
+    assert list(g.columns) == ["code", "year", "national", "gap", "gap_change", "gap_growth"]
+    # year 3 follows a zero gap: change defined, growth undefined
+    assert_allclose(g["gap_change"].iloc[4:], [math.log(2.5), math.log(1.6)], rtol=1e-14)
+    assert g["gap_growth"].iloc[4:].isna().all() and g["gap_growth"].iloc[:2].isna().all()
+    # input row order is kept
+    shuffled = development_gap(df.iloc[::-1], "y")
+    assert list(zip(shuffled["code"], shuffled["year"])) == list(zip(df["code"], df["year"]))[::-1]
+    assert_allclose(shuffled["gap"], g["gap"].iloc[::-1], rtol=1e-15)
