@@ -69,3 +69,110 @@ def test_economic_and_nested_small_case():
         economic_weights(pd.Series([1.0, 1.0], index=["110000", "120000"]))
 
 
+
+
+# ---------------------------------------------------------------- mutation-testing additions
+# (tests/MUTATION.md lists the mutants each of these kills)
+
+from aicoord.errors import InputError  # noqa: E402
+from aicoord.weights import contiguity_weights, from_dense  # noqa: E402
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: contiguity_weights(None, "bishop"), "kind must be 'queen' or 'rook', not 'bishop'"),
+    (lambda: knn_weights(0), "k must be between 1 and 30, not 0"),
+    (lambda: knn_weights(31), "k must be between 1 and 30, not 31"),
+    (lambda: economic_weights(pd.Series([1.0, 2.0, 2.0], index=["110000", "120000", "130000"])),
+     "provinces 120000 and 130000 have identical mean GDP per capita; economic distance weights are undefined"),
+    (lambda: nested_weights(distance_weights(codes=["110000", "120000"]), None, form="scaled"),
+     "form='scaled' needs gdp_pc_mean"),
+    (lambda: nested_weights(distance_weights(codes=["110000", "120000"]), None, form="mixed"),
+     "form must be 'convex' or 'scaled', not 'mixed'"),
+    (lambda: build_weights({"kind": "economic"}), "'economic' weights need GDP per capita from a panel"),
+    (lambda: build_weights({"kind": "nested"}), "'nested' weights need GDP per capita from a panel"),
+    (lambda: build_weights({"kind": "hexagon"}), "unknown weights kind 'hexagon'"),
+])
+def test_bad_input_messages(call, message):
+    with pytest.raises(InputError) as err:
+        call()
+    assert str(err.value) == message
+
+
+def test_unknown_island_link_and_links_between_neighbours(provinces_gdf):
+    with pytest.raises(InputError) as err:
+        contiguity_weights(provinces_gdf, "queen", {"460000": ["999999"]})
+    assert str(err.value) == "island link 460000–999999: unknown province code"
+    # a link between provinces that already share a border adds nothing (no duplicate neighbour)
+    base = contiguity_weights(provinces_gdf, "rook", {})
+    w = contiguity_weights(provinces_gdf, "rook", {"110000": ["120000"]})
+    assert "120000" in base.neighbors["110000"]
+    assert w.neighbors == base.neighbors
+
+
+def test_knn_accepts_the_largest_k_and_builds_the_default_kinds(spdep_reference):
+    full = knn_weights(30)
+    assert all(len(v) == 30 for v in full.neighbors.values())
+    assert _nb(build_weights({"kind": "knn"})) == _nb(knn_weights(4))
+    # defaults of the distance kind: inverse distance (power 1), no cutoff, from the s2 distances of R
+    d = np.array(spdep_reference["dist_km"])
+    inv = np.where(d > 0, 1 / np.where(d > 0, d, 1), 0.0)
+    assert_allclose(build_weights({"kind": "distance"}).full()[0], inv, rtol=1e-6)
+    assert_allclose(distance_weights().full()[0], inv, rtol=1e-6)
+
+
+def test_distance_cutoff_keeps_pairs_at_the_cutoff(spdep_reference):
+    codes = ["110000", "120000", "130000"]
+    d = great_circle_km(capital_coords(codes))
+    w = distance_weights(power=1, cutoff_km=d[0, 1], codes=codes).full()[0]
+    assert w[0, 1] == w[1, 0] == 1 / d[0, 1]
+
+
+def test_economic_and_nested_defaults_from_independent_distances(spdep_reference):
+    # nested default: phi = 0.5, convex, inverse distance; distances of R s2, economic distance by hand
+    from aicoord.provinces import province_table
+
+    codes = list(province_table()["code"])
+    g = pd.Series(np.linspace(1.0, 4.0, len(codes)) ** 1.3, index=codes)
+    d = np.array(spdep_reference["dist_km"])
+    wd = np.where(d > 0, 1 / np.where(d > 0, d, 1), 0.0)
+    diff = np.abs(g.to_numpy()[:, None] - g.to_numpy()[None, :])
+    we = np.where(diff > 0, 1 / np.where(diff > 0, diff, 1), 0.0)
+    assert_allclose(build_weights({"kind": "economic"}, gdp_pc_mean=g).full()[0], we, rtol=1e-12)
+    expect = 0.5 * wd / wd.sum(1, keepdims=True) + 0.5 * we / we.sum(1, keepdims=True)
+    assert_allclose(build_weights({"kind": "nested"}, gdp_pc_mean=g).full()[0], expect, rtol=1e-6)
+    scaled = build_weights({"kind": "nested", "form": "scaled", "power": 2}, gdp_pc_mean=g).full()[0]
+    assert_allclose(scaled, wd**2 * (g.to_numpy() / g.mean())[None, :], rtol=1e-6)
+
+
+def test_great_circle_antipodes_and_identical_points():
+    d = great_circle_km(np.array([[0.0, 0.0], [180.0, 0.0], [0.0, 0.0], [10.0, 90.0], [-170.0, 90.0]]))
+    assert_allclose(d[0, 1], np.pi * 6371.0088, rtol=1e-15)
+    assert d[0, 2] == 0.0 and d[3, 4] < 1e-9 and not np.isnan(d).any()
+
+
+def test_dense_frame_transform_and_standardize_copy():
+    w = from_dense(np.array([[0.0, 2.0, 0.0], [1.0, 0.0, 3.0], [0.0, 0.0, 0.0]]), ["a", "b", "c"])
+    assert w.transform == "O"
+    f = to_dense_frame(w)
+    assert f.index.name == "code" and list(f.index) == list(f.columns) == ["a", "b", "c"]
+    assert_allclose(f.to_numpy(), [[0, 2, 0], [1, 0, 3], [0, 0, 0]])
+    r = standardize(w)
+    assert_allclose(r.full()[0], [[0, 1, 0], [0.25, 0, 0.75], [0, 0, 0]])
+    # the original is left as it was
+    assert w.transform == "O"
+    assert_allclose(w.full()[0], [[0, 2, 0], [1, 0, 3], [0, 0, 0]])
+
+
+def test_weights_summary_of_a_small_asymmetric_matrix():
+    # a -> b (2), b -> a (1), b -> c (3); c has no outgoing link
+    w = from_dense(np.array([[0.0, 2.0, 0.0], [1.0, 0.0, 3.0], [0.0, 0.0, 0.0]]), ["a", "b", "c"])
+    s = weights_summary(w, "toy")
+    assert s == {"matrix": "toy", "n": 3, "links": 3, "pct_nonzero": 100 * 3 / 9, "min_neighbours": 0,
+                 "mean_neighbours": 1.0, "max_neighbours": 2, "islands": 1, "island_ids": "c",
+                 "components": 1, "asymmetric_links": 2, "symmetric_values": False}
+    sym = from_dense(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), ["a", "b", "c"])
+    s = weights_summary(sym, "pair")
+    assert (s["components"], s["asymmetric_links"], s["symmetric_values"], s["islands"]) == (2, 0, True, 1)
+    # same links, different values: symmetric pattern, asymmetric values
+    s = weights_summary(from_dense(np.array([[0.0, 1.0], [2.0, 0.0]]), ["a", "b"]), "v")
+    assert (s["asymmetric_links"], s["symmetric_values"]) == (0, False)
