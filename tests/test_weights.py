@@ -176,3 +176,14 @@ def test_weights_summary_of_a_small_asymmetric_matrix():
     # same links, different values: symmetric pattern, asymmetric values
     s = weights_summary(from_dense(np.array([[0.0, 1.0], [2.0, 0.0]]), ["a", "b"]), "v")
     assert (s["asymmetric_links"], s["symmetric_values"]) == (0, False)
+
+
+def test_economic_weights_of_integer_gdp_and_nested_default_phi():
+    g = pd.Series([1, 2, 4], index=["110000", "120000", "130000"])  # integer means are valid input
+    we = economic_weights(g).full()[0]
+    assert_allclose(we, [[0, 1, 1 / 3], [1, 0, 1 / 2], [1 / 3, 1 / 2, 0]], rtol=1e-15)
+    wd = distance_weights(codes=list(g.index))
+    d = great_circle_km(capital_coords(list(g.index)))
+    inv = np.where(d > 0, 1 / np.where(d > 0, d, 1), 0.0)
+    expect = 0.5 * inv / inv.sum(1, keepdims=True) + 0.5 * we / we.sum(1, keepdims=True)
+    assert_allclose(nested_weights(wd, economic_weights(g)).full()[0], expect, rtol=1e-12)
