@@ -264,3 +264,13 @@ def test_relative_to_national_unweighted_and_gap_growth_edges():
     shuffled = development_gap(df.iloc[::-1], "y")
     assert list(zip(shuffled["code"], shuffled["year"])) == list(zip(df["code"], df["year"]))[::-1]
     assert_allclose(shuffled["gap"], g["gap"].iloc[::-1], rtol=1e-15)
+
+
+def test_development_gap_refuses_conflicting_duplicates_and_bad_values():
+    df = pd.DataFrame({"code": ["a", "a", "b"], "year": [2020, 2020, 2020], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(InputError) as err:
+        development_gap(df, "y")
+    assert str(err.value) == "column 'code': duplicate unit-year rows"
+    with pytest.raises(InputError) as err:
+        development_gap(df.iloc[1:].assign(y=[0.0, 3.0]), "y")
+    assert str(err.value) == "column 'y': 'y' must be positive and non-missing (logs are taken)"

@@ -187,3 +187,43 @@ def test_economic_weights_of_integer_gdp_and_nested_default_phi():
     inv = np.where(d > 0, 1 / np.where(d > 0, d, 1), 0.0)
     expect = 0.5 * inv / inv.sum(1, keepdims=True) + 0.5 * we / we.sum(1, keepdims=True)
     assert_allclose(nested_weights(wd, economic_weights(g)).full()[0], expect, rtol=1e-12)
+
+
+def test_knn_default_k_subset_order_and_silence():
+    import warnings
+
+    assert all(len(v) == 4 for v in knn_weights().neighbors.values())
+    # a subset of provinces in a given (not sorted) order: ids and neighbour lists follow that order,
+    # neighbours from the great-circle distances of the subset computed here
+    codes = ["650000", "110000", "310000", "120000", "440000", "130000"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w1 = knn_weights(1, codes=codes)
+        w = knn_weights(2, codes=codes)
+    d = great_circle_km(capital_coords(codes))
+    np.fill_diagonal(d, np.inf)
+    assert w.id_order == codes and w1.id_order == codes
+    for i, c in enumerate(codes):
+        near = {codes[j] for j in np.argsort(d[i])[:2]}
+        assert set(w.neighbors[c]) == near
+        assert w.neighbors[c] == sorted(w.neighbors[c], key=codes.index)
+        assert w1.neighbors[c] == [codes[int(np.argmin(d[i]))]]
+
+
+def test_standardize_keeps_order_and_is_silent_with_islands():
+    import warnings
+
+    codes = ["650000", "540000", "110000", "120000"]  # Urumqi and Lhasa: no other capital within 1000 km
+    w = distance_weights(cutoff_km=1000, codes=codes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = standardize(w)
+    assert r.id_order == codes and r.transform == "R"
+    full = r.full()[0]
+    assert_allclose(full[2:, 2:], [[0, 1], [1, 0]]) and not full[:2].any()
+
+
+def test_weights_summary_of_an_empty_matrix():
+    s = weights_summary(from_dense(np.zeros((3, 3)), ["a", "b", "c"]), "none")
+    assert (s["links"], s["islands"], s["island_ids"], s["components"], s["max_neighbours"]) == (0, 3, "a;b;c", 3, 0)
+    assert s["symmetric_values"] is True and s["asymmetric_links"] == 0
