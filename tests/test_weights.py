@@ -227,3 +227,16 @@ def test_weights_summary_of_an_empty_matrix():
     s = weights_summary(from_dense(np.zeros((3, 3)), ["a", "b", "c"]), "none")
     assert (s["links"], s["islands"], s["island_ids"], s["components"], s["max_neighbours"]) == (0, 3, "a;b;c", 3, 0)
     assert s["symmetric_values"] is True and s["asymmetric_links"] == 0
+
+
+def test_knn_warns_at_most_once_about_disconnected_neighbours():
+    import warnings
+
+    # k = 1 on two far-apart pairs (Beijing-Tianjin, Shanghai-Zhejiang): two components
+    codes = ["110000", "120000", "310000", "330000"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w = knn_weights(1, codes=codes)
+    assert w.neighbors == {"110000": ["120000"], "120000": ["110000"], "310000": ["330000"],
+                           "330000": ["310000"]}
+    assert sum("not fully connected" in str(c.message) for c in caught) <= 1
