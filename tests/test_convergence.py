@@ -274,3 +274,43 @@ def test_development_gap_refuses_conflicting_duplicates_and_bad_values():
     with pytest.raises(InputError) as err:
         development_gap(df.iloc[1:].assign(y=[0.0, 3.0]), "y")
     assert str(err.value) == "column 'y': 'y' must be positive and non-missing (logs are taken)"
+
+
+def test_default_column_names_and_lost_units_named(panel):
+    # the defaults unit="code", year="year"; units without both years are all named, ids of any type
+    df = panel.rename(columns={"unit": "code"})
+    r = beta_convergence(df, "gdp_pc")
+    ref = beta_convergence(panel, "gdp_pc", unit="unit", year="year")
+    assert_allclose(r.beta, ref.beta, rtol=1e-15)
+    p = beta_convergence_panel(df, "gdp_pc")
+    assert_allclose(p.beta, beta_convergence_panel(panel, "gdp_pc", unit="unit", year="year").beta, rtol=1e-15)
+    mixed = pd.DataFrame({"code": [1, 1, "b", "b", 2, "c"], "year": [2000, 2001, 2000, 2001, 2000, 2001],
+                          "y": [1.0, 2.0, 1.0, 3.0, 2.0, 2.0]})
+    with pytest.raises(InputError) as err:
+        beta_convergence(mixed, "y")
+    assert str(err.value) == ("column 'code': units without both 2000 and 2001: 2, c "
+                              "(use a balanced panel or choose other years)")
+    bad_end = pd.DataFrame({"code": ["a", "b", "a", "b"], "year": [2000, 2000, 2001, 2001],
+                            "y": [1.0, 2.0, 1.0, -3.0]})
+    with pytest.raises(InputError) as err:
+        beta_convergence(bad_end, "y")
+    assert str(err.value) == "column 'y': 'y' must be positive and non-missing (logs are taken)"
+
+
+def test_gap_growth_ratio_and_no_warning_after_a_zero_gap():
+    import warnings
+
+    # gaps |ln y - ln mean|: year 1 (1, 3): ln 2, ln 1.5; years 2 and 3 equal values: 0, 0 (growth 0/0);
+    # year 4 (1, 7): ln 4, ln 1.75 after a zero gap (x/0); year 5 (1, 3) again. Neither 0/0 nor x/0 is
+    # evaluated into a warning; the growth of year 5 is the ratio of the gaps minus 1.
+    df = pd.DataFrame({"code": ["a", "b"] * 5, "year": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+                       "y": [1.0, 3.0, 2.0, 2.0, 5.0, 5.0, 1.0, 7.0, 1.0, 3.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = development_gap(df, "y")
+    gap = [math.log(2), math.log(1.5), 0, 0, 0, 0, math.log(4), math.log(1.75), math.log(2), math.log(1.5)]
+    assert_allclose(g["gap"], gap, rtol=1e-14, atol=1e-15)
+    assert_allclose(g["gap_growth"].iloc[2:4], [-1.0, -1.0], rtol=1e-15)
+    assert g["gap_growth"].iloc[4:8].isna().all()
+    assert_allclose(g["gap_growth"].iloc[8:], [math.log(2) / math.log(4) - 1, math.log(1.5) / math.log(1.75) - 1],
+                    rtol=1e-14)
