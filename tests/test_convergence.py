@@ -322,3 +322,51 @@ def test_cross_section_adds_the_constant_also_beside_a_constant_control():
                        "y": [1.0, 2.0, 3.0, 4.0, 1.5, 2.5, 3.2, 4.1], "c": [7.0] * 4 + [1.0, 2.0, 3.0, 4.0]})
     r = beta_convergence(df, "y", controls=["c"])
     assert list(r.params.index) == ["const", "ln_initial", "c"]
+
+
+def test_panel_two_way_lsdv_against_numpy_and_other_column_names(panel):
+    # two-way LSDV built by hand (constant, ln_initial, unit and year dummies without the first) and solved
+    # with numpy; columns named differently from the defaults; a control constant over all rows keeps the
+    # intercept in the model
+    df = panel.rename(columns={"unit": "u", "year": "t"})
+    r = beta_convergence_panel(df, "gdp_pc", unit="u", year="t", tau=2, time_effects=True)
+    d = convergence_panel_data(df, "gdp_pc", unit="u", year="t", tau=2)
+    U = pd.get_dummies(d["u"], dtype=float).to_numpy()[:, 1:]
+    T = pd.get_dummies(d["t"], dtype=float).to_numpy()[:, 1:]
+    X = np.column_stack([np.ones(len(d)), d["ln_initial"], U, T])
+    coef = np.linalg.lstsq(X, d["growth"].to_numpy(), rcond=None)[0]
+    assert list(r.params.index) == ["const", "ln_initial"]
+    assert_allclose(r.params.to_numpy(), coef[:2], rtol=1e-9)
+    assert r.tau == 2.0 and r.nobs == 12 * 6
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the constant control is collinear with the intercept: rank-deficient
+        c = beta_convergence_panel(df.assign(k=1.0), "gdp_pc", unit="u", year="t", controls=["k"])
+    assert list(c.params.index) == ["const", "ln_initial", "k"]
+
+
+def test_spatial_beta_convergence_defaults_and_passed_options(panel):
+    """Defaults (SAR, two-way effects, columns code and year) and the options passed on to the engine; every
+    field of the result is the engine's."""
+    from aicoord.panel import SpatialPanel
+
+    w = _lattice_w()
+    r = spatial_beta_convergence(panel.rename(columns={"unit": "code"}), "gdp_pc", w)
+    d = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year")
+    ref = SpatialPanel(d, y="growth", x=["ln_initial"], id="unit", time="year", w=w, model="sar",
+                       effects="twoways").fit()
+    assert r.result.model.model == "sar" and r.result.model.effects == "twoways"
+    assert_allclose([r.beta, r.se, r.pvalue, r.r2], [ref.params["ln_initial"], ref.std_errors["ln_initial"],
+                                                     ref.pvalues["ln_initial"], ref.r2_within], rtol=1e-12)
+    assert r.tau == 1.0 and r.nobs == ref.nobs
+    assert_allclose(r.half_life, implied_speed(r.beta, 1)[1], rtol=1e-14)
+    assert list(r.params.index) == list(ref.params.index)
+    o = spatial_beta_convergence(panel.rename(columns={"year": "t"}), "gdp_pc", w, unit="unit", year="t", tau=2,
+                                 model="sem", effects="individual", lee_yu=True)
+    d2 = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year", tau=2)
+    ref2 = SpatialPanel(d2, y="growth", x=["ln_initial"], id="unit", time="year", w=w, model="sem",
+                        effects="individual", lee_yu=True).fit()
+    assert (o.result.model.model, o.result.model.effects, o.result.model.lee_yu) == ("sem", "individual", True)
+    assert_allclose([o.beta, o.se], [ref2.params["ln_initial"], ref2.std_errors["ln_initial"]], rtol=1e-12)
+    assert o.tau == 2.0 and o.nobs == ref2.nobs == 12 * 5  # Lee-Yu drops one of the six periods
