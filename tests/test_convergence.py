@@ -370,3 +370,11 @@ def test_spatial_beta_convergence_defaults_and_passed_options(panel):
     assert (o.result.model.model, o.result.model.effects, o.result.model.lee_yu) == ("sem", "individual", True)
     assert_allclose([o.beta, o.se], [ref2.params["ln_initial"], ref2.std_errors["ln_initial"]], rtol=1e-12)
     assert o.tau == 2.0 and o.nobs == ref2.nobs == 12 * 5  # Lee-Yu drops one of the six periods
+
+
+def test_panel_speed_half_life_and_underlying_result(panel):
+    r = beta_convergence_panel(panel, "gdp_pc", unit="unit", year="year", tau=2)
+    lam = -math.log1p(r.beta) / 2  # lambda = -ln(1 + beta) / tau
+    assert_allclose([r.speed, r.half_life], [lam, math.log(2) / lam], rtol=1e-14)
+    assert r.result is not None and r.result.nobs == r.nobs
+    assert_allclose(r.result.params["ln_initial"], r.beta, rtol=0)
