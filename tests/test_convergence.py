@@ -378,3 +378,13 @@ def test_panel_speed_half_life_and_underlying_result(panel):
     assert_allclose([r.speed, r.half_life], [lam, math.log(2) / lam], rtol=1e-14)
     assert r.result is not None and r.result.nobs == r.nobs
     assert_allclose(r.result.params["ln_initial"], r.beta, rtol=0)
+
+
+def test_panel_data_refuses_conflicting_duplicates_and_bad_values():
+    df = pd.DataFrame({"code": ["a", "a", "b"], "year": [2020, 2020, 2020], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(InputError) as err:
+        convergence_panel_data(df, "y")
+    assert str(err.value) == "column 'code': duplicate unit-year rows"
+    with pytest.raises(InputError) as err:
+        convergence_panel_data(df.iloc[1:].assign(y=[np.nan, 3.0]), "y")
+    assert str(err.value) == "column 'y': 'y' must be positive and non-missing (logs are taken)"
