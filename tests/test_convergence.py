@@ -388,3 +388,9 @@ def test_panel_data_refuses_conflicting_duplicates_and_bad_values():
     with pytest.raises(InputError) as err:
         convergence_panel_data(df.iloc[1:].assign(y=[np.nan, 3.0]), "y")
     assert str(err.value) == "column 'y': 'y' must be positive and non-missing (logs are taken)"
+
+
+def test_every_missing_column_is_named(panel):
+    with pytest.raises(InputError) as err:
+        beta_convergence(panel, "gdp", unit="unit", year="yr")
+    assert str(err.value) == "missing columns: yr, gdp (available: unit, year, gdp_pc, population, x)"
