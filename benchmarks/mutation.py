@@ -20,6 +20,11 @@ Usage
     nice -n 15 python benchmarks/mutation.py --recheck inequality     # rerun the survivors after new tests
     python benchmarks/mutation.py --summary                           # score table of every module run
     python benchmarks/mutation.py --survivors inequality               # names and diffs of the survivors
+    nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
+                                                                      # interrupted while generating mutants)
+
+A plain ``mutmut run`` in the repository root uses ``[tool.mutmut]`` as it stands: the whole core against
+the union of the mirrored tests, in ``mutants/``.
 
 Requires ``pip install -e '.[mutation]'`` (mutmut 3.8.1).
 """
