@@ -240,3 +240,22 @@ def test_knn_warns_at_most_once_about_disconnected_neighbours():
     assert w.neighbors == {"110000": ["120000"], "120000": ["110000"], "310000": ["330000"],
                            "330000": ["310000"]}
     assert sum("not fully connected" in str(c.message) for c in caught) <= 1
+
+
+def test_great_circle_rounding_at_antipodes_and_silent_distance_weights():
+    import warnings
+
+    # (1E, 8N) and its antipode (179W, 8S): the haversine term rounds to 1 + 2e-16; the distance is
+    # still half the circumference, not NaN
+    d = great_circle_km(np.array([[1.0, 8.0], [-179.0, -8.0]]))
+    assert_allclose(d[0, 1], np.pi * 6371.0088, rtol=1e-12)
+    # the zero self-distances are not divided into a warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        distance_weights(codes=["110000", "120000"])
+
+
+def test_weights_summary_symmetry_tolerance_is_strict():
+    # |w_ij - w_ji| = 1e-12 exactly is not below the tolerance 1e-12
+    w = from_dense(np.array([[0.0, 2e-12], [1e-12, 0.0]]), ["a", "b"])
+    assert weights_summary(w, "t")["symmetric_values"] is False
