@@ -259,3 +259,12 @@ def test_weights_summary_symmetry_tolerance_is_strict():
     # |w_ij - w_ji| = 1e-12 exactly is not below the tolerance 1e-12
     w = from_dense(np.array([[0.0, 2e-12], [1e-12, 0.0]]), ["a", "b"])
     assert weights_summary(w, "t")["symmetric_values"] is False
+
+
+def test_from_dense_is_silent_about_islands():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w = from_dense(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), ["a", "b", "c"])
+    assert w.islands == ["c"]
