@@ -268,3 +268,10 @@ def test_from_dense_is_silent_about_islands():
         warnings.simplefilter("error")
         w = from_dense(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), ["a", "b", "c"])
     assert w.islands == ["c"]
+
+
+def test_build_weights_passes_power_and_cutoff(spdep_reference):
+    d = np.array(spdep_reference["dist_km"])
+    expected = np.where((d > 0) & (d <= 1000), 1 / np.where(d > 0, d, 1) ** 2, 0.0)
+    w = build_weights({"kind": "distance", "power": 2, "cutoff_km": 1000})
+    assert_allclose(w.full()[0], expected, rtol=RTOL_R, atol=ATOL_R)
