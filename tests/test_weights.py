@@ -275,3 +275,23 @@ def test_build_weights_passes_power_and_cutoff(spdep_reference):
     expected = np.where((d > 0) & (d <= 1000), 1 / np.where(d > 0, d, 1) ** 2, 0.0)
     w = build_weights({"kind": "distance", "power": 2, "cutoff_km": 1000})
     assert_allclose(w.full()[0], expected, rtol=RTOL_R, atol=ATOL_R)
+
+
+def test_build_nested_passes_phi_cutoff_and_the_panel_provinces(spdep_reference, provinces_gdf):
+    # five provinces of a panel, phi 0.25, cutoff 1500 km; distances of R s2 for those five
+    from aicoord.provinces import province_table
+
+    codes = list(province_table()["code"])
+    pick = [3, 0, 10, 18, 8]
+    sub = [codes[i] for i in pick]
+    g = pd.Series([2.0, 5.0, 3.5, 1.2, 4.1], index=sub)
+    d = np.array(spdep_reference["dist_km"])[np.ix_(pick, pick)]
+    wd = np.where((d > 0) & (d <= 1500), 1 / np.where(d > 0, d, 1), 0.0)
+    diff = np.abs(g.to_numpy()[:, None] - g.to_numpy()[None, :])
+    we = np.where(diff > 0, 1 / np.where(diff > 0, diff, 1), 0.0)
+    expect = 0.25 * wd / wd.sum(1, keepdims=True) + 0.75 * we / we.sum(1, keepdims=True)
+    w = build_weights({"kind": "nested", "phi": 0.25, "cutoff_km": 1500}, gdp_pc_mean=g)
+    assert w.id_order == sub
+    assert_allclose(w.full()[0], expect, rtol=1e-6)
+    # contiguity: queen is the default kind
+    assert _nb(contiguity_weights(provinces_gdf)) == _nb(contiguity_weights(provinces_gdf, "queen"))
