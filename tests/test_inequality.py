@@ -287,3 +287,182 @@ def test_theil_zero_weight_unit_and_group():
     for key in ("theil_t", "theil_l"):
         for part in ("total", "between", "within"):
             assert_allclose(r[key][part], ref[key][part], rtol=1e-14)
+
+
+# ---------------------------------------------------------------- mutation-testing additions
+# (tests/MUTATION.md lists the mutants each of these kills)
+
+
+def test_sigma_reports_weighted_mean_and_sd():
+    # integer weights = replication: mean and population SD of the replicated sample
+    y = np.array([2.0, 5.0, 7.0])
+    w = np.array([3, 1, 2])
+    rep = np.repeat(y, w)
+    r = sigma_convergence(y, w)
+    assert set(r) == {"cv", "sd_log", "mean", "sd", "n"}
+    assert_allclose(r["mean"], rep.mean(), rtol=1e-15)
+    assert_allclose(r["sd"], rep.std(), rtol=1e-14)
+    assert r["n"] == 3
+
+
+def test_dagum_group_table_columns_and_contributions():
+    # contributions G_jj p_j s_j from the brute-force double loops; they sum to G_w
+    rng = np.random.default_rng(11)
+    y = rng.lognormal(size=17)
+    g = rng.choice(["a", "b", "c"], size=17)
+    r = dagum_gini(y, g)
+    b = brute_dagum(y, g)
+    t = r["groups"]
+    assert list(t.columns) == ["n", "mean", "p", "s", "gini", "contribution"]
+    assert t.index.name == "group"
+    assert t["n"].dtype.kind == "i"
+    for lab in t.index:
+        ys = y[g == lab]
+        p, s = ys.size / y.size, ys.sum() / y.sum()
+        assert t.loc[lab, "n"] == ys.size
+        assert_allclose([t.loc[lab, "mean"], t.loc[lab, "p"], t.loc[lab, "s"]], [ys.mean(), p, s],
+                        rtol=1e-14)
+        assert_allclose(t.loc[lab, "contribution"], b["gjj"][lab] * p * s, rtol=1e-12)
+    assert_allclose(t["contribution"].sum(), b["within"], rtol=1e-12)
+
+
+def test_dagum_equal_values_give_zero_and_undefined_shares():
+    # every unit equal: G = 0, all components 0, D_jh = 0 for identical groups (no overlap sign),
+    # the shares of a zero total are undefined (NaN), and nothing warns (no 0/0 is evaluated)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = dagum_gini([2.0, 2.0, 2.0, 2.0], ["a", "a", "b", "b"])
+    for key in ("total", "within", "between_net", "transvariation", "between_gross"):
+        assert r[key] == 0.0, key
+    assert r["d_between"].loc["a", "b"] == 0.0 and r["d_between"].loc["b", "a"] == 0.0
+    for key in ("within_share", "between_net_share", "transvariation_share"):
+        assert isinstance(r[key], float) and math.isnan(r[key]), key
+
+
+BY_YEAR_COLUMNS = ["n", "cv", "sd_log", "theil_t", "theil_t_within", "theil_t_between", "theil_l",
+                   "theil_l_within", "theil_l_between", "gini", "gini_within", "gini_between_net",
+                   "gini_transvariation"]
+
+
+def test_inequality_by_year_every_column_matches_single_year_calls():
+    from aicoord.inequality import inequality_by_year
+    import pandas as pd
+
+    rng = np.random.default_rng(8)
+    df = pd.DataFrame({"t": np.repeat([2019, 2020], 12), "y": rng.lognormal(size=24),
+                       "g": np.tile(list("abc"), 8), "p": rng.integers(1, 9, size=24)})
+    out = inequality_by_year(df, "y", year="t", groups="g", weights="p")
+    assert list(out.columns) == ["t", *BY_YEAR_COLUMNS]
+    for i, yr in enumerate([2019, 2020]):
+        d = df[df.t == yr]
+        s, th, dg = sigma_convergence(d.y, d.p), theil(d.y, d.g, d.p), dagum_gini(d.y, d.g)
+        expect = [s["n"], s["cv"], s["sd_log"], th["theil_t"]["total"], th["theil_t"]["within"],
+                  th["theil_t"]["between"], th["theil_l"]["total"], th["theil_l"]["within"],
+                  th["theil_l"]["between"], dg["total"], dg["within"], dg["between_net"],
+                  dg["transvariation"]]
+        assert_allclose(out.loc[i, BY_YEAR_COLUMNS].to_numpy(float), expect, rtol=1e-15)
+
+
+def test_inequality_by_year_without_groups_or_weights():
+    from aicoord.inequality import inequality_by_year
+    import pandas as pd
+
+    y = [1.0, 2.0, 3.0, 4.0]
+    out = inequality_by_year(pd.DataFrame({"year": [2020] * 4, "y": y}), "y")
+    # one group, equal weights: hand values of the 1,2,3,4 case (Gini 0.25, CV sqrt(1.25)/2.5)
+    assert_allclose(out.loc[0, ["gini", "gini_within", "cv"]].to_numpy(float),
+                    [0.25, 0.25, math.sqrt(1.25) / 2.5], rtol=1e-14)
+    assert out.loc[0, "theil_t_between"] == 0.0 and out.loc[0, "gini_between_net"] == 0.0
+
+
+def test_inequality_by_year_names_every_missing_column():
+    from aicoord.inequality import inequality_by_year
+    import pandas as pd
+
+    df = pd.DataFrame({"year": [2020, 2020], "y": [1.0, 2.0]})
+    with pytest.raises(InputError, match=r"missing columns: region, pop$"):
+        inequality_by_year(df, "y", groups="region", weights="pop")
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: sigma_convergence([]), "values is empty (pass at least one value)"),
+    (lambda: sigma_convergence([1.0, np.nan]),
+     "values contains missing or infinite values (drop or impute missing values before computing inequality)"),
+    (lambda: sigma_convergence([1.0, 0.0]), "values must be strictly positive (inequality measures take logs)"),
+    (lambda: sigma_convergence([1.0, 2.0], [1.0]), "weights has 1 entries but values has 2 (pass one weight per value)"),
+    (lambda: sigma_convergence([1.0, 2.0, 3.0], [1.0, -1.0, 3.0]),
+     "weights must be finite, non-negative and not all zero"),
+    (lambda: sigma_convergence([1.0, 2.0], [np.inf, 1.0]), "weights must be finite, non-negative and not all zero"),
+    (lambda: sigma_convergence([1.0, 2.0], [0.0, 0.0]), "weights must be finite, non-negative and not all zero"),
+    (lambda: theil([1.0, 2.0], ["a"]), "groups has 1 entries but values has 2 (pass one group label per value)"),
+    (lambda: theil([1.0, 2.0], ["a", None]), "groups contains missing labels (every unit needs a group)"),
+    (lambda: dagum_gini([1.0, 2.0], ["a", float("nan")]), "groups contains missing labels (every unit needs a group)"),
+])
+def test_bad_input_messages(call, message):
+    with pytest.raises(InputError) as err:
+        call()
+    assert str(err.value) == message
+
+
+def test_inputs_of_other_types_are_read_as_numbers_and_labels():
+    import pandas as pd
+
+    # numbers held in an object column (as read from a mixed file) and fractional weights
+    ref = sigma_convergence([1.0, 2.0, 4.0], [2.0, 3.0, 5.0])
+    r = sigma_convergence(pd.Series([1, 2, 4], dtype=object), pd.Series([0.2, 0.3, 0.5], dtype=object))
+    for key in ("cv", "sd_log", "mean", "sd"):
+        assert_allclose(r[key], ref[key], rtol=1e-14)
+    # a single value is valid: no dispersion
+    one = sigma_convergence([5.0])
+    assert one["cv"] == 0.0 and one["sd_log"] == 0.0 and one["n"] == 1
+    # float group labels are labels, and labels keep their type (1 stays an integer)
+    r = dagum_gini([1.0, 2.0, 3.0, 4.0], [0.5, 0.5, 1.5, 1.5])
+    assert list(r["groups"].index) == [0.5, 1.5]
+    t = theil([1.0, 2.0, 3.0, 4.0], ["a", 1, "a", 1])
+    assert list(t["theil_t"]["groups"].index) == ["a", 1]
+
+
+def test_theil_shares_and_group_table():
+    y, g, w = [1.0, 2.0, 3.0, 4.0, 6.0], list("AABBB"), [2, 1, 1, 3, 1]
+    r = theil(y, g, w)
+    T, L, bt, bl = brute_theil(y, g, w)
+    for key, tot, btw in (("theil_t", T, bt), ("theil_l", L, bl)):
+        assert_allclose([r[key]["within_share"], r[key]["between_share"]], [(tot - btw) / tot, btw / tot],
+                        rtol=1e-12)
+        t = r[key]["groups"]
+        assert list(t.columns) == ["n", "pop_share", "income_share", "index", "contribution"]
+        assert list(t["n"]) == [2, 3]
+        assert_allclose(t["pop_share"], [3 / 8, 5 / 8], rtol=1e-15)
+        inc = np.multiply(y, w)
+        assert_allclose(t["income_share"], [inc[:2].sum() / inc.sum(), inc[2:].sum() / inc.sum()], rtol=1e-15)
+        # each group's own index, from the per-unit definitions inside the group
+        for lab, idx in (("A", slice(0, 2)), ("B", slice(2, 5))):
+            Tg, Lg, _, _ = brute_theil(y[idx], g[idx], w[idx])
+            assert_allclose(t.loc[lab, "index"], Tg if key == "theil_t" else Lg, rtol=1e-12)
+
+
+def test_theil_equal_values_have_undefined_shares():
+    r = theil([3.0, 3.0, 3.0], list("aab"))
+    for key in ("theil_t", "theil_l"):
+        assert r[key]["total"] == 0.0
+        assert math.isnan(r[key]["within_share"]) and math.isnan(r[key]["between_share"])
+
+
+def test_theil_zero_weight_group_before_others():
+    # the zero-weight group comes first: the groups after it still count
+    r = theil([9.0, 1.0, 2.0, 3.0, 4.0], list("CAABB"), [0, 1, 1, 1, 1])
+    ref = theil([1.0, 2.0, 3.0, 4.0], list("AABB"))
+    for key in ("theil_t", "theil_l"):
+        assert list(r[key]["groups"].index) == ["A", "B"]
+        for part in ("total", "between", "within"):
+            assert_allclose(r[key][part], ref[key][part], rtol=1e-14)
+
+
+def test_dagum_gross_between_and_square_tables():
+    # A={1,3}, B={2,4}: G_nb = .1, G_t = .05 (hand case above), so G_gb = .15
+    r = dagum_gini([1, 2, 3, 4], ["A", "B", "A", "B"])
+    assert_allclose(r["between_gross"], 0.15, rtol=1e-14)
+    for key in ("g_between", "d_between"):
+        assert r[key].index.name == "group" and list(r[key].columns) == ["A", "B"]

@@ -38,3 +38,70 @@ def test_explicit_tol_always_polishes(spy):
     assert [c["method"] for c in scipy_calls[1:]] == ["L-BFGS-B", "Nelder-Mead"]
     assert scipy_calls[-1]["options"]["xatol"] == 1e-6
     assert_allclose(res.x, [0.2, -0.1], rtol=0, atol=1e-6)
+
+
+# ---------------------------------------------------------------- mutation-testing additions
+# (tests/MUTATION.md lists the mutants each of these kills)
+
+import math  # noqa: E402
+import warnings  # noqa: E402
+
+from aicoord.errors import EstimationError  # noqa: E402
+from aicoord.panel._numeric import _check_interior, _check_stationary  # noqa: E402
+
+
+def test_inv_messages_and_no_warning_for_a_valid_inverse():
+    with pytest.raises(EstimationError) as info:
+        _inv(np.array([[1.0, 2.0], [2.0, 4.0]]))
+    assert str(info.value) == ("the information matrix is singular (the model is not identified: drop collinear "
+                               "or constant regressors or choose another model)")
+    # an inverse with a zero diagonal entry is not negative: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_allclose(_inv(np.array([[0.0, 1.0], [1.0, 0.0]])), [[0.0, 1.0], [1.0, 0.0]])
+
+
+def test_num_hessian_of_an_exponential_at_zero_and_large_arguments():
+    # f = exp(a.x): Hessian a a' exp(a.x); steps must scale with |x| and stay positive at x = 0
+    a = np.array([0.7, -0.2, 0.05])
+    for x0 in (np.array([0.0, 0.0, 0.0]), np.array([0.0, 2.0, 30.0])):
+        h = _num_hessian(lambda x: math.exp(a @ x), x0)
+        # rounding error of a central second difference: about 4 eps f / (h_i h_j) <= 9e-4 with h = 1e-6
+        assert_allclose(h, np.outer(a, a) * math.exp(a @ x0), rtol=1e-3, atol=1e-3)
+
+
+def test_minimize_2d_polishes_by_default_and_keeps_the_best_start(spy):
+    calls = spy(optimize, "minimize")
+
+    def two_wells(p):  # minima at (-0.5, 0) (value -1) and (0.5, 0) (value -2)
+        return -math.exp(-20 * ((p[0] + 0.5) ** 2 + p[1] ** 2)) - 2 * math.exp(-20 * ((p[0] - 0.5) ** 2 + p[1] ** 2))
+
+    res = _minimize_2d(two_wells, [(-0.5, 0.0), (0.5, 0.1)], [(-1.0, 1.0), (-1.0, 1.0)])
+    assert [c["method"] for c in calls] == ["L-BFGS-B", "L-BFGS-B", "Nelder-Mead"]
+    assert calls[-1]["options"] == {"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000}
+    assert calls[0]["options"] == {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
+    assert_allclose(res.x, [0.5, 0.0], atol=1e-6)
+    assert res.fun <= two_wells(np.array([0.5, 0.0])) + 1e-15  # the deeper well, found from the second start
+
+
+def test_stationarity_and_interior_messages_and_thresholds():
+    with pytest.raises(EstimationError) as info:
+        _check_stationary(lambda p: 3.0 * p[0] + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
+    assert str(info.value) == (
+        "SAC optimisation did not converge (score 3 in parameter 0); the estimate may lie on the boundary or "
+        "the model may be weakly identified (try another model (SAR or SEM instead of SAC, fixed instead of "
+        "random effects), fewer regressors or another weights matrix)")
+    # the score of the second parameter is checked too; a non-finite score is a failure
+    with pytest.raises(EstimationError, match=r"score 0\.05 in parameter 1"):
+        _check_stationary(lambda p: 0.05 * p[1], np.array([0.0, 0.0]), "RE")
+    with pytest.raises(EstimationError, match="score nan"):
+        _check_stationary(lambda p: math.nan, np.array([0.0]), "RE")
+    _check_stationary(lambda p: 0.009 * p[0], np.array([0.0]), "RE")  # below gtol = 0.01
+    with pytest.raises(EstimationError) as info:
+        _check_interior("rho", 0.9999999, -1.0, 1.0)
+    assert str(info.value) == (
+        "rho = 1.000000 is at the boundary of its admissible interval (-1.0000, 1.0000); the maximum "
+        "likelihood estimate is not interior (check the weights matrix and the model specification, or try "
+        "another model)")
+    _check_interior("rho", 0.99999, -1.0, 1.0)   # 1e-5 from the bound: 5e-6 of the span, interior
+    _check_interior("rho", -0.99999, -1.0, 1.0)

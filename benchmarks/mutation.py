@@ -1,0 +1,225 @@
+"""Mutation testing of the numerical core with mutmut, one module at a time.
+
+Not part of the test suite or CI (a full pass takes hours on two shared cores). Each module is mutated
+in its own work directory ``build/mutation/<module>/`` and only the tests that mirror it are run against
+its mutants (``inequality`` -> ``tests/test_inequality.py``, every ``panel.*`` module -> ``tests/panel/``,
+...), with ``-m "not slow"`` and without the command-line and workflow tests. The base mutmut settings
+are ``[tool.mutmut]`` in ``pyproject.toml``; this script overrides only the file to mutate and the test
+selection for each module.
+
+Mutants judged equivalent (no test can tell them from the original) are listed, with the reason, in
+``benchmarks/mutation_equivalent.tsv``; the score excludes them:
+
+    score = killed / (killed + survived + no tests - equivalent)
+
+timeouts count as killed (the mutant changed behaviour so much that the tests did not finish).
+
+Usage
+-----
+    nice -n 15 python benchmarks/mutation.py inequality convergence   # run (resumes where it stopped)
+    nice -n 15 python benchmarks/mutation.py --recheck inequality     # rerun the survivors after new tests
+    python benchmarks/mutation.py --summary                           # score table of every module run
+    python benchmarks/mutation.py --survivors inequality               # names and diffs of the survivors
+    nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
+                                                                      # interrupted while generating mutants)
+
+A plain ``mutmut run`` in the repository root uses ``[tool.mutmut]`` as it stands: the whole core against
+the union of the mirrored tests, in ``mutants/``.
+
+Requires ``pip install -e '.[mutation]'`` (mutmut 3.8.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "mutation"
+EQUIVALENT = ROOT / "benchmarks" / "mutation_equivalent.tsv"
+
+PANEL_TESTS = [
+    "tests/panel/",
+    "--ignore=tests/panel/test_cli_and_errors.py",
+    "--ignore=tests/panel/test_dynamic_cli.py",
+    "--ignore=tests/panel/test_monte_carlo.py",
+]
+
+#: module -> (file to mutate, tests that mirror it)
+MODULES: dict[str, tuple[str, list[str]]] = {
+    "inequality": ("src/aicoord/inequality.py", ["tests/test_inequality.py"]),
+    "convergence": ("src/aicoord/convergence.py", ["tests/test_convergence.py"]),
+    "weights": ("src/aicoord/weights.py", ["tests/test_weights.py", "tests/test_weights_io.py"]),
+    "autocorrelation": ("src/aicoord/autocorrelation.py", ["tests/test_autocorrelation.py"]),
+    "markov": ("src/aicoord/markov.py", ["tests/test_markov.py"]),
+}
+for _name in ("_numeric", "_optim", "data", "diagnostics", "dynamic", "dynamic_results", "effects", "fixed",
+              "model", "random", "results", "wmatrix"):
+    MODULES[f"panel.{_name}"] = (f"src/aicoord/panel/{_name}.py", PANEL_TESTS)
+
+KILLED = {1, 3, 36, 24, -24, 152, 255, 37}  # failing test, pytest error, timeout, type check
+TIMEOUT = {36, 24, -24, 152, 255}
+
+
+def _toml_value(value) -> str:
+    return json.dumps(value)  # JSON strings, numbers and lists of them are valid TOML
+
+
+def _pyproject_for(module: str) -> str:
+    """The repository's pyproject.toml with ``[tool.mutmut]`` narrowed to one module."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    base = tomllib.loads(text)["tool"]["mutmut"]
+    path, tests = MODULES[module]
+    settings = dict(base, only_mutate=[path], pytest_add_cli_args_test_selection=tests)
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+    lines = ["[tool.mutmut]"] + [f"{key} = {_toml_value(val)}" for key, val in settings.items()]
+    return text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
+
+
+def _workdir(module: str) -> Path:
+    """Prepare ``build/mutation/<module>/``: links to src, tests, config and data plus its pyproject."""
+    work = WORK / module
+    work.mkdir(parents=True, exist_ok=True)
+    for name in ("src", "tests", "config", "data"):
+        link = work / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name, target_is_directory=True)
+    (work / "pyproject.toml").write_text(_pyproject_for(module), encoding="utf-8")
+    return work
+
+
+def _env(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # The mutated copy must exist before Python starts: a PYTHONPATH entry that is missing at start-up
+    # is cached as "no importer" and the tests would then import the unmutated package.
+    (work / "mutants" / "src").mkdir(parents=True, exist_ok=True)
+    env["PYTHONPATH"] = str(work / "mutants" / "src")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    env.setdefault("MKL_NUM_THREADS", "1")
+    return env
+
+
+def _mutmut(work: Path, *args: str) -> int:
+    cmd = [sys.executable, "-m", "mutmut", *args]
+    print(f"[{work.name}] {' '.join(cmd)}", flush=True)
+    return subprocess.call(cmd, cwd=work, env=_env(work))
+
+
+def exit_codes(module: str) -> dict[str, int | None]:
+    """Mutant name -> mutmut exit code, read from the module's ``.meta`` file."""
+    path, _ = MODULES[module]
+    meta = WORK / module / "mutants" / (path + ".meta")
+    if not meta.exists():
+        return {}
+    return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+
+
+def equivalent() -> dict[str, str]:
+    """Mutant name -> reason it is equivalent, from ``benchmarks/mutation_equivalent.tsv``."""
+    if not EQUIVALENT.exists():
+        return {}
+    out = {}
+    for line in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, reason = line.split("\t", 1)
+            out[name.strip()] = reason.strip()
+    return out
+
+
+def survivors(module: str) -> list[str]:
+    return sorted(name for name, code in exit_codes(module).items() if code in (0, 5, 33))
+
+
+def summary(module: str) -> dict:
+    codes = exit_codes(module)
+    equiv = equivalent()
+    counts = {"mutants": len(codes), "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0,
+              "not_checked": 0, "equivalent": 0}
+    for name, code in codes.items():
+        if code in TIMEOUT:
+            counts["timeout"] += 1
+        elif code in KILLED:
+            counts["killed"] += 1
+        elif code is None:
+            counts["not_checked"] += 1
+        elif name in equiv:
+            counts["equivalent"] += 1
+        elif code == 0:
+            counts["survived"] += 1
+        else:
+            counts["no_tests"] += 1
+    caught = counts["killed"] + counts["timeout"]
+    judged = caught + counts["survived"] + counts["no_tests"]
+    counts["score"] = caught / judged if judged else float("nan")
+    return counts
+
+
+def print_summary(modules: list[str]) -> None:
+    head = "| module | mutants | killed | timeout | survived | no tests | equivalent | not checked | score |"
+    print(head)
+    print("|" + "---|" * 9)
+    total = dict.fromkeys(("mutants", "killed", "timeout", "survived", "no_tests", "equivalent", "not_checked"), 0)
+    for module in modules:
+        s = summary(module)
+        if not s["mutants"]:
+            continue
+        for key in total:
+            total[key] += s[key]
+        print(f"| {module} | {s['mutants']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
+              f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {s['score']:.1%} |")
+    caught = total["killed"] + total["timeout"]
+    judged = caught + total["survived"] + total["no_tests"]
+    if judged:
+        print(f"| **all** | {total['mutants']} | {total['killed']} | {total['timeout']} | {total['survived']} | "
+              f"{total['no_tests']} | {total['equivalent']} | {total['not_checked']} | {caught / judged:.1%} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
+    parser.add_argument("--recheck", action="store_true", help="rerun only the surviving mutants")
+    parser.add_argument("--summary", action="store_true", help="print the score table and stop")
+    parser.add_argument("--survivors", action="store_true", help="show the surviving mutants and stop")
+    parser.add_argument("--fresh", action="store_true", help="discard earlier results of these modules")
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
+    modules = args.modules or list(MODULES)
+    if args.summary:
+        print_summary(modules)
+        return 0
+    if args.survivors:
+        equiv = equivalent()
+        for module in modules:
+            for name in survivors(module):
+                if name not in equiv:
+                    _mutmut(_workdir(module), "show", name)
+        return 0
+    for module in modules:
+        work = _workdir(module)
+        if args.fresh and (work / "mutants").exists():
+            shutil.rmtree(work / "mutants")
+        if args.recheck:
+            names = survivors(module)
+            if names:
+                # keep the list: tests/MUTATION.md names the test that kills each of them
+                with open(work / "survivors_before_recheck.txt", "a", encoding="utf-8") as fh:
+                    fh.write("\n".join(names) + "\n")
+                _mutmut(work, "run", "--max-children", "1", *names)
+        else:
+            _mutmut(work, "run", "--max-children", "1")
+    print_summary(modules)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
