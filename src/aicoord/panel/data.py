@@ -111,11 +111,11 @@ def prepare(mod, data, w, standardize, logdet):
             key = id(w[p])
             if key not in cache:
                 mat, _ = as_matrix(w[p], units)
-                cache[key] = PanelWeights(mat, standardize, logdet)
+                cache[key] = PanelWeights.shared(mat, standardize, logdet)
             mod.ws.append(cache[key])
     else:
         mat, _ = as_matrix(w, units)
-        pw = PanelWeights(mat, standardize, logdet)
+        pw = PanelWeights.shared(mat, standardize, logdet)
         mod.ws = [pw] * t
     for pw in mod.ws:
         if pw.n != n:

@@ -199,7 +199,7 @@ class DynamicSpatialPanel:
         if mat.shape[0] != n:
             raise InputError(f"weights matrix is {mat.shape[0]} x {mat.shape[0]} but the panel "
                              f"has {n} units")
-        self.pw = pw = PanelWeights(mat, standardize, "auto")
+        self.pw = pw = PanelWeights.shared(mat, standardize, "auto")
         if pw.islands:
             raise InputError(f"weights matrix has {pw.islands} units without neighbours",
                              hint="drop them or link them to a neighbour")

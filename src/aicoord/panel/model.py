@@ -225,7 +225,8 @@ class SpatialPanel:
             if not ok:
                 raise InputError(f"tol must be a positive number, not {tol!r}")
             tol = float(tol)
-        lo, hi = self.bounds()
+        # the SLX has no spatial parameter: no bounds (and no eigenvalues) needed
+        lo, hi = self.bounds() if self.model != "slx" else (-np.inf, np.inf)
         self._lo, self._hi = lo, hi
         if self.effects == "random":
             return random.fit_re_err(self, tol) if self.model == "sem" else random.fit_re_lag(self, tol)
