@@ -127,6 +127,13 @@ def _missing_ids(series):
     return (series.isna() | (s == "")).to_numpy()
 
 
+def _text_ids(series):
+    """:func:`_text_id` of every cell, each distinct cell converted once (a long table repeats its ids)."""
+    cells = series.tolist()
+    text = {c: _text_id(c) for c in dict.fromkeys(cells)}
+    return [text[c] for c in cells]
+
+
 def _read_long(df, path):
     cols = {c.lower(): c for c in df.columns}
     for need in ("from", "to"):
@@ -138,10 +145,10 @@ def _read_long(df, path):
         if miss.any():
             raise InputError("missing unit id", file=path, row=int(df.index[np.flatnonzero(miss)[0]]) + 2,
                              column=cols[need])
-    f = [_text_id(v) for v in df[cols["from"]]]
-    t = [_text_id(v) for v in df[cols["to"]]]
+    f = _text_ids(df[cols["from"]])
+    t = _text_ids(df[cols["to"]])
     v = _numbers(df[[cols["weight"]]], path)[:, 0] if "weight" in cols else np.ones(len(df))
-    dup = pd.Series(list(zip(f, t))).duplicated()
+    dup = pd.DataFrame({"f": f, "t": t}).duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         first = next(j for j in range(i) if (f[j], t[j]) == (f[i], t[i]))
