@@ -38,6 +38,9 @@ BANDED_MIN_N = 100
 #: :func:`diagonal_symmetrizer`: weights written with six decimals (entries down to 0.01) pass, a
 #: matrix that is asymmetric by design does not
 SIMILAR_RTOL = 1e-4
+#: :func:`diagonal_symmetrizer` solves the least-squares problem up to this many links per unit, beyond
+#: it (dense matrices) it follows a spanning tree
+DENSE_LINKS = 64
 #: distinct weights matrices kept by :meth:`PanelWeights.shared` (least recently used dropped first),
 #: and the most stored non-zeros they may hold together (about 12 bytes each, twice per matrix)
 CACHE_SIZE = 12
@@ -153,18 +156,37 @@ def diagonal_symmetrizer(mat, rtol=SIMILAR_RTOL):
     i = np.repeat(np.arange(n), np.diff(upper.indptr))
     j = upper.indices
     b = np.log(lower_t.data) - np.log(upper.data)  # u_i - u_j = b with u = log g
-    lap = sp.csr_matrix((np.r_[-np.ones(len(i)), -np.ones(len(i))], (np.r_[i, j], np.r_[j, i])), shape=(n, n))
-    lap = lap - sp.diags(np.asarray(lap.sum(axis=1)).ravel())
-    rhs = np.bincount(i, b, minlength=n) - np.bincount(j, b, minlength=n)
     _, comp = connected_components(a, directed=False)
-    ground = np.zeros(n)
-    ground[np.unique(comp, return_index=True)[1]] = 1.0  # u = 0 at one unit per component
-    u = spla.spsolve((lap + sp.diags(ground)).tocsc(), rhs)
+    roots = np.unique(comp, return_index=True)[1]
+    if upper.nnz <= DENSE_LINKS * n:
+        lap = sp.csr_matrix((-np.ones(2 * len(i)), (np.r_[i, j], np.r_[j, i])), shape=(n, n))
+        lap = lap - sp.diags(np.asarray(lap.sum(axis=1)).ravel())
+        rhs = np.bincount(i, b, minlength=n) - np.bincount(j, b, minlength=n)
+        ground = np.zeros(n)
+        ground[roots] = 1.0  # u = 0 at one unit per component
+        u = spla.spsolve((lap + sp.diags(ground)).tocsc(), rhs)
+    else:  # dense links: every unit is a link or two from its root, so a spanning tree is as accurate
+        u = _tree_potentials(a, roots)
     g = np.exp(u)
     ci, cj = g[i] * upper.data, g[j] * lower_t.data
     if np.max(np.abs(ci - cj) / np.maximum(ci, cj)) > rtol:
         return None
     return g
+
+
+def _tree_potentials(a, roots):
+    """``u`` with ``u_v - u_p = log a_pv - log a_vp`` along breadth-first trees from ``roots``."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    u = np.zeros(a.shape[0])
+    for r in roots:
+        order, pred = breadth_first_order(a, r, directed=False, return_predecessors=True)
+        kids = order[1:]
+        par = pred[kids]
+        step = np.log(np.asarray(a[par, kids]).ravel()) - np.log(np.asarray(a[kids, par]).ravel())
+        for v, p, d in zip(kids, par, step):  # parents come before their children in ``order``
+            u[v] = u[p] + d
+    return u
 
 
 def _content_key(mat, standardize, logdet):
