@@ -17,16 +17,32 @@ workflow steps and the tests all read weights through this module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from libpysal.weights import W
 
 from .errors import InputError
-from .weights import from_dense, standardize, to_dense_frame, weights_summary
 
-__all__ = ["read_weights", "read_weights_by_year", "resolve_weights", "write_weights", "write_gal_gwt", "normalise_ids"]
+if TYPE_CHECKING:  # libpysal (2.5 s to import) is loaded only where a libpysal W is made or written
+    from libpysal.weights import W
+
+__all__ = ["read_weights", "read_weights_sparse", "SparseWeights", "read_weights_by_year", "resolve_weights",
+           "write_weights", "write_gal_gwt", "normalise_ids"]
+
+
+@dataclass(frozen=True)
+class SparseWeights:
+    """Raw weights as a sparse matrix and its unit ids (what :func:`read_weights_sparse` returns).
+
+    It has the ``sparse`` and ``id_order`` attributes of a libpysal W, so the panel engine
+    (:func:`aicoord.panel.wmatrix.as_matrix`) takes it like one.
+    """
+
+    sparse: object  #: scipy.sparse.csr_matrix, N x N, row ``from``, column ``to``
+    id_order: list  #: unit ids of the rows and columns
 
 
 def _try_provinces(values):
@@ -111,6 +127,13 @@ def _missing_ids(series):
     return (series.isna() | (s == "")).to_numpy()
 
 
+def _text_ids(series):
+    """:func:`_text_id` of every cell, each distinct cell converted once (a long table repeats its ids)."""
+    cells = series.tolist()
+    text = {c: _text_id(c) for c in dict.fromkeys(cells)}
+    return [text[c] for c in cells]
+
+
 def _read_long(df, path):
     cols = {c.lower(): c for c in df.columns}
     for need in ("from", "to"):
@@ -122,10 +145,10 @@ def _read_long(df, path):
         if miss.any():
             raise InputError("missing unit id", file=path, row=int(df.index[np.flatnonzero(miss)[0]]) + 2,
                              column=cols[need])
-    f = [_text_id(v) for v in df[cols["from"]]]
-    t = [_text_id(v) for v in df[cols["to"]]]
+    f = _text_ids(df[cols["from"]])
+    t = _text_ids(df[cols["to"]])
     v = _numbers(df[[cols["weight"]]], path)[:, 0] if "weight" in cols else np.ones(len(df))
-    dup = pd.Series(list(zip(f, t))).duplicated()
+    dup = pd.DataFrame({"f": f, "t": t}).duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         first = next(j for j in range(i) if (f[j], t[j]) == (f[i], t[i]))
@@ -151,7 +174,7 @@ def _read_square(df, path):
 
 
 def read_weights(path, ids=None, *, provinces="auto") -> W:
-    """Read a weights file into a raw libpysal W.
+    """Read a weights file into a raw libpysal W (:func:`read_weights_sparse` made a libpysal W).
 
     Parameters
     ----------
@@ -176,6 +199,19 @@ def read_weights(path, ids=None, *, provinces="auto") -> W:
         unit or link, header and first column naming different units, a unit of ``ids`` missing
         from the file or a unit in the file missing from ``ids``, a non-zero diagonal entry.
     """
+    return _to_w(read_weights_sparse(path, ids, provinces=provinces))
+
+
+def read_weights_sparse(path, ids=None, *, provinces="auto") -> SparseWeights:
+    """Read a weights file into a sparse matrix with its ids, without libpysal (the command line's reader).
+
+    Parameters, ids and errors as :func:`read_weights`; the matrix is never formed densely for a
+    long ``from,to,weight`` table or a ``.gal`` / ``.gwt`` file.
+
+    Returns
+    -------
+    SparseWeights
+    """
     from .io import read_table
 
     path = Path(path)
@@ -185,6 +221,14 @@ def read_weights(path, ids=None, *, provinces="auto") -> W:
         fids, links = _read_gal_gwt(path)
         return _assemble(path, fids, links, None, ids, provinces)
     return _from_table(read_table(path), path, ids, provinces)
+
+
+def _to_w(sw: SparseWeights) -> W:
+    from libpysal.weights import WSP
+
+    w = WSP(sw.sparse, id_order=list(sw.id_order)).to_W(silence_warnings=True)
+    w.transform = "O"
+    return w
 
 
 def read_weights_by_year(path, ids, periods, *, provinces="auto") -> dict:
@@ -223,7 +267,7 @@ def read_weights_by_year(path, ids, periods, *, provinces="auto") -> dict:
     out = {}
     for p in periods:
         sub = df[(years == int(p)).to_numpy()].drop(columns=[cols["year"]])
-        out[p] = _from_table(sub, path, ids, provinces)
+        out[p] = _to_w(_from_table(sub, path, ids, provinces))
     return out
 
 
@@ -253,12 +297,8 @@ def _assemble(path, fids, links, square, ids, provinces):
                              hint="an N×N matrix needs the same ids, in any order, in both")
         frame = pd.DataFrame(values, index=file_ids, columns=col_ids).loc[file_ids, file_ids]
     else:
-        pos = {k: i for i, k in enumerate(dict.fromkeys(file_ids))}
-        mat = np.zeros((len(pos), len(pos)))
-        for a, b, v in links:
-            mat[pos[norm[a]], pos[norm[b]]] = v
-        file_ids = list(pos)
-        frame = pd.DataFrame(mat, index=file_ids, columns=file_ids)
+        file_ids = list(dict.fromkeys(file_ids))
+        cells = {(norm[a], norm[b]): v for a, b, v in links}  # the last of two spellings of one link wins
     if ids is None:
         if is_prov:
             order = [c for c in province_table()["code"] if c in set(file_ids)]
@@ -272,17 +312,28 @@ def _assemble(path, fids, links, square, ids, provinces):
             raise InputError(f"{len(missing)} unit(s) of the data are not in the weights matrix: "
                              f"{', '.join(map(str, missing[:5]))}{' ...' if len(missing) > 5 else ''}",
                              file=path, hint="the matrix needs a row and a column for every unit of the data")
-        extra = [i for i in file_ids if i not in set(order)]
+        wanted = set(order)
+        extra = [i for i in file_ids if i not in wanted]
         if extra:
             raise InputError(f"{len(extra)} unit(s) of the weights matrix are not in the data: "
                              f"{', '.join(map(str, extra[:5]))}{' ...' if len(extra) > 5 else ''}",
                              file=path, hint="drop them from the matrix or add them to the data")
-    mat = frame.loc[order, order].to_numpy(dtype=float)
-    diag = np.flatnonzero(np.diag(mat))
+    import scipy.sparse as sp
+
+    if rows is not None:
+        mat = sp.csr_matrix(frame.loc[order, order].to_numpy(dtype=float))
+    else:
+        at = {k: i for i, k in enumerate(order)}
+        (ri, ci), vals = (zip(*cells) if cells else ((), ())), list(cells.values())
+        mat = sp.csr_matrix((np.asarray(vals, dtype=float), ([at[i] for i in ri], [at[j] for j in ci])),
+                            shape=(len(order), len(order)))
+    mat.eliminate_zeros()
+    mat.sort_indices()
+    diag = np.flatnonzero(mat.diagonal())
     if len(diag):
         raise InputError(f"unit '{order[diag[0]]}' is its own neighbour (non-zero diagonal)", file=path,
                          hint="set the diagonal to 0")
-    return from_dense(mat, order)
+    return SparseWeights(mat, list(order))
 
 
 def resolve_weights(spec: str, codes=None) -> W:
@@ -321,6 +372,7 @@ def write_weights(w: W, stem, *, name: str) -> dict:
     """Write ``w`` as ``{stem}.gwt`` (libpysal GWT, raw weights), ``{stem}_raw.csv`` (N×N raw) and
     ``{stem}.csv`` (N×N row-standardised); return :func:`aicoord.weights.weights_summary`."""
     from .io import write_csv
+    from .weights import standardize, to_dense_frame, weights_summary
 
     stem = Path(stem)
     write_gal_gwt(w, stem.with_suffix(".gwt"))

@@ -74,3 +74,132 @@ def test_weights_inputs_equivalent(cigar, w46):
     with pytest.raises(InputError, match="do not match"):
         bad = pd.DataFrame(w46, index=[i + 1000 for i in ids], columns=[i + 1000 for i in ids])
         SpatialPanel(cigar, w=bad, **kw)
+
+
+# ---------------------------------------------------------------- rescaled symmetric matrices
+def _queen_lattice():
+    libpysal = pytest.importorskip("libpysal")
+    return sp.csr_matrix(libpysal.weights.lat2W(12, 10, rook=False).sparse, dtype=float)  # N = 120 (banded)
+
+
+def _weighted_symmetric(c, seed=3):
+    up = sp.triu(c, 1).tocsr()
+    up.data = np.random.default_rng(seed).uniform(0.5, 2.0, up.nnz)
+    return (up + up.T).tocsr()
+
+
+def _row_standardised(c):
+    return sp.csr_matrix(sp.diags(1 / np.asarray(c.sum(axis=1)).ravel()) @ c)
+
+
+def _knn(n=60, k=4, seed=5):
+    pts = np.random.default_rng(seed).uniform(size=(n, 2))
+    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    np.fill_diagonal(d, np.inf)
+    m = np.zeros((n, n))
+    for i in range(n):
+        m[i, np.argsort(d[i])[:k]] = 1
+    return sp.csr_matrix(m)
+
+
+def _symmetry_gap(mat, g):
+    c = (sp.diags(g) @ mat).toarray()
+    return np.abs(c - c.T).max() / np.abs(c).max()
+
+
+@pytest.mark.parametrize("form", ["binary", "row-standardised", "weighted, row-standardised",
+                                  "weighted, row-standardised, 6 decimals"])
+def test_rescaled_symmetric_matrix_is_recognised(form):
+    """W = D^-1 C with C symmetric, in whatever form it arrives, gets the real (symmetric-similar)
+    eigenvalue path; its eigenvalues, log-determinants and traces equal dense linear algebra on W
+    exactly as given (the 6-decimal file: to the rounding of the file)."""
+    c = _queen_lattice()
+    given = {"binary": c, "row-standardised": _row_standardised(c),
+             "weighted, row-standardised": _row_standardised(_weighted_symmetric(c)),
+             "weighted, row-standardised, 6 decimals": _row_standardised(_weighted_symmetric(c))}[form]
+    if form.endswith("decimals"):
+        given = given.copy()
+        given.data = np.round(given.data, 6)
+        assert abs(given - given.T).max() > 1e-3  # genuinely asymmetric as written
+    g = pw_mod.diagonal_symmetrizer(given)
+    assert g is not None and _symmetry_gap(given, g) < pw_mod.SIMILAR_RTOL
+    for standardize in (True, False):
+        pw = PanelWeights(given, standardize=standardize)
+        assert pw.method == "eigen" and not np.iscomplexobj(pw.eigenvalues)
+        assert pw.eig_kind == "symmetric-similar"
+        dense = pw.W.toarray()
+        exact = 1e-10 if not form.endswith("decimals") else 1e-7
+        assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(dense).real), atol=exact)
+        lo, hi = pw.bounds()
+        for rho in (0.5 * lo, 0.4 * hi, 0.9 * hi):
+            assert_allclose(pw.logdet(rho), np.linalg.slogdet(np.eye(len(dense)) - rho * dense)[1], rtol=exact)
+            assert_allclose(pw.info_traces(rho), _dense_traces(dense, rho), rtol=exact)
+
+
+def test_asymmetric_matrices_are_not_taken_for_rescaled_symmetric():
+    """k-nearest neighbours (asymmetric pattern), a symmetric pattern whose weights break the
+    cycle condition ``w12 w23 w31 = w21 w32 w13`` by 1% on one link, and weights rounded to 3
+    decimals (relative errors beyond SIMILAR_RTOL) keep the general path."""
+    knn = _knn()
+    assert pw_mod.diagonal_symmetrizer(knn) is None
+    pw = PanelWeights(knn, logdet="eigen")
+    assert np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "general"
+    w = _row_standardised(_weighted_symmetric(_queen_lattice())).tolil()
+    w[0, 1] *= 1.01
+    assert pw_mod.diagonal_symmetrizer(w.tocsr()) is None
+    coarse = _row_standardised(_weighted_symmetric(_queen_lattice()))
+    coarse.data = np.round(coarse.data, 3)
+    assert pw_mod.diagonal_symmetrizer(coarse) is None
+    pw = PanelWeights(coarse)
+    assert pw.method == "eigen" and pw._sym is None  # N = 120: the (dense) general path
+    assert_allclose(pw.logdet(0.5), np.linalg.slogdet(np.eye(120) - 0.5 * pw.W.toarray())[1], rtol=1e-10)
+
+
+def test_row_standardised_file_fits_like_binary(cigar, w46, tol):
+    """The cigarette SDM with W given row-standardised and written with 6 decimals (as a long CSV
+    would carry it) equals the fit with the binary W to the rounding of the file."""
+    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", model="sdm", effects="twoways")
+    ref = SpatialPanel(cigar, w=w46, **kw).fit()
+    rounded = np.round(w46 / w46.sum(axis=1, keepdims=True), 6)
+    mod = SpatialPanel(cigar, w=rounded, **kw)
+    assert mod.ws[0]._sym is not None
+    res = mod.fit()
+    assert_allclose(res.params, ref.params, atol=1e-6)
+    assert_allclose(res.std_errors, ref.std_errors, rtol=1e-5)
+
+
+# ---------------------------------------------------------------- one eigen-decomposition per process
+def test_eigenvalues_computed_once_for_fit_tests_and_effects(cigar, w46, monkeypatch):
+    """The SDM fit, its Wald/LR tests (SAR and SEM refits), the LM tests, the LR tests of the
+    fixed effects and the effects share one PanelWeights and one eigen-decomposition, also
+    when W arrives in another object (a DataFrame of the same values)."""
+    from aicoord.panel import lm_tests, lr_effects_tests, sdm_tests
+
+    pw_mod._CACHE.clear()
+    calls = []
+    real = PanelWeights._compute_eigenvalues
+    monkeypatch.setattr(PanelWeights, "_compute_eigenvalues", lambda self: calls.append(self) or real(self))
+    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year")
+    res = SpatialPanel(cigar, w=w46, model="sdm", effects="twoways", **kw).fit()
+    sdm_tests(res)
+    ids = sorted(cigar["state"].unique())
+    lm_tests(cigar, w=pd.DataFrame(w46.copy(), index=ids, columns=ids), effects="twoways", **kw)
+    lr_effects_tests(cigar, w=w46.copy(), **kw)
+    res.impacts(draws=200, seed=1)
+    assert len(calls) == 1
+    again = SpatialPanel(cigar, w=w46, model="sar", effects="individual", **kw)
+    assert again.ws[0] is res.model.ws[0]
+    other = SpatialPanel(cigar, w=w46, model="sar", effects="individual", standardize=False, **kw)
+    assert other.ws[0] is not res.model.ws[0]
+
+
+def test_shared_cache_is_bounded():
+    pw_mod._CACHE.clear()
+    base = _knn(30)
+    for i in range(pw_mod.CACHE_SIZE + 5):
+        m = base.copy()
+        m.data = m.data * (1 + i)  # other values, same pattern
+        PanelWeights.shared(m, standardize=False)
+    assert len(pw_mod._CACHE) == pw_mod.CACHE_SIZE
+    first = base.copy()
+    assert PanelWeights.shared(first, standardize=False) is not PanelWeights.shared(base * 1.0, standardize=True)

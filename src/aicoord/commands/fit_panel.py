@@ -1,7 +1,7 @@
 """``aicoord fit-panel``: maximum-likelihood spatial panel models from CSV files to a JSON result.
 
 The data (``--data``, CSV in UTF-8 or GBK, or ``.xlsx``) are read by
-:func:`aicoord.contract.read_long_panel` and the weights by :func:`aicoord.weights_io.read_weights`
+:func:`aicoord.contract.read_long_panel` and the weights by :func:`aicoord.weights_io.read_weights_sparse`
 (an N x N table whose header and first column are the unit ids; a long table ``from,to,weight``; a
 libpysal ``.gal`` / ``.gwt`` file); ``--weights-by-year`` takes a long table ``year,from,to,weight``
 with one matrix per period.  Unit ids are arbitrary; province ids in any accepted spelling (``上海``,
@@ -141,7 +141,7 @@ def run(args) -> int:
     from ..panel import SpatialPanel
 
     from ..contract import check_consecutive_periods, check_count, read_long_panel
-    from ..weights_io import read_weights, read_weights_by_year
+    from ..weights_io import read_weights_by_year, read_weights_sparse
 
     check_count(args.draws, "--draws", 2, MAX_DRAWS)
     if args.dlag is not None:
@@ -168,7 +168,7 @@ def run(args) -> int:
     ids = sorted(data[args.id].unique())
     provinces = data.attrs["provinces"]
     if args.weights:
-        w = read_weights(args.weights, ids=ids, provinces=provinces)
+        w = read_weights_sparse(args.weights, ids=ids, provinces=provinces)
     else:
         w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces)
     extra_w = {}
@@ -311,17 +311,18 @@ def _missing_cells(mod) -> dict:
 def _integer_ids(data, id_col, w):
     """Whole-number unit ids (e.g. state or city codes) as integers in the data and the weights, so that
     units are ordered as numbers (2 before 10), as they are when a script reads the same CSV with pandas."""
-    from ..weights import to_dense_frame
+    from ..weights_io import SparseWeights
 
     text = data[id_col]
     if data.attrs.get("provinces") or not text.str.fullmatch(r"-?\d+").all():
         return data, w
 
-    def frame(wi):
-        f = to_dense_frame(wi)
-        f.index = f.columns = [int(i) for i in f.index]
-        order = sorted(f.index)  # the engine's unit order: no permutation left to do
-        return f.loc[order, order]
+    def frame(wi):  # sparse, never dense: a county matrix is 2,848 x 2,848
+        ids = [int(i) for i in wi.id_order]
+        order = np.argsort(ids, kind="stable")  # the engine's unit order: no permutation left to do
+        mat = wi.sparse.tocsr()[order][:, order]
+        mat.sort_indices()
+        return SparseWeights(mat, [ids[i] for i in order])
 
     data = data.assign(**{id_col: text.astype(int)})
     return data, ({p: frame(x) for p, x in w.items()} if isinstance(w, dict) else frame(w))

@@ -143,7 +143,7 @@ def panel_weights(w, units, standardize, logdet, what="weights"):
         When the matrix does not have one row and column per unit.
     """
     mat, _ = as_matrix(w, units)
-    pw = PanelWeights(mat, standardize, logdet)
+    pw = PanelWeights.shared(mat, standardize, logdet)
     if pw.n != len(units):
         raise InputError(f"{what} matrix is {pw.n} x {pw.n} but the panel has {len(units)} units")
     return pw

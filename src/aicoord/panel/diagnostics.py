@@ -171,11 +171,17 @@ def sdm_tests(res, lr=True):
     vg = jac @ v.to_numpy() @ jac.T
     out["wald_sem"] = _chi2("wald_sem", g @ np.linalg.solve(vg, g), len(th))
     if lr:
-        sar = mod.respecify(model="sar", wx=None).fit()
-        sem = mod.respecify(model="sem", wx=None).fit()
+        sar, sem = (_loglik_fit(mod.respecify(model=m, wx=None)) for m in ("sar", "sem"))
         out["lr_sar"] = _chi2("lr_sar", 2 * (res.loglik - sar.loglik), len(th))
         out["lr_sem"] = _chi2("lr_sem", 2 * (res.loglik - sem.loglik), len(th))
     return out
+
+
+def _loglik_fit(mod):
+    """Fit ``mod`` for its maximised log-likelihood only (an LR test needs no standard errors;
+    the pooled and fixed-effects SAR and SEM then skip their information matrix)."""
+    mod._loglik_only = True
+    return mod.fit()
 
 
 def hausman(fe, re):

@@ -50,6 +50,11 @@ def _line_search(mod, f, tol, dsse=None, kind="lag"):
     return x
 
 
+def _no_cov(k):
+    """Covariance placeholder (all NaN) of a fit made for its log-likelihood only."""
+    return np.full((k, k), np.nan)
+
+
 def fit_lag(mod, tol):
     """SAR and SDM with pooled or fixed effects: concentrated likelihood in ``rho`` (line search
     to ``tol``, then a root of the score), analytic information matrix of ``(beta, rho,
@@ -70,6 +75,9 @@ def fit_lag(mod, tol):
     e = e0 - rho * e1
     sig2 = (e @ e) / n
     ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho)
+    names = mod.znames + ["rho"]
+    if getattr(mod, "_loglik_only", False):  # a refit for an LR test: no covariance needed
+        return make_results(mod, names, np.r_[beta, rho], _no_cov(len(names) + 1), sig2, ll, e, rho=rho, lam=0.0)
     # analytic information matrix of (beta, rho, sigma2)
     eta = (mod.Y - rho * mod.Wy).ravel() - e  # X beta + fixed effects (dummy-model mean)
     t, nn = mod.T, mod.N
@@ -90,7 +98,6 @@ def fit_lag(mod, tol):
     info[k, k + 1] = info[k + 1, k] = trb / sig2
     info[k + 1, k + 1] = n / (2 * sig2 ** 2)
     cov = _inv(info)
-    names = mod.znames + ["rho"]
     return make_results(mod, names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
 
 
@@ -126,6 +133,9 @@ def fit_err(mod, tol):
     sse, beta, zt, e = sse_beta(lam)
     sig2 = sse / n
     ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(lam, "error")
+    names = mod.znames + ["lambda"]
+    if getattr(mod, "_loglik_only", False):
+        return make_results(mod, names, np.r_[beta, lam], _no_cov(len(names) + 1), sig2, ll, e, rho=0.0, lam=lam)
     trb, trbb, trbtb = mod._info_traces(lam, "error")
     k = Z.shape[1]
     info = np.zeros((k + 2, k + 2))
@@ -134,7 +144,6 @@ def fit_err(mod, tol):
     info[k, k + 1] = info[k + 1, k] = trb / sig2
     info[k + 1, k + 1] = n / (2 * sig2 ** 2)
     cov = _inv(info)
-    names = mod.znames + ["lambda"]
     return make_results(mod, names, np.r_[beta, lam], cov, sig2, ll, e, rho=0.0, lam=lam)
 
 

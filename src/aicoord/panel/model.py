@@ -263,9 +263,11 @@ class SpatialPanel:
             if not ok:
                 raise InputError(f"tol must be a positive number, not {tol!r}")
             tol = float(tol)
-        lo, hi = self.bounds("error" if self.model in ("sem", "sdem") else "lag")
+        # the SLX has no spatial parameter: no bounds (and no eigenvalues) needed
+        lo, hi = (self.bounds("error" if self.model in ("sem", "sdem") else "lag") if self.model != "slx"
+                  else (-np.inf, np.inf))
         self._lo, self._hi = lo, hi
-        self._lo_e, self._hi_e = self.bounds("error")
+        self._lo_e, self._hi_e = self.bounds("error") if self.model == "sac" else (lo, hi)
         if not self.balanced:
             return unbalanced.fit(self, LINE_TOL if tol is None else tol)
         if self.effects == "random":

@@ -1,12 +1,24 @@
 """Spatial weights for the panel engine: alignment, row standardisation, log-determinants, traces.
 
 The log-Jacobian ``log|I - rho W|`` is computed from eigenvalues for small N and from a sparse LU
-factorisation (``scipy.sparse.linalg.splu``) for large N.  For a row-standardised W that came from
-a symmetric matrix ``C`` (``W = D^{-1} C``) the eigenvalues are those of the similar symmetric
-matrix ``D^{-1/2} C D^{-1/2}`` and are real; otherwise complex eigenvalues are used.
+factorisation (``scipy.sparse.linalg.splu``) for large N.  When ``W = D^{-1} C`` with ``C``
+symmetric and ``D`` a positive diagonal (a symmetric matrix, a row-standardised symmetric one,
+also when it arrives already row-standardised, e.g. from a long ``from,to,weight`` file) the
+eigenvalues are those of the similar symmetric matrix ``D^{-1/2} C D^{-1/2}`` and are real
+(banded solver after a reverse Cuthill-McKee ordering); otherwise complex eigenvalues are used.
+:func:`diagonal_symmetrizer` recognises such matrices.
+
+Every fit, specification test and effects computation of a process shares one
+:class:`PanelWeights` per distinct matrix: :meth:`PanelWeights.shared` keeps the most recently
+used of them (at most :data:`CACHE_SIZE`, :data:`CACHE_NNZ` non-zeros in all), keyed by a hash of
+the matrix's content and the options, so the eigenvalues (or the bounds of the sparse-LU path) are
+computed once.
 """
 
 from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,7 +26,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import InputError
 
-__all__ = ["PanelWeights", "as_matrix"]
+__all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer"]
 
 #: above this N the sparse LU log-determinant is used when ``logdet="auto"`` (unless the
 #: eigenvalues are cheap: a symmetric-similar W whose reverse Cuthill-McKee bandwidth is small)
@@ -24,6 +36,18 @@ BAND_MAX = 400
 BANDED_MIN_N = 100
 #: mean row sums of (I - rho W)^-1 of a W that is not row-standardised by batched dense solves up to this N
 DENSE_IMPACT_MAX_N = 200
+#: largest relative asymmetry ``|c_ij - c_ji| / max(c_ij, c_ji)`` of ``C = diag(g) W`` accepted by
+#: :func:`diagonal_symmetrizer`: weights written with six decimals (entries down to 0.01) pass, a
+#: matrix that is asymmetric by design does not
+SIMILAR_RTOL = 1e-4
+#: :func:`diagonal_symmetrizer` solves the least-squares problem up to this many links per unit, beyond
+#: it (dense matrices) it follows a spanning tree
+DENSE_LINKS = 64
+#: distinct weights matrices kept by :meth:`PanelWeights.shared` (least recently used dropped first),
+#: and the most stored non-zeros they may hold together (about 12 bytes each, twice per matrix)
+CACHE_SIZE = 12
+CACHE_NNZ = 20_000_000
+_CACHE = OrderedDict()
 
 
 def _lower_banded(c, bw):
@@ -83,8 +107,98 @@ def as_matrix(w, ids=None):
             )
         order = np.array([pos[i] for i in ids])
         mat = mat[order][:, order]
+    mat = mat.tocsr()
     mat.eliminate_zeros()
-    return mat.tocsr(), carried
+    mat.sort_indices()
+    return mat, carried
+
+
+def diagonal_symmetrizer(mat, rtol=SIMILAR_RTOL):
+    """Positive weights ``g`` such that ``diag(g) mat`` is symmetric, or ``None``.
+
+    Such a ``g`` exists exactly when ``mat = D^{-1} C`` with ``C`` symmetric and ``D`` a positive
+    diagonal: a symmetric matrix (``g = 1``), a row-standardised symmetric one (``g`` proportional
+    to the row sums of ``C``), or any such rescaling.  ``log g`` is the least-squares solution of
+    ``log g_i - log g_j = log m_ji - log m_ij`` over the links (one equation per pair, a grounded
+    graph Laplacian per connected component), so rounding in the weights (e.g. written with six
+    decimals) does not accumulate along paths.
+
+    Parameters
+    ----------
+    mat : scipy.sparse matrix
+        Square weights with a zero diagonal.
+    rtol : float
+        Largest accepted relative asymmetry of ``diag(g) mat`` on any link
+        (:data:`SIMILAR_RTOL`).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``g`` (scaled arbitrarily within each connected component; 1 for units without links),
+        or ``None`` when the sparsity pattern is not symmetric, a weight is negative or the
+        relative asymmetry exceeds ``rtol``.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    a = sp.csr_matrix(mat, dtype=float)
+    a.eliminate_zeros()
+    n = a.shape[0]
+    at = a.T.tocsr()
+    if a.nnz == 0 or abs(a - at).max() <= 1e-12 * abs(a).max():
+        return np.ones(n)
+    if (a.data < 0).any():
+        return None
+    upper = sp.triu(a, 1, format="csr")
+    lower_t = sp.triu(at, 1, format="csr")  # m_ji on the same (i < j) positions, when the pattern is symmetric
+    upper.sort_indices()
+    lower_t.sort_indices()
+    if (2 * upper.nnz != a.nnz or upper.nnz != lower_t.nnz or not np.array_equal(upper.indptr, lower_t.indptr)
+            or not np.array_equal(upper.indices, lower_t.indices)):
+        return None
+    i = np.repeat(np.arange(n), np.diff(upper.indptr))
+    j = upper.indices
+    b = np.log(lower_t.data) - np.log(upper.data)  # u_i - u_j = b with u = log g
+    _, comp = connected_components(a, directed=False)
+    roots = np.unique(comp, return_index=True)[1]
+    if upper.nnz <= DENSE_LINKS * n:
+        lap = sp.csr_matrix((-np.ones(2 * len(i)), (np.r_[i, j], np.r_[j, i])), shape=(n, n))
+        lap = lap - sp.diags(np.asarray(lap.sum(axis=1)).ravel())
+        rhs = np.bincount(i, b, minlength=n) - np.bincount(j, b, minlength=n)
+        ground = np.zeros(n)
+        ground[roots] = 1.0  # u = 0 at one unit per component
+        u = spla.spsolve((lap + sp.diags(ground)).tocsc(), rhs)
+    else:  # dense links: every unit is a link or two from its root, so a spanning tree is as accurate
+        u = _tree_potentials(a, roots)
+    g = np.exp(u)
+    ci, cj = g[i] * upper.data, g[j] * lower_t.data
+    if np.max(np.abs(ci - cj) / np.maximum(ci, cj)) > rtol:
+        return None
+    return g
+
+
+def _tree_potentials(a, roots):
+    """``u`` with ``u_v - u_p = log a_pv - log a_vp`` along breadth-first trees from ``roots``."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    u = np.zeros(a.shape[0])
+    for r in roots:
+        order, pred = breadth_first_order(a, r, directed=False, return_predecessors=True)
+        kids = order[1:]
+        par = pred[kids]
+        step = np.log(np.asarray(a[par, kids]).ravel()) - np.log(np.asarray(a[kids, par]).ravel())
+        for v, p, d in zip(kids, par, step):  # parents come before their children in ``order``
+            u[v] = u[p] + d
+    return u
+
+
+def _content_key(mat, standardize, logdet):
+    mat = sp.csr_matrix(mat, dtype=float)
+    mat.sort_indices()
+    h = hashlib.blake2b(digest_size=20)
+    for part in (np.asarray(mat.shape, dtype=np.int64), mat.indptr.astype(np.int64), mat.indices.astype(np.int64),
+                 mat.data):
+        h.update(np.ascontiguousarray(part).tobytes())
+    return h.hexdigest(), bool(standardize), str(logdet)
 
 
 class PanelWeights:
@@ -98,7 +212,33 @@ class PanelWeights:
         Row-standardise (rows summing to zero are left as zero rows, with a check elsewhere).
     logdet : {"auto", "eigen", "lu"}
         Log-determinant method.
+
+    Notes
+    -----
+    Use :meth:`shared` to get the process-wide instance for a matrix, so that its eigenvalues
+    are computed once for every model fitted with it.
     """
+
+    @classmethod
+    def shared(cls, mat, standardize=True, logdet="auto"):
+        """The instance for ``(mat, standardize, logdet)`` shared by the whole process.
+
+        Instances are kept in a least-recently-used cache of at most :data:`CACHE_SIZE` entries
+        and :data:`CACHE_NNZ` stored non-zeros (the last one is always kept), keyed by a hash of
+        the matrix's content (shape, sparsity pattern and values), so refits of other models on
+        the same weights (specification tests, effects) reuse the eigenvalues, the ordering and
+        the bounds computed by the first.
+        """
+        key = _content_key(mat, standardize, logdet)
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        pw = cls(mat, standardize, logdet)
+        _CACHE[key] = pw
+        while len(_CACHE) > 1 and (len(_CACHE) > CACHE_SIZE
+                                   or sum(p.W.nnz + p._sym_nnz for p in _CACHE.values()) > CACHE_NNZ):
+            _CACHE.popitem(last=False)
+        return pw
 
     def __init__(self, mat, standardize=True, logdet="auto"):
         n = mat.shape[0]
@@ -107,7 +247,6 @@ class PanelWeights:
             raise InputError("weights matrix has non-zero diagonal entries (a unit is its own neighbour)")
         rs = np.asarray(mat.sum(axis=1)).ravel()
         self.islands = int(np.sum(rs == 0))
-        raw_symmetric = abs(mat - mat.T).max() < 1e-12 if n else True
         if standardize:
             inv = np.where(rs > 0, 1.0 / np.where(rs > 0, rs, 1.0), 0.0)
             self.W = sp.csr_matrix(sp.diags(inv) @ mat)
@@ -117,27 +256,34 @@ class PanelWeights:
             self.row_standardized = bool(np.allclose(rs, 1.0))
         if logdet not in ("auto", "eigen", "lu"):
             raise InputError("logdet must be 'auto', 'eigen' or 'lu'")
-        self._sym_raw = mat if (standardize and raw_symmetric) else None
-        self._rs = rs
+        # W = diag(d)^{-1} C with C symmetric, when there is such a C (see diagonal_symmetrizer)
+        g = diagonal_symmetrizer(mat) if n else np.ones(0)
+        if g is not None:
+            c = sp.csr_matrix(sp.diags(g) @ mat)
+            self._sym = ((c + c.T) / 2).tocsr()
+            self._d = np.where(rs > 0, g * rs, 1.0) if standardize else g
+        else:
+            self._sym, self._d = None, None
+        self._sym_nnz = 0 if self._sym is None else self._sym.nnz
         if logdet == "auto":
-            cheap = self.islands == 0 and self._sym_raw is not None and self._bandwidth() <= BAND_MAX
+            cheap = self._sym is not None and self._bandwidth() <= BAND_MAX
             self.method = "eigen" if (n <= EIGEN_MAX_N or cheap) else "lu"
         else:
             self.method = logdet
         self._eig = None
         self.eig_kind = None
-        self._dense = None
+        self._bounds = None
 
     def _symmetric_similar(self):
-        d = 1.0 / np.sqrt(self._rs)
-        return sp.csr_matrix(sp.diags(d) @ self._sym_raw @ sp.diags(d))
+        d = 1.0 / np.sqrt(self._d)
+        return sp.csr_matrix(sp.diags(d) @ self._sym @ sp.diags(d))
 
     def _bandwidth(self):
         from scipy.sparse.csgraph import reverse_cuthill_mckee
 
         if getattr(self, "_perm", None) is None:
-            self._perm = reverse_cuthill_mckee(sp.csr_matrix(self._sym_raw), symmetric_mode=True)
-            c = self._sym_raw.tocsr()[self._perm][:, self._perm].tocoo()
+            self._perm = reverse_cuthill_mckee(sp.csr_matrix(self._sym), symmetric_mode=True)
+            c = self._sym.tocsr()[self._perm][:, self._perm].tocoo()
             self._bw = int(np.max(np.abs(c.row - c.col))) if c.nnz else 0
         return self._bw
 
@@ -151,28 +297,32 @@ class PanelWeights:
     # ------------------------------------------------------------------ eigenvalues
     @property
     def eigenvalues(self):
-        """Eigenvalues of W (real array when W is similar to a symmetric matrix, else complex)."""
+        """Eigenvalues of W (real array when W is similar to a symmetric matrix, else complex);
+        computed once per instance."""
         if self._eig is None:
-            if self._sym_raw is not None and self.islands == 0:
-                s = self._symmetric_similar()
-                if self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX:
-                    self._eig = self._eigvalsh_sparse(s, self._perm, self._bw)
-                else:
-                    self._eig = np.linalg.eigvalsh(s.toarray())
-                self.eig_kind = "symmetric-similar"
-            elif abs(self.W - self.W.T).max() < 1e-12:
-                self._eig = np.linalg.eigvalsh(self.W.toarray())
-                self.eig_kind = "symmetric"
-            else:
-                ev = np.linalg.eigvals(self.W.toarray())
-                if np.max(np.abs(ev.imag)) < 1e-10:
-                    ev = ev.real
-                self._eig = ev
-                self.eig_kind = "general"
+            self._eig, self.eig_kind = self._compute_eigenvalues()
         return self._eig
+
+    def _compute_eigenvalues(self):
+        if self._sym is not None:
+            s = self._symmetric_similar()
+            if self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX:
+                return self._eigvalsh_sparse(s, self._perm, self._bw), "symmetric-similar"
+            return np.linalg.eigvalsh(s.toarray()), "symmetric-similar"
+        if abs(self.W - self.W.T).max() < 1e-12:
+            return np.linalg.eigvalsh(self.W.toarray()), "symmetric"
+        ev = np.linalg.eigvals(self.W.toarray())
+        if np.max(np.abs(ev.imag)) < 1e-10:
+            ev = ev.real
+        return ev, "general"
 
     def bounds(self):
         """Open interval of admissible spatial parameters, ``(1/omega_min, 1/omega_max)``."""
+        if self._bounds is None:
+            self._bounds = self._compute_bounds()
+        return self._bounds
+
+    def _compute_bounds(self):
         if self.method == "eigen":
             ev = self.eigenvalues
             re = np.real(ev[np.abs(np.imag(ev)) < 1e-10]) if np.iscomplexobj(ev) else ev
@@ -244,7 +394,7 @@ class PanelWeights:
         With ``project=True`` B is replaced by ``M B M``, ``M = I - 11'/N`` (the Lee-Yu two-way
         transformation removes the eigenvalue-one direction of a row-standardised W).
         """
-        if (not project and self._sym_raw is not None and self.islands == 0
+        if (not project and self._sym is not None
                 and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX):
             return self._info_traces_banded(rho)
         w = self.W.toarray()
@@ -270,7 +420,7 @@ class PanelWeights:
         perm, bw = self._perm, self._bw
         s = self._symmetric_similar()[perm][:, perm]
         chol = cholesky_banded(_lower_banded(sp.identity(self.n) - rho * s, bw), lower=True)
-        r = self._rs[perm]
+        r = self._d[perm]
         rhs = s.toarray()
 
         def part(cols):
