@@ -76,7 +76,7 @@ def _bad_panels(cigar):
 
 
 @pytest.mark.parametrize("case", ["missing value", "non-numeric", "constant y", "duplicate pair",
-                                  "unbalanced", "unknown column"])
+                                  "unknown column"])
 def test_bad_panels_get_the_static_engines_messages(cigar, w46, case):
     """The dynamic model runs the static panel's checks (``aicoord.panel.data.read_panel``): the
     same message, column and hint as ``SpatialPanel`` for the same bad frame."""
@@ -89,6 +89,20 @@ def test_bad_panels_get_the_static_engines_messages(cigar, w46, case):
         dyn(bad, w46)
     assert str(dynamic.value) == str(static.value)
     assert (dynamic.value.column, dynamic.value.hint) == (static.value.column, static.value.hint)
+
+
+def test_unbalanced_panel_is_refused_by_the_dynamic_model_only(cigar, w46):
+    """The static engine fits an unbalanced panel by exact ML (:mod:`aicoord.panel.unbalanced`); the dynamic
+    model needs every unit in every period (its lags), and says which units have holes."""
+    from aicoord.panel import SpatialPanel
+
+    short = _bad_panels(cigar)["unbalanced"]
+    assert SpatialPanel(short, y="logc", x=X, id="state", time="year", w=w46, model="sdm",
+                        effects="twoways").balanced is False
+    unit = cigar.loc[3, "state"]
+    with pytest.raises(InputError, match=rf"unbalanced panel: {len(short)} rows .*{unit}") as exc:
+        dyn(short, w46)
+    assert exc.value.column == "state"
 
 
 def test_summary_shares_the_static_table(cigar, w46):

@@ -237,7 +237,7 @@ def _weights_list(w, units, periods, standardize, logdet, what):
                 cache[key] = panel_weights(w[p], units, standardize, logdet, what)
             out.append(cache[key])
     else:
-        out = [panel_weights(w, units, standardize, logdet, what)] * t
+        out = [panel_weights(w, units, standardize, logdet, what)] * len(periods)
     for pw in out:
         if pw.islands:
             warnings.warn(f"{what} matrix has {pw.islands} units without neighbours", stacklevel=4)

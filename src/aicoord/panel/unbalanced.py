@@ -190,9 +190,9 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     mod.D, mod._U = _full_rank_columns(_dummies(ui, ti, len(units), len(periods), mod.effects))
     mod.Wy = mod.Wbd @ mod.Y
     mod.Zd, mod.yd, mod.Wyd = project(mod, Z), project(mod, mod.Y), project(mod, mod.Wy)
-    from .data import _check_design
+    from .data import check_design
 
-    _check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
+    check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
     mod.n_eff, mod._ld_scale = len(df), 1.0
 
 
