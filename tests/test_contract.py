@@ -127,6 +127,16 @@ def test_bad_year_and_missing_column(tmp_path):
     assert e.row == 1 and e.column == "opennes" and "open" in e.hint
 
 
+@pytest.mark.parametrize("year", ["1.8446744073709552e+19", "20210", "999"])
+def test_year_out_of_range_is_located(tmp_path, year):
+    """A year that is a whole number but not a year (hypothesis found 1.8e19, which overflowed int64) is an
+    input error located at its cell, not a crash."""
+    data = rows()
+    data[3][1] = year
+    e = err(write_csv(tmp_path / "p.csv", data))
+    assert (e.row, e.column) == (5, "年份") and "four-digit year" in e.message
+
+
 def test_dictionary_validation():
     with pytest.raises(InputError):
         validate_dictionary({"ai": "a", "outcome": ["y"]})  # no gdp_pc

@@ -294,6 +294,9 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
             raise InputError(f"year '{v}' is not a whole number" if text else "missing year",
                              file=path, row=int(i), column=where(d["year"]),
                              hint="write years as e.g. 2021")
+        if not 1000 <= yf <= 9999:
+            raise InputError(f"year '{v}' is not a four-digit year", file=path, row=int(i),
+                             column=where(d["year"]), hint="write years as e.g. 2021")
         years.append(int(yf))
 
     work = pd.DataFrame({"code": codes, "year": years}, index=df.index)
