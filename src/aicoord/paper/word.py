@@ -234,8 +234,11 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
     col_twips = _column_twips(table, style)
     block = _number_block(table)
     widths = [Cm(style.stub_width_cm)] + [Twips(col_twips)] * k
-    for row in t.rows:
-        row.cells  # noqa: B018  (materialise)
+    # rows are reached once and their cells by row: ``Table.cell(i, j)`` rebuilds the list of every cell of
+    # the table on each call, which made a table of a few hundred units (a LISA table of the prefectures)
+    # take minutes
+    trs = list(t.rows)
+    for row in trs:
         for j, cell in enumerate(row.cells):
             cell.width = widths[j]
     for j, col in enumerate(t.columns):
@@ -243,13 +246,14 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
 
     # header rows (repeated at the top of each page when a long table breaks)
     for i, hrow in enumerate(heads):
-        trpr = t.rows[i]._tr.get_or_add_trPr()
+        trpr = trs[i]._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:tblHeader"))
+        cells = trs[i].cells
         j = 0
         for text, span in hrow:
-            cell = t.cell(i, j)
+            cell = cells[j]
             if span > 1:
-                cell = cell.merge(t.cell(i, j + span - 1))
+                cell = cell.merge(cells[j + span - 1])
             par = cell.paragraphs[0]
             _compact(par, WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER)
             if text:
@@ -257,18 +261,19 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
             j += span
     # body
     for i, r in enumerate(table.rows, start=nh):
+        cells = trs[i].cells
         if r.kind == "panel":
-            cell = t.cell(i, 0).merge(t.cell(i, k))
+            cell = cells[0].merge(cells[k])
             par = cell.paragraphs[0]
             _compact(par, WD_ALIGN_PARAGRAPH.LEFT)
             _run(par, r.label, style, style.size, italic=True)
             continue
-        par = t.cell(i, 0).paragraphs[0]
+        par = cells[0].paragraphs[0]
         _compact(par, WD_ALIGN_PARAGRAPH.LEFT)
         if r.label:
             _run(par, r.label, style, style.size)
         for j, text in enumerate(r.cells, start=1):
-            par = t.cell(i, j).paragraphs[0]
+            par = cells[j].paragraphs[0]
             if r.kind == "flag" or not _is_number(text):
                 _compact(par, WD_ALIGN_PARAGRAPH.CENTER)
                 if text:
@@ -282,7 +287,7 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
                 par.paragraph_format.right_indent = Twips(col_twips - 2 * _MARGIN - _decimal_pos(col_twips, block))
             _run(par, text, style, style.size)
     # the three rules, on the cells (merged cells are one tc)
-    for i, row in enumerate(t.rows):
+    for i, row in enumerate(trs):
         seen = set()
         for cell in row.cells:
             if id(cell._tc) in seen:
