@@ -123,7 +123,8 @@ def test_bad_input_messages(call, message):
 def test_unknown_island_link_and_links_between_neighbours(provinces_gdf):
     with pytest.raises(InputError) as err:
         contiguity_weights(provinces_gdf, "queen", {"460000": ["999999"]})
-    assert str(err.value) == "island link 460000–999999: unknown province code"
+    assert str(err.value) == ("island link 460000–999999: unknown unit code (name units of the study's level "
+                              "(island_links: nearest links every unit without a land border to its nearest unit))")
     # a link between provinces that already share a border adds nothing (no duplicate neighbour)
     base = contiguity_weights(provinces_gdf, "rook", {})
     w = contiguity_weights(provinces_gdf, "rook", {"110000": ["120000"]})

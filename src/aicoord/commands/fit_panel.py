@@ -174,7 +174,7 @@ def run(args) -> int:
     extra_w = {}
     for opt, path in (("w_error", args.w_error), ("w_x", args.w_x)):
         if path:
-            extra_w[opt] = _integer_ids(data, args.id, read_weights(path, ids=ids, provinces=provinces))[1]
+            extra_w[opt] = _integer_ids(data, args.id, read_weights_sparse(path, ids=ids, provinces=provinces))[1]
     if args.cluster is not None and args.cluster != args.id:
         data = _attach_cluster(data, args.data, args.cluster, args.id, args.time)
     data, w = _integer_ids(data, args.id, w)
