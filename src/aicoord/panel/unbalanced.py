@@ -221,7 +221,9 @@ def fit(mod, tol):
         return _fit_lag(mod, tol)
     if mod.model in ("sem", "sdem"):
         return _fit_err(mod, tol)
-    return _fit_ols(mod)
+    from .fixed import fit_ols  # the projected data make the balanced panel's least squares exact
+
+    return fit_ols(mod, None)
 
 
 def _fit_lag(mod, tol):
@@ -347,20 +349,6 @@ def err_results(mod, lam, gram=None):
     info[k + 1, k + 1] = n / (2 * sig2 ** 2)
     return make_results(mod, mod.znames + ["lambda"], np.r_[beta, lam], _inv(info), sig2, ll, e,
                         rho=0.0, lam=lam)
-
-
-def _fit_ols(mod):
-    """SLX and the non-spatial model: least squares on the projected data, ML variance."""
-    Z, y, n = mod.Zd, mod.yd, mod.n_eff
-    beta, *_ = np.linalg.lstsq(Z, y, rcond=None)
-    e = y - Z @ beta
-    sig2 = (e @ e) / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1)
-    k = Z.shape[1]
-    cov = np.zeros((k + 1, k + 1))
-    cov[:k, :k] = sig2 * _inv(Z.T @ Z)
-    cov[k, k] = 2 * sig2 ** 2 / n
-    return make_results(mod, list(mod.znames), beta, cov, sig2, ll, e, rho=0.0, lam=0.0)
 
 
 def recover_effects(res):
