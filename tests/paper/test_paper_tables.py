@@ -213,7 +213,8 @@ def test_tex_compiles_with_xelatex(tmp_path):
     zh = regression().table()
     en = regression("en", number=3).table()
     frame = table_from_frame(pd.DataFrame({"I": [0.1, 0.2]}, index=["a_b & c", "50%"]), number=4,
-                             title="Specials: _ & % $ # { } ~ ^", language="zh")
+                             title="Specials: _ & % $ # { } ~ ^", language="zh",
+                             notes=["Short-run effects (I − ρW)⁻¹(βI + θW); long run [(1 − τ)I − (ρ + η)W]⁻¹; R², α, γ, μ."])
     panels = panel_table([("Panel A：东部", zh), ("Panel B：西部", regression(number=9).table())], number=5,
                          title="区域异质性")
     rng = np.random.default_rng(5)

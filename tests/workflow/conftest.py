@@ -15,6 +15,7 @@ def default_study(tmp_path_factory):
     return wd
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the mark into the test's group
 def pytest_collection_modifyitems(config, items):
     """Every workflow test runs on one xdist worker (``--dist loadgroup``), so the default study is built once."""
     here = str(__file__).rsplit("/", 1)[0]

@@ -88,12 +88,17 @@ _TEX_CHARS = {
     "\u2212": "$-$", "ρ": r"$\rho$", "λ": r"$\lambda$", "σ": r"$\sigma$", "β": r"$\beta$", "θ": r"$\theta$",
     "φ": r"$\phi$", "χ": r"$\chi$", "²": r"\textsuperscript{2}", "×": r"$\times$", "·": r"$\cdot$", "≤": r"$\leq$",
     "≥": r"$\geq$", "∞": r"$\infty$", "−": "$-$",
+    "τ": r"$\tau$", "η": r"$\eta$", "α": r"$\alpha$", "γ": r"$\gamma$", "δ": r"$\delta$", "μ": r"$\mu$",
+    "ε": r"$\varepsilon$", "Σ": r"$\Sigma$", "Δ": r"$\Delta$",
+    # superscripts (e.g. the inverse in "(I − ρW)⁻¹"): the text fonts have none of them
+    **{ch: r"\textsuperscript{" + rep + "}" for ch, rep in zip("⁰¹³⁴⁵⁶⁷⁸⁹⁺⁻", [*"0134567", "8", "9", "+", "$-$"])},
 }
 
 
 def tex_escape(s: str) -> str:
-    """Escape LaTeX specials and write Greek letters, ², ×, · and the minus sign in math mode (the text
-    fonts of a plain xelatex document have no Greek)."""
+    """Escape LaTeX specials and write Greek letters, ×, · and the minus sign in math mode, and superscript
+    digits and signs (², ⁻¹) as ``\\textsuperscript`` (the text fonts of a plain xelatex document have
+    neither)."""
     return "".join(_TEX_CHARS.get(ch, ch) for ch in s)
 
 
