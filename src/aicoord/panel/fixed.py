@@ -26,6 +26,24 @@ from .results import make_results
 __all__ = ["fit_lag", "fit_err", "fit_ols", "fit_sac"]
 
 
+def ml_information(zz, zg, gg, traces, sig2, n):
+    """Information matrix of (beta, rho or lambda, sigma2) of the concentrated Gaussian likelihood.
+
+    ``zz`` is the regressors' cross-product (Z'Z, or its filtered form for the error models), ``zg`` and
+    ``gg`` the cross-products with ``g = Q W (I - rho W)^-1 X beta`` (zero for the error models),
+    ``traces`` the ``(tr B, tr B'B, tr BB)`` terms of :meth:`SpatialPanel._info_traces` (Elhorst 2014,
+    ch. 3)."""
+    trb, trbb, trbtb = traces
+    k = zz.shape[0]
+    info = np.zeros((k + 2, k + 2))
+    info[:k, :k] = zz / sig2
+    info[:k, k] = info[k, :k] = zg / sig2
+    info[k, k] = trbb + trbtb + gg / sig2
+    info[k, k + 1] = info[k + 1, k] = trb / sig2
+    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+    return info
+
+
 def _line_search(mod, f, tol, dsse=None, kind="lag"):
     """Bounded Brent search, then (when derivatives are available) a root of the score.
 
@@ -89,15 +107,7 @@ def fit_lag(mod, tol):
     for pw, idx in groups.values():  # one factorisation per distinct W
         g[idx] = (pw.W @ pw.solve(rho, eta[idx].T)).T
     g = _demean(g, mod.effects).ravel()
-    trb, trbb, trbtb = mod._info_traces(rho)
-    k = Z.shape[1]
-    info = np.zeros((k + 2, k + 2))
-    info[:k, :k] = Z.T @ Z / sig2
-    info[:k, k] = info[k, :k] = Z.T @ g / sig2
-    info[k, k] = trbb + trbtb + g @ g / sig2
-    info[k, k + 1] = info[k + 1, k] = trb / sig2
-    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
-    cov = _inv(info)
+    cov = _inv(ml_information(Z.T @ Z, Z.T @ g, g @ g, mod._info_traces(rho), sig2, n))
     return make_results(mod, names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
 
 
@@ -136,14 +146,7 @@ def fit_err(mod, tol):
     names = mod.znames + ["lambda"]
     if getattr(mod, "_loglik_only", False):
         return make_results(mod, names, np.r_[beta, lam], _no_cov(len(names) + 1), sig2, ll, e, rho=0.0, lam=lam)
-    trb, trbb, trbtb = mod._info_traces(lam, "error")
-    k = Z.shape[1]
-    info = np.zeros((k + 2, k + 2))
-    info[:k, :k] = zt.T @ zt / sig2
-    info[k, k] = trbb + trbtb
-    info[k, k + 1] = info[k + 1, k] = trb / sig2
-    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
-    cov = _inv(info)
+    cov = _inv(ml_information(zt.T @ zt, 0.0, 0.0, mod._info_traces(lam, "error"), sig2, n))
     return make_results(mod, names, np.r_[beta, lam], cov, sig2, ll, e, rho=0.0, lam=lam)
 
 

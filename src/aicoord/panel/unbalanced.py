@@ -43,6 +43,7 @@ import scipy.sparse as sp
 
 from ..errors import InputError
 from ._numeric import _check_interior, _inv
+from .fixed import _line_search, fit_ols, ml_information
 from .results import make_results
 from .wmatrix import PanelWeights, as_matrix
 
@@ -221,15 +222,11 @@ def fit(mod, tol):
         return _fit_lag(mod, tol)
     if mod.model in ("sem", "sdem"):
         return _fit_err(mod, tol)
-    from .fixed import fit_ols  # the projected data make the balanced panel's least squares exact
-
-    return fit_ols(mod, None)
+    return fit_ols(mod, None)  # the projected data make the balanced panel's least squares exact
 
 
 def _fit_lag(mod, tol):
     """SAR/SDM: concentrated likelihood in ``rho`` on the projected data; analytic information."""
-    from .fixed import _line_search
-
     Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
     coef, *_ = np.linalg.lstsq(Z, np.column_stack([y, wy]), rcond=None)
     e0 = y - Z @ coef[:, 0]
@@ -250,14 +247,7 @@ def _fit_lag(mod, tol):
     for pw, rows in zip(mod.ws, mod.rows):
         g[rows] = pw.W @ pw.solve(rho, eta[rows])
     g = project(mod, g)
-    trb, trbb, trbtb = mod._info_traces(rho)
-    k = Z.shape[1]
-    info = np.zeros((k + 2, k + 2))
-    info[:k, :k] = Z.T @ Z / sig2
-    info[:k, k] = info[k, :k] = Z.T @ g / sig2
-    info[k, k] = trbb + trbtb + g @ g / sig2
-    info[k, k + 1] = info[k + 1, k] = trb / sig2
-    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+    info = ml_information(Z.T @ Z, Z.T @ g, g @ g, mod._info_traces(rho), sig2, n)
     res = make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], _inv(info), sig2, ll, e,
                        rho=rho, lam=0.0)
     return res
@@ -305,8 +295,6 @@ def _fit_err(mod, tol):
     """SEM/SDEM: concentrated likelihood in ``lambda``, the filtered dummies regressed out at every
     ``lambda`` (:class:`_ErrGram`); analytic information (block-diagonal between the coefficients
     and ``lambda``)."""
-    from .fixed import _line_search
-
     n = mod.n_eff
     gram = _ErrGram(mod)
 
@@ -341,12 +329,7 @@ def err_results(mod, lam, gram=None):
     zz = a[:k, :k]
     if a.shape[0] > k:
         zz = zz - a[:k, k:] @ np.linalg.solve(a[k:, k:], a[k:, :k])
-    trb, trbb, trbtb = mod._info_traces(lam)
-    info = np.zeros((k + 2, k + 2))
-    info[:k, :k] = zz / sig2
-    info[k, k] = trbb + trbtb
-    info[k, k + 1] = info[k + 1, k] = trb / sig2
-    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+    info = ml_information(zz, 0.0, 0.0, mod._info_traces(lam), sig2, n)
     return make_results(mod, mod.znames + ["lambda"], np.r_[beta, lam], _inv(info), sig2, ll, e,
                         rho=0.0, lam=lam)
 
