@@ -78,7 +78,9 @@ def test_minimize_2d_polishes_by_default_and_keeps_the_best_start(spy):
 
     res = _minimize_2d(two_wells, [(-0.5, 0.0), (0.5, 0.1)], [(-1.0, 1.0), (-1.0, 1.0)])
     assert [c["method"] for c in calls] == ["L-BFGS-B", "L-BFGS-B", "Nelder-Mead"]
-    assert calls[-1]["options"] == {"xatol": 1e-10, "fatol": 1e-14, "maxiter": 20000}
+    fatol = calls[-1]["options"].pop("fatol")
+    assert calls[-1]["options"] == {"xatol": 1e-10, "maxiter": 20000}
+    assert fatol == pytest.approx(2e-14, rel=1e-6)  # 1e-14 |f| at the best L-BFGS-B point (f = -2)
     assert calls[0]["options"] == {"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
     assert_allclose(res.x, [0.5, 0.0], atol=1e-6)
     assert res.fun <= two_wells(np.array([0.5, 0.0])) + 1e-15  # the deeper well, found from the second start

@@ -4,7 +4,7 @@ multivariate-normal log-density of the stacked model."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from scipy import stats
+from scipy import optimize, stats
 
 from aicoord.panel import SpatialPanel
 
@@ -23,6 +23,24 @@ def _random_effects_five_years(cigar, w46, model):
 def re_sar(cigar, w46):
     """The RE SAR fit on 5 years (its two-dimensional search is the slow part of these tests: fit once)."""
     return _random_effects_five_years(cigar, w46, "sar")
+
+
+def test_random_effects_polish_converges(cigar, w46, monkeypatch):
+    # the log-likelihood (about -649) is rounded at some 1e-13: with an absolute function tolerance of
+    # 1e-14 the Nelder-Mead polish never stopped and ran to its 20,000-iteration cap (80,000 fits)
+    polishes = []
+    minimize = optimize.minimize
+
+    def spy(*args, **kwargs):
+        res = minimize(*args, **kwargs)
+        if kwargs.get("method") == "Nelder-Mead":
+            polishes.append(res)
+        return res
+
+    monkeypatch.setattr(optimize, "minimize", spy)
+    _random_effects_five_years(cigar, w46, "sar")
+    assert len(polishes) == 1
+    assert polishes[0].status == 0 and polishes[0].nit < 1000, polishes[0].message
 
 
 def test_random_effects_loglik_is_dense_gaussian_max(re_sar):

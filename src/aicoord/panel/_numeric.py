@@ -45,7 +45,10 @@ def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xa
 
     L-BFGS-B within ``bounds`` from every start; from the best of those a Nelder-Mead polish
     (always, or with ``polish_always=False`` only when L-BFGS-B reports failure), and the better
-    of the two results is returned (a ``scipy.optimize.OptimizeResult``).
+    of the two results is returned (a ``scipy.optimize.OptimizeResult``).  The polish stops when
+    the simplex is within ``xatol`` in the parameters and within ``1e-14 |f|`` (some units in the
+    last place of the objective) in the function values; an absolute function tolerance below the
+    objective's rounding would never be met and the polish would run to ``nm_maxiter``.
 
     Parameters
     ----------
@@ -67,8 +70,9 @@ def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xa
             best = res
     if not polish_always and best.success:
         return best
+    fatol = 1e-14 * max(1.0, abs(float(best.fun)))
     res = optimize.minimize(negll, best.x, method="Nelder-Mead",
-                            options={"xatol": xatol, "fatol": 1e-14, "maxiter": nm_maxiter})
+                            options={"xatol": xatol, "fatol": fatol, "maxiter": nm_maxiter})
     return best if best.fun < res.fun else res
 
 
