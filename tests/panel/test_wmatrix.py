@@ -203,3 +203,25 @@ def test_shared_cache_is_bounded():
     assert len(pw_mod._CACHE) == pw_mod.CACHE_SIZE
     first = base.copy()
     assert PanelWeights.shared(first, standardize=False) is not PanelWeights.shared(base * 1.0, standardize=True)
+
+
+def test_auto_logdet_takes_eigenvalues_of_a_dense_large_matrix(monkeypatch):
+    """Above EIGEN_MAX_N a sparse W (a ring) takes the sparse LU path, a dense one (inverse distance,
+    every pair linked) the eigenvalues: every LU of a dense matrix is a dense O(N^3) factorisation."""
+    monkeypatch.setattr(pw_mod, "EIGEN_MAX_N", 50)
+    monkeypatch.setattr(pw_mod, "BAND_MAX", 10)
+    n = 80
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(size=(n, 2))
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(d, np.inf)
+    dense = 1.0 / d
+    ring = sp.csr_matrix((np.ones(2 * n), (np.r_[np.arange(n), np.arange(n)],
+                                           np.r_[np.roll(np.arange(n), 1), np.roll(np.arange(n), -1)])), shape=(n, n))
+    knn_like = sp.csr_matrix(np.where(dense > np.sort(dense, axis=1)[:, [-5]], 1.0, 0.0))  # 4 per row, asymmetric
+    assert PanelWeights(ring).method == "eigen"  # symmetric, bandwidth 2 after RCM: cheap eigenvalues
+    assert PanelWeights(knn_like).method == "lu"  # sparse (5% non-zero) and general
+    pw = PanelWeights(sp.csr_matrix(dense))
+    assert pw.method == "eigen"
+    w = dense / dense.sum(axis=1, keepdims=True)
+    assert_allclose(pw.logdet(0.4), np.linalg.slogdet(np.eye(n) - 0.4 * w)[1], rtol=1e-12)
