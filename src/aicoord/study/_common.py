@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-__all__ = ["as_row", "dense_w", "fit_panel", "Draws", "param_draws", "effects_of", "summarise", "rho_bounds"]
+__all__ = ["as_row", "dense_w", "fit_panel", "Draws", "param_draws", "effects_of", "summarise", "rho_bounds",
+           "Spectrum", "spectrum"]
 
 #: The municipalities under the central government (Beijing, Tianjin, Shanghai, Chongqing).
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
@@ -76,10 +77,110 @@ def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
     return mat
 
 
+class Spectrum:
+    """Eigen-decomposition :math:`W = V\\,\\mathrm{diag}(\\omega)\\,V^{-1}` of a dense weights matrix,
+    to evaluate :math:`S = (I-\\rho W)^{-1}(\\beta I + \\theta W)` for many parameter draws.
+
+    With :math:`f_k = (\\beta + \\theta\\omega_k)/(1-\\rho\\omega_k)`, :math:`S = V\\mathrm{diag}(f)V^{-1}`:
+    its diagonal is :math:`P f` with :math:`P = V \\circ V^{-T}`, its column sums
+    :math:`((1'V)\\circ f)\\,V^{-1}` and :math:`Sx = V(f \\circ V^{-1}x)`, each O(N²) per draw instead of
+    the O(N³) of a dense solve (at N = 2,847 counties: milliseconds against seconds).
+
+    A W similar to a symmetric matrix (:func:`aicoord.panel.wmatrix.diagonal_symmetrizer`: symmetric,
+    or row-standardised symmetric) is decomposed with ``eigh`` (real, orthogonal eigenvectors);
+    any other with ``eig``. When the decomposition does not reproduce W (relative error above
+    ``1e-9``: a defective or ill-conditioned eigenbasis, as k-nearest-neighbour weights often have),
+    ``exact`` is False and every method falls back to dense solves.
+
+    Parameters
+    ----------
+    W : numpy.ndarray
+        N x N weights.
+
+    Attributes
+    ----------
+    omega : numpy.ndarray
+        Eigenvalues (real when W is similar to a symmetric matrix or their imaginary parts vanish).
+    exact : bool
+        Whether the decomposition is used (else dense solves).
+    """
+
+    def __init__(self, W):
+        import scipy.sparse as sp
+
+        from ..panel.wmatrix import diagonal_symmetrizer
+
+        W = np.array(W, dtype=float)  # a copy: the caller's array may change, the decomposition not
+        self.W = W
+        n = W.shape[0]
+        g = diagonal_symmetrizer(sp.csr_matrix(W)) if n else np.ones(0)
+        if g is not None:
+            r = np.sqrt(g)
+            s = (r[:, None] * W) / r[None, :]  # diag(g)^(1/2) W diag(g)^(-1/2), symmetric
+            om, q = np.linalg.eigh((s + s.T) / 2)
+            V, Vinv = q / r[:, None], q.T * r[None, :]
+        else:
+            om, V = np.linalg.eig(W)
+            try:
+                Vinv = np.linalg.inv(V)
+            except np.linalg.LinAlgError:  # no basis of eigenvectors
+                Vinv = np.full_like(V, np.nan)
+        scale = max(float(np.abs(W).max()), 1.0) if n else 1.0
+        err = np.abs((V * om) @ Vinv - W).max() if n else 0.0
+        self.exact = bool(np.isfinite(err) and err <= 1e-9 * scale)
+        if np.iscomplexobj(om) and np.max(np.abs(om.imag)) < 1e-10:
+            om = om.real
+        self.omega = om
+        self.V, self.Vinv = V, Vinv
+        self.P = V * Vinv.T
+        self.u = V.sum(axis=0)  # 1'V
+
+    def _f(self, rho, beta, theta):
+        return (beta + theta * self.omega) / (1.0 - rho * self.omega)
+
+    def _dense(self, rho, beta, theta):
+        n = self.W.shape[0]
+        return np.linalg.solve(np.eye(n) - rho * self.W, beta * np.eye(n) + theta * self.W)
+
+    def diagonal(self, rho, beta, theta):
+        """Diagonal of S (length N)."""
+        if not self.exact:
+            return np.diag(self._dense(rho, beta, theta)).copy()
+        return np.real(self.P @ self._f(rho, beta, theta))
+
+    def column_sums(self, rho, beta, theta):
+        """Column sums 1'S (length N): the effect of unit j's change on all units' outcomes."""
+        if not self.exact:
+            return self._dense(rho, beta, theta).sum(axis=0)
+        return np.real((self.u * self._f(rho, beta, theta)) @ self.Vinv)
+
+    def apply(self, rho, beta, theta, x):
+        """S x for a vector x of length N."""
+        if not self.exact:
+            return self._dense(rho, beta, theta) @ x
+        return np.real(self.V @ (self._f(rho, beta, theta) * (self.Vinv @ np.asarray(x, dtype=float))))
+
+
+_SPECTRA: dict = {}
+
+
+def spectrum(W) -> Spectrum:
+    """The :class:`Spectrum` of ``W``, computed once per process for the two most recent matrices
+    (keyed by a hash of the content)."""
+    import hashlib
+
+    W = np.ascontiguousarray(W, dtype=float)
+    key = (W.shape, hashlib.blake2b(W.tobytes(), digest_size=20).hexdigest())
+    if key not in _SPECTRA:
+        while len(_SPECTRA) >= 2:
+            _SPECTRA.pop(next(iter(_SPECTRA)))
+        _SPECTRA[key] = Spectrum(W)
+    return _SPECTRA[key]
+
+
 def rho_bounds(W: np.ndarray) -> tuple[float, float, np.ndarray]:
     """Eigenvalues of ``W`` and the interval (1/ω_min, 1/ω_max) of ρ."""
-    om = np.linalg.eigvals(W)
-    om = om.real if np.max(np.abs(om.imag)) < 1e-10 else om
+    om = spectrum(W).omega
     re = np.real(om)
     return 1.0 / re.min(), 1.0 / re.max(), om
 

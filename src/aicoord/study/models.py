@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ._common import Setting, effects_of, fit_panel, param_draws, setting, summarise
+from ._common import Setting, effects_of, fit_panel, param_draws, setting, spectrum, summarise
 
 __all__ = ["Baseline", "baseline", "convergence_with_ai", "heterogeneity", "coefficient_table", "effects_table"]
 
@@ -192,18 +192,18 @@ def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm
 
 
 def _region_effects(par, names, th_names, kind, W, members):
-    """Region-specific effects for one parameter vector (dense; see :func:`heterogeneity`)."""
-    n = W.shape[0]
+    """Region-specific effects for one parameter vector (see :func:`heterogeneity`): the mean
+    diagonal of S_r over region *r*'s units and the mean of their column sums, from the
+    eigen-decomposition of W (:class:`aicoord.study._common.Spectrum`, O(N²) per draw)."""
+    spec = spectrum(W)
     rho = float(par["rho"]) if kind in ("sar", "sdm") else 0.0
-    inv = np.linalg.inv(np.eye(n) - rho * W)
     out = {}
     for r, v, tv in zip(members, names, th_names):
         idx = members[r]
         b = float(par[v])
         th = float(par[tv]) if tv in par else 0.0
-        S = inv @ (b * np.eye(n) + th * W)
-        direct = float(np.mean(np.diag(S)[idx]))
-        total = float(np.mean(S[:, idx].sum(axis=0)))
+        direct = float(np.mean(spec.diagonal(rho, b, th)[idx]))
+        total = float(np.mean(spec.column_sums(rho, b, th)[idx]))
         out[r] = (direct, total - direct, total)
     return out
 

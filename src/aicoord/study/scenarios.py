@@ -40,18 +40,17 @@ import numpy as np
 import pandas as pd
 
 from ..inequality import dagum_gini, sigma_convergence, theil
-from ._common import param_draws
+from ._common import param_draws, spectrum
 
 __all__ = ["scenarios", "scenario_change", "reduced_form_change"]
 
 
 def reduced_form_change(W: np.ndarray, rho: float, beta: float, theta: float, dx: np.ndarray):
-    """Δy, own and spillover parts for one parameter vector (dense solve; N small)."""
-    n = W.shape[0]
-    A = np.eye(n) - rho * W
-    S = np.linalg.solve(A, beta * np.eye(n) + theta * W)
-    dy = S @ dx
-    own = np.diag(S) * dx
+    """Δy, own and spillover parts for one parameter vector, from the eigen-decomposition of W
+    (:class:`aicoord.study._common.Spectrum`, computed once per W: O(N²) per parameter vector)."""
+    spec = spectrum(W)
+    dy = spec.apply(rho, beta, theta, dx)
+    own = spec.diagonal(rho, beta, theta) * dx
     return dy, own, dy - own
 
 

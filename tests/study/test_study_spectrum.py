@@ -1,0 +1,90 @@
+"""The eigen-decomposition behind the per-draw effects of the heterogeneity and scenario tables
+(aicoord.study._common.Spectrum) against dense solves of S = (I - rho W)^-1 (beta I + theta W)."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from aicoord.study._common import Spectrum, rho_bounds, spectrum
+
+
+def _dense_s(W, rho, b, th):
+    n = len(W)
+    return np.linalg.solve(np.eye(n) - rho * W, b * np.eye(n) + th * W)
+
+
+def _lattice(k=7):
+    """Binary rook contiguity of a k x k grid (symmetric)."""
+    n = k * k
+    c = np.zeros((n, n))
+    for i in range(k):
+        for j in range(k):
+            a = i * k + j
+            if j + 1 < k:
+                c[a, a + 1] = c[a + 1, a] = 1
+            if i + 1 < k:
+                c[a, a + k] = c[a + k, a] = 1
+    return c
+
+
+def _knn(n=40, k=4, seed=2):
+    """Row-standardised k-nearest-neighbour weights of random points (asymmetric)."""
+    xy = np.random.default_rng(seed).uniform(size=(n, 2))
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(d, np.inf)
+    w = np.zeros((n, n))
+    w[np.repeat(np.arange(n), k), np.argsort(d, axis=1)[:, :k].ravel()] = 1.0
+    return w / k
+
+
+MATRICES = {
+    "row_standardised_symmetric": lambda: (lambda c: c / c.sum(1, keepdims=True))(_lattice()),
+    "binary_symmetric": _lattice,
+    "random_link_strengths": lambda: (lambda c: c / c.sum(1, keepdims=True))(
+        _lattice() * np.random.default_rng(4).uniform(0.2, 1.0, size=(49, 49))),
+    "knn_asymmetric": _knn,
+    "inverse_distance_unstandardised": lambda: (lambda d: np.where(d > 0, 1 / np.where(d > 0, d, 1), 0))(
+        np.abs(np.subtract.outer(np.arange(30.0), np.arange(30.0))) ** 1.3),
+}
+
+
+@pytest.mark.parametrize("name", list(MATRICES))
+def test_diagonal_column_sums_and_products_equal_dense_solves(name):
+    W = MATRICES[name]()
+    spec = Spectrum(W)
+    # kNN weights have a nearly defective eigenbasis (condition number 7e10: W rebuilt from it is off
+    # by 1e-6), so they take the dense solves; asymmetric link strengths the general eigenvectors
+    assert spec.exact == (name != "knn_asymmetric")
+    assert np.iscomplexobj(spec.V) == (name in ("random_link_strengths", "knn_asymmetric"))
+    hi = 1 / np.max(np.real(spec.omega))
+    x = np.random.default_rng(5).normal(size=len(W))
+    for rho, b, th in ((0.0, 1.3, 0.0), (0.45 * hi, -0.7, 0.25), (-0.3 * hi, 0.2, -1.1), (0.9 * hi, 1.0, 1.0)):
+        S = _dense_s(W, rho, b, th)
+        assert_allclose(spec.diagonal(rho, b, th), np.diag(S), rtol=1e-10, atol=1e-12)
+        assert_allclose(spec.column_sums(rho, b, th), S.sum(axis=0), rtol=1e-10, atol=1e-12)
+        assert_allclose(spec.apply(rho, b, th, x), S @ x, rtol=1e-10, atol=1e-12)
+
+
+def test_defective_matrix_falls_back_to_dense_solves():
+    # a nilpotent shift (one Jordan block): no basis of eigenvectors
+    n = 6
+    W = np.diag(np.ones(n - 1), 1)
+    spec = Spectrum(W)
+    assert not spec.exact
+    S = _dense_s(W, 0.5, 1.0, 0.3)
+    assert_allclose(spec.diagonal(0.5, 1.0, 0.3), np.diag(S), rtol=1e-12)
+    assert_allclose(spec.column_sums(0.5, 1.0, 0.3), S.sum(axis=0), rtol=1e-12)
+    assert_allclose(spec.apply(0.5, 1.0, 0.3, np.arange(n)), S @ np.arange(n), rtol=1e-12)
+
+
+def test_spectrum_is_cached_by_content_and_gives_the_bounds():
+    W = MATRICES["knn_asymmetric"]()
+    assert spectrum(W) is spectrum(W.copy())
+    other = W.copy()
+    other[0, 0] = 0.0
+    other[0, 1:] = W[0, 1:][::-1]  # another matrix of the same shape
+    assert spectrum(other) is not spectrum(W)
+    lo, hi, om = rho_bounds(W)
+    ev = np.linalg.eigvals(W)
+    assert_allclose(np.sort_complex(np.asarray(om, complex)), np.sort_complex(ev), atol=1e-10)
+    assert lo == pytest.approx(1 / ev.real.min(), rel=1e-10) and hi == pytest.approx(1 / ev.real.max(), rel=1e-10)
