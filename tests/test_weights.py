@@ -29,6 +29,31 @@ def test_hainan_linked_to_guangdong_by_default(provinces_gdf):
     assert (s["islands"], s["components"], s["links"], s["asymmetric_links"]) == (0, 1, 138, 0)
 
 
+def test_contiguity_is_computed_once_per_polygons_and_kind(provinces_gdf, spdep_reference, monkeypatch):
+    import libpysal.weights as lw
+
+    import aicoord.weights as aw
+
+    monkeypatch.setattr(aw, "_CONTIGUITY", {})
+    built = []
+    real = lw.Queen.from_dataframe
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lw.Queen, "from_dataframe", counting)
+    first = build_weights({"kind": "queen", "island_links": {}}, provinces_gdf)
+    second = build_weights({"kind": "queen"}, provinces_gdf.copy())  # the same polygons, another frame
+    assert len(built) == 1
+    assert _nb(first) == {k: sorted(v) for k, v in spdep_reference["queen_unlinked"].items()}
+    assert second.neighbors["460000"] == ["440000"] and first.neighbors["460000"] == []  # links not cached
+    moved = provinces_gdf.copy()
+    moved.loc[moved.index[0], "geometry"] = moved.geometry.iloc[0].buffer(0.5)  # other polygons: rebuilt
+    build_weights({"kind": "queen", "island_links": {}}, moved)
+    assert len(built) == 2
+
+
 def test_knn_matches_r(spdep_reference):
     w = knn_weights(4)
     ref = spdep_reference["results"]["knn4"]["neighbours"]

@@ -101,12 +101,9 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
     libpysal.weights.W
         Binary, symmetric, ids = province codes.
     """
-    from libpysal.weights import Queen, Rook
-
     if kind not in ("queen", "rook"):
         raise InputError(f"kind must be 'queen' or 'rook', not {kind!r}")
-    builder = Queen if kind == "queen" else Rook
-    w = builder.from_dataframe(gdf, ids="code", use_index=False, silence_warnings=True)
+    w = _land_contiguity(gdf, kind)
     links = DEFAULT_ISLAND_LINKS if island_links is None else island_links
     if links == "nearest":
         links = _nearest_links(gdf, w)
@@ -124,6 +121,30 @@ def contiguity_weights(gdf, kind: str = "queen", island_links=None) -> W:
     pos = {c: n for n, c in enumerate(ids)}
     neighbors = {i: sorted(neighbors[i], key=pos.__getitem__) for i in ids}
     return W(neighbors, id_order=ids, silence_warnings=True)
+
+
+_CONTIGUITY: dict = {}
+
+
+def _land_contiguity(gdf, kind: str) -> W:
+    """libpysal's Queen or Rook contiguity of ``gdf`` (ids = ``code``), computed once per process for
+    the same polygons (keyed by a hash of their codes and WKB): the provincial polygons have 774,000
+    vertices and take 5-10 s, and every weights kind, ESDA call and command reuses them."""
+    import hashlib
+
+    from libpysal.weights import Queen, Rook
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update("\x1f".join(map(str, gdf["code"])).encode())
+    for geom in gdf.geometry.to_wkb():
+        h.update(geom)
+    key = (kind, h.hexdigest())
+    if key not in _CONTIGUITY:
+        if len(_CONTIGUITY) >= 4:
+            _CONTIGUITY.pop(next(iter(_CONTIGUITY)))
+        builder = Queen if kind == "queen" else Rook
+        _CONTIGUITY[key] = builder.from_dataframe(gdf, ids="code", use_index=False, silence_warnings=True)
+    return _CONTIGUITY[key]
 
 
 def _nearest_links(gdf, w) -> dict:
