@@ -91,3 +91,222 @@ def test_geary_p_values_match_spdep(matrices, ai_index, matrix):
         assert_allclose(res[ours], ref[theirs], rtol=RTOL_R, atol=ATOL_R, err_msg=ours)
     assert_allclose(res["z_C_norm"], -ref["z_norm_spdep"], rtol=RTOL_R)
     assert_allclose(res["z_C_rand"], -ref["z_rand_spdep"], rtol=RTOL_R)
+
+
+# ---------------------------------------------------------------- independent dense computations
+
+
+def _dense(w):
+    """Raw (binary) weights as a dense array in ``w.id_order``, whatever ``w.transform`` is."""
+    from libpysal.weights import W
+
+    return np.asarray(W(w.neighbors, w.transformations["O"], id_order=w.id_order,
+                        silence_warnings=True).full()[0], dtype=float)
+
+
+def _getis_ord_g(y, wmat):
+    """General G and its randomisation moments, Getis and Ord (1992, Geographical Analysis 24(3),
+    pp. 189-206, eqs. 4, 6 and the appendix's E[G^2]), from the raw weights."""
+    n = len(y)
+    off = ~np.eye(n, dtype=bool)
+    g = (wmat * np.outer(y, y)).sum() / np.outer(y, y)[off].sum()
+    s0 = wmat.sum()
+    s1 = 0.5 * ((wmat + wmat.T) ** 2).sum()
+    s2 = ((wmat.sum(1) + wmat.sum(0)) ** 2).sum()
+    eg = s0 / (n * (n - 1))
+    m1, m2, m3, m4 = (np.sum(y ** k) for k in (1, 2, 3, 4))
+    b0 = (n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 ** 2
+    b1 = -((n * n - n) * s1 - 2 * n * s2 + 6 * s0 ** 2)
+    b2 = -(2 * n * s1 - (n + 3) * s2 + 6 * s0 ** 2)
+    b3 = 4 * (n - 1) * s1 - 2 * (n + 1) * s2 + 8 * s0 ** 2
+    b4 = s1 - s2 + s0 ** 2
+    eg2 = ((b0 * m2 ** 2 + b1 * m4 + b2 * m1 ** 2 * m2 + b3 * m1 * m3 + b4 * m1 ** 4)
+           / ((m1 ** 2 - m2) ** 2 * n * (n - 1) * (n - 2) * (n - 3)))
+    return g, eg, eg2 - eg ** 2
+
+
+def test_general_g_equals_getis_ord_and_its_permutation_variance(matrices, ai_index):
+    from scipy import stats
+
+    w = matrices["queen"]
+    y = ai_index.loc[w.id_order].to_numpy()
+    res = global_autocorrelation(y, w, permutations=0)
+    g, eg, vg = _getis_ord_g(y, _dense(w))  # binary (raw) weights: G is not row-standardised
+    assert_allclose([res["G"], res["EG"], res["VG"]], [g, eg, vg], rtol=1e-10)
+    z = (g - eg) / np.sqrt(vg)
+    assert_allclose(res["z_G"], z, rtol=1e-10)
+    assert_allclose(res["p_G"], 2 * stats.norm.sf(abs(z)), rtol=1e-10)  # two-sided
+    # the closed form above is itself checked by brute force: 20,000 random permutations of y give
+    # G's variance within 3% (its Monte Carlo standard error is about 1%)
+    rng = np.random.default_rng(0)
+    wmat = _dense(w)
+    sims = [(wmat * np.outer(p, p)).sum() for p in (rng.permutation(y) for _ in range(20_000))]
+    denom = np.outer(y, y)[~np.eye(len(y), dtype=bool)].sum()
+    assert np.var(np.array(sims) / denom) == pytest.approx(vg, rel=0.03)
+
+
+def test_general_g_is_nan_for_negative_values(matrices, ai_index):
+    w = matrices["queen"]
+    y = ai_index.loc[w.id_order].to_numpy()
+    y = y - y.mean()  # some negative values
+    res = global_autocorrelation(y, w, permutations=9)
+    assert all(np.isnan(res[k]) for k in ("G", "EG", "VG", "z_G", "p_G", "p_G_sim"))
+    assert np.isfinite(res["I"]) and np.isfinite(res["p_sim"])
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+def test_moran_and_geary_equal_their_definitions(matrices, ai_index, standardize):
+    """I = (n / S0) z'Wz / z'z and C = (n - 1) sum w_ij (y_i - y_j)^2 / (2 S0 z'z) with the raw
+    (standardize=False) or row-standardised weights."""
+    from scipy import stats
+
+    w = matrices["knn4"]
+    y = ai_index.loc[w.id_order].to_numpy()
+    wm = _dense(w)
+    if standardize:
+        wm = wm / wm.sum(axis=1, keepdims=True)
+    n, s0 = len(y), wm.sum()
+    z = y - y.mean()
+    moran = n / s0 * z @ wm @ z / (z @ z)
+    geary = (n - 1) * (wm * (y[:, None] - y[None, :]) ** 2).sum() / (2 * s0 * (z @ z))
+    res = global_autocorrelation(y, w, permutations=0, standardize=standardize)
+    assert_allclose(res["I"], moran, rtol=1e-12)
+    assert_allclose(res["C"], geary, rtol=1e-12)
+    assert res["EI"] == pytest.approx(-1 / (n - 1), rel=1e-12)
+    assert res["EC"] == 1.0
+    # normal-approximation moments under normality (Cliff and Ord 1981): S1, S2 of the weights used
+    s1 = 0.5 * ((wm + wm.T) ** 2).sum()
+    s2 = ((wm.sum(1) + wm.sum(0)) ** 2).sum()
+    vi = (n * n * s1 - n * s2 + 3 * s0 ** 2) / (s0 ** 2 * (n * n - 1)) - 1 / (n - 1) ** 2
+    assert_allclose(res["VI_norm"], vi, rtol=1e-10)
+    assert_allclose(res["z_norm"], (moran + 1 / (n - 1)) / np.sqrt(vi), rtol=1e-10)
+    assert_allclose(res["p_norm"], 2 * stats.norm.sf(abs(res["z_norm"])), rtol=1e-10)
+    vc = ((2 * s1 + s2) * (n - 1) - 4 * s0 ** 2) / (2 * (n + 1) * s0 ** 2)
+    assert_allclose(res["VC_norm"], vc, rtol=1e-10)
+    assert_allclose(res["z_C_norm"], (geary - 1) / np.sqrt(vc), rtol=1e-10)
+    assert_allclose(res["p_C_norm"], 2 * stats.norm.sf(abs(res["z_C_norm"])), rtol=1e-10)
+    # the two forms differ for kNN weights (rows of 4 ones against rows summing to 1 only in scale)
+    other = global_autocorrelation(y, w, permutations=0, standardize=not standardize)
+    assert other["VI_norm"] != pytest.approx(res["VI_norm"], rel=1e-6) or other["I"] == res["I"]
+
+
+def test_results_are_invariant_to_the_scale_of_the_variable(matrices, ai_index):
+    w = matrices["queen"]
+    y = ai_index.loc[w.id_order].to_numpy()
+    base = global_autocorrelation(y, w, permutations=99, seed=3)
+    for factor in (1e160, 1e-160, 3.0):
+        res = global_autocorrelation(y * factor, w, permutations=99, seed=3)
+        for key in ("I", "z_norm", "z_rand", "p_sim", "C", "z_C_rand", "G", "z_G", "p_G_sim"):
+            assert_allclose(res[key], base[key], rtol=1e-12, err_msg=f"{key} at {factor:g}")
+    big = local_moran(y * 1e160, w, permutations=99, seed=3)
+    assert_allclose(big["Ii"], local_moran(y, w, permutations=99, seed=3)["Ii"], rtol=1e-12)
+
+
+def test_input_errors_name_the_problem(matrices):
+    from aicoord.errors import InputError
+
+    w = matrices["queen"]
+    y = np.arange(31.0)
+    cases = [
+        (lambda: global_autocorrelation(np.arange(30.0), w, permutations=0),
+         "30 values but the weights matrix has 31 units"),
+        (lambda: global_autocorrelation(np.r_[np.inf, y[1:]], w, permutations=0),
+         "the variable has missing or infinite values"),
+        (lambda: global_autocorrelation(np.zeros(31), w, permutations=0),
+         "the variable is constant; spatial autocorrelation is undefined"),
+        (lambda: global_autocorrelation(np.full(31, -2.5), w, permutations=0),
+         "the variable is constant; spatial autocorrelation is undefined"),
+        (lambda: global_autocorrelation(y, w, permutations=-1),
+         "the number of permutations must be between 0 and"),
+        (lambda: local_moran(y, w, permutations=0),
+         "the number of permutations must be between 1 and"),
+        (lambda: local_moran(y, w, permutations=99, alpha=1.0),
+         "the significance level must lie strictly between 0 and 1, not 1.0"),
+        (lambda: local_moran(y, w, permutations=99, alpha=0),
+         "the significance level must lie strictly between 0 and 1, not 0"),
+        (lambda: local_moran(y, w, permutations=99, alpha="0.05"),
+         "the significance level must lie strictly between 0 and 1, not '0.05'"),
+    ]
+    for call, message in cases:
+        with pytest.raises(InputError) as info:
+            call()
+        assert str(info.value).startswith(message), (str(info.value), message)
+    assert len(local_moran(y, w, permutations=99, alpha=0.5)) == 31  # inside (0, 1): accepted
+
+
+def test_non_finite_results_are_refused():
+    from aicoord.autocorrelation import _refuse_non_finite
+    from aicoord.errors import EstimationError
+
+    _refuse_non_finite({"I": 0.3, "z": np.array([1.0, 2.0])}, "Moran's I")  # finite: nothing
+    with pytest.raises(EstimationError) as info:
+        _refuse_non_finite({"I": 0.3, "z": np.array([1.0, np.nan]), "p": np.inf}, "Moran's I")
+    assert str(info.value).startswith("Moran's I gave non-finite values (z, p)")
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+def test_local_moran_columns_equal_their_definitions(matrices, ai_index, standardize):
+    w = matrices["knn4"]
+    y = ai_index.loc[w.id_order].to_numpy()
+    wm = _dense(w)
+    if standardize:
+        wm = wm / wm.sum(axis=1, keepdims=True)
+    z = (y - y.mean()) / y.std()
+    res = local_moran(y, w, permutations=99, seed=2, standardize=standardize)
+    assert_allclose(res["z_value"], z, rtol=1e-12)
+    assert_allclose(res["lag_z"], wm @ z, rtol=1e-12, atol=1e-14)
+    # Anselin (1995): I_i = z_i sum_j w_ij z_j / (z'z / (n - 1)) with esda's n - 1 scaling
+    n = len(y)
+    assert_allclose(res["Ii"], (n - 1) * z * (wm @ z) / (z @ z), rtol=1e-12)
+    assert_allclose(res["z_c"], (res["Ii"] - res["EIc"]) / np.sqrt(res["VIc"]), rtol=1e-12)
+    assert list(res.index) == list(w.id_order) and res.index.name == "code"
+    assert (res["threshold"] == 0.05).all()
+
+
+def test_fdr_threshold_is_benjamini_hochberg(matrices, ai_index):
+    w = matrices["queen"]
+    y = ai_index.loc[w.id_order].to_numpy()
+    plain = local_moran(y, w, permutations=999, seed=1)
+    for alpha in (0.05, 0.3):
+        res = local_moran(y, w, permutations=999, seed=1, alpha=alpha, fdr=True)
+        p = np.sort(plain["p_sim"].to_numpy())
+        n = len(p)
+        k = [i for i in range(1, n + 1) if p[i - 1] < i * alpha / n]
+        expected = max(k) * alpha / n if k else alpha / n  # esda: Bonferroni when nothing passes
+        assert res["threshold"].iloc[0] == pytest.approx(expected, rel=1e-12)
+        sig = res["p_sim"] <= expected
+        assert (res.loc[sig, "cluster"] == res.loc[sig, "quadrant"]).all()
+        assert (res.loc[~sig, "cluster"] == "Not significant").all()
+
+
+def test_esda_permutation_kernels_are_cached_on_disk():
+    """aicoord enables numba's on-disk cache for esda's permutation kernels (each workflow job would
+    otherwise compile them again)."""
+    import esda.crand
+    import esda.moran
+    from numba.core.dispatcher import Dispatcher
+
+    import aicoord.autocorrelation  # noqa: F401
+
+    kernels = [obj for mod in (esda.crand, esda.moran) for obj in vars(mod).values() if isinstance(obj, Dispatcher)]
+    assert kernels
+    assert all(k._cache.__class__.__name__ != "NullCache" for k in kernels)
+
+
+def test_the_callers_weights_keep_their_transform(ai_index):
+    """esda row-standardises a W in place; the functions restore the caller's transform, and General G
+    uses the original weights also when the caller's matrix is row-standardised."""
+    from aicoord.weights import knn_weights
+
+    w = knn_weights(4)
+    y = ai_index.loc[w.id_order].to_numpy()
+    raw = global_autocorrelation(y, w, permutations=0)
+    assert w.transform == "O"
+    local_moran(y, w, permutations=9)
+    assert w.transform == "O"
+    w.transform = "r"
+    res = global_autocorrelation(y, w, permutations=0, standardize=False)
+    assert w.transform == "R"
+    assert res["G"] == raw["G"] and res["EG"] == raw["EG"] == 4 * 31 / (31 * 30)
+    local_moran(y, w, permutations=9, standardize=False)
+    assert w.transform == "R"

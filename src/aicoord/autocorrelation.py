@@ -64,6 +64,17 @@ def _seeded(seed):
         np.random.set_state(state)
 
 
+@contextmanager
+def _keep_transform(w: W):
+    """Restore ``w.transform`` afterwards: esda row-standardises the caller's weights in place, and a
+    user who computes Moran's I should not find his binary matrix row-standardised afterwards."""
+    transform = w.transform
+    try:
+        yield
+    finally:
+        w.transform = transform
+
+
 def _check(y, w: W) -> np.ndarray:
     """``y`` as floats divided by its largest absolute value, after checking it.
 
@@ -141,9 +152,9 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
     permutations = _check_settings(permutations, minimum=0)  # 0: analytic moments only, p_sim NaN
     y = _check(y, w)
     tr = "r" if standardize else "o"
-    with _seeded(seed):
+    with _keep_transform(w), _seeded(seed):
         mi = esda.Moran(y, w, transformation=tr, permutations=permutations, two_tailed=True)
-    with _seeded(seed):
+    with _keep_transform(w), _seeded(seed):
         gc = esda.Geary(y, w, transformation=tr, permutations=permutations)
     out = {
         "n": int(w.n), "permutations": int(permutations), "seed": int(seed),
@@ -156,7 +167,8 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         "p_C_rand": 2 * gc.p_rand, "p_C_sim": getattr(gc, "p_sim", np.nan),
     }
     if np.all(y >= 0):
-        raw = W(w.neighbors, w.weights, id_order=w.id_order, silence_warnings=True)
+        # the original weights, also when the caller's w is row-standardised
+        raw = W(w.neighbors, w.transformations.get("O", w.weights), id_order=w.id_order, silence_warnings=True)
         raw.transform = "O"
         with _seeded(seed):
             g = esda.G(y, raw, permutations=permutations)
@@ -201,12 +213,13 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
     permutations = _check_settings(permutations, alpha)
     y = _check(y, w)
     tr = "r" if standardize else "o"
-    lm = esda.Moran_Local(y, w, transformation=tr, permutations=permutations, seed=seed,
-                          keep_simulations=True, n_jobs=1)
+    with _keep_transform(w):
+        lm = esda.Moran_Local(y, w, transformation=tr, permutations=permutations, seed=seed,
+                              keep_simulations=True, n_jobs=1)
+        wz = np.asarray(lm.w.sparse @ lm.z).ravel()  # lm.w is w: its transform is restored below
     threshold = float(esda.fdr(lm.p_sim, alpha)) if fdr else float(alpha)
     quad = pd.Series(lm.q).map(QUADRANTS).to_numpy()
     sig = lm.p_sim <= threshold
-    wz = np.asarray(lm.w.sparse @ lm.z).ravel()
     # never label a map from NaNs: every statistic behind a quadrant or a cluster must be finite
     _refuse_non_finite({"Ii": lm.Is, "z_value": lm.z, "lag_z": wz, "p_sim": lm.p_sim}, "local Moran")
     return pd.DataFrame({
