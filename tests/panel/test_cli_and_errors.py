@@ -180,6 +180,9 @@ def test_cli_options_and_models_match_api(small, argv, kw):
     assert_allclose([out["loglik"], out["bic"], out["r2_within"]], [res.loglik, res.bic, res.r2_within],
                     rtol=1e-7 if lu else 1e-10)
     assert out["lee_yu"] == bool(kw.get("lee_yu")) and (out["effects"] == {}) == (kw["model"] == "sem")
+    n, t = len(strengths), d["year"].nunique()
+    assert out["nobs"] == n * t  # observations in the file
+    assert out["nobs_likelihood"] == res.nobs == ((n - 1) * (t - 1) if kw.get("lee_yu") else n * t)
     if kw["model"] != "sem":
         imp = res.impacts(draws=50, seed=1)
         assert_allclose(out["effects"]["logp"]["total"]["estimate"], imp.loc[("logp", "total"), "estimate"],

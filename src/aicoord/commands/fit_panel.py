@@ -231,6 +231,8 @@ def run(args) -> int:
     out = {
         "model": args.model, "fe": args.fe, "lee_yu": bool(args.lee_yu),
         "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T - len(mod.missing),
+        # the likelihood's sample: N(T - 1) after the Lee-Yu transformation, (N - 1)(T - 1) with both
+        "nobs_likelihood": int(res.nobs),
         "missing_cells": _missing_cells(mod),
         "loglik": res.loglik, "sigma2": res.sigma2, "aic": res.aic, "bic": res.bic,
         "r2": res.r2, "r2_within": res.r2_within,
