@@ -1,6 +1,8 @@
 """Random-effects SAR and SEM: the reported log-likelihood is the maximum of the dense
 multivariate-normal log-density of the stacked model."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -182,3 +184,19 @@ def test_random_effects_sem_variance_at_zero_is_the_pooled_sem(w46):
     assert_allclose(re.params[["const", "x", "lambda"]].to_numpy(),
                     pooled.params[["const", "x", "lambda"]].to_numpy(), rtol=0, atol=1e-5)
     assert_allclose(re.loglik, pooled.loglik, rtol=0, atol=1e-6)
+
+
+def test_hausman_warns_with_non_default_covariances(cigar, w46, re_dense):
+    from aicoord.panel import hausman
+
+    d = cigar[cigar["year"] <= 67]
+    spec = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects="individual")
+    re, _ = re_dense
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the default covariances: no warning
+        plain = hausman(SpatialPanel(d, **spec).fit(), re)
+    assert "not valid" not in (plain.note or "")
+    robust = SpatialPanel(d, **spec).fit(cov_type="robust")
+    with pytest.warns(RuntimeWarning, match=r"non-default covariances \(FE robust\)"):
+        h = hausman(robust, re)
+    assert "not valid with non-default covariances (FE robust)" in h.note

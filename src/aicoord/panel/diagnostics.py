@@ -14,6 +14,7 @@ p-value, null hypothesis); functions that run several tests give a dict of them.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 from scipy import special
@@ -198,15 +199,25 @@ def hausman(fe, re):
         ``H = d' (V_FE - V_RE)^{-1} d``, ``d = b_FE - b_RE``, with ``df`` the number of common
         coefficients; when ``V_FE - V_RE`` is not positive definite a generalised inverse is
         used, the statistic may be negative (the p-value is that of ``max(H, 0)``) and a note is
-        added.
+        added.  The form assumes random effects efficient under the null: when either fit has a
+        covariance other than ``oim`` (robust, clustered, Driscoll-Kraay) the note says the test is
+        not valid with it and a ``RuntimeWarning`` is issued.
     """
+    robust = [f"{lab} {r.cov_info['cov_type']}" for lab, r in (("FE", fe), ("RE", re))
+              if getattr(r, "cov_info", {}).get("cov_type", "oim") != "oim"]
+    if robust:
+        warnings.warn("the Hausman test assumes random effects efficient under the null; with "
+                      f"non-default covariances ({', '.join(robust)}) its V_FE - V_RE form is not valid: "
+                      "refit both with cov_type='oim'", RuntimeWarning, stacklevel=2)
     common = [c for c in fe.params.index if c in re.params.index]
     d = (fe.params[common] - re.params[common]).to_numpy()
     v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()
     vals = np.linalg.eigvalsh(v)
     stat = float(d @ np.linalg.pinv(v) @ d)
     out = _chi2("hausman", max(stat, 0.0), len(common))
-    note = None
+    notes = []
     if vals.min() <= 0:
-        note = "V_FE - V_RE is not positive definite; generalised inverse used"
-    return dataclasses.replace(out, statistic=stat, note=note)
+        notes.append("V_FE - V_RE is not positive definite; generalised inverse used")
+    if robust:
+        notes.append(f"not valid with non-default covariances ({', '.join(robust)})")
+    return dataclasses.replace(out, statistic=stat, note="; ".join(notes) or None)
