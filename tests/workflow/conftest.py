@@ -17,10 +17,11 @@ def default_study(tmp_path_factory):
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the mark into the test's group
 def pytest_collection_modifyitems(config, items):
-    """Every workflow test runs on one xdist worker (``--dist loadgroup``), so the default study is built once."""
-    here = str(__file__).rsplit("/", 1)[0]
+    """Every test that uses the session's default or real-panel study runs on one xdist worker
+    (``--dist loadgroup``), so each study is built once; workflow tests with studies of their own (another
+    level, bad inputs) stay free to run on the other worker."""
     for item in items:
-        if str(item.fspath).startswith(here):
+        if {"default_study", "real_study"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.xdist_group("workflow"))
 
 

@@ -5,12 +5,10 @@ outputs are collected -- byte-identical to the local run of the same study. This
 import hashlib
 import os
 
-import pytest
 import yaml
 
 from helpers import ROOT, job_counts, make_study, run_snakemake
 
-pytestmark = pytest.mark.xdist_group("workflow")
 
 TARGETS = ["results/weights/queen.csv", "results/weights/knn4.csv", "results/tables/weights_summary.csv"]
 

@@ -9,7 +9,6 @@ import yaml
 from helpers import FAST, job_counts, make_study, merge, run_snakemake, write_overlay
 
 #: every workflow test runs on one xdist worker, so the default study is built once per session
-pytestmark = pytest.mark.xdist_group("workflow")
 
 
 def _hashes(workdir):

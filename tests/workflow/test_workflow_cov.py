@@ -4,13 +4,11 @@ it, and the baseline table's note then states the clustered standard errors (rea
 import json
 import shutil
 
-import pytest
 import yaml
 
 from helpers import FAST, job_counts, merge, run_snakemake
 
 #: every workflow test runs on one xdist worker, so the default study is built once per session
-pytestmark = pytest.mark.xdist_group("workflow")
 
 
 def test_cov_type_reruns_the_baseline_and_states_it(default_study, tmp_path):

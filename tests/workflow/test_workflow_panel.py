@@ -4,14 +4,12 @@ nothing then says "simulated"; a bad panel file fails with one located message, 
 import json
 
 import pandas as pd
-import pytest
 import yaml
 
 from helpers import (FAST, ROOT, binomial_bounds, job_counts, make_study, real_format_panel, real_overlay,
                      run_snakemake, write_overlay)
 
 #: every workflow test runs on one xdist worker, so the default study is built once per session
-pytestmark = pytest.mark.xdist_group("workflow")
 
 MEASURES = ["results/data/panel.csv", "results/tables/inequality_panel.csv", "results/tables/dagum_pairs_panel.csv",
             "results/tables/inequality_ai2023.csv", "results/tables/composite_indices.csv",
