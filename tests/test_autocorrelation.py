@@ -288,9 +288,15 @@ def test_esda_permutation_kernels_are_cached_on_disk():
 
     import aicoord.autocorrelation  # noqa: F401
 
-    kernels = [obj for mod in (esda.crand, esda.moran) for obj in vars(mod).values() if isinstance(obj, Dispatcher)]
-    assert kernels
-    assert all(k._cache.__class__.__name__ != "NullCache" for k in kernels)
+    from aicoord.autocorrelation import UNCACHED_KERNELS
+
+    kernels = {name: obj for mod in (esda.crand, esda.moran) for name, obj in vars(mod).items()
+               if isinstance(obj, Dispatcher)}
+    assert len(kernels) > 5 and UNCACHED_KERNELS <= set(kernels)
+    cached = {name for name, k in kernels.items() if k._cache.__class__.__name__ != "NullCache"}
+    # every kernel but the one whose argument is a function: numba can neither reload that signature nor,
+    # once another process wrote the cache, save a new one (ReferenceError: underlying object has vanished)
+    assert cached == set(kernels) - {"compute_chunk"}
 
 
 def test_the_callers_weights_keep_their_transform(ai_index):

@@ -33,10 +33,19 @@ QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 CLUSTER_LABELS = ("HH", "LL", "LH", "HL", "Not significant")
 
 
+#: esda kernels left out of numba's on-disk cache: ``compute_chunk`` takes the statistic as a first-class
+#: function (``stat_func``); numba cannot reload such a signature from its cache (it compiled it in every
+#: process anyway, measured: LISA took as long with it cached as without) and, once another process has
+#: written the cache index, saving a new signature of it fails with ``ReferenceError: underlying object has
+#: vanished`` -- a LISA with another argument type (e.g. unstandardised weights) then crashed
+UNCACHED_KERNELS = frozenset({"compute_chunk"})
+
+
 def _cache_esda_kernels():
     """Let numba cache esda's compiled permutation kernels on disk, so that every workflow job does not
     compile them again (most of a LISA job's time). Results are unchanged: the same functions run; only
-    their machine code is reused. Kernels whose signature cannot be cached are simply compiled as before."""
+    their machine code is reused. Kernels whose signature cannot be cached (:data:`UNCACHED_KERNELS`) are
+    compiled in each process as before."""
     try:
         from numba.core.dispatcher import Dispatcher
 
@@ -45,8 +54,9 @@ def _cache_esda_kernels():
     except ImportError:  # pragma: no cover - numba is an esda dependency
         return
     for module in (esda.crand, esda.moran):
-        for obj in vars(module).values():
-            if isinstance(obj, Dispatcher) and obj._cache.__class__.__name__ == "NullCache":
+        for name, obj in vars(module).items():
+            if (isinstance(obj, Dispatcher) and name not in UNCACHED_KERNELS
+                    and obj._cache.__class__.__name__ == "NullCache"):
                 obj.enable_caching()
 
 
