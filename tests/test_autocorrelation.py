@@ -160,7 +160,7 @@ def test_moran_and_geary_equal_their_definitions(matrices, ai_index, standardize
     (standardize=False) or row-standardised weights."""
     from scipy import stats
 
-    w = matrices["knn4"]
+    w = matrices["queen"]  # row sums 1 to 9: the raw and the row-standardised forms differ
     y = ai_index.loc[w.id_order].to_numpy()
     wm = _dense(w)
     if standardize:
@@ -185,9 +185,8 @@ def test_moran_and_geary_equal_their_definitions(matrices, ai_index, standardize
     assert_allclose(res["VC_norm"], vc, rtol=1e-10)
     assert_allclose(res["z_C_norm"], (geary - 1) / np.sqrt(vc), rtol=1e-10)
     assert_allclose(res["p_C_norm"], 2 * stats.norm.sf(abs(res["z_C_norm"])), rtol=1e-10)
-    # the two forms differ for kNN weights (rows of 4 ones against rows summing to 1 only in scale)
     other = global_autocorrelation(y, w, permutations=0, standardize=not standardize)
-    assert other["VI_norm"] != pytest.approx(res["VI_norm"], rel=1e-6) or other["I"] == res["I"]
+    assert abs(other["I"] - res["I"]) > 0.01 and abs(other["C"] - res["C"]) > 0.01
 
 
 def test_results_are_invariant_to_the_scale_of_the_variable(matrices, ai_index):
@@ -246,7 +245,7 @@ def test_non_finite_results_are_refused():
 
 @pytest.mark.parametrize("standardize", [True, False])
 def test_local_moran_columns_equal_their_definitions(matrices, ai_index, standardize):
-    w = matrices["knn4"]
+    w = matrices["queen"]  # unequal row sums: row-standardising changes every Ii
     y = ai_index.loc[w.id_order].to_numpy()
     wm = _dense(w)
     if standardize:
