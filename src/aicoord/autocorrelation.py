@@ -137,8 +137,9 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         Values in the order of ``w.id_order``.
     w : libpysal.weights.W
         Raw (unstandardised) weights. Moran's I and Geary's C use its row-standardised form when
-        ``standardize`` is true; General G always uses the raw weights (it is defined for binary or
-        distance weights, and needs non-negative ``y``).
+        ``standardize`` is true; General G (esda's) always uses the binary pattern of the links (every
+        weight 1; with distance weights linking every pair, G is 1 and its z undefined) and needs
+        non-negative ``y``.
     permutations : int
         Number of random permutations for the pseudo p-values (0 to
         :data:`aicoord.contract.MAX_PERMUTATIONS`; 0 gives the analytic moments only, ``p_sim`` NaN).
@@ -177,11 +178,11 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         "p_C_rand": 2 * gc.p_rand, "p_C_sim": getattr(gc, "p_sim", np.nan),
     }
     if np.all(y >= 0):
-        # the original weights, also when the caller's w is row-standardised
-        raw = W(w.neighbors, w.transformations.get("O", w.weights), id_order=w.id_order, silence_warnings=True)
-        raw.transform = "O"
+        # esda's General G is defined on the binary pattern (it sets transform "B": every link 1), so it
+        # is given the binary matrix of w's links, whatever w's weights and transform are
+        binary = W(w.neighbors, id_order=w.id_order, silence_warnings=True)
         with _seeded(seed):
-            g = esda.G(y, raw, permutations=permutations)
+            g = esda.G(y, binary, permutations=permutations)
         out.update({"G": g.G, "EG": g.EG, "VG": g.VG, "z_G": g.z_norm, "p_G": 2 * g.p_norm,
                     "p_G_sim": getattr(g, "p_sim", np.nan)})
     else:
