@@ -17,12 +17,15 @@ def default_study(tmp_path_factory):
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist turns the mark into the test's group
 def pytest_collection_modifyitems(config, items):
-    """Every test that uses the session's default or real-panel study runs on one xdist worker
-    (``--dist loadgroup``), so each study is built once; workflow tests with studies of their own (another
-    level, bad inputs) stay free to run on the other worker."""
+    """The tests that use the session's default study run on one xdist worker and those that use the
+    real-panel study on one worker (``--dist loadgroup``), so each study is built once and the two are built
+    in parallel; workflow tests with studies of their own (another level, bad inputs) go to any worker."""
     for item in items:
-        if {"default_study", "real_study"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("workflow"))
+        names = set(getattr(item, "fixturenames", ()))
+        if "default_study" in names:
+            item.add_marker(pytest.mark.xdist_group("default_study"))
+        elif "real_study" in names:
+            item.add_marker(pytest.mark.xdist_group("real_study"))
 
 
 @pytest.fixture(scope="session")
