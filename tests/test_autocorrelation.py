@@ -338,8 +338,13 @@ def test_permutation_outputs_against_an_independent_permutation_distribution(mat
         cross = v * v @ (wr.sum(axis=1) + wr.sum(axis=0)) - 2 * np.einsum("pi,ij,pj->p", v, wr, v)
         return (n - 1) * cross / (2 * wr.sum() * (z * z).sum(axis=-1))
 
+    binary = (wm > 0).astype(float)
+
+    def general_g(v):  # on the binary links; the denominator does not change under permutation
+        return np.einsum("pi,ij,pj->p", v, binary, v) / (np.outer(y, y).sum() - (y * y).sum())
+
     perms = np.random.default_rng(1).permuted(np.tile(y, (20_000, 1)), axis=1)
-    for stat, key in ((moran, "p_sim"), (geary, "p_C_sim")):
+    for stat, key in ((moran, "p_sim"), (geary, "p_C_sim"), (general_g, "p_G_sim")):
         sims = stat(perms)
         observed = stat(y[None, :])[0]
         larger = (sims >= observed).sum()
@@ -375,6 +380,13 @@ def test_general_g_uses_the_binary_links_in_the_weights_order(provinces_gdf, ai_
     binary = (_dense(weighted) > 0).astype(float)
     g, eg, vg = _getis_ord_g(y, binary)
     assert_allclose([res["G"], res["EG"], res["VG"]], [g, eg, vg], rtol=1e-10)
+
+
+def test_default_permutations_are_the_fields_99999():
+    import inspect
+
+    for f in (global_autocorrelation, local_moran):
+        assert inspect.signature(f).parameters["permutations"].default == 99_999
 
 
 def test_z_sim_agrees_with_the_randomisation_z(matrices, ai_index):
