@@ -113,30 +113,56 @@ class Spectrum:
         W = np.array(W, dtype=float)  # a copy: the caller's array may change, the decomposition not
         self.W = W
         n = W.shape[0]
-        g = diagonal_symmetrizer(sp.csr_matrix(W)) if n else np.ones(0)
-        if g is not None:
-            r = np.sqrt(g)
-            s = (r[:, None] * W) / r[None, :]  # diag(g)^(1/2) W diag(g)^(-1/2), symmetric
-            om, q = np.linalg.eigh((s + s.T) / 2)
-            V, Vinv = q / r[:, None], q.T * r[None, :]
-        else:
-            om, V = np.linalg.eig(W)
-            try:
-                Vinv = np.linalg.inv(V)
-            except np.linalg.LinAlgError:  # no basis of eigenvectors
-                Vinv = np.full_like(V, np.nan)
-        scale = max(float(np.abs(W).max()), 1.0) if n else 1.0
-        err = np.abs((V * om) @ Vinv - W).max() if n else 0.0
-        self.exact = bool(np.isfinite(err) and err <= 1e-9 * scale)
-        if np.iscomplexobj(om) and np.max(np.abs(om.imag)) < 1e-10:
-            om = om.real
-        self.omega = om
-        self.V, self.Vinv = V, Vinv
-        self.P = V * Vinv.T
-        self.u = V.sum(axis=0)  # 1'V
+        self._g = diagonal_symmetrizer(sp.csr_matrix(W)) if n else np.ones(0)
+        # the eigenvalues alone (the bounds of rho need no more); the vectors on first use
+        om = np.linalg.eigvalsh(self._similar()) if self._g is not None else np.linalg.eigvals(W)
+        self.omega = om.real if np.iscomplexobj(om) and np.max(np.abs(om.imag)) < 1e-10 else om
+        self._parts = None
+
+    def _similar(self):
+        """diag(g)^(1/2) W diag(g)^(-1/2), symmetric (W similar to a symmetric matrix)."""
+        r = np.sqrt(self._g)
+        s = (r[:, None] * self.W) / r[None, :]
+        return (s + s.T) / 2
+
+    def _decomposition(self):
+        """``(eigenvalues, V, V^-1, exact)``, computed once, on first use."""
+        if self._parts is None:
+            W, n = self.W, self.W.shape[0]
+            if self._g is not None:
+                r = np.sqrt(self._g)
+                om, q = np.linalg.eigh(self._similar())
+                V, Vinv = q / r[:, None], q.T * r[None, :]
+            else:
+                om, V = np.linalg.eig(W)
+                try:
+                    Vinv = np.linalg.inv(V)
+                except np.linalg.LinAlgError:  # no basis of eigenvectors
+                    Vinv = np.full_like(V, np.nan)
+            scale = max(float(np.abs(W).max()), 1.0) if n else 1.0
+            err = np.abs((V * om) @ Vinv - W).max() if n else 0.0
+            self._parts = (om, V, Vinv, bool(np.isfinite(err) and err <= 1e-9 * scale))
+            self.P = V * Vinv.T
+            self.u = V.sum(axis=0)  # 1'V
+        return self._parts
+
+    @property
+    def V(self):
+        """Eigenvectors (columns)."""
+        return self._decomposition()[1]
+
+    @property
+    def Vinv(self):
+        return self._decomposition()[2]
+
+    @property
+    def exact(self):
+        """Whether the decomposition reproduces W (else the methods use dense solves)."""
+        return self._decomposition()[3]
 
     def _f(self, rho, beta, theta):
-        return (beta + theta * self.omega) / (1.0 - rho * self.omega)
+        om = self._decomposition()[0]  # in the order of the eigenvectors
+        return (beta + theta * om) / (1.0 - rho * om)
 
     def _dense(self, rho, beta, theta):
         n = self.W.shape[0]
