@@ -20,19 +20,12 @@ def pytest_collection_modifyitems(config, items):
     """The tests that use the session's default study run on one xdist worker and those that use the
     real-panel study on one worker (``--dist loadgroup``), so each study is built once and the two are built
     in parallel; workflow tests with studies of their own (another level, bad inputs) go to any worker."""
-    grouped = []
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "default_study" in names:
             item.add_marker(pytest.mark.xdist_group("default_study"))
-            grouped.append(item)
         elif "real_study" in names:
             item.add_marker(pytest.mark.xdist_group("real_study"))
-            grouped.append(item)
-    # the two studies are the longest tasks: scheduled first, one per worker, the other tests fill in around
-    # them (collected last, they started only when the rest was done and ran one after the other)
-    chosen = {id(i) for i in grouped}
-    items[:] = grouped + [i for i in items if id(i) not in chosen]
 
 
 @pytest.fixture(scope="session")
