@@ -112,3 +112,19 @@ def test_moran_scatter_slope_legend_and_colours(spdep_reference, ai_index):
     assert {to_hex(c) for c in pts.get_facecolor()} == {"#2c7bb6"} and len(pts.get_offsets()) == 31
     assert sorted(t.get_text() for t in ax.texts) == sorted(codes)
     assert "Source: test" in [t.get_text() for t in fig.texts]
+
+
+def test_a_long_note_is_wrapped_at_the_figure_width():
+    """At the county level the note (simulated data, source, 2,847 units, 金门县 dropped) is longer than one
+    line; it must wrap instead of running past the figure's right edge."""
+    import matplotlib.pyplot as plt
+
+    from aicoord.plotting import _note
+
+    fig = plt.figure(figsize=(12, 10))
+    _note(fig, "simulated data; source: aicoord.simulate demonstration panel | 2847 county-level units " * 4)
+    _note(fig, "short note")
+    fig.canvas.draw()
+    long_note, short_note = fig.texts
+    assert "\n" in long_note._get_wrapped_text() and "\n" not in short_note._get_wrapped_text()
+    plt.close(fig)

@@ -108,8 +108,7 @@ def moran_scatter(z, lag_z, labels, *, var: str, I: float, p_sim: float, title: 
     ax.set_ylabel(lab["scatter_y"].format(var=var))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
-    if note:
-        fig.text(0.01, 0.01, note, fontsize=7, ha="left", va="bottom", color="0.3")
+    _note(fig, note)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
@@ -124,6 +123,13 @@ def _map_axes(gdf, maritime=None):
     for a in (ax, inset):
         others.plot(ax=a, color="white", edgecolor="0.35", linewidth=0.3, hatch="////")
     return fig, ax, inset, proj, mar
+
+
+def _note(fig, note):
+    """The note under the plot (data source, "simulated data", dropped units), wrapped at the figure's
+    width: at the county level it is longer than one line and its end was cut off."""
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=7, ha="left", va="bottom", color="0.3", wrap=True)
 
 
 def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_title):
@@ -151,8 +157,7 @@ def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_t
     ax.legend(handles=legend_handles, title=legend_title, loc="lower left", fontsize=8,
               title_fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
-    if note:
-        fig.text(0.01, 0.01, note, fontsize=7, ha="left", va="bottom", color="0.3")
+    _note(fig, note)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
