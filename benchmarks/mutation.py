@@ -15,12 +15,21 @@ Mutants judged equivalent (no test can tell them from the original) are listed, 
 
 timeouts count as killed (the mutant changed behaviour so much that the tests did not finish).
 
+Where a full pass would take too long (the panel engine: thousands of mutants at a few a minute), ``--sample K``
+checks a simple random sample of K of the module's mutants (or of the fraction K when K < 1), drawn with a fixed seed from all its mutants (not
+mutmut's own order, which runs the mutants with the fastest tests first and so is not representative). The
+sample is kept in ``build/mutation/<module>/sample.txt`` and ``--summary`` then reports the sample's score
+with a 95% Wilson interval, and, for the modules together, the estimate weighted by each module's number of
+mutants.
+
 Usage
 -----
     nice -n 15 python benchmarks/mutation.py inequality convergence   # run (resumes where it stopped)
     nice -n 15 python benchmarks/mutation.py --recheck inequality     # rerun the survivors after new tests
     python benchmarks/mutation.py --summary                           # score table of every module run
     python benchmarks/mutation.py --survivors inequality               # names and diffs of the survivors
+    nice -n 15 python benchmarks/mutation.py --sample 40 panel.fixed   # a seeded random sample of 40 mutants
+    nice -n 15 python benchmarks/mutation.py --sample 0.1 panel.fixed  # ... of a tenth of the mutants
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
 
@@ -34,7 +43,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -148,12 +159,44 @@ def equivalent() -> dict[str, str]:
     return out
 
 
+def sample_names(module: str) -> list[str]:
+    """The module's sampled mutants (``--sample``), or [] when it was run in full."""
+    path = WORK / module / "sample.txt"
+    return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def draw_sample(module: str, size: int, seed: int) -> list[str]:
+    """A simple random sample of ``size`` of the module's mutants, the same for the same seed and mutants;
+    an earlier, smaller sample of the module is kept and extended."""
+    names = sorted(exit_codes(module))
+    before = sample_names(module)
+    rest = [n for n in names if n not in set(before)]
+    rng = random.Random(f"{seed}:{module}")
+    rng.shuffle(rest)
+    chosen = before + rest[:max(size - len(before), 0)]
+    (WORK / module / "sample.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    return chosen
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion k/n."""
+    if n == 0:
+        return float("nan"), float("nan")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
 def survivors(module: str) -> list[str]:
     return sorted(name for name, code in exit_codes(module).items() if code in (0, 5, 33))
 
 
-def summary(module: str) -> dict:
+def summary(module: str, sampled: bool = False) -> dict:
+    """Counts and score of the module's mutants; of its sample only with ``sampled``."""
     codes = exit_codes(module)
+    if sampled:
+        codes = {n: codes.get(n) for n in sample_names(module)}
     equiv = equivalent()
     counts = {"mutants": len(codes), "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0,
               "not_checked": 0, "equivalent": 0}
@@ -176,6 +219,36 @@ def summary(module: str) -> dict:
     return counts
 
 
+def print_sampled(modules: list[str]) -> None:
+    """Score table of the sampled modules, with 95% Wilson intervals, and the estimate for them together
+    (each module's sample score weighted by its number of mutants; stratified-sampling standard error)."""
+    sampled = [m for m in modules if sample_names(m)]
+    if not sampled:
+        return
+    print()
+    print("| sampled module | mutants | sample | killed | timeout | survived | no tests | equivalent | not checked "
+          "| score | 95% interval |")
+    print("|" + "---|" * 11)
+    weight = estimate = variance = 0.0
+    for module in sampled:
+        s = summary(module, sampled=True)
+        n_all = len(exit_codes(module))
+        caught = s["killed"] + s["timeout"]
+        judged = caught + s["survived"] + s["no_tests"]
+        lo, hi = wilson(caught, judged)
+        print(f"| {module} | {n_all} | {s['mutants']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
+              f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {s['score']:.1%} | {lo:.1%}-{hi:.1%} |")
+        if judged:
+            p = caught / judged
+            weight += n_all
+            estimate += n_all * p
+            variance += n_all ** 2 * p * (1 - p) / judged
+    if weight:
+        est, se = estimate / weight, math.sqrt(variance) / weight
+        print(f"\nestimated score of the sampled modules together: {est:.1%} (95% interval "
+              f"{est - 1.96 * se:.1%}-{min(est + 1.96 * se, 1):.1%})")
+
+
 def print_summary(modules: list[str]) -> None:
     head = "| module | mutants | killed | timeout | survived | no tests | equivalent | not checked | score |"
     print(head)
@@ -194,6 +267,7 @@ def print_summary(modules: list[str]) -> None:
     if judged:
         print(f"| **all** | {total['mutants']} | {total['killed']} | {total['timeout']} | {total['survived']} | "
               f"{total['no_tests']} | {total['equivalent']} | {total['not_checked']} | {caught / judged:.1%} |")
+    print_sampled(modules)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", action="store_true", help="print the score table and stop")
     parser.add_argument("--survivors", action="store_true", help="show the surviving mutants and stop")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results of these modules")
+    parser.add_argument("--sample", type=float, metavar="K",
+                        help="check a seeded random sample of each module's mutants instead of all: K of them, "
+                             "or, for K below 1, that fraction of them (rounded up)")
+    parser.add_argument("--seed", type=int, default=20261202, help="seed of --sample (default %(default)s)")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default %(default)s)")
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -228,9 +307,19 @@ def main(argv: list[str] | None = None) -> int:
                 # keep the list: tests/MUTATION.md names the test that kills each of them
                 with open(work / "survivors_before_recheck.txt", "a", encoding="utf-8") as fh:
                     fh.write("\n".join(names) + "\n")
-                _mutmut(work, "run", "--max-children", "1", *names)
+                _mutmut(work, "run", "--max-children", str(args.jobs), *names)
+        elif args.sample:
+            if not exit_codes(module):
+                # generates the mutants and mutmut's test statistics, then stops: no mutant has this name
+                _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
+            codes = exit_codes(module)
+            size = math.ceil(args.sample * len(codes)) if args.sample < 1 else int(args.sample)
+            todo = [n for n in draw_sample(module, size, args.seed) if codes.get(n) is None]
+            print(f"[{module}] {len(todo)} sampled mutants to check", flush=True)
+            if todo:
+                _mutmut(work, "run", "--max-children", str(args.jobs), *todo)
         else:
-            _mutmut(work, "run", "--max-children", "1")
+            _mutmut(work, "run", "--max-children", str(args.jobs))
     print_summary(modules)
     return 0
 

@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
+from pandas.testing import assert_frame_equal
 
 from aicoord.errors import InputError
 from aicoord.weights import build_weights, distance_weights, knn_weights, standardize, to_dense_frame
-from aicoord.weights_io import read_weights, write_gal_gwt, write_weights
+from aicoord.weights_io import read_weights, read_weights_frame, write_gal_gwt, write_weights
 
 
 def _nb(w):
@@ -56,6 +57,11 @@ def test_every_format_gives_the_known_matrix(asym, tmp_path, fmt):
     assert_array_equal(w.full()[0], m)  # row = from, column = to, never transposed
     shuffled = ids[::-1]
     assert_array_equal(read_weights(path, ids=shuffled).full()[0], m[::-1, ::-1])
+    # the libpysal-free reader of the steps gives the same frame
+    frame = read_weights_frame(path, ids=shuffled)
+    assert_frame_equal(frame, to_dense_frame(read_weights(path, ids=shuffled)))
+    assert frame.index.name == "code" and list(frame.columns) == shuffled
+    assert_array_equal(frame.to_numpy(), m[::-1, ::-1])
 
 
 def test_knn_round_trip_keeps_direction(tmp_path):

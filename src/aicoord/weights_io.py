@@ -29,7 +29,7 @@ from .errors import InputError
 if TYPE_CHECKING:  # libpysal (2.5 s to import) is loaded only where a libpysal W is made or written
     from libpysal.weights import W
 
-__all__ = ["read_weights", "read_weights_sparse", "SparseWeights", "read_weights_by_year", "resolve_weights",
+__all__ = ["read_weights", "read_weights_sparse", "read_weights_frame", "SparseWeights", "read_weights_by_year", "resolve_weights",
            "write_weights", "write_gal_gwt", "normalise_ids"]
 
 
@@ -221,6 +221,24 @@ def read_weights_sparse(path, ids=None, *, provinces="auto") -> SparseWeights:
         fids, links = _read_gal_gwt(path)
         return _assemble(path, fids, links, None, ids, provinces)
     return _from_table(read_table(path), path, ids, provinces)
+
+
+def read_weights_frame(path, ids=None, *, provinces="auto") -> pd.DataFrame:
+    """Read a weights file into a dense N×N DataFrame of the raw weights, without libpysal.
+
+    What the study and measure steps take (``aicoord.weights.to_dense_frame(read_weights(path))`` gives
+    the same frame, but importing libpysal costs some 3 s in every job that only needs the matrix).
+    Parameters, ids and errors as :func:`read_weights`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Row = from, column = to; index (named ``code``) and columns are the unit ids in the order
+        described under :func:`read_weights`.
+    """
+    sw = read_weights_sparse(path, ids, provinces=provinces)
+    ids = list(sw.id_order)
+    return pd.DataFrame(sw.sparse.toarray().astype(float), index=pd.Index(ids, name="code"), columns=ids)
 
 
 def _to_w(sw: SparseWeights) -> W:

@@ -6,6 +6,7 @@ import pytest
 from aicoord.inequality import dagum_gini, sigma_convergence, theil
 from aicoord.provinces import province_table
 from aicoord.study import baseline, scenarios
+from aicoord.study.scenarios import dispersion
 from helpers import study_kw
 
 SPECS = [{"name": "catch_up", "kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"], "year": 2023},
@@ -68,6 +69,27 @@ def test_dispersion_measures_equal_direct_computation(out_b, demos):
         assert d.loc["gini_between", "after"] == pytest.approx(dg["between_gross"], rel=1e-12)
         np.testing.assert_allclose(d["change"], d["after"] - d["before"], rtol=1e-12)
         assert ((d["change_lower"] <= d["change_upper"])).all() and (d["dropped_draws"] == 0).all()
+
+
+@pytest.mark.parametrize("sizes", [(9, 8, 11, 3), (1, 5, 2), (6,)])
+def test_dispersion_of_many_draws_equals_the_inequality_functions_row_by_row(sizes):
+    """The vectorised measures of the scenario draws against aicoord.inequality, one row at a time: groups of
+    unequal size (one of a single unit), labels not in order of their means, tied values."""
+    rng = np.random.default_rng(11)
+    labels = np.repeat([f"g{k}" for k in range(len(sizes))], sizes)
+    labels = labels[rng.permutation(labels.size)]
+    values = rng.lognormal(0.0, 0.6, size=(25, labels.size)) * rng.uniform(0.5, 2.0, size=labels.size)
+    values[3, :4] = values[3, 4]  # ties
+    got = dispersion(values, labels)
+    first = dagum_gini(values[0], labels)["groups"]
+    assert list(got)[5:] == [f"gini_{g}" for g in first.index]  # Dagum's order of the groups
+    for r, v in enumerate(values):
+        dg = dagum_gini(v, labels)
+        want = {"cv": sigma_convergence(v)["cv"], "theil_t": theil(v, labels)["theil_t"]["total"],
+                "gini": dg["total"], "gini_within": dg["within"], "gini_between": dg["between_gross"],
+                **{f"gini_{g}": x for g, x in dg["groups"]["gini"].items()}}
+        for m, x in want.items():
+            assert got[m][r] == pytest.approx(x, rel=1e-11, abs=1e-14), (m, r)
 
 
 def test_catch_up_raises_the_gap_where_ai_hinders(out_b):

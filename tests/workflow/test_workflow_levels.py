@@ -5,6 +5,7 @@ A slice at test cost: the FAST overlay, a robustness grid of one matrix, two sam
 import json
 
 import pandas as pd
+import pytest
 from helpers import FAST, make_study, merge, run_snakemake
 
 #: The slice: the prefecture study, cheaper (the level's own overlay is laid over this, so its costs are set there).
@@ -14,6 +15,7 @@ SLICE = merge(FAST, {"study": {"level": "prefecture"},
                                                       "models": ["sdm"]}}}}})
 
 
+@pytest.mark.whole_study
 def test_prefecture_study_reaches_the_verdict_and_the_tables(tmp_path):
     wd = make_study(tmp_path / "pref", SLICE)
     run_snakemake(wd, "results/tables/verdict.csv", "results/paper/tables.docx", "results/tables/weights_summary.csv",

@@ -60,12 +60,11 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     units' codes, ``name`` their names); everything in it is simulated.
     """
     from ..simulate import simulate_demo_panel, truth_table
-    from ..weights import to_dense_frame
-    from ..weights_io import read_weights
+    from ..weights_io import read_weights_frame
 
     ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
     units = None if level == "province" else unit_table(level)
-    panel, truth = simulate_demo_panel(ai, to_dense_frame(read_weights(weights_csv)), years=tuple(years), seed=seed,
+    panel, truth = simulate_demo_panel(ai, read_weights_frame(weights_csv), years=tuple(years), seed=seed,
                                        scenario=setting, units=units)
     truth["weights"] = weights_name
     truth["level"] = level

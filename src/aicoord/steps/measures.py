@@ -30,9 +30,9 @@ def _load_w(path):
 
 
 def _w_frame(path) -> pd.DataFrame:
-    from ..weights import to_dense_frame
+    from ..weights_io import read_weights_frame
 
-    return to_dense_frame(_load_w(path))
+    return read_weights_frame(path)
 
 
 # ----------------------------------------------------------------------------- inequality

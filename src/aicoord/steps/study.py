@@ -26,8 +26,7 @@ UNIT, TIME = "code", "year"
 
 def _weights(raw_csv):
     """Raw weights as a dense frame (ids = province codes), and the note of a matrix built from the panel."""
-    from ..weights import to_dense_frame
-    from ..weights_io import read_weights
+    from ..weights_io import read_weights_frame
 
     summary = Path(str(raw_csv).replace("_raw.csv", "_summary.json"))
     note = ""
@@ -35,7 +34,7 @@ def _weights(raw_csv):
         s = json.loads(summary.read_text(encoding="utf-8"))
         if s.get("note"):
             note = f" | W = {s['matrix']}: {s['note']}"
-    return to_dense_frame(read_weights(raw_csv)), note
+    return read_weights_frame(raw_csv), note
 
 
 def _data(panel_csv, mechanism_csvs=()):

@@ -39,10 +39,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..inequality import dagum_gini, sigma_convergence, theil
 from ._common import param_draws, spectrum
 
-__all__ = ["scenarios", "scenario_change", "reduced_form_change"]
+__all__ = ["scenarios", "scenario_change", "reduced_form_change", "dispersion"]
 
 
 def reduced_form_change(W: np.ndarray, rho: float, beta: float, theta: float, dx: np.ndarray):
@@ -78,11 +77,52 @@ def scenario_change(data, spec, *, ai, unit, time, ids, regions) -> np.ndarray:
     return dx
 
 
-def _dispersion(v, groups):
-    dg = dagum_gini(v, groups)
-    out = {"cv": sigma_convergence(v)["cv"], "theil_t": theil(v, groups)["theil_t"]["total"],
-           "gini": dg["total"], "gini_within": dg["within"], "gini_between": dg["between_gross"]}
-    out.update({f"gini_{g}": float(x) for g, x in dg["groups"]["gini"].items()})
+def _pair_abs_sum(v: np.ndarray) -> np.ndarray:
+    """Σ_i Σ_r |v_i − v_r| of every row of ``v`` (rows × m): with the row sorted, 2 Σ_i (2i − m + 1) v_(i)."""
+    srt = np.sort(v, axis=1)
+    m = srt.shape[1]
+    return 2.0 * (srt @ (2.0 * np.arange(m) - m + 1))
+
+
+def dispersion(values, groups) -> dict:
+    """CV, Theil T and the Dagum Gini (total, within, between, each group's) of every row of ``values``.
+
+    The scenarios' measures for a whole set of parameter draws at once: row by row they equal
+    :func:`aicoord.inequality.sigma_convergence` (``cv``), :func:`~aicoord.inequality.theil` (``theil_t``,
+    the total) and :func:`~aicoord.inequality.dagum_gini` (``gini`` = G, ``gini_within`` = G_w,
+    ``gini_between`` = G_nb + G_t = G − G_w, ``gini_<group>`` = G_jj), unweighted, but without building
+    their tables for each draw (4,000 calls took some 45 s at N = 31).
+
+    Parameters
+    ----------
+    values : array_like, shape (draws, n) or (n,)
+        Strictly positive values, one row per draw.
+    groups : array_like, shape (n,)
+        Group label of each column.
+
+    Returns
+    -------
+    dict
+        Measure name -> array of shape (draws,). The ``gini_<group>`` entries come in Dagum's order of the
+        groups, by increasing mean in the first row.
+    """
+    v = np.atleast_2d(np.asarray(values, dtype=float))
+    g = np.asarray(groups, dtype=object)
+    n = v.shape[1]
+    mu = v.mean(axis=1)
+    share = v / v.sum(axis=1, keepdims=True)
+    total = _pair_abs_sum(v) / (2.0 * n * n * mu)
+    own, within = {}, np.zeros(len(v))
+    labels = list(dict.fromkeys(g.tolist()))
+    for lab in labels:
+        vj = v[:, g == lab]
+        nj, muj = vj.shape[1], vj.mean(axis=1)
+        own[lab] = _pair_abs_sum(vj) / (2.0 * nj * nj * muj)
+        within += own[lab] * (nj / n) * (nj * muj / (n * mu))
+    labels.sort(key=lambda lab: v[0, g == lab].mean())  # Dagum orders the groups by mean (stable sort)
+    out = {"cv": v.std(axis=1) / mu, "theil_t": np.sum(share * np.log(share * n), axis=1),
+           "gini": total, "gini_within": within, "gini_between": total - within}
+    out.update({f"gini_{lab}": own[lab] for lab in labels})
     return out
 
 
@@ -157,18 +197,14 @@ def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shif
         before, after = y0 + c0, y0 + dy + c0
         if min(before.min(), after.min()) <= 0:
             raise ValueError("the outcome is not positive everywhere; pass shift= (see the module docstring)")
-        m0, m1 = _dispersion(before, groups), _dispersion(after, groups)
-        changes, dropped = [], 0
-        for s in sim:
-            a = y0 + s[0] + c0
-            if a.min() <= 0:
-                dropped += 1
-                continue
-            ms = _dispersion(a, groups)
-            changes.append({m: ms[m] - m0[m] for m in m0})
-        ch = pd.DataFrame(changes)
+        m0 = {m: float(x[0]) for m, x in dispersion(before, groups).items()}
+        m1 = {m: float(x[0]) for m, x in dispersion(after, groups).items()}
+        drawn = y0 + sim[:, 0, :] + c0
+        keep = drawn.min(axis=1) > 0
+        dropped = int((~keep).sum())
+        ms = dispersion(drawn[keep], groups) if keep.any() else None
         for m in m0:
-            l_, u_ = np.quantile(ch[m], q)
+            l_, u_ = np.quantile(ms[m] - m0[m], q) if ms is not None else (np.nan, np.nan)
             disp_rows.append({"scenario": name, "year": year, "measure": m, "before": m0[m], "after": m1[m],
                               "change": m1[m] - m0[m], "change_lower": l_, "change_upper": u_,
                               "shift": c0, "dropped_draws": dropped})
