@@ -225,3 +225,91 @@ def test_auto_logdet_takes_eigenvalues_of_a_dense_large_matrix(monkeypatch):
     assert pw.method == "eigen"
     w = dense / dense.sum(axis=1, keepdims=True)
     assert_allclose(pw.logdet(0.4), np.linalg.slogdet(np.eye(n) - 0.4 * w)[1], rtol=1e-12)
+
+
+# ---------------------------------------------------------------- bounds, traces and cache of every path
+def _dense_bounds(w, general):
+    """Admissible interval from dense eigenvalues: the eigenvalue path uses the real eigenvalues only, the
+    sparse-LU path (ARPACK, smallest/largest real part) every eigenvalue's real part."""
+    ev = np.linalg.eigvals(w)
+    re = ev.real if general else ev.real[np.abs(ev.imag) < 1e-10]
+    return 1.0 / re.min(), 1.0 / re.max()
+
+
+@pytest.mark.parametrize("standardize", [True, False])
+@pytest.mark.parametrize("kind", ["knn", "weighted symmetric"])
+def test_bounds_of_the_eigen_and_lu_paths_equal_dense_eigenvalues(kind, standardize):
+    mat = _knn(60) if kind == "knn" else _weighted_symmetric(_queen_lattice())
+    eig = PanelWeights(mat, standardize=standardize, logdet="eigen")
+    lu = PanelWeights(mat, standardize=standardize, logdet="lu")
+    dense = eig.W.toarray()
+    assert_allclose(eig.bounds(), _dense_bounds(dense, general=False), rtol=1e-10)
+    assert_allclose(lu.bounds(), _dense_bounds(dense, general=True), rtol=1e-5)  # ARPACK tol 1e-6
+    if standardize:
+        assert lu.bounds()[1] == 1.0
+    if kind == "knn":
+        assert np.iscomplexobj(eig.eigenvalues)  # the real-eigenvalue filter is exercised
+
+
+def test_impact_traces_of_an_unstandardised_w_by_sparse_lu_equal_dense(monkeypatch):
+    """The sparse-LU branch of the mean row sums (N above DENSE_IMPACT_MAX_N, W not row-standardised), and
+    the batched dense branch with integer spatial parameters, against the dense inverse."""
+    mat = _knn(60)
+    mat.data = np.random.default_rng(2).uniform(0.2, 1.3, mat.nnz)  # row sums not integers
+    pw = PanelWeights(mat, standardize=False)
+    w = pw.W.toarray()
+    rhos = np.array([-0.3, 0.0, 0.15, 0.4])
+
+    def dense(r):
+        a = np.linalg.inv(np.eye(60) - r * w)
+        return np.trace(a) / 60, np.trace(a @ w) / 60, a.sum() / 60, (a @ w).sum() / 60
+
+    want = np.array([dense(r) for r in rhos]).T
+    assert_allclose(np.array(pw.impact_traces(rhos)), want, rtol=1e-10, atol=1e-13)
+    assert_allclose(np.array(pw.impact_traces([0, 0])), np.array([dense(0.0)] * 2).T, rtol=1e-12, atol=1e-13)  # int
+    monkeypatch.setattr(pw_mod, "DENSE_IMPACT_MAX_N", 10)
+    assert_allclose(np.array(pw.impact_traces(rhos)), want, rtol=1e-10, atol=1e-13)
+
+
+def test_shared_cache_drops_the_least_recently_used_and_keys_on_every_option(monkeypatch):
+    pw_mod._CACHE.clear()
+    monkeypatch.setattr(pw_mod, "CACHE_SIZE", 2)
+    a, b, c = (_knn(30, seed=s) for s in (1, 2, 3))
+    pa, pb = PanelWeights.shared(a), PanelWeights.shared(b)
+    assert PanelWeights.shared(a) is pa  # a is now the most recently used
+    pc = PanelWeights.shared(c)  # drops b, keeps a and c
+    assert PanelWeights.shared(c) is pc and PanelWeights.shared(a) is pa
+    assert PanelWeights.shared(b) is not pb
+    pw_mod._CACHE.clear()
+    auto, lu = PanelWeights.shared(a, logdet="auto"), PanelWeights.shared(a, logdet="lu")
+    assert auto.method == "eigen" and lu.method == "lu" and auto is not lu
+    pw_mod._CACHE.clear()
+
+
+def test_dense_rescaled_symmetric_matrix_follows_a_spanning_tree():
+    """Every unit linked to every other (more than DENSE_LINKS links per unit): the symmetrising weights come
+    from a breadth-first tree instead of the least-squares solve, and still symmetrise W exactly."""
+    n = 2 * pw_mod.DENSE_LINKS + 10
+    xy = np.random.default_rng(8).uniform(size=(n, 2))
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(d, np.inf)
+    given = _row_standardised(sp.csr_matrix(1.0 / d))
+    assert abs(given - given.T).max() > 1e-3
+    g = pw_mod.diagonal_symmetrizer(given)
+    assert g is not None and _symmetry_gap(given, g) < 1e-12
+    pw = PanelWeights(given)
+    assert pw.eig_kind is None and not np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "symmetric-similar"
+
+
+def test_graph_object_and_non_float_frames_are_read_like_a_w(cigar, w46):
+    libpysal = pytest.importorskip("libpysal")
+    ids = sorted(cigar["state"].unique())
+    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", model="sar", effects="individual")
+    ref = SpatialPanel(cigar, w=w46, **kw).fit().params
+    frame = pd.DataFrame(w46, index=ids, columns=ids)
+    graph = libpysal.graph.Graph.from_W(libpysal.weights.W(
+        {i: [ids[j] for j in np.nonzero(w46[k])[0]] for k, i in enumerate(ids)}, silence_warnings=True))
+    for w in (graph, frame.astype(object), frame.astype(int)):
+        assert_allclose(SpatialPanel(cigar, w=w, **kw).fit().params, ref, rtol=1e-12)
+    with pytest.raises(InputError, match="weights must be a square 2-d matrix"):
+        SpatialPanel(cigar, w=np.ones(46), **kw)
