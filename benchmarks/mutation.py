@@ -88,12 +88,12 @@ PANEL_MIRRORS = {
 }
 for _name, _files in PANEL_MIRRORS.items():
     MODULES[f"panel.{_name}"] = (f"src/aicoord/panel/{_name}.py", [f"tests/panel/{f}" for f in _files])
-#: the test selection of a sampled panel module (``--sample``): every test of tests/panel/ but the command-line
-#: and Monte Carlo files. The mirrors are too narrow for the engine's shared code (a mutant of
+#: the test selection of a sampled panel module (``--sample``): every test of tests/panel/ but the command-line,
+#: Monte Carlo and benchmark-script files. The mirrors are too narrow for the engine's shared code (a mutant of
 #: ``SpatialPanel.__init__`` that turned the Lee-Yu correction off survived its mirrors, test_fixed.py catches it),
 #: and mutmut runs only the tests that reach the mutated function, so with a sample the survivors' cost is bounded.
 PANEL_ALL = ["tests/panel/", "--ignore=tests/panel/test_cli_and_errors.py", "--ignore=tests/panel/test_dynamic_cli.py",
-             "--ignore=tests/panel/test_monte_carlo.py"]
+             "--ignore=tests/panel/test_monte_carlo.py", "--ignore=tests/panel/test_bare_baseline.py"]
 #: the whole engine in one work directory (one statistics run of the tests instead of sixteen), for ``--sample``:
 #: the sample is stratified by file and ``--summary`` reports each file's score
 MODULES["panel"] = ([f"src/aicoord/panel/{name}.py" for name in PANEL_MIRRORS], PANEL_ALL)

@@ -110,3 +110,20 @@ def test_effects_equal_dense_formula(model, case):
         assert_allclose(imp.loc[(var, "direct"), "estimate"], dd[0], rtol=1e-9)
         assert_allclose(imp.loc[(var, "total"), "estimate"], dd[1], rtol=1e-9)
         assert_allclose(imp.loc[(var, "indirect"), "estimate"], dd[1] - dd[0], rtol=1e-9, atol=1e-12)
+
+
+def test_simulated_effects_record_their_draws_and_refuse_unknown_methods(cigar, w46):
+    """The attributes a table note reads: method, draws, seed, and the draws' means, which estimate the
+    same effects as the point values (to a few Monte Carlo standard errors, se / sqrt(draws))."""
+    res = _fit(cigar, w46, "sdm", "twoways")
+    draws = 2000
+    imp = res.impacts(draws=draws, seed=5)
+    assert (imp.attrs["se"], imp.attrs["draws"], imp.attrs["seed"]) == ("sim", draws, 5)
+    assert set(imp.attrs["simulated_mean"]) == {"direct", "indirect", "total"}
+    for kind in ("direct", "indirect", "total"):
+        est = imp.xs(kind, level=1)["estimate"].to_numpy()
+        se = imp.xs(kind, level=1)["se"].to_numpy()
+        assert np.all(np.abs(np.array(imp.attrs["simulated_mean"][kind]) - est) < 4 * se / np.sqrt(draws) + 1e-3 * se)
+    with pytest.raises(InputError) as exc:
+        res.impacts(se="bootstrap")
+    assert exc.value.hint == "choose 'sim' or 'delta'"

@@ -306,3 +306,40 @@ def test_bad_options():
         mod.fit(cov_type="driscoll-kraay", dk_lag=T)
     with pytest.raises(InputError, match="random-effects SEM"):
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
+
+
+def test_option_spellings_messages_and_notes():
+    df, w = _panel()
+    df.loc[3, "region"] = np.nan
+    mod = SpatialPanel(df, y="y", x=["x1"], id="id", time="time", w=w, model="sar")
+    oim = mod.fit()
+    # spellings users type: underscores and the short names
+    for spelling in ("driscoll_kraay", "DK", "Driscoll-Kraay"):
+        assert mod.fit(cov_type=spelling).cov_info["cov_type"] == "driscoll-kraay"
+    assert mod.fit(cov_type="OIM").std_errors.equals(oim.std_errors)
+    with pytest.raises(InputError) as exc:
+        mod.fit(cov_type="hc3")
+    assert exc.value.hint == "choose one of oim, opg, robust, cluster, driscoll-kraay"
+    with pytest.raises(InputError, match="has missing values") as exc:
+        mod.fit(cov_type="cluster", cluster="region")
+    assert exc.value.column == "region"
+    for lag in (True, 1.5, -1):
+        with pytest.raises(InputError, match=r"whole number from 0 to T-1 = 4"):
+            mod.fit(cov_type="driscoll-kraay", dk_lag=lag)
+    # the phrase every table note takes over
+    from aicoord.panel.inference import describe
+
+    assert describe("oim") == "standard errors from the information matrix"
+    assert describe("opg") == "standard errors from the outer product of the scores (OPG)"
+    assert describe("robust") == "heteroskedasticity-robust (sandwich) standard errors"
+    assert describe("cluster", "region", n_clusters=3) == "cluster-robust standard errors by region (3 clusters)"
+    assert describe("driscoll-kraay", dk_lag=2) == "Driscoll-Kraay standard errors (Bartlett kernel, lag 2)"
+
+
+@pytest.mark.parametrize("t,lag", [(5, 2), (13, 2), (27, 2), (28, 3), (99, 3), (100, 4), (500, 5)])
+def test_driscoll_kraay_default_lag_is_newey_west_rule(t, lag):
+    """floor(4 (T/100)^(2/9)) (Newey and West 1994; Stata xtscc's default): the values either side of each
+    step."""
+    from aicoord.panel.inference import dk_default_lag
+
+    assert dk_default_lag(t) == lag

@@ -33,6 +33,15 @@ def test_specification_errors(cigar, w46, kw, match):
         _model(cigar, w46, **kw)
 
 
+def test_unknown_model_and_effects_name_the_choices(cigar, w46):
+    from aicoord.panel.model import EFFECTS, MODELS
+
+    for kw, choices in ((dict(model="sarar"), MODELS), (dict(effects="within"), EFFECTS)):
+        with pytest.raises(InputError) as exc:
+            _model(cigar, w46, **kw)
+        assert exc.value.hint == "choose one of " + ", ".join(choices)
+
+
 def test_effects_aliases_and_wx(cigar, w46):
     mod = _model(cigar, w46, model="SDM", effects="both", wx="logy")
     assert (mod.model, mod.effects, mod.wxnames) == ("sdm", "twoways", ["logy"])

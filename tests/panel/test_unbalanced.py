@@ -271,3 +271,10 @@ def test_refusals(cigar, w46):
                         ({"lee_yu": True, "model": "sar"}, "Lee-Yu")):
         with pytest.raises(InputError, match=match):
             SpatialPanel(holes, **{"effects": "twoways", **opts}, **kw)
+
+
+def test_weights_of_the_wrong_size_are_named(cigar, w46):
+    holes = cigar.iloc[5:]
+    with pytest.raises(InputError, match="^weights matrix is 45 x 45 but the panel has 46 units"):
+        SpatialPanel(holes, y="logc", x=["logp", "logy"], id="state", time="year", w=w46[:45, :45],
+                     model="sar", effects="individual")

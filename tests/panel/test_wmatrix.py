@@ -313,3 +313,15 @@ def test_graph_object_and_non_float_frames_are_read_like_a_w(cigar, w46):
         assert_allclose(SpatialPanel(cigar, w=w, **kw).fit().params, ref, rtol=1e-12)
     with pytest.raises(InputError, match="weights must be a square 2-d matrix"):
         SpatialPanel(cigar, w=np.ones(46), **kw)
+
+
+def test_rescaled_symmetric_matrix_with_two_components():
+    """Each connected component gets its own grounding; a block-diagonal row-standardised weighted matrix
+    (two separate regions) is still recognised and its eigenvalues are exact."""
+    c1 = _weighted_symmetric(_queen_lattice(), seed=1)
+    c2 = _weighted_symmetric(sp.csr_matrix(_knn(40).toarray() + _knn(40).toarray().T > 0, dtype=float), seed=2)
+    given = _row_standardised(sp.block_diag([c1, c2], format="csr"))
+    g = pw_mod.diagonal_symmetrizer(given)
+    assert g is not None and _symmetry_gap(given, g) < 1e-12
+    pw = PanelWeights(given)
+    assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(pw.W.toarray()).real), atol=1e-10)
