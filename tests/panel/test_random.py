@@ -27,6 +27,12 @@ def re_sar(cigar, w46):
     return _random_effects_five_years(cigar, w46, "sar")
 
 
+@pytest.fixture(scope="module")
+def re_sem(cigar, w46):
+    """The RE SEM fit on 5 years, shared by the log-likelihood and standard-error tests."""
+    return _random_effects_five_years(cigar, w46, "sem")
+
+
 def test_random_effects_polish_converges(cigar, w46, monkeypatch):
     # the log-likelihood (about -649) is rounded at some 1e-13: with an absolute function tolerance of
     # 1e-14 the Nelder-Mead polish never stopped and ran to its 20,000-iteration cap (80,000 fits)
@@ -67,11 +73,11 @@ def test_random_effects_loglik_is_dense_gaussian_max(re_sar):
     assert dense_ll(res.rho, res.sigma2_mu / 1.05, res.sigma2, b) < ll0
 
 
-def test_random_effects_sem_loglik_is_dense_gaussian_max(cigar, w46):
+def test_random_effects_sem_loglik_is_dense_gaussian_max(re_sem):
     """RE SEM on 5 years: the reported log-likelihood equals the dense Gaussian log-density of
     y ~ N(X b, s2_mu (J_T x I_N) + s2 (I_T x (B'B)^-1)), B = I - lambda W, at the estimates,
     and perturbing lambda or s2_mu lowers it."""
-    res, y, x, wr = _random_effects_five_years(cigar, w46, "sem")
+    res, y, x, wr = re_sem
     n, t = 46, 5
 
     def dense_ll(lam, s2mu, s2, b):
@@ -200,3 +206,49 @@ def test_hausman_warns_with_non_default_covariances(cigar, w46, re_dense):
     with pytest.warns(RuntimeWarning, match=r"non-default covariances \(FE robust\)"):
         h = hausman(robust, re)
     assert "not valid with non-default covariances (FE robust)" in h.note
+
+
+def test_random_effects_sem_standard_errors_equal_dense_hessian(re_sem):
+    """RE SEM on 5 years: the standard errors of (b, lambda) and of sigma2 equal those of the inverse numerical
+    Hessian of the dense Gaussian log-likelihood y ~ N(X b, s2_mu (J_T x I_N) + s2 (I_T x (B'B)^-1)) in
+    (b, lambda, s2_mu, s2) (the package differentiates its own transformed likelihood, in phi)."""
+    res, y, x, wr = re_sem
+    n, t = 46, 5
+    jt = np.kron(np.ones((t, t)), np.eye(n))
+
+    def ll(p):
+        b, lam, s2mu, s2 = p[:-3], p[-3], p[-2], p[-1]
+        bm = np.eye(n) - lam * wr
+        omega = s2mu * jt + s2 * np.kron(np.eye(t), np.linalg.inv(bm.T @ bm))
+        return stats.multivariate_normal(x @ b, omega).logpdf(y)
+
+    p = np.r_[res.params[["const", "logp", "logy"]].to_numpy(), res.lam, res.sigma2_mu, res.sigma2]
+    assert_allclose(ll(p), res.loglik, rtol=0, atol=1e-8)
+    se = np.sqrt(np.diag(np.linalg.inv(-_hessian(ll, p))))
+    assert_allclose(res.std_errors[["const", "logp", "logy", "lambda"]].to_numpy(), se[:4], rtol=2e-3)
+    assert_allclose(res.sigma2_se, se[-1], rtol=2e-3)
+
+
+def test_random_effects_sar_variance_at_zero_warns_and_is_the_pooled_sar(w46):
+    """The phi = 1 bound of the RE SAR: a SAR panel whose errors have less between-unit variation than a zero unit
+    variance implies (each unit's errors shrunk towards their mean over the periods) gives a RuntimeWarning and
+    the pooled SAR's estimates. Before the fix the unbounded Nelder-Mead polish left the bound (log phi = 68, a
+    negative unit variance) and the fit failed with "did not converge"."""
+    import pandas as pd
+
+    wr = w46 / w46.sum(axis=1, keepdims=True)
+    rng = np.random.default_rng(4)
+    errors = rng.normal(size=(5, 46))
+    errors -= 0.9 * errors.mean(axis=0)
+    rows = []
+    for p in range(5):
+        x, e = rng.normal(size=46), errors[p]
+        y = np.linalg.solve(np.eye(46) - 0.4 * wr, 1 + 2 * x + e)
+        rows += [dict(id=i, t=p, y=y[i], x=x[i]) for i in range(46)]
+    d = pd.DataFrame(rows)
+    kw = dict(y="y", x=["x"], id="id", time="t", w=w46, model="sar")
+    with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero"):
+        re = SpatialPanel(d, effects="random", **kw).fit()
+    pooled = SpatialPanel(d, effects="none", **kw).fit()
+    assert_allclose(re.params[["const", "x", "rho"]].to_numpy(),
+                    pooled.params[["const", "x", "rho"]].to_numpy(), rtol=0, atol=1e-4)

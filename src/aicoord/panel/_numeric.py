@@ -45,7 +45,7 @@ def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xa
 
     L-BFGS-B within ``bounds`` from every start; from the best of those a Nelder-Mead polish
     (always, or with ``polish_always=False`` only when L-BFGS-B reports failure), and the better
-    of the two results is returned (a ``scipy.optimize.OptimizeResult``).  The polish stops when
+    of the two results within the bounds is returned (a ``scipy.optimize.OptimizeResult``).  The polish stops when
     the simplex is within ``xatol`` in the parameters and within ``1e-14 |f|`` (some units in the
     last place of the objective) in the function values; an absolute function tolerance below the
     objective's rounding would never be met and the polish would run to ``nm_maxiter``.
@@ -73,7 +73,10 @@ def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xa
     fatol = 1e-14 * max(1.0, abs(float(best.fun)))
     res = optimize.minimize(negll, best.x, method="Nelder-Mead",
                             options={"xatol": xatol, "fatol": fatol, "maxiter": nm_maxiter})
-    return best if best.fun < res.fun else res
+    # Nelder-Mead knows no bounds: a polish that left them (e.g. a random-effects variance ratio phi > 1, a
+    # negative unit variance, when the optimum is on the bound) is no estimate
+    inside = all(lo <= v <= hi for v, (lo, hi) in zip(res.x, bounds))
+    return res if inside and res.fun <= best.fun else best
 
 
 def _check_stationary(f, x, what, step=1e-6, gtol=1e-2):

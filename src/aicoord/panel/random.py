@@ -55,12 +55,15 @@ def fit_re_lag(mod, tol):
     eps = 1e-6 * (hi - lo)
     res = _minimize_2d(negll, ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))),
                        [(lo + eps, hi - eps), (-30.0, 0.0)], xatol=tol)
-    _check_stationary(negll, res.x, "random-effects")
     rho, phi = float(res.x[0]), float(np.exp(res.x[1]))
-    _check_interior("rho", rho, lo, hi)
     if phi >= 1 - 1e-8:
+        # on the bound phi = 1 the objective need not be stationary in phi: check rho alone (as the RE SEM does)
         warnings.warn("random-effects variance is estimated at zero (phi = 1): the model "
                       "reduces to the pooled one", RuntimeWarning, stacklevel=3)
+        _check_stationary(lambda r: negll(np.r_[r, res.x[1]]), res.x[:1], "random-effects")
+    else:
+        _check_stationary(negll, res.x, "random-effects")
+    _check_interior("rho", rho, lo, hi)
     sse, beta, e = parts(rho, phi)
     sig2 = sse / nt
     ll = -nt / 2 * (np.log(2 * np.pi * sig2) + 1) + nn / 2 * np.log(phi) + mod.logdet(rho)
