@@ -183,3 +183,14 @@ def test_bad_options(cigar, w46):
         log_marginals(cigar, w=w46, step=0, **ARGS)
     with pytest.raises(InputError, match="balanced panels only"):
         log_marginals(cigar.iloc[:-1], w=w46, **ARGS)
+
+
+def test_time_effects_and_the_recorded_prior_and_rule(cigar, w46):
+    """Time effects are one of the accepted transformations (probabilities sum to one), and the table records
+    the prior and the quadrature it was computed with (a note under a paper table reads them)."""
+    probs = model_probabilities(cigar, w=w46, effects="time", models=["sar", "sdm"], **ARGS)
+    assert probs["probability"].sum() == pytest.approx(1.0, abs=1e-12)
+    assert probs.attrs["effects"] == "time"
+    assert probs.attrs["prior"] == ("LeSage (2014): flat beta, 1/sigma, uniform rho on (1/omega_min, "
+                                    "1/omega_max), equal model probabilities")
+    assert probs.attrs["rule"] == "trapezoid rule on a uniform grid in the spatial parameter"

@@ -123,3 +123,12 @@ def test_lr_effects_tests_against_dummy_regressions(cigar, w46):
     assert (out["individual"].df, out["time"].df) == (45, 29)
     assert_allclose(out["individual"].pvalue, stats.chi2.sf(2 * (two - tim), 45), rtol=1e-9, atol=1e-300)
     assert_allclose(out["time"].pvalue, stats.chi2.sf(2 * (two - ind), 29), rtol=1e-9, atol=1e-300)
+
+
+def test_lm_tests_refuse_an_unbalanced_panel_and_say_what_can_be_done(cigar, w46):
+    from aicoord.errors import InputError
+    from aicoord.panel.diagnostics import lm_tests
+
+    with pytest.raises(InputError, match="balanced panels only") as exc:
+        lm_tests(cigar.iloc[3:], y="logc", x=["logp", "logy"], id="state", time="year", w=w46)
+    assert exc.value.hint == "the spatial models themselves can be fitted on an unbalanced panel"

@@ -34,6 +34,8 @@ def test_repr_is_one_line(sdm):
     assert "\n" not in text and len(text) < 120
     assert text == (f"<SpatialPanelResults: SDM, twoways effects, N=46, T=30, "
                     f"loglik={sdm.loglik:.4f}>")
+    ly = sdm.model.respecify(lee_yu=True).fit()
+    assert repr(ly) == f"<SpatialPanelResults: SDM, twoways effects (Lee-Yu), N=46, T=30, loglik={ly.loglik:.4f}>"
 
 
 def test_summary_is_the_table(sdm):
