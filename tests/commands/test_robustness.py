@@ -166,31 +166,36 @@ def test_fit_panel_reads_the_workflows_own_files(tmp_path):
 
 
 def _sac_boundary_panel(tmp_path):
-    """A small two-way panel (31 provinces, T = 2) simulated near rho = 1, on which the SAC's rho ends on the
-    bound of its admissible interval: the estimation fails on valid input."""
-    from aicoord.weights import knn_weights as knn
-    from aicoord.weights import standardize
+    """A two-way panel (a ring of 31 units, T = 2) on which the SAC's likelihood rises without bound towards the
+    edge of the admissible region, so the estimation fails on valid input: y is, up to 1e-4 noise, the eigenvector
+    of the ring's smallest eigenvalue (the errors' lambda is driven to 1/omega_min). Returns (panel, weights).
 
-    w = knn(4)
-    wd = standardize(w).full()[0]
-    n = len(w.id_order)
+    (The panel used before, simulated near rho = 1, only failed because the Nelder-Mead polish left the
+    bounds; with the polish kept inside them it is estimated: rho 0.99, lambda -0.95.)"""
+    n = 31
+    ids = list(range(1, n + 1))
+    ring = np.zeros((n, n))
+    for i in range(n):
+        ring[i, (i + 1) % n] = ring[i, (i - 1) % n] = 1.0
+    wpath = tmp_path / "ring.csv"
+    pd.DataFrame(ring, index=pd.Index(ids, name="id"), columns=ids).to_csv(wpath)
+    v = np.cos(2 * np.pi * 15 * np.arange(n) / n)
     rng = np.random.default_rng(0)
     rows = []
-    for t in range(2):
-        x = rng.normal(size=n)
-        u = np.linalg.solve(np.eye(n) + 0.9 * wd, rng.normal(size=n))
-        y = np.linalg.solve(np.eye(n) - 0.99 * wd, 0.1 * x + u)
-        rows += [{"id": i, "t": 2020 + t, "x": x[k], "y": y[k]} for k, i in enumerate(w.id_order)]
+    for t, a in enumerate((1.0, -0.5)):
+        x, y = rng.normal(size=n), a * v + 1e-4 * rng.normal(size=n)
+        rows += [{"id": i, "t": 2020 + t, "x": x[k], "y": y[k]} for k, i in enumerate(ids)]
     path = tmp_path / "sac.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    return path
+    return path, wpath
 
 
 def test_sac_that_does_not_converge_exits_3_with_one_line(tmp_path, capsys):
     """Item 9: non-convergence is an estimation failure with a hint, one line, exit status 3, nothing written."""
     out = tmp_path / "fit.json"
-    rc = main(["fit-panel", "--data", str(_sac_boundary_panel(tmp_path)), "--id", "id", "--time", "t", "--y", "y",
-               "--x", "x", "--weights", str(knn_weights(tmp_path)), "--model", "sac", "--fe", "twoways",
+    data, weights = _sac_boundary_panel(tmp_path)
+    rc = main(["fit-panel", "--data", str(data), "--id", "id", "--time", "t", "--y", "y",
+               "--x", "x", "--weights", str(weights), "--model", "sac", "--fe", "twoways",
                "--draws", "50", "--out", str(out)])
     err = capsys.readouterr().err
     assert rc == 3, err
