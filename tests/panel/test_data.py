@@ -127,3 +127,42 @@ def test_sample_size():
     assert _sample_size(n, t, True, "individual") == (n * (t - 1), (t - 1) / t)
     assert _sample_size(n, t, True, "twoways") == ((n - 1) * (t - 1), (t - 1) / t)
     assert _sample_size(n, t, True, "time") == ((n - 1) * t, 1.0)
+
+
+def test_design_messages_name_the_problem_and_the_fix(cigar, w46):
+    from aicoord.errors import InputError
+    from aicoord.panel import SpatialPanel
+
+    kw = dict(y="logc", id="state", time="year", w=w46)
+    d = cigar.assign(year_mean=cigar.groupby("year")["logp"].transform("mean"), twice=2 * cigar["logp"])
+    with pytest.raises(InputError, match=r"regressors \['year_mean'\] are the same for all units in a period "
+                                         "and are wiped out by the time fixed effects") as exc:
+        SpatialPanel(d, x=["logp", "year_mean"], model="sar", effects="time", **kw)
+    assert exc.value.hint == "drop them"
+    with pytest.raises(InputError, match="perfectly collinear") as exc:
+        SpatialPanel(d, x=["logp", "twice"], model="sar", effects="individual", **kw)
+    assert exc.value.hint == "drop a redundant regressor"
+    with pytest.raises(InputError, match="^data must be a pandas DataFrame in long format"):
+        SpatialPanel(d.to_numpy(), x=["logp"], model="sar", effects="individual", **kw)
+    with pytest.raises(InputError, match="the Lee-Yu correction for time effects needs a row-standardised W"):
+        SpatialPanel(d, x=["logp"], model="sar", effects="time", lee_yu=True, standardize=False, **kw)
+
+
+def test_weights_by_year_messages_and_the_island_warning_points_at_the_caller(cigar, w46):
+    import warnings
+
+    from aicoord.errors import InputError
+    from aicoord.panel import SpatialPanel
+
+    kw = dict(y="logc", x=["logp"], id="state", time="year", model="sar", effects="individual")
+    years = sorted(cigar["year"].unique())
+    with pytest.raises(InputError, match="by year must give one matrix for every period") as exc:
+        SpatialPanel(cigar, w={y: w46 for y in years[:-1]}, **kw)
+    assert exc.value.hint == f"periods: {years[:3]}..."
+    lonely = w46.copy()
+    lonely[0, :] = lonely[:, 0] = 0.0
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        SpatialPanel(cigar, w=lonely, **kw)
+    island = [r for r in rec if "units without neighbours" in str(r.message)]
+    assert island and island[0].filename == __file__  # the warning points at the user's call

@@ -4,6 +4,7 @@ start-up cost of importing the engine."""
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from scipy import optimize
@@ -119,3 +120,23 @@ def test_import_does_not_load_scipy_optimize():
     code = "import sys, aicoord.panel; print('scipy.optimize' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_respecify_keeps_every_option(cigar, w46):
+    """respecify rebuilds the model from its stored arguments: the WX list, the log-determinant method and a
+    separate WX matrix survive a change of the effects."""
+    other = np.roll(np.roll(w46, 1, axis=0), 1, axis=1)  # another matrix on the same units
+    mod = _model(cigar, w46, model="sdm", effects="twoways", wx=["logy"], logdet="lu", w_x=other)
+    again = mod.respecify(effects="individual")
+    assert again.wxnames == ["logy"] and again.znames == mod.znames
+    assert again.ws[0].method == "lu"
+    assert again.ws_x[0] is not again.ws[0]
+    assert_allclose(again.ws_x[0].W.toarray(), mod.ws_x[0].W.toarray(), rtol=0, atol=0)
+
+
+def test_models_that_need_no_regressor(cigar, w46):
+    """SAR, SEM and SAC are identified by the spatial parameters alone; SDM and the others need a regressor."""
+    for model in ("sar", "sem", "sac"):
+        assert _model(cigar, w46, model=model, x=[]).znames == []
+    with pytest.raises(InputError, match="at least one regressor"):
+        _model(cigar, w46, model="sdm", x=[])

@@ -27,6 +27,9 @@ def test_results_api(sdm):
     fe = res.fixed_effects
     assert set(fe) == {"mu", "individual", "time"} and len(fe["individual"]) == 46
     assert_allclose(fe["individual"].sum(), 0, atol=1e-10)
+    for effects, keys in (("time", {"time"}), ("individual", {"individual"})):
+        one = res.model.respecify(effects=effects).fit().fixed_effects
+        assert set(one) == keys and len(one[next(iter(keys))]) == (30 if effects == "time" else 46)
 
 
 def test_repr_is_one_line(sdm):

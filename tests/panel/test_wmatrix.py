@@ -325,3 +325,13 @@ def test_rescaled_symmetric_matrix_with_two_components():
     assert g is not None and _symmetry_gap(given, g) < 1e-12
     pw = PanelWeights(given)
     assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(pw.W.toarray()).real), atol=1e-10)
+
+
+def test_shared_cache_keeps_only_the_newest_when_over_its_nonzero_budget(monkeypatch):
+    pw_mod._CACHE.clear()
+    monkeypatch.setattr(pw_mod, "CACHE_NNZ", 10)  # every matrix is over the budget
+    a, b = _knn(30, seed=1), _knn(30, seed=2)
+    PanelWeights.shared(a)
+    pb = PanelWeights.shared(b)
+    assert len(pw_mod._CACHE) == 1 and next(iter(pw_mod._CACHE.values())) is pb
+    pw_mod._CACHE.clear()
