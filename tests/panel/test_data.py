@@ -149,6 +149,7 @@ def test_design_messages_name_the_problem_and_the_fix(cigar, w46):
 
 
 def test_weights_by_year_messages_and_the_island_warning_points_at_the_caller(cigar, w46):
+    import os
     import warnings
 
     from aicoord.errors import InputError
@@ -165,4 +166,6 @@ def test_weights_by_year_messages_and_the_island_warning_points_at_the_caller(ci
         warnings.simplefilter("always")
         SpatialPanel(cigar, w=lonely, **kw)
     island = [r for r in rec if "units without neighbours" in str(r.message)]
-    assert island and island[0].filename == __file__  # the warning points at the user's call
+    assert island
+    if "MUTANT_UNDER_TEST" not in os.environ:  # mutmut's trampolines add stack frames
+        assert island[0].filename == __file__  # the warning points at the user's call
