@@ -168,24 +168,37 @@ def test_hausman_with_dense_covariances(cigar, w46, re_dense):
     assert_allclose(h.pvalue, stats.chi2.sf(max(h.statistic, 0.0), 3), rtol=1e-12)
 
 
-def test_random_effects_sem_variance_at_zero_is_the_pooled_sem(w46):
-    """phi -> 0 branch: on a simulated SEM panel without unit effects (46 states, 5 periods, seed 4, where the
-    estimate is on the bound) the RE SEM warns that the random-effects variance is zero and its estimates and
-    log-likelihood are those of the pooled SEM (checked against R in test_cigar_vs_r.py)."""
+def _re_and_pooled_on_the_bound(w46, model, shrink=0.0):
+    """RE and pooled fits of a 46-state, 5-period panel (seed 4) without unit effects: a SEM (errors spatially
+    autocorrelated, rho = 0.4) or a SAR (outcome spatially lagged); ``shrink`` pulls each unit's errors towards
+    their mean over the periods, below the between variation of a zero unit variance. The RE fit must warn that
+    its unit variance is zero."""
     import pandas as pd
 
     wr = w46 / w46.sum(axis=1, keepdims=True)
     rng = np.random.default_rng(4)
+    draws = [(rng.normal(size=46), rng.normal(size=46)) for _ in range(5)]
+    errors = np.array([e for _, e in draws])
+    errors -= shrink * errors.mean(axis=0)
     rows = []
-    for p in range(5):
-        x, e = rng.normal(size=46), rng.normal(size=46)
-        y = 1 + 2 * x + np.linalg.solve(np.eye(46) - 0.4 * wr, e)
+    for p, (x, _) in enumerate(draws):
+        if model == "sem":
+            y = 1 + 2 * x + np.linalg.solve(np.eye(46) - 0.4 * wr, errors[p])
+        else:
+            y = np.linalg.solve(np.eye(46) - 0.4 * wr, 1 + 2 * x + errors[p])
         rows += [dict(id=i, t=p, y=y[i], x=x[i]) for i in range(46)]
     d = pd.DataFrame(rows)
-    kw = dict(y="y", x=["x"], id="id", time="t", w=w46, model="sem")
+    kw = dict(y="y", x=["x"], id="id", time="t", w=w46, model=model)
     with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero"):
         re = SpatialPanel(d, effects="random", **kw).fit()
-    pooled = SpatialPanel(d, effects="none", **kw).fit()
+    return re, SpatialPanel(d, effects="none", **kw).fit()
+
+
+def test_random_effects_sem_variance_at_zero_is_the_pooled_sem(w46):
+    """phi -> 0 branch: on a simulated SEM panel without unit effects (where the estimate is on the bound) the RE
+    SEM warns that the random-effects variance is zero and its estimates and log-likelihood are those of the
+    pooled SEM (checked against R in test_cigar_vs_r.py)."""
+    re, pooled = _re_and_pooled_on_the_bound(w46, "sem")
     assert re.phi < 1e-10 and re.sigma2_mu < 1e-10
     assert_allclose(re.params[["const", "x", "lambda"]].to_numpy(),
                     pooled.params[["const", "x", "lambda"]].to_numpy(), rtol=0, atol=1e-5)
@@ -230,25 +243,9 @@ def test_random_effects_sem_standard_errors_equal_dense_hessian(re_sem):
 
 
 def test_random_effects_sar_variance_at_zero_warns_and_is_the_pooled_sar(w46):
-    """The phi = 1 bound of the RE SAR: a SAR panel whose errors have less between-unit variation than a zero unit
-    variance implies (each unit's errors shrunk towards their mean over the periods) gives a RuntimeWarning and
-    the pooled SAR's estimates. Before the fix the unbounded Nelder-Mead polish left the bound (log phi = 68, a
+    """The phi = 1 bound of the RE SAR: with each unit's errors shrunk towards their mean it warns and gives the
+    pooled SAR's estimates. Before the fix the unbounded Nelder-Mead polish left the bound (log phi = 68, a
     negative unit variance) and the fit failed with "did not converge"."""
-    import pandas as pd
-
-    wr = w46 / w46.sum(axis=1, keepdims=True)
-    rng = np.random.default_rng(4)
-    errors = rng.normal(size=(5, 46))
-    errors -= 0.9 * errors.mean(axis=0)
-    rows = []
-    for p in range(5):
-        x, e = rng.normal(size=46), errors[p]
-        y = np.linalg.solve(np.eye(46) - 0.4 * wr, 1 + 2 * x + e)
-        rows += [dict(id=i, t=p, y=y[i], x=x[i]) for i in range(46)]
-    d = pd.DataFrame(rows)
-    kw = dict(y="y", x=["x"], id="id", time="t", w=w46, model="sar")
-    with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero"):
-        re = SpatialPanel(d, effects="random", **kw).fit()
-    pooled = SpatialPanel(d, effects="none", **kw).fit()
+    re, pooled = _re_and_pooled_on_the_bound(w46, "sar", shrink=0.9)
     assert_allclose(re.params[["const", "x", "rho"]].to_numpy(),
                     pooled.params[["const", "x", "rho"]].to_numpy(), rtol=0, atol=1e-4)
