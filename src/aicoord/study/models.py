@@ -191,11 +191,11 @@ def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm
     return out
 
 
-def _region_effects(par, names, th_names, kind, W, members):
+def _region_effects(par, names, th_names, kind, spec, members):
     """Region-specific effects for one parameter vector (see :func:`heterogeneity`): the mean
     diagonal of S_r over region *r*'s units and the mean of their column sums, from the
-    eigen-decomposition of W (:class:`aicoord.study._common.Spectrum`, O(N²) per draw)."""
-    spec = spectrum(W)
+    eigen-decomposition of W (``spec``, its :class:`aicoord.study._common.Spectrum`, looked up once for
+    all draws: O(N²) per draw)."""
     rho = float(par["rho"]) if kind in ("sar", "sdm") else 0.0
     out = {}
     for r, v, tv in zip(members, names, th_names):
@@ -264,9 +264,10 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
         res = fit_panel(d, y, [*names, *controls], unit, time, st.Wdf, model=model, effects=effects,
                         lee_yu=lee_yu)
         th = [f"W*{v}" for v in names]
-        point = _region_effects(res.params, names, th, model, st.W, members)
+        spec = spectrum(st.W)
+        point = _region_effects(res.params, names, th, model, spec, members)
         sims = param_draws(res, draws, rng, st.W)
-        sim = [_region_effects(row, names, th, model, st.W, members) for _, row in sims.iterrows()]
+        sim = [_region_effects(row, names, th, model, spec, members) for _, row in sims.iterrows()]
         rows = []
         for r in labels:
             for k, lab in enumerate(("direct", "indirect", "total")):

@@ -47,7 +47,12 @@ __all__ = ["scenarios", "scenario_change", "reduced_form_change", "dispersion"]
 def reduced_form_change(W: np.ndarray, rho: float, beta: float, theta: float, dx: np.ndarray):
     """Δy, own and spillover parts for one parameter vector, from the eigen-decomposition of W
     (:class:`aicoord.study._common.Spectrum`, computed once per W: O(N²) per parameter vector)."""
-    spec = spectrum(W)
+    return _change(spectrum(W), rho, beta, theta, dx)
+
+
+def _change(spec, rho, beta, theta, dx):
+    """:func:`reduced_form_change` from W's :class:`~aicoord.study._common.Spectrum` (looked up once for all
+    draws: finding it hashes W, 0.1 s for a dense county matrix, which per draw was most of the step's time)."""
     dy = spec.apply(rho, beta, theta, dx)
     own = spec.diagonal(rho, beta, theta) * dx
     return dy, own, dy - own
@@ -183,8 +188,9 @@ def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shif
         dx = scenario_change(st.data, {**spec, "year": year}, ai=ai, unit=st.unit, time=st.time, ids=ids,
                              regions=regions)
         y0 = st.data[st.data[st.time] == year].set_index(st.unit)[base.y].reindex(ids).to_numpy(float)
-        dy, own, sp = reduced_form_change(W, *pt_par, dx)
-        sim = np.array([reduced_form_change(W, *p, dx) for p in sim_par])  # draws x 3 x N
+        spec_w = spectrum(W)
+        dy, own, sp = _change(spec_w, *pt_par, dx)
+        sim = np.array([_change(spec_w, *p, dx) for p in sim_par])  # draws x 3 x N
         lo, hi = np.quantile(sim, q, axis=0)
         for i, c in enumerate(ids):
             row = {"scenario": name, "unit": c, "region": groups[i], "year": year, "delta_ai": dx[i],
