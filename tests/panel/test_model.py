@@ -140,3 +140,17 @@ def test_models_that_need_no_regressor(cigar, w46):
         assert _model(cigar, w46, model=model, x=[]).znames == []
     with pytest.raises(InputError, match="at least one regressor"):
         _model(cigar, w46, model="sdm", x=[])
+
+
+def test_sac_takes_the_error_parameter_bounds_from_the_error_matrix(cigar, w46):
+    """With a separate error matrix the SAC's lambda is searched in that matrix's admissible interval."""
+    rng = np.random.default_rng(3)
+    other = np.triu((rng.uniform(size=(46, 46)) < 0.15).astype(float), 1)
+    other = other + other.T
+    other[np.arange(46), (np.arange(46) + 1) % 46] = other[(np.arange(46) + 1) % 46, np.arange(46)] = 1.0  # no islands
+    mod = _model(cigar, w46, model="sac", effects="individual", w_error=other)
+    mod.fit()
+    ev = np.linalg.eigvals(other / other.sum(axis=1, keepdims=True)).real
+    assert mod._lo_e == pytest.approx(1 / ev.min(), rel=1e-8) and mod._hi_e == pytest.approx(1.0, rel=1e-8)
+    ev_lag = np.linalg.eigvals(w46 / w46.sum(axis=1, keepdims=True)).real
+    assert abs(1 / ev.min() - 1 / ev_lag.min()) > 0.05  # the two intervals differ

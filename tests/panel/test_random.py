@@ -249,3 +249,8 @@ def test_random_effects_sar_variance_at_zero_warns_and_is_the_pooled_sar(w46):
     re, pooled = _re_and_pooled_on_the_bound(w46, "sar", shrink=0.9)
     assert_allclose(re.params[["const", "x", "rho"]].to_numpy(),
                     pooled.params[["const", "x", "rho"]].to_numpy(), rtol=0, atol=1e-4)
+
+
+def test_random_effects_sem_reports_lambda_not_rho(re_sem):
+    res = re_sem[0]
+    assert res.rho == 0.0 and res.lam == res.params["lambda"] and "rho" not in res.params.index

@@ -311,7 +311,7 @@ def test_graph_object_and_non_float_frames_are_read_like_a_w(cigar, w46):
         {i: [ids[j] for j in np.nonzero(w46[k])[0]] for k, i in enumerate(ids)}, silence_warnings=True))
     for w in (graph, frame.astype(object), frame.astype(int)):
         assert_allclose(SpatialPanel(cigar, w=w, **kw).fit().params, ref, rtol=1e-12)
-    with pytest.raises(InputError, match="weights must be a square 2-d matrix"):
+    with pytest.raises(InputError, match="^weights must be a square 2-d matrix$"):
         SpatialPanel(cigar, w=np.ones(46), **kw)
 
 
