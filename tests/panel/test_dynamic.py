@@ -686,3 +686,13 @@ def test_sdpdmod_dynamic_sdm_effects_formula(cigar, w46):
             for kind in ("direct", "indirect", "total"):
                 mean, se = map(float, printed[hz][v][kind])
                 assert abs(eff[hz][kind][0, j] - mean) < 3 * se / math.sqrt(200), (hz, v, kind)
+
+
+def test_default_lag_structure_and_the_z_and_p_columns(cigar, w46):
+    """Without dlag the model has y(t-1) only (dlag = 1); z = estimate / SE and p = 2 (1 - Phi(|z|))."""
+    from scipy import stats
+
+    res = dyn(cigar, w46).fit()
+    assert "L.logc" in res.params.index and "W*L.logc" not in res.params.index
+    assert_allclose(res.zvalues, res.params / res.std_errors, rtol=1e-12)
+    assert_allclose(res.pvalues, 2 * stats.norm.sf(np.abs(res.params / res.std_errors)), rtol=1e-10)

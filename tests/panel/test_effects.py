@@ -127,3 +127,12 @@ def test_simulated_effects_record_their_draws_and_refuse_unknown_methods(cigar, 
     with pytest.raises(InputError) as exc:
         res.impacts(se="bootstrap")
     assert exc.value.hint == "choose 'sim' or 'delta'"
+
+
+@pytest.mark.parametrize("se", ["sim", "delta"])
+def test_effect_tables_z_and_p_columns(cigar, w46, se):
+    from scipy import stats
+
+    imp = _fit(cigar, w46, "sdm", "twoways").impacts(se=se, draws=200, seed=1)
+    assert_allclose(imp["z"], imp["estimate"] / imp["se"], rtol=1e-12)
+    assert_allclose(imp["p"], 2 * stats.norm.sf(np.abs(imp["z"])), rtol=1e-10)

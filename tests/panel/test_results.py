@@ -128,3 +128,10 @@ def test_information_criteria_and_r2_independently(cigar, w46, r_reference, tol,
     assert_allclose(res.r2_within, 1 - sse / (y_within @ y_within), rtol=1e-9)
     assert_allclose(res.sigma2, sse / n_eff, rtol=1e-9)
     assert 0 < res.r2_within < res.r2 < 1
+
+
+def test_default_covariance_record_and_summary_header(sdm):
+    assert sdm.cov_info == {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None, "factor": 1.0,
+                            "note": "standard errors from the information matrix"}
+    header = [ln for ln in sdm.summary().splitlines() if "coef" in ln][0]
+    assert header.split() == ["coef", "std", "err", "z", "P>|z|", "[0.025", "0.975]"]
