@@ -16,11 +16,12 @@ Mutants judged equivalent (no test can tell them from the original) are listed, 
 timeouts count as killed (the mutant changed behaviour so much that the tests did not finish).
 
 Where a full pass would take too long (the panel engine: thousands of mutants at a few a minute), ``--sample K``
-checks a simple random sample of K of the module's mutants (or of the fraction K when K < 1), drawn with a fixed seed from all its mutants (not
-mutmut's own order, which runs the mutants with the fastest tests first and so is not representative). The
-sample is kept in ``build/mutation/<module>/sample.txt`` and ``--summary`` then reports the sample's score
-with a 95% Wilson interval, and, for the modules together, the estimate weighted by each module's number of
-mutants.
+checks a simple random sample of K of each file's mutants (or of the fraction K when K < 1), drawn with a fixed
+seed from all its mutants (not mutmut's own order, which runs the mutants with the fastest tests first and so is
+not representative). The sample is kept in ``build/mutation/<module>/sample.txt``; a larger ``--sample`` later
+extends it with new mutants. ``--summary`` then reports each file's sample score with a 95% Wilson interval, and,
+for the files together, the estimate weighted by each file's number of mutants. The module ``panel`` is the whole
+engine in one work directory, sampled against all of ``tests/panel/`` (``PANEL_ALL``).
 
 Usage
 -----

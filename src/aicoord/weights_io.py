@@ -29,8 +29,8 @@ from .errors import InputError
 if TYPE_CHECKING:  # libpysal (2.5 s to import) is loaded only where a libpysal W is made or written
     from libpysal.weights import W
 
-__all__ = ["read_weights", "read_weights_sparse", "read_weights_frame", "SparseWeights", "read_weights_by_year", "resolve_weights",
-           "write_weights", "write_gal_gwt", "normalise_ids"]
+__all__ = ["read_weights", "read_weights_sparse", "read_weights_frame", "SparseWeights", "read_weights_by_year",
+           "resolve_weights", "write_weights", "write_gal_gwt", "normalise_ids"]
 
 
 @dataclass(frozen=True)
