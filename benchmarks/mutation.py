@@ -112,11 +112,8 @@ def _pyproject_for(module: str, sampled: bool = False) -> str:
     or, for a sampled panel module, :data:`PANEL_ALL`)."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     base = tomllib.loads(text)["tool"]["mutmut"]
-    paths, tests = MODULES[module]
-    if sampled and module.startswith("panel."):
-        tests = PANEL_ALL
-    paths = [paths] if isinstance(paths, str) else list(paths)
-    settings = dict(base, only_mutate=paths, pytest_add_cli_args_test_selection=tests)
+    tests = PANEL_ALL if sampled and module.startswith("panel.") else MODULES[module][1]
+    settings = dict(base, only_mutate=_paths(module), pytest_add_cli_args_test_selection=tests)
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
     lines = ["[tool.mutmut]"] + [f"{key} = {_toml_value(val)}" for key, val in settings.items()]
     return text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
@@ -190,12 +187,13 @@ def draw_sample(module: str, size: float, seed: int) -> list[str]:
     ``size`` < 1, that fraction of them (rounded up); the same for the same seed and mutants. An earlier,
     smaller sample of the module is kept and extended."""
     before = sample_names(module)
+    seen = set(before)
     chosen = list(before)
     for path in _paths(module):
         names = sorted(exit_codes(module, path))
         want = math.ceil(size * len(names)) if size < 1 else min(int(size), len(names))
-        have = [n for n in names if n in set(before)]
-        rest = [n for n in names if n not in set(before)]
+        have = [n for n in names if n in seen]
+        rest = [n for n in names if n not in seen]
         random.Random(f"{seed}:{module}:{path}").shuffle(rest)
         chosen += rest[:max(want - len(have), 0)]
     (WORK / module / "sample.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
