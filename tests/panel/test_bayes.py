@@ -177,8 +177,9 @@ def test_monte_carlo_true_model_wins(w46, truth):
 def test_bad_options(cigar, w46):
     with pytest.raises(InputError, match="unknown models"):
         log_marginals(cigar, w=w46, models=["sac"], **ARGS)
-    with pytest.raises(InputError, match="fixed or no effects"):
+    with pytest.raises(InputError, match="fixed or no effects, not 'random'") as exc:
         log_marginals(cigar, w=w46, effects="random", **ARGS)
+    assert exc.value.hint == "use none, individual, time or twoways"
     with pytest.raises(InputError, match="step"):
         log_marginals(cigar, w=w46, step=0, **ARGS)
     with pytest.raises(InputError, match="balanced panels only"):

@@ -169,3 +169,31 @@ def test_weights_by_year_messages_and_the_island_warning_points_at_the_caller(ci
     assert island
     if "MUTANT_UNDER_TEST" not in os.environ:  # mutmut's trampolines add stack frames
         assert island[0].filename == __file__  # the warning points at the user's call
+
+
+def test_messages_of_infinite_values_duplicates_and_separate_weights_on_holes(cigar, w46):
+    """The exact messages and the column a user is sent to."""
+    inf = cigar.assign(logp=np.where(cigar.index == 3, np.inf, cigar["logp"]))
+    with pytest.raises(InputError) as exc:
+        _fit(inf, w46)
+    assert exc.value.column == "logp" and str(exc.value) == "column 'logp': column has infinite values"
+    with pytest.raises(InputError) as exc:
+        _fit(pd.concat([cigar, cigar.iloc[[0]]]), w46)
+    assert exc.value.column == "state" and str(exc.value) == "column 'state': duplicate (id, time) pairs"
+    holes = cigar.drop(index=[3])
+    for kw in ({"w_error": w46, "model": "sac"}, {"w_x": w46, "model": "sdm"}):
+        with pytest.raises(InputError) as exc:
+            _fit(holes, w46, **kw)
+        assert str(exc.value).startswith("separate weights for the error or the W*x terms need a "
+                                         "balanced panel")
+        assert exc.value.hint == "drop w_error / w_x, or fill the panel's holes"
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1e9])
+def test_collinearity_is_judged_on_scaled_columns(cigar, w46, scale):
+    """A regressor in tiny or huge units is not collinear: the design's columns are scaled before
+    its singular values are compared, and the estimates scale with the unit."""
+    base = _fit(cigar, w46).fit()
+    res = _fit(cigar.assign(logy=cigar["logy"] * scale), w46).fit()
+    assert_allclose(res.params["logy"] * scale, base.params["logy"], rtol=1e-7)
+    assert_allclose(res.params[["logp", "rho"]], base.params[["logp", "rho"]], rtol=1e-7)

@@ -696,3 +696,190 @@ def test_default_lag_structure_and_the_z_and_p_columns(cigar, w46):
     assert "L.logc" in res.params.index and "W*L.logc" not in res.params.index
     assert_allclose(res.zvalues, res.params / res.std_errors, rtol=1e-12)
     assert_allclose(res.pvalues, 2 * stats.norm.sf(np.abs(res.params / res.std_errors)), rtol=1e-10)
+
+
+# --------------------------------------------------------------------------- options and the search
+@pytest.mark.parametrize("alias,canonical", [("fe", "individual"), ("ind", "individual"),
+                                             ("Individual", "individual"), ("twoway", "twoways"),
+                                             ("both", "twoways"), ("TWOWAYS", "twoways")])
+def test_effects_aliases(cigar, w46, alias, canonical):
+    """The spellings the static engine accepts name the same dynamic model."""
+    mod = dyn(cigar, w46, effects=alias)
+    assert mod.effects == canonical
+    assert mod.n_units == (45 if canonical == "twoways" else 46)
+
+
+@pytest.mark.parametrize("wx", ["logp", ["logp"], ["logy"], []])
+def test_spatial_lags_of_a_subset_of_regressors(cigar, w46, wx):
+    """``wx`` chooses which regressors get a spatial lag (all of them by default, none for the SAR);
+    the design column ``W*v`` is W applied to ``v`` then demeaned like the others."""
+    chosen = [wx] if isinstance(wx, str) else wx
+    res = dyn(cigar, w46, dlag=1, wx=wx).fit()
+    assert list(res.params.index) == ["L.logc", *X, *[f"W*{v}" for v in chosen], "rho"]
+    full = dyn(cigar, w46, dlag=1, wx=X).fit()
+    assert list(full.params.index) == list(dyn(cigar, w46, dlag=1).fit().params.index)
+    with pytest.raises(InputError, match="logz"):
+        dyn(cigar, w46, wx=["logz"])
+
+
+@pytest.fixture(scope="module")
+def dyn_sar(cigar, w46):
+    mod = dyn(cigar, w46, model="sar", effects="individual", dlag=3)
+    return mod, mod._estimate_rho()
+
+
+@pytest.mark.parametrize("offset", [-6e-7, 4e-6, -3e-5, 7e-5])
+def test_score_root_polishes_a_search_that_stopped_short(dyn_sar, monkeypatch, offset):
+    """After Brent's search the score (the analytic derivative of the concentrated log-likelihood) is
+    bracketed within 1e-6, 1e-5 or 1e-4 of the search's point and its root taken: a search stopped up
+    to 1e-4 short ends at the same rho to 1e-12.  The exact rho is checked against the root of the
+    dense concentrated likelihood's numerical derivative."""
+    import aicoord.panel.dynamic as dynamic
+
+    mod, exact = dyn_sar
+    _, e0, e1, n = mod._concentrated()
+    w = mod.pw.W.toarray()
+
+    def conc(r):
+        sse = (e0 - r * e1) @ (e0 - r * e1)
+        return -n / 2 * np.log(sse / n) + mod.Tp * np.linalg.slogdet(np.eye(46) - r * w)[1]
+
+    from scipy.optimize import brentq
+
+    h = 1e-5
+    assert abs(brentq(lambda r: (conc(r + h) - conc(r - h)) / (2 * h), exact - 0.01, exact + 0.01,
+                      xtol=1e-14) - exact) < 1e-8
+    monkeypatch.setattr(dynamic, "minimize_bounded", lambda f, a, b, **kw: (exact + offset, 0.0))
+    assert abs(mod._estimate_rho() - exact) < 1e-12
+
+
+@pytest.mark.parametrize("side,distance,refused", [("lo", 0.9e-6, True), ("hi", 0.9e-6, True),
+                                                   ("lo", 1.1e-6, False), ("hi", 1.1e-6, False)])
+def test_rho_within_a_millionth_of_the_range_of_a_bound_is_refused(dyn_sar, monkeypatch, side,
+                                                                    distance, refused):
+    """A search ending within 1e-6 of the width of rho's interval from either bound is refused
+    (the likelihood has no interior maximum); just outside that band the point is kept."""
+    import aicoord.panel.dynamic as dynamic
+
+    mod, _ = dyn_sar
+    lo, hi = mod.bounds()
+    at = lo + distance * (hi - lo) if side == "lo" else hi - distance * (hi - lo)
+    monkeypatch.setattr(dynamic, "minimize_bounded", lambda f, a, b, **kw: (at, 0.0))
+    if refused:
+        with pytest.raises(EstimationError, match="at the boundary of") as exc:
+            mod._estimate_rho()
+        assert exc.value.hint == "check the weights matrix and the specification"
+    else:
+        assert mod._estimate_rho() == at
+
+
+def test_hints_of_the_gap_and_of_an_unstandardised_w(cigar, w46):
+    with pytest.raises(InputError) as gap:
+        dyn(cigar[cigar["year"] != 74], w46)
+    assert gap.value.hint == "a dynamic panel needs consecutive periods; fill or drop them"
+    with pytest.raises(InputError, match=r"^two-way effects need a row-standardised W") as std:
+        dyn(cigar, w46, standardize=False)
+    assert std.value.hint == "use standardize=True"
+
+
+def test_a_unit_root_in_the_uncorrected_estimates_warns(dyn_sar, monkeypatch):
+    """A modulus of exactly 1 is not stationary: the bias correction warns that it assumes a stable
+    process (and the corrected estimates are flagged as well)."""
+    mod, rho = dyn_sar
+    monkeypatch.setattr(mod, "stationarity", lambda tau, eta, r: 1.0)
+    with pytest.warns(RuntimeWarning) as rec:
+        res = mod.results_at(rho)
+    texts = [str(w.message) for w in rec]
+    assert any(t.startswith("the uncorrected estimates are not stationary") for t in texts)
+    assert any(t.startswith("the estimates violate stationarity") for t in texts)
+    assert not res.stationary
+
+
+def test_a_negative_corrected_sigma2_is_an_estimation_error(dyn_sar, monkeypatch):
+    mod, rho = dyn_sar
+    coef, sig2, _ = mod.ml_at(rho)
+    shift = np.zeros(len(coef) + 2)
+    shift[-1] = 2 * sig2
+    monkeypatch.setattr(mod, "bias", lambda *args: shift)
+    with pytest.raises(EstimationError) as exc:
+        mod.results_at(rho)
+    assert str(exc.value).startswith("the bias-corrected sigma2 is not positive")
+    assert exc.value.hint == "try bias_correction=False"
+
+
+# --------------------------------------------------------------------------- fourth moment
+@pytest.mark.parametrize("effects", ["individual", "twoways"])
+def test_fourth_moment_matrix_against_dense_formula(cigar, w46, effects):
+    """Omega of Yu, de Jong and Lee (2008, Theorem 2) computed densely: with ``G = W (I - rho W)^{-1}``
+    (``M G M`` for two-way effects, ``M = I - J/N``), ``mu4`` the mean fourth power of the structural
+    residuals and ``n`` the transformed units, the (rho, rho), (rho, sigma2) and (sigma2, sigma2)
+    entries are ``sum G_ii^2 / n``, ``tr G / (2 sigma2 n)`` and ``1 / (4 sigma2^2)``, all times
+    ``(mu4 - 3 sigma2^2) / sigma2^2``; the rest is zero.  ``mu4`` and ``sigma2`` are sums over the
+    residuals divided by the number of transformed observations, ``n (T - 1)``."""
+    mod = dyn(cigar, w46, dlag=3, effects=effects)
+    rho = mod._estimate_rho()
+    coef, sig2, _ = mod.ml_at(rho)
+    _, om = mod.information(coef, rho, sig2)
+    w = mod.pw.W.toarray()
+    g = w @ np.linalg.inv(np.eye(46) - rho * w)
+    nu = 46
+    if effects == "twoways":
+        m = np.eye(46) - np.ones((46, 46)) / 46
+        g, nu = m @ g @ m, 45
+    e = mod.residuals(coef, rho)
+    n_eff = 29 * nu  # the transformed observations: sigma2 and mu4 share the divisor
+    assert_allclose(sig2, e @ e / n_eff, rtol=1e-12)
+    excess = (np.sum(e ** 4) / n_eff - 3 * sig2 ** 2) / sig2 ** 2
+    assert excess > 1  # Cigar's residuals are fat-tailed: the term matters
+    k = len(coef)
+    want = np.zeros_like(om)
+    want[k, k] = np.sum(np.diag(g) ** 2) / nu
+    want[k, k + 1] = want[k + 1, k] = np.trace(g) / (2 * sig2 * nu)
+    want[k + 1, k + 1] = 1 / (4 * sig2 ** 2)
+    assert_allclose(om, want * excess, rtol=1e-10, atol=0)
+
+
+def test_engine_standard_errors_are_sdpdmod_printed_ones_up_to_the_fourth_moment(cigar, w46):
+    """SDPDmod's vignette mod2 (fixture ``published.json``) with this engine's own covariance at the
+    replayed rho: every standard error within 5e-6 of the printed one (the test of the vignette
+    above explains the difference: ``mu4`` of the structural, not the reduced-form, residuals);
+    ``rho``'s moves most, by 4e-6.  Without the fourth-moment term they would be 10 times farther."""
+    pub = PUBLISHED["vignette_mod2"]
+    mod = dyn(cigar, w46, model="sar", effects="individual", dlag=3, bias_correction=False)
+    rho, _ = sdpdmod_search(mod)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = mod.results_at(rho)
+    for name, (_, se) in pub.items():
+        assert abs(res.std_errors[name] - float(se)) < 5e-6, (name, res.std_errors[name], se)
+
+
+# --------------------------------------------------------------------------- results
+def test_summary_header_lines(cigar, w46):
+    res = dyn(cigar, w46, dlag=3).fit()
+    lines = res.summary().splitlines()
+    assert lines[0] == "Dynamic spatial panel SDM, twoways fixed effects, lags: y(t-1) and W y(t-1)"
+    assert lines[1] == "Quasi-ML conditional on the first period, Yu-de Jong-Lee bias-corrected"
+    assert lines[2] == "N = 46, T = 30, observations used = 1334"
+    assert lines[3] == f"log-likelihood = {res.loglik:.4f}   sigma2 = {res.sigma2:.6g}"
+    assert lines[4] == f"stationarity: max |(tau + eta w)/(1 - rho w)| = {res.stationarity_modulus:.4f}"
+    unc = dyn(cigar, w46, model="sar", dlag=2, bias_correction=False).fit().summary().splitlines()
+    assert unc[0] == "Dynamic spatial panel SAR, twoways fixed effects, lags: W y(t-1)"
+    assert unc[1] == "Quasi-ML conditional on the first period, uncorrected"
+
+
+def test_summary_flags_a_non_stationary_fit():
+    df, c = lattice_panel(0.8, 0.2, 0.25, seed=7)
+    with pytest.warns(RuntimeWarning, match="violate stationarity"):
+        res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sar", effects="individual",
+                                  dlag=1, bias_correction=False).fit()
+    line = res.summary().splitlines()[4]
+    assert line == (f"stationarity: max |(tau + eta w)/(1 - rho w)| = {res.stationarity_modulus:.4f}"
+                    "  (NOT stationary)")
+    assert res.summary().splitlines()[0].endswith("individual fixed effects, lags: y(t-1)")
+
+
+def test_impacts_table_levels_are_named(cigar, w46):
+    imp = dyn(cigar, w46, dlag=1).fit().impacts(draws=20, seed=3)
+    assert list(imp.columns.names) == ["horizon", "statistic"]
+    assert list(imp.index.names) == ["variable", "effect"]

@@ -136,3 +136,23 @@ def test_effect_tables_z_and_p_columns(cigar, w46, se):
     imp = _fit(cigar, w46, "sdm", "twoways").impacts(se=se, draws=200, seed=1)
     assert_allclose(imp["z"], imp["estimate"] / imp["se"], rtol=1e-12)
     assert_allclose(imp["p"], 2 * stats.norm.sf(np.abs(imp["z"])), rtol=1e-10)
+
+
+def test_simulated_effects_follow_a_change_of_units(cigar, w46):
+    """Effects are equivariant to the units of a regressor: with ``logp`` in tenths (so that its
+    coefficient, about -10, lies far below rho's interval) the effects are those of ``logp`` times
+    10 and the simulated standard errors agree within four Monte Carlo standard errors of a
+    standard deviation (``1/sqrt(2 draws)`` relative): the draws are screened on rho's column only."""
+    kw = dict(y="logc", id="state", time="year", w=w46, model="sdm", effects="twoways")
+    base = SpatialPanel(cigar, x=["logy", "logp"], **kw).fit()
+    scaled = SpatialPanel(cigar.assign(logp=cigar["logp"] / 10), x=["logy", "logp"], **kw).fit()
+    assert scaled.params["logp"] < scaled.model._lo
+    draws = 2000
+    a, b = base.impacts(draws=draws, seed=2), scaled.impacts(draws=draws, seed=2)
+    assert b.attrs["draws"] == draws and np.all(np.isfinite(b["se"]))
+    assert_allclose(b.loc["logy", "estimate"].to_numpy(), a.loc["logy", "estimate"].to_numpy(), rtol=1e-6)
+    assert_allclose(b.loc["logp", "estimate"].to_numpy(), 10 * a.loc["logp", "estimate"].to_numpy(),
+                    rtol=1e-6)
+    mc = 4 / np.sqrt(2 * draws)
+    assert_allclose(b.loc["logy", "se"].to_numpy(), a.loc["logy", "se"].to_numpy(), rtol=mc)
+    assert_allclose(b.loc["logp", "se"].to_numpy(), 10 * a.loc["logp", "se"].to_numpy(), rtol=mc)

@@ -299,6 +299,46 @@ def test_separate_error_weights_scores():
     _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
 
 
+
+@pytest.mark.parametrize("model", ["sem", "sac"])
+def test_separate_error_weights_estimates_maximise_the_dense_likelihood(model):
+    """SEM and SAC with ``w_error`` other than W: the estimates are the maximum of the dense Gaussian
+    likelihood with that error matrix (its numerical gradient, measured as a Newton step in units of
+    the inverse-Hessian standard errors, below 1e-6), and lambda is searched in the error
+    matrix's admissible interval."""
+    df, w = _panel()
+    we = _ring_w(N, 1)
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we,
+                       model=model, effects="individual")
+    res = mod.fit()
+    f = _loglik_obs(df, w, model, "individual", w_e=we)
+    theta = _theta(res)
+    g = _num_scores(f, theta).sum(axis=0)
+    h = _num_hessian(f, theta)
+    step = np.linalg.solve(-h, g)
+    a = np.sqrt(np.diag(np.linalg.inv(-h)))
+    assert np.max(np.abs(step / a)) < 1e-6
+    ev = np.linalg.eigvalsh(_ring_w(N, 1) / 2)  # the standardised ring: eigenvalues cos(2 pi k / N)
+    lo_e, hi_e = (mod._lo_e, mod._hi_e) if model == "sac" else (mod._lo, mod._hi)
+    assert lo_e == pytest.approx(1 / ev.min(), rel=1e-8) and hi_e == pytest.approx(1.0, rel=1e-8)
+
+
+@pytest.mark.parametrize("offset", [-7e-7, 6e-6, -5e-5])
+def test_error_score_polishes_a_search_that_stopped_short(monkeypatch, offset):
+    """The SEM's line search ends with a root of the score of its own (error) matrix: a bounded
+    search stopped up to 1e-4 short of the maximum (forced here) ends at the same lambda to 1e-12."""
+    import aicoord.panel.fixed as fixed
+
+    df, w = _panel()
+    kw = dict(y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=_ring_w(N, 1), model="sem",
+              effects="individual")
+    exact = SpatialPanel(df, **kw).fit().lam
+    real = fixed.minimize_bounded
+    monkeypatch.setattr(fixed, "minimize_bounded",
+                        lambda f, a, b, **o: (exact + offset, f(exact + offset)))
+    assert abs(SpatialPanel(df, **kw).fit().lam - exact) < 1e-12
+    monkeypatch.setattr(fixed, "minimize_bounded", real)
+
 def test_bad_options():
     df, w = _panel()
     mod = SpatialPanel(df, y="y", x=["x1"], id="id", time="time", w=w, model="sar")
@@ -310,6 +350,9 @@ def test_bad_options():
         mod.fit(cluster="region")
     with pytest.raises(InputError, match="lag must be"):
         mod.fit(cov_type="driscoll-kraay", dk_lag=T)
+    with pytest.raises(InputError, match="^a Driscoll-Kraay lag is given but cov_type is not") as exc:
+        mod.fit(cov_type="robust", dk_lag=1)
+    assert exc.value.hint == "set cov_type='driscoll-kraay' or drop the lag"
     with pytest.raises(InputError, match="random-effects SEM"):
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
 
@@ -349,3 +392,29 @@ def test_driscoll_kraay_default_lag_is_newey_west_rule(t, lag):
     from aicoord.panel.inference import dk_default_lag
 
     assert dk_default_lag(t) == lag
+
+
+def test_sandwich_direct_calls():
+    """``sandwich`` on its own: an unknown type names the choices, and periods given as whole floats
+    (as a float column would give them) count as the integers they are."""
+    from aicoord.panel.inference import sandwich
+
+    rng = np.random.default_rng(5)
+    scores = rng.normal(size=(40, 3))
+    hess = -(scores.T @ scores) - 5 * np.eye(3)
+    with pytest.raises(InputError, match="^unknown cov_type 'hc1'") as exc:
+        sandwich(scores, hess, "hc1")
+    assert exc.value.hint == "choose one of oim, opg, robust, cluster, driscoll-kraay"
+    periods = np.repeat(np.arange(8), 5)
+    a, info = sandwich(scores, hess, "driscoll-kraay", periods=periods, lag=2)
+    b, _ = sandwich(scores, hess, "driscoll-kraay", periods=periods.astype(float), lag=2)
+    np.testing.assert_allclose(b, a, rtol=1e-14)
+    assert info["dk_lag"] == 2
+    # by hand: the Bartlett-weighted autocovariances of the period sums of the scores
+    st = np.add.reduceat(scores, np.arange(0, 40, 5))
+    omega = st.T @ st
+    for lg in (1, 2):
+        gam = st[lg:].T @ st[:-lg]
+        omega += (1 - lg / 3) * (gam + gam.T)
+    h = np.linalg.inv(-hess)
+    np.testing.assert_allclose(a, h @ omega @ h, rtol=1e-12)

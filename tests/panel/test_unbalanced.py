@@ -278,3 +278,33 @@ def test_weights_of_the_wrong_size_are_named(cigar, w46):
     with pytest.raises(InputError, match="^weights matrix is 45 x 45 but the panel has 46 units"):
         SpatialPanel(holes, y="logc", x=["logp", "logy"], id="state", time="year", w=w46[:45, :45],
                      model="sar", effects="individual")
+
+
+@pytest.mark.parametrize("bad_year", [63, 64, 92])
+@pytest.mark.parametrize("balanced", [True, False])
+def test_a_wrong_sized_matrix_of_any_period_is_named(cigar, w46, bad_year, balanced):
+    """Weights by year with one matrix of the wrong size, in the first, second or last period: one clean
+    message naming that period (an unbalanced panel used to fail with an IndexError unless the first
+    period's matrix was the wrong one)."""
+    data = cigar if balanced else cigar.iloc[5:]
+    by = {y: w46 for y in sorted(cigar["year"].unique())}
+    by[bad_year] = w46[:45, :45]
+    what = "w" if balanced else "weights"
+    with pytest.raises(InputError) as exc:
+        SpatialPanel(data, y="logc", x=["logp", "logy"], id="state", time="year", w=by, model="sar",
+                     effects="individual")
+    assert str(exc.value) == f"{what} matrix of period {bad_year} is 45 x 45 but the panel has 46 units"
+
+
+def test_dummies_and_rank_of_the_fixed_effects():
+    """No effects: no dummy columns.  The rank of the dummies is relative to the largest pivot, so
+    scaling them changes nothing: two units observed in two periods with two-way effects give
+    2 + 2 - 1 = 3 independent columns at any scale."""
+    ui, ti = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
+    assert unbalanced._dummies(ui, ti, 2, 2, "none").shape == (4, 0)
+    d = unbalanced._dummies(ui, ti, 2, 2, "twoways")
+    assert d.shape == (4, 4)
+    for scale in (1e-8, 1.0, 1e8):
+        cols, basis = unbalanced._full_rank_columns(d * scale)
+        assert cols.shape == (4, 3) and basis.shape == (4, 3)
+        assert_allclose(basis.T @ basis, np.eye(3), atol=1e-12)

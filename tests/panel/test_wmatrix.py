@@ -335,3 +335,17 @@ def test_shared_cache_keeps_only_the_newest_when_over_its_nonzero_budget(monkeyp
     pb = PanelWeights.shared(b)
     assert len(pw_mod._CACHE) == 1 and next(iter(pw_mod._CACHE.values())) is pb
     pw_mod._CACHE.clear()
+
+
+def test_diagonal_message_and_a_symmetric_w_with_a_negative_link():
+    """A unit that is its own neighbour is refused with one message; a symmetric W with a negative link
+    (no positive diagonal symmetriser) has the eigenvalues of the dense symmetric routine."""
+    c = np.ones((4, 4)) - np.eye(4)
+    c[2, 2] = 1.0
+    with pytest.raises(InputError) as exc:
+        PanelWeights(sp.csr_matrix(c), standardize=False)
+    assert str(exc.value) == "weights matrix has non-zero diagonal entries (a unit is its own neighbour)"
+    sym = np.ones((4, 4)) - np.eye(4)
+    sym[0, 1] = sym[1, 0] = -2.0  # a negative link: no positive diagonal symmetriser
+    pw = PanelWeights(sp.csr_matrix(sym), standardize=False)
+    assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvalsh(sym)), atol=1e-12)

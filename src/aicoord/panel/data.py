@@ -133,9 +133,9 @@ def read_panel(data, id, time, y, x):
     return (units, periods, *to_arrays(df, id, time, y, x, units, periods))
 
 
-def panel_weights(w, units, standardize, logdet, what="weights"):
+def panel_weights(w, units, standardize, logdet, what="weights", period=None):
     """:class:`~aicoord.panel.wmatrix.PanelWeights` of one matrix ``w`` in the order of ``units``
-    (``what`` names the matrix in messages).
+    (``what`` names the matrix in messages, with ``period`` when it is one of a matrix per period).
 
     Raises
     ------
@@ -145,7 +145,8 @@ def panel_weights(w, units, standardize, logdet, what="weights"):
     mat, _ = as_matrix(w, units)
     pw = PanelWeights.shared(mat, standardize, logdet)
     if pw.n != len(units):
-        raise InputError(f"{what} matrix is {pw.n} x {pw.n} but the panel has {len(units)} units")
+        which = f"{what} matrix" + ("" if period is None else f" of period {period}")
+        raise InputError(f"{which} is {pw.n} x {pw.n} but the panel has {len(units)} units")
     return pw
 
 
@@ -234,7 +235,7 @@ def _weights_list(w, units, periods, standardize, logdet, what):
         for p in periods:
             key = id(w[p])
             if key not in cache:
-                cache[key] = panel_weights(w[p], units, standardize, logdet, what)
+                cache[key] = panel_weights(w[p], units, standardize, logdet, what, period=p)
             out.append(cache[key])
     else:
         out = [panel_weights(w, units, standardize, logdet, what)] * len(periods)

@@ -85,6 +85,13 @@ def _dummies(ui, ti, n_units, n_periods, effects):
     return np.hstack(cols) if cols else np.zeros((n, 0))
 
 
+def _sized(mat, units, what):
+    """``mat`` when it has one row per unit; otherwise an :class:`InputError` naming ``what``."""
+    if mat.shape[0] != len(units):
+        raise InputError(f"{what} is {mat.shape[0]} x {mat.shape[0]} but the panel has {len(units)} units")
+    return mat
+
+
 def _full_rank_columns(d):
     """Columns of ``d`` forming a basis of its column space, and an orthonormal basis of that space
     (pivoted QR)."""
@@ -160,13 +167,10 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
         mats = []
         for p in periods:
             if id(w[p]) not in raw:
-                raw[id(w[p])] = as_matrix(w[p], units)[0]
+                raw[id(w[p])] = _sized(as_matrix(w[p], units)[0], units, f"weights matrix of period {p}")
             mats.append(raw[id(w[p])])
     else:
-        mats = [as_matrix(w, units)[0]] * len(periods)
-    if mats[0].shape[0] != len(units):
-        raise InputError(f"weights matrix is {mats[0].shape[0]} x {mats[0].shape[0]} but the panel "
-                         f"has {len(units)} units")
+        mats = [_sized(as_matrix(w, units)[0], units, "weights matrix")] * len(periods)
     mod.ws = []
     islands = 0
     for i, mat in enumerate(mats):
