@@ -176,10 +176,17 @@ def equivalent() -> dict[str, str]:
     return out
 
 
-def sample_names(module: str) -> list[str]:
-    """The module's sampled mutants (``--sample``), or [] when it was run in full."""
-    path = WORK / module / "sample.txt"
+def sample_names(module: str, draw: int | None = None) -> list[str]:
+    """The module's sampled mutants (``--sample``), or [] when it was run in full; with ``draw``, only
+    those added by that draw (``draws/<draw>.txt``: the first sample is draw 1, each extension the next)."""
+    path = WORK / module / ("sample.txt" if draw is None else f"draws/{draw}.txt")
     return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def draws(module: str) -> list[int]:
+    """Numbers of the module's recorded draws."""
+    folder = WORK / module / "draws"
+    return sorted(int(p.stem) for p in folder.glob("*.txt")) if folder.exists() else []
 
 
 def draw_sample(module: str, size: float, seed: int) -> list[str]:
@@ -197,6 +204,13 @@ def draw_sample(module: str, size: float, seed: int) -> list[str]:
         random.Random(f"{seed}:{module}:{path}").shuffle(rest)
         chosen += rest[:max(want - len(have), 0)]
     (WORK / module / "sample.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    added = chosen[len(before):]
+    if added:  # each draw is a simple random sample of the mutants not drawn before: scored on its own, it
+        # estimates the score of the suite as it stood when the draw was first run
+        folder = WORK / module / "draws"
+        folder.mkdir(exist_ok=True)
+        number = (draws(module) or [0])[-1] + 1
+        (folder / f"{number}.txt").write_text("\n".join(added) + "\n", encoding="utf-8")
     return chosen
 
 
@@ -214,11 +228,12 @@ def survivors(module: str) -> list[str]:
     return sorted(name for name, code in exit_codes(module).items() if code in (0, 5, 33))
 
 
-def summary(module: str, sampled: bool = False, path: str | None = None) -> dict:
-    """Counts and score of the module's mutants (of one file: ``path``); of its sample only with ``sampled``."""
+def summary(module: str, sampled: bool = False, path: str | None = None, draw: int | None = None) -> dict:
+    """Counts and score of the module's mutants (of one file: ``path``); of its sample only with ``sampled``
+    (of one draw of the sample with ``draw``)."""
     codes = exit_codes(module, path)
     if sampled:
-        codes = {n: codes[n] for n in sample_names(module) if n in codes}
+        codes = {n: codes[n] for n in sample_names(module, draw) if n in codes}
     equiv = equivalent()
     counts = {"mutants": len(codes), "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0,
               "not_checked": 0, "equivalent": 0}
@@ -241,13 +256,16 @@ def summary(module: str, sampled: bool = False, path: str | None = None) -> dict
     return counts
 
 
-def print_sampled(modules: list[str]) -> None:
+def print_sampled(modules: list[str], draw: int | None = None) -> None:
     """Score table of the sampled modules, with 95% Wilson intervals, and the estimate for them together
-    (each module's sample score weighted by its number of mutants; stratified-sampling standard error)."""
-    sampled = [m for m in modules if sample_names(m)]
+    (each module's sample score weighted by its number of mutants; stratified-sampling standard error);
+    of one draw of the samples with ``draw``."""
+    sampled = [m for m in modules if sample_names(m, draw)]
     if not sampled:
         return
     print()
+    if draw is not None:
+        print(f"draw {draw} of the sample only")
     print("| sampled module | mutants | sample | killed | timeout | survived | no tests | equivalent | not checked "
           "| score | 95% interval |")
     print("|" + "---|" * 11)
@@ -256,7 +274,7 @@ def print_sampled(modules: list[str]) -> None:
         strata = [(module, None)] if len(_paths(module)) == 1 else [(f"{module}: {Path(p).stem}", p)
                                                                      for p in _paths(module)]
         for label, path in strata:
-            s = summary(module, sampled=True, path=path)
+            s = summary(module, sampled=True, path=path, draw=draw)
             n_all = len(exit_codes(module, path))
             caught = s["killed"] + s["timeout"]
             judged = caught + s["survived"] + s["no_tests"]
@@ -275,7 +293,7 @@ def print_sampled(modules: list[str]) -> None:
               f"{est - 1.96 * se:.1%}-{min(est + 1.96 * se, 1):.1%})")
 
 
-def print_summary(modules: list[str]) -> None:
+def print_summary(modules: list[str], draw: int | None = None) -> None:
     head = "| module | mutants | killed | timeout | survived | no tests | equivalent | not checked | score |"
     print(head)
     print("|" + "---|" * 9)
@@ -293,7 +311,12 @@ def print_summary(modules: list[str]) -> None:
     if judged:
         print(f"| **all** | {total['mutants']} | {total['killed']} | {total['timeout']} | {total['survived']} | "
               f"{total['no_tests']} | {total['equivalent']} | {total['not_checked']} | {caught / judged:.1%} |")
-    print_sampled(modules)
+    if draw is None:
+        print_sampled(modules)
+        for number in sorted({d for m in modules for d in draws(m)}):
+            print_sampled(modules, number)
+    else:
+        print_sampled(modules, draw)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
     parser.add_argument("--recheck", action="store_true", help="rerun only the surviving mutants")
     parser.add_argument("--summary", action="store_true", help="print the score table and stop")
+    parser.add_argument("--draw", type=int, metavar="N",
+                        help="with --summary: the scores of the Nth draw of the samples only")
     parser.add_argument("--survivors", action="store_true", help="show the surviving mutants and stop")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results of these modules")
     parser.add_argument("--sample", type=float, metavar="K",
@@ -314,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown module(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
     modules = args.modules or list(MODULES)
     if args.summary:
-        print_summary(modules)
+        print_summary(modules, args.draw)
         return 0
     if args.survivors:
         equiv = equivalent()

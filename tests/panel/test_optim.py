@@ -83,6 +83,20 @@ def test_root_bracketed_needs_no_more_evaluations_than_brentq():
         assert g.calls <= ref.function_calls + 1, (g.calls, ref.function_calls)
 
 
+@pytest.mark.parametrize("f,a,b", ROOTS)
+def test_root_bracketed_evaluates_where_brentq_does(f, a, b):
+    """The same algorithm (Brent 1973, ch. 4) as scipy's C ``brentq``: the same sequence of evaluation
+    points, each equal to within 4 ulp of the larger of the two (the interpolation formulas round
+    differently), so every choice between bisection, secant and inverse quadratic interpolation, and
+    the stopping test, is the same."""
+    ours, ref = [], []
+    root_bracketed(lambda x: ours.append(x) or f(x), a, b, xtol=1e-15)
+    optimize.brentq(lambda x: ref.append(x) or f(x), a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    assert len(ours) == len(ref)
+    ulp = np.spacing(np.maximum(np.abs(ours), np.abs(ref)))
+    assert np.all(np.abs(np.subtract(ours, ref)) <= 4 * ulp), np.subtract(ours, ref)
+
+
 def test_root_bracketed_errors_and_end_points():
     with pytest.raises(ValueError, match="opposite signs"):
         root_bracketed(lambda x: x * x + 1, -1.0, 1.0)
