@@ -279,9 +279,9 @@ def print_sampled(modules: list[str], draw: int | None = None) -> None:
             caught = s["killed"] + s["timeout"]
             judged = caught + s["survived"] + s["no_tests"]
             lo, hi = wilson(caught, judged)
+            score = f"{s['score']:.1%} | {lo:.1%}-{hi:.1%}" if judged else "- | -"
             print(f"| {label} | {n_all} | {s['mutants']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
-                  f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {s['score']:.1%} | "
-                  f"{lo:.1%}-{hi:.1%} |")
+                  f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {score} |")
             if judged:
                 p = caught / judged
                 weight += n_all

@@ -12,7 +12,7 @@ Both derive from :class:`AicoordError`, which the command line and the Snakemake
 
 from __future__ import annotations
 
-__all__ = ["AicoordError", "InputError", "EstimationError", "one_line"]
+__all__ = ["AicoordError", "InputError", "EstimationError", "listed", "one_line"]
 
 
 def one_line(text: str) -> str:
@@ -21,6 +21,13 @@ def one_line(text: str) -> str:
     import unicodedata
 
     return "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
+
+
+def listed(values) -> str:
+    """``values`` as a Python list literal of plain values (``[80, 81]``, ``['Ohio']``), whatever the
+    container and element types: NumPy scalars would otherwise print as ``np.int64(80)`` in a message."""
+    return "[" + ", ".join(repr(v.item() if hasattr(v, "item") and hasattr(v, "dtype") else v)
+                           for v in values) + "]"
 
 
 class AicoordError(Exception):

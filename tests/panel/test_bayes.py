@@ -175,8 +175,9 @@ def test_monte_carlo_true_model_wins(w46, truth):
 
 
 def test_bad_options(cigar, w46):
-    with pytest.raises(InputError, match="unknown models"):
+    with pytest.raises(InputError, match=r"^unknown models for the model probabilities: \['sac'\]") as exc:
         log_marginals(cigar, w=w46, models=["sac"], **ARGS)
+    assert exc.value.hint == "choose among ols, slx, sar, sem, sdm, sdem"
     with pytest.raises(InputError, match="fixed or no effects, not 'random'") as exc:
         log_marginals(cigar, w=w46, effects="random", **ARGS)
     assert exc.value.hint == "use none, individual, time or twoways"
@@ -195,3 +196,12 @@ def test_time_effects_and_the_recorded_prior_and_rule(cigar, w46):
     assert probs.attrs["prior"] == ("LeSage (2014): flat beta, 1/sigma, uniform rho on (1/omega_min, "
                                     "1/omega_max), equal model probabilities")
     assert probs.attrs["rule"] == "trapezoid rule on a uniform grid in the spatial parameter"
+
+
+def test_integrands_default_to_two_way_effects(cigar, w46):
+    """Like ``log_marginals``, ``integrands`` takes two-way effects unless told otherwise."""
+    default, grid = integrands(cigar, w=w46, models=["sar"], **ARGS)
+    twoways, grid2 = integrands(cigar, w=w46, effects="twoways", models=["sar"], **ARGS)
+    assert_allclose(grid, grid2, rtol=0, atol=0)
+    assert default["sar"][0] == twoways["sar"][0]
+    assert_allclose(default["sar"][1], twoways["sar"][1], rtol=0, atol=0)

@@ -144,8 +144,14 @@ def test_design_messages_name_the_problem_and_the_fix(cigar, w46):
     assert exc.value.hint == "drop a redundant regressor"
     with pytest.raises(InputError, match="^data must be a pandas DataFrame in long format"):
         SpatialPanel(d.to_numpy(), x=["logp"], model="sar", effects="individual", **kw)
-    with pytest.raises(InputError, match="the Lee-Yu correction for time effects needs a row-standardised W"):
+    with pytest.raises(InputError, match="^the Lee-Yu correction for time effects needs a row-standardised W$"):
         SpatialPanel(d, x=["logp"], model="sar", effects="time", lee_yu=True, standardize=False, **kw)
+    d = d.assign(state_mean=d.groupby("state")["logp"].transform("mean"))
+    with pytest.raises(InputError, match=r"^regressors \['state_mean'\] are time-invariant or unit-invariant and "
+                                         "are wiped out by the twoways fixed effects \\(drop them\\)$"):
+        SpatialPanel(d, x=["logp", "state_mean"], model="sar", effects="twoways", **kw)
+    with pytest.raises(InputError, match=r"^regressors \['state_mean'\] are time-invariant and are wiped out"):
+        SpatialPanel(d, x=["logp", "state_mean"], model="sar", effects="ind", **kw)
 
 
 def test_weights_by_year_messages_and_the_island_warning_points_at_the_caller(cigar, w46):
@@ -159,7 +165,7 @@ def test_weights_by_year_messages_and_the_island_warning_points_at_the_caller(ci
     years = sorted(cigar["year"].unique())
     with pytest.raises(InputError, match="by year must give one matrix for every period") as exc:
         SpatialPanel(cigar, w={y: w46 for y in years[:-1]}, **kw)
-    assert exc.value.hint == f"periods: {years[:3]}..."
+    assert exc.value.hint == "periods: [63, 64, 65]..."  # plain values, not np.int64(63)
     lonely = w46.copy()
     lonely[0, :] = lonely[:, 0] = 0.0
     with warnings.catch_warnings(record=True) as rec:
@@ -197,3 +203,21 @@ def test_collinearity_is_judged_on_scaled_columns(cigar, w46, scale):
     res = _fit(cigar.assign(logy=cigar["logy"] * scale), w46).fit()
     assert_allclose(res.params["logy"] * scale, base.params["logy"], rtol=1e-7)
     assert_allclose(res.params[["logp", "rho"]], base.params[["logp", "rho"]], rtol=1e-7)
+
+
+def test_a_repeated_pair_with_other_values_is_a_duplicate(cigar, w46):
+    """Two rows for the same (unit, year) are refused even when their values differ."""
+    extra = cigar.iloc[[0]].assign(logc=cigar["logc"].iloc[0] + 1.0)
+    with pytest.raises(InputError) as exc:
+        _fit(pd.concat([cigar, extra]), w46)
+    assert str(exc.value) == "column 'state': duplicate (id, time) pairs"
+
+
+def test_separate_matrices_equal_to_w_are_w(cigar, w46):
+    """``w_error`` or ``w_x`` holding the same weights as ``w`` (another object) change nothing: the model
+    keeps one set of matrices, as without them."""
+    mod = _fit(cigar, w46, model="sac", w_error=w46.copy(), w_x=w46.copy())
+    assert mod.ws_e is mod.ws and mod.ws_x is mod.ws
+    other = w46.copy()
+    other[0, 1] = other[1, 0] = 0.0 if w46[0, 1] else 1.0
+    assert _fit(cigar, w46, model="sac", w_error=other).ws_e is not _fit(cigar, w46, model="sac").ws

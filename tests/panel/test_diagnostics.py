@@ -96,7 +96,13 @@ def test_hausman_generalised_inverse_note():
     d = np.array([0.1, 0.05])
     assert_allclose(h.statistic, d @ np.linalg.pinv(np.diag([-0.02, 0.01])) @ d, rtol=1e-12)
     assert h.statistic < 0 and h.pvalue == 1.0 and h.df == 2
-    assert "generalised inverse" in h.note and h.to_dict()["note"] == h.note
+    assert h.note == "V_FE - V_RE is not positive definite; generalised inverse used"
+    assert h.to_dict()["note"] == h.note
+    # singular (an exactly zero eigenvalue) is not positive definite either
+    fe0 = fake([1.0, 0.3], np.diag([0.03, 0.02]))
+    h0 = hausman(fe0, re)  # V_FE - V_RE = diag(0, 0.01)
+    assert h0.note == "V_FE - V_RE is not positive definite; generalised inverse used"
+    assert_allclose(h0.statistic, 0.05 ** 2 / 0.01, rtol=1e-12)
 
 
 def test_lr_effects_tests_against_dummy_regressions(cigar, w46):

@@ -124,6 +124,7 @@ def test_simulated_effects_record_their_draws_and_refuse_unknown_methods(cigar, 
         est = imp.xs(kind, level=1)["estimate"].to_numpy()
         se = imp.xs(kind, level=1)["se"].to_numpy()
         assert np.all(np.abs(np.array(imp.attrs["simulated_mean"][kind]) - est) < 4 * se / np.sqrt(draws) + 1e-3 * se)
+    assert res.impacts().attrs["draws"] == 1000  # the default
     with pytest.raises(InputError) as exc:
         res.impacts(se="bootstrap")
     assert exc.value.hint == "choose 'sim' or 'delta'"

@@ -318,6 +318,7 @@ def test_separate_error_weights_estimates_maximise_the_dense_likelihood(model):
     step = np.linalg.solve(-h, g)
     a = np.sqrt(np.diag(np.linalg.inv(-h)))
     assert np.max(np.abs(step / a)) < 1e-6
+    assert res.loglik == pytest.approx(f(theta).sum(), rel=1e-12)
     ev = np.linalg.eigvalsh(_ring_w(N, 1) / 2)  # the standardised ring: eigenvalues cos(2 pi k / N)
     lo_e, hi_e = (mod._lo_e, mod._hi_e) if model == "sac" else (mod._lo, mod._hi)
     assert lo_e == pytest.approx(1 / ev.min(), rel=1e-8) and hi_e == pytest.approx(1.0, rel=1e-8)
@@ -418,3 +419,72 @@ def test_sandwich_direct_calls():
         omega += (1 - lg / 3) * (gam + gam.T)
     h = np.linalg.inv(-hess)
     np.testing.assert_allclose(a, h @ omega @ h, rtol=1e-12)
+
+
+def _gaussian_fisher(mu, sigma, theta, h=1e-6):
+    """Fisher information of ``y ~ N(mu(theta), Sigma(theta))``: ``dmu' S^-1 dmu + tr(S^-1 dS S^-1 dS) / 2``,
+    derivatives by central differences (Magnus and Neudecker 1999, ch. 17 -- independent of any trace
+    formula of the engine)."""
+    k = len(theta)
+    si = np.linalg.inv(sigma(theta))
+    dmu, dsig = [], []
+    for j in range(k):
+        st = h * max(1.0, abs(theta[j]))
+        up, down = theta.copy(), theta.copy()
+        up[j] += st
+        down[j] -= st
+        dmu.append((mu(up) - mu(down)) / (2 * st))
+        dsig.append((sigma(up) - sigma(down)) / (2 * st))
+    info = np.empty((k, k))
+    for i in range(k):
+        for j in range(k):
+            info[i, j] = dmu[i] @ si @ dmu[j] + 0.5 * np.trace(si @ dsig[i] @ si @ dsig[j])
+    return info
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_sac_expected_information_equals_the_gaussian_fisher_information(same):
+    """The SAC's default covariance is the inverse expected information (Anselin 1988, as
+    spatialreg::sacsarlm) at the estimates: here against the Fisher information of the pooled model's
+    Gaussian distribution ``y_t ~ N(A^-1 X_t b, s2 A^-1 B^-1 B^-T A^-T)``, ``A = I - rho W``,
+    ``B = I - lambda W_e``, derivatives numerical; with ``W_e = W`` and with another error matrix."""
+    df, w = _panel()
+    we = w if same else _ring_w(N, 1)
+    res = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we, model="sac",
+                       effects="none").fit()
+    mod = res.model
+    ws, wes = w / w.sum(1, keepdims=True), we / we.sum(1, keepdims=True)
+    z = mod.Zraw  # (T, N, k): the constant and the regressors
+    k = z.shape[2]
+    eye = np.eye(N)
+
+    def mu(th):
+        a = np.linalg.inv(eye - th[k] * ws)
+        return np.concatenate([a @ z[t] @ th[:k] for t in range(T)])
+
+    def sigma(th):
+        a = np.linalg.inv(eye - th[k] * ws)
+        bi = np.linalg.inv(eye - th[k + 1] * wes)
+        block = th[k + 2] * a @ bi @ bi.T @ a.T
+        return np.kron(np.eye(T), block)
+
+    theta = np.r_[res.params.to_numpy(), res.sigma2]
+    ref = np.linalg.inv(_gaussian_fisher(mu, sigma, theta))
+    a = np.sqrt(np.diag(ref))
+    scale = np.outer(a, a)[:k + 2, :k + 2]
+    np.testing.assert_allclose(res.cov.to_numpy() / scale, ref[:k + 2, :k + 2] / scale, rtol=1e-6, atol=1e-6)
+    assert res.sigma2_se == pytest.approx(a[-1], rel=1e-6)
+
+
+def test_robust_covariance_with_a_binary_regressor():
+    """A pooled SAR with a dummy regressor (exact zeros in the design): the robust covariance still
+    equals the numerical-derivative reference (no 0/0 in the error-model parts it does not use)."""
+    df, w = _panel()
+    df = df.assign(x2=(df["region"] == 0).astype(float))
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="none")
+    base = mod.fit()
+    f = _loglik_obs(df, w, "sar", "none")
+    s, h = _num_scores(f, _theta(base)), _num_hessian(f, _theta(base))
+    res = mod.fit(cov_type="robust")
+    assert np.all(np.isfinite(res.cov.to_numpy()))
+    _check(res, _reference_cov(s, h, "robust"), h)

@@ -106,4 +106,11 @@ def test_stationarity_and_interior_messages_and_thresholds():
         "likelihood estimate is not interior (check the weights matrix and the model specification, or try "
         "another model)")
     _check_interior("rho", 0.99999, -1.0, 1.0)   # 1e-5 from the bound: 5e-6 of the span, interior
+    # exactly 1e-6 of the span from either bound (exact in floating point on (-5e5, 5e5)) is interior,
+    # a hair closer is not
+    _check_interior("rho", 499999.0, -5e5, 5e5)
+    _check_interior("rho", -499999.0, -5e5, 5e5)
+    for val in (np.nextafter(499999.0, 5e5), np.nextafter(-499999.0, -5e5)):
+        with pytest.raises(EstimationError, match="is at the boundary"):
+            _check_interior("rho", val, -5e5, 5e5)
     _check_interior("rho", -0.99999, -1.0, 1.0)

@@ -100,5 +100,8 @@ def test_root_bracketed_evaluates_where_brentq_does(f, a, b):
 def test_root_bracketed_errors_and_end_points():
     with pytest.raises(ValueError, match="opposite signs"):
         root_bracketed(lambda x: x * x + 1, -1.0, 1.0)
+    with pytest.raises(EstimationError, match="^root search did not converge in 3 iterations") as exc:
+        root_bracketed(lambda x: x ** 3 - 2 * x - 5, 2.0, 3.0, xtol=1e-15, maxiter=3)
+    assert exc.value.hint == "check the model specification"
     assert root_bracketed(lambda x: x, 0.0, 1.0) == 0.0
     assert root_bracketed(lambda x: x - 1.0, 0.0, 1.0) == 1.0

@@ -189,8 +189,12 @@ def _re_and_pooled_on_the_bound(w46, model, shrink=0.0):
         rows += [dict(id=i, t=p, y=y[i], x=x[i]) for i in range(46)]
     d = pd.DataFrame(rows)
     kw = dict(y="y", x=["x"], id="id", time="t", w=w46, model=model)
-    with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero"):
+    with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero") as rec:
         re = SpatialPanel(d, effects="random", **kw).fit()
+    texts = {str(w.message) for w in rec if "random-effects variance" in str(w.message)}
+    assert texts == {"random-effects variance is estimated at zero: the model reduces to the pooled SEM"
+                     if model == "sem" else
+                     "random-effects variance is estimated at zero (phi = 1): the model reduces to the pooled one"}
     return re, SpatialPanel(d, effects="none", **kw).fit()
 
 

@@ -30,6 +30,8 @@ def test_results_api(sdm):
     for effects, keys in (("time", {"time"}), ("individual", {"individual"})):
         one = res.model.respecify(effects=effects).fit().fixed_effects
         assert set(one) == keys and len(one[next(iter(keys))]) == (30 if effects == "time" else 46)
+        assert one[next(iter(keys))].name == ("gamma" if effects == "time" else "alpha")
+    assert (fe["individual"].name, fe["time"].name) == ("alpha", "gamma")
 
 
 def test_repr_is_one_line(sdm):

@@ -216,6 +216,7 @@ def test_fixed_effects_reproduce_the_fit(cigar, w46, ref):
     u = mod.Y - res.rho * mod.Wy - mod.Zraw @ res.params[mod.znames].to_numpy() - fitted
     assert_allclose(u, res.resid, rtol=0, atol=1e-10)
     assert abs(fe["individual"].sum()) < 1e-10 and abs(fe["time"].sum()) < 1e-10
+    assert (fe["individual"].name, fe["time"].name) == ("alpha", "gamma")
 
 
 def test_weights_by_period_and_independent_loglik(cigar, w46, w46_alt, ref):
@@ -260,12 +261,20 @@ def test_refusals(cigar, w46):
     kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w46)
     first = cigar["state"].iloc[0]
     once = cigar[(cigar["state"] != first) | (cigar["year"] == 70)]
-    with pytest.raises(InputError, match="observed in one period only"):
+    with pytest.raises(InputError, match=rf"^column 'state': units \[{first}\] are observed in one period only") as exc:
         SpatialPanel(once, model="sar", effects="twoways", **kw)
+    assert exc.value.column == "state" and exc.value.hint == "drop those units or use time effects only"
     SpatialPanel(once, model="sar", effects="time", **kw)  # identified without unit effects
     lone = cigar[(cigar["year"] != 80) | (cigar["state"] == first)]
-    with pytest.raises(InputError, match="single observed unit"):
+    with pytest.raises(InputError, match=r"^column 'year': periods \[80\] have a single observed unit") as exc:
         SpatialPanel(lone, model="sar", effects="twoways", **kw)
+    assert exc.value.column == "year" and exc.value.hint == "drop those periods"
+    second = next(s for s in cigar["state"].unique() if s != first)
+    pair = cigar[(cigar["year"] != 80) | cigar["state"].isin([first, second])]
+    assert SpatialPanel(pair, model="sar", effects="twoways", **kw).balanced is False  # two units suffice
+    with pytest.raises(InputError, match="^random effects need a balanced panel") as exc:
+        SpatialPanel(cigar.iloc[5:], model="sar", effects="random", **kw)
+    assert exc.value.hint == "use fixed effects (individual, time or twoways) on an unbalanced panel"
     holes = cigar.iloc[5:]
     for opts, match in (({"model": "sac"}, "SAC"), ({"effects": "random", "model": "sar"}, "random"),
                         ({"lee_yu": True, "model": "sar"}, "Lee-Yu")):

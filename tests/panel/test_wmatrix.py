@@ -349,3 +349,43 @@ def test_diagonal_message_and_a_symmetric_w_with_a_negative_link():
     sym[0, 1] = sym[1, 0] = -2.0  # a negative link: no positive diagonal symmetriser
     pw = PanelWeights(sp.csr_matrix(sym), standardize=False)
     assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvalsh(sym)), atol=1e-12)
+
+
+def test_bounds_of_a_w_with_complex_eigenvalues_are_its_first_singular_points():
+    """An asymmetric kNN matrix whose complex eigenvalues reach further left (real part -0.485) than its
+    real ones (-0.460): rho's interval ends where ``I - rho W`` first becomes singular, at the reciprocals
+    of the extreme *real* eigenvalues -- the determinant keeps its sign inside and changes it just
+    beyond the lower end, while the real parts of the complex pair would give a narrower interval."""
+    rng = np.random.default_rng(6)
+    pts = rng.uniform(size=(60, 2))
+    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    np.fill_diagonal(d, np.inf)
+    knn = np.zeros((60, 60))
+    for i in range(60):
+        knn[i, np.argsort(d[i])[:4]] = 1
+    pw = PanelWeights(sp.csr_matrix(knn), logdet="eigen")
+    dense = pw.W.toarray()
+    ev = np.linalg.eigvals(dense)
+    real = ev[np.abs(ev.imag) < 1e-10].real
+    assert ev.real.min() < real.min() - 0.02
+    lo, hi = pw.bounds()
+    assert_allclose((lo, hi), (1 / real.min(), 1 / real.max()), rtol=1e-12)
+    for rho in np.linspace(lo, hi, 41)[1:-1]:
+        assert np.linalg.slogdet(np.eye(60) - rho * dense)[0] == 1.0
+    assert np.linalg.slogdet(np.eye(60) - lo * (1 + 1e-6) * dense)[0] == -1.0
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e6])
+def test_a_symmetrisable_w_in_any_units_takes_the_symmetric_route(scale):
+    """``W = D^-1 C`` with ``C`` symmetric and positive ``D`` (here unstandardised and scaled): the
+    symmetriser is found whatever the units of the weights (its test is relative), the eigenvalues are
+    real and equal the dense ones."""
+    rng = np.random.default_rng(2)
+    c = np.triu(rng.uniform(0.5, 2.0, size=(12, 12)) * (rng.uniform(size=(12, 12)) < 0.4), 1)
+    c = c + c.T
+    c[np.arange(12), (np.arange(12) + 1) % 12] = c[(np.arange(12) + 1) % 12, np.arange(12)] = 1.0
+    mat = scale * np.diag(1 / rng.uniform(0.2, 5.0, size=12)) @ c
+    pw = PanelWeights(sp.csr_matrix(mat), standardize=False)
+    assert not np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "symmetric-similar"
+    assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(mat).real), rtol=1e-9,
+                    atol=1e-12 * scale)

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, listed
 from .wmatrix import PanelWeights, as_matrix
 
 __all__ = ["prepare", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_design"]
@@ -229,7 +229,7 @@ def _weights_list(w, units, periods, standardize, logdet, what):
     if isinstance(w, dict):
         if set(w) != set(periods):
             raise InputError(f"{what} by year must give one matrix for every period",
-                             hint=f"periods: {periods[:3]}...")
+                             hint=f"periods: {listed(periods[:3])}...")
         cache = {}
         out = []
         for p in periods:

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..errors import InputError
+from ..errors import InputError, listed
 from ._numeric import _check_interior, _inv
 from .fixed import _line_search, fit_ols, ml_information
 from .results import make_results
@@ -137,14 +137,14 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     n_t = np.bincount(ti, minlength=len(periods))
     lone = [periods[i] for i in np.flatnonzero(n_t < 2)]
     if lone:
-        raise InputError(f"periods {lone[:5]} have a single observed unit: their weights sub-matrix "
+        raise InputError(f"periods {listed(lone[:5])} have a single observed unit: their weights sub-matrix "
                          "is empty and the spatial model is not identified", column=mod.time,
                          hint="drop those periods")
     if mod.effects in ("individual", "twoways"):
         seen = np.bincount(ui, minlength=len(units))
         once = [units[i] for i in np.flatnonzero(seen < 2)]
         if once:
-            raise InputError(f"units {once[:5]} are observed in one period only: their unit effect "
+            raise InputError(f"units {listed(once[:5])} are observed in one period only: their unit effect "
                              "absorbs the observation and the model is not identified", column=mod.id,
                              hint="drop those units or use time effects only")
     mod.balanced = False
@@ -162,7 +162,7 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     if isinstance(w, dict):
         if set(w) != set(periods):
             raise InputError("weights by year must give one matrix for every period",
-                             hint=f"periods: {periods[:3]}...")
+                             hint=f"periods: {listed(periods[:3])}...")
         raw = {}
         mats = []
         for p in periods:

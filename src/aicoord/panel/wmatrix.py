@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import InputError
+from ..errors import InputError, listed
 
 __all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer"]
 
@@ -109,7 +109,7 @@ def as_matrix(w, ids=None):
         missing = [i for i in ids if i not in pos]
         if missing or len(carried) != len(ids):
             raise InputError(
-                f"weights ids do not match the panel's units (missing from weights: {missing[:5]})"
+                f"weights ids do not match the panel's units (missing from weights: {listed(missing[:5])})"
             )
         order = np.array([pos[i] for i in ids])
         mat = mat[order][:, order]
