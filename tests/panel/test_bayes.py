@@ -183,8 +183,9 @@ def test_bad_options(cigar, w46):
     assert exc.value.hint == "use none, individual, time or twoways"
     with pytest.raises(InputError, match="step"):
         log_marginals(cigar, w=w46, step=0, **ARGS)
-    with pytest.raises(InputError, match="balanced panels only"):
+    with pytest.raises(InputError, match="^model probabilities are implemented for balanced panels only") as exc:
         log_marginals(cigar.iloc[:-1], w=w46, **ARGS)
+    assert exc.value.hint == "fit the models by maximum likelihood on an unbalanced panel"
 
 
 def test_time_effects_and_the_recorded_prior_and_rule(cigar, w46):
@@ -192,6 +193,7 @@ def test_time_effects_and_the_recorded_prior_and_rule(cigar, w46):
     the prior and the quadrature it was computed with (a note under a paper table reads them)."""
     probs = model_probabilities(cigar, w=w46, effects="time", models=["sar", "sdm"], **ARGS)
     assert probs["probability"].sum() == pytest.approx(1.0, abs=1e-12)
+    assert probs.index.name == "model" and list(probs.index) == ["sar", "sdm"]
     assert probs.attrs["effects"] == "time"
     assert probs.attrs["prior"] == ("LeSage (2014): flat beta, 1/sigma, uniform rho on (1/omega_min, "
                                     "1/omega_max), equal model probabilities")

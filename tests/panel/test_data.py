@@ -146,6 +146,8 @@ def test_design_messages_name_the_problem_and_the_fix(cigar, w46):
         SpatialPanel(d.to_numpy(), x=["logp"], model="sar", effects="individual", **kw)
     with pytest.raises(InputError, match="^the Lee-Yu correction for time effects needs a row-standardised W$"):
         SpatialPanel(d, x=["logp"], model="sar", effects="time", lee_yu=True, standardize=False, **kw)
+    with pytest.raises(InputError, match="^the Lee-Yu correction for time effects needs a row-standardised W$"):
+        SpatialPanel(d, x=["logp"], model="sar", effects="twoways", lee_yu=True, standardize=False, **kw)
     d = d.assign(state_mean=d.groupby("state")["logp"].transform("mean"))
     with pytest.raises(InputError, match=r"^regressors \['state_mean'\] are time-invariant or unit-invariant and "
                                          "are wiped out by the twoways fixed effects \\(drop them\\)$"):

@@ -77,8 +77,9 @@ def test_sdm_tests_without_lr_and_only_for_the_sdm(cigar, w46):
     out = sdm_tests(_fit(cigar, w46, "sdm", "individual"), lr=False)
     assert list(out) == ["wald_sar", "wald_sem"]
     assert "reduces to the SAR" in out["wald_sar"].null and out["wald_sem"].name == "wald_sem"
-    with pytest.raises(InputError, match="sdm_tests needs a fitted SDM"):
+    with pytest.raises(InputError, match="^sdm_tests needs a fitted SDM") as exc:
         sdm_tests(_fit(cigar, w46, "sar", "individual"))
+    assert exc.value.hint == "got a SAR"
 
 
 def test_hausman_generalised_inverse_note():

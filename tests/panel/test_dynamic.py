@@ -40,9 +40,18 @@ def test_refuses_other_models(cigar, w46, model):
 
 @pytest.mark.parametrize("effects", ["none", "pooled", "time", "random"])
 def test_refuses_other_effects(cigar, w46, effects):
-    with pytest.raises(InputError, match="effects") as exc:
+    with pytest.raises(InputError, match=f"^effects '{effects}' are not available for dynamic panels") as exc:
         dyn(cigar, w46, effects=effects)
-    assert "twoways" in exc.value.hint
+    assert exc.value.hint == ("use effects='individual' or 'twoways': pooled, time-only and random effects are "
+                              "not estimable by this quasi-ML approach")
+
+
+def test_refusal_of_a_static_only_model_says_why():
+    with pytest.raises(InputError, match=r"^model 'sem' is not available for dynamic panels \(only spatial-lag "
+                                         r"models have a dynamic version here\)"):
+        DynamicSpatialPanel(pd.DataFrame(), "y", ["x"], "i", "t", np.eye(2), model="sem")
+    with pytest.raises(InputError, match=r"^model 'probit' is not available for dynamic panels \(use"):
+        DynamicSpatialPanel(pd.DataFrame(), "y", ["x"], "i", "t", np.eye(2), model="probit")
 
 
 def test_refuses_gap_year(cigar, w46):

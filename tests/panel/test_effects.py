@@ -2,6 +2,8 @@
 linear standard errors.  (SAR/SDM effects versus R: test_cigar_vs_r.py, test_vs_spreg.py,
 test_weights_by_year.py and test_published.py.)"""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -157,3 +159,27 @@ def test_simulated_effects_follow_a_change_of_units(cigar, w46):
     mc = 4 / np.sqrt(2 * draws)
     assert_allclose(b.loc["logy", "se"].to_numpy(), a.loc["logy", "se"].to_numpy(), rtol=mc)
     assert_allclose(b.loc["logp", "se"].to_numpy(), 10 * a.loc["logp", "se"].to_numpy(), rtol=mc)
+
+
+def test_two_draws_give_consistent_standard_errors(cigar, w46):
+    """With the fewest draws allowed (two), each SE is |difference of the two draws| / sqrt(2), so the total's
+    equals the sum or the difference of the direct and indirect ones: all three use the same estimator."""
+    imp = _fit(cigar, w46, "sdm", "twoways").impacts(draws=2, seed=4)
+    for v in ("logp", "logy"):
+        d, i, t = (imp.loc[(v, k), "se"] for k in ("direct", "indirect", "total"))
+        assert np.isfinite(t)
+        assert min(abs(t - (d + i)), abs(t - abs(d - i))) < 1e-12 * (d + i)
+
+
+def test_effects_of_a_regressor_without_its_spatial_lag(cigar, w46):
+    """SLX with ``W*logy`` only: ``logp`` has no spillover, so its indirect effect is exactly 0 with SE 0, z and
+    p undefined (NaN), and no division warning; its total is its direct effect."""
+    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="slx",
+                       effects="twoways", wx=["logy"]).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        imp = res.impacts()
+    row = imp.loc[("logp", "indirect")]
+    assert row["estimate"] == 0.0 and row["se"] == 0.0 and np.isnan(row["z"]) and np.isnan(row["p"])
+    assert imp.loc[("logp", "total"), "se"] == pytest.approx(res.std_errors["logp"], rel=1e-12)
+    assert imp.loc[("logy", "indirect"), "se"] == pytest.approx(res.std_errors["W*logy"], rel=1e-12)

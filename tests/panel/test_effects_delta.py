@@ -169,3 +169,33 @@ def test_same_matrix_three_times_changes_nothing(model):
     pd.testing.assert_frame_equal(a.cov, b.cov, rtol=0, atol=0)
     if model != "sdem":
         pd.testing.assert_frame_equal(a.impacts(se="delta"), b.impacts(se="delta"), rtol=0, atol=0)
+
+
+def test_delta_with_a_weights_matrix_per_period():
+    """Year-specific W (a ring of two neighbours in the first two periods, of one after): the effects are the
+    periods' average effects, and their delta-method SEs those of the gradient of that average, here by
+    central differences of the dense formula period by period."""
+    df, w, _ = _panel()
+    w1 = _ring(N, 1)
+    by = {t: (w if t < 2 else w1) for t in range(T)}
+    xs = ["x1", "x2"]
+    res = SpatialPanel(df, y="y", x=xs, id="id", time="time", w=by, model="sdm", effects="individual").fit()
+    imp = res.impacts(se="delta")
+
+    def effects(params):
+        return np.mean([_dense_effects(params, by[t], by[t], xs) for t in range(T)], axis=0)
+
+    p0 = res.params.to_dict()
+    est = np.array([imp.loc[(v, k), "estimate"] for v in xs for k in ("direct", "indirect", "total")])
+    np.testing.assert_allclose(est, effects(p0), rtol=1e-9)
+    names = list(res.params.index)
+    g = []
+    for nm in names:
+        h = 1e-6 * max(1.0, abs(p0[nm]))
+        up, dn = dict(p0), dict(p0)
+        up[nm] += h
+        dn[nm] -= h
+        g.append((effects(up) - effects(dn)) / (2 * h))
+    g = np.array(g).T
+    se = np.sqrt(np.einsum("ij,jk,ik->i", g, res.cov.loc[names, names].to_numpy(), g))
+    np.testing.assert_allclose(_as_vector(imp, xs), se, rtol=1e-6)

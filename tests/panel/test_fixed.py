@@ -60,12 +60,14 @@ def _basis(n):
 
 
 def _lee_yu_transformed(cigar, w46, model, effects):
-    """(y*, (Wy)*, Z*, W*, T') of the Lee-Yu transformed model: y* = F_T' Y (F_N), W* = F_N' W F_N."""
+    """(y*, (Wy)*, Z*, W*, T') of the Lee-Yu transformed model: y* = F_T' Y F_N, W* = F_N' W F_N, with F_T the
+    identity for time effects alone, F_N the identity for individual effects alone, and T' = T for time
+    effects alone, T - 1 otherwise."""
     d = cigar.sort_values(["year", "state"])
     t, n = 30, 46
     w = w46 / w46.sum(axis=1, keepdims=True)
-    ft = _basis(t)
-    fn = _basis(n) if effects == "twoways" else np.eye(n)
+    ft = np.eye(t) if effects == "time" else _basis(t)  # time effects alone: no transformation over time
+    fn = _basis(n) if effects in ("twoways", "time") else np.eye(n)
     ws = fn.T @ w @ fn
 
     def tr(a):  # a: T x N (period rows)
@@ -76,11 +78,12 @@ def _lee_yu_transformed(cigar, w46, model, effects):
     if model == "sdm":
         xs += [x @ w.T for x in xs]
     z = np.column_stack([tr(x) for x in xs])
-    return tr(y), tr(y @ w.T), z, ws, t - 1
+    return tr(y), tr(y @ w.T), z, ws, t if effects == "time" else t - 1
 
 
 @pytest.mark.parametrize("model,effects", [("sar", "twoways"), ("sdm", "twoways"), ("sar", "individual"),
-                                           ("sem", "twoways"), ("sdm", "individual")])
+                                           ("sem", "twoways"), ("sdm", "individual"), ("sar", "time"),
+                                           ("sem", "time")])
 def test_lee_yu_standard_errors_equal_expected_information(cigar, w46, model, effects):
     """Lee and Yu (2010), transformation approach: at the package's estimates the transformed
     log-likelihood (built here) equals the reported one, its score in the spatial parameter is zero, and
@@ -138,3 +141,17 @@ def test_lee_yu_standard_errors_equal_expected_information(cigar, w46, model, ef
     cov = np.linalg.inv(info)
     assert_allclose(res.std_errors.to_numpy(), np.sqrt(np.diag(cov))[:-1], rtol=1e-7)
     assert_allclose(res.sigma2_se, np.sqrt(cov[-1, -1]), rtol=1e-7)
+
+
+@pytest.mark.parametrize("effects", ["time", "twoways"])
+@pytest.mark.parametrize("offset", [-8e-7, 5e-6, -4e-5])
+def test_lee_yu_score_polishes_a_search_that_stopped_short(cigar, w46, monkeypatch, effects, offset):
+    """With the Lee-Yu correction for time effects the score carries the derivative of ``-T log(1 - rho)``:
+    a bounded search stopped up to 1e-4 short of the maximum (forced here) ends at the same rho to 1e-12."""
+    import aicoord.panel.fixed as fixed
+
+    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects=effects,
+              lee_yu=True)
+    exact = SpatialPanel(cigar, **kw).fit().rho
+    monkeypatch.setattr(fixed, "minimize_bounded", lambda f, a, b, **o: (exact + offset, f(exact + offset)))
+    assert abs(SpatialPanel(cigar, **kw).fit().rho - exact) < 1e-12

@@ -364,8 +364,25 @@ def test_option_spellings_messages_and_notes():
     mod = SpatialPanel(df, y="y", x=["x1"], id="id", time="time", w=w, model="sar")
     oim = mod.fit()
     # spellings users type: underscores and the short names
-    for spelling in ("driscoll_kraay", "DK", "Driscoll-Kraay"):
+    for spelling in ("driscoll_kraay", "DK", "Driscoll-Kraay", "dkraay"):
         assert mod.fit(cov_type=spelling).cov_info["cov_type"] == "driscoll-kraay"
+    assert mod.fit(cov_type="Sandwich").cov_info["cov_type"] == "robust"
+    assert mod.fit(cov_type="clustered").cov_info["cov_type"] == "cluster"
+    with pytest.raises(InputError, match="^a cluster column is given but cov_type is not 'cluster'") as exc:
+        mod.fit(cluster="region")
+    assert exc.value.hint == "set cov_type='cluster' or drop the cluster column"
+    with pytest.raises(InputError, match="^column 'nope': cluster column 'nope' is not in the data") as exc:
+        mod.fit(cov_type="cluster", cluster="nope")
+    assert exc.value.hint == "name a column of the panel (e.g. a province or region code)"
+    with pytest.raises(InputError) as exc:
+        mod.respecify(model="sem", effects="random").fit(cov_type="robust")
+    assert str(exc.value).startswith("the robust, cluster, Driscoll-Kraay and OPG covariances are not available "
+                                     "for the random-effects SEM")
+    with pytest.raises(InputError) as exc:
+        SpatialPanel(df.iloc[1:], y="y", x=["x1"], id="id", time="time", w=w, model="sar",
+                     effects="individual").fit(cov_type="robust")
+    assert str(exc.value).startswith("cov_type 'robust' is not available for an unbalanced panel")
+    assert exc.value.hint == "use cov_type='oim' (the information matrix of the exact likelihood)"
     assert mod.fit(cov_type="OIM").std_errors.equals(oim.std_errors)
     with pytest.raises(InputError) as exc:
         mod.fit(cov_type="hc3")
@@ -383,6 +400,7 @@ def test_option_spellings_messages_and_notes():
     assert describe("opg") == "standard errors from the outer product of the scores (OPG)"
     assert describe("robust") == "heteroskedasticity-robust (sandwich) standard errors"
     assert describe("cluster", "region", n_clusters=3) == "cluster-robust standard errors by region (3 clusters)"
+    assert describe("cluster", n_clusters=9) == "cluster-robust standard errors by unit (9 clusters)"
     assert describe("driscoll-kraay", dk_lag=2) == "Driscoll-Kraay standard errors (Bartlett kernel, lag 2)"
 
 

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import optimize, stats
 
+from aicoord.errors import InputError
 from aicoord.panel import SpatialPanel
 
 
@@ -258,3 +259,33 @@ def test_random_effects_sar_variance_at_zero_warns_and_is_the_pooled_sar(w46):
 def test_random_effects_sem_reports_lambda_not_rho(re_sem):
     res = re_sem[0]
     assert res.rho == 0.0 and res.lam == res.params["lambda"] and "rho" not in res.params.index
+
+
+def test_random_effects_results_have_no_fixed_effects_and_need_one_w(re_sar, cigar, w46):
+    """A random-effects fit recovers no fixed effects; the RE SEM refuses a weights matrix per period."""
+    res = re_sar[0]
+    assert res.fixed_effects == {}
+    d = cigar[cigar["year"] <= 67]
+    other = w46.copy()
+    i, j = np.argwhere(np.triu(w46) > 0)[0]
+    other[i, j] = other[j, i] = 0.0  # one border fewer from 1965
+    by = {y: (w46 if y < 65 else other) for y in sorted(d["year"].unique())}
+    with pytest.raises(InputError) as exc:
+        SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=by, model="sem",
+                     effects="random").fit()
+    assert str(exc.value) == "the random-effects SEM needs one weights matrix for all periods"
+
+
+def test_random_effects_sem_polishes_only_when_asked_or_needed(cigar, w46, spy):
+    """The RE SEM's search (one Cholesky factorisation per evaluation) is L-BFGS-B from three starts; the
+    Nelder-Mead polish runs only when L-BFGS-B fails or a tolerance is given."""
+    from scipy import optimize as scipy_optimize
+
+    calls = spy(scipy_optimize, "minimize")
+    d = cigar[cigar["year"] <= 67]
+    mod = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sem",
+                       effects="random")
+    mod.fit()
+    assert [c["method"] for c in calls] == ["L-BFGS-B"] * 3
+    mod.fit(tol=1e-9)
+    assert [c["method"] for c in calls[3:]] == ["L-BFGS-B"] * 3 + ["Nelder-Mead"]

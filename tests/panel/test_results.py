@@ -137,3 +137,19 @@ def test_default_covariance_record_and_summary_header(sdm):
                             "note": "standard errors from the information matrix"}
     header = [ln for ln in sdm.summary().splitlines() if "coef" in ln][0]
     assert header.split() == ["coef", "std", "err", "z", "P>|z|", "[0.025", "0.975]"]
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1, 0.01])
+def test_confidence_intervals_are_normal_quantiles(sdm, alpha):
+    from scipy import stats
+
+    ci = sdm.conf_int(alpha)
+    q = stats.norm.ppf(1 - alpha / 2)
+    assert_allclose(ci["lower"], sdm.params - q * sdm.std_errors, rtol=1e-12)
+    assert_allclose(ci["upper"], sdm.params + q * sdm.std_errors, rtol=1e-12)
+
+
+def test_summary_of_a_robust_fit_ends_with_its_note(sdm):
+    res = sdm.model.fit(cov_type="robust")
+    assert res.summary().endswith("\n\nNote: heteroskedasticity-robust (sandwich) standard errors.")
+    assert "Note:" not in sdm.summary()

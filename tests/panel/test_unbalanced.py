@@ -276,10 +276,26 @@ def test_refusals(cigar, w46):
         SpatialPanel(cigar.iloc[5:], model="sar", effects="random", **kw)
     assert exc.value.hint == "use fixed effects (individual, time or twoways) on an unbalanced panel"
     holes = cigar.iloc[5:]
-    for opts, match in (({"model": "sac"}, "SAC"), ({"effects": "random", "model": "sar"}, "random"),
-                        ({"lee_yu": True, "model": "sar"}, "Lee-Yu")):
-        with pytest.raises(InputError, match=match):
+    for opts, match, hint in (
+            ({"model": "sac"}, "^the SAC is not implemented for unbalanced panels",
+             "fit the SAR, SDM, SEM or SDEM"),
+            ({"effects": "random", "model": "sar"}, "random", None),
+            ({"lee_yu": True, "model": "sar"}, "^the Lee-Yu correction is defined for balanced panels only",
+             "drop the Lee-Yu option on an unbalanced panel")):
+        with pytest.raises(InputError, match=match) as exc:
             SpatialPanel(holes, **{"effects": "twoways", **opts}, **kw)
+        assert hint is None or exc.value.hint == hint
+
+
+def test_time_effects_of_an_unbalanced_panel_are_recovered(cigar, w46):
+    """Time effects alone on an unbalanced panel: one named effect per period, and the residuals are
+    y - rho W y - X b - gamma_t."""
+    res = SpatialPanel(cigar.iloc[5:], y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
+                       model="sar", effects="time").fit()
+    fe, mod = res.fixed_effects, res.model
+    assert set(fe) == {"time"} and fe["time"].name == "gamma" and len(fe["time"]) == 30
+    u = mod.Y - res.rho * mod.Wy - mod.Zraw @ res.params[mod.znames].to_numpy() - fe["time"].to_numpy()[mod._ti]
+    assert_allclose(u, res.resid, rtol=0, atol=1e-10)
 
 
 def test_weights_of_the_wrong_size_are_named(cigar, w46):
