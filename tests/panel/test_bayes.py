@@ -207,3 +207,24 @@ def test_integrands_default_to_two_way_effects(cigar, w46):
     assert_allclose(grid, grid2, rtol=0, atol=0)
     assert default["sar"][0] == twoways["sar"][0]
     assert_allclose(default["sar"][1], twoways["sar"][1], rtol=0, atol=0)
+
+
+def test_log_marginals_are_a_named_series(cigar, w46):
+    lm = log_marginals(cigar, w=w46, effects="twoways", models=["ols", "sar"], **ARGS)
+    assert lm.name == "log_marginal" and list(lm.index) == ["ols", "sar"]
+
+
+def test_log_determinant_grid_with_a_matrix_per_period(cigar, w46):
+    """``sum_t log|I - r W_t|`` on the grid with two matrices (one border fewer from 1980), against dense
+    log-determinants period by period."""
+    from aicoord.panel.bayes import _logdet_grid
+
+    other = w46.copy()
+    i, j = np.argwhere(np.triu(w46) > 0)[0]
+    other[i, j] = other[j, i] = 0.0
+    by = {y: (w46 if y < 80 else other) for y in sorted(cigar["year"].unique())}
+    mod = SpatialPanel(cigar, w=by, model="sar", effects="twoways", **ARGS)
+    grid = np.array([-0.5, 0.1, 0.7])
+    dense = [m / m.sum(axis=1, keepdims=True) for m in (w46, other)]
+    want = [sum(np.linalg.slogdet(np.eye(46) - r * dense[0 if y < 80 else 1])[1] for y in by) for r in grid]
+    assert_allclose(_logdet_grid(mod, grid), want, rtol=1e-12)

@@ -223,3 +223,30 @@ def test_separate_matrices_equal_to_w_are_w(cigar, w46):
     other = w46.copy()
     other[0, 1] = other[1, 0] = 0.0 if w46[0, 1] else 1.0
     assert _fit(cigar, w46, model="sac", w_error=other).ws_e is not _fit(cigar, w46, model="sac").ws
+
+
+def test_messages_of_a_short_panel_a_wrong_sized_error_matrix_and_a_zero_regressor(cigar, w46):
+    one = cigar[cigar["year"] == 70]
+    for effects in ("individual", "twoways", "random"):
+        with pytest.raises(InputError) as exc:
+            _fit(one, w46, effects=effects)
+        assert str(exc.value) == "individual effects need at least two periods"
+    _fit(one, w46, effects="none")  # a cross-section: pooled
+    with pytest.raises(InputError) as exc:
+        _fit(cigar, w46, model="sem", w_error=w46[:45, :45])
+    assert str(exc.value) == "w_error matrix is 45 x 45 but the panel has 46 units"
+    for effects in ("none", "random"):
+        with pytest.raises(InputError) as exc:
+            _fit(cigar.assign(zero=0.0), w46, x=["logp", "zero"], effects=effects)
+        assert str(exc.value) == "regressors ['zero'] are zero in every row (drop them)"
+
+
+def test_the_dynamic_reader_names_five_units_with_holes(cigar):
+    from aicoord.panel.data import read_panel
+
+    states = sorted(cigar["state"].unique())
+    holes = cigar.drop(index=cigar.index[(cigar["year"] == 70) & cigar["state"].isin(states[:7])])
+    with pytest.raises(InputError) as exc:
+        read_panel(holes, "state", "year", "logc", ["logp"])
+    assert str(exc.value).endswith(f"(units with missing periods: {[int(s) for s in states[:5]]})")
+    assert exc.value.column == "state"

@@ -224,6 +224,8 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     res = mod.fit(cov_type="cluster", cluster="region")
     _check(res, _reference_cov(s, h, "cluster", regions), h)
     assert "by region (3 clusters)" in res.cov_info["note"]
+    assert res.cov_info["cluster"] == "region" and res.cov_info["n_clusters"] == 3
+    assert mod.fit(cov_type="robust").cov_info["cluster"] is None
     for lag in (0, 2):
         _check(mod.fit(cov_type="driscoll-kraay", dk_lag=lag), _reference_cov(s, h, "dk", lag=lag), h)
     res = mod.fit(cov_type="driscoll-kraay")  # default lag floor(4 (5/100)^(2/9)) = 2

@@ -30,7 +30,7 @@ def test_engine_refuses_a_constant_outcome(panel, effects):
                      effects=effects).fit()
 
 
-@pytest.mark.parametrize("draws", [0, 1, -5, 100_001])
+@pytest.mark.parametrize("draws", [0, 1, -5, 100_001, 2.5, True])
 def test_engine_validates_draws(panel, draws):
     from aicoord.panel import SpatialPanel
 

@@ -97,6 +97,12 @@ def test_root_bracketed_evaluates_where_brentq_does(f, a, b):
     assert np.all(np.abs(np.subtract(ours, ref)) <= 4 * ulp), np.subtract(ours, ref)
 
 
+def test_root_bracketed_default_tolerance_is_machine_precision():
+    f, a, b = ROOTS[0]
+    ref = optimize.brentq(f, a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    assert abs(root_bracketed(f, a, b) - ref) < 1e-14
+
+
 def test_root_bracketed_errors_and_end_points():
     with pytest.raises(ValueError, match="opposite signs"):
         root_bracketed(lambda x: x * x + 1, -1.0, 1.0)

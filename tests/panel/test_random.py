@@ -224,6 +224,20 @@ def test_hausman_warns_with_non_default_covariances(cigar, w46, re_dense):
     with pytest.warns(RuntimeWarning, match=r"non-default covariances \(FE robust\)"):
         h = hausman(robust, re)
     assert "not valid with non-default covariances (FE robust)" in h.note
+    re_robust = re.model.fit(cov_type="robust")
+    with pytest.warns(RuntimeWarning):
+        both = hausman(robust, re_robust)
+    assert both.note.endswith("not valid with non-default covariances (FE robust, RE robust)")
+
+
+def test_random_effects_sem_away_from_the_bounds_issues_no_warning(re_sem):
+    """The Cigar RE SEM (unit variance well above zero) is interior: no zero-variance warning."""
+    res = re_sem[0]
+    assert res.phi > 1e-3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = res.model.fit()
+    assert again.params.equals(res.params)
 
 
 def test_random_effects_sem_standard_errors_equal_dense_hessian(re_sem):

@@ -153,3 +153,13 @@ def test_summary_of_a_robust_fit_ends_with_its_note(sdm):
     res = sdm.model.fit(cov_type="robust")
     assert res.summary().endswith("\n\nNote: heteroskedasticity-robust (sandwich) standard errors.")
     assert "Note:" not in sdm.summary()
+
+
+def test_respecify_keeps_what_it_is_not_told_to_change(sdm):
+    """``respecify`` changes only the options it is given: a SAR refitted with other effects stays a SAR."""
+    sar = sdm.model.respecify(model="sar")
+    assert sar.respecify(effects="individual").model == "sar"
+    assert sar.respecify(effects="individual").effects == "individual"
+    fe = sdm.fixed_effects
+    assert list(fe["time"].index) == list(sdm.model.periods)
+    assert list(fe["individual"].index) == list(sdm.model.units)

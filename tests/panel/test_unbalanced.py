@@ -178,7 +178,8 @@ def test_sar_effects(fits, ref, design):
 def test_design_facts(cigar, w46, ref):
     """The missing cells are listed; islands in a period's sub-matrix are counted as in R."""
     d = _drop(cigar, ref["spans"]["dropped"])
-    with pytest.warns(UserWarning, match=f"{ref['spans']['islands']} unit-periods have no observed"):
+    with pytest.warns(UserWarning, match=f"^{ref['spans']['islands']} unit-periods have no observed neighbours in "
+                                         "their period's weights sub-matrix$"):
         mod = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
                            model="sar", effects="twoways")
     assert not mod.balanced

@@ -389,3 +389,34 @@ def test_a_symmetrisable_w_in_any_units_takes_the_symmetric_route(scale):
     assert not np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "symmetric-similar"
     assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(mat).real), rtol=1e-9,
                     atol=1e-12 * scale)
+
+
+def test_a_symmetrisable_w_whose_last_unit_is_an_island():
+    """The symmetriser's graph Laplacian keeps every unit, also an island in the last row (no link to size
+    it by): the eigenvalues are real, equal the dense ones and include the island's zero."""
+    rng = np.random.default_rng(8)
+    n = 9
+    c = np.zeros((n, n))
+    for i in range(n - 2):
+        c[i, i + 1] = c[i + 1, i] = rng.uniform(0.5, 2.0)
+    c[0, 3] = c[3, 0] = 1.0
+    mat = np.diag(rng.uniform(0.3, 3.0, size=n)) @ c  # asymmetric, unit 8 isolated
+    pw = PanelWeights(sp.csr_matrix(mat), standardize=False)
+    assert pw.islands == 1
+    assert not np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "symmetric-similar"
+    assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(mat).real), atol=1e-12)
+
+
+def test_projected_traces_of_a_banded_w_equal_dense():
+    """``info_traces(project=True)`` (Lee-Yu: B replaced by M B M) on a banded W large enough for the banded
+    route (N = 120 >= BANDED_MIN_N): the dense projected traces, not the unprojected banded ones."""
+    n = 120
+    c = sp.diags([np.ones(n - 1), np.ones(n - 1), np.ones(n - 2), np.ones(n - 2)], [-1, 1, -2, 2], format="csr")
+    pw = PanelWeights(c)
+    assert n >= pw_mod.BANDED_MIN_N and pw.method == "eigen"
+    w = pw.W.toarray()
+    m = np.eye(n) - np.ones((n, n)) / n
+    for rho in (-0.4, 0.5):
+        b = m @ w @ np.linalg.inv(np.eye(n) - rho * w) @ m
+        assert_allclose(pw.info_traces(rho, project=True), (np.trace(b), np.sum(b * b.T), np.sum(b * b)), rtol=1e-10)
+        assert_allclose(pw.info_traces(rho), _dense_traces(w, rho), rtol=1e-10)

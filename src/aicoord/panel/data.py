@@ -262,8 +262,10 @@ def check_design(zd, zraw, znames, effects):
     raw = np.sqrt((zraw.reshape(len(zd), -1) ** 2).mean(axis=0)) + 1e-300
     dead = [nm for nm, s, r in zip(znames, scale, raw) if s <= 1e-10 * max(r, 1.0)]
     if dead:
+        if effects not in ("individual", "time", "twoways"):  # pooled or random effects: no transformation
+            raise InputError(f"regressors {dead} are zero in every row", hint="drop them")
         what = {"individual": "time-invariant", "time": "the same for all units in a period",
-                "twoways": "time-invariant or unit-invariant"}.get(effects, "constant")
+                "twoways": "time-invariant or unit-invariant"}[effects]
         raise InputError(f"regressors {dead} are {what} and are wiped out by the "
                          f"{effects} fixed effects", hint="drop them")
     zs = zd / np.where(scale > 0, scale, 1.0)
