@@ -322,7 +322,7 @@ def print_summary(modules: list[str], draw: int | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
-    parser.add_argument("--recheck", action="store_true", help="rerun only the surviving mutants")
+    parser.add_argument("--recheck", action="store_true", help="rerun only the surviving mutants (not those judged equivalent)")
     parser.add_argument("--summary", action="store_true", help="print the score table and stop")
     parser.add_argument("--draw", type=int, metavar="N",
                         help="with --summary: the scores of the Nth draw of the samples only")
@@ -353,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.fresh and (work / "mutants").exists():
             shutil.rmtree(work / "mutants")
         if args.recheck:
-            names = survivors(module)
+            equiv = equivalent()
+            names = [n for n in survivors(module) if n not in equiv]
             if names:
                 # keep the list: tests/MUTATION.md names the test that kills each of them
                 with open(work / "survivors_before_recheck.txt", "a", encoding="utf-8") as fh:

@@ -343,3 +343,45 @@ def test_build_nested_passes_phi_cutoff_and_the_panel_provinces(spdep_reference,
     assert_allclose(w.full()[0], expect, rtol=1e-6)
     # contiguity: queen is the default kind
     assert _nb(contiguity_weights(provinces_gdf)) == _nb(contiguity_weights(provinces_gdf, "queen"))
+
+
+def test_units_given_by_their_own_coordinates():
+    """Prefecture- or county-level units: ``coords`` (lon, lat by code) replaces the capitals, in the order of
+    ``codes`` when given, else of the frame; distance and nested weights then use them (checked against great
+    circle distances computed here)."""
+    coords = pd.DataFrame({"lon": [116.4, 121.5, 113.3, 104.1], "lat": [39.9, 31.2, 23.1, 30.7]},
+                          index=["u1", "u2", "u3", "u4"])
+    assert_allclose(capital_coords(coords=coords), coords.to_numpy())
+    assert_allclose(capital_coords(["u3", "u1"], coords=coords), coords.loc[["u3", "u1"]].to_numpy())
+    d = great_circle_km(coords.to_numpy())
+    wd = distance_weights(codes=None, coords=coords)
+    assert wd.id_order == ["u1", "u2", "u3", "u4"]
+    off = ~np.eye(4, dtype=bool)
+    assert_allclose(wd.full()[0][off], 1 / d[off])
+    gdp = pd.Series([3.0, 4.0, 1.0, 2.0], index=coords.index)
+    nested = build_weights({"kind": "nested", "phi": 0.5}, gdp_pc_mean=gdp, coords=coords).full()[0]
+    rd = (1 / np.where(off, d, np.inf))
+    rd = rd / rd.sum(1, keepdims=True)
+    we = economic_weights(gdp).full()[0]
+    assert_allclose(nested, 0.5 * rd + 0.5 * we / we.sum(1, keepdims=True))
+
+
+def test_nearest_island_links_and_neighbour_order(provinces_gdf):
+    """``island_links="nearest"`` links Hainan, the one province without a land border, to the province whose
+    polygon is nearest (Guangdong, across the Qiongzhou Strait), like the default; neighbour lists follow the
+    frame's order of units, also when the frame is not sorted by code; no warning."""
+    import warnings
+
+    from aicoord.weights import contiguity_weights
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w = contiguity_weights(provinces_gdf, "queen", "nearest")
+    assert w.neighbors["460000"] == ["440000"] and "460000" in w.neighbors["440000"]
+    assert _nb(w) == _nb(contiguity_weights(provinces_gdf, "queen"))
+    shuffled = provinces_gdf.iloc[::-1]
+    ws = contiguity_weights(shuffled, "rook")
+    pos = {c: i for i, c in enumerate(shuffled["code"])}
+    assert ws.id_order == list(shuffled["code"])
+    for i, nb in ws.neighbors.items():
+        assert [pos[j] for j in nb] == sorted(pos[j] for j in nb)
