@@ -31,14 +31,20 @@ def test_banded_eigen_and_traces_match_dense():
     assert pw.eig_kind == "symmetric-similar"
 
 
-def test_complex_eigenvalues_and_lu_agree():
-    rng = np.random.default_rng(5)
-    pts = rng.uniform(size=(60, 2))
+def _knn4(seed, n=60):
+    """Binary 4-nearest-neighbour matrix of ``n`` random points (asymmetric)."""
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(size=(n, 2))
     d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
     np.fill_diagonal(d, np.inf)
-    knn = np.zeros((60, 60))
-    for i in range(60):
-        knn[i, np.argsort(d[i])[:4]] = 1  # asymmetric k-nearest neighbours
+    knn = np.zeros((n, n))
+    for i in range(n):
+        knn[i, np.argsort(d[i])[:4]] = 1
+    return knn
+
+
+def test_complex_eigenvalues_and_lu_agree():
+    knn = _knn4(5)
     eig = PanelWeights(sp.csr_matrix(knn), logdet="eigen")
     lu = PanelWeights(sp.csr_matrix(knn), logdet="lu")
     assert np.iscomplexobj(eig.eigenvalues) and eig.eig_kind == "general"
@@ -356,13 +362,7 @@ def test_bounds_of_a_w_with_complex_eigenvalues_are_its_first_singular_points():
     real ones (-0.460): rho's interval ends where ``I - rho W`` first becomes singular, at the reciprocals
     of the extreme *real* eigenvalues -- the determinant keeps its sign inside and changes it just
     beyond the lower end, while the real parts of the complex pair would give a narrower interval."""
-    rng = np.random.default_rng(6)
-    pts = rng.uniform(size=(60, 2))
-    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
-    np.fill_diagonal(d, np.inf)
-    knn = np.zeros((60, 60))
-    for i in range(60):
-        knn[i, np.argsort(d[i])[:4]] = 1
+    knn = _knn4(6)
     pw = PanelWeights(sp.csr_matrix(knn), logdet="eigen")
     dense = pw.W.toarray()
     ev = np.linalg.eigvals(dense)
