@@ -385,3 +385,35 @@ def test_nearest_island_links_and_neighbour_order(provinces_gdf):
     assert ws.id_order == list(shuffled["code"])
     for i, nb in ws.neighbors.items():
         assert [pos[j] for j in nb] == sorted(pos[j] for j in nb)
+
+
+def test_contiguity_cache_keeps_four_sets_of_polygons(monkeypatch):
+    """The per-process contiguity cache is bounded: after five different sets of polygons it holds the last
+    four (the first is evicted, and rebuilt when asked again)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    import aicoord.weights as aw
+
+    monkeypatch.setattr(aw, "_CONTIGUITY", {})
+    frames = [gpd.GeoDataFrame({"code": ["a", "b", "c"]},
+                               geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(s + 2, 0, s + 3, 1)])
+              for s in range(5)]
+    first = aw._land_contiguity(frames[0], "rook")
+    for f in frames[1:]:
+        aw._land_contiguity(f, "rook")
+    assert len(aw._CONTIGUITY) == 4
+    assert all(w is not first for w in aw._CONTIGUITY.values())
+    assert aw._land_contiguity(frames[0], "rook").neighbors == first.neighbors
+
+
+def test_contiguity_with_an_island_is_silent(provinces_gdf):
+    """Hainan left unlinked is an island; the caller reports it (weights_summary), libpysal does not warn."""
+    import warnings
+
+    from aicoord.weights import contiguity_weights
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        w = contiguity_weights(provinces_gdf, "queen", {})
+    assert w.islands == ["460000"] and weights_summary(w, "queen")["islands"] == 1
