@@ -789,6 +789,9 @@ def test_hints_of_the_gap_and_of_an_unstandardised_w(cigar, w46):
     with pytest.raises(InputError, match=r"^two-way effects need a row-standardised W") as std:
         dyn(cigar, w46, standardize=False)
     assert std.value.hint == "use standardize=True"
+    with pytest.raises(InputError) as size:
+        dyn(cigar, w46[:45, :45])
+    assert str(size.value) == "weights matrix is 45 x 45 but the panel has 46 units"
     lone = w46.copy()
     lone[0, :] = lone[:, 0] = 0.0
     with pytest.raises(InputError) as isl:

@@ -267,12 +267,21 @@ def test_refusals(cigar, w46):
     assert exc.value.column == "state" and exc.value.hint == "drop those units or use time effects only"
     SpatialPanel(once, model="sar", effects="time", **kw)  # identified without unit effects
     lone = cigar[(cigar["year"] != 80) | (cigar["state"] == first)]
-    with pytest.raises(InputError, match=r"^column 'year': periods \[80\] have a single observed unit") as exc:
+    with pytest.raises(InputError, match=r"^column 'year': periods \[80\] have a single observed unit: their weights "
+                                         r"sub-matrix is empty and the spatial model is not identified \(") as exc:
         SpatialPanel(lone, model="sar", effects="twoways", **kw)
     assert exc.value.column == "year" and exc.value.hint == "drop those periods"
     second = next(s for s in cigar["state"].unique() if s != first)
     pair = cigar[(cigar["year"] != 80) | cigar["state"].isin([first, second])]
     assert SpatialPanel(pair, model="sar", effects="twoways", **kw).balanced is False  # two units suffice
+    twice = cigar[(cigar["state"] != first) | cigar["year"].isin([70, 71])]
+    assert SpatialPanel(twice, model="sar", effects="twoways", **kw).balanced is False  # two periods suffice
+    pooled = SpatialPanel(cigar.iloc[5:], model="sar", effects="none", **kw)
+    assert pooled.znames == ["const", "logp", "logy"]
+    years = sorted(cigar["year"].unique())
+    with pytest.raises(InputError, match="^weights by year must give one matrix for every period") as exc:
+        SpatialPanel(cigar.iloc[5:], model="sar", effects="time", **{**kw, "w": {y: w46 for y in years[1:]}})
+    assert exc.value.hint == "periods: [63, 64, 65]..."
     with pytest.raises(InputError, match="^random effects need a balanced panel") as exc:
         SpatialPanel(cigar.iloc[5:], model="sar", effects="random", **kw)
     assert exc.value.hint == "use fixed effects (individual, time or twoways) on an unbalanced panel"
