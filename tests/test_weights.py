@@ -364,6 +364,12 @@ def test_units_given_by_their_own_coordinates():
     rd = rd / rd.sum(1, keepdims=True)
     we = economic_weights(gdp).full()[0]
     assert_allclose(nested, 0.5 * rd + 0.5 * we / we.sum(1, keepdims=True))
+    for k in (1, 2):  # k nearest by great-circle distance among these units, not among the provinces
+        knn = build_weights({"kind": "knn", "k": k}, coords=coords)
+        assert knn.id_order == list(coords.index)
+        for i, code in enumerate(coords.index):
+            nearest = [coords.index[j] for j in np.argsort(np.where(off[i], d[i], np.inf))[:k]]
+            assert sorted(knn.neighbors[code]) == sorted(nearest)
 
 
 def test_nearest_island_links_and_neighbour_order(provinces_gdf):
@@ -407,12 +413,15 @@ def test_contiguity_cache_keeps_four_sets_of_polygons(monkeypatch):
     assert aw._land_contiguity(frames[0], "rook").neighbors == first.neighbors
 
 
-def test_contiguity_with_an_island_is_silent(provinces_gdf):
-    """Hainan left unlinked is an island; the caller reports it (weights_summary), libpysal does not warn."""
+def test_contiguity_with_an_island_is_silent(provinces_gdf, monkeypatch):
+    """Hainan left unlinked is an island; the caller reports it (weights_summary), libpysal does not warn
+    (neither when building the land contiguity, so the cache is emptied first, nor the W)."""
     import warnings
 
+    import aicoord.weights as aw
     from aicoord.weights import contiguity_weights
 
+    monkeypatch.setattr(aw, "_CONTIGUITY", {})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         w = contiguity_weights(provinces_gdf, "queen", {})
