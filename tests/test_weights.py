@@ -426,3 +426,13 @@ def test_contiguity_with_an_island_is_silent(provinces_gdf, monkeypatch):
         warnings.simplefilter("error")
         w = contiguity_weights(provinces_gdf, "queen", {})
     assert w.islands == ["460000"] and weights_summary(w, "queen")["islands"] == 1
+
+
+def test_units_at_the_same_place_are_refused():
+    """Inverse distance is infinite between two units at the same coordinates (a duplicated centroid): one
+    message naming them, not a silent zero weight."""
+    coords = pd.DataFrame({"lon": [116.4, 121.5, 116.4], "lat": [39.9, 31.2, 39.9]}, index=["u1", "u2", "u3"])
+    with pytest.raises(InputError) as exc:
+        distance_weights(coords=coords)
+    assert str(exc.value).startswith("units u1 and u3 have the same coordinates")
+    assert exc.value.hint == "check the units' coordinates (each unit needs its own location)"

@@ -213,9 +213,19 @@ def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=N
     -------
     libpysal.weights.W
         Symmetric, unstandardised.
+
+    Raises
+    ------
+    InputError
+        When two units have the same coordinates.
     """
     codes = _codes(codes, coords)
     d = great_circle_km(capital_coords(codes, coords))
+    same = np.argwhere(np.triu(d == 0, 1))
+    if len(same):
+        i, j = same[0]
+        raise InputError(f"units {codes[i]} and {codes[j]} have the same coordinates: their inverse distance is "
+                         "infinite", hint="check the units' coordinates (each unit needs its own location)")
     with np.errstate(divide="ignore"):
         mat = np.where(d > 0, d ** -float(power), 0.0)
     if cutoff_km is not None:
