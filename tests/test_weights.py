@@ -436,3 +436,8 @@ def test_units_at_the_same_place_are_refused():
         distance_weights(coords=coords)
     assert str(exc.value).startswith("units u1 and u3 have the same coordinates")
     assert exc.value.hint == "check the units' coordinates (each unit needs its own location)"
+    close = pd.DataFrame({"lon": [116.4, 116.4], "lat": [39.9, 39.9045]}, index=["u1", "u2"])  # 0.5 km apart
+    d = great_circle_km(close.to_numpy())[0, 1]
+    assert 0.4 < d < 0.6
+    assert_allclose(distance_weights(coords=close).full()[0], [[0, 1 / d], [1 / d, 0]])
+    assert_allclose(distance_weights(2, coords=close).full()[0][0, 1], d ** -2)
