@@ -364,7 +364,16 @@ def test_units_given_by_their_own_coordinates():
     rd = rd / rd.sum(1, keepdims=True)
     we = economic_weights(gdp).full()[0]
     assert_allclose(nested, 0.5 * rd + 0.5 * we / we.sum(1, keepdims=True))
-    for k in (1, 2):  # k nearest by great-circle distance among these units, not among the provinces
+
+
+def test_knn_of_units_given_by_their_own_coordinates():
+    """k nearest neighbours by great-circle distance among units given by their own coordinates (not among
+    the provinces), in the frame's order."""
+    coords = pd.DataFrame({"lon": [116.4, 121.5, 113.3, 104.1], "lat": [39.9, 31.2, 23.1, 30.7]},
+                          index=["u1", "u2", "u3", "u4"])
+    d = great_circle_km(coords.to_numpy())
+    off = ~np.eye(4, dtype=bool)
+    for k in (1, 2):
         knn = build_weights({"kind": "knn", "k": k}, coords=coords)
         assert knn.id_order == list(coords.index)
         for i, code in enumerate(coords.index):
@@ -434,7 +443,8 @@ def test_units_at_the_same_place_are_refused():
     coords = pd.DataFrame({"lon": [116.4, 121.5, 116.4], "lat": [39.9, 31.2, 39.9]}, index=["u1", "u2", "u3"])
     with pytest.raises(InputError) as exc:
         distance_weights(coords=coords)
-    assert str(exc.value).startswith("units u1 and u3 have the same coordinates")
+    assert str(exc.value) == ("units u1 and u3 have the same coordinates: their inverse distance is infinite "
+                              "(check the units' coordinates (each unit needs its own location))")
     assert exc.value.hint == "check the units' coordinates (each unit needs its own location)"
     close = pd.DataFrame({"lon": [116.4, 116.4], "lat": [39.9, 39.9045]}, index=["u1", "u2"])  # 0.5 km apart
     d = great_circle_km(close.to_numpy())[0, 1]
