@@ -19,7 +19,8 @@ import pandas as pd
 from ..errors import InputError, listed
 from .wmatrix import PanelWeights, as_matrix
 
-__all__ = ["prepare", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_design"]
+__all__ = ["prepare", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_size",
+           "check_design"]
 
 
 def _demean(a, effects):
@@ -144,10 +145,16 @@ def panel_weights(w, units, standardize, logdet, what="weights", period=None):
     """
     mat, _ = as_matrix(w, units)
     pw = PanelWeights.shared(mat, standardize, logdet)
-    if pw.n != len(units):
-        which = f"{what} matrix" + ("" if period is None else f" of period {period}")
-        raise InputError(f"{which} is {pw.n} x {pw.n} but the panel has {len(units)} units")
+    check_size(pw.n, units, what, period)
     return pw
+
+
+def check_size(n, units, what="weights", period=None):
+    """Raise :class:`InputError` unless a weights matrix of ``n`` rows has one per unit (``what`` and
+    ``period`` name it in the message)."""
+    if n != len(units):
+        which = f"{what} matrix" + ("" if period is None else f" of period {period}")
+        raise InputError(f"{which} is {n} x {n} but the panel has {len(units)} units")
 
 
 def prepare(mod, data, w, standardize, logdet):

@@ -85,13 +85,6 @@ def _dummies(ui, ti, n_units, n_periods, effects):
     return np.hstack(cols) if cols else np.zeros((n, 0))
 
 
-def _sized(mat, units, what):
-    """``mat`` when it has one row per unit; otherwise an :class:`InputError` naming ``what``."""
-    if mat.shape[0] != len(units):
-        raise InputError(f"{what} is {mat.shape[0]} x {mat.shape[0]} but the panel has {len(units)} units")
-    return mat
-
-
 def _full_rank_columns(d):
     """Columns of ``d`` forming a basis of its column space, and an orthonormal basis of that space
     (pivoted QR)."""
@@ -120,6 +113,8 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     InputError
         For the cases that are not identified or not implemented (module docstring).
     """
+    from .data import check_design, check_size  # data imports this module lazily too
+
     if mod.effects == "random":
         raise InputError("random effects need a balanced panel",
                          hint="use fixed effects (individual, time or twoways) on an unbalanced panel")
@@ -167,10 +162,12 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
         mats = []
         for p in periods:
             if id(w[p]) not in raw:
-                raw[id(w[p])] = _sized(as_matrix(w[p], units)[0], units, f"weights matrix of period {p}")
+                raw[id(w[p])] = as_matrix(w[p], units)[0]
+                check_size(raw[id(w[p])].shape[0], units, period=p)
             mats.append(raw[id(w[p])])
     else:
-        mats = [_sized(as_matrix(w, units)[0], units, "weights matrix")] * len(periods)
+        mats = [as_matrix(w, units)[0]] * len(periods)
+        check_size(mats[0].shape[0], units)
     mod.ws = []
     islands = 0
     for i, mat in enumerate(mats):
@@ -195,8 +192,6 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     mod.D, mod._U = _full_rank_columns(_dummies(ui, ti, len(units), len(periods), mod.effects))
     mod.Wy = mod.Wbd @ mod.Y
     mod.Zd, mod.yd, mod.Wyd = project(mod, Z), project(mod, mod.Y), project(mod, mod.Wy)
-    from .data import check_design
-
     check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
     mod.n_eff, mod._ld_scale = len(df), 1.0
 
