@@ -224,8 +224,10 @@ def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def survivors(module: str) -> list[str]:
-    return sorted(name for name, code in exit_codes(module).items() if code in (0, 5, 33))
+def survivors(module: str, judged: bool = False) -> list[str]:
+    """The module's surviving mutants; with ``judged``, without those judged equivalent."""
+    equiv = equivalent() if judged else {}
+    return sorted(name for name, code in exit_codes(module).items() if code in (0, 5, 33) and name not in equiv)
 
 
 def summary(module: str, sampled: bool = False, path: str | None = None, draw: int | None = None) -> dict:
@@ -322,7 +324,8 @@ def print_summary(modules: list[str], draw: int | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
-    parser.add_argument("--recheck", action="store_true", help="rerun only the surviving mutants (not those judged equivalent)")
+    parser.add_argument("--recheck", action="store_true",
+                        help="rerun only the surviving mutants (not those judged equivalent)")
     parser.add_argument("--summary", action="store_true", help="print the score table and stop")
     parser.add_argument("--draw", type=int, metavar="N",
                         help="with --summary: the scores of the Nth draw of the samples only")
@@ -342,19 +345,16 @@ def main(argv: list[str] | None = None) -> int:
         print_summary(modules, args.draw)
         return 0
     if args.survivors:
-        equiv = equivalent()
         for module in modules:
-            for name in survivors(module):
-                if name not in equiv:
-                    _mutmut(_workdir(module, sampled=bool(sample_names(module))), "show", name)
+            for name in survivors(module, judged=True):
+                _mutmut(_workdir(module, sampled=bool(sample_names(module))), "show", name)
         return 0
     for module in modules:
         work = _workdir(module, sampled=bool(args.sample or sample_names(module)))
         if args.fresh and (work / "mutants").exists():
             shutil.rmtree(work / "mutants")
         if args.recheck:
-            equiv = equivalent()
-            names = [n for n in survivors(module) if n not in equiv]
+            names = survivors(module, judged=True)
             if names:
                 # keep the list: tests/MUTATION.md names the test that kills each of them
                 with open(work / "survivors_before_recheck.txt", "a", encoding="utf-8") as fh:
