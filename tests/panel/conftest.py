@@ -77,6 +77,16 @@ def w46():
 
 
 @pytest.fixture(scope="session")
+def w46_less_one_border(w46):
+    """Cigar's contiguity less its first border (upper-triangle order): a second matrix for weights by
+    year or a separate error matrix."""
+    other = w46.copy()
+    i, j = np.argwhere(np.triu(w46) > 0)[0]
+    other[i, j] = other[j, i] = 0.0
+    return other
+
+
+@pytest.fixture(scope="session")
 def w46_alt():
     """The second matrix of the year-specific weights test (make_reference_byyear.R)."""
     return load_w46("cigar_w46_alt.csv")[0]

@@ -214,14 +214,12 @@ def test_log_marginals_are_a_named_series(cigar, w46):
     assert lm.name == "log_marginal" and list(lm.index) == ["ols", "sar"]
 
 
-def test_log_determinant_grid_with_a_matrix_per_period(cigar, w46):
+def test_log_determinant_grid_with_a_matrix_per_period(cigar, w46, w46_less_one_border):
     """``sum_t log|I - r W_t|`` on the grid with two matrices (one border fewer from 1980), against dense
     log-determinants period by period."""
     from aicoord.panel.bayes import _logdet_grid
 
-    other = w46.copy()
-    i, j = np.argwhere(np.triu(w46) > 0)[0]
-    other[i, j] = other[j, i] = 0.0
+    other = w46_less_one_border
     by = {y: (w46 if y < 80 else other) for y in sorted(cigar["year"].unique())}
     mod = SpatialPanel(cigar, w=by, model="sar", effects="twoways", **ARGS)
     grid = np.array([-0.5, 0.1, 0.7])

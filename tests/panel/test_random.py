@@ -96,6 +96,20 @@ def test_random_effects_sem_loglik_is_dense_gaussian_max(re_sem):
     assert dense_ll(res.lam, res.sigma2_mu / 1.05, res.sigma2, b) < ll0
 
 
+def _dense_re_sem_ll(y, x, wr, n, t):
+    """Dense Gaussian log-likelihood of the RE SEM in (b, lambda, s2_mu, s2):
+    y ~ N(X b, s2_mu (J_T x I_N) + s2 (I_T x (B'B)^-1)), B = I - lambda W."""
+    jt = np.kron(np.ones((t, t)), np.eye(n))
+
+    def ll(p):
+        b, lam, s2mu, s2 = p[:-3], p[-3], p[-2], p[-1]
+        bm = np.eye(n) - lam * wr
+        omega = s2mu * jt + s2 * np.kron(np.eye(t), np.linalg.inv(bm.T @ bm))
+        return stats.multivariate_normal(x @ b, omega).logpdf(y)
+
+    return ll
+
+
 def _dense_re_sar_ll(y, x, wr, n, t):
     """Dense Gaussian log-likelihood of the RE SAR in (b, rho, s2_mu, s2): log|A| plus the normal log-density
     of A y with mean X b and covariance Omega = s2_mu (J_T x I_N) + s2 I. Omega is diagonalised once
@@ -255,15 +269,7 @@ def test_random_effects_sem_standard_errors_equal_dense_hessian(re_sem):
     Hessian of the dense Gaussian log-likelihood y ~ N(X b, s2_mu (J_T x I_N) + s2 (I_T x (B'B)^-1)) in
     (b, lambda, s2_mu, s2) (the package differentiates its own transformed likelihood, in phi)."""
     res, y, x, wr = re_sem
-    n, t = 46, 5
-    jt = np.kron(np.ones((t, t)), np.eye(n))
-
-    def ll(p):
-        b, lam, s2mu, s2 = p[:-3], p[-3], p[-2], p[-1]
-        bm = np.eye(n) - lam * wr
-        omega = s2mu * jt + s2 * np.kron(np.eye(t), np.linalg.inv(bm.T @ bm))
-        return stats.multivariate_normal(x @ b, omega).logpdf(y)
-
+    ll = _dense_re_sem_ll(y, x, wr, 46, 5)
     p = np.r_[res.params[["const", "logp", "logy"]].to_numpy(), res.lam, res.sigma2_mu, res.sigma2]
     assert_allclose(ll(p), res.loglik, rtol=0, atol=1e-8)
     se = np.sqrt(np.diag(np.linalg.inv(-_hessian(ll, p))))
@@ -285,15 +291,12 @@ def test_random_effects_sem_reports_lambda_not_rho(re_sem):
     assert res.rho == 0.0 and res.lam == res.params["lambda"] and "rho" not in res.params.index
 
 
-def test_random_effects_results_have_no_fixed_effects_and_need_one_w(re_sar, cigar, w46):
+def test_random_effects_results_have_no_fixed_effects_and_need_one_w(re_sar, cigar, w46, w46_less_one_border):
     """A random-effects fit recovers no fixed effects; the RE SEM refuses a weights matrix per period."""
     res = re_sar[0]
     assert res.fixed_effects == {}
     d = cigar[cigar["year"] <= 67]
-    other = w46.copy()
-    i, j = np.argwhere(np.triu(w46) > 0)[0]
-    other[i, j] = other[j, i] = 0.0  # one border fewer from 1965
-    by = {y: (w46 if y < 65 else other) for y in sorted(d["year"].unique())}
+    by = {y: (w46 if y < 65 else w46_less_one_border) for y in sorted(d["year"].unique())}  # from 1965
     with pytest.raises(InputError) as exc:
         SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=by, model="sem",
                      effects="random").fit()
@@ -315,29 +318,19 @@ def test_random_effects_sem_polishes_only_when_asked_or_needed(cigar, w46, spy):
     assert [c["method"] for c in calls[3:]] == ["L-BFGS-B"] * 3 + ["Nelder-Mead"]
 
 
-def test_random_effects_sem_with_its_own_error_matrix_maximises_the_dense_likelihood(cigar, w46):
+def test_random_effects_sem_with_its_own_error_matrix_maximises_the_dense_likelihood(cigar, w46,
+                                                                                    w46_less_one_border):
     """RE SEM whose error process has its own matrix (Cigar's contiguity less one border): the log-likelihood
     is the dense Gaussian one with B = I - lambda W_e, and the estimates are its maximum (numerical gradient,
     as a Newton step, below 1e-4 of the standard errors)."""
     d = cigar[cigar["year"] <= 67]
-    other = w46.copy()
-    i, j = np.argwhere(np.triu(w46) > 0)[0]
-    other[i, j] = other[j, i] = 0.0
+    other = w46_less_one_border
     res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, w_error=other,
                        model="sem", effects="random").fit()
     ds = d.sort_values(["year", "state"])
     x = np.column_stack([np.ones(len(ds)), ds[["logp", "logy"]].to_numpy()])
     y = ds["logc"].to_numpy()
-    we = other / other.sum(axis=1, keepdims=True)
-    n, t = 46, 5
-    jt = np.kron(np.ones((t, t)), np.eye(n))
-
-    def ll(p):
-        b, lam, s2mu, s2 = p[:-3], p[-3], p[-2], p[-1]
-        bm = np.eye(n) - lam * we
-        omega = s2mu * jt + s2 * np.kron(np.eye(t), np.linalg.inv(bm.T @ bm))
-        return stats.multivariate_normal(x @ b, omega).logpdf(y)
-
+    ll = _dense_re_sem_ll(y, x, other / other.sum(axis=1, keepdims=True), 46, 5)
     p = np.r_[res.params[["const", "logp", "logy"]].to_numpy(), res.lam, res.sigma2_mu, res.sigma2]
     assert_allclose(ll(p), res.loglik, rtol=0, atol=1e-8)
     h = _hessian(ll, p)
