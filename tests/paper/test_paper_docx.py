@@ -10,6 +10,8 @@ from docx.oxml.ns import qn
 from helpers import edge_columns
 
 from aicoord.paper import DocxStyle, RegressionTable, panel_table, to_markdown, write_docx, write_docx_tables
+from aicoord.paper.table import PaperTable, Row
+from aicoord.paper.word import table_layout
 
 EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
@@ -125,9 +127,10 @@ def test_caption_above_note_below_smaller_and_numbers_decimal_aligned(doc_path):
     assert [paras[body[i - 1]].text for i in ti] == ["表 1  空间杜宾模型估计结果", "Table 2. SDM estimates"]
     t = doc.tables[0]
     nh = 2
-    pos, ends = set(), set()
-    for row in t.rows[nh:]:
-        for cell in row.cells[1:]:
+    for j in range(1, len(t.columns)):
+        pos, ends = set(), set()
+        for row in t.rows[nh:]:
+            cell = row.cells[j]
             p = cell.paragraphs[0]
             stops = list(p.paragraph_format.tab_stops)
             if "." in cell.text:
@@ -139,8 +142,8 @@ def test_caption_above_note_below_smaller_and_numbers_decimal_aligned(doc_path):
                 ends.add(cell.width - 2 * 108 * 635 - p.paragraph_format.right_indent)
             else:
                 assert stops == [] and p.alignment == WD_ALIGN_PARAGRAPH.CENTER, cell.text
-    # one decimal position per table, and the integers end there
-    assert len(pos) == 1 and ends == pos
+        # one decimal position per column, and the integers end there
+        assert len(pos) == 1 and ends <= pos
 
 
 def test_docx_reruns_are_byte_identical(doc_path, tmp_path):
@@ -175,3 +178,86 @@ def test_panels_keep_three_rules_and_span_the_table(tmp_path):
     other = RegressionTable(edge_columns(2), number=1, title="x").table()
     with pytest.raises(ValueError, match="columns"):
         panel_table([("A", east), ("B", other)], number=5, title="bad")
+
+
+def grid(number, ncols, nrows=4, label="区域协调差距", header="(1)"):
+    """A table of ``ncols`` numeric columns and ``nrows`` rows, with a note."""
+    rows = [Row(f"{label}{i}" if i else label, [f"{-0.1234 * (i + j):.3f}***" for j in range(ncols)], "coef")
+            for i in range(nrows)]
+    return PaperTable(number, f"表{number}", [f"{header}{j}" for j in range(ncols)], rows, stub="变量",
+                      notes=["模拟数据 (simulated data)", "括号内为标准误"])
+
+
+def text_width_twips(section):
+    return (section.page_width - section.left_margin - section.right_margin) / 635
+
+
+def section_of_each_table(doc):
+    """The section (index) each table lies in, in document order."""
+    out, k = [], 0
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:tbl"):
+            out.append(k)
+        elif el.tag == qn("w:p") and el.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            k += 1
+    return out
+
+
+def test_pages_are_portrait_and_only_a_wide_table_gets_a_landscape_section(tmp_path):
+    tabs = [grid(1, 3), grid(2, 8), grid(3, 2), grid(4, 12)]
+    path = tmp_path / "mixed.docx"
+    write_docx_tables(tabs, path)
+    doc = Document(str(path))
+    where = section_of_each_table(doc)
+    assert where == [0, 1, 2, 3]
+    assert [s.page_width > s.page_height for s in doc.sections] == [False, True, False, True]
+    for t, k, src in zip(doc.tables, where, tabs):
+        total = sum(c.width for c in t.rows[0].cells) / 635     # twips
+        assert total <= text_width_twips(doc.sections[k]) + 1, src.number
+    # the 8-column table fits landscape at full size; the 12-column one is scaled down, font and widths
+    wide, wider = table_layout(tabs[1]), table_layout(tabs[3])
+    assert wide.landscape and wide.scale == 1.0 and wide.size == 10.5
+    assert wider.landscape and wider.scale < 1.0
+    assert 0.9 * text_width_twips(doc.sections[3]) < sum(wider.widths) <= text_width_twips(doc.sections[3])
+    sizes = {r.font.size.pt for row in doc.tables[3].rows for c in unique_cells(row) for p in c.paragraphs
+             for r in p.runs}
+    assert sizes == {wider.size}
+    # two narrow tables in a row share one portrait section
+    path2 = tmp_path / "narrow.docx"
+    write_docx_tables([grid(1, 3), grid(2, 4)], path2)
+    assert len(Document(str(path2)).sections) == 1
+
+
+def test_label_column_holds_its_longest_label_on_one_line(tmp_path):
+    long_en = "Gini within-region contribution"
+    t = grid(1, 3, label="区域协调差距")
+    t.rows.append(Row(long_en, ["1.000", "2.000", "3.000"], "coef"))
+    path = tmp_path / "labels.docx"
+    write_docx(t, path)
+    cell = Document(str(path)).tables[0].rows[0].cells[0]
+    usable = cell.width / 635 - 2 * 108
+    # a CJK character is one em (10.5 pt = 210 twips); a Latin one at most 0.55 em in Times New Roman
+    assert usable >= 210 * len("区域协调差距3") and usable >= 0.55 * 210 * len(long_en)
+    # data columns are as wide as their contents: a header of 12 CJK characters widens its own column only
+    wide_head = grid(2, 3)
+    wide_head.columns[1] = "人工智能产业竞争力指数"
+    lay = table_layout(wide_head)
+    assert lay.widths[2] - 2 * 108 >= 210 * len("人工智能产业竞争力指数") and lay.widths[1] == lay.widths[3]
+
+
+def test_rows_keep_together_with_the_note(tmp_path):
+    path = tmp_path / "keep.docx"
+    write_docx_tables([grid(1, 3, nrows=10), grid(2, 3, nrows=80)], path)
+    doc = Document(str(path))
+    short, long_ = doc.tables
+
+    def kept(row):
+        return all(p.paragraph_format.keep_with_next for c in unique_cells(row) for p in c.paragraphs)
+
+    assert all(kept(r) for r in short.rows)      # the last row too: the note follows
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for t in (short, long_) for r in t.rows)
+    n = len(long_.rows)
+    assert [i for i, r in enumerate(long_.rows) if kept(r)] == [0, n - 3, n - 2, n - 1]
+    body = list(doc.element.body.iterchildren())
+    caption = body[body.index(short._tbl) - 1]
+    assert caption.find(qn("w:pPr") + "/" + qn("w:keepNext")) is not None

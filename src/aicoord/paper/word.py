@@ -8,6 +8,13 @@ SimSun/宋体 by default, with Noto Serif CJK SC declared as its alternate in th
 Latin font. Numbers are decimal-aligned: a decimal tab stop in each data cell, and integers (N, T)
 right-aligned to end where the decimal points are; Yes/No rows are centred.
 
+Layout: every column is as wide as its contents (the label column as its longest label, so that no label
+wraps or breaks a word; a data column as its widest header or number). A table that fits the portrait text
+width (16 cm on A4 with 2.5 cm margins) stays on a portrait page; a wider one gets a landscape section of its
+own (24.7 cm), and one wider still is scaled down (font and widths) just enough to fit. Every row, the caption
+and the last row keep with the next paragraph, so that a table of up to a page shares its page with its
+note (:func:`table_layout`).
+
 The files are deterministic: the core properties carry a fixed date and the zip entries a fixed
 timestamp, so the same tables give byte-identical files.
 """
@@ -16,11 +23,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
+import unicodedata
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -32,7 +42,7 @@ from lxml import etree
 from ..io import atomic_path
 from .table import PaperTable
 
-__all__ = ["DocxStyle", "build_document", "write_docx", "write_docx_tables", "docx_bytes", "FIXED_DATE"]
+__all__ = ["DocxStyle", "TableLayout", "table_layout", "build_document", "write_docx", "write_docx_tables", "docx_bytes", "FIXED_DATE"]
 
 #: Date written into the core properties of every document (for byte-identical reruns).
 FIXED_DATE = _dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -56,19 +66,32 @@ class DocxStyle:
     rule_outer, rule_inner : int
         Widths of the top/bottom rules and of the rule under the header, in eighths of a point.
     stub_width_cm, col_width_cm : float
-        Widths of the label column and of each data column.
-    landscape_above : int
-        Use a landscape page when a table has more data columns than this.
+        Smallest widths of the label column and of a data column; both grow with their contents.
+    page_cm : (float, float)
+        Width and height of the portrait page (A4).
+    margin_cm : float
+        Left and right margins; the text width is the page width less both.
+    min_size : float
+        Smallest point size a table too wide for a landscape page is scaled down to; a table that would
+        need less is printed at this size and may overflow (none of the study's tables comes near it).
+    keep_rows : int
+        A table of at most this many rows keeps every row with the next (one page with its note); a
+        longer table keeps only its header, its last rows and its note together.
     """
 
     def __init__(self, *, east_asia="SimSun", east_asia_fallback="Noto Serif CJK SC", latin="Times New Roman",
-                 size=10.5, note_size=9.0, caption_size=10.5, rule_outer=12, rule_inner=6, stub_width_cm=3.6,
-                 col_width_cm=2.3, landscape_above=6):
+                 size=10.5, note_size=9.0, caption_size=10.5, rule_outer=12, rule_inner=6, stub_width_cm=1.5,
+                 col_width_cm=1.6, page_cm=(21.0, 29.7), margin_cm=2.5, min_size=6.0, keep_rows=40):
         self.east_asia, self.east_asia_fallback, self.latin = east_asia, east_asia_fallback, latin
         self.size, self.note_size, self.caption_size = size, note_size, caption_size
         self.rule_outer, self.rule_inner = rule_outer, rule_inner
         self.stub_width_cm, self.col_width_cm = stub_width_cm, col_width_cm
-        self.landscape_above = landscape_above
+        self.page_cm, self.margin_cm, self.min_size, self.keep_rows = page_cm, margin_cm, min_size, keep_rows
+
+    def text_twips(self, landscape: bool) -> int:
+        """Text width of a portrait or landscape page, in twips."""
+        width = self.page_cm[1] if landscape else self.page_cm[0]
+        return int(Cm(width - 2 * self.margin_cm).twips)
 
 
 def _set_fonts(rpr_parent, style: DocxStyle):
@@ -174,51 +197,135 @@ def _fixed_layout(table):
 
 _CHAR = 110  # twips per character at 10.5 pt (Times New Roman digits are 0.5 em = 105 twips), with slack
 _MARGIN = 108  # Word's default left/right cell margin, twips
+_SLACK = 60  # twips added to every column's contents, so that rounding in Word never wraps a line
 
 
 def _is_number(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _number_block(table: PaperTable) -> tuple[int, int]:
-    """Characters left of the decimal point (sign, thousands, bracket) and from it on (point, decimals,
-    stars, bracket), maximised over the numeric data cells."""
-    left = right = 0
+def _text_twips(text: str, size: float) -> int:
+    """Printed width of ``text`` at ``size`` points, in twips: a full em for a wide (CJK) character, 0.55 em
+    for any other (Times New Roman's letters and digits average below that)."""
+    em = size * 20
+    return math.ceil(sum(em if unicodedata.east_asian_width(ch) in "WF" else 0.55 * em for ch in text))
+
+
+def _number_blocks(table: PaperTable) -> list[tuple[int, int]]:
+    """Per data column: characters left of the decimal point (sign, thousands, bracket) and from it on
+    (point, decimals, stars, bracket), maximised over the column's numeric cells."""
+    blocks = [[0, 0] for _ in table.columns]
     for r in table.rows:
-        if r.kind == "flag":
+        if r.kind in ("flag", "panel"):
             continue
-        for c in r.cells:
+        for j, c in enumerate(r.cells):
             if not _is_number(c):
                 continue
             a, dot, b = c.partition(".")
-            left = max(left, len(a))
-            right = max(right, len(dot + b))
-    return left, right
+            blocks[j][0] = max(blocks[j][0], len(a))
+            blocks[j][1] = max(blocks[j][1], len(dot + b))
+    return [tuple(b) for b in blocks]
 
 
-def _column_twips(table: PaperTable, style: DocxStyle) -> int:
-    left, right = _number_block(table)
-    return max(int(Cm(style.col_width_cm).twips), (left + right) * _CHAR + 2 * _MARGIN + 60)
+@dataclass(frozen=True)
+class TableLayout:
+    """How a table is laid out on its page.
+
+    Attributes
+    ----------
+    widths : tuple of int
+        Column widths in twips, the label column first, at the printed size.
+    landscape : bool
+        Whether the table's section is landscape.
+    size : float
+        Point size of the table's body (``DocxStyle.size`` unless the table was scaled down).
+    scale : float
+        Factor applied to the natural widths and size (1 when the table fits).
+    blocks : tuple of (int, int)
+        Each data column's number block (characters left of and from the decimal point).
+    """
+
+    widths: tuple[int, ...]
+    landscape: bool
+    size: float
+    scale: float
+    blocks: tuple[tuple[int, int], ...]
+
+    @property
+    def char(self) -> float:
+        """Width of a digit at the printed size, in twips."""
+        return _CHAR * self.scale
 
 
-def _decimal_pos(width_twips: int, block: tuple[int, int]) -> int:
+def table_layout(table: PaperTable, style: DocxStyle | None = None) -> TableLayout:
+    """Column widths from the contents, the page orientation and the scale of one table.
+
+    The label column is as wide as the longest label (or the stub header), so that no label wraps; each
+    data column as its widest leaf header, text cell or number block (all numbers of a column share one
+    decimal position); a group header wider than the columns it spans widens them evenly. A table that
+    fits the portrait text width is portrait; one that fits the landscape text width is landscape; a wider
+    one is landscape and scaled down uniformly (widths and font size, not below ``style.min_size``).
+    """
+    style = style or DocxStyle()
+    size = style.size
+    blocks = _number_blocks(table)
+    labels = [table.stub] + [r.label for r in table.rows if r.kind != "panel"]
+    stub = max(max(_text_twips(t, size) for t in labels) + 2 * _MARGIN + _SLACK, int(Cm(style.stub_width_cm).twips))
+    cols = []
+    for j, (left, right) in enumerate(blocks):
+        texts = [table.columns[j]] + [r.cells[j] for r in table.rows
+                                      if r.kind != "panel" and (r.kind == "flag" or not _is_number(r.cells[j]))]
+        content = max([(left + right) * _CHAR] + [_text_twips(t, size) for t in texts])
+        cols.append(max(content + 2 * _MARGIN + _SLACK, int(Cm(style.col_width_cm).twips)))
+    j = 0
+    for text, span in table.groups or []:
+        need = _text_twips(text, size) + 2 * _MARGIN + _SLACK
+        have = sum(cols[j:j + span])
+        if need > have:
+            extra = math.ceil((need - have) / span)
+            cols[j:j + span] = [c + extra for c in cols[j:j + span]]
+        j += span
+    widths = [stub] + cols
+    total = sum(widths)
+    landscape = total > style.text_twips(False)
+    avail = style.text_twips(landscape)
+    printed = size
+    if total > avail:   # Word stores sizes in half points: round the size down, then scale the widths to it
+        printed = max(math.floor(size * avail / total * 2) / 2, style.min_size)
+        widths = [int(w * printed / size) for w in widths]
+    return TableLayout(tuple(widths), landscape, printed, printed / size, tuple(blocks))
+
+
+def _decimal_pos(width_twips: int, block: tuple[int, int], char: float = _CHAR) -> int:
     """Position of the decimal point (from the cell's text edge) that centres the widest number block."""
     left, right = block
     avail = width_twips - 2 * _MARGIN
-    return max((avail - (left + right) * _CHAR) // 2, 0) + left * _CHAR
+    return int(max((avail - (left + right) * char) // 2, 0) + left * char)
 
 
-def _decimal_tab(par, width_twips: int, block: tuple[int, int]):
+def _decimal_tab(par, width_twips: int, block: tuple[int, int], char: float = _CHAR):
     """A decimal tab stop at :func:`_decimal_pos` (Word and LibreOffice align a table cell's number on it
     without a tab character)."""
-    par.paragraph_format.tab_stops.add_tab_stop(Twips(_decimal_pos(width_twips, block)), WD_TAB_ALIGNMENT.DECIMAL)
+    par.paragraph_format.tab_stops.add_tab_stop(Twips(_decimal_pos(width_twips, block, char)),
+                                                WD_TAB_ALIGNMENT.DECIMAL)
 
 
-def _add_table(doc, table: PaperTable, style: DocxStyle):
+def _keep_row(row, keep: bool):
+    """A row never splits across pages; with ``keep`` its paragraphs also keep with the next one."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    if keep:
+        for cell in row.cells:
+            for par in cell.paragraphs:
+                par.paragraph_format.keep_with_next = True
+
+
+def _add_table(doc, table: PaperTable, style: DocxStyle, layout: TableLayout | None = None):
+    layout = layout or table_layout(table, style)
     k = len(table.columns)
     heads = table.header_rows
     nh = len(heads)
     nrows = nh + len(table.rows)
+    size = layout.size
     cap = doc.add_paragraph()
     _compact(cap, WD_ALIGN_PARAGRAPH.CENTER)
     cap.paragraph_format.space_before = Pt(6)
@@ -231,9 +338,7 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
     t.autofit = False
     _table_borders_nil(t)
     _fixed_layout(t)
-    col_twips = _column_twips(table, style)
-    block = _number_block(table)
-    widths = [Cm(style.stub_width_cm)] + [Twips(col_twips)] * k
+    widths = [Twips(w) for w in layout.widths]
     # rows are reached once and their cells by row: ``Table.cell(i, j)`` rebuilds the list of every cell of
     # the table on each call, which made a table of a few hundred units (a LISA table of the prefectures)
     # take minutes
@@ -257,7 +362,7 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
             par = cell.paragraphs[0]
             _compact(par, WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER)
             if text:
-                _run(par, text, style, style.size)
+                _run(par, text, style, size)
             j += span
     # body
     for i, r in enumerate(table.rows, start=nh):
@@ -266,26 +371,28 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
             cell = cells[0].merge(cells[k])
             par = cell.paragraphs[0]
             _compact(par, WD_ALIGN_PARAGRAPH.LEFT)
-            _run(par, r.label, style, style.size, italic=True)
+            _run(par, r.label, style, size, italic=True)
             continue
         par = cells[0].paragraphs[0]
         _compact(par, WD_ALIGN_PARAGRAPH.LEFT)
         if r.label:
-            _run(par, r.label, style, style.size)
+            _run(par, r.label, style, size)
         for j, text in enumerate(r.cells, start=1):
             par = cells[j].paragraphs[0]
             if r.kind == "flag" or not _is_number(text):
                 _compact(par, WD_ALIGN_PARAGRAPH.CENTER)
                 if text:
-                    _run(par, text, style, style.size)
+                    _run(par, text, style, size)
                 continue
+            width, block = layout.widths[j], layout.blocks[j - 1]
             if "." in text:
                 _compact(par, WD_ALIGN_PARAGRAPH.LEFT)
-                _decimal_tab(par, col_twips, block)
+                _decimal_tab(par, width, block, layout.char)
             else:   # an integer ends where the decimal point of the other rows is
                 _compact(par, WD_ALIGN_PARAGRAPH.RIGHT)
-                par.paragraph_format.right_indent = Twips(col_twips - 2 * _MARGIN - _decimal_pos(col_twips, block))
-            _run(par, text, style, style.size)
+                par.paragraph_format.right_indent = Twips(width - 2 * _MARGIN
+                                                          - _decimal_pos(width, block, layout.char))
+            _run(par, text, style, size)
     # the three rules, on the cells (merged cells are one tc)
     for i, row in enumerate(trs):
         seen = set()
@@ -301,6 +408,13 @@ def _add_table(doc, table: PaperTable, style: DocxStyle):
             if i == nrows - 1:
                 edges["bottom"] = style.rule_outer
             _borders(cell, **edges)
+    # a table of up to a page keeps together with its note; a longer one keeps its header and its last
+    # rows with the note (Word and LibreOffice break it where they must)
+    whole = nrows <= style.keep_rows
+    for i, row in enumerate(trs):
+        last = i == nrows - 1
+        keep = (whole or i < nh or i >= nrows - 3) and (not last or bool(table.note_text))
+        _keep_row(row, keep)
     if table.note_text:
         note = doc.add_paragraph()
         _compact(note, WD_ALIGN_PARAGRAPH.JUSTIFY)
@@ -327,27 +441,42 @@ def _font_table(doc, style: DocxStyle):
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _page(section, style: DocxStyle, landscape: bool):
+    width, height = style.page_cm
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(height), Cm(width)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(width), Cm(height)
+    for m in ("left_margin", "right_margin"):
+        setattr(section, m, Cm(style.margin_cm))
+    for m in ("top_margin", "bottom_margin"):
+        setattr(section, m, Cm(2.54))
+
+
 def build_document(tables: Sequence[PaperTable], style: DocxStyle | None = None, *, title: str = ""):
-    """A :class:`docx.Document` with every table in order (caption, table, note)."""
+    """A :class:`docx.Document` with every table in order (caption, table, note).
+
+    Pages are portrait; a table wider than the portrait text width gets a landscape section (a run of such
+    tables shares one), and the next narrow table starts a portrait section again (:func:`table_layout`).
+    """
     style = style or DocxStyle()
     tables = list(tables)
+    layouts = [table_layout(t, style) for t in tables]
     doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-    if tables and max(len(t.columns) for t in tables) > style.landscape_above:
-        sec.orientation = WD_ORIENT.LANDSCAPE
-        sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
-    for m in ("left_margin", "right_margin"):
-        setattr(sec, m, Cm(2.5))
-    for m in ("top_margin", "bottom_margin"):
-        setattr(sec, m, Cm(2.54))
+    landscape = bool(layouts) and layouts[0].landscape
+    _page(doc.sections[0], style, landscape)
     normal = doc.styles["Normal"]
     normal.font.name = style.latin
     normal.font.size = Pt(style.size)
     _set_fonts(normal.element, style)
     _font_table(doc, style)
-    for t in tables:
-        _add_table(doc, t, style)
+    for t, lay in zip(tables, layouts):
+        if lay.landscape != landscape:
+            landscape = lay.landscape
+            _page(doc.add_section(WD_SECTION_START.NEW_PAGE), style, landscape)
+        _add_table(doc, t, style, lay)
     cp = doc.core_properties
     cp.author = "aicoord"
     cp.last_modified_by = "aicoord"
