@@ -86,7 +86,8 @@ def test_lisa_significance_map_classes(provinces_gdf):
 
 def test_moran_scatter_slope_legend_and_colours(spdep_reference, ai_index):
     """Moran scatter: with row-standardised weights the red line's slope is Moran's I (R spdep's value for the
-    queen matrix), its legend entry prints I and p_sim, points are blue and labelled, the note is written."""
+    queen matrix), its legend entry prints I and the pseudo p-value, points are blue and labelled with no two
+    labels overlapping (adjustText), the note is written."""
     from matplotlib.colors import to_hex
 
     from aicoord.plotting import moran_scatter
@@ -107,10 +108,16 @@ def test_moran_scatter_slope_legend_and_colours(spdep_reference, ai_index):
     xs, ys = line.get_data()
     assert_allclose((ys[1] - ys[0]) / (xs[1] - xs[0]), i_r, rtol=1e-9)
     assert to_hex(line.get_color()) == "#d7191c"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"Moran's I = {i_r:.4f} (p_sim = 0.001)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"Moran's I = {i_r:.4f} (pseudo p = 0.001)"]
     pts = ax.collections[0]
     assert {to_hex(c) for c in pts.get_facecolor()} == {"#2c7bb6"} and len(pts.get_offsets()) == 31
-    assert sorted(t.get_text() for t in ax.texts) == sorted(codes)
+    labels = [t for t in ax.texts if t.get_text()]       # adjustText's connectors are empty annotations
+    assert sorted(t.get_text() for t in labels) == sorted(codes)
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in labels]
+    overlaps = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
+                for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    assert overlaps == []
     assert "Source: test" in [t.get_text() for t in fig.texts]
 
 

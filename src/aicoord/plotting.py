@@ -32,11 +32,12 @@ CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fd
 
 _LABELS = {
     "zh": {"HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低", "Not significant": "不显著",
-           "scatter_x": "{var}(标准化)", "scatter_y": "空间滞后 W·{var}", "sig": "显著性 (p_sim)",
-           "ns": "不显著", "nodata": "无数据"},
+           "scatter_x": "{var}(标准化)", "scatter_y": "空间滞后 W·{var}", "sig": "显著性（伪 p 值）",
+           "ns": "不显著", "nodata": "无数据", "moran": "莫兰指数 I = {I:.4f}（伪 p 值 = {p:.4g}）"},
     "en": {"HH": "High-High", "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low",
            "Not significant": "Not significant", "scatter_x": "{var} (standardised)",
-           "scatter_y": "Spatial lag W·{var}", "sig": "Significance (p_sim)", "ns": "Not significant", "nodata": "No data"},
+           "scatter_y": "Spatial lag W·{var}", "sig": "Significance (pseudo p)", "ns": "Not significant", "nodata": "No data",
+           "moran": "Moran's I = {I:.4f} (pseudo p = {p:.4g})"},
 }
 
 
@@ -101,15 +102,20 @@ def moran_scatter(z, lag_z, labels, *, var: str, I: float, p_sim: float, title: 
     ax.scatter(z, lag_z, s=22, color="#2c7bb6", zorder=3)
     slope = float(np.dot(z, lag_z) / np.dot(z, z))
     xs = np.array([z.min(), z.max()])
-    ax.plot(xs, slope * xs, color="#d7191c", lw=1.2, label=f"Moran's I = {I:.4f} (p_sim = {p_sim:.4g})")
-    for xi, yi, t in zip(z, lag_z, labels if len(z) <= MAX_LABELS else []):
-        ax.annotate(t, (xi, yi), xytext=(3, 2), textcoords="offset points", fontsize=7)
+    ax.plot(xs, slope * xs, color="#d7191c", lw=1.2, label=lab["moran"].format(I=I, p=p_sim))
+    texts = [ax.text(xi, yi, t, fontsize=7) for xi, yi, t in zip(z, lag_z, labels if len(z) <= MAX_LABELS else [])]
     ax.set_xlabel(lab["scatter_x"].format(var=var))
     ax.set_ylabel(lab["scatter_y"].format(var=var))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
     _note(fig, note)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
+    if texts:   # placed, once the layout is final, so that no two labels overlap (adjustText), each tied to
+        # its point by a thin line
+        from adjustText import adjust_text
+
+        adjust_text(texts, x=z, y=lag_z, ax=ax, expand=(1.15, 1.3),
+                    arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.4})
     return fig
 
 

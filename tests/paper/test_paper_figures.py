@@ -178,3 +178,29 @@ def test_saved_png_is_300_dpi_and_reruns_are_byte_identical(tmp_path):
     assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
     with pytest.raises(ValueError, match="png or .pdf"):
         save_paper_figure(effects_plot(effects_frame()), tmp_path / "x.svg")
+
+
+def test_effects_plot_stacks_panels_of_different_rows_without_empty_rows():
+    """The study's figure: the baseline's three effects and the total effect of many variants. Each panel
+    holds only its own rows (the direct and indirect panels were 36 empty rows tall), the height follows
+    the rows, and the title sits above the first panel's title."""
+    rows = [{"variant": "基准模型", "effect": e, "estimate": 0.1, "se": 0.02} for e in ("direct", "indirect", "total")]
+    rows += [{"variant": f"变体{i}", "effect": "total", "estimate": 0.1 + 0.01 * i, "se": 0.02} for i in range(20)]
+    fig = effects_plot(pd.DataFrame(rows), title="人工智能的空间效应", note="模拟数据 (simulated data)")
+    axes = fig.axes
+    assert [a.get_title() for a in axes] == ["直接效应", "间接效应", "总效应"]
+    for ax, n in zip(axes, (1, 1, 21)):
+        assert len(ax.get_yticks()) == n and ax.get_ylim() == (-0.6, n - 0.4)
+        assert len(ax.lines[0].get_xydata()) == n
+    assert [t.get_text() for t in axes[2].get_yticklabels()][-1] == "基准模型"
+    w, h = fig.get_size_inches()
+    assert w == 6.4 and h < 0.3 * 23 + 0.75 * 3 + 2.0
+    # the three panels are as tall as their rows (plus a fixed band for ticks and title)
+    heights = [a.get_position().height for a in axes]
+    assert heights[0] == pytest.approx(heights[1]) and heights[2] > 8 * heights[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    sup = fig._suptitle.get_window_extent(renderer)
+    first = axes[0].title.get_window_extent(renderer)
+    assert sup.y0 >= first.y1
+    matplotlib.pyplot.close(fig)

@@ -349,14 +349,14 @@ class _MinusFormatter(ScalarFormatter):
         return super().__call__(x, pos).replace("-", "\N{MINUS SIGN}")
 
 
-def _legend_and_layout(fig, handles, height, note, right=1.0):
-    """Legend centred at the bottom (above the note), then a tight layout above it."""
+def _legend_and_layout(fig, handles, height, note, right=1.0, top=1.0):
+    """Legend centred at the bottom (above the note), then a tight layout above it and below ``top``."""
     leg_y = (0.22 if note else 0.04) / height
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, leg_y))
     if note:
         fig.text(0.01, 0.03 / height, note, fontsize=7, ha="left", va="bottom", color="0.3")
-    fig.tight_layout(rect=(0, leg_y + 0.28 / height, right, 1))
+    fig.tight_layout(rect=(0, leg_y + 0.28 / height, right, top))
 
 
 def _interval(df, estimate, lower, upper, se, level):
@@ -378,7 +378,11 @@ def effects_plot(df: pd.DataFrame, *, variant: str = "variant", effect: str = "e
     """Direct, indirect and total effects of one variable (AI) across robustness variants.
 
     One panel per effect (direct, indirect, total, in that order), one row per variant (in order of
-    first appearance, top to bottom): the point estimate and its interval, with a line at zero.
+    first appearance, top to bottom): the point estimate and its interval, with a line at zero. When every
+    effect has the same variants the panels stand side by side and share the rows; otherwise (the study's
+    figure: three effects of the baseline, then the total effect of every robustness variant) they are
+    stacked, each as tall as its own rows, so that no panel has empty rows. The figure's size follows
+    from its rows and the title has a band of its own.
 
     Parameters
     ----------
@@ -401,11 +405,23 @@ def effects_plot(df: pd.DataFrame, *, variant: str = "variant", effect: str = "e
         raise ValueError(f"unknown effects {sorted(unknown)}")
     lo, hi = _interval(df, estimate, lower, upper, se, level)
     d = df.assign(_lo=lo, _hi=hi)
-    height = 0.42 * len(variants) + 1.5
-    fig, axes = plt.subplots(1, len(effects), figsize=(2.5 * len(effects) + 2.0, height), sharey=True,
-                             squeeze=False)
-    ypos = {v: len(variants) - 1 - i for i, v in enumerate(variants)}
-    for ax, e in zip(axes[0], effects):
+    own = {e: [v for v in variants if ((d[effect] == e) & (d[variant] == v)).any()] for e in effects}
+    shared = all(own[e] == variants for e in effects)
+    top = 0.4 if title else 0.0          # inches kept free above the panels for the title
+    if shared:
+        height = 0.42 * len(variants) + 1.5 + top
+        fig, axes = plt.subplots(1, len(effects), figsize=(2.5 * len(effects) + 2.0, height), sharey=True,
+                                 squeeze=False)
+        panels = list(zip(axes[0], effects))
+    else:
+        rows = [len(own[e]) for e in effects]
+        height = 0.27 * sum(rows) + 0.75 * len(effects) + 1.3 + top
+        fig, axes = plt.subplots(len(effects), 1, figsize=(6.4, height), squeeze=False,
+                                 gridspec_kw={"height_ratios": [r + 0.9 for r in rows]})
+        panels = list(zip(axes[:, 0], effects))
+    for ax, e in panels:
+        names = variants if shared else own[e]
+        ypos = {v: len(names) - 1 - i for i, v in enumerate(names)}
         sub = d[d[effect] == e]
         ys = sub[variant].map(ypos).to_numpy(float)
         c = _EFFECT_COLOURS[e]
@@ -421,14 +437,15 @@ def effects_plot(df: pd.DataFrame, *, variant: str = "variant", effect: str = "e
             ax.spines[s].set_visible(False)
         if xlabel:
             ax.set_xlabel(xlabel, fontsize=9)
-    axes[0, 0].set_yticks(range(len(variants)))
-    axes[0, 0].set_yticklabels([variant_labels.get(v, v) for v in reversed(variants)], fontsize=9)
-    axes[0, 0].set_ylim(-0.6, len(variants) - 0.4)
+        if not shared or ax is panels[0][0]:
+            ax.set_yticks(range(len(names)))
+            ax.set_yticklabels([variant_labels.get(v, v) for v in reversed(names)], fontsize=9 if shared else 8)
+            ax.set_ylim(-0.6, len(names) - 0.4)
     handles = [Line2D([], [], ls="none", marker="o", color="0.2", ms=5, label=words["estimate"]),
                Line2D([], [], color="0.2", lw=1.4, label=words["ci"].format(level=f"{level * 100:g}"))]
     if title:
-        fig.suptitle(title, fontsize=11)
-    _legend_and_layout(fig, handles, height, note)
+        fig.suptitle(title, fontsize=11, y=1 - 0.08 / height, va="top")
+    _legend_and_layout(fig, handles, height, note, top=1 - top / height)
     return fig
 
 
