@@ -138,7 +138,30 @@ def _note(fig, note):
         fig.text(0.01, 0.01, note, fontsize=7, ha="left", va="bottom", color="0.3", wrap=True)
 
 
-def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_title):
+#: Name of the South China Sea inset, printed in its lower right corner as Chinese maps require.
+INSET_NAME = {"zh": "南海诸岛", "en": "South China Sea Islands"}
+
+
+#: The line under a map that carries the base map's approval number (审图号), required by Chinese journals.
+APPROVAL = {"zh": "审图号：{n}", "en": "Map approval number: {n}"}
+
+
+def approval_line(fig, number: str | None, language: str = "zh", *, above_note: bool = True) -> None:
+    """Print ``审图号：<number>`` at the bottom right of a map figure, on a line of its own above the note
+    (``above_note``); nothing when ``number`` is empty."""
+    if number:
+        y = 0.01 + (0.17 / fig.get_figheight() if above_note else 0.0)
+        fig.text(0.99, y, APPROVAL[language].format(n=number), fontsize=7, ha="right", va="bottom", color="0.3")
+
+
+def label_inset(inset, language: str = "zh", fontsize: float = 6) -> None:
+    """Write 南海诸岛 (or its English name) in the lower right corner of a South China Sea inset."""
+    inset.text(0.96, 0.04, INSET_NAME[language], transform=inset.transAxes, ha="right", va="bottom",
+               fontsize=fontsize, color="0.2", zorder=6)
+
+
+def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_title, language="zh",
+                map_approval=None):
     x0, y0, x1, y1 = proj.total_bounds
     # main map: the mainland north of 17°N; the inset shows the South China Sea islands
     from pyproj import Transformer
@@ -160,11 +183,13 @@ def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_t
     inset.set_yticks([])
     inset.set_xlabel("")
     inset.set_ylabel("")
+    label_inset(inset, language)
     ax.legend(handles=legend_handles, title=legend_title, loc="lower left", fontsize=8,
               title_fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
     _note(fig, note)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    approval_line(fig, map_approval, language, above_note=bool(note))
+    fig.tight_layout(rect=(0, 0.03 + (0.2 / fig.get_figheight() if map_approval else 0), 1, 1))
     return fig
 
 
@@ -181,7 +206,7 @@ def _label(ax, proj, names):
 
 
 def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language: str = "zh",
-                     maritime=None, label: bool = True):
+                     maritime=None, label: bool = True, map_approval: str | None = None):
     """LISA cluster map (HH, LL, LH, HL, not significant).
 
     Parameters
@@ -196,6 +221,8 @@ def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language
         Maritime boundary for the inset.
     label : bool
         Write province names on the map.
+    map_approval : str, optional
+        The base map's approval number, printed as ``审图号：…`` under the map (:func:`approval_line`).
 
     Returns
     -------
@@ -211,11 +238,11 @@ def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language
         _label(ax, proj, _names(gdf, language))
     handles = [Patch(facecolor=CLUSTER_COLOURS[k], edgecolor="0.35", label=lab[k]) for k in CLUSTER_COLOURS]
     handles.append(Patch(facecolor="white", edgecolor="0.35", hatch="////", label=lab["nodata"]))
-    return _finish_map(fig, ax, inset, proj, mar, title, note, handles, "LISA")
+    return _finish_map(fig, ax, inset, proj, mar, title, note, handles, "LISA", language, map_approval)
 
 
 def lisa_significance_map(gdf, p_values, *, title: str = "", note: str = "", language: str = "zh",
-                          maritime=None, label: bool = True):
+                          maritime=None, label: bool = True, map_approval: str | None = None):
     """Map of LISA pseudo p-values in the classes p ≤ 0.001, 0.01, 0.05 and not significant."""
     use_cjk_font()
     lab = _LABELS[language]
@@ -230,7 +257,7 @@ def lisa_significance_map(gdf, p_values, *, title: str = "", note: str = "", lan
         _label(ax, proj, _names(gdf, language))
     handles = [Patch(facecolor=c, edgecolor="0.35", label=t) for _, t, c in classes]
     handles.append(Patch(facecolor="white", edgecolor="0.35", hatch="////", label=lab["nodata"]))
-    return _finish_map(fig, ax, inset, proj, mar, title, note, handles, lab["sig"])
+    return _finish_map(fig, ax, inset, proj, mar, title, note, handles, lab["sig"], language, map_approval)
 
 
 def save_figure(fig, *paths) -> None:

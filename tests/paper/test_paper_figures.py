@@ -204,3 +204,37 @@ def test_effects_plot_stacks_panels_of_different_rows_without_empty_rows():
     first = axes[0].title.get_window_extent(renderer)
     assert sup.y0 >= first.y1
     matplotlib.pyplot.close(fig)
+
+
+def test_maps_name_the_inset_and_print_the_approval_number(gdf, ai_index):
+    """Chinese journals ask for 南海诸岛 in the South China Sea inset and the base map's approval number (审图号)
+    under every map (``paper.map_approval``); without a number there is no such line."""
+    from aicoord.plotting import lisa_cluster_map, lisa_significance_map
+
+    y = ai_index.loc[gdf["code"]].to_numpy(float)
+    clusters = ["Not significant"] * len(gdf)
+    number = "GS(2024)0650号"
+    for language, inset_name, line in (("zh", "南海诸岛", "审图号：GS(2024)0650号"),
+                                       ("en", "South China Sea Islands", "Map approval number: GS(2024)0650号")):
+        figs = [choropleth(gdf, y, note="注", language=language, map_approval=number, label=False)]
+        if language == "zh":
+            figs += [lisa_small_multiples(gdf, {(2023, "queen"): clusters}, years=[2023], weights=["queen"],
+                                          note="注", language=language, map_approval=number),
+                     lisa_cluster_map(gdf, clusters, note="注", language=language, map_approval=number, label=False),
+                     lisa_significance_map(gdf, [0.5] * len(gdf), language=language, map_approval=number,
+                                           label=False)]
+        for fig in figs:
+            insets = [c for a in fig.axes for c in a.child_axes]
+            assert insets and all(inset_name in [t.get_text() for t in i.texts] for i in insets)
+            assert [t.get_text() for t in fig.texts].count(line) == 1
+            fig.canvas.draw()
+            below = [t for t in fig.texts if t.get_text() == "注"]
+            mark = next(t for t in fig.texts if t.get_text() == line).get_window_extent()
+            assert all(not mark.overlaps(t.get_window_extent()) for t in below)
+            # nothing drawn in the axes reaches into the line
+            assert all(a.get_window_extent().y0 >= mark.y1 - 1 for a in fig.axes if a.get_visible() and not
+                       any(a in b.child_axes for b in fig.axes))
+            matplotlib.pyplot.close(fig)
+    plain = choropleth(gdf, y, note="注", label=False)
+    assert not any(t.get_text().startswith("审图号") for t in plain.texts)
+    matplotlib.pyplot.close(plain)

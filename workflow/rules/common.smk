@@ -396,7 +396,8 @@ def paper_opts(*keys, table=None):
     """The options of a paper step, by name; with ``table``, also its number among the tables printed."""
     every = {"labels": paper_labels(), "language": PAPER_LANGUAGE, "decimals": PAPER["decimals"],
              "stars": list(PAPER["stars"]), "parentheses": PAPER["parentheses"],
-             "weights_labels": paper_weights_labels(), "alpha": ANALYSIS["alpha"]}
+             "weights_labels": paper_weights_labels(), "alpha": ANALYSIS["alpha"],
+             "map_approval": PAPER["map_approval"]}
     out = {k: every[k] for k in keys}
     if table is not None:
         out["number"] = PAPER_TABLES.index(table) + 1

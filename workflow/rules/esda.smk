@@ -103,6 +103,7 @@ rule esda_figures:
     params:
         label=variable_label,
         language=LANGUAGE,
+        map_approval=PAPER["map_approval"],
     resources:
         mem_mb=3000,
         runtime=30,

@@ -316,6 +316,7 @@ rule paper_figure_ai_map:
         variable=paper_cross_section()[1],
         label=paper_ai_label(),
         language=PAPER_LANGUAGE,
+        map_approval=PAPER["map_approval"],
     resources:
         mem_mb=3000,
         runtime=20,
@@ -337,7 +338,7 @@ rule paper_figure_lisa:
         pdf="results/paper/figures/lisa.pdf",
     params:
         weights=map_weights(),
-        opts=paper_opts("weights_labels", "language"),
+        opts=paper_opts("weights_labels", "language", "map_approval"),
     resources:
         mem_mb=3000,
         runtime=30,

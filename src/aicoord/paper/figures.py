@@ -26,7 +26,7 @@ from matplotlib.ticker import ScalarFormatter  # noqa: E402
 
 from ..geometry import CHINA_ALBERS, load_other_units  # noqa: E402
 from ..io import atomic_path  # noqa: E402
-from ..plotting import CLUSTER_COLOURS, use_cjk_font  # noqa: E402
+from ..plotting import CLUSTER_COLOURS, approval_line, label_inset, use_cjk_font  # noqa: E402
 from .numbers import NumberFormat  # noqa: E402
 
 __all__ = ["OKABE_ITO", "NO_DATA", "classify", "choropleth", "lisa_small_multiples", "effects_plot",
@@ -97,8 +97,8 @@ def _frame(ax):
     return tf
 
 
-def _inset(ax, size=(0.15, 0.25)):
-    """A South China Sea inset in the lower right corner of ``ax``."""
+def _inset(ax, size=(0.15, 0.25), language="zh", fontsize=6):
+    """A South China Sea inset in the lower right corner of ``ax``, named 南海诸岛 in its corner."""
     from pyproj import Transformer
 
     tf = Transformer.from_crs("EPSG:4326", CHINA_ALBERS, always_xy=True)
@@ -111,6 +111,7 @@ def _inset(ax, size=(0.15, 0.25)):
     inset.set_yticks([])
     for s in inset.spines.values():
         s.set_linewidth(0.6)
+    label_inset(inset, language, fontsize)
     return inset
 
 
@@ -208,7 +209,7 @@ def _class_labels(bins, vmin, fmt: NumberFormat):
 def choropleth(gdf, values, *, scheme: str = "fisher_jenks", k: int = 5, cmap: str = "YlGnBu",
                title: str = "", legend_title: str = "", note: str = "", language: str = "zh", maritime=None,
                label: bool = True, decimals: int = 2, fmt: NumberFormat | None = None,
-               simplify_m: float = 500.0):
+               simplify_m: float = 500.0, map_approval: str | None = None):
     """Choropleth map of a provincial variable in ``k`` classes.
 
     Parameters
@@ -231,6 +232,9 @@ def choropleth(gdf, values, *, scheme: str = "fisher_jenks", k: int = 5, cmap: s
         Write province names.
     decimals, fmt
         Class limits are written by the tables' :class:`~aicoord.paper.numbers.NumberFormat`.
+    map_approval : str, optional
+        The base map's approval number, printed as ``审图号：…`` under the map
+        (:func:`aicoord.plotting.approval_line`).
     simplify_m : float
         Outline simplification tolerance in metres (0 keeps the full AMap detail).
 
@@ -251,7 +255,7 @@ def choropleth(gdf, values, *, scheme: str = "fisher_jenks", k: int = 5, cmap: s
     proj, others, mar = _layers(gdf, maritime, simplify_m)
     fig, ax = plt.subplots(figsize=(7.2, 6.0))
     _frame(ax)
-    inset = _inset(ax)
+    inset = _inset(ax, language=language)
     _draw_units((ax, inset), proj, colours, others, mar)
     nodata = proj[yb < 0]
     if len(nodata):
@@ -269,14 +273,15 @@ def choropleth(gdf, values, *, scheme: str = "fisher_jenks", k: int = 5, cmap: s
     ax.set_title(title, fontsize=11)
     if note:
         fig.text(0.01, 0.01, note, fontsize=7, ha="left", va="bottom", color="0.3")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    approval_line(fig, map_approval, language, above_note=bool(note))
+    fig.tight_layout(rect=(0, 0.03 + (0.2 / fig.get_figheight() if map_approval else 0), 1, 1))
     return fig
 
 
 def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Sequence[str],
                          weight_labels: Mapping[str, str] | None = None, title: str = "", note: str = "",
                          language: str = "zh", maritime=None, panel_size=(2.5, 2.0),
-                         simplify_m: float = 2000.0):
+                         simplify_m: float = 2000.0, map_approval: str | None = None):
     """A grid of LISA cluster maps: one row per weights matrix, one column per year, one shared legend.
 
     Parameters
@@ -290,7 +295,7 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
         Column and row order.
     weight_labels : mapping, optional
         Row titles of the weights matrices (default their names).
-    title, note, language, maritime, simplify_m
+    title, note, language, maritime, simplify_m, map_approval
         As in :func:`choropleth` (outlines simplified to 2 km by default: a pixel of a panel is ~7 km).
 
     Returns
@@ -319,7 +324,7 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
                 unknown = set(cl) - set(CLUSTER_COLOURS)
                 if unknown:
                     raise ValueError(f"{key}: unknown cluster labels {sorted(unknown)}")
-                inset = _inset(ax, size=(0.2, 0.32))
+                inset = _inset(ax, size=(0.2, 0.32), language=language, fontsize=4.5)
                 _draw_units((ax, inset), proj, [CLUSTER_COLOURS[c] for c in cl], others, mar, lw=0.2)
             if i == 0:
                 ax.set_title(str(yr), fontsize=10)
@@ -329,12 +334,13 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
     handles = [Patch(facecolor=CLUSTER_COLOURS[c], edgecolor="0.35", label=words[c]) for c in CLUSTER_COLOURS]
     handles.append(Patch(label=words["nodata"], **NO_DATA))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, 0.035 if note else 0.0))
+               bbox_to_anchor=(0.5, (0.035 if note else 0.0) + (0.2 / fig.get_figheight() if map_approval else 0)))
     if title:
         fig.suptitle(title, fontsize=11)
     if note:
         fig.text(0.01, 0.008, note, fontsize=7, ha="left", va="bottom", color="0.3")
-    bottom = (0.55 + (0.2 if note else 0)) / fig.get_figheight()
+    approval_line(fig, map_approval, language, above_note=bool(note))
+    bottom = (0.55 + (0.2 if note else 0) + (0.2 if map_approval else 0)) / fig.get_figheight()
     top = 1 - (0.6 if title else 0.2) / fig.get_figheight()
     fig.subplots_adjust(left=0.05, right=0.995, bottom=bottom, top=top, wspace=0.03, hspace=0.06)
     return fig

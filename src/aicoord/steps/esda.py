@@ -155,13 +155,14 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
 
 
 def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label: str, year: int,
-                 matrix: str, language: str = "zh") -> None:
+                 matrix: str, language: str = "zh", map_approval: str | None = None) -> None:
     """Moran scatter plot, LISA cluster map and significance map, each as PNG and PDF (rule ``esda_figures``).
 
     The note printed under each figure is the LISA table's (the data's, and the panel's for a matrix built
     from the panel).
 
-    ``outputs`` maps ``scatter``, ``cluster``, ``significance`` to lists of output paths.
+    ``outputs`` maps ``scatter``, ``cluster``, ``significance`` to lists of output paths; ``map_approval``
+    (``paper.map_approval``) prints the base map's 审图号 under both maps.
     """
     from ..geometry import load_maritime_boundary, read_geopackage
     from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
@@ -182,9 +183,10 @@ def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label:
                                          p_sim=glob["p_sim"], title=f"{kind[0]}: {head}", note=note,
                                          language=language),
         "cluster": lambda: lisa_cluster_map(gdf, lisa["cluster"], title=f"{kind[1]}: {head}", note=note,
-                                            language=language, maritime=maritime),
+                                            language=language, maritime=maritime, map_approval=map_approval),
         "significance": lambda: lisa_significance_map(gdf, lisa["p_sim"], title=f"{kind[2]}: {head}",
-                                                      note=note, language=language, maritime=maritime),
+                                                      note=note, language=language, maritime=maritime,
+                                                      map_approval=map_approval),
     }
     for key, paths in outputs.items():
         save_figure(figs[key](), *paths)

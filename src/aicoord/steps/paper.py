@@ -497,10 +497,11 @@ def paper_readme(table_jsons, out_md, *, entries: Sequence[Mapping], figures: Se
 
 # ------------------------------------------------------------------------------------- figures
 def figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
-                  decimals: int = 2) -> None:
+                  decimals: int = 2, map_approval: str | None = None) -> None:
     """Figure ``ai_map`` (rule ``paper_figure_ai_map``): choropleth of the cross-section's AI index
     (Jenks natural breaks, five classes). The tidy cross-section has no note column; the note is that of
-    ``note_csv``, a LISA table of the same variable and year under a matrix not built from the panel."""
+    ``note_csv``, a LISA table of the same variable and year under a matrix not built from the panel.
+    ``map_approval`` (``paper.map_approval``) prints the base map's 审图号 under the map."""
     from ..geometry import load_maritime_boundary, read_geopackage
     from ..paper.figures import choropleth, save_paper_figure
 
@@ -510,14 +511,14 @@ def figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, 
     title = f"{label}（{year}）" if language == "zh" else f"{label} ({year})"
     fig = choropleth(gdf, d[variable].to_numpy(float), title=title, legend_title=label,
                      note=_figure_note(pd.read_csv(note_csv)["note"].unique(), language), language=language,
-                     maritime=load_maritime_boundary(), decimals=decimals)
+                     maritime=load_maritime_boundary(), decimals=decimals, map_approval=map_approval)
     save_paper_figure(fig, out_png, out_pdf)
 
 
 def figure_lisa(lisa_csvs, gpkg, out_png, out_pdf, *, weights: Sequence[str], weights_labels: Mapping,
-                language: str) -> None:
+                language: str, map_approval: str | None = None) -> None:
     """Figure ``lisa`` (rule ``paper_figure_lisa``): LISA cluster maps, one row per map weights matrix, one
-    column per year of the cross-section."""
+    column per year of the cross-section; ``map_approval`` prints the base map's 审图号 under the maps."""
     from ..geometry import load_maritime_boundary, read_geopackage
     from ..paper.figures import lisa_small_multiples, save_paper_figure
 
@@ -539,7 +540,7 @@ def figure_lisa(lisa_csvs, gpkg, out_png, out_pdf, *, weights: Sequence[str], we
         cols, rows, row_labels, size = years, list(weights), labels, (2.5, 2.0)
     fig = lisa_small_multiples(gdf, clusters, years=cols, weights=rows, weight_labels=row_labels, title=title,
                                note=_figure_note(notes, language), language=language,
-                               maritime=load_maritime_boundary(), panel_size=size)
+                               maritime=load_maritime_boundary(), panel_size=size, map_approval=map_approval)
     save_paper_figure(fig, out_png, out_pdf)
 
 
