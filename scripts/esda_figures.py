@@ -7,4 +7,5 @@ with step(snakemake) as sm:  # noqa: F821
                  {"scatter": list(sm.output.scatter), "cluster": list(sm.output.cluster),
                   "significance": list(sm.output.significance)},
                  var=sm.wildcards.var, label=sm.params.label, year=int(sm.wildcards.year), matrix=sm.wildcards.w,
-                 language=sm.params.language, map_approval=sm.params.map_approval)
+                 language=sm.params.language, map_approval=sm.params.map_approval,
+                 matrix_label=sm.params.matrix_label)

@@ -109,9 +109,10 @@ def test_markdown_puts_each_standard_error_under_its_coefficient_in_the_same_col
             if key not in col.params:
                 assert row[j] == "" and under[j] == ""
                 continue
-            assert row[j].rstrip("*") == fmt(col.params[key])
-            assert under[j] == f"({fmt(col.se[key])})"
-            assert abs(fmt.parse(under[j]) - col.se[key]) <= 0.0005
+            d = fmt.decimals_for(col.se[key])       # two significant digits of the SE, for both
+            assert row[j].rstrip("*") == fmt(col.params[key], d)
+            assert under[j] == f"({fmt(col.se[key], d)})"
+            assert abs(fmt.parse(under[j]) - col.se[key]) <= 0.5 * 10 ** -d
             pairs += 1
     assert pairs == 9 + 9 + 8
     # the spatial parameter comes after every regressor, then scalars, then the Yes/No rows
@@ -298,3 +299,19 @@ def test_columns_from_a_spatial_panel_fit_and_its_effects(small_fit):
     assert wx.cells[1:] == ["", "", ""]
     flags = {r.key: r.cells for r in t.rows if r.kind == "flag"}
     assert flags["controls"] == ["否", "", "", ""]
+
+
+def test_standard_errors_keep_two_significant_digits_and_their_coefficient_the_same_decimals():
+    """esttab/modelsummary users read (0.0012), not (0.001): a small SE gets the decimals it needs for two
+    significant digits (at most 6), its coefficient the same; t/z values keep the table's decimals."""
+    from aicoord.paper import ModelColumn, NumberFormat, RegressionTable
+
+    f = NumberFormat(decimals=3)
+    assert [f.decimals_for(v) for v in (0.00123, 0.0123, 0.123, 12.3, 0.0, float("nan"), 1e-9)] == [4, 3, 3, 3, 3, 3, 6]
+    col = ModelColumn("(1)", {"ai": -0.00684, "gov": 0.407}, {"ai": 0.00123, "gov": 0.274})
+    rows = {(r.key, r.kind): r.cells[0] for r in RegressionTable([col], number=1, title="t").table().rows}
+    assert rows[("ai", "coef")].startswith("\u22120.0068") and rows[("ai", "se")] == "(0.0012)"
+    assert rows[("gov", "coef")] == "0.407" and rows[("gov", "se")] == "(0.274)"
+    rows = {(r.key, r.kind): r.cells[0]
+            for r in RegressionTable([col], number=1, title="t", parens="z").table().rows}
+    assert rows[("ai", "coef")].startswith("\u22120.007") and rows[("ai", "z")] == "(\u22125.561)"

@@ -274,8 +274,9 @@ def test_stars_agree_with_the_unrounded_estimates_over_their_se(built):
                               & (het["effect"] == ["direct", "indirect", "total"][j])].iloc[0]
                     assert panel
                 p = float(2 * special.ndtr(-abs(src["estimate"] / src["se"])))
-                assert cell == fmt(src["estimate"]) + _stars(p), (name, r.key, cell, p)
-                assert se_cell == f"({fmt(src['se'])})"
+                d = fmt.decimals_for(src["se"])       # two significant digits of the SE, for both
+                assert cell == fmt(src["estimate"], d) + _stars(p), (name, r.key, cell, p)
+                assert se_cell == f"({fmt(src['se'], d)})"
                 checked += 1
     # the inputs put |z| within 0.01 of 1.645, 1.960 and 2.576, where rounded numbers would mislead
     assert checked >= 30
@@ -298,7 +299,7 @@ def test_the_note_says_simulated_data_exactly_when_the_input_does(built):
         t = P.read_table(out["json"])
         if kind == "simulated":
             assert t.notes[0] == "模拟数据 (simulated data)", name
-            assert "aicoord.simulate demonstration panel" in t.note_text
+            assert "aicoord 模拟的示范面板" in t.note_text        # the demo's source, in the table's language
         else:
             assert "simulated data" not in t.note_text.lower() and "模拟数据" not in t.note_text, name
             assert "统计年鉴 (test panel)" in t.note_text, name
@@ -324,9 +325,9 @@ def test_the_combined_documents_hold_every_table_in_order(built):
 def test_robustness_reports_variants_not_estimated(built):
     _, _, outs = built
     t = P.read_table(outs["robustness"]["json"])
-    row = [r for r in t.rows if r.label == "invdist × ai_lag1"][0]
+    row = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × 人工智能滞后一期"][0]
     assert "invdist: 反距离矩阵（幂 1）" in t.note_text
-    assert row.cells[2:4] == ["未估计", "rho on its bound"]
+    assert row.cells[2:4] == ["未估计", "原因见稳健性结果文件"]     # an engine message has no translation
     t2 = P._failure("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
                     "zh", NumberFormat())
     assert t2 == "ρ = 1.000（边界）"
@@ -342,8 +343,8 @@ def test_robustness_dynamic_sdm_column_is_short_run(built, tmp_path):
     assert "动态SDM（短期）" in json.dumps(dataclasses.asdict(t), ensure_ascii=False)
     assert "短期效应" in t.note_text and "Yu、de Jong 和 Lee（2008）" in t.note_text
     mech = [r.label for r in t.rows if r.kind == "panel"].index("中介效应: 产业结构升级")
-    rows = [r for r in t.rows if r.label == "invdist × full"]
-    assert rows[mech].cells[4:] == ["未估计", "not stationary: max|(tau+eta w)/(1-rho w)| = 1.012 >= 1"]
+    rows = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × 全样本"]
+    assert rows[mech].cells[4:] == ["未估计", "非平稳（最大模 1.012 ≥ 1）"]
     en = {k: tmp_path / f"r.{k}" for k in ("csv", "md", "tex", "docx", "json")}
     P.robustness(d / "robustness.csv", en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en", decimals=3)
     te = P.read_table(en["json"])
@@ -360,7 +361,7 @@ def test_robustness_dynamic_sdm_column_is_short_run(built, tmp_path):
 def test_scenario_provinces_one_row_per_province_one_group_per_scenario(built):
     _, _, outs = built
     t = P.read_table(outs["scenario_provinces"]["json"])
-    assert len(t.rows) == 8 and t.groups == [("", 1), ("catch_up", 4), ("freeze_east", 4)]
+    assert len(t.rows) == 8 and t.groups == [("", 1), ("中西部与东北追赶情景", 4), ("东部增长冻结情景", 4)]
     assert t.rows[0].label == "北京" and t.rows[0].cells[:5] == ["东部", "0.00", "−0.020", "−0.015", "−0.005"]
 
 

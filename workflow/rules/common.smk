@@ -343,31 +343,32 @@ from aicoord.steps.paper import DEFAULT_LABELS as _PAPER_DEFAULT_LABELS, TABLES 
 #: The paper's tables in print order (the scenarios table only when scenarios are configured).
 PAPER_TABLES = [t for t in _PAPER_ALL if t not in ("scenarios", "scenario_provinces") or ANALYSIS["scenarios"]]
 
-_KIND_WORDS = {
-    "zh": {"queen": "Queen 邻接矩阵", "rook": "Rook 邻接矩阵", "knn": "k 近邻矩阵（k = {k}）",
-           "distance": "反距离矩阵（幂 {power}）", "economic": "经济距离矩阵", "nested": "经济地理嵌套矩阵"},
-    "en": {"queen": "queen contiguity", "rook": "rook contiguity", "knn": "k nearest neighbours (k = {k})",
-           "distance": "inverse distance (power {power})", "economic": "economic distance",
-           "nested": "nested economic-geographic"},
-}
+def esda_matrix_label(wildcards):
+    """The description of matrix ``{w}`` in the ESDA figures' titles, in the study's language."""
+    from aicoord.paper.labels import weights_label
+
+    return weights_label(WEIGHTS[wildcards.w], LANGUAGE)
 
 
 def paper_weights_labels():
-    """Weights name -> its description in the paper's notes and row labels."""
-    out = {}
-    for name, spec in WEIGHTS.items():
-        text = _KIND_WORDS[PAPER_LANGUAGE][spec["kind"]].format(k=spec.get("k", ""), power=spec.get("power", 1))
-        out[name] = f"{name}: {text}"
-    return out
+    """Weights name -> its description in the paper's notes, row and column labels (aicoord.paper.labels; a
+    description two matrices share gets the name in brackets)."""
+    from aicoord.paper.labels import weights_label
+
+    out = {name: weights_label(spec, PAPER_LANGUAGE) for name, spec in WEIGHTS.items()}
+    shared = {d for d in out.values() if list(out.values()).count(d) > 1}
+    return {name: f"{d} ({name})" if d in shared else d for name, d in out.items()}
 
 
 def paper_labels():
     """Column -> label: the built-in labels of the paper's language overlaid by ``paper.labels`` (a key is a
     role or column, resolved through the data dictionary; ``controls`` labels the controls' Yes/No row)."""
     out = dict(_PAPER_DEFAULT_LABELS[PAPER_LANGUAGE])
+    from aicoord.paper.labels import VOCABULARY
+
     for key, label in PAPER["labels"].items():
-        if key == "controls":
-            out["controls"] = label
+        if key == "controls" or key.partition(".")[0] in VOCABULARY[PAPER_LANGUAGE]:
+            out[key] = label   # the controls' Yes/No row, or a vocabulary entry such as sample.full
             continue
         cols = resolve(key, ROLES, f"paper.labels.{key}")
         for c in [cols] if isinstance(cols, str) else cols:

@@ -104,6 +104,7 @@ rule esda_figures:
         label=variable_label,
         language=LANGUAGE,
         map_approval=PAPER["map_approval"],
+        matrix_label=esda_matrix_label,
     resources:
         mem_mb=3000,
         runtime=30,

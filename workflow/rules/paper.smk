@@ -237,7 +237,7 @@ rule paper_scenarios:
     output:
         **paper_out("scenarios"),
     params:
-        opts=paper_opts("language", "decimals", "alpha", table="scenarios"),
+        opts=paper_opts("labels", "language", "decimals", "alpha", table="scenarios"),
     resources:
         mem_mb=1000,
         runtime=10,
@@ -255,7 +255,7 @@ rule paper_scenario_provinces:
     output:
         **paper_out("scenario_provinces"),
     params:
-        opts=paper_opts("language", "decimals", table="scenario_provinces"),
+        opts=paper_opts("labels", "language", "decimals", table="scenario_provinces"),
     resources:
         mem_mb=1000,
         runtime=10,

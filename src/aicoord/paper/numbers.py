@@ -61,6 +61,18 @@ class NumberFormat:
         body = int_part + ("." + frac if frac else "")
         return (self.minus if neg else "") + body
 
+    def decimals_for(self, x, significant: int = 2, most: int = 6) -> int:
+        """Decimals that print ``x`` with at least ``significant`` significant digits (never fewer than
+        :attr:`decimals`, never more than ``most``): a standard error of 0.00123 at 3 decimals prints as 0.0012,
+        not 0.001, as esttab's and modelsummary's users expect."""
+        if x is None or isinstance(x, bool):
+            return self.decimals
+        xf = abs(float(x))
+        if not math.isfinite(xf) or xf == 0.0:
+            return self.decimals
+        need = significant - 1 - math.floor(math.log10(xf))
+        return max(self.decimals, min(most, need))
+
     def integer(self, x) -> str:
         """Format a count (observations, provinces, years) without decimals."""
         return self(x, 0)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import write_json
+from .labels import VOCABULARY, term, translate_note
 from . import (SIMULATED_NOTE, WORDS, ModelColumn, NumberFormat, PaperTable, RegressionTable, Row,
                panel_table, table_from_frame, write_csv, write_docx, write_docx_tables, write_markdown,
                write_tex, write_tex_tables)
@@ -113,7 +114,7 @@ MODEL_LABELS = {"zh": {"dynamic_sdm": "动态SDM（短期）"}, "en": {"dynamic_
 
 def model_label(model, language) -> str:
     """The robustness grid's label of ``model`` in ``language`` (see :data:`MODEL_LABELS`)."""
-    return MODEL_LABELS[language].get(str(model), str(model).upper())
+    return MODEL_LABELS[language].get(str(model), term("model", str(model), language).upper())
 
 
 MEASURE_LABELS = {"cv": "CV", "sd_log": "SD(log)", "theil_t": "Theil T", "theil_l": "Theil L", "gini": "Gini",
@@ -128,12 +129,15 @@ GROUPS = {"zh": {"East": "东部", "Central": "中部", "West": "西部", "North
 
 
 def _group(name, language) -> str:
-    """A region, sub-period or 'gini_<region>' in the paper's language."""
+    """A region, sub-period, inequality measure or 'gini_<region>' in the paper's language
+    (:data:`aicoord.paper.labels.VOCABULARY`)."""
     g = GROUPS[language]
     if name in g:
         return g[name]
     if name.startswith("gini_") and name[5:] in g:
-        return f"Gini {g[name[5:]]}"
+        return term("measure", "gini_region", language, region=g[name[5:]])
+    if name in VOCABULARY[language]["measure"]:
+        return term("measure", name, language)
     return MEASURE_LABELS.get(name, name)
 
 
@@ -171,11 +175,15 @@ def _note_column(*frames) -> list[str]:
     return out
 
 
-def _notes(frames_or_notes, language, extra=()) -> tuple[bool, list[str]]:
+def _notes(frames_or_notes, language, extra=(), weights_labels=None) -> tuple[bool, list[str]]:
+    """Whether the inputs are simulated, and the note's sentences: ``extra`` first, then the inputs' notes in
+    the table's language (:func:`aicoord.paper.labels.translate_note`; ``weights_labels`` describe a matrix
+    whose provenance a note gives)."""
     notes = []
     for x in frames_or_notes:
         notes += _note_column(x) if isinstance(x, pd.DataFrame) else [x]
     sim, parts = provenance(notes, language)
+    parts = list(dict.fromkeys(translate_note(p, language, weights_labels=weights_labels) for p in parts))
     return sim, list(extra) + parts
 
 
@@ -192,7 +200,8 @@ def _label(labels: Mapping, key: str, language: str) -> str:
 
 
 def _weights_note(names, weights_labels, language) -> str:
-    """"空间权重矩阵：queen: Queen 邻接矩阵；knn4: ..." for the matrices a table names by their short names."""
+    """"空间权重矩阵：Queen 邻接矩阵；k 近邻矩阵（k = 4）..." for the matrices a table names (their descriptions,
+    ``paper_weights_labels`` of the workflow, never their configuration names)."""
     sep = "；" if language == "zh" else "; "
     descr = [weights_labels.get(m, m) for m in dict.fromkeys(names)]
     return WORDS[language]["weights"].format(w=sep.join(descr))
@@ -254,6 +263,11 @@ def _failure(text, language, fmt) -> str:
     if m:
         sym = "ρ" if m.group(1) == "rho" else "λ"
         return f"{sym} = {fmt(float(m.group(2)))}" + ("（边界）" if language == "zh" else " (at its bound)")
+    m = re.match(r"not stationary: .*= ([-0-9.eE+]+) >= 1", text)
+    if m and language == "zh":
+        return f"非平稳（最大模 {fmt(float(m.group(1)))} ≥ 1）"
+    if language == "zh":   # an engine's message has no translation: the results file holds it in full
+        return "原因见稳健性结果文件"
     return text.split(";")[0][:60]
 
 
@@ -261,6 +275,7 @@ def _figure_note(notes, language) -> str:
     """One line under a figure: "simulated data" when an input says so, and the data source (the first part
     of the notes naming one; a matrix built from the panel adds no new source)."""
     sim, parts = provenance(notes, language)
+    parts = [translate_note(p, language) for p in parts]
     sources = [p for p in parts if p.startswith(("数据来源", "Source"))][:1] or parts[:1]
     return ("；" if language == "zh" else ". ").join(_sentences(sim, sources, language))
 

@@ -338,9 +338,11 @@ class RegressionTable:
                     coef.append("")
                     under.append("")
                     continue
-                coef.append(fmt(c.params[key]) + stars_for(c.p(key), self.star_levels))
                 val = c.se[key] if self.parens == "se" else c.stat(key)
-                under.append(f"({fmt(val)})")
+                # a standard error keeps two significant digits, and its coefficient the same decimals
+                d = fmt.decimals_for(val) if self.parens == "se" else fmt.decimals
+                coef.append(fmt(c.params[key], d) + stars_for(c.p(key), self.star_levels))
+                under.append(f"({fmt(val, d)})")
             if not any(coef):
                 continue
             rows.append(Row(self._label(key), coef, "coef", key))

@@ -155,36 +155,44 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
 
 
 def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label: str, year: int,
-                 matrix: str, language: str = "zh", map_approval: str | None = None) -> None:
+                 matrix: str, language: str = "zh", map_approval: str | None = None,
+                 matrix_label: str | None = None) -> None:
     """Moran scatter plot, LISA cluster map and significance map, each as PNG and PDF (rule ``esda_figures``).
 
     The note printed under each figure is the LISA table's (the data's, and the panel's for a matrix built
     from the panel).
 
     ``outputs`` maps ``scatter``, ``cluster``, ``significance`` to lists of output paths; ``map_approval``
-    (``paper.map_approval``) prints the base map's 审图号 under both maps.
+    (``paper.map_approval``) prints the base map's 审图号 under both maps; ``matrix_label`` describes the
+    matrix in the titles (default its name), and the note is printed in the figure's language
+    (:func:`aicoord.paper.labels.translate_note`).
     """
+    from ..paper.labels import translate_note
     from ..geometry import load_maritime_boundary, read_geopackage
     from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
 
     from ..notes import note_of
 
     lisa = pd.read_csv(lisa_csv, dtype={"id": str}).set_index("id")
-    note = note_of(lisa)
+    what = matrix_label or matrix
+    sep = "；" if language == "zh" else " | "
+    note = sep.join(translate_note(p.strip(), language, weights_labels={matrix: what})
+                    for p in note_of(lisa).split(" | "))
     glob = json.loads(Path(global_json).read_text(encoding="utf-8"))
     gdf = read_geopackage(gpkg).set_index("code").loc[lisa.index].reset_index()
     names = gdf["name_short"] if language == "zh" else gdf["name_en"]
     kind = {"zh": ("Moran 散点图", "LISA 聚类图", "LISA 显著性图"),
             "en": ("Moran scatter plot", "LISA cluster map", "LISA significance map")}[language]
-    head = f"{label}, {year}, W = {matrix}"
+    head = f"{label}，{year}，{what}" if language == "zh" else f"{label}, {year}, {what}"
+    colon = "：" if language == "zh" else ": "
     maritime = load_maritime_boundary()
     figs = {
         "scatter": lambda: moran_scatter(lisa["z_value"], lisa["lag_z"], names, var=label, I=glob["I"],
-                                         p_sim=glob["p_sim"], title=f"{kind[0]}: {head}", note=note,
+                                         p_sim=glob["p_sim"], title=f"{kind[0]}{colon}{head}", note=note,
                                          language=language),
-        "cluster": lambda: lisa_cluster_map(gdf, lisa["cluster"], title=f"{kind[1]}: {head}", note=note,
+        "cluster": lambda: lisa_cluster_map(gdf, lisa["cluster"], title=f"{kind[1]}{colon}{head}", note=note,
                                             language=language, maritime=maritime, map_approval=map_approval),
-        "significance": lambda: lisa_significance_map(gdf, lisa["p_sim"], title=f"{kind[2]}: {head}",
+        "significance": lambda: lisa_significance_map(gdf, lisa["p_sim"], title=f"{kind[2]}{colon}{head}",
                                                       note=note, language=language, maritime=maritime,
                                                       map_approval=map_approval),
     }

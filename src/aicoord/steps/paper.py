@@ -37,6 +37,7 @@ from ..paper.study_tables import (DEFAULT_LABELS, GROUPS, MEASURE_LABELS, TABLES
                                    _column, _failure, _figure_note, _group, _label, _level, _note_column,
                                    _notes, _number, _reg_kw, _sentences, _weights_note, cov_note, provenance,
                                    read_table, save_table)
+from ..paper.labels import term, verdict_rule
 from ..paper.study_tables import model_label
 
 
@@ -122,7 +123,7 @@ def moran(global_csv, out, *, stars: Sequence[float], weights_labels: Mapping, l
                              groups=[(str(y), 3) for y in years], stub="")
         t.columns = [w["I"], w["z"], w["p"]] * len(years)
         panels.append((_label(labels, var, language), t))
-    sim, parts = _notes([g], language)
+    sim, parts = _notes([g], language, weights_labels=weights_labels)
     notes = _sentences(sim, parts, language)
     reg = RegressionTable([ModelColumn("x", {}, {})], number=0, title="", language=language, star_levels=stars)
     notes = notes[:1] + [reg.star_note(), w["moran_note"]] + notes[1:] if sim else \
@@ -145,11 +146,12 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
     for f in frames:
         m = str(f["matrix"].iloc[0])
         cl = f.set_index("id").loc[first["id"], "cluster"]
-        tab[m] = [w.get(c, c) if c != "Not significant" else "—" for c in cl]
+        tab[weights_labels.get(m, m)] = [w.get(c, c) if c != "Not significant" else "—" for c in cl]
     alpha = float(first["threshold"].iloc[0])
     matrices = [str(f["matrix"].iloc[0]) for f in frames]
     sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}"),
-                                                 _weights_note(matrices, weights_labels, language)])
+                                                 _weights_note(matrices, weights_labels, language)],
+                        weights_labels=weights_labels)
     var = _label(labels, str(first["variable"].iloc[0]), language)
     t = table_from_frame(tab, number=number or _number("lisa"), title=TITLES[language]["lisa"] + (
         f"（{var}，{first['year'].iloc[0]}）" if language == "zh"
@@ -200,7 +202,8 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
         sp = ""
         if isinstance(r.get("spatial"), str) and pd.notna(r.get("spatial_coef")):
             sp = f"{'ρ' if r['spatial'] == 'rho' else 'λ'} = {fmt(r['spatial_coef'])}"
-        lab = f"{r['model']}, {r['type']}"
+        lab = (f"{term('beta', r['model'], language)}，{term('beta', r['type'], language)}" if language == "zh"
+               else f"{term('beta', r['model'], language)}, {term('beta', r['type'], language)}")
         if isinstance(r.get("controls"), str) and r["controls"]:
             controls.add(r["controls"])
         rows.append({"label": lab, heads[0]: fmt(r["beta"]), heads[1]: fmt(r["se"]), heads[2]: fmt(r["pvalue"]),
@@ -210,13 +213,29 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
                          stub="")
     b = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label", stub="")
     cond = [("conditional β: controls " if language == "en" else "条件 β 收敛的控制变量：")
-            + ", ".join(_label(labels, c, language) for c in sorted(controls)[0].split(";"))] if controls else []
+            + WORDS[language]["list_sep"].join(_label(labels, c, language) for c in sorted(controls)[0].split(";"))
+            ] if controls else []
     sim, parts = _notes([ineq, beta], language, extra=cond)
     lab = _label(labels, variable, language)
     t = panel_table([(w["sigma"].format(v=lab), a), (w["beta"].format(v=lab), b)],
                     number=number or _number("convergence"),
                     title=TITLES[language]["convergence"], notes=_sentences(sim, parts, language))
     save_table(t, out)
+
+
+def _decision(text: str, language: str) -> str:
+    """A decision of the specification search in the table's language: "effects: twoways" → 双向固定效应,
+    "SAR with twoways fixed effects" → 双向固定效应 SAR 模型, "random effects" → 随机效应."""
+    import re
+
+    m = re.fullmatch(r"effects: (\w+)", text)
+    if m:
+        return term("effects", m.group(1), language)
+    m = re.fullmatch(r"(\w+) with (\w+) fixed effects", text)
+    if m:
+        return term("model", "with", language, model=term("model", m.group(1).lower(), language),
+                    effects=term("effects", m.group(2), language))
+    return term("decision", text, language)
 
 
 def specification(spec_csv, out, *, weights_labels: Mapping, language: str, decimals: int,
@@ -229,16 +248,22 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
     rows, reasons = [], []
     for _, r in g.iterrows():
         decision = r.get("decision")
-        if isinstance(decision, str) and " (" in decision:
+        eff = r.get("effects") if isinstance(r.get("effects"), str) else None
+        if isinstance(decision, str) and decision:
             decision, _, why = decision.partition(" (")
-            reasons.append(f"{r['test']}: {decision} ({why}")
-            r = r.copy()
-            r["decision"] = decision
-        rows.append({"label": f"{r['test']} ({r['effects']})" if isinstance(r.get("effects"), str) else r["test"],
+            decision = _decision(decision, language)
+            if why:
+                why = term("reason", why.rstrip(")"), language)
+                reasons.append(f"{term('test', r['test'], language)}：{decision}（{why}）" if language == "zh"
+                               else f"{term('test', r['test'], language)}: {decision} ({why})")
+        else:
+            decision = w["reject"] if str(r.get("reject")) == "True" else ""
+        label = term("test", r["test"], language)
+        if eff and r["test"] != "selected model":
+            label += f"（{term('effects', eff, language)}）" if language == "zh" else f" ({term('effects', eff, language)})"
+        rows.append({"label": label,
                      w["statistic"]: fmt(r["statistic"]), w["df"]: "" if pd.isna(r["df"]) else fmt.integer(r["df"]),
-                     w["p"]: fmt(r["p"]),
-                     w["decision"]: r["decision"] if isinstance(r.get("decision"), str) else
-                     (w["reject"] if str(r.get("reject")) == "True" else "")})
+                     w["p"]: fmt(r["p"]), w["decision"]: decision})
     m = str(g["weights"].iloc[0])
     weights = WORDS[language]["weights"].format(w=weights_labels.get(m, m))
     sim, parts = _notes([g], language, extra=reasons + [weights])
@@ -357,7 +382,7 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
     for mech, gm in g.groupby("mechanism", sort=False):
         rows = []
         for (wn, sample), gv in gm.groupby(["weights", "sample"], sort=False):
-            r = {"label": f"{wn} × {sample}"}
+            r = {"label": f"{weights_labels.get(wn, wn)} × {term('sample', sample, language, labels)}"}
             for mo in models:
                 s = gv[gv["model"] == mo]
                 if s.empty or s.iloc[0]["verdict"] == "not estimated" or pd.isna(s.iloc[0]["estimate"]):
@@ -376,13 +401,14 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
         panels.append((name, t))
     sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha))]
                         + [w["dynamic_note"]] * ("dynamic_sdm" in models)
-                        + [_weights_note(g["weights"], weights_labels, language)])
+                        + [_weights_note(g["weights"], weights_labels, language)], weights_labels=weights_labels)
     t = panel_table(panels, number=number or _number("robustness"), title=TITLES[language]["robustness"],
                     notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float, number: int | None = None) -> None:
+def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float, number: int | None = None,
+              labels: Mapping | None = None) -> None:
     """Table ``scenarios`` (rule ``paper_scenarios``): each scenario's dispersion measures of the outcome
     before and after, the change and its interval, one panel per scenario."""
     g = pd.read_csv(dispersion_csv)
@@ -394,8 +420,9 @@ def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float
                  w["before"]: fmt(r["before"]), w["after"]: fmt(r["after"]), w["change"]: fmt(r["change"]),
                  w["interval"].format(level=_level(alpha)): f"[{fmt(r['change_lower'])}, {fmt(r['change_upper'])}]"}
                 for _, r in gs.iterrows()]
-        panels.append((sc, table_from_frame(pd.DataFrame(rows), number=0, title="", language=language,
-                                            label_col="label", stub="")))
+        panels.append((term("scenario", sc, language, labels),
+                       table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label",
+                                        stub="")))
     shifts = sorted({fmt(s, 0) for s in g["shift"].dropna()}) or ["0"]
     sim, parts = _notes([g], language, extra=[w["scen_note"].format(level=_level(alpha), shift=", ".join(shifts))])
     t = panel_table(panels, number=number or _number("scenarios"), title=TITLES[language]["scenarios"],
@@ -403,7 +430,8 @@ def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float
     save_table(t, out)
 
 
-def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, number: int | None = None) -> None:
+def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, number: int | None = None,
+                       labels: Mapping | None = None) -> None:
     """Table ``scenario_provinces`` (rule ``paper_scenario_provinces``): for each province (rows, in the
     input's order) and scenario (column groups) the change of AI, the predicted change of the outcome, and its
     own and spillover parts."""
@@ -414,7 +442,7 @@ def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, numb
     fmt = NumberFormat(decimals=decimals)
     names = unit_names(language)
     scen = list(dict.fromkeys(g["scenario"]))
-    heads = {"zh": ["ΔAI", "Δ协调差距", "本地", "溢出"], "en": ["ΔAI", "Δoutcome", "Own", "Spillover"]}[language]
+    heads = {"zh": ["Δ人工智能", "Δ协调差距", "本地", "溢出"], "en": ["ΔAI", "Δoutcome", "Own", "Spillover"]}[language]
     rows = []
     for unit in dict.fromkeys(g["unit"]):
         gu = g[g["unit"] == unit]
@@ -427,7 +455,7 @@ def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, numb
         rows.append(r)
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("scenario_provinces"),
                          title=TITLES[language]["scenario_provinces"], language=language, label_col="label",
-                         stub=w["province"], groups=[("", 1)] + [(sc, 4) for sc in scen],
+                         stub=w["province"], groups=[("", 1)] + [(term("scenario", sc, language, labels), 4) for sc in scen],
                          notes=_sentences(*_notes([g], language), language))
     t.columns = [w["region"]] + heads * len(scen)
     save_table(t, out)
@@ -453,6 +481,8 @@ def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, 
                      f"{int(r['variants_agree'])}/{int(r['variants'])}" if "variants" in g.columns and
                      pd.notna(r.get("variants")) else fmt.integer(r["variants_agree"])})
     sim, parts = _notes([g], language)
+    # the rule is stated from the vocabulary in the table's language (the results file states it in English)
+    parts = [verdict_rule(alpha, language)] + [p for p in parts if not p.startswith("Verdict rule")]
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("verdict"), title=TITLES[language]["verdict"],
                          language=language, label_col="label", stub=w["mechanism"],
                          notes=_sentences(sim, parts, language))
@@ -558,7 +588,8 @@ def figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, la
             for _, s in e[(e["variable"] == ai) & (e["effect"] == k)].iterrows()]
     rb = r[(r["mechanism"] == "baseline") & (r["verdict"] != "not estimated") & r["estimate"].notna()]
     for _, s in rb.iterrows():
-        rows.append({"variant": f"{s['weights']} · {s['sample']} · {model_label(s['model'], language)}",
+        rows.append({"variant": f"{weights_labels.get(s['weights'], s['weights'])} · "
+                                f"{term('sample', s['sample'], language)} · {model_label(s['model'], language)}",
                      "effect": "total", "estimate": s["estimate"],
                      "lower": s["lower"], "upper": s["upper"]})
     title = f"{label}的空间效应" if language == "zh" else f"Effects of {label}"
