@@ -288,7 +288,10 @@ def test_regression_tables_say_what_the_rows_are(built):
     keys = [r.key for r in t.rows]
     assert keys[:2] == ["ai", "ai"] and "W*ai" in keys and "rho" in keys
     assert {"r2_within", "loglik", "N", "T", "nobs"} <= set(keys)
-    assert [r.cells for r in t.rows if r.kind == "flag"] == [["是"], ["是"], ["是"]]
+    # the controls and their W-lags are printed (paper.show_controls, default), so no 控制变量 row
+    coef = [r.key for r in t.rows if r.kind == "coef"]
+    assert {"gov", "urban", "W*gov", "W*urban"} <= set(coef)
+    assert [(r.label, r.cells) for r in t.rows if r.kind == "flag"] == [("地区效应", ["是"]), ("时间效应", ["是"])]
     assert "R²（组内）" in [r.label for r in t.rows]
     assert "括号内为标准误" in t.note_text and "10%、5%、1%" in t.note_text and "queen: Queen 邻接矩阵" in t.note_text
 
@@ -390,3 +393,23 @@ def test_a_table_takes_its_number_among_the_tables_printed(tmp_path):
     P.verdict(tmp_path / "verdict.csv", out, labels=LABELS, language="en", decimals=3, alpha=0.05, number=13)
     t = P.read_table(out["json"])
     assert t.number == 13 and t.caption.startswith("Table 13. Verdict") and t.notes[0] == "Simulated data"
+
+
+def test_baseline_hides_the_controls_on_request_and_states_the_lee_yu_sample(built, tmp_path):
+    """paper.show_controls: false prints a 控制变量 是 row instead of the controls; with the Lee–Yu correction
+    the note says that the observations are the (N − 1)(T − 1) effective sample, not N × T."""
+    _, d, _ = built
+    fit = json.loads((d / "baseline.json").read_text(encoding="utf-8"))
+    n, t = fit["N"], fit["T"]
+    fit.update(lee_yu=True, nobs=(n - 1) * (t - 1))
+    (tmp_path / "fit.json").write_text(json.dumps(fit), encoding="utf-8")
+    out = {k: tmp_path / f"b.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    reg = dict(language="zh", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL,
+               labels=LABELS)
+    P.baseline(d / "baseline.csv", tmp_path / "fit.json", out, show_controls=False, **reg)
+    tab = P.read_table(out["json"])
+    assert not {"gov", "urban", "W*gov"} & {r.key for r in tab.rows}
+    assert [r.label for r in tab.rows if r.kind == "flag"] == ["控制变量", "地区效应", "时间效应"]
+    assert f"观测值为 Lee–Yu 正交变换后的有效样本 {n - 1} × {t - 1} = {(n - 1) * (t - 1)}（原样本 N × T = {n * t}）" \
+        in tab.note_text
+    assert P._lee_yu_sample(31, 13, 31 * 12) == (31, 12) and P._lee_yu_sample(31, 13, 30 * 13) == (30, 13)

@@ -398,7 +398,7 @@ def paper_opts(*keys, table=None):
     every = {"labels": paper_labels(), "language": PAPER_LANGUAGE, "decimals": PAPER["decimals"],
              "stars": list(PAPER["stars"]), "parentheses": PAPER["parentheses"],
              "weights_labels": paper_weights_labels(), "alpha": ANALYSIS["alpha"],
-             "map_approval": PAPER["map_approval"]}
+             "map_approval": PAPER["map_approval"], "show_controls": PAPER["show_controls"]}
     out = {k: every[k] for k in keys}
     if table is not None:
         out["number"] = PAPER_TABLES.index(table) + 1

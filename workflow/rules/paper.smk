@@ -141,7 +141,16 @@ rule paper_baseline:
     output:
         **paper_out("baseline"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="baseline"),
+        opts=paper_opts(
+            "labels",
+            "language",
+            "decimals",
+            "stars",
+            "parentheses",
+            "weights_labels",
+            "show_controls",
+            table="baseline",
+        ),
     resources:
         mem_mb=1000,
         runtime=10,

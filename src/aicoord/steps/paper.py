@@ -274,24 +274,43 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
 
 
 # ------------------------------------------------------------------------------------- regression tables
+def _lee_yu_sample(n: int, t: int, nobs: int) -> tuple[int, int]:
+    """The factors of the Lee–Yu effective sample: (N − 1)(T − 1) with two-way effects, N(T − 1) with unit
+    effects, (N − 1)T with time effects; whichever multiplies to ``nobs``."""
+    for a, b in ((n - 1, t - 1), (n, t - 1), (n - 1, t)):
+        if a * b == nobs:
+            return a, b
+    return n, nobs // n if n else 0
+
+
 def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-             parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
-    """Table ``baseline`` (rule ``paper_baseline``): the baseline SDM as a regression table -- AI and W×AI
+             parentheses: str, weights_labels: Mapping, number: int | None = None, show_controls: bool = True) -> None:
+    """Table ``baseline`` (rule ``paper_baseline``): the baseline SDM as a regression table -- AI, the
+    controls and their W-lags (``show_controls``, as most Chinese papers print them; else a Yes row only)
     with stars over the standard error (or t/z) in parentheses, ρ, σ², R² (within), log-likelihood, N, T,
-    observations, and Yes/No rows for the controls and the unit and time effects."""
+    observations (with a note on the Lee–Yu sample), and Yes/No rows for the controls and the unit and time
+    effects."""
     g = pd.read_csv(coef_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
     ai = fit["ai"]
     controls = list(fit["controls"])
-    shown = [p for p in g["parameter"] if p not in controls and p not in [f"W*{c}" for c in controls]]
+    hidden = [] if show_controls else controls + [f"W*{c}" for c in controls]
+    shown = [p for p in g["parameter"] if p not in hidden]
     eff = fit["effects"]
     col = _column(fit["model"].upper(), g, "parameter",
                   scalars={"sigma2": fit["sigma2"], "r2_within": fit["r2_within"], "loglik": fit["loglik"],
                            "N": fit["N"], "T": fit["T"], "nobs": fit["nobs"]},
-                  flags={"controls": bool(controls), "unit_effects": eff in ("individual", "twoways"),
+                  flags={**({} if show_controls else {"controls": bool(controls)}),
+                         "unit_effects": eff in ("individual", "twoways"),
                          "time_effects": eff in ("time", "twoways")}, group=_label(labels, fit["y"], language))
     sim, parts = _notes([g, fit["note"]], language)
     lee = ("Lee–Yu bias correction" if language == "en" else "经 Lee–Yu 偏误修正") if fit.get("lee_yu") else ""
+    if fit.get("lee_yu") and fit["nobs"] != fit["N"] * fit["T"]:
+        n_eff, t_eff = _lee_yu_sample(fit["N"], fit["T"], fit["nobs"])
+        lee += (f"; observations are the effective sample after the Lee–Yu orthogonal transformation, "
+                f"{n_eff} × {t_eff} = {fit['nobs']} of N × T = {fit['N'] * fit['T']}" if language == "en" else
+                f"，观测值为 Lee–Yu 正交变换后的有效样本 {n_eff} × {t_eff} = {fit['nobs']}"
+                f"（原样本 N × T = {fit['N'] * fit['T']}）")
     reg = RegressionTable([col], number=number or _number("baseline"), title=TITLES[language]["baseline"],
                           variables=[v for v in shown if v not in ("rho", "lambda")],
                           **_reg_kw(language, decimals, stars, parentheses, labels,
