@@ -258,6 +258,14 @@ def test_rows_keep_together_with_the_note(tmp_path):
     assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for t in (short, long_) for r in t.rows)
     n = len(long_.rows)
     assert [i for i, r in enumerate(long_.rows) if kept(r)] == [0, n - 3, n - 2, n - 1]
+    # a landscape page holds fewer rows: 33 rows with a note fit a portrait page but not a landscape one, where
+    # only the last rows keep with the note (it must not stand alone on the next page)
+    path2 = tmp_path / "landscape.docx"
+    write_docx_tables([grid(3, 3, nrows=33), grid(4, 8, nrows=33)], path2)
+    portrait, landscape = Document(str(path2)).tables
+    assert all(kept(r) for r in portrait.rows)
+    m = len(landscape.rows)
+    assert [i for i, r in enumerate(landscape.rows) if kept(r)] == [0, m - 3, m - 2, m - 1]
     body = list(doc.element.body.iterchildren())
     caption = body[body.index(short._tbl) - 1]
     assert caption.find(qn("w:pPr") + "/" + qn("w:keepNext")) is not None

@@ -74,24 +74,38 @@ class DocxStyle:
     min_size : float
         Smallest point size a table too wide for a landscape page is scaled down to; a table that would
         need less is printed at this size and may overflow (none of the study's tables comes near it).
-    keep_rows : int
-        A table of at most this many rows keeps every row with the next (one page with its note); a
-        longer table keeps only its header, its last rows and its note together.
+    line_spacing : float
+        Height of a table row or note line as a multiple of its point size, for deciding whether a table
+        and its note fit on one page.
     """
 
     def __init__(self, *, east_asia="SimSun", east_asia_fallback="Noto Serif CJK SC", latin="Times New Roman",
                  size=10.5, note_size=9.0, caption_size=10.5, rule_outer=12, rule_inner=6, stub_width_cm=1.5,
-                 col_width_cm=1.6, page_cm=(21.0, 29.7), margin_cm=2.5, min_size=6.0, keep_rows=40):
+                 col_width_cm=1.6, page_cm=(21.0, 29.7), margin_cm=2.5, min_size=6.0, line_spacing=1.3):
         self.east_asia, self.east_asia_fallback, self.latin = east_asia, east_asia_fallback, latin
         self.size, self.note_size, self.caption_size = size, note_size, caption_size
         self.rule_outer, self.rule_inner = rule_outer, rule_inner
         self.stub_width_cm, self.col_width_cm = stub_width_cm, col_width_cm
-        self.page_cm, self.margin_cm, self.min_size, self.keep_rows = page_cm, margin_cm, min_size, keep_rows
+        self.page_cm, self.margin_cm, self.min_size, self.line_spacing = page_cm, margin_cm, min_size, line_spacing
 
     def text_twips(self, landscape: bool) -> int:
         """Text width of a portrait or landscape page, in twips."""
         width = self.page_cm[1] if landscape else self.page_cm[0]
         return int(Cm(width - 2 * self.margin_cm).twips)
+
+    def height_twips(self, landscape: bool) -> int:
+        """Text height of a portrait or landscape page (2.54 cm top and bottom margins), in twips."""
+        height = self.page_cm[0] if landscape else self.page_cm[1]
+        return int(Cm(height - 2 * 2.54).twips)
+
+
+def _fits_one_page(table: PaperTable, layout: "TableLayout", style: DocxStyle) -> bool:
+    """Whether the caption, every row and the note fit on one page of the table's orientation."""
+    rows = len(table.header_rows) + len(table.rows)
+    row_h = layout.size * 20 * style.line_spacing
+    note_lines = math.ceil(_text_twips(table.note_text, style.note_size) / max(style.text_twips(layout.landscape), 1))
+    need = (rows + 1) * row_h + note_lines * style.note_size * 20 * style.line_spacing + 24 * 20
+    return need <= style.height_twips(layout.landscape)
 
 
 def _set_fonts(rpr_parent, style: DocxStyle):
@@ -205,10 +219,11 @@ def _is_number(text: str) -> bool:
 
 
 def _text_twips(text: str, size: float) -> int:
-    """Printed width of ``text`` at ``size`` points, in twips: a full em for a wide (CJK) character, 0.55 em
-    for any other (Times New Roman's letters and digits average below that)."""
+    """Printed width of ``text`` at ``size`` points, in twips: a full em for a wide (CJK) character and for an
+    ambiguous one (Δ, ×, σ, ρ: the CJK font draws them full width), 0.55 em for any other (Times New Roman's
+    letters and digits average below that)."""
     em = size * 20
-    return math.ceil(sum(em if unicodedata.east_asian_width(ch) in "WF" else 0.55 * em for ch in text))
+    return math.ceil(sum(em if unicodedata.east_asian_width(ch) in "WFA" else 0.55 * em for ch in text))
 
 
 def _number_blocks(table: PaperTable) -> list[tuple[int, int]]:
@@ -408,9 +423,10 @@ def _add_table(doc, table: PaperTable, style: DocxStyle, layout: TableLayout | N
             if i == nrows - 1:
                 edges["bottom"] = style.rule_outer
             _borders(cell, **edges)
-    # a table of up to a page keeps together with its note; a longer one keeps its header and its last
-    # rows with the note (Word and LibreOffice break it where they must)
-    whole = nrows <= style.keep_rows
+    # a table that fits a page keeps together with its note; a longer one keeps its header and its last
+    # rows with the note, so that the note never stands alone on a page (Word and LibreOffice break the
+    # rest where they must)
+    whole = _fits_one_page(table, layout, style)
     for i, row in enumerate(trs):
         last = i == nrows - 1
         keep = (whole or i < nh or i >= nrows - 3) and (not last or bool(table.note_text))
