@@ -53,3 +53,80 @@ def test_every_tex_table_of_the_default_study_compiles_and_fits_the_page(default
         log = compile_tex(xelatex, tmp_path / name)
         assert "Missing character" not in log, name
         assert tex_overflows(log) == [], (name, tex_overflows(log))
+
+
+SKIP_TEX = ("\\captionsetup", "\\renewcommand", "\\begin", "\\end", "\\centering", "\\sbox", "\\toprule",
+            "\\midrule", "\\bottomrule", "\\cmidrule")
+
+
+def tex_text(tex: str) -> str:
+    """The printed text of a standalone .tex table: its caption, cells and note, without the commands."""
+    body = tex.split("\\begin{document}", 1)[1]
+    text = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith(SKIP_TEX))
+    text = re.sub(r"\\multicolumn\{\d+\}\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", " ", text)
+    return re.sub(r"\\[A-Za-z@]+\*?", " ", text)
+
+
+def figure_texts(fig) -> str:
+    """Every text a figure draws: its Text objects, less those of axes switched off (a map's hidden axes keep
+    their CRS labels, which are never drawn)."""
+    from matplotlib.text import Text
+
+    hidden = set()
+    for ax in fig.axes:
+        if not ax.axison:
+            for axis in (ax.xaxis, ax.yaxis):
+                hidden.update(map(id, axis.findobj(Text)))
+    return "\n".join(t.get_text() for t in fig.findobj(Text) if id(t) not in hidden and t.get_visible())
+
+
+def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_study, monkeypatch):
+    """Issue 28's scan: every zh table (.md, .tex, .docx) and the figures' text objects (effects, mediation,
+    the ESDA scatter and maps) hold no internal identifier and no English sentence: only the names of tests,
+    estimators and authors (aicoord.paper.labels.ALLOWED_LATIN) and the words 'simulated data' of the
+    simulated-data mark."""
+    import matplotlib
+
+    import aicoord.paper.figures as pf
+    import aicoord.plotting as pl
+    from aicoord.notes import SIMULATED_NOTE
+    from aicoord.paper.labels import foreign_words, weights_label
+    from aicoord.steps import esda as E, paper as P
+
+    paper = default_study / "results/paper"
+
+    def scan(text):
+        return sorted(set(foreign_words(text.replace(SIMULATED_NOTE["zh"], ""))))
+
+    found = {}
+    for p in sorted(paper.glob("*.md")):
+        if p.name != "README.md":
+            found[p.name] = scan(p.read_text(encoding="utf-8"))
+    for p in sorted(paper.glob("*.tex")):
+        found[p.name] = scan(tex_text(p.read_text(encoding="utf-8")))
+    for p in sorted(paper.glob("*.docx")):
+        d = Document(str(p))
+        found[p.name] = scan("\n".join([x.text for x in d.paragraphs]
+                                       + [c.text for t in d.tables for r in t.rows for c in r.cells]))
+    assert len(found) == 3 * len(TABLES) + 2
+    # the figures: built again by their steps from the study's files, their text objects read before saving
+    texts = {}
+    monkeypatch.setattr(pf, "save_paper_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
+    monkeypatch.setattr(pl, "save_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
+    cfg = __import__("yaml").safe_load((default_study / "config/config.default.yaml").read_text(encoding="utf-8"))
+    wl = {n: weights_label(spec, "zh") for n, spec in cfg["weights"].items()}
+    res = default_study / "results"
+    P.figure_effects(res / "tables/baseline_effects.csv", res / "tables/robustness.csv", "effects.png", "e.pdf",
+                     ai="ai", label="人工智能指数", weights_labels=wl, language="zh", alpha=0.05)
+    P.figure_mediation(res / "tables/verdict.csv", "mediation.png", "m.pdf", labels=P.DEFAULT_LABELS["zh"],
+                       language="zh", alpha=0.05)
+    lisa = sorted((res / "esda/lisa").glob("*_queen.csv"))[-1]
+    var, year, _ = lisa.stem.rsplit("_", 2)
+    E.esda_figures(lisa, res / f"esda/global/{lisa.stem}.json", res / "geometry/provinces.gpkg",
+                   {"scatter": ["s.png"], "cluster": ["c.png"], "significance": ["g.png"]}, var=var,
+                   label="人工智能指数", year=int(year), matrix="queen", language="zh", matrix_label=wl["queen"])
+    matplotlib.pyplot.close("all")
+    assert set(texts) == {"effects.png", "mediation.png", "s.png", "c.png", "g.png"}
+    found.update({name: scan(t) for name, t in texts.items()})
+    bad = {k: v for k, v in found.items() if v}
+    assert bad == {}, bad
