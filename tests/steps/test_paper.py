@@ -62,7 +62,9 @@ def make_inputs(d, note):
         lisa.append(d / f"lisa_{m}.csv")
     ineq = [{"variable": v, "year": y, "cv": rng.uniform(.2, .5), "theil_t": .1, "theil_t_within": .06,
              "theil_t_between": .04, "gini": .25, "gini_within": .06, "gini_between_net": .15,
-             "gini_transvariation": .04, "note": note} for v in ("gdp_pc", "ai") for y in (2021, 2022, 2023)]
+             "gini_transvariation": .04, "theil_t_within_share": .6, "theil_t_between_share": .4,
+             "gini_within_share": .24, "gini_between_net_share": .6, "gini_transvariation_share": .16, "note": note}
+            for v in ("gdp_pc", "ai") for y in (2021, 2022, 2023)]
     pd.DataFrame(ineq).to_csv(d / "inequality.csv", index=False)
     pd.DataFrame([{"form": "panel", "model": "FE two-way", "type": "absolute", "beta": -0.1, "se": 0.01,
                    "pvalue": 1e-10, "speed": 0.1, "half_life": 6.5, "nobs": 16, "spatial": None,
@@ -413,3 +415,15 @@ def test_baseline_hides_the_controls_on_request_and_states_the_lee_yu_sample(bui
     assert f"观测值为 Lee–Yu 正交变换后的有效样本 {n - 1} × {t - 1} = {(n - 1) * (t - 1)}（原样本 N × T = {n * t}）" \
         in tab.note_text
     assert P._lee_yu_sample(31, 13, 31 * 12) == (31, 12) and P._lee_yu_sample(31, 13, 30 * 13) == (30, 13)
+
+
+def test_inequality_table_gives_the_contribution_rates_of_the_parts(built):
+    """The Dagum (and Theil) decomposition prints each part's contribution rate (贡献率, %), as papers do."""
+    _, _, outs = built
+    t = P.read_table(outs["inequality"]["json"])
+    assert t.groups == [("Theil T", 3), ("Theil T 贡献率（%）", 2), ("Dagum Gini", 4), ("Dagum Gini 贡献率（%）", 3)]
+    assert t.columns == ["总体", "组内", "组间", "组内", "组间", "总体", "组内", "净组间", "超变密度", "组内", "净组间",
+                         "超变密度"]
+    row = next(r for r in t.rows if r.label == "2021")
+    assert row.cells == ["0.100", "0.060", "0.040", "60.00", "40.00", "0.250", "0.060", "0.150", "0.040", "24.00",
+                         "60.00", "16.00"]

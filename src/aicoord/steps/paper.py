@@ -163,18 +163,28 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
 def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals: int,
                number: int | None = None) -> None:
     """Table ``inequality`` (rule ``paper_inequality``): Theil T (total, within, between) and Dagum Gini
-    (total, within, net between, transvariation) by year, one panel per variable."""
+    (total, within, net between, transvariation) by year, each with the contribution rates (贡献率, %) of its
+    parts, one panel per variable."""
     g = pd.read_csv(inequality_csv)
-    cols = ["theil_t", "theil_t_within", "theil_t_between", "gini", "gini_within", "gini_between_net",
-            "gini_transvariation"]
-    heads = {"zh": ["总体", "组内", "组间", "总体", "组内", "净组间", "超变密度"],
-             "en": ["Total", "Within", "Between", "Total", "Within", "Net between", "Transvariation"]}[language]
+    cols = ["theil_t", "theil_t_within", "theil_t_between", "theil_t_within_share", "theil_t_between_share",
+            "gini", "gini_within", "gini_between_net", "gini_transvariation", "gini_within_share",
+            "gini_between_net_share", "gini_transvariation_share"]
+    heads = {"zh": ["总体", "组内", "组间", "组内 ", "组间 ", "总体 ", "组内  ", "净组间", "超变密度", "组内   ",
+                    "净组间 ", "超变密度 "],
+             "en": ["Total", "Within", "Between", "Within ", "Between ", "Total ", "Within  ", "Net between",
+                    "Transvariation", "Within   ", "Net between ", "Transvariation "]}[language]
+    rate = "贡献率（%）" if language == "zh" else "Contribution (%)"
+    fmt = NumberFormat(decimals=decimals)
     panels = []
     for var, gv in g.groupby("variable", sort=False):
-        f = gv[["year"] + cols].rename(columns=dict(zip(cols, heads[:3] + [h + " " for h in heads[3:]])))
-        t = table_from_frame(f, number=0, title="", language=language, decimals=decimals, label_col="year",
-                             groups=[("Theil T", 3), ("Dagum Gini", 4)], stub=_W[language]["year"])
-        t.columns = heads
+        f = pd.DataFrame({"year": gv["year"].astype(str).values})
+        for c, h in zip(cols, heads):
+            share = c.endswith("_share")
+            f[h] = [fmt(v * 100 if share else v, 2 if share else None) for v in gv[c]]
+        t = table_from_frame(f, number=0, title="", language=language, label_col="year",
+                             groups=[("Theil T", 3), (f"Theil T {rate}", 2), ("Dagum Gini", 4),
+                                     (f"Dagum Gini {rate}", 3)], stub=_W[language]["year"])
+        t.columns = [h.strip() for h in heads]
         panels.append((_label(labels, var, language), t))
     sim, parts = _notes([g], language, extra=["Regions: NBS East, Central, West, Northeast"
                                               if language == "en" else "分组为国家统计局四大区域"])
