@@ -110,3 +110,17 @@ def test_missing_input_files_are_refused_naming_key_and_path(default, over, key,
         validate_config(merge(copy.deepcopy(default), over), SCHEMA, root=ROOT)
     msg = str(exc.value)
     assert f"configuration key {key} names '{path}', which does not exist" in msg and str(ROOT) in msg
+
+
+def test_table_and_variable_decimals_are_validated():
+    """paper.table_decimals names tables of the paper only; paper.variable_decimals takes digits 0-8."""
+    import jsonschema
+
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    paper = schema["properties"]["paper"]["properties"]
+    jsonschema.validate({"inequality": 4, "descriptive": 0}, paper["table_decimals"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"inequalty": 4}, paper["table_decimals"])
+    jsonschema.validate({"gdp_pc": 0}, paper["variable_decimals"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"gdp_pc": 9}, paper["variable_decimals"])

@@ -427,3 +427,21 @@ def test_inequality_table_gives_the_contribution_rates_of_the_parts(built):
     row = next(r for r in t.rows if r.label == "2021")
     assert row.cells == ["0.100", "0.060", "0.040", "60.00", "40.00", "0.250", "0.060", "0.150", "0.040", "24.00",
                          "60.00", "16.00"]
+
+
+def test_descriptive_statistics_get_decimals_by_magnitude_or_by_variable(built, tmp_path):
+    """One global decimals printed GDP per capita as 58,031.989: a row's decimals follow its magnitude, and
+    paper.variable_decimals sets a variable's own."""
+    assert [P.row_decimals(v, 3) for v in ([58031.989, 12000.0], [96.5, 3.4], [0.5, -0.8], [403.0], [0.0])] == \
+        [0, 3, 3, 2, 3]
+    _, d, outs = built
+    t = P.read_table(outs["descriptive"]["json"])
+    for r in t.rows:
+        digits = {len(c.partition(".")[2]) for c in r.cells[1:]}
+        assert len(digits) == 1, r.label                  # one number of decimals per row
+    inp = [d / f"{m}.csv" for m in MECHS]
+    out = {k: tmp_path / f"d.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.descriptive(d / "panel.csv", inp, out, variables=VARS, labels=LABELS, language="zh", decimals=3,
+                  variable_decimals={"gdp_pc": 1})
+    row = next(r for r in P.read_table(out["json"]).rows if r.label == LABELS["gdp_pc"])
+    assert all(len(c.partition(".")[2]) == 1 for c in row.cells[1:])

@@ -399,9 +399,24 @@ def paper_opts(*keys, table=None):
              "stars": list(PAPER["stars"]), "parentheses": PAPER["parentheses"],
              "weights_labels": paper_weights_labels(), "alpha": ANALYSIS["alpha"],
              "map_approval": PAPER["map_approval"], "show_controls": PAPER["show_controls"]}
+    if table is not None:   # paper.table_decimals: a table's own decimals
+        every["decimals"] = PAPER["table_decimals"].get(table, PAPER["decimals"])
+    if "variable_decimals" in keys:
+        every["variable_decimals"] = paper_variable_decimals()
     out = {k: every[k] for k in keys}
     if table is not None:
         out["number"] = PAPER_TABLES.index(table) + 1
+    return out
+
+
+def paper_variable_decimals():
+    """Column -> decimals of its descriptive statistics (``paper.variable_decimals``; a key is a role or a
+    column, resolved through the data dictionary)."""
+    out = {}
+    for key, d in PAPER["variable_decimals"].items():
+        cols = resolve(key, ROLES, f"paper.variable_decimals.{key}")
+        for c in [cols] if isinstance(cols, str) else cols:
+            out[c] = d
     return out
 
 

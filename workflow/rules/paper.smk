@@ -10,7 +10,7 @@ rule paper_descriptive:
         **paper_out("descriptive"),
     params:
         variables=paper_variables(),
-        opts=paper_opts("labels", "language", "decimals", table="descriptive"),
+        opts=paper_opts("labels", "language", "decimals", "variable_decimals", table="descriptive"),
     resources:
         mem_mb=1000,
         runtime=10,

@@ -41,19 +41,33 @@ from ..paper.labels import term, verdict_rule
 from ..paper.study_tables import model_label
 
 
+def row_decimals(values, decimals: int) -> int:
+    """Decimals of a row of statistics of one variable: ``decimals``, less one per digit that its largest
+    magnitude has beyond the first (GDP per capita 58,032 rather than 58,031.989; a share keeps them all)."""
+    vals = [abs(float(v)) for v in values if v is not None and np.isfinite(float(v)) and float(v) != 0.0]
+    if not vals:
+        return decimals
+    return int(max(0, min(decimals, decimals - int(np.floor(np.log10(max(vals)))) + 1)))
+
+
 def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
-                decimals: int, number: int | None = None) -> None:
+                decimals: int, number: int | None = None, variable_decimals: Mapping | None = None) -> None:
     """Table ``descriptive`` (rule ``paper_descriptive``): N, mean, SD, min and max of every variable the
-    study uses (outcome, AI, controls, mechanisms, GDP per capita), rows labelled."""
+    study uses (outcome, AI, controls, mechanisms, GDP per capita), rows labelled. Each row has its own
+    decimals: ``variable_decimals`` (``paper.variable_decimals``, by column) where given, else
+    :func:`row_decimals` of its magnitude."""
     from ..contract import read_tidy
 
     d = read_tidy(panel_csv, mechanism_csvs)
     w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
     rows = []
     for v in variables:
         x = pd.to_numeric(d[v], errors="coerce").dropna()
-        rows.append({"label": _label(labels, v, language), w["n"]: int(len(x)), w["mean"]: float(x.mean()),
-                     w["sd"]: float(x.std(ddof=1)), w["min"]: float(x.min()), w["max"]: float(x.max())})
+        stats = [float(x.mean()), float(x.std(ddof=1)), float(x.min()), float(x.max())]
+        dv = (variable_decimals or {}).get(v, row_decimals(stats, decimals))
+        rows.append({"label": _label(labels, v, language), w["n"]: fmt.integer(len(x)),
+                     **{w[k]: fmt(val, dv) for k, val in zip(("mean", "sd", "min", "max"), stats)}})
     sim, parts = _notes([d], language)
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("descriptive"),
                          title=TITLES[language]["descriptive"],
