@@ -361,7 +361,7 @@ def _legend_and_layout(fig, handles, height, note, right=1.0, top=1.0):
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, leg_y))
     if note:
-        fig.text(0.01, 0.03 / height, note, fontsize=7, ha="left", va="bottom", color="0.3")
+        fig.text(0.01, 0.03 / height, note, fontsize=7, ha="left", va="bottom", color="0.3", wrap=True)
     fig.tight_layout(rect=(0, leg_y + 0.28 / height, right, top))
 
 
@@ -413,7 +413,7 @@ def effects_plot(df: pd.DataFrame, *, variant: str = "variant", effect: str = "e
     d = df.assign(_lo=lo, _hi=hi)
     own = {e: [v for v in variants if ((d[effect] == e) & (d[variant] == v)).any()] for e in effects}
     shared = all(own[e] == variants for e in effects)
-    top = 0.4 if title else 0.0          # inches kept free above the panels for the title
+    top = 0.3 if title else 0.0          # inches kept free above the panels for the title
     if shared:
         height = 0.42 * len(variants) + 1.5 + top
         fig, axes = plt.subplots(1, len(effects), figsize=(2.5 * len(effects) + 2.0, height), sharey=True,
