@@ -54,7 +54,7 @@ from .errors import EstimationError, InputError
 
 __all__ = ["pilot_zones", "treatment_year", "pilot_cohorts", "exposure", "band_exposures", "twfe",
            "twfe_event_study", "imputation_att", "callaway_santanna", "sun_abraham", "imputation",
-           "bacon", "placebo", "wild_cluster_bootstrap", "sdm_did", "ESTIMATORS", "DEFAULT_BANDS"]
+           "bacon", "honest_did", "placebo", "wild_cluster_bootstrap", "sdm_did", "ESTIMATORS", "DEFAULT_BANDS"]
 
 ESTIMATORS = ("twfe", "callaway_santanna", "sun_abraham", "imputation")
 #: default distance bands of exposure, km
@@ -413,6 +413,18 @@ def bacon(df, unit, time, y, g) -> dict:
             "weight_by_type": {k: float(v) for k, v in res.weight_by_type().items()},
             "effect_by_type": {k: (float(v) if v is not None else None) for k, v in res.effect_by_type().items()},
             "decomposition_error": float(res.decomposition_error)}
+
+
+def honest_did(cs_result, M=1.0, method="relative_magnitude") -> dict:
+    """Rambachan-Roth (2023) honest-DID bounds and robust interval for the equal-weight average of the post-period
+    event-time effects of a Callaway-Sant'Anna fit (``diff_diff.HonestDiD``): with ``relative_magnitude`` the
+    post-period violations of parallel trends may be up to ``M`` times the largest pre-period one."""
+    import diff_diff as dd
+
+    es = _quiet(lambda: cs_result.aggregate("event_study"))
+    h = _quiet(lambda: dd.HonestDiD(method=method, M=M).fit(es))
+    return {"method": method, "M": float(M), "target": h.target_label, "estimate": float(h.original_estimate),
+            "lb": float(h.lb), "ub": float(h.ub), "ci_low": float(h.ci_lb), "ci_high": float(h.ci_ub)}
 
 
 # ----------------------------------------------------------------------------------------------- placebo

@@ -155,9 +155,13 @@ def run_did(data, unit, time, y, g, x, *, W=None, coords=None, bands=((0, 100), 
     t, pre_twfe = did.twfe_event_study(d, unit, time, y, g, xs_w)
     add_es("twfe", t)
     for ctrl in ("never_treated", "not_yet_treated"):
-        t, ov, _ = did.callaway_santanna(d, unit, time, y, g, xs, control=ctrl)
+        t, ov, cs_res = did.callaway_santanna(d, unit, time, y, g, xs, control=ctrl)
         if ctrl == "never_treated":
             add_es("callaway_santanna", t)
+            try:
+                diag["honest_did"] = did.honest_did(cs_res, M=1.0)
+            except (ValueError, np.linalg.LinAlgError) as exc:  # e.g. too few pre-periods
+                diag["honest_did"] = {"skipped": str(exc)[:200]}
         else:
             add_es("callaway_santanna_notyet", t)
         att_rows.append(dict(estimator="callaway_santanna", control=ctrl, sample="all", **ov))
@@ -196,7 +200,6 @@ def run_did(data, unit, time, y, g, x, *, W=None, coords=None, bands=((0, 100), 
         diag["placebo"] = {k: v for k, v in pl.items() if k != "draws"}
     if bootstrap:
         diag["wild_bootstrap"] = did.wild_cluster_bootstrap(d, unit, time, y, g, xs_w, reps=bootstrap, seed=seed)
-    diag["honest_did"] = ("not computed: diff-diff offers HonestDiD bounds, not yet wired here")
     diag["notes"] = ["W*D enters TWFE, Sun-Abraham and the imputation estimator; Callaway-Sant'Anna uses "
                      "pre-treatment covariates only, so W*D is not among its covariates"] if W is not None else []
     es = pd.concat(es_rows, ignore_index=True)[["estimator", "event_time", "estimate", "se", "ci_low", "ci_high"]]
