@@ -200,3 +200,12 @@ def test_demo_pilot_outcome_truth_is_recovered():
     assert abs(ov["estimate"] - truth["att"]) < 3 * ov["se"]
     tw = did.twfe(p, *ARGS, x=["W*D"])
     assert abs(tw.loc["W*D", "estimate"] - truth["spill"]) < 3 * tw.loc["W*D", "se"]
+
+
+def test_cli_unbalanced_panel_is_refused_with_the_missing_cell(small_panel, capsys):
+    p = pd.read_csv(small_panel / "panel.csv")
+    p.iloc[5:].to_csv(small_panel / "gap.csv", index=False)
+    rc = main(["did", "--data", str(small_panel / "gap.csv"), "--id", "unit", "--time", "year", "--y", "y",
+               "--treatment-year", "tyear", "--out", str(small_panel / "o2")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "unbalanced" in err and "gap.csv" in err and err.count("\n") == 1

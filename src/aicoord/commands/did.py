@@ -78,6 +78,17 @@ def run(args) -> int:
                              hint=f"--pilot-zones {args.pilot_zones} needs 6-digit codes such as 110100 (北京)")
     if not (data["_g"] > 0).any():
         raise InputError("no unit is ever treated", file=args.data, column=args.treatment_year)
+    n_u, n_t = data[args.id].nunique(), data[args.time].nunique()
+    if len(data) != n_u * n_t:
+        full = pd.MultiIndex.from_product([sorted(data[args.id].unique()), sorted(data[args.time].unique())])
+        gap = full.difference(pd.MultiIndex.from_frame(data[[args.id, args.time]]))[0]
+        raise InputError(f"the panel is unbalanced: unit '{gap[0]}' has no row for period {gap[1]} "
+                         f"({len(data)} rows for {n_u} units x {n_t} periods)", file=args.data, column=args.time,
+                         hint="the DID estimators here need every unit in every period: add the rows or drop the unit")
+    if data.groupby(args.id)["_g"].nunique().max() > 1:
+        bad = data.groupby(args.id)["_g"].nunique().idxmax()
+        raise InputError(f"the treatment year of unit '{bad}' differs between its rows", file=args.data,
+                         column=args.treatment_year, hint="give every row of a unit the same first treated year")
     W = coords = None
     ids = sorted(data[args.id].unique())
     if args.weights:
@@ -236,6 +247,9 @@ def event_study_figure(es: pd.DataFrame, note=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..plotting import use_cjk_font
+
+    use_cjk_font()  # the note may be Chinese (模拟数据)
     fig, ax = plt.subplots(figsize=(7, 4))
     names = list(dict.fromkeys(es["estimator"]))
     for k, name in enumerate(names):
@@ -249,7 +263,7 @@ def event_study_figure(es: pd.DataFrame, note=None):
     ax.set_xlabel("event time (years since treatment)")
     ax.set_ylabel("effect")
     ax.legend(fontsize=7)
+    fig.tight_layout(rect=(0, 0.06 if note else 0, 1, 1))
     if note:
-        fig.text(0.01, 0.01, note, fontsize=7)
-    fig.tight_layout()
+        fig.text(0.01, 0.01, note, fontsize=7, color="0.3", wrap=True)
     return fig
