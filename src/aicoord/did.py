@@ -240,7 +240,7 @@ def twfe_event_study(df, unit, time, y, g, x=(), *, alpha=0.05, window=None):
     d = _prepare(df, unit, time, y, g, x)
     e = np.where(d[g] > 0, d[time] - d[g], np.nan)
     if window is not None:
-        e = np.where(np.isnan(e), np.nan, np.clip(e, window[0], window[1]))
+        e = np.where(np.isnan(e), np.nan, np.clip(e, window[0], window[1]))  # a bound may be None
     levels = sorted(int(v) for v in np.unique(e[~np.isnan(e)]) if v != -1)
     dummies = np.column_stack([(e == k).astype(float) for k in levels])
     uid, tid = _codes(d[unit]), _codes(d[time])
@@ -381,11 +381,12 @@ def sun_abraham(df, unit, time, y, g, x=(), *, alpha=0.05):
     return t.sort_values("event_time").reset_index(drop=True), _overall(res), res
 
 
-def imputation(df, unit, time, y, g, x=(), *, alpha=0.05):
+def imputation(df, unit, time, y, g, x=(), *, alpha=0.05, n_leads=3):
     """Borusyak-Jaravel-Spiess (2024) via ``diff_diff.ImputationDiD`` (unit-clustered, conservative BJS SEs).
 
     Returns ``(event_table, overall, pretrend, result)``: post-period effects from the imputation; the pre-period
-    rows and the joint pre-trend test come from BJS's separate test (leads added to the untreated-only fit).
+    rows and the joint pre-trend test come from BJS's separate test (``n_leads`` leads added to the untreated-only
+    fit; with every lead and cohorts of a few units the cluster-robust Wald test over-rejects, see README).
     """
     import diff_diff as dd
 
@@ -393,7 +394,7 @@ def imputation(df, unit, time, y, g, x=(), *, alpha=0.05):
     res = _quiet(lambda: dd.ImputationDiD(cluster=unit, alpha=alpha).fit(d, y, unit, time, g,
                                                                            covariates=list(x) or None))
     es = _es_frame(_quiet(lambda: res.aggregate("event_study")))
-    pre = _quiet(lambda: res.pretrend_test())
+    pre = _quiet(lambda: res.pretrend_test(n_leads=n_leads))
     pretrend = {"stat": float(pre.get("f_stat", np.nan)), "df": int(pre.get("df", 0) or 0),
                 "p": float(pre.get("p_value", np.nan))} if isinstance(pre, dict) else {"result": str(pre)}
     return es, _overall(res), pretrend, res

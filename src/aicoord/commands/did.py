@@ -163,8 +163,11 @@ def run_did(data, unit, time, y, g, x, *, W=None, coords=None, bands=((0, 100), 
 
     tw = did.twfe(d, unit, time, y, g, xs_w)
     att_rows.append(dict(estimator="twfe", control="never+not-yet (implicit)", sample="all", **tw.loc["D"]))
-    t, pre_twfe = did.twfe_event_study(d, unit, time, y, g, xs_w)
+    t, _ = did.twfe_event_study(d, unit, time, y, g, xs_w)
     add_es("twfe", t)
+    # joint pre-trend test on the leads -2, -3 and -4 (earlier years binned into -4): with every lead, each
+    # estimated from a cohort or two of a few units, the cluster-robust Wald test over-rejects (README)
+    pre_twfe = did.twfe_event_study(d, unit, time, y, g, xs_w, window=(-4, None))[1]
     for ctrl in ("never_treated", "not_yet_treated"):
         t, ov, cs_res = did.callaway_santanna(d, unit, time, y, g, xs, control=ctrl)
         if ctrl == "never_treated":
