@@ -207,8 +207,13 @@ def run_did(data, unit, time, y, g, x, *, W=None, coords=None, bands=((0, 100), 
         spill_rows += [dict(term=k, **tb.loc[k]) for k in ex]
         diag["bands_km"] = [list(b) for b in bands]
     if sdm and W is not None:
+        from ..errors import EstimationError
+
         d["D"] = D.ravel()
-        spill_rows += did.sdm_did(d, unit, time, y, "D", W, ids, xs, seed=seed).to_dict(orient="records")
+        try:
+            spill_rows += did.sdm_did(d, unit, time, y, "D", W, ids, xs, seed=seed).to_dict(orient="records")
+        except EstimationError as exc:  # the other estimates stand; the reason is recorded
+            diag["sdm_skipped"] = exc.message if hasattr(exc, "message") else str(exc)
     if placebo_reps:
         pl = did.placebo(d, unit, time, y, g, xs_w, reps=placebo_reps, seed=seed)
         diag["placebo"] = {k: v for k, v in pl.items() if k != "draws"}
