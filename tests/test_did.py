@@ -229,3 +229,15 @@ def test_wild_cluster_bootstrap_size_and_coverage():
         cover.append(r["ci_low"] <= 0 <= r["ci_high"])
     assert 0.02 <= np.mean(rej) <= 0.08, np.mean(rej)
     assert 0.92 <= np.mean(cover) <= 0.98, np.mean(cover)
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--pilot-zones", "prefecture"], ["no unit of the panel is a pilot zone", "110100"]),
+    (["--treatment-year", "tyear", "--bands", "100", "50"], ["--bands"]),
+])
+def test_cli_other_bad_inputs(small_panel, capsys, extra, words):
+    rc = main(["did", "--data", str(small_panel / "panel.csv"), "--id", "unit", "--time", "year", "--y", "y",
+               *extra, "--out", str(small_panel / "o3")])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1 and all(w in err for w in words), err
+    assert not (small_panel / "o3").exists()
