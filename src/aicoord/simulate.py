@@ -127,7 +127,8 @@ import pandas as pd
 
 from .provinces import province_table
 
-__all__ = ["PILOT_DGP", "simulate_pilot_outcome", "DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
+__all__ = ["PILOT_DGP", "simulate_pilot_outcome",
+           "DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
            "simulate_demo_panel", "true_verdicts",
            "true_effects", "truth_table", "fit_demo_sdm", "recovery_table"]
 

@@ -97,9 +97,11 @@ def _paper(att, sp, out_did, out_sp, language, decimals, simulated, note) -> Non
     words = {"zh": {"estimate": "估计值", "se": "标准误", "ci_low": "95% 区间下限", "ci_high": "95% 区间上限"},
              "en": {"estimate": "Estimate", "se": "SE", "ci_low": "95% CI low", "ci_high": "95% CI high"}}[language]
     simulated = simulated and "模拟" not in note and "simulated" not in note.lower()  # the note already says so
-    for k, (name, frame, cols, path) in enumerate((("did", att, ["outcome", "estimator", "control", "sample"], out_did),
-                                                   ("did_spillover", sp, ["outcome", "term"], out_sp))):
-        tab = table_from_frame(fmt(frame, cols).rename(columns=words), number=len(TABLES) + 1 + k, title=_TITLES[language][name],
+    specs = (("did", att, ["outcome", "estimator", "control", "sample"], out_did),
+             ("did_spillover", sp, ["outcome", "term"], out_sp))
+    for k, (name, frame, cols, path) in enumerate(specs):
+        tab = table_from_frame(fmt(frame, cols).rename(columns=words), number=len(TABLES) + 1 + k,
+                               title=_TITLES[language][name],
                                language=language, decimals=decimals, stub=head, simulated=simulated,
                                notes=[note] if note else ())
         Path(path["csv"]).parent.mkdir(parents=True, exist_ok=True)
