@@ -93,7 +93,8 @@ def _paper(att, sp, out_did, out_sp, language, decimals, simulated, note) -> Non
         f.index = [" | ".join(str(v) for v in r) for r in f[cols].itertuples(index=False)]
         return f.drop(columns=cols)
 
-    head = "结果变量 | 估计量" if language == "zh" else "outcome | estimator"
+    heads = {"did": "结果变量 | 估计量 | 对照组 | 样本" if language == "zh" else "outcome | estimator | controls | sample",
+             "did_spillover": "结果变量 | 项" if language == "zh" else "outcome | term"}
     words = {"zh": {"estimate": "估计值", "se": "标准误", "ci_low": "95% 区间下限", "ci_high": "95% 区间上限"},
              "en": {"estimate": "Estimate", "se": "SE", "ci_low": "95% CI low", "ci_high": "95% CI high"}}[language]
     simulated = simulated and "模拟" not in note and "simulated" not in note.lower()  # the note already says so
@@ -102,7 +103,7 @@ def _paper(att, sp, out_did, out_sp, language, decimals, simulated, note) -> Non
     for k, (name, frame, cols, path) in enumerate(specs):
         tab = table_from_frame(fmt(frame, cols).rename(columns=words), number=len(TABLES) + 1 + k,
                                title=_TITLES[language][name],
-                               language=language, decimals=decimals, stub=head, simulated=simulated,
+                               language=language, decimals=decimals, stub=heads[name], simulated=simulated,
                                notes=[note] if note else ())
         Path(path["csv"]).parent.mkdir(parents=True, exist_ok=True)
         write_table(tab, path["csv"])
