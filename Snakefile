@@ -23,6 +23,7 @@ include: "workflow/rules/seed.smk"
 include: "workflow/rules/measures.smk"
 include: "workflow/rules/study.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/did.smk"
 
 
 rule all:

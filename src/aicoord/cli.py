@@ -26,6 +26,7 @@ COMMANDS = {
     "lisa": ("aicoord.commands.lisa", "local Moran (LISA) with quadrants and cluster labels"),
     "inequality": ("aicoord.commands.inequality", "CV, Theil and Dagum Gini decompositions"),
     "fit-panel": ("aicoord.commands.fit_panel", "maximum-likelihood spatial panel models"),
+    "did": ("aicoord.commands.did", "staggered spatial difference-in-differences (AI pilot zones or a treatment-year column)"),
     "template": ("aicoord.commands.template", "write an empty province-year panel (.xlsx) and its panel: snippet"),
 }
 

@@ -127,7 +127,8 @@ import pandas as pd
 
 from .provinces import province_table
 
-__all__ = ["DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
+__all__ = ["PILOT_DGP", "simulate_pilot_outcome",
+           "DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
            "simulate_demo_panel", "true_verdicts",
            "true_effects", "truth_table", "fit_demo_sdm", "recovery_table"]
 
@@ -457,3 +458,43 @@ def recovery_table(res, truth: dict, *, alpha=0.05, draws=1000, seed=1) -> pd.Da
             r = imp.loc[(v, k)]
             add("effect", k, v, e[k], float(r["estimate"]), float(r["se"]))
     return pd.DataFrame(rows)
+
+
+#: Parameters of the simulated pilot-zone outcome (``pilot_outcome``) below the provinces: effect
+#: ``tau(g, e) = a + b e + c (g - 2020)`` for ``e >= 0`` years since treatment, spillover on ``W D``.
+PILOT_DGP = {"a": 0.05, "b": 0.03, "c": 0.01, "spill": 0.02, "sigma": 0.05, "seed_offset": 27}
+
+
+def simulate_pilot_outcome(codes, years, W, cohorts: pd.Series, seed: int, par: dict | None = None):
+    """Simulated outcome (模拟数据) with a known dynamic, cohort-varying effect of the AI pilot zones and a W*D
+    spillover, for the units ``codes`` (the real pilot cities' cohorts, :func:`aicoord.did.pilot_cohorts`).
+
+    ``pilot_outcome_it = mu_i + lambda_t + tau(g_i, t - g_i) D_it + spill (W D_t)_i + eps_it`` with
+    ``mu_i ~ N(1, 0.3^2)``, ``lambda_t = 0.01 (t - t0)``, ``eps ~ N(0, sigma^2)`` drawn from
+    ``numpy.random.default_rng([seed, seed_offset])`` (so the rest of the demo panel is unchanged) and
+    :data:`PILOT_DGP`. ``W`` is row-standardised in ``codes`` order.
+
+    Returns ``(values, truth)``: an (N, T) array and the truth (parameters, the ATT by event time, the overall ATT
+    over treated unit-years, the cohorts).
+    """
+    p = {**PILOT_DGP, **(par or {})}
+    codes = [str(c) for c in codes]
+    years = np.asarray(list(years))
+    rng = np.random.default_rng([int(seed), int(p["seed_offset"])])
+    g = pd.Series(cohorts).reindex(codes).fillna(0).astype(int).to_numpy()
+    D = ((g[:, None] > 0) & (years[None, :] >= g[:, None])).astype(float)
+    e = years[None, :] - g[:, None]
+    tau = np.where(D > 0, p["a"] + p["b"] * e + p["c"] * (g[:, None] - 2020), 0.0)
+    Wm = np.asarray(W, dtype=float)
+    rs = Wm.sum(1, keepdims=True)
+    Wm = np.divide(Wm, rs, out=np.zeros_like(Wm), where=rs > 0)
+    mu = rng.normal(1.0, 0.3, len(codes))
+    lam = 0.01 * (years - years[0])
+    y = mu[:, None] + lam[None, :] + tau + p["spill"] * (Wm @ D) + rng.normal(0, p["sigma"], D.shape)
+    tr = D > 0
+    att_e = pd.Series(tau[tr]).groupby(e[tr]).mean()
+    truth = {**{k: float(v) for k, v in p.items()},
+             "formula": "y = mu_i + lambda_t + (a + b e + c (g - 2020)) D + spill W D + eps",
+             "att_by_event": {str(int(k)): float(v) for k, v in att_e.items()}, "att": float(tau[tr].mean()),
+             "cohorts": {c: int(v) for c, v in zip(codes, g) if v > 0}}
+    return y, truth

@@ -96,7 +96,34 @@ def measures_targets():
 
 def all_targets():
     return (weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"] + measures_targets()
-            + study_targets() + paper_targets())
+            + study_targets() + paper_targets() + did_targets())
+
+
+# ---- the pilot-zone DID (did.smk)
+
+DID = config["did"]
+DID_ON = (LEVEL != "province") if DID["enabled"] == "auto" else bool(DID["enabled"])
+
+
+def did_targets():
+    return ["results/tables/did_att.csv", "results/paper/figures/event_study.png"] if DID_ON else []
+
+
+def did_inputs(wildcards):
+    out = {"panel": "results/data/panel.csv", "weights": f"results/weights/{DID['weights']}_raw.csv",
+           "gpkg": GEOMETRY}
+    if DEMO:
+        out["demo"] = "results/demo/panel.csv"
+    return out
+
+
+def did_params():
+    return canonical({"outcomes": resolve(DID["outcomes"], ROLES, "did.outcomes"),
+                      "controls": resolve(DID["controls"], ROLES, "did.controls") if DID["controls"] else [],
+                      "level": LEVEL, "cutoff_month": DID["cutoff_month"], "deqing": DID["deqing"],
+                      "bands": DID["bands_km"], "placebo": DID["placebo"], "bootstrap": DID["bootstrap"],
+                      "sdm": DID["sdm"], "seed": config["seed"], "language": PAPER_LANGUAGE,
+                      "decimals": PAPER["decimals"]})
 
 
 def global_jsons(wildcards):

@@ -69,6 +69,18 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     truth["weights"] = weights_name
     truth["level"] = level
     truth["note"] = note
+    if level != "province":  # a simulated outcome with a known effect of the real AI pilot zones (aicoord.did)
+        from ..did import pilot_cohorts
+        from ..simulate import simulate_pilot_outcome
+
+        codes = list(units["code"])
+        years_ = sorted(panel["year"].unique())
+        w = read_weights_frame(weights_csv).reindex(index=codes, columns=codes, fill_value=0.0).to_numpy(float)
+        cohorts, _ = pilot_cohorts(level)
+        y, truth["did"] = simulate_pilot_outcome(codes, years_, w, cohorts, seed)
+        pos = {(c, t): (i, j) for i, c in enumerate(codes) for j, t in enumerate(years_)}
+        idx = [pos[(str(c), int(t))] for c, t in zip(panel["code"], panel["year"])]
+        panel["pilot_outcome"] = [y[i, j] for i, j in idx]
     panel = panel.drop(columns=["code"])
     panel["note"] = note  # an extra column: read_panel reads only the columns of the data dictionary
     write_csv(panel, out_panel, float_format="%.12g")

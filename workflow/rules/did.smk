@@ -1,0 +1,27 @@
+# Staggered spatial difference-in-differences around the AI pilot zones (step module aicoord.steps.did), at
+# study.level prefecture or county (did.enabled: auto), on did.outcomes and, on the demo panel, on the simulated
+# pilot_outcome whose true effects are in results/demo/truth.json.
+
+
+rule did:
+    input:
+        unpack(did_inputs),
+    output:
+        event_study=report("results/tables/did_event_study.csv", caption="../report/study.rst", category="DID"),
+        att=report("results/tables/did_att.csv", caption="../report/study.rst", category="DID"),
+        spillover=report("results/tables/did_spillover.csv", caption="../report/study.rst", category="DID"),
+        json="results/study/did.json",
+        figure=report("results/paper/figures/event_study.png", caption="../report/study.rst", category="DID"),
+        paper_did=multiext("results/paper/did", ".csv", ".md", ".tex", ".docx"),
+        paper_spillover=multiext("results/paper/did_spillover", ".csv", ".md", ".tex", ".docx"),
+    params:
+        opts=did_params(),
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/study/did.log",
+    script:
+        "../../scripts/did.py"
