@@ -186,6 +186,13 @@ def validate_dictionary(dictionary) -> dict:
     dup = sorted({c for c in used if used.count(c) > 1})
     if dup:
         raise InputError(f"column(s) used for more than one role: {', '.join(dup)}")
+    from .io import FORMULA_STARTS
+
+    formula = [str(c) for c in used + list(d["columns"].values()) if str(c).startswith(FORMULA_STARTS)]
+    if formula:  # the names are headers of the tidy files and labels of the tables a spreadsheet opens
+        raise InputError(f"column name '{formula[0]}' starts with '{formula[0][0]}', which a spreadsheet runs as a "
+                         "formula", hint="rename it with the dictionary's 'columns' map, e.g. "
+                         f"columns: {{'{formula[0]}': {formula[0].lstrip('=+-@').strip() or 'x'}}}")
     return d
 
 
