@@ -25,6 +25,10 @@ include: "workflow/rules/study.smk"
 include: "workflow/rules/paper.smk"
 
 
+onstart:
+    remove_stale_outputs()  # outputs of rules no longer in the study (the demo panel's, once panel.file is set)
+
+
 rule all:
     input:
         all_targets(),

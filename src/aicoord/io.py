@@ -19,7 +19,8 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["read_table", "atomic_path", "write_csv", "write_json", "to_jsonable", "escape_formula", "FORMULA_STARTS"]
+__all__ = ["read_table", "atomic_path", "write_csv", "write_json", "to_jsonable", "escape_formula", "FORMULA_STARTS",
+           "remove_outputs"]
 
 
 def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.DataFrame:
@@ -113,6 +114,25 @@ def escape_formula(cell):
             or _NUMBER.fullmatch(cell.strip())):  # a lone "-" (an empty cell's dash) cannot be a formula
         return cell
     return "'" + cell
+
+
+def remove_outputs(paths) -> list[str]:
+    """Delete the files ``paths`` that exist, and their folders left empty; return the files deleted.
+
+    The workflow calls it when it starts (``onstart``) on the outputs of rules that are no longer part of the
+    study, e.g. the simulated demonstration panel's once ``panel.file`` names a real panel: those files would
+    otherwise lie among the real results saying "simulated data".
+    """
+    removed = []
+    for p in map(Path, paths):
+        if p.is_file() or p.is_symlink():
+            p.unlink()
+            removed.append(str(p))
+            try:
+                p.parent.rmdir()  # only when empty
+            except OSError:
+                pass
+    return removed
 
 
 def write_csv(df: pd.DataFrame, path, *, index=False, float_format="%.10g") -> None:

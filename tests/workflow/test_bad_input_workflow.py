@@ -69,3 +69,25 @@ def test_an_empty_mapping_in_the_users_configuration_empties_the_default(study):
     jobs = job_counts(res)
     assert jobs.get("baseline") == 1 and "scenarios" not in jobs and "paper_scenarios" not in jobs
     assert "composite_indices" not in jobs
+
+
+def test_a_real_panel_removes_the_demo_outputs_of_an_earlier_run(tmp_path):
+    """Issue 24: after a demo run, switching to a real panel.file left results/demo/* and
+    results/tables/demo_recovery.csv ("simulated data") among the real results. When the workflow starts
+    (onstart; not in a dry run) it deletes the outputs of the demo-only rules."""
+    from helpers import real_format_panel, real_overlay
+
+    wd = make_study(tmp_path / "study", real_overlay("data/raw/panel_test.csv"))
+    real_format_panel(wd / "data/raw/panel_test.csv")
+    stale = ["results/demo/panel.csv", "results/demo/truth.json", "results/demo/truth.csv",
+             "results/tables/demo_recovery.csv"]
+    for f in stale:  # as an earlier demo run left them
+        (wd / f).parent.mkdir(parents=True, exist_ok=True)
+        (wd / f).write_text("note\nSimulated data\n", encoding="utf-8")
+    res = run_snakemake(wd, "-n", "results/data/panel.csv")
+    assert all((wd / f).exists() for f in stale), "a dry run deletes nothing"
+    res = run_snakemake(wd, "--cores", "1", "results/data/panel.csv")
+    out = res.stdout + res.stderr
+    assert not any((wd / f).exists() for f in stale) and not (wd / "results/demo").exists(), out[-2000:]
+    assert "removed 4 output(s) of the simulated demonstration panel" in out
+    assert (wd / "results/data/panel.csv").exists()

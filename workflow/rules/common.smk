@@ -113,6 +113,26 @@ def measures_targets():
     return out
 
 
+#: Rules whose outputs exist only for the simulated demonstration panel (panel.file null).
+DEMO_RULES = ("simulate_panel", "demo_recovery")
+
+
+def stale_demo_outputs():
+    """Outputs of the demo-only rules, when a real panel.file is configured (an earlier demo run left them)."""
+    return [] if DEMO else [str(f) for name in DEMO_RULES for f in getattr(rules, name).rule.output]
+
+
+def remove_stale_outputs(log=None):
+    """When the workflow starts (not in a dry run): delete the outputs of rules no longer in the study, so that
+    no 'simulated data' table lies among the results of a real panel."""
+    from aicoord.io import remove_outputs
+
+    gone = remove_outputs(stale_demo_outputs())
+    if gone:
+        print(f"aicoord: panel.file is set: removed {len(gone)} output(s) of the simulated demonstration panel "
+              f"({', '.join(gone)})", file=sys.stderr)
+
+
 def all_targets():
     return (weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"] + measures_targets()
             + study_targets() + paper_targets())
