@@ -165,3 +165,13 @@ def test_a_panel_without_a_province_of_the_matrix_names_it(files, tmp_path):
     msg = str(exc.value)
     assert "1 unit(s) of the weights missing from the panel: 540000 (西藏)" in msg, msg
     assert "[]" not in msg and not (tmp_path / "b.csv").exists()
+
+
+def test_kde_years_not_in_the_panel_are_a_clean_input_error(files, tmp_path):
+    """Issue 24: measures.kde.years: [1990] ended in `NameError: InputError` (plotting.py did not import it)."""
+    from aicoord.errors import InputError
+
+    with pytest.raises(InputError, match=r"years not in the data: \[1990\]"):
+        steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[1990, 2023],
+                         language="en")
+    assert not (tmp_path / "k.png").exists()
