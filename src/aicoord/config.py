@@ -23,7 +23,8 @@ import pandas as pd
 
 from .errors import InputError, listed
 
-__all__ = ["validate_config", "merge_layers", "REPLACE_KEYS", "COLLECTION_KEYS", "apply_level", "level_datasets", "panel_roles", "resolve", "resolve_list", "DERIVED"]
+__all__ = ["validate_config", "merge_layers", "REPLACE_KEYS", "COLLECTION_KEYS", "apply_level", "level_datasets",
+           "panel_roles", "panel_columns", "panel_years", "check_years", "resolve", "resolve_list", "DERIVED"]
 
 #: Variables the workflow derives in the tidy panel (``results/data/panel.csv``).
 DERIVED = ("dev_gap", "dev_gap_change", "dev_gap_growth")

@@ -32,11 +32,13 @@ CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fd
                    "Not significant": "#eeeeee", "No neighbours": "#9e9e9e"}
 
 _LABELS = {
-    "zh": {"HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低", "Not significant": "不显著", "No neighbours": "无邻居",
+    "zh": {"HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低", "Not significant": "不显著",
+           "No neighbours": "无邻居",
            "scatter_x": "{var}(标准化)", "scatter_y": "空间滞后 W·{var}", "sig": "显著性 (p_sim)",
            "ns": "不显著", "nodata": "无数据"},
     "en": {"HH": "High-High", "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low",
-           "Not significant": "Not significant", "No neighbours": "No neighbours", "scatter_x": "{var} (standardised)",
+           "Not significant": "Not significant", "No neighbours": "No neighbours",
+           "scatter_x": "{var} (standardised)",
            "scatter_y": "Spatial lag W·{var}", "sig": "Significance (p_sim)", "ns": "Not significant", "nodata": "No data"},
 }
 

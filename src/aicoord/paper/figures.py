@@ -40,11 +40,13 @@ NO_DATA = {"facecolor": "white", "edgecolor": "0.35", "hatch": "////"}
 
 _WORDS = {
     "zh": {"nodata": "无数据", "HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低",
-           "Not significant": "不显著", "No neighbours": "无邻居", "direct": "直接效应", "indirect": "间接效应", "total": "总效应",
+           "Not significant": "不显著", "No neighbours": "无邻居",
+           "direct": "直接效应", "indirect": "间接效应", "total": "总效应",
            "estimate": "点估计", "ci": "{level}% 置信区间", "excl": "区间不含 0", "incl": "区间含 0",
            "mediated": "中介效应", "km": "千米"},
     "en": {"nodata": "No data", "HH": "High-High", "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low",
-           "Not significant": "Not significant", "No neighbours": "No neighbours", "direct": "Direct", "indirect": "Indirect", "total": "Total",
+           "Not significant": "Not significant", "No neighbours": "No neighbours",
+           "direct": "Direct", "indirect": "Indirect", "total": "Total",
            "estimate": "Estimate", "ci": "{level}% confidence interval", "excl": "Interval excludes 0",
            "incl": "Interval includes 0", "mediated": "Mediated effect", "km": "km"},
 }
