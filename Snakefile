@@ -26,6 +26,10 @@ include: "workflow/rules/paper.smk"
 include: "workflow/rules/did.smk"
 
 
+onstart:
+    remove_stale_outputs()  # outputs of rules no longer in the study (the demo panel's, once panel.file is set)
+
+
 rule all:
     input:
         all_targets(),

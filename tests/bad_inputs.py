@@ -186,4 +186,18 @@ WORKFLOW_CASES = [
      "expect": ["esda.permutations", "minimum"]},
     {"id": "10-recovery-draws-too-many", "overlay": {"measures": {"recovery": {"draws": 10_000_000}}},
      "expect": ["measures.recovery.draws", "maximum"]},
+    # issue 24: bounds of the contract in the schema, cross-checks against the panel, all before any job
+    {"id": "24-seed-negative", "overlay": {"seed": -1}, "expect": ["configuration key seed", "minimum of 0"]},
+    {"id": "24-permutations-1e9", "overlay": {"esda": {"permutations": 10**9}},
+     "expect": ["esda.permutations", "maximum of 1000000"]},
+    {"id": "24-split-year-outside", "overlay": {"analysis": {"split_year": 1990}},
+     "expect": ["analysis.split_year 1990 is outside the years"]},
+    {"id": "24-kde-years-outside", "overlay": {"measures": {"kde": {"years": [1990]}}},
+     "expect": ["measures.kde.years names [1990]"]},
+    {"id": "24-beta-tau-too-long", "overlay": {"measures": {"beta": {"tau": 50}}},
+     "expect": ["measures.beta.tau 50 is not shorter than the span"]},
+    {"id": "24-cluster-unknown-column", "overlay": {"analysis": {"cov_type": "cluster", "cluster": "nosuchcol"}},
+     "expect": ["analysis.cluster names 'nosuchcol'"]},
+    {"id": "24-stars-repeated", "overlay": {"paper": {"stars": [0.05, 0.05, 0.01]}},
+     "expect": ["paper.stars", "non-unique"]},
 ]

@@ -95,7 +95,7 @@ EDGE = {
     "human": (0.02575, 0.01),       # z = 2.575: two stars
     "open": (0.01646, 0.01),        # z = 1.646: one star
     "gov": (-0.01644, 0.01),        # z = -1.644: none
-    "tiny": (-0.0004, 0.002),       # prints 0.000 without a minus sign
+    "tiny": (-0.0004, 0.02),        # prints 0.000 without a minus sign (its SE 0.020 asks for no more decimals)
     "big": (1234.5678, 100.0),      # thousands separator
     "W*ai": (0.31, 0.12),
 }

@@ -124,3 +124,117 @@ def test_table_and_variable_decimals_are_validated():
     jsonschema.validate({"gdp_pc": 0}, paper["variable_decimals"])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"gdp_pc": 9}, paper["variable_decimals"])
+
+
+# ---- issue 24: the user's configuration laid over the defaults; bounds and cross-checks at planning time
+
+def test_an_empty_mapping_empties_a_collection_and_a_whole_key_is_replaced(default):
+    """Snakemake merges configuration files recursively, so `island_links: {}` kept Hainan linked to Guangdong
+    (and `scenarios: {}` kept the default scenarios). merge_layers, which the workflow rebuilds its configuration
+    with, lets an empty mapping empty a collection and replaces the keys given whole (aicoord.config.REPLACE_KEYS)."""
+    from aicoord.config import merge_layers
+
+    user = {"weights": {"queen": {"island_links": {}}, "rook": {"island_links": {"460000": ["450000"]}}},
+            "analysis": {"scenarios": {}},
+            "measures": {"indices": {}, "coordination": {"subsystems": {"development": {"positive": ["gdp_pc"]}}}},
+            "levels": {"prefecture": {}}, "esda": {}, "datasets": {"extra": {"year": 2020, "variables": {"v": "V"}}}}
+    cfg = merge_layers([default, user])
+    assert cfg["weights"]["queen"] == {"kind": "queen", "island_links": {}}           # Hainan an island
+    assert cfg["weights"]["rook"]["island_links"] == {"460000": ["450000"]}          # the user's links only
+    assert cfg["analysis"]["scenarios"] == {} and cfg["measures"]["indices"] == {}
+    assert cfg["measures"]["coordination"]["subsystems"]["development"] == {"positive": ["gdp_pc"]}  # whole
+    assert cfg["measures"]["coordination"]["subsystems"]["ai_system"] == default["measures"]["coordination"][
+        "subsystems"]["ai_system"]                                                   # other entries kept
+    assert cfg["levels"]["prefecture"] == {} and cfg["levels"]["county"] == default["levels"]["county"]
+    assert cfg["esda"] == default["esda"]                                            # a section: {} changes nothing
+    assert set(cfg["datasets"]) == {"ai2023", "extra"}                               # named entries are added
+    # three layers (config.yaml, then --configfile): the last one's whole value wins
+    three = merge_layers([default, {"weights": {"queen": {"island_links": {}}}},
+                          {"weights": {"queen": {"island_links": {"460000": ["440000", "450000"]}}}}])
+    assert three["weights"]["queen"]["island_links"] == {"460000": ["440000", "450000"]}
+    validate_config(cfg | {"datasets": default["datasets"]}, SCHEMA, root=ROOT)
+
+
+def test_merge_keys_are_described_in_the_schema():
+    """Every key of REPLACE_KEYS and COLLECTION_KEYS is a key of the schema whose description says how a user's
+    value is laid over the default."""
+    from aicoord.config import COLLECTION_KEYS, REPLACE_KEYS
+
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    for key in REPLACE_KEYS + COLLECTION_KEYS:
+        nodes = [schema]
+        for part in key.split("."):
+            nodes = [n for node in nodes for n in (
+                [node["additionalProperties"]] if part == "*" and isinstance(node.get("additionalProperties"), dict)
+                else list((node.get("properties") or {}).values()) if part == "*"
+                else [(node.get("properties") or {}).get(part)])]
+            assert nodes and all(isinstance(n, dict) for n in nodes), key
+        word = "replaces the default" if key in REPLACE_KEYS else "{} empties"
+        for node in nodes:
+            text = " ".join(str(node.get("description", "")).split())
+            assert word in text, (key, text)
+
+
+def test_schema_bounds_are_the_contract_bounds():
+    from aicoord.contract import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
+
+    s = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))["properties"]
+    assert s["esda"]["properties"]["permutations"]["maximum"] == MAX_PERMUTATIONS
+    assert s["analysis"]["properties"]["draws"]["maximum"] == MAX_DRAWS
+    assert s["measures"]["properties"]["recovery"]["properties"]["draws"]["maximum"] == MAX_DRAWS
+    assert s["seed"]["maximum"] == s["demo"]["properties"]["seed"]["maximum"] == MAX_SEED
+    assert s["seed"]["minimum"] == s["demo"]["properties"]["seed"]["minimum"] == 0
+
+
+@pytest.mark.parametrize("over, words", [
+    ({"seed": -1}, ["configuration key seed", "minimum of 0"]),
+    ({"seed": 1e23}, ["configuration key seed", "maximum of 4294967295"]),
+    ({"demo": {"seed": -5}}, ["demo.seed", "minimum of 0"]),
+    ({"esda": {"permutations": 1e9}}, ["esda.permutations", "maximum of 1000000"]),
+    ({"analysis": {"cov_type": "cluster", "cluster": "nosuchcol"}},
+     ["analysis.cluster names 'nosuchcol', which is not a column of the study panel", "region4"]),
+    ({"analysis": {"cov_type": "cluster", "cluster": "regoin4"}}, ["did you mean 'region4'"]),
+    ({"analysis": {"split_year": 1990}}, ["analysis.split_year 1990 is outside the years of the simulated "
+                                          "demonstration panel", "2011–2023", "one sub-period would be empty"]),
+    ({"analysis": {"split_year": 2011}}, ["analysis.split_year 2011 is outside"]),
+    ({"measures": {"beta": {"tau": 50}}}, ["measures.beta.tau 50 is not shorter than the span", "at most 12"]),
+    ({"measures": {"kde": {"years": [1990, 2015]}}}, ["measures.kde.years names [1990]", "2011–2023"]),
+    ({"paper": {"stars": [0.05, 0.05, 0.01]}}, ["paper.stars", "non-unique"]),
+])
+def test_bounds_and_cross_checks_are_made_at_planning_time(default, over, words):
+    """Issue 24: settings that passed validation and failed only when their rule ran (or a traceback) are refused
+    by validate_config, before any job is planned, naming the key."""
+    with pytest.raises(InputError) as exc:
+        validate_config(merge(copy.deepcopy(default), over), SCHEMA, root=ROOT)
+    msg = str(exc.value)
+    for w in words:
+        assert w in msg, (w, msg)
+    assert len(msg) < 600 and "\n" not in msg
+
+
+def test_good_settings_pass_and_whole_number_floats_become_ints(default):
+    cfg = merge(copy.deepcopy(default), {"seed": 7.0, "esda": {"permutations": 999.0}, "analysis": {
+        "split_year": 2023, "cov_type": "cluster", "cluster": "region4"}, "measures": {
+        "beta": {"tau": 12}, "kde": {"years": [2011, 2023]}}})
+    validate_config(cfg, SCHEMA, root=ROOT)
+    assert type(cfg["seed"]) is int and type(cfg["esda"]["permutations"]) is int
+
+
+def test_cross_checks_read_the_years_of_a_real_panel_file(default, tmp_path):
+    """For a real panel the years come from its year column (renamed through the dictionary), at planning time."""
+    from aicoord.config import panel_years
+
+    (tmp_path / "p.csv").write_text("省份,年份,a,y,g\n北京,2015,1,2,3\n北京,2016,1,2,3\n北京,2017,1,2,3\n",
+                                    encoding="utf-8")
+    from aicoord.config import merge_layers
+
+    real = merge_layers([default, {"panel": {"file": "p.csv", "dictionary": {
+        "columns": {"省份": "province", "年份": "year"}, "ai": "a", "outcome": ["y"], "gdp_pc": "g"}},
+        "measures": {"indices": {}, "coordination": {"subsystems": {}}}}])
+    real["datasets"]["ai2023"]["file"] = str(ROOT / real["datasets"]["ai2023"]["file"])
+    real["seed_tables"] = {k: str(ROOT / v) for k, v in real["seed_tables"].items()}
+    assert panel_years(real, root=tmp_path) == [2015, 2016, 2017]
+    with pytest.raises(InputError, match=r"split_year 2011 is outside the years of the panel p.csv \(2015–2017\)"):
+        validate_config(merge(real, {"analysis": {"split_year": 2011}}), SCHEMA, root=tmp_path)
+    validate_config(merge(real, {"analysis": {"split_year": 2016}, "measures": {"beta": {"tau": 2}}}), SCHEMA,
+                    root=tmp_path)

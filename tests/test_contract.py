@@ -177,3 +177,16 @@ def test_long_panel_duplicate_names_the_file_and_both_rows(tmp_path):
         read_long_panel(p, "id", "t", ["y"])
     msg = str(info.value)
     assert str(p) in msg and "row 5" in msg and "unit 'B' in period 1 appears on rows 3, 5" in msg
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(1)", "-gov", "+x", "@cmd"])
+def test_a_column_name_a_spreadsheet_would_run_is_refused(name):
+    """Issue 24 (formula injection): a role's column becomes a header of the tidy files and a row of the paper
+    tables; a name starting with =, +, - or @ is refused, with the rename that fixes it. A header renamed through
+    `columns` to a plain name is fine."""
+    with pytest.raises(InputError, match="which a spreadsheet runs as a formula") as exc:
+        validate_dictionary(dict(DICT, controls=[name]))
+    assert "columns" in str(exc.value)
+    with pytest.raises(InputError, match="spreadsheet"):
+        validate_dictionary(dict(DICT, columns={"x": name}))
+    assert validate_dictionary(dict(DICT, columns={name: "gov"}, controls=["gov"]))["controls"] == ["gov"]

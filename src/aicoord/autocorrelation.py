@@ -15,6 +15,7 @@ Conventions (stated in every output table's note):
 
 from __future__ import annotations
 
+import warnings
 from contextlib import contextmanager
 
 import esda
@@ -24,13 +25,17 @@ from libpysal.weights import W
 
 from .errors import EstimationError, InputError
 
-__all__ = ["global_autocorrelation", "local_moran", "QUADRANTS", "CLUSTER_LABELS"]
+__all__ = ["global_autocorrelation", "local_moran", "QUADRANTS", "CLUSTER_LABELS", "NO_NEIGHBOURS"]
 
 #: esda quadrant codes (``geoda_quads=False``) to labels.
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 
+#: Label of a unit without neighbours: its local Moran is 0 by construction and its pseudo p-value
+#: (1 / (permutations + 1), as if significant) means nothing, so it is neither a cluster nor "not significant".
+NO_NEIGHBOURS = "No neighbours"
+
 #: Cluster labels used in tables and maps, in legend order.
-CLUSTER_LABELS = ("HH", "LL", "LH", "HL", "Not significant")
+CLUSTER_LABELS = ("HH", "LL", "LH", "HL", "Not significant", NO_NEIGHBOURS)
 
 
 #: esda kernels left out of numba's on-disk cache: ``compute_chunk`` takes the statistic as a first-class
@@ -220,6 +225,14 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
         moments under conditional randomisation, Sokal et al. 1998), ``z_value`` (the standardised
         value), ``lag_z`` (its spatial lag), ``quadrant``, ``p_sim``, ``threshold`` and ``cluster``
         (the quadrant where ``p_sim <= threshold``, else ``"Not significant"``).
+
+    Notes
+    -----
+    A unit without neighbours (an island of ``w``, e.g. under a distance cutoff) has ``Ii = 0`` and a spatial
+    lag of 0 by construction; esda still gives it the smallest pseudo p-value, 1 / (permutations + 1), which
+    would label it a significant HL or LL cluster. Such a unit gets the cluster :data:`NO_NEIGHBOURS`, its
+    ``quadrant`` is empty and its ``p_sim`` NaN; it is left out of the FDR threshold, and a
+    :class:`UserWarning` names the units.
     """
     permutations = _check_settings(permutations, alpha)
     y = _check(y, w)
@@ -228,13 +241,23 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
         lm = esda.Moran_Local(y, w, transformation=tr, permutations=permutations, seed=seed,
                               keep_simulations=True, n_jobs=1)
         wz = np.asarray(lm.w.sparse @ lm.z).ravel()  # lm.w is w: its transform is restored below
-    threshold = float(esda.fdr(lm.p_sim, alpha)) if fdr else float(alpha)
-    quad = pd.Series(lm.q).map(QUADRANTS).to_numpy()
-    sig = lm.p_sim <= threshold
+    island = np.array([w.cardinalities[i] == 0 for i in w.id_order])
+    p_sim = np.where(island, np.nan, lm.p_sim)
+    threshold = float(esda.fdr(p_sim[~island], alpha)) if fdr else float(alpha)
+    quad = np.where(island, "", pd.Series(lm.q).map(QUADRANTS).to_numpy())
+    sig = ~island & (np.nan_to_num(p_sim, nan=1.0) <= threshold)
     # never label a map from NaNs: every statistic behind a quadrant or a cluster must be finite
-    _refuse_non_finite({"Ii": lm.Is, "z_value": lm.z, "lag_z": wz, "p_sim": lm.p_sim}, "local Moran")
+    _refuse_non_finite({"Ii": lm.Is, "z_value": lm.z, "lag_z": wz, "p_sim": p_sim[~island]}, "local Moran")
+    if island.any():
+        ids = [str(i) for i, k in zip(w.id_order, island) if k]
+        warnings.warn(f"{len(ids)} unit(s) without neighbours in the weights matrix ({', '.join(ids[:10])}"
+                      f"{' ...' if len(ids) > 10 else ''}): labelled '{NO_NEIGHBOURS}', not tested", UserWarning,
+                      stacklevel=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z_c = (lm.Is - lm.EIc) / np.sqrt(lm.VIc)
     return pd.DataFrame({
-        "Ii": lm.Is, "EIc": lm.EIc, "VIc": lm.VIc, "z_c": (lm.Is - lm.EIc) / np.sqrt(lm.VIc),
-        "z_value": lm.z, "lag_z": wz, "quadrant": quad, "p_sim": lm.p_sim,
-        "threshold": threshold, "cluster": np.where(sig, quad, "Not significant"),
+        "Ii": lm.Is, "EIc": lm.EIc, "VIc": lm.VIc, "z_c": np.where(island, np.nan, z_c),
+        "z_value": lm.z, "lag_z": wz, "quadrant": quad, "p_sim": p_sim,
+        "threshold": threshold,
+        "cluster": np.where(island, NO_NEIGHBOURS, np.where(sig, quad, "Not significant")),
     }, index=pd.Index(w.id_order, name="code"))

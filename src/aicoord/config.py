@@ -19,19 +19,70 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from .errors import InputError
+import pandas as pd
 
-__all__ = ["validate_config", "apply_level", "level_datasets", "panel_roles", "resolve", "resolve_list", "DERIVED"]
+from .errors import InputError, listed
+
+__all__ = ["validate_config", "merge_layers", "REPLACE_KEYS", "COLLECTION_KEYS", "apply_level", "level_datasets",
+           "panel_roles", "panel_columns", "panel_years", "check_years", "resolve", "resolve_list", "DERIVED"]
 
 #: Variables the workflow derives in the tidy panel (``results/data/panel.csv``).
 DERIVED = ("dev_gap", "dev_gap_change", "dev_gap_growth")
 
 
-def _merge(base: dict, over: dict) -> dict:
-    """Recursive merge as Snakemake merges configuration files: mappings merge, anything else is replaced."""
+#: Keys whose value a user gives WHOLE: a mapping there replaces the default's instead of being merged into it
+#: entry by entry (``*`` stands for any name). Island links are the set of links (``{}``: none, so Hainan is an
+#: island); a dataset's variables, an index's or subsystem's indicators and a scenario are one specification
+#: each, which a partial merge would silently mix with the default's (a redefined subsystem kept the default's
+#: ``negative`` list).
+REPLACE_KEYS = ("weights.*.island_links", "datasets.*.variables", "measures.indices.*",
+                "measures.coordination.subsystems.*", "analysis.scenarios.*", "panel.dictionary")
+
+#: Collections of named entries: a user's entries are added to the default's (or replace the entry of the same
+#: name, merged key by key), and an empty mapping ``{}`` empties the collection (no indices, no scenarios, no
+#: overlay of that level). Everywhere else a mapping is a section of fixed keys, merged key by key, where
+#: ``{}`` changes nothing. Lists and scalars are always replaced.
+COLLECTION_KEYS = ("datasets", "weights", "measures.indices", "measures.coordination.subsystems",
+                   "analysis.scenarios", "paper.labels", "levels.*")
+
+
+def _matches(path: tuple, patterns) -> bool:
+    return any(len(p) == len(path) and all(a == "*" or a == b for a, b in zip(p, path))
+               for p in (tuple(q.split(".")) for q in patterns))
+
+
+def _merge(base: dict, over: dict, path: tuple = ()) -> dict:
+    """``over`` laid over ``base``: mappings merge key by key, except at :data:`REPLACE_KEYS` (replaced whole)
+    and an empty mapping at :data:`COLLECTION_KEYS` (empties it); lists and scalars are replaced."""
     out = dict(base)
     for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        here = path + (str(k),)
+        if (isinstance(v, dict) and isinstance(out.get(k), dict) and not _matches(here, REPLACE_KEYS)
+                and not (v == {} and _matches(here, COLLECTION_KEYS))):
+            out[k] = _merge(out[k], v, here)
+        else:
+            out[k] = v
+    return out
+
+
+def merge_layers(layers) -> dict:
+    """The study's configuration from its layers, first to last: ``config/config.default.yaml``, the user's
+    ``config/config.yaml``, files given with ``--configfile`` and ``--config`` values.
+
+    Snakemake merges configuration files recursively, so that an empty mapping cannot empty a default
+    (``weights: {queen: {island_links: {}}}`` kept Hainan linked to Guangdong); the workflow rebuilds its
+    configuration from the same layers with this function. See :data:`REPLACE_KEYS` and
+    :data:`COLLECTION_KEYS`.
+
+    Examples
+    --------
+    >>> d = {"weights": {"queen": {"kind": "queen", "island_links": {"460000": ["440000"]}}}}
+    >>> merge_layers([d, {"weights": {"queen": {"island_links": {}}}}])["weights"]
+    {'queen': {'kind': 'queen', 'island_links': {}}}
+    """
+    out: dict = {}
+    for layer in layers:
+        out = _merge(out, dict(layer or {}))
     return out
 
 
@@ -91,6 +142,28 @@ def _schema_error(err, schema) -> InputError:
                       hint=str(err.schema.get("description", "")).strip() or None)
 
 
+def _whole_numbers(config, schema) -> None:
+    """Write the whole-number floats the schema accepts as integers (``seed: 12345.0``, ``--config
+    esda.permutations=1e3``) as ints, in place: seeds and counts are used as ints downstream."""
+    if isinstance(config, dict):
+        props = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        for k, v in config.items():
+            sub = props.get(k, extra if isinstance(extra, dict) else {})
+            if isinstance(v, float) and "integer" in (sub.get("type") if isinstance(sub.get("type"), list)
+                                                      else [sub.get("type")]) and v.is_integer():
+                config[k] = int(v)
+            else:
+                _whole_numbers(v, sub)
+    elif isinstance(config, list):
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        for i, v in enumerate(config):
+            if isinstance(v, float) and items.get("type") == "integer" and v.is_integer():
+                config[i] = int(v)
+            else:
+                _whole_numbers(v, items)
+
+
 def _check(cond, message, hint=None):
     if not cond:
         raise InputError(message, hint=hint)
@@ -121,6 +194,7 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
     errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
         raise _schema_error(errors[0], schema)
+    _whole_numbers(config, schema)
     for name, spec in config["datasets"].items():
         if not spec.get("from_panel"):
             for need in ("file", "id", "source"):
@@ -181,6 +255,78 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
     for m in an["mechanisms"] or []:
         _check(m in roles["mechanisms"], f"configuration key analysis.mechanisms names '{m}', which the data "
                "dictionary does not map", f"mechanisms of the dictionary: {', '.join(roles['mechanisms']) or 'none'}")
+    if an.get("cluster") is not None:
+        cols = panel_columns(roles)
+        close = difflib.get_close_matches(str(an["cluster"]), cols, n=1, cutoff=0.6)
+        _check(an["cluster"] in cols, f"configuration key analysis.cluster names '{an['cluster']}', which is not a "
+               "column of the study panel (results/data/panel.csv)",
+               (f"did you mean '{close[0]}'? " if close else "") + f"columns: {', '.join(cols)}")
+    base = Path(root) if root is not None else Path.cwd()
+    years = panel_years(config, root=base if check_files else None)
+    if years:
+        check_years(config, years)
+
+
+def check_years(config: dict, years) -> None:
+    """Cross-checks of the settings that name years or spans against the panel's years (at planning time).
+
+    Raises
+    ------
+    InputError
+        ``analysis.split_year`` that leaves a sub-period empty, ``measures.beta.tau`` not shorter than the
+        panel's span, ``measures.kde.years`` not in the panel.
+    """
+    years = sorted({int(y) for y in years})
+    first, last = years[0], years[-1]
+    span = f"{first}–{last}"
+    what = "the simulated demonstration panel (demo.years)" if config["panel"]["file"] is None else \
+        f"the panel {config['panel']['file']}"
+    split = config["analysis"].get("split_year")
+    _check(split is None or first < split <= last, f"configuration key analysis.split_year {split} is outside the "
+           f"years of {what} ({span}): one sub-period would be empty",
+           f"give the first year of the later sub-period, after {first} and at most {last}; null for the middle year")
+    tau = config["measures"]["beta"]["tau"]
+    _check(tau <= last - first, f"configuration key measures.beta.tau {tau} is not shorter than the span of "
+           f"{what} ({span}): no unit has two observations {tau} years apart", f"use at most {last - first}")
+    missing = [y for y in config["measures"]["kde"]["years"] if y not in years]
+    _check(not missing, f"configuration key measures.kde.years names {listed(missing)}, not years of {what} "
+           f"({span})", "list years of the panel, or [] for every year")
+
+
+def panel_columns(roles: dict) -> list:
+    """Columns of the tidy study panel ``results/data/panel.csv`` (mechanisms have files of their own)."""
+    cols = ["code", "name", "region4", "year", "ai", "gdp_pc"] + (["population"] if roles["population"] else [])
+    return list(dict.fromkeys(cols + roles["outcome"] + roles["controls"] + list(DERIVED)))
+
+
+def panel_years(config: dict, root=None):
+    """The years of the study panel, known at planning time: ``demo.years`` for the simulated panel, else the
+    year column of ``panel.file`` (read alone, through the dictionary's renames; ``root`` is the study folder).
+
+    Returns None when the file cannot be read (or ``root`` is None for a real panel): the panel's own rule
+    then reports the located problem.
+    """
+    panel = config["panel"]
+    if panel["file"] is None:
+        y0, y1 = config["demo"]["years"]
+        return list(range(int(y0), int(y1) + 1))
+    if root is None:
+        return None
+    from .io import read_table
+
+    d = panel["dictionary"] or {}
+    target = d.get("year", "year")
+    rename = {str(k).strip(): str(v) for k, v in (d.get("columns") or {}).items()}
+    try:
+        df = read_table(Path(root) / panel["file"])
+    except InputError:
+        return None
+    col = next((c for c in df.columns if rename.get(c, c) == target), None)
+    if col is None:
+        return None
+    years = pd.to_numeric(df[col].astype(str).str.strip(), errors="coerce").dropna()
+    years = years[(years == years.round()) & (years >= 1000) & (years <= 9999)]
+    return sorted({int(y) for y in years}) or None
 
 
 def input_files(config: dict):

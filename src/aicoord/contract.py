@@ -43,7 +43,7 @@ from .errors import InputError
 from .io import read_table
 from .units import normalize_unit, unit_table
 
-__all__ = ["MECHANISMS", "ROLES", "MAX_DRAWS", "MAX_PERMUTATIONS", "read_province_table", "read_panel",
+__all__ = ["MECHANISMS", "ROLES", "MAX_DRAWS", "MAX_PERMUTATIONS", "MAX_SEED", "read_province_table", "read_panel",
            "read_long_panel", "read_tidy", "validate_dictionary", "check_count", "check_consecutive_periods"]
 
 #: Allowed keys of ``dictionary["mechanisms"]``.
@@ -56,6 +56,9 @@ ROLES = ("ai", "outcome", "gdp_pc", "population", "controls", "mechanisms")
 #: more): 100,000 draws give the SEs to about 0.2% and take well under 1 GB; beyond that the memory of the
 #: simulation grows without a gain in accuracy.
 MAX_DRAWS = 100_000
+
+#: Largest seed: numpy's global seeding (``np.random.seed``, which esda's permutations use) takes 0 to 2^32 - 1.
+MAX_SEED = 2**32 - 1
 
 #: Most random permutations for pseudo p-values: LISA keeps N x P simulated values (1,000,000 permutations
 #: of 31 provinces are 250 MB), and p_sim is then exact to about 1e-4 already.
@@ -183,6 +186,13 @@ def validate_dictionary(dictionary) -> dict:
     dup = sorted({c for c in used if used.count(c) > 1})
     if dup:
         raise InputError(f"column(s) used for more than one role: {', '.join(dup)}")
+    from .io import FORMULA_STARTS
+
+    formula = [str(c) for c in used + list(d["columns"].values()) if str(c).startswith(FORMULA_STARTS)]
+    if formula:  # the names are headers of the tidy files and labels of the tables a spreadsheet opens
+        raise InputError(f"column name '{formula[0]}' starts with '{formula[0][0]}', which a spreadsheet runs as a "
+                         "formula", hint="rename it with the dictionary's 'columns' map, e.g. "
+                         f"columns: {{'{formula[0]}': {formula[0].lstrip('=+-@').strip() or 'x'}}}")
     return d
 
 

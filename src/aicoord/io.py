@@ -19,7 +19,8 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["read_table", "atomic_path", "write_csv", "write_json", "to_jsonable"]
+__all__ = ["read_table", "atomic_path", "write_csv", "write_json", "to_jsonable", "escape_formula", "FORMULA_STARTS",
+           "remove_outputs"]
 
 
 def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.DataFrame:
@@ -92,8 +93,63 @@ def atomic_path(path):
             os.remove(tmp)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): a label or header
+#: such as ``=HYPERLINK(...)`` written bare would run when the CSV is opened in Excel.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_NUMBER = re.compile(r"[-+]?(\d[\d,]*)?\.?\d+([eE][-+]?\d+)?\**%?")
+
+
+def escape_formula(cell):
+    """``cell`` prefixed with a single quote when a spreadsheet would run it as a formula (OWASP's advice for
+    CSV injection); numbers, and numbers as a table prints them (``-0.123***``, ``-1,234.5``, ``-5%``), are
+    left as they are. Idempotent: an escaped cell starts with a quote.
+
+    Examples
+    --------
+    >>> escape_formula("=1+2"), escape_formula("-0.123**"), escape_formula("@SUM(A1)"), escape_formula(-3.5)
+    ("'=1+2", '-0.123**', "'@SUM(A1)", -3.5)
+    """
+    if (not isinstance(cell, str) or len(cell) < 2 or not cell.startswith(FORMULA_STARTS)
+            or _NUMBER.fullmatch(cell.strip())):  # a lone "-" (an empty cell's dash) cannot be a formula
+        return cell
+    return "'" + cell
+
+
+def remove_outputs(paths) -> list[str]:
+    """Delete the files ``paths`` that exist, and their folders left empty; return the files deleted.
+
+    The workflow calls it when it starts (``onstart``) on the outputs of rules that are no longer part of the
+    study, e.g. the simulated demonstration panel's once ``panel.file`` names a real panel: those files would
+    otherwise lie among the real results saying "simulated data".
+    """
+    removed = []
+    for p in map(Path, paths):
+        if p.is_file() or p.is_symlink():
+            p.unlink()
+            removed.append(str(p))
+            try:
+                p.parent.rmdir()  # only when empty
+            except OSError:
+                pass
+    return removed
+
+
 def write_csv(df: pd.DataFrame, path, *, index=False, float_format="%.10g") -> None:
-    """Write a CSV atomically with a fixed float format, so that reruns are byte-identical."""
+    """Write a CSV atomically with a fixed float format, so that reruns are byte-identical. Text cells and
+    headers that a spreadsheet would run as formulas are escaped (:func:`escape_formula`); numbers are
+    written as numbers."""
+    def is_text(dtype):
+        return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+
+    text = [i for i, t in enumerate(df.dtypes) if is_text(t)]  # by position: headers may repeat
+    if text or any(isinstance(c, str) and escape_formula(c) != c for c in df.columns) or index:
+        df = df.copy()
+        for i in text:
+            df.isetitem(i, df.iloc[:, i].map(escape_formula))
+        df.columns = [escape_formula(c) for c in df.columns]
+        if index and (pd.api.types.is_object_dtype(df.index) or pd.api.types.is_string_dtype(df.index)):
+            df.index = df.index.map(escape_formula)
     with atomic_path(path) as tmp:
         df.to_csv(tmp, index=index, float_format=float_format, lineterminator="\n")
 

@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from .errors import InputError  # noqa: E402
 from .geometry import CHINA_ALBERS, load_other_units  # noqa: E402
 from .io import atomic_path  # noqa: E402
 
@@ -28,14 +29,16 @@ __all__ = ["cjk_font_path", "cjk_font", "use_cjk_font", "kde_figure", "moran_sca
 
 #: Conventional LISA colours (GeoDa).
 CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fdae61",
-                   "Not significant": "#eeeeee"}
+                   "Not significant": "#eeeeee", "No neighbours": "#9e9e9e"}
 
 _LABELS = {
     "zh": {"HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低", "Not significant": "不显著",
+           "No neighbours": "无邻居",
            "scatter_x": "{var}(标准化)", "scatter_y": "空间滞后 W·{var}", "sig": "显著性（伪 p 值）",
            "ns": "不显著", "nodata": "无数据", "moran": "莫兰指数 I = {I:.4f}（伪 p 值 = {p:.4g}）"},
     "en": {"HH": "High-High", "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low",
-           "Not significant": "Not significant", "scatter_x": "{var} (standardised)",
+           "Not significant": "Not significant", "No neighbours": "No neighbours",
+           "scatter_x": "{var} (standardised)",
            "scatter_y": "Spatial lag W·{var}", "sig": "Significance (pseudo p)", "ns": "Not significant", "nodata": "No data",
            "moran": "Moran's I = {I:.4f} (pseudo p = {p:.4g})"},
 }
@@ -207,7 +210,7 @@ def _label(ax, proj, names):
 
 def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language: str = "zh",
                      maritime=None, label: bool = True, map_approval: str | None = None):
-    """LISA cluster map (HH, LL, LH, HL, not significant).
+    """LISA cluster map (HH, LL, LH, HL, not significant, and units without neighbours if any).
 
     Parameters
     ----------
@@ -236,20 +239,25 @@ def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language
         proj.plot(ax=a, color=colours, edgecolor="0.35", linewidth=0.3 if len(proj) <= MAX_LABELS else 0.05)
     if label:
         _label(ax, proj, _names(gdf, language))
-    handles = [Patch(facecolor=CLUSTER_COLOURS[k], edgecolor="0.35", label=lab[k]) for k in CLUSTER_COLOURS]
+    shown = [k for k in CLUSTER_COLOURS if k != "No neighbours" or k in set(clusters)]  # islands only if any
+    handles = [Patch(facecolor=CLUSTER_COLOURS[k], edgecolor="0.35", label=lab[k]) for k in shown]
     handles.append(Patch(facecolor="white", edgecolor="0.35", hatch="////", label=lab["nodata"]))
     return _finish_map(fig, ax, inset, proj, mar, title, note, handles, "LISA", language, map_approval)
 
 
 def lisa_significance_map(gdf, p_values, *, title: str = "", note: str = "", language: str = "zh",
                           maritime=None, label: bool = True, map_approval: str | None = None):
-    """Map of LISA pseudo p-values in the classes p ≤ 0.001, 0.01, 0.05 and not significant."""
+    """Map of LISA pseudo p-values in the classes p ≤ 0.001, 0.01, 0.05 and not significant; a unit without
+    neighbours (p NaN, see :func:`aicoord.autocorrelation.local_moran`) has its own class."""
     use_cjk_font()
     lab = _LABELS[language]
     classes = [(0.001, "p ≤ 0.001", "#006d2c"), (0.01, "p ≤ 0.01", "#31a354"),
                (0.05, "p ≤ 0.05", "#a1d99b"), (np.inf, lab["ns"], "#eeeeee")]
     p = np.asarray(p_values, dtype=float)
-    colours = [next(c for lim, _, c in classes if pi <= lim) for pi in p]
+    colours = [CLUSTER_COLOURS["No neighbours"] if np.isnan(pi) else next(c for lim, _, c in classes if pi <= lim)
+               for pi in p]
+    if np.isnan(p).any():
+        classes.append((np.nan, lab["No neighbours"], CLUSTER_COLOURS["No neighbours"]))
     fig, ax, inset, proj, mar = _map_axes(gdf, maritime)
     for a in (ax, inset):
         proj.plot(ax=a, color=colours, edgecolor="0.35", linewidth=0.3 if len(proj) <= MAX_LABELS else 0.05)

@@ -89,7 +89,7 @@ def test_lisa_small_multiples_grid_shared_legend_and_colours(gdf):
     main = [a for a in fig.axes if a.get_subplotspec() is not None]
     assert len(main) == 6 and len(fig.legends) == 1
     texts, colours = legend_entries(fig.legends[0])
-    assert texts == ["高-高", "低-低", "低-高", "高-低", "不显著", "无数据"]
+    assert texts == ["高-高", "低-低", "低-高", "高-低", "不显著", "无邻居", "无数据"]  # islands drawn: their entry
     assert colours == [CLUSTER_COLOURS[k].lower() for k in labels] + ["#ffffff"]
     assert [a.get_title() for a in main[:3]] == ["2019", "2021", "2023"]
     assert [t.get_text() for t in main[0].texts] == ["邻接矩阵"]

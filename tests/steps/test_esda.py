@@ -94,3 +94,62 @@ def test_notes_come_from_the_data_and_the_weights_summary(inputs, tmp_path):
     assert long["queen"] == "Source: Table 1" and long["economic"] == note[0]
     foot = pd.read_csv(tmp_path / "wide.csv")["variable"].iloc[-1]
     assert "ai_index: Source: Table 1" in foot and "Simulated data" in foot
+
+
+#: Provinces without a neighbour within 400 km (capital to capital) under weights.invdist.cutoff_km: 400
+ISLANDS_400KM = {"福建", "广东", "云南", "西藏", "陕西", "新疆"}
+
+
+def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs, tmp_path, provinces_gdf):
+    """Issue 24, item 2: under a 400 km cutoff six provinces have no neighbour; esda gives them Ii = 0 and the
+    smallest pseudo p-value, 1 / (P + 1), which labelled them significant HL/LL clusters. They are labelled
+    'No neighbours' (p_sim NaN, no quadrant), with a warning, in the LISA table, the maps and the paper table."""
+    import warnings
+
+    from aicoord.steps import paper as paper_steps
+
+    w = build_weights({"kind": "distance", "power": 1, "cutoff_km": 400}, provinces_gdf)
+    write_weights(w, tmp_path / "invdist", name="invdist")
+    out = tmp_path / "lisa.csv"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        steps.lisa(inputs / "ai.csv", tmp_path / "invdist.csv", out, var="ai_index", year=2023, matrix="invdist",
+                   permutations=999, seed=7, alpha=0.05, fdr=True)
+    said = [str(c.message) for c in caught if "without neighbours" in str(c.message)]
+    assert len(said) == 1 and said[0].startswith("6 unit(s) without neighbours"), [str(c.message) for c in caught]
+    t = pd.read_csv(out, dtype={"id": str})
+    island = t["cluster"] == "No neighbours"
+    assert set(t.loc[island, "name"]) == ISLANDS_400KM
+    assert t.loc[island, "p_sim"].isna().all() and (t.loc[island, "Ii"] == 0).all()
+    assert t.loc[island, "quadrant"].isna().all()  # empty: no quadrant without a spatial lag
+    assert t.loc[~island, "p_sim"].notna().all() and not t.loc[~island, "cluster"].eq("No neighbours").any()
+    # the FDR threshold is computed from the 25 tested units only
+    import esda
+
+    assert t["threshold"].iloc[0] == pytest.approx(float(esda.fdr(t.loc[~island, "p_sim"].to_numpy(), 0.05)))
+    # maps: the islands are drawn in their own colour with their own legend entry
+    glob = tmp_path / "g.json"
+    steps.global_autocorrelation(inputs / "ai.csv", tmp_path / "invdist.csv", glob, var="ai_index", year=2023,
+                                 matrix="invdist", permutations=99, seed=1)
+    from aicoord.steps.geometry import province_geometry
+
+    province_geometry(tmp_path / "p.gpkg")
+    outputs = {k: [tmp_path / f"{k}.png"] for k in ("scatter", "cluster", "significance")}
+    steps.esda_figures(out, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
+                       matrix="invdist", language="zh")
+    assert all(p[0].stat().st_size > 5000 for p in outputs.values())
+    from aicoord.plotting import lisa_cluster_map, lisa_significance_map
+    from aicoord.geometry import read_geopackage
+
+    gdf = read_geopackage(tmp_path / "p.gpkg").set_index("code").loc[t["id"]].reset_index()
+    for fig in (lisa_cluster_map(gdf, t["cluster"], language="zh"), lisa_significance_map(gdf, t["p_sim"])):
+        texts = [x.get_text() for ax in fig.axes for leg in [ax.get_legend()] if leg for x in leg.get_texts()]
+        texts += [x.get_text() for leg in fig.legends for x in leg.get_texts()]
+        assert "无邻居" in texts, texts
+    # the paper's LISA table: 无邻居 in the cell, a note sentence, never a cluster
+    paper = {ext: tmp_path / f"paper_lisa.{ext}" for ext in ("csv", "md", "tex", "docx", "json")}
+    paper_steps.lisa([out], paper, weights_labels={"invdist": "invdist: 反距离矩阵"}, labels={}, language="zh")
+    p = pd.read_csv(paper["csv"])
+    cells = p[p["column"] == "invdist: 反距离矩阵"].set_index("label")["value"]   # the matrix's description
+    assert set(cells[cells == "无邻居"].index) == ISLANDS_400KM
+    assert "6 个单元在 invdist: 反距离矩阵 下无邻居" in p["note"].iloc[0]

@@ -1,6 +1,7 @@
 """Steps of workflow/rules/measures.smk (aicoord.steps.measures) on a small simulated panel."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from aicoord.steps import data as data_steps
 from aicoord.steps import measures as steps
@@ -149,3 +150,28 @@ def test_spatial_beta_convergence_rows_equal_two_way_dummy_variable_ml(files, tm
             assert row["nobs"] == growth.size
             checked += 1
     assert checked == 6
+
+
+def test_a_panel_without_a_province_of_the_matrix_names_it(files, tmp_path):
+    """Issue 24: a panel missing 西藏 said "weights ids do not match the panel's units (missing from weights: [])";
+    the message names the unit of the matrix the panel lacks."""
+    from aicoord.errors import InputError
+
+    d = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    d[d["code"] != "540000"].to_csv(tmp_path / "panel.csv", index=False)
+    with pytest.raises(InputError) as exc:
+        steps.beta_convergence(tmp_path / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc",
+                               tau=1, controls=[], time_effects=True, spatial_models=["sar"], weights_name="queen")
+    msg = str(exc.value)
+    assert "1 unit(s) of the weights missing from the panel: 540000 (西藏)" in msg, msg
+    assert "[]" not in msg and not (tmp_path / "b.csv").exists()
+
+
+def test_kde_years_not_in_the_panel_are_a_clean_input_error(files, tmp_path):
+    """Issue 24: measures.kde.years: [1990] ended in `NameError: InputError` (plotting.py did not import it)."""
+    from aicoord.errors import InputError
+
+    with pytest.raises(InputError, match=r"years not in the data: \[1990\]"):
+        steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[1990, 2023],
+                         language="en")
+    assert not (tmp_path / "k.png").exists()

@@ -445,3 +445,34 @@ def test_descriptive_statistics_get_decimals_by_magnitude_or_by_variable(built, 
                   variable_decimals={"gdp_pc": 1})
     row = next(r for r in P.read_table(out["json"]).rows if r.label == LABELS["gdp_pc"])
     assert all(len(c.partition(".")[2]) == 1 for c in row.cells[1:])
+
+
+def test_formula_like_labels_are_escaped_in_the_csvs_and_negative_numbers_are_not(tmp_path):
+    """Issue 24 (formula injection): a paper.labels value starting with =, +, - or @ was written bare into
+    descriptive.csv and baseline.csv, so Excel ran it. Such cells get OWASP's leading single quote; numbers as
+    printed (-0.123, -0.020**) are left as they are. The same holds for the results tables (aicoord.io.write_csv)."""
+    import csv
+
+    make_inputs(tmp_path, SIM_NOTE)
+    labels = dict(LABELS, gov='=HYPERLINK("http://x","y")', urban="@SUM(A1)", ai="+cmd|' /C calc'!A0",
+                  gdp_pc="-2+3")
+    out = {n: {k: tmp_path / f"{n}.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+           for n in ("descriptive", "baseline")}
+    P.descriptive(tmp_path / "panel.csv", [tmp_path / f"{m}.csv" for m in MECHS], out["descriptive"], variables=VARS,
+                  labels=labels, language="zh", decimals=3)
+    P.baseline(tmp_path / "baseline.csv", tmp_path / "baseline.json", out["baseline"], labels=labels, language="zh",
+               decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL)
+    cells = [c for n in out for row in csv.reader(out[n]["csv"].open(encoding="utf-8")) for c in row]
+    bare = [c for c in cells if len(c) > 1 and c[0] in "=+-@" and not c.lstrip("-+").replace(".", "", 1)
+            .replace(",", "").rstrip("*%").isdigit()]
+    assert bare == [], bare
+    for label in ('=HYPERLINK("http://x","y")', "@SUM(A1)", "-2+3"):
+        assert "'" + label in cells, label
+    escaped = {c for c in cells if c.startswith("'")}
+    assert escaped == {"'" + labels[k] for k in ("gov", "urban", "ai", "gdp_pc")}, escaped  # nothing else
+    assert [c for c in cells if c[:1] in "-\u2212" and c[1:2].isdigit()]  # negative numbers, unescaped
+    from aicoord.io import write_csv
+
+    write_csv(pd.DataFrame({"=a": [-1.5, 2.0], "label": ["-gov", "-0.25**"], "note": ["@x", "ok"]}),
+              tmp_path / "r.csv")
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8") == "'=a,label,note\n-1.5,'-gov,'@x\n2,-0.25**,ok\n"

@@ -237,3 +237,33 @@ def test_specification_model_probabilities_rows(demos, queen):
     np.testing.assert_allclose(rows["statistic"].to_numpy(float), ref["probability"].to_numpy(), rtol=1e-12)
     assert rows["statistic"].sum() == pytest.approx(1.0)
     assert rows.loc[f"probability_{ref['probability'].idxmax()}", "decision"] == "most probable"
+
+
+def test_split_year_outside_the_panel_names_the_years_not_collinearity(demos, queen):
+    """Issue 24: split_year 1990 was reported as "perfectly collinear"; it is outside the panel's years."""
+    from aicoord.errors import InputError
+
+    with pytest.raises(InputError, match=r"split_year 1990 is outside the panel's years \(2011–2023\)"):
+        heterogeneity(demos["A"][0], **study_kw(queen), by="period", split_year=1990, draws=200, seed=6)
+
+
+def test_a_two_year_panel_gives_not_estimated_rows_with_the_reason(ai_index, queen):
+    """Issue 24: on a 2-year panel robustness_variant failed (no verdict was produced); a model the sample's
+    periods cannot carry gives 'not estimated' rows with the reason, as the README says, and the others are
+    estimated."""
+    from aicoord.simulate import simulate_demo_panel
+
+    panel, _ = simulate_demo_panel(ai_index, queen, seed=3, years=(2022, 2023))
+    mech = list(MECHANISM_NAMES)[:1]
+    full = robustness_variant(panel, **study_kw(queen), mechanisms=mech, sample="full",
+                              models=("sdm", "dynamic_sdm"), draws=200, seed=1)
+    assert (full.loc[full["model"] == "sdm", "verdict"] != "not estimated").all()
+    dyn = full[full["model"] == "dynamic_sdm"]
+    assert len(dyn) == 2 and (dyn["verdict"] == "not estimated").all()
+    assert dyn["failure"].str.contains("only 2 period(s) in this sample; dynamic_sdm needs at least 3",
+                                       regex=False).all()
+    lag = robustness_variant(panel, **study_kw(queen), mechanisms=mech, sample="ai_lag1", models=("sdm",),
+                             draws=200, seed=1)
+    assert (lag["verdict"] == "not estimated").all() and len(lag) == 2
+    assert lag["failure"].str.contains("only 1 period(s) in this sample after AI is lagged one year",
+                                       regex=False).all()

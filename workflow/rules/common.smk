@@ -1,19 +1,38 @@
 # Helpers shared by the rules: configuration validation, variables by role, notes and the list of targets.
 import json
+import sys
+from pathlib import Path
 
-from snakemake.exceptions import WorkflowError
+from snakemake.common.configfile import load_configfile
 
-from aicoord.config import apply_level, level_datasets, panel_roles, resolve, resolve_list, validate_config
+from aicoord.config import (apply_level, level_datasets, merge_layers, panel_roles, resolve, resolve_list,
+                            validate_config)
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import DEMO_DICTIONARY
 from aicoord.units import level_note
 
+def _config_layers():
+    """The configuration's layers, first to last, as Snakemake laid them: the Snakefile's configfiles
+    (config/config.default.yaml, config/config.yaml), then --configfile files, then --config values."""
+    cli = [Path(f).absolute() for f in workflow.config_settings.configfiles]
+    own = [f for f in workflow.configfiles if Path(f).absolute() not in cli]
+    layers = [] if workflow.config_settings.replace_workflow_config else [load_configfile(f) for f in own]
+    return layers + [load_configfile(f) for f in cli] + [dict(workflow.config_settings.config)]
+
+
 try:
+    # rebuilt from its layers: Snakemake's recursive merge cannot empty a default ({} was ignored)
+    _merged = merge_layers(_config_layers())
+    config.clear()
+    config.update(_merged)
     apply_level(config)  # the overlay levels.<study.level>, laid over everything else
     validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 except InputError as exc:
-    raise WorkflowError(f"aicoord: bad configuration: {exc}") from None
+    # ONE line, first and alone, status 2: raised into Snakemake it came wrapped in "WorkflowError in file
+    # common.smk, line N" and a traceback of the Snakefile
+    print(f"aicoord: bad configuration: {exc}", file=sys.stderr)
+    sys.exit(2)
 
 LEVEL = config["study"]["level"]  # province, prefecture or county (aicoord.units)
 #: The polygons of the study's units (rule province_geometry).
@@ -92,6 +111,26 @@ def measures_targets():
     if DEMO:
         out += ["results/demo/truth.json", "results/demo/truth.csv", "results/tables/demo_recovery.csv"]
     return out
+
+
+#: Rules whose outputs exist only for the simulated demonstration panel (panel.file null).
+DEMO_RULES = ("simulate_panel", "demo_recovery")
+
+
+def stale_demo_outputs():
+    """Outputs of the demo-only rules, when a real panel.file is configured (an earlier demo run left them)."""
+    return [] if DEMO else [str(f) for name in DEMO_RULES for f in getattr(rules, name).rule.output]
+
+
+def remove_stale_outputs(log=None):
+    """When the workflow starts (not in a dry run): delete the outputs of rules no longer in the study, so that
+    no 'simulated data' table lies among the results of a real panel."""
+    from aicoord.io import remove_outputs
+
+    gone = remove_outputs(stale_demo_outputs())
+    if gone:
+        print(f"aicoord: panel.file is set: removed {len(gone)} output(s) of the simulated demonstration panel "
+              f"({', '.join(gone)})", file=sys.stderr)
 
 
 def all_targets():

@@ -240,40 +240,43 @@ rule paper_robustness:
         "../../scripts/paper_robustness.py"
 
 
-rule paper_scenarios:
-    input:
-        "results/tables/scenarios_dispersion.csv",
-    output:
-        **paper_out("scenarios"),
-    params:
-        opts=paper_opts("labels", "language", "decimals", "alpha", table="scenarios"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
-    log:
-        "logs/paper/scenarios.log",
-    script:
-        "../../scripts/paper_scenarios.py"
+# the scenario tables only when scenarios are configured (analysis.scenarios: {} has none)
+if ANALYSIS["scenarios"]:
+
+    rule paper_scenarios:
+        input:
+            "results/tables/scenarios_dispersion.csv",
+        output:
+            **paper_out("scenarios"),
+        params:
+            opts=paper_opts("labels", "language", "decimals", "alpha", table="scenarios"),
+        resources:
+            mem_mb=1000,
+            runtime=10,
+        conda:
+            "../../envs/aicoord.yaml"
+        log:
+            "logs/paper/scenarios.log",
+        script:
+            "../../scripts/paper_scenarios.py"
 
 
-rule paper_scenario_provinces:
-    input:
-        "results/tables/scenarios.csv",
-    output:
-        **paper_out("scenario_provinces"),
-    params:
-        opts=paper_opts("labels", "language", "decimals", table="scenario_provinces"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
-    log:
-        "logs/paper/scenario_provinces.log",
-    script:
-        "../../scripts/paper_scenario_provinces.py"
+    rule paper_scenario_provinces:
+        input:
+            "results/tables/scenarios.csv",
+        output:
+            **paper_out("scenario_provinces"),
+        params:
+            opts=paper_opts("labels", "language", "decimals", table="scenario_provinces"),
+        resources:
+            mem_mb=1000,
+            runtime=10,
+        conda:
+            "../../envs/aicoord.yaml"
+        log:
+            "logs/paper/scenario_provinces.log",
+        script:
+            "../../scripts/paper_scenario_provinces.py"
 
 
 rule paper_verdict:

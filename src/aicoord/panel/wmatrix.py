@@ -108,8 +108,17 @@ def as_matrix(w, ids=None):
         pos = {k: i for i, k in enumerate(carried)}
         missing = [i for i in ids if i not in pos]
         if missing or len(carried) != len(ids):
+            wanted = set(ids)
+            extra = [k for k in carried if k not in wanted]  # e.g. a province the panel lacks
             raise InputError(
-                f"weights ids do not match the panel's units (missing from weights: {listed(missing[:5])})"
+                "weights ids do not match the panel's units ("
+                + "; ".join(([f"{len(missing)} unit(s) of the panel missing from the weights: {_named(missing)}"]
+                             if missing else [])
+                            + ([f"{len(extra)} unit(s) of the weights missing from the panel: {_named(extra)}"]
+                               if extra else []))
+                + ")",
+                hint="the panel and the matrix must hold the same units: add the missing rows or drop the units "
+                     "from the matrix",
             )
         order = np.array([pos[i] for i in ids])
         mat = mat[order][:, order]
@@ -117,6 +126,18 @@ def as_matrix(w, ids=None):
     mat.eliminate_zeros()
     mat.sort_indices()
     return mat, carried
+
+
+def _named(codes, most: int = 5) -> str:
+    """Up to ``most`` unit ids, each province code with its short name (``540000 (西藏)``)."""
+    from ..provinces import province_table
+
+    try:
+        names = province_table().set_index("code")["name_short"].to_dict()
+    except Exception:  # pragma: no cover - the names are a courtesy
+        names = {}
+    shown = [f"{c} ({names[str(c)]})" if str(c) in names else str(c) for c in list(codes)[:most]]
+    return ", ".join(shown) + (" ..." if len(codes) > most else "")
 
 
 def diagonal_symmetrizer(mat, rtol=SIMILAR_RTOL):

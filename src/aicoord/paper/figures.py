@@ -40,11 +40,13 @@ NO_DATA = {"facecolor": "white", "edgecolor": "0.35", "hatch": "////"}
 
 _WORDS = {
     "zh": {"nodata": "无数据", "HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低",
-           "Not significant": "不显著", "direct": "直接效应", "indirect": "间接效应", "total": "总效应",
+           "Not significant": "不显著", "No neighbours": "无邻居",
+           "direct": "直接效应", "indirect": "间接效应", "total": "总效应",
            "estimate": "点估计", "ci": "{level}% 置信区间", "excl": "区间不含 0", "incl": "区间含 0",
            "mediated": "中介效应", "km": "千米"},
     "en": {"nodata": "No data", "HH": "High-High", "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low",
-           "Not significant": "Not significant", "direct": "Direct", "indirect": "Indirect", "total": "Total",
+           "Not significant": "Not significant", "No neighbours": "No neighbours",
+           "direct": "Direct", "indirect": "Indirect", "total": "Total",
            "estimate": "Estimate", "ci": "{level}% confidence interval", "excl": "Interval excludes 0",
            "incl": "Interval includes 0", "mediated": "Mediated effect", "km": "km"},
 }
@@ -289,7 +291,7 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
     gdf : geopandas.GeoDataFrame
         Provinces in the order of each cluster sequence.
     clusters : mapping (year, weights name) → sequence of str
-        Cluster label per province ("HH", "LL", "LH", "HL", "Not significant", as in
+        Cluster label per province ("HH", "LL", "LH", "HL", "Not significant", "No neighbours", as in
         :data:`aicoord.autocorrelation.CLUSTER_LABELS`); a missing key leaves its panel empty ("—").
     years, weights : sequences
         Column and row order.
@@ -301,7 +303,8 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.legends[0]``: the five clusters and "无数据"/"No data".
+        ``fig.legends[0]``: the five clusters ("No neighbours"/"无邻居" too when a map has such units) and
+        "无数据"/"No data".
     """
     use_cjk_font()
     words = _WORDS[language]
@@ -331,7 +334,9 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
             if j == 0:
                 ax.text(-0.04, 0.5, weight_labels.get(w, w), transform=ax.transAxes, rotation=90, ha="right",
                         va="center", fontsize=10)
-    handles = [Patch(facecolor=CLUSTER_COLOURS[c], edgecolor="0.35", label=words[c]) for c in CLUSTER_COLOURS]
+    present = {c for cl in clusters.values() for c in cl}
+    handles = [Patch(facecolor=CLUSTER_COLOURS[c], edgecolor="0.35", label=words[c]) for c in CLUSTER_COLOURS
+               if c != "No neighbours" or c in present]  # the islands' entry only when a map has one
     handles.append(Patch(label=words["nodata"], **NO_DATA))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, (0.035 if note else 0.0) + (0.2 / fig.get_figheight() if map_approval else 0)))

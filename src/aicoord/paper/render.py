@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..io import atomic_path
+from ..io import atomic_path, escape_formula
 from .table import PaperTable
 
 __all__ = ["TEX_MACROS", "tidy_rows", "to_csv", "to_markdown", "latex_fragment", "latex_document", "write_csv",
@@ -51,11 +51,13 @@ def tidy_rows(table: PaperTable) -> list[dict]:
 
 
 def to_csv(table: PaperTable) -> str:
-    """Tidy CSV text (columns :data:`CSV_HEADER`), formatted strings as printed in the table."""
+    """Tidy CSV text (columns :data:`CSV_HEADER`), formatted strings as printed in the table; a label, column
+    or note that a spreadsheet would run as a formula is escaped (:func:`aicoord.io.escape_formula`), numbers
+    such as ``-0.123***`` are not."""
     buf = io.StringIO()
     wr = csv.DictWriter(buf, fieldnames=CSV_HEADER, lineterminator="\n")
     wr.writeheader()
-    wr.writerows(tidy_rows(table))
+    wr.writerows({k: escape_formula(v) for k, v in row.items()} for row in tidy_rows(table))
     return buf.getvalue()
 
 

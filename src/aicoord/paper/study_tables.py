@@ -62,7 +62,8 @@ DEFAULT_LABELS = {
 
 _W = {
     "zh": {"n": "N", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值", "vif": "VIF",
-           "I": "I", "z": "z", "p": "p", "province": "省份", "region": "地区", "ns": "不显著", "HH": "高-高",
+           "I": "I", "z": "z", "p": "p", "province": "省份", "region": "地区", "ns": "不显著", "No neighbours": "无邻居",
+           "islands_note": "{n} 个单元在 {w} 下无邻居，未作检验（标为“无邻居”）", "HH": "高-高",
            "LL": "低-低", "LH": "低-高", "HL": "高-低", "year": "年份", "estimate": "估计值", "se": "标准误",
            "speed": "收敛速度", "half_life": "半衰期", "spatial": "空间参数", "nobs": "观测值",
            "statistic": "统计量", "df": "自由度", "decision": "结论", "reject": "拒绝原假设",
@@ -82,7 +83,10 @@ _W = {
            "scen_note": "区间为 {level}% 模拟区间；离散度计算前被解释变量平移 {shift}",
            "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应"},
     "en": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
-           "p": "p", "province": "Province", "region": "Region", "ns": "Not significant", "HH": "High-High",
+           "p": "p", "province": "Province", "region": "Region", "ns": "Not significant",
+           "No neighbours": "No neighbours",
+           "islands_note": "{n} unit(s) have no neighbours under {w} and are not tested (marked 'No neighbours')",
+           "HH": "High-High",
            "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low", "year": "Year", "estimate": "Estimate",
            "se": "SE", "speed": "Speed", "half_life": "Half-life", "spatial": "Spatial parameter",
            "nobs": "Observations", "statistic": "Statistic", "df": "df", "decision": "Decision",

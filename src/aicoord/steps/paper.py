@@ -157,13 +157,16 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
     names = unit_names(language)
     tab = pd.DataFrame({"label": [names.get(c, c) for c in first["id"]]})
     tab.insert(1, w["region"], [_group(r, language) for r in first["region4"]])
+    islands = []
     for f in frames:
         m = str(f["matrix"].iloc[0])
         cl = f.set_index("id").loc[first["id"], "cluster"]
         tab[weights_labels.get(m, m)] = [w.get(c, c) if c != "Not significant" else "—" for c in cl]
+        if (cl == "No neighbours").any():  # islands (autocorrelation.NO_NEIGHBOURS): not tested, said in the note
+            islands.append(w["islands_note"].format(n=int((cl == "No neighbours").sum()), w=weights_labels.get(m, m)))
     alpha = float(first["threshold"].iloc[0])
     matrices = [str(f["matrix"].iloc[0]) for f in frames]
-    sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}"),
+    sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}"), *islands,
                                                  _weights_note(matrices, weights_labels, language)],
                         weights_labels=weights_labels)
     var = _label(labels, str(first["variable"].iloc[0]), language)

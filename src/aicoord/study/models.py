@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..errors import InputError
 from ._common import Setting, effects_of, fit_panel, param_draws, setting, spectrum, summarise
 
 __all__ = ["Baseline", "baseline", "convergence_with_ai", "heterogeneity", "coefficient_table", "effects_table"]
@@ -278,6 +279,10 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
     elif by == "period":
         if split_year is None:
             raise ValueError("by='period' needs split_year")
+        span = sorted(pd.unique(d[time]))
+        if not span[0] < split_year <= span[-1]:
+            raise InputError(f"split_year {split_year} is outside the panel's years ({span[0]}–{span[-1]}): one "
+                             "sub-period would be empty", hint=f"give a year after {span[0]} and at most {span[-1]}")
         post = f"{ai}_x_post"
         d[post] = d[ai] * (d[time] >= split_year)
         res = fit_panel(d, y, [ai, post, *controls], unit, time, st.Wdf, model=model, effects=effects,

@@ -104,7 +104,13 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         d[a] = d.groupby(unit)[ai].shift(1)
         d = d.dropna(subset=[a]).reset_index(drop=True)
     rows = []
+    periods = int(d[time].nunique())
     for k, model in enumerate(models):
+        short = _too_few_periods(periods, model, effects, sample)
+        if short:  # e.g. a 2-year panel: reported as not estimated, with the reason, never a failed grid
+            rows += [_failed(m, q, model, short) for m, q in
+                     [("baseline", "ai_total_effect")] + [(m, "mediated_total") for m in mechanisms]]
+            continue
         if model == DYNAMIC:
             rows += _dynamic_rows(d, y=y, ai=a, mechanisms=mechanisms, controls=list(controls), unit=unit,
                                   time=time, w=w, effects=effects, dlag=dlag, draws=draws, seed=seed + 10 * k,
@@ -161,6 +167,18 @@ def _dynamic_rows(d, *, y, ai, mechanisms, **kw):
                      "upper": r["upper"], "verdict": direction(r["lower"], r["upper"]), "model": DYNAMIC,
                      "mechanism_model": DYNAMIC, "nobs": r["nobs"], "failure": ""})
     return rows
+
+
+def _too_few_periods(periods: int, model: str, effects: str, sample: str) -> str:
+    """Why ``model`` cannot be estimated on ``periods`` periods of a variant's sample ("" when it can): fixed
+    effects of units need two periods, the dynamic SDM three (one is lost to the time lag)."""
+    need = 3 if model == DYNAMIC else 2 if effects in ("twoways", "individual") else 1
+    if periods >= need:
+        return ""
+    lag = " after AI is lagged one year" if sample == "ai_lag1" else ""
+    why = "one period is lost to the time lag and one more to the fixed effects" if model == DYNAMIC else \
+        "the unit fixed effects need two periods"
+    return f"only {periods} period(s) in this sample{lag}; {model} needs at least {need} ({why})"
 
 
 def _failed(mechanism, quantity, model, exc):
