@@ -108,9 +108,13 @@ def as_matrix(w, ids=None):
         pos = {k: i for i, k in enumerate(carried)}
         missing = [i for i in ids if i not in pos]
         if missing or len(carried) != len(ids):
-            raise InputError(
-                f"weights ids do not match the panel's units (missing from weights: {listed(missing[:5])})"
-            )
+            wanted = set(ids)
+            extra = [i for i in carried if i not in wanted]
+            parts = ([f"{len(missing)} unit(s) of the panel are not in the weights: {listed(missing[:5])}"] if missing
+                     else []) + ([f"{len(extra)} unit(s) of the weights are not in the panel: {listed(extra[:5])}"]
+                                 if extra else [])
+            raise InputError("weights ids do not match the panel's units: " + "; ".join(parts or ["repeated ids"]),
+                             hint="the weights need one row and column per unit of the panel")
         order = np.array([pos[i] for i in ids])
         mat = mat[order][:, order]
     mat = mat.tocsr()
