@@ -326,3 +326,27 @@ def test_cli_one_bad_province_id_names_its_row(tmp_path, capsys):
                  "--x", "x", "--weights", str(tmp_path / "w.csv"), "--out", str(tmp_path / "o.json")])
     err = _one_line_exit_2(capsys, code)
     assert "row 6" in err and "Beijingg" in err and "31 unit(s)" not in err
+
+
+def test_cli_unbalanced_weights_by_year_of_the_observed_units_only(files):
+    """Yearly boundaries give a matrix per year of that year's units: such a file is accepted (it was refused
+    with "1 unit(s) of the data are not in the weights matrix") and fits as the full matrices' sub-matrices."""
+    d = pd.read_csv(files / "panel.csv")
+    gone = d[(d["state"] == d["state"].iloc[0]) & (d["year"] >= 85)]  # a unit absent from 1985 on
+    d.drop(gone.index).to_csv(files / "absent.csv", index=False)
+    long = pd.read_csv(files / "long.csv")
+    parts = []
+    for y in sorted(d["year"].unique()):
+        keep = set(d.drop(gone.index).query("year == @y")["state"])
+        parts.append(long[long["from"].isin(keep) & long["to"].isin(keep)].assign(year=y))
+    pd.concat(parts)[["year", "from", "to", "weight"]].to_csv(files / "by_year_observed.csv", index=False)
+    outs = []
+    for w in ("by_year.csv", "by_year_observed.csv"):
+        argv = ["fit-panel", "--data", str(files / "absent.csv"), *ARGS, "--weights-by-year", str(files / w),
+                "--model", "sar", "--fe", "individual", "--draws", "20", "--out", str(files / f"{w}.json")]
+        assert main(argv) == 0
+        outs.append(json.loads((files / f"{w}.json").read_text()))
+    assert outs[0]["missing_cells"]["count"] == len(gone) > 0
+    for nm, c in outs[0]["coefficients"].items():
+        assert_allclose(outs[1]["coefficients"][nm]["estimate"], c["estimate"], rtol=1e-12)
+        assert_allclose(outs[1]["coefficients"][nm]["se"], c["se"], rtol=1e-12)
