@@ -42,21 +42,33 @@ def check_options(args) -> None:
 
 
 def run(args) -> int:
-    from ..weights import build_weights, standardize, to_dense_frame
+    import numpy as np
+    import pandas as pd
 
     check_options(args)
     spec = {"kind": args.kind, "k": args.k, "power": args.power, "cutoff_km": args.cutoff_km,
             "island_links": None if args.island_links == "default" else {}}
-    gdf = None
-    if args.kind in ("queen", "rook"):
+    if args.kind in ("queen", "rook"):  # without libpysal, whose import alone took longer than all the rest
         from ..geometry import load_provinces
+        from ..weights import contiguity_neighbors
 
-        gdf = load_provinces()
-    w = build_weights(spec, gdf)
-    islands = [i for i in w.id_order if not w.neighbors[i]]
+        ids, nb = contiguity_neighbors(load_provinces(), args.kind, spec["island_links"])
+        pos = {c: i for i, c in enumerate(ids)}
+        mat = np.zeros((len(ids), len(ids)))
+        for i, js in nb.items():
+            mat[pos[i], [pos[j] for j in js]] = 1.0
+        frame = pd.DataFrame(mat, index=pd.Index(ids, name="code"), columns=ids)
+    else:
+        from ..weights import build_weights, to_dense_frame
+
+        frame = to_dense_frame(build_weights(spec))
+    sums = frame.sum(axis=1)
+    islands = list(frame.index[sums == 0])
     if islands and args.cutoff_km is not None:
         print(f"aicoord weights: warning: --cutoff-km {args.cutoff_km:g} leaves {len(islands)} province(s) without "
               f"neighbours ({', '.join(map(str, islands[:5]))}{' ...' if len(islands) > 5 else ''}); they get an "
               "all-zero row: raise the cutoff", file=sys.stderr)
-    write_csv(to_dense_frame(w if args.raw else standardize(w)), args.out, index=True, float_format="%.17g")
+    if not args.raw:  # row-standardised as libpysal's transform "R": w / row sum (rows without links stay zero)
+        frame = frame.div(sums.where(sums != 0, 1.0), axis=0)
+    write_csv(frame, args.out, index=True, float_format="%.17g")
     return 0
