@@ -449,6 +449,10 @@ def test_series_impact_traces_of_an_asymmetric_w_equal_the_eigenvalue_path():
         assert lu._eig is None  # no eigenvalues were computed
         for a, b in zip(got, want):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+        for r in rhos:  # the information traces by the sparse LU equal the dense solve's
+            np.testing.assert_allclose(lu.info_traces(r), eig.info_traces(r), rtol=1e-12, atol=1e-13)
+            np.testing.assert_allclose(lu.info_traces(r, project=True), eig.info_traces(r, project=True),
+                                       rtol=1e-12, atol=1e-13)
     rows = [{"id": i, "t": t, "y": rng.normal(), "x": rng.normal()} for t in range(3) for i in range(n)]
     data = pd.DataFrame(rows)
     fits = [SpatialPanel(data, y="y", x=["x"], id="id", time="t", w=knn, model="sdm", effects="individual",

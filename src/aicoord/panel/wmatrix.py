@@ -459,10 +459,14 @@ class PanelWeights:
             return self._info_traces_banded(rho)
         w = self.W.toarray()
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
-        a = -rho * w
-        a[np.diag_indices_from(a)] += 1.0
-        b = np.linalg.solve(a, w)
-        del a, w
+        if self.method == "lu":  # a large W: sparse LU of I - rho W (N solves), not a dense O(N^3) factorisation
+            b = spla.splu((sp.identity(self.n, format="csc") - rho * self.W).tocsc()).solve(w)
+            del w
+        else:
+            a = -rho * w
+            a[np.diag_indices_from(a)] += 1.0
+            b = np.linalg.solve(a, w)
+            del a, w
         if project:
             b = b - b.mean(axis=0, keepdims=True)
             b = b - b.mean(axis=1, keepdims=True)
