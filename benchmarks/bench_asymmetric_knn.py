@@ -7,14 +7,16 @@ Run from the repository root::
 
 Data (simulated, 模拟数据): ``n`` points uniform on the unit square (seed 1), W = their k nearest neighbours
 (asymmetric; ``--symmetric`` takes ``max(W, W')``), written as a long ``from,to,weight`` CSV; a panel of ``t``
-periods from a two-way SDM with ``rho = 0.4`` solved on the row-standardised W.  Prints the wall time of the
-whole command (``aicoord fit-panel --model sdm --fe twoways --draws 1000``, its default tests included).
+periods from a two-way SDM with ``rho = 0.4`` solved on the row-standardised W.  Prints the wall and CPU time
+(the CPU time is the fair figure on a shared machine) and peak memory of the whole command (``aicoord fit-panel
+--model sdm --fe twoways --draws 1000``, its default tests included).
 """
 
 from __future__ import annotations
 
 import argparse
 import pathlib
+import resource
 import subprocess
 import sys
 import tempfile
@@ -62,11 +64,13 @@ def main():
     cmd = [str(pathlib.Path(sys.executable).parent / "aicoord"), "fit-panel", "--data", str(folder / "panel.csv"),
            "--id", "id", "--time", "year", "--y", "y", "--x", "x1", "x2", "--weights", str(folder / "w.csv"),
            "--model", "sdm", "--fe", "twoways", "--draws", "1000", "--out", str(folder / "fit.json")]
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(cmd, capture_output=True, text=True)
-    took = time.perf_counter() - start
+    took, cpu1 = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
     print(f"n={args.n} t={args.t} k={args.k} {'symmetrised' if args.symmetric else 'asymmetric'} W: "
-          f"exit {done.returncode}, {took:.1f} s (simulated data, {folder})")
+          f"exit {done.returncode}, {took:.1f} s wall, {cpu:.1f} s CPU, peak {cpu1.ru_maxrss / 1024:.0f} MB "
+          f"(simulated data, {folder})")
     if done.returncode:
         print(done.stderr[-2000:])
 
