@@ -50,14 +50,20 @@ def check_magnitudes(data, cols, file=None):
                                   "scale with it")
 
 
+#: columns whose largest magnitude lies in this range are left as they are by :func:`column_scales` (the
+#: estimators are accurate there, and ordinary data keep bit for bit the results they had before scaling)
+UNSCALED = (2.0 ** -10, 2.0 ** 10)
+
+
 def column_scales(a):
-    """Power of two nearest above the largest magnitude of every column (last axis) of ``a`` (1 for an
-    all-zero column).  Dividing by a power of two is exact, so a column multiplied by ``2**k`` gives
-    bit-identical scaled data."""
+    """Power of two nearest above the largest magnitude of every column (last axis) of ``a`` whose magnitude is
+    outside :data:`UNSCALED` (1 for the others and for an all-zero column).  Dividing by a power of two is
+    exact, so a column multiplied by ``2**k`` gives bit-identical scaled data."""
     flat = np.abs(a.reshape(-1, a.shape[-1]))
     top = flat.max(axis=0) if len(flat) else np.zeros(a.shape[-1])
     _, expo = np.frexp(top)
-    return np.where(top > 0, np.ldexp(1.0, expo), 1.0)
+    far = (top > 0) & ((top < UNSCALED[0]) | (top > UNSCALED[1]))
+    return np.where(far, np.ldexp(1.0, expo), 1.0)
 
 
 @contextmanager
