@@ -348,3 +348,19 @@ def test_estimates_invariant_to_a_regressors_units(scale_base, case, expo, col):
         f = np.array([c if v == col else 1.0 for v, _ in want.index])
         np.testing.assert_allclose(got["estimate"].to_numpy() * f, want["estimate"].to_numpy(), rtol=1e-6, atol=1e-9)
         np.testing.assert_allclose(got["se"].to_numpy() * f, want["se"].to_numpy(), rtol=1e-4)
+
+
+@settings(max_examples=3, **SETTINGS)
+@example(expo=12.0)
+@example(expo=-12.0)
+@given(expo=st.floats(-12, 12))
+def test_lm_tests_invariant_to_a_regressors_units(scale_base, expo):
+    """The LM tests of fit-panel's JSON (least squares on the demeaned design) do not depend on the units."""
+    from aicoord.panel import lm_tests
+
+    data, w, _ = scale_base
+    kw = dict(y="y", x=["x1", "x2"], id="id", time="year", w=w, effects="twoways")
+    ref = lm_tests(data, **kw)
+    got = lm_tests(data.assign(x1=data["x1"] * 10.0 ** expo), **kw)
+    for k, v in ref.items():
+        assert got[k].statistic == pytest.approx(v.statistic, rel=1e-8), k
