@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aicoord.cli import main
@@ -268,3 +268,99 @@ def test_encodings_of_the_same_table_read_alike(tmp_path):
            for e in ("utf-8", "utf-8-sig", "gb18030")]
     for g in got[1:]:
         pd.testing.assert_frame_equal(g, got[0])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Invariance of the estimates to the units of a regressor (issue 24): multiplying a column by c multiplies its
+# coefficients (and their W* lags') and standard errors by 1/c and changes nothing else, for every model, across
+# 1e-12 to 1e12.  Before the design was scaled inside the fits, x 1e12 moved rho and the log-likelihood and
+# x 1e-10 was refused as "time-invariant".
+
+def _scale_panel(seed=3, n=16, t=5):
+    """A small simulated SAC-with-W*x panel on a 4 x 4 rook grid (simulated data), with unit effects."""
+    rng = np.random.default_rng(seed)
+    side = int(np.sqrt(n))
+    w = np.zeros((n, n))
+    for i in range(n):
+        r, c = divmod(i, side)
+        for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            if 0 <= r + dr < side and 0 <= c + dc < side:
+                w[i, (r + dr) * side + c + dc] = 1.0
+    ws = w / w.sum(axis=1, keepdims=True)
+    a = np.linalg.inv(np.eye(n) - 0.4 * ws)
+    b = np.linalg.inv(np.eye(n) - 0.3 * ws)
+    mu = rng.normal(size=n)
+    rows = []
+    for year in range(2001, 2001 + t):
+        x1, x2 = rng.normal(size=n) * 3.0 + 10.0, rng.normal(size=n)
+        y = a @ (1.0 * x1 - 0.5 * x2 + 0.4 * ws @ x1 + mu + b @ rng.normal(size=n))
+        rows += [{"id": i, "year": year, "y": y[i], "x1": x1[i], "x2": x2[i]} for i in range(n)]
+    return pd.DataFrame(rows), w
+
+
+SCALE_CASES = [  # (model, effects, extra) covering every estimator of the panel package
+    ("sar", "twoways", {}), ("sdm", "individual", {}), ("sem", "twoways", {}), ("sac", "individual", {}),
+    ("slx", "time", {}), ("sdem", "twoways", {}), ("sdm", "none", {}), ("sar", "random", {}),
+    ("sdm", "random", {}), ("sem", "random", {}), ("sdm", "twoways", {"unbalanced": True}),
+    ("sdm", "twoways", {"cov_type": "cluster"}), ("sdm", "individual", {"dynamic": True}),
+]
+
+
+def _scale_fit(data, w, model, effects, extra):
+    from aicoord.panel import SpatialPanel
+    from aicoord.panel.dynamic import DynamicSpatialPanel
+
+    if extra.get("dynamic"):
+        return DynamicSpatialPanel(data, y="y", x=["x1", "x2"], id="id", time="year", w=w, model=model,
+                                   effects=effects, dlag=1).fit()
+    if extra.get("unbalanced"):
+        data = data.drop(index=[3, 40])
+    mod = SpatialPanel(data, y="y", x=["x1", "x2"], id="id", time="year", w=w, model=model, effects=effects)
+    return mod.fit(cov_type=extra.get("cov_type", "oim"))
+
+
+@pytest.fixture(scope="module")
+def scale_base():
+    data, w = _scale_panel()
+    return data, w, {i: _scale_fit(data, w, *case) for i, case in enumerate(SCALE_CASES)}
+
+
+@pytest.mark.parametrize("case", range(len(SCALE_CASES)), ids=lambda i: "-".join(
+    [*SCALE_CASES[i][:2], *SCALE_CASES[i][2]]))
+@settings(max_examples=2, **SETTINGS)
+@example(expo=12.0, col="x1")
+@example(expo=-12.0, col="x2")
+@given(expo=st.floats(-12, 12), col=st.sampled_from(["x1", "x2"]))
+def test_estimates_invariant_to_a_regressors_units(scale_base, case, expo, col):
+    data, w, base = scale_base
+    c = 10.0 ** expo
+    res = _scale_fit(data.assign(**{col: data[col] * c}), w, *SCALE_CASES[case])
+    ref = base[case]
+    factor = np.array([c if nm in (col, f"W*{col}") else 1.0 for nm in ref.params.index])
+    np.testing.assert_allclose(res.params.to_numpy() * factor, ref.params.to_numpy(), rtol=1e-6, atol=1e-9)
+    # random effects: SEs from a numerical Hessian (steps 1e-4 relative) at a Nelder-Mead optimum that stops on
+    # a function tolerance of 1e-14 |f|, so data equal up to rounding move them by up to ~2e-5
+    se_rtol = 1e-4 if SCALE_CASES[case][1] == "random" else 1e-6
+    np.testing.assert_allclose(res.std_errors.to_numpy() * factor, ref.std_errors.to_numpy(), rtol=se_rtol)
+    assert res.loglik == pytest.approx(ref.loglik, rel=1e-9, abs=1e-7)
+    if SCALE_CASES[case][0] in ("sdm", "sar") and not SCALE_CASES[case][2].get("dynamic"):
+        got, want = res.impacts(draws=50, seed=1), ref.impacts(draws=50, seed=1)
+        f = np.array([c if v == col else 1.0 for v, _ in want.index])
+        np.testing.assert_allclose(got["estimate"].to_numpy() * f, want["estimate"].to_numpy(), rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(got["se"].to_numpy() * f, want["se"].to_numpy(), rtol=1e-4)
+
+
+@settings(max_examples=3, **SETTINGS)
+@example(expo=12.0)
+@example(expo=-12.0)
+@given(expo=st.floats(-12, 12))
+def test_lm_tests_invariant_to_a_regressors_units(scale_base, expo):
+    """The LM tests of fit-panel's JSON (least squares on the demeaned design) do not depend on the units."""
+    from aicoord.panel import lm_tests
+
+    data, w, _ = scale_base
+    kw = dict(y="y", x=["x1", "x2"], id="id", time="year", w=w, effects="twoways")
+    ref = lm_tests(data, **kw)
+    got = lm_tests(data.assign(x1=data["x1"] * 10.0 ** expo), **kw)
+    for k, v in ref.items():
+        assert got[k].statistic == pytest.approx(v.statistic, rel=1e-8), k

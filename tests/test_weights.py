@@ -30,19 +30,17 @@ def test_hainan_linked_to_guangdong_by_default(provinces_gdf):
 
 
 def test_contiguity_is_computed_once_per_polygons_and_kind(provinces_gdf, spdep_reference, monkeypatch):
-    import libpysal.weights as lw
-
     import aicoord.weights as aw
 
     monkeypatch.setattr(aw, "_CONTIGUITY", {})
     built = []
-    real = lw.Queen.from_dataframe
+    real = aw.shared_boundary_pairs
 
     def counting(*args, **kwargs):
         built.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(lw.Queen, "from_dataframe", counting)
+    monkeypatch.setattr(aw, "shared_boundary_pairs", counting)
     first = build_weights({"kind": "queen", "island_links": {}}, provinces_gdf)
     second = build_weights({"kind": "queen"}, provinces_gdf.copy())  # the same polygons, another frame
     assert len(built) == 1
@@ -419,7 +417,7 @@ def test_contiguity_cache_keeps_four_sets_of_polygons(monkeypatch):
         aw._land_contiguity(f, "rook")
     assert len(aw._CONTIGUITY) == 4
     assert all(w is not first for w in aw._CONTIGUITY.values())
-    assert aw._land_contiguity(frames[0], "rook").neighbors == first.neighbors
+    assert aw._land_contiguity(frames[0], "rook") == first == {"a": ["b"], "b": ["a", "c"], "c": ["b"]}
 
 
 def test_contiguity_with_an_island_is_silent(provinces_gdf, monkeypatch):
@@ -451,3 +449,27 @@ def test_units_at_the_same_place_are_refused():
     assert 0.4 < d < 0.6
     assert_allclose(distance_weights(coords=close).full()[0], [[0, 1 / d], [1 / d, 0]])
     assert_allclose(distance_weights(2, coords=close).full()[0][0, 1], d ** -2)
+
+
+@pytest.mark.parametrize("kind", ["queen", "rook"])
+def test_contiguity_equals_libpysal(provinces_gdf, kind):
+    """The sorted vertex (queen) and edge (rook) matching gives libpysal's Queen and Rook.from_dataframe
+    neighbours exactly (on ten provinces of the north and centre, to keep the libpysal build short; the 31
+    provinces' queen matrix is checked against R spdep in test_contiguity_is_computed_once_per_polygons_and_kind),
+    and on boxes touching at a corner only (queen, not rook)."""
+    import geopandas as gpd
+    import libpysal.weights as lw
+    from shapely.geometry import box
+
+    from aicoord.weights import shared_boundary_pairs
+
+    sub = provinces_gdf[provinces_gdf["code"].str[:2].isin(["11", "12", "13", "14", "15", "21", "37", "41", "61",
+                                                           "62"])].reset_index(drop=True)
+    boxes = gpd.GeoDataFrame({"code": list("abcd")}, geometry=[box(0, 0, 1, 1), box(1, 1, 2, 2), box(1, 0, 2, 1),
+                                                              box(5, 5, 6, 6)])
+    for frame in (sub, boxes):
+        ref = (lw.Queen if kind == "queen" else lw.Rook).from_dataframe(frame, use_index=False,
+                                                                         silence_warnings=True)
+        want = {(i, j) for i, nb in ref.neighbors.items() for j in nb if i < j}
+        assert shared_boundary_pairs(frame.geometry, kind) == want
+    assert ((0, 1) in shared_boundary_pairs(boxes.geometry, kind)) == (kind == "queen")

@@ -137,3 +137,16 @@ def test_weights_by_year_long_table_keeps_direction(asym, tmp_path):
     out = read_weights_by_year(path, ids, [2020, 2021])
     assert_array_equal(out[2020].full()[0], m)
     assert_array_equal(out[2021].full()[0], m.T)
+
+
+def test_long_weights_with_an_unknown_province_name_file_and_row(tmp_path):
+    """Issue 24: an unknown code in a long table was reported with neither the file nor the row."""
+    from aicoord.errors import InputError
+    from aicoord.weights_io import read_weights_sparse
+
+    path = tmp_path / "w.csv"
+    path.write_text("from,to,weight\n北京,天津,1\n天津,北京,1\n天津,Atlantis,1\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_weights_sparse(path, provinces=True)
+    assert exc.value.file == str(path) and exc.value.row == 4 and exc.value.column == "to"
+    assert "Atlantis" in str(exc.value)

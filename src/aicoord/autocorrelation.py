@@ -104,6 +104,9 @@ def _check(y, w: W) -> np.ndarray:
         raise InputError(f"{y.shape[0]} values but the weights matrix has {w.n} units")
     if not np.all(np.isfinite(y)):
         raise InputError("the variable has missing or infinite values")
+    if not np.any(w.sparse.data):
+        raise InputError("the weights matrix is all zero: no unit has a neighbour, so spatial autocorrelation is "
+                         "undefined", hint="check the weights file (or the cutoff that built it)")
     scale = np.max(np.abs(y))
     if scale > 0:
         # a power of two: dividing by it is exact, so moderate data give bit-for-bit the same statistics

@@ -34,6 +34,7 @@ be strictly positive.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -516,6 +517,8 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
     raw_ids = df[id_col].tolist()
     uniq = list(dict.fromkeys(raw_ids))  # each distinct id normalised once
     norm, is_prov = normalise_ids(uniq, provinces)
+    if not is_prov and provinces == "auto":
+        _one_bad_province(uniq, raw_ids, path, id_col)
     to_norm = dict(zip(uniq, norm))
     out = pd.DataFrame({id_col: [to_norm[v] for v in raw_ids]})
     fast = _floats(df[time_col])
@@ -560,6 +563,25 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
                          hint="keep one row per unit and period")
     out.attrs["provinces"] = is_prov
     return out
+
+
+def _one_bad_province(uniq, raw_ids, path, id_col) -> None:
+    """Raise the located error of a misspelt province when nearly all ids (at least two thirds, and three) are
+    provinces: otherwise the one bad id would leave every unit unmatched against a province weights matrix
+    ("31 unit(s) of the data are not in the weights matrix") instead of naming the row to fix."""
+    from .provinces import normalize_province
+
+    if all(re.fullmatch(r"-?\d+(\.0)?", str(v).strip()) for v in uniq):  # numeric ids (state, county codes)
+        return
+    bad = []
+    for v in uniq:
+        try:
+            normalize_province(v)
+        except InputError:
+            bad.append(v)
+    if len(uniq) - len(bad) >= max(3, 2 * len(uniq) / 3):
+        row = raw_ids.index(bad[0]) + 2
+        normalize_province(bad[0], file=path, row=row, column=id_col)  # raises, with the closest valid name
 
 
 def check_count(value, name: str, lo: int, hi: int | None = None) -> int:

@@ -15,12 +15,25 @@ from __future__ import annotations
 __all__ = ["AicoordError", "InputError", "EstimationError", "listed", "one_line"]
 
 
+#: longest run without a space (a file name, a column name, a cell echoed in a message) kept in a message, and
+#: longest message: a 100,000-character name must not make a 300 KB error line
+MAX_TOKEN, MAX_MESSAGE = 400, 2000
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 40]}...[{len(text) - limit + 40:,} characters cut]"
+
+
 def one_line(text: str) -> str:
     """``text`` with control characters and line or paragraph separators (which a cell of a user's file may
-    hold) written as escapes such as ``\\x1e``, so that every message stays ONE line."""
+    hold) written as escapes such as ``\\x1e``, so that every message stays ONE line; an echoed value longer
+    than :data:`MAX_TOKEN` characters and a message longer than :data:`MAX_MESSAGE` are cut."""
+    import re
     import unicodedata
 
-    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
+    text = "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
+    text = re.sub(r"\S{%d,}" % (MAX_TOKEN + 1), lambda m: _cut(m.group(0), MAX_TOKEN), text)
+    return _cut(text, MAX_MESSAGE)
 
 
 def listed(values) -> str:

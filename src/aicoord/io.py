@@ -60,6 +60,8 @@ def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.Dat
                 break
             except UnicodeDecodeError:
                 continue
+            except pd.errors.EmptyDataError:
+                raise InputError("the file is empty", file=path, hint="it needs a header line and data rows") from None
             except pd.errors.ParserError as exc:
                 m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
                 if m:
@@ -79,8 +81,14 @@ def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.Dat
 def atomic_path(path):
     """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    try:
+        if path.is_dir():
+            raise InputError("the output path is a folder", file=path, hint="give a file name inside it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:  # a folder of the path is a file, no permission, a name too long, a full disk ...
+        raise InputError(f"cannot write the output: {exc.strerror or exc}", file=path,
+                         hint="choose a writable path with a shorter file name in an existing folder") from None
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)

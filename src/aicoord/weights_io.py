@@ -156,7 +156,7 @@ def _read_long(df, path):
                          file=path, row=int(df.index[i]) + 2, hint="keep one row per pair")
     links = list(zip(f, t, v.tolist()))
     ids = list(dict.fromkeys(f + t))
-    return ids, links
+    return ids, links, [int(i) + 2 for i in df.index]
 
 
 def _read_square(df, path):
@@ -173,7 +173,7 @@ def _read_square(df, path):
     return rows, cols, _numbers(df.iloc[:, 1:], path)
 
 
-def read_weights(path, ids=None, *, provinces="auto") -> W:
+def read_weights(path, ids=None, *, provinces="auto", allow_negative=False) -> W:
     """Read a weights file into a raw libpysal W (:func:`read_weights_sparse` made a libpysal W).
 
     Parameters
@@ -199,10 +199,10 @@ def read_weights(path, ids=None, *, provinces="auto") -> W:
         unit or link, header and first column naming different units, a unit of ``ids`` missing
         from the file or a unit in the file missing from ``ids``, a non-zero diagonal entry.
     """
-    return _to_w(read_weights_sparse(path, ids, provinces=provinces))
+    return _to_w(read_weights_sparse(path, ids, provinces=provinces, allow_negative=allow_negative))
 
 
-def read_weights_sparse(path, ids=None, *, provinces="auto") -> SparseWeights:
+def read_weights_sparse(path, ids=None, *, provinces="auto", allow_negative=False) -> SparseWeights:
     """Read a weights file into a sparse matrix with its ids, without libpysal (the command line's reader).
 
     Parameters, ids and errors as :func:`read_weights`; the matrix is never formed densely for a
@@ -219,8 +219,8 @@ def read_weights_sparse(path, ids=None, *, provinces="auto") -> SparseWeights:
         raise InputError("file not found", file=path, hint="check the path")
     if _is_gal_gwt(path):
         fids, links = _read_gal_gwt(path)
-        return _assemble(path, fids, links, None, ids, provinces)
-    return _from_table(read_table(path), path, ids, provinces)
+        return _assemble(path, fids, links, None, ids, provinces, allow_negative)
+    return _from_table(read_table(path), path, ids, provinces, allow_negative)
 
 
 def read_weights_frame(path, ids=None, *, provinces="auto") -> pd.DataFrame:
@@ -249,7 +249,8 @@ def _to_w(sw: SparseWeights) -> W:
     return w
 
 
-def read_weights_by_year(path, ids, periods, *, provinces="auto") -> dict:
+def read_weights_by_year(path, ids, periods, *, provinces="auto", allow_negative=False,
+                         observed=None) -> dict:
     """Year-specific weights from one long table ``year,from,to,weight`` (CSV or ``.xlsx``).
 
     Returns
@@ -261,6 +262,11 @@ def read_weights_by_year(path, ids, periods, *, provinces="auto") -> dict:
     ------
     InputError
         As :func:`read_weights`, and a period of the data without a matrix (named as a plain number).
+
+    Notes
+    -----
+    ``observed`` (optional, ``{period: ids}``) are the units of an unbalanced panel present in each period: a
+    period's matrix may list all ``ids`` or only those units (yearly boundaries give such files).
     """
     from .io import read_table
 
@@ -285,28 +291,47 @@ def read_weights_by_year(path, ids, periods, *, provinces="auto") -> dict:
     out = {}
     for p in periods:
         sub = df[(years == int(p)).to_numpy()].drop(columns=[cols["year"]])
-        out[p] = _to_w(_from_table(sub, path, ids, provinces))
+        try:
+            sw = _from_table(sub, path, ids, provinces, allow_negative)
+        except InputError:
+            units = (observed or {}).get(p)
+            if units is None or len(units) == len(ids):
+                raise
+            try:  # a matrix of that period's units only
+                sw = _from_table(sub, path, units, provinces, allow_negative)
+            except InputError:
+                pass
+            else:
+                out[p] = _to_w(sw)
+                continue
+            raise
+        out[p] = _to_w(sw)
     return out
 
 
-def _from_table(df, path, ids, provinces):
+def _from_table(df, path, ids, provinces, allow_negative=False):
     if df.shape[1] < 2:
         raise InputError("a weights table needs at least two columns", file=path, row=1,
                          hint="an N×N table with ids in the first column and header, or from,to,weight")
     if {"from", "to"} <= {c.lower() for c in df.columns}:
-        fids, links = _read_long(df, path)
-        return _assemble(path, fids, links, None, ids, provinces)
+        fids, links, rows = _read_long(df, path)
+        return _assemble(path, fids, links, None, ids, provinces, allow_negative, rows)
     rows, cols, values = _read_square(df, path)
-    return _assemble(path, rows, None, (cols, values), ids, provinces)
+    return _assemble(path, rows, None, (cols, values), ids, provinces, allow_negative)
 
 
-def _assemble(path, fids, links, square, ids, provinces):
+def _assemble(path, fids, links, square, ids, provinces, allow_negative=False, link_rows=None):
     from .provinces import province_table
 
     rows = fids if square is not None else None
     if square is not None:
         cols, values = square
-    file_ids, is_prov = normalise_ids(fids, provinces)
+    try:
+        file_ids, is_prov = normalise_ids(fids, provinces)
+    except InputError as exc:  # an unknown province: say where it is
+        if exc.file is not None:
+            raise
+        raise _located_id_error(exc, path, fids, links, link_rows) from None
     norm = dict(zip(fids, file_ids))
     if rows is not None:
         col_ids = normalise_ids(cols, is_prov)[0] if is_prov else cols
@@ -351,10 +376,61 @@ def _assemble(path, fids, links, square, ids, provinces):
     if len(diag):
         raise InputError(f"unit '{order[diag[0]]}' is its own neighbour (non-zero diagonal)", file=path,
                          hint="set the diagonal to 0")
+    check_signs(mat, order, path, allow_negative)
     return SparseWeights(mat, list(order))
 
 
-def resolve_weights(spec: str, codes=None) -> W:
+def _located_id_error(exc, path, fids, links, link_rows):
+    """``exc`` (a bad unit id of a weights file) with the file and the first row where the id occurs."""
+    from .provinces import normalize_province
+
+    bad = None
+    for v in fids:
+        try:
+            normalize_province(v)
+        except InputError:
+            bad = v
+            break
+    row = column = None
+    if bad is not None and links is None:  # N x N table: the id's row in the first column
+        row = fids.index(bad) + 2
+    elif bad is not None:
+        i = next((i for i, (a, b, _) in enumerate(links) if bad in (a, b)), None)
+        if i is not None and link_rows is not None:
+            row, column = link_rows[i], "from" if links[i][0] == bad else "to"
+    return InputError(exc.message, file=path, row=row, column=column, hint=exc.hint)
+
+
+def check_signs(mat, order, path=None, allow_negative=False) -> None:
+    """Refuse negative weights, naming the first one's row and column units (spatial weights are
+    non-negative: a negative one is usually a sign error), unless ``allow_negative``; with them allowed,
+    warn about rows that sum to zero (row-standardisation cannot scale them: they act as no neighbours).
+
+    Raises
+    ------
+    InputError
+        ``weight <v> of row '<unit>', column '<unit>' is negative``, with the hint of ``--allow-negative``.
+    """
+    import warnings
+
+    coo = mat.tocoo()
+    neg = np.flatnonzero(coo.data < 0)
+    if len(neg) and not allow_negative:
+        i = neg[np.lexsort((coo.col[neg], coo.row[neg]))[0]]
+        raise InputError(f"weight {coo.data[i]:g} of row '{order[coo.row[i]]}', column '{order[coo.col[i]]}' is "
+                         f"negative ({len(neg)} negative weight(s) in all)", file=path,
+                         hint="spatial weights are 0 or more; pass --allow-negative (allow_negative=True) only for a "
+                              "matrix that means them")
+    if len(neg):
+        sums = np.asarray(mat.sum(axis=1)).ravel()
+        has = np.diff(mat.tocsr().indptr) > 0
+        zero = np.flatnonzero(has & (np.abs(sums) <= 1e-12 * np.asarray(abs(mat).sum(axis=1)).ravel()))
+        if len(zero):
+            warnings.warn(f"{len(zero)} row(s) of the weights sum to zero (first: '{order[zero[0]]}'): "
+                          "row-standardisation leaves them as units without neighbours", stacklevel=3)
+
+
+def resolve_weights(spec: str, codes=None, *, allow_negative=False) -> W:
     """Raw weights from a command-line spec: ``queen``, ``rook``, ``knn:K``, ``distance[:POWER]`` or a file.
 
     Parameters
@@ -381,7 +457,7 @@ def resolve_weights(spec: str, codes=None) -> W:
         raise InputError(f"bad weights option '{spec}'", hint="use knn:K with an integer K or distance:POWER "
                          "with a number") from None
     if Path(spec).exists() or Path(spec).suffix.lower() in (".csv", ".xlsx", ".gal", ".gwt"):
-        return read_weights(spec, provinces=True)
+        return read_weights(spec, provinces=True, allow_negative=allow_negative)
     raise InputError(f"unknown weights '{spec}'",
                      hint="use queen, rook, knn:K, distance[:POWER] or a weights file")
 

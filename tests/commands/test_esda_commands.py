@@ -160,3 +160,73 @@ def test_lisa_alpha_and_fdr_thresholds(tmp_path, extra, alpha, fdr):
                       (df["z_value"] <= 0) & (df["lag_z"] <= 0)], ["HH", "LH", "LL"], "HL")
     assert (df["quadrant"] == quad).all()
     assert (df["cluster"] == np.where(df["p_sim"] <= thr, quad, "Not significant")).all()
+
+
+# ---- issue 24: the weights options are checked like the schema's, a user W's signs, all-zero W, --alpha
+
+@pytest.mark.parametrize("argv,message", [
+    (["--power", "nan"], "--power must be a positive number"),
+    (["--power", "-1"], "--power must be a positive number"),
+    (["--cutoff-km", "0"], "--cutoff-km must be a positive number"),
+    (["--cutoff-km", "-5"], "--cutoff-km must be a positive number"),
+])
+def test_weights_options_out_of_bounds_are_refused(tmp_path, capsys, argv, message):
+    out = tmp_path / "w.csv"
+    code = main(["weights", "--kind", "distance", *argv, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and err.count("\n") == 1 and not out.exists()
+
+
+def test_weights_cutoff_leaving_islands_warns_with_the_count(tmp_path, capsys):
+    out = tmp_path / "w.csv"
+    assert main(["weights", "--kind", "distance", "--cutoff-km", "300", "--out", str(out)]) == 0
+    raw = pd.read_csv(out, dtype={"code": str}).set_index("code")
+    islands = int((raw.sum(axis=1) == 0).sum())
+    err = capsys.readouterr().err
+    assert islands > 0 and err.count("\n") == 1 and f"leaves {islands} province(s) without neighbours" in err
+
+
+def _queen_file(tmp_path, mutate):
+    w = tmp_path / "w.csv"
+    assert main(["weights", "--kind", "queen", "--raw", "--out", str(w)]) == 0
+    m = pd.read_csv(w, dtype={"code": str}).set_index("code").astype(float)
+    m = mutate(m)
+    m.to_csv(w)
+    return w
+
+
+@pytest.mark.parametrize("cmd", ["moran", "lisa"])
+def test_negative_weight_is_refused_unless_allowed(tmp_path, capsys, cmd):
+    def neg(m):
+        m.loc["110000", "120000"] = -0.5
+        return m
+    w = _queen_file(tmp_path, neg)
+    out = tmp_path / "o.out"
+    argv = [cmd, "--data", str(DATA), "--id", "province", "--var", "ai_index", "--weights", str(w),
+            "--permutations", "99", "--out", str(out)]
+    err = (main(argv), capsys.readouterr().err)
+    assert err[0] == 2 and "weight -0.5 of row '110000', column '120000' is negative" in err[1] and not out.exists()
+    assert main(argv + ["--allow-negative"]) == 0
+
+
+def test_moran_all_zero_weights_is_one_line(tmp_path, capsys):
+    w = _queen_file(tmp_path, lambda m: m * 0.0)
+    out = tmp_path / "m.json"
+    code = main(["moran", "--data", str(DATA), "--id", "province", "--var", "ai_index", "--weights", str(w),
+                 "--permutations", "99", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "all zero" in err and str(w) in err and err.count("\n") == 1 and not out.exists()
+
+
+def test_lisa_bad_alpha_blames_the_option(tmp_path, capsys):
+    code = main(["lisa", "--data", str(DATA), "--id", "province", "--var", "ai_index", "--alpha", "2",
+                 "--permutations", "99", "--out", str(tmp_path / "l.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--alpha must lie strictly between 0 and 1" in err and "ai_index" not in err
+
+
+@pytest.mark.parametrize("cmd", ["moran", "lisa"])
+def test_esda_negative_seed_is_refused(tmp_path, capsys, cmd):
+    code = main([cmd, "--data", str(DATA), "--id", "province", "--var", "ai_index", "--seed", "-1",
+                 "--out", str(tmp_path / "o")])
+    assert code == 2 and "--seed must be between 0" in capsys.readouterr().err

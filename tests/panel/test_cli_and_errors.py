@@ -185,8 +185,10 @@ def test_cli_options_and_models_match_api(small, argv, kw):
     assert out["nobs_likelihood"] == res.nobs == ((n - 1) * (t - 1) if kw.get("lee_yu") else n * t)
     if kw["model"] != "sem":
         imp = res.impacts(draws=50, seed=1)
+        # the LU log-determinant path's ρ is found to the coefficients' atol above; its effects carry that error
+        # (5e-9 relative seen when the CLI's process and the test's ran with different BLAS threads)
         assert_allclose(out["effects"]["logp"]["total"]["estimate"], imp.loc[("logp", "total"), "estimate"],
-                        rtol=1e-9)
+                        rtol=1e-7 if lu else 1e-9)
 
 
 def test_cli_gwt_weights_equal_csv(small):
@@ -216,3 +218,137 @@ def test_cli_error_branches_exit_2(small, capsys, argv, message):
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
     assert not (tmp / "bad.json").exists()
+
+
+# ---- issue 24: nothing silent, no traceback
+
+def _fit_cli(tmp, *extra, data="panel.csv", weights="w.csv", out="i24.json"):
+    argv = ["fit-panel", "--data", str(tmp / data), *ARGS, *extra, "--out", str(tmp / out)]
+    if weights:
+        argv += ["--weights", str(tmp / weights)]
+    return main(argv)
+
+
+def _one_line_exit_2(capsys, code):
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and err.count("\n") == 1, err
+    return err
+
+
+def test_cli_wx_on_a_sar_is_refused(small, capsys):
+    tmp, _, _ = small
+    err = _one_line_exit_2(capsys, _fit_cli(tmp, "--model", "sar", "--fe", "twoways", "--wx", "logp"))
+    assert "--wx applies to models with W*x terms" in err and not (tmp / "i24.json").exists()
+
+
+def test_cli_negative_weight_refused_with_row_and_column(small, capsys):
+    tmp, _, strengths = small
+    ids = sorted(pd.read_csv(tmp / "panel.csv")["state"].unique())
+    neg = strengths.copy()
+    i, j = np.argwhere(neg > 0)[3]
+    neg[i, j] = -0.5
+    pd.DataFrame(neg, index=ids, columns=ids).to_csv(tmp / "neg.csv")
+    err = _one_line_exit_2(capsys, _fit_cli(tmp, "--model", "sar", "--fe", "individual", weights="neg.csv"))
+    assert f"weight -0.5 of row '{ids[i]}', column '{ids[j]}' is negative" in err and "--allow-negative" in err
+    assert _fit_cli(tmp, "--model", "sar", "--fe", "individual", "--draws", "20", "--allow-negative",
+                    weights="neg.csv") == 0
+
+
+def test_cli_all_zero_weights_say_so(small, capsys):
+    tmp, _, strengths = small
+    ids = sorted(pd.read_csv(tmp / "panel.csv")["state"].unique())
+    pd.DataFrame(0.0 * strengths, index=ids, columns=ids).to_csv(tmp / "zero.csv")
+    err = _one_line_exit_2(capsys, _fit_cli(tmp, "--model", "sdm", "--fe", "twoways", weights="zero.csv"))
+    assert "all zero" in err and "wiped out" not in err
+
+
+@pytest.mark.parametrize("how", ["folder", "under_a_file", "too_long", "unwritable"])
+def test_cli_bad_out_path_is_one_line(small, capsys, monkeypatch, how):
+    tmp, _, _ = small
+    (tmp / "a_file").write_text("x")
+    out = {"folder": tmp, "under_a_file": tmp / "a_file" / "o.json", "too_long": tmp / ("o" * 300 + ".json"),
+           "unwritable": tmp / "o.json"}[how]
+    if how == "unwritable":  # the tests run as root, who may write anywhere: make the temporary file fail
+        import tempfile
+
+        def refuse(*a, **k):
+            raise PermissionError(13, "Permission denied")
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    code = main(["fit-panel", "--data", str(tmp / "panel.csv"), *ARGS, "--model", "slx", "--fe", "individual",
+                 "--weights", str(tmp / "w.csv"), "--out", str(out)])
+    err = _one_line_exit_2(capsys, code)
+    assert ("is a folder" if how == "folder" else "cannot write the output") in err
+
+
+def test_cli_empty_csv_and_negative_seed(small, capsys):
+    tmp, _, _ = small
+    (tmp / "empty.csv").write_bytes(b"")
+    err = _one_line_exit_2(capsys, _fit_cli(tmp, "--model", "sar", data="empty.csv"))
+    assert "the file is empty" in err and "empty.csv" in err
+    err = _one_line_exit_2(capsys, _fit_cli(tmp, "--model", "sar", "--seed", "-1"))
+    assert "--seed must be between 0" in err
+
+
+def test_cli_huge_name_gives_a_short_message(small, capsys):
+    tmp, _, _ = small
+    name = "v" * 100_000
+    code = main(["fit-panel", "--data", str(tmp / "panel.csv"), "--id", "state", "--time", "year", "--y", name,
+                 "--x", "logp", "--weights", str(tmp / "w.csv"), "--out", str(tmp / "o.json")])
+    err = _one_line_exit_2(capsys, code)
+    assert len(err) < 2500 and "characters cut" in err
+
+
+def test_engine_refuses_values_beyond_double_precision_naming_the_column(small):
+    """The workflow's path (no CLI): gov x 1e160 says "rescale", as the command line does, not "zero in every
+    row"; x 1e-10 is no longer taken for time-invariant."""
+    from aicoord.errors import InputError
+
+    tmp, d, strengths = small
+    with pytest.raises(InputError, match=r"'logy' reach .*rescale"):
+        SpatialPanel(d.assign(logy=d["logy"] * 1e160), y="logc", x=["logp", "logy"], id="state", time="year",
+                     w=strengths, model="sdm", effects="twoways")
+    tiny = SpatialPanel(d.assign(logy=d["logy"] * 1e-10), y="logc", x=["logp", "logy"], id="state", time="year",
+                        w=strengths, model="slx", effects="individual").fit()
+    ref = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=strengths, model="slx",
+                       effects="individual").fit()
+    assert_allclose(tiny.params["logy"] * 1e-10, ref.params["logy"], rtol=1e-9)
+
+
+def test_cli_one_bad_province_id_names_its_row(tmp_path, capsys):
+    from aicoord.provinces import province_table
+
+    names = list(province_table()["name_short"])
+    rows = [{"prov": p, "year": y, "y": float(i + y % 7), "x": float((i * 7 + y) % 11)}
+            for i, p in enumerate(names) for y in (2019, 2020, 2021)]
+    data = pd.DataFrame(rows)
+    data.loc[4, "prov"] = "Beijingg"  # one typo, on file row 6
+    data.to_csv(tmp_path / "p.csv", index=False)
+    (tmp_path / "w.csv").write_text("from,to,weight\n北京,天津,1\n")  # never read: the data's check comes first
+    code = main(["fit-panel", "--data", str(tmp_path / "p.csv"), "--id", "prov", "--time", "year", "--y", "y",
+                 "--x", "x", "--weights", str(tmp_path / "w.csv"), "--out", str(tmp_path / "o.json")])
+    err = _one_line_exit_2(capsys, code)
+    assert "row 6" in err and "Beijingg" in err and "31 unit(s)" not in err
+
+
+def test_cli_unbalanced_weights_by_year_of_the_observed_units_only(files):
+    """Yearly boundaries give a matrix per year of that year's units: such a file is accepted (it was refused
+    with "1 unit(s) of the data are not in the weights matrix") and fits as the full matrices' sub-matrices."""
+    d = pd.read_csv(files / "panel.csv")
+    gone = d[(d["state"] == d["state"].iloc[0]) & (d["year"] >= 85)]  # a unit absent from 1985 on
+    d.drop(gone.index).to_csv(files / "absent.csv", index=False)
+    long = pd.read_csv(files / "long.csv")
+    parts = []
+    for y in sorted(d["year"].unique()):
+        keep = set(d.drop(gone.index).query("year == @y")["state"])
+        parts.append(long[long["from"].isin(keep) & long["to"].isin(keep)].assign(year=y))
+    pd.concat(parts)[["year", "from", "to", "weight"]].to_csv(files / "by_year_observed.csv", index=False)
+    outs = []
+    for w in ("by_year.csv", "by_year_observed.csv"):
+        argv = ["fit-panel", "--data", str(files / "absent.csv"), *ARGS, "--weights-by-year", str(files / w),
+                "--model", "sar", "--fe", "individual", "--draws", "20", "--out", str(files / f"{w}.json")]
+        assert main(argv) == 0
+        outs.append(json.loads((files / f"{w}.json").read_text()))
+    assert outs[0]["missing_cells"]["count"] == len(gone) > 0
+    for nm, c in outs[0]["coefficients"].items():
+        assert_allclose(outs[1]["coefficients"][nm]["estimate"], c["estimate"], rtol=1e-12)
+        assert_allclose(outs[1]["coefficients"][nm]["se"], c["se"], rtol=1e-12)

@@ -17,7 +17,9 @@ def add_common(p):
                    help="queen, rook, knn:K, distance[:POWER], or an N×N CSV (first column and header = ids)")
     p.add_argument("--permutations", type=int_in(1, MAX_PERMUTATIONS, "--permutations"), default=99_999,
                    help=f"random permutations for the pseudo p-values (1 to {MAX_PERMUTATIONS:,})")
-    p.add_argument("--seed", type=int, default=12345)
+    p.add_argument("--seed", type=int_in(0, 2**32 - 1, "--seed"), default=12345)
+    p.add_argument("--allow-negative", action="store_true",
+                   help="accept negative weights in a weights file (refused by default)")
     p.add_argument("--out", required=True)
 
 
@@ -38,5 +40,8 @@ def load(args):
     from ..weights_io import resolve_weights
 
     data = read_province_table(args.data, args.id, [args.var])
-    w = resolve_weights(args.weights)
+    w = resolve_weights(args.weights, allow_negative=args.allow_negative)
+    if not w.sparse.nnz or not w.sparse.data.any():  # named here: the statistics would blame the data's column
+        raise InputError("the weights matrix is all zero: no unit has a neighbour, so spatial autocorrelation is "
+                         "undefined", file=args.weights, hint="give a matrix with links between units")
     return data.loc[w.id_order, args.var].to_numpy(), w

@@ -43,7 +43,8 @@ def add_arguments(parser):
     parser.add_argument("--lee-yu", action="store_true", help="Lee-Yu (2010) bias correction")
     parser.add_argument("--draws", type=int_in(2, MAX_DRAWS, "--draws"), default=1000,
                         help=f"simulation draws for the SEs of the effects (2 to {MAX_DRAWS:,})")
-    parser.add_argument("--seed", type=int, default=1, help="seed for the effects simulation")
+    parser.add_argument("--seed", type=int_in(0, 2**32 - 1, "--seed"), default=1,
+                        help="seed for the effects simulation (0 to 2^32 - 1)")
     parser.add_argument("--no-standardize", action="store_true", help="keep W unstandardised")
     parser.add_argument("--logdet", default="auto", choices=["auto", "eigen", "lu"])
     parser.add_argument("--dlag", type=int, choices=[1, 2, 3], default=None,
@@ -67,6 +68,8 @@ def add_arguments(parser):
     parser.add_argument("--w-x", default=None, metavar="FILE",
                         help="weights of the W*x terms (SDM/SLX/SDEM; default --weights), any format "
                              "--weights takes")
+    parser.add_argument("--allow-negative", action="store_true",
+                        help="accept negative weights (refused by default: spatial weights are 0 or more)")
     parser.add_argument("--out", required=True, help="result JSON")
 
 
@@ -107,25 +110,6 @@ def check_outcome(data, y, id_col, time_col, fe, path=None) -> None:
                              file=path, column=y, hint="choose other fixed effects (--fe) or another --y")
 
 
-#: Largest and smallest (non-zero) magnitude of a variable that the estimator takes as it is: it forms sums of
-#: squares and cross-products, which overflow beyond about 1e154 and underflow below about 1e-154.
-MAGNITUDE = (1e-100, 1e100)
-
-
-def check_magnitudes(data, cols, path=None) -> None:
-    """Refuse a variable whose values are so large or so small that the estimator's sums of squares over- or
-    underflow (they would give a traceback or non-finite estimates); the hint says how to rescale it."""
-    lo, hi = MAGNITUDE
-    for col in cols:
-        size = float(np.max(np.abs(data[col].to_numpy(dtype=float))))
-        if size > hi or 0 < size < lo:
-            row = int(np.argmax(np.abs(data[col].to_numpy(dtype=float)))) + 2
-            raise InputError(f"the values of '{col}' reach {size:.3g} in magnitude, beyond what the estimator "
-                             f"handles ({lo:g} to {hi:g})", file=path, row=row, column=col,
-                             hint="rescale the column (e.g. thousands, millions or logs); the coefficients "
-                                  "scale with it")
-
-
 def _panel_gaps(data, time_col, path):
     from ..contract import check_consecutive_periods
 
@@ -139,6 +123,7 @@ def _panel_gaps(data, time_col, path):
 def run(args) -> int:
     """Fit the model and write the JSON result."""
     from ..panel import SpatialPanel
+    from ..panel.data import check_magnitudes
 
     from ..contract import check_consecutive_periods, check_count, read_long_panel
     from ..weights_io import read_weights_by_year, read_weights_sparse
@@ -153,7 +138,7 @@ def run(args) -> int:
         raise InputError("random effects are implemented for --model sar, sdm and sem only")
     cols = list(dict.fromkeys([args.y, *args.x]))
     data = read_long_panel(args.data, args.id, args.time, cols)
-    check_magnitudes(data, cols, args.data)
+    check_magnitudes(data, cols, args.data)  # the engine checks it too; here the file is named
     check_outcome(data, args.y, args.id, args.time, args.fe, args.data)
     notes = []
     gap_note = _panel_gaps(data, args.time, args.data)
@@ -168,13 +153,16 @@ def run(args) -> int:
     ids = sorted(data[args.id].unique())
     provinces = data.attrs["provinces"]
     if args.weights:
-        w = read_weights_sparse(args.weights, ids=ids, provinces=provinces)
+        w = read_weights_sparse(args.weights, ids=ids, provinces=provinces, allow_negative=args.allow_negative)
     else:
-        w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces)
+        observed = {p: sorted(g) for p, g in data.groupby(args.time)[args.id]}
+        w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces,
+                                 allow_negative=args.allow_negative, observed=observed)
     extra_w = {}
     for opt, path in (("w_error", args.w_error), ("w_x", args.w_x)):
         if path:
-            extra_w[opt] = _integer_ids(data, args.id, read_weights_sparse(path, ids=ids, provinces=provinces))[1]
+            extra_w[opt] = _integer_ids(data, args.id, read_weights_sparse(
+                path, ids=ids, provinces=provinces, allow_negative=args.allow_negative))[1]
     if args.cluster is not None and args.cluster != args.id:
         data = _attach_cluster(data, args.data, args.cluster, args.id, args.time)
     data, w = _integer_ids(data, args.id, w)
@@ -267,6 +255,9 @@ def _check_inference_options(args) -> None:
     if args.w_error and args.model not in _ERR_MODELS:
         raise InputError(f"--w-error applies to models with a spatial error term (sem, sac, sdem), not "
                          f"--model {args.model}", hint="drop --w-error or choose --model sem, sac or sdem")
+    if args.wx is not None and args.model not in _WX_MODELS:
+        raise InputError(f"--wx applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
+                         hint="drop --wx or choose --model sdm, slx or sdem")
     if args.w_x and args.model not in _WX_MODELS:
         raise InputError(f"--w-x applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
                          hint="drop --w-x or choose --model sdm, slx or sdem")

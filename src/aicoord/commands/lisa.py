@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import InputError
 from ._esda_args import add_common, load, located
 
 
@@ -15,6 +16,8 @@ def run(args) -> int:
     from ..autocorrelation import local_moran
     from ..io import write_csv
 
+    if not 0 < args.alpha < 1:  # an option, not the data: checked before the data are blamed for anything
+        raise InputError(f"--alpha must lie strictly between 0 and 1, not {args.alpha:g}", hint="e.g. --alpha 0.05")
     y, w = load(args)
     with located(args):
         res = local_moran(y, w, permutations=args.permutations, seed=args.seed, alpha=args.alpha, fdr=args.fdr)

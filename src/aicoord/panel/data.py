@@ -12,6 +12,7 @@ the likelihood (Lee and Yu 2010).  An unbalanced panel is handed to
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,87 @@ from ..errors import InputError, listed
 from .wmatrix import PanelWeights, as_matrix
 
 __all__ = ["prepare", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_size",
-           "check_design"]
+           "check_design", "check_magnitudes", "column_scales", "scaled_design", "unscale_results", "MAGNITUDE"]
+
+#: Largest and smallest (non-zero) magnitude of a variable that the estimators take: beyond them the sums of
+#: squares and cross-products of the likelihood and its information matrix over- or underflow in double
+#: precision (about 1e154 and 1e-154), whatever internal scaling is done.
+MAGNITUDE = (1e-100, 1e100)
+
+
+def check_magnitudes(data, cols, file=None):
+    """Refuse a variable whose values reach beyond :data:`MAGNITUDE` (double precision cannot hold its sums of
+    squares); the message names the column and its largest value's row and says how to rescale it.
+
+    Raises
+    ------
+    InputError
+        ``the values of '<col>' reach <v> in magnitude ...``, with the hint to rescale.
+    """
+    lo, hi = MAGNITUDE
+    for col in cols:
+        v = np.abs(np.asarray(data[col], dtype=float))
+        size = float(np.max(v)) if len(v) else 0.0
+        if size > hi or 0 < size < lo:
+            row = int(np.argmax(v)) + (2 if file else 1)
+            raise InputError(f"the values of '{col}' reach {size:.3g} in magnitude, beyond what the estimator "
+                             f"handles ({lo:g} to {hi:g})", file=file, row=row, column=col,
+                             hint="rescale the column (e.g. thousands, millions or logs); the coefficients "
+                                  "scale with it")
+
+
+#: columns whose largest magnitude lies in this range are left as they are by :func:`column_scales` (the
+#: estimators are accurate there, and ordinary data keep bit for bit the results they had before scaling)
+UNSCALED = (2.0 ** -10, 2.0 ** 10)
+
+
+def column_scales(a):
+    """Power of two nearest above the largest magnitude of every column (last axis) of ``a`` whose magnitude is
+    outside :data:`UNSCALED` (1 for the others and for an all-zero column).  Dividing by a power of two is
+    exact, so a column multiplied by ``2**k`` gives bit-identical scaled data."""
+    flat = np.abs(a.reshape(-1, a.shape[-1]))
+    top = flat.max(axis=0) if len(flat) else np.zeros(a.shape[-1])
+    _, expo = np.frexp(top)
+    far = (top > 0) & ((top < UNSCALED[0]) | (top > UNSCALED[1]))
+    return np.where(far, np.ldexp(1.0, expo), 1.0)
+
+
+@contextmanager
+def scaled_design(mod):
+    """Within the block, the design of ``mod`` (``X``, ``Zraw``, ``Zd``) has every column divided by its
+    :func:`column_scales` (the constant left as it is), so that the least squares, the information matrix,
+    the numerical Hessians and the searches of a fit see columns of magnitude about one; restored on exit.
+
+    Yields the scales of the ``znames`` columns (for :func:`unscale_results`).
+    """
+    scale = column_scales(mod.Zraw)
+    scale[[i for i, nm in enumerate(mod.znames) if nm == "const"]] = 1.0
+    xscale = np.array([scale[mod.znames.index(v)] for v in mod.xnames]) if mod.xnames else np.ones(0)
+    saved = (mod.X, mod.Zraw, mod.Zd)
+    try:
+        mod.X, mod.Zraw, mod.Zd = mod.X / xscale, mod.Zraw / scale, mod.Zd / scale
+        yield scale
+    finally:
+        mod.X, mod.Zraw, mod.Zd = saved
+
+
+def unscale_results(res, scale):
+    """Put the estimates of a fit made on the scaled design (:func:`scaled_design`) back in the data's units:
+    the coefficient of a column divided by ``s`` is ``s`` times too large; its covariance ``s_i s_j`` times.
+    Returns ``res``."""
+    import pandas as pd
+
+    names = list(res.params.index)
+    full = np.ones(len(names))
+    full[:len(scale)] = scale
+    res.params = res.params / full
+    cov = res.cov.to_numpy() / np.outer(full, full)
+    res._set_cov(pd.DataFrame(cov, index=names, columns=names), res.sigma2_se)
+    if getattr(res, "_neg_hessian", None) is not None:  # random effects: (beta, spatial, phi, sigma2)
+        h = np.ones(len(res._neg_hessian))
+        h[:len(scale)] = scale
+        res._neg_hessian = res._neg_hessian * np.outer(h, h)
+    return res
 
 
 def _demean(a, effects):
@@ -91,6 +172,7 @@ def check_long(data, id, time, y, x):
             raise InputError("column is not numeric", column=c)
         if not np.all(np.isfinite(df[c].to_numpy(dtype=float))):
             raise InputError("column has infinite values", column=c)
+    check_magnitudes(df, [y] + x)
     if np.ptp(df[y].to_numpy(dtype=float)) == 0:
         raise InputError(f"the dependent variable '{y}' is constant", column=y,
                          hint="a constant outcome has nothing to explain; check the column")
@@ -144,9 +226,19 @@ def panel_weights(w, units, standardize, logdet, what="weights", period=None):
         When the matrix does not have one row and column per unit.
     """
     mat, _ = as_matrix(w, units)
+    check_not_zero(mat, what, period)
     pw = PanelWeights.shared(mat, standardize, logdet)
     check_size(pw.n, units, what, period)
     return pw
+
+
+def check_not_zero(mat, what="weights", period=None):
+    """Raise :class:`InputError` for an all-zero weights matrix (every spatial lag would be zero, and the
+    message would otherwise be about the ``W*x`` terms wiped out by the fixed effects)."""
+    if not mat.nnz or not np.any(mat.data):
+        which = f"{what} matrix" + ("" if period is None else f" of period {period}")
+        raise InputError(f"the {which} is all zero: no unit has a neighbour",
+                         hint="check the weights file (or the cutoff that built it)")
 
 
 def check_size(n, units, what="weights", period=None):
@@ -267,7 +359,8 @@ def check_design(zd, zraw, znames, effects):
         return
     scale = np.sqrt((zd ** 2).mean(axis=0))
     raw = np.sqrt((zraw.reshape(len(zd), -1) ** 2).mean(axis=0)) + 1e-300
-    dead = [nm for nm, s, r in zip(znames, scale, raw) if s <= 1e-10 * max(r, 1.0)]
+    # relative to the column's own size: a column in tiny units (x 1e-10) is not "wiped out"
+    dead = [nm for nm, s, r in zip(znames, scale, raw) if not s > 1e-10 * r]
     if dead:
         if effects not in ("individual", "time", "twoways"):  # pooled or random effects: no transformation
             raise InputError(f"regressors {dead} are zero in every row", hint="drop them")

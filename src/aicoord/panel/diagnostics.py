@@ -20,7 +20,7 @@ import numpy as np
 from scipy import special
 
 from ..errors import InputError
-from .data import _demean
+from .data import _demean, scaled_design
 from .model import SpatialPanel
 from .results import TestResult
 
@@ -84,7 +84,8 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     if not mod.balanced:
         raise InputError("the LM tests are implemented for balanced panels only",
                          hint="the spatial models themselves can be fitted on an unbalanced panel")
-    Z, yd, wy = mod.Zd, mod.yd, mod.Wyd
+    with scaled_design(mod):  # the statistics do not depend on the units of the regressors
+        Z, zraw, yd, wy = mod.Zd, mod.Zraw, mod.yd, mod.Wyd
     beta, *_ = np.linalg.lstsq(Z, yd, rcond=None)
     e = yd - Z @ beta
     nt = len(e)
@@ -92,7 +93,7 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     t, n = mod.T, mod.N
     we = np.concatenate([mod.ws[ti].W @ e[ti * n:(ti + 1) * n] for ti in range(t)])
     # W (X b) on raw X, demeaned (the fixed effects are not part of X b)
-    wxb = _demean(mod.lag((mod.Zraw @ beta)), mod.effects).ravel()
+    wxb = _demean(mod.lag((zraw @ beta)), mod.effects).ravel()
     resid_wxb = wxb - Z @ np.linalg.lstsq(Z, wxb, rcond=None)[0]
     tw = 0.0
     for pw in mod.ws:
@@ -159,8 +160,7 @@ def sdm_tests(res, lr=True):
     th = [f"W*{x}" for x in mod.wxnames]
     bs = list(mod.wxnames)
     theta = p[th].to_numpy()
-    out = {"wald_sar": _chi2("wald_sar", theta @ np.linalg.solve(v.loc[th, th].to_numpy(), theta),
-                             len(th))}
+    out = {"wald_sar": _chi2("wald_sar", _quad_inv(v.loc[th, th].to_numpy(), theta), len(th))}
     rho = p["rho"]
     g = theta + rho * p[bs].to_numpy()
     names = list(p.index)
@@ -170,12 +170,21 @@ def sdm_tests(res, lr=True):
         jac[i, names.index(b)] = rho
         jac[i, names.index("rho")] = p[b]
     vg = jac @ v.to_numpy() @ jac.T
-    out["wald_sem"] = _chi2("wald_sem", g @ np.linalg.solve(vg, g), len(th))
+    out["wald_sem"] = _chi2("wald_sem", _quad_inv(vg, g), len(th))
     if lr:
         sar, sem = (_loglik_fit(mod.respecify(model=m, wx=None)) for m in ("sar", "sem"))
         out["lr_sar"] = _chi2("lr_sar", 2 * (res.loglik - sar.loglik), len(th))
         out["lr_sem"] = _chi2("lr_sem", 2 * (res.loglik - sem.loglik), len(th))
     return out
+
+
+def _quad_inv(v, g):
+    """``g' V^{-1} g`` computed on the correlation scale of ``V`` (its diagonal equilibrated), so that the Wald
+    statistics do not depend on the units of the regressors."""
+    sd = np.sqrt(np.abs(np.diag(v)))
+    sd = np.where(sd > 0, sd, 1.0)
+    gs = g / sd
+    return float(gs @ np.linalg.solve(v / np.outer(sd, sd), gs))
 
 
 def _loglik_fit(mod):
@@ -212,6 +221,11 @@ def hausman(fe, re):
     common = [c for c in fe.params.index if c in re.params.index]
     d = (fe.params[common] - re.params[common]).to_numpy()
     v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()
+    # in the units of the FE standard errors, so that neither the eigenvalues' sign nor the generalised inverse's
+    # cut-off depend on the units of the regressors
+    sd = np.sqrt(np.diag(fe.cov.loc[common, common].to_numpy()))
+    sd = np.where(sd > 0, sd, 1.0)
+    v, d = v / np.outer(sd, sd), d / sd
     vals = np.linalg.eigvalsh(v)
     stat = float(d @ np.linalg.pinv(v) @ d)
     out = _chi2("hausman", max(stat, 0.0), len(common))

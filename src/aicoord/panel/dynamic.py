@@ -59,7 +59,7 @@ import pandas as pd
 from ..errors import EstimationError, InputError
 from ._optim import minimize_bounded, root_bracketed
 
-from .data import _demean, check_design, panel_weights, read_panel
+from .data import _demean, check_design, column_scales, panel_weights, read_panel
 
 __all__ = ["DynamicSpatialPanel", "MODELS", "EFFECTS", "DLAGS"]
 
@@ -238,8 +238,21 @@ class DynamicSpatialPanel:
         EstimationError
             When ``rho`` is on the boundary of its interval or the information matrix is singular.
         """
-        rho = self._estimate_rho()
-        return self.results_at(rho)
+        # the fit sees the regressors scaled to magnitude ~1 (exactly, by powers of two; the lags of y as they
+        # are, since the bias correction and stationarity read their coefficients)
+        scale = column_scales(self.Zd)
+        scale[[i for i, nm in enumerate(self.znames) if nm.startswith(("L.", "W*L."))]] = 1.0
+        saved = self.Zd
+        try:
+            self.Zd = saved / scale
+            res = self.results_at(self._estimate_rho())
+        finally:
+            self.Zd = saved
+        full = np.r_[scale, 1.0]
+        res.params = res.params / full
+        res.cov = res.cov / np.outer(full, full)
+        res.std_errors = res.std_errors / full
+        return res
 
     def _concentrated(self):
         z, n = self.Zd, self.n_eff

@@ -29,6 +29,7 @@ import scipy.sparse.linalg as spla
 from scipy import special
 
 from .results import Estimates
+from .effects import cov_root
 
 __all__ = ["DynamicPanelResults", "dynamic_effects"]
 
@@ -160,8 +161,7 @@ class DynamicPanelResults(Estimates):
         cov = self.cov.to_numpy()
         point = dynamic_effects(mod.pw, *self._split(mean))
         rng = np.random.default_rng(seed)
-        vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
-        root = vecs * np.sqrt(np.clip(vals, 0, None))
+        root = cov_root(cov)
         sims = mean + rng.standard_normal((int(draws), len(mean))) @ root.T
         tau, eta, rho, beta, theta = self._split(sims)
         lo, hi = mod.bounds()

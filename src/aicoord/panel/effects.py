@@ -54,6 +54,27 @@ def _effects_at(mod, rhos, betas, thetas):
     return d, tot - d, tot
 
 
+def cov_root(cov):
+    """A matrix ``R`` with ``R R' = cov`` that does not depend on the units of the estimates.
+
+    ``R = D L`` with ``D`` the standard errors and ``L`` the Cholesky factor of the correlation matrix (unique
+    and continuous in it, so a fit in other units, or rounded differently, gets the same draws); when the
+    correlation matrix is not positive definite, ``L = V sqrt(max(Lambda, 0))`` from its eigen-decomposition.
+    A coefficient in units 1e15 times smaller thus gets draws exactly 1e15 times larger: a decomposition of
+    the covariance itself loses the variance of the small-scale coefficients to rounding.
+    """
+    cov = (cov + cov.T) / 2
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    d = np.where(sd > 0, sd, 1.0)
+    corr = cov / np.outer(d, d)
+    try:
+        low = np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:
+        vals, vecs = np.linalg.eigh(corr)
+        low = vecs * np.sqrt(np.clip(vals, 0, None))
+    return d[:, None] * low
+
+
 def _frame(vars_, est, se):
     rows = []
     for kind in ("direct", "indirect", "total"):
@@ -148,8 +169,7 @@ def impacts(res, draws=1000, seed=1, se="sim"):
                          hint="1,000 draws give standard errors to about 2%; more add little")
     draws = int(draws)
     rng = np.random.default_rng(seed)
-    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
-    root = vecs * np.sqrt(np.clip(vals, 0, None))
+    root = cov_root(cov)
     lo, hi = mod._lo, mod._hi
     parts = []
     for start in range(0, draws, DRAW_CHUNK):  # bounded memory: the draws x N work is done a chunk at a time

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import InputError
 from . import fixed, random, unbalanced
-from .data import prepare, spatial_lag
+from .data import prepare, scaled_design, spatial_lag, unscale_results
 from .results import SpatialPanelResults
 
 __all__ = ["SpatialPanel", "SpatialPanelResults", "MODELS", "EFFECTS"]
@@ -251,8 +251,13 @@ class SpatialPanel:
         if cov_type != "oim" and not self.balanced:
             raise InputError(f"cov_type '{cov_type}' is not available for an unbalanced panel",
                              hint="use cov_type='oim' (the information matrix of the exact likelihood)")
-        res = self._fit(tol)
-        return apply_cov_type(res, cov_type, cluster, dk_lag) if cov_type != "oim" else res
+        # the fit sees every regressor scaled to magnitude ~1 (exactly, by powers of two), so that its least
+        # squares, information matrix and Hessians do not depend on the units of the data
+        with scaled_design(self) as scale:
+            res = self._fit(tol)
+            if cov_type != "oim":
+                res = apply_cov_type(res, cov_type, cluster, dk_lag)
+        return unscale_results(res, scale)
 
     def _fit(self, tol):
         if tol is not None:

@@ -113,7 +113,7 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     InputError
         For the cases that are not identified or not implemented (module docstring).
     """
-    from .data import check_design, check_size  # data imports this module lazily too
+    from .data import check_design, check_not_zero, check_size  # data imports this module lazily too
 
     if mod.effects == "random":
         raise InputError("random effects need a balanced panel",
@@ -160,7 +160,11 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
                              hint=f"periods: {listed(periods[:3])}...")
         raw = {}
         mats = []
-        for p in periods:
+        for i, p in enumerate(periods):
+            observed = [units[j] for j in ui[mod.rows[i]]]
+            if _carries_ids(w[p], observed, len(units)):  # a yearly matrix of that year's units only
+                mats.append(as_matrix(w[p], observed)[0])
+                continue
             if id(w[p]) not in raw:
                 raw[id(w[p])] = as_matrix(w[p], units)[0]
                 check_size(raw[id(w[p])].shape[0], units, period=p)
@@ -168,11 +172,14 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     else:
         mats = [as_matrix(w, units)[0]] * len(periods)
         check_size(mats[0].shape[0], units)
+    for p, mat in zip(periods, mats):
+        check_not_zero(mat, period=p if isinstance(w, dict) else None)
     mod.ws = []
     islands = 0
     for i, mat in enumerate(mats):
         idx = ui[mod.rows[i]]
-        pw = PanelWeights(mat[idx][:, idx].tocsr(), standardize, logdet)
+        sub = mat if mat.shape[0] == len(idx) < len(units) else mat[idx][:, idx]
+        pw = PanelWeights(sub.tocsr(), standardize, logdet)
         islands += pw.islands
         mod.ws.append(pw)
     if islands:
@@ -194,6 +201,22 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     mod.Zd, mod.yd, mod.Wyd = project(mod, Z), project(mod, mod.Y), project(mod, mod.Wy)
     check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
     mod.n_eff, mod._ld_scale = len(df), 1.0
+
+
+def _carries_ids(w, observed, n_units):
+    """Whether ``w`` carries unit ids (libpysal W or Graph, DataFrame) that are exactly the ``observed`` units
+    of a period, fewer than all ``n_units``: a yearly matrix of the units that exist that year (yearly
+    boundaries give such files), taken as that period's weights."""
+    import pandas as pd
+
+    if isinstance(w, pd.DataFrame):
+        carried = list(w.index)
+    else:
+        carried = getattr(w, "id_order", None)
+        if carried is None:
+            carried = getattr(w, "unique_ids", None)
+    return (carried is not None and len(carried) == len(observed) < n_units
+            and set(carried) == set(observed))
 
 
 def project(mod, a):

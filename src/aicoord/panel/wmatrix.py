@@ -42,6 +42,9 @@ BAND_MAX = 400
 BANDED_MIN_N = 100
 #: mean row sums of (I - rho W)^-1 of a W that is not row-standardised by batched dense solves up to this N
 DENSE_IMPACT_MAX_N = 200
+#: truncation error allowed in the power series of the impact traces (``logdet="lu"``: no eigenvalues), and the
+#: most powers of W it may take before the eigenvalues are computed instead
+SERIES_TOL, SERIES_MAX_POWERS = 1e-13, 400
 #: largest relative asymmetry ``|c_ij - c_ji| / max(c_ij, c_ji)`` of ``C = diag(g) W`` accepted by
 #: :func:`diagonal_symmetrizer`: weights written with six decimals (entries down to 0.01) pass, a
 #: matrix that is asymmetric by design does not
@@ -301,6 +304,7 @@ class PanelWeights:
         self._eig = None
         self.eig_kind = None
         self._bounds = None
+        self._powers = None
 
     def _symmetric_similar(self):
         d = 1.0 / np.sqrt(self._d)
@@ -384,10 +388,14 @@ class PanelWeights:
             ``(tr(A)/N, tr(AW)/N, 1'A1/N, 1'AW1/N)`` each of the length of ``rhos``.
         """
         rhos = np.atleast_1d(np.asarray(rhos, dtype=float))
-        ev = self.eigenvalues
-        den = 1.0 - np.outer(rhos, ev)
-        a1 = np.real(np.mean(1.0 / den, axis=1))
-        a2 = np.real(np.mean(ev / den, axis=1))
+        series = self._series_traces(rhos) if self.method == "lu" and self._eig is None else None
+        if series is not None:
+            a1, a2 = series
+        else:
+            ev = self.eigenvalues
+            den = 1.0 - np.outer(rhos, ev)
+            a1 = np.real(np.mean(1.0 / den, axis=1))
+            a2 = np.real(np.mean(ev / den, axis=1))
         if self.row_standardized:
             t1 = 1.0 / (1.0 - rhos)
             t2 = 1.0 / (1.0 - rhos)
@@ -415,6 +423,47 @@ class PanelWeights:
                 t2[i] = lu.solve(w1).mean()
         return a1, a2, t1, t2
 
+    def _series_traces(self, rhos):
+        """``(tr(A)/N, tr(AW)/N)`` per rho from ``A = sum_j rho^j W^j`` and exact ``tr(W^j)`` (:meth:`power_traces`),
+        or ``None`` when the series would need more than :data:`SERIES_MAX_POWERS` terms.
+
+        The path of a large W without cheap eigenvalues (``method="lu"``): a dense eigen-decomposition of an
+        asymmetric W (a k-nearest-neighbour matrix) of N = 3,000 took most of a two-minute fit.  With
+        ``g = ||W||_inf`` (1 when row-standardised), ``|tr(W^j)|/N <= g^j``, so ``m`` terms leave at most
+        ``q^(m+1) / (1 - q)``, ``q = g max|rho|``; ``m`` is chosen to make that below :data:`SERIES_TOL`.
+        """
+        g = float(abs(self.W).sum(axis=1).max()) if self.W.nnz else 0.0
+        q = g * float(np.max(np.abs(rhos))) if len(rhos) else 0.0
+        if q >= 1.0:
+            return None
+        m = 1 if q == 0.0 else int(np.ceil(np.log(SERIES_TOL * (1.0 - q) / max(g, 1.0)) / np.log(q)))
+        if m > SERIES_MAX_POWERS:
+            return None
+        t = self.power_traces(m + 1)
+        powers = rhos[:, None] ** np.arange(m + 1)[None, :]
+        return powers @ t[:m + 1], powers @ t[1:m + 2]
+
+    def power_traces(self, m):
+        """``tr(W^j) / N`` for ``j = 0, ..., m``, exact: ``W^j`` applied to blocks of unit vectors (``m`` sparse
+        products with an N x B block per block of B columns), kept for later calls."""
+        if self._powers is not None and len(self._powers) > m:
+            return self._powers[:m + 1]
+        n = self.n
+        t = np.zeros(m + 1)
+        t[0] = float(n)
+        w = self.W.tocsr()
+        width = max(1, min(n, 4_000_000 // max(n, 1)))
+        for s0 in range(0, n, width):
+            cols = np.arange(s0, min(n, s0 + width))
+            at = (cols, np.arange(len(cols)))
+            x = np.zeros((n, len(cols)))
+            x[at] = 1.0
+            for j in range(1, m + 1):
+                x = w @ x
+                t[j] += x[at].sum()
+        self._powers = t / n
+        return self._powers
+
     # ------------------------------------------------------------------ information-matrix traces
     def info_traces(self, rho, project=False):
         """``tr(B)``, ``tr(BB)``, ``tr(B'B)`` with ``B = W (I - rho W)^{-1}``.
@@ -427,10 +476,14 @@ class PanelWeights:
             return self._info_traces_banded(rho)
         w = self.W.toarray()
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
-        a = -rho * w
-        a[np.diag_indices_from(a)] += 1.0
-        b = np.linalg.solve(a, w)
-        del a, w
+        if self.method == "lu":  # a large W: sparse LU of I - rho W (N solves), not a dense O(N^3) factorisation
+            b = spla.splu((sp.identity(self.n, format="csc") - rho * self.W).tocsc()).solve(w)
+            del w
+        else:
+            a = -rho * w
+            a[np.diag_indices_from(a)] += 1.0
+            b = np.linalg.solve(a, w)
+            del a, w
         if project:
             b = b - b.mean(axis=0, keepdims=True)
             b = b - b.mean(axis=1, keepdims=True)
