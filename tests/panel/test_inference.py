@@ -20,6 +20,15 @@ score vector.  ``vce(dkraay #)`` sums the scores by period and applies Bartlett 
 ``1 - l/(L+1)`` to the autocovariances up to lag ``L`` (Driscoll and Kraay 1998; Hoechle 2007),
 with no small-sample factor.  The same conventions are written out below, independently of the
 package.  (``xsmle`` itself is not run here: it needs Stata.)
+
+Since issue 23 the ``opg``, ``robust`` and ``cluster`` options no longer use these per-observation
+scores, whose pieces are correlated across neighbours, but the martingale-difference pieces of the
+linear-quadratic scores (Kelejian and Prucha 2001; Liu and Yang 2015; Yang 2018).  The reference
+:func:`_md_reference` builds them here from dense matrices: the residuals and their derivatives by
+central differences of the dense model, the time transformation (forward orthogonal deviations,
+written out from their definition), the stacked block-diagonal quadratic matrices and the
+lower triangle of the whole stacked matrix.  ``driscoll-kraay`` still sums the per-observation
+scores by period (their period sums are the period's linear-quadratic score).
 """
 
 import numpy as np
@@ -180,6 +189,108 @@ def _reference_cov(s, h, cov_type, groups=None, lag=None):
     return a @ omega @ a
 
 
+def _helmert(t):
+    """Forward orthogonal deviations (Arellano and Bover 1995): row s of the ``(T-1) x T`` matrix maps a
+    unit's series to ``sqrt((T-s)/(T-s+1)) (e_s - mean(e_{s+1}, ..., e_T))``, s = 1..T-1."""
+    f = np.zeros((t - 1, t))
+    for s in range(1, t):
+        f[s - 1, s - 1] = 1.0
+        f[s - 1, s:] = -1.0 / (t - s)
+        f[s - 1] *= np.sqrt((t - s) / (t - s + 1))
+    return f
+
+
+def _md_reference(df, w, model, effects, res, labels=None, w_e=None):
+    """Martingale-difference pieces of the scores, dense (see the module notes): rows are the
+    transformed observations ordered by (period, cluster label, unit); returns the pieces and the
+    label of each row."""
+    from scipy.linalg import block_diag
+
+    def std(m):
+        return [a / a.sum(1, keepdims=True) for a in (m if isinstance(m, list) else [m] * T)]
+
+    ws = std(w)
+    we = ws if w_e is None else std(w_e)
+    d = df.sort_values(["time", "id"])
+    y = d["y"].to_numpy()
+    x = d[["x1", "x2"]].to_numpy()
+    z = [x] + ([block_diag(*ws) @ x] if model in ("sdm", "slx", "sdem") else [])
+    if effects == "none":
+        z.insert(0, np.ones((N * T, 1)))
+    z = np.hstack(z)
+    q = _projection(effects)
+    k = z.shape[1]
+    lag, err = model in ("sar", "sdm", "sac"), model in ("sem", "sac", "sdem")
+    bw, bwe = block_diag(*ws), block_diag(*we)
+
+    def resid(th):
+        b, i = th[:k], k
+        rho = lam = 0.0
+        if lag:
+            rho, i = th[i], i + 1
+        if err:
+            lam = th[i]
+        u = y - rho * bw @ y - z @ b
+        return q @ (u - lam * bwe @ u)
+
+    theta = res.params.to_numpy()
+    s2 = res.sigma2
+    e = resid(theta)
+    r = np.empty((N * T, len(theta)))
+    for j in range(len(theta)):  # e is linear in each parameter: central differences are exact
+        st = np.zeros(len(theta))
+        st[j] = 1e-3
+        r[:, j] = -(resid(theta + st) - resid(theta - st)) / 2e-3
+    timex = effects in ("individual", "twoways")
+    qn = np.eye(N) - (1.0 / N if effects in ("time", "twoways") else 0.0)
+    h = np.kron(_helmert(T), np.eye(N)) if timex else np.eye(N * T)
+    tp = T - 1 if timex else T
+    u, rr = h @ e, h @ r
+    eye = np.eye(N)
+    mats = []
+    if lag:
+        blocks = []
+        for t in range(tp):
+            g = ws[t] @ np.linalg.inv(eye - res.rho * ws[t])
+            if err:
+                b = eye - res.lam * we[t]
+                g = b @ g @ np.linalg.inv(b)
+            blocks.append(qn @ g @ qn)
+        mats.append(block_diag(*blocks))
+    if err:
+        mats.append(block_diag(*[qn @ we[t] @ np.linalg.inv(eye - res.lam * we[t]) @ qn for t in range(tp)]))
+    big_q = np.kron(np.eye(tp), qn)
+    lab = np.zeros(tp * N) if labels is None else np.asarray(labels)[:tp * N]
+    order = np.lexsort((np.tile(np.arange(N), tp), lab, np.repeat(np.arange(tp), N)))
+    u, rr, lab = u[order], rr[order], lab[order]
+    mats = [m[np.ix_(order, order)] for m in mats]
+    big_q = big_q[np.ix_(order, order)]
+
+    def quad(m):
+        ms = (m + m.T) / 2
+        return u * (2 * np.tril(ms, -1) @ u + np.diag(m) * u) - s2 * np.diag(m)
+
+    pieces = [rr[:, j] * u / s2 for j in range(k)]
+    for j, m in enumerate(mats):
+        col = rr[:, k + j]
+        pieces.append(((col - m @ u) * u + quad(m)) / s2)
+    pieces.append(quad(big_q) / (2 * s2 ** 2))
+    return np.column_stack(pieces), lab
+
+
+def _md_cov(p, h, cov_type, lab=None):
+    n = len(p)
+    a = np.linalg.inv(-h)
+    if cov_type == "opg":
+        return np.linalg.inv(p.T @ p)
+    if cov_type == "robust":
+        return n / (n - 1) * a @ p.T @ p @ a
+    labels = sorted(set(lab))
+    sg = np.array([p[lab == g].sum(0) for g in labels])
+    gg = len(labels)
+    return gg / (gg - 1) * a @ sg.T @ sg @ a
+
+
 def _theta(res):
     return np.r_[res.params.to_numpy(), res.sigma2]
 
@@ -216,13 +327,16 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     h = _num_hessian(f, theta)
     units = df.sort_values(["time", "id"])["id"].to_numpy()
     regions = df.sort_values(["time", "id"])["region"].to_numpy()
-    _check(mod.fit(cov_type="opg"), _reference_cov(s, h, "opg"), h)
-    _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
+    p, _ = _md_reference(df, w, model, effects, base)
+    _check(mod.fit(cov_type="opg"), _md_cov(p, h, "opg"), h)
+    _check(mod.fit(cov_type="robust"), _md_cov(p, h, "robust"), h)
     res = mod.fit(cov_type="cluster")
-    _check(res, _reference_cov(s, h, "cluster", units), h)
+    p, lab = _md_reference(df, w, model, effects, base, units)
+    _check(res, _md_cov(p, h, "cluster", lab), h)
     assert res.cov_info["n_clusters"] == N and res.cov_info["factor"] == pytest.approx(N / (N - 1))
     res = mod.fit(cov_type="cluster", cluster="region")
-    _check(res, _reference_cov(s, h, "cluster", regions), h)
+    p, lab = _md_reference(df, w, model, effects, base, regions)
+    _check(res, _md_cov(p, h, "cluster", lab), h)
     assert "by region (3 clusters)" in res.cov_info["note"]
     assert res.cov_info["cluster"] == "region" and res.cov_info["n_clusters"] == 3
     assert mod.fit(cov_type="robust").cov_info["cluster"] is None
@@ -242,50 +356,41 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
         _check(base, np.linalg.inv(-h), h, tol=1e-4)
 
 
-def test_random_effects_sar_scores():
-    """Random-effects SAR: log-likelihood of the GLS-transformed data, ``log(phi)/(2T)`` per
-    observation; theta = (const, beta, rho, phi, sigma2), phi dropped from the report.  The
-    package's Hessian is numerical (steps 1e-4 relative, error about 1e-6), hence 1e-4 instead of 1e-6."""
+def test_random_effects_refuse_score_covariances():
+    """Random effects: the GLS transformation mixes a unit's periods, so the scores do not split into
+    martingale differences by unit-period; every score-based option is refused with one message."""
     df, w = _panel()
-    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar",
-                       effects="random")
-    base = mod.fit()
-    ws = w / w.sum(1, keepdims=True)
-    d = df.sort_values(["time", "id"])
-    y = d["y"].to_numpy().reshape(T, N)
-    z = np.concatenate([np.ones((T, N, 1)), d[["x1", "x2"]].to_numpy().reshape(T, N, 2)], axis=2)
-
-    def f(th):
-        b, rho, phi, s2 = th[:3], th[3], th[4], th[5]
-        a = y - rho * y @ ws.T - z @ b
-        r = (a - (1 - np.sqrt(phi)) * a.mean(0)).ravel()
-        return (-0.5 * np.log(2 * np.pi * s2) + np.log(phi) / (2 * T)
-                + np.linalg.slogdet(np.eye(N) - rho * ws)[1] / N - r ** 2 / (2 * s2))
-
-    theta = np.r_[base.params.to_numpy(), base.phi, base.sigma2]
-    s = _num_scores(f, theta)
-    h = _num_hessian(f, theta)
-    keep = [0, 1, 2, 3, 5]
-    for ct in ("robust", "cluster", "driscoll-kraay"):
-        res = mod.fit(cov_type=ct)
-        ref = _reference_cov(s, h, ct, np.tile(np.arange(N), T), lag=2)[np.ix_(keep, keep)]
-        _check(res, ref, h[np.ix_(keep, keep)], tol=1e-4)
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="random")
+    for ct in ("opg", "robust", "cluster", "driscoll-kraay"):
+        with pytest.raises(InputError, match=f"^cov_type '{ct}' is not available for random effects") as exc:
+            mod.fit(cov_type=ct)
+        assert exc.value.hint == "use cov_type='oim', or fixed effects"
 
 
 def test_weights_by_year_scores():
     """A weights matrix per period (two matrices): the log-Jacobian of each period is spread over its own N
-    observations."""
+    observations (Driscoll-Kraay); with time effects the martingale differences use each period's own
+    matrix; with two-way effects the time demeaning does not commute with the weights and the
+    martingale-difference options are refused."""
     df, w = _panel()
     w1 = _ring_w(N, 1)
     by = {2000 + t: (w1 if t < 2 else w) for t in range(T)}
+    wl = [by[2000 + t] for t in range(T)]
     for model in ("sdm", "sem"):
         mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=by, model=model, effects="twoways")
         base = mod.fit()
-        f = _loglik_obs(df, [by[2000 + t] for t in range(T)], model, "twoways")
+        f = _loglik_obs(df, wl, model, "twoways")
         s = _num_scores(f, _theta(base))
         h = _num_hessian(f, _theta(base))
-        _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
         _check(mod.fit(cov_type="driscoll-kraay", dk_lag=1), _reference_cov(s, h, "dk", lag=1), h)
+        with pytest.raises(InputError, match="weights matrix per period and twoways effects") as exc:
+            mod.fit(cov_type="robust")
+        assert exc.value.hint == "use cov_type='oim' or 'driscoll-kraay', or one weights matrix"
+        mod = mod.respecify(effects="time")
+        base = mod.fit()
+        h = _num_hessian(_loglik_obs(df, wl, model, "time"), _theta(base))
+        p, _ = _md_reference(df, wl, model, "time", base)
+        _check(mod.fit(cov_type="robust"), _md_cov(p, h, "robust"), h)
 
 
 def test_separate_error_weights_scores():
@@ -296,9 +401,9 @@ def test_separate_error_weights_scores():
                        model="sac", effects="individual")
     base = mod.fit()
     f = _loglik_obs(df, w, "sac", "individual", w_e=we)
-    s = _num_scores(f, _theta(base))
     h = _num_hessian(f, _theta(base))
-    _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
+    p, _ = _md_reference(df, w, "sac", "individual", base, w_e=we)
+    _check(mod.fit(cov_type="robust"), _md_cov(p, h, "robust"), h)
 
 
 
@@ -356,8 +461,10 @@ def test_bad_options():
     with pytest.raises(InputError, match="^a Driscoll-Kraay lag is given but cov_type is not") as exc:
         mod.fit(cov_type="robust", dk_lag=1)
     assert exc.value.hint == "set cov_type='driscoll-kraay' or drop the lag"
-    with pytest.raises(InputError, match="random-effects SEM"):
+    with pytest.raises(InputError, match="not available for random effects"):
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
+    with pytest.raises(InputError, match="must be constant within each unit"):
+        mod.respecify(effects="individual").fit(cov_type="cluster", cluster="time")
 
 
 def test_option_spellings_messages_and_notes():
@@ -378,8 +485,7 @@ def test_option_spellings_messages_and_notes():
     assert exc.value.hint == "name a column of the panel (e.g. a province or region code)"
     with pytest.raises(InputError) as exc:
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
-    assert str(exc.value).startswith("the robust, cluster, Driscoll-Kraay and OPG covariances are not available "
-                                     "for the random-effects SEM")
+    assert str(exc.value).startswith("cov_type 'robust' is not available for random effects")
     with pytest.raises(InputError) as exc:
         SpatialPanel(df.iloc[1:], y="y", x=["x1"], id="id", time="time", w=w, model="sar",
                      effects="individual").fit(cov_type="robust")
@@ -504,7 +610,7 @@ def test_robust_covariance_with_a_binary_regressor():
     mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="none")
     base = mod.fit()
     f = _loglik_obs(df, w, "sar", "none")
-    s, h = _num_scores(f, _theta(base)), _num_hessian(f, _theta(base))
+    h = _num_hessian(f, _theta(base))
     res = mod.fit(cov_type="robust")
     assert np.all(np.isfinite(res.cov.to_numpy()))
-    _check(res, _reference_cov(s, h, "robust"), h)
+    _check(res, _md_cov(_md_reference(df, w, "sar", "none", base)[0], h, "robust"), h)

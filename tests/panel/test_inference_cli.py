@@ -118,7 +118,7 @@ def test_separate_weights_files(setup, opt, fname, model, kw):
     (("--cov-type", "cluster", "--cluster", "province"), "cluster column 'province' not found"),
     (("--model", "sar", "--w-x", "W2"), "--w-x applies to models with W*x terms"),
     (("--model", "sdm", "--w-error", "W2"), "--w-error applies to models with a spatial error"),
-    (("--model", "sem", "--fe", "random", "--cov-type", "cluster"), "random-effects SEM"),
+    (("--model", "sem", "--fe", "random", "--cov-type", "cluster"), "not available for random effects"),
     (("--dlag", "1", "--cov-type", "robust"), "static models only"),
     (("--model", "sdm", "--w-x", "MISSING"), "file not found"),
 ])

@@ -274,9 +274,9 @@ def _check_inference_options(args) -> None:
                                   or args.w_x):
         raise InputError("--cov-type, --effects-se, --w-error and --w-x apply to static models only",
                          hint="drop them or drop --dlag")
-    if args.cov_type != "oim" and args.fe == "random" and args.model == "sem":
-        raise InputError(f"--cov-type {args.cov_type} is not available for the random-effects SEM",
-                         hint="use --cov-type oim, fixed effects, or --model sar/sdm")
+    if args.cov_type != "oim" and args.fe == "random":
+        raise InputError(f"--cov-type {args.cov_type} is not available for random effects",
+                         hint="use --cov-type oim, or fixed effects")
 
 
 def _attach_cluster(data, path, col, id_col, time_col):
