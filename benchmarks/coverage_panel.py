@@ -25,29 +25,10 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):  # one
     os.environ.setdefault(_v, "1")
 
 import argparse  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
-from aicoord.panel import SpatialPanel  # noqa: E402
-from aicoord.panel.inference import apply_cov_type  # noqa: E402
-
-TRUE = {"rho": 0.35, "lambda": 0.35, "beta": (1.0, -0.5), "theta": (0.3, 0.2)}
-COVS = ("oim", "opg", "robust", "cluster", "driscoll-kraay")
-
-
-def knn_w(n, k, rng):
-    """Row-standardised kNN matrix on ``n`` random points (symmetrised neighbour sets are not needed)."""
-    pts = rng.uniform(size=(n, 2))
-    d = np.linalg.norm(pts[:, None] - pts[None], axis=2)
-    np.fill_diagonal(d, np.inf)
-    w = np.zeros((n, n))
-    idx = np.argsort(d, axis=1)[:, :k]
-    w[np.repeat(np.arange(n), k), idx.ravel()] = 1.0
-    return w
+from aicoord.panel.coverage import knn_w, run  # noqa: E402
 
 
 def province_w():
@@ -57,98 +38,6 @@ def province_w():
 
     w = build_weights({"kind": "queen"}, load_provinces())
     return np.asarray(w.full()[0], dtype=float)
-
-
-def simulate(model, w, t, errors, rng, sd_unit):
-    """One panel: two-way effects, x1 correlated with the unit effect."""
-    n = w.shape[0]
-    ws = w / w.sum(1, keepdims=True)
-    alpha = rng.normal(size=n)
-    gamma = rng.normal(size=t)
-    x = rng.normal(size=(t, n, 2))
-    x[:, :, 0] += 0.5 * alpha
-    if errors == "iid":
-        eps = rng.normal(size=(t, n))
-    elif errors == "hetero":
-        eps = rng.normal(size=(t, n)) * sd_unit
-    else:  # AR(1) 0.5 within units, unit variance
-        eps = np.empty((t, n))
-        eps[0] = rng.normal(size=n)
-        for s in range(1, t):
-            eps[s] = 0.5 * eps[s - 1] + np.sqrt(1 - 0.25) * rng.normal(size=n)
-    b, th = np.array(TRUE["beta"]), np.array(TRUE["theta"])
-    y = np.empty((t, n))
-    eye = np.eye(n)
-    for s in range(t):
-        mean = x[s] @ b + alpha + gamma[s]
-        if model == "sdm":
-            mean = mean + ws @ x[s] @ th
-        if model == "sem":
-            y[s] = mean + np.linalg.solve(eye - TRUE["lambda"] * ws, eps[s])
-        else:
-            y[s] = np.linalg.solve(eye - TRUE["rho"] * ws, mean + eps[s])
-    rows = {"id": np.tile(np.arange(n), t), "time": np.repeat(np.arange(t), n), "y": y.ravel(),
-            "x1": x[:, :, 0].ravel(), "x2": x[:, :, 1].ravel()}
-    return pd.DataFrame(rows)
-
-
-def targets(model, res):
-    """Estimates, standard errors and truths of (spatial parameter, slope of x1, total effect of x1)."""
-    p, v = res.params, res.cov
-    sp_name = "lambda" if model == "sem" else "rho"
-    out = {sp_name: (p[sp_name], np.sqrt(v.loc[sp_name, sp_name]), TRUE[sp_name]),
-           "beta1": (p["x1"], np.sqrt(v.loc["x1", "x1"]), TRUE["beta"][0])}
-    if model == "sem":
-        out["total"] = out["beta1"]
-        return out
-    names = ["x1"] + (["W*x1"] if model == "sdm" else []) + ["rho"]
-    num = p["x1"] + (p["W*x1"] if model == "sdm" else 0.0)
-    tot = num / (1 - p["rho"])
-    g = np.array([1 / (1 - p["rho"])] * (len(names) - 1) + [num / (1 - p["rho"]) ** 2])
-    se = float(np.sqrt(g @ v.loc[names, names].to_numpy() @ g))
-    truth = (TRUE["beta"][0] + (TRUE["theta"][0] if model == "sdm" else 0.0)) / (1 - TRUE["rho"])
-    out["total"] = (tot, se, truth)
-    return out
-
-
-def run(models, errors, w, t, reps, seed, covs=COVS, label=""):
-    rows = []
-    for mi, model in enumerate(models):
-        for ei, err in enumerate(errors):
-            rng = np.random.default_rng([seed, mi, ei])
-            sd_unit = 0.5 + rng.uniform(0, 1.5, size=w.shape[0])
-            hits = {}
-            est = {}
-            t0 = time.time()
-            for r in range(reps):
-                df = simulate(model, w, t, err, rng, sd_unit)
-                mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
-                                   effects="twoways", lee_yu=True)
-                res = mod.fit()
-                for ct in covs:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        rr = res if ct == "oim" else apply_cov_type(res, ct)
-                    for name, (e, se, truth) in targets(model, rr).items():
-                        hits.setdefault((ct, name), []).append(abs(e - truth) <= 1.959964 * se)
-                        est.setdefault((ct, name), []).append((e, se))
-            for (ct, name), h in hits.items():
-                c = float(np.mean(h))
-                arr = np.array(est[(ct, name)])
-                rows.append({"design": label, "model": model, "errors": err, "cov_type": ct, "target": name,
-                             "coverage": c, "mc_se": np.sqrt(c * (1 - c) / reps), "reps": reps,
-                             "bias": arr[:, 0].mean() - targets_truth(model, name), "sd_est": arr[:, 0].std(),
-                             "mean_se": arr[:, 1].mean()})
-            print(f"{label} {model} {err}: {reps} reps in {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
-    return pd.DataFrame(rows)
-
-
-def targets_truth(model, name):
-    if name in ("rho", "lambda"):
-        return TRUE[name]
-    if name == "beta1" or model == "sem":
-        return TRUE["beta"][0]
-    return (TRUE["beta"][0] + (TRUE["theta"][0] if model == "sdm" else 0.0)) / (1 - TRUE["rho"])
 
 
 def main(argv=None):
