@@ -330,14 +330,15 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     p, _ = _md_reference(df, w, model, effects, base)
     _check(mod.fit(cov_type="opg"), _md_cov(p, h, "opg"), h)
     _check(mod.fit(cov_type="robust"), _md_cov(p, h, "robust"), h)
-    res = mod.fit(cov_type="cluster")
+    res = mod.fit(cov_type="cluster", bootstrap=199)  # 9 clusters: refused without the bootstrap
     p, lab = _md_reference(df, w, model, effects, base, units)
     _check(res, _md_cov(p, h, "cluster", lab), h)
     assert res.cov_info["n_clusters"] == N and res.cov_info["factor"] == pytest.approx(N / (N - 1))
-    res = mod.fit(cov_type="cluster", cluster="region")
+    res = mod.fit(cov_type="cluster", cluster="region", bootstrap=199)
     p, lab = _md_reference(df, w, model, effects, base, regions)
     _check(res, _md_cov(p, h, "cluster", lab), h)
-    assert "by region (3 clusters)" in res.cov_info["note"]
+    assert "by region (3 clusters); p-values and intervals from an unrestricted wild cluster bootstrap" in \
+        res.cov_info["note"]
     assert res.cov_info["cluster"] == "region" and res.cov_info["n_clusters"] == 3
     assert mod.fit(cov_type="robust").cov_info["cluster"] is None
     for lag in (0, 2):
@@ -464,7 +465,7 @@ def test_bad_options():
     with pytest.raises(InputError, match="not available for random effects"):
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
     with pytest.raises(InputError, match="must be constant within each unit"):
-        mod.respecify(effects="individual").fit(cov_type="cluster", cluster="time")
+        mod.respecify(effects="individual").fit(cov_type="cluster", cluster="time", bootstrap=99)
 
 
 def test_option_spellings_messages_and_notes():
@@ -476,7 +477,7 @@ def test_option_spellings_messages_and_notes():
     for spelling in ("driscoll_kraay", "DK", "Driscoll-Kraay", "dkraay"):
         assert mod.fit(cov_type=spelling).cov_info["cov_type"] == "driscoll-kraay"
     assert mod.fit(cov_type="Sandwich").cov_info["cov_type"] == "robust"
-    assert mod.fit(cov_type="clustered").cov_info["cov_type"] == "cluster"
+    assert mod.fit(cov_type="clustered", bootstrap=99).cov_info["cov_type"] == "cluster"
     with pytest.raises(InputError, match="^a cluster column is given but cov_type is not 'cluster'") as exc:
         mod.fit(cluster="region")
     assert exc.value.hint == "set cov_type='cluster' or drop the cluster column"
@@ -496,7 +497,7 @@ def test_option_spellings_messages_and_notes():
         mod.fit(cov_type="hc3")
     assert exc.value.hint == "choose one of oim, opg, robust, cluster, driscoll-kraay"
     with pytest.raises(InputError, match="has missing values") as exc:
-        mod.fit(cov_type="cluster", cluster="region")
+        mod.fit(cov_type="cluster", cluster="region", bootstrap=99)
     assert exc.value.column == "region"
     for lag in (True, 1.5, -1):
         with pytest.raises(InputError, match=r"whole number from 0 to T-1 = 4"):
@@ -614,3 +615,39 @@ def test_robust_covariance_with_a_binary_regressor():
     res = mod.fit(cov_type="robust")
     assert np.all(np.isfinite(res.cov.to_numpy()))
     _check(res, _md_cov(_md_reference(df, w, "sar", "none", base)[0], h, "robust"), h)
+
+
+def test_few_clusters_warn_refuse_and_bootstrap():
+    """Fewer than 10 clusters are refused with a message naming the wild cluster bootstrap; 10 to 29 give a
+    warning naming the count; the bootstrap (seeded) is reproducible, leaves the covariance alone and
+    replaces the p-values and the 95% intervals by bootstrap-t ones.  Its critical values obey the bound
+    ``|t*| <= sqrt(G - 1)`` of the self-normalised sum (module notes), checked here with 3 clusters."""
+    df, w = _panel()
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="twoways")
+    with pytest.raises(InputError, match=r"^column 'region': only 3 clusters by region: cluster-robust standard "
+                                         r"errors need at least 10 clusters") as exc:
+        mod.fit(cov_type="cluster", cluster="region")
+    assert "wild cluster bootstrap" in exc.value.hint
+    with pytest.raises(InputError, match="^only 9 clusters by id"):
+        mod.fit(cov_type="cluster")
+    with pytest.raises(InputError, match="cov_type is not 'cluster'"):
+        mod.fit(cov_type="robust", bootstrap=99)
+    with pytest.raises(InputError, match="at least 99"):
+        mod.fit(cov_type="cluster", bootstrap=10)
+    with pytest.raises(InputError, match="unknown bootstrap weights 'mammen'"):
+        mod.fit(cov_type="cluster", bootstrap={"draws": 99, "weights": "mammen"})
+    df12 = pd.concat([df, df.assign(id=df["id"] + 100, y=df["y"][::-1].to_numpy())])
+    w12 = np.kron(np.eye(2), w)
+    big = SpatialPanel(df12, y="y", x=["x1", "x2"], id="id", time="time", w=w12, model="sar", effects="twoways")
+    with pytest.warns(RuntimeWarning, match="only 18 clusters by id: cluster-robust standard errors are unreliable "
+                                            "with fewer than 30 clusters"):
+        big.fit(cov_type="cluster")
+    plain = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "seed": 7})
+    again = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "seed": 7})
+    assert plain.pvalues.equals(again.pvalues)
+    assert plain.cov_info["bootstrap"] == {"draws": 999, "seed": 7, "weights": "webb"}
+    ci = plain.conf_int()
+    assert np.all(plain.boot_crit <= np.sqrt(2) + 1e-12)
+    np.testing.assert_allclose(ci["upper"] - plain.params, plain.boot_crit * plain.std_errors, rtol=1e-12)
+    rad = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "weights": "rademacher"})
+    np.testing.assert_allclose(rad.cov.to_numpy(), plain.cov.to_numpy(), rtol=1e-12)

@@ -204,7 +204,7 @@ class SpatialPanel:
         return tot * self._ld_scale
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None):
+    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None, bootstrap=None):
         """Estimate the model.
 
         Parameters
@@ -232,6 +232,11 @@ class SpatialPanel:
         dk_lag : int, optional
             With ``cov_type="driscoll-kraay"``: the Bartlett lag (default
             ``floor(4 (T/100)^(2/9))``).
+        bootstrap : int or dict, optional
+            With ``cov_type="cluster"``: the wild cluster bootstrap (``{"draws", "seed", "weights"}`` or a
+            number of draws; :func:`aicoord.panel.inference.wild_cluster_bootstrap`), whose p-values and
+            intervals replace the normal ones.  Fewer than 10 clusters are refused without it, fewer
+            than 30 give a warning.
 
         Returns
         -------
@@ -252,7 +257,10 @@ class SpatialPanel:
             raise InputError(f"cov_type '{cov_type}' is not available for an unbalanced panel",
                              hint="use cov_type='oim' (the information matrix of the exact likelihood)")
         res = self._fit(tol)
-        return apply_cov_type(res, cov_type, cluster, dk_lag) if cov_type != "oim" else res
+        if cov_type == "oim" and bootstrap is not None:
+            raise InputError("the wild cluster bootstrap is given but cov_type is not 'cluster'",
+                             hint="set cov_type='cluster' or drop the bootstrap")
+        return apply_cov_type(res, cov_type, cluster, dk_lag, bootstrap) if cov_type != "oim" else res
 
     def _fit(self, tol):
         if tol is not None:
