@@ -28,7 +28,7 @@ import argparse  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from aicoord.panel.coverage import knn_w, run  # noqa: E402
+from aicoord.panel.coverage import knn_w, markdown_table, run  # noqa: E402
 
 
 def province_w():
@@ -48,8 +48,16 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=20261206)
     ap.add_argument("--models", nargs="+", default=["sar", "sdm", "sem"])
     ap.add_argument("--errors", nargs="+", default=["iid", "hetero", "ar1"])
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out", help="CSV of the coverage table")
+    ap.add_argument("--markdown", nargs="+", metavar="CSV", help="print the README table of these CSVs and exit")
     a = ap.parse_args(argv)
+    if a.markdown:
+        import pandas as pd
+
+        print(markdown_table(pd.concat([pd.read_csv(f) for f in a.markdown], ignore_index=True)))
+        return
+    if not a.out:
+        ap.error("--out is required")
     if a.n == "31":
         w, label = province_w(), "N=31 provinces queen (模拟数据)"
     else:

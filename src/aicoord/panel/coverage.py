@@ -21,7 +21,7 @@ import pandas as pd
 from .inference import apply_cov_type
 from .model import SpatialPanel
 
-__all__ = ["TRUE", "COVS", "knn_w", "simulate", "targets", "targets_truth", "run"]
+__all__ = ["TRUE", "COVS", "knn_w", "simulate", "targets", "targets_truth", "run", "markdown_table"]
 
 TRUE = {"rho": 0.35, "lambda": 0.35, "beta": (1.0, -0.5), "theta": (0.3, 0.2)}
 COVS = ("oim", "opg", "robust", "cluster", "driscoll-kraay")
@@ -140,3 +140,21 @@ def targets_truth(model, name):
     if name == "beta1" or model == "sem":
         return TRUE["beta"][0]
     return (TRUE["beta"][0] + (TRUE["theta"][0] if model == "sdm" else 0.0)) / (1 - TRUE["rho"])
+
+
+def markdown_table(tab):
+    """Markdown table of a coverage table from :func:`run`: one row per design, model and errors, one column per
+    covariance, each cell the coverage in percent of the spatial parameter / the slope of x1 / the total effect,
+    with the largest Monte Carlo standard error of the row's cells in the last column."""
+    order = {"rho": 0, "lambda": 0, "beta1": 1, "total": 2}
+    covs = [c for c in COVS if c in set(tab["cov_type"])]
+    lines = ["| design | model | errors | reps | " + " | ".join(f"`{c}`" for c in covs) + " | MC SE |",
+             "| --- | --- | --- | --- | " + " | ".join("---" for _ in covs) + " | --- |"]
+    for (design, model, errors), g in tab.groupby(["design", "model", "errors"], sort=False):
+        cells = []
+        for c in covs:
+            sub = g[g["cov_type"] == c].sort_values("target", key=lambda s: s.map(order))
+            cells.append(" / ".join(f"{100 * v:.1f}" for v in sub["coverage"]))
+        lines.append(f"| {design} | {model.upper()} | {errors} | {int(g['reps'].iloc[0])} | " + " | ".join(cells)
+                     + f" | {100 * g['mc_se'].max():.1f} |")
+    return "\n".join(lines)
