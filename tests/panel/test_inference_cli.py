@@ -72,6 +72,7 @@ def _api(df, w, model="sdm", fit=None, **kw):
      "199 draws; with 4 clusters |t*| cannot exceed 1.73)"),
     (("--cov-type", "driscoll-kraay", "--dk-lag", "1"), {"cov_type": "driscoll-kraay", "dk_lag": 1},
      "lag 1"),
+    (("--estimator", "mqml"), {"estimator": "mqml"}, "modified QML (Liu and Yang 2015)"),
 ])
 def test_cov_type_options(setup, extra, fit, note):
     tmp, df, w, _ = setup
@@ -83,7 +84,7 @@ def test_cov_type_options(setup, extra, fit, note):
         assert_allclose(out["coefficients"][nm]["p"], res.pvalues[nm], rtol=1e-10)
     assert out["cov_type"] == res.cov_info["cov_type"]
     assert note in out["cov_info"]["note"]
-    if fit.get("cov_type") not in (None, "oim"):  # the effects use the chosen covariance
+    if fit.get("cov_type") not in (None, "oim") or "estimator" in fit:  # the effects use the chosen covariance
         base = _api(df, w)
         assert out["effects"]["x1"]["total"]["se"] != pytest.approx(
             base.impacts()["se"][("x1", "total")], rel=1e-6)

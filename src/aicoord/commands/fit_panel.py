@@ -57,6 +57,9 @@ def add_arguments(parser):
                              "aicoord.panel.inference for the formulas)")
     parser.add_argument("--cluster", default=None, metavar="COL",
                         help="with --cov-type cluster: column of --data defining the clusters (default: --id)")
+    parser.add_argument("--estimator", default="ml", choices=["ml", "mqml"],
+                        help="ml (default) or mqml: the modified QML of Liu and Yang (2015), consistent under unknown "
+                             "heteroskedasticity (SAR/SDM with --fe individual or twoways; its own robust SEs)")
     parser.add_argument("--cluster-bootstrap", type=int, default=None, metavar="DRAWS",
                         help="with --cov-type cluster: p-values and intervals from a wild cluster bootstrap "
                              "of DRAWS draws (needed with fewer than 10 clusters)")
@@ -194,7 +197,8 @@ def run(args) -> int:
         boot = (None if args.cluster_bootstrap is None else
                 {"draws": args.cluster_bootstrap, "seed": args.bootstrap_seed, "weights": args.bootstrap_weights})
         res = mod.fit(cov_type=args.cov_type, dk_lag=args.dk_lag,
-                      cluster=None if args.cluster in (None, args.id) else args.cluster, bootstrap=boot)
+                      cluster=None if args.cluster in (None, args.id) else args.cluster, bootstrap=boot,
+                      estimator=args.estimator)
         effects = {}
         if args.model != "sem":
             imp = res.impacts(draws=args.draws, seed=args.seed, se=args.effects_se)
@@ -251,6 +255,7 @@ def run(args) -> int:
         "effects": effects, "tests": tests, "tests_skipped": skipped,
         "draws": args.draws, "seed": args.seed,
         "warnings": sorted({str(c.message) for c in caught} | set(notes)),
+        "estimator": args.estimator,
         "cov_type": res.cov_info["cov_type"],
         "cov_info": {k: v for k, v in res.cov_info.items() if k != "cov_type"},
         "effects_se": args.effects_se,

@@ -204,7 +204,7 @@ class SpatialPanel:
         return tot * self._ld_scale
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None, bootstrap=None):
+    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None, bootstrap=None, estimator="ml"):
         """Estimate the model.
 
         Parameters
@@ -237,6 +237,10 @@ class SpatialPanel:
             number of draws; :func:`aicoord.panel.inference.wild_cluster_bootstrap`), whose p-values and
             intervals replace the normal ones.  Fewer than 10 clusters are refused without it, fewer
             than 30 give a warning.
+        estimator : {"ml", "mqml"}
+            ``"mqml"``: the modified QML of Liu and Yang (2015), consistent under unknown heteroskedasticity, for
+            the SAR and SDM with individual or two-way fixed effects (:mod:`aicoord.panel.mqml`); its
+            covariance is its own heteroskedasticity-robust sandwich (``cov_type`` "oim" or "robust").
 
         Returns
         -------
@@ -252,6 +256,17 @@ class SpatialPanel:
         """
         from .inference import apply_cov_type, check_options
 
+        estimator = str(estimator).lower()
+        if estimator not in ("ml", "mqml"):
+            raise InputError(f"unknown estimator '{estimator}'", hint="choose ml or mqml")
+        if estimator == "mqml":
+            if str(cov_type).lower() not in ("oim", "robust") or cluster is not None or dk_lag is not None \
+                    or bootstrap is not None:
+                raise InputError("the modified QML estimator has its own heteroskedasticity-robust covariance",
+                                 hint="drop cov_type, cluster, dk_lag and bootstrap, or use estimator='ml'")
+            from .mqml import fit_mqml
+
+            return fit_mqml(self)
         cov_type, cluster, dk_lag = check_options(cov_type, cluster, dk_lag, self.T)
         if cov_type != "oim" and not self.balanced:
             raise InputError(f"cov_type '{cov_type}' is not available for an unbalanced panel",
