@@ -258,14 +258,18 @@ def quadratic_matrices(res, ti):
     nn = mod.N
     eye = np.eye(nn)
     names = list(res.params.index)
-    w, we = mod.ws[ti].W.toarray(), mod.ws_e[ti].W.toarray()
+    pw, pe = mod.ws[ti], mod.ws_e[ti]
     out = {}
+    # sparse LU of I - r W with the dense W as right-hand side: much cheaper than a dense solve at large N
     if "lambda" in names:
-        b = eye - res.lam * we
-        out["lambda"] = np.linalg.solve(b, we)  # B^{-1} W_e = W_e B^{-1}
+        we = pe.W.toarray()
+        out["lambda"] = pe.solve(res.lam, we)  # B^{-1} W_e = W_e B^{-1}
     if "rho" in names:
-        g = np.linalg.solve(eye - res.rho * w, w)
-        out["rho"] = g if "lambda" not in names else b @ g @ np.linalg.inv(b)
+        g = pw.solve(res.rho, pw.W.toarray())
+        if "lambda" in names:
+            b = eye - res.lam * we
+            g = b @ g @ np.linalg.inv(b)
+        out["rho"] = g
     if mod.effects in ("time", "twoways"):
         out = {k: _project(v) for k, v in out.items()}
     return out
@@ -318,6 +322,7 @@ def md_pieces(res, labels=None):
         groups.setdefault(key, []).append(i)
     for idx in groups.values():
         perm = perms[idx[0]]
+        ident = bool(np.all(perm == np.arange(nn)))  # no reordering needed (e.g. clusters = units)
         ep = ee[idx][:, perm]  # (g, N)
         rp = dd[idx][:, perm, :]  # (g, N, p)
         out = np.empty((len(idx), nn, p + 1))
@@ -325,7 +330,7 @@ def md_pieces(res, labels=None):
         mats = quadratic_matrices(res, wkey[idx[0]]) if spatial else {}
         for j, name in enumerate(spatial):
             col = p - len(spatial) + j
-            m = mats[name][np.ix_(perm, perm)]
+            m = mats[name] if ident else mats[name][np.ix_(perm, perm)]
             low = np.tril((m + m.T) / 2, -1)
             dg = np.diag(m)
             lin = rp[:, :, col] - ep @ m.T  # the non-stochastic part d of -de/dtheta
