@@ -79,6 +79,21 @@ def _projection(effects):
     return np.eye(N * T) - d @ np.linalg.pinv(d)
 
 
+def _dense_design(df, wx, model, effects):
+    """``y``, the design (constant, x, ``W_x x``), the projection ``Q`` and whether the model has a spatial lag
+    and a spatial error, time-major; ``wx`` is one standardised matrix per period."""
+    from scipy.linalg import block_diag
+
+    d = df.sort_values(["time", "id"])
+    y = d["y"].to_numpy()
+    x = d[["x1", "x2"]].to_numpy()
+    z = [x] + ([block_diag(*wx) @ x] if model in ("sdm", "slx", "sdem") else [])
+    if effects == "none":
+        z.insert(0, np.ones((N * T, 1)))
+    return (y, np.hstack(z), _projection(effects), model in ("sar", "sdm", "sac"),
+            model in ("sem", "sac", "sdem"))
+
+
 def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
     """Per-observation log-likelihood of theta = (beta, [rho], [lambda], sigma2), dense.  With
     the Lee-Yu correction (Lee and Yu 2010) the likelihood has ``n_eff`` = N(T-1) (individual),
@@ -95,18 +110,8 @@ def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
     we = ws if w_e is None else per_period(w_e)
     wx = ws if w_x is None else per_period(w_x)
     big = lambda ms: block_diag(*ms)  # noqa: E731
-    d = df.sort_values(["time", "id"])
-    y = d["y"].to_numpy()
-    x = d[["x1", "x2"]].to_numpy()
-    z = [x]
-    if model in ("sdm", "slx", "sdem"):
-        z.append(big(wx) @ x)
-    if effects == "none":
-        z.insert(0, np.ones((N * T, 1)))
-    z = np.hstack(z)
-    q = _projection(effects)
+    y, z, q, lag, err = _dense_design(df, wx, model, effects)
     k = z.shape[1]
-    lag, err = model in ("sar", "sdm", "sac"), model in ("sem", "sac", "sdem")
     n_eff, scale, tw = N * T, 1.0, False
     if lee_yu:
         n_eff = {"individual": N * (T - 1), "twoways": (N - 1) * (T - 1), "time": (N - 1) * T}[effects]
@@ -211,16 +216,8 @@ def _md_reference(df, w, model, effects, res, labels=None, w_e=None):
 
     ws = std(w)
     we = ws if w_e is None else std(w_e)
-    d = df.sort_values(["time", "id"])
-    y = d["y"].to_numpy()
-    x = d[["x1", "x2"]].to_numpy()
-    z = [x] + ([block_diag(*ws) @ x] if model in ("sdm", "slx", "sdem") else [])
-    if effects == "none":
-        z.insert(0, np.ones((N * T, 1)))
-    z = np.hstack(z)
-    q = _projection(effects)
+    y, z, q, lag, err = _dense_design(df, ws, model, effects)
     k = z.shape[1]
-    lag, err = model in ("sar", "sdm", "sac"), model in ("sem", "sac", "sdem")
     bw, bwe = block_diag(*ws), block_diag(*we)
 
     def resid(th):
@@ -278,19 +275,6 @@ def _md_reference(df, w, model, effects, res, labels=None, w_e=None):
     return np.column_stack(pieces), lab
 
 
-def _md_cov(p, h, cov_type, lab=None):
-    n = len(p)
-    a = np.linalg.inv(-h)
-    if cov_type == "opg":
-        return np.linalg.inv(p.T @ p)
-    if cov_type == "robust":
-        return n / (n - 1) * a @ p.T @ p @ a
-    labels = sorted(set(lab))
-    sg = np.array([p[lab == g].sum(0) for g in labels])
-    gg = len(labels)
-    return gg / (gg - 1) * a @ sg.T @ sg @ a
-
-
 def _theta(res):
     return np.r_[res.params.to_numpy(), res.sigma2]
 
@@ -328,15 +312,15 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     units = df.sort_values(["time", "id"])["id"].to_numpy()
     regions = df.sort_values(["time", "id"])["region"].to_numpy()
     p, _ = _md_reference(df, w, model, effects, base)
-    _check(mod.fit(cov_type="opg"), _md_cov(p, h, "opg"), h)
-    _check(mod.fit(cov_type="robust"), _md_cov(p, h, "robust"), h)
+    _check(mod.fit(cov_type="opg"), _reference_cov(p, h, "opg"), h)
+    _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
     res = mod.fit(cov_type="cluster", bootstrap=199)  # 9 clusters: refused without the bootstrap
     p, lab = _md_reference(df, w, model, effects, base, units)
-    _check(res, _md_cov(p, h, "cluster", lab), h)
+    _check(res, _reference_cov(p, h, "cluster", lab), h)
     assert res.cov_info["n_clusters"] == N and res.cov_info["factor"] == pytest.approx(N / (N - 1))
     res = mod.fit(cov_type="cluster", cluster="region", bootstrap=199)
     p, lab = _md_reference(df, w, model, effects, base, regions)
-    _check(res, _md_cov(p, h, "cluster", lab), h)
+    _check(res, _reference_cov(p, h, "cluster", lab), h)
     assert "by region (3 clusters); p-values and intervals from an unrestricted wild cluster bootstrap" in \
         res.cov_info["note"]
     assert res.cov_info["cluster"] == "region" and res.cov_info["n_clusters"] == 3
@@ -391,7 +375,7 @@ def test_weights_by_year_scores():
         base = mod.fit()
         h = _num_hessian(_loglik_obs(df, wl, model, "time"), _theta(base))
         p, _ = _md_reference(df, wl, model, "time", base)
-        _check(mod.fit(cov_type="robust"), _md_cov(p, h, "robust"), h)
+        _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
 
 
 def test_separate_error_weights_scores():
@@ -404,7 +388,7 @@ def test_separate_error_weights_scores():
     f = _loglik_obs(df, w, "sac", "individual", w_e=we)
     h = _num_hessian(f, _theta(base))
     p, _ = _md_reference(df, w, "sac", "individual", base, w_e=we)
-    _check(mod.fit(cov_type="robust"), _md_cov(p, h, "robust"), h)
+    _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
 
 
 
@@ -614,7 +598,7 @@ def test_robust_covariance_with_a_binary_regressor():
     h = _num_hessian(f, _theta(base))
     res = mod.fit(cov_type="robust")
     assert np.all(np.isfinite(res.cov.to_numpy()))
-    _check(res, _md_cov(_md_reference(df, w, "sar", "none", base)[0], h, "robust"), h)
+    _check(res, _reference_cov(_md_reference(df, w, "sar", "none", base)[0], h, "robust"), h)
 
 
 def test_few_clusters_warn_refuse_and_bootstrap():
