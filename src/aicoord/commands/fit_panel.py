@@ -249,8 +249,8 @@ def run(args) -> int:
         "loglik": res.loglik, "sigma2": res.sigma2, "aic": res.aic, "bic": res.bic,
         "r2": res.r2, "r2_within": res.r2_within,
         "sigma2_mu": getattr(res, "sigma2_mu", None),
-        "coefficients": {nm: {**_stat(float(res.params[nm]), float(res.std_errors[nm])),
-                              "p": float(res.pvalues[nm])}  # the wild cluster bootstrap's when asked for
+        # p: the wild cluster bootstrap's when asked for
+        "coefficients": {nm: {**_stat(float(res.params[nm]), float(res.std_errors[nm])), "p": float(res.pvalues[nm])}
                          for nm in res.params.index},
         "effects": effects, "tests": tests, "tests_skipped": skipped,
         "draws": args.draws, "seed": args.seed,

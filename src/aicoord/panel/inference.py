@@ -100,26 +100,34 @@ sigma2)``.  The score-based options need a balanced panel.
 
 References
 ----------
-Arellano, M. and Bover, O. (1995). Another look at the instrumental variable estimation of
-error-components models. Journal of Econometrics 68, 29-51.  Baltagi, B.H. and Yang, Z. (2013).
-Heteroskedasticity and non-normality robust LM tests for spatial dependence. Regional Science and Urban
-Economics 43, 725-739.  Cameron, A.C., Gelbach, J.B. and Miller, D.L. (2008). Bootstrap-based improvements for inference with
-clustered errors. Review of Economics and Statistics 90(3), 414-427.  Cameron, A.C. and Miller, D.L. (2015). A
-practitioner's guide to cluster-robust inference. Journal of Human Resources 50(2), 317-372.  Driscoll, J.C. and Kraay, A.C. (1998).
-Consistent covariance matrix estimation with spatially dependent panel data. Review of Economics and
-Statistics 80(4), 549-560.  Hoechle, D. (2007). Robust standard errors for panel regressions with
-cross-sectional dependence. Stata Journal 7(3), 281-312.  Kelejian, H.H. and Prucha, I.R. (2001). On the
-asymptotic distribution of the Moran I test statistic with applications. Journal of Econometrics 104,
-219-257.  Lee, L.-F. (2004). Asymptotic distributions of quasi-maximum likelihood estimators for spatial
-autoregressive models. Econometrica 72, 1899-1925.  Lee, L.-F. and Yu, J. (2010). Estimation of spatial
-autoregressive panel data models with fixed effects. Journal of Econometrics 154, 165-185.  Kline, P. and Santos, A.
-(2012). A score based approach to wild bootstrap inference. Journal of Econometric Methods 1(1), 23-41.  Liu, S.F.
-and Yang, Z. (2015). Modified QML estimation of spatial autoregressive models with unknown
-heteroskedasticity and nonnormality. Regional Science and Urban Economics 52, 50-70.  Yang, Z. (2018).
-Unified M-estimation of fixed-effects spatial dynamic models with short panels. Journal of Econometrics
-205, 423-447.  MacKinnon, J.G. and Webb, M.D. (2017). Wild bootstrap inference for wildly different cluster
-sizes. Journal of Applied Econometrics 32(2), 233-254.  Webb, M.D. (2023). Reworking wild bootstrap-based
-inference for clustered errors. Canadian Journal of Economics 56(3), 839-858.
+Arellano, M. and Bover, O. (1995). Another look at the instrumental variable estimation of error-components
+models. Journal of Econometrics 68, 29-51.
+Baltagi, B.H. and Yang, Z. (2013). Heteroskedasticity and non-normality robust LM tests for spatial dependence.
+Regional Science and Urban Economics 43, 725-739.
+Cameron, A.C., Gelbach, J.B. and Miller, D.L. (2008). Bootstrap-based improvements for inference with clustered
+errors. Review of Economics and Statistics 90(3), 414-427.
+Cameron, A.C. and Miller, D.L. (2015). A practitioner's guide to cluster-robust inference. Journal of Human
+Resources 50(2), 317-372.
+Driscoll, J.C. and Kraay, A.C. (1998). Consistent covariance matrix estimation with spatially dependent panel
+data. Review of Economics and Statistics 80(4), 549-560.
+Hoechle, D. (2007). Robust standard errors for panel regressions with cross-sectional dependence. Stata Journal
+7(3), 281-312.
+Kelejian, H.H. and Prucha, I.R. (2001). On the asymptotic distribution of the Moran I test statistic with
+applications. Journal of Econometrics 104, 219-257.
+Kline, P. and Santos, A. (2012). A score based approach to wild bootstrap inference. Journal of Econometric
+Methods 1(1), 23-41.
+Lee, L.-F. (2004). Asymptotic distributions of quasi-maximum likelihood estimators for spatial autoregressive
+models. Econometrica 72, 1899-1925.
+Lee, L.-F. and Yu, J. (2010). Estimation of spatial autoregressive panel data models with fixed effects. Journal
+of Econometrics 154, 165-185.
+Liu, S.F. and Yang, Z. (2015). Modified QML estimation of spatial autoregressive models with unknown
+heteroskedasticity and nonnormality. Regional Science and Urban Economics 52, 50-70.
+MacKinnon, J.G. and Webb, M.D. (2017). Wild bootstrap inference for wildly different cluster sizes. Journal of
+Applied Econometrics 32(2), 233-254.
+Webb, M.D. (2023). Reworking wild bootstrap-based inference for clustered errors. Canadian Journal of Economics
+56(3), 839-858.
+Yang, Z. (2018). Unified M-estimation of fixed-effects spatial dynamic models with short panels. Journal of
+Econometrics 205, 423-447.
 """
 
 from __future__ import annotations
