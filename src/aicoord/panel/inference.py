@@ -168,8 +168,11 @@ def _jacobian_parts(mod, ws, r):
     memo = {}
     for ti, pw in enumerate(ws):
         if id(pw) not in memo:
-            trb, trbb, _ = pw.info_traces(r)
-            memo[id(pw)] = (trb, trbb)
+            if pw.method == "eigen":  # from the (cached) eigenvalues: no dense solve
+                f = pw.eigenvalues / (1.0 - r * pw.eigenvalues)
+                memo[id(pw)] = (float(np.real(f.sum())), float(np.real((f * f).sum())))
+            else:
+                memo[id(pw)] = pw.info_traces(r)[:2]
         trb, trbb = memo[id(pw)]
         d1[ti * mod.N:(ti + 1) * mod.N] = -sc * trb / mod.N
         d2 -= sc * trbb
