@@ -23,6 +23,11 @@ times each:
   effects draws, written without aicoord), once with dense and once with banded eigenvalues; the
   ratio is taken against the faster of the two.
 
+With ``--cov-compare`` only ``aicoord fit-panel`` runs, on the row-standardised matrix, alternately with
+``--cov-type oim`` and ``--cov-type cluster`` (by county: the martingale-difference covariance of
+:mod:`aicoord.panel.inference`, issue 23), and the ratios cluster / oim of the median wall times and of the median CPU times (user + system, which a
+shared machine does not inflate) are printed.
+
 Whole-process wall time (median over the repeats) and peak resident memory of the child
 (``resource.getrusage(RUSAGE_CHILDREN)`` in a small wrapper process per run, the largest) are
 printed with the ratio aicoord / bare.  The bare script's estimates are checked against aicoord's
@@ -128,8 +133,8 @@ _WRAP = ("import resource, subprocess, sys, time\n"
          "t0 = time.perf_counter()\n"
          "p = subprocess.run(sys.argv[1:])\n"
          "wall = time.perf_counter() - t0\n"
-         "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-         "print(f'BENCH {wall} {kb}', file=sys.stderr)\n"
+         "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+         "print(f'BENCH {wall} {ru.ru_maxrss} {ru.ru_utime + ru.ru_stime}', file=sys.stderr)\n"
          "sys.exit(p.returncode)\n")
 
 
@@ -140,6 +145,7 @@ def run_child(cmd):
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd[:3]))} ... failed ({p.returncode}):\n{p.stderr[-2000:]}")
     line = [ln for ln in p.stderr.splitlines() if ln.startswith("BENCH ")][-1].split()
+    run_child.cpu = float(line[3])  # CPU seconds (user + system) of the command: robust to a shared machine
     return float(line[1]), int(line[2]) / 1024, p.stdout
 
 
@@ -147,12 +153,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=1, help="runs of each command per weights form (median shown)")
     ap.add_argument("--draws", type=int, default=1000)
+    ap.add_argument("--cov-compare", action="store_true", help="time fit-panel with --cov-type cluster against oim")
     a = ap.parse_args()
     paths, n = prepare()
     print(f"N = {n} county-level units, T = {T}, simulated panel {paths['data']}")
     exe = pathlib.Path(sys.executable)
     cli = exe.parent / "aicoord"
     cli_cmd = [str(cli)] if cli.exists() else [str(exe), "-m", "aicoord.cli"]
+    if a.cov_compare:
+        return cov_compare(cli_cmd, paths, n, a)
     rows = []
     for form in ("binary", "rowstd"):
         out = CACHE / f"fit_{form}.json"
@@ -186,6 +195,28 @@ def main():
               f"{med['aicoord'] / best:6.2f} {peak['aicoord']:11.0f} "
               f"{max(peak['bare-dense'], peak['bare-banded']):8.0f}")
     print("ratio: aicoord / the faster bare script")
+    return 0
+
+
+def cov_compare(cli_cmd, paths, n, a):
+    """``fit-panel --cov-type cluster`` against ``--cov-type oim`` (median wall times, alternating runs)."""
+    times = {"oim": [], "cluster": []}
+    cpu = {"oim": [], "cluster": []}
+    for _ in range(a.repeat):
+        for ct in times:
+            out = CACHE / f"fit_cov_{ct}.json"
+            wall, mem, _ = run_child(cli_cmd + ["fit-panel", "--data", str(paths["data"]), "--id", "county", "--time",
+                                                "year", "--y", "y", "--x", "x1", "x2", "--weights",
+                                                str(paths["rowstd"]), "--model", "sdm", "--fe", "twoways",
+                                                "--draws", str(a.draws), "--cov-type", ct, "--out", str(out)])
+            times[ct].append(wall)
+            cpu[ct].append(run_child.cpu)
+            print(f"fit-panel --cov-type {ct}: {wall:.2f} s wall, {run_child.cpu:.2f} s CPU, {mem:.0f} MB", flush=True)
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    mc = {k: float(np.median(v)) for k, v in cpu.items()}
+    print(f"N = {n}, T = {T}: oim {med['oim']:.2f} s, cluster {med['cluster']:.2f} s wall, ratio "
+          f"{med['cluster'] / med['oim']:.2f}; CPU {mc['oim']:.2f} s and {mc['cluster']:.2f} s, ratio "
+          f"{mc['cluster'] / mc['oim']:.2f} (medians of {a.repeat})")
     return 0
 
 

@@ -20,6 +20,15 @@ score vector.  ``vce(dkraay #)`` sums the scores by period and applies Bartlett 
 ``1 - l/(L+1)`` to the autocovariances up to lag ``L`` (Driscoll and Kraay 1998; Hoechle 2007),
 with no small-sample factor.  The same conventions are written out below, independently of the
 package.  (``xsmle`` itself is not run here: it needs Stata.)
+
+Since issue 23 the ``opg``, ``robust`` and ``cluster`` options no longer use these per-observation
+scores, whose pieces are correlated across neighbours, but the martingale-difference pieces of the
+linear-quadratic scores (Kelejian and Prucha 2001; Liu and Yang 2015; Yang 2018).  The reference
+:func:`_md_reference` builds them here from dense matrices: the residuals and their derivatives by
+central differences of the dense model, the time transformation (forward orthogonal deviations,
+written out from their definition), the stacked block-diagonal quadratic matrices and the
+lower triangle of the whole stacked matrix.  ``driscoll-kraay`` still sums the per-observation
+scores by period (their period sums are the period's linear-quadratic score).
 """
 
 import numpy as np
@@ -70,6 +79,21 @@ def _projection(effects):
     return np.eye(N * T) - d @ np.linalg.pinv(d)
 
 
+def _dense_design(df, wx, model, effects):
+    """``y``, the design (constant, x, ``W_x x``), the projection ``Q`` and whether the model has a spatial lag
+    and a spatial error, time-major; ``wx`` is one standardised matrix per period."""
+    from scipy.linalg import block_diag
+
+    d = df.sort_values(["time", "id"])
+    y = d["y"].to_numpy()
+    x = d[["x1", "x2"]].to_numpy()
+    z = [x] + ([block_diag(*wx) @ x] if model in ("sdm", "slx", "sdem") else [])
+    if effects == "none":
+        z.insert(0, np.ones((N * T, 1)))
+    return (y, np.hstack(z), _projection(effects), model in ("sar", "sdm", "sac"),
+            model in ("sem", "sac", "sdem"))
+
+
 def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
     """Per-observation log-likelihood of theta = (beta, [rho], [lambda], sigma2), dense.  With
     the Lee-Yu correction (Lee and Yu 2010) the likelihood has ``n_eff`` = N(T-1) (individual),
@@ -86,18 +110,8 @@ def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
     we = ws if w_e is None else per_period(w_e)
     wx = ws if w_x is None else per_period(w_x)
     big = lambda ms: block_diag(*ms)  # noqa: E731
-    d = df.sort_values(["time", "id"])
-    y = d["y"].to_numpy()
-    x = d[["x1", "x2"]].to_numpy()
-    z = [x]
-    if model in ("sdm", "slx", "sdem"):
-        z.append(big(wx) @ x)
-    if effects == "none":
-        z.insert(0, np.ones((N * T, 1)))
-    z = np.hstack(z)
-    q = _projection(effects)
+    y, z, q, lag, err = _dense_design(df, wx, model, effects)
     k = z.shape[1]
-    lag, err = model in ("sar", "sdm", "sac"), model in ("sem", "sac", "sdem")
     n_eff, scale, tw = N * T, 1.0, False
     if lee_yu:
         n_eff = {"individual": N * (T - 1), "twoways": (N - 1) * (T - 1), "time": (N - 1) * T}[effects]
@@ -180,6 +194,87 @@ def _reference_cov(s, h, cov_type, groups=None, lag=None):
     return a @ omega @ a
 
 
+def _helmert(t):
+    """Forward orthogonal deviations (Arellano and Bover 1995): row s of the ``(T-1) x T`` matrix maps a
+    unit's series to ``sqrt((T-s)/(T-s+1)) (e_s - mean(e_{s+1}, ..., e_T))``, s = 1..T-1."""
+    f = np.zeros((t - 1, t))
+    for s in range(1, t):
+        f[s - 1, s - 1] = 1.0
+        f[s - 1, s:] = -1.0 / (t - s)
+        f[s - 1] *= np.sqrt((t - s) / (t - s + 1))
+    return f
+
+
+def _md_reference(df, w, model, effects, res, labels=None, w_e=None):
+    """Martingale-difference pieces of the scores, dense (see the module notes): rows are the
+    transformed observations ordered by (period, cluster label, unit); returns the pieces and the
+    label of each row."""
+    from scipy.linalg import block_diag
+
+    def std(m):
+        return [a / a.sum(1, keepdims=True) for a in (m if isinstance(m, list) else [m] * T)]
+
+    ws = std(w)
+    we = ws if w_e is None else std(w_e)
+    y, z, q, lag, err = _dense_design(df, ws, model, effects)
+    k = z.shape[1]
+    bw, bwe = block_diag(*ws), block_diag(*we)
+
+    def resid(th):
+        b, i = th[:k], k
+        rho = lam = 0.0
+        if lag:
+            rho, i = th[i], i + 1
+        if err:
+            lam = th[i]
+        u = y - rho * bw @ y - z @ b
+        return q @ (u - lam * bwe @ u)
+
+    theta = res.params.to_numpy()
+    s2 = res.sigma2
+    e = resid(theta)
+    r = np.empty((N * T, len(theta)))
+    for j in range(len(theta)):  # e is linear in each parameter: central differences are exact
+        st = np.zeros(len(theta))
+        st[j] = 1e-3
+        r[:, j] = -(resid(theta + st) - resid(theta - st)) / 2e-3
+    timex = effects in ("individual", "twoways")
+    qn = np.eye(N) - (1.0 / N if effects in ("time", "twoways") else 0.0)
+    h = np.kron(_helmert(T), np.eye(N)) if timex else np.eye(N * T)
+    tp = T - 1 if timex else T
+    u, rr = h @ e, h @ r
+    eye = np.eye(N)
+    mats = []
+    if lag:
+        blocks = []
+        for t in range(tp):
+            g = ws[t] @ np.linalg.inv(eye - res.rho * ws[t])
+            if err:
+                b = eye - res.lam * we[t]
+                g = b @ g @ np.linalg.inv(b)
+            blocks.append(qn @ g @ qn)
+        mats.append(block_diag(*blocks))
+    if err:
+        mats.append(block_diag(*[qn @ we[t] @ np.linalg.inv(eye - res.lam * we[t]) @ qn for t in range(tp)]))
+    big_q = np.kron(np.eye(tp), qn)
+    lab = np.zeros(tp * N) if labels is None else np.asarray(labels)[:tp * N]
+    order = np.lexsort((np.tile(np.arange(N), tp), lab, np.repeat(np.arange(tp), N)))
+    u, rr, lab = u[order], rr[order], lab[order]
+    mats = [m[np.ix_(order, order)] for m in mats]
+    big_q = big_q[np.ix_(order, order)]
+
+    def quad(m):
+        ms = (m + m.T) / 2
+        return u * (2 * np.tril(ms, -1) @ u + np.diag(m) * u) - s2 * np.diag(m)
+
+    pieces = [rr[:, j] * u / s2 for j in range(k)]
+    for j, m in enumerate(mats):
+        col = rr[:, k + j]
+        pieces.append(((col - m @ u) * u + quad(m)) / s2)
+    pieces.append(quad(big_q) / (2 * s2 ** 2))
+    return np.column_stack(pieces), lab
+
+
 def _theta(res):
     return np.r_[res.params.to_numpy(), res.sigma2]
 
@@ -216,14 +311,18 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     h = _num_hessian(f, theta)
     units = df.sort_values(["time", "id"])["id"].to_numpy()
     regions = df.sort_values(["time", "id"])["region"].to_numpy()
-    _check(mod.fit(cov_type="opg"), _reference_cov(s, h, "opg"), h)
-    _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
-    res = mod.fit(cov_type="cluster")
-    _check(res, _reference_cov(s, h, "cluster", units), h)
+    p, _ = _md_reference(df, w, model, effects, base)
+    _check(mod.fit(cov_type="opg"), _reference_cov(p, h, "opg"), h)
+    _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
+    res = mod.fit(cov_type="cluster", bootstrap=199)  # 9 clusters: refused without the bootstrap
+    p, lab = _md_reference(df, w, model, effects, base, units)
+    _check(res, _reference_cov(p, h, "cluster", lab), h)
     assert res.cov_info["n_clusters"] == N and res.cov_info["factor"] == pytest.approx(N / (N - 1))
-    res = mod.fit(cov_type="cluster", cluster="region")
-    _check(res, _reference_cov(s, h, "cluster", regions), h)
-    assert "by region (3 clusters)" in res.cov_info["note"]
+    res = mod.fit(cov_type="cluster", cluster="region", bootstrap=199)
+    p, lab = _md_reference(df, w, model, effects, base, regions)
+    _check(res, _reference_cov(p, h, "cluster", lab), h)
+    assert "by region (3 clusters); p-values and intervals from an unrestricted wild cluster bootstrap" in \
+        res.cov_info["note"]
     assert res.cov_info["cluster"] == "region" and res.cov_info["n_clusters"] == 3
     assert mod.fit(cov_type="robust").cov_info["cluster"] is None
     for lag in (0, 2):
@@ -242,50 +341,41 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
         _check(base, np.linalg.inv(-h), h, tol=1e-4)
 
 
-def test_random_effects_sar_scores():
-    """Random-effects SAR: log-likelihood of the GLS-transformed data, ``log(phi)/(2T)`` per
-    observation; theta = (const, beta, rho, phi, sigma2), phi dropped from the report.  The
-    package's Hessian is numerical (steps 1e-4 relative, error about 1e-6), hence 1e-4 instead of 1e-6."""
+def test_random_effects_refuse_score_covariances():
+    """Random effects: the GLS transformation mixes a unit's periods, so the scores do not split into
+    martingale differences by unit-period; every score-based option is refused with one message."""
     df, w = _panel()
-    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar",
-                       effects="random")
-    base = mod.fit()
-    ws = w / w.sum(1, keepdims=True)
-    d = df.sort_values(["time", "id"])
-    y = d["y"].to_numpy().reshape(T, N)
-    z = np.concatenate([np.ones((T, N, 1)), d[["x1", "x2"]].to_numpy().reshape(T, N, 2)], axis=2)
-
-    def f(th):
-        b, rho, phi, s2 = th[:3], th[3], th[4], th[5]
-        a = y - rho * y @ ws.T - z @ b
-        r = (a - (1 - np.sqrt(phi)) * a.mean(0)).ravel()
-        return (-0.5 * np.log(2 * np.pi * s2) + np.log(phi) / (2 * T)
-                + np.linalg.slogdet(np.eye(N) - rho * ws)[1] / N - r ** 2 / (2 * s2))
-
-    theta = np.r_[base.params.to_numpy(), base.phi, base.sigma2]
-    s = _num_scores(f, theta)
-    h = _num_hessian(f, theta)
-    keep = [0, 1, 2, 3, 5]
-    for ct in ("robust", "cluster", "driscoll-kraay"):
-        res = mod.fit(cov_type=ct)
-        ref = _reference_cov(s, h, ct, np.tile(np.arange(N), T), lag=2)[np.ix_(keep, keep)]
-        _check(res, ref, h[np.ix_(keep, keep)], tol=1e-4)
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="random")
+    for ct in ("opg", "robust", "cluster", "driscoll-kraay"):
+        with pytest.raises(InputError, match=f"^cov_type '{ct}' is not available for random effects") as exc:
+            mod.fit(cov_type=ct)
+        assert exc.value.hint == "use cov_type='oim', or fixed effects"
 
 
 def test_weights_by_year_scores():
     """A weights matrix per period (two matrices): the log-Jacobian of each period is spread over its own N
-    observations."""
+    observations (Driscoll-Kraay); with time effects the martingale differences use each period's own
+    matrix; with two-way effects the time demeaning does not commute with the weights and the
+    martingale-difference options are refused."""
     df, w = _panel()
     w1 = _ring_w(N, 1)
     by = {2000 + t: (w1 if t < 2 else w) for t in range(T)}
+    wl = [by[2000 + t] for t in range(T)]
     for model in ("sdm", "sem"):
         mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=by, model=model, effects="twoways")
         base = mod.fit()
-        f = _loglik_obs(df, [by[2000 + t] for t in range(T)], model, "twoways")
+        f = _loglik_obs(df, wl, model, "twoways")
         s = _num_scores(f, _theta(base))
         h = _num_hessian(f, _theta(base))
-        _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
         _check(mod.fit(cov_type="driscoll-kraay", dk_lag=1), _reference_cov(s, h, "dk", lag=1), h)
+        with pytest.raises(InputError, match="weights matrix per period and twoways effects") as exc:
+            mod.fit(cov_type="robust")
+        assert exc.value.hint == "use cov_type='oim' or 'driscoll-kraay', or one weights matrix"
+        mod = mod.respecify(effects="time")
+        base = mod.fit()
+        h = _num_hessian(_loglik_obs(df, wl, model, "time"), _theta(base))
+        p, _ = _md_reference(df, wl, model, "time", base)
+        _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
 
 
 def test_separate_error_weights_scores():
@@ -296,9 +386,9 @@ def test_separate_error_weights_scores():
                        model="sac", effects="individual")
     base = mod.fit()
     f = _loglik_obs(df, w, "sac", "individual", w_e=we)
-    s = _num_scores(f, _theta(base))
     h = _num_hessian(f, _theta(base))
-    _check(mod.fit(cov_type="robust"), _reference_cov(s, h, "robust"), h)
+    p, _ = _md_reference(df, w, "sac", "individual", base, w_e=we)
+    _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
 
 
 
@@ -356,8 +446,10 @@ def test_bad_options():
     with pytest.raises(InputError, match="^a Driscoll-Kraay lag is given but cov_type is not") as exc:
         mod.fit(cov_type="robust", dk_lag=1)
     assert exc.value.hint == "set cov_type='driscoll-kraay' or drop the lag"
-    with pytest.raises(InputError, match="random-effects SEM"):
+    with pytest.raises(InputError, match="not available for random effects"):
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
+    with pytest.raises(InputError, match="must be constant within each unit"):
+        mod.respecify(effects="individual").fit(cov_type="cluster", cluster="time", bootstrap=99)
 
 
 def test_option_spellings_messages_and_notes():
@@ -369,7 +461,7 @@ def test_option_spellings_messages_and_notes():
     for spelling in ("driscoll_kraay", "DK", "Driscoll-Kraay", "dkraay"):
         assert mod.fit(cov_type=spelling).cov_info["cov_type"] == "driscoll-kraay"
     assert mod.fit(cov_type="Sandwich").cov_info["cov_type"] == "robust"
-    assert mod.fit(cov_type="clustered").cov_info["cov_type"] == "cluster"
+    assert mod.fit(cov_type="clustered", bootstrap=99).cov_info["cov_type"] == "cluster"
     with pytest.raises(InputError, match="^a cluster column is given but cov_type is not 'cluster'") as exc:
         mod.fit(cluster="region")
     assert exc.value.hint == "set cov_type='cluster' or drop the cluster column"
@@ -378,8 +470,7 @@ def test_option_spellings_messages_and_notes():
     assert exc.value.hint == "name a column of the panel (e.g. a province or region code)"
     with pytest.raises(InputError) as exc:
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
-    assert str(exc.value).startswith("the robust, cluster, Driscoll-Kraay and OPG covariances are not available "
-                                     "for the random-effects SEM")
+    assert str(exc.value).startswith("cov_type 'robust' is not available for random effects")
     with pytest.raises(InputError) as exc:
         SpatialPanel(df.iloc[1:], y="y", x=["x1"], id="id", time="time", w=w, model="sar",
                      effects="individual").fit(cov_type="robust")
@@ -390,7 +481,7 @@ def test_option_spellings_messages_and_notes():
         mod.fit(cov_type="hc3")
     assert exc.value.hint == "choose one of oim, opg, robust, cluster, driscoll-kraay"
     with pytest.raises(InputError, match="has missing values") as exc:
-        mod.fit(cov_type="cluster", cluster="region")
+        mod.fit(cov_type="cluster", cluster="region", bootstrap=99)
     assert exc.value.column == "region"
     for lag in (True, 1.5, -1):
         with pytest.raises(InputError, match=r"whole number from 0 to T-1 = 4"):
@@ -504,7 +595,50 @@ def test_robust_covariance_with_a_binary_regressor():
     mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="none")
     base = mod.fit()
     f = _loglik_obs(df, w, "sar", "none")
-    s, h = _num_scores(f, _theta(base)), _num_hessian(f, _theta(base))
+    h = _num_hessian(f, _theta(base))
     res = mod.fit(cov_type="robust")
     assert np.all(np.isfinite(res.cov.to_numpy()))
-    _check(res, _reference_cov(s, h, "robust"), h)
+    _check(res, _reference_cov(_md_reference(df, w, "sar", "none", base)[0], h, "robust"), h)
+
+
+def test_few_clusters_warn_refuse_and_bootstrap():
+    """Fewer than 10 clusters are refused with a message naming the wild cluster bootstrap; 10 to 29 give a
+    warning naming the count; the bootstrap (seeded) is reproducible, leaves the covariance alone and
+    replaces the p-values and the 95% intervals by bootstrap-t ones.  Its critical values obey the bound
+    ``|t*| <= sqrt(G - 1)`` of the self-normalised sum (module notes), checked here with 3 clusters."""
+    df, w = _panel()
+    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="twoways")
+    with pytest.raises(InputError, match=r"^column 'region': only 3 clusters by region: cluster-robust standard "
+                                         r"errors need at least 10 clusters") as exc:
+        mod.fit(cov_type="cluster", cluster="region")
+    assert "wild cluster bootstrap" in exc.value.hint
+    with pytest.raises(InputError, match="^only 9 clusters by id"):
+        mod.fit(cov_type="cluster")
+    with pytest.raises(InputError, match="cov_type is not 'cluster'"):
+        mod.fit(cov_type="robust", bootstrap=99)
+    with pytest.raises(InputError, match="at least 99"):
+        mod.fit(cov_type="cluster", bootstrap=10)
+    with pytest.raises(InputError, match="unknown bootstrap weights 'mammen'"):
+        mod.fit(cov_type="cluster", bootstrap={"draws": 99, "weights": "mammen"})
+    df12 = pd.concat([df, df.assign(id=df["id"] + 100, y=df["y"][::-1].to_numpy())])
+    w12 = np.kron(np.eye(2), w)
+    big = SpatialPanel(df12, y="y", x=["x1", "x2"], id="id", time="time", w=w12, model="sar", effects="twoways")
+    with pytest.warns(RuntimeWarning, match="only 18 clusters by id: cluster-robust standard errors are unreliable "
+                                            "with fewer than 30 clusters"):
+        big.fit(cov_type="cluster")
+    plain = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "seed": 7})
+    again = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "seed": 7})
+    assert plain.pvalues.equals(again.pvalues)
+    # the p-values are the bootstrap's, not the normal ones of the clustered z (the fit's rescaling of the design
+    # once overwrote them): mean(|t*| >= |t|) is a multiple of 1/999
+    from scipy import special
+
+    normal = 2 * special.ndtr(-np.abs(plain.zvalues.to_numpy()))
+    assert not np.allclose(plain.pvalues.to_numpy(), normal)
+    np.testing.assert_allclose(plain.pvalues.to_numpy() * 999, np.round(plain.pvalues.to_numpy() * 999), atol=1e-9)
+    assert plain.cov_info["bootstrap"] == {"draws": 999, "seed": 7, "weights": "webb"}
+    ci = plain.conf_int()
+    assert np.all(plain.boot_crit <= np.sqrt(2) + 1e-12)
+    np.testing.assert_allclose(ci["upper"] - plain.params, plain.boot_crit * plain.std_errors, rtol=1e-12)
+    rad = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "weights": "rademacher"})
+    np.testing.assert_allclose(rad.cov.to_numpy(), plain.cov.to_numpy(), rtol=1e-12)

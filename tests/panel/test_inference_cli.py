@@ -66,10 +66,13 @@ def _api(df, w, model="sdm", fit=None, **kw):
     (("--cov-type", "opg"), {"cov_type": "opg"}, "outer product"),
     (("--cov-type", "robust"), {"cov_type": "robust"}, "sandwich"),
     (("--cov-type", "cluster"), {"cov_type": "cluster"}, "by unit (12 clusters)"),
-    (("--cov-type", "cluster", "--cluster", "region"), {"cov_type": "cluster", "cluster": "region"},
-     "by region (4 clusters)"),
+    (("--cov-type", "cluster", "--cluster", "region", "--cluster-bootstrap", "199", "--bootstrap-seed", "4"),
+     {"cov_type": "cluster", "cluster": "region", "bootstrap": {"draws": 199, "seed": 4}},
+     "by region (4 clusters); p-values and intervals from an unrestricted wild cluster bootstrap (Webb weights, "
+     "199 draws; with 4 clusters |t*| cannot exceed 1.73)"),
     (("--cov-type", "driscoll-kraay", "--dk-lag", "1"), {"cov_type": "driscoll-kraay", "dk_lag": 1},
      "lag 1"),
+    (("--estimator", "mqml"), {"estimator": "mqml"}, "modified QML (Liu and Yang 2015)"),
 ])
 def test_cov_type_options(setup, extra, fit, note):
     tmp, df, w, _ = setup
@@ -78,9 +81,10 @@ def test_cov_type_options(setup, extra, fit, note):
     res = _api(df, w, fit=fit)
     for nm in res.params.index:
         assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=1e-10)
+        assert_allclose(out["coefficients"][nm]["p"], res.pvalues[nm], rtol=1e-10)
     assert out["cov_type"] == res.cov_info["cov_type"]
     assert note in out["cov_info"]["note"]
-    if fit.get("cov_type") not in (None, "oim"):  # the effects use the chosen covariance
+    if fit.get("cov_type") not in (None, "oim") or "estimator" in fit:  # the effects use the chosen covariance
         base = _api(df, w)
         assert out["effects"]["x1"]["total"]["se"] != pytest.approx(
             base.impacts()["se"][("x1", "total")], rel=1e-6)
@@ -112,13 +116,16 @@ def test_separate_weights_files(setup, opt, fname, model, kw):
 
 @pytest.mark.parametrize("extra,msg", [
     (("--cluster", "region"), "--cluster applies to --cov-type cluster"),
+    (("--cluster-bootstrap", "199"), "--cluster-bootstrap applies to --cov-type cluster only"),
+    (("--cov-type", "cluster", "--cluster", "region"), "only 4 clusters by region: cluster-robust standard errors "
+                                                        "need at least 10 clusters"),
     (("--dk-lag", "2"), "--dk-lag applies to --cov-type driscoll-kraay"),
     (("--cov-type", "driscoll-kraay", "--dk-lag", "-1"), "--dk-lag must be 0 or more"),
     (("--cov-type", "driscoll-kraay", "--dk-lag", "6"), "lag must be a whole number from 0 to T-1"),
     (("--cov-type", "cluster", "--cluster", "province"), "cluster column 'province' not found"),
     (("--model", "sar", "--w-x", "W2"), "--w-x applies to models with W*x terms"),
     (("--model", "sdm", "--w-error", "W2"), "--w-error applies to models with a spatial error"),
-    (("--model", "sem", "--fe", "random", "--cov-type", "cluster"), "random-effects SEM"),
+    (("--model", "sem", "--fe", "random", "--cov-type", "cluster"), "not available for random effects"),
     (("--dlag", "1", "--cov-type", "robust"), "static models only"),
     (("--model", "sdm", "--w-x", "MISSING"), "file not found"),
 ])

@@ -238,10 +238,8 @@ def test_hausman_warns_with_non_default_covariances(cigar, w46, re_dense):
     with pytest.warns(RuntimeWarning, match=r"non-default covariances \(FE robust\)"):
         h = hausman(robust, re)
     assert "not valid with non-default covariances (FE robust)" in h.note
-    re_robust = re.model.fit(cov_type="robust")
-    with pytest.warns(RuntimeWarning):
-        both = hausman(robust, re_robust)
-    assert both.note.endswith("not valid with non-default covariances (FE robust, RE robust)")
+    with pytest.raises(InputError, match="not available for random effects"):  # issue 23: refused for RE
+        re.model.fit(cov_type="robust")
 
 
 def test_random_effects_sem_away_from_the_bounds_issues_no_warning(w46):

@@ -134,7 +134,7 @@ def test_information_criteria_and_r2_independently(cigar, w46, r_reference, tol,
 
 def test_default_covariance_record_and_summary_header(sdm):
     assert sdm.cov_info == {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None, "factor": 1.0,
-                            "note": "standard errors from the information matrix"}
+                            "bootstrap": None, "note": "standard errors from the information matrix"}
     header = [ln for ln in sdm.summary().splitlines() if "coef" in ln][0]
     assert header.split() == ["coef", "std", "err", "z", "P>|z|", "[0.025", "0.975]"]
 

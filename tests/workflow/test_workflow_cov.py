@@ -17,12 +17,13 @@ def test_cov_type_reruns_the_baseline_and_states_it(default_study, tmp_path):
     over = merge(FAST, {"analysis": {"cov_type": "cluster", "cluster": "region4"}})
     (wd / "config/config.yaml").write_text(yaml.safe_dump(over, allow_unicode=True), encoding="utf-8")
     jobs = job_counts(run_snakemake(wd, "-n"))
-    assert jobs.get("baseline") == 1, jobs
-    # the covariance is the baseline's alone: no other model is refitted
-    assert not {"mechanism", "robustness_variant", "heterogeneity", "specification"} & set(jobs), jobs
+    assert jobs.get("baseline") == 1 and jobs.get("mechanism"), jobs
+    # the covariance is the baseline's and the mechanisms' (issue 23): no other model is refitted
+    assert not {"robustness_variant", "heterogeneity", "specification"} & set(jobs), jobs
     run_snakemake(wd, "results/paper/baseline.md", "results/paper/effects.md")
     fit = json.loads((wd / "results/study/baseline.json").read_text(encoding="utf-8"))
     assert fit["cov"]["cov_type"] == "cluster" and fit["cov"]["n_clusters"] == 4
+    assert {k: fit["cov"]["bootstrap"][k] for k in ("draws", "weights")} == {"draws": 999, "weights": "webb"}
     note = (wd / "results/paper/baseline.md").read_text(encoding="utf-8")
     assert "括号内数值基于按区域聚类的稳健标准误（4 个聚类）" in note
     assert "区域聚类" in (wd / "results/paper/effects.md").read_text(encoding="utf-8")

@@ -375,6 +375,15 @@ def variant_weights(wildcards):
     return f"results/weights/{wildcards.w}_raw.csv"
 
 
+def study_cov():
+    """The covariance of the baseline and mechanism fits (analysis.cov_type, cluster, dk_lag; with cov_type cluster
+    the wild cluster bootstrap of analysis.cluster_bootstrap, seeded by the study's seed)."""
+    boot = ANALYSIS["cluster_bootstrap"]
+    wanted = ANALYSIS["cov_type"] == "cluster" and boot["draws"] > 0
+    return {"cov_type": ANALYSIS["cov_type"], "cluster": ANALYSIS["cluster"], "dk_lag": ANALYSIS["dk_lag"],
+            "bootstrap": {"draws": boot["draws"], "seed": config["seed"], "weights": boot["weights"]} if wanted else None}
+
+
 def study_params():
     """The settings every study model shares (also in every job's params, so that a change reruns them)."""
     return {"y": study_y(), "ai": "ai", "controls": study_controls(), "effects": ANALYSIS["effects"],

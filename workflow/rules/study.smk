@@ -34,7 +34,7 @@ rule baseline:
         study=study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
-        cov={"cov_type": ANALYSIS["cov_type"], "cluster": ANALYSIS["cluster"], "dk_lag": ANALYSIS["dk_lag"]},
+        cov=study_cov(),
     resources:
         mem_mb=4000,
         runtime=60,
@@ -77,6 +77,7 @@ rule mechanism:
         study=study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
+        cov=study_cov(),
     resources:
         mem_mb=4000,
         runtime=60,

@@ -58,6 +58,15 @@ def add_arguments(parser):
                              "aicoord.panel.inference for the formulas)")
     parser.add_argument("--cluster", default=None, metavar="COL",
                         help="with --cov-type cluster: column of --data defining the clusters (default: --id)")
+    parser.add_argument("--estimator", default="ml", choices=["ml", "mqml"],
+                        help="ml (default) or mqml: the modified QML of Liu and Yang (2015), consistent under unknown "
+                             "heteroskedasticity (SAR/SDM with --fe individual or twoways; its own robust SEs)")
+    parser.add_argument("--cluster-bootstrap", type=int, default=None, metavar="DRAWS",
+                        help="with --cov-type cluster: p-values and intervals from a wild cluster bootstrap "
+                             "of DRAWS draws (needed with fewer than 10 clusters)")
+    parser.add_argument("--bootstrap-weights", default="webb", choices=["webb", "rademacher"],
+                        help="with --cluster-bootstrap: Webb six-point (default) or Rademacher weights")
+    parser.add_argument("--bootstrap-seed", type=int, default=1, help="with --cluster-bootstrap: seed (default 1)")
     parser.add_argument("--dk-lag", type=int, default=None, metavar="L",
                         help="with --cov-type driscoll-kraay: Bartlett lag (default floor(4 (T/100)^(2/9)))")
     parser.add_argument("--effects-se", default="sim", choices=["sim", "delta"],
@@ -173,8 +182,11 @@ def run(args) -> int:
         mod = SpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
                            model=args.model, effects=args.fe, lee_yu=args.lee_yu,
                            standardize=not args.no_standardize, logdet=args.logdet, **extra_w)
+        boot = (None if args.cluster_bootstrap is None else
+                {"draws": args.cluster_bootstrap, "seed": args.bootstrap_seed, "weights": args.bootstrap_weights})
         res = mod.fit(cov_type=args.cov_type, dk_lag=args.dk_lag,
-                      cluster=None if args.cluster in (None, args.id) else args.cluster)
+                      cluster=None if args.cluster in (None, args.id) else args.cluster, bootstrap=boot,
+                      estimator=args.estimator)
         effects = {}
         if args.model != "sem":
             imp = res.impacts(draws=args.draws, seed=args.seed, se=args.effects_se)
@@ -225,11 +237,13 @@ def run(args) -> int:
         "loglik": res.loglik, "sigma2": res.sigma2, "aic": res.aic, "bic": res.bic,
         "r2": res.r2, "r2_within": res.r2_within,
         "sigma2_mu": getattr(res, "sigma2_mu", None),
-        "coefficients": {nm: _stat(float(res.params[nm]), float(res.std_errors[nm]))
+        # p: the wild cluster bootstrap's when asked for
+        "coefficients": {nm: {**_stat(float(res.params[nm]), float(res.std_errors[nm])), "p": float(res.pvalues[nm])}
                          for nm in res.params.index},
         "effects": effects, "tests": tests, "tests_skipped": skipped,
         "draws": args.draws, "seed": args.seed,
         "warnings": sorted({str(c.message) for c in caught} | set(notes)),
+        "estimator": args.estimator,
         "cov_type": res.cov_info["cov_type"],
         "cov_info": {k: v for k, v in res.cov_info.items() if k != "cov_type"},
         "effects_se": args.effects_se,
@@ -244,6 +258,9 @@ _ERR_MODELS, _WX_MODELS = ("sem", "sac", "sdem"), ("sdm", "slx", "sdem")
 
 def _check_inference_options(args) -> None:
     """Refuse inference and weights options that do not apply to the chosen model."""
+    if args.cluster_bootstrap is not None and args.cov_type != "cluster":
+        raise InputError("--cluster-bootstrap applies to --cov-type cluster only",
+                         hint="add --cov-type cluster or drop --cluster-bootstrap")
     if args.cluster is not None and args.cov_type != "cluster":
         raise InputError("--cluster applies to --cov-type cluster only", hint="add --cov-type cluster")
     if args.dk_lag is not None:
@@ -265,9 +282,9 @@ def _check_inference_options(args) -> None:
                                   or args.w_x):
         raise InputError("--cov-type, --effects-se, --w-error and --w-x apply to static models only",
                          hint="drop them or drop --dlag")
-    if args.cov_type != "oim" and args.fe == "random" and args.model == "sem":
-        raise InputError(f"--cov-type {args.cov_type} is not available for the random-effects SEM",
-                         hint="use --cov-type oim, fixed effects, or --model sar/sdm")
+    if args.cov_type != "oim" and args.fe == "random":
+        raise InputError(f"--cov-type {args.cov_type} is not available for random effects",
+                         hint="use --cov-type oim, or fixed effects")
 
 
 def _attach_cluster(data, path, col, id_col, time_col):

@@ -96,7 +96,10 @@ def unscale_results(res, scale):
     full[:len(scale)] = scale
     res.params = res.params / full
     cov = res.cov.to_numpy() / np.outer(full, full)
+    boot = res.pvalues if getattr(res, "boot_crit", None) is not None else None   # wild cluster bootstrap's
     res._set_cov(pd.DataFrame(cov, index=names, columns=names), res.sigma2_se)
+    if boot is not None:    # its p-values (and critical |t|) do not depend on the units
+        res.pvalues = boot
     if getattr(res, "_neg_hessian", None) is not None:  # random effects: (beta, spatial, phi, sigma2)
         h = np.ones(len(res._neg_hessian))
         h[:len(scale)] = scale

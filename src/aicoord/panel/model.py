@@ -204,7 +204,7 @@ class SpatialPanel:
         return tot * self._ld_scale
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None):
+    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None, bootstrap=None, estimator="ml"):
         """Estimate the model.
 
         Parameters
@@ -232,6 +232,15 @@ class SpatialPanel:
         dk_lag : int, optional
             With ``cov_type="driscoll-kraay"``: the Bartlett lag (default
             ``floor(4 (T/100)^(2/9))``).
+        bootstrap : int or dict, optional
+            With ``cov_type="cluster"``: the wild cluster bootstrap (``{"draws", "seed", "weights"}`` or a
+            number of draws; :func:`aicoord.panel.inference.wild_cluster_bootstrap`), whose p-values and
+            intervals replace the normal ones.  Fewer than 10 clusters are refused without it, fewer
+            than 30 give a warning.
+        estimator : {"ml", "mqml"}
+            ``"mqml"``: the modified QML of Liu and Yang (2015), consistent under unknown heteroskedasticity, for
+            the SAR and SDM with individual or two-way fixed effects (:mod:`aicoord.panel.mqml`); its
+            covariance is its own heteroskedasticity-robust sandwich (``cov_type`` "oim" or "robust").
 
         Returns
         -------
@@ -247,16 +256,30 @@ class SpatialPanel:
         """
         from .inference import apply_cov_type, check_options
 
+        estimator = str(estimator).lower()
+        if estimator not in ("ml", "mqml"):
+            raise InputError(f"unknown estimator '{estimator}'", hint="choose ml or mqml")
+        if estimator == "mqml":
+            if str(cov_type).lower() not in ("oim", "robust") or cluster is not None or dk_lag is not None \
+                    or bootstrap is not None:
+                raise InputError("the modified QML estimator has its own heteroskedasticity-robust covariance",
+                                 hint="drop cov_type, cluster, dk_lag and bootstrap, or use estimator='ml'")
+            from .mqml import fit_mqml
+
+            return fit_mqml(self)
         cov_type, cluster, dk_lag = check_options(cov_type, cluster, dk_lag, self.T)
         if cov_type != "oim" and not self.balanced:
             raise InputError(f"cov_type '{cov_type}' is not available for an unbalanced panel",
                              hint="use cov_type='oim' (the information matrix of the exact likelihood)")
+        if cov_type == "oim" and bootstrap is not None:
+            raise InputError("the wild cluster bootstrap is given but cov_type is not 'cluster'",
+                             hint="set cov_type='cluster' or drop the bootstrap")
         # the fit sees every regressor scaled to magnitude ~1 (exactly, by powers of two), so that its least
         # squares, information matrix and Hessians do not depend on the units of the data
         with scaled_design(self) as scale:
             res = self._fit(tol)
             if cov_type != "oim":
-                res = apply_cov_type(res, cov_type, cluster, dk_lag)
+                res = apply_cov_type(res, cov_type, cluster, dk_lag, bootstrap)
         return unscale_results(res, scale)
 
     def _fit(self, tol):

@@ -71,8 +71,12 @@ class Estimates:
     """
 
     def conf_int(self, alpha=0.05):
-        """Normal confidence intervals as a DataFrame with columns ``lower`` and ``upper``."""
+        """Normal confidence intervals (with the wild cluster bootstrap and ``alpha=0.05``: bootstrap-t) as a
+        DataFrame with columns ``lower`` and ``upper``."""
         q = special.ndtri(1 - alpha / 2)
+        crit = getattr(self, "boot_crit", None)
+        if crit is not None and alpha == 0.05:  # the wild cluster bootstrap's critical values of |t|
+            q = crit
         return pd.DataFrame({"lower": self.params - q * self.std_errors,
                              "upper": self.params + q * self.std_errors})
 
@@ -127,7 +131,7 @@ class SpatialPanelResults(Estimates):
         self.model = mod
         self.params = params
         self._set_cov(cov, sig2_se)
-        self.cov_info = {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None,
+        self.cov_info = {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None, "bootstrap": None,
                          "factor": 1.0, "note": "standard errors from the information matrix"}
         self.sigma2, self.loglik = sig2, ll
         self.resid = resid

@@ -297,6 +297,13 @@ def cov_note(cov, language) -> str | None:
     ct, en = cov["cov_type"], language == "en"
     if ct == "cluster":
         who = _CLUSTER_NAMES[language].get(cov.get("cluster") or "code", cov.get("cluster"))
+        boot = cov.get("bootstrap")
+        if boot:
+            return (f"Values in parentheses are based on cluster-robust standard errors by {who} "
+                    f"({cov['n_clusters']} clusters); p-values from an unrestricted wild cluster bootstrap "
+                    f"({boot['weights'].title()} weights, {boot['draws']} draws)." if en else
+                    f"括号内数值基于按{who}聚类的稳健标准误（{cov['n_clusters']} 个聚类）；p 值来自非约束野聚类自助法"
+                    f"（{boot['weights'].title()} 权重，{boot['draws']} 次抽样）。")
         return (f"Values in parentheses are based on cluster-robust standard errors by {who} "
                 f"({cov['n_clusters']} clusters)." if en else
                 f"括号内数值基于按{who}聚类的稳健标准误（{cov['n_clusters']} 个聚类）。")

@@ -76,6 +76,15 @@ def _fit_summary(res, **extra) -> dict:
             "cov": dict(res.cov_info), **extra}
 
 
+def _study_cov(cov) -> dict:
+    """The ``cov`` settings of a study fit as keyword arguments of :meth:`SpatialPanel.fit` (unset ones dropped,
+    clustering by the province as the default)."""
+    cov = {k: v for k, v in (cov or {}).items() if v is not None}
+    if cov.get("cluster") == UNIT:
+        cov.pop("cluster")
+    return cov
+
+
 def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str, ai: str, controls,
              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
              cov=None) -> None:
@@ -89,9 +98,7 @@ def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str,
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    cov = {k: v for k, v in (cov or {}).items() if v is not None}
-    if cov.get("cluster") == UNIT:
-        cov.pop("cluster")
+    cov = _study_cov(cov)
     b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
             draws=draws, seed=seed, alpha=alpha, cov=cov)
     _write(b.coefficients, out_coef, note + wnote, index=True)
@@ -115,18 +122,19 @@ def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effect
 
 
 def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name: str, y: str, ai: str, controls,
-              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
+              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str, cov=None) -> None:
     """One channel's three-step spatial mediation (rule ``mechanism``; :func:`aicoord.study.mechanism`):
     AI's effects on the channel, the channel's effects on the outcome, AI's effects holding the channel
     fixed, and the mediated total effect with its Monte Carlo interval and Sobel z; the JSON holds the
-    channel's row of the verdict table."""
+    channel's row of the verdict table and, under ``cov``, the outcome fit's covariance (``cov`` as for
+    :func:`baseline`: the same covariance as the baseline)."""
     from ..study import mechanism as fit
     from ..study.mechanisms import mechanism_row
 
     d, note = _data(panel_csv, [mechanism_csv])
     w, wnote = _weights(weights_csv)
     m = fit(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
-            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha)
+            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov))
     parts = []
     for quantity, frame in (("ai_on_channel", m.ai_on_channel), ("channel_on_y", m.channel_on_y),
                             ("ai_on_y", m.ai_on_y)):
@@ -139,7 +147,7 @@ def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name:
     tab["mechanism_model"] = m.mechanism_model
     tab["weights"] = weights_name
     _write(tab, out_csv, note + wnote)
-    write_json({**mechanism_row(m, alpha), "note": note + wnote}, out_json)
+    write_json({**mechanism_row(m, alpha), "cov": dict(m.outcome_fit.cov_info), "note": note + wnote}, out_json)
 
 
 def mechanisms(csvs, out_csv) -> None:

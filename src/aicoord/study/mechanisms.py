@@ -43,14 +43,16 @@ VERDICT_BASIS = ("mediated total effect total(AI→M)·total(M→y), (1−alpha)
                  "from joint parameter draws; promotes if wholly < 0, hinders if wholly > 0")
 
 
-def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=True, bound_tol=1e-3):
+def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=True, bound_tol=1e-3,
+                      cov=None):
     """Fit ``model``; fall back to the SLX (same W-lags; none for SAR/SEM) where ρ/λ is not identified.
+    ``cov``: the covariance options of :meth:`SpatialPanel.fit` (default ``oim``).
 
     Returns ``(result, used_model, reason)``; ``reason`` is ``""`` when no fallback was needed.
     """
     wx = None if model in ("sdm", "slx") else []
     try:
-        res = fit_panel(data, y, x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu)
+        res = fit_panel(data, y, x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu, cov=cov)
         reason = ""
         if model in ("sdm", "sar", "sem"):
             name = "rho" if model != "sem" else "lambda"
@@ -63,7 +65,8 @@ def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways"
     except Exception as exc:  # the engine's EstimationError, LinAlgError, ValueError: all mean "not identified"
         res, reason = None, f"{model} fit failed: {type(exc).__name__}: {exc}"
     if reason:
-        res = fit_panel(data, y, x, unit, time, st.Wdf, model="slx", effects=effects, wx=wx, lee_yu=lee_yu)
+        res = fit_panel(data, y, x, unit, time, st.Wdf, model="slx", effects=effects, wx=wx, lee_yu=lee_yu,
+                        cov=cov)
         return res, "slx", reason
     return res, model, ""
 
@@ -118,7 +121,7 @@ def _effect_frame(point, sims, alpha):
 
 
 def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", effects="twoways",
-              lee_yu=True, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=()) -> Mechanism:
+              lee_yu=True, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=(), cov=None) -> Mechanism:
     """Three-step spatial mediation analysis of one channel (see the module docstring).
 
     Parameters
@@ -146,6 +149,10 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
         Fallback rule: ρ within ``bound_tol`` × (interval length) of a bound.
     drop : iterable of str
         Units left out (W restricted and re-standardised).
+    cov : dict, optional
+        Covariance options of :meth:`aicoord.panel.SpatialPanel.fit` for both equations (``cov_type``,
+        ``cluster``, ``dk_lag``, ``bootstrap``; default ``oim``): the study passes ``analysis.cov_type``, as
+        for the baseline, so that the verdict table rests on one covariance.
 
     Returns
     -------
@@ -154,9 +161,9 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     st = setting(data, unit, time, w, drop=drop)
     xm = [ai, *controls]
     mres, mmodel, reason = fit_with_fallback(st.data, mechanism, xm, unit, time, st, model, effects, lee_yu,
-                                             bound_tol)
+                                             bound_tol, cov=cov)
     yres = fit_panel(st.data, y, [ai, mechanism, *controls], unit, time, st.Wdf, model=model, effects=effects,
-                     lee_yu=lee_yu)
+                     lee_yu=lee_yu, cov=cov)
     ymodel = yres.model.model
     sm = param_draws(mres, draws, np.random.default_rng(seed), st.W)
     sy = param_draws(yres, draws, np.random.default_rng(seed + 1), st.W)
