@@ -238,7 +238,11 @@ def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clust
         raise InputError(f"unknown IV estimator '{estimator}'", hint="choose '2sls' or 'gmm'")
     cov_type = check_cov(cov_type)
     d = design(mod, inst_raw, inst_names, w_lags)
-    fit = _lm_fit(d, estimator, cov_type, clusters)
+    try:
+        fit = _lm_fit(d, estimator, cov_type, clusters)
+    except ValueError as exc:  # linearmodels: e.g. a singular clustered weight matrix of the GMM
+        raise InputError(f"the {estimator.upper()} fit is not defined: {exc}",
+                         hint="use more clusters than instruments, the 2SLS estimator or cov_type robust") from None
     names = d.exog_names + d.endog_names
     params = fit.params[names].to_numpy()
     n, k = d.nobs, len(names)

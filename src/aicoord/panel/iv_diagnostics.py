@@ -93,7 +93,11 @@ def pi_cov(z, v, cov_type, clusters, k1, fe, factor=True):
 
 
 def _wald(b, v):
-    return float(b @ np.linalg.solve(v, b))
+    """``b' v^{-1} b``; a generalised inverse when ``v`` is singular (fewer clusters than moments)."""
+    try:
+        return float(b @ np.linalg.solve(v, b))
+    except np.linalg.LinAlgError:
+        return float(b @ np.linalg.pinv(v) @ b)
 
 
 def kp_rank(y, z, cov_type, clusters, k1, fe):
@@ -223,15 +227,20 @@ def first_stage(d, params, cov_type, clusters, estimator="2sls", ar_level=0.95):
                     "sw_f": _sw_f(yt, zt, j, cov_type, clusters, k1, d.fe), "sw_df": [int(L - K + 1), int(df)]}
     wald, lm, rdf = kp_rank(yt, zt, cov_type, clusters, k1, d.fe)
     joint = {"kp_rk_wald_f": wald / L, "kp_lm": _test(lm, rdf), "cov_type": cov_type}
-    gmm = None
-    if L > K or d.declared:
+    gmm, gmm_error = None, ""
+    try:
         gmm = _lm_fit(d, "gmm", cov_type, clusters)
+    except ValueError as exc:  # linearmodels: singular moment covariance (fewer clusters than moments)
+        gmm_error = f"not computed: {exc}"
     if L > K:
-        joint["hansen_j"] = _test(float(gmm.j_stat.stat), L - K)
+        joint["hansen_j"] = (_test(float(gmm.j_stat.stat), L - K) if gmm is not None else
+                             {"statistic": np.nan, "df": int(L - K), "p": np.nan, "note": gmm_error})
     endo, ar = {}, {}
     for v in d.declared:
         tested = [c for c in d.endog_names if c == v or c == f"W*{v}"]
         try:
+            if gmm is None:
+                raise ValueError(gmm_error[len("not computed: "):])
             c = gmm.c_stat(tested)
             endo[v] = {**_test(float(c.stat), int(c.df)), "tested": tested,
                        "null": "the tested regressors are exogenous"}
@@ -244,9 +253,14 @@ def first_stage(d, params, cov_type, clusters, estimator="2sls", ar_level=0.95):
                                scale=_ar_scale(yy, yt, zt, j, df))
         if ar[v]["df1"] < 1:
             ar[v]["note"] = "not identified"
+    notes = []
+    if cov_type == "cluster" and len(np.unique(np.asarray(clusters))) <= k1 + L:
+        notes.append(f"{len(np.unique(np.asarray(clusters)))} clusters for {k1 + L} moment conditions: the "
+                     "cluster-robust covariances are singular and the Wald, KP and J statistics use a "
+                     "generalised inverse; treat them with caution")
     return {"regressors": regs, "joint": joint, "endogeneity": endo, "anderson_rubin": ar,
             "instruments": list(d.excluded_names), "n_excluded": int(L), "n_endogenous": int(K),
-            "estimator": estimator}
+            "estimator": estimator, "notes": notes}
 
 
 def _ar_scale(yy, yt, zt, j, df):
