@@ -143,12 +143,13 @@ def _sw_f(y, z, j, cov_type, clusters, k1, fe):
     return _wald(b, v) / (L - K + 1)
 
 
-def _ar_stat(a, z, df, L, m):
-    """Subset AR statistic (F form) for ``A = [y~0, Y~_other]`` (module docstring)."""
-    pa = z @ np.linalg.lstsq(z, a, rcond=None)[0]
-    num = a.T @ pa
-    den = a.T @ (a - pa)
-    kappa = float(np.min(linalg.eigh(num, den, eigvals_only=True)))
+def _ar_stat(gp, gm, b0, df, L, m):
+    """Subset AR statistic (F form) at ``b0`` from the cross-products ``gp = B'P B`` and ``gm = B'M B`` of
+    ``B = [y~, x~, Y~_other]``: ``A = B T`` with ``T`` mapping ``B`` to ``[y~ - b0 x~, Y~_other]``."""
+    tm = np.zeros((2 + m, 1 + m))
+    tm[0, 0], tm[1, 0] = 1.0, -b0
+    tm[2:, 1:] = np.eye(m)
+    kappa = float(np.min(linalg.eigh(tm.T @ gp @ tm, tm.T @ gm @ tm, eigvals_only=True)))
     return kappa * df / (L - m)
 
 
@@ -164,9 +165,13 @@ def anderson_rubin(y, x, others, z, df, level=0.95, center=0.0, scale=1.0):
     L = z.shape[1]
     m = others.shape[1]
     crit = float(stats.f.ppf(level, L - m, df))
+    b = np.column_stack([y, x, others])
+    pb = z @ np.linalg.lstsq(z, b, rcond=None)[0]
+    gp = b.T @ pb
+    gm = b.T @ b - gp
 
     def f(b0):
-        return _ar_stat(np.column_stack([y - b0 * x, others]), z, df, L, m) - crit
+        return _ar_stat(gp, gm, b0, df, L, m) - crit
 
     width = 50 * max(scale, 1e-12)
     grid = np.linspace(center - width, center + width, 1001)
