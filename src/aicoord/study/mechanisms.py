@@ -170,11 +170,36 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     sob_se = np.sqrt(b_pt["total"] ** 2 * se_a ** 2 + a_pt["total"] ** 2 * se_b ** 2)
     sz = med["estimate"] / sob_se if sob_se > 0 else np.nan
     med.update({"sobel_z": float(sz), "sobel_p": float(2 * special.ndtr(-abs(sz)))})
+    med.update(chain_parts(mres.params, yres.params, sm, sy, ai, mechanism, st.omega, c_pt["total"], alpha))
     return Mechanism(mechanism, mres, yres, mmodel, reason, _effect_frame(a_pt, a_s, alpha),
                      _effect_frame(b_pt, b_s, alpha), _effect_frame(c_pt, c_s, alpha), a, b, prod, med, alpha)
 
 
-def verdict(mechanisms, baseline, *, alpha=0.05) -> pd.DataFrame:
+def _coef(par, name):
+    """``par[name]`` (a number, or an array for a frame of draws); zero when the model has no such term."""
+    if isinstance(par, pd.Series):
+        return float(par[name]) if name in par.index else 0.0
+    return par[name].to_numpy(float) if name in par.columns else np.zeros(len(par))
+
+
+def chain_parts(mpar, ypar, mdraws, ydraws, ai, channel, omega, direct_total, alpha) -> dict:
+    """Local and spillover parts of the mediated effect (mean diagonal of S_y S_M and the rest, with
+    simulated SEs from the joint draws), the mediation share and the suppression flag
+    (:mod:`aicoord.study.mediation_parts`); ``direct_total`` is AI's total effect on y holding M fixed."""
+    from .mediation_parts import local_spillover, mediation_share
+
+    def parts(mp, yp):
+        return local_spillover(omega, _coef(mp, ai), _coef(mp, f"W*{ai}"), _coef(mp, "rho"), _coef(yp, channel),
+                               _coef(yp, f"W*{channel}"), _coef(yp, "rho"))
+
+    loc, spill, tot = parts(mpar, ypar)
+    dloc, dspill, _ = parts(mdraws, ydraws)
+    share, suppression = mediation_share(tot, direct_total)
+    return {"local": loc, "local_se": float(np.std(dloc, ddof=1)), "spillover": spill,
+            "spillover_se": float(np.std(dspill, ddof=1)), "share": float(share), "suppression": bool(suppression)}
+
+
+def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:
     """The study's verdict table: one row for the baseline and one per mechanism.
 
     Rule (``alpha`` the significance level): a channel **promotes** coordinated development when
@@ -204,7 +229,7 @@ def verdict(mechanisms, baseline, *, alpha=0.05) -> pd.DataFrame:
     if isinstance(mechanisms, dict):
         mechanisms = list(mechanisms.values())
     rows = [baseline_row(baseline, alpha)] + [mechanism_row(m, alpha) for m in mechanisms]
-    out = pd.DataFrame(rows)
+    out = add_adjusted_p(pd.DataFrame(rows), adjust)
     out["variants_agree"] = pd.NA
     out["variants"] = pd.NA
     out.attrs["alpha"] = alpha
@@ -216,9 +241,11 @@ def baseline_row(baseline, alpha=0.05) -> dict:
     tot = baseline.effect_draws[baseline.ai]["total"]
     lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
     est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
+    se = float(np.std(tot, ddof=1))
     return {"mechanism": "baseline", "verdict": direction(lo, hi),
             "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) interval from parameter draws",
-            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": float(np.std(tot, ddof=1)),
+            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": se,
+            "p": float(2 * special.ndtr(-abs(est / se))) if se > 0 else np.nan,
             "mechanism_model": baseline.model, "fallback_reason": ""}
 
 
@@ -238,7 +265,29 @@ def mechanism_row(m, alpha=0.05) -> dict:
             "effect": float(m.mediated["estimate"]), "lower": float(lo), "upper": float(hi),
             "se": float(m.mediated["se"]), "sobel_z": float(m.mediated["sobel_z"]),
             "sobel_p": float(m.mediated["sobel_p"]), "mechanism_model": m.mechanism_model,
-            "fallback_reason": m.fallback_reason}
+            "fallback_reason": m.fallback_reason, **_parts_columns(m.mediated)}
+
+
+def _parts_columns(med) -> dict:
+    """The verdict columns of :func:`chain_parts` and the mediated effect's p (normal, Monte Carlo SE)."""
+    if "local" not in med:  # a Mechanism built before the split existed
+        return {}
+    return {"p": float(med["p"]), "mediated_local": med["local"], "mediated_local_se": med["local_se"],
+            "mediated_spillover": med["spillover"], "mediated_spillover_se": med["spillover_se"],
+            "mediation_share": med["share"], "suppression": med["suppression"]}
+
+
+def add_adjusted_p(table: pd.DataFrame, adjust="holm") -> pd.DataFrame:
+    """Add ``p_adjusted`` (Holm or Benjamini-Hochberg across the baseline and the mechanisms, of the
+    ``p`` column; :func:`aicoord.study.mediation_parts.adjust_pvalues`) when the table has ``p``."""
+    from .mediation_parts import adjust_pvalues
+
+    if "p" not in table.columns:
+        return table
+    out = table.copy()
+    out["p_adjusted"] = adjust_pvalues(out["p"].to_numpy(dtype=float), adjust)
+    out.attrs["adjustment"] = adjust
+    return out
 
 
 def add_agreement(table: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
