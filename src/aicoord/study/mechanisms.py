@@ -171,6 +171,7 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     sz = med["estimate"] / sob_se if sob_se > 0 else np.nan
     med.update({"sobel_z": float(sz), "sobel_p": float(2 * special.ndtr(-abs(sz)))})
     med.update(chain_parts(mres.params, yres.params, sm, sy, ai, mechanism, st.omega, c_pt["total"], alpha))
+    med.update(b_path_sensitivity(yres, mechanism, list(controls), alpha))
     return Mechanism(mechanism, mres, yres, mmodel, reason, _effect_frame(a_pt, a_s, alpha),
                      _effect_frame(b_pt, b_s, alpha), _effect_frame(c_pt, c_s, alpha), a, b, prod, med, alpha)
 
@@ -197,6 +198,42 @@ def chain_parts(mpar, ypar, mdraws, ydraws, ai, channel, omega, direct_total, al
     share, suppression = mediation_share(tot, direct_total)
     return {"local": loc, "local_se": float(np.std(dloc, ddof=1)), "spillover": spill,
             "spillover_se": float(np.std(dspill, ddof=1)), "share": float(share), "suppression": bool(suppression)}
+
+
+def b_path_sensitivity(yres, channel, controls, alpha) -> dict:
+    """Cinelli-Hazlett (2020) sensitivity of the b path, the channel's own coefficient in the outcome equation
+    (:mod:`aicoord.study.sensitivity`): robustness values ``b_rv`` and ``b_rv_alpha`` (t = z, dof = nobs minus
+    the parameters), and the bound from the strongest observed control (largest partial R^2 with the outcome;
+    its partial R^2 with the channel from least squares on the demeaned design): a confounder as strong as it
+    has ``b_benchmark_r2dz``/``b_benchmark_r2yz`` and would move the coefficient to ``b_adjusted``."""
+    from .sensitivity import adjusted_estimate, benchmark_bounds, partial_r2, robustness_value
+
+    dof = float(yres.nobs - len(yres.params))
+    z = yres.zvalues
+    out = {"b_rv": float(robustness_value(float(z[channel]), dof)),
+           "b_rv_alpha": float(robustness_value(float(z[channel]), dof, alpha=alpha))}
+    cands = [c for c in controls if c in z.index]
+    if not cands:
+        return out
+    best = max(cands, key=lambda c: partial_r2(float(z[c]), dof))
+    mod = yres.model
+    names = list(mod.znames)
+    zd = mod.Zd
+    d = zd[:, names.index(channel)]
+    others = [i for i, nm in enumerate(names) if nm != channel]
+    without = [i for i in others if names[i] != best]
+
+    def rss(cols):
+        x = zd[:, cols]
+        return float(((d - x @ np.linalg.lstsq(x, d, rcond=None)[0]) ** 2).sum()) if cols else float(d @ d)
+
+    r_without, r_with = rss(without), rss(others)
+    r2dxj = (r_without - r_with) / r_without
+    r2dz, r2yz = benchmark_bounds(r2dxj, partial_r2(float(z[best]), dof))
+    out.update({"b_benchmark": best, "b_benchmark_r2dz": float(r2dz), "b_benchmark_r2yz": float(r2yz),
+                "b_adjusted": float(adjusted_estimate(float(yres.params[channel]), float(yres.std_errors[channel]),
+                                                      dof, r2dz, r2yz))})
+    return out
 
 
 def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:
@@ -274,7 +311,9 @@ def _parts_columns(med) -> dict:
         return {}
     return {"p": float(med["p"]), "mediated_local": med["local"], "mediated_local_se": med["local_se"],
             "mediated_spillover": med["spillover"], "mediated_spillover_se": med["spillover_se"],
-            "mediation_share": med["share"], "suppression": med["suppression"]}
+            "mediation_share": med["share"], "suppression": med["suppression"],
+            **{k: med[k] for k in ("b_rv", "b_rv_alpha", "b_benchmark", "b_benchmark_r2dz", "b_benchmark_r2yz",
+                                   "b_adjusted") if k in med}}
 
 
 def add_adjusted_p(table: pd.DataFrame, adjust="holm") -> pd.DataFrame:
