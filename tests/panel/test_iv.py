@@ -261,12 +261,15 @@ def test_cluster_by_any_column(panel):
     (dict(instruments=["x"]), "also regressors"),
     (dict(instruments=["nope"]), "not in the data"),
     (dict(effects="random"), "pooled or fixed effects"),
+    (dict(instruments=["zs"]), "not numeric"),
+    (dict(instruments=["zn"]), "missing or infinite"),
 ])
 def test_bad_specifications(panel, kw, msg):
     df, W = panel
     args = dict(y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways", endog=["ai"],
                 instruments=["z1"])
     args.update(kw)
+    df = df.assign(zs="a", zn=np.where(df["id"] == 3, np.nan, 1.0))
     with pytest.raises(InputError, match=msg):
         SpatialPanel(df, **args)
 

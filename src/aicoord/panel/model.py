@@ -16,6 +16,7 @@ is in :mod:`aicoord.panel.data`, the fits in :mod:`aicoord.panel.fixed` and
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from . import fixed, random, unbalanced
@@ -342,6 +343,8 @@ def _iv_spec(x, endog, instruments, model, effects, lee_yu, data):
             raise InputError(f"instrument columns not in the data: {missing}")
         for v in instruments:
             col = data[v]
+            if not pd.api.types.is_numeric_dtype(col):
+                raise InputError("instrument column is not numeric", column=v)
             if col.isna().any() or not np.isfinite(col.to_numpy(dtype=float)).all():
                 raise InputError("instrument has missing or infinite values", column=v)
     return endog, instruments
