@@ -58,9 +58,10 @@ def add_arguments(parser):
                              "aicoord.panel.inference for the formulas)")
     parser.add_argument("--cluster", default=None, metavar="COL",
                         help="with --cov-type cluster: column of --data defining the clusters (default: --id)")
-    parser.add_argument("--estimator", default="ml", choices=["ml", "mqml"],
+    parser.add_argument("--estimator", default=None, choices=["ml", "mqml", "2sls", "gmm"],
                         help="ml (default) or mqml: the modified QML of Liu and Yang (2015), consistent under unknown "
-                             "heteroskedasticity (SAR/SDM with --fe individual or twoways; its own robust SEs)")
+                             "heteroskedasticity (SAR/SDM with --fe individual or twoways; its own robust SEs); "
+                             "with --endog: 2sls (default) or gmm, efficient two-step GMM")
     parser.add_argument("--cluster-bootstrap", type=int, default=None, metavar="DRAWS",
                         help="with --cov-type cluster: p-values and intervals from a wild cluster bootstrap "
                              "of DRAWS draws (needed with fewer than 10 clusters)")
@@ -79,6 +80,11 @@ def add_arguments(parser):
                              "--weights takes")
     parser.add_argument("--allow-negative", action="store_true",
                         help="accept negative weights (refused by default: spatial weights are 0 or more)")
+    parser.add_argument("--endog", nargs="+", default=None, metavar="COL",
+                        help="endogenous regressors (added to --x): spatial 2SLS/GMM with --instruments "
+                             "(SAR/SDM/SLX, pooled or fixed effects; aicoord.panel.iv)")
+    parser.add_argument("--instruments", nargs="+", default=None, metavar="COL",
+                        help="excluded instruments of --endog (their W-lags are added)")
     parser.add_argument("--out", required=True, help="result JSON")
 
 
@@ -142,10 +148,12 @@ def run(args) -> int:
         check_dynamic_options(args)
     elif args.no_bias_correction:
         raise InputError("--no-bias-correction applies to dynamic models only", hint="add --dlag 1, 2 or 3")
-    _check_inference_options(args)
+    iv = _check_iv_options(args)
+    if not iv:
+        _check_inference_options(args)
     if args.fe == "random" and args.model not in ("sar", "sdm", "sem"):
         raise InputError("random effects are implemented for --model sar, sdm and sem only")
-    cols = list(dict.fromkeys([args.y, *args.x]))
+    cols = list(dict.fromkeys([args.y, *args.x, *(args.endog or []), *(args.instruments or [])]))
     data = read_long_panel(args.data, args.id, args.time, cols)
     check_magnitudes(data, cols, args.data)  # the engine checks it too; here the file is named
     check_outcome(data, args.y, args.id, args.time, args.fe, args.data)
@@ -177,6 +185,8 @@ def run(args) -> int:
     data, w = _integer_ids(data, args.id, w)
     if args.dlag is not None:
         return _run_dynamic(args, data, w)
+    if iv:
+        return _run_iv(args, data, w, notes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         mod = SpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
@@ -243,7 +253,7 @@ def run(args) -> int:
         "effects": effects, "tests": tests, "tests_skipped": skipped,
         "draws": args.draws, "seed": args.seed,
         "warnings": sorted({str(c.message) for c in caught} | set(notes)),
-        "estimator": args.estimator,
+        "estimator": args.estimator or "ml",
         "cov_type": res.cov_info["cov_type"],
         "cov_info": {k: v for k, v in res.cov_info.items() if k != "cov_type"},
         "effects_se": args.effects_se,
@@ -254,6 +264,73 @@ def run(args) -> int:
 
 
 _ERR_MODELS, _WX_MODELS = ("sem", "sac", "sdem"), ("sdm", "slx", "sdem")
+
+
+def _check_iv_options(args) -> bool:
+    """Refuse IV options that do not go together; ``True`` when the fit is an IV fit."""
+    endog, inst = getattr(args, "endog", None), getattr(args, "instruments", None)
+    estimator = getattr(args, "estimator", None)
+    if not endog and not inst:
+        if estimator in ("2sls", "gmm"):
+            raise InputError(f"--estimator {estimator} applies to IV fits only", hint="add --endog and --instruments")
+        return False
+    if not endog or not inst:
+        raise InputError("an IV fit needs both --endog and --instruments")
+    if estimator in ("ml", "mqml"):
+        raise InputError(f"--estimator {estimator} does not apply to IV fits", hint="use 2sls (default) or gmm")
+    if getattr(args, "cluster_bootstrap", None) is not None:
+        raise InputError("--cluster-bootstrap does not apply to IV fits", hint="drop it or drop --endog/--instruments")
+    if args.model not in ("sar", "sdm", "slx") or args.fe == "random":
+        raise InputError(f"IV fits take --model sar, sdm or slx with --fe none, individual, time or twoways, "
+                         f"not --model {args.model} --fe {args.fe}")
+    if args.dlag is not None or args.lee_yu or args.w_error or args.w_x or args.weights_by_year:
+        raise InputError("--dlag, --lee-yu, --w-error, --w-x and --weights-by-year do not apply to IV fits",
+                         hint="drop them or drop --endog/--instruments")
+    if args.cov_type not in ("oim", "robust", "cluster"):
+        raise InputError(f"--cov-type {args.cov_type} is not available for IV fits",
+                         hint="use oim (homoskedastic), robust or cluster")
+    if args.cluster is not None and args.cov_type != "cluster":
+        raise InputError("--cluster applies to --cov-type cluster only", hint="add --cov-type cluster")
+    if args.dk_lag is not None:
+        raise InputError("--dk-lag applies to --cov-type driscoll-kraay only")
+    return True
+
+
+def _run_iv(args, data, w, notes) -> int:
+    """``--endog``/``--instruments``: spatial 2SLS/GMM of :mod:`aicoord.panel.iv`."""
+    from ..panel import SpatialPanel
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        x = [v for v in args.x if v not in args.endog]
+        mod = SpatialPanel(data, y=args.y, x=x, wx=args.wx, id=args.id, time=args.time, w=w,
+                           model=args.model, effects=args.fe, standardize=not args.no_standardize,
+                           logdet=args.logdet, endog=args.endog, instruments=args.instruments)
+        res = mod.fit(cov_type="homoskedastic" if args.cov_type == "oim" else args.cov_type,
+                      cluster=None if args.cluster in (None, args.id) else args.cluster, estimator=args.estimator)
+        effects = {}
+        imp = res.impacts(draws=args.draws, seed=args.seed, se=args.effects_se)
+        for (var, kind), row in imp.iterrows():
+            effects.setdefault(var, {})[kind] = {k: float(row[k]) for k in ("estimate", "se", "z", "p")}
+    bad = [nm for nm in res.params.index if not np.isfinite(res.std_errors[nm])]
+    bad += [f"{v} {k} effect" for v, kinds in effects.items() for k, r in kinds.items()
+            if not (np.isfinite(r["estimate"]) and np.isfinite(r["se"]))]
+    if bad:
+        raise EstimationError(f"the IV fit gave non-finite estimates or standard errors ({', '.join(bad[:5])})",
+                              hint="the instruments may be too weak: check first_stage or add instruments")
+    out = {
+        "model": args.model, "fe": args.fe, "estimator": args.estimator or "2sls", "n": mod.N, "t": mod.T,
+        "nobs": int(res.nobs), "sigma2": res.sigma2,
+        "endog": list(args.endog), "instruments": list(args.instruments),
+        "coefficients": {nm: _stat(float(res.params[nm]), float(res.std_errors[nm])) for nm in res.params.index},
+        "effects": effects, "first_stage": res.first_stage,
+        "draws": args.draws, "seed": args.seed, "effects_se": args.effects_se,
+        "cov_type": res.cov_info["cov_type"],
+        "cov_info": {k: v for k, v in res.cov_info.items() if k != "cov_type"},
+        "warnings": sorted({str(c.message) for c in caught} | set(notes)),
+    }
+    write_json(out, args.out)
+    return 0
 
 
 def _check_inference_options(args) -> None:

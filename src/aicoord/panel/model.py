@@ -16,6 +16,7 @@ is in :mod:`aicoord.panel.data`, the fits in :mod:`aicoord.panel.fixed` and
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..errors import InputError
 from . import fixed, random, unbalanced
@@ -70,6 +71,10 @@ class SpatialPanel:
         ``emat()`` and ``dmat()`` next to ``wmat()``).  ``w`` itself is the matrix of the spatial
         lag of y.  The effects of an SDM with ``w_x`` other than ``w`` average
         ``(I - rho W)^{-1} (beta_k I + theta_k W_x)``.
+    endog, instruments : list of str, optional
+        Regressors that are endogenous (added to ``x``; their ``W*`` lags too when in ``wx``) and the
+        excluded instruments; with them :meth:`fit` estimates the model by spatial 2SLS or efficient
+        GMM (:mod:`aicoord.panel.iv`: SAR, SDM, SLX with pooled or fixed effects, balanced panels).
 
     Notes
     -----
@@ -101,7 +106,8 @@ class SpatialPanel:
     """
 
     def __init__(self, data, y, x, id, time, w, model="sdm", effects="twoways", wx=None,
-                 lee_yu=False, standardize=True, logdet="auto", w_error=None, w_x=None):
+                 lee_yu=False, standardize=True, logdet="auto", w_error=None, w_x=None, endog=None,
+                 instruments=None):
         model = str(model).lower()
         effects = {"fe": "individual", "ind": "individual", "twoway": "twoways", "both": "twoways",
                    "pooled": "none"}.get(str(effects).lower(), str(effects).lower())
@@ -116,6 +122,8 @@ class SpatialPanel:
         if isinstance(x, str):
             x = [x]
         x = list(x)
+        self.endog, self.instruments = _iv_spec(x, endog, instruments, model, effects, lee_yu, data)
+        x = x + [v for v in self.endog if v not in x]
         if not x and model not in ("sar", "sem", "sac"):
             raise InputError("at least one regressor is needed")
         wx = list(x) if wx is None else ([wx] if isinstance(wx, str) else list(wx))
@@ -132,6 +140,9 @@ class SpatialPanel:
         self._spec = dict(data=data, y=y, x=x, id=id, time=time, w=w, model=model, effects=effects,
                           wx=wx if model in _WX else None, lee_yu=lee_yu, standardize=standardize,
                           logdet=logdet, w_error=w_error, w_x=w_x)
+        if self.endog:
+            self._spec.update(x=[v for v in x if v not in self.endog], endog=self.endog,
+                              instruments=self.instruments)
         prepare(self, data, w, standardize, logdet)
 
     def respecify(self, **changes):
@@ -204,7 +215,7 @@ class SpatialPanel:
         return tot * self._ld_scale
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None, bootstrap=None, estimator="ml"):
+    def fit(self, tol=None, cov_type="oim", cluster=None, dk_lag=None, bootstrap=None, estimator=None, w_lags=2):
         """Estimate the model.
 
         Parameters
@@ -237,14 +248,20 @@ class SpatialPanel:
             number of draws; :func:`aicoord.panel.inference.wild_cluster_bootstrap`), whose p-values and
             intervals replace the normal ones.  Fewer than 10 clusters are refused without it, fewer
             than 30 give a warning.
-        estimator : {"ml", "mqml"}
-            ``"mqml"``: the modified QML of Liu and Yang (2015), consistent under unknown heteroskedasticity, for
-            the SAR and SDM with individual or two-way fixed effects (:mod:`aicoord.panel.mqml`); its
-            covariance is its own heteroskedasticity-robust sandwich (``cov_type`` "oim" or "robust").
+        estimator : {"ml", "mqml", "2sls", "gmm"}, optional
+            Without ``endog``: ``"ml"`` (default) or ``"mqml"``, the modified QML of Liu and Yang (2015),
+            consistent under unknown heteroskedasticity, for the SAR and SDM with individual or two-way fixed
+            effects (:mod:`aicoord.panel.mqml`), whose covariance is its own heteroskedasticity-robust sandwich
+            (``cov_type`` "oim" or "robust"). With ``endog``: spatial ``"2sls"`` (default) or efficient
+            two-step ``"gmm"``; ``cov_type`` is then ``homoskedastic`` (also ``oim``), ``robust`` or
+            ``cluster``.
+        w_lags : int
+            With ``endog``: the highest power of W in the instruments (:func:`aicoord.panel.iv.fit_iv`).
 
         Returns
         -------
         SpatialPanelResults
+            (:class:`aicoord.panel.iv.SpatialIVResults` with ``endog``)
 
         Raises
         ------
@@ -254,9 +271,17 @@ class SpatialPanel:
             When a search does not converge, a spatial parameter lies on the bound of its
             admissible interval or the information matrix is singular.
         """
+        if self.endog:
+            if bootstrap is not None:
+                raise InputError("the wild cluster bootstrap is not available for IV fits",
+                                 hint="drop the bootstrap, or fit without endog")
+            return self._fit_iv(cov_type, cluster, "2sls" if estimator is None else estimator, w_lags)
         from .inference import apply_cov_type, check_options
 
-        estimator = str(estimator).lower()
+        estimator = "ml" if estimator is None else str(estimator).lower()
+        if estimator in ("2sls", "gmm"):
+            raise InputError(f"estimator '{estimator}' needs endogenous regressors and instruments",
+                             hint="give endog=[...] and instruments=[...], or use estimator='ml'")
         if estimator not in ("ml", "mqml"):
             raise InputError(f"unknown estimator '{estimator}'", hint="choose ml or mqml")
         if estimator == "mqml":
@@ -282,6 +307,27 @@ class SpatialPanel:
                 res = apply_cov_type(res, cov_type, cluster, dk_lag, bootstrap)
         return unscale_results(res, scale)
 
+    def _fit_iv(self, cov_type, cluster, estimator, w_lags):
+        """Spatial 2SLS / GMM (:func:`aicoord.panel.iv.fit_iv`) with the instruments from the data."""
+        from .iv import check_cov, fit_iv
+
+        cov_type = check_cov(cov_type)
+        data = self._spec["data"]
+        if not self.balanced:
+            raise InputError("IV estimation needs a balanced panel")
+        df = data.set_index([self.time, self.id]).sort_index()
+        inst = df[self.instruments].to_numpy(dtype=float).reshape(self.T, self.N, -1)
+        clusters = None
+        if cov_type == "cluster":
+            col = cluster or self.id
+            if col not in data.columns and col != self.id:
+                raise InputError(f"cluster column '{col}' not in the data")
+            clusters = (df.index.get_level_values(self.id) if col == self.id else df[col]).to_numpy()
+        res = fit_iv(self, inst, self.instruments, estimator=estimator, cov_type=cov_type, clusters=clusters,
+                     w_lags=w_lags)
+        res.cov_info["cluster"] = (cluster or self.id) if cov_type == "cluster" else None
+        return res
+
     def _fit(self, tol):
         if tol is not None:
             try:
@@ -305,3 +351,34 @@ class SpatialPanel:
         fn = {"sar": fixed.fit_lag, "sdm": fixed.fit_lag, "sem": fixed.fit_err,
               "sdem": fixed.fit_err, "slx": fixed.fit_ols}[self.model]
         return fn(self, LINE_TOL if tol is None else tol)
+
+
+def _iv_spec(x, endog, instruments, model, effects, lee_yu, data):
+    """Checked ``(endog, instruments)`` lists (empty without IV)."""
+    endog = [endog] if isinstance(endog, str) else list(endog or [])
+    instruments = [instruments] if isinstance(instruments, str) else list(instruments or [])
+    if not endog and not instruments:
+        return [], []
+    from .iv import IV_MODELS
+
+    if not endog or not instruments:
+        raise InputError("IV estimation needs both endogenous regressors and excluded instruments",
+                         hint="give endog=[...] and instruments=[...]")
+    if model not in IV_MODELS:
+        raise InputError(f"IV estimation is implemented for the {', '.join(IV_MODELS)} models, not '{model}'")
+    if effects == "random" or lee_yu:
+        raise InputError("IV estimation takes pooled or fixed effects without the Lee-Yu correction")
+    clash = [v for v in instruments if v in x or v in endog]
+    if clash:
+        raise InputError(f"instruments {clash} are also regressors", hint="an excluded instrument is not a regressor")
+    if hasattr(data, "columns"):
+        missing = [v for v in instruments if v not in data.columns]
+        if missing:
+            raise InputError(f"instrument columns not in the data: {missing}")
+        for v in instruments:
+            col = data[v]
+            if not pd.api.types.is_numeric_dtype(col):
+                raise InputError("instrument column is not numeric", column=v)
+            if col.isna().any() or not np.isfinite(col.to_numpy(dtype=float)).all():
+                raise InputError("instrument has missing or infinite values", column=v)
+    return endog, instruments

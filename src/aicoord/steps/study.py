@@ -198,16 +198,19 @@ def robustness(csvs, out_csv) -> None:
     write_csv(pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True), out_csv, float_format="%.10g")
 
 
-def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float) -> None:
+def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float, adjust: str = "holm") -> None:
     """The verdict table (rule ``verdict``): one row for the baseline and one per mechanism, with how many
     robustness variants give the same verdict (:func:`aicoord.study.add_agreement`).
 
     Rule (stated in every row's note): a mechanism *promotes* coordination when the (1 − alpha) Monte
     Carlo interval of its mediated total effect lies wholly below zero (AI, through it, lowers the gap),
     *hinders* when wholly above, else *inconclusive*; the baseline row uses AI's total effect in the
-    baseline model.
+    baseline model.  ``p_adjusted``: the rows' p-values (normal, Monte Carlo SEs) adjusted by Holm (default) or
+    Benjamini-Hochberg (``adjust="bh"``) across the baseline and the mechanisms; mediated_local/_spillover, the
+    mediation share and the suppression flag come from :func:`aicoord.study.mechanisms.chain_parts`.
     """
     from ..study import add_agreement
+    from ..study.mechanisms import add_adjusted_p
 
     base = json.loads(Path(baseline_json).read_text(encoding="utf-8"))
     rows = [base["verdict"]]
@@ -216,11 +219,12 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
         r = json.loads(Path(p).read_text(encoding="utf-8"))
         notes.append(r.pop("note"))
         rows.append(r)
-    tab = add_agreement(pd.DataFrame(rows), pd.read_csv(robustness_csv))
+    tab = add_adjusted_p(add_agreement(pd.DataFrame(rows), pd.read_csv(robustness_csv)), adjust)
     rule = (f"Verdict rule: promotes if the {1 - alpha:.0%} interval of the mediated total effect (baseline: of "
             "AI's total effect) lies wholly below 0 (AI lowers the gap), hinders if wholly above, else "
             "inconclusive; variants_agree counts the robustness variants (weights x sample x model) with "
-            "the same verdict")
+            "the same verdict; p_adjusted: " + {"holm": "Holm", "bh": "Benjamini-Hochberg",
+                                                   "none": "no"}[adjust] + " adjustment across the rows")
     tab["note"] = rule + " | " + notes[0]
     write_csv(tab, out_csv, float_format="%.10g")
 

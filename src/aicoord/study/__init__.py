@@ -18,8 +18,11 @@ dynamic
     The dynamic SDM of the grid: short-run total and mediated effects.
 scenarios
     :func:`scenarios` (counterfactual AI changes through the reduced form; dispersion).
+identification
+    :func:`identification` (AI's effects by ML, spatial 2SLS and GMM with first-stage statistics).
 """
 
+from .identification import identification
 from .mechanisms import Mechanism, add_agreement, mechanism, verdict
 from .models import Baseline, baseline, convergence_with_ai, heterogeneity
 from .robustness import SAMPLES, robustness_variant
@@ -27,4 +30,5 @@ from .scenarios import scenarios
 from .specification import specification_search
 
 __all__ = ["specification_search", "Baseline", "baseline", "convergence_with_ai", "heterogeneity", "Mechanism",
-           "mechanism", "verdict", "add_agreement", "robustness_variant", "SAMPLES", "scenarios"]
+           "mechanism", "verdict", "add_agreement", "robustness_variant", "SAMPLES", "scenarios",
+           "identification"]

@@ -177,11 +177,73 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     sob_se = np.sqrt(b_pt["total"] ** 2 * se_a ** 2 + a_pt["total"] ** 2 * se_b ** 2)
     sz = med["estimate"] / sob_se if sob_se > 0 else np.nan
     med.update({"sobel_z": float(sz), "sobel_p": float(2 * special.ndtr(-abs(sz)))})
+    med.update(chain_parts(mres.params, yres.params, sm, sy, ai, mechanism, st.omega, c_pt["total"], alpha))
+    med.update(b_path_sensitivity(yres, mechanism, list(controls), alpha))
     return Mechanism(mechanism, mres, yres, mmodel, reason, _effect_frame(a_pt, a_s, alpha),
                      _effect_frame(b_pt, b_s, alpha), _effect_frame(c_pt, c_s, alpha), a, b, prod, med, alpha)
 
 
-def verdict(mechanisms, baseline, *, alpha=0.05) -> pd.DataFrame:
+def _coef(par, name):
+    """``par[name]`` (a number, or an array for a frame of draws); zero when the model has no such term."""
+    if isinstance(par, pd.Series):
+        return float(par[name]) if name in par.index else 0.0
+    return par[name].to_numpy(float) if name in par.columns else np.zeros(len(par))
+
+
+def chain_parts(mpar, ypar, mdraws, ydraws, ai, channel, omega, direct_total, alpha) -> dict:
+    """Local and spillover parts of the mediated effect (mean diagonal of S_y S_M and the rest, with
+    simulated SEs from the joint draws), the mediation share and the suppression flag
+    (:mod:`aicoord.study.mediation_parts`); ``direct_total`` is AI's total effect on y holding M fixed."""
+    from .mediation_parts import local_spillover, mediation_share
+
+    def parts(mp, yp):
+        return local_spillover(omega, _coef(mp, ai), _coef(mp, f"W*{ai}"), _coef(mp, "rho"), _coef(yp, channel),
+                               _coef(yp, f"W*{channel}"), _coef(yp, "rho"))
+
+    loc, spill, tot = parts(mpar, ypar)
+    dloc, dspill, _ = parts(mdraws, ydraws)
+    share, suppression = mediation_share(tot, direct_total)
+    return {"local": loc, "local_se": float(np.std(dloc, ddof=1)), "spillover": spill,
+            "spillover_se": float(np.std(dspill, ddof=1)), "share": float(share), "suppression": bool(suppression)}
+
+
+def b_path_sensitivity(yres, channel, controls, alpha) -> dict:
+    """Cinelli-Hazlett (2020) sensitivity of the b path, the channel's own coefficient in the outcome equation
+    (:mod:`aicoord.study.sensitivity`): robustness values ``b_rv`` and ``b_rv_alpha`` (t = z, dof = nobs minus
+    the parameters), and the bound from the strongest observed control (largest partial R^2 with the outcome;
+    its partial R^2 with the channel from least squares on the demeaned design): a confounder as strong as it
+    has ``b_benchmark_r2dz``/``b_benchmark_r2yz`` and would move the coefficient to ``b_adjusted``."""
+    from .sensitivity import adjusted_estimate, benchmark_bounds, partial_r2, robustness_value
+
+    dof = float(yres.nobs - len(yres.params))
+    z = yres.zvalues
+    out = {"b_rv": float(robustness_value(float(z[channel]), dof)),
+           "b_rv_alpha": float(robustness_value(float(z[channel]), dof, alpha=alpha))}
+    cands = [c for c in controls if c in z.index]
+    if not cands:
+        return out
+    best = max(cands, key=lambda c: partial_r2(float(z[c]), dof))
+    mod = yres.model
+    names = list(mod.znames)
+    zd = mod.Zd
+    d = zd[:, names.index(channel)]
+    others = [i for i, nm in enumerate(names) if nm != channel]
+    without = [i for i in others if names[i] != best]
+
+    def rss(cols):
+        x = zd[:, cols]
+        return float(((d - x @ np.linalg.lstsq(x, d, rcond=None)[0]) ** 2).sum()) if cols else float(d @ d)
+
+    r_without, r_with = rss(without), rss(others)
+    r2dxj = (r_without - r_with) / r_without
+    r2dz, r2yz = benchmark_bounds(r2dxj, partial_r2(float(z[best]), dof))
+    out.update({"b_benchmark": best, "b_benchmark_r2dz": float(r2dz), "b_benchmark_r2yz": float(r2yz),
+                "b_adjusted": float(adjusted_estimate(float(yres.params[channel]), float(yres.std_errors[channel]),
+                                                      dof, r2dz, r2yz))})
+    return out
+
+
+def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:
     """The study's verdict table: one row for the baseline and one per mechanism.
 
     Rule (``alpha`` the significance level): a channel **promotes** coordinated development when
@@ -211,7 +273,7 @@ def verdict(mechanisms, baseline, *, alpha=0.05) -> pd.DataFrame:
     if isinstance(mechanisms, dict):
         mechanisms = list(mechanisms.values())
     rows = [baseline_row(baseline, alpha)] + [mechanism_row(m, alpha) for m in mechanisms]
-    out = pd.DataFrame(rows)
+    out = add_adjusted_p(pd.DataFrame(rows), adjust)
     out["variants_agree"] = pd.NA
     out["variants"] = pd.NA
     out.attrs["alpha"] = alpha
@@ -223,9 +285,11 @@ def baseline_row(baseline, alpha=0.05) -> dict:
     tot = baseline.effect_draws[baseline.ai]["total"]
     lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
     est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
+    se = float(np.std(tot, ddof=1))
     return {"mechanism": "baseline", "verdict": direction(lo, hi),
             "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) interval from parameter draws",
-            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": float(np.std(tot, ddof=1)),
+            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": se,
+            "p": float(2 * special.ndtr(-abs(est / se))) if se > 0 else np.nan,
             "mechanism_model": baseline.model, "fallback_reason": ""}
 
 
@@ -245,7 +309,31 @@ def mechanism_row(m, alpha=0.05) -> dict:
             "effect": float(m.mediated["estimate"]), "lower": float(lo), "upper": float(hi),
             "se": float(m.mediated["se"]), "sobel_z": float(m.mediated["sobel_z"]),
             "sobel_p": float(m.mediated["sobel_p"]), "mechanism_model": m.mechanism_model,
-            "fallback_reason": m.fallback_reason}
+            "fallback_reason": m.fallback_reason, **_parts_columns(m.mediated)}
+
+
+def _parts_columns(med) -> dict:
+    """The verdict columns of :func:`chain_parts` and the mediated effect's p (normal, Monte Carlo SE)."""
+    if "local" not in med:  # a Mechanism built before the split existed
+        return {}
+    return {"p": float(med["p"]), "mediated_local": med["local"], "mediated_local_se": med["local_se"],
+            "mediated_spillover": med["spillover"], "mediated_spillover_se": med["spillover_se"],
+            "mediation_share": med["share"], "suppression": med["suppression"],
+            **{k: med[k] for k in ("b_rv", "b_rv_alpha", "b_benchmark", "b_benchmark_r2dz", "b_benchmark_r2yz",
+                                   "b_adjusted") if k in med}}
+
+
+def add_adjusted_p(table: pd.DataFrame, adjust="holm") -> pd.DataFrame:
+    """Add ``p_adjusted`` (Holm or Benjamini-Hochberg across the baseline and the mechanisms, of the
+    ``p`` column; :func:`aicoord.study.mediation_parts.adjust_pvalues`) when the table has ``p``."""
+    from .mediation_parts import adjust_pvalues
+
+    if "p" not in table.columns:
+        return table
+    out = table.copy()
+    out["p_adjusted"] = adjust_pvalues(out["p"].to_numpy(dtype=float), adjust)
+    out.attrs["adjustment"] = adjust
+    return out
 
 
 def add_agreement(table: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
