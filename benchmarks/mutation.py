@@ -21,7 +21,9 @@ seed from all its mutants (not mutmut's own order, which runs the mutants with t
 not representative). The sample is kept in ``build/mutation/<module>/sample.txt``; a larger ``--sample`` later
 extends it with new mutants. ``--summary`` then reports each file's sample score with a 95% Wilson interval, and,
 for the files together, the estimate weighted by each file's number of mutants. The module ``panel`` is the whole
-engine in one work directory, sampled against all of ``tests/panel/`` (``PANEL_ALL``).
+engine in one work directory, sampled against all of ``tests/panel/`` (``PANEL_ALL``); the module ``reporting`` is
+every file of ``study/``, ``paper/`` and ``steps/`` in one work directory, sampled against ``tests/study/``,
+``tests/paper/`` and ``tests/steps/`` (``REPORTING_TESTS``; no workflow study is run).
 
 Usage
 -----
@@ -31,6 +33,7 @@ Usage
     python benchmarks/mutation.py --survivors inequality               # names and diffs of the survivors
     nice -n 15 python benchmarks/mutation.py --sample 40 panel.fixed   # a seeded random sample of 40 mutants
     nice -n 15 python benchmarks/mutation.py --sample 0.1 panel.fixed  # ... of a tenth of the mutants
+    nice -n 15 python benchmarks/mutation.py --sample 0.04 reporting  # study/, paper/ and steps/: 4% of each file
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
 
@@ -98,6 +101,15 @@ PANEL_ALL = ["tests/panel/", "--ignore=tests/panel/test_cli_and_errors.py", "--i
 #: the whole engine in one work directory (one statistics run of the tests instead of sixteen), for ``--sample``:
 #: the sample is stratified by file and ``--summary`` reports each file's score
 MODULES["panel"] = ([f"src/aicoord/panel/{name}.py" for name in PANEL_MIRRORS], PANEL_ALL)
+
+#: the study's reporting (issue 22): every module of the study, the paper's tables and the workflow's steps in one
+#: work directory, sampled (``--sample``, stratified by file) against their own tests; never the workflow, command-line
+#: or Monte Carlo tests (whole Snakemake studies, minutes each)
+REPORTING_DIRS = ("study", "paper", "steps")
+REPORTING_TESTS = ["tests/study/", "tests/paper/", "tests/steps/",
+                   "--ignore=tests/study/test_study_false_positive.py"]
+MODULES["reporting"] = (sorted(str(p.relative_to(ROOT)) for d in REPORTING_DIRS
+                               for p in (ROOT / "src/aicoord" / d).glob("*.py")), REPORTING_TESTS)
 
 KILLED = {1, 3, 36, 24, -24, 152, 255, 37}  # failing test, pytest error, timeout, type check
 TIMEOUT = {36, 24, -24, 152, 255}
