@@ -126,16 +126,18 @@ def _pyproject_for(module: str, sampled: bool = False) -> str:
     base = tomllib.loads(text)["tool"]["mutmut"]
     tests = PANEL_ALL if sampled and module.startswith("panel.") else MODULES[module][1]
     settings = dict(base, only_mutate=_paths(module), pytest_add_cli_args_test_selection=tests)
+    if module == "reporting":  # the step tests validate configurations against workflow/schemas/
+        settings["also_copy"] = [*base.get("also_copy", []), "workflow/"]
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
     lines = ["[tool.mutmut]"] + [f"{key} = {_toml_value(val)}" for key, val in settings.items()]
     return text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
 
 
 def _workdir(module: str, sampled: bool = False) -> Path:
-    """Prepare ``build/mutation/<module>/``: links to src, tests, config and data plus its pyproject."""
+    """Prepare ``build/mutation/<module>/``: links to src, tests, config, data and workflow plus its pyproject."""
     work = WORK / module
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests", "config", "data"):
+    for name in ("src", "tests", "config", "data", "workflow"):
         link = work / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name, target_is_directory=True)
