@@ -108,6 +108,16 @@ def test_p_values_exactly_on_a_level_get_the_stars_of_the_level_above(levels):
     assert stars_for(float("nan"), levels) == stars_for(None, levels) == ""
 
 
+@pytest.mark.parametrize("levels,zh,en", [
+    ((0.05,), "* 表示在 5% 的水平上显著", "* denotes significance at the 5% level"),
+    ((0.05, 0.01), "*、** 分别表示在 5%、1% 的水平上显著", "*, ** denote significance at the 5% and 1% levels")])
+def test_star_note_with_one_or_two_levels(levels, zh, en):
+    """The note names every configured level, also a single one (first mutation draw of issue 22)."""
+    col = ModelColumn("(1)", {"x": 1.0}, {"x": 0.1})
+    assert RegressionTable([col], number=1, title="t", star_levels=levels, language="en").star_note() == en
+    assert RegressionTable([col], number=1, title="t", star_levels=levels).star_note() == zh
+
+
 def test_markdown_puts_each_standard_error_under_its_coefficient_in_the_same_column():
     cols = edge_columns()
     fmt = NumberFormat()

@@ -46,6 +46,15 @@ def test_selection_rule_cases():
     assert select_model(False, True, 0.5, 0.01)[0] == "sdm"  # SAR not rejected but LM points to the error
 
 
+def test_selection_rule_at_p_exactly_alpha():
+    """A robust LM test points to its side when p < alpha (rejection), as the other tables' stars do: p exactly
+    on alpha, as a rounded p-value read from a CSV may be, is not a rejection (first mutation draw of issue 22)."""
+    assert select_model(False, True, 0.05, 0.5)[0] == "sdm"
+    assert select_model(False, True, np.nextafter(0.05, 0), 0.05)[0] == "sar"
+    assert select_model(True, False, 0.5, 0.05)[0] == "sdm"
+    assert select_model(True, False, 0.05, np.nextafter(0.05, 0))[0] == "sem"
+
+
 def test_convergence_with_ai_arithmetic(demos, queen):
     panel = demos["A"][0]
     c = convergence_with_ai(panel, gdp_pc="gdp_pc", ai="ai_index", controls=CONTROLS, unit="code", time="year",
