@@ -287,8 +287,9 @@ def print_sampled(modules: list[str], draw: int | None = None) -> None:
     print("|" + "---|" * 11)
     weight = estimate = variance = 0.0
     for module in sampled:
-        strata = [(module, None)] if len(_paths(module)) == 1 else [(f"{module}: {Path(p).stem}", p)
-                                                                     for p in _paths(module)]
+        strata = [(module, None)] if len(_paths(module)) == 1 else [
+            (f"{module}: {Path(p).parent.name + '/' if module == 'reporting' else ''}{Path(p).stem}", p)
+            for p in _paths(module)]
         for label, path in strata:
             s = summary(module, sampled=True, path=path, draw=draw)
             n_all = len(exit_codes(module, path))
