@@ -246,3 +246,23 @@ def test_specification_model_probabilities_rows(demos, queen):
     np.testing.assert_allclose(rows["statistic"].to_numpy(float), ref["probability"].to_numpy(), rtol=1e-12)
     assert rows["statistic"].sum() == pytest.approx(1.0)
     assert rows.loc[f"probability_{ref['probability'].idxmax()}", "decision"] == "most probable"
+
+
+def test_a_channel_that_cannot_be_estimated_gives_its_own_row(demos, queen, monkeypatch):
+    """A channel whose fit raises the engine's EstimationError in a robustness variant is reported as 'not
+    estimated' with the reason, under its own mechanism and quantity; the grid goes on (first mutation draw of
+    issue 22: the failure path was never run)."""
+    import aicoord.study.robustness as rb
+    from aicoord.errors import EstimationError
+
+    def failing(data, *, mechanism, **kw):
+        raise EstimationError(f"rho on the bound for {mechanism}")
+
+    monkeypatch.setattr(rb, "_mechanism", failing)
+    grid = robustness_variant(demos["A"][0], **study_kw(queen), mechanisms=["value_chain"], weights_name="queen",
+                              sample="full", models=("sdm",), draws=100, seed=7)
+    assert list(grid["mechanism"]) == ["baseline", "value_chain"]
+    row = grid.iloc[1]
+    assert (row["quantity"], row["verdict"], row["model"], row["nobs"]) == ("mediated_total", "not estimated", "sdm", 0)
+    assert row["failure"] == "rho on the bound for value_chain" and np.isnan(row["estimate"])
+    assert grid.iloc[0]["verdict"] != "not estimated"
