@@ -106,7 +106,7 @@ MODULES["panel"] = ([f"src/aicoord/panel/{name}.py" for name in PANEL_MIRRORS], 
 #: work directory, sampled (``--sample``, stratified by file) against their own tests; never the workflow, command-line
 #: or Monte Carlo tests (whole Snakemake studies, minutes each)
 REPORTING_DIRS = ("study", "paper", "steps")
-REPORTING_TESTS = ["tests/study/", "tests/paper/", "tests/steps/",
+REPORTING_TESTS = ["tests/study/", "tests/paper/", "tests/steps/", "tests/test_seed.py",
                    "--ignore=tests/study/test_study_false_positive.py"]
 MODULES["reporting"] = (sorted(str(p.relative_to(ROOT)) for d in REPORTING_DIRS
                                for p in (ROOT / "src/aicoord" / d).glob("*.py")), REPORTING_TESTS)
