@@ -149,3 +149,18 @@ def test_spatial_beta_convergence_rows_equal_two_way_dummy_variable_ml(files, tm
             assert row["nobs"] == growth.size
             checked += 1
     assert checked == 6
+
+
+def test_beta_convergence_columns_are_the_documented_ones(files, tmp_path):
+    """The β-convergence table has exactly the documented columns, in order; the non-spatial rows leave the
+    spatial ones empty (first mutation draw of issue 22: a misnamed column was not seen)."""
+    steps.beta_convergence(files / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc", tau=1,
+                           controls=[], time_effects=True, spatial_models=["sar"], weights_name="queen")
+    b = pd.read_csv(tmp_path / "b.csv")
+    assert list(b.columns) == ["form", "model", "type", "beta", "se", "pvalue", "tau", "speed", "half_life", "nobs",
+                               "r2", "spatial", "spatial_coef", "spatial_se", "controls", "weights", "variable",
+                               "note"]
+    spatial = b["form"] == "spatial panel"
+    assert spatial.sum() == 1 and (~spatial).sum() == 2
+    assert b.loc[~spatial, ["spatial_coef", "spatial_se"]].isna().all().all()
+    assert (b.loc[spatial, "spatial_se"] > 0).all() and (b.loc[spatial, "weights"] == "queen").all()
