@@ -91,6 +91,25 @@ def test_demo_recovery_table(files, mechanism_csvs, tmp_path):
     assert lo <= r["covers"].sum() <= hi, r[~r["covers"]]
 
 
+def test_demo_recovery_records_the_fit(files, mechanism_csvs, tmp_path):
+    """The recovery table records the fit's log-likelihood and sample size, and the DGP version (first mutation
+    draw of issue 22: the columns were not read)."""
+    import json
+
+    from aicoord.contract import read_tidy
+    from aicoord.simulate import fit_demo_sdm
+    from aicoord.weights_io import read_weights_frame
+
+    steps.demo_recovery(files / "panel.csv", files / "truth.json", files / "queen.csv", tmp_path / "r.csv",
+                        draws=2, seed=1, mechanism_csvs=mechanism_csvs)
+    r = pd.read_csv(tmp_path / "r.csv")
+    truth = json.loads((files / "truth.json").read_text(encoding="utf-8"))
+    d = read_tidy(files / "panel.csv", mechanism_csvs).rename(columns={"ai": "ai_index"})
+    fit = fit_demo_sdm(d, read_weights_frame(files / "queen.csv"), y=truth["outcome"], x=truth["regressors"])
+    assert np.allclose(r["loglik"], fit.loglik, rtol=1e-9, atol=0) and (r["nobs"] == fit.nobs).all()  # 10 digits
+    assert (r["dgp_version"] == truth["dgp_version"]).all()
+
+
 def _dummy_variable_ml(y, xs, w, model):
     """Spatial coefficient and slopes of the dummy-variable model (constant, unit and period dummies) by
     maximising its concentrated log-likelihood over a bounded interval with dense algebra: an independent
