@@ -21,7 +21,9 @@ seed from all its mutants (not mutmut's own order, which runs the mutants with t
 not representative). The sample is kept in ``build/mutation/<module>/sample.txt``; a larger ``--sample`` later
 extends it with new mutants. ``--summary`` then reports each file's sample score with a 95% Wilson interval, and,
 for the files together, the estimate weighted by each file's number of mutants. The module ``panel`` is the whole
-engine in one work directory, sampled against all of ``tests/panel/`` (``PANEL_ALL``).
+engine in one work directory, sampled against all of ``tests/panel/`` (``PANEL_ALL``); the module ``reporting`` is
+every file of ``study/``, ``paper/`` and ``steps/`` in one work directory, sampled against ``tests/study/``,
+``tests/paper/`` and ``tests/steps/`` (``REPORTING_TESTS``; no workflow study is run).
 
 Usage
 -----
@@ -31,6 +33,7 @@ Usage
     python benchmarks/mutation.py --survivors inequality               # names and diffs of the survivors
     nice -n 15 python benchmarks/mutation.py --sample 40 panel.fixed   # a seeded random sample of 40 mutants
     nice -n 15 python benchmarks/mutation.py --sample 0.1 panel.fixed  # ... of a tenth of the mutants
+    nice -n 15 python benchmarks/mutation.py --sample 0.04 reporting  # study/, paper/ and steps/: 4% of each file
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
 
@@ -99,6 +102,15 @@ PANEL_ALL = ["tests/panel/", "--ignore=tests/panel/test_cli_and_errors.py", "--i
 #: the sample is stratified by file and ``--summary`` reports each file's score
 MODULES["panel"] = ([f"src/aicoord/panel/{name}.py" for name in PANEL_MIRRORS], PANEL_ALL)
 
+#: the study's reporting (issue 22): every module of the study, the paper's tables and the workflow's steps in one
+#: work directory, sampled (``--sample``, stratified by file) against their own tests; never the workflow, command-line
+#: or Monte Carlo tests (whole Snakemake studies, minutes each)
+REPORTING_DIRS = ("study", "paper", "steps")
+REPORTING_TESTS = ["tests/study/", "tests/paper/", "tests/steps/", "tests/test_seed.py",
+                   "--ignore=tests/study/test_study_false_positive.py"]
+MODULES["reporting"] = (sorted(str(p.relative_to(ROOT)) for d in REPORTING_DIRS
+                               for p in (ROOT / "src/aicoord" / d).glob("*.py")), REPORTING_TESTS)
+
 KILLED = {1, 3, 36, 24, -24, 152, 255, 37}  # failing test, pytest error, timeout, type check
 TIMEOUT = {36, 24, -24, 152, 255}
 
@@ -114,16 +126,18 @@ def _pyproject_for(module: str, sampled: bool = False) -> str:
     base = tomllib.loads(text)["tool"]["mutmut"]
     tests = PANEL_ALL if sampled and module.startswith("panel.") else MODULES[module][1]
     settings = dict(base, only_mutate=_paths(module), pytest_add_cli_args_test_selection=tests)
+    if module == "reporting":  # the step tests validate configurations against workflow/schemas/
+        settings["also_copy"] = [*base.get("also_copy", []), "workflow/"]
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
     lines = ["[tool.mutmut]"] + [f"{key} = {_toml_value(val)}" for key, val in settings.items()]
     return text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
 
 
 def _workdir(module: str, sampled: bool = False) -> Path:
-    """Prepare ``build/mutation/<module>/``: links to src, tests, config and data plus its pyproject."""
+    """Prepare ``build/mutation/<module>/``: links to src, tests, config, data and workflow plus its pyproject."""
     work = WORK / module
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests", "config", "data"):
+    for name in ("src", "tests", "config", "data", "workflow"):
         link = work / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name, target_is_directory=True)
@@ -273,8 +287,9 @@ def print_sampled(modules: list[str], draw: int | None = None) -> None:
     print("|" + "---|" * 11)
     weight = estimate = variance = 0.0
     for module in sampled:
-        strata = [(module, None)] if len(_paths(module)) == 1 else [(f"{module}: {Path(p).stem}", p)
-                                                                     for p in _paths(module)]
+        strata = [(module, None)] if len(_paths(module)) == 1 else [
+            (f"{module}: {Path(p).parent.name + '/' if module == 'reporting' else ''}{Path(p).stem}", p)
+            for p in _paths(module)]
         for label, path in strata:
             s = summary(module, sampled=True, path=path, draw=draw)
             n_all = len(exit_codes(module, path))

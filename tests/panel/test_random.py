@@ -214,10 +214,13 @@ def _re_and_pooled_on_the_bound(w46, model, shrink=0.0):
 
 
 def test_random_effects_sem_variance_at_zero_is_the_pooled_sem(w46):
-    """phi -> 0 branch: on a simulated SEM panel without unit effects (where the estimate is on the bound) the RE
-    SEM warns that the random-effects variance is zero and its estimates and log-likelihood are those of the
-    pooled SEM (checked against R in test_cigar_vs_r.py)."""
-    re, pooled = _re_and_pooled_on_the_bound(w46, "sem")
+    """phi -> 0 branch: on a simulated SEM panel without unit effects whose unit means vary less than a zero unit
+    variance implies (``shrink=0.9``: the maximum is on the bound, not merely near it) the RE SEM warns that the
+    random-effects variance is zero and its estimates and log-likelihood are those of the pooled SEM (checked
+    against R in test_cigar_vs_r.py).  The search in log phi stalls short of the bound at a phi between 1e-12
+    and 1e-6 that depends on the BLAS kernel (``OPENBLAS_CORETYPE``); the fit takes the bound when its
+    likelihood is no lower, so the warning no longer depends on the floating-point path."""
+    re, pooled = _re_and_pooled_on_the_bound(w46, "sem", shrink=0.9)
     assert re.phi < 1e-10 and re.sigma2_mu < 1e-10
     assert_allclose(re.params[["const", "x", "lambda"]].to_numpy(),
                     pooled.params[["const", "x", "lambda"]].to_numpy(), rtol=0, atol=1e-5)

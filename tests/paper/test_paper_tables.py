@@ -92,6 +92,32 @@ def test_given_pvalues_are_used_over_the_normal_approximation():
     assert t.rows[0].cells == ["0.500"]
 
 
+@pytest.mark.parametrize("levels", [(0.10, 0.05, 0.01), (0.05, 0.01, 0.001)])
+def test_p_values_exactly_on_a_level_get_the_stars_of_the_level_above(levels):
+    """Stars mean p < level (the note says so): a p-value exactly on a level, as rounded p-values read from a CSV
+    are (0.05, 0.01), gets the stars of the next level only; just below it, the level's own."""
+    from aicoord.paper import stars_for
+
+    ps = {f"x{i}": p for i, p in enumerate([*levels, *(np.nextafter(a, 0) for a in levels), 0.5, 0.0])}
+    col = ModelColumn("(1)", dict.fromkeys(ps, 1.0), dict.fromkeys(ps, 0.1), pvalues=ps)
+    table = RegressionTable([col], number=1, title="t", star_levels=levels).table()
+    cells = {r.key: r.cells[0] for r in table.rows if r.kind == "coef"}
+    expected = ["", "*", "**", "*", "**", "***", "", "***"]
+    assert [cells[k] for k in ps] == ["1.000" + "*" * n for n in map(len, expected)]
+    assert [stars_for(p, levels) for p in ps.values()] == expected
+    assert stars_for(float("nan"), levels) == stars_for(None, levels) == ""
+
+
+@pytest.mark.parametrize("levels,zh,en", [
+    ((0.05,), "* 表示在 5% 的水平上显著", "* denotes significance at the 5% level"),
+    ((0.05, 0.01), "*、** 分别表示在 5%、1% 的水平上显著", "*, ** denote significance at the 5% and 1% levels")])
+def test_star_note_with_one_or_two_levels(levels, zh, en):
+    """The note names every configured level, also a single one (first mutation draw of issue 22)."""
+    col = ModelColumn("(1)", {"x": 1.0}, {"x": 0.1})
+    assert RegressionTable([col], number=1, title="t", star_levels=levels, language="en").star_note() == en
+    assert RegressionTable([col], number=1, title="t", star_levels=levels).star_note() == zh
+
+
 def test_markdown_puts_each_standard_error_under_its_coefficient_in_the_same_column():
     cols = edge_columns()
     fmt = NumberFormat()

@@ -153,3 +153,21 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
     cells = p[p["column"] == "invdist: 反距离矩阵"].set_index("label")["value"]   # the matrix's description
     assert set(cells[cells == "无邻居"].index) == ISLANDS_400KM
     assert "6 个单元在 invdist: 反距离矩阵 下无邻居" in p["note"].iloc[0]
+
+
+def test_moran_table_stars_at_p_values_exactly_on_a_level(tmp_path):
+    """The year x matrix Moran table gives stars for p < level: a p under randomisation exactly on 0.10, 0.05
+    or 0.01 gets the stars of the level above only."""
+    import json
+
+    ps = {"m1": 0.1, "m2": 0.05, "m3": 0.01, "m4": 0.0099, "m5": 0.5}
+    paths = []
+    for m, p in ps.items():
+        row = {"variable": "ai_index", "year": 2023, "matrix": m, "n": 31, "I": 0.25, "EI": -1 / 30,
+               "VI_norm": 0.01, "z_norm": 2.0, "p_norm": p, "VI_rand": 0.01, "z_rand": 2.0, "p_rand": p,
+               "EI_sim": -0.03, "z_sim": 2.0, "p_sim": p, "permutations": 99, "seed": 1, "note": "Source: test"}
+        paths.append(tmp_path / f"{m}.json")
+        paths[-1].write_text(json.dumps(row), encoding="utf-8")
+    steps.collect_global(paths, tmp_path / "long.csv", tmp_path / "wide.csv")
+    wide = pd.read_csv(tmp_path / "wide.csv", dtype=str).iloc[0]
+    assert [wide[f"{m}_I"] for m in ps] == ["0.2500", "0.2500*", "0.2500**", "0.2500***", "0.2500"]

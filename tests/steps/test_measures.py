@@ -92,6 +92,25 @@ def test_demo_recovery_table(files, mechanism_csvs, tmp_path):
     assert lo <= r["covers"].sum() <= hi, r[~r["covers"]]
 
 
+def test_demo_recovery_records_the_fit(files, mechanism_csvs, tmp_path):
+    """The recovery table records the fit's log-likelihood and sample size, and the DGP version (first mutation
+    draw of issue 22: the columns were not read)."""
+    import json
+
+    from aicoord.contract import read_tidy
+    from aicoord.simulate import fit_demo_sdm
+    from aicoord.weights_io import read_weights_frame
+
+    steps.demo_recovery(files / "panel.csv", files / "truth.json", files / "queen.csv", tmp_path / "r.csv",
+                        draws=2, seed=1, mechanism_csvs=mechanism_csvs)
+    r = pd.read_csv(tmp_path / "r.csv")
+    truth = json.loads((files / "truth.json").read_text(encoding="utf-8"))
+    d = read_tidy(files / "panel.csv", mechanism_csvs).rename(columns={"ai": "ai_index"})
+    fit = fit_demo_sdm(d, read_weights_frame(files / "queen.csv"), y=truth["outcome"], x=truth["regressors"])
+    assert np.allclose(r["loglik"], fit.loglik, rtol=1e-9, atol=0) and (r["nobs"] == fit.nobs).all()  # 10 digits
+    assert (r["dgp_version"] == truth["dgp_version"]).all()
+
+
 def _dummy_variable_ml(y, xs, w, model):
     """Spatial coefficient and slopes of the dummy-variable model (constant, unit and period dummies) by
     maximising its concentrated log-likelihood over a bounded interval with dense algebra: an independent
@@ -175,3 +194,18 @@ def test_kde_years_not_in_the_panel_are_a_clean_input_error(files, tmp_path):
         steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[1990, 2023],
                          language="en")
     assert not (tmp_path / "k.png").exists()
+
+
+def test_beta_convergence_columns_are_the_documented_ones(files, tmp_path):
+    """The β-convergence table has exactly the documented columns, in order; the non-spatial rows leave the
+    spatial ones empty (first mutation draw of issue 22: a misnamed column was not seen)."""
+    steps.beta_convergence(files / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc", tau=1,
+                           controls=[], time_effects=True, spatial_models=["sar"], weights_name="queen")
+    b = pd.read_csv(tmp_path / "b.csv")
+    assert list(b.columns) == ["form", "model", "type", "beta", "se", "pvalue", "tau", "speed", "half_life", "nobs",
+                               "r2", "spatial", "spatial_coef", "spatial_se", "controls", "weights", "variable",
+                               "note"]
+    spatial = b["form"] == "spatial panel"
+    assert spatial.sum() == 1 and (~spatial).sum() == 2
+    assert b.loc[~spatial, ["spatial_coef", "spatial_se"]].isna().all().all()
+    assert (b.loc[spatial, "spatial_se"] > 0).all() and (b.loc[spatial, "weights"] == "queen").all()

@@ -476,3 +476,33 @@ def test_formula_like_labels_are_escaped_in_the_csvs_and_negative_numbers_are_no
     write_csv(pd.DataFrame({"=a": [-1.5, 2.0], "label": ["-gov", "-0.25**"], "note": ["@x", "ok"]}),
               tmp_path / "r.csv")
     assert (tmp_path / "r.csv").read_text(encoding="utf-8") == "'=a,label,note\n-1.5,'-gov,'@x\n2,-0.25**,ok\n"
+
+
+def test_scenario_table_prints_before_after_and_change(built):
+    """Every scenario row prints the dispersion table's before, after and change (first mutation draw of issue 22:
+    the 'after' cell was never compared)."""
+    _, d, outs = built
+    g = pd.read_csv(d / "dispersion.csv")
+    fmt = NumberFormat(decimals=3)
+    t = P.read_table(outs["scenarios"]["json"])
+    rows = [r for r in t.rows if r.cells and any(r.cells)]
+    assert [r.cells[:3] for r in rows] == [[fmt(a), fmt(b), fmt(c)]
+                                           for a, b, c in zip(g["before"], g["after"], g["change"])]
+
+
+def test_moran_table_uses_the_configured_star_levels(built, tmp_path):
+    """Stars of the Moran table follow ``stars`` (here 5%, 1%, 0.1%), not the default levels (first mutation draw
+    of issue 22)."""
+    _, d, _ = built
+    g = pd.read_csv(d / "global.csv")
+    g = g[g["matrix"] == g["matrix"].iloc[0]].head(1)
+    g = pd.concat([g.assign(year=y, p_rand=p) for y, p in zip(range(2001, 2005), [0.07, 0.03, 0.005, 0.0005])])
+    g.to_csv(tmp_path / "global.csv", index=False)
+    out = {k: tmp_path / f"moran.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.moran(tmp_path / "global.csv", out, stars=[0.05, 0.01, 0.001], weights_labels=WL, labels=LABELS,
+            language="en", decimals=3)
+    t = P.read_table(out["json"])
+    row = [r for r in t.rows if r.cells and any(r.cells)][0]
+    stars = [len(c) - len(c.rstrip("*")) for c in row.cells[::3]]
+    assert stars == [0, 1, 2, 3]
+    assert any("0.1%" in n for n in t.notes)

@@ -46,6 +46,15 @@ def test_selection_rule_cases():
     assert select_model(False, True, 0.5, 0.01)[0] == "sdm"  # SAR not rejected but LM points to the error
 
 
+def test_selection_rule_at_p_exactly_alpha():
+    """A robust LM test points to its side when p < alpha (rejection), as the other tables' stars do: p exactly
+    on alpha, as a rounded p-value read from a CSV may be, is not a rejection (first mutation draw of issue 22)."""
+    assert select_model(False, True, 0.05, 0.5)[0] == "sdm"
+    assert select_model(False, True, np.nextafter(0.05, 0), 0.05)[0] == "sar"
+    assert select_model(True, False, 0.5, 0.05)[0] == "sdm"
+    assert select_model(True, False, 0.05, np.nextafter(0.05, 0))[0] == "sem"
+
+
 def test_convergence_with_ai_arithmetic(demos, queen):
     panel = demos["A"][0]
     c = convergence_with_ai(panel, gdp_pc="gdp_pc", ai="ai_index", controls=CONTROLS, unit="code", time="year",
@@ -267,3 +276,23 @@ def test_a_two_year_panel_gives_not_estimated_rows_with_the_reason(ai_index, que
     assert (lag["verdict"] == "not estimated").all() and len(lag) == 2
     assert lag["failure"].str.contains("only 1 period(s) in this sample after AI is lagged one year",
                                        regex=False).all()
+
+
+def test_a_channel_that_cannot_be_estimated_gives_its_own_row(demos, queen, monkeypatch):
+    """A channel whose fit raises the engine's EstimationError in a robustness variant is reported as 'not
+    estimated' with the reason, under its own mechanism and quantity; the grid goes on (first mutation draw of
+    issue 22: the failure path was never run)."""
+    import aicoord.study.robustness as rb
+    from aicoord.errors import EstimationError
+
+    def failing(data, *, mechanism, **kw):
+        raise EstimationError(f"rho on the bound for {mechanism}")
+
+    monkeypatch.setattr(rb, "_mechanism", failing)
+    grid = robustness_variant(demos["A"][0], **study_kw(queen), mechanisms=["value_chain"], weights_name="queen",
+                              sample="full", models=("sdm",), draws=100, seed=7)
+    assert list(grid["mechanism"]) == ["baseline", "value_chain"]
+    row = grid.iloc[1]
+    assert (row["quantity"], row["verdict"], row["model"], row["nobs"]) == ("mediated_total", "not estimated", "sdm", 0)
+    assert row["failure"] == "rho on the bound for value_chain" and np.isnan(row["estimate"])
+    assert grid.iloc[0]["verdict"] != "not estimated"

@@ -116,3 +116,19 @@ def test_non_positive_outcome_needs_a_shift(demos, queen):
 def test_unknown_kind_raises(base_b):
     with pytest.raises(ValueError, match="unknown scenario kind"):
         scenarios(base_b, [{"kind": "double"}], draws=10)
+
+
+def test_shift_raises_ai_by_its_amount_in_the_named_regions(demos):
+    """The ``shift`` kind: AI raised by ``amount`` in the listed regions, unchanged elsewhere (first mutation draw
+    of issue 22: no test used it)."""
+    from aicoord.study.scenarios import scenario_change
+
+    d = demos["B"][0].copy()
+    d["code"] = d["code"].astype(str)
+    ids = sorted(d["code"].unique())
+    regions = province_table().assign(code=lambda t: t["code"].astype(str)).set_index("code")["region4"]
+    dx = scenario_change(d, {"kind": "shift", "regions": ["West"], "amount": 0.25}, ai="ai_index", unit="code",
+                         time="year", ids=ids, regions=regions)
+    west = regions.reindex(ids).to_numpy() == "West"
+    assert west.any() and (~west).any()
+    assert (dx[west] == 0.25).all() and (dx[~west] == 0).all()

@@ -129,7 +129,11 @@ def fit_re_err(mod, tol):
                        nm_maxiter=5000, xatol=tol)
     lam, phi = float(res.x[0]), float(np.exp(res.x[1]))
     _check_interior("lambda", lam, lo, hi)
-    if phi < 1e-10:
+    # when the maximum is on the bound phi = 0 the search in log phi stalls short of it (its slope there is
+    # phi times the slope in phi), at a phi between 1e-12 and 1e-6 that depends on the floating-point path:
+    # the bound is the estimate whenever its likelihood is at least the search's
+    if phi < 1e-10 or conc(lam, 0.0) >= conc(lam, phi):
+        phi = 0.0
         warnings.warn("random-effects variance is estimated at zero: the model reduces to the "
                       "pooled SEM", RuntimeWarning, stacklevel=3)
     else:

@@ -37,6 +37,7 @@ WORDS = {
            "r2_pseudo": "伪 R²", "r2_adj": "调整 R²", "r2_ols": "R²",
            "se": "标准误", "t": "t 值", "z": "z 值",
            "parens": "括号内为{what}", "stars": "{marks} 分别表示在 {levels} 的水平上显著",
+           "star": "{marks} 表示在 {levels} 的水平上显著",
            "weights": "空间权重矩阵：{w}", "source": "数据来源：{s}", "sep": "；", "end": "。",
            "list_sep": "、"},
     "en": {"table": "Table", "variable": "Variable", "note": "Notes: ", "yes": "Yes", "no": "No",
@@ -47,6 +48,7 @@ WORDS = {
            "r2_pseudo": "Pseudo R²", "r2_adj": "Adjusted R²", "r2_ols": "R²",
            "se": "standard errors", "t": "t-statistics", "z": "z-statistics",
            "parens": "{What} in parentheses", "stars": "{marks} denote significance at the {levels} levels",
+           "star": "{marks} denotes significance at the {levels} level",
            "weights": "Spatial weights: {w}", "source": "Source: {s}", "sep": ". ", "end": ".",
            "list_sep": ", "},
 }
@@ -295,9 +297,11 @@ class RegressionTable:
         w = WORDS[self.language]
         marks = ["*" * (i + 1) for i in range(len(self.star_levels))]
         pct = [f"{_pct(a)}%" for a in self.star_levels]
+        if len(pct) == 1:
+            return w["star"].format(marks=marks[0], levels=pct[0])
         if self.language == "zh":
             return w["stars"].format(marks=w["list_sep"].join(marks), levels=w["list_sep"].join(pct))
-        lv = pct[0] if len(pct) == 1 else ", ".join(pct[:-1]) + " and " + pct[-1]
+        lv = ", ".join(pct[:-1]) + " and " + pct[-1]
         return w["stars"].format(marks=", ".join(marks), levels=lv)
 
     def note_sentences(self) -> list[str]:
