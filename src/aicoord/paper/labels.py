@@ -42,7 +42,11 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                        "θ = 0 未被拒绝，且稳健 LM 检验指向空间滞后",
                    "theta + rho beta = 0 not rejected and the robust LM tests point to the error":
                        "θ + ρβ = 0 未被拒绝，且稳健 LM 检验指向空间误差",
-                   "the tests disagree; the SDM nests SAR and SEM": "各检验结论不一致，SDM 嵌套 SAR 与 SEM"},
+                   "the tests disagree; the SDM nests SAR and SEM": "各检验结论不一致，SDM 嵌套 SAR 与 SEM",
+                   "baseline_sdm": "基准模型仍采用 SDM：SDM 嵌套 SAR 与 SLX，真实过程为其中任一时其估计无偏，而遗漏 W·X 会使"
+                                   "其他模型的估计有偏（LeSage and Pace 2009，第 6.2 节；Elhorst 2014，第 2.3 节）",
+                   "robust_hausman": "经典 Hausman 统计量（{classical}）为负或固定效应与随机效应协方差之差非正定，表中报告按单元聚类的"
+                                     "稳健 Mundlak 检验（Mundlak 1978；Wooldridge 2010，第 10.7.3 节）"},
         "sample": {"full": "全样本", "no_municipalities": "剔除直辖市", "ai_lag1": "人工智能滞后一期"},
         "scenario": {"catch_up": "中西部与东北追赶情景", "freeze_east": "东部增长冻结情景"},
         "measure": {"cv": "变异系数", "sd_log": "对数标准差", "theil_t": "泰尔指数 T", "theil_l": "泰尔指数 L",
@@ -87,7 +91,14 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                        "θ = 0 not rejected and the robust LM tests point to the lag",
                    "theta + rho beta = 0 not rejected and the robust LM tests point to the error":
                        "θ + ρβ = 0 not rejected and the robust LM tests point to the error",
-                   "the tests disagree; the SDM nests SAR and SEM": "the tests disagree; the SDM nests SAR and SEM"},
+                   "the tests disagree; the SDM nests SAR and SEM": "the tests disagree; the SDM nests SAR and SEM",
+                   "baseline_sdm": "the baseline is nevertheless the SDM: it nests the SAR and SLX and gives unbiased "
+                                   "estimates when the true process is any of them, while omitting W·X biases the "
+                                   "others (LeSage and Pace 2009, sec. 6.2; Elhorst 2014, sec. 2.3)",
+                   "robust_hausman": "the classical Hausman statistic ({classical}) was negative or the difference "
+                                     "of the FE and RE covariances not positive definite: the row is the robust "
+                                     "Mundlak test with errors clustered by unit (Mundlak 1978; Wooldridge 2010, "
+                                     "sec. 10.7.3)"},
         "sample": {"full": "Full sample", "no_municipalities": "Without the municipalities",
                    "ai_lag1": "AI lagged one year"},
         "scenario": {"catch_up": "Catch-up of the Centre, West and Northeast", "freeze_east": "East's growth frozen"},
@@ -117,7 +128,8 @@ ALLOWED_LATIN = frozenset("""
     SDM SAR SEM SLX SDEM SAC OLS ML QML GMM IV LM lag error LR Wald Hausman Sobel VIF LISA Moran Theil Gini Dagum
     Queen Rook HC0 HC1 HC2 HC3 Lee Yu de Jong Driscoll Kraay Bartlett Newey West CV SD AIC BIC GDP DID TWFE
     Panel A B C D N T I R W z p t k R2 MC vs OPG OPMD Kleibergen Paap Sanderson Windmeijer Hansen J Anderson Rubin
-    Cragg Donald Holm Benjamini Hochberg Jiang Ting Elhorst LeSage Pace Yang Liu Lin Kelejian Prucha
+    Cragg Donald Holm Benjamini Hochberg Jiang Ting Elhorst LeSage Pace Yang Liu Lin Kelejian Prucha and
+    Mundlak Wooldridge FE RE X Y
     Callaway Sant Anna Sun Abraham Borusyak Jaravel Spiess Goodman Bacon Rademacher Webb Cinelli Hazlett
     aicoord GS
 """.split())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -272,10 +273,19 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
     g = pd.read_csv(spec_csv)
     w = _W[language]
     fmt = NumberFormat(decimals=decimals)
-    rows, reasons = [], []
+    from ..study.specification import BASELINE_NOTE
+
+    rows, reasons, tail = [], [], []
     for _, r in g.iterrows():
         decision = r.get("decision")
         eff = r.get("effects") if isinstance(r.get("effects"), str) else None
+        null = r.get("null") if isinstance(r.get("null"), str) else ""
+        m = re.search(r"robust Mundlak version .*classical statistic \(([^)]*)\)", null)
+        if m:   # the Hausman row is the robust Mundlak test: the note says why
+            reasons.append(term("reason", "robust_hausman", language, classical=fmt(float(m.group(1)))))
+        if isinstance(decision, str) and decision.endswith("; " + BASELINE_NOTE):
+            decision = decision[:-len(BASELINE_NOTE) - 2]
+            tail.append(term("reason", "baseline_sdm", language))   # after the selection's reason
         if isinstance(decision, str) and decision:
             decision, _, why = decision.partition(" (")
             decision = _decision(decision, language)
@@ -293,7 +303,7 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
                      w["p"]: fmt(r["p"]), w["decision"]: decision})
     m = str(g["weights"].iloc[0])
     weights = WORDS[language]["weights"].format(w=weights_labels.get(m, m))
-    sim, parts = _notes([g], language, extra=reasons + [weights])
+    sim, parts = _notes([g], language, extra=reasons + tail + [weights])
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("specification"),
                          title=TITLES[language]["specification"], language=language, label_col="label",
                          notes=_sentences(sim, parts, language))
