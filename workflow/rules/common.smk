@@ -7,7 +7,8 @@ from aicoord.config import apply_level, level_datasets, panel_roles, resolve, re
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import DEMO_DICTIONARY
-from aicoord.units import level_note
+from aicoord.units import level_note, unit_table
+from aicoord.weights_io import weights_files
 
 try:
     apply_level(config)  # the overlay levels.<study.level>, laid over everything else
@@ -21,6 +22,9 @@ GEOMETRY = {"province": "results/geometry/provinces.gpkg", "prefecture": "result
             "county": "results/geometry/counties.gpkg"}[LEVEL]
 DATASETS = level_datasets(config)  # the cross-sections at the study's level
 WEIGHTS = config["weights"]
+N_UNITS = len(unit_table(LEVEL))
+#: N×N weights CSVs (and .gwt) up to this many units; sparse .npz (what every step reads) always
+DENSE_MAX = config["study"]["dense_weights_max"]
 ESDA = config["esda"]
 LANGUAGE = config["study"]["language"]
 BINARY_KINDS = ("queen", "rook", "knn")
@@ -52,7 +56,9 @@ def map_weights():
 def weights_targets():
     out = ["results/tables/weights_summary.csv"]
     for name, spec in WEIGHTS.items():
-        out += [f"results/weights/{name}.csv", f"results/weights/{name}_raw.csv", f"results/weights/{name}.gwt"]
+        out += list(weights_files(f"results/weights/{name}", N_UNITS, DENSE_MAX).values())
+        if N_UNITS > DENSE_MAX and (spec["kind"] in BINARY_KINDS or spec.get("cutoff_km")):
+            out.append(f"results/weights/{name}_long.csv")  # a sparse matrix's long table, users' form
         if spec["kind"] in BINARY_KINDS:
             out.append(f"results/weights/{name}.gal")
     return out
@@ -191,7 +197,7 @@ def dataset_note(wildcards):
 
 
 def measures_weights(key):
-    return f"results/weights/{MEASURES[key]['weights']}.csv"
+    return f"results/weights/{MEASURES[key]['weights']}.npz"
 
 
 def variable_label(wildcards):
@@ -278,7 +284,7 @@ wildcard_constraints:
     mechanism="|".join(ROLES["mechanisms"]) or "none",
     var="[A-Za-z0-9_]+",
     year="[0-9]{4}",
-    w="[A-Za-z0-9_]+",
+    w="|".join(WEIGHTS),  # the configured names only: queen_raw.npz is queen's, not a matrix "queen_raw"
     dataset=r"(?!panel\b)[A-Za-z0-9_]+",
     sample="full|no_municipalities|ai_lag1",
 
@@ -302,11 +308,11 @@ def study_mechanisms():
 
 def study_weights(wildcards=None):
     """Raw weights of the study's matrix (aicoord.study restricts and re-standardises them itself)."""
-    return f"results/weights/{ANALYSIS['weights']}_raw.csv"
+    return f"results/weights/{ANALYSIS['weights']}_raw.npz"
 
 
 def variant_weights(wildcards):
-    return f"results/weights/{wildcards.w}_raw.csv"
+    return f"results/weights/{wildcards.w}_raw.npz"
 
 
 def study_params():
