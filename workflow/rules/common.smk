@@ -1,5 +1,6 @@
 # Helpers shared by the rules: configuration validation, variables by role, notes and the list of targets.
 import json
+import os
 
 from snakemake.exceptions import WorkflowError
 
@@ -15,6 +16,9 @@ try:
     validate_config(config, workflow.source_path("../schemas/config.schema.yaml"))
 except InputError as exc:
     raise WorkflowError(f"aicoord: bad configuration: {exc}") from None
+
+#: the study's jobs share each weights matrix's eigen-decomposition through this folder (aicoord.study._common.spectrum)
+os.environ.setdefault("AICOORD_CACHE", ".cache/aicoord")
 
 LEVEL = config["study"]["level"]  # province, prefecture or county (aicoord.units)
 #: The polygons of the study's units (rule province_geometry).
