@@ -9,8 +9,9 @@ and a ``config/config.yaml`` that sets only ``study.level``), and the repository
 ``snakemake --cores N``, exactly as the README's quick start does, so every default of that level applies
 (permutations, draws, every table, figure and the verdict). While it runs, the resident memory of the whole
 process tree (Snakemake and every job it starts) is sampled every 0.2 s with ``psutil``; the peak of the
-sum is reported, with the wall time, the number of jobs, and the machine's load average at the start and
-the end (other work on the machine slows the run; the load says how much).
+sum is reported, with the wall time, the number of jobs, the size of ``results/`` (and of the eigen-decomposition
+cache ``.cache/``, outside it), and the machine's load average at the start and the end (other work on the
+machine slows the run; the load says how much).
 """
 
 from __future__ import annotations
@@ -76,8 +77,15 @@ def run(level: str, cores: int, workdir: pathlib.Path) -> dict:
             "wall": f"{int(wall // 60)} min {wall % 60:.0f} s", "peak_rss_mb": round(peak / 2**20),
             "jobs": jobs, "cores": cores, "load_start": [round(x, 1) for x in load0],
             "load_end": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count(),
+            "results_mb": round(_size(workdir / "results") / 2**20, 1),
+            "cache_mb": round(_size(workdir / ".cache") / 2**20, 1),
             "verdict": (workdir / "results/tables/verdict.csv").exists(),
             "paper_tables": (workdir / "results/paper/tables.docx").exists(), "workdir": str(workdir)}
+
+
+def _size(folder: pathlib.Path) -> int:
+    """Bytes of the files under ``folder`` (0 when it does not exist)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
 
 
 def main(argv=None) -> int:

@@ -131,3 +131,19 @@ def test_spectrum_takes_the_symmetrizer_of_the_engine_weights():
     pw = wmatrix.PanelWeights.shared(sp.csr_matrix(W), standardize=True)
     assert wmatrix.shared_symmetrizer(sp.csr_matrix(W)) is pw.symmetrizer
     assert Spectrum(W)._g is pw.symmetrizer
+
+
+@pytest.mark.parametrize("name", list(MATRICES))
+def test_region_means_of_many_draws_equal_dense_solves(name):
+    """Spectrum.region_means (all draws at once, O(N) each): the mean diagonal and mean column sum of S over a
+    region's units, against dense solves draw by draw (and the dense fallback of a defective basis)."""
+    W = MATRICES[name]()
+    spec = Spectrum(W)
+    rng = np.random.default_rng(11)
+    rho, b, th = rng.uniform(-0.4, 0.6, 5), rng.normal(size=5), rng.normal(size=5)
+    idx = np.arange(len(W))[::3]
+    direct, total = spec.region_means(rho, b, th, idx)
+    for k in range(5):
+        S = _dense_s(W, rho[k], b[k], th[k])
+        assert_allclose([direct[k], total[k]], [np.diag(S)[idx].mean(), S.sum(axis=0)[idx].mean()],
+                        rtol=1e-9, atol=1e-12)

@@ -218,6 +218,28 @@ class Spectrum:
             return self._dense(rho, beta, theta).sum(axis=0)
         return np.real((self.u * self._f(rho, beta, theta)) @ self.Vinv)
 
+    def region_means(self, rho, beta, theta, idx):
+        """Mean diagonal and mean column sum of S over the units ``idx``, for arrays of parameters (one
+        entry per draw): ``mean_i∈idx S_ii = p̄·f`` with p̄ the mean of P's rows ``idx``, and the mean column
+        sum ``(u∘f)·v̄`` with v̄ the mean of V^-1's columns ``idx``: O(N) per draw once p̄ and v̄ are formed.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            Mean direct effect and mean total effect per draw.
+        """
+        rho, beta, theta = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (rho, beta, theta))
+        idx = np.asarray(idx, dtype=int)
+        if not self.exact:
+            out = np.array([(np.mean(np.diag(s)[idx]), np.mean(s.sum(axis=0)[idx]))
+                            for s in (self._dense(r, b, t) for r, b, t in zip(rho, beta, theta))])
+            return out[:, 0], out[:, 1]
+        om = self._decomposition()[0]
+        F = (beta[:, None] + theta[:, None] * om[None, :]) / (1.0 - rho[:, None] * om[None, :])
+        pbar = self.P[idx].mean(axis=0)
+        vbar = self.Vinv[:, idx].mean(axis=1)
+        return np.real(F @ pbar), np.real(F @ (self.u * vbar))
+
     def apply(self, rho, beta, theta, x):
         """S x for a vector x of length N."""
         if not self.exact:
