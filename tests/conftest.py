@@ -28,3 +28,55 @@ def ai_index():
     from aicoord.contract import read_province_table
 
     return read_province_table(ROOT / "data/raw/seed_table1_ai_index_2023.csv", "province", ["ai_index"])["ai_index"]
+
+
+# ---- the daily loop: `pytest -n 2 -m quick` (marker registered in pyproject.toml)
+
+#: Folders whose tests are unit tests of the engine and the study functions on small inputs (never Snakemake).
+QUICK_DIRS = {"tests", "panel", "study", "steps", "paper"}
+#: Modules left out of the quick loop as a whole: command-line runs in subprocesses, Monte Carlo, and module
+#: fixtures that fit random-effects models on dense likelihoods (minutes together).
+NOT_QUICK_MODULES = {"test_monte_carlo.py", "test_random.py", "test_cli_and_errors.py", "test_dynamic_cli.py",
+                     "test_inference_cli.py", "test_properties.py"}
+#: Tests with long calls (measured with --durations on 2026-12-06: above about 0.1 s each on an idle core),
+#: by module. A test that takes longer belongs here.
+LONG = {
+    "test_bayes.py": {"test_bad_options", "test_integral_matches_dense_quadrature",
+                      "test_sdpdmod_printed_values_reproduced"},
+    "test_diagnostics.py": {"test_hausman", "test_lm_tests_refuse_an_unbalanced_panel_and_say_what_can_be_done",
+                            "test_lr_effects_tests", "test_lr_effects_tests_against_dummy_regressions"},
+    "test_dynamic.py": {"test_effects_against_dense_formula_general_w", "test_sdpdmod_dynamic_sar_twoways",
+                        "test_sdpdmod_twoways_with_spatial_time_lag",
+                        "test_unbalanced_panel_is_refused_by_the_dynamic_model_only"},
+    "test_effects.py": {"test_effects_equal_dense_formula"},
+    "test_effects_delta.py": {"test_delta_close_to_simulation_on_cigar", "test_delta_matches_numerical_gradient",
+                              "test_same_matrix_three_times_changes_nothing"},
+    "test_fixed.py": {"test_models_match_r"},
+    "test_inference.py": {"test_bad_options", "test_option_spellings_messages_and_notes",
+                          "test_random_effects_sar_scores",
+                          "test_sac_expected_information_equals_the_gaussian_fisher_information",
+                          "test_score_covariances_match_numerical_derivatives",
+                          "test_separate_error_weights_estimates_maximise_the_dense_likelihood",
+                          "test_separate_error_weights_scores", "test_weights_by_year_scores"},
+    "test_input_checks.py": {"test_effects_simulation_memory_is_bounded"},
+    "test_model.py": {"test_import_does_not_load_scipy_optimize",
+                      "test_sac_takes_the_error_parameter_bounds_from_the_error_matrix",
+                      "test_tol_reaches_the_sac_search"},
+}
+#: Fixtures that run a Snakemake study or fit many models with thousands of draws.
+HEAVY_FIXTURES = {"default_study", "real_study", "real_measures", "runs"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``quick`` the unit tests of :data:`QUICK_DIRS` on small inputs: not in :data:`NOT_QUICK_MODULES`
+    nor :data:`LONG`, not ``slow`` or ``whole_study``, and using none of :data:`HEAVY_FIXTURES`."""
+    for item in items:
+        path = item.path
+        if path.parent.name not in QUICK_DIRS or path.name in NOT_QUICK_MODULES:
+            continue
+        if getattr(item, "originalname", item.name) in LONG.get(path.name, ()) or item.get_closest_marker("slow") \
+                or item.get_closest_marker("whole_study"):
+            continue
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        item.add_marker(pytest.mark.quick)
