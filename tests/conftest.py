@@ -32,15 +32,32 @@ def ai_index():
 
 # ---- the daily loop: `pytest -n 2 -m quick` (marker registered in pyproject.toml)
 
-#: Folders whose tests are unit tests of the engine and the study functions on small inputs (never Snakemake).
-QUICK_DIRS = {"tests", "panel", "study", "steps", "paper"}
-#: Modules left out of the quick loop as a whole: command-line runs in subprocesses, Monte Carlo, and module
-#: fixtures that fit random-effects models on dense likelihoods (minutes together).
+#: Folders whose tests are unit tests of the engine and the study functions on small inputs (never Snakemake),
+#: and the modules of a folder taken (None: all of them). tests/steps, tests/commands and the other study modules
+#: write and read files through whole steps or commands, or share fixtures that fit many models with thousands of
+#: draws: they stay out of the quick loop.
+QUICK_DIRS = {"tests": None, "panel": None, "study": {"test_study_spectrum.py"}}
+#: Modules left out of the quick loop as a whole: command-line runs in subprocesses, Monte Carlo, Hypothesis
+#: searches, figures, and module fixtures that fit random-effects models on dense likelihoods.
 NOT_QUICK_MODULES = {"test_monte_carlo.py", "test_random.py", "test_cli_and_errors.py", "test_dynamic_cli.py",
-                     "test_inference_cli.py", "test_properties.py"}
-#: Tests with long calls (measured with --durations on 2026-12-06: above about 0.1 s each on an idle core),
-#: by module. A test that takes longer belongs here.
+                     "test_inference_cli.py", "test_properties.py", "test_plotting.py", "test_runner.py"}
+#: Tests with long calls or fixtures (measured with --durations on 2026-12-06 under a load of 15-27 on 2 cores:
+#: 0.3 s or more each there), by module. A test that takes longer than about 0.1 s on an idle core belongs here.
 LONG = {
+    "test_autocorrelation.py": {"test_global_moran_matches_spdep", "test_local_moran_matches_spdep",
+                                "test_permutation_outputs_against_an_independent_permutation_distribution",
+                                "test_permutation_p_values_are_seeded", "test_z_sim_agrees_with_the_randomisation_z"},
+    "test_config.py": {"test_default_study_is_valid_and_schema_and_defaults_do_not_drift",
+                       "test_variables_resolve_by_role"},
+    "test_contract.py": {"test_read_good_csv", "test_xlsx_and_gbk_csv_equal_utf8"},
+    "test_markov.py": {"test_spatial_markov_counts_independent"},
+    "test_provinces.py": {"test_capitals_lie_in_their_prefecture_polygons"},
+    "test_simulate.py": {"test_demo_below_the_provinces", "test_monte_carlo_mean_and_coverage"},
+    "test_template.py": {"test_cli_writes_the_template_and_says_where_the_snippet_is",
+                         "test_configuration_with_the_filled_template_validates",
+                         "test_filled_template_reads_back_through_the_contract",
+                         "test_template_shape_headers_and_description",
+                         "test_unfilled_template_is_refused_naming_the_first_empty_cell"},
     "test_bayes.py": {"test_bad_options", "test_integral_matches_dense_quadrature",
                       "test_sdpdmod_printed_values_reproduced"},
     "test_diagnostics.py": {"test_hausman", "test_lm_tests_refuse_an_unbalanced_panel_and_say_what_can_be_done",
@@ -73,6 +90,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.path
         if path.parent.name not in QUICK_DIRS or path.name in NOT_QUICK_MODULES:
+            continue
+        if QUICK_DIRS[path.parent.name] is not None and path.name not in QUICK_DIRS[path.parent.name]:
             continue
         if getattr(item, "originalname", item.name) in LONG.get(path.name, ()) or item.get_closest_marker("slow") \
                 or item.get_closest_marker("whole_study"):

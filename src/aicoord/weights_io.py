@@ -428,7 +428,7 @@ def resolve_weights(spec: str, codes=None) -> W:
             raise
         raise InputError(f"bad weights option '{spec}'", hint="use knn:K with an integer K or distance:POWER "
                          "with a number") from None
-    if Path(spec).exists() or Path(spec).suffix.lower() in (".csv", ".xlsx", ".gal", ".gwt"):
+    if Path(spec).exists() or Path(spec).suffix.lower() in (".csv", ".xlsx", ".gal", ".gwt", ".npz", ".gz"):
         return read_weights(spec, provinces=True)
     raise InputError(f"unknown weights '{spec}'",
                      hint="use queen, rook, knn:K, distance[:POWER] or a weights file")

@@ -147,3 +147,20 @@ def test_region_means_of_many_draws_equal_dense_solves(name):
         S = _dense_s(W, rho[k], b[k], th[k])
         assert_allclose([direct[k], total[k]], [np.diag(S)[idx].mean(), S.sum(axis=0)[idx].mean()],
                         rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(MATRICES))
+def test_changes_of_many_draws_equal_dense_solves(name):
+    """Spectrum.changes (all draws at once, as the scenarios take them): S x and diag(S) x against dense solves
+    draw by draw (and the dense fallback of a defective basis)."""
+    W = MATRICES[name]()
+    spec = Spectrum(W)
+    rng = np.random.default_rng(12)
+    rho, b, th = rng.uniform(-0.4, 0.6, 4), rng.normal(size=4), rng.normal(size=4)
+    x = rng.normal(size=len(W))
+    dy, own = spec.changes(rho, b, th, x)
+    assert dy.shape == own.shape == (4, len(W))
+    for k in range(4):
+        S = _dense_s(W, rho[k], b[k], th[k])
+        assert_allclose(dy[k], S @ x, rtol=1e-9, atol=1e-12)
+        assert_allclose(own[k], np.diag(S) * x, rtol=1e-9, atol=1e-12)

@@ -218,6 +218,27 @@ class Spectrum:
             return self._dense(rho, beta, theta).sum(axis=0)
         return np.real((self.u * self._f(rho, beta, theta)) @ self.Vinv)
 
+    def changes(self, rho, beta, theta, x):
+        """``S x`` and ``diag(S) ∘ x`` for arrays of parameters (one entry per draw) at once: ``V^-1 x`` once,
+        then two matrix products over all draws (``(F ∘ V^-1 x) V'`` and ``F P'``) instead of three
+        matrix-vector products per draw.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            ``S x`` and ``diag(S) ∘ x``, each draws × N.
+        """
+        rho, beta, theta = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (rho, beta, theta))
+        x = np.asarray(x, dtype=float)
+        if not self.exact:
+            mats = [self._dense(r, b, t) for r, b, t in zip(rho, beta, theta)]
+            return np.array([m @ x for m in mats]).reshape(len(rho), -1), \
+                np.array([np.diag(m) * x for m in mats]).reshape(len(rho), -1)
+        om = self._decomposition()[0]
+        F = (beta[:, None] + theta[:, None] * om[None, :]) / (1.0 - rho[:, None] * om[None, :])
+        y = self.Vinv @ x
+        return np.real((F * y[None, :]) @ self.V.T), np.real(F @ self.P.T) * x[None, :]
+
     def region_means(self, rho, beta, theta, idx):
         """Mean diagonal and mean column sum of S over the units ``idx``, for arrays of parameters (one
         entry per draw): ``mean_i∈idx S_ii = p̄·f`` with p̄ the mean of P's rows ``idx``, and the mean column

@@ -9,6 +9,8 @@ asymptotic normal distribution (``seed``).
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -274,6 +276,7 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
         spec = spectrum(st.W)
         point = _region_effects(res.params, names, th, model, spec, members)
         sims = param_draws(res, draws, rng, st.W)
+        logging.getLogger(__name__).info("heterogeneity: %d draws x %d regions at once", len(sims), len(labels))
         sim = _region_effects(sims, names, th, model, spec, members)  # every draw at once
         rows = []
         for r in labels:
