@@ -9,8 +9,9 @@ and a ``config/config.yaml`` that sets only ``study.level``), and the repository
 ``snakemake --cores N``, exactly as the README's quick start does, so every default of that level applies
 (permutations, draws, every table, figure and the verdict). While it runs, the resident memory of the whole
 process tree (Snakemake and every job it starts) is sampled every 0.2 s with ``psutil``; the peak of the
-sum is reported, with the wall time, the number of jobs, and the machine's load average at the start and
-the end (other work on the machine slows the run; the load says how much).
+sum is reported, with the wall time, the number of jobs, the size of ``results/`` (and of the eigen-decomposition
+cache ``.cache/``, outside it), and the machine's load average at the start and the end (other work on the
+machine slows the run; the load says how much).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run(level: str, cores: int, workdir: pathlib.Path) -> dict:
+def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = None) -> dict:
     make_study(workdir, level)
     cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
            "--cores", str(cores)]
@@ -66,18 +67,31 @@ def run(level: str, cores: int, workdir: pathlib.Path) -> dict:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         ps = psutil.Process(proc.pid)
         peak = 0
+        stopped = False
         while proc.poll() is None:
             peak = max(peak, tree_rss(ps))
+            if timeout is not None and time.perf_counter() - t0 > timeout:
+                proc.terminate()  # Snakemake stops its jobs and marks them incomplete
+                proc.wait()
+                stopped = True
+                break
             time.sleep(0.2)
     wall = time.perf_counter() - t0
     text = (workdir / "snakemake.log").read_text(encoding="utf-8", errors="replace")
     jobs = text.count("Finished jobid")
-    return {"level": level, "returncode": proc.returncode, "wall_s": round(wall, 1),
+    return {"level": level, "returncode": proc.returncode, "stopped_at_timeout": stopped, "wall_s": round(wall, 1),
             "wall": f"{int(wall // 60)} min {wall % 60:.0f} s", "peak_rss_mb": round(peak / 2**20),
             "jobs": jobs, "cores": cores, "load_start": [round(x, 1) for x in load0],
             "load_end": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count(),
+            "results_mb": round(_size(workdir / "results") / 2**20, 1),
+            "cache_mb": round(_size(workdir / ".cache") / 2**20, 1),
             "verdict": (workdir / "results/tables/verdict.csv").exists(),
             "paper_tables": (workdir / "results/paper/tables.docx").exists(), "workdir": str(workdir)}
+
+
+def _size(folder: pathlib.Path) -> int:
+    """Bytes of the files under ``folder`` (0 when it does not exist)."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.exists() else 0
 
 
 def main(argv=None) -> int:
@@ -86,14 +100,16 @@ def main(argv=None) -> int:
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--keep", type=pathlib.Path, default=None,
                     help="study folder to create and keep (default: a temporary folder, removed afterwards)")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="stop the study after this many seconds and report how far it got (jobs, peak, sizes)")
     args = ap.parse_args(argv)
     if args.keep is not None:
         if args.keep.exists():
             ap.error(f"{args.keep} exists; give a new folder")
-        out = run(args.level, args.cores, args.keep)
+        out = run(args.level, args.cores, args.keep, args.timeout)
     else:
         with tempfile.TemporaryDirectory(prefix=f"aicoord_study_{args.level}_") as tmp:
-            out = run(args.level, args.cores, pathlib.Path(tmp) / "study")
+            out = run(args.level, args.cores, pathlib.Path(tmp) / "study", args.timeout)
     print(json.dumps(out, indent=2))
     if out["returncode"] != 0:
         print(f"snakemake failed (exit {out['returncode']}); see snakemake.log in the study folder "

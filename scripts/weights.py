@@ -4,4 +4,4 @@ from aicoord.steps.weights import weights
 
 with step(snakemake) as sm:  # noqa: F821
     weights(dict(sm.params.spec), sm.wildcards.w, sm.input.gpkg, sm.params.stem, sm.output.summary,
-            panel_csv=sm.input.get("panel"), level=sm.params.level)
+            panel_csv=sm.input.get("panel"), level=sm.params.level, dense_max=sm.params.dense_max)

@@ -398,3 +398,27 @@ def test_every_missing_column_is_named(panel):
     with pytest.raises(InputError) as err:
         beta_convergence(panel, "gdp", unit="unit", year="yr")
     assert str(err.value) == "missing columns: yr, gdp (available: unit, year, gdp_pc, population, x)"
+
+
+@pytest.mark.parametrize("time_effects", [False, True])
+@pytest.mark.parametrize("cov_type", ["cluster", "HC0", "HC1", "HC2", "HC3", "nonrobust"])
+def test_panel_within_estimator_equals_the_lsdv_with_dummies(panel, cov_type, time_effects):
+    """The within transformation (no dummies) gives statsmodels' LSDV figures -- coefficients, SEs with their
+    degrees-of-freedom corrections, p-values, R² and the intercept -- on an unbalanced panel (rows dropped)."""
+    from aicoord.convergence import _lsdv
+
+    p = panel.drop(index=panel.sample(frac=0.15, random_state=4).index)  # unbalanced
+    kw = dict(unit="unit", year="year", controls=["x"], time_effects=time_effects, cov_type=cov_type)
+    r = beta_convergence_panel(p, "gdp_pc", **kw)
+    d = convergence_panel_data(p, "gdp_pc", unit="unit", year="year", controls=["x"])
+    ref = _lsdv(d, "unit", "year", ["x"], time_effects, cov_type, 1)
+    assert type(ref.result).__module__.startswith("statsmodels") and type(r.result).__name__ == "WithinFit"
+    assert_allclose(r.params.to_numpy(), ref.params.to_numpy(), rtol=1e-9)
+    assert_allclose([r.se, r.pvalue, r.r2], [ref.se, ref.pvalue, ref.r2], rtol=1e-9)
+    assert_allclose(r.result.bse["x"], ref.result.bse["x"], rtol=1e-9)
+    assert r.nobs == ref.nobs and r.result.df_resid == ref.result.df_resid
+    if time_effects:
+        yr = [c for c in ref.result.params.index if str(c).startswith("_yr_")]
+        assert_allclose(r.result.params[yr].to_numpy(), ref.result.params[yr].to_numpy(), rtol=1e-8)
+        assert_allclose(r.result.bse[yr].to_numpy(), ref.result.bse[yr].to_numpy(), rtol=1e-8)
+

@@ -150,3 +150,77 @@ def test_long_weights_with_an_unknown_province_name_file_and_row(tmp_path):
         read_weights_sparse(path, provinces=True)
     assert exc.value.file == str(path) and exc.value.row == 4 and exc.value.column == "to"
     assert "Atlantis" in str(exc.value)
+
+
+# ---- the sparse forms (issue 29): .npz and the long table, with a unit without neighbours
+
+
+@pytest.fixture(scope="module")
+def with_isolate(asym):
+    """``asym`` with its unit c205 cut off (no link in or out): an isolate."""
+    m, ids = asym
+    m = m.copy()
+    m[2, :] = m[:, 2] = 0.0
+    return m, ids
+
+
+@pytest.mark.parametrize("suffix", [".npz", "_long.csv", "_long.csv.gz"])
+def test_sparse_forms_give_the_known_matrix_and_keep_an_isolate(with_isolate, tmp_path, suffix):
+    import scipy.sparse as sp
+
+    from aicoord.weights_io import read_weights_sparse, write_long, write_npz
+
+    m, ids = with_isolate
+    path = tmp_path / f"w{suffix}"
+    (write_npz if suffix == ".npz" else write_long)(sp.csr_matrix(m), ids, path)
+    sw = read_weights_sparse(path)
+    assert sw.id_order == ids  # the isolate keeps its place
+    assert_array_equal(sw.sparse.toarray(), m)  # exact: 17 significant digits in the long table
+    w = read_weights(path)
+    assert w.islands == ["c205"] and w.n == 6
+    # reordered to the ids asked for, like every other form
+    order = ids[::-1]
+    assert_array_equal(read_weights_frame(path, ids=order).to_numpy(), m[::-1, ::-1])
+    if "long" in suffix:
+        long = pd.read_csv(path, dtype=str)
+        assert long[long["from"] == "c205"].values.tolist() == [["c205", "c205", "0"]]  # written explicitly
+
+
+def test_npz_and_long_files_are_byte_identical_on_rewrite_and_npz_is_scipy_readable(asym, tmp_path):
+    import scipy.sparse as sp
+
+    from aicoord.weights_io import write_long, write_npz
+
+    m, ids = asym
+    for i, f in enumerate((write_npz, write_long, write_long)):
+        suffix = [".npz", ".csv", ".csv.gz"][i]
+        a, b = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+        f(sp.csr_matrix(m), ids, a)
+        f(sp.csr_matrix(m), ids, b)
+        assert a.read_bytes() == b.read_bytes(), suffix
+    assert_array_equal(sp.load_npz(tmp_path / "a.npz").toarray(), m)
+
+
+def test_write_weights_writes_dense_tables_only_up_to_dense_max(tmp_path):
+    from aicoord.weights_io import read_weights_sparse, weights_files
+
+    w = knn_weights(3)
+    small = write_weights(w, tmp_path / "s" / "k", name="k", dense_max=31)
+    big = write_weights(w, tmp_path / "b" / "k", name="k", dense_max=30)
+    assert small == big
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["k.csv", "k.gwt", "k.npz", "k_raw.csv", "k_raw.npz"]
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["k.npz", "k_raw.npz"]
+    assert set(weights_files("x", 31, 30)) == {"npz", "raw_npz"}
+    # the .npz files hold what the N×N tables hold: raw and row-standardised weights, ids in the same order
+    for npz, csv in (("k_raw.npz", "k_raw.csv"), ("k.npz", "k.csv")):
+        assert_frame_equal(read_weights_frame(tmp_path / "b" / npz), read_weights_frame(tmp_path / "s" / csv))
+    assert_array_equal(read_weights_sparse(tmp_path / "b" / "k.npz").sparse.toarray(),
+                       to_dense_frame(standardize(w)).to_numpy())
+
+
+def test_a_broken_npz_gives_one_located_message(tmp_path):
+    bad = tmp_path / "w.npz"
+    bad.write_bytes(b"not a zip file")
+    with pytest.raises(InputError, match="cannot read the sparse weights file") as e:
+        read_weights(bad)
+    assert str(bad) in str(e.value)

@@ -24,7 +24,8 @@ __all__ = ["read_table", "atomic_path", "write_csv", "write_json", "to_jsonable"
 
 
 def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.DataFrame:
-    """Read a CSV (UTF-8 or GBK) or Excel (``.xlsx``) file as text, so that no cell is silently coerced.
+    """Read a CSV (UTF-8 or GBK; also gzip-compressed, ``.csv.gz``) or Excel (``.xlsx``) file as text, so that no
+    cell is silently coerced.
 
     Parameters
     ----------
@@ -49,6 +50,8 @@ def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.Dat
     if not path.exists():
         raise InputError("file not found", file=path, hint="check the path")
     suffix = path.suffix.lower()
+    if suffix == ".gz" and path.stem.lower().endswith((".csv", ".txt")):
+        suffix = ".csv"  # a gzip-compressed CSV (pandas decompresses it by its name)
     if suffix in (".xlsx", ".xlsm"):
         df = pd.read_excel(path, dtype=excel_dtype, engine="openpyxl", keep_default_na=keep_default_na)
     elif suffix in (".csv", ".txt"):

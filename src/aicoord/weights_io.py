@@ -6,7 +6,13 @@
 * a long table with columns ``from``, ``to`` and optionally ``weight`` (default 1): row ``from``,
   column ``to`` of the matrix, so an asymmetric matrix keeps its direction;
 * a libpysal ``.gal`` (binary neighbour lists) or ``.gwt`` (weighted links) file, recognised by its
-  suffix or by a header line without commas.
+  suffix or by a header line without commas;
+* a sparse ``.npz`` file written by :func:`write_npz` (``scipy.sparse.load_npz`` reads its matrix; the
+  array ``ids`` holds the unit ids of its rows and columns).
+
+A unit without neighbours (an isolate) keeps its place in every form: a row and a column of zeros in an
+N×N table and in a ``.npz`` file, and in a long table the explicit row ``unit,unit,0`` (the reader counts
+a zero weight as no link but keeps the unit). :func:`write_weights` writes the long table so.
 
 Ids are arbitrary (city codes, state names, integers read as text). When every id is a province in
 any accepted spelling (``上海``, ``Shanghai``, ``310000``), the ids are normalised to province codes,
@@ -30,7 +36,12 @@ if TYPE_CHECKING:  # libpysal (2.5 s to import) is loaded only where a libpysal 
     from libpysal.weights import W
 
 __all__ = ["read_weights", "read_weights_sparse", "read_weights_frame", "SparseWeights", "read_weights_by_year",
-           "resolve_weights", "write_weights", "write_gal_gwt", "normalise_ids"]
+           "resolve_weights", "write_weights", "weights_files", "write_gal_gwt", "write_npz", "write_long",
+           "normalise_ids", "DENSE_MAX"]
+
+#: Largest number of units for which :func:`write_weights` also writes the N×N CSV tables and the ``.gwt``
+#: (the configuration's ``study.dense_weights_max`` sets it in the workflow).
+DENSE_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,7 @@ def _text_id(v) -> str:
 def _is_gal_gwt(path: Path) -> bool:
     if path.suffix.lower() in (".gal", ".gwt"):
         return True
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".gz", ".npz"):
         return False
     head = path.read_bytes()[:4096].decode("utf-8", errors="replace").split("\n", 1)[0].strip()
     return bool(head) and "," not in head
@@ -217,10 +228,35 @@ def read_weights_sparse(path, ids=None, *, provinces="auto", allow_negative=Fals
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=path, hint="check the path")
+    if path.suffix.lower() == ".npz":
+        return _read_npz(path, ids, provinces, allow_negative)
     if _is_gal_gwt(path):
         fids, links = _read_gal_gwt(path)
         return _assemble(path, fids, links, None, ids, provinces, allow_negative)
     return _from_table(read_table(path), path, ids, provinces, allow_negative)
+
+
+def _read_npz(path, ids, provinces, allow_negative=False):
+    """A ``.npz`` of :func:`write_npz`, ordered and checked like the other forms, without a dense matrix."""
+    import scipy.sparse as sp
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            mat = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(int(v) for v in z["shape"]))
+            fids = [_text_id(v) for v in z["ids"].tolist()]
+    except Exception as exc:  # a corrupt or foreign .npz raises many types
+        raise InputError(f"cannot read the sparse weights file: {exc}", file=path,
+                         hint="a weights .npz holds data, indices, indptr, shape and ids (aicoord write_npz)") from None
+    if len(fids) != mat.shape[0] or mat.shape[0] != mat.shape[1] or len(set(fids)) != len(fids):
+        raise InputError("the ids do not match the matrix (or repeat)", file=path,
+                         hint="write the file again with aicoord's write_npz")
+    file_ids, is_prov = normalise_ids(fids, provinces)
+    order = _order(path, file_ids, is_prov, ids)
+    at = {k: i for i, k in enumerate(file_ids)}
+    perm = np.array([at[i] for i in order], dtype=np.int64)
+    if not np.array_equal(perm, np.arange(len(perm))):
+        mat = mat[perm][:, perm].tocsr()
+    return _checked(path, mat, order, allow_negative)
 
 
 def read_weights_frame(path, ids=None, *, provinces="auto") -> pd.DataFrame:
@@ -320,28 +356,11 @@ def _from_table(df, path, ids, provinces, allow_negative=False):
     return _assemble(path, rows, None, (cols, values), ids, provinces, allow_negative)
 
 
-def _assemble(path, fids, links, square, ids, provinces, allow_negative=False, link_rows=None):
+def _order(path, file_ids, is_prov, ids):
+    """The units in the order wanted: ``ids`` (each in the file, and no other) or the file's own order
+    (province reference order for provinces)."""
     from .provinces import province_table
 
-    rows = fids if square is not None else None
-    if square is not None:
-        cols, values = square
-    try:
-        file_ids, is_prov = normalise_ids(fids, provinces)
-    except InputError as exc:  # an unknown province: say where it is
-        if exc.file is not None:
-            raise
-        raise _located_id_error(exc, path, fids, links, link_rows) from None
-    norm = dict(zip(fids, file_ids))
-    if rows is not None:
-        col_ids = normalise_ids(cols, is_prov)[0] if is_prov else cols
-        if sorted(col_ids) != sorted(file_ids) or len(set(col_ids)) != len(col_ids):
-            raise InputError("the header and the first column name different units", file=path, row=1,
-                             hint="an N×N matrix needs the same ids, in any order, in both")
-        frame = pd.DataFrame(values, index=file_ids, columns=col_ids).loc[file_ids, file_ids]
-    else:
-        file_ids = list(dict.fromkeys(file_ids))
-        cells = {(norm[a], norm[b]): v for a, b, v in links}  # the last of two spellings of one link wins
     if ids is None:
         if is_prov:
             order = [c for c in province_table()["code"] if c in set(file_ids)]
@@ -361,6 +380,30 @@ def _assemble(path, fids, links, square, ids, provinces, allow_negative=False, l
             raise InputError(f"{len(extra)} unit(s) of the weights matrix are not in the data: "
                              f"{', '.join(map(str, extra[:5]))}{' ...' if len(extra) > 5 else ''}",
                              file=path, hint="drop them from the matrix or add them to the data")
+    return order
+
+
+def _assemble(path, fids, links, square, ids, provinces, allow_negative=False, link_rows=None):
+    rows = fids if square is not None else None
+    if square is not None:
+        cols, values = square
+    try:
+        file_ids, is_prov = normalise_ids(fids, provinces)
+    except InputError as exc:  # an unknown province: say where it is
+        if exc.file is not None:
+            raise
+        raise _located_id_error(exc, path, fids, links, link_rows) from None
+    norm = dict(zip(fids, file_ids))
+    if rows is not None:
+        col_ids = normalise_ids(cols, is_prov)[0] if is_prov else cols
+        if sorted(col_ids) != sorted(file_ids) or len(set(col_ids)) != len(col_ids):
+            raise InputError("the header and the first column name different units", file=path, row=1,
+                             hint="an N×N matrix needs the same ids, in any order, in both")
+        frame = pd.DataFrame(values, index=file_ids, columns=col_ids).loc[file_ids, file_ids]
+    else:
+        file_ids = list(dict.fromkeys(file_ids))
+        cells = {(norm[a], norm[b]): v for a, b, v in links}  # the last of two spellings of one link wins
+    order = _order(path, file_ids, is_prov, ids)
     import scipy.sparse as sp
 
     if rows is not None:
@@ -370,6 +413,12 @@ def _assemble(path, fids, links, square, ids, provinces, allow_negative=False, l
         (ri, ci), vals = (zip(*cells) if cells else ((), ())), list(cells.values())
         mat = sp.csr_matrix((np.asarray(vals, dtype=float), ([at[i] for i in ri], [at[j] for j in ci])),
                             shape=(len(order), len(order)))
+    return _checked(path, mat, order, allow_negative)
+
+
+def _checked(path, mat, order, allow_negative=False) -> SparseWeights:
+    """``mat`` without stored zeros, indices sorted; a non-zero diagonal entry raises a located error, and so
+    does a negative weight unless ``allow_negative`` (:func:`check_signs`)."""
     mat.eliminate_zeros()
     mat.sort_indices()
     diag = np.flatnonzero(mat.diagonal())
@@ -456,23 +505,113 @@ def resolve_weights(spec: str, codes=None, *, allow_negative=False) -> W:
             raise
         raise InputError(f"bad weights option '{spec}'", hint="use knn:K with an integer K or distance:POWER "
                          "with a number") from None
-    if Path(spec).exists() or Path(spec).suffix.lower() in (".csv", ".xlsx", ".gal", ".gwt"):
+    if Path(spec).exists() or Path(spec).suffix.lower() in (".csv", ".xlsx", ".gal", ".gwt", ".npz", ".gz"):
         return read_weights(spec, provinces=True, allow_negative=allow_negative)
     raise InputError(f"unknown weights '{spec}'",
                      hint="use queen, rook, knn:K, distance[:POWER] or a weights file")
 
 
-def write_weights(w: W, stem, *, name: str) -> dict:
-    """Write ``w`` as ``{stem}.gwt`` (libpysal GWT, raw weights), ``{stem}_raw.csv`` (N×N raw) and
-    ``{stem}.csv`` (N×N row-standardised); return :func:`aicoord.weights.weights_summary`."""
+def weights_files(stem, n: int, dense_max: int = DENSE_MAX) -> dict:
+    """The files :func:`write_weights` writes for a matrix of ``n`` units, by kind.
+
+    Returns
+    -------
+    dict
+        ``npz`` (row-standardised) and ``raw_npz`` (raw): the sparse ``.npz`` files every step reads;
+        for ``n <= dense_max`` also ``csv`` (N×N row-standardised), ``raw`` (N×N raw) and ``gwt`` (raw).
+        Above ``dense_max`` no N×N table is written (185 MB each at 2,847 units); the long table of a
+        sparse matrix is :func:`write_long`'s (rule ``weights_long``).
+    """
+    stem = str(stem)
+    out = {"npz": f"{stem}.npz", "raw_npz": f"{stem}_raw.npz"}
+    if n <= dense_max:
+        out.update(csv=f"{stem}.csv", raw=f"{stem}_raw.csv", gwt=f"{stem}.gwt")
+    return out
+
+
+def write_weights(w: W, stem, *, name: str, dense_max: int = DENSE_MAX) -> dict:
+    """Write ``w`` as the files of :func:`weights_files`; return :func:`aicoord.weights.weights_summary`.
+
+    ``{stem}_raw.npz`` holds the raw weights and ``{stem}.npz`` the row-standardised ones (sparse,
+    :func:`write_npz`); up to ``dense_max`` units also ``{stem}_raw.csv`` and ``{stem}.csv`` (N×N, 17
+    significant digits) and ``{stem}.gwt`` (libpysal GWT, raw).
+    """
     from .io import write_csv
     from .weights import standardize, to_dense_frame, weights_summary
 
-    stem = Path(stem)
-    write_gal_gwt(w, stem.with_suffix(".gwt"))
-    write_csv(to_dense_frame(w), f"{stem}_raw.csv", index=True, float_format="%.17g")
-    write_csv(to_dense_frame(standardize(w)), f"{stem}.csv", index=True, float_format="%.17g")
+    files = weights_files(stem, w.n, dense_max)
+    std = standardize(w)
+    if "gwt" in files:
+        write_gal_gwt(w, files["gwt"])
+        write_csv(to_dense_frame(w), files["raw"], index=True, float_format="%.17g")
+        write_csv(to_dense_frame(std), files["csv"], index=True, float_format="%.17g")
+    write_npz(w.sparse, list(w.id_order), files["raw_npz"])
+    write_npz(std.sparse, list(std.id_order), files["npz"])
     return weights_summary(w, name)
+
+
+def write_npz(mat, ids, path) -> None:
+    """Write a sparse matrix and its unit ids as ``.npz`` (atomic and byte-identical on reruns).
+
+    The arrays are those of ``scipy.sparse.save_npz`` for a CSR matrix (``data``, ``indices``,
+    ``indptr``, ``shape``, ``format``), so ``scipy.sparse.load_npz`` reads the matrix, plus ``ids``:
+    the unit ids of the rows and columns, as text. Stored zeros are dropped; a unit without neighbours
+    is an empty row and column. The zip entries carry a fixed date (numpy's ``savez`` stamps the
+    current time, so two runs would differ).
+    """
+    import io as _io
+    import zipfile
+
+    import scipy.sparse as sp
+
+    from .io import atomic_path
+
+    m = sp.csr_matrix(mat, dtype=float, copy=True)
+    m.eliminate_zeros()
+    m.sort_indices()
+    arrays = {"indices": m.indices.astype(np.int32), "indptr": m.indptr.astype(np.int64),
+              "format": np.array("csr"), "shape": np.array(m.shape, dtype=np.int64),
+              "data": m.data.astype(np.float64), "ids": np.array([_text_id(i) for i in ids], dtype=str)}
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for key, arr in arrays.items():
+            buf = _io.BytesIO()
+            np.lib.format.write_array(buf, np.asanyarray(arr), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, buf.getvalue())
+
+
+def write_long(mat, ids, path) -> None:
+    """Write a sparse matrix as the long table ``from,to,weight`` (row ``from``, column ``to``).
+
+    Every link is one row, in row-major order, the weight with 17 significant digits (read back
+    exactly). A unit without neighbours gets the row ``unit,unit,0``, so that it does not vanish: the
+    readers count a zero weight as no link and keep the unit. A path ending in ``.gz`` is gzip-compressed
+    without a time stamp or file name in its header (byte-identical on reruns); :func:`read_weights` reads both.
+    """
+    import gzip
+
+    import scipy.sparse as sp
+
+    from .io import atomic_path
+
+    m = sp.csr_matrix(mat, dtype=float, copy=True)
+    m.eliminate_zeros()
+    m.sort_indices()
+    coo = m.tocoo()
+    iso = np.flatnonzero(np.diff(m.indptr) == 0)
+    r = np.concatenate([coo.row, iso])
+    c = np.concatenate([coo.col, iso])
+    v = np.concatenate([coo.data, np.zeros(len(iso))])
+    o = np.lexsort((c, r))
+    text = np.array([_text_id(i) for i in ids], dtype=object)
+    df = pd.DataFrame({"from": text[r[o]], "to": text[c[o]], "weight": v[o]})
+    with atomic_path(path) as tmp:
+        if str(path).endswith(".gz"):
+            with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+                gz.write(df.to_csv(index=False, float_format="%.17g", lineterminator="\n").encode("utf-8"))
+        else:
+            df.to_csv(tmp, index=False, float_format="%.17g", lineterminator="\n")
 
 
 def write_gal_gwt(w: W, path) -> None:

@@ -37,3 +37,23 @@ def test_gal_and_summary(files, tmp_path):
     steps.weights_summary(summaries, tmp_path / "s.csv")
     s = pd.read_csv(tmp_path / "s.csv")
     assert list(s["matrix"]) == ["a", "b"] and list(s["links"]) == [138, 120] and s.columns[0] == "matrix"
+
+
+def test_weights_long_writes_every_link_and_an_isolate(tmp_path):
+    """Rule weights_long: the long table of a matrix's raw .npz, read back to the same matrix; a unit without
+    neighbours is its explicit row unit,unit,0 (queen contiguity of the provinces with Hainan left an island)."""
+    from numpy.testing import assert_array_equal
+
+    from aicoord.geometry import load_provinces
+    from aicoord.weights import build_weights
+    from aicoord.weights_io import read_weights_sparse, write_weights
+
+    w = build_weights({"kind": "queen", "island_links": {}}, load_provinces())
+    write_weights(w, tmp_path / "queen", name="queen", dense_max=0)
+    steps.weights_long(tmp_path / "queen_raw.npz", tmp_path / "queen_long.csv")
+    long = pd.read_csv(tmp_path / "queen_long.csv", dtype=str)
+    assert long[long["from"] == "460000"].values.tolist() == [["460000", "460000", "0"]]
+    assert len(long) == w.s0 + 1  # every binary link, and Hainan's row
+    back, raw = read_weights_sparse(tmp_path / "queen_long.csv"), read_weights_sparse(tmp_path / "queen_raw.npz")
+    assert back.id_order == raw.id_order and "460000" in back.id_order
+    assert_array_equal(back.sparse.toarray(), raw.sparse.toarray())

@@ -88,3 +88,79 @@ def test_spectrum_is_cached_by_content_and_gives_the_bounds():
     ev = np.linalg.eigvals(W)
     assert_allclose(np.sort_complex(np.asarray(om, complex)), np.sort_complex(ev), atol=1e-10)
     assert lo == pytest.approx(1 / ev.real.min(), rel=1e-10) and hi == pytest.approx(1 / ev.real.max(), rel=1e-10)
+
+
+@pytest.mark.parametrize("name", ["row_standardised_symmetric", "knn_asymmetric"])
+def test_cached_spectrum_file_is_read_by_a_later_process_bit_for_bit(name, tmp_path, monkeypatch):
+    """With AICOORD_CACHE set, the first spectrum(W) writes the whole decomposition to one content-hashed file
+    and a later process (here: the per-process memo emptied) reads it instead of recomputing: the same
+    eigenvalues, eigenvectors and effects, bit for bit; a damaged file is recomputed and rewritten."""
+    from aicoord.study import _common
+
+    W = MATRICES[name]()
+    monkeypatch.setenv(_common.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    first = spectrum(W)
+    files = list(tmp_path.glob("spectrum-*.npz"))
+    assert len(files) == 1 and str(len(W)) in files[0].name
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    calls = []
+    monkeypatch.setattr(np.linalg, "eigh", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(np.linalg, "eig", lambda *a, **k: calls.append(1))
+    again = spectrum(W)
+    assert again is not first and not calls  # read, not recomputed
+    for a, b in ((first.omega, again.omega), (first.V, again.V), (first.Vinv, again.Vinv)):
+        assert np.array_equal(a, b)
+    x = np.linspace(0, 1, len(W))
+    assert np.array_equal(first.apply(0.3, 1.0, 0.5, x), again.apply(0.3, 1.0, 0.5, x))
+    assert again.exact == first.exact
+    monkeypatch.undo()
+    monkeypatch.setenv(_common.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    files[0].write_bytes(b"broken")
+    assert np.array_equal(spectrum(W).omega, first.omega) and files[0].stat().st_size > 100
+
+
+def test_spectrum_takes_the_symmetrizer_of_the_engine_weights():
+    """Spectrum reuses the diagonal symmetriser that PanelWeights.shared computed for the same matrix."""
+    import scipy.sparse as sp
+
+    from aicoord.panel import wmatrix
+
+    W = MATRICES["row_standardised_symmetric"]()
+    pw = wmatrix.PanelWeights.shared(sp.csr_matrix(W), standardize=True)
+    assert wmatrix.shared_symmetrizer(sp.csr_matrix(W)) is pw.symmetrizer
+    assert Spectrum(W)._g is pw.symmetrizer
+
+
+@pytest.mark.parametrize("name", list(MATRICES))
+def test_region_means_of_many_draws_equal_dense_solves(name):
+    """Spectrum.region_means (all draws at once, O(N) each): the mean diagonal and mean column sum of S over a
+    region's units, against dense solves draw by draw (and the dense fallback of a defective basis)."""
+    W = MATRICES[name]()
+    spec = Spectrum(W)
+    rng = np.random.default_rng(11)
+    rho, b, th = rng.uniform(-0.4, 0.6, 5), rng.normal(size=5), rng.normal(size=5)
+    idx = np.arange(len(W))[::3]
+    direct, total = spec.region_means(rho, b, th, idx)
+    for k in range(5):
+        S = _dense_s(W, rho[k], b[k], th[k])
+        assert_allclose([direct[k], total[k]], [np.diag(S)[idx].mean(), S.sum(axis=0)[idx].mean()],
+                        rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(MATRICES))
+def test_changes_of_many_draws_equal_dense_solves(name):
+    """Spectrum.changes (all draws at once, as the scenarios take them): S x and diag(S) x against dense solves
+    draw by draw (and the dense fallback of a defective basis)."""
+    W = MATRICES[name]()
+    spec = Spectrum(W)
+    rng = np.random.default_rng(12)
+    rho, b, th = rng.uniform(-0.4, 0.6, 4), rng.normal(size=4), rng.normal(size=4)
+    x = rng.normal(size=len(W))
+    dy, own = spec.changes(rho, b, th, x)
+    assert dy.shape == own.shape == (4, len(W))
+    for k in range(4):
+        S = _dense_s(W, rho[k], b[k], th[k])
+        assert_allclose(dy[k], S @ x, rtol=1e-9, atol=1e-12)
+        assert_allclose(own[k], np.diag(S) * x, rtol=1e-9, atol=1e-12)

@@ -1,19 +1,22 @@
 """The workflow classes of tests/bad_inputs.py through Snakemake: a configuration error is ONE clean message naming
 the key (and the nearest allowed one, or the missing path), no traceback, no schema dump -- also after a previous
 run, whose results must never be kept and relabelled (item 1)."""
+import shutil
+
 import pytest
 
 from bad_inputs import WORKFLOW_CASES
-from helpers import FAST, make_study, merge, run_snakemake, write_overlay
+from helpers import FAST, merge, run_snakemake, write_overlay
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory):
+def study(default_study, tmp_path_factory):
     """A study folder after a previous run of the targets some cases build first (the simulated panel, the
-    tidy cross-section)."""
-    wd = make_study(tmp_path_factory.mktemp("bad_workflow"))
-    before = sorted({c["before"] for c in WORKFLOW_CASES if c.get("before")})
-    run_snakemake(wd, *before)
+    tidy cross-section): a copy of the session's default study, which has them (it was a run of its own)."""
+    wd = tmp_path_factory.mktemp("bad_workflow") / "study"
+    shutil.copytree(default_study, wd, symlinks=True)
+    write_overlay(wd, FAST)
+    assert all((wd / c["before"]).exists() for c in WORKFLOW_CASES if c.get("before"))
     return wd
 
 

@@ -13,7 +13,7 @@ from helpers import FAST, job_counts, make_study, merge, run_snakemake, write_ov
 
 def _hashes(workdir):
     files = sorted(p for p in (workdir / "results").rglob("*")
-                   if p.suffix in (".csv", ".json", ".gal", ".gwt", ".gpkg"))
+                   if p.suffix in (".csv", ".json", ".gal", ".gwt", ".gpkg", ".npz"))
     return {str(p.relative_to(workdir)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 

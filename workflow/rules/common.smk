@@ -1,5 +1,6 @@
 # Helpers shared by the rules: configuration validation, variables by role, notes and the list of targets.
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from aicoord.config import (apply_level, level_datasets, merge_layers, panel_rol
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import DEMO_DICTIONARY
-from aicoord.units import level_note
+from aicoord.units import level_note, unit_table
+from aicoord.weights_io import weights_files
 
 def _config_layers():
     """The configuration's layers, first to last, as Snakemake laid them: the Snakefile's configfiles
@@ -34,12 +36,18 @@ except InputError as exc:
     print(f"aicoord: bad configuration: {exc}", file=sys.stderr)
     sys.exit(2)
 
+#: the study's jobs share each weights matrix's eigen-decomposition through this folder (aicoord.study._common.spectrum)
+os.environ.setdefault("AICOORD_CACHE", ".cache/aicoord")
+
 LEVEL = config["study"]["level"]  # province, prefecture or county (aicoord.units)
 #: The polygons of the study's units (rule province_geometry).
 GEOMETRY = {"province": "results/geometry/provinces.gpkg", "prefecture": "results/geometry/prefectures.gpkg",
             "county": "results/geometry/counties.gpkg"}[LEVEL]
 DATASETS = level_datasets(config)  # the cross-sections at the study's level
 WEIGHTS = config["weights"]
+N_UNITS = len(unit_table(LEVEL))
+#: N×N weights CSVs (and .gwt) up to this many units; sparse .npz (what every step reads) always
+DENSE_MAX = config["study"]["dense_weights_max"]
 ESDA = config["esda"]
 LANGUAGE = config["study"]["language"]
 BINARY_KINDS = ("queen", "rook", "knn")
@@ -71,7 +79,9 @@ def map_weights():
 def weights_targets():
     out = ["results/tables/weights_summary.csv"]
     for name, spec in WEIGHTS.items():
-        out += [f"results/weights/{name}.csv", f"results/weights/{name}_raw.csv", f"results/weights/{name}.gwt"]
+        out += list(weights_files(f"results/weights/{name}", N_UNITS, DENSE_MAX).values())
+        if N_UNITS > DENSE_MAX and (spec["kind"] in BINARY_KINDS or spec.get("cutoff_km")):
+            out.append(f"results/weights/{name}_long.csv")  # a sparse matrix's long table, users' form
         if spec["kind"] in BINARY_KINDS:
             out.append(f"results/weights/{name}.gal")
     return out
@@ -257,7 +267,7 @@ def dataset_note(wildcards):
 
 
 def measures_weights(key):
-    return f"results/weights/{MEASURES[key]['weights']}.csv"
+    return f"results/weights/{MEASURES[key]['weights']}.npz"
 
 
 def variable_label(wildcards):
@@ -344,7 +354,7 @@ wildcard_constraints:
     mechanism="|".join(ROLES["mechanisms"]) or "none",
     var="[A-Za-z0-9_]+",
     year="[0-9]{4}",
-    w="[A-Za-z0-9_]+",
+    w="|".join(WEIGHTS),  # the configured names only: queen_raw.npz is queen's, not a matrix "queen_raw"
     dataset=r"(?!panel\b)[A-Za-z0-9_]+",
     sample="full|no_municipalities|ai_lag1",
 
@@ -368,11 +378,11 @@ def study_mechanisms():
 
 def study_weights(wildcards=None):
     """Raw weights of the study's matrix (aicoord.study restricts and re-standardises them itself)."""
-    return f"results/weights/{ANALYSIS['weights']}_raw.csv"
+    return f"results/weights/{ANALYSIS['weights']}_raw.npz"
 
 
 def variant_weights(wildcards):
-    return f"results/weights/{wildcards.w}_raw.csv"
+    return f"results/weights/{wildcards.w}_raw.npz"
 
 
 def study_cov():

@@ -5,14 +5,13 @@ rule weights:
     input:
         unpack(weights_inputs),
     output:
-        csv="results/weights/{w}.csv",
-        raw="results/weights/{w}_raw.csv",
-        gwt="results/weights/{w}.gwt",
+        **weights_files("results/weights/{w}", N_UNITS, DENSE_MAX),
         summary="results/weights/{w}_summary.json",
     params:
         spec=weights_spec,
         stem="results/weights/{w}",
         level=LEVEL,
+        dense_max=DENSE_MAX,
     resources:
         mem_mb=3000,
         runtime=20,
@@ -46,7 +45,7 @@ rule weights_summary:
 
 rule weights_gal:
     input:
-        "results/weights/{w}_raw.csv",
+        "results/weights/{w}_raw.npz",
     output:
         "results/weights/{w}.gal",
     resources:
@@ -58,3 +57,19 @@ rule weights_gal:
         "logs/weights_gal/{w}.log",
     script:
         "../../scripts/weights_gal.py"
+
+
+rule weights_long:
+    input:
+        "results/weights/{w}_raw.npz",
+    output:
+        "results/weights/{w}_long.csv",
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/weights_long/{w}.log",
+    script:
+        "../../scripts/weights_long.py"

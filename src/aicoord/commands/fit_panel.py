@@ -35,7 +35,7 @@ def add_arguments(parser):
     parser.add_argument("--wx", nargs="+", default=None,
                         help="regressors with a spatial lag W*x (SDM/SLX/SDEM; default all)")
     grp = parser.add_mutually_exclusive_group(required=True)
-    grp.add_argument("--weights", help="N x N CSV, long from,to,weight CSV, .gal or .gwt")
+    grp.add_argument("--weights", help="N x N CSV, long from,to,weight CSV (or .csv.gz), .npz, .gal or .gwt")
     grp.add_argument("--weights-by-year", help="long CSV year,from,to,weight")
     parser.add_argument("--model", default="sdm", choices=["sar", "sdm", "sem", "sac", "slx", "sdem"])
     parser.add_argument("--fe", default="twoways",

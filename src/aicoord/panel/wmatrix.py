@@ -26,7 +26,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import InputError, listed
 
-__all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer"]
+__all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer", "shared_symmetrizer"]
 
 #: above this N the sparse LU log-determinant is used when ``logdet="auto"`` (unless the
 #: eigenvalues are cheap: a symmetric-similar W whose reverse Cuthill-McKee bandwidth is small, or
@@ -231,6 +231,21 @@ def _content_key(mat, standardize, logdet):
     return h.hexdigest(), bool(standardize), str(logdet)
 
 
+def shared_symmetrizer(mat):
+    """:func:`diagonal_symmetrizer` of ``mat``, taken from a :meth:`PanelWeights.shared` instance built from
+    this very matrix (any options) when the process holds one, else computed.
+
+    Returns
+    -------
+    numpy.ndarray or None
+    """
+    digest = _content_key(mat, True, "auto")[0]
+    for (h, _, _), pw in reversed(_CACHE.items()):
+        if h == digest:
+            return pw.symmetrizer
+    return diagonal_symmetrizer(sp.csr_matrix(mat, dtype=float)) if mat.shape[0] else np.ones(0)
+
+
 class PanelWeights:
     """One N x N weights matrix with cached eigenvalues / LU machinery.
 
@@ -288,6 +303,7 @@ class PanelWeights:
             raise InputError("logdet must be 'auto', 'eigen' or 'lu'")
         # W = diag(d)^{-1} C with C symmetric, when there is such a C (see diagonal_symmetrizer)
         g = diagonal_symmetrizer(mat) if n else np.ones(0)
+        self.symmetrizer = g  #: diagonal_symmetrizer(mat) of the matrix as given (see shared_symmetrizer)
         if g is not None:
             c = sp.csr_matrix(sp.diags(g) @ mat)
             self._sym = ((c + c.T) / 2).tocsr()

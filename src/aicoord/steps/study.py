@@ -1,7 +1,7 @@
 """Steps of ``workflow/rules/study.smk``: does AI promote or hinder regional coordination, and through what?
 
 Each step reads the tidy panel (``results/data/panel.csv``, plus the mechanism files it needs) and the
-RAW weights of a matrix (``results/weights/<w>_raw.csv``; :mod:`aicoord.study` row-standardises them
+RAW weights of a matrix (``results/weights/<w>_raw.npz``; :mod:`aicoord.study` row-standardises them
 after dropping units, so that a sub-sample gets its W rebuilt and re-standardised), runs one function of
 :mod:`aicoord.study`, and writes tidy tables with a ``note`` column taken from the data it was built
 from (the panel's note, and the note of a matrix built from the panel).
@@ -10,6 +10,7 @@ from (the panel's note, and the note of a matrix built from the panel).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -28,7 +29,7 @@ def _weights(raw_csv):
     """Raw weights as a dense frame (ids = province codes), and the note of a matrix built from the panel."""
     from ..weights_io import read_weights_frame
 
-    summary = Path(str(raw_csv).replace("_raw.csv", "_summary.json"))
+    summary = Path(re.sub(r"_raw\.(csv|npz)$", "_summary.json", str(raw_csv)))
     note = ""
     if summary.exists():
         s = json.loads(summary.read_text(encoding="utf-8"))

@@ -9,11 +9,16 @@ import pandas as pd
 
 from ..io import write_csv, write_json
 
-__all__ = ["weights", "weights_summary", "weights_gal"]
+__all__ = ["weights", "weights_summary", "weights_gal", "weights_long"]
 
 
-def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, level: str = "province") -> None:
-    """Build one configured weights matrix; write .gwt, N×N CSVs and a summary (rule ``weights``).
+def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, level: str = "province",
+            dense_max: int | None = None) -> None:
+    """Build one configured weights matrix; write its files and a summary (rule ``weights``).
+
+    The files are those of :func:`aicoord.weights_io.weights_files`: sparse ``.npz`` (raw and
+    row-standardised) always; N×N CSVs and ``.gwt`` up to ``dense_max`` units (default
+    :data:`aicoord.weights_io.DENSE_MAX`).
 
     Economic and nested matrices use the mean GDP per capita of the tidy panel ``panel_csv`` over its
     years; the panel's provenance note (e.g. "simulated data" for the demo) is kept in the summary.
@@ -25,7 +30,7 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, 
     from ..notes import note_of
     from ..units import unit_table
     from ..weights import build_weights, full_spec
-    from ..weights_io import write_weights
+    from ..weights_io import DENSE_MAX, write_weights
 
     gdp_pc_mean = note = None
     if panel_csv is not None:
@@ -36,7 +41,7 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, 
     gdf = read_geopackage(gpkg) if spec["kind"] in ("queen", "rook") or level != "province" else None
     coords = gdf.set_index("code")[["lon", "lat"]] if level != "province" else None
     w = build_weights(spec, gdf, gdp_pc_mean, coords=coords)
-    summary = write_weights(w, out_stem, name=name)
+    summary = write_weights(w, out_stem, name=name, dense_max=DENSE_MAX if dense_max is None else dense_max)
     summary.update({"level": level, "kind": spec["kind"], "spec": json.dumps(full_spec(spec), sort_keys=True), "row_standardised": True})
     if note:
         summary["note"] = note
@@ -52,8 +57,17 @@ def weights_summary(summary_jsons, out_csv) -> None:
     write_csv(df[first + [c for c in df.columns if c not in first]], out_csv)
 
 
-def weights_gal(raw_csv, out_gal) -> None:
-    """GAL neighbour lists of a binary weights matrix (rule ``weights_gal``)."""
+def weights_gal(raw_weights, out_gal) -> None:
+    """GAL neighbour lists of a binary weights matrix, from its raw weights file (rule ``weights_gal``)."""
     from ..weights_io import read_weights, write_gal_gwt
 
-    write_gal_gwt(read_weights(raw_csv), out_gal)
+    write_gal_gwt(read_weights(raw_weights), out_gal)
+
+
+def weights_long(raw_weights, out_csv) -> None:
+    """The long ``from,to,weight`` table of a matrix's raw weights, a unit without neighbours as the row
+    ``unit,unit,0`` (rule ``weights_long``; :func:`aicoord.weights_io.write_long`)."""
+    from ..weights_io import read_weights_sparse, write_long
+
+    sw = read_weights_sparse(raw_weights, provinces=False)
+    write_long(sw.sparse, sw.id_order, out_csv)

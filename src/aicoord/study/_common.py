@@ -96,6 +96,9 @@ class Spectrum:
     ----------
     W : numpy.ndarray
         N x N weights.
+    symmetrizer : "auto", numpy.ndarray or None
+        ``"auto"``: :func:`aicoord.panel.wmatrix.shared_symmetrizer` (the one the engine's
+        ``PanelWeights.shared`` holds for this W, else computed); an array or None as :meth:`load` passes it.
 
     Attributes
     ----------
@@ -105,19 +108,22 @@ class Spectrum:
         Whether the decomposition is used (else dense solves).
     """
 
-    def __init__(self, W):
+    def __init__(self, W, *, symmetrizer="auto"):
         import scipy.sparse as sp
 
-        from ..panel.wmatrix import diagonal_symmetrizer
+        from ..panel.wmatrix import shared_symmetrizer
 
         W = np.array(W, dtype=float)  # a copy: the caller's array may change, the decomposition not
         self.W = W
         n = W.shape[0]
-        self._g = diagonal_symmetrizer(sp.csr_matrix(W)) if n else np.ones(0)
-        # the eigenvalues alone (the bounds of rho need no more); the vectors on first use
-        om = np.linalg.eigvalsh(self._similar()) if self._g is not None else np.linalg.eigvals(W)
-        self.omega = om.real if np.iscomplexobj(om) and np.max(np.abs(om.imag)) < 1e-10 else om
+        # the symmetriser of the engine's PanelWeights for this W when a fit made one (the same function)
+        auto = isinstance(symmetrizer, str) and symmetrizer == "auto"
+        self._g = (shared_symmetrizer(sp.csr_matrix(W)) if n else np.ones(0)) if auto else symmetrizer
         self._parts = None
+        if auto:
+            # the eigenvalues alone (the bounds of rho need no more); the vectors on first use
+            om = np.linalg.eigvalsh(self._similar()) if self._g is not None else np.linalg.eigvals(W)
+            self.omega = om.real if np.iscomplexobj(om) and np.max(np.abs(om.imag)) < 1e-10 else om
 
     def _similar(self):
         """diag(g)^(1/2) W diag(g)^(-1/2), symmetric (W similar to a symmetric matrix)."""
@@ -132,6 +138,7 @@ class Spectrum:
             if self._g is not None:
                 r = np.sqrt(self._g)
                 om, q = np.linalg.eigh(self._similar())
+                self._q = q  # V and V^-1 follow from q and g (what save() writes)
                 V, Vinv = q / r[:, None], q.T * r[None, :]
             else:
                 om, V = np.linalg.eig(W)
@@ -141,10 +148,41 @@ class Spectrum:
                     Vinv = np.full_like(V, np.nan)
             scale = max(float(np.abs(W).max()), 1.0) if n else 1.0
             err = np.abs((V * om) @ Vinv - W).max() if n else 0.0
-            self._parts = (om, V, Vinv, bool(np.isfinite(err) and err <= 1e-9 * scale))
-            self.P = V * Vinv.T
-            self.u = V.sum(axis=0)  # 1'V
+            self._set_parts(om, V, Vinv, bool(np.isfinite(err) and err <= 1e-9 * scale))
         return self._parts
+
+    def _set_parts(self, om, V, Vinv, exact):
+        self._parts = (om, V, Vinv, exact)
+        self.P = V * Vinv.T
+        self.u = V.sum(axis=0)  # 1'V
+
+    def save(self, path) -> None:
+        """Write the whole decomposition to ``path`` (``.npz``, atomic), for :meth:`load` in other processes."""
+        from ..io import atomic_path
+
+        om, V, Vinv, exact = self._decomposition()
+        vecs = {"q": self._q} if self._g is not None else {"V": V, "Vinv": Vinv}
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:
+            np.savez(f, omega=self.omega, om=om, exact=np.array(exact), has_g=np.array(self._g is not None),
+                     g=np.array([]) if self._g is None else self._g, **vecs)
+
+    @classmethod
+    def load(cls, path, W) -> Spectrum:
+        """The :class:`Spectrum` of ``W`` written by :meth:`save` (the same arrays, bit for bit)."""
+        with np.load(path, allow_pickle=False) as z:
+            if bool(z["has_g"]):
+                out = cls(W, symmetrizer=z["g"])
+                r = np.sqrt(out._g)
+                out._q = z["q"]
+                V, Vinv = out._q / r[:, None], out._q.T * r[None, :]
+            else:
+                out = cls(W, symmetrizer=None)
+                V, Vinv = z["V"], z["Vinv"]
+            if V.shape != out.W.shape:
+                raise ValueError("the cached decomposition is of another matrix")
+            out.omega = z["omega"]
+            out._set_parts(z["om"], V, Vinv, bool(z["exact"]))
+        return out
 
     @property
     def V(self):
@@ -180,6 +218,49 @@ class Spectrum:
             return self._dense(rho, beta, theta).sum(axis=0)
         return np.real((self.u * self._f(rho, beta, theta)) @ self.Vinv)
 
+    def changes(self, rho, beta, theta, x):
+        """``S x`` and ``diag(S) ∘ x`` for arrays of parameters (one entry per draw) at once: ``V^-1 x`` once,
+        then two matrix products over all draws (``(F ∘ V^-1 x) V'`` and ``F P'``) instead of three
+        matrix-vector products per draw.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            ``S x`` and ``diag(S) ∘ x``, each draws × N.
+        """
+        rho, beta, theta = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (rho, beta, theta))
+        x = np.asarray(x, dtype=float)
+        if not self.exact:
+            mats = [self._dense(r, b, t) for r, b, t in zip(rho, beta, theta)]
+            return np.array([m @ x for m in mats]).reshape(len(rho), -1), \
+                np.array([np.diag(m) * x for m in mats]).reshape(len(rho), -1)
+        om = self._decomposition()[0]
+        F = (beta[:, None] + theta[:, None] * om[None, :]) / (1.0 - rho[:, None] * om[None, :])
+        y = self.Vinv @ x
+        return np.real((F * y[None, :]) @ self.V.T), np.real(F @ self.P.T) * x[None, :]
+
+    def region_means(self, rho, beta, theta, idx):
+        """Mean diagonal and mean column sum of S over the units ``idx``, for arrays of parameters (one
+        entry per draw): ``mean_i∈idx S_ii = p̄·f`` with p̄ the mean of P's rows ``idx``, and the mean column
+        sum ``(u∘f)·v̄`` with v̄ the mean of V^-1's columns ``idx``: O(N) per draw once p̄ and v̄ are formed.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            Mean direct effect and mean total effect per draw.
+        """
+        rho, beta, theta = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (rho, beta, theta))
+        idx = np.asarray(idx, dtype=int)
+        if not self.exact:
+            out = np.array([(np.mean(np.diag(s)[idx]), np.mean(s.sum(axis=0)[idx]))
+                            for s in (self._dense(r, b, t) for r, b, t in zip(rho, beta, theta))])
+            return out[:, 0], out[:, 1]
+        om = self._decomposition()[0]
+        F = (beta[:, None] + theta[:, None] * om[None, :]) / (1.0 - rho[:, None] * om[None, :])
+        pbar = self.P[idx].mean(axis=0)
+        vbar = self.Vinv[:, idx].mean(axis=1)
+        return np.real(F @ pbar), np.real(F @ (self.u * vbar))
+
     def apply(self, rho, beta, theta, x):
         """S x for a vector x of length N."""
         if not self.exact:
@@ -190,17 +271,39 @@ class Spectrum:
 _SPECTRA: dict = {}
 
 
+#: environment variable naming a folder where :func:`spectrum` keeps decompositions for other processes
+#: (the workflow sets it to ``.cache/aicoord`` in the study folder, so that the study's jobs share them)
+CACHE_ENV = "AICOORD_CACHE"
+
+
 def spectrum(W) -> Spectrum:
     """The :class:`Spectrum` of ``W``, computed once per process for the two most recent matrices
-    (keyed by a hash of the content)."""
+    (keyed by a hash of the content), and once per run when the environment variable ``AICOORD_CACHE``
+    names a folder: the whole decomposition is then written there as ``spectrum-<hash>.npz`` and read
+    by every later process with the same matrix (a file that does not hold this matrix is recomputed)."""
     import hashlib
+    import os
+    from pathlib import Path
 
     W = np.ascontiguousarray(W, dtype=float)
-    key = (W.shape, hashlib.blake2b(W.tobytes(), digest_size=20).hexdigest())
+    digest = hashlib.blake2b(W.tobytes(), digest_size=20).hexdigest()
+    key = (W.shape, digest)
     if key not in _SPECTRA:
         while len(_SPECTRA) >= 2:
             _SPECTRA.pop(next(iter(_SPECTRA)))
-        _SPECTRA[key] = Spectrum(W)
+        folder = os.environ.get(CACHE_ENV)
+        path = Path(folder) / f"spectrum-v1-{W.shape[0]}-{digest}.npz" if folder else None
+        spec = None
+        if path is not None and path.exists():
+            try:
+                spec = Spectrum.load(path, W)
+            except Exception:  # a partial or foreign file: recompute and overwrite it
+                spec = None
+        if spec is None:
+            spec = Spectrum(W)
+            if path is not None and W.shape[0]:
+                spec.save(path)
+        _SPECTRA[key] = spec
     return _SPECTRA[key]
 
 

@@ -9,6 +9,8 @@ asymptotic normal distribution (``seed``).
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -195,17 +197,24 @@ def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm
 def _region_effects(par, names, th_names, kind, spec, members):
     """Region-specific effects for one parameter vector (see :func:`heterogeneity`): the mean
     diagonal of S_r over region *r*'s units and the mean of their column sums, from the
-    eigen-decomposition of W (``spec``, its :class:`aicoord.study._common.Spectrum`, looked up once for
-    all draws: O(N²) per draw)."""
-    rho = float(par["rho"]) if kind in ("sar", "sdm") else 0.0
+    eigen-decomposition of W (``spec``, its :class:`aicoord.study._common.Spectrum`).
+
+    ``par`` is one parameter vector (a Series: floats returned) or a DataFrame of draws, one per row
+    (arrays returned: all draws at once, O(N) each, :meth:`Spectrum.region_means`)."""
+    many = isinstance(par, pd.DataFrame)
+    n = len(par) if many else 1
+
+    def col(name):
+        if name not in par:
+            return np.zeros(n)
+        return par[name].to_numpy(dtype=float) if many else np.array([float(par[name])])
+
+    rho = col("rho") if kind in ("sar", "sdm") else np.zeros(n)
     out = {}
     for r, v, tv in zip(members, names, th_names):
-        idx = members[r]
-        b = float(par[v])
-        th = float(par[tv]) if tv in par else 0.0
-        direct = float(np.mean(spec.diagonal(rho, b, th)[idx]))
-        total = float(np.mean(spec.column_sums(rho, b, th)[idx]))
-        out[r] = (direct, total - direct, total)
+        direct, total = spec.region_means(rho, col(v), col(tv), members[r])
+        out[r] = (direct, total - direct, total) if many else (float(direct[0]), float(total[0] - direct[0]),
+                                                               float(total[0]))
     return out
 
 
@@ -268,11 +277,12 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
         spec = spectrum(st.W)
         point = _region_effects(res.params, names, th, model, spec, members)
         sims = param_draws(res, draws, rng, st.W)
-        sim = [_region_effects(row, names, th, model, spec, members) for _, row in sims.iterrows()]
+        logging.getLogger(__name__).info("heterogeneity: %d draws x %d regions at once", len(sims), len(labels))
+        sim = _region_effects(sims, names, th, model, spec, members)  # every draw at once
         rows = []
         for r in labels:
             for k, lab in enumerate(("direct", "indirect", "total")):
-                arr = np.array([s[r][k] for s in sim])
+                arr = sim[r][k]
                 rows.append({"group": r, "effect": lab, **summarise(point[r][k], arr, alpha),
                              "n_units": len(members[r])})
         out = pd.DataFrame(rows)

@@ -3,6 +3,9 @@ SEM and the dynamic SDM (short-run effects, :mod:`aicoord.study.dynamic`)."""
 
 from __future__ import annotations
 
+import logging
+import time as _clock
+
 import pandas as pd
 
 from ..errors import EstimationError
@@ -105,7 +108,12 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         d = d.dropna(subset=[a]).reset_index(drop=True)
     rows = []
     periods = int(d[time].nunique())
+    log = logging.getLogger(__name__)
+    t0 = _clock.perf_counter()
     for k, model in enumerate(models):
+        # progress in the rule's log (aicoord.runner.step): one line per model, with the draws it took
+        log.info("robustness %s x %s: model %d of %d (%s), %d draws per effect, %.0f s so far", weights_name,
+                 sample, k + 1, len(models), model, draws, _clock.perf_counter() - t0)
         short = _too_few_periods(periods, model, effects, sample)
         if short:  # e.g. a 2-year panel: reported as not estimated, with the reason, never a failed grid
             rows += [_failed(m, q, model, short) for m, q in
@@ -137,6 +145,8 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
             rows.append({"mechanism": m, "quantity": "mediated_total", "estimate": r.mediated["estimate"],
                          "lower": lo, "upper": hi, "verdict": direction(lo, hi), "model": model,
                          "mechanism_model": r.mechanism_model, "nobs": r.outcome_fit.nobs, "failure": ""})
+    log.info("robustness %s x %s: %d models done in %.0f s", weights_name, sample, len(models),
+             _clock.perf_counter() - t0)
     out = pd.DataFrame(rows)
     out.insert(0, "sample", sample)
     out.insert(0, "weights", weights_name)
