@@ -39,6 +39,25 @@ def test_demo_outputs_say_simulated(default_study):
     assert len(rec) == 37 and lo <= rec["covers"].sum() <= hi
 
 
+def _check_user_panel(wd):
+    """What is particular to a user's panel file: only panel.file and panel.dictionary configured, no demo job
+    in the DAG, its headers, dictionary and note (never "simulated") in every output, its own controls."""
+    overlay = yaml.safe_load((wd / "config/config.yaml").read_text(encoding="utf-8"))
+    assert set(overlay) - set(FAST) == {"panel"} and set(overlay["panel"]) == {"file", "dictionary"}
+    res = run_snakemake(wd, "-n", "-F")  # every job of the DAG: no demo outputs and no simulate_panel job
+    assert "simulate_panel" not in res.stdout + res.stderr and "demo_recovery" not in res.stdout + res.stderr
+    assert not (wd / "results/demo").exists()
+    for rel in MEASURES:
+        assert (wd / rel).stat().st_size > 0, rel
+    texts = _texts(wd)
+    assert texts and not [k for k, v in texts.items() if "simulat" in v.lower()]
+    p = pd.read_csv(wd / "results/data/panel.csv")
+    assert len(p) == 31 * 13 and (p["note"] == "数据来源: panel file data/raw/panel_test.csv").all()  # zh, the default
+    assert {"gov_int", "urb_rate"} <= set(p.columns)
+    beta = pd.read_csv(wd / "results/tables/beta_convergence.csv")
+    assert set(beta.loc[beta["type"] == "conditional", "controls"]) == {"gov_int;urb_rate"}
+
+
 @pytest.fixture(scope="module")
 def real_measures(tmp_path_factory):
     """The real-format panel with only panel.file and panel.dictionary configured, run through the panel and the
@@ -53,21 +72,7 @@ def test_real_panel_reaches_the_measures_with_only_file_and_dictionary(real_meas
     """What is particular to a user's panel file, on the panel and the measures: the DAG has no demo job, the
     file is read with its Chinese headers and dictionary, its note (and never "simulated") reaches every output,
     the controls are its own columns. The same checks on the whole study: the slow test below."""
-    wd = real_measures
-    overlay = yaml.safe_load((wd / "config/config.yaml").read_text(encoding="utf-8"))
-    assert set(overlay) - set(FAST) == {"panel"} and set(overlay["panel"]) == {"file", "dictionary"}
-    res = run_snakemake(wd, "-n", "-F")  # every job of the DAG: no demo outputs and no simulate_panel job
-    assert "simulate_panel" not in res.stdout + res.stderr and "demo_recovery" not in res.stdout + res.stderr
-    assert not (wd / "results/demo").exists()
-    for rel in MEASURES:
-        assert (wd / rel).stat().st_size > 0, rel
-    texts = _texts(wd)
-    assert texts and not [k for k, v in texts.items() if "simulat" in v.lower()]
-    p = pd.read_csv(wd / "results/data/panel.csv")
-    assert len(p) == 31 * 13 and (p["note"] == "数据来源: panel file data/raw/panel_test.csv").all()  # zh, the default
-    assert {"gov_int", "urb_rate"} <= set(p.columns)
-    beta = pd.read_csv(wd / "results/tables/beta_convergence.csv")
-    assert set(beta.loc[beta["type"] == "conditional", "controls"]) == {"gov_int;urb_rate"}
+    _check_user_panel(real_measures)
 
 
 @pytest.mark.slow(reason="the whole default study a second time, on the real-format panel (76 jobs, about 3 "
@@ -78,20 +83,7 @@ def test_real_panel_reaches_the_measures_with_only_file_and_dictionary(real_meas
                          "a proxy change are checked here")
 def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(real_study):
     wd, truth = real_study  # the whole default study on the real-format panel (tests/workflow/conftest.py)
-    overlay = yaml.safe_load((wd / "config/config.yaml").read_text(encoding="utf-8"))
-    assert set(overlay) - set(FAST) == {"panel"} and set(overlay["panel"]) == {"file", "dictionary"}
-    res = run_snakemake(wd, "-n", "-F")  # every job of the DAG: no demo outputs and no simulate_panel job
-    assert "simulate_panel" not in res.stdout + res.stderr and "demo_recovery" not in res.stdout + res.stderr
-    assert not (wd / "results/demo").exists()
-    for rel in MEASURES:
-        assert (wd / rel).stat().st_size > 0, rel
-    texts = _texts(wd)
-    assert texts and not [k for k, v in texts.items() if "simulat" in v.lower()]
-    p = pd.read_csv(wd / "results/data/panel.csv")
-    assert len(p) == 31 * 13 and (p["note"] == "数据来源: panel file data/raw/panel_test.csv").all()  # zh, the default
-    assert {"gov_int", "urb_rate"} <= set(p.columns)
-    beta = pd.read_csv(wd / "results/tables/beta_convergence.csv")
-    assert set(beta.loc[beta["type"] == "conditional", "controls"]) == {"gov_int;urb_rate"}
+    _check_user_panel(wd)
     # the study on this panel finds the generator's setting-B truths
     _verdicts_equal_truth(wd, truth)
     # changing one mechanism's proxy reruns only the jobs that use it
