@@ -67,5 +67,7 @@ def test_mqml_refusals():
         mod.fit(estimator="mqml")
     with pytest.raises(InputError, match="its own heteroskedasticity-robust covariance"):
         mod.respecify(model="sar").fit(estimator="mqml", cov_type="cluster")
-    with pytest.raises(InputError, match="unknown estimator 'gmm'"):
+    with pytest.raises(InputError, match="^estimator 'gmm' needs endogenous regressors and instruments"):
         mod.fit(estimator="gmm")
+    with pytest.raises(InputError, match="^unknown estimator 'qml'"):
+        mod.fit(estimator="qml")

@@ -65,8 +65,8 @@ def test_an_empty_mapping_in_the_users_configuration_empties_the_default(study):
         write_overlay(study, FAST)
     assert job_counts(res).get("weights") == 1, (res.stdout + res.stderr)[-2000:]
     write_overlay(study, merge(FAST, {"analysis": {"scenarios": {}}, "measures": {"indices": {}}}))
-    try:
-        res = run_snakemake(study, "-n")
+    try:  # every job of the DAG (-F): the study folder is a copy of a finished default study
+        res = run_snakemake(study, "-n", "-F")
     finally:
         write_overlay(study, FAST)
     jobs = job_counts(res)
@@ -78,7 +78,7 @@ def test_a_real_panel_removes_the_demo_outputs_of_an_earlier_run(tmp_path):
     """Issue 24: after a demo run, switching to a real panel.file left results/demo/* and
     results/tables/demo_recovery.csv ("simulated data") among the real results. When the workflow starts
     (onstart; not in a dry run) it deletes the outputs of the demo-only rules."""
-    from helpers import real_format_panel, real_overlay
+    from helpers import make_study, real_format_panel, real_overlay
 
     wd = make_study(tmp_path / "study", real_overlay("data/raw/panel_test.csv"))
     real_format_panel(wd / "data/raw/panel_test.csv")

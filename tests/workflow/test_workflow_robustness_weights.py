@@ -1,5 +1,5 @@
 """The robustness grid's wiring, on the Snakemake DAG (a dry run, no study): every ``robustness_variant`` job reads
-the raw weights of its own matrix, ``results/weights/{w}_raw.csv`` (``variant_weights`` in
+the raw weights of its own matrix, ``results/weights/{w}_raw.npz`` (``variant_weights`` in
 workflow/rules/common.smk), and the grid has one job per weights × sample of the configuration. Planted by hand:
 ``variant_weights`` returning the study's matrix for every variant fails this test."""
 import re
@@ -29,7 +29,7 @@ def test_every_variant_job_reads_its_own_matrix(tmp_path):
     for job in jobs:
         wild = dict(kv.split("=", 1) for kv in job["wildcards"].split(", "))
         weights = [p for p in job["input"].split(", ") if p.startswith("results/weights/")]
-        assert weights == [f"results/weights/{wild['w']}_raw.csv"], job
+        assert weights == [f"results/weights/{wild['w']}_raw.npz"], job
         assert job["output"] == f"results/study/robustness/{wild['w']}_{wild['sample']}.csv"
         seen.add((wild["w"], wild["sample"]))
     assert len(jobs) == len(seen) and seen == {(w, s) for w in rb["weights"] for s in rb["samples"]}
