@@ -4,7 +4,7 @@ import pytest
 
 from aicoord.paper.labels import (VOCABULARY, foreign_words, term, translate_note, verdict_rule, weights_label,
                                   zh_punctuation)
-from aicoord.steps.paper import _decision
+from aicoord.paper.study_tables import decision as _decision
 
 
 def test_every_kind_has_the_same_names_in_both_languages():

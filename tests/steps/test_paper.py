@@ -414,7 +414,9 @@ def test_baseline_hides_the_controls_on_request_and_states_the_lee_yu_sample(bui
     assert [r.label for r in tab.rows if r.kind == "flag"] == ["控制变量", "地区效应", "时间效应"]
     assert f"观测值为 Lee–Yu 正交变换后的有效样本 {n - 1} × {t - 1} = {(n - 1) * (t - 1)}（原样本 N × T = {n * t}）" \
         in tab.note_text
-    assert P._lee_yu_sample(31, 13, 31 * 12) == (31, 12) and P._lee_yu_sample(31, 13, 30 * 13) == (30, 13)
+    from aicoord.paper.study_tables import lee_yu_sample
+
+    assert lee_yu_sample(31, 13, 31 * 12) == (31, 12) and lee_yu_sample(31, 13, 30 * 13) == (30, 13)
 
 
 def test_inequality_table_gives_the_contribution_rates_of_the_parts(built):
@@ -432,7 +434,9 @@ def test_inequality_table_gives_the_contribution_rates_of_the_parts(built):
 def test_descriptive_statistics_get_decimals_by_magnitude_or_by_variable(built, tmp_path):
     """One global decimals printed GDP per capita as 58,031.989: a row's decimals follow its magnitude, and
     paper.variable_decimals sets a variable's own."""
-    assert [P.row_decimals(v, 3) for v in ([58031.989, 12000.0], [96.5, 3.4], [0.5, -0.8], [403.0], [0.0])] == \
+    from aicoord.paper.numbers import row_decimals
+
+    assert [row_decimals(v, 3) for v in ([58031.989, 12000.0], [96.5, 3.4], [0.5, -0.8], [403.0], [0.0])] == \
         [0, 3, 3, 2, 3]
     _, d, outs = built
     t = P.read_table(outs["descriptive"]["json"])

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["NumberFormat", "MINUS"]
+__all__ = ["NumberFormat", "MINUS", "row_decimals"]
 
 #: U+2212 MINUS SIGN, the typographic minus used by default.
 MINUS = "\u2212"
@@ -83,3 +83,12 @@ class NumberFormat:
         if self.thousands:
             t = t.replace(self.thousands, "")
         return float(t)
+
+
+def row_decimals(values, decimals: int) -> int:
+    """Decimals of a row of statistics of one variable: ``decimals``, less one per digit that its largest
+    magnitude has beyond the first (GDP per capita 58,032 rather than 58,031.989; a share keeps them all)."""
+    vals = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v)) and float(v) != 0.0]
+    if not vals:
+        return decimals
+    return int(max(0, min(decimals, decimals - math.floor(math.log10(max(vals))) + 1)))

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..io import atomic_path, escape_formula
 from .table import PaperTable
 
 __all__ = ["TEX_MACROS", "tidy_rows", "to_csv", "to_markdown", "latex_fragment", "latex_document", "write_csv",
-           "write_markdown", "write_tex", "write_tex_tables", "write_text"]
+           "write_markdown", "write_tex", "write_tex_tables", "write_text", "readme_markdown"]
 
 CSV_HEADER = ["table", "panel", "row", "label", "statistic", "group", "column", "value", "note"]
 
@@ -234,3 +234,22 @@ def write_tex(table: PaperTable, path, *, standalone: bool = True) -> None:
 def write_tex_tables(tables: Sequence[PaperTable], path) -> None:
     """Write every table, in order, into one standalone xelatex document (``tables.tex``)."""
     write_text(latex_document(tables), path)
+
+
+def readme_markdown(captions: Mapping[str, str], entries: Sequence[Mapping], figures: Sequence[Mapping]) -> str:
+    """``results/paper/README.md``: a row per table (its caption from ``captions`` by name, its four files) and
+    per figure (title, files), each with its rule, inputs and configuration entries."""
+    def row(title, files, e):
+        return (f"| {title} | {files} | `{e['rule']}` | " + ", ".join(f"`{i}`" for i in e["inputs"]) + " | "
+                + ", ".join(f"`{c}`" for c in e["config"]) + " |")
+
+    head = ["| {} | files | rule | inputs | config entries |", "| --- | --- | --- | --- | --- |"]
+    lines = ["# Paper tables and figures", "",
+             "Made by `workflow/rules/paper.smk` (step module `aicoord.steps.paper`). Each table is written as "
+             "`<name>.csv` (tidy), `.md`, `.tex` (standalone xelatex) and `.docx` (three-line table) by one "
+             "rule; `tables.docx` and `tables.tex` (rule `paper_tables`) hold every table in order.", "",
+             "## Tables", "", head[0].format("table"), head[1]]
+    lines += [row(captions.get(e["name"], e["name"]), f"`{e['name']}.csv/.md/.tex/.docx`", e) for e in entries]
+    lines += ["", "## Figures", "", head[0].format("figure"), head[1]]
+    lines += [row(f["title"], ", ".join(f"`{Path(p).name}`" for p in f["files"]), f) for f in figures]
+    return "\n".join(lines) + "\n"

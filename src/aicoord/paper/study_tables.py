@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -312,3 +313,78 @@ def cov_note(cov, language) -> str | None:
             "driscoll-kraay": (f"Driscoll–Kraay standard errors (Bartlett kernel, lag {cov.get('dk_lag')})",
                                f"Driscoll–Kraay 标准误（Bartlett 核，滞后 {cov.get('dk_lag')} 期）")}[ct]
     return f"Values in parentheses are based on {what[0]}." if en else f"括号内数值基于{what[1]}。"
+
+
+# ------------------------------------------------------------------------------------- wording of the study's rows
+def decision(text: str, language: str) -> str:
+    """A decision of the specification search in the table's language: "effects: twoways" → 双向固定效应,
+    "SAR with twoways fixed effects" → 双向固定效应 SAR 模型, "random effects" → 随机效应."""
+    m = re.fullmatch(r"effects: (\w+)", text)
+    if m:
+        return term("effects", m.group(1), language)
+    m = re.fullmatch(r"(\w+) with (\w+) fixed effects", text)
+    if m:
+        return term("model", "with", language, model=term("model", m.group(1).lower(), language),
+                    effects=term("effects", m.group(2), language))
+    return term("decision", text, language)
+
+
+def specification_rows(g: pd.DataFrame, language: str, fmt: NumberFormat) -> tuple[list[dict], list[str]]:
+    """Rows of the specification table (label, statistic, df, p, decision in the table's language) from the
+    study's ``specification.csv``, and the note's sentences: why the Hausman row is the robust Mundlak test,
+    each decision's reason, then why the baseline stays an SDM."""
+    from ..study.specification import BASELINE_NOTE
+
+    w = _W[language]
+    rows, reasons, tail = [], [], []
+    for _, r in g.iterrows():
+        text = r.get("decision")
+        eff = r.get("effects") if isinstance(r.get("effects"), str) else None
+        null = r.get("null") if isinstance(r.get("null"), str) else ""
+        m = re.search(r"robust Mundlak version .*classical statistic \(([^)]*)\)", null)
+        if m:   # the Hausman row is the robust Mundlak test: the note says why
+            reasons.append(term("reason", "robust_hausman", language, classical=fmt(float(m.group(1)))))
+        if isinstance(text, str) and text.endswith("; " + BASELINE_NOTE):
+            text = text[:-len(BASELINE_NOTE) - 2]
+            tail.append(term("reason", "baseline_sdm", language))   # after the selection's reason
+        if isinstance(text, str) and text:
+            text, _, why = text.partition(" (")
+            text = decision(text, language)
+            if why:
+                why = term("reason", why.rstrip(")"), language)
+                reasons.append(f"{term('test', r['test'], language)}：{text}（{why}）" if language == "zh"
+                               else f"{term('test', r['test'], language)}: {text} ({why})")
+        else:
+            text = w["reject"] if str(r.get("reject")) == "True" else ""
+        label = term("test", r["test"], language)
+        if eff and r["test"] != "selected model":
+            effects = term("effects", eff, language)
+            label += f"（{effects}）" if language == "zh" else f" ({effects})"
+        rows.append({"label": label, w["statistic"]: fmt(r["statistic"]),
+                     w["df"]: "" if pd.isna(r["df"]) else fmt.integer(r["df"]), w["p"]: fmt(r["p"]),
+                     w["decision"]: text})
+    return rows, reasons + tail
+
+
+def lee_yu_sample(n: int, t: int, nobs: int) -> tuple[int, int]:
+    """The factors of the Lee–Yu effective sample: (N − 1)(T − 1) with two-way effects, N(T − 1) with unit
+    effects, (N − 1)T with time effects; whichever multiplies to ``nobs``."""
+    for a, b in ((n - 1, t - 1), (n, t - 1), (n - 1, t)):
+        if a * b == nobs:
+            return a, b
+    return n, nobs // n if n else 0
+
+
+def lee_yu_note(fit: Mapping, language: str) -> str:
+    """The note's sentence on the Lee–Yu correction of a fit's summary (the study's fit JSON), with the
+    effective sample when the observations are fewer than N × T; empty without the correction."""
+    if not fit.get("lee_yu"):
+        return ""
+    note = "Lee–Yu bias correction" if language == "en" else "经 Lee–Yu 偏误修正"
+    if fit["nobs"] != fit["N"] * fit["T"]:
+        n_eff, t_eff = lee_yu_sample(fit["N"], fit["T"], fit["nobs"])
+        note += (f"; observations are the effective sample after the Lee–Yu orthogonal transformation, "
+                 f"{n_eff} × {t_eff} = {fit['nobs']} of N × T = {fit['N'] * fit['T']}" if language == "en" else
+                 f"，观测值为 Lee–Yu 正交变换后的有效样本 {n_eff} × {t_eff} = {fit['nobs']}"
+                 f"（原样本 N × T = {fit['N'] * fit['T']}）")
+    return note

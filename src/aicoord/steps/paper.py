@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -39,16 +38,8 @@ from ..paper.study_tables import (DEFAULT_LABELS, GROUPS, MEASURE_LABELS, TABLES
                                    _notes, _number, _reg_kw, _sentences, _weights_note, cov_note, provenance,
                                    read_table, save_table)
 from ..paper.labels import term, verdict_rule
-from ..paper.study_tables import model_label
-
-
-def row_decimals(values, decimals: int) -> int:
-    """Decimals of a row of statistics of one variable: ``decimals``, less one per digit that its largest
-    magnitude has beyond the first (GDP per capita 58,032 rather than 58,031.989; a share keeps them all)."""
-    vals = [abs(float(v)) for v in values if v is not None and np.isfinite(float(v)) and float(v) != 0.0]
-    if not vals:
-        return decimals
-    return int(max(0, min(decimals, decimals - int(np.floor(np.log10(max(vals)))) + 1)))
+from ..paper.numbers import row_decimals
+from ..paper.study_tables import lee_yu_note, model_label, specification_rows
 
 
 def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
@@ -251,59 +242,16 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
     save_table(t, out)
 
 
-def _decision(text: str, language: str) -> str:
-    """A decision of the specification search in the table's language: "effects: twoways" → 双向固定效应,
-    "SAR with twoways fixed effects" → 双向固定效应 SAR 模型, "random effects" → 随机效应."""
-    import re
-
-    m = re.fullmatch(r"effects: (\w+)", text)
-    if m:
-        return term("effects", m.group(1), language)
-    m = re.fullmatch(r"(\w+) with (\w+) fixed effects", text)
-    if m:
-        return term("model", "with", language, model=term("model", m.group(1).lower(), language),
-                    effects=term("effects", m.group(2), language))
-    return term("decision", text, language)
-
-
 def specification(spec_csv, out, *, weights_labels: Mapping, language: str, decimals: int,
                   number: int | None = None) -> None:
     """Table ``specification`` (rule ``paper_specification``): LM, LR, Hausman, Wald and LR tests of the
     specification search, with the statistic, degrees of freedom, p-value and the model selected."""
     g = pd.read_csv(spec_csv)
-    w = _W[language]
     fmt = NumberFormat(decimals=decimals)
-    from ..study.specification import BASELINE_NOTE
-
-    rows, reasons, tail = [], [], []
-    for _, r in g.iterrows():
-        decision = r.get("decision")
-        eff = r.get("effects") if isinstance(r.get("effects"), str) else None
-        null = r.get("null") if isinstance(r.get("null"), str) else ""
-        m = re.search(r"robust Mundlak version .*classical statistic \(([^)]*)\)", null)
-        if m:   # the Hausman row is the robust Mundlak test: the note says why
-            reasons.append(term("reason", "robust_hausman", language, classical=fmt(float(m.group(1)))))
-        if isinstance(decision, str) and decision.endswith("; " + BASELINE_NOTE):
-            decision = decision[:-len(BASELINE_NOTE) - 2]
-            tail.append(term("reason", "baseline_sdm", language))   # after the selection's reason
-        if isinstance(decision, str) and decision:
-            decision, _, why = decision.partition(" (")
-            decision = _decision(decision, language)
-            if why:
-                why = term("reason", why.rstrip(")"), language)
-                reasons.append(f"{term('test', r['test'], language)}：{decision}（{why}）" if language == "zh"
-                               else f"{term('test', r['test'], language)}: {decision} ({why})")
-        else:
-            decision = w["reject"] if str(r.get("reject")) == "True" else ""
-        label = term("test", r["test"], language)
-        if eff and r["test"] != "selected model":
-            label += f"（{term('effects', eff, language)}）" if language == "zh" else f" ({term('effects', eff, language)})"
-        rows.append({"label": label,
-                     w["statistic"]: fmt(r["statistic"]), w["df"]: "" if pd.isna(r["df"]) else fmt.integer(r["df"]),
-                     w["p"]: fmt(r["p"]), w["decision"]: decision})
+    rows, reasons = specification_rows(g, language, fmt)
     m = str(g["weights"].iloc[0])
     weights = WORDS[language]["weights"].format(w=weights_labels.get(m, m))
-    sim, parts = _notes([g], language, extra=reasons + tail + [weights])
+    sim, parts = _notes([g], language, extra=reasons + [weights])
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("specification"),
                          title=TITLES[language]["specification"], language=language, label_col="label",
                          notes=_sentences(sim, parts, language))
@@ -311,15 +259,6 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
 
 
 # ------------------------------------------------------------------------------------- regression tables
-def _lee_yu_sample(n: int, t: int, nobs: int) -> tuple[int, int]:
-    """The factors of the Lee–Yu effective sample: (N − 1)(T − 1) with two-way effects, N(T − 1) with unit
-    effects, (N − 1)T with time effects; whichever multiplies to ``nobs``."""
-    for a, b in ((n - 1, t - 1), (n, t - 1), (n - 1, t)):
-        if a * b == nobs:
-            return a, b
-    return n, nobs // n if n else 0
-
-
 def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
              parentheses: str, weights_labels: Mapping, number: int | None = None, show_controls: bool = True) -> None:
     """Table ``baseline`` (rule ``paper_baseline``): the baseline SDM as a regression table -- AI, the
@@ -341,13 +280,7 @@ def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimal
                          "unit_effects": eff in ("individual", "twoways"),
                          "time_effects": eff in ("time", "twoways")}, group=_label(labels, fit["y"], language))
     sim, parts = _notes([g, fit["note"]], language)
-    lee = ("Lee–Yu bias correction" if language == "en" else "经 Lee–Yu 偏误修正") if fit.get("lee_yu") else ""
-    if fit.get("lee_yu") and fit["nobs"] != fit["N"] * fit["T"]:
-        n_eff, t_eff = _lee_yu_sample(fit["N"], fit["T"], fit["nobs"])
-        lee += (f"; observations are the effective sample after the Lee–Yu orthogonal transformation, "
-                f"{n_eff} × {t_eff} = {fit['nobs']} of N × T = {fit['N'] * fit['T']}" if language == "en" else
-                f"，观测值为 Lee–Yu 正交变换后的有效样本 {n_eff} × {t_eff} = {fit['nobs']}"
-                f"（原样本 N × T = {fit['N'] * fit['T']}）")
+    lee = lee_yu_note(fit, language)
     reg = RegressionTable([col], number=number or _number("baseline"), title=TITLES[language]["baseline"],
                           variables=[v for v in shown if v not in ("rho", "lambda")],
                           **_reg_kw(language, decimals, stars, parentheses, labels,
@@ -560,25 +493,10 @@ def combined(table_jsons, out_docx, out_tex) -> None:
 def paper_readme(table_jsons, out_md, *, entries: Sequence[Mapping], figures: Sequence[Mapping]) -> None:
     """``results/paper/README.md`` (rule ``paper_readme``): every table (number, caption, files) and figure
     with the rule that made it and the configuration entries it depends on."""
-    from ..paper.render import write_text
+    from ..paper.render import readme_markdown, write_text
 
     captions = {Path(p).stem: read_table(p).caption for p in table_jsons}
-    lines = ["# Paper tables and figures", "",
-             "Made by `workflow/rules/paper.smk` (step module `aicoord.steps.paper`). Each table is written as "
-             "`<name>.csv` (tidy), `.md`, `.tex` (standalone xelatex) and `.docx` (three-line table) by one "
-             "rule; `tables.docx` and `tables.tex` (rule `paper_tables`) hold every table in order.", "",
-             "## Tables", "", "| table | files | rule | inputs | config entries |", "| --- | --- | --- | --- | --- |"]
-    for e in entries:
-        lines.append(f"| {captions.get(e['name'], e['name'])} | `{e['name']}.csv/.md/.tex/.docx` | `{e['rule']}` | "
-                     + ", ".join(f"`{i}`" for i in e["inputs"]) + " | "
-                     + ", ".join(f"`{c}`" for c in e["config"]) + " |")
-    lines += ["", "## Figures", "", "| figure | files | rule | inputs | config entries |",
-              "| --- | --- | --- | --- | --- |"]
-    for f in figures:
-        lines.append(f"| {f['title']} | " + ", ".join(f"`{Path(p).name}`" for p in f["files"]) + f" | `{f['rule']}` | "
-                     + ", ".join(f"`{i}`" for i in f["inputs"]) + " | "
-                     + ", ".join(f"`{c}`" for c in f["config"]) + " |")
-    write_text("\n".join(lines) + "\n", out_md)
+    write_text(readme_markdown(captions, entries, figures), out_md)
 
 
 # ------------------------------------------------------------------------------------- figures
