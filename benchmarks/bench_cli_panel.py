@@ -37,7 +37,6 @@ JSON (it exits with an error when they disagree, and so does this benchmark).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pathlib
 import subprocess

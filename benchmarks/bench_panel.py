@@ -104,7 +104,7 @@ def prepare(n_target):
         with open(dfile, "w") as f:
             f.write("id,t,y,x1,x2\n")
             for r in rows:
-                f.write("%d,%d,%.17g,%.17g,%.17g\n" % r)
+                f.write("{:d},{:d},{:.17g},{:.17g},{:.17g}\n".format(*r))
         # dense-free edge list for R
         coo = w.tocoo()
         with open(CACHE / f"edges_{n}.csv", "w") as f:

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from aicoord.contract import read_province_table
 from aicoord.geometry import load_provinces
-from aicoord.io import read_province_table
 from aicoord.simulate import MECHANISM_NAMES, simulate_demo_panel
 from aicoord.study import baseline, mechanism, verdict
 from aicoord.weights import build_weights

@@ -31,7 +31,6 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
-
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 #: Overlay of the workflow tests: the default study (config/config.default.yaml) at lower cost only --

@@ -286,7 +286,6 @@ def test_esda_permutation_kernels_are_cached_on_disk():
     from numba.core.dispatcher import Dispatcher
 
     import aicoord.autocorrelation  # noqa: F401
-
     from aicoord.autocorrelation import UNCACHED_KERNELS
 
     kernels = {name: obj for mod in (esda.crand, esda.moran) for name, obj in vars(mod).items()

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from aicoord.errors import InputError
 from aicoord.contract import read_panel, validate_dictionary
+from aicoord.errors import InputError
 
 HEADER = ["省份", "年份", "人工智能指数", "协调发展", "人均GDP", "人口", "开放度", "产业升级"]
 DICT = {

@@ -16,8 +16,14 @@ from libpysal.weights import W, lat2W
 from numpy.testing import assert_allclose
 
 from aicoord.convergence import (
-    beta_convergence, beta_convergence_panel, convergence_panel_data, development_gap,
-    implied_speed, relative_to_national, spatial_beta_convergence)
+    beta_convergence,
+    beta_convergence_panel,
+    convergence_panel_data,
+    development_gap,
+    implied_speed,
+    relative_to_national,
+    spatial_beta_convergence,
+)
 from aicoord.errors import InputError
 
 matplotlib.use("Agg")

@@ -264,8 +264,9 @@ def test_ai_2023_against_r_reference():
 
 
 def test_inequality_by_year_matches_single_year_calls():
-    from aicoord.inequality import inequality_by_year
     import pandas as pd
+
+    from aicoord.inequality import inequality_by_year
 
     rng = np.random.default_rng(5)
     df = pd.DataFrame({"year": np.repeat([2021, 2020], 10), "y": rng.lognormal(size=20),
@@ -347,8 +348,9 @@ BY_YEAR_COLUMNS = ["n", "cv", "sd_log", "theil_t", "theil_t_within", "theil_t_be
 
 
 def test_inequality_by_year_every_column_matches_single_year_calls():
-    from aicoord.inequality import inequality_by_year
     import pandas as pd
+
+    from aicoord.inequality import inequality_by_year
 
     rng = np.random.default_rng(8)
     df = pd.DataFrame({"t": np.repeat([2019, 2020], 12), "y": rng.lognormal(size=24),
@@ -366,8 +368,9 @@ def test_inequality_by_year_every_column_matches_single_year_calls():
 
 
 def test_inequality_by_year_without_groups_or_weights():
-    from aicoord.inequality import inequality_by_year
     import pandas as pd
+
+    from aicoord.inequality import inequality_by_year
 
     y = [1.0, 2.0, 3.0, 4.0]
     out = inequality_by_year(pd.DataFrame({"year": [2020] * 4, "y": y}), "y")
@@ -378,8 +381,9 @@ def test_inequality_by_year_without_groups_or_weights():
 
 
 def test_inequality_by_year_names_every_missing_column():
-    from aicoord.inequality import inequality_by_year
     import pandas as pd
+
+    from aicoord.inequality import inequality_by_year
 
     df = pd.DataFrame({"year": [2020, 2020], "y": [1.0, 2.0]})
     with pytest.raises(InputError, match=r"missing columns: region, pop$"):

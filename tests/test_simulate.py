@@ -4,8 +4,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from aicoord.simulate import (REGRESSORS, fit_demo_sdm, recovery_table, simulate_demo_panel, true_effects,
-                              truth_table)
+from aicoord.simulate import REGRESSORS, fit_demo_sdm, recovery_table, simulate_demo_panel, true_effects, truth_table
 from aicoord.weights import build_weights
 from helpers import ROOT, binomial_bounds, sd_ratio_bounds
 

@@ -12,7 +12,7 @@ import pytest
 
 from aicoord.contract import read_panel
 from aicoord.errors import InputError
-from aicoord.units import (DROPPED, LEVELS, level_note, municipal_units, normalize_unit, unit_names, unit_table)
+from aicoord.units import DROPPED, LEVELS, level_note, municipal_units, normalize_unit, unit_names, unit_table
 
 #: Province-administered county-level units (省直辖县级行政单位), by province, as listed above.
 PROVINCE_ADMINISTERED = {"410000": ["419001"], "420000": ["429004", "429005", "429006", "429021"],

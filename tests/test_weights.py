@@ -5,9 +5,18 @@ import pytest
 from numpy.testing import assert_allclose
 
 from aicoord.errors import InputError
-from aicoord.weights import (build_weights, capital_coords, distance_weights, economic_weights,
-                             great_circle_km, knn_weights, nested_weights, standardize, to_dense_frame,
-                             weights_summary)
+from aicoord.weights import (
+    build_weights,
+    capital_coords,
+    distance_weights,
+    economic_weights,
+    great_circle_km,
+    knn_weights,
+    nested_weights,
+    standardize,
+    to_dense_frame,
+    weights_summary,
+)
 from helpers import ATOL_R, RTOL_R
 
 
@@ -119,7 +128,6 @@ def test_build_weights_distance_and_nested(spdep_reference, phi):
 # ---------------------------------------------------------------- mutation-testing additions
 # (tests/MUTATION.md lists the mutants each of these kills)
 
-from aicoord.errors import InputError  # noqa: E402
 from aicoord.weights import contiguity_weights, from_dense  # noqa: E402
 
 
@@ -396,7 +404,7 @@ def test_nearest_island_links_and_neighbour_order(provinces_gdf):
     ws = contiguity_weights(shuffled, "rook")
     pos = {c: i for i, c in enumerate(shuffled["code"])}
     assert ws.id_order == list(shuffled["code"])
-    for i, nb in ws.neighbors.items():
+    for nb in ws.neighbors.values():
         assert [pos[j] for j in nb] == sorted(pos[j] for j in nb)
 
 

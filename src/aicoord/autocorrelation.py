@@ -52,10 +52,9 @@ def _cache_esda_kernels():
     their machine code is reused. Kernels whose signature cannot be cached (:data:`UNCACHED_KERNELS`) are
     compiled in each process as before."""
     try:
-        from numba.core.dispatcher import Dispatcher
-
         import esda.crand
         import esda.moran
+        from numba.core.dispatcher import Dispatcher
     except ImportError:  # pragma: no cover - numba is an esda dependency
         return
     for module in (esda.crand, esda.moran):

@@ -32,7 +32,7 @@ def one_line(text: str) -> str:
     import unicodedata
 
     text = "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
-    text = re.sub(r"\S{%d,}" % (MAX_TOKEN + 1), lambda m: _cut(m.group(0), MAX_TOKEN), text)
+    text = re.sub(rf"\S{{{MAX_TOKEN + 1},}}", lambda m: _cut(m.group(0), MAX_TOKEN), text)
     return _cut(text, MAX_MESSAGE)
 
 

@@ -316,10 +316,9 @@ def kde_figure(data, value, *, year="year", years=None, population=None, note=No
     matplotlib.figure.Figure
         One ``Line2D`` per year, labelled with the year. The figure is not shown or saved.
     """
+    import pandas as pd
     from matplotlib.figure import Figure
     from scipy.stats import gaussian_kde
-
-    import pandas as pd
 
     from .convergence import _check_columns, _positive, relative_to_national
 

@@ -22,11 +22,16 @@ ids, in reference-table order; :func:`standardize` row-standardises a copy. Kind
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
 from .provinces import province_table
+
+if TYPE_CHECKING:  # annotations only: libpysal is imported where a W is built
+    from libpysal.weights import W
 
 __all__ = [
     "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "SPEC_DEFAULTS", "full_spec", "great_circle_km", "capital_coords",

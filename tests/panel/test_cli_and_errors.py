@@ -3,6 +3,7 @@ JSON form of the tests, and the exit status of bad input.  (The engine's own inp
 test_data.py and test_model.py; numerical failures: test_errors.py.)"""
 
 import json
+
 import numpy as np
 import pandas as pd
 import pytest

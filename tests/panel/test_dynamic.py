@@ -21,7 +21,6 @@ from aicoord.panel._optim import minimize_bounded
 from aicoord.panel.dynamic import DynamicSpatialPanel
 from aicoord.panel.dynamic_results import dynamic_effects
 
-
 X = ["logp", "logy"]
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel"
 
@@ -389,7 +388,7 @@ def test_monte_carlo_prefecture_sdm_twoways():
     lu = splu((sp.identity(n) - truth["rho"] * w).tocsc())
     rng = np.random.default_rng(20261201)
     est, unc_tau, cover, predicted = [], [], [], None
-    for r in range(reps):
+    for _ in range(reps):
         mu, alpha = rng.normal(size=n), rng.normal(size=t + burn)
         y, ys, xs = np.zeros(n), [], []
         for p in range(t + burn):

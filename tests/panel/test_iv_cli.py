@@ -4,7 +4,6 @@ with one message."""
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose

@@ -59,9 +59,9 @@ from scipy import optimize
 
 from aicoord.panel import SpatialPanel, fixed
 from aicoord.panel._optim import minimize_bounded
-from aicoord.panel.effects import _effects_at
 from aicoord.panel.data import _demean
 from aicoord.panel.diagnostics import lr_effects_tests
+from aicoord.panel.effects import _effects_at
 
 X = ["logp", "logy"]
 

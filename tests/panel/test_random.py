@@ -135,7 +135,7 @@ def _hessian(f, p, rel=1e-4):
     out = np.empty((k, k))
     for i in range(k):
         for j in range(i, k):
-            def at(si, sj):
+            def at(si, sj, i=i, j=j):
                 q = p.copy()
                 q[i] += si * h[i]
                 q[j] += sj * h[j]

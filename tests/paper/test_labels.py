@@ -2,8 +2,15 @@
 and the scanner that keeps internal names and English sentences out of the Chinese tables."""
 import pytest
 
-from aicoord.paper.labels import (VOCABULARY, foreign_words, term, translate_note, verdict_rule, weights_label,
-                                  zh_punctuation)
+from aicoord.paper.labels import (
+    VOCABULARY,
+    foreign_words,
+    term,
+    translate_note,
+    verdict_rule,
+    weights_label,
+    zh_punctuation,
+)
 from aicoord.paper.study_tables import decision as _decision
 
 

@@ -7,11 +7,11 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
-from helpers import edge_columns
 
 from aicoord.paper import DocxStyle, RegressionTable, panel_table, to_markdown, write_docx, write_docx_tables
 from aicoord.paper.table import PaperTable, Row
 from aicoord.paper.word import table_layout
+from helpers import edge_columns
 
 EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
 

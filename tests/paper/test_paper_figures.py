@@ -10,8 +10,15 @@ from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_hex, to_rgba
 
 from aicoord.paper import NumberFormat
-from aicoord.paper.figures import (NO_DATA, OKABE_ITO, choropleth, effects_plot, lisa_small_multiples,
-                                   mediation_plot, save_paper_figure)
+from aicoord.paper.figures import (
+    NO_DATA,
+    OKABE_ITO,
+    choropleth,
+    effects_plot,
+    lisa_small_multiples,
+    mediation_plot,
+    save_paper_figure,
+)
 from aicoord.plotting import CLUSTER_COLOURS
 
 

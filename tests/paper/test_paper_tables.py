@@ -4,19 +4,29 @@ renderers (the Word renderer is tested in test_paper_docx.py)."""
 import csv
 import io
 import re
-import shutil
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import EDGE, compile_tex, edge_columns, tex_overflows, xelatex_or_skip
 from scipy import stats
 
-from aicoord.paper import (MINUS, ModelColumn, NumberFormat, RegressionTable, column_from_results,
-                           columns_from_impacts, latex_document, panel_table, table_from_frame, to_csv,
-                           to_markdown,
-                           write_all, write_tex, write_tex_tables)
+from aicoord.paper import (
+    MINUS,
+    ModelColumn,
+    NumberFormat,
+    RegressionTable,
+    column_from_results,
+    columns_from_impacts,
+    latex_document,
+    panel_table,
+    table_from_frame,
+    to_csv,
+    to_markdown,
+    write_all,
+    write_tex,
+    write_tex_tables,
+)
+from helpers import EDGE, compile_tex, edge_columns, tex_overflows, xelatex_or_skip
 
 LABELS = {"ai": "人工智能", "ai_sq": "人工智能²", "human": "人力资本", "open": "对外开放", "gov": "政府干预",
           "tiny": "微小项", "big": "规模", "W*ai": "W×人工智能"}

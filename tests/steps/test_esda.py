@@ -138,8 +138,8 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
     steps.esda_figures(out, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
                        matrix="invdist", language="zh")
     assert all(p[0].stat().st_size > 5000 for p in outputs.values())
-    from aicoord.plotting import lisa_cluster_map, lisa_significance_map
     from aicoord.geometry import read_geopackage
+    from aicoord.plotting import lisa_cluster_map, lisa_significance_map
 
     gdf = read_geopackage(tmp_path / "p.gpkg").set_index("code").loc[t["id"]].reset_index()
     for fig in (lisa_cluster_map(gdf, t["cluster"], language="zh"), lisa_significance_map(gdf, t["p_sim"])):

@@ -118,7 +118,10 @@ def _dummy_variable_ml(y, xs, w, model):
     from scipy.optimize import minimize_scalar
 
     t, n = y.shape
-    lag = (lambda a: a @ w.T)
+
+    def lag(a):
+        return a @ w.T
+
     unit = np.tile(np.eye(n), (t, 1))[:, 1:]
     period = np.repeat(np.eye(t), n, axis=0)[:, 1:]
     dummies = np.column_stack([np.ones(t * n), unit, period])

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from helpers import EDGE
 from scipy import special
 
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.paper import NumberFormat, tex_escape
 from aicoord.steps import paper as P
+from helpers import EDGE
 
 SIM_NOTE = data_note(DEMO_SOURCE, True, "zh")
 REAL_NOTE = data_note("统计年鉴 (test panel)", False, "zh")

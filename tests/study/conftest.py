@@ -22,7 +22,7 @@ def runs(demos, queen):
     from aicoord.study import baseline, mechanism, verdict
 
     out = {}
-    for s, (panel, truth) in demos.items():
+    for s, (panel, _truth) in demos.items():
         kw = study_kw(queen)
         base = baseline(panel, **kw, draws=2000, seed=1)
         mechs = {m: mechanism(panel, mechanism=m, **kw, draws=2000, seed=2) for m in MECHANISM_NAMES}

@@ -2,7 +2,6 @@
 tests/panel/test_iv.py), and on a panel with a confounder (tests/iv_dgp.py) the IV total effect is near the
 truth while the ML one is not."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose

@@ -3,10 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aicoord.panel import lm_tests, sdm_tests
+from aicoord.panel import lm_tests
 from aicoord.simulate import MECHANISM_NAMES
-from aicoord.study import (baseline, convergence_with_ai, heterogeneity, robustness_variant,
-                           specification_search)
+from aicoord.study import baseline, convergence_with_ai, heterogeneity, robustness_variant, specification_search
 from aicoord.study._common import MUNICIPALITIES, dense_w, effects_of, setting
 from aicoord.study.specification import select_model
 from helpers import CONTROLS, study_kw
@@ -195,7 +194,7 @@ def test_robustness_dynamic_sdm_not_estimated_rows(demos, queen, monkeypatch):
     panel = demos["A"][0].sort_values(["code", "year"]).copy()
     # an explosive outcome: y_t = 1.15 y_{t-1} + e, every unit, seeded
     rng = np.random.default_rng(11)
-    for code, g in panel.groupby("code"):
+    for _code, g in panel.groupby("code"):
         y = np.empty(len(g))
         y[0] = 1.0
         for t in range(1, len(g)):

@@ -1,6 +1,5 @@
 """Counterfactual scenarios: arithmetic against a dense computation, dispersion, non-positive outcomes."""
 import numpy as np
-import pandas as pd
 import pytest
 
 from aicoord.inequality import dagum_gini, sigma_convergence, theil
@@ -68,7 +67,7 @@ def test_dispersion_measures_equal_direct_computation(out_b, demos):
             assert d.loc[f"gini_{r}", "after"] == pytest.approx(dg["groups"].loc[r, "gini"], rel=1e-12)
         assert d.loc["gini_between", "after"] == pytest.approx(dg["between_gross"], rel=1e-12)
         np.testing.assert_allclose(d["change"], d["after"] - d["before"], rtol=1e-12)
-        assert ((d["change_lower"] <= d["change_upper"])).all() and (d["dropped_draws"] == 0).all()
+        assert (d["change_lower"] <= d["change_upper"]).all() and (d["dropped_draws"] == 0).all()
 
 
 @pytest.mark.parametrize("sizes", [(9, 8, 11, 3), (1, 5, 2), (6,)])

@@ -9,7 +9,6 @@ import yaml
 
 from helpers import ROOT, job_counts, make_study, run_snakemake
 
-
 #: four jobs of three rules: the geometry, two matrices that depend on it, and a GAL file made from one of them
 TARGETS = ["results/weights/queen.csv", "results/weights/knn4.csv", "results/weights/queen.gal"]
 

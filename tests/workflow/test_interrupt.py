@@ -1,11 +1,12 @@
 """An interrupted run (SIGTERM to Snakemake in the middle of a job) followed by a plain rerun gives outputs
 byte-identical to a clean run: outputs are written atomically, so no half-written file survives, and Snakemake
 reruns the jobs it had marked incomplete. A small target set keeps the test affordable."""
-import pytest
 import hashlib
 import signal
 import subprocess
 import time
+
+import pytest
 
 from helpers import ROOT, SNAKEMAKE, make_study, run_snakemake
 

@@ -54,7 +54,6 @@ def test_new_year_reruns_only_what_depends_on_it(default_study, tmp_path):
         jobs = job_counts(run_snakemake(default_study, "-n"))
     finally:
         write_overlay(default_study, FAST)
-    n_w = len(default["weights"])
     # the new variable (one ESDA job each for every matrix), the aggregate tables and its figures (one map
     # matrix), and the paper's Moran table with the combined documents; nothing else
     assert jobs == {"cross_section": 1, "global_autocorrelation": 1, "lisa": 1, "collect_global": 1,

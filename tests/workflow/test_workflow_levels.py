@@ -7,6 +7,7 @@ import json
 
 import pandas as pd
 import pytest
+
 from helpers import FAST, make_study, merge, run_snakemake
 
 #: The slice: the prefecture study, cheaper (the level's own overlay is laid over this, so its costs are set there).

@@ -7,8 +7,17 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import (FAST, ROOT, binomial_bounds, job_counts, make_study, real_format_panel, real_overlay,
-                     run_snakemake, write_overlay)
+from helpers import (
+    FAST,
+    ROOT,
+    binomial_bounds,
+    job_counts,
+    make_study,
+    real_format_panel,
+    real_overlay,
+    run_snakemake,
+    write_overlay,
+)
 
 #: every workflow test runs on one xdist worker, so the default study is built once per session
 

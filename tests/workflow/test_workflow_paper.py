@@ -3,9 +3,9 @@ import json
 import re
 
 from docx import Document
-from helpers import compile_tex, run_snakemake, tex_overflows, xelatex_or_skip
 
 from aicoord.steps.paper import TABLES
+from helpers import compile_tex, run_snakemake, tex_overflows, xelatex_or_skip
 
 #: The report must stay small enough to mail and to open in a browser.
 REPORT_LIMIT = 25_000_000
@@ -91,7 +91,8 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
     import aicoord.plotting as pl
     from aicoord.notes import SIMULATED_NOTE
     from aicoord.paper.labels import foreign_words, weights_label
-    from aicoord.steps import esda as E, paper as P
+    from aicoord.steps import esda as E
+    from aicoord.steps import paper as P
 
     paper = default_study / "results/paper"
 

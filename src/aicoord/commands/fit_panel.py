@@ -137,10 +137,9 @@ def _panel_gaps(data, time_col, path):
 
 def run(args) -> int:
     """Fit the model and write the JSON result."""
+    from ..contract import check_consecutive_periods, check_count, read_long_panel
     from ..panel import SpatialPanel
     from ..panel.data import check_magnitudes
-
-    from ..contract import check_consecutive_periods, check_count, read_long_panel
     from ..weights_io import read_weights_by_year, read_weights_sparse
 
     check_count(args.draws, "--draws", 2, MAX_DRAWS)

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EstimationError, InputError
-from ..io import read_table, to_jsonable, write_json
 from ..inequality import dagum_gini, sigma_convergence, theil
+from ..io import read_table, to_jsonable, write_json
 from ..provinces import normalize_province, province_table
 
 __all__ = ["add_arguments", "run", "compute"]

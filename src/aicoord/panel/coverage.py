@@ -110,7 +110,7 @@ def run(models, errors, w, t, reps, seed, covs=COVS, label=""):
             hits = {}
             est = {}
             t0 = time.time()
-            for r in range(reps):
+            for _ in range(reps):
                 df = simulate(model, w, t, err, rng, sd_unit)
                 mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
                                    effects="twoways", lee_yu=True)

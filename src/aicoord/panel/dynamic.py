@@ -58,7 +58,6 @@ import pandas as pd
 
 from ..errors import EstimationError, InputError
 from ._optim import minimize_bounded, root_bracketed
-
 from .data import _demean, check_design, column_scales, panel_weights, read_panel
 
 __all__ = ["DynamicSpatialPanel", "MODELS", "EFFECTS", "DLAGS"]

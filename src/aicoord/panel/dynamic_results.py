@@ -28,8 +28,8 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy import special
 
-from .results import Estimates
 from .effects import cov_root
+from .results import Estimates
 
 __all__ = ["DynamicPanelResults", "dynamic_effects"]
 

@@ -24,7 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..errors import InputError, listed
+from ..errors import InputError
 
 __all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer", "shared_symmetrizer"]
 

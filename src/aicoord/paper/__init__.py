@@ -7,12 +7,33 @@ Markdown, LaTeX (booktabs, xelatex + xeCJK) and Word three-line tables (三线�
 >>> write_docx_tables([t], "tables.docx")                                       # doctest: +SKIP
 """
 
-from .word import DocxStyle, build_document, write_docx, write_docx_tables
 from .numbers import MINUS, NumberFormat
-from .render import (latex_document, latex_fragment, tex_escape, tidy_rows, to_csv, to_markdown, write_csv,
-                     write_markdown, write_tex, write_tex_tables)
-from .table import (SIMULATED_NOTE, WORDS, ModelColumn, PaperTable, RegressionTable, Row, column_from_results,
-                    columns_from_impacts, panel_table, stars_for, table_from_frame)
+from .render import (
+    latex_document,
+    latex_fragment,
+    tex_escape,
+    tidy_rows,
+    to_csv,
+    to_markdown,
+    write_csv,
+    write_markdown,
+    write_tex,
+    write_tex_tables,
+)
+from .table import (
+    SIMULATED_NOTE,
+    WORDS,
+    ModelColumn,
+    PaperTable,
+    RegressionTable,
+    Row,
+    column_from_results,
+    columns_from_impacts,
+    panel_table,
+    stars_for,
+    table_from_frame,
+)
+from .word import DocxStyle, build_document, write_docx, write_docx_tables
 
 __all__ = ["NumberFormat", "MINUS", "Row", "PaperTable", "ModelColumn", "RegressionTable", "column_from_results",
            "columns_from_impacts", "table_from_frame", "panel_table", "stars_for", "WORDS", "SIMULATED_NOTE", "tidy_rows",

@@ -89,7 +89,7 @@ _TEX_CHARS = {
     "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
     "\u2212": "$-$", "ρ": r"$\rho$", "λ": r"$\lambda$", "σ": r"$\sigma$", "β": r"$\beta$", "θ": r"$\theta$",
     "φ": r"$\phi$", "χ": r"$\chi$", "²": r"\textsuperscript{2}", "×": r"$\times$", "·": r"$\cdot$", "≤": r"$\leq$",
-    "≥": r"$\geq$", "∞": r"$\infty$", "−": "$-$",
+    "≥": r"$\geq$", "∞": r"$\infty$",
     "τ": r"$\tau$", "η": r"$\eta$", "α": r"$\alpha$", "γ": r"$\gamma$", "δ": r"$\delta$", "μ": r"$\mu$",
     "ε": r"$\varepsilon$", "Σ": r"$\Sigma$", "Δ": r"$\Delta$",
     # superscripts (e.g. the inverse in "(I − ρW)⁻¹"): the text fonts have none of them

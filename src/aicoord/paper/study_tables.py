@@ -9,17 +9,26 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..io import write_json
+from . import (
+    SIMULATED_NOTE,
+    WORDS,
+    ModelColumn,
+    NumberFormat,
+    PaperTable,
+    Row,
+    write_csv,
+    write_docx,
+    write_markdown,
+    write_tex,
+)
 from .labels import VOCABULARY, term, translate_note
-from . import (SIMULATED_NOTE, WORDS, ModelColumn, NumberFormat, PaperTable, RegressionTable, Row,
-               panel_table, table_from_frame, write_csv, write_docx, write_docx_tables, write_markdown,
-               write_tex, write_tex_tables)
 
 #: The paper's tables in print order (their numbers are positions in this list, from 1).
 TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification", "baseline",

@@ -33,9 +33,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Cm, Pt, Twips
 from lxml import etree
 
@@ -99,7 +99,7 @@ class DocxStyle:
         return int(Cm(height - 2 * 2.54).twips)
 
 
-def _fits_one_page(table: PaperTable, layout: "TableLayout", style: DocxStyle) -> bool:
+def _fits_one_page(table: PaperTable, layout: TableLayout, style: DocxStyle) -> bool:
     """Whether the caption, every row and the note fit on one page of the table's orientation."""
     rows = len(table.header_rows) + len(table.rows)
     row_h = layout.size * 20 * style.line_spacing

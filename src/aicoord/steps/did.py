@@ -85,7 +85,8 @@ def did_study(panel_csv, weights_csv, gpkg, out: dict, *, outcomes, controls=(),
 
 
 def _paper(att, sp, out_did, out_sp, language, decimals, simulated, note) -> None:
-    from ..paper import table_from_frame, write_csv as write_table, write_docx, write_markdown, write_tex
+    from ..paper import table_from_frame, write_docx, write_markdown, write_tex
+    from ..paper import write_csv as write_table
     from ..paper.study_tables import TABLES
 
     def fmt(t, cols):

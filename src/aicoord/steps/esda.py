@@ -167,11 +167,10 @@ def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label:
     matrix in the titles (default its name), and the note is printed in the figure's language
     (:func:`aicoord.paper.labels.translate_note`).
     """
-    from ..paper.labels import translate_note
     from ..geometry import load_maritime_boundary, read_geopackage
-    from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
-
     from ..notes import note_of
+    from ..paper.labels import translate_note
+    from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
 
     lisa = pd.read_csv(lisa_csv, dtype={"id": str}).set_index("id")
     what = matrix_label or matrix

@@ -14,7 +14,6 @@ unrounded estimates of the input CSV (every study model is estimated by maximum 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,10 +21,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..io import write_json
-from ..paper import (SIMULATED_NOTE, WORDS, ModelColumn, NumberFormat, PaperTable, RegressionTable, Row,
-                     panel_table, table_from_frame, write_csv, write_docx, write_docx_tables, write_markdown,
-                     write_tex, write_tex_tables)
+from ..paper import (
+    WORDS,
+    ModelColumn,
+    NumberFormat,
+    RegressionTable,
+    Row,
+    panel_table,
+    table_from_frame,
+    write_docx_tables,
+    write_tex_tables,
+)
 
 __all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification",
            "baseline", "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces",
@@ -33,13 +39,35 @@ __all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality"
            "read_table", "paper_readme", "figure_ai_map", "figure_lisa", "figure_effects", "figure_mediation",
            "provenance"]
 
-from ..paper.study_tables import (DEFAULT_LABELS, GROUPS, MEASURE_LABELS, TABLES, TITLES, _W,  # noqa: F401
-                                   _column, _failure, _figure_note, _group, _label, _level, _note_column,
-                                   _notes, _number, _reg_kw, _sentences, _weights_note, cov_note, provenance,
-                                   read_table, save_table)
 from ..paper.labels import term, verdict_rule
 from ..paper.numbers import row_decimals
-from ..paper.study_tables import lee_yu_note, model_label, specification_rows
+from ..paper.study_tables import (  # noqa: F401
+    _W,
+    DEFAULT_LABELS,
+    GROUPS,
+    MEASURE_LABELS,
+    TABLES,
+    TITLES,
+    _column,
+    _failure,
+    _figure_note,
+    _group,
+    _label,
+    _level,
+    _note_column,
+    _notes,
+    _number,
+    _reg_kw,
+    _sentences,
+    _weights_note,
+    cov_note,
+    lee_yu_note,
+    model_label,
+    provenance,
+    read_table,
+    save_table,
+    specification_rows,
+)
 
 
 def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
@@ -268,7 +296,6 @@ def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimal
     effects."""
     g = pd.read_csv(coef_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
-    ai = fit["ai"]
     controls = list(fit["controls"])
     hidden = [] if show_controls else controls + [f"W*{c}" for c in controls]
     shown = [p for p in g["parameter"] if p not in hidden]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-__all__ = ["as_row", "dense_w", "fit_panel", "Draws", "param_draws", "effects_of", "summarise", "rho_bounds",
+__all__ = ["as_row", "dense_w", "fit_panel", "param_draws", "effects_of", "summarise", "rho_bounds",
            "Spectrum", "spectrum"]
 
 #: The municipalities under the central government (Beijing, Tianjin, Shanghai, Chongqing).

@@ -10,7 +10,6 @@ asymptotic normal distribution (``seed``).
 from __future__ import annotations
 
 import logging
-
 from dataclasses import dataclass, field
 
 import numpy as np
