@@ -17,7 +17,7 @@ import sys
 
 from .errors import AicoordError
 
-__all__ = ["main"]
+__all__ = ["main", "help_text"]
 
 #: subcommand -> (module, one-line help)
 COMMANDS = {
@@ -52,6 +52,35 @@ def _build_parser(argv):
             mod.add_arguments(p)
             p.set_defaults(_run=mod.run)
     return parser
+
+
+def help_text(command: str | None = None, *, width: int = 100) -> str:
+    """The ``--help`` text of ``aicoord`` (``command=None``) or of one subcommand, built from its parser.
+
+    Parameters
+    ----------
+    command : str, optional
+        A key of :data:`COMMANDS`; ``None`` gives the top-level help.
+    width : int
+        Line width of the text (the terminal's width is not used, so that the text is the same everywhere).
+
+    Returns
+    -------
+    str
+        The text that ``aicoord [COMMAND] --help`` prints, wrapped at ``width``; the documentation's CLI
+        reference is made of these, so it cannot drift from the parsers.
+    """
+    def formatter(prog):
+        return argparse.HelpFormatter(prog, width=width)
+
+    if command is None:
+        parser = _build_parser([])
+        parser.formatter_class = formatter
+        return parser.format_help()
+    module, description = COMMANDS[command]
+    parser = _Parser(prog=f"aicoord {command}", description=description, formatter_class=formatter)
+    importlib.import_module(module).add_arguments(parser)
+    return parser.format_help()
 
 
 def main(argv=None) -> int:

@@ -386,7 +386,7 @@ def imputation(df, unit, time, y, g, x=(), *, alpha=0.05, n_leads=3):
 
     Returns ``(event_table, overall, pretrend, result)``: post-period effects from the imputation; the pre-period
     rows and the joint pre-trend test come from BJS's separate test (``n_leads`` leads added to the untreated-only
-    fit; with every lead and cohorts of a few units the cluster-robust Wald test over-rejects, see README).
+    fit; with every lead and cohorts of a few units the cluster-robust Wald test over-rejects, see docs/validation/accuracy.md).
     """
     import diff_diff as dd
 

@@ -9,7 +9,7 @@ errors), and that the per-observation sandwich that issue 23 replaced does not (
 0.73, is below 0.8).  The slow test runs the acceptance grid of the issue: N = 100 (kNN-5 on random
 points), T = 10, 1,000 replications per design, coverage of 95% intervals between 93% and 97% for the
 spatial parameter and the total effect (Monte Carlo SE about 0.7 points; a cell fails when its 95% Monte
-Carlo interval lies outside the band: the README's table, measured with these seeds, has one point estimate
+Carlo interval lies outside the band: the table of docs/validation/coverage.md, measured with these seeds, has one point estimate
 below it, 92.9% for lambda of the SEM under iid errors with ``cluster``, MC SE 0.8).
 """
 
@@ -51,12 +51,12 @@ def test_coverage_grid_n100():
     design covers rho (lambda) and the total effect in 93-97% of samples: ``cluster`` (by unit) under all three
     error designs, ``robust`` under iid and unit-heteroskedastic errors (not under serial correlation), ``oim``
     and ``opg`` under iid errors (Driscoll-Kraay at T = 10 is
-    excepted; its figure is in the README)."""
+    excepted; its figure is in docs/validation/coverage.md)."""
     seed = 20261206
     w = knn_w(100, 5, np.random.default_rng(seed))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # one model per call, as the README's table was made (benchmarks/coverage_panel.py --models M)
+        # one model per call, as the coverage table (docs/validation/coverage.md) was made (benchmarks/coverage_panel.py --models M)
         tab = pd.concat([run([m], ["iid", "hetero", "ar1"], w, 10, 1000, seed) for m in ("sar", "sdm", "sem")])
     tab = tab[tab["target"].isin(["rho", "lambda", "total"])]
     valid = ((tab["cov_type"] == "cluster") | ((tab["cov_type"] == "robust") & (tab["errors"] != "ar1"))

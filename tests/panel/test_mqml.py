@@ -5,7 +5,7 @@ the pairs and 0.5 elsewhere, N = 110, T = 10, rho = 0.35.  ML of rho is then inc
 measured bias +0.112 over 100 replications); the modified QML is not (measured +0.002, its Monte Carlo SE
 0.005).  With 15 replications here the Monte Carlo SE of a mean bias is about 0.013, so ML's bias must exceed
 0.07 and the MQML's stay within 0.04 in absolute value.  (Its sandwich standard error averaged 0.041 against a
-Monte Carlo SD of 0.049 over 100 replications: coverage 90%; stated in the README.)"""
+Monte Carlo SD of 0.049 over 100 replications: coverage 90%; stated in docs/guide/panel.md.)"""
 
 import numpy as np
 import pandas as pd

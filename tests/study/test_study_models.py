@@ -257,7 +257,7 @@ def test_split_year_outside_the_panel_names_the_years_not_collinearity(demos, qu
 
 def test_a_two_year_panel_gives_not_estimated_rows_with_the_reason(ai_index, queen):
     """Issue 24: on a 2-year panel robustness_variant failed (no verdict was produced); a model the sample's
-    periods cannot carry gives 'not estimated' rows with the reason, as the README says, and the others are
+    periods cannot carry gives 'not estimated' rows with the reason, as docs/guide/study.md says, and the others are
     estimated."""
     from aicoord.simulate import simulate_demo_panel
 

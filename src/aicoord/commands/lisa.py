@@ -7,12 +7,14 @@ from ._esda_args import add_common, load, located
 
 
 def add_arguments(p):
+    """Add the options of ``aicoord lisa`` to its parser ``p``."""
     add_common(p)
     p.add_argument("--alpha", type=float, default=0.05, help="significance level of the cluster labels")
     p.add_argument("--fdr", action="store_true", help="use the false-discovery-rate threshold")
 
 
 def run(args) -> int:
+    """Run ``aicoord lisa`` with parsed ``args``; returns the exit status (0)."""
     from ..autocorrelation import local_moran
     from ..io import write_csv
 

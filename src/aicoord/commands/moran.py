@@ -6,10 +6,12 @@ from ._esda_args import add_common, load, located
 
 
 def add_arguments(p):
+    """Add the options of ``aicoord moran`` to its parser ``p``."""
     add_common(p)
 
 
 def run(args) -> int:
+    """Run ``aicoord moran`` with parsed ``args``; returns the exit status (0)."""
     from ..autocorrelation import global_autocorrelation
     from ..io import write_json
 

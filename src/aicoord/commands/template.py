@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 def add_arguments(p):
+    """Add the options of ``aicoord template`` to its parser ``p``."""
     p.add_argument("--years", nargs=2, required=True, metavar=("FIRST", "LAST"),
                    help="first and last year of the panel, e.g. --years 2011 2024")
     p.add_argument("--out", required=True, help="the workbook to write (.xlsx); the panel: snippet for "
@@ -12,6 +13,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    """Run ``aicoord template`` with parsed ``args``; returns the exit status (0)."""
     from ..template import write_template
 
     book, snippet = write_template(args.out, *args.years)

@@ -11,6 +11,7 @@ from ._types import int_in
 
 
 def add_arguments(p):
+    """Add the options of ``aicoord weights`` to its parser ``p``."""
     p.add_argument("--kind", required=True, choices=["queen", "rook", "knn", "distance"])
     p.add_argument("--k", type=int_in(1, 30, "--k"), default=4, help="neighbours for --kind knn (1 to 30, default 4)")
     p.add_argument("--power", type=float, default=1.0,
@@ -42,6 +43,7 @@ def check_options(args) -> None:
 
 
 def run(args) -> int:
+    """Run ``aicoord weights`` with parsed ``args``; returns the exit status (0)."""
     import numpy as np
     import pandas as pd
 

@@ -222,6 +222,7 @@ class DynamicSpatialPanel:
         return -self.Tp * float(np.real(np.sum(ev / (1.0 - rho * ev))))
 
     def bounds(self):
+        """Admissible interval of ρ, from the weights (as ``SpatialPanel.bounds``)."""
         return self.pw.bounds()
 
     # ------------------------------------------------------------------ fitting

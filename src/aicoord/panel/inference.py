@@ -63,7 +63,7 @@ periods (the period demeaning), so they are not the independent innovations the 
   ``robust`` and ``cluster`` are then refused (``driscoll-kraay`` is not affected).  Random effects (a GLS
   transformation mixing a unit's periods) refuse every score-based option.
 
-This construction was checked by simulation (``benchmarks/coverage_panel.py``; README table) and the
+This construction was checked by simulation (``benchmarks/coverage_panel.py``; table in docs/validation/coverage.md) and the
 pieces against a dense computation in ``tests/panel/test_inference.py``.
 
 Formulas (``A = (-H)^{-1}``, ``g_i`` the pieces above, ``n`` their number):

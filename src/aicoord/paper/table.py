@@ -212,12 +212,14 @@ class ModelColumn:
             raise ValueError(f"column {self.name!r}: no standard error for {missing}")
 
     def p(self, key) -> float:
+        """Two-sided p-value of ``key``: the given one, else from the normal distribution of :meth:`stat`."""
         if self.pvalues is not None and key in self.pvalues and self.pvalues[key] is not None:
             return float(self.pvalues[key])
         z = self.stat(key)
         return float(2 * special.ndtr(-abs(z))) if np.isfinite(z) else float("nan")
 
     def stat(self, key) -> float:
+        """Test statistic of ``key``: the given one, else the estimate over its standard error."""
         if self.stats is not None and key in self.stats:
             return float(self.stats[key])
         s = float(self.se[key])

@@ -91,6 +91,8 @@ def collect_global(jsons, out_long, out_wide) -> None:
     out_wide : path
         Rows: variable and year; columns: for each matrix, ``I`` (with stars from ``p_rand``), ``z`` and ``p``.
 
+    Notes
+    -----
     The notes come from the JSONs (:func:`global_autocorrelation`): each variable's data note, and for a
     matrix built from a panel the panel's note.
     """

@@ -137,6 +137,8 @@ def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm
     implied annual speed is −ln(1 + β(a)) and the half-life ln 2 / speed. δ < 0 means faster
     convergence where AI is higher.
 
+    Parameters not listed below are as in :func:`baseline`.
+
     Parameters
     ----------
     gdp_pc, ai : str
@@ -144,7 +146,6 @@ def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm
     model : {"sdm", "sar"}
     quantiles : (float, float)
         Quantiles of AI (over all unit-years used) defining "low" and "high" AI.
-    Other parameters as in :func:`baseline`.
 
     Returns
     -------
@@ -238,13 +239,14 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
     ``pre`` effects use (β_ai, θ_ai), ``post`` (β_ai + β_int, θ_ai + θ_int), ``difference`` =
     post − pre, each by the usual LeSage–Pace formulas.
 
+    Parameters not listed below are as in :func:`baseline`.
+
     Parameters
     ----------
     regions : pandas.Series, optional
         Region label by unit id; default ``region4`` of :func:`aicoord.provinces.province_table`.
     split_year : int
         First year of the later sub-period (``by="period"``).
-    Other parameters as in :func:`baseline`.
 
     Returns
     -------

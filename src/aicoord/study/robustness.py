@@ -50,6 +50,8 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
                        draws=1000, seed=1, alpha=0.05, municipalities=MUNICIPALITIES, dlag=1) -> pd.DataFrame:
     """Re-estimate the baseline and every mechanism for one weights × sample variant.
 
+    Parameters not listed below are as in :func:`aicoord.study.mechanism`.
+
     Parameters
     ----------
     data : pandas.DataFrame
@@ -76,7 +78,6 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
         neighbour in ``w`` by the drop are dropped too (their count shows in ``nobs``).
     dlag : {1, 2, 3}
         Time lags of the dynamic SDM: 1 y(t−1), 2 W·y(t−1), 3 both.
-    Other parameters as in :func:`aicoord.study.mechanism`.
 
     Returns
     -------
