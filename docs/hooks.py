@@ -2,8 +2,9 @@
 
 * The API reference is one generated page per public module of ``aicoord`` (``:::`` of mkdocstrings), so a new
   module gets its page and a removed one loses it without editing the site.
-* Guide pages under ``docs/guide/`` that the ``nav`` does not list are appended to the "User guide" section, so a
-  page added with a feature is never left out.
+* A page that the ``nav`` of ``mkdocs.yml`` does not list is added to the section of its folder (``docs/guide/`` to
+  "User guide", ``docs/validation/`` to "Validation", ``docs/reference/`` to "Reference"; any other before the API
+  reference), so a page added with a feature is never left out.
 * ``reference/cli.md`` gets the ``--help`` of every ``aicoord`` subcommand from the argparse parsers themselves
   (``aicoord.cli.help_text``), in place of the marker ``<!-- aicoord-cli-help -->``.
 * A public module, class, function or method without a docstring is a warning, which ``mkdocs build --strict``
@@ -22,7 +23,8 @@ log = logging.getLogger("mkdocs.plugins.aicoord")
 
 PACKAGE = "aicoord"
 API_SECTION = "API reference"
-GUIDE_SECTION = "User guide"
+#: nav section -> folder of docs/ whose unlisted pages it receives
+SECTION_FOLDERS = {"User guide": "guide", "Validation": "validation", "Reference": "reference"}
 CLI_MARKER = "<!-- aicoord-cli-help -->"
 
 
@@ -55,18 +57,27 @@ def _listed(nav) -> set[str]:
 
 
 def on_config(config):
-    """Fill the API section of the nav and add unlisted guide pages to the user guide."""
+    """Fill the API section of the nav and add every page that the nav does not list to the section of its folder."""
     nav = config["nav"]
     docs = Path(config["docs_dir"])
     listed = _listed(nav)
+    unlisted = sorted(
+        p.relative_to(docs).as_posix()
+        for p in docs.rglob("*.md")
+        if p.relative_to(docs).as_posix() not in listed and not p.relative_to(docs).as_posix().startswith("api/")
+    )
+    placed: set[str] = set()
     for entry in nav:
         if not isinstance(entry, dict):
             continue
-        if API_SECTION in entry:
-            entry[API_SECTION] = list(entry[API_SECTION] or []) + _api_nav(public_modules())
-        if GUIDE_SECTION in entry:
-            extra = sorted(p.relative_to(docs).as_posix() for p in (docs / "guide").glob("*.md"))
-            entry[GUIDE_SECTION] = list(entry[GUIDE_SECTION]) + [p for p in extra if p not in listed]
+        ((title, items),) = entry.items()
+        if title == API_SECTION:
+            entry[title] = list(items or []) + _api_nav(public_modules())
+        elif title in SECTION_FOLDERS:
+            extra = [p for p in unlisted if p.startswith(SECTION_FOLDERS[title] + "/")]
+            entry[title] = list(items or []) + extra
+            placed |= set(extra)
+    nav[-1:-1] = [p for p in unlisted if p not in placed]  # any other page: before the API reference
     _check_docstrings()
     return config
 
