@@ -381,6 +381,18 @@ def study_weights(wildcards=None):
     return f"results/weights/{ANALYSIS['weights']}_raw.npz"
 
 
+def baseline_column_names():
+    """The matrices the baseline table's columns use (``paper.baseline_columns``; a column without one uses the
+    study's), each once, in order (validate_config has checked that each is configured)."""
+    from aicoord.study.models import parse_column
+
+    return list(dict.fromkeys(parse_column(c, ANALYSIS["weights"])[1] for c in PAPER["baseline_columns"]))
+
+
+def baseline_column_weights():
+    return [f"results/weights/{n}_raw.npz" for n in baseline_column_names()]
+
+
 def variant_weights(wildcards):
     return f"results/weights/{wildcards.w}_raw.npz"
 
