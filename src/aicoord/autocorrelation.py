@@ -241,8 +241,10 @@ def moran_by_year(panel: pd.DataFrame, variables, weights, *, unit: str = "code"
                 if missing:
                     raise InputError(f"matrix {name!r} has units {missing[:3]} without {var!r} in {year}",
                                      hint="the weights and the panel must cover the same units")
-                res = global_autocorrelation(values.loc[ids].to_numpy(dtype=float), w, permutations=0,
-                                             standardize=standardize)
+                with warnings.catch_warnings():   # General G's z is undefined for a matrix linking every pair
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    res = global_autocorrelation(values.loc[ids].to_numpy(dtype=float), w, permutations=0,
+                                                 standardize=standardize)
                 rows.append({"variable": var, "year": int(year), "matrix": name, **{k: res[k] for k in keep}})
     return pd.DataFrame(rows)
 

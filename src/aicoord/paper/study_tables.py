@@ -27,7 +27,7 @@ TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "converge
 
 TITLES = {
     "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
-           "moran": "全局莫兰指数（年份 × 空间权重矩阵）", "lisa": "局部空间自相关（LISA）聚类",
+           "moran": "全局莫兰指数（年份 × 变量 × 空间权重矩阵）", "lisa": "局部空间自相关（LISA）聚类",
            "inequality": "区域差异的泰尔指数与 Dagum 基尼系数分解", "convergence": "σ 收敛与 β 收敛检验",
            "specification": "空间计量模型的设定检验", "baseline": "基准回归：双向固定效应空间面板模型",
            "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
@@ -35,7 +35,7 @@ TITLES = {
            "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
            "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
     "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
-           "moran": "Global Moran's I by year and weights matrix",
+           "moran": "Global Moran's I by year, variable and weights matrix",
            "lisa": "Local spatial autocorrelation (LISA) clusters",
            "inequality": "Theil and Dagum Gini decompositions of regional inequality",
            "convergence": "σ- and β-convergence", "specification": "Specification tests of the spatial panel model",

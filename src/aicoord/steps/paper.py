@@ -108,6 +108,8 @@ def moran(moran_csv, out, *, stars: Sequence[float], weights_labels: Mapping, la
     from ..paper.stepwise import moran_table
 
     g = pd.read_csv(moran_csv)
+    if matrices:
+        g = g[g["matrix"].isin(list(matrices))]   # the notes of the matrices printed only
     w = _W[language]
     sim, parts = _notes([g], language, weights_labels=weights_labels)
     reg = RegressionTable([ModelColumn("x", {}, {})], number=0, title="", language=language, star_levels=stars)
