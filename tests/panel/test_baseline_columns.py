@@ -64,7 +64,7 @@ def test_fe_ols_column_equals_the_within_regression_of_panelols(panel, lee_yu):
 
 
 def test_weights_side_by_side_are_the_same_model_under_each_matrix(panel, w46_less_one_border, r_reference, tol):
-    d, w = panel
+    w = panel[1]
     other = pd.DataFrame(w46_less_one_border, index=w.index, columns=w.columns)
     tab = _columns(panel, ["sdm:queen", "sdm:other"], lee_yu=False, weights={"queen": w, "other": other})
     first = tab[tab["column"] == "sdm:queen"].set_index("parameter")

@@ -22,9 +22,18 @@ from scipy import special
 
 from .labels import VOCABULARY, term
 from .numbers import NumberFormat
-from .table import WORDS, ModelColumn, PaperTable, RegressionTable, Row, panel_table, stars_for, table_from_frame
+from .table import (
+    WORDS,
+    ModelColumn,
+    PaperTable,
+    RegressionTable,
+    Row,
+    panel_table,
+    stars_for,
+    table_from_frame,
+)
 
-__all__ = ["moran_table", "mechanism_table", "IV_A_PATH"]
+__all__ = ["IV_A_PATH", "mechanism_table", "moran_table"]
 
 #: Names an IV estimate of the a path (AI → channel) may have in the verdict table, with its SE and interval
 #: under the same stem plus ``_se``, ``_lower``, ``_upper``.
@@ -76,7 +85,7 @@ def mechanism_table(mech: pd.DataFrame, verdict: pd.DataFrame | None, *, labels:
     level = f"{(1 - float(alpha)) * 100:g}"
     fmt = NumberFormat(decimals=decimals)
     vrows = {} if verdict is None else {str(r["mechanism"]): r for _, r in verdict.iterrows()}
-    cols, groups, extra = [], [], {}
+    cols, extra = [], {}
     channels = list(dict.fromkeys(mech["mechanism"]))
     for i, m in enumerate(channels):
         gm = mech[mech["mechanism"] == m]
