@@ -424,6 +424,7 @@ def variant_inputs(wildcards):
 
 def study_targets():
     out = ["results/tables/specification.csv", "results/tables/baseline.csv", "results/tables/baseline_effects.csv",
+           "results/tables/baseline_columns.csv", "results/tables/moran_panel.csv",
            "results/tables/convergence_ai.csv", "results/tables/mechanisms.csv", "results/tables/heterogeneity.csv",
            "results/tables/robustness.csv", "results/tables/verdict.csv"]
     if ANALYSIS["scenarios"]:
@@ -556,9 +557,9 @@ def paper_readme_entries():
         inputs = sorted({str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
                         or {"results/data/panel.csv", "results/data/mechanisms/*.csv"})
         keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()).get("opts", {}) if k in _PAPER_CONFIG]
-        keys = sorted(set(keys + {"moran": ["esda.permutations"], "lisa": ["esda.alpha", "esda.fdr"],
-                                  "baseline": ["analysis"], "effects": ["analysis.draws"],
-                                  "mechanisms": ["analysis.mechanisms"],
+        keys = sorted(set(keys + {"moran": ["esda.map_weights", "weights"], "lisa": ["esda.alpha", "esda.fdr"],
+                                  "baseline": ["analysis", "paper.baseline_columns"], "effects": ["analysis.draws"],
+                                  "mechanisms": ["analysis.mechanisms", "analysis.alpha"],
                                   "heterogeneity": ["analysis.split_year"], "robustness": ["analysis.robustness"],
                                   "scenarios": ["analysis.scenarios"],
                                   "scenario_provinces": ["analysis.scenarios"],
