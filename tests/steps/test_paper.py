@@ -576,11 +576,24 @@ def test_the_combined_tex_compiles_with_no_overfull_box(built, tmp_path):
     box and no missing glyph; skipped, with the reason, where xelatex is not installed."""
     from helpers import compile_tex, tex_overflows, xelatex_or_skip
 
-    kind, d, _ = built
-    if kind != "simulated":
-        pytest.skip("one compile covers the layout; the real-data tables differ only in their notes")
+    _, d, _ = built
     xelatex = xelatex_or_skip()
     (tmp_path / "tables.tex").write_bytes((d / "tables.tex").read_bytes())
     log = compile_tex(xelatex, tmp_path / "tables.tex")
     assert "Missing character" not in log
     assert tex_overflows(log) == []
+
+
+def test_a_fixed_word_is_overridden_by_paper_labels(built, tmp_path):
+    """The table words are one vocabulary (aicoord.paper.labels, kind ``word``); ``paper.labels`` overrides an
+    entry as ``word.<name>``."""
+    from aicoord.paper.labels import VOCABULARY, words
+
+    assert words("zh")["share"] == VOCABULARY["zh"]["word"]["share"] == "中介效应占比"
+    assert set(VOCABULARY["zh"]["word"]) == set(VOCABULARY["en"]["word"])     # every word in both languages
+    _, d, _ = built
+    out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.mechanisms(d / "mechanisms.csv", out, labels={**LABELS, "word.share": "中介占比"}, language="zh", decimals=3,
+                 stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, alpha=0.05,
+                 verdict_csv=d / "verdict.csv", outcome="coord_gap")
+    assert "中介占比" in [r.label for r in P.read_table(out["json"]).rows]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["VOCABULARY", "ALLOWED_LATIN", "term", "translate_note", "zh_punctuation", "foreign_words",
+__all__ = ["VOCABULARY", "ALLOWED_LATIN", "term", "words", "translate_note", "zh_punctuation", "foreign_words",
            "verdict_rule", "weights_label"]
 
 #: Printed forms of the study's internal names, by language and kind.
@@ -220,6 +220,17 @@ def term(kind: str, name, language: str = "zh", labels: Mapping | None = None, *
         return str(labels[key])
     text = VOCABULARY[language].get(kind, {}).get(str(name), str(name))
     return text.format(**fields) if fields else text
+
+
+def words(language: str = "zh", labels: Mapping | None = None) -> dict[str, str]:
+    """The fixed words of the tables (the ``word`` kind) in ``language``, with the user's ``paper.labels``
+    entries ``"word.<name>"`` laid over them."""
+    out = dict(VOCABULARY[language]["word"])
+    for key, text in (labels or {}).items():
+        kind, _, name = str(key).partition(".")
+        if kind == "word" and name in out:
+            out[name] = str(text)
+    return out
 
 
 def weights_label(spec: Mapping, language: str = "zh") -> str:

@@ -37,7 +37,7 @@ from ..paper.study_tables import (DEFAULT_LABELS, GROUPS, MEASURE_LABELS, TABLES
                                    _column, _failure, _figure_note, _group, _label, _level, _note_column,
                                    _notes, _number, _reg_kw, _sentences, _weights_note, cov_note, provenance,
                                    read_table, save_table)
-from ..paper.labels import term, verdict_rule
+from ..paper.labels import term, verdict_rule, words
 from ..paper.numbers import row_decimals
 from ..paper.study_tables import lee_yu_note, model_label, specification_rows
 
@@ -51,7 +51,7 @@ def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], lab
     from ..contract import read_tidy
 
     d = read_tidy(panel_csv, mechanism_csvs)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     rows = []
     for v in variables:
@@ -90,9 +90,9 @@ def correlation(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], out
         r = {"label": f"({i + 1}) {_label(labels, v, language)}"}
         for j, h in enumerate(heads):
             r[h] = fmt(corr.iloc[i, j]) if j <= i else ""
-        r[_W[language]["vif"]] = fmt(vif[v], 2) if v in vif else ""
+        r[words(language, labels)["vif"]] = fmt(vif[v], 2) if v in vif else ""
         rows.append(r)
-    sim, parts = _notes([d], language, extra=[_W[language]["vif_note"]])
+    sim, parts = _notes([d], language, extra=[words(language, labels)["vif_note"]])
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("correlation"),
                          title=TITLES[language]["correlation"],
                          language=language, label_col="label", notes=_sentences(sim, parts, language))
@@ -110,7 +110,7 @@ def moran(moran_csv, out, *, stars: Sequence[float], weights_labels: Mapping, la
     g = pd.read_csv(moran_csv)
     if matrices:
         g = g[g["matrix"].isin(list(matrices))]   # the notes of the matrices printed only
-    w = _W[language]
+    w = words(language, labels)
     sim, parts = _notes([g], language, weights_labels=weights_labels)
     reg = RegressionTable([ModelColumn("x", {}, {})], number=0, title="", language=language, star_levels=stars)
     notes = _sentences(sim, [reg.star_note(), w["moran_panel_note"]] + parts, language)
@@ -125,7 +125,7 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
     """Table ``lisa`` (rule ``paper_lisa``): the LISA cluster of each province under each weights matrix
     (columns), for the cross-section's variable and year; ``—`` where not significant."""
     frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
-    w = _W[language]
+    w = words(language, labels)
     first = frames[0]
     from ..units import unit_names
 
@@ -175,7 +175,7 @@ def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals:
             f[h] = [fmt(v * 100 if share else v, 2 if share else None) for v in gv[c]]
         t = table_from_frame(f, number=0, title="", language=language, label_col="year",
                              groups=[("Theil T", 3), (f"Theil T {rate}", 2), ("Dagum Gini", 4),
-                                     (f"Dagum Gini {rate}", 3)], stub=_W[language]["year"])
+                                     (f"Dagum Gini {rate}", 3)], stub=words(language, labels)["year"])
         t.columns = [h.strip() for h in heads]
         panels.append((_label(labels, var, language), t))
     sim, parts = _notes([g], language, extra=["Regions: NBS East, Central, West, Northeast"
@@ -190,7 +190,7 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
     """Table ``convergence`` (rule ``paper_convergence``): σ-convergence (the variable's coefficient of
     variation by year, from the inequality table) and β-convergence (cross-section, panel FE, spatial
     panels with ρ/λ, from ``beta_convergence.csv``)."""
-    w = _W[language]
+    w = words(language, labels)
     ineq = pd.read_csv(inequality_csv)
     beta = pd.read_csv(beta_csv)
     heads = [w["estimate"], w["se"], w["p"], w["speed"], w["half_life"], w["spatial"], w["nobs"]]
@@ -273,7 +273,7 @@ def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decim
     controls in the baseline model (LeSage–Pace), one column each."""
     g = pd.read_csv(effects_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
-    w = _W[language]
+    w = words(language, labels)
     cols = [_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
     sim, parts = _notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])]
                         + [n for n in [cov_note(fit.get("cov"), language)] if n])
@@ -295,7 +295,7 @@ def mechanisms(mechanisms_csv, out, *, labels: Mapping, language: str, decimals:
 
     g = pd.read_csv(mechanisms_csv)
     v = pd.read_csv(verdict_csv) if verdict_csv is not None else None
-    w = _W[language]
+    w = words(language, labels)
     y_label = _label(labels, outcome or "coord_gap", language)
     extra = [w["stepwise_note"].format(y=y_label), w["mech_note"]]
     if v is not None and "mediation_share" in v.columns:
@@ -317,7 +317,7 @@ def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int
     """Table ``heterogeneity`` (rule ``paper_heterogeneity``): AI's direct, indirect and total effects by
     region and by sub-period, one panel each."""
     g = pd.read_csv(het_csv)
-    w = _W[language]
+    w = words(language, labels)
     m0 = str(g["weights"].iloc[0])
     sim, parts = _notes([g], language)
     panels = []
@@ -342,7 +342,7 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
     (column groups) AI's total effect (panel "baseline") and each channel's mediated total effect: estimate
     and interval, or "not estimated"."""
     g = pd.read_csv(robustness_csv)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     models = list(dict.fromkeys(g["model"]))
     panels = []
@@ -379,7 +379,7 @@ def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float
     """Table ``scenarios`` (rule ``paper_scenarios``): each scenario's dispersion measures of the outcome
     before and after, the change and its interval, one panel per scenario."""
     g = pd.read_csv(dispersion_csv)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     panels = []
     for sc, gs in g.groupby("scenario", sort=False):
@@ -405,7 +405,7 @@ def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, numb
     from ..units import unit_names
 
     g = pd.read_csv(provinces_csv, dtype={"unit": str})
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     names = unit_names(language)
     scen = list(dict.fromkeys(g["scenario"]))
@@ -434,7 +434,7 @@ def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, 
     verdict with its interval, AI's total effect on the channel, the verdict and the robustness variants
     that agree; the verdict rule is in the note (from the input's note)."""
     g = pd.read_csv(verdict_csv)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     rows = []
     for _, r in g.iterrows():
