@@ -33,6 +33,12 @@ def test_one_cell_equals_esda_moran(panel):
     assert_allclose([cell["I"], cell["EI"], cell["z_rand"], cell["p_rand"], cell["z_norm"]],
                     [ref.I, ref.EI, ref.z_rand, ref.p_rand, ref.z_norm], rtol=1e-12)
     assert cell["n"] == 16
+    from aicoord.autocorrelation import global_autocorrelation   # checked against spdep (tests/fixtures/esda)
+
+    w.transform = "o"
+    full = global_autocorrelation(y, w, permutations=0)
+    assert_allclose([cell["I"], cell["z_rand"], cell["p_norm"]], [full["I"], full["z_rand"], full["p_norm"]],
+                    rtol=1e-12)
 
 
 def test_a_unit_missing_in_a_year_is_refused(panel):

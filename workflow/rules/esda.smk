@@ -51,13 +51,13 @@ rule collect_global:
 rule moran_panel:
     input:
         panel="results/data/panel.csv",
-        weights=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
-        summaries=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
+        weights=expand("results/weights/{w}.npz", w=map_weights()),
+        summaries=expand("results/weights/{w}_summary.json", w=map_weights()),
     output:
         report("results/tables/moran_panel.csv", caption="../report/moran_table.rst", category="Spatial autocorrelation"),
     params:
         variables=[study_y(), "ai"],
-        matrices=list(WEIGHTS),
+        matrices=map_weights(),
     resources:
         mem_mb=2000,
         runtime=20,

@@ -187,7 +187,7 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                                "suppression (opposite signs) |mediated / AI's total effect given the channel|",
                  "stepwise_note": "Two columns per channel: (1) AI → channel, (2) channel and AI → {y}; "
                                   "the coefficients are total effects",
-                 "p_adjusted_note": "adjusted p-values by the {method} correction",
+                 "p_adjusted_note": "Adjusted p-values by the {method} correction",
                  "moran_panel_note": "I is global Moran's I; stars and z under randomisation",
                  "source": "Source", "verdict_rule": (
             "Verdict rule: promotes if the {level}% interval of the mediated total effect (baseline: of AI's total "
