@@ -597,3 +597,15 @@ def test_a_fixed_word_is_overridden_by_paper_labels(built, tmp_path):
                  stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, alpha=0.05,
                  verdict_csv=d / "verdict.csv", outcome="coord_gap")
     assert "中介占比" in [r.label for r in P.read_table(out["json"]).rows]
+
+
+def test_mechanism_table_prints_z_under_the_mediated_effect_when_asked(built, tmp_path):
+    """``paper.parentheses: z`` puts z under every coefficient, the mediated effect included."""
+    _, d, _ = built
+    out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.mechanisms(d / "mechanisms.csv", out, labels=LABELS, language="zh", decimals=3, stars=[0.10, 0.05, 0.01],
+                 parentheses="z", weights_labels=WL, alpha=0.05, verdict_csv=d / "verdict.csv", outcome="coord_gap")
+    t = P.read_table(out["json"])
+    med = pd.read_csv(d / "mechanisms.csv").query("quantity == 'mediated'").set_index("mechanism")
+    under = next(r for r in t.rows if r.key == "mediated" and r.kind == "z")
+    assert under.cells[1] == f"({NumberFormat()(med.loc[MECHS[0], 'estimate'] / med.loc[MECHS[0], 'se'])})"

@@ -99,11 +99,12 @@ def mechanism_table(mech: pd.DataFrame, verdict: pd.DataFrame | None, *, labels:
         med = tot.loc["mediated"]
         v = vrows.get(m, {})
         cells = {}
-        d = fmt.decimals_for(med["se"])
         z = float(med["estimate"]) / float(med["se"]) if float(med["se"]) > 0 else np.nan
         p = float(2 * special.ndtr(-abs(z)))      # as every star of the table: estimate / SE
+        # as the coefficients above: the SE keeps two significant digits and the estimate its decimals
+        d = fmt.decimals_for(med["se"]) if parentheses == "se" else decimals
         cells["mediated"] = fmt(med["estimate"], d) + stars_for(p, stars)
-        cells["mediated_se"] = f"({fmt(med['se'], d)})"
+        cells["mediated_se"] = f"({fmt(med['se'] if parentheses == 'se' else z, d)})"
         cells["interval"] = f"[{fmt(med['lower'])}, {fmt(med['upper'])}]"
         share = _get(v, "mediation_share")
         supp = _get(v, "suppression")
