@@ -222,6 +222,10 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
     for key, ws in (("analysis.weights", [an["weights"]]), ("analysis.robustness.weights", an["robustness"]["weights"])):
         for w in ws:
             _check(w in weights, f"configuration key {key} names an unknown matrix '{w}'", f"use one of: {names}")
+    for col in config["paper"].get("baseline_columns") or []:
+        w = str(col).partition(":")[2]
+        _check(not w or w in weights, f"configuration key paper.baseline_columns names an unknown matrix '{w}' "
+               f"(in '{col}')", f"use model:weights with one of: {names}")
     dw = config["demo"]["weights"]
     _check(dw in weights and weights[dw]["kind"] not in panel_kinds,
            f"configuration key demo.weights names '{dw}', which is not a geographic matrix under 'weights'",

@@ -51,8 +51,9 @@ def make_inputs(d, note):
         f = panel[["code", "year"]].assign(**{m: rng.normal(size=len(panel)), "note": note})
         f.to_csv(d / f"{m}.csv", index=False)
         mech.append(d / f"{m}.csv")
-    pd.DataFrame([{"variable": "ai_index", "year": 2023, "matrix": m, "I": 0.3 - 0.1 * i, "z_rand": 3.0 - i,
-                   "p_rand": [0.0027, 0.0801][i], "note": note} for i, m in enumerate(WL)]
+    pd.DataFrame([{"variable": v, "year": y, "matrix": m, "n": 8, "I": 0.3 - 0.1 * i + 0.01 * k, "EI": -1 / 7,
+                   "z_rand": 3.0 - i, "p_rand": [0.0027, 0.0801][i], "note": note}
+                  for v in ("coord_gap", "ai") for k, y in enumerate((2021, 2022, 2023)) for i, m in enumerate(WL)]
                  ).to_csv(d / "global.csv", index=False)
     lisa = []
     for m in WL:
@@ -83,7 +84,16 @@ def make_inputs(d, note):
                          for i, p in enumerate(params)])
     base["z"] = base["estimate"] / base["se"]
     base["p"] = 2 * special.ndtr(-base["z"].abs())
-    base.to_csv(d / "baseline.csv", index=False)
+    cols = []
+    for c, ps in (("ols", params[:3]), ("sar", params[:3] + ["rho"]), ("sem", params[:3] + ["lambda"]),
+                  ("sdm", params)):
+        src = base.set_index("parameter")
+        part = pd.DataFrame([{"parameter": p, **(src.loc[p].to_dict() if p in src.index else
+                                                  {"estimate": 0.2, "se": 0.05, "z": 4.0, "p": 6e-5, "note": note})}
+                             for p in ps])
+        cols.append(part.assign(column=c, model=c, weights="queen", effects="twoways", lee_yu=True, N=8, T=3,
+                                nobs=24, sigma2=0.01, r2_within=0.3, loglik=12.5, cov_type="oim"))
+    pd.concat(cols, ignore_index=True).to_csv(d / "baseline.csv", index=False)
     (d / "baseline.json").write_text(json.dumps(
         {"N": 8, "T": 3, "nobs": 24, "loglik": 12.5, "r2_within": 0.3, "r2": 0.9, "sigma2": 0.01, "ai": "ai",
          "controls": ["gov", "urban"], "effects": "twoways", "lee_yu": True, "model": "sdm", "weights": "queen",
@@ -144,7 +154,8 @@ def make_inputs(d, note):
                    "upper": -0.004, "se": 0.003, "ai_total_on_channel": 0.023, "variants_agree": 6, "variants": 8},
                   {"mechanism": MECHS[1], "verdict": "inconclusive", "effect": 0.001, "lower": -0.001,
                    "upper": 0.004, "se": 0.001, "ai_total_on_channel": -0.007, "variants_agree": 8,
-                   "variants": 8}]).assign(note="Verdict rule: ... | " + note).to_csv(d / "verdict.csv", index=False)
+                   "variants": 8}]).assign(p=[0.001, 0.003, 0.4], p_adjusted=[0.003, 0.006, 0.4],
+                                           mediation_share=[np.nan, 0.25, 0.5], suppression=[np.nan, False, True]).assign(note="Verdict rule: ... | " + note).to_csv(d / "verdict.csv", index=False)
     return {"mech": mech, "lisa": lisa}
 
 
@@ -167,7 +178,8 @@ def build_all(d, inp, language="zh"):
     P.specification(d / "spec.csv", out("specification"), weights_labels=WL, **kw)
     P.baseline(d / "baseline.csv", d / "baseline.json", out("baseline"), **reg)
     P.effects(d / "effects.csv", d / "baseline.json", out("effects"), **reg)
-    P.mechanisms(d / "mechanisms.csv", out("mechanisms"), alpha=0.05, **reg)
+    P.mechanisms(d / "mechanisms.csv", out("mechanisms"), alpha=0.05, verdict_csv=d / "verdict.csv",
+                 outcome="coord_gap", **reg)
     P.heterogeneity(d / "heterogeneity.csv", out("heterogeneity"), **reg)
     P.robustness(d / "robustness.csv", out("robustness"), labels=LABELS, weights_labels=WL, alpha=0.05, **kw)
     P.scenarios(d / "dispersion.csv", out("scenarios"), alpha=0.05, **kw)
@@ -261,13 +273,15 @@ def test_stars_agree_with_the_unrounded_estimates_over_their_se(built):
                 if not cell:
                     continue
                 if name == "baseline":
-                    src = base[base["parameter"] == r.key].iloc[0]
+                    c = list(dict.fromkeys(base["column"]))[j]
+                    src = base[(base["column"] == c) & (base["parameter"] == r.key)].iloc[0]
                 elif name == "effects":
                     kind = ["direct", "indirect", "total"][j]
                     src = eff[(eff["variable"] == r.key) & (eff["effect"] == kind)].iloc[0]
                 elif name == "mechanisms":
-                    m = MECHS[j]
-                    q = mech[(mech["mechanism"] == m) & (mech["quantity"] == r.key)]
+                    m = MECHS[j // 2]
+                    quantity = {"channel": "channel_on_y", "mediated": "mediated"}.get(r.key, ("ai_on_channel", "ai_on_y")[j % 2])
+                    q = mech[(mech["mechanism"] == m) & (mech["quantity"] == quantity)]
                     src = q[q["effect"] == "total"].iloc[0]
                 else:
                     panel = [x for x in t.rows[:t.rows.index(r)] if x.kind == "panel"][-1].label
@@ -293,7 +307,15 @@ def test_regression_tables_say_what_the_rows_are(built):
     # the controls and their W-lags are printed (paper.show_controls, default), so no 控制变量 row
     coef = [r.key for r in t.rows if r.kind == "coef"]
     assert {"gov", "urban", "W*gov", "W*urban"} <= set(coef)
-    assert [(r.label, r.cells) for r in t.rows if r.kind == "flag"] == [("地区效应", ["是"]), ("时间效应", ["是"])]
+    assert [(r.label, r.cells) for r in t.rows if r.kind == "flag"] == [("地区效应", ["是"] * 4), ("时间效应", ["是"] * 4)]
+    # paper.baseline_columns: FE OLS, SAR, SEM and SDM side by side; ρ only under SAR and SDM, λ only under SEM
+    assert t.columns == ["固定效应 OLS", "SAR", "SEM", "SDM"]
+    rho = next(r for r in t.rows if r.key == "rho" and r.kind == "coef")
+    lam = next(r for r in t.rows if r.key == "lambda" and r.kind == "coef")
+    assert [bool(c) for c in rho.cells] == [False, True, False, True] and [bool(c) for c in lam.cells] == \
+        [False, False, True, False]
+    wai = next(r for r in t.rows if r.key == "W*ai" and r.kind == "coef")
+    assert [bool(c) for c in wai.cells] == [False, False, False, True]
     assert "R²（组内）" in [r.label for r in t.rows]
     assert "括号内为标准误" in t.note_text and "10%、5%、1%" in t.note_text and "queen: Queen 邻接矩阵" in t.note_text
 
@@ -501,12 +523,89 @@ def test_moran_table_uses_the_configured_star_levels(built, tmp_path):
     g = pd.read_csv(d / "global.csv")
     g = g[g["matrix"] == g["matrix"].iloc[0]].head(1)
     g = pd.concat([g.assign(year=y, p_rand=p) for y, p in zip(range(2001, 2005), [0.07, 0.03, 0.005, 0.0005])])
+    g = g.assign(matrix="queen")
     g.to_csv(tmp_path / "global.csv", index=False)
     out = {k: tmp_path / f"moran.{k}" for k in ("csv", "md", "tex", "docx", "json")}
     P.moran(tmp_path / "global.csv", out, stars=[0.05, 0.01, 0.001], weights_labels=WL, labels=LABELS,
             language="en", decimals=3)
     t = P.read_table(out["json"])
-    row = [r for r in t.rows if r.cells and any(r.cells)][0]
-    stars = [len(c) - len(c.rstrip("*")) for c in row.cells[::3]]
+    rows = [r for r in t.rows if r.cells and any(r.cells)]
+    stars = [len(r.cells[0]) - len(r.cells[0].rstrip("*")) for r in rows]
     assert stars == [0, 1, 2, 3]
     assert any("0.1%" in n for n in t.notes)
+
+
+def test_mechanism_table_is_stepwise_with_the_share_and_the_suppression_flag(built):
+    """Two columns per channel, (1) AI → M and (2) M and AI → gap, and under (2) the mediated effect, its interval,
+    its share (中介效应占比) and the suppression (遮掩效应) flag of the verdict table."""
+    _, d, outs = built
+    t = P.read_table(outs["mechanisms"]["json"])
+    v = pd.read_csv(d / "verdict.csv").set_index("mechanism")
+    assert t.columns == ["(1)", "(2)", "(3)", "(4)"]
+    assert t.groups == [(LABELS[MECHS[0]], 2), (LABELS[MECHS[1]], 2)]
+    rows = {r.key: r for r in t.rows if r.kind != "se"}
+    assert rows["dependent"].cells == ["机制变量", LABELS["coord_gap"]] * 2
+    assert rows["channel"].cells[0] == rows["channel"].cells[2] == ""
+    assert rows["share"].cells == ["", "25.0%", "", "50.0%"]
+    assert rows["suppression"].cells == ["", "否", "", "是"]
+    assert rows["p_adjusted"].cells == ["", NumberFormat()(v.loc[MECHS[0], "p_adjusted"]), "",
+                                        NumberFormat()(v.loc[MECHS[1], "p_adjusted"])]
+    mech = pd.read_csv(d / "mechanisms.csv")
+    med = mech[mech["quantity"] == "mediated"].set_index("mechanism")
+    fmt = NumberFormat()
+    assert rows["interval"].cells[1] == f"[{fmt(med.loc[MECHS[0], 'lower'])}, {fmt(med.loc[MECHS[0], 'upper'])}]"
+    assert "中介效应占比" in t.note_text and "遮掩效应" in t.note_text and "Holm" in t.note_text
+
+
+def test_mechanism_table_without_the_verdict_columns_prints_no_empty_rows(built, tmp_path):
+    """An older verdict table (no share, no suppression, no p_adjusted) gives the stepwise table without those rows."""
+    _, d, _ = built
+    v = pd.read_csv(d / "verdict.csv").drop(columns=["mediation_share", "suppression", "p_adjusted", "p"])
+    v.to_csv(tmp_path / "verdict.csv", index=False)
+    out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.mechanisms(d / "mechanisms.csv", out, labels=LABELS, language="en", decimals=3, stars=[0.10, 0.05, 0.01],
+                 parentheses="se", weights_labels=WL, alpha=0.05, verdict_csv=tmp_path / "verdict.csv",
+                 outcome="coord_gap")
+    keys = {r.key for r in P.read_table(out["json"]).rows}
+    assert {"mediated", "interval", "channel", "dependent"} <= keys
+    assert not {"share", "suppression", "p_adjusted"} & keys
+
+
+def test_the_combined_tex_compiles_with_no_overfull_box(built, tmp_path):
+    """Every table of tables.tex (the wide ones scaled to the text width) compiles under xelatex with no overfull
+    box and no missing glyph; skipped, with the reason, where xelatex is not installed."""
+    from helpers import compile_tex, tex_overflows, xelatex_or_skip
+
+    _, d, _ = built
+    xelatex = xelatex_or_skip()
+    (tmp_path / "tables.tex").write_bytes((d / "tables.tex").read_bytes())
+    log = compile_tex(xelatex, tmp_path / "tables.tex")
+    assert "Missing character" not in log
+    assert tex_overflows(log) == []
+
+
+def test_a_fixed_word_is_overridden_by_paper_labels(built, tmp_path):
+    """The table words are one vocabulary (aicoord.paper.labels, kind ``word``); ``paper.labels`` overrides an
+    entry as ``word.<name>``."""
+    from aicoord.paper.labels import VOCABULARY, words
+
+    assert words("zh")["share"] == VOCABULARY["zh"]["word"]["share"] == "中介效应占比"
+    assert set(VOCABULARY["zh"]["word"]) == set(VOCABULARY["en"]["word"])     # every word in both languages
+    _, d, _ = built
+    out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.mechanisms(d / "mechanisms.csv", out, labels={**LABELS, "word.share": "中介占比"}, language="zh", decimals=3,
+                 stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, alpha=0.05,
+                 verdict_csv=d / "verdict.csv", outcome="coord_gap")
+    assert "中介占比" in [r.label for r in P.read_table(out["json"]).rows]
+
+
+def test_mechanism_table_prints_z_under_the_mediated_effect_when_asked(built, tmp_path):
+    """``paper.parentheses: z`` puts z under every coefficient, the mediated effect included."""
+    _, d, _ = built
+    out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.mechanisms(d / "mechanisms.csv", out, labels=LABELS, language="zh", decimals=3, stars=[0.10, 0.05, 0.01],
+                 parentheses="z", weights_labels=WL, alpha=0.05, verdict_csv=d / "verdict.csv", outcome="coord_gap")
+    t = P.read_table(out["json"])
+    med = pd.read_csv(d / "mechanisms.csv").query("quantity == 'mediated'").set_index("mechanism")
+    under = next(r for r in t.rows if r.key == "mediated" and r.kind == "z")
+    assert under.cells[1] == f"({NumberFormat()(med.loc[MECHS[0], 'estimate'] / med.loc[MECHS[0], 'se'])})"

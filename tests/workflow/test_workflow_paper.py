@@ -131,3 +131,32 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
     found.update({name: scan(t) for name, t in texts.items()})
     bad = {k: v for k, v in found.items() if v}
     assert bad == {}, bad
+
+
+def test_baseline_mechanism_and_moran_tables_of_the_default_study(default_study):
+    """Issue 28: the baseline prints FE OLS, SAR, SEM and SDM side by side, its SDM column the baseline fit's
+    numbers; the mechanism table is stepwise with the mediation share and the suppression flag; the Moran table
+    has every year of the panel for the outcome and AI."""
+    import pandas as pd
+
+    from aicoord.paper import NumberFormat
+    from aicoord.steps.paper import read_table
+
+    paper, tables = default_study / "results/paper", default_study / "results/tables"
+    t = read_table(paper / "baseline.json")
+    assert t.columns == ["固定效应 OLS", "SAR", "SEM", "SDM"]
+    sdm = pd.read_csv(tables / "baseline.csv").set_index("parameter")
+    cols = pd.read_csv(tables / "baseline_columns.csv")
+    same = cols[cols["column"] == "sdm"].set_index("parameter")
+    assert (same.loc[sdm.index, "estimate"] - sdm["estimate"]).abs().max() < 1e-8   # one fit, two files
+    fmt = NumberFormat()
+    ai = next(r for r in t.rows if r.key == "ai" and r.kind == "coef")
+    assert ai.cells[3].rstrip("*") == fmt(sdm.loc["ai", "estimate"], fmt.decimals_for(sdm.loc["ai", "se"]))
+    m = read_table(paper / "mechanisms.json")
+    keys = {r.key for r in m.rows}
+    assert {"dependent", "mediated", "interval", "share", "suppression"} <= keys
+    assert len(m.columns) == 2 * len({g for g, _ in m.groups})
+    moran = read_table(paper / "moran.json")
+    panel = pd.read_csv(tables / "moran_panel.csv")
+    assert [r.label for r in moran.rows if r.kind == "panel"] == ["区域协调差距", "人工智能指数"]
+    assert sum(r.kind != "panel" for r in moran.rows) == 2 * panel["year"].nunique()

@@ -381,6 +381,18 @@ def study_weights(wildcards=None):
     return f"results/weights/{ANALYSIS['weights']}_raw.npz"
 
 
+def baseline_column_names():
+    """The matrices the baseline table's columns use (``paper.baseline_columns``; a column without one uses the
+    study's), each once, in order (validate_config has checked that each is configured)."""
+    from aicoord.study.models import parse_column
+
+    return list(dict.fromkeys(parse_column(c, ANALYSIS["weights"])[1] for c in PAPER["baseline_columns"]))
+
+
+def baseline_column_weights():
+    return [f"results/weights/{n}_raw.npz" for n in baseline_column_names()]
+
+
 def variant_weights(wildcards):
     return f"results/weights/{wildcards.w}_raw.npz"
 
@@ -412,6 +424,7 @@ def variant_inputs(wildcards):
 
 def study_targets():
     out = ["results/tables/specification.csv", "results/tables/baseline.csv", "results/tables/baseline_effects.csv",
+           "results/tables/baseline_columns.csv", "results/tables/moran_panel.csv",
            "results/tables/convergence_ai.csv", "results/tables/mechanisms.csv", "results/tables/heterogeneity.csv",
            "results/tables/robustness.csv", "results/tables/verdict.csv"]
     if ANALYSIS["scenarios"]:
@@ -544,9 +557,9 @@ def paper_readme_entries():
         inputs = sorted({str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
                         or {"results/data/panel.csv", "results/data/mechanisms/*.csv"})
         keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()).get("opts", {}) if k in _PAPER_CONFIG]
-        keys = sorted(set(keys + {"moran": ["esda.permutations"], "lisa": ["esda.alpha", "esda.fdr"],
-                                  "baseline": ["analysis"], "effects": ["analysis.draws"],
-                                  "mechanisms": ["analysis.mechanisms"],
+        keys = sorted(set(keys + {"moran": ["esda.map_weights", "weights"], "lisa": ["esda.alpha", "esda.fdr"],
+                                  "baseline": ["analysis", "paper.baseline_columns"], "effects": ["analysis.draws"],
+                                  "mechanisms": ["analysis.mechanisms", "analysis.alpha"],
                                   "heterogeneity": ["analysis.split_year"], "robustness": ["analysis.robustness"],
                                   "scenarios": ["analysis.scenarios"],
                                   "scenario_provinces": ["analysis.scenarios"],

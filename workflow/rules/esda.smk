@@ -48,6 +48,27 @@ rule collect_global:
         "../../scripts/collect_global.py"
 
 
+rule moran_panel:
+    input:
+        panel="results/data/panel.csv",
+        weights=expand("results/weights/{w}.npz", w=map_weights()),
+        summaries=expand("results/weights/{w}_summary.json", w=map_weights()),
+    output:
+        report("results/tables/moran_panel.csv", caption="../report/moran_table.rst", category="Spatial autocorrelation"),
+    params:
+        variables=[study_y(), "ai"],
+        matrices=map_weights(),
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/moran_panel.log",
+    script:
+        "../../scripts/moran_panel.py"
+
+
 rule lisa:
     input:
         data=tidy_data,

@@ -44,11 +44,12 @@ rule paper_correlation:
 
 rule paper_moran:
     input:
-        "results/tables/global_autocorrelation.csv",
+        "results/tables/moran_panel.csv",
     output:
         **paper_out("moran"),
     params:
         opts=paper_opts("stars", "weights_labels", "labels", "language", "decimals", table="moran"),
+        matrices=map_weights(),
     resources:
         mem_mb=1000,
         runtime=10,
@@ -136,7 +137,7 @@ rule paper_specification:
 
 rule paper_baseline:
     input:
-        coef="results/tables/baseline.csv",
+        coef="results/tables/baseline_columns.csv",
         fit="results/study/baseline.json",
     output:
         **paper_out("baseline"),
@@ -183,10 +184,12 @@ rule paper_effects:
 
 rule paper_mechanisms:
     input:
-        "results/tables/mechanisms.csv",
+        mechanisms="results/tables/mechanisms.csv",
+        verdict="results/tables/verdict.csv",
     output:
         **paper_out("mechanisms"),
     params:
+        outcome=study_y(),
         opts=paper_opts(
             "labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
             table="mechanisms",

@@ -46,6 +46,28 @@ rule baseline:
         "../../scripts/baseline.py"
 
 
+rule baseline_columns:
+    input:
+        panel="results/data/panel.csv",
+        weights=baseline_column_weights(),
+    output:
+        report("results/tables/baseline_columns.csv", caption="../report/study.rst", category="Study"),
+    params:
+        study=study_params(),
+        names=baseline_column_names(),
+        columns=PAPER["baseline_columns"],
+        cov=study_cov(),
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/study/baseline_columns.log",
+    script:
+        "../../scripts/baseline_columns.py"
+
+
 rule convergence_ai:
     input:
         panel="results/data/panel.csv",

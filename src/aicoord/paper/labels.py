@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-__all__ = ["VOCABULARY", "ALLOWED_LATIN", "term", "translate_note", "zh_punctuation", "foreign_words",
+__all__ = ["VOCABULARY", "ALLOWED_LATIN", "term", "words", "translate_note", "zh_punctuation", "foreign_words",
            "verdict_rule", "weights_label"]
 
 #: Printed forms of the study's internal names, by language and kind.
@@ -52,8 +52,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
         "measure": {"cv": "变异系数", "sd_log": "对数标准差", "theil_t": "泰尔指数 T", "theil_l": "泰尔指数 L",
                     "gini": "基尼系数", "gini_within": "组内基尼系数", "gini_between": "组间基尼系数",
                     "gini_region": "{region}基尼系数"},
-        "model": {"sdm": "SDM", "sar": "SAR", "sem": "SEM", "slx": "SLX", "sdem": "SDEM", "sac": "SAC",
-                  "dynamic_sdm": "动态SDM（短期）", "with": "{effects} {model} 模型"},
+        "model": {"ols": "固定效应 OLS", "sdm": "SDM", "sar": "SAR", "sem": "SEM", "slx": "SLX", "sdem": "SDEM",
+                  "sac": "SAC", "dynamic_sdm": "动态SDM（短期）", "with": "{effects} {model} 模型"},
         "beta": {"OLS (HC1)": "OLS（HC1 稳健标准误）", "FE two-way (cluster)": "双向固定效应（聚类稳健标准误）",
                  "FE one-way (cluster)": "地区固定效应（聚类稳健标准误）",
                  "SAR two-way FE (ML)": "SAR 双向固定效应（ML）", "SEM two-way FE (ML)": "SEM 双向固定效应（ML）",
@@ -67,7 +67,39 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                        "aicoord 模拟的示范面板，仅 2023 年人工智能指数为真实数据（方大春、常愉珠、胡梦婷，2025，表 1）",
                    "方大春、常愉珠、胡梦婷 (2025) 表1 (Fang, Chang and Hu 2025, Table 1)": "方大春、常愉珠、胡梦婷（2025）表 1"},
         "derived": {"GDP per capita from the panel": "由面板的人均GDP构建"},
-        "word": {"source": "数据来源", "verdict_rule": (
+        "basis": {"mediated": "中介总效应的区间", "a_path": "人工智能对机制的总效应（a 路径）的区间",
+                  "mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval from joint "
+                  "parameter draws; promotes if wholly < 0, hinders if wholly > 0": "中介总效应的区间"},
+        "word": {"n": "N", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值", "vif": "VIF",
+           "I": "I", "z": "z", "p": "p", "province": "省份", "region": "地区", "ns": "不显著", "No neighbours": "无邻居",
+           "islands_note": "{n} 个单元在 {w} 下无邻居，未作检验（标为“无邻居”）", "HH": "高-高",
+           "LL": "低-低", "LH": "低-高", "HL": "高-低", "year": "年份", "estimate": "估计值", "se": "标准误",
+           "speed": "收敛速度", "half_life": "半衰期", "spatial": "空间参数", "nobs": "观测值",
+           "statistic": "统计量", "df": "自由度", "decision": "结论", "reject": "拒绝原假设",
+           "direct": "直接效应", "indirect": "间接效应", "total": "总效应", "interval": "{level}% 区间",
+           "verdict": "结论", "agree": "稳健性一致", "not_estimated": "未估计", "before": "情景前", "after": "情景后",
+           "change": "变化", "sigma": "Panel A：σ 收敛（{v} 的变异系数）", "beta": "Panel B：β 收敛（{v}）",
+           "promotes": "促进", "hinders": "阻碍", "inconclusive": "不确定", "vif_note": "VIF 为解释变量（除被解释变量外）"
+           "对其余解释变量回归的方差膨胀因子", "lisa_note": "聚类为置换检验伪 p 值在 {alpha} 水平下显著的局部莫兰指数象限",
+           "moran_note": "I 后的星号依据随机化假设下的 p 值", "variables": "变量", "mechanism": "机制",
+           "ai_on_channel": "人工智能 → 机制（总效应）", "channel_on_y": "机制 → 协调差距（总效应）",
+           "ai_on_y": "控制机制后人工智能 → 协调差距（总效应）", "mediated": "中介效应",
+           "mc_interval": "中介效应 {level}% 蒙特卡洛区间", "sobel_z": "Sobel z", "model": "机制方程",
+           "effects_note": "效应的标准误与区间来自参数的 {draws} 次模拟抽样",
+           "robust_note": "区间为 {level}% 模拟区间；未估计的变体给出原因",
+           "dynamic_note": "动态SDM含被解释变量的时间滞后项，经 Yu、de Jong 和 Lee（2008）偏差修正，其总效应与中介效应为短期效应"
+                           "（(I − ρW)⁻¹(βI + θW)）",
+           "scen_note": "区间为 {level}% 模拟区间；离散度计算前被解释变量平移 {shift}",
+           "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应",
+                 "channel": "机制变量", "dependent": "被解释变量", "share": "中介效应占比", "suppression": "遮掩效应",
+                 "p_adjusted": "调整后 p 值", "mediated_local": "本地中介效应", "mediated_spillover": "溢出中介效应",
+                 "iv_a": "人工智能 → 机制（工具变量估计）", "basis": "结论依据",
+                 "share_note": "中介效应占比 = 中介效应 /（中介效应 + 控制机制后人工智能的总效应）；存在遮掩效应（二者异号）时为"
+                               "|中介效应 / 控制机制后人工智能的总效应|",
+                 "stepwise_note": "每个机制两列：(1) 人工智能 → 机制变量，(2) 机制变量与人工智能 → {y}；系数为总效应",
+                 "p_adjusted_note": "调整后 p 值经 {method} 多重检验校正",
+                 "moran_panel_note": "I 为全局莫兰指数，星号与 z 值依据随机化假设",
+                 "source": "数据来源", "verdict_rule": (
             "结论规则：中介总效应（基准行为人工智能的总效应）的 {level}% 区间整体位于 0 以下为“促进”（人工智能降低协调差距），"
             "整体位于 0 以上为“阻碍”，否则为“不确定”；稳健性一致为结论相同的稳健性变体（空间权重 × 样本 × 模型）个数")},
     },
@@ -105,8 +137,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
         "measure": {"cv": "CV", "sd_log": "SD of logs", "theil_t": "Theil T", "theil_l": "Theil L", "gini": "Gini",
                     "gini_within": "Gini within regions", "gini_between": "Gini between regions",
                     "gini_region": "Gini, {region}"},
-        "model": {"sdm": "SDM", "sar": "SAR", "sem": "SEM", "slx": "SLX", "sdem": "SDEM", "sac": "SAC",
-                  "dynamic_sdm": "Dynamic SDM (short run)", "with": "{model} with {effects}"},
+        "model": {"ols": "FE OLS", "sdm": "SDM", "sar": "SAR", "sem": "SEM", "slx": "SLX", "sdem": "SDEM",
+                  "sac": "SAC", "dynamic_sdm": "Dynamic SDM (short run)", "with": "{model} with {effects}"},
         "beta": {"OLS (HC1)": "OLS (HC1)", "FE two-way (cluster)": "Two-way FE (clustered)",
                  "FE one-way (cluster)": "Unit FE (clustered)", "SAR two-way FE (ML)": "SAR, two-way FE (ML)",
                  "SEM two-way FE (ML)": "SEM, two-way FE (ML)", "SDM two-way FE (ML)": "SDM, two-way FE (ML)",
@@ -116,7 +148,48 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                     "nested": "nested economic-geographic", "cutoff": ", cut off at {cutoff} km"},
         "source": {},
         "derived": {},
-        "word": {"source": "Source", "verdict_rule": (
+        "basis": {"mediated": "interval of the mediated total effect",
+                  "a_path": "interval of AI's total effect on the channel (a path)",
+                  "mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval from joint "
+                  "parameter draws; promotes if wholly < 0, hinders if wholly > 0": "interval of the mediated total effect"},
+        "word": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
+           "p": "p", "province": "Province", "region": "Region", "ns": "Not significant",
+           "No neighbours": "No neighbours",
+           "islands_note": "{n} unit(s) have no neighbours under {w} and are not tested (marked 'No neighbours')",
+           "HH": "High-High",
+           "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low", "year": "Year", "estimate": "Estimate",
+           "se": "SE", "speed": "Speed", "half_life": "Half-life", "spatial": "Spatial parameter",
+           "nobs": "Observations", "statistic": "Statistic", "df": "df", "decision": "Decision",
+           "reject": "Reject", "direct": "Direct", "indirect": "Indirect", "total": "Total",
+           "interval": "{level}% interval", "verdict": "Verdict", "agree": "Variants agreeing",
+           "not_estimated": "not estimated", "before": "Before", "after": "After", "change": "Change",
+           "sigma": "Panel A: σ-convergence (coefficient of variation of {v})", "beta": "Panel B: β-convergence ({v})",
+           "promotes": "promotes", "hinders": "hinders", "inconclusive": "inconclusive",
+           "vif_note": "VIF of each explanatory variable (all but the dependent variable) on the others",
+           "lisa_note": "Clusters are quadrants of local Moran's I significant at the {alpha} level (pseudo p)",
+           "moran_note": "Stars on I use the p-value under randomisation", "variables": "Variable",
+           "mechanism": "Mechanism", "ai_on_channel": "AI → channel (total)",
+           "channel_on_y": "Channel → outcome (total)", "ai_on_y": "AI → outcome given channel (total)",
+           "mediated": "Mediated effect", "mc_interval": "Mediated effect, {level}% Monte Carlo interval",
+           "sobel_z": "Sobel z", "model": "Channel model",
+           "effects_note": "Standard errors and intervals of the effects from {draws} parameter draws",
+           "robust_note": "Intervals are {level}% intervals from parameter draws; a variant not estimated gives its reason",
+           "dynamic_note": "The dynamic SDM includes the time-lagged outcome and is bias-corrected (Yu, de Jong and "
+                           "Lee 2008); its total and mediated effects are short-run effects, (I − ρW)⁻¹(βI + θW)",
+           "scen_note": "Intervals are {level}% intervals from parameter draws; the outcome is shifted by {shift} before "
+                        "its dispersion is measured",
+           "mech_note": "Mediated effect = AI's total effect on the channel × the channel's total effect on "
+                        "the outcome",
+                 "channel": "Channel", "dependent": "Dependent variable", "share": "Share mediated",
+                 "suppression": "Suppression", "p_adjusted": "Adjusted p", "mediated_local": "Mediated, local part",
+                 "mediated_spillover": "Mediated, spillover part", "iv_a": "AI → channel (IV)", "basis": "Basis",
+                 "share_note": "Share mediated = mediated / (mediated + AI's total effect given the channel); with "
+                               "suppression (opposite signs) |mediated / AI's total effect given the channel|",
+                 "stepwise_note": "Two columns per channel: (1) AI → channel, (2) channel and AI → {y}; "
+                                  "the coefficients are total effects",
+                 "p_adjusted_note": "Adjusted p-values by the {method} correction",
+                 "moran_panel_note": "I is global Moran's I; stars and z under randomisation",
+                 "source": "Source", "verdict_rule": (
             "Verdict rule: promotes if the {level}% interval of the mediated total effect (baseline: of AI's total "
             "effect) lies wholly below 0 (AI lowers the gap), hinders if wholly above, else inconclusive; "
             "'Variants agreeing' counts the robustness variants (weights × sample × model) with the same verdict")},
@@ -147,6 +220,17 @@ def term(kind: str, name, language: str = "zh", labels: Mapping | None = None, *
         return str(labels[key])
     text = VOCABULARY[language].get(kind, {}).get(str(name), str(name))
     return text.format(**fields) if fields else text
+
+
+def words(language: str = "zh", labels: Mapping | None = None) -> dict[str, str]:
+    """The fixed words of the tables (the ``word`` kind) in ``language``, with the user's ``paper.labels``
+    entries ``"word.<name>"`` laid over them."""
+    out = dict(VOCABULARY[language]["word"])
+    for key, text in (labels or {}).items():
+        kind, _, name = str(key).partition(".")
+        if kind == "word" and name in out:
+            out[name] = str(text)
+    return out
 
 
 def weights_label(spec: Mapping, language: str = "zh") -> str:

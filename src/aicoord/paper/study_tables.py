@@ -36,19 +36,19 @@ TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "converge
 
 TITLES = {
     "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
-           "moran": "全局莫兰指数（年份 × 空间权重矩阵）", "lisa": "局部空间自相关（LISA）聚类",
+           "moran": "全局莫兰指数（年份 × 变量 × 空间权重矩阵）", "lisa": "局部空间自相关（LISA）聚类",
            "inequality": "区域差异的泰尔指数与 Dagum 基尼系数分解", "convergence": "σ 收敛与 β 收敛检验",
-           "specification": "空间计量模型的设定检验", "baseline": "基准回归：双向固定效应空间杜宾模型",
+           "specification": "空间计量模型的设定检验", "baseline": "基准回归：双向固定效应空间面板模型",
            "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
            "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
            "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
            "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
     "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
-           "moran": "Global Moran's I by year and weights matrix",
+           "moran": "Global Moran's I by year, variable and weights matrix",
            "lisa": "Local spatial autocorrelation (LISA) clusters",
            "inequality": "Theil and Dagum Gini decompositions of regional inequality",
            "convergence": "σ- and β-convergence", "specification": "Specification tests of the spatial panel model",
-           "baseline": "Baseline estimates: two-way fixed-effects spatial Durbin model",
+           "baseline": "Baseline estimates: two-way fixed-effects spatial panel models",
            "effects": "Direct, indirect and total effects", "mechanisms": "Mechanisms: spatial mediation",
            "heterogeneity": "Heterogeneity by region and period",
            "robustness": "Robustness: AI's total effect and the mediated effects",
@@ -70,57 +70,9 @@ DEFAULT_LABELS = {
            "ai_index": "AI index"},
 }
 
-_W = {
-    "zh": {"n": "N", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值", "vif": "VIF",
-           "I": "I", "z": "z", "p": "p", "province": "省份", "region": "地区", "ns": "不显著", "No neighbours": "无邻居",
-           "islands_note": "{n} 个单元在 {w} 下无邻居，未作检验（标为“无邻居”）", "HH": "高-高",
-           "LL": "低-低", "LH": "低-高", "HL": "高-低", "year": "年份", "estimate": "估计值", "se": "标准误",
-           "speed": "收敛速度", "half_life": "半衰期", "spatial": "空间参数", "nobs": "观测值",
-           "statistic": "统计量", "df": "自由度", "decision": "结论", "reject": "拒绝原假设",
-           "direct": "直接效应", "indirect": "间接效应", "total": "总效应", "interval": "{level}% 区间",
-           "verdict": "结论", "agree": "稳健性一致", "not_estimated": "未估计", "before": "情景前", "after": "情景后",
-           "change": "变化", "sigma": "Panel A：σ 收敛（{v} 的变异系数）", "beta": "Panel B：β 收敛（{v}）",
-           "promotes": "促进", "hinders": "阻碍", "inconclusive": "不确定", "vif_note": "VIF 为解释变量（除被解释变量外）"
-           "对其余解释变量回归的方差膨胀因子", "lisa_note": "聚类为置换检验伪 p 值在 {alpha} 水平下显著的局部莫兰指数象限",
-           "moran_note": "I 后的星号依据随机化假设下的 p 值", "variables": "变量", "mechanism": "机制",
-           "ai_on_channel": "人工智能 → 机制（总效应）", "channel_on_y": "机制 → 协调差距（总效应）",
-           "ai_on_y": "控制机制后人工智能 → 协调差距（总效应）", "mediated": "中介效应",
-           "mc_interval": "中介效应 {level}% 蒙特卡洛区间", "sobel_z": "Sobel z", "model": "机制方程",
-           "effects_note": "效应的标准误与区间来自参数的 {draws} 次模拟抽样",
-           "robust_note": "区间为 {level}% 模拟区间；未估计的变体给出原因",
-           "dynamic_note": "动态SDM含被解释变量的时间滞后项，经 Yu、de Jong 和 Lee（2008）偏差修正，其总效应与中介效应为短期效应"
-                           "（(I − ρW)⁻¹(βI + θW)）",
-           "scen_note": "区间为 {level}% 模拟区间；离散度计算前被解释变量平移 {shift}",
-           "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应"},
-    "en": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
-           "p": "p", "province": "Province", "region": "Region", "ns": "Not significant",
-           "No neighbours": "No neighbours",
-           "islands_note": "{n} unit(s) have no neighbours under {w} and are not tested (marked 'No neighbours')",
-           "HH": "High-High",
-           "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low", "year": "Year", "estimate": "Estimate",
-           "se": "SE", "speed": "Speed", "half_life": "Half-life", "spatial": "Spatial parameter",
-           "nobs": "Observations", "statistic": "Statistic", "df": "df", "decision": "Decision",
-           "reject": "Reject", "direct": "Direct", "indirect": "Indirect", "total": "Total",
-           "interval": "{level}% interval", "verdict": "Verdict", "agree": "Variants agreeing",
-           "not_estimated": "not estimated", "before": "Before", "after": "After", "change": "Change",
-           "sigma": "Panel A: σ-convergence (coefficient of variation of {v})", "beta": "Panel B: β-convergence ({v})",
-           "promotes": "promotes", "hinders": "hinders", "inconclusive": "inconclusive",
-           "vif_note": "VIF of each explanatory variable (all but the dependent variable) on the others",
-           "lisa_note": "Clusters are quadrants of local Moran's I significant at the {alpha} level (pseudo p)",
-           "moran_note": "Stars on I use the p-value under randomisation", "variables": "Variable",
-           "mechanism": "Mechanism", "ai_on_channel": "AI → channel (total)",
-           "channel_on_y": "Channel → outcome (total)", "ai_on_y": "AI → outcome given channel (total)",
-           "mediated": "Mediated effect", "mc_interval": "Mediated effect, {level}% Monte Carlo interval",
-           "sobel_z": "Sobel z", "model": "Channel model",
-           "effects_note": "Standard errors and intervals of the effects from {draws} parameter draws",
-           "robust_note": "Intervals are {level}% intervals from parameter draws; a variant not estimated gives its reason",
-           "dynamic_note": "The dynamic SDM includes the time-lagged outcome and is bias-corrected (Yu, de Jong and "
-                           "Lee 2008); its total and mediated effects are short-run effects, (I − ρW)⁻¹(βI + θW)",
-           "scen_note": "Intervals are {level}% intervals from parameter draws; the outcome is shifted by {shift} before "
-                        "its dispersion is measured",
-           "mech_note": "Mediated effect = AI's total effect on the channel × the channel's total effect on "
-                        "the outcome"},
-}
+#: The fixed words of the study's tables: the ``word`` kind of :data:`aicoord.paper.labels.VOCABULARY`, by language
+#: (one vocabulary; ``paper.labels`` overrides an entry as ``word.<name>``).
+_W = {lang: VOCABULARY[lang]["word"] for lang in VOCABULARY}
 
 #: Column labels of the robustness grid's models; a model not listed prints upper-cased (SDM, SAR, SEM).
 MODEL_LABELS = {"zh": {"dynamic_sdm": "动态SDM（短期）"}, "en": {"dynamic_sdm": "Dynamic SDM (short run)"}}
@@ -397,3 +349,41 @@ def lee_yu_note(fit: Mapping, language: str) -> str:
                  f"，观测值为 Lee–Yu 正交变换后的有效样本 {n_eff} × {t_eff} = {fit['nobs']}"
                  f"（原样本 N × T = {fit['N'] * fit['T']}）")
     return note
+
+
+# ------------------------------------------------------------------------------------- the baseline's model columns
+def baseline_model_columns(g: pd.DataFrame, fit: Mapping, *, labels: Mapping, language: str,
+                           weights_labels: Mapping, show_controls: bool = True) -> tuple[list[ModelColumn], list[str],
+                                                                                            list[str]]:
+    """The model columns of the baseline table from the study's ``baseline_columns.csv`` (one row per column
+    and parameter, :func:`aicoord.study.models.baseline_columns`) and the baseline's fit summary ``fit``.
+
+    Each column is headed by its model (固定效应 OLS, SAR, SEM, SDM); when the columns use more than one
+    weights matrix the header adds W1, W2, ... and the note says which matrix each is. Returns the columns,
+    the regressors in print order (AI, the controls, then their W-lags; only AI without ``show_controls``)
+    and the note's sentences on the matrices."""
+    ai, controls = fit["ai"], list(fit["controls"])
+    eff = fit["effects"]
+    order = list(dict.fromkeys(g["column"]))
+    mats = list(dict.fromkeys(g["weights"]))
+    several = len(mats) > 1
+    cols = []
+    for c in order:
+        gc = g[g["column"] == c]
+        first = gc.iloc[0]
+        name = term("model", str(first["model"]), language)
+        if several:
+            name += f" W{mats.index(first['weights']) + 1}"
+        scal = {k: float(first[k]) for k in ("sigma2", "r2_within", "loglik") if k in gc and pd.notna(first[k])}
+        scal.update({k: int(first[k]) for k in ("N", "T", "nobs") if k in gc})
+        flags = {**({} if show_controls else {"controls": bool(controls)}),
+                 "unit_effects": eff in ("individual", "twoways"), "time_effects": eff in ("time", "twoways")}
+        cols.append(_column(name, gc, "parameter", scalars=scal, flags=flags, group=_label(labels, fit["y"], language)))
+    shown = [ai, *controls] if show_controls else [ai]
+    variables = shown + [f"W*{v}" for v in shown]
+    notes = []
+    if several:
+        sep = "；" if language == "zh" else "; "
+        notes.append(WORDS[language]["weights"].format(
+            w=sep.join(f"W{i + 1} = {weights_labels.get(m, m)}" for i, m in enumerate(mats))))
+    return cols, variables, notes

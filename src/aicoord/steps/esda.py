@@ -10,7 +10,7 @@ import pandas as pd
 from ..errors import InputError
 from ..io import write_csv, write_json
 
-__all__ = ["global_autocorrelation", "collect_global", "lisa", "esda_figures"]
+__all__ = ["global_autocorrelation", "collect_global", "moran_panel", "lisa", "esda_figures"]
 
 
 def _load_w(path):
@@ -128,6 +128,25 @@ def collect_global(jsons, out_long, out_wide) -> None:
                         + "".join(matrix_notes.values())}
     wide = pd.concat([wide, pd.DataFrame([foot])], ignore_index=True)
     write_csv(wide, out_wide)
+
+
+def moran_panel(panel_csv, weights_npz, out_csv, *, variables, matrices, weights_summaries=None) -> None:
+    """Global Moran's I of the study's outcome and AI in every year of the panel under every matrix (rule
+    ``moran_panel``; :func:`aicoord.autocorrelation.moran_by_year`): the year × variable × matrix table of the
+    paper. A row's note is the panel's, with its matrix's provenance when the matrix is built from the panel."""
+    from ..autocorrelation import moran_by_year
+    from ..contract import read_tidy
+    from ..notes import note_of
+
+    d = read_tidy(panel_csv)
+    summaries = list(weights_summaries) if weights_summaries is not None else [None] * len(matrices)
+    weights, extra = {}, {}
+    for path, m, summary in zip(weights_npz, matrices, summaries):
+        weights[m] = _load_w(path)
+        extra[m] = _notes(panel_csv, summary, m)[1]
+    tab = moran_by_year(d, list(variables), weights, unit="code", time="year")
+    tab["note"] = note_of(d) + tab["matrix"].map(extra)   # each row: the panel's note and its own matrix's
+    write_csv(tab, out_csv)
 
 
 def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permutations: int, seed: int,

@@ -26,7 +26,6 @@ from ..paper import (
     ModelColumn,
     NumberFormat,
     RegressionTable,
-    Row,
     panel_table,
     table_from_frame,
     write_docx_tables,
@@ -39,7 +38,7 @@ __all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality"
            "read_table", "paper_readme", "figure_ai_map", "figure_lisa", "figure_effects", "figure_mediation",
            "provenance"]
 
-from ..paper.labels import term, verdict_rule
+from ..paper.labels import term, verdict_rule, words
 from ..paper.numbers import row_decimals
 from ..paper.study_tables import (  # noqa: F401
     _W,
@@ -79,7 +78,7 @@ def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], lab
     from ..contract import read_tidy
 
     d = read_tidy(panel_csv, mechanism_csvs)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     rows = []
     for v in variables:
@@ -118,51 +117,34 @@ def correlation(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], out
         r = {"label": f"({i + 1}) {_label(labels, v, language)}"}
         for j, h in enumerate(heads):
             r[h] = fmt(corr.iloc[i, j]) if j <= i else ""
-        r[_W[language]["vif"]] = fmt(vif[v], 2) if v in vif else ""
+        r[words(language, labels)["vif"]] = fmt(vif[v], 2) if v in vif else ""
         rows.append(r)
-    sim, parts = _notes([d], language, extra=[_W[language]["vif_note"]])
+    sim, parts = _notes([d], language, extra=[words(language, labels)["vif_note"]])
     t = table_from_frame(pd.DataFrame(rows), number=number or _number("correlation"),
                          title=TITLES[language]["correlation"],
                          language=language, label_col="label", notes=_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def moran(global_csv, out, *, stars: Sequence[float], weights_labels: Mapping, labels: Mapping, language: str,
-          decimals: int, number: int | None = None) -> None:
-    """Table ``moran`` (rule ``paper_moran``): global Moran's I by year (column groups) and weights matrix
-    (rows), one panel per variable: I with stars from its p under randomisation, z and p."""
-    from ..paper import stars_for
+def moran(moran_csv, out, *, stars: Sequence[float], weights_labels: Mapping, labels: Mapping, language: str,
+          decimals: int, number: int | None = None, matrices: Sequence[str] | None = None) -> None:
+    """Table ``moran`` (rule ``paper_moran``): global Moran's I of the outcome and AI (one panel each) by year
+    (rows) and weights matrix (column groups: I with stars from its p under randomisation, and z), from the
+    study's ``moran_panel.csv`` (:func:`aicoord.paper.stepwise.moran_table`); ``matrices``
+    (``esda.map_weights``) chooses the matrices printed (default: all)."""
+    from ..paper.stepwise import moran_table
 
-    g = pd.read_csv(global_csv)
-    w = _W[language]
-    fmt = NumberFormat(decimals=decimals)
-    years = sorted(g["year"].unique())
-    panels = []
-    for var, gv in g.groupby("variable", sort=False):
-        rows = []
-        for m in dict.fromkeys(gv["matrix"]):
-            r = {"label": weights_labels.get(m, m)}
-            for y in years:
-                s = gv[(gv["matrix"] == m) & (gv["year"] == y)]
-                if s.empty:
-                    r.update({f"{w['I']} {y}": "", f"{w['z']} {y}": "", f"{w['p']} {y}": ""})
-                    continue
-                s = s.iloc[0]
-                r[f"{w['I']} {y}"] = fmt(s["I"]) + stars_for(s["p_rand"], stars)
-                r[f"{w['z']} {y}"] = fmt(s["z_rand"])
-                r[f"{w['p']} {y}"] = fmt(s["p_rand"])
-            rows.append(r)
-        frame = pd.DataFrame(rows)
-        t = table_from_frame(frame, number=0, title="", language=language, label_col="label",
-                             groups=[(str(y), 3) for y in years], stub="")
-        t.columns = [w["I"], w["z"], w["p"]] * len(years)
-        panels.append((_label(labels, var, language), t))
+    g = pd.read_csv(moran_csv)
+    if matrices:
+        g = g[g["matrix"].isin(list(matrices))]   # the notes of the matrices printed only
+    w = words(language, labels)
     sim, parts = _notes([g], language, weights_labels=weights_labels)
-    notes = _sentences(sim, parts, language)
     reg = RegressionTable([ModelColumn("x", {}, {})], number=0, title="", language=language, star_levels=stars)
-    notes = notes[:1] + [reg.star_note(), w["moran_note"]] + notes[1:] if sim else \
-        [reg.star_note(), w["moran_note"]] + notes
-    t = panel_table(panels, number=number or _number("moran"), title=TITLES[language]["moran"], notes=notes)
+    notes = _sentences(sim, [reg.star_note(), w["moran_panel_note"]] + parts, language)
+    t = moran_table(g, matrices=list(matrices or dict.fromkeys(g["matrix"])), words=w,
+                    variable_label=lambda v: _label(labels, v, language), weights_labels=weights_labels,
+                    language=language, fmt=NumberFormat(decimals=decimals), stars=stars,
+                    number=number or _number("moran"), title=TITLES[language]["moran"], notes=notes)
     save_table(t, out)
 
 
@@ -170,7 +152,7 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
     """Table ``lisa`` (rule ``paper_lisa``): the LISA cluster of each province under each weights matrix
     (columns), for the cross-section's variable and year; ``—`` where not significant."""
     frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
-    w = _W[language]
+    w = words(language, labels)
     first = frames[0]
     from ..units import unit_names
 
@@ -220,7 +202,7 @@ def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals:
             f[h] = [fmt(v * 100 if share else v, 2 if share else None) for v in gv[c]]
         t = table_from_frame(f, number=0, title="", language=language, label_col="year",
                              groups=[("Theil T", 3), (f"Theil T {rate}", 2), ("Dagum Gini", 4),
-                                     (f"Dagum Gini {rate}", 3)], stub=_W[language]["year"])
+                                     (f"Dagum Gini {rate}", 3)], stub=words(language, labels)["year"])
         t.columns = [h.strip() for h in heads]
         panels.append((_label(labels, var, language), t))
     sim, parts = _notes([g], language, extra=["Regions: NBS East, Central, West, Northeast"
@@ -235,7 +217,7 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
     """Table ``convergence`` (rule ``paper_convergence``): σ-convergence (the variable's coefficient of
     variation by year, from the inequality table) and β-convergence (cross-section, panel FE, spatial
     panels with ρ/λ, from ``beta_convergence.csv``)."""
-    w = _W[language]
+    w = words(language, labels)
     ineq = pd.read_csv(inequality_csv)
     beta = pd.read_csv(beta_csv)
     heads = [w["estimate"], w["se"], w["p"], w["speed"], w["half_life"], w["spatial"], w["nobs"]]
@@ -289,30 +271,26 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
 # ------------------------------------------------------------------------------------- regression tables
 def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
              parentheses: str, weights_labels: Mapping, number: int | None = None, show_controls: bool = True) -> None:
-    """Table ``baseline`` (rule ``paper_baseline``): the baseline SDM as a regression table -- AI, the
-    controls and their W-lags (``show_controls``, as most Chinese papers print them; else a Yes row only)
-    with stars over the standard error (or t/z) in parentheses, ρ, σ², R² (within), log-likelihood, N, T,
+    """Table ``baseline`` (rule ``paper_baseline``): the baseline's models side by side as a regression table
+    (``coef_csv``: the study's ``baseline_columns.csv``, FE OLS, SAR, SEM and SDM by default) -- AI, the
+    controls and their W-lags (``show_controls``, as most Chinese papers print them; else a Yes row only) with
+    stars over the standard error (or t/z) in parentheses, ρ or λ, σ², R² (within), log-likelihood, N, T,
     observations (with a note on the Lee–Yu sample), and Yes/No rows for the controls and the unit and time
     effects."""
+    from ..paper.study_tables import baseline_model_columns
+
     g = pd.read_csv(coef_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
-    controls = list(fit["controls"])
-    hidden = [] if show_controls else controls + [f"W*{c}" for c in controls]
-    shown = [p for p in g["parameter"] if p not in hidden]
-    eff = fit["effects"]
-    col = _column(fit["model"].upper(), g, "parameter",
-                  scalars={"sigma2": fit["sigma2"], "r2_within": fit["r2_within"], "loglik": fit["loglik"],
-                           "N": fit["N"], "T": fit["T"], "nobs": fit["nobs"]},
-                  flags={**({} if show_controls else {"controls": bool(controls)}),
-                         "unit_effects": eff in ("individual", "twoways"),
-                         "time_effects": eff in ("time", "twoways")}, group=_label(labels, fit["y"], language))
+    cols, variables, wnotes = baseline_model_columns(g, fit, labels=labels, language=language,
+                                                     weights_labels=weights_labels, show_controls=show_controls)
     sim, parts = _notes([g, fit["note"]], language)
     lee = lee_yu_note(fit, language)
-    reg = RegressionTable([col], number=number or _number("baseline"), title=TITLES[language]["baseline"],
-                          variables=[v for v in shown if v not in ("rho", "lambda")],
+    mats = list(dict.fromkeys(g["weights"]))
+    reg = RegressionTable(cols, number=number or _number("baseline"), title=TITLES[language]["baseline"],
+                          variables=variables,
                           **_reg_kw(language, decimals, stars, parentheses, labels,
-                                    weights_labels.get(fit["weights"], fit["weights"]), sim, parts,
-                                    [n for n in (lee, cov_note(fit.get("cov"), language)) if n]))
+                                    "" if len(mats) > 1 else weights_labels.get(mats[0], mats[0]), sim, parts,
+                                    wnotes + [n for n in (lee, cov_note(fit.get("cov"), language)) if n]))
     save_table(reg.table(), out)
 
 
@@ -322,7 +300,7 @@ def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decim
     controls in the baseline model (LeSage–Pace), one column each."""
     g = pd.read_csv(effects_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
-    w = _W[language]
+    w = words(language, labels)
     cols = [_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
     sim, parts = _notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])]
                         + [n for n in [cov_note(fit.get("cov"), language)] if n])
@@ -333,31 +311,31 @@ def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decim
 
 
 def mechanisms(mechanisms_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-               parentheses: str, weights_labels: Mapping, alpha: float, number: int | None = None) -> None:
-    """Table ``mechanisms`` (rule ``paper_mechanisms``): per channel (column) AI's total effect on the
-    channel, the channel's total effect on the outcome, AI's total effect holding the channel fixed, the
-    mediated effect (stars from estimate / SE), its Monte Carlo interval and the Sobel z."""
+               parentheses: str, weights_labels: Mapping, alpha: float, number: int | None = None,
+               verdict_csv=None, outcome: str | None = None) -> None:
+    """Table ``mechanisms`` (rule ``paper_mechanisms``) in the stepwise layout
+    (:func:`aicoord.paper.stepwise.mechanism_table`): per channel (1) AI → M and (2) M and AI → the outcome
+    (total effects, stars from estimate / SE), then the mediated effect with its SE, its Monte Carlo interval,
+    its share and the suppression flag, and the verdict table's adjusted p, local/spillover split, basis and IV
+    a path where ``verdict_csv`` has them."""
+    from ..paper.stepwise import mechanism_table
+
     g = pd.read_csv(mechanisms_csv)
-    w = _W[language]
-    fmt = NumberFormat(decimals=decimals)
-    cols, extra_rows = [], {"interval": [], "sobel": [], "model": []}
-    for m, gm in g.groupby("mechanism", sort=False):
-        tot = gm[gm["effect"] == "total"].copy()
-        cols.append(_column(_label(labels, m, language), tot, "quantity"))
-        med = gm[gm["quantity"] == "mediated"].iloc[0]
-        extra_rows["interval"].append(f"[{fmt(med['lower'])}, {fmt(med['upper'])}]")
-        extra_rows["sobel"].append(fmt(med["sobel_z"]))
-        extra_rows["model"].append(str(med["mechanism_model"]).upper())
-    rl = {**labels, **{k: w[k] for k in ("ai_on_channel", "channel_on_y", "ai_on_y", "mediated")}}
+    v = pd.read_csv(verdict_csv) if verdict_csv is not None else None
+    w = words(language, labels)
+    y_label = _label(labels, outcome or "coord_gap", language)
+    extra = [w["stepwise_note"].format(y=y_label), w["mech_note"]]
+    if v is not None and "mediation_share" in v.columns:
+        extra.append(w["share_note"])
+    if v is not None and "p_adjusted" in v.columns:
+        text = " ".join(str(n) for n in v["note"].dropna().unique()) if "note" in v.columns else ""
+        extra.append(w["p_adjusted_note"].format(method="Benjamini–Hochberg" if "Benjamini" in text else "Holm"))
+    sim, parts = _notes([g], language, extra=extra)
     m0 = str(g["weights"].iloc[0])
-    sim, parts = _notes([g], language, extra=[w["mech_note"]])
-    t = RegressionTable(cols, number=number or _number("mechanisms"), title=TITLES[language]["mechanisms"],
-                        variables=["ai_on_channel", "channel_on_y", "ai_on_y", "mediated"], stub=w["variables"],
-                        **_reg_kw(language, decimals, stars, parentheses, rl, weights_labels.get(m0, m0), sim,
-                                  parts)).table()
-    t.rows += [Row(w["mc_interval"].format(level=_level(alpha)), extra_rows["interval"], "text", "mc_interval"),
-               Row(w["sobel_z"], extra_rows["sobel"], "text", "sobel_z"),
-               Row(w["model"], extra_rows["model"], "text", "mechanism_model")]
+    t = mechanism_table(g, v, labels={**DEFAULT_LABELS[language], **labels}, words=w, y_label=y_label,
+                        language=language, decimals=decimals, stars=stars, parentheses=parentheses, alpha=alpha,
+                        number=number or _number("mechanisms"), title=TITLES[language]["mechanisms"], notes=parts,
+                        weights=weights_labels.get(m0, m0), simulated=sim)
     save_table(t, out)
 
 
@@ -366,7 +344,7 @@ def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int
     """Table ``heterogeneity`` (rule ``paper_heterogeneity``): AI's direct, indirect and total effects by
     region and by sub-period, one panel each."""
     g = pd.read_csv(het_csv)
-    w = _W[language]
+    w = words(language, labels)
     m0 = str(g["weights"].iloc[0])
     sim, parts = _notes([g], language)
     panels = []
@@ -391,7 +369,7 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
     (column groups) AI's total effect (panel "baseline") and each channel's mediated total effect: estimate
     and interval, or "not estimated"."""
     g = pd.read_csv(robustness_csv)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     models = list(dict.fromkeys(g["model"]))
     panels = []
@@ -428,7 +406,7 @@ def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float
     """Table ``scenarios`` (rule ``paper_scenarios``): each scenario's dispersion measures of the outcome
     before and after, the change and its interval, one panel per scenario."""
     g = pd.read_csv(dispersion_csv)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     panels = []
     for sc, gs in g.groupby("scenario", sort=False):
@@ -454,7 +432,7 @@ def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, numb
     from ..units import unit_names
 
     g = pd.read_csv(provinces_csv, dtype={"unit": str})
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     names = unit_names(language)
     scen = list(dict.fromkeys(g["scenario"]))
@@ -483,7 +461,7 @@ def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, 
     verdict with its interval, AI's total effect on the channel, the verdict and the robustness variants
     that agree; the verdict rule is in the note (from the input's note)."""
     g = pd.read_csv(verdict_csv)
-    w = _W[language]
+    w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
     rows = []
     for _, r in g.iterrows():

@@ -19,7 +19,7 @@ from ..contract import read_tidy
 from ..io import write_csv, write_json
 from ..notes import note_of
 
-__all__ = ["specification", "baseline", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
+__all__ = ["specification", "baseline", "baseline_columns", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
            "robustness_variant", "robustness", "verdict", "scenarios"]
 
 UNIT, TIME = "code", "year"
@@ -106,6 +106,25 @@ def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str,
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(_fit_summary(b.fit, weights=weights_name, y=y, ai=ai, controls=list(controls), draws=draws,
                             seed=seed, alpha=alpha, verdict=baseline_row(b, alpha), note=note + wnote), out_json)
+
+
+def baseline_columns(panel_csv, weights_csvs, out_csv, *, names, columns, y: str, ai: str, controls, effects: str,
+                     lee_yu: bool, weights_name: str, cov=None, **_) -> None:
+    """The models of the baseline table side by side (rule ``baseline_columns``;
+    :func:`aicoord.study.models.baseline_columns`): ``columns`` (``paper.baseline_columns``) under the raw
+    weights ``weights_csvs`` named ``names`` (a column without a matrix uses ``weights_name``, the study's),
+    the same covariance as the baseline. The note is the panel's, with the provenance of each matrix built
+    from it."""
+    from ..study.models import baseline_columns as fit
+
+    d, note = _data(panel_csv)
+    weights, wnotes = {}, ""
+    for name, path in zip(names, weights_csvs):
+        weights[name], wn = _weights(path)
+        wnotes += wn if wn not in wnotes else ""
+    tab = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, weights=weights, columns=list(columns),
+              default_weights=weights_name, effects=effects, lee_yu=lee_yu, cov=_study_cov(cov))
+    _write(tab, out_csv, note + wnotes)
 
 
 def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effects: str, lee_yu: bool, alpha: float,

@@ -19,7 +19,8 @@ from scipy import special
 from ..errors import InputError
 from ._common import Setting, effects_of, fit_panel, param_draws, setting, spectrum, summarise
 
-__all__ = ["Baseline", "baseline", "convergence_with_ai", "heterogeneity", "coefficient_table", "effects_table"]
+__all__ = ["Baseline", "baseline", "baseline_columns", "parse_column", "COLUMN_MODELS", "convergence_with_ai",
+           "heterogeneity", "coefficient_table", "effects_table"]
 
 
 def coefficient_table(res) -> pd.DataFrame:
@@ -323,3 +324,77 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
         raise ValueError("by must be 'region' or 'period'")
     out.attrs.update({"by": by, "model": model, "draws": int(draws), "seed": seed, "alpha": alpha, "fit": res})
     return out
+
+
+#: Models a baseline column may be: the non-spatial two-way FE regression (``ols``) and the spatial models.
+COLUMN_MODELS = ("ols", "slx", "sar", "sem", "sdm")
+
+
+def parse_column(spec: str, default_weights: str) -> tuple[str, str]:
+    """``"sar"`` → ``("sar", default_weights)``, ``"sdm:invdist"`` → ``("sdm", "invdist")``: a column of the
+    baseline table (``paper.baseline_columns``) is a model, optionally under a named weights matrix."""
+    model, _, w = str(spec).partition(":")
+    model = model.strip().lower()
+    if model not in COLUMN_MODELS:
+        raise InputError(f"baseline column {spec!r}: unknown model {model!r}",
+                         hint=f"use one of {', '.join(COLUMN_MODELS)}, optionally as model:weights")
+    return model, (w.strip() or default_weights)
+
+
+def baseline_columns(data, *, y, ai, controls, unit, time, weights, columns=("ols", "sar", "sem", "sdm"),
+                     default_weights=None, effects="twoways", lee_yu=True, cov=None) -> pd.DataFrame:
+    """The models of the baseline table side by side: the same outcome and regressors under each model (or
+    under each weights matrix), one fit per column, coefficients only (no effect draws, so each column
+    costs one ML fit).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long panel.
+    y, ai, controls, unit, time
+        As in :func:`baseline`.
+    weights : mapping str → DataFrame, libpysal W or ndarray
+        Raw weights by name (row-standardised here); every matrix a column names must be present.
+    columns : sequence of str
+        ``"ols"`` (two-way fixed-effects regression without spatial terms, by ML: its coefficients equal
+        the within estimator's), ``"slx"``, ``"sar"``, ``"sem"`` or ``"sdm"``, each optionally
+        ``"model:weights"`` (e.g. ``["sdm:queen", "sdm:invdist"]`` for the matrices side by side).
+    default_weights : str, optional
+        The matrix of a column that names none (default: the first of ``weights``).
+    effects, lee_yu, cov
+        As in :func:`baseline`; every column uses the same.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column and parameter: ``column`` (the spec as given), ``model``, ``weights``,
+        ``parameter``, ``estimate``, ``se``, ``z``, ``p``, and the column's ``effects``, ``lee_yu``, ``N``,
+        ``T``, ``nobs``, ``sigma2``, ``r2_within``, ``loglik`` and ``cov_type``.
+    """
+    default_weights = default_weights or next(iter(weights))
+    parsed = [parse_column(c, default_weights) for c in columns]
+    if len(set(parsed)) != len(parsed):
+        raise InputError(f"baseline columns {list(columns)} repeat a model under the same matrix",
+                         hint="list each model (or model:weights) once")
+    missing = sorted({w for _, w in parsed} - set(weights))
+    if missing:
+        raise InputError(f"baseline columns name matrices {missing} that are not configured",
+                         hint=f"use one of {', '.join(weights)}")
+    x = [ai, *controls]
+    frames, cache = [], {}
+    for spec, (model, wname) in zip(columns, parsed):
+        if wname not in cache:
+            cache[wname] = setting(data, unit, time, weights[wname])
+        st = cache[wname]
+        kind, wx = ("slx", []) if model == "ols" else (model, None)
+        res = fit_panel(st.data, y, x, unit, time, st.Wdf, model=kind, effects=effects, wx=wx, lee_yu=lee_yu,
+                        cov=cov)
+        t = coefficient_table(res).reset_index()
+        t.insert(0, "column", str(spec))
+        t.insert(1, "model", model)
+        t.insert(2, "weights", wname)
+        t = t.assign(effects=effects, lee_yu=bool(lee_yu), N=int(res.N), T=int(res.T), nobs=int(res.nobs),
+                     sigma2=float(res.sigma2), r2_within=float(res.r2_within), loglik=float(res.loglik),
+                     cov_type=res.cov_info.get("cov_type", "oim"))
+        frames.append(t)
+    return pd.concat(frames, ignore_index=True)
