@@ -22,8 +22,36 @@ import pandas as pd
 from scipy import special
 
 from ..errors import InputError
+from .wmatrix import eigen_traces
 
-__all__ = ["impacts"]
+__all__ = ["impacts", "effects_from_eigenvalues"]
+
+
+def effects_from_eigenvalues(omega, rho, beta, theta):
+    """Direct, indirect and total effects of one regressor of an SDM (SAR: ``theta = 0``) with a
+    row-standardised W given by its eigenvalues ``omega``, for one point or arrays of draws.
+
+    ``direct = beta mean(1/(1 - rho omega)) + theta mean(omega/(1 - rho omega))`` (:func:`eigen_traces`),
+    ``total = (beta + theta)/(1 - rho)``, ``indirect = total - direct`` (LeSage and Pace 2009, ch. 2.7);
+    the module's :func:`impacts` uses the same traces through its weights.
+
+    Parameters
+    ----------
+    omega : numpy.ndarray
+        Eigenvalues of the row-standardised W.
+    rho, beta, theta : float or numpy.ndarray
+        Parameters (arrays of equal length: one entry per draw).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(direct, indirect, total)``, each at least one-dimensional.
+    """
+    b, th, r = (np.atleast_1d(np.asarray(a, float)) for a in (beta, theta, rho))
+    a1, a2 = eigen_traces(omega, r)
+    direct = b * a1 + th * a2
+    total = (b + th) / (1.0 - r)
+    return direct, total - direct, total
 
 
 def _weights_mix(mod):
