@@ -176,7 +176,7 @@ def test_merge_keys_are_described_in_the_schema():
 
 
 def test_schema_bounds_are_the_contract_bounds():
-    from aicoord.contract import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
+    from aicoord.limits import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
 
     s = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))["properties"]
     assert s["esda"]["properties"]["permutations"]["maximum"] == MAX_PERMUTATIONS
@@ -249,7 +249,7 @@ def _subschema(schema, *path):
 def test_the_schema_carries_every_bound_the_contract_enforces(default):
     """One truth per bound: a value the package would refuse fails the schema first, at planning (the bounds of
     aicoord.contract, the robustness samples of aicoord.study and the bootstrap's least number of draws)."""
-    from aicoord.contract import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
+    from aicoord.limits import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
     from aicoord.study import SAMPLES
 
     schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ..contract import MAX_PERMUTATIONS
+from ..limits import MAX_PERMUTATIONS
 from ..errors import InputError
 from ._types import int_in
 

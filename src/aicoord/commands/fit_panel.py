@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from ..contract import MAX_DRAWS
+from ..limits import MAX_DRAWS
 from ..errors import EstimationError, InputError
 from ..io import write_json
 from ._types import int_in
