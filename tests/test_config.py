@@ -176,7 +176,7 @@ def test_merge_keys_are_described_in_the_schema():
 
 
 def test_schema_bounds_are_the_contract_bounds():
-    from aicoord.contract import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
+    from aicoord.limits import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
 
     s = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))["properties"]
     assert s["esda"]["properties"]["permutations"]["maximum"] == MAX_PERMUTATIONS
@@ -238,3 +238,44 @@ def test_cross_checks_read_the_years_of_a_real_panel_file(default, tmp_path):
         validate_config(merge(real, {"analysis": {"split_year": 2011}}), SCHEMA, root=tmp_path)
     validate_config(merge(real, {"analysis": {"split_year": 2016}, "measures": {"beta": {"tau": 2}}}), SCHEMA,
                     root=tmp_path)
+
+
+def _subschema(schema, *path):
+    for k in path:
+        schema = schema["properties"][k]
+    return schema
+
+
+def test_the_schema_carries_every_bound_the_contract_enforces(default):
+    """One truth per bound: a value the package would refuse fails the schema first, at planning (the bounds of
+    aicoord.contract, the robustness samples of aicoord.study and the bootstrap's least number of draws)."""
+    from aicoord.limits import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED
+    from aicoord.study import SAMPLES
+
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    perm = _subschema(schema, "esda", "permutations")
+    assert (perm["minimum"], perm["maximum"]) == (1, MAX_PERMUTATIONS)
+    for path in (("seed",), ("demo", "seed")):
+        seed = _subschema(schema, *path)
+        assert (seed["minimum"], seed["maximum"]) == (0, MAX_SEED), path
+    for path in (("measures", "recovery", "draws"), ("analysis", "draws")):
+        draws = _subschema(schema, *path)
+        assert draws["minimum"] >= 2 and draws["maximum"] == MAX_DRAWS, path
+    assert tuple(_subschema(schema, "analysis", "robustness", "samples")["items"]["enum"]) == SAMPLES
+    for key, value in (("esda.permutations", MAX_PERMUTATIONS + 1), ("seed", MAX_SEED + 1),
+                       ("analysis.draws", MAX_DRAWS + 1), ("analysis.cluster_bootstrap.draws", 50)):
+        cfg = copy.deepcopy(default)
+        *head, last = key.split(".")
+        node = cfg
+        for k in head:
+            node = node.setdefault(k, {})
+        node[last] = value
+        with pytest.raises(InputError, match=key.replace(".", r"\.")):
+            validate_config(cfg, SCHEMA, root=ROOT, check_files=False)
+    from aicoord.panel.inference import check_bootstrap
+
+    with pytest.raises(InputError, match="at least 99"):
+        check_bootstrap(50)
+    cfg = copy.deepcopy(default)
+    cfg["analysis"].setdefault("cluster_bootstrap", {})["draws"] = 0
+    validate_config(cfg, SCHEMA, root=ROOT, check_files=False)

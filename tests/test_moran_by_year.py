@@ -33,7 +33,7 @@ def test_one_cell_equals_esda_moran(panel):
     assert_allclose([cell["I"], cell["EI"], cell["z_rand"], cell["p_rand"], cell["z_norm"]],
                     [ref.I, ref.EI, ref.z_rand, ref.p_rand, ref.z_norm], rtol=1e-12)
     assert cell["n"] == 16
-    from aicoord.autocorrelation import global_autocorrelation   # checked against spdep (tests/fixtures/esda)
+    from aicoord.autocorrelation import global_autocorrelation  # checked against spdep (tests/fixtures/esda)
 
     w.transform = "o"
     full = global_autocorrelation(y, w, permutations=0)

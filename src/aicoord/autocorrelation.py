@@ -24,6 +24,7 @@ import pandas as pd
 from libpysal.weights import W
 
 from .errors import EstimationError, InputError
+from .limits import MAX_PERMUTATIONS, check_count
 
 __all__ = ["global_autocorrelation", "moran_by_year", "local_moran", "QUADRANTS", "CLUSTER_LABELS", "NO_NEIGHBOURS"]
 
@@ -118,8 +119,6 @@ def _check(y, w: W) -> np.ndarray:
 
 
 def _check_settings(permutations, alpha=None, minimum=1) -> int:
-    from .contract import MAX_PERMUTATIONS, check_count
-
     permutations = check_count(permutations, "the number of permutations", minimum, MAX_PERMUTATIONS)
     if alpha is not None and not (isinstance(alpha, (int, float, np.floating)) and 0 < float(alpha) < 1):
         raise InputError(f"the significance level must lie strictly between 0 and 1, not {alpha!r}")
@@ -149,7 +148,7 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         non-negative ``y``.
     permutations : int
         Number of random permutations for the pseudo p-values (0 to
-        :data:`aicoord.contract.MAX_PERMUTATIONS`; 0 gives the analytic moments only, ``p_sim`` NaN).
+        :data:`aicoord.limits.MAX_PERMUTATIONS`; 0 gives the analytic moments only, ``p_sim`` NaN).
     seed : int
         Seed of the permutations; the same seed gives the same p-values.
     standardize : bool
@@ -262,7 +261,7 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
     w : libpysal.weights.W
         Raw weights; row-standardised when ``standardize``.
     permutations : int
-        Conditional permutations per unit (1 to :data:`aicoord.contract.MAX_PERMUTATIONS`).
+        Conditional permutations per unit (1 to :data:`aicoord.limits.MAX_PERMUTATIONS`).
     seed : int
         Seed of the permutations.
     alpha : float

@@ -48,14 +48,16 @@ __all__ = ["BetaResult", "WithinFit", "within_ols", "implied_speed", "beta_conve
 # ----------------------------------------------------------------------------- helpers
 
 
-def _check_columns(data, cols):
+def check_columns(data, cols):
+    """Raise :class:`InputError` naming every column of ``cols`` (``None`` skipped) missing from ``data``."""
     missing = [c for c in cols if c is not None and c not in data.columns]
     if missing:
         raise InputError(f"missing columns: {', '.join(missing)}",
                          hint=f"available: {', '.join(map(str, data.columns))}")
 
 
-def _positive(values, name):
+def positive_values(values, name):
+    """``values`` as floats, or an :class:`InputError` naming column ``name`` when one is missing or not positive."""
     v = pd.to_numeric(values, errors="coerce").astype(float)
     if v.isna().any() or (v <= 0).any():
         raise InputError(f"'{name}' must be positive and non-missing (logs are taken)",
@@ -162,7 +164,7 @@ def beta_convergence(data, value, *, unit="code", year="year", start=None, end=N
     BetaResult
         ``params`` index: ``const``, ``ln_initial``, controls.
     """
-    _check_columns(data, [unit, year, value, *controls])
+    check_columns(data, [unit, year, value, *controls])
     years = data[year]
     start = int(years.min()) if start is None else int(start)
     end = int(years.max()) if end is None else int(end)
@@ -177,8 +179,8 @@ def beta_convergence(data, value, *, unit="code", year="year", start=None, end=N
         raise InputError(f"units without both {start} and {end}: {', '.join(map(str, lost))}",
                          column=unit, hint="use a balanced panel or choose other years")
     b = b.loc[a.index]
-    y0 = _positive(a[value], value)
-    y1 = _positive(b[value], value)
+    y0 = positive_values(a[value], value)
+    y1 = positive_values(b[value], value)
     X = pd.DataFrame({"ln_initial": np.log(y0)}, index=a.index)
     if controls:
         if controls_at == "start":
@@ -223,13 +225,13 @@ def convergence_panel_data(data, value, *, unit="code", year="year", tau=1,
         Columns ``unit``, ``year`` (= t), ``growth``, ``ln_initial`` and the controls, sorted by
         unit and year.
     """
-    _check_columns(data, [unit, year, value, *controls])
+    check_columns(data, [unit, year, value, *controls])
     if int(tau) != tau or tau < 1:
         raise InputError("tau must be a positive integer")
     d = data[[unit, year, value, *controls]].copy()
     if d.duplicated([unit, year]).any():
         raise InputError("duplicate unit-year rows", column=unit)
-    d[value] = _positive(d[value], value)
+    d[value] = positive_values(d[value], value)
     d["ln_initial"] = np.log(d[value])
     fut = d[[unit, year, "ln_initial"]].rename(columns={"ln_initial": "_ln_future"})
     fut[year] = fut[year] - tau
@@ -473,11 +475,11 @@ def relative_to_national(data, value, *, year="year", population=None) -> pd.Ser
     pandas.Series
         Aligned with ``data.index``.
     """
-    _check_columns(data, [year, value, population])
+    check_columns(data, [year, value, population])
     d = data.copy()
-    d[value] = _positive(d[value], value)
+    d[value] = positive_values(d[value], value)
     if population is not None:
-        d[population] = _positive(d[population], population)
+        d[population] = positive_values(d[population], population)
     return d[value] / _national(d, value, year, population)
 
 
@@ -504,13 +506,13 @@ def development_gap(data, gdp_pc, *, unit="code", year="year", population=None) 
         when the unit has no observation in year t − 1, ``gap_growth`` also when gap_{t−1} = 0),
         in input row order.
     """
-    _check_columns(data, [unit, year, gdp_pc, population])
+    check_columns(data, [unit, year, gdp_pc, population])
     d = data[[unit, year, gdp_pc] + ([population] if population else [])].copy()
     if d.duplicated([unit, year]).any():
         raise InputError("duplicate unit-year rows", column=unit)
-    d[gdp_pc] = _positive(d[gdp_pc], gdp_pc)
+    d[gdp_pc] = positive_values(d[gdp_pc], gdp_pc)
     if population:
-        d[population] = _positive(d[population], population)
+        d[population] = positive_values(d[population], population)
     d["national"] = _national(d, gdp_pc, year, population)
     d["gap"] = np.abs(np.log(d[gdp_pc]) - np.log(d["national"]))
     prev = d[[unit, year, "gap"]].rename(columns={"gap": "_prev"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .convergence import _check_columns, relative_to_national
+from .convergence import check_columns, relative_to_national
 from .errors import InputError
 
 __all__ = ["spatial_markov"]
@@ -55,7 +55,7 @@ def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, rel
     from giddy.markov import Spatial_Markov
     from libpysal.weights import W
 
-    _check_columns(data, [unit, year, value, population])
+    check_columns(data, [unit, year, value, population])
     d = data.copy()
     if relative:
         d["_v"] = relative_to_national(d, value, year=year, population=population)

@@ -320,11 +320,11 @@ def kde_figure(data, value, *, year="year", years=None, population=None, note=No
     from matplotlib.figure import Figure
     from scipy.stats import gaussian_kde
 
-    from .convergence import _check_columns, _positive, relative_to_national
+    from .convergence import check_columns, positive_values, relative_to_national
 
-    _check_columns(data, [year, value, population])
+    check_columns(data, [year, value, population])
     v = (relative_to_national(data, value, year=year, population=population) if relative
-         else _positive(data[value], value))
+         else positive_values(data[value], value))
     ys = sorted(pd.unique(data[year])) if years is None else list(years)
     missing = [y for y in ys if not (data[year] == y).any()]
     if missing:

@@ -126,6 +126,7 @@ import numpy as np
 import pandas as pd
 
 from .provinces import province_table
+from .weights import dense_w
 
 __all__ = ["PILOT_DGP", "simulate_pilot_outcome",
            "DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
@@ -160,26 +161,6 @@ DEFAULTS = {"rho": 0.35, "sigma2": 0.0025, "beta_convergence": -0.08, "gamma0": 
 DEMO_DICTIONARY = {"province": "province", "year": "year", "ai": "ai_index", "outcome": ["coord_gap"],
                    "gdp_pc": "gdp_pc", "population": "population", "controls": ["gov", "urban"],
                    "mechanisms": {m: m for m in MECHANISM_NAMES}}
-
-
-def _dense_w(w, codes) -> np.ndarray:
-    """Row-standardised dense matrix in the order of ``codes`` from a libpysal W, DataFrame or array."""
-    if hasattr(w, "full") and hasattr(w, "id_order"):
-        mat, ids = w.full()
-        pos = {str(k): i for i, k in enumerate(ids)}
-        order = [pos[c] for c in codes]
-        mat = np.asarray(mat, float)[np.ix_(order, order)]
-    elif isinstance(w, pd.DataFrame):
-        df = w.copy()
-        df.index = df.index.map(str)
-        df.columns = df.columns.map(str)
-        mat = df.loc[codes, codes].to_numpy(dtype=float)
-    else:
-        mat = np.asarray(w, dtype=float)
-    rs = mat.sum(axis=1, keepdims=True)
-    if np.any(rs <= 0):
-        raise ValueError("the demo needs a weights matrix without islands")
-    return mat / rs
 
 
 def true_effects(rho, beta: dict, theta: dict, W: np.ndarray) -> pd.DataFrame:
@@ -303,7 +284,7 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
     if missing:
         raise ValueError(f"ai_2023 lacks provinces {missing}")
     A = ai.loc[provinces].to_numpy(dtype=float)
-    W = _dense_w(w, codes)
+    W = dense_w(w, codes)
     N, T = len(codes), t1 - t0 + 1
     tt = np.arange(T, dtype=float)  # t - t0
     rng = np.random.default_rng(seed)
@@ -418,7 +399,7 @@ def fit_demo_sdm(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, unit="c
     from .panel import SpatialPanel
 
     codes = sorted(map(str, panel[unit].unique()))
-    W = pd.DataFrame(_dense_w(w, codes), index=codes, columns=codes)
+    W = pd.DataFrame(dense_w(w, codes), index=codes, columns=codes)
     d = panel.copy()
     d[unit] = d[unit].astype(str)
     return SpatialPanel(d, y=y, x=list(x), id=unit, time=year, w=W, model="sdm", effects="twoways",

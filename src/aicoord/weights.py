@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import EstimationError, InputError
 from .provinces import province_table
 
 if TYPE_CHECKING:  # annotations only: libpysal is imported where a W is built
@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # annotations only: libpysal is imported where a W is built
 __all__ = [
     "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "SPEC_DEFAULTS", "full_spec", "great_circle_km", "capital_coords",
     "contiguity_weights", "knn_weights", "distance_weights", "economic_weights", "nested_weights",
-    "build_weights", "standardize", "to_dense_frame", "from_dense", "weights_summary",
+    "build_weights", "standardize", "to_dense_frame", "from_dense", "weights_summary", "dense_w",
 ]
 
 #: Mean Earth radius (IUGG), km.
@@ -395,6 +395,44 @@ def to_dense_frame(w: W) -> pd.DataFrame:
     """N×N DataFrame of ``w`` with province codes as index and columns (index name ``code``)."""
     mat, ids = w.full()
     return pd.DataFrame(mat, index=pd.Index(ids, name="code"), columns=ids)
+
+
+def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
+    """Dense weights in the order of ``ids`` (str), row-standardised unless ``standardize=False``.
+
+    Parameters
+    ----------
+    w : pandas.DataFrame, libpysal.weights.W or numpy.ndarray
+        A DataFrame has ids as index and columns; an array is taken to be in the order of ``ids``
+        (sorted ids); a libpysal W is expanded with ``full()``. Rows and columns of ids not in
+        ``ids`` are dropped *before* standardising, so a raw matrix restricted to a sub-sample is
+        re-standardised on the remaining units.
+    """
+    ids = [str(i) for i in ids]
+    if hasattr(w, "full") and hasattr(w, "id_order"):
+        mat, order = w.full()
+        pos = {str(k): i for i, k in enumerate(order)}
+        sel = [pos[i] for i in ids]
+        mat = np.asarray(mat, float)[np.ix_(sel, sel)]
+    elif isinstance(w, pd.DataFrame):
+        df = w.copy()
+        df.index = df.index.map(str)
+        df.columns = df.columns.map(str)
+        mat = df.loc[ids, ids].to_numpy(dtype=float)
+    else:
+        mat = np.asarray(w, dtype=float)
+        if mat.shape != (len(ids), len(ids)):
+            raise ValueError(f"weights array is {mat.shape}, expected {len(ids)} x {len(ids)} in sorted-id order")
+    if standardize:
+        rs = mat.sum(axis=1, keepdims=True)
+        if np.any(rs <= 0):
+            isl = [ids[i] for i in np.flatnonzero(rs[:, 0] <= 0)][:5]
+            raise EstimationError(f"the weights have a unit without neighbours (an island) in this sample: "
+                                  f"{', '.join(map(str, isl))}",
+                                  hint="its neighbours were dropped; link it to another unit (island_links) "
+                                       "or use another matrix")
+        mat = mat / rs
+    return mat
 
 
 def weights_summary(w: W, name: str) -> dict:

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 
 from aicoord.errors import InputError
 from aicoord.panel import SpatialPanel
-from aicoord.panel.data import _demean, _sample_size, spatial_lag
+from aicoord.panel.data import _sample_size, demean, spatial_lag
 
 
 def _fit(data, w, **kw):
@@ -104,7 +104,7 @@ def test_lags_are_taken_on_raw_data_then_demeaned(cigar, w46):
     wy = np.stack([wr @ mod.Y[t] for t in range(mod.T)])
     assert_allclose(mod.Wy, wy, rtol=1e-14)
     assert_allclose(mod.Wy, spatial_lag(mod.ws, mod.Y), rtol=0, atol=0)
-    assert_allclose(mod.Wyd, _demean(wy, "twoways").ravel(), rtol=1e-12, atol=1e-14)
+    assert_allclose(mod.Wyd, demean(wy, "twoways").ravel(), rtol=1e-12, atol=1e-14)
     assert mod.znames == ["logp", "logy", "W*logp", "W*logy"]
     assert_allclose(mod.Zraw[..., 2], np.stack([wr @ mod.X[t, :, 0] for t in range(mod.T)]),
                     rtol=1e-14)
@@ -114,11 +114,11 @@ def test_lags_are_taken_on_raw_data_then_demeaned(cigar, w46):
                                           ("twoways", [0, 1])])
 def test_within_transformation(effects, axes):
     a = np.random.default_rng(2).normal(size=(5, 7, 2)) + 3.0
-    d = _demean(a, effects)
+    d = demean(a, effects)
     for ax in axes:
         assert_allclose(d.mean(axis=ax), 0, atol=1e-14)
-    assert_allclose(_demean(d, effects), d, atol=1e-14)  # a projection
-    assert _demean(a, "none") is a
+    assert_allclose(demean(d, effects), d, atol=1e-14)  # a projection
+    assert demean(a, "none") is a
 
 
 def test_sample_size():

@@ -183,3 +183,26 @@ def test_effects_of_a_regressor_without_its_spatial_lag(cigar, w46):
     assert row["estimate"] == 0.0 and row["se"] == 0.0 and np.isnan(row["z"]) and np.isnan(row["p"])
     assert imp.loc[("logp", "total"), "se"] == pytest.approx(res.std_errors["logp"], rel=1e-12)
     assert imp.loc[("logy", "indirect"), "se"] == pytest.approx(res.std_errors["W*logy"], rel=1e-12)
+
+
+def test_effects_from_eigenvalues_equal_the_dense_matrix_of_effects():
+    """LeSage and Pace's S = (I - rho W)^-1 (beta I + theta W), formed densely (the reference), against the
+    eigenvalue formulas the study uses: direct = mean diagonal, total = mean row sum, for one point and for
+    draws."""
+    from aicoord.panel.effects import effects_from_eigenvalues
+
+    rng = np.random.default_rng(7)
+    a = (rng.random((12, 12)) < 0.3).astype(float)
+    a = np.triu(a, 1) + np.triu(a, 1).T
+    a[np.arange(12), (np.arange(12) + 1) % 12] = a[(np.arange(12) + 1) % 12, np.arange(12)] = 1.0  # no island
+    w = a / a.sum(axis=1, keepdims=True)
+    omega = np.linalg.eigvals(w)
+    rho, beta, theta = np.array([0.4, -0.3]), np.array([1.5, 0.2]), np.array([-0.7, 0.9])
+    direct, indirect, total = effects_from_eigenvalues(omega, rho, beta, theta)
+    for i in range(2):
+        s = np.linalg.solve(np.eye(12) - rho[i] * w, beta[i] * np.eye(12) + theta[i] * w)
+        assert_allclose(direct[i], np.trace(s) / 12, rtol=1e-12)
+        assert_allclose(total[i], s.sum() / 12, rtol=1e-12)
+        assert_allclose(indirect[i], s.sum() / 12 - np.trace(s) / 12, rtol=1e-11)
+    one = effects_from_eigenvalues(omega, 0.4, 1.5, -0.7)
+    assert [x.shape for x in one] == [(1,)] * 3 and one[0][0] == direct[0]

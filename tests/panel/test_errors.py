@@ -10,7 +10,7 @@ import pytest
 
 from aicoord.errors import EstimationError, InputError
 from aicoord.panel import SpatialPanel, fixed, random
-from aicoord.panel._numeric import _check_interior, _check_stationary, _inv
+from aicoord.panel._numeric import check_interior, check_stationary, inverse
 from aicoord.panel._optim import minimize_bounded, root_bracketed
 
 
@@ -29,7 +29,7 @@ def _is_estimation_error(info):
 
 def test_singular_information_matrix():
     with pytest.raises(EstimationError, match="information matrix is singular") as info:
-        _inv(np.array([[1.0, 2.0], [2.0, 4.0]]))
+        inverse(np.array([[1.0, 2.0], [2.0, 4.0]]))
     _is_estimation_error(info)
     assert "not identified" in info.value.hint and "collinear" in info.value.hint
 
@@ -58,17 +58,17 @@ def test_rho_at_boundary(cigar, w46):
 
 
 def test_lambda_at_lower_bound():
-    _check_interior("lambda", 0.5, -1.0, 1.0)
+    check_interior("lambda", 0.5, -1.0, 1.0)
     with pytest.raises(EstimationError, match="lambda = -1.000000 is at the boundary") as info:
-        _check_interior("lambda", -1.0 + 1e-9, -1.0, 1.0)
+        check_interior("lambda", -1.0 + 1e-9, -1.0, 1.0)
     _is_estimation_error(info)
 
 
 def test_non_stationary_point():
     with pytest.raises(EstimationError, match="SAC optimisation did not converge") as info:
-        _check_stationary(lambda p: 3.0 * p[0] + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
+        check_stationary(lambda p: 3.0 * p[0] + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
     _is_estimation_error(info)
-    _check_stationary(lambda p: (p[0] - 0.2) ** 2 + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
+    check_stationary(lambda p: (p[0] - 0.2) ** 2 + p[1] ** 2, np.array([0.2, 0.0]), "SAC")
 
 
 def _stuck_search(negll, starts, bounds, **kw):
@@ -78,14 +78,14 @@ def _stuck_search(negll, starts, bounds, **kw):
 
 
 def test_sac_non_convergence(cigar, w46, monkeypatch):
-    monkeypatch.setattr(fixed, "_minimize_2d", _stuck_search)
+    monkeypatch.setattr(fixed, "minimize_2d", _stuck_search)
     with pytest.raises(EstimationError, match="SAC optimisation did not converge") as info:
         _model(cigar, w46, model="sac").fit()
     _is_estimation_error(info)
 
 
 def test_random_effects_non_convergence(cigar, w46, monkeypatch):
-    monkeypatch.setattr(random, "_minimize_2d", _stuck_search)
+    monkeypatch.setattr(random, "minimize_2d", _stuck_search)
     d = cigar[cigar["year"] <= 67]
     with pytest.raises(EstimationError, match="random-effects optimisation did not converge"):
         _model(d, w46, effects="random").fit()

@@ -148,10 +148,10 @@ def test_lee_yu_standard_errors_equal_expected_information(cigar, w46, model, ef
 def test_lee_yu_score_polishes_a_search_that_stopped_short(cigar, w46, monkeypatch, effects, offset):
     """With the Lee-Yu correction for time effects the score carries the derivative of ``-T log(1 - rho)``:
     a bounded search stopped up to 1e-4 short of the maximum (forced here) ends at the same rho to 1e-12."""
-    import aicoord.panel.fixed as fixed
+    import aicoord.panel.likelihood as likelihood
 
     kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects=effects,
               lee_yu=True)
     exact = SpatialPanel(cigar, **kw).fit().rho
-    monkeypatch.setattr(fixed, "minimize_bounded", lambda f, a, b, **o: (exact + offset, f(exact + offset)))
+    monkeypatch.setattr(likelihood, "minimize_bounded", lambda f, a, b, **o: (exact + offset, f(exact + offset)))
     assert abs(SpatialPanel(cigar, **kw).fit().rho - exact) < 1e-12

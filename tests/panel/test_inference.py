@@ -155,7 +155,7 @@ def _num_scores(f, theta, h=1e-4):
     return (4 * central(h / 2) - central(h)) / 3
 
 
-def _num_hessian(f, theta, h=2e-3):
+def num_hessian(f, theta, h=2e-3):
     """Hessian of ``sum f``: four-point second differences with Richardson extrapolation."""
     g = lambda th: f(th).sum()  # noqa: E731
     k = len(theta)
@@ -308,7 +308,7 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     theta = _theta(base)
     s = _num_scores(f, theta)
     np.testing.assert_allclose(s.sum(0), 0, atol=1e-5)  # the estimate is a root of the score
-    h = _num_hessian(f, theta)
+    h = num_hessian(f, theta)
     units = df.sort_values(["time", "id"])["id"].to_numpy()
     regions = df.sort_values(["time", "id"])["region"].to_numpy()
     p, _ = _md_reference(df, w, model, effects, base)
@@ -366,14 +366,14 @@ def test_weights_by_year_scores():
         base = mod.fit()
         f = _loglik_obs(df, wl, model, "twoways")
         s = _num_scores(f, _theta(base))
-        h = _num_hessian(f, _theta(base))
+        h = num_hessian(f, _theta(base))
         _check(mod.fit(cov_type="driscoll-kraay", dk_lag=1), _reference_cov(s, h, "dk", lag=1), h)
         with pytest.raises(InputError, match="weights matrix per period and twoways effects") as exc:
             mod.fit(cov_type="robust")
         assert exc.value.hint == "use cov_type='oim' or 'driscoll-kraay', or one weights matrix"
         mod = mod.respecify(effects="time")
         base = mod.fit()
-        h = _num_hessian(_loglik_obs(df, wl, model, "time"), _theta(base))
+        h = num_hessian(_loglik_obs(df, wl, model, "time"), _theta(base))
         p, _ = _md_reference(df, wl, model, "time", base)
         _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
 
@@ -386,7 +386,7 @@ def test_separate_error_weights_scores():
                        model="sac", effects="individual")
     base = mod.fit()
     f = _loglik_obs(df, w, "sac", "individual", w_e=we)
-    h = _num_hessian(f, _theta(base))
+    h = num_hessian(f, _theta(base))
     p, _ = _md_reference(df, w, "sac", "individual", base, w_e=we)
     _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
 
@@ -406,7 +406,7 @@ def test_separate_error_weights_estimates_maximise_the_dense_likelihood(model):
     f = _loglik_obs(df, w, model, "individual", w_e=we)
     theta = _theta(res)
     g = _num_scores(f, theta).sum(axis=0)
-    h = _num_hessian(f, theta)
+    h = num_hessian(f, theta)
     step = np.linalg.solve(-h, g)
     a = np.sqrt(np.diag(np.linalg.inv(-h)))
     assert np.max(np.abs(step / a)) < 1e-6
@@ -420,17 +420,17 @@ def test_separate_error_weights_estimates_maximise_the_dense_likelihood(model):
 def test_error_score_polishes_a_search_that_stopped_short(monkeypatch, offset):
     """The SEM's line search ends with a root of the score of its own (error) matrix: a bounded
     search stopped up to 1e-4 short of the maximum (forced here) ends at the same lambda to 1e-12."""
-    import aicoord.panel.fixed as fixed
+    import aicoord.panel.likelihood as likelihood
 
     df, w = _panel()
     kw = dict(y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=_ring_w(N, 1), model="sem",
               effects="individual")
     exact = SpatialPanel(df, **kw).fit().lam
-    real = fixed.minimize_bounded
-    monkeypatch.setattr(fixed, "minimize_bounded",
+    real = likelihood.minimize_bounded
+    monkeypatch.setattr(likelihood, "minimize_bounded",
                         lambda f, a, b, **o: (exact + offset, f(exact + offset)))
     assert abs(SpatialPanel(df, **kw).fit().lam - exact) < 1e-12
-    monkeypatch.setattr(fixed, "minimize_bounded", real)
+    monkeypatch.setattr(likelihood, "minimize_bounded", real)
 
 def test_bad_options():
     df, w = _panel()
@@ -595,7 +595,7 @@ def test_robust_covariance_with_a_binary_regressor():
     mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="none")
     base = mod.fit()
     f = _loglik_obs(df, w, "sar", "none")
-    h = _num_hessian(f, _theta(base))
+    h = num_hessian(f, _theta(base))
     res = mod.fit(cov_type="robust")
     assert np.all(np.isfinite(res.cov.to_numpy()))
     _check(res, _reference_cov(_md_reference(df, w, "sar", "none", base)[0], h, "robust"), h)

@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose
 from scipy import optimize
 
 from aicoord.errors import InputError
-from aicoord.panel import SpatialPanel, fixed, random
+from aicoord.panel import SpatialPanel, fixed, likelihood, random
 
 KW = dict(y="logc", x=["logp", "logy"], id="state", time="year")
 
@@ -66,7 +66,7 @@ def test_tol_must_be_positive(cigar, w46, tol):
 
 
 def test_tol_reaches_the_line_search(cigar, w46, spy):
-    calls = spy(fixed, "minimize_bounded")
+    calls = spy(likelihood, "minimize_bounded")
     mod = _model(cigar, w46, model="sem")
     a = mod.fit()
     b = mod.fit(tol=1e-6)
@@ -76,7 +76,7 @@ def test_tol_reaches_the_line_search(cigar, w46, spy):
 
 
 def test_tol_reaches_the_sac_search(cigar, w46, spy):
-    calls = spy(fixed, "_minimize_2d")
+    calls = spy(fixed, "minimize_2d")
     scipy_calls = spy(optimize, "minimize")
     mod = _model(cigar[cigar["year"] <= 67], w46, model="sac")
     default = mod.fit()
@@ -103,7 +103,7 @@ def test_tol_reaches_the_random_effects_search(cigar, w46, monkeypatch, model):
         seen.append(kw["xatol"])
         raise _Stop
 
-    monkeypatch.setattr(random, "_minimize_2d", stop)
+    monkeypatch.setattr(random, "minimize_2d", stop)
     mod = _model(cigar[cigar["year"] <= 65], w46, model=model, effects="random")
     for tol in (None, 1e-7):
         with pytest.raises(_Stop):

@@ -57,9 +57,9 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import optimize
 
-from aicoord.panel import SpatialPanel, fixed
+from aicoord.panel import SpatialPanel, fixed, likelihood
 from aicoord.panel._optim import minimize_bounded
-from aicoord.panel.data import _demean
+from aicoord.panel.data import demean
 from aicoord.panel.diagnostics import lr_effects_tests
 from aicoord.panel.effects import _effects_at
 
@@ -100,7 +100,7 @@ def sdpdmod_estimate(mod, lag_of_demeaned=True):
     grid = np.minimum(lo + np.arange(int((hi - lo) / incr + 1e-10) + 1) * incr, hi)
     lndet = np.array([pw.logdet(r) for r in grid])
     z, y = mod.Zd, mod.yd
-    wy = mod.lag(_demean(mod.Y, mod.effects)).ravel() if lag_of_demeaned else mod.Wyd
+    wy = mod.lag(demean(mod.Y, mod.effects)).ravel() if lag_of_demeaned else mod.Wyd
     bo, bd = np.linalg.lstsq(z, np.column_stack([y, wy]), rcond=None)[0].T
     eo, ed = y - z @ bo, wy - z @ bd
     n, t = mod.N, mod.T
@@ -121,7 +121,8 @@ def fit_at_rho(mod, rho, monkeypatch):
     """The engine's fit with rho fixed instead of estimated (its line search replaced): beta,
     sigma2 and the analytic information matrix evaluated at a given rho."""
     with monkeypatch.context() as m:
-        m.setattr(fixed, "_line_search", lambda mod, f, tol, dsse=None: rho)
+        m.setattr(fixed, "line_search", lambda mod, f, tol, dsse=None, kind="lag": rho)
+        m.setattr(likelihood, "line_search", lambda mod, f, tol, dsse=None, kind="lag": rho)
         return mod.fit()
 
 
@@ -196,7 +197,7 @@ def test_sdpdmod_sar_individual(cigar, w46, monkeypatch):
 def exact_rho_lagging_demeaned_y(mod):
     """The exact-log-determinant ML of rho when the regressor is SDPDmod's ``W (Q y)``."""
     z, y = mod.Zd, mod.yd
-    wy = mod.lag(_demean(mod.Y, mod.effects)).ravel()
+    wy = mod.lag(demean(mod.Y, mod.effects)).ravel()
     bo, bd = np.linalg.lstsq(z, np.column_stack([y, wy]), rcond=None)[0].T
     eo, ed = y - z @ bo, wy - z @ bd
 

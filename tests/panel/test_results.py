@@ -163,3 +163,31 @@ def test_respecify_keeps_what_it_is_not_told_to_change(sdm):
     fe = sdm.fixed_effects
     assert list(fe["time"].index) == list(sdm.model.periods)
     assert list(fe["individual"].index) == list(sdm.model.units)
+
+
+def test_results_are_immutable_and_a_covariance_option_gives_a_new_object(cigar, w46):
+    """linearmodels style: a fit's results never change; cov_type gives a new object whose inference follows
+    from its own covariance (the sandwich of aicoord.panel.inference), with the estimates and the fixed
+    effects of the same fit."""
+    from aicoord.panel.inference import apply_cov_type
+
+    mod = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar",
+                       effects="twoways")
+    oim = mod.fit()
+    before = (oim.std_errors.copy(), dict(oim.cov_info))
+    with pytest.raises(AttributeError, match="immutable"):
+        oim.params = oim.params * 2
+    robust = apply_cov_type(oim, "robust", None, None)
+    assert robust is not oim and robust.cov_info["cov_type"] == "robust"
+    assert_allclose(oim.std_errors, before[0], rtol=0, atol=0)     # the fit it came from is unchanged
+    assert oim.cov_info == before[1]
+    assert_allclose(robust.params, oim.params, rtol=0, atol=0)
+    assert robust.fixed_effects is oim.fixed_effects
+    assert_allclose(robust.std_errors, np.sqrt(np.diag(robust.cov.to_numpy())), rtol=1e-15)
+    assert_allclose(robust.zvalues, robust.params / robust.std_errors, rtol=1e-15)
+    assert not np.allclose(robust.std_errors, oim.std_errors)
+    # the public fit path gives the same object as the explicit option, SEs to the last digit
+    via_fit = mod.fit(cov_type="robust")
+    assert_allclose(via_fit.std_errors, robust.std_errors, rtol=1e-10)
+    with pytest.raises(AttributeError, match="immutable"):
+        via_fit.cov_info = {}

@@ -44,6 +44,7 @@ from numpy.testing import assert_allclose
 
 from aicoord.errors import InputError
 from aicoord.panel import SpatialPanel, unbalanced
+from aicoord.panel.fixed_effects import dummies
 
 R_NAME = {"W_logp": "W*logp", "W_logy": "W*logy"}
 COEF, SE, LOGLIK = 1e-6, 1e-4, 1e-4
@@ -336,8 +337,8 @@ def test_dummies_and_rank_of_the_fixed_effects():
     scaling them changes nothing: two units observed in two periods with two-way effects give
     2 + 2 - 1 = 3 independent columns at any scale."""
     ui, ti = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
-    assert unbalanced._dummies(ui, ti, 2, 2, "none").shape == (4, 0)
-    d = unbalanced._dummies(ui, ti, 2, 2, "twoways")
+    assert dummies(ui, ti, 2, 2, "none").shape == (4, 0)
+    d = dummies(ui, ti, 2, 2, "twoways")
     assert d.shape == (4, 4)
     for scale in (1e-8, 1.0, 1e8):
         cols, basis = unbalanced._full_rank_columns(d * scale)

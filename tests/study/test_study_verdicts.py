@@ -95,3 +95,17 @@ def test_no_municipalities_drops_units_left_without_neighbours():
         w.loc[a, b] = w.loc[b, a] = 1.0
     w.loc["999004", "310100"] = w.loc["999003", "999004"] = w.loc["310100", "999004"] = 1.0  # one-way links
     assert _with_stranded(w, ids, ("310100",)) == ("310100", "330900", "999004", "999003")
+
+
+def test_the_verdict_rule_is_stated_once():
+    """verdict.csv's note and the paper's English note state the study's one rule (VERDICT_RULE) at the same
+    level; the note names the adjustment of p_adjusted."""
+    from aicoord.paper.labels import verdict_rule as paper_rule
+    from aicoord.study.mechanisms import VERDICT_RULE, verdict_note, verdict_rule
+
+    rule = VERDICT_RULE.format(level="90")
+    assert verdict_rule(0.1) == "Verdict rule: " + rule
+    assert verdict_note(0.1, "bh").startswith(verdict_rule(0.1) + "; variants_agree")
+    assert verdict_note(0.05, "holm").endswith("p_adjusted: Holm adjustment across the rows")
+    assert paper_rule(0.1, "en").startswith("Verdict rule: " + rule + "; ")
+    assert "95% interval" in verdict_rule(0.05) and "97.5% interval" in verdict_rule(0.025)

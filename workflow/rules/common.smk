@@ -11,6 +11,7 @@ from aicoord.config import (apply_level, level_datasets, merge_layers, panel_rol
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.study.robustness import SAMPLES
 from aicoord.units import level_note, unit_table
 from aicoord.weights_io import weights_files
 
@@ -356,7 +357,7 @@ wildcard_constraints:
     year="[0-9]{4}",
     w="|".join(WEIGHTS),  # the configured names only: queen_raw.npz is queen's, not a matrix "queen_raw"
     dataset=r"(?!panel\b)[A-Za-z0-9_]+",
-    sample="full|no_municipalities|ai_lag1",
+    sample="|".join(SAMPLES),
 
 
 # ---- the study (study.smk)

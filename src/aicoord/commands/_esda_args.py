@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from ..contract import MAX_PERMUTATIONS
 from ..errors import InputError
+from ..limits import MAX_PERMUTATIONS
 from ._types import int_in
 
 

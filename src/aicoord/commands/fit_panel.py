@@ -17,9 +17,9 @@ import warnings
 
 import numpy as np
 
-from ..contract import MAX_DRAWS
 from ..errors import EstimationError, InputError
 from ..io import write_json
+from ..limits import MAX_DRAWS
 from ._types import int_in
 
 __all__ = ["add_arguments", "run"]

@@ -14,13 +14,13 @@ import numpy as np
 
 from ..errors import EstimationError
 
-__all__ = []
+__all__ = ["inverse", "minimize_2d", "check_stationary", "num_hessian", "check_interior"]
 
-#: Nelder-Mead ``xatol`` of :func:`_minimize_2d` when ``fit(tol=None)``
+#: Nelder-Mead ``xatol`` of :func:`minimize_2d` when ``fit(tol=None)``
 XATOL_2D = 1e-10
 
 
-def _inv(a):
+def inverse(a):
     """Inverse of an information matrix.
 
     Raises
@@ -40,7 +40,7 @@ def _inv(a):
     return out
 
 
-def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xatol=None):
+def minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xatol=None):
     """Minimise a function of two parameters (SAC and random-effects fits).
 
     L-BFGS-B within ``bounds`` from every start; from the best of those a Nelder-Mead polish
@@ -79,7 +79,7 @@ def _minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xa
     return res if inside and res.fun <= best.fun else best
 
 
-def _check_stationary(f, x, what, step=1e-6, gtol=1e-2):
+def check_stationary(f, x, what, step=1e-6, gtol=1e-2):
     """Raise :class:`EstimationError` when the concentrated objective is not stationary at ``x``
     (non-convergence)."""
     x = np.asarray(x, dtype=float)
@@ -95,7 +95,7 @@ def _check_stationary(f, x, what, step=1e-6, gtol=1e-2):
                      "effects), fewer regressors or another weights matrix")
 
 
-def _num_hessian(f, x, rel=1e-4):
+def num_hessian(f, x, rel=1e-4):
     """Central-difference Hessian of ``f`` at ``x`` (steps ``rel * max(|x|, 0.01)``)."""
     x = np.asarray(x, dtype=float)
     k = len(x)
@@ -112,7 +112,7 @@ def _num_hessian(f, x, rel=1e-4):
     return hess
 
 
-def _check_interior(name, val, lo, hi):
+def check_interior(name, val, lo, hi):
     """Raise :class:`EstimationError` when a spatial parameter lies on the bound of ``(lo, hi)``."""
     span = hi - lo
     if val - lo < 1e-6 * span or hi - val < 1e-6 * span:

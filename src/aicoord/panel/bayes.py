@@ -85,9 +85,9 @@ def _log_trapezoid(logf, step):
 
 
 def _lag_parts(mod):
-    from .fixed import _err_parts
+    from .fixed import err_parts
 
-    return _err_parts(mod)  # Q (W Z), the demeaned lags of the raw design
+    return err_parts(mod)  # Q (W Z), the demeaned lags of the raw design
 
 
 def log_marginals(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, step=0.001,

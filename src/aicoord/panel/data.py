@@ -5,8 +5,8 @@ time-major arrays ``Y`` (T, N) and ``X`` (T, N, k) in the order of the sorted pe
 the weights matrix of every period, the spatial lags, the design (regressors, ``W*x``, the
 constant of pooled and random-effects models), the within transformation, the checks for
 regressors wiped out by the fixed effects or collinear after it, and the effective sample size of
-the likelihood (Lee and Yu 2010).  An unbalanced panel is handed to
-:mod:`aicoord.panel.unbalanced`.
+the likelihood (Lee and Yu 2010).  :mod:`aicoord.panel.prepare` hands a balanced panel to
+:func:`prepare_balanced` and an unbalanced one to :mod:`aicoord.panel.unbalanced`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import InputError, listed
 from .wmatrix import PanelWeights, as_matrix
 
-__all__ = ["prepare", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_size",
+__all__ = ["prepare_balanced", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_size",
            "check_design", "check_magnitudes", "column_scales", "scaled_design", "unscale_results", "MAGNITUDE"]
 
 #: Largest and smallest (non-zero) magnitude of a variable that the estimators take: beyond them the sums of
@@ -88,26 +88,23 @@ def scaled_design(mod):
 def unscale_results(res, scale):
     """Put the estimates of a fit made on the scaled design (:func:`scaled_design`) back in the data's units:
     the coefficient of a column divided by ``s`` is ``s`` times too large; its covariance ``s_i s_j`` times.
-    Returns ``res``."""
-    import pandas as pd
-
+    Returns a new results object (``res`` is unchanged)."""
     names = list(res.params.index)
     full = np.ones(len(names))
     full[:len(scale)] = scale
-    res.params = res.params / full
     cov = res.cov.to_numpy() / np.outer(full, full)
-    boot = res.pvalues if getattr(res, "boot_crit", None) is not None else None   # wild cluster bootstrap's
-    res._set_cov(pd.DataFrame(cov, index=names, columns=names), res.sigma2_se)
-    if boot is not None:    # its p-values (and critical |t|) do not depend on the units
-        res.pvalues = boot
-    if getattr(res, "_neg_hessian", None) is not None:  # random effects: (beta, spatial, phi, sigma2)
-        h = np.ones(len(res._neg_hessian))
+    boot = getattr(res, "boot_crit", None) is not None   # the wild cluster bootstrap's p-values (and critical
+    extra = {}                                            # |t|) do not depend on the units
+    if getattr(res, "neg_hessian", None) is not None:  # random effects: (beta, spatial, phi, sigma2)
+        h = np.ones(len(res.neg_hessian))
         h[:len(scale)] = scale
-        res._neg_hessian = res._neg_hessian * np.outer(h, h)
-    return res
+        extra["neg_hessian"] = res.neg_hessian * np.outer(h, h)
+    return res.with_cov(pd.DataFrame(cov, index=names, columns=names), res.sigma2_se, res.cov_info,
+                        params=res.params / full, pvalues=res.pvalues if boot else None,
+                        boot_crit=res.boot_crit if boot else None, **extra)
 
 
-def _demean(a, effects):
+def demean(a, effects):
     """Within transformation of an array shaped (T, N, ...)."""
     if effects == "individual":
         return a - a.mean(axis=0, keepdims=True)
@@ -252,9 +249,9 @@ def check_size(n, units, what="weights", period=None):
         raise InputError(f"{which} is {n} x {n} but the panel has {len(units)} units")
 
 
-def prepare(mod, data, w, standardize, logdet):
-    """Check the data and weights of the :class:`~aicoord.panel.SpatialPanel` ``mod`` and set
-    its data attributes.
+def prepare_balanced(mod, df, units, periods, w, standardize, logdet):
+    """Set the data attributes of the :class:`~aicoord.panel.SpatialPanel` ``mod`` for the balanced
+    panel ``df`` (checked by :func:`check_long`; called by :func:`aicoord.panel.prepare.prepare`).
 
     Sets ``units``, ``periods``, ``N``, ``T``, ``Y`` (T, N), ``X`` (T, N, k), ``ws`` (one
     :class:`~aicoord.panel.wmatrix.PanelWeights` per period), ``varying_w``, ``Zraw`` (T, N, p)
@@ -265,23 +262,10 @@ def prepare(mod, data, w, standardize, logdet):
     Raises
     ------
     InputError
-        For a malformed panel, weights that do not fit it, or a design with regressors wiped out
-        by the fixed effects or perfectly collinear; for an unbalanced panel (some unit-periods
-        absent) what :func:`aicoord.panel.unbalanced.prepare_unbalanced` refuses.
+        For weights that do not fit the panel, or a design with regressors wiped out by the fixed
+        effects or perfectly collinear.
     """
-    df, units, periods = check_long(data, mod.id, mod.time, mod.yname, mod.xnames)
     n, t = len(units), len(periods)
-    if t < 2 and mod.effects in ("individual", "twoways", "random"):
-        raise InputError("individual effects need at least two periods")
-    if len(df) != n * t:  # holes: exact ML of the dummy-variable model, see panel.unbalanced
-        from .unbalanced import prepare_unbalanced
-
-        if mod.w_error is not None or mod.w_x is not None:
-            raise InputError("separate weights for the error or the W*x terms need a balanced panel",
-                             hint="drop w_error / w_x, or fill the panel's holes")
-        out = prepare_unbalanced(mod, df, w, standardize, logdet, units, periods)
-        mod.ws_e = mod.ws_x = mod.ws
-        return out
     mod.balanced, mod.missing = True, []
     mod.Y, mod.X = to_arrays(df, mod.id, mod.time, mod.yname, mod.xnames, units, periods)
     mod.units, mod.periods, mod.N, mod.T = units, periods, n, t
@@ -312,15 +296,15 @@ def prepare(mod, data, w, standardize, logdet):
         names = ["const"] + names
     mod.Zraw = Z
     mod.znames = names
-    mod.Zd = _demean(Z, mod.effects).reshape(t * n, -1)
-    mod.yd = _demean(mod.Y, mod.effects).ravel()
+    mod.Zd = demean(Z, mod.effects).reshape(t * n, -1)
+    mod.yd = demean(mod.Y, mod.effects).ravel()
     mod.Wy = lag(mod.Y)
-    mod.Wyd = _demean(mod.Wy, mod.effects).ravel()
+    mod.Wyd = demean(mod.Wy, mod.effects).ravel()
     if mod.ws_e is mod.ws:
         mod.Wy_e, mod.Wyd_e = mod.Wy, mod.Wyd
     else:
         mod.Wy_e = spatial_lag(mod.ws_e, mod.Y)
-        mod.Wyd_e = _demean(mod.Wy_e, mod.effects).ravel()
+        mod.Wyd_e = demean(mod.Wy_e, mod.effects).ravel()
     check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
     mod.n_eff, mod._ld_scale = _sample_size(n, t, mod.lee_yu, mod.effects)
 
@@ -343,7 +327,7 @@ def _weights_list(w, units, periods, standardize, logdet, what):
         out = [panel_weights(w, units, standardize, logdet, what)] * len(periods)
     for pw in out:
         if pw.islands:
-            warnings.warn(f"{what} matrix has {pw.islands} units without neighbours", stacklevel=4)
+            warnings.warn(f"{what} matrix has {pw.islands} units without neighbours", stacklevel=5)
     return out
 
 

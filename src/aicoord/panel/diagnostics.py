@@ -20,7 +20,7 @@ import numpy as np
 from scipy import special
 
 from ..errors import InputError
-from .data import _demean, scaled_design
+from .data import demean, scaled_design
 from .model import SpatialPanel
 from .results import TestResult
 
@@ -93,7 +93,7 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     t, n = mod.T, mod.N
     we = np.concatenate([mod.ws[ti].W @ e[ti * n:(ti + 1) * n] for ti in range(t)])
     # W (X b) on raw X, demeaned (the fixed effects are not part of X b)
-    wxb = _demean(mod.lag(zraw @ beta), mod.effects).ravel()
+    wxb = demean(mod.lag(zraw @ beta), mod.effects).ravel()
     resid_wxb = wxb - Z @ np.linalg.lstsq(Z, wxb, rcond=None)[0]
     tw = 0.0
     for pw in mod.ws:

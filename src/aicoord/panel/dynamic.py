@@ -58,7 +58,7 @@ import pandas as pd
 
 from ..errors import EstimationError, InputError
 from ._optim import minimize_bounded, root_bracketed
-from .data import _demean, check_design, column_scales, panel_weights, read_panel
+from .data import check_design, column_scales, demean, panel_weights, read_panel
 
 __all__ = ["DynamicSpatialPanel", "MODELS", "EFFECTS", "DLAGS"]
 
@@ -178,9 +178,9 @@ class DynamicSpatialPanel:
         self.znames = [c[0] for c in cols]
         self.Tp = t - 1
         zraw = np.stack([c[1] for c in cols], axis=2)
-        self.Zd = _demean(zraw, self.effects).reshape(self.Tp * n, -1)
-        self.yd = _demean(Y[1:], self.effects).ravel()
-        self.Wyd = _demean(self.lag(Y[1:]), self.effects).ravel()
+        self.Zd = demean(zraw, self.effects).reshape(self.Tp * n, -1)
+        self.yd = demean(Y[1:], self.effects).ravel()
+        self.Wyd = demean(self.lag(Y[1:]), self.effects).ravel()
         self.n_units = n - 1 if self.effects == "twoways" else n
         self.n_eff = self.n_units * self.Tp
         check_design(self.Zd, zraw, self.znames, self.effects)
@@ -360,7 +360,7 @@ class DynamicSpatialPanel:
             phi[self.znames.index(f"W*L.{self.yname}")] = np.real(np.mean(ev * h))
         phi[-2] = np.real(np.mean(tau * gg * h + eta * ev * gg * h + gg))
         phi[-1] = 1.0 / (2 * sig2)
-        return -_inv(sigma_avg) @ phi / self.Tp
+        return -inverse(sigma_avg) @ phi / self.Tp
 
     def results_at(self, rho):
         """Results given the quasi-ML ``rho`` (bias correction and covariance included)."""
@@ -380,7 +380,7 @@ class DynamicSpatialPanel:
                 raise EstimationError("the bias-corrected sigma2 is not positive",
                                       hint="try bias_correction=False")
         sig_avg, om = self.information(coef, rho, sig2)
-        si = _inv(sig_avg)
+        si = inverse(sig_avg)
         cov = (si + si @ om @ si) / self.n_eff
         modulus = self.stationarity(*self._lags(coef), rho)
         if modulus >= 1:
@@ -395,7 +395,7 @@ class DynamicSpatialPanel:
                                    ll, self.residuals(coef, rho), modulus)
 
 
-def _inv(a):
+def inverse(a):
     try:
         out = np.linalg.inv(a)
     except np.linalg.LinAlgError as exc:

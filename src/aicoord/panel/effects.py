@@ -22,8 +22,38 @@ import pandas as pd
 from scipy import special
 
 from ..errors import InputError
+from ..limits import MAX_DRAWS
+from .effects_delta import delta_se, traces
+from .wmatrix import eigen_traces
 
-__all__ = ["impacts"]
+__all__ = ["impacts", "effects_from_eigenvalues"]
+
+
+def effects_from_eigenvalues(omega, rho, beta, theta):
+    """Direct, indirect and total effects of one regressor of an SDM (SAR: ``theta = 0``) with a
+    row-standardised W given by its eigenvalues ``omega``, for one point or arrays of draws.
+
+    ``direct = beta mean(1/(1 - rho omega)) + theta mean(omega/(1 - rho omega))`` (:func:`eigen_traces`),
+    ``total = (beta + theta)/(1 - rho)``, ``indirect = total - direct`` (LeSage and Pace 2009, ch. 2.7);
+    the module's :func:`impacts` uses the same traces through its weights.
+
+    Parameters
+    ----------
+    omega : numpy.ndarray
+        Eigenvalues of the row-standardised W.
+    rho, beta, theta : float or numpy.ndarray
+        Parameters (arrays of equal length: one entry per draw).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(direct, indirect, total)``, each at least one-dimensional.
+    """
+    b, th, r = (np.atleast_1d(np.asarray(a, float)) for a in (beta, theta, rho))
+    a1, a2 = eigen_traces(omega, r)
+    direct = b * a1 + th * a2
+    total = (b + th) / (1.0 - r)
+    return direct, total - direct, total
 
 
 def _weights_mix(mod):
@@ -43,8 +73,6 @@ def _weights_mix(mod):
 
 def _effects_at(mod, rhos, betas, thetas):
     """Effects arrays (draws x k) for vectors of rho and matrices of beta, theta."""
-    from .effects_delta import traces
-
     d = np.zeros_like(betas)
     tot = np.zeros_like(betas)
     for pw, pwx, share in _weights_mix(mod):
@@ -98,7 +126,7 @@ def impacts(res, draws=1000, seed=1, se="sim"):
     ----------
     res : SpatialPanelResults
     draws : int
-        Number of simulation draws (SAR, SDM, SAC), 2 to ``aicoord.contract.MAX_DRAWS`` (100,000); they are
+        Number of simulation draws (SAR, SDM, SAC), 2 to ``aicoord.limits.MAX_DRAWS`` (100,000); they are
         simulated in chunks of :data:`DRAW_CHUNK`, so memory stays bounded whatever the number.
     seed : int
         Seed of ``numpy.random.default_rng``.
@@ -157,13 +185,9 @@ def impacts(res, draws=1000, seed=1, se="sim"):
     d, ind, tot = _effects_at(mod, r0, b0, t0)
     est = {"direct": d[0], "indirect": ind[0], "total": tot[0]}
     if se == "delta":
-        from .effects_delta import delta_se
-
         out = _frame(vars_, est, delta_se(_weights_mix(mod), float(r0[0]), b0[0], t0[0], tidx, cov))
         out.attrs["se"] = "delta"
         return out
-    from ..contract import MAX_DRAWS
-
     if isinstance(draws, bool) or not float(draws).is_integer() or not 2 <= int(draws) <= MAX_DRAWS:
         raise InputError(f"draws must be between 2 and {MAX_DRAWS:,}, not {draws}",
                          hint="1,000 draws give standard errors to about 2%; more add little")

@@ -18,84 +18,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._numeric import _check_interior, _check_stationary, _inv, _minimize_2d, _num_hessian
-from ._optim import minimize_bounded, root_bracketed
-from .data import _demean, spatial_lag
+from ._numeric import check_interior, check_stationary, inverse, minimize_2d, num_hessian
+from .data import demean, spatial_lag
+from .likelihood import concentrated_lag, line_search, loglik, ml_information, no_cov
 from .results import make_results
 
 __all__ = ["fit_lag", "fit_err", "fit_ols", "fit_sac"]
-
-
-def ml_information(zz, zg, gg, traces, sig2, n):
-    """Information matrix of (beta, rho or lambda, sigma2) of the concentrated Gaussian likelihood.
-
-    ``zz`` is the regressors' cross-product (Z'Z, or its filtered form for the error models), ``zg`` and
-    ``gg`` the cross-products with ``g = Q W (I - rho W)^-1 X beta`` (zero for the error models),
-    ``traces`` the ``(tr B, tr B'B, tr BB)`` terms of :meth:`SpatialPanel._info_traces` (Elhorst 2014,
-    ch. 3)."""
-    trb, trbb, trbtb = traces
-    k = zz.shape[0]
-    info = np.zeros((k + 2, k + 2))
-    info[:k, :k] = zz / sig2
-    info[:k, k] = info[k, :k] = zg / sig2
-    info[k, k] = trbb + trbtb + gg / sig2
-    info[k, k + 1] = info[k + 1, k] = trb / sig2
-    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
-    return info
-
-
-def _line_search(mod, f, tol, dsse=None, kind="lag"):
-    """Bounded Brent search, then (when derivatives are available) a root of the score.
-
-    ``dsse(r)`` returns ``(sse, d sse / d r)`` of the concentrated problem; the score is
-    ``-n/2 dsse/sse + dlogdet``.  Function-value search alone stops at ~1e-8 in rho.
-    """
-    lo, hi = mod._lo, mod._hi
-    eps = 1e-9 * (hi - lo)
-    x, _ = minimize_bounded(f, lo + eps, hi - eps, xatol=tol, maxiter=1000)
-    if dsse is None or mod.dlogdet(x, kind) is None:
-        return x
-
-    def score(r):
-        sse, ds = dsse(r)
-        return -mod.n_eff / 2 * ds / sse + mod.dlogdet(r, kind)
-
-    for step in (1e-6, 1e-5, 1e-4):
-        a, b = max(lo + eps, x - step), min(hi - eps, x + step)
-        fa, fb = score(a), score(b)
-        if np.sign(fa) != np.sign(fb):
-            return root_bracketed(score, a, b, xtol=1e-15, maxiter=200)
-    return x
-
-
-def _no_cov(k):
-    """Covariance placeholder (all NaN) of a fit made for its log-likelihood only."""
-    return np.full((k, k), np.nan)
 
 
 def fit_lag(mod, tol):
     """SAR and SDM with pooled or fixed effects: concentrated likelihood in ``rho`` (line search
     to ``tol``, then a root of the score), analytic information matrix of ``(beta, rho,
     sigma2)`` (Elhorst 2014, ch. 3)."""
-    Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
-    coef, *_ = np.linalg.lstsq(Z, np.column_stack([y, wy]), rcond=None)
-    e0 = y - Z @ coef[:, 0]
-    e1 = wy - Z @ coef[:, 1]
-    a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
-
-    def negll(r):
-        sse = a - 2 * r * b + r * r * c
-        return n / 2 * np.log(sse / n) - mod.logdet(r)
-
-    rho = _line_search(mod, negll, tol, lambda r: (a - 2 * r * b + r * r * c, -2 * b + 2 * r * c))
-    _check_interior("rho", rho, mod._lo, mod._hi)
-    beta = coef[:, 0] - rho * coef[:, 1]
-    e = e0 - rho * e1
-    sig2 = (e @ e) / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho)
+    rho, beta, e, sig2, ll = concentrated_lag(mod, tol)
+    Z, n = mod.Zd, mod.n_eff
     names = mod.znames + ["rho"]
     if getattr(mod, "_loglik_only", False):  # a refit for an LR test: no covariance needed
-        return make_results(mod, names, np.r_[beta, rho], _no_cov(len(names) + 1), sig2, ll, e, rho=rho, lam=0.0)
+        return make_results(mod, names, np.r_[beta, rho], no_cov(len(names) + 1), sig2, ll, e, rho=rho, lam=0.0)
     # analytic information matrix of (beta, rho, sigma2)
     eta = (mod.Y - rho * mod.Wy).ravel() - e  # X beta + fixed effects (dummy-model mean)
     t, nn = mod.T, mod.N
@@ -106,15 +45,15 @@ def fit_lag(mod, tol):
         groups.setdefault(id(pw), (pw, []))[1].append(ti)
     for pw, idx in groups.values():  # one factorisation per distinct W
         g[idx] = (pw.W @ pw.solve(rho, eta[idx].T)).T
-    g = _demean(g, mod.effects).ravel()
-    cov = _inv(ml_information(Z.T @ Z, Z.T @ g, g @ g, mod._info_traces(rho), sig2, n))
+    g = demean(g, mod.effects).ravel()
+    cov = inverse(ml_information(Z.T @ Z, Z.T @ g, g @ g, mod._info_traces(rho), sig2, n))
     return make_results(mod, names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)
 
 
-def _err_parts(mod):
+def err_parts(mod):
     """Demeaned spatial lag of the raw design by the error matrix, ``Q (W_e Z)``, shaped (NT, p)."""
     wx = spatial_lag(mod.ws_e, mod.Zraw)
-    return _demean(wx, mod.effects).reshape(mod.Zd.shape)
+    return demean(wx, mod.effects).reshape(mod.Zd.shape)
 
 
 def fit_err(mod, tol):
@@ -122,7 +61,7 @@ def fit_err(mod, tol):
     search to ``tol``, then a root of the score), analytic information matrix with the
     ``beta`` block ``Z_t' Z_t / sigma2`` of the filtered design."""
     Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd_e, mod.n_eff
-    WZ = _err_parts(mod)
+    WZ = err_parts(mod)
 
     def sse_beta(lam):
         zt = Z - lam * WZ
@@ -138,15 +77,15 @@ def fit_err(mod, tol):
         sse, bb, zt, r = sse_beta(lam)
         return sse, -2 * r @ (wy - WZ @ bb)
 
-    lam = _line_search(mod, negll, tol, dsse, "error")
-    _check_interior("lambda", lam, mod._lo, mod._hi)
+    lam = line_search(mod, negll, tol, dsse, "error")
+    check_interior("lambda", lam, mod._lo, mod._hi)
     sse, beta, zt, e = sse_beta(lam)
     sig2 = sse / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(lam, "error")
+    ll = loglik(n, sig2, mod.logdet(lam, "error"))
     names = mod.znames + ["lambda"]
     if getattr(mod, "_loglik_only", False):
-        return make_results(mod, names, np.r_[beta, lam], _no_cov(len(names) + 1), sig2, ll, e, rho=0.0, lam=lam)
-    cov = _inv(ml_information(zt.T @ zt, 0.0, 0.0, mod._info_traces(lam, "error"), sig2, n))
+        return make_results(mod, names, np.r_[beta, lam], no_cov(len(names) + 1), sig2, ll, e, rho=0.0, lam=lam)
+    cov = inverse(ml_information(zt.T @ zt, 0.0, 0.0, mod._info_traces(lam, "error"), sig2, n))
     return make_results(mod, names, np.r_[beta, lam], cov, sig2, ll, e, rho=0.0, lam=lam)
 
 
@@ -157,23 +96,23 @@ def fit_ols(mod, tol):
     beta, *_ = np.linalg.lstsq(Z, y, rcond=None)
     e = y - Z @ beta
     sig2 = (e @ e) / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1)
+    ll = loglik(n, sig2, 0.0)
     k = Z.shape[1]
     cov = np.zeros((k + 1, k + 1))
-    cov[:k, :k] = sig2 * _inv(Z.T @ Z)
+    cov[:k, :k] = sig2 * inverse(Z.T @ Z)
     cov[k, k] = 2 * sig2 ** 2 / n
     return make_results(mod, list(mod.znames), beta, cov, sig2, ll, e, rho=0.0, lam=0.0)
 
 
 def fit_sac(mod, tol):
     """SAC with pooled or fixed effects: ``(rho, lambda)`` maximise the concentrated likelihood
-    by :func:`~aicoord.panel._numeric._minimize_2d` (``tol``: its Nelder-Mead ``xatol``, ``None``
+    by :func:`~aicoord.panel._numeric.minimize_2d` (``tol``: its Nelder-Mead ``xatol``, ``None``
     for the default), checked for stationarity.  Covariance from the analytic information matrix
     (Anselin 1988), with the Lee-Yu correction from a numerical Hessian of the full likelihood."""
     Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
-    WZ = _err_parts(mod)
+    WZ = err_parts(mod)
     wy_e = mod.Wyd_e
-    wwy = _demean(spatial_lag(mod.ws_e, mod.Wy), mod.effects).ravel()  # Q (W_e W y)
+    wwy = demean(spatial_lag(mod.ws_e, mod.Wy), mod.effects).ravel()  # Q (W_e W y)
 
     def parts(rho, lam):
         yt = y - rho * wy - lam * (wy_e - rho * wwy)
@@ -191,12 +130,12 @@ def fit_sac(mod, tol):
         return (n / 2 * np.log(parts(p[0], p[1])[0] / n) - mod.logdet(p[0])
                 - mod.logdet(p[1], "error"))
 
-    res = _minimize_2d(negll, ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
+    res = minimize_2d(negll, ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
                        [(lo + eps, hi - eps), (lo_e + eps_e, hi_e - eps_e)], xatol=tol)
-    _check_stationary(negll, res.x, "SAC")
+    check_stationary(negll, res.x, "SAC")
     rho, lam = map(float, res.x)
-    _check_interior("rho", rho, lo, hi)
-    _check_interior("lambda", lam, lo_e, hi_e)
+    check_interior("rho", rho, lo, hi)
+    check_interior("lambda", lam, lo_e, hi_e)
     sse, beta, e = parts(rho, lam)
     sig2 = sse / n
     ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho) + mod.logdet(lam, "error")
@@ -211,7 +150,7 @@ def fit_sac(mod, tol):
 
     theta = np.r_[beta, rho, lam, sig2]
     if mod.lee_yu:
-        cov = _inv(-_num_hessian(full_ll, theta))
+        cov = inverse(-num_hessian(full_ll, theta))
     else:
         cov = _sac_information(mod, rho, lam, sig2, e, Z - lam * WZ)
     names = mod.znames + ["rho", "lambda"]
@@ -249,7 +188,7 @@ def _sac_information(mod, rho, lam, sig2, e, zt):
         u = bi @ e[sl]
         eta = mod.Y[ti] - rho * mod.Wy[ti] - u
         g[ti] = b @ (w @ (ai @ eta))
-    g = _demean(g, mod.effects).ravel()
+    g = demean(g, mod.effects).ravel()
     info = np.zeros((k + 3, k + 3))
     info[:k, :k] = zt.T @ zt / sig2
     info[:k, k] = info[k, :k] = zt.T @ g / sig2
@@ -259,4 +198,4 @@ def _sac_information(mod, rho, lam, sig2, e, zt):
     info[k, k + 2] = info[k + 2, k] = terms[2] / sig2
     info[k + 1, k + 2] = info[k + 2, k + 1] = terms[3] / sig2
     info[k + 2, k + 2] = mod.n_eff / (2 * sig2 ** 2)
-    return _inv(info)
+    return inverse(info)

@@ -138,8 +138,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from ._numeric import _inv
-from .data import _demean, spatial_lag
+from ._numeric import inverse
+from .data import demean, spatial_lag
 
 __all__ = ["COV_TYPES", "scores_and_hessian", "md_pieces", "quadratic_matrices", "helmert", "sandwich",
            "apply_cov_type", "dk_default_lag"]
@@ -205,8 +205,8 @@ def _fe_parts(res):
     rho, lam, s2 = res.rho, res.lam, res.sigma2
     z, y = mod.Zd, mod.yd
     n, k = len(y), z.shape[1]
-    wz = _demean(spatial_lag(mod.ws_e, mod.Zraw), mod.effects).reshape(z.shape) if has_lam else 0 * z
-    wewy = (_demean(spatial_lag(mod.ws_e, mod.Wy), mod.effects).ravel() if has_lam and has_rho
+    wz = demean(spatial_lag(mod.ws_e, mod.Zraw), mod.effects).reshape(z.shape) if has_lam else 0 * z
+    wewy = (demean(spatial_lag(mod.ws_e, mod.Wy), mod.effects).ravel() if has_lam and has_rho
             else np.zeros(n))
     wy = mod.Wyd if has_rho else np.zeros(n)
     wy_e = mod.Wyd_e if has_lam else np.zeros(n)
@@ -413,8 +413,8 @@ def sandwich(scores, hessian, cov_type, groups=None, periods=None, lag=None):
     """
     n = scores.shape[0]
     if cov_type == "opg":
-        return _inv(scores.T @ scores), {"factor": 1.0}
-    a = _inv(-hessian)
+        return inverse(scores.T @ scores), {"factor": 1.0}
+    a = inverse(-hessian)
     if cov_type == "robust":
         f = n / (n - 1)
         return f * a @ (scores.T @ scores) @ a, {"factor": f}
@@ -589,9 +589,10 @@ def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
     Returns
     -------
     SpatialPanelResults
-        ``res`` itself, with ``cov``, ``std_errors``, ``zvalues``, ``pvalues``, ``sigma2_se`` and
+        A new results object (:meth:`SpatialPanelResults.with_cov`; ``res`` is unchanged, and returned as
+        it is for ``oim``) with its ``cov``, ``std_errors``, ``zvalues``, ``pvalues``, ``sigma2_se`` and
         ``cov_info`` (``cov_type``, ``cluster``, ``n_clusters``, ``dk_lag``, ``factor``, ``bootstrap``,
-        ``note``) updated; with the bootstrap also ``boot_crit`` (the bootstrap critical values of
+        ``note``); with the bootstrap also ``boot_crit`` (the bootstrap critical values of
         ``|t|`` that :meth:`conf_int` uses).
 
     Raises
@@ -648,22 +649,23 @@ def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
         full, info = sandwich(pieces, hess, cov_type, groups=codes)
     k = len(res.params)
     names = list(res.params.index)
-    res._set_cov(pd.DataFrame(full[:k, :k], index=names, columns=names), float(np.sqrt(full[k, k])))
     label = cluster if cluster not in (None, mod.id) else mod.id
-    res.cov_info = {"cov_type": cov_type, "cluster": label if cov_type == "cluster" else None,
-                    "n_clusters": info.get("n_clusters"), "dk_lag": info.get("dk_lag"),
-                    "factor": info["factor"], "bootstrap": None,
-                    "note": describe(cov_type, label, info.get("dk_lag"), info.get("n_clusters"))}
+    cov_info = {"cov_type": cov_type, "cluster": label if cov_type == "cluster" else None,
+                "n_clusters": info.get("n_clusters"), "dk_lag": info.get("dk_lag"),
+                "factor": info["factor"], "bootstrap": None,
+                "note": describe(cov_type, label, info.get("dk_lag"), info.get("n_clusters"))}
+    pvalues = boot_crit = None
     if cov_type == "cluster" and bootstrap is not None:
         cd, _ = pd.factorize(pd.Series(codes), sort=True)
         sums = np.zeros((cd.max() + 1, pieces.shape[1]))
         np.add.at(sums, cd, pieces)
         theta = np.r_[res.params.to_numpy(), res.sigma2]
-        pv, crit = wild_cluster_bootstrap(sums, _inv(-hess), info["factor"], theta, **bootstrap)
-        res.pvalues = pd.Series(pv[:k], index=names)
-        res.boot_crit = pd.Series(crit[:k], index=names)
-        res.cov_info["bootstrap"] = dict(bootstrap)
-        res.cov_info["note"] += (f"; p-values and intervals from an unrestricted wild cluster bootstrap "
-                                 f"({bootstrap['weights'].title()} weights, {bootstrap['draws']} draws; with "
-                                 f"{len(sums)} clusters |t*| cannot exceed {np.sqrt(len(sums) - 1):.2f})")
-    return res
+        pv, crit = wild_cluster_bootstrap(sums, inverse(-hess), info["factor"], theta, **bootstrap)
+        pvalues = pd.Series(pv[:k], index=names)
+        boot_crit = pd.Series(crit[:k], index=names)
+        cov_info["bootstrap"] = dict(bootstrap)
+        cov_info["note"] += (f"; p-values and intervals from an unrestricted wild cluster bootstrap "
+                             f"({bootstrap['weights'].title()} weights, {bootstrap['draws']} draws; with "
+                             f"{len(sums)} clusters |t*| cannot exceed {np.sqrt(len(sums) - 1):.2f})")
+    return res.with_cov(pd.DataFrame(full[:k, :k], index=names, columns=names), float(np.sqrt(full[k, k])),
+                        cov_info, pvalues=pvalues, boot_crit=boot_crit)

@@ -55,7 +55,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EstimationError, InputError
-from .data import _demean, spatial_lag
+from .data import demean, spatial_lag
+from .effects import impacts
+from .iv_diagnostics import first_stage, lm_fit
 from .results import Estimates
 
 __all__ = ["IV_COV_TYPES", "IV_ESTIMATORS", "IV_MODELS", "IVDesign", "design", "fit_iv", "SpatialIVResults",
@@ -156,7 +158,7 @@ def design(mod, inst_raw, inst_names, w_lags=2):
     for j, arr in _powers(mod.ws, inst_raw, 1, zlags):
         blocks.append(arr)
         names += [_wname(j, q) for q in inst_names]
-    excl = _demean(np.concatenate(blocks, axis=2), mod.effects).reshape(t * n, -1)
+    excl = demean(np.concatenate(blocks, axis=2), mod.effects).reshape(t * n, -1)
     if excl.shape[1] < en.shape[1]:
         raise InputError(f"{excl.shape[1]} excluded instruments for {en.shape[1]} endogenous regressors "
                          f"({', '.join(en_names)})",
@@ -191,23 +193,6 @@ def small_sample_factor(cov_type, n, k, fe, n_clusters=None):
     return n / (n - k - fe)
 
 
-def _lm_fit(d, estimator, cov_type, clusters):
-    """The linearmodels fit of the demeaned design (``debiased=False``; the factor is applied after)."""
-    from linearmodels.iv import IV2SLS, IVGMM
-
-    exog = pd.DataFrame(d.exog, columns=d.exog_names) if d.exog.shape[1] else None
-    endog = pd.DataFrame(d.endog, columns=d.endog_names)
-    inst = pd.DataFrame(d.excluded, columns=d.excluded_names)
-    y = pd.Series(d.y, name="y")
-    lm_cov = {"homoskedastic": "unadjusted", "robust": "robust", "cluster": "clustered"}[cov_type]
-    kw = {"clusters": pd.Series(clusters)} if cov_type == "cluster" else {}
-    if estimator == "gmm":
-        wkw = {"weight_type": lm_cov, **kw}
-        model = IVGMM(y, exog, endog, inst, **wkw)
-        return model.fit(cov_type=lm_cov, debiased=False, **kw)
-    return IV2SLS(y, exog, endog, inst).fit(cov_type=lm_cov, debiased=False, **kw)
-
-
 def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clusters=None, w_lags=2,
            ar_level=0.95):
     """Spatial 2SLS or efficient two-step GMM of ``mod`` (see the module docstring).
@@ -232,14 +217,12 @@ def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clust
     -------
     SpatialIVResults
     """
-    from .iv_diagnostics import first_stage
-
     if estimator not in IV_ESTIMATORS:
         raise InputError(f"unknown IV estimator '{estimator}'", hint="choose '2sls' or 'gmm'")
     cov_type = check_cov(cov_type)
     d = design(mod, inst_raw, inst_names, w_lags)
     try:
-        fit = _lm_fit(d, estimator, cov_type, clusters)
+        fit = lm_fit(d, estimator, cov_type, clusters)
     except ValueError as exc:  # linearmodels: e.g. a singular clustered weight matrix of the GMM
         raise InputError(f"the {estimator.upper()} fit is not defined: {exc}",
                          hint="use more clusters than instruments, the 2SLS estimator or cov_type robust") from None
@@ -324,8 +307,6 @@ class SpatialIVResults(Estimates):
     def impacts(self, draws=1000, seed=1, se="sim"):
         """Direct, indirect and total effects from the IV estimates and their covariance
         (:func:`aicoord.panel.effects.impacts`)."""
-        from .effects import impacts
-
         return impacts(self, draws=draws, seed=seed, se=se)
 
     def summary(self):

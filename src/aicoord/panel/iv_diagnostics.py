@@ -49,9 +49,10 @@ Hansen, L.P. (1982). Econometrica 50, 1029-1054.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from scipy import linalg, optimize, stats
 
-__all__ = ["first_stage", "partial_out", "pi_cov", "kp_rank", "anderson_rubin"]
+__all__ = ["first_stage", "partial_out", "pi_cov", "kp_rank", "anderson_rubin", "lm_fit"]
 
 
 def partial_out(a, x):
@@ -194,6 +195,23 @@ def _test(stat, df):
     return {"statistic": float(stat), "df": int(df), "p": float(stats.chi2.sf(stat, df))}
 
 
+def lm_fit(d, estimator, cov_type, clusters):
+    """The linearmodels fit of the demeaned design (``debiased=False``; the factor is applied after)."""
+    from linearmodels.iv import IV2SLS, IVGMM
+
+    exog = pd.DataFrame(d.exog, columns=d.exog_names) if d.exog.shape[1] else None
+    endog = pd.DataFrame(d.endog, columns=d.endog_names)
+    inst = pd.DataFrame(d.excluded, columns=d.excluded_names)
+    y = pd.Series(d.y, name="y")
+    lm_cov = {"homoskedastic": "unadjusted", "robust": "robust", "cluster": "clustered"}[cov_type]
+    kw = {"clusters": pd.Series(clusters)} if cov_type == "cluster" else {}
+    if estimator == "gmm":
+        wkw = {"weight_type": lm_cov, **kw}
+        model = IVGMM(y, exog, endog, inst, **wkw)
+        return model.fit(cov_type=lm_cov, debiased=False, **kw)
+    return IV2SLS(y, exog, endog, inst).fit(cov_type=lm_cov, debiased=False, **kw)
+
+
 def first_stage(d, params, cov_type, clusters, estimator="2sls", ar_level=0.95):
     """The ``first_stage`` entry of a spatial IV fit (module docstring).
 
@@ -211,8 +229,6 @@ def first_stage(d, params, cov_type, clusters, estimator="2sls", ar_level=0.95):
         ``{"regressors": {name: {partial_r2, f, sw_f}}, "joint": {...}, "endogeneity": {...},
         "anderson_rubin": {...}, "instruments": [...], "n_excluded": L, "n_endogenous": K}``.
     """
-    from .iv import _lm_fit
-
     x1 = d.exog
     yt = partial_out(d.endog, x1)
     zt = partial_out(d.excluded, x1)
@@ -234,7 +250,7 @@ def first_stage(d, params, cov_type, clusters, estimator="2sls", ar_level=0.95):
     joint = {"kp_rk_wald_f": wald / L, "kp_lm": _test(lm, rdf), "cov_type": cov_type}
     gmm, gmm_error = None, ""
     try:
-        gmm = _lm_fit(d, "gmm", cov_type, clusters)
+        gmm = lm_fit(d, "gmm", cov_type, clusters)
     except ValueError as exc:  # linearmodels: singular moment covariance (fewer clusters than moments)
         gmm_error = f"not computed: {exc}"
     if L > K:

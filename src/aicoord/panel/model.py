@@ -20,7 +20,8 @@ import pandas as pd
 
 from ..errors import InputError
 from . import fixed, random, unbalanced
-from .data import prepare, scaled_design, spatial_lag, unscale_results
+from .data import scaled_design, spatial_lag, unscale_results
+from .prepare import prepare
 from .results import SpatialPanelResults
 
 __all__ = ["SpatialPanel", "SpatialPanelResults", "MODELS", "EFFECTS"]

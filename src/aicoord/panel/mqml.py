@@ -36,8 +36,8 @@ import numpy as np
 from scipy import optimize
 
 from ..errors import EstimationError, InputError
-from ._numeric import _inv
-from .data import _demean
+from ._numeric import inverse
+from .data import demean
 from .inference import helmert
 from .results import make_results
 
@@ -46,7 +46,7 @@ __all__ = ["fit_mqml"]
 
 def _transform(mod, a):
     """Unit-wise forward orthogonal deviations of the demeaned (T, N[, k]) array ``a``: (T-1, N[, k])."""
-    return np.tensordot(helmert(mod.T).T, _demean(a, mod.effects), axes=1)
+    return np.tensordot(helmert(mod.T).T, demean(a, mod.effects), axes=1)
 
 
 def _gmat(mod, rho):
@@ -92,7 +92,7 @@ def fit_mqml(mod):
     x = _transform(mod, mod.Zraw)
     tp = y.shape[0]
     xf = x.reshape(tp * nn, k)
-    xtx_inv = _inv(xf.T @ xf)
+    xtx_inv = inverse(xf.T @ xf)
     hdiag = np.einsum("tik,kl,til->ti", x, xtx_inv, x)
     coef = xtx_inv @ xf.T @ np.column_stack([y.ravel(), wy.ravel()])
     e0 = y.ravel() - xf @ coef[:, 0]
@@ -149,10 +149,9 @@ def fit_mqml(mod):
     full = np.full((k + 2, k + 2), np.nan)
     full[:k + 1, :k + 1] = cov
     ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho)
-    resid = (_demean(mod.Y - rho * mod.Wy - mod.Zraw @ beta, mod.effects)).ravel()
-    res = make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], full, sig2, ll, resid, rho=rho, lam=0.0)
-    res.cov_info = {"cov_type": "mqml", "cluster": None, "n_clusters": None, "dk_lag": None, "bootstrap": None,
-                    "factor": 1.0, "note": "modified QML (Liu and Yang 2015) with heteroskedasticity-robust "
-                                           "(OPMD sandwich) standard errors"}
-    res.estimator = "mqml"
-    return res
+    resid = (demean(mod.Y - rho * mod.Wy - mod.Zraw @ beta, mod.effects)).ravel()
+    info = {"cov_type": "mqml", "cluster": None, "n_clusters": None, "dk_lag": None, "bootstrap": None,
+            "factor": 1.0, "note": "modified QML (Liu and Yang 2015) with heteroskedasticity-robust "
+                                   "(OPMD sandwich) standard errors"}
+    return make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], full, sig2, ll, resid, rho=rho, lam=0.0,
+                        cov_info=info, estimator="mqml")

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from ..errors import InputError
-from ._numeric import _check_interior, _check_stationary, _inv, _minimize_2d, _num_hessian
+from ._numeric import check_interior, check_stationary, inverse, minimize_2d, num_hessian
 from .results import make_results
 
 __all__ = ["fit_re_lag", "fit_re_err"]
@@ -53,17 +53,17 @@ def fit_re_lag(mod, tol):
 
     lo, hi = mod._lo, mod._hi
     eps = 1e-6 * (hi - lo)
-    res = _minimize_2d(negll, ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))),
+    res = minimize_2d(negll, ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))),
                        [(lo + eps, hi - eps), (-30.0, 0.0)], xatol=tol)
     rho, phi = float(res.x[0]), float(np.exp(res.x[1]))
     if phi >= 1 - 1e-8:
         # on the bound phi = 1 the objective need not be stationary in phi: check rho alone (as the RE SEM does)
         warnings.warn("random-effects variance is estimated at zero (phi = 1): the model "
                       "reduces to the pooled one", RuntimeWarning, stacklevel=3)
-        _check_stationary(lambda r: negll(np.r_[r, res.x[1]]), res.x[:1], "random-effects")
+        check_stationary(lambda r: negll(np.r_[r, res.x[1]]), res.x[:1], "random-effects")
     else:
-        _check_stationary(negll, res.x, "random-effects")
-    _check_interior("rho", rho, lo, hi)
+        check_stationary(negll, res.x, "random-effects")
+    check_interior("rho", rho, lo, hi)
     sse, beta, e = parts(rho, phi)
     sig2 = sse / nt
     ll = -nt / 2 * (np.log(2 * np.pi * sig2) + 1) + nn / 2 * np.log(phi) + mod.logdet(rho)
@@ -124,11 +124,11 @@ def fit_re_err(mod, tol):
 
     lo, hi = mod._lo, mod._hi
     eps = 1e-6 * (hi - lo)
-    res = _minimize_2d(negll, ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))),
+    res = minimize_2d(negll, ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))),
                        [(lo + eps, hi - eps), (-30.0, 15.0)], polish_always=False,
                        nm_maxiter=5000, xatol=tol)
     lam, phi = float(res.x[0]), float(np.exp(res.x[1]))
-    _check_interior("lambda", lam, lo, hi)
+    check_interior("lambda", lam, lo, hi)
     # when the maximum is on the bound phi = 0 the search in log phi stalls short of it (its slope there is
     # phi times the slope in phi), at a phi between 1e-12 and 1e-6 that depends on the floating-point path:
     # the bound is the estimate whenever its likelihood is at least the search's
@@ -137,7 +137,7 @@ def fit_re_err(mod, tol):
         warnings.warn("random-effects variance is estimated at zero: the model reduces to the "
                       "pooled SEM", RuntimeWarning, stacklevel=3)
     else:
-        _check_stationary(negll, res.x, "random-effects SEM")
+        check_stationary(negll, res.x, "random-effects SEM")
     sse, beta, e, _ = parts(lam, phi)
     sig2 = sse / nt
     ll = conc(lam, phi)
@@ -157,14 +157,12 @@ def _re_results(mod, full_ll, beta, spatial_name, spatial, phi, sig2, sigma2_mu,
     ``sigma2`` come from a numerical Hessian of ``full_ll`` in ``(beta, spatial, phi,
     sigma2)``, with ``phi`` then dropped."""
     k = len(beta)
-    neg_hess = -_num_hessian(full_ll, np.r_[beta, spatial, phi, sig2])
-    full = _inv(neg_hess)
+    neg_hess = -num_hessian(full_ll, np.r_[beta, spatial, phi, sig2])
+    full = inverse(neg_hess)
     keep = list(range(k + 1)) + [k + 2]
     lag = spatial_name == "rho"
-    out = make_results(mod, mod.znames + [spatial_name], np.r_[beta, spatial],
+    # neg_hessian: for the cov_type options (aicoord.panel.inference)
+    return make_results(mod, mod.znames + [spatial_name], np.r_[beta, spatial],
                         full[np.ix_(keep, keep)], sig2, ll, e,
-                        rho=spatial if lag else 0.0, lam=0.0 if lag else spatial)
-    out.phi = phi
-    out._neg_hessian = neg_hess  # for the cov_type options (aicoord.panel.inference)
-    out.sigma2_mu = sigma2_mu
-    return out
+                        rho=spatial if lag else 0.0, lam=0.0 if lag else spatial,
+                        phi=phi, neg_hessian=neg_hess, sigma2_mu=sigma2_mu)

@@ -8,11 +8,15 @@ the full table.  :class:`TestResult` is the outcome of one test of
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import special
+
+from .effects import impacts
+from .fixed_effects import recover_effects
 
 __all__ = ["Estimates", "SpatialPanelResults", "TestResult"]
 
@@ -53,14 +57,28 @@ class TestResult:
         return out
 
 
-def make_results(mod, names, est, cov_full, sig2, ll, resid, rho, lam):
+#: ``cov_info`` of a fit whose standard errors come from the information matrix (the default ``cov_type``).
+OIM_INFO = {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None, "bootstrap": None,
+            "factor": 1.0, "note": "standard errors from the information matrix"}
+
+
+def make_results(mod, names, est, cov_full, sig2, ll, resid, rho, lam, *, cov_info=None, **extra):
     """:class:`SpatialPanelResults` of ``mod`` from the estimates ``est`` (named ``names``) and
-    ``cov_full``, the covariance of ``(est, sigma2)`` (``sigma2`` last, optional)."""
+    ``cov_full``, the covariance of ``(est, sigma2)`` (``sigma2`` last, optional); ``cov_info`` (default
+    :data:`OIM_INFO`) and ``extra`` attributes (e.g. ``phi``, ``sigma2_mu``, ``neg_hessian``, ``estimator``)
+    are set at construction, since the results cannot change afterwards."""
     k = len(names)
     cov = pd.DataFrame(cov_full[:k, :k], index=names, columns=names)
     sig2_se = float(np.sqrt(cov_full[k, k])) if cov_full.shape[0] > k else np.nan
     return SpatialPanelResults(mod, pd.Series(est, index=names), cov, float(sig2), sig2_se,
-                               float(ll), resid, rho, lam)
+                               float(ll), resid, rho, lam, cov_info=cov_info, extra=extra)
+
+
+def _inference(params, cov):
+    """Standard errors, z-values and two-sided normal p-values of ``params`` from ``cov``."""
+    std_errors = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=params.index)
+    zvalues = params / std_errors
+    return std_errors, zvalues, pd.Series(2 * special.ndtr(-np.abs(zvalues.to_numpy())), index=params.index)
 
 
 class Estimates:
@@ -127,12 +145,13 @@ class SpatialPanelResults(Estimates):
         small-sample factor) and ``note``, a phrase for a table note.
     """
 
-    def __init__(self, mod, params, cov, sig2, sig2_se, ll, resid, rho, lam):
+    def __init__(self, mod, params, cov, sig2, sig2_se, ll, resid, rho, lam, *, cov_info=None, extra=None):
         self.model = mod
         self.params = params
-        self._set_cov(cov, sig2_se)
-        self.cov_info = {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None, "bootstrap": None,
-                         "factor": 1.0, "note": "standard errors from the information matrix"}
+        self.cov = cov
+        self.std_errors, self.zvalues, self.pvalues = _inference(params, cov)
+        self.sigma2_se = sig2_se
+        self.cov_info = copy.deepcopy(OIM_INFO if cov_info is None else cov_info)
         self.sigma2, self.loglik = sig2, ll
         self.resid = resid
         self.rho, self.lam = rho, lam
@@ -146,39 +165,51 @@ class SpatialPanelResults(Estimates):
         self.r2 = 1 - sse / float(((yraw - yraw.mean()) ** 2).sum())
         self.r2_within = (1 - sse / float(mod.yd @ mod.yd) if mod.effects not in ("none", "random")
                           else self.r2)
-        self.fixed_effects = self._recover_effects()
+        for name, value in (extra or {}).items():
+            setattr(self, name, value)
+        self.fixed_effects = recover_effects(self)
+        self._frozen = True
 
-    def _set_cov(self, cov, sig2_se):
-        """Set ``cov`` and the inference derived from it (used by the ``cov_type`` options)."""
-        params = self.params
-        self.cov = cov
-        self.std_errors = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=params.index)
-        self.zvalues = params / self.std_errors
-        self.pvalues = pd.Series(2 * special.ndtr(-np.abs(self.zvalues.to_numpy())), index=params.index)
-        self.sigma2_se = sig2_se
+    def __setattr__(self, name, value):
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"results are immutable: '{name}' cannot be set; a covariance option gives a new "
+                                 "results object (with_cov)")
+        object.__setattr__(self, name, value)
 
-    def _recover_effects(self):
-        mod = self.model
-        if not mod.balanced:
-            from .unbalanced import recover_effects
+    def with_cov(self, cov, sigma2_se, cov_info, *, params=None, pvalues=None, boot_crit=None, **extra):
+        """A new results object with the covariance ``cov`` of ``params`` (default: these estimates) and the
+        inference it gives; this one is unchanged (results are immutable, as in linearmodels).
 
-            return recover_effects(self)
-        if mod.effects in ("none", "random"):
-            return {}
-        names = list(mod.znames)
-        beta = self.params[names].to_numpy()
-        u = mod.Y - self.rho * mod.Wy - mod.Zraw @ beta
-        out = {}
-        if mod.effects == "individual":
-            out["individual"] = pd.Series(u.mean(axis=0), index=mod.units, name="alpha")
-        elif mod.effects == "time":
-            out["time"] = pd.Series(u.mean(axis=1), index=mod.periods, name="gamma")
-        else:
-            mu = u.mean()
-            out["mu"] = float(mu)
-            out["individual"] = pd.Series(u.mean(axis=0) - mu, index=mod.units, name="alpha")
-            out["time"] = pd.Series(u.mean(axis=1) - mu, index=mod.periods, name="gamma")
-        return out
+        Parameters
+        ----------
+        cov : pandas.DataFrame
+            Covariance of ``params``.
+        sigma2_se : float
+            Standard error of ``sigma2``.
+        cov_info : dict
+            What the covariance is (``cov_type``, ``cluster``, ..., ``note``; see the class).
+        params : pandas.Series, optional
+            Other estimates (the same fit in other units, :func:`aicoord.panel.data.unscale_results`).
+        pvalues : pandas.Series, optional
+            p-values other than normal ones from ``cov`` (the wild cluster bootstrap's).
+        boot_crit : pandas.Series, optional
+            The wild cluster bootstrap's critical values of ``|t|`` (used by :meth:`conf_int`).
+        **extra
+            Other attributes of the new object (e.g. ``neg_hessian`` in other units).
+
+        Returns
+        -------
+        SpatialPanelResults
+        """
+        new = copy.copy(self)
+        params = self.params if params is None else params
+        std_errors, zvalues, normal_p = _inference(params, cov)
+        values = {"params": params, "cov": cov, "std_errors": std_errors, "zvalues": zvalues,
+                  "pvalues": normal_p if pvalues is None else pvalues, "sigma2_se": sigma2_se,
+                  "cov_info": copy.deepcopy(cov_info), "boot_crit": boot_crit, **extra}
+        for name, value in values.items():
+            object.__setattr__(new, name, value)
+        return new
 
     def impacts(self, draws=1000, seed=1, se="sim"):
         """Direct, indirect and total effects with simulated (``se="sim"``) or delta-method
@@ -186,8 +217,6 @@ class SpatialPanelResults(Estimates):
 
         See :func:`aicoord.panel.effects.impacts`.
         """
-        from .effects import impacts
-
         return impacts(self, draws=draws, seed=seed, se=se)
 
     def summary(self):

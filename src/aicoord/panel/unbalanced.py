@@ -42,12 +42,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..errors import InputError, listed
-from ._numeric import _check_interior, _inv
-from .fixed import _line_search, fit_ols, ml_information
+from ._numeric import check_interior, inverse
+from .data import check_design, check_not_zero, check_size
+from .fixed import fit_ols
+from .fixed_effects import dummies
+from .likelihood import concentrated_lag, line_search, loglik, ml_information
 from .results import make_results
 from .wmatrix import PanelWeights, as_matrix
 
-__all__ = ["prepare_unbalanced", "fit", "missing_cells", "recover_effects"]
+__all__ = ["prepare_unbalanced", "fit", "missing_cells", "project"]
 
 
 def missing_cells(df, id_col, time_col):
@@ -74,17 +77,6 @@ def missing_cells(df, id_col, time_col):
     return [(u, p) for p, u in gone]
 
 
-def _dummies(ui, ti, n_units, n_periods, effects):
-    """Dummy matrix of the fixed effects (no constant; every unit, every period)."""
-    n = len(ui)
-    cols = []
-    if effects in ("individual", "twoways"):
-        cols.append(sp.csr_matrix((np.ones(n), (np.arange(n), ui)), shape=(n, n_units)).toarray())
-    if effects in ("time", "twoways"):
-        cols.append(sp.csr_matrix((np.ones(n), (np.arange(n), ti)), shape=(n, n_periods)).toarray())
-    return np.hstack(cols) if cols else np.zeros((n, 0))
-
-
 def _full_rank_columns(d):
     """Columns of ``d`` forming a basis of its column space, and an orthonormal basis of that space
     (pivoted QR)."""
@@ -100,7 +92,7 @@ def _full_rank_columns(d):
 
 def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     """Set the data attributes of the :class:`~aicoord.panel.SpatialPanel` ``mod`` for an
-    unbalanced panel (called by :func:`aicoord.panel.data.prepare`).
+    unbalanced panel (called by :func:`aicoord.panel.prepare.prepare`).
 
     ``df`` is the checked long frame (no missing values, no duplicate pairs).  Sets ``balanced``
     (False), ``missing`` (the absent ``(unit, period)`` pairs), ``n_t``, ``rows`` (row slice of each
@@ -113,8 +105,6 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     InputError
         For the cases that are not identified or not implemented (module docstring).
     """
-    from .data import check_design, check_not_zero, check_size  # data imports this module lazily too
-
     if mod.effects == "random":
         raise InputError("random effects need a balanced panel",
                          hint="use fixed effects (individual, time or twoways) on an unbalanced panel")
@@ -196,7 +186,7 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
         Z = np.hstack([np.ones((len(df), 1)), Z])
         names = ["const"] + names
     mod.Zraw, mod.znames = Z, names
-    mod.D, mod._U = _full_rank_columns(_dummies(ui, ti, len(units), len(periods), mod.effects))
+    mod.D, mod._U = _full_rank_columns(dummies(ui, ti, len(units), len(periods), mod.effects))
     mod.Wy = mod.Wbd @ mod.Y
     mod.Zd, mod.yd, mod.Wyd = project(mod, Z), project(mod, mod.Y), project(mod, mod.Wy)
     check_design(mod.Zd, mod.Zraw, mod.znames, mod.effects)
@@ -207,8 +197,6 @@ def _carries_ids(w, observed, n_units):
     """Whether ``w`` carries unit ids (libpysal W or Graph, DataFrame) that are exactly the ``observed`` units
     of a period, fewer than all ``n_units``: a yearly matrix of the units that exist that year (yearly
     boundaries give such files), taken as that period's weights."""
-    import pandas as pd
-
     if isinstance(w, pd.DataFrame):
         carried = list(w.index)
     else:
@@ -249,28 +237,15 @@ def fit(mod, tol):
 
 def _fit_lag(mod, tol):
     """SAR/SDM: concentrated likelihood in ``rho`` on the projected data; analytic information."""
-    Z, y, wy, n = mod.Zd, mod.yd, mod.Wyd, mod.n_eff
-    coef, *_ = np.linalg.lstsq(Z, np.column_stack([y, wy]), rcond=None)
-    e0 = y - Z @ coef[:, 0]
-    e1 = wy - Z @ coef[:, 1]
-    a, b, c = e0 @ e0, e0 @ e1, e1 @ e1
-
-    def negll(r):
-        return n / 2 * np.log((a - 2 * r * b + r * r * c) / n) - mod.logdet(r)
-
-    rho = _line_search(mod, negll, tol, lambda r: (a - 2 * r * b + r * r * c, -2 * b + 2 * r * c))
-    _check_interior("rho", rho, mod._lo, mod._hi)
-    beta = coef[:, 0] - rho * coef[:, 1]
-    e = e0 - rho * e1
-    sig2 = (e @ e) / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho)
+    rho, beta, e, sig2, ll = concentrated_lag(mod, tol)
+    Z, n = mod.Zd, mod.n_eff
     eta = mod.Y - rho * mod.Wy - e  # X beta + D alpha, the mean of (I - rho W) y
     g = np.empty(n)
     for pw, rows in zip(mod.ws, mod.rows):
         g[rows] = pw.W @ pw.solve(rho, eta[rows])
     g = project(mod, g)
     info = ml_information(Z.T @ Z, Z.T @ g, g @ g, mod._info_traces(rho), sig2, n)
-    res = make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], _inv(info), sig2, ll, e,
+    res = make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], inverse(info), sig2, ll, e,
                        rho=rho, lam=0.0)
     return res
 
@@ -327,8 +302,8 @@ def _fit_err(mod, tol):
         sse, _, ds = gram.solve(lam)
         return sse, ds
 
-    lam = _line_search(mod, negll, tol, dsse)
-    _check_interior("lambda", lam, mod._lo, mod._hi)
+    lam = line_search(mod, negll, tol, dsse)
+    check_interior("lambda", lam, mod._lo, mod._hi)
     return err_results(mod, lam, gram)
 
 
@@ -344,7 +319,7 @@ def err_results(mod, lam, gram=None):
     gt = g - lam * (mod.Wbd @ g)
     e = (mod.yd - lam * (mod.Wbd @ mod.yd)) - gt @ coef
     sig2 = float(e @ e) / n
-    ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(lam)
+    ll = loglik(n, sig2, mod.logdet(lam))
     # the coefficients' block of the inverse information: sigma2 (Zt' M_lam Zt)^-1, M_lam the
     # projection off the filtered dummies (the Schur complement of the dummies' block)
     a = gram.gram(lam)[:-1, :-1]
@@ -352,36 +327,5 @@ def err_results(mod, lam, gram=None):
     if a.shape[0] > k:
         zz = zz - a[:k, k:] @ np.linalg.solve(a[k:, k:], a[k:, :k])
     info = ml_information(zz, 0.0, 0.0, mod._info_traces(lam), sig2, n)
-    return make_results(mod, mod.znames + ["lambda"], np.r_[beta, lam], _inv(info), sig2, ll, e,
+    return make_results(mod, mod.znames + ["lambda"], np.r_[beta, lam], inverse(info), sig2, ll, e,
                         rho=0.0, lam=lam)
-
-
-def recover_effects(res):
-    """Fixed effects of an unbalanced fit: the dummies' ML coefficients.
-
-    ``u = y - rho W y - Z beta``; the coefficients are those of the least squares of
-    ``(I - lambda W) u`` on ``(I - lambda W) D_all`` (all unit and period dummies), normalised as in
-    the balanced case: unit effects and period effects each sum to zero, ``mu`` the constant
-    (two-way effects).
-    """
-    mod = res.model
-    if mod.effects == "none":
-        return {}
-    beta = res.params[list(mod.znames)].to_numpy()
-    u = mod.Y - res.rho * mod.Wy - mod.Zraw @ beta
-    d = _dummies(mod._ui, mod._ti, mod.N, mod.T, mod.effects)
-    if res.lam:
-        u = u - res.lam * (mod.Wbd @ u)
-        d = d - res.lam * (mod.Wbd @ d)
-    coef = np.linalg.lstsq(d, u, rcond=None)[0]
-    out = {}
-    if mod.effects == "individual":
-        out["individual"] = pd.Series(coef, index=mod.units, name="alpha")
-    elif mod.effects == "time":
-        out["time"] = pd.Series(coef, index=mod.periods, name="gamma")
-    else:
-        a, g = coef[:mod.N], coef[mod.N:]
-        out["mu"] = float(a.mean() + g.mean())
-        out["individual"] = pd.Series(a - a.mean(), index=mod.units, name="alpha")
-        out["time"] = pd.Series(g - g.mean(), index=mod.periods, name="gamma")
-    return out

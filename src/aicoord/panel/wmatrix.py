@@ -26,7 +26,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import InputError
 
-__all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer", "shared_symmetrizer"]
+__all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer", "shared_symmetrizer", "eigen_traces"]
 
 #: above this N the sparse LU log-determinant is used when ``logdet="auto"`` (unless the
 #: eigenvalues are cheap: a symmetric-similar W whose reverse Cuthill-McKee bandwidth is small, or
@@ -246,6 +246,27 @@ def shared_symmetrizer(mat):
     return diagonal_symmetrizer(sp.csr_matrix(mat, dtype=float)) if mat.shape[0] else np.ones(0)
 
 
+def eigen_traces(omega, rhos):
+    """``(tr(A)/N, tr(AW)/N)`` per rho from the eigenvalues ``omega`` of W, ``A = (I - rho W)^{-1}``:
+    ``mean(1/(1 - rho omega))`` and ``mean(omega/(1 - rho omega))`` (LeSage and Pace 2009, ch. 4.2).
+
+    Parameters
+    ----------
+    omega : numpy.ndarray
+        Eigenvalues of W (real or complex).
+    rhos : array-like
+        Values of the spatial parameter.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Two real arrays of the length of ``rhos``.
+    """
+    rhos = np.atleast_1d(np.asarray(rhos, dtype=float))
+    den = 1.0 - np.outer(rhos, omega)
+    return np.real(np.mean(1.0 / den, axis=1)), np.real(np.mean(omega / den, axis=1))
+
+
 class PanelWeights:
     """One N x N weights matrix with cached eigenvalues / LU machinery.
 
@@ -408,10 +429,7 @@ class PanelWeights:
         if series is not None:
             a1, a2 = series
         else:
-            ev = self.eigenvalues
-            den = 1.0 - np.outer(rhos, ev)
-            a1 = np.real(np.mean(1.0 / den, axis=1))
-            a2 = np.real(np.mean(ev / den, axis=1))
+            a1, a2 = eigen_traces(self.eigenvalues, rhos)
         if self.row_standardized:
             t1 = 1.0 / (1.0 - rhos)
             t2 = 1.0 / (1.0 - rhos)

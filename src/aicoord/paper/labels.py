@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..study.mechanisms import VERDICT_RULE
+
 __all__ = ["VOCABULARY", "ALLOWED_LATIN", "term", "words", "translate_note", "zh_punctuation", "foreign_words",
            "verdict_rule", "weights_label"]
 
@@ -190,9 +192,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "p_adjusted_note": "Adjusted p-values by the {method} correction",
                  "moran_panel_note": "I is global Moran's I; stars and z under randomisation",
                  "source": "Source", "verdict_rule": (
-            "Verdict rule: promotes if the {level}% interval of the mediated total effect (baseline: of AI's total "
-            "effect) lies wholly below 0 (AI lowers the gap), hinders if wholly above, else inconclusive; "
-            "'Variants agreeing' counts the robustness variants (weights × sample × model) with the same verdict")},
+            "Verdict rule: " + VERDICT_RULE + "; 'Variants agreeing' counts the robustness variants "
+            "(weights × sample × model) with the same verdict")},
     },
 }
 
@@ -276,7 +277,8 @@ def translate_note(part: str, language: str = "zh", labels: Mapping | None = Non
 
 
 def verdict_rule(alpha: float, language: str = "zh") -> str:
-    """The verdict rule, stated in the table's language at level ``1 - alpha``."""
+    """The verdict rule, stated in the table's language at level ``1 - alpha`` (English: the study's
+    :data:`aicoord.study.mechanisms.VERDICT_RULE`; Chinese: its translation)."""
     return VOCABULARY[language]["word"]["verdict_rule"].format(level=f"{(1 - float(alpha)) * 100:g}")
 
 

@@ -230,7 +230,7 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     mediation share and the suppression flag come from :func:`aicoord.study.mechanisms.chain_parts`.
     """
     from ..study import add_agreement
-    from ..study.mechanisms import add_adjusted_p
+    from ..study.mechanisms import add_adjusted_p, verdict_note
 
     base = json.loads(Path(baseline_json).read_text(encoding="utf-8"))
     rows = [base["verdict"]]
@@ -240,12 +240,7 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
         notes.append(r.pop("note"))
         rows.append(r)
     tab = add_adjusted_p(add_agreement(pd.DataFrame(rows), pd.read_csv(robustness_csv)), adjust)
-    rule = (f"Verdict rule: promotes if the {1 - alpha:.0%} interval of the mediated total effect (baseline: of "
-            "AI's total effect) lies wholly below 0 (AI lowers the gap), hinders if wholly above, else "
-            "inconclusive; variants_agree counts the robustness variants (weights x sample x model) with "
-            "the same verdict; p_adjusted: " + {"holm": "Holm", "bh": "Benjamini-Hochberg",
-                                                   "none": "no"}[adjust] + " adjustment across the rows")
-    tab["note"] = rule + " | " + notes[0]
+    tab["note"] = verdict_note(alpha, adjust) + " | " + notes[0]
     write_csv(tab, out_csv, float_format="%.10g")
 
 

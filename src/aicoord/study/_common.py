@@ -1,11 +1,8 @@
 """Shared pieces of the study: weights in sorted-id order, fitting, parameter draws, effects per draw.
 
-Effects follow LeSage and Pace (2009): for regressor *k* of a SAR/SDM,
-:math:`S_k = (I-\\rho W)^{-1}(\\beta_k I + \\theta_k W)`; with the eigenvalues :math:`\\omega` of the
-row-standardised *W* the direct effect is :math:`\\beta_k\\,\\overline{1/(1-\\rho\\omega)} +
-\\theta_k\\,\\overline{\\omega/(1-\\rho\\omega)}` and the total :math:`(\\beta_k+\\theta_k)/(1-\\rho)`.
-SLX: direct :math:`\\beta_k`, indirect :math:`\\theta_k`. SEM and the non-spatial model: direct
-:math:`\\beta_k`, no spillover.
+Effects follow LeSage and Pace (2009) through the engine
+(:func:`aicoord.panel.effects.effects_from_eigenvalues`). SLX: direct :math:`\\beta_k`, indirect
+:math:`\\theta_k`. SEM and the non-spatial model: direct :math:`\\beta_k`, no spillover.
 """
 
 from __future__ import annotations
@@ -16,12 +13,11 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..panel.effects import effects_from_eigenvalues
+from ..weights import dense_w
+
 __all__ = ["as_row", "dense_w", "fit_panel", "param_draws", "effects_of", "summarise", "rho_bounds",
            "Spectrum", "spectrum"]
-
-#: The municipalities under the central government (Beijing, Tianjin, Shanghai, Chongqing).
-MUNICIPALITIES = ("110000", "120000", "310000", "500000")
-
 
 def as_row(name: str, t, **extra) -> dict:
     """One tidy row from a diagnostic of :mod:`aicoord.panel`.
@@ -35,46 +31,6 @@ def as_row(name: str, t, **extra) -> dict:
     else:
         stat, df, p, null = t.statistic, t.df, t.pvalue, getattr(t, "null", "")
     return {"test": name, "statistic": float(stat), "df": int(df), "p": float(p), "null": null or "", **extra}
-
-
-def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
-    """Dense weights in the order of ``ids`` (str), row-standardised unless ``standardize=False``.
-
-    Parameters
-    ----------
-    w : pandas.DataFrame, libpysal.weights.W or numpy.ndarray
-        A DataFrame has ids as index and columns; an array is taken to be in the order of ``ids``
-        (sorted ids); a libpysal W is expanded with ``full()``. Rows and columns of ids not in
-        ``ids`` are dropped *before* standardising, so a raw matrix restricted to a sub-sample is
-        re-standardised on the remaining units.
-    """
-    ids = [str(i) for i in ids]
-    if hasattr(w, "full") and hasattr(w, "id_order"):
-        mat, order = w.full()
-        pos = {str(k): i for i, k in enumerate(order)}
-        sel = [pos[i] for i in ids]
-        mat = np.asarray(mat, float)[np.ix_(sel, sel)]
-    elif isinstance(w, pd.DataFrame):
-        df = w.copy()
-        df.index = df.index.map(str)
-        df.columns = df.columns.map(str)
-        mat = df.loc[ids, ids].to_numpy(dtype=float)
-    else:
-        mat = np.asarray(w, dtype=float)
-        if mat.shape != (len(ids), len(ids)):
-            raise ValueError(f"weights array is {mat.shape}, expected {len(ids)} x {len(ids)} in sorted-id order")
-    if standardize:
-        rs = mat.sum(axis=1, keepdims=True)
-        if np.any(rs <= 0):
-            from ..errors import EstimationError
-
-            isl = [ids[i] for i in np.flatnonzero(rs[:, 0] <= 0)][:5]
-            raise EstimationError(f"the weights have a unit without neighbours (an island) in this sample: "
-                                  f"{', '.join(map(str, isl))}",
-                                  hint="its neighbours were dropped; link it to another unit (island_links) "
-                                       "or use another matrix")
-        mat = mat / rs
-    return mat
 
 
 class Spectrum:
@@ -359,7 +315,8 @@ def param_draws(res, draws: int, rng: np.random.Generator, W: np.ndarray) -> pd.
 
 
 def effects_of(par, var: str, kind: str, omega) -> dict:
-    """Direct, indirect and total effects of ``var`` for one parameter vector or a frame of draws.
+    """Direct, indirect and total effects of ``var`` for one parameter vector or a frame of draws
+    (the engine's :func:`aicoord.panel.effects.effects_from_eigenvalues`).
 
     Parameters
     ----------
@@ -373,14 +330,10 @@ def effects_of(par, var: str, kind: str, omega) -> dict:
     b = np.asarray(par[var], float)
     th = np.asarray(par[f"W*{var}"], float) if f"W*{var}" in par else np.zeros_like(b)
     rho = np.asarray(par["rho"], float) if (kind in ("sar", "sdm") and "rho" in par) else np.zeros_like(b)
-    r = np.atleast_1d(rho)[:, None]
-    a1 = np.real(np.mean(1.0 / (1.0 - r * omega[None, :]), axis=1))
-    a2 = np.real(np.mean(omega[None, :] / (1.0 - r * omega[None, :]), axis=1))
-    direct = np.atleast_1d(b) * a1 + np.atleast_1d(th) * a2
-    total = (np.atleast_1d(b) + np.atleast_1d(th)) / (1.0 - np.atleast_1d(rho))
+    direct, indirect, total = effects_from_eigenvalues(omega, rho, b, th)
     if np.ndim(b) == 0:
-        return {"direct": float(direct[0]), "indirect": float(total[0] - direct[0]), "total": float(total[0])}
-    return {"direct": direct, "indirect": total - direct, "total": total}
+        return {"direct": float(direct[0]), "indirect": float(indirect[0]), "total": float(total[0])}
+    return {"direct": direct, "indirect": indirect, "total": total}
 
 
 def summarise(estimate: float, sims: np.ndarray, alpha: float) -> dict:

@@ -37,7 +37,16 @@ from scipy import special
 
 from ._common import direction, effects_of, fit_panel, param_draws, rho_bounds, setting, summarise
 
-__all__ = ["Mechanism", "mechanism", "verdict", "add_agreement", "fit_with_fallback", "VERDICT_BASIS"]
+__all__ = ["Mechanism", "mechanism", "verdict", "add_agreement", "fit_with_fallback", "VERDICT_BASIS", "VERDICT_RULE",
+           "verdict_rule", "verdict_note"]
+
+#: The verdict rule in words (``{level}``: the interval's level in percent); the one statement of the rule that
+#: :func:`aicoord.study._common.direction` applies, used by the verdict table's note (:func:`verdict_note`) and by
+#: the paper's English table note (:func:`aicoord.paper.labels.verdict_rule`, which also holds the translation).
+VERDICT_RULE = ("promotes if the {level}% interval of the mediated total effect (baseline: of AI's total effect) "
+                "lies wholly below 0 (AI lowers the gap), hinders if wholly above, else inconclusive")
+
+_ADJUSTMENT = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 
 VERDICT_BASIS = ("mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval "
                  "from joint parameter draws; promotes if wholly < 0, hinders if wholly > 0")
@@ -241,6 +250,18 @@ def b_path_sensitivity(yres, channel, controls, alpha) -> dict:
                 "b_adjusted": float(adjusted_estimate(float(yres.params[channel]), float(yres.std_errors[channel]),
                                                       dof, r2dz, r2yz))})
     return out
+
+
+def verdict_rule(alpha: float) -> str:
+    """``Verdict rule: `` and :data:`VERDICT_RULE` at level ``1 - alpha`` (``95%`` for ``alpha=0.05``)."""
+    return "Verdict rule: " + VERDICT_RULE.format(level=f"{(1 - float(alpha)) * 100:g}")
+
+
+def verdict_note(alpha: float, adjust: str = "holm") -> str:
+    """The note of the study's verdict table (``verdict.csv``): the rule (:func:`verdict_rule`), what
+    ``variants_agree`` counts and the adjustment of ``p_adjusted`` (``holm``, ``bh`` or ``none``)."""
+    return (verdict_rule(alpha) + "; variants_agree counts the robustness variants (weights x sample x model) with "
+            f"the same verdict; p_adjusted: {_ADJUSTMENT[adjust]} adjustment across the rows")
 
 
 def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:

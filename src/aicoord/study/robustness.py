@@ -9,7 +9,9 @@ import time as _clock
 import pandas as pd
 
 from ..errors import EstimationError
-from ._common import MUNICIPALITIES, direction
+from ..units import MUNICIPALITIES
+from ..weights import dense_w
+from ._common import direction
 from .dynamic import MODEL as DYNAMIC
 from .dynamic import dynamic_mediated, dynamic_total
 from .mechanisms import mechanism as _mechanism
@@ -30,8 +32,6 @@ def _with_stranded(w, ids, drop):
     """``drop`` and the units that dropping it leaves without a neighbour in the raw weights ``w`` (repeated
     until none is left)."""
     import numpy as np
-
-    from ._common import dense_w
 
     keep = sorted(str(i) for i in ids if str(i) not in set(drop))
     drop = tuple(drop)
