@@ -7,9 +7,9 @@ from aicoord.panel import lm_tests
 from aicoord.simulate import MECHANISM_NAMES
 from aicoord.study import baseline, convergence_with_ai, heterogeneity, robustness_variant, specification_search
 from aicoord.study._common import effects_of, setting
+from aicoord.study.specification import select_model
 from aicoord.units import MUNICIPALITIES
 from aicoord.weights import dense_w
-from aicoord.study.specification import select_model
 from helpers import CONTROLS, study_kw
 
 
