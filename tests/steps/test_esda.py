@@ -66,7 +66,7 @@ def test_esda_figures_written_for_every_format(inputs, tmp_path):
 
     province_geometry(tmp_path / "p.gpkg")
     outputs = {k: [tmp_path / f"{k}.png", tmp_path / f"{k}.pdf"] for k in ("scatter", "cluster", "significance")}
-    steps.esda_figures(lisa_csv, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
+    steps.esda_figures(lisa_csv, glob, tmp_path / "p.gpkg", **outputs, var="ai_index", label="AI 指数", year=2023,
                        matrix="queen", language="zh")
     for paths in outputs.values():
         for p in paths:
@@ -135,7 +135,7 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
 
     province_geometry(tmp_path / "p.gpkg")
     outputs = {k: [tmp_path / f"{k}.png"] for k in ("scatter", "cluster", "significance")}
-    steps.esda_figures(out, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
+    steps.esda_figures(out, glob, tmp_path / "p.gpkg", **outputs, var="ai_index", label="AI 指数", year=2023,
                        matrix="invdist", language="zh")
     assert all(p[0].stat().st_size > 5000 for p in outputs.values())
     from aicoord.plotting import lisa_cluster_map, lisa_significance_map

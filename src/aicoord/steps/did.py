@@ -17,7 +17,7 @@ import pandas as pd
 from ..io import write_csv, write_json
 from ..notes import note_of
 
-__all__ = ["did_study"]
+__all__ = ["did"]
 
 UNIT, TIME = "code", "year"
 
@@ -26,11 +26,17 @@ _TITLES = {"zh": {"did": "人工智能创新发展试验区的交错双重差分
                   "did_spillover": "Spatial spillovers of the pilot zones and their distance bands"}}
 
 
-def did_study(panel_csv, weights_csv, gpkg, out: dict, *, outcomes, controls=(), demo_csv=None, level="prefecture",
-              cutoff_month=6, deqing="drop", bands=(0, 100, 200, 300), placebo=500, bootstrap=999, sdm=True,
-              seed=1, language="zh", decimals=3) -> None:
-    """Run the DID on each outcome and write ``out`` (keys ``event_study``, ``att``, ``spillover``, ``json``,
-    ``figure``, ``paper_did`` and ``paper_spillover``, the last two dicts of csv/md/tex/docx paths)."""
+def did(panel_csv, weights_csv, gpkg, *, out_event_study, out_att, out_spillover, out_json, out_figure,
+        out_paper_did, out_paper_spillover, outcomes, controls=(), demo_csv=None, level="prefecture", cutoff_month=6,
+        deqing="drop", bands=(0, 100, 200, 300), placebo=500, bootstrap=999, sdm=True, seed=1, language="zh",
+        decimals=3) -> None:
+    """Run the DID on each outcome and write its tables (rule ``did``): the tidy ``out_event_study``, ``out_att``
+    and ``out_spillover``, the diagnostics ``out_json``, the figure ``out_figure``, and the paper tables
+    ``out_paper_did`` and ``out_paper_spillover`` (each the paths of its .csv, .md, .tex and .docx, in that order)."""
+    forms = ("csv", "md", "tex", "docx")
+    out = {"event_study": out_event_study, "att": out_att, "spillover": out_spillover, "json": out_json,
+           "figure": out_figure, "paper_did": dict(zip(forms, out_paper_did)),
+           "paper_spillover": dict(zip(forms, out_paper_spillover))}
     from ..commands.did import event_study_figure, run_did
     from ..contract import read_tidy
     from ..did import pilot_cohorts

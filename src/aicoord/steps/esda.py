@@ -154,7 +154,7 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
         write_csv(res, out)
 
 
-def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label: str, year: int,
+def esda_figures(lisa_csv, global_json, gpkg, *, scatter, cluster, significance, var: str, label: str, year: int,
                  matrix: str, language: str = "zh", map_approval: str | None = None,
                  matrix_label: str | None = None) -> None:
     """Moran scatter plot, LISA cluster map and significance map, each as PNG and PDF (rule ``esda_figures``).
@@ -162,7 +162,7 @@ def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label:
     The note printed under each figure is the LISA table's (the data's, and the panel's for a matrix built
     from the panel).
 
-    ``outputs`` maps ``scatter``, ``cluster``, ``significance`` to lists of output paths; ``map_approval``
+    ``scatter``, ``cluster`` and ``significance`` are the lists of output paths of each figure; ``map_approval``
     (``paper.map_approval``) prints the base map's 审图号 under both maps; ``matrix_label`` describes the
     matrix in the titles (default its name), and the note is printed in the figure's language
     (:func:`aicoord.paper.labels.translate_note`).
@@ -196,5 +196,5 @@ def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label:
                                                       note=note, language=language, maritime=maritime,
                                                       map_approval=map_approval),
     }
-    for key, paths in outputs.items():
+    for key, paths in (("scatter", scatter), ("cluster", cluster), ("significance", significance)):
         save_figure(figs[key](), *paths)

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..io import write_csv
 from ..notes import note_of
 
-__all__ = ["inequality", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
+__all__ = ["inequality", "inequality_panel", "inequality_cross_section", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
            "kde_figure", "demo_recovery"]
 
 
@@ -85,6 +85,19 @@ def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "regio
 
 
 # ----------------------------------------------------------------------------- indices, coordination
+
+
+def inequality_panel(panel_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None,
+                     mechanism_csvs=()) -> None:
+    """:func:`inequality` of the tidy panel and its mechanism files, every year (rule ``inequality_panel``)."""
+    inequality(panel_csv, out_year, out_pairs, variables=variables, groups=groups, population=population,
+               mechanism_csvs=mechanism_csvs)
+
+
+def inequality_cross_section(data_csv, out_year, out_pairs, *, variables, groups: str = "region4",
+                             population=None) -> None:
+    """:func:`inequality` of one tidy cross-section (rule ``inequality_cross_section``)."""
+    inequality(data_csv, out_year, out_pairs, variables=variables, groups=groups, population=population)
 
 
 def _index(data, spec, unit="code", year="year"):
