@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..io import write_csv, write_json
+from ..commands.did import event_study_figure, run_did
+from ..contract import read_tidy
+from ..did import pilot_cohorts
+from ..geometry import read_geopackage
+from ..io import atomic_path, write_csv, write_json
 from ..notes import note_of
+from ..paper import table_from_frame, write_docx, write_markdown, write_tex
+from ..paper import write_csv as write_table
+from ..paper.study_tables import TABLES
+from ..weights_io import read_weights_frame
 
 __all__ = ["did"]
 
@@ -37,13 +46,6 @@ def did(panel_csv, weights_csv, gpkg, *, out_event_study, out_att, out_spillover
     out = {"event_study": out_event_study, "att": out_att, "spillover": out_spillover, "json": out_json,
            "figure": out_figure, "paper_did": dict(zip(forms, out_paper_did)),
            "paper_spillover": dict(zip(forms, out_paper_spillover))}
-    from ..commands.did import event_study_figure, run_did
-    from ..contract import read_tidy
-    from ..did import pilot_cohorts
-    from ..geometry import read_geopackage
-    from ..io import atomic_path
-    from ..weights_io import read_weights_frame
-
     d = read_tidy(panel_csv)
     note = note_of(d)
     d[UNIT] = d[UNIT].astype(str)
@@ -84,16 +86,11 @@ def did(panel_csv, weights_csv, gpkg, *, out_event_study, out_att, out_spillover
                              note=f"{outcomes[-1]} | {note}"[:160])
     with atomic_path(out["figure"]) as tmp:
         fig.savefig(tmp, format="png", dpi=150, metadata={"Software": None})
-    import matplotlib.pyplot as plt
-
     plt.close(fig)
     _paper(att, sp, out["paper_did"], out["paper_spillover"], language, decimals, simulated, note)
 
 
 def _paper(att, sp, out_did, out_sp, language, decimals, simulated, note) -> None:
-    from ..paper import table_from_frame, write_csv as write_table, write_docx, write_markdown, write_tex
-    from ..paper.study_tables import TABLES
-
     def fmt(t, cols):
         f = t[cols + ["estimate", "se", "ci_low", "ci_high"]].copy()
         f.index = [" | ".join(str(v) for v in r) for r in f[cols].itertuples(index=False)]

@@ -7,23 +7,26 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..autocorrelation import global_autocorrelation as stats
+from ..autocorrelation import local_moran
 from ..errors import InputError
+from ..geometry import load_maritime_boundary, read_geopackage
 from ..io import write_csv, write_json
+from ..notes import note_of
+from ..paper.labels import translate_note
+from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
+from ..weights_io import read_weights
 
 __all__ = ["global_autocorrelation", "collect_global", "lisa", "esda_figures"]
 
 
 def _load_w(path):
-    from ..weights_io import read_weights
-
     return read_weights(path)
 
 
 def _notes(data_csv, summary_json, matrix):
     """(note of the data, addition for the matrix): the matrix's part is taken from its summary JSON, which
     keeps the note of the panel it was built from (economic and nested matrices), never from the configuration."""
-    from ..notes import note_of
-
     note = note_of(data_csv)
     extra = ""
     if summary_json is not None:
@@ -65,8 +68,6 @@ def global_autocorrelation(data_csv, weights_csv, out_json, *, var: str, year: i
     matrix). Each JSON carries ``note`` (the tidy data's provenance note) and ``matrix_note`` (the panel's
     note for a matrix built from the panel, read from its weights summary; empty otherwise).
     """
-    from ..autocorrelation import global_autocorrelation as stats
-
     values = _read_tidy(data_csv, var, year)
     for wcsv, out, m, summary in _per_matrix(weights_csv, out_json, matrix, weights_summary):
         w = _load_w(wcsv)
@@ -137,8 +138,6 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
     kernel is compiled once, not once per matrix. Each table's ``note`` is the tidy data's note, with the
     panel's note for a matrix built from the panel (read from its weights summary).
     """
-    from ..autocorrelation import local_moran
-
     values = _read_tidy(data_csv, var, year)
     table = _units_of(data_csv, year)
     for wcsv, out, m, summary in _per_matrix(weights_csv, out_csv, matrix, weights_summary):
@@ -167,12 +166,6 @@ def esda_figures(lisa_csv, global_json, gpkg, *, scatter, cluster, significance,
     matrix in the titles (default its name), and the note is printed in the figure's language
     (:func:`aicoord.paper.labels.translate_note`).
     """
-    from ..paper.labels import translate_note
-    from ..geometry import load_maritime_boundary, read_geopackage
-    from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
-
-    from ..notes import note_of
-
     lisa = pd.read_csv(lisa_csv, dtype={"id": str}).set_index("id")
     what = matrix_label or matrix
     sep = "；" if language == "zh" else " | "

@@ -7,7 +7,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contract import read_tidy
+from ..geometry import read_geopackage
 from ..io import write_csv, write_json
+from ..notes import note_of
+from ..units import unit_table
+from ..weights import build_weights, full_spec
+from ..weights_io import (
+    DENSE_MAX,
+    read_weights,
+    read_weights_sparse,
+    weights_files,
+    write_gal_gwt,
+    write_long,
+    write_weights,
+)
 
 __all__ = ["weights", "weights_summary", "weights_gal", "weights_long"]
 
@@ -26,13 +40,6 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, 
     Below the provinces (``level``), the distance-based kinds use the unit locations of the GeoPackage
     ``gpkg`` (:func:`aicoord.geometry.load_units`) instead of the provincial capitals.
     """
-    from ..contract import read_tidy
-    from ..geometry import read_geopackage
-    from ..notes import note_of
-    from ..units import unit_table
-    from ..weights import build_weights, full_spec
-    from ..weights_io import DENSE_MAX, weights_files, write_weights
-
     gdp_pc_mean = note = None
     if panel_csv is not None:
         d = read_tidy(panel_csv)
@@ -64,15 +71,11 @@ def weights_summary(summary_jsons, out_csv) -> None:
 
 def weights_gal(raw_weights, out_gal) -> None:
     """GAL neighbour lists of a binary weights matrix, from its raw weights file (rule ``weights_gal``)."""
-    from ..weights_io import read_weights, write_gal_gwt
-
     write_gal_gwt(read_weights(raw_weights), out_gal)
 
 
 def weights_long(raw_weights, out_csv) -> None:
     """The long ``from,to,weight`` table of a matrix's raw weights, a unit without neighbours as the row
     ``unit,unit,0`` (rule ``weights_long``; :func:`aicoord.weights_io.write_long`)."""
-    from ..weights_io import read_weights_sparse, write_long
-
     sw = read_weights_sparse(raw_weights, provinces=False)
     write_long(sw.sparse, sw.id_order, out_csv)
