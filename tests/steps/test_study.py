@@ -57,8 +57,8 @@ def test_baseline_cluster_by_region_and_table_note(files, tmp_path):
     assert fit["cov"] == {**fit["cov"], "cov_type": "cluster", "cluster": "region4", "n_clusters": 4,
                           "factor": pytest.approx(4 / 3), "bootstrap": BOOT}
     # the same fit through the engine directly
-    d, _ = S._data(files / "panel.csv")
-    w, _ = S._weights(files / "queen_raw.csv")
+    d = read_tidy(files / "panel.csv")
+    w = read_weights_frame(files / "queen_raw.csv")
     st = setting(d, "code", "year", w)
     res = SpatialPanel(st.data, y="coord_gap", x=["ai", *CONTROLS], id="code", time="year", w=st.Wdf,
                        model="sdm", effects="twoways", lee_yu=True).fit(cov_type="cluster", cluster="region4",
@@ -107,8 +107,8 @@ def test_mechanism_uses_the_study_covariance(files, tmp_path):
     the baseline's covariance) and records the outcome fit's under ``cov``."""
     from aicoord.study import mechanism
 
-    d, _ = S._data(files / "panel.csv", [files / "mechanism_industrial_upgrading.csv"])
-    w, _ = S._weights(files / "queen_raw.csv")
+    d = read_tidy(files / "panel.csv", [files / "mechanism_industrial_upgrading.csv"])
+    w = read_weights_frame(files / "queen_raw.csv")
     kw = dict(y="coord_gap", ai="ai", mechanism="industrial_upgrading", controls=CONTROLS, unit="code",
               time="year", w=w, draws=200, seed=1)
     m = mechanism(d, cov={"cov_type": "robust"}, **kw)
@@ -139,8 +139,8 @@ def test_each_variant_estimates_with_its_own_matrix(files, mechanism_csvs, provi
         tabs[name] = pd.read_csv(tmp_path / f"{name}.csv").set_index("mechanism")
         assert (tabs[name]["weights"] == name).all() and list(tabs[name].index) == ["baseline", *MECHS]
         # the row is the study's estimate with that matrix (the CSV keeps 10 significant digits)
-        d, _ = S._data(files / "panel.csv", mechanism_csvs)
-        w, _ = S._weights(raw)
+        d = read_tidy(files / "panel.csv", mechanism_csvs)
+        w = read_weights_frame(raw)
         direct = robustness_variant(d, y="coord_gap", ai="ai", mechanisms=MECHS, controls=CONTROLS, unit=S.UNIT,
                                     time=S.TIME, w=w, weights_name=name, sample="full", models=("sdm",),
                                     effects="twoways", lee_yu=True, draws=100, seed=3, alpha=0.05,
