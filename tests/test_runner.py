@@ -68,8 +68,8 @@ def _job(inputs, outputs, params, rule="demo"):
                     nl._set_name(name, start)
         return nl
 
-    return types.SimpleNamespace(input=named(inputs), output=named(outputs), params=named(params, flatten=False), rule=rule,
-                                 log=[])
+    return types.SimpleNamespace(input=named(inputs), output=named(outputs), params=named(params, flatten=False),
+                                 rule=rule, log=[])
 
 
 def test_named_entries_become_keyword_arguments_of_the_named_step():
