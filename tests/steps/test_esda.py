@@ -148,7 +148,7 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
         assert "无邻居" in texts, texts
     # the paper's LISA table: 无邻居 in the cell, a note sentence, never a cluster
     paper = {ext: tmp_path / f"paper_lisa.{ext}" for ext in ("csv", "md", "tex", "docx", "json")}
-    paper_steps.lisa([out], paper, weights_labels={"invdist": "invdist: 反距离矩阵"}, labels={}, language="zh")
+    paper_steps.paper_lisa([out], **paper, weights_labels={"invdist": "invdist: 反距离矩阵"}, labels={}, language="zh")
     p = pd.read_csv(paper["csv"])
     cells = p[p["column"] == "invdist: 反距离矩阵"].set_index("label")["value"]   # the matrix's description
     assert set(cells[cells == "无邻居"].index) == ISLANDS_400KM
