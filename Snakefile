@@ -26,6 +26,12 @@ include: "workflow/rules/paper.smk"
 include: "workflow/rules/did.smk"
 
 
+# One software environment for every rule (`snakemake --use-conda`), set here once. Snakemake's workflow-level
+# `conda:` directive is not a default for the rules: it injects an environment into the Snakemake process itself.
+for _rule in workflow.rules:
+    _rule.conda_env = "../../envs/aicoord.yaml"  # relative to workflow/rules/, where every rule is written
+
+
 onstart:
     remove_stale_outputs()  # outputs of rules no longer in the study (the demo panel's, once panel.file is set)
 

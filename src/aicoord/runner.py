@@ -1,12 +1,25 @@
-"""Glue for ``scripts/*.py``: run one step function for Snakemake, with a log and clean errors.
+"""Glue between Snakemake and the steps: run one step function for a rule, with a log and clean errors.
 
-Every script is::
+Every rule runs the one script ``scripts/step.py``, which calls :func:`run_rule`. The rule names its step
+function in ``params: step="aicoord.steps.<rule file>.<rule>"`` and the step is called with the rule's other
+named entries as keyword arguments of the same name (:func:`step_arguments`)::
 
-    from aicoord.runner import step
-    from aicoord.steps.esda import lisa
+    rule verdict:                                  # workflow/rules/study.smk
+        input:
+            baseline_json="results/study/baseline.json",
+        output:
+            out_csv="results/tables/verdict.csv",
+        params:
+            step="aicoord.steps.study.verdict",
+            alpha=0.05,
+        log:
+            "logs/study/verdict.log",
+        script:
+            "../../scripts/step.py"
 
-    with step(snakemake) as sm:
-        lisa(sm.input.data, ..., sm.output[0], ...)
+    # runs aicoord.steps.study.verdict(baseline_json=..., out_csv=..., alpha=0.05)
+
+Wildcards reach a step only through a param (``params: name="{mechanism}"``); the log is the runner's.
 
 :func:`step` sends the step's warnings and log records to the rule's log file. When the step raises
 one of the project's errors (:class:`aicoord.errors.AicoordError`: bad input, or an estimation that
@@ -18,6 +31,7 @@ exception is a bug: its traceback goes to the log and it is re-raised.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -27,7 +41,10 @@ from contextlib import contextmanager
 
 from .errors import AicoordError
 
-__all__ = ["step", "clean_message"]
+__all__ = ["step", "clean_message", "run_rule", "step_arguments", "STEP_PREFIX"]
+
+#: Every rule's step function lives in a module of this package (``aicoord.steps.<rule file>``).
+STEP_PREFIX = "aicoord.steps."
 
 
 def clean_message(exc: AicoordError, where: str = "") -> str:
@@ -78,3 +95,57 @@ def step(sm):
         finally:
             warnings.showwarning = old_show
             logging.getLogger().removeHandler(handler)
+
+
+def _named(entries, kind: str, rule: str) -> dict:
+    """The named entries of one of a job's Namedlists (input, output or params), each one a keyword argument:
+    a single file as ``str``, a list of files as a ``list`` of ``str``, a param as it is. An unnamed entry is
+    a mistake in the rule (a step has no positional arguments), reported with the fix."""
+    names = dict(entries._names) if hasattr(entries, "_names") else {}
+    covered = set()
+    out = {}
+    for name, (start, end) in names.items():
+        covered.update(range(start, start + 1 if end is None else end))
+        value = entries[start] if end is None else list(entries[start:end])
+        if kind == "params":
+            out[name] = value
+        elif end is None:
+            out[name] = str(value)
+        else:
+            out[name] = [str(v) for v in value]
+    unnamed = [i for i in range(len(entries)) if i not in covered]
+    if unnamed:
+        raise TypeError(f"rule {rule}: {kind} entry {unnamed[0] + 1} has no name; every input, output and param "
+                        f"of a rule is a keyword argument of its step, so give it one ({kind}: name=...)")
+    return out
+
+
+def step_arguments(sm) -> tuple[str, dict]:
+    """The step function's dotted name and its keyword arguments for the Snakemake job ``sm``.
+
+    The dotted name is ``params.step``; the arguments are the job's named input, output and params entries
+    (``step`` left out), by name. A name used twice (an input and a param, say) is refused.
+    """
+    params = _named(sm.params, "params", sm.rule)
+    target = params.pop("step", None)
+    if not isinstance(target, str) or not target.startswith(STEP_PREFIX):
+        raise TypeError(f"rule {sm.rule}: params.step must name its step function, "
+                        f"step=\"{STEP_PREFIX}<rule file>.{sm.rule}\" (got {target!r})")
+    kwargs: dict = {}
+    for kind, named in (("input", _named(sm.input, "input", sm.rule)),
+                        ("output", _named(sm.output, "output", sm.rule)), ("params", params)):
+        twice = sorted(set(kwargs) & set(named))
+        if twice:
+            raise TypeError(f"rule {sm.rule}: {twice[0]!r} names both a {kind} entry and an earlier one; "
+                            "rename one of them (each name is one keyword argument of the step)")
+        kwargs.update(named)
+    return target, kwargs
+
+
+def run_rule(sm) -> None:
+    """Run the step function of the Snakemake job ``sm`` (the ``snakemake`` object of ``scripts/step.py``)
+    inside :func:`step`: ``params.step`` called with the job's named entries (:func:`step_arguments`)."""
+    with step(sm):
+        target, kwargs = step_arguments(sm)
+        module, _, name = target.rpartition(".")
+        getattr(importlib.import_module(module), name)(**kwargs)

@@ -66,7 +66,7 @@ def test_esda_figures_written_for_every_format(inputs, tmp_path):
 
     province_geometry(tmp_path / "p.gpkg")
     outputs = {k: [tmp_path / f"{k}.png", tmp_path / f"{k}.pdf"] for k in ("scatter", "cluster", "significance")}
-    steps.esda_figures(lisa_csv, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
+    steps.esda_figures(lisa_csv, glob, tmp_path / "p.gpkg", **outputs, var="ai_index", label="AI 指数", year=2023,
                        matrix="queen", language="zh")
     for paths in outputs.values():
         for p in paths:
@@ -135,7 +135,7 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
 
     province_geometry(tmp_path / "p.gpkg")
     outputs = {k: [tmp_path / f"{k}.png"] for k in ("scatter", "cluster", "significance")}
-    steps.esda_figures(out, glob, tmp_path / "p.gpkg", outputs, var="ai_index", label="AI 指数", year=2023,
+    steps.esda_figures(out, glob, tmp_path / "p.gpkg", **outputs, var="ai_index", label="AI 指数", year=2023,
                        matrix="invdist", language="zh")
     assert all(p[0].stat().st_size > 5000 for p in outputs.values())
     from aicoord.geometry import read_geopackage
@@ -148,7 +148,7 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
         assert "无邻居" in texts, texts
     # the paper's LISA table: 无邻居 in the cell, a note sentence, never a cluster
     paper = {ext: tmp_path / f"paper_lisa.{ext}" for ext in ("csv", "md", "tex", "docx", "json")}
-    paper_steps.lisa([out], paper, weights_labels={"invdist": "invdist: 反距离矩阵"}, labels={}, language="zh")
+    paper_steps.paper_lisa([out], **paper, weights_labels={"invdist": "invdist: 反距离矩阵"}, labels={}, language="zh")
     p = pd.read_csv(paper["csv"])
     cells = p[p["column"] == "invdist: 反距离矩阵"].set_index("label")["value"]   # the matrix's description
     assert set(cells[cells == "无邻居"].index) == ISLANDS_400KM

@@ -9,8 +9,8 @@ from helpers import NOTE, ROOT, binomial_bounds
 
 
 def test_inequality_tables(files, tmp_path):
-    steps.inequality(files / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc", "ai"],
-                         groups="region4", population="population")
+    steps.inequality_panel(files / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc", "ai"],
+                           groups="region4", population="population")
     y = pd.read_csv(tmp_path / "y.csv")
     assert len(y) == 2 * 7 and (y["note"] == NOTE).all()
     assert np.allclose(y["theil_t_within"] + y["theil_t_between"], y["theil_t"])
@@ -22,8 +22,8 @@ def test_inequality_tables(files, tmp_path):
 def test_cross_section_inequality(tmp_path):
     data_steps.cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", tmp_path / "ai.csv", id_col="province",
                           variables=["ai_index"], year=2023, note="Source: Table 1")
-    steps.inequality(tmp_path / "ai.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["ai_index"],
-                     groups="region4")
+    steps.inequality_cross_section(tmp_path / "ai.csv", tmp_path / "y.csv", tmp_path / "p.csv",
+                                   variables=["ai_index"], groups="region4")
     y = pd.read_csv(tmp_path / "y.csv")
     assert len(y) == 1 and y.loc[0, "n"] == 31 and (y["note"] == "Source: Table 1").all()
 

@@ -14,6 +14,7 @@ from scipy import special
 
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.paper import NumberFormat, tex_escape
+from aicoord.paper.study_tables import failure_text
 from aicoord.steps import paper as P
 from helpers import EDGE
 
@@ -168,23 +169,23 @@ def build_all(d, inp, language="zh"):
 
     kw = dict(language=language, decimals=3)
     reg = dict(kw, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, labels=LABELS)
-    P.descriptive(d / "panel.csv", inp["mech"], out("descriptive"), variables=VARS, labels=LABELS, **kw)
-    P.correlation(d / "panel.csv", inp["mech"], out("correlation"), variables=VARS, outcome="coord_gap",
+    P.paper_descriptive(d / "panel.csv", inp["mech"], **out("descriptive"), variables=VARS, labels=LABELS, **kw)
+    P.paper_correlation(d / "panel.csv", inp["mech"], **out("correlation"), variables=VARS, outcome="coord_gap",
                   labels=LABELS, **kw)
-    P.moran(d / "global.csv", out("moran"), stars=[0.10, 0.05, 0.01], weights_labels=WL, labels=LABELS, **kw)
-    P.lisa(inp["lisa"], out("lisa"), weights_labels=WL, labels=LABELS, language=language)
-    P.inequality(d / "inequality.csv", out("inequality"), labels=LABELS, **kw)
-    P.convergence(d / "inequality.csv", d / "beta.csv", out("convergence"), variable="gdp_pc", labels=LABELS, **kw)
-    P.specification(d / "spec.csv", out("specification"), weights_labels=WL, **kw)
-    P.baseline(d / "baseline.csv", d / "baseline.json", out("baseline"), **reg)
-    P.effects(d / "effects.csv", d / "baseline.json", out("effects"), **reg)
-    P.mechanisms(d / "mechanisms.csv", out("mechanisms"), alpha=0.05, verdict_csv=d / "verdict.csv",
-                 outcome="coord_gap", **reg)
-    P.heterogeneity(d / "heterogeneity.csv", out("heterogeneity"), **reg)
-    P.robustness(d / "robustness.csv", out("robustness"), labels=LABELS, weights_labels=WL, alpha=0.05, **kw)
-    P.scenarios(d / "dispersion.csv", out("scenarios"), alpha=0.05, **kw)
-    P.scenario_provinces(d / "scenario_provinces.csv", out("scenario_provinces"), **kw)
-    P.verdict(d / "verdict.csv", out("verdict"), labels=LABELS, alpha=0.05, **kw)
+    P.paper_moran(d / "global.csv", **out("moran"), stars=[0.10, 0.05, 0.01], weights_labels=WL, labels=LABELS, **kw)
+    P.paper_lisa(inp["lisa"], **out("lisa"), weights_labels=WL, labels=LABELS, language=language)
+    P.paper_inequality(d / "inequality.csv", **out("inequality"), labels=LABELS, **kw)
+    P.paper_convergence(d / "inequality.csv", d / "beta.csv", **out("convergence"), variable="gdp_pc", labels=LABELS, **kw)
+    P.paper_specification(d / "spec.csv", **out("specification"), weights_labels=WL, **kw)
+    P.paper_baseline(d / "baseline.csv", d / "baseline.json", **out("baseline"), **reg)
+    P.paper_effects(d / "effects.csv", d / "baseline.json", **out("effects"), **reg)
+    P.paper_mechanisms(d / "mechanisms.csv", **out("mechanisms"), alpha=0.05, verdict_csv=d / "verdict.csv",
+                       outcome="coord_gap", **reg)
+    P.paper_heterogeneity(d / "heterogeneity.csv", **out("heterogeneity"), **reg)
+    P.paper_robustness(d / "robustness.csv", **out("robustness"), labels=LABELS, weights_labels=WL, alpha=0.05, **kw)
+    P.paper_scenarios(d / "dispersion.csv", **out("scenarios"), alpha=0.05, **kw)
+    P.paper_scenario_provinces(d / "scenario_provinces.csv", **out("scenario_provinces"), **kw)
+    P.paper_verdict(d / "verdict.csv", **out("verdict"), labels=LABELS, alpha=0.05, **kw)
     return {n: out(n) for n in P.TABLES}
 
 
@@ -194,7 +195,7 @@ def built(request, tmp_path_factory):
     note = SIM_NOTE if request.param == "simulated" else REAL_NOTE
     inp = make_inputs(d, note)
     outs = build_all(d, inp)
-    P.combined([outs[n]["json"] for n in P.TABLES], d / "tables.docx", d / "tables.tex")
+    P.paper_tables([outs[n]["json"] for n in P.TABLES], d / "tables.docx", d / "tables.tex")
     return request.param, d, outs
 
 
@@ -355,7 +356,7 @@ def test_robustness_reports_variants_not_estimated(built):
     row = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × 人工智能滞后一期"][0]
     assert "invdist: 反距离矩阵（幂 1）" in t.note_text
     assert row.cells[2:4] == ["未估计", "原因见稳健性结果文件"]     # an engine message has no translation
-    t2 = P._failure("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
+    t2 = failure_text("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
                     "zh", NumberFormat())
     assert t2 == "ρ = 1.000（边界）"
     assert [r.label for r in t.rows if r.kind == "panel"] == ["人工智能总效应", "中介效应: 产业结构升级",
@@ -373,14 +374,14 @@ def test_robustness_dynamic_sdm_column_is_short_run(built, tmp_path):
     rows = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × 全样本"]
     assert rows[mech].cells[4:] == ["未估计", "非平稳（最大模 1.012 ≥ 1）"]
     en = {k: tmp_path / f"r.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.robustness(d / "robustness.csv", en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en", decimals=3)
+    P.paper_robustness(d / "robustness.csv", **en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en", decimals=3)
     te = P.read_table(en["json"])
     assert "Dynamic SDM (short run)" in json.dumps(dataclasses.asdict(te))
     assert "short-run effects, (I − ρW)⁻¹(βI + θW)" in te.note_text
     # without the dynamic model, no note about it
     g = pd.read_csv(d / "robustness.csv")
     g[g["model"] != "dynamic_sdm"].to_csv(tmp_path / "static.csv", index=False)
-    P.robustness(tmp_path / "static.csv", en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en",
+    P.paper_robustness(tmp_path / "static.csv", **en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en",
                  decimals=3)
     assert "short-run" not in P.read_table(en["json"]).note_text
 
@@ -414,7 +415,7 @@ def test_descriptive_and_vif_are_recomputed(built):
 def test_a_table_takes_its_number_among_the_tables_printed(tmp_path):
     make_inputs(tmp_path, SIM_NOTE)
     out = {k: tmp_path / f"v.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.verdict(tmp_path / "verdict.csv", out, labels=LABELS, language="en", decimals=3, alpha=0.05, number=13)
+    P.paper_verdict(tmp_path / "verdict.csv", **out, labels=LABELS, language="en", decimals=3, alpha=0.05, number=13)
     t = P.read_table(out["json"])
     assert t.number == 13 and t.caption.startswith("Table 13. Verdict") and t.notes[0] == "Simulated data"
 
@@ -430,7 +431,7 @@ def test_baseline_hides_the_controls_on_request_and_states_the_lee_yu_sample(bui
     out = {k: tmp_path / f"b.{k}" for k in ("csv", "md", "tex", "docx", "json")}
     reg = dict(language="zh", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL,
                labels=LABELS)
-    P.baseline(d / "baseline.csv", tmp_path / "fit.json", out, show_controls=False, **reg)
+    P.paper_baseline(d / "baseline.csv", tmp_path / "fit.json", **out, show_controls=False, **reg)
     tab = P.read_table(out["json"])
     assert not {"gov", "urban", "W*gov"} & {r.key for r in tab.rows}
     assert [r.label for r in tab.rows if r.kind == "flag"] == ["控制变量", "地区效应", "时间效应"]
@@ -467,7 +468,7 @@ def test_descriptive_statistics_get_decimals_by_magnitude_or_by_variable(built, 
         assert len(digits) == 1, r.label                  # one number of decimals per row
     inp = [d / f"{m}.csv" for m in MECHS]
     out = {k: tmp_path / f"d.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.descriptive(d / "panel.csv", inp, out, variables=VARS, labels=LABELS, language="zh", decimals=3,
+    P.paper_descriptive(d / "panel.csv", inp, **out, variables=VARS, labels=LABELS, language="zh", decimals=3,
                   variable_decimals={"gdp_pc": 1})
     row = next(r for r in P.read_table(out["json"]).rows if r.label == LABELS["gdp_pc"])
     assert all(len(c.partition(".")[2]) == 1 for c in row.cells[1:])
@@ -484,9 +485,9 @@ def test_formula_like_labels_are_escaped_in_the_csvs_and_negative_numbers_are_no
                   gdp_pc="-2+3")
     out = {n: {k: tmp_path / f"{n}.{k}" for k in ("csv", "md", "tex", "docx", "json")}
            for n in ("descriptive", "baseline")}
-    P.descriptive(tmp_path / "panel.csv", [tmp_path / f"{m}.csv" for m in MECHS], out["descriptive"], variables=VARS,
+    P.paper_descriptive(tmp_path / "panel.csv", [tmp_path / f"{m}.csv" for m in MECHS], **out["descriptive"], variables=VARS,
                   labels=labels, language="zh", decimals=3)
-    P.baseline(tmp_path / "baseline.csv", tmp_path / "baseline.json", out["baseline"], labels=labels, language="zh",
+    P.paper_baseline(tmp_path / "baseline.csv", tmp_path / "baseline.json", **out["baseline"], labels=labels, language="zh",
                decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL)
     cells = [c for n in out for row in csv.reader(out[n]["csv"].open(encoding="utf-8")) for c in row]
     bare = [c for c in cells if len(c) > 1 and c[0] in "=+-@" and not c.lstrip("-+").replace(".", "", 1)
@@ -526,7 +527,7 @@ def test_moran_table_uses_the_configured_star_levels(built, tmp_path):
     g = g.assign(matrix="queen")
     g.to_csv(tmp_path / "global.csv", index=False)
     out = {k: tmp_path / f"moran.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.moran(tmp_path / "global.csv", out, stars=[0.05, 0.01, 0.001], weights_labels=WL, labels=LABELS,
+    P.paper_moran(tmp_path / "global.csv", **out, stars=[0.05, 0.01, 0.001], weights_labels=WL, labels=LABELS,
             language="en", decimals=3)
     t = P.read_table(out["json"])
     rows = [r for r in t.rows if r.cells and any(r.cells)]
@@ -563,7 +564,7 @@ def test_mechanism_table_without_the_verdict_columns_prints_no_empty_rows(built,
     v = pd.read_csv(d / "verdict.csv").drop(columns=["mediation_share", "suppression", "p_adjusted", "p"])
     v.to_csv(tmp_path / "verdict.csv", index=False)
     out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.mechanisms(d / "mechanisms.csv", out, labels=LABELS, language="en", decimals=3, stars=[0.10, 0.05, 0.01],
+    P.paper_mechanisms(d / "mechanisms.csv", **out, labels=LABELS, language="en", decimals=3, stars=[0.10, 0.05, 0.01],
                  parentheses="se", weights_labels=WL, alpha=0.05, verdict_csv=tmp_path / "verdict.csv",
                  outcome="coord_gap")
     keys = {r.key for r in P.read_table(out["json"]).rows}
@@ -593,7 +594,7 @@ def test_a_fixed_word_is_overridden_by_paper_labels(built, tmp_path):
     assert set(VOCABULARY["zh"]["word"]) == set(VOCABULARY["en"]["word"])     # every word in both languages
     _, d, _ = built
     out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.mechanisms(d / "mechanisms.csv", out, labels={**LABELS, "word.share": "中介占比"}, language="zh", decimals=3,
+    P.paper_mechanisms(d / "mechanisms.csv", **out, labels={**LABELS, "word.share": "中介占比"}, language="zh", decimals=3,
                  stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, alpha=0.05,
                  verdict_csv=d / "verdict.csv", outcome="coord_gap")
     assert "中介占比" in [r.label for r in P.read_table(out["json"]).rows]
@@ -603,9 +604,99 @@ def test_mechanism_table_prints_z_under_the_mediated_effect_when_asked(built, tm
     """``paper.parentheses: z`` puts z under every coefficient, the mediated effect included."""
     _, d, _ = built
     out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.mechanisms(d / "mechanisms.csv", out, labels=LABELS, language="zh", decimals=3, stars=[0.10, 0.05, 0.01],
+    P.paper_mechanisms(d / "mechanisms.csv", **out, labels=LABELS, language="zh", decimals=3, stars=[0.10, 0.05, 0.01],
                  parentheses="z", weights_labels=WL, alpha=0.05, verdict_csv=d / "verdict.csv", outcome="coord_gap")
     t = P.read_table(out["json"])
     med = pd.read_csv(d / "mechanisms.csv").query("quantity == 'mediated'").set_index("mechanism")
     under = next(r for r in t.rows if r.key == "mediated" and r.kind == "z")
     assert under.cells[1] == f"({NumberFormat()(med.loc[MECHS[0], 'estimate'] / med.loc[MECHS[0], 'se'])})"
+
+
+@pytest.mark.parametrize("figure", ["paper_figure_effects", "paper_figure_mediation"])
+def test_the_figures_say_simulated_data_exactly_when_their_input_does(built, figure, tmp_path, monkeypatch):
+    import matplotlib.text
+
+    import aicoord.paper.figures
+
+    kind, d, _ = built
+    texts = []
+
+    def keep_text(fig, png, pdf):
+        texts.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+        for p in (png, pdf):
+            open(p, "wb").close()
+
+    monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", keep_text)
+    monkeypatch.setattr(P, "save_paper_figure", keep_text, raising=False)
+    if figure == "paper_figure_effects":
+        P.paper_figure_effects(d / "effects.csv", d / "robustness.csv", tmp_path / "e.png", tmp_path / "e.pdf",
+                               ai="ai", label="人工智能", weights_labels=WL, language="zh", alpha=0.05)
+    else:
+        P.paper_figure_mediation(d / "verdict.csv", tmp_path / "m.png", tmp_path / "m.pdf", labels=LABELS,
+                                 language="zh", alpha=0.05)
+    assert texts and any("模拟数据" in t for t in texts) == (kind == "simulated")
+
+
+def test_paper_readme_lists_every_table_and_figure_with_its_rule(built, tmp_path):
+    _, d, outs = built
+    entries = [{"name": n, "rule": f"paper_{n}", "inputs": [f"results/tables/{n}.csv"], "config": ["paper.decimals"]}
+               for n in P.TABLES]
+    figures = [{"name": "mediation", "title": "Mediated effects", "files": ["results/paper/figures/mediation.png"],
+                "rule": "paper_figure_mediation", "inputs": ["results/tables/verdict.csv"],
+                "config": ["analysis.alpha"]}]
+    P.paper_readme([outs[n]["json"] for n in P.TABLES], tmp_path / "README.md", entries=entries, figures=figures)
+    text = (tmp_path / "README.md").read_text(encoding="utf-8")
+    for n in P.TABLES:
+        row = next(ln for ln in text.splitlines() if f"`{n}.csv/.md/.tex/.docx`" in ln)
+        # the caption is the one the table's JSON holds, the rule and inputs those of the entry
+        assert P.read_table(outs[n]["json"]).caption in row and f"`paper_{n}`" in row
+        assert f"`results/tables/{n}.csv`" in row
+    assert "| Mediated effects | `mediation.png` | `paper_figure_mediation` |" in text
+
+
+@pytest.fixture(scope="module")
+def province_maps(tmp_path_factory):
+    """The provinces' GeoPackage, the AI index cross-section and LISA tables of every province (two matrices),
+    each note saying simulated data or not."""
+    from aicoord.steps.data import cross_section
+    from aicoord.steps.geometry import province_geometry
+    from aicoord.units import unit_table
+    from helpers import ROOT
+
+    d = tmp_path_factory.mktemp("maps")
+    province_geometry(d / "provinces.gpkg")
+    cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", d / "ai.csv", id_col="province",
+                  variables=["ai_index"], year=2023, note="Source: Table 1")
+    codes = list(unit_table("province")["code"])
+    for kind, note in (("simulated", SIM_NOTE), ("real", REAL_NOTE)):
+        for m in WL:
+            clusters = (["HH", "LL", "LH", "HL", "Not significant"] * 7)[:len(codes)]
+            pd.DataFrame({"id": codes, "cluster": clusters, "year": 2023, "matrix": m, "note": note}
+                         ).to_csv(d / f"lisa_{kind}_{m}.csv", index=False)
+    return d
+
+
+@pytest.mark.parametrize("kind", ["simulated", "real"])
+@pytest.mark.parametrize("figure", ["paper_figure_ai_map", "paper_figure_lisa"])
+def test_the_maps_say_simulated_data_exactly_when_their_input_does(province_maps, figure, kind, tmp_path,
+                                                                   monkeypatch):
+    import matplotlib.text
+
+    import aicoord.paper.figures
+
+    d = province_maps
+    texts = []
+
+    def keep_text(fig, png, pdf):
+        texts.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+
+    monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", keep_text)
+    monkeypatch.setattr(P, "save_paper_figure", keep_text, raising=False)
+    lisa = [d / f"lisa_{kind}_{m}.csv" for m in WL]
+    if figure == "paper_figure_ai_map":
+        P.paper_figure_ai_map(d / "ai.csv", lisa[0], d / "provinces.gpkg", tmp_path / "a.png", tmp_path / "a.pdf",
+                              variable="ai_index", label="人工智能指数", language="zh")
+    else:
+        P.paper_figure_lisa(lisa, d / "provinces.gpkg", tmp_path / "l.png", tmp_path / "l.pdf", weights=list(WL),
+                            weights_labels=WL, language="zh")
+    assert texts and any("模拟数据" in t for t in texts) == (kind == "simulated")

@@ -117,14 +117,14 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
     cfg = __import__("yaml").safe_load((default_study / "config/config.default.yaml").read_text(encoding="utf-8"))
     wl = {n: weights_label(spec, "zh") for n, spec in cfg["weights"].items()}
     res = default_study / "results"
-    P.figure_effects(res / "tables/baseline_effects.csv", res / "tables/robustness.csv", "effects.png", "e.pdf",
+    P.paper_figure_effects(res / "tables/baseline_effects.csv", res / "tables/robustness.csv", "effects.png", "e.pdf",
                      ai="ai", label="人工智能指数", weights_labels=wl, language="zh", alpha=0.05)
-    P.figure_mediation(res / "tables/verdict.csv", "mediation.png", "m.pdf", labels=P.DEFAULT_LABELS["zh"],
+    P.paper_figure_mediation(res / "tables/verdict.csv", "mediation.png", "m.pdf", labels=P.DEFAULT_LABELS["zh"],
                        language="zh", alpha=0.05)
     lisa = sorted((res / "esda/lisa").glob("*_queen.csv"))[-1]
     var, year, _ = lisa.stem.rsplit("_", 2)
     E.esda_figures(lisa, res / f"esda/global/{lisa.stem}.json", res / "geometry/provinces.gpkg",
-                   {"scatter": ["s.png"], "cluster": ["c.png"], "significance": ["g.png"]}, var=var,
+                   scatter=["s.png"], cluster=["c.png"], significance=["g.png"], var=var,
                    label="人工智能指数", year=int(year), matrix="queen", language="zh", matrix_label=wl["queen"])
     matplotlib.pyplot.close("all")
     assert set(texts) == {"effects.png", "mediation.png", "s.png", "c.png", "g.png"}

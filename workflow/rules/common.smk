@@ -160,10 +160,10 @@ def did_targets():
 
 
 def did_inputs(wildcards):
-    out = {"panel": "results/data/panel.csv", "weights": f"results/weights/{DID['weights']}_raw.csv",
+    out = {"panel_csv": "results/data/panel.csv", "weights_csv": f"results/weights/{DID['weights']}_raw.csv",
            "gpkg": GEOMETRY}
     if DEMO:
-        out["demo"] = "results/demo/panel.csv"
+        out["demo_csv"] = "results/demo/panel.csv"
     return out
 
 
@@ -214,7 +214,7 @@ def weights_inputs(wildcards):
     """The weights rule's inputs: the panel only for the kinds built from GDP per capita."""
     out = {"gpkg": GEOMETRY}
     if WEIGHTS[wildcards.w]["kind"] in PANEL_KINDS:
-        out["panel"] = "results/data/panel.csv"
+        out["panel_csv"] = "results/data/panel.csv"
     return out
 
 
@@ -246,7 +246,7 @@ def mechanism_files(*variable_lists):
 
 def panel_with(*variable_lists):
     """Named inputs: the tidy panel and the mechanism files of the variables a rule uses."""
-    return {"panel": "results/data/panel.csv", "mechanisms": mechanism_files(*variable_lists)}
+    return {"panel_csv": "results/data/panel.csv", "mechanism_csvs": mechanism_files(*variable_lists)}
 
 
 def population_column():
@@ -407,10 +407,12 @@ def study_cov():
             "bootstrap": {"draws": boot["draws"], "seed": config["seed"], "weights": boot["weights"]} if wanted else None}
 
 
-def study_params():
-    """The settings every study model shares (also in every job's params, so that a change reruns them)."""
-    return {"y": study_y(), "ai": "ai", "controls": study_controls(), "effects": ANALYSIS["effects"],
-            "lee_yu": ANALYSIS["lee_yu"], "alpha": ANALYSIS["alpha"], "weights_name": ANALYSIS["weights"]}
+def study_params(*keys):
+    """The settings the study models share, by name (all of them without ``keys``): params of the study's rules,
+    each one a keyword argument of the rule's step (so that a change reruns them)."""
+    every = {"y": study_y(), "ai": "ai", "controls": study_controls(), "effects": ANALYSIS["effects"],
+             "lee_yu": ANALYSIS["lee_yu"], "alpha": ANALYSIS["alpha"], "weights_name": ANALYSIS["weights"]}
+    return {k: every[k] for k in keys or every}
 
 
 def robustness_csvs(wildcards):
@@ -419,8 +421,8 @@ def robustness_csvs(wildcards):
 
 
 def variant_inputs(wildcards):
-    return {"panel": "results/data/panel.csv", "mechanisms": mechanism_files(study_mechanisms()),
-            "weights": variant_weights(wildcards)}
+    return {"panel_csv": "results/data/panel.csv", "mechanism_csvs": mechanism_files(study_mechanisms()),
+            "weights_csv": variant_weights(wildcards)}
 
 
 def study_targets():
@@ -437,7 +439,7 @@ def study_targets():
 
 PAPER = config["paper"]
 PAPER_LANGUAGE = PAPER["language"] or LANGUAGE
-from aicoord.steps.paper import DEFAULT_LABELS as _PAPER_DEFAULT_LABELS, TABLES as _PAPER_ALL  # noqa: E402
+from aicoord.paper.study_tables import DEFAULT_LABELS as _PAPER_DEFAULT_LABELS, TABLES as _PAPER_ALL  # noqa: E402
 
 #: The paper's tables in print order (the scenarios table only when scenarios are configured).
 PAPER_TABLES = [t for t in _PAPER_ALL if t not in ("scenarios", "scenario_provinces") or ANALYSIS["scenarios"]]
@@ -557,7 +559,7 @@ def paper_readme_entries():
         r = getattr(rules, f"paper_{name}").rule
         inputs = sorted({str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
                         or {"results/data/panel.csv", "results/data/mechanisms/*.csv"})
-        keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()).get("opts", {}) if k in _PAPER_CONFIG]
+        keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()) if k in _PAPER_CONFIG]
         keys = sorted(set(keys + {"moran": ["esda.map_weights", "weights"], "lisa": ["esda.alpha", "esda.fdr"],
                                   "baseline": ["analysis", "paper.baseline_columns"], "effects": ["analysis.draws"],
                                   "mechanisms": ["analysis.mechanisms", "analysis.alpha"],

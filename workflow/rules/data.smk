@@ -4,90 +4,75 @@
 
 rule cross_section:
     input:
-        dataset_file,
+        src=dataset_file,
     output:
-        "results/data/{dataset}.csv",
+        out_csv="results/data/{dataset}.csv",
     params:
-        id=dataset_id,
+        step="aicoord.steps.data.cross_section",
+        id_col=dataset_id,
         variables=dataset_variables,
         year=dataset_year,
         note=dataset_note,
         level=LEVEL,
         from_panel=dataset_from_panel,
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/cross_section/{dataset}.log",
     script:
-        "../../scripts/cross_section.py"
+        "../../scripts/step.py"
 
 
 rule simulate_panel:
     input:
-        ai=config["seed_tables"]["index"],
-        weights=f"results/weights/{config['demo']['weights']}.npz",
+        ai_csv=config["seed_tables"]["index"],
+        weights_csv=f"results/weights/{config['demo']['weights']}.npz",
     output:
-        panel="results/demo/panel.csv",
-        truth="results/demo/truth.json",
-        truth_csv=report("results/demo/truth.csv", caption="../report/demo.rst", category="Demo panel"),
+        out_panel="results/demo/panel.csv",
+        out_truth_json="results/demo/truth.json",
+        out_truth_csv=report("results/demo/truth.csv", caption="../report/demo.rst", category="Demo panel"),
     params:
+        step="aicoord.steps.data.simulate_panel",
         years=config["demo"]["years"],
         seed=config["demo"]["seed"],
-        weights=config["demo"]["weights"],
+        weights_name=config["demo"]["weights"],
         setting=config["demo"]["setting"],
         note=panel_note(),
         level=LEVEL,
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/simulate_panel.log",
     script:
-        "../../scripts/simulate_panel.py"
+        "../../scripts/step.py"
 
 
 rule panel:
     input:
-        panel_source,
+        src=panel_source,
     output:
-        csv="results/data/panel.csv",
-        roles="results/data/panel_roles.json",
+        out_csv="results/data/panel.csv",
+        out_roles="results/data/panel_roles.json",
     params:
+        step="aicoord.steps.data.panel",
         dictionary=panel_dictionary(),
         note=panel_note(),
         simulated=DEMO,
         level=LEVEL,
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/panel.log",
     script:
-        "../../scripts/panel.py"
+        "../../scripts/step.py"
 
 
 rule mechanism_data:
     input:
-        panel_source,
+        src=panel_source,
     output:
-        "results/data/mechanisms/{mechanism}.csv",
+        out_csv="results/data/mechanisms/{mechanism}.csv",
     params:
+        step="aicoord.steps.data.mechanism_data",
         dictionary=mechanism_dictionary,
+        mechanism="{mechanism}",
         note=panel_note(),
         level=LEVEL,
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/mechanism_data/{mechanism}.log",
     script:
-        "../../scripts/mechanism_data.py"
+        "../../scripts/step.py"

@@ -7,21 +7,20 @@ rule did:
     input:
         unpack(did_inputs),
     output:
-        event_study=report("results/tables/did_event_study.csv", caption="../report/study.rst", category="DID"),
-        att=report("results/tables/did_att.csv", caption="../report/study.rst", category="DID"),
-        spillover=report("results/tables/did_spillover.csv", caption="../report/study.rst", category="DID"),
-        json="results/study/did.json",
-        figure=report("results/paper/figures/event_study.png", caption="../report/study.rst", category="DID"),
-        paper_did=multiext("results/paper/did", ".csv", ".md", ".tex", ".docx"),
-        paper_spillover=multiext("results/paper/did_spillover", ".csv", ".md", ".tex", ".docx"),
+        out_event_study=report("results/tables/did_event_study.csv", caption="../report/study.rst", category="DID"),
+        out_att=report("results/tables/did_att.csv", caption="../report/study.rst", category="DID"),
+        out_spillover=report("results/tables/did_spillover.csv", caption="../report/study.rst", category="DID"),
+        out_json="results/study/did.json",
+        out_figure=report("results/paper/figures/event_study.png", caption="../report/study.rst", category="DID"),
+        out_paper_did=multiext("results/paper/did", ".csv", ".md", ".tex", ".docx"),
+        out_paper_spillover=multiext("results/paper/did_spillover", ".csv", ".md", ".tex", ".docx"),
     params:
-        opts=did_params(),
+        step="aicoord.steps.did.did",
+        **did_params(),
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/did.log",
     script:
-        "../../scripts/did.py"
+        "../../scripts/step.py"

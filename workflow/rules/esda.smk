@@ -3,85 +3,85 @@
 
 rule global_autocorrelation:
     input:
-        data=tidy_data,
-        weights=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
-        summaries=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
+        data_csv=tidy_data,
+        weights_csv=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
+        weights_summary=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
-        expand("results/esda/global/{{var}}_{{year}}_{w}.json", w=list(WEIGHTS)),
+        out_json=expand("results/esda/global/{{var}}_{{year}}_{w}.json", w=list(WEIGHTS)),
     params:
-        matrices=list(WEIGHTS),
+        step="aicoord.steps.esda.global_autocorrelation",
+        var="{var}",
+        year="{year}",
+        matrix=list(WEIGHTS),
         permutations=ESDA["permutations"],
         seed=config["seed"],
     resources:
         mem_mb=3000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/global_autocorrelation/{var}_{year}.log",
     script:
-        "../../scripts/global_autocorrelation.py"
+        "../../scripts/step.py"
 
 
 rule collect_global:
     input:
-        global_jsons,
+        jsons=global_jsons,
     output:
-        long=report(
+        out_long=report(
             "results/tables/global_autocorrelation.csv",
             caption="../report/global_autocorrelation.rst",
             category="Spatial autocorrelation",
         ),
-        wide=report(
+        out_wide=report(
             "results/tables/moran_year_by_matrix.csv",
             caption="../report/moran_table.rst",
             category="Spatial autocorrelation",
         ),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+    params:
+        step="aicoord.steps.esda.collect_global",
     log:
         "logs/collect_global.log",
     script:
-        "../../scripts/collect_global.py"
+        "../../scripts/step.py"
 
 
 rule moran_panel:
     input:
-        panel="results/data/panel.csv",
-        weights=expand("results/weights/{w}.npz", w=map_weights()),
-        summaries=expand("results/weights/{w}_summary.json", w=map_weights()),
+        panel_csv="results/data/panel.csv",
+        weights_npz=expand("results/weights/{w}.npz", w=map_weights()),
+        weights_summaries=expand("results/weights/{w}_summary.json", w=map_weights()),
     output:
-        report("results/tables/moran_panel.csv", caption="../report/moran_table.rst", category="Spatial autocorrelation"),
+        out_csv=report("results/tables/moran_panel.csv", caption="../report/moran_table.rst", category="Spatial autocorrelation"),
     params:
+        step="aicoord.steps.esda.moran_panel",
         variables=[study_y(), "ai"],
         matrices=map_weights(),
     resources:
         mem_mb=2000,
         runtime=20,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/moran_panel.log",
     script:
-        "../../scripts/moran_panel.py"
+        "../../scripts/step.py"
 
 
 rule lisa:
     input:
-        data=tidy_data,
-        weights=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
-        summaries=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
+        data_csv=tidy_data,
+        weights_csv=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
+        weights_summary=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
-        report(
+        out_csv=report(
             expand("results/esda/lisa/{{var}}_{{year}}_{w}.csv", w=list(WEIGHTS)),
             caption="../report/lisa.rst",
             category="LISA",
         ),
     params:
-        matrices=list(WEIGHTS),
+        step="aicoord.steps.esda.lisa",
+        var="{var}",
+        year="{year}",
+        matrix=list(WEIGHTS),
         permutations=ESDA["permutations"],
         seed=config["seed"],
         alpha=ESDA["alpha"],
@@ -89,18 +89,16 @@ rule lisa:
     resources:
         mem_mb=3000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/lisa/{var}_{year}.log",
     script:
-        "../../scripts/lisa.py"
+        "../../scripts/step.py"
 
 
 rule esda_figures:
     input:
-        lisa="results/esda/lisa/{var}_{year}_{w}.csv",
-        glob="results/esda/global/{var}_{year}_{w}.json",
+        lisa_csv="results/esda/lisa/{var}_{year}_{w}.csv",
+        global_json="results/esda/global/{var}_{year}_{w}.json",
         gpkg=GEOMETRY,
     output:
         scatter=report_png(
@@ -122,6 +120,10 @@ rule esda_figures:
             labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "figure": "LISA significance map"},
         ),
     params:
+        step="aicoord.steps.esda.esda_figures",
+        var="{var}",
+        year="{year}",
+        matrix="{w}",
         label=variable_label,
         language=LANGUAGE,
         map_approval=PAPER["map_approval"],
@@ -129,9 +131,7 @@ rule esda_figures:
     resources:
         mem_mb=3000,
         runtime=30,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/esda_figures/{var}_{year}_{w}.log",
     script:
-        "../../scripts/esda_figures.py"
+        "../../scripts/step.py"

@@ -3,15 +3,14 @@
 
 rule province_geometry:
     output:
-        GEOMETRY,
+        out_gpkg=GEOMETRY,
     params:
+        step="aicoord.steps.geometry.province_geometry",
         level=LEVEL,
     resources:
         mem_mb=3000,
         runtime=20,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/province_geometry.log",
     script:
-        "../../scripts/province_geometry.py"
+        "../../scripts/step.py"

@@ -9,17 +9,13 @@ rule paper_descriptive:
     output:
         **paper_out("descriptive"),
     params:
+        step="aicoord.steps.paper.paper_descriptive",
         variables=paper_variables(),
-        opts=paper_opts("labels", "language", "decimals", "variable_decimals", table="descriptive"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        **paper_opts("labels", "language", "decimals", "variable_decimals", table="descriptive"),
     log:
         "logs/paper/descriptive.log",
     script:
-        "../../scripts/paper_descriptive.py"
+        "../../scripts/step.py"
 
 
 rule paper_correlation:
@@ -28,121 +24,98 @@ rule paper_correlation:
     output:
         **paper_out("correlation"),
     params:
+        step="aicoord.steps.paper.paper_correlation",
         variables=paper_variables(),
         outcome=study_y(),
-        opts=paper_opts("labels", "language", "decimals", table="correlation"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        **paper_opts("labels", "language", "decimals", table="correlation"),
     log:
         "logs/paper/correlation.log",
     script:
-        "../../scripts/paper_correlation.py"
+        "../../scripts/step.py"
 
 
 rule paper_moran:
     input:
-        "results/tables/moran_panel.csv",
+        moran_csv="results/tables/moran_panel.csv",
     output:
         **paper_out("moran"),
     params:
-        opts=paper_opts("stars", "weights_labels", "labels", "language", "decimals", table="moran"),
+        step="aicoord.steps.paper.paper_moran",
         matrices=map_weights(),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        **paper_opts("stars", "weights_labels", "labels", "language", "decimals", table="moran"),
     log:
         "logs/paper/moran.log",
     script:
-        "../../scripts/paper_moran.py"
+        "../../scripts/step.py"
 
 
 rule paper_lisa:
     input:
-        paper_lisa_csvs(list(WEIGHTS), latest=True),
+        lisa_csvs=paper_lisa_csvs(list(WEIGHTS), latest=True),
     output:
         **paper_out("lisa"),
     params:
-        opts=paper_opts("weights_labels", "labels", "language", table="lisa"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        step="aicoord.steps.paper.paper_lisa",
+        **paper_opts("weights_labels", "labels", "language", table="lisa"),
     log:
         "logs/paper/lisa.log",
     script:
-        "../../scripts/paper_lisa.py"
+        "../../scripts/step.py"
 
 
 rule paper_inequality:
     input:
-        "results/tables/inequality_panel.csv",
+        inequality_csv="results/tables/inequality_panel.csv",
     output:
         **paper_out("inequality"),
     params:
-        opts=paper_opts("labels", "language", "decimals", table="inequality"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        step="aicoord.steps.paper.paper_inequality",
+        **paper_opts("labels", "language", "decimals", table="inequality"),
     log:
         "logs/paper/inequality.log",
     script:
-        "../../scripts/paper_inequality.py"
+        "../../scripts/step.py"
 
 
 rule paper_convergence:
     input:
-        inequality="results/tables/inequality_panel.csv",
-        beta="results/tables/beta_convergence.csv",
+        inequality_csv="results/tables/inequality_panel.csv",
+        beta_csv="results/tables/beta_convergence.csv",
     output:
         **paper_out("convergence"),
     params:
+        step="aicoord.steps.paper.paper_convergence",
         variable=beta_variable(),
-        opts=paper_opts("labels", "language", "decimals", table="convergence"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        **paper_opts("labels", "language", "decimals", table="convergence"),
     log:
         "logs/paper/convergence.log",
     script:
-        "../../scripts/paper_convergence.py"
+        "../../scripts/step.py"
 
 
 rule paper_specification:
     input:
-        "results/tables/specification.csv",
+        spec_csv="results/tables/specification.csv",
     output:
         **paper_out("specification"),
     params:
-        opts=paper_opts("weights_labels", "language", "decimals", table="specification"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        step="aicoord.steps.paper.paper_specification",
+        **paper_opts("weights_labels", "language", "decimals", table="specification"),
     log:
         "logs/paper/specification.log",
     script:
-        "../../scripts/paper_specification.py"
+        "../../scripts/step.py"
 
 
 rule paper_baseline:
     input:
-        coef="results/tables/baseline_columns.csv",
-        fit="results/study/baseline.json",
+        coef_csv="results/tables/baseline_columns.csv",
+        fit_json="results/study/baseline.json",
     output:
         **paper_out("baseline"),
     params:
-        opts=paper_opts(
+        step="aicoord.steps.paper.paper_baseline",
+        **paper_opts(
             "labels",
             "language",
             "decimals",
@@ -152,95 +125,74 @@ rule paper_baseline:
             "show_controls",
             table="baseline",
         ),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/paper/baseline.log",
     script:
-        "../../scripts/paper_baseline.py"
+        "../../scripts/step.py"
 
 
 rule paper_effects:
     input:
-        effects="results/tables/baseline_effects.csv",
-        fit="results/study/baseline.json",
+        effects_csv="results/tables/baseline_effects.csv",
+        fit_json="results/study/baseline.json",
     output:
         **paper_out("effects"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="effects"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        step="aicoord.steps.paper.paper_effects",
+        **paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="effects"),
     log:
         "logs/paper/effects.log",
     script:
-        "../../scripts/paper_effects.py"
+        "../../scripts/step.py"
 
 
 rule paper_mechanisms:
     input:
-        mechanisms="results/tables/mechanisms.csv",
-        verdict="results/tables/verdict.csv",
+        mechanisms_csv="results/tables/mechanisms.csv",
+        verdict_csv="results/tables/verdict.csv",
     output:
         **paper_out("mechanisms"),
     params:
+        step="aicoord.steps.paper.paper_mechanisms",
         outcome=study_y(),
-        opts=paper_opts(
+        **paper_opts(
             "labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
             table="mechanisms",
         ),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/paper/mechanisms.log",
     script:
-        "../../scripts/paper_mechanisms.py"
+        "../../scripts/step.py"
 
 
 rule paper_heterogeneity:
     input:
-        "results/tables/heterogeneity.csv",
+        het_csv="results/tables/heterogeneity.csv",
     output:
         **paper_out("heterogeneity"),
     params:
-        opts=paper_opts(
+        step="aicoord.steps.paper.paper_heterogeneity",
+        **paper_opts(
             "labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="heterogeneity",
         ),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/paper/heterogeneity.log",
     script:
-        "../../scripts/paper_heterogeneity.py"
+        "../../scripts/step.py"
 
 
 rule paper_robustness:
     input:
-        "results/tables/robustness.csv",
+        robustness_csv="results/tables/robustness.csv",
     output:
         **paper_out("robustness"),
     params:
-        opts=paper_opts("labels", "weights_labels", "language", "decimals", "alpha", table="robustness"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        step="aicoord.steps.paper.paper_robustness",
+        **paper_opts("labels", "weights_labels", "language", "decimals", "alpha", table="robustness"),
     log:
         "logs/paper/robustness.log",
     script:
-        "../../scripts/paper_robustness.py"
+        "../../scripts/step.py"
 
 
 # the scenario tables only when scenarios are configured (analysis.scenarios: {} has none)
@@ -248,86 +200,72 @@ if ANALYSIS["scenarios"]:
 
     rule paper_scenarios:
         input:
-            "results/tables/scenarios_dispersion.csv",
+            dispersion_csv="results/tables/scenarios_dispersion.csv",
         output:
             **paper_out("scenarios"),
         params:
-            opts=paper_opts("labels", "language", "decimals", "alpha", table="scenarios"),
-        resources:
-            mem_mb=1000,
-            runtime=10,
-        conda:
-            "../../envs/aicoord.yaml"
+            step="aicoord.steps.paper.paper_scenarios",
+            **paper_opts("labels", "language", "decimals", "alpha", table="scenarios"),
         log:
             "logs/paper/scenarios.log",
         script:
-            "../../scripts/paper_scenarios.py"
+            "../../scripts/step.py"
 
 
     rule paper_scenario_provinces:
         input:
-            "results/tables/scenarios.csv",
+            provinces_csv="results/tables/scenarios.csv",
         output:
             **paper_out("scenario_provinces"),
         params:
-            opts=paper_opts("labels", "language", "decimals", table="scenario_provinces"),
-        resources:
-            mem_mb=1000,
-            runtime=10,
-        conda:
-            "../../envs/aicoord.yaml"
+            step="aicoord.steps.paper.paper_scenario_provinces",
+            **paper_opts("labels", "language", "decimals", table="scenario_provinces"),
         log:
             "logs/paper/scenario_provinces.log",
         script:
-            "../../scripts/paper_scenario_provinces.py"
+            "../../scripts/step.py"
 
 
 rule paper_verdict:
     input:
-        "results/tables/verdict.csv",
+        verdict_csv="results/tables/verdict.csv",
     output:
         **paper_out("verdict"),
     params:
-        opts=paper_opts("labels", "language", "decimals", "alpha", table="verdict"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        step="aicoord.steps.paper.paper_verdict",
+        **paper_opts("labels", "language", "decimals", "alpha", table="verdict"),
     log:
         "logs/paper/verdict.log",
     script:
-        "../../scripts/paper_verdict.py"
+        "../../scripts/step.py"
 
 
 rule paper_tables:
     input:
-        [f"results/paper/{name}.json" for name in PAPER_TABLES],
+        table_jsons=[f"results/paper/{name}.json" for name in PAPER_TABLES],
     output:
-        docx=report("results/paper/tables.docx", caption="../report/paper_tables.rst", category="Paper tables",
+        out_docx=report("results/paper/tables.docx", caption="../report/paper_tables.rst", category="Paper tables",
                     labels={"table": "all tables (Word)"}),
-        tex="results/paper/tables.tex",
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        out_tex="results/paper/tables.tex",
+    params:
+        step="aicoord.steps.paper.paper_tables",
     log:
         "logs/paper/tables.log",
     script:
-        "../../scripts/paper_tables.py"
+        "../../scripts/step.py"
 
 
 rule paper_figure_ai_map:
     input:
-        data=f"results/data/{paper_cross_section()[0]}.csv",
-        note=paper_cross_note_csv(),
+        data_csv=f"results/data/{paper_cross_section()[0]}.csv",
+        note_csv=paper_cross_note_csv(),
         gpkg=GEOMETRY,
     output:
-        png=report("results/paper/figures/ai_map.png", caption="../report/paper_figure.rst", category="Paper figures",
+        out_png=report("results/paper/figures/ai_map.png", caption="../report/paper_figure.rst", category="Paper figures",
                    labels={"figure": "AI index map"}),
-        pdf="results/paper/figures/ai_map.pdf",
+        out_pdf="results/paper/figures/ai_map.pdf",
     params:
+        step="aicoord.steps.paper.paper_figure_ai_map",
         variable=paper_cross_section()[1],
         label=paper_ai_label(),
         language=PAPER_LANGUAGE,
@@ -335,92 +273,78 @@ rule paper_figure_ai_map:
     resources:
         mem_mb=3000,
         runtime=20,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/paper/figure_ai_map.log",
     script:
-        "../../scripts/paper_figure_ai_map.py"
+        "../../scripts/step.py"
 
 
 rule paper_figure_lisa:
     input:
-        lisa=paper_lisa_csvs(map_weights()),
+        lisa_csvs=paper_lisa_csvs(map_weights()),
         gpkg=GEOMETRY,
     output:
-        png=report("results/paper/figures/lisa.png", caption="../report/paper_figure.rst", category="Paper figures",
+        out_png=report("results/paper/figures/lisa.png", caption="../report/paper_figure.rst", category="Paper figures",
                    labels={"figure": "LISA small multiples"}),
-        pdf="results/paper/figures/lisa.pdf",
+        out_pdf="results/paper/figures/lisa.pdf",
     params:
+        step="aicoord.steps.paper.paper_figure_lisa",
         weights=map_weights(),
-        opts=paper_opts("weights_labels", "language", "map_approval"),
+        **paper_opts("weights_labels", "language", "map_approval"),
     resources:
         mem_mb=3000,
         runtime=30,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/paper/figure_lisa.log",
     script:
-        "../../scripts/paper_figure_lisa.py"
+        "../../scripts/step.py"
 
 
 rule paper_figure_effects:
     input:
-        effects="results/tables/baseline_effects.csv",
-        robustness="results/tables/robustness.csv",
+        effects_csv="results/tables/baseline_effects.csv",
+        robustness_csv="results/tables/robustness.csv",
     output:
-        png=report("results/paper/figures/effects.png", caption="../report/paper_figure.rst",
+        out_png=report("results/paper/figures/effects.png", caption="../report/paper_figure.rst",
                    category="Paper figures", labels={"figure": "AI effects across variants"}),
-        pdf="results/paper/figures/effects.pdf",
+        out_pdf="results/paper/figures/effects.pdf",
     params:
+        step="aicoord.steps.paper.paper_figure_effects",
+        ai="ai",
         label=paper_labels().get("ai", ""),
-        opts=paper_opts("weights_labels", "language", "alpha"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        **paper_opts("weights_labels", "language", "alpha"),
     log:
         "logs/paper/figure_effects.log",
     script:
-        "../../scripts/paper_figure_effects.py"
+        "../../scripts/step.py"
 
 
 rule paper_figure_mediation:
     input:
-        "results/tables/verdict.csv",
+        verdict_csv="results/tables/verdict.csv",
     output:
-        png=report("results/paper/figures/mediation.png", caption="../report/paper_figure.rst",
+        out_png=report("results/paper/figures/mediation.png", caption="../report/paper_figure.rst",
                    category="Paper figures", labels={"figure": "mediated effects"}),
-        pdf="results/paper/figures/mediation.pdf",
+        out_pdf="results/paper/figures/mediation.pdf",
     params:
-        opts=paper_opts("labels", "language", "alpha"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        step="aicoord.steps.paper.paper_figure_mediation",
+        **paper_opts("labels", "language", "alpha"),
     log:
         "logs/paper/figure_mediation.log",
     script:
-        "../../scripts/paper_figure_mediation.py"
+        "../../scripts/step.py"
 
 
 rule paper_readme:
     input:
-        [f"results/paper/{name}.json" for name in PAPER_TABLES],
+        table_jsons=[f"results/paper/{name}.json" for name in PAPER_TABLES],
     output:
-        "results/paper/README.md",
+        out_md="results/paper/README.md",
     params:
+        step="aicoord.steps.paper.paper_readme",
         entries=paper_readme_entries(),
         figures=paper_readme_figures(),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/paper/readme.log",
     script:
-        "../../scripts/paper_readme.py"
+        "../../scripts/step.py"

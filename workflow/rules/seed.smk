@@ -3,20 +3,17 @@
 
 rule seed_claims:
     input:
-        index=config["seed_tables"]["index"],
-        shares=config["seed_tables"]["shares"],
+        index_csv=config["seed_tables"]["index"],
+        shares_csv=config["seed_tables"]["shares"],
     output:
-        report(
+        out_csv=report(
             "results/tables/seed_claims.csv",
             caption="../report/seed_claims.rst",
             category="Seed paper",
         ),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+    params:
+        step="aicoord.steps.seed.seed_claims",
     log:
         "logs/seed_claims.log",
     script:
-        "../../scripts/seed_claims.py"
+        "../../scripts/step.py"

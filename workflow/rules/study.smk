@@ -4,159 +4,154 @@
 
 rule specification:
     input:
-        panel="results/data/panel.csv",
-        weights=study_weights(),
+        panel_csv="results/data/panel.csv",
+        weights_csv=study_weights(),
     output:
-        report("results/tables/specification.csv", caption="../report/study.rst", category="Study"),
+        out_csv=report("results/tables/specification.csv", caption="../report/study.rst", category="Study"),
     params:
-        study=study_params(),
-        model_probabilities=ANALYSIS["specification"]["model_probabilities"],
+        step="aicoord.steps.study.specification",
+        **study_params("y", "ai", "controls", "alpha", "weights_name"),
+        model_probabilities=bool(ANALYSIS["specification"]["model_probabilities"]),
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/specification.log",
     script:
-        "../../scripts/specification.py"
+        "../../scripts/step.py"
 
 
 rule baseline:
     input:
-        panel="results/data/panel.csv",
-        weights=study_weights(),
+        panel_csv="results/data/panel.csv",
+        weights_csv=study_weights(),
     output:
-        coef=report("results/tables/baseline.csv", caption="../report/study.rst", category="Study"),
-        effects=report("results/tables/baseline_effects.csv", caption="../report/study.rst", category="Study"),
-        fit="results/study/baseline.json",
+        out_coef=report("results/tables/baseline.csv", caption="../report/study.rst", category="Study"),
+        out_effects=report("results/tables/baseline_effects.csv", caption="../report/study.rst", category="Study"),
+        out_json="results/study/baseline.json",
     params:
-        study=study_params(),
+        step="aicoord.steps.study.baseline",
+        **study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         cov=study_cov(),
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/baseline.log",
     script:
-        "../../scripts/baseline.py"
+        "../../scripts/step.py"
 
 
 rule baseline_columns:
     input:
-        panel="results/data/panel.csv",
-        weights=baseline_column_weights(),
+        panel_csv="results/data/panel.csv",
+        weights_csvs=baseline_column_weights(),
     output:
-        report("results/tables/baseline_columns.csv", caption="../report/study.rst", category="Study"),
+        out_csv=report("results/tables/baseline_columns.csv", caption="../report/study.rst", category="Study"),
     params:
-        study=study_params(),
+        step="aicoord.steps.study.baseline_columns",
+        **study_params("y", "ai", "controls", "effects", "lee_yu", "weights_name"),
         names=baseline_column_names(),
         columns=PAPER["baseline_columns"],
         cov=study_cov(),
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/baseline_columns.log",
     script:
-        "../../scripts/baseline_columns.py"
+        "../../scripts/step.py"
 
 
 rule convergence_ai:
     input:
-        panel="results/data/panel.csv",
-        weights=study_weights(),
+        panel_csv="results/data/panel.csv",
+        weights_csv=study_weights(),
     output:
-        report("results/tables/convergence_ai.csv", caption="../report/study.rst", category="Study"),
+        out_csv=report("results/tables/convergence_ai.csv", caption="../report/study.rst", category="Study"),
     params:
-        study=study_params(),
+        step="aicoord.steps.study.convergence_ai",
+        **study_params("ai", "controls", "effects", "lee_yu", "alpha", "weights_name"),
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/convergence_ai.log",
     script:
-        "../../scripts/convergence_ai.py"
+        "../../scripts/step.py"
 
 
 rule mechanism:
     input:
-        panel="results/data/panel.csv",
-        mechanism="results/data/mechanisms/{mechanism}.csv",
-        weights=study_weights(),
+        panel_csv="results/data/panel.csv",
+        mechanism_csv="results/data/mechanisms/{mechanism}.csv",
+        weights_csv=study_weights(),
     output:
-        table="results/study/mechanisms/{mechanism}.csv",
-        row="results/study/mechanisms/{mechanism}.json",
+        out_csv="results/study/mechanisms/{mechanism}.csv",
+        out_json="results/study/mechanisms/{mechanism}.json",
     params:
-        study=study_params(),
+        step="aicoord.steps.study.mechanism",
+        name="{mechanism}",
+        **study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         cov=study_cov(),
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/mechanism/{mechanism}.log",
     script:
-        "../../scripts/mechanism.py"
+        "../../scripts/step.py"
 
 
 rule mechanisms:
     input:
-        expand("results/study/mechanisms/{mechanism}.csv", mechanism=study_mechanisms()),
+        csvs=expand("results/study/mechanisms/{mechanism}.csv", mechanism=study_mechanisms()),
     output:
-        report("results/tables/mechanisms.csv", caption="../report/study.rst", category="Study"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        out_csv=report("results/tables/mechanisms.csv", caption="../report/study.rst", category="Study"),
+    params:
+        step="aicoord.steps.study.mechanisms",
     log:
         "logs/study/mechanisms.log",
     script:
-        "../../scripts/mechanisms.py"
+        "../../scripts/step.py"
 
 
 rule heterogeneity:
     input:
-        panel="results/data/panel.csv",
-        weights=study_weights(),
+        panel_csv="results/data/panel.csv",
+        weights_csv=study_weights(),
     output:
-        report("results/tables/heterogeneity.csv", caption="../report/study.rst", category="Study"),
+        out_csv=report("results/tables/heterogeneity.csv", caption="../report/study.rst", category="Study"),
     params:
-        study=study_params(),
+        step="aicoord.steps.study.heterogeneity",
+        **study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         split_year=ANALYSIS["split_year"],
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/heterogeneity.log",
     script:
-        "../../scripts/heterogeneity.py"
+        "../../scripts/step.py"
 
 
 rule robustness_variant:
     input:
         unpack(variant_inputs),
     output:
-        "results/study/robustness/{w}_{sample}.csv",
+        out_csv="results/study/robustness/{w}_{sample}.csv",
     params:
-        study=study_params(),
-        mechanisms=study_mechanisms(),
+        step="aicoord.steps.study.robustness_variant",
+        weights_name="{w}",
+        sample="{sample}",
+        **study_params("y", "ai", "controls", "effects", "lee_yu", "alpha"),
+        mechanism_names=study_mechanisms(),
         models=ANALYSIS["robustness"]["models"],
         dlag=ANALYSIS["robustness"]["dlag"],
         draws=ANALYSIS["draws"],
@@ -164,68 +159,58 @@ rule robustness_variant:
     resources:
         mem_mb=4000,
         runtime=90,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/robustness/{w}_{sample}.log",
     script:
-        "../../scripts/robustness_variant.py"
+        "../../scripts/step.py"
 
 
 rule robustness:
     input:
-        robustness_csvs,
+        csvs=robustness_csvs,
     output:
-        report("results/tables/robustness.csv", caption="../report/study.rst", category="Study"),
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
+        out_csv=report("results/tables/robustness.csv", caption="../report/study.rst", category="Study"),
+    params:
+        step="aicoord.steps.study.robustness",
     log:
         "logs/study/robustness.log",
     script:
-        "../../scripts/robustness.py"
+        "../../scripts/step.py"
 
 
 rule verdict:
     input:
-        baseline="results/study/baseline.json",
-        mechanisms=expand("results/study/mechanisms/{mechanism}.json", mechanism=study_mechanisms()),
-        robustness="results/tables/robustness.csv",
+        baseline_json="results/study/baseline.json",
+        mechanism_jsons=expand("results/study/mechanisms/{mechanism}.json", mechanism=study_mechanisms()),
+        robustness_csv="results/tables/robustness.csv",
     output:
-        report("results/tables/verdict.csv", caption="../report/verdict.rst", category="Study"),
+        out_csv=report("results/tables/verdict.csv", caption="../report/verdict.rst", category="Study"),
     params:
+        step="aicoord.steps.study.verdict",
         alpha=ANALYSIS["alpha"],
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/verdict.log",
     script:
-        "../../scripts/verdict.py"
+        "../../scripts/step.py"
 
 
 rule scenarios:
     input:
-        panel="results/data/panel.csv",
-        weights=study_weights(),
+        panel_csv="results/data/panel.csv",
+        weights_csv=study_weights(),
     output:
-        provinces=report("results/tables/scenarios.csv", caption="../report/study.rst", category="Study"),
-        dispersion="results/tables/scenarios_dispersion.csv",
+        out_provinces=report("results/tables/scenarios.csv", caption="../report/study.rst", category="Study"),
+        out_dispersion="results/tables/scenarios_dispersion.csv",
     params:
-        study=study_params(),
+        step="aicoord.steps.study.scenarios",
         specs=canonical(ANALYSIS["scenarios"]),
+        **study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
     resources:
         mem_mb=4000,
         runtime=60,
-    conda:
-        "../../envs/aicoord.yaml"
     log:
         "logs/study/scenarios.log",
     script:
-        "../../scripts/scenarios.py"
+        "../../scripts/step.py"

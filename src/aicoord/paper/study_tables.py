@@ -1,7 +1,8 @@
 """The study's paper tables: their order, titles, default labels and the wording of their notes, and the
 helpers the table steps share (provenance of notes, labels, saving and reading a table model, model columns).
 
-Used by :mod:`aicoord.steps.paper`; kept apart so that the step module holds the steps only.
+Used by :mod:`aicoord.steps.paper`; kept apart so that the step module holds the steps only. Every name the
+steps use is public here.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ DEFAULT_LABELS = {
 
 #: The fixed words of the study's tables: the ``word`` kind of :data:`aicoord.paper.labels.VOCABULARY`, by language
 #: (one vocabulary; ``paper.labels`` overrides an entry as ``word.<name>``).
-_W = {lang: VOCABULARY[lang]["word"] for lang in VOCABULARY}
+STUDY_WORDS = {lang: VOCABULARY[lang]["word"] for lang in VOCABULARY}
 
 #: Column labels of the robustness grid's models; a model not listed prints upper-cased (SDM, SAR, SEM).
 MODEL_LABELS = {"zh": {"dynamic_sdm": "动态SDM（短期）"}, "en": {"dynamic_sdm": "Dynamic SDM (short run)"}}
@@ -94,7 +95,7 @@ GROUPS = {"zh": {"East": "东部", "Central": "中部", "West": "西部", "North
                  "period": "By period"}}
 
 
-def _group(name, language) -> str:
+def group_label(name, language) -> str:
     """A region, sub-period, inequality measure or 'gini_<region>' in the paper's language
     (:data:`aicoord.paper.labels.VOCABULARY`)."""
     g = GROUPS[language]
@@ -132,7 +133,7 @@ def provenance(notes, language: str = "zh") -> tuple[bool, list[str]]:
     return simulated, parts
 
 
-def _note_column(*frames) -> list[str]:
+def note_column(*frames) -> list[str]:
     out = []
     for f in frames:
         if "note" not in f.columns:
@@ -141,31 +142,31 @@ def _note_column(*frames) -> list[str]:
     return out
 
 
-def _notes(frames_or_notes, language, extra=(), weights_labels=None) -> tuple[bool, list[str]]:
+def table_notes(frames_or_notes, language, extra=(), weights_labels=None) -> tuple[bool, list[str]]:
     """Whether the inputs are simulated, and the note's sentences: ``extra`` first, then the inputs' notes in
     the table's language (:func:`aicoord.paper.labels.translate_note`; ``weights_labels`` describe a matrix
     whose provenance a note gives)."""
     notes = []
     for x in frames_or_notes:
-        notes += _note_column(x) if isinstance(x, pd.DataFrame) else [x]
+        notes += note_column(x) if isinstance(x, pd.DataFrame) else [x]
     sim, parts = provenance(notes, language)
     parts = list(dict.fromkeys(translate_note(p, language, weights_labels=weights_labels) for p in parts))
     return sim, list(extra) + parts
 
 
-def _sentences(sim, parts, language) -> list[str]:
+def note_sentences(sim, parts, language) -> list[str]:
     return ([SIMULATED_NOTE[language]] if sim else []) + list(parts)
 
 
-def _label(labels: Mapping, key: str, language: str) -> str:
+def column_label(labels: Mapping, key: str, language: str) -> str:
     if key in labels:
         return labels[key]
     if key.startswith("W*"):
-        return "W×" + _label(labels, key[2:], language)
+        return "W×" + column_label(labels, key[2:], language)
     return DEFAULT_LABELS[language].get(key, key)
 
 
-def _weights_note(names, weights_labels, language) -> str:
+def weights_note(names, weights_labels, language) -> str:
     """"空间权重矩阵：Queen 邻接矩阵；k 近邻矩阵（k = 4）..." for the matrices a table names (their descriptions,
     ``paper_weights_labels`` of the workflow, never their configuration names)."""
     sep = "；" if language == "zh" else "; "
@@ -173,7 +174,7 @@ def _weights_note(names, weights_labels, language) -> str:
     return WORDS[language]["weights"].format(w=sep.join(descr))
 
 
-def _level(alpha) -> str:
+def interval_level(alpha) -> str:
     return f"{(1 - float(alpha)) * 100:g}"
 
 
@@ -196,18 +197,18 @@ def read_table(path) -> PaperTable:
     return PaperTable(**d)
 
 
-def _number(name):
+def table_number(name):
     """The table's number when every table of :data:`TABLES` is printed (steps take ``number`` otherwise)."""
     return TABLES.index(name) + 1
 
 
-def _reg_kw(language, decimals, stars, parentheses, labels, weights_label, sim, parts, extra=()):
-    labels = {**labels, **{f"W*{k}": _label(labels, f"W*{k}", language) for k in labels if not k.startswith("W*")}}
+def regression_options(language, decimals, stars, parentheses, labels, weights_label, sim, parts, extra=()):
+    labels = {**labels, **{f"W*{k}": column_label(labels, f"W*{k}", language) for k in labels if not k.startswith("W*")}}
     return dict(language=language, decimals=decimals, star_levels=tuple(stars), parens=parentheses,
                 labels=labels, weights=weights_label, simulated=sim, notes=list(extra) + list(parts))
 
 
-def _column(name, frame, key, *, group=None, scalars=None, flags=None, rename=None) -> ModelColumn:
+def model_column(name, frame, key, *, group=None, scalars=None, flags=None, rename=None) -> ModelColumn:
     """A model column from rows of ``frame`` (columns ``estimate``, ``se``): stars from estimate / se."""
     rename = rename or (lambda k: k)
     params = {rename(k): float(v) for k, v in zip(frame[key], frame["estimate"])}
@@ -219,7 +220,7 @@ def _column(name, frame, key, *, group=None, scalars=None, flags=None, rename=No
 # ------------------------------------------------------------------------------------- descriptive tables
 
 
-def _failure(text, language, fmt) -> str:
+def failure_text(text, language, fmt) -> str:
     """The reason a variant was not estimated, shortened for a cell ("ρ = 1.000 at its bound")."""
     import re
 
@@ -237,13 +238,13 @@ def _failure(text, language, fmt) -> str:
     return text.split(";")[0][:60]
 
 
-def _figure_note(notes, language) -> str:
+def figure_note(notes, language) -> str:
     """One line under a figure: "simulated data" when an input says so, and the data source (the first part
     of the notes naming one; a matrix built from the panel adds no new source)."""
     sim, parts = provenance(notes, language)
     parts = [translate_note(p, language) for p in parts]
     sources = [p for p in parts if p.startswith(("数据来源", "Source"))][:1] or parts[:1]
-    return ("；" if language == "zh" else ". ").join(_sentences(sim, sources, language))
+    return ("；" if language == "zh" else ". ").join(note_sentences(sim, sources, language))
 
 
 #: what the unit and the region column are called in a note on clustering
@@ -296,7 +297,7 @@ def specification_rows(g: pd.DataFrame, language: str, fmt: NumberFormat) -> tup
     each decision's reason, then why the baseline stays an SDM."""
     from ..study.specification import BASELINE_NOTE
 
-    w = _W[language]
+    w = STUDY_WORDS[language]
     rows, reasons, tail = [], [], []
     for _, r in g.iterrows():
         text = r.get("decision")
@@ -378,7 +379,7 @@ def baseline_model_columns(g: pd.DataFrame, fit: Mapping, *, labels: Mapping, la
         scal.update({k: int(first[k]) for k in ("N", "T", "nobs") if k in gc})
         flags = {**({} if show_controls else {"controls": bool(controls)}),
                  "unit_effects": eff in ("individual", "twoways"), "time_effects": eff in ("time", "twoways")}
-        cols.append(_column(name, gc, "parameter", scalars=scal, flags=flags, group=_label(labels, fit["y"], language)))
+        cols.append(model_column(name, gc, "parameter", scalars=scal, flags=flags, group=column_label(labels, fit["y"], language)))
     shown = [ai, *controls] if show_controls else [ai]
     variables = shown + [f"W*{v}" for v in shown]
     notes = []
@@ -387,3 +388,27 @@ def baseline_model_columns(g: pd.DataFrame, fit: Mapping, *, labels: Mapping, la
         notes.append(WORDS[language]["weights"].format(
             w=sep.join(f"W{i + 1} = {weights_labels.get(m, m)}" for i, m in enumerate(mats))))
     return cols, variables, notes
+
+
+def correlations_and_vif(data: pd.DataFrame, variables, outcome: str) -> tuple[pd.DataFrame, dict]:
+    """Pearson correlations of ``variables`` and the variance inflation factor of each explanatory variable.
+
+    Rows with a missing or non-numeric value in any of ``variables`` are dropped first. The VIF of an
+    explanatory variable (every variable but ``outcome``) is that of its regression, with a constant, on
+    the others (:func:`statsmodels.stats.outliers_influence.variance_inflation_factor`).
+
+    Returns
+    -------
+    corr : pandas.DataFrame
+        The correlation matrix, ``variables`` × ``variables``.
+    vif : dict
+        Explanatory variable -> VIF.
+    """
+    # statsmodels is imported here, not at the top: only the correlation table needs it, and this module is
+    # imported when the Snakefile is parsed (workflow/rules/common.smk), where it would cost about a second.
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    x = data[list(variables)].apply(pd.to_numeric, errors="coerce").dropna()
+    expl = [v for v in variables if v != outcome]
+    design = np.column_stack([np.ones(len(x)), x[expl].to_numpy(float)])
+    return x.corr(), {v: float(variance_inflation_factor(design, i + 1)) for i, v in enumerate(expl)}

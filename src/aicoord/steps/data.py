@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..contract import read_province_table
+from ..contract import read_panel, read_province_table, read_tidy
+from ..convergence import development_gap
+from ..did import pilot_cohorts
 from ..errors import InputError
 from ..io import write_csv, write_json
+from ..notes import note_of
+from ..simulate import simulate_demo_panel, simulate_pilot_outcome, truth_table
 from ..units import level_note, unit_table
+from ..weights_io import read_weights_frame
 
 __all__ = ["cross_section", "simulate_panel", "panel", "mechanism_data"]
 
@@ -23,9 +28,6 @@ def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str,
     (``note`` is then not used).
     """
     if from_panel:
-        from ..contract import read_tidy
-        from ..notes import note_of
-
         d = read_tidy(src)
         sub = d[d["year"] == int(year)]
         if sub.empty:
@@ -59,9 +61,6 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     ``prefecture`` or ``county`` it has one row per unit-year of the level (the ``province`` column holds the
     units' codes, ``name`` their names); everything in it is simulated.
     """
-    from ..simulate import simulate_demo_panel, truth_table
-    from ..weights_io import read_weights_frame
-
     ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
     units = None if level == "province" else unit_table(level)
     panel, truth = simulate_demo_panel(ai, read_weights_frame(weights_csv), years=tuple(years), seed=seed,
@@ -70,9 +69,6 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     truth["level"] = level
     truth["note"] = note
     if level != "province":  # a simulated outcome with a known effect of the real AI pilot zones (aicoord.did)
-        from ..did import pilot_cohorts
-        from ..simulate import simulate_pilot_outcome
-
         codes = list(units["code"])
         years_ = sorted(panel["year"].unique())
         w = read_weights_frame(weights_csv).reindex(index=codes, columns=codes, fill_value=0.0).to_numpy(float)
@@ -101,9 +97,6 @@ def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bo
     growth rate (:func:`aicoord.convergence.development_gap`), and ``note``. ``level``: the units of the
     panel (:mod:`aicoord.units`); ``name`` and ``region4`` (the region of the unit's province) come from it.
     """
-    from ..contract import read_panel
-    from ..convergence import development_gap
-
     data = read_panel(src, {k: v for k, v in dictionary.items() if k != "mechanisms"}, level=level)
     roles = data.attrs["roles"]
     table = unit_table(level).set_index("code")
@@ -129,8 +122,6 @@ def mechanism_data(src, out_csv, *, dictionary: dict, mechanism: str, note: str,
     whole panel contract is checked again (the same file, the same rows), so the file agrees with
     ``results/data/panel.csv`` row for row.
     """
-    from ..contract import read_panel
-
     d = {**dictionary, "mechanisms": {mechanism: dictionary["mechanisms"][mechanism]}}
     data = read_panel(src, d, level=level)
     out = data[["code", "year", mechanism]].copy()

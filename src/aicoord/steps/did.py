@@ -11,13 +11,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..io import write_csv, write_json
+from ..commands.did import event_study_figure, run_did
+from ..contract import read_tidy
+from ..did import pilot_cohorts
+from ..geometry import read_geopackage
+from ..io import atomic_path, write_csv, write_json
 from ..notes import note_of
+from ..paper import table_from_frame, write_docx, write_markdown, write_tex
+from ..paper import write_csv as write_table
+from ..paper.study_tables import TABLES
+from ..weights_io import read_weights_frame
 
-__all__ = ["did_study"]
+__all__ = ["did"]
 
 UNIT, TIME = "code", "year"
 
@@ -26,18 +35,17 @@ _TITLES = {"zh": {"did": "人工智能创新发展试验区的交错双重差分
                   "did_spillover": "Spatial spillovers of the pilot zones and their distance bands"}}
 
 
-def did_study(panel_csv, weights_csv, gpkg, out: dict, *, outcomes, controls=(), demo_csv=None, level="prefecture",
-              cutoff_month=6, deqing="drop", bands=(0, 100, 200, 300), placebo=500, bootstrap=999, sdm=True,
-              seed=1, language="zh", decimals=3) -> None:
-    """Run the DID on each outcome and write ``out`` (keys ``event_study``, ``att``, ``spillover``, ``json``,
-    ``figure``, ``paper_did`` and ``paper_spillover``, the last two dicts of csv/md/tex/docx paths)."""
-    from ..commands.did import event_study_figure, run_did
-    from ..contract import read_tidy
-    from ..did import pilot_cohorts
-    from ..geometry import read_geopackage
-    from ..io import atomic_path
-    from ..weights_io import read_weights_frame
-
+def did(panel_csv, weights_csv, gpkg, *, out_event_study, out_att, out_spillover, out_json, out_figure,
+        out_paper_did, out_paper_spillover, outcomes, controls=(), demo_csv=None, level="prefecture", cutoff_month=6,
+        deqing="drop", bands=(0, 100, 200, 300), placebo=500, bootstrap=999, sdm=True, seed=1, language="zh",
+        decimals=3) -> None:
+    """Run the DID on each outcome and write its tables (rule ``did``): the tidy ``out_event_study``, ``out_att``
+    and ``out_spillover``, the diagnostics ``out_json``, the figure ``out_figure``, and the paper tables
+    ``out_paper_did`` and ``out_paper_spillover`` (each the paths of its .csv, .md, .tex and .docx, in that order)."""
+    forms = ("csv", "md", "tex", "docx")
+    out = {"event_study": out_event_study, "att": out_att, "spillover": out_spillover, "json": out_json,
+           "figure": out_figure, "paper_did": dict(zip(forms, out_paper_did)),
+           "paper_spillover": dict(zip(forms, out_paper_spillover))}
     d = read_tidy(panel_csv)
     note = note_of(d)
     d[UNIT] = d[UNIT].astype(str)
@@ -78,17 +86,11 @@ def did_study(panel_csv, weights_csv, gpkg, out: dict, *, outcomes, controls=(),
                              note=f"{outcomes[-1]} | {note}"[:160])
     with atomic_path(out["figure"]) as tmp:
         fig.savefig(tmp, format="png", dpi=150, metadata={"Software": None})
-    import matplotlib.pyplot as plt
-
     plt.close(fig)
     _paper(att, sp, out["paper_did"], out["paper_spillover"], language, decimals, simulated, note)
 
 
 def _paper(att, sp, out_did, out_sp, language, decimals, simulated, note) -> None:
-    from ..paper import table_from_frame, write_docx, write_markdown, write_tex
-    from ..paper import write_csv as write_table
-    from ..paper.study_tables import TABLES
-
     def fmt(t, cols):
         f = t[cols + ["estimate", "se", "ci_low", "ci_high"]].copy()
         f.index = [" | ".join(str(v) for v in r) for r in f[cols].itertuples(index=False)]

@@ -7,23 +7,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..autocorrelation import global_autocorrelation as stats
+from ..autocorrelation import local_moran, moran_by_year
+from ..contract import read_tidy
 from ..errors import InputError
+from ..geometry import load_maritime_boundary, read_geopackage
 from ..io import write_csv, write_json
+from ..notes import note_of
+from ..paper.labels import translate_note
+from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
+from ..weights_io import read_weights
 
 __all__ = ["global_autocorrelation", "collect_global", "moran_panel", "lisa", "esda_figures"]
 
 
 def _load_w(path):
-    from ..weights_io import read_weights
-
     return read_weights(path)
 
 
 def _notes(data_csv, summary_json, matrix):
     """(note of the data, addition for the matrix): the matrix's part is taken from its summary JSON, which
     keeps the note of the panel it was built from (economic and nested matrices), never from the configuration."""
-    from ..notes import note_of
-
     note = note_of(data_csv)
     extra = ""
     if summary_json is not None:
@@ -65,8 +69,6 @@ def global_autocorrelation(data_csv, weights_csv, out_json, *, var: str, year: i
     matrix). Each JSON carries ``note`` (the tidy data's provenance note) and ``matrix_note`` (the panel's
     note for a matrix built from the panel, read from its weights summary; empty otherwise).
     """
-    from ..autocorrelation import global_autocorrelation as stats
-
     values = _read_tidy(data_csv, var, year)
     for wcsv, out, m, summary in _per_matrix(weights_csv, out_json, matrix, weights_summary):
         w = _load_w(wcsv)
@@ -134,9 +136,6 @@ def moran_panel(panel_csv, weights_npz, out_csv, *, variables, matrices, weights
     """Global Moran's I of the study's outcome and AI in every year of the panel under every matrix (rule
     ``moran_panel``; :func:`aicoord.autocorrelation.moran_by_year`): the year × variable × matrix table of the
     paper. A row's note is the panel's, with its matrix's provenance when the matrix is built from the panel."""
-    from ..autocorrelation import moran_by_year
-    from ..contract import read_tidy
-    from ..notes import note_of
 
     d = read_tidy(panel_csv)
     summaries = list(weights_summaries) if weights_summaries is not None else [None] * len(matrices)
@@ -158,8 +157,6 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
     kernel is compiled once, not once per matrix. Each table's ``note`` is the tidy data's note, with the
     panel's note for a matrix built from the panel (read from its weights summary).
     """
-    from ..autocorrelation import local_moran
-
     values = _read_tidy(data_csv, var, year)
     table = _units_of(data_csv, year)
     for wcsv, out, m, summary in _per_matrix(weights_csv, out_csv, matrix, weights_summary):
@@ -175,7 +172,7 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
         write_csv(res, out)
 
 
-def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label: str, year: int,
+def esda_figures(lisa_csv, global_json, gpkg, *, scatter, cluster, significance, var: str, label: str, year: int,
                  matrix: str, language: str = "zh", map_approval: str | None = None,
                  matrix_label: str | None = None) -> None:
     """Moran scatter plot, LISA cluster map and significance map, each as PNG and PDF (rule ``esda_figures``).
@@ -183,16 +180,11 @@ def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label:
     The note printed under each figure is the LISA table's (the data's, and the panel's for a matrix built
     from the panel).
 
-    ``outputs`` maps ``scatter``, ``cluster``, ``significance`` to lists of output paths; ``map_approval``
+    ``scatter``, ``cluster`` and ``significance`` are the lists of output paths of each figure; ``map_approval``
     (``paper.map_approval``) prints the base map's 审图号 under both maps; ``matrix_label`` describes the
     matrix in the titles (default its name), and the note is printed in the figure's language
     (:func:`aicoord.paper.labels.translate_note`).
     """
-    from ..geometry import load_maritime_boundary, read_geopackage
-    from ..notes import note_of
-    from ..paper.labels import translate_note
-    from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
-
     lisa = pd.read_csv(lisa_csv, dtype={"id": str}).set_index("id")
     what = matrix_label or matrix
     sep = "；" if language == "zh" else " | "
@@ -216,5 +208,5 @@ def esda_figures(lisa_csv, global_json, gpkg, outputs: dict, *, var: str, label:
                                                       note=note, language=language, maritime=maritime,
                                                       map_approval=map_approval),
     }
-    for key, paths in outputs.items():
+    for key, paths in (("scatter", scatter), ("cluster", cluster), ("significance", significance)):
         save_figure(figs[key](), *paths)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..geometry import load_provinces, load_units, write_geopackage
+
 __all__ = ["province_geometry"]
 
 
@@ -11,6 +13,4 @@ def province_geometry(out_gpkg, level: str = "province") -> None:
     ``level`` ``province``: the 31 provincial polygons (:func:`aicoord.geometry.load_provinces`);
     ``prefecture``/``county``: :func:`aicoord.geometry.load_units`, with each unit's location (``lon``,
     ``lat``) for the distance-based weights."""
-    from ..geometry import load_provinces, load_units, write_geopackage
-
     write_geopackage(load_provinces() if level == "province" else load_units(level), out_gpkg)

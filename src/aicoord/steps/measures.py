@@ -9,29 +9,37 @@ write is atomic and deterministic.
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 
-from ..contract import read_tidy
+from ..contract import MAX_DRAWS, check_count, read_tidy
+from ..convergence import beta_convergence as cross_section
+from ..convergence import beta_convergence_panel, spatial_beta_convergence
+from ..coordination import coupling_coordination as coupling
 from ..errors import InputError
+from ..indices import entropy_weight, equal_weight, pca_index
+from ..inequality import dagum_gini, inequality_by_year
 from ..io import write_csv
+from ..markov import spatial_markov as chains
 from ..notes import note_of
+from ..plotting import cjk_font, save_figure
+from ..plotting import kde_figure as densities
+from ..simulate import fit_demo_sdm, recovery_table
+from ..weights_io import read_weights, read_weights_frame
 
-__all__ = ["inequality", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
+__all__ = ["inequality", "inequality_panel", "inequality_cross_section", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
            "kde_figure", "demo_recovery"]
 
 
 def _load_w(path):
-    from ..weights_io import read_weights
-
     return read_weights(path)
 
 
 def _w_frame(path) -> pd.DataFrame:
-    from ..weights_io import read_weights_frame
-
     return read_weights_frame(path)
 
 
@@ -47,8 +55,6 @@ def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "regio
     transvariation parts and shares. ``out_pairs``: per variable, year and pair of groups (j, h) the
     Gini G_jh (G_jj on the diagonal) and the relative affluence D_jh.
     """
-    from ..inequality import dagum_gini, inequality_by_year
-
     d = read_tidy(data_csv, mechanism_csvs)
 
     note = note_of(d)  # the provenance of the data this table is built from
@@ -87,9 +93,20 @@ def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "regio
 # ----------------------------------------------------------------------------- indices, coordination
 
 
-def _index(data, spec, unit="code", year="year"):
-    from ..indices import entropy_weight, equal_weight, pca_index
+def inequality_panel(panel_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None,
+                     mechanism_csvs=()) -> None:
+    """:func:`inequality` of the tidy panel and its mechanism files, every year (rule ``inequality_panel``)."""
+    inequality(panel_csv, out_year, out_pairs, variables=variables, groups=groups, population=population,
+               mechanism_csvs=mechanism_csvs)
 
+
+def inequality_cross_section(data_csv, out_year, out_pairs, *, variables, groups: str = "region4",
+                             population=None) -> None:
+    """:func:`inequality` of one tidy cross-section (rule ``inequality_cross_section``)."""
+    inequality(data_csv, out_year, out_pairs, variables=variables, groups=groups, population=population)
+
+
+def _index(data, spec, unit="code", year="year"):
     method = spec.get("method", "entropy")
     fn = {"entropy": entropy_weight, "equal": equal_weight, "pca": pca_index}[method]
     return fn(data, spec.get("positive", []), spec.get("negative", []), unit=unit, year=year,
@@ -127,8 +144,6 @@ def coupling_coordination(panel_csv, out_csv, *, subsystems: dict, method: str =
     Each subsystem is scored by a composite index of its indicators; entropy scores (which lie in
     [δ, 1 + δ], δ = 1e-4) are divided by 1 + δ, equal-weight scores (shift 0) lie in [0, 1] already.
     """
-    from ..coordination import coupling_coordination as coupling
-
     if len(subsystems) < 2:
         raise InputError("coupling coordination needs at least two subsystems",
                          hint="configure at least two under measures.coordination.subsystems")
@@ -158,9 +173,6 @@ def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int
     ``spatial_coef``, ``spatial_se``, ``controls``, ``weights``, ``note``. The spatial models are two-way
     fixed-effects panels estimated by ML with :mod:`aicoord.panel`.
     """
-    from ..convergence import beta_convergence as cross_section
-    from ..convergence import beta_convergence_panel, spatial_beta_convergence
-
     d = read_tidy(panel_csv, mechanism_csvs)
 
     note = note_of(d)  # the provenance of the data this table is built from
@@ -197,8 +209,6 @@ def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int
 def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_tests, *, variable: str, k: int,
                    population=None, weights_name: str, mechanism_csvs=()) -> None:
     """Spatial Markov chains of a variable relative to its national value (:func:`aicoord.convergence.spatial_markov`)."""
-    from ..markov import spatial_markov as chains
-
     d = read_tidy(panel_csv, mechanism_csvs)
 
     note = note_of(d)  # the provenance of the data this table is built from
@@ -218,9 +228,6 @@ def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_test
 def kde_figure(panel_csv, outputs, *, variable: str, years=None, population=None, language: str = "zh",
                mechanism_csvs=()) -> None:
     """Kernel densities of ``variable`` relative to its national value, one curve per year (PNG, PDF)."""
-    from ..plotting import kde_figure as densities
-    from ..plotting import save_figure
-
     d = read_tidy(panel_csv, mechanism_csvs)
 
     note = note_of(d)  # the provenance of the data this table is built from
@@ -229,10 +236,6 @@ def kde_figure(panel_csv, outputs, *, variable: str, years=None, population=None
         xlabel, ylabel, title = f"{label[0]} / 全国水平", "核密度", f"{label[0]}相对全国水平的核密度"
     else:
         xlabel, ylabel, title = f"{label[1]} relative to national", "Density", f"Kernel density of relative {label[1]}"
-    import textwrap
-
-    from matplotlib import colormaps
-
     fig = densities(d, variable, years=list(years) if years else None, population=population,
                      note=textwrap.fill(note, 100), xlabel=xlabel, ylabel=ylabel, title=title)
     ax = fig.axes[0]
@@ -251,8 +254,6 @@ def _font_if_zh(language, size):
     """CJK font properties for Chinese figure texts (None for English)."""
     if language != "zh":
         return None
-    from ..plotting import cjk_font
-
     font = cjk_font()
     if font is not None:
         font = font.copy()
@@ -266,9 +267,6 @@ def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, se
     The outcome is regressed on AI, the four mechanisms and the controls of the validated panel
     (``results/data/panel.csv``), with :class:`aicoord.panel.SpatialPanel` (Lee–Yu corrected ML).
     """
-    from ..contract import MAX_DRAWS, check_count
-    from ..simulate import fit_demo_sdm, recovery_table
-
     draws = check_count(draws, "measures.recovery.draws", 2, MAX_DRAWS)
     truth = json.loads(Path(truth_json).read_text(encoding="utf-8"))
     d = read_tidy(panel_csv, mechanism_csvs).rename(columns={"ai": "ai_index"})

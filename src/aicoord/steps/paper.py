@@ -3,7 +3,7 @@
 Each table step reads tidy study outputs (``results/tables/*.csv``, ``results/study/baseline.json``,
 ``results/esda/lisa/*.csv``, the tidy panel), builds one :class:`aicoord.paper.PaperTable` and writes it
 as ``results/paper/<name>.csv`` (tidy), ``.md``, ``.tex`` (standalone xelatex), ``.docx`` (三线表) and
-``.json`` (the table model, read back by :func:`combined`). The note of every table is built from the
+``.json`` (the table model, read back by :func:`paper_tables`). The note of every table is built from the
 ``note`` column of its inputs -- never from the configuration -- so a table built from the simulated
 demonstration panel says "模拟数据 (simulated data)" / "Simulated data" first, and one built from real
 data does not. Regression tables add the star levels, what is in parentheses and the weights matrix.
@@ -18,9 +18,11 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
+from ..contract import read_tidy
+from ..geometry import load_maritime_boundary, read_geopackage
 from ..paper import (
     WORDS,
     ModelColumn,
@@ -31,52 +33,59 @@ from ..paper import (
     write_docx_tables,
     write_tex_tables,
 )
-
-__all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification",
-           "baseline", "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces",
-           "verdict", "combined",
-           "read_table", "paper_readme", "figure_ai_map", "figure_lisa", "figure_effects", "figure_mediation",
-           "provenance"]
-
+from ..paper.figures import (
+    choropleth,
+    effects_plot,
+    lisa_small_multiples,
+    mediation_plot,
+    save_paper_figure,
+)
 from ..paper.labels import term, verdict_rule, words
 from ..paper.numbers import row_decimals
-from ..paper.study_tables import (  # noqa: F401
-    _W,
+from ..paper.render import readme_markdown, write_text
+from ..paper.stepwise import mechanism_table, moran_table
+from ..paper.study_tables import (
     DEFAULT_LABELS,
-    GROUPS,
-    MEASURE_LABELS,
     TABLES,
     TITLES,
-    _column,
-    _failure,
-    _figure_note,
-    _group,
-    _label,
-    _level,
-    _note_column,
-    _notes,
-    _number,
-    _reg_kw,
-    _sentences,
-    _weights_note,
+    baseline_model_columns,
+    column_label,
+    correlations_and_vif,
     cov_note,
+    failure_text,
+    figure_note,
+    group_label,
+    interval_level,
     lee_yu_note,
+    model_column,
     model_label,
+    note_sentences,
     provenance,
     read_table,
+    regression_options,
     save_table,
     specification_rows,
+    table_notes,
+    table_number,
+    weights_note,
 )
+from ..units import unit_names
+
+__all__ = ["TABLES", "TITLES", "DEFAULT_LABELS", "paper_descriptive", "paper_correlation", "paper_moran", "paper_lisa",
+           "paper_inequality", "paper_convergence", "paper_specification", "paper_baseline", "paper_effects",
+           "paper_mechanisms", "paper_heterogeneity", "paper_robustness", "paper_scenarios",
+           "paper_scenario_provinces", "paper_verdict", "paper_tables", "read_table", "paper_readme",
+           "paper_figure_ai_map", "paper_figure_lisa", "paper_figure_effects", "paper_figure_mediation",
+           "provenance"]
 
 
-def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], labels: Mapping, language: str,
-                decimals: int, number: int | None = None, variable_decimals: Mapping | None = None) -> None:
+def paper_descriptive(panel_csv, mechanism_csvs, *, variables: Sequence[str], labels: Mapping, language: str,
+                      decimals: int, number: int | None = None, variable_decimals: Mapping | None = None,
+                      **out) -> None:
     """Table ``descriptive`` (rule ``paper_descriptive``): N, mean, SD, min and max of every variable the
     study uses (outcome, AI, controls, mechanisms, GDP per capita), rows labelled. Each row has its own
     decimals: ``variable_decimals`` (``paper.variable_decimals``, by column) where given, else
     :func:`row_decimals` of its magnitude."""
-    from ..contract import read_tidy
-
     d = read_tidy(panel_csv, mechanism_csvs)
     w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
@@ -85,80 +94,68 @@ def descriptive(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], lab
         x = pd.to_numeric(d[v], errors="coerce").dropna()
         stats = [float(x.mean()), float(x.std(ddof=1)), float(x.min()), float(x.max())]
         dv = (variable_decimals or {}).get(v, row_decimals(stats, decimals))
-        rows.append({"label": _label(labels, v, language), w["n"]: fmt.integer(len(x)),
+        rows.append({"label": column_label(labels, v, language), w["n"]: fmt.integer(len(x)),
                      **{w[k]: fmt(val, dv) for k, val in zip(("mean", "sd", "min", "max"), stats)}})
-    sim, parts = _notes([d], language)
-    t = table_from_frame(pd.DataFrame(rows), number=number or _number("descriptive"),
+    sim, parts = table_notes([d], language)
+    t = table_from_frame(pd.DataFrame(rows), number=number or table_number("descriptive"),
                          title=TITLES[language]["descriptive"],
                          language=language, decimals=decimals, label_col="label",
-                         notes=_sentences(sim, parts, language))
+                         notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def correlation(panel_csv, mechanism_csvs, out, *, variables: Sequence[str], outcome: str, labels: Mapping,
-                language: str, decimals: int, number: int | None = None) -> None:
+def paper_correlation(panel_csv, mechanism_csvs, *, variables: Sequence[str], outcome: str, labels: Mapping,
+                      language: str, decimals: int, number: int | None = None, **out) -> None:
     """Table ``correlation`` (rule ``paper_correlation``): Pearson correlations (lower triangle) of the
     study's variables and the variance inflation factor of each explanatory variable
-    (:func:`statsmodels.stats.outliers_influence.variance_inflation_factor`, with a constant)."""
-    from statsmodels.stats.outliers_influence import variance_inflation_factor
-
-    from ..contract import read_tidy
-
+    (:func:`aicoord.paper.study_tables.correlations_and_vif`)."""
     d = read_tidy(panel_csv, mechanism_csvs)
-    x = d[list(variables)].apply(pd.to_numeric, errors="coerce").dropna()
-    corr = x.corr()
-    expl = [v for v in variables if v != outcome]
-    design = np.column_stack([np.ones(len(x)), x[expl].to_numpy(float)])
-    vif = {v: float(variance_inflation_factor(design, i + 1)) for i, v in enumerate(expl)}
+    corr, vif = correlations_and_vif(d, variables, outcome)
     heads = [f"({i + 1})" for i in range(len(variables))]
     rows = []
     fmt = NumberFormat(decimals=decimals)
     for i, v in enumerate(variables):
-        r = {"label": f"({i + 1}) {_label(labels, v, language)}"}
+        r = {"label": f"({i + 1}) {column_label(labels, v, language)}"}
         for j, h in enumerate(heads):
             r[h] = fmt(corr.iloc[i, j]) if j <= i else ""
         r[words(language, labels)["vif"]] = fmt(vif[v], 2) if v in vif else ""
         rows.append(r)
-    sim, parts = _notes([d], language, extra=[words(language, labels)["vif_note"]])
-    t = table_from_frame(pd.DataFrame(rows), number=number or _number("correlation"),
+    sim, parts = table_notes([d], language, extra=[words(language, labels)["vif_note"]])
+    t = table_from_frame(pd.DataFrame(rows), number=number or table_number("correlation"),
                          title=TITLES[language]["correlation"],
-                         language=language, label_col="label", notes=_sentences(sim, parts, language))
+                         language=language, label_col="label", notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def moran(moran_csv, out, *, stars: Sequence[float], weights_labels: Mapping, labels: Mapping, language: str,
-          decimals: int, number: int | None = None, matrices: Sequence[str] | None = None) -> None:
+def paper_moran(moran_csv, *, stars: Sequence[float], weights_labels: Mapping, labels: Mapping, language: str,
+                decimals: int, number: int | None = None, matrices: Sequence[str] | None = None, **out) -> None:
     """Table ``moran`` (rule ``paper_moran``): global Moran's I of the outcome and AI (one panel each) by year
     (rows) and weights matrix (column groups: I with stars from its p under randomisation, and z), from the
     study's ``moran_panel.csv`` (:func:`aicoord.paper.stepwise.moran_table`); ``matrices``
     (``esda.map_weights``) chooses the matrices printed (default: all)."""
-    from ..paper.stepwise import moran_table
-
     g = pd.read_csv(moran_csv)
     if matrices:
         g = g[g["matrix"].isin(list(matrices))]   # the notes of the matrices printed only
     w = words(language, labels)
-    sim, parts = _notes([g], language, weights_labels=weights_labels)
+    sim, parts = table_notes([g], language, weights_labels=weights_labels)
     reg = RegressionTable([ModelColumn("x", {}, {})], number=0, title="", language=language, star_levels=stars)
-    notes = _sentences(sim, [reg.star_note(), w["moran_panel_note"]] + parts, language)
+    notes = note_sentences(sim, [reg.star_note(), w["moran_panel_note"]] + parts, language)
     t = moran_table(g, matrices=list(matrices or dict.fromkeys(g["matrix"])), words=w,
-                    variable_label=lambda v: _label(labels, v, language), weights_labels=weights_labels,
+                    variable_label=lambda v: column_label(labels, v, language), weights_labels=weights_labels,
                     language=language, fmt=NumberFormat(decimals=decimals), stars=stars,
-                    number=number or _number("moran"), title=TITLES[language]["moran"], notes=notes)
+                    number=number or table_number("moran"), title=TITLES[language]["moran"], notes=notes)
     save_table(t, out)
 
-
-def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: str, number: int | None = None) -> None:
+def paper_lisa(lisa_csvs, *, weights_labels: Mapping, labels: Mapping, language: str, number: int | None = None,
+               **out) -> None:
     """Table ``lisa`` (rule ``paper_lisa``): the LISA cluster of each province under each weights matrix
     (columns), for the cross-section's variable and year; ``—`` where not significant."""
     frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
     w = words(language, labels)
     first = frames[0]
-    from ..units import unit_names
-
     names = unit_names(language)
     tab = pd.DataFrame({"label": [names.get(c, c) for c in first["id"]]})
-    tab.insert(1, w["region"], [_group(r, language) for r in first["region4"]])
+    tab.insert(1, w["region"], [group_label(r, language) for r in first["region4"]])
     islands = []
     for f in frames:
         m = str(f["matrix"].iloc[0])
@@ -168,19 +165,19 @@ def lisa(lisa_csvs, out, *, weights_labels: Mapping, labels: Mapping, language: 
             islands.append(w["islands_note"].format(n=int((cl == "No neighbours").sum()), w=weights_labels.get(m, m)))
     alpha = float(first["threshold"].iloc[0])
     matrices = [str(f["matrix"].iloc[0]) for f in frames]
-    sim, parts = _notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}"), *islands,
-                                                 _weights_note(matrices, weights_labels, language)],
+    sim, parts = table_notes(frames, language, extra=[w["lisa_note"].format(alpha=f"{alpha:g}"), *islands,
+                                                 weights_note(matrices, weights_labels, language)],
                         weights_labels=weights_labels)
-    var = _label(labels, str(first["variable"].iloc[0]), language)
-    t = table_from_frame(tab, number=number or _number("lisa"), title=TITLES[language]["lisa"] + (
+    var = column_label(labels, str(first["variable"].iloc[0]), language)
+    t = table_from_frame(tab, number=number or table_number("lisa"), title=TITLES[language]["lisa"] + (
         f"（{var}，{first['year'].iloc[0]}）" if language == "zh"
         else f" ({var}, {first['year'].iloc[0]})"), language=language, label_col="label",
-        stub=w["province"], notes=_sentences(sim, parts, language))
+        stub=w["province"], notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals: int,
-               number: int | None = None) -> None:
+def paper_inequality(inequality_csv, *, labels: Mapping, language: str, decimals: int, number: int | None = None,
+                     **out) -> None:
     """Table ``inequality`` (rule ``paper_inequality``): Theil T (total, within, between) and Dagum Gini
     (total, within, net between, transvariation) by year, each with the contribution rates (贡献率, %) of its
     parts, one panel per variable."""
@@ -204,16 +201,16 @@ def inequality(inequality_csv, out, *, labels: Mapping, language: str, decimals:
                              groups=[("Theil T", 3), (f"Theil T {rate}", 2), ("Dagum Gini", 4),
                                      (f"Dagum Gini {rate}", 3)], stub=words(language, labels)["year"])
         t.columns = [h.strip() for h in heads]
-        panels.append((_label(labels, var, language), t))
-    sim, parts = _notes([g], language, extra=["Regions: NBS East, Central, West, Northeast"
+        panels.append((column_label(labels, var, language), t))
+    sim, parts = table_notes([g], language, extra=["Regions: NBS East, Central, West, Northeast"
                                               if language == "en" else "分组为国家统计局四大区域"])
-    t = panel_table(panels, number=number or _number("inequality"), title=TITLES[language]["inequality"],
-                    notes=_sentences(sim, parts, language))
+    t = panel_table(panels, number=number or table_number("inequality"), title=TITLES[language]["inequality"],
+                    notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping, language: str,
-                decimals: int, number: int | None = None) -> None:
+def paper_convergence(inequality_csv, beta_csv, *, variable: str, labels: Mapping, language: str, decimals: int,
+                      number: int | None = None, **out) -> None:
     """Table ``convergence`` (rule ``paper_convergence``): σ-convergence (the variable's coefficient of
     variation by year, from the inequality table) and β-convergence (cross-section, panel FE, spatial
     panels with ρ/λ, from ``beta_convergence.csv``)."""
@@ -242,18 +239,18 @@ def convergence(inequality_csv, beta_csv, out, *, variable: str, labels: Mapping
                          stub="")
     b = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label", stub="")
     cond = [("conditional β: controls " if language == "en" else "条件 β 收敛的控制变量：")
-            + WORDS[language]["list_sep"].join(_label(labels, c, language) for c in sorted(controls)[0].split(";"))
+            + WORDS[language]["list_sep"].join(column_label(labels, c, language) for c in sorted(controls)[0].split(";"))
             ] if controls else []
-    sim, parts = _notes([ineq, beta], language, extra=cond)
-    lab = _label(labels, variable, language)
+    sim, parts = table_notes([ineq, beta], language, extra=cond)
+    lab = column_label(labels, variable, language)
     t = panel_table([(w["sigma"].format(v=lab), a), (w["beta"].format(v=lab), b)],
-                    number=number or _number("convergence"),
-                    title=TITLES[language]["convergence"], notes=_sentences(sim, parts, language))
+                    number=number or table_number("convergence"),
+                    title=TITLES[language]["convergence"], notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def specification(spec_csv, out, *, weights_labels: Mapping, language: str, decimals: int,
-                  number: int | None = None) -> None:
+def paper_specification(spec_csv, *, weights_labels: Mapping, language: str, decimals: int, number: int | None = None,
+                        **out) -> None:
     """Table ``specification`` (rule ``paper_specification``): LM, LR, Hausman, Wald and LR tests of the
     specification search, with the statistic, degrees of freedom, p-value and the model selected."""
     g = pd.read_csv(spec_csv)
@@ -261,110 +258,106 @@ def specification(spec_csv, out, *, weights_labels: Mapping, language: str, deci
     rows, reasons = specification_rows(g, language, fmt)
     m = str(g["weights"].iloc[0])
     weights = WORDS[language]["weights"].format(w=weights_labels.get(m, m))
-    sim, parts = _notes([g], language, extra=reasons + [weights])
-    t = table_from_frame(pd.DataFrame(rows), number=number or _number("specification"),
+    sim, parts = table_notes([g], language, extra=reasons + [weights])
+    t = table_from_frame(pd.DataFrame(rows), number=number or table_number("specification"),
                          title=TITLES[language]["specification"], language=language, label_col="label",
-                         notes=_sentences(sim, parts, language))
+                         notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
 # ------------------------------------------------------------------------------------- regression tables
-def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-             parentheses: str, weights_labels: Mapping, number: int | None = None, show_controls: bool = True) -> None:
+def paper_baseline(coef_csv, fit_json, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+                   parentheses: str, weights_labels: Mapping, number: int | None = None, show_controls: bool = True,
+                   **out) -> None:
     """Table ``baseline`` (rule ``paper_baseline``): the baseline's models side by side as a regression table
     (``coef_csv``: the study's ``baseline_columns.csv``, FE OLS, SAR, SEM and SDM by default) -- AI, the
     controls and their W-lags (``show_controls``, as most Chinese papers print them; else a Yes row only) with
     stars over the standard error (or t/z) in parentheses, ρ or λ, σ², R² (within), log-likelihood, N, T,
     observations (with a note on the Lee–Yu sample), and Yes/No rows for the controls and the unit and time
     effects."""
-    from ..paper.study_tables import baseline_model_columns
-
     g = pd.read_csv(coef_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
     cols, variables, wnotes = baseline_model_columns(g, fit, labels=labels, language=language,
                                                      weights_labels=weights_labels, show_controls=show_controls)
-    sim, parts = _notes([g, fit["note"]], language)
+    sim, parts = table_notes([g, fit["note"]], language)
     lee = lee_yu_note(fit, language)
     mats = list(dict.fromkeys(g["weights"]))
-    reg = RegressionTable(cols, number=number or _number("baseline"), title=TITLES[language]["baseline"],
+    reg = RegressionTable(cols, number=number or table_number("baseline"), title=TITLES[language]["baseline"],
                           variables=variables,
-                          **_reg_kw(language, decimals, stars, parentheses, labels,
-                                    "" if len(mats) > 1 else weights_labels.get(mats[0], mats[0]), sim, parts,
-                                    wnotes + [n for n in (lee, cov_note(fit.get("cov"), language)) if n]))
+                          **regression_options(language, decimals, stars, parentheses, labels,
+                                               "" if len(mats) > 1 else weights_labels.get(mats[0], mats[0]), sim,
+                                               parts, wnotes + [n for n in (lee, cov_note(fit.get("cov"), language))
+                                                                if n]))
     save_table(reg.table(), out)
 
-
-def effects(effects_csv, fit_json, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-            parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
+def paper_effects(effects_csv, fit_json, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+                  parentheses: str, weights_labels: Mapping, number: int | None = None, **out) -> None:
     """Table ``effects`` (rule ``paper_effects``): direct, indirect and total effects of AI and the
     controls in the baseline model (LeSage–Pace), one column each."""
     g = pd.read_csv(effects_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
     w = words(language, labels)
-    cols = [_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
-    sim, parts = _notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])]
+    cols = [model_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
+    sim, parts = table_notes([g], language, extra=[w["effects_note"].format(draws=fit["draws"])]
                         + [n for n in [cov_note(fit.get("cov"), language)] if n])
-    reg = RegressionTable(cols, number=number or _number("effects"), title=TITLES[language]["effects"],
-                          **_reg_kw(language, decimals, stars, parentheses, labels,
+    reg = RegressionTable(cols, number=number or table_number("effects"), title=TITLES[language]["effects"],
+                          **regression_options(language, decimals, stars, parentheses, labels,
                                     weights_labels.get(fit["weights"], fit["weights"]), sim, parts))
     save_table(reg.table(), out)
 
 
-def mechanisms(mechanisms_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-               parentheses: str, weights_labels: Mapping, alpha: float, number: int | None = None,
-               verdict_csv=None, outcome: str | None = None) -> None:
+def paper_mechanisms(mechanisms_csv, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+                     parentheses: str, weights_labels: Mapping, alpha: float, number: int | None = None,
+                     verdict_csv=None, outcome: str | None = None, **out) -> None:
     """Table ``mechanisms`` (rule ``paper_mechanisms``) in the stepwise layout
     (:func:`aicoord.paper.stepwise.mechanism_table`): per channel (1) AI → M and (2) M and AI → the outcome
     (total effects, stars from estimate / SE), then the mediated effect with its SE, its Monte Carlo interval,
     its share and the suppression flag, and the verdict table's adjusted p, local/spillover split, basis and IV
     a path where ``verdict_csv`` has them."""
-    from ..paper.stepwise import mechanism_table
-
     g = pd.read_csv(mechanisms_csv)
     v = pd.read_csv(verdict_csv) if verdict_csv is not None else None
     w = words(language, labels)
-    y_label = _label(labels, outcome or "coord_gap", language)
+    y_label = column_label(labels, outcome or "coord_gap", language)
     extra = [w["stepwise_note"].format(y=y_label), w["mech_note"]]
     if v is not None and "mediation_share" in v.columns:
         extra.append(w["share_note"])
     if v is not None and "p_adjusted" in v.columns:
         text = " ".join(str(n) for n in v["note"].dropna().unique()) if "note" in v.columns else ""
         extra.append(w["p_adjusted_note"].format(method="Benjamini–Hochberg" if "Benjamini" in text else "Holm"))
-    sim, parts = _notes([g], language, extra=extra)
+    sim, parts = table_notes([g], language, extra=extra)
     m0 = str(g["weights"].iloc[0])
     t = mechanism_table(g, v, labels={**DEFAULT_LABELS[language], **labels}, words=w, y_label=y_label,
                         language=language, decimals=decimals, stars=stars, parentheses=parentheses, alpha=alpha,
-                        number=number or _number("mechanisms"), title=TITLES[language]["mechanisms"], notes=parts,
-                        weights=weights_labels.get(m0, m0), simulated=sim)
+                        number=number or table_number("mechanisms"), title=TITLES[language]["mechanisms"],
+                        notes=parts, weights=weights_labels.get(m0, m0), simulated=sim)
     save_table(t, out)
 
-
-def heterogeneity(het_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
-                  parentheses: str, weights_labels: Mapping, number: int | None = None) -> None:
+def paper_heterogeneity(het_csv, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+                        parentheses: str, weights_labels: Mapping, number: int | None = None, **out) -> None:
     """Table ``heterogeneity`` (rule ``paper_heterogeneity``): AI's direct, indirect and total effects by
     region and by sub-period, one panel each."""
     g = pd.read_csv(het_csv)
     w = words(language, labels)
     m0 = str(g["weights"].iloc[0])
-    sim, parts = _notes([g], language)
+    sim, parts = table_notes([g], language)
     panels = []
     for by, gb in g.groupby("by", sort=False):
-        cols = [_column(w[k], gb[gb["effect"] == k], "group", rename=lambda x: _group(x, language))
+        cols = [model_column(w[k], gb[gb["effect"] == k], "group", rename=lambda x: group_label(x, language))
                 for k in ("direct", "indirect", "total")]
         reg = RegressionTable(cols, number=0, title="", stub="",
-                              **_reg_kw(language, decimals, stars, parentheses, labels, weights_labels.get(m0, m0),
+                              **regression_options(language, decimals, stars, parentheses, labels, weights_labels.get(m0, m0),
                                         sim, parts))
         kind, _, split = str(by).partition(" (split ")
-        name = _group(kind, language) + (f"（{split.rstrip(')')} 年起为后期）" if split and language == "zh"
+        name = group_label(kind, language) + (f"（{split.rstrip(')')} 年起为后期）" if split and language == "zh"
                                          else f" (late period from {split.rstrip(')')})" if split else "")
         panels.append((name, reg.table()))
-    t = panel_table(panels, number=number or _number("heterogeneity"), title=TITLES[language]["heterogeneity"])
+    t = panel_table(panels, number=number or table_number("heterogeneity"), title=TITLES[language]["heterogeneity"])
     save_table(t, out)
 
 
 # ------------------------------------------------------------------------------------- summary tables
-def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping, language: str, decimals: int,
-               alpha: float, number: int | None = None) -> None:
+def paper_robustness(robustness_csv, *, labels: Mapping, weights_labels: Mapping, language: str, decimals: int,
+                     alpha: float, number: int | None = None, **out) -> None:
     """Table ``robustness`` (rule ``paper_robustness``): for every weights × sample variant (rows) and model
     (column groups) AI's total effect (panel "baseline") and each channel's mediated total effect: estimate
     and interval, or "not estimated"."""
@@ -381,7 +374,7 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
                 s = gv[gv["model"] == mo]
                 if s.empty or s.iloc[0]["verdict"] == "not estimated" or pd.isna(s.iloc[0]["estimate"]):
                     r[f"{mo} e"] = w["not_estimated"]
-                    r[f"{mo} i"] = "" if s.empty else _failure(s.iloc[0].get("failure"), language, fmt)
+                    r[f"{mo} i"] = "" if s.empty else failure_text(s.iloc[0].get("failure"), language, fmt)
                 else:
                     s = s.iloc[0]
                     r[f"{mo} e"] = fmt(s["estimate"])
@@ -389,20 +382,20 @@ def robustness(robustness_csv, out, *, labels: Mapping, weights_labels: Mapping,
             rows.append(r)
         t = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label",
                              groups=[(model_label(mo, language), 2) for mo in models], stub="")
-        t.columns = [w["estimate"], w["interval"].format(level=_level(alpha))] * len(models)
+        t.columns = [w["estimate"], w["interval"].format(level=interval_level(alpha))] * len(models)
         name = "AI total effect" if mech == "baseline" and language == "en" else (
-            "人工智能总效应" if mech == "baseline" else f"{w['mediated']}: {_label(labels, mech, language)}")
+            "人工智能总效应" if mech == "baseline" else f"{w['mediated']}: {column_label(labels, mech, language)}")
         panels.append((name, t))
-    sim, parts = _notes([g], language, extra=[w["robust_note"].format(level=_level(alpha))]
+    sim, parts = table_notes([g], language, extra=[w["robust_note"].format(level=interval_level(alpha))]
                         + [w["dynamic_note"]] * ("dynamic_sdm" in models)
-                        + [_weights_note(g["weights"], weights_labels, language)], weights_labels=weights_labels)
-    t = panel_table(panels, number=number or _number("robustness"), title=TITLES[language]["robustness"],
-                    notes=_sentences(sim, parts, language))
+                        + [weights_note(g["weights"], weights_labels, language)], weights_labels=weights_labels)
+    t = panel_table(panels, number=number or table_number("robustness"), title=TITLES[language]["robustness"],
+                    notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float, number: int | None = None,
-              labels: Mapping | None = None) -> None:
+def paper_scenarios(dispersion_csv, *, language: str, decimals: int, alpha: float, number: int | None = None,
+                    labels: Mapping | None = None, **out) -> None:
     """Table ``scenarios`` (rule ``paper_scenarios``): each scenario's dispersion measures of the outcome
     before and after, the change and its interval, one panel per scenario."""
     g = pd.read_csv(dispersion_csv)
@@ -410,27 +403,25 @@ def scenarios(dispersion_csv, out, *, language: str, decimals: int, alpha: float
     fmt = NumberFormat(decimals=decimals)
     panels = []
     for sc, gs in g.groupby("scenario", sort=False):
-        rows = [{"label": f"{_group(r['measure'], language)} ({int(r['year'])})",
+        rows = [{"label": f"{group_label(r['measure'], language)} ({int(r['year'])})",
                  w["before"]: fmt(r["before"]), w["after"]: fmt(r["after"]), w["change"]: fmt(r["change"]),
-                 w["interval"].format(level=_level(alpha)): f"[{fmt(r['change_lower'])}, {fmt(r['change_upper'])}]"}
+                 w["interval"].format(level=interval_level(alpha)): f"[{fmt(r['change_lower'])}, {fmt(r['change_upper'])}]"}
                 for _, r in gs.iterrows()]
         panels.append((term("scenario", sc, language, labels),
                        table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label",
                                         stub="")))
     shifts = sorted({fmt(s, 0) for s in g["shift"].dropna()}) or ["0"]
-    sim, parts = _notes([g], language, extra=[w["scen_note"].format(level=_level(alpha), shift=", ".join(shifts))])
-    t = panel_table(panels, number=number or _number("scenarios"), title=TITLES[language]["scenarios"],
-                    notes=_sentences(sim, parts, language))
+    sim, parts = table_notes([g], language, extra=[w["scen_note"].format(level=interval_level(alpha), shift=", ".join(shifts))])
+    t = panel_table(panels, number=number or table_number("scenarios"), title=TITLES[language]["scenarios"],
+                    notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
-def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, number: int | None = None,
-                       labels: Mapping | None = None) -> None:
+def paper_scenario_provinces(provinces_csv, *, language: str, decimals: int, number: int | None = None,
+                             labels: Mapping | None = None, **out) -> None:
     """Table ``scenario_provinces`` (rule ``paper_scenario_provinces``): for each province (rows, in the
     input's order) and scenario (column groups) the change of AI, the predicted change of the outcome, and its
     own and spillover parts."""
-    from ..units import unit_names
-
     g = pd.read_csv(provinces_csv, dtype={"unit": str})
     w = words(language, labels)
     fmt = NumberFormat(decimals=decimals)
@@ -440,23 +431,23 @@ def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, numb
     rows = []
     for unit in dict.fromkeys(g["unit"]):
         gu = g[g["unit"] == unit]
-        r = {"label": str(names.get(unit, unit)), w["region"]: _group(str(gu["region"].iloc[0]), language)}
+        r = {"label": str(names.get(unit, unit)), w["region"]: group_label(str(gu["region"].iloc[0]), language)}
         for sc in scen:
             x = gu[gu["scenario"] == sc]
             x = x.iloc[0] if len(x) else None
             for h, col in zip(heads, ("delta_ai", "delta_y", "own", "spillover")):
                 r[f"{sc} {h}"] = "" if x is None else fmt(x[col], 2 if col == "delta_ai" else decimals)
         rows.append(r)
-    t = table_from_frame(pd.DataFrame(rows), number=number or _number("scenario_provinces"),
+    t = table_from_frame(pd.DataFrame(rows), number=number or table_number("scenario_provinces"),
                          title=TITLES[language]["scenario_provinces"], language=language, label_col="label",
                          stub=w["province"], groups=[("", 1)] + [(term("scenario", sc, language, labels), 4) for sc in scen],
-                         notes=_sentences(*_notes([g], language), language))
+                         notes=note_sentences(*table_notes([g], language), language))
     t.columns = [w["region"]] + heads * len(scen)
     save_table(t, out)
 
 
-def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, alpha: float,
-            number: int | None = None) -> None:
+def paper_verdict(verdict_csv, *, labels: Mapping, language: str, decimals: int, alpha: float,
+                  number: int | None = None, **out) -> None:
     """Table ``verdict`` (rule ``paper_verdict``): for the baseline and each mechanism the effect behind the
     verdict with its interval, AI's total effect on the channel, the verdict and the robustness variants
     that agree; the verdict rule is in the note (from the input's note)."""
@@ -466,25 +457,25 @@ def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, 
     rows = []
     for _, r in g.iterrows():
         name = ("人工智能总效应（基准）" if language == "zh" else "AI total effect (baseline)") \
-            if r["mechanism"] == "baseline" else _label(labels, r["mechanism"], language)
+            if r["mechanism"] == "baseline" else column_label(labels, r["mechanism"], language)
         rows.append({"label": name, w["estimate"]: fmt(r["effect"]),
-                     w["interval"].format(level=_level(alpha)): f"[{fmt(r['lower'])}, {fmt(r['upper'])}]",
+                     w["interval"].format(level=interval_level(alpha)): f"[{fmt(r['lower'])}, {fmt(r['upper'])}]",
                      w["ai_on_channel"]: fmt(r.get("ai_total_on_channel")),
                      w["verdict"]: w.get(r["verdict"], r["verdict"]),
                      w["agree"]: "" if pd.isna(r.get("variants_agree")) else
                      f"{int(r['variants_agree'])}/{int(r['variants'])}" if "variants" in g.columns and
                      pd.notna(r.get("variants")) else fmt.integer(r["variants_agree"])})
-    sim, parts = _notes([g], language)
+    sim, parts = table_notes([g], language)
     # the rule is stated from the vocabulary in the table's language (the results file states it in English)
     parts = [verdict_rule(alpha, language)] + [p for p in parts if not p.startswith("Verdict rule")]
-    t = table_from_frame(pd.DataFrame(rows), number=number or _number("verdict"), title=TITLES[language]["verdict"],
+    t = table_from_frame(pd.DataFrame(rows), number=number or table_number("verdict"), title=TITLES[language]["verdict"],
                          language=language, label_col="label", stub=w["mechanism"],
-                         notes=_sentences(sim, parts, language))
+                         notes=note_sentences(sim, parts, language))
     save_table(t, out)
 
 
 # ------------------------------------------------------------------------------------- combined, README
-def combined(table_jsons, out_docx, out_tex) -> None:
+def paper_tables(table_jsons, out_docx, out_tex) -> None:
     """``results/paper/tables.docx`` and ``tables.tex`` (rule ``paper_tables``): every table, in order,
     with its number, caption and note."""
     tables = [read_table(p) for p in table_jsons]
@@ -498,39 +489,31 @@ def combined(table_jsons, out_docx, out_tex) -> None:
 def paper_readme(table_jsons, out_md, *, entries: Sequence[Mapping], figures: Sequence[Mapping]) -> None:
     """``results/paper/README.md`` (rule ``paper_readme``): every table (number, caption, files) and figure
     with the rule that made it and the configuration entries it depends on."""
-    from ..paper.render import readme_markdown, write_text
-
     captions = {Path(p).stem: read_table(p).caption for p in table_jsons}
     write_text(readme_markdown(captions, entries, figures), out_md)
 
 
 # ------------------------------------------------------------------------------------- figures
-def figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
-                  decimals: int = 2, map_approval: str | None = None) -> None:
+def paper_figure_ai_map(data_csv, note_csv, gpkg, out_png, out_pdf, *, variable: str, label: str, language: str,
+                        decimals: int = 2, map_approval: str | None = None) -> None:
     """Figure ``ai_map`` (rule ``paper_figure_ai_map``): choropleth of the cross-section's AI index
     (Jenks natural breaks, five classes). The tidy cross-section has no note column; the note is that of
     ``note_csv``, a LISA table of the same variable and year under a matrix not built from the panel.
     ``map_approval`` (``paper.map_approval``) prints the base map's 审图号 under the map."""
-    from ..geometry import load_maritime_boundary, read_geopackage
-    from ..paper.figures import choropleth, save_paper_figure
-
     d = pd.read_csv(data_csv, dtype={"code": str})
     gdf = read_geopackage(gpkg).set_index("code").loc[d["code"]].reset_index()
     year = int(d["year"].iloc[0])
     title = f"{label}（{year}）" if language == "zh" else f"{label} ({year})"
     fig = choropleth(gdf, d[variable].to_numpy(float), title=title, legend_title=label,
-                     note=_figure_note(pd.read_csv(note_csv)["note"].unique(), language), language=language,
+                     note=figure_note(pd.read_csv(note_csv)["note"].unique(), language), language=language,
                      maritime=load_maritime_boundary(), decimals=decimals, map_approval=map_approval)
     save_paper_figure(fig, out_png, out_pdf)
 
 
-def figure_lisa(lisa_csvs, gpkg, out_png, out_pdf, *, weights: Sequence[str], weights_labels: Mapping,
-                language: str, map_approval: str | None = None) -> None:
+def paper_figure_lisa(lisa_csvs, gpkg, out_png, out_pdf, *, weights: Sequence[str], weights_labels: Mapping,
+                      language: str, map_approval: str | None = None) -> None:
     """Figure ``lisa`` (rule ``paper_figure_lisa``): LISA cluster maps, one row per map weights matrix, one
     column per year of the cross-section; ``map_approval`` prints the base map's 审图号 under the maps."""
-    from ..geometry import load_maritime_boundary, read_geopackage
-    from ..paper.figures import lisa_small_multiples, save_paper_figure
-
     frames = [pd.read_csv(p, dtype={"id": str}) for p in lisa_csvs]
     ids = frames[0]["id"]
     gdf = read_geopackage(gpkg).set_index("code").loc[ids].reset_index()
@@ -548,17 +531,15 @@ def figure_lisa(lisa_csvs, gpkg, out_png, out_pdf, *, weights: Sequence[str], we
     else:
         cols, rows, row_labels, size = years, list(weights), labels, (2.5, 2.0)
     fig = lisa_small_multiples(gdf, clusters, years=cols, weights=rows, weight_labels=row_labels, title=title,
-                               note=_figure_note(notes, language), language=language,
+                               note=figure_note(notes, language), language=language,
                                maritime=load_maritime_boundary(), panel_size=size, map_approval=map_approval)
     save_paper_figure(fig, out_png, out_pdf)
 
 
-def figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, label: str, weights_labels: Mapping,
-                   language: str, alpha: float) -> None:
+def paper_figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, label: str, weights_labels: Mapping,
+                         language: str, alpha: float) -> None:
     """Figure ``effects`` (rule ``paper_figure_effects``): AI's direct, indirect and total effects in the
     baseline model and AI's total effect in every estimated robustness variant, with intervals."""
-    from ..paper.figures import effects_plot, save_paper_figure
-
     e = pd.read_csv(effects_csv)
     r = pd.read_csv(robustness_csv)
     base = "基准模型" if language == "zh" else "Baseline"
@@ -573,25 +554,21 @@ def figure_effects(effects_csv, robustness_csv, out_png, out_pdf, *, ai: str, la
                      "lower": s["lower"], "upper": s["upper"]})
     title = f"{label}的空间效应" if language == "zh" else f"Effects of {label}"
     fig = effects_plot(pd.DataFrame(rows), level=1 - alpha, title=title,
-                       note=_figure_note(list(e["note"].unique()) + list(r["note"].unique()), language),
+                       note=figure_note(list(e["note"].unique()) + list(r["note"].unique()), language),
                        language=language)
-    from matplotlib.ticker import MaxNLocator
-
     for ax in fig.axes:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
     save_paper_figure(fig, out_png, out_pdf)
 
 
-def figure_mediation(verdict_csv, out_png, out_pdf, *, labels: Mapping, language: str, alpha: float) -> None:
+def paper_figure_mediation(verdict_csv, out_png, out_pdf, *, labels: Mapping, language: str, alpha: float) -> None:
     """Figure ``mediation`` (rule ``paper_figure_mediation``): each mechanism's mediated total effect with
     its (1 − alpha) Monte Carlo interval, from the verdict table."""
-    from ..paper.figures import mediation_plot, save_paper_figure
-
     v = pd.read_csv(verdict_csv)
     m = v[v["mechanism"] != "baseline"]
-    df = pd.DataFrame({"mechanism": [_label(labels, x, language) for x in m["mechanism"]],
+    df = pd.DataFrame({"mechanism": [column_label(labels, x, language) for x in m["mechanism"]],
                        "estimate": m["effect"].values, "lower": m["lower"].values, "upper": m["upper"].values})
     title = "人工智能经各机制的中介效应" if language == "zh" else "Mediated effects of AI by mechanism"
-    note = _figure_note(v["note"].unique(), language)
+    note = figure_note(v["note"].unique(), language)
     fig = mediation_plot(df, level=1 - alpha, title=title, note=note, language=language)
     save_paper_figure(fig, out_png, out_pdf)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from ..contract import read_province_table
 from ..io import write_csv
+from ..seed import seed_claims as claims
 
 __all__ = ["seed_claims"]
 
 
 def seed_claims(index_csv, shares_csv, out_csv) -> None:
     """Recompute the seed paper's descriptive claims (rule ``seed_claims``; see :mod:`aicoord.seed`)."""
-    from ..seed import seed_claims as claims
-
     index = read_province_table(index_csv, "province", ["ai_index"])["ai_index"]
     shares = read_province_table(shares_csv, "province", ["firm_share_pct", "patent_share_pct"],
                                  required_all=False)

@@ -15,9 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import study
 from ..contract import read_tidy
 from ..io import write_csv, write_json
 from ..notes import note_of
+from ..study import add_agreement, convergence_with_ai, dispersion_shift, specification_search
+from ..study import split_year as split_year_of
+from ..study.mechanisms import add_adjusted_p, baseline_row, mechanism_row, verdict_note
+from ..study.models import baseline_columns as fit_baseline_columns
+from ..units import municipal_units
+from ..weights_io import read_weights_frame
 
 __all__ = ["specification", "baseline", "baseline_columns", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
            "robustness_variant", "robustness", "verdict", "scenarios"]
@@ -27,7 +34,6 @@ UNIT, TIME = "code", "year"
 
 def _weights(raw_csv):
     """Raw weights as a dense frame (ids = province codes), and the note of a matrix built from the panel."""
-    from ..weights_io import read_weights_frame
 
     summary = Path(re.sub(r"_raw\.(csv|npz)$", "_summary.json", str(raw_csv)))
     note = ""
@@ -60,7 +66,6 @@ def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
     tests of the SDM against SAR and SEM, and the model they select (:func:`aicoord.study.specification_search`);
     with ``model_probabilities`` (``analysis.specification.model_probabilities``) also the Bayesian posterior
     model probabilities."""
-    from ..study import specification_search
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
@@ -94,14 +99,11 @@ def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str,
     and (1 − alpha) intervals, and the fit's scalars (N, T, log-likelihood, R²) for the paper tables.
     ``cov``: ``analysis.cov_type``, ``analysis.cluster`` (a column of the panel; null: the province) and
     ``analysis.dk_lag``; the covariance used is recorded under ``cov`` in the JSON."""
-    from ..study import baseline as fit
-    from ..study.mechanisms import baseline_row
-
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
     cov = _study_cov(cov)
-    b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
-            draws=draws, seed=seed, alpha=alpha, cov=cov)
+    b = study.baseline(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
+                       lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=cov)
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(_fit_summary(b.fit, weights=weights_name, y=y, ai=ai, controls=list(controls), draws=draws,
@@ -109,20 +111,19 @@ def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str,
 
 
 def baseline_columns(panel_csv, weights_csvs, out_csv, *, names, columns, y: str, ai: str, controls, effects: str,
-                     lee_yu: bool, weights_name: str, cov=None, **_) -> None:
+                     lee_yu: bool, weights_name: str, cov=None) -> None:
     """The models of the baseline table side by side (rule ``baseline_columns``;
     :func:`aicoord.study.models.baseline_columns`): ``columns`` (``paper.baseline_columns``) under the raw
     weights ``weights_csvs`` named ``names`` (a column without a matrix uses ``weights_name``, the study's),
     the same covariance as the baseline. The note is the panel's, with the provenance of each matrix built
     from it."""
-    from ..study.models import baseline_columns as fit
 
     d, note = _data(panel_csv)
     weights, wnotes = {}, ""
     for name, path in zip(names, weights_csvs):
         weights[name], wn = _weights(path)
         wnotes += wn if wn not in wnotes else ""
-    tab = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, weights=weights, columns=list(columns),
+    tab = fit_baseline_columns(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, weights=weights, columns=list(columns),
               default_weights=weights_name, effects=effects, lee_yu=lee_yu, cov=_study_cov(cov))
     _write(tab, out_csv, note + wnotes)
 
@@ -131,8 +132,6 @@ def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effect
                    weights_name: str) -> None:
     """Conditional spatial β-convergence with AI × initial income (rule ``convergence_ai``;
     :func:`aicoord.study.convergence_with_ai`)."""
-    from ..study import convergence_with_ai
-
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
     tab = convergence_with_ai(d, gdp_pc="gdp_pc", ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w,
@@ -148,13 +147,10 @@ def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name:
     fixed, and the mediated total effect with its Monte Carlo interval and Sobel z; the JSON holds the
     channel's row of the verdict table and, under ``cov``, the outcome fit's covariance (``cov`` as for
     :func:`baseline`: the same covariance as the baseline)."""
-    from ..study import mechanism as fit
-    from ..study.mechanisms import mechanism_row
-
     d, note = _data(panel_csv, [mechanism_csv])
     w, wnote = _weights(weights_csv)
-    m = fit(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
-            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov))
+    m = study.mechanism(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w,
+                        effects=effects, lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov))
     parts = []
     for quantity, frame in (("ai_on_channel", m.ai_on_channel), ("channel_on_y", m.channel_on_y),
                             ("ai_on_y", m.ai_on_y)):
@@ -179,17 +175,14 @@ def heterogeneity(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
                   draws: int, seed: int, alpha: float, split_year, weights_name: str) -> None:
     """AI's effects by the four regions (full-sample interactions) and by sub-period (rule ``heterogeneity``;
     :func:`aicoord.study.heterogeneity`)."""
-    from ..study import heterogeneity as fit
-
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    years = sorted(d[TIME].unique())
-    split = int(split_year) if split_year is not None else int(years[len(years) // 2])
+    split = split_year_of(d[TIME], split_year)
     kw = dict(y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
               draws=draws, seed=seed, alpha=alpha)
-    by_region = fit(d, by="region", regions=_regions(d), **kw)
+    by_region = study.heterogeneity(d, by="region", regions=_regions(d), **kw)
     by_region.insert(0, "by", "region")
-    by_period = fit(d, by="period", split_year=split, **kw)
+    by_period = study.heterogeneity(d, by="period", split_year=split, **kw)
     by_period.insert(0, "by", f"period (split {split})")
     tab = pd.concat([by_region, by_period], ignore_index=True)
     tab.insert(0, "weights", weights_name)
@@ -197,19 +190,16 @@ def heterogeneity(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
 
 
 def robustness_variant(panel_csv, mechanism_csvs, weights_csv, out_csv, *, weights_name: str, sample: str, models,
-                       y: str, ai: str, controls, mechanisms_: list, effects: str, lee_yu: bool, draws: int,
+                       y: str, ai: str, controls, mechanism_names: list, effects: str, lee_yu: bool, draws: int,
                        seed: int, alpha: float, dlag: int = 1) -> None:
     """One weights × sample variant of the robustness grid, every model (rule ``robustness_variant``;
     :func:`aicoord.study.robustness_variant`; ``dlag``: the time lags of the dynamic SDM)."""
-    from ..study import robustness_variant as fit
-    from ..units import municipal_units
-
     d, note = _data(panel_csv, mechanism_csvs)
     w, wnote = _weights(weights_csv)
-    tab = fit(d, y=y, ai=ai, mechanisms=list(mechanisms_), controls=list(controls), unit=UNIT, time=TIME, w=w,
-              weights_name=weights_name, sample=sample, models=tuple(models), effects=effects, lee_yu=lee_yu,
-              draws=draws, seed=seed, alpha=alpha, dlag=dlag,
-              municipalities=tuple(municipal_units(d[UNIT].unique())))
+    tab = study.robustness_variant(d, y=y, ai=ai, mechanisms=list(mechanism_names), controls=list(controls),
+                                   unit=UNIT, time=TIME, w=w, weights_name=weights_name, sample=sample,
+                                   models=tuple(models), effects=effects, lee_yu=lee_yu, draws=draws, seed=seed,
+                                   alpha=alpha, dlag=dlag, municipalities=tuple(municipal_units(d[UNIT].unique())))
     _write(tab, out_csv, note + wnote)
 
 
@@ -229,9 +219,6 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     Benjamini-Hochberg (``adjust="bh"``) across the baseline and the mechanisms; mediated_local/_spillover, the
     mediation share and the suppression flag come from :func:`aicoord.study.mechanisms.chain_parts`.
     """
-    from ..study import add_agreement
-    from ..study.mechanisms import add_adjusted_p, verdict_note
-
     base = json.loads(Path(baseline_json).read_text(encoding="utf-8"))
     rows = [base["verdict"]]
     notes = [base["note"]]
@@ -244,32 +231,21 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     write_csv(tab, out_csv, float_format="%.10g")
 
 
-def dispersion_shift(y) -> float | None:
-    """The constant added to the outcome before its CV, Theil and Gini are taken: none when every value is
-    positive, else the smallest whole number that lifts every observed value to at least 1 (reported in the
-    dispersion table's ``shift`` column; it changes the measures' levels, not the sign of their changes)."""
-    import math
-
-    low = float(pd.Series(y).min())
-    return None if low > 0 else float(math.ceil(1.0 - low))
-
 
 def scenarios(panel_csv, weights_csv, out_provinces, out_dispersion, *, specs: dict, y: str, ai: str, controls,
               effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
     """Policy scenarios through the baseline model's reduced form (rule ``scenarios``;
     :func:`aicoord.study.scenarios`): each province's predicted change (own and spillover parts) and the
     change of the outcome's dispersion (CV, Theil, Dagum Gini by region), with intervals from draws. An outcome
-    with non-positive values is shifted first (:func:`dispersion_shift`)."""
-    from ..study import baseline as fit
-    from ..study import scenarios as run
-
+    with non-positive values is shifted first (:func:`aicoord.study.dispersion_shift`)."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
-            draws=200, seed=seed, alpha=alpha)
+    b = study.baseline(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
+                       lee_yu=lee_yu, draws=200, seed=seed, alpha=alpha)
     spec_list = [{"name": name, **spec} for name, spec in sorted(specs.items())]
     shift = dispersion_shift(d[y])
-    provinces, dispersion = run(b, spec_list, regions=_regions(d), draws=draws, seed=seed, alpha=alpha, shift=shift)
+    provinces, dispersion = study.scenarios(b, spec_list, regions=_regions(d), draws=draws, seed=seed, alpha=alpha,
+                                            shift=shift)
     for t in (provinces, dispersion):
         t.insert(0, "weights", weights_name)
     _write(provinces, out_provinces, note + wnote)

@@ -219,6 +219,15 @@ def _region_effects(par, names, th_names, kind, spec, members):
     return out
 
 
+def split_year(years, split=None) -> int:
+    """The year that starts the late sub-period of :func:`heterogeneity` (``analysis.split_year``): ``split``
+    when given, else the middle one of the sorted distinct ``years`` (the ⌊T/2⌋-th, from 0)."""
+    if split is not None:
+        return int(split)
+    years = sorted(set(years))
+    return int(years[len(years) // 2])
+
+
 def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=None, split_year=None,
                   model="sdm", effects="twoways", lee_yu=True, draws=1000, seed=1, alpha=0.05) -> pd.DataFrame:
     """AI's effects by region (full-sample interactions) or by sub-period (post dummy).

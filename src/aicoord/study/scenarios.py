@@ -37,6 +37,7 @@ Intervals: ``draws`` parameter vectors from the baseline fit's asymptotic normal
 from __future__ import annotations
 
 import logging
+import math
 
 import numpy as np
 import pandas as pd
@@ -219,3 +220,11 @@ def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shif
                               "change": m1[m] - m0[m], "change_lower": l_, "change_upper": u_,
                               "shift": c0, "dropped_draws": dropped})
     return pd.DataFrame(prov_rows), pd.DataFrame(disp_rows)
+
+
+def dispersion_shift(y) -> float | None:
+    """The constant added to the outcome before its CV, Theil and Gini are taken: none when every value is
+    positive, else the smallest whole number that lifts every observed value to at least 1 (reported in the
+    dispersion table's ``shift`` column; it changes the measures' levels, not the sign of their changes)."""
+    low = float(pd.Series(y).min())
+    return None if low > 0 else float(math.ceil(1.0 - low))
