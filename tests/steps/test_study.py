@@ -71,6 +71,10 @@ def test_baseline_cluster_by_region_and_table_note(files, tmp_path):
     reg = dict(language="en", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels={},
                labels={})
     paths = {k: tmp_path / f"t.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    # the baseline table reads the model columns (baseline_columns.csv); here one column, the SDM just fitted
+    cols = coef.assign(column="sdm", model="sdm", weights="queen", **{k: fit[k] for k in ("N", "T", "nobs", "sigma2",
+                                                                                          "r2_within", "loglik")})
+    cols.to_csv(out["coef.csv"], index=False)
     P.paper_baseline(out["coef.csv"], out["fit.json"], **paths, **reg)
     notes = " ".join(P.read_table(paths["json"]).notes)
     assert ("cluster-robust standard errors by region (4 clusters); p-values from an unrestricted wild cluster "
