@@ -159,7 +159,7 @@ def did_targets():
 
 
 def did_inputs(wildcards):
-    out = {"panel": "results/data/panel.csv", "weights": f"results/weights/{DID['weights']}_raw.csv",
+    out = {"panel": "results/data/panel.csv", "weights": f"results/weights/{DID['weights']}_raw.npz",
            "gpkg": GEOMETRY}
     if DEMO:
         out["demo"] = "results/demo/panel.csv"
