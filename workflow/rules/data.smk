@@ -28,7 +28,7 @@ rule cross_section:
 rule simulate_panel:
     input:
         ai=config["seed_tables"]["index"],
-        weights=f"results/weights/{config['demo']['weights']}.npz",
+        weights=std_weights(config["demo"]["weights"]),
     output:
         panel="results/demo/panel.csv",
         truth="results/demo/truth.json",

@@ -4,7 +4,7 @@
 rule global_autocorrelation:
     input:
         data=tidy_data,
-        weights=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
+        weights=[std_weights(w) for w in WEIGHTS],
         summaries=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
         expand("results/esda/global/{{var}}_{{year}}_{w}.json", w=list(WEIGHTS)),
@@ -51,7 +51,7 @@ rule collect_global:
 rule lisa:
     input:
         data=tidy_data,
-        weights=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
+        weights=[std_weights(w) for w in WEIGHTS],
         summaries=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
         report(

@@ -14,9 +14,11 @@ __all__ = ["global_autocorrelation", "collect_global", "lisa", "esda_figures"]
 
 
 def _load_w(path):
-    from ..weights_io import read_weights
+    """The row-standardised weights as a libpysal W (``{w}.npz``, or ``{w}_raw.npz`` standardised on reading)."""
+    from ..weights_io import to_libpysal
+    from ..weights_sparse import load_standardised
 
-    return read_weights(path)
+    return to_libpysal(load_standardised(path))
 
 
 def _notes(data_csv, summary_json, matrix):

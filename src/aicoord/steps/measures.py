@@ -24,15 +24,17 @@ __all__ = ["inequality", "composite_indices", "coupling_coordination", "beta_con
 
 
 def _load_w(path):
-    from ..weights_io import read_weights
+    """The row-standardised weights as a libpysal W (``{w}.npz``, or ``{w}_raw.npz`` standardised on reading)."""
+    from ..weights_io import to_libpysal
+    from ..weights_sparse import load_standardised
 
-    return read_weights(path)
+    return to_libpysal(load_standardised(path))
 
 
 def _w_frame(path) -> pd.DataFrame:
-    from ..weights_io import read_weights_frame
+    from ..weights_sparse import load_standardised
 
-    return read_weights_frame(path)
+    return load_standardised(path).frame()
 
 
 # ----------------------------------------------------------------------------- inequality

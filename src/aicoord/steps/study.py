@@ -10,7 +10,6 @@ from (the panel's note, and the note of a matrix built from the panel).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -25,17 +24,13 @@ __all__ = ["specification", "baseline", "convergence_ai", "mechanism", "mechanis
 UNIT, TIME = "code", "year"
 
 
-def _weights(raw_csv):
-    """Raw weights as a dense frame (ids = province codes), and the note of a matrix built from the panel."""
-    from ..weights_io import read_weights_frame
+def _weights(raw_npz):
+    """The raw weights (:class:`aicoord.weights_sparse.Weights`, with their summary), and the note of a matrix
+    built from the panel, as the tables add it."""
+    from ..weights_sparse import load_weights
 
-    summary = Path(re.sub(r"_raw\.(csv|npz)$", "_summary.json", str(raw_csv)))
-    note = ""
-    if summary.exists():
-        s = json.loads(summary.read_text(encoding="utf-8"))
-        if s.get("note"):
-            note = f" | W = {s['matrix']}: {s['note']}"
-    return read_weights_frame(raw_csv), note
+    w = load_weights(raw_npz)
+    return w, (f" | W = {w.name}: {w.note}" if w.note else "")
 
 
 def _data(panel_csv, mechanism_csvs=()):
