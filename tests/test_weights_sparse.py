@@ -62,3 +62,23 @@ def test_setting_keeps_the_weights_sparse_and_equal_to_the_dense_path():
     assert sp.issparse(s_sparse.weights.sparse) and s_sparse.ids == s_dense.ids
     assert_array_equal(s_sparse.W, s_dense.W)
     assert s_sparse.W.flags["F_CONTIGUOUS"] == s_dense.W.flags["F_CONTIGUOUS"]
+
+
+@pytest.mark.parametrize("kind", ["distance", "economic", "nested"])
+def test_full_kinds_built_sparse_write_the_same_raw_file(tmp_path, kind):
+    """Above dense_max the weights step builds the full kinds without a libpysal W: the raw .npz and the
+    summary equal those written from the libpysal W (the reference), byte for byte."""
+    from aicoord.provinces import province_table
+    from aicoord.weights import build_weights
+    from aicoord.weights_io import write_weights
+
+    codes = list(province_table()["code"])
+    gdp = pd.Series(np.linspace(1.0, 4.0, len(codes)) ** 1.3, index=codes)
+    spec = {"kind": kind}
+    ref = build_weights(spec, gdp_pc_mean=gdp)
+    new = build_weights(spec, gdp_pc_mean=gdp, sparse=True)
+    assert isinstance(new, Weights)
+    s_ref = write_weights(ref, tmp_path / "a" / "w", name="w", dense_max=10)
+    s_new = write_weights(new, tmp_path / "b" / "w", name="w", dense_max=10)
+    assert s_ref == s_new
+    assert (tmp_path / "a" / "w_raw.npz").read_bytes() == (tmp_path / "b" / "w_raw.npz").read_bytes()

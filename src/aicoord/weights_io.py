@@ -499,12 +499,13 @@ def standardised_file(stem, n: int, dense_max: int = DENSE_MAX) -> str:
     return weights_files(stem, n, dense_max).get("npz", f"{stem}_raw.npz")
 
 
-def write_weights(w: W, stem, *, name: str, dense_max: int = DENSE_MAX) -> dict:
+def write_weights(w, stem, *, name: str, dense_max: int = DENSE_MAX) -> dict:
     """Write ``w`` as the files of :func:`weights_files`; return :func:`aicoord.weights.weights_summary`.
 
     ``{stem}_raw.npz`` holds the raw weights (sparse, :func:`write_npz`); up to ``dense_max`` units also
     ``{stem}.npz`` (row-standardised), ``{stem}_raw.csv`` and ``{stem}.csv`` (N×N, 17 significant digits)
-    and ``{stem}.gwt`` (libpysal GWT, raw).
+    and ``{stem}.gwt`` (libpysal GWT, raw). ``w`` is a libpysal W, or above ``dense_max`` units also an
+    :class:`aicoord.weights_sparse.Weights`.
     """
     from .io import write_csv
     from .weights import standardize, to_dense_frame, weights_summary
