@@ -26,7 +26,7 @@ import pandas as pd
 
 from .errors import EstimationError, InputError
 
-__all__ = ["Weights", "load_weights", "load_standardised", "row_standardise", "write_npz", "write_long", "read_npz", "text_id"]
+__all__ = ["Weights", "load_standardised", "load_weights", "read_npz", "row_standardise", "text_id", "write_long", "write_npz"]
 
 
 def text_id(v) -> str:
