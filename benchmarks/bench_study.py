@@ -9,9 +9,10 @@ and a ``config/config.yaml`` that sets only ``study.level``), and the repository
 ``snakemake --cores N``, exactly as the README's quick start does, so every default of that level applies
 (permutations, draws, every table, figure and the verdict). While it runs, the resident memory of the whole
 process tree (Snakemake and every job it starts) is sampled every 0.2 s with ``psutil``; the peak of the
-sum is reported, with the wall time, the number of jobs, the size of ``results/`` (and of the eigen-decomposition
-cache ``.cache/``, outside it), and the machine's load average at the start and the end (other work on the
-machine slows the run; the load says how much).
+sum is reported, with the wall time, the CPU time of the tree, the number of jobs, the size of ``results/``
+(and of the eigen-decomposition cache ``.cache/``, outside it) with its largest files, and the machine's load
+average at the start and the end (other work on the machine slows the run; the load says how much).
+``--timeout`` stops Snakemake and every job it started (they run in a process group of their own).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import pathlib
+import resource
 import shutil
 import subprocess
 import sys
@@ -64,19 +66,20 @@ def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = N
     load0 = os.getloadavg()
     t0 = time.perf_counter()
     with open(workdir / "snakemake.log", "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        # a session of its own, so that a timeout stops Snakemake and every job it started (the whole group)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         ps = psutil.Process(proc.pid)
         peak = 0
         stopped = False
         while proc.poll() is None:
             peak = max(peak, tree_rss(ps))
             if timeout is not None and time.perf_counter() - t0 > timeout:
-                proc.terminate()  # Snakemake stops its jobs and marks them incomplete
-                proc.wait()
+                _stop_group(proc)
                 stopped = True
                 break
             time.sleep(0.2)
     wall = time.perf_counter() - t0
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)  # Snakemake and every job it waited for
     text = (workdir / "snakemake.log").read_text(encoding="utf-8", errors="replace")
     jobs = text.count("Finished jobid")
     return {"level": level, "returncode": proc.returncode, "stopped_at_timeout": stopped, "wall_s": round(wall, 1),
@@ -85,8 +88,38 @@ def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = N
             "load_end": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count(),
             "results_mb": round(_size(workdir / "results") / 2**20, 1),
             "cache_mb": round(_size(workdir / ".cache") / 2**20, 1),
+            "cpu_s": round(cpu.ru_utime + cpu.ru_stime, 1),
+            "largest_results_mb": _largest(workdir / "results"),
             "verdict": (workdir / "results/tables/verdict.csv").exists(),
             "paper_tables": (workdir / "results/paper/tables.docx").exists(), "workdir": str(workdir)}
+
+
+def _stop_group(proc: subprocess.Popen, grace: float = 30.0) -> None:
+    """Stop Snakemake and every job of its process group: SIGTERM (Snakemake marks its jobs incomplete),
+    then SIGKILL for what is left after ``grace`` seconds."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _largest(folder: pathlib.Path, most: int = 8) -> dict:
+    """The ``most`` largest files under ``folder``: path relative to it -> MB."""
+    if not folder.exists():
+        return {}
+    files = sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: -p.stat().st_size)[:most]
+    return {str(p.relative_to(folder)): round(p.stat().st_size / 2**20, 1) for p in files}
 
 
 def _size(folder: pathlib.Path) -> int:

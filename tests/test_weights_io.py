@@ -202,20 +202,26 @@ def test_npz_and_long_files_are_byte_identical_on_rewrite_and_npz_is_scipy_reada
 
 
 def test_write_weights_writes_dense_tables_only_up_to_dense_max(tmp_path):
-    from aicoord.weights_io import read_weights_sparse, weights_files
+    from aicoord.weights_io import read_weights_sparse, standardised_file, weights_files
+    from aicoord.weights_sparse import load_standardised
 
     w = knn_weights(3)
     small = write_weights(w, tmp_path / "s" / "k", name="k", dense_max=31)
     big = write_weights(w, tmp_path / "b" / "k", name="k", dense_max=30)
     assert small == big
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["k.csv", "k.gwt", "k.npz", "k_raw.csv", "k_raw.npz"]
-    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["k.npz", "k_raw.npz"]
-    assert set(weights_files("x", 31, 30)) == {"npz", "raw_npz"}
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["k_raw.npz"]  # above: the raw matrix only
+    assert set(weights_files("x", 31, 30)) == {"raw_npz"}
+    assert standardised_file("x", 31, 31) == "x.npz" and standardised_file("x", 31, 30) == "x_raw.npz"
     # the .npz files hold what the N×N tables hold: raw and row-standardised weights, ids in the same order
     for npz, csv in (("k_raw.npz", "k_raw.csv"), ("k.npz", "k.csv")):
-        assert_frame_equal(read_weights_frame(tmp_path / "b" / npz), read_weights_frame(tmp_path / "s" / csv))
-    assert_array_equal(read_weights_sparse(tmp_path / "b" / "k.npz").sparse.toarray(),
+        assert_frame_equal(read_weights_frame(tmp_path / "s" / npz), read_weights_frame(tmp_path / "s" / csv))
+    assert_frame_equal(read_weights_frame(tmp_path / "b" / "k_raw.npz"), read_weights_frame(tmp_path / "s" / "k_raw.csv"))
+    assert_array_equal(read_weights_sparse(tmp_path / "s" / "k.npz").sparse.toarray(),
                        to_dense_frame(standardize(w)).to_numpy())
+    # above the size, a step reads the raw file row-standardised: the numbers of the standardised file
+    assert_array_equal(load_standardised(tmp_path / "b" / "k_raw.npz").dense(),
+                       load_standardised(tmp_path / "s" / "k.npz").dense())
 
 
 def test_a_broken_npz_gives_one_located_message(tmp_path):

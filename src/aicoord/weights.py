@@ -77,9 +77,19 @@ def great_circle_km(lonlat: np.ndarray) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def from_dense(mat: np.ndarray, ids) -> W:
-    """A raw libpysal W from a dense N×N array and its ids (zeros are not links)."""
+def from_dense(mat: np.ndarray, ids, *, sparse: bool = False) -> W:
+    """A raw libpysal W from a dense N×N array and its ids (zeros are not links); with ``sparse=True`` an
+    :class:`aicoord.weights_sparse.Weights` instead (no Python dictionaries: a full matrix of 2,847 units
+    is 8.1 million links, over 1 GB as a libpysal W)."""
     import scipy.sparse as sp
+
+    if sparse:
+        from .weights_sparse import Weights
+
+        m = sp.csr_matrix(mat)
+        m.eliminate_zeros()
+        m.sort_indices()
+        return Weights(m, list(ids))
     from libpysal.weights import WSP
 
     w = WSP(sp.csr_matrix(mat), id_order=list(ids)).to_W(silence_warnings=True)
@@ -250,7 +260,8 @@ def _codes(codes, coords):
     return list(coords.index) if coords is not None else list(province_table()["code"])
 
 
-def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=None, coords=None) -> W:
+def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=None, coords=None, *,
+                     sparse: bool = False) -> W:
     """Inverse great-circle distance weights ``d_ij ** -power`` between provincial capitals.
 
     Parameters
@@ -285,10 +296,10 @@ def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=N
     if cutoff_km is not None:
         mat[d > cutoff_km] = 0.0
     np.fill_diagonal(mat, 0.0)
-    return from_dense(mat, codes)
+    return from_dense(mat, codes, sparse=sparse)
 
 
-def economic_weights(gdp_pc_mean: pd.Series) -> W:
+def economic_weights(gdp_pc_mean: pd.Series, *, sparse: bool = False) -> W:
     """Economic-distance weights ``1 / |g_i - g_j|`` from mean GDP per capita.
 
     Parameters
@@ -313,11 +324,11 @@ def economic_weights(gdp_pc_mean: pd.Series) -> W:
         i, j = np.argwhere(diff == 0)[0]
         raise InputError(f"provinces {gdp_pc_mean.index[i]} and {gdp_pc_mean.index[j]} have identical "
                          "mean GDP per capita; economic distance weights are undefined")
-    return from_dense(1.0 / diff, gdp_pc_mean.index)
+    return from_dense(1.0 / diff, gdp_pc_mean.index, sparse=sparse)
 
 
 def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *,
-                   phi: float = 0.5, form: str = "convex") -> W:
+                   phi: float = 0.5, form: str = "convex", sparse: bool = False) -> W:
     """Economic–geographic nested weights.
 
     Parameters
@@ -333,9 +344,9 @@ def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *
         ``scaled``: ``W_d @ diag(g / mean(g))``, distance weights scaled by relative income.
     """
     ids = w_dist.id_order
-    wd = w_dist.full()[0]
+    wd = _full(w_dist)
     if form == "convex":
-        we = w_econ.full()[0]
+        we = _full(w_econ)
         mat = phi * wd / wd.sum(1, keepdims=True) + (1 - phi) * we / we.sum(1, keepdims=True)
     elif form == "scaled":
         if gdp_pc_mean is None:
@@ -344,10 +355,15 @@ def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *
         mat = wd * (g / g.mean())[None, :]
     else:
         raise InputError(f"form must be 'convex' or 'scaled', not {form!r}")
-    return from_dense(mat, ids)
+    return from_dense(mat, ids, sparse=sparse)
 
 
-def build_weights(spec: dict, gdf=None, gdp_pc_mean=None, coords=None) -> W:
+def _full(w) -> np.ndarray:
+    """The N×N array of a libpysal W or an :class:`aicoord.weights_sparse.Weights`."""
+    return w.dense() if hasattr(w, "restrict") else w.full()[0]
+
+
+def build_weights(spec: dict, gdf=None, gdp_pc_mean=None, coords=None, *, sparse: bool = False) -> W:
     """Build a raw weights matrix from a configuration entry.
 
     Parameters
@@ -362,6 +378,9 @@ def build_weights(spec: dict, gdf=None, gdp_pc_mean=None, coords=None) -> W:
     coords : pandas.DataFrame, optional
         Unit locations (``lon``, ``lat`` by code) for the distance-based kinds below the provinces;
         default: the provincial capitals.
+    sparse : bool
+        Return the full kinds (distance, economic, nested) as an :class:`aicoord.weights_sparse.Weights`
+        (the same numbers, without a libpysal W's dictionaries), and the others as libpysal W.
     """
     spec = full_spec(spec)
     kind = spec["kind"]
@@ -370,15 +389,16 @@ def build_weights(spec: dict, gdf=None, gdp_pc_mean=None, coords=None) -> W:
     if kind == "knn":
         return knn_weights(spec["k"], coords=coords)
     if kind == "distance":
-        return distance_weights(spec["power"], spec["cutoff_km"], coords=coords)
+        return distance_weights(spec["power"], spec["cutoff_km"], coords=coords, sparse=sparse)
     if kind in ("economic", "nested"):
         if gdp_pc_mean is None:
             raise InputError(f"'{kind}' weights need GDP per capita from a panel")
-        we = economic_weights(gdp_pc_mean)
+        we = economic_weights(gdp_pc_mean, sparse=sparse)
         if kind == "economic":
             return we
-        wd = distance_weights(spec["power"], spec["cutoff_km"], list(gdp_pc_mean.index), coords=coords)
-        return nested_weights(wd, we, gdp_pc_mean, phi=spec["phi"], form=spec["form"])
+        wd = distance_weights(spec["power"], spec["cutoff_km"], list(gdp_pc_mean.index), coords=coords,
+                              sparse=sparse)
+        return nested_weights(wd, we, gdp_pc_mean, phi=spec["phi"], form=spec["form"], sparse=sparse)
     raise InputError(f"unknown weights kind {kind!r}")
 
 
@@ -402,13 +422,17 @@ def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
 
     Parameters
     ----------
-    w : pandas.DataFrame, libpysal.weights.W or numpy.ndarray
-        A DataFrame has ids as index and columns; an array is taken to be in the order of ``ids``
+    w : aicoord.weights_sparse.Weights, pandas.DataFrame, libpysal.weights.W or numpy.ndarray
+        A :class:`~aicoord.weights_sparse.Weights` is restricted and standardised sparse
+        (:func:`aicoord.weights_sparse.row_standardise`, the same numbers) and only then made dense. A DataFrame has ids as index and columns; an array is taken to be in the order of ``ids``
         (sorted ids); a libpysal W is expanded with ``full()``. Rows and columns of ids not in
         ``ids`` are dropped *before* standardising, so a raw matrix restricted to a sub-sample is
         re-standardised on the remaining units.
     """
     ids = [str(i) for i in ids]
+    if hasattr(w, "restrict") and hasattr(w, "row_standardised"):   # aicoord.weights_sparse.Weights
+        w = w.restrict(ids)
+        return (w.row_standardised() if standardize else w).sparse.toarray(order="F")
     if hasattr(w, "full") and hasattr(w, "id_order"):
         mat, order = w.full()
         pos = {str(k): i for i, k in enumerate(order)}

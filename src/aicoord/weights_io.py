@@ -23,7 +23,6 @@ workflow steps and the tests all read weights through this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,29 +30,21 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .weights_sparse import Weights, load_weights, read_npz, row_standardise, text_id, write_long, write_npz
 
 if TYPE_CHECKING:  # libpysal (2.5 s to import) is loaded only where a libpysal W is made or written
     from libpysal.weights import W
 
 __all__ = ["read_weights", "read_weights_sparse", "read_weights_frame", "SparseWeights", "read_weights_by_year",
-           "resolve_weights", "write_weights", "weights_files", "write_gal_gwt", "write_npz", "write_long",
-           "normalise_ids", "DENSE_MAX"]
+           "resolve_weights", "write_weights", "weights_files", "standardised_file", "write_gal_gwt", "write_npz", "write_long",
+           "normalise_ids", "DENSE_MAX", "to_libpysal", "Weights", "load_weights", "row_standardise"]
 
 #: Largest number of units for which :func:`write_weights` also writes the N×N CSV tables and the ``.gwt``
 #: (the configuration's ``study.dense_weights_max`` sets it in the workflow).
 DENSE_MAX = 500
 
-
-@dataclass(frozen=True)
-class SparseWeights:
-    """Raw weights as a sparse matrix and its unit ids (what :func:`read_weights_sparse` returns).
-
-    It has the ``sparse`` and ``id_order`` attributes of a libpysal W, so the panel engine
-    (:func:`aicoord.panel.wmatrix.as_matrix`) takes it like one.
-    """
-
-    sparse: object  #: scipy.sparse.csr_matrix, N x N, row ``from``, column ``to``
-    id_order: list  #: unit ids of the rows and columns
+#: The raw weights read back (the former name of :class:`aicoord.weights_sparse.Weights`).
+SparseWeights = Weights
 
 
 def _try_provinces(values):
@@ -77,7 +68,7 @@ def normalise_ids(values, provinces="auto"):
     (list of str, bool)
         The ids and whether they were normalised to province codes.
     """
-    text = [_text_id(v) for v in values]
+    text = [text_id(v) for v in values]
     if provinces is False:
         return text, False
     codes = _try_provinces(text)
@@ -89,13 +80,6 @@ def normalise_ids(values, provinces="auto"):
                 normalize_province(v)
         return text, False
     return codes, True
-
-
-def _text_id(v) -> str:
-    s = str(v).strip()
-    if s.endswith(".0") and s[:-2].lstrip("-").isdigit():  # integer ids read as floats
-        s = s[:-2]
-    return s
 
 
 def _is_gal_gwt(path: Path) -> bool:
@@ -115,9 +99,9 @@ def _read_gal_gwt(path: Path):
     except Exception as exc:  # libpysal raises many types for malformed files
         raise InputError(f"cannot read the weights file: {exc}", file=path,
                          hint="a .gal file lists neighbours, a .gwt file 'from to weight' lines") from None
-    links = [(_text_id(a), _text_id(b), float(v)) for a, nbrs in w.neighbors.items()
+    links = [(text_id(a), text_id(b), float(v)) for a, nbrs in w.neighbors.items()
              for b, v in zip(nbrs, w.weights[a])]
-    ids = [_text_id(i) for i in w.id_order]
+    ids = [text_id(i) for i in w.id_order]
     return ids, links
 
 
@@ -141,7 +125,7 @@ def _missing_ids(series):
 def _text_ids(series):
     """:func:`_text_id` of every cell, each distinct cell converted once (a long table repeats its ids)."""
     cells = series.tolist()
-    text = {c: _text_id(c) for c in dict.fromkeys(cells)}
+    text = {c: text_id(c) for c in dict.fromkeys(cells)}
     return [text[c] for c in cells]
 
 
@@ -175,8 +159,8 @@ def _read_square(df, path):
     miss = _missing_ids(df[first])
     if miss.any():
         raise InputError("missing unit id", file=path, row=int(np.flatnonzero(miss)[0]) + 2, column=first)
-    rows = [_text_id(v) for v in df[first]]
-    cols = [_text_id(c) for c in df.columns[1:]]
+    rows = [text_id(v) for v in df[first]]
+    cols = [text_id(c) for c in df.columns[1:]]
     if len(set(rows)) != len(rows):
         dup = pd.Series(rows).duplicated()
         i = int(np.flatnonzero(dup.to_numpy())[0])
@@ -210,7 +194,7 @@ def read_weights(path, ids=None, *, provinces="auto", allow_negative=False) -> W
         unit or link, header and first column naming different units, a unit of ``ids`` missing
         from the file or a unit in the file missing from ``ids``, a non-zero diagonal entry.
     """
-    return _to_w(read_weights_sparse(path, ids, provinces=provinces, allow_negative=allow_negative))
+    return to_libpysal(read_weights_sparse(path, ids, provinces=provinces, allow_negative=allow_negative))
 
 
 def read_weights_sparse(path, ids=None, *, provinces="auto", allow_negative=False) -> SparseWeights:
@@ -229,34 +213,11 @@ def read_weights_sparse(path, ids=None, *, provinces="auto", allow_negative=Fals
     if not path.exists():
         raise InputError("file not found", file=path, hint="check the path")
     if path.suffix.lower() == ".npz":
-        return _read_npz(path, ids, provinces, allow_negative)
+        return read_npz(path, ids, provinces, allow_negative)
     if _is_gal_gwt(path):
         fids, links = _read_gal_gwt(path)
         return _assemble(path, fids, links, None, ids, provinces, allow_negative)
     return _from_table(read_table(path), path, ids, provinces, allow_negative)
-
-
-def _read_npz(path, ids, provinces, allow_negative=False):
-    """A ``.npz`` of :func:`write_npz`, ordered and checked like the other forms, without a dense matrix."""
-    import scipy.sparse as sp
-
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            mat = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(int(v) for v in z["shape"]))
-            fids = [_text_id(v) for v in z["ids"].tolist()]
-    except Exception as exc:  # a corrupt or foreign .npz raises many types
-        raise InputError(f"cannot read the sparse weights file: {exc}", file=path,
-                         hint="a weights .npz holds data, indices, indptr, shape and ids (aicoord write_npz)") from None
-    if len(fids) != mat.shape[0] or mat.shape[0] != mat.shape[1] or len(set(fids)) != len(fids):
-        raise InputError("the ids do not match the matrix (or repeat)", file=path,
-                         hint="write the file again with aicoord's write_npz")
-    file_ids, is_prov = normalise_ids(fids, provinces)
-    order = _order(path, file_ids, is_prov, ids)
-    at = {k: i for i, k in enumerate(file_ids)}
-    perm = np.array([at[i] for i in order], dtype=np.int64)
-    if not np.array_equal(perm, np.arange(len(perm))):
-        mat = mat[perm][:, perm].tocsr()
-    return _checked(path, mat, order, allow_negative)
 
 
 def read_weights_frame(path, ids=None, *, provinces="auto") -> pd.DataFrame:
@@ -277,7 +238,8 @@ def read_weights_frame(path, ids=None, *, provinces="auto") -> pd.DataFrame:
     return pd.DataFrame(sw.sparse.toarray().astype(float), index=pd.Index(ids, name="code"), columns=ids)
 
 
-def _to_w(sw: SparseWeights) -> W:
+def to_libpysal(sw: SparseWeights) -> W:
+    """A :class:`~aicoord.weights_sparse.Weights` as a libpysal W (transform ``"O"``: the weights as they are)."""
     from libpysal.weights import WSP
 
     w = WSP(sw.sparse, id_order=list(sw.id_order)).to_W(silence_warnings=True)
@@ -338,10 +300,10 @@ def read_weights_by_year(path, ids, periods, *, provinces="auto", allow_negative
             except InputError:
                 pass
             else:
-                out[p] = _to_w(sw)
+                out[p] = to_libpysal(sw)
                 continue
             raise
-        out[p] = _to_w(sw)
+        out[p] = to_libpysal(sw)
     return out
 
 
@@ -367,7 +329,7 @@ def _order(path, file_ids, is_prov, ids):
         else:
             order = list(file_ids)
     else:
-        order = normalise_ids(ids, is_prov)[0] if is_prov else [_text_id(i) for i in ids]
+        order = normalise_ids(ids, is_prov)[0] if is_prov else [text_id(i) for i in ids]
         have = set(file_ids)
         missing = [i for i in order if i not in have]
         if missing:
@@ -517,101 +479,47 @@ def weights_files(stem, n: int, dense_max: int = DENSE_MAX) -> dict:
     Returns
     -------
     dict
-        ``npz`` (row-standardised) and ``raw_npz`` (raw): the sparse ``.npz`` files every step reads;
-        for ``n <= dense_max`` also ``csv`` (N×N row-standardised), ``raw`` (N×N raw) and ``gwt`` (raw).
-        Above ``dense_max`` no N×N table is written (185 MB each at 2,847 units); the long table of a
-        sparse matrix is :func:`write_long`'s (rule ``weights_long``).
+        ``raw_npz``: the raw weights as sparse ``.npz``, what every step reads; for ``n <= dense_max``
+        also ``npz`` (row-standardised ``.npz``), ``csv`` (N×N row-standardised), ``raw`` (N×N raw) and
+        ``gwt`` (raw). Above ``dense_max`` only the raw matrix is stored (a full matrix of 2,847 units is
+        some 60 MB as ``.npz`` and 185 MB as an N×N table); the steps row-standardise it on reading
+        (:func:`aicoord.weights_sparse.row_standardise`), and the long table of a sparse matrix is
+        :func:`write_long`'s (rule ``weights_long``).
     """
     stem = str(stem)
-    out = {"npz": f"{stem}.npz", "raw_npz": f"{stem}_raw.npz"}
+    out = {"raw_npz": f"{stem}_raw.npz"}
     if n <= dense_max:
-        out.update(csv=f"{stem}.csv", raw=f"{stem}_raw.csv", gwt=f"{stem}.gwt")
+        out = {"npz": f"{stem}.npz", **out, "csv": f"{stem}.csv", "raw": f"{stem}_raw.csv", "gwt": f"{stem}.gwt"}
     return out
 
 
-def write_weights(w: W, stem, *, name: str, dense_max: int = DENSE_MAX) -> dict:
+def standardised_file(stem, n: int, dense_max: int = DENSE_MAX) -> str:
+    """The file a step reads for the row-standardised weights: ``{stem}.npz`` up to ``dense_max`` units,
+    else the raw ``{stem}_raw.npz``, which the step row-standardises on reading."""
+    return weights_files(stem, n, dense_max).get("npz", f"{stem}_raw.npz")
+
+
+def write_weights(w, stem, *, name: str, dense_max: int = DENSE_MAX) -> dict:
     """Write ``w`` as the files of :func:`weights_files`; return :func:`aicoord.weights.weights_summary`.
 
-    ``{stem}_raw.npz`` holds the raw weights and ``{stem}.npz`` the row-standardised ones (sparse,
-    :func:`write_npz`); up to ``dense_max`` units also ``{stem}_raw.csv`` and ``{stem}.csv`` (N×N, 17
-    significant digits) and ``{stem}.gwt`` (libpysal GWT, raw).
+    ``{stem}_raw.npz`` holds the raw weights (sparse, :func:`write_npz`); up to ``dense_max`` units also
+    ``{stem}.npz`` (row-standardised), ``{stem}_raw.csv`` and ``{stem}.csv`` (N×N, 17 significant digits)
+    and ``{stem}.gwt`` (libpysal GWT, raw). ``w`` is a libpysal W, or above ``dense_max`` units also an
+    :class:`aicoord.weights_sparse.Weights`.
     """
     from .io import write_csv
     from .weights import standardize, to_dense_frame, weights_summary
 
     files = weights_files(stem, w.n, dense_max)
-    std = standardize(w)
     if "gwt" in files:
+        std = standardize(w)
         write_gal_gwt(w, files["gwt"])
         write_csv(to_dense_frame(w), files["raw"], index=True, float_format="%.17g")
         write_csv(to_dense_frame(std), files["csv"], index=True, float_format="%.17g")
     write_npz(w.sparse, list(w.id_order), files["raw_npz"])
-    write_npz(std.sparse, list(std.id_order), files["npz"])
+    if "npz" in files:
+        write_npz(std.sparse, list(std.id_order), files["npz"])
     return weights_summary(w, name)
-
-
-def write_npz(mat, ids, path) -> None:
-    """Write a sparse matrix and its unit ids as ``.npz`` (atomic and byte-identical on reruns).
-
-    The arrays are those of ``scipy.sparse.save_npz`` for a CSR matrix (``data``, ``indices``,
-    ``indptr``, ``shape``, ``format``), so ``scipy.sparse.load_npz`` reads the matrix, plus ``ids``:
-    the unit ids of the rows and columns, as text. Stored zeros are dropped; a unit without neighbours
-    is an empty row and column. The zip entries carry a fixed date (numpy's ``savez`` stamps the
-    current time, so two runs would differ).
-    """
-    import io as _io
-    import zipfile
-
-    import scipy.sparse as sp
-
-    from .io import atomic_path
-
-    m = sp.csr_matrix(mat, dtype=float, copy=True)
-    m.eliminate_zeros()
-    m.sort_indices()
-    arrays = {"indices": m.indices.astype(np.int32), "indptr": m.indptr.astype(np.int64),
-              "format": np.array("csr"), "shape": np.array(m.shape, dtype=np.int64),
-              "data": m.data.astype(np.float64), "ids": np.array([_text_id(i) for i in ids], dtype=str)}
-    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for key, arr in arrays.items():
-            buf = _io.BytesIO()
-            np.lib.format.write_array(buf, np.asanyarray(arr), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, buf.getvalue())
-
-
-def write_long(mat, ids, path) -> None:
-    """Write a sparse matrix as the long table ``from,to,weight`` (row ``from``, column ``to``).
-
-    Every link is one row, in row-major order, the weight with 17 significant digits (read back
-    exactly). A unit without neighbours gets the row ``unit,unit,0``, so that it does not vanish: the
-    readers count a zero weight as no link and keep the unit. A path ending in ``.gz`` is gzip-compressed
-    without a time stamp or file name in its header (byte-identical on reruns); :func:`read_weights` reads both.
-    """
-    import gzip
-
-    import scipy.sparse as sp
-
-    from .io import atomic_path
-
-    m = sp.csr_matrix(mat, dtype=float, copy=True)
-    m.eliminate_zeros()
-    m.sort_indices()
-    coo = m.tocoo()
-    iso = np.flatnonzero(np.diff(m.indptr) == 0)
-    r = np.concatenate([coo.row, iso])
-    c = np.concatenate([coo.col, iso])
-    v = np.concatenate([coo.data, np.zeros(len(iso))])
-    o = np.lexsort((c, r))
-    text = np.array([_text_id(i) for i in ids], dtype=object)
-    df = pd.DataFrame({"from": text[r[o]], "to": text[c[o]], "weight": v[o]})
-    with atomic_path(path) as tmp:
-        if str(path).endswith(".gz"):
-            with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-                gz.write(df.to_csv(index=False, float_format="%.17g", lineterminator="\n").encode("utf-8"))
-        else:
-            df.to_csv(tmp, index=False, float_format="%.17g", lineterminator="\n")
 
 
 def write_gal_gwt(w: W, path) -> None:

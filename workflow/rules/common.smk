@@ -13,7 +13,7 @@ from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import DEMO_DICTIONARY
 from aicoord.study.robustness import SAMPLES
 from aicoord.units import level_note, unit_table
-from aicoord.weights_io import weights_files
+from aicoord.weights_io import standardised_file, weights_files
 
 def _config_layers():
     """The configuration's layers, first to last, as Snakemake laid them: the Snakefile's configfiles
@@ -160,7 +160,7 @@ def did_targets():
 
 
 def did_inputs(wildcards):
-    out = {"panel_csv": "results/data/panel.csv", "weights_csv": f"results/weights/{DID['weights']}_raw.csv",
+    out = {"panel_csv": "results/data/panel.csv", "weights_csv": f"results/weights/{DID['weights']}_raw.npz",
            "gpkg": GEOMETRY}
     if DEMO:
         out["demo_csv"] = "results/demo/panel.csv"
@@ -267,8 +267,14 @@ def dataset_note(wildcards):
     return data_note(spec["source"], spec.get("simulated", False), LANGUAGE) + units
 
 
+def std_weights(name):
+    """The row-standardised weights file of matrix ``name``: ``{name}.npz`` up to DENSE_MAX units, else its
+    raw ``.npz``, which the step row-standardises on reading."""
+    return standardised_file(f"results/weights/{name}", N_UNITS, DENSE_MAX)
+
+
 def measures_weights(key):
-    return f"results/weights/{MEASURES[key]['weights']}.npz"
+    return std_weights(MEASURES[key]["weights"])
 
 
 def variable_label(wildcards):

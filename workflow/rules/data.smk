@@ -24,7 +24,7 @@ rule cross_section:
 rule simulate_panel:
     input:
         ai_csv=config["seed_tables"]["index"],
-        weights_csv=f"results/weights/{config['demo']['weights']}.npz",
+        weights_csv=std_weights(config["demo"]["weights"]),
     output:
         out_panel="results/demo/panel.csv",
         out_truth_json="results/demo/truth.json",

@@ -4,7 +4,7 @@
 rule global_autocorrelation:
     input:
         data_csv=tidy_data,
-        weights_csv=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
+        weights_csv=[std_weights(w) for w in WEIGHTS],
         weights_summary=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
         out_json=expand("results/esda/global/{{var}}_{{year}}_{w}.json", w=list(WEIGHTS)),
@@ -49,7 +49,7 @@ rule collect_global:
 rule moran_panel:
     input:
         panel_csv="results/data/panel.csv",
-        weights_npz=expand("results/weights/{w}.npz", w=map_weights()),
+        weights_npz=[std_weights(w) for w in map_weights()],
         weights_summaries=expand("results/weights/{w}_summary.json", w=map_weights()),
     output:
         out_csv=report("results/tables/moran_panel.csv", caption="../report/moran_table.rst", category="Spatial autocorrelation"),
@@ -69,7 +69,7 @@ rule moran_panel:
 rule lisa:
     input:
         data_csv=tidy_data,
-        weights_csv=expand("results/weights/{w}.npz", w=list(WEIGHTS)),
+        weights_csv=[std_weights(w) for w in WEIGHTS],
         weights_summary=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
         out_csv=report(

@@ -12,7 +12,7 @@ from ..io import write_csv, write_json
 from ..notes import note_of
 from ..simulate import simulate_demo_panel, simulate_pilot_outcome, truth_table
 from ..units import level_note, unit_table
-from ..weights_io import read_weights_frame
+from ..weights_sparse import load_standardised
 
 __all__ = ["cross_section", "simulate_panel", "panel", "mechanism_data"]
 
@@ -63,7 +63,7 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     """
     ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
     units = None if level == "province" else unit_table(level)
-    panel, truth = simulate_demo_panel(ai, read_weights_frame(weights_csv), years=tuple(years), seed=seed,
+    panel, truth = simulate_demo_panel(ai, load_standardised(weights_csv).frame(), years=tuple(years), seed=seed,
                                        scenario=setting, units=units)
     truth["weights"] = weights_name
     truth["level"] = level
@@ -71,7 +71,7 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     if level != "province":  # a simulated outcome with a known effect of the real AI pilot zones (aicoord.did)
         codes = list(units["code"])
         years_ = sorted(panel["year"].unique())
-        w = read_weights_frame(weights_csv).reindex(index=codes, columns=codes, fill_value=0.0).to_numpy(float)
+        w = load_standardised(weights_csv).frame().reindex(index=codes, columns=codes, fill_value=0.0).to_numpy(float)
         cohorts, _ = pilot_cohorts(level)
         y, truth["did"] = simulate_pilot_outcome(codes, years_, w, cohorts, seed)
         pos = {(c, t): (i, j) for i, c in enumerate(codes) for j, t in enumerate(years_)}

@@ -16,13 +16,15 @@ from ..io import write_csv, write_json
 from ..notes import note_of
 from ..paper.labels import translate_note
 from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
-from ..weights_io import read_weights
+from ..weights_io import to_libpysal
+from ..weights_sparse import load_standardised
 
 __all__ = ["global_autocorrelation", "collect_global", "moran_panel", "lisa", "esda_figures"]
 
 
 def _load_w(path):
-    return read_weights(path)
+    """The row-standardised weights as a libpysal W (``{w}.npz``, or ``{w}_raw.npz`` standardised on reading)."""
+    return to_libpysal(load_standardised(path))
 
 
 def _notes(data_csv, summary_json, matrix):

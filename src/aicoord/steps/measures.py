@@ -29,18 +29,20 @@ from ..notes import note_of
 from ..plotting import cjk_font, save_figure
 from ..plotting import kde_figure as densities
 from ..simulate import fit_demo_sdm, recovery_table
-from ..weights_io import read_weights, read_weights_frame
+from ..weights_io import to_libpysal
+from ..weights_sparse import load_standardised
 
 __all__ = ["inequality", "inequality_panel", "inequality_cross_section", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
            "kde_figure", "demo_recovery"]
 
 
 def _load_w(path):
-    return read_weights(path)
+    """The row-standardised weights as a libpysal W (``{w}.npz``, or ``{w}_raw.npz`` standardised on reading)."""
+    return to_libpysal(load_standardised(path))
 
 
 def _w_frame(path) -> pd.DataFrame:
-    return read_weights_frame(path)
+    return load_standardised(path).frame()
 
 
 # ----------------------------------------------------------------------------- inequality

@@ -10,7 +10,6 @@ from (the panel's note, and the note of a matrix built from the panel).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +23,7 @@ from ..study import split_year as split_year_of
 from ..study.mechanisms import add_adjusted_p, baseline_row, mechanism_row, verdict_note
 from ..study.models import baseline_columns as fit_baseline_columns
 from ..units import municipal_units
-from ..weights_io import read_weights_frame
+from ..weights_sparse import load_weights
 
 __all__ = ["specification", "baseline", "baseline_columns", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
            "robustness_variant", "robustness", "verdict", "scenarios"]
@@ -32,16 +31,12 @@ __all__ = ["specification", "baseline", "baseline_columns", "convergence_ai", "m
 UNIT, TIME = "code", "year"
 
 
-def _weights(raw_csv):
-    """Raw weights as a dense frame (ids = province codes), and the note of a matrix built from the panel."""
+def _weights(raw_npz):
+    """The raw weights (:class:`aicoord.weights_sparse.Weights`, with their summary), and the note of a matrix
+    built from the panel, as the tables add it."""
 
-    summary = Path(re.sub(r"_raw\.(csv|npz)$", "_summary.json", str(raw_csv)))
-    note = ""
-    if summary.exists():
-        s = json.loads(summary.read_text(encoding="utf-8"))
-        if s.get("note"):
-            note = f" | W = {s['matrix']}: {s['note']}"
-    return read_weights_frame(raw_csv), note
+    w = load_weights(raw_npz)
+    return w, (f" | W = {w.name}: {w.note}" if w.note else "")
 
 
 def _data(panel_csv, mechanism_csvs=()):

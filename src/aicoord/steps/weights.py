@@ -48,8 +48,9 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, 
         note = "GDP per capita from the panel: " + note_of(d)
     gdf = read_geopackage(gpkg) if spec["kind"] in ("queen", "rook") or level != "province" else None
     coords = gdf.set_index("code")[["lon", "lat"]] if level != "province" else None
-    w = build_weights(spec, gdf, gdp_pc_mean, coords=coords)
     dense_max = DENSE_MAX if dense_max is None else dense_max
+    # above dense_max no N×N table or GWT is written: the full kinds are built sparse, without a libpysal W
+    w = build_weights(spec, gdf, gdp_pc_mean, coords=coords, sparse=len(unit_table(level)) > dense_max)
     written = weights_files(out_stem, w.n, dense_max)
     if files and {k: str(v) for k, v in files.items()} != written:
         raise ValueError(f"rule weights: the declared files {files} are not those written, {written}")

@@ -7,14 +7,13 @@ Effects follow LeSage and Pace (2009) through the engine
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from ..panel.effects import effects_from_eigenvalues
 from ..weights import dense_w
+from ..weights_sparse import Weights
 
 __all__ = ["as_row", "dense_w", "fit_panel", "param_draws", "effects_of", "summarise", "rho_bounds",
            "Spectrum", "spectrum"]
@@ -270,9 +269,10 @@ def rho_bounds(W: np.ndarray) -> tuple[float, float, np.ndarray]:
     return 1.0 / re.min(), 1.0 / re.max(), om
 
 
-def fit_panel(data, y, x, unit, time, W: pd.DataFrame, model="sdm", effects="twoways", wx=None, lee_yu=False,
+def fit_panel(data, y, x, unit, time, W, model="sdm", effects="twoways", wx=None, lee_yu=False,
               cov=None):
-    """Fit :class:`aicoord.panel.SpatialPanel` (a thin wrapper; ``W`` a DataFrame in sorted-id order);
+    """Fit :class:`aicoord.panel.SpatialPanel` (a thin wrapper; ``W`` the sparse
+    :class:`~aicoord.weights_sparse.Weights` of a :class:`Setting`, passed on unchanged, or a DataFrame);
     ``cov``: ``{"cov_type", "cluster", "dk_lag"}`` for :meth:`SpatialPanel.fit` (default: ``oim``)."""
     from ..panel import SpatialPanel
 
@@ -356,15 +356,22 @@ def direction(lower: float, upper: float) -> str:
     return "inconclusive"
 
 
-@dataclass
 class Setting:
-    """Data and weights of one estimation: the panel (ids as str), sorted ids, row-standardised W."""
+    """Data and weights of one estimation: the panel (ids as str), sorted ids, row-standardised weights.
 
-    data: pd.DataFrame
-    ids: list
-    W: np.ndarray
-    unit: str
-    time: str
+    ``weights`` (:class:`aicoord.weights_sparse.Weights`, sparse) is what the fits take; ``W``, the dense
+    array, is made on first use only (the eigen-decomposition of the effects and the parameter draws).
+    """
+
+    def __init__(self, data: pd.DataFrame, ids: list, weights: Weights, unit: str, time: str):
+        self.data, self.ids, self.weights, self.unit, self.time = data, ids, weights, unit, time
+        self._W = None
+
+    @property
+    def W(self) -> np.ndarray:
+        if self._W is None:  # column-major, the layout of the N x N table the study used to build
+            self._W = self.weights.sparse.toarray(order="F")
+        return self._W
 
     @property
     def Wdf(self) -> pd.DataFrame:
@@ -376,7 +383,13 @@ class Setting:
 
 
 def setting(data: pd.DataFrame, unit: str, time: str, w, *, drop=(), standardize=True) -> Setting:
-    """Restrict the panel to units not in ``drop``; W (raw or standardised) restricted, then standardised."""
+    """Restrict the panel to units not in ``drop``; W (raw or standardised) restricted, then standardised.
+
+    ``w`` is a :class:`aicoord.weights_sparse.Weights` (kept sparse), or a DataFrame, libpysal W or array
+    (:func:`dense_w`).
+    """
+    import scipy.sparse as sp
+
     d = data.copy()
     d[unit] = d[unit].astype(str)
     if isinstance(w, np.ndarray):  # an array is in the sorted order of all the panel's ids
@@ -385,5 +398,11 @@ def setting(data: pd.DataFrame, unit: str, time: str, w, *, drop=(), standardize
     drop = {str(c) for c in drop}
     d = d[~d[unit].isin(drop)].reset_index(drop=True)
     ids = sorted(d[unit].unique())
+    if isinstance(w, Weights):
+        ws = w.restrict(ids)
+        ws = ws.row_standardised() if standardize else ws
+        return Setting(d, ids, ws, unit, time)
     W = dense_w(w, ids, standardize=standardize)
-    return Setting(d, ids, W, unit, time)
+    st = Setting(d, ids, Weights(sp.csr_matrix(W), list(ids)), unit, time)
+    st._W = W
+    return st

@@ -59,7 +59,7 @@ def fit_dynamic_sdm(st, y, x, effects="twoways", dlag=1):
 
     with warnings.catch_warnings():  # non-stationarity is turned into an EstimationError below
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = DynamicSpatialPanel(st.data, y=y, x=list(x), id=st.unit, time=st.time, w=st.Wdf, model="sdm",
+        res = DynamicSpatialPanel(st.data, y=y, x=list(x), id=st.unit, time=st.time, w=st.weights, model="sdm",
                                   effects=effects, dlag=dlag).fit()
     if not res.stationary:
         raise EstimationError(f"not stationary: max|(tau+eta w)/(1-rho w)| = {res.stationarity_modulus:.3f} >= 1; "

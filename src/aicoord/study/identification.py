@@ -85,13 +85,13 @@ def identification(data, *, y, ai, controls, instruments, unit, time, w, effects
     st = setting(data, unit, time, w)
     rows, fs_all = [], None
     if "ml" in estimators:
-        res = fit_panel(st.data, y, [ai, *controls], unit, time, st.Wdf, model="sdm", effects=effects,
+        res = fit_panel(st.data, y, [ai, *controls], unit, time, st.weights, model="sdm", effects=effects,
                         lee_yu=lee_yu, cov=ml_cov)
         rows += _rows("ml", res.impacts(draws=draws, seed=seed), ai, alpha, res.cov_info["cov_type"])
     for est, name in (("2sls", "iv"), ("gmm", "gmm")):
         if name not in estimators:
             continue
-        mod = SpatialPanel(st.data, y=y, x=list(controls), id=unit, time=time, w=st.Wdf, model="sdm",
+        mod = SpatialPanel(st.data, y=y, x=list(controls), id=unit, time=time, w=st.weights, model="sdm",
                            effects=effects, endog=[ai], instruments=list(instruments))
         res = mod.fit(cov_type=cov_type, cluster=cluster, estimator=est)
         fs_all = fs_all or res.first_stage

@@ -61,7 +61,7 @@ def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways"
     """
     wx = None if model in ("sdm", "slx") else []
     try:
-        res = fit_panel(data, y, x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu, cov=cov)
+        res = fit_panel(data, y, x, unit, time, st.weights, model=model, effects=effects, lee_yu=lee_yu, cov=cov)
         reason = ""
         if model in ("sdm", "sar", "sem"):
             name = "rho" if model != "sem" else "lambda"
@@ -74,7 +74,7 @@ def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways"
     except Exception as exc:  # the engine's EstimationError, LinAlgError, ValueError: all mean "not identified"
         res, reason = None, f"{model} fit failed: {type(exc).__name__}: {exc}"
     if reason:
-        res = fit_panel(data, y, x, unit, time, st.Wdf, model="slx", effects=effects, wx=wx, lee_yu=lee_yu,
+        res = fit_panel(data, y, x, unit, time, st.weights, model="slx", effects=effects, wx=wx, lee_yu=lee_yu,
                         cov=cov)
         return res, "slx", reason
     return res, model, ""
@@ -171,7 +171,7 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     xm = [ai, *controls]
     mres, mmodel, reason = fit_with_fallback(st.data, mechanism, xm, unit, time, st, model, effects, lee_yu,
                                              bound_tol, cov=cov)
-    yres = fit_panel(st.data, y, [ai, mechanism, *controls], unit, time, st.Wdf, model=model, effects=effects,
+    yres = fit_panel(st.data, y, [ai, mechanism, *controls], unit, time, st.weights, model=model, effects=effects,
                      lee_yu=lee_yu, cov=cov)
     ymodel = yres.model.model
     sm = param_draws(mres, draws, np.random.default_rng(seed), st.W)

@@ -118,7 +118,7 @@ def baseline(data, *, y, ai, controls, unit, time, w, model="sdm", effects="twow
     """
     st = setting(data, unit, time, w, drop=drop)
     x = [ai, *controls]
-    res = fit_panel(st.data, y, x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu, cov=cov)
+    res = fit_panel(st.data, y, x, unit, time, st.weights, model=model, effects=effects, lee_yu=lee_yu, cov=cov)
     eff, store, sims = effects_table(res, x, st, draws, seed, alpha)  # SEM: direct = β, no spillover
     return Baseline(res, coefficient_table(res), eff, store, sims, st, ai, y, list(controls), model, alpha)
 
@@ -168,7 +168,7 @@ def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm
     d["ai_x_ln_initial"] = (d[ai] - a_bar) * (d["ln_initial"] - l_bar)
     st = setting(d, unit, time, w)
     x = ["ln_initial", ai, "ai_x_ln_initial", *controls]
-    res = fit_panel(st.data, "growth", x, unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu)
+    res = fit_panel(st.data, "growth", x, unit, time, st.weights, model=model, effects=effects, lee_yu=lee_yu)
     p, v = res.params, res.cov
     q = float(special.ndtri(1 - alpha / 2))
     rows = []
@@ -282,7 +282,7 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
             d[v] = d[ai] * (d[unit].map(regions) == r)
             names.append(v)
             members[r] = [i for i, c in enumerate(st.ids) if regions[c] == r]
-        res = fit_panel(d, y, [*names, *controls], unit, time, st.Wdf, model=model, effects=effects,
+        res = fit_panel(d, y, [*names, *controls], unit, time, st.weights, model=model, effects=effects,
                         lee_yu=lee_yu)
         th = [f"W*{v}" for v in names]
         spec = spectrum(st.W)
@@ -306,7 +306,7 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
                              "sub-period would be empty", hint=f"give a year after {span[0]} and at most {span[-1]}")
         post = f"{ai}_x_post"
         d[post] = d[ai] * (d[time] >= split_year)
-        res = fit_panel(d, y, [ai, post, *controls], unit, time, st.Wdf, model=model, effects=effects,
+        res = fit_panel(d, y, [ai, post, *controls], unit, time, st.weights, model=model, effects=effects,
                         lee_yu=lee_yu)
         sims = param_draws(res, draws, rng, st.W)
 

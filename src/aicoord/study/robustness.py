@@ -11,6 +11,7 @@ import pandas as pd
 from ..errors import EstimationError
 from ..units import MUNICIPALITIES
 from ..weights import dense_w
+from ..weights_sparse import Weights
 from ._common import direction
 from .dynamic import MODEL as DYNAMIC
 from .dynamic import dynamic_mediated, dynamic_total
@@ -36,8 +37,11 @@ def _with_stranded(w, ids, drop):
     keep = sorted(str(i) for i in ids if str(i) not in set(drop))
     drop = tuple(drop)
     while keep:
-        mat = dense_w(w, keep, standardize=False)
-        lone = [keep[i] for i in np.flatnonzero(mat.sum(axis=1) <= 0)]
+        if isinstance(w, Weights):  # sparse: no N x N array
+            sums = np.asarray(w.restrict(keep).sparse.sum(axis=1)).ravel()
+        else:
+            sums = dense_w(w, keep, standardize=False).sum(axis=1)
+        lone = [keep[i] for i in np.flatnonzero(sums <= 0)]
         if not lone:
             break
         drop += tuple(lone)

@@ -92,7 +92,10 @@ def mundlak_test(data, W, y, x, unit, time):
 
     d = data.sort_values([time, unit]).reset_index(drop=True)
     units = sorted(d[unit].unique())
-    Wm = W.loc[units, units].to_numpy(dtype=float) if hasattr(W, "loc") else np.asarray(W, float)
+    if hasattr(W, "restrict"):  # aicoord.weights_sparse.Weights
+        Wm = np.asfortranarray(W.restrict([str(u) for u in units]).dense())  # the layout .loc gave
+    else:
+        Wm = W.loc[units, units].to_numpy(dtype=float) if hasattr(W, "loc") else np.asarray(W, float)
     cols = {}
     for v in x:
         wide = d.pivot(index=time, columns=unit, values=v).loc[:, units]
@@ -161,7 +164,7 @@ def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("
     """
     T = _tests_module()
     st = setting(data, unit, time, w)
-    d, W = st.data, st.Wdf
+    d, W = st.data, st.weights
     kw = dict(data=d, y=y, x=list(x), id=unit, time=time, w=W)
     rows = []
     lms = {}
