@@ -203,7 +203,7 @@ def test_npz_and_long_files_are_byte_identical_on_rewrite_and_npz_is_scipy_reada
 
 def test_write_weights_writes_dense_tables_only_up_to_dense_max(tmp_path):
     from aicoord.weights_io import read_weights_sparse, standardised_file, weights_files
-    from aicoord.weights_sparse import load_standardised
+    from aicoord.weights_load import load_standardised
 
     w = knn_weights(3)
     small = write_weights(w, tmp_path / "s" / "k", name="k", dense_max=31)

@@ -12,13 +12,8 @@ from numpy.testing import assert_array_equal
 
 from aicoord.errors import EstimationError
 from aicoord.study._common import dense_w, setting
-from aicoord.weights_sparse import (
-    Weights,
-    load_standardised,
-    load_weights,
-    row_standardise,
-    write_npz,
-)
+from aicoord.weights_load import load_standardised, load_weights
+from aicoord.weights_sparse import Weights, row_standardise, write_npz
 
 
 def _raw(n=120, seed=0, density=0.3):

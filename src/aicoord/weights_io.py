@@ -30,14 +30,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .weights_sparse import Weights, load_weights, read_npz, row_standardise, text_id, write_long, write_npz
+from .weights_sparse import Weights, row_standardise, text_id, write_long, write_npz
 
 if TYPE_CHECKING:  # libpysal (2.5 s to import) is loaded only where a libpysal W is made or written
     from libpysal.weights import W
 
 __all__ = ["read_weights", "read_weights_sparse", "read_weights_frame", "SparseWeights", "read_weights_by_year",
            "resolve_weights", "write_weights", "weights_files", "standardised_file", "write_gal_gwt", "write_npz", "write_long",
-           "normalise_ids", "DENSE_MAX", "to_libpysal", "Weights", "load_weights", "row_standardise"]
+           "normalise_ids", "DENSE_MAX", "to_libpysal", "Weights", "row_standardise", "read_npz"]
 
 #: Largest number of units for which :func:`write_weights` also writes the N×N CSV tables and the ``.gwt``
 #: (the configuration's ``study.dense_weights_max`` sets it in the workflow).
@@ -543,3 +543,26 @@ def write_gal_gwt(w: W, path) -> None:
         f = libpysal.io.open(str(tmp), "w")
         f.write(w)
         f.close()
+
+
+def read_npz(path, ids, provinces, allow_negative=False):
+    """A ``.npz`` of :func:`write_npz`, ordered and checked like the other forms, without a dense matrix."""
+    import scipy.sparse as sp
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            mat = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(int(v) for v in z["shape"]))
+            fids = [text_id(v) for v in z["ids"].tolist()]
+    except Exception as exc:  # a corrupt or foreign .npz raises many types
+        raise InputError(f"cannot read the sparse weights file: {exc}", file=path,
+                         hint="a weights .npz holds data, indices, indptr, shape and ids (aicoord write_npz)") from None
+    if len(fids) != mat.shape[0] or mat.shape[0] != mat.shape[1] or len(set(fids)) != len(fids):
+        raise InputError("the ids do not match the matrix (or repeat)", file=path,
+                         hint="write the file again with aicoord's write_npz")
+    file_ids, is_prov = normalise_ids(fids, provinces)
+    order = _order(path, file_ids, is_prov, ids)
+    at = {k: i for i, k in enumerate(file_ids)}
+    perm = np.array([at[i] for i in order], dtype=np.int64)
+    if not np.array_equal(perm, np.arange(len(perm))):
+        mat = mat[perm][:, perm].tocsr()
+    return _checked(path, mat, order, allow_negative)

@@ -16,17 +16,14 @@ a unit without neighbours kept as the row ``unit,unit,0``); :func:`read_npz` rea
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import EstimationError, InputError
 
-__all__ = ["Weights", "load_standardised", "load_weights", "read_npz", "row_standardise", "text_id", "write_long", "write_npz"]
+__all__ = ["Weights", "row_standardise", "text_id", "write_long", "write_npz"]
 
 
 def text_id(v) -> str:
@@ -147,62 +144,6 @@ def _row_sums(m, block: int = 256) -> np.ndarray:
     return out
 
 
-def load_weights(path, ids=None, *, provinces="auto", summary=None) -> Weights:
-    """Read a weights file into a :class:`Weights`, with its summary when the workflow wrote one.
-
-    Parameters
-    ----------
-    path : str or Path
-        Any form :func:`aicoord.weights_io.read_weights_sparse` reads (``.npz``, long or N×N table, GAL, GWT).
-    ids : sequence, optional
-        The units wanted, in that order (see :func:`aicoord.weights_io.read_weights`).
-    provinces : bool or "auto"
-        As :func:`aicoord.weights_io.read_weights`.
-    summary : str or Path, optional
-        The matrix's summary JSON; default ``<stem>_summary.json`` beside ``<stem>.npz`` or
-        ``<stem>_raw.npz`` when it exists.
-
-    Returns
-    -------
-    Weights
-        Raw weights as written; ``kind``, ``note`` and ``summary`` from the summary (empty without one).
-    """
-    from .weights_io import read_weights_sparse
-
-    sw = read_weights_sparse(path, ids, provinces=provinces)
-    if summary is None:
-        summary = Path(re.sub(r"(_raw)?\.(csv|npz)$", "_summary.json", str(path)))
-    s = {}
-    if summary is not None and Path(summary).exists() and Path(summary) != Path(path):
-        s = json.loads(Path(summary).read_text(encoding="utf-8"))
-    return Weights(sw.sparse, list(sw.id_order), str(s.get("kind", "")), str(s.get("note") or ""), s)
-
-
-def read_npz(path, ids, provinces, allow_negative=False):
-    """A ``.npz`` of :func:`write_npz`, ordered and checked like the other forms, without a dense matrix."""
-    import scipy.sparse as sp
-
-    from .weights_io import _checked, _order, normalise_ids
-
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            mat = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(int(v) for v in z["shape"]))
-            fids = [text_id(v) for v in z["ids"].tolist()]
-    except Exception as exc:  # a corrupt or foreign .npz raises many types
-        raise InputError(f"cannot read the sparse weights file: {exc}", file=path,
-                         hint="a weights .npz holds data, indices, indptr, shape and ids (aicoord write_npz)") from None
-    if len(fids) != mat.shape[0] or mat.shape[0] != mat.shape[1] or len(set(fids)) != len(fids):
-        raise InputError("the ids do not match the matrix (or repeat)", file=path,
-                         hint="write the file again with aicoord's write_npz")
-    file_ids, is_prov = normalise_ids(fids, provinces)
-    order = _order(path, file_ids, is_prov, ids)
-    at = {k: i for i, k in enumerate(file_ids)}
-    perm = np.array([at[i] for i in order], dtype=np.int64)
-    if not np.array_equal(perm, np.arange(len(perm))):
-        mat = mat[perm][:, perm].tocsr()
-    return _checked(path, mat, order, allow_negative)
-
-
 def write_npz(mat, ids, path) -> None:
     """Write a sparse matrix and its unit ids as ``.npz`` (atomic and byte-identical on reruns).
 
@@ -265,13 +206,3 @@ def write_long(mat, ids, path) -> None:
                 gz.write(df.to_csv(index=False, float_format="%.17g", lineterminator="\n").encode("utf-8"))
         else:
             df.to_csv(tmp, index=False, float_format="%.17g", lineterminator="\n")
-
-
-def load_standardised(path, ids=None, *, provinces="auto") -> Weights:
-    """The row-standardised weights a workflow step reads (:func:`aicoord.weights_io.standardised_file`).
-
-    ``<stem>.npz`` (written up to ``study.dense_weights_max`` units) is returned as written; the raw
-    ``<stem>_raw.npz``, all there is above that size, is row-standardised here (:func:`row_standardise`).
-    """
-    w = load_weights(path, ids, provinces=provinces)
-    return w.row_standardised() if str(path).endswith("_raw.npz") else w

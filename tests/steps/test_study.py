@@ -22,8 +22,8 @@ from aicoord.contract import read_tidy
 from aicoord.errors import InputError
 from aicoord.panel import SpatialPanel
 from aicoord.paper.study_tables import cov_note
-from aicoord.steps import paper as P
 from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.steps import paper as P
 from aicoord.steps import study as S
 from aicoord.study import convergence_with_ai, heterogeneity, robustness_variant, specification_search
 from aicoord.study._common import setting

@@ -12,7 +12,7 @@ from ..io import write_csv, write_json
 from ..notes import note_of
 from ..simulate import simulate_demo_panel, simulate_pilot_outcome, truth_table
 from ..units import level_note, unit_table
-from ..weights_sparse import load_standardised
+from ..weights_load import load_standardised
 
 __all__ = ["cross_section", "simulate_panel", "panel", "mechanism_data"]
 

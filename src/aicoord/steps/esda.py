@@ -17,7 +17,7 @@ from ..notes import note_of
 from ..paper.labels import translate_note
 from ..plotting import lisa_cluster_map, lisa_significance_map, moran_scatter, save_figure
 from ..weights_io import to_libpysal
-from ..weights_sparse import load_standardised
+from ..weights_load import load_standardised
 
 __all__ = ["global_autocorrelation", "collect_global", "moran_panel", "lisa", "esda_figures"]
 

@@ -30,7 +30,7 @@ from ..plotting import cjk_font, save_figure
 from ..plotting import kde_figure as densities
 from ..simulate import fit_demo_sdm, recovery_table
 from ..weights_io import to_libpysal
-from ..weights_sparse import load_standardised
+from ..weights_load import load_standardised
 
 __all__ = ["inequality", "inequality_panel", "inequality_cross_section", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
            "kde_figure", "demo_recovery"]

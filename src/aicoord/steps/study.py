@@ -23,7 +23,7 @@ from ..study import split_year as split_year_of
 from ..study.mechanisms import add_adjusted_p, baseline_row, mechanism_row, verdict_note
 from ..study.models import baseline_columns as fit_baseline_columns
 from ..units import municipal_units
-from ..weights_sparse import load_weights
+from ..weights_load import load_weights
 
 __all__ = ["specification", "baseline", "baseline_columns", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
            "robustness_variant", "robustness", "verdict", "scenarios"]
