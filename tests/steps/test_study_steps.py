@@ -1,0 +1,116 @@
+"""Steps of workflow/rules/study.smk (aicoord.steps.study) that only the workflow tests ran before (the mutation
+draw of issue 22 found them without a test of their own): the mechanism step's table and JSON, and the
+heterogeneity step's split year, regions and rows. Each step is called in the test itself, so that mutmut
+attributes it to the test."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aicoord.steps import study as S
+from aicoord.study import heterogeneity, mechanism
+from aicoord.study.mechanisms import mechanism_row
+from helpers import NOTE
+
+CONTROLS = ["gdp_pc"]
+CHANNEL = "value_chain"
+
+
+def test_mechanism_step_writes_the_three_equations_and_the_mediated_product(files, tmp_path):
+    out = {k: tmp_path / f"m.{k}" for k in ("csv", "json")}
+    S.mechanism(files / "panel.csv", files / f"mechanism_{CHANNEL}.csv", files / "queen_raw.csv", out["csv"],
+                out["json"], name=CHANNEL, y="coord_gap", ai="ai", controls=CONTROLS, effects="twoways", lee_yu=True,
+                draws=150, seed=4, alpha=0.1, weights_name="queen", cov={"cov_type": None, "cluster": "code"})
+    tab = pd.read_csv(out["csv"])
+    # three equations with the three effects each, then the mediated total effect
+    assert list(zip(tab["quantity"], tab["effect"])) == [
+        (q, e) for q in ("ai_on_channel", "channel_on_y", "ai_on_y") for e in ("direct", "indirect", "total")
+    ] + [("mediated", "total")]
+    assert (tab["mechanism"] == CHANNEL).all() and (tab["weights"] == "queen").all()
+    assert (tab["mechanism_model"] == "sdm").all() and (tab["note"] == NOTE).all()
+    t = tab.set_index(["quantity", "effect"])
+    for q in ("ai_on_channel", "channel_on_y", "ai_on_y"):  # LeSage-Pace: total = direct + indirect
+        assert t.loc[(q, "total"), "estimate"] == pytest.approx(
+            t.loc[(q, "direct"), "estimate"] + t.loc[(q, "indirect"), "estimate"], rel=1e-8)
+    # the mediated effect is the product of the a path's and the b path's total effects (10 significant digits)
+    a, b = t.loc[("ai_on_channel", "total"), "estimate"], t.loc[("channel_on_y", "total"), "estimate"]
+    assert t.loc[("mediated", "total"), "estimate"] == pytest.approx(a * b, rel=1e-8)
+    # the same analysis through the study function: the step passes every option through (alpha 0.1, seed 4,
+    # 150 draws, the clustering by the province dropped: the default covariance)
+    d, _ = S._data(files / "panel.csv", [files / f"mechanism_{CHANNEL}.csv"])
+    w, _ = S._weights(files / "queen_raw.csv")
+    m = mechanism(d, y="coord_gap", ai="ai", mechanism=CHANNEL, controls=CONTROLS, unit="code", time="year", w=w,
+                  effects="twoways", lee_yu=True, draws=150, seed=4, alpha=0.1)
+    for q, frame in (("ai_on_channel", m.ai_on_channel), ("channel_on_y", m.channel_on_y), ("ai_on_y", m.ai_on_y)):
+        for col in ("estimate", "se", "lower", "upper"):
+            assert t.loc[q, col].to_numpy() == pytest.approx(frame.loc[["direct", "indirect", "total"], col]
+                                                             .to_numpy(float), rel=1e-8), (q, col)
+    for col in ("estimate", "se", "lower", "upper", "sobel_z", "sobel_p"):
+        assert t.loc[("mediated", "total"), col] == pytest.approx(m.mediated[col], rel=1e-8), col
+    # the 90% interval of the product of the draws, by hand
+    lo, hi = np.quantile(m.a_draws * m.b_draws, [0.05, 0.95])
+    rec = json.loads(out["json"].read_text(encoding="utf-8"))
+    assert rec["lower"] == pytest.approx(lo, rel=1e-12) and rec["upper"] == pytest.approx(hi, rel=1e-12)
+    row = mechanism_row(m, 0.1)
+    assert rec == {**row, "cov": rec["cov"], "note": NOTE} | {k: pytest.approx(v, rel=1e-12, nan_ok=True)
+                                                                for k, v in row.items() if isinstance(v, float)}
+    assert rec["cov"]["cov_type"] == "oim" and rec["mechanism"] == CHANNEL
+
+
+def test_mechanisms_and_robustness_steps_stack_their_inputs(tmp_path):
+    parts = [pd.DataFrame({"mechanism": [m] * 2, "estimate": [i + 0.5, i + 0.25], "note": ["n", "n"]})
+             for i, m in enumerate(("a", "b", "c"))]
+    paths = []
+    for i, p in enumerate(parts):
+        paths.append(tmp_path / f"{i}.csv")
+        p.to_csv(paths[-1], index=False)
+    for step in (S.mechanisms, S.robustness):
+        step(paths, tmp_path / "all.csv")
+        got = pd.read_csv(tmp_path / "all.csv")
+        assert list(got["mechanism"]) == ["a", "a", "b", "b", "c", "c"]
+        assert list(got["estimate"]) == [0.5, 0.25, 1.5, 1.25, 2.5, 2.25]
+
+
+def _heterogeneity(files, panel, tmp_path, split_year=None):
+    out = tmp_path / "het.csv"
+    S.heterogeneity(panel, files / "queen_raw.csv", out, y="coord_gap", ai="ai", controls=CONTROLS,
+                    effects="twoways", lee_yu=True, draws=120, seed=2, alpha=0.05, split_year=split_year,
+                    weights_name="queen")
+    return pd.read_csv(out)
+
+
+def test_heterogeneity_step_splits_at_the_middle_year_by_default(files, tmp_path):
+    """Seven years 2017-2023: the middle one, 2020, starts the later sub-period unless a year is configured."""
+    tab = _heterogeneity(files, files / "panel.csv", tmp_path)
+    assert set(tab["by"]) == {"region", "period (split 2020)"} and (tab["weights"] == "queen").all()
+    assert (tab["note"] == NOTE).all()
+    assert set(tab.loc[tab["by"] == "region", "group"]) == {"East", "Central", "West", "Northeast"}
+    period = tab[tab["by"] != "region"].set_index(["group", "effect"])
+    d, _ = S._data(files / "panel.csv")
+    w, _ = S._weights(files / "queen_raw.csv")
+    kw = dict(y="coord_gap", ai="ai", controls=CONTROLS, unit="code", time="year", w=w, effects="twoways",
+              lee_yu=True, draws=120, seed=2, alpha=0.05)
+    ref = heterogeneity(d, by="period", split_year=2020, **kw).set_index(["group", "effect"])
+    assert period["estimate"].to_numpy() == pytest.approx(ref.loc[period.index, "estimate"].to_numpy(), rel=1e-8)
+    other = heterogeneity(d, by="period", split_year=2019, **kw).set_index(["group", "effect"])
+    assert not np.allclose(other.loc[period.index, "estimate"], period["estimate"])
+    # a configured year is used as given
+    tab19 = _heterogeneity(files, files / "panel.csv", tmp_path, split_year=2019)
+    assert set(tab19["by"]) == {"region", "period (split 2019)"}
+    p19 = tab19[tab19["by"] != "region"].set_index(["group", "effect"])
+    assert p19["estimate"].to_numpy() == pytest.approx(other.loc[p19.index, "estimate"].to_numpy(), rel=1e-8)
+
+
+def test_heterogeneity_step_takes_the_regions_of_the_panel(files, tmp_path):
+    """The regions come from the panel's ``region4`` column (a prefecture's or county's is its province's), not
+    from the province table: relabelling the Northeast as East in the panel leaves three regions, and East's
+    effects are those of the ten East provinces and the three north-eastern ones together."""
+    p = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    p["region4"] = p["region4"].replace({"Northeast": "East"})
+    p.to_csv(tmp_path / "panel.csv", index=False)
+    tab = _heterogeneity(files, tmp_path / "panel.csv", tmp_path, split_year=2020)
+    reg = tab[tab["by"] == "region"]
+    assert set(reg["group"]) == {"East", "Central", "West"}
+    assert (reg.loc[reg["group"] == "East", "n_units"] == 10 + 3).all()
+    assert (reg.loc[reg["group"] == "West", "n_units"] == 12).all()
