@@ -209,3 +209,41 @@ def test_beta_convergence_columns_are_the_documented_ones(files, tmp_path):
     assert spatial.sum() == 1 and (~spatial).sum() == 2
     assert b.loc[~spatial, ["spatial_coef", "spatial_se"]].isna().all().all()
     assert (b.loc[spatial, "spatial_se"] > 0).all() and (b.loc[spatial, "weights"] == "queen").all()
+
+
+def _captured_figure(monkeypatch, module):
+    """Replace ``module.save_figure``-like savers by a capture of the figure (the step's drawing, unsaved)."""
+    got = []
+    monkeypatch.setattr(module, "save_figure", lambda fig, *paths: got.append(fig))
+    return got
+
+
+def test_kde_step_curves_are_densities_relative_to_the_population_weighted_national_value(files, tmp_path,
+                                                                                         monkeypatch):
+    """Each year's curve is the Gaussian KDE (Scott's rule) of GDP per capita over the national value, the
+    national value being national GDP over national population when ``population`` is given, else the mean
+    (mutation draw of issue 22: the step dropping ``population`` went unseen)."""
+    import matplotlib
+    from scipy.stats import gaussian_kde
+
+    import aicoord.plotting
+
+    p = pd.read_csv(files / "panel.csv")
+    for population in ("population", None):
+        got = _captured_figure(monkeypatch, aicoord.plotting)
+        steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[2017, 2023],
+                         population=population, language="zh")
+        ax = got[0].axes[0]
+        lines = ax.get_lines()
+        assert [ln.get_label() for ln in lines] == ["2017", "2023"]
+        for ln, year in zip(lines, (2017, 2023)):
+            yr = p[p["year"] == year]
+            national = ((yr["gdp_pc"] * yr["population"]).sum() / yr["population"].sum() if population
+                        else yr["gdp_pc"].mean())
+            x = ln.get_xdata()
+            assert ln.get_ydata() == pytest.approx(gaussian_kde(yr["gdp_pc"] / national)(x), rel=1e-9), population
+        assert ax.get_xlabel() == "人均实际 GDP / 全国水平" and ax.get_legend().get_title().get_text() == "年份"
+        matplotlib.pyplot.close(got[0])
+    # the two national values differ on this panel, so the curves tell them apart
+    yr = p[p["year"] == 2023]
+    assert abs((yr["gdp_pc"] * yr["population"]).sum() / yr["population"].sum() / yr["gdp_pc"].mean() - 1) > 0.01

@@ -1,0 +1,104 @@
+"""The map steps of workflow/rules/paper.smk (aicoord.steps.paper.figure_ai_map, figure_lisa), called in their own
+tests with the figure captured before saving (the mutation draw of issue 22 found them run only by the workflow
+tests): each province gets the colour of its own value or cluster whatever the row order of the CSVs, and the
+title, layout and note follow the inputs."""
+import mapclassify
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_hex
+
+import aicoord.paper.figures
+from aicoord.geometry import write_geopackage
+from aicoord.plotting import CLUSTER_COLOURS
+from aicoord.steps import paper as P
+
+SIM = "Simulated data. Source: step test"
+
+
+@pytest.fixture(scope="module")
+def gpkg(provinces_gdf, tmp_path_factory):
+    path = tmp_path_factory.mktemp("geo") / "provinces.gpkg"
+    write_geopackage(provinces_gdf, path)
+    return path
+
+
+@pytest.fixture()
+def captured(monkeypatch):
+    got = []
+    monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", lambda fig, *paths: got.append(fig))
+    yield got
+    for fig in got:
+        matplotlib.pyplot.close(fig)
+
+
+def _provinces(ax, n):
+    return next(c for c in ax.collections if isinstance(c, PatchCollection) and len(c.get_paths()) >= n)
+
+
+def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, gpkg, captured, tmp_path):
+    codes = list(provinces_gdf["code"])
+    rng = np.random.default_rng(5)
+    order = rng.permutation(len(codes))            # the cross-section's rows in another order than the map's
+    d = pd.DataFrame({"code": [codes[i] for i in order], "year": 2023,
+                      "ai": ai_index.loc[[codes[i] for i in order]].to_numpy(float)})
+    d.to_csv(tmp_path / "ai.csv", index=False)
+    pd.DataFrame({"id": codes, "note": SIM}).to_csv(tmp_path / "lisa.csv", index=False)
+    P.figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
+                    variable="ai", label="AI index", language="en", decimals=1)
+    ax = captured[0].axes[0]
+    assert ax.get_title() == "AI index (2023)" and ax.get_legend().get_title().get_text() == "AI index"
+    assert any(t.get_text().startswith("Simulated data") for t in captured[0].texts)
+    # Jenks classes of the values, by hand; each province filled with its class colour, in the map's order
+    y = d.set_index("code").loc[codes, "ai"].to_numpy(float)
+    mc = mapclassify.FisherJenks(y, k=5)
+    palette = [to_hex(h.get_facecolor()) for h in ax.get_legend().legend_handles][:5]
+    face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
+    assert face == [palette[mc.yb[codes.index(c)]] for c in d["code"]]   # the map is drawn in the rows' order
+    assert ax.get_legend().get_texts()[0].get_text().startswith(f"{y.min():.1f}")
+    # the zh title puts the year in full-width brackets
+    P.figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
+                    variable="ai", label="人工智能指数", language="zh")
+    assert captured[1].axes[0].get_title() == "人工智能指数（2023）"
+
+
+def _lisa_csv(path, codes, year, matrix, clusters, rng):
+    order = rng.permutation(len(codes))
+    pd.DataFrame({"id": [codes[i] for i in order], "year": year, "matrix": matrix,
+                  "cluster": [clusters[i] for i in order], "note": SIM}).to_csv(path, index=False)
+
+
+def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provinces_gdf, gpkg, captured, tmp_path):
+    codes = list(provinces_gdf["code"])
+    rng = np.random.default_rng(9)
+    labels = ["HH", "LL", "LH", "HL", "Not significant"]
+    truth = {(yr, m): list(rng.choice(labels, size=len(codes))) for yr in (2019, 2023) for m in ("queen", "knn4")}
+    paths = {}
+    for (yr, m), cl in truth.items():
+        paths[(yr, m)] = tmp_path / f"{m}_{yr}.csv"
+        _lisa_csv(paths[(yr, m)], codes, yr, m, cl, rng)
+    wl = {"queen": "Queen contiguity", "knn4": "4 nearest neighbours"}
+    # one cross-section: the matrices side by side, the year as the row title
+    P.figure_lisa([paths[(2023, "queen")], paths[(2023, "knn4")]], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
+                  weights=["queen", "knn4"], weights_labels=wl, language="en")
+    fig = captured[0]
+    main = [a for a in fig.axes if a.get_subplotspec() is not None]
+    assert [a.get_title() for a in main] == ["Queen contiguity", "4 nearest neighbours"]
+    assert [t.get_text() for t in main[0].texts] == ["2023"] and fig._suptitle.get_text() == "LISA cluster maps"
+    first = pd.read_csv(paths[(2023, "queen")], dtype={"id": str})["id"].tolist()   # the map's province order
+    for ax, m in zip(main, ("queen", "knn4")):
+        face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
+        assert face == [CLUSTER_COLOURS[truth[(2023, m)][codes.index(c)]].lower() for c in first], m
+    # two years: one row per matrix, one column per year
+    P.figure_lisa([paths[k] for k in sorted(paths)], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
+                  weights=["queen", "knn4"], weights_labels=wl, language="zh")
+    main = [a for a in captured[1].axes if a.get_subplotspec() is not None]
+    assert [a.get_title() for a in main[:2]] == ["2019", "2023"]
+    assert [t.get_text() for t in main[0].texts] == ["Queen contiguity"]
+    assert [t.get_text() for t in main[2].texts] == ["4 nearest neighbours"]
+    first = pd.read_csv(paths[sorted(paths)[0]], dtype={"id": str})["id"].tolist()
+    for ax, key in zip(main, ((2019, "queen"), (2023, "queen"), (2019, "knn4"), (2023, "knn4"))):
+        face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
+        assert face == [CLUSTER_COLOURS[truth[key][codes.index(c)]].lower() for c in first], key
