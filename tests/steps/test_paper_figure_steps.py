@@ -11,7 +11,7 @@ from matplotlib.collections import PatchCollection
 from matplotlib.colors import to_hex
 
 import aicoord.paper.figures
-from aicoord.geometry import write_geopackage
+from aicoord.geometry import CHINA_ALBERS, write_geopackage
 from aicoord.plotting import CLUSTER_COLOURS
 from aicoord.steps import paper as P
 
@@ -38,6 +38,21 @@ def _provinces(ax, n):
     return next(c for c in ax.collections if isinstance(c, PatchCollection) and len(c.get_paths()) >= n)
 
 
+def _drawn_codes(ax, provinces_gdf):
+    """The province each drawn polygon outlines: the one whose projected bounds match the path's extent (outlines
+    are simplified by at most 2 km; the provinces' bounds are hundreds of km apart)."""
+    proj = provinces_gdf.to_crs(CHINA_ALBERS)
+    bounds = proj.geometry.bounds.to_numpy()
+    codes = []
+    for path in _provinces(ax, len(proj)).get_paths():
+        v = path.vertices
+        box = np.array([v[:, 0].min(), v[:, 1].min(), v[:, 0].max(), v[:, 1].max()])
+        gap = np.abs(bounds - box).max(axis=1)
+        assert gap.min() < 5e3
+        codes.append(str(provinces_gdf["code"].iloc[int(np.argmin(gap))]))
+    return codes
+
+
 def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, gpkg, captured, tmp_path):
     codes = list(provinces_gdf["code"])
     rng = np.random.default_rng(5)
@@ -56,7 +71,9 @@ def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, 
     mc = mapclassify.FisherJenks(y, k=5)
     palette = [to_hex(h.get_facecolor()) for h in ax.get_legend().legend_handles][:5]
     face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
-    assert face == [palette[mc.yb[codes.index(c)]] for c in d["code"]]   # the map is drawn in the rows' order
+    drawn = _drawn_codes(ax, provinces_gdf)
+    assert sorted(drawn) == sorted(codes)
+    assert face == [palette[mc.yb[codes.index(c)]] for c in drawn]
     assert ax.get_legend().get_texts()[0].get_text().startswith(f"{y.min():.1f}")
     # the zh title puts the year in full-width brackets
     P.figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
@@ -87,10 +104,11 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
     main = [a for a in fig.axes if a.get_subplotspec() is not None]
     assert [a.get_title() for a in main] == ["Queen contiguity", "4 nearest neighbours"]
     assert [t.get_text() for t in main[0].texts] == ["2023"] and fig._suptitle.get_text() == "LISA cluster maps"
-    first = pd.read_csv(paths[(2023, "queen")], dtype={"id": str})["id"].tolist()   # the map's province order
     for ax, m in zip(main, ("queen", "knn4")):
         face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
-        assert face == [CLUSTER_COLOURS[truth[(2023, m)][codes.index(c)]].lower() for c in first], m
+        drawn = _drawn_codes(ax, provinces_gdf)
+        assert sorted(drawn) == sorted(codes)
+        assert face == [CLUSTER_COLOURS[truth[(2023, m)][codes.index(c)]].lower() for c in drawn], m
     # two years: one row per matrix, one column per year
     P.figure_lisa([paths[k] for k in sorted(paths)], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
                   weights=["queen", "knn4"], weights_labels=wl, language="zh")
@@ -98,7 +116,7 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
     assert [a.get_title() for a in main[:2]] == ["2019", "2023"]
     assert [t.get_text() for t in main[0].texts] == ["Queen contiguity"]
     assert [t.get_text() for t in main[2].texts] == ["4 nearest neighbours"]
-    first = pd.read_csv(paths[sorted(paths)[0]], dtype={"id": str})["id"].tolist()
     for ax, key in zip(main, ((2019, "queen"), (2023, "queen"), (2019, "knn4"), (2023, "knn4"))):
         face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
-        assert face == [CLUSTER_COLOURS[truth[key][codes.index(c)]].lower() for c in first], key
+        drawn = _drawn_codes(ax, provinces_gdf)
+        assert face == [CLUSTER_COLOURS[truth[key][codes.index(c)]].lower() for c in drawn], key
