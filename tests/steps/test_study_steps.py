@@ -89,8 +89,8 @@ def test_heterogeneity_step_splits_at_the_middle_year_by_default(files, tmp_path
     period = tab[tab["by"] != "region"].set_index(["group", "effect"])
     d, _ = S._data(files / "panel.csv")
     w, _ = S._weights(files / "queen_raw.csv")
-    kw = dict(y="coord_gap", ai="ai", controls=CONTROLS, unit="code", time="year", w=w, effects="twoways",
-              lee_yu=True, draws=120, seed=2, alpha=0.05)
+    kw = {"y": "coord_gap", "ai": "ai", "controls": CONTROLS, "unit": "code", "time": "year", "w": w,
+          "effects": "twoways", "lee_yu": True, "draws": 120, "seed": 2, "alpha": 0.05}
     ref = heterogeneity(d, by="period", split_year=2020, **kw).set_index(["group", "effect"])
     assert period["estimate"].to_numpy() == pytest.approx(ref.loc[period.index, "estimate"].to_numpy(), rel=1e-8)
     other = heterogeneity(d, by="period", split_year=2019, **kw).set_index(["group", "effect"])

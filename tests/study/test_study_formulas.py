@@ -35,7 +35,7 @@ def test_reduced_form_change_equals_dense_solves(row_standardise):
     # a change in one region only spills over to its neighbours and beyond
     one = np.zeros(n)
     one[3] = 1.0
-    dy1, own1, spill1 = reduced_form_change(w, rho, beta, theta, one)
+    _, own1, spill1 = reduced_form_change(w, rho, beta, theta, one)
     assert own1[3] == pytest.approx(s[3, 3]) and spill1[3] == pytest.approx(0, abs=1e-12)
     assert spill1 == pytest.approx(np.where(np.arange(n) == 3, 0.0, s[:, 3]), abs=1e-12)
 
