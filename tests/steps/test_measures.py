@@ -247,3 +247,29 @@ def test_kde_step_curves_are_densities_relative_to_the_population_weighted_natio
     # the two national values differ on this panel, so the curves tell them apart
     yr = p[p["year"] == 2023]
     assert abs((yr["gdp_pc"] * yr["population"]).sum() / yr["population"].sum() / yr["gdp_pc"].mean() - 1) > 0.01
+
+
+def test_composite_index_scores_are_the_mean_of_min_max_normalised_indicators(files, mechanism_csvs, tmp_path):
+    """The composite-index step's ``score`` column, by hand for the equal-weight method: each indicator scaled to
+    [0, 1] by its pooled minimum and maximum (reversed for a negative one), then averaged."""
+    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv",
+                            specs={"eq": {"positive": ["industrial_upgrading", "value_chain"],
+                                          "negative": ["resource_allocation"], "method": "equal"}},
+                            mechanism_csvs=mechanism_csvs)
+    s = pd.read_csv(tmp_path / "s.csv", dtype={"code": str})
+    assert list(s.columns[:2]) == ["index", "method"] and (s["method"] == "equal").all()
+    d = pd.read_csv(files / "panel.csv", dtype={"code": str})[["code", "year"]]
+    for m in ("industrial_upgrading", "value_chain", "resource_allocation"):
+        d = d.merge(pd.read_csv(files / f"mechanism_{m}.csv", dtype={"code": str})[["code", "year", m]],
+                    on=["code", "year"])
+
+    def scaled(x, positive=True):
+        return (x - x.min()) / (x.max() - x.min()) if positive else (x.max() - x) / (x.max() - x.min())
+
+    d["want"] = (scaled(d["industrial_upgrading"]) + scaled(d["value_chain"])
+                 + scaled(d["resource_allocation"], positive=False)) / 3
+    got = s.merge(d, on=["code", "year"])
+    assert len(got) == len(d) == 31 * 7
+    assert got["score"].to_numpy() == pytest.approx(got["want"].to_numpy(), rel=1e-9)
+    w = pd.read_csv(tmp_path / "w.csv")
+    assert w["weight"].to_numpy() == pytest.approx([1 / 3] * 3)

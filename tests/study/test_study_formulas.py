@@ -67,3 +67,39 @@ def test_agreement_counts_the_variants_of_each_row_by_hand():
     assert out.loc["m1", ["variants", "variants_agree"]].tolist() == [3, 2]
     assert out.loc["m2", ["variants", "variants_agree"]].tolist() == [0, 0]
     assert "variants" not in table   # the input is left as it was
+
+
+def test_baseline_row_p_value_is_undefined_when_the_draws_do_not_vary():
+    """The baseline row's p-value is that of a normal z = estimate / SE of the draws; with draws that do not vary
+    (SE 0) it is undefined (NaN), not 0."""
+    from types import SimpleNamespace
+
+    from scipy.stats import norm
+
+    from aicoord.study.mechanisms import baseline_row
+
+    idx = pd.MultiIndex.from_tuples([("ai", "total")])
+    spread = np.linspace(-0.5, 0.1, 50)
+    # -0.25 is exact in binary: the SE of constant draws is exactly 0
+    for draws, se in ((np.full(50, -0.25), 0.0), (spread, np.std(spread, ddof=1))):
+        b = SimpleNamespace(ai="ai", model="sdm", effect_draws={"ai": {"total": draws}},
+                            effects=pd.DataFrame({"estimate": [-0.25]}, index=idx))
+        row = baseline_row(b, 0.05)
+        assert row["se"] == pytest.approx(se)
+        if se == 0:
+            assert np.isnan(row["p"])
+        else:
+            assert row["p"] == pytest.approx(2 * norm.sf(0.25 / se), rel=1e-12)
+
+
+@pytest.mark.parametrize("args", [(True, True, 0.5, 0.5), (False, True, 0.01, 0.5), (True, False, 0.5, 0.01),
+                                  (False, False, 0.5, 0.5)])
+def test_every_selection_reason_is_in_the_tables_vocabulary(args):
+    """Each reason the selection rule gives is printed in Chinese by the specification table (an unknown reason
+    would be printed as it is, in English)."""
+    from aicoord.paper.labels import foreign_words, term
+    from aicoord.study.specification import select_model
+
+    model, reason = select_model(*args)
+    zh = term("reason", reason, "zh")
+    assert zh != reason and not foreign_words(zh), (model, reason, zh)
