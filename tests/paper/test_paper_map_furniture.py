@@ -83,3 +83,25 @@ def test_lisa_maps_draw_outlines_simplified_to_two_kilometres(provinces_gdf):
         drawn = sum(len(p.vertices) for p in prov.get_paths())   # a ring's closing vertex included, as in shapely
         assert drawn == expected, kw
         matplotlib.pyplot.close(fig)
+
+
+def test_effects_plot_type_sizes_descend_from_title_to_panels_to_ticks():
+    """A figure's type hierarchy: the figure title above the panel titles, which are above the axis labels and
+    tick labels (the panels' titles at matplotlib's default "large" would outgrow the figure's title)."""
+    import pandas as pd
+
+    from aicoord.paper.figures import effects_plot
+
+    df = pd.DataFrame({"variant": ["A", "A", "A", "B"], "effect": ["direct", "indirect", "total", "total"],
+                       "estimate": [0.1, 0.2, 0.3, 0.25], "lower": [0.0, 0.1, 0.1, 0.05],
+                       "upper": [0.2, 0.3, 0.5, 0.45]})
+    fig = effects_plot(df, title="Effects of AI", language="en")
+    title = fig._suptitle.get_fontsize()
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert panels
+    for ax in panels:
+        ticks = [t.get_fontsize() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        assert title > ax.title.get_fontsize() > max(ticks), (title, ax.title.get_fontsize(), ticks)
+        if ax.get_xlabel():
+            assert ax.title.get_fontsize() > ax.xaxis.label.get_fontsize()
+    matplotlib.pyplot.close(fig)

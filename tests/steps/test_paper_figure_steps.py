@@ -120,3 +120,29 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
         drawn = _drawn_codes(ax, provinces_gdf)
         assert face == [CLUSTER_COLOURS[truth[key][codes.index(c)]].lower() for c in drawn], key
+
+
+def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(captured, tmp_path):
+    """The effects figure: the baseline's three effects and AI's total effect in every estimated robustness
+    variant (not those "not estimated"), each variant named by its matrix's label, sample and model."""
+    pd.DataFrame({"variable": ["ai"] * 3 + ["gov"], "effect": ["direct", "indirect", "total", "total"],
+                  "estimate": [-0.1, -0.2, -0.3, 9.0], "lower": [-0.2, -0.4, -0.5, 8.0],
+                  "upper": [0.0, 0.0, -0.1, 10.0], "note": SIM}).to_csv(tmp_path / "e.csv", index=False)
+    pd.DataFrame({"mechanism": ["baseline", "baseline", "baseline", "m1"], "weights": ["knn4", "queen", "queen", "queen"],
+                  "sample": ["full", "full", "no_municipalities", "full"], "model": ["sdm", "sar", "sdm", "sdm"],
+                  "verdict": ["promotes", "not estimated", "inconclusive", "hinders"],
+                  "estimate": [-0.25, np.nan, -0.05, 0.4], "lower": [-0.4, np.nan, -0.2, 0.1],
+                  "upper": [-0.1, np.nan, 0.1, 0.7], "note": SIM}).to_csv(tmp_path / "r.csv", index=False)
+    P.figure_effects(tmp_path / "e.csv", tmp_path / "r.csv", tmp_path / "f.png", tmp_path / "f.pdf", ai="ai",
+                     label="AI", weights_labels={"knn4": "4 nearest neighbours", "queen": "Queen contiguity"},
+                     language="en", alpha=0.05)
+    labels = [t.get_text() for ax in captured[0].axes for t in ax.get_yticklabels()]
+    variants = [lab for lab in labels if "·" in lab]
+    assert len(variants) == 2 and all(("4 nearest neighbours" in v) != ("Queen contiguity" in v) for v in variants)
+    assert any(v.startswith("4 nearest neighbours · ") for v in variants)
+    assert any(v.startswith("Queen contiguity · ") for v in variants)
+    assert not any("knn4" in lab or "queen" in lab for lab in labels)
+    # the points: the baseline's effects and the two estimated variants' totals (never the control's 9.0)
+    xs = sorted(float(x) for ax in captured[0].axes for ln in ax.get_lines() for x in np.atleast_1d(ln.get_xdata())
+                if len(np.atleast_1d(ln.get_xdata())) and ln.get_linestyle() == "None")
+    assert xs == pytest.approx(sorted([-0.1, -0.2, -0.3, -0.25, -0.05]))

@@ -169,3 +169,26 @@ def test_baseline_effects_equal_the_dense_lesage_pace_formulas(files):
     assert e["direct"] == pytest.approx(np.trace(s) / n, rel=1e-8)
     assert e["total"] == pytest.approx(s.sum() / n, rel=1e-8)
     assert e["indirect"] == pytest.approx((s.sum() - np.trace(s)) / n, rel=1e-8)
+
+
+def test_robustness_variant_logs_one_progress_line_per_model(files, caplog):
+    """The grid's progress in the rule's log: one line per model, "model k of n (name), D draws per effect, S s so
+    far" (a one-year sample: every model is reported as not estimated, without a fit)."""
+    import logging
+    import re
+
+    from aicoord.study import robustness_variant
+
+    d, _ = S._data(files / "panel.csv")
+    d = d[d["year"] == 2023]
+    w, _ = S._weights(files / "queen_raw.csv")
+    with caplog.at_level(logging.INFO, logger="aicoord.study.robustness"):
+        tab = robustness_variant(d, y="coord_gap", ai="ai", mechanisms=[], controls=CONTROLS, unit="code",
+                                 time="year", w=w, weights_name="queen", sample="full", models=("sdm", "sar"),
+                                 effects="twoways", lee_yu=True, draws=100, seed=3, alpha=0.05, municipalities=())
+    assert (tab["verdict"] == "not estimated").all()
+    lines = [r.getMessage() for r in caplog.records if "robustness queen x full: model" in r.getMessage()]
+    assert len(lines) == 2
+    for k, (line, model) in enumerate(zip(lines, ("sdm", "sar")), start=1):
+        assert re.fullmatch(rf"robustness queen x full: model {k} of 2 \({model}\), 100 draws per effect, "
+                            r"\d+ s so far", line), line
