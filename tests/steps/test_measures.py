@@ -273,3 +273,17 @@ def test_composite_index_scores_are_the_mean_of_min_max_normalised_indicators(fi
     assert got["score"].to_numpy() == pytest.approx(got["want"].to_numpy(), rel=1e-9)
     w = pd.read_csv(tmp_path / "w.csv")
     assert w["weight"].to_numpy() == pytest.approx([1 / 3] * 3)
+
+
+def test_inequality_tables_run_by_year_when_the_first_unit_starts_late(files, tmp_path):
+    """The inequality step's tables are in year order even when the panel's first unit has no row in its first
+    year (an unbalanced panel: the years then first appear out of order)."""
+    p = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    first = p["code"].iloc[0]
+    p = p[~((p["code"] == first) & (p["year"] == 2017))]
+    p.to_csv(tmp_path / "panel.csv", index=False)
+    steps.inequality(tmp_path / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc"],
+                     groups="region4", population="population")
+    for name in ("y.csv", "p.csv"):
+        years = pd.read_csv(tmp_path / name)["year"].tolist()
+        assert years == sorted(years) and years[0] == 2017, name

@@ -103,3 +103,24 @@ def test_every_selection_reason_is_in_the_tables_vocabulary(args):
     model, reason = select_model(*args)
     zh = term("reason", reason, "zh")
     assert zh != reason and not foreign_words(zh), (model, reason, zh)
+
+
+def test_specification_rows_print_each_decision_and_its_reason():
+    """The specification table's decision column and note from ``specification.csv``: a row's decision ("model
+    (reason)") is printed in the table's language with its reason in the note; a test row without a decision says
+    whether it rejects."""
+    from aicoord.paper import NumberFormat
+    from aicoord.paper.labels import term
+    from aicoord.paper.study_tables import specification_rows
+
+    g = pd.DataFrame({"test": ["LM lag", "selected model"], "statistic": [5.2, np.nan], "df": [1, np.nan],
+                      "p": [0.02, np.nan], "reject": [True, np.nan], "effects": [np.nan, "twoways"],
+                      "null": ["rho = 0", np.nan],
+                      "decision": [np.nan, "sdm (both SAR and SEM restrictions rejected)"]})
+    for language in ("zh", "en"):
+        rows, notes = specification_rows(g, language, NumberFormat(decimals=3))
+        decision_col = list(rows[0])[-1]
+        assert rows[0][decision_col] == {"zh": "拒绝原假设", "en": "Reject"}[language]
+        assert rows[1][decision_col] == "sdm"   # the decision without its reason, which goes to the note
+        why = term("reason", "both SAR and SEM restrictions rejected", language)
+        assert len(notes) == 1 and why in notes[0] and notes[0].startswith(term("test", "selected model", language))
