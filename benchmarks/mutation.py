@@ -34,6 +34,8 @@ Usage
     nice -n 15 python benchmarks/mutation.py --sample 40 panel.fixed   # a seeded random sample of 40 mutants
     nice -n 15 python benchmarks/mutation.py --sample 0.1 panel.fixed  # ... of a tenth of the mutants
     nice -n 15 python benchmarks/mutation.py --sample 0.04 reporting  # study/, paper/ and steps/: 4% of each file
+    nice -n 15 python benchmarks/mutation.py --sample 0.005 --no-check reporting   # redraw draw 1 (seeded), unchecked
+    nice -n 15 python benchmarks/mutation.py --sample 0.010 --only-new reporting   # check only the new draw 2
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
 
@@ -351,6 +353,11 @@ def main(argv: list[str] | None = None) -> int:
                              "or, for K below 1, that fraction of them (rounded up)")
     parser.add_argument("--seed", type=int, default=20261202, help="seed of --sample (default %(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default %(default)s)")
+    parser.add_argument("--only-new", action="store_true",
+                        help="with --sample: check only the mutants this draw adds (an earlier draw scored in "
+                             "another work directory, redrawn here by its seed, stays unchecked)")
+    parser.add_argument("--no-check", action="store_true",
+                        help="with --sample: record the draw (sample.txt, draws/N.txt) and check none of it")
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -380,7 +387,11 @@ def main(argv: list[str] | None = None) -> int:
                 # generates the mutants and mutmut's test statistics, then stops: no mutant has this name
                 _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
             codes = exit_codes(module)
-            todo = [n for n in draw_sample(module, args.sample, args.seed) if codes.get(n) is None]
+            before = set(sample_names(module))
+            todo = [n for n in draw_sample(module, args.sample, args.seed) if codes.get(n) is None
+                    and not (args.only_new and n in before)]
+            if args.no_check:
+                todo = []
             print(f"[{module}] {len(todo)} sampled mutants to check", flush=True)
             if todo:
                 _mutmut(work, "run", "--max-children", str(args.jobs), *todo)

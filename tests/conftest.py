@@ -36,7 +36,7 @@ def ai_index():
 #: and the modules of a folder taken (None: all of them). tests/steps, tests/commands and the other study modules
 #: write and read files through whole steps or commands, or share fixtures that fit many models with thousands of
 #: draws: they stay out of the quick loop.
-QUICK_DIRS = {"tests": None, "panel": None, "study": {"test_study_spectrum.py"}}
+QUICK_DIRS = {"tests": None, "panel": None, "study": {"test_study_spectrum.py", "test_study_formulas.py"}}
 #: Modules left out of the quick loop as a whole: command-line runs in subprocesses, Monte Carlo, Hypothesis
 #: searches, figures, and module fixtures that fit random-effects models on dense likelihoods.
 NOT_QUICK_MODULES = {"test_monte_carlo.py", "test_random.py", "test_cli_and_errors.py", "test_dynamic_cli.py",

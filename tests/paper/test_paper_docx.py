@@ -269,3 +269,29 @@ def test_rows_keep_together_with_the_note(tmp_path):
     body = list(doc.element.body.iterchildren())
     caption = body[body.index(short._tbl) - 1]
     assert caption.find(qn("w:pPr") + "/" + qn("w:keepNext")) is not None
+
+
+def test_integers_end_at_the_decimal_point_of_their_column(tmp_path):
+    """Written in this test (mutmut attributes the module fixture's writing to one test only): in every numeric
+    column the integers (N, T, observations) are right-aligned so that they end where the decimal tab of the other
+    rows is, measured from the cell's text edge (cell width less Word's two 108-twip cell margins, less the right
+    indent)."""
+    path = tmp_path / "t.docx"
+    write_docx_tables(tables(), path)
+    doc = Document(str(path))
+    checked = 0
+    for t in doc.tables:
+        for j in range(1, len(t.columns)):
+            pos, ends = set(), set()
+            for row in t.rows[2:]:
+                cell = row.cells[j]
+                p = cell.paragraphs[0]
+                stops = list(p.paragraph_format.tab_stops)
+                if "." in cell.text:
+                    pos.add(stops[0].position)
+                elif any(ch.isdigit() for ch in cell.text):
+                    ends.add(cell.width - 2 * 108 * 635 - p.paragraph_format.right_indent)
+            if pos and ends:
+                assert len(pos) == 1 and ends == pos, (j, pos, ends)
+                checked += 1
+    assert checked >= 2

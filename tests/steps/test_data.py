@@ -76,3 +76,28 @@ def test_mechanism_data_is_the_dictionary_column_of_the_panel_file(files, tmp_pa
         assert list(tidy.columns) == ["code", "year", m, "note"] and (tidy["note"] == NOTE).all()
         assert len(tidy) == len(raw)
         assert np.sort(tidy[m].to_numpy()) == pytest.approx(np.sort(raw[column].to_numpy()), rel=1e-12)
+
+
+def test_panel_step_records_roles_years_and_provenance(files, tmp_path):
+    """The roles JSON of the panel step, called in this test (mutmut attributes the step to the test that
+    calls it; the session fixture's call is seen by one test only): every role, the source columns, the
+    years, the demo flag, the note, the file, the level and the number of units."""
+    steps.panel(files / "demo.csv", tmp_path / "p.csv", tmp_path / "r.json", dictionary=DEMO_DICTIONARY,
+                note="Source: x", simulated=False)
+    r = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    raw = pd.read_csv(files / "demo.csv")
+    assert r["roles"] == {"ai": "ai", "outcome": ["coord_gap"], "gdp_pc": "gdp_pc", "population": "population",
+                          "controls": ["gov", "urban"], "mechanisms": {}}
+    assert r["source_columns"] == {"ai": "ai_index", "coord_gap": "coord_gap", "gdp_pc": "gdp_pc",
+                                   "gov": "gov", "population": "population", "urban": "urban"}
+    assert r["years"] == sorted(raw["year"].unique().tolist()) == list(range(2017, 2024))
+    assert r["demo_panel"] is False and r["note"] == "Source: x" and r["file"] == str(files / "demo.csv")
+    assert r["level"] == "province" and r["units"] == raw["province"].nunique() == 31
+    p = pd.read_csv(tmp_path / "p.csv", dtype={"code": str})
+    assert (p["note"] == "Source: x").all() and len(p) == len(raw)
+    # the gap's change is this year's gap minus last year's, per province
+    q = p.sort_values(["code", "year"])
+    change = q.groupby("code")["dev_gap"].diff()
+    assert np.allclose(q["dev_gap_change"].dropna(), change.dropna(), rtol=1e-9)
+    assert np.allclose(q["dev_gap_growth"].dropna(),
+                       (q["dev_gap"] / q.groupby("code")["dev_gap"].shift(1) - 1).dropna(), rtol=1e-9)

@@ -212,3 +212,81 @@ def test_beta_convergence_columns_are_the_documented_ones(files, tmp_path):
     assert spatial.sum() == 1 and (~spatial).sum() == 2
     assert b.loc[~spatial, ["spatial_coef", "spatial_se"]].isna().all().all()
     assert (b.loc[spatial, "spatial_se"] > 0).all() and (b.loc[spatial, "weights"] == "queen").all()
+
+
+def _captured_figure(monkeypatch, module):
+    """Replace ``module.save_figure``-like savers by a capture of the figure (the step's drawing, unsaved)."""
+    got = []
+    monkeypatch.setattr(module, "save_figure", lambda fig, *paths: got.append(fig))
+    return got
+
+
+def test_kde_step_curves_are_densities_relative_to_the_population_weighted_national_value(files, tmp_path,
+                                                                                         monkeypatch):
+    """Each year's curve is the Gaussian KDE (Scott's rule) of GDP per capita over the national value, the
+    national value being national GDP over national population when ``population`` is given, else the mean
+    (mutation draw of issue 22: the step dropping ``population`` went unseen)."""
+    import matplotlib
+    from scipy.stats import gaussian_kde
+
+    import aicoord.plotting
+
+    p = pd.read_csv(files / "panel.csv")
+    for population in ("population", None):
+        got = _captured_figure(monkeypatch, aicoord.plotting)
+        steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[2017, 2023],
+                         population=population, language="zh")
+        ax = got[0].axes[0]
+        lines = ax.get_lines()
+        assert [ln.get_label() for ln in lines] == ["2017", "2023"]
+        for ln, year in zip(lines, (2017, 2023)):
+            yr = p[p["year"] == year]
+            national = ((yr["gdp_pc"] * yr["population"]).sum() / yr["population"].sum() if population
+                        else yr["gdp_pc"].mean())
+            x = ln.get_xdata()
+            assert ln.get_ydata() == pytest.approx(gaussian_kde(yr["gdp_pc"] / national)(x), rel=1e-9), population
+        assert ax.get_xlabel() == "人均实际 GDP / 全国水平" and ax.get_legend().get_title().get_text() == "年份"
+        matplotlib.pyplot.close(got[0])
+    # the two national values differ on this panel, so the curves tell them apart
+    yr = p[p["year"] == 2023]
+    assert abs((yr["gdp_pc"] * yr["population"]).sum() / yr["population"].sum() / yr["gdp_pc"].mean() - 1) > 0.01
+
+
+def test_composite_index_scores_are_the_mean_of_min_max_normalised_indicators(files, mechanism_csvs, tmp_path):
+    """The composite-index step's ``score`` column, by hand for the equal-weight method: each indicator scaled to
+    [0, 1] by its pooled minimum and maximum (reversed for a negative one), then averaged."""
+    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv",
+                            specs={"eq": {"positive": ["industrial_upgrading", "value_chain"],
+                                          "negative": ["resource_allocation"], "method": "equal"}},
+                            mechanism_csvs=mechanism_csvs)
+    s = pd.read_csv(tmp_path / "s.csv", dtype={"code": str})
+    assert list(s.columns[:2]) == ["index", "method"] and (s["method"] == "equal").all()
+    d = pd.read_csv(files / "panel.csv", dtype={"code": str})[["code", "year"]]
+    for m in ("industrial_upgrading", "value_chain", "resource_allocation"):
+        d = d.merge(pd.read_csv(files / f"mechanism_{m}.csv", dtype={"code": str})[["code", "year", m]],
+                    on=["code", "year"])
+
+    def scaled(x, positive=True):
+        return (x - x.min()) / (x.max() - x.min()) if positive else (x.max() - x) / (x.max() - x.min())
+
+    d["want"] = (scaled(d["industrial_upgrading"]) + scaled(d["value_chain"])
+                 + scaled(d["resource_allocation"], positive=False)) / 3
+    got = s.merge(d, on=["code", "year"])
+    assert len(got) == len(d) == 31 * 7
+    assert got["score"].to_numpy() == pytest.approx(got["want"].to_numpy(), rel=1e-9)
+    w = pd.read_csv(tmp_path / "w.csv")
+    assert w["weight"].to_numpy() == pytest.approx([1 / 3] * 3)
+
+
+def test_inequality_tables_run_by_year_when_the_first_unit_starts_late(files, tmp_path):
+    """The inequality step's tables are in year order even when the panel's first unit has no row in its first
+    year (an unbalanced panel: the years then first appear out of order)."""
+    p = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    first = p["code"].iloc[0]
+    p = p[~((p["code"] == first) & (p["year"] == 2017))]
+    p.to_csv(tmp_path / "panel.csv", index=False)
+    steps.inequality(tmp_path / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc"],
+                     groups="region4", population="population")
+    for name in ("y.csv", "p.csv"):
+        years = pd.read_csv(tmp_path / name)["year"].tolist()
+        assert years == sorted(years) and years[0] == 2017, name

@@ -700,3 +700,21 @@ def test_the_maps_say_simulated_data_exactly_when_their_input_does(province_maps
         P.paper_figure_lisa(lisa, d / "provinces.gpkg", tmp_path / "l.png", tmp_path / "l.pdf", weights=list(WL),
                             weights_labels=WL, language="zh")
     assert texts and any("模拟数据" in t for t in texts) == (kind == "simulated")
+
+
+def test_inequality_table_in_both_languages_called_directly(built, tmp_path):
+    """The inequality step called in this test (mutmut attributes a step run inside the module fixture to one test
+    only): the groups name the contribution rates in the table's language, and each rate is the part's share of
+    the total times 100, to two decimals."""
+    _, d, _ = built
+    g = pd.read_csv(d / "inequality.csv")
+    for language, rate in (("zh", "贡献率（%）"), ("en", "Contribution (%)")):
+        out = {k: tmp_path / f"i_{language}.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+        P.inequality(d / "inequality.csv", out, labels=LABELS, language=language, decimals=3)
+        t = P.read_table(out["json"])
+        assert t.groups == [("Theil T", 3), (f"Theil T {rate}", 2), ("Dagum Gini", 4), (f"Dagum Gini {rate}", 3)]
+        first = g.iloc[0]
+        row = next(r for r in t.rows if r.label == str(int(first["year"])))
+        shares = ["theil_t_within_share", "theil_t_between_share", "gini_within_share", "gini_between_net_share",
+                  "gini_transvariation_share"]
+        assert [row.cells[i] for i in (3, 4, 9, 10, 11)] == [f"{100 * first[c]:.2f}" for c in shares]

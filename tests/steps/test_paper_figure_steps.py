@@ -1,0 +1,148 @@
+"""The map steps of workflow/rules/paper.smk (aicoord.steps.paper.figure_ai_map, figure_lisa), called in their own
+tests with the figure captured before saving (the mutation draw of issue 22 found them run only by the workflow
+tests): each province gets the colour of its own value or cluster whatever the row order of the CSVs, and the
+title, layout and note follow the inputs."""
+import mapclassify
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import to_hex
+
+import aicoord.paper.figures
+from aicoord.geometry import CHINA_ALBERS, write_geopackage
+from aicoord.plotting import CLUSTER_COLOURS
+from aicoord.steps import paper as P
+
+SIM = "Simulated data. Source: step test"
+
+
+@pytest.fixture(scope="module")
+def gpkg(provinces_gdf, tmp_path_factory):
+    path = tmp_path_factory.mktemp("geo") / "provinces.gpkg"
+    write_geopackage(provinces_gdf, path)
+    return path
+
+
+@pytest.fixture()
+def captured(monkeypatch):
+    got = []
+    monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", lambda fig, *paths: got.append(fig))
+    yield got
+    for fig in got:
+        matplotlib.pyplot.close(fig)
+
+
+def _provinces(ax, n):
+    return next(c for c in ax.collections if isinstance(c, PatchCollection) and len(c.get_paths()) >= n)
+
+
+def _drawn_codes(ax, provinces_gdf):
+    """The province each drawn polygon outlines: the one whose projected bounds match the path's extent (outlines
+    are simplified by at most 2 km; the provinces' bounds are hundreds of km apart)."""
+    proj = provinces_gdf.to_crs(CHINA_ALBERS)
+    bounds = proj.geometry.bounds.to_numpy()
+    codes = []
+    for path in _provinces(ax, len(proj)).get_paths():
+        v = path.vertices
+        box = np.array([v[:, 0].min(), v[:, 1].min(), v[:, 0].max(), v[:, 1].max()])
+        gap = np.abs(bounds - box).max(axis=1)
+        assert gap.min() < 5e3
+        codes.append(str(provinces_gdf["code"].iloc[int(np.argmin(gap))]))
+    return codes
+
+
+def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, gpkg, captured, tmp_path):
+    codes = list(provinces_gdf["code"])
+    rng = np.random.default_rng(5)
+    order = rng.permutation(len(codes))            # the cross-section's rows in another order than the map's
+    d = pd.DataFrame({"code": [codes[i] for i in order], "year": 2023,
+                      "ai": ai_index.loc[[codes[i] for i in order]].to_numpy(float)})
+    d.to_csv(tmp_path / "ai.csv", index=False)
+    pd.DataFrame({"id": codes, "note": SIM}).to_csv(tmp_path / "lisa.csv", index=False)
+    P.figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
+                    variable="ai", label="AI index", language="en", decimals=1)
+    ax = captured[0].axes[0]
+    assert ax.get_title() == "AI index (2023)" and ax.get_legend().get_title().get_text() == "AI index"
+    assert any(t.get_text().startswith("Simulated data") for t in captured[0].texts)
+    # Jenks classes of the values, by hand; each province filled with its class colour, in the map's order
+    y = d.set_index("code").loc[codes, "ai"].to_numpy(float)
+    mc = mapclassify.FisherJenks(y, k=5)
+    palette = [to_hex(h.get_facecolor()) for h in ax.get_legend().legend_handles][:5]
+    face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
+    drawn = _drawn_codes(ax, provinces_gdf)
+    assert sorted(drawn) == sorted(codes)
+    assert face == [palette[mc.yb[codes.index(c)]] for c in drawn]
+    assert ax.get_legend().get_texts()[0].get_text().startswith(f"{y.min():.1f}")
+    # the zh title puts the year in full-width brackets
+    P.figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
+                    variable="ai", label="人工智能指数", language="zh")
+    assert captured[1].axes[0].get_title() == "人工智能指数（2023）"
+
+
+def _lisa_csv(path, codes, year, matrix, clusters, rng):
+    order = rng.permutation(len(codes))
+    pd.DataFrame({"id": [codes[i] for i in order], "year": year, "matrix": matrix,
+                  "cluster": [clusters[i] for i in order], "note": SIM}).to_csv(path, index=False)
+
+
+def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provinces_gdf, gpkg, captured, tmp_path):
+    codes = list(provinces_gdf["code"])
+    rng = np.random.default_rng(9)
+    labels = ["HH", "LL", "LH", "HL", "Not significant"]
+    truth = {(yr, m): list(rng.choice(labels, size=len(codes))) for yr in (2019, 2023) for m in ("queen", "knn4")}
+    paths = {}
+    for (yr, m), cl in truth.items():
+        paths[(yr, m)] = tmp_path / f"{m}_{yr}.csv"
+        _lisa_csv(paths[(yr, m)], codes, yr, m, cl, rng)
+    wl = {"queen": "Queen contiguity", "knn4": "4 nearest neighbours"}
+    # one cross-section: the matrices side by side, the year as the row title
+    P.figure_lisa([paths[(2023, "queen")], paths[(2023, "knn4")]], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
+                  weights=["queen", "knn4"], weights_labels=wl, language="en")
+    fig = captured[0]
+    main = [a for a in fig.axes if a.get_subplotspec() is not None]
+    assert [a.get_title() for a in main] == ["Queen contiguity", "4 nearest neighbours"]
+    assert [t.get_text() for t in main[0].texts] == ["2023"] and fig._suptitle.get_text() == "LISA cluster maps"
+    for ax, m in zip(main, ("queen", "knn4")):
+        face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
+        drawn = _drawn_codes(ax, provinces_gdf)
+        assert sorted(drawn) == sorted(codes)
+        assert face == [CLUSTER_COLOURS[truth[(2023, m)][codes.index(c)]].lower() for c in drawn], m
+    # two years: one row per matrix, one column per year
+    P.figure_lisa([paths[k] for k in sorted(paths)], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
+                  weights=["queen", "knn4"], weights_labels=wl, language="zh")
+    main = [a for a in captured[1].axes if a.get_subplotspec() is not None]
+    assert [a.get_title() for a in main[:2]] == ["2019", "2023"]
+    assert [t.get_text() for t in main[0].texts] == ["Queen contiguity"]
+    assert [t.get_text() for t in main[2].texts] == ["4 nearest neighbours"]
+    for ax, key in zip(main, ((2019, "queen"), (2023, "queen"), (2019, "knn4"), (2023, "knn4"))):
+        face = [to_hex(c) for c in _provinces(ax, len(codes)).get_facecolors()]
+        drawn = _drawn_codes(ax, provinces_gdf)
+        assert face == [CLUSTER_COLOURS[truth[key][codes.index(c)]].lower() for c in drawn], key
+
+
+def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(captured, tmp_path):
+    """The effects figure: the baseline's three effects and AI's total effect in every estimated robustness
+    variant (not those "not estimated"), each variant named by its matrix's label, sample and model."""
+    pd.DataFrame({"variable": ["ai"] * 3 + ["gov"], "effect": ["direct", "indirect", "total", "total"],
+                  "estimate": [-0.1, -0.2, -0.3, 9.0], "lower": [-0.2, -0.4, -0.5, 8.0],
+                  "upper": [0.0, 0.0, -0.1, 10.0], "note": SIM}).to_csv(tmp_path / "e.csv", index=False)
+    pd.DataFrame({"mechanism": ["baseline", "baseline", "baseline", "m1"], "weights": ["knn4", "queen", "queen", "queen"],
+                  "sample": ["full", "full", "no_municipalities", "full"], "model": ["sdm", "sar", "sdm", "sdm"],
+                  "verdict": ["promotes", "not estimated", "inconclusive", "hinders"],
+                  "estimate": [-0.25, np.nan, -0.05, 0.4], "lower": [-0.4, np.nan, -0.2, 0.1],
+                  "upper": [-0.1, np.nan, 0.1, 0.7], "note": SIM}).to_csv(tmp_path / "r.csv", index=False)
+    P.figure_effects(tmp_path / "e.csv", tmp_path / "r.csv", tmp_path / "f.png", tmp_path / "f.pdf", ai="ai",
+                     label="AI", weights_labels={"knn4": "4 nearest neighbours", "queen": "Queen contiguity"},
+                     language="en", alpha=0.05)
+    labels = [t.get_text() for ax in captured[0].axes for t in ax.get_yticklabels()]
+    variants = [lab for lab in labels if "·" in lab]
+    assert len(variants) == 2 and all(("4 nearest neighbours" in v) != ("Queen contiguity" in v) for v in variants)
+    assert any(v.startswith("4 nearest neighbours · ") for v in variants)
+    assert any(v.startswith("Queen contiguity · ") for v in variants)
+    assert not any("knn4" in lab or "queen" in lab for lab in labels)
+    # the points: the baseline's effects and the two estimated variants' totals (never the control's 9.0)
+    xs = sorted(float(x) for ax in captured[0].axes for ln in ax.get_lines() for x in np.atleast_1d(ln.get_xdata())
+                if len(np.atleast_1d(ln.get_xdata())) and ln.get_linestyle() == "None")
+    assert xs == pytest.approx(sorted([-0.1, -0.2, -0.3, -0.25, -0.05]))
