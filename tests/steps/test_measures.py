@@ -229,11 +229,10 @@ def test_kde_step_curves_are_densities_relative_to_the_population_weighted_natio
     import matplotlib
     from scipy.stats import gaussian_kde
 
-    import aicoord.plotting
 
     p = pd.read_csv(files / "panel.csv")
     for population in ("population", None):
-        got = _captured_figure(monkeypatch, aicoord.plotting)
+        got = _captured_figure(monkeypatch, steps)  # the step module holds save_figure (imported at its top)
         steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[2017, 2023],
                          population=population, language="zh")
         ax = got[0].axes[0]

@@ -710,7 +710,7 @@ def test_inequality_table_in_both_languages_called_directly(built, tmp_path):
     g = pd.read_csv(d / "inequality.csv")
     for language, rate in (("zh", "贡献率（%）"), ("en", "Contribution (%)")):
         out = {k: tmp_path / f"i_{language}.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-        P.inequality(d / "inequality.csv", out, labels=LABELS, language=language, decimals=3)
+        P.paper_inequality(d / "inequality.csv", **out, labels=LABELS, language=language, decimals=3)
         t = P.read_table(out["json"])
         assert t.groups == [("Theil T", 3), (f"Theil T {rate}", 2), ("Dagum Gini", 4), (f"Dagum Gini {rate}", 3)]
         first = g.iloc[0]

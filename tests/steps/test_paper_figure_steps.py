@@ -28,7 +28,9 @@ def gpkg(provinces_gdf, tmp_path_factory):
 @pytest.fixture()
 def captured(monkeypatch):
     got = []
+    # the step module imports save_paper_figure at its top: replace it there too
     monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", lambda fig, *paths: got.append(fig))
+    monkeypatch.setattr(P, "save_paper_figure", lambda fig, *paths: got.append(fig))
     yield got
     for fig in got:
         matplotlib.pyplot.close(fig)
@@ -61,7 +63,7 @@ def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, 
                       "ai": ai_index.loc[[codes[i] for i in order]].to_numpy(float)})
     d.to_csv(tmp_path / "ai.csv", index=False)
     pd.DataFrame({"id": codes, "note": SIM}).to_csv(tmp_path / "lisa.csv", index=False)
-    P.figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
+    P.paper_figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
                     variable="ai", label="AI index", language="en", decimals=1)
     ax = captured[0].axes[0]
     assert ax.get_title() == "AI index (2023)" and ax.get_legend().get_title().get_text() == "AI index"
@@ -76,7 +78,7 @@ def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, 
     assert face == [palette[mc.yb[codes.index(c)]] for c in drawn]
     assert ax.get_legend().get_texts()[0].get_text().startswith(f"{y.min():.1f}")
     # the zh title puts the year in full-width brackets
-    P.figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
+    P.paper_figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
                     variable="ai", label="人工智能指数", language="zh")
     assert captured[1].axes[0].get_title() == "人工智能指数（2023）"
 
@@ -98,7 +100,7 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         _lisa_csv(paths[(yr, m)], codes, yr, m, cl, rng)
     wl = {"queen": "Queen contiguity", "knn4": "4 nearest neighbours"}
     # one cross-section: the matrices side by side, the year as the row title
-    P.figure_lisa([paths[(2023, "queen")], paths[(2023, "knn4")]], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
+    P.paper_figure_lisa([paths[(2023, "queen")], paths[(2023, "knn4")]], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
                   weights=["queen", "knn4"], weights_labels=wl, language="en")
     fig = captured[0]
     main = [a for a in fig.axes if a.get_subplotspec() is not None]
@@ -110,7 +112,7 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         assert sorted(drawn) == sorted(codes)
         assert face == [CLUSTER_COLOURS[truth[(2023, m)][codes.index(c)]].lower() for c in drawn], m
     # two years: one row per matrix, one column per year
-    P.figure_lisa([paths[k] for k in sorted(paths)], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
+    P.paper_figure_lisa([paths[k] for k in sorted(paths)], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
                   weights=["queen", "knn4"], weights_labels=wl, language="zh")
     main = [a for a in captured[1].axes if a.get_subplotspec() is not None]
     assert [a.get_title() for a in main[:2]] == ["2019", "2023"]
@@ -133,7 +135,7 @@ def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(capture
                   "verdict": ["promotes", "not estimated", "inconclusive", "hinders"],
                   "estimate": [-0.25, np.nan, -0.05, 0.4], "lower": [-0.4, np.nan, -0.2, 0.1],
                   "upper": [-0.1, np.nan, 0.1, 0.7], "note": SIM}).to_csv(tmp_path / "r.csv", index=False)
-    P.figure_effects(tmp_path / "e.csv", tmp_path / "r.csv", tmp_path / "f.png", tmp_path / "f.pdf", ai="ai",
+    P.paper_figure_effects(tmp_path / "e.csv", tmp_path / "r.csv", tmp_path / "f.png", tmp_path / "f.pdf", ai="ai",
                      label="AI", weights_labels={"knn4": "4 nearest neighbours", "queen": "Queen contiguity"},
                      language="en", alpha=0.05)
     labels = [t.get_text() for ax in captured[0].axes for t in ax.get_yticklabels()]
