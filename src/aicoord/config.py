@@ -360,9 +360,10 @@ def panel_roles(config: dict) -> dict:
         ``mechanisms`` (role -> column of the tidy panel, which is the role name).
     """
     from .contract import validate_dictionary
-    from .simulate import DEMO_DICTIONARY
+    from .simulate import demo_dictionary
 
-    d = validate_dictionary(DEMO_DICTIONARY if config["panel"]["file"] is None else config["panel"]["dictionary"])
+    demo = demo_dictionary(bool(config.get("demo", {}).get("endogenous", True)))
+    d = validate_dictionary(demo if config["panel"]["file"] is None else config["panel"]["dictionary"])
     return {"ai": "ai", "gdp_pc": "gdp_pc", "population": "population" if d["population"] else None,
             "outcome": list(d["outcome"]), "controls": list(d["controls"]), "instruments": list(d["instruments"]),
             "mechanisms": {m: m for m in d["mechanisms"]}}

@@ -10,7 +10,7 @@ from aicoord.config import (apply_level, level_datasets, merge_layers, panel_rol
                             validate_config)
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
-from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.simulate import demo_dictionary
 from aicoord.units import level_note, unit_table
 from aicoord.weights_io import weights_files
 
@@ -222,7 +222,7 @@ def panel_source(wildcards):
 
 
 def full_dictionary():
-    return DEMO_DICTIONARY if DEMO else PANEL["dictionary"]
+    return demo_dictionary(config["demo"]["endogenous"]) if DEMO else PANEL["dictionary"]
 
 
 def panel_dictionary():

@@ -38,6 +38,7 @@ rule simulate_panel:
         seed=config["demo"]["seed"],
         weights=config["demo"]["weights"],
         setting=config["demo"]["setting"],
+        endogenous=config["demo"]["endogenous"],
         note=panel_note(),
         level=LEVEL,
     resources:
