@@ -8,6 +8,7 @@ from snakemake.common.configfile import load_configfile
 
 from aicoord.config import (apply_level, level_datasets, merge_layers, panel_roles, resolve, resolve_list,
                             validate_config)
+from aicoord.config import identification as resolved_identification
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
 from aicoord.simulate import demo_dictionary
@@ -362,6 +363,8 @@ wildcard_constraints:
 # ---- the study (study.smk)
 
 ANALYSIS = config["analysis"]
+#: analysis.identification resolved: ml, iv or both (null: both when the data dictionary has instruments)
+IDENTIFICATION = resolved_identification(config)
 
 
 def study_y():
@@ -413,7 +416,7 @@ def variant_inputs(wildcards):
 def study_targets():
     out = ["results/tables/specification.csv", "results/tables/baseline.csv", "results/tables/baseline_effects.csv",
            "results/tables/convergence_ai.csv", "results/tables/mechanisms.csv", "results/tables/heterogeneity.csv",
-           "results/tables/robustness.csv", "results/tables/verdict.csv"]
+           "results/tables/robustness.csv", "results/tables/verdict.csv", "results/tables/identification.csv"]
     if ANALYSIS["scenarios"]:
         out += ["results/tables/scenarios.csv", "results/tables/scenarios_dispersion.csv"]
     return out

@@ -46,6 +46,33 @@ rule baseline:
         "../../scripts/baseline.py"
 
 
+rule identification:
+    input:
+        panel="results/data/panel.csv",
+        weights=study_weights(),
+    output:
+        table=report("results/tables/identification.csv", caption="../report/study.rst", category="Study"),
+        fit="results/study/identification.json",
+    params:
+        study=study_params(),
+        mode=IDENTIFICATION,
+        instruments=ROLES["instruments"],
+        iv_cov_type=ANALYSIS["iv_cov_type"],
+        cluster=ANALYSIS["cluster"],
+        draws=ANALYSIS["draws"],
+        seed=config["seed"],
+        cov=study_cov(),
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/study/identification.log",
+    script:
+        "../../scripts/identification.py"
+
+
 rule convergence_ai:
     input:
         panel="results/data/panel.csv",

@@ -19,8 +19,8 @@ from ..contract import read_tidy
 from ..io import write_csv, write_json
 from ..notes import note_of
 
-__all__ = ["specification", "baseline", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
-           "robustness_variant", "robustness", "verdict", "scenarios"]
+__all__ = ["specification", "baseline", "identification", "convergence_ai", "mechanism", "mechanisms",
+           "heterogeneity", "robustness_variant", "robustness", "verdict", "scenarios"]
 
 UNIT, TIME = "code", "year"
 
@@ -106,6 +106,34 @@ def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str,
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(_fit_summary(b.fit, weights=weights_name, y=y, ai=ai, controls=list(controls), draws=draws,
                             seed=seed, alpha=alpha, verdict=baseline_row(b, alpha), note=note + wnote), out_json)
+
+
+def identification(panel_csv, weights_csv, out_csv, out_json, *, y: str, ai: str, controls, instruments,
+                   mode: str, effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
+                   iv_cov_type: str = "cluster", cluster=None, cov=None) -> None:
+    """AI's direct, indirect and total effects by ML, spatial 2SLS and efficient GMM (rule ``identification``;
+    :func:`aicoord.study.identification.identification`), one row per estimator x effect with the first-stage
+    statistics of AI on the IV rows; the JSON holds the full first-stage diagnostics of the 2SLS fit.
+
+    ``mode`` (``analysis.identification``, resolved): ``ml`` (the ML rows only: no instrument), ``iv`` (2SLS and
+    GMM) or ``both``. ``iv_cov_type`` and ``cluster`` (a column; null: the province) set the IV fits' covariance,
+    ``cov`` the ML fit's (as the baseline's)."""
+    from ..study.identification import identification as fit
+
+    d, note = _data(panel_csv)
+    w, wnote = _weights(weights_csv)
+    estimators = {"ml": ("ml",), "iv": ("iv", "gmm"), "both": ("ml", "iv", "gmm")}[mode]
+    cov = _study_cov(cov)
+    cov.pop("bootstrap", None)  # the wild bootstrap belongs to the baseline's own table
+    tab = fit(d, y=y, ai=ai, controls=list(controls), instruments=list(instruments), unit=UNIT, time=TIME, w=w,
+              effects=effects, lee_yu=lee_yu, estimators=estimators, cov_type=iv_cov_type,
+              cluster=None if cluster in (None, UNIT) else cluster, draws=draws, seed=seed, alpha=alpha,
+              ml_cov=cov or None)
+    tab.insert(0, "weights", weights_name)
+    tab["instruments"] = ";".join(instruments)
+    _write(tab, out_csv, note + wnote)
+    write_json({"mode": mode, "instruments": list(instruments), "weights": weights_name, "alpha": alpha,
+                "draws": draws, "first_stage": tab.attrs.get("first_stage"), "note": note + wnote}, out_json)
 
 
 def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effects: str, lee_yu: bool, alpha: float,
