@@ -77,3 +77,29 @@ def test_iv_effects_equal_the_hand_formulas_and_first_stage_is_the_fits(endo, es
     assert js["mode"] == "both" and js["instruments"] == ["hub_exposure"]
     assert js["first_stage"]["regressors"]["ai"]["partial_r2"] == pytest.approx(
         fs["regressors"]["ai"]["partial_r2"], rel=1e-9)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_paper_table_prints_the_estimates_first_stage_and_no_english_in_zh(endo, tmp_path, language):
+    from aicoord.paper.labels import foreign_words
+    from aicoord.paper.study_tables import DEFAULT_LABELS
+    from aicoord.steps import paper as P
+
+    out = {k: tmp_path / f"identification.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    P.identification(endo / "both.csv", out, labels=DEFAULT_LABELS[language], language=language, decimals=4,
+                     stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels={"queen": "Queen"}, alpha=0.05)
+    md = out["md"].read_text(encoding="utf-8")
+    from aicoord.paper import NumberFormat
+
+    fmt = NumberFormat(decimals=4)
+    t = pd.read_csv(endo / "both.csv")
+    for est in ("ml", "iv", "gmm"):
+        r = t[(t.estimator == est) & (t.effect == "total")].iloc[0]
+        assert fmt(r["estimate"]) in md and f"({fmt(r['se'])})" in md
+    r = t[t.estimator == "iv"].iloc[0]
+    assert fmt(r["kp_rk_wald_f"]) in md and fmt(r["partial_r2"]) in md
+    if language == "zh":
+        from aicoord.notes import SIMULATED_NOTE
+
+        assert set(foreign_words(md.replace(SIMULATED_NOTE["zh"], ""))) <= {"test"}  # the test panel's source
+        assert "人工智能枢纽暴露度" in md

@@ -461,7 +461,7 @@ def paper_labels():
         cols = resolve(key, ROLES, f"paper.labels.{key}")
         for c in [cols] if isinstance(cols, str) else cols:
             out[c] = label
-    for c in ROLES["outcome"] + ROLES["controls"]:
+    for c in ROLES["outcome"] + ROLES["controls"] + ROLES["instruments"]:
         out.setdefault(c, c)
     return canonical(out)
 
@@ -557,6 +557,7 @@ def paper_readme_entries():
                                   "convergence": ["measures.beta"], "specification": ["analysis.weights"],
                                   "descriptive": ["panel", "analysis.controls"],
                                   "correlation": ["panel", "analysis.controls"],
+                                  "identification": ["analysis.identification", "analysis.iv_cov_type"],
                                   "verdict": ["analysis.alpha"]}.get(name, [])))
         out.append({"name": name, "rule": f"paper_{name}", "inputs": inputs, "config": keys})
     return out

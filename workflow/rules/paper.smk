@@ -279,6 +279,25 @@ if ANALYSIS["scenarios"]:
             "../../scripts/paper_scenario_provinces.py"
 
 
+rule paper_identification:
+    input:
+        "results/tables/identification.csv",
+    output:
+        **paper_out("identification"),
+    params:
+        opts=paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
+                        table="identification"),
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "../../envs/aicoord.yaml"
+    log:
+        "logs/paper/identification.log",
+    script:
+        "../../scripts/paper_identification.py"
+
+
 rule paper_verdict:
     input:
         "results/tables/verdict.csv",

@@ -23,7 +23,8 @@ from . import (SIMULATED_NOTE, WORDS, ModelColumn, NumberFormat, PaperTable, Reg
 
 #: The paper's tables in print order (their numbers are positions in this list, from 1).
 TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification", "baseline",
-          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "verdict")
+          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "identification",
+          "verdict")
 
 TITLES = {
     "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
@@ -33,6 +34,7 @@ TITLES = {
            "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
            "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
            "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
+           "identification": "人工智能效应的识别：最大似然估计与空间工具变量估计",
            "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
     "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
            "moran": "Global Moran's I by year and weights matrix",
@@ -45,6 +47,7 @@ TITLES = {
            "robustness": "Robustness: AI's total effect and the mediated effects",
            "scenarios": "Policy scenarios: change of regional dispersion",
            "scenario_provinces": "Policy scenarios: change of each province's outcome",
+           "identification": "Identification of AI's effect: maximum likelihood against spatial instrumental variables",
            "verdict": "Verdict: does AI promote or hinder regional coordination?"},
 }
 
@@ -53,12 +56,12 @@ DEFAULT_LABELS = {
     "zh": {"ai": "人工智能指数", "coord_gap": "区域协调差距", "gdp_pc": "人均GDP", "population": "人口",
            "industrial_upgrading": "产业结构升级", "value_chain": "价值链攀升", "resource_allocation": "资源错配",
            "regional_brand": "区域品牌", "dev_gap": "发展差距", "gov": "政府干预", "urban": "城镇化率",
-           "ai_index": "人工智能指数"},
+           "ai_index": "人工智能指数", "hub_exposure": "人工智能枢纽暴露度（模拟工具变量）"},
     "en": {"ai": "AI index", "coord_gap": "Coordination gap", "gdp_pc": "GDP per capita", "population": "Population",
            "industrial_upgrading": "Industrial upgrading", "value_chain": "Value chain",
            "resource_allocation": "Resource misallocation", "regional_brand": "Regional brand",
            "dev_gap": "Development gap", "gov": "Government intervention", "urban": "Urbanisation",
-           "ai_index": "AI index"},
+           "ai_index": "AI index", "hub_exposure": "Exposure to an AI hub (simulated instrument)"},
 }
 
 _W = {
@@ -82,7 +85,16 @@ _W = {
            "dynamic_note": "动态SDM含被解释变量的时间滞后项，经 Yu、de Jong 和 Lee（2008）偏差修正，其总效应与中介效应为短期效应"
                            "（(I − ρW)⁻¹(βI + θW)）",
            "scen_note": "区间为 {level}% 模拟区间；离散度计算前被解释变量平移 {shift}",
-           "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应"},
+           "mech_note": "中介效应 = 人工智能对机制的总效应 × 机制对被解释变量的总效应",
+           "est_ml": "最大似然（ML）", "est_iv": "空间两阶段最小二乘（IV）", "est_gmm": "两步有效 GMM",
+           "partial_r2": "第一阶段偏 R²", "sw_f": "Sanderson–Windmeijer F 统计量",
+           "kp_rk_wald_f": "Kleibergen–Paap Wald F 统计量", "kp_lm_p": "Kleibergen–Paap LM 不可识别检验 p 值",
+           "hansen_j": "Hansen J 统计量（p 值）", "endogeneity_p": "内生性检验（C 统计量）p 值",
+           "ar_set": "Anderson–Rubin {level}% 置信集（人工智能系数）", "unbounded": "无界",
+           "ident_note": "最大似然估计视人工智能为外生；工具变量估计以工具变量及其空间滞后项作为人工智能及其空间滞后项的"
+                         "工具，以控制变量的二阶、三阶空间滞后项作为被解释变量空间滞后项的工具（Kelejian and Prucha 1998；Drukker、Egger "
+                         "and Prucha 2013）；工具变量：{instruments}；工具变量估计的标准误{cov}",
+           "cov_cluster": "按省份聚类", "cov_robust": "为异方差稳健标准误", "cov_homoskedastic": "假定同方差"},
     "en": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
            "p": "p", "province": "Province", "region": "Region", "ns": "Not significant",
            "No neighbours": "No neighbours",
@@ -110,7 +122,17 @@ _W = {
            "scen_note": "Intervals are {level}% intervals from parameter draws; the outcome is shifted by {shift} before "
                         "its dispersion is measured",
            "mech_note": "Mediated effect = AI's total effect on the channel × the channel's total effect on "
-                        "the outcome"},
+                        "the outcome",
+           "est_ml": "ML (AI exogenous)", "est_iv": "Spatial 2SLS", "est_gmm": "Two-step efficient GMM",
+           "partial_r2": "First-stage partial R²", "sw_f": "Sanderson–Windmeijer F",
+           "kp_rk_wald_f": "Kleibergen–Paap rk Wald F", "kp_lm_p": "Kleibergen–Paap LM underidentification, p",
+           "hansen_j": "Hansen J (p)", "endogeneity_p": "Endogeneity (C) test, p",
+           "ar_set": "Anderson–Rubin {level}% set (AI's coefficient)", "unbounded": "unbounded",
+           "ident_note": "ML treats AI as exogenous; the IV fits instrument AI and W·AI by the excluded instruments and "
+                         "their W-lags, and W·y by the second and third W-lags of the controls (Kelejian and Prucha "
+                         "1998; Drukker, Egger and Prucha 2013); instruments: {instruments}; IV standard errors {cov}",
+           "cov_cluster": "clustered by province", "cov_robust": "heteroskedasticity-robust",
+           "cov_homoskedastic": "homoskedastic"},
 }
 
 #: Column labels of the robustness grid's models; a model not listed prints upper-cased (SDM, SAR, SEM).

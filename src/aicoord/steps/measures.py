@@ -265,9 +265,10 @@ def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, se
 
     The outcome is regressed on AI, the four mechanisms and the controls of the validated panel
     (``results/data/panel.csv``), with :class:`aicoord.panel.SpatialPanel` (Lee–Yu corrected ML; ``estimator``
-    ``ml``). When the demo's AI is endogenous (``truth["endogeneity"]``), the same equation is also fitted by
-    spatial 2SLS with the simulated instrument (``estimator`` ``2sls``, clustered by province): the ML rows of AI
-    show the confounder's bias, the 2SLS rows its removal.
+    ``ml``, ``equation`` ``outcome``). When the demo's AI is endogenous (``truth["endogeneity"]``), AI's baseline
+    equation (outcome on AI and the controls) is fitted by ML and by spatial 2SLS with the simulated instrument
+    (``equation`` ``baseline``, clustered by province; :func:`aicoord.simulate.baseline_recovery`): the ML rows
+    show the confounder's bias, the 2SLS rows its removal, against the true baseline effects.
     """
     from ..contract import MAX_DRAWS, check_count
     from ..simulate import fit_demo_sdm, recovery_table
@@ -279,17 +280,14 @@ def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, se
     res = fit_demo_sdm(d, _w_frame(weights_csv), y=truth["outcome"], x=truth["regressors"])
     tab = recovery_table(res, truth, draws=draws, seed=seed)
     tab.insert(0, "estimator", "ml")
+    tab.insert(1, "equation", "outcome")
     tab["loglik"], tab["nobs"] = res.loglik, res.nobs
-    endo = truth.get("endogeneity")
-    if endo and endo["instrument"] in d.columns:  # the endogenous AI: the same equation by spatial 2SLS
-        from ..simulate import fit_demo_iv
+    if truth.get("endogeneity"):  # the endogenous AI: its baseline effects by ML (biased) and spatial 2SLS
+        from ..simulate import baseline_recovery
 
-        iv = fit_demo_iv(d, _w_frame(weights_csv), y=truth["outcome"], x=truth["regressors"],
-                         instruments=[endo["instrument"]])
-        more = recovery_table(iv, truth, draws=draws, seed=seed)
-        more.insert(0, "estimator", "2sls")
-        more["loglik"], more["nobs"] = np.nan, iv.nobs
-        tab = pd.concat([tab, more], ignore_index=True)
+        controls = [c for c in truth["regressors"] if c not in ("ai_index", *truth["mechanism_paths"])]
+        tab = pd.concat([tab, baseline_recovery(d, _w_frame(weights_csv), truth, controls=controls, draws=draws,
+                                                seed=seed)], ignore_index=True)
     tab["dgp_version"] = truth["dgp_version"]
     tab["note"] = note
     write_csv(tab, out_csv)

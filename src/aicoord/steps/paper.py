@@ -29,7 +29,7 @@ from ..paper import (SIMULATED_NOTE, WORDS, ModelColumn, NumberFormat, PaperTabl
 
 __all__ = ["TABLES", "descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification",
            "baseline", "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces",
-           "verdict", "combined",
+           "identification", "verdict", "combined",
            "read_table", "paper_readme", "figure_ai_map", "figure_lisa", "figure_effects", "figure_mediation",
            "provenance"]
 
@@ -447,6 +447,56 @@ def scenario_provinces(provinces_csv, out, *, language: str, decimals: int, numb
                          stub=w["province"], groups=[("", 1)] + [(term("scenario", sc, language, labels), 4) for sc in scen],
                          notes=_sentences(*_notes([g], language), language))
     t.columns = [w["region"]] + heads * len(scen)
+    save_table(t, out)
+
+
+def identification(ident_csv, out, *, labels: Mapping, language: str, decimals: int, stars: Sequence[float],
+                   parentheses: str, weights_labels: Mapping, alpha: float, number: int | None = None) -> None:
+    """Table ``identification`` (rule ``paper_identification``): AI's direct, indirect and total effects by ML,
+    spatial 2SLS and GMM (one column each; stars from estimate / SE as the verdict's normal p), then the first-stage
+    statistics of AI under the IV columns."""
+    g = pd.read_csv(ident_csv)
+    w = _W[language]
+    fmt = NumberFormat(decimals=decimals)
+    ests = list(dict.fromkeys(g["estimator"]))
+    cols = [_column(w[f"est_{e}"], g[g["estimator"] == e], "effect") for e in ests]
+    iv_rows = []
+    if any(e != "ml" for e in ests):
+        first = {e: g[g["estimator"] == e].iloc[0] for e in ests}
+
+        def cells(key, show):
+            return ["" if e == "ml" else show(first[e]) for e in ests]
+
+        def num(v):
+            return "" if pd.isna(v) else fmt(v)
+
+        def ar(r):
+            lo = w["unbounded"] if pd.isna(r["ar_low"]) else fmt(r["ar_low"])
+            hi = w["unbounded"] if pd.isna(r["ar_high"]) else fmt(r["ar_high"])
+            return f"[{lo}, {hi}]"
+
+        iv_rows = [Row(w["partial_r2"], cells("partial_r2", lambda r: num(r["partial_r2"])), "text", "partial_r2"),
+                   Row(w["sw_f"], cells("sw_f", lambda r: num(r["sw_f"])), "text", "sw_f"),
+                   Row(w["kp_rk_wald_f"], cells("kp", lambda r: num(r["kp_rk_wald_f"])), "text", "kp_rk_wald_f"),
+                   Row(w["kp_lm_p"], cells("kp_lm_p", lambda r: num(r["kp_lm_p"])), "text", "kp_lm_p"),
+                   Row(w["hansen_j"], cells("hansen", lambda r: "" if pd.isna(r["hansen_j"]) else
+                                            f"{fmt(r['hansen_j'])} ({fmt(r['hansen_p'])})"), "text", "hansen_j"),
+                   Row(w["endogeneity_p"], cells("c", lambda r: num(r["endogeneity_p"])), "text", "endogeneity_p"),
+                   Row(w["ar_set"].format(level=_level(alpha)), cells("ar", ar), "text", "anderson_rubin")]
+    extra = []
+    if iv_rows:
+        iv = g[g["estimator"] != "ml"].iloc[0]
+        inst = [_label(labels, c, language) for c in str(iv.get("instruments", "") or "").split(";") if c]
+        extra = [w["ident_note"].format(instruments=("、" if language == "zh" else ", ").join(inst),
+                                        cov=w.get(f"cov_{iv['cov_type']}", w["cov_cluster"]))]
+    rl = {**labels, **{k: w[k] for k in ("direct", "indirect", "total")}}
+    m0 = str(g["weights"].iloc[0])
+    sim, parts = _notes([g], language, extra=extra)
+    t = RegressionTable(cols, number=number or _number("identification"), title=TITLES[language]["identification"],
+                        variables=["direct", "indirect", "total"], stub=w["variables"],
+                        **_reg_kw(language, decimals, stars, parentheses, rl, weights_labels.get(m0, m0), sim,
+                                  parts)).table()
+    t.rows += iv_rows
     save_table(t, out)
 
 
