@@ -103,3 +103,27 @@ def test_paper_table_prints_the_estimates_first_stage_and_no_english_in_zh(endo,
 
         assert set(foreign_words(md.replace(SIMULATED_NOTE["zh"], ""))) <= {"test"}  # the test panel's source
         assert "人工智能枢纽暴露度" in md
+
+
+def test_mechanism_a_path_by_iv(endo, tmp_path):
+    """With instruments the mechanism step estimates AI -> channel by spatial 2SLS: its total equals
+    (beta + theta) / (1 - rho) of a 2SLS fit of the channel made here, and the row says basis iv."""
+    m = "industrial_upgrading"
+    data_steps.mechanism_data(endo / "demo.csv", endo / f"{m}.csv", dictionary=DEMO_DICTIONARY, mechanism=m,
+                              note=NOTE)
+    kw = {k: v for k, v in KW.items() if k != "instruments"}
+    S.mechanism(endo / "panel.csv", endo / f"{m}.csv", endo / "queen_raw.csv", tmp_path / "m.csv", tmp_path / "m.json",
+                name=m, instruments=["hub_exposure"], **kw)
+    row = json.loads((tmp_path / "m.json").read_text())
+    assert row["basis"] == "iv" and row["verdict_basis"] == "product"
+    d = pd.read_csv(endo / "panel.csv", dtype={"code": str}).merge(
+        pd.read_csv(endo / f"{m}.csv", dtype={"code": str}).drop(columns="note"), on=["code", "year"])
+    st = setting(d, "code", "year", pd.read_csv(endo / "queen_raw.csv", index_col=0))
+    res = SpatialPanel(st.data, y=m, x=["gov", "urban"], id="code", time="year", w=st.Wdf, model="sdm",
+                       effects="twoways", endog=["ai"], instruments=["hub_exposure"]).fit(cov_type="cluster",
+                                                                                         estimator="2sls")
+    b, th, rho = (float(res.params[k]) for k in ("ai", "W*ai", "rho"))
+    assert row["ai_total_on_channel"] == pytest.approx((b + th) / (1 - rho), rel=1e-8)
+    truth = json.loads((endo / "truth.json").read_text())
+    assert row["ai_channel_lower"] <= truth["verdicts"]["mechanisms"][m]["ai_total_on_channel"] \
+        <= row["ai_channel_upper"]

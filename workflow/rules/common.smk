@@ -365,6 +365,8 @@ wildcard_constraints:
 ANALYSIS = config["analysis"]
 #: analysis.identification resolved: ml, iv or both (null: both when the data dictionary has instruments)
 IDENTIFICATION = resolved_identification(config)
+#: the instruments the IV fits use (none when identification is ml: the a paths then stay ML)
+IV_INSTRUMENTS = ROLES["instruments"] if IDENTIFICATION != "ml" else []
 
 
 def study_y():
@@ -401,6 +403,12 @@ def study_params():
     """The settings every study model shares (also in every job's params, so that a change reruns them)."""
     return {"y": study_y(), "ai": "ai", "controls": study_controls(), "effects": ANALYSIS["effects"],
             "lee_yu": ANALYSIS["lee_yu"], "alpha": ANALYSIS["alpha"], "weights_name": ANALYSIS["weights"]}
+
+
+def verdict_identification():
+    """The identification table when the verdict's baseline row rests on IV (analysis.identification iv or both),
+    else nothing."""
+    return ["results/tables/identification.csv"] if IDENTIFICATION != "ml" else []
 
 
 def robustness_csvs(wildcards):

@@ -105,6 +105,9 @@ rule mechanism:
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         cov=study_cov(),
+        instruments=IV_INSTRUMENTS,
+        iv_cov_type=ANALYSIS["iv_cov_type"],
+        cluster=ANALYSIS["cluster"],
     resources:
         mem_mb=4000,
         runtime=60,
@@ -198,10 +201,14 @@ rule verdict:
         baseline="results/study/baseline.json",
         mechanisms=expand("results/study/mechanisms/{mechanism}.json", mechanism=study_mechanisms()),
         robustness="results/tables/robustness.csv",
+        identification=verdict_identification(),
     output:
         report("results/tables/verdict.csv", caption="../report/verdict.rst", category="Study"),
     params:
         alpha=ANALYSIS["alpha"],
+        adjust=ANALYSIS["p_adjust"],
+        verdict_basis=ANALYSIS["verdict_basis"],
+        expected_sign=canonical(ANALYSIS["expected_sign"]),
     resources:
         mem_mb=1000,
         runtime=10,

@@ -151,19 +151,23 @@ def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effect
 
 
 def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name: str, y: str, ai: str, controls,
-              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str, cov=None) -> None:
+              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str, cov=None,
+              instruments=(), iv_cov_type: str = "cluster", cluster=None) -> None:
     """One channel's three-step spatial mediation (rule ``mechanism``; :func:`aicoord.study.mechanism`):
     AI's effects on the channel, the channel's effects on the outcome, AI's effects holding the channel
     fixed, and the mediated total effect with its Monte Carlo interval and Sobel z; the JSON holds the
     channel's row of the verdict table and, under ``cov``, the outcome fit's covariance (``cov`` as for
-    :func:`baseline`: the same covariance as the baseline)."""
+    :func:`baseline`: the same covariance as the baseline). With ``instruments`` (the dictionary's, when
+    ``analysis.identification`` is iv or both) the a path is estimated by spatial 2SLS (``iv_cov_type``,
+    ``cluster``), and the row's ``basis`` says ``iv``."""
     from ..study import mechanism as fit
     from ..study.mechanisms import mechanism_row
 
     d, note = _data(panel_csv, [mechanism_csv])
     w, wnote = _weights(weights_csv)
     m = fit(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
-            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov))
+            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov), instruments=list(instruments),
+            iv_cov={"cov_type": iv_cov_type, **({"cluster": cluster} if cluster not in (None, UNIT) else {})})
     parts = []
     for quantity, frame in (("ai_on_channel", m.ai_on_channel), ("channel_on_y", m.channel_on_y),
                             ("ai_on_y", m.ai_on_y)):
@@ -227,7 +231,8 @@ def robustness(csvs, out_csv) -> None:
     write_csv(pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True), out_csv, float_format="%.10g")
 
 
-def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float, adjust: str = "holm") -> None:
+def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float, adjust: str = "holm",
+            identification_csv=None, verdict_basis: str = "product", expected_sign=None) -> None:
     """The verdict table (rule ``verdict``): one row for the baseline and one per mechanism, with how many
     robustness variants give the same verdict (:func:`aicoord.study.add_agreement`).
 
@@ -237,23 +242,43 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     baseline model.  ``p_adjusted``: the rows' p-values (normal, Monte Carlo SEs) adjusted by Holm (default) or
     Benjamini-Hochberg (``adjust="bh"``) across the baseline and the mechanisms; mediated_local/_spillover, the
     mediation share and the suppression flag come from :func:`aicoord.study.mechanisms.chain_parts`.
+
+    ``p`` is taken from the same draws (or, on the IV basis, the same normal interval) as the row's interval, so
+    ``p < alpha`` exactly when the verdict is not inconclusive; ``verdict_adjusted`` keeps a verdict only where
+    ``p_adjusted < alpha``. ``basis`` says which estimator gives AI's effect: ``iv`` (spatial 2SLS, from
+    ``identification_csv``, for the baseline row; the a path by IV for a mechanism) or ``ml``.
+    ``verdict_basis`` (``analysis.verdict_basis``): ``product`` (the mediated effect a x b) or ``a_path`` (Jiang
+    Ting 2022: AI -> mechanism alone, with the sign of mechanism -> outcome from ``expected_sign``;
+    :func:`aicoord.study.mechanisms.a_path_verdict`).
     """
     from ..study import add_agreement
-    from ..study.mechanisms import add_adjusted_p
+    from ..study.mechanisms import a_path_verdict, add_adjusted_p, add_adjusted_verdict, iv_baseline
 
     base = json.loads(Path(baseline_json).read_text(encoding="utf-8"))
     rows = [base["verdict"]]
+    if identification_csv is not None:
+        ident = pd.read_csv(identification_csv)
+        if (ident["estimator"] == "iv").any():
+            rows = [iv_baseline(rows[0], ident)]
     notes = [base["note"]]
     for p in mechanism_jsons:
         r = json.loads(Path(p).read_text(encoding="utf-8"))
         notes.append(r.pop("note"))
+        if verdict_basis == "a_path":
+            r = a_path_verdict(r, int((expected_sign or {})[r["mechanism"]]))
         rows.append(r)
     tab = add_adjusted_p(add_agreement(pd.DataFrame(rows), pd.read_csv(robustness_csv)), adjust)
-    rule = (f"Verdict rule: promotes if the {1 - alpha:.0%} interval of the mediated total effect (baseline: of "
-            "AI's total effect) lies wholly below 0 (AI lowers the gap), hinders if wholly above, else "
-            "inconclusive; variants_agree counts the robustness variants (weights x sample x model) with "
-            "the same verdict; p_adjusted: " + {"holm": "Holm", "bh": "Benjamini-Hochberg",
-                                                   "none": "no"}[adjust] + " adjustment across the rows")
+    tab = add_adjusted_verdict(tab, alpha)
+    what = ("the mediated total effect" if verdict_basis == "product" else
+            "AI's total effect on the mechanism times the mechanism's expected sign on the gap (a_path, from theory: "
+            "expected_sign)")
+    rule = (f"Verdict rule: promotes if the {1 - alpha:.0%} interval of {what} (baseline: of AI's total effect, "
+            f"{'by spatial 2SLS' if rows[0]['basis'] == 'iv' else 'by ML'}) lies wholly below 0 (AI lowers the gap), "
+            "hinders if wholly above, else inconclusive; p from the same draws or interval (p < alpha exactly when "
+            "the verdict is not inconclusive); variants_agree counts the robustness variants (weights x sample x "
+            "model, ML) with the same verdict; p_adjusted: " + {"holm": "Holm", "bh": "Benjamini-Hochberg",
+                                                               "none": "no"}[adjust] +
+            " adjustment across the rows, verdict_adjusted keeps a verdict where p_adjusted < alpha")
     tab["note"] = rule + " | " + notes[0]
     write_csv(tab, out_csv, float_format="%.10g")
 
