@@ -405,6 +405,11 @@ def study_params():
             "lee_yu": ANALYSIS["lee_yu"], "alpha": ANALYSIS["alpha"], "weights_name": ANALYSIS["weights"]}
 
 
+def baseline_spec():
+    """The specification table when the baseline follows the search (analysis.baseline_model auto), else nothing."""
+    return ["results/tables/specification.csv"] if ANALYSIS["baseline_model"] == "auto" else []
+
+
 def verdict_identification():
     """The identification table when the verdict's baseline row rests on IV (analysis.identification iv or both),
     else nothing."""

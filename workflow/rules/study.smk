@@ -11,6 +11,7 @@ rule specification:
     params:
         study=study_params(),
         model_probabilities=ANALYSIS["specification"]["model_probabilities"],
+        baseline_model=ANALYSIS["baseline_model"],
     resources:
         mem_mb=4000,
         runtime=60,
@@ -26,6 +27,7 @@ rule baseline:
     input:
         panel="results/data/panel.csv",
         weights=study_weights(),
+        spec=baseline_spec(),
     output:
         coef=report("results/tables/baseline.csv", caption="../report/study.rst", category="Study"),
         effects=report("results/tables/baseline_effects.csv", caption="../report/study.rst", category="Study"),

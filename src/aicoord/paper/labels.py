@@ -28,7 +28,7 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "lr_time_effects": "时间固定效应的 LR 检验", "hausman": "Hausman 检验",
                  "wald_sar": "Wald 检验（SDM 可否退化为 SAR）", "lr_sar": "LR 检验（SDM 可否退化为 SAR）",
                  "wald_sem": "Wald 检验（SDM 可否退化为 SEM）", "lr_sem": "LR 检验（SDM 可否退化为 SEM）",
-                 "selected model": "模型选择", "probability_sar": "SAR 的后验概率",
+                 "selected model": "模型选择", "baseline model": "基准回归采用的模型", "probability_sar": "SAR 的后验概率",
                  "probability_sem": "SEM 的后验概率", "probability_sdm": "SDM 的后验概率",
                  "probability_slx": "SLX 的后验概率", "probability_sdem": "SDEM 的后验概率",
                  "probability_sac": "SAC 的后验概率"},
@@ -43,6 +43,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                    "theta + rho beta = 0 not rejected and the robust LM tests point to the error":
                        "θ + ρβ = 0 未被拒绝，且稳健 LM 检验指向空间误差",
                    "the tests disagree; the SDM nests SAR and SEM": "各检验结论不一致，SDM 嵌套 SAR 与 SEM",
+                   "follows the search": "随检验结果", "kept, see the note": "保留，见注",
+                   "the search's choice": "即检验所选模型",
                    "baseline_sdm": "基准模型仍采用 SDM：SDM 嵌套 SAR 与 SLX，真实过程为其中任一时其估计无偏，而遗漏 W·X 会使"
                                    "其他模型的估计有偏（LeSage and Pace 2009，第 6.2 节；Elhorst 2014，第 2.3 节）",
                    "robust_hausman": "经典 Hausman 统计量（{classical}）为负或固定效应与随机效应协方差之差非正定，表中报告按单元聚类的"
@@ -77,7 +79,7 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "lr_time_effects": "LR test of time effects", "hausman": "Hausman test",
                  "wald_sar": "Wald test (SDM vs SAR)", "lr_sar": "LR test (SDM vs SAR)",
                  "wald_sem": "Wald test (SDM vs SEM)", "lr_sem": "LR test (SDM vs SEM)",
-                 "selected model": "Selected model", "probability_sar": "Posterior probability of SAR",
+                 "selected model": "Selected model", "baseline model": "Model of the baseline", "probability_sar": "Posterior probability of SAR",
                  "probability_sem": "Posterior probability of SEM", "probability_sdm": "Posterior probability of SDM",
                  "probability_slx": "Posterior probability of SLX", "probability_sdem": "Posterior probability of SDEM",
                  "probability_sac": "Posterior probability of SAC"},
@@ -92,6 +94,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                    "theta + rho beta = 0 not rejected and the robust LM tests point to the error":
                        "θ + ρβ = 0 not rejected and the robust LM tests point to the error",
                    "the tests disagree; the SDM nests SAR and SEM": "the tests disagree; the SDM nests SAR and SEM",
+                   "follows the search": "follows the search", "kept, see the note": "kept, see the note",
+                   "the search's choice": "the search's choice",
                    "baseline_sdm": "the baseline is nevertheless the SDM: it nests the SAR and SLX and gives unbiased "
                                    "estimates when the true process is any of them, while omitting W·X biases the "
                                    "others (LeSage and Pace 2009, sec. 6.2; Elhorst 2014, sec. 2.3)",

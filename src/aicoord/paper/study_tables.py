@@ -372,7 +372,10 @@ def specification_rows(g: pd.DataFrame, language: str, fmt: NumberFormat) -> tup
         if isinstance(text, str) and text:
             text, _, why = text.partition(" (")
             text = decision(text, language)
-            if why:
+            if why and r["test"] == "baseline model":   # the cell says it: "SDM（保留，见注）"
+                why = term("reason", why.rstrip(")"), language)
+                text = f"{text}（{why}）" if language == "zh" else f"{text} ({why})"
+            elif why:
                 why = term("reason", why.rstrip(")"), language)
                 reasons.append(f"{term('test', r['test'], language)}：{text}（{why}）" if language == "zh"
                                else f"{term('test', r['test'], language)}: {text} ({why})")

@@ -281,7 +281,11 @@ def baseline(coef_csv, fit_json, out, *, labels: Mapping, language: str, decimal
                          "time_effects": eff in ("time", "twoways")}, group=_label(labels, fit["y"], language))
     sim, parts = _notes([g, fit["note"]], language)
     lee = lee_yu_note(fit, language)
-    reg = RegressionTable([col], number=number or _number("baseline"), title=TITLES[language]["baseline"],
+    title = TITLES[language]["baseline"]
+    if fit["model"] != "sdm":   # analysis.baseline_model auto: the model the search selected
+        head = "基准回归：双向固定效应 {m} 模型" if language == "zh" else "Baseline estimates: two-way fixed-effects {m}"
+        title = head.format(m=fit["model"].upper())
+    reg = RegressionTable([col], number=number or _number("baseline"), title=title,
                           variables=[v for v in shown if v not in ("rho", "lambda")],
                           **_reg_kw(language, decimals, stars, parentheses, labels,
                                     weights_labels.get(fit["weights"], fit["weights"]), sim, parts,

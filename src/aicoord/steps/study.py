@@ -55,17 +55,18 @@ def _write(table, path, note, index=False):
 
 
 def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls, alpha: float,
-                  weights_name: str, model_probabilities: bool = False) -> None:
+                  weights_name: str, model_probabilities: bool = False, baseline_model: str = "sdm") -> None:
     """Specification search (rule ``specification``): LM tests, LR tests of the effects, Hausman, Wald/LR
     tests of the SDM against SAR and SEM, and the model they select (:func:`aicoord.study.specification_search`);
     with ``model_probabilities`` (``analysis.specification.model_probabilities``) also the Bayesian posterior
-    model probabilities."""
+    model probabilities; ``baseline_model`` (``analysis.baseline_model``) names the baseline's model in the row
+    ``baseline model``."""
     from ..study import specification_search
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
     tab = specification_search(d, y=y, x=[ai, *controls], unit=UNIT, time=TIME, w=w, alpha=alpha,
-                               model_probabilities=model_probabilities)
+                               model_probabilities=model_probabilities, baseline_model=baseline_model)
     tab.insert(0, "weights", weights_name)
     _write(tab, out_csv, note + wnote)
 
@@ -86,22 +87,35 @@ def _study_cov(cov) -> dict:
     return cov
 
 
+def baseline_model_of(spec_csv) -> str:
+    """The model of the baseline written in the specification table's row ``baseline model`` (``sdm``, ``sar``,
+    ``sem`` or ``slx``)."""
+    g = pd.read_csv(spec_csv)
+    row = g[g["test"] == "baseline model"]
+    if row.empty:
+        return "sdm"
+    return str(row["decision"].iloc[0]).split(" ")[0].lower()
+
+
 def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str, ai: str, controls,
              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
-             cov=None) -> None:
+             cov=None, spec_csv=None) -> None:
     """Baseline two-way FE SDM of the outcome on AI and the controls (rule ``baseline``;
     :func:`aicoord.study.baseline`): coefficients, direct/indirect/total effects with simulated SEs
     and (1 − alpha) intervals, and the fit's scalars (N, T, log-likelihood, R²) for the paper tables.
     ``cov``: ``analysis.cov_type``, ``analysis.cluster`` (a column of the panel; null: the province) and
-    ``analysis.dk_lag``; the covariance used is recorded under ``cov`` in the JSON."""
+    ``analysis.dk_lag``; the covariance used is recorded under ``cov`` in the JSON. ``spec_csv`` (with
+    ``analysis.baseline_model: auto``): the specification table, whose ``baseline model`` row gives the model
+    (:func:`baseline_model_of`); without it the SDM."""
     from ..study import baseline as fit
     from ..study.mechanisms import baseline_row
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
     cov = _study_cov(cov)
-    b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
-            draws=draws, seed=seed, alpha=alpha, cov=cov)
+    model = baseline_model_of(spec_csv) if spec_csv is not None else "sdm"
+    b = fit(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, model=model, effects=effects,
+            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=cov)
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(_fit_summary(b.fit, weights=weights_name, y=y, ai=ai, controls=list(controls), draws=draws,
