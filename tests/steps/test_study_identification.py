@@ -39,7 +39,23 @@ def endo(tmp_path_factory, provinces_gdf):
 def test_rows_columns_and_intervals(endo):
     t = pd.read_csv(endo / "both.csv")
     assert list(zip(t["estimator"], t["effect"])) == [(e, k) for e in ("ml", "iv", "gmm")
-                                                      for k in ("direct", "indirect", "total")]
+                                                      for k in ("direct", "indirect", "total")] + [("oster",
+                                                                                                    "coefficient")]
+    o = t.iloc[-1]
+    # the Oster row: AI's within coefficient with the controls and their W-lags, by least squares here
+    d = pd.read_csv(endo / "panel.csv", dtype={"code": str}).sort_values(["year", "code"])
+    st = setting(d, "code", "year", pd.read_csv(endo / "queen_raw.csv", index_col=0))
+    cols = {"ai": d["ai"].to_numpy(), "gov": d["gov"].to_numpy(), "urban": d["urban"].to_numpy()}
+    T_ = d["year"].nunique()
+    for c in ("gov", "urban"):
+        cols[f"W{c}"] = np.concatenate([st.W @ v for v in cols[c].reshape(T_, -1)])
+    Z = pd.DataFrame({"y": d["coord_gap"].to_numpy(), **cols})
+    for g in ("code", "year"):
+        Z = Z - Z.groupby(d[g].to_numpy()).transform("mean")
+    X = Z.drop(columns="y").to_numpy()
+    assert o["estimate"] == pytest.approx(np.linalg.lstsq(X, Z["y"].to_numpy(), rcond=None)[0][0], rel=1e-9)
+    assert o["ci_low"] == min(o["estimate"], o["beta_star"]) and o["ci_high"] == max(o["estimate"], o["beta_star"])
+    t = t[t.estimator != "oster"]
     for c in ("estimate", "se", "ci_low", "ci_high", "partial_r2", "sw_f", "kp_rk_wald_f", "kp_lm_p", "hansen_j",
               "endogeneity_p", "ar_low", "ar_high", "note", "weights", "instruments"):
         assert c in t.columns, c
@@ -49,9 +65,9 @@ def test_rows_columns_and_intervals(endo):
     assert t.loc[t.estimator == "ml", "sw_f"].isna().all() and t.loc[t.estimator != "ml", "sw_f"].gt(0).all()
     assert t["note"].str.startswith(NOTE).all()
     ml = pd.read_csv(endo / "ml.csv")
-    assert list(ml["estimator"]) == ["ml"] * 3
-    pd.testing.assert_frame_equal(ml.drop(columns="note"), t[t.estimator == "ml"].drop(columns="note"),
-                                  check_dtype=False)
+    assert list(ml["estimator"]) == ["ml"] * 3 + ["oster"]
+    keep = [c for c in ml.columns if c != "note"]
+    pd.testing.assert_frame_equal(ml[ml.estimator == "ml"][keep], t[t.estimator == "ml"][keep], check_dtype=False)
 
 
 @pytest.mark.parametrize("estimator, name", [("2sls", "iv"), ("gmm", "gmm")])

@@ -135,7 +135,7 @@ ALLOWED_LATIN = frozenset("""
     Cragg Donald Holm Benjamini Hochberg Jiang Ting Elhorst LeSage Pace Yang Liu Lin Kelejian Prucha and
     Mundlak Wooldridge FE RE X Y
     Callaway Sant Anna Sun Abraham Borusyak Jaravel Spiess Goodman Bacon Rademacher Webb Cinelli Hazlett
-    aicoord GS F C Drukker Egger
+    aicoord GS F C Drukker Egger Oster
 """.split())
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_']*")

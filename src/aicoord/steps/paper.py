@@ -460,6 +460,8 @@ def identification(ident_csv, out, *, labels: Mapping, language: str, decimals: 
     spatial 2SLS and GMM (one column each; stars from estimate / SE as the verdict's normal p), then the first-stage
     statistics of AI under the IV columns."""
     g = pd.read_csv(ident_csv)
+    oster = g[g["estimator"] == "oster"]
+    g = g[g["estimator"] != "oster"]
     w = _W[language]
     fmt = NumberFormat(decimals=decimals)
     ests = list(dict.fromkeys(g["estimator"]))
@@ -493,6 +495,12 @@ def identification(ident_csv, out, *, labels: Mapping, language: str, decimals: 
         inst = [_label(labels, c, language) for c in str(iv.get("instruments", "") or "").split(";") if c]
         extra = [w["ident_note"].format(instruments=("、" if language == "zh" else ", ").join(inst),
                                         cov=w.get(f"cov_{iv['cov_type']}", w["cov_cluster"]))]
+    if len(oster):
+        o = oster.iloc[0]
+        iv_rows.append(Row(w["oster"], [f"[{fmt(o['ci_low'])}, {fmt(o['ci_high'])}]" if e == ests[0] else ""
+                                        for e in ests], "text", "oster_set"))
+        extra.append(w["oster_note"].format(beta=fmt(o["estimate"]), star=fmt(o["beta_star"]),
+                                            delta=fmt(o["delta_for_zero"])))
     rl = {**labels, **{k: w[k] for k in ("direct", "indirect", "total")}}
     m0 = str(g["weights"].iloc[0])
     sim, parts = _notes([g], language, extra=extra)

@@ -131,7 +131,10 @@ def identification(panel_csv, weights_csv, out_csv, out_json, *, y: str, ai: str
 
     ``mode`` (``analysis.identification``, resolved): ``ml`` (the ML rows only: no instrument), ``iv`` (2SLS and
     GMM) or ``both``. ``iv_cov_type`` and ``cluster`` (a column; null: the province) set the IV fits' covariance,
-    ``cov`` the ML fit's (as the baseline's)."""
+    ``cov`` the ML fit's (as the baseline's). A last row (``estimator`` ``oster``, ``effect`` ``coefficient``) is
+    the instrument-free bound of :func:`aicoord.study.oster.oster_bound` (Oster 2019, delta = 1, R_max = 1.3 R²):
+    AI's coefficient in the two-way within regression with the controls (``estimate``), the identified set
+    (``ci_low``, ``ci_high``), ``beta_star``, ``delta_for_zero`` and ``r_max``."""
     from ..study.identification import identification as fit
 
     d, note = _data(panel_csv)
@@ -143,11 +146,21 @@ def identification(panel_csv, weights_csv, out_csv, out_json, *, y: str, ai: str
               effects=effects, lee_yu=lee_yu, estimators=estimators, cov_type=iv_cov_type,
               cluster=None if cluster in (None, UNIT) else cluster, draws=draws, seed=seed, alpha=alpha,
               ml_cov=cov or None)
+    from ..study.oster import oster_bound
+
+    first_stage = tab.attrs.get("first_stage")
+    ob = oster_bound(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w)
+    tab = pd.concat([tab, pd.DataFrame([{"estimator": "oster", "effect": "coefficient",
+                                         "estimate": ob["beta_controlled"], "ci_low": ob["set_low"],
+                                         "ci_high": ob["set_high"], "beta_star": ob["beta_star"],
+                                         "delta_for_zero": ob["delta_for_zero"], "r_max": ob["r_max"],
+                                         "r2_controlled": ob["r2_controlled"], "beta_short": ob["beta_short"]}])],
+                    ignore_index=True)
     tab.insert(0, "weights", weights_name)
     tab["instruments"] = ";".join(instruments)
     _write(tab, out_csv, note + wnote)
     write_json({"mode": mode, "instruments": list(instruments), "weights": weights_name, "alpha": alpha,
-                "draws": draws, "first_stage": tab.attrs.get("first_stage"), "note": note + wnote}, out_json)
+                "draws": draws, "first_stage": first_stage, "oster": ob, "note": note + wnote}, out_json)
 
 
 def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effects: str, lee_yu: bool, alpha: float,
