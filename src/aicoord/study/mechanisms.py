@@ -341,7 +341,7 @@ def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:
     if isinstance(mechanisms, dict):
         mechanisms = list(mechanisms.values())
     rows = [baseline_row(baseline, alpha)] + [mechanism_row(m, alpha) for m in mechanisms]
-    out = add_adjusted_p(pd.DataFrame(rows), adjust)
+    out = add_adjusted_verdict(add_adjusted_p(pd.DataFrame(rows), adjust), alpha)
     out["variants_agree"] = pd.NA
     out["variants"] = pd.NA
     out.attrs["alpha"] = alpha
