@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from aicoord.contract import read_province_table
 from aicoord.geometry import load_provinces
-from aicoord.io import read_province_table
 from aicoord.simulate import MECHANISM_NAMES, simulate_demo_panel
 from aicoord.study import baseline, mechanism, verdict
 from aicoord.weights import build_weights
@@ -71,8 +71,9 @@ def main(argv=None):
             qa = np.quantile(m.a_draws, [a.alpha / 2, 1 - a.alpha / 2])
             a_only += not (qa[0] <= 0 <= qa[1])
         dt = (time.perf_counter() - t0) / max(a.null_reps, 1)
-        print(f"setting {s}: null channel {null}: false-positive rate of the verdict {_ci(fp, a.null_reps)}; "
-              f"AI->channel interval excludes 0 in {_ci(a_only, a.null_reps)}; {dt:.3f} s per panel", flush=True)
+        if a.null_reps:
+            print(f"setting {s}: null channel {null}: false-positive rate of the verdict {_ci(fp, a.null_reps)}; "
+                  f"AI->channel interval excludes 0 in {_ci(a_only, a.null_reps)}; {dt:.3f} s per panel", flush=True)
         t0 = time.perf_counter()
         correct = pd.Series(0, index=["baseline", *MECHANISM_NAMES])
         correct_adj = correct.copy()

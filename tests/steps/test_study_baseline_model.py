@@ -37,8 +37,8 @@ def test_specification_table_states_the_choice_and_the_baseline(tmp_path, mode, 
 
 
 def test_baseline_step_fits_the_model_the_table_names(files, tmp_path):
-    kw = dict(y="coord_gap", ai="ai", controls=["gov"], effects="twoways", lee_yu=True, draws=200, seed=1,
-              alpha=0.05, weights_name="queen")
+    kw = {"y": "coord_gap", "ai": "ai", "controls": ["gov"], "effects": "twoways", "lee_yu": True, "draws": 200,
+          "seed": 1, "alpha": 0.05, "weights_name": "queen"}
     out = [tmp_path / n for n in ("c.csv", "e.csv", "f.json")]
     S.baseline(files / "panel.csv", files / "queen_raw.csv", *out, spec_csv=_spec(tmp_path, "auto"), **kw)
     fit = json.loads(out[2].read_text())

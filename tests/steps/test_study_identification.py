@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import NOTE, ROOT
 from scipy import special
 
 from aicoord.panel import SpatialPanel
@@ -15,10 +16,9 @@ from aicoord.steps import study as S
 from aicoord.study._common import setting
 from aicoord.weights import build_weights
 from aicoord.weights_io import write_weights
-from helpers import NOTE, ROOT
 
-KW = dict(y="coord_gap", ai="ai", controls=["gov", "urban"], instruments=["hub_exposure"], effects="twoways",
-          lee_yu=True, draws=300, seed=1, alpha=0.05, weights_name="queen")
+KW = {"y": "coord_gap", "ai": "ai", "controls": ["gov", "urban"], "instruments": ["hub_exposure"],
+      "effects": "twoways", "lee_yu": True, "draws": 300, "seed": 1, "alpha": 0.05, "weights_name": "queen"}
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ def test_recovers_the_truth_under_equal_selection():
         x = 0.5 * w1 + 0.5 * w2 + rng.normal(size=n)
         y = x + w1 + w2 + rng.normal(size=n)
 
-        def ols(*cols):
+        def ols(*cols, y=y, n=n):
             X = np.column_stack([np.ones(n), *cols])
             b = np.linalg.lstsq(X, y, rcond=None)[0]
             e = y - X @ b

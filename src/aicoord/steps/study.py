@@ -279,7 +279,12 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     :func:`aicoord.study.mechanisms.a_path_verdict`).
     """
     from ..study import add_agreement
-    from ..study.mechanisms import a_path_verdict, add_adjusted_p, add_adjusted_verdict, iv_baseline
+    from ..study.mechanisms import (
+        a_path_verdict,
+        add_adjusted_p,
+        add_adjusted_verdict,
+        iv_baseline,
+    )
 
     base = json.loads(Path(baseline_json).read_text(encoding="utf-8"))
     rows = [base["verdict"]]

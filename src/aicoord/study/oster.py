@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["oster_bound", "oster_beta"]
+__all__ = ["oster_beta", "oster_bound"]
 
 
 def oster_beta(beta_short, r2_short, beta_long, r2_long, r_max, delta=1.0) -> float:
