@@ -95,7 +95,7 @@ _W = {
                          "工具，以控制变量的二阶、三阶空间滞后项作为被解释变量空间滞后项的工具（Kelejian and Prucha 1998；Drukker、Egger "
                          "and Prucha 2013）；工具变量：{instruments}；工具变量估计的标准误{cov}",
            "cov_cluster": "按省份聚类", "cov_robust": "为异方差稳健标准误", "cov_homoskedastic": "假定同方差",
-           "oster": "Oster（2019）识别集（人工智能系数）",
+           "oster": "Oster（2019）识别集（人工智能系数）", "basis": "估计方法", "p_adjusted": "调整后 p 值",
            "oster_note": "Oster（2019）界不依赖工具变量：双向固定效应组内回归中加入控制变量后人工智能的系数为 {beta}，"
                          "假定不可观测因素的选择与可观测因素相同（δ = 1）、最大 R² 为控制后 R² 的 1.3 倍时偏差调整系数为 "
                          "{star}；使系数为 0 所需的 δ 为 {delta}"},
@@ -137,7 +137,8 @@ _W = {
                          "1998; Drukker, Egger and Prucha 2013); instruments: {instruments}; IV standard errors {cov}",
            "cov_cluster": "clustered by province", "cov_robust": "heteroskedasticity-robust",
            "cov_homoskedastic": "homoskedastic",
-           "oster": "Oster (2019) identified set (AI's coefficient)",
+           "oster": "Oster (2019) identified set (AI's coefficient)", "basis": "Estimator",
+           "p_adjusted": "Adjusted p (Holm or BH, see the note)",
            "oster_note": "The Oster (2019) bound needs no instrument: AI's coefficient in the two-way within "
                          "regression with the controls is {beta}; with selection on unobservables equal to that on "
                          "observables (δ = 1) and a maximum R² of 1.3 times the controlled R², the bias-adjusted "

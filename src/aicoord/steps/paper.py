@@ -528,6 +528,8 @@ def verdict(verdict_csv, out, *, labels: Mapping, language: str, decimals: int, 
                      w["interval"].format(level=_level(alpha)): f"[{fmt(r['lower'])}, {fmt(r['upper'])}]",
                      w["ai_on_channel"]: fmt(r.get("ai_total_on_channel")),
                      w["verdict"]: w.get(r["verdict"], r["verdict"]),
+                     **({w["basis"]: str(r["basis"]).upper() if r.get("basis") in ("iv", "ml") else "",
+                         w["p_adjusted"]: fmt(r["p_adjusted"])} if "p_adjusted" in g.columns else {}),
                      w["agree"]: "" if pd.isna(r.get("variants_agree")) else
                      f"{int(r['variants_agree'])}/{int(r['variants'])}" if "variants" in g.columns and
                      pd.notna(r.get("variants")) else fmt.integer(r["variants_agree"])})
