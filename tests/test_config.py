@@ -279,3 +279,34 @@ def test_the_schema_carries_every_bound_the_contract_enforces(default):
     cfg = copy.deepcopy(default)
     cfg["analysis"].setdefault("cluster_bootstrap", {})["draws"] = 0
     validate_config(cfg, SCHEMA, root=ROOT, check_files=False)
+
+
+@pytest.mark.parametrize("over, words", [
+    ({"analysis": {"identification": "iv"}}, ["analysis.identification", "no instruments", "ml"]),
+    ({"analysis": {"verdict_basis": "a_path", "expected_sign": {"value_chain": -1}}},
+     ["analysis.verdict_basis", "expected_sign", "industrial_upgrading"]),
+    ({"analysis": {"baseline_model": "sar"}}, ["analysis.baseline_model"]),
+])
+def test_identification_settings_are_cross_checked(default, over, words):
+    cfg = merge(copy.deepcopy(default), {"panel": {"file": "p.csv", "dictionary": {
+        "ai": "AI", "outcome": ["gap"], "gdp_pc": "g", "controls": ["open_rate"],
+        "mechanisms": {"industrial_upgrading": "iu", "value_chain": "gvc", "resource_allocation": "ra",
+                       "regional_brand": "rb"}}}})
+    cfg = merge(cfg, over)
+    if "expected_sign" in over["analysis"]:  # replaced whole, not merged key by key
+        cfg["analysis"]["expected_sign"] = over["analysis"]["expected_sign"]
+    with pytest.raises(InputError) as exc:
+        validate_config(cfg, SCHEMA, root=ROOT, check_files=False)
+    for w in words:
+        assert w in str(exc.value), (w, str(exc.value))
+
+
+def test_identification_defaults_to_both_with_instruments_else_ml(default):
+    from aicoord.config import identification
+
+    real = merge(copy.deepcopy(default), {"panel": {"file": "p.csv", "dictionary": {
+        "ai": "AI", "outcome": ["gap"], "gdp_pc": "g", "controls": ["open_rate"], "instruments": ["z"]}}})
+    assert identification(real) == "both"
+    assert resolve(["instruments"], panel_roles(real)) == ["z"]
+    real["panel"]["dictionary"]["instruments"] = []
+    assert identification(real) == "ml"

@@ -190,3 +190,14 @@ def test_a_column_name_a_spreadsheet_would_run_is_refused(name):
     with pytest.raises(InputError, match="spreadsheet"):
         validate_dictionary(dict(DICT, columns={"x": name}))
     assert validate_dictionary(dict(DICT, columns={name: "gov"}, controls=["gov"]))["controls"] == ["gov"]
+
+
+def test_instruments_role_is_read_as_a_column_and_may_not_double_another_role(tmp_path):
+    path = write_csv(tmp_path / "p.csv", rows())
+    d = dict(DICT, controls=[], instruments="open")  # a single string is a list of one
+    out = read_panel(path, d)
+    assert out.attrs["roles"]["instruments"] == ["open"]
+    assert_allclose(out["open"].to_numpy(), 0.3)
+    assert validate_dictionary(DICT)["instruments"] == []
+    with pytest.raises(InputError, match="more than one role"):
+        validate_dictionary(dict(DICT, instruments=["open"]))  # already a control

@@ -24,7 +24,7 @@ import pandas as pd
 from .errors import InputError, listed
 
 __all__ = ["validate_config", "merge_layers", "REPLACE_KEYS", "COLLECTION_KEYS", "apply_level", "level_datasets",
-           "panel_roles", "panel_columns", "panel_years", "check_years", "resolve", "resolve_list", "DERIVED"]
+           "panel_roles", "identification", "panel_columns", "panel_years", "check_years", "resolve", "resolve_list", "DERIVED"]
 
 #: Variables the workflow derives in the tidy panel (``results/data/panel.csv``).
 DERIVED = ("dev_gap", "dev_gap_change", "dev_gap_growth")
@@ -259,6 +259,14 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
     for m in an["mechanisms"] or []:
         _check(m in roles["mechanisms"], f"configuration key analysis.mechanisms names '{m}', which the data "
                "dictionary does not map", f"mechanisms of the dictionary: {', '.join(roles['mechanisms']) or 'none'}")
+    ident = an.get("identification")
+    _check(ident not in ("iv", "both") or bool(roles["instruments"]), f"configuration key analysis.identification is "
+           f"'{ident}', but the data dictionary has no instruments",
+           "map the excluded instruments of AI under panel.dictionary.instruments, or set identification to ml")
+    if an.get("verdict_basis") == "a_path":
+        missing = [m for m in (an["mechanisms"] or roles["mechanisms"]) if m not in (an.get("expected_sign") or {})]
+        _check(not missing, f"configuration key analysis.verdict_basis is a_path, but analysis.expected_sign gives no "
+               f"sign for {listed(missing)}", "give each tested mechanism's sign on the outcome, +1 or -1")
     if an.get("cluster") is not None:
         cols = panel_columns(roles)
         close = difflib.get_close_matches(str(an["cluster"]), cols, n=1, cutoff=0.6)
@@ -300,7 +308,8 @@ def check_years(config: dict, years) -> None:
 def panel_columns(roles: dict) -> list:
     """Columns of the tidy study panel ``results/data/panel.csv`` (mechanisms have files of their own)."""
     cols = ["code", "name", "region4", "year", "ai", "gdp_pc"] + (["population"] if roles["population"] else [])
-    return list(dict.fromkeys(cols + roles["outcome"] + roles["controls"] + list(DERIVED)))
+    return list(dict.fromkeys(cols + roles["outcome"] + roles["controls"] + list(roles.get("instruments", []))
+                              + list(DERIVED)))
 
 
 def panel_years(config: dict, root=None):
@@ -355,12 +364,22 @@ def panel_roles(config: dict) -> dict:
         ``mechanisms`` (role -> column of the tidy panel, which is the role name).
     """
     from .contract import validate_dictionary
-    from .simulate import DEMO_DICTIONARY
+    from .simulate import demo_dictionary
 
-    d = validate_dictionary(DEMO_DICTIONARY if config["panel"]["file"] is None else config["panel"]["dictionary"])
+    demo = demo_dictionary(bool(config.get("demo", {}).get("endogenous", True)))
+    d = validate_dictionary(demo if config["panel"]["file"] is None else config["panel"]["dictionary"])
     return {"ai": "ai", "gdp_pc": "gdp_pc", "population": "population" if d["population"] else None,
-            "outcome": list(d["outcome"]), "controls": list(d["controls"]),
+            "outcome": list(d["outcome"]), "controls": list(d["controls"]), "instruments": list(d["instruments"]),
             "mechanisms": {m: m for m in d["mechanisms"]}}
+
+
+def identification(config: dict) -> str:
+    """``analysis.identification`` resolved: ``ml``, ``iv`` or ``both`` (null: both when the data dictionary has
+    instruments, else ml)."""
+    value = config["analysis"].get("identification")
+    if value is None:
+        return "both" if panel_roles(config)["instruments"] else "ml"
+    return value
 
 
 def _known(roles: dict) -> dict:
@@ -369,7 +388,8 @@ def _known(roles: dict) -> dict:
     if roles["population"]:
         out["population"] = ["population"]
     out.update({m: [c] for m, c in roles["mechanisms"].items()})
-    out.update({c: [c] for c in roles["outcome"] + roles["controls"]})
+    out["instruments"] = list(roles.get("instruments", []))
+    out.update({c: [c] for c in roles["outcome"] + roles["controls"] + list(roles.get("instruments", []))})
     out.update({d: [d] for d in DERIVED})
     return out
 

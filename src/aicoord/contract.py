@@ -24,6 +24,7 @@ A *data dictionary* maps the roles of the study to columns of the user's file::
         "gdp_pc": "gdp_pc",
         "population": "pop",           # optional
         "controls": ["open", "gov"],   # optional
+        "instruments": ["post84_x_net"],  # optional: excluded instruments of AI (spatial IV)
         "mechanisms": {"industrial_upgrading": "ind_up", "value_chain": "gvc",
                        "resource_allocation": "misalloc", "regional_brand": "brand"},  # optional
         "ranges": {"ai_index": [0, 100], "open": [0, null]},  # optional, inclusive bounds
@@ -56,11 +57,11 @@ __all__ = ["MECHANISMS", "ROLES", "MAX_DRAWS", "MAX_PERMUTATIONS", "MAX_SEED", "
 MECHANISMS = ("industrial_upgrading", "value_chain", "resource_allocation", "regional_brand")
 
 #: Roles of the data dictionary that name variables.
-ROLES = ("ai", "outcome", "gdp_pc", "population", "controls", "mechanisms")
+ROLES = ("ai", "outcome", "gdp_pc", "population", "controls", "instruments", "mechanisms")
 
 _NA_STRINGS = {"", "na", "nan", "n/a", "null", "none", "#n/a"}
 _KNOWN_KEYS = {"columns", "province", "year", "ai", "outcome", "gdp_pc", "population",
-               "controls", "mechanisms", "ranges"}
+               "controls", "instruments", "mechanisms", "ranges"}
 
 
 def read_province_table(path, id_col: str, value_cols, *, required_all: bool = True,
@@ -146,8 +147,8 @@ def validate_dictionary(dictionary) -> dict:
     Returns
     -------
     dict
-        With ``columns`` ({}), ``province`` ("province"), ``year`` ("year"), ``outcome`` and
-        ``controls`` as lists, ``population`` (None), ``mechanisms`` ({}), ``ranges`` ({}).
+        With ``columns`` ({}), ``province`` ("province"), ``year`` ("year"), ``outcome``,
+        ``controls`` and ``instruments`` as lists, ``population`` (None), ``mechanisms`` ({}), ``ranges`` ({}).
 
     Raises
     ------
@@ -162,12 +163,14 @@ def validate_dictionary(dictionary) -> dict:
         raise InputError(f"unknown data dictionary keys: {', '.join(sorted(unknown))}",
                          hint=f"allowed keys: {', '.join(sorted(_KNOWN_KEYS))}")
     d = {"columns": {}, "province": "province", "year": "year", "population": None,
-         "controls": [], "mechanisms": {}, "ranges": {}, **dictionary}
+         "controls": [], "instruments": [], "mechanisms": {}, "ranges": {}, **dictionary}
     for role in ("ai", "outcome", "gdp_pc"):
         if not d.get(role):
             raise InputError(f"data dictionary lacks the role '{role}'",
                              hint="map it to a column of the data file")
-    for role in ("outcome", "controls"):
+    for role in ("outcome", "controls", "instruments"):
+        if d[role] is None:
+            d[role] = []
         if isinstance(d[role], str):
             d[role] = [d[role]]
         d[role] = list(d[role])
@@ -175,7 +178,7 @@ def validate_dictionary(dictionary) -> dict:
     if bad:
         raise InputError(f"unknown mechanism(s): {', '.join(sorted(bad))}",
                          hint=f"allowed: {', '.join(MECHANISMS)}")
-    used = [d["province"], d["year"], d["ai"], *d["outcome"], d["gdp_pc"], *d["controls"],
+    used = [d["province"], d["year"], d["ai"], *d["outcome"], d["gdp_pc"], *d["controls"], *d["instruments"],
             *d["mechanisms"].values()] + ([d["population"]] if d["population"] else [])
     dup = sorted({c for c in used if used.count(c) > 1})
     if dup:
@@ -260,7 +263,7 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
     pairs = [("ai", d["ai"]), ("gdp_pc", d["gdp_pc"])]
     if d["population"]:
         pairs.append(("population", d["population"]))
-    pairs += [(c, c) for c in d["outcome"] + d["controls"]]
+    pairs += [(c, c) for c in d["outcome"] + d["controls"] + d["instruments"]]
     pairs += list(d["mechanisms"].items())
     outs = ["code", "year"] + [o for o, _ in pairs]
     clash = sorted({o for o in outs if outs.count(o) > 1})
@@ -377,6 +380,7 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
     result.attrs["roles"] = {"ai": "ai", "gdp_pc": "gdp_pc",
                              "population": "population" if d["population"] else None,
                              "outcome": list(d["outcome"]), "controls": list(d["controls"]),
+                             "instruments": list(d["instruments"]),
                              "mechanisms": {k: k for k in d["mechanisms"]}}
     result.attrs["source"] = {out: where(col) for out, col in out_of.items()}
     result.attrs["years"] = all_years

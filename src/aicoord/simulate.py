@@ -128,10 +128,11 @@ import pandas as pd
 from .provinces import province_table
 from .weights import dense_w
 
-__all__ = ["PILOT_DGP", "simulate_pilot_outcome",
+__all__ = ["PILOT_DGP", "simulate_pilot_outcome", "ENDOGENEITY", "INSTRUMENT", "demo_dictionary",
            "DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
            "simulate_demo_panel", "true_verdicts",
-           "true_effects", "truth_table", "fit_demo_sdm", "recovery_table"]
+           "true_effects", "truth_table", "fit_demo_sdm", "fit_demo_iv", "recovery_table",
+           "baseline_recovery"]
 
 #: ``demo-sdm-2``: the value chain has no path from AI (pi = 0) in the default setting, pi = 0.30 for resource
 #: allocation and the regional brand and a stronger regional-brand effect on the outcome (beta -0.12, theta
@@ -156,11 +157,24 @@ SCENARIOS = {
 }
 DEFAULTS = {"rho": 0.35, "sigma2": 0.0025, "beta_convergence": -0.08, "gamma0": 0.10, "gamma1": 0.02,
             "sigma_g": 0.04, "sigma_m": 0.3}
+#: The endogenous AI of ``endogenous=True`` (step 1b of the module docstring): instrument strength ``phi`` and
+#: confounder loading ``psi`` of ln AI, the confounder's effect ``delta`` on the outcome, its AR(1) coefficient
+#: ``kappa``, and the offset of the generator of the confounder and the instrument (so every other draw is kept).
+ENDOGENEITY = {"phi": 0.30, "psi": 0.25, "delta": 0.25, "kappa": 0.5, "seed_offset": 25}
+#: The simulated instrument's column (a shift-share-like exposure to an AI hub; 模拟数据).
+INSTRUMENT = "hub_exposure"
 
-#: Data dictionary of the demo panel file (for :func:`aicoord.panel_data.read_panel`).
+#: Data dictionary of the demo panel file (for :func:`aicoord.contract.read_panel`); the instrument exists only in
+#: a panel simulated with ``endogenous=True`` (the workflow's default, ``demo.endogenous``; :func:`demo_dictionary`).
 DEMO_DICTIONARY = {"province": "province", "year": "year", "ai": "ai_index", "outcome": ["coord_gap"],
                    "gdp_pc": "gdp_pc", "population": "population", "controls": ["gov", "urban"],
-                   "mechanisms": {m: m for m in MECHANISM_NAMES}}
+                   "instruments": [INSTRUMENT], "mechanisms": {m: m for m in MECHANISM_NAMES}}
+
+
+def demo_dictionary(endogenous: bool = True) -> dict:
+    """The demo panel's data dictionary: :data:`DEMO_DICTIONARY`, without the instrument when the panel was
+    simulated with an exogenous AI (``endogenous=False``)."""
+    return dict(DEMO_DICTIONARY) if endogenous else {**DEMO_DICTIONARY, "instruments": []}
 
 
 def true_effects(rho, beta: dict, theta: dict, W: np.ndarray) -> pd.DataFrame:
@@ -230,7 +244,7 @@ def true_verdicts(rho, beta: dict, theta: dict, pi: dict, W: np.ndarray) -> dict
 
 def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 20250,
                         truth: dict | None = None, scenario: str = "A",
-                        units: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
+                        units: pd.DataFrame | None = None, endogenous: bool = False) -> tuple[pd.DataFrame, dict]:
     """Simulate the demonstration panel (see the module docstring for the DGP).
 
     Parameters
@@ -255,6 +269,11 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
         The units below the provinces (columns ``code``, ``name_short``, ``province``, e.g.
         :func:`aicoord.units.unit_table` of ``"prefecture"``); ``w`` then has these codes as ids. Default:
         the 31 provinces.
+    endogenous : bool
+        Step 1b of the DGP: an unobserved confounder moves AI and the outcome, and a simulated instrument
+        (column :data:`INSTRUMENT`) moves AI only (parameters :data:`ENDOGENEITY`, overridable under
+        ``truth["endogeneity"]``). Default False: the panel of ``demo-sdm-2`` exactly (the workflow's demo sets it
+        True).
 
     Returns
     -------
@@ -299,6 +318,17 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
     ln_a[-1] = np.log(A)
     for s in range(T - 2, -1, -1):
         ln_a[s] = ln_a[s + 1] - g[s]
+    endo = None
+    if endogenous:  # 1b. confounder and instrument, from their own generator: every later draw is unchanged
+        endo = {**ENDOGENEITY, **over.get("endogeneity", {})}
+        rng_c = np.random.default_rng([int(seed), int(endo["seed_offset"])])
+        k = endo["kappa"]
+        conf = np.empty((T, N))
+        conf[0] = rng_c.normal(size=N)
+        for s in range(1, T):
+            conf[s] = k * conf[s - 1] + np.sqrt(1.0 - k * k) * rng_c.normal(size=N)
+        zi = rng_c.normal(size=(T, N))
+        ln_a = ln_a + endo["phi"] * (zi - zi[-1]) + endo["psi"] * (conf - conf[-1])
     a = np.exp(ln_a)
     a[-1] = A  # exactly the published values (no exp/log round trip)
 
@@ -322,7 +352,7 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
     A_inv = np.linalg.inv(np.eye(N) - par["rho"] * W)
     y = np.empty((T, N))
     for s in range(T):
-        rhs = mu + lam[s] + eps[s]
+        rhs = mu + lam[s] + eps[s] + (endo["delta"] * conf[s] if endo else 0.0)
         for v in REGRESSORS:
             rhs = rhs + beta[v] * X[v][s] + theta[v] * (W @ X[v][s])
         y[s] = A_inv @ rhs
@@ -341,13 +371,13 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
     names = table.set_index("code").loc[codes, "name_short"].to_numpy()
     ids = names if units is None else np.asarray(codes)
     cols = {"coord_gap": y, "ai_index": a, "gdp_pc": np.exp(ln_y), "population": pop, "gov": gov,
-            "urban": urban, **mech}
+            "urban": urban, **mech, **({INSTRUMENT: zi} if endo else {})}
     rows = {"province": np.tile(ids, T), "code": np.tile(codes, T), "year": np.repeat(np.arange(t0, t1 + 1), N)}
     if units is not None:
         rows["name"] = np.tile(names, T)
     panel = pd.DataFrame({**rows, **{k: val.ravel() for k, val in cols.items()}})
     order = ["province", *(["name"] if units is not None else []), "code", "year", "ai_index", "coord_gap", "gdp_pc", "population", "gov", "urban",
-             *MECHANISM_NAMES]
+             *MECHANISM_NAMES, *([INSTRUMENT] if endo else [])]
     key = {c: i for i, c in enumerate(codes)}
     panel = panel[order].sort_values(["code", "year"], key=lambda s: s.map(key) if s.name == "code" else s)
     panel = panel.reset_index(drop=True)
@@ -363,6 +393,10 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
            "effects": {v: eff.loc[v].to_dict() for v in REGRESSORS},
            "outcome": "coord_gap", "regressors": list(REGRESSORS), "scenario": scenario,
            "verdicts": true_verdicts(par["rho"], beta, theta, pi, W)}
+    if endo:
+        out["endogeneity"] = {**{k: float(v) for k, v in endo.items()}, "instrument": INSTRUMENT,
+                              "confounder": "unobserved AR(1) c_it (not in the panel), in ln AI (psi) and the outcome "
+                                            "(delta)", "simulated": True}
     return panel, out
 
 
@@ -406,8 +440,67 @@ def fit_demo_sdm(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, unit="c
                         lee_yu=lee_yu).fit()
 
 
+def fit_demo_iv(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, endog="ai_index", instruments=(INSTRUMENT,),
+                unit="code", year="year", estimator="2sls", cov_type="cluster"):
+    """The demo's outcome equation by spatial 2SLS (or GMM) with ``endog`` instrumented by ``instruments`` and
+    their W-lags (:mod:`aicoord.panel.iv`), two-way fixed effects, clustered by unit."""
+    from .panel import SpatialPanel
+
+    codes = sorted(map(str, panel[unit].unique()))
+    W = pd.DataFrame(dense_w(w, codes), index=codes, columns=codes)
+    d = panel.copy()
+    d[unit] = d[unit].astype(str)
+    return SpatialPanel(d, y=y, x=[v for v in x if v != endog], id=unit, time=year, w=W, model="sdm",
+                        effects="twoways", endog=[endog], instruments=list(instruments)).fit(cov_type=cov_type,
+                                                                                            estimator=estimator)
+
+
+def baseline_recovery(panel: pd.DataFrame, w, truth: dict, *, controls=("gov", "urban"), alpha=0.05, draws=1000,
+                      seed=1) -> pd.DataFrame:
+    """AI's coefficients and effects in the *baseline* equation (the reduced SDM of the outcome on AI and the
+    controls, without the mechanisms) by ML and by spatial 2SLS, against the truth of
+    :func:`true_verdicts` (``truth["verdicts"]["baseline"]``).
+
+    This is the equation in which the instrument identifies AI's effect: in the outcome equation the
+    mechanisms depend on AI and so carry the confounder, and would need instruments of their own.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``estimator`` (``ml``, ``2sls``) x (beta, theta of ``ai_index``, direct/indirect/total effects),
+        columns as :func:`recovery_table` plus ``equation`` = ``baseline``.
+    """
+    from scipy.special import ndtri
+
+    base = truth["verdicts"]["baseline"]
+    q = float(ndtri(1 - alpha / 2))
+    x = ["ai_index", *controls]
+    fits = {"ml": fit_demo_sdm(panel, w, y=truth["outcome"], x=x)}
+    endo = truth.get("endogeneity")
+    if endo and endo["instrument"] in panel.columns:
+        fits["2sls"] = fit_demo_iv(panel, w, y=truth["outcome"], x=x, instruments=[endo["instrument"]])
+    rows = []
+    for name, res in fits.items():
+        imp = res.impacts(draws=draws, seed=seed)
+        vals = [("coefficient", "beta", base["beta"], float(res.params["ai_index"]),
+                 float(res.std_errors["ai_index"])),
+                ("coefficient", "theta", base["theta"], float(res.params["W*ai_index"]),
+                 float(res.std_errors["W*ai_index"]))]
+        vals += [("effect", k, base[k], float(imp.loc[("ai_index", k), "estimate"]),
+                  float(imp.loc[("ai_index", k), "se"])) for k in ("direct", "indirect", "total")]
+        for kind, param, true, est, se in vals:
+            lo, hi = est - q * se, est + q * se
+            rows.append({"estimator": name, "equation": "baseline", "kind": kind, "parameter": param,
+                         "variable": "ai_index", "true": true, "estimate": est, "se": se, "lower": lo, "upper": hi,
+                         "covers": bool(lo <= true <= hi), "nobs": int(res.nobs)})
+    return pd.DataFrame(rows)
+
+
 def recovery_table(res, truth: dict, *, alpha=0.05, draws=1000, seed=1) -> pd.DataFrame:
     """Estimates of the demo's outcome equation against the truth.
+
+    ``res`` is an ML fit (:func:`fit_demo_sdm`) or an IV fit (:func:`fit_demo_iv`; no σ² row: 2SLS does not
+    estimate it by likelihood).
 
     Returns
     -------
@@ -432,7 +525,8 @@ def recovery_table(res, truth: dict, *, alpha=0.05, draws=1000, seed=1) -> pd.Da
     for v, th in truth["theta"].items():
         add("coefficient", "theta", v, th, float(p[f"W*{v}"]), float(s[f"W*{v}"]))
     add("coefficient", "rho", "", truth["rho"], float(p["rho"]), float(s["rho"]))
-    add("coefficient", "sigma2", "", truth["sigma2"], float(res.sigma2), float(res.sigma2_se))
+    if hasattr(res, "sigma2_se"):
+        add("coefficient", "sigma2", "", truth["sigma2"], float(res.sigma2), float(res.sigma2_se))
     imp = res.impacts(draws=draws, seed=seed)
     for v, e in truth["effects"].items():
         for k in ("direct", "indirect", "total"):

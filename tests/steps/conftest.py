@@ -1,11 +1,14 @@
 """Shared inputs of the step tests: a small simulated demo panel written through the data steps."""
 import pytest
 
-from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.simulate import demo_dictionary
 from aicoord.steps import data as data_steps
 from aicoord.weights import build_weights
 from aicoord.weights_io import write_weights
 from helpers import NOTE, ROOT
+
+#: the step tests' panel is simulated with an exogenous AI (no instrument column)
+DEMO_DICTIONARY = demo_dictionary(False)
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 
 from aicoord.errors import InputError
-from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.simulate import demo_dictionary
 from aicoord.steps import data as steps
 from helpers import NOTE, ROOT
+
+DEMO_DICTIONARY = demo_dictionary(False)  # the exogenous demo panel
 
 
 def test_simulated_file_is_in_the_real_panel_format(files):

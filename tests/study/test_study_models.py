@@ -27,10 +27,13 @@ def test_specification_table_order_and_values(spec, demos, queen):
     lm = lm_tests(st.data, "coord_gap", ["ai_index", *CONTROLS], "code", "year", st.Wdf, effects="none")
     row = spec[(spec.test == "robust_lm_lag") & (spec.effects == "none")].iloc[0]
     assert row["statistic"] == pytest.approx(lm["robust_lm_lag"].statistic, rel=1e-12)
-    np.testing.assert_array_equal(spec["reject"].iloc[:-1].astype(bool), spec["p"].iloc[:-1] < 0.05)
+    tests = spec[~spec.step.str.startswith("5")]
+    np.testing.assert_array_equal(tests["reject"].astype(bool), tests["p"] < 0.05)
     sel = spec.attrs["selected"]
     assert sel["model"] in ("sdm", "sar", "sem") and sel["effects"] == "twoways"  # both FE LR tests reject here
-    assert spec.iloc[-1]["decision"].startswith(sel["model"].upper())
+    assert spec[spec.test == "selected model"].iloc[0]["decision"].startswith(sel["model"].upper())
+    # the last row states the baseline's model (analysis.baseline_model sdm: the SDM, kept when another is selected)
+    assert spec.iloc[-1]["test"] == "baseline model" and spec.iloc[-1]["decision"].startswith("SDM (")
     # the decision follows the rule applied to the table's own figures
     r = spec.set_index(["test", "effects"])
     rej_sar = bool(r.loc[("wald_sar", "twoways"), "reject"] and r.loc[("lr_sar", "twoways"), "reject"])

@@ -8,9 +8,10 @@ from snakemake.common.configfile import load_configfile
 
 from aicoord.config import (apply_level, level_datasets, merge_layers, panel_roles, resolve, resolve_list,
                             validate_config)
+from aicoord.config import identification as resolved_identification
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
-from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.simulate import demo_dictionary
 from aicoord.study.robustness import SAMPLES
 from aicoord.units import level_note, unit_table
 from aicoord.weights_io import standardised_file, weights_files
@@ -223,7 +224,7 @@ def panel_source(wildcards):
 
 
 def full_dictionary():
-    return DEMO_DICTIONARY if DEMO else PANEL["dictionary"]
+    return demo_dictionary(config["demo"]["endogenous"]) if DEMO else PANEL["dictionary"]
 
 
 def panel_dictionary():
@@ -369,6 +370,10 @@ wildcard_constraints:
 # ---- the study (study.smk)
 
 ANALYSIS = config["analysis"]
+#: analysis.identification resolved: ml, iv or both (null: both when the data dictionary has instruments)
+IDENTIFICATION = resolved_identification(config)
+#: the instruments the IV fits use (none when identification is ml: the a paths then stay ML)
+IV_INSTRUMENTS = ROLES["instruments"] if IDENTIFICATION != "ml" else []
 
 
 def study_y():
@@ -421,6 +426,17 @@ def study_params(*keys):
     return {k: every[k] for k in keys or every}
 
 
+def baseline_spec():
+    """The specification table when the baseline follows the search (analysis.baseline_model auto), else nothing."""
+    return ["results/tables/specification.csv"] if ANALYSIS["baseline_model"] == "auto" else []
+
+
+def verdict_identification():
+    """The identification table when the verdict's baseline row rests on IV (analysis.identification iv or both),
+    else nothing."""
+    return ["results/tables/identification.csv"] if IDENTIFICATION != "ml" else []
+
+
 def robustness_csvs(wildcards):
     rb = ANALYSIS["robustness"]
     return [f"results/study/robustness/{w}_{s}.csv" for w in rb["weights"] for s in rb["samples"]]
@@ -435,7 +451,7 @@ def study_targets():
     out = ["results/tables/specification.csv", "results/tables/baseline.csv", "results/tables/baseline_effects.csv",
            "results/tables/baseline_columns.csv", "results/tables/moran_panel.csv",
            "results/tables/convergence_ai.csv", "results/tables/mechanisms.csv", "results/tables/heterogeneity.csv",
-           "results/tables/robustness.csv", "results/tables/verdict.csv"]
+           "results/tables/robustness.csv", "results/tables/verdict.csv", "results/tables/identification.csv"]
     if ANALYSIS["scenarios"]:
         out += ["results/tables/scenarios.csv", "results/tables/scenarios_dispersion.csv"]
     return out
@@ -480,7 +496,7 @@ def paper_labels():
         cols = resolve(key, ROLES, f"paper.labels.{key}")
         for c in [cols] if isinstance(cols, str) else cols:
             out[c] = label
-    for c in ROLES["outcome"] + ROLES["controls"]:
+    for c in ROLES["outcome"] + ROLES["controls"] + ROLES["instruments"]:
         out.setdefault(c, c)
     return canonical(out)
 
@@ -576,6 +592,7 @@ def paper_readme_entries():
                                   "convergence": ["measures.beta"], "specification": ["analysis.weights"],
                                   "descriptive": ["panel", "analysis.controls"],
                                   "correlation": ["panel", "analysis.controls"],
+                                  "identification": ["analysis.identification", "analysis.iv_cov_type"],
                                   "verdict": ["analysis.alpha"]}.get(name, [])))
         out.append({"name": name, "rule": f"paper_{name}", "inputs": inputs, "config": keys})
     return out

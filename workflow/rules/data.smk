@@ -35,6 +35,7 @@ rule simulate_panel:
         seed=config["demo"]["seed"],
         weights_name=config["demo"]["weights"],
         setting=config["demo"]["setting"],
+        endogenous=config["demo"]["endogenous"],
         note=panel_note(),
         level=LEVEL,
     log:

@@ -226,6 +226,21 @@ if ANALYSIS["scenarios"]:
             "../../scripts/step.py"
 
 
+rule paper_identification:
+    input:
+        identification_csv="results/tables/identification.csv",
+    output:
+        **paper_out("identification"),
+    params:
+        step="aicoord.steps.paper.paper_identification",
+        **paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
+                     table="identification"),
+    log:
+        "logs/paper/identification.log",
+    script:
+        "../../scripts/step.py"
+
+
 rule paper_verdict:
     input:
         verdict_csv="results/tables/verdict.csv",

@@ -12,6 +12,7 @@ rule specification:
         step="aicoord.steps.study.specification",
         **study_params("y", "ai", "controls", "alpha", "weights_name"),
         model_probabilities=bool(ANALYSIS["specification"]["model_probabilities"]),
+        baseline_model=ANALYSIS["baseline_model"],
     resources:
         mem_mb=4000,
         runtime=60,
@@ -25,6 +26,7 @@ rule baseline:
     input:
         panel_csv="results/data/panel.csv",
         weights_csv=study_weights(),
+        spec_csv=baseline_spec(),
     output:
         out_coef=report("results/tables/baseline.csv", caption="../report/study.rst", category="Study"),
         out_effects=report("results/tables/baseline_effects.csv", caption="../report/study.rst", category="Study"),
@@ -65,6 +67,32 @@ rule baseline_columns:
         "../../scripts/step.py"
 
 
+rule identification:
+    input:
+        panel_csv="results/data/panel.csv",
+        weights_csv=study_weights(),
+    output:
+        out_csv=report("results/tables/identification.csv", caption="../report/study.rst", category="Study"),
+        out_json="results/study/identification.json",
+    params:
+        step="aicoord.steps.study.identification",
+        **study_params(),
+        mode=IDENTIFICATION,
+        instruments=ROLES["instruments"],
+        iv_cov_type=ANALYSIS["iv_cov_type"],
+        cluster=ANALYSIS["cluster"],
+        draws=ANALYSIS["draws"],
+        seed=config["seed"],
+        cov=study_cov(),
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    log:
+        "logs/study/identification.log",
+    script:
+        "../../scripts/step.py"
+
+
 rule convergence_ai:
     input:
         panel_csv="results/data/panel.csv",
@@ -98,6 +126,9 @@ rule mechanism:
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         cov=study_cov(),
+        instruments=IV_INSTRUMENTS,
+        iv_cov_type=ANALYSIS["iv_cov_type"],
+        cluster=ANALYSIS["cluster"],
     resources:
         mem_mb=4000,
         runtime=60,
@@ -183,11 +214,15 @@ rule verdict:
         baseline_json="results/study/baseline.json",
         mechanism_jsons=expand("results/study/mechanisms/{mechanism}.json", mechanism=study_mechanisms()),
         robustness_csv="results/tables/robustness.csv",
+        identification_csv=verdict_identification(),
     output:
         out_csv=report("results/tables/verdict.csv", caption="../report/verdict.rst", category="Study"),
     params:
         step="aicoord.steps.study.verdict",
         alpha=ANALYSIS["alpha"],
+        adjust=ANALYSIS["p_adjust"],
+        verdict_basis=ANALYSIS["verdict_basis"],
+        expected_sign=canonical(ANALYSIS["expected_sign"]),
     log:
         "logs/study/verdict.log",
     script:

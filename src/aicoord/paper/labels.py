@@ -30,7 +30,7 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "lr_time_effects": "时间固定效应的 LR 检验", "hausman": "Hausman 检验",
                  "wald_sar": "Wald 检验（SDM 可否退化为 SAR）", "lr_sar": "LR 检验（SDM 可否退化为 SAR）",
                  "wald_sem": "Wald 检验（SDM 可否退化为 SEM）", "lr_sem": "LR 检验（SDM 可否退化为 SEM）",
-                 "selected model": "模型选择", "probability_sar": "SAR 的后验概率",
+                 "selected model": "模型选择", "baseline model": "基准回归采用的模型", "probability_sar": "SAR 的后验概率",
                  "probability_sem": "SEM 的后验概率", "probability_sdm": "SDM 的后验概率",
                  "probability_slx": "SLX 的后验概率", "probability_sdem": "SDEM 的后验概率",
                  "probability_sac": "SAC 的后验概率"},
@@ -45,6 +45,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                    "theta + rho beta = 0 not rejected and the robust LM tests point to the error":
                        "θ + ρβ = 0 未被拒绝，且稳健 LM 检验指向空间误差",
                    "the tests disagree; the SDM nests SAR and SEM": "各检验结论不一致，SDM 嵌套 SAR 与 SEM",
+                   "follows the search": "随检验结果", "kept, see the note": "保留，见注",
+                   "the search's choice": "即检验所选模型",
                    "baseline_sdm": "基准模型仍采用 SDM：SDM 嵌套 SAR 与 SLX，真实过程为其中任一时其估计无偏，而遗漏 W·X 会使"
                                    "其他模型的估计有偏（LeSage and Pace 2009，第 6.2 节；Elhorst 2014，第 2.3 节）",
                    "robust_hausman": "经典 Hausman 统计量（{classical}）为负或固定效应与随机效应协方差之差非正定，表中报告按单元聚类的"
@@ -72,7 +74,24 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
         "basis": {"mediated": "中介总效应的区间", "a_path": "人工智能对机制的总效应（a 路径）的区间",
                   "mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval from joint "
                   "parameter draws; promotes if wholly < 0, hinders if wholly > 0": "中介总效应的区间"},
-        "word": {"n": "N", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值", "vif": "VIF",
+        "word": {
+                 "est_ml": "最大似然（ML）",
+                 "est_iv": "空间两阶段最小二乘（IV）",
+                 "est_gmm": "两步有效 GMM",
+                 "partial_r2": "第一阶段偏 R²",
+                 "sw_f": "Sanderson–Windmeijer F 统计量",
+                 "kp_rk_wald_f": "Kleibergen–Paap Wald F 统计量",
+                 "kp_lm_p": "Kleibergen–Paap LM 不可识别检验 p 值",
+                 "hansen_j": "Hansen J 统计量（p 值）",
+                 "endogeneity_p": "内生性检验（C 统计量）p 值",
+                 "ar_set": "Anderson–Rubin {level}% 置信集（人工智能系数）",
+                 "unbounded": "无界",
+                 "ident_note": "最大似然估计视人工智能为外生；工具变量估计以工具变量及其空间滞后项作为人工智能及其空间滞后项的工具，以控制变量的二阶、三阶空间滞后项作为被解释变量空间滞后项的工具（Kelejian and Prucha 1998；Drukker、Egger and Prucha 2013）；工具变量：{instruments}；工具变量估计的标准误{cov}",
+                 "cov_cluster": "按省份聚类",
+                 "cov_robust": "为异方差稳健标准误",
+                 "cov_homoskedastic": "假定同方差",
+                 "oster": "Oster（2019）识别集（人工智能系数）",
+                 "oster_note": "Oster（2019）界不依赖工具变量：双向固定效应组内回归中加入控制变量后人工智能的系数为 {beta}，假定不可观测因素的选择与可观测因素相同（δ = 1）、最大 R² 为控制后 R² 的 1.3 倍时偏差调整系数为 {star}；使系数为 0 所需的 δ 为 {delta}","n": "N", "mean": "均值", "sd": "标准差", "min": "最小值", "max": "最大值", "vif": "VIF",
            "I": "I", "z": "z", "p": "p", "province": "省份", "region": "地区", "ns": "不显著", "No neighbours": "无邻居",
            "islands_note": "{n} 个单元在 {w} 下无邻居，未作检验（标为“无邻居”）", "HH": "高-高",
            "LL": "低-低", "LH": "低-高", "HL": "高-低", "year": "年份", "estimate": "估计值", "se": "标准误",
@@ -111,7 +130,7 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                  "lr_time_effects": "LR test of time effects", "hausman": "Hausman test",
                  "wald_sar": "Wald test (SDM vs SAR)", "lr_sar": "LR test (SDM vs SAR)",
                  "wald_sem": "Wald test (SDM vs SEM)", "lr_sem": "LR test (SDM vs SEM)",
-                 "selected model": "Selected model", "probability_sar": "Posterior probability of SAR",
+                 "selected model": "Selected model", "baseline model": "Model of the baseline", "probability_sar": "Posterior probability of SAR",
                  "probability_sem": "Posterior probability of SEM", "probability_sdm": "Posterior probability of SDM",
                  "probability_slx": "Posterior probability of SLX", "probability_sdem": "Posterior probability of SDEM",
                  "probability_sac": "Posterior probability of SAC"},
@@ -126,6 +145,8 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                    "theta + rho beta = 0 not rejected and the robust LM tests point to the error":
                        "θ + ρβ = 0 not rejected and the robust LM tests point to the error",
                    "the tests disagree; the SDM nests SAR and SEM": "the tests disagree; the SDM nests SAR and SEM",
+                   "follows the search": "follows the search", "kept, see the note": "kept, see the note",
+                   "the search's choice": "the search's choice",
                    "baseline_sdm": "the baseline is nevertheless the SDM: it nests the SAR and SLX and gives unbiased "
                                    "estimates when the true process is any of them, while omitting W·X biases the "
                                    "others (LeSage and Pace 2009, sec. 6.2; Elhorst 2014, sec. 2.3)",
@@ -154,7 +175,24 @@ VOCABULARY: dict[str, dict[str, dict[str, str]]] = {
                   "a_path": "interval of AI's total effect on the channel (a path)",
                   "mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval from joint "
                   "parameter draws; promotes if wholly < 0, hinders if wholly > 0": "interval of the mediated total effect"},
-        "word": {"n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
+        "word": {
+                 "est_ml": "ML (AI exogenous)",
+                 "est_iv": "Spatial 2SLS",
+                 "est_gmm": "Two-step efficient GMM",
+                 "partial_r2": "First-stage partial R²",
+                 "sw_f": "Sanderson–Windmeijer F",
+                 "kp_rk_wald_f": "Kleibergen–Paap rk Wald F",
+                 "kp_lm_p": "Kleibergen–Paap LM underidentification, p",
+                 "hansen_j": "Hansen J (p)",
+                 "endogeneity_p": "Endogeneity (C) test, p",
+                 "ar_set": "Anderson–Rubin {level}% set (AI's coefficient)",
+                 "unbounded": "unbounded",
+                 "ident_note": "ML treats AI as exogenous; the IV fits instrument AI and W·AI by the excluded instruments and their W-lags, and W·y by the second and third W-lags of the controls (Kelejian and Prucha 1998; Drukker, Egger and Prucha 2013); instruments: {instruments}; IV standard errors {cov}",
+                 "cov_cluster": "clustered by province",
+                 "cov_robust": "heteroskedasticity-robust",
+                 "cov_homoskedastic": "homoskedastic",
+                 "oster": "Oster (2019) identified set (AI's coefficient)",
+                 "oster_note": "The Oster (2019) bound needs no instrument: AI's coefficient in the two-way within regression with the controls is {beta}; with selection on unobservables equal to that on observables (δ = 1) and a maximum R² of 1.3 times the controlled R², the bias-adjusted coefficient is {star}; the δ that would set it to 0 is {delta}","n": "N", "mean": "Mean", "sd": "SD", "min": "Min", "max": "Max", "vif": "VIF", "I": "I", "z": "z",
            "p": "p", "province": "Province", "region": "Region", "ns": "Not significant",
            "No neighbours": "No neighbours",
            "islands_note": "{n} unit(s) have no neighbours under {w} and are not tested (marked 'No neighbours')",
@@ -205,7 +243,7 @@ ALLOWED_LATIN = frozenset("""
     Cragg Donald Holm Benjamini Hochberg Jiang Ting Elhorst LeSage Pace Yang Liu Lin Kelejian Prucha and
     Mundlak Wooldridge FE RE X Y
     Callaway Sant Anna Sun Abraham Borusyak Jaravel Spiess Goodman Bacon Rademacher Webb Cinelli Hazlett
-    aicoord GS
+    aicoord GS F C Drukker Egger Oster
 """.split())
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_']*")

@@ -33,7 +33,8 @@ from .labels import VOCABULARY, term, translate_note
 
 #: The paper's tables in print order (their numbers are positions in this list, from 1).
 TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification", "baseline",
-          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "verdict")
+          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "identification",
+          "verdict")
 
 TITLES = {
     "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
@@ -43,6 +44,7 @@ TITLES = {
            "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
            "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
            "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
+           "identification": "人工智能效应的识别：最大似然估计与空间工具变量估计",
            "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
     "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
            "moran": "Global Moran's I by year, variable and weights matrix",
@@ -55,6 +57,7 @@ TITLES = {
            "robustness": "Robustness: AI's total effect and the mediated effects",
            "scenarios": "Policy scenarios: change of regional dispersion",
            "scenario_provinces": "Policy scenarios: change of each province's outcome",
+           "identification": "Identification of AI's effect: maximum likelihood against spatial instrumental variables",
            "verdict": "Verdict: does AI promote or hinder regional coordination?"},
 }
 
@@ -63,12 +66,12 @@ DEFAULT_LABELS = {
     "zh": {"ai": "人工智能指数", "coord_gap": "区域协调差距", "gdp_pc": "人均GDP", "population": "人口",
            "industrial_upgrading": "产业结构升级", "value_chain": "价值链攀升", "resource_allocation": "资源错配",
            "regional_brand": "区域品牌", "dev_gap": "发展差距", "gov": "政府干预", "urban": "城镇化率",
-           "ai_index": "人工智能指数"},
+           "ai_index": "人工智能指数", "hub_exposure": "人工智能枢纽暴露度（模拟工具变量）"},
     "en": {"ai": "AI index", "coord_gap": "Coordination gap", "gdp_pc": "GDP per capita", "population": "Population",
            "industrial_upgrading": "Industrial upgrading", "value_chain": "Value chain",
            "resource_allocation": "Resource misallocation", "regional_brand": "Regional brand",
            "dev_gap": "Development gap", "gov": "Government intervention", "urban": "Urbanisation",
-           "ai_index": "AI index"},
+           "ai_index": "AI index", "hub_exposure": "Exposure to an AI hub (simulated instrument)"},
 }
 
 #: The fixed words of the study's tables: the ``word`` kind of :data:`aicoord.paper.labels.VOCABULARY`, by language
@@ -312,7 +315,10 @@ def specification_rows(g: pd.DataFrame, language: str, fmt: NumberFormat) -> tup
         if isinstance(text, str) and text:
             text, _, why = text.partition(" (")
             text = decision(text, language)
-            if why:
+            if why and r["test"] == "baseline model":   # the cell says it: "SDM（保留，见注）"
+                why = term("reason", why.rstrip(")"), language)
+                text = f"{text}（{why}）" if language == "zh" else f"{text} ({why})"
+            elif why:
                 why = term("reason", why.rstrip(")"), language)
                 reasons.append(f"{term('test', r['test'], language)}：{text}（{why}）" if language == "zh"
                                else f"{term('test', r['test'], language)}: {text} ({why})")

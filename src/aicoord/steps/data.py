@@ -52,19 +52,21 @@ def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str,
 
 
 def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv, *, years, seed: int,
-                   weights_name: str, note: str, setting: str = "A", level: str = "province") -> None:
+                   weights_name: str, note: str, setting: str = "A", level: str = "province",
+                   endogenous: bool = False) -> None:
     """Simulate the demo panel (:func:`aicoord.simulate.simulate_demo_panel`) and write it with its truth
     (rule ``simulate_panel``).
 
     The panel is written in the real-panel format (``province, year`` and the variables, one row per
-    province-year), so that the ``panel`` rule reads it exactly as it reads a real file. At ``level``
+    province-year), so that the ``panel`` rule reads it exactly as it reads a real file. ``endogenous``
+    (``demo.endogenous``): AI driven by an unobserved confounder, with the simulated instrument ``hub_exposure``. At ``level``
     ``prefecture`` or ``county`` it has one row per unit-year of the level (the ``province`` column holds the
     units' codes, ``name`` their names); everything in it is simulated.
     """
     ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
     units = None if level == "province" else unit_table(level)
     panel, truth = simulate_demo_panel(ai, load_standardised(weights_csv).frame(), years=tuple(years), seed=seed,
-                                       scenario=setting, units=units)
+                                       scenario=setting, units=units, endogenous=endogenous)
     truth["weights"] = weights_name
     truth["level"] = level
     truth["note"] = note

@@ -267,7 +267,11 @@ def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, se
     """Recovery of the demo's true parameters by the two-way FE SDM (:func:`aicoord.simulate.recovery_table`).
 
     The outcome is regressed on AI, the four mechanisms and the controls of the validated panel
-    (``results/data/panel.csv``), with :class:`aicoord.panel.SpatialPanel` (Lee–Yu corrected ML).
+    (``results/data/panel.csv``), with :class:`aicoord.panel.SpatialPanel` (Lee–Yu corrected ML; ``estimator``
+    ``ml``, ``equation`` ``outcome``). When the demo's AI is endogenous (``truth["endogeneity"]``), AI's baseline
+    equation (outcome on AI and the controls) is fitted by ML and by spatial 2SLS with the simulated instrument
+    (``equation`` ``baseline``, clustered by province; :func:`aicoord.simulate.baseline_recovery`): the ML rows
+    show the confounder's bias, the 2SLS rows its removal, against the true baseline effects.
     """
     draws = check_count(draws, "measures.recovery.draws", 2, MAX_DRAWS)
     truth = json.loads(Path(truth_json).read_text(encoding="utf-8"))
@@ -275,7 +279,15 @@ def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, se
     note = note_of(d)  # the provenance of the data this table is built from
     res = fit_demo_sdm(d, _w_frame(weights_csv), y=truth["outcome"], x=truth["regressors"])
     tab = recovery_table(res, truth, draws=draws, seed=seed)
+    tab.insert(0, "estimator", "ml")
+    tab.insert(1, "equation", "outcome")
     tab["loglik"], tab["nobs"] = res.loglik, res.nobs
+    if truth.get("endogeneity"):  # the endogenous AI: its baseline effects by ML (biased) and spatial 2SLS
+        from ..simulate import baseline_recovery
+
+        controls = [c for c in truth["regressors"] if c not in ("ai_index", *truth["mechanism_paths"])]
+        tab = pd.concat([tab, baseline_recovery(d, _w_frame(weights_csv), truth, controls=controls, draws=draws,
+                                                seed=seed)], ignore_index=True)
     tab["dgp_version"] = truth["dgp_version"]
     tab["note"] = note
     write_csv(tab, out_csv)

@@ -28,6 +28,7 @@ from ..paper import (
     ModelColumn,
     NumberFormat,
     RegressionTable,
+    Row,
     panel_table,
     table_from_frame,
     write_docx_tables,
@@ -74,7 +75,7 @@ from ..units import unit_names
 __all__ = ["TABLES", "TITLES", "DEFAULT_LABELS", "paper_descriptive", "paper_correlation", "paper_moran", "paper_lisa",
            "paper_inequality", "paper_convergence", "paper_specification", "paper_baseline", "paper_effects",
            "paper_mechanisms", "paper_heterogeneity", "paper_robustness", "paper_scenarios",
-           "paper_scenario_provinces", "paper_verdict", "paper_tables", "read_table", "paper_readme",
+           "paper_scenario_provinces", "paper_identification", "paper_verdict", "paper_tables", "read_table", "paper_readme",
            "paper_figure_ai_map", "paper_figure_lisa", "paper_figure_effects", "paper_figure_mediation",
            "provenance"]
 
@@ -282,7 +283,11 @@ def paper_baseline(coef_csv, fit_json, *, labels: Mapping, language: str, decima
     sim, parts = table_notes([g, fit["note"]], language)
     lee = lee_yu_note(fit, language)
     mats = list(dict.fromkeys(g["weights"]))
-    reg = RegressionTable(cols, number=number or table_number("baseline"), title=TITLES[language]["baseline"],
+    title = TITLES[language]["baseline"]
+    if fit["model"] != "sdm":   # analysis.baseline_model auto: the model the search selected
+        head = "基准回归：双向固定效应 {m} 模型" if language == "zh" else "Baseline estimates: two-way fixed-effects {m}"
+        title = head.format(m=fit["model"].upper())
+    reg = RegressionTable(cols, number=number or table_number("baseline"), title=title,
                           variables=variables,
                           **regression_options(language, decimals, stars, parentheses, labels,
                                                "" if len(mats) > 1 else weights_labels.get(mats[0], mats[0]), sim,
@@ -446,6 +451,66 @@ def paper_scenario_provinces(provinces_csv, *, language: str, decimals: int, num
     save_table(t, out)
 
 
+def paper_identification(identification_csv, *, labels: Mapping, language: str, decimals: int,
+                         stars: Sequence[float], parentheses: str, weights_labels: Mapping, alpha: float,
+                         number: int | None = None, **out) -> None:
+    """Table ``identification`` (rule ``paper_identification``): AI's direct, indirect and total effects by ML,
+    spatial 2SLS and GMM (one column each; stars from estimate / SE as the verdict's normal p), then the first-stage
+    statistics of AI under the IV columns."""
+    g = pd.read_csv(identification_csv)
+    oster = g[g["estimator"] == "oster"]
+    g = g[g["estimator"] != "oster"]
+    w = words(language, labels)
+    fmt = NumberFormat(decimals=decimals)
+    ests = list(dict.fromkeys(g["estimator"]))
+    cols = [model_column(w[f"est_{e}"], g[g["estimator"] == e], "effect") for e in ests]
+    iv_rows = []
+    if any(e != "ml" for e in ests):
+        first = {e: g[g["estimator"] == e].iloc[0] for e in ests}
+
+        def cells(key, show):
+            return ["" if e == "ml" else show(first[e]) for e in ests]
+
+        def num(v):
+            return "" if pd.isna(v) else fmt(v)
+
+        def ar(r):
+            lo = w["unbounded"] if pd.isna(r["ar_low"]) else fmt(r["ar_low"])
+            hi = w["unbounded"] if pd.isna(r["ar_high"]) else fmt(r["ar_high"])
+            return f"[{lo}, {hi}]"
+
+        iv_rows = [Row(w["partial_r2"], cells("partial_r2", lambda r: num(r["partial_r2"])), "text", "partial_r2"),
+                   Row(w["sw_f"], cells("sw_f", lambda r: num(r["sw_f"])), "text", "sw_f"),
+                   Row(w["kp_rk_wald_f"], cells("kp", lambda r: num(r["kp_rk_wald_f"])), "text", "kp_rk_wald_f"),
+                   Row(w["kp_lm_p"], cells("kp_lm_p", lambda r: num(r["kp_lm_p"])), "text", "kp_lm_p"),
+                   Row(w["hansen_j"], cells("hansen", lambda r: "" if pd.isna(r["hansen_j"]) else
+                                            f"{fmt(r['hansen_j'])} ({fmt(r['hansen_p'])})"), "text", "hansen_j"),
+                   Row(w["endogeneity_p"], cells("c", lambda r: num(r["endogeneity_p"])), "text", "endogeneity_p"),
+                   Row(w["ar_set"].format(level=interval_level(alpha)), cells("ar", ar), "text", "anderson_rubin")]
+    extra = []
+    if iv_rows:
+        iv = g[g["estimator"] != "ml"].iloc[0]
+        inst = [column_label(labels, c, language) for c in str(iv.get("instruments", "") or "").split(";") if c]
+        extra = [w["ident_note"].format(instruments=("、" if language == "zh" else ", ").join(inst),
+                                        cov=w.get(f"cov_{iv['cov_type']}", w["cov_cluster"]))]
+    if len(oster):
+        o = oster.iloc[0]
+        iv_rows.append(Row(w["oster"], [f"[{fmt(o['ci_low'])}, {fmt(o['ci_high'])}]" if e == ests[0] else ""
+                                        for e in ests], "text", "oster_set"))
+        extra.append(w["oster_note"].format(beta=fmt(o["estimate"]), star=fmt(o["beta_star"]),
+                                            delta=fmt(o["delta_for_zero"])))
+    rl = {**labels, **{k: w[k] for k in ("direct", "indirect", "total")}}
+    m0 = str(g["weights"].iloc[0])
+    sim, parts = table_notes([g], language, extra=extra)
+    t = RegressionTable(cols, number=number or table_number("identification"), title=TITLES[language]["identification"],
+                        variables=["direct", "indirect", "total"], stub=w["variables"],
+                        **regression_options(language, decimals, stars, parentheses, rl, weights_labels.get(m0, m0), sim,
+                                  parts)).table()
+    t.rows += iv_rows
+    save_table(t, out)
+
+
+
 def paper_verdict(verdict_csv, *, labels: Mapping, language: str, decimals: int, alpha: float,
                   number: int | None = None, **out) -> None:
     """Table ``verdict`` (rule ``paper_verdict``): for the baseline and each mechanism the effect behind the
@@ -462,6 +527,8 @@ def paper_verdict(verdict_csv, *, labels: Mapping, language: str, decimals: int,
                      w["interval"].format(level=interval_level(alpha)): f"[{fmt(r['lower'])}, {fmt(r['upper'])}]",
                      w["ai_on_channel"]: fmt(r.get("ai_total_on_channel")),
                      w["verdict"]: w.get(r["verdict"], r["verdict"]),
+                     **({w["basis"]: str(r["basis"]).upper() if r.get("basis") in ("iv", "ml") else "",
+                         w["p_adjusted"]: fmt(r["p_adjusted"])} if "p_adjusted" in g.columns else {}),
                      w["agree"]: "" if pd.isna(r.get("variants_agree")) else
                      f"{int(r['variants_agree'])}/{int(r['variants'])}" if "variants" in g.columns and
                      pd.notna(r.get("variants")) else fmt.integer(r["variants_agree"])})

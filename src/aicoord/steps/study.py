@@ -20,15 +20,32 @@ from ..io import write_csv, write_json
 from ..notes import note_of
 from ..study import add_agreement, convergence_with_ai, dispersion_shift, specification_search
 from ..study import split_year as split_year_of
-from ..study.mechanisms import add_adjusted_p, baseline_row, mechanism_row, verdict_note
+from ..study.identification import identification as fit_identification
+from ..study.mechanisms import (
+    a_path_verdict,
+    add_adjusted_p,
+    add_adjusted_verdict,
+    baseline_row,
+    iv_baseline,
+    mechanism_row,
+    verdict_note,
+)
 from ..study.models import baseline_columns as fit_baseline_columns
+from ..study.oster import oster_bound
 from ..units import municipal_units
 from ..weights_load import load_weights
 
-__all__ = ["specification", "baseline", "baseline_columns", "convergence_ai", "mechanism", "mechanisms", "heterogeneity",
-           "robustness_variant", "robustness", "verdict", "scenarios"]
+__all__ = ["specification", "baseline", "baseline_columns", "identification", "convergence_ai", "mechanism",
+           "mechanisms", "heterogeneity", "robustness_variant", "robustness", "verdict", "scenarios"]
 
 UNIT, TIME = "code", "year"
+
+
+def _optional_file(path):
+    """An optional input: a path, or a rule's list of none or one file (``[]`` when the setting does not ask for it)."""
+    if isinstance(path, (list, tuple)):
+        return path[0] if path else None
+    return path
 
 
 def _weights(raw_npz):
@@ -56,16 +73,17 @@ def _write(table, path, note, index=False):
 
 
 def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls, alpha: float,
-                  weights_name: str, model_probabilities: bool = False) -> None:
+                  weights_name: str, model_probabilities: bool = False, baseline_model: str = "sdm") -> None:
     """Specification search (rule ``specification``): LM tests, LR tests of the effects, Hausman, Wald/LR
     tests of the SDM against SAR and SEM, and the model they select (:func:`aicoord.study.specification_search`);
     with ``model_probabilities`` (``analysis.specification.model_probabilities``) also the Bayesian posterior
-    model probabilities."""
+    model probabilities; ``baseline_model`` (``analysis.baseline_model``) names the baseline's model in the row
+    ``baseline model``."""
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
     tab = specification_search(d, y=y, x=[ai, *controls], unit=UNIT, time=TIME, w=w, alpha=alpha,
-                               model_probabilities=model_probabilities)
+                               model_probabilities=model_probabilities, baseline_model=baseline_model)
     tab.insert(0, "weights", weights_name)
     _write(tab, out_csv, note + wnote)
 
@@ -86,18 +104,32 @@ def _study_cov(cov) -> dict:
     return cov
 
 
+def baseline_model_of(spec_csv) -> str:
+    """The model of the baseline written in the specification table's row ``baseline model`` (``sdm``, ``sar``,
+    ``sem`` or ``slx``)."""
+    g = pd.read_csv(spec_csv)
+    row = g[g["test"] == "baseline model"]
+    if row.empty:
+        return "sdm"
+    return str(row["decision"].iloc[0]).split(" ")[0].lower()
+
+
 def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str, ai: str, controls,
              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
-             cov=None) -> None:
+             cov=None, spec_csv=None) -> None:
     """Baseline two-way FE SDM of the outcome on AI and the controls (rule ``baseline``;
     :func:`aicoord.study.baseline`): coefficients, direct/indirect/total effects with simulated SEs
     and (1 − alpha) intervals, and the fit's scalars (N, T, log-likelihood, R²) for the paper tables.
     ``cov``: ``analysis.cov_type``, ``analysis.cluster`` (a column of the panel; null: the province) and
-    ``analysis.dk_lag``; the covariance used is recorded under ``cov`` in the JSON."""
+    ``analysis.dk_lag``; the covariance used is recorded under ``cov`` in the JSON. ``spec_csv`` (with
+    ``analysis.baseline_model: auto``): the specification table, whose ``baseline model`` row gives the model
+    (:func:`baseline_model_of`); without it the SDM."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
     cov = _study_cov(cov)
-    b = study.baseline(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
+    spec_csv = _optional_file(spec_csv)
+    model = baseline_model_of(spec_csv) if spec_csv is not None else "sdm"
+    b = study.baseline(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, model=model, effects=effects,
                        lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=cov)
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
@@ -123,6 +155,43 @@ def baseline_columns(panel_csv, weights_csvs, out_csv, *, names, columns, y: str
     _write(tab, out_csv, note + wnotes)
 
 
+def identification(panel_csv, weights_csv, out_csv, out_json, *, y: str, ai: str, controls, instruments,
+                   mode: str, effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
+                   iv_cov_type: str = "cluster", cluster=None, cov=None) -> None:
+    """AI's direct, indirect and total effects by ML, spatial 2SLS and efficient GMM (rule ``identification``;
+    :func:`aicoord.study.identification.identification`), one row per estimator x effect with the first-stage
+    statistics of AI on the IV rows; the JSON holds the full first-stage diagnostics of the 2SLS fit.
+
+    ``mode`` (``analysis.identification``, resolved): ``ml`` (the ML rows only: no instrument), ``iv`` (2SLS and
+    GMM) or ``both``. ``iv_cov_type`` and ``cluster`` (a column; null: the province) set the IV fits' covariance,
+    ``cov`` the ML fit's (as the baseline's). A last row (``estimator`` ``oster``, ``effect`` ``coefficient``) is
+    the instrument-free bound of :func:`aicoord.study.oster.oster_bound` (Oster 2019, delta = 1, R_max = 1.3 R²):
+    AI's coefficient in the two-way within regression with the controls (``estimate``), the identified set
+    (``ci_low``, ``ci_high``), ``beta_star``, ``delta_for_zero`` and ``r_max``."""
+    d, note = _data(panel_csv)
+    w, wnote = _weights(weights_csv)
+    estimators = {"ml": ("ml",), "iv": ("iv", "gmm"), "both": ("ml", "iv", "gmm")}[mode]
+    cov = _study_cov(cov)
+    cov.pop("bootstrap", None)  # the wild bootstrap belongs to the baseline's own table
+    tab = fit_identification(d, y=y, ai=ai, controls=list(controls), instruments=list(instruments), unit=UNIT, time=TIME, w=w,
+              effects=effects, lee_yu=lee_yu, estimators=estimators, cov_type=iv_cov_type,
+              cluster=None if cluster in (None, UNIT) else cluster, draws=draws, seed=seed, alpha=alpha,
+              ml_cov=cov or None)
+    first_stage = tab.attrs.get("first_stage")
+    ob = oster_bound(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w)
+    tab = pd.concat([tab, pd.DataFrame([{"estimator": "oster", "effect": "coefficient",
+                                         "estimate": ob["beta_controlled"], "ci_low": ob["set_low"],
+                                         "ci_high": ob["set_high"], "beta_star": ob["beta_star"],
+                                         "delta_for_zero": ob["delta_for_zero"], "r_max": ob["r_max"],
+                                         "r2_controlled": ob["r2_controlled"], "beta_short": ob["beta_short"]}])],
+                    ignore_index=True)
+    tab.insert(0, "weights", weights_name)
+    tab["instruments"] = ";".join(instruments)
+    _write(tab, out_csv, note + wnote)
+    write_json({"mode": mode, "instruments": list(instruments), "weights": weights_name, "alpha": alpha,
+                "draws": draws, "first_stage": first_stage, "oster": ob, "note": note + wnote}, out_json)
+
+
 def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effects: str, lee_yu: bool, alpha: float,
                    weights_name: str) -> None:
     """Conditional spatial β-convergence with AI × initial income (rule ``convergence_ai``;
@@ -136,16 +205,20 @@ def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effect
 
 
 def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name: str, y: str, ai: str, controls,
-              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str, cov=None) -> None:
+              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str, cov=None,
+              instruments=(), iv_cov_type: str = "cluster", cluster=None) -> None:
     """One channel's three-step spatial mediation (rule ``mechanism``; :func:`aicoord.study.mechanism`):
     AI's effects on the channel, the channel's effects on the outcome, AI's effects holding the channel
     fixed, and the mediated total effect with its Monte Carlo interval and Sobel z; the JSON holds the
     channel's row of the verdict table and, under ``cov``, the outcome fit's covariance (``cov`` as for
-    :func:`baseline`: the same covariance as the baseline)."""
+    :func:`baseline`: the same covariance as the baseline). With ``instruments`` (the dictionary's, when
+    ``analysis.identification`` is iv or both) the a path is estimated by spatial 2SLS (``iv_cov_type``,
+    ``cluster``), and the row's ``basis`` says ``iv``."""
     d, note = _data(panel_csv, [mechanism_csv])
     w, wnote = _weights(weights_csv)
-    m = study.mechanism(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w,
-                        effects=effects, lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov))
+    m = study.mechanism(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
+            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov), instruments=list(instruments),
+            iv_cov={"cov_type": iv_cov_type, **({"cluster": cluster} if cluster not in (None, UNIT) else {})})
     parts = []
     for quantity, frame in (("ai_on_channel", m.ai_on_channel), ("channel_on_y", m.channel_on_y),
                             ("ai_on_y", m.ai_on_y)):
@@ -203,7 +276,8 @@ def robustness(csvs, out_csv) -> None:
     write_csv(pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True), out_csv, float_format="%.10g")
 
 
-def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float, adjust: str = "holm") -> None:
+def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float, adjust: str = "holm",
+            identification_csv=None, verdict_basis: str = "product", expected_sign=None) -> None:
     """The verdict table (rule ``verdict``): one row for the baseline and one per mechanism, with how many
     robustness variants give the same verdict (:func:`aicoord.study.add_agreement`).
 
@@ -213,16 +287,32 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     baseline model.  ``p_adjusted``: the rows' p-values (normal, Monte Carlo SEs) adjusted by Holm (default) or
     Benjamini-Hochberg (``adjust="bh"``) across the baseline and the mechanisms; mediated_local/_spillover, the
     mediation share and the suppression flag come from :func:`aicoord.study.mechanisms.chain_parts`.
+
+    ``p`` is taken from the same draws (or, on the IV basis, the same normal interval) as the row's interval, so
+    ``p < alpha`` exactly when the verdict is not inconclusive; ``verdict_adjusted`` keeps a verdict only where
+    ``p_adjusted < alpha``. ``basis`` says which estimator gives AI's effect: ``iv`` (spatial 2SLS, from
+    ``identification_csv``, for the baseline row; the a path by IV for a mechanism) or ``ml``.
+    ``verdict_basis`` (``analysis.verdict_basis``): ``product`` (the mediated effect a x b) or ``a_path`` (Jiang
+    Ting 2022: AI -> mechanism alone, with the sign of mechanism -> outcome from ``expected_sign``;
+    :func:`aicoord.study.mechanisms.a_path_verdict`).
     """
     base = json.loads(Path(baseline_json).read_text(encoding="utf-8"))
     rows = [base["verdict"]]
+    identification_csv = _optional_file(identification_csv)
+    if identification_csv is not None:
+        ident = pd.read_csv(identification_csv)
+        if (ident["estimator"] == "iv").any():
+            rows = [iv_baseline(rows[0], ident)]
     notes = [base["note"]]
     for p in mechanism_jsons:
         r = json.loads(Path(p).read_text(encoding="utf-8"))
         notes.append(r.pop("note"))
+        if verdict_basis == "a_path":
+            r = a_path_verdict(r, int((expected_sign or {})[r["mechanism"]]))
         rows.append(r)
     tab = add_adjusted_p(add_agreement(pd.DataFrame(rows), pd.read_csv(robustness_csv)), adjust)
-    tab["note"] = verdict_note(alpha, adjust) + " | " + notes[0]
+    tab = add_adjusted_verdict(tab, alpha)
+    tab["note"] = verdict_note(alpha, adjust, verdict_basis, rows[0].get("basis", "ml")) + " | " + notes[0]
     write_csv(tab, out_csv, float_format="%.10g")
 
 

@@ -35,10 +35,12 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..panel import SpatialPanel
 from ._common import direction, effects_of, fit_panel, param_draws, rho_bounds, setting, summarise
 
 __all__ = ["Mechanism", "mechanism", "verdict", "add_agreement", "fit_with_fallback", "VERDICT_BASIS", "VERDICT_RULE",
-           "verdict_rule", "verdict_note"]
+           "verdict_rule", "verdict_note", "mc_p",
+           "iv_baseline", "a_path_verdict", "add_adjusted_verdict"]
 
 #: The verdict rule in words (``{level}``: the interval's level in percent); the one statement of the rule that
 #: :func:`aicoord.study._common.direction` applies, used by the verdict table's note (:func:`verdict_note`) and by
@@ -50,6 +52,57 @@ _ADJUSTMENT = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 
 VERDICT_BASIS = ("mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval "
                  "from joint parameter draws; promotes if wholly < 0, hinders if wholly > 0")
+
+
+def mc_p(draws) -> float:
+    """Two-sided Monte Carlo p-value of zero from parameter draws: ``2 min(P(draw <= 0), P(draw >= 0))`` (at most 1).
+
+    It is below alpha exactly when the (1 - alpha) percentile interval of the same draws lies on one side of zero
+    (up to the interpolation of the quantiles), so the stars of a p and the verdict of its interval agree."""
+    d = np.asarray(draws, dtype=float)
+    d = d[np.isfinite(d)]
+    if not len(d):
+        return float("nan")
+    return float(min(1.0, 2.0 * min(np.mean(d <= 0), np.mean(d >= 0))))
+
+
+def iv_baseline(row: dict, ident: pd.DataFrame, estimator: str = "iv") -> dict:
+    """The verdict's baseline row on the IV basis: AI's total effect by spatial 2SLS (``estimator`` rows of the
+    identification table, :func:`aicoord.study.identification.identification`) with its normal interval
+    ``ci_low``/``ci_high`` and normal p (the same interval and rule); the ML figures are kept in ``ml_effect``,
+    ``ml_lower``, ``ml_upper``, ``ml_verdict``."""
+    r = ident[(ident["estimator"] == estimator) & (ident["effect"] == "total")].iloc[0]
+    out = dict(row)
+    out.update({"ml_effect": row["effect"], "ml_lower": row["lower"], "ml_upper": row["upper"],
+                "ml_verdict": row["verdict"], "effect": float(r["estimate"]), "lower": float(r["ci_low"]),
+                "upper": float(r["ci_high"]), "se": float(r["se"]), "p": float(r["p"]), "basis": "iv",
+                "verdict": direction(float(r["ci_low"]), float(r["ci_high"]))})
+    return out
+
+
+def a_path_verdict(row: dict, sign: int) -> dict:
+    """A mechanism's row under ``verdict_basis: a_path`` (Jiang Ting 2022): the verdict rests on AI → mechanism
+    alone (its (1 − alpha) interval ``ai_channel_lower``/``ai_channel_upper``, p ``a_p`` from the same draws), and
+    the direction of mechanism → outcome is ``sign`` (+1 raises the gap, −1 lowers it) argued from theory, not
+    estimated: AI promotes coordination through the channel when the a path's interval lies wholly on the side
+    whose product with ``sign`` is negative, hinders when positive, else inconclusive. ``effect``, ``lower``,
+    ``upper`` become sign × the a path's."""
+    s = 1 if sign > 0 else -1
+    lo, hi = sorted((s * row["ai_channel_lower"], s * row["ai_channel_upper"]))
+    out = dict(row)
+    out.update({"effect": s * row["ai_total_on_channel"], "lower": lo, "upper": hi, "p": row.get("a_p", np.nan),
+                "verdict": direction(lo, hi), "expected_sign": s, "verdict_basis": "a_path"})
+    return out
+
+
+def add_adjusted_verdict(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """``verdict_adjusted``: the row's verdict where its ``p_adjusted`` is below ``alpha``, else inconclusive (the
+    verdict controlled for testing the baseline and every mechanism at once)."""
+    out = table.copy()
+    if "p_adjusted" in out.columns:
+        keep = out["p_adjusted"].to_numpy(dtype=float) < alpha
+        out["verdict_adjusted"] = np.where(keep, out["verdict"], "inconclusive")
+    return out
 
 
 def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=True, bound_tol=1e-3,
@@ -130,7 +183,8 @@ def _effect_frame(point, sims, alpha):
 
 
 def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", effects="twoways",
-              lee_yu=True, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=(), cov=None) -> Mechanism:
+              lee_yu=True, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=(), cov=None, instruments=(),
+              iv_cov=None) -> Mechanism:
     """Three-step spatial mediation analysis of one channel (see the module docstring).
 
     Parameters
@@ -162,6 +216,11 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
         Covariance options of :meth:`aicoord.panel.SpatialPanel.fit` for both equations (``cov_type``,
         ``cluster``, ``dk_lag``, ``bootstrap``; default ``oim``): the study passes ``analysis.cov_type``, as
         for the baseline, so that the verdict table rests on one covariance.
+    instruments : list of str, optional
+        Excluded instruments of AI: the a path (mechanism equation, SDM) is then estimated by spatial 2SLS with AI
+        and W·AI instrumented (:mod:`aicoord.panel.iv`; ``iv_cov``: ``{"cov_type", "cluster"}``, default clustered
+        by unit), and ``a_path_estimator`` is ``"iv"`` (else ``"ml"``). The b path stays ML: the channel has no
+        instrument of its own.
 
     Returns
     -------
@@ -169,9 +228,15 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     """
     st = setting(data, unit, time, w, drop=drop)
     xm = [ai, *controls]
-    mres, mmodel, reason = fit_with_fallback(st.data, mechanism, xm, unit, time, st, model, effects, lee_yu,
-                                             bound_tol, cov=cov)
-    yres = fit_panel(st.data, y, [ai, mechanism, *controls], unit, time, st.weights, model=model, effects=effects,
+    if instruments:
+        mres = SpatialPanel(st.data, y=mechanism, x=list(controls), id=unit, time=time, w=st.weights, model=model,
+                            effects=effects, endog=[ai], instruments=list(instruments)).fit(
+            estimator="2sls", **{"cov_type": "cluster", **(iv_cov or {})})
+        mmodel, reason = model, ""
+    else:
+        mres, mmodel, reason = fit_with_fallback(st.data, mechanism, xm, unit, time, st, model, effects, lee_yu,
+                                                 bound_tol, cov=cov)
+    yres = fit_panel(st.data, y, [ai, mechanism, *controls], unit, time, st.Wdf, model=model, effects=effects,
                      lee_yu=lee_yu, cov=cov)
     ymodel = yres.model.model
     sm = param_draws(mres, draws, np.random.default_rng(seed), st.W)
@@ -188,8 +253,10 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     med.update({"sobel_z": float(sz), "sobel_p": float(2 * special.ndtr(-abs(sz)))})
     med.update(chain_parts(mres.params, yres.params, sm, sy, ai, mechanism, st.omega, c_pt["total"], alpha))
     med.update(b_path_sensitivity(yres, mechanism, list(controls), alpha))
-    return Mechanism(mechanism, mres, yres, mmodel, reason, _effect_frame(a_pt, a_s, alpha),
-                     _effect_frame(b_pt, b_s, alpha), _effect_frame(c_pt, c_s, alpha), a, b, prod, med, alpha)
+    out = Mechanism(mechanism, mres, yres, mmodel, reason, _effect_frame(a_pt, a_s, alpha),
+                    _effect_frame(b_pt, b_s, alpha), _effect_frame(c_pt, c_s, alpha), a, b, prod, med, alpha)
+    out.a_path_estimator = "iv" if instruments else "ml"
+    return out
 
 
 def _coef(par, name):
@@ -257,11 +324,21 @@ def verdict_rule(alpha: float) -> str:
     return "Verdict rule: " + VERDICT_RULE.format(level=f"{(1 - float(alpha)) * 100:g}")
 
 
-def verdict_note(alpha: float, adjust: str = "holm") -> str:
-    """The note of the study's verdict table (``verdict.csv``): the rule (:func:`verdict_rule`), what
-    ``variants_agree`` counts and the adjustment of ``p_adjusted`` (``holm``, ``bh`` or ``none``)."""
-    return (verdict_rule(alpha) + "; variants_agree counts the robustness variants (weights x sample x model) with "
-            f"the same verdict; p_adjusted: {_ADJUSTMENT[adjust]} adjustment across the rows")
+def verdict_note(alpha: float, adjust: str = "holm", verdict_basis: str = "product", basis: str = "ml") -> str:
+    """The note of the study's verdict table (``verdict.csv``): the rule at level ``1 - alpha`` on the basis of
+    the verdict (``verdict_basis``: ``product``, the mediated total effect, or ``a_path``, AI's total effect on
+    the mechanism times its expected sign; the baseline row by ``basis``, ``ml`` or ``iv``), what ``p`` and
+    ``variants_agree`` are, and the adjustment of ``p_adjusted`` (``holm``, ``bh`` or ``none``)."""
+    what = ("the mediated total effect" if verdict_basis == "product" else
+            "AI's total effect on the mechanism times the mechanism's expected sign on the gap (a_path, from theory: "
+            "expected_sign)")
+    level = f"{(1 - float(alpha)) * 100:g}"
+    return (f"Verdict rule: promotes if the {level}% interval of {what} (baseline: of AI's total effect, "
+            f"{'by spatial 2SLS' if basis == 'iv' else 'by ML'}) lies wholly below 0 (AI lowers the gap), "
+            "hinders if wholly above, else inconclusive; p from the same draws or interval (p < alpha exactly when "
+            "the verdict is not inconclusive); variants_agree counts the robustness variants (weights x sample x "
+            f"model, ML) with the same verdict; p_adjusted: {_ADJUSTMENT[adjust]} adjustment across the rows, "
+            "verdict_adjusted keeps a verdict where p_adjusted < alpha")
 
 
 def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:
@@ -294,7 +371,7 @@ def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:
     if isinstance(mechanisms, dict):
         mechanisms = list(mechanisms.values())
     rows = [baseline_row(baseline, alpha)] + [mechanism_row(m, alpha) for m in mechanisms]
-    out = add_adjusted_p(pd.DataFrame(rows), adjust)
+    out = add_adjusted_verdict(add_adjusted_p(pd.DataFrame(rows), adjust), alpha)
     out["variants_agree"] = pd.NA
     out["variants"] = pd.NA
     out.attrs["alpha"] = alpha
@@ -307,10 +384,9 @@ def baseline_row(baseline, alpha=0.05) -> dict:
     lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
     est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
     se = float(np.std(tot, ddof=1))
-    return {"mechanism": "baseline", "verdict": direction(lo, hi),
-            "basis": "total effect of AI on the outcome in the baseline model, (1−alpha) interval from parameter draws",
-            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": se,
-            "p": float(2 * special.ndtr(-abs(est / se))) if se > 0 else np.nan,
+    return {"mechanism": "baseline", "verdict": direction(lo, hi), "basis": "ml", "verdict_basis": "total",
+            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": se, "p": mc_p(tot),
+            "p_normal": float(2 * special.ndtr(-abs(est / se))) if se > 0 else np.nan,
             "mechanism_model": baseline.model, "fallback_reason": ""}
 
 
@@ -320,7 +396,8 @@ def mechanism_row(m, alpha=0.05) -> dict:
     ac, cy = m.ai_on_channel, m.channel_on_y
     qa = np.quantile(m.a_draws, [alpha / 2, 1 - alpha / 2])
     qb = np.quantile(m.b_draws, [alpha / 2, 1 - alpha / 2])
-    return {"mechanism": m.name, "verdict": direction(lo, hi), "basis": VERDICT_BASIS,
+    return {"mechanism": m.name, "verdict": direction(lo, hi), "basis": getattr(m, "a_path_estimator", "ml"),
+            "verdict_basis": "product", "a_p": mc_p(m.a_draws),
             "ai_direct_on_channel": float(ac.loc["direct", "estimate"]),
             "ai_indirect_on_channel": float(ac.loc["indirect", "estimate"]),
             "ai_total_on_channel": float(ac.loc["total", "estimate"]),
@@ -330,14 +407,16 @@ def mechanism_row(m, alpha=0.05) -> dict:
             "effect": float(m.mediated["estimate"]), "lower": float(lo), "upper": float(hi),
             "se": float(m.mediated["se"]), "sobel_z": float(m.mediated["sobel_z"]),
             "sobel_p": float(m.mediated["sobel_p"]), "mechanism_model": m.mechanism_model,
-            "fallback_reason": m.fallback_reason, **_parts_columns(m.mediated)}
+            "fallback_reason": m.fallback_reason, **_parts_columns(m.mediated),
+            **({"p": mc_p(m.mediated_draws)} if "local" in m.mediated else {})}
 
 
 def _parts_columns(med) -> dict:
     """The verdict columns of :func:`chain_parts` and the mediated effect's p (normal, Monte Carlo SE)."""
     if "local" not in med:  # a Mechanism built before the split existed
         return {}
-    return {"p": float(med["p"]), "mediated_local": med["local"], "mediated_local_se": med["local_se"],
+    return {"p": float(med["p"]), "p_normal": float(med["p"]),
+            "mediated_local": med["local"], "mediated_local_se": med["local_se"],
             "mediated_spillover": med["spillover"], "mediated_spillover_se": med["spillover_se"],
             "mediation_share": med["share"], "suppression": med["suppression"],
             **{k: med[k] for k in ("b_rv", "b_rv_alpha", "b_benchmark", "b_benchmark_r2dz", "b_benchmark_r2yz",

@@ -125,7 +125,7 @@ def robust_hausman_row(data, y, x, unit, time, W, classical) -> dict:
 
 
 def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("none", "twoways"),
-                         hausman=True, lr=True, model_probabilities=False) -> pd.DataFrame:
+                         hausman=True, lr=True, model_probabilities=False, baseline_model="sdm") -> pd.DataFrame:
     """Run the specification tests and select the model.
 
     Parameters
@@ -153,14 +153,18 @@ def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("
         (2014) flat priors (:func:`aicoord.panel.bayes.model_probabilities`), the log marginal
         likelihood in ``null`` and ``most probable`` in ``decision`` of the largest.  Reported
         beside the rule; they do not change the selected model.
+    baseline_model : {"sdm", "auto"}
+        ``analysis.baseline_model``: the model the baseline estimates, stated in the row ``baseline model`` after
+        the selection so that the table's choice and the baseline agree: ``sdm`` keeps the SDM whatever the search
+        selects (the selection's decision then carries :data:`BASELINE_NOTE`), ``auto`` follows the search.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``step``, ``test``, ``effects``, ``statistic``, ``df``, ``p``, ``reject``
-        (p < alpha), ``null``, ``decision``; the last row (``step`` = ``selection``) names the
-        model and effects in ``decision`` and states the rule in ``null``. ``attrs["selected"]``
-        = ``{"model", "effects", "hausman_fixed"}``.
+        (p < alpha), ``null``, ``decision``; the rows of ``step`` = ``5 selection`` name the selected
+        model and effects in ``decision`` (the rule in ``null``) and the baseline's model (``baseline model``).
+        ``attrs["selected"]`` = ``{"model", "effects", "hausman_fixed", "baseline"}``.
     """
     T = _tests_module()
     st = setting(data, unit, time, w)
@@ -216,12 +220,19 @@ def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("
     sel = {"step": "5 selection", "test": "selected model", "effects": eff_sel, "statistic": float("nan"),
            "df": pd.NA, "p": float("nan"), "reject": pd.NA, "null": SELECTION_RULE,
            "decision": f"{model.upper()} with {eff_sel} fixed effects ({why})" + (
-               "" if model == "sdm" else f"; {BASELINE_NOTE}")}
-    out = pd.concat([out, pd.DataFrame([sel])], ignore_index=True)
+               "" if model == "sdm" or baseline_model == "auto" else f"; {BASELINE_NOTE}")}
+    base = model if baseline_model == "auto" else "sdm"
+    # the model the baseline estimates, so that the table states the choice and the baseline together
+    kept = "follows the search" if baseline_model == "auto" else (
+        "the search's choice" if model == "sdm" else "kept, see the note")
+    brow = {"step": "5 selection", "test": "baseline model", "effects": pd.NA, "statistic": float("nan"),
+            "df": pd.NA, "p": float("nan"), "reject": pd.NA, "null": f"analysis.baseline_model: {baseline_model}",
+            "decision": f"{base.upper()} ({kept})"}
+    out = pd.concat([out, pd.DataFrame([sel, brow])], ignore_index=True)
     if model_probabilities:
         out = pd.concat([out, _probability_rows(kw, eff_sel)], ignore_index=True)
     out = out[["step", "test", "effects", "statistic", "df", "p", "reject", "null", "decision"]]
-    out.attrs["selected"] = {"model": model, "effects": eff_sel, "hausman_fixed": hausman_fixed}
+    out.attrs["selected"] = {"model": model, "effects": eff_sel, "hausman_fixed": hausman_fixed, "baseline": base}
     return out
 
 
