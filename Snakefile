@@ -6,8 +6,6 @@ min_version("9.0")
 
 
 configfile: "config/config.default.yaml"  # every default: the default study
-
-
 configfile: "config/config.yaml"  # the user's changes, laid over the defaults
 
 
@@ -37,6 +35,6 @@ onstart:
 
 
 rule all:
+    default_target: True
     input:
         all_targets(),
-    default_target: True

@@ -86,7 +86,7 @@ def eigenvalues(a, w, method):
     rb = np.asarray(b.sum(axis=1)).ravel()
     for c, r in ((a, np.asarray(a.sum(axis=1)).ravel()), (b, rb)):
         if abs(c - c.T).max() < 1e-12 and abs(sp.diags(1.0 / r) @ c - w).max() < 1e-9:
-            return symmetric_eigvals(sp.diags(r ** -0.5) @ c @ sp.diags(r ** -0.5), method)
+            return symmetric_eigvals(sp.diags(r**-0.5) @ c @ sp.diags(r**-0.5), method)
     ev = sla.eigvals(w.toarray(), overwrite_a=True, check_finite=False)
     return ev.real if np.abs(ev.imag).max() < 1e-10 else ev
 
@@ -112,8 +112,7 @@ def fit(y, x, w, ev):
         return nt / 2 * np.log(a - 2 * r * b + r * r * c) - t * np.sum(np.log(np.abs(1 - r * ev)))
 
     lo, hi = 1 / evr.min(), 1 / evr.max()
-    rho = minimize_scalar(negll, bounds=(lo + 1e-9, hi - 1e-9), method="bounded",
-                          options={"xatol": 1e-12}).x
+    rho = minimize_scalar(negll, bounds=(lo + 1e-9, hi - 1e-9), method="bounded", options={"xatol": 1e-12}).x
     beta = coef[:, 0] - rho * coef[:, 1]
     e = e0 - rho * e1
     s2 = e @ e / nt
@@ -132,8 +131,8 @@ def fit(y, x, w, ev):
     info[:p, p] = info[p, :p] = z.T @ g / s2
     info[p, p] = t * (trbb + trbtb) + g @ g / s2
     info[p, p + 1] = info[p + 1, p] = t * trb / s2
-    info[p + 1, p + 1] = nt / (2 * s2 ** 2)
-    cov = np.linalg.inv(info)[:p + 1, :p + 1]
+    info[p + 1, p + 1] = nt / (2 * s2**2)
+    cov = np.linalg.inv(info)[: p + 1, : p + 1]
     return np.r_[beta, rho], cov, ll, (lo, hi)
 
 
@@ -142,7 +141,7 @@ def effects(params, cov, ev, k, draws, seed, bounds):
 
     def at(par):
         par = np.atleast_2d(par)
-        bet, th, r = par[:, :k], par[:, k:2 * k], par[:, 2 * k]
+        bet, th, r = par[:, :k], par[:, k : 2 * k], par[:, 2 * k]
         den = 1 - r[:, None] * ev[None, :]
         m1 = np.real(np.mean(1 / den, axis=1))
         m2 = np.real(np.mean(ev[None, :] / den, axis=1))
@@ -163,13 +162,20 @@ def compare(path, names, params, se, eff, eff_se):
     d_par = max(abs(params[i] - co[nm]["estimate"]) / max(abs(co[nm]["estimate"]), 1e-3) for i, nm in enumerate(names))
     d_se = max(abs(se[i] / co[nm]["se"] - 1) for i, nm in enumerate(names))
     kinds = ("direct", "indirect", "total")
-    xs = names[:eff.shape[1]]
-    d_eff = max(abs(eff[a, j] - ref["effects"][v][kd]["estimate"]) / max(abs(ref["effects"][v][kd]["estimate"]), 1e-3)
-                for a, kd in enumerate(kinds) for j, v in enumerate(xs))
-    d_esd = max(abs(eff_se[a, j] / ref["effects"][v][kd]["se"] - 1) for a, kd in enumerate(kinds) for j, v in enumerate(xs))
+    xs = names[: eff.shape[1]]
+    d_eff = max(
+        abs(eff[a, j] - ref["effects"][v][kd]["estimate"]) / max(abs(ref["effects"][v][kd]["estimate"]), 1e-3)
+        for a, kd in enumerate(kinds)
+        for j, v in enumerate(xs)
+    )
+    d_esd = max(
+        abs(eff_se[a, j] / ref["effects"][v][kd]["se"] - 1) for a, kd in enumerate(kinds) for j, v in enumerate(xs)
+    )
     ok = d_par < 1e-5 and d_se < 1e-5 and d_eff < 1e-5 and d_esd < 0.15
-    print(f"max relative difference from aicoord: coefficients {d_par:.1e}, standard errors {d_se:.1e}, "
-          f"effects {d_eff:.1e}, effects' simulated SEs {d_esd:.1%} -> {'agree' if ok else 'DISAGREE'}")
+    print(
+        f"max relative difference from aicoord: coefficients {d_par:.1e}, standard errors {d_se:.1e}, "
+        f"effects {d_eff:.1e}, effects' simulated SEs {d_esd:.1%} -> {'agree' if ok else 'DISAGREE'}"
+    )
     return ok
 
 
@@ -179,8 +185,12 @@ def main():
     ap.add_argument("--weights", required=True)
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--eigen", choices=["dense", "banded"], default="dense",
-                    help="eigenvalues of the symmetric similar matrix: dense eigvalsh or banded (RCM ordering)")
+    ap.add_argument(
+        "--eigen",
+        choices=["dense", "banded"],
+        default="dense",
+        help="eigenvalues of the symmetric similar matrix: dense eigvalsh or banded (RCM ordering)",
+    )
     ap.add_argument("--compare", help="aicoord fit-panel JSON of the same data to check against")
     a = ap.parse_args()
     ids, y, x = read_panel(a.data)

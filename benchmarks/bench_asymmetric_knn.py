@@ -61,16 +61,40 @@ def main():
     args = ap.parse_args()
     folder = pathlib.Path(tempfile.mkdtemp(prefix="aicoord_knn_"))
     make_files(args.n, args.t, args.k, args.symmetric, folder)
-    cmd = [str(pathlib.Path(sys.executable).parent / "aicoord"), "fit-panel", "--data", str(folder / "panel.csv"),
-           "--id", "id", "--time", "year", "--y", "y", "--x", "x1", "x2", "--weights", str(folder / "w.csv"),
-           "--model", "sdm", "--fe", "twoways", "--draws", "1000", "--out", str(folder / "fit.json")]
+    cmd = [
+        str(pathlib.Path(sys.executable).parent / "aicoord"),
+        "fit-panel",
+        "--data",
+        str(folder / "panel.csv"),
+        "--id",
+        "id",
+        "--time",
+        "year",
+        "--y",
+        "y",
+        "--x",
+        "x1",
+        "x2",
+        "--weights",
+        str(folder / "w.csv"),
+        "--model",
+        "sdm",
+        "--fe",
+        "twoways",
+        "--draws",
+        "1000",
+        "--out",
+        str(folder / "fit.json"),
+    ]
     start, cpu0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(cmd, capture_output=True, text=True)
     took, cpu1 = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
-    print(f"n={args.n} t={args.t} k={args.k} {'symmetrised' if args.symmetric else 'asymmetric'} W: "
-          f"exit {done.returncode}, {took:.1f} s wall, {cpu:.1f} s CPU, peak {cpu1.ru_maxrss / 1024:.0f} MB "
-          f"(simulated data, {folder})")
+    print(
+        f"n={args.n} t={args.t} k={args.k} {'symmetrised' if args.symmetric else 'asymmetric'} W: "
+        f"exit {done.returncode}, {took:.1f} s wall, {cpu:.1f} s CPU, peak {cpu1.ru_maxrss / 1024:.0f} MB "
+        f"(simulated data, {folder})"
+    )
     if done.returncode:
         print(done.stderr[-2000:])
 

@@ -96,8 +96,11 @@ def prepare():
     from scipy.sparse.linalg import splu
 
     CACHE.mkdir(exist_ok=True)
-    paths = {"binary": CACHE / "w_queen_binary.csv", "rowstd": CACHE / "w_queen_rowstd.csv",
-             "data": CACHE / "panel_simulated.csv"}
+    paths = {
+        "binary": CACHE / "w_queen_binary.csv",
+        "rowstd": CACHE / "w_queen_rowstd.csv",
+        "data": CACHE / "panel_simulated.csv",
+    }
     if all(p.exists() for p in paths.values()):
         return paths, sum(1 for _ in open(paths["data"])) // T
     codes, c = build_queen()
@@ -128,19 +131,25 @@ def prepare():
 
 #: runs one command and reports its own wall time and its child's peak RSS (a fresh process, so the
 #: ``RUSAGE_CHILDREN`` maximum is that command's alone)
-_WRAP = ("import resource, subprocess, sys, time\n"
-         "t0 = time.perf_counter()\n"
-         "p = subprocess.run(sys.argv[1:])\n"
-         "wall = time.perf_counter() - t0\n"
-         "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-         "print(f'BENCH {wall} {ru.ru_maxrss} {ru.ru_utime + ru.ru_stime}', file=sys.stderr)\n"
-         "sys.exit(p.returncode)\n")
+_WRAP = (
+    "import resource, subprocess, sys, time\n"
+    "t0 = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[1:])\n"
+    "wall = time.perf_counter() - t0\n"
+    "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(f'BENCH {wall} {ru.ru_maxrss} {ru.ru_utime + ru.ru_stime}', file=sys.stderr)\n"
+    "sys.exit(p.returncode)\n"
+)
 
 
 def run_child(cmd):
     """Wall time (s), peak RSS (MB) and stdout of one command; exits when it fails."""
-    p = subprocess.run([sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    p = subprocess.run(
+        [sys.executable, "-c", _WRAP, *cmd],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd[:3]))} ... failed ({p.returncode}):\n{p.stderr[-2000:]}")
     line = [ln for ln in p.stderr.splitlines() if ln.startswith("BENCH ")][-1].split()
@@ -164,13 +173,48 @@ def main():
     rows = []
     for form in ("binary", "rowstd"):
         out = CACHE / f"fit_{form}.json"
-        cmds = {"aicoord": cli_cmd + ["fit-panel", "--data", str(paths["data"]), "--id", "county", "--time", "year",
-                                      "--y", "y", "--x", "x1", "x2", "--weights", str(paths[form]), "--model",
-                                      "sdm", "--fe", "twoways", "--draws", str(a.draws), "--out", str(out)]}
+        cmds = {
+            "aicoord": cli_cmd
+            + [
+                "fit-panel",
+                "--data",
+                str(paths["data"]),
+                "--id",
+                "county",
+                "--time",
+                "year",
+                "--y",
+                "y",
+                "--x",
+                "x1",
+                "x2",
+                "--weights",
+                str(paths[form]),
+                "--model",
+                "sdm",
+                "--fe",
+                "twoways",
+                "--draws",
+                str(a.draws),
+                "--out",
+                str(out),
+            ]
+        }
         for eig in ("dense", "banded"):
-            cmds[f"bare-{eig}"] = [str(exe), str(HERE.parent / "bare_sdm.py"), "--data", str(paths["data"]),
-                                   "--weights", str(paths[form]), "--draws", str(a.draws), "--eigen", eig,
-                                   "--compare", str(out)]
+            cmds[f"bare-{eig}"] = [
+                str(exe),
+                str(HERE.parent / "bare_sdm.py"),
+                "--data",
+                str(paths["data"]),
+                "--weights",
+                str(paths[form]),
+                "--draws",
+                str(a.draws),
+                "--eigen",
+                eig,
+                "--compare",
+                str(out),
+            ]
         times = {k: [] for k in cmds}
         mems = {k: [] for k in cmds}
         for _ in range(a.repeat):
@@ -186,13 +230,17 @@ def main():
         peak = {k: float(np.max(v)) for k, v in mems.items()}
         rows.append((form, med, peak))
     print(f"\nN = {n}, T = {T}, draws = {a.draws}, runs per command = {a.repeat} (median wall time)")
-    print(f"{'W as given':>11} {'aicoord s':>10} {'bare dense s':>13} {'bare banded s':>14} {'ratio':>6} "
-          f"{'aicoord MB':>11} {'bare MB':>8}")
+    print(
+        f"{'W as given':>11} {'aicoord s':>10} {'bare dense s':>13} {'bare banded s':>14} {'ratio':>6} "
+        f"{'aicoord MB':>11} {'bare MB':>8}"
+    )
     for form, med, peak in rows:
         best = min(med["bare-dense"], med["bare-banded"])
-        print(f"{form:>11} {med['aicoord']:10.2f} {med['bare-dense']:13.2f} {med['bare-banded']:14.2f} "
-              f"{med['aicoord'] / best:6.2f} {peak['aicoord']:11.0f} "
-              f"{max(peak['bare-dense'], peak['bare-banded']):8.0f}")
+        print(
+            f"{form:>11} {med['aicoord']:10.2f} {med['bare-dense']:13.2f} {med['bare-banded']:14.2f} "
+            f"{med['aicoord'] / best:6.2f} {peak['aicoord']:11.0f} "
+            f"{max(peak['bare-dense'], peak['bare-banded']):8.0f}"
+        )
     print("ratio: aicoord / the faster bare script")
     return 0
 
@@ -204,18 +252,45 @@ def cov_compare(cli_cmd, paths, n, a):
     for _ in range(a.repeat):
         for ct in times:
             out = CACHE / f"fit_cov_{ct}.json"
-            wall, mem, _ = run_child(cli_cmd + ["fit-panel", "--data", str(paths["data"]), "--id", "county", "--time",
-                                                "year", "--y", "y", "--x", "x1", "x2", "--weights",
-                                                str(paths["rowstd"]), "--model", "sdm", "--fe", "twoways",
-                                                "--draws", str(a.draws), "--cov-type", ct, "--out", str(out)])
+            wall, mem, _ = run_child(
+                cli_cmd
+                + [
+                    "fit-panel",
+                    "--data",
+                    str(paths["data"]),
+                    "--id",
+                    "county",
+                    "--time",
+                    "year",
+                    "--y",
+                    "y",
+                    "--x",
+                    "x1",
+                    "x2",
+                    "--weights",
+                    str(paths["rowstd"]),
+                    "--model",
+                    "sdm",
+                    "--fe",
+                    "twoways",
+                    "--draws",
+                    str(a.draws),
+                    "--cov-type",
+                    ct,
+                    "--out",
+                    str(out),
+                ]
+            )
             times[ct].append(wall)
             cpu[ct].append(run_child.cpu)
             print(f"fit-panel --cov-type {ct}: {wall:.2f} s wall, {run_child.cpu:.2f} s CPU, {mem:.0f} MB", flush=True)
     med = {k: float(np.median(v)) for k, v in times.items()}
     mc = {k: float(np.median(v)) for k, v in cpu.items()}
-    print(f"N = {n}, T = {T}: oim {med['oim']:.2f} s, cluster {med['cluster']:.2f} s wall, ratio "
-          f"{med['cluster'] / med['oim']:.2f}; CPU {mc['oim']:.2f} s and {mc['cluster']:.2f} s, ratio "
-          f"{mc['cluster'] / mc['oim']:.2f} (medians of {a.repeat})")
+    print(
+        f"N = {n}, T = {T}: oim {med['oim']:.2f} s, cluster {med['cluster']:.2f} s wall, ratio "
+        f"{med['cluster'] / med['oim']:.2f}; CPU {mc['oim']:.2f} s and {mc['cluster']:.2f} s, ratio "
+        f"{mc['cluster'] / mc['oim']:.2f} (medians of {a.repeat})"
+    )
     return 0
 
 

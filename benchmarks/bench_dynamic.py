@@ -44,9 +44,36 @@ def main(argv=None):
             for i, j, v in zip(coo.row, coo.col, coo.data):
                 f.write(f"{i},{j},{v:g}\n")
     exe = pathlib.Path(sys.executable).with_name("aicoord")
-    cmd = ["/usr/bin/time", "-f", "%M", str(exe), "fit-panel", "--data", str(dfile), "--id", "id", "--time", "t",
-           "--y", "y", "--x", "x1", "x2", "--weights", str(wlong), "--model", "sdm", "--fe", "twoways",
-           "--dlag", str(args.dlag), "--draws", "1000", "--out", str(CACHE / "dyn.json")]
+    cmd = [
+        "/usr/bin/time",
+        "-f",
+        "%M",
+        str(exe),
+        "fit-panel",
+        "--data",
+        str(dfile),
+        "--id",
+        "id",
+        "--time",
+        "t",
+        "--y",
+        "y",
+        "--x",
+        "x1",
+        "x2",
+        "--weights",
+        str(wlong),
+        "--model",
+        "sdm",
+        "--fe",
+        "twoways",
+        "--dlag",
+        str(args.dlag),
+        "--draws",
+        "1000",
+        "--out",
+        str(CACHE / "dyn.json"),
+    ]
     times, mems = [], []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
@@ -55,8 +82,10 @@ def main(argv=None):
         if res.returncode != 0:
             raise SystemExit(res.stderr[-2000:])
         mems.append(int(res.stderr.strip().splitlines()[-1]) / 1024)
-    print(f"N = {n}, T = 10, dynamic two-way SDM dlag={args.dlag}, fit-panel with 1,000-draw effects: "
-          f"{statistics.median(times):.2f} s (median of {args.repeat}), peak {max(mems):.0f} MB")
+    print(
+        f"N = {n}, T = 10, dynamic two-way SDM dlag={args.dlag}, fit-panel with 1,000-draw effects: "
+        f"{statistics.median(times):.2f} s (median of {args.repeat}), peak {max(mems):.0f} MB"
+    )
 
 
 if __name__ == "__main__":

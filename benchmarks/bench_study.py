@@ -61,8 +61,17 @@ def tree_rss(proc: psutil.Process) -> int:
 
 def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = None) -> dict:
     make_study(workdir, level)
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
-           "--cores", str(cores)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--cores",
+        str(cores),
+    ]
     load0 = os.getloadavg()
     t0 = time.perf_counter()
     with open(workdir / "snakemake.log", "w", encoding="utf-8") as log:
@@ -82,16 +91,26 @@ def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = N
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)  # Snakemake and every job it waited for
     text = (workdir / "snakemake.log").read_text(encoding="utf-8", errors="replace")
     jobs = text.count("Finished jobid")
-    return {"level": level, "returncode": proc.returncode, "stopped_at_timeout": stopped, "wall_s": round(wall, 1),
-            "wall": f"{int(wall // 60)} min {wall % 60:.0f} s", "peak_rss_mb": round(peak / 2**20),
-            "jobs": jobs, "cores": cores, "load_start": [round(x, 1) for x in load0],
-            "load_end": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count(),
-            "results_mb": round(_size(workdir / "results") / 2**20, 1),
-            "cache_mb": round(_size(workdir / ".cache") / 2**20, 1),
-            "cpu_s": round(cpu.ru_utime + cpu.ru_stime, 1),
-            "largest_results_mb": _largest(workdir / "results"),
-            "verdict": (workdir / "results/tables/verdict.csv").exists(),
-            "paper_tables": (workdir / "results/paper/tables.docx").exists(), "workdir": str(workdir)}
+    return {
+        "level": level,
+        "returncode": proc.returncode,
+        "stopped_at_timeout": stopped,
+        "wall_s": round(wall, 1),
+        "wall": f"{int(wall // 60)} min {wall % 60:.0f} s",
+        "peak_rss_mb": round(peak / 2**20),
+        "jobs": jobs,
+        "cores": cores,
+        "load_start": [round(x, 1) for x in load0],
+        "load_end": [round(x, 1) for x in os.getloadavg()],
+        "cpus": os.cpu_count(),
+        "results_mb": round(_size(workdir / "results") / 2**20, 1),
+        "cache_mb": round(_size(workdir / ".cache") / 2**20, 1),
+        "cpu_s": round(cpu.ru_utime + cpu.ru_stime, 1),
+        "largest_results_mb": _largest(workdir / "results"),
+        "verdict": (workdir / "results/tables/verdict.csv").exists(),
+        "paper_tables": (workdir / "results/paper/tables.docx").exists(),
+        "workdir": str(workdir),
+    }
 
 
 def _stop_group(proc: subprocess.Popen, grace: float = 30.0) -> None:
@@ -131,10 +150,18 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--level", choices=["province", "prefecture", "county"], default="province")
     ap.add_argument("--cores", type=int, default=2)
-    ap.add_argument("--keep", type=pathlib.Path, default=None,
-                    help="study folder to create and keep (default: a temporary folder, removed afterwards)")
-    ap.add_argument("--timeout", type=float, default=None,
-                    help="stop the study after this many seconds and report how far it got (jobs, peak, sizes)")
+    ap.add_argument(
+        "--keep",
+        type=pathlib.Path,
+        default=None,
+        help="study folder to create and keep (default: a temporary folder, removed afterwards)",
+    )
+    ap.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="stop the study after this many seconds and report how far it got (jobs, peak, sizes)",
+    )
     args = ap.parse_args(argv)
     if args.keep is not None:
         if args.keep.exists():
@@ -145,8 +172,11 @@ def main(argv=None) -> int:
             out = run(args.level, args.cores, pathlib.Path(tmp) / "study", args.timeout)
     print(json.dumps(out, indent=2))
     if out["returncode"] != 0:
-        print(f"snakemake failed (exit {out['returncode']}); see snakemake.log in the study folder "
-              "(use --keep DIR to keep it)", file=sys.stderr)
+        print(
+            f"snakemake failed (exit {out['returncode']}); see snakemake.log in the study folder "
+            "(use --keep DIR to keep it)",
+            file=sys.stderr,
+        )
     return int(out["returncode"] != 0)
 
 

@@ -49,7 +49,12 @@ def main(argv=None):
     ap.add_argument("--models", nargs="+", default=["sar", "sdm", "sem"])
     ap.add_argument("--errors", nargs="+", default=["iid", "hetero", "ar1"])
     ap.add_argument("--out", help="CSV of the coverage table")
-    ap.add_argument("--markdown", nargs="+", metavar="CSV", help="print the table of docs/validation/coverage.md for these CSVs and exit")
+    ap.add_argument(
+        "--markdown",
+        nargs="+",
+        metavar="CSV",
+        help="print the table of docs/validation/coverage.md for these CSVs and exit",
+    )
     a = ap.parse_args(argv)
     if a.markdown:
         import pandas as pd

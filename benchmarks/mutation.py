@@ -98,8 +98,13 @@ for _name, _files in PANEL_MIRRORS.items():
 #: Monte Carlo and benchmark-script files. The mirrors are too narrow for the engine's shared code (a mutant of
 #: ``SpatialPanel.__init__`` that turned the Lee-Yu correction off survived its mirrors, test_fixed.py catches it),
 #: and mutmut runs only the tests that reach the mutated function, so with a sample the survivors' cost is bounded.
-PANEL_ALL = ["tests/panel/", "--ignore=tests/panel/test_cli_and_errors.py", "--ignore=tests/panel/test_dynamic_cli.py",
-             "--ignore=tests/panel/test_monte_carlo.py", "--ignore=tests/panel/test_bare_baseline.py"]
+PANEL_ALL = [
+    "tests/panel/",
+    "--ignore=tests/panel/test_cli_and_errors.py",
+    "--ignore=tests/panel/test_dynamic_cli.py",
+    "--ignore=tests/panel/test_monte_carlo.py",
+    "--ignore=tests/panel/test_bare_baseline.py",
+]
 #: the whole engine in one work directory (one statistics run of the tests instead of sixteen), for ``--sample``:
 #: the sample is stratified by file and ``--summary`` reports each file's score
 MODULES["panel"] = ([f"src/aicoord/panel/{name}.py" for name in PANEL_MIRRORS], PANEL_ALL)
@@ -108,10 +113,17 @@ MODULES["panel"] = ([f"src/aicoord/panel/{name}.py" for name in PANEL_MIRRORS], 
 #: work directory, sampled (``--sample``, stratified by file) against their own tests; never the workflow, command-line
 #: or Monte Carlo tests (whole Snakemake studies, minutes each)
 REPORTING_DIRS = ("study", "paper", "steps")
-REPORTING_TESTS = ["tests/study/", "tests/paper/", "tests/steps/", "tests/test_seed.py",
-                   "--ignore=tests/study/test_study_false_positive.py"]
-MODULES["reporting"] = (sorted(str(p.relative_to(ROOT)) for d in REPORTING_DIRS
-                               for p in (ROOT / "src/aicoord" / d).glob("*.py")), REPORTING_TESTS)
+REPORTING_TESTS = [
+    "tests/study/",
+    "tests/paper/",
+    "tests/steps/",
+    "tests/test_seed.py",
+    "--ignore=tests/study/test_study_false_positive.py",
+]
+MODULES["reporting"] = (
+    sorted(str(p.relative_to(ROOT)) for d in REPORTING_DIRS for p in (ROOT / "src/aicoord" / d).glob("*.py")),
+    REPORTING_TESTS,
+)
 
 KILLED = {1, 3, 36, 24, -24, 152, 255, 37}  # failing test, pytest error, timeout, type check
 TIMEOUT = {36, 24, -24, 152, 255}
@@ -173,7 +185,7 @@ def _paths(module: str) -> list[str]:
 def exit_codes(module: str, path: str | None = None) -> dict[str, int | None]:
     """Mutant name -> mutmut exit code, read from the module's ``.meta`` files (of one file: ``path``)."""
     out = {}
-    for p in ([path] if path else _paths(module)):
+    for p in [path] if path else _paths(module):
         meta = WORK / module / "mutants" / (p + ".meta")
         if meta.exists():
             out.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
@@ -218,9 +230,9 @@ def draw_sample(module: str, size: float, seed: int) -> list[str]:
         have = [n for n in names if n in seen]
         rest = [n for n in names if n not in seen]
         random.Random(f"{seed}:{module}:{path}").shuffle(rest)
-        chosen += rest[:max(want - len(have), 0)]
+        chosen += rest[: max(want - len(have), 0)]
     (WORK / module / "sample.txt").write_text("\n".join(chosen) + "\n", encoding="utf-8")
-    added = chosen[len(before):]
+    added = chosen[len(before) :]
     if added:  # each draw is a simple random sample of the mutants not drawn before: scored on its own, it
         # estimates the score of the suite as it stood when the draw was first run
         folder = WORK / module / "draws"
@@ -253,8 +265,15 @@ def summary(module: str, sampled: bool = False, path: str | None = None, draw: i
     if sampled:
         codes = {n: codes[n] for n in sample_names(module, draw) if n in codes}
     equiv = equivalent()
-    counts = {"mutants": len(codes), "killed": 0, "timeout": 0, "survived": 0, "no_tests": 0,
-              "not_checked": 0, "equivalent": 0}
+    counts = {
+        "mutants": len(codes),
+        "killed": 0,
+        "timeout": 0,
+        "survived": 0,
+        "no_tests": 0,
+        "not_checked": 0,
+        "equivalent": 0,
+    }
     for name, code in codes.items():
         if code in TIMEOUT:
             counts["timeout"] += 1
@@ -284,14 +303,21 @@ def print_sampled(modules: list[str], draw: int | None = None) -> None:
     print()
     if draw is not None:
         print(f"draw {draw} of the sample only")
-    print("| sampled module | mutants | sample | killed | timeout | survived | no tests | equivalent | not checked "
-          "| score | 95% interval |")
+    print(
+        "| sampled module | mutants | sample | killed | timeout | survived | no tests | equivalent | not checked "
+        "| score | 95% interval |"
+    )
     print("|" + "---|" * 11)
     weight = estimate = variance = 0.0
     for module in sampled:
-        strata = [(module, None)] if len(_paths(module)) == 1 else [
-            (f"{module}: {Path(p).parent.name + '/' if module == 'reporting' else ''}{Path(p).stem}", p)
-            for p in _paths(module)]
+        strata = (
+            [(module, None)]
+            if len(_paths(module)) == 1
+            else [
+                (f"{module}: {Path(p).parent.name + '/' if module == 'reporting' else ''}{Path(p).stem}", p)
+                for p in _paths(module)
+            ]
+        )
         for label, path in strata:
             s = summary(module, sampled=True, path=path, draw=draw)
             n_all = len(exit_codes(module, path))
@@ -299,17 +325,21 @@ def print_sampled(modules: list[str], draw: int | None = None) -> None:
             judged = caught + s["survived"] + s["no_tests"]
             lo, hi = wilson(caught, judged)
             score = f"{s['score']:.1%} | {lo:.1%}-{hi:.1%}" if judged else "- | -"
-            print(f"| {label} | {n_all} | {s['mutants']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
-                  f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {score} |")
+            print(
+                f"| {label} | {n_all} | {s['mutants']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
+                f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {score} |"
+            )
             if judged:
                 p = caught / judged
                 weight += n_all
                 estimate += n_all * p
-                variance += n_all ** 2 * p * (1 - p) / judged
+                variance += n_all**2 * p * (1 - p) / judged
     if weight:
         est, se = estimate / weight, math.sqrt(variance) / weight
-        print(f"\nestimated score of the sampled modules together: {est:.1%} (95% interval "
-              f"{est - 1.96 * se:.1%}-{min(est + 1.96 * se, 1):.1%})")
+        print(
+            f"\nestimated score of the sampled modules together: {est:.1%} (95% interval "
+            f"{est - 1.96 * se:.1%}-{min(est + 1.96 * se, 1):.1%})"
+        )
 
 
 def print_summary(modules: list[str], draw: int | None = None) -> None:
@@ -323,13 +353,17 @@ def print_summary(modules: list[str], draw: int | None = None) -> None:
             continue
         for key in total:
             total[key] += s[key]
-        print(f"| {module} | {s['mutants']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
-              f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {s['score']:.1%} |")
+        print(
+            f"| {module} | {s['mutants']} | {s['killed']} | {s['timeout']} | {s['survived']} | "
+            f"{s['no_tests']} | {s['equivalent']} | {s['not_checked']} | {s['score']:.1%} |"
+        )
     caught = total["killed"] + total["timeout"]
     judged = caught + total["survived"] + total["no_tests"]
     if judged:
-        print(f"| **all** | {total['mutants']} | {total['killed']} | {total['timeout']} | {total['survived']} | "
-              f"{total['no_tests']} | {total['equivalent']} | {total['not_checked']} | {caught / judged:.1%} |")
+        print(
+            f"| **all** | {total['mutants']} | {total['killed']} | {total['timeout']} | {total['survived']} | "
+            f"{total['no_tests']} | {total['equivalent']} | {total['not_checked']} | {caught / judged:.1%} |"
+        )
     if draw is None:
         print_sampled(modules)
         for number in sorted({d for m in modules for d in draws(m)}):
@@ -341,23 +375,35 @@ def print_summary(modules: list[str], draw: int | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help=f"modules to run (default: all): {', '.join(MODULES)}")
-    parser.add_argument("--recheck", action="store_true",
-                        help="rerun only the surviving mutants (not those judged equivalent)")
+    parser.add_argument(
+        "--recheck", action="store_true", help="rerun only the surviving mutants (not those judged equivalent)"
+    )
     parser.add_argument("--summary", action="store_true", help="print the score table and stop")
-    parser.add_argument("--draw", type=int, metavar="N",
-                        help="with --summary: the scores of the Nth draw of the samples only")
+    parser.add_argument(
+        "--draw", type=int, metavar="N", help="with --summary: the scores of the Nth draw of the samples only"
+    )
     parser.add_argument("--survivors", action="store_true", help="show the surviving mutants and stop")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results of these modules")
-    parser.add_argument("--sample", type=float, metavar="K",
-                        help="check a seeded random sample of each module's mutants instead of all: K of them, "
-                             "or, for K below 1, that fraction of them (rounded up)")
+    parser.add_argument(
+        "--sample",
+        type=float,
+        metavar="K",
+        help="check a seeded random sample of each module's mutants instead of all: K of them, "
+        "or, for K below 1, that fraction of them (rounded up)",
+    )
     parser.add_argument("--seed", type=int, default=20261202, help="seed of --sample (default %(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants run at once (default %(default)s)")
-    parser.add_argument("--only-new", action="store_true",
-                        help="with --sample: check only the mutants this draw adds (an earlier draw scored in "
-                             "another work directory, redrawn here by its seed, stays unchecked)")
-    parser.add_argument("--no-check", action="store_true",
-                        help="with --sample: record the draw (sample.txt, draws/N.txt) and check none of it")
+    parser.add_argument(
+        "--only-new",
+        action="store_true",
+        help="with --sample: check only the mutants this draw adds (an earlier draw scored in "
+        "another work directory, redrawn here by its seed, stays unchecked)",
+    )
+    parser.add_argument(
+        "--no-check",
+        action="store_true",
+        help="with --sample: record the draw (sample.txt, draws/N.txt) and check none of it",
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -388,8 +434,11 @@ def main(argv: list[str] | None = None) -> int:
                 _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
             codes = exit_codes(module)
             before = set(sample_names(module))
-            todo = [n for n in draw_sample(module, args.sample, args.seed) if codes.get(n) is None
-                    and not (args.only_new and n in before)]
+            todo = [
+                n
+                for n in draw_sample(module, args.sample, args.seed)
+                if codes.get(n) is None and not (args.only_new and n in before)
+            ]
             if args.no_check:
                 todo = []
             print(f"[{module}] {len(todo)} sampled mutants to check", flush=True)

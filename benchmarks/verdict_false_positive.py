@@ -72,8 +72,11 @@ def main(argv=None):
             a_only += not (qa[0] <= 0 <= qa[1])
         dt = (time.perf_counter() - t0) / max(a.null_reps, 1)
         if a.null_reps:
-            print(f"setting {s}: null channel {null}: false-positive rate of the verdict {_ci(fp, a.null_reps)}; "
-                  f"AI->channel interval excludes 0 in {_ci(a_only, a.null_reps)}; {dt:.3f} s per panel", flush=True)
+            print(
+                f"setting {s}: null channel {null}: false-positive rate of the verdict {_ci(fp, a.null_reps)}; "
+                f"AI->channel interval excludes 0 in {_ci(a_only, a.null_reps)}; {dt:.3f} s per panel",
+                flush=True,
+            )
         t0 = time.perf_counter()
         correct = pd.Series(0, index=["baseline", *MECHANISM_NAMES])
         correct_adj = correct.copy()
@@ -83,14 +86,18 @@ def main(argv=None):
             ms = {m: mechanism(panel, mechanism=m, **kw, draws=a.draws, seed=r) for m in MECHANISM_NAMES}
             vt = verdict(ms, b, alpha=a.alpha).set_index("mechanism")
             v, va = vt["verdict"], vt["verdict_adjusted"]
-            want = {"baseline": tr["verdicts"]["baseline"]["verdict"],
-                    **{m: e["verdict"] for m, e in tr["verdicts"]["mechanisms"].items()}}
+            want = {
+                "baseline": tr["verdicts"]["baseline"]["verdict"],
+                **{m: e["verdict"] for m, e in tr["verdicts"]["mechanisms"].items()},
+            }
             correct += pd.Series({k: int(v[k] == want[k]) for k in correct.index})
             correct_adj += pd.Series({k: int(va[k] == want[k]) for k in correct.index})
         dt = (time.perf_counter() - t0) / max(a.full_reps, 1)
         for k, c in correct.items():
-            print(f"setting {s}: {k} ({want[k]}): correct verdict in {_ci(int(c), a.full_reps)}; with Holm "
-                  f"(verdict_adjusted) {_ci(int(correct_adj[k]), a.full_reps)}")
+            print(
+                f"setting {s}: {k} ({want[k]}): correct verdict in {_ci(int(c), a.full_reps)}; with Holm "
+                f"(verdict_adjusted) {_ci(int(correct_adj[k]), a.full_reps)}"
+            )
         print(f"setting {s}: full verdict table {dt:.3f} s per panel", flush=True)
 
 

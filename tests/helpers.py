@@ -1,6 +1,7 @@
 """The one place for what tests share: paths, tolerances, and helpers to run the workflow on a study folder.
 
 Imported as ``helpers`` (``tests/`` is on pytest's ``pythonpath``); fixtures live in ``conftest.py`` files."""
+
 from pathlib import Path
 
 import yaml
@@ -75,7 +76,7 @@ def job_counts(res) -> dict:
     text = res.stdout + res.stderr
     if "Job stats:" not in text:
         return {}
-    stats = text[text.index("Job stats:"):].split("\n\n")[0]
+    stats = text[text.index("Job stats:") :].split("\n\n")[0]
     return {ln.split()[0]: int(ln.split()[1]) for ln in stats.splitlines()[3:] if len(ln.split()) == 2}
 
 
@@ -89,13 +90,13 @@ from aicoord.paper import ModelColumn  # noqa: E402
 #: (estimate, standard error) with |z| just below/above each critical value, a negative coefficient,
 #: a coefficient that rounds to -0.000 and a large one (thousands separator).
 EDGE = {
-    "ai": (0.01959, 0.01),          # z = 1.959: p = 0.0501, one star; rounded 0.020 / 0.010 looks like z = 2
-    "ai_sq": (-0.0258, 0.01),       # z = -2.58: p = 0.00988, three stars
-    "human": (0.02575, 0.01),       # z = 2.575: two stars
-    "open": (0.01646, 0.01),        # z = 1.646: one star
-    "gov": (-0.01644, 0.01),        # z = -1.644: none
-    "tiny": (-0.0004, 0.02),        # prints 0.000 without a minus sign (its SE 0.020 asks for no more decimals)
-    "big": (1234.5678, 100.0),      # thousands separator
+    "ai": (0.01959, 0.01),  # z = 1.959: p = 0.0501, one star; rounded 0.020 / 0.010 looks like z = 2
+    "ai_sq": (-0.0258, 0.01),  # z = -2.58: p = 0.00988, three stars
+    "human": (0.02575, 0.01),  # z = 2.575: two stars
+    "open": (0.01646, 0.01),  # z = 1.646: one star
+    "gov": (-0.01644, 0.01),  # z = -1.644: none
+    "tiny": (-0.0004, 0.02),  # prints 0.000 without a minus sign (its SE 0.020 asks for no more decimals)
+    "big": (1234.5678, 100.0),  # thousands separator
     "W*ai": (0.31, 0.12),
 }
 
@@ -109,32 +110,76 @@ def edge_columns(n_models=3, seed=7):
             params = {k: v[0] for k, v in EDGE.items()}
             se = {k: v[1] for k, v in EDGE.items()}
         else:
-            keys = [k for k in EDGE if not (m == 2 and k == "open")]   # model 3 lacks 'open'
+            keys = [k for k in EDGE if not (m == 2 and k == "open")]  # model 3 lacks 'open'
             se = {k: float(rng.uniform(0.01, 0.2)) for k in keys}
             params = {k: float(rng.normal(0, 2.5) * se[k]) for k in keys}
         params["rho"] = 0.2 + 0.05 * m
         se["rho"] = 0.06
-        cols.append(ModelColumn(
-            name=f"({m + 1})", params=params, se=se, group="SDM" if m < 2 else "SAR",
-            scalars={"sigma2": 0.0123 + m, "r2_within": 0.456, "loglik": -1234.5678 + m, "N": 31, "T": 13,
-                     "nobs": 403},
-            flags={"controls": True, "unit_effects": True, "time_effects": m != 1}))
+        cols.append(
+            ModelColumn(
+                name=f"({m + 1})",
+                params=params,
+                se=se,
+                group="SDM" if m < 2 else "SAR",
+                scalars={
+                    "sigma2": 0.0123 + m,
+                    "r2_within": 0.456,
+                    "loglik": -1234.5678 + m,
+                    "N": 31,
+                    "T": 13,
+                    "nobs": 403,
+                },
+                flags={"controls": True, "unit_effects": True, "time_effects": m != 1},
+            )
+        )
     return cols
 
 
 # ---- a user's panel file: the generator's panel with yearbook-style Chinese headers (the real-panel path)
 
-HEADERS = {"省份": "province", "年份": "year", "人工智能指数": "ai_index", "协调差距": "coord_gap", "人均GDP": "gdp_pc",
-           "人口": "population", "政府干预": "gov_int", "城镇化率": "urb_rate", "产业升级": "ind_up",
-           "价值链位置": "gvc", "资源错配": "misalloc", "区域品牌": "brand"}
-DICTIONARY = {"columns": HEADERS, "ai": "ai_index", "outcome": ["coord_gap"], "gdp_pc": "gdp_pc",
-              "population": "population", "controls": ["gov_int", "urb_rate"],
-              "mechanisms": {"industrial_upgrading": "ind_up", "value_chain": "gvc",
-                             "resource_allocation": "misalloc", "regional_brand": "brand"}}
+HEADERS = {
+    "省份": "province",
+    "年份": "year",
+    "人工智能指数": "ai_index",
+    "协调差距": "coord_gap",
+    "人均GDP": "gdp_pc",
+    "人口": "population",
+    "政府干预": "gov_int",
+    "城镇化率": "urb_rate",
+    "产业升级": "ind_up",
+    "价值链位置": "gvc",
+    "资源错配": "misalloc",
+    "区域品牌": "brand",
+}
+DICTIONARY = {
+    "columns": HEADERS,
+    "ai": "ai_index",
+    "outcome": ["coord_gap"],
+    "gdp_pc": "gdp_pc",
+    "population": "population",
+    "controls": ["gov_int", "urb_rate"],
+    "mechanisms": {
+        "industrial_upgrading": "ind_up",
+        "value_chain": "gvc",
+        "resource_allocation": "misalloc",
+        "regional_brand": "brand",
+    },
+}
 #: the generator's columns -> the yearbook-style Chinese headers of the test file
-TO_FILE = {"province": "省份", "year": "年份", "ai_index": "人工智能指数", "coord_gap": "协调差距", "gdp_pc": "人均GDP",
-           "population": "人口", "gov": "政府干预", "urban": "城镇化率", "industrial_upgrading": "产业升级",
-           "value_chain": "价值链位置", "resource_allocation": "资源错配", "regional_brand": "区域品牌"}
+TO_FILE = {
+    "province": "省份",
+    "year": "年份",
+    "ai_index": "人工智能指数",
+    "coord_gap": "协调差距",
+    "gdp_pc": "人均GDP",
+    "population": "人口",
+    "gov": "政府干预",
+    "urban": "城镇化率",
+    "industrial_upgrading": "产业升级",
+    "value_chain": "价值链位置",
+    "resource_allocation": "资源错配",
+    "regional_brand": "区域品牌",
+}
 
 
 def real_format_panel(path, setting="B"):
@@ -188,8 +233,13 @@ def compile_tex(xelatex, tex):
     from pathlib import Path
 
     tex = Path(tex)
-    run = subprocess.run([xelatex, "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=tex.parent,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [xelatex, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=tex.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     log = tex.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     assert run.returncode == 0, log[-3000:]
     return log
@@ -198,11 +248,17 @@ def compile_tex(xelatex, tex):
 def tex_overflows(log) -> list:
     """What overflows the page in a LaTeX log: (kind, size in pt) of every overfull box wider/taller than
     :data:`TEX_OVERFLOW_PT` and every float too large for its page."""
-    out = [(f"Overfull \\{kind}", float(pt)) for kind, pt in
-           re.findall(r"Overfull \\(hbox|vbox) \((-?[\d.]+)pt too (?:wide|high)\)", log) if float(pt) > TEX_OVERFLOW_PT]
+    out = [
+        (f"Overfull \\{kind}", float(pt))
+        for kind, pt in re.findall(r"Overfull \\(hbox|vbox) \((-?[\d.]+)pt too (?:wide|high)\)", log)
+        if float(pt) > TEX_OVERFLOW_PT
+    ]
     out += [("Float too large", float(pt)) for pt in re.findall(r"Float too large for page by ([\d.]+)pt", log)]
     return out
+
+
 # ---- two-sided bounds for simulation checks (coverage counts and standard-error calibration)
+
 
 def binomial_bounds(n: int, p: float, alpha: float) -> tuple:
     """Counts ``(lo, hi)`` with ``P(X < lo) <= alpha/2`` and ``P(X > hi) <= alpha/2`` for ``X ~ Bin(n, p)``:

@@ -32,16 +32,32 @@ def simulate(seed, side=7, t=10, rho=0.3, conf=0.8, ar=0.5, pi=(0.7, 0.4), scale
     mu, lam = rng.standard_normal(n), rng.standard_normal(t)
     z1, z2, x, c, u = (rng.standard_normal((t, n)) for _ in range(5))
     e = np.empty((t, n))
-    e[0] = rng.standard_normal(n) / np.sqrt(1 - ar ** 2)
+    e[0] = rng.standard_normal(n) / np.sqrt(1 - ar**2)
     for s in range(1, t):
         e[s] = ar * e[s - 1] + rng.standard_normal(n)
     ai = pi[0] * z1 + pi[1] * z2 + c + 0.5 * u + 0.3 * mu
     a_inv = np.linalg.inv(np.eye(n) - rho * W)
-    rhs = (TRUE["ai"] * ai + TRUE["x"] * x + (W @ (TRUE["W*ai"] * ai + TRUE["W*x"] * x).T).T
-           + mu + lam[:, None] + conf * c + scale * e)
+    rhs = (
+        TRUE["ai"] * ai
+        + TRUE["x"] * x
+        + (W @ (TRUE["W*ai"] * ai + TRUE["W*x"] * x).T).T
+        + mu
+        + lam[:, None]
+        + conf * c
+        + scale * e
+    )
     y = rhs @ a_inv.T
     ids, ts = np.meshgrid(np.arange(n), np.arange(t))
-    df = pd.DataFrame({"id": ids.ravel(), "t": ts.ravel(), "y": y.ravel(), "ai": ai.ravel(), "x": x.ravel(),
-                       "z1": z1.ravel(), "z2": z2.ravel()})
+    df = pd.DataFrame(
+        {
+            "id": ids.ravel(),
+            "t": ts.ravel(),
+            "y": y.ravel(),
+            "ai": ai.ravel(),
+            "x": x.ravel(),
+            "z1": z1.ravel(),
+            "z2": z2.ravel(),
+        }
+    )
     df["g"] = df["id"] % 7
     return df, W

@@ -4,6 +4,7 @@ Reference made by tests/fixtures/esda/make_reference.R: moran.test(randomisation
 geary.test, and localmoran(mlvar = FALSE, conditional = TRUE) with row-standardised (style "W") weights, on the
 seed's 2023 AI index.
 """
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -86,8 +87,14 @@ def test_geary_p_values_match_spdep(matrices, ai_index, matrix):
     ref = json.loads((FIXTURES / "esda/geary_reference.json").read_text())["results"][matrix]
     w = matrices[matrix]
     res = global_autocorrelation(ai_index.loc[w.id_order].to_numpy(), w, permutations=0)
-    for ours, theirs in (("C", "C"), ("EC", "EC"), ("VC_norm", "VC_norm"), ("VC_rand", "VC_rand"),
-                         ("p_C_norm", "p_C_norm"), ("p_C_rand", "p_C_rand")):
+    for ours, theirs in (
+        ("C", "C"),
+        ("EC", "EC"),
+        ("VC_norm", "VC_norm"),
+        ("VC_rand", "VC_rand"),
+        ("p_C_norm", "p_C_norm"),
+        ("p_C_rand", "p_C_rand"),
+    ):
         assert_allclose(res[ours], ref[theirs], rtol=RTOL_R, atol=ATOL_R, err_msg=ours)
     assert_allclose(res["z_C_norm"], -ref["z_norm_spdep"], rtol=RTOL_R)
     assert_allclose(res["z_C_rand"], -ref["z_rand_spdep"], rtol=RTOL_R)
@@ -100,8 +107,9 @@ def _dense(w):
     """Raw (binary) weights as a dense array in ``w.id_order``, whatever ``w.transform`` is."""
     from libpysal.weights import W
 
-    return np.asarray(W(w.neighbors, w.transformations["O"], id_order=w.id_order,
-                        silence_warnings=True).full()[0], dtype=float)
+    return np.asarray(
+        W(w.neighbors, w.transformations["O"], id_order=w.id_order, silence_warnings=True).full()[0], dtype=float
+    )
 
 
 def _getis_ord_g(y, wmat):
@@ -114,15 +122,16 @@ def _getis_ord_g(y, wmat):
     s1 = 0.5 * ((wmat + wmat.T) ** 2).sum()
     s2 = ((wmat.sum(1) + wmat.sum(0)) ** 2).sum()
     eg = s0 / (n * (n - 1))
-    m1, m2, m3, m4 = (np.sum(y ** k) for k in (1, 2, 3, 4))
-    b0 = (n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 ** 2
-    b1 = -((n * n - n) * s1 - 2 * n * s2 + 6 * s0 ** 2)
-    b2 = -(2 * n * s1 - (n + 3) * s2 + 6 * s0 ** 2)
-    b3 = 4 * (n - 1) * s1 - 2 * (n + 1) * s2 + 8 * s0 ** 2
-    b4 = s1 - s2 + s0 ** 2
-    eg2 = ((b0 * m2 ** 2 + b1 * m4 + b2 * m1 ** 2 * m2 + b3 * m1 * m3 + b4 * m1 ** 4)
-           / ((m1 ** 2 - m2) ** 2 * n * (n - 1) * (n - 2) * (n - 3)))
-    return g, eg, eg2 - eg ** 2
+    m1, m2, m3, m4 = (np.sum(y**k) for k in (1, 2, 3, 4))
+    b0 = (n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0**2
+    b1 = -((n * n - n) * s1 - 2 * n * s2 + 6 * s0**2)
+    b2 = -(2 * n * s1 - (n + 3) * s2 + 6 * s0**2)
+    b3 = 4 * (n - 1) * s1 - 2 * (n + 1) * s2 + 8 * s0**2
+    b4 = s1 - s2 + s0**2
+    eg2 = (b0 * m2**2 + b1 * m4 + b2 * m1**2 * m2 + b3 * m1 * m3 + b4 * m1**4) / (
+        (m1**2 - m2) ** 2 * n * (n - 1) * (n - 2) * (n - 3)
+    )
+    return g, eg, eg2 - eg**2
 
 
 def test_general_g_equals_getis_ord_and_its_permutation_variance(matrices, ai_index):
@@ -177,11 +186,11 @@ def test_moran_and_geary_equal_their_definitions(matrices, ai_index, standardize
     # normal-approximation moments under normality (Cliff and Ord 1981): S1, S2 of the weights used
     s1 = 0.5 * ((wm + wm.T) ** 2).sum()
     s2 = ((wm.sum(1) + wm.sum(0)) ** 2).sum()
-    vi = (n * n * s1 - n * s2 + 3 * s0 ** 2) / (s0 ** 2 * (n * n - 1)) - 1 / (n - 1) ** 2
+    vi = (n * n * s1 - n * s2 + 3 * s0**2) / (s0**2 * (n * n - 1)) - 1 / (n - 1) ** 2
     assert_allclose(res["VI_norm"], vi, rtol=1e-10)
     assert_allclose(res["z_norm"], (moran + 1 / (n - 1)) / np.sqrt(vi), rtol=1e-10)
     assert_allclose(res["p_norm"], 2 * stats.norm.sf(abs(res["z_norm"])), rtol=1e-10)
-    vc = ((2 * s1 + s2) * (n - 1) - 4 * s0 ** 2) / (2 * (n + 1) * s0 ** 2)
+    vc = ((2 * s1 + s2) * (n - 1) - 4 * s0**2) / (2 * (n + 1) * s0**2)
     assert_allclose(res["VC_norm"], vc, rtol=1e-10)
     assert_allclose(res["z_C_norm"], (geary - 1) / np.sqrt(vc), rtol=1e-10)
     assert_allclose(res["p_C_norm"], 2 * stats.norm.sf(abs(res["z_C_norm"])), rtol=1e-10)
@@ -207,24 +216,36 @@ def test_input_errors_name_the_problem(matrices):
     w = matrices["queen"]
     y = np.arange(31.0)
     cases = [
-        (lambda: global_autocorrelation(np.arange(30.0), w, permutations=0),
-         "30 values but the weights matrix has 31 units"),
-        (lambda: global_autocorrelation(np.r_[np.inf, y[1:]], w, permutations=0),
-         "the variable has missing or infinite values"),
-        (lambda: global_autocorrelation(np.zeros(31), w, permutations=0),
-         "the variable is constant; spatial autocorrelation is undefined"),
-        (lambda: global_autocorrelation(np.full(31, -2.5), w, permutations=0),
-         "the variable is constant; spatial autocorrelation is undefined"),
-        (lambda: global_autocorrelation(y, w, permutations=-1),
-         "the number of permutations must be between 0 and"),
-        (lambda: local_moran(y, w, permutations=0),
-         "the number of permutations must be between 1 and"),
-        (lambda: local_moran(y, w, permutations=99, alpha=1.0),
-         "the significance level must lie strictly between 0 and 1, not 1.0"),
-        (lambda: local_moran(y, w, permutations=99, alpha=0),
-         "the significance level must lie strictly between 0 and 1, not 0"),
-        (lambda: local_moran(y, w, permutations=99, alpha="0.05"),
-         "the significance level must lie strictly between 0 and 1, not '0.05'"),
+        (
+            lambda: global_autocorrelation(np.arange(30.0), w, permutations=0),
+            "30 values but the weights matrix has 31 units",
+        ),
+        (
+            lambda: global_autocorrelation(np.r_[np.inf, y[1:]], w, permutations=0),
+            "the variable has missing or infinite values",
+        ),
+        (
+            lambda: global_autocorrelation(np.zeros(31), w, permutations=0),
+            "the variable is constant; spatial autocorrelation is undefined",
+        ),
+        (
+            lambda: global_autocorrelation(np.full(31, -2.5), w, permutations=0),
+            "the variable is constant; spatial autocorrelation is undefined",
+        ),
+        (lambda: global_autocorrelation(y, w, permutations=-1), "the number of permutations must be between 0 and"),
+        (lambda: local_moran(y, w, permutations=0), "the number of permutations must be between 1 and"),
+        (
+            lambda: local_moran(y, w, permutations=99, alpha=1.0),
+            "the significance level must lie strictly between 0 and 1, not 1.0",
+        ),
+        (
+            lambda: local_moran(y, w, permutations=99, alpha=0),
+            "the significance level must lie strictly between 0 and 1, not 0",
+        ),
+        (
+            lambda: local_moran(y, w, permutations=99, alpha="0.05"),
+            "the significance level must lie strictly between 0 and 1, not '0.05'",
+        ),
     ]
     for call, message in cases:
         with pytest.raises(InputError) as info:
@@ -288,8 +309,9 @@ def test_esda_permutation_kernels_are_cached_on_disk():
     import aicoord.autocorrelation  # noqa: F401
     from aicoord.autocorrelation import UNCACHED_KERNELS
 
-    kernels = {name: obj for mod in (esda.crand, esda.moran) for name, obj in vars(mod).items()
-               if isinstance(obj, Dispatcher)}
+    kernels = {
+        name: obj for mod in (esda.crand, esda.moran) for name, obj in vars(mod).items() if isinstance(obj, Dispatcher)
+    }
     assert len(kernels) > 5 and UNCACHED_KERNELS <= set(kernels)
     cached = {name for name, k in kernels.items() if k._cache.__class__.__name__ != "NullCache"}
     # every kernel but the one whose argument is a function: numba can neither reload that signature nor,
@@ -369,8 +391,9 @@ def test_general_g_uses_the_binary_links_in_the_weights_order(provinces_gdf, ai_
     rng = np.random.default_rng(8)
     order = list(rng.permutation(queen.id_order))
     strengths = {i: list(rng.uniform(0.5, 3.0, len(queen.neighbors[i]))) for i in queen.id_order}
-    weighted = W({i: queen.neighbors[i] for i in order}, {i: strengths[i] for i in order}, id_order=order,
-                 silence_warnings=True)
+    weighted = W(
+        {i: queen.neighbors[i] for i in order}, {i: strengths[i] for i in order}, id_order=order, silence_warnings=True
+    )
     y = ai_index.loc[order].to_numpy()
     y = y - y.min()  # one zero
     with warnings.catch_warnings():
@@ -406,8 +429,12 @@ def test_inputs_as_python_objects_give_the_float_results(matrices, ai_index):
     ref = global_autocorrelation(y, w, permutations=0)
     got = global_autocorrelation(np.array(list(y), dtype=object), w, permutations=0)
     assert got["I"] == ref["I"] and got["C"] == ref["C"] and got["G"] == ref["G"]
-    assert_allclose(local_moran(np.array(list(y), dtype=object), w, permutations=99)["Ii"],
-                    local_moran(y, w, permutations=99)["Ii"], rtol=0, atol=0)
+    assert_allclose(
+        local_moran(np.array(list(y), dtype=object), w, permutations=99)["Ii"],
+        local_moran(y, w, permutations=99)["Ii"],
+        rtol=0,
+        atol=0,
+    )
     assert all(type(got[k]) is int for k in ("n", "permutations", "seed"))
 
 

@@ -9,11 +9,22 @@ from aicoord.errors import InputError
 
 HEADER = ["省份", "年份", "人工智能指数", "协调发展", "人均GDP", "人口", "开放度", "产业升级"]
 DICT = {
-    "columns": {"省份": "province", "年份": "year", "人工智能指数": "ai_index",
-                "协调发展": "crd", "人均GDP": "gdppc", "人口": "pop", "开放度": "open",
-                "产业升级": "ind_up"},
-    "ai": "ai_index", "outcome": ["crd"], "gdp_pc": "gdppc", "population": "pop",
-    "controls": ["open"], "mechanisms": {"industrial_upgrading": "ind_up"},
+    "columns": {
+        "省份": "province",
+        "年份": "year",
+        "人工智能指数": "ai_index",
+        "协调发展": "crd",
+        "人均GDP": "gdppc",
+        "人口": "pop",
+        "开放度": "open",
+        "产业升级": "ind_up",
+    },
+    "ai": "ai_index",
+    "outcome": ["crd"],
+    "gdp_pc": "gdppc",
+    "population": "pop",
+    "controls": ["open"],
+    "mechanisms": {"industrial_upgrading": "ind_up"},
     "ranges": {"ai": [0, 100]},
 }
 
@@ -22,8 +33,7 @@ def rows():
     out = []
     for p, base in (("北京", 90.0), ("天津市", 60.0), ("Hebei", 50.0)):
         for k, y in enumerate((2020, 2021, 2022)):
-            out.append([p, str(y), f"{base + k}", f"{0.5 + k / 10}", f"{base * 1000 + k}",
-                        "1000", "0.3", "1.1"])
+            out.append([p, str(y), f"{base + k}", f"{0.5 + k / 10}", f"{base * 1000 + k}", "1000", "0.3", "1.1"])
     return out
 
 
@@ -45,8 +55,7 @@ def err(path, dictionary=DICT):
 
 def test_read_good_csv(tmp_path):
     df = read_panel(write_csv(tmp_path / "p.csv", rows()), DICT)
-    assert list(df.columns) == ["code", "year", "ai", "gdp_pc", "population", "crd", "open",
-                                "industrial_upgrading"]
+    assert list(df.columns) == ["code", "year", "ai", "gdp_pc", "population", "crd", "open", "industrial_upgrading"]
     assert list(df["code"]) == ["110000"] * 3 + ["120000"] * 3 + ["130000"] * 3
     assert list(df["year"]) == [2020, 2021, 2022] * 3
     assert_allclose(df.loc[df.code == "120000", "ai"], [60, 61, 62], rtol=0)

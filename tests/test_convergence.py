@@ -89,8 +89,7 @@ def test_panel_fe_equals_within_estimator(panel):
     # Frisch-Waugh-Lovell: LSDV slope == OLS on unit-demeaned data (numpy lstsq)
     d = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year", tau=2)
     dm = d.groupby("unit")[["growth", "ln_initial"]].transform(lambda s: s - s.mean())
-    slope = np.linalg.lstsq(dm[["ln_initial"]].to_numpy(), dm["growth"].to_numpy(),
-                            rcond=None)[0][0]
+    slope = np.linalg.lstsq(dm[["ln_initial"]].to_numpy(), dm["growth"].to_numpy(), rcond=None)[0][0]
     r = beta_convergence_panel(panel, "gdp_pc", unit="unit", year="year", tau=2)
     assert_allclose(r.beta, slope, rtol=1e-10)
     assert r.nobs == 12 * 6 and r.tau == 2
@@ -103,8 +102,9 @@ def test_spatial_beta_convergence_fits_the_engine_on_the_growth_panel(panel):
     w = _lattice_w()
     r = spatial_beta_convergence(panel, "gdp_pc", w, unit="unit", year="year", controls=["x"], model="sdm")
     d = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year", controls=["x"])
-    direct = SpatialPanel(d, y="growth", x=["ln_initial", "x"], id="unit", time="year", w=w, model="sdm",
-                          effects="twoways").fit()
+    direct = SpatialPanel(
+        d, y="growth", x=["ln_initial", "x"], id="unit", time="year", w=w, model="sdm", effects="twoways"
+    ).fit()
     assert r.form == "spatial" and r.nobs == direct.nobs == 12 * 7
     assert_allclose(r.beta, direct.params["ln_initial"], rtol=1e-12)
     assert_allclose(r.se, direct.std_errors["ln_initial"], rtol=1e-12)
@@ -115,13 +115,22 @@ def test_spatial_beta_convergence_fits_the_engine_on_the_growth_panel(panel):
 def _lattice_w():
     base = lat2W(3, 4)  # rook contiguity on a 3 x 4 lattice, ids 0..11
     name = {i: f"u{i:02d}" for i in range(12)}
-    return W({name[i]: [name[j] for j in nb] for i, nb in base.neighbors.items()},
-             id_order=[name[i] for i in range(12)], silence_warnings=True)
+    return W(
+        {name[i]: [name[j] for j in nb] for i, nb in base.neighbors.items()},
+        id_order=[name[i] for i in range(12)],
+        silence_warnings=True,
+    )
 
 
 def test_development_gap_hand():
-    df = pd.DataFrame({"code": ["a", "b", "a", "b"], "year": [2020, 2020, 2021, 2021],
-                       "y": [1.0, 3.0, 2.0, 2.0], "pop": [3.0, 1.0, 1.0, 1.0]})
+    df = pd.DataFrame(
+        {
+            "code": ["a", "b", "a", "b"],
+            "year": [2020, 2020, 2021, 2021],
+            "y": [1.0, 3.0, 2.0, 2.0],
+            "pop": [3.0, 1.0, 1.0, 1.0],
+        }
+    )
     g = development_gap(df, "y")
     # 2020: mean 2 -> |ln(1/2)|, |ln(3/2)|; 2021: mean 2 -> 0, 0
     assert_allclose(g["gap"], [math.log(2), math.log(1.5), 0, 0], rtol=1e-15, atol=0)
@@ -136,8 +145,7 @@ def test_development_gap_hand():
 
 def test_relative_population_weighted():
     df = pd.DataFrame({"year": [1, 1], "y": [1.0, 3.0], "p": [3.0, 1.0]})
-    assert_allclose(relative_to_national(df, "y", population="p"), [1 / 1.5, 3 / 1.5],
-                    rtol=1e-15)
+    assert_allclose(relative_to_national(df, "y", population="p"), [1 / 1.5, 3 / 1.5], rtol=1e-15)
 
 
 def test_cross_section_controls_at_mean_lstsq(panel):
@@ -148,8 +156,9 @@ def test_cross_section_controls_at_mean_lstsq(panel):
     xbar = sub.groupby("unit")["x"].mean().loc[a.index]
     X = np.column_stack([np.ones(len(a)), np.log(a["gdp_pc"]), xbar])
     coef = np.linalg.lstsq(X, np.log(b["gdp_pc"]) - np.log(a["gdp_pc"]), rcond=None)[0]
-    r = beta_convergence(panel, "gdp_pc", unit="unit", year="year", start=2016, end=2021,
-                         controls=["x"], controls_at="mean")
+    r = beta_convergence(
+        panel, "gdp_pc", unit="unit", year="year", start=2016, end=2021, controls=["x"], controls_at="mean"
+    )
     assert_allclose(r.params.to_numpy(), coef, rtol=1e-10)
     assert r.tau == 5
 
@@ -209,8 +218,14 @@ def test_panel_reports_pvalue_r2_form_and_cluster_se(panel):
 
 
 def test_panel_data_growth_over_tau_years():
-    df = pd.DataFrame({"code": ["a"] * 4 + ["b"] * 3, "year": [2000, 2001, 2002, 2003, 2000, 2002, 2001],
-                       "y": [1.0, 2.0, 4.0, 8.0, 3.0, 6.0, 5.0], "c": [10, 11, 12, 13, 20, 22, 21]})
+    df = pd.DataFrame(
+        {
+            "code": ["a"] * 4 + ["b"] * 3,
+            "year": [2000, 2001, 2002, 2003, 2000, 2002, 2001],
+            "y": [1.0, 2.0, 4.0, 8.0, 3.0, 6.0, 5.0],
+            "c": [10, 11, 12, 13, 20, 22, 21],
+        }
+    )
     d = convergence_panel_data(df, "y", tau=2, controls=["c"])
     assert list(d.columns) == ["code", "year", "growth", "ln_initial", "c"]
     assert list(zip(d["code"], d["year"])) == [("a", 2000), ("a", 2001), ("b", 2000)]
@@ -219,38 +234,71 @@ def test_panel_data_growth_over_tau_years():
     assert list(d["c"]) == [10, 11, 20]
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda p: beta_convergence(p, "gdp", unit="unit", year="year"),
-     "missing columns: gdp (available: unit, year, gdp_pc, population, x)"),
-    (lambda p: beta_convergence(p, "gdp_pc", unit="unit", year="year", start=2020, end=2020),
-     "end year 2020 must be after start year 2020"),
-    (lambda p: beta_convergence(p, "gdp_pc", unit="unit", year="year", controls=["x"], controls_at="end"),
-     "controls_at must be 'start' or 'mean'"),
-    (lambda p: beta_convergence(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
-     "column 'unit': duplicate unit-year rows"),
-    (lambda p: beta_convergence(p[~((p.unit == "u03") & (p.year == 2022))], "gdp_pc", unit="unit", year="year"),
-     "column 'unit': units without both 2015 and 2022: u03 (use a balanced panel or choose other years)"),
-    (lambda p: beta_convergence(p.assign(gdp_pc=p.gdp_pc.where(p.unit != "u01", 0.0)), "gdp_pc", unit="unit",
-                                year="year"),
-     "column 'gdp_pc': 'gdp_pc' must be positive and non-missing (logs are taken)"),
-    (lambda p: convergence_panel_data(p, "gdp_pc", unit="unit", year="year", tau=1.5),
-     "tau must be a positive integer"),
-    (lambda p: convergence_panel_data(p, "gdp_pc", unit="unit", year="year", tau=0),
-     "tau must be a positive integer"),
-    (lambda p: convergence_panel_data(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
-     "column 'unit': duplicate unit-year rows"),
-    (lambda p: beta_convergence_panel(p, "gdp_pc", unit="unit", year="year", tau=20),
-     "no unit has two observations 20 year(s) apart"),
-    (lambda p: development_gap(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
-     "column 'unit': duplicate unit-year rows"),
-    (lambda p: development_gap(p.assign(population=-1.0), "gdp_pc", unit="unit", year="year",
-                               population="population"),
-     "column 'population': 'population' must be positive and non-missing (logs are taken)"),
-    (lambda p: relative_to_national(p.assign(population=np.nan), "gdp_pc", population="population"),
-     "column 'population': 'population' must be positive and non-missing (logs are taken)"),
-    (lambda p: relative_to_national(p.assign(gdp_pc="x"), "gdp_pc"),
-     "column 'gdp_pc': 'gdp_pc' must be positive and non-missing (logs are taken)"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda p: beta_convergence(p, "gdp", unit="unit", year="year"),
+            "missing columns: gdp (available: unit, year, gdp_pc, population, x)",
+        ),
+        (
+            lambda p: beta_convergence(p, "gdp_pc", unit="unit", year="year", start=2020, end=2020),
+            "end year 2020 must be after start year 2020",
+        ),
+        (
+            lambda p: beta_convergence(p, "gdp_pc", unit="unit", year="year", controls=["x"], controls_at="end"),
+            "controls_at must be 'start' or 'mean'",
+        ),
+        (
+            lambda p: beta_convergence(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
+            "column 'unit': duplicate unit-year rows",
+        ),
+        (
+            lambda p: beta_convergence(p[~((p.unit == "u03") & (p.year == 2022))], "gdp_pc", unit="unit", year="year"),
+            "column 'unit': units without both 2015 and 2022: u03 (use a balanced panel or choose other years)",
+        ),
+        (
+            lambda p: beta_convergence(
+                p.assign(gdp_pc=p.gdp_pc.where(p.unit != "u01", 0.0)), "gdp_pc", unit="unit", year="year"
+            ),
+            "column 'gdp_pc': 'gdp_pc' must be positive and non-missing (logs are taken)",
+        ),
+        (
+            lambda p: convergence_panel_data(p, "gdp_pc", unit="unit", year="year", tau=1.5),
+            "tau must be a positive integer",
+        ),
+        (
+            lambda p: convergence_panel_data(p, "gdp_pc", unit="unit", year="year", tau=0),
+            "tau must be a positive integer",
+        ),
+        (
+            lambda p: convergence_panel_data(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
+            "column 'unit': duplicate unit-year rows",
+        ),
+        (
+            lambda p: beta_convergence_panel(p, "gdp_pc", unit="unit", year="year", tau=20),
+            "no unit has two observations 20 year(s) apart",
+        ),
+        (
+            lambda p: development_gap(pd.concat([p, p.iloc[:1]]), "gdp_pc", unit="unit", year="year"),
+            "column 'unit': duplicate unit-year rows",
+        ),
+        (
+            lambda p: development_gap(
+                p.assign(population=-1.0), "gdp_pc", unit="unit", year="year", population="population"
+            ),
+            "column 'population': 'population' must be positive and non-missing (logs are taken)",
+        ),
+        (
+            lambda p: relative_to_national(p.assign(population=np.nan), "gdp_pc", population="population"),
+            "column 'population': 'population' must be positive and non-missing (logs are taken)",
+        ),
+        (
+            lambda p: relative_to_national(p.assign(gdp_pc="x"), "gdp_pc"),
+            "column 'gdp_pc': 'gdp_pc' must be positive and non-missing (logs are taken)",
+        ),
+    ],
+)
 def test_bad_input_messages(panel, call, message):
     with pytest.raises(InputError) as err:
         call(panel)
@@ -258,8 +306,9 @@ def test_bad_input_messages(panel, call, message):
 
 
 def test_relative_to_national_unweighted_and_gap_growth_edges():
-    df = pd.DataFrame({"code": ["a", "b", "a", "b", "a", "b"], "year": [1, 1, 2, 2, 3, 3],
-                       "y": [1.0, 3.0, 2.0, 2.0, 1.0, 4.0]})
+    df = pd.DataFrame(
+        {"code": ["a", "b", "a", "b", "a", "b"], "year": [1, 1, 2, 2, 3, 3], "y": [1.0, 3.0, 2.0, 2.0, 1.0, 4.0]}
+    )
     assert_allclose(relative_to_national(df, "y"), [0.5, 1.5, 1, 1, 0.4, 1.6], rtol=1e-15)
     g = development_gap(df, "y")
     assert list(g.columns) == ["code", "year", "national", "gap", "gap_change", "gap_growth"]
@@ -290,14 +339,19 @@ def test_default_column_names_and_lost_units_named(panel):
     assert_allclose(r.beta, ref.beta, rtol=1e-15)
     p = beta_convergence_panel(df, "gdp_pc")
     assert_allclose(p.beta, beta_convergence_panel(panel, "gdp_pc", unit="unit", year="year").beta, rtol=1e-15)
-    mixed = pd.DataFrame({"code": [1, 1, "b", "b", 2, "c"], "year": [2000, 2001, 2000, 2001, 2000, 2001],
-                          "y": [1.0, 2.0, 1.0, 3.0, 2.0, 2.0]})
+    mixed = pd.DataFrame(
+        {
+            "code": [1, 1, "b", "b", 2, "c"],
+            "year": [2000, 2001, 2000, 2001, 2000, 2001],
+            "y": [1.0, 2.0, 1.0, 3.0, 2.0, 2.0],
+        }
+    )
     with pytest.raises(InputError) as err:
         beta_convergence(mixed, "y")
-    assert str(err.value) == ("column 'code': units without both 2000 and 2001: 2, c "
-                              "(use a balanced panel or choose other years)")
-    bad_end = pd.DataFrame({"code": ["a", "b", "a", "b"], "year": [2000, 2000, 2001, 2001],
-                            "y": [1.0, 2.0, 1.0, -3.0]})
+    assert str(err.value) == (
+        "column 'code': units without both 2000 and 2001: 2, c (use a balanced panel or choose other years)"
+    )
+    bad_end = pd.DataFrame({"code": ["a", "b", "a", "b"], "year": [2000, 2000, 2001, 2001], "y": [1.0, 2.0, 1.0, -3.0]})
     with pytest.raises(InputError) as err:
         beta_convergence(bad_end, "y")
     assert str(err.value) == "column 'y': 'y' must be positive and non-missing (logs are taken)"
@@ -309,8 +363,13 @@ def test_gap_growth_ratio_and_no_warning_after_a_zero_gap():
     # gaps |ln y - ln mean|: year 1 (1, 3): ln 2, ln 1.5; years 2 and 3 equal values: 0, 0 (growth 0/0);
     # year 4 (1, 7): ln 4, ln 1.75 after a zero gap (x/0); year 5 (1, 3) again. Neither 0/0 nor x/0 is
     # evaluated into a warning; the growth of year 5 is the ratio of the gaps minus 1.
-    df = pd.DataFrame({"code": ["a", "b"] * 5, "year": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
-                       "y": [1.0, 3.0, 2.0, 2.0, 5.0, 5.0, 1.0, 7.0, 1.0, 3.0]})
+    df = pd.DataFrame(
+        {
+            "code": ["a", "b"] * 5,
+            "year": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+            "y": [1.0, 3.0, 2.0, 2.0, 5.0, 5.0, 1.0, 7.0, 1.0, 3.0],
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         g = development_gap(df, "y")
@@ -318,14 +377,21 @@ def test_gap_growth_ratio_and_no_warning_after_a_zero_gap():
     assert_allclose(g["gap"], gap, rtol=1e-14, atol=1e-15)
     assert_allclose(g["gap_growth"].iloc[2:4], [-1.0, -1.0], rtol=1e-15)
     assert g["gap_growth"].iloc[4:8].isna().all()
-    assert_allclose(g["gap_growth"].iloc[8:], [math.log(2) / math.log(4) - 1, math.log(1.5) / math.log(1.75) - 1],
-                    rtol=1e-14)
+    assert_allclose(
+        g["gap_growth"].iloc[8:], [math.log(2) / math.log(4) - 1, math.log(1.5) / math.log(1.75) - 1], rtol=1e-14
+    )
 
 
 def test_cross_section_adds_the_constant_also_beside_a_constant_control():
     # a control that does not vary across units in the start year: the intercept is still in the model
-    df = pd.DataFrame({"code": list("abcd") * 2, "year": [2000] * 4 + [2005] * 4,
-                       "y": [1.0, 2.0, 3.0, 4.0, 1.5, 2.5, 3.2, 4.1], "c": [7.0] * 4 + [1.0, 2.0, 3.0, 4.0]})
+    df = pd.DataFrame(
+        {
+            "code": list("abcd") * 2,
+            "year": [2000] * 4 + [2005] * 4,
+            "y": [1.0, 2.0, 3.0, 4.0, 1.5, 2.5, 3.2, 4.1],
+            "c": [7.0] * 4 + [1.0, 2.0, 3.0, 4.0],
+        }
+    )
     import warnings
 
     with warnings.catch_warnings():
@@ -364,19 +430,33 @@ def test_spatial_beta_convergence_defaults_and_passed_options(panel):
     w = _lattice_w()
     r = spatial_beta_convergence(panel.rename(columns={"unit": "code"}), "gdp_pc", w)
     d = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year")
-    ref = SpatialPanel(d, y="growth", x=["ln_initial"], id="unit", time="year", w=w, model="sar",
-                       effects="twoways").fit()
+    ref = SpatialPanel(
+        d, y="growth", x=["ln_initial"], id="unit", time="year", w=w, model="sar", effects="twoways"
+    ).fit()
     assert r.result.model.model == "sar" and r.result.model.effects == "twoways"
-    assert_allclose([r.beta, r.se, r.pvalue, r.r2], [ref.params["ln_initial"], ref.std_errors["ln_initial"],
-                                                     ref.pvalues["ln_initial"], ref.r2_within], rtol=1e-12)
+    assert_allclose(
+        [r.beta, r.se, r.pvalue, r.r2],
+        [ref.params["ln_initial"], ref.std_errors["ln_initial"], ref.pvalues["ln_initial"], ref.r2_within],
+        rtol=1e-12,
+    )
     assert r.tau == 1.0 and r.nobs == ref.nobs
     assert_allclose(r.half_life, implied_speed(r.beta, 1)[1], rtol=1e-14)
     assert list(r.params.index) == list(ref.params.index)
-    o = spatial_beta_convergence(panel.rename(columns={"year": "t"}), "gdp_pc", w, unit="unit", year="t", tau=2,
-                                 model="sem", effects="individual", lee_yu=True)
+    o = spatial_beta_convergence(
+        panel.rename(columns={"year": "t"}),
+        "gdp_pc",
+        w,
+        unit="unit",
+        year="t",
+        tau=2,
+        model="sem",
+        effects="individual",
+        lee_yu=True,
+    )
     d2 = convergence_panel_data(panel, "gdp_pc", unit="unit", year="year", tau=2)
-    ref2 = SpatialPanel(d2, y="growth", x=["ln_initial"], id="unit", time="year", w=w, model="sem",
-                        effects="individual", lee_yu=True).fit()
+    ref2 = SpatialPanel(
+        d2, y="growth", x=["ln_initial"], id="unit", time="year", w=w, model="sem", effects="individual", lee_yu=True
+    ).fit()
     assert (o.result.model.model, o.result.model.effects, o.result.model.lee_yu) == ("sem", "individual", True)
     assert_allclose([o.beta, o.se], [ref2.params["ln_initial"], ref2.std_errors["ln_initial"]], rtol=1e-12)
     assert o.tau == 2.0 and o.nobs == ref2.nobs == 12 * 5  # Lee-Yu drops one of the six periods
@@ -427,4 +507,3 @@ def test_panel_within_estimator_equals_the_lsdv_with_dummies(panel, cov_type, ti
         yr = [c for c in ref.result.params.index if str(c).startswith("_yr_")]
         assert_allclose(r.result.params[yr].to_numpy(), ref.result.params[yr].to_numpy(), rtol=1e-8)
         assert_allclose(r.result.bse[yr].to_numpy(), ref.result.bse[yr].to_numpy(), rtol=1e-8)
-

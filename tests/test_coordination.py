@@ -14,8 +14,7 @@ from aicoord.errors import InputError
 def test_two_subsystems_hand_values():
     # U=(.4,.9): C = 2*sqrt(.36)/1.3 = 12/13, T = .65, D = sqrt(12/13*.65) = sqrt(.6)
     r = coupling_coordination([[0.4, 0.9]])
-    assert_allclose(r[["C", "T", "D"]].to_numpy()[0], [12 / 13, 0.65, math.sqrt(0.6)],
-                    rtol=1e-14)
+    assert_allclose(r[["C", "T", "D"]].to_numpy()[0], [12 / 13, 0.65, math.sqrt(0.6)], rtol=1e-14)
     assert r["class"].iloc[0] == 8 and r["label_zh"].iloc[0] == "中级协调"
     assert r["label_en"].iloc[0] == "intermediate coordination"
 
@@ -23,8 +22,7 @@ def test_two_subsystems_hand_values():
 def test_three_subsystems_hand_values():
     # U=(.2,.4,.8): GM = .064**(1/3) = .4, C = 3*.4/1.4 = 6/7, T = 1.4/3, D = sqrt(.4)
     r = coupling_coordination([[0.2, 0.4, 0.8]])
-    assert_allclose(r[["C", "T", "D"]].to_numpy()[0], [6 / 7, 1.4 / 3, math.sqrt(0.4)],
-                    rtol=1e-14)
+    assert_allclose(r[["C", "T", "D"]].to_numpy()[0], [6 / 7, 1.4 / 3, math.sqrt(0.4)], rtol=1e-14)
     assert r["class"].iloc[0] == 7 and r["label_zh"].iloc[0] == "初级协调"
 
 
@@ -36,8 +34,7 @@ def test_unequal_alpha():
 
 def test_boundaries_and_equal_scores():
     # equal scores give C=1 and D=sqrt(U): D = .3, .5 and 1 sit exactly on class bounds
-    r = coupling_coordination(np.array([[0.09, 0.09], [0.25, 0.25], [1.0, 1.0], [0.0, 0.5],
-                                        [0.0, 0.0]]))
+    r = coupling_coordination(np.array([[0.09, 0.09], [0.25, 0.25], [1.0, 1.0], [0.0, 0.5], [0.0, 0.0]]))
     assert_allclose(r["C"], [1, 1, 1, 0, 0], rtol=0, atol=1e-15)
     assert_allclose(r["D"], [0.3, 0.5, 1.0, 0.0, 0.0], rtol=1e-15)
     assert list(r["class"]) == [4, 6, 10, 1, 1]
@@ -45,8 +42,9 @@ def test_boundaries_and_equal_scores():
 
 
 def test_class_intervals_left_closed():
-    d = np.array([0.0, 0.0999999, 0.1, 0.45, 0.5999999, 0.6, 0.8999, 0.9, 1.0,
-                  0.30000000000000004, 0.29999999999999993])
+    d = np.array(
+        [0.0, 0.0999999, 0.1, 0.45, 0.5999999, 0.6, 0.8999, 0.9, 1.0, 0.30000000000000004, 0.29999999999999993]
+    )
     assert list(coordination_class(d)) == [1, 1, 2, 5, 6, 7, 9, 10, 10, 4, 4]
     assert coordination_class(0.75) == 8
     assert [c[1] for c in CLASSES][0] == "极度失调" and CLASSES[-1][1] == "优质协调"

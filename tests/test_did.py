@@ -77,8 +77,7 @@ def test_own_imputation_equals_diff_diff():
 
 def test_one_cohort_homogeneous_effect_all_estimators_agree():
     # noise-free y = a_i + l_t + 0.5 x + 2 D: every estimator returns 2 exactly
-    p, _ = did.simulate_staggered(60, cohorts={i: 2017 for i in range(20)}, effect=lambda g, e: 2.0, sigma=0.0,
-                                  seed=7)
+    p, _ = did.simulate_staggered(60, cohorts={i: 2017 for i in range(20)}, effect=lambda g, e: 2.0, sigma=0.0, seed=7)
     p["y"] = p["y"] - 0.5 * p["x"]
     assert did.twfe(p, *ARGS).loc["D", "estimate"] == pytest.approx(2.0, abs=1e-9)
     for fn in (did.callaway_santanna, did.sun_abraham):
@@ -156,9 +155,32 @@ def small_panel(tmp_path):
 
 def test_cli_writes_outputs(small_panel):
     out = small_panel / "out"
-    rc = main(["did", "--data", str(small_panel / "panel.csv"), "--id", "unit", "--time", "year", "--y", "y",
-               "--x", "x", "--treatment-year", "tyear", "--weights", str(small_panel / "w.csv"), "--placebo", "20",
-               "--no-sdm", "--seed", "3", "--out", str(out)])
+    rc = main(
+        [
+            "did",
+            "--data",
+            str(small_panel / "panel.csv"),
+            "--id",
+            "unit",
+            "--time",
+            "year",
+            "--y",
+            "y",
+            "--x",
+            "x",
+            "--treatment-year",
+            "tyear",
+            "--weights",
+            str(small_panel / "w.csv"),
+            "--placebo",
+            "20",
+            "--no-sdm",
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0
     es = pd.read_csv(out / "event_study.csv")
     assert list(es.columns) == ["estimator", "event_time", "estimate", "se", "ci_low", "ci_high"]
@@ -169,8 +191,23 @@ def test_cli_writes_outputs(small_panel):
 
 
 def test_cli_bad_input_one_line_exit_2(small_panel, capsys):
-    rc = main(["did", "--data", str(small_panel / "panel.csv"), "--id", "unit", "--time", "year", "--y", "y",
-               "--treatment-year", "nope", "--out", str(small_panel / "o")])
+    rc = main(
+        [
+            "did",
+            "--data",
+            str(small_panel / "panel.csv"),
+            "--id",
+            "unit",
+            "--time",
+            "year",
+            "--y",
+            "y",
+            "--treatment-year",
+            "nope",
+            "--out",
+            str(small_panel / "o"),
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 2 and err.count("\n") == 1 and "nope" in err
     assert not (small_panel / "o").exists()
@@ -191,16 +228,24 @@ def test_demo_pilot_outcome_truth_is_recovered():
 
     codes = [f"{i:06d}" for i in range(100, 467)]
     cohorts, _ = did.pilot_cohorts("prefecture")
-    codes[:len(cohorts)] = list(cohorts.index)
+    codes[: len(cohorts)] = list(cohorts.index)
     W = _ring(len(codes))
     years = range(2011, 2024)
     y, truth = simulate_pilot_outcome(codes, years, W, cohorts, seed=12345)
-    assert truth["att_by_event"]["0"] == pytest.approx(truth["a"] + truth["c"] * np.mean(
-        [g - 2020 for g in cohorts]), abs=1e-12)
+    assert truth["att_by_event"]["0"] == pytest.approx(
+        truth["a"] + truth["c"] * np.mean([g - 2020 for g in cohorts]), abs=1e-12
+    )
     g = pd.Series(cohorts).reindex(codes).fillna(0).astype(int).to_numpy()
     D = ((g[:, None] > 0) & (np.arange(2011, 2024)[None, :] >= g[:, None])).astype(float)
-    p = pd.DataFrame({"unit": np.repeat(codes, 13), "year": np.tile(np.arange(2011, 2024), len(codes)),
-                      "g": np.repeat(g, 13), "y": y.ravel(), "W*D": (W @ D).ravel()})
+    p = pd.DataFrame(
+        {
+            "unit": np.repeat(codes, 13),
+            "year": np.tile(np.arange(2011, 2024), len(codes)),
+            "g": np.repeat(g, 13),
+            "y": y.ravel(),
+            "W*D": (W @ D).ravel(),
+        }
+    )
     _, ov, _, _ = did.imputation(p, *ARGS, x=["W*D"])
     assert abs(ov["estimate"] - truth["att"]) < 3 * ov["se"]
     tw = did.twfe(p, *ARGS, x=["W*D"])
@@ -210,8 +255,23 @@ def test_demo_pilot_outcome_truth_is_recovered():
 def test_cli_unbalanced_panel_is_refused_with_the_missing_cell(small_panel, capsys):
     p = pd.read_csv(small_panel / "panel.csv")
     p.iloc[5:].to_csv(small_panel / "gap.csv", index=False)
-    rc = main(["did", "--data", str(small_panel / "gap.csv"), "--id", "unit", "--time", "year", "--y", "y",
-               "--treatment-year", "tyear", "--out", str(small_panel / "o2")])
+    rc = main(
+        [
+            "did",
+            "--data",
+            str(small_panel / "gap.csv"),
+            "--id",
+            "unit",
+            "--time",
+            "year",
+            "--y",
+            "y",
+            "--treatment-year",
+            "tyear",
+            "--out",
+            str(small_panel / "o2"),
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 2 and "unbalanced" in err and "gap.csv" in err and err.count("\n") == 1
 
@@ -231,13 +291,30 @@ def test_wild_cluster_bootstrap_size_and_coverage():
     assert 0.92 <= np.mean(cover) <= 0.98, np.mean(cover)
 
 
-@pytest.mark.parametrize("extra, words", [
-    (["--pilot-zones", "prefecture"], ["no unit of the panel is a pilot zone", "110100"]),
-    (["--treatment-year", "tyear", "--bands", "100", "50"], ["--bands"]),
-])
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--pilot-zones", "prefecture"], ["no unit of the panel is a pilot zone", "110100"]),
+        (["--treatment-year", "tyear", "--bands", "100", "50"], ["--bands"]),
+    ],
+)
 def test_cli_other_bad_inputs(small_panel, capsys, extra, words):
-    rc = main(["did", "--data", str(small_panel / "panel.csv"), "--id", "unit", "--time", "year", "--y", "y",
-               *extra, "--out", str(small_panel / "o3")])
+    rc = main(
+        [
+            "did",
+            "--data",
+            str(small_panel / "panel.csv"),
+            "--id",
+            "unit",
+            "--time",
+            "year",
+            "--y",
+            "y",
+            *extra,
+            "--out",
+            str(small_panel / "o3"),
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 2 and err.count("\n") == 1 and all(w in err for w in words), err
     assert not (small_panel / "o3").exists()

@@ -1,6 +1,7 @@
 """Architecture of the package's imports: no module imports another module's private names, and no module
 reaches into a private module (``_name.py``) of another package. The layers and the absence of import circles
 are import-linter's contracts (pyproject.toml, ``lint-imports`` in .ci/run); ruff has no rule for this."""
+
 import ast
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def _resolve(node, module, is_package):
         return node.module or ""
     base = module.split(".")
     base = base if is_package else base[:-1]
-    base = base[:len(base) - (node.level - 1)]
+    base = base[: len(base) - (node.level - 1)]
     return ".".join(base + ([node.module] if node.module else []))
 
 
@@ -73,14 +74,17 @@ def test_no_module_imports_private_names_of_another():
     assert _violations() == []
 
 
-@pytest.mark.parametrize("source, bad", [
-    ("from .fixed import _line_search\n", True),
-    ("from aicoord.panel._numeric import inverse\n", True),   # from outside aicoord.panel
-    ("import aicoord.panel._numeric\n", True),
-    ("from ..panel import SpatialPanel\n", False),
-    ("from ._common import direction\n", False),             # inside aicoord.study
-    ("from . import _common\n", False),
-])
+@pytest.mark.parametrize(
+    "source, bad",
+    [
+        ("from .fixed import _line_search\n", True),
+        ("from aicoord.panel._numeric import inverse\n", True),  # from outside aicoord.panel
+        ("import aicoord.panel._numeric\n", True),
+        ("from ..panel import SpatialPanel\n", False),
+        ("from ._common import direction\n", False),  # inside aicoord.study
+        ("from . import _common\n", False),
+    ],
+)
 def test_the_check_finds_what_it_should(tmp_path, monkeypatch, source, bad):
     """The scan itself, on a module of a fake tree: it flags private names and foreign private modules only."""
     fake = tmp_path / "src"

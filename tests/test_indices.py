@@ -12,8 +12,7 @@ from aicoord.indices import entropy_weight, equal_weight, minmax_normalize, pca_
 
 
 def small():
-    return pd.DataFrame({"code": ["a", "b", "c"], "year": [2020] * 3,
-                         "x1": [1.0, 2.0, 3.0], "x2": [10.0, 20.0, 40.0]})
+    return pd.DataFrame({"code": ["a", "b", "c"], "year": [2020] * 3, "x1": [1.0, 2.0, 3.0], "x2": [10.0, 20.0, 40.0]})
 
 
 def test_entropy_hand_case_no_shift():
@@ -49,8 +48,7 @@ def test_minmax_direction_and_constant_column():
 def panel(seed=0):
     rng = np.random.default_rng(seed)
     n, years = 8, [2020, 2021, 2022]
-    df = pd.DataFrame({"code": np.tile([f"u{i}" for i in range(n)], 3),
-                       "year": np.repeat(years, n)})
+    df = pd.DataFrame({"code": np.tile([f"u{i}" for i in range(n)], 3), "year": np.repeat(years, n)})
     for c in ("a", "b", "c"):
         df[c] = rng.lognormal(size=len(df))
     return df
@@ -81,8 +79,7 @@ def test_entropy_by_year_equals_single_year_pooled():
     r = entropy_weight(df, ["a", "b", "c"], by_year=True)
     one = df[df["year"] == 2021]
     r1 = entropy_weight(one, ["a", "b", "c"])
-    assert_allclose(r.index.loc[df["year"].to_numpy() == 2021, "index"], r1.index["index"],
-                    rtol=1e-13)
+    assert_allclose(r.index.loc[df["year"].to_numpy() == 2021, "index"], r1.index["index"], rtol=1e-13)
     assert set(r.weights["year"]) == {2020, 2021, 2022}
 
 
@@ -109,7 +106,7 @@ def test_pca_against_svd_and_invariances():
     v = vt[0] * np.sign(vt[0].sum())
     assert_allclose(r.weights["loading"], v, rtol=1e-10)
     assert_allclose(r.index["index"], Z @ v, rtol=1e-10, atol=1e-12)
-    assert_allclose(r.weights["explained"].iloc[0], sv[0] ** 2 / (sv ** 2).sum(), rtol=1e-12)
+    assert_allclose(r.weights["explained"].iloc[0], sv[0] ** 2 / (sv**2).sum(), rtol=1e-12)
     assert r.weights["loading"].sum() > 0
     r2 = pca_index(df.assign(a=100 * df["a"] + 1), ["a", "b"], ["c"])
     assert_allclose(r2.index["index"], r.index["index"], rtol=1e-10, atol=1e-12)

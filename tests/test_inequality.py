@@ -15,11 +15,36 @@ from aicoord.provinces import normalize_province, province_table
 
 # The seed paper's 2023 provincial AI index (province short name -> index), from the brief.
 AI_2023 = {
-    "北京": 96.58, "广东": 94.74, "上海": 87.27, "浙江": 85.58, "江苏": 84.60, "山东": 73.99,
-    "安徽": 70.59, "湖北": 69.08, "四川": 67.25, "福建": 66.28, "湖南": 64.96, "天津": 64.41,
-    "辽宁": 64.39, "陕西": 61.99, "河南": 59.92, "重庆": 58.75, "河北": 56.71, "黑龙江": 51.48,
-    "江西": 50.78, "吉林": 49.59, "云南": 45.99, "贵州": 45.93, "广西": 43.90, "山西": 40.97,
-    "甘肃": 40.47, "新疆": 39.93, "海南": 34.84, "内蒙古": 34.58, "宁夏": 26.45, "青海": 21.99,
+    "北京": 96.58,
+    "广东": 94.74,
+    "上海": 87.27,
+    "浙江": 85.58,
+    "江苏": 84.60,
+    "山东": 73.99,
+    "安徽": 70.59,
+    "湖北": 69.08,
+    "四川": 67.25,
+    "福建": 66.28,
+    "湖南": 64.96,
+    "天津": 64.41,
+    "辽宁": 64.39,
+    "陕西": 61.99,
+    "河南": 59.92,
+    "重庆": 58.75,
+    "河北": 56.71,
+    "黑龙江": 51.48,
+    "江西": 50.78,
+    "吉林": 49.59,
+    "云南": 45.99,
+    "贵州": 45.93,
+    "广西": 43.90,
+    "山西": 40.97,
+    "甘肃": 40.47,
+    "新疆": 39.93,
+    "海南": 34.84,
+    "内蒙古": 34.58,
+    "宁夏": 26.45,
+    "青海": 21.99,
     "西藏": 18.70,
 }
 
@@ -155,8 +180,11 @@ def test_theil_weighted_matches_brute_force_and_replication():
     g = np.array(list("ABC") * 4)
     r = theil(y, g, w)
     T, L, bt, bl = brute_theil(y, g, w)
-    assert_allclose([r["theil_t"]["total"], r["theil_t"]["between"],
-                     r["theil_l"]["total"], r["theil_l"]["between"]], [T, bt, L, bl], rtol=1e-12)
+    assert_allclose(
+        [r["theil_t"]["total"], r["theil_t"]["between"], r["theil_l"]["total"], r["theil_l"]["between"]],
+        [T, bt, L, bl],
+        rtol=1e-12,
+    )
     rep = theil(np.repeat(y, w), np.repeat(g, w))
     for key in ("theil_t", "theil_l"):
         for part in ("total", "between", "within"):
@@ -191,12 +219,12 @@ def test_dagum_hand_case_overlapping_groups():
     # A={1,3} (mu 2), B={2,4} (mu 3): G_AA=.25, G_BB=1/6, s=(.4,.6), G_BA=6/20,
     # d_BA=5/4, p_BA=1/4 -> D_BA=2/3; weight .3*(.5*.4+.5*.6)=.15 -> Gnb=.1, Gt=.05
     r = dagum_gini([1, 2, 3, 4], ["A", "B", "A", "B"])
-    assert_allclose([r["total"], r["within"], r["between_net"], r["transvariation"]],
-                    [0.25, 0.1, 0.1, 0.05], rtol=1e-14)
+    assert_allclose(
+        [r["total"], r["within"], r["between_net"], r["transvariation"]], [0.25, 0.1, 0.1, 0.05], rtol=1e-14
+    )
     assert_allclose(r["groups"].loc[["A", "B"], "gini"], [0.25, 1 / 6], rtol=1e-14)
     assert_allclose(r["d_between"].loc["A", "B"], 2 / 3, rtol=1e-14)
-    assert_allclose([r["within_share"], r["between_net_share"], r["transvariation_share"]],
-                    [0.4, 0.4, 0.2], rtol=1e-14)
+    assert_allclose([r["within_share"], r["between_net_share"], r["transvariation_share"]], [0.4, 0.4, 0.2], rtol=1e-14)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -257,10 +285,11 @@ def test_ai_2023_against_r_reference():
         assert_allclose(r["g_between"].loc[a, b], ref[k], rtol=1e-13)
         assert_allclose(r["d_between"].loc[a, b], ref[f"D_{a}_{b}"], rtol=1e-13)
     t = theil(y, g)
-    assert_allclose([t["theil_t"]["total"], t["theil_l"]["total"], t["theil_t"]["between"],
-                     t["theil_l"]["between"]],
-                    [ref["theil_t"], ref["theil_l"], ref["theil_t_between"],
-                     ref["theil_l_between"]], rtol=1e-13)
+    assert_allclose(
+        [t["theil_t"]["total"], t["theil_l"]["total"], t["theil_t"]["between"], t["theil_l"]["between"]],
+        [ref["theil_t"], ref["theil_l"], ref["theil_t_between"], ref["theil_l_between"]],
+        rtol=1e-13,
+    )
 
 
 def test_inequality_by_year_matches_single_year_calls():
@@ -269,16 +298,20 @@ def test_inequality_by_year_matches_single_year_calls():
     from aicoord.inequality import inequality_by_year
 
     rng = np.random.default_rng(5)
-    df = pd.DataFrame({"year": np.repeat([2021, 2020], 10), "y": rng.lognormal(size=20),
-                       "g": np.tile(list("ab"), 10), "p": rng.integers(1, 9, size=20)})
+    df = pd.DataFrame(
+        {
+            "year": np.repeat([2021, 2020], 10),
+            "y": rng.lognormal(size=20),
+            "g": np.tile(list("ab"), 10),
+            "p": rng.integers(1, 9, size=20),
+        }
+    )
     t = inequality_by_year(df, "y", groups="g", weights="p")
     assert list(t["year"]) == [2020, 2021]
     d = df[df.year == 2021]
     assert_allclose(t.loc[1, "cv"], sigma_convergence(d.y, d.p)["cv"], rtol=1e-15)
-    assert_allclose(t.loc[1, "theil_l_between"], theil(d.y, d.g, d.p)["theil_l"]["between"],
-                    rtol=1e-15)
-    assert_allclose(t.loc[1, "gini_transvariation"], dagum_gini(d.y, d.g)["transvariation"],
-                    rtol=1e-15)
+    assert_allclose(t.loc[1, "theil_l_between"], theil(d.y, d.g, d.p)["theil_l"]["between"], rtol=1e-15)
+    assert_allclose(t.loc[1, "gini_transvariation"], dagum_gini(d.y, d.g)["transvariation"], rtol=1e-15)
 
 
 def test_theil_zero_weight_unit_and_group():
@@ -321,8 +354,7 @@ def test_dagum_group_table_columns_and_contributions():
         ys = y[g == lab]
         p, s = ys.size / y.size, ys.sum() / y.sum()
         assert t.loc[lab, "n"] == ys.size
-        assert_allclose([t.loc[lab, "mean"], t.loc[lab, "p"], t.loc[lab, "s"]], [ys.mean(), p, s],
-                        rtol=1e-14)
+        assert_allclose([t.loc[lab, "mean"], t.loc[lab, "p"], t.loc[lab, "s"]], [ys.mean(), p, s], rtol=1e-14)
         assert_allclose(t.loc[lab, "contribution"], b["gjj"][lab] * p * s, rtol=1e-12)
     assert_allclose(t["contribution"].sum(), b["within"], rtol=1e-12)
 
@@ -342,9 +374,21 @@ def test_dagum_equal_values_give_zero_and_undefined_shares():
         assert isinstance(r[key], float) and math.isnan(r[key]), key
 
 
-BY_YEAR_COLUMNS = ["n", "cv", "sd_log", "theil_t", "theil_t_within", "theil_t_between", "theil_l",
-                   "theil_l_within", "theil_l_between", "gini", "gini_within", "gini_between_net",
-                   "gini_transvariation"]
+BY_YEAR_COLUMNS = [
+    "n",
+    "cv",
+    "sd_log",
+    "theil_t",
+    "theil_t_within",
+    "theil_t_between",
+    "theil_l",
+    "theil_l_within",
+    "theil_l_between",
+    "gini",
+    "gini_within",
+    "gini_between_net",
+    "gini_transvariation",
+]
 
 
 def test_inequality_by_year_every_column_matches_single_year_calls():
@@ -353,17 +397,34 @@ def test_inequality_by_year_every_column_matches_single_year_calls():
     from aicoord.inequality import inequality_by_year
 
     rng = np.random.default_rng(8)
-    df = pd.DataFrame({"t": np.repeat([2019, 2020], 12), "y": rng.lognormal(size=24),
-                       "g": np.tile(list("abc"), 8), "p": rng.integers(1, 9, size=24)})
+    df = pd.DataFrame(
+        {
+            "t": np.repeat([2019, 2020], 12),
+            "y": rng.lognormal(size=24),
+            "g": np.tile(list("abc"), 8),
+            "p": rng.integers(1, 9, size=24),
+        }
+    )
     out = inequality_by_year(df, "y", year="t", groups="g", weights="p")
     assert list(out.columns) == ["t", *BY_YEAR_COLUMNS]
     for i, yr in enumerate([2019, 2020]):
         d = df[df.t == yr]
         s, th, dg = sigma_convergence(d.y, d.p), theil(d.y, d.g, d.p), dagum_gini(d.y, d.g)
-        expect = [s["n"], s["cv"], s["sd_log"], th["theil_t"]["total"], th["theil_t"]["within"],
-                  th["theil_t"]["between"], th["theil_l"]["total"], th["theil_l"]["within"],
-                  th["theil_l"]["between"], dg["total"], dg["within"], dg["between_net"],
-                  dg["transvariation"]]
+        expect = [
+            s["n"],
+            s["cv"],
+            s["sd_log"],
+            th["theil_t"]["total"],
+            th["theil_t"]["within"],
+            th["theil_t"]["between"],
+            th["theil_l"]["total"],
+            th["theil_l"]["within"],
+            th["theil_l"]["between"],
+            dg["total"],
+            dg["within"],
+            dg["between_net"],
+            dg["transvariation"],
+        ]
         assert_allclose(out.loc[i, BY_YEAR_COLUMNS].to_numpy(float), expect, rtol=1e-15)
 
 
@@ -375,8 +436,9 @@ def test_inequality_by_year_without_groups_or_weights():
     y = [1.0, 2.0, 3.0, 4.0]
     out = inequality_by_year(pd.DataFrame({"year": [2020] * 4, "y": y}), "y")
     # one group, equal weights: hand values of the 1,2,3,4 case (Gini 0.25, CV sqrt(1.25)/2.5)
-    assert_allclose(out.loc[0, ["gini", "gini_within", "cv"]].to_numpy(float),
-                    [0.25, 0.25, math.sqrt(1.25) / 2.5], rtol=1e-14)
+    assert_allclose(
+        out.loc[0, ["gini", "gini_within", "cv"]].to_numpy(float), [0.25, 0.25, math.sqrt(1.25) / 2.5], rtol=1e-14
+    )
     assert out.loc[0, "theil_t_between"] == 0.0 and out.loc[0, "gini_between_net"] == 0.0
 
 
@@ -390,20 +452,33 @@ def test_inequality_by_year_names_every_missing_column():
         inequality_by_year(df, "y", groups="region", weights="pop")
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: sigma_convergence([]), "values is empty (pass at least one value)"),
-    (lambda: sigma_convergence([1.0, np.nan]),
-     "values contains missing or infinite values (drop or impute missing values before computing inequality)"),
-    (lambda: sigma_convergence([1.0, 0.0]), "values must be strictly positive (inequality measures take logs)"),
-    (lambda: sigma_convergence([1.0, 2.0], [1.0]), "weights has 1 entries but values has 2 (pass one weight per value)"),
-    (lambda: sigma_convergence([1.0, 2.0, 3.0], [1.0, -1.0, 3.0]),
-     "weights must be finite, non-negative and not all zero"),
-    (lambda: sigma_convergence([1.0, 2.0], [np.inf, 1.0]), "weights must be finite, non-negative and not all zero"),
-    (lambda: sigma_convergence([1.0, 2.0], [0.0, 0.0]), "weights must be finite, non-negative and not all zero"),
-    (lambda: theil([1.0, 2.0], ["a"]), "groups has 1 entries but values has 2 (pass one group label per value)"),
-    (lambda: theil([1.0, 2.0], ["a", None]), "groups contains missing labels (every unit needs a group)"),
-    (lambda: dagum_gini([1.0, 2.0], ["a", float("nan")]), "groups contains missing labels (every unit needs a group)"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: sigma_convergence([]), "values is empty (pass at least one value)"),
+        (
+            lambda: sigma_convergence([1.0, np.nan]),
+            "values contains missing or infinite values (drop or impute missing values before computing inequality)",
+        ),
+        (lambda: sigma_convergence([1.0, 0.0]), "values must be strictly positive (inequality measures take logs)"),
+        (
+            lambda: sigma_convergence([1.0, 2.0], [1.0]),
+            "weights has 1 entries but values has 2 (pass one weight per value)",
+        ),
+        (
+            lambda: sigma_convergence([1.0, 2.0, 3.0], [1.0, -1.0, 3.0]),
+            "weights must be finite, non-negative and not all zero",
+        ),
+        (lambda: sigma_convergence([1.0, 2.0], [np.inf, 1.0]), "weights must be finite, non-negative and not all zero"),
+        (lambda: sigma_convergence([1.0, 2.0], [0.0, 0.0]), "weights must be finite, non-negative and not all zero"),
+        (lambda: theil([1.0, 2.0], ["a"]), "groups has 1 entries but values has 2 (pass one group label per value)"),
+        (lambda: theil([1.0, 2.0], ["a", None]), "groups contains missing labels (every unit needs a group)"),
+        (
+            lambda: dagum_gini([1.0, 2.0], ["a", float("nan")]),
+            "groups contains missing labels (every unit needs a group)",
+        ),
+    ],
+)
 def test_bad_input_messages(call, message):
     with pytest.raises(InputError) as err:
         call()
@@ -433,8 +508,7 @@ def test_theil_shares_and_group_table():
     r = theil(y, g, w)
     T, L, bt, bl = brute_theil(y, g, w)
     for key, tot, btw in (("theil_t", T, bt), ("theil_l", L, bl)):
-        assert_allclose([r[key]["within_share"], r[key]["between_share"]], [(tot - btw) / tot, btw / tot],
-                        rtol=1e-12)
+        assert_allclose([r[key]["within_share"], r[key]["between_share"]], [(tot - btw) / tot, btw / tot], rtol=1e-12)
         t = r[key]["groups"]
         assert list(t.columns) == ["n", "pop_share", "income_share", "index", "contribution"]
         assert list(t["n"]) == [2, 3]

@@ -1,4 +1,5 @@
 """Tests of aicoord.markov (spatial Markov chains) against an independent count on a lattice."""
+
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +22,12 @@ def panel():
 def _panel_w(panel):
     base = lat2W(3, 4)  # rook contiguity on a 3 x 4 lattice, ids 0..11
     name = {i: f"u{i:02d}" for i in range(12)}
-    return W({name[i]: [name[j] for j in nb] for i, nb in base.neighbors.items()},
-             id_order=[name[i] for i in range(12)], silence_warnings=True)
+    return W(
+        {name[i]: [name[j] for j in nb] for i, nb in base.neighbors.items()},
+        id_order=[name[i] for i in range(12)],
+        silence_warnings=True,
+    )
+
 
 def test_spatial_markov_counts_independent(panel):
     w = _panel_w(panel)
@@ -57,6 +62,7 @@ def test_spatial_markov_counts_independent(panel):
     s = res["steady_state"].query("lag_class == 'all'")["probability"].to_numpy()
     assert_allclose(s @ P_all, s, rtol=1e-10)
     assert_allclose(s.sum(), 1.0, rtol=1e-12)
+
 
 def test_spatial_markov_rejects_unbalanced(panel):
     with pytest.raises(InputError):

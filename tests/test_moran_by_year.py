@@ -17,9 +17,12 @@ def panel():
     w = lat2W(4, 4, rook=False)
     ids = [f"u{i:02d}" for i in range(16)]
     w = type(w)({ids[k]: [ids[j] for j in v] for k, v in w.neighbors.items()}, id_order=ids[::-1])
-    rows = [{"code": c, "year": y, "gap": rng.normal() + 0.3 * i, "ai": rng.uniform(0, 10)}
-            for y in (2020, 2021, 2022) for i, c in enumerate(ids)]
-    return pd.DataFrame(rows).sample(frac=1, random_state=1), w    # rows shuffled: the ids, not the order, count
+    rows = [
+        {"code": c, "year": y, "gap": rng.normal() + 0.3 * i, "ai": rng.uniform(0, 10)}
+        for y in (2020, 2021, 2022)
+        for i, c in enumerate(ids)
+    ]
+    return pd.DataFrame(rows).sample(frac=1, random_state=1), w  # rows shuffled: the ids, not the order, count
 
 
 def test_one_cell_equals_esda_moran(panel):
@@ -30,15 +33,19 @@ def test_one_cell_equals_esda_moran(panel):
     y = d[d["year"] == 2021].set_index("code").loc[list(w.id_order), "gap"].to_numpy()
     w.transform = "r"
     ref = esda.Moran(y, w, permutations=0, two_tailed=True)
-    assert_allclose([cell["I"], cell["EI"], cell["z_rand"], cell["p_rand"], cell["z_norm"]],
-                    [ref.I, ref.EI, ref.z_rand, ref.p_rand, ref.z_norm], rtol=1e-12)
+    assert_allclose(
+        [cell["I"], cell["EI"], cell["z_rand"], cell["p_rand"], cell["z_norm"]],
+        [ref.I, ref.EI, ref.z_rand, ref.p_rand, ref.z_norm],
+        rtol=1e-12,
+    )
     assert cell["n"] == 16
     from aicoord.autocorrelation import global_autocorrelation  # checked against spdep (tests/fixtures/esda)
 
     w.transform = "o"
     full = global_autocorrelation(y, w, permutations=0)
-    assert_allclose([cell["I"], cell["z_rand"], cell["p_norm"]], [full["I"], full["z_rand"], full["p_norm"]],
-                    rtol=1e-12)
+    assert_allclose(
+        [cell["I"], cell["z_rand"], cell["p_norm"]], [full["I"], full["z_rand"], full["p_norm"]], rtol=1e-12
+    )
 
 
 def test_a_unit_missing_in_a_year_is_refused(panel):

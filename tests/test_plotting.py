@@ -1,4 +1,5 @@
 """Tests of aicoord.plotting: kernel densities (values against an independent Gaussian KDE) and fonts."""
+
 import math
 from pathlib import Path
 
@@ -31,9 +32,9 @@ def test_kde_figure_curves_and_note(panel):
     x = rel[panel["year"] == 2022].to_numpy()
     h = x.std(ddof=1) * len(x) ** (-1 / 5)
     grid = lines[1].get_xdata()
-    dens = np.exp(-0.5 * ((grid[:, None] - x[None, :]) / h) ** 2).sum(1) / (
-        len(x) * h * math.sqrt(2 * math.pi))
+    dens = np.exp(-0.5 * ((grid[:, None] - x[None, :]) / h) ** 2).sum(1) / (len(x) * h * math.sqrt(2 * math.pi))
     assert_allclose(lines[1].get_ydata(), dens, rtol=1e-10)
+
 
 def test_kde_figure_chinese_note_uses_cjk_font(panel):
     import warnings
@@ -60,8 +61,9 @@ def test_lisa_cluster_map_legend_and_colours(provinces_gdf):
     texts = [t.get_text() for t in legend.get_texts()]
     assert texts == ["High-High", "Low-Low", "Low-High", "High-Low", "Not significant", "No data"]
     handles = legend.legend_handles
-    assert [to_hex(h.get_facecolor()) for h in handles[:5]] == [CLUSTER_COLOURS[k] for k in CLUSTER_COLOURS
-                                                                  if k != "No neighbours"]  # no island drawn
+    assert [to_hex(h.get_facecolor()) for h in handles[:5]] == [
+        CLUSTER_COLOURS[k] for k in CLUSTER_COLOURS if k != "No neighbours"
+    ]  # no island drawn
     provinces = ax.collections[-1]  # the provinces, drawn over the no-data units
     faces = [to_hex(c) for c in provinces.get_facecolor()]
     assert faces == [CLUSTER_COLOURS[c] for c in clusters]
@@ -79,8 +81,15 @@ def test_lisa_significance_map_classes(provinces_gdf):
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts == ["p ≤ 0.001", "p ≤ 0.01", "p ≤ 0.05", "Not significant", "No data"]
-    colour = {0.0005: "#006d2c", 0.001: "#006d2c", 0.005: "#31a354", 0.01: "#31a354", 0.02: "#a1d99b",
-              0.05: "#a1d99b", 0.3: "#eeeeee"}
+    colour = {
+        0.0005: "#006d2c",
+        0.001: "#006d2c",
+        0.005: "#31a354",
+        0.01: "#31a354",
+        0.02: "#a1d99b",
+        0.05: "#a1d99b",
+        0.3: "#eeeeee",
+    }
     faces = [to_hex(c) for c in ax.collections[-1].get_facecolor()]
     assert faces == [colour[v] for v in p]
 
@@ -112,12 +121,16 @@ def test_moran_scatter_slope_legend_and_colours(spdep_reference, ai_index):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"Moran's I = {i_r:.4f} (pseudo p = 0.001)"]
     pts = ax.collections[0]
     assert {to_hex(c) for c in pts.get_facecolor()} == {"#2c7bb6"} and len(pts.get_offsets()) == 31
-    labels = [t for t in ax.texts if t.get_text()]       # adjustText's connectors are empty annotations
+    labels = [t for t in ax.texts if t.get_text()]  # adjustText's connectors are empty annotations
     assert sorted(t.get_text() for t in labels) == sorted(codes)
     fig.canvas.draw()
     boxes = [t.get_window_extent() for t in labels]
-    overlaps = [(labels[i].get_text(), labels[j].get_text()) for i in range(len(boxes))
-                for j in range(i + 1, len(boxes)) if boxes[i].overlaps(boxes[j])]
+    overlaps = [
+        (labels[i].get_text(), labels[j].get_text())
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
     assert overlaps == []
     assert "Source: test" in [t.get_text() for t in fig.texts]
 

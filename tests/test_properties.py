@@ -3,6 +3,7 @@ encodings, cell strings, extreme floats, duplicate and missing ids -- the outcom
 an InputError (exit status 2) that names the file; never another exception, and never exit status 0 with
 non-finite numbers in the output. Example counts are modest (the machine is shared); raise them locally with
 ``--hypothesis-seed`` and a larger ``max_examples`` when changing a reader."""
+
 import contextlib
 import io
 import itertools
@@ -24,22 +25,51 @@ from bad_inputs import knn_weights
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-                derandomize=True)
+SETTINGS = dict(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], derandomize=True
+)
 _counter = itertools.count()
 
 TABLE = province_table()
-PROVINCE_SPELLINGS = (list(TABLE["name_short"]) + list(TABLE["name_full"][:5]) + list(TABLE["name_en"][:5])
-                      + list(TABLE["code"][:5]) + ["广州", "工苏", "Hong Kong", "台湾省", "臺灣", "廣東", "", " ", "NA",
-                                                   "Jaingsu", "45", "450000.0", "—"])
+PROVINCE_SPELLINGS = (
+    list(TABLE["name_short"])
+    + list(TABLE["name_full"][:5])
+    + list(TABLE["name_en"][:5])
+    + list(TABLE["code"][:5])
+    + ["广州", "工苏", "Hong Kong", "台湾省", "臺灣", "廣東", "", " ", "NA", "Jaingsu", "45", "450000.0", "—"]
+)
 
 #: Cell strings a user's file may hold: numbers of every size, missing markers, separators, units, junk.
 NUMBER_TEXT = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda v: f"{v:.6g}"),
-    st.integers(-10**30, 10**30).map(str),
-    st.sampled_from(["", " ", "—", "NA", "n/a", "null", "1,5", "12,5", " 3 ", "1e400", "-1e400", "5e-324", "abc",
-                     "0x10", "１２", "nan", "-inf", "1 000", "3%", "1e308", "-1e308", "0"]),
+    st.integers(-(10**30), 10**30).map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "—",
+            "NA",
+            "n/a",
+            "null",
+            "1,5",
+            "12,5",
+            " 3 ",
+            "1e400",
+            "-1e400",
+            "5e-324",
+            "abc",
+            "0x10",
+            "１２",
+            "nan",
+            "-inf",
+            "1 000",
+            "3%",
+            "1e308",
+            "-1e308",
+            "0",
+        ]
+    ),
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=4),
 )
 
@@ -73,11 +103,15 @@ def _located(exc, path):
 
 
 @settings(max_examples=60, **SETTINGS)
-@given(ids=st.lists(st.sampled_from(PROVINCE_SPELLINGS), max_size=35),
-       cells=st.lists(NUMBER_TEXT, min_size=35, max_size=35), enc=ENCODINGS, required=st.booleans(),
-       extra_col=st.booleans())
+@given(
+    ids=st.lists(st.sampled_from(PROVINCE_SPELLINGS), max_size=35),
+    cells=st.lists(NUMBER_TEXT, min_size=35, max_size=35),
+    enc=ENCODINGS,
+    required=st.booleans(),
+    extra_col=st.booleans(),
+)
 def test_read_province_table(tmp_path_factory, ids, cells, enc, required, extra_col):
-    frame = pd.DataFrame({"province": ids, "v": cells[:len(ids)]})
+    frame = pd.DataFrame({"province": ids, "v": cells[: len(ids)]})
     if extra_col:
         frame["junk"] = "x,y"
     path = _write(_tmp(tmp_path_factory) / "t.csv", frame, enc)
@@ -96,13 +130,32 @@ YEARS = st.one_of(st.integers(2018, 2021).map(str), st.sampled_from(["2019.0", "
 
 
 @settings(max_examples=50, **SETTINGS)
-@given(n_prov=st.integers(1, 4), years=st.lists(st.integers(2018, 2021), min_size=1, max_size=4, unique=True),
-       mutate=st.lists(st.tuples(st.integers(0, 200), st.sampled_from(["province", "year", "ai", "gap", "gdp"]),
-                                 st.one_of(NUMBER_TEXT, YEARS, st.sampled_from(PROVINCE_SPELLINGS))), max_size=4),
-       dup=st.booleans(), enc=ENCODINGS)
+@given(
+    n_prov=st.integers(1, 4),
+    years=st.lists(st.integers(2018, 2021), min_size=1, max_size=4, unique=True),
+    mutate=st.lists(
+        st.tuples(
+            st.integers(0, 200),
+            st.sampled_from(["province", "year", "ai", "gap", "gdp"]),
+            st.one_of(NUMBER_TEXT, YEARS, st.sampled_from(PROVINCE_SPELLINGS)),
+        ),
+        max_size=4,
+    ),
+    dup=st.booleans(),
+    enc=ENCODINGS,
+)
 def test_read_panel(tmp_path_factory, n_prov, years, mutate, dup, enc):
-    rows = [{"province": p, "year": str(y), "ai": f"{10 + i + y % 7:.3f}", "gap": f"{0.1 * (i + 1):.3f}",
-             "gdp": f"{1000 + 10 * i + y:.1f}"} for i, p in enumerate(TABLE["name_short"][:n_prov]) for y in years]
+    rows = [
+        {
+            "province": p,
+            "year": str(y),
+            "ai": f"{10 + i + y % 7:.3f}",
+            "gap": f"{0.1 * (i + 1):.3f}",
+            "gdp": f"{1000 + 10 * i + y:.1f}",
+        }
+        for i, p in enumerate(TABLE["name_short"][:n_prov])
+        for y in years
+    ]
     frame = pd.DataFrame(rows)
     if dup:
         frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
@@ -119,9 +172,12 @@ def test_read_panel(tmp_path_factory, n_prov, years, mutate, dup, enc):
 
 
 @settings(max_examples=50, **SETTINGS)
-@given(ids=st.lists(st.one_of(st.sampled_from(PROVINCE_SPELLINGS), st.text(max_size=3)), min_size=1, max_size=8),
-       periods=st.lists(YEARS, min_size=8, max_size=8), cells=st.lists(NUMBER_TEXT, min_size=8, max_size=8),
-       enc=ENCODINGS)
+@given(
+    ids=st.lists(st.one_of(st.sampled_from(PROVINCE_SPELLINGS), st.text(max_size=3)), min_size=1, max_size=8),
+    periods=st.lists(YEARS, min_size=8, max_size=8),
+    cells=st.lists(NUMBER_TEXT, min_size=8, max_size=8),
+    enc=ENCODINGS,
+)
 def test_read_long_panel(tmp_path_factory, ids, periods, cells, enc):
     n = len(ids)
     frame = pd.DataFrame({"id": ids, "t": periods[:n], "y": cells[:n]})
@@ -135,16 +191,21 @@ def test_read_long_panel(tmp_path_factory, ids, periods, cells, enc):
 
 
 @settings(max_examples=50, **SETTINGS)
-@given(ids=st.lists(st.one_of(st.sampled_from(PROVINCE_SPELLINGS[:40]), st.text(max_size=3)), min_size=1,
-                    max_size=5),
-       cells=st.lists(NUMBER_TEXT, min_size=25, max_size=25), zero_diag=st.booleans(), long=st.booleans(),
-       shuffle_header=st.booleans(), enc=ENCODINGS)
+@given(
+    ids=st.lists(st.one_of(st.sampled_from(PROVINCE_SPELLINGS[:40]), st.text(max_size=3)), min_size=1, max_size=5),
+    cells=st.lists(NUMBER_TEXT, min_size=25, max_size=25),
+    zero_diag=st.booleans(),
+    long=st.booleans(),
+    shuffle_header=st.booleans(),
+    enc=ENCODINGS,
+)
 def test_read_weights(tmp_path_factory, ids, cells, zero_diag, long, shuffle_header, enc):
     n = len(ids)
     mat = [[("0" if zero_diag and i == j else cells[(i * 5 + j) % 25]) for j in range(n)] for i in range(n)]
     if long:
-        frame = pd.DataFrame([{"from": ids[i], "to": ids[j], "weight": mat[i][j]} for i in range(n) for j in range(n)
-                              if i != j])
+        frame = pd.DataFrame(
+            [{"from": ids[i], "to": ids[j], "weight": mat[i][j]} for i in range(n) for j in range(n) if i != j]
+        )
         if frame.empty:
             frame = pd.DataFrame({"from": ids[:1], "to": ids[:1], "weight": ["1"]})
     else:
@@ -199,8 +260,23 @@ def test_moran_and_lisa_commands(tmp_path_factory, values, ids_edit, cmd):
     d = _tmp(tmp_path_factory)
     data = _write(d / "d.csv", _province_table(values, ids_edit), "utf-8")
     out = d / "out"
-    rc, err = _run([cmd, "--data", str(data), "--id", "province", "--var", "ai_index", "--weights", "knn:4",
-                    "--permutations", "19", "--out", str(out)])
+    rc, err = _run(
+        [
+            cmd,
+            "--data",
+            str(data),
+            "--id",
+            "province",
+            "--var",
+            "ai_index",
+            "--weights",
+            "knn:4",
+            "--permutations",
+            "19",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc in (0, 2), err
     if rc == 2:
         assert len(err.strip().splitlines()) == 1 and str(data) in err and not out.exists()
@@ -224,8 +300,10 @@ def test_inequality_command(tmp_path_factory, values, ids_edit, drop, allow):
         frame = frame.drop(index=drop)
     data = _write(d / "d.csv", frame, "utf-8")
     out = d / "i.json"
-    rc, err = _run(["inequality", "--data", str(data), "--id", "province", "--var", "ai_index", "--out", str(out)]
-                   + (["--allow-missing"] if allow else []))
+    rc, err = _run(
+        ["inequality", "--data", str(data), "--id", "province", "--var", "ai_index", "--out", str(out)]
+        + (["--allow-missing"] if allow else [])
+    )
     assert rc in (0, 2), err
     if rc == 2:
         assert len(err.strip().splitlines()) == 1 and str(data) in err and not out.exists()
@@ -234,15 +312,22 @@ def test_inequality_command(tmp_path_factory, values, ids_edit, drop, allow):
 
 
 @settings(max_examples=12, **SETTINGS)
-@given(y=st.lists(st.one_of(st.floats(-1e6, 1e6, allow_nan=False), NUMBER_TEXT), min_size=4, max_size=4),
-       scale=st.sampled_from([1.0, 1e-200, 1e150, 1e300]), fe=st.sampled_from(["none", "individual", "twoways"]),
-       model=st.sampled_from(["sar", "sem", "sdm"]), drop=st.integers(0, 300))
+@given(
+    y=st.lists(st.one_of(st.floats(-1e6, 1e6, allow_nan=False), NUMBER_TEXT), min_size=4, max_size=4),
+    scale=st.sampled_from([1.0, 1e-200, 1e150, 1e300]),
+    fe=st.sampled_from(["none", "individual", "twoways"]),
+    model=st.sampled_from(["sar", "sem", "sdm"]),
+    drop=st.integers(0, 300),
+)
 def test_fit_panel_command(tmp_path_factory, y, scale, fe, model, drop):
     d = _tmp(tmp_path_factory)
     rng = np.random.default_rng(5)
     names = list(TABLE["name_short"])
-    rows = [{"province": p, "year": t, "x": rng.normal(), "y": rng.normal() * scale} for p in names
-            for t in (2020, 2021, 2022)]
+    rows = [
+        {"province": p, "year": t, "x": rng.normal(), "y": rng.normal() * scale}
+        for p in names
+        for t in (2020, 2021, 2022)
+    ]
     frame = pd.DataFrame(rows).astype({"y": object})
     for i, v in enumerate(y):  # a few cells replaced by arbitrary cell strings
         frame.loc[(i * 37) % len(frame), "y"] = v
@@ -250,9 +335,31 @@ def test_fit_panel_command(tmp_path_factory, y, scale, fe, model, drop):
         frame = frame.drop(index=drop)
     data = _write(d / "p.csv", frame, "utf-8")
     out = d / "f.json"
-    rc, err = _run(["fit-panel", "--data", str(data), "--id", "province", "--time", "year", "--y", "y", "--x", "x",
-                    "--weights", str(knn_weights(tmp_path_factory.getbasetemp(), "knn_prop.csv")), "--model", model,
-                    "--fe", fe, "--draws", "20", "--out", str(out)])
+    rc, err = _run(
+        [
+            "fit-panel",
+            "--data",
+            str(data),
+            "--id",
+            "province",
+            "--time",
+            "year",
+            "--y",
+            "y",
+            "--x",
+            "x",
+            "--weights",
+            str(knn_weights(tmp_path_factory.getbasetemp(), "knn_prop.csv")),
+            "--model",
+            model,
+            "--fe",
+            fe,
+            "--draws",
+            "20",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc in (0, 2, 3), err
     if rc:
         assert len(err.strip().splitlines()) == 1 and not out.exists(), err
@@ -264,8 +371,10 @@ def test_fit_panel_command(tmp_path_factory, y, scale, fe, model, drop):
 def test_encodings_of_the_same_table_read_alike(tmp_path):
     """GBK/GB18030 and UTF-8 with or without BOM give the same table (a plain example next to the properties)."""
     frame = pd.DataFrame({"province": list(TABLE["name_full"]), "v": np.arange(31.0)})
-    got = [read_province_table(_write(tmp_path / f"{e}.csv", frame, e), "province", ["v"])
-           for e in ("utf-8", "utf-8-sig", "gb18030")]
+    got = [
+        read_province_table(_write(tmp_path / f"{e}.csv", frame, e), "province", ["v"])
+        for e in ("utf-8", "utf-8-sig", "gb18030")
+    ]
     for g in got[1:]:
         pd.testing.assert_frame_equal(g, got[0])
 
@@ -275,6 +384,7 @@ def test_encodings_of_the_same_table_read_alike(tmp_path):
 # coefficients (and their W* lags') and standard errors by 1/c and changes nothing else, for every model, across
 # 1e-12 to 1e12.  Before the design was scaled inside the fits, x 1e12 moved rho and the log-likelihood and
 # x 1e-10 was refused as "time-invariant".
+
 
 def _scale_panel(seed=3, n=16, t=5):
     """A small simulated SAC-with-W*x panel on a 4 x 4 rook grid (simulated data), with unit effects."""
@@ -299,10 +409,19 @@ def _scale_panel(seed=3, n=16, t=5):
 
 
 SCALE_CASES = [  # (model, effects, extra) covering every estimator of the panel package
-    ("sar", "twoways", {}), ("sdm", "individual", {}), ("sem", "twoways", {}), ("sac", "individual", {}),
-    ("slx", "time", {}), ("sdem", "twoways", {}), ("sdm", "none", {}), ("sar", "random", {}),
-    ("sdm", "random", {}), ("sem", "random", {}), ("sdm", "twoways", {"unbalanced": True}),
-    ("sdm", "twoways", {"cov_type": "cluster"}), ("sdm", "individual", {"dynamic": True}),
+    ("sar", "twoways", {}),
+    ("sdm", "individual", {}),
+    ("sem", "twoways", {}),
+    ("sac", "individual", {}),
+    ("slx", "time", {}),
+    ("sdem", "twoways", {}),
+    ("sdm", "none", {}),
+    ("sar", "random", {}),
+    ("sdm", "random", {}),
+    ("sem", "random", {}),
+    ("sdm", "twoways", {"unbalanced": True}),
+    ("sdm", "twoways", {"cov_type": "cluster"}),
+    ("sdm", "individual", {"dynamic": True}),
 ]
 
 
@@ -311,8 +430,9 @@ def _scale_fit(data, w, model, effects, extra):
     from aicoord.panel.dynamic import DynamicSpatialPanel
 
     if extra.get("dynamic"):
-        return DynamicSpatialPanel(data, y="y", x=["x1", "x2"], id="id", time="year", w=w, model=model,
-                                   effects=effects, dlag=1).fit()
+        return DynamicSpatialPanel(
+            data, y="y", x=["x1", "x2"], id="id", time="year", w=w, model=model, effects=effects, dlag=1
+        ).fit()
     if extra.get("unbalanced"):
         data = data.drop(index=[3, 40])
     mod = SpatialPanel(data, y="y", x=["x1", "x2"], id="id", time="year", w=w, model=model, effects=effects)
@@ -325,15 +445,16 @@ def scale_base():
     return data, w, {i: _scale_fit(data, w, *case) for i, case in enumerate(SCALE_CASES)}
 
 
-@pytest.mark.parametrize("case", range(len(SCALE_CASES)), ids=lambda i: "-".join(
-    [*SCALE_CASES[i][:2], *SCALE_CASES[i][2]]))
+@pytest.mark.parametrize(
+    "case", range(len(SCALE_CASES)), ids=lambda i: "-".join([*SCALE_CASES[i][:2], *SCALE_CASES[i][2]])
+)
 @settings(max_examples=2, **SETTINGS)
 @example(expo=12.0, col="x1")
 @example(expo=-12.0, col="x2")
 @given(expo=st.floats(-12, 12), col=st.sampled_from(["x1", "x2"]))
 def test_estimates_invariant_to_a_regressors_units(scale_base, case, expo, col):
     data, w, base = scale_base
-    c = 10.0 ** expo
+    c = 10.0**expo
     res = _scale_fit(data.assign(**{col: data[col] * c}), w, *SCALE_CASES[case])
     ref = base[case]
     factor = np.array([c if nm in (col, f"W*{col}") else 1.0 for nm in ref.params.index])
@@ -361,6 +482,6 @@ def test_lm_tests_invariant_to_a_regressors_units(scale_base, expo):
     data, w, _ = scale_base
     kw = dict(y="y", x=["x1", "x2"], id="id", time="year", w=w, effects="twoways")
     ref = lm_tests(data, **kw)
-    got = lm_tests(data.assign(x1=data["x1"] * 10.0 ** expo), **kw)
+    got = lm_tests(data.assign(x1=data["x1"] * 10.0**expo), **kw)
     for k, v in ref.items():
         assert got[k].statistic == pytest.approx(v.statistic, rel=1e-8), k

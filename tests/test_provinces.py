@@ -1,4 +1,5 @@
 """Province reference table and name normaliser."""
+
 import pytest
 import shapely
 
@@ -19,10 +20,21 @@ def test_accepted_forms(name):
     assert normalize_province(name) == "450000"
 
 
-@pytest.mark.parametrize("name,code", [("Inner Mongolia", "150000"), ("neimenggu", "150000"),
-                                       ("Nei Mongol", "150000"), ("Tibet", "540000"), ("Xizang", "540000"),
-                                       ("Shaanxi", "610000"), ("Shanxi", "140000"), ("内蒙古自治区", "150000"),
-                                       ("黑龙江省", "230000"), ("Hong-Kong", None)])
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("Inner Mongolia", "150000"),
+        ("neimenggu", "150000"),
+        ("Nei Mongol", "150000"),
+        ("Tibet", "540000"),
+        ("Xizang", "540000"),
+        ("Shaanxi", "610000"),
+        ("Shanxi", "140000"),
+        ("内蒙古自治区", "150000"),
+        ("黑龙江省", "230000"),
+        ("Hong-Kong", None),
+    ],
+)
 def test_english_and_pinyin(name, code):
     if code is None:
         with pytest.raises(InputError):
@@ -62,11 +74,23 @@ def test_tied_suggestions_are_all_offered():
         normalize_province("广栋")
 
 
-@pytest.mark.parametrize("name, label", [
-    ("Hong Kong", "Hong Kong"), ("香港", "Hong Kong"), ("香港特別行政區", "Hong Kong"), ("HK", "Hong Kong"),
-    ("Macau", "Macao"), ("澳門", "Macao"), ("澳门特别行政区", "Macao"),
-    ("台湾省", "Taiwan"), ("臺灣", "Taiwan"), ("台灣", "Taiwan"), ("Taiwan", "Taiwan"), ("710000", "Taiwan"),
-])
+@pytest.mark.parametrize(
+    "name, label",
+    [
+        ("Hong Kong", "Hong Kong"),
+        ("香港", "Hong Kong"),
+        ("香港特別行政區", "Hong Kong"),
+        ("HK", "Hong Kong"),
+        ("Macau", "Macao"),
+        ("澳門", "Macao"),
+        ("澳门特别行政区", "Macao"),
+        ("台湾省", "Taiwan"),
+        ("臺灣", "Taiwan"),
+        ("台灣", "Taiwan"),
+        ("Taiwan", "Taiwan"),
+        ("710000", "Taiwan"),
+    ],
+)
 def test_hong_kong_macao_taiwan_are_named_as_outside_not_misread(name, label):
     """Item 11: 'Hong Kong' used to get 'Chongqing?', 台湾省 '河北 or 山西 or 辽宁?'."""
     with pytest.raises(InputError) as e:
@@ -76,12 +100,27 @@ def test_hong_kong_macao_taiwan_are_named_as_outside_not_misread(name, label):
     assert "did you mean" not in msg and "row 3" in msg
 
 
-@pytest.mark.parametrize("name, code", [
-    ("廣東", "440000"), ("廣東省", "440000"), ("內蒙古自治區", "150000"), ("新疆維吾爾自治區", "650000"),
-    ("廣西壯族自治區", "450000"), ("寧夏回族自治區", "640000"), ("黑龍江", "230000"), ("遼寧", "210000"),
-    ("江蘇", "320000"), ("山東", "370000"), ("重慶", "500000"), ("貴州", "520000"), ("雲南", "530000"),
-    ("陝西", "610000"), ("陜西省", "610000"), ("甘肅", "620000"),
-])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("廣東", "440000"),
+        ("廣東省", "440000"),
+        ("內蒙古自治區", "150000"),
+        ("新疆維吾爾自治區", "650000"),
+        ("廣西壯族自治區", "450000"),
+        ("寧夏回族自治區", "640000"),
+        ("黑龍江", "230000"),
+        ("遼寧", "210000"),
+        ("江蘇", "320000"),
+        ("山東", "370000"),
+        ("重慶", "500000"),
+        ("貴州", "520000"),
+        ("雲南", "530000"),
+        ("陝西", "610000"),
+        ("陜西省", "610000"),
+        ("甘肅", "620000"),
+    ],
+)
 def test_traditional_characters_read_as_simplified(name, code):
     assert normalize_province(name) == code
 

@@ -1,4 +1,5 @@
 """aicoord.runner: a step's project error becomes one clean message and status, with no outputs left."""
+
 import subprocess
 import sys
 import textwrap
@@ -22,10 +23,13 @@ def _script(tmp_path, body):
 
 
 def test_input_error_is_one_clean_line_and_no_output(tmp_path):
-    res, out, log = _script(tmp_path, """
+    res, out, log = _script(
+        tmp_path,
+        """
         from aicoord.errors import InputError
         raise InputError("unknown province '工苏'", file="p.csv", row=73, column="省份", hint="did you mean '江苏'?")
-    """)
+    """,
+    )
     assert res.returncode == 2
     line = "aicoord rule demo: bad input: file 'p.csv', row 73, column '省份': unknown province '工苏' (did you mean '江苏'?)"
     assert res.stderr.strip() == line
@@ -33,10 +37,13 @@ def test_input_error_is_one_clean_line_and_no_output(tmp_path):
 
 
 def test_estimation_error_has_its_own_status(tmp_path):
-    res, out, _ = _script(tmp_path, """
+    res, out, _ = _script(
+        tmp_path,
+        """
         from aicoord.errors import EstimationError
         raise EstimationError("rho = 0.999 is on the bound", hint="try another weights matrix")
-    """)
+    """,
+    )
     assert res.returncode == 3 and "estimation failed: rho = 0.999" in res.stderr and "Traceback" not in res.stderr
     assert not out.exists()
 
@@ -47,6 +54,7 @@ def test_a_bug_keeps_its_traceback_in_the_log(tmp_path):
 
 
 # ---- the generic adapter: a rule's named entries are its step's keyword arguments
+
 
 def _job(inputs, outputs, params, rule="demo"):
     """A Snakemake job as scripts/step.py sees it: Namedlists of (name, value or list of values)."""
@@ -68,19 +76,28 @@ def _job(inputs, outputs, params, rule="demo"):
                     nl._set_name(name, start)
         return nl
 
-    return types.SimpleNamespace(input=named(inputs), output=named(outputs), params=named(params, flatten=False),
-                                 rule=rule, log=[])
+    return types.SimpleNamespace(
+        input=named(inputs), output=named(outputs), params=named(params, flatten=False), rule=rule, log=[]
+    )
 
 
 def test_named_entries_become_keyword_arguments_of_the_named_step():
     from aicoord.runner import step_arguments
 
-    job = _job([("panel_csv", "p.csv"), ("mechanism_csvs", ["a.csv", "b.csv"])], [("out_csv", "o.csv")],
-               [("step", "aicoord.steps.study.mechanisms"), ("alpha", 0.05), ("controls", ["x", "z"])])
+    job = _job(
+        [("panel_csv", "p.csv"), ("mechanism_csvs", ["a.csv", "b.csv"])],
+        [("out_csv", "o.csv")],
+        [("step", "aicoord.steps.study.mechanisms"), ("alpha", 0.05), ("controls", ["x", "z"])],
+    )
     target, kwargs = step_arguments(job)
     assert target == "aicoord.steps.study.mechanisms"
-    assert kwargs == {"panel_csv": "p.csv", "mechanism_csvs": ["a.csv", "b.csv"], "out_csv": "o.csv",
-                      "alpha": 0.05, "controls": ["x", "z"]}
+    assert kwargs == {
+        "panel_csv": "p.csv",
+        "mechanism_csvs": ["a.csv", "b.csv"],
+        "out_csv": "o.csv",
+        "alpha": 0.05,
+        "controls": ["x", "z"],
+    }
     assert type(kwargs["panel_csv"]) is str and all(type(p) is str for p in kwargs["mechanism_csvs"])
 
 

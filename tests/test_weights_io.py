@@ -3,6 +3,7 @@
 Asymmetric matrices are used on purpose (k-nearest neighbours, random link strengths): a reader that
 swapped ``from`` and ``to`` or read a matrix transposed would pass on a symmetric one.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -88,10 +89,13 @@ def test_queen_gal_and_gal_refuses_weights(tmp_path, provinces_gdf):
         write_gal_gwt(distance_weights(), tmp_path / "d.gal")
 
 
-@pytest.mark.parametrize("edit, message, row", [
-    (lambda df: df.assign(weight=df["weight"].astype(object).where(df.index != 2, "—")), "not a number", 4),
-    (lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True), "appears twice", None),
-])
+@pytest.mark.parametrize(
+    "edit, message, row",
+    [
+        (lambda df: df.assign(weight=df["weight"].astype(object).where(df.index != 2, "—")), "not a number", 4),
+        (lambda df: pd.concat([df, df.iloc[[0]]], ignore_index=True), "appears twice", None),
+    ],
+)
 def test_long_table_errors_are_located(asym, tmp_path, edit, message, row):
     m, ids = asym
     path = tmp_path / "w.csv"
@@ -216,12 +220,16 @@ def test_write_weights_writes_dense_tables_only_up_to_dense_max(tmp_path):
     # the .npz files hold what the N×N tables hold: raw and row-standardised weights, ids in the same order
     for npz, csv in (("k_raw.npz", "k_raw.csv"), ("k.npz", "k.csv")):
         assert_frame_equal(read_weights_frame(tmp_path / "s" / npz), read_weights_frame(tmp_path / "s" / csv))
-    assert_frame_equal(read_weights_frame(tmp_path / "b" / "k_raw.npz"), read_weights_frame(tmp_path / "s" / "k_raw.csv"))
-    assert_array_equal(read_weights_sparse(tmp_path / "s" / "k.npz").sparse.toarray(),
-                       to_dense_frame(standardize(w)).to_numpy())
+    assert_frame_equal(
+        read_weights_frame(tmp_path / "b" / "k_raw.npz"), read_weights_frame(tmp_path / "s" / "k_raw.csv")
+    )
+    assert_array_equal(
+        read_weights_sparse(tmp_path / "s" / "k.npz").sparse.toarray(), to_dense_frame(standardize(w)).to_numpy()
+    )
     # above the size, a step reads the raw file row-standardised: the numbers of the standardised file
-    assert_array_equal(load_standardised(tmp_path / "b" / "k_raw.npz").dense(),
-                       load_standardised(tmp_path / "s" / "k.npz").dense())
+    assert_array_equal(
+        load_standardised(tmp_path / "b" / "k_raw.npz").dense(), load_standardised(tmp_path / "s" / "k.npz").dense()
+    )
 
 
 def test_a_broken_npz_gives_one_located_message(tmp_path):

@@ -45,8 +45,9 @@ def test_a_row_without_neighbours_is_refused_by_name():
 def test_the_summary_travels_with_the_weights(tmp_path):
     a, ids = _raw(20)
     write_npz(sp.csr_matrix(a), ids, tmp_path / "econ_raw.npz")
-    (tmp_path / "econ_summary.json").write_text(json.dumps({"matrix": "econ", "kind": "economic",
-                                                             "note": "GDP per capita from the panel"}))
+    (tmp_path / "econ_summary.json").write_text(
+        json.dumps({"matrix": "econ", "kind": "economic", "note": "GDP per capita from the panel"})
+    )
     w = load_weights(tmp_path / "econ_raw.npz")
     assert (w.kind, w.name, w.note) == ("economic", "econ", "GDP per capita from the panel")
     assert_array_equal(w.dense(), a)

@@ -60,8 +60,11 @@ def _cache_esda_kernels():
         return
     for module in (esda.crand, esda.moran):
         for name, obj in vars(module).items():
-            if (isinstance(obj, Dispatcher) and name not in UNCACHED_KERNELS
-                    and obj._cache.__class__.__name__ == "NullCache"):
+            if (
+                isinstance(obj, Dispatcher)
+                and name not in UNCACHED_KERNELS
+                and obj._cache.__class__.__name__ == "NullCache"
+            ):
                 obj.enable_caching()
 
 
@@ -105,8 +108,10 @@ def _check(y, w: W) -> np.ndarray:
     if not np.all(np.isfinite(y)):
         raise InputError("the variable has missing or infinite values")
     if not np.any(w.sparse.data):
-        raise InputError("the weights matrix is all zero: no unit has a neighbour, so spatial autocorrelation is "
-                         "undefined", hint="check the weights file (or the cutoff that built it)")
+        raise InputError(
+            "the weights matrix is all zero: no unit has a neighbour, so spatial autocorrelation is undefined",
+            hint="check the weights file (or the cutoff that built it)",
+        )
     scale = np.max(np.abs(y))
     if scale > 0:
         # a power of two: dividing by it is exact, so moderate data give bit-for-bit the same statistics
@@ -128,13 +133,14 @@ def _check_settings(permutations, alpha=None, minimum=1) -> int:
 def _refuse_non_finite(values: dict, what: str) -> None:
     bad = [k for k, v in values.items() if not np.all(np.isfinite(np.asarray(v, dtype=float)))]
     if bad:
-        raise EstimationError(f"{what} gave non-finite values ({', '.join(bad)})",
-                              hint="check the variable for extreme or near-constant values and the weights "
-                                   "matrix for rows without neighbours")
+        raise EstimationError(
+            f"{what} gave non-finite values ({', '.join(bad)})",
+            hint="check the variable for extreme or near-constant values and the weights "
+            "matrix for rows without neighbours",
+        )
 
 
-def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 12345,
-                           standardize: bool = True) -> dict:
+def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 12345, standardize: bool = True) -> dict:
     """Moran's I, Geary's C and Getis–Ord General G of one variable.
 
     Parameters
@@ -174,14 +180,29 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
     with _keep_transform(w), _seeded(seed):
         gc = esda.Geary(y, w, transformation=tr, permutations=permutations)
     out = {
-        "n": int(w.n), "permutations": int(permutations), "seed": int(seed),
-        "I": mi.I, "EI": mi.EI, "VI_norm": mi.VI_norm, "VI_rand": mi.VI_rand,
-        "z_norm": mi.z_norm, "p_norm": mi.p_norm, "z_rand": mi.z_rand, "p_rand": mi.p_rand,
-        "EI_sim": getattr(mi, "EI_sim", np.nan), "z_sim": getattr(mi, "z_sim", np.nan),
+        "n": int(w.n),
+        "permutations": int(permutations),
+        "seed": int(seed),
+        "I": mi.I,
+        "EI": mi.EI,
+        "VI_norm": mi.VI_norm,
+        "VI_rand": mi.VI_rand,
+        "z_norm": mi.z_norm,
+        "p_norm": mi.p_norm,
+        "z_rand": mi.z_rand,
+        "p_rand": mi.p_rand,
+        "EI_sim": getattr(mi, "EI_sim", np.nan),
+        "z_sim": getattr(mi, "z_sim", np.nan),
         "p_sim": getattr(mi, "p_sim", np.nan),
-        "C": gc.C, "EC": gc.EC, "VC_norm": gc.VC_norm, "VC_rand": gc.VC_rand,
-        "z_C_norm": gc.z_norm, "p_C_norm": 2 * gc.p_norm, "z_C_rand": gc.z_rand,
-        "p_C_rand": 2 * gc.p_rand, "p_C_sim": getattr(gc, "p_sim", np.nan),
+        "C": gc.C,
+        "EC": gc.EC,
+        "VC_norm": gc.VC_norm,
+        "VC_rand": gc.VC_rand,
+        "z_C_norm": gc.z_norm,
+        "p_C_norm": 2 * gc.p_norm,
+        "z_C_rand": gc.z_rand,
+        "p_C_rand": 2 * gc.p_rand,
+        "p_C_sim": getattr(gc, "p_sim", np.nan),
     }
     if np.all(y >= 0):
         # esda's General G is defined on the binary pattern (it sets transform "B": every link 1), so it
@@ -189,17 +210,31 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         binary = W(w.neighbors, id_order=w.id_order, silence_warnings=True)
         with _seeded(seed):
             g = esda.G(y, binary, permutations=permutations)
-        out.update({"G": g.G, "EG": g.EG, "VG": g.VG, "z_G": g.z_norm, "p_G": 2 * g.p_norm,
-                    "p_G_sim": getattr(g, "p_sim", np.nan)})
+        out.update(
+            {
+                "G": g.G,
+                "EG": g.EG,
+                "VG": g.VG,
+                "z_G": g.z_norm,
+                "p_G": 2 * g.p_norm,
+                "p_G_sim": getattr(g, "p_sim", np.nan),
+            }
+        )
     else:
         out.update({k: np.nan for k in ("G", "EG", "VG", "z_G", "p_G", "p_G_sim")})
-    _refuse_non_finite({k: out[k] for k in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "C")
-                        + (("p_sim",) if permutations else ())}, "Moran's I")
+    _refuse_non_finite(
+        {
+            k: out[k]
+            for k in ("I", "EI", "VI_norm", "VI_rand", "z_norm", "z_rand", "C") + (("p_sim",) if permutations else ())
+        },
+        "Moran's I",
+    )
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}
 
 
-def moran_by_year(panel: pd.DataFrame, variables, weights, *, unit: str = "code", time: str = "year",
-                  standardize: bool = True) -> pd.DataFrame:
+def moran_by_year(
+    panel: pd.DataFrame, variables, weights, *, unit: str = "code", time: str = "year", standardize: bool = True
+) -> pd.DataFrame:
     """Global Moran's I of each variable in each year of a long panel under each weights matrix: the year ×
     variable × matrix table that papers print (the analytic moments under normality and randomisation, as
     :func:`global_autocorrelation` gives them; no permutations, no Geary or General G).
@@ -237,21 +272,37 @@ def moran_by_year(panel: pd.DataFrame, variables, weights, *, unit: str = "code"
                 ids = [str(i) for i in w.id_order]
                 missing = [i for i in ids if i not in values.index]
                 if missing:
-                    raise InputError(f"matrix {name!r} has units {missing[:3]} without {var!r} in {year}",
-                                     hint="the weights and the panel must cover the same units")
+                    raise InputError(
+                        f"matrix {name!r} has units {missing[:3]} without {var!r} in {year}",
+                        hint="the weights and the panel must cover the same units",
+                    )
                 y = _check(values.loc[ids].to_numpy(dtype=float), w)
-                with _keep_transform(w):   # Moran alone (no Geary, no General G): one pass per cell
-                    mi = esda.Moran(y, w, transformation="r" if standardize else "o", permutations=0,
-                                    two_tailed=True)
-                res = {"n": int(w.n), "I": mi.I, "EI": mi.EI, "z_norm": mi.z_norm, "p_norm": mi.p_norm,
-                       "z_rand": mi.z_rand, "p_rand": mi.p_rand}
+                with _keep_transform(w):  # Moran alone (no Geary, no General G): one pass per cell
+                    mi = esda.Moran(y, w, transformation="r" if standardize else "o", permutations=0, two_tailed=True)
+                res = {
+                    "n": int(w.n),
+                    "I": mi.I,
+                    "EI": mi.EI,
+                    "z_norm": mi.z_norm,
+                    "p_norm": mi.p_norm,
+                    "z_rand": mi.z_rand,
+                    "p_rand": mi.p_rand,
+                }
                 _refuse_non_finite({k: res[k] for k in ("I", "z_rand")}, f"Moran's I of {var} in {year}")
                 rows.append({"variable": var, "year": int(year), "matrix": name, **{k: float(res[k]) for k in keep}})
     return pd.DataFrame(rows)
 
 
-def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha: float = 0.05,
-                fdr: bool = False, standardize: bool = True) -> pd.DataFrame:
+def local_moran(
+    y,
+    w: W,
+    *,
+    permutations: int = 99_999,
+    seed: int = 12345,
+    alpha: float = 0.05,
+    fdr: bool = False,
+    standardize: bool = True,
+) -> pd.DataFrame:
     """Local Moran's I (LISA) with quadrants, pseudo p-values and cluster labels.
 
     Parameters
@@ -291,8 +342,9 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
     y = _check(y, w)
     tr = "r" if standardize else "o"
     with _keep_transform(w):
-        lm = esda.Moran_Local(y, w, transformation=tr, permutations=permutations, seed=seed,
-                              keep_simulations=True, n_jobs=1)
+        lm = esda.Moran_Local(
+            y, w, transformation=tr, permutations=permutations, seed=seed, keep_simulations=True, n_jobs=1
+        )
         wz = np.asarray(lm.w.sparse @ lm.z).ravel()  # lm.w is w: its transform is restored below
     island = np.array([w.cardinalities[i] == 0 for i in w.id_order])
     p_sim = np.where(island, np.nan, lm.p_sim)
@@ -303,14 +355,26 @@ def local_moran(y, w: W, *, permutations: int = 99_999, seed: int = 12345, alpha
     _refuse_non_finite({"Ii": lm.Is, "z_value": lm.z, "lag_z": wz, "p_sim": p_sim[~island]}, "local Moran")
     if island.any():
         ids = [str(i) for i, k in zip(w.id_order, island) if k]
-        warnings.warn(f"{len(ids)} unit(s) without neighbours in the weights matrix ({', '.join(ids[:10])}"
-                      f"{' ...' if len(ids) > 10 else ''}): labelled '{NO_NEIGHBOURS}', not tested", UserWarning,
-                      stacklevel=2)
+        warnings.warn(
+            f"{len(ids)} unit(s) without neighbours in the weights matrix ({', '.join(ids[:10])}"
+            f"{' ...' if len(ids) > 10 else ''}): labelled '{NO_NEIGHBOURS}', not tested",
+            UserWarning,
+            stacklevel=2,
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         z_c = (lm.Is - lm.EIc) / np.sqrt(lm.VIc)
-    return pd.DataFrame({
-        "Ii": lm.Is, "EIc": lm.EIc, "VIc": lm.VIc, "z_c": np.where(island, np.nan, z_c),
-        "z_value": lm.z, "lag_z": wz, "quadrant": quad, "p_sim": p_sim,
-        "threshold": threshold,
-        "cluster": np.where(island, NO_NEIGHBOURS, np.where(sig, quad, "Not significant")),
-    }, index=pd.Index(w.id_order, name="code"))
+    return pd.DataFrame(
+        {
+            "Ii": lm.Is,
+            "EIc": lm.EIc,
+            "VIc": lm.VIc,
+            "z_c": np.where(island, np.nan, z_c),
+            "z_value": lm.z,
+            "lag_z": wz,
+            "quadrant": quad,
+            "p_sim": p_sim,
+            "threshold": threshold,
+            "cluster": np.where(island, NO_NEIGHBOURS, np.where(sig, quad, "Not significant")),
+        },
+        index=pd.Index(w.id_order, name="code"),
+    )

@@ -26,7 +26,10 @@ COMMANDS = {
     "lisa": ("aicoord.commands.lisa", "local Moran (LISA) with quadrants and cluster labels"),
     "inequality": ("aicoord.commands.inequality", "CV, Theil and Dagum Gini decompositions"),
     "fit-panel": ("aicoord.commands.fit_panel", "maximum-likelihood spatial panel models"),
-    "did": ("aicoord.commands.did", "staggered spatial difference-in-differences (AI pilot zones or a treatment-year column)"),
+    "did": (
+        "aicoord.commands.did",
+        "staggered spatial difference-in-differences (AI pilot zones or a treatment-year column)",
+    ),
     "template": ("aicoord.commands.template", "write an empty province-year panel (.xlsx) and its panel: snippet"),
 }
 
@@ -70,6 +73,7 @@ def help_text(command: str | None = None, *, width: int = 100) -> str:
         The text that ``aicoord [COMMAND] --help`` prints, wrapped at ``width``; the documentation's CLI
         reference is made of these, so it cannot drift from the parsers.
     """
+
     def formatter(prog):
         return argparse.HelpFormatter(prog, width=width)
 

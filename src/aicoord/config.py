@@ -23,8 +23,22 @@ import pandas as pd
 
 from .errors import InputError, listed
 
-__all__ = ["validate_config", "merge_layers", "REPLACE_KEYS", "COLLECTION_KEYS", "apply_level", "level_datasets",
-           "panel_roles", "identification", "panel_columns", "panel_years", "check_years", "resolve", "resolve_list", "DERIVED"]
+__all__ = [
+    "validate_config",
+    "merge_layers",
+    "REPLACE_KEYS",
+    "COLLECTION_KEYS",
+    "apply_level",
+    "level_datasets",
+    "panel_roles",
+    "identification",
+    "panel_columns",
+    "panel_years",
+    "check_years",
+    "resolve",
+    "resolve_list",
+    "DERIVED",
+]
 
 #: Variables the workflow derives in the tidy panel (``results/data/panel.csv``).
 DERIVED = ("dev_gap", "dev_gap_change", "dev_gap_growth")
@@ -35,20 +49,35 @@ DERIVED = ("dev_gap", "dev_gap_change", "dev_gap_growth")
 #: island); a dataset's variables, an index's or subsystem's indicators and a scenario are one specification
 #: each, which a partial merge would silently mix with the default's (a redefined subsystem kept the default's
 #: ``negative`` list).
-REPLACE_KEYS = ("weights.*.island_links", "datasets.*.variables", "measures.indices.*",
-                "measures.coordination.subsystems.*", "analysis.scenarios.*", "panel.dictionary")
+REPLACE_KEYS = (
+    "weights.*.island_links",
+    "datasets.*.variables",
+    "measures.indices.*",
+    "measures.coordination.subsystems.*",
+    "analysis.scenarios.*",
+    "panel.dictionary",
+)
 
 #: Collections of named entries: a user's entries are added to the default's (or replace the entry of the same
 #: name, merged key by key), and an empty mapping ``{}`` empties the collection (no indices, no scenarios, no
 #: overlay of that level). Everywhere else a mapping is a section of fixed keys, merged key by key, where
 #: ``{}`` changes nothing. Lists and scalars are always replaced.
-COLLECTION_KEYS = ("datasets", "weights", "measures.indices", "measures.coordination.subsystems",
-                   "analysis.scenarios", "paper.labels", "levels.*")
+COLLECTION_KEYS = (
+    "datasets",
+    "weights",
+    "measures.indices",
+    "measures.coordination.subsystems",
+    "analysis.scenarios",
+    "paper.labels",
+    "levels.*",
+)
 
 
 def _matches(path: tuple, patterns) -> bool:
-    return any(len(p) == len(path) and all(a == "*" or a == b for a, b in zip(p, path))
-               for p in (tuple(q.split(".")) for q in patterns))
+    return any(
+        len(p) == len(path) and all(a == "*" or a == b for a, b in zip(p, path))
+        for p in (tuple(q.split(".")) for q in patterns)
+    )
 
 
 def _merge(base: dict, over: dict, path: tuple = ()) -> dict:
@@ -57,8 +86,12 @@ def _merge(base: dict, over: dict, path: tuple = ()) -> dict:
     out = dict(base)
     for k, v in over.items():
         here = path + (str(k),)
-        if (isinstance(v, dict) and isinstance(out.get(k), dict) and not _matches(here, REPLACE_KEYS)
-                and not (v == {} and _matches(here, COLLECTION_KEYS))):
+        if (
+            isinstance(v, dict)
+            and isinstance(out.get(k), dict)
+            and not _matches(here, REPLACE_KEYS)
+            and not (v == {} and _matches(here, COLLECTION_KEYS))
+        ):
             out[k] = _merge(out[k], v, here)
         else:
             out[k] = v
@@ -106,8 +139,10 @@ def apply_level(config: dict) -> dict:
     for k in over:
         if k not in allowed or k == "levels":
             close = difflib.get_close_matches(str(k), allowed, n=1, cutoff=0.5)
-            raise InputError(f"configuration key '{k}' under levels.{level} is not known",
-                             hint=(f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(allowed)}")
+            raise InputError(
+                f"configuration key '{k}' under levels.{level} is not known",
+                hint=(f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(allowed)}",
+            )
     merged = _merge({k: v for k, v in config.items() if k != "levels"}, over)
     config.update(merged)
     return config
@@ -117,8 +152,11 @@ def level_datasets(config: dict) -> dict:
     """The cross-sections used at the study's level: those of that ``level`` (default province) and those
     taken ``from_panel`` (always at the study's level)."""
     level = config["study"].get("level", "province")
-    return {name: spec for name, spec in config["datasets"].items()
-            if spec.get("from_panel") or spec.get("level", "province") == level}
+    return {
+        name: spec
+        for name, spec in config["datasets"].items()
+        if spec.get("from_panel") or spec.get("level", "province") == level
+    }
 
 
 def _key(path) -> str:
@@ -134,12 +172,14 @@ def _schema_error(err, schema) -> InputError:
         bad = extra[0] if extra else "?"
         close = difflib.get_close_matches(bad, allowed, n=1, cutoff=0.5)
         hint = (f"did you mean '{close[0]}'? " if close else "") + (
-            f"allowed keys here: {', '.join(allowed)}" if allowed else "")
+            f"allowed keys here: {', '.join(allowed)}" if allowed else ""
+        )
         return InputError(f"configuration key '{bad}' under {where} is not known", hint=hint.strip())
     if err.validator == "required":
         return InputError(f"configuration {where}: {err.message}", hint="add the key")
-    return InputError(f"configuration key {where}: {err.message}",
-                      hint=str(err.schema.get("description", "")).strip() or None)
+    return InputError(
+        f"configuration key {where}: {err.message}", hint=str(err.schema.get("description", "")).strip() or None
+    )
 
 
 def _whole_numbers(config, schema) -> None:
@@ -150,8 +190,11 @@ def _whole_numbers(config, schema) -> None:
         extra = schema.get("additionalProperties")
         for k, v in config.items():
             sub = props.get(k, extra if isinstance(extra, dict) else {})
-            if isinstance(v, float) and "integer" in (sub.get("type") if isinstance(sub.get("type"), list)
-                                                      else [sub.get("type")]) and v.is_integer():
+            if (
+                isinstance(v, float)
+                and "integer" in (sub.get("type") if isinstance(sub.get("type"), list) else [sub.get("type")])
+                and v.is_integer()
+            ):
                 config[k] = int(v)
             else:
                 _whole_numbers(v, sub)
@@ -191,55 +234,93 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
 
     schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    errors = sorted(
+        validator.iter_errors(config), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path)))
+    )
     if errors:
         raise _schema_error(errors[0], schema)
     _whole_numbers(config, schema)
     for name, spec in config["datasets"].items():
         if not spec.get("from_panel"):
             for need in ("file", "id", "source"):
-                _check(need in spec, f"configuration datasets.{name}: '{need}' is a required property",
-                       "add it, or set from_panel: true to take the cross-section from the study panel")
+                _check(
+                    need in spec,
+                    f"configuration datasets.{name}: '{need}' is a required property",
+                    "add it, or set from_panel: true to take the cross-section from the study panel",
+                )
     datasets = level_datasets(config)
-    _check(bool(datasets), f"no dataset is at the study's level ({config['study'].get('level', 'province')})",
-           "give a dataset of that level, or one with from_panel: true")
+    _check(
+        bool(datasets),
+        f"no dataset is at the study's level ({config['study'].get('level', 'province')})",
+        "give a dataset of that level, or one with from_panel: true",
+    )
     weights = config["weights"]
     names = ", ".join(weights)
     panel_kinds = ("economic", "nested")
     for w in config["esda"]["map_weights"]:
-        _check(w in weights, f"configuration key esda.map_weights names an unknown matrix '{w}'",
-               f"use one of the names under 'weights': {names}")
+        _check(
+            w in weights,
+            f"configuration key esda.map_weights names an unknown matrix '{w}'",
+            f"use one of the names under 'weights': {names}",
+        )
     for key in ("markov", "beta", "recovery"):
         w = config["measures"][key]["weights"]
-        _check(w in weights, f"configuration key measures.{key}.weights names an unknown matrix '{w}'",
-               f"use one of: {names}")
+        _check(
+            w in weights,
+            f"configuration key measures.{key}.weights names an unknown matrix '{w}'",
+            f"use one of: {names}",
+        )
     an = config["analysis"]
     ct = an.get("cov_type", "oim")
-    _check(an.get("cluster") is None or ct == "cluster", "configuration key analysis.cluster is set but "
-           f"analysis.cov_type is '{ct}'", "set analysis.cov_type: cluster, or analysis.cluster: null")
-    _check(an.get("dk_lag") is None or ct == "driscoll-kraay", "configuration key analysis.dk_lag is set but "
-           f"analysis.cov_type is '{ct}'", "set analysis.cov_type: driscoll-kraay, or analysis.dk_lag: null")
-    for key, ws in (("analysis.weights", [an["weights"]]), ("analysis.robustness.weights", an["robustness"]["weights"])):
+    _check(
+        an.get("cluster") is None or ct == "cluster",
+        f"configuration key analysis.cluster is set but analysis.cov_type is '{ct}'",
+        "set analysis.cov_type: cluster, or analysis.cluster: null",
+    )
+    _check(
+        an.get("dk_lag") is None or ct == "driscoll-kraay",
+        f"configuration key analysis.dk_lag is set but analysis.cov_type is '{ct}'",
+        "set analysis.cov_type: driscoll-kraay, or analysis.dk_lag: null",
+    )
+    for key, ws in (
+        ("analysis.weights", [an["weights"]]),
+        ("analysis.robustness.weights", an["robustness"]["weights"]),
+    ):
         for w in ws:
             _check(w in weights, f"configuration key {key} names an unknown matrix '{w}'", f"use one of: {names}")
     for col in config["paper"].get("baseline_columns") or []:
         w = str(col).partition(":")[2]
-        _check(not w or w in weights, f"configuration key paper.baseline_columns names an unknown matrix '{w}' "
-               f"(in '{col}')", f"use model:weights with one of: {names}")
+        _check(
+            not w or w in weights,
+            f"configuration key paper.baseline_columns names an unknown matrix '{w}' (in '{col}')",
+            f"use model:weights with one of: {names}",
+        )
     dw = config["demo"]["weights"]
-    _check(dw in weights and weights[dw]["kind"] not in panel_kinds,
-           f"configuration key demo.weights names '{dw}', which is not a geographic matrix under 'weights'",
-           "the demo panel is simulated on a queen, rook, knn or distance matrix")
+    _check(
+        dw in weights and weights[dw]["kind"] not in panel_kinds,
+        f"configuration key demo.weights names '{dw}', which is not a geographic matrix under 'weights'",
+        "the demo panel is simulated on a queen, rook, knn or distance matrix",
+    )
     y0, y1 = config["demo"]["years"]
-    _check(y1 > y0, f"configuration key demo.years is [{y0}, {y1}]: the last year must come after the first",
-           "write [first, last], e.g. [2011, 2023]")
+    _check(
+        y1 > y0,
+        f"configuration key demo.years is [{y0}, {y1}]: the last year must come after the first",
+        "write [first, last], e.g. [2011, 2023]",
+    )
     for ds in config["measures"]["inequality"]["cross_section"]:
-        _check(ds in datasets, f"configuration key measures.inequality.cross_section names an "
-               f"unknown dataset '{ds}' (or one of another level)", f"use one of: {', '.join(datasets)}")
+        _check(
+            ds in datasets,
+            f"configuration key measures.inequality.cross_section names an "
+            f"unknown dataset '{ds}' (or one of another level)",
+            f"use one of: {', '.join(datasets)}",
+        )
     panel = config["panel"]
     if panel["file"] is not None:
-        _check(bool(panel.get("dictionary")), "configuration key panel.file is set but panel.dictionary is not",
-               "map the roles (ai, outcome, gdp_pc, ...) to the columns of the file under panel.dictionary")
+        _check(
+            bool(panel.get("dictionary")),
+            "configuration key panel.file is set but panel.dictionary is not",
+            "map the roles (ai, outcome, gdp_pc, ...) to the columns of the file under panel.dictionary",
+        )
         from .contract import validate_dictionary
 
         try:
@@ -249,30 +330,45 @@ def validate_config(config: dict, schema_path, *, root=None, check_files: bool =
     if check_files:
         base = Path(root) if root is not None else Path.cwd()
         for key, value in input_files(config):
-            _check((base / value).is_file(), f"configuration key {key} names '{value}', which does not exist "
-                   f"(paths are relative to the study folder {base})",
-                   "check the path" + ("; set panel.file to null for the simulated demonstration panel"
-                                       if key == "panel.file" else ""))
+            _check(
+                (base / value).is_file(),
+                f"configuration key {key} names '{value}', which does not exist "
+                f"(paths are relative to the study folder {base})",
+                "check the path"
+                + ("; set panel.file to null for the simulated demonstration panel" if key == "panel.file" else ""),
+            )
     roles = panel_roles(config)
     for key, value in variable_entries(config):
         resolve(value, roles, key)
     for m in an["mechanisms"] or []:
-        _check(m in roles["mechanisms"], f"configuration key analysis.mechanisms names '{m}', which the data "
-               "dictionary does not map", f"mechanisms of the dictionary: {', '.join(roles['mechanisms']) or 'none'}")
+        _check(
+            m in roles["mechanisms"],
+            f"configuration key analysis.mechanisms names '{m}', which the data dictionary does not map",
+            f"mechanisms of the dictionary: {', '.join(roles['mechanisms']) or 'none'}",
+        )
     ident = an.get("identification")
-    _check(ident not in ("iv", "both") or bool(roles["instruments"]), f"configuration key analysis.identification is "
-           f"'{ident}', but the data dictionary has no instruments",
-           "map the excluded instruments of AI under panel.dictionary.instruments, or set identification to ml")
+    _check(
+        ident not in ("iv", "both") or bool(roles["instruments"]),
+        f"configuration key analysis.identification is '{ident}', but the data dictionary has no instruments",
+        "map the excluded instruments of AI under panel.dictionary.instruments, or set identification to ml",
+    )
     if an.get("verdict_basis") == "a_path":
         missing = [m for m in (an["mechanisms"] or roles["mechanisms"]) if m not in (an.get("expected_sign") or {})]
-        _check(not missing, f"configuration key analysis.verdict_basis is a_path, but analysis.expected_sign gives no "
-               f"sign for {listed(missing)}", "give each tested mechanism's sign on the outcome, +1 or -1")
+        _check(
+            not missing,
+            f"configuration key analysis.verdict_basis is a_path, but analysis.expected_sign gives no "
+            f"sign for {listed(missing)}",
+            "give each tested mechanism's sign on the outcome, +1 or -1",
+        )
     if an.get("cluster") is not None:
         cols = panel_columns(roles)
         close = difflib.get_close_matches(str(an["cluster"]), cols, n=1, cutoff=0.6)
-        _check(an["cluster"] in cols, f"configuration key analysis.cluster names '{an['cluster']}', which is not a "
-               "column of the study panel (results/data/panel.csv)",
-               (f"did you mean '{close[0]}'? " if close else "") + f"columns: {', '.join(cols)}")
+        _check(
+            an["cluster"] in cols,
+            f"configuration key analysis.cluster names '{an['cluster']}', which is not a "
+            "column of the study panel (results/data/panel.csv)",
+            (f"did you mean '{close[0]}'? " if close else "") + f"columns: {', '.join(cols)}",
+        )
     base = Path(root) if root is not None else Path.cwd()
     years = panel_years(config, root=base if check_files else None)
     if years:
@@ -291,25 +387,39 @@ def check_years(config: dict, years) -> None:
     years = sorted({int(y) for y in years})
     first, last = years[0], years[-1]
     span = f"{first}–{last}"
-    what = "the simulated demonstration panel (demo.years)" if config["panel"]["file"] is None else \
-        f"the panel {config['panel']['file']}"
+    what = (
+        "the simulated demonstration panel (demo.years)"
+        if config["panel"]["file"] is None
+        else f"the panel {config['panel']['file']}"
+    )
     split = config["analysis"].get("split_year")
-    _check(split is None or first < split <= last, f"configuration key analysis.split_year {split} is outside the "
-           f"years of {what} ({span}): one sub-period would be empty",
-           f"give the first year of the later sub-period, after {first} and at most {last}; null for the middle year")
+    _check(
+        split is None or first < split <= last,
+        f"configuration key analysis.split_year {split} is outside the "
+        f"years of {what} ({span}): one sub-period would be empty",
+        f"give the first year of the later sub-period, after {first} and at most {last}; null for the middle year",
+    )
     tau = config["measures"]["beta"]["tau"]
-    _check(tau <= last - first, f"configuration key measures.beta.tau {tau} is not shorter than the span of "
-           f"{what} ({span}): no unit has two observations {tau} years apart", f"use at most {last - first}")
+    _check(
+        tau <= last - first,
+        f"configuration key measures.beta.tau {tau} is not shorter than the span of "
+        f"{what} ({span}): no unit has two observations {tau} years apart",
+        f"use at most {last - first}",
+    )
     missing = [y for y in config["measures"]["kde"]["years"] if y not in years]
-    _check(not missing, f"configuration key measures.kde.years names {listed(missing)}, not years of {what} "
-           f"({span})", "list years of the panel, or [] for every year")
+    _check(
+        not missing,
+        f"configuration key measures.kde.years names {listed(missing)}, not years of {what} ({span})",
+        "list years of the panel, or [] for every year",
+    )
 
 
 def panel_columns(roles: dict) -> list:
     """Columns of the tidy study panel ``results/data/panel.csv`` (mechanisms have files of their own)."""
     cols = ["code", "name", "region4", "year", "ai", "gdp_pc"] + (["population"] if roles["population"] else [])
-    return list(dict.fromkeys(cols + roles["outcome"] + roles["controls"] + list(roles.get("instruments", []))
-                              + list(DERIVED)))
+    return list(
+        dict.fromkeys(cols + roles["outcome"] + roles["controls"] + list(roles.get("instruments", [])) + list(DERIVED))
+    )
 
 
 def panel_years(config: dict, root=None):
@@ -368,9 +478,15 @@ def panel_roles(config: dict) -> dict:
 
     demo = demo_dictionary(bool(config.get("demo", {}).get("endogenous", True)))
     d = validate_dictionary(demo if config["panel"]["file"] is None else config["panel"]["dictionary"])
-    return {"ai": "ai", "gdp_pc": "gdp_pc", "population": "population" if d["population"] else None,
-            "outcome": list(d["outcome"]), "controls": list(d["controls"]), "instruments": list(d["instruments"]),
-            "mechanisms": {m: m for m in d["mechanisms"]}}
+    return {
+        "ai": "ai",
+        "gdp_pc": "gdp_pc",
+        "population": "population" if d["population"] else None,
+        "outcome": list(d["outcome"]),
+        "controls": list(d["controls"]),
+        "instruments": list(d["instruments"]),
+        "mechanisms": {m: m for m in d["mechanisms"]},
+    }
 
 
 def identification(config: dict) -> str:
@@ -411,14 +527,16 @@ def resolve(value, roles: dict, key: str = "a configuration entry"):
     for item in items:
         if item not in known:
             close = difflib.get_close_matches(str(item), list(known), n=1, cutoff=0.6)
-            raise InputError(f"configuration key {key} names '{item}', which is neither a role of the data "
-                             "dictionary nor one of its columns",
-                             hint=(f"did you mean '{close[0]}'? " if close else "") +
-                             f"allowed: {', '.join(known)}")
+            raise InputError(
+                f"configuration key {key} names '{item}', which is neither a role of the data "
+                "dictionary nor one of its columns",
+                hint=(f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(known)}",
+            )
         cols = known[item]
         if isinstance(value, str) and len(cols) != 1:
-            raise InputError(f"configuration key {key} must name one variable, not '{item}'",
-                             hint="use a single role or column")
+            raise InputError(
+                f"configuration key {key} must name one variable, not '{item}'", hint="use a single role or column"
+            )
         out += [c for c in cols if c not in out]
     return out[0] if isinstance(value, str) else out
 

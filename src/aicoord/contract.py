@@ -50,8 +50,20 @@ from .io import read_table
 from .limits import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED, check_consecutive_periods, check_count
 from .units import normalize_unit, unit_table
 
-__all__ = ["MECHANISMS", "ROLES", "MAX_DRAWS", "MAX_PERMUTATIONS", "MAX_SEED", "read_province_table", "read_panel",
-           "read_long_panel", "read_tidy", "validate_dictionary", "check_count", "check_consecutive_periods"]
+__all__ = [
+    "MECHANISMS",
+    "ROLES",
+    "MAX_DRAWS",
+    "MAX_PERMUTATIONS",
+    "MAX_SEED",
+    "read_province_table",
+    "read_panel",
+    "read_long_panel",
+    "read_tidy",
+    "validate_dictionary",
+    "check_count",
+    "check_consecutive_periods",
+]
 
 #: Allowed keys of ``dictionary["mechanisms"]``.
 MECHANISMS = ("industrial_upgrading", "value_chain", "resource_allocation", "regional_brand")
@@ -60,12 +72,24 @@ MECHANISMS = ("industrial_upgrading", "value_chain", "resource_allocation", "reg
 ROLES = ("ai", "outcome", "gdp_pc", "population", "controls", "instruments", "mechanisms")
 
 _NA_STRINGS = {"", "na", "nan", "n/a", "null", "none", "#n/a"}
-_KNOWN_KEYS = {"columns", "province", "year", "ai", "outcome", "gdp_pc", "population",
-               "controls", "instruments", "mechanisms", "ranges"}
+_KNOWN_KEYS = {
+    "columns",
+    "province",
+    "year",
+    "ai",
+    "outcome",
+    "gdp_pc",
+    "population",
+    "controls",
+    "instruments",
+    "mechanisms",
+    "ranges",
+}
 
 
-def read_province_table(path, id_col: str, value_cols, *, required_all: bool = True,
-                        level: str = "province") -> pd.DataFrame:
+def read_province_table(
+    path, id_col: str, value_cols, *, required_all: bool = True, level: str = "province"
+) -> pd.DataFrame:
     """Read a one-row-per-province table (one row per unit of ``level``) and validate it.
 
     Parameters
@@ -97,17 +121,26 @@ def read_province_table(path, id_col: str, value_cols, *, required_all: bool = T
     value_cols = list(value_cols)
     for col in [id_col, *value_cols]:
         if col not in df.columns:
-            raise InputError(f"missing column '{col}'", file=path, row=1,
-                             hint=f"the header has {list(df.columns)}; rename the column or change the "
-                                  "column name in the configuration")
+            raise InputError(
+                f"missing column '{col}'",
+                file=path,
+                row=1,
+                hint=f"the header has {list(df.columns)}; rename the column or change the "
+                "column name in the configuration",
+            )
     codes = []
     seen: dict[str, int] = {}
     for i, name in enumerate(df[id_col]):
         line = i + 2
         code = normalize_unit(name, level, file=path, row=line, column=id_col)
         if code in seen:
-            raise InputError(f"duplicate province '{str(name).strip()}' (also on row {seen[code]})",
-                             file=path, row=line, column=id_col, hint="keep one row per province")
+            raise InputError(
+                f"duplicate province '{str(name).strip()}' (also on row {seen[code]})",
+                file=path,
+                row=line,
+                column=id_col,
+                hint="keep one row per province",
+            )
         seen[code] = line
         codes.append(code)
     out = pd.DataFrame(index=pd.Index(codes, name="code"))
@@ -116,11 +149,21 @@ def read_province_table(path, id_col: str, value_cols, *, required_all: bool = T
         values = pd.to_numeric(raw.str.strip(), errors="coerce").to_numpy(dtype=float)
         for i, (r, v) in enumerate(zip(raw, values)):
             if r is None or (isinstance(r, float) and np.isnan(r)) or str(r).strip() == "":
-                raise InputError("missing value", file=path, row=i + 2, column=col,
-                                 hint="fill in the value; the statistics need every province")
+                raise InputError(
+                    "missing value",
+                    file=path,
+                    row=i + 2,
+                    column=col,
+                    hint="fill in the value; the statistics need every province",
+                )
             if not np.isfinite(v):
-                raise InputError(f"non-numeric value '{r}'", file=path, row=i + 2, column=col,
-                                 hint="use a plain number with '.' as decimal separator")
+                raise InputError(
+                    f"non-numeric value '{r}'",
+                    file=path,
+                    row=i + 2,
+                    column=col,
+                    hint="use a plain number with '.' as decimal separator",
+                )
         out[col] = values
     units = unit_table(level)
     if required_all:
@@ -128,10 +171,14 @@ def read_province_table(path, id_col: str, value_cols, *, required_all: bool = T
         if missing:
             names = units.set_index("code").loc[missing, "name_short"].tolist()
             shown = ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
-            raise InputError(f"{len(missing)} {'province' if level == 'province' else level + '-level unit'}(s) "
-                             f"missing: {shown}", file=path, column=id_col,
-                             hint="add a row for each of the 31 mainland provinces" if level == "province" else
-                             f"add a row for each of the {len(units)} units of the level")
+            raise InputError(
+                f"{len(missing)} {'province' if level == 'province' else level + '-level unit'}(s) missing: {shown}",
+                file=path,
+                column=id_col,
+                hint="add a row for each of the 31 mainland provinces"
+                if level == "province"
+                else f"add a row for each of the {len(units)} units of the level",
+            )
     order = [c for c in units["code"] if c in seen]
     return out.loc[order]
 
@@ -160,14 +207,24 @@ def validate_dictionary(dictionary) -> dict:
         raise InputError("the data dictionary must be a mapping")
     unknown = set(dictionary) - _KNOWN_KEYS
     if unknown:
-        raise InputError(f"unknown data dictionary keys: {', '.join(sorted(unknown))}",
-                         hint=f"allowed keys: {', '.join(sorted(_KNOWN_KEYS))}")
-    d = {"columns": {}, "province": "province", "year": "year", "population": None,
-         "controls": [], "instruments": [], "mechanisms": {}, "ranges": {}, **dictionary}
+        raise InputError(
+            f"unknown data dictionary keys: {', '.join(sorted(unknown))}",
+            hint=f"allowed keys: {', '.join(sorted(_KNOWN_KEYS))}",
+        )
+    d = {
+        "columns": {},
+        "province": "province",
+        "year": "year",
+        "population": None,
+        "controls": [],
+        "instruments": [],
+        "mechanisms": {},
+        "ranges": {},
+        **dictionary,
+    }
     for role in ("ai", "outcome", "gdp_pc"):
         if not d.get(role):
-            raise InputError(f"data dictionary lacks the role '{role}'",
-                             hint="map it to a column of the data file")
+            raise InputError(f"data dictionary lacks the role '{role}'", hint="map it to a column of the data file")
     for role in ("outcome", "controls", "instruments"):
         if d[role] is None:
             d[role] = []
@@ -176,10 +233,17 @@ def validate_dictionary(dictionary) -> dict:
         d[role] = list(d[role])
     bad = set(d["mechanisms"]) - set(MECHANISMS)
     if bad:
-        raise InputError(f"unknown mechanism(s): {', '.join(sorted(bad))}",
-                         hint=f"allowed: {', '.join(MECHANISMS)}")
-    used = [d["province"], d["year"], d["ai"], *d["outcome"], d["gdp_pc"], *d["controls"], *d["instruments"],
-            *d["mechanisms"].values()] + ([d["population"]] if d["population"] else [])
+        raise InputError(f"unknown mechanism(s): {', '.join(sorted(bad))}", hint=f"allowed: {', '.join(MECHANISMS)}")
+    used = [
+        d["province"],
+        d["year"],
+        d["ai"],
+        *d["outcome"],
+        d["gdp_pc"],
+        *d["controls"],
+        *d["instruments"],
+        *d["mechanisms"].values(),
+    ] + ([d["population"]] if d["population"] else [])
     dup = sorted({c for c in used if used.count(c) > 1})
     if dup:
         raise InputError(f"column(s) used for more than one role: {', '.join(dup)}")
@@ -187,9 +251,11 @@ def validate_dictionary(dictionary) -> dict:
 
     formula = [str(c) for c in used + list(d["columns"].values()) if str(c).startswith(FORMULA_STARTS)]
     if formula:  # the names are headers of the tidy files and labels of the tables a spreadsheet opens
-        raise InputError(f"column name '{formula[0]}' starts with '{formula[0][0]}', which a spreadsheet runs as a "
-                         "formula", hint="rename it with the dictionary's 'columns' map, e.g. "
-                         f"columns: {{'{formula[0]}': {formula[0].lstrip('=+-@').strip() or 'x'}}}")
+        raise InputError(
+            f"column name '{formula[0]}' starts with '{formula[0][0]}', which a spreadsheet runs as a formula",
+            hint="rename it with the dictionary's 'columns' map, e.g. "
+            f"columns: {{'{formula[0]}': {formula[0].lstrip('=+-@').strip() or 'x'}}}",
+        )
     return d
 
 
@@ -253,8 +319,12 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
     df = raw.rename(columns=rename)
     if df.columns.duplicated().any():
         dup = df.columns[df.columns.duplicated()][0]
-        raise InputError(f"two columns are called '{dup}' after renaming", file=path, row=1,
-                         hint="check the 'columns' map of the data dictionary")
+        raise InputError(
+            f"two columns are called '{dup}' after renaming",
+            file=path,
+            row=1,
+            hint="check the 'columns' map of the data dictionary",
+        )
     df.index = pd.RangeIndex(2, len(df) + 2)  # index = line number in the file
     empty = df.apply(lambda r: all(_is_na(v) for v in r), axis=1)
     df = df[~empty]
@@ -268,16 +338,23 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
     outs = ["code", "year"] + [o for o, _ in pairs]
     clash = sorted({o for o in outs if outs.count(o) > 1})
     if clash:
-        raise InputError(f"output column name(s) {', '.join(clash)} would be used twice",
-                         hint="an outcome or control may not be called code, year, ai, gdp_pc, "
-                              "population or a mechanism name; rename it with 'columns'")
+        raise InputError(
+            f"output column name(s) {', '.join(clash)} would be used twice",
+            hint="an outcome or control may not be called code, year, ai, gdp_pc, "
+            "population or a mechanism name; rename it with 'columns'",
+        )
     out_of = dict(pairs)
     for col in [d["province"], d["year"], *out_of.values()]:
         if col not in df.columns:
             close = difflib.get_close_matches(col, list(df.columns), n=1, cutoff=0.5)
-            raise InputError(f"column '{col}' not found", file=path, row=1, column=col,
-                             hint=(f"did you mean '{close[0]}'? " if close else "") +
-                             f"headers are: {', '.join(map(str, raw.columns))}")
+            raise InputError(
+                f"column '{col}' not found",
+                file=path,
+                row=1,
+                column=col,
+                hint=(f"did you mean '{close[0]}'? " if close else "")
+                + f"headers are: {', '.join(map(str, raw.columns))}",
+            )
 
     def where(col):
         return source.get(col, col)
@@ -298,26 +375,36 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
         except ValueError:
             ok = False
         if not ok:
-            raise InputError(f"year '{v}' is not a whole number" if text else "missing year",
-                             file=path, row=int(i), column=where(d["year"]),
-                             hint="write years as e.g. 2021")
+            raise InputError(
+                f"year '{v}' is not a whole number" if text else "missing year",
+                file=path,
+                row=int(i),
+                column=where(d["year"]),
+                hint="write years as e.g. 2021",
+            )
         if not 1000 <= yf <= 9999:
-            raise InputError(f"year '{v}' is not a four-digit year", file=path, row=int(i),
-                             column=where(d["year"]), hint="write years as e.g. 2021")
+            raise InputError(
+                f"year '{v}' is not a four-digit year",
+                file=path,
+                row=int(i),
+                column=where(d["year"]),
+                hint="write years as e.g. 2021",
+            )
         years.append(int(yf))
 
     work = pd.DataFrame({"code": codes, "year": years}, index=df.index)
     for out, col in out_of.items():
-        work[out] = [np.nan if _is_na(v) else (v.strip() if isinstance(v, str) else v)
-                     for v in df[col]]
+        work[out] = [np.nan if _is_na(v) else (v.strip() if isinstance(v, str) else v) for v in df[col]]
 
     # ---- pandera: numeric, not missing, in range, unique (code, year)
     import pandera.pandas as pa  # here, not at the top: the panel readers do without it (0.4 s to import)
 
     for key, spec in d["ranges"].items():
         if key not in out_of and key not in out_of.values():
-            raise InputError(f"'ranges' names '{key}', which is not a variable of the data "
-                             "dictionary", hint=f"use one of: {', '.join(out_of.values())}")
+            raise InputError(
+                f"'ranges' names '{key}', which is not a variable of the data dictionary",
+                hint=f"use one of: {', '.join(out_of.values())}",
+            )
         if not (isinstance(spec, (list, tuple)) and len(spec) == 2):
             raise InputError(f"range of '{key}' must be [min, max] (null for no bound)")
     ranges = {}
@@ -345,8 +432,7 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
     try:
         validated = schema.validate(work, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        _raise_first(exc.failure_cases, work, path, where, out_of, ranges,
-                     df[d["province"]], where(d["province"]))
+        _raise_first(exc.failure_cases, work, path, where, out_of, ranges, df[d["province"]], where(d["province"]))
         raise  # pragma: no cover
     validated["code"] = validated["code"].astype(str)
     validated["year"] = validated["year"].astype(int)
@@ -354,8 +440,13 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
         bad = ~np.isfinite(validated[out].to_numpy(dtype=float))
         if bad.any():
             line = int(validated.index[np.flatnonzero(bad)[0]])
-            raise InputError(f"'{df.loc[line, col]}' is not a finite number", file=path, row=line, column=where(col),
-                             hint="use plain numbers with a decimal point; infinite values cannot be analysed")
+            raise InputError(
+                f"'{df.loc[line, col]}' is not a finite number",
+                file=path,
+                row=line,
+                column=where(col),
+                hint="use plain numbers with a decimal point; infinite values cannot be analysed",
+            )
 
     # ---- balanced over the years it spans
     all_years = list(range(validated["year"].min(), validated["year"].max() + 1))
@@ -368,20 +459,27 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
         line, code, missing, grp = min(problems, key=lambda p: p[0])
         name = df.loc[line, d["province"]]
         more = f"; {len(problems) - 1} more province(s) have gaps" if len(problems) > 1 else ""
-        raise InputError(f"province '{name}' has no row for year(s) "
-                         f"{', '.join(map(str, missing))} (data span {all_years[0]}–"
-                         f"{all_years[-1]}){more}", file=path, row=line,
-                         column=where(d["year"]),
-                         hint="add the missing province-year rows (values may be interpolated "
-                              "before reading) or drop the province")
+        raise InputError(
+            f"province '{name}' has no row for year(s) "
+            f"{', '.join(map(str, missing))} (data span {all_years[0]}–"
+            f"{all_years[-1]}){more}",
+            file=path,
+            row=line,
+            column=where(d["year"]),
+            hint="add the missing province-year rows (values may be interpolated before reading) or drop the province",
+        )
 
     result = validated.sort_values(["code", "year"]).reset_index(drop=True)
     result = result[["code", "year", *out_of]]
-    result.attrs["roles"] = {"ai": "ai", "gdp_pc": "gdp_pc",
-                             "population": "population" if d["population"] else None,
-                             "outcome": list(d["outcome"]), "controls": list(d["controls"]),
-                             "instruments": list(d["instruments"]),
-                             "mechanisms": {k: k for k in d["mechanisms"]}}
+    result.attrs["roles"] = {
+        "ai": "ai",
+        "gdp_pc": "gdp_pc",
+        "population": "population" if d["population"] else None,
+        "outcome": list(d["outcome"]),
+        "controls": list(d["controls"]),
+        "instruments": list(d["instruments"]),
+        "mechanisms": {k: k for k in d["mechanisms"]},
+    }
     result.attrs["source"] = {out: where(col) for out, col in out_of.items()}
     result.attrs["years"] = all_years
     return result
@@ -397,8 +495,7 @@ def _raise_first(fc: pd.DataFrame, work, path, where, out_of, ranges, names, pro
     # a cell that failed coercion also fails the range checks with a TypeError: keep the first
     cells = cells.assign(line=cells["index"].astype(int))
     kind_order = {"coerce": 0, "not_nullable": 1}
-    cells = cells.assign(kind=[next((v for k, v in kind_order.items() if c.startswith(k)), 2)
-                               for c in cells["check"]])
+    cells = cells.assign(kind=[next((v for k, v in kind_order.items() if c.startswith(k)), 2) for c in cells["check"]])
     cells = cells.sort_values(["line", "kind"]).drop_duplicates(["line", "column"])
     if not cells.empty:
         first = cells.iloc[0]
@@ -407,30 +504,44 @@ def _raise_first(fc: pd.DataFrame, work, path, where, out_of, ranges, names, pro
         more = f" ({n_more} more invalid cell(s) in the file)" if n_more else ""
         col = where(out_of[out])
         if first["kind"] == 0:
-            raise InputError(f"'{first['failure_case']}' is not a number{more}", file=path,
-                             row=line, column=col,
-                             hint="use plain numbers with a decimal point, no units or "
-                                  "thousands separators")
+            raise InputError(
+                f"'{first['failure_case']}' is not a number{more}",
+                file=path,
+                row=line,
+                column=col,
+                hint="use plain numbers with a decimal point, no units or thousands separators",
+            )
         if first["kind"] == 1:
-            raise InputError(f"missing value{more}", file=path, row=line, column=col,
-                             hint="fill the cell (or impute it before reading); empty, NA and "
-                                  "NaN count as missing")
+            raise InputError(
+                f"missing value{more}",
+                file=path,
+                row=line,
+                column=col,
+                hint="fill the cell (or impute it before reading); empty, NA and NaN count as missing",
+            )
         lo, hi, strict = ranges[out]
         rng = f"{'>' if strict else '>='} {lo:g}" if lo is not None else ""
         if hi is not None:
             rng += (" and " if rng else "") + f"<= {hi:g}"
-        raise InputError(f"value {float(first['failure_case']):g} is out of range "
-                         f"(must be {rng}){more}", file=path, row=line, column=col,
-                         hint="correct the value or the 'ranges' of the data dictionary")
+        raise InputError(
+            f"value {float(first['failure_case']):g} is out of range (must be {rng}){more}",
+            file=path,
+            row=line,
+            column=col,
+            hint="correct the value or the 'ranges' of the data dictionary",
+        )
     if not uniq.empty:
         dup = work[work.duplicated(["code", "year"], keep=False)]
         first_key = tuple(dup.iloc[0][["code", "year"]])
         lines = [int(i) for i, r in dup.iterrows() if (r["code"], r["year"]) == first_key]
-        raise InputError(f"province '{names.loc[lines[1]]}' ({first_key[0]}) in year "
-                         f"{first_key[1]} appears on lines {', '.join(map(str, lines))}",
-                         file=path, row=lines[1], column=prov_col,
-                         hint="keep one row per province and year (names in different "
-                              "spellings count as the same province)")
+        raise InputError(
+            f"province '{names.loc[lines[1]]}' ({first_key[0]}) in year "
+            f"{first_key[1]} appears on lines {', '.join(map(str, lines))}",
+            file=path,
+            row=lines[1],
+            column=prov_col,
+            hint="keep one row per province and year (names in different spellings count as the same province)",
+        )
 
 
 def read_tidy(path, extra=()) -> pd.DataFrame:
@@ -505,9 +616,13 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
     for col in [id_col, time_col, *value_cols]:
         if col not in df.columns:
             close = difflib.get_close_matches(col, list(df.columns), n=1, cutoff=0.5)
-            raise InputError(f"column '{col}' not found", file=path, row=1,
-                             hint=(f"did you mean '{close[0]}'? " if close else "") +
-                             f"headers are: {', '.join(map(str, df.columns))}")
+            raise InputError(
+                f"column '{col}' not found",
+                file=path,
+                row=1,
+                hint=(f"did you mean '{close[0]}'? " if close else "")
+                + f"headers are: {', '.join(map(str, df.columns))}",
+            )
     miss = _na_mask(df[id_col])
     if miss.any():
         raise InputError("missing unit id", file=path, row=int(np.flatnonzero(miss)[0]) + 2, column=id_col)
@@ -519,7 +634,7 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
     to_norm = dict(zip(uniq, norm))
     out = pd.DataFrame({id_col: [to_norm[v] for v in raw_ids]})
     fast = _floats(df[time_col])
-    if fast is not None and np.all(np.abs(fast) < 2.0 ** 53) and np.all(fast == np.round(fast)):
+    if fast is not None and np.all(np.abs(fast) < 2.0**53) and np.all(fast == np.round(fast)):
         out[time_col] = fast.astype(np.int64)
     times = []
     for i, v in enumerate(df[time_col] if time_col not in out else ()):  # the slow path names the bad cell
@@ -530,8 +645,13 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
         except ValueError:
             ok = False
         if not ok:
-            raise InputError(f"period '{v}' is not a whole number" if text else "missing period", file=path,
-                             row=i + 2, column=time_col, hint="write periods as whole numbers, e.g. 2021")
+            raise InputError(
+                f"period '{v}' is not a whole number" if text else "missing period",
+                file=path,
+                row=i + 2,
+                column=time_col,
+                hint="write periods as whole numbers, e.g. 2021",
+            )
         times.append(int(tf))
     if time_col not in out:
         out[time_col] = times
@@ -546,18 +666,29 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
             cell = raw.iloc[i]
             what = "missing value" if _is_na(cell) else f"'{cell}' is not a finite number"
             more = f" ({len(bad) - 1} more in this column)" if len(bad) > 1 else ""
-            raise InputError(what + more, file=path, row=i + 2, column=col,
-                             hint="use plain numbers with '.' as decimal separator; drop or impute missing values")
+            raise InputError(
+                what + more,
+                file=path,
+                row=i + 2,
+                column=col,
+                hint="use plain numbers with '.' as decimal separator; drop or impute missing values",
+            )
         out[col] = vals
     dup = out.duplicated([id_col, time_col], keep=False)
     if dup.any():
         rows = np.flatnonzero(dup.to_numpy())
         first = out.iloc[rows[0]]
-        same = [int(r) + 2 for r in rows if (out.iloc[r][id_col], out.iloc[r][time_col]) ==
-                (first[id_col], first[time_col])]
-        raise InputError(f"unit '{df[id_col].iloc[rows[0]]}' in period {first[time_col]} appears on rows "
-                         f"{', '.join(map(str, same))}", file=path, row=same[1], column=id_col,
-                         hint="keep one row per unit and period")
+        same = [
+            int(r) + 2 for r in rows if (out.iloc[r][id_col], out.iloc[r][time_col]) == (first[id_col], first[time_col])
+        ]
+        raise InputError(
+            f"unit '{df[id_col].iloc[rows[0]]}' in period {first[time_col]} appears on rows "
+            f"{', '.join(map(str, same))}",
+            file=path,
+            row=same[1],
+            column=id_col,
+            hint="keep one row per unit and period",
+        )
     out.attrs["provinces"] = is_prov
     return out
 

@@ -40,9 +40,18 @@ import statsmodels.api as sm
 
 from .errors import InputError
 
-__all__ = ["BetaResult", "WithinFit", "within_ols", "implied_speed", "beta_convergence", "beta_convergence_panel",
-           "spatial_beta_convergence", "convergence_panel_data", "development_gap",
-           "relative_to_national"]
+__all__ = [
+    "BetaResult",
+    "WithinFit",
+    "within_ols",
+    "implied_speed",
+    "beta_convergence",
+    "beta_convergence_panel",
+    "spatial_beta_convergence",
+    "convergence_panel_data",
+    "development_gap",
+    "relative_to_national",
+]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -52,16 +61,16 @@ def check_columns(data, cols):
     """Raise :class:`InputError` naming every column of ``cols`` (``None`` skipped) missing from ``data``."""
     missing = [c for c in cols if c is not None and c not in data.columns]
     if missing:
-        raise InputError(f"missing columns: {', '.join(missing)}",
-                         hint=f"available: {', '.join(map(str, data.columns))}")
+        raise InputError(
+            f"missing columns: {', '.join(missing)}", hint=f"available: {', '.join(map(str, data.columns))}"
+        )
 
 
 def positive_values(values, name):
     """``values`` as floats, or an :class:`InputError` naming column ``name`` when one is missing or not positive."""
     v = pd.to_numeric(values, errors="coerce").astype(float)
     if v.isna().any() or (v <= 0).any():
-        raise InputError(f"'{name}' must be positive and non-missing (logs are taken)",
-                         column=name)
+        raise InputError(f"'{name}' must be positive and non-missing (logs are taken)", column=name)
     return v
 
 
@@ -137,9 +146,18 @@ def _fit(y, X, cov_type, groups):
 # ----------------------------------------------------------------------------- β-convergence
 
 
-def beta_convergence(data, value, *, unit="code", year="year", start=None, end=None,
-                     controls: Sequence[str] = (), controls_at="start",
-                     cov_type="HC1") -> BetaResult:
+def beta_convergence(
+    data,
+    value,
+    *,
+    unit="code",
+    year="year",
+    start=None,
+    end=None,
+    controls: Sequence[str] = (),
+    controls_at="start",
+    cov_type="HC1",
+) -> BetaResult:
     """Cross-section β-convergence: total log growth from ``start`` to ``end`` on the log initial.
 
     Parameters
@@ -176,8 +194,11 @@ def beta_convergence(data, value, *, unit="code", year="year", start=None, end=N
         raise InputError("duplicate unit-year rows", column=unit)
     lost = sorted(set(a.index) ^ set(b.index), key=str)
     if lost:
-        raise InputError(f"units without both {start} and {end}: {', '.join(map(str, lost))}",
-                         column=unit, hint="use a balanced panel or choose other years")
+        raise InputError(
+            f"units without both {start} and {end}: {', '.join(map(str, lost))}",
+            column=unit,
+            hint="use a balanced panel or choose other years",
+        )
     b = b.loc[a.index]
     y0 = positive_values(a[value], value)
     y1 = positive_values(b[value], value)
@@ -196,13 +217,24 @@ def beta_convergence(data, value, *, unit="code", year="year", start=None, end=N
     res = _fit(growth, X, cov_type, None)
     tau = end - start
     speed, half = implied_speed(float(res.params["ln_initial"]), tau)
-    return BetaResult("cross-section", float(res.params["ln_initial"]),
-                      float(res.bse["ln_initial"]), float(res.pvalues["ln_initial"]), tau, speed,
-                      half, int(res.nobs), float(res.rsquared), res.params, res)
+    return BetaResult(
+        "cross-section",
+        float(res.params["ln_initial"]),
+        float(res.bse["ln_initial"]),
+        float(res.pvalues["ln_initial"]),
+        tau,
+        speed,
+        half,
+        int(res.nobs),
+        float(res.rsquared),
+        res.params,
+        res,
+    )
 
 
-def convergence_panel_data(data, value, *, unit="code", year="year", tau=1,
-                           controls: Sequence[str] = ()) -> pd.DataFrame:
+def convergence_panel_data(
+    data, value, *, unit="code", year="year", tau=1, controls: Sequence[str] = ()
+) -> pd.DataFrame:
     """Build the panel regression data: ``growth`` = ln y(t+τ) − ln y(t) and ``ln_initial``.
 
     Parameters
@@ -241,9 +273,17 @@ def convergence_panel_data(data, value, *, unit="code", year="year", tau=1,
     return d[[unit, year, "growth", "ln_initial", *controls]]
 
 
-def beta_convergence_panel(data, value, *, unit="code", year="year", tau=1,
-                           controls: Sequence[str] = (), time_effects=False,
-                           cov_type="cluster") -> BetaResult:
+def beta_convergence_panel(
+    data,
+    value,
+    *,
+    unit="code",
+    year="year",
+    tau=1,
+    controls: Sequence[str] = (),
+    time_effects=False,
+    cov_type="cluster",
+) -> BetaResult:
     """Panel β-convergence with unit fixed effects, by the within transformation.
 
     The estimates, standard errors and p-values are those of the least-squares dummy-variable (LSDV)
@@ -276,13 +316,29 @@ def beta_convergence_panel(data, value, *, unit="code", year="year", tau=1,
         raise InputError(f"no unit has two observations {tau} year(s) apart")
     if cov_type not in _WITHIN_COV:
         return _lsdv(d, unit, year, controls, time_effects, cov_type, tau)
-    res = within_ols(d["growth"], d[["ln_initial", *controls]].astype(float), d[unit],
-                     d[year] if time_effects else None, cov_type=cov_type)
+    res = within_ols(
+        d["growth"],
+        d[["ln_initial", *controls]].astype(float),
+        d[unit],
+        d[year] if time_effects else None,
+        cov_type=cov_type,
+    )
     keep = ["const", "ln_initial", *controls]
     b = float(res.params["ln_initial"])
     speed, half = implied_speed(b, tau)
-    return BetaResult("panel-fe", b, float(res.bse["ln_initial"]), float(res.pvalues["ln_initial"]), float(tau),
-                      speed, half, int(res.nobs), float(res.rsquared), res.params[keep], res)
+    return BetaResult(
+        "panel-fe",
+        b,
+        float(res.bse["ln_initial"]),
+        float(res.pvalues["ln_initial"]),
+        float(tau),
+        speed,
+        half,
+        int(res.nobs),
+        float(res.rsquared),
+        res.params[keep],
+        res,
+    )
 
 
 def _lsdv(d, unit, year, controls, time_effects, cov_type, tau):
@@ -296,8 +352,19 @@ def _lsdv(d, unit, year, controls, time_effects, cov_type, tau):
     keep = [c for c in res.params.index if not str(c).startswith(("_fe_", "_yr_"))]
     b = float(res.params["ln_initial"])
     speed, half = implied_speed(b, tau)
-    return BetaResult("panel-fe", b, float(res.bse["ln_initial"]), float(res.pvalues["ln_initial"]), float(tau),
-                      speed, half, int(res.nobs), float(res.rsquared), res.params[keep], res)
+    return BetaResult(
+        "panel-fe",
+        b,
+        float(res.bse["ln_initial"]),
+        float(res.pvalues["ln_initial"]),
+        float(tau),
+        speed,
+        half,
+        int(res.nobs),
+        float(res.rsquared),
+        res.params[keep],
+        res,
+    )
 
 
 _WITHIN_COV = ("cluster", "HC0", "HC1", "HC2", "HC3", "nonrobust")
@@ -369,8 +436,13 @@ def within_ols(y, X, unit, time=None, *, cov_type="cluster") -> WithinFit:
     yv = np.asarray(y, dtype=float)
     Z = X.astype(float)
     if time is not None:
-        Z = pd.concat([Z.reset_index(drop=True), pd.get_dummies(pd.Series(np.asarray(time)).astype(str),
-                                                               prefix="_yr", drop_first=True, dtype=float)], axis=1)
+        Z = pd.concat(
+            [
+                Z.reset_index(drop=True),
+                pd.get_dummies(pd.Series(np.asarray(time)).astype(str), prefix="_yr", drop_first=True, dtype=float),
+            ],
+            axis=1,
+        )
     names = list(Z.columns)
     Zv = Z.to_numpy(dtype=float)
     g, levels = pd.factorize(pd.Series(np.asarray(unit)).astype(str), sort=True)
@@ -399,7 +471,7 @@ def within_ols(y, X, unit, time=None, *, cov_type="cluster") -> WithinFit:
         np.add.at(scores, g, Zt * e[:, None])
         cov = bread @ (scores.T @ scores) @ bread * (G / (G - 1)) * ((n - 1) / (n - k_lsdv))
     else:
-        u2 = e ** 2
+        u2 = e**2
         if cov_type in ("HC2", "HC3"):
             h = 1.0 / counts[g] + np.einsum("ij,ji->i", Zt, pinv)
             u2 = u2 / (1 - h) ** (1 if cov_type == "HC2" else 2)
@@ -414,13 +486,33 @@ def within_ols(y, X, unit, time=None, *, cov_type="cluster") -> WithinFit:
     p = 2 * (stats.t.sf(np.abs(z), df_resid) if cov_type == "nonrobust" else stats.norm.sf(np.abs(z)))
     r2 = 1 - float(e @ e) / float(((yv - yv.mean()) ** 2).sum())
     idx = ["const", *names]
-    return WithinFit(pd.Series([const, *b], index=idx), pd.Series([np.nan, *se], index=idx),
-                     pd.Series([np.nan, *p], index=idx), pd.DataFrame(cov, index=names, columns=names), cov_type,
-                     n, df_resid, k_lsdv, r2, e)
+    return WithinFit(
+        pd.Series([const, *b], index=idx),
+        pd.Series([np.nan, *se], index=idx),
+        pd.Series([np.nan, *p], index=idx),
+        pd.DataFrame(cov, index=names, columns=names),
+        cov_type,
+        n,
+        df_resid,
+        k_lsdv,
+        r2,
+        e,
+    )
 
 
-def spatial_beta_convergence(data, value, w, *, model="sar", effects="twoways", unit="code", year="year",
-                             tau=1, controls: Sequence[str] = (), **model_kwargs) -> BetaResult:
+def spatial_beta_convergence(
+    data,
+    value,
+    w,
+    *,
+    model="sar",
+    effects="twoways",
+    unit="code",
+    year="year",
+    tau=1,
+    controls: Sequence[str] = (),
+    **model_kwargs,
+) -> BetaResult:
     """Spatial panel β-convergence: the panel form estimated by ML with :class:`aicoord.panel.SpatialPanel`.
 
     Parameters
@@ -445,12 +537,32 @@ def spatial_beta_convergence(data, value, w, *, model="sar", effects="twoways", 
     from .panel import SpatialPanel
 
     d = convergence_panel_data(data, value, unit=unit, year=year, tau=tau, controls=controls)
-    res = SpatialPanel(d, y="growth", x=["ln_initial", *controls], id=unit, time=year, w=w, model=model,
-                       effects=effects, **model_kwargs).fit()
+    res = SpatialPanel(
+        d,
+        y="growth",
+        x=["ln_initial", *controls],
+        id=unit,
+        time=year,
+        w=w,
+        model=model,
+        effects=effects,
+        **model_kwargs,
+    ).fit()
     b = float(res.params["ln_initial"])
     speed, half = implied_speed(b, tau)
-    return BetaResult("spatial", b, float(res.std_errors["ln_initial"]), float(res.pvalues["ln_initial"]),
-                      float(tau), speed, half, int(res.nobs), float(res.r2_within), res.params, res)
+    return BetaResult(
+        "spatial",
+        b,
+        float(res.std_errors["ln_initial"]),
+        float(res.pvalues["ln_initial"]),
+        float(tau),
+        speed,
+        half,
+        int(res.nobs),
+        float(res.r2_within),
+        res.params,
+        res,
+    )
 
 
 # ----------------------------------------------------------------------------- gaps

@@ -107,8 +107,9 @@ def coupling_coordination(scores, alpha=None) -> pd.DataFrame:
     if np.any(~np.isfinite(U)):
         raise InputError("scores contain missing or infinite values")
     if np.any(U < 0) or np.any(U > 1):
-        raise InputError("subsystem scores must lie in [0, 1]",
-                         hint="normalise the subsystem indices first (e.g. aicoord.indices)")
+        raise InputError(
+            "subsystem scores must lie in [0, 1]", hint="normalise the subsystem indices first (e.g. aicoord.indices)"
+        )
     n = U.shape[1]
     a = np.full(n, 1.0 / n) if alpha is None else np.asarray(alpha, dtype=float)
     if a.shape != (n,) or np.any(a < 0) or not np.isclose(a.sum(), 1.0, rtol=0, atol=1e-12):
@@ -121,6 +122,14 @@ def coupling_coordination(scores, alpha=None) -> pd.DataFrame:
     T = U @ a
     D = np.sqrt(C * T)
     k = np.atleast_1d(coordination_class(D))
-    return pd.DataFrame({"C": C, "T": T, "D": D, "class": k,
-                         "label_zh": [CLASSES[i - 1][1] for i in k],
-                         "label_en": [CLASSES[i - 1][2] for i in k]}, index=index)
+    return pd.DataFrame(
+        {
+            "C": C,
+            "T": T,
+            "D": D,
+            "class": k,
+            "label_zh": [CLASSES[i - 1][1] for i in k],
+            "label_en": [CLASSES[i - 1][2] for i in k],
+        },
+        index=index,
+    )

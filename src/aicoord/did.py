@@ -52,9 +52,26 @@ from scipy import stats
 
 from .errors import EstimationError, InputError
 
-__all__ = ["pilot_zones", "treatment_year", "pilot_cohorts", "exposure", "band_exposures", "twfe",
-           "twfe_event_study", "imputation_att", "callaway_santanna", "sun_abraham", "imputation",
-           "bacon", "honest_did", "placebo", "wild_cluster_bootstrap", "sdm_did", "ESTIMATORS", "DEFAULT_BANDS"]
+__all__ = [
+    "pilot_zones",
+    "treatment_year",
+    "pilot_cohorts",
+    "exposure",
+    "band_exposures",
+    "twfe",
+    "twfe_event_study",
+    "imputation_att",
+    "callaway_santanna",
+    "sun_abraham",
+    "imputation",
+    "bacon",
+    "honest_did",
+    "placebo",
+    "wild_cluster_bootstrap",
+    "sdm_did",
+    "ESTIMATORS",
+    "DEFAULT_BANDS",
+]
 
 ESTIMATORS = ("twfe", "callaway_santanna", "sun_abraham", "imputation")
 #: default distance bands of exposure, km
@@ -130,8 +147,10 @@ def pilot_cohorts(level: str = "prefecture", cutoff_month: int = 6, deqing: str 
         out = pd.Series(g.to_numpy(), index=units["code"].to_numpy()).dropna().astype(int)
         out[DEQING] = int(z.loc[z["code"] == DEQING, "g"].iloc[0])
         return out.sort_index(), []
-    raise InputError(f"the pilot zones are defined at prefecture or county level, not '{level}'",
-                     hint="set study.level to prefecture or county, or give a treatment-year column")
+    raise InputError(
+        f"the pilot zones are defined at prefecture or county level, not '{level}'",
+        hint="set study.level to prefecture or county, or give a treatment-year column",
+    )
 
 
 # ------------------------------------------------------------------------------------------------ exposure
@@ -197,8 +216,12 @@ def _cluster_ols(X: np.ndarray, y: np.ndarray, cl: np.ndarray, k_absorbed: int =
 def _row(est, se, alpha=0.05, dfree=None):
     q = stats.norm.ppf(1 - alpha / 2) if dfree is None else stats.t.ppf(1 - alpha / 2, dfree)
     ok = np.isfinite(se) and se > 0
-    return {"estimate": float(est), "se": float(se) if ok else np.nan,
-            "ci_low": float(est - q * se) if ok else np.nan, "ci_high": float(est + q * se) if ok else np.nan}
+    return {
+        "estimate": float(est),
+        "se": float(se) if ok else np.nan,
+        "ci_low": float(est - q * se) if ok else np.nan,
+        "ci_high": float(est + q * se) if ok else np.nan,
+    }
 
 
 def _prepare(df, unit, time, y, g, x=()):
@@ -206,8 +229,11 @@ def _prepare(df, unit, time, y, g, x=()):
     d = df[cols].copy().sort_values([unit, time]).reset_index(drop=True)
     d[g] = d[g].fillna(0).astype(int)
     if d.groupby(unit)[g].nunique().max() > 1:
-        raise InputError(f"the treatment year '{g}' varies within a unit", column=g,
-                         hint="give each unit one first treated year (empty = never treated)")
+        raise InputError(
+            f"the treatment year '{g}' varies within a unit",
+            column=g,
+            hint="give each unit one first treated year (empty = never treated)",
+        )
     return d
 
 
@@ -289,8 +315,17 @@ def wild_cluster_bootstrap(df, unit, time, y, g, x=(), *, reps=999, seed=1, alph
     p = float(np.mean(np.abs(tstar) >= abs(t0)))
     q = np.quantile(np.abs(tstar), 1 - alpha)
     se = np.sqrt(V[j, j])
-    return {"term": term, "estimate": float(b[j]), "t": float(t0), "p": p, "ci_low": float(b[j] - q * se),
-            "ci_high": float(b[j] + q * se), "reps": reps, "seed": seed, "weights": "rademacher (WCR)"}
+    return {
+        "term": term,
+        "estimate": float(b[j]),
+        "t": float(t0),
+        "p": p,
+        "ci_low": float(b[j] - q * se),
+        "ci_high": float(b[j] + q * se),
+        "reps": reps,
+        "seed": seed,
+        "weights": "rademacher (WCR)",
+    }
 
 
 # ------------------------------------------------------------------------------------------- imputation
@@ -309,8 +344,10 @@ def imputation_att(df, unit, time, y, g, x=(), *, by_event=False):
     X = np.column_stack([d[c].to_numpy(float) for c in x]) if x else np.zeros((len(d), 0))
     uu, tu = uid[u0], tid[u0]
     if len(np.setdiff1d(uid[treated], uu)) or len(np.setdiff1d(tid[treated], tu)):
-        raise EstimationError("a treated unit or period has no untreated observation to impute from",
-                              hint="drop units treated in every period and periods in which every unit is treated")
+        raise EstimationError(
+            "a treated unit or period has no untreated observation to impute from",
+            hint="drop units treated in every period and periods in which every unit is treated",
+        )
     Z = _demean(np.column_stack([yy[u0], X[u0]]), _codes(pd.Series(uu)), _codes(pd.Series(tu)))
     beta = np.linalg.lstsq(Z[:, 1:], Z[:, 0], rcond=None)[0] if x else np.zeros(0)
     r = yy - X @ beta
@@ -319,7 +356,8 @@ def imputation_att(df, unit, time, y, g, x=(), *, by_event=False):
     for _ in range(10_000):  # fixed effects of the untreated fit by alternating means
         a_new = np.bincount(uu, ru - lam[tu], minlength=len(a)) / np.maximum(np.bincount(uu, minlength=len(a)), 1)
         lam_new = np.bincount(tu, ru - a_new[uu], minlength=len(lam)) / np.maximum(
-            np.bincount(tu, minlength=len(lam)), 1)
+            np.bincount(tu, minlength=len(lam)), 1
+        )
         done = max(np.max(np.abs(a_new - a)), np.max(np.abs(lam_new - lam))) < 1e-12 * (1 + np.max(np.abs(ru)))
         a, lam = a_new, lam_new
         if done:
@@ -339,15 +377,21 @@ def _quiet(fn):
 
 
 def _es_frame(es) -> pd.DataFrame:
-    out = pd.DataFrame({"event_time": np.asarray(es.event_time, dtype=int), "estimate": es.att, "se": es.se,
-                        "ci_low": es.conf_int_lower, "ci_high": es.conf_int_upper})
+    out = pd.DataFrame(
+        {
+            "event_time": np.asarray(es.event_time, dtype=int),
+            "estimate": es.att,
+            "se": es.se,
+            "ci_low": es.conf_int_lower,
+            "ci_high": es.conf_int_upper,
+        }
+    )
     return out
 
 
 def _overall(res) -> dict:
     lo, hi = res.overall_conf_int
-    return {"estimate": float(res.overall_att), "se": float(res.overall_se), "ci_low": float(lo),
-            "ci_high": float(hi)}
+    return {"estimate": float(res.overall_att), "se": float(res.overall_se), "ci_low": float(lo), "ci_high": float(hi)}
 
 
 def callaway_santanna(df, unit, time, y, g, x=(), *, control="never_treated", alpha=0.05):
@@ -369,15 +413,19 @@ def sun_abraham(df, unit, time, y, g, x=(), *, alpha=0.05):
     import diff_diff as dd
 
     d = _prepare(df, unit, time, y, g, x)
-    res = _quiet(lambda: dd.SunAbraham(cluster=unit, alpha=alpha).fit(d, y, unit, time, g,
-                                                                        covariates=list(x) or None))
-    t = res.to_dataframe().rename(columns={"relative_period": "event_time", "effect": "estimate",
-                                           "conf_int_lower": "ci_low", "conf_int_upper": "ci_high"})
+    res = _quiet(lambda: dd.SunAbraham(cluster=unit, alpha=alpha).fit(d, y, unit, time, g, covariates=list(x) or None))
+    t = res.to_dataframe().rename(
+        columns={
+            "relative_period": "event_time",
+            "effect": "estimate",
+            "conf_int_lower": "ci_low",
+            "conf_int_upper": "ci_high",
+        }
+    )
     t["event_time"] = t["event_time"].astype(int)
     t = t[["event_time", "estimate", "se", "ci_low", "ci_high"]]
     if -1 not in set(t["event_time"]):
-        t = pd.concat([t, pd.DataFrame([dict(event_time=-1, estimate=0.0, se=np.nan, ci_low=np.nan,
-                                             ci_high=np.nan)])])
+        t = pd.concat([t, pd.DataFrame([dict(event_time=-1, estimate=0.0, se=np.nan, ci_low=np.nan, ci_high=np.nan)])])
     return t.sort_values("event_time").reset_index(drop=True), _overall(res), res
 
 
@@ -391,12 +439,20 @@ def imputation(df, unit, time, y, g, x=(), *, alpha=0.05, n_leads=3):
     import diff_diff as dd
 
     d = _prepare(df, unit, time, y, g, x)
-    res = _quiet(lambda: dd.ImputationDiD(cluster=unit, alpha=alpha).fit(d, y, unit, time, g,
-                                                                           covariates=list(x) or None))
+    res = _quiet(
+        lambda: dd.ImputationDiD(cluster=unit, alpha=alpha).fit(d, y, unit, time, g, covariates=list(x) or None)
+    )
     es = _es_frame(_quiet(lambda: res.aggregate("event_study")))
     pre = _quiet(lambda: res.pretrend_test(n_leads=n_leads))
-    pretrend = {"stat": float(pre.get("f_stat", np.nan)), "df": int(pre.get("df", 0) or 0),
-                "p": float(pre.get("p_value", np.nan))} if isinstance(pre, dict) else {"result": str(pre)}
+    pretrend = (
+        {
+            "stat": float(pre.get("f_stat", np.nan)),
+            "df": int(pre.get("df", 0) or 0),
+            "p": float(pre.get("p_value", np.nan)),
+        }
+        if isinstance(pre, dict)
+        else {"result": str(pre)}
+    )
     return es, _overall(res), pretrend, res
 
 
@@ -410,10 +466,13 @@ def bacon(df, unit, time, y, g) -> dict:
     d = _prepare(df, unit, time, y, g)
     res = _quiet(lambda: dd.BaconDecomposition().fit(d, y, unit, time, g))
     comp = res.to_dataframe()
-    return {"twfe": float(res.twfe_estimate), "comparisons": comp,
-            "weight_by_type": {k: float(v) for k, v in res.weight_by_type().items()},
-            "effect_by_type": {k: (float(v) if v is not None else None) for k, v in res.effect_by_type().items()},
-            "decomposition_error": float(res.decomposition_error)}
+    return {
+        "twfe": float(res.twfe_estimate),
+        "comparisons": comp,
+        "weight_by_type": {k: float(v) for k, v in res.weight_by_type().items()},
+        "effect_by_type": {k: (float(v) if v is not None else None) for k, v in res.effect_by_type().items()},
+        "decomposition_error": float(res.decomposition_error),
+    }
 
 
 def honest_did(cs_result, M=1.0, method="relative_magnitude") -> dict:
@@ -424,8 +483,16 @@ def honest_did(cs_result, M=1.0, method="relative_magnitude") -> dict:
 
     es = _quiet(lambda: cs_result.aggregate("event_study"))
     h = _quiet(lambda: dd.HonestDiD(method=method, M=M).fit(es))
-    return {"method": method, "M": float(M), "target": h.target_label, "estimate": float(h.original_estimate),
-            "lb": float(h.lb), "ub": float(h.ub), "ci_low": float(h.ci_lb), "ci_high": float(h.ci_ub)}
+    return {
+        "method": method,
+        "M": float(M),
+        "target": h.target_label,
+        "estimate": float(h.original_estimate),
+        "lb": float(h.lb),
+        "ub": float(h.ub),
+        "ci_low": float(h.ci_lb),
+        "ci_high": float(h.ci_ub),
+    }
 
 
 # ----------------------------------------------------------------------------------------------- placebo
@@ -446,9 +513,16 @@ def placebo(df, unit, time, y, g, x=(), *, reps=500, seed=1, actual=None) -> dic
     for r in range(reps):
         perm = rng.permutation(gu)
         draws[r] = imputation_att(d.assign(**{g: perm[pos]}), unit, time, y, g, x)
-    return {"estimate": float(real), "reps": reps, "seed": seed, "placebo_mean": float(draws.mean()),
-            "placebo_sd": float(draws.std(ddof=1)), "p": float((1 + np.sum(np.abs(draws) >= abs(real))) / (reps + 1)),
-            "percentile": float(100 * np.mean(draws < real)), "draws": draws}
+    return {
+        "estimate": float(real),
+        "reps": reps,
+        "seed": seed,
+        "placebo_mean": float(draws.mean()),
+        "placebo_sd": float(draws.std(ddof=1)),
+        "p": float((1 + np.sum(np.abs(draws) >= abs(real))) / (reps + 1)),
+        "percentile": float(100 * np.mean(draws < real)),
+        "draws": draws,
+    }
 
 
 # ----------------------------------------------------------------------------------------------- SDM-DID
@@ -463,15 +537,21 @@ def sdm_did(df, unit, time, y, treat, W, ids, x=(), *, draws=1000, seed=1) -> pd
     data = df[[unit, time, y, treat, *x]].copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = SpatialPanel(data, y=y, x=[treat, *x], id=unit, time=time, w=w, model="sdm",
-                           effects="twoways").fit()
+        res = SpatialPanel(data, y=y, x=[treat, *x], id=unit, time=time, w=w, model="sdm", effects="twoways").fit()
         imp = res.impacts(draws=draws, seed=seed)
     rows = []
     q = stats.norm.ppf(0.975)
     for kind in ("direct", "indirect", "total"):
         r = imp.loc[(treat, kind)]
-        rows.append(dict(term=f"sdm_{kind}", estimate=float(r["estimate"]), se=float(r["se"]),
-                         ci_low=float(r["estimate"] - q * r["se"]), ci_high=float(r["estimate"] + q * r["se"])))
+        rows.append(
+            dict(
+                term=f"sdm_{kind}",
+                estimate=float(r["estimate"]),
+                se=float(r["se"]),
+                ci_low=float(r["estimate"] - q * r["se"]),
+                ci_high=float(r["estimate"] + q * r["se"]),
+            )
+        )
     rho = [n for n in res.params.index if n.lower() in ("rho", "w*y", "w_y")]
     if rho:
         n = rho[0]
@@ -480,8 +560,18 @@ def sdm_did(df, unit, time, y, treat, W, ids, x=(), *, draws=1000, seed=1) -> pd
 
 
 # ------------------------------------------------------------------------------------------ simulation
-def simulate_staggered(n_units=200, years=range(2011, 2024), cohorts=None, *, W=None, spill=0.0, seed=0,
-                       effect=lambda g, e: 0.5 + 0.25 * e + 0.1 * (g - 2019), sigma=1.0, unit_sd=1.0):
+def simulate_staggered(
+    n_units=200,
+    years=range(2011, 2024),
+    cohorts=None,
+    *,
+    W=None,
+    spill=0.0,
+    seed=0,
+    effect=lambda g, e: 0.5 + 0.25 * e + 0.1 * (g - 2019),
+    sigma=1.0,
+    unit_sd=1.0,
+):
     """A seeded staggered-adoption panel with known dynamic, cohort-varying effects and a W*D spillover.
 
     ``y_it = a_i + l_t + tau(g_i, t - g_i) D_it + spill (W D_t)_i + 0.5 x_it + e_it``, with ``x_it`` a
@@ -506,11 +596,22 @@ def simulate_staggered(n_units=200, years=range(2011, 2024), cohorts=None, *, W=
     tau = np.where(D > 0, np.vectorize(effect)(np.broadcast_to(g[:, None], D.shape), ev), 0.0)
     wd = np.asarray(W) @ D if W is not None else np.zeros_like(D)
     y = a[:, None] + lam[None, :] + tau + spill * wd + 0.5 * x + rng.normal(0, sigma, (n_units, T))
-    panel = pd.DataFrame({"unit": np.repeat(np.arange(n_units), T), "year": np.tile(years, n_units),
-                          "g": np.repeat(g, T), "y": y.ravel(), "x": x.ravel(), "D": D.ravel(),
-                          "W*D": wd.ravel()})
+    panel = pd.DataFrame(
+        {
+            "unit": np.repeat(np.arange(n_units), T),
+            "year": np.tile(years, n_units),
+            "g": np.repeat(g, T),
+            "y": y.ravel(),
+            "x": x.ravel(),
+            "D": D.ravel(),
+            "W*D": wd.ravel(),
+        }
+    )
     tr = D > 0
     att_e = pd.Series(tau[tr]).groupby(ev[tr]).mean()
-    truth = {"att_by_event": {int(k): float(v) for k, v in att_e.items()}, "att": float(tau[tr].mean()),
-             "spillover": float(spill)}
+    truth = {
+        "att_by_event": {int(k): float(v) for k, v in att_e.items()},
+        "att": float(tau[tr].mean()),
+        "spillover": float(spill),
+    }
     return panel, truth

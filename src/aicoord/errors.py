@@ -21,7 +21,7 @@ MAX_TOKEN, MAX_MESSAGE = 400, 2000
 
 
 def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[:limit - 40]}...[{len(text) - limit + 40:,} characters cut]"
+    return text if len(text) <= limit else f"{text[: limit - 40]}...[{len(text) - limit + 40:,} characters cut]"
 
 
 def one_line(text: str) -> str:
@@ -39,8 +39,7 @@ def one_line(text: str) -> str:
 def listed(values) -> str:
     """``values`` as a Python list literal of plain values (``[80, 81]``, ``['Ohio']``), whatever the
     container and element types: NumPy scalars would otherwise print as ``np.int64(80)`` in a message."""
-    return "[" + ", ".join(repr(v.item() if hasattr(v, "item") and hasattr(v, "dtype") else v)
-                           for v in values) + "]"
+    return "[" + ", ".join(repr(v.item() if hasattr(v, "item") and hasattr(v, "dtype") else v) for v in values) + "]"
 
 
 class AicoordError(Exception):

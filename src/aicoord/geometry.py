@@ -15,8 +15,15 @@ import shapely
 
 from .provinces import province_table
 
-__all__ = ["CHINA_ALBERS", "load_provinces", "load_units", "load_other_units", "load_maritime_boundary", "write_geopackage",
-           "read_geopackage"]
+__all__ = [
+    "CHINA_ALBERS",
+    "load_provinces",
+    "load_units",
+    "load_other_units",
+    "load_maritime_boundary",
+    "write_geopackage",
+    "read_geopackage",
+]
 
 #: Albers equal-area conic for China (WGS84 ellipsoid; lat_1=25, lat_2=47, lon_0=105).
 CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
@@ -39,8 +46,7 @@ def load_provinces() -> gpd.GeoDataFrame:
     """
     table = province_table()
     root = _admin_root() / "land"
-    geoms = [shapely.from_geojson((root / f"{code}.geojson").read_text(encoding="utf-8"))
-             for code in table["code"]]
+    geoms = [shapely.from_geojson((root / f"{code}.geojson").read_text(encoding="utf-8")) for code in table["code"]]
     gdf = gpd.GeoDataFrame(table.copy(), geometry=geoms, crs="EPSG:4326")
     gdf["geometry"] = gdf.geometry.make_valid()
     gdf["area_km2"] = gdf.to_crs(CHINA_ALBERS).area / 1e6

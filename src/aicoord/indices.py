@@ -64,16 +64,16 @@ def _prepare(data, positive, negative, unit, year):
     X = data[cols].apply(pd.to_numeric, errors="coerce")
     if X.isna().any().any():
         col = X.columns[X.isna().any()][0]
-        raise InputError("missing or non-numeric indicator values", column=col,
-                         hint="impute or drop rows before building an index")
+        raise InputError(
+            "missing or non-numeric indicator values", column=col, hint="impute or drop rows before building an index"
+        )
     direction = pd.Series([1] * len(positive) + [-1] * len(negative), index=cols)
     return X.astype(float), direction
 
 
 def _groups(data, year, by_year):
     if by_year:
-        return [(y, np.flatnonzero(data[year].to_numpy() == y))
-                for y in sorted(pd.unique(data[year]))]
+        return [(y, np.flatnonzero(data[year].to_numpy() == y)) for y in sorted(pd.unique(data[year]))]
     return [("pooled", np.arange(len(data)))]
 
 
@@ -101,8 +101,7 @@ def minmax_normalize(X, direction, shift=1e-4) -> pd.DataFrame:
     pos = (X - lo) / rng
     neg = (hi - X) / rng
     is_pos = direction.reindex(X.columns).to_numpy() > 0
-    out = pd.DataFrame(np.where(is_pos[None, :], pos.to_numpy(), neg.to_numpy()),
-                       index=X.index, columns=X.columns)
+    out = pd.DataFrame(np.where(is_pos[None, :], pos.to_numpy(), neg.to_numpy()), index=X.index, columns=X.columns)
     return out + shift
 
 
@@ -110,8 +109,9 @@ def _xlogx(p):
     return np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
 
 
-def entropy_weight(data, positive=(), negative=(), *, unit="code", year="year",
-                   by_year=False, shift=1e-4) -> CompositeIndex:
+def entropy_weight(
+    data, positive=(), negative=(), *, unit="code", year="year", by_year=False, shift=1e-4
+) -> CompositeIndex:
     """Entropy-weight composite index (熵权法).
 
     Parameters
@@ -159,21 +159,31 @@ def entropy_weight(data, positive=(), negative=(), *, unit="code", year="year",
         e[(colsum <= 0) | (sub.max() == sub.min())] = 1.0  # constant: exactly uniform p
         d = 1.0 - e
         if d.sum() <= 0:
-            raise InputError(f"{'year ' + str(label) if by_year else 'pooled sample'}: every "
-                             "indicator is constant, entropy weights are undefined")
+            raise InputError(
+                f"{'year ' + str(label) if by_year else 'pooled sample'}: every "
+                "indicator is constant, entropy weights are undefined"
+            )
         w = d / d.sum()
         index[idx] = Z.to_numpy() @ w.to_numpy()
         for c in Z.columns:
-            rows.append({"year": label, "indicator": c, "direction": int(direction[c]),
-                         "entropy": float(e[c]), "divergence": float(d[c]),
-                         "weight": float(w[c])})
+            rows.append(
+                {
+                    "year": label,
+                    "indicator": c,
+                    "direction": int(direction[c]),
+                    "entropy": float(e[c]),
+                    "divergence": float(d[c]),
+                    "weight": float(w[c]),
+                }
+            )
     out = data[[unit, year]].reset_index(drop=True).copy()
     out["index"] = index
     return CompositeIndex(out, pd.DataFrame(rows))
 
 
-def equal_weight(data, positive=(), negative=(), *, unit="code", year="year",
-                 by_year=False, shift=0.0) -> CompositeIndex:
+def equal_weight(
+    data, positive=(), negative=(), *, unit="code", year="year", by_year=False, shift=0.0
+) -> CompositeIndex:
     """Equal-weight composite index: mean of the min–max normalised indicators.
 
     Parameters
@@ -195,15 +205,13 @@ def equal_weight(data, positive=(), negative=(), *, unit="code", year="year",
     for label, idx in _groups(data, year, by_year):
         Z = minmax_normalize(X.iloc[idx], direction, shift)
         index[idx] = Z.to_numpy().mean(axis=1)
-        rows += [{"year": label, "indicator": c, "direction": int(direction[c]),
-                  "weight": 1.0 / k} for c in Z.columns]
+        rows += [{"year": label, "indicator": c, "direction": int(direction[c]), "weight": 1.0 / k} for c in Z.columns]
     out = data[[unit, year]].reset_index(drop=True).copy()
     out["index"] = index
     return CompositeIndex(out, pd.DataFrame(rows))
 
 
-def pca_index(data, positive=(), negative=(), *, unit="code", year="year",
-              by_year=False) -> CompositeIndex:
+def pca_index(data, positive=(), negative=(), *, unit="code", year="year", by_year=False) -> CompositeIndex:
     """Composite index from the first principal component of the standardised indicators.
 
     Parameters
@@ -238,9 +246,10 @@ def pca_index(data, positive=(), negative=(), *, unit="code", year="year",
         sub = X.iloc[idx]
         sd = sub.std(ddof=0)
         if (sd <= 0).any():
-            raise InputError(f"indicator '{sd.index[sd <= 0][0]}' is constant"
-                             + (f" in year {label}" if by_year else ""),
-                             hint="drop constant indicators before PCA")
+            raise InputError(
+                f"indicator '{sd.index[sd <= 0][0]}' is constant" + (f" in year {label}" if by_year else ""),
+                hint="drop constant indicators before PCA",
+            )
         Z = ((sub - sub.mean()) / sd).to_numpy()
         R = Z.T @ Z / Z.shape[0]
         vals, vecs = np.linalg.eigh(R)
@@ -250,10 +259,17 @@ def pca_index(data, positive=(), negative=(), *, unit="code", year="year",
             v = -v
         index[idx] = Z @ v
         for j, c in enumerate(sub.columns):
-            rows.append({"year": label, "indicator": c, "direction": int(direction[c]),
-                         "loading": float(v[j]), "weight": float(v[j] / v.sum()),
-                         "eigenvalue": float(vals[-1]),
-                         "explained": float(vals[-1] / vals.sum())})
+            rows.append(
+                {
+                    "year": label,
+                    "indicator": c,
+                    "direction": int(direction[c]),
+                    "loading": float(v[j]),
+                    "weight": float(v[j] / v.sum()),
+                    "eigenvalue": float(vals[-1]),
+                    "explained": float(vals[-1] / vals.sum()),
+                }
+            )
     out = data[[unit, year]].reset_index(drop=True).copy()
     out["index"] = index
     return CompositeIndex(out, pd.DataFrame(rows))

@@ -28,8 +28,10 @@ def _as_values(values, name="values") -> np.ndarray:
     if y.size == 0:
         raise InputError(f"{name} is empty", hint="pass at least one value")
     if not np.all(np.isfinite(y)):
-        raise InputError(f"{name} contains missing or infinite values",
-                         hint="drop or impute missing values before computing inequality")
+        raise InputError(
+            f"{name} contains missing or infinite values",
+            hint="drop or impute missing values before computing inequality",
+        )
     if np.any(y <= 0):
         raise InputError(f"{name} must be strictly positive", hint="inequality measures take logs")
     return y
@@ -40,8 +42,7 @@ def _as_weights(weights, n) -> np.ndarray:
         return np.ones(n)
     w = np.asarray(weights, dtype=float).ravel()
     if w.size != n:
-        raise InputError(f"weights has {w.size} entries but values has {n}",
-                         hint="pass one weight per value")
+        raise InputError(f"weights has {w.size} entries but values has {n}", hint="pass one weight per value")
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise InputError("weights must be finite, non-negative and not all zero")
     return w
@@ -50,8 +51,7 @@ def _as_weights(weights, n) -> np.ndarray:
 def _as_groups(groups, n) -> np.ndarray:
     g = np.asarray(groups, dtype=object).ravel()
     if g.size != n:
-        raise InputError(f"groups has {g.size} entries but values has {n}",
-                         hint="pass one group label per value")
+        raise InputError(f"groups has {g.size} entries but values has {n}", hint="pass one group label per value")
     if any(x is None or (isinstance(x, float) and x != x) for x in g):
         raise InputError("groups contains missing labels", hint="every unit needs a group")
     return g
@@ -158,23 +158,42 @@ def theil(values, groups, weights=None) -> dict:
             continue
         S, Q = s[m].sum(), q[m].sum()
         sg, qg = s[m] / S, q[m] / Q
-        rows.append({"group": label, "n": int(m.sum()), "pop_share": Q, "income_share": S,
-                     "t": float(np.sum(sg * np.log(sg / qg))),
-                     "l": float(np.sum(qg * np.log(qg / sg)))})
+        rows.append(
+            {
+                "group": label,
+                "n": int(m.sum()),
+                "pop_share": Q,
+                "income_share": S,
+                "t": float(np.sum(sg * np.log(sg / qg))),
+                "l": float(np.sum(qg * np.log(qg / sg))),
+            }
+        )
     tab = pd.DataFrame(rows).set_index("group")
     out = {}
-    for key, total, own, outer, inner in (("theil_t", total_t, "t", "income_share", "pop_share"),
-                                          ("theil_l", total_l, "l", "pop_share", "income_share")):
+    for key, total, own, outer, inner in (
+        ("theil_t", total_t, "t", "income_share", "pop_share"),
+        ("theil_l", total_l, "l", "pop_share", "income_share"),
+    ):
         contrib = tab[outer] * tab[own]
         between = float(np.sum(tab[outer] * np.log(tab[outer] / tab[inner])))
         within = float(contrib.sum())
-        groups_df = pd.DataFrame({"n": tab["n"], "pop_share": tab["pop_share"],
-                                  "income_share": tab["income_share"], "index": tab[own],
-                                  "contribution": contrib})
-        out[key] = {"total": total, "between": between, "within": within,
-                    "within_share": within / total if total > 0 else float("nan"),
-                    "between_share": between / total if total > 0 else float("nan"),
-                    "groups": groups_df}
+        groups_df = pd.DataFrame(
+            {
+                "n": tab["n"],
+                "pop_share": tab["pop_share"],
+                "income_share": tab["income_share"],
+                "index": tab[own],
+                "contribution": contrib,
+            }
+        )
+        out[key] = {
+            "total": total,
+            "between": between,
+            "within": within,
+            "within_share": within / total if total > 0 else float("nan"),
+            "between_share": between / total if total > 0 else float("nan"),
+            "groups": groups_df,
+        }
     return out
 
 
@@ -273,17 +292,24 @@ def dagum_gini(values, groups) -> dict:
             wgt = G[a, b] * (p[a] * s[b] + p[b] * s[a])
             gnb += wgt * D[a, b]
             gt += wgt * (1.0 - D[a, b])
-    groups_df = pd.DataFrame({"n": nj.astype(int), "mean": muj, "p": p, "s": s,
-                              "gini": np.diag(G), "contribution": np.diag(G) * p * s},
-                             index=pd.Index(labels, name="group"))
+    groups_df = pd.DataFrame(
+        {"n": nj.astype(int), "mean": muj, "p": p, "s": s, "gini": np.diag(G), "contribution": np.diag(G) * p * s},
+        index=pd.Index(labels, name="group"),
+    )
     share = (lambda x: x / total) if total > 0 else (lambda x: float("nan"))
-    return {"total": float(total), "within": within, "between_net": float(gnb),
-            "transvariation": float(gt), "between_gross": float(gnb + gt),
-            "within_share": share(within), "between_net_share": share(gnb),
-            "transvariation_share": share(gt),
-            "groups": groups_df,
-            "g_between": pd.DataFrame(G, index=pd.Index(labels, name="group"), columns=labels),
-            "d_between": pd.DataFrame(D, index=pd.Index(labels, name="group"), columns=labels)}
+    return {
+        "total": float(total),
+        "within": within,
+        "between_net": float(gnb),
+        "transvariation": float(gt),
+        "between_gross": float(gnb + gt),
+        "within_share": share(within),
+        "between_net_share": share(gnb),
+        "transvariation_share": share(gt),
+        "groups": groups_df,
+        "g_between": pd.DataFrame(G, index=pd.Index(labels, name="group"), columns=labels),
+        "d_between": pd.DataFrame(D, index=pd.Index(labels, name="group"), columns=labels),
+    }
 
 
 def inequality_by_year(data, value, *, year="year", groups=None, weights=None) -> pd.DataFrame:
@@ -321,12 +347,22 @@ def inequality_by_year(data, value, *, year="year", groups=None, weights=None) -
         sig = sigma_convergence(d[value].to_numpy(), w)
         th = theil(d[value].to_numpy(), g, w)
         dg = dagum_gini(d[value].to_numpy(), g)
-        rows.append({year: y, "n": sig["n"], "cv": sig["cv"], "sd_log": sig["sd_log"],
-                     "theil_t": th["theil_t"]["total"], "theil_t_within": th["theil_t"]["within"],
-                     "theil_t_between": th["theil_t"]["between"],
-                     "theil_l": th["theil_l"]["total"], "theil_l_within": th["theil_l"]["within"],
-                     "theil_l_between": th["theil_l"]["between"],
-                     "gini": dg["total"], "gini_within": dg["within"],
-                     "gini_between_net": dg["between_net"],
-                     "gini_transvariation": dg["transvariation"]})
+        rows.append(
+            {
+                year: y,
+                "n": sig["n"],
+                "cv": sig["cv"],
+                "sd_log": sig["sd_log"],
+                "theil_t": th["theil_t"]["total"],
+                "theil_t_within": th["theil_t"]["within"],
+                "theil_t_between": th["theil_t"]["between"],
+                "theil_l": th["theil_l"]["total"],
+                "theil_l_within": th["theil_l"]["within"],
+                "theil_l_between": th["theil_l"]["between"],
+                "gini": dg["total"],
+                "gini_within": dg["within"],
+                "gini_between_net": dg["between_net"],
+                "gini_transvariation": dg["transvariation"],
+            }
+        )
     return pd.DataFrame(rows)

@@ -19,8 +19,16 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["read_table", "atomic_path", "write_csv", "write_json", "to_jsonable", "escape_formula", "FORMULA_STARTS",
-           "remove_outputs"]
+__all__ = [
+    "read_table",
+    "atomic_path",
+    "write_csv",
+    "write_json",
+    "to_jsonable",
+    "escape_formula",
+    "FORMULA_STARTS",
+    "remove_outputs",
+]
 
 
 def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.DataFrame:
@@ -58,8 +66,7 @@ def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.Dat
         df = None
         for enc in ("utf-8-sig", "gb18030"):
             try:
-                df = pd.read_csv(path, dtype=str, keep_default_na=keep_default_na, skip_blank_lines=False,
-                                 encoding=enc)
+                df = pd.read_csv(path, dtype=str, keep_default_na=keep_default_na, skip_blank_lines=False, encoding=enc)
                 break
             except UnicodeDecodeError:
                 continue
@@ -68,9 +75,13 @@ def read_table(path, *, keep_default_na: bool = True, excel_dtype=str) -> pd.Dat
             except pd.errors.ParserError as exc:
                 m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
                 if m:
-                    raise InputError(f"line has {m.group(3)} fields but the header has {m.group(1)}", file=path,
-                                     row=int(m.group(2)), hint="use '.' as decimal separator, remove thousands "
-                                     "separators, or quote cells that contain commas") from None
+                    raise InputError(
+                        f"line has {m.group(3)} fields but the header has {m.group(1)}",
+                        file=path,
+                        row=int(m.group(2)),
+                        hint="use '.' as decimal separator, remove thousands "
+                        "separators, or quote cells that contain commas",
+                    ) from None
                 raise InputError(f"cannot parse the CSV file: {exc}", file=path) from None
         if df is None:
             raise InputError("cannot decode the file", file=path, hint="save it as UTF-8")
@@ -90,8 +101,11 @@ def atomic_path(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     except OSError as exc:  # a folder of the path is a file, no permission, a name too long, a full disk ...
-        raise InputError(f"cannot write the output: {exc.strerror or exc}", file=path,
-                         hint="choose a writable path with a shorter file name in an existing folder") from None
+        raise InputError(
+            f"cannot write the output: {exc.strerror or exc}",
+            file=path,
+            hint="choose a writable path with a shorter file name in an existing folder",
+        ) from None
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -121,8 +135,12 @@ def escape_formula(cell):
     >>> escape_formula("=1+2"), escape_formula("-0.123**"), escape_formula("@SUM(A1)"), escape_formula(-3.5)
     ("'=1+2", '-0.123**', "'@SUM(A1)", -3.5)
     """
-    if (not isinstance(cell, str) or len(cell) < 2 or not cell.startswith(FORMULA_STARTS)
-            or _NUMBER.fullmatch(cell.strip())):  # a lone "-" (an empty cell's dash) cannot be a formula
+    if (
+        not isinstance(cell, str)
+        or len(cell) < 2
+        or not cell.startswith(FORMULA_STARTS)
+        or _NUMBER.fullmatch(cell.strip())
+    ):  # a lone "-" (an empty cell's dash) cannot be a formula
         return cell
     return "'" + cell
 
@@ -150,6 +168,7 @@ def write_csv(df: pd.DataFrame, path, *, index=False, float_format="%.10g") -> N
     """Write a CSV atomically with a fixed float format, so that reruns are byte-identical. Text cells and
     headers that a spreadsheet would run as formulas are escaped (:func:`escape_formula`); numbers are
     written as numbers."""
+
     def is_text(dtype):
         return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
 
@@ -190,5 +209,6 @@ def to_jsonable(obj, digits: int | None = 12):
 def write_json(obj, path, *, digits: int | None = 12) -> None:
     """Write JSON atomically, keys sorted, floats to ``digits`` significant digits (NaN as null)."""
     with atomic_path(path) as tmp:
-        Path(tmp).write_text(json.dumps(to_jsonable(obj, digits), indent=2, sort_keys=True, ensure_ascii=False)
-                             + "\n", encoding="utf-8")
+        Path(tmp).write_text(
+            json.dumps(to_jsonable(obj, digits), indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )

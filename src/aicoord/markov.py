@@ -11,8 +11,9 @@ from .errors import InputError
 __all__ = ["spatial_markov"]
 
 
-def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, relative=True,
-                   population=None, fixed=True) -> dict:
+def spatial_markov(
+    data, value, w, *, unit="code", year="year", k=4, m=None, relative=True, population=None, fixed=True
+) -> dict:
     """Spatial Markov transition matrices conditioned on the neighbours' lag class.
 
     Wraps :class:`giddy.markov.Spatial_Markov` (Rey 2001, *Geographical Analysis* 33(1)) and
@@ -63,8 +64,7 @@ def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, rel
         d["_v"] = pd.to_numeric(d[value], errors="coerce")
     wide = d.pivot(index=unit, columns=year, values="_v")
     if wide.isna().any().any():
-        raise InputError("spatial Markov chains need a balanced panel without missing values",
-                         column=value)
+        raise InputError("spatial Markov chains need a balanced panel without missing values", column=value)
     ids = list(w.id_order)
     if set(map(str, ids)) != set(map(str, wide.index)):
         raise InputError("the weights' ids do not match the units of the data", column=unit)
@@ -72,15 +72,21 @@ def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, rel
     wide = wide.loc[[str(i) for i in ids]]
     wr = W(w.neighbors, w.weights, id_order=ids, silence_warnings=True)
     wr.transform = "r"
-    sm_ = Spatial_Markov(wide.to_numpy(), wr, k=k, m=k if m is None else m, fixed=fixed,
-                         fill_empty_classes=False)
+    sm_ = Spatial_Markov(wide.to_numpy(), wr, k=k, m=k if m is None else m, fixed=fixed, fill_empty_classes=False)
     rows = []
 
     def add(label, T, P):
         for i in range(T.shape[0]):
             for j in range(T.shape[1]):
-                rows.append({"lag_class": label, "from_class": i + 1, "to_class": j + 1,
-                             "count": int(T[i, j]), "probability": float(P[i, j])})
+                rows.append(
+                    {
+                        "lag_class": label,
+                        "from_class": i + 1,
+                        "to_class": j + 1,
+                        "count": int(T[i, j]),
+                        "probability": float(P[i, j]),
+                    }
+                )
 
     add("all", np.asarray(sm_.transitions), np.asarray(sm_.p))
     for c in range(sm_.m):
@@ -103,9 +109,21 @@ def spatial_markov(data, value, w, *, unit="code", year="year", k=4, m=None, rel
         s = unique(s)
         if s is not None:
             ss += [{"lag_class": label, "class": i + 1, "probability": float(p)} for i, p in enumerate(s)]
-    tests = pd.DataFrame([{"Q": float(sm_.Q), "Q_p_value": float(sm_.Q_p_value),
-                           "LR": float(sm_.LR), "LR_p_value": float(sm_.LR_p_value),
-                           "dof": int(sm_.dof_hom)}])
-    return {"transitions": pd.DataFrame(rows), "steady_state": pd.DataFrame(ss),
-            "tests": tests, "cutoffs": None if sm_.cutoffs is None else list(sm_.cutoffs),
-            "model": sm_}
+    tests = pd.DataFrame(
+        [
+            {
+                "Q": float(sm_.Q),
+                "Q_p_value": float(sm_.Q_p_value),
+                "LR": float(sm_.LR),
+                "LR_p_value": float(sm_.LR_p_value),
+                "dof": int(sm_.dof_hom),
+            }
+        ]
+    )
+    return {
+        "transitions": pd.DataFrame(rows),
+        "steady_state": pd.DataFrame(ss),
+        "tests": tests,
+        "cutoffs": None if sm_.cutoffs is None else list(sm_.cutoffs),
+        "model": sm_,
+    }

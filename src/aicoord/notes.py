@@ -13,8 +13,7 @@ __all__ = ["SIMULATED_NOTE", "DEMO_SOURCE", "data_note", "note_of"]
 SIMULATED_NOTE = {"zh": "模拟数据 (simulated data)", "en": "Simulated data"}
 
 #: Source line of the demonstration panel (the word "simulated" is added by :func:`data_note`).
-DEMO_SOURCE = ("aicoord.simulate demonstration panel; only the 2023 AI index is real "
-               "(Fang, Chang and Hu 2025, Table 1)")
+DEMO_SOURCE = "aicoord.simulate demonstration panel; only the 2023 AI index is real (Fang, Chang and Hu 2025, Table 1)"
 
 
 def data_note(source: str, simulated: bool, language: str = "zh") -> str:
@@ -41,8 +40,10 @@ def note_of(table) -> str:
 
     df = table if isinstance(table, pd.DataFrame) else pd.read_csv(table, dtype={"code": str})
     if "note" not in df.columns or df["note"].isna().all():
-        raise InputError("the table has no provenance note (column 'note')",
-                         file=None if isinstance(table, pd.DataFrame) else table,
-                         hint="rebuild it with the workflow's data rules, which write the note of its source")
+        raise InputError(
+            "the table has no provenance note (column 'note')",
+            file=None if isinstance(table, pd.DataFrame) else table,
+            hint="rebuild it with the workflow's data rules, which write the note of its source",
+        )
     notes = df["note"].dropna().unique()
     return str(notes[0]) if len(notes) == 1 else " | ".join(map(str, notes))

@@ -24,23 +24,57 @@ from .errors import InputError  # noqa: E402
 from .geometry import CHINA_ALBERS, load_other_units  # noqa: E402
 from .io import atomic_path  # noqa: E402
 
-__all__ = ["cjk_font_path", "cjk_font", "use_cjk_font", "kde_figure", "moran_scatter", "lisa_cluster_map", "lisa_significance_map", "save_figure",
-           "CLUSTER_COLOURS"]
+__all__ = [
+    "cjk_font_path",
+    "cjk_font",
+    "use_cjk_font",
+    "kde_figure",
+    "moran_scatter",
+    "lisa_cluster_map",
+    "lisa_significance_map",
+    "save_figure",
+    "CLUSTER_COLOURS",
+]
 
 #: Conventional LISA colours (GeoDa).
-CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fdae61",
-                   "Not significant": "#eeeeee", "No neighbours": "#9e9e9e"}
+CLUSTER_COLOURS = {
+    "HH": "#d7191c",
+    "LL": "#2c7bb6",
+    "LH": "#abd9e9",
+    "HL": "#fdae61",
+    "Not significant": "#eeeeee",
+    "No neighbours": "#9e9e9e",
+}
 
 _LABELS = {
-    "zh": {"HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低", "Not significant": "不显著",
-           "No neighbours": "无邻居",
-           "scatter_x": "{var}(标准化)", "scatter_y": "空间滞后 W·{var}", "sig": "显著性（伪 p 值）",
-           "ns": "不显著", "nodata": "无数据", "moran": "莫兰指数 I = {I:.4f}（伪 p 值 = {p:.4g}）"},
-    "en": {"HH": "High-High", "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low",
-           "Not significant": "Not significant", "No neighbours": "No neighbours",
-           "scatter_x": "{var} (standardised)",
-           "scatter_y": "Spatial lag W·{var}", "sig": "Significance (pseudo p)", "ns": "Not significant", "nodata": "No data",
-           "moran": "Moran's I = {I:.4f} (pseudo p = {p:.4g})"},
+    "zh": {
+        "HH": "高-高",
+        "LL": "低-低",
+        "LH": "低-高",
+        "HL": "高-低",
+        "Not significant": "不显著",
+        "No neighbours": "无邻居",
+        "scatter_x": "{var}(标准化)",
+        "scatter_y": "空间滞后 W·{var}",
+        "sig": "显著性（伪 p 值）",
+        "ns": "不显著",
+        "nodata": "无数据",
+        "moran": "莫兰指数 I = {I:.4f}（伪 p 值 = {p:.4g}）",
+    },
+    "en": {
+        "HH": "High-High",
+        "LL": "Low-Low",
+        "LH": "Low-High",
+        "HL": "High-Low",
+        "Not significant": "Not significant",
+        "No neighbours": "No neighbours",
+        "scatter_x": "{var} (standardised)",
+        "scatter_y": "Spatial lag W·{var}",
+        "sig": "Significance (pseudo p)",
+        "ns": "Not significant",
+        "nodata": "No data",
+        "moran": "Moran's I = {I:.4f} (pseudo p = {p:.4g})",
+    },
 }
 
 
@@ -74,8 +108,9 @@ def _names(gdf, language):
     return gdf["name_short"] if language == "zh" else gdf["name_en"]
 
 
-def moran_scatter(z, lag_z, labels, *, var: str, I: float, p_sim: float, title: str = "",
-                  note: str = "", language: str = "zh"):
+def moran_scatter(
+    z, lag_z, labels, *, var: str, I: float, p_sim: float, title: str = "", note: str = "", language: str = "zh"
+):
     """Moran scatter plot of the standardised variable against its spatial lag.
 
     Parameters
@@ -113,12 +148,13 @@ def moran_scatter(z, lag_z, labels, *, var: str, I: float, p_sim: float, title: 
     ax.set_title(title, fontsize=10)
     _note(fig, note)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    if texts:   # placed, once the layout is final, so that no two labels overlap (adjustText), each tied to
+    if texts:  # placed, once the layout is final, so that no two labels overlap (adjustText), each tied to
         # its point by a thin line
         from adjustText import adjust_text
 
-        adjust_text(texts, x=z, y=lag_z, ax=ax, expand=(1.15, 1.3),
-                    arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.4})
+        adjust_text(
+            texts, x=z, y=lag_z, ax=ax, expand=(1.15, 1.3), arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.4}
+        )
     return fig
 
 
@@ -159,12 +195,20 @@ def approval_line(fig, number: str | None, language: str = "zh", *, above_note: 
 
 def label_inset(inset, language: str = "zh", fontsize: float = 6) -> None:
     """Write 南海诸岛 (or its English name) in the lower right corner of a South China Sea inset."""
-    inset.text(0.96, 0.04, INSET_NAME[language], transform=inset.transAxes, ha="right", va="bottom",
-               fontsize=fontsize, color="0.2", zorder=6)
+    inset.text(
+        0.96,
+        0.04,
+        INSET_NAME[language],
+        transform=inset.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=fontsize,
+        color="0.2",
+        zorder=6,
+    )
 
 
-def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_title, language="zh",
-                map_approval=None):
+def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_title, language="zh", map_approval=None):
     x0, y0, x1, y1 = proj.total_bounds
     # main map: the mainland north of 17°N; the inset shows the South China Sea islands
     from pyproj import Transformer
@@ -187,8 +231,7 @@ def _finish_map(fig, ax, inset, proj, mar, title, note, legend_handles, legend_t
     inset.set_xlabel("")
     inset.set_ylabel("")
     label_inset(inset, language)
-    ax.legend(handles=legend_handles, title=legend_title, loc="lower left", fontsize=8,
-              title_fontsize=8, frameon=False)
+    ax.legend(handles=legend_handles, title=legend_title, loc="lower left", fontsize=8, title_fontsize=8, frameon=False)
     ax.set_title(title, fontsize=10)
     _note(fig, note)
     approval_line(fig, map_approval, language, above_note=bool(note))
@@ -208,8 +251,17 @@ def _label(ax, proj, names):
         ax.annotate(t, (p.x, p.y), ha="center", va="center", fontsize=6, color="0.15")
 
 
-def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language: str = "zh",
-                     maritime=None, label: bool = True, map_approval: str | None = None):
+def lisa_cluster_map(
+    gdf,
+    clusters,
+    *,
+    title: str = "",
+    note: str = "",
+    language: str = "zh",
+    maritime=None,
+    label: bool = True,
+    map_approval: str | None = None,
+):
     """LISA cluster map (HH, LL, LH, HL, not significant, and units without neighbours if any).
 
     Parameters
@@ -245,17 +297,31 @@ def lisa_cluster_map(gdf, clusters, *, title: str = "", note: str = "", language
     return _finish_map(fig, ax, inset, proj, mar, title, note, handles, "LISA", language, map_approval)
 
 
-def lisa_significance_map(gdf, p_values, *, title: str = "", note: str = "", language: str = "zh",
-                          maritime=None, label: bool = True, map_approval: str | None = None):
+def lisa_significance_map(
+    gdf,
+    p_values,
+    *,
+    title: str = "",
+    note: str = "",
+    language: str = "zh",
+    maritime=None,
+    label: bool = True,
+    map_approval: str | None = None,
+):
     """Map of LISA pseudo p-values in the classes p ≤ 0.001, 0.01, 0.05 and not significant; a unit without
     neighbours (p NaN, see :func:`aicoord.autocorrelation.local_moran`) has its own class."""
     use_cjk_font()
     lab = _LABELS[language]
-    classes = [(0.001, "p ≤ 0.001", "#006d2c"), (0.01, "p ≤ 0.01", "#31a354"),
-               (0.05, "p ≤ 0.05", "#a1d99b"), (np.inf, lab["ns"], "#eeeeee")]
+    classes = [
+        (0.001, "p ≤ 0.001", "#006d2c"),
+        (0.01, "p ≤ 0.01", "#31a354"),
+        (0.05, "p ≤ 0.05", "#a1d99b"),
+        (np.inf, lab["ns"], "#eeeeee"),
+    ]
     p = np.asarray(p_values, dtype=float)
-    colours = [CLUSTER_COLOURS["No neighbours"] if np.isnan(pi) else next(c for lim, _, c in classes if pi <= lim)
-               for pi in p]
+    colours = [
+        CLUSTER_COLOURS["No neighbours"] if np.isnan(pi) else next(c for lim, _, c in classes if pi <= lim) for pi in p
+    ]
     if np.isnan(p).any():
         classes.append((np.nan, lab["No neighbours"], CLUSTER_COLOURS["No neighbours"]))
     fig, ax, inset, proj, mar = _map_axes(gdf, maritime)
@@ -272,8 +338,11 @@ def save_figure(fig, *paths) -> None:
     """Save ``fig`` atomically to each path (PNG at 200 dpi, or PDF, by suffix), with fixed metadata,
     then close it."""
     for path in map(Path, paths):
-        meta = {"Software": "aicoord"} if path.suffix == ".png" else \
-            {"Creator": "aicoord", "Producer": "aicoord", "CreationDate": None}
+        meta = (
+            {"Software": "aicoord"}
+            if path.suffix == ".png"
+            else {"Creator": "aicoord", "Producer": "aicoord", "CreationDate": None}
+        )
         with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=200, metadata=meta, format=path.suffix.lstrip("."))
     plt.close(fig)
@@ -282,9 +351,21 @@ def save_figure(fig, *paths) -> None:
 # ----------------------------------------------------------------------------- kernel densities
 
 
-def kde_figure(data, value, *, year="year", years=None, population=None, note=None,
-               relative=True, bw_method=None, xlabel=None, ylabel="Density", title=None,
-               grid_points=256):
+def kde_figure(
+    data,
+    value,
+    *,
+    year="year",
+    years=None,
+    population=None,
+    note=None,
+    relative=True,
+    bw_method=None,
+    xlabel=None,
+    ylabel="Density",
+    title=None,
+    grid_points=256,
+):
     """Kernel density curves of (relative) GDP per capita, one curve per year.
 
     Parameters
@@ -323,8 +404,11 @@ def kde_figure(data, value, *, year="year", years=None, population=None, note=No
     from .convergence import check_columns, positive_values, relative_to_national
 
     check_columns(data, [year, value, population])
-    v = (relative_to_national(data, value, year=year, population=population) if relative
-         else positive_values(data[value], value))
+    v = (
+        relative_to_national(data, value, year=year, population=population)
+        if relative
+        else positive_values(data[value], value)
+    )
     ys = sorted(pd.unique(data[year])) if years is None else list(years)
     missing = [y for y in ys if not (data[year] == y).any()]
     if missing:
@@ -352,8 +436,7 @@ def kde_figure(data, value, *, year="year", years=None, population=None, note=No
         leg.get_title().set_fontproperties(font)
     if note:
         fig.subplots_adjust(bottom=0.2)
-        fig.text(0.01, 0.01, note, ha="left", va="bottom", fontsize="small", style="italic",
-                 **kw)
+        fig.text(0.01, 0.01, note, ha="left", va="bottom", fontsize="small", style="italic", **kw)
     return fig
 
 

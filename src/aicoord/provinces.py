@@ -17,8 +17,16 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["province_table", "normalize_province", "normalize_provinces", "to_simplified", "REGION4_ORDER", "CODES",
-           "TRADITIONAL", "OUTSIDE"]
+__all__ = [
+    "province_table",
+    "normalize_province",
+    "normalize_provinces",
+    "to_simplified",
+    "REGION4_ORDER",
+    "CODES",
+    "TRADITIONAL",
+    "OUTSIDE",
+]
 
 #: Display order of the NBS four regions (the seed paper's order of decreasing AI capacity).
 REGION4_ORDER = ("East", "Central", "Northeast", "West")
@@ -41,16 +49,57 @@ _ALIASES = {
 #: characters (廣東, 內蒙古自治區, 新疆維吾爾自治區) is read as its simplified name. A small documented table
 #: is used rather than a conversion library: the set of names is closed, and the table is exact for it.
 TRADITIONAL = {
-    "內": "内", "區": "区", "遼": "辽", "寧": "宁", "甯": "宁", "龍": "龙", "蘇": "苏", "東": "东", "廣": "广",
-    "壯": "壮", "慶": "庆", "貴": "贵", "雲": "云", "陝": "陕", "陜": "陕", "肅": "肃", "維": "维", "爾": "尔",
+    "內": "内",
+    "區": "区",
+    "遼": "辽",
+    "寧": "宁",
+    "甯": "宁",
+    "龍": "龙",
+    "蘇": "苏",
+    "東": "东",
+    "廣": "广",
+    "壯": "壮",
+    "慶": "庆",
+    "貴": "贵",
+    "雲": "云",
+    "陝": "陕",
+    "陜": "陕",
+    "肅": "肃",
+    "維": "维",
+    "爾": "尔",
 }
 
 #: Units that are not among the 31 mainland provinces of the study: code -> names in the accepted spellings.
 OUTSIDE = {
-    "810000": ("Hong Kong", ["香港", "香港特别行政区", "Hong Kong", "Hongkong", "Xianggang", "HK", "Hong Kong SAR",
-                             "Hong Kong Special Administrative Region", "HKSAR", "81"]),
-    "820000": ("Macao", ["澳门", "澳门特别行政区", "Macao", "Macau", "Aomen", "Macao SAR", "Macau SAR",
-                         "Macao Special Administrative Region", "82"]),
+    "810000": (
+        "Hong Kong",
+        [
+            "香港",
+            "香港特别行政区",
+            "Hong Kong",
+            "Hongkong",
+            "Xianggang",
+            "HK",
+            "Hong Kong SAR",
+            "Hong Kong Special Administrative Region",
+            "HKSAR",
+            "81",
+        ],
+    ),
+    "820000": (
+        "Macao",
+        [
+            "澳门",
+            "澳门特别行政区",
+            "Macao",
+            "Macau",
+            "Aomen",
+            "Macao SAR",
+            "Macau SAR",
+            "Macao Special Administrative Region",
+            "82",
+        ],
+    ),
     "710000": ("Taiwan", ["台湾", "台湾省", "Taiwan", "Taiwan Province", "Taiwan Sheng", "71"]),
 }
 
@@ -103,8 +152,17 @@ def _lookup() -> dict[str, str]:
     table = province_table()
     out: dict[str, str] = {}
     for row in table.itertuples(index=False):
-        names = [row.code, row.code[:2], row.name_full, row.name_short, row.name_en, row.pinyin,
-                 row.name_en + " Province", row.pinyin + " Sheng", *_ALIASES.get(row.code, [])]
+        names = [
+            row.code,
+            row.code[:2],
+            row.name_full,
+            row.name_short,
+            row.name_en,
+            row.pinyin,
+            row.name_en + " Province",
+            row.pinyin + " Sheng",
+            *_ALIASES.get(row.code, []),
+        ]
         for name in names:
             out[_key(name)] = row.code
     return out
@@ -156,8 +214,7 @@ def normalize_province(name, *, file=None, row=None, column=None) -> str:
     ('450000', '450000', '450000')
     """
     if name is None or (isinstance(name, float) and name != name):
-        raise InputError("missing province name", file=file, row=row, column=column,
-                         hint="every row needs a province")
+        raise InputError("missing province name", file=file, row=row, column=column, hint="every row needs a province")
     text = str(name).strip()
     if re.fullmatch(r"\d+\.0", text):  # codes read as floats
         text = text[:-2]
@@ -168,12 +225,19 @@ def normalize_province(name, *, file=None, row=None, column=None) -> str:
         return code
     outside = _outside().get(_key(to_simplified(text)))
     if outside is not None:
-        raise InputError(f"'{text}' is {outside}, which is not one of the 31 mainland provinces of this study",
-                         file=file, row=row, column=column,
-                         hint=f"drop the row of {outside}: Hong Kong, Macao and Taiwan are outside the provincial data")
+        raise InputError(
+            f"'{text}' is {outside}, which is not one of the 31 mainland provinces of this study",
+            file=file,
+            row=row,
+            column=column,
+            hint=f"drop the row of {outside}: Hong Kong, Macao and Taiwan are outside the provincial data",
+        )
     suggestions = _suggest(text)
-    hint = "did you mean " + " or ".join(f"'{n}'" for n in suggestions) + "?" if suggestions else \
-        "use a Chinese name, an English/pinyin name or a 6-digit code of the 31 mainland provinces"
+    hint = (
+        "did you mean " + " or ".join(f"'{n}'" for n in suggestions) + "?"
+        if suggestions
+        else "use a Chinese name, an English/pinyin name or a 6-digit code of the 31 mainland provinces"
+    )
     raise InputError(f"unknown province '{text}'", file=file, row=row, column=column, hint=hint)
 
 
@@ -193,5 +257,4 @@ def normalize_provinces(values, *, file=None, column=None, first_row=2) -> list[
     -------
     list of str
     """
-    return [normalize_province(v, file=file, row=first_row + i, column=column)
-            for i, v in enumerate(values)]
+    return [normalize_province(v, file=file, row=first_row + i, column=column) for i, v in enumerate(values)]

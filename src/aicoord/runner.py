@@ -115,8 +115,10 @@ def _named(entries, kind: str, rule: str) -> dict:
             out[name] = [str(v) for v in value]
     unnamed = [i for i in range(len(entries)) if i not in covered]
     if unnamed:
-        raise TypeError(f"rule {rule}: {kind} entry {unnamed[0] + 1} has no name; every input, output and param "
-                        f"of a rule is a keyword argument of its step, so give it one ({kind}: name=...)")
+        raise TypeError(
+            f"rule {rule}: {kind} entry {unnamed[0] + 1} has no name; every input, output and param "
+            f"of a rule is a keyword argument of its step, so give it one ({kind}: name=...)"
+        )
     return out
 
 
@@ -129,15 +131,22 @@ def step_arguments(sm) -> tuple[str, dict]:
     params = _named(sm.params, "params", sm.rule)
     target = params.pop("step", None)
     if not isinstance(target, str) or not target.startswith(STEP_PREFIX):
-        raise TypeError(f"rule {sm.rule}: params.step must name its step function, "
-                        f"step=\"{STEP_PREFIX}<rule file>.{sm.rule}\" (got {target!r})")
+        raise TypeError(
+            f"rule {sm.rule}: params.step must name its step function, "
+            f'step="{STEP_PREFIX}<rule file>.{sm.rule}" (got {target!r})'
+        )
     kwargs: dict = {}
-    for kind, named in (("input", _named(sm.input, "input", sm.rule)),
-                        ("output", _named(sm.output, "output", sm.rule)), ("params", params)):
+    for kind, named in (
+        ("input", _named(sm.input, "input", sm.rule)),
+        ("output", _named(sm.output, "output", sm.rule)),
+        ("params", params),
+    ):
         twice = sorted(set(kwargs) & set(named))
         if twice:
-            raise TypeError(f"rule {sm.rule}: {twice[0]!r} names both a {kind} entry and an earlier one; "
-                            "rename one of them (each name is one keyword argument of the step)")
+            raise TypeError(
+                f"rule {sm.rule}: {twice[0]!r} names both a {kind} entry and an earlier one; "
+                "rename one of them (each name is one keyword argument of the step)"
+            )
         kwargs.update(named)
     return target, kwargs
 

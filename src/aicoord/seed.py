@@ -54,8 +54,9 @@ def seed_claims(index: pd.Series, shares: pd.DataFrame) -> pd.DataFrame:
         members = region[region == r].index
         k, n = int(above.loc[members].sum()), len(members)
         frac = Fraction(k, n)
-        rows.append((f"share_above_mean_{r}", f"{k}/{n} = {frac}", k / n,
-                     str(frac) == SEED_STATEMENTS[f"share_above_mean_{r}"]))
+        rows.append(
+            (f"share_above_mean_{r}", f"{k}/{n} = {frac}", k / n, str(frac) == SEED_STATEMENTS[f"share_above_mean_{r}"])
+        )
     top5 = ["110000", "440000", "310000", "330000", "320000"]
     for col, key in (("firm_share_pct", "top5_firm_share"), ("patent_share_pct", "top5_patent_share")):
         s = float(shares.loc[top5, col].sum())
@@ -63,8 +64,14 @@ def seed_claims(index: pd.Series, shares: pd.DataFrame) -> pd.DataFrame:
     top10 = index.sort_values(ascending=False).index[:10]
     counts = region.loc[top10].value_counts().reindex(list(REGION4_ORDER), fill_value=0)
     text = ", ".join(f"{r} {counts[r]}" for r in REGION4_ORDER)
-    rows.append(("top10_by_region", text, float(counts["East"]),
-                 (counts["East"], counts["Central"], counts["West"], counts["Northeast"]) == (7, 2, 1, 0)))
+    rows.append(
+        (
+            "top10_by_region",
+            text,
+            float(counts["East"]),
+            (counts["East"], counts["Central"], counts["West"], counts["Northeast"]) == (7, 2, 1, 0),
+        )
+    )
     out = pd.DataFrame(rows, columns=["claim", "computed", "value", "consistent"])
     out.insert(1, "seed_says", out["claim"].map(SEED_STATEMENTS))
     return out

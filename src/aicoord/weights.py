@@ -34,9 +34,23 @@ if TYPE_CHECKING:  # annotations only: libpysal is imported where a W is built
     from libpysal.weights import W
 
 __all__ = [
-    "EARTH_RADIUS_KM", "DEFAULT_ISLAND_LINKS", "SPEC_DEFAULTS", "full_spec", "great_circle_km", "capital_coords",
-    "contiguity_weights", "knn_weights", "distance_weights", "economic_weights", "nested_weights",
-    "build_weights", "standardize", "to_dense_frame", "from_dense", "weights_summary", "dense_w",
+    "EARTH_RADIUS_KM",
+    "DEFAULT_ISLAND_LINKS",
+    "SPEC_DEFAULTS",
+    "full_spec",
+    "great_circle_km",
+    "capital_coords",
+    "contiguity_weights",
+    "knn_weights",
+    "distance_weights",
+    "economic_weights",
+    "nested_weights",
+    "build_weights",
+    "standardize",
+    "to_dense_frame",
+    "from_dense",
+    "weights_summary",
+    "dense_w",
 ]
 
 #: Mean Earth radius (IUGG), km.
@@ -46,8 +60,14 @@ EARTH_RADIUS_KM = 6371.0088
 DEFAULT_ISLAND_LINKS = {"460000": ["440000"]}
 
 #: Options of every kind and their defaults (the one place they are set; see :func:`full_spec`).
-SPEC_DEFAULTS = {"island_links": DEFAULT_ISLAND_LINKS, "k": 4, "power": 1, "cutoff_km": None, "phi": 0.5,
-                 "form": "convex"}
+SPEC_DEFAULTS = {
+    "island_links": DEFAULT_ISLAND_LINKS,
+    "k": 4,
+    "power": 1,
+    "cutoff_km": None,
+    "phi": 0.5,
+    "form": "convex",
+}
 
 
 def full_spec(spec: dict) -> dict:
@@ -140,9 +160,11 @@ def contiguity_neighbors(gdf, kind: str = "queen", island_links=None) -> tuple[l
         for b in targets:
             for i, j in ((a, b), (b, a)):
                 if i not in neighbors or j not in neighbors:
-                    raise InputError(f"island link {a}–{b}: unknown unit code",
-                                     hint="name units of the study's level (island_links: nearest links "
-                                          "every unit without a land border to its nearest unit)")
+                    raise InputError(
+                        f"island link {a}–{b}: unknown unit code",
+                        hint="name units of the study's level (island_links: nearest links "
+                        "every unit without a land border to its nearest unit)",
+                    )
                 if j not in neighbors[i]:
                     neighbors[i].append(j)
     pos = {c: n for n, c in enumerate(ids)}
@@ -250,8 +272,7 @@ def knn_weights(k: int = 4, codes=None, coords=None) -> W:
 
     w = KNN.from_array(capital_coords(codes, coords), k=int(k), ids=codes, radius=EARTH_RADIUS_KM)
     pos = {c: i for i, c in enumerate(codes)}
-    return W({i: sorted(w.neighbors[i], key=pos.__getitem__) for i in codes}, id_order=codes,
-             silence_warnings=True)
+    return W({i: sorted(w.neighbors[i], key=pos.__getitem__) for i in codes}, id_order=codes, silence_warnings=True)
 
 
 def _codes(codes, coords):
@@ -260,8 +281,9 @@ def _codes(codes, coords):
     return list(coords.index) if coords is not None else list(province_table()["code"])
 
 
-def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=None, coords=None, *,
-                     sparse: bool = False) -> W:
+def distance_weights(
+    power: float = 1.0, cutoff_km: float | None = None, codes=None, coords=None, *, sparse: bool = False
+) -> W:
     """Inverse great-circle distance weights ``d_ij ** -power`` between provincial capitals.
 
     Parameters
@@ -289,8 +311,10 @@ def distance_weights(power: float = 1.0, cutoff_km: float | None = None, codes=N
     same = np.argwhere(np.triu(d == 0, 1))
     if len(same):
         i, j = same[0]
-        raise InputError(f"units {codes[i]} and {codes[j]} have the same coordinates: their inverse distance is "
-                         "infinite", hint="check the units' coordinates (each unit needs its own location)")
+        raise InputError(
+            f"units {codes[i]} and {codes[j]} have the same coordinates: their inverse distance is infinite",
+            hint="check the units' coordinates (each unit needs its own location)",
+        )
     with np.errstate(divide="ignore"):
         mat = np.where(d > 0, d ** -float(power), 0.0)
     if cutoff_km is not None:
@@ -322,13 +346,22 @@ def economic_weights(gdp_pc_mean: pd.Series, *, sparse: bool = False) -> W:
     np.fill_diagonal(diff, np.inf)
     if np.any(diff == 0):
         i, j = np.argwhere(diff == 0)[0]
-        raise InputError(f"provinces {gdp_pc_mean.index[i]} and {gdp_pc_mean.index[j]} have identical "
-                         "mean GDP per capita; economic distance weights are undefined")
+        raise InputError(
+            f"provinces {gdp_pc_mean.index[i]} and {gdp_pc_mean.index[j]} have identical "
+            "mean GDP per capita; economic distance weights are undefined"
+        )
     return from_dense(1.0 / diff, gdp_pc_mean.index, sparse=sparse)
 
 
-def nested_weights(w_dist: W, w_econ: W, gdp_pc_mean: pd.Series | None = None, *,
-                   phi: float = 0.5, form: str = "convex", sparse: bool = False) -> W:
+def nested_weights(
+    w_dist: W,
+    w_econ: W,
+    gdp_pc_mean: pd.Series | None = None,
+    *,
+    phi: float = 0.5,
+    form: str = "convex",
+    sparse: bool = False,
+) -> W:
     """Economic–geographic nested weights.
 
     Parameters
@@ -396,8 +429,7 @@ def build_weights(spec: dict, gdf=None, gdp_pc_mean=None, coords=None, *, sparse
         we = economic_weights(gdp_pc_mean, sparse=sparse)
         if kind == "economic":
             return we
-        wd = distance_weights(spec["power"], spec["cutoff_km"], list(gdp_pc_mean.index), coords=coords,
-                              sparse=sparse)
+        wd = distance_weights(spec["power"], spec["cutoff_km"], list(gdp_pc_mean.index), coords=coords, sparse=sparse)
         return nested_weights(wd, we, gdp_pc_mean, phi=spec["phi"], form=spec["form"], sparse=sparse)
     raise InputError(f"unknown weights kind {kind!r}")
 
@@ -430,7 +462,7 @@ def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
         re-standardised on the remaining units.
     """
     ids = [str(i) for i in ids]
-    if hasattr(w, "restrict") and hasattr(w, "row_standardised"):   # aicoord.weights_sparse.Weights
+    if hasattr(w, "restrict") and hasattr(w, "row_standardised"):  # aicoord.weights_sparse.Weights
         w = w.restrict(ids)
         return (w.row_standardised() if standardize else w).sparse.toarray(order="F")
     if hasattr(w, "full") and hasattr(w, "id_order"):
@@ -451,10 +483,10 @@ def dense_w(w, ids, *, standardize: bool = True) -> np.ndarray:
         rs = mat.sum(axis=1, keepdims=True)
         if np.any(rs <= 0):
             isl = [ids[i] for i in np.flatnonzero(rs[:, 0] <= 0)][:5]
-            raise EstimationError(f"the weights have a unit without neighbours (an island) in this sample: "
-                                  f"{', '.join(map(str, isl))}",
-                                  hint="its neighbours were dropped; link it to another unit (island_links) "
-                                       "or use another matrix")
+            raise EstimationError(
+                f"the weights have a unit without neighbours (an island) in this sample: {', '.join(map(str, isl))}",
+                hint="its neighbours were dropped; link it to another unit (island_links) or use another matrix",
+            )
         mat = mat / rs
     return mat
 

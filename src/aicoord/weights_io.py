@@ -35,9 +35,26 @@ from .weights_sparse import Weights, row_standardise, text_id, write_long, write
 if TYPE_CHECKING:  # libpysal (2.5 s to import) is loaded only where a libpysal W is made or written
     from libpysal.weights import W
 
-__all__ = ["read_weights", "read_weights_sparse", "read_weights_frame", "SparseWeights", "read_weights_by_year",
-           "resolve_weights", "write_weights", "weights_files", "standardised_file", "write_gal_gwt", "write_npz", "write_long",
-           "normalise_ids", "DENSE_MAX", "to_libpysal", "Weights", "row_standardise", "read_npz"]
+__all__ = [
+    "read_weights",
+    "read_weights_sparse",
+    "read_weights_frame",
+    "SparseWeights",
+    "read_weights_by_year",
+    "resolve_weights",
+    "write_weights",
+    "weights_files",
+    "standardised_file",
+    "write_gal_gwt",
+    "write_npz",
+    "write_long",
+    "normalise_ids",
+    "DENSE_MAX",
+    "to_libpysal",
+    "Weights",
+    "row_standardise",
+    "read_npz",
+]
 
 #: Largest number of units for which :func:`write_weights` also writes the N×N CSV tables and the ``.gwt``
 #: (the configuration's ``study.dense_weights_max`` sets it in the workflow).
@@ -97,10 +114,12 @@ def _read_gal_gwt(path: Path):
     try:
         w = libpysal.io.open(str(path)).read()
     except Exception as exc:  # libpysal raises many types for malformed files
-        raise InputError(f"cannot read the weights file: {exc}", file=path,
-                         hint="a .gal file lists neighbours, a .gwt file 'from to weight' lines") from None
-    links = [(text_id(a), text_id(b), float(v)) for a, nbrs in w.neighbors.items()
-             for b, v in zip(nbrs, w.weights[a])]
+        raise InputError(
+            f"cannot read the weights file: {exc}",
+            file=path,
+            hint="a .gal file lists neighbours, a .gwt file 'from to weight' lines",
+        ) from None
+    links = [(text_id(a), text_id(b), float(v)) for a, nbrs in w.neighbors.items() for b, v in zip(nbrs, w.weights[a])]
     ids = [text_id(i) for i in w.id_order]
     return ids, links
 
@@ -111,9 +130,13 @@ def _numbers(frame, path):
     bad = np.argwhere(~np.isfinite(vals))
     if len(bad):
         r, c = bad[0]
-        raise InputError(f"weight '{frame.iloc[r, c]}' is missing or not a number", file=path,
-                         row=int(frame.index[r]) + 2, column=frame.columns[c],
-                         hint="use plain numbers with '.' as decimal separator")
+        raise InputError(
+            f"weight '{frame.iloc[r, c]}' is missing or not a number",
+            file=path,
+            row=int(frame.index[r]) + 2,
+            column=frame.columns[c],
+            hint="use plain numbers with '.' as decimal separator",
+        )
     return vals
 
 
@@ -133,13 +156,18 @@ def _read_long(df, path):
     cols = {c.lower(): c for c in df.columns}
     for need in ("from", "to"):
         if need not in cols:
-            raise InputError(f"the weights table lacks a '{need}' column", file=path, row=1,
-                             hint="a long weights table has the columns from, to and weight")
+            raise InputError(
+                f"the weights table lacks a '{need}' column",
+                file=path,
+                row=1,
+                hint="a long weights table has the columns from, to and weight",
+            )
     for need in ("from", "to"):
         miss = _missing_ids(df[cols[need]])
         if miss.any():
-            raise InputError("missing unit id", file=path, row=int(df.index[np.flatnonzero(miss)[0]]) + 2,
-                             column=cols[need])
+            raise InputError(
+                "missing unit id", file=path, row=int(df.index[np.flatnonzero(miss)[0]]) + 2, column=cols[need]
+            )
     f = _text_ids(df[cols["from"]])
     t = _text_ids(df[cols["to"]])
     v = _numbers(df[[cols["weight"]]], path)[:, 0] if "weight" in cols else np.ones(len(df))
@@ -147,8 +175,12 @@ def _read_long(df, path):
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         first = next(j for j in range(i) if (f[j], t[j]) == (f[i], t[i]))
-        raise InputError(f"link {f[i]} -> {t[i]} appears twice (also on row {int(df.index[first]) + 2})",
-                         file=path, row=int(df.index[i]) + 2, hint="keep one row per pair")
+        raise InputError(
+            f"link {f[i]} -> {t[i]} appears twice (also on row {int(df.index[first]) + 2})",
+            file=path,
+            row=int(df.index[i]) + 2,
+            hint="keep one row per pair",
+        )
     links = list(zip(f, t, v.tolist()))
     ids = list(dict.fromkeys(f + t))
     return ids, links, [int(i) + 2 for i in df.index]
@@ -247,8 +279,7 @@ def to_libpysal(sw: SparseWeights) -> W:
     return w
 
 
-def read_weights_by_year(path, ids, periods, *, provinces="auto", allow_negative=False,
-                         observed=None) -> dict:
+def read_weights_by_year(path, ids, periods, *, provinces="auto", allow_negative=False, observed=None) -> dict:
     """Year-specific weights from one long table ``year,from,to,weight`` (CSV or ``.xlsx``).
 
     Returns
@@ -274,18 +305,23 @@ def read_weights_by_year(path, ids, periods, *, provinces="auto", allow_negative
     df = read_table(path)
     cols = {c.lower(): c for c in df.columns}
     if "year" not in cols:
-        raise InputError("the weights-by-year table lacks a 'year' column", file=path, row=1,
-                         hint="columns: year, from, to, weight")
+        raise InputError(
+            "the weights-by-year table lacks a 'year' column", file=path, row=1, hint="columns: year, from, to, weight"
+        )
     years = pd.to_numeric(df[cols["year"]].astype(str).str.strip(), errors="coerce")
     if years.isna().any() or not np.all(np.mod(years, 1) == 0):
         i = int(np.flatnonzero((years.isna() | (np.mod(years.fillna(0), 1) != 0)).to_numpy())[0])
-        raise InputError(f"year '{df[cols['year']].iloc[i]}' is not a whole number", file=path, row=i + 2,
-                         column=cols["year"])
+        raise InputError(
+            f"year '{df[cols['year']].iloc[i]}' is not a whole number", file=path, row=i + 2, column=cols["year"]
+        )
     years = years.astype(int)
     missing = [int(p) for p in periods if int(p) not in set(years)]
     if missing:
-        raise InputError(f"no weights for period(s) {', '.join(map(str, missing[:5]))}", file=path,
-                         hint="give a matrix for every period of the data")
+        raise InputError(
+            f"no weights for period(s) {', '.join(map(str, missing[:5]))}",
+            file=path,
+            hint="give a matrix for every period of the data",
+        )
     out = {}
     for p in periods:
         sub = df[(years == int(p)).to_numpy()].drop(columns=[cols["year"]])
@@ -309,8 +345,12 @@ def read_weights_by_year(path, ids, periods, *, provinces="auto", allow_negative
 
 def _from_table(df, path, ids, provinces, allow_negative=False):
     if df.shape[1] < 2:
-        raise InputError("a weights table needs at least two columns", file=path, row=1,
-                         hint="an N×N table with ids in the first column and header, or from,to,weight")
+        raise InputError(
+            "a weights table needs at least two columns",
+            file=path,
+            row=1,
+            hint="an N×N table with ids in the first column and header, or from,to,weight",
+        )
     if {"from", "to"} <= {c.lower() for c in df.columns}:
         fids, links, rows = _read_long(df, path)
         return _assemble(path, fids, links, None, ids, provinces, allow_negative, rows)
@@ -333,15 +373,21 @@ def _order(path, file_ids, is_prov, ids):
         have = set(file_ids)
         missing = [i for i in order if i not in have]
         if missing:
-            raise InputError(f"{len(missing)} unit(s) of the data are not in the weights matrix: "
-                             f"{', '.join(map(str, missing[:5]))}{' ...' if len(missing) > 5 else ''}",
-                             file=path, hint="the matrix needs a row and a column for every unit of the data")
+            raise InputError(
+                f"{len(missing)} unit(s) of the data are not in the weights matrix: "
+                f"{', '.join(map(str, missing[:5]))}{' ...' if len(missing) > 5 else ''}",
+                file=path,
+                hint="the matrix needs a row and a column for every unit of the data",
+            )
         wanted = set(order)
         extra = [i for i in file_ids if i not in wanted]
         if extra:
-            raise InputError(f"{len(extra)} unit(s) of the weights matrix are not in the data: "
-                             f"{', '.join(map(str, extra[:5]))}{' ...' if len(extra) > 5 else ''}",
-                             file=path, hint="drop them from the matrix or add them to the data")
+            raise InputError(
+                f"{len(extra)} unit(s) of the weights matrix are not in the data: "
+                f"{', '.join(map(str, extra[:5]))}{' ...' if len(extra) > 5 else ''}",
+                file=path,
+                hint="drop them from the matrix or add them to the data",
+            )
     return order
 
 
@@ -359,8 +405,12 @@ def _assemble(path, fids, links, square, ids, provinces, allow_negative=False, l
     if rows is not None:
         col_ids = normalise_ids(cols, is_prov)[0] if is_prov else cols
         if sorted(col_ids) != sorted(file_ids) or len(set(col_ids)) != len(col_ids):
-            raise InputError("the header and the first column name different units", file=path, row=1,
-                             hint="an N×N matrix needs the same ids, in any order, in both")
+            raise InputError(
+                "the header and the first column name different units",
+                file=path,
+                row=1,
+                hint="an N×N matrix needs the same ids, in any order, in both",
+            )
         frame = pd.DataFrame(values, index=file_ids, columns=col_ids).loc[file_ids, file_ids]
     else:
         file_ids = list(dict.fromkeys(file_ids))
@@ -373,8 +423,9 @@ def _assemble(path, fids, links, square, ids, provinces, allow_negative=False, l
     else:
         at = {k: i for i, k in enumerate(order)}
         (ri, ci), vals = (zip(*cells) if cells else ((), ())), list(cells.values())
-        mat = sp.csr_matrix((np.asarray(vals, dtype=float), ([at[i] for i in ri], [at[j] for j in ci])),
-                            shape=(len(order), len(order)))
+        mat = sp.csr_matrix(
+            (np.asarray(vals, dtype=float), ([at[i] for i in ri], [at[j] for j in ci])), shape=(len(order), len(order))
+        )
     return _checked(path, mat, order, allow_negative)
 
 
@@ -385,8 +436,9 @@ def _checked(path, mat, order, allow_negative=False) -> SparseWeights:
     mat.sort_indices()
     diag = np.flatnonzero(mat.diagonal())
     if len(diag):
-        raise InputError(f"unit '{order[diag[0]]}' is its own neighbour (non-zero diagonal)", file=path,
-                         hint="set the diagonal to 0")
+        raise InputError(
+            f"unit '{order[diag[0]]}' is its own neighbour (non-zero diagonal)", file=path, hint="set the diagonal to 0"
+        )
     check_signs(mat, order, path, allow_negative)
     return SparseWeights(mat, list(order))
 
@@ -428,17 +480,23 @@ def check_signs(mat, order, path=None, allow_negative=False) -> None:
     neg = np.flatnonzero(coo.data < 0)
     if len(neg) and not allow_negative:
         i = neg[np.lexsort((coo.col[neg], coo.row[neg]))[0]]
-        raise InputError(f"weight {coo.data[i]:g} of row '{order[coo.row[i]]}', column '{order[coo.col[i]]}' is "
-                         f"negative ({len(neg)} negative weight(s) in all)", file=path,
-                         hint="spatial weights are 0 or more; pass --allow-negative (allow_negative=True) only for a "
-                              "matrix that means them")
+        raise InputError(
+            f"weight {coo.data[i]:g} of row '{order[coo.row[i]]}', column '{order[coo.col[i]]}' is "
+            f"negative ({len(neg)} negative weight(s) in all)",
+            file=path,
+            hint="spatial weights are 0 or more; pass --allow-negative (allow_negative=True) only for a "
+            "matrix that means them",
+        )
     if len(neg):
         sums = np.asarray(mat.sum(axis=1)).ravel()
         has = np.diff(mat.tocsr().indptr) > 0
         zero = np.flatnonzero(has & (np.abs(sums) <= 1e-12 * np.asarray(abs(mat).sum(axis=1)).ravel()))
         if len(zero):
-            warnings.warn(f"{len(zero)} row(s) of the weights sum to zero (first: '{order[zero[0]]}'): "
-                          "row-standardisation leaves them as units without neighbours", stacklevel=3)
+            warnings.warn(
+                f"{len(zero)} row(s) of the weights sum to zero (first: '{order[zero[0]]}'): "
+                "row-standardisation leaves them as units without neighbours",
+                stacklevel=3,
+            )
 
 
 def resolve_weights(spec: str, codes=None, *, allow_negative=False) -> W:
@@ -465,12 +523,12 @@ def resolve_weights(spec: str, codes=None, *, allow_negative=False) -> W:
     except ValueError as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError(f"bad weights option '{spec}'", hint="use knn:K with an integer K or distance:POWER "
-                         "with a number") from None
+        raise InputError(
+            f"bad weights option '{spec}'", hint="use knn:K with an integer K or distance:POWER with a number"
+        ) from None
     if Path(spec).exists() or Path(spec).suffix.lower() in (".csv", ".xlsx", ".gal", ".gwt", ".npz", ".gz"):
         return read_weights(spec, provinces=True, allow_negative=allow_negative)
-    raise InputError(f"unknown weights '{spec}'",
-                     hint="use queen, rook, knn:K, distance[:POWER] or a weights file")
+    raise InputError(f"unknown weights '{spec}'", hint="use queen, rook, knn:K, distance[:POWER] or a weights file")
 
 
 def weights_files(stem, n: int, dense_max: int = DENSE_MAX) -> dict:
@@ -554,11 +612,17 @@ def read_npz(path, ids, provinces, allow_negative=False):
             mat = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(int(v) for v in z["shape"]))
             fids = [text_id(v) for v in z["ids"].tolist()]
     except Exception as exc:  # a corrupt or foreign .npz raises many types
-        raise InputError(f"cannot read the sparse weights file: {exc}", file=path,
-                         hint="a weights .npz holds data, indices, indptr, shape and ids (aicoord write_npz)") from None
+        raise InputError(
+            f"cannot read the sparse weights file: {exc}",
+            file=path,
+            hint="a weights .npz holds data, indices, indptr, shape and ids (aicoord write_npz)",
+        ) from None
     if len(fids) != mat.shape[0] or mat.shape[0] != mat.shape[1] or len(set(fids)) != len(fids):
-        raise InputError("the ids do not match the matrix (or repeat)", file=path,
-                         hint="write the file again with aicoord's write_npz")
+        raise InputError(
+            "the ids do not match the matrix (or repeat)",
+            file=path,
+            hint="write the file again with aicoord's write_npz",
+        )
     file_ids, is_prov = normalise_ids(fids, provinces)
     order = _order(path, file_ids, is_prov, ids)
     at = {k: i for i, k in enumerate(file_ids)}

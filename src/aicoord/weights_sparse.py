@@ -78,8 +78,10 @@ class Weights:
         at = {str(k): i for i, k in enumerate(self.id_order)}
         missing = [i for i in ids if i not in at]
         if missing:
-            raise InputError(f"{len(missing)} unit(s) are not in the weights matrix: {', '.join(missing[:5])}",
-                             hint="the matrix needs a row and a column for every unit of the data")
+            raise InputError(
+                f"{len(missing)} unit(s) are not in the weights matrix: {', '.join(missing[:5])}",
+                hint="the matrix needs a row and a column for every unit of the data",
+            )
         sel = np.array([at[i] for i in ids], dtype=np.int64)
         mat = self.sparse[sel][:, sel].tocsr()
         mat.sort_indices()
@@ -87,8 +89,9 @@ class Weights:
 
     def row_standardised(self) -> Weights:
         """Rows divided by their sums (:func:`row_standardise`); a unit without neighbours raises."""
-        return Weights(row_standardise(self.sparse, self.id_order), list(self.id_order), self.kind, self.note,
-                       self.summary)
+        return Weights(
+            row_standardise(self.sparse, self.id_order), list(self.id_order), self.kind, self.note, self.summary
+        )
 
     def dense(self) -> np.ndarray:
         """The N x N array (for the dense eigen-decomposition of the study's effects)."""
@@ -96,8 +99,7 @@ class Weights:
 
     def frame(self) -> pd.DataFrame:
         """The N x N DataFrame (index named ``code``); for small matrices and old callers."""
-        return pd.DataFrame(self.dense(), index=pd.Index(list(self.id_order), name="code"),
-                            columns=list(self.id_order))
+        return pd.DataFrame(self.dense(), index=pd.Index(list(self.id_order), name="code"), columns=list(self.id_order))
 
 
 def row_standardise(mat, ids=None):
@@ -127,10 +129,10 @@ def row_standardise(mat, ids=None):
     if len(bad):
         ids = list(range(m.shape[0])) if ids is None else list(ids)
         isl = [str(ids[i]) for i in bad[:5]]
-        raise EstimationError(f"the weights have a unit without neighbours (an island) in this sample: "
-                              f"{', '.join(isl)}",
-                              hint="its neighbours were dropped; link it to another unit (island_links) "
-                                   "or use another matrix")
+        raise EstimationError(
+            f"the weights have a unit without neighbours (an island) in this sample: {', '.join(isl)}",
+            hint="its neighbours were dropped; link it to another unit (island_links) or use another matrix",
+        )
     m.data = m.data / np.repeat(rs, np.diff(m.indptr))
     return m
 
@@ -140,7 +142,7 @@ def _row_sums(m, block: int = 256) -> np.ndarray:
     then adds a row's entries one after another; a block of 256 rows of 2,847 units is 6 MB)."""
     out = np.empty(m.shape[0])
     for a in range(0, m.shape[0], block):
-        out[a:a + block] = m[a:a + block].toarray(order="F").sum(axis=1)
+        out[a : a + block] = m[a : a + block].toarray(order="F").sum(axis=1)
     return out
 
 
@@ -163,9 +165,14 @@ def write_npz(mat, ids, path) -> None:
     m = sp.csr_matrix(mat, dtype=float, copy=True)
     m.eliminate_zeros()
     m.sort_indices()
-    arrays = {"indices": m.indices.astype(np.int32), "indptr": m.indptr.astype(np.int64),
-              "format": np.array("csr"), "shape": np.array(m.shape, dtype=np.int64),
-              "data": m.data.astype(np.float64), "ids": np.array([text_id(i) for i in ids], dtype=str)}
+    arrays = {
+        "indices": m.indices.astype(np.int32),
+        "indptr": m.indptr.astype(np.int64),
+        "format": np.array("csr"),
+        "shape": np.array(m.shape, dtype=np.int64),
+        "data": m.data.astype(np.float64),
+        "ids": np.array([text_id(i) for i in ids], dtype=str),
+    }
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for key, arr in arrays.items():
             buf = _io.BytesIO()

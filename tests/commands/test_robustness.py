@@ -1,6 +1,7 @@
 """No wrong result ever exits 0: the command line on extreme values, incomplete maps, gap years, tests that do
 not apply, and the workflow's own files (issue "No wrong result ever exits 0"; bad-input messages are in
 tests/bad_inputs.py)."""
+
 import argparse
 import json
 
@@ -16,15 +17,33 @@ from bad_inputs import SEED, knn_weights, province_panel, seed_copy
 
 
 def _esda(cmd, data, out, perms="99"):
-    return main([cmd, "--data", str(data), "--id", "province", "--var", "ai_index", "--weights", "knn:4",
-                 "--permutations", perms, "--seed", "5", "--out", str(out)])
+    return main(
+        [
+            cmd,
+            "--data",
+            str(data),
+            "--id",
+            "province",
+            "--var",
+            "ai_index",
+            "--weights",
+            "knn:4",
+            "--permutations",
+            perms,
+            "--seed",
+            "5",
+            "--out",
+            str(out),
+        ]
+    )
 
 
 @pytest.mark.parametrize("factor", [1e160, 1e306, 1e-300])
 def test_extreme_scales_give_the_results_of_moderate_data(tmp_path, factor):
     """Item 2: 1e160 made every Ii empty and every province LL with p_sim 0.001; 1e308 made I null."""
-    big = seed_copy(tmp_path, lambda d: d.assign(ai_index=[f"{float(v) * factor!r}" for v in d["ai_index"]]),
-                    name="big.csv")
+    big = seed_copy(
+        tmp_path, lambda d: d.assign(ai_index=[f"{float(v) * factor!r}" for v in d["ai_index"]]), name="big.csv"
+    )
     for cmd, ext in (("moran", "json"), ("lisa", "csv")):
         assert _esda(cmd, SEED, tmp_path / f"ref.{ext}") == 0
         assert _esda(cmd, big, tmp_path / f"big.{ext}") == 0
@@ -80,8 +99,23 @@ def test_inequality_allow_missing_names_the_missing_provinces(tmp_path, capsys):
     standard error name it."""
     data = seed_copy(tmp_path, lambda d: d[~d["province"].isin(["西藏", "上海"])])
     out = tmp_path / "i.json"
-    assert main(["inequality", "--data", str(data), "--id", "province", "--var", "ai_index", "--allow-missing",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "inequality",
+                "--data",
+                str(data),
+                "--id",
+                "province",
+                "--var",
+                "ai_index",
+                "--allow-missing",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["n"] == 29 and res["missing_provinces"] == ["上海", "西藏"]
     assert "missing: 上海, 西藏" in capsys.readouterr().err
@@ -94,8 +128,22 @@ def test_inequality_allow_missing_names_the_missing_provinces(tmp_path, capsys):
 def test_inequality_is_scale_free_at_extreme_scales(tmp_path, factor):
     big = seed_copy(tmp_path, lambda d: d.assign(ai_index=[f"{float(v) * factor!r}" for v in d["ai_index"]]))
     for name, data in (("ref", SEED), ("big", big)):
-        assert main(["inequality", "--data", str(data), "--id", "province", "--var", "ai_index",
-                     "--out", str(tmp_path / f"{name}.json")]) == 0
+        assert (
+            main(
+                [
+                    "inequality",
+                    "--data",
+                    str(data),
+                    "--id",
+                    "province",
+                    "--var",
+                    "ai_index",
+                    "--out",
+                    str(tmp_path / f"{name}.json"),
+                ]
+            )
+            == 0
+        )
     ref, got = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("ref", "big"))
     assert_allclose(got["cv"], ref["cv"], rtol=1e-12)
     assert_allclose(got["dagum"]["total"], ref["dagum"]["total"], rtol=1e-12)
@@ -117,8 +165,30 @@ def test_fit_panel_with_a_gap_year_warns_and_refuses_time_lags(tmp_path, capsys)
     data = province_panel(tmp_path, edit=lambda d: d[d["year"] != 2019])
     w = knn_weights(tmp_path)
     out = tmp_path / "fit.json"
-    argv = ["fit-panel", "--data", str(data), "--id", "province", "--time", "year", "--y", "y", "--x", "x1", "x2",
-            "--weights", str(w), "--model", "sar", "--fe", "individual", "--draws", "50", "--out", str(out)]
+    argv = [
+        "fit-panel",
+        "--data",
+        str(data),
+        "--id",
+        "province",
+        "--time",
+        "year",
+        "--y",
+        "y",
+        "--x",
+        "x1",
+        "x2",
+        "--weights",
+        str(w),
+        "--model",
+        "sar",
+        "--fe",
+        "individual",
+        "--draws",
+        "50",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     err = capsys.readouterr().err
     assert "warning" in err and "2019 missing" in err
@@ -138,9 +208,35 @@ def test_tests_that_do_not_apply_are_skipped_not_blocking(tmp_path, fe, skipped)
     run after the fit (which cannot wipe it out) are skipped with their reason."""
     data = province_panel(tmp_path)
     out = tmp_path / "fit.json"
-    assert main(["fit-panel", "--data", str(data), "--id", "province", "--time", "year", "--y", "y", "--x", "x1",
-                 "region_const", "--weights", str(knn_weights(tmp_path)), "--model", "sar", "--fe", fe,
-                 "--draws", "50", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "fit-panel",
+                "--data",
+                str(data),
+                "--id",
+                "province",
+                "--time",
+                "year",
+                "--y",
+                "y",
+                "--x",
+                "x1",
+                "region_const",
+                "--weights",
+                str(knn_weights(tmp_path)),
+                "--model",
+                "sar",
+                "--fe",
+                fe,
+                "--draws",
+                "50",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     res = json.loads(out.read_text())
     assert set(res["tests_skipped"]) == skipped
     assert all("wiped out" in why for why in res["tests_skipped"].values())
@@ -153,14 +249,49 @@ def test_fit_panel_reads_the_workflows_own_files(tmp_path):
 
     w = tmp_path / "queen.csv"
     assert main(["weights", "--kind", "queen", "--out", str(w)]) == 0
-    data_steps.simulate_panel(SEED, w, tmp_path / "panel.csv", tmp_path / "truth.json", tmp_path / "truth.csv",
-                              years=[2019, 2023], seed=3, weights_name="queen", note="Simulated data. Source: test")
+    data_steps.simulate_panel(
+        SEED,
+        w,
+        tmp_path / "panel.csv",
+        tmp_path / "truth.json",
+        tmp_path / "truth.csv",
+        years=[2019, 2023],
+        seed=3,
+        weights_name="queen",
+        note="Simulated data. Source: test",
+    )
     assert not pd.read_csv(tmp_path / "panel.csv")["province"].str.isdigit().any()
     assert pd.read_csv(w, dtype=str).iloc[:, 0].str.fullmatch(r"\d{6}").all()
     out = tmp_path / "fit.json"
-    assert main(["fit-panel", "--data", str(tmp_path / "panel.csv"), "--id", "province", "--time", "year",
-                 "--y", "coord_gap", "--x", "ai_index", "gov", "--weights", str(w), "--model", "sdm",
-                 "--fe", "twoways", "--draws", "100", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "fit-panel",
+                "--data",
+                str(tmp_path / "panel.csv"),
+                "--id",
+                "province",
+                "--time",
+                "year",
+                "--y",
+                "coord_gap",
+                "--x",
+                "ai_index",
+                "gov",
+                "--weights",
+                str(w),
+                "--model",
+                "sdm",
+                "--fe",
+                "twoways",
+                "--draws",
+                "100",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     res = json.loads(out.read_text())
     assert (res["n"], res["t"]) == (31, 5) and res["tests_skipped"] == {}
 
@@ -194,9 +325,31 @@ def test_sac_that_does_not_converge_exits_3_with_one_line(tmp_path, capsys):
     """Item 9: non-convergence is an estimation failure with a hint, one line, exit status 3, nothing written."""
     out = tmp_path / "fit.json"
     data, weights = _sac_boundary_panel(tmp_path)
-    rc = main(["fit-panel", "--data", str(data), "--id", "id", "--time", "t", "--y", "y",
-               "--x", "x", "--weights", str(weights), "--model", "sac", "--fe", "twoways",
-               "--draws", "50", "--out", str(out)])
+    rc = main(
+        [
+            "fit-panel",
+            "--data",
+            str(data),
+            "--id",
+            "id",
+            "--time",
+            "t",
+            "--y",
+            "y",
+            "--x",
+            "x",
+            "--weights",
+            str(weights),
+            "--model",
+            "sac",
+            "--fe",
+            "twoways",
+            "--draws",
+            "50",
+            "--out",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert rc == 3, err
     assert len(err.strip().splitlines()) == 1 and "estimation failed" in err and "(" in err  # with a hint

@@ -26,8 +26,9 @@ def bare():
 
 @pytest.fixture(scope="module")
 def engine(cigar, w46):
-    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model="sdm", effects="twoways").fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sdm", effects="twoways"
+    ).fit()
     return res, res.impacts(draws=1000, seed=1)
 
 
@@ -40,7 +41,8 @@ def test_bare_script_agrees_with_engine(bare, engine, cigar, w46, tmp_path, tol,
     w = w46 if form == "binary" else w46 / w46.sum(axis=1, keepdims=True)
     r, c = np.nonzero(w)
     pd.DataFrame({"from": np.array(ids)[r], "to": np.array(ids)[c], "weight": w[r, c]}).to_csv(
-        tmp_path / "w.csv", index=False, float_format="%.12g")
+        tmp_path / "w.csv", index=False, float_format="%.12g"
+    )
     units, y, x = bare.read_panel(tmp_path / "panel.csv")
     raw, wr = bare.read_weights(tmp_path / "w.csv", units)
     ev = bare.eigenvalues(raw, wr, eigen)

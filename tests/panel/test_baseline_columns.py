@@ -16,15 +16,24 @@ R_NAME = {"W_logp": "W*logp", "W_logy": "W*logy"}
 @pytest.fixture(scope="module")
 def panel(cigar, w46):
     d = cigar.copy()
-    ids = [str(i) for i in sorted(d["state"].unique())]   # the fixture's order; the study's ids are strings
+    ids = [str(i) for i in sorted(d["state"].unique())]  # the fixture's order; the study's ids are strings
     d["state"] = d["state"].astype(str)
     return d, pd.DataFrame(w46, index=ids, columns=ids)
 
 
 def _columns(panel, columns, lee_yu, weights=None):
     d, w = panel
-    return baseline_columns(d, y="logc", ai="logp", controls=["logy"], unit="state", time="year",
-                            weights=weights or {"queen": w}, columns=columns, lee_yu=lee_yu)
+    return baseline_columns(
+        d,
+        y="logc",
+        ai="logp",
+        controls=["logy"],
+        unit="state",
+        time="year",
+        weights=weights or {"queen": w},
+        columns=columns,
+        lee_yu=lee_yu,
+    )
 
 
 def test_spatial_columns_equal_r_spatialreg(panel, r_reference, tol):
@@ -58,8 +67,9 @@ def test_fe_ols_column_equals_the_within_regression_of_panelols(panel, lee_yu):
     n = (n_units - 1) * (n_years - 1) if lee_yu else n_units * n_years
     assert tab["nobs"].iloc[0] == n
     df_resid = n_units * n_years - (n_units - 1) - (n_years - 1) - 1 - k
-    assert_allclose(tab.loc[["logp", "logy"], "se"], ref.std_errors[["logp", "logy"]] * np.sqrt(df_resid / n),
-                    rtol=1e-8)
+    assert_allclose(
+        tab.loc[["logp", "logy"], "se"], ref.std_errors[["logp", "logy"]] * np.sqrt(df_resid / n), rtol=1e-8
+    )
     assert not {"rho", "lambda", "W*logp"} & set(tab.index)
 
 
@@ -71,7 +81,7 @@ def test_weights_side_by_side_are_the_same_model_under_each_matrix(panel, w46_le
     assert_allclose(first.loc["rho", "estimate"], r_reference["sdm_twoways"]["coef"]["rho"], atol=tol.COEF)
     second = tab[tab["column"] == "sdm:other"].set_index("parameter")
     assert second["weights"].iloc[0] == "other"
-    assert abs(second.loc["rho", "estimate"] - first.loc["rho", "estimate"]) > 1e-6   # another matrix, another fit
+    assert abs(second.loc["rho", "estimate"] - first.loc["rho", "estimate"]) > 1e-6  # another matrix, another fit
 
 
 def test_bad_columns_are_refused_with_their_fix(panel):

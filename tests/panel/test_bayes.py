@@ -50,8 +50,7 @@ from aicoord.panel.bayes import integrands, log_marginals, model_probabilities
 
 X = ["logp", "logy"]
 ARGS = dict(y="logc", x=X, id="state", time="year")
-PRINTED = {"ols": 884.7551, "sar": 938.6934, "sdm": 1046.487, "sem": 993.192, "sdem": 1039.671,
-           "slx": 930.0585}
+PRINTED = {"ols": 884.7551, "sar": 938.6934, "sdm": 1046.487, "sem": 993.192, "sdem": 1039.671, "slx": 930.0585}
 PRINTED_PROB = {"sdm": 0.9989, "sdem": 0.0011}
 
 
@@ -168,8 +167,9 @@ def test_monte_carlo_true_model_wins(w46, truth):
     wins = 0
     for _ in range(MC_REPS):
         d = _simulate(truth, rng, w46)
-        pr = model_probabilities(d, y="y", x=["x1", "x2"], id="unit", time="period", w=w46,
-                                 effects="twoways", step=0.002)
+        pr = model_probabilities(
+            d, y="y", x=["x1", "x2"], id="unit", time="period", w=w46, effects="twoways", step=0.002
+        )
         wins += pr["probability"].idxmax() == truth
     assert wins >= 16
 
@@ -195,8 +195,9 @@ def test_time_effects_and_the_recorded_prior_and_rule(cigar, w46):
     assert probs["probability"].sum() == pytest.approx(1.0, abs=1e-12)
     assert probs.index.name == "model" and list(probs.index) == ["sar", "sdm"]
     assert probs.attrs["effects"] == "time"
-    assert probs.attrs["prior"] == ("LeSage (2014): flat beta, 1/sigma, uniform rho on (1/omega_min, "
-                                    "1/omega_max), equal model probabilities")
+    assert probs.attrs["prior"] == (
+        "LeSage (2014): flat beta, 1/sigma, uniform rho on (1/omega_min, 1/omega_max), equal model probabilities"
+    )
     assert probs.attrs["rule"] == "trapezoid rule on a uniform grid in the spatial parameter"
 
 

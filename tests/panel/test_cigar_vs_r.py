@@ -22,8 +22,9 @@ R_NAME = {"(Intercept)": "const", "W_logp": "W*logp", "W_logy": "W*logy"}
 def fits(cigar, w46):
     out = {}
     for m, e in CASES:
-        out[m, e] = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year",
-                                 w=w46, model=m, effects=e).fit()
+        out[m, e] = SpatialPanel(
+            cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=m, effects=e
+        ).fit()
     return out
 
 
@@ -34,8 +35,7 @@ def test_estimates_match_r(fits, r_reference, tol, model, effects):
     names = [R_NAME.get(k, k) for k in ref["coef"]]
     assert sorted(names) == sorted(res.params.index)
     assert_allclose(res.params[names].to_numpy(), list(ref["coef"].values()), rtol=0, atol=tol.COEF)
-    assert_allclose(res.std_errors[names].to_numpy(), [ref["se"][k] for k in ref["coef"]],
-                    rtol=0, atol=tol.SE)
+    assert_allclose(res.std_errors[names].to_numpy(), [ref["se"][k] for k in ref["coef"]], rtol=0, atol=tol.SE)
     assert_allclose(res.loglik, ref["loglik"], rtol=0, atol=tol.LOGLIK)
     assert_allclose(res.sigma2, ref["sigma2"], rtol=tol.SIGMA2_REL)
 
@@ -50,10 +50,8 @@ def test_impacts_match_r(fits, r_reference, tol, model, effects):
     imp = fits[model, effects].impacts(draws=1000, seed=1)
     for kind in ("direct", "indirect", "total"):
         for var in ("logp", "logy"):
-            assert_allclose(imp.loc[(var, kind), "estimate"], ref["impacts"][kind][var],
-                            rtol=0, atol=tol.IMPACT)
-            assert_allclose(imp.loc[(var, kind), "se"], ref["impacts_se"][kind][var],
-                            rtol=tol.IMPACT_SE_REL)
+            assert_allclose(imp.loc[(var, kind), "estimate"], ref["impacts"][kind][var], rtol=0, atol=tol.IMPACT)
+            assert_allclose(imp.loc[(var, kind), "se"], ref["impacts_se"][kind][var], rtol=tol.IMPACT_SE_REL)
 
 
 @pytest.mark.parametrize("effects", ["none", "individual", "time", "twoways"])
@@ -65,8 +63,7 @@ def test_lm_tests_match_r(cigar, w46, r_lm_reference, effects):
     from aicoord.panel.diagnostics import lm_tests
 
     ref = r_lm_reference[effects]
-    ours = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                    effects=effects)
+    ours = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, effects=effects)
     for name, value in ref.items():
         assert_allclose(ours[name].statistic, value, rtol=1e-6)
 
@@ -80,7 +77,7 @@ def _dense_effects(w, theta, k, has_theta):
     """(direct, indirect, total) of every regressor from the parameter vector (beta, theta, rho) with the
     dense N x N matrices S_k = (I - rho W)^{-1} (beta_k I + theta_k W)."""
     beta, rho = theta[:k], theta[-1]
-    th = theta[k:2 * k] if has_theta else np.zeros(k)
+    th = theta[k : 2 * k] if has_theta else np.zeros(k)
     a = np.linalg.inv(np.eye(len(w)) - rho * w)
     out = []
     for j in range(k):
@@ -90,8 +87,7 @@ def _dense_effects(w, theta, k, has_theta):
     return np.array(out)
 
 
-@pytest.mark.parametrize("model,effects", [("sar", "individual"), ("sdm", "twoways"), ("sdm", "none"),
-                                           ("sar", "time")])
+@pytest.mark.parametrize("model,effects", [("sar", "individual"), ("sdm", "twoways"), ("sdm", "none"), ("sar", "time")])
 def test_simulated_effect_se_match_delta_method(fits, w46, model, effects):
     """The simulated standard errors of the effects agree with the delta-method ones, g' V g with the
     gradient g of the dense effects function taken here by central differences and V the estimated
@@ -113,6 +109,5 @@ def test_simulated_effect_se_match_delta_method(fits, w46, model, effects):
         grad[:, i] = (f(up) - f(down)) / (2 * h)
     delta = np.sqrt(np.einsum("ij,jk,ik->i", grad, v, grad))
     imp = res.impacts(draws=DRAWS, seed=3)
-    sim = np.array([imp.loc[(var, kind), "se"] for var in ("logp", "logy")
-                    for kind in ("direct", "indirect", "total")])
+    sim = np.array([imp.loc[(var, kind), "se"] for var in ("logp", "logy") for kind in ("direct", "indirect", "total")])
     assert_allclose(sim, delta, rtol=4 / np.sqrt(2 * (DRAWS - 1)) + 0.01)

@@ -31,8 +31,9 @@ def test_robust_and_cluster_standard_errors_match_the_sampling_sd():
     est, se = [], {"robust": [], "cluster": [], "per-observation": []}
     for _ in range(100):
         df = simulate("sar", w, 10, "hetero", rng, sd_unit)
-        res = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar",
-                           effects="twoways", lee_yu=True).fit()
+        res = SpatialPanel(
+            df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="twoways", lee_yu=True
+        ).fit()
         est.append(res.rho)
         scores, hess = _fe_scores(res)  # the per-observation scores summed as if independent (before issue 23)
         se["per-observation"].append(np.sqrt(sandwich(scores, hess, "robust")[0][2, 2]))
@@ -59,8 +60,11 @@ def test_coverage_grid_n100():
         # one model per call, as the coverage table (docs/validation/coverage.md) was made (benchmarks/coverage_panel.py --models M)
         tab = pd.concat([run([m], ["iid", "hetero", "ar1"], w, 10, 1000, seed) for m in ("sar", "sdm", "sem")])
     tab = tab[tab["target"].isin(["rho", "lambda", "total"])]
-    valid = ((tab["cov_type"] == "cluster") | ((tab["cov_type"] == "robust") & (tab["errors"] != "ar1"))
-             | (tab["cov_type"].isin(["oim", "opg"]) & (tab["errors"] == "iid")))
+    valid = (
+        (tab["cov_type"] == "cluster")
+        | ((tab["cov_type"] == "robust") & (tab["errors"] != "ar1"))
+        | (tab["cov_type"].isin(["oim", "opg"]) & (tab["errors"] == "iid"))
+    )
     # a Monte Carlo estimate whose 95% interval (1.96 MC SE) overlaps [93%, 97%] does not contradict the claim
     lo, hi = tab["coverage"] - 1.96 * tab["mc_se"], tab["coverage"] + 1.96 * tab["mc_se"]
     bad = tab[valid & ((hi < 0.93) | (lo > 0.97))]

@@ -13,8 +13,7 @@ from aicoord.panel.data import _sample_size, demean, spatial_lag
 
 
 def _fit(data, w, **kw):
-    args = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sar",
-                effects="individual")
+    args = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sar", effects="individual")
     args.update(kw)
     return SpatialPanel(data, **args)
 
@@ -61,14 +60,19 @@ def test_lee_yu_individual_rescales_sigma2(cigar, w46, tol):
     assert_allclose(ly.sigma2, base.sigma2 * 30 / 29, rtol=tol.EXACT)
 
 
-@pytest.mark.parametrize("change,match", [
-    (lambda d: d[(d["state"] != d["state"].iloc[0]) | (d["year"] == 70)],
-     "observed in one period only"),  # unbalanced: a unit seen once under unit effects
-    (lambda d: pd.concat([d, d.iloc[[0]]]), "duplicate"),
-    (lambda d: d.assign(logp=d["logp"].astype(str)), "not numeric"),
-    (lambda d: d.assign(logp=np.where(d.index == 3, np.inf, d["logp"])), "infinite"),
-    (lambda d: d.drop(columns="logy"), r"columns not in the data: \['logy'\]"),
-])
+@pytest.mark.parametrize(
+    "change,match",
+    [
+        (
+            lambda d: d[(d["state"] != d["state"].iloc[0]) | (d["year"] == 70)],
+            "observed in one period only",
+        ),  # unbalanced: a unit seen once under unit effects
+        (lambda d: pd.concat([d, d.iloc[[0]]]), "duplicate"),
+        (lambda d: d.assign(logp=d["logp"].astype(str)), "not numeric"),
+        (lambda d: d.assign(logp=np.where(d.index == 3, np.inf, d["logp"])), "infinite"),
+        (lambda d: d.drop(columns="logy"), r"columns not in the data: \['logy'\]"),
+    ],
+)
 def test_error_malformed_panel(cigar, w46, change, match):
     with pytest.raises(InputError, match=match):
         _fit(change(cigar), w46)
@@ -106,12 +110,10 @@ def test_lags_are_taken_on_raw_data_then_demeaned(cigar, w46):
     assert_allclose(mod.Wy, spatial_lag(mod.ws, mod.Y), rtol=0, atol=0)
     assert_allclose(mod.Wyd, demean(wy, "twoways").ravel(), rtol=1e-12, atol=1e-14)
     assert mod.znames == ["logp", "logy", "W*logp", "W*logy"]
-    assert_allclose(mod.Zraw[..., 2], np.stack([wr @ mod.X[t, :, 0] for t in range(mod.T)]),
-                    rtol=1e-14)
+    assert_allclose(mod.Zraw[..., 2], np.stack([wr @ mod.X[t, :, 0] for t in range(mod.T)]), rtol=1e-14)
 
 
-@pytest.mark.parametrize("effects,axes", [("individual", [0]), ("time", [1]),
-                                          ("twoways", [0, 1])])
+@pytest.mark.parametrize("effects,axes", [("individual", [0]), ("time", [1]), ("twoways", [0, 1])])
 def test_within_transformation(effects, axes):
     a = np.random.default_rng(2).normal(size=(5, 7, 2)) + 3.0
     d = demean(a, effects)
@@ -135,8 +137,11 @@ def test_design_messages_name_the_problem_and_the_fix(cigar, w46):
 
     kw = dict(y="logc", id="state", time="year", w=w46)
     d = cigar.assign(year_mean=cigar.groupby("year")["logp"].transform("mean"), twice=2 * cigar["logp"])
-    with pytest.raises(InputError, match=r"regressors \['year_mean'\] are the same for all units in a period "
-                                         "and are wiped out by the time fixed effects") as exc:
+    with pytest.raises(
+        InputError,
+        match=r"regressors \['year_mean'\] are the same for all units in a period "
+        "and are wiped out by the time fixed effects",
+    ) as exc:
         SpatialPanel(d, x=["logp", "year_mean"], model="sar", effects="time", **kw)
     assert exc.value.hint == "drop them"
     with pytest.raises(InputError, match="perfectly collinear") as exc:
@@ -149,8 +154,11 @@ def test_design_messages_name_the_problem_and_the_fix(cigar, w46):
     with pytest.raises(InputError, match="^the Lee-Yu correction for time effects needs a row-standardised W$"):
         SpatialPanel(d, x=["logp"], model="sar", effects="twoways", lee_yu=True, standardize=False, **kw)
     d = d.assign(state_mean=d.groupby("state")["logp"].transform("mean"))
-    with pytest.raises(InputError, match=r"^regressors \['state_mean'\] are time-invariant or unit-invariant and "
-                                         "are wiped out by the twoways fixed effects \\(drop them\\)$"):
+    with pytest.raises(
+        InputError,
+        match=r"^regressors \['state_mean'\] are time-invariant or unit-invariant and "
+        "are wiped out by the twoways fixed effects \\(drop them\\)$",
+    ):
         SpatialPanel(d, x=["logp", "state_mean"], model="sar", effects="twoways", **kw)
     with pytest.raises(InputError, match=r"^regressors \['state_mean'\] are time-invariant and are wiped out"):
         SpatialPanel(d, x=["logp", "state_mean"], model="sar", effects="ind", **kw)
@@ -192,8 +200,7 @@ def test_messages_of_infinite_values_duplicates_and_separate_weights_on_holes(ci
     for kw in ({"w_error": w46, "model": "sac"}, {"w_x": w46, "model": "sdm"}):
         with pytest.raises(InputError) as exc:
             _fit(holes, w46, **kw)
-        assert str(exc.value).startswith("separate weights for the error or the W*x terms need a "
-                                         "balanced panel")
+        assert str(exc.value).startswith("separate weights for the error or the W*x terms need a balanced panel")
         assert exc.value.hint == "drop w_error / w_x, or fill the panel's holes"
 
 

@@ -21,8 +21,9 @@ from aicoord.panel.diagnostics import hausman, lm_tests, lr_effects_tests, sdm_t
 
 
 def _fit(cigar, w46, model, effects):
-    return SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                        model=model, effects=effects).fit()
+    return SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects=effects
+    ).fit()
 
 
 @pytest.mark.parametrize("effects", ["individual", "twoways"])
@@ -43,9 +44,14 @@ def test_lr_effects_tests(cigar, w46):
     out = lr_effects_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46)
     lls = {e: _fit(cigar, w46, "slx", e).loglik for e in ("individual", "time", "twoways")}
     # note: SLX here has WX; lr_effects_tests uses the plain non-spatial model, so refit that
-    plain = {e: SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                             model="slx", wx=[], effects=e).fit().loglik
-             for e in ("individual", "time", "twoways")}
+    plain = {
+        e: SpatialPanel(
+            cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="slx", wx=[], effects=e
+        )
+        .fit()
+        .loglik
+        for e in ("individual", "time", "twoways")
+    }
     assert lls != plain
     assert_allclose(out["individual"].statistic, 2 * (plain["twoways"] - plain["time"]))
     assert_allclose(out["time"].statistic, 2 * (plain["twoways"] - plain["individual"]))
@@ -64,8 +70,7 @@ def test_hausman(cigar, w46):
 
 
 def test_diagnostics_return_test_results(cigar, w46):
-    out = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                   effects="twoways")
+    out = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, effects="twoways")
     assert list(out) == ["lm_lag", "lm_error", "robust_lm_lag", "robust_lm_error"]
     for name, r in out.items():
         assert isinstance(r, TestResult) and r.name == name and r.df == 1 and r.note is None
@@ -88,8 +93,7 @@ def test_hausman_generalised_inverse_note():
     names = ["x", "rho"]
 
     def fake(b, v):
-        return types.SimpleNamespace(params=pd.Series(b, index=names),
-                                     cov=pd.DataFrame(v, index=names, columns=names))
+        return types.SimpleNamespace(params=pd.Series(b, index=names), cov=pd.DataFrame(v, index=names, columns=names))
 
     fe = fake([1.0, 0.3], np.diag([0.01, 0.02]))
     re = fake([0.9, 0.25], np.diag([0.03, 0.01]))  # V_FE - V_RE = diag(-0.02, 0.01)
@@ -103,7 +107,7 @@ def test_hausman_generalised_inverse_note():
     fe0 = fake([1.0, 0.3], np.diag([0.03, 0.02]))
     h0 = hausman(fe0, re)  # V_FE - V_RE = diag(0, 0.01)
     assert h0.note == "V_FE - V_RE is not positive definite; generalised inverse used"
-    assert_allclose(h0.statistic, 0.05 ** 2 / 0.01, rtol=1e-12)
+    assert_allclose(h0.statistic, 0.05**2 / 0.01, rtol=1e-12)
 
 
 def test_lr_effects_tests_against_dummy_regressions(cigar, w46):

@@ -41,13 +41,18 @@ def test_refuses_other_models(cigar, w46, model):
 def test_refuses_other_effects(cigar, w46, effects):
     with pytest.raises(InputError, match=f"^effects '{effects}' are not available for dynamic panels") as exc:
         dyn(cigar, w46, effects=effects)
-    assert exc.value.hint == ("use effects='individual' or 'twoways': pooled, time-only and random effects are "
-                              "not estimable by this quasi-ML approach")
+    assert exc.value.hint == (
+        "use effects='individual' or 'twoways': pooled, time-only and random effects are "
+        "not estimable by this quasi-ML approach"
+    )
 
 
 def test_refusal_of_a_static_only_model_says_why():
-    with pytest.raises(InputError, match=r"^model 'sem' is not available for dynamic panels \(only spatial-lag "
-                                         r"models have a dynamic version here\)"):
+    with pytest.raises(
+        InputError,
+        match=r"^model 'sem' is not available for dynamic panels \(only spatial-lag "
+        r"models have a dynamic version here\)",
+    ):
         DynamicSpatialPanel(pd.DataFrame(), "y", ["x"], "i", "t", np.eye(2), model="sem")
     with pytest.raises(InputError, match=r"^model 'probit' is not available for dynamic panels \(use"):
         DynamicSpatialPanel(pd.DataFrame(), "y", ["x"], "i", "t", np.eye(2), model="probit")
@@ -79,12 +84,17 @@ def _bad_panels(cigar):
     text = cigar.assign(logy=cigar["logy"].astype(str))
     dup = pd.concat([cigar, cigar.iloc[[0]]], ignore_index=True)
     short = cigar.drop(index=[3])
-    return {"missing value": na, "non-numeric": text, "constant y": cigar.assign(logc=1.0),
-            "duplicate pair": dup, "unbalanced": short, "unknown column": cigar.drop(columns="logy")}
+    return {
+        "missing value": na,
+        "non-numeric": text,
+        "constant y": cigar.assign(logc=1.0),
+        "duplicate pair": dup,
+        "unbalanced": short,
+        "unknown column": cigar.drop(columns="logy"),
+    }
 
 
-@pytest.mark.parametrize("case", ["missing value", "non-numeric", "constant y", "duplicate pair",
-                                  "unknown column"])
+@pytest.mark.parametrize("case", ["missing value", "non-numeric", "constant y", "duplicate pair", "unknown column"])
 def test_bad_panels_get_the_static_engines_messages(cigar, w46, case):
     """The dynamic model runs the static panel's checks (``aicoord.panel.data.read_panel``): the
     same message, column and hint as ``SpatialPanel`` for the same bad frame."""
@@ -105,8 +115,10 @@ def test_unbalanced_panel_is_refused_by_the_dynamic_model_only(cigar, w46):
     from aicoord.panel import SpatialPanel
 
     short = _bad_panels(cigar)["unbalanced"]
-    assert SpatialPanel(short, y="logc", x=X, id="state", time="year", w=w46, model="sdm",
-                        effects="twoways").balanced is False
+    assert (
+        SpatialPanel(short, y="logc", x=X, id="state", time="year", w=w46, model="sdm", effects="twoways").balanced
+        is False
+    )
     unit = cigar.loc[3, "state"]
     with pytest.raises(InputError, match=rf"unbalanced panel: {len(short)} rows .*{unit}") as exc:
         dyn(short, w46)
@@ -119,20 +131,29 @@ def test_summary_shares_the_static_table(cigar, w46):
     from aicoord.panel import SpatialPanel
 
     res = dyn(cigar, w46, dlag=3).fit()
-    static = SpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, model="sdm",
-                          effects="twoways").fit()
+    static = SpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, model="sdm", effects="twoways").fit()
     head = [ln for ln in static.summary().splitlines() if "std err" in ln]
     lines = res.summary().splitlines()
     assert head and head[0] in lines
-    body = lines[lines.index(head[0]) + 1:]
+    body = lines[lines.index(head[0]) + 1 :]
     assert len(body) == len(res.params)
     ci = res.conf_int()
     for line, nm in zip(body, res.params.index):
         fields = line.split()
         assert fields[0] == nm
-        assert_allclose([float(f) for f in fields[1:]],
-                        [res.params[nm], res.std_errors[nm], res.zvalues[nm], res.pvalues[nm],
-                         ci.loc[nm, "lower"], ci.loc[nm, "upper"]], atol=1e-3, rtol=1e-5)
+        assert_allclose(
+            [float(f) for f in fields[1:]],
+            [
+                res.params[nm],
+                res.std_errors[nm],
+                res.zvalues[nm],
+                res.pvalues[nm],
+                ci.loc[nm, "lower"],
+                ci.loc[nm, "upper"],
+            ],
+            atol=1e-3,
+            rtol=1e-5,
+        )
 
 
 def test_numerical_failure_is_an_estimation_error(cigar, w46, monkeypatch):
@@ -150,11 +171,14 @@ def test_numerical_failure_is_an_estimation_error(cigar, w46, monkeypatch):
 
 
 # --------------------------------------------------------------------------- names and flags
-@pytest.mark.parametrize("model,dlag,names", [
-    ("sdm", 3, ["L.logc", "W*L.logc", "logp", "logy", "W*logp", "W*logy", "rho"]),
-    ("sdm", 1, ["L.logc", "logp", "logy", "W*logp", "W*logy", "rho"]),
-    ("sar", 2, ["W*L.logc", "logp", "logy", "rho"]),
-])
+@pytest.mark.parametrize(
+    "model,dlag,names",
+    [
+        ("sdm", 3, ["L.logc", "W*L.logc", "logp", "logy", "W*logp", "W*logy", "rho"]),
+        ("sdm", 1, ["L.logc", "logp", "logy", "W*logp", "W*logy", "rho"]),
+        ("sar", 2, ["W*L.logc", "logp", "logy", "rho"]),
+    ],
+)
 def test_parameter_names(cigar, w46, model, dlag, names):
     res = dyn(cigar, w46, model=model, dlag=dlag).fit()
     assert list(res.params.index) == names
@@ -173,8 +197,7 @@ def test_stationarity_modulus_row_standardised(cigar, w46):
     res = mod.fit()
     assert res.stationary and 0 < res.stationarity_modulus < 1
     ev = mod.pw.eigenvalues
-    assert_allclose(res.stationarity_modulus,
-                    np.max(np.abs((res.tau + res.eta * ev) / (1 - res.rho * ev))), rtol=1e-14)
+    assert_allclose(res.stationarity_modulus, np.max(np.abs((res.tau + res.eta * ev) / (1 - res.rho * ev))), rtol=1e-14)
     assert_allclose(mod.stationarity(0.5, 0.2, 0.2), 0.7 / 0.8, rtol=1e-12)
     assert mod.stationarity(0.5, 0.2, 0.29) < 1 < mod.stationarity(0.5, 0.2, 0.31)
 
@@ -202,8 +225,9 @@ def test_non_stationary_estimates_are_flagged():
     issued; long-run effects are then undefined (NaN)."""
     df, c = lattice_panel(0.8, 0.2, 0.25, seed=7)
     with pytest.warns(RuntimeWarning, match="violate stationarity"):
-        res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sar", effects="individual",
-                                  dlag=3, bias_correction=False).fit()
+        res = DynamicSpatialPanel(
+            df, "y", ["x"], "i", "t", c, model="sar", effects="individual", dlag=3, bias_correction=False
+        ).fit()
     assert not res.stationary and res.stationarity_modulus > 1
     imp = res.impacts(draws=50, seed=1)
     assert imp[("long_run", "estimate")].isna().all()
@@ -234,8 +258,9 @@ def test_effects_against_dense_formula_general_w(tol):
     radius; totals by sparse LU), individual effects, on a stationary simulated panel."""
     df, c = lattice_panel(0.4, 0.1, 0.3, seed=5)
     c = c / np.max(np.abs(np.linalg.eigvalsh(c.toarray())))
-    res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sdm", effects="individual",
-                              dlag=3, standardize=False).fit()
+    res = DynamicSpatialPanel(
+        df, "y", ["x"], "i", "t", c, model="sdm", effects="individual", dlag=3, standardize=False
+    ).fit()
     assert not res.model.pw.row_standardized and res.stationary
     check_dense_effects(res, ["x"], tol)
 
@@ -247,8 +272,7 @@ def check_dense_effects(res, xs, tol):
         ref = dense_effects(wd, res.tau, res.eta, res.rho, res.params[v], res.params[f"W*{v}"])
         for hz in ("short_run", "long_run"):
             for kind in ("direct", "indirect", "total"):
-                assert_allclose(imp.loc[(v, kind), (hz, "estimate")], ref[hz][kind],
-                                rtol=tol.EXACT, atol=tol.EXACT)
+                assert_allclose(imp.loc[(v, kind), (hz, "estimate")], ref[hz][kind], rtol=tol.EXACT, atol=tol.EXACT)
         assert np.all(imp.loc[v, ("short_run", "se")] > 0)
         assert np.all(imp.loc[v, ("long_run", "se")] > 0)
 
@@ -260,15 +284,17 @@ def test_long_run_identities(cigar, w46, tol):
     imp = res.impacts(draws=300, seed=11)
     for v in X:
         bt = res.params[v] + res.params[f"W*{v}"]
-        assert_allclose(imp.loc[(v, "total"), ("short_run", "estimate")], bt / (1 - res.rho),
-                        rtol=tol.EXACT)
-        assert_allclose(imp.loc[(v, "total"), ("long_run", "estimate")],
-                        bt / (1 - res.tau - res.rho - res.eta), rtol=tol.EXACT)
+        assert_allclose(imp.loc[(v, "total"), ("short_run", "estimate")], bt / (1 - res.rho), rtol=tol.EXACT)
+        assert_allclose(
+            imp.loc[(v, "total"), ("long_run", "estimate")], bt / (1 - res.tau - res.rho - res.eta), rtol=tol.EXACT
+        )
         for hz in ("short_run", "long_run"):
             row = imp.loc[v, hz]
-            assert_allclose(row.loc["indirect", "estimate"],
-                            row.loc["total", "estimate"] - row.loc["direct", "estimate"],
-                            atol=tol.EXACT)
+            assert_allclose(
+                row.loc["indirect", "estimate"],
+                row.loc["total", "estimate"] - row.loc["direct", "estimate"],
+                atol=tol.EXACT,
+            )
             assert_allclose(row["z"], row["estimate"] / row["se"], rtol=tol.EXACT)
     assert imp.index.names == ["variable", "effect"]
     assert list(imp.columns.get_level_values(0).unique()) == ["short_run", "long_run"]
@@ -301,8 +327,7 @@ def test_two_way_likelihood_equals_explicit_transformation(cigar, w46, tol):
     b = np.linalg.lstsq(zs, ys - rho * wys, rcond=None)[0]
     e = ys - rho * wys - zs @ b
     n = 45 * tp
-    ll_f = -n / 2 * (np.log(2 * np.pi * (e @ e) / n) + 1) + tp * np.linalg.slogdet(
-        np.eye(45) - rho * ws)[1]
+    ll_f = -n / 2 * (np.log(2 * np.pi * (e @ e) / n) + 1) + tp * np.linalg.slogdet(np.eye(45) - rho * ws)[1]
     assert_allclose(b, coef, rtol=1e-9)
     assert_allclose(ll, ll_f, rtol=1e-12)
     assert_allclose(sig2, e @ e / n, rtol=1e-12)
@@ -320,8 +345,11 @@ def test_bias_correction_against_dense_traces(cigar, w46, effects, tol):
     rho = mod._estimate_rho()
     coef, sig2, _ = mod.ml_at(rho)
     unc = np.r_[coef, rho]
-    flagged = (pytest.warns(RuntimeWarning, match="violate stationarity")
-               if effects == "individual" else contextlib.nullcontext())
+    flagged = (
+        pytest.warns(RuntimeWarning, match="violate stationarity")
+        if effects == "individual"
+        else contextlib.nullcontext()
+    )
     with flagged:
         corr = mod.results_at(rho).params.to_numpy()
     w = mod.pw.W.toarray()
@@ -362,8 +390,7 @@ def prefecture_weights():
     ids = sorted(set(e["from"]) | set(e["to"]))
     pos = {k: i for i, k in enumerate(ids)}
     n = len(ids)
-    return sp.csr_matrix((e["weight"].astype(float), (e["from"].map(pos), e["to"].map(pos))),
-                         shape=(n, n))
+    return sp.csr_matrix((e["weight"].astype(float), (e["from"].map(pos), e["to"].map(pos))), shape=(n, n))
 
 
 @pytest.mark.slow
@@ -393,15 +420,27 @@ def test_monte_carlo_prefecture_sdm_twoways():
         y, ys, xs = np.zeros(n), [], []
         for p in range(t + burn):
             x = 0.5 * mu + rng.normal(size=n)
-            y = lu.solve(truth["L.y"] * y + truth["W*L.y"] * (w @ y) + truth["x"] * x
-                         + truth["W*x"] * (w @ x) + mu + alpha[p] + rng.normal(size=n))
+            y = lu.solve(
+                truth["L.y"] * y
+                + truth["W*L.y"] * (w @ y)
+                + truth["x"] * x
+                + truth["W*x"] * (w @ x)
+                + mu
+                + alpha[p]
+                + rng.normal(size=n)
+            )
             if p >= burn:
                 ys.append(y)
                 xs.append(x)
-        df = pd.DataFrame({"id": np.tile(np.arange(n), t), "t": np.repeat(np.arange(t), n),
-                           "y": np.concatenate(ys), "x": np.concatenate(xs)})
-        mod = DynamicSpatialPanel(df, "y", ["x"], "id", "t", c, model="sdm", effects="twoways",
-                                  dlag=3)
+        df = pd.DataFrame(
+            {
+                "id": np.tile(np.arange(n), t),
+                "t": np.repeat(np.arange(t), n),
+                "y": np.concatenate(ys),
+                "x": np.concatenate(xs),
+            }
+        )
+        mod = DynamicSpatialPanel(df, "y", ["x"], "id", "t", c, model="sdm", effects="twoways", dlag=3)
         rho = mod._estimate_rho()
         unc_tau.append(mod.ml_at(rho)[0][0])
         res = mod.results_at(rho)
@@ -502,14 +541,14 @@ class SDPDmodFourthMoment(DynamicSpatialPanel):
         f, k, nu = self.basis, len(coef), self.n_units
         e = self.residuals(coef, rho).reshape(self.Tp, self.N)
         u = self.pw.solve(rho, e.T).T @ f
-        mu4 = float(np.sum(u ** 4)) / self.n_eff
+        mu4 = float(np.sum(u**4)) / self.n_eff
         ws = f.T @ self.pw.W.toarray() @ f
         g = ws @ np.linalg.inv(np.eye(nu) - rho * ws)
         om = np.zeros_like(sig)
         om[k, k] = np.diag(g) @ np.diag(g) / nu
         om[k, k + 1] = om[k + 1, k] = np.trace(g) / (2 * sig2 * nu)
-        om[k + 1, k + 1] = 1 / (4 * sig2 ** 2)
-        return sig, om * (mu4 - 3 * sig2 ** 2) / sig2 ** 2
+        om[k + 1, k + 1] = 1 / (4 * sig2**2)
+        return sig, om * (mu4 - 3 * sig2**2) / sig2**2
 
 
 def sdpdmod_model(cigar, w46, basis, **kw):
@@ -518,9 +557,9 @@ def sdpdmod_model(cigar, w46, basis, **kw):
     return mod
 
 
-@pytest.mark.parametrize("key,dlag,corrected", [("vignette_mod2", 3, False),
-                                                ("vignette_mod3", 3, True),
-                                                ("vignette_mod4", 1, True)])
+@pytest.mark.parametrize(
+    "key,dlag,corrected", [("vignette_mod2", 3, False), ("vignette_mod3", 3, True), ("vignette_mod4", 1, True)]
+)
 def test_sdpdmod_vignette_individual_effects(cigar, w46, key, dlag, corrected):
     """SDPDmod's vignette, dynamic SAR with individual effects (fixture
     ``published.json``, key ``sdpdmod_dynamic``): mod2 (``y(t-1)`` and ``W y(t-1)``, uncorrected), mod3
@@ -538,14 +577,12 @@ def test_sdpdmod_vignette_individual_effects(cigar, w46, key, dlag, corrected):
        and the others by at most 4e-6 (mod2's eta: 0.0336299 with ours, printed 0.0336333).
     """
     pub = PUBLISHED[key]
-    mod = sdpdmod_model(cigar, w46, np.eye(46), model="sar", effects="individual", dlag=dlag,
-                        bias_correction=corrected)
+    mod = sdpdmod_model(cigar, w46, np.eye(46), model="sar", effects="individual", dlag=dlag, bias_correction=corrected)
     rho, _ = sdpdmod_search(mod)
     with warnings.catch_warnings():  # Cigar's common trend: tau + rho + eta near 1 (module doc)
         warnings.simplefilter("ignore", RuntimeWarning)
         res = mod.results_at(rho)
-        exact = dyn(cigar, w46, model="sar", effects="individual", dlag=dlag,
-                    bias_correction=corrected).fit()
+        exact = dyn(cigar, w46, model="sar", effects="individual", dlag=dlag, bias_correction=corrected).fit()
     for name, (coef, se) in pub.items():
         assert_printed(res.params[name], coef)
         assert_printed(res.std_errors[name], se)
@@ -600,8 +637,10 @@ def test_sdpdmod_dynamic_sar_twoways(cigar, w46):
     assert 0 <= r_star - grid[tooth] < tol_brent and 0 <= replay - grid[tooth] < tol_brent
     assert exact - r_star > 1e-3
 
-    ses = [sdpdmod_model(cigar, w46, basis, model="sar", effects="twoways", dlag=1).results_at(r_star).std_errors
-           for basis in sdpdmod_bases(46)]
+    ses = [
+        sdpdmod_model(cigar, w46, basis, model="sar", effects="twoways", dlag=1).results_at(r_star).std_errors
+        for basis in sdpdmod_bases(46)
+    ]
     for name in ("L.logc", "logp", "logy", "rho"):
         assert_printed_in_range([s[name] for s in ses], pub[name][1])
 
@@ -707,9 +746,14 @@ def test_sdpdmod_dynamic_sdm_effects_formula(cigar, w46):
     """
     pw = dyn(cigar, w46).pw  # the row-standardised 46-state W
     p = {k: np.array([float(v[0])]) for k, v in PUBLISHED["vignette_mod5"].items()}
-    eff = dynamic_effects(pw, p["L.logc"], p["W*L.logc"], p["rho"],
-                          np.column_stack([p["logp"], p["logy"]]),
-                          np.column_stack([p["W*logp"], p["W*logy"]]))
+    eff = dynamic_effects(
+        pw,
+        p["L.logc"],
+        p["W*L.logc"],
+        p["rho"],
+        np.column_stack([p["logp"], p["logy"]]),
+        np.column_stack([p["W*logp"], p["W*logy"]]),
+    )
     printed = PUBLISHED["vignette_imp"]
     for hz in ("short_run", "long_run"):
         for j, v in enumerate(X):
@@ -729,9 +773,17 @@ def test_default_lag_structure_and_the_z_and_p_columns(cigar, w46):
 
 
 # --------------------------------------------------------------------------- options and the search
-@pytest.mark.parametrize("alias,canonical", [("fe", "individual"), ("ind", "individual"),
-                                             ("Individual", "individual"), ("twoway", "twoways"),
-                                             ("both", "twoways"), ("TWOWAYS", "twoways")])
+@pytest.mark.parametrize(
+    "alias,canonical",
+    [
+        ("fe", "individual"),
+        ("ind", "individual"),
+        ("Individual", "individual"),
+        ("twoway", "twoways"),
+        ("both", "twoways"),
+        ("TWOWAYS", "twoways"),
+    ],
+)
 def test_effects_aliases(cigar, w46, alias, canonical):
     """The spellings the static engine accepts name the same dynamic model."""
     mod = dyn(cigar, w46, effects=alias)
@@ -777,16 +829,18 @@ def test_score_root_polishes_a_search_that_stopped_short(dyn_sar, monkeypatch, o
     from scipy.optimize import brentq
 
     h = 1e-5
-    assert abs(brentq(lambda r: (conc(r + h) - conc(r - h)) / (2 * h), exact - 0.01, exact + 0.01,
-                      xtol=1e-14) - exact) < 1e-8
+    assert (
+        abs(brentq(lambda r: (conc(r + h) - conc(r - h)) / (2 * h), exact - 0.01, exact + 0.01, xtol=1e-14) - exact)
+        < 1e-8
+    )
     monkeypatch.setattr(dynamic, "minimize_bounded", lambda f, a, b, **kw: (exact + offset, 0.0))
     assert abs(mod._estimate_rho() - exact) < 1e-12
 
 
-@pytest.mark.parametrize("side,distance,refused", [("lo", 0.9e-6, True), ("hi", 0.9e-6, True),
-                                                   ("lo", 1.1e-6, False), ("hi", 1.1e-6, False)])
-def test_rho_within_a_millionth_of_the_range_of_a_bound_is_refused(dyn_sar, monkeypatch, side,
-                                                                    distance, refused):
+@pytest.mark.parametrize(
+    "side,distance,refused", [("lo", 0.9e-6, True), ("hi", 0.9e-6, True), ("lo", 1.1e-6, False), ("hi", 1.1e-6, False)]
+)
+def test_rho_within_a_millionth_of_the_range_of_a_bound_is_refused(dyn_sar, monkeypatch, side, distance, refused):
     """A search ending within 1e-6 of the width of rho's interval from either bound is refused
     (the likelihood has no interior maximum); just outside that band the point is kept."""
     import aicoord.panel.dynamic as dynamic
@@ -867,13 +921,13 @@ def test_fourth_moment_matrix_against_dense_formula(cigar, w46, effects):
     e = mod.residuals(coef, rho)
     n_eff = 29 * nu  # the transformed observations: sigma2 and mu4 share the divisor
     assert_allclose(sig2, e @ e / n_eff, rtol=1e-12)
-    excess = (np.sum(e ** 4) / n_eff - 3 * sig2 ** 2) / sig2 ** 2
+    excess = (np.sum(e**4) / n_eff - 3 * sig2**2) / sig2**2
     assert excess > 1  # Cigar's residuals are fat-tailed: the term matters
     k = len(coef)
     want = np.zeros_like(om)
     want[k, k] = np.sum(np.diag(g) ** 2) / nu
     want[k, k + 1] = want[k + 1, k] = np.trace(g) / (2 * sig2 * nu)
-    want[k + 1, k + 1] = 1 / (4 * sig2 ** 2)
+    want[k + 1, k + 1] = 1 / (4 * sig2**2)
     assert_allclose(om, want * excess, rtol=1e-10, atol=0)
 
 
@@ -909,11 +963,11 @@ def test_summary_header_lines(cigar, w46):
 def test_summary_flags_a_non_stationary_fit():
     df, c = lattice_panel(0.8, 0.2, 0.25, seed=7)
     with pytest.warns(RuntimeWarning, match="violate stationarity"):
-        res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sar", effects="individual",
-                                  dlag=1, bias_correction=False).fit()
+        res = DynamicSpatialPanel(
+            df, "y", ["x"], "i", "t", c, model="sar", effects="individual", dlag=1, bias_correction=False
+        ).fit()
     line = res.summary().splitlines()[4]
-    assert line == (f"stationarity: max |(tau + eta w)/(1 - rho w)| = {res.stationarity_modulus:.4f}"
-                    "  (NOT stationary)")
+    assert line == (f"stationarity: max |(tau + eta w)/(1 - rho w)| = {res.stationarity_modulus:.4f}  (NOT stationary)")
     assert res.summary().splitlines()[0].endswith("individual fixed effects, lags: y(t-1)")
 
 
@@ -949,8 +1003,7 @@ def test_simulated_effect_errors_equal_the_delta_method():
     within four Monte Carlo standard errors of a standard deviation, ``4 / sqrt(2 draws)``, plus 1%
     for the remaining curvature."""
     df, c = lattice_panel(0.3, 0.1, 0.2, seed=11, side=8, t=15)
-    res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sdm", effects="individual",
-                              dlag=3).fit()
+    res = DynamicSpatialPanel(df, "y", ["x"], "i", "t", c, model="sdm", effects="individual", dlag=3).fit()
     draws = 4000
     imp = res.impacts(draws=draws, seed=7)
     assert imp.attrs["discarded"] == 0
@@ -959,10 +1012,17 @@ def test_simulated_effect_errors_equal_the_delta_method():
 
     def effects(v):
         q = dict(zip(names, v))
-        out = dynamic_effects(res.model.pw, np.array([q["L.y"]]), np.array([q["W*L.y"]]),
-                              np.array([q["rho"]]), np.array([[q["x"]]]), np.array([[q["W*x"]]]))
-        return np.array([out[hz][kind][0, 0] for hz in ("short_run", "long_run")
-                         for kind in ("direct", "indirect", "total")])
+        out = dynamic_effects(
+            res.model.pw,
+            np.array([q["L.y"]]),
+            np.array([q["W*L.y"]]),
+            np.array([q["rho"]]),
+            np.array([[q["x"]]]),
+            np.array([[q["W*x"]]]),
+        )
+        return np.array(
+            [out[hz][kind][0, 0] for hz in ("short_run", "long_run") for kind in ("direct", "indirect", "total")]
+        )
 
     jac = np.empty((6, len(names)))
     for j in range(len(names)):
@@ -972,6 +1032,11 @@ def test_simulated_effect_errors_equal_the_delta_method():
         down[j] -= h
         jac[:, j] = (effects(up) - effects(down)) / (2 * h)
     delta = np.sqrt(np.diag(jac @ res.cov.to_numpy() @ jac.T))
-    sim = np.array([imp.loc[("x", kind), (hz, "se")] for hz in ("short_run", "long_run")
-                    for kind in ("direct", "indirect", "total")])
+    sim = np.array(
+        [
+            imp.loc[("x", kind), (hz, "se")]
+            for hz in ("short_run", "long_run")
+            for kind in ("direct", "indirect", "total")
+        ]
+    )
     assert_allclose(sim, delta, rtol=4 / np.sqrt(2 * draws) + 0.01)

@@ -1,4 +1,5 @@
 """``aicoord fit-panel --dlag``: the dynamic SAR/SDM through the command line, as users call it."""
+
 import json
 
 import numpy as np
@@ -19,14 +20,28 @@ def files(tmp_path_factory, cigar, w46):
     cigar[["state", "year", "logc", "logp", "logy"]].to_csv(tmp / "panel.csv", index=False)
     r, c = np.nonzero(w46)
     pd.DataFrame({"from": np.array(ids)[r], "to": np.array(ids)[c], "weight": w46[r, c]}).to_csv(
-        tmp / "long.csv", index=False)
+        tmp / "long.csv", index=False
+    )
     return tmp
 
 
 def _run(files, *extra):
     out = files / "out.json"
-    code = main(["fit-panel", "--data", str(files / "panel.csv"), *ARGS, "--weights", str(files / "long.csv"),
-                 "--draws", "300", "--out", str(out), *extra])
+    code = main(
+        [
+            "fit-panel",
+            "--data",
+            str(files / "panel.csv"),
+            *ARGS,
+            "--weights",
+            str(files / "long.csv"),
+            "--draws",
+            "300",
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
     return code, (json.loads(out.read_text()) if code == 0 else None)
 
 
@@ -49,8 +64,17 @@ def test_dlag_matches_the_api(files, cigar, w46, model, fe, dlag):
     code, out = _run(files, "--model", model, "--fe", fe, "--dlag", str(dlag))
     assert code == 0
     ids = sorted(cigar["state"].unique())
-    res = DynamicSpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year",
-                              w=pd.DataFrame(w46, index=ids, columns=ids), model=model, effects=fe, dlag=dlag).fit()
+    res = DynamicSpatialPanel(
+        cigar,
+        y="logc",
+        x=["logp", "logy"],
+        id="state",
+        time="year",
+        w=pd.DataFrame(w46, index=ids, columns=ids),
+        model=model,
+        effects=fe,
+        dlag=dlag,
+    ).fit()
     names = {1: ["L.logc"], 2: ["W*L.logc"], 3: ["L.logc", "W*L.logc"]}[dlag]
     for nm in names + ["rho", "logp"]:
         assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=1e-9)
@@ -67,29 +91,49 @@ def test_no_bias_correction_gives_the_raw_qml(files, cigar, w46):
     assert raw["coefficients"]["L.logc"]["estimate"] != corrected["coefficients"]["L.logc"]["estimate"]
 
 
-@pytest.mark.parametrize("extra, words", [
-    (["--model", "sem", "--dlag", "1"], "dynamic models are the SAR and SDM"),
-    (["--model", "sdm", "--fe", "none", "--dlag", "1"], "dynamic models are the SAR and SDM"),
-    (["--model", "sdm", "--dlag", "1", "--lee-yu"], "--lee-yu does not apply"),
-    (["--model", "sdm", "--no-bias-correction"], "dynamic models only"),
-])
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--model", "sem", "--dlag", "1"], "dynamic models are the SAR and SDM"),
+        (["--model", "sdm", "--fe", "none", "--dlag", "1"], "dynamic models are the SAR and SDM"),
+        (["--model", "sdm", "--dlag", "1", "--lee-yu"], "--lee-yu does not apply"),
+        (["--model", "sdm", "--no-bias-correction"], "dynamic models only"),
+    ],
+)
 def test_unsupported_combinations_are_refused(files, capsys, extra, words):
     code, _ = _run(files, *extra)
     err = capsys.readouterr().err
     assert code == 2 and words in err and err.count("\n") == 1
 
 
-@pytest.mark.parametrize("model, fe", [(m, fe) for m in MODELS for fe in EFFECTS
-                                       if (m, fe) not in {(a, b) for a, b, _ in SUPPORTED}])
+@pytest.mark.parametrize(
+    "model, fe", [(m, fe) for m in MODELS for fe in EFFECTS if (m, fe) not in {(a, b) for a, b, _ in SUPPORTED}]
+)
 def test_every_other_pair_is_refused_with_one_message(tmp_path, capsys, model, fe):
     """Each of the 26 other model/effects pairs is refused before any file is read (the data path
     does not exist), with the same one-line message naming the pair."""
     out = tmp_path / "out.json"
-    code = main(["fit-panel", "--data", str(tmp_path / "absent.csv"), *ARGS, "--weights",
-                 str(tmp_path / "absent_w.csv"), "--model", model, "--fe", fe, "--dlag", "1",
-                 "--out", str(out)])
+    code = main(
+        [
+            "fit-panel",
+            "--data",
+            str(tmp_path / "absent.csv"),
+            *ARGS,
+            "--weights",
+            str(tmp_path / "absent_w.csv"),
+            "--model",
+            model,
+            "--fe",
+            fe,
+            "--dlag",
+            "1",
+            "--out",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()
-    assert f"dynamic models are the SAR and SDM with individual or two-way effects, not --model {model} --fe {fe}" \
-        in err
+    assert (
+        f"dynamic models are the SAR and SDM with individual or two-way effects, not --model {model} --fe {fe}" in err
+    )
     assert err.count("\n") == 1

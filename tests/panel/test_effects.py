@@ -13,8 +13,9 @@ from aicoord.panel import SpatialPanel
 
 
 def _fit(cigar, w46, model, effects):
-    return SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                        model=model, effects=effects).fit()
+    return SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects=effects
+    ).fit()
 
 
 def test_slx_sdem_effects_are_coefficients(cigar, w46):
@@ -33,17 +34,19 @@ def test_sar_total_effect_identity_and_sem_refused(cigar, w46, tol):
     imp = res.impacts(draws=50, seed=1)
     rho = res.params["rho"]
     for var in ("logp", "logy"):
-        assert_allclose(imp.loc[(var, "total"), "estimate"], res.params[var] / (1 - rho),
-                        rtol=tol.EXACT)
-        assert_allclose(imp.loc[(var, "indirect"), "estimate"],
-                        imp.loc[(var, "total"), "estimate"] - imp.loc[(var, "direct"), "estimate"],
-                        rtol=tol.EXACT)
+        assert_allclose(imp.loc[(var, "total"), "estimate"], res.params[var] / (1 - rho), rtol=tol.EXACT)
+        assert_allclose(
+            imp.loc[(var, "indirect"), "estimate"],
+            imp.loc[(var, "total"), "estimate"] - imp.loc[(var, "direct"), "estimate"],
+            rtol=tol.EXACT,
+        )
     with pytest.raises(InputError, match="no spillover effects"):
         _fit(cigar, w46, "sem", "individual").impacts()
 
 
 # ---- every effects path against the dense formula: direct = mean diag S_k, total = mean row sum S_k,
 # S_k = (I - rho W)^{-1} (beta_k I + theta_k W), with W as the model uses it (row-standardised or raw)
+
 
 def _knn_strengths(n, k, seed):
     """Asymmetric k-nearest-neighbour matrix with random link strengths (rows do not sum to one)."""
@@ -90,8 +93,7 @@ W_B = _knn_strengths(14, 4, 2)
 
 
 @pytest.mark.parametrize("model", ["sar", "sdm", "sac"])
-@pytest.mark.parametrize("case", ["standardised", "unstandardised", "year_specific",
-                                  "year_specific_unstandardised"])
+@pytest.mark.parametrize("case", ["standardised", "unstandardised", "year_specific", "year_specific_unstandardised"])
 def test_effects_equal_dense_formula(model, case):
     """Point effects of SAR, SDM and SAC equal the dense N x N formula for a row-standardised W, a raw
     (unstandardised, asymmetric) W and year-specific W (effects averaged over the periods)."""
@@ -101,8 +103,9 @@ def test_effects_equal_dense_formula(model, case):
     by_year = case.startswith("year")
     df = _small_panel(lambda p: W_A if not by_year or p < 3 else W_B)
     w = {p: (W_A if p < 3 else W_B) for p in range(6)} if by_year else W_A
-    res = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="t", w=w, model=model,
-                       effects="individual", standardize=standardize).fit()
+    res = SpatialPanel(
+        df, y="y", x=["x1", "x2"], id="id", time="t", w=w, model=model, effects="individual", standardize=standardize
+    ).fit()
     imp = res.impacts(draws=2, seed=0)
     rho = res.params["rho"]
     mats = [W_A if not by_year or p < 3 else W_B for p in range(6)]
@@ -154,8 +157,7 @@ def test_simulated_effects_follow_a_change_of_units(cigar, w46):
     a, b = base.impacts(draws=draws, seed=2), scaled.impacts(draws=draws, seed=2)
     assert b.attrs["draws"] == draws and np.all(np.isfinite(b["se"]))
     assert_allclose(b.loc["logy", "estimate"].to_numpy(), a.loc["logy", "estimate"].to_numpy(), rtol=1e-6)
-    assert_allclose(b.loc["logp", "estimate"].to_numpy(), 10 * a.loc["logp", "estimate"].to_numpy(),
-                    rtol=1e-6)
+    assert_allclose(b.loc["logp", "estimate"].to_numpy(), 10 * a.loc["logp", "estimate"].to_numpy(), rtol=1e-6)
     mc = 4 / np.sqrt(2 * draws)
     assert_allclose(b.loc["logy", "se"].to_numpy(), a.loc["logy", "se"].to_numpy(), rtol=mc)
     assert_allclose(b.loc["logp", "se"].to_numpy(), 10 * a.loc["logp", "se"].to_numpy(), rtol=mc)
@@ -174,8 +176,9 @@ def test_two_draws_give_consistent_standard_errors(cigar, w46):
 def test_effects_of_a_regressor_without_its_spatial_lag(cigar, w46):
     """SLX with ``W*logy`` only: ``logp`` has no spillover, so its indirect effect is exactly 0 with SE 0, z and
     p undefined (NaN), and no division warning; its total is its direct effect."""
-    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="slx",
-                       effects="twoways", wx=["logy"]).fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="slx", effects="twoways", wx=["logy"]
+    ).fit()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         imp = res.impacts()

@@ -43,10 +43,17 @@ def _panel(seed=11):
     wxs = wx / wx.sum(1, keepdims=True)
     x = rng.normal(size=(T, N, 2))
     alpha = rng.normal(size=N)
-    y = np.array([np.linalg.solve(np.eye(N) - 0.35 * ws, x[t] @ [1.0, -0.5] + wxs @ x[t] @ [0.6, 0.3]
-                                  + alpha + rng.normal(size=N)) for t in range(T)])
-    df = pd.DataFrame([{"id": i, "time": t, "y": y[t, i], "x1": x[t, i, 0], "x2": x[t, i, 1]}
-                       for t in range(T) for i in range(N)])
+    y = np.array(
+        [
+            np.linalg.solve(
+                np.eye(N) - 0.35 * ws, x[t] @ [1.0, -0.5] + wxs @ x[t] @ [0.6, 0.3] + alpha + rng.normal(size=N)
+            )
+            for t in range(T)
+        ]
+    )
+    df = pd.DataFrame(
+        [{"id": i, "time": t, "y": y[t, i], "x1": x[t, i, 0], "x2": x[t, i, 1]} for t in range(T) for i in range(N)]
+    )
     return df, w, wx
 
 
@@ -68,6 +75,7 @@ def _numerical_delta(res, w, wx, xs, standardize=True, effects=None):
     """Delta-method SEs of the effects: the gradient of ``effects(params)`` (default: the dense formula with
     ``w`` and ``wx``) by central differences, with the fit's covariance."""
     if effects is None:
+
         def effects(params):
             return _dense_effects(params, w, wx, xs, standardize)
 
@@ -90,14 +98,31 @@ def _as_vector(imp, xs):
     return np.array([imp.loc[(v, k), "se"] for v in xs for k in ("direct", "indirect", "total")])
 
 
-@pytest.mark.parametrize("model,cov_type,separate,standardize", [
-    ("sdm", "oim", False, True), ("sdm", "robust", True, True), ("sar", "cluster", False, False),
-    ("sac", "oim", False, True), ("sdm", "oim", True, False)])
+@pytest.mark.parametrize(
+    "model,cov_type,separate,standardize",
+    [
+        ("sdm", "oim", False, True),
+        ("sdm", "robust", True, True),
+        ("sar", "cluster", False, False),
+        ("sac", "oim", False, True),
+        ("sdm", "oim", True, False),
+    ],
+)
 def test_delta_matches_numerical_gradient(model, cov_type, separate, standardize):
     df, w, wx = _panel()
     xs = ["x1", "x2"]
-    mod = SpatialPanel(df, y="y", x=xs, id="id", time="time", w=w, w_x=wx if separate else None,
-                       model=model, effects="individual", standardize=standardize)
+    mod = SpatialPanel(
+        df,
+        y="y",
+        x=xs,
+        id="id",
+        time="time",
+        w=w,
+        w_x=wx if separate else None,
+        model=model,
+        effects="individual",
+        standardize=standardize,
+    )
     res = mod.fit(cov_type=cov_type)
     imp = res.impacts(se="delta")
     wxx = wx if separate else w
@@ -109,8 +134,7 @@ def test_delta_matches_numerical_gradient(model, cov_type, separate, standardize
 
 def test_delta_close_to_simulation_on_cigar(cigar, w46):
     d, w = cigar, w46
-    mod = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sdm",
-                       effects="twoways")
+    mod = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sdm", effects="twoways")
     res = mod.fit()
     delta = res.impacts(se="delta")
     sim = res.impacts(draws=100_000, seed=3)
@@ -145,8 +169,9 @@ def _dense_ml(df, w, model, w_other):
             e = f @ (y - z @ b)
             return len(y) / 2 * np.log(e @ e / len(y)) - T * np.linalg.slogdet(np.eye(N) - r * wo)[1], b
 
-    r = optimize.minimize_scalar(lambda r: negll(r)[0], bounds=(-0.99, 0.99), method="bounded",
-                                 options={"xatol": 1e-12}).x
+    r = optimize.minimize_scalar(
+        lambda r: negll(r)[0], bounds=(-0.99, 0.99), method="bounded", options={"xatol": 1e-12}
+    ).x
     b = negll(r)[1]
     k = 4 if model == "sdm" else 2
     return np.r_[b[:k], r]
@@ -156,12 +181,10 @@ def _dense_ml(df, w, model, w_other):
 def test_separate_weights_equal_dense_dummy_model(model):
     df, w, wo = _panel()
     kw = {"w_x": wo} if model == "sdm" else {"w_error": wo}
-    res = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
-                       effects="twoways", **kw).fit()
+    res = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model, effects="twoways", **kw).fit()
     np.testing.assert_allclose(res.params.to_numpy(), _dense_ml(df, w, model, wo), rtol=0, atol=1e-6)
     # not the model with W everywhere
-    same = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
-                        effects="twoways").fit()
+    same = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model, effects="twoways").fit()
     assert np.max(np.abs(same.params.to_numpy() - res.params.to_numpy())) > 1e-3
 
 
@@ -194,5 +217,4 @@ def test_delta_with_a_weights_matrix_per_period():
     p0 = res.params.to_dict()
     est = np.array([imp.loc[(v, k), "estimate"] for v in xs for k in ("direct", "indirect", "total")])
     np.testing.assert_allclose(est, effects(p0), rtol=1e-9)
-    np.testing.assert_allclose(_as_vector(imp, xs), _numerical_delta(res, None, None, xs, effects=effects),
-                               rtol=1e-6)
+    np.testing.assert_allclose(_as_vector(imp, xs), _numerical_delta(res, None, None, xs, effects=effects), rtol=1e-6)

@@ -15,8 +15,7 @@ from aicoord.panel._optim import minimize_bounded, root_bracketed
 
 
 def _model(data, w, **kw):
-    args = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sar",
-                effects="individual")
+    args = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w, model="sar", effects="individual")
     args.update(kw)
     return SpatialPanel(data, **args)
 

@@ -18,8 +18,9 @@ R_NAME = {"W_logp": "W*logp", "W_logy": "W*logy"}
 
 
 def _fit(cigar, w46, model, effects):
-    return SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                        model=model, effects=effects).fit()
+    return SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects=effects
+    ).fit()
 
 
 @pytest.mark.parametrize("model", ["slx", "sdem", "sac"])
@@ -29,8 +30,7 @@ def test_models_match_r(cigar, w46, r_extra_reference, tol, model, effects):
     res = _fit(cigar, w46, model, effects)
     names = [R_NAME.get(k, k) for k in ref["coef"]]
     assert sorted(names) == sorted(res.params.index)
-    assert_allclose(res.params[names].to_numpy(), list(ref["coef"].values()), rtol=0,
-                    atol=tol.COEF)
+    assert_allclose(res.params[names].to_numpy(), list(ref["coef"].values()), rtol=0, atol=tol.COEF)
     se_ref = [ref["se"][k] for k in ref["coef"]]
     assert_allclose(res.std_errors[names].to_numpy(), se_ref, rtol=0, atol=tol.SE)
     assert_allclose(res.loglik, ref["loglik"], rtol=0, atol=tol.LOGLIK)
@@ -52,6 +52,7 @@ def test_fixed_effects_match_r_dummies(cigar, w46, r_extra_reference, effects):
 
 # ---- Lee-Yu (2010) transformation approach: standard errors against the expected information of the
 # transformed likelihood, built here with dense matrices (orthonormal F_T, and F_N for two-way effects)
+
 
 def _basis(n):
     """Orthonormal N x (N-1) basis of the complement of the unit vector (eigenvectors of I - 11'/N)."""
@@ -81,17 +82,27 @@ def _lee_yu_transformed(cigar, w46, model, effects):
     return tr(y), tr(y @ w.T), z, ws, t if effects == "time" else t - 1
 
 
-@pytest.mark.parametrize("model,effects", [("sar", "twoways"), ("sdm", "twoways"), ("sar", "individual"),
-                                           ("sem", "twoways"), ("sdm", "individual"), ("sar", "time"),
-                                           ("sem", "time")])
+@pytest.mark.parametrize(
+    "model,effects",
+    [
+        ("sar", "twoways"),
+        ("sdm", "twoways"),
+        ("sar", "individual"),
+        ("sem", "twoways"),
+        ("sdm", "individual"),
+        ("sar", "time"),
+        ("sem", "time"),
+    ],
+)
 def test_lee_yu_standard_errors_equal_expected_information(cigar, w46, model, effects):
     """Lee and Yu (2010), transformation approach: at the package's estimates the transformed
     log-likelihood (built here) equals the reported one, its score in the spatial parameter is zero, and
     the standard errors equal those of the inverse expected information of the transformed model:
     I_bb = Z*'Z*/s2, I_br = Z*'G*Z*b/s2, I_rr = |G*Z*b|^2/s2 + T' tr(G*G* + G*'G*), I_rs = T' tr G*/s2,
     I_ss = n/(2 s2^2), with G* = W*(I - rho W*)^{-1} (SEM: B*Z* for Z* and no G*Z*b terms)."""
-    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model=model, effects=effects, lee_yu=True).fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects=effects, lee_yu=True
+    ).fit()
     ys, wys, zs, ws, tp = _lee_yu_transformed(cigar, w46, model, effects)
     n_units = len(ws)
     n = len(ys)
@@ -137,7 +148,7 @@ def test_lee_yu_standard_errors_equal_expected_information(cigar, w46, model, ef
         info[:k, k] = info[k, :k] = zs.T @ gzb / s2
         info[k, k] = gzb @ gzb / s2 + tp * (np.trace(g @ g) + np.trace(g.T @ g))
     info[k, k + 1] = info[k + 1, k] = tp * np.trace(g) / s2
-    info[k + 1, k + 1] = n / (2 * s2 ** 2)
+    info[k + 1, k + 1] = n / (2 * s2**2)
     cov = np.linalg.inv(info)
     assert_allclose(res.std_errors.to_numpy(), np.sqrt(np.diag(cov))[:-1], rtol=1e-7)
     assert_allclose(res.sigma2_se, np.sqrt(cov[-1, -1]), rtol=1e-7)
@@ -150,8 +161,7 @@ def test_lee_yu_score_polishes_a_search_that_stopped_short(cigar, w46, monkeypat
     a bounded search stopped up to 1e-4 short of the maximum (forced here) ends at the same rho to 1e-12."""
     import aicoord.panel.likelihood as likelihood
 
-    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects=effects,
-              lee_yu=True)
+    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects=effects, lee_yu=True)
     exact = SpatialPanel(cigar, **kw).fit().rho
     monkeypatch.setattr(likelihood, "minimize_bounded", lambda f, a, b, **o: (exact + offset, f(exact + offset)))
     assert abs(SpatialPanel(cigar, **kw).fit().rho - exact) < 1e-12

@@ -61,8 +61,11 @@ def _panel(seed=3):
     for t in range(T):
         u = np.linalg.solve(np.eye(N) - 0.3 * ws, rng.normal(size=N) * (0.5 + 0.5 * (np.arange(N) % 3)))
         y[t] = a @ (x[t] @ [1.0, -0.5] + ws @ x[t] @ [0.3, 0.2] + alpha + gamma[t] + u)
-    rows = [{"id": i, "time": 2000 + t, "y": y[t, i], "x1": x[t, i, 0], "x2": x[t, i, 1],
-             "region": i % 3} for t in range(T) for i in range(N)]
+    rows = [
+        {"id": i, "time": 2000 + t, "y": y[t, i], "x1": x[t, i, 0], "x2": x[t, i, 1], "region": i % 3}
+        for t in range(T)
+        for i in range(N)
+    ]
     return pd.DataFrame(rows), w
 
 
@@ -90,8 +93,7 @@ def _dense_design(df, wx, model, effects):
     z = [x] + ([block_diag(*wx) @ x] if model in ("sdm", "slx", "sdem") else [])
     if effects == "none":
         z.insert(0, np.ones((N * T, 1)))
-    return (y, np.hstack(z), _projection(effects), model in ("sar", "sdm", "sac"),
-            model in ("sem", "sac", "sdem"))
+    return (y, np.hstack(z), _projection(effects), model in ("sar", "sdm", "sac"), model in ("sem", "sac", "sdem"))
 
 
 def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
@@ -134,7 +136,7 @@ def _loglik_obs(df, w, model, effects, w_e=None, w_x=None, lee_yu=False):
         u = y - rho * big(ws) @ y - z @ b
         e = q @ (u - lam * big(we) @ u)
         jac = (logjac(rho, ws) if lag else 0.0) + (logjac(lam, we) if err else 0.0)
-        return -0.5 * n_eff / (N * T) * np.log(2 * np.pi * s2) - e ** 2 / (2 * s2) + jac
+        return -0.5 * n_eff / (N * T) * np.log(2 * np.pi * s2) - e**2 / (2 * s2) + jac
 
     return f
 
@@ -167,8 +169,9 @@ def num_hessian(f, theta, h=2e-3):
             for j in range(i, k):
                 ei, ej = np.zeros(k), np.zeros(k)
                 ei[i], ej[j] = st[i], st[j]
-                out[i, j] = out[j, i] = (g(theta + ei + ej) - g(theta + ei - ej) - g(theta - ei + ej)
-                                         + g(theta - ei - ej)) / (4 * st[i] * st[j])
+                out[i, j] = out[j, i] = (
+                    g(theta + ei + ej) - g(theta + ei - ej) - g(theta - ei + ej) + g(theta - ei - ej)
+                ) / (4 * st[i] * st[j])
         return out
 
     return (4 * second(h / 2) - second(h)) / 3
@@ -257,7 +260,7 @@ def _md_reference(df, w, model, effects, res, labels=None, w_e=None):
     if err:
         mats.append(block_diag(*[qn @ we[t] @ np.linalg.inv(eye - res.lam * we[t]) @ qn for t in range(tp)]))
     big_q = np.kron(np.eye(tp), qn)
-    lab = np.zeros(tp * N) if labels is None else np.asarray(labels)[:tp * N]
+    lab = np.zeros(tp * N) if labels is None else np.asarray(labels)[: tp * N]
     order = np.lexsort((np.tile(np.arange(N), tp), lab, np.repeat(np.arange(tp), N)))
     u, rr, lab = u[order], rr[order], lab[order]
     mats = [m[np.ix_(order, order)] for m in mats]
@@ -271,7 +274,7 @@ def _md_reference(df, w, model, effects, res, labels=None, w_e=None):
     for j, m in enumerate(mats):
         col = rr[:, k + j]
         pieces.append(((col - m @ u) * u + quad(m)) / s2)
-    pieces.append(quad(big_q) / (2 * s2 ** 2))
+    pieces.append(quad(big_q) / (2 * s2**2))
     return np.column_stack(pieces), lab
 
 
@@ -287,22 +290,31 @@ def _check(res, ref, h, tol=1e-6):
     k = len(res.params)
     a = np.sqrt(np.diag(np.linalg.inv(-h)))
     sc = np.outer(a, a)
-    np.testing.assert_allclose(res.cov.to_numpy() / sc[:k, :k], ref[:k, :k] / sc[:k, :k],
-                               rtol=tol, atol=tol)
-    assert res.sigma2_se ** 2 / sc[k, k] == pytest.approx(ref[k, k] / sc[k, k], rel=tol, abs=tol)
+    np.testing.assert_allclose(res.cov.to_numpy() / sc[:k, :k], ref[:k, :k] / sc[:k, :k], rtol=tol, atol=tol)
+    assert res.sigma2_se**2 / sc[k, k] == pytest.approx(ref[k, k] / sc[k, k], rel=tol, abs=tol)
 
 
-CASES = [("sar", "twoways", False), ("sdm", "individual", False), ("sem", "twoways", False),
-         ("sac", "twoways", False), ("slx", "time", False), ("sdem", "individual", False),
-         ("sdm", "none", False), ("sdm", "individual", True), ("sar", "twoways", True),
-         ("sem", "time", True), ("sac", "twoways", True)]
+CASES = [
+    ("sar", "twoways", False),
+    ("sdm", "individual", False),
+    ("sem", "twoways", False),
+    ("sac", "twoways", False),
+    ("slx", "time", False),
+    ("sdem", "individual", False),
+    ("sdm", "none", False),
+    ("sdm", "individual", True),
+    ("sar", "twoways", True),
+    ("sem", "time", True),
+    ("sac", "twoways", True),
+]
 
 
 @pytest.mark.parametrize("model,effects,lee_yu", CASES)
 def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     df, w = _panel()
-    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
-                       effects=effects, lee_yu=lee_yu)
+    mod = SpatialPanel(
+        df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model, effects=effects, lee_yu=lee_yu
+    )
     base = mod.fit()
     f = _loglik_obs(df, w, model, effects, lee_yu=lee_yu)
     theta = _theta(base)
@@ -321,8 +333,10 @@ def test_score_covariances_match_numerical_derivatives(model, effects, lee_yu):
     res = mod.fit(cov_type="cluster", cluster="region", bootstrap=199)
     p, lab = _md_reference(df, w, model, effects, base, regions)
     _check(res, _reference_cov(p, h, "cluster", lab), h)
-    assert "by region (3 clusters); p-values and intervals from an unrestricted wild cluster bootstrap" in \
-        res.cov_info["note"]
+    assert (
+        "by region (3 clusters); p-values and intervals from an unrestricted wild cluster bootstrap"
+        in res.cov_info["note"]
+    )
     assert res.cov_info["cluster"] == "region" and res.cov_info["n_clusters"] == 3
     assert mod.fit(cov_type="robust").cov_info["cluster"] is None
     for lag in (0, 2):
@@ -382,14 +396,14 @@ def test_separate_error_weights_scores():
     """SAC with an error matrix other than W: the same check with ``w_error``."""
     df, w = _panel()
     we = _ring_w(N, 1)
-    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we,
-                       model="sac", effects="individual")
+    mod = SpatialPanel(
+        df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we, model="sac", effects="individual"
+    )
     base = mod.fit()
     f = _loglik_obs(df, w, "sac", "individual", w_e=we)
     h = num_hessian(f, _theta(base))
     p, _ = _md_reference(df, w, "sac", "individual", base, w_e=we)
     _check(mod.fit(cov_type="robust"), _reference_cov(p, h, "robust"), h)
-
 
 
 @pytest.mark.parametrize("model", ["sem", "sac"])
@@ -400,8 +414,9 @@ def test_separate_error_weights_estimates_maximise_the_dense_likelihood(model):
     matrix's admissible interval."""
     df, w = _panel()
     we = _ring_w(N, 1)
-    mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we,
-                       model=model, effects="individual")
+    mod = SpatialPanel(
+        df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we, model=model, effects="individual"
+    )
     res = mod.fit()
     f = _loglik_obs(df, w, model, "individual", w_e=we)
     theta = _theta(res)
@@ -423,14 +438,15 @@ def test_error_score_polishes_a_search_that_stopped_short(monkeypatch, offset):
     import aicoord.panel.likelihood as likelihood
 
     df, w = _panel()
-    kw = dict(y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=_ring_w(N, 1), model="sem",
-              effects="individual")
+    kw = dict(
+        y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=_ring_w(N, 1), model="sem", effects="individual"
+    )
     exact = SpatialPanel(df, **kw).fit().lam
     real = likelihood.minimize_bounded
-    monkeypatch.setattr(likelihood, "minimize_bounded",
-                        lambda f, a, b, **o: (exact + offset, f(exact + offset)))
+    monkeypatch.setattr(likelihood, "minimize_bounded", lambda f, a, b, **o: (exact + offset, f(exact + offset)))
     assert abs(SpatialPanel(df, **kw).fit().lam - exact) < 1e-12
     monkeypatch.setattr(likelihood, "minimize_bounded", real)
+
 
 def test_bad_options():
     df, w = _panel()
@@ -472,8 +488,9 @@ def test_option_spellings_messages_and_notes():
         mod.respecify(model="sem", effects="random").fit(cov_type="robust")
     assert str(exc.value).startswith("cov_type 'robust' is not available for random effects")
     with pytest.raises(InputError) as exc:
-        SpatialPanel(df.iloc[1:], y="y", x=["x1"], id="id", time="time", w=w, model="sar",
-                     effects="individual").fit(cov_type="robust")
+        SpatialPanel(df.iloc[1:], y="y", x=["x1"], id="id", time="time", w=w, model="sar", effects="individual").fit(
+            cov_type="robust"
+        )
     assert str(exc.value).startswith("cov_type 'robust' is not available for an unbalanced panel")
     assert exc.value.hint == "use cov_type='oim' (the information matrix of the exact likelihood)"
     assert mod.fit(cov_type="OIM").std_errors.equals(oim.std_errors)
@@ -561,8 +578,9 @@ def test_sac_expected_information_equals_the_gaussian_fisher_information(same):
     ``B = I - lambda W_e``, derivatives numerical; with ``W_e = W`` and with another error matrix."""
     df, w = _panel()
     we = w if same else _ring_w(N, 1)
-    res = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we, model="sac",
-                       effects="none").fit()
+    res = SpatialPanel(
+        df, y="y", x=["x1", "x2"], id="id", time="time", w=w, w_error=we, model="sac", effects="none"
+    ).fit()
     mod = res.model
     ws, wes = w / w.sum(1, keepdims=True), we / we.sum(1, keepdims=True)
     z = mod.Zraw  # (T, N, k): the constant and the regressors
@@ -582,8 +600,8 @@ def test_sac_expected_information_equals_the_gaussian_fisher_information(same):
     theta = np.r_[res.params.to_numpy(), res.sigma2]
     ref = np.linalg.inv(_gaussian_fisher(mu, sigma, theta))
     a = np.sqrt(np.diag(ref))
-    scale = np.outer(a, a)[:k + 2, :k + 2]
-    np.testing.assert_allclose(res.cov.to_numpy() / scale, ref[:k + 2, :k + 2] / scale, rtol=1e-6, atol=1e-6)
+    scale = np.outer(a, a)[: k + 2, : k + 2]
+    np.testing.assert_allclose(res.cov.to_numpy() / scale, ref[: k + 2, : k + 2] / scale, rtol=1e-6, atol=1e-6)
     assert res.sigma2_se == pytest.approx(a[-1], rel=1e-6)
 
 
@@ -608,8 +626,11 @@ def test_few_clusters_warn_refuse_and_bootstrap():
     ``|t*| <= sqrt(G - 1)`` of the self-normalised sum (module notes), checked here with 3 clusters."""
     df, w = _panel()
     mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="twoways")
-    with pytest.raises(InputError, match=r"^column 'region': only 3 clusters by region: cluster-robust standard "
-                                         r"errors need at least 10 clusters") as exc:
+    with pytest.raises(
+        InputError,
+        match=r"^column 'region': only 3 clusters by region: cluster-robust standard "
+        r"errors need at least 10 clusters",
+    ) as exc:
         mod.fit(cov_type="cluster", cluster="region")
     assert "wild cluster bootstrap" in exc.value.hint
     with pytest.raises(InputError, match="^only 9 clusters by id"):
@@ -623,8 +644,10 @@ def test_few_clusters_warn_refuse_and_bootstrap():
     df12 = pd.concat([df, df.assign(id=df["id"] + 100, y=df["y"][::-1].to_numpy())])
     w12 = np.kron(np.eye(2), w)
     big = SpatialPanel(df12, y="y", x=["x1", "x2"], id="id", time="time", w=w12, model="sar", effects="twoways")
-    with pytest.warns(RuntimeWarning, match="only 18 clusters by id: cluster-robust standard errors are unreliable "
-                                            "with fewer than 30 clusters"):
+    with pytest.warns(
+        RuntimeWarning,
+        match="only 18 clusters by id: cluster-robust standard errors are unreliable with fewer than 30 clusters",
+    ):
         big.fit(cov_type="cluster")
     plain = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "seed": 7})
     again = mod.respecify().fit(cov_type="cluster", cluster="region", bootstrap={"draws": 999, "seed": 7})

@@ -1,5 +1,6 @@
 """Input checks of the spatial panel engine found by the bad-input review: a constant outcome, nonsense
 draws, and the memory of the effects simulation (bounded by simulating in chunks)."""
+
 import tracemalloc
 
 import numpy as np
@@ -15,8 +16,13 @@ def panel():
 
     w = knn_weights(4)
     rng = np.random.default_rng(1)
-    d = pd.DataFrame([{"id": i, "t": t, "x1": rng.normal(), "x2": rng.normal(), "y": rng.normal()}
-                      for i in w.id_order for t in range(4)])
+    d = pd.DataFrame(
+        [
+            {"id": i, "t": t, "x1": rng.normal(), "x2": rng.normal(), "y": rng.normal()}
+            for i in w.id_order
+            for t in range(4)
+        ]
+    )
     return d, w
 
 
@@ -26,8 +32,7 @@ def test_engine_refuses_a_constant_outcome(panel, effects):
 
     d, w = panel
     with pytest.raises(InputError, match="dependent variable 'y' is constant"):
-        SpatialPanel(d.assign(y=2.5), y="y", x=["x1", "x2"], id="id", time="t", w=w, model="sar",
-                     effects=effects).fit()
+        SpatialPanel(d.assign(y=2.5), y="y", x=["x1", "x2"], id="id", time="t", w=w, model="sar", effects=effects).fit()
 
 
 @pytest.mark.parametrize("draws", [0, 1, -5, 100_001, 2.5, True])

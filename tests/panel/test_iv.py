@@ -30,8 +30,9 @@ def panel():
 def _q(t, n, effects):
     it, iN = np.eye(t), np.eye(n)
     jt, jn = np.full((t, t), 1 / t), np.full((n, n), 1 / n)
-    return {"twoways": np.kron(it - jt, iN - jn), "individual": np.kron(it - jt, iN),
-            "time": np.kron(it, iN - jn)}[effects]
+    return {"twoways": np.kron(it - jt, iN - jn), "individual": np.kron(it - jt, iN), "time": np.kron(it, iN - jn)}[
+        effects
+    ]
 
 
 def _stack(df, W, effects, wx, endog_w, lag, w_lags=2, inst=("z1", "z2")):
@@ -69,13 +70,16 @@ def _ordered(res, lag, wx=True, endog_w=True):
     return res.params[names].to_numpy(), names
 
 
-@pytest.mark.parametrize("model,effects", [("sdm", "twoways"), ("sdm", "individual"), ("sdm", "time"),
-                                           ("sar", "twoways"), ("slx", "twoways")])
+@pytest.mark.parametrize(
+    "model,effects",
+    [("sdm", "twoways"), ("sdm", "individual"), ("sdm", "time"), ("sar", "twoways"), ("slx", "twoways")],
+)
 def test_tsls_equals_dense_formula(panel, model, effects):
     df, W = panel
     lag, wx = model != "slx", model != "sar"
-    res = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model=model, effects=effects,
-                       endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="homoskedastic")
+    res = SpatialPanel(
+        df, y="y", x=["x"], id="id", time="t", w=W, model=model, effects=effects, endog=["ai"], instruments=["z1", "z2"]
+    ).fit(cov_type="homoskedastic")
     y, X, H, _ = _stack(df, W, effects, wx=wx, endog_w=wx, lag=lag)
     b, Xh = _tsls(y, X, H)
     got, names = _ordered(res, lag, wx, wx)
@@ -97,16 +101,25 @@ def test_sar_equals_spreg_gm_lag(panel):
     from spreg import GM_Lag
 
     df, W = panel
-    res = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sar", effects="individual",
-                       endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="homoskedastic")
+    res = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="sar",
+        effects="individual",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    ).fit(cov_type="homoskedastic")
     d = df.sort_values(["t", "id"])
     Q = _q(10, 49, "individual")
     wsp = WSP(sparse.csr_matrix(np.kron(np.eye(10), W))).to_W(silence_warnings=True)
     col = lambda c: (Q @ d[c].to_numpy())[:, None]  # noqa: E731
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # spreg's own pandas deprecation warnings
-        m = GM_Lag(col("y"), col("x"), yend=col("ai"), q=np.hstack([col("z1"), col("z2")]), w=wsp, w_lags=2,
-                   lag_q=True)
+        m = GM_Lag(col("y"), col("x"), yend=col("ai"), q=np.hstack([col("z1"), col("z2")]), w=wsp, w_lags=2, lag_q=True)
     # spreg: constant, x, ai, W_y (the constant is orthogonal to the demeaned columns)
     np.testing.assert_allclose(res.params[["x", "ai", "rho"]].to_numpy(), m.betas[1:, 0], rtol=0, atol=TOL)
 
@@ -126,8 +139,18 @@ def test_gmm_sandwich_and_hansen_j(panel, cov_type):
     """Two-step efficient GMM and Hansen's J = n g' S^{-1} g (S from the first-step 2SLS residuals, as in
     linearmodels), and the 2SLS sandwich covariances with the documented small-sample factors."""
     df, W = panel
-    mod = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways",
-                       endog=["ai"], instruments=["z1", "z2"])
+    mod = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="sdm",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    )
     y, X, H, d = _stack(df, W, "twoways", True, True, True)
     groups = d["id"].to_numpy()
 
@@ -155,8 +178,9 @@ def test_gmm_sandwich_and_hansen_j(panel, cov_type):
     else:
         fac = n / (n - k - 58)
     bread = np.linalg.inv(Xh.T @ Xh)
-    np.testing.assert_allclose(res.cov.loc[names, names].to_numpy(), fac * bread @ sc.T @ sc @ bread,
-                               rtol=1e-8, atol=1e-14)
+    np.testing.assert_allclose(
+        res.cov.loc[names, names].to_numpy(), fac * bread @ sc.T @ sc @ bread, rtol=1e-8, atol=1e-14
+    )
 
 
 def _ols_rss(y, X):
@@ -165,10 +189,20 @@ def _ols_rss(y, X):
 
 def test_first_stage_f_partial_r2_cragg_donald_and_anderson_lm(panel):
     df, W = panel
-    res = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways",
-                       endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="homoskedastic")
+    res = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="sdm",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    ).fit(cov_type="homoskedastic")
     y, X, H, _ = _stack(df, W, "twoways", True, True, True)
-    exog, endog, excl = X[:, [0, 2]], X[:, [4, 1, 3]], H[:, 2:]   # W*y, ai, W*ai as in the design
+    exog, endog, excl = X[:, [0, 2]], X[:, [4, 1, 3]], H[:, 2:]  # W*y, ai, W*ai as in the design
     n, L = excl.shape
     dfree = n - 2 - L - 58
     fs = res.first_stage
@@ -192,8 +226,19 @@ def test_single_endogenous_kp_equals_first_stage_f_and_sw(panel):
     """With one endogenous regressor (SLX, W*x only) the KP rk Wald F, the SW F and the first-stage F
     coincide under every covariance (Sanderson and Windmeijer 2016, sec. 3)."""
     df, W = panel
-    mod = SpatialPanel(df, y="y", x=["x"], wx=["x"], id="id", time="t", w=W, model="slx", effects="twoways",
-                       endog=["ai"], instruments=["z1", "z2"])
+    mod = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        wx=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="slx",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    )
     for ct in ("homoskedastic", "robust", "cluster"):
         fs = mod.fit(cov_type=ct).first_stage
         f = fs["regressors"]["ai"]["f"]
@@ -205,8 +250,19 @@ def test_anderson_rubin_textbook(panel):
     """Single endogenous regressor: AR(b0) = [(RSS_r - RSS_u)/L] / [RSS_u/(n - k1 - L - f)] for y - b0 ai;
     the confidence set's end points are where AR equals the F critical value."""
     df, W = panel
-    res = SpatialPanel(df, y="y", x=["x"], wx=["x"], id="id", time="t", w=W, model="slx", effects="twoways",
-                       endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="homoskedastic")
+    res = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        wx=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="slx",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    ).fit(cov_type="homoskedastic")
     y, X, H, _ = _stack(df, W, "twoways", wx=True, endog_w=False, lag=False)
     exog, ai, excl = X[:, [0, 2]], X[:, 1], H[:, 2:]
     n, L = excl.shape
@@ -227,8 +283,22 @@ def test_anderson_rubin_textbook(panel):
 
 def test_endogeneity_c_test_detects_confounder(panel):
     df, W = panel
-    fs = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways",
-                      endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="cluster").first_stage
+    fs = (
+        SpatialPanel(
+            df,
+            y="y",
+            x=["x"],
+            id="id",
+            time="t",
+            w=W,
+            model="sdm",
+            effects="twoways",
+            endog=["ai"],
+            instruments=["z1", "z2"],
+        )
+        .fit(cov_type="cluster")
+        .first_stage
+    )
     e = fs["endogeneity"]["ai"]
     assert e["tested"] == ["ai", "W*ai"] and e["df"] == 2
     assert e["p"] < 0.01  # the confounder makes ai endogenous (conf = 0.8 in iv_dgp)
@@ -238,8 +308,18 @@ def test_effects_from_iv_estimates(panel):
     """Effects use the IV estimates: SDM delta-method effects equal the LeSage-Pace formulas on the IV
     parameters (dense inverse)."""
     df, W = panel
-    res = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways",
-                       endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="cluster")
+    res = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="sdm",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    ).fit(cov_type="cluster")
     imp = res.impacts(se="delta")
     p = res.params
     S = np.linalg.inv(np.eye(49) - p["rho"] * W) @ (p["ai"] * np.eye(49) + p["W*ai"] * W)
@@ -250,24 +330,38 @@ def test_effects_from_iv_estimates(panel):
 
 def test_cluster_by_any_column(panel):
     df, W = panel
-    res = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways",
-                       endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="cluster", cluster="g")
+    res = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="sdm",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    ).fit(cov_type="cluster", cluster="g")
     assert res.cov_info["n_clusters"] == 7 and res.cov_info["cluster"] == "g"
     assert "7 clusters for 10 moment conditions" in res.first_stage["notes"][0]
 
 
-@pytest.mark.parametrize("kw,msg", [
-    (dict(model="sem"), "IV estimation is implemented"),
-    (dict(instruments=["x"]), "also regressors"),
-    (dict(instruments=["nope"]), "not in the data"),
-    (dict(effects="random"), "pooled or fixed effects"),
-    (dict(instruments=["zs"]), "not numeric"),
-    (dict(instruments=["zn"]), "missing or infinite"),
-])
+@pytest.mark.parametrize(
+    "kw,msg",
+    [
+        (dict(model="sem"), "IV estimation is implemented"),
+        (dict(instruments=["x"]), "also regressors"),
+        (dict(instruments=["nope"]), "not in the data"),
+        (dict(effects="random"), "pooled or fixed effects"),
+        (dict(instruments=["zs"]), "not numeric"),
+        (dict(instruments=["zn"]), "missing or infinite"),
+    ],
+)
 def test_bad_specifications(panel, kw, msg):
     df, W = panel
-    args = dict(y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways", endog=["ai"],
-                instruments=["z1"])
+    args = dict(
+        y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways", endog=["ai"], instruments=["z1"]
+    )
     args.update(kw)
     df = df.assign(zs="a", zn=np.where(df["id"] == 3, np.nan, 1.0))
     with pytest.raises(InputError, match=msg):
@@ -276,8 +370,9 @@ def test_bad_specifications(panel, kw, msg):
 
 def test_order_condition(panel):
     df, W = panel
-    mod = SpatialPanel(df, y="y", x=[], id="id", time="t", w=W, model="slx", effects="twoways",
-                       endog=["ai"], instruments=["z1"])
+    mod = SpatialPanel(
+        df, y="y", x=[], id="id", time="t", w=W, model="slx", effects="twoways", endog=["ai"], instruments=["z1"]
+    )
     # SLX with ai and W*ai endogenous: z1, W*z1 just identify; with wx=[] a single instrument suffices
     assert mod.fit(cov_type="robust").first_stage["n_excluded"] == 2
     with pytest.raises(InputError, match="cov_type"):

@@ -23,19 +23,59 @@ def setup(tmp_path_factory):
 
 
 def _run(tmp, *extra, out="o.json"):
-    code = main(["fit-panel", "--data", str(tmp / "panel.csv"), "--id", "id", "--time", "t", "--y", "y",
-                 "--x", "x", "--weights", str(tmp / "w.csv"), *extra, "--out", str(tmp / out)])
+    code = main(
+        [
+            "fit-panel",
+            "--data",
+            str(tmp / "panel.csv"),
+            "--id",
+            "id",
+            "--time",
+            "t",
+            "--y",
+            "y",
+            "--x",
+            "x",
+            "--weights",
+            str(tmp / "w.csv"),
+            *extra,
+            "--out",
+            str(tmp / out),
+        ]
+    )
     return code, (json.loads((tmp / out).read_text()) if code == 0 else None)
 
 
 @pytest.mark.parametrize("estimator", ["2sls", "gmm"])
 def test_cli_iv_matches_api(setup, estimator):
     tmp, df, W = setup
-    code, out = _run(tmp, "--endog", "ai", "--instruments", "z1", "z2", "--cov-type", "cluster",
-                     "--estimator", estimator, "--effects-se", "delta")
+    code, out = _run(
+        tmp,
+        "--endog",
+        "ai",
+        "--instruments",
+        "z1",
+        "z2",
+        "--cov-type",
+        "cluster",
+        "--estimator",
+        estimator,
+        "--effects-se",
+        "delta",
+    )
     assert code == 0
-    res = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways",
-                       endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="cluster", estimator=estimator)
+    res = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        id="id",
+        time="t",
+        w=W,
+        model="sdm",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    ).fit(cov_type="cluster", estimator=estimator)
     for nm in res.params.index:
         assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=1e-10)
         assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=1e-10)
@@ -52,21 +92,25 @@ def test_cli_iv_matches_api(setup, estimator):
 
 def test_cli_iv_cluster_column_and_homoskedastic(setup):
     tmp = setup[0]
-    code, out = _run(tmp, "--endog", "ai", "--instruments", "z1", "--model", "slx", "--cov-type", "cluster",
-                     "--cluster", "g")
+    code, out = _run(
+        tmp, "--endog", "ai", "--instruments", "z1", "--model", "slx", "--cov-type", "cluster", "--cluster", "g"
+    )
     assert code == 0 and out["cov_info"]["n_clusters"] == 7 and out["cov_info"]["cluster"] == "g"
     code, out = _run(tmp, "--endog", "ai", "--instruments", "z1", "z2", "--model", "sar")
     assert code == 0 and out["cov_type"] == "homoskedastic"
 
 
-@pytest.mark.parametrize("extra,msg", [
-    (["--endog", "ai"], "both --endog and --instruments"),
-    (["--endog", "ai", "--instruments", "z1", "--model", "sem"], "IV fits take"),
-    (["--endog", "ai", "--instruments", "z1", "--cov-type", "opg"], "not available for IV fits"),
-    (["--endog", "ai", "--instruments", "z1", "--lee-yu"], "do not apply to IV fits"),
-    (["--estimator", "gmm"], "IV fits only"),
-    (["--endog", "ai", "--instruments", "nope"], "nope"),
-])
+@pytest.mark.parametrize(
+    "extra,msg",
+    [
+        (["--endog", "ai"], "both --endog and --instruments"),
+        (["--endog", "ai", "--instruments", "z1", "--model", "sem"], "IV fits take"),
+        (["--endog", "ai", "--instruments", "z1", "--cov-type", "opg"], "not available for IV fits"),
+        (["--endog", "ai", "--instruments", "z1", "--lee-yu"], "do not apply to IV fits"),
+        (["--estimator", "gmm"], "IV fits only"),
+        (["--endog", "ai", "--instruments", "nope"], "nope"),
+    ],
+)
 def test_cli_iv_bad_options(setup, capsys, extra, msg):
     tmp = setup[0]
     code, _ = _run(tmp, *extra, out="bad.json")

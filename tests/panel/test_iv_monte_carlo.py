@@ -27,21 +27,36 @@ def replicate(seeds, side, pi):
     for s in seeds:
         df, W = simulate(s, side=side, pi=pi)
         m = SpatialPanel(df, y="y", x=["ai", "x"], id="id", time="t", w=W, model="sdm", effects="twoways").fit()
-        r = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways",
-                         endog=["ai"], instruments=["z1", "z2"]).fit(cov_type="cluster")
+        r = SpatialPanel(
+            df,
+            y="y",
+            x=["x"],
+            id="id",
+            time="t",
+            w=W,
+            model="sdm",
+            effects="twoways",
+            endog=["ai"],
+            instruments=["z1", "z2"],
+        ).fit(cov_type="cluster")
         ml.append(m.params[NAMES].to_numpy())
         iv.append(r.params[NAMES].to_numpy())
         ci = r.conf_int().loc[NAMES]
         cover.append((ci["lower"].to_numpy() <= truth) & (truth <= ci["upper"].to_numpy()))
     ml, iv, cover = map(np.array, (ml, iv, cover))
     mcse = lambda a: a.std(axis=0, ddof=1) / np.sqrt(len(a))  # noqa: E731
-    return {"ml_z": (ml.mean(0) - truth) / mcse(ml), "iv_z": (iv.mean(0) - truth) / mcse(iv),
-            "iv_bias": iv.mean(0) - truth, "cover": cover.mean(0), "R": len(seeds)}
+    return {
+        "ml_z": (ml.mean(0) - truth) / mcse(ml),
+        "iv_z": (iv.mean(0) - truth) / mcse(iv),
+        "iv_bias": iv.mean(0) - truth,
+        "cover": cover.mean(0),
+        "R": len(seeds),
+    }
 
 
 def test_iv_monte_carlo_fast():
     out = replicate(range(500, 508), side=7, pi=(1.2, 0.6))
-    assert out["ml_z"][0] > 3                       # ML biased upwards (the confounder raises ai and y)
+    assert out["ml_z"][0] > 3  # ML biased upwards (the confounder raises ai and y)
     assert np.all(np.abs(out["iv_z"][:3]) < 2), out
 
 

@@ -21,14 +21,17 @@ def _model(data, w, **kw):
     return SpatialPanel(data, **args)
 
 
-@pytest.mark.parametrize("kw,match", [
-    (dict(model="sarar"), "unknown model 'sarar'"),
-    (dict(effects="within"), "unknown effects 'within'"),
-    (dict(model="sac", effects="random"), "random effects are implemented for the SAR, SDM"),
-    (dict(effects="none", lee_yu=True), "Lee-Yu correction applies to fixed effects only"),
-    (dict(model="sdm", wx=["logq"]), r"wx variables \['logq'\] are not among"),
-    (dict(model="slx", x=[]), "at least one regressor"),
-])
+@pytest.mark.parametrize(
+    "kw,match",
+    [
+        (dict(model="sarar"), "unknown model 'sarar'"),
+        (dict(effects="within"), "unknown effects 'within'"),
+        (dict(model="sac", effects="random"), "random effects are implemented for the SAR, SDM"),
+        (dict(effects="none", lee_yu=True), "Lee-Yu correction applies to fixed effects only"),
+        (dict(model="sdm", wx=["logq"]), r"wx variables \['logq'\] are not among"),
+        (dict(model="slx", x=[]), "at least one regressor"),
+    ],
+)
 def test_specification_errors(cigar, w46, kw, match):
     with pytest.raises(InputError, match=match):
         _model(cigar, w46, **kw)
@@ -85,8 +88,7 @@ def test_tol_reaches_the_sac_search(cigar, w46, spy):
     assert [c["xatol"] for c in calls] == [None, 1e-5]
     polish = [c["options"] for c in scipy_calls[first:] if c["method"] == "Nelder-Mead"]
     assert len(polish) == 1 and polish[0]["xatol"] == 1e-5
-    assert_allclose(loose.params[["rho", "lambda"]], default.params[["rho", "lambda"]], rtol=0,
-                    atol=1e-4)
+    assert_allclose(loose.params[["rho", "lambda"]], default.params[["rho", "lambda"]], rtol=0, atol=1e-4)
 
 
 class _Stop(Exception):

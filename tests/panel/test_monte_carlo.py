@@ -40,8 +40,7 @@ def simulate(w, t, model, rng, effects="twoways"):
         yv = mu + u
         if model in ("sar", "sdm", "sac"):
             yv = np.linalg.solve(eye - TRUE["rho"] * wr, yv)
-        rows.append(pd.DataFrame({"id": np.arange(n), "t": ti, "y": yv, "logp": x[:, 0],
-                                  "logy": x[:, 1]}))
+        rows.append(pd.DataFrame({"id": np.arange(n), "t": ti, "y": yv, "logp": x[:, 0], "logy": x[:, 1]}))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -50,8 +49,9 @@ def run_mc(w, model, effects, reps, t, lee_yu=False, seed=12345):
     est, ses, s2 = [], [], []
     for _ in range(reps):
         d = simulate(w, t, model, rng, effects)
-        res = SpatialPanel(d, y="y", x=["logp", "logy"], id="id", time="t", w=w, model=model,
-                           effects=effects, lee_yu=lee_yu).fit()
+        res = SpatialPanel(
+            d, y="y", x=["logp", "logy"], id="id", time="t", w=w, model=model, effects=effects, lee_yu=lee_yu
+        ).fit()
         est.append(res.params)
         ses.append(res.std_errors)
         s2.append(res.sigma2)
@@ -67,10 +67,20 @@ def check_consistency(est, ses):
         assert abs(ratio - 1) < SE_RATIO, (name, ratio)
 
 
-FAST = [("sar", "individual"), ("sdm", "individual"), ("sem", "individual"), ("sdm", "time"),
-        ("sar", "twoways"), ("slx", "twoways")]
-SLOW = [(m, e) for m in ("sar", "sdm", "sem", "sac", "slx", "sdem")
-        for e in ("individual", "time", "twoways") if (m, e) not in FAST]
+FAST = [
+    ("sar", "individual"),
+    ("sdm", "individual"),
+    ("sem", "individual"),
+    ("sdm", "time"),
+    ("sar", "twoways"),
+    ("slx", "twoways"),
+]
+SLOW = [
+    (m, e)
+    for m in ("sar", "sdm", "sem", "sac", "slx", "sdem")
+    for e in ("individual", "time", "twoways")
+    if (m, e) not in FAST
+]
 
 
 @pytest.mark.parametrize("model,effects", FAST)

@@ -23,7 +23,7 @@ def _group_w():
     w = np.zeros((n, n))
     i = 0
     for m in SIZES:
-        w[i:i + m, i:i + m] = 1.0
+        w[i : i + m, i : i + m] = 1.0
         i += m
     np.fill_diagonal(w, 0.0)
     return w
@@ -37,10 +37,23 @@ def _panel(rng, w, t=10):
     a, g = rng.normal(size=n), rng.normal(size=t)
     x = rng.normal(size=(t, n, 2))
     x[:, :, 0] += 0.5 * a
-    y = np.array([np.linalg.solve(np.eye(n) - RHO * ws, x[s] @ [1.0, -0.5] + ws @ x[s] @ [0.3, 0.2] + a + g[s]
-                                  + sd * rng.normal(size=n)) for s in range(t)])
-    return pd.DataFrame({"id": np.tile(np.arange(n), t), "time": np.repeat(np.arange(t), n), "y": y.ravel(),
-                         "x1": x[:, :, 0].ravel(), "x2": x[:, :, 1].ravel()})
+    y = np.array(
+        [
+            np.linalg.solve(
+                np.eye(n) - RHO * ws, x[s] @ [1.0, -0.5] + ws @ x[s] @ [0.3, 0.2] + a + g[s] + sd * rng.normal(size=n)
+            )
+            for s in range(t)
+        ]
+    )
+    return pd.DataFrame(
+        {
+            "id": np.tile(np.arange(n), t),
+            "time": np.repeat(np.arange(t), n),
+            "y": y.ravel(),
+            "x1": x[:, :, 0].ravel(),
+            "x2": x[:, :, 1].ravel(),
+        }
+    )
 
 
 def test_mqml_removes_the_heteroskedasticity_bias_of_ml():
@@ -48,8 +61,17 @@ def test_mqml_removes_the_heteroskedasticity_bias_of_ml():
     w = _group_w()
     ml, mq = [], []
     for _ in range(15):
-        mod = SpatialPanel(_panel(rng, w), y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sdm",
-                           effects="twoways", lee_yu=True)
+        mod = SpatialPanel(
+            _panel(rng, w),
+            y="y",
+            x=["x1", "x2"],
+            id="id",
+            time="time",
+            w=w,
+            model="sdm",
+            effects="twoways",
+            lee_yu=True,
+        )
         ml.append(mod.fit().rho)
         res = mod.fit(estimator="mqml")
         mq.append(res.rho)

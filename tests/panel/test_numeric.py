@@ -53,8 +53,10 @@ from aicoord.panel._numeric import check_interior, check_stationary  # noqa: E40
 def test_inv_messages_and_no_warning_for_a_valid_inverse():
     with pytest.raises(EstimationError) as info:
         inverse(np.array([[1.0, 2.0], [2.0, 4.0]]))
-    assert str(info.value) == ("the information matrix is singular (the model is not identified: drop collinear "
-                               "or constant regressors or choose another model)")
+    assert str(info.value) == (
+        "the information matrix is singular (the model is not identified: drop collinear "
+        "or constant regressors or choose another model)"
+    )
     # an inverse with a zero diagonal entry is not negative: no warning
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -92,7 +94,8 @@ def test_stationarity_and_interior_messages_and_thresholds():
     assert str(info.value) == (
         "SAC optimisation did not converge (score 3 in parameter 0); the estimate may lie on the boundary or "
         "the model may be weakly identified (try another model (SAR or SEM instead of SAC, fixed instead of "
-        "random effects), fewer regressors or another weights matrix)")
+        "random effects), fewer regressors or another weights matrix)"
+    )
     # the score of the second parameter is checked too; a non-finite score is a failure
     with pytest.raises(EstimationError, match=r"score 0\.05 in parameter 1"):
         check_stationary(lambda p: 0.05 * p[1], np.array([0.0, 0.0]), "RE")
@@ -104,8 +107,9 @@ def test_stationarity_and_interior_messages_and_thresholds():
     assert str(info.value) == (
         "rho = 1.000000 is at the boundary of its admissible interval (-1.0000, 1.0000); the maximum "
         "likelihood estimate is not interior (check the weights matrix and the model specification, or try "
-        "another model)")
-    check_interior("rho", 0.99999, -1.0, 1.0)   # 1e-5 from the bound: 5e-6 of the span, interior
+        "another model)"
+    )
+    check_interior("rho", 0.99999, -1.0, 1.0)  # 1e-5 from the bound: 5e-6 of the span, interior
     # exactly 1e-6 of the span from either bound (exact in floating point on (-5e5, 5e5)) is interior,
     # a hair closer is not
     check_interior("rho", 499999.0, -5e5, 5e5)

@@ -15,7 +15,7 @@ FUNCTIONS = [
     (lambda x: 690 * math.log(1.3 - 2 * x * 0.4 + x * x) - 30 * math.log1p(-0.8 * x), -0.9, 0.99),
     (lambda x: -math.log(x) + 5 * x, 1e-6, 3.0),  # minimum 0.2, steep near 0
     (lambda x: math.cos(3 * x) + 0.1 * x, 0.0, 2.0),
-    (lambda x: x ** 4 - x, -1.0, 2.0),
+    (lambda x: x**4 - x, -1.0, 2.0),
     (lambda x: abs(x - 0.98), -0.9, 0.99),  # kink near the upper bound
 ]
 
@@ -24,8 +24,7 @@ FUNCTIONS = [
 @pytest.mark.parametrize("xatol", [1e-5, 1e-12])
 def test_minimize_bounded_matches_scipy(f, lo, hi, xatol):
     x, fx = minimize_bounded(f, lo, hi, xatol=xatol)
-    ref = optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded",
-                                   options={"xatol": xatol, "maxiter": 500})
+    ref = optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": xatol, "maxiter": 500})
     # the same algorithm: mostly the very same iterate; always within the tolerance, and no worse
     assert abs(x - ref.x) <= 2 * (xatol + 1.5e-8 * abs(x))
     assert fx <= ref.fun + 1e-12 * max(1.0, abs(ref.fun))
@@ -36,6 +35,7 @@ def _counted(f):
     def g(x):
         g.calls += 1
         return f(x)
+
     g.calls = 0
     return g
 
@@ -60,7 +60,7 @@ def test_minimize_bounded_errors():
 
 
 ROOTS = [
-    (lambda x: x ** 3 - 2 * x - 5, 2.0, 3.0),
+    (lambda x: x**3 - 2 * x - 5, 2.0, 3.0),
     (lambda x: math.exp(x) - 10.0, 0.0, 5.0),
     (lambda x: math.atan(x - 0.2999), -1.0, 1.0),
     (lambda x: -690 * (-0.8 + 2 * x) / (1.3 - 0.8 * x + x * x) + 24 / (1 - 0.8 * x), 0.0, 0.9),
@@ -107,7 +107,7 @@ def test_root_bracketed_errors_and_end_points():
     with pytest.raises(ValueError, match="opposite signs"):
         root_bracketed(lambda x: x * x + 1, -1.0, 1.0)
     with pytest.raises(EstimationError, match="^root search did not converge in 3 iterations") as exc:
-        root_bracketed(lambda x: x ** 3 - 2 * x - 5, 2.0, 3.0, xtol=1e-15, maxiter=3)
+        root_bracketed(lambda x: x**3 - 2 * x - 5, 2.0, 3.0, xtol=1e-15, maxiter=3)
     assert exc.value.hint == "check the model specification"
     assert root_bracketed(lambda x: x, 0.0, 1.0) == 0.0
     assert root_bracketed(lambda x: x - 1.0, 0.0, 1.0) == 1.0

@@ -73,14 +73,15 @@ SDPD_SAR_INDIVIDUAL = {k: tuple(v) for k, v in PUBLISHED["mendez_2026_sdpd_sar_i
 SDPD_SAR_TWOWAYS = PUBLISHED["mendez_2026_sdpd_sar_twoways"]["values"]
 SDPD_SDM_TWOWAYS = PUBLISHED["mendez_2026_sdpd_sdm_twoways"]["values"]
 SDPD_SAR_TWOWAYS_IMPACTS = {  # (mean of 200 simulated draws, their standard deviation)
-    tuple(k.split("|")): tuple(v) for k, v in PUBLISHED["mendez_2026_sdpd_sar_twoways_impacts"]["values"].items()}
+    tuple(k.split("|")): tuple(v) for k, v in PUBLISHED["mendez_2026_sdpd_sar_twoways_impacts"]["values"].items()
+}
 ELHORST_LR = PUBLISHED["elhorst_2014_lr_fixed_effects"]
 
 
 def assert_printed(ours, published):
     """``ours`` prints as the published figure: within half a unit of its last printed digit."""
     decimals = len(published.split(".")[1])
-    half_unit = 0.5 * 10.0 ** -decimals
+    half_unit = 0.5 * 10.0**-decimals
     assert abs(ours - float(published)) <= half_unit * (1 + 1e-9), (ours, published)
 
 
@@ -127,8 +128,7 @@ def fit_at_rho(mod, rho, monkeypatch):
 
 
 def panel(cigar, w46, model, effects):
-    return SpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, model=model,
-                        effects=effects)
+    return SpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, model=model, effects=effects)
 
 
 # --- tests -----------------------------------------------------------------------------------
@@ -161,8 +161,9 @@ def test_plm_twoways_within_estimates(cigar, w46):
     Coefficients are identical; plm's standard errors use the degrees-of-freedom corrected
     ``e'e / (NT - N - T + 1 - K)`` where ML uses ``e'e / NT``, so ours are rescaled by
     ``sqrt(NT / (NT - N - T + 1 - K))`` before comparing."""
-    res = SpatialPanel(cigar, y="logc", x=X, id="state", time="year", w=w46, model="slx",
-                       wx=[], effects="twoways").fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=X, id="state", time="year", w=w46, model="slx", wx=[], effects="twoways"
+    ).fit()
     n, t, k = res.N, res.T, 2
     df_scale = math.sqrt(n * t / (n * t - n - t + 1 - k))
     for var, (coef, se) in PLM_TWOWAYS.items():
@@ -205,8 +206,7 @@ def exact_rho_lagging_demeaned_y(mod):
         e = eo - r * ed
         return len(y) / 2 * np.log(e @ e) - mod.logdet(r)
 
-    return optimize.minimize_scalar(negll, bounds=mod.bounds(), method="bounded",
-                                    options={"xatol": 1e-10}).x
+    return optimize.minimize_scalar(negll, bounds=mod.bounds(), method="bounded", options={"xatol": 1e-10}).x
 
 
 @pytest.mark.parametrize("model,published", [("sar", SDPD_SAR_TWOWAYS), ("sdm", SDPD_SDM_TWOWAYS)])
@@ -234,8 +234,7 @@ def test_sdpdmod_twoways(cigar, w46, r_reference, model, published):
     # point 1 alone does not give the printed figures: some coefficient misses by > 20 half-units
     rho_q, beta_q = sdpdmod_estimate(mod, lag_of_demeaned=False)
     ours_q = dict(beta_q, rho=rho_q)
-    miss = max(abs(ours_q[k] - float(v)) / (0.5 * 10.0 ** -len(v.split(".")[1]))
-               for k, v in published.items())
+    miss = max(abs(ours_q[k] - float(v)) / (0.5 * 10.0 ** -len(v.split(".")[1])) for k, v in published.items())
     assert miss > 20
 
 

@@ -15,8 +15,9 @@ from aicoord.panel import SpatialPanel
 def _random_effects_five_years(cigar, w46, model):
     """RE fit on 1963-67 and the stacked (time-major) y, [1, X] and row-standardised W."""
     d = cigar[cigar["year"] <= 67]
-    res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model=model, effects="random").fit()
+    res = SpatialPanel(
+        d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects="random"
+    ).fit()
     ds = d.sort_values(["year", "state"])
     x = np.column_stack([np.ones(len(ds)), ds[["logp", "logy"]].to_numpy()])
     return res, ds["logc"].to_numpy(), x, w46 / w46.sum(axis=1, keepdims=True)
@@ -63,8 +64,7 @@ def test_random_effects_loglik_is_dense_gaussian_max(re_sar):
         a = np.eye(n * t) - rho * np.kron(np.eye(t), wr)
         omega = s2mu * np.kron(np.ones((t, t)), np.eye(n)) + s2 * np.eye(n * t)
         # density of y: |A| times the density of A y
-        return (stats.multivariate_normal(x @ b, omega).logpdf(a @ y)
-                + np.linalg.slogdet(a)[1])
+        return stats.multivariate_normal(x @ b, omega).logpdf(a @ y) + np.linalg.slogdet(a)[1]
 
     b = res.params[["const", "logp", "logy"]].to_numpy()
     ll0 = dense_ll(res.rho, res.sigma2_mu, res.sigma2, b)
@@ -83,8 +83,7 @@ def test_random_effects_sem_loglik_is_dense_gaussian_max(re_sem):
 
     def dense_ll(lam, s2mu, s2, b):
         bm = np.eye(n) - lam * wr
-        omega = (s2mu * np.kron(np.ones((t, t)), np.eye(n))
-                 + s2 * np.kron(np.eye(t), np.linalg.inv(bm.T @ bm)))
+        omega = s2mu * np.kron(np.ones((t, t)), np.eye(n)) + s2 * np.kron(np.eye(t), np.linalg.inv(bm.T @ bm))
         return stats.multivariate_normal(x @ b, omega).logpdf(y)
 
     b = res.params[["const", "logp", "logy"]].to_numpy()
@@ -122,8 +121,7 @@ def _dense_re_sar_ll(y, x, wr, n, t):
         a = np.eye(n * t) - rho * kron_w
         r = u.T @ (a @ y - x @ b)
         ev = s2mu * lam + s2
-        return (-0.5 * (n * t * np.log(2 * np.pi) + np.sum(np.log(ev)) + np.sum(r * r / ev))
-                + np.linalg.slogdet(a)[1])
+        return -0.5 * (n * t * np.log(2 * np.pi) + np.sum(np.log(ev)) + np.sum(r * r / ev)) + np.linalg.slogdet(a)[1]
 
     return ll
 
@@ -135,11 +133,13 @@ def _hessian(f, p, rel=1e-4):
     out = np.empty((k, k))
     for i in range(k):
         for j in range(i, k):
+
             def at(si, sj, i=i, j=j):
                 q = p.copy()
                 q[i] += si * h[i]
                 q[j] += sj * h[j]
                 return f(q)
+
             out[i, j] = out[j, i] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h[i] * h[j])
     return out
 
@@ -171,8 +171,9 @@ def test_hausman_with_dense_covariances(cigar, w46, re_dense):
     from aicoord.panel import hausman
 
     d = cigar[cigar["year"] <= 67]
-    fe = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar",
-                      effects="individual").fit()
+    fe = SpatialPanel(
+        d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects="individual"
+    ).fit()
     re, cov = re_dense
     common = ["logp", "logy", "rho"]
     diff = (fe.params[common] - re.params[common]).to_numpy()
@@ -207,9 +208,11 @@ def _re_and_pooled_on_the_bound(w46, model, shrink=0.0):
     with pytest.warns(RuntimeWarning, match="random-effects variance is estimated at zero") as rec:
         re = SpatialPanel(d, effects="random", **kw).fit()
     texts = {str(w.message) for w in rec if "random-effects variance" in str(w.message)}
-    assert texts == {"random-effects variance is estimated at zero: the model reduces to the pooled SEM"
-                     if model == "sem" else
-                     "random-effects variance is estimated at zero (phi = 1): the model reduces to the pooled one"}
+    assert texts == {
+        "random-effects variance is estimated at zero: the model reduces to the pooled SEM"
+        if model == "sem"
+        else "random-effects variance is estimated at zero (phi = 1): the model reduces to the pooled one"
+    }
     return re, SpatialPanel(d, effects="none", **kw).fit()
 
 
@@ -222,8 +225,12 @@ def test_random_effects_sem_variance_at_zero_is_the_pooled_sem(w46):
     likelihood is no lower, so the warning no longer depends on the floating-point path."""
     re, pooled = _re_and_pooled_on_the_bound(w46, "sem", shrink=0.9)
     assert re.phi < 1e-10 and re.sigma2_mu < 1e-10
-    assert_allclose(re.params[["const", "x", "lambda"]].to_numpy(),
-                    pooled.params[["const", "x", "lambda"]].to_numpy(), rtol=0, atol=1e-5)
+    assert_allclose(
+        re.params[["const", "x", "lambda"]].to_numpy(),
+        pooled.params[["const", "x", "lambda"]].to_numpy(),
+        rtol=0,
+        atol=1e-5,
+    )
     assert_allclose(re.loglik, pooled.loglik, rtol=0, atol=1e-6)
 
 
@@ -260,8 +267,9 @@ def test_random_effects_sem_away_from_the_bounds_issues_no_warning(w46):
         rows += [dict(id=i, t=p, y=y[i], x=x[i]) for i in range(46)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = SpatialPanel(pd.DataFrame(rows), y="y", x=["x"], id="id", time="t", w=w46, model="sem",
-                           effects="random").fit()
+        res = SpatialPanel(
+            pd.DataFrame(rows), y="y", x=["x"], id="id", time="t", w=w46, model="sem", effects="random"
+        ).fit()
     assert 1e-3 < res.phi < 1
 
 
@@ -283,8 +291,9 @@ def test_random_effects_sar_variance_at_zero_warns_and_is_the_pooled_sar(w46):
     pooled SAR's estimates. Before the fix the unbounded Nelder-Mead polish left the bound (log phi = 68, a
     negative unit variance) and the fit failed with "did not converge"."""
     re, pooled = _re_and_pooled_on_the_bound(w46, "sar", shrink=0.9)
-    assert_allclose(re.params[["const", "x", "rho"]].to_numpy(),
-                    pooled.params[["const", "x", "rho"]].to_numpy(), rtol=0, atol=1e-4)
+    assert_allclose(
+        re.params[["const", "x", "rho"]].to_numpy(), pooled.params[["const", "x", "rho"]].to_numpy(), rtol=0, atol=1e-4
+    )
 
 
 def test_random_effects_sem_reports_lambda_not_rho(re_sem):
@@ -299,8 +308,9 @@ def test_random_effects_results_have_no_fixed_effects_and_need_one_w(re_sar, cig
     d = cigar[cigar["year"] <= 67]
     by = {y: (w46 if y < 65 else w46_less_one_border) for y in sorted(d["year"].unique())}  # from 1965
     with pytest.raises(InputError) as exc:
-        SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=by, model="sem",
-                     effects="random").fit()
+        SpatialPanel(
+            d, y="logc", x=["logp", "logy"], id="state", time="year", w=by, model="sem", effects="random"
+        ).fit()
     assert str(exc.value) == "the random-effects SEM needs one weights matrix for all periods"
 
 
@@ -311,23 +321,22 @@ def test_random_effects_sem_polishes_only_when_asked_or_needed(cigar, w46, spy):
 
     calls = spy(scipy_optimize, "minimize")
     d = cigar[cigar["year"] <= 67]
-    mod = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sem",
-                       effects="random")
+    mod = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sem", effects="random")
     mod.fit()
     assert [c["method"] for c in calls] == ["L-BFGS-B"] * 3
     mod.fit(tol=1e-9)
     assert [c["method"] for c in calls[3:]] == ["L-BFGS-B"] * 3 + ["Nelder-Mead"]
 
 
-def test_random_effects_sem_with_its_own_error_matrix_maximises_the_dense_likelihood(cigar, w46,
-                                                                                    w46_less_one_border):
+def test_random_effects_sem_with_its_own_error_matrix_maximises_the_dense_likelihood(cigar, w46, w46_less_one_border):
     """RE SEM whose error process has its own matrix (Cigar's contiguity less one border): the log-likelihood
     is the dense Gaussian one with B = I - lambda W_e, and the estimates are its maximum (numerical gradient,
     as a Newton step, below 1e-4 of the standard errors)."""
     d = cigar[cigar["year"] <= 67]
     other = w46_less_one_border
-    res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, w_error=other,
-                       model="sem", effects="random").fit()
+    res = SpatialPanel(
+        d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, w_error=other, model="sem", effects="random"
+    ).fit()
     ds = d.sort_values(["year", "state"])
     x = np.column_stack([np.ones(len(ds)), ds[["logp", "logy"]].to_numpy()])
     y = ds["logc"].to_numpy()

@@ -13,8 +13,9 @@ from aicoord.panel import SpatialPanel, TestResult
 
 @pytest.fixture(scope="module")
 def sdm(cigar, w46):
-    return SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                        model="sdm", effects="twoways").fit()
+    return SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sdm", effects="twoways"
+    ).fit()
 
 
 def test_results_api(sdm):
@@ -37,8 +38,7 @@ def test_results_api(sdm):
 def test_repr_is_one_line(sdm):
     text = repr(sdm)
     assert "\n" not in text and len(text) < 120
-    assert text == (f"<SpatialPanelResults: SDM, twoways effects, N=46, T=30, "
-                    f"loglik={sdm.loglik:.4f}>")
+    assert text == (f"<SpatialPanelResults: SDM, twoways effects, N=46, T=30, loglik={sdm.loglik:.4f}>")
     ly = sdm.model.respecify(lee_yu=True).fit()
     assert repr(ly) == f"<SpatialPanelResults: SDM, twoways effects (Lee-Yu), N=46, T=30, loglik={ly.loglik:.4f}>"
 
@@ -67,14 +67,22 @@ def test_test_result_is_frozen_and_serialises():
     assert json.loads(json.dumps(noted.to_dict())) == noted.to_dict()
 
 
-@pytest.mark.parametrize("effects,lee_yu,nobs", [
-    ("none", False, 46 * 30), ("twoways", False, 46 * 30), ("individual", True, 46 * 29),
-    ("twoways", True, 45 * 29), ("time", True, 45 * 30)])
+@pytest.mark.parametrize(
+    "effects,lee_yu,nobs",
+    [
+        ("none", False, 46 * 30),
+        ("twoways", False, 46 * 30),
+        ("individual", True, 46 * 29),
+        ("twoways", True, 45 * 29),
+        ("time", True, 45 * 30),
+    ],
+)
 def test_nobs_is_the_likelihood_sample(cigar, w46, effects, lee_yu, nobs):
     """``nobs`` counts the observations of the likelihood (Lee-Yu: N(T-1), (N-1)(T-1), (N-1)T);
     sigma2 divides by it and BIC uses it; N and T stay the panel's."""
-    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model="sar", effects=effects, lee_yu=lee_yu).fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects=effects, lee_yu=lee_yu
+    ).fit()
     assert (res.nobs, res.N, res.T) == (nobs, 46, 30)
     assert_allclose(res.sigma2, res.resid @ res.resid / nobs, rtol=1e-12)
     k = len(res.params) + 1  # sigma2 counts
@@ -105,16 +113,24 @@ def _dummies(d, effects):
     return np.column_stack(cols)
 
 
-@pytest.mark.parametrize("model,effects,lee_yu", [
-    ("sar", "individual", False), ("sdm", "twoways", False), ("sdm", "time", False),
-    ("sdm", "twoways", True), ("sar", "individual", True)])
+@pytest.mark.parametrize(
+    "model,effects,lee_yu",
+    [
+        ("sar", "individual", False),
+        ("sdm", "twoways", False),
+        ("sdm", "time", False),
+        ("sdm", "twoways", True),
+        ("sar", "individual", True),
+    ],
+)
 def test_information_criteria_and_r2_independently(cigar, w46, r_reference, tol, model, effects, lee_yu):
     """AIC, BIC (log of the likelihood's sample size), R2 and within R2 from the dummy-variable
     regression computed here by least squares; without the Lee-Yu correction the log-likelihood they
     use is R spatialreg's (cigar_reference.json), so AIC/BIC are anchored to R as well."""
     wr = w46 / w46.sum(axis=1, keepdims=True)
-    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model=model, effects=effects, lee_yu=lee_yu).fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects=effects, lee_yu=lee_yu
+    ).fit()
     e, d = _dummy_sse(cigar, wr, res, model)
     dm = _dummies(d, effects)
     resid = e - dm @ np.linalg.lstsq(dm, e, rcond=None)[0]
@@ -133,8 +149,15 @@ def test_information_criteria_and_r2_independently(cigar, w46, r_reference, tol,
 
 
 def test_default_covariance_record_and_summary_header(sdm):
-    assert sdm.cov_info == {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None, "factor": 1.0,
-                            "bootstrap": None, "note": "standard errors from the information matrix"}
+    assert sdm.cov_info == {
+        "cov_type": "oim",
+        "cluster": None,
+        "n_clusters": None,
+        "dk_lag": None,
+        "factor": 1.0,
+        "bootstrap": None,
+        "note": "standard errors from the information matrix",
+    }
     header = [ln for ln in sdm.summary().splitlines() if "coef" in ln][0]
     assert header.split() == ["coef", "std", "err", "z", "P>|z|", "[0.025", "0.975]"]
 
@@ -171,15 +194,16 @@ def test_results_are_immutable_and_a_covariance_option_gives_a_new_object(cigar,
     effects of the same fit."""
     from aicoord.panel.inference import apply_cov_type
 
-    mod = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar",
-                       effects="twoways")
+    mod = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects="twoways"
+    )
     oim = mod.fit()
     before = (oim.std_errors.copy(), dict(oim.cov_info))
     with pytest.raises(AttributeError, match="immutable"):
         oim.params = oim.params * 2
     robust = apply_cov_type(oim, "robust", None, None)
     assert robust is not oim and robust.cov_info["cov_type"] == "robust"
-    assert_allclose(oim.std_errors, before[0], rtol=0, atol=0)     # the fit it came from is unchanged
+    assert_allclose(oim.std_errors, before[0], rtol=0, atol=0)  # the fit it came from is unchanged
     assert oim.cov_info == before[1]
     assert_allclose(robust.params, oim.params, rtol=0, atol=0)
     assert robust.fixed_effects is oim.fixed_effects

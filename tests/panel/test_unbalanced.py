@@ -51,8 +51,16 @@ COEF, SE, LOGLIK = 1e-6, 1e-4, 1e-4
 #: how far R's errorsarlm stops from the maximum of the flat concentrated likelihood in lambda
 #: (test_error_models_at_r_lambda); two R runs of the balanced two-way SEM differ by 7e-6
 R_LAMBDA_NOISE = 1e-5
-CASES = ["sar_twoways", "sdm_twoways", "sem_twoways", "sdem_twoways", "sar_individual",
-         "sem_individual", "sar_time", "sem_time"]
+CASES = [
+    "sar_twoways",
+    "sdm_twoways",
+    "sem_twoways",
+    "sdem_twoways",
+    "sar_individual",
+    "sem_individual",
+    "sar_time",
+    "sem_time",
+]
 
 
 FIXTURE = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "panel" / "cigar_reference_unbalanced.json"
@@ -77,10 +85,10 @@ def fits(cigar, w46, ref):
         assert len(d) == ref[design]["n"]
         for case in CASES:
             m, e = case.split("_")
-            with pytest.warns(UserWarning, match="no observed neighbours") if ref[design]["islands"] \
-                    else _no_warning():
-                out[design, case] = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state",
-                                                 time="year", w=w46, model=m, effects=e).fit()
+            with pytest.warns(UserWarning, match="no observed neighbours") if ref[design]["islands"] else _no_warning():
+                out[design, case] = SpatialPanel(
+                    d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=m, effects=e
+                ).fit()
     return out
 
 
@@ -104,8 +112,7 @@ def test_matches_r_dummy_variable_ml(fits, ref, design, case):
     # be the better maximum by an independent dense computation there
     atol = COEF if case.startswith("sa") else R_LAMBDA_NOISE
     assert_allclose(res.params[names].to_numpy(), list(r["coef"].values()), rtol=0, atol=atol)
-    assert_allclose(res.std_errors[names].to_numpy(), [r["se"][k] for k in r["coef"]], rtol=0,
-                    atol=SE)
+    assert_allclose(res.std_errors[names].to_numpy(), [r["se"][k] for k in r["coef"]], rtol=0, atol=SE)
     assert_allclose(res.loglik, r["loglik"], rtol=0, atol=LOGLIK)
     assert_allclose(res.sigma2, r["sigma2"], rtol=1e-6)
     assert res.nobs == r["n"]
@@ -126,8 +133,7 @@ def test_error_models_at_r_lambda(fits, ref, design, case):
     at_r = unbalanced.err_results(res.model, r["coef"]["lambda"])
     names = [R_NAME.get(k, k) for k in r["coef"]]
     assert_allclose(at_r.params[names].to_numpy(), list(r["coef"].values()), rtol=0, atol=1e-10)
-    assert_allclose(at_r.std_errors[names].to_numpy(), [r["se"][k] for k in r["coef"]], rtol=0,
-                    atol=1e-10)
+    assert_allclose(at_r.std_errors[names].to_numpy(), [r["se"][k] for k in r["coef"]], rtol=0, atol=1e-10)
     assert 0 <= res.loglik - at_r.loglik < 1e-7
     if case == "sem_twoways":  # independent dense log-likelihood: ours is the higher maximum
         d = res.model
@@ -179,13 +185,16 @@ def test_sar_effects(fits, ref, design):
 def test_design_facts(cigar, w46, ref):
     """The missing cells are listed; islands in a period's sub-matrix are counted as in R."""
     d = _drop(cigar, ref["spans"]["dropped"])
-    with pytest.warns(UserWarning, match=f"^{ref['spans']['islands']} unit-periods have no observed neighbours in "
-                                         "their period's weights sub-matrix$"):
-        mod = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                           model="sar", effects="twoways")
+    with pytest.warns(
+        UserWarning,
+        match=f"^{ref['spans']['islands']} unit-periods have no observed neighbours in "
+        "their period's weights sub-matrix$",
+    ):
+        mod = SpatialPanel(
+            d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects="twoways"
+        )
     assert not mod.balanced
-    assert sorted(mod.missing) == sorted(zip(ref["spans"]["dropped"]["state"],
-                                             ref["spans"]["dropped"]["year"]))
+    assert sorted(mod.missing) == sorted(zip(ref["spans"]["dropped"]["state"], ref["spans"]["dropped"]["year"]))
     assert sum(pw.islands for pw in mod.ws) == ref["spans"]["islands"]
     for pw in mod.ws:  # every period's sub-matrix is row-standardised (rows of islands are zero)
         rs = np.asarray(pw.W.sum(axis=1)).ravel()
@@ -195,8 +204,9 @@ def test_design_facts(cigar, w46, ref):
 @pytest.mark.parametrize("model", ["sar", "sdm", "sem", "sdem", "slx"])
 @pytest.mark.parametrize("effects", ["twoways", "individual", "time", "none"])
 def test_balanced_panel_gives_todays_results(cigar, w46, model, effects):
-    mod = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model=model, effects=effects)
+    mod = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects=effects
+    )
     today = mod.fit()
     cols = ["state", "year", "logc", "logp", "logy"]
     unbalanced.prepare_unbalanced(mod, cigar[cols], w46, True, "auto", mod.units, mod.periods)
@@ -211,10 +221,11 @@ def test_fixed_effects_reproduce_the_fit(cigar, w46, ref):
     """Recovered dummies: y - rho W y - X b - (mu + alpha_i + gamma_t) are the residuals."""
     d = _drop(cigar, ref["random"]["dropped"])
     with pytest.warns(UserWarning):
-        res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                           model="sar", effects="twoways").fit()
+        res = SpatialPanel(
+            d, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects="twoways"
+        ).fit()
     mod, fe = res.model, res.fixed_effects
-    fitted = (fe["mu"] + fe["individual"].to_numpy()[mod._ui] + fe["time"].to_numpy()[mod._ti])
+    fitted = fe["mu"] + fe["individual"].to_numpy()[mod._ui] + fe["time"].to_numpy()[mod._ti]
     u = mod.Y - res.rho * mod.Wy - mod.Zraw @ res.params[mod.znames].to_numpy() - fitted
     assert_allclose(u, res.resid, rtol=0, atol=1e-10)
     assert abs(fe["individual"].sum()) < 1e-10 and abs(fe["time"].sum()) < 1e-10
@@ -229,8 +240,9 @@ def test_weights_by_period_and_independent_loglik(cigar, w46, w46_alt, ref):
     years = sorted(d["year"].unique())
     wdict = {y: (w46 if y < 78 else w46_alt) for y in years}
     with pytest.warns(UserWarning):
-        res = SpatialPanel(d, y="logc", x=["logp", "logy"], id="state", time="year", w=wdict,
-                           model="sar", effects="twoways").fit()
+        res = SpatialPanel(
+            d, y="logc", x=["logp", "logy"], id="state", time="year", w=wdict, model="sar", effects="twoways"
+        ).fit()
     ids = sorted(cigar["state"].unique())
     n = len(d)
     wbd = np.zeros((n, n))
@@ -239,8 +251,7 @@ def test_weights_by_period_and_independent_loglik(cigar, w46, w46_alt, ref):
         pos = [ids.index(s) for s in d.loc[d["year"] == y, "state"]]
         b = wdict[y][np.ix_(pos, pos)]
         rs = b.sum(axis=1, keepdims=True)
-        wbd[start:start + len(pos), start:start + len(pos)] = np.divide(b, rs, out=np.zeros_like(b),
-                                                                       where=rs > 0)
+        wbd[start : start + len(pos), start : start + len(pos)] = np.divide(b, rs, out=np.zeros_like(b), where=rs > 0)
         start += len(pos)
     yv = d["logc"].to_numpy()
     dmy = pd.get_dummies(d["state"].astype(str)).to_numpy(float)
@@ -268,8 +279,11 @@ def test_refusals(cigar, w46):
     assert exc.value.column == "state" and exc.value.hint == "drop those units or use time effects only"
     SpatialPanel(once, model="sar", effects="time", **kw)  # identified without unit effects
     lone = cigar[(cigar["year"] != 80) | (cigar["state"] == first)]
-    with pytest.raises(InputError, match=r"^column 'year': periods \[80\] have a single observed unit: their weights "
-                                         r"sub-matrix is empty and the spatial model is not identified \(") as exc:
+    with pytest.raises(
+        InputError,
+        match=r"^column 'year': periods \[80\] have a single observed unit: their weights "
+        r"sub-matrix is empty and the spatial model is not identified \(",
+    ) as exc:
         SpatialPanel(lone, model="sar", effects="twoways", **kw)
     assert exc.value.column == "year" and exc.value.hint == "drop those periods"
     second = next(s for s in cigar["state"].unique() if s != first)
@@ -288,11 +302,14 @@ def test_refusals(cigar, w46):
     assert exc.value.hint == "use fixed effects (individual, time or twoways) on an unbalanced panel"
     holes = cigar.iloc[5:]
     for opts, match, hint in (
-            ({"model": "sac"}, "^the SAC is not implemented for unbalanced panels",
-             "fit the SAR, SDM, SEM or SDEM"),
-            ({"effects": "random", "model": "sar"}, "random", None),
-            ({"lee_yu": True, "model": "sar"}, "^the Lee-Yu correction is defined for balanced panels only",
-             "drop the Lee-Yu option on an unbalanced panel")):
+        ({"model": "sac"}, "^the SAC is not implemented for unbalanced panels", "fit the SAR, SDM, SEM or SDEM"),
+        ({"effects": "random", "model": "sar"}, "random", None),
+        (
+            {"lee_yu": True, "model": "sar"},
+            "^the Lee-Yu correction is defined for balanced panels only",
+            "drop the Lee-Yu option on an unbalanced panel",
+        ),
+    ):
         with pytest.raises(InputError, match=match) as exc:
             SpatialPanel(holes, **{"effects": "twoways", **opts}, **kw)
         assert hint is None or exc.value.hint == hint
@@ -301,8 +318,9 @@ def test_refusals(cigar, w46):
 def test_time_effects_of_an_unbalanced_panel_are_recovered(cigar, w46):
     """Time effects alone on an unbalanced panel: one named effect per period, and the residuals are
     y - rho W y - X b - gamma_t."""
-    res = SpatialPanel(cigar.iloc[5:], y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model="sar", effects="time").fit()
+    res = SpatialPanel(
+        cigar.iloc[5:], y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sar", effects="time"
+    ).fit()
     fe, mod = res.fixed_effects, res.model
     assert set(fe) == {"time"} and fe["time"].name == "gamma" and len(fe["time"]) == 30
     u = mod.Y - res.rho * mod.Wy - mod.Zraw @ res.params[mod.znames].to_numpy() - fe["time"].to_numpy()[mod._ti]
@@ -312,8 +330,16 @@ def test_time_effects_of_an_unbalanced_panel_are_recovered(cigar, w46):
 def test_weights_of_the_wrong_size_are_named(cigar, w46):
     holes = cigar.iloc[5:]
     with pytest.raises(InputError, match="^weights matrix is 45 x 45 but the panel has 46 units"):
-        SpatialPanel(holes, y="logc", x=["logp", "logy"], id="state", time="year", w=w46[:45, :45],
-                     model="sar", effects="individual")
+        SpatialPanel(
+            holes,
+            y="logc",
+            x=["logp", "logy"],
+            id="state",
+            time="year",
+            w=w46[:45, :45],
+            model="sar",
+            effects="individual",
+        )
 
 
 @pytest.mark.parametrize("bad_year", [63, 64, 92])
@@ -327,8 +353,9 @@ def test_a_wrong_sized_matrix_of_any_period_is_named(cigar, w46, bad_year, balan
     by[bad_year] = w46[:45, :45]
     what = "w" if balanced else "weights"
     with pytest.raises(InputError) as exc:
-        SpatialPanel(data, y="logc", x=["logp", "logy"], id="state", time="year", w=by, model="sar",
-                     effects="individual")
+        SpatialPanel(
+            data, y="logc", x=["logp", "logy"], id="state", time="year", w=by, model="sar", effects="individual"
+        )
     assert str(exc.value) == f"{what} matrix of period {bad_year} is 45 x 45 but the panel has 46 units"
 
 

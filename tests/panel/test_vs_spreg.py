@@ -42,8 +42,9 @@ def test_panel_fe_lag(cigar, w46, tol, model):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = spreg.Panel_FE_Lag(d[["logc"]].to_numpy(), x, _spreg_w(w46), epsilon=1e-12)
-    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                       model=model, effects="individual").fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model=model, effects="individual"
+    ).fit()
     assert_allclose(res.params.to_numpy(), ref.betas.ravel(), rtol=0, atol=tol.SPREG_COEF)
     assert_allclose(res.std_errors.to_numpy(), np.sqrt(np.diag(ref.vm)), rtol=0, atol=tol.SE)
     assert_allclose(res.sigma2, float(np.ravel(ref.sig2)[0]), rtol=1e-5)
@@ -57,8 +58,7 @@ def test_panel_fe_lag(cigar, w46, tol, model):
         direct, total = np.trace(s) / 46, s.sum() / 46
         assert_allclose(imp.loc[(var, "direct"), "estimate"], direct, atol=tol.SPREG_COEF * 10)
         assert_allclose(imp.loc[(var, "total"), "estimate"], total, atol=tol.SPREG_COEF * 10)
-        assert_allclose(imp.loc[(var, "indirect"), "estimate"], total - direct,
-                        atol=tol.SPREG_COEF * 10)
+        assert_allclose(imp.loc[(var, "indirect"), "estimate"], total - direct, atol=tol.SPREG_COEF * 10)
 
 
 @pytest.mark.parametrize("effects", ["none", "individual"])
@@ -70,12 +70,13 @@ def test_lm_tests_vs_spreg_ols(cigar, w46, tol, effects):
     if effects == "individual":
         y = y - y.mean(axis=0)
         x = x - x.mean(axis=0)
-    wbig = libpysal.weights.WSP(sp.kron(sp.identity(t), w46 / w46.sum(axis=1, keepdims=True)).tocsr()).to_W(silence_warnings=True)
+    wbig = libpysal.weights.WSP(sp.kron(sp.identity(t), w46 / w46.sum(axis=1, keepdims=True)).tocsr()).to_W(
+        silence_warnings=True
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ols = spreg.OLS(y.reshape(-1, 1), x.reshape(-1, 2), w=wbig, spat_diag=True)
-    ours = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                    effects=effects)
+    ours = lm_tests(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, effects=effects)
     assert_allclose(ours["lm_lag"].statistic, ols.lm_lag[0], rtol=1e-8)
     assert_allclose(ours["lm_error"].statistic, ols.lm_error[0], rtol=1e-8)
     assert_allclose(ours["robust_lm_lag"].statistic, ols.rlm_lag[0], rtol=1e-8)

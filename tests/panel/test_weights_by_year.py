@@ -22,8 +22,9 @@ def setup(cigar, w46, w46_alt, r_byyear_reference):
 def test_by_year_matches_r(cigar, setup, tol, key):
     wby, ref = setup
     model, effects = key.split("_")
-    res = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=wby,
-                       model=model, effects=effects).fit()
+    res = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=wby, model=model, effects=effects
+    ).fit()
     r = ref[key]
     names = [R_NAME.get(k, k) for k in r["coef"]]
     assert_allclose(res.params[names].to_numpy(), list(r["coef"].values()), rtol=0, atol=tol.COEF)
@@ -32,5 +33,4 @@ def test_by_year_matches_r(cigar, setup, tol, key):
     imp = res.impacts(draws=100, seed=1)
     for var in ("logp", "logy"):
         for kind in ("direct", "indirect", "total"):
-            assert_allclose(imp.loc[(var, kind), "estimate"], r["impacts"][var][kind], rtol=0,
-                            atol=tol.IMPACT)
+            assert_allclose(imp.loc[(var, kind), "estimate"], r["impacts"][var][kind], rtol=0, atol=tol.IMPACT)

@@ -56,10 +56,20 @@ def test_complex_eigenvalues_and_lu_agree():
 
 
 def test_lu_method_fit_equals_eigen(cigar, w46, tol):
-    a = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                     model="sdm", effects="twoways", logdet="eigen").fit()
-    b = SpatialPanel(cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46,
-                     model="sdm", effects="twoways", logdet="lu").fit()
+    a = SpatialPanel(
+        cigar,
+        y="logc",
+        x=["logp", "logy"],
+        id="state",
+        time="year",
+        w=w46,
+        model="sdm",
+        effects="twoways",
+        logdet="eigen",
+    ).fit()
+    b = SpatialPanel(
+        cigar, y="logc", x=["logp", "logy"], id="state", time="year", w=w46, model="sdm", effects="twoways", logdet="lu"
+    ).fit()
     assert_allclose(b.params.to_numpy(), a.params.to_numpy(), rtol=0, atol=1e-7)
     assert_allclose(b.std_errors.to_numpy(), a.std_errors.to_numpy(), rtol=1e-6)
     assert_allclose(b.loglik, a.loglik, rtol=1e-12)
@@ -68,8 +78,7 @@ def test_lu_method_fit_equals_eigen(cigar, w46, tol):
 def test_weights_inputs_equivalent(cigar, w46):
     libpysal = pytest.importorskip("libpysal")
     ids = sorted(cigar["state"].unique())
-    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", model="sar",
-              effects="individual")
+    kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", model="sar", effects="individual")
     ref = SpatialPanel(cigar, w=w46, **kw).fit().params
     # libpysal W with ids in a shuffled order: aligned by id
     order = list(np.random.default_rng(1).permutation(46))
@@ -113,16 +122,20 @@ def _symmetry_gap(mat, g):
     return np.abs(c - c.T).max() / np.abs(c).max()
 
 
-@pytest.mark.parametrize("form", ["binary", "row-standardised", "weighted, row-standardised",
-                                  "weighted, row-standardised, 6 decimals"])
+@pytest.mark.parametrize(
+    "form", ["binary", "row-standardised", "weighted, row-standardised", "weighted, row-standardised, 6 decimals"]
+)
 def test_rescaled_symmetric_matrix_is_recognised(form):
     """W = D^-1 C with C symmetric, in whatever form it arrives, gets the real (symmetric-similar)
     eigenvalue path; its eigenvalues, log-determinants and traces equal dense linear algebra on W
     exactly as given (the 6-decimal file: to the rounding of the file)."""
     c = _queen_lattice()
-    given = {"binary": c, "row-standardised": _row_standardised(c),
-             "weighted, row-standardised": _row_standardised(_weighted_symmetric(c)),
-             "weighted, row-standardised, 6 decimals": _row_standardised(_weighted_symmetric(c))}[form]
+    given = {
+        "binary": c,
+        "row-standardised": _row_standardised(c),
+        "weighted, row-standardised": _row_standardised(_weighted_symmetric(c)),
+        "weighted, row-standardised, 6 decimals": _row_standardised(_weighted_symmetric(c)),
+    }[form]
     if form.endswith("decimals"):
         given = given.copy()
         given.data = np.round(given.data, 6)
@@ -222,8 +235,13 @@ def test_auto_logdet_takes_eigenvalues_of_a_dense_large_matrix(monkeypatch):
     d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
     np.fill_diagonal(d, np.inf)
     dense = 1.0 / d
-    ring = sp.csr_matrix((np.ones(2 * n), (np.r_[np.arange(n), np.arange(n)],
-                                           np.r_[np.roll(np.arange(n), 1), np.roll(np.arange(n), -1)])), shape=(n, n))
+    ring = sp.csr_matrix(
+        (
+            np.ones(2 * n),
+            (np.r_[np.arange(n), np.arange(n)], np.r_[np.roll(np.arange(n), 1), np.roll(np.arange(n), -1)]),
+        ),
+        shape=(n, n),
+    )
     knn_like = sp.csr_matrix(np.where(dense > np.sort(dense, axis=1)[:, [-5]], 1.0, 0.0))  # 4 per row, asymmetric
     assert PanelWeights(ring).method == "eigen"  # symmetric, bandwidth 2 after RCM: cheap eigenvalues
     assert PanelWeights(knn_like).method == "lu"  # sparse (5% non-zero) and general
@@ -313,8 +331,11 @@ def test_graph_object_and_non_float_frames_are_read_like_a_w(cigar, w46):
     kw = dict(y="logc", x=["logp", "logy"], id="state", time="year", model="sar", effects="individual")
     ref = SpatialPanel(cigar, w=w46, **kw).fit().params
     frame = pd.DataFrame(w46, index=ids, columns=ids)
-    graph = libpysal.graph.Graph.from_W(libpysal.weights.W(
-        {i: [ids[j] for j in np.nonzero(w46[k])[0]] for k, i in enumerate(ids)}, silence_warnings=True))
+    graph = libpysal.graph.Graph.from_W(
+        libpysal.weights.W(
+            {i: [ids[j] for j in np.nonzero(w46[k])[0]] for k, i in enumerate(ids)}, silence_warnings=True
+        )
+    )
     for w in (graph, frame.astype(object), frame.astype(int)):
         assert_allclose(SpatialPanel(cigar, w=w, **kw).fit().params, ref, rtol=1e-12)
     with pytest.raises(InputError, match="^weights must be a square 2-d matrix$"):
@@ -387,8 +408,7 @@ def test_a_symmetrisable_w_in_any_units_takes_the_symmetric_route(scale):
     mat = scale * np.diag(1 / rng.uniform(0.2, 5.0, size=12)) @ c
     pw = PanelWeights(sp.csr_matrix(mat), standardize=False)
     assert not np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "symmetric-similar"
-    assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(mat).real), rtol=1e-9,
-                    atol=1e-12 * scale)
+    assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(mat).real), rtol=1e-9, atol=1e-12 * scale)
 
 
 def test_a_symmetrisable_w_whose_last_unit_is_an_island():
@@ -438,8 +458,7 @@ def test_series_impact_traces_of_an_asymmetric_w_equal_the_eigenvalue_path():
     n = 60
     pts = rng.uniform(size=(n, 2))
     _, idx = cKDTree(pts).query(pts, 5)
-    knn = sp.csr_matrix((rng.uniform(0.5, 2.0, n * 4), (np.repeat(np.arange(n), 4), idx[:, 1:].ravel())),
-                        shape=(n, n))
+    knn = sp.csr_matrix((rng.uniform(0.5, 2.0, n * 4), (np.repeat(np.arange(n), 4), idx[:, 1:].ravel())), shape=(n, n))
     assert abs(knn - knn.T).max() > 0  # asymmetric
     for standardize in (True, False):
         lu, eig = PanelWeights(knn, standardize, "lu"), PanelWeights(knn, standardize, "eigen")
@@ -451,12 +470,15 @@ def test_series_impact_traces_of_an_asymmetric_w_equal_the_eigenvalue_path():
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
         for r in rhos:  # the information traces by the sparse LU equal the dense solve's
             np.testing.assert_allclose(lu.info_traces(r), eig.info_traces(r), rtol=1e-12, atol=1e-13)
-            np.testing.assert_allclose(lu.info_traces(r, project=True), eig.info_traces(r, project=True),
-                                       rtol=1e-12, atol=1e-13)
+            np.testing.assert_allclose(
+                lu.info_traces(r, project=True), eig.info_traces(r, project=True), rtol=1e-12, atol=1e-13
+            )
     rows = [{"id": i, "t": t, "y": rng.normal(), "x": rng.normal()} for t in range(3) for i in range(n)]
     data = pd.DataFrame(rows)
-    fits = [SpatialPanel(data, y="y", x=["x"], id="id", time="t", w=knn, model="sdm", effects="individual",
-                         logdet=m).fit() for m in ("lu", "eigen")]
+    fits = [
+        SpatialPanel(data, y="y", x=["x"], id="id", time="t", w=knn, model="sdm", effects="individual", logdet=m).fit()
+        for m in ("lu", "eigen")
+    ]
     imp = [f.impacts(draws=200, seed=3) for f in fits]
     # the LU path's rho stops within ~1e-8 of the eigenvalue path's (no score refinement, see test_cli_and_errors)
     np.testing.assert_allclose(imp[0]["estimate"], imp[1]["estimate"], rtol=1e-6, atol=1e-8)

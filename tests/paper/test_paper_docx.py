@@ -17,10 +17,17 @@ EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
 
 
 def tables():
-    zh = RegressionTable(edge_columns(), number=1, title="空间杜宾模型估计结果", weights="地理邻接矩阵",
-                         source="测试数据", simulated=True).table()
-    en = RegressionTable(edge_columns(2), number=2, title="SDM estimates", language="en",
-                         weights="queen", source="test").table()
+    zh = RegressionTable(
+        edge_columns(),
+        number=1,
+        title="空间杜宾模型估计结果",
+        weights="地理邻接矩阵",
+        source="测试数据",
+        simulated=True,
+    ).table()
+    en = RegressionTable(
+        edge_columns(2), number=2, title="SDM estimates", language="en", weights="queen", source="test"
+    ).table()
     return [zh, en]
 
 
@@ -68,7 +75,7 @@ def test_only_the_three_rules_are_drawn(doc_path):
     for t, pt in zip(doc.tables, src):
         tblpr = t._tbl.tblPr
         assert visible(tblpr.find(qn("w:tblBorders"))) == {}
-        assert tblpr.find(qn("w:tblBorders")) is not None          # explicitly nil, not inherited
+        assert tblpr.find(qn("w:tblBorders")) is not None  # explicitly nil, not inherited
         assert tblpr.find(qn("w:tblStyle")) is None
         nh = len(pt.header_rows)
         assert nh == 2 and len(t.rows) == nh + len(pt.rows)
@@ -88,8 +95,9 @@ def test_only_the_three_rules_are_drawn(doc_path):
         # every cell states its borders (so a table style cannot add any)
         assert all(c._tc.tcPr.find(qn("w:tcBorders")) is not None for row in t.rows for c in unique_cells(row))
         # the header rows repeat on each page, the body rows do not
-        assert [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None
-                for row in t.rows] == [True] * nh + [False] * (len(t.rows) - nh)
+        assert [row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None for row in t.rows] == [
+            True
+        ] * nh + [False] * (len(t.rows) - nh)
         # column groups are merged cells in the first header row
         spans = [c._tc.grid_span for c in unique_cells(t.rows[0])]
         assert spans == [1] + [s for _, s in pt.groups]
@@ -137,7 +145,7 @@ def test_caption_above_note_below_smaller_and_numbers_decimal_aligned(doc_path):
                 assert len(stops) == 1 and stops[0].alignment == WD_TAB_ALIGNMENT.DECIMAL, cell.text
                 assert "\t" not in cell.text
                 pos.add(stops[0].position)
-            elif any(ch.isdigit() for ch in cell.text):        # N, T, observations
+            elif any(ch.isdigit() for ch in cell.text):  # N, T, observations
                 assert stops == [] and p.alignment == WD_ALIGN_PARAGRAPH.RIGHT
                 ends.add(cell.width - 2 * 108 * 635 - p.paragraph_format.right_indent)
             else:
@@ -158,8 +166,9 @@ def test_docx_reruns_are_byte_identical(doc_path, tmp_path):
 
 def test_panels_keep_three_rules_and_span_the_table(tmp_path):
     east = RegressionTable(edge_columns(), number=1, title="东部", weights="邻接", source="测试").table()
-    west = RegressionTable(edge_columns(), number=1, title="西部", weights="邻接", source="测试",
-                           simulated=True).table()
+    west = RegressionTable(
+        edge_columns(), number=1, title="西部", weights="邻接", source="测试", simulated=True
+    ).table()
     t = panel_table([("Panel A：东部地区", east), ("Panel B：西部地区", west)], number=4, title="区域异质性")
     assert t.notes[0] == "模拟数据 (simulated data)" and t.notes[1].startswith("*") and len(t.notes) == 5
     md = to_markdown(t).splitlines()
@@ -182,10 +191,18 @@ def test_panels_keep_three_rules_and_span_the_table(tmp_path):
 
 def grid(number, ncols, nrows=4, label="区域协调差距", header="(1)"):
     """A table of ``ncols`` numeric columns and ``nrows`` rows, with a note."""
-    rows = [Row(f"{label}{i}" if i else label, [f"{-0.1234 * (i + j):.3f}***" for j in range(ncols)], "coef")
-            for i in range(nrows)]
-    return PaperTable(number, f"表{number}", [f"{header}{j}" for j in range(ncols)], rows, stub="变量",
-                      notes=["模拟数据 (simulated data)", "括号内为标准误"])
+    rows = [
+        Row(f"{label}{i}" if i else label, [f"{-0.1234 * (i + j):.3f}***" for j in range(ncols)], "coef")
+        for i in range(nrows)
+    ]
+    return PaperTable(
+        number,
+        f"表{number}",
+        [f"{header}{j}" for j in range(ncols)],
+        rows,
+        stub="变量",
+        notes=["模拟数据 (simulated data)", "括号内为标准误"],
+    )
 
 
 def text_width_twips(section):
@@ -212,15 +229,16 @@ def test_pages_are_portrait_and_only_a_wide_table_gets_a_landscape_section(tmp_p
     assert where == [0, 1, 2, 3]
     assert [s.page_width > s.page_height for s in doc.sections] == [False, True, False, True]
     for t, k, src in zip(doc.tables, where, tabs):
-        total = sum(c.width for c in t.rows[0].cells) / 635     # twips
+        total = sum(c.width for c in t.rows[0].cells) / 635  # twips
         assert total <= text_width_twips(doc.sections[k]) + 1, src.number
     # the 8-column table fits landscape at full size; the 12-column one is scaled down, font and widths
     wide, wider = table_layout(tabs[1]), table_layout(tabs[3])
     assert wide.landscape and wide.scale == 1.0 and wide.size == 10.5
     assert wider.landscape and wider.scale < 1.0
     assert 0.9 * text_width_twips(doc.sections[3]) < sum(wider.widths) <= text_width_twips(doc.sections[3])
-    sizes = {r.font.size.pt for row in doc.tables[3].rows for c in unique_cells(row) for p in c.paragraphs
-             for r in p.runs}
+    sizes = {
+        r.font.size.pt for row in doc.tables[3].rows for c in unique_cells(row) for p in c.paragraphs for r in p.runs
+    }
     assert sizes == {wider.size}
     # two narrow tables in a row share one portrait section
     path2 = tmp_path / "narrow.docx"
@@ -254,7 +272,7 @@ def test_rows_keep_together_with_the_note(tmp_path):
     def kept(row):
         return all(p.paragraph_format.keep_with_next for c in unique_cells(row) for p in c.paragraphs)
 
-    assert all(kept(r) for r in short.rows)      # the last row too: the note follows
+    assert all(kept(r) for r in short.rows)  # the last row too: the note follows
     assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for t in (short, long_) for r in t.rows)
     n = len(long_.rows)
     assert [i for i, r in enumerate(long_.rows) if kept(r)] == [0, n - 3, n - 2, n - 1]

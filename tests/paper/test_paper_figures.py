@@ -57,15 +57,16 @@ def test_choropleth_classes_legend_and_colours(gdf, ai_index):
     face = [to_hex(c) for c in prov.get_facecolors()]
     assert face == [palette[c] if c >= 0 else "#ffffff" for c in yb]
     hatched = [c for c in ax.collections if isinstance(c, PatchCollection) and c.get_hatch() == NO_DATA["hatch"]]
-    assert len(hatched) == 2                      # Taiwan/Hong Kong/Macao, and Tibet
+    assert len(hatched) == 2  # Taiwan/Hong Kong/Macao, and Tibet
     assert len(hatched[0].get_paths()) == 3
     # north arrow, scale bar, inset, province names
     texts = [t.get_text() for t in ax.texts]
-    assert "N" in texts and ["0", "250", "500", "1000", "千米"] == [t for t in texts if t in
-                                                                    ("0", "250", "500", "1000", "千米")]
+    assert "N" in texts and ["0", "250", "500", "1000", "千米"] == [
+        t for t in texts if t in ("0", "250", "500", "1000", "千米")
+    ]
     assert "北京" in texts and "Beijing" not in texts
     labels = {t.get_text(): t for t in ax.texts}
-    assert labels["北京"].arrow_patch is not None and labels["河北"].arrow_patch is None   # leader line
+    assert labels["北京"].arrow_patch is not None and labels["河北"].arrow_patch is None  # leader line
     dark = [n for n, c in zip(gdf["name_short"], face) if c == palette[-1]]
     assert dark and all(labels[n].get_color() == "white" for n in dark if n not in ("北京", "天津", "上海"))
     assert labels["西藏"].get_color() == "0.15"
@@ -90,9 +91,15 @@ def test_lisa_small_multiples_grid_shared_legend_and_colours(gdf):
     years, weights = [2019, 2021, 2023], ["queen", "distance"]
     clusters = {(yr, w): list(rng.choice(labels, size=len(gdf))) for yr in years for w in weights}
     del clusters[(2019, "distance")]
-    fig = lisa_small_multiples(gdf, clusters, years=years, weights=weights,
-                               weight_labels={"queen": "邻接矩阵", "distance": "地理距离矩阵"},
-                               title="LISA 集聚图", note="模拟数据 (simulated data)")
+    fig = lisa_small_multiples(
+        gdf,
+        clusters,
+        years=years,
+        weights=weights,
+        weight_labels={"queen": "邻接矩阵", "distance": "地理距离矩阵"},
+        title="LISA 集聚图",
+        note="模拟数据 (simulated data)",
+    )
     main = [a for a in fig.axes if a.get_subplotspec() is not None]
     assert len(main) == 6 and len(fig.legends) == 1
     texts, colours = legend_entries(fig.legends[0])
@@ -100,9 +107,9 @@ def test_lisa_small_multiples_grid_shared_legend_and_colours(gdf):
     assert colours == [CLUSTER_COLOURS[k].lower() for k in labels] + ["#ffffff"]
     assert [a.get_title() for a in main[:3]] == ["2019", "2021", "2023"]
     assert [t.get_text() for t in main[0].texts] == ["邻接矩阵"]
-    assert sorted(t.get_text() for t in main[3].texts) == sorted(["—", "地理距离矩阵"])   # (2019, distance) missing
+    assert sorted(t.get_text() for t in main[3].texts) == sorted(["—", "地理距离矩阵"])  # (2019, distance) missing
     assert main[3].child_axes == [] and len(main[4].child_axes) == 1
-    ax = main[4]                                  # distance, 2021
+    ax = main[4]  # distance, 2021
     face = [to_hex(c) for c in province_collection(ax, len(gdf)).get_facecolors()]
     assert face == [CLUSTER_COLOURS[c].lower() for c in clusters[(2021, "distance")]]
     matplotlib.pyplot.close(fig)
@@ -129,12 +136,14 @@ def test_effects_plot_points_intervals_and_legend():
     assert texts == ["点估计", "95% 置信区间"]
     ylabels = [t.get_text() for t in axes[0].get_yticklabels()]
     assert ylabels == list(reversed(df["variant"].unique()))
-    for ax, (e, colour) in zip(axes, [("direct", OKABE_ITO["blue"]), ("indirect", OKABE_ITO["vermillion"]),
-                                      ("total", OKABE_ITO["bluish_green"])]):
+    for ax, (e, colour) in zip(
+        axes,
+        [("direct", OKABE_ITO["blue"]), ("indirect", OKABE_ITO["vermillion"]), ("total", OKABE_ITO["bluish_green"])],
+    ):
         sub = df[df["effect"] == e]
         pts = ax.lines[0].get_xydata()
         np.testing.assert_allclose(pts[:, 0], sub["estimate"])
-        np.testing.assert_allclose(pts[:, 1], [4, 3, 2, 1, 0])       # first variant on top
+        np.testing.assert_allclose(pts[:, 1], [4, 3, 2, 1, 0])  # first variant on top
         seg = next(c for c in ax.collections if isinstance(c, LineCollection)).get_segments()
         lo = np.array([s[0][0] for s in seg])
         hi = np.array([s[1][0] for s in seg])
@@ -148,9 +157,15 @@ def test_effects_plot_points_intervals_and_legend():
 
 
 def test_mediation_plot_colours_by_interval_and_legend():
-    df = pd.DataFrame({"mechanism": ["产业结构升级", "技术创新", "要素配置"], "estimate": [0.05, 0.02, -0.04],
-                       "lower": [0.02, -0.01, -0.07], "upper": [0.08, 0.05, -0.01],
-                       "method": ["bootstrap", "Sobel", "bootstrap"]})
+    df = pd.DataFrame(
+        {
+            "mechanism": ["产业结构升级", "技术创新", "要素配置"],
+            "estimate": [0.05, 0.02, -0.04],
+            "lower": [0.02, -0.01, -0.07],
+            "upper": [0.08, 0.05, -0.01],
+            "method": ["bootstrap", "Sobel", "bootstrap"],
+        }
+    )
     fig = mediation_plot(df, method="method", title="中介效应")
     ax = fig.axes[0]
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
@@ -221,15 +236,25 @@ def test_maps_name_the_inset_and_print_the_approval_number(gdf, ai_index):
     y = ai_index.loc[gdf["code"]].to_numpy(float)
     clusters = ["Not significant"] * len(gdf)
     number = "GS(2024)0650号"
-    for language, inset_name, line in (("zh", "南海诸岛", "审图号：GS(2024)0650号"),
-                                       ("en", "South China Sea Islands", "Map approval number: GS(2024)0650号")):
+    for language, inset_name, line in (
+        ("zh", "南海诸岛", "审图号：GS(2024)0650号"),
+        ("en", "South China Sea Islands", "Map approval number: GS(2024)0650号"),
+    ):
         figs = [choropleth(gdf, y, note="注", language=language, map_approval=number, label=False)]
         if language == "zh":
-            figs += [lisa_small_multiples(gdf, {(2023, "queen"): clusters}, years=[2023], weights=["queen"],
-                                          note="注", language=language, map_approval=number),
-                     lisa_cluster_map(gdf, clusters, note="注", language=language, map_approval=number, label=False),
-                     lisa_significance_map(gdf, [0.5] * len(gdf), language=language, map_approval=number,
-                                           label=False)]
+            figs += [
+                lisa_small_multiples(
+                    gdf,
+                    {(2023, "queen"): clusters},
+                    years=[2023],
+                    weights=["queen"],
+                    note="注",
+                    language=language,
+                    map_approval=number,
+                ),
+                lisa_cluster_map(gdf, clusters, note="注", language=language, map_approval=number, label=False),
+                lisa_significance_map(gdf, [0.5] * len(gdf), language=language, map_approval=number, label=False),
+            ]
         for fig in figs:
             insets = [c for a in fig.axes for c in a.child_axes]
             assert insets and all(inset_name in [t.get_text() for t in i.texts] for i in insets)
@@ -239,8 +264,11 @@ def test_maps_name_the_inset_and_print_the_approval_number(gdf, ai_index):
             mark = next(t for t in fig.texts if t.get_text() == line).get_window_extent()
             assert all(not mark.overlaps(t.get_window_extent()) for t in below)
             # nothing drawn in the axes reaches into the line
-            assert all(a.get_window_extent().y0 >= mark.y1 - 1 for a in fig.axes if a.get_visible() and not
-                       any(a in b.child_axes for b in fig.axes))
+            assert all(
+                a.get_window_extent().y0 >= mark.y1 - 1
+                for a in fig.axes
+                if a.get_visible() and not any(a in b.child_axes for b in fig.axes)
+            )
             matplotlib.pyplot.close(fig)
     plain = choropleth(gdf, y, note="注", label=False)
     assert not any(t.get_text().startswith("审图号") for t in plain.texts)

@@ -4,6 +4,7 @@ north arrow's edges and the LISA maps' outline simplification were changed by mu
 References are computed by hand: the scale bar's segments are 250, 250 and 500 km long in metres of the
 equal-area projection; the north arrow is two triangles meeting at its tip; the LISA panels' outlines have the
 vertices of the provinces simplified to 2 km in that projection by shapely."""
+
 import matplotlib
 import numpy as np
 import pytest
@@ -33,8 +34,10 @@ def en_map(provinces_gdf, ai_index):
 
 def test_scale_bar_segments_are_250_250_and_500_km_with_black_edges(en_map):
     ax = en_map
-    bars = sorted((p for p in ax.patches if isinstance(p, Rectangle) and p.get_data_transform() == ax.transData),
-                  key=lambda r: r.get_x())
+    bars = sorted(
+        (p for p in ax.patches if isinstance(p, Rectangle) and p.get_data_transform() == ax.transData),
+        key=lambda r: r.get_x(),
+    )
     assert [r.get_width() for r in bars] == pytest.approx([250e3, 250e3, 500e3], abs=1e-6)
     x0 = bars[0].get_x()
     assert [r.get_x() - x0 for r in bars] == pytest.approx([0, 250e3, 500e3], abs=1e-6)  # adjacent segments
@@ -74,13 +77,14 @@ def test_lisa_maps_draw_outlines_simplified_to_two_kilometres(provinces_gdf):
     proj = provinces_gdf.to_crs(CHINA_ALBERS)
     want = _vertices(proj.geometry.simplify(2000.0, preserve_topology=True))
     full = _vertices(proj.geometry)
-    assert want < full / 3   # (the provinces' AMap outlines have many more vertices than a 2 km outline)
+    assert want < full / 3  # (the provinces' AMap outlines have many more vertices than a 2 km outline)
     for kw, expected in (({}, want), ({"simplify_m": 0}, full)):
         fig = lisa_small_multiples(provinces_gdf, clusters, years=[2023], weights=["queen"], **kw)
         ax = fig.axes[0]
-        prov = next(c for c in ax.collections if isinstance(c, PatchCollection)
-                    and len(c.get_paths()) >= len(provinces_gdf))
-        drawn = sum(len(p.vertices) for p in prov.get_paths())   # a ring's closing vertex included, as in shapely
+        prov = next(
+            c for c in ax.collections if isinstance(c, PatchCollection) and len(c.get_paths()) >= len(provinces_gdf)
+        )
+        drawn = sum(len(p.vertices) for p in prov.get_paths())  # a ring's closing vertex included, as in shapely
         assert drawn == expected, kw
         matplotlib.pyplot.close(fig)
 
@@ -92,9 +96,15 @@ def test_effects_plot_type_sizes_descend_from_title_to_panels_to_ticks():
 
     from aicoord.paper.figures import effects_plot
 
-    df = pd.DataFrame({"variant": ["A", "A", "A", "B"], "effect": ["direct", "indirect", "total", "total"],
-                       "estimate": [0.1, 0.2, 0.3, 0.25], "lower": [0.0, 0.1, 0.1, 0.05],
-                       "upper": [0.2, 0.3, 0.5, 0.45]})
+    df = pd.DataFrame(
+        {
+            "variant": ["A", "A", "A", "B"],
+            "effect": ["direct", "indirect", "total", "total"],
+            "estimate": [0.1, 0.2, 0.3, 0.25],
+            "lower": [0.0, 0.1, 0.1, 0.05],
+            "upper": [0.2, 0.3, 0.5, 0.45],
+        }
+    )
     fig = effects_plot(df, title="Effects of AI", language="en")
     title = fig._suptitle.get_fontsize()
     panels = [ax for ax in fig.axes if ax.get_title()]

@@ -28,14 +28,28 @@ from aicoord.paper import (
 )
 from helpers import EDGE, compile_tex, edge_columns, tex_overflows, xelatex_or_skip
 
-LABELS = {"ai": "人工智能", "ai_sq": "人工智能²", "human": "人力资本", "open": "对外开放", "gov": "政府干预",
-          "tiny": "微小项", "big": "规模", "W*ai": "W×人工智能"}
+LABELS = {
+    "ai": "人工智能",
+    "ai_sq": "人工智能²",
+    "human": "人力资本",
+    "open": "对外开放",
+    "gov": "政府干预",
+    "tiny": "微小项",
+    "big": "规模",
+    "W*ai": "W×人工智能",
+}
 
 
 def regression(language="zh", **kw):
-    opts = dict(number=2, title="空间杜宾模型估计结果" if language == "zh" else "SDM estimates",
-                language=language, labels=LABELS if language == "zh" else {}, weights="地理邻接矩阵（queen）",
-                source="《中国统计年鉴》2012—2024", simulated=True)
+    opts = dict(
+        number=2,
+        title="空间杜宾模型估计结果" if language == "zh" else "SDM estimates",
+        language=language,
+        labels=LABELS if language == "zh" else {},
+        weights="地理邻接矩阵（queen）",
+        source="《中国统计年鉴》2012—2024",
+        simulated=True,
+    )
     opts.update(kw)
     return RegressionTable(edge_columns(), **opts)
 
@@ -52,10 +66,23 @@ def parse_markdown(text):
 
 
 # ----------------------------------------------------------------------------------------- numbers
-@pytest.mark.parametrize("x, d, expected", [
-    (0.125, 2, "0.13"), (0.135, 2, "0.14"), (-2.5, 0, MINUS + "3"), (2.675, 2, "2.68"),
-    (-0.0004, 3, "0.000"), (-0.0005, 3, MINUS + "0.001"), (1234567.891, 1, "1,234,567.9"), (403, 0, "403"),
-    (float("nan"), 3, ""), (None, 3, ""), (-1e-12, 2, "0.00"), (12.0, 3, "12.000")])
+@pytest.mark.parametrize(
+    "x, d, expected",
+    [
+        (0.125, 2, "0.13"),
+        (0.135, 2, "0.14"),
+        (-2.5, 0, MINUS + "3"),
+        (2.675, 2, "2.68"),
+        (-0.0004, 3, "0.000"),
+        (-0.0005, 3, MINUS + "0.001"),
+        (1234567.891, 1, "1,234,567.9"),
+        (403, 0, "403"),
+        (float("nan"), 3, ""),
+        (None, 3, ""),
+        (-1e-12, 2, "0.00"),
+        (12.0, 3, "12.000"),
+    ],
+)
 def test_number_format_rounds_half_up_with_one_minus_sign(x, d, expected):
     assert NumberFormat()(x, d) == expected
 
@@ -118,9 +145,13 @@ def test_p_values_exactly_on_a_level_get_the_stars_of_the_level_above(levels):
     assert stars_for(float("nan"), levels) == stars_for(None, levels) == ""
 
 
-@pytest.mark.parametrize("levels,zh,en", [
-    ((0.05,), "* 表示在 5% 的水平上显著", "* denotes significance at the 5% level"),
-    ((0.05, 0.01), "*、** 分别表示在 5%、1% 的水平上显著", "*, ** denote significance at the 5% and 1% levels")])
+@pytest.mark.parametrize(
+    "levels,zh,en",
+    [
+        ((0.05,), "* 表示在 5% 的水平上显著", "* denotes significance at the 5% level"),
+        ((0.05, 0.01), "*、** 分别表示在 5%、1% 的水平上显著", "*, ** denote significance at the 5% and 1% levels"),
+    ],
+)
 def test_star_note_with_one_or_two_levels(levels, zh, en):
     """The note names every configured level, also a single one (first mutation draw of issue 22)."""
     col = ModelColumn("(1)", {"x": 1.0}, {"x": 0.1})
@@ -145,16 +176,26 @@ def test_markdown_puts_each_standard_error_under_its_coefficient_in_the_same_col
             if key not in col.params:
                 assert row[j] == "" and under[j] == ""
                 continue
-            d = fmt.decimals_for(col.se[key])       # two significant digits of the SE, for both
+            d = fmt.decimals_for(col.se[key])  # two significant digits of the SE, for both
             assert row[j].rstrip("*") == fmt(col.params[key], d)
             assert under[j] == f"({fmt(col.se[key], d)})"
-            assert abs(fmt.parse(under[j]) - col.se[key]) <= 0.5 * 10 ** -d
+            assert abs(fmt.parse(under[j]) - col.se[key]) <= 0.5 * 10**-d
             pairs += 1
     assert pairs == 9 + 9 + 8
     # the spatial parameter comes after every regressor, then scalars, then the Yes/No rows
     labels = [r[0] for r in body if r[0]]
     assert labels[:9] == [LABELS[k] for k in EDGE] + ["ρ"]
-    assert labels[9:] == ["σ²", "R²（组内）", "对数似然", "省份数", "年数", "观测值", "控制变量", "地区效应", "时间效应"]
+    assert labels[9:] == [
+        "σ²",
+        "R²（组内）",
+        "对数似然",
+        "省份数",
+        "年数",
+        "观测值",
+        "控制变量",
+        "地区效应",
+        "时间效应",
+    ]
     flags = {r[0]: r[1:] for r in body if r[0] in ("控制变量", "地区效应", "时间效应")}
     assert flags["时间效应"] == ["是", "否", "是"]
     nobs = next(r for r in body if r[0] == "观测值")
@@ -165,8 +206,10 @@ def test_markdown_puts_each_standard_error_under_its_coefficient_in_the_same_col
     assert tiny[1] == "0.000"
 
 
-@pytest.mark.parametrize("parens, word_zh, word_en", [("se", "标准误", "Standard errors"),
-                                                       ("z", "z 值", "Z-statistics"), ("t", "t 值", "T-statistics")])
+@pytest.mark.parametrize(
+    "parens, word_zh, word_en",
+    [("se", "标准误", "Standard errors"), ("z", "z 值", "Z-statistics"), ("t", "t 值", "T-statistics")],
+)
 def test_parentheses_hold_the_chosen_statistic_and_the_note_says_so(parens, word_zh, word_en):
     cols = edge_columns()
     t = regression(parens=parens).table()
@@ -182,8 +225,12 @@ def test_parentheses_hold_the_chosen_statistic_and_the_note_says_so(parens, word
 def test_note_states_stars_parentheses_weights_source_and_simulated_data():
     zh = regression().table()
     assert zh.note_text.startswith("注：模拟数据 (simulated data)。")
-    for part in ("*、**、*** 分别表示在 10%、5%、1% 的水平上显著", "括号内为标准误", "空间权重矩阵：地理邻接矩阵（queen）",
-                 "数据来源：《中国统计年鉴》2012—2024"):
+    for part in (
+        "*、**、*** 分别表示在 10%、5%、1% 的水平上显著",
+        "括号内为标准误",
+        "空间权重矩阵：地理邻接矩阵（queen）",
+        "数据来源：《中国统计年鉴》2012—2024",
+    ):
         assert part in zh.note_text
     en = regression("en", star_levels=(0.05, 0.01, 0.001)).table()
     assert en.note_text.startswith("Notes: Simulated data.")
@@ -216,17 +263,29 @@ def test_csv_is_tidy_with_the_printed_strings():
     se = [r for r in recs if r["statistic"] == "se" and r["label"] == "规模" and r["column"] == "(1)"]
     assert se[0]["value"] == "(100.000)" and se[0]["group"] == "SDM"
     printed = {(r.label, r.kind): r.cells for r in t.rows if r.kind == "coef"}
-    assert [r["value"] for r in recs if r["label"] == "人工智能" and r["statistic"] == "coef"] == \
-        printed[("人工智能", "coef")]
+    assert [r["value"] for r in recs if r["label"] == "人工智能" and r["statistic"] == "coef"] == printed[
+        ("人工智能", "coef")
+    ]
     assert all("模拟数据" in r["note"] for r in recs)
 
 
 def test_table_from_frame_formats_numbers_and_keeps_text():
-    df = pd.DataFrame({"年份": [2021, 2022], "n": [1234, 5], "I": [0.31234, -0.0561], "z": [3.2, -0.71],
-                       "sig": ["***", ""], "ok": [True, False]}, index=["邻接", "距离"])
+    df = pd.DataFrame(
+        {
+            "年份": [2021, 2022],
+            "n": [1234, 5],
+            "I": [0.31234, -0.0561],
+            "z": [3.2, -0.71],
+            "sig": ["***", ""],
+            "ok": [True, False],
+        },
+        index=["邻接", "距离"],
+    )
     t = table_from_frame(df, number=3, title="Moran", decimals={"I": 4}, source="测试", simulated=True)
-    assert [r.cells for r in t.rows] == [["2021", "1,234", "0.3123", "3.200", "***", "是"],
-                                         ["2022", "5", MINUS + "0.0561", MINUS + "0.710", "", "否"]]
+    assert [r.cells for r in t.rows] == [
+        ["2021", "1,234", "0.3123", "3.200", "***", "是"],
+        ["2022", "5", MINUS + "0.0561", MINUS + "0.710", "", "否"],
+    ]
     assert [r.label for r in t.rows] == ["邻接", "距离"]
     assert t.note_text.startswith("注：模拟数据") and "数据来源：测试" in t.note_text
     t2 = table_from_frame(df, number=3, title="Moran", fmt=NumberFormat(thousands=""), label_col="sig")
@@ -249,19 +308,36 @@ def test_tex_compiles_with_xelatex(tmp_path):
     xelatex = xelatex_or_skip()
     zh = regression().table()
     en = regression("en", number=3).table()
-    frame = table_from_frame(pd.DataFrame({"I": [0.1, 0.2]}, index=["a_b & c", "50%"]), number=4,
-                             title="Specials: _ & % $ # { } ~ ^", language="zh",
-                             notes=["Short-run effects (I − ρW)⁻¹(βI + θW); long run [(1 − τ)I − (ρ + η)W]⁻¹; R², α, γ, μ."])
-    panels = panel_table([("Panel A：东部", zh), ("Panel B：西部", regression(number=9).table())], number=5,
-                         title="区域异质性")
+    frame = table_from_frame(
+        pd.DataFrame({"I": [0.1, 0.2]}, index=["a_b & c", "50%"]),
+        number=4,
+        title="Specials: _ & % $ # { } ~ ^",
+        language="zh",
+        notes=["Short-run effects (I − ρW)⁻¹(βI + θW); long run [(1 − τ)I − (ρ + η)W]⁻¹; R², α, γ, μ."],
+    )
+    panels = panel_table(
+        [("Panel A：东部", zh), ("Panel B：西部", regression(number=9).table())], number=5, title="区域异质性"
+    )
     rng = np.random.default_rng(5)
     # wider than the page (16 columns of signed numbers with thousands), and taller than it (90 rows)
-    wide = table_from_frame(pd.DataFrame(rng.normal(0, 5000, (4, 16)), columns=[f"模型 ({i})" for i in range(16)],
-                                         index=["人工智能", "城镇化率", "政府干预", "人均 GDP"]),
-                            number=6, title="宽表", language="zh", source="测试")
-    tall = table_from_frame(pd.DataFrame(rng.normal(size=(90, 3)), columns=["a", "b", "c"],
-                                         index=[f"行 {i}" for i in range(90)]), number=7, title="长表",
-                            language="zh", source="测试")
+    wide = table_from_frame(
+        pd.DataFrame(
+            rng.normal(0, 5000, (4, 16)),
+            columns=[f"模型 ({i})" for i in range(16)],
+            index=["人工智能", "城镇化率", "政府干预", "人均 GDP"],
+        ),
+        number=6,
+        title="宽表",
+        language="zh",
+        source="测试",
+    )
+    tall = table_from_frame(
+        pd.DataFrame(rng.normal(size=(90, 3)), columns=["a", "b", "c"], index=[f"行 {i}" for i in range(90)]),
+        number=7,
+        title="长表",
+        language="zh",
+        source="测试",
+    )
     write_tex_tables([zh, en, frame, panels, wide, tall], tmp_path / "tables.tex")
     log = compile_tex(xelatex, tmp_path / "tables.tex")
     assert (tmp_path / "tables.pdf").stat().st_size > 1000
@@ -270,8 +346,10 @@ def test_tex_compiles_with_xelatex(tmp_path):
     assert log.count("Output written") == 1 and "(6 pages" in log
     # only the tables that do not fit are scaled, each just enough: the wide one to the text width, the tall
     # ones (the 90 rows, and the two stacked regressions with their note) to the text height
-    scaled = {n: (float(a), float(b)) for n, a, b in
-              re.findall(r"aicoord: table (\d+) scaled from ([\d.]+)pt to ([\d.]+)pt", log)}
+    scaled = {
+        n: (float(a), float(b))
+        for n, a, b in re.findall(r"aicoord: table (\d+) scaled from ([\d.]+)pt to ([\d.]+)pt", log)
+    }
     assert sorted(scaled) == ["5", "6", "7"], scaled
     text_width = (210 - 2 * 20) / 25.4 * 72.27  # A4 with 2 cm margins, in TeX points
     assert scaled["6"][0] > text_width and abs(scaled["6"][1] - text_width) < 0.5
@@ -289,8 +367,20 @@ def test_reruns_are_byte_identical_and_leave_no_temporary_files(tmp_path):
     again = {p: p.read_bytes() for kind in a for p in a[kind]}
     write_all(tables, tmp_path / "a")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == sorted(["table2.csv", "table2.md", "table2.tex", "table2.docx", "table3.csv", "table3.md",
-                            "table3.tex", "table3.docx", "tables.docx", "tables.tex"])
+    assert names == sorted(
+        [
+            "table2.csv",
+            "table2.md",
+            "table2.tex",
+            "table2.docx",
+            "table3.csv",
+            "table3.md",
+            "table3.tex",
+            "table3.docx",
+            "tables.docx",
+            "tables.tex",
+        ]
+    )
     for kind in a:
         for pa, pb in zip(a[kind], b[kind]):
             assert pa.read_bytes() == pb.read_bytes() == again[pa], pa.name
@@ -314,8 +404,9 @@ def small_fit():
         y = A @ (0.8 * x + 0.3 * W @ x + rng.normal(scale=0.5, size=n))
         rows += [{"id": ids[i], "year": 2010 + yr, "x": x[i], "y": y[i]} for i in range(n)]
     w = pd.DataFrame(W, index=ids, columns=ids)
-    return SpatialPanel(pd.DataFrame(rows), y="y", x=["x"], id="id", time="year", w=w, model="sdm",
-                        effects="twoways").fit()
+    return SpatialPanel(
+        pd.DataFrame(rows), y="y", x=["x"], id="id", time="year", w=w, model="sdm", effects="twoways"
+    ).fit()
 
 
 def test_columns_from_a_spatial_panel_fit_and_its_effects(small_fit):
@@ -348,6 +439,5 @@ def test_standard_errors_keep_two_significant_digits_and_their_coefficient_the_s
     rows = {(r.key, r.kind): r.cells[0] for r in RegressionTable([col], number=1, title="t").table().rows}
     assert rows[("ai", "coef")].startswith("\u22120.0068") and rows[("ai", "se")] == "(0.0012)"
     assert rows[("gov", "coef")] == "0.407" and rows[("gov", "se")] == "(0.274)"
-    rows = {(r.key, r.kind): r.cells[0]
-            for r in RegressionTable([col], number=1, title="t", parens="z").table().rows}
+    rows = {(r.key, r.kind): r.cells[0] for r in RegressionTable([col], number=1, title="t", parens="z").table().rows}
     assert rows[("ai", "coef")].startswith("\u22120.007") and rows[("ai", "z")] == "(\u22125.561)"

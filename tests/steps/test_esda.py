@@ -1,4 +1,5 @@
 """Steps of workflow/rules/esda.smk (aicoord.steps.esda): the LISA table, its p-value convention, the figures."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,16 +16,32 @@ from helpers import ROOT
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory, provinces_gdf):
     d = tmp_path_factory.mktemp("esda")
-    data_steps.cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", d / "ai.csv", id_col="province",
-                             variables=["ai_index"], year=2023, note="Source: Table 1")
+    data_steps.cross_section(
+        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
+        d / "ai.csv",
+        id_col="province",
+        variables=["ai_index"],
+        year=2023,
+        note="Source: Table 1",
+    )
     write_weights(build_weights({"kind": "queen"}, provinces_gdf), d / "queen", name="queen")
     return d
 
 
 def test_lisa_table(inputs, tmp_path):
     out = tmp_path / "lisa.csv"
-    steps.lisa(inputs / "ai.csv", inputs / "queen.csv", out, var="ai_index", year=2023, matrix="queen",
-               permutations=999, seed=7, alpha=0.05, fdr=False)
+    steps.lisa(
+        inputs / "ai.csv",
+        inputs / "queen.csv",
+        out,
+        var="ai_index",
+        year=2023,
+        matrix="queen",
+        permutations=999,
+        seed=7,
+        alpha=0.05,
+        fdr=False,
+    )
     t = pd.read_csv(out, dtype={"id": str})
     assert len(t) == 31 and (t["note"] == "Source: Table 1").all() and (t["matrix"] == "queen").all()
     data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
@@ -57,17 +74,44 @@ def test_lisa_p_sim_is_the_directed_folded_convention(inputs):
 
 def test_esda_figures_written_for_every_format(inputs, tmp_path):
     lisa_csv = tmp_path / "lisa.csv"
-    steps.lisa(inputs / "ai.csv", inputs / "queen.csv", lisa_csv, var="ai_index", year=2023, matrix="queen",
-               permutations=99, seed=1, alpha=0.05, fdr=False)
+    steps.lisa(
+        inputs / "ai.csv",
+        inputs / "queen.csv",
+        lisa_csv,
+        var="ai_index",
+        year=2023,
+        matrix="queen",
+        permutations=99,
+        seed=1,
+        alpha=0.05,
+        fdr=False,
+    )
     glob = tmp_path / "g.json"
-    steps.global_autocorrelation(inputs / "ai.csv", inputs / "queen.csv", glob, var="ai_index", year=2023,
-                                 matrix="queen", permutations=99, seed=1)
+    steps.global_autocorrelation(
+        inputs / "ai.csv",
+        inputs / "queen.csv",
+        glob,
+        var="ai_index",
+        year=2023,
+        matrix="queen",
+        permutations=99,
+        seed=1,
+    )
     from aicoord.steps.geometry import province_geometry
 
     province_geometry(tmp_path / "p.gpkg")
     outputs = {k: [tmp_path / f"{k}.png", tmp_path / f"{k}.pdf"] for k in ("scatter", "cluster", "significance")}
-    steps.esda_figures(lisa_csv, glob, tmp_path / "p.gpkg", **outputs, var="ai_index", label="AI 指数", year=2023,
-                       matrix="queen", language="zh")
+    steps.esda_figures(
+        lisa_csv,
+        glob,
+        tmp_path / "p.gpkg",
+        **outputs,
+        var="ai_index",
+        label="AI 指数",
+        year=2023,
+        matrix="queen",
+        language="zh",
+    )
     for paths in outputs.values():
         for p in paths:
             assert p.stat().st_size > 5000, p
@@ -81,15 +125,36 @@ def test_notes_come_from_the_data_and_the_weights_summary(inputs, tmp_path):
     summary = tmp_path / "econ_summary.json"
     summary.write_text(json.dumps({"note": "GDP per capita from the panel: Simulated data. Source: test"}))
     out = tmp_path / "lisa.csv"
-    steps.lisa(inputs / "ai.csv", inputs / "queen.csv", out, var="ai_index", year=2023, matrix="economic",
-               permutations=9, seed=1, alpha=0.05, fdr=False, weights_summary=summary)
+    steps.lisa(
+        inputs / "ai.csv",
+        inputs / "queen.csv",
+        out,
+        var="ai_index",
+        year=2023,
+        matrix="economic",
+        permutations=9,
+        seed=1,
+        alpha=0.05,
+        fdr=False,
+        weights_summary=summary,
+    )
     note = pd.read_csv(out)["note"].unique().tolist()
     assert note == ["Source: Table 1 | W = economic: GDP per capita from the panel: Simulated data. Source: test"]
     for m, s in (("queen", None), ("economic", summary)):
-        steps.global_autocorrelation(inputs / "ai.csv", inputs / "queen.csv", tmp_path / f"g_{m}.json",
-                                     var="ai_index", year=2023, matrix=m, permutations=9, seed=1, weights_summary=s)
-    steps.collect_global([tmp_path / "g_queen.json", tmp_path / "g_economic.json"], tmp_path / "long.csv",
-                         tmp_path / "wide.csv")
+        steps.global_autocorrelation(
+            inputs / "ai.csv",
+            inputs / "queen.csv",
+            tmp_path / f"g_{m}.json",
+            var="ai_index",
+            year=2023,
+            matrix=m,
+            permutations=9,
+            seed=1,
+            weights_summary=s,
+        )
+    steps.collect_global(
+        [tmp_path / "g_queen.json", tmp_path / "g_economic.json"], tmp_path / "long.csv", tmp_path / "wide.csv"
+    )
     long = pd.read_csv(tmp_path / "long.csv").set_index("matrix")["note"]
     assert long["queen"] == "Source: Table 1" and long["economic"] == note[0]
     foot = pd.read_csv(tmp_path / "wide.csv")["variable"].iloc[-1]
@@ -113,8 +178,18 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
     out = tmp_path / "lisa.csv"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        steps.lisa(inputs / "ai.csv", tmp_path / "invdist.csv", out, var="ai_index", year=2023, matrix="invdist",
-                   permutations=999, seed=7, alpha=0.05, fdr=True)
+        steps.lisa(
+            inputs / "ai.csv",
+            tmp_path / "invdist.csv",
+            out,
+            var="ai_index",
+            year=2023,
+            matrix="invdist",
+            permutations=999,
+            seed=7,
+            alpha=0.05,
+            fdr=True,
+        )
     said = [str(c.message) for c in caught if "without neighbours" in str(c.message)]
     assert len(said) == 1 and said[0].startswith("6 unit(s) without neighbours"), [str(c.message) for c in caught]
     t = pd.read_csv(out, dtype={"id": str})
@@ -129,14 +204,31 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
     assert t["threshold"].iloc[0] == pytest.approx(float(esda.fdr(t.loc[~island, "p_sim"].to_numpy(), 0.05)))
     # maps: the islands are drawn in their own colour with their own legend entry
     glob = tmp_path / "g.json"
-    steps.global_autocorrelation(inputs / "ai.csv", tmp_path / "invdist.csv", glob, var="ai_index", year=2023,
-                                 matrix="invdist", permutations=99, seed=1)
+    steps.global_autocorrelation(
+        inputs / "ai.csv",
+        tmp_path / "invdist.csv",
+        glob,
+        var="ai_index",
+        year=2023,
+        matrix="invdist",
+        permutations=99,
+        seed=1,
+    )
     from aicoord.steps.geometry import province_geometry
 
     province_geometry(tmp_path / "p.gpkg")
     outputs = {k: [tmp_path / f"{k}.png"] for k in ("scatter", "cluster", "significance")}
-    steps.esda_figures(out, glob, tmp_path / "p.gpkg", **outputs, var="ai_index", label="AI 指数", year=2023,
-                       matrix="invdist", language="zh")
+    steps.esda_figures(
+        out,
+        glob,
+        tmp_path / "p.gpkg",
+        **outputs,
+        var="ai_index",
+        label="AI 指数",
+        year=2023,
+        matrix="invdist",
+        language="zh",
+    )
     assert all(p[0].stat().st_size > 5000 for p in outputs.values())
     from aicoord.geometry import read_geopackage
     from aicoord.plotting import lisa_cluster_map, lisa_significance_map
@@ -150,7 +242,7 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
     paper = {ext: tmp_path / f"paper_lisa.{ext}" for ext in ("csv", "md", "tex", "docx", "json")}
     paper_steps.paper_lisa([out], **paper, weights_labels={"invdist": "invdist: 反距离矩阵"}, labels={}, language="zh")
     p = pd.read_csv(paper["csv"])
-    cells = p[p["column"] == "invdist: 反距离矩阵"].set_index("label")["value"]   # the matrix's description
+    cells = p[p["column"] == "invdist: 反距离矩阵"].set_index("label")["value"]  # the matrix's description
     assert set(cells[cells == "无邻居"].index) == ISLANDS_400KM
     assert "6 个单元在 invdist: 反距离矩阵 下无邻居" in p["note"].iloc[0]
 
@@ -163,9 +255,26 @@ def test_moran_table_stars_at_p_values_exactly_on_a_level(tmp_path):
     ps = {"m1": 0.1, "m2": 0.05, "m3": 0.01, "m4": 0.0099, "m5": 0.5}
     paths = []
     for m, p in ps.items():
-        row = {"variable": "ai_index", "year": 2023, "matrix": m, "n": 31, "I": 0.25, "EI": -1 / 30,
-               "VI_norm": 0.01, "z_norm": 2.0, "p_norm": p, "VI_rand": 0.01, "z_rand": 2.0, "p_rand": p,
-               "EI_sim": -0.03, "z_sim": 2.0, "p_sim": p, "permutations": 99, "seed": 1, "note": "Source: test"}
+        row = {
+            "variable": "ai_index",
+            "year": 2023,
+            "matrix": m,
+            "n": 31,
+            "I": 0.25,
+            "EI": -1 / 30,
+            "VI_norm": 0.01,
+            "z_norm": 2.0,
+            "p_norm": p,
+            "VI_rand": 0.01,
+            "z_rand": 2.0,
+            "p_rand": p,
+            "EI_sim": -0.03,
+            "z_sim": 2.0,
+            "p_sim": p,
+            "permutations": 99,
+            "seed": 1,
+            "note": "Source: test",
+        }
         paths.append(tmp_path / f"{m}.json")
         paths[-1].write_text(json.dumps(row), encoding="utf-8")
     steps.collect_global(paths, tmp_path / "long.csv", tmp_path / "wide.csv")

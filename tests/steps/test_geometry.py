@@ -1,4 +1,5 @@
 """Step of workflow/rules/geometry.smk: the provincial polygons, byte-identical on every rebuild (item 14)."""
+
 import time
 
 import pandas as pd
@@ -37,7 +38,9 @@ def test_prefecture_geopackage_has_every_unit_with_a_location_inside_it(prefectu
     g = prefectures
     assert len(g) == 367 and g["code"].is_unique
     assert {"110100", "500000", "419001", "469001", "659001"} <= set(g["code"])
-    assert g["lon"].between(73, 135).all() and g["lat"].between(3, 54).all()  # Sansha (三沙) lies in the South China Sea
+    assert (
+        g["lon"].between(73, 135).all() and g["lat"].between(3, 54).all()
+    )  # Sansha (三沙) lies in the South China Sea
     pts = gpd.GeoSeries(gpd.points_from_xy(g["lon"], g["lat"]), crs="EPSG:4326")
     inside = pts.within(g.geometry.buffer(1e-6), align=False)  # centroid, or representative point
     assert inside.mean() > 0.99, g.loc[~inside.to_numpy(), "name_full"].tolist()

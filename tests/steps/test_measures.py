@@ -1,4 +1,5 @@
 """Steps of workflow/rules/measures.smk (aicoord.steps.measures) on a small simulated panel."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,8 +10,14 @@ from helpers import NOTE, ROOT, binomial_bounds
 
 
 def test_inequality_tables(files, tmp_path):
-    steps.inequality_panel(files / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc", "ai"],
-                           groups="region4", population="population")
+    steps.inequality_panel(
+        files / "panel.csv",
+        tmp_path / "y.csv",
+        tmp_path / "p.csv",
+        variables=["gdp_pc", "ai"],
+        groups="region4",
+        population="population",
+    )
     y = pd.read_csv(tmp_path / "y.csv")
     assert len(y) == 2 * 7 and (y["note"] == NOTE).all()
     assert np.allclose(y["theil_t_within"] + y["theil_t_between"], y["theil_t"])
@@ -20,10 +27,17 @@ def test_inequality_tables(files, tmp_path):
 
 
 def test_cross_section_inequality(tmp_path):
-    data_steps.cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", tmp_path / "ai.csv", id_col="province",
-                          variables=["ai_index"], year=2023, note="Source: Table 1")
-    steps.inequality_cross_section(tmp_path / "ai.csv", tmp_path / "y.csv", tmp_path / "p.csv",
-                                   variables=["ai_index"], groups="region4")
+    data_steps.cross_section(
+        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
+        tmp_path / "ai.csv",
+        id_col="province",
+        variables=["ai_index"],
+        year=2023,
+        note="Source: Table 1",
+    )
+    steps.inequality_cross_section(
+        tmp_path / "ai.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["ai_index"], groups="region4"
+    )
     y = pd.read_csv(tmp_path / "y.csv")
     assert len(y) == 1 and y.loc[0, "n"] == 31 and (y["note"] == "Source: Table 1").all()
 
@@ -43,33 +57,59 @@ def test_tables_take_the_note_of_their_data_not_a_parameter(files, tmp_path):
 
 
 def test_indices_and_coupling(files, mechanism_csvs, tmp_path):
-    specs = {"mech": {"positive": ["industrial_upgrading", "value_chain"], "negative": ["resource_allocation"],
-                      "method": "entropy", "by_year": False},
-             "mech_pca": {"positive": ["industrial_upgrading", "value_chain"], "method": "pca", "by_year": True}}
-    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv", specs=specs,
-                            mechanism_csvs=mechanism_csvs)
+    specs = {
+        "mech": {
+            "positive": ["industrial_upgrading", "value_chain"],
+            "negative": ["resource_allocation"],
+            "method": "entropy",
+            "by_year": False,
+        },
+        "mech_pca": {"positive": ["industrial_upgrading", "value_chain"], "method": "pca", "by_year": True},
+    }
+    steps.composite_indices(
+        files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv", specs=specs, mechanism_csvs=mechanism_csvs
+    )
     s = pd.read_csv(tmp_path / "s.csv")
     assert set(s["index"]) == {"mech", "mech_pca"} and len(s) == 2 * 31 * 7
     w = pd.read_csv(tmp_path / "w.csv")
     assert np.isclose(w[w["index"] == "mech"]["weight"].sum(), 1)
-    steps.coupling_coordination(files / "panel.csv", tmp_path / "c.csv",
-                                subsystems={"a": {"positive": ["ai"]}, "b": {"positive": ["gdp_pc"], "negative": ["dev_gap"]}})
+    steps.coupling_coordination(
+        files / "panel.csv",
+        tmp_path / "c.csv",
+        subsystems={"a": {"positive": ["ai"]}, "b": {"positive": ["gdp_pc"], "negative": ["dev_gap"]}},
+    )
     c = pd.read_csv(tmp_path / "c.csv")
     assert c[["U_a", "U_b", "C", "D"]].apply(lambda s: s.between(0, 1).all()).all()
     assert c["class"].between(1, 10).all() and (c["note"] == NOTE).all()
 
 
 def test_beta_convergence_markov_kde(files, tmp_path):
-    steps.beta_convergence(files / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc", tau=1,
-                              controls=["gov"], time_effects=True, spatial_models=["sar", "sem", "sdm"],
-                              weights_name="queen")
+    steps.beta_convergence(
+        files / "panel.csv",
+        files / "queen.csv",
+        tmp_path / "b.csv",
+        variable="gdp_pc",
+        tau=1,
+        controls=["gov"],
+        time_effects=True,
+        spatial_models=["sar", "sem", "sdm"],
+        weights_name="queen",
+    )
     b = pd.read_csv(tmp_path / "b.csv")
     assert len(b) == 2 * 5 and (b["beta"] < 0).all()
     assert np.allclose(b["speed"], -np.log1p(b["beta"]) / b["tau"])
     assert set(b.loc[b["form"] == "spatial panel", "spatial"]) == {"rho", "lambda"}
-    steps.spatial_markov(files / "panel.csv", files / "queen.csv", tmp_path / "t.csv", tmp_path / "s.csv",
-                             tmp_path / "q.csv", variable="gdp_pc", k=3, population="population",
-                             weights_name="queen")
+    steps.spatial_markov(
+        files / "panel.csv",
+        files / "queen.csv",
+        tmp_path / "t.csv",
+        tmp_path / "s.csv",
+        tmp_path / "q.csv",
+        variable="gdp_pc",
+        k=3,
+        population="population",
+        weights_name="queen",
+    )
     t = pd.read_csv(tmp_path / "t.csv")
     assert len(t) == 9 * 4  # a-spatial chain and three lag classes
     out = [tmp_path / "k.png", tmp_path / "k.pdf"]
@@ -80,8 +120,15 @@ def test_beta_convergence_markov_kde(files, tmp_path):
 
 
 def test_demo_recovery_table(files, mechanism_csvs, tmp_path):
-    steps.demo_recovery(files / "panel.csv", files / "truth.json", files / "queen.csv", tmp_path / "r.csv",
-                        draws=200, seed=1, mechanism_csvs=mechanism_csvs)
+    steps.demo_recovery(
+        files / "panel.csv",
+        files / "truth.json",
+        files / "queen.csv",
+        tmp_path / "r.csv",
+        draws=200,
+        seed=1,
+        mechanism_csvs=mechanism_csvs,
+    )
     r = pd.read_csv(tmp_path / "r.csv")
     assert {"true", "estimate", "se", "lower", "upper", "covers"} <= set(r.columns)
     assert len(r) == 7 * 2 + 2 + 7 * 3 and (r["note"] == NOTE).all()
@@ -101,8 +148,15 @@ def test_demo_recovery_records_the_fit(files, mechanism_csvs, tmp_path):
     from aicoord.simulate import fit_demo_sdm
     from aicoord.weights_io import read_weights_frame
 
-    steps.demo_recovery(files / "panel.csv", files / "truth.json", files / "queen.csv", tmp_path / "r.csv",
-                        draws=2, seed=1, mechanism_csvs=mechanism_csvs)
+    steps.demo_recovery(
+        files / "panel.csv",
+        files / "truth.json",
+        files / "queen.csv",
+        tmp_path / "r.csv",
+        draws=2,
+        seed=1,
+        mechanism_csvs=mechanism_csvs,
+    )
     r = pd.read_csv(tmp_path / "r.csv")
     truth = json.loads((files / "truth.json").read_text(encoding="utf-8"))
     d = read_tidy(files / "panel.csv", mechanism_csvs).rename(columns={"ai": "ai_index"})
@@ -130,7 +184,7 @@ def _dummy_variable_ml(y, xs, w, model):
 
     def fit(r):
         if model == "sem":
-            zz = z - r * np.concatenate([lag(z[i * n:(i + 1) * n].T).T for i in range(t)])
+            zz = z - r * np.concatenate([lag(z[i * n : (i + 1) * n].T).T for i in range(t)])
             yy = (y - r * lag(y)).ravel()
         else:
             zz, yy = z, (y - r * lag(y)).ravel()
@@ -142,15 +196,23 @@ def _dummy_variable_ml(y, xs, w, model):
         return t * n / 2 * np.log(fit(r)[0]) - t * np.linalg.slogdet(np.eye(n) - r * w)[1]
 
     r = minimize_scalar(negll, bounds=(-0.99, 0.99), method="bounded", options={"xatol": 1e-11}).x
-    return r, fit(r)[1][:len(cols)]
+    return r, fit(r)[1][: len(cols)]
 
 
 def test_spatial_beta_convergence_rows_equal_two_way_dummy_variable_ml(files, tmp_path):
     """The spatial beta-convergence rows (SAR, SEM, SDM) are two-way fixed-effects ML: beta and the spatial
     coefficient equal the dummy-variable model maximised in the test, growth computed here from the panel."""
-    steps.beta_convergence(files / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc", tau=1,
-                           controls=["gov"], time_effects=True, spatial_models=["sar", "sem", "sdm"],
-                           weights_name="queen")
+    steps.beta_convergence(
+        files / "panel.csv",
+        files / "queen.csv",
+        tmp_path / "b.csv",
+        variable="gdp_pc",
+        tau=1,
+        controls=["gov"],
+        time_effects=True,
+        spatial_models=["sar", "sem", "sdm"],
+        weights_name="queen",
+    )
     b = pd.read_csv(tmp_path / "b.csv")
     panel = pd.read_csv(files / "panel.csv", dtype={"code": str}).sort_values(["year", "code"])
     w = pd.read_csv(files / "queen.csv", dtype={"code": str}, index_col=0)
@@ -164,8 +226,9 @@ def test_spatial_beta_convergence_rows_equal_two_way_dummy_variable_ml(files, tm
     checked = 0
     for typ, xs in (("absolute", [init]), ("conditional", [init, gov[:-1]])):
         for model in ("sar", "sem", "sdm"):
-            row = b[(b["form"] == "spatial panel") & (b["type"] == typ)
-                    & b["model"].str.startswith(model.upper())].iloc[0]
+            row = b[
+                (b["form"] == "spatial panel") & (b["type"] == typ) & b["model"].str.startswith(model.upper())
+            ].iloc[0]
             r, coefs = _dummy_variable_ml(growth, xs, w, model)
             np.testing.assert_allclose(row["spatial_coef"], r, atol=2e-6)
             np.testing.assert_allclose(row["beta"], coefs[0], atol=2e-6)
@@ -182,8 +245,17 @@ def test_a_panel_without_a_province_of_the_matrix_names_it(files, tmp_path):
     d = pd.read_csv(files / "panel.csv", dtype={"code": str})
     d[d["code"] != "540000"].to_csv(tmp_path / "panel.csv", index=False)
     with pytest.raises(InputError) as exc:
-        steps.beta_convergence(tmp_path / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc",
-                               tau=1, controls=[], time_effects=True, spatial_models=["sar"], weights_name="queen")
+        steps.beta_convergence(
+            tmp_path / "panel.csv",
+            files / "queen.csv",
+            tmp_path / "b.csv",
+            variable="gdp_pc",
+            tau=1,
+            controls=[],
+            time_effects=True,
+            spatial_models=["sar"],
+            weights_name="queen",
+        )
     msg = str(exc.value)
     assert "1 unit(s) of the weights missing from the panel: 540000 (西藏)" in msg, msg
     assert "[]" not in msg and not (tmp_path / "b.csv").exists()
@@ -194,20 +266,47 @@ def test_kde_years_not_in_the_panel_are_a_clean_input_error(files, tmp_path):
     from aicoord.errors import InputError
 
     with pytest.raises(InputError, match=r"years not in the data: \[1990\]"):
-        steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[1990, 2023],
-                         language="en")
+        steps.kde_figure(
+            files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[1990, 2023], language="en"
+        )
     assert not (tmp_path / "k.png").exists()
 
 
 def test_beta_convergence_columns_are_the_documented_ones(files, tmp_path):
     """The β-convergence table has exactly the documented columns, in order; the non-spatial rows leave the
     spatial ones empty (first mutation draw of issue 22: a misnamed column was not seen)."""
-    steps.beta_convergence(files / "panel.csv", files / "queen.csv", tmp_path / "b.csv", variable="gdp_pc", tau=1,
-                           controls=[], time_effects=True, spatial_models=["sar"], weights_name="queen")
+    steps.beta_convergence(
+        files / "panel.csv",
+        files / "queen.csv",
+        tmp_path / "b.csv",
+        variable="gdp_pc",
+        tau=1,
+        controls=[],
+        time_effects=True,
+        spatial_models=["sar"],
+        weights_name="queen",
+    )
     b = pd.read_csv(tmp_path / "b.csv")
-    assert list(b.columns) == ["form", "model", "type", "beta", "se", "pvalue", "tau", "speed", "half_life", "nobs",
-                               "r2", "spatial", "spatial_coef", "spatial_se", "controls", "weights", "variable",
-                               "note"]
+    assert list(b.columns) == [
+        "form",
+        "model",
+        "type",
+        "beta",
+        "se",
+        "pvalue",
+        "tau",
+        "speed",
+        "half_life",
+        "nobs",
+        "r2",
+        "spatial",
+        "spatial_coef",
+        "spatial_se",
+        "controls",
+        "weights",
+        "variable",
+        "note",
+    ]
     spatial = b["form"] == "spatial panel"
     assert spatial.sum() == 1 and (~spatial).sum() == 2
     assert b.loc[~spatial, ["spatial_coef", "spatial_se"]].isna().all().all()
@@ -221,27 +320,32 @@ def _captured_figure(monkeypatch, module):
     return got
 
 
-def test_kde_step_curves_are_densities_relative_to_the_population_weighted_national_value(files, tmp_path,
-                                                                                         monkeypatch):
+def test_kde_step_curves_are_densities_relative_to_the_population_weighted_national_value(files, tmp_path, monkeypatch):
     """Each year's curve is the Gaussian KDE (Scott's rule) of GDP per capita over the national value, the
     national value being national GDP over national population when ``population`` is given, else the mean
     (mutation draw of issue 22: the step dropping ``population`` went unseen)."""
     import matplotlib
     from scipy.stats import gaussian_kde
 
-
     p = pd.read_csv(files / "panel.csv")
     for population in ("population", None):
         got = _captured_figure(monkeypatch, steps)  # the step module holds save_figure (imported at its top)
-        steps.kde_figure(files / "panel.csv", [tmp_path / "k.png"], variable="gdp_pc", years=[2017, 2023],
-                         population=population, language="zh")
+        steps.kde_figure(
+            files / "panel.csv",
+            [tmp_path / "k.png"],
+            variable="gdp_pc",
+            years=[2017, 2023],
+            population=population,
+            language="zh",
+        )
         ax = got[0].axes[0]
         lines = ax.get_lines()
         assert [ln.get_label() for ln in lines] == ["2017", "2023"]
         for ln, year in zip(lines, (2017, 2023)):
             yr = p[p["year"] == year]
-            national = ((yr["gdp_pc"] * yr["population"]).sum() / yr["population"].sum() if population
-                        else yr["gdp_pc"].mean())
+            national = (
+                (yr["gdp_pc"] * yr["population"]).sum() / yr["population"].sum() if population else yr["gdp_pc"].mean()
+            )
             x = ln.get_xdata()
             assert ln.get_ydata() == pytest.approx(gaussian_kde(yr["gdp_pc"] / national)(x), rel=1e-9), population
         assert ax.get_xlabel() == "人均实际 GDP / 全国水平" and ax.get_legend().get_title().get_text() == "年份"
@@ -254,22 +358,33 @@ def test_kde_step_curves_are_densities_relative_to_the_population_weighted_natio
 def test_composite_index_scores_are_the_mean_of_min_max_normalised_indicators(files, mechanism_csvs, tmp_path):
     """The composite-index step's ``score`` column, by hand for the equal-weight method: each indicator scaled to
     [0, 1] by its pooled minimum and maximum (reversed for a negative one), then averaged."""
-    steps.composite_indices(files / "panel.csv", tmp_path / "s.csv", tmp_path / "w.csv",
-                            specs={"eq": {"positive": ["industrial_upgrading", "value_chain"],
-                                          "negative": ["resource_allocation"], "method": "equal"}},
-                            mechanism_csvs=mechanism_csvs)
+    steps.composite_indices(
+        files / "panel.csv",
+        tmp_path / "s.csv",
+        tmp_path / "w.csv",
+        specs={
+            "eq": {
+                "positive": ["industrial_upgrading", "value_chain"],
+                "negative": ["resource_allocation"],
+                "method": "equal",
+            }
+        },
+        mechanism_csvs=mechanism_csvs,
+    )
     s = pd.read_csv(tmp_path / "s.csv", dtype={"code": str})
     assert list(s.columns[:2]) == ["index", "method"] and (s["method"] == "equal").all()
     d = pd.read_csv(files / "panel.csv", dtype={"code": str})[["code", "year"]]
     for m in ("industrial_upgrading", "value_chain", "resource_allocation"):
-        d = d.merge(pd.read_csv(files / f"mechanism_{m}.csv", dtype={"code": str})[["code", "year", m]],
-                    on=["code", "year"])
+        d = d.merge(
+            pd.read_csv(files / f"mechanism_{m}.csv", dtype={"code": str})[["code", "year", m]], on=["code", "year"]
+        )
 
     def scaled(x, positive=True):
         return (x - x.min()) / (x.max() - x.min()) if positive else (x.max() - x) / (x.max() - x.min())
 
-    d["want"] = (scaled(d["industrial_upgrading"]) + scaled(d["value_chain"])
-                 + scaled(d["resource_allocation"], positive=False)) / 3
+    d["want"] = (
+        scaled(d["industrial_upgrading"]) + scaled(d["value_chain"]) + scaled(d["resource_allocation"], positive=False)
+    ) / 3
     got = s.merge(d, on=["code", "year"])
     assert len(got) == len(d) == 31 * 7
     assert got["score"].to_numpy() == pytest.approx(got["want"].to_numpy(), rel=1e-9)
@@ -284,8 +399,14 @@ def test_inequality_tables_run_by_year_when_the_first_unit_starts_late(files, tm
     first = p["code"].iloc[0]
     p = p[~((p["code"] == first) & (p["year"] == 2017))]
     p.to_csv(tmp_path / "panel.csv", index=False)
-    steps.inequality(tmp_path / "panel.csv", tmp_path / "y.csv", tmp_path / "p.csv", variables=["gdp_pc"],
-                     groups="region4", population="population")
+    steps.inequality(
+        tmp_path / "panel.csv",
+        tmp_path / "y.csv",
+        tmp_path / "p.csv",
+        variables=["gdp_pc"],
+        groups="region4",
+        population="population",
+    )
     for name in ("y.csv", "p.csv"):
         years = pd.read_csv(tmp_path / name)["year"].tolist()
         assert years == sorted(years) and years[0] == 2017, name

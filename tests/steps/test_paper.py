@@ -42,9 +42,20 @@ def make_inputs(d, note):
     rows = []
     for c, r in zip(codes, regions):
         for y in (2021, 2022, 2023):
-            rows.append({"code": c, "name": c, "region4": r, "year": y, "ai": rng.uniform(5, 90),
-                         "gdp_pc": rng.uniform(3e4, 1.2e5), "coord_gap": rng.normal(), "gov": rng.uniform(.1, .3),
-                         "urban": rng.uniform(.4, .9), "note": note})
+            rows.append(
+                {
+                    "code": c,
+                    "name": c,
+                    "region4": r,
+                    "year": y,
+                    "ai": rng.uniform(5, 90),
+                    "gdp_pc": rng.uniform(3e4, 1.2e5),
+                    "coord_gap": rng.normal(),
+                    "gov": rng.uniform(0.1, 0.3),
+                    "urban": rng.uniform(0.4, 0.9),
+                    "note": note,
+                }
+            )
     panel = pd.DataFrame(rows)
     panel.to_csv(d / "panel.csv", index=False)
     mech = []
@@ -52,56 +63,203 @@ def make_inputs(d, note):
         f = panel[["code", "year"]].assign(**{m: rng.normal(size=len(panel)), "note": note})
         f.to_csv(d / f"{m}.csv", index=False)
         mech.append(d / f"{m}.csv")
-    pd.DataFrame([{"variable": v, "year": y, "matrix": m, "n": 8, "I": 0.3 - 0.1 * i + 0.01 * k, "EI": -1 / 7,
-                   "z_rand": 3.0 - i, "p_rand": [0.0027, 0.0801][i], "note": note}
-                  for v in ("coord_gap", "ai") for k, y in enumerate((2021, 2022, 2023)) for i, m in enumerate(WL)]
-                 ).to_csv(d / "global.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "variable": v,
+                "year": y,
+                "matrix": m,
+                "n": 8,
+                "I": 0.3 - 0.1 * i + 0.01 * k,
+                "EI": -1 / 7,
+                "z_rand": 3.0 - i,
+                "p_rand": [0.0027, 0.0801][i],
+                "note": note,
+            }
+            for v in ("coord_gap", "ai")
+            for k, y in enumerate((2021, 2022, 2023))
+            for i, m in enumerate(WL)
+        ]
+    ).to_csv(d / "global.csv", index=False)
     lisa = []
     for m in WL:
-        pd.DataFrame({"id": codes, "name": codes, "region4": regions, "cluster": ["HH", "LL", "LH", "HL"] * 2,
-                      "threshold": 0.05, "variable": "ai_index", "year": 2023, "matrix": m, "note": note}
-                     ).to_csv(d / f"lisa_{m}.csv", index=False)
+        pd.DataFrame(
+            {
+                "id": codes,
+                "name": codes,
+                "region4": regions,
+                "cluster": ["HH", "LL", "LH", "HL"] * 2,
+                "threshold": 0.05,
+                "variable": "ai_index",
+                "year": 2023,
+                "matrix": m,
+                "note": note,
+            }
+        ).to_csv(d / f"lisa_{m}.csv", index=False)
         lisa.append(d / f"lisa_{m}.csv")
-    ineq = [{"variable": v, "year": y, "cv": rng.uniform(.2, .5), "theil_t": .1, "theil_t_within": .06,
-             "theil_t_between": .04, "gini": .25, "gini_within": .06, "gini_between_net": .15,
-             "gini_transvariation": .04, "theil_t_within_share": .6, "theil_t_between_share": .4,
-             "gini_within_share": .24, "gini_between_net_share": .6, "gini_transvariation_share": .16, "note": note}
-            for v in ("gdp_pc", "ai") for y in (2021, 2022, 2023)]
+    ineq = [
+        {
+            "variable": v,
+            "year": y,
+            "cv": rng.uniform(0.2, 0.5),
+            "theil_t": 0.1,
+            "theil_t_within": 0.06,
+            "theil_t_between": 0.04,
+            "gini": 0.25,
+            "gini_within": 0.06,
+            "gini_between_net": 0.15,
+            "gini_transvariation": 0.04,
+            "theil_t_within_share": 0.6,
+            "theil_t_between_share": 0.4,
+            "gini_within_share": 0.24,
+            "gini_between_net_share": 0.6,
+            "gini_transvariation_share": 0.16,
+            "note": note,
+        }
+        for v in ("gdp_pc", "ai")
+        for y in (2021, 2022, 2023)
+    ]
     pd.DataFrame(ineq).to_csv(d / "inequality.csv", index=False)
-    pd.DataFrame([{"form": "panel", "model": "FE two-way", "type": "absolute", "beta": -0.1, "se": 0.01,
-                   "pvalue": 1e-10, "speed": 0.1, "half_life": 6.5, "nobs": 16, "spatial": None,
-                   "spatial_coef": None, "controls": None, "variable": "gdp_pc", "note": note},
-                  {"form": "spatial panel", "model": "SAR", "type": "conditional", "beta": -0.11, "se": 0.01,
-                   "pvalue": 1e-11, "speed": 0.11, "half_life": 6.0, "nobs": 16, "spatial": "rho",
-                   "spatial_coef": -0.07, "controls": "gov;urban", "variable": "gdp_pc", "note": note}]
-                 ).to_csv(d / "beta.csv", index=False)
-    pd.DataFrame([{"weights": "queen", "step": "1", "test": "lm_lag", "effects": "none", "statistic": 10.5,
-                   "df": 1, "p": 0.001, "reject": True, "null": "rho = 0", "decision": None, "note": note},
-                  {"weights": "queen", "step": "4", "test": "selected model", "effects": "twoways",
-                   "statistic": None, "df": None, "p": None, "reject": None, "null": None,
-                   "decision": "SDM", "note": note}]).to_csv(d / "spec.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "form": "panel",
+                "model": "FE two-way",
+                "type": "absolute",
+                "beta": -0.1,
+                "se": 0.01,
+                "pvalue": 1e-10,
+                "speed": 0.1,
+                "half_life": 6.5,
+                "nobs": 16,
+                "spatial": None,
+                "spatial_coef": None,
+                "controls": None,
+                "variable": "gdp_pc",
+                "note": note,
+            },
+            {
+                "form": "spatial panel",
+                "model": "SAR",
+                "type": "conditional",
+                "beta": -0.11,
+                "se": 0.01,
+                "pvalue": 1e-11,
+                "speed": 0.11,
+                "half_life": 6.0,
+                "nobs": 16,
+                "spatial": "rho",
+                "spatial_coef": -0.07,
+                "controls": "gov;urban",
+                "variable": "gdp_pc",
+                "note": note,
+            },
+        ]
+    ).to_csv(d / "beta.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "weights": "queen",
+                "step": "1",
+                "test": "lm_lag",
+                "effects": "none",
+                "statistic": 10.5,
+                "df": 1,
+                "p": 0.001,
+                "reject": True,
+                "null": "rho = 0",
+                "decision": None,
+                "note": note,
+            },
+            {
+                "weights": "queen",
+                "step": "4",
+                "test": "selected model",
+                "effects": "twoways",
+                "statistic": None,
+                "df": None,
+                "p": None,
+                "reject": None,
+                "null": None,
+                "decision": "SDM",
+                "note": note,
+            },
+        ]
+    ).to_csv(d / "spec.csv", index=False)
     params = ["ai", "gov", "urban", "W*ai", "W*gov", "W*urban", "rho"]
-    base = pd.DataFrame([{"parameter": p, "estimate": _pair(i)[0], "se": _pair(i)[1], "note": note}
-                         for i, p in enumerate(params)])
+    base = pd.DataFrame(
+        [{"parameter": p, "estimate": _pair(i)[0], "se": _pair(i)[1], "note": note} for i, p in enumerate(params)]
+    )
     base["z"] = base["estimate"] / base["se"]
     base["p"] = 2 * special.ndtr(-base["z"].abs())
     cols = []
-    for c, ps in (("ols", params[:3]), ("sar", params[:3] + ["rho"]), ("sem", params[:3] + ["lambda"]),
-                  ("sdm", params)):
+    for c, ps in (
+        ("ols", params[:3]),
+        ("sar", params[:3] + ["rho"]),
+        ("sem", params[:3] + ["lambda"]),
+        ("sdm", params),
+    ):
         src = base.set_index("parameter")
-        part = pd.DataFrame([{"parameter": p, **(src.loc[p].to_dict() if p in src.index else
-                                                  {"estimate": 0.2, "se": 0.05, "z": 4.0, "p": 6e-5, "note": note})}
-                             for p in ps])
-        cols.append(part.assign(column=c, model=c, weights="queen", effects="twoways", lee_yu=True, N=8, T=3,
-                                nobs=24, sigma2=0.01, r2_within=0.3, loglik=12.5, cov_type="oim"))
+        part = pd.DataFrame(
+            [
+                {
+                    "parameter": p,
+                    **(
+                        src.loc[p].to_dict()
+                        if p in src.index
+                        else {"estimate": 0.2, "se": 0.05, "z": 4.0, "p": 6e-5, "note": note}
+                    ),
+                }
+                for p in ps
+            ]
+        )
+        cols.append(
+            part.assign(
+                column=c,
+                model=c,
+                weights="queen",
+                effects="twoways",
+                lee_yu=True,
+                N=8,
+                T=3,
+                nobs=24,
+                sigma2=0.01,
+                r2_within=0.3,
+                loglik=12.5,
+                cov_type="oim",
+            )
+        )
     pd.concat(cols, ignore_index=True).to_csv(d / "baseline.csv", index=False)
-    (d / "baseline.json").write_text(json.dumps(
-        {"N": 8, "T": 3, "nobs": 24, "loglik": 12.5, "r2_within": 0.3, "r2": 0.9, "sigma2": 0.01, "ai": "ai",
-         "controls": ["gov", "urban"], "effects": "twoways", "lee_yu": True, "model": "sdm", "weights": "queen",
-         "y": "coord_gap", "draws": 200, "note": note}), encoding="utf-8")
-    eff = pd.DataFrame([{"variable": v, "effect": e, "estimate": _pair(i + j)[0], "se": _pair(i + j)[1],
-                         "note": note} for i, v in enumerate(["ai", "gov", "urban"])
-                        for j, e in enumerate(["direct", "indirect", "total"])])
+    (d / "baseline.json").write_text(
+        json.dumps(
+            {
+                "N": 8,
+                "T": 3,
+                "nobs": 24,
+                "loglik": 12.5,
+                "r2_within": 0.3,
+                "r2": 0.9,
+                "sigma2": 0.01,
+                "ai": "ai",
+                "controls": ["gov", "urban"],
+                "effects": "twoways",
+                "lee_yu": True,
+                "model": "sdm",
+                "weights": "queen",
+                "y": "coord_gap",
+                "draws": 200,
+                "note": note,
+            }
+        ),
+        encoding="utf-8",
+    )
+    eff = pd.DataFrame(
+        [
+            {"variable": v, "effect": e, "estimate": _pair(i + j)[0], "se": _pair(i + j)[1], "note": note}
+            for i, v in enumerate(["ai", "gov", "urban"])
+            for j, e in enumerate(["direct", "indirect", "total"])
+        ]
+    )
     eff["lower"], eff["upper"] = eff["estimate"] - 2 * eff["se"], eff["estimate"] + 2 * eff["se"]
     eff.to_csv(d / "effects.csv", index=False)
     mrows = []
@@ -111,52 +269,145 @@ def make_inputs(d, note):
                 est, se = _pair(i + j + k)
                 mrows.append({"mechanism": m, "quantity": q, "effect": e, "estimate": est, "se": se})
         est, se = _pair(i + 5)
-        mrows.append({"mechanism": m, "quantity": "mediated", "effect": "total", "estimate": est, "se": se,
-                      "lower": est - 2 * se, "upper": est + 2 * se, "sobel_z": est / se})
+        mrows.append(
+            {
+                "mechanism": m,
+                "quantity": "mediated",
+                "effect": "total",
+                "estimate": est,
+                "se": se,
+                "lower": est - 2 * se,
+                "upper": est + 2 * se,
+                "sobel_z": est / se,
+            }
+        )
     mdf = pd.DataFrame(mrows).assign(mechanism_model="sdm", weights="queen", note=note)
     mdf.to_csv(d / "mechanisms.csv", index=False)
     hrows = []
-    for i, (by, g) in enumerate([("region", "East"), ("region", "West"), ("period (split 2022)", "pre"),
-                                 ("period (split 2022)", "post")]):
+    for i, (by, g) in enumerate(
+        [("region", "East"), ("region", "West"), ("period (split 2022)", "pre"), ("period (split 2022)", "post")]
+    ):
         for j, e in enumerate(["direct", "indirect", "total"]):
             est, se = _pair(i + j)
-            hrows.append({"weights": "queen", "by": by, "group": g, "effect": e, "estimate": est, "se": se,
-                          "note": note})
+            hrows.append(
+                {"weights": "queen", "by": by, "group": g, "effect": e, "estimate": est, "se": se, "note": note}
+            )
     pd.DataFrame(hrows).to_csv(d / "heterogeneity.csv", index=False)
     rrows = []
     for w in WL:
         for s in ("full", "ai_lag1"):
             for mo in ("sdm", "sar", "dynamic_sdm"):
                 for mname in ["baseline", *MECHS]:
-                    failed = (w, s, mo, mname) in {("invdist", "ai_lag1", "sar", "baseline"),
-                                                   ("invdist", "full", "dynamic_sdm", MECHS[0])}
+                    failed = (w, s, mo, mname) in {
+                        ("invdist", "ai_lag1", "sar", "baseline"),
+                        ("invdist", "full", "dynamic_sdm", MECHS[0]),
+                    }
                     est = None if failed else float(rng.normal(-0.01, 0.003))
-                    rrows.append({"weights": w, "sample": s, "model": mo, "mechanism": mname,
-                                  "quantity": "ai_total_effect" if mname == "baseline" else "mediated_total",
-                                  "estimate": est, "lower": None if failed else est - 0.005,
-                                  "upper": None if failed else est + 0.005,
-                                  "verdict": "not estimated" if failed else "promotes",
-                                  "failure": ("rho on its bound" if mo == "sar" else "not stationary: max|(tau+eta w)/"
-                                              "(1-rho w)| = 1.012 >= 1; the dynamic SDM of x is not estimated")
-                                  if failed else None, "note": note})
+                    rrows.append(
+                        {
+                            "weights": w,
+                            "sample": s,
+                            "model": mo,
+                            "mechanism": mname,
+                            "quantity": "ai_total_effect" if mname == "baseline" else "mediated_total",
+                            "estimate": est,
+                            "lower": None if failed else est - 0.005,
+                            "upper": None if failed else est + 0.005,
+                            "verdict": "not estimated" if failed else "promotes",
+                            "failure": (
+                                "rho on its bound"
+                                if mo == "sar"
+                                else "not stationary: max|(tau+eta w)/"
+                                "(1-rho w)| = 1.012 >= 1; the dynamic SDM of x is not estimated"
+                            )
+                            if failed
+                            else None,
+                            "note": note,
+                        }
+                    )
     pd.DataFrame(rrows).to_csv(d / "robustness.csv", index=False)
-    pd.DataFrame([{"weights": "queen", "scenario": sc, "year": 2023, "measure": m, "before": 0.2, "after": 0.18,
-                   "change": -0.02, "change_lower": -0.03, "change_upper": -0.01, "shift": 2, "note": note}
-                  for sc in ("catch_up", "freeze_east") for m in ("cv", "theil_t", "gini", "gini_East")]
-                 ).to_csv(d / "dispersion.csv", index=False)
-    pd.DataFrame([{"weights": "queen", "scenario": sc, "unit": c, "region": r, "year": 2023,
-                   "delta_ai": 10.0 * (r != "East"), "y_before": 0.1, "delta_y": -0.02, "delta_y_lower": -0.04,
-                   "delta_y_upper": -0.01, "own": -0.015, "spillover": -0.005, "note": note}
-                  for sc in ("catch_up", "freeze_east") for c, r in zip(codes, regions)]
-                 ).to_csv(d / "scenario_provinces.csv", index=False)
-    pd.DataFrame([{"mechanism": "baseline", "verdict": "promotes", "effect": -0.015, "lower": -0.024,
-                   "upper": -0.007, "se": 0.004, "ai_total_on_channel": None, "variants_agree": 7, "variants": 8},
-                  {"mechanism": MECHS[0], "verdict": "promotes", "effect": -0.009, "lower": -0.015,
-                   "upper": -0.004, "se": 0.003, "ai_total_on_channel": 0.023, "variants_agree": 6, "variants": 8},
-                  {"mechanism": MECHS[1], "verdict": "inconclusive", "effect": 0.001, "lower": -0.001,
-                   "upper": 0.004, "se": 0.001, "ai_total_on_channel": -0.007, "variants_agree": 8,
-                   "variants": 8}]).assign(p=[0.001, 0.003, 0.4], p_adjusted=[0.003, 0.006, 0.4],
-                                           mediation_share=[np.nan, 0.25, 0.5], suppression=[np.nan, False, True]).assign(note="Verdict rule: ... | " + note).to_csv(d / "verdict.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "weights": "queen",
+                "scenario": sc,
+                "year": 2023,
+                "measure": m,
+                "before": 0.2,
+                "after": 0.18,
+                "change": -0.02,
+                "change_lower": -0.03,
+                "change_upper": -0.01,
+                "shift": 2,
+                "note": note,
+            }
+            for sc in ("catch_up", "freeze_east")
+            for m in ("cv", "theil_t", "gini", "gini_East")
+        ]
+    ).to_csv(d / "dispersion.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "weights": "queen",
+                "scenario": sc,
+                "unit": c,
+                "region": r,
+                "year": 2023,
+                "delta_ai": 10.0 * (r != "East"),
+                "y_before": 0.1,
+                "delta_y": -0.02,
+                "delta_y_lower": -0.04,
+                "delta_y_upper": -0.01,
+                "own": -0.015,
+                "spillover": -0.005,
+                "note": note,
+            }
+            for sc in ("catch_up", "freeze_east")
+            for c, r in zip(codes, regions)
+        ]
+    ).to_csv(d / "scenario_provinces.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "mechanism": "baseline",
+                "verdict": "promotes",
+                "effect": -0.015,
+                "lower": -0.024,
+                "upper": -0.007,
+                "se": 0.004,
+                "ai_total_on_channel": None,
+                "variants_agree": 7,
+                "variants": 8,
+            },
+            {
+                "mechanism": MECHS[0],
+                "verdict": "promotes",
+                "effect": -0.009,
+                "lower": -0.015,
+                "upper": -0.004,
+                "se": 0.003,
+                "ai_total_on_channel": 0.023,
+                "variants_agree": 6,
+                "variants": 8,
+            },
+            {
+                "mechanism": MECHS[1],
+                "verdict": "inconclusive",
+                "effect": 0.001,
+                "lower": -0.001,
+                "upper": 0.004,
+                "se": 0.001,
+                "ai_total_on_channel": -0.007,
+                "variants_agree": 8,
+                "variants": 8,
+            },
+        ]
+    ).assign(
+        p=[0.001, 0.003, 0.4],
+        p_adjusted=[0.003, 0.006, 0.4],
+        mediation_share=[np.nan, 0.25, 0.5],
+        suppression=[np.nan, False, True],
+    ).assign(note="Verdict rule: ... | " + note).to_csv(d / "verdict.csv", index=False)
     return {"mech": mech, "lisa": lisa}
 
 
@@ -170,17 +421,21 @@ def build_all(d, inp, language="zh"):
     kw = dict(language=language, decimals=3)
     reg = dict(kw, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, labels=LABELS)
     P.paper_descriptive(d / "panel.csv", inp["mech"], **out("descriptive"), variables=VARS, labels=LABELS, **kw)
-    P.paper_correlation(d / "panel.csv", inp["mech"], **out("correlation"), variables=VARS, outcome="coord_gap",
-                  labels=LABELS, **kw)
+    P.paper_correlation(
+        d / "panel.csv", inp["mech"], **out("correlation"), variables=VARS, outcome="coord_gap", labels=LABELS, **kw
+    )
     P.paper_moran(d / "global.csv", **out("moran"), stars=[0.10, 0.05, 0.01], weights_labels=WL, labels=LABELS, **kw)
     P.paper_lisa(inp["lisa"], **out("lisa"), weights_labels=WL, labels=LABELS, language=language)
     P.paper_inequality(d / "inequality.csv", **out("inequality"), labels=LABELS, **kw)
-    P.paper_convergence(d / "inequality.csv", d / "beta.csv", **out("convergence"), variable="gdp_pc", labels=LABELS, **kw)
+    P.paper_convergence(
+        d / "inequality.csv", d / "beta.csv", **out("convergence"), variable="gdp_pc", labels=LABELS, **kw
+    )
     P.paper_specification(d / "spec.csv", **out("specification"), weights_labels=WL, **kw)
     P.paper_baseline(d / "baseline.csv", d / "baseline.json", **out("baseline"), **reg)
     P.paper_effects(d / "effects.csv", d / "baseline.json", **out("effects"), **reg)
-    P.paper_mechanisms(d / "mechanisms.csv", **out("mechanisms"), alpha=0.05, verdict_csv=d / "verdict.csv",
-                       outcome="coord_gap", **reg)
+    P.paper_mechanisms(
+        d / "mechanisms.csv", **out("mechanisms"), alpha=0.05, verdict_csv=d / "verdict.csv", outcome="coord_gap", **reg
+    )
     P.paper_heterogeneity(d / "heterogeneity.csv", **out("heterogeneity"), **reg)
     P.paper_robustness(d / "robustness.csv", **out("robustness"), labels=LABELS, weights_labels=WL, alpha=0.05, **kw)
     P.paper_scenarios(d / "dispersion.csv", **out("scenarios"), alpha=0.05, **kw)
@@ -196,15 +451,48 @@ def _identification_csv(d):
     note = pd.read_csv(d / "spec.csv")["note"].iloc[0]
     rows = []
     for i, e in enumerate(("ml", "iv", "gmm")):
-        first = {} if e == "ml" else {"partial_r2": 0.41, "sw_f": 31.2, "kp_rk_wald_f": 20.3, "kp_lm_p": 0.001,
-                                      "hansen_j": 0.15, "hansen_p": 0.99, "endogeneity_p": 0.0, "ar_low": -0.02,
-                                      "ar_high": float("nan"), "cov_type": "cluster"}
+        first = (
+            {}
+            if e == "ml"
+            else {
+                "partial_r2": 0.41,
+                "sw_f": 31.2,
+                "kp_rk_wald_f": 20.3,
+                "kp_lm_p": 0.001,
+                "hansen_j": 0.15,
+                "hansen_p": 0.99,
+                "endogeneity_p": 0.0,
+                "ar_low": -0.02,
+                "ar_high": float("nan"),
+                "cov_type": "cluster",
+            }
+        )
         for j, k in enumerate(("direct", "indirect", "total")):
             est, se = _pair(3 * i + j)
-            rows.append({"weights": "queen", "estimator": e, "effect": k, "estimate": est, "se": se,
-                         "ci_low": est - 1.96 * se, "ci_high": est + 1.96 * se, **first})
-    rows.append({"weights": "queen", "estimator": "oster", "effect": "coefficient", "estimate": -0.004,
-                 "ci_low": -0.004, "ci_high": 0.001, "beta_star": 0.001, "delta_for_zero": 0.8})
+            rows.append(
+                {
+                    "weights": "queen",
+                    "estimator": e,
+                    "effect": k,
+                    "estimate": est,
+                    "se": se,
+                    "ci_low": est - 1.96 * se,
+                    "ci_high": est + 1.96 * se,
+                    **first,
+                }
+            )
+    rows.append(
+        {
+            "weights": "queen",
+            "estimator": "oster",
+            "effect": "coefficient",
+            "estimate": -0.004,
+            "ci_low": -0.004,
+            "ci_high": 0.001,
+            "beta_star": 0.001,
+            "delta_for_zero": 0.8,
+        }
+    )
     t = pd.DataFrame(rows)
     t["instruments"] = "gov"
     t["note"] = note
@@ -303,17 +591,18 @@ def test_stars_agree_with_the_unrounded_estimates_over_their_se(built):
                     src = eff[(eff["variable"] == r.key) & (eff["effect"] == kind)].iloc[0]
                 elif name == "mechanisms":
                     m = MECHS[j // 2]
-                    quantity = {"channel": "channel_on_y", "mediated": "mediated"}.get(r.key, ("ai_on_channel", "ai_on_y")[j % 2])
+                    quantity = {"channel": "channel_on_y", "mediated": "mediated"}.get(
+                        r.key, ("ai_on_channel", "ai_on_y")[j % 2]
+                    )
                     q = mech[(mech["mechanism"] == m) & (mech["quantity"] == quantity)]
                     src = q[q["effect"] == "total"].iloc[0]
                 else:
-                    panel = [x for x in t.rows[:t.rows.index(r)] if x.kind == "panel"][-1].label
+                    panel = [x for x in t.rows[: t.rows.index(r)] if x.kind == "panel"][-1].label
                     group = {"东部": "East", "西部": "West", "前期": "pre", "后期": "post"}[r.label]
-                    src = het[(het["group"] == group)
-                              & (het["effect"] == ["direct", "indirect", "total"][j])].iloc[0]
+                    src = het[(het["group"] == group) & (het["effect"] == ["direct", "indirect", "total"][j])].iloc[0]
                     assert panel
                 p = float(2 * special.ndtr(-abs(src["estimate"] / src["se"])))
-                d = fmt.decimals_for(src["se"])       # two significant digits of the SE, for both
+                d = fmt.decimals_for(src["se"])  # two significant digits of the SE, for both
                 assert cell == fmt(src["estimate"], d) + _stars(p), (name, r.key, cell, p)
                 assert se_cell == f"({fmt(src['se'], d)})"
                 checked += 1
@@ -330,13 +619,20 @@ def test_regression_tables_say_what_the_rows_are(built):
     # the controls and their W-lags are printed (paper.show_controls, default), so no 控制变量 row
     coef = [r.key for r in t.rows if r.kind == "coef"]
     assert {"gov", "urban", "W*gov", "W*urban"} <= set(coef)
-    assert [(r.label, r.cells) for r in t.rows if r.kind == "flag"] == [("地区效应", ["是"] * 4), ("时间效应", ["是"] * 4)]
+    assert [(r.label, r.cells) for r in t.rows if r.kind == "flag"] == [
+        ("地区效应", ["是"] * 4),
+        ("时间效应", ["是"] * 4),
+    ]
     # paper.baseline_columns: FE OLS, SAR, SEM and SDM side by side; ρ only under SAR and SDM, λ only under SEM
     assert t.columns == ["固定效应 OLS", "SAR", "SEM", "SDM"]
     rho = next(r for r in t.rows if r.key == "rho" and r.kind == "coef")
     lam = next(r for r in t.rows if r.key == "lambda" and r.kind == "coef")
-    assert [bool(c) for c in rho.cells] == [False, True, False, True] and [bool(c) for c in lam.cells] == \
-        [False, False, True, False]
+    assert [bool(c) for c in rho.cells] == [False, True, False, True] and [bool(c) for c in lam.cells] == [
+        False,
+        False,
+        True,
+        False,
+    ]
     wai = next(r for r in t.rows if r.key == "W*ai" and r.kind == "coef")
     assert [bool(c) for c in wai.cells] == [False, False, False, True]
     assert "R²（组内）" in [r.label for r in t.rows]
@@ -349,7 +645,7 @@ def test_the_note_says_simulated_data_exactly_when_the_input_does(built):
         t = P.read_table(out["json"])
         if kind == "simulated":
             assert t.notes[0] == "模拟数据 (simulated data)", name
-            assert "aicoord 模拟的示范面板" in t.note_text        # the demo's source, in the table's language
+            assert "aicoord 模拟的示范面板" in t.note_text  # the demo's source, in the table's language
         else:
             assert "simulated data" not in t.note_text.lower() and "模拟数据" not in t.note_text, name
             assert "统计年鉴 (test panel)" in t.note_text, name
@@ -377,12 +673,18 @@ def test_robustness_reports_variants_not_estimated(built):
     t = P.read_table(outs["robustness"]["json"])
     row = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × 人工智能滞后一期"][0]
     assert "invdist: 反距离矩阵（幂 1）" in t.note_text
-    assert row.cells[2:4] == ["未估计", "原因见稳健性结果文件"]     # an engine message has no translation
-    t2 = failure_text("rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
-                    "zh", NumberFormat())
+    assert row.cells[2:4] == ["未估计", "原因见稳健性结果文件"]  # an engine message has no translation
+    t2 = failure_text(
+        "rho = 1.000000 is at the boundary of its admissible interval (-4.7, 1.0); the ML estimate",
+        "zh",
+        NumberFormat(),
+    )
     assert t2 == "ρ = 1.000（边界）"
-    assert [r.label for r in t.rows if r.kind == "panel"] == ["人工智能总效应", "中介效应: 产业结构升级",
-                                                               "中介效应: 价值链攀升"]
+    assert [r.label for r in t.rows if r.kind == "panel"] == [
+        "人工智能总效应",
+        "中介效应: 产业结构升级",
+        "中介效应: 价值链攀升",
+    ]
 
 
 def test_robustness_dynamic_sdm_column_is_short_run(built, tmp_path):
@@ -396,15 +698,18 @@ def test_robustness_dynamic_sdm_column_is_short_run(built, tmp_path):
     rows = [r for r in t.rows if r.label == "invdist: 反距离矩阵（幂 1） × 全样本"]
     assert rows[mech].cells[4:] == ["未估计", "非平稳（最大模 1.012 ≥ 1）"]
     en = {k: tmp_path / f"r.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.paper_robustness(d / "robustness.csv", **en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en", decimals=3)
+    P.paper_robustness(
+        d / "robustness.csv", **en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en", decimals=3
+    )
     te = P.read_table(en["json"])
     assert "Dynamic SDM (short run)" in json.dumps(dataclasses.asdict(te))
     assert "short-run effects, (I − ρW)⁻¹(βI + θW)" in te.note_text
     # without the dynamic model, no note about it
     g = pd.read_csv(d / "robustness.csv")
     g[g["model"] != "dynamic_sdm"].to_csv(tmp_path / "static.csv", index=False)
-    P.paper_robustness(tmp_path / "static.csv", **en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en",
-                 decimals=3)
+    P.paper_robustness(
+        tmp_path / "static.csv", **en, labels=LABELS, weights_labels=WL, alpha=0.05, language="en", decimals=3
+    )
     assert "short-run" not in P.read_table(en["json"]).note_text
 
 
@@ -423,14 +728,20 @@ def test_descriptive_and_vif_are_recomputed(built):
     t = P.read_table(outs["descriptive"]["json"])
     ai = [r for r in t.rows if r.label == "人工智能指数"][0]
     fmt = NumberFormat()
-    assert ai.cells == [str(len(panel)), fmt(panel["ai"].mean()), fmt(panel["ai"].std()), fmt(panel["ai"].min()),
-                        fmt(panel["ai"].max())]
+    assert ai.cells == [
+        str(len(panel)),
+        fmt(panel["ai"].mean()),
+        fmt(panel["ai"].std()),
+        fmt(panel["ai"].min()),
+        fmt(panel["ai"].max()),
+    ]
     c = P.read_table(outs["correlation"]["json"])
-    full = panel.merge(pd.read_csv(d / "industrial_upgrading.csv").drop(columns="note"), on=["code", "year"]) \
-        .merge(pd.read_csv(d / "value_chain.csv").drop(columns="note"), on=["code", "year"])
+    full = panel.merge(pd.read_csv(d / "industrial_upgrading.csv").drop(columns="note"), on=["code", "year"]).merge(
+        pd.read_csv(d / "value_chain.csv").drop(columns="note"), on=["code", "year"]
+    )
     x = np.column_stack([np.ones(len(full))] + [full[v] for v in VARS[1:]])
     assert c.rows[1].cells[-1] == fmt(variance_inflation_factor(x, 1), 2)
-    assert c.rows[0].cells[-1] == ""          # the outcome has no VIF
+    assert c.rows[0].cells[-1] == ""  # the outcome has no VIF
     assert c.rows[1].cells[0] == fmt(full["coord_gap"].corr(full["ai"]))
 
 
@@ -451,14 +762,15 @@ def test_baseline_hides_the_controls_on_request_and_states_the_lee_yu_sample(bui
     fit.update(lee_yu=True, nobs=(n - 1) * (t - 1))
     (tmp_path / "fit.json").write_text(json.dumps(fit), encoding="utf-8")
     out = {k: tmp_path / f"b.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    reg = dict(language="zh", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL,
-               labels=LABELS)
+    reg = dict(language="zh", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, labels=LABELS)
     P.paper_baseline(d / "baseline.csv", tmp_path / "fit.json", **out, show_controls=False, **reg)
     tab = P.read_table(out["json"])
     assert not {"gov", "urban", "W*gov"} & {r.key for r in tab.rows}
     assert [r.label for r in tab.rows if r.kind == "flag"] == ["控制变量", "地区效应", "时间效应"]
-    assert f"观测值为 Lee–Yu 正交变换后的有效样本 {n - 1} × {t - 1} = {(n - 1) * (t - 1)}（原样本 N × T = {n * t}）" \
+    assert (
+        f"观测值为 Lee–Yu 正交变换后的有效样本 {n - 1} × {t - 1} = {(n - 1) * (t - 1)}（原样本 N × T = {n * t}）"
         in tab.note_text
+    )
     from aicoord.paper.study_tables import lee_yu_sample
 
     assert lee_yu_sample(31, 13, 31 * 12) == (31, 12) and lee_yu_sample(31, 13, 30 * 13) == (30, 13)
@@ -469,11 +781,35 @@ def test_inequality_table_gives_the_contribution_rates_of_the_parts(built):
     _, _, outs = built
     t = P.read_table(outs["inequality"]["json"])
     assert t.groups == [("Theil T", 3), ("Theil T 贡献率（%）", 2), ("Dagum Gini", 4), ("Dagum Gini 贡献率（%）", 3)]
-    assert t.columns == ["总体", "组内", "组间", "组内", "组间", "总体", "组内", "净组间", "超变密度", "组内", "净组间",
-                         "超变密度"]
+    assert t.columns == [
+        "总体",
+        "组内",
+        "组间",
+        "组内",
+        "组间",
+        "总体",
+        "组内",
+        "净组间",
+        "超变密度",
+        "组内",
+        "净组间",
+        "超变密度",
+    ]
     row = next(r for r in t.rows if r.label == "2021")
-    assert row.cells == ["0.100", "0.060", "0.040", "60.00", "40.00", "0.250", "0.060", "0.150", "0.040", "24.00",
-                         "60.00", "16.00"]
+    assert row.cells == [
+        "0.100",
+        "0.060",
+        "0.040",
+        "60.00",
+        "40.00",
+        "0.250",
+        "0.060",
+        "0.150",
+        "0.040",
+        "24.00",
+        "60.00",
+        "16.00",
+    ]
 
 
 def test_descriptive_statistics_get_decimals_by_magnitude_or_by_variable(built, tmp_path):
@@ -481,17 +817,30 @@ def test_descriptive_statistics_get_decimals_by_magnitude_or_by_variable(built, 
     paper.variable_decimals sets a variable's own."""
     from aicoord.paper.numbers import row_decimals
 
-    assert [row_decimals(v, 3) for v in ([58031.989, 12000.0], [96.5, 3.4], [0.5, -0.8], [403.0], [0.0])] == \
-        [0, 3, 3, 2, 3]
+    assert [row_decimals(v, 3) for v in ([58031.989, 12000.0], [96.5, 3.4], [0.5, -0.8], [403.0], [0.0])] == [
+        0,
+        3,
+        3,
+        2,
+        3,
+    ]
     _, d, outs = built
     t = P.read_table(outs["descriptive"]["json"])
     for r in t.rows:
         digits = {len(c.partition(".")[2]) for c in r.cells[1:]}
-        assert len(digits) == 1, r.label                  # one number of decimals per row
+        assert len(digits) == 1, r.label  # one number of decimals per row
     inp = [d / f"{m}.csv" for m in MECHS]
     out = {k: tmp_path / f"d.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.paper_descriptive(d / "panel.csv", inp, **out, variables=VARS, labels=LABELS, language="zh", decimals=3,
-                  variable_decimals={"gdp_pc": 1})
+    P.paper_descriptive(
+        d / "panel.csv",
+        inp,
+        **out,
+        variables=VARS,
+        labels=LABELS,
+        language="zh",
+        decimals=3,
+        variable_decimals={"gdp_pc": 1},
+    )
     row = next(r for r in P.read_table(out["json"]).rows if r.label == LABELS["gdp_pc"])
     assert all(len(c.partition(".")[2]) == 1 for c in row.cells[1:])
 
@@ -503,17 +852,38 @@ def test_formula_like_labels_are_escaped_in_the_csvs_and_negative_numbers_are_no
     import csv
 
     make_inputs(tmp_path, SIM_NOTE)
-    labels = dict(LABELS, gov='=HYPERLINK("http://x","y")', urban="@SUM(A1)", ai="+cmd|' /C calc'!A0",
-                  gdp_pc="-2+3")
-    out = {n: {k: tmp_path / f"{n}.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-           for n in ("descriptive", "baseline")}
-    P.paper_descriptive(tmp_path / "panel.csv", [tmp_path / f"{m}.csv" for m in MECHS], **out["descriptive"], variables=VARS,
-                  labels=labels, language="zh", decimals=3)
-    P.paper_baseline(tmp_path / "baseline.csv", tmp_path / "baseline.json", **out["baseline"], labels=labels, language="zh",
-               decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL)
+    labels = dict(LABELS, gov='=HYPERLINK("http://x","y")', urban="@SUM(A1)", ai="+cmd|' /C calc'!A0", gdp_pc="-2+3")
+    out = {
+        n: {k: tmp_path / f"{n}.{k}" for k in ("csv", "md", "tex", "docx", "json")} for n in ("descriptive", "baseline")
+    }
+    P.paper_descriptive(
+        tmp_path / "panel.csv",
+        [tmp_path / f"{m}.csv" for m in MECHS],
+        **out["descriptive"],
+        variables=VARS,
+        labels=labels,
+        language="zh",
+        decimals=3,
+    )
+    P.paper_baseline(
+        tmp_path / "baseline.csv",
+        tmp_path / "baseline.json",
+        **out["baseline"],
+        labels=labels,
+        language="zh",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="se",
+        weights_labels=WL,
+    )
     cells = [c for n in out for row in csv.reader(out[n]["csv"].open(encoding="utf-8")) for c in row]
-    bare = [c for c in cells if len(c) > 1 and c[0] in "=+-@" and not c.lstrip("-+").replace(".", "", 1)
-            .replace(",", "").rstrip("*%").isdigit()]
+    bare = [
+        c
+        for c in cells
+        if len(c) > 1
+        and c[0] in "=+-@"
+        and not c.lstrip("-+").replace(".", "", 1).replace(",", "").rstrip("*%").isdigit()
+    ]
     assert bare == [], bare
     for label in ('=HYPERLINK("http://x","y")', "@SUM(A1)", "-2+3"):
         assert "'" + label in cells, label
@@ -522,8 +892,7 @@ def test_formula_like_labels_are_escaped_in_the_csvs_and_negative_numbers_are_no
     assert [c for c in cells if c[:1] in "-\u2212" and c[1:2].isdigit()]  # negative numbers, unescaped
     from aicoord.io import write_csv
 
-    write_csv(pd.DataFrame({"=a": [-1.5, 2.0], "label": ["-gov", "-0.25**"], "note": ["@x", "ok"]}),
-              tmp_path / "r.csv")
+    write_csv(pd.DataFrame({"=a": [-1.5, 2.0], "label": ["-gov", "-0.25**"], "note": ["@x", "ok"]}), tmp_path / "r.csv")
     assert (tmp_path / "r.csv").read_text(encoding="utf-8") == "'=a,label,note\n-1.5,'-gov,'@x\n2,-0.25**,ok\n"
 
 
@@ -535,8 +904,9 @@ def test_scenario_table_prints_before_after_and_change(built):
     fmt = NumberFormat(decimals=3)
     t = P.read_table(outs["scenarios"]["json"])
     rows = [r for r in t.rows if r.cells and any(r.cells)]
-    assert [r.cells[:3] for r in rows] == [[fmt(a), fmt(b), fmt(c)]
-                                           for a, b, c in zip(g["before"], g["after"], g["change"])]
+    assert [r.cells[:3] for r in rows] == [
+        [fmt(a), fmt(b), fmt(c)] for a, b, c in zip(g["before"], g["after"], g["change"])
+    ]
 
 
 def test_moran_table_uses_the_configured_star_levels(built, tmp_path):
@@ -549,8 +919,15 @@ def test_moran_table_uses_the_configured_star_levels(built, tmp_path):
     g = g.assign(matrix="queen")
     g.to_csv(tmp_path / "global.csv", index=False)
     out = {k: tmp_path / f"moran.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.paper_moran(tmp_path / "global.csv", **out, stars=[0.05, 0.01, 0.001], weights_labels=WL, labels=LABELS,
-            language="en", decimals=3)
+    P.paper_moran(
+        tmp_path / "global.csv",
+        **out,
+        stars=[0.05, 0.01, 0.001],
+        weights_labels=WL,
+        labels=LABELS,
+        language="en",
+        decimals=3,
+    )
     t = P.read_table(out["json"])
     rows = [r for r in t.rows if r.cells and any(r.cells)]
     stars = [len(r.cells[0]) - len(r.cells[0].rstrip("*")) for r in rows]
@@ -571,8 +948,12 @@ def test_mechanism_table_is_stepwise_with_the_share_and_the_suppression_flag(bui
     assert rows["channel"].cells[0] == rows["channel"].cells[2] == ""
     assert rows["share"].cells == ["", "25.0%", "", "50.0%"]
     assert rows["suppression"].cells == ["", "否", "", "是"]
-    assert rows["p_adjusted"].cells == ["", NumberFormat()(v.loc[MECHS[0], "p_adjusted"]), "",
-                                        NumberFormat()(v.loc[MECHS[1], "p_adjusted"])]
+    assert rows["p_adjusted"].cells == [
+        "",
+        NumberFormat()(v.loc[MECHS[0], "p_adjusted"]),
+        "",
+        NumberFormat()(v.loc[MECHS[1], "p_adjusted"]),
+    ]
     mech = pd.read_csv(d / "mechanisms.csv")
     med = mech[mech["quantity"] == "mediated"].set_index("mechanism")
     fmt = NumberFormat()
@@ -586,9 +967,19 @@ def test_mechanism_table_without_the_verdict_columns_prints_no_empty_rows(built,
     v = pd.read_csv(d / "verdict.csv").drop(columns=["mediation_share", "suppression", "p_adjusted", "p"])
     v.to_csv(tmp_path / "verdict.csv", index=False)
     out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.paper_mechanisms(d / "mechanisms.csv", **out, labels=LABELS, language="en", decimals=3, stars=[0.10, 0.05, 0.01],
-                 parentheses="se", weights_labels=WL, alpha=0.05, verdict_csv=tmp_path / "verdict.csv",
-                 outcome="coord_gap")
+    P.paper_mechanisms(
+        d / "mechanisms.csv",
+        **out,
+        labels=LABELS,
+        language="en",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="se",
+        weights_labels=WL,
+        alpha=0.05,
+        verdict_csv=tmp_path / "verdict.csv",
+        outcome="coord_gap",
+    )
     keys = {r.key for r in P.read_table(out["json"]).rows}
     assert {"mediated", "interval", "channel", "dependent"} <= keys
     assert not {"share", "suppression", "p_adjusted"} & keys
@@ -613,12 +1004,22 @@ def test_a_fixed_word_is_overridden_by_paper_labels(built, tmp_path):
     from aicoord.paper.labels import VOCABULARY, words
 
     assert words("zh")["share"] == VOCABULARY["zh"]["word"]["share"] == "中介效应占比"
-    assert set(VOCABULARY["zh"]["word"]) == set(VOCABULARY["en"]["word"])     # every word in both languages
+    assert set(VOCABULARY["zh"]["word"]) == set(VOCABULARY["en"]["word"])  # every word in both languages
     _, d, _ = built
     out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.paper_mechanisms(d / "mechanisms.csv", **out, labels={**LABELS, "word.share": "中介占比"}, language="zh", decimals=3,
-                 stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, alpha=0.05,
-                 verdict_csv=d / "verdict.csv", outcome="coord_gap")
+    P.paper_mechanisms(
+        d / "mechanisms.csv",
+        **out,
+        labels={**LABELS, "word.share": "中介占比"},
+        language="zh",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="se",
+        weights_labels=WL,
+        alpha=0.05,
+        verdict_csv=d / "verdict.csv",
+        outcome="coord_gap",
+    )
     assert "中介占比" in [r.label for r in P.read_table(out["json"]).rows]
 
 
@@ -626,8 +1027,19 @@ def test_mechanism_table_prints_z_under_the_mediated_effect_when_asked(built, tm
     """``paper.parentheses: z`` puts z under every coefficient, the mediated effect included."""
     _, d, _ = built
     out = {k: tmp_path / f"m.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.paper_mechanisms(d / "mechanisms.csv", **out, labels=LABELS, language="zh", decimals=3, stars=[0.10, 0.05, 0.01],
-                 parentheses="z", weights_labels=WL, alpha=0.05, verdict_csv=d / "verdict.csv", outcome="coord_gap")
+    P.paper_mechanisms(
+        d / "mechanisms.csv",
+        **out,
+        labels=LABELS,
+        language="zh",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="z",
+        weights_labels=WL,
+        alpha=0.05,
+        verdict_csv=d / "verdict.csv",
+        outcome="coord_gap",
+    )
     t = P.read_table(out["json"])
     med = pd.read_csv(d / "mechanisms.csv").query("quantity == 'mediated'").set_index("mechanism")
     under = next(r for r in t.rows if r.key == "mediated" and r.kind == "z")
@@ -651,21 +1063,40 @@ def test_the_figures_say_simulated_data_exactly_when_their_input_does(built, fig
     monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", keep_text)
     monkeypatch.setattr(P, "save_paper_figure", keep_text, raising=False)
     if figure == "paper_figure_effects":
-        P.paper_figure_effects(d / "effects.csv", d / "robustness.csv", tmp_path / "e.png", tmp_path / "e.pdf",
-                               ai="ai", label="人工智能", weights_labels=WL, language="zh", alpha=0.05)
+        P.paper_figure_effects(
+            d / "effects.csv",
+            d / "robustness.csv",
+            tmp_path / "e.png",
+            tmp_path / "e.pdf",
+            ai="ai",
+            label="人工智能",
+            weights_labels=WL,
+            language="zh",
+            alpha=0.05,
+        )
     else:
-        P.paper_figure_mediation(d / "verdict.csv", tmp_path / "m.png", tmp_path / "m.pdf", labels=LABELS,
-                                 language="zh", alpha=0.05)
+        P.paper_figure_mediation(
+            d / "verdict.csv", tmp_path / "m.png", tmp_path / "m.pdf", labels=LABELS, language="zh", alpha=0.05
+        )
     assert texts and any("模拟数据" in t for t in texts) == (kind == "simulated")
 
 
 def test_paper_readme_lists_every_table_and_figure_with_its_rule(built, tmp_path):
     _, d, outs = built
-    entries = [{"name": n, "rule": f"paper_{n}", "inputs": [f"results/tables/{n}.csv"], "config": ["paper.decimals"]}
-               for n in P.TABLES]
-    figures = [{"name": "mediation", "title": "Mediated effects", "files": ["results/paper/figures/mediation.png"],
-                "rule": "paper_figure_mediation", "inputs": ["results/tables/verdict.csv"],
-                "config": ["analysis.alpha"]}]
+    entries = [
+        {"name": n, "rule": f"paper_{n}", "inputs": [f"results/tables/{n}.csv"], "config": ["paper.decimals"]}
+        for n in P.TABLES
+    ]
+    figures = [
+        {
+            "name": "mediation",
+            "title": "Mediated effects",
+            "files": ["results/paper/figures/mediation.png"],
+            "rule": "paper_figure_mediation",
+            "inputs": ["results/tables/verdict.csv"],
+            "config": ["analysis.alpha"],
+        }
+    ]
     P.paper_readme([outs[n]["json"] for n in P.TABLES], tmp_path / "README.md", entries=entries, figures=figures)
     text = (tmp_path / "README.md").read_text(encoding="utf-8")
     for n in P.TABLES:
@@ -687,21 +1118,27 @@ def province_maps(tmp_path_factory):
 
     d = tmp_path_factory.mktemp("maps")
     province_geometry(d / "provinces.gpkg")
-    cross_section(ROOT / "data/raw/seed_table1_ai_index_2023.csv", d / "ai.csv", id_col="province",
-                  variables=["ai_index"], year=2023, note="Source: Table 1")
+    cross_section(
+        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
+        d / "ai.csv",
+        id_col="province",
+        variables=["ai_index"],
+        year=2023,
+        note="Source: Table 1",
+    )
     codes = list(unit_table("province")["code"])
     for kind, note in (("simulated", SIM_NOTE), ("real", REAL_NOTE)):
         for m in WL:
-            clusters = (["HH", "LL", "LH", "HL", "Not significant"] * 7)[:len(codes)]
-            pd.DataFrame({"id": codes, "cluster": clusters, "year": 2023, "matrix": m, "note": note}
-                         ).to_csv(d / f"lisa_{kind}_{m}.csv", index=False)
+            clusters = (["HH", "LL", "LH", "HL", "Not significant"] * 7)[: len(codes)]
+            pd.DataFrame({"id": codes, "cluster": clusters, "year": 2023, "matrix": m, "note": note}).to_csv(
+                d / f"lisa_{kind}_{m}.csv", index=False
+            )
     return d
 
 
 @pytest.mark.parametrize("kind", ["simulated", "real"])
 @pytest.mark.parametrize("figure", ["paper_figure_ai_map", "paper_figure_lisa"])
-def test_the_maps_say_simulated_data_exactly_when_their_input_does(province_maps, figure, kind, tmp_path,
-                                                                   monkeypatch):
+def test_the_maps_say_simulated_data_exactly_when_their_input_does(province_maps, figure, kind, tmp_path, monkeypatch):
     import matplotlib.text
 
     import aicoord.paper.figures
@@ -716,11 +1153,26 @@ def test_the_maps_say_simulated_data_exactly_when_their_input_does(province_maps
     monkeypatch.setattr(P, "save_paper_figure", keep_text, raising=False)
     lisa = [d / f"lisa_{kind}_{m}.csv" for m in WL]
     if figure == "paper_figure_ai_map":
-        P.paper_figure_ai_map(d / "ai.csv", lisa[0], d / "provinces.gpkg", tmp_path / "a.png", tmp_path / "a.pdf",
-                              variable="ai_index", label="人工智能指数", language="zh")
+        P.paper_figure_ai_map(
+            d / "ai.csv",
+            lisa[0],
+            d / "provinces.gpkg",
+            tmp_path / "a.png",
+            tmp_path / "a.pdf",
+            variable="ai_index",
+            label="人工智能指数",
+            language="zh",
+        )
     else:
-        P.paper_figure_lisa(lisa, d / "provinces.gpkg", tmp_path / "l.png", tmp_path / "l.pdf", weights=list(WL),
-                            weights_labels=WL, language="zh")
+        P.paper_figure_lisa(
+            lisa,
+            d / "provinces.gpkg",
+            tmp_path / "l.png",
+            tmp_path / "l.pdf",
+            weights=list(WL),
+            weights_labels=WL,
+            language="zh",
+        )
     assert texts and any("模拟数据" in t for t in texts) == (kind == "simulated")
 
 
@@ -737,6 +1189,11 @@ def test_inequality_table_in_both_languages_called_directly(built, tmp_path):
         assert t.groups == [("Theil T", 3), (f"Theil T {rate}", 2), ("Dagum Gini", 4), (f"Dagum Gini {rate}", 3)]
         first = g.iloc[0]
         row = next(r for r in t.rows if r.label == str(int(first["year"])))
-        shares = ["theil_t_within_share", "theil_t_between_share", "gini_within_share", "gini_between_net_share",
-                  "gini_transvariation_share"]
+        shares = [
+            "theil_t_within_share",
+            "theil_t_between_share",
+            "gini_within_share",
+            "gini_between_net_share",
+            "gini_transvariation_share",
+        ]
         assert [row.cells[i] for i in (3, 4, 9, 10, 11)] == [f"{100 * first[c]:.2f}" for c in shares]

@@ -2,6 +2,7 @@
 tests with the figure captured before saving (the mutation draw of issue 22 found them run only by the workflow
 tests): each province gets the colour of its own value or cluster whatever the row order of the CSVs, and the
 title, layout and note follow the inputs."""
+
 import mapclassify
 import matplotlib
 import numpy as np
@@ -58,13 +59,23 @@ def _drawn_codes(ax, provinces_gdf):
 def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, gpkg, captured, tmp_path):
     codes = list(provinces_gdf["code"])
     rng = np.random.default_rng(5)
-    order = rng.permutation(len(codes))            # the cross-section's rows in another order than the map's
-    d = pd.DataFrame({"code": [codes[i] for i in order], "year": 2023,
-                      "ai": ai_index.loc[[codes[i] for i in order]].to_numpy(float)})
+    order = rng.permutation(len(codes))  # the cross-section's rows in another order than the map's
+    d = pd.DataFrame(
+        {"code": [codes[i] for i in order], "year": 2023, "ai": ai_index.loc[[codes[i] for i in order]].to_numpy(float)}
+    )
     d.to_csv(tmp_path / "ai.csv", index=False)
     pd.DataFrame({"id": codes, "note": SIM}).to_csv(tmp_path / "lisa.csv", index=False)
-    P.paper_figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
-                    variable="ai", label="AI index", language="en", decimals=1)
+    P.paper_figure_ai_map(
+        tmp_path / "ai.csv",
+        tmp_path / "lisa.csv",
+        gpkg,
+        tmp_path / "a.png",
+        tmp_path / "a.pdf",
+        variable="ai",
+        label="AI index",
+        language="en",
+        decimals=1,
+    )
     ax = captured[0].axes[0]
     assert ax.get_title() == "AI index (2023)" and ax.get_legend().get_title().get_text() == "AI index"
     assert any(t.get_text().startswith("Simulated data") for t in captured[0].texts)
@@ -78,15 +89,30 @@ def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, 
     assert face == [palette[mc.yb[codes.index(c)]] for c in drawn]
     assert ax.get_legend().get_texts()[0].get_text().startswith(f"{y.min():.1f}")
     # the zh title puts the year in full-width brackets
-    P.paper_figure_ai_map(tmp_path / "ai.csv", tmp_path / "lisa.csv", gpkg, tmp_path / "a.png", tmp_path / "a.pdf",
-                    variable="ai", label="人工智能指数", language="zh")
+    P.paper_figure_ai_map(
+        tmp_path / "ai.csv",
+        tmp_path / "lisa.csv",
+        gpkg,
+        tmp_path / "a.png",
+        tmp_path / "a.pdf",
+        variable="ai",
+        label="人工智能指数",
+        language="zh",
+    )
     assert captured[1].axes[0].get_title() == "人工智能指数（2023）"
 
 
 def _lisa_csv(path, codes, year, matrix, clusters, rng):
     order = rng.permutation(len(codes))
-    pd.DataFrame({"id": [codes[i] for i in order], "year": year, "matrix": matrix,
-                  "cluster": [clusters[i] for i in order], "note": SIM}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "id": [codes[i] for i in order],
+            "year": year,
+            "matrix": matrix,
+            "cluster": [clusters[i] for i in order],
+            "note": SIM,
+        }
+    ).to_csv(path, index=False)
 
 
 def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provinces_gdf, gpkg, captured, tmp_path):
@@ -100,8 +126,15 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         _lisa_csv(paths[(yr, m)], codes, yr, m, cl, rng)
     wl = {"queen": "Queen contiguity", "knn4": "4 nearest neighbours"}
     # one cross-section: the matrices side by side, the year as the row title
-    P.paper_figure_lisa([paths[(2023, "queen")], paths[(2023, "knn4")]], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
-                  weights=["queen", "knn4"], weights_labels=wl, language="en")
+    P.paper_figure_lisa(
+        [paths[(2023, "queen")], paths[(2023, "knn4")]],
+        gpkg,
+        tmp_path / "l.png",
+        tmp_path / "l.pdf",
+        weights=["queen", "knn4"],
+        weights_labels=wl,
+        language="en",
+    )
     fig = captured[0]
     main = [a for a in fig.axes if a.get_subplotspec() is not None]
     assert [a.get_title() for a in main] == ["Queen contiguity", "4 nearest neighbours"]
@@ -112,8 +145,15 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         assert sorted(drawn) == sorted(codes)
         assert face == [CLUSTER_COLOURS[truth[(2023, m)][codes.index(c)]].lower() for c in drawn], m
     # two years: one row per matrix, one column per year
-    P.paper_figure_lisa([paths[k] for k in sorted(paths)], gpkg, tmp_path / "l.png", tmp_path / "l.pdf",
-                  weights=["queen", "knn4"], weights_labels=wl, language="zh")
+    P.paper_figure_lisa(
+        [paths[k] for k in sorted(paths)],
+        gpkg,
+        tmp_path / "l.png",
+        tmp_path / "l.pdf",
+        weights=["queen", "knn4"],
+        weights_labels=wl,
+        language="zh",
+    )
     main = [a for a in captured[1].axes if a.get_subplotspec() is not None]
     assert [a.get_title() for a in main[:2]] == ["2019", "2023"]
     assert [t.get_text() for t in main[0].texts] == ["Queen contiguity"]
@@ -127,17 +167,40 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
 def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(captured, tmp_path):
     """The effects figure: the baseline's three effects and AI's total effect in every estimated robustness
     variant (not those "not estimated"), each variant named by its matrix's label, sample and model."""
-    pd.DataFrame({"variable": ["ai"] * 3 + ["gov"], "effect": ["direct", "indirect", "total", "total"],
-                  "estimate": [-0.1, -0.2, -0.3, 9.0], "lower": [-0.2, -0.4, -0.5, 8.0],
-                  "upper": [0.0, 0.0, -0.1, 10.0], "note": SIM}).to_csv(tmp_path / "e.csv", index=False)
-    pd.DataFrame({"mechanism": ["baseline", "baseline", "baseline", "m1"], "weights": ["knn4", "queen", "queen", "queen"],
-                  "sample": ["full", "full", "no_municipalities", "full"], "model": ["sdm", "sar", "sdm", "sdm"],
-                  "verdict": ["promotes", "not estimated", "inconclusive", "hinders"],
-                  "estimate": [-0.25, np.nan, -0.05, 0.4], "lower": [-0.4, np.nan, -0.2, 0.1],
-                  "upper": [-0.1, np.nan, 0.1, 0.7], "note": SIM}).to_csv(tmp_path / "r.csv", index=False)
-    P.paper_figure_effects(tmp_path / "e.csv", tmp_path / "r.csv", tmp_path / "f.png", tmp_path / "f.pdf", ai="ai",
-                     label="AI", weights_labels={"knn4": "4 nearest neighbours", "queen": "Queen contiguity"},
-                     language="en", alpha=0.05)
+    pd.DataFrame(
+        {
+            "variable": ["ai"] * 3 + ["gov"],
+            "effect": ["direct", "indirect", "total", "total"],
+            "estimate": [-0.1, -0.2, -0.3, 9.0],
+            "lower": [-0.2, -0.4, -0.5, 8.0],
+            "upper": [0.0, 0.0, -0.1, 10.0],
+            "note": SIM,
+        }
+    ).to_csv(tmp_path / "e.csv", index=False)
+    pd.DataFrame(
+        {
+            "mechanism": ["baseline", "baseline", "baseline", "m1"],
+            "weights": ["knn4", "queen", "queen", "queen"],
+            "sample": ["full", "full", "no_municipalities", "full"],
+            "model": ["sdm", "sar", "sdm", "sdm"],
+            "verdict": ["promotes", "not estimated", "inconclusive", "hinders"],
+            "estimate": [-0.25, np.nan, -0.05, 0.4],
+            "lower": [-0.4, np.nan, -0.2, 0.1],
+            "upper": [-0.1, np.nan, 0.1, 0.7],
+            "note": SIM,
+        }
+    ).to_csv(tmp_path / "r.csv", index=False)
+    P.paper_figure_effects(
+        tmp_path / "e.csv",
+        tmp_path / "r.csv",
+        tmp_path / "f.png",
+        tmp_path / "f.pdf",
+        ai="ai",
+        label="AI",
+        weights_labels={"knn4": "4 nearest neighbours", "queen": "Queen contiguity"},
+        language="en",
+        alpha=0.05,
+    )
     labels = [t.get_text() for ax in captured[0].axes for t in ax.get_yticklabels()]
     variants = [lab for lab in labels if "·" in lab]
     assert len(variants) == 2 and all(("4 nearest neighbours" in v) != ("Queen contiguity" in v) for v in variants)
@@ -145,6 +208,11 @@ def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(capture
     assert any(v.startswith("Queen contiguity · ") for v in variants)
     assert not any("knn4" in lab or "queen" in lab for lab in labels)
     # the points: the baseline's effects and the two estimated variants' totals (never the control's 9.0)
-    xs = sorted(float(x) for ax in captured[0].axes for ln in ax.get_lines() for x in np.atleast_1d(ln.get_xdata())
-                if len(np.atleast_1d(ln.get_xdata())) and ln.get_linestyle() == "None")
+    xs = sorted(
+        float(x)
+        for ax in captured[0].axes
+        for ln in ax.get_lines()
+        for x in np.atleast_1d(ln.get_xdata())
+        if len(np.atleast_1d(ln.get_xdata())) and ln.get_linestyle() == "None"
+    )
     assert xs == pytest.approx(sorted([-0.1, -0.2, -0.3, -0.25, -0.05]))

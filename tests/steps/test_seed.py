@@ -1,5 +1,6 @@
 """Step of workflow/rules/seed.smk (aicoord.steps.seed): the seed paper's claims, recomputed from its two tables
 as transcribed (the claims themselves are checked against the paper's printed numbers in tests/test_seed.py)."""
+
 import json
 
 import pandas as pd

@@ -9,6 +9,7 @@ The robustness grid's weights (issue 22): each weights × sample variant estimat
 same model, sample and channel give different rows under different matrices, each equal to the study's own
 estimate with that matrix. (That every variant job of the workflow reads its own ``{w}_raw.csv`` is checked on
 the Snakemake DAG in tests/workflow/test_workflow_robustness_weights.py.)"""
+
 import io
 import json
 import math
@@ -37,9 +38,23 @@ MECHS = list(DEMO_DICTIONARY["mechanisms"])
 
 def _baseline(files, tmp, cov, tag):
     out = {k: tmp / f"{tag}_{k}" for k in ("coef.csv", "eff.csv", "fit.json")}
-    S.baseline(files / "panel.csv", files / "queen_raw.csv", out["coef.csv"], out["eff.csv"], out["fit.json"],
-               y="coord_gap", ai="ai", controls=CONTROLS, effects="twoways", lee_yu=True, draws=200, seed=1,
-               alpha=0.05, weights_name="queen", cov=cov)
+    S.baseline(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        out["coef.csv"],
+        out["eff.csv"],
+        out["fit.json"],
+        y="coord_gap",
+        ai="ai",
+        controls=CONTROLS,
+        effects="twoways",
+        lee_yu=True,
+        draws=200,
+        seed=1,
+        alpha=0.05,
+        weights_name="queen",
+        cov=cov,
+    )
     return pd.read_csv(out["coef.csv"]), json.loads(out["fit.json"].read_text()), out
 
 
@@ -51,34 +66,54 @@ def test_baseline_cluster_by_region_and_table_note(files, tmp_path):
     with pytest.raises(InputError, match="only 4 clusters by region4") as exc:  # 4 clusters: the bootstrap is needed
         _baseline(files, tmp_path, {"cov_type": "cluster", "cluster": "region4", "dk_lag": None}, "no")
     assert "wild cluster bootstrap" in exc.value.hint
-    coef, fit, out = _baseline(files, tmp_path, {"cov_type": "cluster", "cluster": "region4", "dk_lag": None,
-                                                 "bootstrap": BOOT}, "cl")
+    coef, fit, out = _baseline(
+        files, tmp_path, {"cov_type": "cluster", "cluster": "region4", "dk_lag": None, "bootstrap": BOOT}, "cl"
+    )
     assert fit0["cov"]["cov_type"] == "oim"
-    assert fit["cov"] == {**fit["cov"], "cov_type": "cluster", "cluster": "region4", "n_clusters": 4,
-                          "factor": pytest.approx(4 / 3), "bootstrap": BOOT}
+    assert fit["cov"] == {
+        **fit["cov"],
+        "cov_type": "cluster",
+        "cluster": "region4",
+        "n_clusters": 4,
+        "factor": pytest.approx(4 / 3),
+        "bootstrap": BOOT,
+    }
     # the same fit through the engine directly
     d = read_tidy(files / "panel.csv")
     w = read_weights_frame(files / "queen_raw.csv")
     st = setting(d, "code", "year", w)
-    res = SpatialPanel(st.data, y="coord_gap", x=["ai", *CONTROLS], id="code", time="year", w=st.Wdf,
-                       model="sdm", effects="twoways", lee_yu=True).fit(cov_type="cluster", cluster="region4",
-                                                                        bootstrap=BOOT)
+    res = SpatialPanel(
+        st.data,
+        y="coord_gap",
+        x=["ai", *CONTROLS],
+        id="code",
+        time="year",
+        w=st.Wdf,
+        model="sdm",
+        effects="twoways",
+        lee_yu=True,
+    ).fit(cov_type="cluster", cluster="region4", bootstrap=BOOT)
     se = dict(zip(coef["parameter"], coef["se"]))
     for nm in res.params.index:
         assert se[nm] == pytest.approx(res.std_errors[nm], rel=1e-8)
     assert not np.allclose(coef["se"], coef0["se"])
     # the table's note comes from the JSON's record: rewrite the record and the note follows it
-    reg = dict(language="en", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels={},
-               labels={})
+    reg = dict(language="en", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels={}, labels={})
     paths = {k: tmp_path / f"t.{k}" for k in ("csv", "md", "tex", "docx", "json")}
     # the baseline table reads the model columns (baseline_columns.csv); here one column, the SDM just fitted
-    cols = coef.assign(column="sdm", model="sdm", weights="queen", **{k: fit[k] for k in ("N", "T", "nobs", "sigma2",
-                                                                                          "r2_within", "loglik")})
+    cols = coef.assign(
+        column="sdm",
+        model="sdm",
+        weights="queen",
+        **{k: fit[k] for k in ("N", "T", "nobs", "sigma2", "r2_within", "loglik")},
+    )
     cols.to_csv(out["coef.csv"], index=False)
     P.paper_baseline(out["coef.csv"], out["fit.json"], **paths, **reg)
     notes = " ".join(P.read_table(paths["json"]).notes)
-    assert ("cluster-robust standard errors by region (4 clusters); p-values from an unrestricted wild cluster "
-            "bootstrap (Webb weights, 199 draws)") in notes
+    assert (
+        "cluster-robust standard errors by region (4 clusters); p-values from an unrestricted wild cluster "
+        "bootstrap (Webb weights, 199 draws)"
+    ) in notes
     fit["cov"] = {"cov_type": "driscoll-kraay", "dk_lag": 1}
     out["fit.json"].write_text(json.dumps(fit))
     P.paper_baseline(out["coef.csv"], out["fit.json"], **paths, **reg)
@@ -87,15 +122,22 @@ def test_baseline_cluster_by_region_and_table_note(files, tmp_path):
 
 def test_cov_note_phrases():
     assert cov_note(None, "en") is None and cov_note({"cov_type": "oim"}, "zh") is None
-    assert cov_note({"cov_type": "cluster", "cluster": None, "n_clusters": 31}, "zh") == \
-        "括号内数值基于按省份聚类的稳健标准误（31 个聚类）。"
+    assert (
+        cov_note({"cov_type": "cluster", "cluster": None, "n_clusters": 31}, "zh")
+        == "括号内数值基于按省份聚类的稳健标准误（31 个聚类）。"
+    )
     assert "sandwich" in cov_note({"cov_type": "robust"}, "en")
     assert "OPG" in cov_note({"cov_type": "opg"}, "zh")
 
 
-@pytest.mark.parametrize("over,msg", [({"cluster": "region4"}, "analysis.cluster is set"),
-                                      ({"dk_lag": 2, "cov_type": "robust"}, "analysis.dk_lag is set"),
-                                      ({"cov_type": "hc3"}, "cov_type")])
+@pytest.mark.parametrize(
+    "over,msg",
+    [
+        ({"cluster": "region4"}, "analysis.cluster is set"),
+        ({"dk_lag": 2, "cov_type": "robust"}, "analysis.dk_lag is set"),
+        ({"cov_type": "hc3"}, "cov_type"),
+    ],
+)
 def test_config_checks(over, msg):
     import yaml
 
@@ -113,18 +155,41 @@ def test_mechanism_uses_the_study_covariance(files, tmp_path):
 
     d = read_tidy(files / "panel.csv", [files / "mechanism_industrial_upgrading.csv"])
     w = read_weights_frame(files / "queen_raw.csv")
-    kw = dict(y="coord_gap", ai="ai", mechanism="industrial_upgrading", controls=CONTROLS, unit="code",
-              time="year", w=w, draws=200, seed=1)
+    kw = dict(
+        y="coord_gap",
+        ai="ai",
+        mechanism="industrial_upgrading",
+        controls=CONTROLS,
+        unit="code",
+        time="year",
+        w=w,
+        draws=200,
+        seed=1,
+    )
     m = mechanism(d, cov={"cov_type": "robust"}, **kw)
     assert m.outcome_fit.cov_info["cov_type"] == "robust" and m.mechanism_fit.cov_info["cov_type"] == "robust"
     base = mechanism(d, **kw)
     assert base.outcome_fit.cov_info["cov_type"] == "oim"
     assert not np.allclose(m.outcome_fit.std_errors, base.outcome_fit.std_errors)
     out = {k: tmp_path / f"m.{k}" for k in ("csv", "json")}
-    S.mechanism(files / "panel.csv", files / "mechanism_industrial_upgrading.csv", files / "queen_raw.csv",
-                out["csv"], out["json"], name="industrial_upgrading", y="coord_gap", ai="ai", controls=CONTROLS,
-                effects="twoways", lee_yu=True, draws=200, seed=1, alpha=0.05, weights_name="queen",
-                cov={"cov_type": "cluster", "cluster": "region4", "dk_lag": None, "bootstrap": BOOT})
+    S.mechanism(
+        files / "panel.csv",
+        files / "mechanism_industrial_upgrading.csv",
+        files / "queen_raw.csv",
+        out["csv"],
+        out["json"],
+        name="industrial_upgrading",
+        y="coord_gap",
+        ai="ai",
+        controls=CONTROLS,
+        effects="twoways",
+        lee_yu=True,
+        draws=200,
+        seed=1,
+        alpha=0.05,
+        weights_name="queen",
+        cov={"cov_type": "cluster", "cluster": "region4", "dk_lag": None, "bootstrap": BOOT},
+    )
     rec = json.loads(out["json"].read_text())["cov"]
     assert rec["cov_type"] == "cluster" and rec["n_clusters"] == 4 and rec["bootstrap"] == BOOT
 
@@ -134,21 +199,49 @@ def test_each_variant_estimates_with_its_own_matrix(files, mechanism_csvs, provi
     knn rows equal the queen rows, and this test fails."""
     knn = build_weights({"kind": "knn", "k": 4}, provinces_gdf)
     write_weights(knn, tmp_path / "knn4", name="knn4")
-    kw = dict(weights_name=None, sample="full", models=("sdm",), y="coord_gap", ai="ai", controls=CONTROLS,
-              mechanism_names=MECHS, effects="twoways", lee_yu=True, draws=100, seed=3, alpha=0.05)
+    kw = dict(
+        weights_name=None,
+        sample="full",
+        models=("sdm",),
+        y="coord_gap",
+        ai="ai",
+        controls=CONTROLS,
+        mechanism_names=MECHS,
+        effects="twoways",
+        lee_yu=True,
+        draws=100,
+        seed=3,
+        alpha=0.05,
+    )
     tabs = {}
     for name, raw in (("queen", files / "queen_raw.csv"), ("knn4", tmp_path / "knn4_raw.csv")):
-        S.robustness_variant(files / "panel.csv", mechanism_csvs, raw, tmp_path / f"{name}.csv",
-                             **{**kw, "weights_name": name})
+        S.robustness_variant(
+            files / "panel.csv", mechanism_csvs, raw, tmp_path / f"{name}.csv", **{**kw, "weights_name": name}
+        )
         tabs[name] = pd.read_csv(tmp_path / f"{name}.csv").set_index("mechanism")
         assert (tabs[name]["weights"] == name).all() and list(tabs[name].index) == ["baseline", *MECHS]
         # the row is the study's estimate with that matrix (the CSV keeps 10 significant digits)
         d = read_tidy(files / "panel.csv", mechanism_csvs)
         w = read_weights_frame(raw)
-        direct = robustness_variant(d, y="coord_gap", ai="ai", mechanisms=MECHS, controls=CONTROLS, unit=S.UNIT,
-                                    time=S.TIME, w=w, weights_name=name, sample="full", models=("sdm",),
-                                    effects="twoways", lee_yu=True, draws=100, seed=3, alpha=0.05,
-                                    municipalities=()).set_index("mechanism")
+        direct = robustness_variant(
+            d,
+            y="coord_gap",
+            ai="ai",
+            mechanisms=MECHS,
+            controls=CONTROLS,
+            unit=S.UNIT,
+            time=S.TIME,
+            w=w,
+            weights_name=name,
+            sample="full",
+            models=("sdm",),
+            effects="twoways",
+            lee_yu=True,
+            draws=100,
+            seed=3,
+            alpha=0.05,
+            municipalities=(),
+        ).set_index("mechanism")
         for col in ("estimate", "lower", "upper"):
             assert tabs[name][col].to_numpy() == pytest.approx(direct[col].to_numpy(), rel=1e-9), (name, col)
     q, k = tabs["queen"], tabs["knn4"]
@@ -182,8 +275,16 @@ def _read(path):
 
 
 def test_specification_writes_the_package_search(files, tmp_path):
-    S.specification(files / "panel.csv", files / "queen_raw.csv", tmp_path / "s.csv", y="coord_gap", ai="ai",
-                    controls=CONTROLS, alpha=0.05, weights_name="queen")
+    S.specification(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "s.csv",
+        y="coord_gap",
+        ai="ai",
+        controls=CONTROLS,
+        alpha=0.05,
+        weights_name="queen",
+    )
     d, w = _inputs(files)
     want = specification_search(d, y="coord_gap", x=["ai", *CONTROLS], unit="code", time="year", w=w, alpha=0.05)
     want.insert(0, "weights", "queen")
@@ -202,8 +303,16 @@ def test_convergence_ai_writes_the_package_model(files, tmp_path):
 def test_heterogeneity_splits_the_years_in_the_middle_unless_told(files, tmp_path):
     years = sorted(read_tidy(files / "panel.csv")["year"].unique())
     for split, want in ((None, years[len(years) // 2]), (2019, 2019)):
-        S.heterogeneity(files / "panel.csv", files / "queen_raw.csv", tmp_path / "h.csv", draws=100, seed=1,
-                        split_year=split, weights_name="queen", **KW)
+        S.heterogeneity(
+            files / "panel.csv",
+            files / "queen_raw.csv",
+            tmp_path / "h.csv",
+            draws=100,
+            seed=1,
+            split_year=split,
+            weights_name="queen",
+            **KW,
+        )
         t = _read(tmp_path / "h.csv")
         assert list(dict.fromkeys(t["by"])) == ["region", f"period (split {want})"]
     d, w = _inputs(files)
@@ -214,8 +323,17 @@ def test_heterogeneity_splits_the_years_in_the_middle_unless_told(files, tmp_pat
 
 def test_scenarios_shift_an_outcome_with_non_positive_values_by_the_stated_rule(files, tmp_path):
     specs = {"catch_up": {"kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"]}}
-    S.scenarios(files / "panel.csv", files / "queen_raw.csv", tmp_path / "p.csv", tmp_path / "d.csv", specs=specs,
-                draws=100, seed=1, weights_name="queen", **KW)
+    S.scenarios(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "p.csv",
+        tmp_path / "d.csv",
+        specs=specs,
+        draws=100,
+        seed=1,
+        weights_name="queen",
+        **KW,
+    )
     low = read_tidy(files / "panel.csv")["coord_gap"].min()
     provinces, dispersion = _read(tmp_path / "p.csv"), _read(tmp_path / "d.csv")
     assert len(provinces) == 31 and set(provinces["scenario"]) == {"catch_up"}
@@ -229,14 +347,43 @@ def test_scenarios_shift_an_outcome_with_non_positive_values_by_the_stated_rule(
 def chain(files, mechanism_csvs, tmp_path_factory):
     """The baseline, one channel and one robustness variant, as the workflow's jobs write them."""
     d = tmp_path_factory.mktemp("chain")
-    S.baseline(files / "panel.csv", files / "queen_raw.csv", d / "coef.csv", d / "eff.csv", d / "base.json",
-               draws=100, seed=1, weights_name="queen", **KW)
+    S.baseline(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        d / "coef.csv",
+        d / "eff.csv",
+        d / "base.json",
+        draws=100,
+        seed=1,
+        weights_name="queen",
+        **KW,
+    )
     m = MECHS[0]
-    S.mechanism(files / "panel.csv", files / f"mechanism_{m}.csv", files / "queen_raw.csv", d / "m.csv",
-                d / "m.json", name=m, draws=100, seed=1, weights_name="queen", **KW)
-    S.robustness_variant(files / "panel.csv", mechanism_csvs, files / "queen_raw.csv", d / "v.csv",
-                         weights_name="queen", sample="full", models=("sdm", "sar"), mechanism_names=[m], draws=100,
-                         seed=1, **KW)
+    S.mechanism(
+        files / "panel.csv",
+        files / f"mechanism_{m}.csv",
+        files / "queen_raw.csv",
+        d / "m.csv",
+        d / "m.json",
+        name=m,
+        draws=100,
+        seed=1,
+        weights_name="queen",
+        **KW,
+    )
+    S.robustness_variant(
+        files / "panel.csv",
+        mechanism_csvs,
+        files / "queen_raw.csv",
+        d / "v.csv",
+        weights_name="queen",
+        sample="full",
+        models=("sdm", "sar"),
+        mechanism_names=[m],
+        draws=100,
+        seed=1,
+        **KW,
+    )
     return d, m
 
 
@@ -245,8 +392,7 @@ def test_mechanisms_and_robustness_stack_their_parts(chain, tmp_path):
     for step, part in ((S.mechanisms, d / "m.csv"), (S.robustness, d / "v.csv")):
         step([part, part], tmp_path / "all.csv")
         one = pd.read_csv(part)
-        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "all.csv"),
-                                      pd.concat([one, one], ignore_index=True))
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "all.csv"), pd.concat([one, one], ignore_index=True))
 
 
 def test_verdict_rows_follow_the_interval_rule_and_count_the_agreeing_variants(chain, tmp_path):

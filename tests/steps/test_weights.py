@@ -1,4 +1,5 @@
 """Steps of workflow/rules/weights.smk (aicoord.steps.weights)."""
+
 import json
 
 import pandas as pd
@@ -8,8 +9,14 @@ from helpers import NOTE
 
 
 def test_economic_weights_from_panel_keep_its_note(files, tmp_path):
-    steps.weights({"kind": "economic"}, "economic", None, tmp_path / "economic", tmp_path / "s.json",
-                  panel_csv=files / "panel.csv")
+    steps.weights(
+        {"kind": "economic"},
+        "economic",
+        None,
+        tmp_path / "economic",
+        tmp_path / "s.json",
+        panel_csv=files / "panel.csv",
+    )
     summary = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert summary["note"] == "GDP per capita from the panel: " + NOTE and summary["n"] == 31
     p = pd.read_csv(files / "panel.csv", dtype={"code": str})
@@ -29,10 +36,27 @@ def test_gal_and_summary(files, tmp_path):
     summaries = []
     for name, links in (("a", 138), ("b", 120)):
         path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps({"matrix": name, "kind": "queen", "n": 31, "links": links, "pct_nonzero": 1.0,
-                                    "min_neighbours": 1, "mean_neighbours": 4.0, "max_neighbours": 9, "islands": 0,
-                                    "island_ids": "", "components": 1, "asymmetric_links": 0,
-                                    "symmetric_values": True, "row_standardised": True, "note": "x"}))
+        path.write_text(
+            json.dumps(
+                {
+                    "matrix": name,
+                    "kind": "queen",
+                    "n": 31,
+                    "links": links,
+                    "pct_nonzero": 1.0,
+                    "min_neighbours": 1,
+                    "mean_neighbours": 4.0,
+                    "max_neighbours": 9,
+                    "islands": 0,
+                    "island_ids": "",
+                    "components": 1,
+                    "asymmetric_links": 0,
+                    "symmetric_values": True,
+                    "row_standardised": True,
+                    "note": "x",
+                }
+            )
+        )
         summaries.append(path)
     steps.weights_summary(summaries, tmp_path / "s.csv")
     s = pd.read_csv(tmp_path / "s.csv")

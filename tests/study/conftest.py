@@ -1,4 +1,5 @@
 """Fixtures of the study tests: queen weights and the demo panels of settings A and B with their study runs."""
+
 import pytest
 
 from aicoord.simulate import MECHANISM_NAMES, simulate_demo_panel

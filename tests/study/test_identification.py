@@ -18,31 +18,52 @@ def table():
     df["id"] = df["id"].map(lambda i: f"u{i:03d}")
     ids = sorted(df["id"].unique())
     wdf = pd.DataFrame(W, index=ids, columns=ids)
-    tab = identification(df, y="y", ai="ai", controls=["x"], instruments=["z1", "z2"], unit="id", time="t", w=wdf,
-                         lee_yu=False, draws=400, seed=3)
+    tab = identification(
+        df,
+        y="y",
+        ai="ai",
+        controls=["x"],
+        instruments=["z1", "z2"],
+        unit="id",
+        time="t",
+        w=wdf,
+        lee_yu=False,
+        draws=400,
+        seed=3,
+    )
     return tab, df, wdf
 
 
 def test_rows_and_columns(table):
     tab = table[0]
     assert list(tab.columns) == IDENTIFICATION_COLUMNS
-    assert list(zip(tab["estimator"], tab["effect"])) == [(e, k) for e in ("ml", "iv", "gmm")
-                                                           for k in ("direct", "indirect", "total")]
+    assert list(zip(tab["estimator"], tab["effect"])) == [
+        (e, k) for e in ("ml", "iv", "gmm") for k in ("direct", "indirect", "total")
+    ]
     assert tab.loc[tab["estimator"] == "ml", "kp_rk_wald_f"].isna().all()
     assert (tab.loc[tab["estimator"] != "ml", "kp_rk_wald_f"] > 10).all()
 
 
 def test_iv_rows_equal_engine(table):
     tab, df, wdf = table
-    res = SpatialPanel(df, y="y", x=["x"], id="id", time="t", w=wdf, model="sdm", effects="twoways", endog=["ai"],
-                       instruments=["z1", "z2"]).fit(cov_type="cluster")
+    res = SpatialPanel(
+        df,
+        y="y",
+        x=["x"],
+        id="id",
+        time="t",
+        w=wdf,
+        model="sdm",
+        effects="twoways",
+        endog=["ai"],
+        instruments=["z1", "z2"],
+    ).fit(cov_type="cluster")
     imp = res.impacts(draws=400, seed=3)
     iv = tab[tab["estimator"] == "iv"].set_index("effect")
     for k in ("direct", "indirect", "total"):
         assert_allclose(iv.loc[k, "estimate"], imp.loc[("ai", k), "estimate"], rtol=1e-12)
         assert_allclose(iv.loc[k, "se"], imp.loc[("ai", k), "se"], rtol=1e-12)
-        assert_allclose(iv.loc[k, "ci_high"] - iv.loc[k, "estimate"], 1.959963984540054 * iv.loc[k, "se"],
-                        rtol=1e-12)
+        assert_allclose(iv.loc[k, "ci_high"] - iv.loc[k, "estimate"], 1.959963984540054 * iv.loc[k, "se"], rtol=1e-12)
     assert_allclose(iv["sw_f"].iloc[0], res.first_stage["regressors"]["ai"]["sw_f"], rtol=1e-12)
 
 

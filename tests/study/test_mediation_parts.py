@@ -32,8 +32,8 @@ def test_nan_left_out_and_none():
 
 
 def test_share_and_suppression_by_hand():
-    assert mediation_share(-0.02, -0.06) == (pytest.approx(0.25), False)   # -0.02 / -0.08
-    assert mediation_share(0.03, -0.06) == (pytest.approx(0.5), True)      # |0.03 / -0.06|, opposite signs
+    assert mediation_share(-0.02, -0.06) == (pytest.approx(0.25), False)  # -0.02 / -0.08
+    assert mediation_share(0.03, -0.06) == (pytest.approx(0.5), True)  # |0.03 / -0.06|, opposite signs
 
 
 def test_local_spillover_equals_dense_product():

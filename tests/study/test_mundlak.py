@@ -15,7 +15,7 @@ def _panel(rng, corr, n_side=6, t=8):
     a = rng.standard_normal(n)
     x = rng.standard_normal((t, n)) + corr * a[None, :]
     e = rng.standard_normal((t, n))
-    for s in range(1, t):                      # serially correlated errors: clustering matters
+    for s in range(1, t):  # serially correlated errors: clustering matters
         e[s] = 0.5 * e[s - 1] + e[s]
     y = x + 0.3 * (x @ W.T) + a[None, :] + e
     ids, ts = np.meshgrid([f"u{i:02d}" for i in range(n)], np.arange(t))
@@ -28,8 +28,7 @@ def test_mundlak_size_and_power():
     """Random effects uncorrelated with x (100 units, T = 8): rejection rate at 5% within 3 binomial SEs of 5%
     (R = 200); unit effects correlated with x (corr = 0.5): rejected in more than 90% of panels."""
     rng = np.random.default_rng(7)
-    size = np.mean([mundlak_test(*_panel(rng, 0.0, n_side=10), "y", ["x"], "id", "t")["p"] < 0.05
-                    for _ in range(200)])
+    size = np.mean([mundlak_test(*_panel(rng, 0.0, n_side=10), "y", ["x"], "id", "t")["p"] < 0.05 for _ in range(200)])
     assert abs(size - 0.05) < 3 * np.sqrt(0.05 * 0.95 / 200), size
     power = np.mean([mundlak_test(*_panel(rng, 0.5), "y", ["x"], "id", "t")["p"] < 0.05 for _ in range(100)])
     assert power > 0.9, power
@@ -52,13 +51,16 @@ def test_negative_classical_hausman_is_replaced(demos, queen):
     panel = demos["A"][0]
     x = ["ai_index", *CONTROLS]
     st = setting(panel, "code", "year", queen)
-    classical = diagnostics.hausman(fit_panel(st.data, "coord_gap", x, "code", "year", st.Wdf, effects="individual"),
-                                    fit_panel(st.data, "coord_gap", x, "code", "year", st.Wdf, effects="random"))
+    classical = diagnostics.hausman(
+        fit_panel(st.data, "coord_gap", x, "code", "year", st.Wdf, effects="individual"),
+        fit_panel(st.data, "coord_gap", x, "code", "year", st.Wdf, effects="random"),
+    )
     spec = specification_search(panel, y="coord_gap", x=x, unit="code", time="year", w=queen, lr=False)
     row = spec[spec["test"] == "hausman"].iloc[0]
     if classical.statistic < 0:
         assert "robust Mundlak" in row["null"] and row["statistic"] >= 0 and row["df"] == 2 * len(x)
-        assert row["statistic"] == pytest.approx(mundlak_test(st.data, st.Wdf, "coord_gap", x, "code", "year")[
-            "statistic"], rel=1e-12)
+        assert row["statistic"] == pytest.approx(
+            mundlak_test(st.data, st.Wdf, "coord_gap", x, "code", "year")["statistic"], rel=1e-12
+        )
     else:
         assert row["statistic"] == pytest.approx(classical.statistic)

@@ -1,6 +1,7 @@
 """Oster's (2019) bound (aicoord.study.oster): the formula by hand, the delta that sets the coefficient to zero,
 recovery of a known effect under equal selection on observables and unobservables in a seeded simulation, and
 the panel function equal to least squares on the two-way demeaned data computed here."""
+
 import numpy as np
 import pandas as pd
 import pytest

@@ -6,6 +6,7 @@ alpha = 0.05. A false positive is a
 verdict other than ``inconclusive``. The rate must not be significantly above alpha (one-sided exact
 binomial test at the 1% level). ``benchmarks/verdict_false_positive.py`` runs the larger grid.
 """
+
 import time
 
 import pytest
@@ -32,6 +33,8 @@ def test_null_channel_false_positive_rate(ai_index, queen, setting, channel):
         positives += not (lo <= 0 <= hi)
     per_panel = (time.perf_counter() - t0) / REPS
     ci = stats.binomtest(positives, REPS).proportion_ci(0.95, method="exact")
-    print(f"\nsetting {setting}, {channel}: false-positive rate {positives}/{REPS} = {positives / REPS:.3f} "
-          f"(95% Clopper-Pearson {ci.low:.3f}-{ci.high:.3f}); {per_panel:.2f} s per panel")
+    print(
+        f"\nsetting {setting}, {channel}: false-positive rate {positives}/{REPS} = {positives / REPS:.3f} "
+        f"(95% Clopper-Pearson {ci.low:.3f}-{ci.high:.3f}); {per_panel:.2f} s per panel"
+    )
     assert stats.binomtest(positives, REPS, ALPHA, alternative="greater").pvalue > 0.01

@@ -1,6 +1,7 @@
 """Small formulas of the study checked against independent references: the scenarios' reduced-form change by
 dense solves, the verdict table's adjusted p-values by statsmodels' ``multipletests``, and the variants'
 agreement counted by hand. Unit inputs only (no model fit), so the module is in the quick loop."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -24,7 +25,7 @@ def test_reduced_form_change_equals_dense_solves(row_standardise):
     """Δy = (I − ρW)⁻¹(βI + θW)Δx; the own part is the diagonal of that matrix times Δx, the spillover the rest."""
     n = 9
     w = _ring_w(n, row_standardise)
-    rho = 0.35 if row_standardise else 0.2   # |ρ| below 1 / the largest eigenvalue (at most 3 unstandardised)
+    rho = 0.35 if row_standardise else 0.2  # |ρ| below 1 / the largest eigenvalue (at most 3 unstandardised)
     beta, theta = -0.8, 0.45
     dx = np.linspace(-1.0, 2.0, n) ** 2
     s = np.linalg.solve(np.eye(n) - rho * w, beta * np.eye(n) + theta * w)
@@ -46,7 +47,7 @@ def test_adjusted_p_values_equal_statsmodels(adjust, method):
     tab = pd.DataFrame({"mechanism": ["baseline", "a", "b", "c", "d"], "p": p})
     out = add_adjusted_p(tab, adjust)
     assert out["p_adjusted"].to_numpy() == pytest.approx(multipletests(p, method=method)[1], rel=1e-12)
-    assert out.attrs["adjustment"] == adjust and "p_adjusted" not in tab   # the input is left as it was
+    assert out.attrs["adjustment"] == adjust and "p_adjusted" not in tab  # the input is left as it was
     assert list(out["p"]) == list(p)
 
 
@@ -57,16 +58,27 @@ def test_adjusted_p_values_need_a_p_column():
 
 def test_agreement_counts_the_variants_of_each_row_by_hand():
     table = pd.DataFrame({"mechanism": ["baseline", "m1", "m2"], "verdict": ["promotes", "hinders", "inconclusive"]})
-    grid = pd.DataFrame({
-        "mechanism": ["baseline"] * 4 + ["m1"] * 3 + ["m2"] * 2,
-        "verdict": ["promotes", "promotes", "inconclusive", "not estimated",
-                    "hinders", "promotes", "hinders",
-                    "not estimated", "not estimated"]})
+    grid = pd.DataFrame(
+        {
+            "mechanism": ["baseline"] * 4 + ["m1"] * 3 + ["m2"] * 2,
+            "verdict": [
+                "promotes",
+                "promotes",
+                "inconclusive",
+                "not estimated",
+                "hinders",
+                "promotes",
+                "hinders",
+                "not estimated",
+                "not estimated",
+            ],
+        }
+    )
     out = add_agreement(table, grid).set_index("mechanism")
     assert out.loc["baseline", ["variants", "variants_agree"]].tolist() == [3, 2]
     assert out.loc["m1", ["variants", "variants_agree"]].tolist() == [3, 2]
     assert out.loc["m2", ["variants", "variants_agree"]].tolist() == [0, 0]
-    assert "variants" not in table   # the input is left as it was
+    assert "variants" not in table  # the input is left as it was
 
 
 def test_baseline_row_p_value_is_undefined_when_the_draws_do_not_vary():
@@ -82,8 +94,12 @@ def test_baseline_row_p_value_is_undefined_when_the_draws_do_not_vary():
     spread = np.linspace(-0.5, 0.1, 50)
     # -0.25 is exact in binary: the SE of constant draws is exactly 0
     for draws, se in ((np.full(50, -0.25), 0.0), (spread, np.std(spread, ddof=1))):
-        b = SimpleNamespace(ai="ai", model="sdm", effect_draws={"ai": {"total": draws}},
-                            effects=pd.DataFrame({"estimate": [-0.25]}, index=idx))
+        b = SimpleNamespace(
+            ai="ai",
+            model="sdm",
+            effect_draws={"ai": {"total": draws}},
+            effects=pd.DataFrame({"estimate": [-0.25]}, index=idx),
+        )
         row = baseline_row(b, 0.05)
         assert row["se"] == pytest.approx(se)
         if se == 0:
@@ -92,8 +108,9 @@ def test_baseline_row_p_value_is_undefined_when_the_draws_do_not_vary():
             assert row["p"] == pytest.approx(2 * norm.sf(0.25 / se), rel=1e-12)
 
 
-@pytest.mark.parametrize("args", [(True, True, 0.5, 0.5), (False, True, 0.01, 0.5), (True, False, 0.5, 0.01),
-                                  (False, False, 0.5, 0.5)])
+@pytest.mark.parametrize(
+    "args", [(True, True, 0.5, 0.5), (False, True, 0.01, 0.5), (True, False, 0.5, 0.01), (False, False, 0.5, 0.5)]
+)
 def test_every_selection_reason_is_in_the_tables_vocabulary(args):
     """Each reason the selection rule gives is printed in Chinese by the specification table (an unknown reason
     would be printed as it is, in English)."""
@@ -113,14 +130,22 @@ def test_specification_rows_print_each_decision_and_its_reason():
     from aicoord.paper.labels import term
     from aicoord.paper.study_tables import specification_rows
 
-    g = pd.DataFrame({"test": ["LM lag", "selected model"], "statistic": [5.2, np.nan], "df": [1, np.nan],
-                      "p": [0.02, np.nan], "reject": [True, np.nan], "effects": [np.nan, "twoways"],
-                      "null": ["rho = 0", np.nan],
-                      "decision": [np.nan, "sdm (both SAR and SEM restrictions rejected)"]})
+    g = pd.DataFrame(
+        {
+            "test": ["LM lag", "selected model"],
+            "statistic": [5.2, np.nan],
+            "df": [1, np.nan],
+            "p": [0.02, np.nan],
+            "reject": [True, np.nan],
+            "effects": [np.nan, "twoways"],
+            "null": ["rho = 0", np.nan],
+            "decision": [np.nan, "sdm (both SAR and SEM restrictions rejected)"],
+        }
+    )
     for language in ("zh", "en"):
         rows, notes = specification_rows(g, language, NumberFormat(decimals=3))
         decision_col = list(rows[0])[-1]
         assert rows[0][decision_col] == {"zh": "拒绝原假设", "en": "Reject"}[language]
-        assert rows[1][decision_col] == "sdm"   # the decision without its reason, which goes to the note
+        assert rows[1][decision_col] == "sdm"  # the decision without its reason, which goes to the note
         why = term("reason", "both SAR and SEM restrictions rejected", language)
         assert len(notes) == 1 and why in notes[0] and notes[0].startswith(term("test", "selected model", language))

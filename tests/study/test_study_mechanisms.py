@@ -1,5 +1,6 @@
 """Mechanism analysis: the chain-product identity, effects against dense matrices, the fallback rule,
 the diagnostics adapter and the agreement count."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,8 +107,12 @@ def test_adapter_reads_dicts_and_test_result_objects():
 
 def test_add_agreement_counts_variants(runs):
     tab = runs["A"]["verdict"]
-    grid = pd.DataFrame({"mechanism": ["baseline", "baseline", "value_chain", "value_chain", "value_chain"],
-                         "verdict": [tab.iloc[0]["verdict"], "hinders", "inconclusive", "promotes", "inconclusive"]})
+    grid = pd.DataFrame(
+        {
+            "mechanism": ["baseline", "baseline", "value_chain", "value_chain", "value_chain"],
+            "verdict": [tab.iloc[0]["verdict"], "hinders", "inconclusive", "promotes", "inconclusive"],
+        }
+    )
     out = add_agreement(tab, grid).set_index("mechanism")
     assert (out.loc["baseline", "variants_agree"], out.loc["baseline", "variants"]) == (1, 2)
     vc = tab.set_index("mechanism").loc["value_chain", "verdict"]

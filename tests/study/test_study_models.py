@@ -1,4 +1,5 @@
 """Specification search, convergence with AI, heterogeneity and robustness variants."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,8 +16,9 @@ from helpers import CONTROLS, study_kw
 
 @pytest.fixture(scope="module")
 def spec(demos, queen):
-    return specification_search(demos["A"][0], y="coord_gap", x=["ai_index", *CONTROLS], unit="code", time="year",
-                                w=queen)
+    return specification_search(
+        demos["A"][0], y="coord_gap", x=["ai_index", *CONTROLS], unit="code", time="year", w=queen
+    )
 
 
 def test_specification_table_order_and_values(spec, demos, queen):
@@ -38,8 +40,12 @@ def test_specification_table_order_and_values(spec, demos, queen):
     r = spec.set_index(["test", "effects"])
     rej_sar = bool(r.loc[("wald_sar", "twoways"), "reject"] and r.loc[("lr_sar", "twoways"), "reject"])
     rej_sem = bool(r.loc[("wald_sem", "twoways"), "reject"] and r.loc[("lr_sem", "twoways"), "reject"])
-    assert select_model(rej_sar, rej_sem, r.loc[("robust_lm_lag", "twoways"), "p"],
-                        r.loc[("robust_lm_error", "twoways"), "p"])[0] == sel["model"]
+    assert (
+        select_model(
+            rej_sar, rej_sem, r.loc[("robust_lm_lag", "twoways"), "p"], r.loc[("robust_lm_error", "twoways"), "p"]
+        )[0]
+        == sel["model"]
+    )
 
 
 def test_selection_rule_cases():
@@ -61,8 +67,16 @@ def test_selection_rule_at_p_exactly_alpha():
 
 def test_convergence_with_ai_arithmetic(demos, queen):
     panel = demos["A"][0]
-    c = convergence_with_ai(panel, gdp_pc="gdp_pc", ai="ai_index", controls=CONTROLS, unit="code", time="year",
-                            w=queen, quantiles=(0.25, 0.75))
+    c = convergence_with_ai(
+        panel,
+        gdp_pc="gdp_pc",
+        ai="ai_index",
+        controls=CONTROLS,
+        unit="code",
+        time="year",
+        w=queen,
+        quantiles=(0.25, 0.75),
+    )
     res = c.attrs["fit"]
     assert res.N == 31 and res.T == 12  # the last year has no growth
     assert res.nobs == 30 * 11  # Lee-Yu two-way: the likelihood uses (N - 1)(T - 1) observations
@@ -111,9 +125,18 @@ def test_period_heterogeneity(demos, queen):
     g = h.set_index(["group", "effect"])["estimate"]
     om = setting(demos["A"][0], "code", "year", queen).omega
     pre = effects_of(p, "ai_index", "sdm", om)
-    post = effects_of(pd.Series({"ai_index": p["ai_index"] + p["ai_index_x_post"],
-                                 "W*ai_index": p["W*ai_index"] + p["W*ai_index_x_post"], "rho": p["rho"]}),
-                      "ai_index", "sdm", om)
+    post = effects_of(
+        pd.Series(
+            {
+                "ai_index": p["ai_index"] + p["ai_index_x_post"],
+                "W*ai_index": p["W*ai_index"] + p["W*ai_index_x_post"],
+                "rho": p["rho"],
+            }
+        ),
+        "ai_index",
+        "sdm",
+        om,
+    )
     for k in ("direct", "indirect", "total"):
         assert g[("pre", k)] == pytest.approx(pre[k], rel=1e-10)
         assert g[("post", k)] == pytest.approx(post[k], rel=1e-10)
@@ -163,15 +186,17 @@ def test_robustness_dynamic_sdm_short_run_effects(demos, queen):
 
     panel = demos["A"][0]
     kw = {**study_kw(queen), "mechanisms": ["industrial_upgrading"]}
-    grid = robustness_variant(panel, **kw, weights_name="queen", sample="full", models=("dynamic_sdm",), draws=400,
-                              seed=3)
+    grid = robustness_variant(
+        panel, **kw, weights_name="queen", sample="full", models=("dynamic_sdm",), draws=400, seed=3
+    )
     assert list(grid["model"]) == ["dynamic_sdm"] * 2 and (grid["failure"] == "").all()
     assert (grid["nobs"] == 31 * 12).all()  # N (T - 1): the first year is conditioned on
     st = setting(panel, "code", "year", queen)
 
     def fit(y, x):
-        return DynamicSpatialPanel(st.data, y=y, x=x, id="code", time="year", w=st.Wdf, model="sdm",
-                                   effects="twoways", dlag=1).fit()
+        return DynamicSpatialPanel(
+            st.data, y=y, x=x, id="code", time="year", w=st.Wdf, model="sdm", effects="twoways", dlag=1
+        ).fit()
 
     res = fit("coord_gap", ["ai_index", *CONTROLS])
     p = res.params
@@ -209,8 +234,10 @@ def test_robustness_dynamic_sdm_not_estimated_rows(demos, queen, monkeypatch):
     grid = robustness_variant(panel, **kw, sample="full", models=("sdm", "dynamic_sdm"), draws=100, seed=3)
     dyn = grid[grid.model == "dynamic_sdm"]
     assert len(dyn) == 2 and (dyn["verdict"] == "not estimated").all()
-    pattern = (r"not stationary: max\|\(tau\+eta w\)/\(1-rho w\)\| = (\d+\.\d{3}) >= 1; "
-               r"the dynamic SDM of (coord_gap|industrial_upgrading) is not estimated")
+    pattern = (
+        r"not stationary: max\|\(tau\+eta w\)/\(1-rho w\)\| = (\d+\.\d{3}) >= 1; "
+        r"the dynamic SDM of (coord_gap|industrial_upgrading) is not estimated"
+    )
     assert dyn["failure"].str.fullmatch(pattern).all()
     assert (dyn["failure"].str.extract(pattern)[0].astype(float) >= 1).all()
     assert dyn["estimate"].isna().all()
@@ -231,6 +258,8 @@ def test_robustness_dynamic_sdm_not_estimated_rows(demos, queen, monkeypatch):
 def test_robustness_refuses_unknown_model(demos, queen):
     with pytest.raises(ValueError, match="not in the grid"):
         robustness_variant(demos["A"][0], **study_kw(queen), mechanisms=[], models=("sdm", "dynamic_sem"))
+
+
 def test_specification_model_probabilities_rows(demos, queen):
     """``model_probabilities=True`` appends step 6: the posterior probabilities of aicoord.panel.bayes with the
     selected effects (checked there against SDPDmod's printed values and a Monte Carlo), and leaves steps 1-5 as
@@ -241,7 +270,7 @@ def test_specification_model_probabilities_rows(demos, queen):
     kw = dict(y="coord_gap", x=["ai_index", *CONTROLS], unit="code", time="year", w=queen, hausman=False, lr=False)
     plain = specification_search(d, **kw)
     tab = specification_search(d, **kw, model_probabilities=True)
-    pd.testing.assert_frame_equal(tab.iloc[:len(plain)], plain)
+    pd.testing.assert_frame_equal(tab.iloc[: len(plain)], plain)
     rows = tab[tab.step.str.startswith("6")].set_index("test")
     eff = tab.attrs["selected"]["effects"]
     st = setting(d, "code", "year", queen)
@@ -268,18 +297,20 @@ def test_a_two_year_panel_gives_not_estimated_rows_with_the_reason(ai_index, que
 
     panel, _ = simulate_demo_panel(ai_index, queen, seed=3, years=(2022, 2023))
     mech = list(MECHANISM_NAMES)[:1]
-    full = robustness_variant(panel, **study_kw(queen), mechanisms=mech, sample="full",
-                              models=("sdm", "dynamic_sdm"), draws=200, seed=1)
+    full = robustness_variant(
+        panel, **study_kw(queen), mechanisms=mech, sample="full", models=("sdm", "dynamic_sdm"), draws=200, seed=1
+    )
     assert (full.loc[full["model"] == "sdm", "verdict"] != "not estimated").all()
     dyn = full[full["model"] == "dynamic_sdm"]
     assert len(dyn) == 2 and (dyn["verdict"] == "not estimated").all()
-    assert dyn["failure"].str.contains("only 2 period(s) in this sample; dynamic_sdm needs at least 3",
-                                       regex=False).all()
-    lag = robustness_variant(panel, **study_kw(queen), mechanisms=mech, sample="ai_lag1", models=("sdm",),
-                             draws=200, seed=1)
+    assert (
+        dyn["failure"].str.contains("only 2 period(s) in this sample; dynamic_sdm needs at least 3", regex=False).all()
+    )
+    lag = robustness_variant(
+        panel, **study_kw(queen), mechanisms=mech, sample="ai_lag1", models=("sdm",), draws=200, seed=1
+    )
     assert (lag["verdict"] == "not estimated").all() and len(lag) == 2
-    assert lag["failure"].str.contains("only 1 period(s) in this sample after AI is lagged one year",
-                                       regex=False).all()
+    assert lag["failure"].str.contains("only 1 period(s) in this sample after AI is lagged one year", regex=False).all()
 
 
 def test_a_channel_that_cannot_be_estimated_gives_its_own_row(demos, queen, monkeypatch):
@@ -293,8 +324,16 @@ def test_a_channel_that_cannot_be_estimated_gives_its_own_row(demos, queen, monk
         raise EstimationError(f"rho on the bound for {mechanism}")
 
     monkeypatch.setattr(rb, "_mechanism", failing)
-    grid = robustness_variant(demos["A"][0], **study_kw(queen), mechanisms=["value_chain"], weights_name="queen",
-                              sample="full", models=("sdm",), draws=100, seed=7)
+    grid = robustness_variant(
+        demos["A"][0],
+        **study_kw(queen),
+        mechanisms=["value_chain"],
+        weights_name="queen",
+        sample="full",
+        models=("sdm",),
+        draws=100,
+        seed=7,
+    )
     assert list(grid["mechanism"]) == ["baseline", "value_chain"]
     row = grid.iloc[1]
     assert (row["quantity"], row["verdict"], row["model"], row["nobs"]) == ("mediated_total", "not estimated", "sdm", 0)

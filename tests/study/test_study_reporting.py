@@ -5,6 +5,7 @@ robustness variants (variants that were not estimated count in neither figure).
 Each test was checked by planting its mistake by hand in a clean checkout: the Sobel SE with the a path's SE
 twice, the quantiles [alpha, 1 − alpha] (in ``Mechanism.interval``, ``mechanism_row``, ``baseline_row`` and
 ``summarise``), and ``add_agreement`` without its "not estimated" filter; each plant fails its test."""
+
 from types import SimpleNamespace
 
 import numpy as np
@@ -24,11 +25,11 @@ def test_sobel_z_uses_the_se_of_each_path(runs):
     for m in runs["A"]["mechanisms"].values():
         a, se_a = m.ai_on_channel.loc["total", ["estimate", "se"]]
         b, se_b = m.channel_on_y.loc["total", ["estimate", "se"]]
-        z = a * b / np.sqrt(b ** 2 * se_a ** 2 + a ** 2 * se_b ** 2)
+        z = a * b / np.sqrt(b**2 * se_a**2 + a**2 * se_b**2)
         assert m.mediated["sobel_z"] == pytest.approx(z, rel=1e-12)
         assert m.mediated["sobel_p"] == pytest.approx(2 * stats.norm.sf(abs(z)), rel=1e-10, abs=1e-300)
         # the two paths' SEs differ, so an SE taken twice changes z (by more than 1% here)
-        wrong = a * b / np.sqrt(b ** 2 * se_a ** 2 + a ** 2 * se_a ** 2)
+        wrong = a * b / np.sqrt(b**2 * se_a**2 + a**2 * se_a**2)
         checked += abs(wrong / z - 1) > 0.01
     assert checked >= 3
     row = runs["A"]["verdict"].set_index("mechanism")
@@ -53,9 +54,21 @@ def _mechanism(rng, n=4000):
     """A Mechanism with known draws (no fit): a, b normal, their product mediated."""
     a, b = rng.normal(-0.3, 0.1, n), rng.normal(0.5, 0.2, n)
     frame = pd.DataFrame({"estimate": [0.1, 0.2, 0.3], "se": 0.1}, index=["direct", "indirect", "total"])
-    return Mechanism("value_chain", None, None, "sdm", "", frame, frame, frame, a, b, a * b,
-                     {"estimate": -0.15, "se": float(np.std(a * b, ddof=1)), "sobel_z": -2.0, "sobel_p": 0.0455},
-                     0.05)
+    return Mechanism(
+        "value_chain",
+        None,
+        None,
+        "sdm",
+        "",
+        frame,
+        frame,
+        frame,
+        a,
+        b,
+        a * b,
+        {"estimate": -0.15, "se": float(np.std(a * b, ddof=1)), "sobel_z": -2.0, "sobel_p": 0.0455},
+        0.05,
+    )
 
 
 @pytest.mark.parametrize("alpha", [0.05, 0.10, 0.32])
@@ -103,10 +116,22 @@ def test_agreement_leaves_out_variants_not_estimated(runs):
     tab = runs["A"]["verdict"]
     v = tab.set_index("mechanism")["verdict"]
     other = {"promotes": "hinders", "hinders": "promotes", "inconclusive": "promotes"}
-    grid = pd.DataFrame({"mechanism": ["baseline"] * 5 + ["value_chain"] * 4,
-                         "verdict": [v["baseline"], v["baseline"], other[v["baseline"]], "not estimated",
-                                     "not estimated", v["value_chain"], "not estimated", "not estimated",
-                                     "not estimated"]})
+    grid = pd.DataFrame(
+        {
+            "mechanism": ["baseline"] * 5 + ["value_chain"] * 4,
+            "verdict": [
+                v["baseline"],
+                v["baseline"],
+                other[v["baseline"]],
+                "not estimated",
+                "not estimated",
+                v["value_chain"],
+                "not estimated",
+                "not estimated",
+                "not estimated",
+            ],
+        }
+    )
     out = add_agreement(tab, grid).set_index("mechanism")
     assert (out.loc["baseline", "variants_agree"], out.loc["baseline", "variants"]) == (2, 3)
     assert (out.loc["value_chain", "variants_agree"], out.loc["value_chain", "variants"]) == (1, 1)

@@ -1,4 +1,5 @@
 """Counterfactual scenarios: arithmetic against a dense computation, dispersion, non-positive outcomes."""
+
 import numpy as np
 import pytest
 
@@ -8,8 +9,10 @@ from aicoord.study import baseline, scenarios
 from aicoord.study.scenarios import dispersion
 from helpers import study_kw
 
-SPECS = [{"name": "catch_up", "kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"], "year": 2023},
-         {"name": "freeze_east", "kind": "freeze_growth", "regions": ["East"]}]
+SPECS = [
+    {"name": "catch_up", "kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"], "year": 2023},
+    {"name": "freeze_east", "kind": "freeze_growth", "regions": ["East"]},
+]
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +61,12 @@ def test_dispersion_measures_equal_direct_computation(out_b, demos):
         after = (g["y_before"] + g["delta_y"]).to_numpy()
         d = disp[disp.scenario == name].set_index("measure")
         assert d.loc["cv", "after"] == pytest.approx(sigma_convergence(after)["cv"], rel=1e-12)
-        assert d.loc["theil_t", "after"] == pytest.approx(theil(after, g["region"].to_numpy())["theil_t"]["total"],
-                                                          rel=1e-12)
-        assert d.loc["gini", "before"] == pytest.approx(dagum_gini(g["y_before"].to_numpy(),
-                                                                   g["region"].to_numpy())["total"], rel=1e-12)
+        assert d.loc["theil_t", "after"] == pytest.approx(
+            theil(after, g["region"].to_numpy())["theil_t"]["total"], rel=1e-12
+        )
+        assert d.loc["gini", "before"] == pytest.approx(
+            dagum_gini(g["y_before"].to_numpy(), g["region"].to_numpy())["total"], rel=1e-12
+        )
         dg = dagum_gini(after, g["region"].to_numpy())
         for r in ("East", "Central", "West", "Northeast"):
             assert d.loc[f"gini_{r}", "after"] == pytest.approx(dg["groups"].loc[r, "gini"], rel=1e-12)
@@ -84,9 +89,14 @@ def test_dispersion_of_many_draws_equals_the_inequality_functions_row_by_row(siz
     assert list(got)[5:] == [f"gini_{g}" for g in first.index]  # Dagum's order of the groups
     for r, v in enumerate(values):
         dg = dagum_gini(v, labels)
-        want = {"cv": sigma_convergence(v)["cv"], "theil_t": theil(v, labels)["theil_t"]["total"],
-                "gini": dg["total"], "gini_within": dg["within"], "gini_between": dg["between_gross"],
-                **{f"gini_{g}": x for g, x in dg["groups"]["gini"].items()}}
+        want = {
+            "cv": sigma_convergence(v)["cv"],
+            "theil_t": theil(v, labels)["theil_t"]["total"],
+            "gini": dg["total"],
+            "gini_within": dg["within"],
+            "gini_between": dg["between_gross"],
+            **{f"gini_{g}": x for g, x in dg["groups"]["gini"].items()},
+        }
         for m, x in want.items():
             assert got[m][r] == pytest.approx(x, rel=1e-11, abs=1e-14), (m, r)
 
@@ -109,7 +119,8 @@ def test_non_positive_outcome_needs_a_shift(demos, queen):
     assert (disp["shift"] == c).all()
     g = prov[prov.scenario == "catch_up"]
     assert disp.set_index("measure").loc["cv", "before"] == pytest.approx(
-        sigma_convergence(g["y_before"].to_numpy() + c)["cv"], rel=1e-12)
+        sigma_convergence(g["y_before"].to_numpy() + c)["cv"], rel=1e-12
+    )
 
 
 def test_unknown_kind_raises(base_b):
@@ -126,8 +137,15 @@ def test_shift_raises_ai_by_its_amount_in_the_named_regions(demos):
     d["code"] = d["code"].astype(str)
     ids = sorted(d["code"].unique())
     regions = province_table().assign(code=lambda t: t["code"].astype(str)).set_index("code")["region4"]
-    dx = scenario_change(d, {"kind": "shift", "regions": ["West"], "amount": 0.25}, ai="ai_index", unit="code",
-                         time="year", ids=ids, regions=regions)
+    dx = scenario_change(
+        d,
+        {"kind": "shift", "regions": ["West"], "amount": 0.25},
+        ai="ai_index",
+        unit="code",
+        time="year",
+        ids=ids,
+        regions=regions,
+    )
     west = regions.reindex(ids).to_numpy() == "West"
     assert west.any() and (~west).any()
     assert (dx[west] == 0.25).all() and (dx[~west] == 0).all()

@@ -41,10 +41,12 @@ MATRICES = {
     "row_standardised_symmetric": lambda: (lambda c: c / c.sum(1, keepdims=True))(_lattice()),
     "binary_symmetric": _lattice,
     "random_link_strengths": lambda: (lambda c: c / c.sum(1, keepdims=True))(
-        _lattice() * np.random.default_rng(4).uniform(0.2, 1.0, size=(49, 49))),
+        _lattice() * np.random.default_rng(4).uniform(0.2, 1.0, size=(49, 49))
+    ),
     "knn_asymmetric": _knn,
     "inverse_distance_unstandardised": lambda: (lambda d: np.where(d > 0, 1 / np.where(d > 0, d, 1), 0))(
-        np.abs(np.subtract.outer(np.arange(30.0), np.arange(30.0))) ** 1.3),
+        np.abs(np.subtract.outer(np.arange(30.0), np.arange(30.0))) ** 1.3
+    ),
 }
 
 
@@ -145,8 +147,9 @@ def test_region_means_of_many_draws_equal_dense_solves(name):
     direct, total = spec.region_means(rho, b, th, idx)
     for k in range(5):
         S = _dense_s(W, rho[k], b[k], th[k])
-        assert_allclose([direct[k], total[k]], [np.diag(S)[idx].mean(), S.sum(axis=0)[idx].mean()],
-                        rtol=1e-9, atol=1e-12)
+        assert_allclose(
+            [direct[k], total[k]], [np.diag(S)[idx].mean(), S.sum(axis=0)[idx].mean()], rtol=1e-9, atol=1e-12
+        )
 
 
 @pytest.mark.parametrize("name", list(MATRICES))

@@ -1,4 +1,5 @@
 """Verdicts and effects on the default demo panels (settings A and B) against the DGP's truth."""
+
 import numpy as np
 import pytest
 
@@ -23,8 +24,9 @@ def test_the_settings_have_the_required_directions(demos):
     for s in SETTINGS:
         d = [e["direction"] for e in demos[s][1]["verdicts"]["mechanisms"].values()]
         assert {"promotes", "hinders", "none"} <= set(d)
-    nulls = {s: [m for m, e in demos[s][1]["verdicts"]["mechanisms"].items() if e["direction"] == "none"]
-             for s in SETTINGS}
+    nulls = {
+        s: [m for m, e in demos[s][1]["verdicts"]["mechanisms"].items() if e["direction"] == "none"] for s in SETTINGS
+    }
     assert nulls["A"] != nulls["B"]
     assert demos["A"][1]["verdicts"]["baseline"]["verdict"] == "promotes"
     assert demos["B"][1]["verdicts"]["baseline"]["verdict"] == "hinders"
@@ -50,8 +52,20 @@ def test_mediated_effects_cover_their_true_values(s, runs, demos):
 
 def test_verdict_table_columns_and_rule(runs):
     tab = runs["A"]["verdict"]
-    for c in ("mechanism", "verdict", "basis", "ai_direct_on_channel", "ai_indirect_on_channel",
-              "channel_total_on_y", "effect", "lower", "upper", "sobel_z", "variants_agree", "variants"):
+    for c in (
+        "mechanism",
+        "verdict",
+        "basis",
+        "ai_direct_on_channel",
+        "ai_indirect_on_channel",
+        "channel_total_on_y",
+        "effect",
+        "lower",
+        "upper",
+        "sobel_z",
+        "variants_agree",
+        "variants",
+    ):
         assert c in tab.columns
     for _, r in tab.iterrows():
         assert r["verdict"] == direction(r["lower"], r["upper"])
@@ -90,8 +104,13 @@ def test_no_municipalities_drops_units_left_without_neighbours():
 
     ids = ["310100", "330900", "330200", "330100", "999001", "999002", "999003", "999004"]
     w = pd.DataFrame(0.0, index=ids, columns=ids)
-    for a, b in [("310100", "330900"), ("330200", "330100"), ("310100", "999001"), ("999001", "999002"),
-                 ("310100", "330100")]:
+    for a, b in [
+        ("310100", "330900"),
+        ("330200", "330100"),
+        ("310100", "999001"),
+        ("999001", "999002"),
+        ("310100", "330100"),
+    ]:
         w.loc[a, b] = w.loc[b, a] = 1.0
     w.loc["999004", "310100"] = w.loc["999003", "999004"] = w.loc["310100", "999004"] = 1.0  # one-way links
     assert _with_stranded(w, ids, ("310100",)) == ("310100", "330900", "999004", "999003")

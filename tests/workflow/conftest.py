@@ -1,5 +1,6 @@
 """The default study and the default study on a user's panel file, each run once per test session through Snakemake
 (at test cost; see helpers.FAST)."""
+
 import pytest
 
 from helpers import make_study, real_format_panel, real_overlay, run_snakemake

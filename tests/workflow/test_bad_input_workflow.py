@@ -1,6 +1,7 @@
 """The workflow classes of tests/bad_inputs.py through Snakemake: a configuration error is ONE clean message naming
 the key (and the nearest allowed one, or the missing path), no traceback, no schema dump -- also after a previous
 run, whose results must never be kept and relabelled (item 1)."""
+
 import shutil
 
 import pytest
@@ -82,8 +83,12 @@ def test_a_real_panel_removes_the_demo_outputs_of_an_earlier_run(tmp_path):
 
     wd = make_study(tmp_path / "study", real_overlay("data/raw/panel_test.csv"))
     real_format_panel(wd / "data/raw/panel_test.csv")
-    stale = ["results/demo/panel.csv", "results/demo/truth.json", "results/demo/truth.csv",
-             "results/tables/demo_recovery.csv"]
+    stale = [
+        "results/demo/panel.csv",
+        "results/demo/truth.json",
+        "results/demo/truth.csv",
+        "results/tables/demo_recovery.csv",
+    ]
     for f in stale:  # as an earlier demo run left them
         (wd / f).parent.mkdir(parents=True, exist_ok=True)
         (wd / f).write_text("note\nSimulated data\n", encoding="utf-8")

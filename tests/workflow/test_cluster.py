@@ -2,6 +2,7 @@
 `sbatch` (tests/workflow/fake_sbatch.sh): every job is submitted on its own, runs in its own process and its
 outputs are collected -- byte-identical to the local run of the same study. This is what the SLURM profile
 (profiles/slurm) relies on, without a SLURM installation."""
+
 import hashlib
 import os
 
@@ -21,11 +22,19 @@ def test_jobs_are_submitted_run_separately_and_collected(default_study, tmp_path
     study = make_study(tmp_path / "study")
     log = tmp_path / "submissions.txt"
     monkeypatch.setenv("FAKE_SBATCH_LOG", str(log))
-    res = run_snakemake(study, *TARGETS, "--executor", "cluster-generic",
-                        "--cluster-generic-submit-cmd",
-                        f"{ROOT / 'tests/workflow/fake_sbatch.sh'} --job-name={{rule}} --mem={{resources.mem_mb}}"
-                        " --time={resources.runtime}",
-                        "--jobs", "2", "--latency-wait", "30")
+    res = run_snakemake(
+        study,
+        *TARGETS,
+        "--executor",
+        "cluster-generic",
+        "--cluster-generic-submit-cmd",
+        f"{ROOT / 'tests/workflow/fake_sbatch.sh'} --job-name={{rule}} --mem={{resources.mem_mb}}"
+        " --time={resources.runtime}",
+        "--jobs",
+        "2",
+        "--latency-wait",
+        "30",
+    )
     jobs = job_counts(res)
     submissions = log.read_text().splitlines()
     # one submission per job (the "total" line of the job stats is not a job)

@@ -1,6 +1,7 @@
 """An interrupted run (SIGTERM to Snakemake in the middle of a job) followed by a plain rerun gives outputs
 byte-identical to a clean run: outputs are written atomically, so no half-written file survives, and Snakemake
 reruns the jobs it had marked incomplete. A small target set keeps the test affordable."""
+
 import hashlib
 import signal
 import subprocess

@@ -2,6 +2,7 @@
 aicoord.steps.<file>.<rule> (named in its params.step) through the one script scripts/step.py, and
 tests/steps/test_<file>.py tests that function (uses it by name). Read from the rule files' text: no
 Snakemake run, so it is quick."""
+
 import ast
 import importlib
 import inspect
@@ -23,7 +24,7 @@ def rule_blocks(path):
     out = {}
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        out[m.group(2)] = text[m.end():end]
+        out[m.group(2)] = text[m.end() : end]
     return out
 
 
@@ -45,13 +46,23 @@ def all_rules():
 
 
 def test_the_rule_files_have_rules():
-    assert {p.stem for p in rule_files()} >= {"data", "did", "esda", "geometry", "measures", "paper", "seed",
-                                              "study", "weights"}
+    assert {p.stem for p in rule_files()} >= {
+        "data",
+        "did",
+        "esda",
+        "geometry",
+        "measures",
+        "paper",
+        "seed",
+        "study",
+        "weights",
+    }
     assert len(all_rules()) >= 52
 
 
-@pytest.mark.parametrize("stem,rule,block", all_rules(), ids=lambda v: v if isinstance(v, str) and "\n" not in v
-                         else "")
+@pytest.mark.parametrize(
+    "stem,rule,block", all_rules(), ids=lambda v: v if isinstance(v, str) and "\n" not in v else ""
+)
 def test_rule_step_and_test_are_three_files(stem, rule, block):
     # 1. the rule names its step: aicoord.steps.<rule file>.<rule>, run by the one generic script
     step = re.search(r'^\s*step="([\w.]+)",', block, re.M)
@@ -75,9 +86,11 @@ def test_rule_step_and_test_are_three_files(stem, rule, block):
     # 3. its test file mirrors the rule file and calls the step by name
     test = ROOT / f"tests/steps/test_{stem}.py"
     assert test.exists(), f"no tests/steps/test_{stem}.py"
-    names = {node.attr if isinstance(node, ast.Attribute) else node.id
-             for node in ast.walk(ast.parse(test.read_text(encoding="utf-8")))
-             if isinstance(node, (ast.Attribute, ast.Name))}
+    names = {
+        node.attr if isinstance(node, ast.Attribute) else node.id
+        for node in ast.walk(ast.parse(test.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.Attribute, ast.Name))
+    }
     assert rule in names, f"tests/steps/test_{stem}.py does not use {rule}"
 
 

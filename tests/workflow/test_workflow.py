@@ -1,5 +1,6 @@
 """The Snakemake workflow end to end on the default study (helpers.FAST lowers only its cost): outputs,
 reruns, byte-identical tables, only new work for a new year, and clean configuration errors."""
+
 import hashlib
 
 import pandas as pd
@@ -12,18 +13,30 @@ from helpers import FAST, job_counts, make_study, merge, run_snakemake, write_ov
 
 
 def _hashes(workdir):
-    files = sorted(p for p in (workdir / "results").rglob("*")
-                   if p.suffix in (".csv", ".json", ".gal", ".gwt", ".gpkg", ".npz"))
+    files = sorted(
+        p for p in (workdir / "results").rglob("*") if p.suffix in (".csv", ".json", ".gal", ".gwt", ".gpkg", ".npz")
+    )
     return {str(p.relative_to(workdir)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_outputs_exist(default_study):
     r = default_study / "results"
-    for rel in ["tables/weights_summary.csv", "tables/global_autocorrelation.csv", "tables/moran_year_by_matrix.csv",
-                "tables/seed_claims.csv", "esda/lisa/ai_index_2023_queen.csv", "esda/lisa/ai_index_2023_knn4.csv",
-                "weights/queen.gal", "weights/queen.gwt", "weights/knn4.csv", "geometry/provinces.gpkg",
-                "figures/lisa_cluster_ai_index_2023_queen.png", "figures/moran_scatter_ai_index_2023_queen.png",
-                "figures/lisa_significance_ai_index_2023_queen.png", "tables/beta_convergence.csv"]:
+    for rel in [
+        "tables/weights_summary.csv",
+        "tables/global_autocorrelation.csv",
+        "tables/moran_year_by_matrix.csv",
+        "tables/seed_claims.csv",
+        "esda/lisa/ai_index_2023_queen.csv",
+        "esda/lisa/ai_index_2023_knn4.csv",
+        "weights/queen.gal",
+        "weights/queen.gwt",
+        "weights/knn4.csv",
+        "geometry/provinces.gpkg",
+        "figures/lisa_cluster_ai_index_2023_queen.png",
+        "figures/moran_scatter_ai_index_2023_queen.png",
+        "figures/lisa_significance_ai_index_2023_queen.png",
+        "tables/beta_convergence.csv",
+    ]:
         assert (r / rel).stat().st_size > 0, rel
     claims = pd.read_csv(r / "tables/seed_claims.csv")
     assert claims["consistent"].all()
@@ -47,8 +60,9 @@ def test_new_year_reruns_only_what_depends_on_it(default_study, tmp_path):
     src["ai_index"] = src["ai_index"] * 1.01  # a stand-in file for a new year, only to exercise the DAG
     src.to_csv(default_study / "data/raw/new_year.csv", index=False)
     default = yaml.safe_load((default_study / "config/config.default.yaml").read_text(encoding="utf-8"))
-    ds = dict(default["datasets"]["ai2023"], file="data/raw/new_year.csv", year=2024,
-              variables={"ai_index_2024": "stand-in"})
+    ds = dict(
+        default["datasets"]["ai2023"], file="data/raw/new_year.csv", year=2024, variables={"ai_index_2024": "stand-in"}
+    )
     write_overlay(default_study, merge(FAST, {"datasets": {"ai2024": ds}}))
     try:
         jobs = job_counts(run_snakemake(default_study, "-n"))
@@ -57,8 +71,16 @@ def test_new_year_reruns_only_what_depends_on_it(default_study, tmp_path):
     # the new variable (one ESDA job each for every matrix), the aggregate tables and its figures (one map
     # matrix), and the paper's README; nothing else (the paper's Moran table is the panel's, by year: a new
     # cross-section does not change it)
-    assert jobs == {"cross_section": 1, "global_autocorrelation": 1, "lisa": 1, "collect_global": 1,
-                    "esda_figures": 1, "paper_readme": 1, "all": 1, "total": 7}, jobs
+    assert jobs == {
+        "cross_section": 1,
+        "global_autocorrelation": 1,
+        "lisa": 1,
+        "collect_global": 1,
+        "esda_figures": 1,
+        "paper_readme": 1,
+        "all": 1,
+        "total": 7,
+    }, jobs
 
 
 def test_invalid_config_is_rejected_with_the_key(default_study):

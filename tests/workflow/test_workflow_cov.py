@@ -1,6 +1,7 @@
 """The study's covariance choice through Snakemake: on a copy of the default study, setting
 ``analysis.cov_type: cluster`` and ``analysis.cluster: region4`` reruns the baseline model and what is built from
 it, and the baseline table's note then states the clustered standard errors (read from the fit's record)."""
+
 import json
 import shutil
 

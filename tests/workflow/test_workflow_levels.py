@@ -3,6 +3,7 @@ the paper tables (slow).
 
 A slice at test cost: the FAST overlay, a robustness grid of one matrix, two samples and one model, and 200 draws.
 """
+
 import json
 
 import pandas as pd
@@ -11,10 +12,21 @@ import pytest
 from helpers import FAST, make_study, merge, run_snakemake
 
 #: The slice: the prefecture study, cheaper (the level's own overlay is laid over this, so its costs are set there).
-SLICE = merge(FAST, {"study": {"level": "prefecture"},
-                     "levels": {"prefecture": {"esda": {"permutations": 99}, "analysis": {
-                         "draws": 200, "robustness": {"weights": ["queen"], "samples": ["full", "no_municipalities"],
-                                                      "models": ["sdm"]}}}}})
+SLICE = merge(
+    FAST,
+    {
+        "study": {"level": "prefecture"},
+        "levels": {
+            "prefecture": {
+                "esda": {"permutations": 99},
+                "analysis": {
+                    "draws": 200,
+                    "robustness": {"weights": ["queen"], "samples": ["full", "no_municipalities"], "models": ["sdm"]},
+                },
+            }
+        },
+    },
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,16 +55,19 @@ def test_prefecture_study_reaches_the_verdict(prefecture_study):
     assert not (res / "geometry/provinces.gpkg").exists() and (res / "geometry/prefectures.gpkg").exists()
 
 
-@pytest.mark.slow(reason="the rest of the prefecture study (32 more jobs: every matrix, the ESDA and the paper "
-                         "tables, about 1.5 min of CPU); its parts are in the fast suite: every weights kind at "
-                         "prefecture level (tests/steps/test_geometry.py), the prefecture demo panel "
-                         "(tests/test_simulate.py) and the study to its verdict (above)")
+@pytest.mark.slow(
+    reason="the rest of the prefecture study (32 more jobs: every matrix, the ESDA and the paper "
+    "tables, about 1.5 min of CPU); its parts are in the fast suite: every weights kind at "
+    "prefecture level (tests/steps/test_geometry.py), the prefecture demo panel "
+    "(tests/test_simulate.py) and the study to its verdict (above)"
+)
 @pytest.mark.whole_study
 @pytest.mark.xdist_group("prefecture_study")
 def test_prefecture_study_reaches_the_tables(prefecture_study):
     wd = prefecture_study
-    run_snakemake(wd, "results/paper/tables.docx", "results/tables/weights_summary.csv",
-                  "results/tables/moran_year_by_matrix.csv")
+    run_snakemake(
+        wd, "results/paper/tables.docx", "results/tables/weights_summary.csv", "results/tables/moran_year_by_matrix.csv"
+    )
     res = wd / "results"
     ws = pd.read_csv(res / "tables/weights_summary.csv")
     assert (ws["n"] == 367).all() and ws.loc[ws["matrix"] == "queen", "islands"].iloc[0] == 0

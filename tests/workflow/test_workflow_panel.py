@@ -1,6 +1,7 @@
 """The panel through Snakemake: the simulated demo says so everywhere; a real-format panel with Chinese headers
 and unfamiliar column names runs the whole default study with only panel.file and panel.dictionary changed, and
 nothing then says "simulated"; a bad panel file fails with one located message, no traceback and no output."""
+
 import json
 
 import pandas as pd
@@ -21,11 +22,20 @@ from helpers import (
 
 #: every workflow test runs on one xdist worker, so the default study is built once per session
 
-MEASURES = ["results/data/panel.csv", "results/tables/inequality_panel.csv", "results/tables/dagum_pairs_panel.csv",
-            "results/tables/inequality_ai2023.csv", "results/tables/composite_indices.csv",
-            "results/tables/coupling_coordination.csv", "results/tables/beta_convergence.csv",
-            "results/figures/kde_gdp_pc.png", "results/weights/economic.csv"]
+MEASURES = [
+    "results/data/panel.csv",
+    "results/tables/inequality_panel.csv",
+    "results/tables/dagum_pairs_panel.csv",
+    "results/tables/inequality_ai2023.csv",
+    "results/tables/composite_indices.csv",
+    "results/tables/coupling_coordination.csv",
+    "results/tables/beta_convergence.csv",
+    "results/figures/kde_gdp_pc.png",
+    "results/weights/economic.csv",
+]
 DEMO = ["results/demo/truth.json", "results/demo/truth.csv", "results/tables/demo_recovery.csv"]
+
+
 def _texts(wd):
     files = [p for p in (wd / "results").rglob("*.csv")] + [p for p in (wd / "results").rglob("*.json")]
     return {str(p.relative_to(wd)): p.read_text(encoding="utf-8") for p in files}
@@ -35,8 +45,15 @@ def test_demo_outputs_say_simulated(default_study):
     r = default_study / "results"
     for rel in MEASURES + DEMO:
         assert (default_study / rel).stat().st_size > 0, rel
-    for rel in ["tables/inequality_panel.csv", "tables/coupling_coordination.csv", "tables/beta_convergence.csv",
-                "tables/demo_recovery.csv", "tables/composite_indices.csv", "demo/truth.csv", "data/panel.csv"]:
+    for rel in [
+        "tables/inequality_panel.csv",
+        "tables/coupling_coordination.csv",
+        "tables/beta_convergence.csv",
+        "tables/demo_recovery.csv",
+        "tables/composite_indices.csv",
+        "demo/truth.csv",
+        "data/panel.csv",
+    ]:
         notes = pd.read_csv(r / rel)["note"]
         assert notes.str.contains("simulated data", case=False).all(), rel
     # the real cross-section keeps its own, non-simulated note
@@ -89,12 +106,14 @@ def test_real_panel_reaches_the_measures_with_only_file_and_dictionary(real_meas
     _check_user_panel(real_measures)
 
 
-@pytest.mark.slow(reason="the whole default study a second time, on the real-format panel (76 jobs, about 3 "
-                         "CPU-minutes; the longest task of the fast suite beside the default study): the DAG is the "
-                         "default study's (the tests of default_study); what a user's panel file changes -- no demo "
-                         "job, its headers, dictionary and note, never 'simulated' -- is checked in the fast suite "
-                         "on the panel and the measures (test above); the verdicts of setting B and the rerun after "
-                         "a proxy change are checked here")
+@pytest.mark.slow(
+    reason="the whole default study a second time, on the real-format panel (76 jobs, about 3 "
+    "CPU-minutes; the longest task of the fast suite beside the default study): the DAG is the "
+    "default study's (the tests of default_study); what a user's panel file changes -- no demo "
+    "job, its headers, dictionary and note, never 'simulated' -- is checked in the fast suite "
+    "on the panel and the measures (test above); the verdicts of setting B and the rerun after "
+    "a proxy change are checked here"
+)
 def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(real_study):
     wd, truth = real_study  # the whole default study on the real-format panel (tests/workflow/conftest.py)
     _check_user_panel(wd)
@@ -106,14 +125,29 @@ def test_real_panel_runs_the_whole_default_study_with_only_file_and_dictionary(r
     (wd / "config/config.yaml").write_text(yaml.safe_dump(over, allow_unicode=True), encoding="utf-8")
     jobs = job_counts(run_snakemake(wd, "-n"))
     n_variants = len(default_config()["analysis"]["robustness"]["weights"]) * len(
-        default_config()["analysis"]["robustness"]["samples"])
+        default_config()["analysis"]["robustness"]["samples"]
+    )
     # the proxy's file, its channel, the tables that collect channels or the grid, the mechanism index, and the
     # paper tables and figures built from them; the other channels, the baseline and the ESDA do not rerun
-    uses = {"mechanism_data", "mechanism", "mechanisms", "composite_indices", "robustness", "verdict",
-            "paper_descriptive", "paper_correlation", "paper_mechanisms", "paper_robustness", "paper_verdict",
-            "paper_figure_effects", "paper_figure_mediation", "paper_tables", "paper_readme", "all"}
-    assert jobs == {**{j: 1 for j in uses}, "robustness_variant": n_variants,
-                    "total": len(uses) + n_variants}, jobs
+    uses = {
+        "mechanism_data",
+        "mechanism",
+        "mechanisms",
+        "composite_indices",
+        "robustness",
+        "verdict",
+        "paper_descriptive",
+        "paper_correlation",
+        "paper_mechanisms",
+        "paper_robustness",
+        "paper_verdict",
+        "paper_figure_effects",
+        "paper_figure_mediation",
+        "paper_tables",
+        "paper_readme",
+        "all",
+    }
+    assert jobs == {**{j: 1 for j in uses}, "robustness_variant": n_variants, "total": len(uses) + n_variants}, jobs
     write_overlay(wd, real_overlay("data/raw/panel_test.csv"))  # the shared study's configuration back as it was
 
 
@@ -179,8 +213,9 @@ def test_robustness_grid_has_the_dynamic_sdm(default_study):
     g = pd.read_csv(default_study / "results/tables/robustness.csv")
     dyn = g[g["model"] == "dynamic_sdm"]
     mechs = set(g.loc[g["model"] == "sdm", "mechanism"])
-    assert {(w, s) for w, s in zip(dyn["weights"], dyn["sample"])} == {(w, s) for w in rb["weights"]
-                                                                       for s in rb["samples"]}
+    assert {(w, s) for w, s in zip(dyn["weights"], dyn["sample"])} == {
+        (w, s) for w in rb["weights"] for s in rb["samples"]
+    }
     assert dyn.groupby(["weights", "sample"])["mechanism"].apply(set).eq(mechs).all()
     ok = dyn[dyn["verdict"] != "not estimated"]
     assert len(ok) > 0 and (ok["lower"] <= ok["estimate"]).all() and (ok["estimate"] <= ok["upper"]).all()

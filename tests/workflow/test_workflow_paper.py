@@ -1,4 +1,5 @@
 """The paper outputs of the default study (workflow/rules/paper.smk) and the Snakemake report that shows them."""
+
 import json
 import re
 
@@ -17,7 +18,7 @@ def test_paper_outputs_exist_and_say_simulated_data(default_study):
         for ext in ("csv", "md", "tex", "docx"):
             assert (paper / f"{name}.{ext}").stat().st_size > 0, (name, ext)
         model = json.loads((paper / f"{name}.json").read_text(encoding="utf-8"))
-        assert model["notes"][0] == "模拟数据 (simulated data)", name       # the default study runs on the demo panel
+        assert model["notes"][0] == "模拟数据 (simulated data)", name  # the default study runs on the demo panel
     doc = Document(str(paper / "tables.docx"))
     assert len(doc.tables) == len(TABLES)
     for fig in ("ai_map", "lisa", "effects", "mediation"):
@@ -55,8 +56,18 @@ def test_every_tex_table_of_the_default_study_compiles_and_fits_the_page(default
         assert tex_overflows(log) == [], (name, tex_overflows(log))
 
 
-SKIP_TEX = ("\\captionsetup", "\\renewcommand", "\\begin", "\\end", "\\centering", "\\sbox", "\\toprule",
-            "\\midrule", "\\bottomrule", "\\cmidrule")
+SKIP_TEX = (
+    "\\captionsetup",
+    "\\renewcommand",
+    "\\begin",
+    "\\end",
+    "\\centering",
+    "\\sbox",
+    "\\toprule",
+    "\\midrule",
+    "\\bottomrule",
+    "\\cmidrule",
+)
 
 
 def tex_text(tex: str) -> str:
@@ -107,8 +118,9 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
         found[p.name] = scan(tex_text(p.read_text(encoding="utf-8")))
     for p in sorted(paper.glob("*.docx")):
         d = Document(str(p))
-        found[p.name] = scan("\n".join([x.text for x in d.paragraphs]
-                                       + [c.text for t in d.tables for r in t.rows for c in r.cells]))
+        found[p.name] = scan(
+            "\n".join([x.text for x in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
+        )
     assert len(found) == 3 * len(TABLES) + 2
     # the figures: built again by their steps from the study's files, their text objects read before saving
     texts = {}
@@ -117,15 +129,36 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
     cfg = __import__("yaml").safe_load((default_study / "config/config.default.yaml").read_text(encoding="utf-8"))
     wl = {n: weights_label(spec, "zh") for n, spec in cfg["weights"].items()}
     res = default_study / "results"
-    P.paper_figure_effects(res / "tables/baseline_effects.csv", res / "tables/robustness.csv", "effects.png", "e.pdf",
-                     ai="ai", label="人工智能指数", weights_labels=wl, language="zh", alpha=0.05)
-    P.paper_figure_mediation(res / "tables/verdict.csv", "mediation.png", "m.pdf", labels=P.DEFAULT_LABELS["zh"],
-                       language="zh", alpha=0.05)
+    P.paper_figure_effects(
+        res / "tables/baseline_effects.csv",
+        res / "tables/robustness.csv",
+        "effects.png",
+        "e.pdf",
+        ai="ai",
+        label="人工智能指数",
+        weights_labels=wl,
+        language="zh",
+        alpha=0.05,
+    )
+    P.paper_figure_mediation(
+        res / "tables/verdict.csv", "mediation.png", "m.pdf", labels=P.DEFAULT_LABELS["zh"], language="zh", alpha=0.05
+    )
     lisa = sorted((res / "esda/lisa").glob("*_queen.csv"))[-1]
     var, year, _ = lisa.stem.rsplit("_", 2)
-    E.esda_figures(lisa, res / f"esda/global/{lisa.stem}.json", res / "geometry/provinces.gpkg",
-                   scatter=["s.png"], cluster=["c.png"], significance=["g.png"], var=var,
-                   label="人工智能指数", year=int(year), matrix="queen", language="zh", matrix_label=wl["queen"])
+    E.esda_figures(
+        lisa,
+        res / f"esda/global/{lisa.stem}.json",
+        res / "geometry/provinces.gpkg",
+        scatter=["s.png"],
+        cluster=["c.png"],
+        significance=["g.png"],
+        var=var,
+        label="人工智能指数",
+        year=int(year),
+        matrix="queen",
+        language="zh",
+        matrix_label=wl["queen"],
+    )
     matplotlib.pyplot.close("all")
     assert set(texts) == {"effects.png", "mediation.png", "s.png", "c.png", "g.png"}
     found.update({name: scan(t) for name, t in texts.items()})
@@ -148,7 +181,7 @@ def test_baseline_mechanism_and_moran_tables_of_the_default_study(default_study)
     sdm = pd.read_csv(tables / "baseline.csv").set_index("parameter")
     cols = pd.read_csv(tables / "baseline_columns.csv")
     same = cols[cols["column"] == "sdm"].set_index("parameter")
-    assert (same.loc[sdm.index, "estimate"] - sdm["estimate"]).abs().max() < 1e-8   # one fit, two files
+    assert (same.loc[sdm.index, "estimate"] - sdm["estimate"]).abs().max() < 1e-8  # one fit, two files
     fmt = NumberFormat()
     ai = next(r for r in t.rows if r.key == "ai" and r.kind == "coef")
     assert ai.cells[3].rstrip("*") == fmt(sdm.loc["ai", "estimate"], fmt.decimals_for(sdm.loc["ai", "se"]))

@@ -2,6 +2,7 @@
 the raw weights of its own matrix, ``results/weights/{w}_raw.npz`` (``variant_weights`` in
 workflow/rules/common.smk), and the grid has one job per weights × sample of the configuration. Planted by hand:
 ``variant_weights`` returning the study's matrix for every variant fails this test."""
+
 import re
 
 import yaml

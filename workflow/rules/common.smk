@@ -6,8 +6,15 @@ from pathlib import Path
 
 from snakemake.common.configfile import load_configfile
 
-from aicoord.config import (apply_level, level_datasets, merge_layers, panel_roles, resolve, resolve_list,
-                            validate_config)
+from aicoord.config import (
+    apply_level,
+    level_datasets,
+    merge_layers,
+    panel_roles,
+    resolve,
+    resolve_list,
+    validate_config,
+)
 from aicoord.config import identification as resolved_identification
 from aicoord.errors import InputError
 from aicoord.notes import DEMO_SOURCE, data_note
@@ -15,6 +22,7 @@ from aicoord.simulate import demo_dictionary
 from aicoord.study.robustness import SAMPLES
 from aicoord.units import level_note, unit_table
 from aicoord.weights_io import standardised_file, weights_files
+
 
 def _config_layers():
     """The configuration's layers, first to last, as Snakemake laid them: the Snakefile's configfiles
@@ -43,8 +51,11 @@ os.environ.setdefault("AICOORD_CACHE", ".cache/aicoord")
 
 LEVEL = config["study"]["level"]  # province, prefecture or county (aicoord.units)
 #: The polygons of the study's units (rule province_geometry).
-GEOMETRY = {"province": "results/geometry/provinces.gpkg", "prefecture": "results/geometry/prefectures.gpkg",
-            "county": "results/geometry/counties.gpkg"}[LEVEL]
+GEOMETRY = {
+    "province": "results/geometry/provinces.gpkg",
+    "prefecture": "results/geometry/prefectures.gpkg",
+    "county": "results/geometry/counties.gpkg",
+}[LEVEL]
 DATASETS = level_datasets(config)  # the cross-sections at the study's level
 WEIGHTS = config["weights"]
 N_UNITS = len(unit_table(LEVEL))
@@ -110,9 +121,15 @@ def panel_note():
 
 
 def measures_targets():
-    out = ["results/data/panel.csv", "results/tables/inequality_panel.csv", "results/tables/dagum_pairs_panel.csv",
-           "results/tables/beta_convergence.csv", "results/tables/spatial_markov_transitions.csv",
-           "results/tables/spatial_markov_steady_state.csv", "results/tables/spatial_markov_tests.csv"]
+    out = [
+        "results/data/panel.csv",
+        "results/tables/inequality_panel.csv",
+        "results/tables/dagum_pairs_panel.csv",
+        "results/tables/beta_convergence.csv",
+        "results/tables/spatial_markov_transitions.csv",
+        "results/tables/spatial_markov_steady_state.csv",
+        "results/tables/spatial_markov_tests.csv",
+    ]
     for ds in MEASURES["inequality"]["cross_section"]:
         out += [f"results/tables/inequality_{ds}.csv", f"results/tables/dagum_pairs_{ds}.csv"]
     if MEASURES["indices"]:
@@ -141,13 +158,23 @@ def remove_stale_outputs(log=None):
 
     gone = remove_outputs(stale_demo_outputs())
     if gone:
-        print(f"aicoord: panel.file is set: removed {len(gone)} output(s) of the simulated demonstration panel "
-              f"({', '.join(gone)})", file=sys.stderr)
+        print(
+            f"aicoord: panel.file is set: removed {len(gone)} output(s) of the simulated demonstration panel "
+            f"({', '.join(gone)})",
+            file=sys.stderr,
+        )
 
 
 def all_targets():
-    return (weights_targets() + esda_targets() + ["results/tables/seed_claims.csv"] + measures_targets()
-            + study_targets() + paper_targets() + did_targets())
+    return (
+        weights_targets()
+        + esda_targets()
+        + ["results/tables/seed_claims.csv"]
+        + measures_targets()
+        + study_targets()
+        + paper_targets()
+        + did_targets()
+    )
 
 
 # ---- the pilot-zone DID (did.smk)
@@ -161,20 +188,33 @@ def did_targets():
 
 
 def did_inputs(wildcards):
-    out = {"panel_csv": "results/data/panel.csv", "weights_csv": f"results/weights/{DID['weights']}_raw.npz",
-           "gpkg": GEOMETRY}
+    out = {
+        "panel_csv": "results/data/panel.csv",
+        "weights_csv": f"results/weights/{DID['weights']}_raw.npz",
+        "gpkg": GEOMETRY,
+    }
     if DEMO:
         out["demo_csv"] = "results/demo/panel.csv"
     return out
 
 
 def did_params():
-    return canonical({"outcomes": resolve(DID["outcomes"], ROLES, "did.outcomes"),
-                      "controls": resolve(DID["controls"], ROLES, "did.controls") if DID["controls"] else [],
-                      "level": LEVEL, "cutoff_month": DID["cutoff_month"], "deqing": DID["deqing"],
-                      "bands": DID["bands_km"], "placebo": DID["placebo"], "bootstrap": DID["bootstrap"],
-                      "sdm": DID["sdm"], "seed": config["seed"], "language": PAPER_LANGUAGE,
-                      "decimals": PAPER["decimals"]})
+    return canonical(
+        {
+            "outcomes": resolve(DID["outcomes"], ROLES, "did.outcomes"),
+            "controls": resolve(DID["controls"], ROLES, "did.controls") if DID["controls"] else [],
+            "level": LEVEL,
+            "cutoff_month": DID["cutoff_month"],
+            "deqing": DID["deqing"],
+            "bands": DID["bands_km"],
+            "placebo": DID["placebo"],
+            "bootstrap": DID["bootstrap"],
+            "sdm": DID["sdm"],
+            "seed": config["seed"],
+            "language": PAPER_LANGUAGE,
+            "decimals": PAPER["decimals"],
+        }
+    )
 
 
 def global_jsons(wildcards):
@@ -296,8 +336,13 @@ def inequality_variables():
 def index_specs():
     out = {}
     for name, spec in MEASURES["indices"].items():
-        out[name] = {**spec, **{side: resolve(spec.get(side, []), ROLES, f"measures.indices.{name}.{side}")
-                                for side in ("positive", "negative")}}
+        out[name] = {
+            **spec,
+            **{
+                side: resolve(spec.get(side, []), ROLES, f"measures.indices.{name}.{side}")
+                for side in ("positive", "negative")
+            },
+        }
     return canonical(out)
 
 
@@ -305,8 +350,10 @@ def coordination_subsystems():
     out = {}
     for name, spec in MEASURES["coordination"]["subsystems"].items():
         key = f"measures.coordination.subsystems.{name}"
-        out[name] = {**spec, **{side: resolve(spec.get(side, []), ROLES, f"{key}.{side}")
-                                for side in ("positive", "negative")}}
+        out[name] = {
+            **spec,
+            **{side: resolve(spec.get(side, []), ROLES, f"{key}.{side}") for side in ("positive", "negative")},
+        }
     return canonical(out)
 
 
@@ -353,9 +400,18 @@ def recovery_inputs(wildcards):
 def paper_out(name):
     """The five files of one paper table; the tidy CSV goes into the report."""
     base = f"results/paper/{name}"
-    return {"csv": report(f"{base}.csv", caption="../report/paper_table.rst", category="Paper tables",
-                          labels={"table": f"{PAPER_TABLES.index(name) + 1:02d} {name}"}),
-            "md": f"{base}.md", "tex": f"{base}.tex", "docx": f"{base}.docx", "json": f"{base}.json"}
+    return {
+        "csv": report(
+            f"{base}.csv",
+            caption="../report/paper_table.rst",
+            category="Paper tables",
+            labels={"table": f"{PAPER_TABLES.index(name) + 1:02d} {name}"},
+        ),
+        "md": f"{base}.md",
+        "tex": f"{base}.tex",
+        "docx": f"{base}.docx",
+        "json": f"{base}.json",
+    }
 
 
 wildcard_constraints:
@@ -414,15 +470,26 @@ def study_cov():
     the wild cluster bootstrap of analysis.cluster_bootstrap, seeded by the study's seed)."""
     boot = ANALYSIS["cluster_bootstrap"]
     wanted = ANALYSIS["cov_type"] == "cluster" and boot["draws"] > 0
-    return {"cov_type": ANALYSIS["cov_type"], "cluster": ANALYSIS["cluster"], "dk_lag": ANALYSIS["dk_lag"],
-            "bootstrap": {"draws": boot["draws"], "seed": config["seed"], "weights": boot["weights"]} if wanted else None}
+    return {
+        "cov_type": ANALYSIS["cov_type"],
+        "cluster": ANALYSIS["cluster"],
+        "dk_lag": ANALYSIS["dk_lag"],
+        "bootstrap": {"draws": boot["draws"], "seed": config["seed"], "weights": boot["weights"]} if wanted else None,
+    }
 
 
 def study_params(*keys):
     """The settings the study models share, by name (all of them without ``keys``): params of the study's rules,
     each one a keyword argument of the rule's step (so that a change reruns them)."""
-    every = {"y": study_y(), "ai": "ai", "controls": study_controls(), "effects": ANALYSIS["effects"],
-             "lee_yu": ANALYSIS["lee_yu"], "alpha": ANALYSIS["alpha"], "weights_name": ANALYSIS["weights"]}
+    every = {
+        "y": study_y(),
+        "ai": "ai",
+        "controls": study_controls(),
+        "effects": ANALYSIS["effects"],
+        "lee_yu": ANALYSIS["lee_yu"],
+        "alpha": ANALYSIS["alpha"],
+        "weights_name": ANALYSIS["weights"],
+    }
     return {k: every[k] for k in keys or every}
 
 
@@ -443,15 +510,27 @@ def robustness_csvs(wildcards):
 
 
 def variant_inputs(wildcards):
-    return {"panel_csv": "results/data/panel.csv", "mechanism_csvs": mechanism_files(study_mechanisms()),
-            "weights_csv": variant_weights(wildcards)}
+    return {
+        "panel_csv": "results/data/panel.csv",
+        "mechanism_csvs": mechanism_files(study_mechanisms()),
+        "weights_csv": variant_weights(wildcards),
+    }
 
 
 def study_targets():
-    out = ["results/tables/specification.csv", "results/tables/baseline.csv", "results/tables/baseline_effects.csv",
-           "results/tables/baseline_columns.csv", "results/tables/moran_panel.csv",
-           "results/tables/convergence_ai.csv", "results/tables/mechanisms.csv", "results/tables/heterogeneity.csv",
-           "results/tables/robustness.csv", "results/tables/verdict.csv", "results/tables/identification.csv"]
+    out = [
+        "results/tables/specification.csv",
+        "results/tables/baseline.csv",
+        "results/tables/baseline_effects.csv",
+        "results/tables/baseline_columns.csv",
+        "results/tables/moran_panel.csv",
+        "results/tables/convergence_ai.csv",
+        "results/tables/mechanisms.csv",
+        "results/tables/heterogeneity.csv",
+        "results/tables/robustness.csv",
+        "results/tables/verdict.csv",
+        "results/tables/identification.csv",
+    ]
     if ANALYSIS["scenarios"]:
         out += ["results/tables/scenarios.csv", "results/tables/scenarios_dispersion.csv"]
     return out
@@ -465,6 +544,7 @@ from aicoord.paper.study_tables import DEFAULT_LABELS as _PAPER_DEFAULT_LABELS, 
 
 #: The paper's tables in print order (the scenarios table only when scenarios are configured).
 PAPER_TABLES = [t for t in _PAPER_ALL if t not in ("scenarios", "scenario_provinces") or ANALYSIS["scenarios"]]
+
 
 def esda_matrix_label(wildcards):
     """The description of matrix ``{w}`` in the ESDA figures' titles, in the study's language."""
@@ -491,7 +571,7 @@ def paper_labels():
 
     for key, label in PAPER["labels"].items():
         if key == "controls" or key.partition(".")[0] in VOCABULARY[PAPER_LANGUAGE]:
-            out[key] = label   # the controls' Yes/No row, or a vocabulary entry such as sample.full
+            out[key] = label  # the controls' Yes/No row, or a vocabulary entry such as sample.full
             continue
         cols = resolve(key, ROLES, f"paper.labels.{key}")
         for c in [cols] if isinstance(cols, str) else cols:
@@ -518,11 +598,18 @@ def paper_correlation_inputs(wildcards):
 
 def paper_opts(*keys, table=None):
     """The options of a paper step, by name; with ``table``, also its number among the tables printed."""
-    every = {"labels": paper_labels(), "language": PAPER_LANGUAGE, "decimals": PAPER["decimals"],
-             "stars": list(PAPER["stars"]), "parentheses": PAPER["parentheses"],
-             "weights_labels": paper_weights_labels(), "alpha": ANALYSIS["alpha"],
-             "map_approval": PAPER["map_approval"], "show_controls": PAPER["show_controls"]}
-    if table is not None:   # paper.table_decimals: a table's own decimals
+    every = {
+        "labels": paper_labels(),
+        "language": PAPER_LANGUAGE,
+        "decimals": PAPER["decimals"],
+        "stars": list(PAPER["stars"]),
+        "parentheses": PAPER["parentheses"],
+        "weights_labels": paper_weights_labels(),
+        "alpha": ANALYSIS["alpha"],
+        "map_approval": PAPER["map_approval"],
+        "show_controls": PAPER["show_controls"],
+    }
+    if table is not None:  # paper.table_decimals: a table's own decimals
         every["decimals"] = PAPER["table_decimals"].get(table, PAPER["decimals"])
     if "variable_decimals" in keys:
         every["variable_decimals"] = paper_variable_decimals()
@@ -569,9 +656,15 @@ def paper_lisa_csvs(matrices, latest=False):
     return [f"results/esda/lisa/{var}_{y}_{w}.csv" for y in ([last] if latest else years) for w in matrices]
 
 
-_PAPER_CONFIG = {"language": "paper.language", "decimals": "paper.decimals", "stars": "paper.stars",
-                 "parentheses": "paper.parentheses", "labels": "paper.labels", "weights_labels": "weights",
-                 "alpha": "analysis.alpha"}
+_PAPER_CONFIG = {
+    "language": "paper.language",
+    "decimals": "paper.decimals",
+    "stars": "paper.stars",
+    "parentheses": "paper.parentheses",
+    "labels": "paper.labels",
+    "weights_labels": "weights",
+    "alpha": "analysis.alpha",
+}
 
 
 def paper_readme_entries():
@@ -579,44 +672,75 @@ def paper_readme_entries():
     out = []
     for name in PAPER_TABLES:
         r = getattr(rules, f"paper_{name}").rule
-        inputs = sorted({str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
-                        or {"results/data/panel.csv", "results/data/mechanisms/*.csv"})
+        inputs = sorted(
+            {str(f) for f in r.input if not callable(f) and not str(f).startswith("<")}
+            or {"results/data/panel.csv", "results/data/mechanisms/*.csv"}
+        )
         keys = [_PAPER_CONFIG[k] for k in dict(r.params.items()) if k in _PAPER_CONFIG]
-        keys = sorted(set(keys + {"moran": ["esda.map_weights", "weights"], "lisa": ["esda.alpha", "esda.fdr"],
-                                  "baseline": ["analysis", "paper.baseline_columns"], "effects": ["analysis.draws"],
-                                  "mechanisms": ["analysis.mechanisms", "analysis.alpha"],
-                                  "heterogeneity": ["analysis.split_year"], "robustness": ["analysis.robustness"],
-                                  "scenarios": ["analysis.scenarios"],
-                                  "scenario_provinces": ["analysis.scenarios"],
-                                  "inequality": ["measures.inequality"],
-                                  "convergence": ["measures.beta"], "specification": ["analysis.weights"],
-                                  "descriptive": ["panel", "analysis.controls"],
-                                  "correlation": ["panel", "analysis.controls"],
-                                  "identification": ["analysis.identification", "analysis.iv_cov_type"],
-                                  "verdict": ["analysis.alpha"]}.get(name, [])))
+        keys = sorted(
+            set(
+                keys
+                + {
+                    "moran": ["esda.map_weights", "weights"],
+                    "lisa": ["esda.alpha", "esda.fdr"],
+                    "baseline": ["analysis", "paper.baseline_columns"],
+                    "effects": ["analysis.draws"],
+                    "mechanisms": ["analysis.mechanisms", "analysis.alpha"],
+                    "heterogeneity": ["analysis.split_year"],
+                    "robustness": ["analysis.robustness"],
+                    "scenarios": ["analysis.scenarios"],
+                    "scenario_provinces": ["analysis.scenarios"],
+                    "inequality": ["measures.inequality"],
+                    "convergence": ["measures.beta"],
+                    "specification": ["analysis.weights"],
+                    "descriptive": ["panel", "analysis.controls"],
+                    "correlation": ["panel", "analysis.controls"],
+                    "identification": ["analysis.identification", "analysis.iv_cov_type"],
+                    "verdict": ["analysis.alpha"],
+                }.get(name, [])
+            )
+        )
         out.append({"name": name, "rule": f"paper_{name}", "inputs": inputs, "config": keys})
     return out
 
 
 def paper_readme_figures():
     out = []
-    for name, title, keys in (("ai_map", "AI index map (choropleth)", ["datasets", "paper.language"]),
-                              ("lisa", "LISA cluster maps (years × map weights)",
-                               ["esda.map_weights", "esda.alpha", "weights", "paper.language"]),
-                              ("effects", "AI's direct, indirect and total effects across robustness variants",
-                               ["analysis.robustness", "analysis.alpha", "paper.language"]),
-                              ("mediation", "Mediated effect of each mechanism with its interval",
-                               ["analysis.mechanisms", "analysis.alpha", "paper.labels", "paper.language"])):
+    for name, title, keys in (
+        ("ai_map", "AI index map (choropleth)", ["datasets", "paper.language"]),
+        (
+            "lisa",
+            "LISA cluster maps (years × map weights)",
+            ["esda.map_weights", "esda.alpha", "weights", "paper.language"],
+        ),
+        (
+            "effects",
+            "AI's direct, indirect and total effects across robustness variants",
+            ["analysis.robustness", "analysis.alpha", "paper.language"],
+        ),
+        (
+            "mediation",
+            "Mediated effect of each mechanism with its interval",
+            ["analysis.mechanisms", "analysis.alpha", "paper.labels", "paper.language"],
+        ),
+    ):
         r = getattr(rules, f"paper_figure_{name}").rule
-        out.append({"title": title, "rule": f"paper_figure_{name}", "config": keys,
-                    "files": [f"results/paper/figures/{name}.png", f"results/paper/figures/{name}.pdf"],
-                    "inputs": sorted({str(f) for f in r.input})})
+        out.append(
+            {
+                "title": title,
+                "rule": f"paper_figure_{name}",
+                "config": keys,
+                "files": [f"results/paper/figures/{name}.png", f"results/paper/figures/{name}.pdf"],
+                "inputs": sorted({str(f) for f in r.input}),
+            }
+        )
     return out
 
 
 def paper_targets():
     out = [f"results/paper/{name}.{ext}" for name in PAPER_TABLES for ext in ("csv", "md", "tex", "docx")]
     out += ["results/paper/tables.docx", "results/paper/tables.tex", "results/paper/README.md"]
-    out += [f"results/paper/figures/{f}.{ext}" for f in ("ai_map", "lisa", "effects", "mediation")
-            for ext in ("png", "pdf")]
+    out += [
+        f"results/paper/figures/{f}.{ext}" for f in ("ai_map", "lisa", "effects", "mediation") for ext in ("png", "pdf")
+    ]
     return out

@@ -7,6 +7,8 @@ rule cross_section:
         src=dataset_file,
     output:
         out_csv="results/data/{dataset}.csv",
+    log:
+        "logs/cross_section/{dataset}.log",
     params:
         step="aicoord.steps.data.cross_section",
         id_col=dataset_id,
@@ -15,8 +17,6 @@ rule cross_section:
         note=dataset_note,
         level=LEVEL,
         from_panel=dataset_from_panel,
-    log:
-        "logs/cross_section/{dataset}.log",
     script:
         "../../scripts/step.py"
 
@@ -29,6 +29,8 @@ rule simulate_panel:
         out_panel="results/demo/panel.csv",
         out_truth_json="results/demo/truth.json",
         out_truth_csv=report("results/demo/truth.csv", caption="../report/demo.rst", category="Demo panel"),
+    log:
+        "logs/simulate_panel.log",
     params:
         step="aicoord.steps.data.simulate_panel",
         years=config["demo"]["years"],
@@ -38,8 +40,6 @@ rule simulate_panel:
         endogenous=config["demo"]["endogenous"],
         note=panel_note(),
         level=LEVEL,
-    log:
-        "logs/simulate_panel.log",
     script:
         "../../scripts/step.py"
 
@@ -50,14 +50,14 @@ rule panel:
     output:
         out_csv="results/data/panel.csv",
         out_roles="results/data/panel_roles.json",
+    log:
+        "logs/panel.log",
     params:
         step="aicoord.steps.data.panel",
         dictionary=panel_dictionary(),
         note=panel_note(),
         simulated=DEMO,
         level=LEVEL,
-    log:
-        "logs/panel.log",
     script:
         "../../scripts/step.py"
 
@@ -67,13 +67,13 @@ rule mechanism_data:
         src=panel_source,
     output:
         out_csv="results/data/mechanisms/{mechanism}.csv",
+    log:
+        "logs/mechanism_data/{mechanism}.log",
     params:
         step="aicoord.steps.data.mechanism_data",
         dictionary=mechanism_dictionary,
         mechanism="{mechanism}",
         note=panel_note(),
         level=LEVEL,
-    log:
-        "logs/mechanism_data/{mechanism}.log",
     script:
         "../../scripts/step.py"

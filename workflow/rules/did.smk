@@ -14,13 +14,13 @@ rule did:
         out_figure=report("results/paper/figures/event_study.png", caption="../report/study.rst", category="DID"),
         out_paper_did=multiext("results/paper/did", ".csv", ".md", ".tex", ".docx"),
         out_paper_spillover=multiext("results/paper/did_spillover", ".csv", ".md", ".tex", ".docx"),
-    params:
-        step="aicoord.steps.did.did",
-        **did_params(),
+    log:
+        "logs/study/did.log",
     resources:
         mem_mb=4000,
         runtime=60,
-    log:
-        "logs/study/did.log",
+    params:
+        **did_params(),
+        step="aicoord.steps.did.did",
     script:
         "../../scripts/step.py"

@@ -8,6 +8,11 @@ rule global_autocorrelation:
         weights_summary=expand("results/weights/{w}_summary.json", w=list(WEIGHTS)),
     output:
         out_json=expand("results/esda/global/{{var}}_{{year}}_{w}.json", w=list(WEIGHTS)),
+    log:
+        "logs/global_autocorrelation/{var}_{year}.log",
+    resources:
+        mem_mb=3000,
+        runtime=60,
     params:
         step="aicoord.steps.esda.global_autocorrelation",
         var="{var}",
@@ -15,11 +20,6 @@ rule global_autocorrelation:
         matrix=list(WEIGHTS),
         permutations=ESDA["permutations"],
         seed=config["seed"],
-    resources:
-        mem_mb=3000,
-        runtime=60,
-    log:
-        "logs/global_autocorrelation/{var}_{year}.log",
     script:
         "../../scripts/step.py"
 
@@ -38,10 +38,10 @@ rule collect_global:
             caption="../report/moran_table.rst",
             category="Spatial autocorrelation",
         ),
-    params:
-        step="aicoord.steps.esda.collect_global",
     log:
         "logs/collect_global.log",
+    params:
+        step="aicoord.steps.esda.collect_global",
     script:
         "../../scripts/step.py"
 
@@ -52,16 +52,18 @@ rule moran_panel:
         weights_npz=[std_weights(w) for w in map_weights()],
         weights_summaries=expand("results/weights/{w}_summary.json", w=map_weights()),
     output:
-        out_csv=report("results/tables/moran_panel.csv", caption="../report/moran_table.rst", category="Spatial autocorrelation"),
+        out_csv=report(
+            "results/tables/moran_panel.csv", caption="../report/moran_table.rst", category="Spatial autocorrelation"
+        ),
+    log:
+        "logs/moran_panel.log",
+    resources:
+        mem_mb=2000,
+        runtime=20,
     params:
         step="aicoord.steps.esda.moran_panel",
         variables=[study_y(), "ai"],
         matrices=map_weights(),
-    resources:
-        mem_mb=2000,
-        runtime=20,
-    log:
-        "logs/moran_panel.log",
     script:
         "../../scripts/step.py"
 
@@ -77,6 +79,11 @@ rule lisa:
             caption="../report/lisa.rst",
             category="LISA",
         ),
+    log:
+        "logs/lisa/{var}_{year}.log",
+    resources:
+        mem_mb=3000,
+        runtime=60,
     params:
         step="aicoord.steps.esda.lisa",
         var="{var}",
@@ -86,11 +93,6 @@ rule lisa:
         seed=config["seed"],
         alpha=ESDA["alpha"],
         fdr=ESDA["fdr"],
-    resources:
-        mem_mb=3000,
-        runtime=60,
-    log:
-        "logs/lisa/{var}_{year}.log",
     script:
         "../../scripts/step.py"
 
@@ -119,6 +121,11 @@ rule esda_figures:
             category="Figures",
             labels={"variable": "{var}", "year": "{year}", "matrix": "{w}", "figure": "LISA significance map"},
         ),
+    log:
+        "logs/esda_figures/{var}_{year}_{w}.log",
+    resources:
+        mem_mb=3000,
+        runtime=30,
     params:
         step="aicoord.steps.esda.esda_figures",
         var="{var}",
@@ -128,10 +135,5 @@ rule esda_figures:
         language=LANGUAGE,
         map_approval=PAPER["map_approval"],
         matrix_label=esda_matrix_label,
-    resources:
-        mem_mb=3000,
-        runtime=30,
-    log:
-        "logs/esda_figures/{var}_{year}_{w}.log",
     script:
         "../../scripts/step.py"

@@ -4,13 +4,13 @@
 rule province_geometry:
     output:
         out_gpkg=GEOMETRY,
-    params:
-        step="aicoord.steps.geometry.province_geometry",
-        level=LEVEL,
+    log:
+        "logs/province_geometry.log",
     resources:
         mem_mb=3000,
         runtime=20,
-    log:
-        "logs/province_geometry.log",
+    params:
+        step="aicoord.steps.geometry.province_geometry",
+        level=LEVEL,
     script:
         "../../scripts/step.py"

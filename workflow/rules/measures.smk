@@ -8,13 +8,13 @@ rule inequality_panel:
     output:
         out_year=report("results/tables/inequality_panel.csv", caption="../report/measures.rst", category="Measures"),
         out_pairs="results/tables/dagum_pairs_panel.csv",
+    log:
+        "logs/inequality_panel.log",
     params:
         step="aicoord.steps.measures.inequality_panel",
         variables=inequality_variables(),
         groups=MEASURES["inequality"]["groups"],
         population=inequality_population(),
-    log:
-        "logs/inequality_panel.log",
     script:
         "../../scripts/step.py"
 
@@ -23,15 +23,17 @@ rule inequality_cross_section:
     input:
         data_csv="results/data/{dataset}.csv",
     output:
-        out_year=report("results/tables/inequality_{dataset}.csv", caption="../report/measures.rst", category="Measures"),
+        out_year=report(
+            "results/tables/inequality_{dataset}.csv", caption="../report/measures.rst", category="Measures"
+        ),
         out_pairs="results/tables/dagum_pairs_{dataset}.csv",
+    log:
+        "logs/inequality_cross_section/{dataset}.log",
     params:
         step="aicoord.steps.measures.inequality_cross_section",
         variables=dataset_variables,
         groups=MEASURES["inequality"]["groups"],
         population=None,
-    log:
-        "logs/inequality_cross_section/{dataset}.log",
     script:
         "../../scripts/step.py"
 
@@ -42,11 +44,11 @@ rule composite_indices:
     output:
         out_scores=report("results/tables/composite_indices.csv", caption="../report/measures.rst", category="Measures"),
         out_weights="results/tables/composite_weights.csv",
+    log:
+        "logs/composite_indices.log",
     params:
         step="aicoord.steps.measures.composite_indices",
         specs=index_specs(),
-    log:
-        "logs/composite_indices.log",
     script:
         "../../scripts/step.py"
 
@@ -55,14 +57,16 @@ rule coupling_coordination:
     input:
         unpack(coordination_inputs),
     output:
-        out_csv=report("results/tables/coupling_coordination.csv", caption="../report/measures.rst", category="Measures"),
+        out_csv=report(
+            "results/tables/coupling_coordination.csv", caption="../report/measures.rst", category="Measures"
+        ),
+    log:
+        "logs/coupling_coordination.log",
     params:
         step="aicoord.steps.measures.coupling_coordination",
         subsystems=coordination_subsystems(),
         method=MEASURES["coordination"]["method"],
         by_year=MEASURES["coordination"]["by_year"],
-    log:
-        "logs/coupling_coordination.log",
     script:
         "../../scripts/step.py"
 
@@ -73,6 +77,11 @@ rule beta_convergence:
         weights_csv=measures_weights("beta"),
     output:
         out_csv=report("results/tables/beta_convergence.csv", caption="../report/measures.rst", category="Measures"),
+    log:
+        "logs/beta_convergence.log",
+    resources:
+        mem_mb=4000,
+        runtime=30,
     params:
         step="aicoord.steps.measures.beta_convergence",
         variable=beta_variable(),
@@ -81,11 +90,6 @@ rule beta_convergence:
         time_effects=MEASURES["beta"]["time_effects"],
         spatial_models=MEASURES["beta"]["spatial_models"],
         weights_name=MEASURES["beta"]["weights"],
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    log:
-        "logs/beta_convergence.log",
     script:
         "../../scripts/step.py"
 
@@ -100,17 +104,17 @@ rule spatial_markov:
         ),
         out_steady="results/tables/spatial_markov_steady_state.csv",
         out_tests="results/tables/spatial_markov_tests.csv",
+    log:
+        "logs/spatial_markov.log",
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         step="aicoord.steps.measures.spatial_markov",
         variable=markov_variable(),
         k=MEASURES["markov"]["k"],
         population=population_column(),
         weights_name=MEASURES["markov"]["weights"],
-    resources:
-        mem_mb=2000,
-        runtime=30,
-    log:
-        "logs/spatial_markov.log",
     script:
         "../../scripts/step.py"
 
@@ -124,14 +128,14 @@ rule kde_figure:
             caption="../report/measures.rst",
             category="Figures",
         ),
+    log:
+        "logs/kde_figure.log",
     params:
         step="aicoord.steps.measures.kde_figure",
         variable=kde_variable(),
         years=MEASURES["kde"]["years"],
         population=population_column(),
         language=LANGUAGE,
-    log:
-        "logs/kde_figure.log",
     script:
         "../../scripts/step.py"
 
@@ -143,14 +147,14 @@ rule demo_recovery:
         weights_csv=measures_weights("recovery"),
     output:
         out_csv=report("results/tables/demo_recovery.csv", caption="../report/demo.rst", category="Demo panel"),
+    log:
+        "logs/demo_recovery.log",
+    resources:
+        mem_mb=4000,
+        runtime=60,
     params:
         step="aicoord.steps.measures.demo_recovery",
         draws=MEASURES["recovery"]["draws"],
         seed=config["seed"],
-    resources:
-        mem_mb=4000,
-        runtime=60,
-    log:
-        "logs/demo_recovery.log",
     script:
         "../../scripts/step.py"

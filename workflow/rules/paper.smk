@@ -8,12 +8,12 @@ rule paper_descriptive:
         unpack(paper_descriptive_inputs),
     output:
         **paper_out("descriptive"),
-    params:
-        step="aicoord.steps.paper.paper_descriptive",
-        variables=paper_variables(),
-        **paper_opts("labels", "language", "decimals", "variable_decimals", table="descriptive"),
     log:
         "logs/paper/descriptive.log",
+    params:
+        **paper_opts("labels", "language", "decimals", "variable_decimals", table="descriptive"),
+        step="aicoord.steps.paper.paper_descriptive",
+        variables=paper_variables(),
     script:
         "../../scripts/step.py"
 
@@ -23,13 +23,13 @@ rule paper_correlation:
         unpack(paper_correlation_inputs),
     output:
         **paper_out("correlation"),
+    log:
+        "logs/paper/correlation.log",
     params:
+        **paper_opts("labels", "language", "decimals", table="correlation"),
         step="aicoord.steps.paper.paper_correlation",
         variables=paper_variables(),
         outcome=study_y(),
-        **paper_opts("labels", "language", "decimals", table="correlation"),
-    log:
-        "logs/paper/correlation.log",
     script:
         "../../scripts/step.py"
 
@@ -39,12 +39,12 @@ rule paper_moran:
         moran_csv="results/tables/moran_panel.csv",
     output:
         **paper_out("moran"),
-    params:
-        step="aicoord.steps.paper.paper_moran",
-        matrices=map_weights(),
-        **paper_opts("stars", "weights_labels", "labels", "language", "decimals", table="moran"),
     log:
         "logs/paper/moran.log",
+    params:
+        **paper_opts("stars", "weights_labels", "labels", "language", "decimals", table="moran"),
+        step="aicoord.steps.paper.paper_moran",
+        matrices=map_weights(),
     script:
         "../../scripts/step.py"
 
@@ -54,11 +54,11 @@ rule paper_lisa:
         lisa_csvs=paper_lisa_csvs(list(WEIGHTS), latest=True),
     output:
         **paper_out("lisa"),
-    params:
-        step="aicoord.steps.paper.paper_lisa",
-        **paper_opts("weights_labels", "labels", "language", table="lisa"),
     log:
         "logs/paper/lisa.log",
+    params:
+        **paper_opts("weights_labels", "labels", "language", table="lisa"),
+        step="aicoord.steps.paper.paper_lisa",
     script:
         "../../scripts/step.py"
 
@@ -68,11 +68,11 @@ rule paper_inequality:
         inequality_csv="results/tables/inequality_panel.csv",
     output:
         **paper_out("inequality"),
-    params:
-        step="aicoord.steps.paper.paper_inequality",
-        **paper_opts("labels", "language", "decimals", table="inequality"),
     log:
         "logs/paper/inequality.log",
+    params:
+        **paper_opts("labels", "language", "decimals", table="inequality"),
+        step="aicoord.steps.paper.paper_inequality",
     script:
         "../../scripts/step.py"
 
@@ -83,12 +83,12 @@ rule paper_convergence:
         beta_csv="results/tables/beta_convergence.csv",
     output:
         **paper_out("convergence"),
-    params:
-        step="aicoord.steps.paper.paper_convergence",
-        variable=beta_variable(),
-        **paper_opts("labels", "language", "decimals", table="convergence"),
     log:
         "logs/paper/convergence.log",
+    params:
+        **paper_opts("labels", "language", "decimals", table="convergence"),
+        step="aicoord.steps.paper.paper_convergence",
+        variable=beta_variable(),
     script:
         "../../scripts/step.py"
 
@@ -98,11 +98,11 @@ rule paper_specification:
         spec_csv="results/tables/specification.csv",
     output:
         **paper_out("specification"),
-    params:
-        step="aicoord.steps.paper.paper_specification",
-        **paper_opts("weights_labels", "language", "decimals", table="specification"),
     log:
         "logs/paper/specification.log",
+    params:
+        **paper_opts("weights_labels", "language", "decimals", table="specification"),
+        step="aicoord.steps.paper.paper_specification",
     script:
         "../../scripts/step.py"
 
@@ -113,8 +113,9 @@ rule paper_baseline:
         fit_json="results/study/baseline.json",
     output:
         **paper_out("baseline"),
+    log:
+        "logs/paper/baseline.log",
     params:
-        step="aicoord.steps.paper.paper_baseline",
         **paper_opts(
             "labels",
             "language",
@@ -125,8 +126,7 @@ rule paper_baseline:
             "show_controls",
             table="baseline",
         ),
-    log:
-        "logs/paper/baseline.log",
+        step="aicoord.steps.paper.paper_baseline",
     script:
         "../../scripts/step.py"
 
@@ -137,11 +137,11 @@ rule paper_effects:
         fit_json="results/study/baseline.json",
     output:
         **paper_out("effects"),
-    params:
-        step="aicoord.steps.paper.paper_effects",
-        **paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="effects"),
     log:
         "logs/paper/effects.log",
+    params:
+        **paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="effects"),
+        step="aicoord.steps.paper.paper_effects",
     script:
         "../../scripts/step.py"
 
@@ -152,15 +152,21 @@ rule paper_mechanisms:
         verdict_csv="results/tables/verdict.csv",
     output:
         **paper_out("mechanisms"),
-    params:
-        step="aicoord.steps.paper.paper_mechanisms",
-        outcome=study_y(),
-        **paper_opts(
-            "labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
-            table="mechanisms",
-        ),
     log:
         "logs/paper/mechanisms.log",
+    params:
+        **paper_opts(
+            "labels",
+            "language",
+            "decimals",
+            "stars",
+            "parentheses",
+            "weights_labels",
+            "alpha",
+            table="mechanisms",
+        ),
+        step="aicoord.steps.paper.paper_mechanisms",
+        outcome=study_y(),
     script:
         "../../scripts/step.py"
 
@@ -170,13 +176,19 @@ rule paper_heterogeneity:
         het_csv="results/tables/heterogeneity.csv",
     output:
         **paper_out("heterogeneity"),
-    params:
-        step="aicoord.steps.paper.paper_heterogeneity",
-        **paper_opts(
-            "labels", "language", "decimals", "stars", "parentheses", "weights_labels", table="heterogeneity",
-        ),
     log:
         "logs/paper/heterogeneity.log",
+    params:
+        **paper_opts(
+            "labels",
+            "language",
+            "decimals",
+            "stars",
+            "parentheses",
+            "weights_labels",
+            table="heterogeneity",
+        ),
+        step="aicoord.steps.paper.paper_heterogeneity",
     script:
         "../../scripts/step.py"
 
@@ -186,11 +198,11 @@ rule paper_robustness:
         robustness_csv="results/tables/robustness.csv",
     output:
         **paper_out("robustness"),
-    params:
-        step="aicoord.steps.paper.paper_robustness",
-        **paper_opts("labels", "weights_labels", "language", "decimals", "alpha", table="robustness"),
     log:
         "logs/paper/robustness.log",
+    params:
+        **paper_opts("labels", "weights_labels", "language", "decimals", "alpha", table="robustness"),
+        step="aicoord.steps.paper.paper_robustness",
     script:
         "../../scripts/step.py"
 
@@ -203,25 +215,24 @@ if ANALYSIS["scenarios"]:
             dispersion_csv="results/tables/scenarios_dispersion.csv",
         output:
             **paper_out("scenarios"),
-        params:
-            step="aicoord.steps.paper.paper_scenarios",
-            **paper_opts("labels", "language", "decimals", "alpha", table="scenarios"),
         log:
             "logs/paper/scenarios.log",
+        params:
+            **paper_opts("labels", "language", "decimals", "alpha", table="scenarios"),
+            step="aicoord.steps.paper.paper_scenarios",
         script:
             "../../scripts/step.py"
-
 
     rule paper_scenario_provinces:
         input:
             provinces_csv="results/tables/scenarios.csv",
         output:
             **paper_out("scenario_provinces"),
-        params:
-            step="aicoord.steps.paper.paper_scenario_provinces",
-            **paper_opts("labels", "language", "decimals", table="scenario_provinces"),
         log:
             "logs/paper/scenario_provinces.log",
+        params:
+            **paper_opts("labels", "language", "decimals", table="scenario_provinces"),
+            step="aicoord.steps.paper.paper_scenario_provinces",
         script:
             "../../scripts/step.py"
 
@@ -231,12 +242,13 @@ rule paper_identification:
         identification_csv="results/tables/identification.csv",
     output:
         **paper_out("identification"),
-    params:
-        step="aicoord.steps.paper.paper_identification",
-        **paper_opts("labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha",
-                     table="identification"),
     log:
         "logs/paper/identification.log",
+    params:
+        **paper_opts(
+            "labels", "language", "decimals", "stars", "parentheses", "weights_labels", "alpha", table="identification"
+        ),
+        step="aicoord.steps.paper.paper_identification",
     script:
         "../../scripts/step.py"
 
@@ -246,11 +258,11 @@ rule paper_verdict:
         verdict_csv="results/tables/verdict.csv",
     output:
         **paper_out("verdict"),
-    params:
-        step="aicoord.steps.paper.paper_verdict",
-        **paper_opts("labels", "language", "decimals", "alpha", table="verdict"),
     log:
         "logs/paper/verdict.log",
+    params:
+        **paper_opts("labels", "language", "decimals", "alpha", table="verdict"),
+        step="aicoord.steps.paper.paper_verdict",
     script:
         "../../scripts/step.py"
 
@@ -259,13 +271,17 @@ rule paper_tables:
     input:
         table_jsons=[f"results/paper/{name}.json" for name in PAPER_TABLES],
     output:
-        out_docx=report("results/paper/tables.docx", caption="../report/paper_tables.rst", category="Paper tables",
-                    labels={"table": "all tables (Word)"}),
+        out_docx=report(
+            "results/paper/tables.docx",
+            caption="../report/paper_tables.rst",
+            category="Paper tables",
+            labels={"table": "all tables (Word)"},
+        ),
         out_tex="results/paper/tables.tex",
-    params:
-        step="aicoord.steps.paper.paper_tables",
     log:
         "logs/paper/tables.log",
+    params:
+        step="aicoord.steps.paper.paper_tables",
     script:
         "../../scripts/step.py"
 
@@ -276,20 +292,24 @@ rule paper_figure_ai_map:
         note_csv=paper_cross_note_csv(),
         gpkg=GEOMETRY,
     output:
-        out_png=report("results/paper/figures/ai_map.png", caption="../report/paper_figure.rst", category="Paper figures",
-                   labels={"figure": "AI index map"}),
+        out_png=report(
+            "results/paper/figures/ai_map.png",
+            caption="../report/paper_figure.rst",
+            category="Paper figures",
+            labels={"figure": "AI index map"},
+        ),
         out_pdf="results/paper/figures/ai_map.pdf",
+    log:
+        "logs/paper/figure_ai_map.log",
+    resources:
+        mem_mb=3000,
+        runtime=20,
     params:
         step="aicoord.steps.paper.paper_figure_ai_map",
         variable=paper_cross_section()[1],
         label=paper_ai_label(),
         language=PAPER_LANGUAGE,
         map_approval=PAPER["map_approval"],
-    resources:
-        mem_mb=3000,
-        runtime=20,
-    log:
-        "logs/paper/figure_ai_map.log",
     script:
         "../../scripts/step.py"
 
@@ -299,18 +319,22 @@ rule paper_figure_lisa:
         lisa_csvs=paper_lisa_csvs(map_weights()),
         gpkg=GEOMETRY,
     output:
-        out_png=report("results/paper/figures/lisa.png", caption="../report/paper_figure.rst", category="Paper figures",
-                   labels={"figure": "LISA small multiples"}),
+        out_png=report(
+            "results/paper/figures/lisa.png",
+            caption="../report/paper_figure.rst",
+            category="Paper figures",
+            labels={"figure": "LISA small multiples"},
+        ),
         out_pdf="results/paper/figures/lisa.pdf",
-    params:
-        step="aicoord.steps.paper.paper_figure_lisa",
-        weights=map_weights(),
-        **paper_opts("weights_labels", "language", "map_approval"),
+    log:
+        "logs/paper/figure_lisa.log",
     resources:
         mem_mb=3000,
         runtime=30,
-    log:
-        "logs/paper/figure_lisa.log",
+    params:
+        **paper_opts("weights_labels", "language", "map_approval"),
+        step="aicoord.steps.paper.paper_figure_lisa",
+        weights=map_weights(),
     script:
         "../../scripts/step.py"
 
@@ -320,16 +344,20 @@ rule paper_figure_effects:
         effects_csv="results/tables/baseline_effects.csv",
         robustness_csv="results/tables/robustness.csv",
     output:
-        out_png=report("results/paper/figures/effects.png", caption="../report/paper_figure.rst",
-                   category="Paper figures", labels={"figure": "AI effects across variants"}),
+        out_png=report(
+            "results/paper/figures/effects.png",
+            caption="../report/paper_figure.rst",
+            category="Paper figures",
+            labels={"figure": "AI effects across variants"},
+        ),
         out_pdf="results/paper/figures/effects.pdf",
+    log:
+        "logs/paper/figure_effects.log",
     params:
+        **paper_opts("weights_labels", "language", "alpha"),
         step="aicoord.steps.paper.paper_figure_effects",
         ai="ai",
         label=paper_labels().get("ai", ""),
-        **paper_opts("weights_labels", "language", "alpha"),
-    log:
-        "logs/paper/figure_effects.log",
     script:
         "../../scripts/step.py"
 
@@ -338,14 +366,18 @@ rule paper_figure_mediation:
     input:
         verdict_csv="results/tables/verdict.csv",
     output:
-        out_png=report("results/paper/figures/mediation.png", caption="../report/paper_figure.rst",
-                   category="Paper figures", labels={"figure": "mediated effects"}),
+        out_png=report(
+            "results/paper/figures/mediation.png",
+            caption="../report/paper_figure.rst",
+            category="Paper figures",
+            labels={"figure": "mediated effects"},
+        ),
         out_pdf="results/paper/figures/mediation.pdf",
-    params:
-        step="aicoord.steps.paper.paper_figure_mediation",
-        **paper_opts("labels", "language", "alpha"),
     log:
         "logs/paper/figure_mediation.log",
+    params:
+        **paper_opts("labels", "language", "alpha"),
+        step="aicoord.steps.paper.paper_figure_mediation",
     script:
         "../../scripts/step.py"
 
@@ -355,11 +387,11 @@ rule paper_readme:
         table_jsons=[f"results/paper/{name}.json" for name in PAPER_TABLES],
     output:
         out_md="results/paper/README.md",
+    log:
+        "logs/paper/readme.log",
     params:
         step="aicoord.steps.paper.paper_readme",
         entries=paper_readme_entries(),
         figures=paper_readme_figures(),
-    log:
-        "logs/paper/readme.log",
     script:
         "../../scripts/step.py"

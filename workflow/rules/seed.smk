@@ -11,9 +11,9 @@ rule seed_claims:
             caption="../report/seed_claims.rst",
             category="Seed paper",
         ),
-    params:
-        step="aicoord.steps.seed.seed_claims",
     log:
         "logs/seed_claims.log",
+    params:
+        step="aicoord.steps.seed.seed_claims",
     script:
         "../../scripts/step.py"

@@ -8,16 +8,16 @@ rule specification:
         weights_csv=study_weights(),
     output:
         out_csv=report("results/tables/specification.csv", caption="../report/study.rst", category="Study"),
-    params:
-        step="aicoord.steps.study.specification",
-        **study_params("y", "ai", "controls", "alpha", "weights_name"),
-        model_probabilities=bool(ANALYSIS["specification"]["model_probabilities"]),
-        baseline_model=ANALYSIS["baseline_model"],
+    log:
+        "logs/study/specification.log",
     resources:
         mem_mb=4000,
         runtime=60,
-    log:
-        "logs/study/specification.log",
+    params:
+        **study_params("y", "ai", "controls", "alpha", "weights_name"),
+        step="aicoord.steps.study.specification",
+        model_probabilities=bool(ANALYSIS["specification"]["model_probabilities"]),
+        baseline_model=ANALYSIS["baseline_model"],
     script:
         "../../scripts/step.py"
 
@@ -31,17 +31,17 @@ rule baseline:
         out_coef=report("results/tables/baseline.csv", caption="../report/study.rst", category="Study"),
         out_effects=report("results/tables/baseline_effects.csv", caption="../report/study.rst", category="Study"),
         out_json="results/study/baseline.json",
-    params:
-        step="aicoord.steps.study.baseline",
-        **study_params(),
-        draws=ANALYSIS["draws"],
-        seed=config["seed"],
-        cov=study_cov(),
+    log:
+        "logs/study/baseline.log",
     resources:
         mem_mb=4000,
         runtime=60,
-    log:
-        "logs/study/baseline.log",
+    params:
+        **study_params(),
+        step="aicoord.steps.study.baseline",
+        draws=ANALYSIS["draws"],
+        seed=config["seed"],
+        cov=study_cov(),
     script:
         "../../scripts/step.py"
 
@@ -52,17 +52,17 @@ rule baseline_columns:
         weights_csvs=baseline_column_weights(),
     output:
         out_csv=report("results/tables/baseline_columns.csv", caption="../report/study.rst", category="Study"),
-    params:
-        step="aicoord.steps.study.baseline_columns",
-        **study_params("y", "ai", "controls", "effects", "lee_yu", "weights_name"),
-        names=baseline_column_names(),
-        columns=PAPER["baseline_columns"],
-        cov=study_cov(),
+    log:
+        "logs/study/baseline_columns.log",
     resources:
         mem_mb=4000,
         runtime=60,
-    log:
-        "logs/study/baseline_columns.log",
+    params:
+        **study_params("y", "ai", "controls", "effects", "lee_yu", "weights_name"),
+        step="aicoord.steps.study.baseline_columns",
+        names=baseline_column_names(),
+        columns=PAPER["baseline_columns"],
+        cov=study_cov(),
     script:
         "../../scripts/step.py"
 
@@ -74,9 +74,14 @@ rule identification:
     output:
         out_csv=report("results/tables/identification.csv", caption="../report/study.rst", category="Study"),
         out_json="results/study/identification.json",
+    log:
+        "logs/study/identification.log",
+    resources:
+        mem_mb=4000,
+        runtime=60,
     params:
-        step="aicoord.steps.study.identification",
         **study_params(),
+        step="aicoord.steps.study.identification",
         mode=IDENTIFICATION,
         instruments=ROLES["instruments"],
         iv_cov_type=ANALYSIS["iv_cov_type"],
@@ -84,11 +89,6 @@ rule identification:
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         cov=study_cov(),
-    resources:
-        mem_mb=4000,
-        runtime=60,
-    log:
-        "logs/study/identification.log",
     script:
         "../../scripts/step.py"
 
@@ -99,14 +99,14 @@ rule convergence_ai:
         weights_csv=study_weights(),
     output:
         out_csv=report("results/tables/convergence_ai.csv", caption="../report/study.rst", category="Study"),
-    params:
-        step="aicoord.steps.study.convergence_ai",
-        **study_params("ai", "controls", "effects", "lee_yu", "alpha", "weights_name"),
+    log:
+        "logs/study/convergence_ai.log",
     resources:
         mem_mb=4000,
         runtime=60,
-    log:
-        "logs/study/convergence_ai.log",
+    params:
+        **study_params("ai", "controls", "effects", "lee_yu", "alpha", "weights_name"),
+        step="aicoord.steps.study.convergence_ai",
     script:
         "../../scripts/step.py"
 
@@ -119,21 +119,21 @@ rule mechanism:
     output:
         out_csv="results/study/mechanisms/{mechanism}.csv",
         out_json="results/study/mechanisms/{mechanism}.json",
+    log:
+        "logs/study/mechanism/{mechanism}.log",
+    resources:
+        mem_mb=4000,
+        runtime=60,
     params:
+        **study_params(),
         step="aicoord.steps.study.mechanism",
         name="{mechanism}",
-        **study_params(),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
         cov=study_cov(),
         instruments=IV_INSTRUMENTS,
         iv_cov_type=ANALYSIS["iv_cov_type"],
         cluster=ANALYSIS["cluster"],
-    resources:
-        mem_mb=4000,
-        runtime=60,
-    log:
-        "logs/study/mechanism/{mechanism}.log",
     script:
         "../../scripts/step.py"
 
@@ -143,10 +143,10 @@ rule mechanisms:
         csvs=expand("results/study/mechanisms/{mechanism}.csv", mechanism=study_mechanisms()),
     output:
         out_csv=report("results/tables/mechanisms.csv", caption="../report/study.rst", category="Study"),
-    params:
-        step="aicoord.steps.study.mechanisms",
     log:
         "logs/study/mechanisms.log",
+    params:
+        step="aicoord.steps.study.mechanisms",
     script:
         "../../scripts/step.py"
 
@@ -157,17 +157,17 @@ rule heterogeneity:
         weights_csv=study_weights(),
     output:
         out_csv=report("results/tables/heterogeneity.csv", caption="../report/study.rst", category="Study"),
-    params:
-        step="aicoord.steps.study.heterogeneity",
-        **study_params(),
-        draws=ANALYSIS["draws"],
-        seed=config["seed"],
-        split_year=ANALYSIS["split_year"],
+    log:
+        "logs/study/heterogeneity.log",
     resources:
         mem_mb=4000,
         runtime=60,
-    log:
-        "logs/study/heterogeneity.log",
+    params:
+        **study_params(),
+        step="aicoord.steps.study.heterogeneity",
+        draws=ANALYSIS["draws"],
+        seed=config["seed"],
+        split_year=ANALYSIS["split_year"],
     script:
         "../../scripts/step.py"
 
@@ -177,21 +177,21 @@ rule robustness_variant:
         unpack(variant_inputs),
     output:
         out_csv="results/study/robustness/{w}_{sample}.csv",
+    log:
+        "logs/study/robustness/{w}_{sample}.log",
+    resources:
+        mem_mb=4000,
+        runtime=90,
     params:
+        **study_params("y", "ai", "controls", "effects", "lee_yu", "alpha"),
         step="aicoord.steps.study.robustness_variant",
         weights_name="{w}",
         sample="{sample}",
-        **study_params("y", "ai", "controls", "effects", "lee_yu", "alpha"),
         mechanism_names=study_mechanisms(),
         models=ANALYSIS["robustness"]["models"],
         dlag=ANALYSIS["robustness"]["dlag"],
         draws=ANALYSIS["draws"],
         seed=config["seed"],
-    resources:
-        mem_mb=4000,
-        runtime=90,
-    log:
-        "logs/study/robustness/{w}_{sample}.log",
     script:
         "../../scripts/step.py"
 
@@ -201,10 +201,10 @@ rule robustness:
         csvs=robustness_csvs,
     output:
         out_csv=report("results/tables/robustness.csv", caption="../report/study.rst", category="Study"),
-    params:
-        step="aicoord.steps.study.robustness",
     log:
         "logs/study/robustness.log",
+    params:
+        step="aicoord.steps.study.robustness",
     script:
         "../../scripts/step.py"
 
@@ -217,14 +217,14 @@ rule verdict:
         identification_csv=verdict_identification(),
     output:
         out_csv=report("results/tables/verdict.csv", caption="../report/verdict.rst", category="Study"),
+    log:
+        "logs/study/verdict.log",
     params:
         step="aicoord.steps.study.verdict",
         alpha=ANALYSIS["alpha"],
         adjust=ANALYSIS["p_adjust"],
         verdict_basis=ANALYSIS["verdict_basis"],
         expected_sign=canonical(ANALYSIS["expected_sign"]),
-    log:
-        "logs/study/verdict.log",
     script:
         "../../scripts/step.py"
 
@@ -236,16 +236,16 @@ rule scenarios:
     output:
         out_provinces=report("results/tables/scenarios.csv", caption="../report/study.rst", category="Study"),
         out_dispersion="results/tables/scenarios_dispersion.csv",
-    params:
-        step="aicoord.steps.study.scenarios",
-        specs=canonical(ANALYSIS["scenarios"]),
-        **study_params(),
-        draws=ANALYSIS["draws"],
-        seed=config["seed"],
+    log:
+        "logs/study/scenarios.log",
     resources:
         mem_mb=4000,
         runtime=60,
-    log:
-        "logs/study/scenarios.log",
+    params:
+        **study_params(),
+        step="aicoord.steps.study.scenarios",
+        specs=canonical(ANALYSIS["scenarios"]),
+        draws=ANALYSIS["draws"],
+        seed=config["seed"],
     script:
         "../../scripts/step.py"

@@ -7,6 +7,11 @@ rule weights:
     output:
         **weights_files("results/weights/{w}", N_UNITS, DENSE_MAX),
         out_summary="results/weights/{w}_summary.json",
+    log:
+        "logs/weights/{w}.log",
+    resources:
+        mem_mb=3000,
+        runtime=20,
     params:
         step="aicoord.steps.weights.weights",
         spec=weights_spec,
@@ -14,11 +19,6 @@ rule weights:
         out_stem="results/weights/{w}",
         level=LEVEL,
         dense_max=DENSE_MAX,
-    resources:
-        mem_mb=3000,
-        runtime=20,
-    log:
-        "logs/weights/{w}.log",
     script:
         "../../scripts/step.py"
 
@@ -32,10 +32,10 @@ rule weights_summary:
             caption="../report/weights_summary.rst",
             category="Spatial weights",
         ),
-    params:
-        step="aicoord.steps.weights.weights_summary",
     log:
         "logs/weights_summary.log",
+    params:
+        step="aicoord.steps.weights.weights_summary",
     script:
         "../../scripts/step.py"
 
@@ -45,10 +45,10 @@ rule weights_gal:
         raw_weights="results/weights/{w}_raw.npz",
     output:
         out_gal="results/weights/{w}.gal",
-    params:
-        step="aicoord.steps.weights.weights_gal",
     log:
         "logs/weights_gal/{w}.log",
+    params:
+        step="aicoord.steps.weights.weights_gal",
     script:
         "../../scripts/step.py"
 
@@ -58,9 +58,9 @@ rule weights_long:
         raw_weights="results/weights/{w}_raw.npz",
     output:
         out_csv="results/weights/{w}_long.csv",
-    params:
-        step="aicoord.steps.weights.weights_long",
     log:
         "logs/weights_long/{w}.log",
+    params:
+        step="aicoord.steps.weights.weights_long",
     script:
         "../../scripts/step.py"

@@ -27,21 +27,42 @@ def add_arguments(parser):
     parser.add_argument("--x", nargs="*", default=[], help="covariates")
     grp = parser.add_mutually_exclusive_group(required=True)
     grp.add_argument("--treatment-year", metavar="COL", help="column with the first treated year (empty = never)")
-    grp.add_argument("--pilot-zones", choices=["prefecture", "county"],
-                     help="treat the shipped AI pilot zones (unit ids are administrative codes)")
-    parser.add_argument("--cutoff-month", type=int_in(1, 12, "--cutoff-month"), default=6,
-                        help="approval by this month counts for that year, later for the next (default 6)")
-    parser.add_argument("--deqing", choices=["drop", "treat", "control"], default="drop",
-                        help="prefecture level: Huzhou (德清县's prefecture) dropped (default), treated or control")
+    grp.add_argument(
+        "--pilot-zones",
+        choices=["prefecture", "county"],
+        help="treat the shipped AI pilot zones (unit ids are administrative codes)",
+    )
+    parser.add_argument(
+        "--cutoff-month",
+        type=int_in(1, 12, "--cutoff-month"),
+        default=6,
+        help="approval by this month counts for that year, later for the next (default 6)",
+    )
+    parser.add_argument(
+        "--deqing",
+        choices=["drop", "treat", "control"],
+        default="drop",
+        help="prefecture level: Huzhou (德清县's prefecture) dropped (default), treated or control",
+    )
     parser.add_argument("--weights", help="weights file for W*D and the SDM-DID (N x N, from,to,weight, .gal/.gwt)")
-    parser.add_argument("--coords", help="CSV id,lon,lat for the distance bands (default: the level's centroids "
-                                         "with --pilot-zones)")
-    parser.add_argument("--bands", nargs="*", type=float, default=[0, 100, 200, 300],
-                        help="band edges in km (default 0 100 200 300)")
-    parser.add_argument("--placebo", type=int_in(0, 100_000, "--placebo"), default=500,
-                        help="random treatment timings of the placebo (default 500; 0 = none)")
-    parser.add_argument("--bootstrap", type=int_in(0, 100_000, "--bootstrap"), default=0,
-                        help="wild cluster bootstrap replications for the static TWFE (default 0 = off)")
+    parser.add_argument(
+        "--coords", help="CSV id,lon,lat for the distance bands (default: the level's centroids with --pilot-zones)"
+    )
+    parser.add_argument(
+        "--bands", nargs="*", type=float, default=[0, 100, 200, 300], help="band edges in km (default 0 100 200 300)"
+    )
+    parser.add_argument(
+        "--placebo",
+        type=int_in(0, 100_000, "--placebo"),
+        default=500,
+        help="random treatment timings of the placebo (default 500; 0 = none)",
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=int_in(0, 100_000, "--bootstrap"),
+        default=0,
+        help="wild cluster bootstrap replications for the static TWFE (default 0 = off)",
+    )
     parser.add_argument("--no-sdm", action="store_true", help="skip the SDM-DID")
     parser.add_argument("--seed", type=int, default=1, help="seed of the placebo, bootstrap and effect draws")
     parser.add_argument("--out", required=True, help="output folder")
@@ -56,14 +77,22 @@ def run(args) -> int:
     if args.treatment_year:
         raw = read_table(args.data)
         if args.treatment_year not in raw.columns:
-            raise InputError(f"column '{args.treatment_year}' not found", file=args.data, row=1,
-                             hint=f"headers are: {', '.join(map(str, raw.columns))}")
+            raise InputError(
+                f"column '{args.treatment_year}' not found",
+                file=args.data,
+                row=1,
+                hint=f"headers are: {', '.join(map(str, raw.columns))}",
+            )
         g = pd.to_numeric(raw[args.treatment_year], errors="coerce")
         bad = np.flatnonzero(raw[args.treatment_year].notna().to_numpy() & g.isna().to_numpy())
         if len(bad):
-            raise InputError(f"'{raw[args.treatment_year].iloc[bad[0]]}' is not a year", file=args.data,
-                             row=int(bad[0]) + 2, column=args.treatment_year,
-                             hint="write the first treated year (e.g. 2020) or leave it empty for never treated")
+            raise InputError(
+                f"'{raw[args.treatment_year].iloc[bad[0]]}' is not a year",
+                file=args.data,
+                row=int(bad[0]) + 2,
+                column=args.treatment_year,
+                hint="write the first treated year (e.g. 2020) or leave it empty for never treated",
+            )
         data["_g"] = g.fillna(0).astype(int).to_numpy()
         dropped = []
     else:
@@ -74,21 +103,33 @@ def run(args) -> int:
         data["_g"] = ids.map(cohorts).fillna(0).astype(int).to_numpy()
         data = data[~ids.isin(dropped)].reset_index(drop=True)
         if not (data["_g"] > 0).any():
-            raise InputError("no unit of the panel is a pilot zone", file=args.data, column=args.id,
-                             hint=f"--pilot-zones {args.pilot_zones} needs 6-digit codes such as 110100 (北京)")
+            raise InputError(
+                "no unit of the panel is a pilot zone",
+                file=args.data,
+                column=args.id,
+                hint=f"--pilot-zones {args.pilot_zones} needs 6-digit codes such as 110100 (北京)",
+            )
     if not (data["_g"] > 0).any():
         raise InputError("no unit is ever treated", file=args.data, column=args.treatment_year)
     n_u, n_t = data[args.id].nunique(), data[args.time].nunique()
     if len(data) != n_u * n_t:
         full = pd.MultiIndex.from_product([sorted(data[args.id].unique()), sorted(data[args.time].unique())])
         gap = full.difference(pd.MultiIndex.from_frame(data[[args.id, args.time]]))[0]
-        raise InputError(f"the panel is unbalanced: unit '{gap[0]}' has no row for period {gap[1]} "
-                         f"({len(data)} rows for {n_u} units x {n_t} periods)", file=args.data, column=args.time,
-                         hint="the DID estimators here need every unit in every period: add the rows or drop the unit")
+        raise InputError(
+            f"the panel is unbalanced: unit '{gap[0]}' has no row for period {gap[1]} "
+            f"({len(data)} rows for {n_u} units x {n_t} periods)",
+            file=args.data,
+            column=args.time,
+            hint="the DID estimators here need every unit in every period: add the rows or drop the unit",
+        )
     if data.groupby(args.id)["_g"].nunique().max() > 1:
         bad = data.groupby(args.id)["_g"].nunique().idxmax()
-        raise InputError(f"the treatment year of unit '{bad}' differs between its rows", file=args.data,
-                         column=args.treatment_year, hint="give every row of a unit the same first treated year")
+        raise InputError(
+            f"the treatment year of unit '{bad}' differs between its rows",
+            file=args.data,
+            column=args.treatment_year,
+            hint="give every row of a unit the same first treated year",
+        )
     W = coords = None
     ids = sorted(data[args.id].unique())
     if args.weights:
@@ -97,12 +138,18 @@ def run(args) -> int:
         frame = read_weights_frame(args.weights, provinces=False)
         missing = [i for i in ids if i not in frame.index]
         if missing:
-            raise InputError(f"{len(missing)} unit(s) of the data are not in the weights matrix: {missing[0]}",
-                             file=args.weights, hint="give a matrix over every unit of --data")
+            raise InputError(
+                f"{len(missing)} unit(s) of the data are not in the weights matrix: {missing[0]}",
+                file=args.weights,
+                hint="give a matrix over every unit of --data",
+            )
         extra = sorted(set(frame.index) - set(ids) - set(dropped))
         if extra:
-            raise InputError(f"{len(extra)} unit(s) of the weights matrix are not in the data: {extra[0]}",
-                             file=args.weights, hint="drop them from the matrix or add them to the data")
+            raise InputError(
+                f"{len(extra)} unit(s) of the weights matrix are not in the data: {extra[0]}",
+                file=args.weights,
+                hint="drop them from the matrix or add them to the data",
+            )
         W = frame.loc[ids, ids].to_numpy(float)  # the dropped units (Huzhou) leave the matrix
         rs = W.sum(1, keepdims=True)
         W = np.divide(W, rs, out=np.zeros_like(W), where=rs > 0)
@@ -125,16 +172,46 @@ def run(args) -> int:
     if len(args.bands) < 2 or any(b <= a for a, b in zip(args.bands, args.bands[1:])):
         raise InputError(f"--bands must be increasing edges, not {args.bands}", hint="e.g. --bands 0 100 200 300")
     bands = list(zip(args.bands[:-1], args.bands[1:]))
-    res = run_did(data, args.id, args.time, args.y, "_g", list(args.x), W=W, coords=coords, bands=bands,
-                  placebo_reps=args.placebo, bootstrap=args.bootstrap, seed=args.seed, sdm=not args.no_sdm)
-    res["diagnostics"].update(dropped_units=dropped, cutoff_month=args.cutoff_month,
-                              treatment=args.treatment_year or f"pilot zones ({args.pilot_zones})")
+    res = run_did(
+        data,
+        args.id,
+        args.time,
+        args.y,
+        "_g",
+        list(args.x),
+        W=W,
+        coords=coords,
+        bands=bands,
+        placebo_reps=args.placebo,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        sdm=not args.no_sdm,
+    )
+    res["diagnostics"].update(
+        dropped_units=dropped,
+        cutoff_month=args.cutoff_month,
+        treatment=args.treatment_year or f"pilot zones ({args.pilot_zones})",
+    )
     write_outputs(res, args.out)
     return 0
 
 
-def run_did(data, unit, time, y, g, x, *, W=None, coords=None, bands=((0, 100), (100, 200), (200, 300)),
-            placebo_reps=500, bootstrap=0, seed=1, sdm=True) -> dict:
+def run_did(
+    data,
+    unit,
+    time,
+    y,
+    g,
+    x,
+    *,
+    W=None,
+    coords=None,
+    bands=((0, 100), (100, 200), (200, 300)),
+    placebo_reps=500,
+    bootstrap=0,
+    seed=1,
+    sdm=True,
+) -> dict:
     """Every estimator, the spillover terms and the checks on one panel (see :mod:`aicoord.did`).
 
     Returns a dict of frames ``event_study``, ``att``, ``spillover`` and the dict ``diagnostics``."""
@@ -144,13 +221,20 @@ def run_did(data, unit, time, y, g, x, *, W=None, coords=None, bands=((0, 100), 
     ids = sorted(d[unit].unique())
     periods = sorted(d[time].unique())
     if len(d) != len(ids) * len(periods):
-        raise InputError(f"the panel is unbalanced ({len(d)} rows for {len(ids)} units x {len(periods)} periods)",
-                         hint="the DID estimators here need every unit in every period")
+        raise InputError(
+            f"the panel is unbalanced ({len(d)} rows for {len(ids)} units x {len(periods)} periods)",
+            hint="the DID estimators here need every unit in every period",
+        )
     D = ((d[g] > 0) & (d[time] >= d[g])).to_numpy(float).reshape(len(ids), len(periods))
     xs = list(x)
-    spill_rows, diag = [], {"n_units": len(ids), "periods": [int(periods[0]), int(periods[-1])],
-                            "cohorts": {str(k): int(v) for k, v in
-                                        d.groupby(unit)[g].first().value_counts().sort_index().items()}}
+    spill_rows, diag = (
+        [],
+        {
+            "n_units": len(ids),
+            "periods": [int(periods[0]), int(periods[-1])],
+            "cohorts": {str(k): int(v) for k, v in d.groupby(unit)[g].first().value_counts().sort_index().items()},
+        },
+    )
     if W is not None:
         d["W*D"] = did.exposure(W, D).ravel()
         xs_w = [*xs, "W*D"]
@@ -219,13 +303,22 @@ def run_did(data, unit, time, y, g, x, *, W=None, coords=None, bands=((0, 100), 
         diag["placebo"] = {k: v for k, v in pl.items() if k != "draws"}
     if bootstrap:
         diag["wild_bootstrap"] = did.wild_cluster_bootstrap(d, unit, time, y, g, xs_w, reps=bootstrap, seed=seed)
-    diag["notes"] = ["W*D enters TWFE, Sun-Abraham and the imputation estimator; Callaway-Sant'Anna uses "
-                     "pre-treatment covariates only, so W*D is not among its covariates"] if W is not None else []
+    diag["notes"] = (
+        [
+            "W*D enters TWFE, Sun-Abraham and the imputation estimator; Callaway-Sant'Anna uses "
+            "pre-treatment covariates only, so W*D is not among its covariates"
+        ]
+        if W is not None
+        else []
+    )
     es = pd.concat(es_rows, ignore_index=True)[["estimator", "event_time", "estimate", "se", "ci_low", "ci_high"]]
     cols = ["term", "estimate", "se", "ci_low", "ci_high"]
-    return {"event_study": es, "att": pd.DataFrame(att_rows)[["estimator", "control", "sample", "estimate", "se",
-                                                               "ci_low", "ci_high"]],
-            "spillover": pd.DataFrame(spill_rows, columns=cols), "diagnostics": diag}
+    return {
+        "event_study": es,
+        "att": pd.DataFrame(att_rows)[["estimator", "control", "sample", "estimate", "se", "ci_low", "ci_high"]],
+        "spillover": pd.DataFrame(spill_rows, columns=cols),
+        "diagnostics": diag,
+    }
 
 
 def write_outputs(res: dict, out) -> None:
@@ -263,9 +356,16 @@ def event_study_figure(es: pd.DataFrame, note=None):
     for k, name in enumerate(names):
         t = es[es["estimator"] == name].sort_values("event_time")
         off = (k - (len(names) - 1) / 2) * 0.08
-        ax.errorbar(t["event_time"] + off, t["estimate"],
-                    yerr=[t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]], fmt="o-", ms=3,
-                    capsize=2, lw=1, label=name)
+        ax.errorbar(
+            t["event_time"] + off,
+            t["estimate"],
+            yerr=[t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]],
+            fmt="o-",
+            ms=3,
+            capsize=2,
+            lw=1,
+            label=name,
+        )
     ax.axhline(0, color="grey", lw=0.8)
     ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("event time (years since treatment)")

@@ -32,59 +32,116 @@ def add_arguments(parser):
     parser.add_argument("--time", required=True, help="period column")
     parser.add_argument("--y", required=True, help="dependent variable")
     parser.add_argument("--x", required=True, nargs="+", help="regressors")
-    parser.add_argument("--wx", nargs="+", default=None,
-                        help="regressors with a spatial lag W*x (SDM/SLX/SDEM; default all)")
+    parser.add_argument(
+        "--wx", nargs="+", default=None, help="regressors with a spatial lag W*x (SDM/SLX/SDEM; default all)"
+    )
     grp = parser.add_mutually_exclusive_group(required=True)
     grp.add_argument("--weights", help="N x N CSV, long from,to,weight CSV (or .csv.gz), .npz, .gal or .gwt")
     grp.add_argument("--weights-by-year", help="long CSV year,from,to,weight")
     parser.add_argument("--model", default="sdm", choices=["sar", "sdm", "sem", "sac", "slx", "sdem"])
-    parser.add_argument("--fe", default="twoways",
-                        choices=["none", "individual", "time", "twoways", "random"])
+    parser.add_argument("--fe", default="twoways", choices=["none", "individual", "time", "twoways", "random"])
     parser.add_argument("--lee-yu", action="store_true", help="Lee-Yu (2010) bias correction")
-    parser.add_argument("--draws", type=int_in(2, MAX_DRAWS, "--draws"), default=1000,
-                        help=f"simulation draws for the SEs of the effects (2 to {MAX_DRAWS:,})")
-    parser.add_argument("--seed", type=int_in(0, 2**32 - 1, "--seed"), default=1,
-                        help="seed for the effects simulation (0 to 2^32 - 1)")
+    parser.add_argument(
+        "--draws",
+        type=int_in(2, MAX_DRAWS, "--draws"),
+        default=1000,
+        help=f"simulation draws for the SEs of the effects (2 to {MAX_DRAWS:,})",
+    )
+    parser.add_argument(
+        "--seed", type=int_in(0, 2**32 - 1, "--seed"), default=1, help="seed for the effects simulation (0 to 2^32 - 1)"
+    )
     parser.add_argument("--no-standardize", action="store_true", help="keep W unstandardised")
     parser.add_argument("--logdet", default="auto", choices=["auto", "eigen", "lu"])
-    parser.add_argument("--dlag", type=int, choices=[1, 2, 3], default=None,
-                        help="dynamic model (SAR/SDM, individual or two-way effects): 1 = y(t-1), 2 = W y(t-1), "
-                             "3 = both; bias-corrected QML (Yu, de Jong and Lee 2008; Lee and Yu 2010)")
-    parser.add_argument("--no-bias-correction", action="store_true",
-                        help="with --dlag: the uncorrected QML estimates")
-    parser.add_argument("--cov-type", default="oim",
-                        choices=["oim", "opg", "robust", "cluster", "driscoll-kraay"],
-                        help="covariance of the estimates (default oim, the information matrix; see "
-                             "aicoord.panel.inference for the formulas)")
-    parser.add_argument("--cluster", default=None, metavar="COL",
-                        help="with --cov-type cluster: column of --data defining the clusters (default: --id)")
-    parser.add_argument("--estimator", default=None, choices=["ml", "mqml", "2sls", "gmm"],
-                        help="ml (default) or mqml: the modified QML of Liu and Yang (2015), consistent under unknown "
-                             "heteroskedasticity (SAR/SDM with --fe individual or twoways; its own robust SEs); "
-                             "with --endog: 2sls (default) or gmm, efficient two-step GMM")
-    parser.add_argument("--cluster-bootstrap", type=int, default=None, metavar="DRAWS",
-                        help="with --cov-type cluster: p-values and intervals from a wild cluster bootstrap "
-                             "of DRAWS draws (needed with fewer than 10 clusters)")
-    parser.add_argument("--bootstrap-weights", default="webb", choices=["webb", "rademacher"],
-                        help="with --cluster-bootstrap: Webb six-point (default) or Rademacher weights")
+    parser.add_argument(
+        "--dlag",
+        type=int,
+        choices=[1, 2, 3],
+        default=None,
+        help="dynamic model (SAR/SDM, individual or two-way effects): 1 = y(t-1), 2 = W y(t-1), "
+        "3 = both; bias-corrected QML (Yu, de Jong and Lee 2008; Lee and Yu 2010)",
+    )
+    parser.add_argument("--no-bias-correction", action="store_true", help="with --dlag: the uncorrected QML estimates")
+    parser.add_argument(
+        "--cov-type",
+        default="oim",
+        choices=["oim", "opg", "robust", "cluster", "driscoll-kraay"],
+        help="covariance of the estimates (default oim, the information matrix; see "
+        "aicoord.panel.inference for the formulas)",
+    )
+    parser.add_argument(
+        "--cluster",
+        default=None,
+        metavar="COL",
+        help="with --cov-type cluster: column of --data defining the clusters (default: --id)",
+    )
+    parser.add_argument(
+        "--estimator",
+        default=None,
+        choices=["ml", "mqml", "2sls", "gmm"],
+        help="ml (default) or mqml: the modified QML of Liu and Yang (2015), consistent under unknown "
+        "heteroskedasticity (SAR/SDM with --fe individual or twoways; its own robust SEs); "
+        "with --endog: 2sls (default) or gmm, efficient two-step GMM",
+    )
+    parser.add_argument(
+        "--cluster-bootstrap",
+        type=int,
+        default=None,
+        metavar="DRAWS",
+        help="with --cov-type cluster: p-values and intervals from a wild cluster bootstrap "
+        "of DRAWS draws (needed with fewer than 10 clusters)",
+    )
+    parser.add_argument(
+        "--bootstrap-weights",
+        default="webb",
+        choices=["webb", "rademacher"],
+        help="with --cluster-bootstrap: Webb six-point (default) or Rademacher weights",
+    )
     parser.add_argument("--bootstrap-seed", type=int, default=1, help="with --cluster-bootstrap: seed (default 1)")
-    parser.add_argument("--dk-lag", type=int, default=None, metavar="L",
-                        help="with --cov-type driscoll-kraay: Bartlett lag (default floor(4 (T/100)^(2/9)))")
-    parser.add_argument("--effects-se", default="sim", choices=["sim", "delta"],
-                        help="standard errors of the effects by simulation (--draws) or the delta method")
-    parser.add_argument("--w-error", default=None, metavar="FILE",
-                        help="weights of the spatial error term (SEM/SAC/SDEM; default --weights), any "
-                             "format --weights takes")
-    parser.add_argument("--w-x", default=None, metavar="FILE",
-                        help="weights of the W*x terms (SDM/SLX/SDEM; default --weights), any format "
-                             "--weights takes")
-    parser.add_argument("--allow-negative", action="store_true",
-                        help="accept negative weights (refused by default: spatial weights are 0 or more)")
-    parser.add_argument("--endog", nargs="+", default=None, metavar="COL",
-                        help="endogenous regressors (added to --x): spatial 2SLS/GMM with --instruments "
-                             "(SAR/SDM/SLX, pooled or fixed effects; aicoord.panel.iv)")
-    parser.add_argument("--instruments", nargs="+", default=None, metavar="COL",
-                        help="excluded instruments of --endog (their W-lags are added)")
+    parser.add_argument(
+        "--dk-lag",
+        type=int,
+        default=None,
+        metavar="L",
+        help="with --cov-type driscoll-kraay: Bartlett lag (default floor(4 (T/100)^(2/9)))",
+    )
+    parser.add_argument(
+        "--effects-se",
+        default="sim",
+        choices=["sim", "delta"],
+        help="standard errors of the effects by simulation (--draws) or the delta method",
+    )
+    parser.add_argument(
+        "--w-error",
+        default=None,
+        metavar="FILE",
+        help="weights of the spatial error term (SEM/SAC/SDEM; default --weights), any format --weights takes",
+    )
+    parser.add_argument(
+        "--w-x",
+        default=None,
+        metavar="FILE",
+        help="weights of the W*x terms (SDM/SLX/SDEM; default --weights), any format --weights takes",
+    )
+    parser.add_argument(
+        "--allow-negative",
+        action="store_true",
+        help="accept negative weights (refused by default: spatial weights are 0 or more)",
+    )
+    parser.add_argument(
+        "--endog",
+        nargs="+",
+        default=None,
+        metavar="COL",
+        help="endogenous regressors (added to --x): spatial 2SLS/GMM with --instruments "
+        "(SAR/SDM/SLX, pooled or fixed effects; aicoord.panel.iv)",
+    )
+    parser.add_argument(
+        "--instruments",
+        nargs="+",
+        default=None,
+        metavar="COL",
+        help="excluded instruments of --endog (their W-lags are added)",
+    )
     parser.add_argument("--out", required=True, help="result JSON")
 
 
@@ -107,8 +164,12 @@ def check_outcome(data, y, id_col, time_col, fe, path=None) -> None:
     """
     v = data[y].to_numpy(dtype=float)
     if np.all(v == v[0]):
-        raise InputError(f"the dependent variable '{y}' is constant ({v[0]:g} in every row); there is "
-                         "nothing to explain", file=path, column=y, hint="check the --y column")
+        raise InputError(
+            f"the dependent variable '{y}' is constant ({v[0]:g} in every row); there is nothing to explain",
+            file=path,
+            column=y,
+            hint="check the --y column",
+        )
     scale = np.max(np.abs(v - v.mean()))
     if fe in ("individual", "time", "twoways"):
         d = data[[id_col, time_col]].copy()
@@ -119,10 +180,17 @@ def check_outcome(data, y, id_col, time_col, fe, path=None) -> None:
         if fe in ("time", "twoways"):
             within = within - d.assign(v=within).groupby(time_col)["v"].transform("mean")
         if np.max(np.abs(within.to_numpy())) <= 1e-12:
-            what = {"individual": "does not vary within units", "time": "does not vary within periods",
-                    "twoways": "varies only between units and between periods"}[fe]
-            raise InputError(f"the dependent variable '{y}' {what} and is wiped out by the {fe} fixed effects",
-                             file=path, column=y, hint="choose other fixed effects (--fe) or another --y")
+            what = {
+                "individual": "does not vary within units",
+                "time": "does not vary within periods",
+                "twoways": "varies only between units and between periods",
+            }[fe]
+            raise InputError(
+                f"the dependent variable '{y}' {what} and is wiped out by the {fe} fixed effects",
+                file=path,
+                column=y,
+                hint="choose other fixed effects (--fe) or another --y",
+            )
 
 
 def _panel_gaps(data, time_col, path):
@@ -130,8 +198,10 @@ def _panel_gaps(data, time_col, path):
 
     gaps = check_consecutive_periods(data[time_col].unique())
     if gaps:
-        return (f"the periods of '{path}' are not consecutive: {', '.join(map(str, gaps))} missing; the "
-                f"model treats the {data[time_col].nunique()} periods as a panel without regard to the gaps")
+        return (
+            f"the periods of '{path}' are not consecutive: {', '.join(map(str, gaps))} missing; the "
+            f"model treats the {data[time_col].nunique()} periods as a panel without regard to the gaps"
+        )
     return None
 
 
@@ -160,10 +230,14 @@ def run(args) -> int:
     gap_note = _panel_gaps(data, args.time, args.data)
     if gap_note:
         if getattr(args, "dlag", None):  # models that lag in time need consecutive periods
-            raise InputError(f"a time lag needs consecutive periods: "
-                             f"{', '.join(map(str, check_consecutive_periods(data[args.time].unique())))} "
-                             "missing", file=args.data, column=args.time,
-                             hint="add the missing periods or fit a model without a time lag")
+            raise InputError(
+                f"a time lag needs consecutive periods: "
+                f"{', '.join(map(str, check_consecutive_periods(data[args.time].unique())))} "
+                "missing",
+                file=args.data,
+                column=args.time,
+                hint="add the missing periods or fit a model without a time lag",
+            )
         notes.append(gap_note)
         print(f"aicoord fit-panel: warning: {gap_note}", file=sys.stderr)
     ids = sorted(data[args.id].unique())
@@ -172,13 +246,22 @@ def run(args) -> int:
         w = read_weights_sparse(args.weights, ids=ids, provinces=provinces, allow_negative=args.allow_negative)
     else:
         observed = {p: sorted(g) for p, g in data.groupby(args.time)[args.id]}
-        w = read_weights_by_year(args.weights_by_year, ids, sorted(data[args.time].unique()), provinces=provinces,
-                                 allow_negative=args.allow_negative, observed=observed)
+        w = read_weights_by_year(
+            args.weights_by_year,
+            ids,
+            sorted(data[args.time].unique()),
+            provinces=provinces,
+            allow_negative=args.allow_negative,
+            observed=observed,
+        )
     extra_w = {}
     for opt, path in (("w_error", args.w_error), ("w_x", args.w_x)):
         if path:
-            extra_w[opt] = _integer_ids(data, args.id, read_weights_sparse(
-                path, ids=ids, provinces=provinces, allow_negative=args.allow_negative))[1]
+            extra_w[opt] = _integer_ids(
+                data,
+                args.id,
+                read_weights_sparse(path, ids=ids, provinces=provinces, allow_negative=args.allow_negative),
+            )[1]
     if args.cluster is not None and args.cluster != args.id:
         data = _attach_cluster(data, args.data, args.cluster, args.id, args.time)
     data, w = _integer_ids(data, args.id, w)
@@ -188,14 +271,33 @@ def run(args) -> int:
         return _run_iv(args, data, w, notes)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        mod = SpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
-                           model=args.model, effects=args.fe, lee_yu=args.lee_yu,
-                           standardize=not args.no_standardize, logdet=args.logdet, **extra_w)
-        boot = (None if args.cluster_bootstrap is None else
-                {"draws": args.cluster_bootstrap, "seed": args.bootstrap_seed, "weights": args.bootstrap_weights})
-        res = mod.fit(cov_type=args.cov_type, dk_lag=args.dk_lag,
-                      cluster=None if args.cluster in (None, args.id) else args.cluster, bootstrap=boot,
-                      estimator=args.estimator)
+        mod = SpatialPanel(
+            data,
+            y=args.y,
+            x=args.x,
+            wx=args.wx,
+            id=args.id,
+            time=args.time,
+            w=w,
+            model=args.model,
+            effects=args.fe,
+            lee_yu=args.lee_yu,
+            standardize=not args.no_standardize,
+            logdet=args.logdet,
+            **extra_w,
+        )
+        boot = (
+            None
+            if args.cluster_bootstrap is None
+            else {"draws": args.cluster_bootstrap, "seed": args.bootstrap_seed, "weights": args.bootstrap_weights}
+        )
+        res = mod.fit(
+            cov_type=args.cov_type,
+            dk_lag=args.dk_lag,
+            cluster=None if args.cluster in (None, args.id) else args.cluster,
+            bootstrap=boot,
+            estimator=args.estimator,
+        )
         effects = {}
         if args.model != "sem":
             imp = res.impacts(draws=args.draws, seed=args.seed, se=args.effects_se)
@@ -217,40 +319,87 @@ def run(args) -> int:
         if args.model == "sdm":
             attempt("sdm_tests", lambda: tests.update({k: v.to_dict() for k, v in sptests.sdm_tests(res).items()}))
         if args.fe == "random":
-            attempt("hausman", lambda: tests.update(
-                hausman=sptests.hausman(mod.respecify(effects="individual").fit(), res).to_dict()))
+            attempt(
+                "hausman",
+                lambda: tests.update(hausman=sptests.hausman(mod.respecify(effects="individual").fit(), res).to_dict()),
+            )
         else:
-            attempt("lm_nonspatial", lambda: tests.update(
-                {f"{k}_nonspatial": v.to_dict() for k, v in sptests.lm_tests(
-                    data, y=args.y, x=args.x, id=args.id, time=args.time, w=w, effects=args.fe,
-                    standardize=not args.no_standardize).items()}))
+            attempt(
+                "lm_nonspatial",
+                lambda: tests.update(
+                    {
+                        f"{k}_nonspatial": v.to_dict()
+                        for k, v in sptests.lm_tests(
+                            data,
+                            y=args.y,
+                            x=args.x,
+                            id=args.id,
+                            time=args.time,
+                            w=w,
+                            effects=args.fe,
+                            standardize=not args.no_standardize,
+                        ).items()
+                    }
+                ),
+            )
         if mod.T > 1:
-            attempt("lr_effects", lambda: tests.update(
-                {f"lr_{k}_effects": v.to_dict() for k, v in sptests.lr_effects_tests(
-                    data, y=args.y, x=args.x, id=args.id, time=args.time, w=w,
-                    standardize=not args.no_standardize).items()}))
-    bad = [nm for nm in res.params.index
-           if not (np.isfinite(res.params[nm]) and np.isfinite(res.std_errors[nm]))]
-    bad += [f"{v} {k} effect" for v, kinds in effects.items() for k, r in kinds.items()
-            if not (np.isfinite(r["estimate"]) and np.isfinite(r["se"]))]
+            attempt(
+                "lr_effects",
+                lambda: tests.update(
+                    {
+                        f"lr_{k}_effects": v.to_dict()
+                        for k, v in sptests.lr_effects_tests(
+                            data,
+                            y=args.y,
+                            x=args.x,
+                            id=args.id,
+                            time=args.time,
+                            w=w,
+                            standardize=not args.no_standardize,
+                        ).items()
+                    }
+                ),
+            )
+    bad = [nm for nm in res.params.index if not (np.isfinite(res.params[nm]) and np.isfinite(res.std_errors[nm]))]
+    bad += [
+        f"{v} {k} effect"
+        for v, kinds in effects.items()
+        for k, r in kinds.items()
+        if not (np.isfinite(r["estimate"]) and np.isfinite(r["se"]))
+    ]
     if bad or not np.isfinite(res.loglik):
-        raise EstimationError(f"the fit gave non-finite estimates or standard errors ({', '.join(bad[:5]) or 'loglik'})",
-                              hint="the model may not be identified on these data: try fewer regressors, other "
-                                   "fixed effects or another model")
+        raise EstimationError(
+            f"the fit gave non-finite estimates or standard errors ({', '.join(bad[:5]) or 'loglik'})",
+            hint="the model may not be identified on these data: try fewer regressors, other "
+            "fixed effects or another model",
+        )
     out = {
-        "model": args.model, "fe": args.fe, "lee_yu": bool(args.lee_yu),
-        "n": mod.N, "t": mod.T, "nobs": mod.N * mod.T - len(mod.missing),
+        "model": args.model,
+        "fe": args.fe,
+        "lee_yu": bool(args.lee_yu),
+        "n": mod.N,
+        "t": mod.T,
+        "nobs": mod.N * mod.T - len(mod.missing),
         # the likelihood's sample: N(T - 1) after the Lee-Yu transformation, (N - 1)(T - 1) with both
         "nobs_likelihood": int(res.nobs),
         "missing_cells": _missing_cells(mod),
-        "loglik": res.loglik, "sigma2": res.sigma2, "aic": res.aic, "bic": res.bic,
-        "r2": res.r2, "r2_within": res.r2_within,
+        "loglik": res.loglik,
+        "sigma2": res.sigma2,
+        "aic": res.aic,
+        "bic": res.bic,
+        "r2": res.r2,
+        "r2_within": res.r2_within,
         "sigma2_mu": getattr(res, "sigma2_mu", None),
         # p: the wild cluster bootstrap's when asked for
-        "coefficients": {nm: {**_stat(float(res.params[nm]), float(res.std_errors[nm])), "p": float(res.pvalues[nm])}
-                         for nm in res.params.index},
-        "effects": effects, "tests": tests, "tests_skipped": skipped,
-        "draws": args.draws, "seed": args.seed,
+        "coefficients": {
+            nm: {**_stat(float(res.params[nm]), float(res.std_errors[nm])), "p": float(res.pvalues[nm])}
+            for nm in res.params.index
+        },
+        "effects": effects,
+        "tests": tests,
+        "tests_skipped": skipped,
+        "draws": args.draws,
+        "seed": args.seed,
         "warnings": sorted({str(c.message) for c in caught} | set(notes)),
         "estimator": args.estimator or "ml",
         "cov_type": res.cov_info["cov_type"],
@@ -280,14 +429,20 @@ def _check_iv_options(args) -> bool:
     if getattr(args, "cluster_bootstrap", None) is not None:
         raise InputError("--cluster-bootstrap does not apply to IV fits", hint="drop it or drop --endog/--instruments")
     if args.model not in ("sar", "sdm", "slx") or args.fe == "random":
-        raise InputError(f"IV fits take --model sar, sdm or slx with --fe none, individual, time or twoways, "
-                         f"not --model {args.model} --fe {args.fe}")
+        raise InputError(
+            f"IV fits take --model sar, sdm or slx with --fe none, individual, time or twoways, "
+            f"not --model {args.model} --fe {args.fe}"
+        )
     if args.dlag is not None or args.lee_yu or args.w_error or args.w_x or args.weights_by_year:
-        raise InputError("--dlag, --lee-yu, --w-error, --w-x and --weights-by-year do not apply to IV fits",
-                         hint="drop them or drop --endog/--instruments")
+        raise InputError(
+            "--dlag, --lee-yu, --w-error, --w-x and --weights-by-year do not apply to IV fits",
+            hint="drop them or drop --endog/--instruments",
+        )
     if args.cov_type not in ("oim", "robust", "cluster"):
-        raise InputError(f"--cov-type {args.cov_type} is not available for IV fits",
-                         hint="use oim (homoskedastic), robust or cluster")
+        raise InputError(
+            f"--cov-type {args.cov_type} is not available for IV fits",
+            hint="use oim (homoskedastic), robust or cluster",
+        )
     if args.cluster is not None and args.cov_type != "cluster":
         raise InputError("--cluster applies to --cov-type cluster only", hint="add --cov-type cluster")
     if args.dk_lag is not None:
@@ -302,28 +457,58 @@ def _run_iv(args, data, w, notes) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         x = [v for v in args.x if v not in args.endog]
-        mod = SpatialPanel(data, y=args.y, x=x, wx=args.wx, id=args.id, time=args.time, w=w,
-                           model=args.model, effects=args.fe, standardize=not args.no_standardize,
-                           logdet=args.logdet, endog=args.endog, instruments=args.instruments)
-        res = mod.fit(cov_type="homoskedastic" if args.cov_type == "oim" else args.cov_type,
-                      cluster=None if args.cluster in (None, args.id) else args.cluster, estimator=args.estimator)
+        mod = SpatialPanel(
+            data,
+            y=args.y,
+            x=x,
+            wx=args.wx,
+            id=args.id,
+            time=args.time,
+            w=w,
+            model=args.model,
+            effects=args.fe,
+            standardize=not args.no_standardize,
+            logdet=args.logdet,
+            endog=args.endog,
+            instruments=args.instruments,
+        )
+        res = mod.fit(
+            cov_type="homoskedastic" if args.cov_type == "oim" else args.cov_type,
+            cluster=None if args.cluster in (None, args.id) else args.cluster,
+            estimator=args.estimator,
+        )
         effects = {}
         imp = res.impacts(draws=args.draws, seed=args.seed, se=args.effects_se)
         for (var, kind), row in imp.iterrows():
             effects.setdefault(var, {})[kind] = {k: float(row[k]) for k in ("estimate", "se", "z", "p")}
     bad = [nm for nm in res.params.index if not np.isfinite(res.std_errors[nm])]
-    bad += [f"{v} {k} effect" for v, kinds in effects.items() for k, r in kinds.items()
-            if not (np.isfinite(r["estimate"]) and np.isfinite(r["se"]))]
+    bad += [
+        f"{v} {k} effect"
+        for v, kinds in effects.items()
+        for k, r in kinds.items()
+        if not (np.isfinite(r["estimate"]) and np.isfinite(r["se"]))
+    ]
     if bad:
-        raise EstimationError(f"the IV fit gave non-finite estimates or standard errors ({', '.join(bad[:5])})",
-                              hint="the instruments may be too weak: check first_stage or add instruments")
+        raise EstimationError(
+            f"the IV fit gave non-finite estimates or standard errors ({', '.join(bad[:5])})",
+            hint="the instruments may be too weak: check first_stage or add instruments",
+        )
     out = {
-        "model": args.model, "fe": args.fe, "estimator": args.estimator or "2sls", "n": mod.N, "t": mod.T,
-        "nobs": int(res.nobs), "sigma2": res.sigma2,
-        "endog": list(args.endog), "instruments": list(args.instruments),
+        "model": args.model,
+        "fe": args.fe,
+        "estimator": args.estimator or "2sls",
+        "n": mod.N,
+        "t": mod.T,
+        "nobs": int(res.nobs),
+        "sigma2": res.sigma2,
+        "endog": list(args.endog),
+        "instruments": list(args.instruments),
         "coefficients": {nm: _stat(float(res.params[nm]), float(res.std_errors[nm])) for nm in res.params.index},
-        "effects": effects, "first_stage": res.first_stage,
-        "draws": args.draws, "seed": args.seed, "effects_se": args.effects_se,
+        "effects": effects,
+        "first_stage": res.first_stage,
+        "draws": args.draws,
+        "seed": args.seed,
+        "effects_se": args.effects_se,
         "cov_type": res.cov_info["cov_type"],
         "cov_info": {k: v for k, v in res.cov_info.items() if k != "cov_type"},
         "warnings": sorted({str(c.message) for c in caught} | set(notes)),
@@ -335,32 +520,41 @@ def _run_iv(args, data, w, notes) -> int:
 def _check_inference_options(args) -> None:
     """Refuse inference and weights options that do not apply to the chosen model."""
     if args.cluster_bootstrap is not None and args.cov_type != "cluster":
-        raise InputError("--cluster-bootstrap applies to --cov-type cluster only",
-                         hint="add --cov-type cluster or drop --cluster-bootstrap")
+        raise InputError(
+            "--cluster-bootstrap applies to --cov-type cluster only",
+            hint="add --cov-type cluster or drop --cluster-bootstrap",
+        )
     if args.cluster is not None and args.cov_type != "cluster":
         raise InputError("--cluster applies to --cov-type cluster only", hint="add --cov-type cluster")
     if args.dk_lag is not None:
         if args.cov_type != "driscoll-kraay":
-            raise InputError("--dk-lag applies to --cov-type driscoll-kraay only",
-                             hint="add --cov-type driscoll-kraay")
+            raise InputError("--dk-lag applies to --cov-type driscoll-kraay only", hint="add --cov-type driscoll-kraay")
         if args.dk_lag < 0:
             raise InputError(f"--dk-lag must be 0 or more, not {args.dk_lag}")
     if args.w_error and args.model not in _ERR_MODELS:
-        raise InputError(f"--w-error applies to models with a spatial error term (sem, sac, sdem), not "
-                         f"--model {args.model}", hint="drop --w-error or choose --model sem, sac or sdem")
+        raise InputError(
+            f"--w-error applies to models with a spatial error term (sem, sac, sdem), not --model {args.model}",
+            hint="drop --w-error or choose --model sem, sac or sdem",
+        )
     if args.wx is not None and args.model not in _WX_MODELS:
-        raise InputError(f"--wx applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
-                         hint="drop --wx or choose --model sdm, slx or sdem")
+        raise InputError(
+            f"--wx applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
+            hint="drop --wx or choose --model sdm, slx or sdem",
+        )
     if args.w_x and args.model not in _WX_MODELS:
-        raise InputError(f"--w-x applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
-                         hint="drop --w-x or choose --model sdm, slx or sdem")
-    if args.dlag is not None and (args.cov_type != "oim" or args.effects_se != "sim" or args.w_error
-                                  or args.w_x):
-        raise InputError("--cov-type, --effects-se, --w-error and --w-x apply to static models only",
-                         hint="drop them or drop --dlag")
+        raise InputError(
+            f"--w-x applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
+            hint="drop --w-x or choose --model sdm, slx or sdem",
+        )
+    if args.dlag is not None and (args.cov_type != "oim" or args.effects_se != "sim" or args.w_error or args.w_x):
+        raise InputError(
+            "--cov-type, --effects-se, --w-error and --w-x apply to static models only", hint="drop them or drop --dlag"
+        )
     if args.cov_type != "oim" and args.fe == "random":
-        raise InputError(f"--cov-type {args.cov_type} is not available for random effects",
-                         hint="use --cov-type oim, or fixed effects")
+        raise InputError(
+            f"--cov-type {args.cov_type} is not available for random effects",
+            hint="use --cov-type oim, or fixed effects",
+        )
 
 
 def _attach_cluster(data, path, col, id_col, time_col):
@@ -369,29 +563,37 @@ def _attach_cluster(data, path, col, id_col, time_col):
 
     raw = read_table(path)
     if col not in raw.columns:
-        raise InputError(f"cluster column '{col}' not found", file=path, row=1, column=col,
-                         hint=f"headers are: {', '.join(map(str, raw.columns))}")
+        raise InputError(
+            f"cluster column '{col}' not found",
+            file=path,
+            row=1,
+            column=col,
+            hint=f"headers are: {', '.join(map(str, raw.columns))}",
+        )
     if col in data.columns:  # the period or a variable of the model
         return data
     vals = raw[col]
     miss = np.flatnonzero(vals.isna().to_numpy())
     if len(miss):
-        raise InputError("missing cluster value", file=path, row=int(miss[0]) + 2, column=col,
-                         hint="every row needs its cluster")
+        raise InputError(
+            "missing cluster value", file=path, row=int(miss[0]) + 2, column=col, hint="every row needs its cluster"
+        )
     if len(vals) != len(data):  # pragma: no cover - read_long_panel keeps every row
         raise InputError("cluster column does not align with the panel rows", file=path, column=col)
     return data.assign(**{col: vals.astype(str).str.strip().to_numpy()})
+
+
 def _missing_cells(mod) -> dict:
     """The unit-periods absent from an unbalanced panel (fitted by exact ML on the observed rows, see
     :mod:`aicoord.panel.unbalanced`): their count, the count per period and the list ``[unit, period]``."""
+
     def plain(v):
         return v.item() if hasattr(v, "item") else v
 
     per = {}
     for _, p in mod.missing:
         per[str(plain(p))] = per.get(str(plain(p)), 0) + 1
-    return {"count": len(mod.missing), "by_period": per,
-            "cells": [[plain(u), plain(p)] for u, p in mod.missing]}
+    return {"count": len(mod.missing), "by_period": per, "cells": [[plain(u), plain(p)] for u, p in mod.missing]}
 
 
 def _integer_ids(data, id_col, w):
@@ -427,13 +629,18 @@ def check_dynamic_options(args) -> None:
     from ..panel.dynamic import EFFECTS, MODELS
 
     if args.fe not in EFFECTS or args.model not in MODELS:
-        raise InputError(f"dynamic models are the SAR and SDM with individual or two-way effects, not "
-                         f"--model {args.model} --fe {args.fe}", hint="use --model sar|sdm --fe individual|twoways")
+        raise InputError(
+            f"dynamic models are the SAR and SDM with individual or two-way effects, not "
+            f"--model {args.model} --fe {args.fe}",
+            hint="use --model sar|sdm --fe individual|twoways",
+        )
     if args.weights_by_year:
         raise InputError("dynamic models need one weights matrix for all periods", hint="use --weights")
     if args.lee_yu:
-        raise InputError("--lee-yu does not apply to dynamic models: their bias correction is on by default",
-                         hint="drop --lee-yu (use --no-bias-correction for the raw QML)")
+        raise InputError(
+            "--lee-yu does not apply to dynamic models: their bias correction is on by default",
+            hint="drop --lee-yu (use --no-bias-correction for the raw QML)",
+        )
 
 
 def _run_dynamic(args, data, w) -> int:
@@ -442,23 +649,44 @@ def _run_dynamic(args, data, w) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        mod = DynamicSpatialPanel(data, y=args.y, x=args.x, wx=args.wx, id=args.id, time=args.time, w=w,
-                                  model=args.model, effects=args.fe, dlag=args.dlag,
-                                  bias_correction=not args.no_bias_correction,
-                                  standardize=not args.no_standardize)
+        mod = DynamicSpatialPanel(
+            data,
+            y=args.y,
+            x=args.x,
+            wx=args.wx,
+            id=args.id,
+            time=args.time,
+            w=w,
+            model=args.model,
+            effects=args.fe,
+            dlag=args.dlag,
+            bias_correction=not args.no_bias_correction,
+            standardize=not args.no_standardize,
+        )
         res = mod.fit()
         imp = res.impacts(draws=args.draws, seed=args.seed)
     effects = {}
     for (var, kind), row in imp.iterrows():
         for horizon in ("short_run", "long_run"):
             effects.setdefault(horizon, {}).setdefault(var, {})[kind] = {
-                k: float(row[(horizon, k)]) for k in ("estimate", "se", "z", "p")}
+                k: float(row[(horizon, k)]) for k in ("estimate", "se", "z", "p")
+            }
     out = {
-        "model": args.model, "fe": args.fe, "dlag": args.dlag, "bias_corrected": bool(res.bias_corrected),
-        "n": res.N, "t": res.T, "nobs": res.nobs, "loglik": res.loglik, "sigma2": res.sigma2,
-        "stationary": bool(res.stationary), "stationarity_modulus": res.stationarity_modulus,
+        "model": args.model,
+        "fe": args.fe,
+        "dlag": args.dlag,
+        "bias_corrected": bool(res.bias_corrected),
+        "n": res.N,
+        "t": res.T,
+        "nobs": res.nobs,
+        "loglik": res.loglik,
+        "sigma2": res.sigma2,
+        "stationary": bool(res.stationary),
+        "stationarity_modulus": res.stationarity_modulus,
         "coefficients": {nm: _stat(float(res.params[nm]), float(res.std_errors[nm])) for nm in res.params.index},
-        "effects": effects, "draws": args.draws, "seed": args.seed,
+        "effects": effects,
+        "draws": args.draws,
+        "seed": args.seed,
         "tests_skipped": {"specification tests": "not defined for dynamic models"},
         "warnings": sorted({str(c.message) for c in caught}),
     }

@@ -18,7 +18,13 @@ def run(args) -> int:
     y, w = load(args)
     with located(args):
         res = global_autocorrelation(y, w, permutations=args.permutations, seed=args.seed)
-    res.update({"variable": args.var, "weights": args.weights, "data": str(args.data),
-                "note": "p_norm, p_rand two-sided; p_sim one-sided permutation pseudo p-value (esda)"})
+    res.update(
+        {
+            "variable": args.var,
+            "weights": args.weights,
+            "data": str(args.data),
+            "note": "p_norm, p_rand two-sided; p_sim one-sided permutation pseudo p-value (esda)",
+        }
+    )
     write_json(res, args.out)
     return 0

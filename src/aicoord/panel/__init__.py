@@ -62,5 +62,16 @@ from .effects import impacts
 from .model import EFFECTS, MODELS, SpatialPanel
 from .results import SpatialPanelResults, TestResult
 
-__all__ = ["SpatialPanel", "SpatialPanelResults", "DynamicSpatialPanel", "TestResult", "impacts", "MODELS",
-           "EFFECTS", "lm_tests", "lr_effects_tests", "sdm_tests", "hausman"]
+__all__ = [
+    "SpatialPanel",
+    "SpatialPanelResults",
+    "DynamicSpatialPanel",
+    "TestResult",
+    "impacts",
+    "MODELS",
+    "EFFECTS",
+    "lm_tests",
+    "lr_effects_tests",
+    "sdm_tests",
+    "hausman",
+]

@@ -31,12 +31,16 @@ def inverse(a):
     try:
         out = np.linalg.inv(a)
     except np.linalg.LinAlgError as exc:
-        raise EstimationError("the information matrix is singular",
-                              hint="the model is not identified: drop collinear or constant "
-                                   "regressors or choose another model") from exc
+        raise EstimationError(
+            "the information matrix is singular",
+            hint="the model is not identified: drop collinear or constant regressors or choose another model",
+        ) from exc
     if not np.all(np.isfinite(out)) or np.any(np.diag(out) < 0):
-        warnings.warn("the information matrix is not positive definite; standard errors are "
-                      "unreliable", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            "the information matrix is not positive definite; standard errors are unreliable",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     return out
 
 
@@ -64,15 +68,17 @@ def minimize_2d(negll, starts, bounds, polish_always=True, nm_maxiter=20000, xat
         polish_always = True
     best = None
     for start in starts:
-        res = optimize.minimize(negll, start, method="L-BFGS-B", bounds=bounds,
-                                options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+        res = optimize.minimize(
+            negll, start, method="L-BFGS-B", bounds=bounds, options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000}
+        )
         if best is None or res.fun < best.fun:
             best = res
     if not polish_always and best.success:
         return best
     fatol = 1e-14 * max(1.0, abs(float(best.fun)))
-    res = optimize.minimize(negll, best.x, method="Nelder-Mead",
-                            options={"xatol": xatol, "fatol": fatol, "maxiter": nm_maxiter})
+    res = optimize.minimize(
+        negll, best.x, method="Nelder-Mead", options={"xatol": xatol, "fatol": fatol, "maxiter": nm_maxiter}
+    )
     # Nelder-Mead knows no bounds: a polish that left them (e.g. a random-effects variance ratio phi > 1, a
     # negative unit variance, when the optimum is on the bound) is no estimate
     inside = all(lo <= v <= hi for v, (lo, hi) in zip(res.x, bounds))
@@ -92,7 +98,8 @@ def check_stationary(f, x, what, step=1e-6, gtol=1e-2):
                 f"{what} optimisation did not converge (score {g:.3g} in parameter {i}); the "
                 "estimate may lie on the boundary or the model may be weakly identified",
                 hint="try another model (SAR or SEM instead of SAC, fixed instead of random "
-                     "effects), fewer regressors or another weights matrix")
+                "effects), fewer regressors or another weights matrix",
+            )
 
 
 def num_hessian(f, x, rel=1e-4):
@@ -119,4 +126,5 @@ def check_interior(name, val, lo, hi):
         raise EstimationError(
             f"{name} = {val:.6f} is at the boundary of its admissible interval "
             f"({lo:.4f}, {hi:.4f}); the maximum likelihood estimate is not interior",
-            hint="check the weights matrix and the model specification, or try another model")
+            hint="check the weights matrix and the model specification, or try another model",
+        )

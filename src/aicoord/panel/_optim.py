@@ -92,8 +92,9 @@ def minimize_bounded(f, lower, upper, xatol=1e-5, maxiter=500):
                 v, fv, w, fw = w, fw, u, fu
             elif fu <= fv or v == x or v == w:
                 v, fv = u, fu
-    raise EstimationError(f"line search did not converge in {maxiter} evaluations",
-                          hint="loosen tol or check the model specification")
+    raise EstimationError(
+        f"line search did not converge in {maxiter} evaluations", hint="loosen tol or check the model specification"
+    )
 
 
 def root_bracketed(f, a, b, xtol=1e-15, maxiter=200):
@@ -160,5 +161,4 @@ def root_bracketed(f, a, b, xtol=1e-15, maxiter=200):
         a, fa = b, fb
         b += d if abs(d) > tol else math.copysign(tol, m)
         fb = f(b)
-    raise EstimationError(f"root search did not converge in {maxiter} iterations",
-                          hint="check the model specification")
+    raise EstimationError(f"root search did not converge in {maxiter} iterations", hint="check the model specification")

@@ -90,8 +90,7 @@ def _lag_parts(mod):
     return err_parts(mod)  # Q (W Z), the demeaned lags of the raw design
 
 
-def log_marginals(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, step=0.001,
-                  standardize=True):
+def log_marginals(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, step=0.001, standardize=True):
     """Log marginal likelihoods of the spatial panel models under LeSage's flat priors.
 
     Parameters
@@ -121,8 +120,7 @@ def log_marginals(data, y, x, id, time, w, effects="twoways", models=BAYES_MODEL
     return pd.Series(out, name="log_marginal")
 
 
-def integrands(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, step=0.001,
-               standardize=True):
+def integrands(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, step=0.001, standardize=True):
     """The pieces of :func:`log_marginals`: per model ``(log C, log f)`` with ``log f`` the log
     integrand on the grid (``None`` for the models without a spatial parameter, whose log
     marginal is ``log C``), and the grid.  ``log m = log C + log ∫ f``."""
@@ -131,18 +129,22 @@ def integrands(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, 
     models = [str(m).lower() for m in models]
     bad = [m for m in models if m not in _ALLOWED]
     if bad or not models:
-        raise InputError(f"unknown models for the model probabilities: {bad}",
-                         hint=f"choose among {', '.join(_ALLOWED)}")
+        raise InputError(
+            f"unknown models for the model probabilities: {bad}", hint=f"choose among {', '.join(_ALLOWED)}"
+        )
     if effects not in ("none", "individual", "time", "twoways"):
-        raise InputError(f"model probabilities need fixed or no effects, not '{effects}'",
-                         hint="use none, individual, time or twoways")
+        raise InputError(
+            f"model probabilities need fixed or no effects, not '{effects}'",
+            hint="use none, individual, time or twoways",
+        )
     if isinstance(step, bool) or not (isinstance(step, (int, float)) and 0 < step < 0.1):
         raise InputError(f"step must be a number in (0, 0.1), not {step!r}")
-    mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="sdm", effects=effects,
-                       standardize=standardize)
+    mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="sdm", effects=effects, standardize=standardize)
     if not mod.balanced:
-        raise InputError("model probabilities are implemented for balanced panels only",
-                         hint="fit the models by maximum likelihood on an unbalanced panel")
+        raise InputError(
+            "model probabilities are implemented for balanced panels only",
+            hint="fit the models by maximum likelihood on an unbalanced panel",
+        )
     lo, hi = mod.bounds()
     log_d = math.log(hi - lo)
     grid = np.arange(lo + step, hi - step / 2, step)
@@ -164,7 +166,7 @@ def integrands(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, 
             if m in ("ols", "slx"):
                 out[m] = (const - logdet_zz / 2 - a * math.log(e0 @ e0), None)
                 continue
-            sse = e0 @ e0 - 2 * grid * (e0 @ e1) + grid ** 2 * (e1 @ e1)
+            sse = e0 @ e0 - 2 * grid * (e0 @ e1) + grid**2 * (e1 @ e1)
             out[m] = (-log_d + const - logdet_zz / 2, ld - a * np.log(sse))
         else:
             g = np.column_stack([z, yd])
@@ -178,8 +180,7 @@ def integrands(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, 
     return out, grid
 
 
-def model_probabilities(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS,
-                        step=0.001, standardize=True):
+def model_probabilities(data, y, x, id, time, w, effects="twoways", models=BAYES_MODELS, step=0.001, standardize=True):
     """Posterior model probabilities (equal prior probabilities) with the log marginals.
 
     Parameters
@@ -198,14 +199,15 @@ def model_probabilities(data, y, x, id, time, w, effects="twoways", models=BAYES
     >>> model_probabilities(cigar, "logc", ["logp", "logy"], "state", "year", w,
     ...                     effects="individual")                    # doctest: +SKIP
     """
-    lm = log_marginals(data, y, x, id, time, w, effects=effects, models=models, step=step,
-                       standardize=standardize)
+    lm = log_marginals(data, y, x, id, time, w, effects=effects, models=models, step=step, standardize=standardize)
     v = lm.to_numpy()
     pr = np.exp(v - v.max())
     out = pd.DataFrame({"log_marginal": lm, "probability": pr / pr.sum()})
     out.index.name = "model"
-    out.attrs.update(effects=effects, step=step,
-                     prior="LeSage (2014): flat beta, 1/sigma, uniform rho on (1/omega_min, "
-                           "1/omega_max), equal model probabilities",
-                     rule="trapezoid rule on a uniform grid in the spatial parameter")
+    out.attrs.update(
+        effects=effects,
+        step=step,
+        prior="LeSage (2014): flat beta, 1/sigma, uniform rho on (1/omega_min, 1/omega_max), equal model probabilities",
+        rule="trapezoid rule on a uniform grid in the spatial parameter",
+    )
     return out

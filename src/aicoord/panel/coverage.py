@@ -76,8 +76,13 @@ def simulate(model, w, t, errors, rng, sd_unit):
             y[s] = mean + np.linalg.solve(eye - TRUE["lambda"] * ws, eps[s])
         else:
             y[s] = np.linalg.solve(eye - TRUE["rho"] * ws, mean + eps[s])
-    rows = {"id": np.tile(np.arange(n), t), "time": np.repeat(np.arange(t), n), "y": y.ravel(),
-            "x1": x[:, :, 0].ravel(), "x2": x[:, :, 1].ravel()}
+    rows = {
+        "id": np.tile(np.arange(n), t),
+        "time": np.repeat(np.arange(t), n),
+        "y": y.ravel(),
+        "x1": x[:, :, 0].ravel(),
+        "x2": x[:, :, 1].ravel(),
+    }
     return pd.DataFrame(rows)
 
 
@@ -85,8 +90,10 @@ def targets(model, res):
     """Estimates, standard errors and truths of (spatial parameter, slope of x1, total effect of x1)."""
     p, v = res.params, res.cov
     sp_name = "lambda" if model == "sem" else "rho"
-    out = {sp_name: (p[sp_name], np.sqrt(v.loc[sp_name, sp_name]), TRUE[sp_name]),
-           "beta1": (p["x1"], np.sqrt(v.loc["x1", "x1"]), TRUE["beta"][0])}
+    out = {
+        sp_name: (p[sp_name], np.sqrt(v.loc[sp_name, sp_name]), TRUE[sp_name]),
+        "beta1": (p["x1"], np.sqrt(v.loc["x1", "x1"]), TRUE["beta"][0]),
+    }
     if model == "sem":
         out["total"] = out["beta1"]
         return out
@@ -112,8 +119,9 @@ def run(models, errors, w, t, reps, seed, covs=COVS, label=""):
             t0 = time.time()
             for _ in range(reps):
                 df = simulate(model, w, t, err, rng, sd_unit)
-                mod = SpatialPanel(df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model,
-                                   effects="twoways", lee_yu=True)
+                mod = SpatialPanel(
+                    df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model=model, effects="twoways", lee_yu=True
+                )
                 res = mod.fit()
                 for ct in covs:
                     with warnings.catch_warnings():
@@ -125,10 +133,21 @@ def run(models, errors, w, t, reps, seed, covs=COVS, label=""):
             for (ct, name), h in hits.items():
                 c = float(np.mean(h))
                 arr = np.array(est[(ct, name)])
-                rows.append({"design": label, "model": model, "errors": err, "cov_type": ct, "target": name,
-                             "coverage": c, "mc_se": np.sqrt(c * (1 - c) / reps), "reps": reps,
-                             "bias": arr[:, 0].mean() - targets_truth(model, name), "sd_est": arr[:, 0].std(),
-                             "mean_se": arr[:, 1].mean()})
+                rows.append(
+                    {
+                        "design": label,
+                        "model": model,
+                        "errors": err,
+                        "cov_type": ct,
+                        "target": name,
+                        "coverage": c,
+                        "mc_se": np.sqrt(c * (1 - c) / reps),
+                        "reps": reps,
+                        "bias": arr[:, 0].mean() - targets_truth(model, name),
+                        "sd_est": arr[:, 0].std(),
+                        "mean_se": arr[:, 1].mean(),
+                    }
+                )
             print(f"{label} {model} {err}: {reps} reps in {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
 
@@ -149,13 +168,18 @@ def markdown_table(tab):
     own, ``sqrt(c (1 - c) / R)``, is in the CSV's ``mc_se``)."""
     order = {"rho": 0, "lambda": 0, "beta1": 1, "total": 2}
     covs = [c for c in COVS if c in set(tab["cov_type"])]
-    lines = ["| design | model | errors | reps | " + " | ".join(f"`{c}`" for c in covs) + " | MC SE at 95% |",
-             "| --- | --- | --- | --- | " + " | ".join("---" for _ in covs) + " | --- |"]
+    lines = [
+        "| design | model | errors | reps | " + " | ".join(f"`{c}`" for c in covs) + " | MC SE at 95% |",
+        "| --- | --- | --- | --- | " + " | ".join("---" for _ in covs) + " | --- |",
+    ]
     for (design, model, errors), g in tab.groupby(["design", "model", "errors"], sort=False):
         cells = []
         for c in covs:
             sub = g[g["cov_type"] == c].sort_values("target", key=lambda s: s.map(order))
             cells.append(" / ".join(f"{100 * v:.1f}" for v in sub["coverage"]))
-        lines.append(f"| {design} | {model.upper()} | {errors} | {int(g['reps'].iloc[0])} | " + " | ".join(cells)
-                     + f" | {100 * np.sqrt(0.95 * 0.05 / g['reps'].iloc[0]):.1f} |")
+        lines.append(
+            f"| {design} | {model.upper()} | {errors} | {int(g['reps'].iloc[0])} | "
+            + " | ".join(cells)
+            + f" | {100 * np.sqrt(0.95 * 0.05 / g['reps'].iloc[0]):.1f} |"
+        )
     return "\n".join(lines)

@@ -20,8 +20,21 @@ import pandas as pd
 from ..errors import InputError, listed
 from .wmatrix import PanelWeights, as_matrix
 
-__all__ = ["prepare_balanced", "spatial_lag", "check_long", "read_panel", "to_arrays", "panel_weights", "check_size",
-           "check_design", "check_magnitudes", "column_scales", "scaled_design", "unscale_results", "MAGNITUDE"]
+__all__ = [
+    "prepare_balanced",
+    "spatial_lag",
+    "check_long",
+    "read_panel",
+    "to_arrays",
+    "panel_weights",
+    "check_size",
+    "check_design",
+    "check_magnitudes",
+    "column_scales",
+    "scaled_design",
+    "unscale_results",
+    "MAGNITUDE",
+]
 
 #: Largest and smallest (non-zero) magnitude of a variable that the estimators take: beyond them the sums of
 #: squares and cross-products of the likelihood and its information matrix over- or underflow in double
@@ -44,15 +57,19 @@ def check_magnitudes(data, cols, file=None):
         size = float(np.max(v)) if len(v) else 0.0
         if size > hi or 0 < size < lo:
             row = int(np.argmax(v)) + (2 if file else 1)
-            raise InputError(f"the values of '{col}' reach {size:.3g} in magnitude, beyond what the estimator "
-                             f"handles ({lo:g} to {hi:g})", file=file, row=row, column=col,
-                             hint="rescale the column (e.g. thousands, millions or logs); the coefficients "
-                                  "scale with it")
+            raise InputError(
+                f"the values of '{col}' reach {size:.3g} in magnitude, beyond what the estimator "
+                f"handles ({lo:g} to {hi:g})",
+                file=file,
+                row=row,
+                column=col,
+                hint="rescale the column (e.g. thousands, millions or logs); the coefficients scale with it",
+            )
 
 
 #: columns whose largest magnitude lies in this range are left as they are by :func:`column_scales` (the
 #: estimators are accurate there, and ordinary data keep bit for bit the results they had before scaling)
-UNSCALED = (2.0 ** -10, 2.0 ** 10)
+UNSCALED = (2.0**-10, 2.0**10)
 
 
 def column_scales(a):
@@ -91,17 +108,23 @@ def unscale_results(res, scale):
     Returns a new results object (``res`` is unchanged)."""
     names = list(res.params.index)
     full = np.ones(len(names))
-    full[:len(scale)] = scale
+    full[: len(scale)] = scale
     cov = res.cov.to_numpy() / np.outer(full, full)
-    boot = getattr(res, "boot_crit", None) is not None   # the wild cluster bootstrap's p-values (and critical
-    extra = {}                                            # |t|) do not depend on the units
+    boot = getattr(res, "boot_crit", None) is not None  # the wild cluster bootstrap's p-values (and critical
+    extra = {}  # |t|) do not depend on the units
     if getattr(res, "neg_hessian", None) is not None:  # random effects: (beta, spatial, phi, sigma2)
         h = np.ones(len(res.neg_hessian))
-        h[:len(scale)] = scale
+        h[: len(scale)] = scale
         extra["neg_hessian"] = res.neg_hessian * np.outer(h, h)
-    return res.with_cov(pd.DataFrame(cov, index=names, columns=names), res.sigma2_se, res.cov_info,
-                        params=res.params / full, pvalues=res.pvalues if boot else None,
-                        boot_crit=res.boot_crit if boot else None, **extra)
+    return res.with_cov(
+        pd.DataFrame(cov, index=names, columns=names),
+        res.sigma2_se,
+        res.cov_info,
+        params=res.params / full,
+        pvalues=res.pvalues if boot else None,
+        boot_crit=res.boot_crit if boot else None,
+        **extra,
+    )
 
 
 def demean(a, effects):
@@ -111,9 +134,7 @@ def demean(a, effects):
     if effects == "time":
         return a - a.mean(axis=1, keepdims=True)
     if effects == "twoways":
-        return a - a.mean(axis=0, keepdims=True) - a.mean(axis=1, keepdims=True) + a.mean(
-            axis=(0, 1), keepdims=True
-        )
+        return a - a.mean(axis=0, keepdims=True) - a.mean(axis=1, keepdims=True) + a.mean(axis=(0, 1), keepdims=True)
     return a
 
 
@@ -165,8 +186,11 @@ def check_long(data, id, time, y, x):
     if na.any():
         first = int(np.flatnonzero(na.to_numpy())[0])
         col = df.columns[df.iloc[first].isna()][0]
-        raise InputError(f"{int(na.sum())} rows have missing values (first: data row {first + 1})",
-                         column=col, hint="drop or impute them")
+        raise InputError(
+            f"{int(na.sum())} rows have missing values (first: data row {first + 1})",
+            column=col,
+            hint="drop or impute them",
+        )
     for c in [y] + x:
         if not pd.api.types.is_numeric_dtype(df[c]):
             raise InputError("column is not numeric", column=c)
@@ -174,8 +198,11 @@ def check_long(data, id, time, y, x):
             raise InputError("column has infinite values", column=c)
     check_magnitudes(df, [y] + x)
     if np.ptp(df[y].to_numpy(dtype=float)) == 0:
-        raise InputError(f"the dependent variable '{y}' is constant", column=y,
-                         hint="a constant outcome has nothing to explain; check the column")
+        raise InputError(
+            f"the dependent variable '{y}' is constant",
+            column=y,
+            hint="a constant outcome has nothing to explain; check the column",
+        )
     if df.duplicated([id, time]).any():
         raise InputError("duplicate (id, time) pairs", column=id)
     units = sorted(df[id].unique())
@@ -187,8 +214,7 @@ def to_arrays(df, id, time, y, x, units, periods):
     """``Y`` (T, N) and ``X`` (T, N, k) of a balanced long frame checked by :func:`check_long`."""
     n, t = len(units), len(periods)
     df = df.set_index([time, id]).sort_index()
-    return (df[y].to_numpy(dtype=float).reshape(t, n),
-            df[x].to_numpy(dtype=float).reshape(t, n, len(x)))
+    return (df[y].to_numpy(dtype=float).reshape(t, n), df[x].to_numpy(dtype=float).reshape(t, n, len(x)))
 
 
 def read_panel(data, id, time, y, x):
@@ -211,8 +237,10 @@ def read_panel(data, id, time, y, x):
     if len(df) != n * t:
         counts = df.groupby(id).size()
         short = counts[counts < t].index.tolist()[:5]
-        raise InputError(f"unbalanced panel: {len(df)} rows for {n} units x {t} periods "
-                         f"(units with missing periods: {short})", column=id)
+        raise InputError(
+            f"unbalanced panel: {len(df)} rows for {n} units x {t} periods (units with missing periods: {short})",
+            column=id,
+        )
     return (units, periods, *to_arrays(df, id, time, y, x, units, periods))
 
 
@@ -237,8 +265,10 @@ def check_not_zero(mat, what="weights", period=None):
     message would otherwise be about the ``W*x`` terms wiped out by the fixed effects)."""
     if not mat.nnz or not np.any(mat.data):
         which = f"{what} matrix" + ("" if period is None else f" of period {period}")
-        raise InputError(f"the {which} is all zero: no unit has a neighbour",
-                         hint="check the weights file (or the cutoff that built it)")
+        raise InputError(
+            f"the {which} is all zero: no unit has a neighbour",
+            hint="check the weights file (or the cutoff that built it)",
+        )
 
 
 def check_size(n, units, what="weights", period=None):
@@ -272,23 +302,22 @@ def prepare_balanced(mod, df, units, periods, w, standardize, logdet):
 
     # weights: of the spatial lag of y (``w``), of the error (``w_error``) and of the W*x terms (``w_x``)
     mod.ws = _weights_list(w, units, periods, standardize, logdet, "w")
-    mod.ws_e = mod.ws if mod.w_error is None else _weights_list(mod.w_error, units, periods, standardize,
-                                                                  logdet, "w_error")
+    mod.ws_e = (
+        mod.ws if mod.w_error is None else _weights_list(mod.w_error, units, periods, standardize, logdet, "w_error")
+    )
     mod.ws_x = mod.ws if mod.w_x is None else _weights_list(mod.w_x, units, periods, standardize, logdet, "w_x")
     mod.ws_e, mod.ws_x = _same_as(mod.ws_e, mod.ws), _same_as(mod.ws_x, mod.ws)
     mod.varying_w = len({id(p) for p in mod.ws}) > 1 or len({id(p) for p in mod.ws_e}) > 1
     if mod.lee_yu and mod.varying_w:
         raise InputError("the Lee-Yu correction needs one weights matrix for all periods")
-    if mod.lee_yu and mod.effects in ("time", "twoways") and not all(
-            pw.row_standardized for pw in mod.ws):
+    if mod.lee_yu and mod.effects in ("time", "twoways") and not all(pw.row_standardized for pw in mod.ws):
         raise InputError("the Lee-Yu correction for time effects needs a row-standardised W")
 
     # design
     def lag(a):
         return spatial_lag(mod.ws, a)
 
-    WX = (spatial_lag(mod.ws_x, mod.X[:, :, [mod.xnames.index(v) for v in mod.wxnames]])
-          if mod.wxnames else None)
+    WX = spatial_lag(mod.ws_x, mod.X[:, :, [mod.xnames.index(v) for v in mod.wxnames]]) if mod.wxnames else None
     Z = mod.X if WX is None else np.concatenate([mod.X, WX], axis=2)
     names = mod.xnames + [f"W*{v}" for v in mod.wxnames]
     if mod.effects in ("none", "random"):
@@ -314,8 +343,9 @@ def _weights_list(w, units, periods, standardize, logdet, what):
     (``what`` names the argument in messages)."""
     if isinstance(w, dict):
         if set(w) != set(periods):
-            raise InputError(f"{what} by year must give one matrix for every period",
-                             hint=f"periods: {listed(periods[:3])}...")
+            raise InputError(
+                f"{what} by year must give one matrix for every period", hint=f"periods: {listed(periods[:3])}..."
+            )
         cache = {}
         out = []
         for p in periods:
@@ -344,24 +374,30 @@ def check_design(zd, zraw, znames, effects):
     fixed effects or the columns are perfectly collinear."""
     if zd.shape[1] == 0:
         return
-    scale = np.sqrt((zd ** 2).mean(axis=0))
+    scale = np.sqrt((zd**2).mean(axis=0))
     raw = np.sqrt((zraw.reshape(len(zd), -1) ** 2).mean(axis=0)) + 1e-300
     # relative to the column's own size: a column in tiny units (x 1e-10) is not "wiped out"
     dead = [nm for nm, s, r in zip(znames, scale, raw) if not s > 1e-10 * r]
     if dead:
         if effects not in ("individual", "time", "twoways"):  # pooled or random effects: no transformation
             raise InputError(f"regressors {dead} are zero in every row", hint="drop them")
-        what = {"individual": "time-invariant", "time": "the same for all units in a period",
-                "twoways": "time-invariant or unit-invariant"}[effects]
-        raise InputError(f"regressors {dead} are {what} and are wiped out by the "
-                         f"{effects} fixed effects", hint="drop them")
+        what = {
+            "individual": "time-invariant",
+            "time": "the same for all units in a period",
+            "twoways": "time-invariant or unit-invariant",
+        }[effects]
+        raise InputError(
+            f"regressors {dead} are {what} and are wiped out by the {effects} fixed effects", hint="drop them"
+        )
     zs = zd / np.where(scale > 0, scale, 1.0)
     sv = np.linalg.svd(zs, compute_uv=False)
     if sv[-1] < 1e-8 * sv[0]:
         rank = int(np.sum(sv > 1e-8 * sv[0]))
-        raise InputError(f"regressors {znames} are perfectly collinear after the "
-                         f"within transformation (rank {rank} < {len(znames)})",
-                         hint="drop a redundant regressor")
+        raise InputError(
+            f"regressors {znames} are perfectly collinear after the "
+            f"within transformation (rank {rank} < {len(znames)})",
+            hint="drop a redundant regressor",
+        )
 
 
 def _sample_size(n, t, lee_yu, effects):

@@ -38,13 +38,12 @@ _NULL = {
     "wald_sem": "theta + rho beta = 0: the SDM reduces to the SEM",
     "lr_sem": "theta + rho beta = 0: the SDM reduces to the SEM",
     "hausman": "the random effects are uncorrelated with the regressors (random effects "
-               "consistent, no systematic difference from fixed effects)",
+    "consistent, no systematic difference from fixed effects)",
 }
 
 
 def _chi2(name, stat, df, null_key=None):
-    return TestResult(name, float(stat), int(df), float(special.chdtrc(df, stat)),
-                      _NULL[null_key or name])
+    return TestResult(name, float(stat), int(df), float(special.chdtrc(df, stat)), _NULL[null_key or name])
 
 
 def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
@@ -79,11 +78,14 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     dependence. Regional Science and Urban Economics 26, 77-104.  Elhorst, J.P. (2014),
     Spatial Econometrics, Springer.
     """
-    mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[], effects=effects,
-                       standardize=standardize)
+    mod = SpatialPanel(
+        data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[], effects=effects, standardize=standardize
+    )
     if not mod.balanced:
-        raise InputError("the LM tests are implemented for balanced panels only",
-                         hint="the spatial models themselves can be fitted on an unbalanced panel")
+        raise InputError(
+            "the LM tests are implemented for balanced panels only",
+            hint="the spatial models themselves can be fitted on an unbalanced panel",
+        )
     with scaled_design(mod):  # the statistics do not depend on the units of the regressors
         Z, zraw, yd, wy = mod.Zd, mod.Zraw, mod.yd, mod.Wyd
     beta, *_ = np.linalg.lstsq(Z, yd, rcond=None)
@@ -91,7 +93,7 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     nt = len(e)
     s2 = e @ e / nt
     t, n = mod.T, mod.N
-    we = np.concatenate([mod.ws[ti].W @ e[ti * n:(ti + 1) * n] for ti in range(t)])
+    we = np.concatenate([mod.ws[ti].W @ e[ti * n : (ti + 1) * n] for ti in range(t)])
     # W (X b) on raw X, demeaned (the fixed effects are not part of X b)
     wxb = demean(mod.lag(zraw @ beta), mod.effects).ravel()
     resid_wxb = wxb - Z @ np.linalg.lstsq(Z, wxb, rcond=None)[0]
@@ -103,11 +105,10 @@ def lm_tests(data, y, x, id, time, w, effects="none", standardize=True):
     lag = e @ wy / s2
     err = e @ we / s2
     return {
-        "lm_lag": _chi2("lm_lag", lag ** 2 / j, 1),
-        "lm_error": _chi2("lm_error", err ** 2 / tw, 1),
+        "lm_lag": _chi2("lm_lag", lag**2 / j, 1),
+        "lm_error": _chi2("lm_error", err**2 / tw, 1),
         "robust_lm_lag": _chi2("robust_lm_lag", (lag - err) ** 2 / (j - tw), 1),
-        "robust_lm_error": _chi2("robust_lm_error",
-                                 (err - tw / j * lag) ** 2 / (tw * (1 - tw / j)), 1),
+        "robust_lm_error": _chi2("robust_lm_error", (err - tw / j * lag) ** 2 / (tw * (1 - tw / j)), 1),
     }
 
 
@@ -125,11 +126,14 @@ def lr_effects_tests(data, y, x, id, time, w=None, standardize=True):
     lls = {}
     mod = None
     for eff in ("individual", "time", "twoways"):
-        mod = SpatialPanel(data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[],
-                           effects=eff, standardize=standardize)
+        mod = SpatialPanel(
+            data, y=y, x=x, id=id, time=time, w=w, model="slx", wx=[], effects=eff, standardize=standardize
+        )
         lls[eff] = mod.fit().loglik
-    return {"individual": _chi2("lr_individual", 2 * (lls["twoways"] - lls["time"]), mod.N - 1),
-            "time": _chi2("lr_time", 2 * (lls["twoways"] - lls["individual"]), mod.T - 1)}
+    return {
+        "individual": _chi2("lr_individual", 2 * (lls["twoways"] - lls["time"]), mod.N - 1),
+        "time": _chi2("lr_time", 2 * (lls["twoways"] - lls["individual"]), mod.T - 1),
+    }
 
 
 def sdm_tests(res, lr=True):
@@ -212,12 +216,19 @@ def hausman(fe, re):
         covariance other than ``oim`` (robust, clustered, Driscoll-Kraay) the note says the test is
         not valid with it and a ``RuntimeWarning`` is issued.
     """
-    robust = [f"{lab} {r.cov_info['cov_type']}" for lab, r in (("FE", fe), ("RE", re))
-              if getattr(r, "cov_info", {}).get("cov_type", "oim") != "oim"]
+    robust = [
+        f"{lab} {r.cov_info['cov_type']}"
+        for lab, r in (("FE", fe), ("RE", re))
+        if getattr(r, "cov_info", {}).get("cov_type", "oim") != "oim"
+    ]
     if robust:
-        warnings.warn("the Hausman test assumes random effects efficient under the null; with "
-                      f"non-default covariances ({', '.join(robust)}) its V_FE - V_RE form is not valid: "
-                      "refit both with cov_type='oim'", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            "the Hausman test assumes random effects efficient under the null; with "
+            f"non-default covariances ({', '.join(robust)}) its V_FE - V_RE form is not valid: "
+            "refit both with cov_type='oim'",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     common = [c for c in fe.params.index if c in re.params.index]
     d = (fe.params[common] - re.params[common]).to_numpy()
     v = fe.cov.loc[common, common].to_numpy() - re.cov.loc[common, common].to_numpy()

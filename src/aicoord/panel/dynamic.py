@@ -102,30 +102,50 @@ class DynamicSpatialPanel:
     See the module docstring for the model, the likelihood, the correction and the covariance.
     """
 
-    def __init__(self, data, y, x, id, time, w, model="sdm", effects="twoways", dlag=1,
-                 bias_correction=True, wx=None, standardize=True):
+    def __init__(
+        self,
+        data,
+        y,
+        x,
+        id,
+        time,
+        w,
+        model="sdm",
+        effects="twoways",
+        dlag=1,
+        bias_correction=True,
+        wx=None,
+        standardize=True,
+    ):
         model = str(model).lower()
-        effects = {"fe": "individual", "ind": "individual", "twoway": "twoways",
-                   "both": "twoways"}.get(str(effects).lower(), str(effects).lower())
+        effects = {"fe": "individual", "ind": "individual", "twoway": "twoways", "both": "twoways"}.get(
+            str(effects).lower(), str(effects).lower()
+        )
         if model not in MODELS:
-            extra = (" (only spatial-lag models have a dynamic version here)"
-                     if model in _OTHER_MODELS else "")
-            raise InputError(f"model '{model}' is not available for dynamic panels{extra}",
-                             hint="use model='sar' or model='sdm', or the static SpatialPanel")
+            extra = " (only spatial-lag models have a dynamic version here)" if model in _OTHER_MODELS else ""
+            raise InputError(
+                f"model '{model}' is not available for dynamic panels{extra}",
+                hint="use model='sar' or model='sdm', or the static SpatialPanel",
+            )
         if effects not in EFFECTS:
-            raise InputError(f"effects '{effects}' are not available for dynamic panels",
-                             hint="use effects='individual' or 'twoways': pooled, time-only and "
-                                  "random effects are not estimable by this quasi-ML approach")
+            raise InputError(
+                f"effects '{effects}' are not available for dynamic panels",
+                hint="use effects='individual' or 'twoways': pooled, time-only and "
+                "random effects are not estimable by this quasi-ML approach",
+            )
         if isinstance(dlag, bool) or dlag not in DLAGS:
-            raise InputError(f"dlag must be 1, 2 or 3, not {dlag!r}",
-                             hint="1: y(t-1), 2: W y(t-1), 3: both (as Stata xsmle's dlag())")
+            raise InputError(
+                f"dlag must be 1, 2 or 3, not {dlag!r}",
+                hint="1: y(t-1), 2: W y(t-1), 3: both (as Stata xsmle's dlag())",
+            )
         if isinstance(w, dict):
-            raise InputError("dynamic panels take one weights matrix for all periods",
-                             hint="pass a single N x N matrix")
+            raise InputError(
+                "dynamic panels take one weights matrix for all periods", hint="pass a single N x N matrix"
+            )
         x = [x] if isinstance(x, str) else list(x)
         if not x:
             raise InputError("at least one regressor is needed")
-        wx = (list(x) if wx is None else [wx] if isinstance(wx, str) else list(wx))
+        wx = list(x) if wx is None else [wx] if isinstance(wx, str) else list(wx)
         if model == "sar":
             wx = []
         bad = [v for v in wx if v not in x]
@@ -142,34 +162,48 @@ class DynamicSpatialPanel:
         # the checks of a static panel (columns, values, duplicates, balance), then the dynamic ones
         units, periods, Y, X = read_panel(data, self.id, self.time, self.yname, self.xnames)
         if not pd.api.types.is_numeric_dtype(data[self.time]) or not np.all(
-                np.asarray(periods, dtype=float) == np.round(np.asarray(periods, dtype=float))):
-            raise InputError("the time column must hold integer periods (years)",
-                             column=self.time, hint="code the periods as consecutive integers")
+            np.asarray(periods, dtype=float) == np.round(np.asarray(periods, dtype=float))
+        ):
+            raise InputError(
+                "the time column must hold integer periods (years)",
+                column=self.time,
+                hint="code the periods as consecutive integers",
+            )
         periods = [int(p) for p in periods]
         gaps = [b for a, b in zip(periods, periods[1:]) if b != a + 1]
         if gaps:
-            raise InputError(f"the time index has a gap before period {gaps[0]}: y(t-1) is not "
-                             "observed there", column=self.time,
-                             hint="a dynamic panel needs consecutive periods; fill or drop them")
+            raise InputError(
+                f"the time index has a gap before period {gaps[0]}: y(t-1) is not observed there",
+                column=self.time,
+                hint="a dynamic panel needs consecutive periods; fill or drop them",
+            )
         n, t = len(units), len(periods)
         if t < 3:
-            raise InputError(f"a dynamic panel needs at least 3 periods, got {t}",
-                             hint="one period is lost to the lag and one more to the fixed effects")
+            raise InputError(
+                f"a dynamic panel needs at least 3 periods, got {t}",
+                hint="one period is lost to the lag and one more to the fixed effects",
+            )
         self.units, self.periods, self.N, self.T = units, periods, n, t
 
         self.pw = pw = panel_weights(w, units, standardize, "auto")
         if pw.islands:
-            raise InputError(f"weights matrix has {pw.islands} units without neighbours",
-                             hint="drop them or link them to a neighbour")
+            raise InputError(
+                f"weights matrix has {pw.islands} units without neighbours",
+                hint="drop them or link them to a neighbour",
+            )
         if self.effects == "twoways" and not pw.row_standardized:
-            raise InputError("two-way effects need a row-standardised W (Lee-Yu transformation)",
-                             hint="use standardize=True")
+            raise InputError(
+                "two-way effects need a row-standardised W (Lee-Yu transformation)", hint="use standardize=True"
+            )
         self.Y, self.X = Y, X
 
         # design on periods 2..T; W applied to the raw data, then demeaned (for a
         # row-standardised W this equals the lag of the demeaned data)
-        lagy = {1: [(f"L.{self.yname}", Y[:-1])], 2: [(f"W*L.{self.yname}", self.lag(Y[:-1]))],
-                3: [(f"L.{self.yname}", Y[:-1]), (f"W*L.{self.yname}", self.lag(Y[:-1]))]}
+        lagy = {
+            1: [(f"L.{self.yname}", Y[:-1])],
+            2: [(f"W*L.{self.yname}", self.lag(Y[:-1]))],
+            3: [(f"L.{self.yname}", Y[:-1]), (f"W*L.{self.yname}", self.lag(Y[:-1]))],
+        }
         cols = lagy[self.dlag]
         cols += [(v, X[1:, :, j]) for j, v in enumerate(self.xnames)]
         if self.wxnames:
@@ -276,6 +310,7 @@ class DynamicSpatialPanel:
         except RuntimeError as exc:
             raise EstimationError("the line search on rho did not converge") from exc
         if self.dlogdet(rho) is not None:
+
             def score(r):
                 sse = a - 2 * r * b + r * r * c
                 return -n / 2 * (-2 * b + 2 * r * c) / sse + self.dlogdet(r)
@@ -286,8 +321,10 @@ class DynamicSpatialPanel:
                     rho = root_bracketed(score, x0, x1, xtol=1e-15, maxiter=200)
                     break
         if rho - lo < 1e-6 * (hi - lo) or hi - rho < 1e-6 * (hi - lo):
-            raise EstimationError(f"rho = {rho:.6f} is at the boundary of ({lo:.4f}, {hi:.4f})",
-                                  hint="check the weights matrix and the specification")
+            raise EstimationError(
+                f"rho = {rho:.6f} is at the boundary of ({lo:.4f}, {hi:.4f})",
+                hint="check the weights matrix and the specification",
+            )
         return float(rho)
 
     def _lags(self, coef):
@@ -311,7 +348,7 @@ class DynamicSpatialPanel:
     def fourth_moment(self, coef, rho, sig2):
         """``mu4`` of the covariance (the mean fourth power of the residuals)."""
         e = self.residuals(coef, rho)
-        return float(np.sum(e ** 4)) / self.n_eff
+        return float(np.sum(e**4)) / self.n_eff
 
     def information(self, coef, rho, sig2):
         """Average information matrix ``Sigma`` and fourth-moment matrix ``Omega`` of
@@ -331,7 +368,7 @@ class DynamicSpatialPanel:
         sig[:k, k] = sig[k, :k] = z.T @ g / sig2
         sig[k, k] = g @ g / sig2 + tp * (trgg + trgtg)
         sig[k, k + 1] = sig[k + 1, k] = tp * trg / sig2
-        sig[k + 1, k + 1] = n / (2 * sig2 ** 2)
+        sig[k + 1, k + 1] = n / (2 * sig2**2)
         # fourth-moment part: diagonal of G (of M G M for two-way effects), dense
         w = pw.W.toarray()
         gd = np.linalg.solve((np.eye(nn) - rho * w).T, w.T).T
@@ -343,8 +380,8 @@ class DynamicSpatialPanel:
         nu = self.n_units
         om[k, k] = dg @ dg / nu
         om[k, k + 1] = om[k + 1, k] = trg / (2 * sig2 * nu)
-        om[k + 1, k + 1] = 1.0 / (4 * sig2 ** 2)
-        om *= (mu4 - 3 * sig2 ** 2) / sig2 ** 2
+        om[k + 1, k + 1] = 1.0 / (4 * sig2**2)
+        om *= (mu4 - 3 * sig2**2) / sig2**2
         return sig / n, om
 
     def bias(self, coef, rho, sig2, sigma_avg):
@@ -370,37 +407,44 @@ class DynamicSpatialPanel:
         modulus_ml = self.stationarity(*self._lags(coef), rho)
         if self.bias_correction:
             if modulus_ml >= 1:
-                warnings.warn("the uncorrected estimates are not stationary; the bias correction "
-                              "of Yu et al. (2008) assumes a stable process", RuntimeWarning,
-                              stacklevel=3)
+                warnings.warn(
+                    "the uncorrected estimates are not stationary; the bias correction "
+                    "of Yu et al. (2008) assumes a stable process",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
             sig_avg, _ = self.information(coef, rho, sig2)
             theta = np.r_[coef, rho, sig2] - self.bias(coef, rho, sig2, sig_avg)
             coef, rho, sig2 = theta[:-2], float(theta[-2]), float(theta[-1])
             if sig2 <= 0:
-                raise EstimationError("the bias-corrected sigma2 is not positive",
-                                      hint="try bias_correction=False")
+                raise EstimationError("the bias-corrected sigma2 is not positive", hint="try bias_correction=False")
         sig_avg, om = self.information(coef, rho, sig2)
         si = inverse(sig_avg)
         cov = (si + si @ om @ si) / self.n_eff
         modulus = self.stationarity(*self._lags(coef), rho)
         if modulus >= 1:
-            warnings.warn(f"the estimates violate stationarity: max |(tau + eta w)/(1 - rho w)| = "
-                          f"{modulus:.4f} >= 1; long-run effects are not defined", RuntimeWarning,
-                          stacklevel=3)
+            warnings.warn(
+                f"the estimates violate stationarity: max |(tau + eta w)/(1 - rho w)| = "
+                f"{modulus:.4f} >= 1; long-run effects are not defined",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         names = self.znames + ["rho"]
         params = pd.Series(np.r_[coef, rho], index=names)
         k = len(names)
         covdf = pd.DataFrame(cov[:k, :k], index=names, columns=names)
-        return DynamicPanelResults(self, params, covdf, sig2, float(np.sqrt(max(cov[k, k], 0))),
-                                   ll, self.residuals(coef, rho), modulus)
+        return DynamicPanelResults(
+            self, params, covdf, sig2, float(np.sqrt(max(cov[k, k], 0))), ll, self.residuals(coef, rho), modulus
+        )
 
 
 def inverse(a):
     try:
         out = np.linalg.inv(a)
     except np.linalg.LinAlgError as exc:
-        raise EstimationError("the information matrix is singular; the model is not identified",
-                              hint="drop a regressor or a lag") from exc
+        raise EstimationError(
+            "the information matrix is singular; the model is not identified", hint="drop a regressor or a lag"
+        ) from exc
     if not np.all(np.isfinite(out)):
         raise EstimationError("the information matrix could not be inverted")
     return out

@@ -107,8 +107,7 @@ class DynamicPanelResults(Estimates):
         self.cov = cov
         self.std_errors = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=params.index)
         self.zvalues = params / self.std_errors
-        self.pvalues = pd.Series(2 * special.ndtr(-np.abs(self.zvalues.to_numpy())),
-                                 index=params.index)
+        self.pvalues = pd.Series(2 * special.ndtr(-np.abs(self.zvalues.to_numpy())), index=params.index)
         self.sigma2, self.sigma2_se, self.loglik = sig2, sig2_se, ll
         self.resid = resid
         self.N, self.T = mod.N, mod.T
@@ -166,8 +165,7 @@ class DynamicPanelResults(Estimates):
         tau, eta, rho, beta, theta = self._split(sims)
         lo, hi = mod.bounds()
         ev = mod.pw.eigenvalues
-        modulus = np.max(np.abs((tau[:, None] + np.outer(eta, ev)) / (1 - np.outer(rho, ev))),
-                         axis=1)
+        modulus = np.max(np.abs((tau[:, None] + np.outer(eta, ev)) / (1 - np.outer(rho, ev))), axis=1)
         keep = (rho > lo) & (rho < hi) & (modulus < 1)
         sim = dynamic_effects(mod.pw, tau[keep], eta[keep], rho[keep], beta[keep], theta[keep])
         rows = {}
@@ -180,31 +178,39 @@ class DynamicPanelResults(Estimates):
                         est = np.nan
                     se = float(np.std(sim[hz][kind][:, j], ddof=1)) if keep.sum() > 1 else np.nan
                     z = est / se if se > 0 else np.nan
-                    row.update({(hz, "estimate"): est, (hz, "se"): se, (hz, "z"): z,
-                                (hz, "p"): 2 * special.ndtr(-abs(z))})
+                    row.update(
+                        {(hz, "estimate"): est, (hz, "se"): se, (hz, "z"): z, (hz, "p"): 2 * special.ndtr(-abs(z))}
+                    )
                 rows[(v, kind)] = row
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index = pd.MultiIndex.from_tuples(out.index, names=["variable", "effect"])
         out.columns = pd.MultiIndex.from_tuples(out.columns, names=["horizon", "statistic"])
-        out.attrs.update(draws=int(draws), seed=seed, discarded=int((~keep).sum()),
-                         simulated_mean={hz: {kind: (sim[hz][kind].mean(axis=0).tolist()
-                                                     if keep.any() else None)
-                                              for kind in KINDS} for hz in HORIZONS})
+        out.attrs.update(
+            draws=int(draws),
+            seed=seed,
+            discarded=int((~keep).sum()),
+            simulated_mean={
+                hz: {kind: (sim[hz][kind].mean(axis=0).tolist() if keep.any() else None) for kind in KINDS}
+                for hz in HORIZONS
+            },
+        )
         return out
 
     def summary(self):
         """Plain-text summary table."""
         mod = self.model
         lag = {1: "y(t-1)", 2: "W y(t-1)", 3: "y(t-1) and W y(t-1)"}[mod.dlag]
-        return self._summary([
-            f"Dynamic spatial panel {mod.model.upper()}, {mod.effects} fixed effects, lags: {lag}",
-            "Quasi-ML conditional on the first period"
-            + (", Yu-de Jong-Lee bias-corrected" if self.bias_corrected else ", uncorrected"),
-            f"N = {self.N}, T = {self.T}, observations used = {self.nobs}",
-            f"log-likelihood = {self.loglik:.4f}   sigma2 = {self.sigma2:.6g}",
-            f"stationarity: max |(tau + eta w)/(1 - rho w)| = {self.stationarity_modulus:.4f}"
-            + ("" if self.stationary else "  (NOT stationary)"),
-        ])
+        return self._summary(
+            [
+                f"Dynamic spatial panel {mod.model.upper()}, {mod.effects} fixed effects, lags: {lag}",
+                "Quasi-ML conditional on the first period"
+                + (", Yu-de Jong-Lee bias-corrected" if self.bias_corrected else ", uncorrected"),
+                f"N = {self.N}, T = {self.T}, observations used = {self.nobs}",
+                f"log-likelihood = {self.loglik:.4f}   sigma2 = {self.sigma2:.6g}",
+                f"stationarity: max |(tau + eta w)/(1 - rho w)| = {self.stationarity_modulus:.4f}"
+                + ("" if self.stationary else "  (NOT stationary)"),
+            ]
+        )
 
     def __repr__(self):
         return self.summary()

@@ -109,8 +109,7 @@ def _frame(vars_, est, se):
         for j, v in enumerate(vars_):
             e, s = est[kind][j], se[kind][j]
             z = e / s if s > 0 else np.nan
-            rows.append({"variable": v, "effect": kind, "estimate": e, "se": s, "z": z,
-                         "p": 2 * special.ndtr(-abs(z))})
+            rows.append({"variable": v, "effect": kind, "estimate": e, "se": s, "z": z, "p": 2 * special.ndtr(-abs(z))})
     return pd.DataFrame(rows).set_index(["variable", "effect"])
 
 
@@ -189,8 +188,10 @@ def impacts(res, draws=1000, seed=1, se="sim"):
         out.attrs["se"] = "delta"
         return out
     if isinstance(draws, bool) or not float(draws).is_integer() or not 2 <= int(draws) <= MAX_DRAWS:
-        raise InputError(f"draws must be between 2 and {MAX_DRAWS:,}, not {draws}",
-                         hint="1,000 draws give standard errors to about 2%; more add little")
+        raise InputError(
+            f"draws must be between 2 and {MAX_DRAWS:,}, not {draws}",
+            hint="1,000 draws give standard errors to about 2%; more add little",
+        )
     draws = int(draws)
     rng = np.random.default_rng(seed)
     root = cov_root(cov)
@@ -201,13 +202,14 @@ def impacts(res, draws=1000, seed=1, se="sim"):
         sims = sims[(sims[:, -1] > lo) & (sims[:, -1] < hi)]
         parts.append(_effects_at(mod, *split(sims)))
     d, ind, tot = (np.concatenate([p[i] for p in parts]) for i in range(3))
-    se = {"direct": d.std(axis=0, ddof=1), "indirect": ind.std(axis=0, ddof=1),
-          "total": tot.std(axis=0, ddof=1)}
+    se = {"direct": d.std(axis=0, ddof=1), "indirect": ind.std(axis=0, ddof=1), "total": tot.std(axis=0, ddof=1)}
     out = _frame(vars_, est, se)
     out.attrs["se"] = "sim"
     out.attrs["draws"] = int(draws)
     out.attrs["seed"] = seed
-    out.attrs["simulated_mean"] = {"direct": d.mean(axis=0).tolist(),
-                                   "indirect": ind.mean(axis=0).tolist(),
-                                   "total": tot.mean(axis=0).tolist()}
+    out.attrs["simulated_mean"] = {
+        "direct": d.mean(axis=0).tolist(),
+        "indirect": ind.mean(axis=0).tolist(),
+        "total": tot.mean(axis=0).tolist(),
+    }
     return out

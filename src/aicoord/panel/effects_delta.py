@@ -78,7 +78,7 @@ def traces(pw, pwx, rhos, deriv=False):
     den2 = (1.0 - np.outer(rhos, ev)) ** 2
     da1 = np.real(np.mean(ev / den2, axis=1))
     if pwx is pw:
-        da2 = np.real(np.mean(ev ** 2 / den2, axis=1))
+        da2 = np.real(np.mean(ev**2 / den2, axis=1))
     else:
         omega, c, d = _cross_parts(pw, pwx)
         den2x = (1.0 - np.outer(rhos, omega)) ** 2

@@ -100,7 +100,7 @@ def fit_ols(mod, tol):
     k = Z.shape[1]
     cov = np.zeros((k + 1, k + 1))
     cov[:k, :k] = sig2 * inverse(Z.T @ Z)
-    cov[k, k] = 2 * sig2 ** 2 / n
+    cov[k, k] = 2 * sig2**2 / n
     return make_results(mod, list(mod.znames), beta, cov, sig2, ll, e, rho=0.0, lam=0.0)
 
 
@@ -127,11 +127,14 @@ def fit_sac(mod, tol):
     eps_e = 1e-6 * (hi_e - lo_e)
 
     def negll(p):
-        return (n / 2 * np.log(parts(p[0], p[1])[0] / n) - mod.logdet(p[0])
-                - mod.logdet(p[1], "error"))
+        return n / 2 * np.log(parts(p[0], p[1])[0] / n) - mod.logdet(p[0]) - mod.logdet(p[1], "error")
 
-    res = minimize_2d(negll, ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
-                       [(lo + eps, hi - eps), (lo_e + eps_e, hi_e - eps_e)], xatol=tol)
+    res = minimize_2d(
+        negll,
+        ((0.0, 0.0), (0.3, 0.3), (-0.3, 0.5), (0.5, -0.3)),
+        [(lo + eps, hi - eps), (lo_e + eps_e, hi_e - eps_e)],
+        xatol=tol,
+    )
     check_stationary(negll, res.x, "SAC")
     rho, lam = map(float, res.x)
     check_interior("rho", rho, lo, hi)
@@ -145,8 +148,7 @@ def fit_sac(mod, tol):
         b, r, lm, s2 = p[:k], p[k], p[k + 1], p[k + 2]
         yt = y - r * wy - lm * (wy_e - r * wwy)
         res_ = yt - (Z - lm * WZ) @ b
-        return (-n / 2 * np.log(2 * np.pi * s2) - res_ @ res_ / (2 * s2)
-                + mod.logdet(r) + mod.logdet(lm, "error"))
+        return -n / 2 * np.log(2 * np.pi * s2) - res_ @ res_ / (2 * s2) + mod.logdet(r) + mod.logdet(lm, "error")
 
     theta = np.r_[beta, rho, lam, sig2]
     if mod.lee_yu:
@@ -176,12 +178,23 @@ def _sac_information(mod, rho, lam, sig2, e, zt):
             bi = np.linalg.inv(b)
             wa, wb = w @ ai, we @ bi
             bwabi = b @ wa @ bi
-            memo[(id(pw), id(pe))] = (np.array([
-                np.sum(wa * wa.T) + np.sum(bwabi * bwabi),  # rho-rho traces
-                np.sum(wb * wb.T) + np.sum(wb * wb),  # lambda-lambda
-                np.trace(wa), np.trace(wb),  # sigma2-rho, sigma2-lambda
-                np.sum(wb * bwabi) + np.trace(we @ wa @ bi),  # rho-lambda
-                0.0, 0.0]), ai, b, bi, w)
+            memo[(id(pw), id(pe))] = (
+                np.array(
+                    [
+                        np.sum(wa * wa.T) + np.sum(bwabi * bwabi),  # rho-rho traces
+                        np.sum(wb * wb.T) + np.sum(wb * wb),  # lambda-lambda
+                        np.trace(wa),
+                        np.trace(wb),  # sigma2-rho, sigma2-lambda
+                        np.sum(wb * bwabi) + np.trace(we @ wa @ bi),  # rho-lambda
+                        0.0,
+                        0.0,
+                    ]
+                ),
+                ai,
+                b,
+                bi,
+                w,
+            )
         tr_, ai, b, bi, w = memo[(id(pw), id(pe))]
         terms += tr_
         sl = slice(ti * nn, (ti + 1) * nn)
@@ -197,5 +210,5 @@ def _sac_information(mod, rho, lam, sig2, e, zt):
     info[k, k + 1] = info[k + 1, k] = terms[4]
     info[k, k + 2] = info[k + 2, k] = terms[2] / sig2
     info[k + 1, k + 2] = info[k + 2, k + 1] = terms[3] / sig2
-    info[k + 2, k + 2] = mod.n_eff / (2 * sig2 ** 2)
+    info[k + 2, k + 2] = mod.n_eff / (2 * sig2**2)
     return inverse(info)

@@ -87,7 +87,7 @@ def _unbalanced(res):
     elif mod.effects == "time":
         out["time"] = pd.Series(coef, index=mod.periods, name="gamma")
     else:
-        a, g = coef[:mod.N], coef[mod.N:]
+        a, g = coef[: mod.N], coef[mod.N :]
         out["mu"] = float(a.mean() + g.mean())
         out["individual"] = pd.Series(a - a.mean(), index=mod.units, name="alpha")
         out["time"] = pd.Series(g - g.mean(), index=mod.periods, name="gamma")

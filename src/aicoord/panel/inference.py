@@ -141,8 +141,16 @@ from ..errors import InputError
 from ._numeric import inverse
 from .data import demean, spatial_lag
 
-__all__ = ["COV_TYPES", "scores_and_hessian", "md_pieces", "quadratic_matrices", "helmert", "sandwich",
-           "apply_cov_type", "dk_default_lag"]
+__all__ = [
+    "COV_TYPES",
+    "scores_and_hessian",
+    "md_pieces",
+    "quadratic_matrices",
+    "helmert",
+    "sandwich",
+    "apply_cov_type",
+    "dk_default_lag",
+]
 
 COV_TYPES = ("oim", "opg", "robust", "cluster", "driscoll-kraay")
 #: fewer clusters than this are refused without the wild cluster bootstrap
@@ -174,7 +182,7 @@ def _jacobian_parts(mod, ws, r):
             else:
                 memo[id(pw)] = pw.info_traces(r)[:2]
         trb, trbb = memo[id(pw)]
-        d1[ti * mod.N:(ti + 1) * mod.N] = -sc * trb / mod.N
+        d1[ti * mod.N : (ti + 1) * mod.N] = -sc * trb / mod.N
         d2 -= sc * trbb
     if mod.lee_yu and mod.effects in ("time", "twoways"):
         d1 += sc / (mod.N * (1.0 - r))
@@ -190,7 +198,7 @@ def helmert(t):
     for s in range(t - 1):
         c = np.sqrt((t - s - 1) / (t - s))
         f[s, s] = c
-        f[s + 1:, s] = -c / (t - s - 1)
+        f[s + 1 :, s] = -c / (t - s - 1)
     return f
 
 
@@ -206,8 +214,7 @@ def _fe_parts(res):
     z, y = mod.Zd, mod.yd
     n, k = len(y), z.shape[1]
     wz = demean(spatial_lag(mod.ws_e, mod.Zraw), mod.effects).reshape(z.shape) if has_lam else 0 * z
-    wewy = (demean(spatial_lag(mod.ws_e, mod.Wy), mod.effects).ravel() if has_lam and has_rho
-            else np.zeros(n))
+    wewy = demean(spatial_lag(mod.ws_e, mod.Wy), mod.effects).ravel() if has_lam and has_rho else np.zeros(n)
     wy = mod.Wyd if has_rho else np.zeros(n)
     wy_e = mod.Wyd_e if has_lam else np.zeros(n)
     zt = z - lam * wz
@@ -235,8 +242,8 @@ def _fe_parts(res):
             cross[k, li] = cross[li, k] = e @ wewy
     hess = np.empty((p + 1, p + 1))
     hess[:p, :p] = -(de.T @ de + cross) / s2 + np.diag(np.concatenate(jac2))
-    hess[:p, p] = hess[p, :p] = e @ de / s2 ** 2
-    hess[p, p] = mod.n_eff / (2 * s2 ** 2) - e @ e / s2 ** 3
+    hess[:p, p] = hess[p, :p] = e @ de / s2**2
+    hess[p, p] = mod.n_eff / (2 * s2**2) - e @ e / s2**3
     return e, de, hess, spatial
 
 
@@ -255,7 +262,7 @@ def _fe_scores(res):
     scores = np.empty((n, p + 1))
     scores[:, :p] = -(e / s2)[:, None] * de + jac1
     frac = mod.n_eff / n  # Lee-Yu: -n_eff/2 log(sigma2) spread over the N T observations
-    scores[:, p] = -0.5 * frac / s2 + e ** 2 / (2 * s2 ** 2)
+    scores[:, p] = -0.5 * frac / s2 + e**2 / (2 * s2**2)
     return scores, hess
 
 
@@ -358,9 +365,9 @@ def md_pieces(res, labels=None):
         if qn:  # e'e = u' Q_N u: Q_N's strict lower triangle is -1/N
             below = np.cumsum(ep, axis=1) - ep
             dq = 1 - 1 / nn
-            out[:, :, p] = (ep * (-2 * below / nn + dq * ep) - s2 * dq) / (2 * s2 ** 2)
+            out[:, :, p] = (ep * (-2 * below / nn + dq * ep) - s2 * dq) / (2 * s2**2)
         else:
-            out[:, :, p] = (ep ** 2 - s2) / (2 * s2 ** 2)
+            out[:, :, p] = (ep**2 - s2) / (2 * s2**2)
         pieces[idx] = out
         if codes is not None:
             codes[idx] = lab[idx][:, perm]
@@ -443,20 +450,24 @@ def sandwich(scores, hessian, cov_type, groups=None, periods=None, lag=None):
 def check_options(cov_type, cluster, dk_lag, t):
     """Normalise and check ``cov_type``, ``cluster`` and ``dk_lag``; returns the three."""
     cov_type = str(cov_type).lower().replace("_", "-")
-    cov_type = {"dk": "driscoll-kraay", "dkraay": "driscoll-kraay", "sandwich": "robust",
-                "clustered": "cluster"}.get(cov_type, cov_type)
+    cov_type = {"dk": "driscoll-kraay", "dkraay": "driscoll-kraay", "sandwich": "robust", "clustered": "cluster"}.get(
+        cov_type, cov_type
+    )
     if cov_type not in COV_TYPES:
         raise InputError(f"unknown cov_type '{cov_type}'", hint=f"choose one of {', '.join(COV_TYPES)}")
     if cluster is not None and cov_type != "cluster":
-        raise InputError("a cluster column is given but cov_type is not 'cluster'",
-                         hint="set cov_type='cluster' or drop the cluster column")
+        raise InputError(
+            "a cluster column is given but cov_type is not 'cluster'",
+            hint="set cov_type='cluster' or drop the cluster column",
+        )
     if dk_lag is not None:
         if cov_type != "driscoll-kraay":
-            raise InputError("a Driscoll-Kraay lag is given but cov_type is not 'driscoll-kraay'",
-                             hint="set cov_type='driscoll-kraay' or drop the lag")
+            raise InputError(
+                "a Driscoll-Kraay lag is given but cov_type is not 'driscoll-kraay'",
+                hint="set cov_type='driscoll-kraay' or drop the lag",
+            )
         if isinstance(dk_lag, bool) or not float(dk_lag).is_integer() or not 0 <= int(dk_lag) < t:
-            raise InputError(f"the Driscoll-Kraay lag must be a whole number from 0 to T-1 = {t - 1}, "
-                             f"not {dk_lag}")
+            raise InputError(f"the Driscoll-Kraay lag must be a whole number from 0 to T-1 = {t - 1}, not {dk_lag}")
         dk_lag = int(dk_lag)
     return cov_type, cluster, dk_lag
 
@@ -541,11 +552,10 @@ def wild_cluster_bootstrap(sums, a, factor, params, draws, seed, weights="webb",
     if weights == "rademacher":
         v = rng.choice(np.array([-1.0, 1.0]), size=(draws, g))
     else:
-        v = rng.choice(np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)]),
-                       size=(draws, g))
+        v = rng.choice(np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)]), size=(draws, g))
     c = sums @ a  # row g: A S_g (A symmetric)
-    se = np.sqrt(factor * np.sum(c ** 2, axis=0))
-    tstar = np.abs(v @ c) / np.sqrt(factor * (v ** 2) @ (c ** 2))
+    se = np.sqrt(factor * np.sum(c**2, axis=0))
+    tstar = np.abs(v @ c) / np.sqrt(factor * (v**2) @ (c**2))
     t = np.abs(params) / se
     return (tstar >= t).mean(axis=0), np.quantile(tstar, 1 - alpha, axis=0)
 
@@ -553,18 +563,24 @@ def wild_cluster_bootstrap(sums, a, factor, params, draws, seed, weights="webb",
 def _refuse(mod, cov_type, groups):
     """Raise :class:`InputError` for the cases the score-based options do not cover."""
     if mod.effects == "random":
-        raise InputError(f"cov_type '{cov_type}' is not available for random effects: their scores do "
-                         "not split into martingale differences by unit-period (the GLS transformation "
-                         "mixes the periods of a unit)",
-                         hint="use cov_type='oim', or fixed effects")
+        raise InputError(
+            f"cov_type '{cov_type}' is not available for random effects: their scores do "
+            "not split into martingale differences by unit-period (the GLS transformation "
+            "mixes the periods of a unit)",
+            hint="use cov_type='oim', or fixed effects",
+        )
     timex = mod.effects in ("individual", "twoways")
     if cov_type in ("opg", "robust", "cluster") and timex and mod.varying_w:
-        raise InputError(f"cov_type '{cov_type}' is not available with a weights matrix per period and "
-                         f"{mod.effects} effects (the time demeaning does not commute with the weights)",
-                         hint="use cov_type='oim' or 'driscoll-kraay', or one weights matrix")
+        raise InputError(
+            f"cov_type '{cov_type}' is not available with a weights matrix per period and "
+            f"{mod.effects} effects (the time demeaning does not commute with the weights)",
+            hint="use cov_type='oim' or 'driscoll-kraay', or one weights matrix",
+        )
     if groups is not None and timex and np.any(groups != groups[:1]):
-        raise InputError("with individual or two-way effects the cluster variable must be constant within "
-                         "each unit", hint="cluster by the unit or by a grouping of units (e.g. a region)")
+        raise InputError(
+            "with individual or two-way effects the cluster variable must be constant within each unit",
+            hint="cluster by the unit or by a grouping of units (e.g. a region)",
+        )
 
 
 def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
@@ -614,8 +630,11 @@ def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
         else:
             data = mod._spec["data"]
             if cluster not in data.columns:
-                raise InputError(f"cluster column '{cluster}' is not in the data", column=cluster,
-                                 hint="name a column of the panel (e.g. a province or region code)")
+                raise InputError(
+                    f"cluster column '{cluster}' is not in the data",
+                    column=cluster,
+                    hint="name a column of the panel (e.g. a province or region code)",
+                )
             col = data.sort_values([mod.time, mod.id], kind="stable")[cluster]
             if col.isna().any():
                 raise InputError(f"cluster column '{cluster}' has missing values", column=cluster)
@@ -623,8 +642,10 @@ def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
     _refuse(mod, cov_type, groups)
     bootstrap = check_bootstrap(bootstrap)
     if bootstrap is not None and cov_type != "cluster":
-        raise InputError("the wild cluster bootstrap is given but cov_type is not 'cluster'",
-                         hint="set cov_type='cluster' or drop the bootstrap")
+        raise InputError(
+            "the wild cluster bootstrap is given but cov_type is not 'cluster'",
+            hint="set cov_type='cluster' or drop the bootstrap",
+        )
     if cov_type == "driscoll-kraay":
         scores, hess = _fe_scores(res)
         if dk_lag is None:
@@ -635,25 +656,36 @@ def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
         if groups is not None:
             g = len(np.unique(groups))
             if g < MIN_CLUSTERS and bootstrap is None:
-                raise InputError(f"only {g} clusters by {label}: cluster-robust standard errors need at least "
-                                 f"{MIN_CLUSTERS} clusters", column=None if label == mod.id else label,
-                                 hint="ask for the wild cluster bootstrap (bootstrap={'draws': 999}; fit-panel "
-                                      "--cluster-bootstrap 999; analysis.cluster_bootstrap in a study), or "
-                                      "cluster by a finer grouping")
+                raise InputError(
+                    f"only {g} clusters by {label}: cluster-robust standard errors need at least "
+                    f"{MIN_CLUSTERS} clusters",
+                    column=None if label == mod.id else label,
+                    hint="ask for the wild cluster bootstrap (bootstrap={'draws': 999}; fit-panel "
+                    "--cluster-bootstrap 999; analysis.cluster_bootstrap in a study), or "
+                    "cluster by a finer grouping",
+                )
             if g < WARN_CLUSTERS and bootstrap is None:
-                warnings.warn(f"only {g} clusters by {label}: cluster-robust standard errors are unreliable with "
-                              f"fewer than {WARN_CLUSTERS} clusters; consider the wild cluster bootstrap",
-                              RuntimeWarning, stacklevel=3)
+                warnings.warn(
+                    f"only {g} clusters by {label}: cluster-robust standard errors are unreliable with "
+                    f"fewer than {WARN_CLUSTERS} clusters; consider the wild cluster bootstrap",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
         _, _, hess, _ = _fe_parts(res)
         pieces, codes = md_pieces(res, groups)
         full, info = sandwich(pieces, hess, cov_type, groups=codes)
     k = len(res.params)
     names = list(res.params.index)
     label = cluster if cluster not in (None, mod.id) else mod.id
-    cov_info = {"cov_type": cov_type, "cluster": label if cov_type == "cluster" else None,
-                "n_clusters": info.get("n_clusters"), "dk_lag": info.get("dk_lag"),
-                "factor": info["factor"], "bootstrap": None,
-                "note": describe(cov_type, label, info.get("dk_lag"), info.get("n_clusters"))}
+    cov_info = {
+        "cov_type": cov_type,
+        "cluster": label if cov_type == "cluster" else None,
+        "n_clusters": info.get("n_clusters"),
+        "dk_lag": info.get("dk_lag"),
+        "factor": info["factor"],
+        "bootstrap": None,
+        "note": describe(cov_type, label, info.get("dk_lag"), info.get("n_clusters")),
+    }
     pvalues = boot_crit = None
     if cov_type == "cluster" and bootstrap is not None:
         cd, _ = pd.factorize(pd.Series(codes), sort=True)
@@ -664,8 +696,15 @@ def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
         pvalues = pd.Series(pv[:k], index=names)
         boot_crit = pd.Series(crit[:k], index=names)
         cov_info["bootstrap"] = dict(bootstrap)
-        cov_info["note"] += (f"; p-values and intervals from an unrestricted wild cluster bootstrap "
-                             f"({bootstrap['weights'].title()} weights, {bootstrap['draws']} draws; with "
-                             f"{len(sums)} clusters |t*| cannot exceed {np.sqrt(len(sums) - 1):.2f})")
-    return res.with_cov(pd.DataFrame(full[:k, :k], index=names, columns=names), float(np.sqrt(full[k, k])),
-                        cov_info, pvalues=pvalues, boot_crit=boot_crit)
+        cov_info["note"] += (
+            f"; p-values and intervals from an unrestricted wild cluster bootstrap "
+            f"({bootstrap['weights'].title()} weights, {bootstrap['draws']} draws; with "
+            f"{len(sums)} clusters |t*| cannot exceed {np.sqrt(len(sums) - 1):.2f})"
+        )
+    return res.with_cov(
+        pd.DataFrame(full[:k, :k], index=names, columns=names),
+        float(np.sqrt(full[k, k])),
+        cov_info,
+        pvalues=pvalues,
+        boot_crit=boot_crit,
+    )

@@ -60,8 +60,7 @@ from .effects import impacts
 from .iv_diagnostics import first_stage, lm_fit
 from .results import Estimates
 
-__all__ = ["IV_COV_TYPES", "IV_ESTIMATORS", "IV_MODELS", "IVDesign", "design", "fit_iv", "SpatialIVResults",
-           "fe_dof"]
+__all__ = ["IV_COV_TYPES", "IV_ESTIMATORS", "IV_MODELS", "IVDesign", "design", "fit_iv", "SpatialIVResults", "fe_dof"]
 
 IV_COV_TYPES = ("homoskedastic", "robust", "cluster")
 IV_ESTIMATORS = ("2sls", "gmm")
@@ -160,29 +159,34 @@ def design(mod, inst_raw, inst_names, w_lags=2):
         names += [_wname(j, q) for q in inst_names]
     excl = demean(np.concatenate(blocks, axis=2), mod.effects).reshape(t * n, -1)
     if excl.shape[1] < en.shape[1]:
-        raise InputError(f"{excl.shape[1]} excluded instruments for {en.shape[1]} endogenous regressors "
-                         f"({', '.join(en_names)})",
-                         hint="add instruments (or a spatial lag model, whose W-lags instrument W*y)")
+        raise InputError(
+            f"{excl.shape[1]} excluded instruments for {en.shape[1]} endogenous regressors ({', '.join(en_names)})",
+            hint="add instruments (or a spatial lag model, whose W-lags instrument W*y)",
+        )
     full = np.hstack([ex, excl])
-    scale = np.sqrt((full ** 2).mean(axis=0))
+    scale = np.sqrt((full**2).mean(axis=0))
     if np.any(scale <= 1e-12):
         dead = [nm for nm, s in zip(exog_cols + names, scale) if s <= 1e-12]
-        raise InputError(f"instruments {dead} are wiped out by the {mod.effects} fixed effects",
-                         hint="use instruments that vary within units and periods")
+        raise InputError(
+            f"instruments {dead} are wiped out by the {mod.effects} fixed effects",
+            hint="use instruments that vary within units and periods",
+        )
     sv = np.linalg.svd(full / scale, compute_uv=False)
     if sv[-1] < 1e-8 * sv[0]:
-        raise InputError("the instruments are perfectly collinear after the within transformation",
-                         hint="drop a redundant instrument or lower w_lags")
-    return IVDesign(mod.yd, ex, exog_cols, en, en_names, excl, names, endog,
-                    fe_dof(mod.effects, n, t))
+        raise InputError(
+            "the instruments are perfectly collinear after the within transformation",
+            hint="drop a redundant instrument or lower w_lags",
+        )
+    return IVDesign(mod.yd, ex, exog_cols, en, en_names, excl, names, endog, fe_dof(mod.effects, n, t))
 
 
 def check_cov(cov_type):
     """Normalised IV covariance name (``unadjusted``/``oim`` → ``homoskedastic``)."""
     c = _ALIAS.get(str(cov_type).lower(), str(cov_type).lower())
     if c not in IV_COV_TYPES:
-        raise InputError(f"cov_type '{cov_type}' is not available for IV estimation",
-                         hint=f"choose one of {', '.join(IV_COV_TYPES)}")
+        raise InputError(
+            f"cov_type '{cov_type}' is not available for IV estimation", hint=f"choose one of {', '.join(IV_COV_TYPES)}"
+        )
     return c
 
 
@@ -193,8 +197,7 @@ def small_sample_factor(cov_type, n, k, fe, n_clusters=None):
     return n / (n - k - fe)
 
 
-def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clusters=None, w_lags=2,
-           ar_level=0.95):
+def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clusters=None, w_lags=2, ar_level=0.95):
     """Spatial 2SLS or efficient two-step GMM of ``mod`` (see the module docstring).
 
     Parameters
@@ -224,8 +227,10 @@ def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clust
     try:
         fit = lm_fit(d, estimator, cov_type, clusters)
     except ValueError as exc:  # linearmodels: e.g. a singular clustered weight matrix of the GMM
-        raise InputError(f"the {estimator.upper()} fit is not defined: {exc}",
-                         hint="use more clusters than instruments, the 2SLS estimator or cov_type robust") from None
+        raise InputError(
+            f"the {estimator.upper()} fit is not defined: {exc}",
+            hint="use more clusters than instruments, the 2SLS estimator or cov_type robust",
+        ) from None
     names = d.exog_names + d.endog_names
     params = fit.params[names].to_numpy()
     n, k = d.nobs, len(names)
@@ -235,8 +240,10 @@ def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clust
     factor = small_sample_factor(cov_type, n, k, d.fe, g)
     cov = fit.cov.loc[names, names].to_numpy() * factor
     if not (np.all(np.isfinite(params)) and np.all(np.isfinite(np.diag(cov)))):
-        raise EstimationError("the IV fit gave non-finite estimates or standard errors",
-                              hint="the instruments may be too weak or collinear")
+        raise EstimationError(
+            "the IV fit gave non-finite estimates or standard errors",
+            hint="the instruments may be too weak or collinear",
+        )
     # the engine's parameter order: design columns (znames order) then rho
     order = list(mod.znames) + (["rho"] if "W*y" in d.endog_names else [])
     src = {nm: nm for nm in names}
@@ -246,10 +253,21 @@ def fit_iv(mod, inst_raw, inst_names, estimator="2sls", cov_type="robust", clust
     p = pd.Series(params[idx], index=order)
     c = pd.DataFrame(cov[np.ix_(idx, idx)], index=order, columns=order)
     resid = np.asarray(fit.resids, dtype=float)
-    info = {"cov_type": cov_type, "cluster": None, "n_clusters": g, "factor": factor,
-            "note": _cov_note(cov_type, g, factor)}
-    fs = first_stage(d, params=pd.Series(params, index=names), cov_type=cov_type, clusters=clusters,
-                     estimator=estimator, ar_level=ar_level)
+    info = {
+        "cov_type": cov_type,
+        "cluster": None,
+        "n_clusters": g,
+        "factor": factor,
+        "note": _cov_note(cov_type, g, factor),
+    }
+    fs = first_stage(
+        d,
+        params=pd.Series(params, index=names),
+        cov_type=cov_type,
+        clusters=clusters,
+        estimator=estimator,
+        ar_level=ar_level,
+    )
     return SpatialIVResults(mod, p, c, resid, d, estimator, info, fs, fit)
 
 
@@ -312,14 +330,18 @@ class SpatialIVResults(Estimates):
     def summary(self):
         """Plain-text summary table."""
         mod = self.model
-        return self._summary([
-            f"Spatial panel {mod.model.upper()} model by {self.estimator.upper()}, effects: {mod.effects}",
-            f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
-            f"endogenous: {', '.join(self.design.endog_names)}; "
-            f"excluded instruments: {', '.join(self.design.excluded_names)}",
-            f"Note: {self.cov_info['note']}.",
-        ])
+        return self._summary(
+            [
+                f"Spatial panel {mod.model.upper()} model by {self.estimator.upper()}, effects: {mod.effects}",
+                f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
+                f"endogenous: {', '.join(self.design.endog_names)}; "
+                f"excluded instruments: {', '.join(self.design.excluded_names)}",
+                f"Note: {self.cov_info['note']}.",
+            ]
+        )
 
     def __repr__(self):
-        return (f"<SpatialIVResults: {self.model.model.upper()} by {self.estimator}, {self.model.effects} effects, "
-                f"N={self.N}, T={self.T}>")
+        return (
+            f"<SpatialIVResults: {self.model.model.upper()} by {self.estimator}, {self.model.effects} effects, "
+            f"N={self.N}, T={self.T}>"
+        )

@@ -108,8 +108,8 @@ def kp_rank(y, z, cov_type, clusters, k1, fe):
     n, L = z.shape
     K = y.shape[1]
     pi = np.linalg.solve(z.T @ z, z.T @ y)
-    G = linalg.cholesky(z.T @ z / n)                       # upper: G'G = Z'Z/n
-    F = linalg.cholesky(np.linalg.inv(y.T @ y / n))        # upper: F'F = (Y'Y/n)^{-1}
+    G = linalg.cholesky(z.T @ z / n)  # upper: G'G = Z'Z/n
+    F = linalg.cholesky(np.linalg.inv(y.T @ y / n))  # upper: F'F = (Y'Y/n)^{-1}
     theta = G @ pi @ F.T
     u, s, vt = np.linalg.svd(theta)
     q = K - 1
@@ -178,17 +178,21 @@ def anderson_rubin(y, x, others, z, df, level=0.95, center=0.0, scale=1.0):
     grid = np.linspace(center - width, center + width, 1001)
     vals = np.array([f(b) for b in grid])
     acc = vals <= 0
-    out = {"level": level, "df1": int(L - m), "df2": int(df), "critical": crit,
-           "statistic_at_0": f(0.0) + crit}
+    out = {"level": level, "df1": int(L - m), "df2": int(df), "critical": crit, "statistic_at_0": f(0.0) + crit}
     if not acc.any():
         return {**out, "lower": np.nan, "upper": np.nan, "bounded": True, "pieces": 0, "empty": True}
-    roots = [optimize.brentq(f, grid[i], grid[i + 1], xtol=1e-12)
-             for i in range(len(grid) - 1) if acc[i] != acc[i + 1]]
+    roots = [optimize.brentq(f, grid[i], grid[i + 1], xtol=1e-12) for i in range(len(grid) - 1) if acc[i] != acc[i + 1]]
     lo = np.nan if acc[0] else roots[0]
     hi = np.nan if acc[-1] else roots[-1]
     pieces = int(np.sum(np.diff(acc.astype(int)) == 1) + acc[0])
-    return {**out, "lower": float(lo), "upper": float(hi), "bounded": bool(not acc[0] and not acc[-1]),
-            "pieces": pieces, "empty": False}
+    return {
+        **out,
+        "lower": float(lo),
+        "upper": float(hi),
+        "bounded": bool(not acc[0] and not acc[-1]),
+        "pieces": pieces,
+        "empty": False,
+    }
 
 
 def _test(stat, df):
@@ -243,9 +247,13 @@ def first_stage(d, params, cov_type, clusters, estimator="2sls", ar_level=0.95):
         rss_u = float(((yt[:, j] - pz[:, j]) ** 2).sum())
         b = np.linalg.solve(zt.T @ zt, zt.T @ yt[:, j])
         v = pi_cov(zt, (yt[:, j] - pz[:, j])[:, None], cov_type, clusters, k1, d.fe)
-        regs[nm] = {"partial_r2": 1 - rss_u / float(yt[:, j] @ yt[:, j]), "f": _wald(b, v) / L,
-                    "f_df": [int(L), int(df)],
-                    "sw_f": _sw_f(yt, zt, j, cov_type, clusters, k1, d.fe), "sw_df": [int(L - K + 1), int(df)]}
+        regs[nm] = {
+            "partial_r2": 1 - rss_u / float(yt[:, j] @ yt[:, j]),
+            "f": _wald(b, v) / L,
+            "f_df": [int(L), int(df)],
+            "sw_f": _sw_f(yt, zt, j, cov_type, clusters, k1, d.fe),
+            "sw_df": [int(L - K + 1), int(df)],
+        }
     wald, lm, rdf = kp_rank(yt, zt, cov_type, clusters, k1, d.fe)
     joint = {"kp_rk_wald_f": wald / L, "kp_lm": _test(lm, rdf), "cov_type": cov_type}
     gmm, gmm_error = None, ""
@@ -254,34 +262,56 @@ def first_stage(d, params, cov_type, clusters, estimator="2sls", ar_level=0.95):
     except ValueError as exc:  # linearmodels: singular moment covariance (fewer clusters than moments)
         gmm_error = f"not computed: {exc}"
     if L > K:
-        joint["hansen_j"] = (_test(float(gmm.j_stat.stat), L - K) if gmm is not None else
-                             {"statistic": np.nan, "df": int(L - K), "p": np.nan, "note": gmm_error})
+        joint["hansen_j"] = (
+            _test(float(gmm.j_stat.stat), L - K)
+            if gmm is not None
+            else {"statistic": np.nan, "df": int(L - K), "p": np.nan, "note": gmm_error}
+        )
     endo, ar = {}, {}
     for v in d.declared:
         tested = [c for c in d.endog_names if c == v or c == f"W*{v}"]
         try:
             if gmm is None:
-                raise ValueError(gmm_error[len("not computed: "):])
+                raise ValueError(gmm_error[len("not computed: ") :])
             c = gmm.c_stat(tested)
-            endo[v] = {**_test(float(c.stat), int(c.df)), "tested": tested,
-                       "null": "the tested regressors are exogenous"}
+            endo[v] = {
+                **_test(float(c.stat), int(c.df)),
+                "tested": tested,
+                "null": "the tested regressors are exogenous",
+            }
         except Exception as exc:  # linearmodels: singular moment covariance (too few clusters)
-            endo[v] = {"statistic": np.nan, "df": len(tested), "p": np.nan, "tested": tested,
-                       "note": f"not computed: {exc}"}
+            endo[v] = {
+                "statistic": np.nan,
+                "df": len(tested),
+                "p": np.nan,
+                "tested": tested,
+                "note": f"not computed: {exc}",
+            }
         j = d.endog_names.index(v)
         others = np.delete(yt, j, axis=1)
-        ar[v] = anderson_rubin(yy, yt[:, j], others, zt, df, ar_level, center=float(params[v]),
-                               scale=_ar_scale(yy, yt, zt, j, df))
+        ar[v] = anderson_rubin(
+            yy, yt[:, j], others, zt, df, ar_level, center=float(params[v]), scale=_ar_scale(yy, yt, zt, j, df)
+        )
         if ar[v]["df1"] < 1:
             ar[v]["note"] = "not identified"
     notes = []
     if cov_type == "cluster" and len(np.unique(np.asarray(clusters))) <= k1 + L:
-        notes.append(f"{len(np.unique(np.asarray(clusters)))} clusters for {k1 + L} moment conditions: the "
-                     "cluster-robust covariances are singular and the Wald, KP and J statistics use a "
-                     "generalised inverse; treat them with caution")
-    return {"regressors": regs, "joint": joint, "endogeneity": endo, "anderson_rubin": ar,
-            "instruments": list(d.excluded_names), "n_excluded": int(L), "n_endogenous": int(K),
-            "estimator": estimator, "notes": notes}
+        notes.append(
+            f"{len(np.unique(np.asarray(clusters)))} clusters for {k1 + L} moment conditions: the "
+            "cluster-robust covariances are singular and the Wald, KP and J statistics use a "
+            "generalised inverse; treat them with caution"
+        )
+    return {
+        "regressors": regs,
+        "joint": joint,
+        "endogeneity": endo,
+        "anderson_rubin": ar,
+        "instruments": list(d.excluded_names),
+        "n_excluded": int(L),
+        "n_endogenous": int(K),
+        "estimator": estimator,
+        "notes": notes,
+    }
 
 
 def _ar_scale(yy, yt, zt, j, df):

@@ -36,7 +36,7 @@ def ml_information(zz, zg, gg, traces, sig2, n):
     info[:k, k] = info[k, :k] = zg / sig2
     info[k, k] = trbb + trbtb + gg / sig2
     info[k, k + 1] = info[k + 1, k] = trb / sig2
-    info[k + 1, k + 1] = n / (2 * sig2 ** 2)
+    info[k + 1, k + 1] = n / (2 * sig2**2)
     return info
 
 

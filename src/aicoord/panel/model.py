@@ -106,12 +106,33 @@ class SpatialPanel:
     Introduction to Spatial Econometrics. CRC Press.
     """
 
-    def __init__(self, data, y, x, id, time, w, model="sdm", effects="twoways", wx=None,
-                 lee_yu=False, standardize=True, logdet="auto", w_error=None, w_x=None, endog=None,
-                 instruments=None):
+    def __init__(
+        self,
+        data,
+        y,
+        x,
+        id,
+        time,
+        w,
+        model="sdm",
+        effects="twoways",
+        wx=None,
+        lee_yu=False,
+        standardize=True,
+        logdet="auto",
+        w_error=None,
+        w_x=None,
+        endog=None,
+        instruments=None,
+    ):
         model = str(model).lower()
-        effects = {"fe": "individual", "ind": "individual", "twoway": "twoways", "both": "twoways",
-                   "pooled": "none"}.get(str(effects).lower(), str(effects).lower())
+        effects = {
+            "fe": "individual",
+            "ind": "individual",
+            "twoway": "twoways",
+            "both": "twoways",
+            "pooled": "none",
+        }.get(str(effects).lower(), str(effects).lower())
         if model not in MODELS:
             raise InputError(f"unknown model '{model}'", hint=f"choose one of {', '.join(MODELS)}")
         if effects not in EFFECTS:
@@ -138,12 +159,24 @@ class SpatialPanel:
         self.id, self.time = id, time
         self.w_error = w_error if model in _ERR else None
         self.w_x = w_x if model in _WX else None
-        self._spec = dict(data=data, y=y, x=x, id=id, time=time, w=w, model=model, effects=effects,
-                          wx=wx if model in _WX else None, lee_yu=lee_yu, standardize=standardize,
-                          logdet=logdet, w_error=w_error, w_x=w_x)
+        self._spec = dict(
+            data=data,
+            y=y,
+            x=x,
+            id=id,
+            time=time,
+            w=w,
+            model=model,
+            effects=effects,
+            wx=wx if model in _WX else None,
+            lee_yu=lee_yu,
+            standardize=standardize,
+            logdet=logdet,
+            w_error=w_error,
+            w_x=w_x,
+        )
         if self.endog:
-            self._spec.update(x=[v for v in x if v not in self.endog], endog=self.endog,
-                              instruments=self.instruments)
+            self._spec.update(x=[v for v in x if v not in self.endog], endog=self.endog, instruments=self.instruments)
         prepare(self, data, w, standardize, logdet)
 
     def respecify(self, **changes):
@@ -274,32 +307,46 @@ class SpatialPanel:
         """
         if self.endog:
             if bootstrap is not None:
-                raise InputError("the wild cluster bootstrap is not available for IV fits",
-                                 hint="drop the bootstrap, or fit without endog")
+                raise InputError(
+                    "the wild cluster bootstrap is not available for IV fits",
+                    hint="drop the bootstrap, or fit without endog",
+                )
             return self._fit_iv(cov_type, cluster, "2sls" if estimator is None else estimator, w_lags)
         from .inference import apply_cov_type, check_options
 
         estimator = "ml" if estimator is None else str(estimator).lower()
         if estimator in ("2sls", "gmm"):
-            raise InputError(f"estimator '{estimator}' needs endogenous regressors and instruments",
-                             hint="give endog=[...] and instruments=[...], or use estimator='ml'")
+            raise InputError(
+                f"estimator '{estimator}' needs endogenous regressors and instruments",
+                hint="give endog=[...] and instruments=[...], or use estimator='ml'",
+            )
         if estimator not in ("ml", "mqml"):
             raise InputError(f"unknown estimator '{estimator}'", hint="choose ml or mqml")
         if estimator == "mqml":
-            if str(cov_type).lower() not in ("oim", "robust") or cluster is not None or dk_lag is not None \
-                    or bootstrap is not None:
-                raise InputError("the modified QML estimator has its own heteroskedasticity-robust covariance",
-                                 hint="drop cov_type, cluster, dk_lag and bootstrap, or use estimator='ml'")
+            if (
+                str(cov_type).lower() not in ("oim", "robust")
+                or cluster is not None
+                or dk_lag is not None
+                or bootstrap is not None
+            ):
+                raise InputError(
+                    "the modified QML estimator has its own heteroskedasticity-robust covariance",
+                    hint="drop cov_type, cluster, dk_lag and bootstrap, or use estimator='ml'",
+                )
             from .mqml import fit_mqml
 
             return fit_mqml(self)
         cov_type, cluster, dk_lag = check_options(cov_type, cluster, dk_lag, self.T)
         if cov_type != "oim" and not self.balanced:
-            raise InputError(f"cov_type '{cov_type}' is not available for an unbalanced panel",
-                             hint="use cov_type='oim' (the information matrix of the exact likelihood)")
+            raise InputError(
+                f"cov_type '{cov_type}' is not available for an unbalanced panel",
+                hint="use cov_type='oim' (the information matrix of the exact likelihood)",
+            )
         if cov_type == "oim" and bootstrap is not None:
-            raise InputError("the wild cluster bootstrap is given but cov_type is not 'cluster'",
-                             hint="set cov_type='cluster' or drop the bootstrap")
+            raise InputError(
+                "the wild cluster bootstrap is given but cov_type is not 'cluster'",
+                hint="set cov_type='cluster' or drop the bootstrap",
+            )
         # the fit sees every regressor scaled to magnitude ~1 (exactly, by powers of two), so that its least
         # squares, information matrix and Hessians do not depend on the units of the data
         with scaled_design(self) as scale:
@@ -324,8 +371,9 @@ class SpatialPanel:
             if col not in data.columns and col != self.id:
                 raise InputError(f"cluster column '{col}' not in the data")
             clusters = (df.index.get_level_values(self.id) if col == self.id else df[col]).to_numpy()
-        res = fit_iv(self, inst, self.instruments, estimator=estimator, cov_type=cov_type, clusters=clusters,
-                     w_lags=w_lags)
+        res = fit_iv(
+            self, inst, self.instruments, estimator=estimator, cov_type=cov_type, clusters=clusters, w_lags=w_lags
+        )
         res.cov_info["cluster"] = (cluster or self.id) if cov_type == "cluster" else None
         return res
 
@@ -339,8 +387,11 @@ class SpatialPanel:
                 raise InputError(f"tol must be a positive number, not {tol!r}")
             tol = float(tol)
         # the SLX has no spatial parameter: no bounds (and no eigenvalues) needed
-        lo, hi = (self.bounds("error" if self.model in ("sem", "sdem") else "lag") if self.model != "slx"
-                  else (-np.inf, np.inf))
+        lo, hi = (
+            self.bounds("error" if self.model in ("sem", "sdem") else "lag")
+            if self.model != "slx"
+            else (-np.inf, np.inf)
+        )
         self._lo, self._hi = lo, hi
         self._lo_e, self._hi_e = self.bounds("error") if self.model == "sac" else (lo, hi)
         if not self.balanced:
@@ -349,8 +400,13 @@ class SpatialPanel:
             return random.fit_re_err(self, tol) if self.model == "sem" else random.fit_re_lag(self, tol)
         if self.model == "sac":
             return fixed.fit_sac(self, tol)
-        fn = {"sar": fixed.fit_lag, "sdm": fixed.fit_lag, "sem": fixed.fit_err,
-              "sdem": fixed.fit_err, "slx": fixed.fit_ols}[self.model]
+        fn = {
+            "sar": fixed.fit_lag,
+            "sdm": fixed.fit_lag,
+            "sem": fixed.fit_err,
+            "sdem": fixed.fit_err,
+            "slx": fixed.fit_ols,
+        }[self.model]
         return fn(self, LINE_TOL if tol is None else tol)
 
 
@@ -363,8 +419,10 @@ def _iv_spec(x, endog, instruments, model, effects, lee_yu, data):
     from .iv import IV_MODELS
 
     if not endog or not instruments:
-        raise InputError("IV estimation needs both endogenous regressors and excluded instruments",
-                         hint="give endog=[...] and instruments=[...]")
+        raise InputError(
+            "IV estimation needs both endogenous regressors and excluded instruments",
+            hint="give endog=[...] and instruments=[...]",
+        )
     if model not in IV_MODELS:
         raise InputError(f"IV estimation is implemented for the {', '.join(IV_MODELS)} models, not '{model}'")
     if effects == "random" or lee_yu:

@@ -81,11 +81,14 @@ def fit_mqml(mod):
         When ``psi`` has no root in the admissible interval near the ML estimate.
     """
     if mod.model not in ("sar", "sdm") or mod.effects not in ("individual", "twoways"):
-        raise InputError("the modified QML estimator is implemented for the SAR and SDM with individual or "
-                         "two-way fixed effects", hint="use estimator='ml'")
+        raise InputError(
+            "the modified QML estimator is implemented for the SAR and SDM with individual or two-way fixed effects",
+            hint="use estimator='ml'",
+        )
     if not mod.balanced or mod.varying_w:
-        raise InputError("the modified QML estimator needs a balanced panel and one weights matrix",
-                         hint="use estimator='ml'")
+        raise InputError(
+            "the modified QML estimator needs a balanced panel and one weights matrix", hint="use estimator='ml'"
+        )
     nn, k = mod.N, mod.Zraw.shape[2]
     y = _transform(mod, mod.Y)
     wy = _transform(mod, mod.Wy)
@@ -142,16 +145,33 @@ def fit_mqml(mod):
     bdiag = np.diag(g)[None, :] - d
     pieces = np.empty((tp, nn, k + 1))
     pieces[:, :, :k] = x * ee[:, :, None]
-    pieces[:, :, k] = lin * ee + ee * (2 * ee @ low.T) + bdiag * ee ** 2
+    pieces[:, :, k] = lin * ee + ee * (2 * ee @ low.T) + bdiag * ee**2
     pieces = pieces.reshape(n, k + 1)
     ji = np.linalg.inv(jac)  # not symmetric: a plain inverse
     cov = ji @ (pieces.T @ pieces) @ ji.T
     full = np.full((k + 2, k + 2), np.nan)
-    full[:k + 1, :k + 1] = cov
+    full[: k + 1, : k + 1] = cov
     ll = -n / 2 * (np.log(2 * np.pi * sig2) + 1) + mod.logdet(rho)
     resid = (demean(mod.Y - rho * mod.Wy - mod.Zraw @ beta, mod.effects)).ravel()
-    info = {"cov_type": "mqml", "cluster": None, "n_clusters": None, "dk_lag": None, "bootstrap": None,
-            "factor": 1.0, "note": "modified QML (Liu and Yang 2015) with heteroskedasticity-robust "
-                                   "(OPMD sandwich) standard errors"}
-    return make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], full, sig2, ll, resid, rho=rho, lam=0.0,
-                        cov_info=info, estimator="mqml")
+    info = {
+        "cov_type": "mqml",
+        "cluster": None,
+        "n_clusters": None,
+        "dk_lag": None,
+        "bootstrap": None,
+        "factor": 1.0,
+        "note": "modified QML (Liu and Yang 2015) with heteroskedasticity-robust (OPMD sandwich) standard errors",
+    }
+    return make_results(
+        mod,
+        mod.znames + ["rho"],
+        np.r_[beta, rho],
+        full,
+        sig2,
+        ll,
+        resid,
+        rho=rho,
+        lam=0.0,
+        cov_info=info,
+        estimator="mqml",
+    )

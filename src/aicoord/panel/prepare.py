@@ -29,8 +29,10 @@ def prepare(mod, data, w, standardize, logdet):
         raise InputError("individual effects need at least two periods")
     if len(df) != n * t:  # holes: exact ML of the dummy-variable model, see panel.unbalanced
         if mod.w_error is not None or mod.w_x is not None:
-            raise InputError("separate weights for the error or the W*x terms need a balanced panel",
-                             hint="drop w_error / w_x, or fill the panel's holes")
+            raise InputError(
+                "separate weights for the error or the W*x terms need a balanced panel",
+                hint="drop w_error / w_x, or fill the panel's holes",
+            )
         prepare_unbalanced(mod, df, w, standardize, logdet, units, periods)
         mod.ws_e = mod.ws_x = mod.ws
         return

@@ -53,13 +53,20 @@ def fit_re_lag(mod, tol):
 
     lo, hi = mod._lo, mod._hi
     eps = 1e-6 * (hi - lo)
-    res = minimize_2d(negll, ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))),
-                       [(lo + eps, hi - eps), (-30.0, 0.0)], xatol=tol)
+    res = minimize_2d(
+        negll,
+        ((0.0, np.log(0.5)), (0.3, np.log(0.05)), (0.3, np.log(0.9))),
+        [(lo + eps, hi - eps), (-30.0, 0.0)],
+        xatol=tol,
+    )
     rho, phi = float(res.x[0]), float(np.exp(res.x[1]))
     if phi >= 1 - 1e-8:
         # on the bound phi = 1 the objective need not be stationary in phi: check rho alone (as the RE SEM does)
-        warnings.warn("random-effects variance is estimated at zero (phi = 1): the model "
-                      "reduces to the pooled one", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            "random-effects variance is estimated at zero (phi = 1): the model reduces to the pooled one",
+            RuntimeWarning,
+            stacklevel=3,
+        )
         check_stationary(lambda r: negll(np.r_[r, res.x[1]]), res.x[:1], "random-effects")
     else:
         check_stationary(negll, res.x, "random-effects")
@@ -73,11 +80,9 @@ def fit_re_lag(mod, tol):
         s = np.sqrt(ph)
         yt = tr(mod.Y - r * mod.Wy, s).ravel()
         res_ = yt - tr(mod.Zraw, s).reshape(nt, k) @ b
-        return (-nt / 2 * np.log(2 * np.pi * s2) + nn / 2 * np.log(ph) + mod.logdet(r)
-                - res_ @ res_ / (2 * s2))
+        return -nt / 2 * np.log(2 * np.pi * s2) + nn / 2 * np.log(ph) + mod.logdet(r) - res_ @ res_ / (2 * s2)
 
-    return _re_results(mod, full_ll, beta, "rho", rho, phi, sig2,
-                            sig2 * (1 - phi) / (t * phi), ll, e)
+    return _re_results(mod, full_ll, beta, "rho", rho, phi, sig2, sig2 * (1 - phi) / (t * phi), ll, e)
 
 
 def fit_re_err(mod, tol):
@@ -105,8 +110,7 @@ def fit_re_err(mod, tol):
         vdiag = t * phi + 1.0 / sv
         p = (u / np.sqrt(vdiag)) @ u.T  # V^{-1/2}
         ys = np.concatenate([(yw @ b.T).ravel(), np.sqrt(t) * p @ ybar])
-        zs = np.concatenate([np.einsum("ij,tjk->tik", b, zw).reshape(nt, k),
-                             np.sqrt(t) * p @ zbar])
+        zs = np.concatenate([np.einsum("ij,tjk->tik", b, zw).reshape(nt, k), np.sqrt(t) * p @ zbar])
         return ys, zs, float(np.sum(np.log(vdiag)))
 
     def parts(lam, phi):
@@ -124,9 +128,14 @@ def fit_re_err(mod, tol):
 
     lo, hi = mod._lo, mod._hi
     eps = 1e-6 * (hi - lo)
-    res = minimize_2d(negll, ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))),
-                       [(lo + eps, hi - eps), (-30.0, 15.0)], polish_always=False,
-                       nm_maxiter=5000, xatol=tol)
+    res = minimize_2d(
+        negll,
+        ((0.0, 0.0), (0.3, np.log(0.1)), (0.3, np.log(10.0))),
+        [(lo + eps, hi - eps), (-30.0, 15.0)],
+        polish_always=False,
+        nm_maxiter=5000,
+        xatol=tol,
+    )
     lam, phi = float(res.x[0]), float(np.exp(res.x[1]))
     check_interior("lambda", lam, lo, hi)
     # when the maximum is on the bound phi = 0 the search in log phi stalls short of it (its slope there is
@@ -134,8 +143,11 @@ def fit_re_err(mod, tol):
     # the bound is the estimate whenever its likelihood is at least the search's
     if phi < 1e-10 or conc(lam, 0.0) >= conc(lam, phi):
         phi = 0.0
-        warnings.warn("random-effects variance is estimated at zero: the model reduces to the "
-                      "pooled SEM", RuntimeWarning, stacklevel=3)
+        warnings.warn(
+            "random-effects variance is estimated at zero: the model reduces to the pooled SEM",
+            RuntimeWarning,
+            stacklevel=3,
+        )
     else:
         check_stationary(negll, res.x, "random-effects SEM")
     sse, beta, e, _ = parts(lam, phi)
@@ -146,10 +158,10 @@ def fit_re_err(mod, tol):
         b_, lm, ph, s2 = p[:k], p[k], p[k + 1], p[k + 2]
         ys, zs, ldv = transform(lm, ph)
         r = ys - zs @ b_
-        return (-nt / 2 * np.log(2 * np.pi * s2) - ldv / 2 + (t - 1) / t * mod.logdet(lm, "error")
-                - r @ r / (2 * s2))
+        return -nt / 2 * np.log(2 * np.pi * s2) - ldv / 2 + (t - 1) / t * mod.logdet(lm, "error") - r @ r / (2 * s2)
 
     return _re_results(mod, full_ll, beta, "lambda", lam, phi, sig2, phi * sig2, ll, e)
+
 
 # ------------------------------------------------------------------ results
 def _re_results(mod, full_ll, beta, spatial_name, spatial, phi, sig2, sigma2_mu, ll, e):
@@ -162,7 +174,17 @@ def _re_results(mod, full_ll, beta, spatial_name, spatial, phi, sig2, sigma2_mu,
     keep = list(range(k + 1)) + [k + 2]
     lag = spatial_name == "rho"
     # neg_hessian: for the cov_type options (aicoord.panel.inference)
-    return make_results(mod, mod.znames + [spatial_name], np.r_[beta, spatial],
-                        full[np.ix_(keep, keep)], sig2, ll, e,
-                        rho=spatial if lag else 0.0, lam=0.0 if lag else spatial,
-                        phi=phi, neg_hessian=neg_hess, sigma2_mu=sigma2_mu)
+    return make_results(
+        mod,
+        mod.znames + [spatial_name],
+        np.r_[beta, spatial],
+        full[np.ix_(keep, keep)],
+        sig2,
+        ll,
+        e,
+        rho=spatial if lag else 0.0,
+        lam=0.0 if lag else spatial,
+        phi=phi,
+        neg_hessian=neg_hess,
+        sigma2_mu=sigma2_mu,
+    )

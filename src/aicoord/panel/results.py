@@ -58,8 +58,15 @@ class TestResult:
 
 
 #: ``cov_info`` of a fit whose standard errors come from the information matrix (the default ``cov_type``).
-OIM_INFO = {"cov_type": "oim", "cluster": None, "n_clusters": None, "dk_lag": None, "bootstrap": None,
-            "factor": 1.0, "note": "standard errors from the information matrix"}
+OIM_INFO = {
+    "cov_type": "oim",
+    "cluster": None,
+    "n_clusters": None,
+    "dk_lag": None,
+    "bootstrap": None,
+    "factor": 1.0,
+    "note": "standard errors from the information matrix",
+}
 
 
 def make_results(mod, names, est, cov_full, sig2, ll, resid, rho, lam, *, cov_info=None, **extra):
@@ -70,8 +77,19 @@ def make_results(mod, names, est, cov_full, sig2, ll, resid, rho, lam, *, cov_in
     k = len(names)
     cov = pd.DataFrame(cov_full[:k, :k], index=names, columns=names)
     sig2_se = float(np.sqrt(cov_full[k, k])) if cov_full.shape[0] > k else np.nan
-    return SpatialPanelResults(mod, pd.Series(est, index=names), cov, float(sig2), sig2_se,
-                               float(ll), resid, rho, lam, cov_info=cov_info, extra=extra)
+    return SpatialPanelResults(
+        mod,
+        pd.Series(est, index=names),
+        cov,
+        float(sig2),
+        sig2_se,
+        float(ll),
+        resid,
+        rho,
+        lam,
+        cov_info=cov_info,
+        extra=extra,
+    )
 
 
 def _inference(params, cov):
@@ -95,8 +113,7 @@ class Estimates:
         crit = getattr(self, "boot_crit", None)
         if crit is not None and alpha == 0.05:  # the wild cluster bootstrap's critical values of |t|
             q = crit
-        return pd.DataFrame({"lower": self.params - q * self.std_errors,
-                             "upper": self.params + q * self.std_errors})
+        return pd.DataFrame({"lower": self.params - q * self.std_errors, "upper": self.params + q * self.std_errors})
 
     def _summary(self, header):
         """The ``header`` lines, a blank line and the table of estimates with their inference."""
@@ -106,9 +123,11 @@ class Estimates:
         ]
         ci = self.conf_int()
         for nm in self.params.index:
-            lines.append(f"{nm:>14}{self.params[nm]:12.6f}{self.std_errors[nm]:12.6f}"
-                         f"{self.zvalues[nm]:9.3f}{self.pvalues[nm]:9.4f}"
-                         f"{ci.loc[nm, 'lower']:11.5f}{ci.loc[nm, 'upper']:11.5f}")
+            lines.append(
+                f"{nm:>14}{self.params[nm]:12.6f}{self.std_errors[nm]:12.6f}"
+                f"{self.zvalues[nm]:9.3f}{self.pvalues[nm]:9.4f}"
+                f"{ci.loc[nm, 'lower']:11.5f}{ci.loc[nm, 'upper']:11.5f}"
+            )
         return "\n".join(lines)
 
 
@@ -163,8 +182,7 @@ class SpatialPanelResults(Estimates):
         sse = float(resid @ resid)
         yraw = mod.Y.ravel()
         self.r2 = 1 - sse / float(((yraw - yraw.mean()) ** 2).sum())
-        self.r2_within = (1 - sse / float(mod.yd @ mod.yd) if mod.effects not in ("none", "random")
-                          else self.r2)
+        self.r2_within = 1 - sse / float(mod.yd @ mod.yd) if mod.effects not in ("none", "random") else self.r2
         for name, value in (extra or {}).items():
             setattr(self, name, value)
         self.fixed_effects = recover_effects(self)
@@ -172,8 +190,10 @@ class SpatialPanelResults(Estimates):
 
     def __setattr__(self, name, value):
         if getattr(self, "_frozen", False):
-            raise AttributeError(f"results are immutable: '{name}' cannot be set; a covariance option gives a new "
-                                 "results object (with_cov)")
+            raise AttributeError(
+                f"results are immutable: '{name}' cannot be set; a covariance option gives a new "
+                "results object (with_cov)"
+            )
         object.__setattr__(self, name, value)
 
     def with_cov(self, cov, sigma2_se, cov_info, *, params=None, pvalues=None, boot_crit=None, **extra):
@@ -204,9 +224,17 @@ class SpatialPanelResults(Estimates):
         new = copy.copy(self)
         params = self.params if params is None else params
         std_errors, zvalues, normal_p = _inference(params, cov)
-        values = {"params": params, "cov": cov, "std_errors": std_errors, "zvalues": zvalues,
-                  "pvalues": normal_p if pvalues is None else pvalues, "sigma2_se": sigma2_se,
-                  "cov_info": copy.deepcopy(cov_info), "boot_crit": boot_crit, **extra}
+        values = {
+            "params": params,
+            "cov": cov,
+            "std_errors": std_errors,
+            "zvalues": zvalues,
+            "pvalues": normal_p if pvalues is None else pvalues,
+            "sigma2_se": sigma2_se,
+            "cov_info": copy.deepcopy(cov_info),
+            "boot_crit": boot_crit,
+            **extra,
+        }
         for name, value in values.items():
             object.__setattr__(new, name, value)
         return new
@@ -222,19 +250,23 @@ class SpatialPanelResults(Estimates):
     def summary(self):
         """Plain-text summary table."""
         mod = self.model
-        text = self._summary([
-            f"Spatial panel {mod.model.upper()} model, effects: {mod.effects}"
-            + (" (Lee-Yu corrected)" if mod.lee_yu else ""),
-            f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
-            f"log-likelihood = {self.loglik:.4f}   AIC = {self.aic:.4f}   BIC = {self.bic:.4f}",
-            f"sigma2 = {self.sigma2:.6g}   R2 = {self.r2:.4f}   within R2 = {self.r2_within:.4f}",
-        ])
+        text = self._summary(
+            [
+                f"Spatial panel {mod.model.upper()} model, effects: {mod.effects}"
+                + (" (Lee-Yu corrected)" if mod.lee_yu else ""),
+                f"N = {self.N}, T = {self.T}, observations = {self.nobs}",
+                f"log-likelihood = {self.loglik:.4f}   AIC = {self.aic:.4f}   BIC = {self.bic:.4f}",
+                f"sigma2 = {self.sigma2:.6g}   R2 = {self.r2:.4f}   within R2 = {self.r2_within:.4f}",
+            ]
+        )
         if self.cov_info["cov_type"] != "oim":
             text += f"\n\nNote: {self.cov_info['note']}."
         return text
 
     def __repr__(self):
         mod = self.model
-        return (f"<SpatialPanelResults: {mod.model.upper()}, {mod.effects} effects"
-                + (" (Lee-Yu)" if mod.lee_yu else "")
-                + f", N={self.N}, T={self.T}, loglik={self.loglik:.4f}>")
+        return (
+            f"<SpatialPanelResults: {mod.model.upper()}, {mod.effects} effects"
+            + (" (Lee-Yu)" if mod.lee_yu else "")
+            + f", N={self.N}, T={self.T}, loglik={self.loglik:.4f}>"
+        )

@@ -106,14 +106,17 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
         For the cases that are not identified or not implemented (module docstring).
     """
     if mod.effects == "random":
-        raise InputError("random effects need a balanced panel",
-                         hint="use fixed effects (individual, time or twoways) on an unbalanced panel")
+        raise InputError(
+            "random effects need a balanced panel",
+            hint="use fixed effects (individual, time or twoways) on an unbalanced panel",
+        )
     if mod.model == "sac":
-        raise InputError("the SAC is not implemented for unbalanced panels",
-                         hint="fit the SAR, SDM, SEM or SDEM")
+        raise InputError("the SAC is not implemented for unbalanced panels", hint="fit the SAR, SDM, SEM or SDEM")
     if mod.lee_yu:
-        raise InputError("the Lee-Yu correction is defined for balanced panels only",
-                         hint="drop the Lee-Yu option on an unbalanced panel")
+        raise InputError(
+            "the Lee-Yu correction is defined for balanced panels only",
+            hint="drop the Lee-Yu option on an unbalanced panel",
+        )
     df = df.sort_values([mod.time, mod.id]).reset_index(drop=True)
     upos = {u: i for i, u in enumerate(units)}
     ppos = {p: i for i, p in enumerate(periods)}
@@ -122,16 +125,22 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     n_t = np.bincount(ti, minlength=len(periods))
     lone = [periods[i] for i in np.flatnonzero(n_t < 2)]
     if lone:
-        raise InputError(f"periods {listed(lone[:5])} have a single observed unit: their weights sub-matrix "
-                         "is empty and the spatial model is not identified", column=mod.time,
-                         hint="drop those periods")
+        raise InputError(
+            f"periods {listed(lone[:5])} have a single observed unit: their weights sub-matrix "
+            "is empty and the spatial model is not identified",
+            column=mod.time,
+            hint="drop those periods",
+        )
     if mod.effects in ("individual", "twoways"):
         seen = np.bincount(ui, minlength=len(units))
         once = [units[i] for i in np.flatnonzero(seen < 2)]
         if once:
-            raise InputError(f"units {listed(once[:5])} are observed in one period only: their unit effect "
-                             "absorbs the observation and the model is not identified", column=mod.id,
-                             hint="drop those units or use time effects only")
+            raise InputError(
+                f"units {listed(once[:5])} are observed in one period only: their unit effect "
+                "absorbs the observation and the model is not identified",
+                column=mod.id,
+                hint="drop those units or use time effects only",
+            )
     mod.balanced = False
     mod.missing = missing_cells(df, mod.id, mod.time)
     mod.units, mod.periods, mod.N, mod.T = units, periods, len(units), len(periods)
@@ -146,8 +155,9 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
     # weights: each period's sub-matrix of the raw weights, standardised afterwards
     if isinstance(w, dict):
         if set(w) != set(periods):
-            raise InputError("weights by year must give one matrix for every period",
-                             hint=f"periods: {listed(periods[:3])}...")
+            raise InputError(
+                "weights by year must give one matrix for every period", hint=f"periods: {listed(periods[:3])}..."
+            )
         raw = {}
         mats = []
         for i, p in enumerate(periods):
@@ -173,8 +183,9 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
         islands += pw.islands
         mod.ws.append(pw)
     if islands:
-        warnings.warn(f"{islands} unit-periods have no observed neighbours in their period's weights "
-                      "sub-matrix", stacklevel=4)
+        warnings.warn(
+            f"{islands} unit-periods have no observed neighbours in their period's weights sub-matrix", stacklevel=4
+        )
     mod.varying_w = True
     mod.Wbd = sp.block_diag([pw.W for pw in mod.ws], format="csr")
 
@@ -203,8 +214,7 @@ def _carries_ids(w, observed, n_units):
         carried = getattr(w, "id_order", None)
         if carried is None:
             carried = getattr(w, "unique_ids", None)
-    return (carried is not None and len(carried) == len(observed) < n_units
-            and set(carried) == set(observed))
+    return carried is not None and len(carried) == len(observed) < n_units and set(carried) == set(observed)
 
 
 def project(mod, a):
@@ -245,8 +255,7 @@ def _fit_lag(mod, tol):
         g[rows] = pw.W @ pw.solve(rho, eta[rows])
     g = project(mod, g)
     info = ml_information(Z.T @ Z, Z.T @ g, g @ g, mod._info_traces(rho), sig2, n)
-    res = make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], inverse(info), sig2, ll, e,
-                       rho=rho, lam=0.0)
+    res = make_results(mod, mod.znames + ["rho"], np.r_[beta, rho], inverse(info), sig2, ll, e, rho=rho, lam=0.0)
     return res
 
 
@@ -327,5 +336,4 @@ def err_results(mod, lam, gram=None):
     if a.shape[0] > k:
         zz = zz - a[:k, k:] @ np.linalg.solve(a[k:, k:], a[k:, :k])
     info = ml_information(zz, 0.0, 0.0, mod._info_traces(lam), sig2, n)
-    return make_results(mod, mod.znames + ["lambda"], np.r_[beta, lam], inverse(info), sig2, ll, e,
-                        rho=0.0, lam=lam)
+    return make_results(mod, mod.znames + ["lambda"], np.r_[beta, lam], inverse(info), sig2, ll, e, rho=0.0, lam=lam)

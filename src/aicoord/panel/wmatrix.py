@@ -115,13 +115,21 @@ def as_matrix(w, ids=None):
             extra = [k for k in carried if k not in wanted]  # e.g. a province the panel lacks
             raise InputError(
                 "weights ids do not match the panel's units ("
-                + "; ".join(([f"{len(missing)} unit(s) of the panel missing from the weights: {_named(missing)}"]
-                             if missing else [])
-                            + ([f"{len(extra)} unit(s) of the weights missing from the panel: {_named(extra)}"]
-                               if extra else []))
+                + "; ".join(
+                    (
+                        [f"{len(missing)} unit(s) of the panel missing from the weights: {_named(missing)}"]
+                        if missing
+                        else []
+                    )
+                    + (
+                        [f"{len(extra)} unit(s) of the weights missing from the panel: {_named(extra)}"]
+                        if extra
+                        else []
+                    )
+                )
                 + ")",
                 hint="the panel and the matrix must hold the same units: add the missing rows or drop the units "
-                     "from the matrix",
+                "from the matrix",
             )
         order = np.array([pos[i] for i in ids])
         mat = mat[order][:, order]
@@ -182,8 +190,12 @@ def diagonal_symmetrizer(mat, rtol=SIMILAR_RTOL):
     lower_t = sp.triu(at, 1, format="csr")  # m_ji on the same (i < j) positions, when the pattern is symmetric
     upper.sort_indices()
     lower_t.sort_indices()
-    if (2 * upper.nnz != a.nnz or upper.nnz != lower_t.nnz or not np.array_equal(upper.indptr, lower_t.indptr)
-            or not np.array_equal(upper.indices, lower_t.indices)):
+    if (
+        2 * upper.nnz != a.nnz
+        or upper.nnz != lower_t.nnz
+        or not np.array_equal(upper.indptr, lower_t.indptr)
+        or not np.array_equal(upper.indices, lower_t.indices)
+    ):
         return None
     i = np.repeat(np.arange(n), np.diff(upper.indptr))
     j = upper.indices
@@ -225,8 +237,12 @@ def _content_key(mat, standardize, logdet):
     mat = sp.csr_matrix(mat, dtype=float)
     mat.sort_indices()
     h = hashlib.blake2b(digest_size=20)
-    for part in (np.asarray(mat.shape, dtype=np.int64), mat.indptr.astype(np.int64), mat.indices.astype(np.int64),
-                 mat.data):
+    for part in (
+        np.asarray(mat.shape, dtype=np.int64),
+        mat.indptr.astype(np.int64),
+        mat.indices.astype(np.int64),
+        mat.data,
+    ):
         h.update(np.ascontiguousarray(part).tobytes())
     return h.hexdigest(), bool(standardize), str(logdet)
 
@@ -301,8 +317,9 @@ class PanelWeights:
             return _CACHE[key]
         pw = cls(mat, standardize, logdet)
         _CACHE[key] = pw
-        while len(_CACHE) > 1 and (len(_CACHE) > CACHE_SIZE
-                                   or sum(p.W.nnz + p._sym_nnz for p in _CACHE.values()) > CACHE_NNZ):
+        while len(_CACHE) > 1 and (
+            len(_CACHE) > CACHE_SIZE or sum(p.W.nnz + p._sym_nnz for p in _CACHE.values()) > CACHE_NNZ
+        ):
             _CACHE.popitem(last=False)
         return pw
 
@@ -438,13 +455,13 @@ class PanelWeights:
             rhs = np.column_stack([np.ones(self.n), w.sum(axis=1)])
             t1 = np.empty_like(rhos)
             t2 = np.empty_like(rhos)
-            step = max(1, 4_000_000 // self.n ** 2)
+            step = max(1, 4_000_000 // self.n**2)
             for s0 in range(0, len(rhos), step):
-                r = rhos[s0:s0 + step]
+                r = rhos[s0 : s0 + step]
                 a = np.eye(self.n)[None] - r[:, None, None] * w[None]
                 sol = np.linalg.solve(a, np.broadcast_to(rhs, (len(r),) + rhs.shape))
-                t1[s0:s0 + step] = sol[:, :, 0].mean(axis=1)
-                t2[s0:s0 + step] = sol[:, :, 1].mean(axis=1)
+                t1[s0 : s0 + step] = sol[:, :, 0].mean(axis=1)
+                t2[s0 : s0 + step] = sol[:, :, 1].mean(axis=1)
         else:
             one = np.ones(self.n)
             w1 = self.W @ one
@@ -475,13 +492,13 @@ class PanelWeights:
             return None
         t = self.power_traces(m + 1)
         powers = rhos[:, None] ** np.arange(m + 1)[None, :]
-        return powers @ t[:m + 1], powers @ t[1:m + 2]
+        return powers @ t[: m + 1], powers @ t[1 : m + 2]
 
     def power_traces(self, m):
         """``tr(W^j) / N`` for ``j = 0, ..., m``, exact: ``W^j`` applied to blocks of unit vectors (``m`` sparse
         products with an N x B block per block of B columns), kept for later calls."""
         if self._powers is not None and len(self._powers) > m:
-            return self._powers[:m + 1]
+            return self._powers[: m + 1]
         n = self.n
         t = np.zeros(m + 1)
         t[0] = float(n)
@@ -505,8 +522,7 @@ class PanelWeights:
         With ``project=True`` B is replaced by ``M B M``, ``M = I - 11'/N`` (the Lee-Yu two-way
         transformation removes the eigenvalue-one direction of a row-standardised W).
         """
-        if (not project and self._sym is not None
-                and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX):
+        if not project and self._sym is not None and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX:
             return self._info_traces_banded(rho)
         w = self.W.toarray()
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W

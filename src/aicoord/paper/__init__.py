@@ -35,11 +35,36 @@ from .table import (
 )
 from .word import DocxStyle, build_document, write_docx, write_docx_tables
 
-__all__ = ["NumberFormat", "MINUS", "Row", "PaperTable", "ModelColumn", "RegressionTable", "column_from_results",
-           "columns_from_impacts", "table_from_frame", "panel_table", "stars_for", "WORDS", "SIMULATED_NOTE", "tidy_rows",
-           "to_csv", "to_markdown", "latex_fragment", "latex_document", "tex_escape", "write_csv",
-           "write_markdown", "write_tex", "write_tex_tables", "DocxStyle", "build_document", "write_docx",
-           "write_docx_tables", "write_all"]
+__all__ = [
+    "NumberFormat",
+    "MINUS",
+    "Row",
+    "PaperTable",
+    "ModelColumn",
+    "RegressionTable",
+    "column_from_results",
+    "columns_from_impacts",
+    "table_from_frame",
+    "panel_table",
+    "stars_for",
+    "WORDS",
+    "SIMULATED_NOTE",
+    "tidy_rows",
+    "to_csv",
+    "to_markdown",
+    "latex_fragment",
+    "latex_document",
+    "tex_escape",
+    "write_csv",
+    "write_markdown",
+    "write_tex",
+    "write_tex_tables",
+    "DocxStyle",
+    "build_document",
+    "write_docx",
+    "write_docx_tables",
+    "write_all",
+]
 
 
 def write_all(tables, outdir, *, stem: str = "tables") -> dict:

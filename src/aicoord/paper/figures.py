@@ -29,29 +29,70 @@ from ..io import atomic_path  # noqa: E402
 from ..plotting import CLUSTER_COLOURS, approval_line, label_inset, use_cjk_font  # noqa: E402
 from .numbers import NumberFormat  # noqa: E402
 
-__all__ = ["OKABE_ITO", "NO_DATA", "classify", "choropleth", "lisa_small_multiples", "effects_plot",
-           "mediation_plot", "save_paper_figure"]
+__all__ = [
+    "OKABE_ITO",
+    "NO_DATA",
+    "classify",
+    "choropleth",
+    "lisa_small_multiples",
+    "effects_plot",
+    "mediation_plot",
+    "save_paper_figure",
+]
 
 #: Okabe & Ito (2008) colour-blind-safe categorical palette.
-OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
-             "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000"}
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
 #: Fill of units without data (white, hatched).
 NO_DATA = {"facecolor": "white", "edgecolor": "0.35", "hatch": "////"}
 
 _WORDS = {
-    "zh": {"nodata": "无数据", "HH": "高-高", "LL": "低-低", "LH": "低-高", "HL": "高-低",
-           "Not significant": "不显著", "No neighbours": "无邻居",
-           "direct": "直接效应", "indirect": "间接效应", "total": "总效应",
-           "estimate": "点估计", "ci": "{level}% 置信区间", "excl": "区间不含 0", "incl": "区间含 0",
-           "mediated": "中介效应", "km": "千米"},
-    "en": {"nodata": "No data", "HH": "High-High", "LL": "Low-Low", "LH": "Low-High", "HL": "High-Low",
-           "Not significant": "Not significant", "No neighbours": "No neighbours",
-           "direct": "Direct", "indirect": "Indirect", "total": "Total",
-           "estimate": "Estimate", "ci": "{level}% confidence interval", "excl": "Interval excludes 0",
-           "incl": "Interval includes 0", "mediated": "Mediated effect", "km": "km"},
+    "zh": {
+        "nodata": "无数据",
+        "HH": "高-高",
+        "LL": "低-低",
+        "LH": "低-高",
+        "HL": "高-低",
+        "Not significant": "不显著",
+        "No neighbours": "无邻居",
+        "direct": "直接效应",
+        "indirect": "间接效应",
+        "total": "总效应",
+        "estimate": "点估计",
+        "ci": "{level}% 置信区间",
+        "excl": "区间不含 0",
+        "incl": "区间含 0",
+        "mediated": "中介效应",
+        "km": "千米",
+    },
+    "en": {
+        "nodata": "No data",
+        "HH": "High-High",
+        "LL": "Low-Low",
+        "LH": "Low-High",
+        "HL": "High-Low",
+        "Not significant": "Not significant",
+        "No neighbours": "No neighbours",
+        "direct": "Direct",
+        "indirect": "Indirect",
+        "total": "Total",
+        "estimate": "Estimate",
+        "ci": "{level}% confidence interval",
+        "excl": "Interval excludes 0",
+        "incl": "Interval includes 0",
+        "mediated": "Mediated effect",
+        "km": "km",
+    },
 }
-_EFFECT_COLOURS = {"direct": OKABE_ITO["blue"], "indirect": OKABE_ITO["vermillion"],
-                   "total": OKABE_ITO["bluish_green"]}
+_EFFECT_COLOURS = {"direct": OKABE_ITO["blue"], "indirect": OKABE_ITO["vermillion"], "total": OKABE_ITO["bluish_green"]}
 _EFFECT_MARKERS = {"direct": "o", "indirect": "s", "total": "D"}
 
 
@@ -119,8 +160,9 @@ def _inset(ax, size=(0.15, 0.25), language="zh", fontsize=6):
 
 def _draw_units(axes, proj, colours, others, mar, lw=0.3):
     for a in axes:
-        others.plot(ax=a, color=NO_DATA["facecolor"], edgecolor=NO_DATA["edgecolor"], linewidth=lw,
-                    hatch=NO_DATA["hatch"])
+        others.plot(
+            ax=a, color=NO_DATA["facecolor"], edgecolor=NO_DATA["edgecolor"], linewidth=lw, hatch=NO_DATA["hatch"]
+        )
         proj.plot(ax=a, color=colours, edgecolor="0.35", linewidth=lw)
         if mar is not None:
             mar.plot(ax=a, color="0.3", lw=0.5)
@@ -157,32 +199,63 @@ def _label_provinces(ax, gdf, proj, colours, language, fontsize=6):
     beside their polygon with a leader line. Units below the provinces are too many to name (none is named)."""
     if len(gdf) > 40:
         return
-    for code, p, t, c in zip(gdf["code"].astype(str), proj.geometry.representative_point(), _names(gdf, language),
-                             colours):
+    for code, p, t, c in zip(
+        gdf["code"].astype(str), proj.geometry.representative_point(), _names(gdf, language), colours
+    ):
         if code in _LABEL_OFFSETS:
             dx, dy = _LABEL_OFFSETS[code]
-            ax.annotate(t, (p.x, p.y), xytext=(p.x + dx, p.y + dy), textcoords="data",
-                        ha="left" if dx > 0 else "right", va="center",
-                        fontsize=fontsize, color="0.15",
-                        arrowprops={"arrowstyle": "-", "color": "0.3", "lw": 0.5, "shrinkA": 1, "shrinkB": 0})
+            ax.annotate(
+                t,
+                (p.x, p.y),
+                xytext=(p.x + dx, p.y + dy),
+                textcoords="data",
+                ha="left" if dx > 0 else "right",
+                va="center",
+                fontsize=fontsize,
+                color="0.15",
+                arrowprops={"arrowstyle": "-", "color": "0.3", "lw": 0.5, "shrinkA": 1, "shrinkB": 0},
+            )
         else:
-            ax.annotate(t, (p.x, p.y), ha="center", va="center", fontsize=fontsize,
-                        color="white" if _luminance(c) < 0.18 else "0.15")
+            ax.annotate(
+                t,
+                (p.x, p.y),
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color="white" if _luminance(c) < 0.18 else "0.15",
+            )
 
 
 def _north_arrow(ax, xy=(0.07, 0.86), size=0.07):
     """A north arrow (a split triangle with "N") at axes fraction ``xy``."""
     x, y = xy
     w = size * 0.35
-    ax.add_patch(Polygon([(x - w, y), (x, y + size), (x, y + size * 0.28)], closed=True, transform=ax.transAxes,
-                         facecolor="black", edgecolor="black", lw=0.6, zorder=5))
-    ax.add_patch(Polygon([(x + w, y), (x, y + size), (x, y + size * 0.28)], closed=True, transform=ax.transAxes,
-                         facecolor="white", edgecolor="black", lw=0.6, zorder=5))
+    ax.add_patch(
+        Polygon(
+            [(x - w, y), (x, y + size), (x, y + size * 0.28)],
+            closed=True,
+            transform=ax.transAxes,
+            facecolor="black",
+            edgecolor="black",
+            lw=0.6,
+            zorder=5,
+        )
+    )
+    ax.add_patch(
+        Polygon(
+            [(x + w, y), (x, y + size), (x, y + size * 0.28)],
+            closed=True,
+            transform=ax.transAxes,
+            facecolor="white",
+            edgecolor="black",
+            lw=0.6,
+            zorder=5,
+        )
+    )
     ax.text(x, y + size + 0.012, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=9, zorder=5)
 
 
-def _scale_bar(ax, *, segments_km=(0, 250, 500, 1000), at=(0.36, 0.045), height_frac=0.008, language="zh",
-               fontsize=7):
+def _scale_bar(ax, *, segments_km=(0, 250, 500, 1000), at=(0.36, 0.045), height_frac=0.008, language="zh", fontsize=7):
     """A segmented scale bar in map units (metres of the equal-area projection; exact along the
     standard parallels, within about 1% at the bar's latitude)."""
     x0, x1 = ax.get_xlim()
@@ -191,12 +264,28 @@ def _scale_bar(ax, *, segments_km=(0, 250, 500, 1000), at=(0.36, 0.045), height_
     by = y0 + at[1] * (y1 - y0)
     h = height_frac * (y1 - y0)
     for i, (a, b) in enumerate(zip(segments_km[:-1], segments_km[1:])):
-        ax.add_patch(Rectangle((bx + a * 1e3, by), (b - a) * 1e3, h, facecolor="black" if i % 2 == 0 else "white",
-                               edgecolor="black", lw=0.6, zorder=5))
+        ax.add_patch(
+            Rectangle(
+                (bx + a * 1e3, by),
+                (b - a) * 1e3,
+                h,
+                facecolor="black" if i % 2 == 0 else "white",
+                edgecolor="black",
+                lw=0.6,
+                zorder=5,
+            )
+        )
     for s in segments_km:
         ax.text(bx + s * 1e3, by + h * 1.6, f"{s:g}", ha="center", va="bottom", fontsize=fontsize, zorder=5)
-    ax.text(bx + segments_km[-1] * 1e3 + 0.02 * (x1 - x0), by + h / 2, _WORDS[language]["km"], ha="left",
-            va="center", fontsize=fontsize, zorder=5)
+    ax.text(
+        bx + segments_km[-1] * 1e3 + 0.02 * (x1 - x0),
+        by + h / 2,
+        _WORDS[language]["km"],
+        ha="left",
+        va="center",
+        fontsize=fontsize,
+        zorder=5,
+    )
 
 
 def _names(gdf, language):
@@ -208,10 +297,24 @@ def _class_labels(bins, vmin, fmt: NumberFormat):
     return [f"{fmt(lo)} – {fmt(hi)}" for lo, hi in zip(lows, bins)]
 
 
-def choropleth(gdf, values, *, scheme: str = "fisher_jenks", k: int = 5, cmap: str = "YlGnBu",
-               title: str = "", legend_title: str = "", note: str = "", language: str = "zh", maritime=None,
-               label: bool = True, decimals: int = 2, fmt: NumberFormat | None = None,
-               simplify_m: float = 500.0, map_approval: str | None = None):
+def choropleth(
+    gdf,
+    values,
+    *,
+    scheme: str = "fisher_jenks",
+    k: int = 5,
+    cmap: str = "YlGnBu",
+    title: str = "",
+    legend_title: str = "",
+    note: str = "",
+    language: str = "zh",
+    maritime=None,
+    label: bool = True,
+    decimals: int = 2,
+    fmt: NumberFormat | None = None,
+    simplify_m: float = 500.0,
+    map_approval: str | None = None,
+):
     """Choropleth map of a provincial variable in ``k`` classes.
 
     Parameters
@@ -265,11 +368,20 @@ def choropleth(gdf, values, *, scheme: str = "fisher_jenks", k: int = 5, cmap: s
             nodata.plot(ax=a, color="white", edgecolor="0.35", linewidth=0.3, hatch=NO_DATA["hatch"])
     if label:
         _label_provinces(ax, gdf, proj, colours, language)
-    handles = [Patch(facecolor=c, edgecolor="0.35", label=lab)
-               for c, lab in zip(palette, _class_labels(bins, np.nanmin(y), fmt))]
+    handles = [
+        Patch(facecolor=c, edgecolor="0.35", label=lab)
+        for c, lab in zip(palette, _class_labels(bins, np.nanmin(y), fmt))
+    ]
     handles.append(Patch(label=words["nodata"], **NO_DATA))
-    ax.legend(handles=handles, title=legend_title or None, loc="lower left", fontsize=8, title_fontsize=8,
-              frameon=False, bbox_to_anchor=(0.0, 0.09))
+    ax.legend(
+        handles=handles,
+        title=legend_title or None,
+        loc="lower left",
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.0, 0.09),
+    )
     _north_arrow(ax)
     _scale_bar(ax, language=language, at=(0.02, 0.035))
     ax.set_title(title, fontsize=11)
@@ -280,10 +392,21 @@ def choropleth(gdf, values, *, scheme: str = "fisher_jenks", k: int = 5, cmap: s
     return fig
 
 
-def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Sequence[str],
-                         weight_labels: Mapping[str, str] | None = None, title: str = "", note: str = "",
-                         language: str = "zh", maritime=None, panel_size=(2.5, 2.0),
-                         simplify_m: float = 2000.0, map_approval: str | None = None):
+def lisa_small_multiples(
+    gdf,
+    clusters: Mapping,
+    *,
+    years: Sequence,
+    weights: Sequence[str],
+    weight_labels: Mapping[str, str] | None = None,
+    title: str = "",
+    note: str = "",
+    language: str = "zh",
+    maritime=None,
+    panel_size=(2.5, 2.0),
+    simplify_m: float = 2000.0,
+    map_approval: str | None = None,
+):
     """A grid of LISA cluster maps: one row per weights matrix, one column per year, one shared legend.
 
     Parameters
@@ -310,8 +433,7 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
     words = _WORDS[language]
     weight_labels = dict(weight_labels or {})
     nr, nc = len(weights), len(years)
-    fig, axes = plt.subplots(nr, nc, figsize=(panel_size[0] * nc + 0.5, panel_size[1] * nr + 0.9),
-                             squeeze=False)
+    fig, axes = plt.subplots(nr, nc, figsize=(panel_size[0] * nc + 0.5, panel_size[1] * nr + 0.9), squeeze=False)
     proj, others, mar = _layers(gdf, maritime, simplify_m)
     for i, w in enumerate(weights):
         for j, yr in enumerate(years):
@@ -332,14 +454,31 @@ def lisa_small_multiples(gdf, clusters: Mapping, *, years: Sequence, weights: Se
             if i == 0:
                 ax.set_title(str(yr), fontsize=10)
             if j == 0:
-                ax.text(-0.04, 0.5, weight_labels.get(w, w), transform=ax.transAxes, rotation=90, ha="right",
-                        va="center", fontsize=10)
+                ax.text(
+                    -0.04,
+                    0.5,
+                    weight_labels.get(w, w),
+                    transform=ax.transAxes,
+                    rotation=90,
+                    ha="right",
+                    va="center",
+                    fontsize=10,
+                )
     present = {c for cl in clusters.values() for c in cl}
-    handles = [Patch(facecolor=CLUSTER_COLOURS[c], edgecolor="0.35", label=words[c]) for c in CLUSTER_COLOURS
-               if c != "No neighbours" or c in present]  # the islands' entry only when a map has one
+    handles = [
+        Patch(facecolor=CLUSTER_COLOURS[c], edgecolor="0.35", label=words[c])
+        for c in CLUSTER_COLOURS
+        if c != "No neighbours" or c in present
+    ]  # the islands' entry only when a map has one
     handles.append(Patch(label=words["nodata"], **NO_DATA))
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, (0.035 if note else 0.0) + (0.2 / fig.get_figheight() if map_approval else 0)))
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=len(handles),
+        fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.5, (0.035 if note else 0.0) + (0.2 / fig.get_figheight() if map_approval else 0)),
+    )
     if title:
         fig.suptitle(title, fontsize=11)
     if note:
@@ -363,8 +502,9 @@ class _MinusFormatter(ScalarFormatter):
 def _legend_and_layout(fig, handles, height, note, right=1.0, top=1.0):
     """Legend centred at the bottom (above the note), then a tight layout above it and below ``top``."""
     leg_y = (0.22 if note else 0.04) / height
-    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, leg_y))
+    fig.legend(
+        handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False, bbox_to_anchor=(0.5, leg_y)
+    )
     if note:
         fig.text(0.01, 0.03 / height, note, fontsize=7, ha="left", va="bottom", color="0.3", wrap=True)
     fig.tight_layout(rect=(0, leg_y + 0.28 / height, right, top))
@@ -382,10 +522,22 @@ def _interval(df, estimate, lower, upper, se, level):
     return e - q * s, e + q * s
 
 
-def effects_plot(df: pd.DataFrame, *, variant: str = "variant", effect: str = "effect",
-                 estimate: str = "estimate", lower: str = "lower", upper: str = "upper", se: str = "se",
-                 level: float = 0.95, variant_labels: Mapping[str, str] | None = None, title: str = "",
-                 xlabel: str = "", note: str = "", language: str = "zh"):
+def effects_plot(
+    df: pd.DataFrame,
+    *,
+    variant: str = "variant",
+    effect: str = "effect",
+    estimate: str = "estimate",
+    lower: str = "lower",
+    upper: str = "upper",
+    se: str = "se",
+    level: float = 0.95,
+    variant_labels: Mapping[str, str] | None = None,
+    title: str = "",
+    xlabel: str = "",
+    note: str = "",
+    language: str = "zh",
+):
     """Direct, indirect and total effects of one variable (AI) across robustness variants.
 
     One panel per effect (direct, indirect, total, in that order), one row per variant (in order of
@@ -418,17 +570,23 @@ def effects_plot(df: pd.DataFrame, *, variant: str = "variant", effect: str = "e
     d = df.assign(_lo=lo, _hi=hi)
     own = {e: [v for v in variants if ((d[effect] == e) & (d[variant] == v)).any()] for e in effects}
     shared = all(own[e] == variants for e in effects)
-    top = 0.3 if title else 0.0          # inches kept free above the panels for the title
+    top = 0.3 if title else 0.0  # inches kept free above the panels for the title
     if shared:
         height = 0.42 * len(variants) + 1.5 + top
-        fig, axes = plt.subplots(1, len(effects), figsize=(2.5 * len(effects) + 2.0, height), sharey=True,
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            1, len(effects), figsize=(2.5 * len(effects) + 2.0, height), sharey=True, squeeze=False
+        )
         panels = list(zip(axes[0], effects))
     else:
         rows = [len(own[e]) for e in effects]
         height = 0.27 * sum(rows) + 0.75 * len(effects) + 1.3 + top
-        fig, axes = plt.subplots(len(effects), 1, figsize=(6.4, height), squeeze=False,
-                                 gridspec_kw={"height_ratios": [r + 0.9 for r in rows]})
+        fig, axes = plt.subplots(
+            len(effects),
+            1,
+            figsize=(6.4, height),
+            squeeze=False,
+            gridspec_kw={"height_ratios": [r + 0.9 for r in rows]},
+        )
         panels = list(zip(axes[:, 0], effects))
     for ax, e in panels:
         names = variants if shared else own[e]
@@ -452,18 +610,32 @@ def effects_plot(df: pd.DataFrame, *, variant: str = "variant", effect: str = "e
             ax.set_yticks(range(len(names)))
             ax.set_yticklabels([variant_labels.get(v, v) for v in reversed(names)], fontsize=9 if shared else 8)
             ax.set_ylim(-0.6, len(names) - 0.4)
-    handles = [Line2D([], [], ls="none", marker="o", color="0.2", ms=5, label=words["estimate"]),
-               Line2D([], [], color="0.2", lw=1.4, label=words["ci"].format(level=f"{level * 100:g}"))]
+    handles = [
+        Line2D([], [], ls="none", marker="o", color="0.2", ms=5, label=words["estimate"]),
+        Line2D([], [], color="0.2", lw=1.4, label=words["ci"].format(level=f"{level * 100:g}")),
+    ]
     if title:
         fig.suptitle(title, fontsize=11, y=1 - 0.08 / height, va="top")
     _legend_and_layout(fig, handles, height, note, top=1 - top / height)
     return fig
 
 
-def mediation_plot(df: pd.DataFrame, *, mechanism: str = "mechanism", estimate: str = "estimate",
-                   lower: str = "lower", upper: str = "upper", se: str = "se", level: float = 0.95,
-                   mechanism_labels: Mapping[str, str] | None = None, method: str | None = None,
-                   title: str = "", xlabel: str = "", note: str = "", language: str = "zh"):
+def mediation_plot(
+    df: pd.DataFrame,
+    *,
+    mechanism: str = "mechanism",
+    estimate: str = "estimate",
+    lower: str = "lower",
+    upper: str = "upper",
+    se: str = "se",
+    level: float = 0.95,
+    mechanism_labels: Mapping[str, str] | None = None,
+    method: str | None = None,
+    title: str = "",
+    xlabel: str = "",
+    note: str = "",
+    language: str = "zh",
+):
     """Each mechanism's mediated (indirect) effect with its interval, one row per mechanism.
 
     Points and intervals are blue where the interval excludes zero and orange where it includes zero
@@ -507,8 +679,16 @@ def mediation_plot(df: pd.DataFrame, *, mechanism: str = "mechanism", estimate: 
     ax.set_xlabel(xlabel or words["mediated"], fontsize=9)
     if method is not None:
         for y, m in zip(ys, df[method]):
-            ax.annotate(str(m), (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=8, color="0.3")
+            ax.annotate(
+                str(m),
+                (1.0, y),
+                xycoords=("axes fraction", "data"),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color="0.3",
+            )
     handles = []
     if excl.any():
         handles.append(Line2D([], [], color=OKABE_ITO["blue"], marker="o", lw=1.6, label=words["excl"]))
@@ -527,8 +707,11 @@ def save_paper_figure(fig, *paths, dpi: int = 300) -> None:
         fmt = path.suffix.lstrip(".").lower()
         if fmt not in ("png", "pdf"):
             raise ValueError(f"{path}: use .png or .pdf")
-        meta = {"Software": "aicoord"} if fmt == "png" else {"Creator": "aicoord", "Producer": "aicoord",
-                                                              "CreationDate": None}
+        meta = (
+            {"Software": "aicoord"}
+            if fmt == "png"
+            else {"Creator": "aicoord", "Producer": "aicoord", "CreationDate": None}
+        )
         with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=dpi, metadata=meta, format=fmt)
     plt.close(fig)

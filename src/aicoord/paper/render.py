@@ -16,8 +16,20 @@ from pathlib import Path
 from ..io import atomic_path, escape_formula
 from .table import PaperTable
 
-__all__ = ["TEX_MACROS", "tidy_rows", "to_csv", "to_markdown", "latex_fragment", "latex_document", "write_csv",
-           "write_markdown", "write_tex", "write_tex_tables", "write_text", "readme_markdown"]
+__all__ = [
+    "TEX_MACROS",
+    "tidy_rows",
+    "to_csv",
+    "to_markdown",
+    "latex_fragment",
+    "latex_document",
+    "write_csv",
+    "write_markdown",
+    "write_tex",
+    "write_tex_tables",
+    "write_text",
+    "readme_markdown",
+]
 
 CSV_HEADER = ["table", "panel", "row", "label", "statistic", "group", "column", "value", "note"]
 
@@ -45,8 +57,19 @@ def tidy_rows(table: PaperTable) -> list[dict]:
         else:
             lab = label = r.label
         for g, c, v in zip(groups, table.columns, r.cells):
-            out.append({"table": str(table.number), "panel": panel, "row": i, "label": lab,
-                        "statistic": r.kind, "group": g, "column": c, "value": v, "note": table.note_text})
+            out.append(
+                {
+                    "table": str(table.number),
+                    "panel": panel,
+                    "row": i,
+                    "label": lab,
+                    "statistic": r.kind,
+                    "group": g,
+                    "column": c,
+                    "value": v,
+                    "note": table.note_text,
+                }
+            )
     return out
 
 
@@ -71,8 +94,12 @@ def to_markdown(table: PaperTable) -> str:
     column's own header ("SDM (1)"); a panel title is a bold row."""
     groups = _leaf_groups(table)
     heads = [f"{g} {c}".strip() for g, c in zip(groups, table.columns)]
-    lines = [f"**{table.caption}**", "", "| " + " | ".join(_md_cell(h) for h in [table.stub] + heads) + " |",
-             "| :--- | " + " | ".join(["---:"] * len(heads)) + " |"]
+    lines = [
+        f"**{table.caption}**",
+        "",
+        "| " + " | ".join(_md_cell(h) for h in [table.stub] + heads) + " |",
+        "| :--- | " + " | ".join(["---:"] * len(heads)) + " |",
+    ]
     for r in table.rows:
         if r.kind == "panel":
             cells = [f"**{_md_cell(r.label)}**"] + [""] * len(heads)
@@ -85,13 +112,39 @@ def to_markdown(table: PaperTable) -> str:
 
 
 _TEX_CHARS = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-    "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "\u2212": "$-$", "ρ": r"$\rho$", "λ": r"$\lambda$", "σ": r"$\sigma$", "β": r"$\beta$", "θ": r"$\theta$",
-    "φ": r"$\phi$", "χ": r"$\chi$", "²": r"\textsuperscript{2}", "×": r"$\times$", "·": r"$\cdot$", "≤": r"$\leq$",
-    "≥": r"$\geq$", "∞": r"$\infty$",
-    "τ": r"$\tau$", "η": r"$\eta$", "α": r"$\alpha$", "γ": r"$\gamma$", "δ": r"$\delta$", "μ": r"$\mu$",
-    "ε": r"$\varepsilon$", "Σ": r"$\Sigma$", "Δ": r"$\Delta$",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\u2212": "$-$",
+    "ρ": r"$\rho$",
+    "λ": r"$\lambda$",
+    "σ": r"$\sigma$",
+    "β": r"$\beta$",
+    "θ": r"$\theta$",
+    "φ": r"$\phi$",
+    "χ": r"$\chi$",
+    "²": r"\textsuperscript{2}",
+    "×": r"$\times$",
+    "·": r"$\cdot$",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "∞": r"$\infty$",
+    "τ": r"$\tau$",
+    "η": r"$\eta$",
+    "α": r"$\alpha$",
+    "γ": r"$\gamma$",
+    "δ": r"$\delta$",
+    "μ": r"$\mu$",
+    "ε": r"$\varepsilon$",
+    "Σ": r"$\Sigma$",
+    "Δ": r"$\Delta$",
     # superscripts (e.g. the inverse in "(I − ρW)⁻¹"): the text fonts have none of them
     **{ch: r"\textsuperscript{" + rep + "}" for ch, rep in zip("⁰¹³⁴⁵⁶⁷⁸⁹⁺⁻", [*"0134567", "8", "9", "+", "$-$"])},
 }
@@ -129,27 +182,34 @@ def latex_fragment(table: PaperTable, *, label: str | None = None, group_rules: 
     if table.groups:
         cells, rules, col = [""], [], 2
         for g, span in table.groups:
-            cells.append(r"\multicolumn{" + str(span) + "}{c}{" + tex_escape(g) + "}" if span > 1 else
-                         r"\multicolumn{1}{c}{" + tex_escape(g) + "}")
+            cells.append(
+                r"\multicolumn{" + str(span) + "}{c}{" + tex_escape(g) + "}"
+                if span > 1
+                else r"\multicolumn{1}{c}{" + tex_escape(g) + "}"
+            )
             if g and group_rules:
                 rules.append(rf"\cmidrule(lr){{{col}-{col + span - 1}}}")
             col += span
         out.append(" & ".join(cells) + r" \\")
         if rules:
             out.append(" ".join(rules))
-        out.append(" & ".join([tex_escape(table.stub)] + [r"\multicolumn{1}{c}{" + tex_escape(c) + "}"
-                                                           for c in table.columns])
-                   + r" \\")
+        out.append(
+            " & ".join([tex_escape(table.stub)] + [r"\multicolumn{1}{c}{" + tex_escape(c) + "}" for c in table.columns])
+            + r" \\"
+        )
     else:
-        out.append(" & ".join([tex_escape(table.stub)] + [r"\multicolumn{1}{c}{" + tex_escape(c) + "}"
-                                                           for c in table.columns]) + r" \\")
+        out.append(
+            " & ".join([tex_escape(table.stub)] + [r"\multicolumn{1}{c}{" + tex_escape(c) + "}" for c in table.columns])
+            + r" \\"
+        )
     out.append(r"\midrule")
     for r in table.rows:
         if r.kind == "panel":
             out.append(r"\multicolumn{" + str(k + 1) + r"}{@{}l}{\textit{" + tex_escape(r.label) + r"}} \\")
             continue
-        cells = [tex_escape(r.label)] + [_tex_number(c) if r.kind != "flag" else
-                                         r"\multicolumn{1}{c}{" + tex_escape(c) + "}" for c in r.cells]
+        cells = [tex_escape(r.label)] + [
+            _tex_number(c) if r.kind != "flag" else r"\multicolumn{1}{c}{" + tex_escape(c) + "}" for c in r.cells
+        ]
         out.append(" & ".join(cells) + r" \\")
     out += [r"\bottomrule", r"\end{tabular}}", r"\aicoordfit{" + tex_escape(table.note_text) + "}"]
     out.append(r"\end{table}")
@@ -239,16 +299,29 @@ def write_tex_tables(tables: Sequence[PaperTable], path) -> None:
 def readme_markdown(captions: Mapping[str, str], entries: Sequence[Mapping], figures: Sequence[Mapping]) -> str:
     """``results/paper/README.md``: a row per table (its caption from ``captions`` by name, its four files) and
     per figure (title, files), each with its rule, inputs and configuration entries."""
+
     def row(title, files, e):
-        return (f"| {title} | {files} | `{e['rule']}` | " + ", ".join(f"`{i}`" for i in e["inputs"]) + " | "
-                + ", ".join(f"`{c}`" for c in e["config"]) + " |")
+        return (
+            f"| {title} | {files} | `{e['rule']}` | "
+            + ", ".join(f"`{i}`" for i in e["inputs"])
+            + " | "
+            + ", ".join(f"`{c}`" for c in e["config"])
+            + " |"
+        )
 
     head = ["| {} | files | rule | inputs | config entries |", "| --- | --- | --- | --- | --- |"]
-    lines = ["# Paper tables and figures", "",
-             "Made by `workflow/rules/paper.smk` (step module `aicoord.steps.paper`). Each table is written as "
-             "`<name>.csv` (tidy), `.md`, `.tex` (standalone xelatex) and `.docx` (three-line table) by one "
-             "rule; `tables.docx` and `tables.tex` (rule `paper_tables`) hold every table in order.", "",
-             "## Tables", "", head[0].format("table"), head[1]]
+    lines = [
+        "# Paper tables and figures",
+        "",
+        "Made by `workflow/rules/paper.smk` (step module `aicoord.steps.paper`). Each table is written as "
+        "`<name>.csv` (tidy), `.md`, `.tex` (standalone xelatex) and `.docx` (three-line table) by one "
+        "rule; `tables.docx` and `tables.tex` (rule `paper_tables`) hold every table in order.",
+        "",
+        "## Tables",
+        "",
+        head[0].format("table"),
+        head[1],
+    ]
     lines += [row(captions.get(e["name"], e["name"]), f"`{e['name']}.csv/.md/.tex/.docx`", e) for e in entries]
     lines += ["", "## Figures", "", head[0].format("figure"), head[1]]
     lines += [row(f["title"], ", ".join(f"`{Path(p).name}`" for p in f["files"]), f) for f in figures]

@@ -40,9 +40,20 @@ __all__ = ["IV_A_PATH", "mechanism_table", "moran_table"]
 IV_A_PATH = ("ai_total_on_channel_iv", "a_iv", "iv_a")
 
 
-def moran_table(g: pd.DataFrame, *, matrices: Sequence[str], words: Mapping, variable_label, weights_labels: Mapping,
-                language: str, fmt: NumberFormat, stars: Sequence[float], number, title: str,
-                notes: Sequence[str]) -> PaperTable:
+def moran_table(
+    g: pd.DataFrame,
+    *,
+    matrices: Sequence[str],
+    words: Mapping,
+    variable_label,
+    weights_labels: Mapping,
+    language: str,
+    fmt: NumberFormat,
+    stars: Sequence[float],
+    number,
+    title: str,
+    notes: Sequence[str],
+) -> PaperTable:
     """Moran's I by year (rows) × matrix (column groups: I with stars, z), one panel per variable of ``g``
     (the study's ``moran_panel.csv``); ``matrices`` chooses and orders the matrices printed (those not in
     ``g`` are skipped); ``variable_label(name)`` gives a panel's title."""
@@ -63,8 +74,15 @@ def moran_table(g: pd.DataFrame, *, matrices: Sequence[str], words: Mapping, var
                 r[f"{m} I"] = fmt(s["I"]) + stars_for(s["p_rand"], stars)
                 r[f"{m} z"] = fmt(s["z_rand"])
             rows.append(r)
-        t = table_from_frame(pd.DataFrame(rows), number=0, title="", language=language, label_col="label",
-                             groups=[(weights_labels.get(m, m), 2) for m in mats], stub=words["year"])
+        t = table_from_frame(
+            pd.DataFrame(rows),
+            number=0,
+            title="",
+            language=language,
+            label_col="label",
+            groups=[(weights_labels.get(m, m), 2) for m in mats],
+            stub=words["year"],
+        )
         t.columns = [words["I"], words["z"]] * len(mats)
         panels.append((variable_label(var), t))
     return panel_table(panels, number=number, title=title, notes=list(notes))
@@ -75,9 +93,24 @@ def _get(row, key):
     return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
 
 
-def mechanism_table(mech: pd.DataFrame, verdict: pd.DataFrame | None, *, labels: Mapping, words: Mapping, y_label: str,
-                    language: str, decimals: int, stars: Sequence[float], parentheses: str, alpha: float, number,
-                    title: str, notes: Sequence[str], weights: str = "", simulated: bool = False) -> PaperTable:
+def mechanism_table(
+    mech: pd.DataFrame,
+    verdict: pd.DataFrame | None,
+    *,
+    labels: Mapping,
+    words: Mapping,
+    y_label: str,
+    language: str,
+    decimals: int,
+    stars: Sequence[float],
+    parentheses: str,
+    alpha: float,
+    number,
+    title: str,
+    notes: Sequence[str],
+    weights: str = "",
+    simulated: bool = False,
+) -> PaperTable:
     """The stepwise mechanism table from the study's ``mechanisms.csv`` (``mech``: quantity ``ai_on_channel``,
     ``channel_on_y``, ``ai_on_y``, ``mediated`` per channel; the total effects are printed) and its
     ``verdict.csv`` (``verdict``, optional: share, suppression and the other columns, by name)."""
@@ -94,13 +127,19 @@ def mechanism_table(mech: pd.DataFrame, verdict: pd.DataFrame | None, *, labels:
         b, c = tot.loc["channel_on_y"], tot.loc["ai_on_y"]
         label = labels.get(m, m)
         cols.append(ModelColumn(f"({2 * i + 1})", {"ai": float(a["estimate"])}, {"ai": float(a["se"])}, group=label))
-        cols.append(ModelColumn(f"({2 * i + 2})", {"ai": float(c["estimate"]), "channel": float(b["estimate"])},
-                                {"ai": float(c["se"]), "channel": float(b["se"])}, group=label))
+        cols.append(
+            ModelColumn(
+                f"({2 * i + 2})",
+                {"ai": float(c["estimate"]), "channel": float(b["estimate"])},
+                {"ai": float(c["se"]), "channel": float(b["se"])},
+                group=label,
+            )
+        )
         med = tot.loc["mediated"]
         v = vrows.get(m, {})
         cells = {}
         z = float(med["estimate"]) / float(med["se"]) if float(med["se"]) > 0 else np.nan
-        p = float(2 * special.ndtr(-abs(z)))      # as every star of the table: estimate / SE
+        p = float(2 * special.ndtr(-abs(z)))  # as every star of the table: estimate / SE
         # as the coefficients above: the SE keeps two significant digits and the estimate its decimals
         d = fmt.decimals_for(med["se"]) if parentheses == "se" else decimals
         cells["mediated"] = fmt(med["estimate"], d) + stars_for(p, stars)
@@ -118,28 +157,46 @@ def mechanism_table(mech: pd.DataFrame, verdict: pd.DataFrame | None, *, labels:
             if _get(v, part) is not None:
                 cells[part] = fmt(v[part], d)
         basis = _get(v, "basis")
-        if basis is not None and str(basis) in VOCABULARY[language]["basis"]:   # an unknown basis stays in the CSV
+        if basis is not None and str(basis) in VOCABULARY[language]["basis"]:  # an unknown basis stays in the CSV
             cells["basis"] = term("basis", str(basis), language, labels)
         for stem in IV_A_PATH:
             if _get(v, stem) is not None:
                 lo, hi = _get(v, f"{stem}_lower"), _get(v, f"{stem}_upper")
-                cells["iv_a"] = fmt(v[stem]) + (f" [{fmt(lo)}, {fmt(hi)}]" if lo is not None and hi is not None
-                                                else "")
+                cells["iv_a"] = fmt(v[stem]) + (f" [{fmt(lo)}, {fmt(hi)}]" if lo is not None and hi is not None else "")
                 break
         cells["model"] = term("model", str(med.get("mechanism_model", "sdm")).lower(), language)
         for k, text in cells.items():
             extra.setdefault(k, [""] * (2 * len(channels)))[2 * i + 1] = text
     rl = {**labels, "ai": labels.get("ai", "ai"), "channel": w["channel"]}
-    reg = RegressionTable(cols, number=number, title=title, language=language, labels=rl, variables=["ai", "channel"],
-                          decimals=decimals, star_levels=tuple(stars), parens=parentheses, weights=weights,
-                          simulated=simulated, notes=list(notes))
+    reg = RegressionTable(
+        cols,
+        number=number,
+        title=title,
+        language=language,
+        labels=rl,
+        variables=["ai", "channel"],
+        decimals=decimals,
+        star_levels=tuple(stars),
+        parens=parentheses,
+        weights=weights,
+        simulated=simulated,
+        notes=list(notes),
+    )
     t = reg.table()
-    dep = Row(w["dependent"], [w["channel"] if j % 2 == 0 else y_label for j in range(len(cols))], "text",
-              "dependent")
-    heads = {"mediated": w["mediated"], "mediated_se": "", "interval": w["interval"].format(level=level),
-             "share": w["share"], "suppression": w["suppression"], "p_adjusted": w["p_adjusted"],
-             "mediated_local": w["mediated_local"], "mediated_spillover": w["mediated_spillover"],
-             "iv_a": w["iv_a"], "basis": w["basis"], "model": w["model"]}
+    dep = Row(w["dependent"], [w["channel"] if j % 2 == 0 else y_label for j in range(len(cols))], "text", "dependent")
+    heads = {
+        "mediated": w["mediated"],
+        "mediated_se": "",
+        "interval": w["interval"].format(level=level),
+        "share": w["share"],
+        "suppression": w["suppression"],
+        "p_adjusted": w["p_adjusted"],
+        "mediated_local": w["mediated_local"],
+        "mediated_spillover": w["mediated_spillover"],
+        "iv_a": w["iv_a"],
+        "basis": w["basis"],
+        "model": w["model"],
+    }
     body = [dep] + t.rows
     for k, head in heads.items():
         if k in extra:

@@ -32,46 +32,96 @@ from . import (
 from .labels import VOCABULARY, term, translate_note
 
 #: The paper's tables in print order (their numbers are positions in this list, from 1).
-TABLES = ("descriptive", "correlation", "moran", "lisa", "inequality", "convergence", "specification", "baseline",
-          "effects", "mechanisms", "heterogeneity", "robustness", "scenarios", "scenario_provinces", "identification",
-          "verdict")
+TABLES = (
+    "descriptive",
+    "correlation",
+    "moran",
+    "lisa",
+    "inequality",
+    "convergence",
+    "specification",
+    "baseline",
+    "effects",
+    "mechanisms",
+    "heterogeneity",
+    "robustness",
+    "scenarios",
+    "scenario_provinces",
+    "identification",
+    "verdict",
+)
 
 TITLES = {
-    "zh": {"descriptive": "变量的描述性统计", "correlation": "相关系数矩阵与方差膨胀因子",
-           "moran": "全局莫兰指数（年份 × 变量 × 空间权重矩阵）", "lisa": "局部空间自相关（LISA）聚类",
-           "inequality": "区域差异的泰尔指数与 Dagum 基尼系数分解", "convergence": "σ 收敛与 β 收敛检验",
-           "specification": "空间计量模型的设定检验", "baseline": "基准回归：双向固定效应空间面板模型",
-           "effects": "人工智能影响的空间效应分解", "mechanisms": "作用机制检验：空间中介效应",
-           "heterogeneity": "异质性分析：分地区与分时期", "robustness": "稳健性检验：人工智能的总效应与中介效应",
-           "scenarios": "政策情景模拟：区域差异的变化", "scenario_provinces": "政策情景模拟：各省协调差距的变化",
-           "identification": "人工智能效应的识别：最大似然估计与空间工具变量估计",
-           "verdict": "结论：人工智能促进还是阻碍区域协调发展"},
-    "en": {"descriptive": "Descriptive statistics", "correlation": "Correlation matrix and variance inflation factors",
-           "moran": "Global Moran's I by year, variable and weights matrix",
-           "lisa": "Local spatial autocorrelation (LISA) clusters",
-           "inequality": "Theil and Dagum Gini decompositions of regional inequality",
-           "convergence": "σ- and β-convergence", "specification": "Specification tests of the spatial panel model",
-           "baseline": "Baseline estimates: two-way fixed-effects spatial panel models",
-           "effects": "Direct, indirect and total effects", "mechanisms": "Mechanisms: spatial mediation",
-           "heterogeneity": "Heterogeneity by region and period",
-           "robustness": "Robustness: AI's total effect and the mediated effects",
-           "scenarios": "Policy scenarios: change of regional dispersion",
-           "scenario_provinces": "Policy scenarios: change of each province's outcome",
-           "identification": "Identification of AI's effect: maximum likelihood against spatial instrumental variables",
-           "verdict": "Verdict: does AI promote or hinder regional coordination?"},
+    "zh": {
+        "descriptive": "变量的描述性统计",
+        "correlation": "相关系数矩阵与方差膨胀因子",
+        "moran": "全局莫兰指数（年份 × 变量 × 空间权重矩阵）",
+        "lisa": "局部空间自相关（LISA）聚类",
+        "inequality": "区域差异的泰尔指数与 Dagum 基尼系数分解",
+        "convergence": "σ 收敛与 β 收敛检验",
+        "specification": "空间计量模型的设定检验",
+        "baseline": "基准回归：双向固定效应空间面板模型",
+        "effects": "人工智能影响的空间效应分解",
+        "mechanisms": "作用机制检验：空间中介效应",
+        "heterogeneity": "异质性分析：分地区与分时期",
+        "robustness": "稳健性检验：人工智能的总效应与中介效应",
+        "scenarios": "政策情景模拟：区域差异的变化",
+        "scenario_provinces": "政策情景模拟：各省协调差距的变化",
+        "identification": "人工智能效应的识别：最大似然估计与空间工具变量估计",
+        "verdict": "结论：人工智能促进还是阻碍区域协调发展",
+    },
+    "en": {
+        "descriptive": "Descriptive statistics",
+        "correlation": "Correlation matrix and variance inflation factors",
+        "moran": "Global Moran's I by year, variable and weights matrix",
+        "lisa": "Local spatial autocorrelation (LISA) clusters",
+        "inequality": "Theil and Dagum Gini decompositions of regional inequality",
+        "convergence": "σ- and β-convergence",
+        "specification": "Specification tests of the spatial panel model",
+        "baseline": "Baseline estimates: two-way fixed-effects spatial panel models",
+        "effects": "Direct, indirect and total effects",
+        "mechanisms": "Mechanisms: spatial mediation",
+        "heterogeneity": "Heterogeneity by region and period",
+        "robustness": "Robustness: AI's total effect and the mediated effects",
+        "scenarios": "Policy scenarios: change of regional dispersion",
+        "scenario_provinces": "Policy scenarios: change of each province's outcome",
+        "identification": "Identification of AI's effect: maximum likelihood against spatial instrumental variables",
+        "verdict": "Verdict: does AI promote or hinder regional coordination?",
+    },
 }
 
 #: Labels of the panel's roles and of fixed terms, by language (``paper.labels`` overrides them).
 DEFAULT_LABELS = {
-    "zh": {"ai": "人工智能指数", "coord_gap": "区域协调差距", "gdp_pc": "人均GDP", "population": "人口",
-           "industrial_upgrading": "产业结构升级", "value_chain": "价值链攀升", "resource_allocation": "资源错配",
-           "regional_brand": "区域品牌", "dev_gap": "发展差距", "gov": "政府干预", "urban": "城镇化率",
-           "ai_index": "人工智能指数", "hub_exposure": "人工智能枢纽暴露度（模拟工具变量）"},
-    "en": {"ai": "AI index", "coord_gap": "Coordination gap", "gdp_pc": "GDP per capita", "population": "Population",
-           "industrial_upgrading": "Industrial upgrading", "value_chain": "Value chain",
-           "resource_allocation": "Resource misallocation", "regional_brand": "Regional brand",
-           "dev_gap": "Development gap", "gov": "Government intervention", "urban": "Urbanisation",
-           "ai_index": "AI index", "hub_exposure": "Exposure to an AI hub (simulated instrument)"},
+    "zh": {
+        "ai": "人工智能指数",
+        "coord_gap": "区域协调差距",
+        "gdp_pc": "人均GDP",
+        "population": "人口",
+        "industrial_upgrading": "产业结构升级",
+        "value_chain": "价值链攀升",
+        "resource_allocation": "资源错配",
+        "regional_brand": "区域品牌",
+        "dev_gap": "发展差距",
+        "gov": "政府干预",
+        "urban": "城镇化率",
+        "ai_index": "人工智能指数",
+        "hub_exposure": "人工智能枢纽暴露度（模拟工具变量）",
+    },
+    "en": {
+        "ai": "AI index",
+        "coord_gap": "Coordination gap",
+        "gdp_pc": "GDP per capita",
+        "population": "Population",
+        "industrial_upgrading": "Industrial upgrading",
+        "value_chain": "Value chain",
+        "resource_allocation": "Resource misallocation",
+        "regional_brand": "Regional brand",
+        "dev_gap": "Development gap",
+        "gov": "Government intervention",
+        "urban": "Urbanisation",
+        "ai_index": "AI index",
+        "hub_exposure": "Exposure to an AI hub (simulated instrument)",
+    },
 }
 
 #: The fixed words of the study's tables: the ``word`` kind of :data:`aicoord.paper.labels.VOCABULARY`, by language
@@ -87,15 +137,41 @@ def model_label(model, language) -> str:
     return MODEL_LABELS[language].get(str(model), term("model", str(model), language).upper())
 
 
-MEASURE_LABELS = {"cv": "CV", "sd_log": "SD(log)", "theil_t": "Theil T", "theil_l": "Theil L", "gini": "Gini",
-                  "gini_within": "Gini within", "gini_between": "Gini between"}
+MEASURE_LABELS = {
+    "cv": "CV",
+    "sd_log": "SD(log)",
+    "theil_t": "Theil T",
+    "theil_l": "Theil L",
+    "gini": "Gini",
+    "gini_within": "Gini within",
+    "gini_between": "Gini between",
+}
 
 #: Names of the NBS regions, sub-periods and groups of the heterogeneity table, by language.
-GROUPS = {"zh": {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北", "pre": "前期",
-                 "post": "后期", "difference": "差异（后期 − 前期）", "region": "分地区", "period": "分时期"},
-          "en": {"East": "East", "Central": "Central", "West": "West", "Northeast": "Northeast", "pre": "Early period",
-                 "post": "Late period", "difference": "Difference (late − early)", "region": "By region",
-                 "period": "By period"}}
+GROUPS = {
+    "zh": {
+        "East": "东部",
+        "Central": "中部",
+        "West": "西部",
+        "Northeast": "东北",
+        "pre": "前期",
+        "post": "后期",
+        "difference": "差异（后期 − 前期）",
+        "region": "分地区",
+        "period": "分时期",
+    },
+    "en": {
+        "East": "East",
+        "Central": "Central",
+        "West": "West",
+        "Northeast": "Northeast",
+        "pre": "Early period",
+        "post": "Late period",
+        "difference": "Difference (late − early)",
+        "region": "By region",
+        "period": "By period",
+    },
+}
 
 
 def group_label(name, language) -> str:
@@ -170,7 +246,7 @@ def column_label(labels: Mapping, key: str, language: str) -> str:
 
 
 def weights_note(names, weights_labels, language) -> str:
-    """"空间权重矩阵：Queen 邻接矩阵；k 近邻矩阵（k = 4）..." for the matrices a table names (their descriptions,
+    """ "空间权重矩阵：Queen 邻接矩阵；k 近邻矩阵（k = 4）..." for the matrices a table names (their descriptions,
     ``paper_weights_labels`` of the workflow, never their configuration names)."""
     sep = "；" if language == "zh" else "; "
     descr = [weights_labels.get(m, m) for m in dict.fromkeys(names)]
@@ -206,9 +282,20 @@ def table_number(name):
 
 
 def regression_options(language, decimals, stars, parentheses, labels, weights_label, sim, parts, extra=()):
-    labels = {**labels, **{f"W*{k}": column_label(labels, f"W*{k}", language) for k in labels if not k.startswith("W*")}}
-    return dict(language=language, decimals=decimals, star_levels=tuple(stars), parens=parentheses,
-                labels=labels, weights=weights_label, simulated=sim, notes=list(extra) + list(parts))
+    labels = {
+        **labels,
+        **{f"W*{k}": column_label(labels, f"W*{k}", language) for k in labels if not k.startswith("W*")},
+    }
+    return dict(
+        language=language,
+        decimals=decimals,
+        star_levels=tuple(stars),
+        parens=parentheses,
+        labels=labels,
+        weights=weights_label,
+        simulated=sim,
+        notes=list(extra) + list(parts),
+    )
 
 
 def model_column(name, frame, key, *, group=None, scalars=None, flags=None, rename=None) -> ModelColumn:
@@ -216,8 +303,9 @@ def model_column(name, frame, key, *, group=None, scalars=None, flags=None, rena
     rename = rename or (lambda k: k)
     params = {rename(k): float(v) for k, v in zip(frame[key], frame["estimate"])}
     se = {rename(k): float(v) for k, v in zip(frame[key], frame["se"])}
-    return ModelColumn(name=name, params=params, se=se, scalars=dict(scalars or {}), flags=dict(flags or {}),
-                       group=group)
+    return ModelColumn(
+        name=name, params=params, se=se, scalars=dict(scalars or {}), flags=dict(flags or {}), group=group
+    )
 
 
 # ------------------------------------------------------------------------------------- descriptive tables
@@ -236,7 +324,7 @@ def failure_text(text, language, fmt) -> str:
     m = re.match(r"not stationary: .*= ([-0-9.eE+]+) >= 1", text)
     if m and language == "zh":
         return f"非平稳（最大模 {fmt(float(m.group(1)))} ≥ 1）"
-    if language == "zh":   # an engine's message has no translation: the results file holds it in full
+    if language == "zh":  # an engine's message has no translation: the results file holds it in full
         return "原因见稳健性结果文件"
     return text.split(";")[0][:60]
 
@@ -265,18 +353,28 @@ def cov_note(cov, language) -> str | None:
         who = _CLUSTER_NAMES[language].get(cov.get("cluster") or "code", cov.get("cluster"))
         boot = cov.get("bootstrap")
         if boot:
-            return (f"Values in parentheses are based on cluster-robust standard errors by {who} "
-                    f"({cov['n_clusters']} clusters); p-values from an unrestricted wild cluster bootstrap "
-                    f"({boot['weights'].title()} weights, {boot['draws']} draws)." if en else
-                    f"括号内数值基于按{who}聚类的稳健标准误（{cov['n_clusters']} 个聚类）；p 值来自非约束野聚类自助法"
-                    f"（{boot['weights'].title()} 权重，{boot['draws']} 次抽样）。")
-        return (f"Values in parentheses are based on cluster-robust standard errors by {who} "
-                f"({cov['n_clusters']} clusters)." if en else
-                f"括号内数值基于按{who}聚类的稳健标准误（{cov['n_clusters']} 个聚类）。")
-    what = {"opg": ("outer-product-of-scores (OPG) standard errors", "得分外积（OPG）标准误"),
-            "robust": ("heteroskedasticity-robust (sandwich) standard errors", "异方差稳健（三明治）标准误"),
-            "driscoll-kraay": (f"Driscoll–Kraay standard errors (Bartlett kernel, lag {cov.get('dk_lag')})",
-                               f"Driscoll–Kraay 标准误（Bartlett 核，滞后 {cov.get('dk_lag')} 期）")}[ct]
+            return (
+                f"Values in parentheses are based on cluster-robust standard errors by {who} "
+                f"({cov['n_clusters']} clusters); p-values from an unrestricted wild cluster bootstrap "
+                f"({boot['weights'].title()} weights, {boot['draws']} draws)."
+                if en
+                else f"括号内数值基于按{who}聚类的稳健标准误（{cov['n_clusters']} 个聚类）；p 值来自非约束野聚类自助法"
+                f"（{boot['weights'].title()} 权重，{boot['draws']} 次抽样）。"
+            )
+        return (
+            f"Values in parentheses are based on cluster-robust standard errors by {who} "
+            f"({cov['n_clusters']} clusters)."
+            if en
+            else f"括号内数值基于按{who}聚类的稳健标准误（{cov['n_clusters']} 个聚类）。"
+        )
+    what = {
+        "opg": ("outer-product-of-scores (OPG) standard errors", "得分外积（OPG）标准误"),
+        "robust": ("heteroskedasticity-robust (sandwich) standard errors", "异方差稳健（三明治）标准误"),
+        "driscoll-kraay": (
+            f"Driscoll–Kraay standard errors (Bartlett kernel, lag {cov.get('dk_lag')})",
+            f"Driscoll–Kraay 标准误（Bartlett 核，滞后 {cov.get('dk_lag')} 期）",
+        ),
+    }[ct]
     return f"Values in parentheses are based on {what[0]}." if en else f"括号内数值基于{what[1]}。"
 
 
@@ -289,8 +387,13 @@ def decision(text: str, language: str) -> str:
         return term("effects", m.group(1), language)
     m = re.fullmatch(r"(\w+) with (\w+) fixed effects", text)
     if m:
-        return term("model", "with", language, model=term("model", m.group(1).lower(), language),
-                    effects=term("effects", m.group(2), language))
+        return term(
+            "model",
+            "with",
+            language,
+            model=term("model", m.group(1).lower(), language),
+            effects=term("effects", m.group(2), language),
+        )
     return term("decision", text, language)
 
 
@@ -307,30 +410,39 @@ def specification_rows(g: pd.DataFrame, language: str, fmt: NumberFormat) -> tup
         eff = r.get("effects") if isinstance(r.get("effects"), str) else None
         null = r.get("null") if isinstance(r.get("null"), str) else ""
         m = re.search(r"robust Mundlak version .*classical statistic \(([^)]*)\)", null)
-        if m:   # the Hausman row is the robust Mundlak test: the note says why
+        if m:  # the Hausman row is the robust Mundlak test: the note says why
             reasons.append(term("reason", "robust_hausman", language, classical=fmt(float(m.group(1)))))
         if isinstance(text, str) and text.endswith("; " + BASELINE_NOTE):
-            text = text[:-len(BASELINE_NOTE) - 2]
-            tail.append(term("reason", "baseline_sdm", language))   # after the selection's reason
+            text = text[: -len(BASELINE_NOTE) - 2]
+            tail.append(term("reason", "baseline_sdm", language))  # after the selection's reason
         if isinstance(text, str) and text:
             text, _, why = text.partition(" (")
             text = decision(text, language)
-            if why and r["test"] == "baseline model":   # the cell says it: "SDM（保留，见注）"
+            if why and r["test"] == "baseline model":  # the cell says it: "SDM（保留，见注）"
                 why = term("reason", why.rstrip(")"), language)
                 text = f"{text}（{why}）" if language == "zh" else f"{text} ({why})"
             elif why:
                 why = term("reason", why.rstrip(")"), language)
-                reasons.append(f"{term('test', r['test'], language)}：{text}（{why}）" if language == "zh"
-                               else f"{term('test', r['test'], language)}: {text} ({why})")
+                reasons.append(
+                    f"{term('test', r['test'], language)}：{text}（{why}）"
+                    if language == "zh"
+                    else f"{term('test', r['test'], language)}: {text} ({why})"
+                )
         else:
             text = w["reject"] if str(r.get("reject")) == "True" else ""
         label = term("test", r["test"], language)
         if eff and r["test"] != "selected model":
             effects = term("effects", eff, language)
             label += f"（{effects}）" if language == "zh" else f" ({effects})"
-        rows.append({"label": label, w["statistic"]: fmt(r["statistic"]),
-                     w["df"]: "" if pd.isna(r["df"]) else fmt.integer(r["df"]), w["p"]: fmt(r["p"]),
-                     w["decision"]: text})
+        rows.append(
+            {
+                "label": label,
+                w["statistic"]: fmt(r["statistic"]),
+                w["df"]: "" if pd.isna(r["df"]) else fmt.integer(r["df"]),
+                w["p"]: fmt(r["p"]),
+                w["decision"]: text,
+            }
+        )
     return rows, reasons + tail
 
 
@@ -351,17 +463,26 @@ def lee_yu_note(fit: Mapping, language: str) -> str:
     note = "Lee–Yu bias correction" if language == "en" else "经 Lee–Yu 偏误修正"
     if fit["nobs"] != fit["N"] * fit["T"]:
         n_eff, t_eff = lee_yu_sample(fit["N"], fit["T"], fit["nobs"])
-        note += (f"; observations are the effective sample after the Lee–Yu orthogonal transformation, "
-                 f"{n_eff} × {t_eff} = {fit['nobs']} of N × T = {fit['N'] * fit['T']}" if language == "en" else
-                 f"，观测值为 Lee–Yu 正交变换后的有效样本 {n_eff} × {t_eff} = {fit['nobs']}"
-                 f"（原样本 N × T = {fit['N'] * fit['T']}）")
+        note += (
+            f"; observations are the effective sample after the Lee–Yu orthogonal transformation, "
+            f"{n_eff} × {t_eff} = {fit['nobs']} of N × T = {fit['N'] * fit['T']}"
+            if language == "en"
+            else f"，观测值为 Lee–Yu 正交变换后的有效样本 {n_eff} × {t_eff} = {fit['nobs']}"
+            f"（原样本 N × T = {fit['N'] * fit['T']}）"
+        )
     return note
 
 
 # ------------------------------------------------------------------------------------- the baseline's model columns
-def baseline_model_columns(g: pd.DataFrame, fit: Mapping, *, labels: Mapping, language: str,
-                           weights_labels: Mapping, show_controls: bool = True) -> tuple[list[ModelColumn], list[str],
-                                                                                            list[str]]:
+def baseline_model_columns(
+    g: pd.DataFrame,
+    fit: Mapping,
+    *,
+    labels: Mapping,
+    language: str,
+    weights_labels: Mapping,
+    show_controls: bool = True,
+) -> tuple[list[ModelColumn], list[str], list[str]]:
     """The model columns of the baseline table from the study's ``baseline_columns.csv`` (one row per column
     and parameter, :func:`aicoord.study.models.baseline_columns`) and the baseline's fit summary ``fit``.
 
@@ -383,16 +504,26 @@ def baseline_model_columns(g: pd.DataFrame, fit: Mapping, *, labels: Mapping, la
             name += f" W{mats.index(first['weights']) + 1}"
         scal = {k: float(first[k]) for k in ("sigma2", "r2_within", "loglik") if k in gc and pd.notna(first[k])}
         scal.update({k: int(first[k]) for k in ("N", "T", "nobs") if k in gc})
-        flags = {**({} if show_controls else {"controls": bool(controls)}),
-                 "unit_effects": eff in ("individual", "twoways"), "time_effects": eff in ("time", "twoways")}
-        cols.append(model_column(name, gc, "parameter", scalars=scal, flags=flags, group=column_label(labels, fit["y"], language)))
+        flags = {
+            **({} if show_controls else {"controls": bool(controls)}),
+            "unit_effects": eff in ("individual", "twoways"),
+            "time_effects": eff in ("time", "twoways"),
+        }
+        cols.append(
+            model_column(
+                name, gc, "parameter", scalars=scal, flags=flags, group=column_label(labels, fit["y"], language)
+            )
+        )
     shown = [ai, *controls] if show_controls else [ai]
     variables = shown + [f"W*{v}" for v in shown]
     notes = []
     if several:
         sep = "；" if language == "zh" else "; "
-        notes.append(WORDS[language]["weights"].format(
-            w=sep.join(f"W{i + 1} = {weights_labels.get(m, m)}" for i, m in enumerate(mats))))
+        notes.append(
+            WORDS[language]["weights"].format(
+                w=sep.join(f"W{i + 1} = {weights_labels.get(m, m)}" for i, m in enumerate(mats))
+            )
+        )
     return cols, variables, notes
 
 

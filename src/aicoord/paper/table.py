@@ -24,33 +24,94 @@ from scipy import special
 
 from .numbers import NumberFormat
 
-__all__ = ["Row", "PaperTable", "ModelColumn", "RegressionTable", "column_from_results",
-           "columns_from_impacts", "table_from_frame", "panel_table", "stars_for", "WORDS", "SIMULATED_NOTE"]
+__all__ = [
+    "Row",
+    "PaperTable",
+    "ModelColumn",
+    "RegressionTable",
+    "column_from_results",
+    "columns_from_impacts",
+    "table_from_frame",
+    "panel_table",
+    "stars_for",
+    "WORDS",
+    "SIMULATED_NOTE",
+]
 
 #: Fixed words of the tables in each language.
 WORDS = {
-    "zh": {"table": "表", "variable": "变量", "note": "注：", "yes": "是", "no": "否",
-           "controls": "控制变量", "unit_effects": "地区效应", "time_effects": "时间效应",
-           "nobs": "观测值", "N": "省份数", "T": "年数", "loglik": "对数似然", "sigma2": "σ²",
-           "aic": "AIC", "bic": "BIC", "rho": "ρ", "lambda": "λ",
-           "r2_within": "R²（组内）", "r2_overall": "R²（整体）", "r2_between": "R²（组间）",
-           "r2_pseudo": "伪 R²", "r2_adj": "调整 R²", "r2_ols": "R²",
-           "se": "标准误", "t": "t 值", "z": "z 值",
-           "parens": "括号内为{what}", "stars": "{marks} 分别表示在 {levels} 的水平上显著",
-           "star": "{marks} 表示在 {levels} 的水平上显著",
-           "weights": "空间权重矩阵：{w}", "source": "数据来源：{s}", "sep": "；", "end": "。",
-           "list_sep": "、"},
-    "en": {"table": "Table", "variable": "Variable", "note": "Notes: ", "yes": "Yes", "no": "No",
-           "controls": "Controls", "unit_effects": "Province effects", "time_effects": "Year effects",
-           "nobs": "Observations", "N": "Provinces", "T": "Years", "loglik": "Log-likelihood",
-           "sigma2": "σ²", "aic": "AIC", "bic": "BIC", "rho": "ρ", "lambda": "λ",
-           "r2_within": "Within R²", "r2_overall": "Overall R²", "r2_between": "Between R²",
-           "r2_pseudo": "Pseudo R²", "r2_adj": "Adjusted R²", "r2_ols": "R²",
-           "se": "standard errors", "t": "t-statistics", "z": "z-statistics",
-           "parens": "{What} in parentheses", "stars": "{marks} denote significance at the {levels} levels",
-           "star": "{marks} denotes significance at the {levels} level",
-           "weights": "Spatial weights: {w}", "source": "Source: {s}", "sep": ". ", "end": ".",
-           "list_sep": ", "},
+    "zh": {
+        "table": "表",
+        "variable": "变量",
+        "note": "注：",
+        "yes": "是",
+        "no": "否",
+        "controls": "控制变量",
+        "unit_effects": "地区效应",
+        "time_effects": "时间效应",
+        "nobs": "观测值",
+        "N": "省份数",
+        "T": "年数",
+        "loglik": "对数似然",
+        "sigma2": "σ²",
+        "aic": "AIC",
+        "bic": "BIC",
+        "rho": "ρ",
+        "lambda": "λ",
+        "r2_within": "R²（组内）",
+        "r2_overall": "R²（整体）",
+        "r2_between": "R²（组间）",
+        "r2_pseudo": "伪 R²",
+        "r2_adj": "调整 R²",
+        "r2_ols": "R²",
+        "se": "标准误",
+        "t": "t 值",
+        "z": "z 值",
+        "parens": "括号内为{what}",
+        "stars": "{marks} 分别表示在 {levels} 的水平上显著",
+        "star": "{marks} 表示在 {levels} 的水平上显著",
+        "weights": "空间权重矩阵：{w}",
+        "source": "数据来源：{s}",
+        "sep": "；",
+        "end": "。",
+        "list_sep": "、",
+    },
+    "en": {
+        "table": "Table",
+        "variable": "Variable",
+        "note": "Notes: ",
+        "yes": "Yes",
+        "no": "No",
+        "controls": "Controls",
+        "unit_effects": "Province effects",
+        "time_effects": "Year effects",
+        "nobs": "Observations",
+        "N": "Provinces",
+        "T": "Years",
+        "loglik": "Log-likelihood",
+        "sigma2": "σ²",
+        "aic": "AIC",
+        "bic": "BIC",
+        "rho": "ρ",
+        "lambda": "λ",
+        "r2_within": "Within R²",
+        "r2_overall": "Overall R²",
+        "r2_between": "Between R²",
+        "r2_pseudo": "Pseudo R²",
+        "r2_adj": "Adjusted R²",
+        "r2_ols": "R²",
+        "se": "standard errors",
+        "t": "t-statistics",
+        "z": "z-statistics",
+        "parens": "{What} in parentheses",
+        "stars": "{marks} denote significance at the {levels} levels",
+        "star": "{marks} denotes significance at the {levels} level",
+        "weights": "Spatial weights: {w}",
+        "source": "Source: {s}",
+        "sep": ". ",
+        "end": ".",
+        "list_sep": ", ",
+    },
 }
 
 #: The words that mark a table built from simulated data.
@@ -59,8 +120,21 @@ SIMULATED_NOTE = {"zh": "模拟数据 (simulated data)", "en": "Simulated data"}
 #: Spatial parameters, printed after the regressors in this order.
 SPATIAL_TERMS = ("rho", "lambda")
 #: Scalar statistics in print order; integers are printed without decimals.
-SCALAR_ORDER = ("sigma2", "r2_within", "r2_overall", "r2_between", "r2_adj", "r2_pseudo", "r2_ols",
-                "loglik", "aic", "bic", "N", "T", "nobs")
+SCALAR_ORDER = (
+    "sigma2",
+    "r2_within",
+    "r2_overall",
+    "r2_between",
+    "r2_adj",
+    "r2_pseudo",
+    "r2_ols",
+    "loglik",
+    "aic",
+    "bic",
+    "N",
+    "T",
+    "nobs",
+)
 INTEGER_SCALARS = ("N", "T", "nobs")
 FLAG_ORDER = ("controls", "unit_effects", "time_effects")
 
@@ -131,7 +205,7 @@ class PaperTable:
 
     @property
     def caption(self) -> str:
-        """"表 1  title" / "Table 1. title"."""
+        """ "表 1  title" / "Table 1. title"."""
         if self.language == "zh":
             return f"表 {self.number}  {self.title}"
         return f"Table {self.number}. {self.title}"
@@ -205,8 +279,9 @@ class ModelColumn:
 
     def __post_init__(self):
         if "r2" in self.scalars:
-            raise ValueError("scalar 'r2' is ambiguous: use r2_within, r2_overall, r2_between, r2_adj, "
-                             "r2_pseudo or r2_ols")
+            raise ValueError(
+                "scalar 'r2' is ambiguous: use r2_within, r2_overall, r2_between, r2_adj, r2_pseudo or r2_ols"
+            )
         missing = [k for k in self.params if k not in self.se]
         if missing:
             raise ValueError(f"column {self.name!r}: no standard error for {missing}")
@@ -287,15 +362,16 @@ class RegressionTable:
             raise ValueError("star levels must lie in (0, 1)")
         self.star_levels = tuple(sorted(levels, reverse=True))
         base = self.fmt or NumberFormat()
-        self.fmt = NumberFormat(decimals=self.decimals, minus=base.minus, thousands=base.thousands,
-                                missing=base.missing)
+        self.fmt = NumberFormat(
+            decimals=self.decimals, minus=base.minus, thousands=base.thousands, missing=base.missing
+        )
 
     def _label(self, key):
         w = WORDS[self.language]
         return self.labels.get(key, w.get(key, key))
 
     def star_note(self) -> str:
-        """"*、**、*** 分别表示在 10%、5%、1% 的水平上显著" / "*, **, *** denote ... 10%, 5% and 1% levels"."""
+        """ "*、**、*** 分别表示在 10%、5%、1% 的水平上显著" / "*, **, *** denote ... 10%, 5% and 1% levels"."""
         w = WORDS[self.language]
         marks = ["*" * (i + 1) for i in range(len(self.star_levels))]
         pct = [f"{_pct(a)}%" for a in self.star_levels]
@@ -375,9 +451,16 @@ class RegressionTable:
                     groups[-1] = (g, groups[-1][1] + 1)
                 else:
                     groups.append((g, 1))
-        return PaperTable(number=self.number, title=self.title, columns=[c.name for c in cols], rows=rows,
-                          groups=groups, stub=w["variable"] if self.stub is None else self.stub,
-                          notes=self.note_sentences(), language=self.language)
+        return PaperTable(
+            number=self.number,
+            title=self.title,
+            columns=[c.name for c in cols],
+            rows=rows,
+            groups=groups,
+            stub=w["variable"] if self.stub is None else self.stub,
+            notes=self.note_sentences(),
+            language=self.language,
+        )
 
 
 def _pct(a: float) -> str:
@@ -385,8 +468,15 @@ def _pct(a: float) -> str:
     return f"{v:g}"
 
 
-def column_from_results(res, name: str, *, variables: Sequence[str] | None = None, flags=None,
-                        group: str | None = None, r2: str = "r2_within") -> ModelColumn:
+def column_from_results(
+    res,
+    name: str,
+    *,
+    variables: Sequence[str] | None = None,
+    flags=None,
+    group: str | None = None,
+    r2: str = "r2_within",
+) -> ModelColumn:
     """A :class:`ModelColumn` from :class:`aicoord.panel.SpatialPanelResults` (or any object with
     ``params``, ``std_errors``, ``pvalues``, ``zvalues`` Series and ``loglik``, ``nobs``, ``N``, ``T``).
 
@@ -410,19 +500,27 @@ def column_from_results(res, name: str, *, variables: Sequence[str] | None = Non
         flags = {}
         if eff is not None:
             flags = {"unit_effects": eff in ("individual", "twoways"), "time_effects": eff in ("time", "twoways")}
-    return ModelColumn(name=name, params={k: float(res.params[k]) for k in keys},
-                       se={k: float(res.std_errors[k]) for k in keys},
-                       pvalues={k: float(res.pvalues[k]) for k in keys},
-                       stats={k: float(res.zvalues[k]) for k in keys},
-                       scalars=scalars, flags=dict(flags), group=group)
+    return ModelColumn(
+        name=name,
+        params={k: float(res.params[k]) for k in keys},
+        se={k: float(res.std_errors[k]) for k in keys},
+        pvalues={k: float(res.pvalues[k]) for k in keys},
+        stats={k: float(res.zvalues[k]) for k in keys},
+        scalars=scalars,
+        flags=dict(flags),
+        group=group,
+    )
 
 
-def columns_from_impacts(impacts, *, names=None, group: str | None = None, language: str = "zh",
-                         variables: Sequence[str] | None = None) -> list[ModelColumn]:
+def columns_from_impacts(
+    impacts, *, names=None, group: str | None = None, language: str = "zh", variables: Sequence[str] | None = None
+) -> list[ModelColumn]:
     """Three columns (direct, indirect, total effects) from :func:`aicoord.panel.impacts` output
     (index ``(variable, effect)``, columns ``estimate``, ``se``, ``z``, ``p``)."""
-    default = {"zh": {"direct": "直接效应", "indirect": "间接效应", "total": "总效应"},
-               "en": {"direct": "Direct", "indirect": "Indirect", "total": "Total"}}[language]
+    default = {
+        "zh": {"direct": "直接效应", "indirect": "间接效应", "total": "总效应"},
+        "en": {"direct": "Direct", "indirect": "Indirect", "total": "Total"},
+    }[language]
     names = {**default, **(names or {})}
     vars_ = list(dict.fromkeys(impacts.index.get_level_values(0)))
     if variables is not None:
@@ -430,18 +528,35 @@ def columns_from_impacts(impacts, *, names=None, group: str | None = None, langu
     out = []
     for kind in ("direct", "indirect", "total"):
         sub = impacts.xs(kind, level=1)
-        out.append(ModelColumn(name=names[kind], params={v: float(sub.loc[v, "estimate"]) for v in vars_},
-                               se={v: float(sub.loc[v, "se"]) for v in vars_},
-                               pvalues={v: float(sub.loc[v, "p"]) for v in vars_},
-                               stats={v: float(sub.loc[v, "z"]) for v in vars_}, group=group))
+        out.append(
+            ModelColumn(
+                name=names[kind],
+                params={v: float(sub.loc[v, "estimate"]) for v in vars_},
+                se={v: float(sub.loc[v, "se"]) for v in vars_},
+                pvalues={v: float(sub.loc[v, "p"]) for v in vars_},
+                stats={v: float(sub.loc[v, "z"]) for v in vars_},
+                group=group,
+            )
+        )
     return out
 
 
-def table_from_frame(df, *, number, title: str, language: str = "zh", decimals: int | Mapping[str, int] = 3,
-                     fmt: NumberFormat | None = None, stub: str | None = None, label_col: str | None = None,
-                     notes: Sequence[str] = (), source: str = "", simulated: bool = False,
-                     groups: list[tuple[str, int]] | None = None,
-                     text_cols: Sequence[str] = ("year", "年份", "年")) -> PaperTable:
+def table_from_frame(
+    df,
+    *,
+    number,
+    title: str,
+    language: str = "zh",
+    decimals: int | Mapping[str, int] = 3,
+    fmt: NumberFormat | None = None,
+    stub: str | None = None,
+    label_col: str | None = None,
+    notes: Sequence[str] = (),
+    source: str = "",
+    simulated: bool = False,
+    groups: list[tuple[str, int]] | None = None,
+    text_cols: Sequence[str] = ("year", "年份", "年"),
+) -> PaperTable:
     """A :class:`PaperTable` from a DataFrame (e.g. Moran's I by year × matrix, LR tests).
 
     Numeric cells go through the shared formatter (``decimals`` per column by a mapping, integer
@@ -476,13 +591,21 @@ def table_from_frame(df, *, number, title: str, language: str = "zh", decimals: 
     note = ([SIMULATED_NOTE[language]] if simulated else []) + list(notes)
     if source:
         note.append(w["source"].format(s=source))
-    return PaperTable(number=number, title=title, columns=[str(c) for c in data.columns], rows=rows,
-                      groups=groups, stub=(w["variable"] if stub is None else stub), notes=note,
-                      language=language)
+    return PaperTable(
+        number=number,
+        title=title,
+        columns=[str(c) for c in data.columns],
+        rows=rows,
+        groups=groups,
+        stub=(w["variable"] if stub is None else stub),
+        notes=note,
+        language=language,
+    )
 
 
-def panel_table(panels: Sequence[tuple[str, PaperTable]], *, number, title: str,
-                notes: Sequence[str] | None = None) -> PaperTable:
+def panel_table(
+    panels: Sequence[tuple[str, PaperTable]], *, number, title: str, notes: Sequence[str] | None = None
+) -> PaperTable:
     """Stack tables with the same columns as panels ("Panel A: 东部", ...) of one table.
 
     Each panel starts with a title row (kind ``"panel"``); the header and language come from the first
@@ -506,7 +629,15 @@ def panel_table(panels: Sequence[tuple[str, PaperTable]], *, number, title: str,
         for _, t in panels[1:]:
             notes += [n for n in t.notes if n not in notes]
         sim = SIMULATED_NOTE[first.language]
-        if sim in notes:   # "simulated data" leads the note, as in every other table
+        if sim in notes:  # "simulated data" leads the note, as in every other table
             notes = [sim] + [n for n in notes if n != sim]
-    return PaperTable(number=number, title=title, columns=list(first.columns), rows=rows,
-                      groups=first.groups, stub=first.stub, notes=list(notes), language=first.language)
+    return PaperTable(
+        number=number,
+        title=title,
+        columns=list(first.columns),
+        rows=rows,
+        groups=first.groups,
+        stub=first.stub,
+        notes=list(notes),
+        language=first.language,
+    )

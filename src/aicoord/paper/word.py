@@ -42,7 +42,16 @@ from lxml import etree
 from ..io import atomic_path
 from .table import PaperTable
 
-__all__ = ["DocxStyle", "TableLayout", "table_layout", "build_document", "write_docx", "write_docx_tables", "docx_bytes", "FIXED_DATE"]
+__all__ = [
+    "DocxStyle",
+    "TableLayout",
+    "table_layout",
+    "build_document",
+    "write_docx",
+    "write_docx_tables",
+    "docx_bytes",
+    "FIXED_DATE",
+]
 
 #: Date written into the core properties of every document (for byte-identical reruns).
 FIXED_DATE = _dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -79,9 +88,24 @@ class DocxStyle:
         and its note fit on one page.
     """
 
-    def __init__(self, *, east_asia="SimSun", east_asia_fallback="Noto Serif CJK SC", latin="Times New Roman",
-                 size=10.5, note_size=9.0, caption_size=10.5, rule_outer=12, rule_inner=6, stub_width_cm=1.5,
-                 col_width_cm=1.6, page_cm=(21.0, 29.7), margin_cm=2.5, min_size=6.0, line_spacing=1.3):
+    def __init__(
+        self,
+        *,
+        east_asia="SimSun",
+        east_asia_fallback="Noto Serif CJK SC",
+        latin="Times New Roman",
+        size=10.5,
+        note_size=9.0,
+        caption_size=10.5,
+        rule_outer=12,
+        rule_inner=6,
+        stub_width_cm=1.5,
+        col_width_cm=1.6,
+        page_cm=(21.0, 29.7),
+        margin_cm=2.5,
+        min_size=6.0,
+        line_spacing=1.3,
+    ):
         self.east_asia, self.east_asia_fallback, self.latin = east_asia, east_asia_fallback, latin
         self.size, self.note_size, self.caption_size = size, note_size, caption_size
         self.rule_outer, self.rule_inner = rule_outer, rule_inner
@@ -288,24 +312,25 @@ def table_layout(table: PaperTable, style: DocxStyle | None = None) -> TableLayo
     stub = max(max(_text_twips(t, size) for t in labels) + 2 * _MARGIN + _SLACK, int(Cm(style.stub_width_cm).twips))
     cols = []
     for j, (left, right) in enumerate(blocks):
-        texts = [table.columns[j]] + [r.cells[j] for r in table.rows
-                                      if r.kind != "panel" and (r.kind == "flag" or not _is_number(r.cells[j]))]
+        texts = [table.columns[j]] + [
+            r.cells[j] for r in table.rows if r.kind != "panel" and (r.kind == "flag" or not _is_number(r.cells[j]))
+        ]
         content = max([(left + right) * _CHAR] + [_text_twips(t, size) for t in texts])
         cols.append(max(content + 2 * _MARGIN + _SLACK, int(Cm(style.col_width_cm).twips)))
     j = 0
     for text, span in table.groups or []:
         need = _text_twips(text, size) + 2 * _MARGIN + _SLACK
-        have = sum(cols[j:j + span])
+        have = sum(cols[j : j + span])
         if need > have:
             extra = math.ceil((need - have) / span)
-            cols[j:j + span] = [c + extra for c in cols[j:j + span]]
+            cols[j : j + span] = [c + extra for c in cols[j : j + span]]
         j += span
     widths = [stub] + cols
     total = sum(widths)
     landscape = total > style.text_twips(False)
     avail = style.text_twips(landscape)
     printed = size
-    if total > avail:   # Word stores sizes in half points: round the size down, then scale the widths to it
+    if total > avail:  # Word stores sizes in half points: round the size down, then scale the widths to it
         printed = max(math.floor(size * avail / total * 2) / 2, style.min_size)
         widths = [int(w * printed / size) for w in widths]
     return TableLayout(tuple(widths), landscape, printed, printed / size, tuple(blocks))
@@ -321,8 +346,7 @@ def _decimal_pos(width_twips: int, block: tuple[int, int], char: float = _CHAR) 
 def _decimal_tab(par, width_twips: int, block: tuple[int, int], char: float = _CHAR):
     """A decimal tab stop at :func:`_decimal_pos` (Word and LibreOffice align a table cell's number on it
     without a tab character)."""
-    par.paragraph_format.tab_stops.add_tab_stop(Twips(_decimal_pos(width_twips, block, char)),
-                                                WD_TAB_ALIGNMENT.DECIMAL)
+    par.paragraph_format.tab_stops.add_tab_stop(Twips(_decimal_pos(width_twips, block, char)), WD_TAB_ALIGNMENT.DECIMAL)
 
 
 def _keep_row(row, keep: bool):
@@ -403,10 +427,9 @@ def _add_table(doc, table: PaperTable, style: DocxStyle, layout: TableLayout | N
             if "." in text:
                 _compact(par, WD_ALIGN_PARAGRAPH.LEFT)
                 _decimal_tab(par, width, block, layout.char)
-            else:   # an integer ends where the decimal point of the other rows is
+            else:  # an integer ends where the decimal point of the other rows is
                 _compact(par, WD_ALIGN_PARAGRAPH.RIGHT)
-                par.paragraph_format.right_indent = Twips(width - 2 * _MARGIN
-                                                          - _decimal_pos(width, block, layout.char))
+                par.paragraph_format.right_indent = Twips(width - 2 * _MARGIN - _decimal_pos(width, block, layout.char))
             _run(par, text, style, size)
     # the three rules, on the cells (merged cells are one tc)
     for i, row in enumerate(trs):

@@ -17,8 +17,9 @@ from ..weights_load import load_standardised
 __all__ = ["cross_section", "simulate_panel", "panel", "mechanism_data"]
 
 
-def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str, level: str = "province",
-                  from_panel: bool = False) -> None:
+def cross_section(
+    src, out_csv, *, id_col: str, variables, year: int, note: str, level: str = "province", from_panel: bool = False
+) -> None:
     """Validate a one-row-per-unit table and write it in tidy form (rule ``cross_section``).
 
     Output columns: ``code, name, region4, year``, the variables and ``note`` (the provenance note of the
@@ -31,29 +32,53 @@ def cross_section(src, out_csv, *, id_col: str, variables, year: int, note: str,
         d = read_tidy(src)
         sub = d[d["year"] == int(year)]
         if sub.empty:
-            raise InputError(f"the panel has no rows for year {year}", file=src,
-                             hint=f"set the dataset's year to one of {sorted(d['year'].unique())}")
+            raise InputError(
+                f"the panel has no rows for year {year}",
+                file=src,
+                hint=f"set the dataset's year to one of {sorted(d['year'].unique())}",
+            )
         missing = [v for v in variables if v not in sub.columns]
         if missing:
-            raise InputError(f"the panel has no column {', '.join(missing)}", file=src,
-                             hint=f"use columns of the tidy panel: {', '.join(map(str, sub.columns))}")
+            raise InputError(
+                f"the panel has no column {', '.join(missing)}",
+                file=src,
+                hint=f"use columns of the tidy panel: {', '.join(map(str, sub.columns))}",
+            )
         out = sub[["code", "name", "region4", "year", *variables]].reset_index(drop=True)
         out["note"] = note_of(sub)
         write_csv(out, out_csv, float_format="%.10g")
         return
     data = read_province_table(src, id_col, variables, level=level)
     table = unit_table(level).set_index("code")
-    out = pd.DataFrame({"code": data.index, "name": table.loc[data.index, "name_short"].to_numpy(),
-                        "region4": table.loc[data.index, "region4"].to_numpy(), "year": int(year)})
+    out = pd.DataFrame(
+        {
+            "code": data.index,
+            "name": table.loc[data.index, "name_short"].to_numpy(),
+            "region4": table.loc[data.index, "region4"].to_numpy(),
+            "year": int(year),
+        }
+    )
     for v in variables:
         out[v] = data[v].to_numpy()
     out["note"] = note
     write_csv(out, out_csv, float_format="%.10g")
 
 
-def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv, *, years, seed: int,
-                   weights_name: str, note: str, setting: str = "A", level: str = "province",
-                   endogenous: bool = False) -> None:
+def simulate_panel(
+    ai_csv,
+    weights_csv,
+    out_panel,
+    out_truth_json,
+    out_truth_csv,
+    *,
+    years,
+    seed: int,
+    weights_name: str,
+    note: str,
+    setting: str = "A",
+    level: str = "province",
+    endogenous: bool = False,
+) -> None:
     """Simulate the demo panel (:func:`aicoord.simulate.simulate_demo_panel`) and write it with its truth
     (rule ``simulate_panel``).
 
@@ -65,8 +90,15 @@ def simulate_panel(ai_csv, weights_csv, out_panel, out_truth_json, out_truth_csv
     """
     ai = read_province_table(ai_csv, "province", ["ai_index"])["ai_index"]
     units = None if level == "province" else unit_table(level)
-    panel, truth = simulate_demo_panel(ai, load_standardised(weights_csv).frame(), years=tuple(years), seed=seed,
-                                       scenario=setting, units=units, endogenous=endogenous)
+    panel, truth = simulate_demo_panel(
+        ai,
+        load_standardised(weights_csv).frame(),
+        years=tuple(years),
+        seed=seed,
+        scenario=setting,
+        units=units,
+        endogenous=endogenous,
+    )
     truth["weights"] = weights_name
     truth["level"] = level
     truth["note"] = note
@@ -112,9 +144,20 @@ def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bo
     out["dev_gap_growth"] = gap["gap_growth"].to_numpy()
     out["note"] = note
     write_csv(out, out_csv, float_format="%.12g")
-    write_json({"roles": roles, "source_columns": data.attrs["source"], "years": data.attrs["years"],
-                "demo_panel": bool(simulated), "note": note, "file": str(src), "level": level,
-                "units": int(out["code"].nunique()), "level_note": level_note(level, "en")}, out_roles)
+    write_json(
+        {
+            "roles": roles,
+            "source_columns": data.attrs["source"],
+            "years": data.attrs["years"],
+            "demo_panel": bool(simulated),
+            "note": note,
+            "file": str(src),
+            "level": level,
+            "units": int(out["code"].nunique()),
+            "level_note": level_note(level, "en"),
+        },
+        out_roles,
+    )
 
 
 def mechanism_data(src, out_csv, *, dictionary: dict, mechanism: str, note: str, level: str = "province") -> None:

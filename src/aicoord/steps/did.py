@@ -30,22 +30,54 @@ __all__ = ["did"]
 
 UNIT, TIME = "code", "year"
 
-_TITLES = {"zh": {"did": "人工智能创新发展试验区的交错双重差分估计", "did_spillover": "试验区政策的空间溢出与溢出边界"},
-           "en": {"did": "Staggered difference-in-differences: the AI pilot zones",
-                  "did_spillover": "Spatial spillovers of the pilot zones and their distance bands"}}
+_TITLES = {
+    "zh": {"did": "人工智能创新发展试验区的交错双重差分估计", "did_spillover": "试验区政策的空间溢出与溢出边界"},
+    "en": {
+        "did": "Staggered difference-in-differences: the AI pilot zones",
+        "did_spillover": "Spatial spillovers of the pilot zones and their distance bands",
+    },
+}
 
 
-def did(panel_csv, weights_csv, gpkg, *, out_event_study, out_att, out_spillover, out_json, out_figure,
-        out_paper_did, out_paper_spillover, outcomes, controls=(), demo_csv=None, level="prefecture", cutoff_month=6,
-        deqing="drop", bands=(0, 100, 200, 300), placebo=500, bootstrap=999, sdm=True, seed=1, language="zh",
-        decimals=3) -> None:
+def did(
+    panel_csv,
+    weights_csv,
+    gpkg,
+    *,
+    out_event_study,
+    out_att,
+    out_spillover,
+    out_json,
+    out_figure,
+    out_paper_did,
+    out_paper_spillover,
+    outcomes,
+    controls=(),
+    demo_csv=None,
+    level="prefecture",
+    cutoff_month=6,
+    deqing="drop",
+    bands=(0, 100, 200, 300),
+    placebo=500,
+    bootstrap=999,
+    sdm=True,
+    seed=1,
+    language="zh",
+    decimals=3,
+) -> None:
     """Run the DID on each outcome and write its tables (rule ``did``): the tidy ``out_event_study``, ``out_att``
     and ``out_spillover``, the diagnostics ``out_json``, the figure ``out_figure``, and the paper tables
     ``out_paper_did`` and ``out_paper_spillover`` (each the paths of its .csv, .md, .tex and .docx, in that order)."""
     forms = ("csv", "md", "tex", "docx")
-    out = {"event_study": out_event_study, "att": out_att, "spillover": out_spillover, "json": out_json,
-           "figure": out_figure, "paper_did": dict(zip(forms, out_paper_did)),
-           "paper_spillover": dict(zip(forms, out_paper_spillover))}
+    out = {
+        "event_study": out_event_study,
+        "att": out_att,
+        "spillover": out_spillover,
+        "json": out_json,
+        "figure": out_figure,
+        "paper_did": dict(zip(forms, out_paper_did)),
+        "paper_spillover": dict(zip(forms, out_paper_spillover)),
+    }
     d = read_tidy(panel_csv)
     note = note_of(d)
     d[UNIT] = d[UNIT].astype(str)
@@ -65,12 +97,28 @@ def did(panel_csv, weights_csv, gpkg, *, out_event_study, out_att, out_spillover
     W = np.divide(W, rs, out=np.zeros_like(W), where=rs > 0)
     loc = read_geopackage(gpkg).set_index("code").loc[ids, ["lon", "lat"]].to_numpy(float)
     edges = list(bands)
-    es_all, att_all, sp_all, diag = [], [], [], {"level": level, "cutoff_month": cutoff_month, "deqing": deqing,
-                                                  "dropped_units": dropped, "note": note}
+    es_all, att_all, sp_all, diag = (
+        [],
+        [],
+        [],
+        {"level": level, "cutoff_month": cutoff_month, "deqing": deqing, "dropped_units": dropped, "note": note},
+    )
     for k, y in enumerate(outcomes):
-        res = run_did(d, UNIT, TIME, y, "_g", list(controls), W=W, coords=loc,
-                      bands=list(zip(edges[:-1], edges[1:])), placebo_reps=placebo, bootstrap=bootstrap,
-                      seed=seed + k, sdm=sdm)
+        res = run_did(
+            d,
+            UNIT,
+            TIME,
+            y,
+            "_g",
+            list(controls),
+            W=W,
+            coords=loc,
+            bands=list(zip(edges[:-1], edges[1:])),
+            placebo_reps=placebo,
+            bootstrap=bootstrap,
+            seed=seed + k,
+            sdm=sdm,
+        )
         es_all.append(res["event_study"].assign(outcome=y))
         att_all.append(res["att"].assign(outcome=y))
         sp_all.append(res["spillover"].assign(outcome=y))
@@ -82,8 +130,9 @@ def did(panel_csv, weights_csv, gpkg, *, out_event_study, out_att, out_spillover
         write_csv(t, path, float_format="%.10g")
     write_json(diag, out["json"])
     simulated = "simulated" in note.lower() or "模拟" in note
-    fig = event_study_figure(es[es["outcome"] == outcomes[-1]].drop(columns="outcome"),
-                             note=f"{outcomes[-1]} | {note}"[:160])
+    fig = event_study_figure(
+        es[es["outcome"] == outcomes[-1]].drop(columns="outcome"), note=f"{outcomes[-1]} | {note}"[:160]
+    )
     with atomic_path(out["figure"]) as tmp:
         fig.savefig(tmp, format="png", dpi=150, metadata={"Software": None})
     plt.close(fig)
@@ -96,18 +145,30 @@ def _paper(att, sp, out_did, out_sp, language, decimals, simulated, note) -> Non
         f.index = [" | ".join(str(v) for v in r) for r in f[cols].itertuples(index=False)]
         return f.drop(columns=cols)
 
-    heads = {"did": "结果变量 | 估计量 | 对照组 | 样本" if language == "zh" else "outcome | estimator | controls | sample",
-             "did_spillover": "结果变量 | 项" if language == "zh" else "outcome | term"}
-    words = {"zh": {"estimate": "估计值", "se": "标准误", "ci_low": "95% 区间下限", "ci_high": "95% 区间上限"},
-             "en": {"estimate": "Estimate", "se": "SE", "ci_low": "95% CI low", "ci_high": "95% CI high"}}[language]
+    heads = {
+        "did": "结果变量 | 估计量 | 对照组 | 样本" if language == "zh" else "outcome | estimator | controls | sample",
+        "did_spillover": "结果变量 | 项" if language == "zh" else "outcome | term",
+    }
+    words = {
+        "zh": {"estimate": "估计值", "se": "标准误", "ci_low": "95% 区间下限", "ci_high": "95% 区间上限"},
+        "en": {"estimate": "Estimate", "se": "SE", "ci_low": "95% CI low", "ci_high": "95% CI high"},
+    }[language]
     simulated = simulated and "模拟" not in note and "simulated" not in note.lower()  # the note already says so
-    specs = (("did", att, ["outcome", "estimator", "control", "sample"], out_did),
-             ("did_spillover", sp, ["outcome", "term"], out_sp))
+    specs = (
+        ("did", att, ["outcome", "estimator", "control", "sample"], out_did),
+        ("did_spillover", sp, ["outcome", "term"], out_sp),
+    )
     for k, (name, frame, cols, path) in enumerate(specs):
-        tab = table_from_frame(fmt(frame, cols).rename(columns=words), number=len(TABLES) + 1 + k,
-                               title=_TITLES[language][name],
-                               language=language, decimals=decimals, stub=heads[name], simulated=simulated,
-                               notes=[note] if note else ())
+        tab = table_from_frame(
+            fmt(frame, cols).rename(columns=words),
+            number=len(TABLES) + 1 + k,
+            title=_TITLES[language][name],
+            language=language,
+            decimals=decimals,
+            stub=heads[name],
+            simulated=simulated,
+            notes=[note] if note else (),
+        )
         Path(path["csv"]).parent.mkdir(parents=True, exist_ok=True)
         write_table(tab, path["csv"])
         write_markdown(tab, path["md"])

@@ -62,8 +62,9 @@ def _per_matrix(weights_csv, out, matrix, weights_summary):
     return list(zip(weights_csv, out, matrix, summaries))
 
 
-def global_autocorrelation(data_csv, weights_csv, out_json, *, var: str, year: int, matrix,
-                           permutations: int, seed: int, weights_summary=None) -> None:
+def global_autocorrelation(
+    data_csv, weights_csv, out_json, *, var: str, year: int, matrix, permutations: int, seed: int, weights_summary=None
+) -> None:
     """Global Moran's I, Geary's C and General G for one variable and year (rule ``global_autocorrelation``).
 
     ``weights_csv``, ``out_json``, ``matrix`` and ``weights_summary`` are one matrix's, or lists with one
@@ -103,13 +104,33 @@ def collect_global(jsons, out_long, out_wide) -> None:
     rows = [json.loads(Path(p).read_text(encoding="utf-8")) for p in jsons]
     long = pd.DataFrame(rows)
     if "note" not in long.columns:
-        raise InputError("the global statistics carry no provenance note", file=jsons[0] if jsons else None,
-                         hint="rerun the global_autocorrelation jobs")
+        raise InputError(
+            "the global statistics carry no provenance note",
+            file=jsons[0] if jsons else None,
+            hint="rerun the global_autocorrelation jobs",
+        )
     long["matrix_note"] = long["matrix_note"].fillna("") if "matrix_note" in long.columns else ""
     notes = dict(sorted(long.groupby("variable")["note"].first().items()))
     matrix_notes = {m: t for m, t in long.groupby("matrix")["matrix_note"].first().sort_index().items() if t}
-    first = ["variable", "year", "matrix", "n", "I", "EI", "VI_norm", "z_norm", "p_norm", "VI_rand", "z_rand",
-             "p_rand", "EI_sim", "z_sim", "p_sim", "permutations", "seed"]
+    first = [
+        "variable",
+        "year",
+        "matrix",
+        "n",
+        "I",
+        "EI",
+        "VI_norm",
+        "z_norm",
+        "p_norm",
+        "VI_rand",
+        "z_rand",
+        "p_rand",
+        "EI_sim",
+        "z_sim",
+        "p_sim",
+        "permutations",
+        "seed",
+    ]
     long["note"] = long["note"] + long["matrix_note"]
     long = long.drop(columns=["matrix_note"])
     long = long[first + [c for c in long.columns if c not in first]].sort_values(["variable", "year", "matrix"])
@@ -127,9 +148,12 @@ def collect_global(jsons, out_long, out_wide) -> None:
                 row[f"{m}_p"] = "<0.0001" if r["p_rand"] < 1e-4 else f"{r['p_rand']:.4f}"
         wide_rows.append(row)
     wide = pd.DataFrame(wide_rows)
-    foot = {"variable": "Note: z and two-sided p under randomisation; *** p<0.01, ** p<0.05, * p<0.1; "
-                        "row-standardised weights. " + " | ".join(f"{k}: {v}" for k, v in notes.items())
-                        + "".join(matrix_notes.values())}
+    foot = {
+        "variable": "Note: z and two-sided p under randomisation; *** p<0.01, ** p<0.05, * p<0.1; "
+        "row-standardised weights. "
+        + " | ".join(f"{k}: {v}" for k, v in notes.items())
+        + "".join(matrix_notes.values())
+    }
     wide = pd.concat([wide, pd.DataFrame([foot])], ignore_index=True)
     write_csv(wide, out_wide)
 
@@ -146,12 +170,24 @@ def moran_panel(panel_csv, weights_npz, out_csv, *, variables, matrices, weights
         weights[m] = _load_w(path)
         extra[m] = _notes(panel_csv, summary, m)[1]
     tab = moran_by_year(d, list(variables), weights, unit="code", time="year")
-    tab["note"] = note_of(d) + tab["matrix"].map(extra)   # each row: the panel's note and its own matrix's
+    tab["note"] = note_of(d) + tab["matrix"].map(extra)  # each row: the panel's note and its own matrix's
     write_csv(tab, out_csv)
 
 
-def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permutations: int, seed: int,
-         alpha: float, fdr: bool, weights_summary=None) -> None:
+def lisa(
+    data_csv,
+    weights_csv,
+    out_csv,
+    *,
+    var: str,
+    year: int,
+    matrix,
+    permutations: int,
+    seed: int,
+    alpha: float,
+    fdr: bool,
+    weights_summary=None,
+) -> None:
     """LISA tables for one variable and year (rule ``lisa``).
 
     ``weights_csv``, ``out_csv``, ``matrix`` and ``weights_summary`` are one matrix's, or lists with one
@@ -174,9 +210,22 @@ def lisa(data_csv, weights_csv, out_csv, *, var: str, year: int, matrix, permuta
         write_csv(res, out)
 
 
-def esda_figures(lisa_csv, global_json, gpkg, *, scatter, cluster, significance, var: str, label: str, year: int,
-                 matrix: str, language: str = "zh", map_approval: str | None = None,
-                 matrix_label: str | None = None) -> None:
+def esda_figures(
+    lisa_csv,
+    global_json,
+    gpkg,
+    *,
+    scatter,
+    cluster,
+    significance,
+    var: str,
+    label: str,
+    year: int,
+    matrix: str,
+    language: str = "zh",
+    map_approval: str | None = None,
+    matrix_label: str | None = None,
+) -> None:
     """Moran scatter plot, LISA cluster map and significance map, each as PNG and PDF (rule ``esda_figures``).
 
     The note printed under each figure is the LISA table's (the data's, and the panel's for a matrix built
@@ -190,25 +239,49 @@ def esda_figures(lisa_csv, global_json, gpkg, *, scatter, cluster, significance,
     lisa = pd.read_csv(lisa_csv, dtype={"id": str}).set_index("id")
     what = matrix_label or matrix
     sep = "；" if language == "zh" else " | "
-    note = sep.join(translate_note(p.strip(), language, weights_labels={matrix: what})
-                    for p in note_of(lisa).split(" | "))
+    note = sep.join(
+        translate_note(p.strip(), language, weights_labels={matrix: what}) for p in note_of(lisa).split(" | ")
+    )
     glob = json.loads(Path(global_json).read_text(encoding="utf-8"))
     gdf = read_geopackage(gpkg).set_index("code").loc[lisa.index].reset_index()
     names = gdf["name_short"] if language == "zh" else gdf["name_en"]
-    kind = {"zh": ("Moran 散点图", "LISA 聚类图", "LISA 显著性图"),
-            "en": ("Moran scatter plot", "LISA cluster map", "LISA significance map")}[language]
+    kind = {
+        "zh": ("Moran 散点图", "LISA 聚类图", "LISA 显著性图"),
+        "en": ("Moran scatter plot", "LISA cluster map", "LISA significance map"),
+    }[language]
     head = f"{label}，{year}，{what}" if language == "zh" else f"{label}, {year}, {what}"
     colon = "：" if language == "zh" else ": "
     maritime = load_maritime_boundary()
     figs = {
-        "scatter": lambda: moran_scatter(lisa["z_value"], lisa["lag_z"], names, var=label, I=glob["I"],
-                                         p_sim=glob["p_sim"], title=f"{kind[0]}{colon}{head}", note=note,
-                                         language=language),
-        "cluster": lambda: lisa_cluster_map(gdf, lisa["cluster"], title=f"{kind[1]}{colon}{head}", note=note,
-                                            language=language, maritime=maritime, map_approval=map_approval),
-        "significance": lambda: lisa_significance_map(gdf, lisa["p_sim"], title=f"{kind[2]}{colon}{head}",
-                                                      note=note, language=language, maritime=maritime,
-                                                      map_approval=map_approval),
+        "scatter": lambda: moran_scatter(
+            lisa["z_value"],
+            lisa["lag_z"],
+            names,
+            var=label,
+            I=glob["I"],
+            p_sim=glob["p_sim"],
+            title=f"{kind[0]}{colon}{head}",
+            note=note,
+            language=language,
+        ),
+        "cluster": lambda: lisa_cluster_map(
+            gdf,
+            lisa["cluster"],
+            title=f"{kind[1]}{colon}{head}",
+            note=note,
+            language=language,
+            maritime=maritime,
+            map_approval=map_approval,
+        ),
+        "significance": lambda: lisa_significance_map(
+            gdf,
+            lisa["p_sim"],
+            title=f"{kind[2]}{colon}{head}",
+            note=note,
+            language=language,
+            maritime=maritime,
+            map_approval=map_approval,
+        ),
     }
     for key, paths in (("scatter", scatter), ("cluster", cluster), ("significance", significance)):
         save_figure(figs[key](), *paths)

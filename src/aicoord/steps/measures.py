@@ -32,8 +32,17 @@ from ..simulate import fit_demo_sdm, recovery_table
 from ..weights_io import to_libpysal
 from ..weights_load import load_standardised
 
-__all__ = ["inequality", "inequality_panel", "inequality_cross_section", "composite_indices", "coupling_coordination", "beta_convergence", "spatial_markov",
-           "kde_figure", "demo_recovery"]
+__all__ = [
+    "inequality",
+    "inequality_panel",
+    "inequality_cross_section",
+    "composite_indices",
+    "coupling_coordination",
+    "beta_convergence",
+    "spatial_markov",
+    "kde_figure",
+    "demo_recovery",
+]
 
 
 def _load_w(path):
@@ -48,8 +57,9 @@ def _w_frame(path) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- inequality
 
 
-def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None,
-               mechanism_csvs=()) -> None:
+def inequality(
+    data_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None, mechanism_csvs=()
+) -> None:
     """Inequality by year of each variable, and the Dagum region-pair matrices.
 
     ``out_year``: one row per variable and year with CV and SD of logs (σ-convergence), Theil T and L
@@ -78,12 +88,19 @@ def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "regio
             labels = list(res["g_between"].index)
             for a, j in enumerate(labels):
                 for h in labels[a:]:
-                    pairs.append({"variable": var, "year": int(year), "group_j": j, "group_h": h,
-                                  "kind": "within" if j == h else "between",
-                                  "gini": float(res["g_between"].loc[j, h]),
-                                  "D": float(res["d_between"].loc[j, h]) if j != h else np.nan,
-                                  "mean_j": float(res["groups"].loc[j, "mean"]),
-                                  "mean_h": float(res["groups"].loc[h, "mean"])})
+                    pairs.append(
+                        {
+                            "variable": var,
+                            "year": int(year),
+                            "group_j": j,
+                            "group_h": h,
+                            "kind": "within" if j == h else "between",
+                            "gini": float(res["g_between"].loc[j, h]),
+                            "D": float(res["d_between"].loc[j, h]) if j != h else np.nan,
+                            "mean_j": float(res["groups"].loc[j, "mean"]),
+                            "mean_h": float(res["groups"].loc[h, "mean"]),
+                        }
+                    )
     out = pd.concat(rows, ignore_index=True)
     out["note"] = note
     write_csv(out, out_year)
@@ -95,15 +112,24 @@ def inequality(data_csv, out_year, out_pairs, *, variables, groups: str = "regio
 # ----------------------------------------------------------------------------- indices, coordination
 
 
-def inequality_panel(panel_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None,
-                     mechanism_csvs=()) -> None:
+def inequality_panel(
+    panel_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None, mechanism_csvs=()
+) -> None:
     """:func:`inequality` of the tidy panel and its mechanism files, every year (rule ``inequality_panel``)."""
-    inequality(panel_csv, out_year, out_pairs, variables=variables, groups=groups, population=population,
-               mechanism_csvs=mechanism_csvs)
+    inequality(
+        panel_csv,
+        out_year,
+        out_pairs,
+        variables=variables,
+        groups=groups,
+        population=population,
+        mechanism_csvs=mechanism_csvs,
+    )
 
 
-def inequality_cross_section(data_csv, out_year, out_pairs, *, variables, groups: str = "region4",
-                             population=None) -> None:
+def inequality_cross_section(
+    data_csv, out_year, out_pairs, *, variables, groups: str = "region4", population=None
+) -> None:
     """:func:`inequality` of one tidy cross-section (rule ``inequality_cross_section``)."""
     inequality(data_csv, out_year, out_pairs, variables=variables, groups=groups, population=population)
 
@@ -111,8 +137,14 @@ def inequality_cross_section(data_csv, out_year, out_pairs, *, variables, groups
 def _index(data, spec, unit="code", year="year"):
     method = spec.get("method", "entropy")
     fn = {"entropy": entropy_weight, "equal": equal_weight, "pca": pca_index}[method]
-    return fn(data, spec.get("positive", []), spec.get("negative", []), unit=unit, year=year,
-              by_year=bool(spec.get("by_year", False)))
+    return fn(
+        data,
+        spec.get("positive", []),
+        spec.get("negative", []),
+        unit=unit,
+        year=year,
+        by_year=bool(spec.get("by_year", False)),
+    )
 
 
 def composite_indices(panel_csv, out_scores, out_weights, *, specs: dict, mechanism_csvs=()) -> None:
@@ -139,16 +171,19 @@ def composite_indices(panel_csv, out_scores, out_weights, *, specs: dict, mechan
     write_csv(wt, out_weights)
 
 
-def coupling_coordination(panel_csv, out_csv, *, subsystems: dict, method: str = "entropy", by_year=False,
-                          mechanism_csvs=()) -> None:
+def coupling_coordination(
+    panel_csv, out_csv, *, subsystems: dict, method: str = "entropy", by_year=False, mechanism_csvs=()
+) -> None:
     """Coupling coordination (C, T, D and class) of the configured subsystems per province-year.
 
     Each subsystem is scored by a composite index of its indicators; entropy scores (which lie in
     [δ, 1 + δ], δ = 1e-4) are divided by 1 + δ, equal-weight scores (shift 0) lie in [0, 1] already.
     """
     if len(subsystems) < 2:
-        raise InputError("coupling coordination needs at least two subsystems",
-                         hint="configure at least two under measures.coordination.subsystems")
+        raise InputError(
+            "coupling coordination needs at least two subsystems",
+            hint="configure at least two under measures.coordination.subsystems",
+        )
     d = read_tidy(panel_csv, mechanism_csvs)
     note = note_of(d)  # the provenance of the data this table is built from
     out = d[["code", "name", "region4", "year"]].reset_index(drop=True).copy()
@@ -166,8 +201,19 @@ def coupling_coordination(panel_csv, out_csv, *, subsystems: dict, method: str =
 # ----------------------------------------------------------------------------- convergence
 
 
-def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int, controls, time_effects,
-                     spatial_models, weights_name: str, mechanism_csvs=()) -> None:
+def beta_convergence(
+    panel_csv,
+    weights_csv,
+    out_csv,
+    *,
+    variable: str,
+    tau: int,
+    controls,
+    time_effects,
+    spatial_models,
+    weights_name: str,
+    mechanism_csvs=(),
+) -> None:
     """β-convergence: cross-section and panel (absolute and conditional), spatial SAR/SEM/SDM panels.
 
     Columns: ``form``, ``model``, ``type`` (absolute/conditional), ``beta``, ``se``, ``pvalue``, ``tau``,
@@ -183,10 +229,24 @@ def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int
     rows = []
 
     def add(res, form, model, typ, extra=None):
-        row = {"form": form, "model": model, "type": typ, "beta": res.beta, "se": res.se, "pvalue": res.pvalue,
-               "tau": res.tau, "speed": res.speed, "half_life": res.half_life, "nobs": res.nobs, "r2": res.r2,
-               "spatial": "", "spatial_coef": np.nan, "spatial_se": np.nan,
-               "controls": ";".join(controls) if typ == "conditional" else "", "weights": ""}
+        row = {
+            "form": form,
+            "model": model,
+            "type": typ,
+            "beta": res.beta,
+            "se": res.se,
+            "pvalue": res.pvalue,
+            "tau": res.tau,
+            "speed": res.speed,
+            "half_life": res.half_life,
+            "nobs": res.nobs,
+            "r2": res.r2,
+            "spatial": "",
+            "spatial_coef": np.nan,
+            "spatial_se": np.nan,
+            "controls": ";".join(controls) if typ == "conditional" else "",
+            "weights": "",
+        }
         row.update(extra or {})
         rows.append(row)
 
@@ -194,22 +254,46 @@ def beta_convergence(panel_csv, weights_csv, out_csv, *, variable: str, tau: int
         if typ == "conditional" and not controls:
             continue
         add(cross_section(d, variable, controls=ctrl), "cross-section", "OLS (HC1)", typ)
-        add(beta_convergence_panel(d, variable, tau=tau, controls=ctrl, time_effects=time_effects),
-            "panel", "FE" + (" two-way" if time_effects else " one-way") + " (cluster)", typ)
+        add(
+            beta_convergence_panel(d, variable, tau=tau, controls=ctrl, time_effects=time_effects),
+            "panel",
+            "FE" + (" two-way" if time_effects else " one-way") + " (cluster)",
+            typ,
+        )
         for model in spatial_models:
             res = spatial_beta_convergence(d, variable, w, tau=tau, controls=ctrl, model=model)
             spatial = "lambda" if model == "sem" else "rho"
-            add(res, "spatial panel", f"{model.upper()} two-way FE (ML)", typ,
-                {"spatial": spatial, "spatial_coef": float(res.result.params[spatial]),
-                 "spatial_se": float(res.result.std_errors[spatial]), "weights": weights_name})
+            add(
+                res,
+                "spatial panel",
+                f"{model.upper()} two-way FE (ML)",
+                typ,
+                {
+                    "spatial": spatial,
+                    "spatial_coef": float(res.result.params[spatial]),
+                    "spatial_se": float(res.result.std_errors[spatial]),
+                    "weights": weights_name,
+                },
+            )
     tab = pd.DataFrame(rows)
     tab["variable"] = variable
     tab["note"] = note
     write_csv(tab, out_csv)
 
 
-def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_tests, *, variable: str, k: int,
-                   population=None, weights_name: str, mechanism_csvs=()) -> None:
+def spatial_markov(
+    panel_csv,
+    weights_csv,
+    out_transitions,
+    out_steady,
+    out_tests,
+    *,
+    variable: str,
+    k: int,
+    population=None,
+    weights_name: str,
+    mechanism_csvs=(),
+) -> None:
     """Spatial Markov chains of a variable relative to its national value (:func:`aicoord.convergence.spatial_markov`)."""
     d = read_tidy(panel_csv, mechanism_csvs)
 
@@ -227,8 +311,9 @@ def spatial_markov(panel_csv, weights_csv, out_transitions, out_steady, out_test
         write_csv(tab, path)
 
 
-def kde_figure(panel_csv, outputs, *, variable: str, years=None, population=None, language: str = "zh",
-               mechanism_csvs=()) -> None:
+def kde_figure(
+    panel_csv, outputs, *, variable: str, years=None, population=None, language: str = "zh", mechanism_csvs=()
+) -> None:
     """Kernel densities of ``variable`` relative to its national value, one curve per year (PNG, PDF)."""
     d = read_tidy(panel_csv, mechanism_csvs)
 
@@ -238,14 +323,26 @@ def kde_figure(panel_csv, outputs, *, variable: str, years=None, population=None
         xlabel, ylabel, title = f"{label[0]} / 全国水平", "核密度", f"{label[0]}相对全国水平的核密度"
     else:
         xlabel, ylabel, title = f"{label[1]} relative to national", "Density", f"Kernel density of relative {label[1]}"
-    fig = densities(d, variable, years=list(years) if years else None, population=population,
-                     note=textwrap.fill(note, 100), xlabel=xlabel, ylabel=ylabel, title=title)
+    fig = densities(
+        d,
+        variable,
+        years=list(years) if years else None,
+        population=population,
+        note=textwrap.fill(note, 100),
+        xlabel=xlabel,
+        ylabel=ylabel,
+        title=title,
+    )
     ax = fig.axes[0]
     lines = ax.get_lines()
     for j, line in enumerate(lines):  # ordered colours: more than ten years would repeat the default cycle
         line.set_color(colormaps["viridis"](j / max(len(lines) - 1, 1)))
-    leg = ax.legend(title="year" if language == "en" else "年份", fontsize="small",
-                    ncol=2 if len(lines) > 8 else 1, prop=_font_if_zh(language, "small"))
+    leg = ax.legend(
+        title="year" if language == "en" else "年份",
+        fontsize="small",
+        ncol=2 if len(lines) > 8 else 1,
+        prop=_font_if_zh(language, "small"),
+    )
     title_font = _font_if_zh(language, "medium")
     if title_font is not None:
         leg.get_title().set_fontproperties(title_font)
@@ -286,8 +383,10 @@ def demo_recovery(panel_csv, truth_json, weights_csv, out_csv, *, draws: int, se
         from ..simulate import baseline_recovery
 
         controls = [c for c in truth["regressors"] if c not in ("ai_index", *truth["mechanism_paths"])]
-        tab = pd.concat([tab, baseline_recovery(d, _w_frame(weights_csv), truth, controls=controls, draws=draws,
-                                                seed=seed)], ignore_index=True)
+        tab = pd.concat(
+            [tab, baseline_recovery(d, _w_frame(weights_csv), truth, controls=controls, draws=draws, seed=seed)],
+            ignore_index=True,
+        )
     tab["dgp_version"] = truth["dgp_version"]
     tab["note"] = note
     write_csv(tab, out_csv)

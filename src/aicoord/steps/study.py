@@ -35,8 +35,20 @@ from ..study.oster import oster_bound
 from ..units import municipal_units
 from ..weights_load import load_weights
 
-__all__ = ["specification", "baseline", "baseline_columns", "identification", "convergence_ai", "mechanism",
-           "mechanisms", "heterogeneity", "robustness_variant", "robustness", "verdict", "scenarios"]
+__all__ = [
+    "specification",
+    "baseline",
+    "baseline_columns",
+    "identification",
+    "convergence_ai",
+    "mechanism",
+    "mechanisms",
+    "heterogeneity",
+    "robustness_variant",
+    "robustness",
+    "verdict",
+    "scenarios",
+]
 
 UNIT, TIME = "code", "year"
 
@@ -72,8 +84,19 @@ def _write(table, path, note, index=False):
     write_csv(t, path, float_format="%.10g")
 
 
-def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls, alpha: float,
-                  weights_name: str, model_probabilities: bool = False, baseline_model: str = "sdm") -> None:
+def specification(
+    panel_csv,
+    weights_csv,
+    out_csv,
+    *,
+    y: str,
+    ai: str,
+    controls,
+    alpha: float,
+    weights_name: str,
+    model_probabilities: bool = False,
+    baseline_model: str = "sdm",
+) -> None:
     """Specification search (rule ``specification``): LM tests, LR tests of the effects, Hausman, Wald/LR
     tests of the SDM against SAR and SEM, and the model they select (:func:`aicoord.study.specification_search`);
     with ``model_probabilities`` (``analysis.specification.model_probabilities``) also the Bayesian posterior
@@ -82,17 +105,36 @@ def specification(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
 
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    tab = specification_search(d, y=y, x=[ai, *controls], unit=UNIT, time=TIME, w=w, alpha=alpha,
-                               model_probabilities=model_probabilities, baseline_model=baseline_model)
+    tab = specification_search(
+        d,
+        y=y,
+        x=[ai, *controls],
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        alpha=alpha,
+        model_probabilities=model_probabilities,
+        baseline_model=baseline_model,
+    )
     tab.insert(0, "weights", weights_name)
     _write(tab, out_csv, note + wnote)
 
 
 def _fit_summary(res, **extra) -> dict:
-    return {"model": res.model.model, "effects": res.model.effects, "lee_yu": bool(res.model.lee_yu),
-            "N": int(res.N), "T": int(res.T), "nobs": int(res.nobs), "loglik": float(res.loglik),
-            "sigma2": float(res.sigma2), "r2": float(res.r2), "r2_within": float(res.r2_within),
-            "cov": dict(res.cov_info), **extra}
+    return {
+        "model": res.model.model,
+        "effects": res.model.effects,
+        "lee_yu": bool(res.model.lee_yu),
+        "N": int(res.N),
+        "T": int(res.T),
+        "nobs": int(res.nobs),
+        "loglik": float(res.loglik),
+        "sigma2": float(res.sigma2),
+        "r2": float(res.r2),
+        "r2_within": float(res.r2_within),
+        "cov": dict(res.cov_info),
+        **extra,
+    }
 
 
 def _study_cov(cov) -> dict:
@@ -114,9 +156,25 @@ def baseline_model_of(spec_csv) -> str:
     return str(row["decision"].iloc[0]).split(" ")[0].lower()
 
 
-def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str, ai: str, controls,
-             effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
-             cov=None, spec_csv=None) -> None:
+def baseline(
+    panel_csv,
+    weights_csv,
+    out_coef,
+    out_effects,
+    out_json,
+    *,
+    y: str,
+    ai: str,
+    controls,
+    effects: str,
+    lee_yu: bool,
+    draws: int,
+    seed: int,
+    alpha: float,
+    weights_name: str,
+    cov=None,
+    spec_csv=None,
+) -> None:
     """Baseline two-way FE SDM of the outcome on AI and the controls (rule ``baseline``;
     :func:`aicoord.study.baseline`): coefficients, direct/indirect/total effects with simulated SEs
     and (1 − alpha) intervals, and the fit's scalars (N, T, log-likelihood, R²) for the paper tables.
@@ -129,16 +187,56 @@ def baseline(panel_csv, weights_csv, out_coef, out_effects, out_json, *, y: str,
     cov = _study_cov(cov)
     spec_csv = _optional_file(spec_csv)
     model = baseline_model_of(spec_csv) if spec_csv is not None else "sdm"
-    b = study.baseline(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, model=model, effects=effects,
-                       lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=cov)
+    b = study.baseline(
+        d,
+        y=y,
+        ai=ai,
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        model=model,
+        effects=effects,
+        lee_yu=lee_yu,
+        draws=draws,
+        seed=seed,
+        alpha=alpha,
+        cov=cov,
+    )
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
-    write_json(_fit_summary(b.fit, weights=weights_name, y=y, ai=ai, controls=list(controls), draws=draws,
-                            seed=seed, alpha=alpha, verdict=baseline_row(b, alpha), note=note + wnote), out_json)
+    write_json(
+        _fit_summary(
+            b.fit,
+            weights=weights_name,
+            y=y,
+            ai=ai,
+            controls=list(controls),
+            draws=draws,
+            seed=seed,
+            alpha=alpha,
+            verdict=baseline_row(b, alpha),
+            note=note + wnote,
+        ),
+        out_json,
+    )
 
 
-def baseline_columns(panel_csv, weights_csvs, out_csv, *, names, columns, y: str, ai: str, controls, effects: str,
-                     lee_yu: bool, weights_name: str, cov=None) -> None:
+def baseline_columns(
+    panel_csv,
+    weights_csvs,
+    out_csv,
+    *,
+    names,
+    columns,
+    y: str,
+    ai: str,
+    controls,
+    effects: str,
+    lee_yu: bool,
+    weights_name: str,
+    cov=None,
+) -> None:
     """The models of the baseline table side by side (rule ``baseline_columns``;
     :func:`aicoord.study.models.baseline_columns`): ``columns`` (``paper.baseline_columns``) under the raw
     weights ``weights_csvs`` named ``names`` (a column without a matrix uses ``weights_name``, the study's),
@@ -150,14 +248,44 @@ def baseline_columns(panel_csv, weights_csvs, out_csv, *, names, columns, y: str
     for name, path in zip(names, weights_csvs):
         weights[name], wn = _weights(path)
         wnotes += wn if wn not in wnotes else ""
-    tab = fit_baseline_columns(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, weights=weights, columns=list(columns),
-              default_weights=weights_name, effects=effects, lee_yu=lee_yu, cov=_study_cov(cov))
+    tab = fit_baseline_columns(
+        d,
+        y=y,
+        ai=ai,
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        weights=weights,
+        columns=list(columns),
+        default_weights=weights_name,
+        effects=effects,
+        lee_yu=lee_yu,
+        cov=_study_cov(cov),
+    )
     _write(tab, out_csv, note + wnotes)
 
 
-def identification(panel_csv, weights_csv, out_csv, out_json, *, y: str, ai: str, controls, instruments,
-                   mode: str, effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str,
-                   iv_cov_type: str = "cluster", cluster=None, cov=None) -> None:
+def identification(
+    panel_csv,
+    weights_csv,
+    out_csv,
+    out_json,
+    *,
+    y: str,
+    ai: str,
+    controls,
+    instruments,
+    mode: str,
+    effects: str,
+    lee_yu: bool,
+    draws: int,
+    seed: int,
+    alpha: float,
+    weights_name: str,
+    iv_cov_type: str = "cluster",
+    cluster=None,
+    cov=None,
+) -> None:
     """AI's direct, indirect and total effects by ML, spatial 2SLS and efficient GMM (rule ``identification``;
     :func:`aicoord.study.identification.identification`), one row per estimator x effect with the first-stage
     statistics of AI on the IV rows; the JSON holds the full first-stage diagnostics of the 2SLS fit.
@@ -173,40 +301,112 @@ def identification(panel_csv, weights_csv, out_csv, out_json, *, y: str, ai: str
     estimators = {"ml": ("ml",), "iv": ("iv", "gmm"), "both": ("ml", "iv", "gmm")}[mode]
     cov = _study_cov(cov)
     cov.pop("bootstrap", None)  # the wild bootstrap belongs to the baseline's own table
-    tab = fit_identification(d, y=y, ai=ai, controls=list(controls), instruments=list(instruments), unit=UNIT, time=TIME, w=w,
-              effects=effects, lee_yu=lee_yu, estimators=estimators, cov_type=iv_cov_type,
-              cluster=None if cluster in (None, UNIT) else cluster, draws=draws, seed=seed, alpha=alpha,
-              ml_cov=cov or None)
+    tab = fit_identification(
+        d,
+        y=y,
+        ai=ai,
+        controls=list(controls),
+        instruments=list(instruments),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        effects=effects,
+        lee_yu=lee_yu,
+        estimators=estimators,
+        cov_type=iv_cov_type,
+        cluster=None if cluster in (None, UNIT) else cluster,
+        draws=draws,
+        seed=seed,
+        alpha=alpha,
+        ml_cov=cov or None,
+    )
     first_stage = tab.attrs.get("first_stage")
     ob = oster_bound(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w)
-    tab = pd.concat([tab, pd.DataFrame([{"estimator": "oster", "effect": "coefficient",
-                                         "estimate": ob["beta_controlled"], "ci_low": ob["set_low"],
-                                         "ci_high": ob["set_high"], "beta_star": ob["beta_star"],
-                                         "delta_for_zero": ob["delta_for_zero"], "r_max": ob["r_max"],
-                                         "r2_controlled": ob["r2_controlled"], "beta_short": ob["beta_short"]}])],
-                    ignore_index=True)
+    tab = pd.concat(
+        [
+            tab,
+            pd.DataFrame(
+                [
+                    {
+                        "estimator": "oster",
+                        "effect": "coefficient",
+                        "estimate": ob["beta_controlled"],
+                        "ci_low": ob["set_low"],
+                        "ci_high": ob["set_high"],
+                        "beta_star": ob["beta_star"],
+                        "delta_for_zero": ob["delta_for_zero"],
+                        "r_max": ob["r_max"],
+                        "r2_controlled": ob["r2_controlled"],
+                        "beta_short": ob["beta_short"],
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     tab.insert(0, "weights", weights_name)
     tab["instruments"] = ";".join(instruments)
     _write(tab, out_csv, note + wnote)
-    write_json({"mode": mode, "instruments": list(instruments), "weights": weights_name, "alpha": alpha,
-                "draws": draws, "first_stage": first_stage, "oster": ob, "note": note + wnote}, out_json)
+    write_json(
+        {
+            "mode": mode,
+            "instruments": list(instruments),
+            "weights": weights_name,
+            "alpha": alpha,
+            "draws": draws,
+            "first_stage": first_stage,
+            "oster": ob,
+            "note": note + wnote,
+        },
+        out_json,
+    )
 
 
-def convergence_ai(panel_csv, weights_csv, out_csv, *, ai: str, controls, effects: str, lee_yu: bool, alpha: float,
-                   weights_name: str) -> None:
+def convergence_ai(
+    panel_csv, weights_csv, out_csv, *, ai: str, controls, effects: str, lee_yu: bool, alpha: float, weights_name: str
+) -> None:
     """Conditional spatial β-convergence with AI × initial income (rule ``convergence_ai``;
     :func:`aicoord.study.convergence_with_ai`)."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    tab = convergence_with_ai(d, gdp_pc="gdp_pc", ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w,
-                              effects=effects, lee_yu=lee_yu, alpha=alpha)
+    tab = convergence_with_ai(
+        d,
+        gdp_pc="gdp_pc",
+        ai=ai,
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        effects=effects,
+        lee_yu=lee_yu,
+        alpha=alpha,
+    )
     tab.insert(0, "weights", weights_name)
     _write(tab, out_csv, note + wnote)
 
 
-def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name: str, y: str, ai: str, controls,
-              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str, cov=None,
-              instruments=(), iv_cov_type: str = "cluster", cluster=None) -> None:
+def mechanism(
+    panel_csv,
+    mechanism_csv,
+    weights_csv,
+    out_csv,
+    out_json,
+    *,
+    name: str,
+    y: str,
+    ai: str,
+    controls,
+    effects: str,
+    lee_yu: bool,
+    draws: int,
+    seed: int,
+    alpha: float,
+    weights_name: str,
+    cov=None,
+    instruments=(),
+    iv_cov_type: str = "cluster",
+    cluster=None,
+) -> None:
     """One channel's three-step spatial mediation (rule ``mechanism``; :func:`aicoord.study.mechanism`):
     AI's effects on the channel, the channel's effects on the outcome, AI's effects holding the channel
     fixed, and the mediated total effect with its Monte Carlo interval and Sobel z; the JSON holds the
@@ -216,12 +416,30 @@ def mechanism(panel_csv, mechanism_csv, weights_csv, out_csv, out_json, *, name:
     ``cluster``), and the row's ``basis`` says ``iv``."""
     d, note = _data(panel_csv, [mechanism_csv])
     w, wnote = _weights(weights_csv)
-    m = study.mechanism(d, y=y, ai=ai, mechanism=name, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
-            lee_yu=lee_yu, draws=draws, seed=seed, alpha=alpha, cov=_study_cov(cov), instruments=list(instruments),
-            iv_cov={"cov_type": iv_cov_type, **({"cluster": cluster} if cluster not in (None, UNIT) else {})})
+    m = study.mechanism(
+        d,
+        y=y,
+        ai=ai,
+        mechanism=name,
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        effects=effects,
+        lee_yu=lee_yu,
+        draws=draws,
+        seed=seed,
+        alpha=alpha,
+        cov=_study_cov(cov),
+        instruments=list(instruments),
+        iv_cov={"cov_type": iv_cov_type, **({"cluster": cluster} if cluster not in (None, UNIT) else {})},
+    )
     parts = []
-    for quantity, frame in (("ai_on_channel", m.ai_on_channel), ("channel_on_y", m.channel_on_y),
-                            ("ai_on_y", m.ai_on_y)):
+    for quantity, frame in (
+        ("ai_on_channel", m.ai_on_channel),
+        ("channel_on_y", m.channel_on_y),
+        ("ai_on_y", m.ai_on_y),
+    ):
         f = frame.reset_index().rename(columns={"index": "effect"})
         f.insert(0, "quantity", quantity)
         parts.append(f)
@@ -239,15 +457,40 @@ def mechanisms(csvs, out_csv) -> None:
     write_csv(pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True), out_csv, float_format="%.10g")
 
 
-def heterogeneity(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls, effects: str, lee_yu: bool,
-                  draws: int, seed: int, alpha: float, split_year, weights_name: str) -> None:
+def heterogeneity(
+    panel_csv,
+    weights_csv,
+    out_csv,
+    *,
+    y: str,
+    ai: str,
+    controls,
+    effects: str,
+    lee_yu: bool,
+    draws: int,
+    seed: int,
+    alpha: float,
+    split_year,
+    weights_name: str,
+) -> None:
     """AI's effects by the four regions (full-sample interactions) and by sub-period (rule ``heterogeneity``;
     :func:`aicoord.study.heterogeneity`)."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
     split = split_year_of(d[TIME], split_year)
-    kw = dict(y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects, lee_yu=lee_yu,
-              draws=draws, seed=seed, alpha=alpha)
+    kw = dict(
+        y=y,
+        ai=ai,
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        effects=effects,
+        lee_yu=lee_yu,
+        draws=draws,
+        seed=seed,
+        alpha=alpha,
+    )
     by_region = study.heterogeneity(d, by="region", regions=_regions(d), **kw)
     by_region.insert(0, "by", "region")
     by_period = study.heterogeneity(d, by="period", split_year=split, **kw)
@@ -257,17 +500,50 @@ def heterogeneity(panel_csv, weights_csv, out_csv, *, y: str, ai: str, controls,
     _write(tab, out_csv, note + wnote)
 
 
-def robustness_variant(panel_csv, mechanism_csvs, weights_csv, out_csv, *, weights_name: str, sample: str, models,
-                       y: str, ai: str, controls, mechanism_names: list, effects: str, lee_yu: bool, draws: int,
-                       seed: int, alpha: float, dlag: int = 1) -> None:
+def robustness_variant(
+    panel_csv,
+    mechanism_csvs,
+    weights_csv,
+    out_csv,
+    *,
+    weights_name: str,
+    sample: str,
+    models,
+    y: str,
+    ai: str,
+    controls,
+    mechanism_names: list,
+    effects: str,
+    lee_yu: bool,
+    draws: int,
+    seed: int,
+    alpha: float,
+    dlag: int = 1,
+) -> None:
     """One weights × sample variant of the robustness grid, every model (rule ``robustness_variant``;
     :func:`aicoord.study.robustness_variant`; ``dlag``: the time lags of the dynamic SDM)."""
     d, note = _data(panel_csv, mechanism_csvs)
     w, wnote = _weights(weights_csv)
-    tab = study.robustness_variant(d, y=y, ai=ai, mechanisms=list(mechanism_names), controls=list(controls),
-                                   unit=UNIT, time=TIME, w=w, weights_name=weights_name, sample=sample,
-                                   models=tuple(models), effects=effects, lee_yu=lee_yu, draws=draws, seed=seed,
-                                   alpha=alpha, dlag=dlag, municipalities=tuple(municipal_units(d[UNIT].unique())))
+    tab = study.robustness_variant(
+        d,
+        y=y,
+        ai=ai,
+        mechanisms=list(mechanism_names),
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        weights_name=weights_name,
+        sample=sample,
+        models=tuple(models),
+        effects=effects,
+        lee_yu=lee_yu,
+        draws=draws,
+        seed=seed,
+        alpha=alpha,
+        dlag=dlag,
+        municipalities=tuple(municipal_units(d[UNIT].unique())),
+    )
     _write(tab, out_csv, note + wnote)
 
 
@@ -276,8 +552,18 @@ def robustness(csvs, out_csv) -> None:
     write_csv(pd.concat([pd.read_csv(p) for p in csvs], ignore_index=True), out_csv, float_format="%.10g")
 
 
-def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: float, adjust: str = "holm",
-            identification_csv=None, verdict_basis: str = "product", expected_sign=None) -> None:
+def verdict(
+    baseline_json,
+    mechanism_jsons,
+    robustness_csv,
+    out_csv,
+    *,
+    alpha: float,
+    adjust: str = "holm",
+    identification_csv=None,
+    verdict_basis: str = "product",
+    expected_sign=None,
+) -> None:
     """The verdict table (rule ``verdict``): one row for the baseline and one per mechanism, with how many
     robustness variants give the same verdict (:func:`aicoord.study.add_agreement`).
 
@@ -316,21 +602,48 @@ def verdict(baseline_json, mechanism_jsons, robustness_csv, out_csv, *, alpha: f
     write_csv(tab, out_csv, float_format="%.10g")
 
 
-
-def scenarios(panel_csv, weights_csv, out_provinces, out_dispersion, *, specs: dict, y: str, ai: str, controls,
-              effects: str, lee_yu: bool, draws: int, seed: int, alpha: float, weights_name: str) -> None:
+def scenarios(
+    panel_csv,
+    weights_csv,
+    out_provinces,
+    out_dispersion,
+    *,
+    specs: dict,
+    y: str,
+    ai: str,
+    controls,
+    effects: str,
+    lee_yu: bool,
+    draws: int,
+    seed: int,
+    alpha: float,
+    weights_name: str,
+) -> None:
     """Policy scenarios through the baseline model's reduced form (rule ``scenarios``;
     :func:`aicoord.study.scenarios`): each province's predicted change (own and spillover parts) and the
     change of the outcome's dispersion (CV, Theil, Dagum Gini by region), with intervals from draws. An outcome
     with non-positive values is shifted first (:func:`aicoord.study.dispersion_shift`)."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    b = study.baseline(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w, effects=effects,
-                       lee_yu=lee_yu, draws=200, seed=seed, alpha=alpha)
+    b = study.baseline(
+        d,
+        y=y,
+        ai=ai,
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        effects=effects,
+        lee_yu=lee_yu,
+        draws=200,
+        seed=seed,
+        alpha=alpha,
+    )
     spec_list = [{"name": name, **spec} for name, spec in sorted(specs.items())]
     shift = dispersion_shift(d[y])
-    provinces, dispersion = study.scenarios(b, spec_list, regions=_regions(d), draws=draws, seed=seed, alpha=alpha,
-                                            shift=shift)
+    provinces, dispersion = study.scenarios(
+        b, spec_list, regions=_regions(d), draws=draws, seed=seed, alpha=alpha, shift=shift
+    )
     for t in (provinces, dispersion):
         t.insert(0, "weights", weights_name)
     _write(provinces, out_provinces, note + wnote)

@@ -26,8 +26,17 @@ from ..weights_io import (
 __all__ = ["weights", "weights_summary", "weights_gal", "weights_long"]
 
 
-def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, level: str = "province",
-            dense_max: int | None = None, **files) -> None:
+def weights(
+    spec: dict,
+    name: str,
+    gpkg,
+    out_stem,
+    out_summary,
+    panel_csv=None,
+    level: str = "province",
+    dense_max: int | None = None,
+    **files,
+) -> None:
     """Build one configured weights matrix; write its files and a summary (rule ``weights``).
 
     The files are those of :func:`aicoord.weights_io.weights_files`: sparse ``.npz`` (raw and
@@ -55,7 +64,14 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, 
     if files and {k: str(v) for k, v in files.items()} != written:
         raise ValueError(f"rule weights: the declared files {files} are not those written, {written}")
     summary = write_weights(w, out_stem, name=name, dense_max=dense_max)
-    summary.update({"level": level, "kind": spec["kind"], "spec": json.dumps(full_spec(spec), sort_keys=True), "row_standardised": True})
+    summary.update(
+        {
+            "level": level,
+            "kind": spec["kind"],
+            "spec": json.dumps(full_spec(spec), sort_keys=True),
+            "row_standardised": True,
+        }
+    )
     if note:
         summary["note"] = note
     write_json(summary, out_summary)
@@ -64,8 +80,22 @@ def weights(spec: dict, name: str, gpkg, out_stem, out_summary, panel_csv=None, 
 def weights_summary(summary_jsons, out_csv) -> None:
     """Collect the per-matrix summaries into one table (rule ``weights_summary``)."""
     rows = [json.loads(Path(p).read_text(encoding="utf-8")) for p in summary_jsons]
-    first = ["matrix", "kind", "n", "links", "pct_nonzero", "min_neighbours", "mean_neighbours", "max_neighbours",
-             "islands", "island_ids", "components", "asymmetric_links", "symmetric_values", "row_standardised"]
+    first = [
+        "matrix",
+        "kind",
+        "n",
+        "links",
+        "pct_nonzero",
+        "min_neighbours",
+        "mean_neighbours",
+        "max_neighbours",
+        "islands",
+        "island_ids",
+        "components",
+        "asymmetric_links",
+        "symmetric_values",
+        "row_standardised",
+    ]
     df = pd.DataFrame(rows)
     write_csv(df[first + [c for c in df.columns if c not in first]], out_csv)
 

@@ -29,6 +29,20 @@ from .robustness import SAMPLES, robustness_variant
 from .scenarios import dispersion_shift, scenarios
 from .specification import specification_search
 
-__all__ = ["specification_search", "Baseline", "baseline", "convergence_with_ai", "heterogeneity", "Mechanism",
-           "mechanism", "verdict", "add_agreement", "robustness_variant", "SAMPLES", "scenarios",
-           "identification", "split_year", "dispersion_shift"]
+__all__ = [
+    "specification_search",
+    "Baseline",
+    "baseline",
+    "convergence_with_ai",
+    "heterogeneity",
+    "Mechanism",
+    "mechanism",
+    "verdict",
+    "add_agreement",
+    "robustness_variant",
+    "SAMPLES",
+    "scenarios",
+    "identification",
+    "split_year",
+    "dispersion_shift",
+]

@@ -15,8 +15,18 @@ from ..panel.effects import effects_from_eigenvalues
 from ..weights import dense_w
 from ..weights_sparse import Weights
 
-__all__ = ["as_row", "dense_w", "fit_panel", "param_draws", "effects_of", "summarise", "rho_bounds",
-           "Spectrum", "spectrum"]
+__all__ = [
+    "as_row",
+    "dense_w",
+    "fit_panel",
+    "param_draws",
+    "effects_of",
+    "summarise",
+    "rho_bounds",
+    "Spectrum",
+    "spectrum",
+]
+
 
 def as_row(name: str, t, **extra) -> dict:
     """One tidy row from a diagnostic of :mod:`aicoord.panel`.
@@ -118,8 +128,15 @@ class Spectrum:
         om, V, Vinv, exact = self._decomposition()
         vecs = {"q": self._q} if self._g is not None else {"V": V, "Vinv": Vinv}
         with atomic_path(path) as tmp, open(tmp, "wb") as f:
-            np.savez(f, omega=self.omega, om=om, exact=np.array(exact), has_g=np.array(self._g is not None),
-                     g=np.array([]) if self._g is None else self._g, **vecs)
+            np.savez(
+                f,
+                omega=self.omega,
+                om=om,
+                exact=np.array(exact),
+                has_g=np.array(self._g is not None),
+                g=np.array([]) if self._g is None else self._g,
+                **vecs,
+            )
 
     @classmethod
     def load(cls, path, W) -> Spectrum:
@@ -187,8 +204,9 @@ class Spectrum:
         x = np.asarray(x, dtype=float)
         if not self.exact:
             mats = [self._dense(r, b, t) for r, b, t in zip(rho, beta, theta)]
-            return np.array([m @ x for m in mats]).reshape(len(rho), -1), \
-                np.array([np.diag(m) * x for m in mats]).reshape(len(rho), -1)
+            return np.array([m @ x for m in mats]).reshape(len(rho), -1), np.array(
+                [np.diag(m) * x for m in mats]
+            ).reshape(len(rho), -1)
         om = self._decomposition()[0]
         F = (beta[:, None] + theta[:, None] * om[None, :]) / (1.0 - rho[:, None] * om[None, :])
         y = self.Vinv @ x
@@ -207,8 +225,12 @@ class Spectrum:
         rho, beta, theta = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (rho, beta, theta))
         idx = np.asarray(idx, dtype=int)
         if not self.exact:
-            out = np.array([(np.mean(np.diag(s)[idx]), np.mean(s.sum(axis=0)[idx]))
-                            for s in (self._dense(r, b, t) for r, b, t in zip(rho, beta, theta))])
+            out = np.array(
+                [
+                    (np.mean(np.diag(s)[idx]), np.mean(s.sum(axis=0)[idx]))
+                    for s in (self._dense(r, b, t) for r, b, t in zip(rho, beta, theta))
+                ]
+            )
             return out[:, 0], out[:, 1]
         om = self._decomposition()[0]
         F = (beta[:, None] + theta[:, None] * om[None, :]) / (1.0 - rho[:, None] * om[None, :])
@@ -269,15 +291,15 @@ def rho_bounds(W: np.ndarray) -> tuple[float, float, np.ndarray]:
     return 1.0 / re.min(), 1.0 / re.max(), om
 
 
-def fit_panel(data, y, x, unit, time, W, model="sdm", effects="twoways", wx=None, lee_yu=False,
-              cov=None):
+def fit_panel(data, y, x, unit, time, W, model="sdm", effects="twoways", wx=None, lee_yu=False, cov=None):
     """Fit :class:`aicoord.panel.SpatialPanel` (a thin wrapper; ``W`` the sparse
     :class:`~aicoord.weights_sparse.Weights` of a :class:`Setting`, passed on unchanged, or a DataFrame);
     ``cov``: ``{"cov_type", "cluster", "dk_lag"}`` for :meth:`SpatialPanel.fit` (default: ``oim``)."""
     from ..panel import SpatialPanel
 
-    return SpatialPanel(data, y=y, x=list(x), id=unit, time=time, w=W, model=model, effects=effects, wx=wx,
-                        lee_yu=lee_yu).fit(**(cov or {}))
+    return SpatialPanel(
+        data, y=y, x=list(x), id=unit, time=time, w=W, model=model, effects=effects, wx=wx, lee_yu=lee_yu
+    ).fit(**(cov or {}))
 
 
 def model_kind(res) -> str:
@@ -302,8 +324,10 @@ def param_draws(res, draws: int, rng: np.random.Generator, W: np.ndarray) -> pd.
     while n < draws:
         batches += 1
         if batches > 100:
-            raise ValueError(f"fewer than {draws} of {100 * draws} parameter draws have rho/lambda inside "
-                             f"({lo:.4g}, {hi:.4g}); the fit's spatial parameter is not identified")
+            raise ValueError(
+                f"fewer than {draws} of {100 * draws} parameter draws have rho/lambda inside "
+                f"({lo:.4g}, {hi:.4g}); the fit's spatial parameter is not identified"
+            )
         sims = p.to_numpy() + rng.standard_normal((int(draws), len(p))) @ root.T
         ok = np.ones(len(sims), bool)
         for c in sp:
@@ -342,8 +366,14 @@ def summarise(estimate: float, sims: np.ndarray, alpha: float) -> dict:
     se = float(np.std(sims, ddof=1))
     lo, hi = np.quantile(sims, [alpha / 2, 1 - alpha / 2])
     z = estimate / se if se > 0 else np.nan
-    return {"estimate": float(estimate), "se": se, "lower": float(lo), "upper": float(hi), "z": float(z),
-            "p": float(2 * special.ndtr(-abs(z))) if np.isfinite(z) else np.nan}
+    return {
+        "estimate": float(estimate),
+        "se": se,
+        "lower": float(lo),
+        "upper": float(hi),
+        "z": float(z),
+        "p": float(2 * special.ndtr(-abs(z))) if np.isfinite(z) else np.nan,
+    }
 
 
 def direction(lower: float, upper: float) -> str:

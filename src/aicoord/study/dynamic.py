@@ -59,21 +59,27 @@ def fit_dynamic_sdm(st, y, x, effects="twoways", dlag=1):
 
     with warnings.catch_warnings():  # non-stationarity is turned into an EstimationError below
         warnings.simplefilter("ignore", RuntimeWarning)
-        res = DynamicSpatialPanel(st.data, y=y, x=list(x), id=st.unit, time=st.time, w=st.weights, model="sdm",
-                                  effects=effects, dlag=dlag).fit()
+        res = DynamicSpatialPanel(
+            st.data, y=y, x=list(x), id=st.unit, time=st.time, w=st.weights, model="sdm", effects=effects, dlag=dlag
+        ).fit()
     if not res.stationary:
-        raise EstimationError(f"not stationary: max|(tau+eta w)/(1-rho w)| = {res.stationarity_modulus:.3f} >= 1; "
-                              f"the dynamic SDM of {y} is not estimated")
-    bad = [nm for nm in res.params.index if not (np.isfinite(res.params[nm]) and np.isfinite(res.std_errors[nm])
-                                                  and res.std_errors[nm] > 0)]
+        raise EstimationError(
+            f"not stationary: max|(tau+eta w)/(1-rho w)| = {res.stationarity_modulus:.3f} >= 1; "
+            f"the dynamic SDM of {y} is not estimated"
+        )
+    bad = [
+        nm
+        for nm in res.params.index
+        if not (np.isfinite(res.params[nm]) and np.isfinite(res.std_errors[nm]) and res.std_errors[nm] > 0)
+    ]
     if bad:
-        raise EstimationError(f"no finite standard error for {', '.join(bad)}; the dynamic SDM of {y} is not "
-                              "estimated")
+        raise EstimationError(f"no finite standard error for {', '.join(bad)}; the dynamic SDM of {y} is not estimated")
     return res
 
 
-def dynamic_total(data, *, y, ai, controls, unit, time, w, effects="twoways", dlag=1, draws=1000, seed=1,
-                  alpha=0.05, drop=()):
+def dynamic_total(
+    data, *, y, ai, controls, unit, time, w, effects="twoways", dlag=1, draws=1000, seed=1, alpha=0.05, drop=()
+):
     """AI's short-run direct, indirect and total effects on ``y`` in the dynamic SDM.
 
     Parameters as in :func:`aicoord.study.baseline`, and ``dlag`` (see :func:`fit_dynamic_sdm`).
@@ -92,8 +98,23 @@ def dynamic_total(data, *, y, ai, controls, unit, time, w, effects="twoways", dl
     return res, {k: summarise(point[k], sims[k], alpha) for k in ("direct", "indirect", "total")}
 
 
-def dynamic_mediated(data, *, y, ai, mechanism, controls, unit, time, w, effects="twoways", dlag=1, draws=1000,
-                     seed=1, alpha=0.05, drop=()):
+def dynamic_mediated(
+    data,
+    *,
+    y,
+    ai,
+    mechanism,
+    controls,
+    unit,
+    time,
+    w,
+    effects="twoways",
+    dlag=1,
+    draws=1000,
+    seed=1,
+    alpha=0.05,
+    drop=(),
+):
     """Short-run mediated effect of AI on ``y`` through ``mechanism``, both equations dynamic SDMs.
 
     Parameters as in :func:`aicoord.study.mechanism`, and ``dlag`` (see :func:`fit_dynamic_sdm`). The channel
@@ -112,8 +133,7 @@ def dynamic_mediated(data, *, y, ai, mechanism, controls, unit, time, w, effects
     a_pt = effects_of(mres.params, ai, "sdm", st.omega)["total"]
     b_pt = effects_of(yres.params, mechanism, "sdm", st.omega)["total"]
     a = effects_of(param_draws(mres, draws, np.random.default_rng(seed), st.W), ai, "sdm", st.omega)["total"]
-    b = effects_of(param_draws(yres, draws, np.random.default_rng(seed + 1), st.W), mechanism, "sdm",
-                   st.omega)["total"]
+    b = effects_of(param_draws(yres, draws, np.random.default_rng(seed + 1), st.W), mechanism, "sdm", st.omega)["total"]
     prod = a * b
     out = summarise(a_pt * b_pt, prod, alpha)
     out.update(nobs=int(yres.nobs), draws=prod)

@@ -27,9 +27,25 @@ from ._common import fit_panel, setting
 
 __all__ = ["identification", "IDENTIFICATION_COLUMNS"]
 
-IDENTIFICATION_COLUMNS = ["estimator", "effect", "estimate", "se", "ci_low", "ci_high", "p", "partial_r2",
-                          "sw_f", "kp_rk_wald_f", "kp_lm_p", "hansen_j", "hansen_p", "endogeneity_p", "ar_low",
-                          "ar_high", "cov_type"]
+IDENTIFICATION_COLUMNS = [
+    "estimator",
+    "effect",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p",
+    "partial_r2",
+    "sw_f",
+    "kp_rk_wald_f",
+    "kp_lm_p",
+    "hansen_j",
+    "hansen_p",
+    "endogeneity_p",
+    "ar_low",
+    "ar_high",
+    "cov_type",
+]
 
 
 def _rows(estimator, imp, ai, alpha, cov_type, fs=None):
@@ -38,21 +54,56 @@ def _rows(estimator, imp, ai, alpha, cov_type, fs=None):
     if fs is not None:
         reg, joint = fs["regressors"][ai], fs["joint"]
         j = joint.get("hansen_j", {})
-        first = {"partial_r2": reg["partial_r2"], "sw_f": reg["sw_f"], "kp_rk_wald_f": joint["kp_rk_wald_f"],
-                 "kp_lm_p": joint["kp_lm"]["p"], "hansen_j": j.get("statistic", np.nan),
-                 "hansen_p": j.get("p", np.nan), "endogeneity_p": fs["endogeneity"][ai]["p"],
-                 "ar_low": fs["anderson_rubin"][ai]["lower"], "ar_high": fs["anderson_rubin"][ai]["upper"]}
+        first = {
+            "partial_r2": reg["partial_r2"],
+            "sw_f": reg["sw_f"],
+            "kp_rk_wald_f": joint["kp_rk_wald_f"],
+            "kp_lm_p": joint["kp_lm"]["p"],
+            "hansen_j": j.get("statistic", np.nan),
+            "hansen_p": j.get("p", np.nan),
+            "endogeneity_p": fs["endogeneity"][ai]["p"],
+            "ar_low": fs["anderson_rubin"][ai]["lower"],
+            "ar_high": fs["anderson_rubin"][ai]["upper"],
+        }
     out = []
     for kind in ("direct", "indirect", "total"):
         est, se = float(imp.loc[(ai, kind), "estimate"]), float(imp.loc[(ai, kind), "se"])
-        out.append({"estimator": estimator, "effect": kind, "estimate": est, "se": se, "ci_low": est - q * se,
-                    "ci_high": est + q * se, "p": float(imp.loc[(ai, kind), "p"]), **first, "cov_type": cov_type})
+        out.append(
+            {
+                "estimator": estimator,
+                "effect": kind,
+                "estimate": est,
+                "se": se,
+                "ci_low": est - q * se,
+                "ci_high": est + q * se,
+                "p": float(imp.loc[(ai, kind), "p"]),
+                **first,
+                "cov_type": cov_type,
+            }
+        )
     return out
 
 
-def identification(data, *, y, ai, controls, instruments, unit, time, w, effects="twoways", lee_yu=True,
-                   estimators=("ml", "iv", "gmm"), cov_type="cluster", cluster=None, draws=1000, seed=1,
-                   alpha=0.05, ml_cov=None) -> pd.DataFrame:
+def identification(
+    data,
+    *,
+    y,
+    ai,
+    controls,
+    instruments,
+    unit,
+    time,
+    w,
+    effects="twoways",
+    lee_yu=True,
+    estimators=("ml", "iv", "gmm"),
+    cov_type="cluster",
+    cluster=None,
+    draws=1000,
+    seed=1,
+    alpha=0.05,
+    ml_cov=None,
+) -> pd.DataFrame:
     """AI's direct, indirect and total effects on ``y`` by ML, spatial 2SLS and GMM (module docstring).
 
     Parameters
@@ -85,18 +136,28 @@ def identification(data, *, y, ai, controls, instruments, unit, time, w, effects
     st = setting(data, unit, time, w)
     rows, fs_all = [], None
     if "ml" in estimators:
-        res = fit_panel(st.data, y, [ai, *controls], unit, time, st.weights, model="sdm", effects=effects,
-                        lee_yu=lee_yu, cov=ml_cov)
+        res = fit_panel(
+            st.data, y, [ai, *controls], unit, time, st.weights, model="sdm", effects=effects, lee_yu=lee_yu, cov=ml_cov
+        )
         rows += _rows("ml", res.impacts(draws=draws, seed=seed), ai, alpha, res.cov_info["cov_type"])
     for est, name in (("2sls", "iv"), ("gmm", "gmm")):
         if name not in estimators:
             continue
-        mod = SpatialPanel(st.data, y=y, x=list(controls), id=unit, time=time, w=st.weights, model="sdm",
-                           effects=effects, endog=[ai], instruments=list(instruments))
+        mod = SpatialPanel(
+            st.data,
+            y=y,
+            x=list(controls),
+            id=unit,
+            time=time,
+            w=st.weights,
+            model="sdm",
+            effects=effects,
+            endog=[ai],
+            instruments=list(instruments),
+        )
         res = mod.fit(cov_type=cov_type, cluster=cluster, estimator=est)
         fs_all = fs_all or res.first_stage
-        rows += _rows(name, res.impacts(draws=draws, seed=seed), ai, alpha, res.cov_info["cov_type"],
-                      res.first_stage)
+        rows += _rows(name, res.impacts(draws=draws, seed=seed), ai, alpha, res.cov_info["cov_type"], res.first_stage)
     out = pd.DataFrame(rows).reindex(columns=IDENTIFICATION_COLUMNS)
     out.attrs["first_stage"] = fs_all
     return out

@@ -38,20 +38,36 @@ from scipy import special
 from ..panel import SpatialPanel
 from ._common import direction, effects_of, fit_panel, param_draws, rho_bounds, setting, summarise
 
-__all__ = ["Mechanism", "mechanism", "verdict", "add_agreement", "fit_with_fallback", "VERDICT_BASIS", "VERDICT_RULE",
-           "verdict_rule", "verdict_note", "mc_p",
-           "iv_baseline", "a_path_verdict", "add_adjusted_verdict"]
+__all__ = [
+    "Mechanism",
+    "mechanism",
+    "verdict",
+    "add_agreement",
+    "fit_with_fallback",
+    "VERDICT_BASIS",
+    "VERDICT_RULE",
+    "verdict_rule",
+    "verdict_note",
+    "mc_p",
+    "iv_baseline",
+    "a_path_verdict",
+    "add_adjusted_verdict",
+]
 
 #: The verdict rule in words (``{level}``: the interval's level in percent); the one statement of the rule that
 #: :func:`aicoord.study._common.direction` applies, used by the verdict table's note (:func:`verdict_note`) and by
 #: the paper's English table note (:func:`aicoord.paper.labels.verdict_rule`, which also holds the translation).
-VERDICT_RULE = ("promotes if the {level}% interval of the mediated total effect (baseline: of AI's total effect) "
-                "lies wholly below 0 (AI lowers the gap), hinders if wholly above, else inconclusive")
+VERDICT_RULE = (
+    "promotes if the {level}% interval of the mediated total effect (baseline: of AI's total effect) "
+    "lies wholly below 0 (AI lowers the gap), hinders if wholly above, else inconclusive"
+)
 
 _ADJUSTMENT = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "no"}
 
-VERDICT_BASIS = ("mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval "
-                 "from joint parameter draws; promotes if wholly < 0, hinders if wholly > 0")
+VERDICT_BASIS = (
+    "mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval "
+    "from joint parameter draws; promotes if wholly < 0, hinders if wholly > 0"
+)
 
 
 def mc_p(draws) -> float:
@@ -73,10 +89,21 @@ def iv_baseline(row: dict, ident: pd.DataFrame, estimator: str = "iv") -> dict:
     ``ml_lower``, ``ml_upper``, ``ml_verdict``."""
     r = ident[(ident["estimator"] == estimator) & (ident["effect"] == "total")].iloc[0]
     out = dict(row)
-    out.update({"ml_effect": row["effect"], "ml_lower": row["lower"], "ml_upper": row["upper"],
-                "ml_verdict": row["verdict"], "effect": float(r["estimate"]), "lower": float(r["ci_low"]),
-                "upper": float(r["ci_high"]), "se": float(r["se"]), "p": float(r["p"]), "basis": "iv",
-                "verdict": direction(float(r["ci_low"]), float(r["ci_high"]))})
+    out.update(
+        {
+            "ml_effect": row["effect"],
+            "ml_lower": row["lower"],
+            "ml_upper": row["upper"],
+            "ml_verdict": row["verdict"],
+            "effect": float(r["estimate"]),
+            "lower": float(r["ci_low"]),
+            "upper": float(r["ci_high"]),
+            "se": float(r["se"]),
+            "p": float(r["p"]),
+            "basis": "iv",
+            "verdict": direction(float(r["ci_low"]), float(r["ci_high"])),
+        }
+    )
     return out
 
 
@@ -90,8 +117,17 @@ def a_path_verdict(row: dict, sign: int) -> dict:
     s = 1 if sign > 0 else -1
     lo, hi = sorted((s * row["ai_channel_lower"], s * row["ai_channel_upper"]))
     out = dict(row)
-    out.update({"effect": s * row["ai_total_on_channel"], "lower": lo, "upper": hi, "p": row.get("a_p", np.nan),
-                "verdict": direction(lo, hi), "expected_sign": s, "verdict_basis": "a_path"})
+    out.update(
+        {
+            "effect": s * row["ai_total_on_channel"],
+            "lower": lo,
+            "upper": hi,
+            "p": row.get("a_p", np.nan),
+            "verdict": direction(lo, hi),
+            "expected_sign": s,
+            "verdict_basis": "a_path",
+        }
+    )
     return out
 
 
@@ -105,8 +141,9 @@ def add_adjusted_verdict(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
     return out
 
 
-def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=True, bound_tol=1e-3,
-                      cov=None):
+def fit_with_fallback(
+    data, y, x, unit, time, st, model="sdm", effects="twoways", lee_yu=True, bound_tol=1e-3, cov=None
+):
     """Fit ``model``; fall back to the SLX (same W-lags; none for SAR/SEM) where ρ/λ is not identified.
     ``cov``: the covariance options of :meth:`SpatialPanel.fit` (default ``oim``).
 
@@ -127,8 +164,7 @@ def fit_with_fallback(data, y, x, unit, time, st, model="sdm", effects="twoways"
     except Exception as exc:  # the engine's EstimationError, LinAlgError, ValueError: all mean "not identified"
         res, reason = None, f"{model} fit failed: {type(exc).__name__}: {exc}"
     if reason:
-        res = fit_panel(data, y, x, unit, time, st.weights, model="slx", effects=effects, wx=wx, lee_yu=lee_yu,
-                        cov=cov)
+        res = fit_panel(data, y, x, unit, time, st.weights, model="slx", effects=effects, wx=wx, lee_yu=lee_yu, cov=cov)
         return res, "slx", reason
     return res, model, ""
 
@@ -182,9 +218,28 @@ def _effect_frame(point, sims, alpha):
     return pd.DataFrame({k: summarise(point[k], sims[k], alpha) for k in ("direct", "indirect", "total")}).T
 
 
-def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", effects="twoways",
-              lee_yu=True, draws=2000, seed=1, alpha=0.05, bound_tol=1e-3, drop=(), cov=None, instruments=(),
-              iv_cov=None) -> Mechanism:
+def mechanism(
+    data,
+    *,
+    y,
+    ai,
+    mechanism,
+    controls,
+    unit,
+    time,
+    w,
+    model="sdm",
+    effects="twoways",
+    lee_yu=True,
+    draws=2000,
+    seed=1,
+    alpha=0.05,
+    bound_tol=1e-3,
+    drop=(),
+    cov=None,
+    instruments=(),
+    iv_cov=None,
+) -> Mechanism:
     """Three-step spatial mediation analysis of one channel (see the module docstring).
 
     Parameters
@@ -229,15 +284,26 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     st = setting(data, unit, time, w, drop=drop)
     xm = [ai, *controls]
     if instruments:
-        mres = SpatialPanel(st.data, y=mechanism, x=list(controls), id=unit, time=time, w=st.weights, model=model,
-                            effects=effects, endog=[ai], instruments=list(instruments)).fit(
-            estimator="2sls", **{"cov_type": "cluster", **(iv_cov or {})})
+        mres = SpatialPanel(
+            st.data,
+            y=mechanism,
+            x=list(controls),
+            id=unit,
+            time=time,
+            w=st.weights,
+            model=model,
+            effects=effects,
+            endog=[ai],
+            instruments=list(instruments),
+        ).fit(estimator="2sls", **{"cov_type": "cluster", **(iv_cov or {})})
         mmodel, reason = model, ""
     else:
-        mres, mmodel, reason = fit_with_fallback(st.data, mechanism, xm, unit, time, st, model, effects, lee_yu,
-                                                 bound_tol, cov=cov)
-    yres = fit_panel(st.data, y, [ai, mechanism, *controls], unit, time, st.Wdf, model=model, effects=effects,
-                     lee_yu=lee_yu, cov=cov)
+        mres, mmodel, reason = fit_with_fallback(
+            st.data, mechanism, xm, unit, time, st, model, effects, lee_yu, bound_tol, cov=cov
+        )
+    yres = fit_panel(
+        st.data, y, [ai, mechanism, *controls], unit, time, st.Wdf, model=model, effects=effects, lee_yu=lee_yu, cov=cov
+    )
     ymodel = yres.model.model
     sm = param_draws(mres, draws, np.random.default_rng(seed), st.W)
     sy = param_draws(yres, draws, np.random.default_rng(seed + 1), st.W)
@@ -248,13 +314,26 @@ def mechanism(data, *, y, ai, mechanism, controls, unit, time, w, model="sdm", e
     prod = a * b
     med = summarise(a_pt["total"] * b_pt["total"], prod, alpha)
     se_a, se_b = np.std(a, ddof=1), np.std(b, ddof=1)
-    sob_se = np.sqrt(b_pt["total"] ** 2 * se_a ** 2 + a_pt["total"] ** 2 * se_b ** 2)
+    sob_se = np.sqrt(b_pt["total"] ** 2 * se_a**2 + a_pt["total"] ** 2 * se_b**2)
     sz = med["estimate"] / sob_se if sob_se > 0 else np.nan
     med.update({"sobel_z": float(sz), "sobel_p": float(2 * special.ndtr(-abs(sz)))})
     med.update(chain_parts(mres.params, yres.params, sm, sy, ai, mechanism, st.omega, c_pt["total"], alpha))
     med.update(b_path_sensitivity(yres, mechanism, list(controls), alpha))
-    out = Mechanism(mechanism, mres, yres, mmodel, reason, _effect_frame(a_pt, a_s, alpha),
-                    _effect_frame(b_pt, b_s, alpha), _effect_frame(c_pt, c_s, alpha), a, b, prod, med, alpha)
+    out = Mechanism(
+        mechanism,
+        mres,
+        yres,
+        mmodel,
+        reason,
+        _effect_frame(a_pt, a_s, alpha),
+        _effect_frame(b_pt, b_s, alpha),
+        _effect_frame(c_pt, c_s, alpha),
+        a,
+        b,
+        prod,
+        med,
+        alpha,
+    )
     out.a_path_estimator = "iv" if instruments else "ml"
     return out
 
@@ -273,14 +352,27 @@ def chain_parts(mpar, ypar, mdraws, ydraws, ai, channel, omega, direct_total, al
     from .mediation_parts import local_spillover, mediation_share
 
     def parts(mp, yp):
-        return local_spillover(omega, _coef(mp, ai), _coef(mp, f"W*{ai}"), _coef(mp, "rho"), _coef(yp, channel),
-                               _coef(yp, f"W*{channel}"), _coef(yp, "rho"))
+        return local_spillover(
+            omega,
+            _coef(mp, ai),
+            _coef(mp, f"W*{ai}"),
+            _coef(mp, "rho"),
+            _coef(yp, channel),
+            _coef(yp, f"W*{channel}"),
+            _coef(yp, "rho"),
+        )
 
     loc, spill, tot = parts(mpar, ypar)
     dloc, dspill, _ = parts(mdraws, ydraws)
     share, suppression = mediation_share(tot, direct_total)
-    return {"local": loc, "local_se": float(np.std(dloc, ddof=1)), "spillover": spill,
-            "spillover_se": float(np.std(dspill, ddof=1)), "share": float(share), "suppression": bool(suppression)}
+    return {
+        "local": loc,
+        "local_se": float(np.std(dloc, ddof=1)),
+        "spillover": spill,
+        "spillover_se": float(np.std(dspill, ddof=1)),
+        "share": float(share),
+        "suppression": bool(suppression),
+    }
 
 
 def b_path_sensitivity(yres, channel, controls, alpha) -> dict:
@@ -293,8 +385,10 @@ def b_path_sensitivity(yres, channel, controls, alpha) -> dict:
 
     dof = float(yres.nobs - len(yres.params))
     z = yres.zvalues
-    out = {"b_rv": float(robustness_value(float(z[channel]), dof)),
-           "b_rv_alpha": float(robustness_value(float(z[channel]), dof, alpha=alpha))}
+    out = {
+        "b_rv": float(robustness_value(float(z[channel]), dof)),
+        "b_rv_alpha": float(robustness_value(float(z[channel]), dof, alpha=alpha)),
+    }
     cands = [c for c in controls if c in z.index]
     if not cands:
         return out
@@ -313,9 +407,16 @@ def b_path_sensitivity(yres, channel, controls, alpha) -> dict:
     r_without, r_with = rss(without), rss(others)
     r2dxj = (r_without - r_with) / r_without
     r2dz, r2yz = benchmark_bounds(r2dxj, partial_r2(float(z[best]), dof))
-    out.update({"b_benchmark": best, "b_benchmark_r2dz": float(r2dz), "b_benchmark_r2yz": float(r2yz),
-                "b_adjusted": float(adjusted_estimate(float(yres.params[channel]), float(yres.std_errors[channel]),
-                                                      dof, r2dz, r2yz))})
+    out.update(
+        {
+            "b_benchmark": best,
+            "b_benchmark_r2dz": float(r2dz),
+            "b_benchmark_r2yz": float(r2yz),
+            "b_adjusted": float(
+                adjusted_estimate(float(yres.params[channel]), float(yres.std_errors[channel]), dof, r2dz, r2yz)
+            ),
+        }
+    )
     return out
 
 
@@ -329,16 +430,21 @@ def verdict_note(alpha: float, adjust: str = "holm", verdict_basis: str = "produ
     the verdict (``verdict_basis``: ``product``, the mediated total effect, or ``a_path``, AI's total effect on
     the mechanism times its expected sign; the baseline row by ``basis``, ``ml`` or ``iv``), what ``p`` and
     ``variants_agree`` are, and the adjustment of ``p_adjusted`` (``holm``, ``bh`` or ``none``)."""
-    what = ("the mediated total effect" if verdict_basis == "product" else
-            "AI's total effect on the mechanism times the mechanism's expected sign on the gap (a_path, from theory: "
-            "expected_sign)")
+    what = (
+        "the mediated total effect"
+        if verdict_basis == "product"
+        else "AI's total effect on the mechanism times the mechanism's expected sign on the gap (a_path, from theory: "
+        "expected_sign)"
+    )
     level = f"{(1 - float(alpha)) * 100:g}"
-    return (f"Verdict rule: promotes if the {level}% interval of {what} (baseline: of AI's total effect, "
-            f"{'by spatial 2SLS' if basis == 'iv' else 'by ML'}) lies wholly below 0 (AI lowers the gap), "
-            "hinders if wholly above, else inconclusive; p from the same draws or interval (p < alpha exactly when "
-            "the verdict is not inconclusive); variants_agree counts the robustness variants (weights x sample x "
-            f"model, ML) with the same verdict; p_adjusted: {_ADJUSTMENT[adjust]} adjustment across the rows, "
-            "verdict_adjusted keeps a verdict where p_adjusted < alpha")
+    return (
+        f"Verdict rule: promotes if the {level}% interval of {what} (baseline: of AI's total effect, "
+        f"{'by spatial 2SLS' if basis == 'iv' else 'by ML'}) lies wholly below 0 (AI lowers the gap), "
+        "hinders if wholly above, else inconclusive; p from the same draws or interval (p < alpha exactly when "
+        "the verdict is not inconclusive); variants_agree counts the robustness variants (weights x sample x "
+        f"model, ML) with the same verdict; p_adjusted: {_ADJUSTMENT[adjust]} adjustment across the rows, "
+        "verdict_adjusted keeps a verdict where p_adjusted < alpha"
+    )
 
 
 def verdict(mechanisms, baseline, *, alpha=0.05, adjust="holm") -> pd.DataFrame:
@@ -384,10 +490,20 @@ def baseline_row(baseline, alpha=0.05) -> dict:
     lo, hi = np.quantile(tot, [alpha / 2, 1 - alpha / 2])
     est = baseline.effects.loc[(baseline.ai, "total"), "estimate"]
     se = float(np.std(tot, ddof=1))
-    return {"mechanism": "baseline", "verdict": direction(lo, hi), "basis": "ml", "verdict_basis": "total",
-            "effect": float(est), "lower": float(lo), "upper": float(hi), "se": se, "p": mc_p(tot),
-            "p_normal": float(2 * special.ndtr(-abs(est / se))) if se > 0 else np.nan,
-            "mechanism_model": baseline.model, "fallback_reason": ""}
+    return {
+        "mechanism": "baseline",
+        "verdict": direction(lo, hi),
+        "basis": "ml",
+        "verdict_basis": "total",
+        "effect": float(est),
+        "lower": float(lo),
+        "upper": float(hi),
+        "se": se,
+        "p": mc_p(tot),
+        "p_normal": float(2 * special.ndtr(-abs(est / se))) if se > 0 else np.nan,
+        "mechanism_model": baseline.model,
+        "fallback_reason": "",
+    }
 
 
 def mechanism_row(m, alpha=0.05) -> dict:
@@ -396,31 +512,52 @@ def mechanism_row(m, alpha=0.05) -> dict:
     ac, cy = m.ai_on_channel, m.channel_on_y
     qa = np.quantile(m.a_draws, [alpha / 2, 1 - alpha / 2])
     qb = np.quantile(m.b_draws, [alpha / 2, 1 - alpha / 2])
-    return {"mechanism": m.name, "verdict": direction(lo, hi), "basis": getattr(m, "a_path_estimator", "ml"),
-            "verdict_basis": "product", "a_p": mc_p(m.a_draws),
-            "ai_direct_on_channel": float(ac.loc["direct", "estimate"]),
-            "ai_indirect_on_channel": float(ac.loc["indirect", "estimate"]),
-            "ai_total_on_channel": float(ac.loc["total", "estimate"]),
-            "ai_channel_lower": float(qa[0]), "ai_channel_upper": float(qa[1]),
-            "channel_total_on_y": float(cy.loc["total", "estimate"]),
-            "channel_y_lower": float(qb[0]), "channel_y_upper": float(qb[1]),
-            "effect": float(m.mediated["estimate"]), "lower": float(lo), "upper": float(hi),
-            "se": float(m.mediated["se"]), "sobel_z": float(m.mediated["sobel_z"]),
-            "sobel_p": float(m.mediated["sobel_p"]), "mechanism_model": m.mechanism_model,
-            "fallback_reason": m.fallback_reason, **_parts_columns(m.mediated),
-            **({"p": mc_p(m.mediated_draws)} if "local" in m.mediated else {})}
+    return {
+        "mechanism": m.name,
+        "verdict": direction(lo, hi),
+        "basis": getattr(m, "a_path_estimator", "ml"),
+        "verdict_basis": "product",
+        "a_p": mc_p(m.a_draws),
+        "ai_direct_on_channel": float(ac.loc["direct", "estimate"]),
+        "ai_indirect_on_channel": float(ac.loc["indirect", "estimate"]),
+        "ai_total_on_channel": float(ac.loc["total", "estimate"]),
+        "ai_channel_lower": float(qa[0]),
+        "ai_channel_upper": float(qa[1]),
+        "channel_total_on_y": float(cy.loc["total", "estimate"]),
+        "channel_y_lower": float(qb[0]),
+        "channel_y_upper": float(qb[1]),
+        "effect": float(m.mediated["estimate"]),
+        "lower": float(lo),
+        "upper": float(hi),
+        "se": float(m.mediated["se"]),
+        "sobel_z": float(m.mediated["sobel_z"]),
+        "sobel_p": float(m.mediated["sobel_p"]),
+        "mechanism_model": m.mechanism_model,
+        "fallback_reason": m.fallback_reason,
+        **_parts_columns(m.mediated),
+        **({"p": mc_p(m.mediated_draws)} if "local" in m.mediated else {}),
+    }
 
 
 def _parts_columns(med) -> dict:
     """The verdict columns of :func:`chain_parts` and the mediated effect's p (normal, Monte Carlo SE)."""
     if "local" not in med:  # a Mechanism built before the split existed
         return {}
-    return {"p": float(med["p"]), "p_normal": float(med["p"]),
-            "mediated_local": med["local"], "mediated_local_se": med["local_se"],
-            "mediated_spillover": med["spillover"], "mediated_spillover_se": med["spillover_se"],
-            "mediation_share": med["share"], "suppression": med["suppression"],
-            **{k: med[k] for k in ("b_rv", "b_rv_alpha", "b_benchmark", "b_benchmark_r2dz", "b_benchmark_r2yz",
-                                   "b_adjusted") if k in med}}
+    return {
+        "p": float(med["p"]),
+        "p_normal": float(med["p"]),
+        "mediated_local": med["local"],
+        "mediated_local_se": med["local_se"],
+        "mediated_spillover": med["spillover"],
+        "mediated_spillover_se": med["spillover_se"],
+        "mediation_share": med["share"],
+        "suppression": med["suppression"],
+        **{
+            k: med[k]
+            for k in ("b_rv", "b_rv_alpha", "b_benchmark", "b_benchmark_r2dz", "b_benchmark_r2yz", "b_adjusted")
+            if k in med
+        },
+    }
 
 
 def add_adjusted_p(table: pd.DataFrame, adjust="holm") -> pd.DataFrame:

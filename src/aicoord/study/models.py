@@ -19,14 +19,24 @@ from scipy import special
 from ..errors import InputError
 from ._common import Setting, effects_of, fit_panel, param_draws, setting, spectrum, summarise
 
-__all__ = ["Baseline", "baseline", "baseline_columns", "parse_column", "COLUMN_MODELS", "convergence_with_ai",
-           "heterogeneity", "coefficient_table", "effects_table"]
+__all__ = [
+    "Baseline",
+    "baseline",
+    "baseline_columns",
+    "parse_column",
+    "COLUMN_MODELS",
+    "convergence_with_ai",
+    "heterogeneity",
+    "coefficient_table",
+    "effects_table",
+]
 
 
 def coefficient_table(res) -> pd.DataFrame:
     """Coefficients, ρ/λ with SE, z, p (index: parameter)."""
-    return pd.DataFrame({"estimate": res.params, "se": res.std_errors, "z": res.params / res.std_errors,
-                         "p": res.pvalues}).rename_axis("parameter")
+    return pd.DataFrame(
+        {"estimate": res.params, "se": res.std_errors, "z": res.params / res.std_errors, "p": res.pvalues}
+    ).rename_axis("parameter")
 
 
 def effects_table(res, variables, st: Setting, draws: int, seed: int, alpha: float):
@@ -80,8 +90,24 @@ class Baseline:
         return self.effects.loc[(self.ai, "total")].to_dict()
 
 
-def baseline(data, *, y, ai, controls, unit, time, w, model="sdm", effects="twoways", lee_yu=True,
-             draws=1000, seed=1, alpha=0.05, drop=(), cov=None) -> Baseline:
+def baseline(
+    data,
+    *,
+    y,
+    ai,
+    controls,
+    unit,
+    time,
+    w,
+    model="sdm",
+    effects="twoways",
+    lee_yu=True,
+    draws=1000,
+    seed=1,
+    alpha=0.05,
+    drop=(),
+    cov=None,
+) -> Baseline:
     """Two-way fixed-effects SDM of the outcome on AI and the controls, with spatial effects.
 
     Parameters
@@ -123,8 +149,21 @@ def baseline(data, *, y, ai, controls, unit, time, w, model="sdm", effects="twow
     return Baseline(res, coefficient_table(res), eff, store, sims, st, ai, y, list(controls), model, alpha)
 
 
-def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm", effects="twoways",
-                        quantiles=(0.25, 0.75), lee_yu=True, alpha=0.05) -> pd.DataFrame:
+def convergence_with_ai(
+    data,
+    *,
+    gdp_pc,
+    ai,
+    controls,
+    unit,
+    time,
+    w,
+    model="sdm",
+    effects="twoways",
+    quantiles=(0.25, 0.75),
+    lee_yu=True,
+    alpha=0.05,
+) -> pd.DataFrame:
     """Conditional spatial β-convergence with an AI interaction: does AI speed catching up?
 
     Model (annual growth of year *t* → *t+1* on the year-*t* values; the last year has no growth)::
@@ -172,26 +211,54 @@ def convergence_with_ai(data, *, gdp_pc, ai, controls, unit, time, w, model="sdm
     p, v = res.params, res.cov
     q = float(special.ndtri(1 - alpha / 2))
     rows = []
-    for name, lab in (("ln_initial", "beta_ln_initial"), (ai, "ai"), ("ai_x_ln_initial", "ai_x_ln_initial"),
-                      ("rho", "rho")):
+    for name, lab in (
+        ("ln_initial", "beta_ln_initial"),
+        (ai, "ai"),
+        ("ai_x_ln_initial", "ai_x_ln_initial"),
+        ("rho", "rho"),
+    ):
         est, se = float(p[name]), float(res.std_errors[name])
-        rows.append({"row": lab, "ai_level": np.nan, "beta": est, "se": se, "p": float(res.pvalues[name]),
-                     "lower": est - q * se, "upper": est + q * se})
-    levels = {"low_ai": float(d[ai].quantile(quantiles[0])), "mean_ai": float(a_bar),
-              "high_ai": float(d[ai].quantile(quantiles[1]))}
+        rows.append(
+            {
+                "row": lab,
+                "ai_level": np.nan,
+                "beta": est,
+                "se": se,
+                "p": float(res.pvalues[name]),
+                "lower": est - q * se,
+                "upper": est + q * se,
+            }
+        )
+    levels = {
+        "low_ai": float(d[ai].quantile(quantiles[0])),
+        "mean_ai": float(a_bar),
+        "high_ai": float(d[ai].quantile(quantiles[1])),
+    }
     for lab, a in levels.items():
         c = a - a_bar
         b = float(p["ln_initial"] + c * p["ai_x_ln_initial"])
-        var = float(v.loc["ln_initial", "ln_initial"] + c * c * v.loc["ai_x_ln_initial", "ai_x_ln_initial"]
-                    + 2 * c * v.loc["ln_initial", "ai_x_ln_initial"])
+        var = float(
+            v.loc["ln_initial", "ln_initial"]
+            + c * c * v.loc["ai_x_ln_initial", "ai_x_ln_initial"]
+            + 2 * c * v.loc["ln_initial", "ai_x_ln_initial"]
+        )
         se = np.sqrt(var)
         speed = -np.log1p(b) if b > -1 else np.nan
-        rows.append({"row": lab, "ai_level": a, "beta": b, "se": se, "p": float(2 * special.ndtr(-abs(b / se))),
-                     "lower": b - q * se, "upper": b + q * se, "speed": speed,
-                     "half_life": np.log(2) / speed if speed and speed > 0 else np.nan})
+        rows.append(
+            {
+                "row": lab,
+                "ai_level": a,
+                "beta": b,
+                "se": se,
+                "p": float(2 * special.ndtr(-abs(b / se))),
+                "lower": b - q * se,
+                "upper": b + q * se,
+                "speed": speed,
+                "half_life": np.log(2) / speed if speed and speed > 0 else np.nan,
+            }
+        )
     out = pd.DataFrame(rows).set_index("row")
-    out.attrs.update({"model": model, "effects": effects, "nobs": res.nobs, "quantiles": tuple(quantiles),
-                      "fit": res})
+    out.attrs.update({"model": model, "effects": effects, "nobs": res.nobs, "quantiles": tuple(quantiles), "fit": res})
     return out
 
 
@@ -214,8 +281,11 @@ def _region_effects(par, names, th_names, kind, spec, members):
     out = {}
     for r, v, tv in zip(members, names, th_names):
         direct, total = spec.region_means(rho, col(v), col(tv), members[r])
-        out[r] = (direct, total - direct, total) if many else (float(direct[0]), float(total[0] - direct[0]),
-                                                               float(total[0]))
+        out[r] = (
+            (direct, total - direct, total)
+            if many
+            else (float(direct[0]), float(total[0] - direct[0]), float(total[0]))
+        )
     return out
 
 
@@ -228,8 +298,25 @@ def split_year(years, split=None) -> int:
     return int(years[len(years) // 2])
 
 
-def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=None, split_year=None,
-                  model="sdm", effects="twoways", lee_yu=True, draws=1000, seed=1, alpha=0.05) -> pd.DataFrame:
+def heterogeneity(
+    data,
+    *,
+    y,
+    ai,
+    controls,
+    unit,
+    time,
+    w,
+    by="region",
+    regions=None,
+    split_year=None,
+    model="sdm",
+    effects="twoways",
+    lee_yu=True,
+    draws=1000,
+    seed=1,
+    alpha=0.05,
+) -> pd.DataFrame:
     """AI's effects by region (full-sample interactions) or by sub-period (post dummy).
 
     ``by="region"``: AI is replaced by the interactions ``AI × D_r`` for the four regions (East,
@@ -282,8 +369,7 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
             d[v] = d[ai] * (d[unit].map(regions) == r)
             names.append(v)
             members[r] = [i for i, c in enumerate(st.ids) if regions[c] == r]
-        res = fit_panel(d, y, [*names, *controls], unit, time, st.weights, model=model, effects=effects,
-                        lee_yu=lee_yu)
+        res = fit_panel(d, y, [*names, *controls], unit, time, st.weights, model=model, effects=effects, lee_yu=lee_yu)
         th = [f"W*{v}" for v in names]
         spec = spectrum(st.W)
         point = _region_effects(res.params, names, th, model, spec, members)
@@ -294,20 +380,25 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
         for r in labels:
             for k, lab in enumerate(("direct", "indirect", "total")):
                 arr = sim[r][k]
-                rows.append({"group": r, "effect": lab, **summarise(point[r][k], arr, alpha),
-                             "n_units": len(members[r])})
+                rows.append(
+                    {"group": r, "effect": lab, **summarise(point[r][k], arr, alpha), "n_units": len(members[r])}
+                )
         out = pd.DataFrame(rows)
     elif by == "period":
         if split_year is None:
             raise ValueError("by='period' needs split_year")
         span = sorted(pd.unique(d[time]))
         if not span[0] < split_year <= span[-1]:
-            raise InputError(f"split_year {split_year} is outside the panel's years ({span[0]}–{span[-1]}): one "
-                             "sub-period would be empty", hint=f"give a year after {span[0]} and at most {span[-1]}")
+            raise InputError(
+                f"split_year {split_year} is outside the panel's years ({span[0]}–{span[-1]}): one "
+                "sub-period would be empty",
+                hint=f"give a year after {span[0]} and at most {span[-1]}",
+            )
         post = f"{ai}_x_post"
         d[post] = d[ai] * (d[time] >= split_year)
-        res = fit_panel(d, y, [ai, post, *controls], unit, time, st.weights, model=model, effects=effects,
-                        lee_yu=lee_yu)
+        res = fit_panel(
+            d, y, [ai, post, *controls], unit, time, st.weights, model=model, effects=effects, lee_yu=lee_yu
+        )
         sims = param_draws(res, draws, rng, st.W)
 
         def shifted(par):
@@ -322,9 +413,11 @@ def heterogeneity(data, *, y, ai, controls, unit, time, w, by="region", regions=
         post_p = {k: float(v[0]) for k, v in effects_of(shifted(res.params), ai, model, st.omega).items()}
         post_s = effects_of(shifted(sims), ai, model, st.omega)
         rows = []
-        for g, pp, ss in (("pre", pre_p, pre_s), ("post", post_p, post_s),
-                          ("difference", {k: post_p[k] - pre_p[k] for k in pre_p},
-                           {k: post_s[k] - pre_s[k] for k in pre_s})):
+        for g, pp, ss in (
+            ("pre", pre_p, pre_s),
+            ("post", post_p, post_s),
+            ("difference", {k: post_p[k] - pre_p[k] for k in pre_p}, {k: post_s[k] - pre_s[k] for k in pre_s}),
+        ):
             for k in ("direct", "indirect", "total"):
                 rows.append({"group": g, "effect": k, **summarise(pp[k], ss[k], alpha), "n_units": len(st.ids)})
         out = pd.DataFrame(rows)
@@ -345,13 +438,28 @@ def parse_column(spec: str, default_weights: str) -> tuple[str, str]:
     model, _, w = str(spec).partition(":")
     model = model.strip().lower()
     if model not in COLUMN_MODELS:
-        raise InputError(f"baseline column {spec!r}: unknown model {model!r}",
-                         hint=f"use one of {', '.join(COLUMN_MODELS)}, optionally as model:weights")
+        raise InputError(
+            f"baseline column {spec!r}: unknown model {model!r}",
+            hint=f"use one of {', '.join(COLUMN_MODELS)}, optionally as model:weights",
+        )
     return model, (w.strip() or default_weights)
 
 
-def baseline_columns(data, *, y, ai, controls, unit, time, weights, columns=("ols", "sar", "sem", "sdm"),
-                     default_weights=None, effects="twoways", lee_yu=True, cov=None) -> pd.DataFrame:
+def baseline_columns(
+    data,
+    *,
+    y,
+    ai,
+    controls,
+    unit,
+    time,
+    weights,
+    columns=("ols", "sar", "sem", "sdm"),
+    default_weights=None,
+    effects="twoways",
+    lee_yu=True,
+    cov=None,
+) -> pd.DataFrame:
     """The models of the baseline table side by side: the same outcome and regressors under each model (or
     under each weights matrix), one fit per column, coefficients only (no effect draws, so each column
     costs one ML fit).
@@ -383,12 +491,15 @@ def baseline_columns(data, *, y, ai, controls, unit, time, weights, columns=("ol
     default_weights = default_weights or next(iter(weights))
     parsed = [parse_column(c, default_weights) for c in columns]
     if len(set(parsed)) != len(parsed):
-        raise InputError(f"baseline columns {list(columns)} repeat a model under the same matrix",
-                         hint="list each model (or model:weights) once")
+        raise InputError(
+            f"baseline columns {list(columns)} repeat a model under the same matrix",
+            hint="list each model (or model:weights) once",
+        )
     missing = sorted({w for _, w in parsed} - set(weights))
     if missing:
-        raise InputError(f"baseline columns name matrices {missing} that are not configured",
-                         hint=f"use one of {', '.join(weights)}")
+        raise InputError(
+            f"baseline columns name matrices {missing} that are not configured", hint=f"use one of {', '.join(weights)}"
+        )
     x = [ai, *controls]
     frames, cache = [], {}
     for spec, (model, wname) in zip(columns, parsed):
@@ -396,14 +507,21 @@ def baseline_columns(data, *, y, ai, controls, unit, time, weights, columns=("ol
             cache[wname] = setting(data, unit, time, weights[wname])
         st = cache[wname]
         kind, wx = ("slx", []) if model == "ols" else (model, None)
-        res = fit_panel(st.data, y, x, unit, time, st.Wdf, model=kind, effects=effects, wx=wx, lee_yu=lee_yu,
-                        cov=cov)
+        res = fit_panel(st.data, y, x, unit, time, st.Wdf, model=kind, effects=effects, wx=wx, lee_yu=lee_yu, cov=cov)
         t = coefficient_table(res).reset_index()
         t.insert(0, "column", str(spec))
         t.insert(1, "model", model)
         t.insert(2, "weights", wname)
-        t = t.assign(effects=effects, lee_yu=bool(lee_yu), N=int(res.N), T=int(res.T), nobs=int(res.nobs),
-                     sigma2=float(res.sigma2), r2_within=float(res.r2_within), loglik=float(res.loglik),
-                     cov_type=res.cov_info.get("cov_type", "oim"))
+        t = t.assign(
+            effects=effects,
+            lee_yu=bool(lee_yu),
+            N=int(res.N),
+            T=int(res.T),
+            nobs=int(res.nobs),
+            sigma2=float(res.sigma2),
+            r2_within=float(res.r2_within),
+            loglik=float(res.loglik),
+            cov_type=res.cov_info.get("cov_type", "oim"),
+        )
         frames.append(t)
     return pd.concat(frames, ignore_index=True)

@@ -49,8 +49,9 @@ def _ols(y, X):
     return b, 1.0 - float(e @ e) / float(y @ y)
 
 
-def oster_bound(data: pd.DataFrame, *, y: str, ai: str, controls, unit: str, time: str, w=None, delta=1.0,
-                r_max_factor=1.3) -> dict:
+def oster_bound(
+    data: pd.DataFrame, *, y: str, ai: str, controls, unit: str, time: str, w=None, delta=1.0, r_max_factor=1.3
+) -> dict:
     """Oster's (2019) bound on AI's coefficient in the two-way within regression (module docstring).
 
     Parameters
@@ -96,6 +97,16 @@ def oster_bound(data: pd.DataFrame, *, y: str, ai: str, controls, unit: str, tim
     denom = (b0[0] - b1[0]) * (r_max - r1)
     d0 = float(b1[0] * (r1 - r0) / denom) if denom != 0 else float("inf")
     lo, hi = sorted((float(b1[0]), bs))
-    return {"beta_short": float(b0[0]), "r2_short": float(r0), "beta_controlled": float(b1[0]),
-            "r2_controlled": float(r1), "r_max": float(r_max), "delta": float(delta), "beta_star": bs,
-            "set_low": lo, "set_high": hi, "delta_for_zero": d0, "excludes_zero": bool(lo > 0 or hi < 0)}
+    return {
+        "beta_short": float(b0[0]),
+        "r2_short": float(r0),
+        "beta_controlled": float(b1[0]),
+        "r2_controlled": float(r1),
+        "r_max": float(r_max),
+        "delta": float(delta),
+        "beta_star": bs,
+        "set_low": lo,
+        "set_high": hi,
+        "delta_for_zero": d0,
+        "excludes_zero": bool(lo > 0 or hi < 0),
+    }

@@ -49,9 +49,27 @@ def _with_stranded(w, ids, drop):
     return drop
 
 
-def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weights_name="w",
-                       sample="full", models=("sdm", "sar", "sem"), effects="twoways", lee_yu=True,
-                       draws=1000, seed=1, alpha=0.05, municipalities=MUNICIPALITIES, dlag=1) -> pd.DataFrame:
+def robustness_variant(
+    data,
+    *,
+    y,
+    ai,
+    mechanisms,
+    controls,
+    unit,
+    time,
+    w,
+    weights_name="w",
+    sample="full",
+    models=("sdm", "sar", "sem"),
+    effects="twoways",
+    lee_yu=True,
+    draws=1000,
+    seed=1,
+    alpha=0.05,
+    municipalities=MUNICIPALITIES,
+    dlag=1,
+) -> pd.DataFrame:
     """Re-estimate the baseline and every mechanism for one weights × sample variant.
 
     Parameters not listed below are as in :func:`aicoord.study.mechanism`.
@@ -117,27 +135,73 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
     t0 = _clock.perf_counter()
     for k, model in enumerate(models):
         # progress in the rule's log (aicoord.runner.step): one line per model, with the draws it took
-        log.info("robustness %s x %s: model %d of %d (%s), %d draws per effect, %.0f s so far", weights_name,
-                 sample, k + 1, len(models), model, draws, _clock.perf_counter() - t0)
+        log.info(
+            "robustness %s x %s: model %d of %d (%s), %d draws per effect, %.0f s so far",
+            weights_name,
+            sample,
+            k + 1,
+            len(models),
+            model,
+            draws,
+            _clock.perf_counter() - t0,
+        )
         short = _too_few_periods(periods, model, effects, sample)
         if short:  # e.g. a 2-year panel: reported as not estimated, with the reason, never a failed grid
-            rows += [_failed(m, q, model, short) for m, q in
-                     [("baseline", "ai_total_effect")] + [(m, "mediated_total") for m in mechanisms]]
+            rows += [
+                _failed(m, q, model, short)
+                for m, q in [("baseline", "ai_total_effect")] + [(m, "mediated_total") for m in mechanisms]
+            ]
             continue
         if model == DYNAMIC:
-            rows += _dynamic_rows(d, y=y, ai=a, mechanisms=mechanisms, controls=list(controls), unit=unit,
-                                  time=time, w=w, effects=effects, dlag=dlag, draws=draws, seed=seed + 10 * k,
-                                  alpha=alpha, drop=drop)
+            rows += _dynamic_rows(
+                d,
+                y=y,
+                ai=a,
+                mechanisms=mechanisms,
+                controls=list(controls),
+                unit=unit,
+                time=time,
+                w=w,
+                effects=effects,
+                dlag=dlag,
+                draws=draws,
+                seed=seed + 10 * k,
+                alpha=alpha,
+                drop=drop,
+            )
             continue
-        kw = dict(y=y, ai=a, controls=list(controls), unit=unit, time=time, w=w, model=model, effects=effects,
-                  lee_yu=lee_yu, draws=draws, seed=seed + 10 * k, alpha=alpha, drop=drop)
+        kw = dict(
+            y=y,
+            ai=a,
+            controls=list(controls),
+            unit=unit,
+            time=time,
+            w=w,
+            model=model,
+            effects=effects,
+            lee_yu=lee_yu,
+            draws=draws,
+            seed=seed + 10 * k,
+            alpha=alpha,
+            drop=drop,
+        )
         try:
             b = _baseline(d, **kw)
             tot = b.effects.loc[(a, "total")]
-            rows.append({"mechanism": "baseline", "quantity": "ai_total_effect", "estimate": tot["estimate"],
-                         "lower": tot["lower"], "upper": tot["upper"],
-                         "verdict": direction(tot["lower"], tot["upper"]), "model": model, "mechanism_model": model,
-                         "nobs": b.fit.nobs, "failure": ""})
+            rows.append(
+                {
+                    "mechanism": "baseline",
+                    "quantity": "ai_total_effect",
+                    "estimate": tot["estimate"],
+                    "lower": tot["lower"],
+                    "upper": tot["upper"],
+                    "verdict": direction(tot["lower"], tot["upper"]),
+                    "model": model,
+                    "mechanism_model": model,
+                    "nobs": b.fit.nobs,
+                    "failure": "",
+                }
+            )
         except EstimationError as exc:
             rows.append(_failed("baseline", "ai_total_effect", model, exc))
         for m in mechanisms:
@@ -147,16 +211,40 @@ def robustness_variant(data, *, y, ai, mechanisms, controls, unit, time, w, weig
                 rows.append(_failed(m, "mediated_total", model, exc))
                 continue
             lo, hi = r.interval()
-            rows.append({"mechanism": m, "quantity": "mediated_total", "estimate": r.mediated["estimate"],
-                         "lower": lo, "upper": hi, "verdict": direction(lo, hi), "model": model,
-                         "mechanism_model": r.mechanism_model, "nobs": r.outcome_fit.nobs, "failure": ""})
-    log.info("robustness %s x %s: %d models done in %.0f s", weights_name, sample, len(models),
-             _clock.perf_counter() - t0)
+            rows.append(
+                {
+                    "mechanism": m,
+                    "quantity": "mediated_total",
+                    "estimate": r.mediated["estimate"],
+                    "lower": lo,
+                    "upper": hi,
+                    "verdict": direction(lo, hi),
+                    "model": model,
+                    "mechanism_model": r.mechanism_model,
+                    "nobs": r.outcome_fit.nobs,
+                    "failure": "",
+                }
+            )
+    log.info(
+        "robustness %s x %s: %d models done in %.0f s", weights_name, sample, len(models), _clock.perf_counter() - t0
+    )
     out = pd.DataFrame(rows)
     out.insert(0, "sample", sample)
     out.insert(0, "weights", weights_name)
-    cols = ["weights", "sample", "model", "mechanism", "quantity", "estimate", "lower", "upper", "verdict",
-            "mechanism_model", "nobs", "failure"]
+    cols = [
+        "weights",
+        "sample",
+        "model",
+        "mechanism",
+        "quantity",
+        "estimate",
+        "lower",
+        "upper",
+        "verdict",
+        "mechanism_model",
+        "nobs",
+        "failure",
+    ]
     return out[cols]
 
 
@@ -167,9 +255,20 @@ def _dynamic_rows(d, *, y, ai, mechanisms, **kw):
     try:
         fit, eff = dynamic_total(d, y=y, ai=ai, **kw)
         tot = eff["total"]
-        rows.append({"mechanism": "baseline", "quantity": "ai_total_effect", "estimate": tot["estimate"],
-                     "lower": tot["lower"], "upper": tot["upper"], "verdict": direction(tot["lower"], tot["upper"]),
-                     "model": DYNAMIC, "mechanism_model": DYNAMIC, "nobs": fit.nobs, "failure": ""})
+        rows.append(
+            {
+                "mechanism": "baseline",
+                "quantity": "ai_total_effect",
+                "estimate": tot["estimate"],
+                "lower": tot["lower"],
+                "upper": tot["upper"],
+                "verdict": direction(tot["lower"], tot["upper"]),
+                "model": DYNAMIC,
+                "mechanism_model": DYNAMIC,
+                "nobs": fit.nobs,
+                "failure": "",
+            }
+        )
     except EstimationError as exc:
         rows.append(_failed("baseline", "ai_total_effect", DYNAMIC, exc))
     for m in mechanisms:
@@ -178,9 +277,20 @@ def _dynamic_rows(d, *, y, ai, mechanisms, **kw):
         except EstimationError as exc:
             rows.append(_failed(m, "mediated_total", DYNAMIC, exc))
             continue
-        rows.append({"mechanism": m, "quantity": "mediated_total", "estimate": r["estimate"], "lower": r["lower"],
-                     "upper": r["upper"], "verdict": direction(r["lower"], r["upper"]), "model": DYNAMIC,
-                     "mechanism_model": DYNAMIC, "nobs": r["nobs"], "failure": ""})
+        rows.append(
+            {
+                "mechanism": m,
+                "quantity": "mediated_total",
+                "estimate": r["estimate"],
+                "lower": r["lower"],
+                "upper": r["upper"],
+                "verdict": direction(r["lower"], r["upper"]),
+                "model": DYNAMIC,
+                "mechanism_model": DYNAMIC,
+                "nobs": r["nobs"],
+                "failure": "",
+            }
+        )
     return rows
 
 
@@ -191,13 +301,25 @@ def _too_few_periods(periods: int, model: str, effects: str, sample: str) -> str
     if periods >= need:
         return ""
     lag = " after AI is lagged one year" if sample == "ai_lag1" else ""
-    why = "one period is lost to the time lag and one more to the fixed effects" if model == DYNAMIC else \
-        "the unit fixed effects need two periods"
+    why = (
+        "one period is lost to the time lag and one more to the fixed effects"
+        if model == DYNAMIC
+        else "the unit fixed effects need two periods"
+    )
     return f"only {periods} period(s) in this sample{lag}; {model} needs at least {need} ({why})"
 
 
 def _failed(mechanism, quantity, model, exc):
     """A variant whose model could not be estimated (e.g. ρ on the bound of its interval): reported, not dropped."""
-    return {"mechanism": mechanism, "quantity": quantity, "estimate": float("nan"), "lower": float("nan"),
-            "upper": float("nan"), "verdict": "not estimated", "model": model, "mechanism_model": model,
-            "nobs": 0, "failure": str(exc)}
+    return {
+        "mechanism": mechanism,
+        "quantity": quantity,
+        "estimate": float("nan"),
+        "lower": float("nan"),
+        "upper": float("nan"),
+        "verdict": "not estimated",
+        "model": model,
+        "mechanism_model": model,
+        "nobs": 0,
+        "failure": str(exc),
+    }

@@ -128,8 +128,13 @@ def dispersion(values, groups) -> dict:
         own[lab] = _pair_abs_sum(vj) / (2.0 * nj * nj * muj)
         within += own[lab] * (nj / n) * (nj * muj / (n * mu))
     labels.sort(key=lambda lab: v[0, g == lab].mean())  # Dagum orders the groups by mean (stable sort)
-    out = {"cv": v.std(axis=1) / mu, "theil_t": np.sum(share * np.log(share * n), axis=1),
-           "gini": total, "gini_within": within, "gini_between": total - within}
+    out = {
+        "cv": v.std(axis=1) / mu,
+        "theil_t": np.sum(share * np.log(share * n), axis=1),
+        "gini": total,
+        "gini_within": within,
+        "gini_between": total - within,
+    }
     out.update({f"gini_{lab}": own[lab] for lab in labels})
     return out
 
@@ -188,8 +193,9 @@ def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shif
     for k, spec in enumerate(specs):
         name = spec.get("name", f"scenario_{k + 1}")
         year = spec.get("year", int(st.data[st.time].max()))
-        dx = scenario_change(st.data, {**spec, "year": year}, ai=ai, unit=st.unit, time=st.time, ids=ids,
-                             regions=regions)
+        dx = scenario_change(
+            st.data, {**spec, "year": year}, ai=ai, unit=st.unit, time=st.time, ids=ids, regions=regions
+        )
         y0 = st.data[st.data[st.time] == year].set_index(st.unit)[base.y].reindex(ids).to_numpy(float)
         spec_w = spectrum(W)
         dy, own, sp = _change(spec_w, *pt_par, dx)
@@ -198,8 +204,7 @@ def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shif
         sim = np.stack([s_dy, s_own, s_dy - s_own], axis=1)  # draws x 3 x N
         lo, hi = np.quantile(sim, q, axis=0)
         for i, c in enumerate(ids):
-            row = {"scenario": name, "unit": c, "region": groups[i], "year": year, "delta_ai": dx[i],
-                   "y_before": y0[i]}
+            row = {"scenario": name, "unit": c, "region": groups[i], "year": year, "delta_ai": dx[i], "y_before": y0[i]}
             for j, lab in enumerate(("delta_y", "own", "spillover")):
                 row[lab] = (dy, own, sp)[j][i]
                 row[f"{lab}_lower"], row[f"{lab}_upper"] = lo[j, i], hi[j, i]
@@ -216,9 +221,20 @@ def scenarios(base, specs, *, regions=None, draws=1000, seed=1, alpha=0.05, shif
         ms = dispersion(drawn[keep], groups) if keep.any() else None
         for m in m0:
             l_, u_ = np.quantile(ms[m] - m0[m], q) if ms is not None else (np.nan, np.nan)
-            disp_rows.append({"scenario": name, "year": year, "measure": m, "before": m0[m], "after": m1[m],
-                              "change": m1[m] - m0[m], "change_lower": l_, "change_upper": u_,
-                              "shift": c0, "dropped_draws": dropped})
+            disp_rows.append(
+                {
+                    "scenario": name,
+                    "year": year,
+                    "measure": m,
+                    "before": m0[m],
+                    "after": m1[m],
+                    "change": m1[m] - m0[m],
+                    "change_lower": l_,
+                    "change_upper": u_,
+                    "shift": c0,
+                    "dropped_draws": dropped,
+                }
+            )
     return pd.DataFrame(prov_rows), pd.DataFrame(disp_rows)
 
 

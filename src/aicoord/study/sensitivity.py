@@ -38,20 +38,20 @@ def robustness_value(t, dof, q=1.0, alpha=None):
     """``RV_q`` (``alpha`` None) or ``RV_{q,alpha}`` (module docstring)."""
     fq = q * abs(t) / np.sqrt(dof)
     if alpha is None:
-        return 0.5 * (np.sqrt(fq ** 4 + 4 * fq ** 2) - fq ** 2)
+        return 0.5 * (np.sqrt(fq**4 + 4 * fq**2) - fq**2)
     fcrit = stats.t.ppf(1 - alpha / 2, dof - 1) / np.sqrt(dof - 1)
     fqa = fq - fcrit
     if fqa < 0:
         return 0.0
-    rv = 0.5 * (np.sqrt(fqa ** 4 + 4 * fqa ** 2) - fqa ** 2)
-    return rv if rv > 1 - 1 / fq ** 2 else (fq ** 2 - fcrit ** 2) / (1 + fq ** 2)
+    rv = 0.5 * (np.sqrt(fqa**4 + 4 * fqa**2) - fqa**2)
+    return rv if rv > 1 - 1 / fq**2 else (fq**2 - fcrit**2) / (1 + fq**2)
 
 
 def benchmark_bounds(r2dxj, r2yxj, kd=1.0, ky=None):
     """``(r2dz, r2yz)`` of a confounder ``kd`` (``ky``, default ``kd``) times as strong as the benchmark."""
     ky = kd if ky is None else ky
     r2dz = kd * r2dxj / (1 - r2dxj)
-    r2zxj = kd * r2dxj ** 2 / ((1 - kd * r2dxj) * (1 - r2dxj))
+    r2zxj = kd * r2dxj**2 / ((1 - kd * r2dxj) * (1 - r2dxj))
     r2yz = ((np.sqrt(ky) + np.sqrt(r2zxj)) / np.sqrt(1 - r2zxj)) ** 2 * r2yxj / (1 - r2yxj)
     return r2dz, min(r2yz, 1.0)
 

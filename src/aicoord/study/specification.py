@@ -31,14 +31,17 @@ from ._common import as_row, fit_panel, setting
 
 __all__ = ["specification_search", "select_model", "SELECTION_RULE"]
 
-SELECTION_RULE = ("Elhorst (2010, 2014): effects by the LR tests of unit/time effects; SDM if Wald and LR reject "
-                  "both theta=0 and theta+rho*beta=0; SAR if theta=0 is not rejected and the robust LM tests "
-                  "point to the lag; SEM if theta+rho*beta=0 is not rejected and they point to the error; "
-                  "otherwise SDM")
+SELECTION_RULE = (
+    "Elhorst (2010, 2014): effects by the LR tests of unit/time effects; SDM if Wald and LR reject "
+    "both theta=0 and theta+rho*beta=0; SAR if theta=0 is not rejected and the robust LM tests "
+    "point to the lag; SEM if theta+rho*beta=0 is not rejected and they point to the error; "
+    "otherwise SDM"
+)
 
 
-def select_model(reject_sar: bool, reject_sem: bool, p_robust_lag: float, p_robust_error: float,
-                 alpha: float = 0.05) -> tuple[str, str]:
+def select_model(
+    reject_sar: bool, reject_sem: bool, p_robust_lag: float, p_robust_error: float, alpha: float = 0.05
+) -> tuple[str, str]:
     """The model chosen by the rule of the module docstring, with the reason.
 
     Parameters
@@ -68,9 +71,11 @@ def _tests_module():
 
 
 #: Why the baseline stays an SDM when the search selects another model (``analysis.baseline_model: sdm``).
-BASELINE_NOTE = ("the baseline is nevertheless the SDM: it nests the SAR and SLX and gives unbiased estimates "
-                 "when the true process is any of them, while omitting W·X biases the others (LeSage and Pace "
-                 "2009, sec. 6.2; Elhorst 2014, sec. 2.3)")
+BASELINE_NOTE = (
+    "the baseline is nevertheless the SDM: it nests the SAR and SLX and gives unbiased estimates "
+    "when the true process is any of them, while omitting W·X biases the others (LeSage and Pace "
+    "2009, sec. 6.2; Elhorst 2014, sec. 2.3)"
+)
 
 
 def mundlak_test(data, W, y, x, unit, time):
@@ -117,15 +122,32 @@ def mundlak_test(data, W, y, x, unit, time):
 
 def robust_hausman_row(data, y, x, unit, time, W, classical) -> dict:
     """The specification table's Hausman row replaced by :func:`mundlak_test`, saying why."""
-    return as_row("hausman", mundlak_test(data, W, y, x, unit, time), step="3 Hausman FE vs RE (SDM)",
-                  effects="individual vs random",
-                  null=f"random effects consistent; robust Mundlak version with errors clustered by unit, since "
-                       f"the classical statistic ({classical:.4g}) was negative or its V_FE - V_RE not positive "
-                       "definite")
+    return as_row(
+        "hausman",
+        mundlak_test(data, W, y, x, unit, time),
+        step="3 Hausman FE vs RE (SDM)",
+        effects="individual vs random",
+        null=f"random effects consistent; robust Mundlak version with errors clustered by unit, since "
+        f"the classical statistic ({classical:.4g}) was negative or its V_FE - V_RE not positive "
+        "definite",
+    )
 
 
-def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("none", "twoways"),
-                         hausman=True, lr=True, model_probabilities=False, baseline_model="sdm") -> pd.DataFrame:
+def specification_search(
+    data,
+    *,
+    y,
+    x,
+    unit,
+    time,
+    w,
+    alpha=0.05,
+    lm_effects=("none", "twoways"),
+    hausman=True,
+    lr=True,
+    model_probabilities=False,
+    baseline_model="sdm",
+) -> pd.DataFrame:
     """Run the specification tests and select the model.
 
     Parameters
@@ -176,32 +198,50 @@ def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("
         lm = T.lm_tests(effects=eff, **kw)
         lms[eff] = lm
         for key in ("lm_lag", "lm_error", "robust_lm_lag", "robust_lm_error"):
-            rows.append(as_row(key, lm[key], step="1 LM (non-spatial model)", effects=eff,
-                               null=("rho = 0" if "lag" in key else "lambda = 0")))
+            rows.append(
+                as_row(
+                    key,
+                    lm[key],
+                    step="1 LM (non-spatial model)",
+                    effects=eff,
+                    null=("rho = 0" if "lag" in key else "lambda = 0"),
+                )
+            )
     lre = T.lr_effects_tests(**kw)
-    rows.append(as_row("lr_unit_effects", lre["individual"], step="2 LR fixed effects", effects="",
-                       null="no unit effects"))
-    rows.append(as_row("lr_time_effects", lre["time"], step="2 LR fixed effects", effects="",
-                       null="no time effects"))
+    rows.append(
+        as_row("lr_unit_effects", lre["individual"], step="2 LR fixed effects", effects="", null="no unit effects")
+    )
+    rows.append(as_row("lr_time_effects", lre["time"], step="2 LR fixed effects", effects="", null="no time effects"))
     unit_fx, time_fx = rows[-2]["p"], rows[-1]["p"]
-    eff_sel = {(True, True): "twoways", (True, False): "individual", (False, True): "time",
-               (False, False): "none"}[(unit_fx < alpha, time_fx < alpha)]
+    eff_sel = {(True, True): "twoways", (True, False): "individual", (False, True): "time", (False, False): "none"}[
+        (unit_fx < alpha, time_fx < alpha)
+    ]
     hausman_fixed = None
     if hausman:
         fe = fit_panel(d, y, x, unit, time, W, model="sdm", effects="individual")
         re = fit_panel(d, y, x, unit, time, W, model="sdm", effects="random")
         h = T.hausman(fe, re)
-        row = as_row("hausman", h, step="3 Hausman FE vs RE (SDM)", effects="individual vs random",
-                     null="random effects consistent")
+        row = as_row(
+            "hausman",
+            h,
+            step="3 Hausman FE vs RE (SDM)",
+            effects="individual vs random",
+            null="random effects consistent",
+        )
         if not (np.isfinite(row["statistic"]) and row["statistic"] >= 0) or "not positive definite" in str(
-                getattr(h, "note", "") or ""):
+            getattr(h, "note", "") or ""
+        ):
             row = robust_hausman_row(d, y, x, unit, time, W, row["statistic"])
         hausman_fixed = row["p"] < alpha
         rows.append(row)
     sdm = fit_panel(d, y, x, unit, time, W, model="sdm", effects=eff_sel)
     sd = T.sdm_tests(sdm, lr=lr)
-    for key, null in (("wald_sar", "theta = 0 (SAR)"), ("lr_sar", "theta = 0 (SAR)"),
-                      ("wald_sem", "theta + rho beta = 0 (SEM)"), ("lr_sem", "theta + rho beta = 0 (SEM)")):
+    for key, null in (
+        ("wald_sar", "theta = 0 (SAR)"),
+        ("lr_sar", "theta = 0 (SAR)"),
+        ("wald_sem", "theta + rho beta = 0 (SEM)"),
+        ("lr_sem", "theta + rho beta = 0 (SEM)"),
+    ):
         if key in sd:
             rows.append(as_row(key, sd[key], step="4 SDM vs SAR/SEM", effects=eff_sel, null=null))
     out = pd.DataFrame(rows)
@@ -217,17 +257,36 @@ def specification_search(data, *, y, x, unit, time, w, alpha=0.05, lm_effects=("
     out.loc[out["step"].str.startswith("2"), "decision"] = f"effects: {eff_sel}"
     if hausman:
         out.loc[out["test"] == "hausman", "decision"] = "fixed effects" if hausman_fixed else "random effects"
-    sel = {"step": "5 selection", "test": "selected model", "effects": eff_sel, "statistic": float("nan"),
-           "df": pd.NA, "p": float("nan"), "reject": pd.NA, "null": SELECTION_RULE,
-           "decision": f"{model.upper()} with {eff_sel} fixed effects ({why})" + (
-               "" if model == "sdm" or baseline_model == "auto" else f"; {BASELINE_NOTE}")}
+    sel = {
+        "step": "5 selection",
+        "test": "selected model",
+        "effects": eff_sel,
+        "statistic": float("nan"),
+        "df": pd.NA,
+        "p": float("nan"),
+        "reject": pd.NA,
+        "null": SELECTION_RULE,
+        "decision": f"{model.upper()} with {eff_sel} fixed effects ({why})"
+        + ("" if model == "sdm" or baseline_model == "auto" else f"; {BASELINE_NOTE}"),
+    }
     base = model if baseline_model == "auto" else "sdm"
     # the model the baseline estimates, so that the table states the choice and the baseline together
-    kept = "follows the search" if baseline_model == "auto" else (
-        "the search's choice" if model == "sdm" else "kept, see the note")
-    brow = {"step": "5 selection", "test": "baseline model", "effects": pd.NA, "statistic": float("nan"),
-            "df": pd.NA, "p": float("nan"), "reject": pd.NA, "null": f"analysis.baseline_model: {baseline_model}",
-            "decision": f"{base.upper()} ({kept})"}
+    kept = (
+        "follows the search"
+        if baseline_model == "auto"
+        else ("the search's choice" if model == "sdm" else "kept, see the note")
+    )
+    brow = {
+        "step": "5 selection",
+        "test": "baseline model",
+        "effects": pd.NA,
+        "statistic": float("nan"),
+        "df": pd.NA,
+        "p": float("nan"),
+        "reject": pd.NA,
+        "null": f"analysis.baseline_model: {baseline_model}",
+        "decision": f"{base.upper()} ({kept})",
+    }
     out = pd.concat([out, pd.DataFrame([sel, brow])], ignore_index=True)
     if model_probabilities:
         out = pd.concat([out, _probability_rows(kw, eff_sel)], ignore_index=True)
@@ -242,7 +301,19 @@ def _probability_rows(kw, effects) -> pd.DataFrame:
 
     pr = model_probabilities(effects=effects, **kw)
     best = pr["probability"].idxmax()
-    return pd.DataFrame([{"step": "6 Bayesian model probabilities", "test": f"probability_{m}", "effects": effects,
-                          "statistic": float(r["probability"]), "df": pd.NA, "p": float("nan"), "reject": pd.NA,
-                          "null": f"log marginal likelihood {r['log_marginal']:.4f} (flat priors, LeSage 2014)",
-                          "decision": "most probable" if m == best else ""} for m, r in pr.iterrows()])
+    return pd.DataFrame(
+        [
+            {
+                "step": "6 Bayesian model probabilities",
+                "test": f"probability_{m}",
+                "effects": effects,
+                "statistic": float(r["probability"]),
+                "df": pd.NA,
+                "p": float("nan"),
+                "reject": pd.NA,
+                "null": f"log marginal likelihood {r['log_marginal']:.4f} (flat priors, LeSage 2014)",
+                "decision": "most probable" if m == best else "",
+            }
+            for m, r in pr.iterrows()
+        ]
+    )
