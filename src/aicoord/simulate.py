@@ -215,15 +215,16 @@ DEMO_DICTIONARY = {
     "gdp_pc": "gdp_pc",
     "population": "population",
     "controls": ["gov", "urban"],
-    "instruments": [INSTRUMENT],
+    "instruments": [],
     "mechanisms": {m: m for m in MECHANISM_NAMES},
 }
 
 
-def demo_dictionary(endogenous: bool = True) -> dict:
-    """The demo panel's data dictionary: :data:`DEMO_DICTIONARY`, without the instrument when the panel was
-    simulated with an exogenous AI (``endogenous=False``)."""
-    return dict(DEMO_DICTIONARY) if endogenous else {**DEMO_DICTIONARY, "instruments": []}
+def demo_dictionary(endogenous: bool = False) -> dict:
+    """The demo panel's data dictionary: :data:`DEMO_DICTIONARY` (AI exogenous, the workflow's default,
+    ``demo.endogenous: false``), with the simulated instrument when the panel was simulated with an endogenous AI
+    (``endogenous=True``)."""
+    return {**DEMO_DICTIONARY, "instruments": [INSTRUMENT]} if endogenous else dict(DEMO_DICTIONARY)
 
 
 def true_effects(rho, beta: dict, theta: dict, W: np.ndarray) -> pd.DataFrame:

@@ -118,6 +118,7 @@ def test_panel_step_records_roles_years_and_provenance(files, tmp_path):
         "gdp_pc": "gdp_pc",
         "population": "population",
         "controls": ["gov", "urban"],
+        "instruments": [],
         "mechanisms": {},
     }
     assert r["source_columns"] == {

@@ -280,3 +280,32 @@ def test_moran_table_stars_at_p_values_exactly_on_a_level(tmp_path):
     steps.collect_global(paths, tmp_path / "long.csv", tmp_path / "wide.csv")
     wide = pd.read_csv(tmp_path / "wide.csv", dtype=str).iloc[0]
     assert [wide[f"{m}_I"] for m in ps] == ["0.2500", "0.2500*", "0.2500**", "0.2500***", "0.2500"]
+
+
+def test_moran_panel_step_cells_equal_esda_moran_on_the_panel(files, tmp_path):
+    """Rule ``moran_panel``: each year × variable cell of the table is esda's global Moran's I (and its z under
+    randomisation) of that year's cross-section under the row-standardised matrix, and the note is the panel's."""
+    import esda
+
+    from aicoord.contract import read_tidy
+    from aicoord.weights_io import to_libpysal
+    from aicoord.weights_load import load_standardised
+
+    steps.moran_panel(
+        files / "panel.csv",
+        [files / "queen.npz"],
+        tmp_path / "m.csv",
+        variables=["coord_gap", "ai"],
+        matrices=["queen"],
+    )
+    tab = pd.read_csv(tmp_path / "m.csv")
+    d = read_tidy(files / "panel.csv")
+    assert set(tab["variable"]) == {"coord_gap", "ai"} and set(tab["year"]) == set(d["year"])
+    w = to_libpysal(load_standardised(files / "queen.npz"))
+    for var, year in (("coord_gap", int(d["year"].min())), ("ai", int(d["year"].max()))):
+        y = d[d["year"] == year].set_index("code").loc[[str(i) for i in w.id_order], var].to_numpy(float)
+        ref = esda.Moran(y, w, permutations=0)
+        row = tab[(tab["variable"] == var) & (tab["year"] == year)].iloc[0]
+        # the CSV prints 10 significant digits: half a unit in the last one is at most 5e-10 relative
+        assert row["I"] == pytest.approx(ref.I, rel=5e-10) and row["z_rand"] == pytest.approx(ref.z_rand, rel=5e-10)
+    assert (tab["note"] == d["note"].iloc[0]).all()

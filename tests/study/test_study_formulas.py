@@ -81,12 +81,10 @@ def test_agreement_counts_the_variants_of_each_row_by_hand():
     assert "variants" not in table  # the input is left as it was
 
 
-def test_baseline_row_p_value_is_undefined_when_the_draws_do_not_vary():
-    """The baseline row's p-value is that of a normal z = estimate / SE of the draws; with draws that do not vary
-    (SE 0) it is undefined (NaN), not 0."""
+def test_baseline_row_p_value_is_the_two_sided_share_of_the_draws_beyond_zero():
+    """The baseline row's p-value comes from the same draws as its interval, so that stars and verdict agree:
+    2 min(P(draw <= 0), P(draw >= 0)); constant negative draws (SE exactly 0) give p = 0, not a normal z."""
     from types import SimpleNamespace
-
-    from scipy.stats import norm
 
     from aicoord.study.mechanisms import baseline_row
 
@@ -102,10 +100,9 @@ def test_baseline_row_p_value_is_undefined_when_the_draws_do_not_vary():
         )
         row = baseline_row(b, 0.05)
         assert row["se"] == pytest.approx(se)
-        if se == 0:
-            assert np.isnan(row["p"])
-        else:
-            assert row["p"] == pytest.approx(2 * norm.sf(0.25 / se), rel=1e-12)
+        share = 2 * min(np.mean(draws <= 0), np.mean(draws >= 0))
+        assert row["p"] == pytest.approx(min(1.0, share), abs=1e-15)
+    assert share == pytest.approx(2 * 9 / 50)  # 9 of the 50 evenly spaced draws lie at or above 0
 
 
 @pytest.mark.parametrize(

@@ -125,6 +125,12 @@ def test_the_verdict_rule_is_stated_once():
     rule = VERDICT_RULE.format(level="90")
     assert verdict_rule(0.1) == "Verdict rule: " + rule
     assert verdict_note(0.1, "bh").startswith(verdict_rule(0.1) + "; variants_agree")
-    assert verdict_note(0.05, "holm").endswith("p_adjusted: Holm adjustment across the rows")
+    assert verdict_note(0.05, "holm").endswith(
+        "p_adjusted: Holm adjustment across the rows, verdict_adjusted keeps a verdict where p_adjusted < alpha"
+    )
+    assert "baseline row by spatial 2SLS" in verdict_note(0.05, basis="iv")
+    assert verdict_note(0.05, verdict_basis="a_path").startswith(
+        "Verdict rule: promotes if the 95% interval of AI's total effect on the mechanism times"
+    )
     assert paper_rule(0.1, "en").startswith("Verdict rule: " + rule + "; ")
     assert "95% interval" in verdict_rule(0.05) and "97.5% interval" in verdict_rule(0.025)

@@ -64,10 +64,9 @@ def test_demo_outputs_say_simulated(default_study):
     rec = allrec[allrec["equation"] == "outcome"]
     lo, hi = binomial_bounds(len(rec), 0.95, 0.001)  # two-sided binomial bounds on the covering count
     assert len(rec) == 37 and lo <= rec["covers"].sum() <= hi
-    # the endogenous AI (demo.endogenous): in AI's baseline equation 2SLS covers the true effects, ML does not
-    base = allrec[allrec["equation"] == "baseline"].set_index(["estimator", "kind", "parameter"])
-    assert base.xs("2sls")["covers"].all(), base.xs("2sls")
-    assert not base.loc[("ml", "effect", "direct"), "covers"] and not base.loc[("ml", "coefficient", "beta"), "covers"]
+    # the default demo's AI is exogenous (demo.endogenous: false): no 2SLS rows; the endogenous design's recovery
+    # (2SLS covers, ML does not) is checked in tests/test_simulate.py
+    assert "2sls" not in set(allrec.get("estimator", pd.Series(dtype=str)))
 
 
 def _check_user_panel(wd):

@@ -126,6 +126,9 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
     texts = {}
     monkeypatch.setattr(pf, "save_paper_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
     monkeypatch.setattr(pl, "save_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
+    # the step modules import the savers at their top: replace them there too
+    monkeypatch.setattr(P, "save_paper_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
+    monkeypatch.setattr(E, "save_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
     cfg = __import__("yaml").safe_load((default_study / "config/config.default.yaml").read_text(encoding="utf-8"))
     wl = {n: weights_label(spec, "zh") for n, spec in cfg["weights"].items()}
     res = default_study / "results"

@@ -68,6 +68,7 @@ TITLES = {
         "scenarios": "政策情景模拟：区域差异的变化",
         "scenario_provinces": "政策情景模拟：各省协调差距的变化",
         "identification": "人工智能效应的识别：最大似然估计与空间工具变量估计",
+        "identification_ml": "人工智能效应的识别：最大似然估计与不依赖工具变量的 Oster 界",
         "verdict": "结论：人工智能促进还是阻碍区域协调发展",
     },
     "en": {
@@ -86,6 +87,7 @@ TITLES = {
         "scenarios": "Policy scenarios: change of regional dispersion",
         "scenario_provinces": "Policy scenarios: change of each province's outcome",
         "identification": "Identification of AI's effect: maximum likelihood against spatial instrumental variables",
+        "identification_ml": "Identification of AI's effect: maximum likelihood and the instrument-free Oster bound",
         "verdict": "Verdict: does AI promote or hinder regional coordination?",
     },
 }

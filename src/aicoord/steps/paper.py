@@ -871,7 +871,8 @@ def paper_identification(
     t = RegressionTable(
         cols,
         number=number or table_number("identification"),
-        title=TITLES[language]["identification"],
+        # without instruments (analysis.identification ml) the table has no IV column: its title says so
+        title=TITLES[language]["identification" if set(ests) - {"ml"} else "identification_ml"],
         variables=["direct", "indirect", "total"],
         stub=w["variables"],
         **regression_options(language, decimals, stars, parentheses, rl, weights_labels.get(m0, m0), sim, parts),

@@ -426,24 +426,22 @@ def verdict_rule(alpha: float) -> str:
 
 
 def verdict_note(alpha: float, adjust: str = "holm", verdict_basis: str = "product", basis: str = "ml") -> str:
-    """The note of the study's verdict table (``verdict.csv``): the rule at level ``1 - alpha`` on the basis of
-    the verdict (``verdict_basis``: ``product``, the mediated total effect, or ``a_path``, AI's total effect on
-    the mechanism times its expected sign; the baseline row by ``basis``, ``ml`` or ``iv``), what ``p`` and
-    ``variants_agree`` are, and the adjustment of ``p_adjusted`` (``holm``, ``bh`` or ``none``)."""
-    what = (
-        "the mediated total effect"
-        if verdict_basis == "product"
-        else "AI's total effect on the mechanism times the mechanism's expected sign on the gap (a_path, from theory: "
-        "expected_sign)"
-    )
-    level = f"{(1 - float(alpha)) * 100:g}"
+    """The note of the study's verdict table (``verdict.csv``): the rule (:func:`verdict_rule`; with
+    ``verdict_basis="a_path"`` the interval is that of AI's total effect on the mechanism times the mechanism's
+    expected sign), what ``variants_agree`` and ``p`` are, the estimator of the baseline row (``basis``: ``ml`` or
+    ``iv``) and the adjustment of ``p_adjusted`` (``holm``, ``bh`` or ``none``)."""
+    rule = verdict_rule(alpha)
+    if verdict_basis == "a_path":
+        rule = rule.replace(
+            "the mediated total effect",
+            "AI's total effect on the mechanism times the mechanism's "
+            "expected sign on the gap (a_path; expected_sign from theory)",
+        )
     return (
-        f"Verdict rule: promotes if the {level}% interval of {what} (baseline: of AI's total effect, "
-        f"{'by spatial 2SLS' if basis == 'iv' else 'by ML'}) lies wholly below 0 (AI lowers the gap), "
-        "hinders if wholly above, else inconclusive; p from the same draws or interval (p < alpha exactly when "
-        "the verdict is not inconclusive); variants_agree counts the robustness variants (weights x sample x "
-        f"model, ML) with the same verdict; p_adjusted: {_ADJUSTMENT[adjust]} adjustment across the rows, "
-        "verdict_adjusted keeps a verdict where p_adjusted < alpha"
+        rule + "; variants_agree counts the robustness variants (weights x sample x model, ML) with the same "
+        "verdict; p from the same draws or interval (p < alpha exactly when the verdict is not inconclusive); "
+        f"baseline row by {'spatial 2SLS' if basis == 'iv' else 'ML'}; p_adjusted: {_ADJUSTMENT[adjust]} "
+        "adjustment across the rows, verdict_adjusted keeps a verdict where p_adjusted < alpha"
     )
 
 
