@@ -6,6 +6,7 @@ outputs are collected -- byte-identical to the local run of the same study. This
 import hashlib
 import os
 
+import pytest
 import yaml
 
 from helpers import ROOT, job_counts, make_study, run_snakemake
@@ -18,6 +19,10 @@ def _sha(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow(
+    reason="submits every job of a study of its own through the cluster-generic executor (about 45 s); the SLURM "
+    "profile's planning of the default study stays in the fast suite (test_slurm_profile_plans_the_default_study)"
+)
 def test_jobs_are_submitted_run_separately_and_collected(default_study, tmp_path, monkeypatch):
     study = make_study(tmp_path / "study")
     log = tmp_path / "submissions.txt"

@@ -1,5 +1,5 @@
-"""The study at prefecture level (study.level: prefecture) through Snakemake, to the verdict (fast suite) and on to
-the paper tables (slow).
+"""The study at prefecture level (study.level: prefecture) through Snakemake, to the verdict and on to the paper
+tables (both slow: a second whole study).
 
 A slice at test cost: the FAST overlay, a robustness grid of one matrix, two samples and one model, and 200 draws.
 """
@@ -37,6 +37,11 @@ def prefecture_study(tmp_path_factory):
     return wd
 
 
+@pytest.mark.slow(
+    reason="a second whole study (17 jobs at 367 prefectures, about 1 min of the fast suite's 6): the prefecture "
+    "level's parts stay in the fast suite: every weights kind at prefecture level (tests/steps/test_geometry.py), "
+    "the prefecture demo panel (tests/test_simulate.py) and the level's configuration (tests/test_config.py)"
+)
 @pytest.mark.whole_study
 @pytest.mark.xdist_group("prefecture_study")
 def test_prefecture_study_reaches_the_verdict(prefecture_study):
@@ -59,7 +64,7 @@ def test_prefecture_study_reaches_the_verdict(prefecture_study):
     reason="the rest of the prefecture study (32 more jobs: every matrix, the ESDA and the paper "
     "tables, about 1.5 min of CPU); its parts are in the fast suite: every weights kind at "
     "prefecture level (tests/steps/test_geometry.py), the prefecture demo panel "
-    "(tests/test_simulate.py) and the study to its verdict (above)"
+    "(tests/test_simulate.py); the study to its verdict (above) is slow too"
 )
 @pytest.mark.whole_study
 @pytest.mark.xdist_group("prefecture_study")
