@@ -276,3 +276,36 @@ def sd_ratio_bounds(reps: int, alpha: float) -> tuple:
 
     df = reps - 1
     return float(np.sqrt(chi2.ppf(alpha / 2, df) / df)), float(np.sqrt(chi2.isf(alpha / 2, df) / df))
+
+
+def simulated_files(d, provinces_gdf, years, endogenous=False):
+    """The queen weights and a simulated demo panel (tidy, with its roles) in folder ``d``; ``endogenous``: AI
+    with an unobserved confounder and the simulated instrument (its dictionary then names the instrument)."""
+    from aicoord.simulate import demo_dictionary
+    from aicoord.steps import data as data_steps
+    from aicoord.weights import build_weights
+    from aicoord.weights_io import write_weights
+
+    w = build_weights({"kind": "queen", "island_links": {"460000": ["440000"]}}, provinces_gdf)
+    write_weights(w, d / "queen", name="queen")
+    data_steps.simulate_panel(
+        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
+        d / "queen.csv",
+        d / "demo.csv",
+        d / "truth.json",
+        d / "truth.csv",
+        years=years,
+        seed=7,
+        weights_name="queen",
+        note=NOTE,
+        endogenous=endogenous,
+    )
+    data_steps.panel(
+        d / "demo.csv",
+        d / "panel.csv",
+        d / "roles.json",
+        dictionary=demo_dictionary(endogenous),
+        note=NOTE,
+        simulated=True,
+    )
+    return d

@@ -24,7 +24,7 @@ from aicoord.contract import read_tidy
 from aicoord.errors import InputError
 from aicoord.panel import SpatialPanel
 from aicoord.paper.study_tables import cov_note
-from aicoord.simulate import DEMO_DICTIONARY, demo_dictionary
+from aicoord.simulate import DEMO_DICTIONARY
 from aicoord.steps import data as data_steps
 from aicoord.steps import paper as P
 from aicoord.steps import study as S
@@ -32,7 +32,7 @@ from aicoord.study import convergence_with_ai, heterogeneity, robustness_variant
 from aicoord.study._common import setting
 from aicoord.weights import build_weights
 from aicoord.weights_io import read_weights_frame, write_weights
-from helpers import NOTE, ROOT
+from helpers import NOTE, ROOT, simulated_files
 
 CONTROLS = ["gdp_pc"]
 MECHS = list(DEMO_DICTIONARY["mechanisms"])
@@ -431,29 +431,7 @@ IV_KW = {
 
 @pytest.fixture(scope="module")
 def endo(tmp_path_factory, provinces_gdf):
-    d = tmp_path_factory.mktemp("identification")
-    w = build_weights({"kind": "queen", "island_links": {"460000": ["440000"]}}, provinces_gdf)
-    write_weights(w, d / "queen", name="queen")
-    data_steps.simulate_panel(
-        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
-        d / "queen.csv",
-        d / "demo.csv",
-        d / "truth.json",
-        d / "truth.csv",
-        years=[2013, 2023],
-        seed=7,
-        weights_name="queen",
-        note=NOTE,
-        endogenous=True,
-    )
-    data_steps.panel(
-        d / "demo.csv",
-        d / "panel.csv",
-        d / "roles.json",
-        dictionary=demo_dictionary(endogenous=True),
-        note=NOTE,
-        simulated=True,
-    )
+    d = simulated_files(tmp_path_factory.mktemp("identification"), provinces_gdf, [2013, 2023], endogenous=True)
     S.identification(d / "panel.csv", d / "queen_raw.csv", d / "both.csv", d / "both.json", mode="both", **IV_KW)
     S.identification(d / "panel.csv", d / "queen_raw.csv", d / "ml.csv", d / "ml.json", mode="ml", **IV_KW)
     return d
