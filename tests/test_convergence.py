@@ -19,12 +19,11 @@ from aicoord.convergence import (
     beta_convergence,
     beta_convergence_panel,
     convergence_panel_data,
-    development_gap,
     implied_speed,
-    relative_to_national,
     spatial_beta_convergence,
 )
 from aicoord.errors import InputError
+from aicoord.gaps import development_gap, relative_to_national
 
 matplotlib.use("Agg")
 FIX = Path(__file__).parent / "fixtures" / "measures"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from aicoord.convergence import relative_to_national
+from aicoord.gaps import relative_to_national
 from aicoord.plotting import kde_figure
 
 matplotlib.use("Agg")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .convergence import check_columns, relative_to_national
 from .errors import InputError
+from .gaps import check_columns, relative_to_national
 
 __all__ = ["spatial_markov"]
 

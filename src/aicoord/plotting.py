@@ -401,7 +401,7 @@ def kde_figure(
     from matplotlib.figure import Figure
     from scipy.stats import gaussian_kde
 
-    from .convergence import check_columns, positive_values, relative_to_national
+    from .gaps import check_columns, positive_values, relative_to_national
 
     check_columns(data, [year, value, population])
     v = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..contract import read_panel, read_province_table, read_tidy
-from ..convergence import development_gap
 from ..did import pilot_cohorts
 from ..errors import InputError
+from ..gaps import development_gap
 from ..io import write_csv, write_json
 from ..notes import note_of
 from ..simulate import simulate_demo_panel, simulate_pilot_outcome, truth_table
@@ -128,7 +128,7 @@ def panel(src, out_csv, out_roles, *, dictionary: dict, note: str, simulated: bo
     Output columns: ``code, name, region4, year``, the role columns (``ai``, ``gdp_pc``,
     ``population``, outcomes, controls), the development gap ``dev_gap`` =
     |ln y_it − ln ȳ_t| (national value population-weighted if population is given), its change and
-    growth rate (:func:`aicoord.convergence.development_gap`), and ``note``. ``level``: the units of the
+    growth rate (:func:`aicoord.gaps.development_gap`), and ``note``. ``level``: the units of the
     panel (:mod:`aicoord.units`); ``name`` and ``region4`` (the region of the unit's province) come from it.
     """
     data = read_panel(src, {k: v for k, v in dictionary.items() if k != "mechanisms"}, level=level)
