@@ -14,11 +14,10 @@ from aicoord.paper.figures import (
     NO_DATA,
     OKABE_ITO,
     choropleth,
-    effects_plot,
     lisa_small_multiples,
-    mediation_plot,
     save_paper_figure,
 )
+from aicoord.paper.plots import effects_plot, mediation_plot
 from aicoord.plotting import CLUSTER_COLOURS
 
 

@@ -94,7 +94,7 @@ def test_effects_plot_type_sizes_descend_from_title_to_panels_to_ticks():
     tick labels (the panels' titles at matplotlib's default "large" would outgrow the figure's title)."""
     import pandas as pd
 
-    from aicoord.paper.figures import effects_plot
+    from aicoord.paper.plots import effects_plot
 
     df = pd.DataFrame(
         {

@@ -34,15 +34,10 @@ from ..paper import (
     write_docx_tables,
     write_tex_tables,
 )
-from ..paper.figures import (
-    choropleth,
-    effects_plot,
-    lisa_small_multiples,
-    mediation_plot,
-    save_paper_figure,
-)
+from ..paper.figures import choropleth, lisa_small_multiples, save_paper_figure
 from ..paper.labels import term, verdict_rule, words
 from ..paper.numbers import row_decimals
+from ..paper.plots import effects_plot, mediation_plot
 from ..paper.render import readme_markdown, write_text
 from ..paper.stepwise import mechanism_table, moran_table
 from ..paper.study_tables import (
