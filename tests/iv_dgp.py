@@ -61,3 +61,12 @@ def simulate(seed, side=7, t=10, rho=0.3, conf=0.8, ar=0.5, pi=(0.7, 0.4), scale
     )
     df["g"] = df["id"] % 7
     return df, W
+
+
+def iv_model(df, W, **over):
+    """The tests' spatial IV model of :func:`simulate`'s panel: ``y`` on ``x`` with ``ai`` endogenous, instruments
+    ``z1, z2``, two-way fixed-effects SDM; ``over`` replaces any argument of :class:`aicoord.panel.SpatialPanel`."""
+    from aicoord.panel import SpatialPanel
+
+    args = dict(y="y", x=["x"], id="id", time="t", w=W, model="sdm", effects="twoways", endog=["ai"])
+    return SpatialPanel(df, **{**args, "instruments": ["z1", "z2"], **over})

@@ -17,7 +17,7 @@ from scipy import stats
 
 from aicoord.errors import InputError
 from aicoord.panel import SpatialPanel
-from iv_dgp import simulate
+from iv_dgp import iv_model, simulate
 
 TOL = 1e-8
 
@@ -77,9 +77,7 @@ def _ordered(res, lag, wx=True, endog_w=True):
 def test_tsls_equals_dense_formula(panel, model, effects):
     df, W = panel
     lag, wx = model != "slx", model != "sar"
-    res = SpatialPanel(
-        df, y="y", x=["x"], id="id", time="t", w=W, model=model, effects=effects, endog=["ai"], instruments=["z1", "z2"]
-    ).fit(cov_type="homoskedastic")
+    res = iv_model(df, W, model=model, effects=effects).fit(cov_type="homoskedastic")
     y, X, H, _ = _stack(df, W, effects, wx=wx, endog_w=wx, lag=lag)
     b, Xh = _tsls(y, X, H)
     got, names = _ordered(res, lag, wx, wx)
@@ -101,18 +99,7 @@ def test_sar_equals_spreg_gm_lag(panel):
     from spreg import GM_Lag
 
     df, W = panel
-    res = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="sar",
-        effects="individual",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    ).fit(cov_type="homoskedastic")
+    res = iv_model(df, W, model="sar", effects="individual").fit(cov_type="homoskedastic")
     d = df.sort_values(["t", "id"])
     Q = _q(10, 49, "individual")
     wsp = WSP(sparse.csr_matrix(np.kron(np.eye(10), W))).to_W(silence_warnings=True)
@@ -139,18 +126,7 @@ def test_gmm_sandwich_and_hansen_j(panel, cov_type):
     """Two-step efficient GMM and Hansen's J = n g' S^{-1} g (S from the first-step 2SLS residuals, as in
     linearmodels), and the 2SLS sandwich covariances with the documented small-sample factors."""
     df, W = panel
-    mod = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="sdm",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    )
+    mod = iv_model(df, W)
     y, X, H, d = _stack(df, W, "twoways", True, True, True)
     groups = d["id"].to_numpy()
 
@@ -189,18 +165,7 @@ def _ols_rss(y, X):
 
 def test_first_stage_f_partial_r2_cragg_donald_and_anderson_lm(panel):
     df, W = panel
-    res = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="sdm",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    ).fit(cov_type="homoskedastic")
+    res = iv_model(df, W).fit(cov_type="homoskedastic")
     y, X, H, _ = _stack(df, W, "twoways", True, True, True)
     exog, endog, excl = X[:, [0, 2]], X[:, [4, 1, 3]], H[:, 2:]  # W*y, ai, W*ai as in the design
     n, L = excl.shape
@@ -226,19 +191,7 @@ def test_single_endogenous_kp_equals_first_stage_f_and_sw(panel):
     """With one endogenous regressor (SLX, W*x only) the KP rk Wald F, the SW F and the first-stage F
     coincide under every covariance (Sanderson and Windmeijer 2016, sec. 3)."""
     df, W = panel
-    mod = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        wx=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="slx",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    )
+    mod = iv_model(df, W, wx=["x"], model="slx")
     for ct in ("homoskedastic", "robust", "cluster"):
         fs = mod.fit(cov_type=ct).first_stage
         f = fs["regressors"]["ai"]["f"]
@@ -250,19 +203,7 @@ def test_anderson_rubin_textbook(panel):
     """Single endogenous regressor: AR(b0) = [(RSS_r - RSS_u)/L] / [RSS_u/(n - k1 - L - f)] for y - b0 ai;
     the confidence set's end points are where AR equals the F critical value."""
     df, W = panel
-    res = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        wx=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="slx",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    ).fit(cov_type="homoskedastic")
+    res = iv_model(df, W, wx=["x"], model="slx").fit(cov_type="homoskedastic")
     y, X, H, _ = _stack(df, W, "twoways", wx=True, endog_w=False, lag=False)
     exog, ai, excl = X[:, [0, 2]], X[:, 1], H[:, 2:]
     n, L = excl.shape
@@ -283,22 +224,7 @@ def test_anderson_rubin_textbook(panel):
 
 def test_endogeneity_c_test_detects_confounder(panel):
     df, W = panel
-    fs = (
-        SpatialPanel(
-            df,
-            y="y",
-            x=["x"],
-            id="id",
-            time="t",
-            w=W,
-            model="sdm",
-            effects="twoways",
-            endog=["ai"],
-            instruments=["z1", "z2"],
-        )
-        .fit(cov_type="cluster")
-        .first_stage
-    )
+    fs = iv_model(df, W).fit(cov_type="cluster").first_stage
     e = fs["endogeneity"]["ai"]
     assert e["tested"] == ["ai", "W*ai"] and e["df"] == 2
     assert e["p"] < 0.01  # the confounder makes ai endogenous (conf = 0.8 in iv_dgp)
@@ -308,18 +234,7 @@ def test_effects_from_iv_estimates(panel):
     """Effects use the IV estimates: SDM delta-method effects equal the LeSage-Pace formulas on the IV
     parameters (dense inverse)."""
     df, W = panel
-    res = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="sdm",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    ).fit(cov_type="cluster")
+    res = iv_model(df, W).fit(cov_type="cluster")
     imp = res.impacts(se="delta")
     p = res.params
     S = np.linalg.inv(np.eye(49) - p["rho"] * W) @ (p["ai"] * np.eye(49) + p["W*ai"] * W)
@@ -330,18 +245,7 @@ def test_effects_from_iv_estimates(panel):
 
 def test_cluster_by_any_column(panel):
     df, W = panel
-    res = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="sdm",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    ).fit(cov_type="cluster", cluster="g")
+    res = iv_model(df, W).fit(cov_type="cluster", cluster="g")
     assert res.cov_info["n_clusters"] == 7 and res.cov_info["cluster"] == "g"
     assert "7 clusters for 10 moment conditions" in res.first_stage["notes"][0]
 
@@ -370,9 +274,7 @@ def test_bad_specifications(panel, kw, msg):
 
 def test_order_condition(panel):
     df, W = panel
-    mod = SpatialPanel(
-        df, y="y", x=[], id="id", time="t", w=W, model="slx", effects="twoways", endog=["ai"], instruments=["z1"]
-    )
+    mod = iv_model(df, W, x=[], model="slx", instruments=["z1"])
     # SLX with ai and W*ai endogenous: z1, W*z1 just identify; with wx=[] a single instrument suffices
     assert mod.fit(cov_type="robust").first_stage["n_excluded"] == 2
     with pytest.raises(InputError, match="cov_type"):

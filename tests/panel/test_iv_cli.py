@@ -9,8 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from aicoord.cli import main
-from aicoord.panel import SpatialPanel
-from iv_dgp import simulate
+from iv_dgp import iv_model, simulate
 
 
 @pytest.fixture(scope="module")
@@ -64,18 +63,7 @@ def test_cli_iv_matches_api(setup, estimator):
         "delta",
     )
     assert code == 0
-    res = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        id="id",
-        time="t",
-        w=W,
-        model="sdm",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    ).fit(cov_type="cluster", estimator=estimator)
+    res = iv_model(df, W).fit(cov_type="cluster", estimator=estimator)
     for nm in res.params.index:
         assert_allclose(out["coefficients"][nm]["estimate"], res.params[nm], rtol=1e-10)
         assert_allclose(out["coefficients"][nm]["se"], res.std_errors[nm], rtol=1e-10)

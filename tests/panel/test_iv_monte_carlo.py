@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from aicoord.panel import SpatialPanel
-from iv_dgp import TRUE, simulate
+from iv_dgp import TRUE, iv_model, simulate
 
 NAMES = ["ai", "W*ai", "rho", "x", "W*x"]
 
@@ -27,18 +27,7 @@ def replicate(seeds, side, pi):
     for s in seeds:
         df, W = simulate(s, side=side, pi=pi)
         m = SpatialPanel(df, y="y", x=["ai", "x"], id="id", time="t", w=W, model="sdm", effects="twoways").fit()
-        r = SpatialPanel(
-            df,
-            y="y",
-            x=["x"],
-            id="id",
-            time="t",
-            w=W,
-            model="sdm",
-            effects="twoways",
-            endog=["ai"],
-            instruments=["z1", "z2"],
-        ).fit(cov_type="cluster")
+        r = iv_model(df, W).fit(cov_type="cluster")
         ml.append(m.params[NAMES].to_numpy())
         iv.append(r.params[NAMES].to_numpy())
         ci = r.conf_int().loc[NAMES]

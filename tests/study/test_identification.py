@@ -6,10 +6,9 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from aicoord.panel import SpatialPanel
 from aicoord.study import identification
 from aicoord.study.identification import IDENTIFICATION_COLUMNS
-from iv_dgp import TRUE, simulate
+from iv_dgp import TRUE, iv_model, simulate
 
 
 @pytest.fixture(scope="module")
@@ -46,18 +45,7 @@ def test_rows_and_columns(table):
 
 def test_iv_rows_equal_engine(table):
     tab, df, wdf = table
-    res = SpatialPanel(
-        df,
-        y="y",
-        x=["x"],
-        id="id",
-        time="t",
-        w=wdf,
-        model="sdm",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["z1", "z2"],
-    ).fit(cov_type="cluster")
+    res = iv_model(df, wdf).fit(cov_type="cluster")
     imp = res.impacts(draws=400, seed=3)
     iv = tab[tab["estimator"] == "iv"].set_index("effect")
     for k in ("direct", "indirect", "total"):
