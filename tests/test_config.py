@@ -422,6 +422,8 @@ def test_identification_settings_are_cross_checked(default, over, words):
 def test_identification_defaults_to_both_with_instruments_else_ml(default):
     from aicoord.config import identification
 
+    assert identification(default) == "both"  # the default demo's AI is endogenous, with its simulated instrument
+    assert identification(merge(copy.deepcopy(default), {"demo": {"endogenous": False}})) == "ml"
     real = merge(
         copy.deepcopy(default),
         {

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from aicoord.geometry import read_geopackage
-from aicoord.simulate import DEMO_DICTIONARY
+from aicoord.simulate import demo_dictionary
 from aicoord.steps import data as data_steps
 from aicoord.steps.did import did
 from aicoord.steps.geometry import province_geometry
@@ -40,7 +40,7 @@ def prefecture_study(tmp_path_factory):
         d / "demo.csv",
         d / "panel.csv",
         d / "roles.json",
-        dictionary=DEMO_DICTIONARY,
+        dictionary=demo_dictionary(False),  # the exogenous demo panel: no instrument
         note=NOTE,
         simulated=True,
         level="prefecture",

@@ -64,9 +64,11 @@ def test_demo_outputs_say_simulated(default_study):
     rec = allrec[allrec["equation"] == "outcome"]
     lo, hi = binomial_bounds(len(rec), 0.95, 0.001)  # two-sided binomial bounds on the covering count
     assert len(rec) == 37 and lo <= rec["covers"].sum() <= hi
-    # the default demo's AI is exogenous (demo.endogenous: false): no 2SLS rows; the endogenous design's recovery
-    # (2SLS covers, ML does not) is checked in tests/test_simulate.py
-    assert "2sls" not in set(allrec.get("estimator", pd.Series(dtype=str)))
+    # the default demo's AI is endogenous (demo.endogenous: true): AI's baseline effects by spatial 2SLS cover the
+    # truth, ML's direct effect misses it (tests/test_simulate.py checks the same on the default seed)
+    base = allrec[allrec["equation"] == "baseline"].set_index(["estimator", "parameter"])
+    assert base.loc[[("2sls", k) for k in ("direct", "indirect", "total")], "covers"].all()
+    assert not base.loc[("ml", "direct"), "covers"]
 
 
 def _check_user_panel(wd):
@@ -160,9 +162,16 @@ def _verdicts_equal_truth(wd, truth):
     assert v.loc["baseline", "verdict"] == truth["verdicts"]["baseline"]["verdict"]
     for m, t in truth["verdicts"]["mechanisms"].items():
         assert v.loc[m, "verdict"] == t["verdict"], (m, v.loc[m].to_dict(), t)
-    e = pd.read_csv(wd / "results/tables/baseline_effects.csv").set_index(["variable", "effect"])
-    for k in ("direct", "indirect", "total"):
-        row = e.loc[("ai", k)]
+    if truth.get("endogeneity"):  # AI endogenous: the baseline row rests on spatial 2SLS, whose intervals cover
+        assert v.loc["baseline", "basis"] == "iv"
+        e = pd.read_csv(wd / "results/tables/identification.csv").set_index(["estimator", "effect"])
+        rows = {
+            k: e.loc[("iv", k)].rename({"ci_low": "lower", "ci_high": "upper"}) for k in ("direct", "indirect", "total")
+        }
+    else:
+        e = pd.read_csv(wd / "results/tables/baseline_effects.csv").set_index(["variable", "effect"])
+        rows = {k: e.loc[("ai", k)] for k in ("direct", "indirect", "total")}
+    for k, row in rows.items():
         assert row["lower"] <= truth["verdicts"]["baseline"][k] <= row["upper"], (k, row.to_dict())
     assert (v["variants"] > 0).all() and "Verdict rule" in v["note"].iloc[0]
 

@@ -169,6 +169,44 @@ def fit_with_fallback(
     return res, model, ""
 
 
+#: Sanderson-Windmeijer F below which the channel's spatial lag counts as not identified by the instruments.
+WEAK_LAG_F = 10.0
+
+
+def iv_with_fallback(st, y, ai, controls, instruments, unit, time, model="sdm", effects="twoways", iv_cov=None):
+    """AI's a path by spatial 2SLS (AI and its W-lag instrumented); falls back to the SLX where the channel's
+    spatial lag ``W*y`` is weakly identified (Sanderson-Windmeijer F below :data:`WEAK_LAG_F`).
+
+    In the SDM, ``W*y`` is instrumented by ``W^2 X`` (controls and instruments): its fitted part is distinct from
+    that of ``W*ai`` only through ``theta + rho beta`` (Kelejian and Prucha 1998), which vanishes when the channel
+    has no spatial autoregression and no spillover of AI. The IV SDM is then not identified even with a strong
+    instrument for AI, whereas the SLX (AI and ``W*ai`` instrumented by the instruments and their W-lag) is.
+
+    Returns ``(result, used_model, reason)``; ``reason`` is ``""`` when no fallback was needed.
+    """
+
+    def fit(m):
+        return SpatialPanel(
+            st.data,
+            y=y,
+            x=list(controls),
+            id=unit,
+            time=time,
+            w=st.weights,
+            model=m,
+            effects=effects,
+            endog=[ai],
+            instruments=list(instruments),
+        ).fit(estimator="2sls", **{"cov_type": "cluster", **(iv_cov or {})})
+
+    res = fit(model)
+    if model in ("sdm", "sar"):
+        f = float(res.first_stage["regressors"]["W*y"]["sw_f"])
+        if not f >= WEAK_LAG_F:
+            return fit("slx"), "slx", f"W*y weakly identified by the instruments (Sanderson-Windmeijer F {f:.3g})"
+    return res, model, ""
+
+
 @dataclass
 class Mechanism:
     """Result of :func:`mechanism` (see the module docstring).
@@ -284,19 +322,9 @@ def mechanism(
     st = setting(data, unit, time, w, drop=drop)
     xm = [ai, *controls]
     if instruments:
-        mres = SpatialPanel(
-            st.data,
-            y=mechanism,
-            x=list(controls),
-            id=unit,
-            time=time,
-            w=st.weights,
-            model=model,
-            effects=effects,
-            endog=[ai],
-            instruments=list(instruments),
-        ).fit(estimator="2sls", **{"cov_type": "cluster", **(iv_cov or {})})
-        mmodel, reason = model, ""
+        mres, mmodel, reason = iv_with_fallback(
+            st, mechanism, ai, controls, instruments, unit, time, model, effects, iv_cov
+        )
     else:
         mres, mmodel, reason = fit_with_fallback(
             st.data, mechanism, xm, unit, time, st, model, effects, lee_yu, bound_tol, cov=cov
