@@ -27,22 +27,23 @@ standardised value (population SD). All shocks are independent normal draws from
 
 1b. Endogenous AI (``endogenous=True``, the workflow's default ``demo.endogenous: true``; parameters
    :data:`ENDOGENEITY`). An unobserved confounder :math:`c_{it}` (not in the panel), a unit-wise stationary
-   AR(1) with coefficient :math:`\kappa` and unit variance, and a simulated instrument :math:`h_{it}`
+   AR(1) with coefficient :math:`\\kappa` and unit variance, and a simulated instrument :math:`h_{it}`
    (column ``hub_exposure``, 模拟数据: a province-year exposure to AI-hub investment), i.i.d.
    :math:`N(0, 1)` across provinces and years, enter ln AI:
 
    .. math::
 
-       \ln a_{it} \leftarrow \ln a_{it} + \phi\,(h_{it} - h_{i,t_1}) + \psi\,(c_{it} - c_{i,t_1}),
+       \\ln a_{it} \\leftarrow \\ln a_{it} + \\phi\\,(h_{it} - h_{i,t_1}) + \\psi\\,(c_{it} - c_{i,t_1}),
 
    so that the last year keeps the real values (the subtracted terms are unit constants, absorbed by the
-   unit effects), and :math:`\delta\,c_{it}` enters the outcome equation (step 4). Both come from their own
+   unit effects), and :math:`\\delta\\,c_{it}` enters the outcome equation (step 4). Both come from their own
    generator ``default_rng([seed, seed_offset])``: every other draw, and the true effects, are unchanged.
-   :math:`\phi = 0.8`, :math:`\psi = 0.6`, :math:`\delta = 0.2`, :math:`\kappa = 0.5`. The instrument has
+   :math:`\\phi = 0.8`, :math:`\\psi = 0.6`, :math:`\\delta = 0.2`, :math:`\\kappa = 0.5`. The instrument has
    no spatial autocorrelation, so that :math:`h`, :math:`Wh` and :math:`W^2h` stay distinct after two-way
-   demeaning and identify AI, W·AI and W·y separately; a spatially smooth exposure (distance to a hub ×
-   year) has :math:`Wh \approx h` and left W·AI weakly identified (Kleibergen–Paap rk Wald F 2.0 with
-   :math:`\phi = 0.3`). On the default seed the baseline SDM's first stage has Sanderson–Windmeijer F 26
+   demeaning. W·y is told apart from W·AI only through :math:`(\\theta + \\rho\\beta) W^2 a` (small here), so
+   the instrument must move AI a lot against the outcome's noise: with the earlier :math:`\\phi = 0.3`,
+   :math:`\\psi = \\delta = 0.25` the joint Kleibergen–Paap rk Wald F was 2.0 (SW F of W·AI 3.2). On the
+   default seed the baseline SDM's first stage has Sanderson–Windmeijer F 26
    (AI), 29 (W·AI), 34 (W·y) and a joint Kleibergen–Paap rk Wald F of 13.6 (clustered by province).
 
 2. Controls (government spending share ``gov`` and urbanisation rate ``urban``):
