@@ -546,7 +546,8 @@ def test_paper_table_prints_the_estimates_first_stage_and_no_english_in_zh(endo,
     t = pd.read_csv(endo / "both.csv")
     for est in ("ml", "iv", "gmm"):
         r = t[(t.estimator == est) & (t.effect == "total")].iloc[0]
-        assert fmt(r["estimate"]) in md and f"({fmt(r['se'])})" in md
+        d = fmt.decimals_for(r["se"])  # the table's rule: the SE keeps two significant digits, its estimate as many
+        assert fmt(r["estimate"], d) in md and f"({fmt(r['se'], d)})" in md
     r = t[t.estimator == "iv"].iloc[0]
     assert fmt(r["kp_rk_wald_f"]) in md and fmt(r["partial_r2"]) in md
     if language == "zh":
@@ -557,8 +558,10 @@ def test_paper_table_prints_the_estimates_first_stage_and_no_english_in_zh(endo,
 
 
 def test_mechanism_a_path_by_iv(endo, tmp_path):
-    """With instruments the mechanism step estimates AI -> channel by spatial 2SLS: its total equals
-    (beta + theta) / (1 - rho) of a 2SLS fit of the channel made here, and the row says basis iv."""
+    """With instruments the mechanism step estimates AI -> channel by spatial 2SLS: its total equals that of a
+    2SLS fit of the channel made here, (beta + theta) / (1 - rho) for the SDM, or beta + theta for the SLX the
+    step falls back to when the channel's W*y is weakly identified (the row then says so), and the row says
+    basis iv."""
     m = "industrial_upgrading"
     data_steps.mechanism_data(endo / "demo.csv", endo / f"{m}.csv", dictionary=DEMO_DICTIONARY, mechanism=m, note=NOTE)
     kw = {k: v for k, v in IV_KW.items() if k != "instruments"}
@@ -578,19 +581,27 @@ def test_mechanism_a_path_by_iv(endo, tmp_path):
         pd.read_csv(endo / f"{m}.csv", dtype={"code": str}).drop(columns="note"), on=["code", "year"]
     )
     st = setting(d, "code", "year", pd.read_csv(endo / "queen_raw.csv", index_col=0))
-    res = SpatialPanel(
-        st.data,
-        y=m,
-        x=["gov", "urban"],
-        id="code",
-        time="year",
-        w=st.Wdf,
-        model="sdm",
-        effects="twoways",
-        endog=["ai"],
-        instruments=["hub_exposure"],
-    ).fit(cov_type="cluster", estimator="2sls")
-    b, th, rho = (float(res.params[k]) for k in ("ai", "W*ai", "rho"))
+    def iv_fit(model):
+        return SpatialPanel(
+            st.data,
+            y=m,
+            x=["gov", "urban"],
+            id="code",
+            time="year",
+            w=st.Wdf,
+            model=model,
+            effects="twoways",
+            endog=["ai"],
+            instruments=["hub_exposure"],
+        ).fit(cov_type="cluster", estimator="2sls")
+
+    sdm = iv_fit("sdm")
+    weak = sdm.first_stage["regressors"]["W*y"]["sw_f"] < 10
+    assert row["mechanism_model"] == ("slx" if weak else "sdm")
+    assert ("weakly identified" in row["fallback_reason"]) == weak
+    res = iv_fit(row["mechanism_model"])
+    b, th = (float(res.params[k]) for k in ("ai", "W*ai"))
+    rho = 0.0 if weak else float(res.params["rho"])
     assert row["ai_total_on_channel"] == pytest.approx((b + th) / (1 - rho), rel=1e-8)
     truth = json.loads((endo / "truth.json").read_text())
     assert (

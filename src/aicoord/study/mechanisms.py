@@ -607,8 +607,11 @@ def add_agreement(table: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
     estimated (verdict ``not estimated``) are counted in neither.
     """
     out = table.copy()
-    for i, row in out.iterrows():
-        g = grid[(grid["mechanism"] == row["mechanism"]) & (grid["verdict"] != "not estimated")]
-        out.at[i, "variants"] = int(len(g))
-        out.at[i, "variants_agree"] = int((g["verdict"] == row["verdict"]).sum())
+    estimated = grid[grid["verdict"] != "not estimated"]
+    counts = []
+    for mechanism, verdict in zip(out["mechanism"], out["verdict"], strict=True):
+        g = estimated[estimated["mechanism"] == mechanism]
+        counts.append((len(g), int((g["verdict"] == verdict).sum())))
+    out["variants"] = [c[0] for c in counts]
+    out["variants_agree"] = [c[1] for c in counts]
     return out
