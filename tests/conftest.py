@@ -1,11 +1,22 @@
 """Shared fixtures and tolerances."""
 
 import json
+import os
 import warnings
 
-import pytest
+# One BLAS thread per test process, set before numpy loads OpenBLAS: `pytest -n 2` runs two workers on two cores,
+# and OpenBLAS's own threads on top of them oversubscribe the cores; on a busy machine a test of dense
+# 230 x 230 likelihoods took 33 s instead of 4 s (tests/panel/test_random.py). The Snakemake jobs of the workflow
+# tests get their thread count from Snakemake (a rule's `threads`). A value set by the user is kept.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from helpers import FIXTURES, ROOT
+import pytest  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from helpers import FIXTURES, ROOT  # noqa: E402
+
+threadpool_limits(int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")  # in case numpy was loaded before
 
 warnings.filterwarnings("ignore", message=".*disconnected components.*")
 warnings.filterwarnings("ignore", message=".*island.*")
