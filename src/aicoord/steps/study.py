@@ -61,7 +61,7 @@ def _optional_file(path):
 
 
 def _weights(raw_npz):
-    """The raw weights (:class:`aicoord.weights_sparse.Weights`, with their summary), and the note of a matrix
+    """The raw weights (:class:`aicoord.weights_sparse.Weights`, with the summary stored in the file), and the note of a matrix
     built from the panel, as the tables add it."""
 
     w = load_weights(raw_npz)
