@@ -49,3 +49,10 @@ def test_a_column_reads_as_the_cells_or_not_at_all(cells, want):
     else:
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal([exact_float(c) for c in cells], want)
+
+
+def test_whole_numbers_and_what_is_not_one():
+    from aicoord.cells import whole_number
+
+    assert [whole_number(v) for v in ("2021", 2021.0, " 7 ", "-3", "1e3", 2**40)] == [2021, 2021, 7, -3, 1000, 2**40]
+    assert [whole_number(v) for v in ("2021.5", "x", "", " NA ", None, float("nan"), "inf", "2,021")] == [None] * 8

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["NA_STRINGS", "exact_float", "floats", "is_na", "na_mask"]
+__all__ = ["NA_STRINGS", "exact_float", "floats", "is_na", "na_mask", "whole_number"]
 
 #: Texts of a cell read as missing (compared after stripping spaces and lower-casing).
 NA_STRINGS = frozenset({"", "na", "nan", "n/a", "null", "none", "#n/a"})
@@ -83,3 +83,19 @@ def exact_float(cell) -> float:
         return float(str(cell).strip())
     except (TypeError, ValueError):
         return float("nan")
+
+
+def whole_number(cell) -> int | None:
+    """A cell as a whole number (``"2021"``, ``2021.0``, ``" 2021 "``), ``None`` when it is missing or not one.
+
+    Examples
+    --------
+    >>> [whole_number(v) for v in ("2021", 2021.0, " 7 ", "2021.5", "x", "", None, "inf")]
+    [2021, 2021, 7, None, None, None, None, None]
+    """
+    text = "" if is_na(cell) else str(cell).strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None

@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import is_na
+from .cells import is_na, whole_number
 from .errors import InputError
 from .io import read_table
 from .limits import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED, check_consecutive_periods, check_count
@@ -363,15 +363,10 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
         codes.append(known[key])
     years = []
     for i, v in df[d["year"]].items():
-        text = "" if is_na(v) else str(v).strip()
-        try:
-            yf = float(text)
-            ok = yf.is_integer()
-        except ValueError:
-            ok = False
-        if not ok:
+        yf = whole_number(v)
+        if yf is None:
             raise InputError(
-                f"year '{v}' is not a whole number" if text else "missing year",
+                "missing year" if is_na(v) else f"year '{v}' is not a whole number",
                 file=path,
                 row=int(i),
                 column=where(d["year"]),

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cells import exact_float, floats, is_na, na_mask
+from .cells import exact_float, floats, is_na, na_mask, whole_number
 from .errors import InputError
 from .io import read_table
 from .provinces import normalize_province
@@ -77,21 +77,16 @@ def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="
         out[time_col] = fast.astype(np.int64)
     times = []
     for i, v in enumerate(df[time_col] if time_col not in out else ()):  # the slow path names the bad cell
-        text = "" if is_na(v) else str(v).strip()
-        try:
-            tf = float(text)
-            ok = tf.is_integer()
-        except ValueError:
-            ok = False
-        if not ok:
+        tf = whole_number(v)
+        if tf is None:
             raise InputError(
-                f"period '{v}' is not a whole number" if text else "missing period",
+                "missing period" if is_na(v) else f"period '{v}' is not a whole number",
                 file=path,
                 row=i + 2,
                 column=time_col,
                 hint="write periods as whole numbers, e.g. 2021",
             )
-        times.append(int(tf))
+        times.append(tf)
     if time_col not in out:
         out[time_col] = times
     for col in value_cols:

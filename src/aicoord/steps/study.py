@@ -156,7 +156,7 @@ def baseline_model_of(spec_csv) -> str:
     return str(row["decision"].iloc[0]).split(" ")[0].lower()
 
 
-def _baseline_fit(d, w, *, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv):
+def _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv):
     """The study's baseline (:func:`aicoord.study.baseline`) with the study's options: the model named by the
     specification table in ``spec_csv`` (none: the SDM), the covariance ``cov`` (:func:`_study_cov`), and the
     draws and seed of the configuration. The steps ``baseline`` and ``scenarios`` both fit it here, so that the
@@ -208,20 +208,7 @@ def baseline(
     (:func:`baseline_model_of`); without it the SDM."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    b = _baseline_fit(
-        d,
-        w,
-        y=y,
-        ai=ai,
-        controls=controls,
-        effects=effects,
-        lee_yu=lee_yu,
-        draws=draws,
-        seed=seed,
-        alpha=alpha,
-        cov=cov,
-        spec_csv=spec_csv,
-    )
+    b = _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv)
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(
@@ -649,20 +636,7 @@ def scenarios(
     intervals are drawn from that fit's covariance."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    b = _baseline_fit(
-        d,
-        w,
-        y=y,
-        ai=ai,
-        controls=controls,
-        effects=effects,
-        lee_yu=lee_yu,
-        draws=draws,
-        seed=seed,
-        alpha=alpha,
-        cov=cov,
-        spec_csv=spec_csv,
-    )
+    b = _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv)
     spec_list = [{"name": name, **spec} for name, spec in sorted(specs.items())]
     shift = dispersion_shift(d[y])
     provinces, dispersion = study.scenarios(
