@@ -4,6 +4,7 @@ and from the study's file of the same fit, read back as a FitRecord or an impact
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from aicoord.panel import SpatialPanel
 from aicoord.paper import (
@@ -102,3 +103,12 @@ def test_effects_columns_from_an_impacts_table_and_its_file(fits, tmp_path):
     assert list(back.index) == list(imp.index)
     names = {"direct": "D", "indirect": "I", "total": "T"}
     assert _cells(columns_from_impacts(back, names=names)) == _cells(columns_from_impacts(imp, names=names))
+
+
+def test_a_file_without_tests_gets_the_normal_ones_from_estimate_and_se(fits, tmp_path):
+    imp = fits["sdm"].impacts(draws=200, seed=1)
+    imp.reset_index().drop(columns=["z", "p"]).to_csv(tmp_path / "bare.csv", index=False, float_format="%.10g")
+    back = read_impacts(tmp_path / "bare.csv")
+    z = imp["estimate"] / imp["se"]
+    np.testing.assert_allclose(back["z"], z, rtol=1e-9)
+    np.testing.assert_allclose(back["p"], 2 * stats.norm.sf(np.abs(z)), rtol=1e-8)

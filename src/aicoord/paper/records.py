@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from scipy import special
 
 from .table import SPATIAL_TERMS, ModelColumn
 
@@ -69,10 +71,23 @@ def _scalar(rows, key, kind=float):
     return None if pd.isna(v) else kind(v)
 
 
+def _tests(g: pd.DataFrame) -> pd.DataFrame:
+    """``g`` with ``z`` and ``p`` (two-sided normal) from ``estimate / se`` where the file has none (the
+    values a :class:`aicoord.paper.ModelColumn` takes without them)."""
+    g = g.copy()
+    if "z" not in g:
+        g["z"] = g["estimate"] / g["se"]
+    if "p" not in g:
+        z = g["z"].to_numpy(dtype=float)
+        g["p"] = np.where(np.isfinite(z), 2 * special.ndtr(-np.abs(z)), np.nan)
+    return g
+
+
 def read_fit_records(path) -> dict[str, FitRecord]:
     """The fits of a tidy coefficients file (one row per fit and parameter: ``column``, ``model``, ``weights``,
     ``parameter``, ``estimate``, ``se``, ``z``, ``p`` and the fit's scalars, as
-    :func:`aicoord.steps.study.baseline_columns` writes them), by column name in the file's order.
+    :func:`aicoord.steps.study.baseline_columns` writes them), by column name in the file's order. A file
+    without ``z`` or ``p`` gets them from ``estimate / se`` (normal).
 
     Parameters
     ----------
@@ -82,7 +97,7 @@ def read_fit_records(path) -> dict[str, FitRecord]:
     -------
     dict of str to FitRecord
     """
-    g = pd.read_csv(path)
+    g = _tests(pd.read_csv(path))
     out = {}
     for name in dict.fromkeys(g["column"]):
         rows = g[g["column"] == name]
@@ -108,8 +123,9 @@ def read_fit_records(path) -> dict[str, FitRecord]:
 def read_impacts(path) -> pd.DataFrame:
     """An effects file (``variable``, ``effect``, ``estimate``, ``se``, ``z``, ``p``, ...; the study's
     ``baseline_effects.csv``) as an impacts table: index ``(variable, effect)``, the columns of
-    :meth:`aicoord.panel.SpatialPanelResults.impacts`, rows in the file's order."""
-    g = pd.read_csv(path)
+    :meth:`aicoord.panel.SpatialPanelResults.impacts`, rows in the file's order (``z`` and ``p`` from
+    ``estimate / se``, normal, when the file has none)."""
+    g = _tests(pd.read_csv(path))
     return g.set_index(["variable", "effect"]).drop(columns=["note"], errors="ignore")
 
 
