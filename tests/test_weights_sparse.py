@@ -10,10 +10,10 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
 
-from aicoord.errors import EstimationError
+from aicoord.errors import EstimationError, InputError
 from aicoord.study._common import dense_w, setting
 from aicoord.weights_load import load_standardised, load_weights
-from aicoord.weights_sparse import Weights, row_standardise, write_npz
+from aicoord.weights_sparse import Weights, read_npz_summary, row_standardise, write_npz
 
 
 def _raw(n=120, seed=0, density=0.3):
@@ -44,15 +44,38 @@ def test_a_row_without_neighbours_is_refused_by_name():
 
 def test_the_summary_travels_with_the_weights(tmp_path):
     a, ids = _raw(20)
-    write_npz(sp.csr_matrix(a), ids, tmp_path / "econ_raw.npz")
-    (tmp_path / "econ_summary.json").write_text(
-        json.dumps({"matrix": "econ", "kind": "economic", "note": "GDP per capita from the panel"})
-    )
+    about = {"matrix": "econ", "kind": "economic", "note": "GDP per capita from the panel", "n": np.int64(20)}
+    write_npz(sp.csr_matrix(a), ids, tmp_path / "econ_raw.npz", summary=about)
     w = load_weights(tmp_path / "econ_raw.npz")
     assert (w.kind, w.name, w.note) == ("economic", "econ", "GDP per capita from the panel")
+    assert w.summary == {**about, "n": 20} and read_npz_summary(tmp_path / "econ_raw.npz") == w.summary
     assert_array_equal(w.dense(), a)
     rs = np.asfortranarray(a).sum(axis=1, keepdims=True)  # each row from left to right
-    assert_array_equal(load_standardised(tmp_path / "econ_raw.npz").dense(), a / rs)
+    s = load_standardised(tmp_path / "econ_raw.npz")
+    assert_array_equal(s.dense(), a / rs)
+    assert s.summary == w.summary and w.restrict(ids[:5]).summary == w.summary  # it stays with the matrix
+
+
+def test_no_summary_is_looked_for_by_file_name(tmp_path):
+    """A summary JSON lying beside a weights file is not read (it once was, found by the file's name): the
+    summary is the one inside the .npz, or one given explicitly."""
+    a, ids = _raw(10)
+    write_npz(sp.csr_matrix(a), ids, tmp_path / "econ_raw.npz")
+    (tmp_path / "econ_summary.json").write_text(json.dumps({"matrix": "econ", "kind": "economic", "note": "beside"}))
+    w = load_weights(tmp_path / "econ_raw.npz")
+    assert (w.kind, w.note, w.summary) == ("", "", {})
+    given = load_weights(tmp_path / "econ_raw.npz", summary=tmp_path / "econ_summary.json")
+    assert (given.kind, given.name, given.note) == ("economic", "econ", "beside")
+    assert load_weights(tmp_path / "econ_raw.npz", summary={"kind": "knn"}).kind == "knn"
+
+
+def test_a_broken_stored_summary_gets_a_clean_message(tmp_path):
+    a, ids = _raw(6)
+    write_npz(sp.csr_matrix(a), ids, tmp_path / "w.npz", summary=["not", "a", "dict"])
+    with pytest.raises(InputError, match="summary stored in the weights file is not a JSON object"):
+        load_weights(tmp_path / "w.npz")
+    with pytest.raises(TypeError, match="not object"):
+        write_npz(sp.csr_matrix(a), ids, tmp_path / "v.npz", summary={"x": object()})
 
 
 def test_setting_keeps_the_weights_sparse_and_equal_to_the_dense_path():

@@ -3,12 +3,15 @@
 * :func:`read_province_table`: a cross-section, one row per province (the seed's tables, configured
   ``datasets``).
 * :func:`read_panel`: the province-year panel, read through its *data dictionary* (below).
-* :func:`read_long_panel`: any long panel with arbitrary unit ids (``aicoord fit-panel``).
+* :func:`read_long_panel`: any long panel with arbitrary unit ids (``aicoord fit-panel``); it lives in
+  :mod:`aicoord.long_panel` and is available here as well.
 * :func:`read_tidy`: the tidy files the workflow writes under ``results/data/`` (codes as text).
 
 The bounds on counts and seeds (:data:`MAX_DRAWS`, :data:`MAX_PERMUTATIONS`, :data:`MAX_SEED`,
 :func:`check_count`, :func:`check_consecutive_periods`) live in :mod:`aicoord.limits`, which the engine
 uses too; they are available here as well.
+
+The cells of the files are read by :mod:`aicoord.cells` (which are missing, their numbers read exactly).
 
 Every reader raises :class:`aicoord.errors.InputError` naming the file, the line (the header is line
 1) and the column, and saying how to fix it.
@@ -39,15 +42,16 @@ be strictly positive.
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .cells import is_na, whole_number
 from .errors import InputError
 from .io import read_table
 from .limits import MAX_DRAWS, MAX_PERMUTATIONS, MAX_SEED, check_consecutive_periods, check_count
+from .long_panel import read_long_panel
 from .units import normalize_unit, unit_table
 
 __all__ = [
@@ -71,7 +75,6 @@ MECHANISMS = ("industrial_upgrading", "value_chain", "resource_allocation", "reg
 #: Roles of the data dictionary that name variables.
 ROLES = ("ai", "outcome", "gdp_pc", "population", "controls", "instruments", "mechanisms")
 
-_NA_STRINGS = {"", "na", "nan", "n/a", "null", "none", "#n/a"}
 _KNOWN_KEYS = {
     "columns",
     "province",
@@ -263,14 +266,6 @@ def _read(path: Path) -> pd.DataFrame:
     return read_table(path, keep_default_na=False, excel_dtype=object)
 
 
-def _is_na(x) -> bool:
-    if x is None:
-        return True
-    if isinstance(x, float) and np.isnan(x):
-        return True
-    return isinstance(x, str) and x.strip().lower() in _NA_STRINGS
-
-
 def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
     """Read and validate the study's province-year panel (CSV or .xlsx, long format).
 
@@ -326,7 +321,7 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
             hint="check the 'columns' map of the data dictionary",
         )
     df.index = pd.RangeIndex(2, len(df) + 2)  # index = line number in the file
-    empty = df.apply(lambda r: all(_is_na(v) for v in r), axis=1)
+    empty = df.apply(lambda r: all(is_na(v) for v in r), axis=1)
     df = df[~empty]
 
     # role -> output column name, and output -> input column
@@ -368,15 +363,10 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
         codes.append(known[key])
     years = []
     for i, v in df[d["year"]].items():
-        text = "" if _is_na(v) else str(v).strip()
-        try:
-            yf = float(text)
-            ok = yf.is_integer()
-        except ValueError:
-            ok = False
-        if not ok:
+        yf = whole_number(v)
+        if yf is None:
             raise InputError(
-                f"year '{v}' is not a whole number" if text else "missing year",
+                "missing year" if is_na(v) else f"year '{v}' is not a whole number",
                 file=path,
                 row=int(i),
                 column=where(d["year"]),
@@ -394,7 +384,7 @@ def read_panel(path, dictionary, level: str = "province") -> pd.DataFrame:
 
     work = pd.DataFrame({"code": codes, "year": years}, index=df.index)
     for out, col in out_of.items():
-        work[out] = [np.nan if _is_na(v) else (v.strip() if isinstance(v, str) else v) for v in df[col]]
+        work[out] = [np.nan if is_na(v) else (v.strip() if isinstance(v, str) else v) for v in df[col]]
 
     # ---- pandera: numeric, not missing, in range, unique (code, year)
     import pandera.pandas as pa  # here, not at the top: the panel readers do without it (0.4 s to import)
@@ -556,157 +546,3 @@ def read_tidy(path, extra=()) -> pd.DataFrame:
         more = pd.read_csv(p, dtype={"code": str}).drop(columns=["note"], errors="ignore")
         df = df.merge(more, on=["code", "year"], how="left", validate="one_to_one")
     return df
-
-
-def _floats(column: pd.Series):
-    """A column of text cells as floats with Python's correctly rounded ``float`` (run in numpy's loop:
-    the same values as :func:`_exact_float` cell by cell), or ``None`` when a cell is not a number."""
-    try:
-        return column.to_numpy(dtype=object).astype(float)
-    except (TypeError, ValueError):
-        return None
-
-
-def _na_mask(column: pd.Series) -> np.ndarray:
-    """Which cells :func:`_is_na` takes for missing, for a whole column of text cells at once."""
-    text = column.where(column.notna(), "").astype(str).str.strip().str.lower()
-    return (column.isna() | text.isin(_NA_STRINGS)).to_numpy()
-
-
-def _exact_float(cell) -> float:
-    """A cell as a correctly rounded float (Python's parser, so a value written with full precision reads
-    back bit for bit), NaN when it is missing or not a number."""
-    try:
-        return float(str(cell).strip())
-    except (TypeError, ValueError):
-        return float("nan")
-
-
-def read_long_panel(path, id_col: str, time_col: str, value_cols, *, provinces="auto") -> pd.DataFrame:
-    """Read a long panel with arbitrary unit ids (CSV in UTF-8 or GBK, or ``.xlsx``) for estimation.
-
-    Parameters
-    ----------
-    path : str or Path
-    id_col, time_col : str
-        Unit and period columns. Periods must be whole numbers.
-    value_cols : list of str
-        Numeric columns (dependent variable and regressors).
-    provinces : bool or "auto"
-        Normalise the unit ids as province names/codes (any accepted spelling): always, never, or when
-        every id is a province; otherwise ids are kept as text.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``id_col`` (text), ``time_col`` (int) and the value columns (float), in file order;
-        ``attrs["provinces"]`` says whether the ids were normalised to province codes.
-
-    Raises
-    ------
-    InputError
-        Missing column, missing id, non-integer period, missing or non-numeric value (with the row
-        and column), duplicate (id, period) pair (with both rows).
-    """
-    from .weights_io import normalise_ids
-
-    path = Path(path)
-    df = read_table(path)
-    value_cols = list(value_cols)
-    for col in [id_col, time_col, *value_cols]:
-        if col not in df.columns:
-            close = difflib.get_close_matches(col, list(df.columns), n=1, cutoff=0.5)
-            raise InputError(
-                f"column '{col}' not found",
-                file=path,
-                row=1,
-                hint=(f"did you mean '{close[0]}'? " if close else "")
-                + f"headers are: {', '.join(map(str, df.columns))}",
-            )
-    miss = _na_mask(df[id_col])
-    if miss.any():
-        raise InputError("missing unit id", file=path, row=int(np.flatnonzero(miss)[0]) + 2, column=id_col)
-    raw_ids = df[id_col].tolist()
-    uniq = list(dict.fromkeys(raw_ids))  # each distinct id normalised once
-    norm, is_prov = normalise_ids(uniq, provinces)
-    if not is_prov and provinces == "auto":
-        _one_bad_province(uniq, raw_ids, path, id_col)
-    to_norm = dict(zip(uniq, norm))
-    out = pd.DataFrame({id_col: [to_norm[v] for v in raw_ids]})
-    fast = _floats(df[time_col])
-    if fast is not None and np.all(np.abs(fast) < 2.0**53) and np.all(fast == np.round(fast)):
-        out[time_col] = fast.astype(np.int64)
-    times = []
-    for i, v in enumerate(df[time_col] if time_col not in out else ()):  # the slow path names the bad cell
-        text = "" if _is_na(v) else str(v).strip()
-        try:
-            tf = float(text)
-            ok = tf.is_integer()
-        except ValueError:
-            ok = False
-        if not ok:
-            raise InputError(
-                f"period '{v}' is not a whole number" if text else "missing period",
-                file=path,
-                row=i + 2,
-                column=time_col,
-                hint="write periods as whole numbers, e.g. 2021",
-            )
-        times.append(int(tf))
-    if time_col not in out:
-        out[time_col] = times
-    for col in value_cols:
-        raw = df[col]
-        vals = _floats(raw)
-        if vals is None:
-            vals = np.array([_exact_float(v) for v in raw], dtype=float)
-        bad = np.flatnonzero(~np.isfinite(vals))
-        if len(bad):
-            i = int(bad[0])
-            cell = raw.iloc[i]
-            what = "missing value" if _is_na(cell) else f"'{cell}' is not a finite number"
-            more = f" ({len(bad) - 1} more in this column)" if len(bad) > 1 else ""
-            raise InputError(
-                what + more,
-                file=path,
-                row=i + 2,
-                column=col,
-                hint="use plain numbers with '.' as decimal separator; drop or impute missing values",
-            )
-        out[col] = vals
-    dup = out.duplicated([id_col, time_col], keep=False)
-    if dup.any():
-        rows = np.flatnonzero(dup.to_numpy())
-        first = out.iloc[rows[0]]
-        same = [
-            int(r) + 2 for r in rows if (out.iloc[r][id_col], out.iloc[r][time_col]) == (first[id_col], first[time_col])
-        ]
-        raise InputError(
-            f"unit '{df[id_col].iloc[rows[0]]}' in period {first[time_col]} appears on rows "
-            f"{', '.join(map(str, same))}",
-            file=path,
-            row=same[1],
-            column=id_col,
-            hint="keep one row per unit and period",
-        )
-    out.attrs["provinces"] = is_prov
-    return out
-
-
-def _one_bad_province(uniq, raw_ids, path, id_col) -> None:
-    """Raise the located error of a misspelt province when nearly all ids (at least two thirds, and three) are
-    provinces: otherwise the one bad id would leave every unit unmatched against a province weights matrix
-    ("31 unit(s) of the data are not in the weights matrix") instead of naming the row to fix."""
-    from .provinces import normalize_province
-
-    if all(re.fullmatch(r"-?\d+(\.0)?", str(v).strip()) for v in uniq):  # numeric ids (state, county codes)
-        return
-    bad = []
-    for v in uniq:
-        try:
-            normalize_province(v)
-        except InputError:
-            bad.append(v)
-    if len(uniq) - len(bad) >= max(3, 2 * len(uniq) / 3):
-        row = raw_ids.index(bad[0]) + 2
-        normalize_province(bad[0], file=path, row=row, column=id_col)  # raises, with the closest valid name

@@ -108,6 +108,13 @@ def _names(gdf, language):
     return gdf["name_short"] if language == "zh" else gdf["name_en"]
 
 
+#: Most steps of the label placement of :func:`moran_scatter` (adjustText stops earlier when no two labels
+#: overlap). A count, not a time: adjustText's default stops after one second of wall-clock time, so the step
+#: it stopped at, and with it the figure, changed with the machine's load whenever the labels had not settled
+#: by then (points close to a line, as with the inverse-distance matrix's smooth spatial lag).
+LABEL_ITERATIONS = 200
+
+
 def moran_scatter(
     z, lag_z, labels, *, var: str, I: float, p_sim: float, title: str = "", note: str = "", language: str = "zh"
 ):
@@ -118,7 +125,8 @@ def moran_scatter(
     z, lag_z : array_like
         Standardised values and their spatial lag (row-standardised weights).
     labels : sequence of str
-        Point labels (province names).
+        Point labels (province names), placed so that no two overlap by at most :data:`LABEL_ITERATIONS`
+        steps of adjustText (the same placement on any machine).
     var : str
         Variable name for the axis labels.
     I, p_sim : float
@@ -153,7 +161,14 @@ def moran_scatter(
         from adjustText import adjust_text
 
         adjust_text(
-            texts, x=z, y=lag_z, ax=ax, expand=(1.15, 1.3), arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.4}
+            texts,
+            x=z,
+            y=lag_z,
+            ax=ax,
+            expand=(1.15, 1.3),
+            iter_lim=LABEL_ITERATIONS,
+            time_lim=None,
+            arrowprops={"arrowstyle": "-", "color": "0.55", "lw": 0.4},
         )
     return fig
 

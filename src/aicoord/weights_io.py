@@ -557,27 +557,30 @@ def standardised_file(stem, n: int, dense_max: int = DENSE_MAX) -> str:
     return weights_files(stem, n, dense_max).get("npz", f"{stem}_raw.npz")
 
 
-def write_weights(w, stem, *, name: str, dense_max: int = DENSE_MAX) -> dict:
-    """Write ``w`` as the files of :func:`weights_files`; return :func:`aicoord.weights.weights_summary`.
+def write_weights(w, stem, *, name: str, dense_max: int = DENSE_MAX, summary=None) -> dict:
+    """Write ``w`` as the files of :func:`weights_files`; return its summary.
 
     ``{stem}_raw.npz`` holds the raw weights (sparse, :func:`write_npz`); up to ``dense_max`` units also
     ``{stem}.npz`` (row-standardised), ``{stem}_raw.csv`` and ``{stem}.csv`` (N×N, 17 significant digits)
     and ``{stem}.gwt`` (libpysal GWT, raw). ``w`` is a libpysal W, or above ``dense_max`` units also an
-    :class:`aicoord.weights_sparse.Weights`.
+    :class:`aicoord.weights_sparse.Weights`. The summary, :func:`aicoord.weights.weights_summary` updated
+    with ``summary`` (the matrix's kind, provenance note, ...), is stored inside both ``.npz`` files, so that
+    it travels with the matrix (:func:`aicoord.weights_load.load_weights`).
     """
     from .io import write_csv
     from .weights import standardize, to_dense_frame, weights_summary
 
     files = weights_files(stem, w.n, dense_max)
+    info = {**weights_summary(w, name), **(summary or {})}
     if "gwt" in files:
         std = standardize(w)
         write_gal_gwt(w, files["gwt"])
         write_csv(to_dense_frame(w), files["raw"], index=True, float_format="%.17g")
         write_csv(to_dense_frame(std), files["csv"], index=True, float_format="%.17g")
-    write_npz(w.sparse, list(w.id_order), files["raw_npz"])
+    write_npz(w.sparse, list(w.id_order), files["raw_npz"], summary=info)
     if "npz" in files:
-        write_npz(std.sparse, list(std.id_order), files["npz"])
-    return weights_summary(w, name)
+        write_npz(std.sparse, list(std.id_order), files["npz"], summary=info)
+    return info
 
 
 def write_gal_gwt(w: W, path) -> None:

@@ -2,23 +2,23 @@
 
 A step loads a matrix once with :func:`load_weights` (raw, as written) or :func:`load_standardised`
 (row-standardised), and passes the object on unchanged: the sparse matrix, the ids, the kind and the provenance
-note travel together with the summary the weights rule wrote beside the file.
+note travel together with the summary the weights rule stored inside the ``.npz``
+(:func:`aicoord.weights_sparse.read_npz_summary`); no file is looked for by its name.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from .weights_io import read_weights_sparse
-from .weights_sparse import Weights
+from .weights_sparse import Weights, read_npz_summary
 
 __all__ = ["load_weights", "load_standardised"]
 
 
 def load_weights(path, ids=None, *, provinces="auto", summary=None) -> Weights:
-    """Read a weights file into a :class:`Weights`, with its summary when the workflow wrote one.
+    """Read a weights file into a :class:`Weights`, with the matrix's summary.
 
     Parameters
     ----------
@@ -28,9 +28,9 @@ def load_weights(path, ids=None, *, provinces="auto", summary=None) -> Weights:
         The units wanted, in that order (see :func:`aicoord.weights_io.read_weights`).
     provinces : bool or "auto"
         As :func:`aicoord.weights_io.read_weights`.
-    summary : str or Path, optional
-        The matrix's summary JSON; default ``<stem>_summary.json`` beside ``<stem>.npz`` or
-        ``<stem>_raw.npz`` when it exists.
+    summary : dict, str or Path, optional
+        The matrix's summary, or the path of its JSON, given explicitly. Default: the summary stored in a
+        ``.npz`` (:func:`aicoord.weights_sparse.write_npz`), none for the other forms.
 
     Returns
     -------
@@ -39,9 +39,10 @@ def load_weights(path, ids=None, *, provinces="auto", summary=None) -> Weights:
     """
     sw = read_weights_sparse(path, ids, provinces=provinces)
     if summary is None:
-        summary = Path(re.sub(r"(_raw)?\.(csv|npz)$", "_summary.json", str(path)))
-    s = {}
-    if summary is not None and Path(summary).exists() and Path(summary) != Path(path):
+        s = read_npz_summary(path) if str(path).endswith(".npz") else {}
+    elif isinstance(summary, dict):
+        s = dict(summary)
+    else:
         s = json.loads(Path(summary).read_text(encoding="utf-8"))
     return Weights(sw.sparse, list(sw.id_order), str(s.get("kind", "")), str(s.get("note") or ""), s)
 

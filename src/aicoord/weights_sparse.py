@@ -1,8 +1,9 @@
 """Sparse weights: the :class:`Weights` object, its one loader, its one normaliser, and the sparse files.
 
-:func:`load_weights` reads any weights file the project accepts (:func:`aicoord.weights_io.read_weights_sparse`)
-into a :class:`Weights`: the sparse matrix, the unit ids, and, for a file the workflow wrote, the summary of
-the matrix (``<stem>_summary.json`` beside ``<stem>_raw.npz``) with its kind and provenance note. The object
+:func:`aicoord.weights_load.load_weights` reads any weights file the project accepts
+(:func:`aicoord.weights_io.read_weights_sparse`) into a :class:`Weights`: the sparse matrix, the unit ids, and,
+for a ``.npz`` the workflow wrote, the summary of the matrix stored inside the file (:func:`write_npz`,
+:func:`read_npz_summary`) with its kind and provenance note. The object
 travels unchanged through the study and into the panel engine (:func:`aicoord.panel.wmatrix.as_matrix` takes
 it like a libpysal W), so the matrix is never formed as an N×N table on the way.
 
@@ -10,12 +11,13 @@ it like a libpysal W), so the matrix is never formed as an N×N table on the way
 computed as the study always has (the sum of the row's weights from left to right), so estimates are the
 same bit for bit.
 
-:func:`write_npz` and :func:`write_long` write the sparse forms (``.npz``; the long ``from,to,weight`` table,
-a unit without neighbours kept as the row ``unit,unit,0``); :func:`read_npz` reads the first back.
+:func:`write_npz` and :func:`write_long` write the sparse forms (``.npz``, with the matrix's summary inside;
+the long ``from,to,weight`` table, a unit without neighbours kept as the row ``unit,unit,0``).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +25,7 @@ import pandas as pd
 
 from .errors import EstimationError, InputError
 
-__all__ = ["Weights", "row_standardise", "text_id", "write_long", "write_npz"]
+__all__ = ["Weights", "read_npz_summary", "row_standardise", "text_id", "write_long", "write_npz"]
 
 
 def text_id(v) -> str:
@@ -146,12 +148,14 @@ def _row_sums(m, block: int = 256) -> np.ndarray:
     return out
 
 
-def write_npz(mat, ids, path) -> None:
+def write_npz(mat, ids, path, summary=None) -> None:
     """Write a sparse matrix and its unit ids as ``.npz`` (atomic and byte-identical on reruns).
 
     The arrays are those of ``scipy.sparse.save_npz`` for a CSR matrix (``data``, ``indices``,
     ``indptr``, ``shape``, ``format``), so ``scipy.sparse.load_npz`` reads the matrix, plus ``ids``:
-    the unit ids of the rows and columns, as text. Stored zeros are dropped; a unit without neighbours
+    the unit ids of the rows and columns, as text, and with ``summary`` (a dict: the matrix's name, kind,
+    provenance note, ...) the entry ``summary``, that dict as JSON text with sorted keys, which
+    :func:`read_npz_summary` reads back. Stored zeros are dropped; a unit without neighbours
     is an empty row and column. The zip entries carry a fixed date (numpy's ``savez`` stamps the
     current time, so two runs would differ).
     """
@@ -173,6 +177,9 @@ def write_npz(mat, ids, path) -> None:
         "data": m.data.astype(np.float64),
         "ids": np.array([text_id(i) for i in ids], dtype=str),
     }
+    if summary is not None:
+        text = json.dumps(summary, sort_keys=True, ensure_ascii=False, default=_plain)
+        arrays["summary"] = np.array(text)
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for key, arr in arrays.items():
             buf = _io.BytesIO()
@@ -180,6 +187,42 @@ def write_npz(mat, ids, path) -> None:
             info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, buf.getvalue())
+
+
+def _plain(v):
+    """A numpy scalar or array of a summary as the Python value JSON writes."""
+    if isinstance(v, (np.generic, np.ndarray)):
+        return v.tolist()
+    raise TypeError(f"a weights summary holds numbers, text, lists and dicts, not {type(v).__name__}")
+
+
+def read_npz_summary(path) -> dict:
+    """The summary stored in a weights ``.npz`` by :func:`write_npz` (its entry ``summary``), or ``{}`` for a
+    file without one (written without a summary, or by another program).
+
+    Raises
+    ------
+    aicoord.errors.InputError
+        The file is not a readable ``.npz``, or its summary is not a JSON object.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            text = str(z["summary"][()]) if "summary" in z.files else None
+    except Exception as exc:  # a corrupt or foreign .npz raises many types
+        raise InputError(f"cannot read the sparse weights file: {exc}", file=path) from None
+    if text is None:
+        return {}
+    try:
+        summary = json.loads(text)
+    except json.JSONDecodeError as exc:
+        summary, why = None, str(exc)
+    else:
+        why = "not a JSON object"
+    if not isinstance(summary, dict):
+        raise InputError(
+            f"the summary stored in the weights file is {why}", file=path, hint="rewrite the file with write_npz"
+        )
+    return summary
 
 
 def write_long(mat, ids, path) -> None:

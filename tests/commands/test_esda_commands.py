@@ -13,6 +13,12 @@ from helpers import ATOL_R, ROOT, RTOL_R
 DATA = ROOT / "data/raw/seed_table1_ai_index_2023.csv"
 
 
+def _argv(cmd, out, *options, data=DATA):
+    """The command line of ``aicoord moran`` or ``aicoord lisa`` (``cmd``) on the provinces' ``ai_index`` in
+    ``data`` (the seed's Table 1 by default), with ``options``, writing ``out``."""
+    return [cmd, "--data", str(data), "--id", "province", "--var", "ai_index", *options, "--out", str(out)]
+
+
 def test_weights_csv_layout(tmp_path):
     out = tmp_path / "w.csv"
     assert main(["weights", "--kind", "knn", "--k", "4", "--out", str(out)]) == 0
@@ -27,28 +33,7 @@ def test_weights_csv_layout(tmp_path):
 @pytest.mark.parametrize("weights", ["queen", "knn:4"])
 def test_moran_json(tmp_path, spdep_reference, weights):
     out = tmp_path / "m.json"
-    assert (
-        main(
-            [
-                "moran",
-                "--data",
-                str(DATA),
-                "--id",
-                "province",
-                "--var",
-                "ai_index",
-                "--weights",
-                weights,
-                "--permutations",
-                "999",
-                "--seed",
-                "3",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert main(_argv("moran", out, "--weights", weights, "--permutations", "999", "--seed", "3")) == 0
     res = json.loads(out.read_text())
     ref = spdep_reference["results"]["queen" if weights == "queen" else "knn4"]
     for key in ("I", "EI", "z_norm", "p_norm", "z_rand", "p_rand"):
@@ -66,51 +51,13 @@ def test_moran_with_weights_file_and_english_ids(tmp_path, spdep_reference):
     data["province"] = [en[normalize_province(p)].upper() for p in data["province"]]
     data.to_csv(tmp_path / "d.csv", index=False)
     out = tmp_path / "m.json"
-    assert (
-        main(
-            [
-                "moran",
-                "--data",
-                str(tmp_path / "d.csv"),
-                "--id",
-                "province",
-                "--var",
-                "ai_index",
-                "--weights",
-                str(w),
-                "--permutations",
-                "99",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert main(_argv("moran", out, "--weights", str(w), "--permutations", "99", data=tmp_path / "d.csv")) == 0
     assert_allclose(json.loads(out.read_text())["I"], spdep_reference["results"]["queen"]["I"], rtol=RTOL_R)
 
 
 def test_lisa_csv(tmp_path, spdep_reference):
     out = tmp_path / "l.csv"
-    assert (
-        main(
-            [
-                "lisa",
-                "--data",
-                str(DATA),
-                "--id",
-                "province",
-                "--var",
-                "ai_index",
-                "--weights",
-                "queen",
-                "--permutations",
-                "999",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert main(_argv("lisa", out, "--weights", "queen", "--permutations", "999")) == 0
     df = pd.read_csv(out, dtype={"id": str})
     assert {"id", "Ii", "quadrant", "p_sim", "cluster"} <= set(df.columns)
     assert_allclose(df["Ii"], spdep_reference["results"]["queen"]["Ii"], rtol=RTOL_R, atol=ATOL_R)
@@ -150,21 +97,7 @@ def test_bad_input_is_located_and_leaves_no_output(tmp_path, capsys, case, mutat
     path = _bad(tmp_path, "\n".join(mutate(_good_rows())) + "\n")
     for cmd in ("moran", "lisa"):
         out = tmp_path / f"{cmd}.out"
-        rc = main(
-            [
-                cmd,
-                "--data",
-                str(path),
-                "--id",
-                "province",
-                "--var",
-                "ai_index",
-                "--permutations",
-                "9",
-                "--out",
-                str(out),
-            ]
-        )
+        rc = main(_argv(cmd, out, "--permutations", "9", data=path))
         err = capsys.readouterr().err
         assert rc == 2, err
         assert str(path) in err
@@ -210,26 +143,7 @@ def test_moran_with_distance_weights_equals_formula(tmp_path, spdep_reference):
     """Moran's I with --weights distance:2 equals n/S0 z'Wz/z'z with W the row-standardised inverse squared
     great-circle distance (R's distances); E[I] = -1/(n-1)."""
     out = tmp_path / "m.json"
-    assert (
-        main(
-            [
-                "moran",
-                "--data",
-                str(DATA),
-                "--id",
-                "province",
-                "--var",
-                "ai_index",
-                "--weights",
-                "distance:2",
-                "--permutations",
-                "99",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert main(_argv("moran", out, "--weights", "distance:2", "--permutations", "99")) == 0
     res = json.loads(out.read_text())
     from aicoord.contract import read_province_table
 
@@ -256,29 +170,7 @@ def test_lisa_alpha_and_fdr_thresholds(tmp_path, extra, alpha, fdr):
     """Cluster labels: the quadrant (sign of the value and of its lag) where p_sim <= threshold, with the
     threshold alpha or the Benjamini-Hochberg one computed here from the written p-values."""
     out = tmp_path / "l.csv"
-    assert (
-        main(
-            [
-                "lisa",
-                "--data",
-                str(DATA),
-                "--id",
-                "province",
-                "--var",
-                "ai_index",
-                "--weights",
-                "distance:1",
-                "--permutations",
-                "99",
-                "--seed",
-                "5",
-                *extra,
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
+    assert main(_argv("lisa", out, "--weights", "distance:1", "--permutations", "99", "--seed", "5", *extra)) == 0
     df = pd.read_csv(out, dtype={"id": str})
     thr = _bh_threshold(df["p_sim"].to_numpy(), alpha) if fdr else alpha
     assert_allclose(df["threshold"], thr, rtol=1e-9)  # the CSV holds 10 significant digits
@@ -340,21 +232,7 @@ def test_negative_weight_is_refused_unless_allowed(tmp_path, capsys, cmd):
 
     w = _queen_file(tmp_path, neg)
     out = tmp_path / "o.out"
-    argv = [
-        cmd,
-        "--data",
-        str(DATA),
-        "--id",
-        "province",
-        "--var",
-        "ai_index",
-        "--weights",
-        str(w),
-        "--permutations",
-        "99",
-        "--out",
-        str(out),
-    ]
+    argv = _argv(cmd, out, "--weights", str(w), "--permutations", "99")
     err = (main(argv), capsys.readouterr().err)
     assert err[0] == 2 and "weight -0.5 of row '110000', column '120000' is negative" in err[1] and not out.exists()
     assert main(argv + ["--allow-negative"]) == 0
@@ -363,64 +241,18 @@ def test_negative_weight_is_refused_unless_allowed(tmp_path, capsys, cmd):
 def test_moran_all_zero_weights_is_one_line(tmp_path, capsys):
     w = _queen_file(tmp_path, lambda m: m * 0.0)
     out = tmp_path / "m.json"
-    code = main(
-        [
-            "moran",
-            "--data",
-            str(DATA),
-            "--id",
-            "province",
-            "--var",
-            "ai_index",
-            "--weights",
-            str(w),
-            "--permutations",
-            "99",
-            "--out",
-            str(out),
-        ]
-    )
+    code = main(_argv("moran", out, "--weights", str(w), "--permutations", "99"))
     err = capsys.readouterr().err
     assert code == 2 and "all zero" in err and str(w) in err and err.count("\n") == 1 and not out.exists()
 
 
 def test_lisa_bad_alpha_blames_the_option(tmp_path, capsys):
-    code = main(
-        [
-            "lisa",
-            "--data",
-            str(DATA),
-            "--id",
-            "province",
-            "--var",
-            "ai_index",
-            "--alpha",
-            "2",
-            "--permutations",
-            "99",
-            "--out",
-            str(tmp_path / "l.csv"),
-        ]
-    )
+    code = main(_argv("lisa", tmp_path / "l.csv", "--alpha", "2", "--permutations", "99"))
     err = capsys.readouterr().err
     assert code == 2 and "--alpha must lie strictly between 0 and 1" in err and "ai_index" not in err
 
 
 @pytest.mark.parametrize("cmd", ["moran", "lisa"])
 def test_esda_negative_seed_is_refused(tmp_path, capsys, cmd):
-    code = main(
-        [
-            cmd,
-            "--data",
-            str(DATA),
-            "--id",
-            "province",
-            "--var",
-            "ai_index",
-            "--seed",
-            "-1",
-            "--out",
-            str(tmp_path / "o"),
-        ]
-    )
+    code = main(_argv(cmd, tmp_path / "o", "--seed", "-1"))
     assert code == 2 and "--seed must be between 0" in capsys.readouterr().err

@@ -233,6 +233,7 @@ rule scenarios:
     input:
         panel_csv="results/data/panel.csv",
         weights_csv=study_weights(),
+        spec_csv=baseline_spec(),
     output:
         out_provinces=report("results/tables/scenarios.csv", caption="../report/study.rst", category="Study"),
         out_dispersion="results/tables/scenarios_dispersion.csv",
@@ -247,5 +248,6 @@ rule scenarios:
         specs=canonical(ANALYSIS["scenarios"]),
         draws=ANALYSIS["draws"],
         seed=config["seed"],
+        cov=study_cov(),
     script:
         "../../scripts/step.py"

@@ -27,7 +27,6 @@ __all__ = [
     "read_panel",
     "to_arrays",
     "panel_weights",
-    "check_size",
     "check_design",
     "check_magnitudes",
     "column_scales",
@@ -253,11 +252,9 @@ def panel_weights(w, units, standardize, logdet, what="weights", period=None):
     InputError
         When the matrix does not have one row and column per unit.
     """
-    mat, _ = as_matrix(w, units)
+    mat, _ = as_matrix(w, units, what, period)
     check_not_zero(mat, what, period)
-    pw = PanelWeights.shared(mat, standardize, logdet)
-    check_size(pw.n, units, what, period)
-    return pw
+    return PanelWeights.shared(mat, standardize, logdet)
 
 
 def check_not_zero(mat, what="weights", period=None):
@@ -269,14 +266,6 @@ def check_not_zero(mat, what="weights", period=None):
             f"the {which} is all zero: no unit has a neighbour",
             hint="check the weights file (or the cutoff that built it)",
         )
-
-
-def check_size(n, units, what="weights", period=None):
-    """Raise :class:`InputError` unless a weights matrix of ``n`` rows has one per unit (``what`` and
-    ``period`` name it in the message)."""
-    if n != len(units):
-        which = f"{what} matrix" + ("" if period is None else f" of period {period}")
-        raise InputError(f"{which} is {n} x {n} but the panel has {len(units)} units")
 
 
 def prepare_balanced(mod, df, units, periods, w, standardize, logdet):

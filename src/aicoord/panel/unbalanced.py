@@ -43,7 +43,7 @@ import scipy.sparse as sp
 
 from ..errors import InputError, listed
 from ._numeric import check_interior, inverse
-from .data import check_design, check_not_zero, check_size
+from .data import check_design, check_not_zero
 from .fixed import fit_ols
 from .fixed_effects import dummies
 from .likelihood import concentrated_lag, line_search, loglik, ml_information
@@ -166,12 +166,10 @@ def prepare_unbalanced(mod, df, w, standardize, logdet, units, periods):
                 mats.append(as_matrix(w[p], observed)[0])
                 continue
             if id(w[p]) not in raw:
-                raw[id(w[p])] = as_matrix(w[p], units)[0]
-                check_size(raw[id(w[p])].shape[0], units, period=p)
+                raw[id(w[p])] = as_matrix(w[p], units, period=p)[0]
             mats.append(raw[id(w[p])])
     else:
         mats = [as_matrix(w, units)[0]] * len(periods)
-        check_size(mats[0].shape[0], units)
     for p, mat in zip(periods, mats):
         check_not_zero(mat, period=p if isinstance(w, dict) else None)
     mod.ws = []

@@ -26,7 +26,7 @@ import scipy.sparse.linalg as spla
 
 from ..errors import InputError
 
-__all__ = ["PanelWeights", "as_matrix", "diagonal_symmetrizer", "shared_symmetrizer", "eigen_traces"]
+__all__ = ["PanelWeights", "as_matrix", "check_size", "diagonal_symmetrizer", "shared_symmetrizer", "eigen_traces"]
 
 #: above this N the sparse LU log-determinant is used when ``logdet="auto"`` (unless the
 #: eigenvalues are cheap: a symmetric-similar W whose reverse Cuthill-McKee bandwidth is small, or
@@ -59,6 +59,15 @@ CACHE_NNZ = 20_000_000
 _CACHE = OrderedDict()
 
 
+def check_size(n, units, what="weights", period=None):
+    """Raise :class:`~aicoord.errors.InputError` unless a weights matrix of ``n`` rows has one per unit
+    (``what`` and ``period`` name it in the message): the check of a matrix without ids, made by
+    :func:`as_matrix` when the engine takes it."""
+    if n != len(units):
+        which = f"{what} matrix" + ("" if period is None else f" of period {period}")
+        raise InputError(f"{which} is {n} x {n} but the panel has {len(units)} units")
+
+
 def _lower_banded(c, bw):
     """LAPACK lower banded storage (``bw + 1`` rows) of a symmetric sparse matrix ``c`` of bandwidth ``bw``."""
     c = c.tocoo()
@@ -68,8 +77,14 @@ def _lower_banded(c, bw):
     return ab
 
 
-def as_matrix(w, ids=None):
+def as_matrix(w, ids=None, what="weights", period=None):
     """Return ``(sparse CSR matrix, ids or None)`` from a libpysal W/Graph, array, sparse or DataFrame.
+
+    This is where the engine checks a matrix against the panel's units, once per matrix it is given: a
+    matrix that carries ids (libpysal W or Graph, DataFrame, :class:`aicoord.weights_sparse.Weights`) must
+    hold exactly the units ``ids`` (it is permuted to their order, unless it is in that order already, as the
+    study's weights are); a bare array or sparse matrix must have one row per unit
+    (:func:`check_size`).
 
     Parameters
     ----------
@@ -77,10 +92,17 @@ def as_matrix(w, ids=None):
         The weights.  A DataFrame must be square with unit ids as index and columns.
     ids : sequence, optional
         Unit ids in the order wanted; rows and columns are permuted to match when ``w`` carries ids.
+    what, period : str, optional
+        Name the matrix (and its period, for a matrix per period) in the messages.
 
     Returns
     -------
     scipy.sparse.csr_matrix, list or None
+
+    Raises
+    ------
+    aicoord.errors.InputError
+        A matrix that is not square, has missing entries, or does not fit the units ``ids``.
     """
     import pandas as pd
 
@@ -131,8 +153,11 @@ def as_matrix(w, ids=None):
                 hint="the panel and the matrix must hold the same units: add the missing rows or drop the units "
                 "from the matrix",
             )
-        order = np.array([pos[i] for i in ids])
-        mat = mat[order][:, order]
+        if carried != list(ids):
+            order = np.array([pos[i] for i in ids])
+            mat = mat[order][:, order]
+    elif ids is not None:
+        check_size(mat.shape[0], ids, what, period)
     mat = mat.tocsr()
     mat.eliminate_zeros()
     mat.sort_indices()

@@ -8,6 +8,7 @@ Markdown, LaTeX (booktabs, xelatex + xeCJK) and Word three-line tables (三线�
 """
 
 from .numbers import MINUS, NumberFormat
+from .records import FitRecord, column_from_results, columns_from_impacts, read_fit_records, read_impacts
 from .render import (
     latex_document,
     latex_fragment,
@@ -27,8 +28,6 @@ from .table import (
     PaperTable,
     RegressionTable,
     Row,
-    column_from_results,
-    columns_from_impacts,
     panel_table,
     stars_for,
     table_from_frame,
@@ -44,6 +43,9 @@ __all__ = [
     "RegressionTable",
     "column_from_results",
     "columns_from_impacts",
+    "FitRecord",
+    "read_fit_records",
+    "read_impacts",
     "table_from_frame",
     "panel_table",
     "stars_for",

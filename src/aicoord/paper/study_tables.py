@@ -24,6 +24,7 @@ from . import (
     NumberFormat,
     PaperTable,
     Row,
+    column_from_results,
     write_csv,
     write_docx,
     write_markdown,
@@ -477,7 +478,7 @@ def lee_yu_note(fit: Mapping, language: str) -> str:
 
 # ------------------------------------------------------------------------------------- the baseline's model columns
 def baseline_model_columns(
-    g: pd.DataFrame,
+    fits: Mapping,
     fit: Mapping,
     *,
     labels: Mapping,
@@ -485,37 +486,33 @@ def baseline_model_columns(
     weights_labels: Mapping,
     show_controls: bool = True,
 ) -> tuple[list[ModelColumn], list[str], list[str]]:
-    """The model columns of the baseline table from the study's ``baseline_columns.csv`` (one row per column
-    and parameter, :func:`aicoord.study.models.baseline_columns`) and the baseline's fit summary ``fit``.
+    """The model columns of the baseline table from the fits of its models, side by side, and the baseline's
+    fit summary ``fit``.
 
-    Each column is headed by its model (固定效应 OLS, SAR, SEM, SDM); when the columns use more than one
-    weights matrix the header adds W1, W2, ... and the note says which matrix each is. Returns the columns,
-    the regressors in print order (AI, the controls, then their W-lags; only AI without ``show_controls``)
-    and the note's sentences on the matrices."""
+    ``fits`` maps each column to its fit: a results object (:class:`aicoord.panel.SpatialPanelResults`) or its
+    record read from the study's ``baseline_columns.csv`` (:func:`aicoord.paper.read_fit_records`), with the
+    attributes ``model`` (its kind, ``ols``, ``sar``, ...; a results object's ``model.model``) and ``weights`` (the
+    matrix's name; none for a results object); each column is
+    built by :func:`aicoord.paper.column_from_results`. Each column is headed by its model (固定效应 OLS, SAR,
+    SEM, SDM); when the columns use more than one weights matrix the header adds W1, W2, ... and the note says
+    which matrix each is. Returns the columns, the regressors in print order (AI, the controls, then their
+    W-lags; only AI without ``show_controls``) and the note's sentences on the matrices."""
     ai, controls = fit["ai"], list(fit["controls"])
     eff = fit["effects"]
-    order = list(dict.fromkeys(g["column"]))
-    mats = list(dict.fromkeys(g["weights"]))
+    mats = list(dict.fromkeys(str(getattr(r, "weights", "")) for r in fits.values()))
     several = len(mats) > 1
+    flags = {
+        **({} if show_controls else {"controls": bool(controls)}),
+        "unit_effects": eff in ("individual", "twoways"),
+        "time_effects": eff in ("time", "twoways"),
+    }
     cols = []
-    for c in order:
-        gc = g[g["column"] == c]
-        first = gc.iloc[0]
-        name = term("model", str(first["model"]), language)
+    for res in fits.values():
+        kind = res.model if isinstance(res.model, str) else res.model.model
+        name = term("model", str(kind), language)
         if several:
-            name += f" W{mats.index(first['weights']) + 1}"
-        scal = {k: float(first[k]) for k in ("sigma2", "r2_within", "loglik") if k in gc and pd.notna(first[k])}
-        scal.update({k: int(first[k]) for k in ("N", "T", "nobs") if k in gc})
-        flags = {
-            **({} if show_controls else {"controls": bool(controls)}),
-            "unit_effects": eff in ("individual", "twoways"),
-            "time_effects": eff in ("time", "twoways"),
-        }
-        cols.append(
-            model_column(
-                name, gc, "parameter", scalars=scal, flags=flags, group=column_label(labels, fit["y"], language)
-            )
-        )
+            name += f" W{mats.index(str(getattr(res, 'weights', ''))) + 1}"
+        cols.append(column_from_results(res, name, flags=flags, group=column_label(labels, fit["y"], language)))
     shown = [ai, *controls] if show_controls else [ai]
     variables = shown + [f"W*{v}" for v in shown]
     notes = []

@@ -29,8 +29,6 @@ __all__ = [
     "PaperTable",
     "ModelColumn",
     "RegressionTable",
-    "column_from_results",
-    "columns_from_impacts",
     "table_from_frame",
     "panel_table",
     "stars_for",
@@ -466,79 +464,6 @@ class RegressionTable:
 def _pct(a: float) -> str:
     v = a * 100
     return f"{v:g}"
-
-
-def column_from_results(
-    res,
-    name: str,
-    *,
-    variables: Sequence[str] | None = None,
-    flags=None,
-    group: str | None = None,
-    r2: str = "r2_within",
-) -> ModelColumn:
-    """A :class:`ModelColumn` from :class:`aicoord.panel.SpatialPanelResults` (or any object with
-    ``params``, ``std_errors``, ``pvalues``, ``zvalues`` Series and ``loglik``, ``nobs``, ``N``, ``T``).
-
-    ``variables`` limits the printed parameters (the spatial parameters are always kept); ``r2`` names
-    the R² attribute to print as that kind (``"r2_within"`` → ``res.r2_within``; ``None`` for none);
-    ``flags`` defaults to the fixed effects of the fit and leaves ``controls`` to the caller.
-    """
-    keys = list(res.params.index)
-    if variables is not None:
-        keys = [k for k in keys if k in variables or k in SPATIAL_TERMS]
-    scalars = {}
-    for attr, key in (("sigma2", "sigma2"), ("loglik", "loglik"), ("N", "N"), ("T", "T"), ("nobs", "nobs")):
-        if getattr(res, attr, None) is not None:
-            scalars[key] = float(getattr(res, attr))
-    if r2 is not None:
-        attr = "r2" if r2 == "r2_overall" and not hasattr(res, "r2_overall") else r2
-        if getattr(res, attr, None) is not None:
-            scalars[r2] = float(getattr(res, attr))
-    if flags is None:
-        eff = getattr(getattr(res, "model", None), "effects", None)
-        flags = {}
-        if eff is not None:
-            flags = {"unit_effects": eff in ("individual", "twoways"), "time_effects": eff in ("time", "twoways")}
-    return ModelColumn(
-        name=name,
-        params={k: float(res.params[k]) for k in keys},
-        se={k: float(res.std_errors[k]) for k in keys},
-        pvalues={k: float(res.pvalues[k]) for k in keys},
-        stats={k: float(res.zvalues[k]) for k in keys},
-        scalars=scalars,
-        flags=dict(flags),
-        group=group,
-    )
-
-
-def columns_from_impacts(
-    impacts, *, names=None, group: str | None = None, language: str = "zh", variables: Sequence[str] | None = None
-) -> list[ModelColumn]:
-    """Three columns (direct, indirect, total effects) from :func:`aicoord.panel.impacts` output
-    (index ``(variable, effect)``, columns ``estimate``, ``se``, ``z``, ``p``)."""
-    default = {
-        "zh": {"direct": "直接效应", "indirect": "间接效应", "total": "总效应"},
-        "en": {"direct": "Direct", "indirect": "Indirect", "total": "Total"},
-    }[language]
-    names = {**default, **(names or {})}
-    vars_ = list(dict.fromkeys(impacts.index.get_level_values(0)))
-    if variables is not None:
-        vars_ = [v for v in variables if v in vars_]
-    out = []
-    for kind in ("direct", "indirect", "total"):
-        sub = impacts.xs(kind, level=1)
-        out.append(
-            ModelColumn(
-                name=names[kind],
-                params={v: float(sub.loc[v, "estimate"]) for v in vars_},
-                se={v: float(sub.loc[v, "se"]) for v in vars_},
-                pvalues={v: float(sub.loc[v, "p"]) for v in vars_},
-                stats={v: float(sub.loc[v, "z"]) for v in vars_},
-                group=group,
-            )
-        )
-    return out
 
 
 def table_from_frame(

@@ -29,7 +29,10 @@ from ..paper import (
     NumberFormat,
     RegressionTable,
     Row,
+    columns_from_impacts,
     panel_table,
+    read_fit_records,
+    read_impacts,
     table_from_frame,
     write_docx_tables,
     write_tex_tables,
@@ -459,7 +462,12 @@ def paper_baseline(
     g = pd.read_csv(coef_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
     cols, variables, wnotes = baseline_model_columns(
-        g, fit, labels=labels, language=language, weights_labels=weights_labels, show_controls=show_controls
+        read_fit_records(coef_csv),
+        fit,
+        labels=labels,
+        language=language,
+        weights_labels=weights_labels,
+        show_controls=show_controls,
     )
     sim, parts = table_notes([g, fit["note"]], language)
     lee = lee_yu_note(fit, language)
@@ -508,7 +516,7 @@ def paper_effects(
     g = pd.read_csv(effects_csv)
     fit = json.loads(Path(fit_json).read_text(encoding="utf-8"))
     w = words(language, labels)
-    cols = [model_column(w[k], g[g["effect"] == k], "variable") for k in ("direct", "indirect", "total")]
+    cols = columns_from_impacts(read_impacts(effects_csv), names={k: w[k] for k in ("direct", "indirect", "total")})
     sim, parts = table_notes(
         [g],
         language,

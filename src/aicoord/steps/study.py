@@ -61,7 +61,7 @@ def _optional_file(path):
 
 
 def _weights(raw_npz):
-    """The raw weights (:class:`aicoord.weights_sparse.Weights`, with their summary), and the note of a matrix
+    """The raw weights (:class:`aicoord.weights_sparse.Weights`, with the summary stored in the file), and the note of a matrix
     built from the panel, as the tables add it."""
 
     w = load_weights(raw_npz)
@@ -156,6 +156,30 @@ def baseline_model_of(spec_csv) -> str:
     return str(row["decision"].iloc[0]).split(" ")[0].lower()
 
 
+def _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv):
+    """The study's baseline (:func:`aicoord.study.baseline`) with the study's options: the model named by the
+    specification table in ``spec_csv`` (none: the SDM), the covariance ``cov`` (:func:`_study_cov`), and the
+    draws and seed of the configuration. The steps ``baseline`` and ``scenarios`` both fit it here, so that the
+    scenarios rest on the very fit the baseline table reports."""
+    spec_csv = _optional_file(spec_csv)
+    return study.baseline(
+        d,
+        y=y,
+        ai=ai,
+        controls=list(controls),
+        unit=UNIT,
+        time=TIME,
+        w=w,
+        model=baseline_model_of(spec_csv) if spec_csv is not None else "sdm",
+        effects=effects,
+        lee_yu=lee_yu,
+        draws=draws,
+        seed=seed,
+        alpha=alpha,
+        cov=_study_cov(cov),
+    )
+
+
 def baseline(
     panel_csv,
     weights_csv,
@@ -184,25 +208,7 @@ def baseline(
     (:func:`baseline_model_of`); without it the SDM."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    cov = _study_cov(cov)
-    spec_csv = _optional_file(spec_csv)
-    model = baseline_model_of(spec_csv) if spec_csv is not None else "sdm"
-    b = study.baseline(
-        d,
-        y=y,
-        ai=ai,
-        controls=list(controls),
-        unit=UNIT,
-        time=TIME,
-        w=w,
-        model=model,
-        effects=effects,
-        lee_yu=lee_yu,
-        draws=draws,
-        seed=seed,
-        alpha=alpha,
-        cov=cov,
-    )
+    b = _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv)
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(
@@ -618,27 +624,19 @@ def scenarios(
     seed: int,
     alpha: float,
     weights_name: str,
+    cov=None,
+    spec_csv=None,
 ) -> None:
     """Policy scenarios through the baseline model's reduced form (rule ``scenarios``;
     :func:`aicoord.study.scenarios`): each province's predicted change (own and spillover parts) and the
     change of the outcome's dispersion (CV, Theil, Dagum Gini by region), with intervals from draws. An outcome
-    with non-positive values is shifted first (:func:`aicoord.study.dispersion_shift`)."""
+    with non-positive values is shifted first (:func:`aicoord.study.dispersion_shift`). The baseline is the
+    study's own fit, with the options of the rule ``baseline``: its model (``spec_csv``, as there), its
+    covariance (``cov``: ``analysis.cov_type``, ``cluster``, ``dk_lag``), its draws and seed; the scenarios'
+    intervals are drawn from that fit's covariance."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    b = study.baseline(
-        d,
-        y=y,
-        ai=ai,
-        controls=list(controls),
-        unit=UNIT,
-        time=TIME,
-        w=w,
-        effects=effects,
-        lee_yu=lee_yu,
-        draws=200,
-        seed=seed,
-        alpha=alpha,
-    )
+    b = _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv)
     spec_list = [{"name": name, **spec} for name, spec in sorted(specs.items())]
     shift = dispersion_shift(d[y])
     provinces, dispersion = study.scenarios(

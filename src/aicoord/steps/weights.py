@@ -63,18 +63,14 @@ def weights(
     written = weights_files(out_stem, w.n, dense_max)
     if files and {k: str(v) for k, v in files.items()} != written:
         raise ValueError(f"rule weights: the declared files {files} are not those written, {written}")
-    summary = write_weights(w, out_stem, name=name, dense_max=dense_max)
-    summary.update(
-        {
-            "level": level,
-            "kind": spec["kind"],
-            "spec": json.dumps(full_spec(spec), sort_keys=True),
-            "row_standardised": True,
-        }
-    )
-    if note:
-        summary["note"] = note
-    write_json(summary, out_summary)
+    about = {
+        "level": level,
+        "kind": spec["kind"],
+        "spec": json.dumps(full_spec(spec), sort_keys=True),
+        "row_standardised": True,
+        **({"note": note} if note else {}),
+    }
+    write_json(write_weights(w, out_stem, name=name, dense_max=dense_max, summary=about), out_summary)
 
 
 def weights_summary(summary_jsons, out_csv) -> None:
