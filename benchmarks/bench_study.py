@@ -11,7 +11,8 @@ and a ``config/config.yaml`` that sets only ``study.level``), and the repository
 process tree (Snakemake and every job it starts) is sampled every 0.2 s with ``psutil``; the peak of the
 sum is reported, with the wall time, the CPU time of the tree, the number of jobs, the size of ``results/``
 (and of the eigen-decomposition cache ``.cache/``, outside it) with its largest files, and the machine's load
-average at the start and the end (other work on the machine slows the run; the load says how much).
+average at the start and the end (other work on the machine slows the run; the load says how much), and the
+longest jobs with their wall times from Snakemake's log.
 ``--timeout`` stops Snakemake and every job it started (they run in a process group of their own).
 """
 
@@ -107,10 +108,44 @@ def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = N
         "cache_mb": round(_size(workdir / ".cache") / 2**20, 1),
         "cpu_s": round(cpu.ru_utime + cpu.ru_stime, 1),
         "largest_results_mb": _largest(workdir / "results"),
+        "slowest_jobs_s": slowest_jobs(text),
         "verdict": (workdir / "results/tables/verdict.csv").exists(),
         "paper_tables": (workdir / "results/paper/tables.docx").exists(),
         "workdir": str(workdir),
     }
+
+
+def slowest_jobs(log: str, most: int = 12) -> dict:
+    """The ``most`` longest jobs of a Snakemake log, ``"rule (wildcards)" -> seconds`` from the time stamp
+    printed before a job starts to the one printed before ``Finished jobid: N`` (wall time, whole seconds:
+    with other jobs and other work beside them, an upper bound of the job's own time)."""
+    import re
+    from datetime import datetime
+
+    stamp, start, names, took = None, {}, {}, {}
+    rule = None
+    for line in log.splitlines():
+        m = re.match(r"^\[(\w{3} \w{3} +\d+ [\d:]+ \d{4})\]$", line)
+        if m:
+            stamp = datetime.strptime(m.group(1), "%a %b %d %H:%M:%S %Y")
+            continue
+        m = re.match(r"^(?:local)?rule (\w+):$", line)
+        if m:
+            rule = m.group(1)
+            continue
+        m = re.match(r"^\s+jobid: (\d+)$", line)
+        if m and rule is not None and stamp is not None:
+            start[m.group(1)], names[m.group(1)] = stamp, rule
+            continue
+        m = re.match(r"^\s+wildcards: (.*)$", line)
+        if m and rule is not None and start:
+            last = list(start)[-1]
+            names[last] = f"{names[last]} ({m.group(1)})"
+            continue
+        m = re.match(r"^Finished jobid: (\d+)", line)
+        if m and m.group(1) in start and stamp is not None:
+            took[names[m.group(1)]] = int((stamp - start[m.group(1)]).total_seconds())
+    return dict(sorted(took.items(), key=lambda kv: -kv[1])[:most])
 
 
 def _stop_group(proc: subprocess.Popen, grace: float = 30.0) -> None:

@@ -1,5 +1,10 @@
 """Global and local spatial autocorrelation, computed with ``esda``.
 
+From :data:`aicoord.esda_sparse.SPARSE_MIN_N` units on (the county level), the same statistics are computed
+from the sparse matrix by :mod:`aicoord.esda_sparse` (esda's formulas and permutations without a libpysal
+``W``, whose dictionaries of a matrix linking every pair of counties take gigabytes); below it, esda runs.
+Every function takes a libpysal ``W`` or a :class:`aicoord.weights_sparse.Weights`.
+
 :func:`global_autocorrelation` returns Moran's I (moments under normality and randomisation and a
 permutation pseudo p-value), Geary's C and Getis–Ord General G for one variable and one matrix;
 :func:`local_moran` returns LISA statistics with quadrants and cluster labels.
@@ -24,7 +29,9 @@ import pandas as pd
 from libpysal.weights import W
 
 from .errors import EstimationError, InputError
+from .esda_sparse import SPARSE_MIN_N, global_sparse, local_sparse, moran_sparse
 from .limits import MAX_PERMUTATIONS, check_count
+from .weights_io import to_libpysal
 
 __all__ = ["global_autocorrelation", "moran_by_year", "local_moran", "QUADRANTS", "CLUSTER_LABELS", "NO_NEIGHBOURS"]
 
@@ -93,7 +100,20 @@ def _keep_transform(w: W):
         w.transform = transform
 
 
-def _check(y, w: W) -> np.ndarray:
+def _route(w):
+    """``(esda W, None)`` below :data:`~aicoord.esda_sparse.SPARSE_MIN_N` units, else ``(None, sparse matrix)``:
+    a :class:`~aicoord.weights_sparse.Weights` becomes a libpysal W (transform ``"O"``) only when esda takes it;
+    a libpysal W above the size gives its sparse matrix (the weights of its current transform)."""
+    if w.n >= SPARSE_MIN_N:
+        return None, w.sparse
+    return (w if isinstance(w, W) else to_libpysal(w)), None
+
+
+def _id_order(w) -> list:
+    return list(w.id_order)
+
+
+def _check(y, w) -> np.ndarray:
     """``y`` as floats divided by its largest absolute value, after checking it.
 
     Every statistic here is invariant to a positive rescaling of ``y`` (Moran's I, Geary's C and the
@@ -140,14 +160,14 @@ def _refuse_non_finite(values: dict, what: str) -> None:
         )
 
 
-def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 12345, standardize: bool = True) -> dict:
+def global_autocorrelation(y, w, *, permutations: int = 99_999, seed: int = 12345, standardize: bool = True) -> dict:
     """Moran's I, Geary's C and Getis–Ord General G of one variable.
 
     Parameters
     ----------
     y : array_like, shape (n,)
         Values in the order of ``w.id_order``.
-    w : libpysal.weights.W
+    w : libpysal.weights.W or aicoord.weights_sparse.Weights
         Raw (unstandardised) weights. Moran's I and Geary's C use its row-standardised form when
         ``standardize`` is true; General G (esda's) always uses the binary pattern of the links (every
         weight 1; with distance weights linking every pair, G is 1 and its z undefined) and needs
@@ -174,6 +194,12 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
     """
     permutations = _check_settings(permutations, minimum=0)  # 0: analytic moments only, p_sim NaN
     y = _check(y, w)
+    w, mat = _route(w)
+    if mat is not None:  # many units: from the sparse matrix (aicoord.esda_sparse), esda's draws and formulas
+        with _seeded(seed):
+            out = {"n": len(y), "permutations": int(permutations), "seed": int(seed)}
+            out.update(global_sparse(y, mat, permutations=permutations, standardize=standardize))
+        return _finish_global(out, permutations)
     tr = "r" if standardize else "o"
     with _keep_transform(w), _seeded(seed):
         mi = esda.Moran(y, w, transformation=tr, permutations=permutations, two_tailed=True)
@@ -222,6 +248,11 @@ def global_autocorrelation(y, w: W, *, permutations: int = 99_999, seed: int = 1
         )
     else:
         out.update({k: np.nan for k in ("G", "EG", "VG", "z_G", "p_G", "p_G_sim")})
+    return _finish_global(out, permutations)
+
+
+def _finish_global(out: dict, permutations: int) -> dict:
+    """Refuse non-finite Moran statistics; plain floats."""
     _refuse_non_finite(
         {
             k: out[k]
@@ -245,7 +276,7 @@ def moran_by_year(
         Long panel, one row per unit and year.
     variables : sequence of str
         Columns (e.g. the outcome and AI).
-    weights : mapping str → libpysal.weights.W
+    weights : mapping str → libpysal.weights.W or aicoord.weights_sparse.Weights
         Raw weights by name; a year's values are taken in each matrix's ``id_order`` (every id must be a
         unit of the panel in every year).
     unit, time : str
@@ -262,6 +293,7 @@ def moran_by_year(
     d = panel.copy()
     d[unit] = d[unit].astype(str)
     keep = ("n", "I", "EI", "z_norm", "p_norm", "z_rand", "p_rand")
+    prepared = {name: _moran_matrix(w, standardize) for name, w in weights.items()}
     rows = []
     for var in variables:
         if var not in d.columns:
@@ -277,25 +309,37 @@ def moran_by_year(
                         hint="the weights and the panel must cover the same units",
                     )
                 y = _check(values.loc[ids].to_numpy(dtype=float), w)
-                with _keep_transform(w):  # Moran alone (no Geary, no General G): one pass per cell
-                    mi = esda.Moran(y, w, transformation="r" if standardize else "o", permutations=0, two_tailed=True)
-                res = {
-                    "n": int(w.n),
-                    "I": mi.I,
-                    "EI": mi.EI,
-                    "z_norm": mi.z_norm,
-                    "p_norm": mi.p_norm,
-                    "z_rand": mi.z_rand,
-                    "p_rand": mi.p_rand,
-                }
+                res = {"n": int(w.n), **_moran_alone(y, prepared[name], standardize)}
                 _refuse_non_finite({k: res[k] for k in ("I", "z_rand")}, f"Moran's I of {var} in {year}")
                 rows.append({"variable": var, "year": int(year), "matrix": name, **{k: float(res[k]) for k in keep}})
     return pd.DataFrame(rows)
 
 
+def _moran_matrix(w, standardize: bool):
+    """What :func:`_moran_alone` takes for ``w``: its esda W, or (many units) its sparse matrix standardised once
+    for every year and variable, with its summaries."""
+    from .esda_sparse import esda_row_standardise, summaries
+
+    ew, mat = _route(w)
+    if mat is None:
+        return ew
+    mat = esda_row_standardise(mat) if standardize else mat.tocsr()
+    return mat, summaries(mat)
+
+
+def _moran_alone(y, prepared, standardize: bool) -> dict:
+    """Moran's I and its analytic moments (no permutations) of one cell of :func:`moran_by_year`."""
+    if isinstance(prepared, tuple):
+        mat, s = prepared
+        return {k: v for k, v in moran_sparse(y, mat, s=s).items() if not k.startswith("_")}
+    with _keep_transform(prepared):  # Moran alone (no Geary, no General G): one pass per cell
+        mi = esda.Moran(y, prepared, transformation="r" if standardize else "o", permutations=0, two_tailed=True)
+    return {k: getattr(mi, k) for k in ("I", "EI", "z_norm", "p_norm", "z_rand", "p_rand")}
+
+
 def local_moran(
     y,
-    w: W,
+    w,
     *,
     permutations: int = 99_999,
     seed: int = 12345,
@@ -309,7 +353,7 @@ def local_moran(
     ----------
     y : array_like, shape (n,)
         Values in the order of ``w.id_order``.
-    w : libpysal.weights.W
+    w : libpysal.weights.W or aicoord.weights_sparse.Weights
         Raw weights; row-standardised when ``standardize``.
     permutations : int
         Conditional permutations per unit (1 to :data:`aicoord.limits.MAX_PERMUTATIONS`).
@@ -340,13 +384,19 @@ def local_moran(
     """
     permutations = _check_settings(permutations, alpha)
     y = _check(y, w)
-    tr = "r" if standardize else "o"
-    with _keep_transform(w):
-        lm = esda.Moran_Local(
-            y, w, transformation=tr, permutations=permutations, seed=seed, keep_simulations=True, n_jobs=1
-        )
-        wz = np.asarray(lm.w.sparse @ lm.z).ravel()  # lm.w is w: its transform is restored below
-    island = np.array([w.cardinalities[i] == 0 for i in w.id_order])
+    ids = _id_order(w)
+    ew, mat = _route(w)
+    if mat is not None:  # many units: from the sparse matrix, with esda's conditional permutations
+        lm = local_sparse(y, mat, permutations=permutations, seed=seed, standardize=standardize)
+        wz, island = lm.lag, lm.cardinalities == 0
+    else:
+        tr = "r" if standardize else "o"
+        with _keep_transform(ew):
+            lm = esda.Moran_Local(
+                y, ew, transformation=tr, permutations=permutations, seed=seed, keep_simulations=True, n_jobs=1
+            )
+            wz = np.asarray(lm.w.sparse @ lm.z).ravel()  # lm.w is ew: its transform is restored below
+        island = np.array([ew.cardinalities[i] == 0 for i in ew.id_order])
     p_sim = np.where(island, np.nan, lm.p_sim)
     threshold = float(esda.fdr(p_sim[~island], alpha)) if fdr else float(alpha)
     quad = np.where(island, "", pd.Series(lm.q).map(QUADRANTS).to_numpy())
@@ -354,10 +404,10 @@ def local_moran(
     # never label a map from NaNs: every statistic behind a quadrant or a cluster must be finite
     _refuse_non_finite({"Ii": lm.Is, "z_value": lm.z, "lag_z": wz, "p_sim": p_sim[~island]}, "local Moran")
     if island.any():
-        ids = [str(i) for i, k in zip(w.id_order, island) if k]
+        lone = [str(i) for i, k in zip(ids, island) if k]
         warnings.warn(
-            f"{len(ids)} unit(s) without neighbours in the weights matrix ({', '.join(ids[:10])}"
-            f"{' ...' if len(ids) > 10 else ''}): labelled '{NO_NEIGHBOURS}', not tested",
+            f"{len(lone)} unit(s) without neighbours in the weights matrix ({', '.join(lone[:10])}"
+            f"{' ...' if len(lone) > 10 else ''}): labelled '{NO_NEIGHBOURS}', not tested",
             UserWarning,
             stacklevel=2,
         )
@@ -376,5 +426,5 @@ def local_moran(
             "threshold": threshold,
             "cluster": np.where(island, NO_NEIGHBOURS, np.where(sig, quad, "Not significant")),
         },
-        index=pd.Index(w.id_order, name="code"),
+        index=pd.Index(ids, name="code"),
     )

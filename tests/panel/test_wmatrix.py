@@ -483,3 +483,39 @@ def test_series_impact_traces_of_an_asymmetric_w_equal_the_eigenvalue_path():
     # the LU path's rho stops within ~1e-8 of the eigenvalue path's (no score refinement, see test_cli_and_errors)
     np.testing.assert_allclose(imp[0]["estimate"], imp[1]["estimate"], rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(imp[0]["se"], imp[1]["se"], rtol=1e-4)
+
+
+def test_eigenvalue_cache_on_disk(tmp_path, monkeypatch):
+    """A large dense W's eigenvalues are written to the cache folder once and read back bit for bit by a later
+    instance (another job of the workflow), which then decomposes nothing; another matrix gets its own file."""
+    from aicoord.panel import wmatrix
+
+    monkeypatch.setenv(wmatrix.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(wmatrix, "EIGEN_CACHE_MIN_N", 30)
+    rng = np.random.default_rng(3)
+    pts = rng.uniform(size=(40, 2))
+    d = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    full = sp.csr_matrix(1.0 / d)  # every pair linked: the dense decomposition, not the banded one
+    first = wmatrix.PanelWeights(full).eigenvalues
+    files = list(tmp_path.glob("eigenvalues-v1-40-*.npz"))
+    assert len(files) == 1
+
+    def refuse(self):
+        raise AssertionError("the eigenvalues were computed again")
+
+    monkeypatch.setattr(wmatrix.PanelWeights, "_eigenvalues_now", refuse)
+    again = wmatrix.PanelWeights(full)
+    assert np.array_equal(again.eigenvalues, first) and again.eig_kind == "symmetric-similar"
+    monkeypatch.undo()
+    monkeypatch.setenv(wmatrix.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(wmatrix, "EIGEN_CACHE_MIN_N", 30)
+    other = full.copy()
+    other.data = other.data**2
+    ev2 = wmatrix.PanelWeights(other).eigenvalues
+    assert len(list(tmp_path.glob("eigenvalues-v1-40-*.npz"))) == 2
+    np.testing.assert_allclose(
+        np.sort(ev2),
+        np.sort(np.linalg.eigvals(other.toarray() / other.toarray().sum(1, keepdims=True)).real),
+        atol=1e-12,
+    )

@@ -11,6 +11,7 @@ from ..autocorrelation import global_autocorrelation as stats
 from ..autocorrelation import local_moran, moran_by_year
 from ..contract import read_tidy
 from ..errors import InputError
+from ..esda_sparse import SPARSE_MIN_N
 from ..geometry import load_maritime_boundary, read_geopackage
 from ..io import write_csv, write_json
 from ..notes import note_of
@@ -23,8 +24,12 @@ __all__ = ["global_autocorrelation", "collect_global", "moran_panel", "lisa", "e
 
 
 def _load_w(path):
-    """The row-standardised weights as a libpysal W (``{w}.npz``, or ``{w}_raw.npz`` standardised on reading)."""
-    return to_libpysal(load_standardised(path))
+    """The row-standardised weights (``{w}.npz``, or ``{w}_raw.npz`` standardised on reading): a libpysal W for
+    esda below :data:`aicoord.esda_sparse.SPARSE_MIN_N` units, else the sparse :class:`Weights` itself, which
+    :mod:`aicoord.autocorrelation` takes without building a W (a W of a matrix linking every pair of
+    counties takes gigabytes)."""
+    w = load_standardised(path)
+    return to_libpysal(w) if w.n < SPARSE_MIN_N else w
 
 
 def _notes(data_csv, summary_json, matrix):
