@@ -633,7 +633,6 @@ class PanelWeights:
             return float(np.einsum("ij,ij,j,i->", m, m, r[cols], 1.0 / r))
 
         # LAPACK releases the GIL: solve column blocks in parallel threads
-        import os
         from concurrent.futures import ThreadPoolExecutor
 
         nthreads = max(1, min(4, os.cpu_count() or 1))
