@@ -581,6 +581,7 @@ def test_mechanism_a_path_by_iv(endo, tmp_path):
         pd.read_csv(endo / f"{m}.csv", dtype={"code": str}).drop(columns="note"), on=["code", "year"]
     )
     st = setting(d, "code", "year", pd.read_csv(endo / "queen_raw.csv", index_col=0))
+
     def iv_fit(model):
         return SpatialPanel(
             st.data,
