@@ -146,3 +146,50 @@ def test_specification_rows_print_each_decision_and_its_reason():
         assert rows[1][decision_col] == "sdm"  # the decision without its reason, which goes to the note
         why = term("reason", "both SAR and SEM restrictions rejected", language)
         assert len(notes) == 1 and why in notes[0] and notes[0].startswith(term("test", "selected model", language))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_specification_rows_state_the_robust_hausman_statistic_and_the_kept_baseline(language):
+    """A Hausman row replaced by the robust Mundlak test: the note gives the classical statistic as the table
+    prints numbers, first; the selected model kept as SDM for the baseline: its reason, then the baseline's, last;
+    the row ``baseline model`` prints the model with its reason in the cell; the label names the effects."""
+    from aicoord.paper import NumberFormat
+    from aicoord.paper.labels import term
+    from aicoord.paper.study_tables import decision, specification_rows
+    from aicoord.study.specification import BASELINE_NOTE
+
+    classical = -3.21456
+    null = (
+        "random effects consistent; robust Mundlak version with errors clustered by unit, since the classical "
+        f"statistic ({classical:.4g}) was negative or its V_FE - V_RE not positive definite"
+    )
+    g = pd.DataFrame(
+        {
+            "test": ["hausman", "selected model", "baseline model"],
+            "statistic": [7.5, np.nan, np.nan],
+            "df": [3, np.nan, np.nan],
+            "p": [0.058, np.nan, np.nan],
+            "reject": [False, np.nan, np.nan],
+            "effects": ["individual vs random", "twoways", np.nan],
+            "null": [null, "rule", "analysis.baseline_model: sdm"],
+            "decision": [
+                "random effects",
+                f"SAR with twoways fixed effects (SEM restriction not rejected); {BASELINE_NOTE}",
+                "SDM (kept, see the note)",
+            ],
+        }
+    )
+    fmt = NumberFormat(decimals=3)
+    rows, notes = specification_rows(g, language, fmt)
+    assert notes[0] == term("reason", "robust_hausman", language, classical="\u22123.215")
+    assert notes[-1] == term("reason", "baseline_sdm", language)
+    assert len(notes) == 3 and notes[1].startswith(term("test", "selected model", language))
+    head = list(rows[0])
+    effects = term("effects", "individual vs random", language)
+    hausman = term("test", "hausman", language)
+    assert rows[0][head[0]] == (f"{hausman}（{effects}）" if language == "zh" else f"{hausman} ({effects})")
+    assert [rows[0][h] for h in head[1:]] == ["7.500", "3", "0.058", decision("random effects", language)]
+    kept = term("reason", "kept, see the note", language)
+    sdm = decision("SDM", language)
+    assert rows[2][head[-1]] == (f"{sdm}（{kept}）" if language == "zh" else f"{sdm} ({kept})")
+    assert rows[1][head[0]] == term("test", "selected model", language)  # no effects in its label
