@@ -626,7 +626,7 @@ def test_baseline_columns_step_sdm_column_is_the_baseline_fit(files, tmp_path):
 def test_scenarios_step_writes_the_package_scenarios_in_name_order(files, tmp_path):
     """Rule ``scenarios``: the scenarios sorted by name (the configuration's mapping order does not matter), each
     province's change and the dispersion table equal to :func:`aicoord.study.scenarios` on the step's baseline
-    (200 draws) with the panel's regions and the stated shift."""
+    with the panel's regions and the stated shift (the baseline's own draws enter neither table)."""
     from aicoord import study
 
     specs = {
