@@ -449,7 +449,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.sample:
             if not exit_codes(module):
                 # generates the mutants and mutmut's test statistics, then stops: no mutant has this name
-                _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
+                rc = _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
+                if rc:  # e.g. the statistics run failed: drawing now would record a draw no run can score
+                    print(f"[{module}] mutmut stopped with exit code {rc}; nothing drawn", flush=True)
+                    return rc
             codes = exit_codes(module)
             before = set(sample_names(module))
             todo = [
