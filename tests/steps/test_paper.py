@@ -1694,3 +1694,56 @@ def test_combined_documents_and_readme_hold_the_tables_given_in_order(raw, tmp_p
         f"| {captions[1]} | `verdict.csv/.md/.tex/.docx` | `paper_verdict` | `x.csv` | `paper.decimals` |",
         f"| {captions[0]} | `descriptive.csv/.md/.tex/.docx` | `paper_descriptive` | `x.csv` | `paper.decimals` |",
     ]
+
+
+# ---- written after draw 4 of the mutation sample was scored, for its survivors (tests/MUTATION.md)
+
+
+def test_mechanism_table_prints_the_adjusted_p_row_and_the_convergence_table_has_no_stub(raw, tmp_path):
+    d, _ = raw
+    out = _forms(tmp_path, "mechanisms")
+    P.paper_mechanisms(
+        d / "mechanisms.csv",
+        **out,
+        alpha=0.05,
+        verdict_csv=d / "verdict.csv",
+        outcome="coord_gap",
+        language="en",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="se",
+        weights_labels=WL,
+        labels=EN_LABELS,
+    )
+    rows = _rows(P.read_table(out["json"]))
+    v = pd.read_csv(d / "verdict.csv").set_index("mechanism")
+    assert rows["Adjusted p"] == [
+        "",
+        _printed(v.loc[MECHS[0], "p_adjusted"], 3),
+        "",
+        _printed(v.loc[MECHS[1], "p_adjusted"], 3),
+    ]
+    out = _forms(tmp_path, "convergence")
+    P.paper_convergence(
+        d / "inequality.csv", d / "beta.csv", **out, variable="gdp_pc", labels=EN_LABELS, language="en", decimals=3
+    )
+    assert P.read_table(out["json"]).stub == ""
+
+
+def test_moran_table_keeps_the_other_matrices_of_a_year_one_matrix_lacks(raw, tmp_path):
+    d, _ = raw
+    g = pd.read_csv(d / "global.csv")
+    g = g[~((g["matrix"] == "queen") & (g["year"] == 2022))]  # the first matrix lacks 2022
+    g.to_csv(tmp_path / "global.csv", index=False)
+    out = _forms(tmp_path, "moran")
+    P.paper_moran(
+        tmp_path / "global.csv",
+        **out,
+        stars=[0.1, 0.05, 0.01],
+        weights_labels=WL,
+        labels=EN_LABELS,
+        language="en",
+        decimals=3,
+    )
+    row = [r for r in P.read_table(out["json"]).rows if r.label == "2022"][0]
+    assert row.cells == ["", "", _printed(0.21, 3) + "*", _printed(2.0, 3)]
