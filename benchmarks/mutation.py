@@ -36,6 +36,7 @@ Usage
     nice -n 15 python benchmarks/mutation.py --sample 0.04 reporting  # study/, paper/ and steps/: 4% of each file
     nice -n 15 python benchmarks/mutation.py --sample 0.005 --no-check reporting   # redraw draw 1 (seeded), unchecked
     nice -n 15 python benchmarks/mutation.py --sample 0.010 --only-new reporting   # check only the new draw 2
+    nice -n 15 python benchmarks/mutation.py --check-draw 4 reporting  # the unchecked mutants of a recorded draw
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
 
@@ -140,18 +141,22 @@ def _pyproject_for(module: str, sampled: bool = False) -> str:
     base = tomllib.loads(text)["tool"]["mutmut"]
     tests = PANEL_ALL if sampled and module.startswith("panel.") else MODULES[module][1]
     settings = dict(base, only_mutate=_paths(module), pytest_add_cli_args_test_selection=tests)
+    # tests/helpers.py reads the workflow tests' configuration overlay (.test/config/config.yaml) at import, and
+    # every test module imports it through tests/conftest.py: without it pytest stops with a usage error (exit 4)
+    settings["also_copy"] = [*base.get("also_copy", []), ".test/config/"]
     if module == "reporting":  # the step tests validate configurations against workflow/schemas/
-        settings["also_copy"] = [*base.get("also_copy", []), "workflow/"]
+        settings["also_copy"] = [*settings["also_copy"], "workflow/"]
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
     lines = ["[tool.mutmut]"] + [f"{key} = {_toml_value(val)}" for key, val in settings.items()]
     return text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
 
 
 def _workdir(module: str, sampled: bool = False) -> Path:
-    """Prepare ``build/mutation/<module>/``: links to src, tests, config, data and workflow plus its pyproject."""
+    """Prepare ``build/mutation/<module>/``: links to src, tests, config, data, workflow and .test plus its
+    pyproject."""
     work = WORK / module
     work.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests", "config", "data", "workflow"):
+    for name in ("src", "tests", "config", "data", "workflow", ".test"):
         link = work / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name, target_is_directory=True)
@@ -404,6 +409,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --sample: record the draw (sample.txt, draws/N.txt) and check none of it",
     )
+    parser.add_argument(
+        "--check-draw",
+        type=int,
+        metavar="N",
+        help="check the mutants of the recorded draw N not checked yet (a draw recorded by a run that stopped "
+        "before checking it)",
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -421,7 +433,13 @@ def main(argv: list[str] | None = None) -> int:
         work = _workdir(module, sampled=bool(args.sample or sample_names(module)))
         if args.fresh and (work / "mutants").exists():
             shutil.rmtree(work / "mutants")
-        if args.recheck:
+        if args.check_draw is not None:
+            codes = exit_codes(module)
+            todo = [n for n in sample_names(module, args.check_draw) if codes.get(n) is None]
+            print(f"[{module}] {len(todo)} mutants of draw {args.check_draw} to check", flush=True)
+            if todo:
+                _mutmut(work, "run", "--max-children", str(args.jobs), *todo)
+        elif args.recheck:
             names = survivors(module, judged=True)
             if names:
                 # keep the list: tests/MUTATION.md names the test that kills each of them
@@ -431,7 +449,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.sample:
             if not exit_codes(module):
                 # generates the mutants and mutmut's test statistics, then stops: no mutant has this name
-                _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
+                rc = _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
+                if rc:  # e.g. the statistics run failed: drawing now would record a draw no run can score
+                    print(f"[{module}] mutmut stopped with exit code {rc}; nothing drawn", flush=True)
+                    return rc
             codes = exit_codes(module)
             before = set(sample_names(module))
             todo = [

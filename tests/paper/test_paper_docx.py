@@ -313,3 +313,56 @@ def test_integers_end_at_the_decimal_point_of_their_column(tmp_path):
                 assert len(pos) == 1 and ends == pos, (j, pos, ends)
                 checked += 1
     assert checked >= 2
+
+
+def test_sections_state_their_orientation_a4_size_and_margins(tmp_path):
+    """Word reads a section's orientation from its own attribute, not from the page's shape: a landscape
+    section says landscape and has the A4 sides swapped; margins are the style's left/right and 2.54 cm."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    style = DocxStyle()
+    path = tmp_path / "pages.docx"
+    write_docx_tables([grid(1, 3), grid(2, 8)], path)
+    doc = Document(str(path))
+    width, height = style.page_cm
+    assert (width, height) == (21.0, 29.7)
+    portrait, landscape = doc.sections
+    assert portrait.orientation == WD_ORIENT.PORTRAIT and landscape.orientation == WD_ORIENT.LANDSCAPE
+
+    def twips(emu):  # Word stores page sizes and margins in whole twips (635 EMU)
+        return round(emu / 635)
+
+    assert (twips(portrait.page_width), twips(portrait.page_height)) == (twips(Cm(width)), twips(Cm(height)))
+    assert (twips(landscape.page_width), twips(landscape.page_height)) == (twips(Cm(height)), twips(Cm(width)))
+    for s in doc.sections:
+        assert twips(s.left_margin) == twips(s.right_margin) == twips(Cm(style.margin_cm))
+        assert twips(s.top_margin) == twips(s.bottom_margin) == twips(Cm(2.54))
+
+
+def test_every_cell_names_all_six_edges_in_schema_order_and_draws_only_black_single_rules(tmp_path):
+    """Each cell's tcBorders lists top, left, bottom, right, insideH and insideV (in the schema's order): the
+    drawn ones single, black, with no spacing; every other one nil, so no table style can draw it."""
+    path = tmp_path / "edges.docx"
+    write_docx_tables([grid(1, 3)], path)
+    doc = Document(str(path))
+    drawn = 0
+    for row in doc.tables[0].rows:
+        for cell in unique_cells(row):
+            b = cell._tc.tcPr.find(qn("w:tcBorders"))
+            edges = list(b)
+            assert [e.tag for e in edges] == [
+                qn(f"w:{x}") for x in ("top", "left", "bottom", "right", "insideH", "insideV")
+            ]
+            for e in edges:
+                if e.get(qn("w:val")) == "nil":
+                    assert e.get(qn("w:sz")) is None
+                    continue
+                drawn += 1
+                assert e.get(qn("w:val")) == "single" and e.get(qn("w:space")) == "0"
+                assert e.get(qn("w:color")) == "000000" and int(e.get(qn("w:sz"))) in (6, 12)
+            # the borders come before the cell's vertical alignment (CT_TcPr's sequence)
+            tags = [c.tag for c in cell._tc.tcPr]
+            if qn("w:vAlign") in tags:
+                assert tags.index(qn("w:tcBorders")) < tags.index(qn("w:vAlign"))
+    assert drawn > 0

@@ -441,3 +441,14 @@ def test_standard_errors_keep_two_significant_digits_and_their_coefficient_the_s
     assert rows[("gov", "coef")] == "0.407" and rows[("gov", "se")] == "(0.274)"
     rows = {(r.key, r.kind): r.cells[0] for r in RegressionTable([col], number=1, title="t", parens="z").table().rows}
     assert rows[("ai", "coef")].startswith("\u22120.007") and rows[("ai", "z")] == "(\u22125.561)"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_failure_text_of_a_missing_reason_is_empty(language):
+    """A robustness variant not estimated whose reason is missing (an empty cell, read as NaN, or None) prints an
+    empty cell, not an error."""
+    from aicoord.paper import NumberFormat
+    from aicoord.paper.study_tables import failure_text
+
+    for text in (None, float("nan"), ""):
+        assert failure_text(text, language, NumberFormat()) == ""

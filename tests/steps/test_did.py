@@ -87,3 +87,49 @@ def test_did_writes_every_output_with_the_panels_note(prefecture_study, tmp_path
     assert set(att["outcome"]) == ({"ai", "pilot_outcome"} if demo else {"ai"})
     diag = json.loads(out["out_json"].read_text(encoding="utf-8"))
     assert diag["level"] == "prefecture" and diag["note"] == NOTE
+
+
+def test_did_paper_tables_print_each_estimate_of_the_tidy_tables(prefecture_study, tmp_path):
+    """The paper tables ``did`` and ``did_spillover`` in Chinese: numbered after the study's tables, one row per
+    row of the tidy ATT (spillover) table, labelled by its outcome, estimator, control group and sample (term),
+    with its estimate, SE and 95% interval printed to three decimals; the panel's note; the diagnostics record
+    the pilot-zone settings."""
+    from aicoord.paper import NumberFormat
+    from aicoord.paper.study_tables import TABLES
+
+    d = prefecture_study
+    out = _outputs(tmp_path, "zh")
+    did(
+        d / "panel.csv",
+        d / "knn4_raw.csv",
+        d / "prefectures.gpkg",
+        **out,
+        outcomes=["ai"],
+        level="prefecture",
+        placebo=0,
+        bootstrap=19,
+        sdm=False,
+        seed=3,
+        language="zh",
+        cutoff_month=9,
+    )
+    fmt = NumberFormat(decimals=3)
+    heads = ["估计值", "标准误", "95% 区间下限", "95% 区间上限"]
+    for tidy, paper, cols, number in (
+        (out["out_att"], out["out_paper_did"][0], ["outcome", "estimator", "control", "sample"], len(TABLES) + 1),
+        (out["out_spillover"], out["out_paper_spillover"][0], ["outcome", "term"], len(TABLES) + 2),
+    ):
+        t = pd.read_csv(tidy, dtype=str, keep_default_na=False)
+        assert list(t.columns[:1]) == ["outcome"] and (t["note"] == NOTE).all()
+        p = pd.read_csv(paper, dtype=str, keep_default_na=False)
+        assert set(p["table"]) == {str(number)}
+        labels = [" | ".join(r) for r in t[cols].itertuples(index=False)]
+        assert list(dict.fromkeys(p["label"])) == list(dict.fromkeys(labels))
+        for label, (_, r) in zip(labels, t.iterrows()):
+            got = p[p["label"] == label].set_index("column")["value"]
+            want = [fmt(float(r[c])) if r[c] != "" else "" for c in ("estimate", "se", "ci_low", "ci_high")]
+            assert [got[h] for h in heads] == want, label
+        assert NOTE in p["note"].iloc[0] and "模拟数据" not in p["note"].iloc[0].replace(NOTE, "")
+    diag = json.loads(out["out_json"].read_text(encoding="utf-8"))
+    assert (diag["level"], diag["cutoff_month"], diag["deqing"]) == ("prefecture", 9, "drop")
+    assert out["out_figure"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -410,3 +410,99 @@ def test_inequality_tables_run_by_year_when_the_first_unit_starts_late(files, tm
     for name in ("y.csv", "p.csv"):
         years = pd.read_csv(tmp_path / name)["year"].tolist()
         assert years == sorted(years) and years[0] == 2017, name
+
+
+# ---- values the measure steps write, against the package's functions on the same data or a hand computation
+
+
+def test_inequality_step_rows_equal_the_package_with_shares_and_the_region_pairs(files, tmp_path):
+    from aicoord.contract import read_tidy
+    from aicoord.inequality import dagum_gini, inequality_by_year
+
+    # the tables are written with 10 significant digits: half a unit in the last is 5e-10 relative at most
+    PRINTED = 5e-10
+    steps.inequality_panel(
+        files / "panel.csv",
+        tmp_path / "y.csv",
+        tmp_path / "p.csv",
+        variables=["ai", "gdp_pc"],
+        groups="region4",
+        population="population",
+    )
+    d = read_tidy(files / "panel.csv")
+    y = pd.read_csv(tmp_path / "y.csv")
+    assert list(dict.fromkeys(y["variable"])) == ["ai", "gdp_pc"] and y["population_weighted"].all()
+    for var in ("ai", "gdp_pc"):
+        want = inequality_by_year(d, var, year="year", groups="region4", weights="population")
+        got = y[y["variable"] == var].reset_index(drop=True)
+        for c in want.columns:
+            assert got[c].to_numpy() == pytest.approx(want[c].to_numpy(), rel=PRINTED), (var, c)
+        for idx in ("theil_t", "theil_l"):
+            for part in ("within", "between"):
+                share = want[f"{idx}_{part}"] / want[idx]
+                assert got[f"{idx}_{part}_share"].to_numpy() == pytest.approx(share.to_numpy(), rel=PRINTED)
+        for part in ("within", "between_net", "transvariation"):
+            share = want[f"gini_{part}"] / want["gini"]
+            assert got[f"gini_{part}_share"].to_numpy() == pytest.approx(share.to_numpy(), rel=PRINTED)
+    assert (y["note"] == NOTE).all()
+    p = pd.read_csv(tmp_path / "p.csv")
+    last = int(d["year"].max())
+    g = d[d["year"] == last]
+    res = dagum_gini(g["gdp_pc"].to_numpy(), g["region4"].to_numpy())
+    got = p[(p["variable"] == "gdp_pc") & (p["year"] == last)]
+    regions = list(res["g_between"].index)
+    assert [(r.group_j, r.group_h) for r in got.itertuples()] == [
+        (j, h) for a, j in enumerate(regions) for h in regions[a:]
+    ]
+    for r in got.itertuples():
+        assert r.gini == pytest.approx(res["g_between"].loc[r.group_j, r.group_h], rel=PRINTED)
+        assert r.kind == ("within" if r.group_j == r.group_h else "between")
+        if r.group_j == r.group_h:
+            assert np.isnan(r.D)
+        else:
+            assert r.D == pytest.approx(res["d_between"].loc[r.group_j, r.group_h], rel=PRINTED)
+        assert r.mean_j == pytest.approx(res["groups"].loc[r.group_j, "mean"], rel=PRINTED)
+        assert r.mean_h == pytest.approx(res["groups"].loc[r.group_h, "mean"], rel=PRINTED)
+    # a cross-section without population weights says so
+    steps.inequality_cross_section(files / "panel.csv", tmp_path / "y2.csv", tmp_path / "p2.csv", variables=["ai"])
+    y2 = pd.read_csv(tmp_path / "y2.csv")
+    assert not y2["population_weighted"].any()
+    assert y2["theil_t"].to_numpy() == pytest.approx(
+        inequality_by_year(d, "ai", year="year", groups="region4")["theil_t"].to_numpy(), rel=PRINTED
+    )
+
+
+@pytest.mark.parametrize("method", ["entropy", "equal"])
+def test_coupling_coordination_step_scores_and_degrees_by_hand(files, tmp_path, method):
+    """One indicator per subsystem: its score is the min-max normalised value (reversed for a negative one),
+    shifted by 1e-4 and divided by 1 + 1e-4 for the entropy method; C = 2 sqrt(U1 U2) / (U1 + U2),
+    T = (U1 + U2) / 2, D = sqrt(C T)."""
+    from aicoord.contract import read_tidy
+
+    steps.coupling_coordination(
+        files / "panel.csv",
+        tmp_path / "c.csv",
+        subsystems={"a": {"positive": ["ai"]}, "b": {"negative": ["dev_gap"]}},
+        method=method,
+    )
+    c = pd.read_csv(tmp_path / "c.csv", dtype={"code": str})
+    d = read_tidy(files / "panel.csv")
+    assert list(c.columns[:6]) == ["code", "name", "region4", "year", "U_a", "U_b"]
+    assert c["code"].tolist() == d["code"].tolist() and c["year"].tolist() == d["year"].tolist()
+
+    def score(x, positive):
+        x = x.to_numpy(dtype=float)
+        z = (x - x.min()) / (x.max() - x.min()) if positive else (x.max() - x) / (x.max() - x.min())
+        return (z + 1e-4) / (1 + 1e-4) if method == "entropy" else z
+
+    u1, u2 = score(d["ai"], True), score(d["dev_gap"], False)
+    assert c["U_a"].to_numpy() == pytest.approx(u1, rel=1e-9, abs=1e-12)
+    assert c["U_b"].to_numpy() == pytest.approx(u2, rel=1e-9, abs=1e-12)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cc = np.where(u1 + u2 > 0, 2 * np.sqrt(u1 * u2) / (u1 + u2), 0.0)
+    tt = (u1 + u2) / 2
+    assert c["C"].to_numpy() == pytest.approx(cc, rel=1e-9, abs=1e-12)
+    assert c["T"].to_numpy() == pytest.approx(tt, rel=1e-9, abs=1e-12)
+    assert c["D"].to_numpy() == pytest.approx(np.sqrt(cc * tt), rel=1e-9, abs=1e-12)
+    assert (c["class"] == np.minimum(np.floor(np.round(np.sqrt(cc * tt), 12) * 10) + 1, 10)).all()
+    assert (c["note"] == NOTE).all()

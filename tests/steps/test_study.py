@@ -633,3 +633,42 @@ def test_baseline_columns_step_sdm_column_is_the_baseline_fit(files, tmp_path):
     for _, r in coef.iterrows():
         assert sdm.loc[r["parameter"], "estimate"] == pytest.approx(r["estimate"], rel=1e-9)
         assert sdm.loc[r["parameter"], "se"] == pytest.approx(r["se"], rel=1e-9)
+
+
+def test_scenarios_step_writes_the_package_scenarios_in_name_order(files, tmp_path):
+    """Rule ``scenarios``: the scenarios sorted by name (the configuration's mapping order does not matter), each
+    province's change and the dispersion table equal to :func:`aicoord.study.scenarios` on the step's baseline
+    with the panel's regions and the stated shift (the baseline's own draws enter neither table)."""
+    from aicoord import study
+
+    specs = {
+        "freeze_east": {"kind": "freeze_growth", "regions": ["East"]},
+        "catch_up": {"kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"]},
+    }
+    S.scenarios(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "p.csv",
+        tmp_path / "d.csv",
+        specs=specs,
+        draws=60,
+        seed=3,
+        weights_name="queen",
+        **KW,
+    )
+    d, w = _inputs(files)
+    b = study.baseline(d, unit="code", time="year", w=w, draws=200, seed=3, **KW)
+    provinces, dispersion = study.scenarios(
+        b,
+        [{"name": "catch_up", **specs["catch_up"]}, {"name": "freeze_east", **specs["freeze_east"]}],
+        regions=d.groupby("code")["region4"].first(),
+        draws=60,
+        seed=3,
+        alpha=0.05,
+        shift=study.dispersion_shift(d["coord_gap"]),
+    )
+    for got, want in ((_read(tmp_path / "p.csv"), provinces), (_read(tmp_path / "d.csv"), dispersion)):
+        want = want.copy()
+        want.insert(0, "weights", "queen")
+        pd.testing.assert_frame_equal(got, _as_written(want), check_dtype=False)
+    assert list(dict.fromkeys(_read(tmp_path / "p.csv")["scenario"])) == ["catch_up", "freeze_east"]

@@ -81,3 +81,38 @@ def test_weights_long_writes_every_link_and_an_isolate(tmp_path):
     back, raw = read_weights_sparse(tmp_path / "queen_long.csv"), read_weights_sparse(tmp_path / "queen_raw.npz")
     assert back.id_order == raw.id_order and "460000" in back.id_order
     assert_array_equal(back.sparse.toarray(), raw.sparse.toarray())
+
+
+def test_weights_summary_columns_in_the_documented_order_then_any_others(tmp_path):
+    """The summary table's columns: the fourteen documented ones in their order, then any other key of the JSONs
+    (here the cutoff of a distance matrix) in its order of appearance; one row per JSON, in the order given."""
+    first = [
+        "matrix",
+        "kind",
+        "n",
+        "links",
+        "pct_nonzero",
+        "min_neighbours",
+        "mean_neighbours",
+        "max_neighbours",
+        "islands",
+        "island_ids",
+        "components",
+        "asymmetric_links",
+        "symmetric_values",
+        "row_standardised",
+    ]
+    paths = []
+    for i, name in enumerate(("knn4", "invdist")):
+        row = {k: f"{k}-{i}" for k in reversed(first)}  # written in the reverse order
+        row["note"] = f"note {i}"
+        if name == "invdist":
+            row["cutoff_km"] = 800
+        row["matrix"] = name
+        paths.append(tmp_path / f"{name}.json")
+        paths[-1].write_text(json.dumps(row), encoding="utf-8")
+    steps.weights_summary(paths, tmp_path / "s.csv")
+    s = pd.read_csv(tmp_path / "s.csv", dtype=str, keep_default_na=False)
+    assert list(s.columns) == first + ["note", "cutoff_km"]
+    assert s["matrix"].tolist() == ["knn4", "invdist"] and s["kind"].tolist() == ["kind-0", "kind-1"]
+    assert s["island_ids"].tolist() == ["island_ids-0", "island_ids-1"] and s["cutoff_km"].tolist() == ["", "800"]

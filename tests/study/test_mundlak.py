@@ -64,3 +64,15 @@ def test_negative_classical_hausman_is_replaced(demos, queen):
         )
     else:
         assert row["statistic"] == pytest.approx(classical.statistic)
+
+
+def test_mundlak_reads_a_data_frame_w_by_its_labels():
+    """A W given as a labelled data frame is read by its labels, whatever its row and column order (written after
+    draw 4 of the mutation sample, whose survivor read it by position)."""
+    df, W = _panel(np.random.default_rng(2), 0.3)
+    want = mundlak_test(df, W, "y", ["x"], "id", "t")
+    order = list(np.random.default_rng(3).permutation(W.index))
+    shuffled = W.loc[order, order]
+    assert not np.allclose(shuffled.to_numpy(), W.to_numpy())  # the order matters to a reader by position
+    got = mundlak_test(df, shuffled, "y", ["x"], "id", "t")
+    assert got["statistic"] == pytest.approx(want["statistic"], rel=1e-10) and got["df"] == want["df"]

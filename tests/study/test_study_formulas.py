@@ -146,3 +146,132 @@ def test_specification_rows_print_each_decision_and_its_reason():
         assert rows[1][decision_col] == "sdm"  # the decision without its reason, which goes to the note
         why = term("reason", "both SAR and SEM restrictions rejected", language)
         assert len(notes) == 1 and why in notes[0] and notes[0].startswith(term("test", "selected model", language))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_specification_rows_state_the_robust_hausman_statistic_and_the_kept_baseline(language):
+    """A Hausman row replaced by the robust Mundlak test: the note gives the classical statistic as the table
+    prints numbers, first; the selected model kept as SDM for the baseline: its reason, then the baseline's, last;
+    the row ``baseline model`` prints the model with its reason in the cell; the label names the effects."""
+    from aicoord.paper import NumberFormat
+    from aicoord.paper.labels import term
+    from aicoord.paper.study_tables import decision, specification_rows
+    from aicoord.study.specification import BASELINE_NOTE
+
+    classical = -3.21456
+    null = (
+        "random effects consistent; robust Mundlak version with errors clustered by unit, since the classical "
+        f"statistic ({classical:.4g}) was negative or its V_FE - V_RE not positive definite"
+    )
+    g = pd.DataFrame(
+        {
+            "test": ["hausman", "selected model", "baseline model"],
+            "statistic": [7.5, np.nan, np.nan],
+            "df": [3, np.nan, np.nan],
+            "p": [0.058, np.nan, np.nan],
+            "reject": [False, np.nan, np.nan],
+            "effects": ["individual vs random", "twoways", np.nan],
+            "null": [null, "rule", "analysis.baseline_model: sdm"],
+            "decision": [
+                "random effects",
+                f"SAR with twoways fixed effects (SEM restriction not rejected); {BASELINE_NOTE}",
+                "SDM (kept, see the note)",
+            ],
+        }
+    )
+    fmt = NumberFormat(decimals=3)
+    rows, notes = specification_rows(g, language, fmt)
+    assert notes[0] == term("reason", "robust_hausman", language, classical="\u22123.215")
+    assert notes[-1] == term("reason", "baseline_sdm", language)
+    assert len(notes) == 3 and notes[1].startswith(term("test", "selected model", language))
+    head = list(rows[0])
+    effects = term("effects", "individual vs random", language)
+    hausman = term("test", "hausman", language)
+    assert rows[0][head[0]] == (f"{hausman}（{effects}）" if language == "zh" else f"{hausman} ({effects})")
+    assert [rows[0][h] for h in head[1:]] == ["7.500", "3", "0.058", decision("random effects", language)]
+    kept = term("reason", "kept, see the note", language)
+    sdm = decision("SDM", language)
+    assert rows[2][head[-1]] == (f"{sdm}（{kept}）" if language == "zh" else f"{sdm} ({kept})")
+    assert rows[1][head[0]] == term("test", "selected model", language)  # no effects in its label
+
+
+def test_iv_baseline_takes_the_2sls_total_effect_and_keeps_the_ml_figures():
+    from aicoord.study.mechanisms import iv_baseline
+
+    ml = {"mechanism": "baseline", "effect": -0.02, "lower": -0.03, "upper": -0.01, "se": 0.005, "p": 1e-4}
+    ml["verdict"] = "promotes"
+    ident = pd.DataFrame(
+        {
+            "estimator": ["ml", "iv", "iv", "gmm"],
+            "effect": ["total", "direct", "total", "total"],
+            "estimate": [-0.02, -0.5, 0.012, 0.9],
+            "se": [0.005, 0.1, 0.004, 0.1],
+            "ci_low": [-0.03, -0.7, 0.004, 0.7],
+            "ci_high": [-0.01, -0.3, 0.02, 1.1],
+            "p": [1e-4, 1e-6, 0.0027, 1e-9],
+        }
+    )
+    row = iv_baseline(ml, ident)
+    assert row == {
+        **ml,
+        "ml_effect": -0.02,
+        "ml_lower": -0.03,
+        "ml_upper": -0.01,
+        "ml_verdict": "promotes",
+        "effect": 0.012,
+        "lower": 0.004,
+        "upper": 0.02,
+        "se": 0.004,
+        "p": 0.0027,
+        "basis": "iv",
+        "verdict": "hinders",  # the 2SLS interval lies wholly above zero
+    }
+    assert ml["effect"] == -0.02 and "basis" not in ml  # the ML row itself is left as it was
+    assert iv_baseline(ml, ident, estimator="gmm")["effect"] == 0.9
+    ident.loc[2, ["ci_low", "ci_high"]] = [-0.001, 0.02]
+    assert iv_baseline(ml, ident)["verdict"] == "inconclusive"
+
+
+def test_adjusted_verdict_keeps_a_verdict_only_below_alpha():
+    from aicoord.study.mechanisms import add_adjusted_verdict
+
+    t = pd.DataFrame(
+        {"verdict": ["promotes", "hinders", "promotes", "inconclusive"], "p_adjusted": [0.01, 0.05, 0.0499, 0.2]}
+    )
+    out = add_adjusted_verdict(t, 0.05)
+    assert out["verdict_adjusted"].tolist() == ["promotes", "inconclusive", "promotes", "inconclusive"]
+    assert "verdict_adjusted" not in t.columns  # a copy
+    assert "verdict_adjusted" not in add_adjusted_verdict(t.drop(columns="p_adjusted"), 0.05).columns
+
+
+@pytest.mark.parametrize(
+    ("values", "shift"), [([0.5, 2.0], None), ([0.0, 2.0], 1.0), ([-0.2, 1.0], 2.0), ([-3.0, 1.0], 4.0)]
+)
+def test_dispersion_shift_is_the_smallest_whole_number_lifting_every_value_to_one(values, shift):
+    from aicoord.study.scenarios import dispersion_shift
+
+    assert dispersion_shift(values) == shift
+    if shift is not None:
+        assert min(values) + shift >= 1 and min(values) + shift - 1 < 1
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_lee_yu_note_states_the_effective_sample_only_when_it_is_smaller(language):
+    from aicoord.paper.study_tables import lee_yu_note
+
+    assert lee_yu_note({"lee_yu": False, "N": 31, "T": 7, "nobs": 186}, language) == ""
+    full = lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 217}, language)
+    assert full == {"en": "Lee–Yu bias correction", "zh": "经 Lee–Yu 偏误修正"}[language]
+    # two-way Lee-Yu: (N - 1)(T - 1) effective observations
+    short = lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 180}, language)
+    assert (
+        short
+        == {
+            "en": "Lee–Yu bias correction; observations are the effective sample after the Lee–Yu orthogonal "
+            "transformation, 30 × 6 = 180 of N × T = 217",
+            "zh": "经 Lee–Yu 偏误修正，观测值为 Lee–Yu 正交变换后的有效样本 30 × 6 = 180（原样本 N × T = 217）",
+        }[language]
+    )
+    # unit effects only: N (T - 1); time effects only: (N - 1) T
+    assert "31 × 6 = 186" in lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 186}, language)
+    assert "30 × 7 = 210" in lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 210}, language)
