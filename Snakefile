@@ -20,7 +20,9 @@ include: "workflow/rules/esda.smk"
 include: "workflow/rules/seed.smk"
 include: "workflow/rules/measures.smk"
 include: "workflow/rules/study.smk"
-include: "workflow/rules/paper.smk"
+include: "workflow/rules/paper_estimates.smk"
+include: "workflow/rules/paper_figures.smk"
+include: "workflow/rules/paper.smk"  # after the two above: its README rule lists their rules
 include: "workflow/rules/did.smk"
 
 

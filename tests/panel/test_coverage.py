@@ -21,7 +21,8 @@ import pytest
 
 from aicoord.panel import SpatialPanel
 from aicoord.panel.coverage import knn_w, run, simulate
-from aicoord.panel.inference import _fe_scores, apply_cov_type, sandwich
+from aicoord.panel.inference import apply_cov_type, sandwich
+from aicoord.panel.scores import fe_scores
 
 
 def test_robust_and_cluster_standard_errors_match_the_sampling_sd():
@@ -35,7 +36,7 @@ def test_robust_and_cluster_standard_errors_match_the_sampling_sd():
             df, y="y", x=["x1", "x2"], id="id", time="time", w=w, model="sar", effects="twoways", lee_yu=True
         ).fit()
         est.append(res.rho)
-        scores, hess = _fe_scores(res)  # the per-observation scores summed as if independent (before issue 23)
+        scores, hess = fe_scores(res)  # the per-observation scores summed as if independent (before issue 23)
         se["per-observation"].append(np.sqrt(sandwich(scores, hess, "robust")[0][2, 2]))
         for ct in ("robust", "cluster"):
             se[ct].append(apply_cov_type(res, ct).std_errors["rho"])

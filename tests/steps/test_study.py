@@ -27,6 +27,7 @@ from aicoord.paper.study_tables import cov_note
 from aicoord.simulate import DEMO_DICTIONARY
 from aicoord.steps import data as data_steps
 from aicoord.steps import paper as P
+from aicoord.steps import paper_estimates as E
 from aicoord.steps import study as S
 from aicoord.study import convergence_with_ai, heterogeneity, robustness_variant, specification_search
 from aicoord.study._common import setting
@@ -110,7 +111,7 @@ def test_baseline_cluster_by_region_and_table_note(files, tmp_path):
         **{k: fit[k] for k in ("N", "T", "nobs", "sigma2", "r2_within", "loglik")},
     )
     cols.to_csv(out["coef.csv"], index=False)
-    P.paper_baseline(out["coef.csv"], out["fit.json"], **paths, **reg)
+    E.paper_baseline(out["coef.csv"], out["fit.json"], **paths, **reg)
     notes = " ".join(P.read_table(paths["json"]).notes)
     assert (
         "cluster-robust standard errors by region (4 clusters); p-values from an unrestricted wild cluster "
@@ -118,7 +119,7 @@ def test_baseline_cluster_by_region_and_table_note(files, tmp_path):
     ) in notes
     fit["cov"] = {"cov_type": "driscoll-kraay", "dk_lag": 1}
     out["fit.json"].write_text(json.dumps(fit))
-    P.paper_baseline(out["coef.csv"], out["fit.json"], **paths, **reg)
+    E.paper_baseline(out["coef.csv"], out["fit.json"], **paths, **reg)
     assert "Driscoll–Kraay standard errors (Bartlett kernel, lag 1)" in " ".join(P.read_table(paths["json"]).notes)
 
 
@@ -525,10 +526,9 @@ def test_iv_effects_equal_the_hand_formulas_and_first_stage_is_the_fits(endo, es
 def test_paper_table_prints_the_estimates_first_stage_and_no_english_in_zh(endo, tmp_path, language):
     from aicoord.paper.labels import foreign_words
     from aicoord.paper.study_tables import DEFAULT_LABELS
-    from aicoord.steps import paper as P
 
     out = {k: tmp_path / f"identification.{k}" for k in ("csv", "md", "tex", "docx", "json")}
-    P.paper_identification(
+    E.paper_identification(
         endo / "both.csv",
         **out,
         labels=DEFAULT_LABELS[language],

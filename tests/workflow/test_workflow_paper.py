@@ -104,6 +104,7 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
     from aicoord.paper.labels import foreign_words, weights_label
     from aicoord.steps import esda as E
     from aicoord.steps import paper as P
+    from aicoord.steps import paper_figures as F
 
     paper = default_study / "results/paper"
 
@@ -127,12 +128,12 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
     monkeypatch.setattr(pf, "save_paper_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
     monkeypatch.setattr(pl, "save_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
     # the step modules import the savers at their top: replace them there too
-    monkeypatch.setattr(P, "save_paper_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
+    monkeypatch.setattr(F, "save_paper_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
     monkeypatch.setattr(E, "save_figure", lambda fig, *paths, **kw: texts.update({paths[0]: figure_texts(fig)}))
     cfg = __import__("yaml").safe_load((default_study / "config/config.default.yaml").read_text(encoding="utf-8"))
     wl = {n: weights_label(spec, "zh") for n, spec in cfg["weights"].items()}
     res = default_study / "results"
-    P.paper_figure_effects(
+    F.paper_figure_effects(
         res / "tables/baseline_effects.csv",
         res / "tables/robustness.csv",
         "effects.png",
@@ -143,7 +144,7 @@ def test_chinese_tables_and_figures_print_no_internal_names_or_english(default_s
         language="zh",
         alpha=0.05,
     )
-    P.paper_figure_mediation(
+    F.paper_figure_mediation(
         res / "tables/verdict.csv", "mediation.png", "m.pdf", labels=P.DEFAULT_LABELS["zh"], language="zh", alpha=0.05
     )
     lisa = sorted((res / "esda/lisa").glob("*_queen.csv"))[-1]

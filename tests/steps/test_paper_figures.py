@@ -1,4 +1,4 @@
-"""The map steps of workflow/rules/paper.smk (aicoord.steps.paper.figure_ai_map, figure_lisa), called in their own
+"""Steps of workflow/rules/paper_figures.smk. The map steps (aicoord.steps.paper_figures.paper_figure_ai_map, paper_figure_lisa), called in their own
 tests with the figure captured before saving (the mutation draw of issue 22 found them run only by the workflow
 tests): each province gets the colour of its own value or cluster whatever the row order of the CSVs, and the
 title, layout and note follow the inputs."""
@@ -14,7 +14,8 @@ from matplotlib.colors import to_hex
 import aicoord.paper.figures
 from aicoord.geometry import CHINA_ALBERS, write_geopackage
 from aicoord.plotting import CLUSTER_COLOURS
-from aicoord.steps import paper as P
+from aicoord.steps import paper_figures as F
+from paper_inputs import LABELS, REAL_NOTE, SIM_NOTE, WL, build_study_tables
 
 SIM = "Simulated data. Source: step test"
 
@@ -31,7 +32,7 @@ def captured(monkeypatch):
     got = []
     # the step module imports save_paper_figure at its top: replace it there too
     monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", lambda fig, *paths: got.append(fig))
-    monkeypatch.setattr(P, "save_paper_figure", lambda fig, *paths: got.append(fig))
+    monkeypatch.setattr(F, "save_paper_figure", lambda fig, *paths: got.append(fig))
     yield got
     for fig in got:
         matplotlib.pyplot.close(fig)
@@ -65,7 +66,7 @@ def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, 
     )
     d.to_csv(tmp_path / "ai.csv", index=False)
     pd.DataFrame({"id": codes, "note": SIM}).to_csv(tmp_path / "lisa.csv", index=False)
-    P.paper_figure_ai_map(
+    F.paper_figure_ai_map(
         tmp_path / "ai.csv",
         tmp_path / "lisa.csv",
         gpkg,
@@ -89,7 +90,7 @@ def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, 
     assert face == [palette[mc.yb[codes.index(c)]] for c in drawn]
     assert ax.get_legend().get_texts()[0].get_text().startswith(f"{y.min():.1f}")
     # the zh title puts the year in full-width brackets
-    P.paper_figure_ai_map(
+    F.paper_figure_ai_map(
         tmp_path / "ai.csv",
         tmp_path / "lisa.csv",
         gpkg,
@@ -126,7 +127,7 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         _lisa_csv(paths[(yr, m)], codes, yr, m, cl, rng)
     wl = {"queen": "Queen contiguity", "knn4": "4 nearest neighbours"}
     # one cross-section: the matrices side by side, the year as the row title
-    P.paper_figure_lisa(
+    F.paper_figure_lisa(
         [paths[(2023, "queen")], paths[(2023, "knn4")]],
         gpkg,
         tmp_path / "l.png",
@@ -145,7 +146,7 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         assert sorted(drawn) == sorted(codes)
         assert face == [CLUSTER_COLOURS[truth[(2023, m)][codes.index(c)]].lower() for c in drawn], m
     # two years: one row per matrix, one column per year
-    P.paper_figure_lisa(
+    F.paper_figure_lisa(
         [paths[k] for k in sorted(paths)],
         gpkg,
         tmp_path / "l.png",
@@ -190,7 +191,7 @@ def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(capture
             "note": SIM,
         }
     ).to_csv(tmp_path / "r.csv", index=False)
-    P.paper_figure_effects(
+    F.paper_figure_effects(
         tmp_path / "e.csv",
         tmp_path / "r.csv",
         tmp_path / "f.png",
@@ -216,3 +217,113 @@ def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(capture
         if len(np.atleast_1d(ln.get_xdata())) and ln.get_linestyle() == "None"
     )
     assert xs == pytest.approx(sorted([-0.1, -0.2, -0.3, -0.25, -0.05]))
+
+
+# ---- every figure's note: "simulated data" exactly when its input says so (inputs of tests/paper_inputs.py)
+@pytest.fixture(scope="module", params=["simulated", "real"])
+def built(request, tmp_path_factory):
+    return build_study_tables(request.param, tmp_path_factory)
+
+
+@pytest.mark.parametrize("figure", ["paper_figure_effects", "paper_figure_mediation"])
+def test_the_figures_say_simulated_data_exactly_when_their_input_does(built, figure, tmp_path, monkeypatch):
+    import matplotlib.text
+
+    import aicoord.paper.figures
+
+    kind, d, _ = built
+    texts = []
+
+    def keep_text(fig, png, pdf):
+        texts.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+        for p in (png, pdf):
+            open(p, "wb").close()
+
+    monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", keep_text)
+    monkeypatch.setattr(F, "save_paper_figure", keep_text, raising=False)
+    if figure == "paper_figure_effects":
+        F.paper_figure_effects(
+            d / "effects.csv",
+            d / "robustness.csv",
+            tmp_path / "e.png",
+            tmp_path / "e.pdf",
+            ai="ai",
+            label="人工智能",
+            weights_labels=WL,
+            language="zh",
+            alpha=0.05,
+        )
+    else:
+        F.paper_figure_mediation(
+            d / "verdict.csv", tmp_path / "m.png", tmp_path / "m.pdf", labels=LABELS, language="zh", alpha=0.05
+        )
+    assert texts and any("模拟数据" in t for t in texts) == (kind == "simulated")
+
+
+@pytest.fixture(scope="module")
+def province_maps(tmp_path_factory):
+    """The provinces' GeoPackage, the AI index cross-section and LISA tables of every province (two matrices),
+    each note saying simulated data or not."""
+    from aicoord.steps.data import cross_section
+    from aicoord.steps.geometry import province_geometry
+    from aicoord.units import unit_table
+    from helpers import ROOT
+
+    d = tmp_path_factory.mktemp("maps")
+    province_geometry(d / "provinces.gpkg")
+    cross_section(
+        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
+        d / "ai.csv",
+        id_col="province",
+        variables=["ai_index"],
+        year=2023,
+        note="Source: Table 1",
+    )
+    codes = list(unit_table("province")["code"])
+    for kind, note in (("simulated", SIM_NOTE), ("real", REAL_NOTE)):
+        for m in WL:
+            clusters = (["HH", "LL", "LH", "HL", "Not significant"] * 7)[: len(codes)]
+            pd.DataFrame({"id": codes, "cluster": clusters, "year": 2023, "matrix": m, "note": note}).to_csv(
+                d / f"lisa_{kind}_{m}.csv", index=False
+            )
+    return d
+
+
+@pytest.mark.parametrize("kind", ["simulated", "real"])
+@pytest.mark.parametrize("figure", ["paper_figure_ai_map", "paper_figure_lisa"])
+def test_the_maps_say_simulated_data_exactly_when_their_input_does(province_maps, figure, kind, tmp_path, monkeypatch):
+    import matplotlib.text
+
+    import aicoord.paper.figures
+
+    d = province_maps
+    texts = []
+
+    def keep_text(fig, png, pdf):
+        texts.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+
+    monkeypatch.setattr(aicoord.paper.figures, "save_paper_figure", keep_text)
+    monkeypatch.setattr(F, "save_paper_figure", keep_text, raising=False)
+    lisa = [d / f"lisa_{kind}_{m}.csv" for m in WL]
+    if figure == "paper_figure_ai_map":
+        F.paper_figure_ai_map(
+            d / "ai.csv",
+            lisa[0],
+            d / "provinces.gpkg",
+            tmp_path / "a.png",
+            tmp_path / "a.pdf",
+            variable="ai_index",
+            label="人工智能指数",
+            language="zh",
+        )
+    else:
+        F.paper_figure_lisa(
+            lisa,
+            d / "provinces.gpkg",
+            tmp_path / "l.png",
+            tmp_path / "l.pdf",
+            weights=list(WL),
+            weights_labels=WL,
+            language="zh",
+        )
+    assert texts and any("模拟数据" in t for t in texts) == (kind == "simulated")
