@@ -449,13 +449,13 @@ def build_all(d, inp, language="zh"):
     E.paper_robustness(d / "robustness.csv", **out("robustness"), labels=LABELS, weights_labels=WL, alpha=0.05, **kw)
     E.paper_scenarios(d / "dispersion.csv", **out("scenarios"), alpha=0.05, **kw)
     E.paper_scenario_provinces(d / "scenario_provinces.csv", **out("scenario_provinces"), **kw)
-    _identification_csv(d)
+    identification_csv(d)
     E.paper_identification(d / "identification.csv", **out("identification"), alpha=0.05, **reg)
     E.paper_verdict(d / "verdict.csv", **out("verdict"), labels=LABELS, alpha=0.05, **kw)
     return {n: out(n) for n in P.TABLES}
 
 
-def _identification_csv(d):
+def identification_csv(d):
     """A small identification table (ML, 2SLS, GMM x effects; first stage; the Oster row) with the inputs' note."""
     note = pd.read_csv(d / "spec.csv")["note"].iloc[0]
     rows = []
@@ -551,3 +551,43 @@ def build_study_tables(kind, tmp_path_factory):
     note = SIM_NOTE if kind == "simulated" else REAL_NOTE
     inp = make_inputs(d, note)
     return kind, d, build_all(d, inp)
+
+
+# ---- the inputs of the table steps with an English note, and what the step tests read back from a table
+
+EN_NOTE = data_note(DEMO_SOURCE, True, "en")
+EN_LABELS = dict(P.DEFAULT_LABELS["en"])
+FORMS = ("csv", "md", "tex", "docx", "json")
+
+
+def raw_inputs(tmp_path_factory):
+    """The inputs of the table steps (no step run), with an English note."""
+    d = tmp_path_factory.mktemp("paper_raw")
+    return d, make_inputs(d, EN_NOTE)
+
+
+def forms(tmp_path, name):
+    return {k: tmp_path / f"{name}.{k}" for k in FORMS}
+
+
+def printed(x, decimals):
+    """``x`` as a table prints it, written independently of NumberFormat (the test values have no ties)."""
+    text = f"{abs(x):,.{decimals}f}"
+    return ("\u2212" if x < 0 and float(text.replace(",", "")) != 0 else "") + text
+
+
+def stars_of(p, levels=(0.10, 0.05, 0.01)):
+    return "*" * sum(p < a for a in levels)
+
+
+def rows_by_label(t):
+    """Label -> cells of a read table's rows (the first row of a label)."""
+    out = {}
+    for r in t.rows:
+        out.setdefault(r.label, r.cells)
+    return out
+
+
+def assert_source_note(t):
+    assert t.notes[0] == "Simulated data"
+    assert t.notes[-1].startswith("Source: aicoord.simulate demonstration panel")

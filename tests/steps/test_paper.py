@@ -10,7 +10,24 @@ from docx import Document
 from aicoord.paper import NumberFormat, tex_escape
 from aicoord.steps import paper as P
 from aicoord.steps import paper_estimates as E
-from paper_inputs import LABELS, MECHS, SIM_NOTE, VARS, WL, assert_three_lines, build_study_tables, make_inputs
+from paper_inputs import (
+    EN_LABELS,
+    EN_NOTE,
+    LABELS,
+    MECHS,
+    SIM_NOTE,
+    VARS,
+    WL,
+    assert_source_note,
+    assert_three_lines,
+    build_study_tables,
+    forms,
+    make_inputs,
+    printed,
+    raw_inputs,
+    rows_by_label,
+    stars_of,
+)
 
 
 @pytest.fixture(scope="module", params=["simulated", "real"])
@@ -313,48 +330,16 @@ def test_inequality_table_in_both_languages_called_directly(built, tmp_path):
 # names, the row order and the notes. (Mutation testing credits a function to the tests that call it, not to the
 # later tests that share a module fixture that called it: the tests above read the fixture ``built``.)
 
-EN_NOTE = data_note(DEMO_SOURCE, True, "en")
-EN_LABELS = dict(P.DEFAULT_LABELS["en"])
-FORMS = ("csv", "md", "tex", "docx", "json")
-
 
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory):
-    """The inputs of the table steps (no step run), with an English note."""
-    d = tmp_path_factory.mktemp("paper_raw")
-    return d, make_inputs(d, EN_NOTE)
-
-
-def _forms(tmp_path, name):
-    return {k: tmp_path / f"{name}.{k}" for k in FORMS}
-
-
-def _printed(x, decimals):
-    """``x`` as a table prints it, written independently of NumberFormat (the test values have no ties)."""
-    text = f"{abs(x):,.{decimals}f}"
-    return ("\u2212" if x < 0 and float(text.replace(",", "")) != 0 else "") + text
-
-
-def _stars_of(p, levels=(0.10, 0.05, 0.01)):
-    return "*" * sum(p < a for a in levels)
-
-
-def _rows(t):
-    """Label -> cells of a read table's rows (the first row of a label)."""
-    out = {}
-    for r in t.rows:
-        out.setdefault(r.label, r.cells)
-    return out
-
-
-def _source_note(t):
-    assert t.notes[0] == "Simulated data"
-    assert t.notes[-1].startswith("Source: aicoord.simulate demonstration panel")
+    """The inputs of the table steps (no step run), with an English note (paper_inputs.raw_inputs)."""
+    return raw_inputs(tmp_path_factory)
 
 
 def test_descriptive_step_prints_each_statistic_with_its_row_decimals(raw, tmp_path):
     d, inp = raw
-    out = _forms(tmp_path, "descriptive")
+    out = forms(tmp_path, "descriptive")
     P.paper_descriptive(
         d / "panel.csv",
         inp["mech"],
@@ -378,8 +363,8 @@ def test_descriptive_step_prints_each_statistic_with_its_row_decimals(raw, tmp_p
         # 0 decimals for GDP per capita (six digits), 1 where configured, else the table's 3
         dec = 0 if v == "gdp_pc" else 1 if v == "urban" else 3
         stats = [x.mean(), x.std(ddof=1), x.min(), x.max()]
-        assert r.cells == [str(len(x))] + [_printed(s, dec) for s in stats], v
-    _source_note(t)
+        assert r.cells == [str(len(x))] + [printed(s, dec) for s in stats], v
+    assert_source_note(t)
     tidy = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
     assert list(tidy.columns) == ["table", "panel", "row", "label", "statistic", "group", "column", "value", "note"]
     assert tidy.loc[tidy["label"] == "GDP per capita", "value"].tolist() == t.rows[-1].cells
@@ -389,7 +374,7 @@ def test_correlation_step_prints_the_lower_triangle_and_each_vif(raw, tmp_path):
     from statsmodels.stats.outliers_influence import variance_inflation_factor
 
     d, inp = raw
-    out = _forms(tmp_path, "correlation")
+    out = forms(tmp_path, "correlation")
     P.paper_correlation(
         d / "panel.csv",
         inp["mech"],
@@ -410,16 +395,16 @@ def test_correlation_step_prints_the_lower_triangle_and_each_vif(raw, tmp_path):
     x = np.column_stack([np.ones(len(full))] + [full[v] for v in VARS[1:]])
     for i, (r, v) in enumerate(zip(t.rows, VARS)):
         assert r.label == f"({i + 1}) {EN_LABELS.get(v, v)}"
-        assert r.cells[:k] == [_printed(corr[i, j], 3) if j <= i else "" for j in range(k)]
-        assert r.cells[k] == ("" if v == "coord_gap" else _printed(variance_inflation_factor(x, i), 2))
+        assert r.cells[:k] == [printed(corr[i, j], 3) if j <= i else "" for j in range(k)]
+        assert r.cells[k] == ("" if v == "coord_gap" else printed(variance_inflation_factor(x, i), 2))
     assert t.notes[1] == "VIF of each explanatory variable (all but the dependent variable) on the others"
-    _source_note(t)
+    assert_source_note(t)
 
 
 @pytest.mark.parametrize("stars", [(0.10, 0.05, 0.01), (0.05, 0.01)])
 def test_moran_step_prints_i_with_its_stars_and_z_by_year_and_matrix(raw, tmp_path, stars):
     d, _ = raw
-    out = _forms(tmp_path, "moran")
+    out = forms(tmp_path, "moran")
     P.paper_moran(
         d / "global.csv", **out, stars=list(stars), weights_labels=WL, labels=EN_LABELS, language="en", decimals=3
     )
@@ -433,11 +418,11 @@ def test_moran_step_prints_i_with_its_stars_and_z_by_year_and_matrix(raw, tmp_pa
         want = []
         for m in WL:  # the matrices in the input's order, each I with its stars, then z
             s = g[(g["variable"] == v) & (g["year"] == y) & (g["matrix"] == m)].iloc[0]
-            want += [_printed(s["I"], 3) + _stars_of(s["p_rand"], stars), _printed(s["z_rand"], 3)]
+            want += [printed(s["I"], 3) + stars_of(s["p_rand"], stars), printed(s["z_rand"], 3)]
         assert r.cells == want, (v, y)
     levels = {3: "10%, 5% and 1% levels", 2: "5% and 1% levels"}[len(stars)]
     assert any(levels in n for n in t.notes)
-    _source_note(t)
+    assert_source_note(t)
     # one matrix chosen: its columns only
     P.paper_moran(
         d / "global.csv",
@@ -451,7 +436,7 @@ def test_moran_step_prints_i_with_its_stars_and_z_by_year_and_matrix(raw, tmp_pa
     )
     t = P.read_table(out["json"])
     assert len(t.columns) == 2 and [r.cells[0] for r in t.rows if r.kind != "panel"][:3] == [
-        _printed(0.2 + 0.01 * k, 3) + _stars_of(0.0801, stars) for k in range(3)
+        printed(0.2 + 0.01 * k, 3) + stars_of(0.0801, stars) for k in range(3)
     ]
 
 
@@ -462,7 +447,7 @@ def test_lisa_step_aligns_each_matrix_to_the_first_files_provinces(raw, tmp_path
     other["cluster"] = ["LL", "Not significant", "HH", "No neighbours", "LH", "HL", "HH", "LL"]
     shuffled = other.iloc[[7, 3, 0, 5, 1, 6, 2, 4]]
     shuffled.to_csv(tmp_path / "lisa_other.csv", index=False)
-    out = _forms(tmp_path, "lisa")
+    out = forms(tmp_path, "lisa")
     P.paper_lisa(
         [inp["lisa"][0], tmp_path / "lisa_other.csv"], **out, weights_labels=WL, labels=EN_LABELS, language="en"
     )
@@ -477,7 +462,7 @@ def test_lisa_step_aligns_each_matrix_to_the_first_files_provinces(raw, tmp_path
     assert [r.label for r in t.rows][:2] == ["Beijing", "Tianjin"]
     assert "Clusters are quadrants of local Moran's I significant at the 0.05 level (pseudo p)" in t.notes
     assert any("1" in n and WL["invdist"] in n and "neighbour" in n.lower() for n in t.notes[2:-2])
-    _source_note(t)
+    assert_source_note(t)
 
 
 def test_inequality_step_prints_each_year_and_variable_in_its_own_row(tmp_path):
@@ -504,22 +489,22 @@ def test_inequality_step_prints_each_year_and_variable_in_its_own_row(tmp_path):
         ]
     )
     g.to_csv(tmp_path / "ineq.csv", index=False)
-    out = _forms(tmp_path, "inequality")
+    out = forms(tmp_path, "inequality")
     P.paper_inequality(tmp_path / "ineq.csv", **out, labels=EN_LABELS, language="en", decimals=3)
     t = P.read_table(out["json"])
     assert [r.label for r in t.rows if r.kind == "panel"] == ["AI index", "GDP per capita"]
     body = [r for r in t.rows if r.kind != "panel"]
     assert [r.label for r in body] == ["2023", "2021", "2022"] * 2  # the input's order
     for r, (_, s) in zip(body, g.iterrows()):
-        assert r.cells == [_printed(100 * s[c], 2) if c.endswith("_share") else _printed(s[c], 3) for c in cols]
+        assert r.cells == [printed(100 * s[c], 2) if c.endswith("_share") else printed(s[c], 3) for c in cols]
     assert t.columns[:3] == ["Total", "Within", "Between"] and t.columns[7:9] == ["Net between", "Transvariation"]
     assert t.notes[1] == "Regions: NBS East, Central, West, Northeast"
-    _source_note(t)
+    assert_source_note(t)
 
 
 def test_convergence_step_prints_sigma_by_year_and_each_beta_model(raw, tmp_path):
     d, _ = raw
-    out = _forms(tmp_path, "convergence")
+    out = forms(tmp_path, "convergence")
     P.paper_convergence(
         d / "inequality.csv", d / "beta.csv", **out, variable="gdp_pc", labels=EN_LABELS, language="en", decimals=3
     )
@@ -531,246 +516,13 @@ def test_convergence_step_prints_sigma_by_year_and_each_beta_model(raw, tmp_path
     ]
     ineq = pd.read_csv(d / "inequality.csv")
     cv = ineq[ineq["variable"] == "gdp_pc"]
-    rows = _rows(t)
+    rows = rows_by_label(t)
     for _, s in cv.iterrows():
-        assert rows[str(s["year"])] == [_printed(s["cv"], 3)] + [""] * 6
+        assert rows[str(s["year"])] == [printed(s["cv"], 3)] + [""] * 6
     assert rows["FE two-way, absolute"] == ["−0.100", "0.010", "0.000", "0.100", "6.50", "", "16"]
     assert rows["SAR, conditional"] == ["−0.110", "0.010", "0.000", "0.110", "6.00", "ρ = −0.070", "16"]
     assert t.notes[1] == "conditional β: controls Government intervention, Urbanisation"
-    _source_note(t)
-
-
-def test_specification_step_prints_statistic_df_p_and_decision(raw, tmp_path):
-    d, _ = raw
-    out = _forms(tmp_path, "specification")
-    P.paper_specification(d / "spec.csv", **out, weights_labels=WL, language="en", decimals=3)
-    t = P.read_table(out["json"])
-    assert t.columns == ["Statistic", "df", "p", "Decision"]
-    assert [(r.label, r.cells) for r in t.rows] == [
-        ("LM-lag (no fixed effects)", ["10.500", "1", "0.001", "Reject"]),
-        ("Selected model", ["", "", "", "SDM"]),
-    ]
-    assert t.notes[-2] == f"Spatial weights: {WL['queen']}"
-    _source_note(t)
-
-
-def test_regression_table_steps_print_stars_from_the_unrounded_z(raw, tmp_path):
-    """The baseline, effects, mechanisms and heterogeneity steps called here, their cells checked by
-    :func:`test_stars_agree_with_the_unrounded_estimates_over_their_se` (estimate to the SE's decimals with the
-    stars of 2 Φ(−|z|), SE in parentheses), and the rows each prints."""
-    d, _ = raw
-    outs = {n: _forms(tmp_path, n) for n in REG}
-    reg = dict(language="zh", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, labels=LABELS)
-    P.paper_baseline(d / "baseline.csv", d / "baseline.json", **outs["baseline"], **reg)
-    P.paper_effects(d / "effects.csv", d / "baseline.json", **outs["effects"], **reg)
-    P.paper_mechanisms(
-        d / "mechanisms.csv",
-        **outs["mechanisms"],
-        alpha=0.05,
-        verdict_csv=d / "verdict.csv",
-        outcome="coord_gap",
-        **reg,
-    )
-    P.paper_heterogeneity(d / "heterogeneity.csv", **outs["heterogeneity"], **reg)
-    test_stars_agree_with_the_unrounded_estimates_over_their_se(("direct", d, outs))
-    test_regression_tables_say_what_the_rows_are(("direct", d, outs))
-    base = P.read_table(outs["baseline"]["json"])
-    scal = {r.key: r.cells for r in base.rows if r.kind in ("stat", "scalar", "text") or r.key in ("N", "T")}
-    assert scal["loglik"] == ["12.500"] * 4 and scal["N"] == ["8"] * 4 and scal["nobs"] == ["24"] * 4
-    eff = P.read_table(outs["effects"]["json"])
-    assert eff.columns == ["直接效应", "间接效应", "总效应"]
-    assert "200" in eff.note_text  # the draws behind the effects' SEs
-    het = P.read_table(outs["heterogeneity"]["json"])
-    assert [r.label for r in het.rows if r.kind == "panel"] == ["分地区", "分时期（2022 年起为后期）"]
-    mech = P.read_table(outs["mechanisms"]["json"])
-    assert "Holm" in mech.note_text
-
-
-def test_robustness_step_prints_each_variant_and_model_or_why_not(raw, tmp_path):
-    d, _ = raw
-    out = _forms(tmp_path, "robustness")
-    P.paper_robustness(
-        d / "robustness.csv", **out, labels=EN_LABELS, weights_labels=WL, alpha=0.1, language="en", decimals=3
-    )
-    t = P.read_table(out["json"])
-    g = pd.read_csv(d / "robustness.csv")
-    models = ["sdm", "sar", "dynamic_sdm"]
-    assert t.columns == ["Estimate", "90% interval"] * 3
-    assert t.groups == [("SDM", 2), ("SAR", 2), ("Dynamic SDM (short run)", 2)]
-    panels = [r.label for r in t.rows if r.kind == "panel"]
-    assert panels == ["AI total effect", "Mediated effect: Industrial upgrading", "Mediated effect: Value chain"]
-    samples = {"full": "Full sample", "ai_lag1": "AI lagged one year"}
-    body = iter(r for r in t.rows if r.kind != "panel")
-    for mech in ["baseline", *MECHS]:
-        for w in WL:
-            for s in ("full", "ai_lag1"):
-                r = next(body)
-                assert r.label == f"{WL[w]} × {samples[s]}"
-                want = []
-                for mo in models:
-                    x = g[(g["mechanism"] == mech) & (g["weights"] == w) & (g["sample"] == s) & (g["model"] == mo)]
-                    x = x.iloc[0]
-                    if x["verdict"] == "not estimated":
-                        want += ["not estimated", "rho on its bound" if mo == "sar" else x["failure"].split(";")[0]]
-                    else:
-                        want += [_printed(x["estimate"], 3), f"[{_printed(x['lower'], 3)}, {_printed(x['upper'], 3)}]"]
-                assert r.cells == want, (mech, w, s)
-    assert t.notes[1].startswith("Intervals are 90% intervals from parameter draws")
-    assert any(n.startswith("The dynamic SDM includes the time-lagged outcome") for n in t.notes)
-    assert f"Spatial weights: {WL['queen']}; {WL['invdist']}" in t.notes
-    _source_note(t)
-
-
-def test_scenario_steps_print_before_after_change_and_each_province(raw, tmp_path):
-    d, _ = raw
-    g = pd.read_csv(d / "dispersion.csv")
-    g["after"] = g["before"] - np.linspace(0.01, 0.08, len(g))
-    g["change"] = g["after"] - g["before"]
-    g.loc[g["scenario"] == "freeze_east", "shift"] = 3
-    g.to_csv(tmp_path / "dispersion.csv", index=False)
-    out = _forms(tmp_path, "scenarios")
-    P.paper_scenarios(tmp_path / "dispersion.csv", **out, alpha=0.1, language="en", decimals=3)
-    t = P.read_table(out["json"])
-    assert t.columns == ["Before", "After", "Change", "90% interval"]
-    assert [r.label for r in t.rows if r.kind == "panel"] == [
-        "Catch-up of the Centre, West and Northeast",
-        "East's growth frozen",
-    ]
-    body = [r for r in t.rows if r.kind != "panel"]
-    labels = {"cv": "CV", "theil_t": "Theil T", "gini": "Gini", "gini_East": "Gini, East"}
-    for r, (_, s) in zip(body, g.iterrows()):
-        assert r.label == f"{labels[s['measure']]} ({s['year']})"
-        assert r.cells == [
-            _printed(s["before"], 3),
-            _printed(s["after"], 3),
-            _printed(s["change"], 3),
-            f"[{_printed(s['change_lower'], 3)}, {_printed(s['change_upper'], 3)}]",
-        ]
-    assert "Intervals are 90% intervals from parameter draws; the outcome is shifted by 2, 3" in t.note_text
-    _source_note(t)
-
-    p = pd.read_csv(d / "scenario_provinces.csv", dtype={"unit": str})
-    p = p.iloc[::-1].copy()  # the provinces in the input's order (here reversed)
-    p["delta_y"] = -0.0017 * np.sqrt(np.arange(1, len(p) + 1))  # no value on a rounding tie
-    p["own"] = 0.6137 * p["delta_y"]
-    p["spillover"] = p["delta_y"] - p["own"]
-    p.to_csv(tmp_path / "prov.csv", index=False)
-    out = _forms(tmp_path, "prov")
-    P.paper_scenario_provinces(tmp_path / "prov.csv", **out, language="en", decimals=4)
-    t = P.read_table(out["json"])
-    assert t.columns == ["Region", "ΔAI", "Δoutcome", "Own", "Spillover"] * 1 + ["ΔAI", "Δoutcome", "Own", "Spillover"]
-    units = list(dict.fromkeys(p["unit"]))
-    assert [r.label for r in t.rows] == [
-        "180000",
-        "170000",
-        "160000",
-        "Inner Mongolia",
-        "Shanxi",
-        "Hebei",
-        "Tianjin",
-        "Beijing",
-    ]
-    for r, u in zip(t.rows, units):
-        want = [p.loc[p["unit"] == u, "region"].iloc[0]]
-        for sc in ("freeze_east", "catch_up"):  # scenarios in the input's order
-            x = p[(p["unit"] == u) & (p["scenario"] == sc)].iloc[0]
-            want += [_printed(x["delta_ai"], 2)] + [_printed(x[c], 4) for c in ("delta_y", "own", "spillover")]
-        assert r.cells == want, u
-    _source_note(t)
-
-
-def test_identification_step_prints_each_estimator_and_the_first_stage(raw, tmp_path):
-    d, _ = raw
-    _identification_csv(d)
-    g = pd.read_csv(d / "identification.csv")
-    g.loc[g["estimator"] == "gmm", "hansen_j"] = np.nan  # a just-identified GMM: no J
-    g.loc[g["estimator"] == "gmm", "ar_low"] = np.nan
-    g.to_csv(tmp_path / "ident.csv", index=False)
-    out = _forms(tmp_path, "identification")
-    P.paper_identification(
-        tmp_path / "ident.csv",
-        **out,
-        alpha=0.1,
-        language="en",
-        decimals=3,
-        stars=[0.10, 0.05, 0.01],
-        parentheses="se",
-        weights_labels=WL,
-        labels=EN_LABELS,
-    )
-    t = P.read_table(out["json"])
-    assert t.columns == ["ML (AI exogenous)", "Spatial 2SLS", "Two-step efficient GMM"]
-    fmt = NumberFormat()
-    coef = [r for r in t.rows if r.kind == "coef"]
-    assert [r.label for r in coef] == ["Direct", "Indirect", "Total"]
-    for r in coef:
-        for e, cell in zip(("ml", "iv", "gmm"), r.cells):
-            s = g[(g["estimator"] == e) & (g["effect"] == r.key)].iloc[0]
-            p = float(2 * special.ndtr(-abs(s["estimate"] / s["se"])))
-            assert cell == fmt(s["estimate"], fmt.decimals_for(s["se"])) + _stars_of(p), (e, r.key)
-    text = {r.key: r.cells for r in t.rows if r.kind == "text"}
-    assert text["partial_r2"] == ["", "0.410", "0.410"] and text["sw_f"] == ["", "31.200", "31.200"]
-    assert text["kp_rk_wald_f"] == ["", "20.300", "20.300"] and text["kp_lm_p"] == ["", "0.001", "0.001"]
-    assert text["hansen_j"] == ["", "0.150 (0.990)", ""] and text["endogeneity_p"] == ["", "0.000", "0.000"]
-    assert text["anderson_rubin"] == ["", "[−0.020, unbounded]", "[unbounded, unbounded]"]
-    assert text["oster_set"] == ["[−0.004, 0.001]", "", ""]
-    labels = [r.label for r in t.rows if r.kind == "text"]
-    assert labels[-2:] == [
-        "Anderson–Rubin 90% set (AI's coefficient)",
-        "Oster (2019) identified set (AI's coefficient)",
-    ]
-    assert any("instruments: Government intervention; IV standard errors clustered by province" in n for n in t.notes)
-    assert any("controls is −0.004;" in n and "coefficient is 0.001;" in n and "to 0 is 0.800" in n for n in t.notes)
-    _source_note(t)
-    # without instruments: the ML column alone, its own title, no first-stage rows
-    g[g["estimator"].isin(["ml", "oster"])].to_csv(tmp_path / "ml.csv", index=False)
-    P.paper_identification(
-        tmp_path / "ml.csv",
-        **out,
-        alpha=0.1,
-        language="en",
-        decimals=3,
-        stars=[0.10, 0.05, 0.01],
-        parentheses="se",
-        weights_labels=WL,
-        labels=EN_LABELS,
-    )
-    t = P.read_table(out["json"])
-    assert t.columns == ["ML (AI exogenous)"] and [r.key for r in t.rows if r.kind == "text"] == ["oster_set"]
-    assert t.title != P.TITLES["en"]["identification"] and t.title == P.TITLES["en"]["identification_ml"]
-
-
-def test_verdict_step_prints_each_row_its_agreement_and_the_rule(raw, tmp_path):
-    d, _ = raw
-    g = pd.read_csv(d / "verdict.csv")
-    g["basis"] = ["iv", "ml", None]
-    g.loc[2, "variants_agree"] = np.nan
-    g.to_csv(tmp_path / "verdict.csv", index=False)
-    out = _forms(tmp_path, "verdict")
-    P.paper_verdict(tmp_path / "verdict.csv", **out, labels=EN_LABELS, language="en", decimals=3, alpha=0.1)
-    t = P.read_table(out["json"])
-    assert t.columns == [
-        "Estimate",
-        "90% interval",
-        "AI → channel (total)",
-        "Verdict",
-        "Basis",
-        "Adjusted p",
-        "Variants agreeing",
-    ]
-    assert [(r.label, r.cells) for r in t.rows] == [
-        ("AI total effect (baseline)", ["−0.015", "[−0.024, −0.007]", "", "promotes", "IV", "0.003", "7/8"]),
-        ("Industrial upgrading", ["−0.009", "[−0.015, −0.004]", "0.023", "promotes", "ML", "0.006", "6/8"]),
-        ("Value chain", ["0.001", "[−0.001, 0.004]", "−0.007", "inconclusive", "", "0.400", ""]),
-    ]
-    assert t.notes[1].startswith("Verdict rule: promotes if the 90% interval of the mediated total effect")
-    assert not any(n.startswith("Verdict rule: ...") for n in t.notes)
-    # without the adjusted p and the number of variants: no such columns, agreement as a count
-    g.drop(columns=["p", "p_adjusted", "variants", "basis"]).to_csv(tmp_path / "v2.csv", index=False)
-    P.paper_verdict(tmp_path / "v2.csv", **out, labels=LABELS, language="zh", decimals=2, alpha=0.05)
-    t = P.read_table(out["json"])
-    assert len(t.columns) == 5 and [r.cells[-1] for r in t.rows] == ["7", "6", ""]
-    assert t.rows[0].label == "人工智能总效应（基准）" and t.rows[0].cells[:2] == ["−0.02", "[−0.02, −0.01]"]
+    assert_source_note(t)
 
 
 def test_combined_documents_and_readme_hold_the_tables_given_in_order(raw, tmp_path):
@@ -778,9 +530,9 @@ def test_combined_documents_and_readme_hold_the_tables_given_in_order(raw, tmp_p
     outs = {}
     for name, step, kw in (
         ("descriptive", P.paper_descriptive, dict(variables=VARS, decimals=3)),
-        ("verdict", P.paper_verdict, dict(decimals=3, alpha=0.05)),
+        ("verdict", E.paper_verdict, dict(decimals=3, alpha=0.05)),
     ):
-        outs[name] = _forms(tmp_path, name)
+        outs[name] = forms(tmp_path, name)
         args = (d / "panel.csv", inp["mech"]) if name == "descriptive" else (d / "verdict.csv",)
         step(*args, **outs[name], labels=EN_LABELS, language="en", **kw)
     jsons = [outs["descriptive"]["json"], outs["verdict"]["json"]]
@@ -810,8 +562,8 @@ def test_combined_documents_and_readme_hold_the_tables_given_in_order(raw, tmp_p
 
 def test_mechanism_table_prints_the_adjusted_p_row_and_the_convergence_table_has_no_stub(raw, tmp_path):
     d, _ = raw
-    out = _forms(tmp_path, "mechanisms")
-    P.paper_mechanisms(
+    out = forms(tmp_path, "mechanisms")
+    E.paper_mechanisms(
         d / "mechanisms.csv",
         **out,
         alpha=0.05,
@@ -824,15 +576,15 @@ def test_mechanism_table_prints_the_adjusted_p_row_and_the_convergence_table_has
         weights_labels=WL,
         labels=EN_LABELS,
     )
-    rows = _rows(P.read_table(out["json"]))
+    rows = rows_by_label(P.read_table(out["json"]))
     v = pd.read_csv(d / "verdict.csv").set_index("mechanism")
     assert rows["Adjusted p"] == [
         "",
-        _printed(v.loc[MECHS[0], "p_adjusted"], 3),
+        printed(v.loc[MECHS[0], "p_adjusted"], 3),
         "",
-        _printed(v.loc[MECHS[1], "p_adjusted"], 3),
+        printed(v.loc[MECHS[1], "p_adjusted"], 3),
     ]
-    out = _forms(tmp_path, "convergence")
+    out = forms(tmp_path, "convergence")
     P.paper_convergence(
         d / "inequality.csv", d / "beta.csv", **out, variable="gdp_pc", labels=EN_LABELS, language="en", decimals=3
     )
@@ -844,7 +596,7 @@ def test_moran_table_keeps_the_other_matrices_of_a_year_one_matrix_lacks(raw, tm
     g = pd.read_csv(d / "global.csv")
     g = g[~((g["matrix"] == "queen") & (g["year"] == 2022))]  # the first matrix lacks 2022
     g.to_csv(tmp_path / "global.csv", index=False)
-    out = _forms(tmp_path, "moran")
+    out = forms(tmp_path, "moran")
     P.paper_moran(
         tmp_path / "global.csv",
         **out,
@@ -855,4 +607,4 @@ def test_moran_table_keeps_the_other_matrices_of_a_year_one_matrix_lacks(raw, tm
         decimals=3,
     )
     row = [r for r in P.read_table(out["json"]).rows if r.label == "2022"][0]
-    assert row.cells == ["", "", _printed(0.21, 3) + "*", _printed(2.0, 3)]
+    assert row.cells == ["", "", printed(0.21, 3) + "*", printed(2.0, 3)]

@@ -5,6 +5,7 @@ source's note; the stars, the rows, the variants not estimated and the mechanism
 import dataclasses
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from docx import Document
@@ -14,7 +15,23 @@ from aicoord.paper import NumberFormat
 from aicoord.paper.study_tables import failure_text
 from aicoord.steps import paper as P
 from aicoord.steps import paper_estimates as E
-from paper_inputs import LABELS, MECHS, REG, SIM_NOTE, WL, assert_three_lines, build_study_tables, make_inputs
+from paper_inputs import (
+    EN_LABELS,
+    LABELS,
+    MECHS,
+    REG,
+    SIM_NOTE,
+    WL,
+    assert_source_note,
+    assert_three_lines,
+    build_study_tables,
+    forms,
+    identification_csv,
+    make_inputs,
+    printed,
+    raw_inputs,
+    stars_of,
+)
 
 
 @pytest.fixture(scope="module", params=["simulated", "real"])
@@ -321,3 +338,245 @@ def test_mechanism_table_prints_z_under_the_mediated_effect_when_asked(built, tm
     med = pd.read_csv(d / "mechanisms.csv").query("quantity == 'mediated'").set_index("mechanism")
     under = next(r for r in t.rows if r.key == "mediated" and r.kind == "z")
     assert under.cells[1] == f"({NumberFormat()(med.loc[MECHS[0], 'estimate'] / med.loc[MECHS[0], 'se'])})"
+
+
+# ---- each estimates table step called in its own test's body, on English inputs (see tests/steps/test_paper.py)
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory):
+    """The inputs of the table steps (no step run), with an English note (paper_inputs.raw_inputs)."""
+    return raw_inputs(tmp_path_factory)
+
+
+def test_specification_step_prints_statistic_df_p_and_decision(raw, tmp_path):
+    d, _ = raw
+    out = forms(tmp_path, "specification")
+    E.paper_specification(d / "spec.csv", **out, weights_labels=WL, language="en", decimals=3)
+    t = P.read_table(out["json"])
+    assert t.columns == ["Statistic", "df", "p", "Decision"]
+    assert [(r.label, r.cells) for r in t.rows] == [
+        ("LM-lag (no fixed effects)", ["10.500", "1", "0.001", "Reject"]),
+        ("Selected model", ["", "", "", "SDM"]),
+    ]
+    assert t.notes[-2] == f"Spatial weights: {WL['queen']}"
+    assert_source_note(t)
+
+
+def test_regression_table_steps_print_stars_from_the_unrounded_z(raw, tmp_path):
+    """The baseline, effects, mechanisms and heterogeneity steps called here, their cells checked by
+    :func:`test_stars_agree_with_the_unrounded_estimates_over_their_se` (estimate to the SE's decimals with the
+    stars of 2 Φ(−|z|), SE in parentheses), and the rows each prints."""
+    d, _ = raw
+    outs = {n: forms(tmp_path, n) for n in REG}
+    reg = dict(language="zh", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, labels=LABELS)
+    E.paper_baseline(d / "baseline.csv", d / "baseline.json", **outs["baseline"], **reg)
+    E.paper_effects(d / "effects.csv", d / "baseline.json", **outs["effects"], **reg)
+    E.paper_mechanisms(
+        d / "mechanisms.csv",
+        **outs["mechanisms"],
+        alpha=0.05,
+        verdict_csv=d / "verdict.csv",
+        outcome="coord_gap",
+        **reg,
+    )
+    E.paper_heterogeneity(d / "heterogeneity.csv", **outs["heterogeneity"], **reg)
+    test_stars_agree_with_the_unrounded_estimates_over_their_se(("direct", d, outs))
+    test_regression_tables_say_what_the_rows_are(("direct", d, outs))
+    base = P.read_table(outs["baseline"]["json"])
+    scal = {r.key: r.cells for r in base.rows if r.kind in ("stat", "scalar", "text") or r.key in ("N", "T")}
+    assert scal["loglik"] == ["12.500"] * 4 and scal["N"] == ["8"] * 4 and scal["nobs"] == ["24"] * 4
+    eff = P.read_table(outs["effects"]["json"])
+    assert eff.columns == ["直接效应", "间接效应", "总效应"]
+    assert "200" in eff.note_text  # the draws behind the effects' SEs
+    het = P.read_table(outs["heterogeneity"]["json"])
+    assert [r.label for r in het.rows if r.kind == "panel"] == ["分地区", "分时期（2022 年起为后期）"]
+    mech = P.read_table(outs["mechanisms"]["json"])
+    assert "Holm" in mech.note_text
+
+
+def test_robustness_step_prints_each_variant_and_model_or_why_not(raw, tmp_path):
+    d, _ = raw
+    out = forms(tmp_path, "robustness")
+    E.paper_robustness(
+        d / "robustness.csv", **out, labels=EN_LABELS, weights_labels=WL, alpha=0.1, language="en", decimals=3
+    )
+    t = P.read_table(out["json"])
+    g = pd.read_csv(d / "robustness.csv")
+    models = ["sdm", "sar", "dynamic_sdm"]
+    assert t.columns == ["Estimate", "90% interval"] * 3
+    assert t.groups == [("SDM", 2), ("SAR", 2), ("Dynamic SDM (short run)", 2)]
+    panels = [r.label for r in t.rows if r.kind == "panel"]
+    assert panels == ["AI total effect", "Mediated effect: Industrial upgrading", "Mediated effect: Value chain"]
+    samples = {"full": "Full sample", "ai_lag1": "AI lagged one year"}
+    body = iter(r for r in t.rows if r.kind != "panel")
+    for mech in ["baseline", *MECHS]:
+        for w in WL:
+            for s in ("full", "ai_lag1"):
+                r = next(body)
+                assert r.label == f"{WL[w]} × {samples[s]}"
+                want = []
+                for mo in models:
+                    x = g[(g["mechanism"] == mech) & (g["weights"] == w) & (g["sample"] == s) & (g["model"] == mo)]
+                    x = x.iloc[0]
+                    if x["verdict"] == "not estimated":
+                        want += ["not estimated", "rho on its bound" if mo == "sar" else x["failure"].split(";")[0]]
+                    else:
+                        want += [printed(x["estimate"], 3), f"[{printed(x['lower'], 3)}, {printed(x['upper'], 3)}]"]
+                assert r.cells == want, (mech, w, s)
+    assert t.notes[1].startswith("Intervals are 90% intervals from parameter draws")
+    assert any(n.startswith("The dynamic SDM includes the time-lagged outcome") for n in t.notes)
+    assert f"Spatial weights: {WL['queen']}; {WL['invdist']}" in t.notes
+    assert_source_note(t)
+
+
+def test_scenario_steps_print_before_after_change_and_each_province(raw, tmp_path):
+    d, _ = raw
+    g = pd.read_csv(d / "dispersion.csv")
+    g["after"] = g["before"] - np.linspace(0.01, 0.08, len(g))
+    g["change"] = g["after"] - g["before"]
+    g.loc[g["scenario"] == "freeze_east", "shift"] = 3
+    g.to_csv(tmp_path / "dispersion.csv", index=False)
+    out = forms(tmp_path, "scenarios")
+    E.paper_scenarios(tmp_path / "dispersion.csv", **out, alpha=0.1, language="en", decimals=3)
+    t = P.read_table(out["json"])
+    assert t.columns == ["Before", "After", "Change", "90% interval"]
+    assert [r.label for r in t.rows if r.kind == "panel"] == [
+        "Catch-up of the Centre, West and Northeast",
+        "East's growth frozen",
+    ]
+    body = [r for r in t.rows if r.kind != "panel"]
+    labels = {"cv": "CV", "theil_t": "Theil T", "gini": "Gini", "gini_East": "Gini, East"}
+    for r, (_, s) in zip(body, g.iterrows()):
+        assert r.label == f"{labels[s['measure']]} ({s['year']})"
+        assert r.cells == [
+            printed(s["before"], 3),
+            printed(s["after"], 3),
+            printed(s["change"], 3),
+            f"[{printed(s['change_lower'], 3)}, {printed(s['change_upper'], 3)}]",
+        ]
+    assert "Intervals are 90% intervals from parameter draws; the outcome is shifted by 2, 3" in t.note_text
+    assert_source_note(t)
+
+    p = pd.read_csv(d / "scenario_provinces.csv", dtype={"unit": str})
+    p = p.iloc[::-1].copy()  # the provinces in the input's order (here reversed)
+    p["delta_y"] = -0.0017 * np.sqrt(np.arange(1, len(p) + 1))  # no value on a rounding tie
+    p["own"] = 0.6137 * p["delta_y"]
+    p["spillover"] = p["delta_y"] - p["own"]
+    p.to_csv(tmp_path / "prov.csv", index=False)
+    out = forms(tmp_path, "prov")
+    E.paper_scenario_provinces(tmp_path / "prov.csv", **out, language="en", decimals=4)
+    t = P.read_table(out["json"])
+    assert t.columns == ["Region", "ΔAI", "Δoutcome", "Own", "Spillover"] * 1 + ["ΔAI", "Δoutcome", "Own", "Spillover"]
+    units = list(dict.fromkeys(p["unit"]))
+    assert [r.label for r in t.rows] == [
+        "180000",
+        "170000",
+        "160000",
+        "Inner Mongolia",
+        "Shanxi",
+        "Hebei",
+        "Tianjin",
+        "Beijing",
+    ]
+    for r, u in zip(t.rows, units):
+        want = [p.loc[p["unit"] == u, "region"].iloc[0]]
+        for sc in ("freeze_east", "catch_up"):  # scenarios in the input's order
+            x = p[(p["unit"] == u) & (p["scenario"] == sc)].iloc[0]
+            want += [printed(x["delta_ai"], 2)] + [printed(x[c], 4) for c in ("delta_y", "own", "spillover")]
+        assert r.cells == want, u
+    assert_source_note(t)
+
+
+def test_identification_step_prints_each_estimator_and_the_first_stage(raw, tmp_path):
+    d, _ = raw
+    identification_csv(d)
+    g = pd.read_csv(d / "identification.csv")
+    g.loc[g["estimator"] == "gmm", "hansen_j"] = np.nan  # a just-identified GMM: no J
+    g.loc[g["estimator"] == "gmm", "ar_low"] = np.nan
+    g.to_csv(tmp_path / "ident.csv", index=False)
+    out = forms(tmp_path, "identification")
+    E.paper_identification(
+        tmp_path / "ident.csv",
+        **out,
+        alpha=0.1,
+        language="en",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="se",
+        weights_labels=WL,
+        labels=EN_LABELS,
+    )
+    t = P.read_table(out["json"])
+    assert t.columns == ["ML (AI exogenous)", "Spatial 2SLS", "Two-step efficient GMM"]
+    fmt = NumberFormat()
+    coef = [r for r in t.rows if r.kind == "coef"]
+    assert [r.label for r in coef] == ["Direct", "Indirect", "Total"]
+    for r in coef:
+        for e, cell in zip(("ml", "iv", "gmm"), r.cells):
+            s = g[(g["estimator"] == e) & (g["effect"] == r.key)].iloc[0]
+            p = float(2 * special.ndtr(-abs(s["estimate"] / s["se"])))
+            assert cell == fmt(s["estimate"], fmt.decimals_for(s["se"])) + stars_of(p), (e, r.key)
+    text = {r.key: r.cells for r in t.rows if r.kind == "text"}
+    assert text["partial_r2"] == ["", "0.410", "0.410"] and text["sw_f"] == ["", "31.200", "31.200"]
+    assert text["kp_rk_wald_f"] == ["", "20.300", "20.300"] and text["kp_lm_p"] == ["", "0.001", "0.001"]
+    assert text["hansen_j"] == ["", "0.150 (0.990)", ""] and text["endogeneity_p"] == ["", "0.000", "0.000"]
+    assert text["anderson_rubin"] == ["", "[−0.020, unbounded]", "[unbounded, unbounded]"]
+    assert text["oster_set"] == ["[−0.004, 0.001]", "", ""]
+    labels = [r.label for r in t.rows if r.kind == "text"]
+    assert labels[-2:] == [
+        "Anderson–Rubin 90% set (AI's coefficient)",
+        "Oster (2019) identified set (AI's coefficient)",
+    ]
+    assert any("instruments: Government intervention; IV standard errors clustered by province" in n for n in t.notes)
+    assert any("controls is −0.004;" in n and "coefficient is 0.001;" in n and "to 0 is 0.800" in n for n in t.notes)
+    assert_source_note(t)
+    # without instruments: the ML column alone, its own title, no first-stage rows
+    g[g["estimator"].isin(["ml", "oster"])].to_csv(tmp_path / "ml.csv", index=False)
+    E.paper_identification(
+        tmp_path / "ml.csv",
+        **out,
+        alpha=0.1,
+        language="en",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="se",
+        weights_labels=WL,
+        labels=EN_LABELS,
+    )
+    t = P.read_table(out["json"])
+    assert t.columns == ["ML (AI exogenous)"] and [r.key for r in t.rows if r.kind == "text"] == ["oster_set"]
+    assert t.title != P.TITLES["en"]["identification"] and t.title == P.TITLES["en"]["identification_ml"]
+
+
+def test_verdict_step_prints_each_row_its_agreement_and_the_rule(raw, tmp_path):
+    d, _ = raw
+    g = pd.read_csv(d / "verdict.csv")
+    g["basis"] = ["iv", "ml", None]
+    g.loc[2, "variants_agree"] = np.nan
+    g.to_csv(tmp_path / "verdict.csv", index=False)
+    out = forms(tmp_path, "verdict")
+    E.paper_verdict(tmp_path / "verdict.csv", **out, labels=EN_LABELS, language="en", decimals=3, alpha=0.1)
+    t = P.read_table(out["json"])
+    assert t.columns == [
+        "Estimate",
+        "90% interval",
+        "AI → channel (total)",
+        "Verdict",
+        "Basis",
+        "Adjusted p",
+        "Variants agreeing",
+    ]
+    assert [(r.label, r.cells) for r in t.rows] == [
+        ("AI total effect (baseline)", ["−0.015", "[−0.024, −0.007]", "", "promotes", "IV", "0.003", "7/8"]),
+        ("Industrial upgrading", ["−0.009", "[−0.015, −0.004]", "0.023", "promotes", "ML", "0.006", "6/8"]),
+        ("Value chain", ["0.001", "[−0.001, 0.004]", "−0.007", "inconclusive", "", "0.400", ""]),
+    ]
+    assert t.notes[1].startswith("Verdict rule: promotes if the 90% interval of the mediated total effect")
+    assert not any(n.startswith("Verdict rule: ...") for n in t.notes)
+    # without the adjusted p and the number of variants: no such columns, agreement as a count
+    g.drop(columns=["p", "p_adjusted", "variants", "basis"]).to_csv(tmp_path / "v2.csv", index=False)
+    E.paper_verdict(tmp_path / "v2.csv", **out, labels=LABELS, language="zh", decimals=2, alpha=0.05)
+    t = P.read_table(out["json"])
+    assert len(t.columns) == 5 and [r.cells[-1] for r in t.rows] == ["7", "6", ""]
+    assert t.rows[0].label == "人工智能总效应（基准）" and t.rows[0].cells[:2] == ["−0.02", "[−0.02, −0.01]"]
