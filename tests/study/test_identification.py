@@ -63,3 +63,35 @@ def test_iv_recovers_truth_ml_does_not(table):
         assert tot.loc[e, "ci_low"] <= truth <= tot.loc[e, "ci_high"]
     assert not tot.loc["ml", "ci_low"] <= truth <= tot.loc["ml", "ci_high"]
     assert tot.loc["ml", "estimate"] - truth > 3 * tot.loc["ml", "se"]
+
+
+@pytest.mark.parametrize("mode", ["ml", "iv", "both"])
+def test_identification_table_takes_the_estimators_of_its_mode_and_ends_with_the_oster_row(table, mode):
+    """The study's table (identification_table): the rows of ``mode``'s estimators, equal to identification's, then
+    one Oster row equal to oster_bound; a wild bootstrap among the ML covariance options is dropped."""
+    from aicoord.study.identification import ESTIMATORS, identification_table
+    from aicoord.study.oster import oster_bound
+
+    full, df, wdf = table
+    kw = dict(y="y", ai="ai", controls=["x"], unit="id", time="t", w=wdf)
+    tab, first_stage, ob = identification_table(
+        df, instruments=["z1", "z2"], mode=mode, lee_yu=False, draws=400, seed=3, ml_cov={"bootstrap": 99}, **kw
+    )
+    want = full[full["estimator"].isin(ESTIMATORS[mode])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(tab.iloc[:-1][want.columns].reset_index(drop=True), want)
+    assert (first_stage is None) == (mode == "ml")
+    assert ob == oster_bound(df, **kw)
+    last = tab.iloc[-1]
+    assert (last["estimator"], last["effect"]) == ("oster", "coefficient")
+    assert (last["estimate"], last["ci_low"], last["ci_high"]) == (ob["beta_controlled"], ob["set_low"], ob["set_high"])
+
+
+def test_study_cov_drops_unset_options_and_the_default_cluster():
+    from aicoord.study.models import study_cov
+
+    assert study_cov({"cov_type": "cluster", "cluster": "code", "dk_lag": None}, "code") == {"cov_type": "cluster"}
+    assert study_cov({"cov_type": "cluster", "cluster": "region"}, "code") == {
+        "cov_type": "cluster",
+        "cluster": "region",
+    }
+    assert study_cov(None, "code") == {}

@@ -20,9 +20,16 @@ import numpy as np
 from ..errors import EstimationError, InputError
 from ..io import write_json
 from ..limits import MAX_DRAWS
+from ._fit_panel_checks import (
+    check_dynamic_options,
+    check_inference_options,
+    check_iv_options,
+    check_outcome,
+    panel_gaps,
+)
 from ._types import int_in
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["add_arguments", "run", "check_outcome", "check_dynamic_options"]
 
 
 def add_arguments(parser):
@@ -152,59 +159,6 @@ def _stat(est, se):
     return {"estimate": est, "se": se, "z": z, "p": 2 * special.ndtr(-abs(z))}
 
 
-def check_outcome(data, y, id_col, time_col, fe, path=None) -> None:
-    """Refuse a dependent variable that is constant, or that the chosen fixed effects wipe out.
-
-    Raises
-    ------
-    InputError
-        ``the dependent variable '<y>' is constant ...`` (every effects choice), or ``... is wiped out by
-        the <fe> fixed effects`` when it does not vary within units (individual, two-way), within
-        periods (time, two-way), or is additive in unit and period (two-way).
-    """
-    v = data[y].to_numpy(dtype=float)
-    if np.all(v == v[0]):
-        raise InputError(
-            f"the dependent variable '{y}' is constant ({v[0]:g} in every row); there is nothing to explain",
-            file=path,
-            column=y,
-            hint="check the --y column",
-        )
-    scale = np.max(np.abs(v - v.mean()))
-    if fe in ("individual", "time", "twoways"):
-        d = data[[id_col, time_col]].copy()
-        d["v"] = (v - v.mean()) / scale
-        within = d["v"].copy()
-        if fe in ("individual", "twoways"):
-            within = within - d.groupby(id_col)["v"].transform("mean")
-        if fe in ("time", "twoways"):
-            within = within - d.assign(v=within).groupby(time_col)["v"].transform("mean")
-        if np.max(np.abs(within.to_numpy())) <= 1e-12:
-            what = {
-                "individual": "does not vary within units",
-                "time": "does not vary within periods",
-                "twoways": "varies only between units and between periods",
-            }[fe]
-            raise InputError(
-                f"the dependent variable '{y}' {what} and is wiped out by the {fe} fixed effects",
-                file=path,
-                column=y,
-                hint="choose other fixed effects (--fe) or another --y",
-            )
-
-
-def _panel_gaps(data, time_col, path):
-    from ..contract import check_consecutive_periods
-
-    gaps = check_consecutive_periods(data[time_col].unique())
-    if gaps:
-        return (
-            f"the periods of '{path}' are not consecutive: {', '.join(map(str, gaps))} missing; the "
-            f"model treats the {data[time_col].nunique()} periods as a panel without regard to the gaps"
-        )
-    return None
-
-
 def run(args) -> int:
     """Fit the model and write the JSON result."""
     from ..contract import check_consecutive_periods, check_count, read_long_panel
@@ -217,9 +171,9 @@ def run(args) -> int:
         check_dynamic_options(args)
     elif args.no_bias_correction:
         raise InputError("--no-bias-correction applies to dynamic models only", hint="add --dlag 1, 2 or 3")
-    iv = _check_iv_options(args)
+    iv = check_iv_options(args)
     if not iv:
-        _check_inference_options(args)
+        check_inference_options(args)
     if args.fe == "random" and args.model not in ("sar", "sdm", "sem"):
         raise InputError("random effects are implemented for --model sar, sdm and sem only")
     cols = list(dict.fromkeys([args.y, *args.x, *(args.endog or []), *(args.instruments or [])]))
@@ -227,7 +181,7 @@ def run(args) -> int:
     check_magnitudes(data, cols, args.data)  # the engine checks it too; here the file is named
     check_outcome(data, args.y, args.id, args.time, args.fe, args.data)
     notes = []
-    gap_note = _panel_gaps(data, args.time, args.data)
+    gap_note = panel_gaps(data, args.time, args.data)
     if gap_note:
         if getattr(args, "dlag", None):  # models that lag in time need consecutive periods
             raise InputError(
@@ -411,45 +365,6 @@ def run(args) -> int:
     return 0
 
 
-_ERR_MODELS, _WX_MODELS = ("sem", "sac", "sdem"), ("sdm", "slx", "sdem")
-
-
-def _check_iv_options(args) -> bool:
-    """Refuse IV options that do not go together; ``True`` when the fit is an IV fit."""
-    endog, inst = getattr(args, "endog", None), getattr(args, "instruments", None)
-    estimator = getattr(args, "estimator", None)
-    if not endog and not inst:
-        if estimator in ("2sls", "gmm"):
-            raise InputError(f"--estimator {estimator} applies to IV fits only", hint="add --endog and --instruments")
-        return False
-    if not endog or not inst:
-        raise InputError("an IV fit needs both --endog and --instruments")
-    if estimator in ("ml", "mqml"):
-        raise InputError(f"--estimator {estimator} does not apply to IV fits", hint="use 2sls (default) or gmm")
-    if getattr(args, "cluster_bootstrap", None) is not None:
-        raise InputError("--cluster-bootstrap does not apply to IV fits", hint="drop it or drop --endog/--instruments")
-    if args.model not in ("sar", "sdm", "slx") or args.fe == "random":
-        raise InputError(
-            f"IV fits take --model sar, sdm or slx with --fe none, individual, time or twoways, "
-            f"not --model {args.model} --fe {args.fe}"
-        )
-    if args.dlag is not None or args.lee_yu or args.w_error or args.w_x or args.weights_by_year:
-        raise InputError(
-            "--dlag, --lee-yu, --w-error, --w-x and --weights-by-year do not apply to IV fits",
-            hint="drop them or drop --endog/--instruments",
-        )
-    if args.cov_type not in ("oim", "robust", "cluster"):
-        raise InputError(
-            f"--cov-type {args.cov_type} is not available for IV fits",
-            hint="use oim (homoskedastic), robust or cluster",
-        )
-    if args.cluster is not None and args.cov_type != "cluster":
-        raise InputError("--cluster applies to --cov-type cluster only", hint="add --cov-type cluster")
-    if args.dk_lag is not None:
-        raise InputError("--dk-lag applies to --cov-type driscoll-kraay only")
-    return True
-
-
 def _run_iv(args, data, w, notes) -> int:
     """``--endog``/``--instruments``: spatial 2SLS/GMM of :mod:`aicoord.panel.iv`."""
     from ..panel import SpatialPanel
@@ -517,46 +432,6 @@ def _run_iv(args, data, w, notes) -> int:
     return 0
 
 
-def _check_inference_options(args) -> None:
-    """Refuse inference and weights options that do not apply to the chosen model."""
-    if args.cluster_bootstrap is not None and args.cov_type != "cluster":
-        raise InputError(
-            "--cluster-bootstrap applies to --cov-type cluster only",
-            hint="add --cov-type cluster or drop --cluster-bootstrap",
-        )
-    if args.cluster is not None and args.cov_type != "cluster":
-        raise InputError("--cluster applies to --cov-type cluster only", hint="add --cov-type cluster")
-    if args.dk_lag is not None:
-        if args.cov_type != "driscoll-kraay":
-            raise InputError("--dk-lag applies to --cov-type driscoll-kraay only", hint="add --cov-type driscoll-kraay")
-        if args.dk_lag < 0:
-            raise InputError(f"--dk-lag must be 0 or more, not {args.dk_lag}")
-    if args.w_error and args.model not in _ERR_MODELS:
-        raise InputError(
-            f"--w-error applies to models with a spatial error term (sem, sac, sdem), not --model {args.model}",
-            hint="drop --w-error or choose --model sem, sac or sdem",
-        )
-    if args.wx is not None and args.model not in _WX_MODELS:
-        raise InputError(
-            f"--wx applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
-            hint="drop --wx or choose --model sdm, slx or sdem",
-        )
-    if args.w_x and args.model not in _WX_MODELS:
-        raise InputError(
-            f"--w-x applies to models with W*x terms (sdm, slx, sdem), not --model {args.model}",
-            hint="drop --w-x or choose --model sdm, slx or sdem",
-        )
-    if args.dlag is not None and (args.cov_type != "oim" or args.effects_se != "sim" or args.w_error or args.w_x):
-        raise InputError(
-            "--cov-type, --effects-se, --w-error and --w-x apply to static models only", hint="drop them or drop --dlag"
-        )
-    if args.cov_type != "oim" and args.fe == "random":
-        raise InputError(
-            f"--cov-type {args.cov_type} is not available for random effects",
-            hint="use --cov-type oim, or fixed effects",
-        )
-
-
 def _attach_cluster(data, path, col, id_col, time_col):
     """Add the cluster column ``col`` of the file (as text) to ``data`` (same rows, file order)."""
     from ..io import read_table
@@ -614,33 +489,6 @@ def _integer_ids(data, id_col, w):
 
     data = data.assign(**{id_col: text.astype(int)})
     return data, ({p: frame(x) for p, x in w.items()} if isinstance(w, dict) else frame(w))
-
-
-def check_dynamic_options(args) -> None:
-    """Refuse, before any file is read, the options a ``--dlag`` model does not take.
-
-    Raises
-    ------
-    InputError
-        One message for every model/effects pair other than ``--model sar|sdm`` with
-        ``--fe individual|twoways`` (naming the pair given), and for ``--weights-by-year`` and
-        ``--lee-yu``.
-    """
-    from ..panel.dynamic import EFFECTS, MODELS
-
-    if args.fe not in EFFECTS or args.model not in MODELS:
-        raise InputError(
-            f"dynamic models are the SAR and SDM with individual or two-way effects, not "
-            f"--model {args.model} --fe {args.fe}",
-            hint="use --model sar|sdm --fe individual|twoways",
-        )
-    if args.weights_by_year:
-        raise InputError("dynamic models need one weights matrix for all periods", hint="use --weights")
-    if args.lee_yu:
-        raise InputError(
-            "--lee-yu does not apply to dynamic models: their bias correction is on by default",
-            hint="drop --lee-yu (use --no-bias-correction for the raw QML)",
-        )
 
 
 def _run_dynamic(args, data, w) -> int:

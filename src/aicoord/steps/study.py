@@ -20,7 +20,7 @@ from ..io import write_csv, write_json
 from ..notes import note_of
 from ..study import add_agreement, convergence_with_ai, dispersion_shift, specification_search
 from ..study import split_year as split_year_of
-from ..study.identification import identification as fit_identification
+from ..study.identification import identification_table
 from ..study.mechanisms import (
     a_path_verdict,
     add_adjusted_p,
@@ -31,7 +31,7 @@ from ..study.mechanisms import (
     verdict_note,
 )
 from ..study.models import baseline_columns as fit_baseline_columns
-from ..study.oster import oster_bound
+from ..study.models import fit_summary, study_cov
 from ..units import municipal_units
 from ..weights_load import load_weights
 
@@ -120,32 +120,6 @@ def specification(
     _write(tab, out_csv, note + wnote)
 
 
-def _fit_summary(res, **extra) -> dict:
-    return {
-        "model": res.model.model,
-        "effects": res.model.effects,
-        "lee_yu": bool(res.model.lee_yu),
-        "N": int(res.N),
-        "T": int(res.T),
-        "nobs": int(res.nobs),
-        "loglik": float(res.loglik),
-        "sigma2": float(res.sigma2),
-        "r2": float(res.r2),
-        "r2_within": float(res.r2_within),
-        "cov": dict(res.cov_info),
-        **extra,
-    }
-
-
-def _study_cov(cov) -> dict:
-    """The ``cov`` settings of a study fit as keyword arguments of :meth:`SpatialPanel.fit` (unset ones dropped,
-    clustering by the province as the default)."""
-    cov = {k: v for k, v in (cov or {}).items() if v is not None}
-    if cov.get("cluster") == UNIT:
-        cov.pop("cluster")
-    return cov
-
-
 def baseline_model_of(spec_csv) -> str:
     """The model of the baseline written in the specification table's row ``baseline model`` (``sdm``, ``sar``,
     ``sem`` or ``slx``)."""
@@ -158,7 +132,7 @@ def baseline_model_of(spec_csv) -> str:
 
 def _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv):
     """The study's baseline (:func:`aicoord.study.baseline`) with the study's options: the model named by the
-    specification table in ``spec_csv`` (none: the SDM), the covariance ``cov`` (:func:`_study_cov`), and the
+    specification table in ``spec_csv`` (none: the SDM), the covariance ``cov`` (:func:`aicoord.study.models.study_cov`), and the
     draws and seed of the configuration. The steps ``baseline`` and ``scenarios`` both fit it here, so that the
     scenarios rest on the very fit the baseline table reports."""
     spec_csv = _optional_file(spec_csv)
@@ -176,7 +150,7 @@ def _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, co
         draws=draws,
         seed=seed,
         alpha=alpha,
-        cov=_study_cov(cov),
+        cov=study_cov(cov, UNIT),
     )
 
 
@@ -212,7 +186,7 @@ def baseline(
     _write(b.coefficients, out_coef, note + wnote, index=True)
     _write(b.effects, out_effects, note + wnote, index=True)
     write_json(
-        _fit_summary(
+        fit_summary(
             b.fit,
             weights=weights_name,
             y=y,
@@ -266,7 +240,7 @@ def baseline_columns(
         default_weights=weights_name,
         effects=effects,
         lee_yu=lee_yu,
-        cov=_study_cov(cov),
+        cov=study_cov(cov, UNIT),
     )
     _write(tab, out_csv, note + wnotes)
 
@@ -293,7 +267,7 @@ def identification(
     cov=None,
 ) -> None:
     """AI's direct, indirect and total effects by ML, spatial 2SLS and efficient GMM (rule ``identification``;
-    :func:`aicoord.study.identification.identification`), one row per estimator x effect with the first-stage
+    :func:`aicoord.study.identification.identification_table`), one row per estimator x effect with the first-stage
     statistics of AI on the IV rows; the JSON holds the full first-stage diagnostics of the 2SLS fit.
 
     ``mode`` (``analysis.identification``, resolved): ``ml`` (the ML rows only: no instrument), ``iv`` (2SLS and
@@ -304,10 +278,7 @@ def identification(
     (``ci_low``, ``ci_high``), ``beta_star``, ``delta_for_zero`` and ``r_max``."""
     d, note = _data(panel_csv)
     w, wnote = _weights(weights_csv)
-    estimators = {"ml": ("ml",), "iv": ("iv", "gmm"), "both": ("ml", "iv", "gmm")}[mode]
-    cov = _study_cov(cov)
-    cov.pop("bootstrap", None)  # the wild bootstrap belongs to the baseline's own table
-    tab = fit_identification(
+    tab, first_stage, ob = identification_table(
         d,
         y=y,
         ai=ai,
@@ -316,39 +287,15 @@ def identification(
         unit=UNIT,
         time=TIME,
         w=w,
+        mode=mode,
         effects=effects,
         lee_yu=lee_yu,
-        estimators=estimators,
         cov_type=iv_cov_type,
         cluster=None if cluster in (None, UNIT) else cluster,
         draws=draws,
         seed=seed,
         alpha=alpha,
-        ml_cov=cov or None,
-    )
-    first_stage = tab.attrs.get("first_stage")
-    ob = oster_bound(d, y=y, ai=ai, controls=list(controls), unit=UNIT, time=TIME, w=w)
-    tab = pd.concat(
-        [
-            tab,
-            pd.DataFrame(
-                [
-                    {
-                        "estimator": "oster",
-                        "effect": "coefficient",
-                        "estimate": ob["beta_controlled"],
-                        "ci_low": ob["set_low"],
-                        "ci_high": ob["set_high"],
-                        "beta_star": ob["beta_star"],
-                        "delta_for_zero": ob["delta_for_zero"],
-                        "r_max": ob["r_max"],
-                        "r2_controlled": ob["r2_controlled"],
-                        "beta_short": ob["beta_short"],
-                    }
-                ]
-            ),
-        ],
-        ignore_index=True,
+        ml_cov=study_cov(cov, UNIT),
     )
     tab.insert(0, "weights", weights_name)
     tab["instruments"] = ";".join(instruments)
@@ -436,7 +383,7 @@ def mechanism(
         draws=draws,
         seed=seed,
         alpha=alpha,
-        cov=_study_cov(cov),
+        cov=study_cov(cov, UNIT),
         instruments=list(instruments),
         iv_cov={"cov_type": iv_cov_type, **({"cluster": cluster} if cluster not in (None, UNIT) else {})},
     )

@@ -24,8 +24,9 @@ import pandas as pd
 from scipy import special
 
 from ._common import fit_panel, setting
+from .oster import oster_bound
 
-__all__ = ["identification", "IDENTIFICATION_COLUMNS"]
+__all__ = ["identification", "identification_table", "IDENTIFICATION_COLUMNS", "ESTIMATORS"]
 
 IDENTIFICATION_COLUMNS = [
     "estimator",
@@ -161,3 +162,86 @@ def identification(
     out = pd.DataFrame(rows).reindex(columns=IDENTIFICATION_COLUMNS)
     out.attrs["first_stage"] = fs_all
     return out
+
+
+#: The estimators of each ``analysis.identification`` mode: ``ml`` (no instrument), ``iv`` (2SLS and GMM), ``both``.
+ESTIMATORS = {"ml": ("ml",), "iv": ("iv", "gmm"), "both": ("ml", "iv", "gmm")}
+
+
+def identification_table(
+    data,
+    *,
+    y,
+    ai,
+    controls,
+    instruments,
+    unit,
+    time,
+    w,
+    mode="both",
+    effects="twoways",
+    lee_yu=False,
+    cov_type="cluster",
+    cluster=None,
+    draws=1000,
+    seed=0,
+    alpha=0.05,
+    ml_cov=None,
+):
+    """The study's identification table: :func:`identification` with the estimators of ``mode``
+    (:data:`ESTIMATORS`), then a last row with the instrument-free bound of :func:`aicoord.study.oster.oster_bound`
+    (Oster 2019, delta = 1, R_max = 1.3 R²).
+
+    Parameters
+    ----------
+    data, y, ai, controls, instruments, unit, time, w, effects, lee_yu, cov_type, cluster, draws, seed, alpha
+        As :func:`identification`.
+    mode : {"ml", "iv", "both"}
+        ``analysis.identification``, resolved.
+    ml_cov : dict, optional
+        Covariance options of the ML fit, as the baseline's; a wild bootstrap is dropped (it belongs to the
+        baseline's own table).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per estimator x effect, then the row ``estimator`` ``oster``, ``effect`` ``coefficient``: AI's
+        coefficient in the two-way within regression with the controls (``estimate``), the identified set
+        (``ci_low``, ``ci_high``), ``beta_star``, ``delta_for_zero``, ``r_max``, ``r2_controlled`` and
+        ``beta_short``.
+    first_stage : dict or None
+        The 2SLS fit's first-stage diagnostics (None without IV rows).
+    oster : dict
+        :func:`aicoord.study.oster.oster_bound`.
+    """
+    ml_cov = {k: v for k, v in (ml_cov or {}).items() if k != "bootstrap"}
+    tab = identification(
+        data,
+        y=y,
+        ai=ai,
+        controls=list(controls),
+        instruments=list(instruments),
+        unit=unit,
+        time=time,
+        w=w,
+        effects=effects,
+        lee_yu=lee_yu,
+        estimators=ESTIMATORS[mode],
+        cov_type=cov_type,
+        cluster=cluster,
+        draws=draws,
+        seed=seed,
+        alpha=alpha,
+        ml_cov=ml_cov or None,
+    )
+    first_stage = tab.attrs.get("first_stage")
+    ob = oster_bound(data, y=y, ai=ai, controls=list(controls), unit=unit, time=time, w=w)
+    row = {
+        "estimator": "oster",
+        "effect": "coefficient",
+        "estimate": ob["beta_controlled"],
+        "ci_low": ob["set_low"],
+        "ci_high": ob["set_high"],
+        **{k: ob[k] for k in ("beta_star", "delta_for_zero", "r_max", "r2_controlled", "beta_short")},
+    }
+    return pd.concat([tab, pd.DataFrame([row])], ignore_index=True), first_stage, ob

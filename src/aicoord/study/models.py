@@ -29,6 +29,8 @@ __all__ = [
     "heterogeneity",
     "coefficient_table",
     "effects_table",
+    "fit_summary",
+    "study_cov",
 ]
 
 
@@ -525,3 +527,31 @@ def baseline_columns(
         )
         frames.append(t)
     return pd.concat(frames, ignore_index=True)
+
+
+def fit_summary(res, **extra) -> dict:
+    """The summary of a fit that the study's JSON files hold: model, effects, Lee-Yu correction, N, T, the
+    number of observations, log-likelihood, sigma², R², within R² and the covariance options, with ``extra``."""
+    return {
+        "model": res.model.model,
+        "effects": res.model.effects,
+        "lee_yu": bool(res.model.lee_yu),
+        "N": int(res.N),
+        "T": int(res.T),
+        "nobs": int(res.nobs),
+        "loglik": float(res.loglik),
+        "sigma2": float(res.sigma2),
+        "r2": float(res.r2),
+        "r2_within": float(res.r2_within),
+        "cov": dict(res.cov_info),
+        **extra,
+    }
+
+
+def study_cov(cov, unit) -> dict:
+    """The ``cov`` settings of a study fit as keyword arguments of :meth:`aicoord.panel.SpatialPanel.fit`: unset
+    ones dropped, and clustering by ``unit`` (the default) not named."""
+    cov = {k: v for k, v in (cov or {}).items() if v is not None}
+    if cov.get("cluster") == unit:
+        cov.pop("cluster")
+    return cov
