@@ -591,3 +591,25 @@ def rows_by_label(t):
 def assert_source_note(t):
     assert t.notes[0] == "Simulated data"
     assert t.notes[-1].startswith("Source: aicoord.simulate demonstration panel")
+
+
+def assert_table_in_four_forms(outs, step):
+    """The table of ``step`` (a paper table step, its name ``paper_<table>``) written as CSV, Markdown, LaTeX, Word
+    and JSON: numbered and titled by its place in P.TABLES, the tidy CSV carrying the note, and a three-line Word
+    table with every row."""
+    from docx import Document
+
+    name = step.__name__.removeprefix("paper_")
+    out = outs[name]
+    for kind in ("csv", "md", "tex", "docx", "json"):
+        assert out[kind].stat().st_size > 0, (name, kind)
+    t = P.read_table(out["json"])
+    assert t.number == P.TABLES.index(name) + 1 and t.title.startswith(P.TITLES["zh"][name])
+    assert out["md"].read_text(encoding="utf-8").startswith(f"**{t.caption}**")
+    assert "\\bottomrule" in out["tex"].read_text(encoding="utf-8")
+    tidy = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
+    assert set(tidy["note"]) == {t.note_text} and len(tidy) > 0
+    doc = Document(str(out["docx"]))
+    assert len(doc.tables) == 1, name
+    assert len(doc.tables[0].rows) == len(t.header_rows) + len(t.rows)
+    assert_three_lines(doc.tables[0], len(t.header_rows))

@@ -19,6 +19,7 @@ from paper_inputs import (
     VARS,
     WL,
     assert_source_note,
+    assert_table_in_four_forms,
     assert_three_lines,
     build_study_tables,
     forms,
@@ -47,20 +48,7 @@ def test_every_table_is_written_in_four_forms_and_its_docx_has_three_lines(built
         P.paper_inequality,
         P.paper_convergence,
     ):
-        name = step.__name__.removeprefix("paper_")
-        out = outs[name]
-        for kind in ("csv", "md", "tex", "docx", "json"):
-            assert out[kind].stat().st_size > 0, (name, kind)
-        t = P.read_table(out["json"])
-        assert t.number == P.TABLES.index(name) + 1 and t.title.startswith(P.TITLES["zh"][name])
-        assert out["md"].read_text(encoding="utf-8").startswith(f"**{t.caption}**")
-        assert "\\bottomrule" in out["tex"].read_text(encoding="utf-8")
-        tidy = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
-        assert set(tidy["note"]) == {t.note_text} and len(tidy) > 0
-        doc = Document(str(out["docx"]))
-        assert len(doc.tables) == 1, name
-        assert len(doc.tables[0].rows) == len(t.header_rows) + len(t.rows)
-        assert_three_lines(doc.tables[0], len(t.header_rows))
+        assert_table_in_four_forms(outs, step)
 
 
 def test_the_note_says_simulated_data_exactly_when_the_input_does(built):
