@@ -452,3 +452,17 @@ def test_failure_text_of_a_missing_reason_is_empty(language):
 
     for text in (None, float("nan"), ""):
         assert failure_text(text, language, NumberFormat()) == ""
+
+
+def test_interval_decimals_keep_two_significant_digits_of_the_width():
+    """An interval prints with the decimals that keep two significant digits of its width, never fewer than the
+    table's; with one bound missing or infinite, those of the finite bound."""
+    from aicoord.paper.numbers import interval_decimals
+
+    fmt = NumberFormat(decimals=3)
+    assert interval_decimals(fmt, -0.00937, -0.00859) == 5  # width 0.00078
+    assert interval_decimals(fmt, -0.004, 0.001) == 4  # width 0.005
+    assert interval_decimals(fmt, -2.5, 1.5) == 3  # a wide interval keeps the table's decimals
+    assert interval_decimals(fmt, -0.00012, float("nan")) == 5  # the finite bound's two significant digits
+    assert interval_decimals(fmt, float("-inf"), float("inf")) == 3
+    assert interval_decimals(fmt, 0.5, 0.5) == 3

@@ -508,14 +508,15 @@ def test_identification_step_prints_each_estimator_and_the_first_stage(raw, tmp_
     assert text["kp_rk_wald_f"] == ["", "20.300", "20.300"] and text["kp_lm_p"] == ["", "0.001", "0.001"]
     assert text["hansen_j"] == ["", "0.150 (0.990)", ""] and text["endogeneity_p"] == ["", "0.000", "0.000"]
     assert text["anderson_rubin"] == ["", "[−0.020, unbounded]", "[unbounded, unbounded]"]
-    assert text["oster_set"] == ["[−0.004, 0.001]", "", ""]
+    # an interval's width keeps two significant digits (0.005: four decimals), the AR set's width is unbounded
+    assert text["oster_set"] == ["[−0.0040, 0.0010]", "", ""]
     labels = [r.label for r in t.rows if r.kind == "text"]
     assert labels[-2:] == [
         "Anderson–Rubin 90% set (AI's coefficient)",
         "Oster (2019) identified set (AI's coefficient)",
     ]
     assert any("instruments: Government intervention; IV standard errors clustered by province" in n for n in t.notes)
-    assert any("controls is −0.004;" in n and "coefficient is 0.001;" in n and "to 0 is 0.800" in n for n in t.notes)
+    assert any("controls is −0.0040;" in n and "coefficient is 0.0010;" in n and "to 0 is 0.800" in n for n in t.notes)
     assert_source_note(t)
     # without instruments: the ML column alone, its own title, no first-stage rows
     g[g["estimator"].isin(["ml", "oster"])].to_csv(tmp_path / "ml.csv", index=False)

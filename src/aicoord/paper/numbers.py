@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["NumberFormat", "MINUS", "row_decimals"]
+__all__ = ["NumberFormat", "MINUS", "row_decimals", "interval_decimals"]
 
 #: U+2212 MINUS SIGN, the typographic minus used by default.
 MINUS = "\u2212"
@@ -92,3 +92,13 @@ def row_decimals(values, decimals: int) -> int:
     if not vals:
         return decimals
     return int(max(0, min(decimals, decimals - math.floor(math.log10(max(vals))) + 1)))
+
+
+def interval_decimals(fmt: NumberFormat, low, high) -> int:
+    """Decimals that print the interval ``[low, high]`` so that its width keeps two significant digits (never
+    fewer than ``fmt.decimals``): an Anderson-Rubin set [-0.00937, -0.00859], not [-0.009, -0.009]. With a
+    missing or infinite bound, those of the finite one."""
+    bounds = [float(b) for b in (low, high) if b is not None and math.isfinite(float(b))]
+    if len(bounds) == 2 and bounds[1] != bounds[0]:
+        return fmt.decimals_for(abs(bounds[1] - bounds[0]))
+    return max([fmt.decimals, *(fmt.decimals_for(b) for b in bounds)])

@@ -33,6 +33,7 @@ from ..paper import (
     table_from_frame,
 )
 from ..paper.labels import term, verdict_rule, words
+from ..paper.numbers import interval_decimals
 from ..paper.stepwise import mechanism_table
 from ..paper.study_tables import (
     DEFAULT_LABELS,
@@ -479,8 +480,9 @@ def paper_identification(
             return "" if pd.isna(v) else fmt(v)
 
         def ar(r):
-            lo = w["unbounded"] if pd.isna(r["ar_low"]) else fmt(r["ar_low"])
-            hi = w["unbounded"] if pd.isna(r["ar_high"]) else fmt(r["ar_high"])
+            d = interval_decimals(fmt, r["ar_low"], r["ar_high"])
+            lo = w["unbounded"] if pd.isna(r["ar_low"]) else fmt(r["ar_low"], d)
+            hi = w["unbounded"] if pd.isna(r["ar_high"]) else fmt(r["ar_high"], d)
             return f"[{lo}, {hi}]"
 
         iv_rows = [
@@ -511,16 +513,19 @@ def paper_identification(
         ]
     if len(oster):
         o = oster.iloc[0]
+        d = interval_decimals(fmt, o["ci_low"], o["ci_high"])
         iv_rows.append(
             Row(
                 w["oster"],
-                [f"[{fmt(o['ci_low'])}, {fmt(o['ci_high'])}]" if e == ests[0] else "" for e in ests],
+                [f"[{fmt(o['ci_low'], d)}, {fmt(o['ci_high'], d)}]" if e == ests[0] else "" for e in ests],
                 "text",
                 "oster_set",
             )
         )
         extra.append(
-            w["oster_note"].format(beta=fmt(o["estimate"]), star=fmt(o["beta_star"]), delta=fmt(o["delta_for_zero"]))
+            w["oster_note"].format(
+                beta=fmt(o["estimate"], d), star=fmt(o["beta_star"], d), delta=fmt(o["delta_for_zero"])
+            )
         )
     rl = {**labels, **{k: w[k] for k in ("direct", "indirect", "total")}}
     m0 = str(g["weights"].iloc[0])
