@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
 from aicoord.errors import InputError
-from aicoord.panel import SpatialPanel
+from aicoord.panel import SpatialPanel, symmetrizer
 from aicoord.panel import wmatrix as pw_mod
 from aicoord.panel.wmatrix import PanelWeights
 
@@ -140,8 +140,8 @@ def test_rescaled_symmetric_matrix_is_recognised(form):
         given = given.copy()
         given.data = np.round(given.data, 6)
         assert abs(given - given.T).max() > 1e-3  # genuinely asymmetric as written
-    g = pw_mod.diagonal_symmetrizer(given)
-    assert g is not None and _symmetry_gap(given, g) < pw_mod.SIMILAR_RTOL
+    g = symmetrizer.diagonal_symmetrizer(given)
+    assert g is not None and _symmetry_gap(given, g) < symmetrizer.SIMILAR_RTOL
     for standardize in (True, False):
         pw = PanelWeights(given, standardize=standardize)
         assert pw.method == "eigen" and not np.iscomplexobj(pw.eigenvalues)
@@ -160,15 +160,15 @@ def test_asymmetric_matrices_are_not_taken_for_rescaled_symmetric():
     cycle condition ``w12 w23 w31 = w21 w32 w13`` by 1% on one link, and weights rounded to 3
     decimals (relative errors beyond SIMILAR_RTOL) keep the general path."""
     knn = _knn()
-    assert pw_mod.diagonal_symmetrizer(knn) is None
+    assert symmetrizer.diagonal_symmetrizer(knn) is None
     pw = PanelWeights(knn, logdet="eigen")
     assert np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "general"
     w = _row_standardised(_weighted_symmetric(_queen_lattice())).tolil()
     w[0, 1] *= 1.01
-    assert pw_mod.diagonal_symmetrizer(w.tocsr()) is None
+    assert symmetrizer.diagonal_symmetrizer(w.tocsr()) is None
     coarse = _row_standardised(_weighted_symmetric(_queen_lattice()))
     coarse.data = np.round(coarse.data, 3)
-    assert pw_mod.diagonal_symmetrizer(coarse) is None
+    assert symmetrizer.diagonal_symmetrizer(coarse) is None
     pw = PanelWeights(coarse)
     assert pw.method == "eigen" and pw._sym is None  # N = 120: the (dense) general path
     assert_allclose(pw.logdet(0.5), np.linalg.slogdet(np.eye(120) - 0.5 * pw.W.toarray())[1], rtol=1e-10)
@@ -311,15 +311,15 @@ def test_shared_cache_drops_the_least_recently_used_and_keys_on_every_option(mon
 
 
 def test_dense_rescaled_symmetric_matrix_follows_a_spanning_tree():
-    """Every unit linked to every other (more than DENSE_LINKS links per unit): the symmetrising weights come
+    """Every unit linked to every other (more than symmetrizer.DENSE_LINKS links per unit): the symmetrising weights come
     from a breadth-first tree instead of the least-squares solve, and still symmetrise W exactly."""
-    n = 2 * pw_mod.DENSE_LINKS + 10
+    n = 2 * symmetrizer.DENSE_LINKS + 10
     xy = np.random.default_rng(8).uniform(size=(n, 2))
     d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
     np.fill_diagonal(d, np.inf)
     given = _row_standardised(sp.csr_matrix(1.0 / d))
     assert abs(given - given.T).max() > 1e-3
-    g = pw_mod.diagonal_symmetrizer(given)
+    g = symmetrizer.diagonal_symmetrizer(given)
     assert g is not None and _symmetry_gap(given, g) < 1e-12
     pw = PanelWeights(given)
     assert pw.eig_kind is None and not np.iscomplexobj(pw.eigenvalues) and pw.eig_kind == "symmetric-similar"
@@ -348,7 +348,7 @@ def test_rescaled_symmetric_matrix_with_two_components():
     c1 = _weighted_symmetric(_queen_lattice(), seed=1)
     c2 = _weighted_symmetric(sp.csr_matrix(_knn(40).toarray() + _knn(40).toarray().T > 0, dtype=float), seed=2)
     given = _row_standardised(sp.block_diag([c1, c2], format="csr"))
-    g = pw_mod.diagonal_symmetrizer(given)
+    g = symmetrizer.diagonal_symmetrizer(given)
     assert g is not None and _symmetry_gap(given, g) < 1e-12
     pw = PanelWeights(given)
     assert_allclose(np.sort(pw.eigenvalues), np.sort(np.linalg.eigvals(pw.W.toarray()).real), atol=1e-10)

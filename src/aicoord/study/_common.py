@@ -51,7 +51,7 @@ class Spectrum:
     :math:`((1'V)\\circ f)\\,V^{-1}` and :math:`Sx = V(f \\circ V^{-1}x)`, each O(N²) per draw instead of
     the O(N³) of a dense solve (at N = 2,847 counties: milliseconds against seconds).
 
-    A W similar to a symmetric matrix (:func:`aicoord.panel.wmatrix.diagonal_symmetrizer`: symmetric,
+    A W similar to a symmetric matrix (:func:`aicoord.panel.symmetrizer.diagonal_symmetrizer`: symmetric,
     or row-standardised symmetric) is decomposed with ``eigh`` (real, orthogonal eigenvectors);
     any other with ``eig``. When the decomposition does not reproduce W (relative error above
     ``1e-9``: a defective or ill-conditioned eigenbasis, as k-nearest-neighbour weights often have),
