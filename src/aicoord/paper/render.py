@@ -313,7 +313,9 @@ def readme_markdown(captions: Mapping[str, str], entries: Sequence[Mapping], fig
     lines = [
         "# Paper tables and figures",
         "",
-        "Made by `workflow/rules/paper.smk` (step module `aicoord.steps.paper`). Each table is written as "
+        "Made by `workflow/rules/paper.smk` (the descriptive tables, the combined documents and this file), "
+        "`paper_estimates.smk` (the tables of the estimates) and `paper_figures.smk` (the figures); each rule "
+        "file `<file>.smk` runs the step module `aicoord.steps.<file>`. Each table is written as "
         "`<name>.csv` (tidy), `.md`, `.tex` (standalone xelatex) and `.docx` (three-line table) by one "
         "rule; `tables.docx` and `tables.tex` (rule `paper_tables`) hold every table in order.",
         "",
