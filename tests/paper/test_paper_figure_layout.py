@@ -214,3 +214,34 @@ def test_moran_scatter_legend_at_the_lower_right_and_title():
         assert ax.get_title() == "T：x"
     finally:
         _close(fig)
+
+
+@pytest.mark.parametrize("saver, dpi", [("paper", 300), ("plotting", 200)])
+def test_saved_files_carry_the_fixed_metadata_and_no_date(tmp_path, saver, dpi):
+    """PNG: the ``Software`` text chunk ``aicoord`` and the dpi; PDF: ``Creator`` and ``Producer`` ``aicoord`` and
+    no ``CreationDate`` (byte-identical reruns); only the names given are written."""
+    from PIL import Image
+
+    from aicoord.paper.figures import save_paper_figure
+    from aicoord.plotting import save_figure
+
+    save = save_paper_figure if saver == "paper" else save_figure
+    fig = matplotlib.figure.Figure(figsize=(2, 1))
+    fig.add_subplot().plot([0, 1], [0, 1])
+    save(fig, tmp_path / "f.png", tmp_path / "f.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.pdf", "f.png"]
+    img = Image.open(tmp_path / "f.png")
+    assert img.info["Software"] == "aicoord" and round(img.info["dpi"][0]) == dpi
+    assert img.size == (2 * dpi, 1 * dpi)
+    pdf = (tmp_path / "f.pdf").read_bytes()
+    assert b"/Creator (aicoord)" in pdf and b"/Producer (aicoord)" in pdf and b"/CreationDate" not in pdf
+
+
+def test_paper_figures_refuse_other_formats_by_name(tmp_path):
+    from aicoord.paper.figures import save_paper_figure
+
+    fig = matplotlib.figure.Figure(figsize=(2, 1))
+    with pytest.raises(ValueError) as err:
+        save_paper_figure(fig, tmp_path / "x.svg")
+    assert str(err.value) == f"{tmp_path / 'x.svg'}: use .png or .pdf"
+    assert not list(tmp_path.iterdir())
