@@ -245,3 +245,53 @@ def test_paper_figures_refuse_other_formats_by_name(tmp_path):
         save_paper_figure(fig, tmp_path / "x.svg")
     assert str(err.value) == f"{tmp_path / 'x.svg'}: use .png or .pdf"
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("note", ["", "Simulated data"])
+def test_lisa_maps_legends_inset_name_note_and_approval_line(provinces_gdf, language, note):
+    """The ESDA maps (aicoord.plotting): the legend at the lower left titled "LISA" or the significance title, its
+    patches with grey edges and a hatched no-data patch; the inset's name in its lower right corner; the note at
+    the bottom left; the approval number at the bottom right, on its own line above the note."""
+    from aicoord.plotting import _LABELS, APPROVAL, INSET_NAME, lisa_cluster_map, lisa_significance_map
+
+    n = len(provinces_gdf)
+    labels = ["HH", "LL", "LH", "HL", "Not significant"]
+    p = np.linspace(0.0005, 0.5, n)
+    figs = [
+        lisa_cluster_map(
+            provinces_gdf,
+            [labels[i % 5] for i in range(n)],
+            language=language,
+            note=note,
+            map_approval="GS(1)1号",
+            label=False,
+        ),
+        lisa_significance_map(provinces_gdf, p, language=language, note=note, map_approval="GS(1)1号", label=False),
+    ]
+    try:
+        for fig, title in zip(figs, ("LISA", _LABELS[language]["sig"])):
+            ax = fig.axes[0]
+            leg = ax.get_legend()
+            assert leg._loc == LOWER_LEFT and leg.get_title().get_text() == title
+            assert all(to_rgba(h.get_edgecolor()) == to_rgba("0.35") for h in leg.legend_handles)
+            assert leg.legend_handles[-1].get_hatch() == "////"
+            assert [t.get_text() for t in leg.get_texts()][-1] == _LABELS[language]["nodata"]
+            (inset,) = ax.child_axes  # the South China Sea inset of the main map
+            name = [t for t in inset.texts if t.get_text() == INSET_NAME[language]]
+            assert len(name) == 1 and name[0].get_position() == pytest.approx((0.96, 0.04))
+            assert (name[0].get_ha(), name[0].get_va()) == ("right", "bottom")
+            line = [t for t in fig.texts if t.get_text() == APPROVAL[language].format(n="GS(1)1号")]
+            y = 0.01 + (0.17 / fig.get_figheight() if note else 0.0)
+            assert len(line) == 1 and line[0].get_position() == pytest.approx((0.99, y))
+            assert line[0].get_ha() == "right"
+            notes = [t for t in fig.texts if t.get_text() == note]
+            assert len(notes) == (1 if note else 0)
+            if note:
+                assert notes[0].get_position() == pytest.approx((0.01, 0.01)) and notes[0].get_ha() == "left"
+        # the significance classes, from the strictest
+        texts = [t.get_text() for t in figs[1].axes[0].get_legend().get_texts()]
+        assert texts[:4] == ["p ≤ 0.001", "p ≤ 0.01", "p ≤ 0.05", _LABELS[language]["ns"]]
+    finally:
+        for fig in figs:
+            _close(fig)
