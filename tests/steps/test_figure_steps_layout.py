@@ -205,3 +205,93 @@ def test_lisa_figure_of_a_single_file_is_one_map_saved_under_the_given_names(pro
         "lisa_map.pdf",
         "lisa_map.png",
     ]
+
+
+SIM = "Simulated data. Source: step test"
+
+
+@pytest.mark.parametrize(
+    "language, title, ci", [("zh", "AI的空间效应", "90% 置信区间"), ("en", "Effects of AI", "90% confidence interval")]
+)
+def test_effects_figure_step_title_level_and_ticks(tmp_path, monkeypatch, language, title, ci):
+    pd.DataFrame(
+        {
+            "variable": ["ai"] * 3,
+            "effect": ["direct", "indirect", "total"],
+            "estimate": [-0.1, -0.2, -0.3],
+            "lower": [-0.2, -0.4, -0.5],
+            "upper": [0.0, 0.0, -0.1],
+            "note": SIM,
+        }
+    ).to_csv(tmp_path / "e.csv", index=False)
+    pd.DataFrame(
+        {
+            "mechanism": ["baseline"],
+            "weights": ["queen"],
+            "sample": ["full"],
+            "model": ["sdm"],
+            "verdict": ["promotes"],
+            "estimate": [-0.25],
+            "lower": [-0.4],
+            "upper": [-0.1],
+            "note": SIM,
+        }
+    ).to_csv(tmp_path / "r.csv", index=False)
+    got = _capture(monkeypatch, F, "save_paper_figure")
+    F.paper_figure_effects(
+        tmp_path / "e.csv",
+        tmp_path / "r.csv",
+        tmp_path / "f.png",
+        tmp_path / "f.pdf",
+        ai="ai",
+        label="AI",
+        weights_labels={"queen": "Queen"},
+        language=language,
+        alpha=0.1,
+    )
+    fig = got[0]
+    try:
+        assert fig._suptitle.get_text() == title
+        assert [t.get_text() for t in fig.legends[0].get_texts()][1] == ci
+        for ax in fig.axes:  # at most four intervals between ticks (five ticks) on each panel
+            assert ax.xaxis.get_major_locator()._nbins == 4
+        # the baseline's interval is the table's [lower, upper], not a normal one
+        seg = [s for s in fig.axes[0].collections[0].get_segments()]
+        assert [(s[0][0], s[1][0]) for s in seg] == [(-0.2, 0.0)]
+    finally:
+        matplotlib.pyplot.close(fig)
+
+
+@pytest.mark.parametrize(
+    "language, title", [("zh", "人工智能经各机制的中介效应"), ("en", "Mediated effects of AI by mechanism")]
+)
+def test_mediation_figure_step_title_rows_and_intervals(tmp_path, monkeypatch, language, title):
+    pd.DataFrame(
+        {
+            "mechanism": ["baseline", "value_chain", "innovation"],
+            "effect": [0.5, 0.2, -0.05],
+            "lower": [0.1, 0.1, -0.2],
+            "upper": [0.9, 0.3, 0.1],
+            "note": SIM,
+        }
+    ).to_csv(tmp_path / "v.csv", index=False)
+    got = _capture(monkeypatch, F, "save_paper_figure")
+    F.paper_figure_mediation(
+        tmp_path / "v.csv",
+        tmp_path / "m.png",
+        tmp_path / "m.pdf",
+        labels={"value_chain": "VC", "innovation": "Inno"},
+        language=language,
+        alpha=0.1,
+    )
+    fig = got[0]
+    try:
+        ax = fig.axes[0]
+        assert ax.get_title() == title
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["VC", "Inno"]
+        seg = ax.collections[0].get_segments()
+        assert [(s[0][0], s[1][0]) for s in seg] == [(0.1, 0.3), (-0.2, 0.1)]
+        words = {"zh": ["区间不含 0", "区间含 0"], "en": ["Interval excludes 0", "Interval includes 0"]}[language]
+        assert [t.get_text() for t in fig.legends[0].get_texts()] == words
+    finally:
+        matplotlib.pyplot.close(fig)
