@@ -450,7 +450,10 @@ def main(argv: list[str] | None = None) -> int:
             if not exit_codes(module):
                 # generates the mutants and mutmut's test statistics, then stops: no mutant has this name
                 rc = _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
-                if rc:  # e.g. the statistics run failed: drawing now would record a draw no run can score
+                # mutmut exits with 1 after its statistics when no mutant has the name (the normal end here); the
+                # statistics file is written only when the statistics run passed
+                if rc and not (work / "mutants" / "mutmut-stats.json").exists():
+                    # e.g. the statistics run failed: drawing now would record a draw no run can score
                     print(f"[{module}] mutmut stopped with exit code {rc}; nothing drawn", flush=True)
                     return rc
             codes = exit_codes(module)

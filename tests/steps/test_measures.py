@@ -165,6 +165,40 @@ def test_demo_recovery_records_the_fit(files, mechanism_csvs, tmp_path):
     assert (r["dgp_version"] == truth["dgp_version"]).all()
 
 
+def test_demo_recovery_columns_are_the_documented_ones(files, mechanism_csvs, tmp_path):
+    """The recovery table's columns, in order: the estimator (``ml``) and equation (``outcome``) first, then
+    recovery_table's, the fit's log-likelihood and size, the DGP version and the note (draw 4 of issue 22: the
+    ``estimator`` column renamed went unseen)."""
+    steps.demo_recovery(
+        files / "panel.csv",
+        files / "truth.json",
+        files / "queen.csv",
+        tmp_path / "r.csv",
+        draws=2,
+        seed=1,
+        mechanism_csvs=mechanism_csvs,
+    )
+    r = pd.read_csv(tmp_path / "r.csv")
+    assert list(r.columns) == [
+        "estimator",
+        "equation",
+        "kind",
+        "parameter",
+        "variable",
+        "true",
+        "estimate",
+        "se",
+        "lower",
+        "upper",
+        "covers",
+        "loglik",
+        "nobs",
+        "dgp_version",
+        "note",
+    ]
+    assert (r["estimator"] == "ml").all() and (r["equation"] == "outcome").all()
+
+
 def _dummy_variable_ml(y, xs, w, model):
     """Spatial coefficient and slopes of the dummy-variable model (constant, unit and period dummies) by
     maximising its concentrated log-likelihood over a bounded interval with dense algebra: an independent

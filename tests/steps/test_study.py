@@ -487,6 +487,25 @@ def test_rows_columns_and_intervals(endo):
     pd.testing.assert_frame_equal(ml[ml.estimator == "ml"][keep], t[t.estimator == "ml"][keep], check_dtype=False)
 
 
+def test_identification_with_mode_iv_only_writes_the_2sls_and_gmm_rows(endo, tmp_path):
+    """``analysis.identification: iv``: the 2SLS and GMM rows of the three effects, then the Oster row, equal to
+    those of ``both`` (same draws and seed); no ML row; the JSON records the mode and the first stage."""
+    import json
+
+    S.identification(
+        endo / "panel.csv", endo / "queen_raw.csv", tmp_path / "iv.csv", tmp_path / "iv.json", mode="iv", **IV_KW
+    )
+    t = pd.read_csv(tmp_path / "iv.csv")
+    assert list(zip(t["estimator"], t["effect"])) == [
+        (e, k) for e in ("iv", "gmm") for k in ("direct", "indirect", "total")
+    ] + [("oster", "coefficient")]
+    both = pd.read_csv(endo / "both.csv")
+    want = both[both["estimator"] != "ml"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(t, want)
+    meta = json.loads((tmp_path / "iv.json").read_text(encoding="utf-8"))
+    assert meta["mode"] == "iv" and meta["first_stage"] == json.loads((endo / "both.json").read_text())["first_stage"]
+
+
 @pytest.mark.parametrize("estimator, name", [("2sls", "iv"), ("gmm", "gmm")])
 def test_iv_effects_equal_the_hand_formulas_and_first_stage_is_the_fits(endo, estimator, name):
     """Total = (beta + theta) / (1 - rho) and direct = mean diag of (I - rho W)^-1 (beta I + theta W), computed

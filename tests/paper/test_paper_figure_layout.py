@@ -1,0 +1,297 @@
+"""The figures' layout read back from the drawn matplotlib artists: where each legend stands (its location code,
+anchor and columns), the legend patches' edges, the scale bar's position, the subplot margins and the titles.
+
+Every expected value is the one the figure functions document or set in their source as the design (a legend
+at the lower left of a map, anchored 9% above the axes' bottom; the LISA grid's legend in one row under the
+panels; the effects figure's title band of 0.3 inch), computed here from the figure's own size."""
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.patches import Rectangle
+
+from aicoord.paper.figures import CLUSTER_COLOURS, NO_DATA, choropleth, lisa_small_multiples
+from aicoord.paper.plots import effects_plot, mediation_plot
+
+LOWER_LEFT, LOWER_RIGHT, LOWER_CENTER = 3, 4, 8  # matplotlib's legend location codes
+
+
+def _anchor(legend, transform):
+    """The legend's ``bbox_to_anchor`` corner in the coordinates of ``transform`` (axes or figure fraction)."""
+    box = legend.get_bbox_to_anchor().transformed(transform.inverted())
+    return box.x0, box.y0
+
+
+def _close(fig):
+    matplotlib.pyplot.close(fig)
+
+
+@pytest.fixture(scope="module")
+def zh_map(provinces_gdf, ai_index):
+    fig = choropleth(
+        provinces_gdf,
+        ai_index.loc[provinces_gdf["code"]].to_numpy(float),
+        label=False,
+        title="人工智能指数",
+        legend_title="AI 指数",
+    )
+    yield fig
+    _close(fig)
+
+
+def test_choropleth_legend_at_the_lower_left_above_the_scale_bar(zh_map):
+    ax = zh_map.axes[0]
+    leg = ax.get_legend()
+    assert leg._loc == LOWER_LEFT
+    assert _anchor(leg, ax.transAxes) == pytest.approx((0.0, 0.09), abs=1e-9)
+    assert leg.get_title().get_text() == "AI 指数" and leg.get_frame_on() is False
+    assert leg._ncols == 1
+    # class patches with a grey edge, the no-data patch white, hatched, with the same edge
+    for h in leg.legend_handles[:-1]:
+        assert to_rgba(h.get_edgecolor()) == to_rgba("0.35")
+    last = leg.legend_handles[-1]
+    assert to_rgba(last.get_edgecolor()) == to_rgba(NO_DATA["edgecolor"])
+    assert to_rgba(last.get_facecolor()) == to_rgba("white") and last.get_hatch() == NO_DATA["hatch"]
+    assert ax.get_title() == "人工智能指数"
+
+
+def test_choropleth_scale_bar_stands_at_two_and_three_and_a_half_percent_of_the_frame(zh_map):
+    ax = zh_map.axes[0]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    bars = sorted(
+        (p for p in ax.patches if isinstance(p, Rectangle) and p.get_data_transform() == ax.transData),
+        key=lambda r: r.get_x(),
+    )
+    assert len(bars) == 3
+    assert bars[0].get_x() == pytest.approx(x0 + 0.02 * (x1 - x0), abs=1e-6)
+    assert [r.get_y() for r in bars] == pytest.approx([y0 + 0.035 * (y1 - y0)] * 3, abs=1e-6)
+    assert bars[0].get_height() == pytest.approx(0.008 * (y1 - y0), abs=1e-6)
+    assert all(r.get_linewidth() == pytest.approx(0.6) for r in bars)
+    # the marks above the bar, the unit in Chinese at its right, centred on it
+    marks = [t for t in ax.texts if t.get_text() in ("0", "250", "500", "1000")]
+    assert len(marks) == 4 and all(t.get_position()[1] > bars[0].get_y() + bars[0].get_height() for t in marks)
+    km = [t for t in ax.texts if t.get_text() == "千米"]
+    assert len(km) == 1 and km[0].get_position()[1] == pytest.approx(bars[0].get_y() + bars[0].get_height() / 2)
+    assert km[0].get_position()[0] == pytest.approx(bars[0].get_x() + 1000e3 + 0.02 * (x1 - x0))
+
+
+def test_north_arrow_stands_at_seven_and_eighty_six_percent_of_the_axes(zh_map):
+    ax = zh_map.axes[0]
+    n = [t for t in ax.texts if t.get_text() == "N"]
+    assert len(n) == 1 and n[0].get_transform() == ax.transAxes
+    assert n[0].get_position() == pytest.approx((0.07, 0.86 + 0.07 + 0.012))
+
+
+@pytest.mark.parametrize("note, approval", [("", None), ("模拟数据 (simulated data)", "GS(2024)0650号")])
+def test_lisa_grid_legend_in_one_row_under_the_panels_and_its_margins(provinces_gdf, note, approval):
+    codes = provinces_gdf["code"].tolist()
+    labels = ["HH", "LL", "LH", "HL", "Not significant"]
+    clusters = {
+        (yr, w): [labels[(i + k) % 5] for i in range(len(codes))]
+        for k, (yr, w) in enumerate([(2019, "queen"), (2023, "queen"), (2019, "knn4"), (2023, "knn4")])
+    }
+    fig = lisa_small_multiples(
+        provinces_gdf,
+        clusters,
+        years=[2019, 2023],
+        weights=["queen", "knn4"],
+        weight_labels={"queen": "邻接", "knn4": "4 近邻"},
+        title="LISA 聚类" if note else "",
+        note=note,
+        map_approval=approval,
+    )
+    try:
+        height = fig.get_figheight()
+        assert (fig.get_figwidth(), height) == pytest.approx((2.5 * 2 + 0.5, 2.0 * 2 + 0.9))
+        leg = fig.legends[0]
+        assert leg._loc == LOWER_CENTER and leg.get_frame_on() is False
+        handles = leg.legend_handles
+        assert leg._ncols == len(handles) == 6  # five clusters (no islands here) and no data, in one row
+        y = (0.035 if note else 0.0) + (0.2 / height if approval else 0.0)
+        assert _anchor(leg, fig.transFigure) == pytest.approx((0.5, y), abs=1e-9)
+        for h, c in zip(handles[:-1], CLUSTER_COLOURS):
+            assert to_rgba(h.get_edgecolor()) == to_rgba("0.35")
+            assert to_rgba(h.get_facecolor()) == to_rgba(CLUSTER_COLOURS[c])
+        assert to_rgba(handles[-1].get_edgecolor()) == to_rgba(NO_DATA["edgecolor"])
+        sp = fig.subplotpars
+        bottom = (0.55 + (0.2 if note else 0) + (0.2 if approval else 0)) / height
+        top = 1 - (0.6 if note else 0.2) / height  # the title comes with the note in this test
+        assert (sp.left, sp.right, sp.bottom, sp.top, sp.wspace, sp.hspace) == pytest.approx(
+            (0.05, 0.995, bottom, top, 0.03, 0.06)
+        )
+        assert (fig._suptitle.get_text() if fig._suptitle else "") == ("LISA 聚类" if note else "")
+        # column titles are the years, row titles the matrices' labels at the left of the first column
+        assert [a.get_title() for a in fig.axes[:2]] == ["2019", "2023"]
+        rows = [t for a in fig.axes for t in a.texts if t.get_text() in ("邻接", "4 近邻")]
+        assert [t.get_text() for t in rows] == ["邻接", "4 近邻"]
+        assert all(t.get_position() == pytest.approx((-0.04, 0.5)) and t.get_rotation() == 90 for t in rows)
+    finally:
+        _close(fig)
+
+
+def _effects(title):
+    rows = [
+        {"variant": v, "effect": e, "estimate": 0.1 * (j + 1) - 0.02 * i, "se": 0.02}
+        for i, v in enumerate(["基准", "地理距离", "经济距离"])
+        for j, e in enumerate(("direct", "indirect", "total"))
+    ]
+    return effects_plot(pd.DataFrame(rows), title=title, note="模拟数据 (simulated data)")
+
+
+@pytest.mark.parametrize("title", ["AI 的空间效应", ""])
+def test_effects_plot_keeps_its_title_band_and_the_legend_below_the_panels(title):
+    fig = _effects(title)
+    try:
+        height = fig.get_figheight()
+        assert height == pytest.approx(0.42 * 3 + 1.5 + (0.3 if title else 0.0))
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        top = max(a.get_tightbbox(renderer).y1 for a in fig.axes) / fig.bbox.height
+        pad = 1.08 * 10 / 72  # tight_layout's padding: 1.08 font sizes of 10 pt, in inches
+        if title:  # below the 0.3-inch band and the title; not more than 0.9 inch from the top
+            assert 1 - 0.9 / height <= top <= 1 - (0.3 + pad) / height + 1e-9
+        else:  # up to the padding under the figure's top edge
+            assert top == pytest.approx(1 - pad / height, abs=0.01 / height)
+        if title:
+            st = fig._suptitle
+            assert st.get_text() == title and st.get_position()[1] == pytest.approx(1 - 0.08 / height)
+            assert st.get_va() == "top"
+            assert st.get_window_extent(renderer).y0 / fig.bbox.height >= top - 1e-9  # never over the panels
+        leg = fig.legends[0]
+        assert leg._loc == LOWER_CENTER and leg._ncols == 2
+        assert _anchor(leg, fig.transFigure) == pytest.approx((0.5, 0.22 / height), abs=1e-9)
+        bottom = min(a.get_tightbbox(renderer).y0 for a in fig.axes) / fig.bbox.height
+        assert bottom >= 0.22 / height + 0.28 / height - 1e-9
+        note = [t for t in fig.texts if t.get_text() == "模拟数据 (simulated data)"]
+        assert len(note) == 1 and note[0].get_position() == pytest.approx((0.01, 0.03 / height))
+    finally:
+        _close(fig)
+
+
+@pytest.mark.parametrize("method", [None, "method"])
+def test_mediation_plot_legend_and_room_for_the_method_column(method):
+    df = pd.DataFrame(
+        {
+            "mechanism": ["a", "b", "c"],
+            "estimate": [0.2, 0.05, -0.3],
+            "lower": [0.1, -0.02, -0.5],
+            "upper": [0.3, 0.1, -0.1],
+            "method": ["Sobel", "bootstrap", "Sobel"],
+        }
+    )
+    fig = mediation_plot(df, method=method, title="中介效应", language="zh")
+    try:
+        height = fig.get_figheight()
+        assert height == pytest.approx(0.45 * 3 + 1.5)
+        leg = fig.legends[0]
+        assert leg._loc == LOWER_CENTER and leg._ncols == 2
+        assert _anchor(leg, fig.transFigure) == pytest.approx((0.5, 0.04 / height), abs=1e-9)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        right = fig.axes[0].get_tightbbox(renderer).x1 / fig.bbox.width
+        if method:
+            assert right <= 0.88 + 1e-9
+            ann = [t.get_text() for t in fig.axes[0].texts]
+            assert ann == ["Sobel", "bootstrap", "Sobel"]
+        else:
+            assert right > 0.9
+        assert fig.axes[0].get_title() == "中介效应"
+    finally:
+        _close(fig)
+
+
+def test_moran_scatter_legend_at_the_lower_right_and_title():
+    from aicoord.plotting import moran_scatter
+
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal(10)
+    fig = moran_scatter(z, 0.5 * z, [f"u{i}" for i in range(10)], var="AI", I=0.5, p_sim=0.01, title="T：x")
+    try:
+        ax = fig.axes[0]
+        assert ax.get_legend()._loc == LOWER_RIGHT
+        assert ax.get_title() == "T：x"
+    finally:
+        _close(fig)
+
+
+@pytest.mark.parametrize("saver, dpi", [("paper", 300), ("plotting", 200)])
+def test_saved_files_carry_the_fixed_metadata_and_no_date(tmp_path, saver, dpi):
+    """PNG: the ``Software`` text chunk ``aicoord`` and the dpi; PDF: ``Creator`` and ``Producer`` ``aicoord`` and
+    no ``CreationDate`` (byte-identical reruns); only the names given are written."""
+    from PIL import Image
+
+    from aicoord.paper.figures import save_paper_figure
+    from aicoord.plotting import save_figure
+
+    save = save_paper_figure if saver == "paper" else save_figure
+    fig = matplotlib.figure.Figure(figsize=(2, 1))
+    fig.add_subplot().plot([0, 1], [0, 1])
+    save(fig, tmp_path / "f.png", tmp_path / "f.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.pdf", "f.png"]
+    img = Image.open(tmp_path / "f.png")
+    assert img.info["Software"] == "aicoord" and round(img.info["dpi"][0]) == dpi
+    assert img.size == (2 * dpi, 1 * dpi)
+    pdf = (tmp_path / "f.pdf").read_bytes()
+    assert b"/Creator (aicoord)" in pdf and b"/Producer (aicoord)" in pdf and b"/CreationDate" not in pdf
+
+
+def test_paper_figures_refuse_other_formats_by_name(tmp_path):
+    from aicoord.paper.figures import save_paper_figure
+
+    fig = matplotlib.figure.Figure(figsize=(2, 1))
+    with pytest.raises(ValueError) as err:
+        save_paper_figure(fig, tmp_path / "x.svg")
+    assert str(err.value) == f"{tmp_path / 'x.svg'}: use .png or .pdf"
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("note", ["", "Simulated data"])
+def test_lisa_maps_legends_inset_name_note_and_approval_line(provinces_gdf, language, note):
+    """The ESDA maps (aicoord.plotting): the legend at the lower left titled "LISA" or the significance title, its
+    patches with grey edges and a hatched no-data patch; the inset's name in its lower right corner; the note at
+    the bottom left; the approval number at the bottom right, on its own line above the note."""
+    from aicoord.plotting import _LABELS, APPROVAL, INSET_NAME, lisa_cluster_map, lisa_significance_map
+
+    n = len(provinces_gdf)
+    labels = ["HH", "LL", "LH", "HL", "Not significant"]
+    p = np.linspace(0.0005, 0.5, n)
+    figs = [
+        lisa_cluster_map(
+            provinces_gdf,
+            [labels[i % 5] for i in range(n)],
+            language=language,
+            note=note,
+            map_approval="GS(1)1号",
+            label=False,
+        ),
+        lisa_significance_map(provinces_gdf, p, language=language, note=note, map_approval="GS(1)1号", label=False),
+    ]
+    try:
+        for fig, title in zip(figs, ("LISA", _LABELS[language]["sig"])):
+            ax = fig.axes[0]
+            leg = ax.get_legend()
+            assert leg._loc == LOWER_LEFT and leg.get_title().get_text() == title
+            assert all(to_rgba(h.get_edgecolor()) == to_rgba("0.35") for h in leg.legend_handles)
+            assert leg.legend_handles[-1].get_hatch() == "////"
+            assert [t.get_text() for t in leg.get_texts()][-1] == _LABELS[language]["nodata"]
+            (inset,) = ax.child_axes  # the South China Sea inset of the main map
+            name = [t for t in inset.texts if t.get_text() == INSET_NAME[language]]
+            assert len(name) == 1 and name[0].get_position() == pytest.approx((0.96, 0.04))
+            assert (name[0].get_ha(), name[0].get_va()) == ("right", "bottom")
+            line = [t for t in fig.texts if t.get_text() == APPROVAL[language].format(n="GS(1)1号")]
+            y = 0.01 + (0.17 / fig.get_figheight() if note else 0.0)
+            assert len(line) == 1 and line[0].get_position() == pytest.approx((0.99, y))
+            assert line[0].get_ha() == "right"
+            notes = [t for t in fig.texts if t.get_text() == note]
+            assert len(notes) == (1 if note else 0)
+            if note:
+                assert notes[0].get_position() == pytest.approx((0.01, 0.01)) and notes[0].get_ha() == "left"
+        # the significance classes, from the strictest
+        texts = [t.get_text() for t in figs[1].axes[0].get_legend().get_texts()]
+        assert texts[:4] == ["p ≤ 0.001", "p ≤ 0.01", "p ≤ 0.05", _LABELS[language]["ns"]]
+    finally:
+        for fig in figs:
+            _close(fig)
