@@ -59,6 +59,7 @@ import pandas as pd
 from ..errors import EstimationError, InputError
 from ._optim import minimize_bounded, root_bracketed
 from .data import check_design, column_scales, demean, panel_weights, read_panel
+from .spectral import SPECTRAL_MIN_N
 
 __all__ = ["DynamicSpatialPanel", "MODELS", "EFFECTS", "DLAGS"]
 
@@ -361,7 +362,11 @@ class DynamicSpatialPanel:
         if twoway:
             g = g - g.mean(axis=1, keepdims=True)  # M G M (Zd b is already centred)
         g = g.ravel()
-        trg, trgg, trgtg = pw.info_traces(rho, project=twoway)
+        if nn >= SPECTRAL_MIN_N:  # the traces and the diagonal of G from one basis or solve
+            trg, trgg, trgtg, dg = pw.info_traces(rho, project=twoway, diagonal=True)
+        else:
+            trg, trgg, trgtg = pw.info_traces(rho, project=twoway)
+            dg = None
         z = self.Zd
         sig = np.zeros((k + 2, k + 2))
         sig[:k, :k] = z.T @ z / sig2
@@ -369,12 +374,12 @@ class DynamicSpatialPanel:
         sig[k, k] = g @ g / sig2 + tp * (trgg + trgtg)
         sig[k, k + 1] = sig[k + 1, k] = tp * trg / sig2
         sig[k + 1, k + 1] = n / (2 * sig2**2)
-        # fourth-moment part: diagonal of G (of M G M for two-way effects), dense
-        w = pw.W.toarray()
-        gd = np.linalg.solve((np.eye(nn) - rho * w).T, w.T).T
-        if twoway:
-            gd = gd - gd.mean(axis=0, keepdims=True) - gd.mean(axis=1, keepdims=True) + gd.mean()
-        dg = np.diag(gd)
+        if dg is None:  # fourth-moment part: diagonal of G (of M G M for two-way effects), dense
+            w = pw.W.toarray()
+            gd = np.linalg.solve((np.eye(nn) - rho * w).T, w.T).T
+            if twoway:
+                gd = gd - gd.mean(axis=0, keepdims=True) - gd.mean(axis=1, keepdims=True) + gd.mean()
+            dg = np.diag(gd)
         mu4 = self.fourth_moment(coef, rho, sig2)
         om = np.zeros_like(sig)
         nu = self.n_units

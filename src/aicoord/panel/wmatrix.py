@@ -27,6 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import InputError
+from .spectral import SPECTRAL_MIN_N, EigenBasis, project_traces
 from .symmetrizer import diagonal_symmetrizer
 
 __all__ = ["PanelWeights", "as_matrix", "check_size", "diagonal_symmetrizer", "shared_symmetrizer", "eigen_traces"]
@@ -502,14 +503,20 @@ class PanelWeights:
         return self._powers
 
     # ------------------------------------------------------------------ information-matrix traces
-    def info_traces(self, rho, project=False):
-        """``tr(B)``, ``tr(BB)``, ``tr(B'B)`` with ``B = W (I - rho W)^{-1}``.
+    def info_traces(self, rho, project=False, diagonal=False):
+        """``tr(B)``, ``tr(BB)``, ``tr(B'B)`` with ``B = W (I - rho W)^{-1}``, and with ``diagonal`` also its diagonal.
 
         With ``project=True`` B is replaced by ``M B M``, ``M = I - 11'/N`` (the Lee-Yu two-way
-        transformation removes the eigenvalue-one direction of a row-standardised W).
+        transformation removes the eigenvalue-one direction of a row-standardised W). From
+        :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units on, a W similar to a symmetric matrix takes the
+        banded path or its eigenvector basis (:mod:`aicoord.panel.spectral`) instead of a dense solve.
         """
-        if not project and self._sym is not None and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX:
-            return self._info_traces_banded(rho)
+        big = self.n >= SPECTRAL_MIN_N and self._sym is not None
+        banded = self._sym is not None and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX
+        if banded and (big or not (project or diagonal)):
+            return self._info_traces_banded(rho, project, diagonal)
+        if big:
+            return self.basis().traces(rho, project, diagonal)
         w = self.W.toarray()
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
         if self.method == "lu":  # a large W: sparse LU of I - rho W (N solves), not a dense O(N^3) factorisation
@@ -523,13 +530,22 @@ class PanelWeights:
         if project:
             b = b - b.mean(axis=0, keepdims=True)
             b = b - b.mean(axis=1, keepdims=True)
-        return float(np.trace(b)), float(np.sum(b * b.T)), float(np.sum(b * b))
+        out = (float(np.trace(b)), float(np.sum(b * b.T)), float(np.sum(b * b)))
+        return (*out, np.diag(b).copy()) if diagonal else out
 
-    def _info_traces_banded(self, rho):
+    def basis(self):
+        """The :class:`~aicoord.panel.spectral.EigenBasis` of a symmetric-similar W (computed once)."""
+        if getattr(self, "_basis", None) is None:
+            self._basis = EigenBasis(self._symmetric_similar().toarray(), self._d)
+        return self._basis
+
+    def _info_traces_banded(self, rho, project=False, diagonal=False):
         """Same traces for ``W = D^{-1} C`` with C symmetric, via ``S = D^{-1/2} C D^{-1/2}``:
         ``B = D^{-1/2} M D^{1/2}`` with ``M = (I - rho S)^{-1} S`` symmetric, so ``tr B`` and
         ``tr BB`` follow from the eigenvalues and ``tr B'B = sum_ij M_ij^2 d_j / d_i``; M comes from
-        a banded Cholesky factorisation of ``I - rho S`` (positive definite inside the bounds)."""
+        a banded Cholesky factorisation of ``I - rho S`` (positive definite inside the bounds). The
+        diagonal of B is that of M; ``B 1`` and ``B' 1`` (for the two-way forms, :func:`project_traces`) are
+        ``D^{-1/2} M D^{1/2} 1`` and ``D^{1/2} M D^{-1/2} 1``."""
         from scipy.linalg import cho_solve_banded, cholesky_banded
 
         ev = self.eigenvalues
@@ -538,11 +554,16 @@ class PanelWeights:
         s = self._symmetric_similar()[perm][:, perm]
         chol = cholesky_banded(_lower_banded(sp.identity(self.n) - rho * s, bw), lower=True)
         r = self._d[perm]
+        sq = np.sqrt(r)
         rhs = s.toarray()
+        extra = project or diagonal
 
         def part(cols):
             m = cho_solve_banded((chol, True), rhs[:, cols])
-            return float(np.einsum("ij,ij,j,i->", m, m, r[cols], 1.0 / r))
+            t = float(np.einsum("ij,ij,j,i->", m, m, r[cols], 1.0 / r))
+            if not extra:
+                return t, None, None, None
+            return t, m[cols, np.arange(len(cols))], m @ sq[cols], m @ (1.0 / sq[cols])
 
         # LAPACK releases the GIL: solve column blocks in parallel threads
         from concurrent.futures import ThreadPoolExecutor
@@ -550,10 +571,29 @@ class PanelWeights:
         nthreads = max(1, min(4, os.cpu_count() or 1))
         blocks = np.array_split(np.arange(self.n), nthreads)
         with ThreadPoolExecutor(nthreads) as ex:
-            trbtb = float(sum(ex.map(part, blocks)))
-        return float(f.sum()), float((f * f).sum()), trbtb
+            parts = list(ex.map(part, blocks))
+        out = (float(f.sum()), float((f * f).sum()), float(sum(p[0] for p in parts)))
+        if not extra:
+            return out
+        inv = np.empty_like(perm)
+        inv[perm] = np.arange(self.n)
+        dg = np.concatenate([p[1] for p in parts])[inv]
+        a = (sum(p[2] for p in parts) / sq)[inv]
+        b = (sum(p[3] for p in parts) * sq)[inv]
+        if project:
+            out, dg = project_traces(self.n, out, a, b, dg)
+        return (*out, dg) if diagonal else out
 
     def solve(self, rho, rhs):
-        """Solve ``(I - rho W) z = rhs`` (rhs N or N x k)."""
+        """Solve ``(I - rho W) z = rhs`` (rhs N or N x k). A dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N`
+        units or more is solved through its eigenvector basis (symmetric-similar) or a dense LU, else a sparse LU."""
+        if self.n >= SPECTRAL_MIN_N and self.W.nnz > DENSE_FRACTION * self.n**2:
+            if self._sym is not None:
+                return self.basis().solve(rho, rhs)
+            from scipy.linalg import lu_factor, lu_solve  # a dense general W: a sparse LU would fill in completely
+
+            a = -rho * self.W.toarray()
+            a[np.diag_indices_from(a)] += 1.0
+            return lu_solve(lu_factor(a, overwrite_a=True, check_finite=False), np.asarray(rhs, dtype=float))
         lu = spla.splu(sp.identity(self.n, format="csc") - rho * self.W.tocsc())
         return lu.solve(np.asarray(rhs, dtype=float))
