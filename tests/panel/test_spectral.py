@@ -105,24 +105,45 @@ def test_project_traces_is_the_two_way_transformation():
     assert_allclose(dg, np.diag(jgj), rtol=1e-13)
 
 
+def nested(n=70):
+    """Half inverse distance, half inverse squared distance, each row-standardised: not similar to a symmetric
+    matrix (the study's nested weights are such a sum)."""
+    m, other = inverse_distance(n), inverse_distance(n, seed=9, power=2.0)
+    return sp.csr_matrix(
+        0.5 * sp.diags(1 / np.asarray(m.sum(axis=1)).ravel()) @ m
+        + 0.5 * sp.diags(1 / np.asarray(other.sum(axis=1)).ravel()) @ other
+    )
+
+
+@pytest.mark.parametrize("project", [False, True])
+def test_dense_general_matrix_traces_share_the_lu_of_the_solve(small_threshold, project):
+    pw = PanelWeights(nested())
+    assert pw._sym is None and pw._dense_general()
+    rhs = np.ones(pw.n)
+    pw.solve(RHO, rhs)
+    lu = pw._dense_lu(RHO)
+    check(pw, RHO, project)
+    assert pw._dense_lu(RHO) is lu  # one factorisation at this rho for the solve and the traces
+    check(pw, -0.4, project)
+
+
 @pytest.mark.parametrize("dense", [True, False])
 def test_solve_of_a_large_dense_matrix(small_threshold, dense):
-    """``(I - rho W) z = rhs`` through the basis (symmetric-similar) and a dense LU (a general W such as the
-    nested matrix, half inverse distance and half another row-standardised matrix)."""
-    m = inverse_distance(70)
-    if not dense:
-        other = inverse_distance(70, seed=9, power=2.0)
-        m = sp.csr_matrix(
-            0.5 * sp.diags(1 / np.asarray(m.sum(axis=1)).ravel()) @ m
-            + 0.5 * sp.diags(1 / np.asarray(other.sum(axis=1)).ravel()) @ other
-        )
-    pw = PanelWeights(m)
+    """``(I - rho W) z = rhs`` through the basis (symmetric-similar) and a dense LU (a general W, :func:`nested`)."""
+    pw = PanelWeights(inverse_distance(70) if dense else nested())
     assert (pw._sym is not None) is dense
     rhs = np.random.default_rng(1).normal(size=(pw.n, 3))
     z = pw.solve(RHO, rhs)
     assert_allclose(z - RHO * (pw.W @ z), rhs, atol=1e-12)
     assert_allclose(pw.solve(RHO, rhs[:, 0]), z[:, 0], atol=1e-13)
     assert (getattr(pw, "_basis", None) is not None) is dense
+
+
+def test_lag_of_a_large_dense_matrix_is_the_dense_product(small_threshold):
+    pw = PanelWeights(inverse_distance(60))
+    x = np.random.default_rng(4).normal(size=(60, 2))
+    assert_allclose(pw.lag(x), pw.W @ x, rtol=1e-13, atol=1e-15)
+    assert pw._dense is not None  # kept for the next product
 
 
 def test_eigen_basis_reproduces_w():

@@ -142,7 +142,7 @@ def spatial_lag(ws, a):
     period ``t``."""
     out = np.empty_like(a)
     for ti, pw in enumerate(ws):
-        out[ti] = pw.W @ a[ti]
+        out[ti] = pw.lag(a[ti])
     return out
 
 

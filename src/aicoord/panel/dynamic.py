@@ -224,7 +224,7 @@ class DynamicSpatialPanel:
         """Spatial lag per period of an array shaped (periods, N[, k])."""
         out = np.empty_like(a)
         for i in range(a.shape[0]):
-            out[i] = self.pw.W @ a[i]
+            out[i] = self.pw.lag(a[i])
         return out
 
     # ------------------------------------------------------------------ spectrum
@@ -358,7 +358,7 @@ class DynamicSpatialPanel:
         tp, nn = self.Tp, self.N
         twoway = self.effects == "twoways"
         m = (self.Zd @ coef).reshape(tp, nn)
-        g = (pw.W @ pw.solve(rho, m.T)).T  # G Z b per period, G = W (I - rho W)^{-1}
+        g = pw.lag(pw.solve(rho, m.T)).T  # G Z b per period, G = W (I - rho W)^{-1}
         if twoway:
             g = g - g.mean(axis=1, keepdims=True)  # M G M (Zd b is already centred)
         g = g.ravel()

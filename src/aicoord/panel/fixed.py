@@ -44,7 +44,7 @@ def fit_lag(mod, tol):
     for ti, pw in enumerate(mod.ws):
         groups.setdefault(id(pw), (pw, []))[1].append(ti)
     for pw, idx in groups.values():  # one factorisation per distinct W
-        g[idx] = (pw.W @ pw.solve(rho, eta[idx].T)).T
+        g[idx] = pw.lag(pw.solve(rho, eta[idx].T)).T
     g = demean(g, mod.effects).ravel()
     cov = inverse(ml_information(Z.T @ Z, Z.T @ g, g @ g, mod._info_traces(rho), sig2, n))
     return make_results(mod, names, np.r_[beta, rho], cov, sig2, ll, e, rho=rho, lam=0.0)

@@ -29,13 +29,25 @@ The traces agree with the dense solve to rounding (``tests/panel/test_spectral.p
 
 from __future__ import annotations
 
-import numpy as np
+import os
 
-__all__ = ["SPECTRAL_MIN_N", "EigenBasis", "project_traces"]
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["SPECTRAL_MIN_N", "EigenBasis", "banded_traces", "project_traces"]
 
 #: from this many units on, the eigenvector basis (or the banded path) replaces the dense solves of the
 #: information traces, the dynamic model's diagonal of G and the solves with ``I - rho W`` of a dense W
 SPECTRAL_MIN_N = 1000
+
+
+def _lower_banded(c, bw):
+    """LAPACK lower banded storage (``bw + 1`` rows) of a symmetric sparse matrix ``c`` of bandwidth ``bw``."""
+    c = c.tocoo()
+    low = c.row >= c.col
+    ab = np.zeros((bw + 1, c.shape[0]))
+    ab[(c.row - c.col)[low], c.col[low]] = c.data[low]
+    return ab
 
 
 def project_traces(n, traces, a, b, diagonal=None):
@@ -136,3 +148,51 @@ class EigenBasis:
         c = self.v.T @ (rhs * scale)
         c *= g if rhs.ndim == 1 else g[:, None]
         return (self.v @ c) / scale
+
+
+def banded_traces(pw, rho, project=False, diagonal=False):
+    """``(tr B, tr BB, tr B'B)`` of ``B = W (I - rho W)^{-1}`` (of ``J B J`` with ``project``; and the diagonal
+    with ``diagonal``) for the :class:`~aicoord.panel.wmatrix.PanelWeights` ``pw`` of a banded
+    ``W = D^{-1} C`` with C symmetric, via ``S = D^{-1/2} C D^{-1/2}``:
+    ``B = D^{-1/2} M D^{1/2}`` with ``M = (I - rho S)^{-1} S`` symmetric, so ``tr B`` and
+    ``tr BB`` follow from the eigenvalues and ``tr B'B = sum_ij M_ij^2 d_j / d_i``; M comes from
+    a banded Cholesky factorisation of ``I - rho S`` (positive definite inside the bounds). The
+    diagonal of B is that of M; ``B 1`` and ``B' 1`` (for the two-way forms, :func:`project_traces`) are
+    ``D^{-1/2} M D^{1/2} 1`` and ``D^{1/2} M D^{-1/2} 1``."""
+    from scipy.linalg import cho_solve_banded, cholesky_banded
+
+    ev = pw.eigenvalues
+    f = ev / (1.0 - rho * ev)
+    perm, bw = pw._perm, pw._bw
+    s = pw._symmetric_similar()[perm][:, perm]
+    chol = cholesky_banded(_lower_banded(sp.identity(pw.n) - rho * s, bw), lower=True)
+    r = pw._d[perm]
+    sq = np.sqrt(r)
+    rhs = s.toarray()
+    extra = project or diagonal
+
+    def part(cols):
+        m = cho_solve_banded((chol, True), rhs[:, cols])
+        t = float(np.einsum("ij,ij,j,i->", m, m, r[cols], 1.0 / r))
+        if not extra:
+            return t, None, None, None
+        return t, m[cols, np.arange(len(cols))], m @ sq[cols], m @ (1.0 / sq[cols])
+
+    # LAPACK releases the GIL: solve column blocks in parallel threads
+    from concurrent.futures import ThreadPoolExecutor
+
+    nthreads = max(1, min(4, os.cpu_count() or 1))
+    blocks = np.array_split(np.arange(pw.n), nthreads)
+    with ThreadPoolExecutor(nthreads) as ex:
+        parts = list(ex.map(part, blocks))
+    out = (float(f.sum()), float((f * f).sum()), float(sum(p[0] for p in parts)))
+    if not extra:
+        return out
+    inv = np.empty_like(perm)
+    inv[perm] = np.arange(pw.n)
+    dg = np.concatenate([p[1] for p in parts])[inv]
+    a = (sum(p[2] for p in parts) / sq)[inv]
+    b = (sum(p[3] for p in parts) * sq)[inv]
+    if project:
+        out, dg = project_traces(pw.n, out, a, b, dg)
+    return (*out, dg) if diagonal else out

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import InputError
-from .spectral import SPECTRAL_MIN_N, EigenBasis, project_traces
+from .spectral import SPECTRAL_MIN_N, EigenBasis, _lower_banded, banded_traces
 from .symmetrizer import diagonal_symmetrizer
 
 __all__ = ["PanelWeights", "as_matrix", "check_size", "diagonal_symmetrizer", "shared_symmetrizer", "eigen_traces"]
@@ -91,15 +91,6 @@ def _eigen_cache_path(pw):
     if pw._d is not None:
         h.update(np.ascontiguousarray(pw._d, dtype=float).tobytes())
     return Path(folder) / f"eigenvalues-v1-{pw.n}-{h.hexdigest()}.npz"
-
-
-def _lower_banded(c, bw):
-    """LAPACK lower banded storage (``bw + 1`` rows) of a symmetric sparse matrix ``c`` of bandwidth ``bw``."""
-    c = c.tocoo()
-    low = c.row >= c.col
-    ab = np.zeros((bw + 1, c.shape[0]))
-    ab[(c.row - c.col)[low], c.col[low]] = c.data[low]
-    return ab
 
 
 def as_matrix(w, ids=None, what="weights", period=None):
@@ -519,7 +510,12 @@ class PanelWeights:
             return self.basis().traces(rho, project, diagonal)
         w = self.W.toarray()
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
-        if self.method == "lu":  # a large W: sparse LU of I - rho W (N solves), not a dense O(N^3) factorisation
+        if self._dense_general():  # the LU that solve() at this rho uses too
+            from scipy.linalg import lu_solve
+
+            b = lu_solve(self._dense_lu(rho), w, check_finite=False)
+            del w
+        elif self.method == "lu":  # a large W: sparse LU of I - rho W (N solves), not a dense O(N^3) factorisation
             b = spla.splu((sp.identity(self.n, format="csc") - rho * self.W).tocsc()).solve(w)
             del w
         else:
@@ -540,60 +536,42 @@ class PanelWeights:
         return self._basis
 
     def _info_traces_banded(self, rho, project=False, diagonal=False):
-        """Same traces for ``W = D^{-1} C`` with C symmetric, via ``S = D^{-1/2} C D^{-1/2}``:
-        ``B = D^{-1/2} M D^{1/2}`` with ``M = (I - rho S)^{-1} S`` symmetric, so ``tr B`` and
-        ``tr BB`` follow from the eigenvalues and ``tr B'B = sum_ij M_ij^2 d_j / d_i``; M comes from
-        a banded Cholesky factorisation of ``I - rho S`` (positive definite inside the bounds). The
-        diagonal of B is that of M; ``B 1`` and ``B' 1`` (for the two-way forms, :func:`project_traces`) are
-        ``D^{-1/2} M D^{1/2} 1`` and ``D^{1/2} M D^{-1/2} 1``."""
-        from scipy.linalg import cho_solve_banded, cholesky_banded
+        """:func:`~aicoord.panel.spectral.banded_traces` of this W."""
+        return banded_traces(self, rho, project, diagonal)
 
-        ev = self.eigenvalues
-        f = ev / (1.0 - rho * ev)
-        perm, bw = self._perm, self._bw
-        s = self._symmetric_similar()[perm][:, perm]
-        chol = cholesky_banded(_lower_banded(sp.identity(self.n) - rho * s, bw), lower=True)
-        r = self._d[perm]
-        sq = np.sqrt(r)
-        rhs = s.toarray()
-        extra = project or diagonal
+    def lag(self, x):
+        """``W x`` (x: N or N x k); a dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units or more is
+        multiplied as a dense array (kept), not as a sparse matrix of N^2 stored entries."""
+        if self.n >= SPECTRAL_MIN_N and self.W.nnz > DENSE_FRACTION * self.n**2:
+            if getattr(self, "_dense", None) is None:
+                self._dense = self.W.toarray()
+            return self._dense @ x
+        return self.W @ x
 
-        def part(cols):
-            m = cho_solve_banded((chol, True), rhs[:, cols])
-            t = float(np.einsum("ij,ij,j,i->", m, m, r[cols], 1.0 / r))
-            if not extra:
-                return t, None, None, None
-            return t, m[cols, np.arange(len(cols))], m @ sq[cols], m @ (1.0 / sq[cols])
+    def _dense_general(self):
+        """A dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units or more that is not similar to a
+        symmetric matrix (a nested matrix): its solves share a dense LU (a sparse LU would fill in completely)."""
+        return self.n >= SPECTRAL_MIN_N and self._sym is None and self.W.nnz > DENSE_FRACTION * self.n**2
 
-        # LAPACK releases the GIL: solve column blocks in parallel threads
-        from concurrent.futures import ThreadPoolExecutor
+    def _dense_lu(self, rho):
+        """``scipy.linalg.lu_factor`` of ``I - rho W``, kept for the last rho (a fit's solve and traces share it)."""
+        from scipy.linalg import lu_factor
 
-        nthreads = max(1, min(4, os.cpu_count() or 1))
-        blocks = np.array_split(np.arange(self.n), nthreads)
-        with ThreadPoolExecutor(nthreads) as ex:
-            parts = list(ex.map(part, blocks))
-        out = (float(f.sum()), float((f * f).sum()), float(sum(p[0] for p in parts)))
-        if not extra:
-            return out
-        inv = np.empty_like(perm)
-        inv[perm] = np.arange(self.n)
-        dg = np.concatenate([p[1] for p in parts])[inv]
-        a = (sum(p[2] for p in parts) / sq)[inv]
-        b = (sum(p[3] for p in parts) * sq)[inv]
-        if project:
-            out, dg = project_traces(self.n, out, a, b, dg)
-        return (*out, dg) if diagonal else out
+        memo = getattr(self, "_lu_memo", None)
+        if memo is None or memo[0] != rho:
+            a = -rho * self.W.toarray()
+            a[np.diag_indices_from(a)] += 1.0
+            self._lu_memo = memo = (rho, lu_factor(a, overwrite_a=True, check_finite=False))
+        return memo[1]
 
     def solve(self, rho, rhs):
         """Solve ``(I - rho W) z = rhs`` (rhs N or N x k). A dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N`
         units or more is solved through its eigenvector basis (symmetric-similar) or a dense LU, else a sparse LU."""
-        if self.n >= SPECTRAL_MIN_N and self.W.nnz > DENSE_FRACTION * self.n**2:
-            if self._sym is not None:
-                return self.basis().solve(rho, rhs)
-            from scipy.linalg import lu_factor, lu_solve  # a dense general W: a sparse LU would fill in completely
+        if self.n >= SPECTRAL_MIN_N and self.W.nnz > DENSE_FRACTION * self.n**2 and self._sym is not None:
+            return self.basis().solve(rho, rhs)
+        if self._dense_general():
+            from scipy.linalg import lu_solve
 
-            a = -rho * self.W.toarray()
-            a[np.diag_indices_from(a)] += 1.0
-            return lu_solve(lu_factor(a, overwrite_a=True, check_finite=False), np.asarray(rhs, dtype=float))
+            return lu_solve(self._dense_lu(rho), np.asarray(rhs, dtype=float), check_finite=False)
         lu = spla.splu(sp.identity(self.n, format="csc") - rho * self.W.tocsc())
         return lu.solve(np.asarray(rhs, dtype=float))

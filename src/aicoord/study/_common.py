@@ -396,6 +396,7 @@ class Setting:
     def __init__(self, data: pd.DataFrame, ids: list, weights: Weights, unit: str, time: str):
         self.data, self.ids, self.weights, self.unit, self.time = data, ids, weights, unit, time
         self._W = None
+        self._omega = None
 
     @property
     def W(self) -> np.ndarray:
@@ -409,7 +410,10 @@ class Setting:
 
     @property
     def omega(self) -> np.ndarray:
-        return rho_bounds(self.W)[2]
+        """Eigenvalues of W (:func:`rho_bounds`), kept: every effect of every draw asks for them."""
+        if self._omega is None:
+            self._omega = rho_bounds(self.W)[2]
+        return self._omega
 
 
 def setting(data: pd.DataFrame, unit: str, time: str, w, *, drop=(), standardize=True) -> Setting:
