@@ -167,3 +167,27 @@ def test_changes_of_many_draws_equal_dense_solves(name):
         S = _dense_s(W, rho[k], b[k], th[k])
         assert_allclose(dy[k], S @ x, rtol=1e-9, atol=1e-12)
         assert_allclose(own[k], np.diag(S) * x, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["row_standardised_symmetric", "knn_asymmetric"])
+def test_cached_spectrum_reads_its_eigenvectors_only_when_used(name, tmp_path, monkeypatch):
+    """A job that asks only for the bounds of rho (the robustness variants at county size) holds the eigenvalues of
+    the cached file, not its N x N eigenvectors; the vectors are read on first use, bit for bit, and computed again
+    when the file has gone in between."""
+    from aicoord.study import _common
+
+    W = MATRICES[name]()
+    monkeypatch.setenv(_common.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    first = spectrum(W)
+    x = np.linspace(0, 1, len(W))
+    want = first.apply(0.3, 1.0, 0.5, x)
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    lazy = spectrum(W)
+    assert lazy._parts is None and np.array_equal(lazy.omega, first.omega)
+    assert np.array_equal(lazy.apply(0.3, 1.0, 0.5, x), want) and lazy._parts is not None
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    gone = spectrum(W)
+    for f in tmp_path.glob("spectrum-*.npz"):
+        f.unlink()
+    assert_allclose(gone.apply(0.3, 1.0, 0.5, x), want, rtol=1e-10, atol=1e-12)

@@ -97,7 +97,9 @@ class Spectrum:
         return (s + s.T) / 2
 
     def _decomposition(self):
-        """``(eigenvalues, V, V^-1, exact)``, computed once, on first use."""
+        """``(eigenvalues, V, V^-1, exact)``, computed (or read from the file of :meth:`load`) once, on first use."""
+        if self._parts is None and getattr(self, "_path", None) is not None:
+            self._read_vectors()
         if self._parts is None:
             W, n = self.W, self.W.shape[0]
             if self._g is not None:
@@ -140,21 +142,35 @@ class Spectrum:
 
     @classmethod
     def load(cls, path, W) -> Spectrum:
-        """The :class:`Spectrum` of ``W`` written by :meth:`save` (the same arrays, bit for bit)."""
+        """The :class:`Spectrum` of ``W`` written by :meth:`save` (the same arrays, bit for bit). The eigenvalues
+        are read at once; the eigenvectors (two to four N x N arrays) only when a method needs them, so that a
+        job asking only for the bounds of rho does not hold them."""
         with np.load(path, allow_pickle=False) as z:
-            if bool(z["has_g"]):
-                out = cls(W, symmetrizer=z["g"])
-                r = np.sqrt(out._g)
-                out._q = z["q"]
-                V, Vinv = out._q / r[:, None], out._q.T * r[None, :]
-            else:
-                out = cls(W, symmetrizer=None)
-                V, Vinv = z["V"], z["Vinv"]
-            if V.shape != out.W.shape:
-                raise ValueError("the cached decomposition is of another matrix")
+            out = cls(W, symmetrizer=z["g"] if bool(z["has_g"]) else None)
             out.omega = z["omega"]
-            out._set_parts(z["om"], V, Vinv, bool(z["exact"]))
+        if out.omega.shape != out.W.shape[:1]:
+            raise ValueError("the cached decomposition is of another matrix")
+        out._path = path
         return out
+
+    def _read_vectors(self):
+        """The decomposition from the file of :meth:`load` (computed instead when the file is gone or foreign)."""
+        path, self._path = self._path, None
+        try:
+            z = np.load(path, allow_pickle=False)
+        except OSError:
+            return
+        with z:
+            first = z["q"] if self._g is not None else z["V"]
+            if first.shape != self.W.shape:
+                return
+            if self._g is not None:
+                r = np.sqrt(self._g)
+                self._q = first
+                V, Vinv = first / r[:, None], first.T * r[None, :]
+            else:
+                V, Vinv = first, z["Vinv"]
+            self._set_parts(z["om"], V, Vinv, bool(z["exact"]))
 
     @property
     def V(self):
