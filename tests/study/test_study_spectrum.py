@@ -191,3 +191,30 @@ def test_cached_spectrum_reads_its_eigenvectors_only_when_used(name, tmp_path, m
     for f in tmp_path.glob("spectrum-*.npz"):
         f.unlink()
     assert_allclose(gone.apply(0.3, 1.0, 0.5, x), want, rtol=1e-10, atol=1e-12)
+
+
+def test_a_read_only_matrix_is_hashed_once(monkeypatch):
+    """A Setting's W is read-only and asked for its spectrum by every fit and draw: hashed once, then found by
+    identity; a writable array (it may change in place) is hashed on every call."""
+    import hashlib
+
+    from aicoord.study import _common
+
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    monkeypatch.setattr(_common, "_SEEN", {})
+    calls = []
+    real = hashlib.blake2b
+    W = MATRICES["row_standardised_symmetric"]().copy()
+    # the hashes of the whole array (the engine's symmetriser hashes its sparse parts: not counted)
+    monkeypatch.setattr(
+        hashlib, "blake2b", lambda *a, **k: (a and len(a[0]) == W.nbytes and calls.append(1)) or real(*a, **k)
+    )
+    first = spectrum(W)
+    spectrum(W)
+    assert len(calls) == 2  # writable: hashed each time
+    W.setflags(write=False)
+    assert spectrum(W) is first and spectrum(W) is first
+    assert len(calls) == 3
+    other = W.copy()
+    other[0, 1] += 0.0  # the same content in another (writable) array: the same spectrum, by its hash
+    assert spectrum(other) is first and len(calls) == 4

@@ -262,6 +262,8 @@ class Spectrum:
 
 
 _SPECTRA: dict = {}
+#: id of a read-only array -> (weak reference, key of _SPECTRA): a Setting's W (read-only) is hashed once
+_SEEN: dict = {}
 
 
 #: environment variable naming a folder where :func:`spectrum` keeps decompositions for other processes
@@ -273,14 +275,24 @@ def spectrum(W) -> Spectrum:
     """The :class:`Spectrum` of ``W``, computed once per process for the two most recent matrices
     (keyed by a hash of the content), and once per run when the environment variable ``AICOORD_CACHE``
     names a folder: the whole decomposition is then written there as ``spectrum-<hash>.npz`` and read
-    by every later process with the same matrix (a file that does not hold this matrix is recomputed)."""
+    by every later process with the same matrix (a file that does not hold this matrix is recomputed). A
+    read-only array (a :class:`Setting`'s W) is hashed once: later calls with the same object reuse its key."""
     import hashlib
     import os
+    import weakref
     from pathlib import Path
 
+    seen = _SEEN.get(id(W)) if isinstance(W, np.ndarray) and not W.flags.writeable else None
+    if seen is not None and seen[0]() is W and seen[1] in _SPECTRA:  # the same read-only array: no rehash
+        return _SPECTRA[seen[1]]
+    given = W
     W = np.ascontiguousarray(W, dtype=float)
     digest = hashlib.blake2b(W.tobytes(), digest_size=20).hexdigest()
     key = (W.shape, digest)
+    if isinstance(given, np.ndarray) and not given.flags.writeable:
+        if len(_SEEN) >= 8:
+            _SEEN.clear()
+        _SEEN[id(given)] = (weakref.ref(given), key)
     if key not in _SPECTRA:
         while len(_SPECTRA) >= 2:
             _SPECTRA.pop(next(iter(_SPECTRA)))
@@ -418,6 +430,7 @@ class Setting:
     def W(self) -> np.ndarray:
         if self._W is None:  # column-major, the layout of the N x N table the study used to build
             self._W = self.weights.sparse.toarray(order="F")
+            self._W.setflags(write=False)  # shared by the fits and draws, never changed (spectrum() relies on it)
         return self._W
 
     @property
