@@ -80,6 +80,21 @@ def test_banded_path_with_projection_and_diagonal(small_threshold, project):
     check(pw, RHO, project)
 
 
+def test_banded_matrix_asked_many_times_moves_to_its_basis(small_threshold):
+    """The first BANDED_CALLS requests are answered by banded solves, the later ones by the eigenvector basis:
+    the same traces to rounding, whichever answers."""
+    w = lat2W(12, 13, rook=True)
+    pw = PanelWeights(sp.csr_matrix(w.sparse, dtype=float))
+    first = [pw.info_traces(r, project=True, diagonal=True) for r in np.linspace(-0.5, 0.5, wmatrix.BANDED_CALLS)]
+    assert getattr(pw, "_basis", None) is None
+    later = [pw.info_traces(r, project=True, diagonal=True) for r in np.linspace(-0.5, 0.5, wmatrix.BANDED_CALLS)]
+    assert pw._basis is not None
+    for a, b in zip(first, later):
+        assert_allclose(a[:3], b[:3], rtol=1e-12)
+        assert_allclose(a[3], b[3], rtol=0, atol=1e-14)
+    check(pw, RHO, True)
+
+
 def test_below_the_threshold_the_dense_solve_is_kept():
     """Smaller studies keep the dense solve (their results unchanged to the last bit): the traces are those of
     numpy's solve exactly, not merely to rounding."""

@@ -21,8 +21,9 @@ inverse distance, economic distance), ``W = D^{-1/2} S D^{1/2}`` with ``S`` symm
   ``diag JGJ = diag G - (a + b)/N + s/N^2``.
 
 :class:`PanelWeights` uses this basis from :data:`SPECTRAL_MIN_N` units on for such a W when its reverse
-Cuthill-McKee bandwidth is too wide for the banded path (a dense inverse-distance or economic matrix), and
-:func:`project_traces` for the two-way forms of the banded path. Below that size a dense solve takes a
+Cuthill-McKee bandwidth is too wide for the banded path (a dense inverse-distance or economic matrix), or when a
+banded W has answered :data:`BANDED_CALLS` requests already, and :func:`project_traces` for the two-way forms of
+the banded path. Below that size a dense solve takes a
 fraction of a second and stays the method, so that smaller studies' results are unchanged to the last bit.
 The traces agree with the dense solve to rounding (``tests/panel/test_spectral.py``).
 """
@@ -34,11 +35,16 @@ import os
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["SPECTRAL_MIN_N", "EigenBasis", "banded_traces", "project_traces"]
+__all__ = ["BANDED_CALLS", "SPECTRAL_MIN_N", "EigenBasis", "banded_traces", "project_traces"]
 
 #: from this many units on, the eigenvector basis (or the banded path) replaces the dense solves of the
 #: information traces, the dynamic model's diagonal of G and the solves with ``I - rho W`` of a dense W
 SPECTRAL_MIN_N = 1000
+#: a W with a narrow band answers its first requests for traces by banded Cholesky solves (about a second each
+#: at N = 2,847), the later ones from its eigenvector basis (a decomposition of several seconds, once, then
+#: milliseconds per request): a job that fits many models on one matrix (a robustness variant: about 45
+#: requests) pays the decomposition once, a job with a few fits never
+BANDED_CALLS = 6
 
 
 def _lower_banded(c, bw):

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import InputError
-from .spectral import SPECTRAL_MIN_N, EigenBasis, _lower_banded, banded_traces
+from .spectral import BANDED_CALLS, SPECTRAL_MIN_N, EigenBasis, _lower_banded, banded_traces
 from .symmetrizer import diagonal_symmetrizer
 
 __all__ = ["PanelWeights", "as_matrix", "check_size", "diagonal_symmetrizer", "shared_symmetrizer", "eigen_traces"]
@@ -500,14 +500,18 @@ class PanelWeights:
         With ``project=True`` B is replaced by ``M B M``, ``M = I - 11'/N`` (the Lee-Yu two-way
         transformation removes the eigenvalue-one direction of a row-standardised W). From
         :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units on, a W similar to a symmetric matrix takes the
-        banded path or its eigenvector basis (:mod:`aicoord.panel.spectral`) instead of a dense solve.
+        banded path (its first :data:`~aicoord.panel.spectral.BANDED_CALLS` requests, when its band is narrow) or
+        its eigenvector basis (:mod:`aicoord.panel.spectral`) instead of a dense solve.
         """
         big = self.n >= SPECTRAL_MIN_N and self._sym is not None
         banded = self._sym is not None and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX
-        if banded and (big or not (project or diagonal)):
-            return self._info_traces_banded(rho, project, diagonal)
         if big:
+            self._trace_calls = getattr(self, "_trace_calls", 0) + 1
+            if banded and self._trace_calls <= BANDED_CALLS and getattr(self, "_basis", None) is None:
+                return self._info_traces_banded(rho, project, diagonal)
             return self.basis().traces(rho, project, diagonal)
+        if banded and not (project or diagonal):
+            return self._info_traces_banded(rho, project, diagonal)
         w = self.W.toarray()
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
         if self._dense_general():  # the LU that solve() at this rho uses too
