@@ -506,6 +506,45 @@ def test_identification_with_mode_iv_only_writes_the_2sls_and_gmm_rows(endo, tmp
     assert meta["mode"] == "iv" and meta["first_stage"] == json.loads((endo / "both.json").read_text())["first_stage"]
 
 
+def test_identification_ml_rows_carry_the_studys_covariance_options(endo, tmp_path):
+    """``cov`` (``analysis.cov_type``, ...) sets the ML fit's covariance, as for the baseline: with the robust
+    sandwich the ML rows say ``robust`` and their SEs are those of the engine's robust fit (the same draws and
+    seed), not the information matrix's of the default run; the point estimates are unchanged."""
+    S.identification(
+        endo / "panel.csv",
+        endo / "queen_raw.csv",
+        tmp_path / "rob.csv",
+        tmp_path / "rob.json",
+        mode="ml",
+        cov={"cov_type": "robust", "cluster": "code", "dk_lag": None},
+        **IV_KW,
+    )
+    t = pd.read_csv(tmp_path / "rob.csv")
+    ml = t[t.estimator == "ml"].set_index("effect")
+    assert set(ml["cov_type"]) == {"robust"}
+    d = pd.read_csv(endo / "panel.csv", dtype={"code": str})
+    st = setting(d, "code", "year", pd.read_csv(endo / "queen_raw.csv", index_col=0))
+    res = SpatialPanel(
+        st.data,
+        y="coord_gap",
+        x=["ai", "gov", "urban"],
+        id="code",
+        time="year",
+        w=st.Wdf,
+        model="sdm",
+        effects="twoways",
+        lee_yu=True,
+    ).fit(cov_type="robust")
+    imp = res.impacts(draws=IV_KW["draws"], seed=IV_KW["seed"]).loc["ai"]
+    for kind in ("direct", "indirect", "total"):
+        assert ml.loc[kind, "estimate"] == pytest.approx(imp.loc[kind, "estimate"], rel=1e-8)
+        assert ml.loc[kind, "se"] == pytest.approx(imp.loc[kind, "se"], rel=1e-6)
+    oim = pd.read_csv(endo / "ml.csv").query("estimator == 'ml'").set_index("effect")
+    assert set(oim["cov_type"]) == {"oim"}
+    np.testing.assert_allclose(ml["estimate"], oim["estimate"], rtol=1e-10)
+    assert not np.allclose(ml["se"], oim["se"], rtol=1e-3)
+
+
 @pytest.mark.parametrize("estimator, name", [("2sls", "iv"), ("gmm", "gmm")])
 def test_iv_effects_equal_the_hand_formulas_and_first_stage_is_the_fits(endo, estimator, name):
     """Total = (beta + theta) / (1 - rho) and direct = mean diag of (I - rho W)^-1 (beta I + theta W), computed

@@ -8,6 +8,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from aicoord.study.mechanisms import add_adjusted_p, add_agreement
+from aicoord.study.mediation_parts import adjust_pvalues
 from aicoord.study.scenarios import reduced_form_change
 
 
@@ -275,3 +276,15 @@ def test_lee_yu_note_states_the_effective_sample_only_when_it_is_smaller(languag
     # unit effects only: N (T - 1); time effects only: (N - 1) T
     assert "31 × 6 = 186" in lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 186}, language)
     assert "30 × 7 = 210" in lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 210}, language)
+
+
+def test_adjust_pvalues_without_a_method_is_holm():
+    """The documented default: called without ``method``, the adjustment is Holm's step-down (statsmodels'
+    ``multipletests(method="holm")`` on the finite entries); the NaN entry stays out of the family and NaN. Holm
+    and Benjamini-Hochberg differ on these p-values, so the default is told apart from the other method."""
+    p = np.array([0.01, np.nan, 0.04, 0.03, 0.2])
+    ok = np.isfinite(p)
+    got = adjust_pvalues(p)
+    assert np.isnan(got[1])
+    np.testing.assert_allclose(got[ok], multipletests(p[ok], method="holm")[1], rtol=1e-12)
+    assert not np.allclose(got[ok], multipletests(p[ok], method="fdr_bh")[1])
