@@ -37,8 +37,18 @@ Usage
     nice -n 15 python benchmarks/mutation.py --sample 0.005 --no-check reporting   # redraw draw 1 (seeded), unchecked
     nice -n 15 python benchmarks/mutation.py --sample 0.010 --only-new reporting   # check only the new draw 2
     nice -n 15 python benchmarks/mutation.py --check-draw 4 reporting  # the unchecked mutants of a recorded draw
+    nice -n 15 python benchmarks/mutation.py --sample 0.03 --files 'src/aicoord/study/*' reporting  # one part only
+    nice -n 15 python benchmarks/mutation.py --rerun-hung reporting   # mutants stopped by SIGKILL, in fresh processes
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
+
+Hung workers: mutmut forks each mutant's worker from a process that has imported the tests, and a worker can
+deadlock after the fork (no CPU used, a futex wait); mutmut's wall-clock timer would then record it as a timeout,
+that is as caught. A watchdog stops every worker that used no CPU for ``--hang-seconds`` (default 120) and runs
+the mutant's tests again in a fresh process under a wall-clock limit (``rerun_hung``; recorded in
+``build/mutation/<module>/reruns.tsv``); a timeout recorded for a worker that was idle when it ended is checked
+again the same way. A draw restricted with ``--files`` looks for weak spots; it is not an estimate of the
+module's score.
 
 A plain ``mutmut run`` in the repository root uses ``[tool.mutmut]`` as it stands: the whole core against
 the union of the mirrored tests, in ``mutants/``.
@@ -49,6 +59,7 @@ Requires ``pip install -e '.[mutation]'`` (mutmut 3.8.1).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import math
 import os
@@ -379,14 +390,17 @@ def draws(module: str) -> list[int]:
     return sorted(int(p.stem) for p in folder.glob("*.txt")) if folder.exists() else []
 
 
-def draw_sample(module: str, size: float, seed: int) -> list[str]:
+def draw_sample(module: str, size: float, seed: int, files: list[str] | None = None) -> list[str]:
     """A random sample of the module's mutants, stratified by file: ``size`` of each file's mutants, or, for
     ``size`` < 1, that fraction of them (rounded up); the same for the same seed and mutants. An earlier,
-    smaller sample of the module is kept and extended."""
+    smaller sample of the module is kept and extended; with ``files`` (shell patterns of paths), only the
+    samples of the files matching them are."""
     before = sample_names(module)
     seen = set(before)
     chosen = list(before)
     for path in _paths(module):
+        if files and not any(fnmatch.fnmatch(path, f) for f in files):
+            continue
         names = sorted(exit_codes(module, path))
         want = math.ceil(size * len(names)) if size < 1 else min(int(size), len(names))
         have = [n for n in names if n in seen]
@@ -574,6 +588,13 @@ def main(argv: list[str] | None = None) -> int:
         "before checking it)",
     )
     parser.add_argument(
+        "--files",
+        action="append",
+        metavar="PATTERN",
+        help="with --sample: extend the samples of the files matching this shell pattern of their paths only "
+        "(repeatable; e.g. 'src/aicoord/study/*'), to look for weak spots in part of a module without drawing the rest",
+    )
+    parser.add_argument(
         "--hang-seconds",
         type=float,
         default=120.0,
@@ -656,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:
             before = set(sample_names(module))
             todo = [
                 n
-                for n in draw_sample(module, args.sample, args.seed)
+                for n in draw_sample(module, args.sample, args.seed, args.files)
                 if codes.get(n) is None and not (args.only_new and n in before)
             ]
             if args.no_check:
