@@ -145,3 +145,18 @@ def test_baseline_columns_without_a_default_matrix_take_the_first_given(demos, q
         baseline_columns(panel, **kw, weights={"queen": queen}, columns=("sar",))["estimate"],
         baseline_columns(panel, **kw, weights={"flipped": flipped}, columns=("sar",))["estimate"],
     )
+
+
+def test_the_dynamic_rows_of_a_variant_use_its_draws_and_seed(demos, queen):
+    """The dynamic SDM's rows of a variant are :func:`dynamic_total` and :func:`dynamic_mediated` with the
+    variant's ``draws`` and seed (100 here, not the functions' default 1000)."""
+    panel = demos["A"][0]
+    m = list(MECHANISM_NAMES)[0]
+    kw = study_kw(queen)
+    grid = robustness_variant(panel, **kw, mechanisms=[m], sample="full", models=("dynamic_sdm",), draws=100, seed=5)
+    _, eff = dynamic_total(panel, **kw, draws=100, seed=5)
+    med = dynamic_mediated(panel, mechanism=m, **kw, draws=100, seed=5)
+    rows = grid.set_index("quantity")
+    for quantity, want in (("ai_total_effect", eff["total"]), ("mediated_total", med)):
+        got = rows.loc[quantity]
+        assert [got["estimate"], got["lower"], got["upper"]] == [want["estimate"], want["lower"], want["upper"]]
