@@ -37,8 +37,18 @@ Usage
     nice -n 15 python benchmarks/mutation.py --sample 0.005 --no-check reporting   # redraw draw 1 (seeded), unchecked
     nice -n 15 python benchmarks/mutation.py --sample 0.010 --only-new reporting   # check only the new draw 2
     nice -n 15 python benchmarks/mutation.py --check-draw 4 reporting  # the unchecked mutants of a recorded draw
+    nice -n 15 python benchmarks/mutation.py --sample 0.03 --files 'src/aicoord/study/*' reporting  # one part only
+    nice -n 15 python benchmarks/mutation.py --rerun-hung reporting   # mutants stopped by SIGKILL, in fresh processes
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
+
+Hung workers: mutmut forks each mutant's worker from a process that has imported the tests, and a worker can
+deadlock after the fork (no CPU used, a futex wait); mutmut's wall-clock timer would then record it as a timeout,
+that is as caught. A watchdog stops every worker that used no CPU for ``--hang-seconds`` (default 120) and runs
+the mutant's tests again in a fresh process under a wall-clock limit (``rerun_hung``; recorded in
+``build/mutation/<module>/reruns.tsv``); a timeout recorded for a worker that was idle when it ended is checked
+again the same way. A draw restricted with ``--files`` looks for weak spots; it is not an estimate of the
+module's score.
 
 A plain ``mutmut run`` in the repository root uses ``[tool.mutmut]`` as it stands: the whole core against
 the union of the mirrored tests, in ``mutants/``.
@@ -49,14 +59,18 @@ Requires ``pip install -e '.[mutation]'`` (mutmut 3.8.1).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import math
 import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import time
 import tomllib
 from pathlib import Path
 
@@ -176,10 +190,164 @@ def _env(work: Path) -> dict[str, str]:
     return env
 
 
-def _mutmut(work: Path, *args: str) -> int:
+def _mutmut(work: Path, *args: str, hang_seconds: float = 0) -> int:
+    """Run mutmut in ``work``; for ``run`` with ``hang_seconds`` > 0, under the no-progress watchdog
+    (:func:`_watch`), and with every mutant it stopped checked again in a fresh process (:func:`rerun_hung`)."""
     cmd = [sys.executable, "-m", "mutmut", *args]
     print(f"[{work.name}] {' '.join(cmd)}", flush=True)
-    return subprocess.call(cmd, cwd=work, env=_env(work))
+    if not (args and args[0] == "run" and hang_seconds > 0):
+        return subprocess.call(cmd, cwd=work, env=_env(work))
+    proc = subprocess.Popen(cmd, cwd=work, env=_env(work))
+    stopped: list[str] = []
+    idle: list[str] = []
+    thread = threading.Thread(target=_watch, args=(proc, hang_seconds, stopped, idle), daemon=True)
+    thread.start()
+    rc = proc.wait()
+    thread.join()
+    # a worker that mutmut's timer stopped while it used no CPU was hung too: its "timeout" is no verdict
+    codes = exit_codes(work.name)
+    again = stopped + [n for n in dict.fromkeys(idle) if codes.get(n) in TIMEOUT and n not in stopped]
+    if again:
+        rerun_hung(work.name, again, timeout=max(4 * hang_seconds, 300))
+    return rc
+
+
+# --- hung workers -------------------------------------------------------------------------------------------------
+# mutmut 3.8.1 runs each mutant in a child forked from the process that imported pytest and the tests (its default
+# "fork" isolation), named "mutmut: <mutant>" by setproctitle. It limits the child's CPU time, and a timer thread
+# sends it SIGXCPU after (estimated test time + timeout_constant) x timeout_multiplier seconds of wall time, which
+# mutmut records as a timeout: a mutant "caught". A child that deadlocks after the fork (a lock held by another
+# thread of the parent at the moment of the fork; seen as a futex wait with no CPU used) is then counted as caught
+# although its tests never ran. The watchdog below stops a child whose CPU time (its own and its descendants')
+# has not moved for ``--hang-seconds``, and :func:`rerun_hung` runs that mutant's tests again in a fresh process.
+
+#: exit code recorded for a mutant whose fresh rerun also ran out of time (mutmut's code for "timeout")
+RERUN_TIMEOUT = 36
+
+
+def _proc_children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """CPU clock ticks used by ``pid`` and its descendants (live ones and those already waited for)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # after the name: fields[11:15] are utime, stime, cutime, cstime (proc(5) fields 14-17)
+    ticks = sum(int(f) for f in fields[11:15])
+    return ticks + sum(t for c in _proc_children(pid) if (t := _cpu_ticks(c)) is not None)
+
+
+def _title(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def stalled(history: dict[int, tuple[int, float]], ticks: dict[int, int], now: float, limit: float) -> list[int]:
+    """Update ``history`` (pid -> (CPU ticks, time they last changed)) with the workers' current ``ticks`` and
+    return the pids whose ticks have not changed for ``limit`` seconds or more. Pids no longer running leave
+    ``history``."""
+    for pid in list(history):
+        if pid not in ticks:
+            del history[pid]
+    out = []
+    for pid, t in ticks.items():
+        last, since = history.get(pid, (None, now))
+        if last != t:
+            history[pid] = (t, now)
+        elif now - since >= limit:
+            out.append(pid)
+    return out
+
+
+def _watch(proc: subprocess.Popen, limit: float, stopped: list[str], idle: list[str], every: float = 5.0) -> None:
+    """Stop (SIGKILL) mutmut's mutant workers that used no CPU for ``limit`` seconds; their mutants are appended
+    to ``stopped`` (mutmut records exit code -9 for them). Workers that ended after using no CPU for their last
+    ``3 * every`` seconds or more (stopped by mutmut's own wall-clock timer, say) are appended to ``idle``."""
+    history: dict[int, tuple[int, float]] = {}
+    names: dict[int, str] = {}
+    while proc.poll() is None:
+        workers = {c: _title(c) for c in _proc_children(proc.pid)}
+        workers = {c: t.split("mutmut: ", 1)[1].split()[0] for c, t in workers.items() if t.startswith("mutmut: ")}
+        names.update(workers)
+        ticks = {c: t for c in workers if (t := _cpu_ticks(c)) is not None}
+        now = time.monotonic()
+        idle += [names[pid] for pid, (_, since) in history.items() if pid not in ticks and now - since >= 3 * every]
+        for pid in stalled(history, ticks, now, limit):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                continue
+            print(f"[watchdog] {workers[pid]}: no CPU used for {limit:.0f} s; stopped (pid {pid})", flush=True)
+            stopped.append(workers[pid])
+            history.pop(pid, None)
+        time.sleep(every)
+
+
+def _meta_of(module: str, name: str) -> Path | None:
+    for p in _paths(module):
+        meta = WORK / module / "mutants" / (p + ".meta")
+        if meta.exists() and name in json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]:
+            return meta
+    return None
+
+
+def rerun_verdict(returncode: int | None) -> tuple[int, str]:
+    """The exit code recorded for a fresh rerun of a mutant's tests (``None``: the rerun ran out of time) and its
+    status: pytest 1 (a test failed) or 3 (internal error) killed, 0 survived, 5 no tests, anything else as
+    mutmut reads it."""
+    if returncode is None:
+        return RERUN_TIMEOUT, "timeout"
+    status = {0: "survived", 1: "killed", 3: "killed", 5: "no tests", 33: "no tests"}
+    return returncode, status.get(returncode, f"exit {returncode}")
+
+
+def rerun_hung(module: str, names: list[str], timeout: float) -> dict[str, str]:
+    """Run each mutant's tests again in a fresh Python process (not forked from mutmut), with the mutant active
+    (``MUTANT_UNDER_TEST``, read by mutmut's trampolines in ``mutants/src``), mutmut's own pytest options and a
+    wall-clock ``timeout``; record the outcome in the module's ``.meta`` files (:func:`rerun_verdict`) and in
+    ``build/mutation/<module>/reruns.tsv``. Returns mutant name -> status."""
+    work = WORK / module
+    stats = json.loads((work / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
+    cfg = tomllib.loads((work / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    out = {}
+    for name in names:
+        mangled = re.sub(r"__mutmut_\d+$", "", name)
+        tests = sorted(stats["tests_by_mangled_function_name"].get(mangled, []), key=stats["duration_by_test"].get)
+        cmd = [sys.executable, "-m", "pytest", "--rootdir=.", "--tb=line", "-x", "-q", "-p", "no:randomly"]
+        cmd += [*tests, *cfg.get("pytest_add_cli_args", [])]
+        env = dict(_env(work), MUTANT_UNDER_TEST=name)
+        start = time.monotonic()
+        print(
+            f"[{module}] rerun of {name} in a fresh process ({len(tests)} tests, at most {timeout:.0f} s)", flush=True
+        )
+        try:
+            res = subprocess.run(cmd, cwd=work / "mutants", env=env, timeout=timeout, capture_output=True, text=True)
+            returncode = res.returncode
+        except subprocess.TimeoutExpired:
+            returncode = None
+        code, status = rerun_verdict(returncode if tests else 33)
+        seconds = time.monotonic() - start
+        print(f"[{module}] rerun of {name}: {status} ({seconds:.0f} s)", flush=True)
+        meta = _meta_of(module, name)
+        if meta is not None and not status.startswith("exit"):  # e.g. pytest's usage error (4): left as it was
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            data["exit_code_by_key"][name] = code
+            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+        with open(work / "reruns.tsv", "a", encoding="utf-8") as fh:
+            fh.write(f"{name}\t{status}\t{code}\t{len(tests)} tests\t{seconds:.0f} s\n")
+        out[name] = status
+    return out
 
 
 def _paths(module: str) -> list[str]:
@@ -222,14 +390,17 @@ def draws(module: str) -> list[int]:
     return sorted(int(p.stem) for p in folder.glob("*.txt")) if folder.exists() else []
 
 
-def draw_sample(module: str, size: float, seed: int) -> list[str]:
+def draw_sample(module: str, size: float, seed: int, files: list[str] | None = None) -> list[str]:
     """A random sample of the module's mutants, stratified by file: ``size`` of each file's mutants, or, for
     ``size`` < 1, that fraction of them (rounded up); the same for the same seed and mutants. An earlier,
-    smaller sample of the module is kept and extended."""
+    smaller sample of the module is kept and extended; with ``files`` (shell patterns of paths), only the
+    samples of the files matching them are."""
     before = sample_names(module)
     seen = set(before)
     chosen = list(before)
     for path in _paths(module):
+        if files and not any(fnmatch.fnmatch(path, f) for f in files):
+            continue
         names = sorted(exit_codes(module, path))
         want = math.ceil(size * len(names)) if size < 1 else min(int(size), len(names))
         have = [n for n in names if n in seen]
@@ -416,6 +587,34 @@ def main(argv: list[str] | None = None) -> int:
         help="check the mutants of the recorded draw N not checked yet (a draw recorded by a run that stopped "
         "before checking it)",
     )
+    parser.add_argument(
+        "--files",
+        action="append",
+        metavar="PATTERN",
+        help="with --sample: extend the samples of the files matching this shell pattern of their paths only "
+        "(repeatable; e.g. 'src/aicoord/study/*'), to look for weak spots in part of a module without drawing the rest",
+    )
+    parser.add_argument(
+        "--hang-seconds",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="stop a mutant's worker that used no CPU for S seconds (a deadlock after mutmut's fork) and check the "
+        "mutant again in a fresh process; 0 turns the watchdog off (default %(default)s)",
+    )
+    parser.add_argument(
+        "--rerun-hung",
+        action="store_true",
+        help="check again, each in a fresh process, the mutants stopped by SIGKILL (exit code -9: by the watchdog "
+        "of an interrupted run, or by hand), and stop",
+    )
+    parser.add_argument(
+        "--rerun",
+        action="append",
+        metavar="MUTANT",
+        default=[],
+        help="check this mutant again in a fresh process (repeatable), and stop",
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -423,6 +622,17 @@ def main(argv: list[str] | None = None) -> int:
     modules = args.modules or list(MODULES)
     if args.summary:
         print_summary(modules, args.draw)
+        return 0
+    if args.rerun_hung or args.rerun:
+        for module in modules:
+            codes = exit_codes(module)
+            names = [n for n in args.rerun if n in codes]
+            names += [n for n, code in sorted(codes.items()) if args.rerun_hung and code == -9 and n not in names]
+            if names:
+                work = _workdir(module, sampled=bool(sample_names(module)))
+                # the tests as they stand, as mutmut copies them at the start of each run
+                shutil.copytree(ROOT / "tests", work / "mutants" / "tests", dirs_exist_ok=True)
+                rerun_hung(module, names, timeout=max(4 * args.hang_seconds, 300))
         return 0
     if args.survivors:
         for module in modules:
@@ -438,18 +648,25 @@ def main(argv: list[str] | None = None) -> int:
             todo = [n for n in sample_names(module, args.check_draw) if codes.get(n) is None]
             print(f"[{module}] {len(todo)} mutants of draw {args.check_draw} to check", flush=True)
             if todo:
-                _mutmut(work, "run", "--max-children", str(args.jobs), *todo)
+                _mutmut(work, "run", "--max-children", str(args.jobs), *todo, hang_seconds=args.hang_seconds)
         elif args.recheck:
             names = survivors(module, judged=True)
             if names:
                 # keep the list: tests/MUTATION.md names the test that kills each of them
                 with open(work / "survivors_before_recheck.txt", "a", encoding="utf-8") as fh:
                     fh.write("\n".join(names) + "\n")
-                _mutmut(work, "run", "--max-children", str(args.jobs), *names)
+                _mutmut(work, "run", "--max-children", str(args.jobs), *names, hang_seconds=args.hang_seconds)
         elif args.sample:
             if not exit_codes(module):
                 # generates the mutants and mutmut's test statistics, then stops: no mutant has this name
-                rc = _mutmut(work, "run", "--max-children", str(args.jobs), "aicoord.x_none__mutmut_0")
+                rc = _mutmut(
+                    work,
+                    "run",
+                    "--max-children",
+                    str(args.jobs),
+                    "aicoord.x_none__mutmut_0",
+                    hang_seconds=args.hang_seconds,
+                )
                 # mutmut exits with 1 after its statistics when no mutant has the name (the normal end here); the
                 # statistics file is written only when the statistics run passed
                 if rc and not (work / "mutants" / "mutmut-stats.json").exists():
@@ -460,16 +677,16 @@ def main(argv: list[str] | None = None) -> int:
             before = set(sample_names(module))
             todo = [
                 n
-                for n in draw_sample(module, args.sample, args.seed)
+                for n in draw_sample(module, args.sample, args.seed, args.files)
                 if codes.get(n) is None and not (args.only_new and n in before)
             ]
             if args.no_check:
                 todo = []
             print(f"[{module}] {len(todo)} sampled mutants to check", flush=True)
             if todo:
-                _mutmut(work, "run", "--max-children", str(args.jobs), *todo)
+                _mutmut(work, "run", "--max-children", str(args.jobs), *todo, hang_seconds=args.hang_seconds)
         else:
-            _mutmut(work, "run", "--max-children", str(args.jobs))
+            _mutmut(work, "run", "--max-children", str(args.jobs), hang_seconds=args.hang_seconds)
     print_summary(modules)
     return 0
 

@@ -154,6 +154,42 @@ def test_esda_figures_titles_legends_and_the_summary_read_as_utf8(
             matplotlib.pyplot.close(fig)
 
 
+@pytest.mark.parametrize("language, sep", [("zh", "；"), ("en", " | ")])
+def test_esda_figures_note_translates_each_part_of_the_lisa_note(esda_inputs, monkeypatch, tmp_path, language, sep):
+    """A LISA note of several parts (the data's, then the matrix's, separated by " | ") is printed under each ESDA
+    figure part by part in the figure's language (:func:`aicoord.paper.labels.translate_note`), joined by "；" in
+    Chinese and " | " in English; the parts are not split at their spaces."""
+    from aicoord.paper.labels import translate_note
+
+    d = esda_inputs
+    parts = ["Simulated data. Source: test", "GDP per capita from the panel: Simulated data. Source: test"]
+    lisa = pd.read_csv(d / "lisa.csv", dtype={"id": str}).assign(note=" | ".join(parts))
+    lisa.to_csv(tmp_path / "lisa.csv", index=False)
+    got = _capture(monkeypatch, esda)
+    esda.esda_figures(
+        tmp_path / "lisa.csv",
+        d / "g.json",
+        d / "p.gpkg",
+        scatter=[tmp_path / "s.png"],
+        cluster=[tmp_path / "c.png"],
+        significance=[tmp_path / "g.png"],
+        var="ai_index",
+        label="AI",
+        year=2023,
+        matrix="queen",
+        language=language,
+        matrix_label="Queen contiguity",
+    )
+    try:
+        want = sep.join(translate_note(p, language, weights_labels={"queen": "Queen contiguity"}) for p in parts)
+        assert len(got) == 3
+        for fig in got:
+            assert want in [t.get_text() for t in fig.texts]
+    finally:
+        for fig in got:
+            matplotlib.pyplot.close(fig)
+
+
 def test_lisa_figure_of_a_single_file_is_one_map_saved_under_the_given_names(provinces_gdf, tmp_path):
     """One LISA file (one matrix, one year): one panel titled by the matrix's label, the year as its row title,
     written as the PNG and the PDF named."""

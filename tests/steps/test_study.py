@@ -506,6 +506,85 @@ def test_identification_with_mode_iv_only_writes_the_2sls_and_gmm_rows(endo, tmp
     assert meta["mode"] == "iv" and meta["first_stage"] == json.loads((endo / "both.json").read_text())["first_stage"]
 
 
+def test_identification_ml_rows_carry_the_studys_covariance_options(endo, tmp_path):
+    """``cov`` (``analysis.cov_type``, ...) sets the ML fit's covariance, as for the baseline: with the robust
+    sandwich the ML rows say ``robust`` and their SEs are those of the engine's robust fit (the same draws and
+    seed), not the information matrix's of the default run; the point estimates are unchanged."""
+    S.identification(
+        endo / "panel.csv",
+        endo / "queen_raw.csv",
+        tmp_path / "rob.csv",
+        tmp_path / "rob.json",
+        mode="ml",
+        cov={"cov_type": "robust", "cluster": "code", "dk_lag": None},
+        **IV_KW,
+    )
+    t = pd.read_csv(tmp_path / "rob.csv")
+    ml = t[t.estimator == "ml"].set_index("effect")
+    assert set(ml["cov_type"]) == {"robust"}
+    d = pd.read_csv(endo / "panel.csv", dtype={"code": str})
+    st = setting(d, "code", "year", pd.read_csv(endo / "queen_raw.csv", index_col=0))
+    res = SpatialPanel(
+        st.data,
+        y="coord_gap",
+        x=["ai", "gov", "urban"],
+        id="code",
+        time="year",
+        w=st.Wdf,
+        model="sdm",
+        effects="twoways",
+        lee_yu=True,
+    ).fit(cov_type="robust")
+    imp = res.impacts(draws=IV_KW["draws"], seed=IV_KW["seed"]).loc["ai"]
+    for kind in ("direct", "indirect", "total"):
+        assert ml.loc[kind, "estimate"] == pytest.approx(imp.loc[kind, "estimate"], rel=1e-8)
+        assert ml.loc[kind, "se"] == pytest.approx(imp.loc[kind, "se"], rel=1e-6)
+    oim = pd.read_csv(endo / "ml.csv").query("estimator == 'ml'").set_index("effect")
+    assert set(oim["cov_type"]) == {"oim"}
+    np.testing.assert_allclose(ml["estimate"], oim["estimate"], rtol=1e-10)
+    assert not np.allclose(ml["se"], oim["se"], rtol=1e-3)
+
+
+def test_identification_iv_rows_cluster_by_the_named_column(endo, tmp_path):
+    """``analysis.cluster`` names a column: the 2SLS and GMM fits cluster by it (here pairs of provinces, 16
+    clusters), so their SEs are those of the engine's fit clustered by that column, not by the province."""
+    d = pd.read_csv(endo / "panel.csv", dtype={"code": str})
+    codes = sorted(d["code"].unique())
+    d["pair"] = d["code"].map({c: f"p{i // 2}" for i, c in enumerate(codes)})
+    d.to_csv(tmp_path / "panel.csv", index=False)
+    S.identification(
+        tmp_path / "panel.csv",
+        endo / "queen_raw.csv",
+        tmp_path / "pair.csv",
+        tmp_path / "pair.json",
+        mode="iv",
+        iv_cov_type="cluster",
+        cluster="pair",
+        **IV_KW,
+    )
+    t = pd.read_csv(tmp_path / "pair.csv").set_index(["estimator", "effect"])
+    both = pd.read_csv(endo / "both.csv").set_index(["estimator", "effect"])
+    st = setting(d, "code", "year", pd.read_csv(endo / "queen_raw.csv", index_col=0))
+    for estimator, name in (("2sls", "iv"), ("gmm", "gmm")):
+        res = SpatialPanel(
+            st.data,
+            y="coord_gap",
+            x=["gov", "urban"],
+            id="code",
+            time="year",
+            w=st.Wdf,
+            model="sdm",
+            effects="twoways",
+            endog=["ai"],
+            instruments=["hub_exposure"],
+        ).fit(cov_type="cluster", cluster="pair", estimator=estimator)
+        assert res.cov_info["n_clusters"] == 16
+        imp = res.impacts(draws=IV_KW["draws"], seed=IV_KW["seed"]).loc["ai"]
+        for kind in ("direct", "indirect", "total"):
+            assert t.loc[(name, kind), "se"] == pytest.approx(imp.loc[kind, "se"], rel=1e-6), (name, kind)
+        assert not np.allclose(t.loc[name, "se"], both.loc[name, "se"], rtol=1e-3)
+
+
 @pytest.mark.parametrize("estimator, name", [("2sls", "iv"), ("gmm", "gmm")])
 def test_iv_effects_equal_the_hand_formulas_and_first_stage_is_the_fits(endo, estimator, name):
     """Total = (beta + theta) / (1 - rho) and direct = mean diag of (I - rho W)^-1 (beta I + theta W), computed

@@ -116,3 +116,23 @@ def test_weights_summary_columns_in_the_documented_order_then_any_others(tmp_pat
     assert list(s.columns) == first + ["note", "cutoff_km"]
     assert s["matrix"].tolist() == ["knn4", "invdist"] and s["kind"].tolist() == ["kind-0", "kind-1"]
     assert s["island_ids"].tolist() == ["island_ids-0", "island_ids-1"] and s["cutoff_km"].tolist() == ["", "800"]
+
+
+def test_dense_files_up_to_and_including_dense_max_units(files, tmp_path):
+    """``dense_max`` is the largest N that still gets the N×N CSVs and the GWT (the 31 provinces with
+    ``dense_max`` 31: the same files as under the default of 500); one unit fewer allowed, only the raw ``.npz``
+    is written, holding the same matrix."""
+    from aicoord.weights_io import read_weights_sparse
+
+    spec = {"kind": "economic"}
+    kw = {"panel_csv": files / "panel.csv"}
+    steps.weights(spec, "economic", None, tmp_path / "default", tmp_path / "default.json", **kw)
+    steps.weights(spec, "economic", None, tmp_path / "edge", tmp_path / "edge.json", dense_max=31, **kw)
+    steps.weights(spec, "economic", None, tmp_path / "below", tmp_path / "below.json", dense_max=30, **kw)
+    for suffix in ("_raw.csv", ".csv", ".gwt"):
+        assert (tmp_path / f"edge{suffix}").read_bytes() == (tmp_path / f"default{suffix}").read_bytes(), suffix
+        assert not (tmp_path / f"below{suffix}").exists(), suffix
+    assert (tmp_path / "edge.npz").exists() and not (tmp_path / "below.npz").exists()
+    edge, below = read_weights_sparse(tmp_path / "edge_raw.npz"), read_weights_sparse(tmp_path / "below_raw.npz")
+    assert edge.id_order == below.id_order
+    assert (edge.sparse != below.sparse).nnz == 0

@@ -76,3 +76,15 @@ def test_mundlak_reads_a_data_frame_w_by_its_labels():
     assert not np.allclose(shuffled.to_numpy(), W.to_numpy())  # the order matters to a reader by position
     got = mundlak_test(df, shuffled, "y", ["x"], "id", "t")
     assert got["statistic"] == pytest.approx(want["statistic"], rel=1e-10) and got["df"] == want["df"]
+
+
+def test_mundlak_p_value_is_from_f_with_clusters_minus_one_denominator_df():
+    """p = P(F(q, G − 1) > Wald / q) with G the number of units (the clusters): checked against scipy with 9
+    units (a 3 × 3 lattice), where G − 1 and G − 2 give visibly different p-values."""
+    from scipy import stats
+
+    df, W = _panel(np.random.default_rng(4), 0.2, n_side=3)
+    g = df["id"].nunique()
+    out = mundlak_test(df, W, "y", ["x"], "id", "t")
+    assert out["p"] == pytest.approx(stats.f.sf(out["statistic"] / out["df"], out["df"], g - 1), rel=1e-12)
+    assert abs(stats.f.sf(out["statistic"] / out["df"], out["df"], g - 2) - out["p"]) > 1e-4

@@ -66,3 +66,19 @@ def test_panel_bound_is_least_squares_on_the_within_data():
     assert res["r_max"] == pytest.approx(min(1.3 * r1, 1.0), rel=1e-10)
     assert res["beta_star"] == pytest.approx(b1 - (b0 - b1) * (res["r_max"] - r1) / (r1 - r0), rel=1e-10)
     assert (res["set_low"], res["set_high"]) == tuple(sorted((res["beta_controlled"], res["beta_star"])))
+
+
+def test_r_max_is_capped_at_one_when_the_controls_explain_most_of_the_outcome():
+    """R_max = min(1.3 R̃², 1): with controls explaining some 95% of the within variation of y, 1.3 R̃² exceeds 1
+    and R_max is 1 exactly; with a weak fit it is 1.3 R̃²."""
+    rng = np.random.default_rng(11)
+    units, years = [f"{i:02d}" for i in range(10)], list(range(2010, 2016))
+    d = pd.DataFrame([(u, t) for u in units for t in years], columns=["code", "year"])
+    d["c1"] = rng.normal(size=len(d))
+    d["ai"] = 0.5 * d["c1"] + rng.normal(size=len(d))
+    d["y"] = d["ai"] + 3 * d["c1"] + 0.2 * rng.normal(size=len(d))
+    strong = oster_bound(d, y="y", ai="ai", controls=["c1"], unit="code", time="year")
+    assert 1.3 * strong["r2_controlled"] > 1 and strong["r_max"] == 1.0
+    d["y"] = 0.1 * d["ai"] + 0.1 * d["c1"] + rng.normal(size=len(d))
+    weak = oster_bound(d, y="y", ai="ai", controls=["c1"], unit="code", time="year")
+    assert weak["r_max"] == pytest.approx(1.3 * weak["r2_controlled"], rel=1e-14) and weak["r_max"] < 1

@@ -9,6 +9,7 @@ checks of the bound formulas.  Tolerance 1e-6 relative (the reference prints 7 o
 the t statistic is rebuilt from the 7-digit estimate and se)."""
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 from scipy import optimize
 
@@ -51,3 +52,27 @@ def test_b_path_sensitivity_in_the_verdict(runs):
         assert 0 <= m.mediated["b_benchmark_r2dz"] < 1 and 0 <= m.mediated["b_benchmark_r2yz"] <= 1
     tab = runs["A"]["verdict"]
     assert {"b_rv", "b_rv_alpha", "b_benchmark", "b_adjusted"} <= set(tab.columns)
+
+
+def test_b_path_sensitivity_at_another_level_and_the_benchmarks_partial_r2_with_the_channel(runs):
+    """At alpha = 0.1, ``b_rv_alpha`` is RV_{1,0.1} of the channel's z (not the 5% value, nor RV_1); the
+    benchmark's partial R² with the channel, given the other regressors, is t²/(t² + dof) of the benchmark in the
+    least-squares regression of the demeaned channel on the other demeaned regressors (statsmodels, no constant),
+    and ``b_benchmark_r2dz`` is that R² over one minus it (kd = 1)."""
+    import statsmodels.api as sm
+
+    from aicoord.study.mechanisms import b_path_sensitivity
+
+    for name, m in runs["A"]["mechanisms"].items():
+        y = m.outcome_fit
+        dof = y.nobs - len(y.params)
+        out = b_path_sensitivity(y, name, ["gov", "urban"], 0.1)
+        z = float(y.zvalues[name])
+        assert out["b_rv_alpha"] == pytest.approx(robustness_value(z, dof, alpha=0.1), rel=1e-12)
+        assert out["b_rv_alpha"] != pytest.approx(robustness_value(z, dof, alpha=0.05), rel=1e-6)
+        names = list(y.model.znames)
+        others = [i for i, nm in enumerate(names) if nm != name]
+        ols = sm.OLS(y.model.Zd[:, names.index(name)], y.model.Zd[:, others]).fit()
+        t = float(ols.tvalues[others.index(names.index(out["b_benchmark"]))])
+        r2dxj = t**2 / (t**2 + ols.df_resid)
+        assert out["b_benchmark_r2dz"] == pytest.approx(r2dxj / (1 - r2dxj), rel=1e-8)

@@ -8,6 +8,7 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from aicoord.study.mechanisms import add_adjusted_p, add_agreement
+from aicoord.study.mediation_parts import adjust_pvalues
 from aicoord.study.scenarios import reduced_form_change
 
 
@@ -275,3 +276,54 @@ def test_lee_yu_note_states_the_effective_sample_only_when_it_is_smaller(languag
     # unit effects only: N (T - 1); time effects only: (N - 1) T
     assert "31 × 6 = 186" in lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 186}, language)
     assert "30 × 7 = 210" in lee_yu_note({"lee_yu": True, "N": 31, "T": 7, "nobs": 210}, language)
+
+
+def test_adjust_pvalues_without_a_method_is_holm():
+    """The documented default: called without ``method``, the adjustment is Holm's step-down (statsmodels'
+    ``multipletests(method="holm")`` on the finite entries); the NaN entry stays out of the family and NaN. Holm
+    and Benjamini-Hochberg differ on these p-values, so the default is told apart from the other method."""
+    p = np.array([0.01, np.nan, 0.04, 0.03, 0.2])
+    ok = np.isfinite(p)
+    got = adjust_pvalues(p)
+    assert np.isnan(got[1])
+    np.testing.assert_allclose(got[ok], multipletests(p[ok], method="holm")[1], rtol=1e-12)
+    assert not np.allclose(got[ok], multipletests(p[ok], method="fdr_bh")[1])
+
+
+def test_baseline_columns_naming_an_unknown_matrix_list_the_configured_ones():
+    """A column naming a matrix that is not configured stops before any fit, with the matrices to choose from."""
+    from aicoord.errors import InputError
+    from aicoord.study.models import baseline_columns
+
+    weights = {"queen": np.eye(2), "knn4": np.eye(2)}
+    with pytest.raises(InputError, match=r"baseline columns name matrices \['rook'\] that are not configured") as exc:
+        baseline_columns(
+            pd.DataFrame(),
+            y="y",
+            ai="ai",
+            controls=[],
+            unit="code",
+            time="year",
+            weights=weights,
+            columns=("sar:rook",),
+        )
+    assert exc.value.hint == "use one of queen, knn4"
+
+
+def test_stranded_units_are_the_same_from_a_sparse_matrix_as_from_a_dense_one():
+    """``_with_stranded`` on the sparse weights of a large study (no N × N array) drops the same units, in the
+    same order, as on the dense matrix: dropping the hub of a star strands its two leaves (not the unit that
+    still has a neighbour down a chain); dropping the chain's middle strands its end."""
+    from scipy import sparse
+
+    from aicoord.study.robustness import _with_stranded
+    from aicoord.weights_sparse import Weights
+
+    ids = ["a", "b", "c", "d", "e", "f"]
+    w = pd.DataFrame(0.0, index=ids, columns=ids)
+    for i, j in [("a", "b"), ("a", "c"), ("a", "d"), ("d", "e"), ("e", "f")]:
+        w.loc[i, j] = w.loc[j, i] = 1.0
+    sw = Weights(sparse.csr_matrix(w.to_numpy()), ids)
+    for drop, want in ((("a",), ("a", "b", "c")), (("e",), ("e", "f")), (("a", "e"), ("a", "e", "b", "c", "d", "f"))):
+        assert _with_stranded(w, ids, drop) == want
+        assert _with_stranded(sw, ids, drop) == want

@@ -339,3 +339,13 @@ def test_a_channel_that_cannot_be_estimated_gives_its_own_row(demos, queen, monk
     assert (row["quantity"], row["verdict"], row["model"], row["nobs"]) == ("mediated_total", "not estimated", "sdm", 0)
     assert row["failure"] == "rho on the bound for value_chain" and np.isnan(row["estimate"])
     assert grid.iloc[0]["verdict"] != "not estimated"
+
+
+def test_regional_heterogeneity_logs_its_draws_and_regions(demos, queen, caplog):
+    """The log line of the regional heterogeneity's batched draws names their number and the regions' (the
+    workflow's log of the rule shows it)."""
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="aicoord.study.models"):
+        heterogeneity(demos["A"][0], **study_kw(queen), by="region", draws=120, seed=5)
+    assert "heterogeneity: 120 draws x 4 regions at once" in [r.getMessage() for r in caplog.records]

@@ -134,3 +134,13 @@ def test_the_verdict_rule_is_stated_once():
     )
     assert paper_rule(0.1, "en").startswith("Verdict rule: " + rule + "; ")
     assert "95% interval" in verdict_rule(0.05) and "97.5% interval" in verdict_rule(0.025)
+
+
+def test_each_row_says_what_its_verdict_is_based_on(runs):
+    """``verdict_basis``: the baseline row's verdict rests on AI's total effect, a channel's on the product of
+    its two paths (the rows as :func:`baseline_row` and :func:`mechanism_row` make them)."""
+    from aicoord.study.verdict_table import baseline_row, mechanism_row
+
+    assert baseline_row(runs["A"]["baseline"])["verdict_basis"] == "total"
+    for m in runs["A"]["mechanisms"].values():
+        assert mechanism_row(m)["verdict_basis"] == "product"
