@@ -75,6 +75,24 @@ def test_own_imputation_equals_diff_diff():
     np.testing.assert_allclose(own.loc[got.index].to_numpy(), got.to_numpy(), atol=1e-9)
 
 
+@pytest.mark.parametrize("x", [[], ["x"]])
+def test_placebo_draws_are_the_imputation_att_of_each_reassignment(x):
+    """Each placebo draw is :func:`did.imputation_att` of the panel with the cohorts reassigned by the seeded
+    permutation (computed here the slow way, one reassigned panel at a time), bit for bit."""
+    p, _ = did.simulate_staggered(60, cohorts={i: (2014, 2017)[i % 2] for i in range(30)}, effect=_effect, seed=9)
+    p = p.sample(frac=1.0, random_state=2)  # rows in any order: the placebo sorts them as imputation_att does
+    out = did.placebo(p, *ARGS, x=x, reps=7, seed=11)
+    d = p.sort_values(["unit", "year"]).reset_index(drop=True)
+    d["g"] = d["g"].fillna(0).astype(int)
+    units = d["unit"].unique()
+    gu = d.groupby("unit")["g"].first().reindex(units).to_numpy()
+    pos = pd.Index(units).get_indexer(d["unit"])
+    rng = np.random.default_rng(11)
+    want = [did.imputation_att(d.assign(g=rng.permutation(gu)[pos]), *ARGS, x=x) for _ in range(7)]
+    assert out["draws"].tolist() == want
+    assert out["estimate"] == did.imputation_att(p, *ARGS, x=x)
+
+
 def test_one_cohort_homogeneous_effect_all_estimators_agree():
     # noise-free y = a_i + l_t + 0.5 x + 2 D: every estimator returns 2 exactly
     p, _ = did.simulate_staggered(60, cohorts={i: 2017 for i in range(20)}, effect=lambda g, e: 2.0, sigma=0.0, seed=7)

@@ -240,9 +240,17 @@ def imputation_att(df, unit, time, y, g, x=(), *, by_event=False):
     d = _prepare(df, unit, time, y, g, x)
     treated = ((d[g] > 0) & (d[time] >= d[g])).to_numpy()
     uid, tid = _codes(d[unit]), _codes(d[time])
-    u0 = ~treated
     yy = d[y].to_numpy(float)
     X = np.column_stack([d[c].to_numpy(float) for c in x]) if x else np.zeros((len(d), 0))
+    ev = (d[time] - d[g]).to_numpy() if by_event else None
+    return _imputation_arrays(treated, uid, tid, yy, X, bool(x), ev)
+
+
+def _imputation_arrays(treated, uid, tid, yy, X, covariates, ev=None):
+    """:func:`imputation_att` on the arrays of a prepared panel (the placebo's repetitions share them): the
+    treated mask, unit and period codes, outcome, covariates (``covariates``: whether X has columns to fit) and,
+    for effects by event time, the event time of every row (else None)."""
+    u0 = ~treated
     uu, tu = uid[u0], tid[u0]
     if len(np.setdiff1d(uid[treated], uu)) or len(np.setdiff1d(tid[treated], tu)):
         raise EstimationError(
@@ -250,7 +258,7 @@ def imputation_att(df, unit, time, y, g, x=(), *, by_event=False):
             hint="drop units treated in every period and periods in which every unit is treated",
         )
     Z = _demean(np.column_stack([yy[u0], X[u0]]), _codes(pd.Series(uu)), _codes(pd.Series(tu)))
-    beta = np.linalg.lstsq(Z[:, 1:], Z[:, 0], rcond=None)[0] if x else np.zeros(0)
+    beta = np.linalg.lstsq(Z[:, 1:], Z[:, 0], rcond=None)[0] if covariates else np.zeros(0)
     r = yy - X @ beta
     a, lam = np.zeros(uid.max() + 1), np.zeros(tid.max() + 1)
     ru = r[u0]
@@ -264,10 +272,9 @@ def imputation_att(df, unit, time, y, g, x=(), *, by_event=False):
         if done:
             break
     tau = r[treated] - a[uid[treated]] - lam[tid[treated]]
-    if not by_event:
+    if ev is None:
         return float(tau.mean())
-    ev = (d[time] - d[g]).to_numpy()[treated]
-    return pd.Series(tau).groupby(ev).mean()
+    return pd.Series(tau).groupby(ev[treated]).mean()
 
 
 # ------------------------------------------------------------------------------------ diff-diff wrappers
@@ -411,9 +418,13 @@ def placebo(df, unit, time, y, g, x=(), *, reps=500, seed=1, actual=None) -> dic
     rng = np.random.default_rng(seed)
     draws = np.empty(reps)
     pos = pd.Index(units).get_indexer(d[unit])
+    # the prepared panel's arrays once (d is sorted by unit and period: a reassignment keeps its order)
+    uid, tid = _codes(d[unit]), _codes(d[time])
+    yy, tt = d[y].to_numpy(float), d[time].to_numpy()
+    X = np.column_stack([d[c].to_numpy(float) for c in x]) if x else np.zeros((len(d), 0))
     for r in range(reps):
-        perm = rng.permutation(gu)
-        draws[r] = imputation_att(d.assign(**{g: perm[pos]}), unit, time, y, g, x)
+        gr = rng.permutation(gu)[pos]
+        draws[r] = _imputation_arrays((gr > 0) & (tt >= gr), uid, tid, yy, X, bool(x))
     return {
         "estimate": float(real),
         "reps": reps,
