@@ -116,6 +116,8 @@ class Spectrum:
             scale = max(float(np.abs(W).max()), 1.0) if n else 1.0
             err = np.abs((V * om) @ Vinv - W).max() if n else 0.0
             self._set_parts(om, V, Vinv, bool(np.isfinite(err) and err <= 1e-9 * scale))
+            if getattr(self, "_cache", None) is not None:  # the cache file gets the vectors for later processes
+                self.save(self._cache)
         return self._parts
 
     def _set_parts(self, om, V, Vinv, exact):
@@ -124,20 +126,25 @@ class Spectrum:
         self.u = V.sum(axis=0)  # 1'V
 
     def save(self, path) -> None:
-        """Write the whole decomposition to ``path`` (``.npz``, atomic), for :meth:`load` in other processes."""
+        """Write what is computed to ``path`` (``.npz``, atomic), for :meth:`load` in other processes: the
+        eigenvalues, and the eigenvectors once a method has needed them (a job that asks only for the bounds of rho
+        does not decompose W for jobs that may never come; the first job that needs the vectors adds them)."""
         from ..io import atomic_path
 
-        om, V, Vinv, exact = self._decomposition()
-        vecs = {"q": self._q} if self._g is not None else {"V": V, "Vinv": Vinv}
+        if getattr(self, "_path", None) is not None:
+            self._read_vectors()
+        parts = {}
+        if self._parts is not None:
+            om, V, Vinv, exact = self._parts
+            parts = {"om": om, "exact": np.array(exact)}
+            parts.update({"q": self._q} if self._g is not None else {"V": V, "Vinv": Vinv})
         with atomic_path(path) as tmp, open(tmp, "wb") as f:
             np.savez(
                 f,
                 omega=self.omega,
-                om=om,
-                exact=np.array(exact),
                 has_g=np.array(self._g is not None),
                 g=np.array([]) if self._g is None else self._g,
-                **vecs,
+                **parts,
             )
 
     @classmethod
@@ -148,9 +155,10 @@ class Spectrum:
         with np.load(path, allow_pickle=False) as z:
             out = cls(W, symmetrizer=z["g"] if bool(z["has_g"]) else None)
             out.omega = z["omega"]
+            vectors = "om" in z.files
         if out.omega.shape != out.W.shape[:1]:
             raise ValueError("the cached decomposition is of another matrix")
-        out._path = path
+        out._path = path if vectors else None
         return out
 
     def _read_vectors(self):
@@ -274,8 +282,9 @@ CACHE_ENV = "AICOORD_CACHE"
 def spectrum(W) -> Spectrum:
     """The :class:`Spectrum` of ``W``, computed once per process for the two most recent matrices
     (keyed by a hash of the content), and once per run when the environment variable ``AICOORD_CACHE``
-    names a folder: the whole decomposition is then written there as ``spectrum-<hash>.npz`` and read
-    by every later process with the same matrix (a file that does not hold this matrix is recomputed). A
+    names a folder: the decomposition is then written there as ``spectrum-<hash>.npz`` (the eigenvalues at once,
+    the eigenvectors when first computed) and read by every later process with the same matrix (a file that does
+    not hold this matrix is recomputed). A
     read-only array (a :class:`Setting`'s W) is hashed once: later calls with the same object reuse its key."""
     import hashlib
     import os
@@ -308,6 +317,8 @@ def spectrum(W) -> Spectrum:
             spec = Spectrum(W)
             if path is not None and W.shape[0]:
                 spec.save(path)
+        if path is not None and W.shape[0]:
+            spec._cache = path  # where the vectors go once computed (a file without them gets them)
         _SPECTRA[key] = spec
     return _SPECTRA[key]
 
