@@ -512,24 +512,22 @@ class PanelWeights:
             return self.basis().traces(rho, project, diagonal)
         if banded and not (project or diagonal):
             return self._info_traces_banded(rho, project, diagonal)
-        w = self.W.toarray()
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
         if self._dense_general():  # the LU that solve() at this rho uses too
             from scipy.linalg import lu_solve
 
-            b = lu_solve(self._dense_lu(rho), w, check_finite=False)
-            del w
+            b = lu_solve(self._dense_lu(rho), self._dense_w(), check_finite=False)
         elif self.method == "lu":  # a large W: sparse LU of I - rho W (N solves), not a dense O(N^3) factorisation
-            b = spla.splu((sp.identity(self.n, format="csc") - rho * self.W).tocsc()).solve(w)
-            del w
+            b = spla.splu((sp.identity(self.n, format="csc") - rho * self.W).tocsc()).solve(self.W.toarray())
         else:
+            w = self.W.toarray()
             a = -rho * w
             a[np.diag_indices_from(a)] += 1.0
             b = np.linalg.solve(a, w)
             del a, w
-        if project:
-            b = b - b.mean(axis=0, keepdims=True)
-            b = b - b.mean(axis=1, keepdims=True)
+        if project:  # in place: no N x N temporaries beside b
+            b -= b.mean(axis=0, keepdims=True)
+            b -= b.mean(axis=1, keepdims=True)
         out = (float(np.trace(b)), float(np.sum(b * b.T)), float(np.sum(b * b)))
         return (*out, np.diag(b).copy()) if diagonal else out
 
@@ -547,10 +545,15 @@ class PanelWeights:
         """``W x`` (x: N or N x k); a dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units or more is
         multiplied as a dense array (kept), not as a sparse matrix of N^2 stored entries."""
         if self.n >= SPECTRAL_MIN_N and self.W.nnz > DENSE_FRACTION * self.n**2:
-            if getattr(self, "_dense", None) is None:
-                self._dense = self.W.toarray()
-            return self._dense @ x
+            return self._dense_w() @ x
         return self.W @ x
+
+    def _dense_w(self):
+        """W as a dense array, made once (read-only: the products and solves share it)."""
+        if getattr(self, "_dense", None) is None:
+            self._dense = self.W.toarray()
+            self._dense.setflags(write=False)
+        return self._dense
 
     def _dense_general(self):
         """A dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units or more that is not similar to a
@@ -563,7 +566,7 @@ class PanelWeights:
 
         memo = getattr(self, "_lu_memo", None)
         if memo is None or memo[0] != rho:
-            a = -rho * self.W.toarray()
+            a = -rho * self._dense_w()
             a[np.diag_indices_from(a)] += 1.0
             self._lu_memo = memo = (rho, lu_factor(a, overwrite_a=True, check_finite=False))
         return memo[1]
