@@ -295,3 +295,22 @@ def test_lisa_maps_legends_inset_name_note_and_approval_line(provinces_gdf, lang
     finally:
         for fig in figs:
             _close(fig)
+
+
+@pytest.mark.quick
+def test_effects_legend_keys_are_drawn_like_the_estimates_and_intervals():
+    """The legend's two keys look like what they name: the estimate a 5-point marker without a line, the interval a
+    line as wide as the intervals drawn in every panel (1.4 pt), both dark grey; the labels in the figure's language
+    with the interval's level."""
+    fig = _effects("")
+    try:
+        drawn = [lw for a in fig.axes for c in a.collections for lw in c.get_linewidths()]
+        assert len(drawn) == 3 and set(drawn) == {1.4}
+        sizes = {ln.get_markersize() for a in fig.axes for ln in a.lines if ln.get_marker() not in (None, "None", "")}
+        point, interval = fig.legends[0].legend_handles
+        assert point.get_linestyle() == "None" and point.get_marker() == "o" and {point.get_markersize()} == sizes
+        assert interval.get_linewidth() == pytest.approx(drawn[0]) and interval.get_linestyle() == "-"
+        assert to_rgba(point.get_color()) == to_rgba(interval.get_color()) == to_rgba("0.2")
+        assert [t.get_text() for t in fig.legends[0].get_texts()] == ["点估计", "95% 置信区间"]
+    finally:
+        _close(fig)

@@ -304,6 +304,25 @@ def test_latex_uses_booktabs_rules_only():
     assert r"\usepackage{xeCJK}" in tex
 
 
+@pytest.mark.quick
+def test_latex_centres_the_yes_no_cells_and_aligns_the_numbers_right():
+    """The yes/no rows (controls, fixed effects) are centred in their columns (``\\multicolumn{1}{c}``), as the
+    column heads are; the number rows stay in the right-aligned columns with the stars overhanging (``\\sym``)."""
+
+    def centred(word):
+        return r"\multicolumn{1}{c}{" + word + "}"
+
+    for language, yes, no, controls in (("zh", "是", "否", "控制变量"), ("en", "Yes", "No", "Controls")):
+        tex = latex_document([regression(language).table()])
+        lines = tex.splitlines()
+        assert f"{controls} & " + " & ".join([centred(yes)] * 3) + r" \\" in lines
+        time = next(ln for ln in lines if ln.startswith(("时间效应", "Year effects")))
+        assert time.split(" & ")[1:] == [centred(yes), centred(no), centred(yes) + r" \\"]
+        first = next(ln for ln in lines if ln.startswith(("人工智能 &", "ai &")))
+        assert first.split(" & ")[1:] == [r"0.020\sym{*}", "$-$0.158", r"0.135 \\"]
+        assert tex.count(centred(yes)) == 8 and tex.count(centred(no)) == 1
+
+
 def test_tex_compiles_with_xelatex(tmp_path):
     xelatex = xelatex_or_skip()
     zh = regression().table()

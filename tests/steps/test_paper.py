@@ -596,3 +596,47 @@ def test_moran_table_keeps_the_other_matrices_of_a_year_one_matrix_lacks(raw, tm
     )
     row = [r for r in P.read_table(out["json"]).rows if r.label == "2022"][0]
     assert row.cells == ["", "", printed(0.21, 3) + "*", printed(2.0, 3)]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize(
+    "language, heads",
+    [
+        (
+            "en",
+            ["Total", "Within", "Between", "Within", "Between"]
+            + ["Total", "Within", "Net between", "Transvariation", "Within", "Net between", "Transvariation"],
+        ),
+        (
+            "zh",
+            [
+                "总体",
+                "组内",
+                "组间",
+                "组内",
+                "组间",
+                "总体",
+                "组内",
+                "净组间",
+                "超变密度",
+                "组内",
+                "净组间",
+                "超变密度",
+            ],
+        ),
+    ],
+)
+def test_inequality_step_heads_every_column_in_the_table_language(raw, tmp_path, language, heads):
+    """Every column head of the inequality table, the contribution rates' included, as printed: capitalised in
+    English (the Theil rates' "Between" as the Theil part's), without the padding that keeps the frame's names
+    apart; the tidy CSV gives each cell the same head under its group."""
+    d, _ = raw
+    out = forms(tmp_path, "inequality")
+    P.paper_inequality(d / "inequality.csv", **out, labels=EN_LABELS, language=language, decimals=3)
+    t = P.read_table(out["json"])
+    assert t.columns == heads
+    rate = "贡献率（%）" if language == "zh" else "Contribution (%)"
+    groups = ["Theil T"] * 3 + [f"Theil T {rate}"] * 2 + ["Dagum Gini"] * 4 + [f"Dagum Gini {rate}"] * 3
+    records = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
+    first = records[(records["panel"] == records["panel"].iloc[0]) & (records["row"] == records["row"].iloc[0])]
+    assert list(zip(first["group"], first["column"])) == list(zip(groups, heads))

@@ -567,3 +567,30 @@ def test_verdict_step_prints_each_row_its_agreement_and_the_rule(raw, tmp_path):
     t = P.read_table(out["json"])
     assert len(t.columns) == 5 and [r.cells[-1] for r in t.rows] == ["7", "6", ""]
     assert t.rows[0].label == "人工智能总效应（基准）" and t.rows[0].cells[:2] == ["−0.02", "[−0.02, −0.01]"]
+
+
+@pytest.mark.quick
+def test_mechanism_step_names_an_unlabelled_channel_and_the_default_outcome(raw, tmp_path):
+    """A channel no label names heads its columns by its own name, and without ``outcome`` the outcome is
+    ``coord_gap`` with its default label, in the dependent-variable row and in the note: the table equals the one
+    with ``outcome="coord_gap"``."""
+    d, _ = raw
+    for name in ("mechanisms", "verdict"):
+        f = pd.read_csv(d / f"{name}.csv")
+        f["mechanism"] = f["mechanism"].replace(MECHS[1], "green_finance")
+        f.to_csv(tmp_path / f"{name}.csv", index=False)
+    kw = dict(
+        labels={}, language="en", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, alpha=0.05
+    )
+    tables = []
+    for i, outcome in enumerate(({}, {"outcome": "coord_gap"})):
+        (tmp_path / str(i)).mkdir()
+        out = forms(tmp_path / str(i), "mechanisms")
+        E.paper_mechanisms(tmp_path / "mechanisms.csv", **out, verdict_csv=tmp_path / "verdict.csv", **kw, **outcome)
+        tables.append(P.read_table(out["json"]))
+    t = tables[0]
+    assert t.groups == [(EN_LABELS[MECHS[0]], 2), ("green_finance", 2)]
+    dependent = next(r for r in t.rows if r.key == "dependent")
+    assert dependent.cells == ["Channel", "Coordination gap"] * 2 == ["Channel", EN_LABELS["coord_gap"]] * 2
+    assert "(2) channel and AI → Coordination gap;" in t.note_text
+    assert dataclasses.asdict(t) == dataclasses.asdict(tables[1])
