@@ -140,6 +140,7 @@ def _effects(title):
     return effects_plot(pd.DataFrame(rows), title=title, note="模拟数据 (simulated data)")
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("title", ["AI 的空间效应", ""])
 def test_effects_plot_keeps_its_title_band_and_the_legend_below_the_panels(title):
     fig = _effects(title)
@@ -170,6 +171,7 @@ def test_effects_plot_keeps_its_title_band_and_the_legend_below_the_panels(title
         _close(fig)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("method", [None, "method"])
 def test_mediation_plot_legend_and_room_for_the_method_column(method):
     df = pd.DataFrame(
@@ -202,6 +204,7 @@ def test_mediation_plot_legend_and_room_for_the_method_column(method):
         _close(fig)
 
 
+@pytest.mark.quick
 def test_moran_scatter_legend_at_the_lower_right_and_title():
     from aicoord.plotting import moran_scatter
 
@@ -216,6 +219,7 @@ def test_moran_scatter_legend_at_the_lower_right_and_title():
         _close(fig)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("saver, dpi", [("paper", 300), ("plotting", 200)])
 def test_saved_files_carry_the_fixed_metadata_and_no_date(tmp_path, saver, dpi):
     """PNG: the ``Software`` text chunk ``aicoord`` and the dpi; PDF: ``Creator`` and ``Producer`` ``aicoord`` and
@@ -237,6 +241,7 @@ def test_saved_files_carry_the_fixed_metadata_and_no_date(tmp_path, saver, dpi):
     assert b"/Creator (aicoord)" in pdf and b"/Producer (aicoord)" in pdf and b"/CreationDate" not in pdf
 
 
+@pytest.mark.quick
 def test_paper_figures_refuse_other_formats_by_name(tmp_path):
     from aicoord.paper.figures import save_paper_figure
 

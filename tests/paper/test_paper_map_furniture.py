@@ -89,6 +89,7 @@ def test_lisa_maps_draw_outlines_simplified_to_two_kilometres(provinces_gdf):
         matplotlib.pyplot.close(fig)
 
 
+@pytest.mark.quick
 def test_effects_plot_type_sizes_descend_from_title_to_panels_to_ticks():
     """A figure's type hierarchy: the figure title above the panel titles, which are above the axis labels and
     tick labels (the panels' titles at matplotlib's default "large" would outgrow the figure's title)."""
