@@ -319,3 +319,23 @@ def test_effects_legend_keys_are_drawn_like_the_estimates_and_intervals():
         assert [t.get_text() for t in fig.legends[0].get_texts()] == ["点估计", "95% 置信区间"]
     finally:
         _close(fig)
+
+
+@pytest.mark.quick
+def test_effects_and_mediation_plots_draw_thin_light_vertical_grid_lines_under_the_data():
+    """Both interval figures carry the same grid: vertical lines only, 0.6 pt in light grey ("0.9"), below the
+    intervals and the zero line."""
+    df = pd.DataFrame({"mechanism": ["a", "b"], "estimate": [0.2, -0.1], "lower": [0.1, -0.3], "upper": [0.3, 0.1]})
+    figs = [_effects(""), mediation_plot(df, title="", language="en")]
+    try:
+        axes = [a for fig in figs for a in fig.axes]
+        assert len(axes) == 4
+        for ax in axes:
+            xs, ys = ax.xaxis.get_gridlines(), ax.yaxis.get_gridlines()
+            assert xs and all(g.get_visible() for g in xs) and not any(g.get_visible() for g in ys)
+            assert {g.get_linewidth() for g in xs} == {0.6}
+            assert {to_rgba(g.get_color()) for g in xs} == {to_rgba("0.9")}
+            assert ax.get_axisbelow() is True
+    finally:
+        for fig in figs:
+            _close(fig)

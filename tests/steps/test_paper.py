@@ -640,3 +640,19 @@ def test_inequality_step_heads_every_column_in_the_table_language(raw, tmp_path,
     records = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
     first = records[(records["panel"] == records["panel"].iloc[0]) & (records["row"] == records["row"].iloc[0])]
     assert list(zip(first["group"], first["column"])) == list(zip(groups, heads))
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("language, head", [("en", "GDP per capita"), ("zh", "人均GDP")])
+def test_convergence_step_names_the_variable_by_its_default_label(raw, tmp_path, language, head):
+    """Without a ``paper.labels`` entry for the variable, the convergence panels name it by the table language's
+    default label."""
+    d, _ = raw
+    out = forms(tmp_path, "convergence")
+    P.paper_convergence(
+        d / "inequality.csv", d / "beta.csv", **out, variable="gdp_pc", labels={}, language=language, decimals=3
+    )
+    t = P.read_table(out["json"])
+    panels = [r.label for r in t.rows if r.kind == "panel"]
+    assert len(panels) == 2 and all(head in p for p in panels)
+    assert panels == [P.words(language, {})[k].format(v=head) for k in ("sigma", "beta")]

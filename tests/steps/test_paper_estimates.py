@@ -594,3 +594,63 @@ def test_mechanism_step_names_an_unlabelled_channel_and_the_default_outcome(raw,
     assert dependent.cells == ["Channel", "Coordination gap"] * 2 == ["Channel", EN_LABELS["coord_gap"]] * 2
     assert "(2) channel and AI → Coordination gap;" in t.note_text
     assert dataclasses.asdict(t) == dataclasses.asdict(tables[1])
+
+
+@pytest.mark.quick
+def test_word_overrides_of_paper_labels_reach_the_effects_and_identification_tables(raw, tmp_path):
+    """``paper.labels`` entries ``word.<name>`` rename the fixed words where the tables print them: the effects
+    table's three columns and its draws note, and the identification table's stub and effect rows."""
+    d, _ = raw
+    identification_csv(d)
+    over = {
+        "word.direct": "Own-region effect",
+        "word.indirect": "Spillover",
+        "word.total": "Overall",
+        "word.variables": "Effect",
+        "word.effects_note": "Intervals from {draws} draws",
+    }
+    labels = {**EN_LABELS, **over}
+    kw = dict(labels=labels, language="en", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL)
+    out = forms(tmp_path, "effects")
+    E.paper_effects(d / "effects.csv", d / "baseline.json", **out, **kw)
+    t = P.read_table(out["json"])
+    assert t.columns == ["Own-region effect", "Spillover", "Overall"]
+    assert "Intervals from 200 draws" in t.notes
+    out = forms(tmp_path, "identification")
+    E.paper_identification(d / "identification.csv", **out, alpha=0.1, **kw)
+    t = P.read_table(out["json"])
+    assert t.stub == "Effect"
+    assert [r.label for r in t.rows if r.kind == "coef"] == ["Own-region effect", "Spillover", "Overall"]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("note", ["en", "zh"])
+def test_chinese_estimates_tables_state_the_source_in_chinese(raw, tmp_path, note):
+    """A Chinese table of the estimates ends its note with "数据来源：" and the source's Chinese name, whether the
+    inputs' note is English ("Source: ...") or Chinese ("数据来源: ..."): the robustness, effects, verdict and
+    scenario tables."""
+    d, _ = raw
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("robustness", "effects", "verdict", "dispersion"):
+        f = pd.read_csv(d / f"{name}.csv")
+        if note == "zh":
+            f["note"] = SIM_NOTE
+        f.to_csv(src / f"{name}.csv", index=False)
+    zh = dict(language="zh", decimals=3)
+    reg = dict(labels=LABELS, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, **zh)
+    steps = {
+        "robustness": lambda out: E.paper_robustness(
+            src / "robustness.csv", **out, labels=LABELS, weights_labels=WL, alpha=0.1, **zh
+        ),
+        "effects": lambda out: E.paper_effects(src / "effects.csv", d / "baseline.json", **out, **reg),
+        "verdict": lambda out: E.paper_verdict(src / "verdict.csv", **out, labels=LABELS, alpha=0.1, **zh),
+        "scenarios": lambda out: E.paper_scenarios(src / "dispersion.csv", **out, alpha=0.1, **zh),
+    }
+    for name, step in steps.items():
+        out = forms(tmp_path, name)
+        step(out)
+        t = P.read_table(out["json"])
+        assert t.notes[0] == "模拟数据 (simulated data)", name
+        assert t.notes[-1].startswith("数据来源：aicoord 模拟的示范面板，仅 2023 年人工智能指数为真实数据"), name
+        assert "Source" not in t.note_text, name
