@@ -366,3 +366,35 @@ def test_every_cell_names_all_six_edges_in_schema_order_and_draws_only_black_sin
             if qn("w:vAlign") in tags:
                 assert tags.index(qn("w:tcBorders")) < tags.index(qn("w:vAlign"))
     assert drawn > 0
+
+
+def test_decimal_tab_centres_the_widest_number_block_of_its_column(tmp_path):
+    """Each numeric column's decimal tab stands where the column's widest number block is centred in the cell's
+    text width: the block is the most characters left of the decimal point (sign, thousands, bracket) and the
+    most from it on (point, decimals, stars, bracket), counted here from the printed cells at the layout's width
+    of a digit; an integer counts wholly to the left."""
+    path = tmp_path / "t.docx"
+    written = tables()
+    write_docx_tables(written, path)
+    doc = Document(str(path))
+    checked = 0
+    for t, pt in zip(doc.tables, written):
+        char = table_layout(pt).char
+        for j in range(1, len(t.columns)):
+            numbers = [r.cells[j - 1] for r in pt.rows if r.kind not in ("flag", "panel")]
+            numbers = [c for c in numbers if any(ch.isdigit() for ch in c)]
+            left = max(len(c.split(".")[0]) for c in numbers)
+            right = max(len(c) - len(c.split(".")[0]) for c in numbers)
+            assert right > 0 and any("." not in c for c in numbers)  # decimals and integers in each column
+            for row in t.rows[2:]:
+                cell = row.cells[j]
+                if "." not in cell.text:
+                    continue
+                width = cell.width // 635 - 2 * 108  # EMU to twips, less Word's two cell margins
+                stops = list(cell.paragraphs[0].paragraph_format.tab_stops)
+                # a decimal tab places the number only in a paragraph aligned left, set on the cell itself
+                assert stops[0].alignment == WD_TAB_ALIGNMENT.DECIMAL
+                assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
+                assert stops[0].position // 635 == int((width - (left + right) * char) // 2 + left * char)
+                checked += 1
+    assert checked > 20
