@@ -339,3 +339,44 @@ def test_effects_and_mediation_plots_draw_thin_light_vertical_grid_lines_under_t
     finally:
         for fig in figs:
             _close(fig)
+
+
+def test_lisa_grid_marks_missing_panels_titles_rows_and_hatches_units_without_data(provinces_gdf):
+    """A matrix and year without clusters get an em dash centred in their panel; each row's title ends just left
+    of its first panel (right-aligned, turned 90°), centred on the row, at 10 pt; the note at 7 pt in dark grey at the bottom left; in every drawn panel
+    and its inset, Taiwan, Hong Kong and Macao are drawn white, hatched and outlined as units without data."""
+    from matplotlib.collections import PatchCollection
+
+    from aicoord.geometry import load_other_units
+
+    n_other = len(load_other_units())
+    clusters = {(2023, "queen"): ["HH", "LL"] * (len(provinces_gdf) // 2) + ["HH"] * (len(provinces_gdf) % 2)}
+    fig = lisa_small_multiples(
+        provinces_gdf,
+        clusters,
+        years=[2019, 2023],
+        weights=["queen"],
+        weight_labels={"queen": "Contiguity"},
+        note="Simulated data",
+        language="en",
+    )
+    try:
+        missing, drawn = fig.axes[0], fig.axes[1]
+        dash = [t for t in missing.texts if t.get_text() == "—"]
+        assert len(dash) == 1 and dash[0].get_position() == (0.5, 0.5) and dash[0].get_transform() == missing.transAxes
+        assert (dash[0].get_ha(), dash[0].get_va()) == ("center", "center")
+        assert not [t for t in drawn.texts if t.get_text() == "—"] and not missing.child_axes
+        (row,) = [t for t in missing.texts if t.get_text() == "Contiguity"]
+        assert (row.get_ha(), row.get_va(), row.get_rotation(), row.get_fontsize()) == ("right", "center", 90, 10)
+        (note,) = [t for t in fig.texts if t.get_text() == "Simulated data"]
+        assert note.get_position() == (0.01, 0.008) and note.get_fontsize() == 7
+        assert (note.get_ha(), note.get_va(), to_rgba(note.get_color())) == ("left", "bottom", to_rgba("0.3"))
+        for ax in (drawn, *drawn.child_axes):
+            hatched = [
+                c for c in ax.collections if isinstance(c, PatchCollection) and c.get_hatch() == NO_DATA["hatch"]
+            ]
+            assert len(hatched) == 1 and len(hatched[0].get_paths()) == n_other
+            assert {to_rgba(c) for c in hatched[0].get_edgecolor()} == {to_rgba(NO_DATA["edgecolor"])}
+            assert {to_rgba(c) for c in hatched[0].get_facecolor()} == {to_rgba(NO_DATA["facecolor"])}
+    finally:
+        _close(fig)
