@@ -369,6 +369,7 @@ def test_every_cell_names_all_six_edges_in_schema_order_and_draws_only_black_sin
     assert drawn > 0
 
 
+@pytest.mark.quick
 def test_decimal_tab_centres_the_widest_number_block_of_its_column(tmp_path):
     """Each numeric column's decimal tab stands where the column's widest number block is centred in the cell's
     text width: the block is the most characters left of the decimal point (sign, thousands, bracket) and the
@@ -423,6 +424,7 @@ TBLPR_ORDER = [
 ]
 
 
+@pytest.mark.quick
 def test_table_properties_are_fixed_layout_nil_borders_in_schema_order(tmp_path):
     """Each table's properties hold a fixed layout (the computed widths are kept) and explicitly nil table borders,
     no table style, and every element in the schema's order (Word refuses or repairs a file whose table
@@ -437,6 +439,7 @@ def test_table_properties_are_fixed_layout_nil_borders_in_schema_order(tmp_path)
         assert tags.index("tblBorders") < tags.index("tblLayout") < tags.index("tblLook")
 
 
+@pytest.mark.quick
 def test_number_columns_are_as_wide_as_their_number_block_and_cell_margins(tmp_path):
     """A column of wide numbers is as wide as its number block at the width of a digit (110 twips at 10.5 pt), plus
     Word's two 108-twip cell margins and 60 twips of slack; a column of short numbers keeps the 1.6 cm minimum.
