@@ -380,3 +380,22 @@ def test_lisa_grid_marks_missing_panels_titles_rows_and_hatches_units_without_da
             assert {to_rgba(c) for c in hatched[0].get_facecolor()} == {to_rgba(NO_DATA["facecolor"])}
     finally:
         _close(fig)
+
+
+@pytest.mark.quick
+def test_mediation_plot_names_mechanisms_by_their_labels_and_sets_its_type_sizes():
+    """Each row is named by the mechanism's label (its raw name when it has none), top to bottom in the input's
+    order at 9 pt; the title at 11 pt over tick labels at 8 pt, as in the effects figure."""
+    df = pd.DataFrame(
+        {"mechanism": ["upgrading", "chain"], "estimate": [0.2, -0.1], "lower": [0.1, -0.3], "upper": [0.3, 0.1]}
+    )
+    fig = mediation_plot(df, mechanism_labels={"upgrading": "Industrial upgrading"}, title="Mediated", language="en")
+    try:
+        ax = fig.axes[0]
+        ticks = sorted(zip(ax.get_yticks(), ax.get_yticklabels()), key=lambda t: -t[0])
+        assert [t.get_text() for _, t in ticks] == ["Industrial upgrading", "chain"]
+        assert {t.get_fontsize() for _, t in ticks} == {9}
+        assert ax.get_title() == "Mediated" and ax.title.get_fontsize() == 11
+        assert {t.get_fontsize() for t in ax.get_xticklabels()} == {8}
+    finally:
+        _close(fig)

@@ -654,3 +654,27 @@ def test_chinese_estimates_tables_state_the_source_in_chinese(raw, tmp_path, not
         assert t.notes[0] == "模拟数据 (simulated data)", name
         assert t.notes[-1].startswith("数据来源：aicoord 模拟的示范面板，仅 2023 年人工智能指数为真实数据"), name
         assert "Source" not in t.note_text, name
+
+
+@pytest.mark.quick
+def test_scenario_provinces_leave_a_province_blank_in_a_scenario_without_it(raw, tmp_path):
+    """A province that one scenario does not list keeps its row, with the four cells of that scenario empty and its
+    cells of the other scenario printed."""
+    d, _ = raw
+    p = pd.read_csv(d / "scenario_provinces.csv", dtype={"unit": str})
+    unit = p["unit"].iloc[0]
+    other = [s for s in dict.fromkeys(p["scenario"]) if s != p["scenario"].iloc[0]][0]
+    p = p[~((p["unit"] == unit) & (p["scenario"] == other))]
+    p.to_csv(tmp_path / "prov.csv", index=False)
+    out = forms(tmp_path, "prov")
+    E.paper_scenario_provinces(tmp_path / "prov.csv", **out, language="en", decimals=4)
+    t = P.read_table(out["json"])
+    scen = list(dict.fromkeys(p["scenario"]))
+    row = t.rows[list(dict.fromkeys(p["unit"])).index(unit)]
+    k = scen.index(other)
+    assert row.cells[1 + 4 * k : 5 + 4 * k] == [""] * 4
+    x = p[(p["unit"] == unit) & (p["scenario"] != other)].iloc[0]
+    j = scen.index(x["scenario"])
+    assert row.cells[1 + 4 * j : 5 + 4 * j] == [printed(x["delta_ai"], 2)] + [
+        printed(x[c], 4) for c in ("delta_y", "own", "spillover")
+    ]
