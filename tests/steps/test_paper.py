@@ -656,3 +656,23 @@ def test_convergence_step_names_the_variable_by_its_default_label(raw, tmp_path,
     panels = [r.label for r in t.rows if r.kind == "panel"]
     assert len(panels) == 2 and all(head in p for p in panels)
     assert panels == [P.words(language, {})[k].format(v=head) for k in ("sigma", "beta")]
+
+
+@pytest.mark.quick
+def test_moran_step_names_the_configured_matrices_when_none_is_in_the_table(raw, tmp_path):
+    """``paper.moran_matrices`` naming only matrices the study did not compute stops with a message that names
+    them, and writes no table."""
+    d, _ = raw
+    out = forms(tmp_path, "moran")
+    with pytest.raises(ValueError, match=r"^none of the matrices \['knn9', 'rook'\] is in the Moran table$"):
+        P.paper_moran(
+            d / "global.csv",
+            **out,
+            stars=[0.1, 0.05, 0.01],
+            weights_labels=WL,
+            labels=EN_LABELS,
+            language="en",
+            decimals=3,
+            matrices=["knn9", "rook"],
+        )
+    assert not any(p.exists() for p in out.values())
