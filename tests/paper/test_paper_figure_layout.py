@@ -399,3 +399,20 @@ def test_mediation_plot_names_mechanisms_by_their_labels_and_sets_its_type_sizes
         assert {t.get_fontsize() for t in ax.get_xticklabels()} == {8}
     finally:
         _close(fig)
+
+
+@pytest.mark.quick
+def test_interval_figures_legends_at_eight_points_and_notes_at_seven():
+    """The effects and mediation figures set their legend at 8 pt, below the panels' 10-pt titles, and the note at
+    7 pt in dark grey at the bottom left."""
+    df = pd.DataFrame({"mechanism": ["a", "b"], "estimate": [0.2, -0.1], "lower": [0.1, -0.3], "upper": [0.3, 0.1]})
+    figs = [_effects(""), mediation_plot(df, note="Simulated data", language="en")]
+    try:
+        for fig, note in zip(figs, ("模拟数据 (simulated data)", "Simulated data")):
+            assert {t.get_fontsize() for t in fig.legends[0].get_texts()} == {8}
+            (text,) = [t for t in fig.texts if t.get_text() == note]
+            assert text.get_fontsize() == 7 and to_rgba(text.get_color()) == to_rgba("0.3")
+            assert (text.get_ha(), text.get_va()) == ("left", "bottom")
+    finally:
+        for fig in figs:
+            _close(fig)

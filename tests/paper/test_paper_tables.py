@@ -544,3 +544,15 @@ def test_readme_lists_the_tables_then_the_figures_each_under_its_heading():
         "| AI map | `ai_map.png`, `ai_map.pdf` | `paper_figure_ai_map` | `data/map.gpkg` | `paper.map`, `paper.dpi` |",
     ]
     assert text.endswith("|\n")
+
+
+@pytest.mark.quick
+def test_panel_table_of_english_tables_is_english():
+    """Panels of English tables make an English table: "Table n. title" in every form, the note's "Notes:"."""
+    a = regression("en", number=3).table()
+    b = regression("en", number=4).table()
+    t = panel_table([("Panel A: East", a), ("Panel B: West", b)], number=7, title="By region")
+    assert t.language == "en" and t.caption == "Table 7. By region"
+    assert to_markdown(t).startswith("**Table 7. By region**\n")
+    assert r"\captionsetup[table]{name={Table},labelsep=period,skip=4pt}" in latex_document([t])
+    assert t.note_text.startswith("Notes: ")
