@@ -7,6 +7,7 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 from aicoord.paper import DocxStyle, RegressionTable, panel_table, to_markdown, write_docx, write_docx_tables
 from aicoord.paper.table import PaperTable, Row
@@ -366,3 +367,100 @@ def test_every_cell_names_all_six_edges_in_schema_order_and_draws_only_black_sin
             if qn("w:vAlign") in tags:
                 assert tags.index(qn("w:tcBorders")) < tags.index(qn("w:vAlign"))
     assert drawn > 0
+
+
+@pytest.mark.quick
+def test_decimal_tab_centres_the_widest_number_block_of_its_column(tmp_path):
+    """Each numeric column's decimal tab stands where the column's widest number block is centred in the cell's
+    text width: the block is the most characters left of the decimal point (sign, thousands, bracket) and the
+    most from it on (point, decimals, stars, bracket), counted here from the printed cells at the layout's width
+    of a digit; an integer counts wholly to the left."""
+    path = tmp_path / "t.docx"
+    written = tables()
+    write_docx_tables(written, path)
+    doc = Document(str(path))
+    checked = 0
+    for t, pt in zip(doc.tables, written):
+        char = table_layout(pt).char
+        for j in range(1, len(t.columns)):
+            numbers = [r.cells[j - 1] for r in pt.rows if r.kind not in ("flag", "panel")]
+            numbers = [c for c in numbers if any(ch.isdigit() for ch in c)]
+            left = max(len(c.split(".")[0]) for c in numbers)
+            right = max(len(c) - len(c.split(".")[0]) for c in numbers)
+            assert right > 0 and any("." not in c for c in numbers)  # decimals and integers in each column
+            for row in t.rows[2:]:
+                cell = row.cells[j]
+                if "." not in cell.text:
+                    continue
+                width = cell.width // 635 - 2 * 108  # EMU to twips, less Word's two cell margins
+                stops = list(cell.paragraphs[0].paragraph_format.tab_stops)
+                # a decimal tab places the number only in a paragraph aligned left, set on the cell itself
+                assert stops[0].alignment == WD_TAB_ALIGNMENT.DECIMAL
+                assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
+                assert stops[0].position // 635 == int((width - (left + right) * char) // 2 + left * char)
+                checked += 1
+    assert checked > 20
+
+
+#: The children of a table's properties (CT_TblPr) in the order the WordprocessingML schema requires
+TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
+
+
+@pytest.mark.quick
+def test_table_properties_are_fixed_layout_nil_borders_in_schema_order(tmp_path):
+    """Each table's properties hold a fixed layout (the computed widths are kept) and explicitly nil table borders,
+    no table style, and every element in the schema's order (Word refuses or repairs a file whose table
+    properties are out of order)."""
+    path = tmp_path / "t.docx"
+    write_docx_tables([*tables(), grid(2, 8)], path)
+    for t in Document(str(path)).tables:
+        tags = [el.tag.split("}")[1] for el in t._tbl.tblPr]
+        assert tags == sorted(tags, key=TBLPR_ORDER.index), tags
+        assert "tblLayout" in tags and "tblBorders" in tags and "tblStyle" not in tags
+        assert t._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+        assert tags.index("tblBorders") < tags.index("tblLayout") < tags.index("tblLook")
+
+
+@pytest.mark.quick
+def test_number_columns_are_as_wide_as_their_number_block_and_cell_margins(tmp_path):
+    """A column of wide numbers is as wide as its number block at the width of a digit (110 twips at 10.5 pt), plus
+    Word's two 108-twip cell margins and 60 twips of slack; a column of short numbers keeps the 1.6 cm minimum.
+    In the header, the stub is aligned left and the column heads are centred."""
+    wide = [f"{-1234567.891 * (i + 1):,.3f}***" for i in range(3)]
+    t = PaperTable(
+        1,
+        "Widths",
+        ["(1)", "(2)"],
+        [Row(f"row {i}", [wide[i], "0.1"], "coef") for i in range(3)],
+        stub="Variable",
+        language="en",
+    )
+    layout = table_layout(t)
+    left = max(len(c.split(".")[0]) for c in wide)
+    right = max(len(c) - len(c.split(".")[0]) for c in wide)
+    assert layout.scale == 1 and layout.widths[1] == (left + right) * 110 + 2 * 108 + 60
+    assert layout.widths[2] == int(Cm(1.6).twips)
+    path = tmp_path / "w.docx"
+    write_docx(t, path)
+    doc = Document(str(path))
+    header = doc.tables[0].rows[0].cells
+    assert [c.text for c in header] == ["Variable", "(1)", "(2)"]
+    assert [c.paragraphs[0].alignment for c in header] == [WD_ALIGN_PARAGRAPH.LEFT] + [WD_ALIGN_PARAGRAPH.CENTER] * 2

@@ -140,6 +140,7 @@ def _effects(title):
     return effects_plot(pd.DataFrame(rows), title=title, note="模拟数据 (simulated data)")
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("title", ["AI 的空间效应", ""])
 def test_effects_plot_keeps_its_title_band_and_the_legend_below_the_panels(title):
     fig = _effects(title)
@@ -170,6 +171,7 @@ def test_effects_plot_keeps_its_title_band_and_the_legend_below_the_panels(title
         _close(fig)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("method", [None, "method"])
 def test_mediation_plot_legend_and_room_for_the_method_column(method):
     df = pd.DataFrame(
@@ -202,6 +204,7 @@ def test_mediation_plot_legend_and_room_for_the_method_column(method):
         _close(fig)
 
 
+@pytest.mark.quick
 def test_moran_scatter_legend_at_the_lower_right_and_title():
     from aicoord.plotting import moran_scatter
 
@@ -216,6 +219,7 @@ def test_moran_scatter_legend_at_the_lower_right_and_title():
         _close(fig)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("saver, dpi", [("paper", 300), ("plotting", 200)])
 def test_saved_files_carry_the_fixed_metadata_and_no_date(tmp_path, saver, dpi):
     """PNG: the ``Software`` text chunk ``aicoord`` and the dpi; PDF: ``Creator`` and ``Producer`` ``aicoord`` and
@@ -237,6 +241,7 @@ def test_saved_files_carry_the_fixed_metadata_and_no_date(tmp_path, saver, dpi):
     assert b"/Creator (aicoord)" in pdf and b"/Producer (aicoord)" in pdf and b"/CreationDate" not in pdf
 
 
+@pytest.mark.quick
 def test_paper_figures_refuse_other_formats_by_name(tmp_path):
     from aicoord.paper.figures import save_paper_figure
 
@@ -292,6 +297,122 @@ def test_lisa_maps_legends_inset_name_note_and_approval_line(provinces_gdf, lang
         # the significance classes, from the strictest
         texts = [t.get_text() for t in figs[1].axes[0].get_legend().get_texts()]
         assert texts[:4] == ["p ≤ 0.001", "p ≤ 0.01", "p ≤ 0.05", _LABELS[language]["ns"]]
+    finally:
+        for fig in figs:
+            _close(fig)
+
+
+@pytest.mark.quick
+def test_effects_legend_keys_are_drawn_like_the_estimates_and_intervals():
+    """The legend's two keys look like what they name: the estimate a 5-point marker without a line, the interval a
+    line as wide as the intervals drawn in every panel (1.4 pt), both dark grey; the labels in the figure's language
+    with the interval's level."""
+    fig = _effects("")
+    try:
+        drawn = [lw for a in fig.axes for c in a.collections for lw in c.get_linewidths()]
+        assert len(drawn) == 3 and set(drawn) == {1.4}
+        sizes = {ln.get_markersize() for a in fig.axes for ln in a.lines if ln.get_marker() not in (None, "None", "")}
+        point, interval = fig.legends[0].legend_handles
+        assert point.get_linestyle() == "None" and point.get_marker() == "o" and {point.get_markersize()} == sizes
+        assert interval.get_linewidth() == pytest.approx(drawn[0]) and interval.get_linestyle() == "-"
+        assert to_rgba(point.get_color()) == to_rgba(interval.get_color()) == to_rgba("0.2")
+        assert [t.get_text() for t in fig.legends[0].get_texts()] == ["点估计", "95% 置信区间"]
+    finally:
+        _close(fig)
+
+
+@pytest.mark.quick
+def test_effects_and_mediation_plots_draw_thin_light_vertical_grid_lines_under_the_data():
+    """Both interval figures carry the same grid: vertical lines only, 0.6 pt in light grey ("0.9"), below the
+    intervals and the zero line."""
+    df = pd.DataFrame({"mechanism": ["a", "b"], "estimate": [0.2, -0.1], "lower": [0.1, -0.3], "upper": [0.3, 0.1]})
+    figs = [_effects(""), mediation_plot(df, title="", language="en")]
+    try:
+        axes = [a for fig in figs for a in fig.axes]
+        assert len(axes) == 4
+        for ax in axes:
+            xs, ys = ax.xaxis.get_gridlines(), ax.yaxis.get_gridlines()
+            assert xs and all(g.get_visible() for g in xs) and not any(g.get_visible() for g in ys)
+            assert {g.get_linewidth() for g in xs} == {0.6}
+            assert {to_rgba(g.get_color()) for g in xs} == {to_rgba("0.9")}
+            assert ax.get_axisbelow() is True
+    finally:
+        for fig in figs:
+            _close(fig)
+
+
+def test_lisa_grid_marks_missing_panels_titles_rows_and_hatches_units_without_data(provinces_gdf):
+    """A matrix and year without clusters get an em dash centred in their panel; each row's title ends just left
+    of its first panel (right-aligned, turned 90°), centred on the row, at 10 pt; the note at 7 pt in dark grey at the bottom left; in every drawn panel
+    and its inset, Taiwan, Hong Kong and Macao are drawn white, hatched and outlined as units without data."""
+    from matplotlib.collections import PatchCollection
+
+    from aicoord.geometry import load_other_units
+
+    n_other = len(load_other_units())
+    clusters = {(2023, "queen"): ["HH", "LL"] * (len(provinces_gdf) // 2) + ["HH"] * (len(provinces_gdf) % 2)}
+    fig = lisa_small_multiples(
+        provinces_gdf,
+        clusters,
+        years=[2019, 2023],
+        weights=["queen"],
+        weight_labels={"queen": "Contiguity"},
+        note="Simulated data",
+        language="en",
+    )
+    try:
+        missing, drawn = fig.axes[0], fig.axes[1]
+        dash = [t for t in missing.texts if t.get_text() == "—"]
+        assert len(dash) == 1 and dash[0].get_position() == (0.5, 0.5) and dash[0].get_transform() == missing.transAxes
+        assert (dash[0].get_ha(), dash[0].get_va()) == ("center", "center")
+        assert not [t for t in drawn.texts if t.get_text() == "—"] and not missing.child_axes
+        (row,) = [t for t in missing.texts if t.get_text() == "Contiguity"]
+        assert (row.get_ha(), row.get_va(), row.get_rotation(), row.get_fontsize()) == ("right", "center", 90, 10)
+        (note,) = [t for t in fig.texts if t.get_text() == "Simulated data"]
+        assert note.get_position() == (0.01, 0.008) and note.get_fontsize() == 7
+        assert (note.get_ha(), note.get_va(), to_rgba(note.get_color())) == ("left", "bottom", to_rgba("0.3"))
+        for ax in (drawn, *drawn.child_axes):
+            hatched = [
+                c for c in ax.collections if isinstance(c, PatchCollection) and c.get_hatch() == NO_DATA["hatch"]
+            ]
+            assert len(hatched) == 1 and len(hatched[0].get_paths()) == n_other
+            assert {to_rgba(c) for c in hatched[0].get_edgecolor()} == {to_rgba(NO_DATA["edgecolor"])}
+            assert {to_rgba(c) for c in hatched[0].get_facecolor()} == {to_rgba(NO_DATA["facecolor"])}
+    finally:
+        _close(fig)
+
+
+@pytest.mark.quick
+def test_mediation_plot_names_mechanisms_by_their_labels_and_sets_its_type_sizes():
+    """Each row is named by the mechanism's label (its raw name when it has none), top to bottom in the input's
+    order at 9 pt; the title at 11 pt over tick labels at 8 pt, as in the effects figure."""
+    df = pd.DataFrame(
+        {"mechanism": ["upgrading", "chain"], "estimate": [0.2, -0.1], "lower": [0.1, -0.3], "upper": [0.3, 0.1]}
+    )
+    fig = mediation_plot(df, mechanism_labels={"upgrading": "Industrial upgrading"}, title="Mediated", language="en")
+    try:
+        ax = fig.axes[0]
+        ticks = sorted(zip(ax.get_yticks(), ax.get_yticklabels()), key=lambda t: -t[0])
+        assert [t.get_text() for _, t in ticks] == ["Industrial upgrading", "chain"]
+        assert {t.get_fontsize() for _, t in ticks} == {9}
+        assert ax.get_title() == "Mediated" and ax.title.get_fontsize() == 11
+        assert {t.get_fontsize() for t in ax.get_xticklabels()} == {8}
+    finally:
+        _close(fig)
+
+
+@pytest.mark.quick
+def test_interval_figures_legends_at_eight_points_and_notes_at_seven():
+    """The effects and mediation figures set their legend at 8 pt, below the panels' 10-pt titles, and the note at
+    7 pt in dark grey at the bottom left."""
+    df = pd.DataFrame({"mechanism": ["a", "b"], "estimate": [0.2, -0.1], "lower": [0.1, -0.3], "upper": [0.3, 0.1]})
+    figs = [_effects(""), mediation_plot(df, note="Simulated data", language="en")]
+    try:
+        for fig, note in zip(figs, ("模拟数据 (simulated data)", "Simulated data")):
+            assert {t.get_fontsize() for t in fig.legends[0].get_texts()} == {8}
+            (text,) = [t for t in fig.texts if t.get_text() == note]
+            assert text.get_fontsize() == 7 and to_rgba(text.get_color()) == to_rgba("0.3")
+            assert (text.get_ha(), text.get_va()) == ("left", "bottom")
     finally:
         for fig in figs:
             _close(fig)

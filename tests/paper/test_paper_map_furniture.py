@@ -89,6 +89,7 @@ def test_lisa_maps_draw_outlines_simplified_to_two_kilometres(provinces_gdf):
         matplotlib.pyplot.close(fig)
 
 
+@pytest.mark.quick
 def test_effects_plot_type_sizes_descend_from_title_to_panels_to_ticks():
     """A figure's type hierarchy: the figure title above the panel titles, which are above the axis labels and
     tick labels (the panels' titles at matplotlib's default "large" would outgrow the figure's title)."""
@@ -115,3 +116,40 @@ def test_effects_plot_type_sizes_descend_from_title_to_panels_to_ticks():
         if ax.get_xlabel():
             assert ax.title.get_fontsize() > ax.xaxis.label.get_fontsize()
     matplotlib.pyplot.close(fig)
+
+
+def test_map_drawn_in_this_test_keeps_its_furniture_inside_the_page(provinces_gdf, ai_index):
+    """A map drawn in the test's own body (mutation testing credits a module fixture's drawing to one test only):
+    the map and its title lie inside the figure, above the note's band; the unit of the scale bar is vertically
+    centred on the bar; each half of the north arrow is a closed triangle, so that its outline has three sides."""
+    fig = choropleth(
+        provinces_gdf,
+        ai_index.loc[provinces_gdf["code"]].to_numpy(float),
+        language="en",
+        label=False,
+        title="AI index",
+        note="Simulated data",
+    )
+    try:
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        box = ax.get_tightbbox(renderer)
+        height = fig.bbox.height
+        assert 0.03 * height - 1e-6 <= box.y0 and box.y1 <= height + 1e-6
+        title = ax.title.get_window_extent(renderer)
+        assert ax.get_title() == "AI index" and title.y1 <= height + 1e-6
+        bars = sorted(
+            (p for p in ax.patches if isinstance(p, Rectangle) and p.get_data_transform() == ax.transData),
+            key=lambda r: r.get_x(),
+        )
+        km = [t for t in ax.texts if t.get_text() == "km"]
+        assert len(km) == 1 and km[0].get_va() == "center"
+        assert km[0].get_position()[1] == pytest.approx(bars[0].get_y() + bars[0].get_height() / 2, abs=1.0)
+        halves = [p for p in ax.patches if isinstance(p, Polygon) and p.get_data_transform() == ax.transAxes]
+        assert len(halves) == 2
+        for p in halves:
+            xy = p.get_xy()
+            assert p.get_closed() and len(xy) == 4 and tuple(xy[0]) == tuple(xy[-1])
+    finally:
+        matplotlib.pyplot.close(fig)

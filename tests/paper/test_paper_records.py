@@ -20,9 +20,8 @@ from aicoord.paper.study_tables import baseline_model_columns
 FLAGS = {"unit_effects": True, "time_effects": True}
 
 
-@pytest.fixture(scope="module")
-def fits():
-    """An SDM and a SAR of one simulated panel (a ring of 12 units, 6 years; true rho 0.3)."""
+def _ring_panel():
+    """One simulated panel (a ring of 12 units, 6 years; true rho 0.3) and its weights."""
     rng = np.random.default_rng(7)
     n, t = 12, 6
     ids = [f"u{i:02d}" for i in range(n)]
@@ -35,7 +34,13 @@ def fits():
         x, g = rng.normal(size=n), rng.normal(size=n)
         y = A @ (0.8 * x - 0.2 * g + 0.3 * W @ x + rng.normal(scale=0.5, size=n))
         rows += [{"id": ids[i], "year": 2010 + yr, "x": x[i], "g": g[i], "y": y[i]} for i in range(n)]
-    d, w = pd.DataFrame(rows), pd.DataFrame(W, index=ids, columns=ids)
+    return pd.DataFrame(rows), pd.DataFrame(W, index=ids, columns=ids)
+
+
+@pytest.fixture(scope="module")
+def fits():
+    """An SDM and a SAR of one simulated panel (a ring of 12 units, 6 years; true rho 0.3)."""
+    d, w = _ring_panel()
     return {m: SpatialPanel(d, y="y", x=["x", "g"], id="id", time="year", w=w, model=m).fit() for m in ("sdm", "sar")}
 
 
@@ -112,3 +117,47 @@ def test_a_file_without_tests_gets_the_normal_ones_from_estimate_and_se(fits, tm
     z = imp["estimate"] / imp["se"]
     np.testing.assert_allclose(back["z"], z, rtol=1e-9)
     np.testing.assert_allclose(back["p"], 2 * stats.norm.sf(np.abs(z)), rtol=1e-8)
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize(
+    "effects, flags",
+    [
+        ("twoways", {"unit_effects": True, "time_effects": True}),
+        ("individual", {"unit_effects": True, "time_effects": False}),
+        ("time", {"unit_effects": False, "time_effects": True}),
+    ],
+)
+def test_column_flags_default_to_the_fixed_effects_the_model_was_fitted_with(effects, flags):
+    """Without ``flags``, a column's fixed-effect rows say what the fitted model absorbed (region effects, year
+    effects or both); whether controls were included is left to the caller."""
+    d, w = _ring_panel()
+    res = SpatialPanel(d, y="y", x=["x", "g"], id="id", time="year", w=w, model="sar", effects=effects).fit()
+    assert column_from_results(res, "SAR").flags == flags
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize(
+    "language, note",
+    [
+        ("zh", "空间权重矩阵：W1 = 环形邻接；W2 = 两侧各两个邻居"),
+        ("en", "Spatial weights: W1 = ring contiguity; W2 = two neighbours each side"),
+    ],
+)
+def test_baseline_columns_with_two_matrices_number_them_in_the_header_and_the_note(fits, tmp_path, language, note):
+    """When the baseline's columns use two matrices, each header adds W1 or W2 by the matrix's first appearance
+    and the note lists the matrices' descriptions with the table language's separator."""
+    _write_columns(fits, tmp_path / "columns.csv")
+    g = pd.read_csv(tmp_path / "columns.csv")
+    g.loc[g["column"] == "sar", "weights"] = "ring2"
+    g.to_csv(tmp_path / "columns.csv", index=False)
+    fit = {"ai": "x", "controls": ["g"], "effects": "twoways", "y": "y"}
+    wl = {
+        "zh": {"ring": "环形邻接", "ring2": "两侧各两个邻居"},
+        "en": {"ring": "ring contiguity", "ring2": "two neighbours each side"},
+    }[language]
+    cols, _, notes = baseline_model_columns(
+        read_fit_records(tmp_path / "columns.csv"), fit, labels={}, language=language, weights_labels=wl
+    )
+    assert [c.name for c in cols] == ["SDM W1", "SAR W2"]
+    assert notes == [note]

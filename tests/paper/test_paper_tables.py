@@ -26,6 +26,7 @@ from aicoord.paper import (
     write_tex,
     write_tex_tables,
 )
+from aicoord.paper.render import readme_markdown
 from helpers import EDGE, compile_tex, edge_columns, tex_overflows, xelatex_or_skip
 
 LABELS = {
@@ -304,6 +305,54 @@ def test_latex_uses_booktabs_rules_only():
     assert r"\usepackage{xeCJK}" in tex
 
 
+@pytest.mark.quick
+def test_latex_centres_the_yes_no_cells_and_aligns_the_numbers_right():
+    """The yes/no rows (controls, fixed effects) are centred in their columns (``\\multicolumn{1}{c}``), as the
+    column heads are; the number rows stay in the right-aligned columns with the stars overhanging (``\\sym``)."""
+
+    def centred(word):
+        return r"\multicolumn{1}{c}{" + word + "}"
+
+    for language, yes, no, controls in (("zh", "是", "否", "控制变量"), ("en", "Yes", "No", "Controls")):
+        tex = latex_document([regression(language).table()])
+        lines = tex.splitlines()
+        assert f"{controls} & " + " & ".join([centred(yes)] * 3) + r" \\" in lines
+        time = next(ln for ln in lines if ln.startswith(("时间效应", "Year effects")))
+        assert time.split(" & ")[1:] == [centred(yes), centred(no), centred(yes) + r" \\"]
+        first = next(ln for ln in lines if ln.startswith(("人工智能 &", "ai &")))
+        assert first.split(" & ")[1:] == [r"0.020\sym{*}", "$-$0.158", r"0.135 \\"]
+        assert tex.count(centred(yes)) == 8 and tex.count(centred(no)) == 1
+
+
+@pytest.mark.quick
+def test_latex_text_cells_ending_in_letters_keep_them_and_only_stars_overhang():
+    """Only trailing asterisks become the overhanging ``\\sym``: a text cell such as a model's name ("SLX") or a
+    decision keeps its letters, and a starred number keeps its digits."""
+    df = pd.DataFrame({"model": ["SLX", "SDM"], "chosen": ["SLX", "MAX"], "b": ["0.020***", "1.5"]}, index=["a", "b"])
+    tex = latex_document([table_from_frame(df, number=4, title="Models", language="en")])
+    assert r"a & SLX & SLX & 0.020\sym{***} \\" in tex.splitlines()
+    assert r"b & SDM & MAX & 1.5 \\" in tex.splitlines()
+
+
+@pytest.mark.quick
+def test_latex_document_names_and_numbers_each_table_in_its_language():
+    """Each table's caption is set as "表 n" followed by a quad (Chinese) or "Table n." (English), with the table's
+    own number, and every table of a combined document starts a page of its own."""
+    zh = regression(number=2).table()
+    en = regression("en", number=3).table()
+    lines = latex_document([zh, en]).splitlines()
+    setup = [ln for ln in lines if ln.startswith((r"\captionsetup", r"\renewcommand{\thetable}"))]
+    assert setup == [
+        r"\captionsetup[table]{name={表},labelsep=quad,skip=4pt}",
+        r"\renewcommand{\thetable}{2}",
+        r"\captionsetup[table]{name={Table},labelsep=period,skip=4pt}",
+        r"\renewcommand{\thetable}{3}",
+    ]
+    assert lines.count(r"\clearpage") == 2
+    assert r"\clearpage" not in latex_document([en])
+    assert r"\captionsetup[table]{name={Table},labelsep=period,skip=4pt}" in latex_document([en]).splitlines()
+
+
 def test_tex_compiles_with_xelatex(tmp_path):
     xelatex = xelatex_or_skip()
     zh = regression().table()
@@ -466,3 +515,44 @@ def test_interval_decimals_keep_two_significant_digits_of_the_width():
     assert interval_decimals(fmt, -0.00012, float("nan")) == 5  # the finite bound's two significant digits
     assert interval_decimals(fmt, float("-inf"), float("inf")) == 3
     assert interval_decimals(fmt, 0.5, 0.5) == 3
+
+
+@pytest.mark.quick
+def test_readme_lists_the_tables_then_the_figures_each_under_its_heading():
+    """results/paper/README.md: the title, the tables' section and the figures' section in that order, each a pipe
+    table with the same five columns; a table's row names its caption (its name when it has none) and four files, a
+    figure's row its title and files, both with the rule, inputs and configuration entries in code spans."""
+    entries = [
+        {"name": "baseline", "rule": "paper_baseline", "inputs": ["results/a.csv", "results/b.json"], "config": ["x"]},
+        {"name": "moran", "rule": "paper_moran", "inputs": ["results/m.csv"], "config": []},
+    ]
+    figures = [{"title": "AI map", "files": ["results/figures/ai_map.png", "results/figures/ai_map.pdf"]}]
+    figures[0].update(rule="paper_figure_ai_map", inputs=["data/map.gpkg"], config=["paper.map", "paper.dpi"])
+    text = readme_markdown({"baseline": "表 2 基准回归"}, entries, figures)
+    lines = text.splitlines()
+    assert [ln for ln in lines if ln.startswith("#")] == ["# Paper tables and figures", "## Tables", "## Figures"]
+    tables, figs = text.split("## Tables\n")[1].split("## Figures\n")
+    assert [ln for ln in tables.splitlines() if ln] == [
+        "| table | files | rule | inputs | config entries |",
+        "| --- | --- | --- | --- | --- |",
+        "| 表 2 基准回归 | `baseline.csv/.md/.tex/.docx` | `paper_baseline` | `results/a.csv`, `results/b.json` | `x` |",
+        "| moran | `moran.csv/.md/.tex/.docx` | `paper_moran` | `results/m.csv` |  |",
+    ]
+    assert [ln for ln in figs.splitlines() if ln] == [
+        "| figure | files | rule | inputs | config entries |",
+        "| --- | --- | --- | --- | --- |",
+        "| AI map | `ai_map.png`, `ai_map.pdf` | `paper_figure_ai_map` | `data/map.gpkg` | `paper.map`, `paper.dpi` |",
+    ]
+    assert text.endswith("|\n")
+
+
+@pytest.mark.quick
+def test_panel_table_of_english_tables_is_english():
+    """Panels of English tables make an English table: "Table n. title" in every form, the note's "Notes:"."""
+    a = regression("en", number=3).table()
+    b = regression("en", number=4).table()
+    t = panel_table([("Panel A: East", a), ("Panel B: West", b)], number=7, title="By region")
+    assert t.language == "en" and t.caption == "Table 7. By region"
+    assert to_markdown(t).startswith("**Table 7. By region**\n")
+    assert r"\captionsetup[table]{name={Table},labelsep=period,skip=4pt}" in latex_document([t])
+    assert t.note_text.startswith("Notes: ")

@@ -246,6 +246,7 @@ def test_lisa_figure_of_a_single_file_is_one_map_saved_under_the_given_names(pro
 SIM = "Simulated data. Source: step test"
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize(
     "language, title, ci", [("zh", "AI的空间效应", "90% 置信区间"), ("en", "Effects of AI", "90% confidence interval")]
 )
@@ -298,6 +299,7 @@ def test_effects_figure_step_title_level_and_ticks(tmp_path, monkeypatch, langua
         matplotlib.pyplot.close(fig)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize(
     "language, title", [("zh", "人工智能经各机制的中介效应"), ("en", "Mediated effects of AI by mechanism")]
 )

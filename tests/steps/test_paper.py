@@ -596,3 +596,83 @@ def test_moran_table_keeps_the_other_matrices_of_a_year_one_matrix_lacks(raw, tm
     )
     row = [r for r in P.read_table(out["json"]).rows if r.label == "2022"][0]
     assert row.cells == ["", "", printed(0.21, 3) + "*", printed(2.0, 3)]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize(
+    "language, heads",
+    [
+        (
+            "en",
+            ["Total", "Within", "Between", "Within", "Between"]
+            + ["Total", "Within", "Net between", "Transvariation", "Within", "Net between", "Transvariation"],
+        ),
+        (
+            "zh",
+            [
+                "总体",
+                "组内",
+                "组间",
+                "组内",
+                "组间",
+                "总体",
+                "组内",
+                "净组间",
+                "超变密度",
+                "组内",
+                "净组间",
+                "超变密度",
+            ],
+        ),
+    ],
+)
+def test_inequality_step_heads_every_column_in_the_table_language(raw, tmp_path, language, heads):
+    """Every column head of the inequality table, the contribution rates' included, as printed: capitalised in
+    English (the Theil rates' "Between" as the Theil part's), without the padding that keeps the frame's names
+    apart; the tidy CSV gives each cell the same head under its group."""
+    d, _ = raw
+    out = forms(tmp_path, "inequality")
+    P.paper_inequality(d / "inequality.csv", **out, labels=EN_LABELS, language=language, decimals=3)
+    t = P.read_table(out["json"])
+    assert t.columns == heads
+    rate = "贡献率（%）" if language == "zh" else "Contribution (%)"
+    groups = ["Theil T"] * 3 + [f"Theil T {rate}"] * 2 + ["Dagum Gini"] * 4 + [f"Dagum Gini {rate}"] * 3
+    records = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
+    first = records[(records["panel"] == records["panel"].iloc[0]) & (records["row"] == records["row"].iloc[0])]
+    assert list(zip(first["group"], first["column"])) == list(zip(groups, heads))
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("language, head", [("en", "GDP per capita"), ("zh", "人均GDP")])
+def test_convergence_step_names_the_variable_by_its_default_label(raw, tmp_path, language, head):
+    """Without a ``paper.labels`` entry for the variable, the convergence panels name it by the table language's
+    default label."""
+    d, _ = raw
+    out = forms(tmp_path, "convergence")
+    P.paper_convergence(
+        d / "inequality.csv", d / "beta.csv", **out, variable="gdp_pc", labels={}, language=language, decimals=3
+    )
+    t = P.read_table(out["json"])
+    panels = [r.label for r in t.rows if r.kind == "panel"]
+    assert len(panels) == 2 and all(head in p for p in panels)
+    assert panels == [P.words(language, {})[k].format(v=head) for k in ("sigma", "beta")]
+
+
+@pytest.mark.quick
+def test_moran_step_names_the_configured_matrices_when_none_is_in_the_table(raw, tmp_path):
+    """``paper.moran_matrices`` naming only matrices the study did not compute stops with a message that names
+    them, and writes no table."""
+    d, _ = raw
+    out = forms(tmp_path, "moran")
+    with pytest.raises(ValueError, match=r"^none of the matrices \['knn9', 'rook'\] is in the Moran table$"):
+        P.paper_moran(
+            d / "global.csv",
+            **out,
+            stars=[0.1, 0.05, 0.01],
+            weights_labels=WL,
+            labels=EN_LABELS,
+            language="en",
+            decimals=3,
+            matrices=["knn9", "rook"],
+        )
+    assert not any(p.exists() for p in out.values())

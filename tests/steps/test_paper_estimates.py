@@ -567,3 +567,114 @@ def test_verdict_step_prints_each_row_its_agreement_and_the_rule(raw, tmp_path):
     t = P.read_table(out["json"])
     assert len(t.columns) == 5 and [r.cells[-1] for r in t.rows] == ["7", "6", ""]
     assert t.rows[0].label == "人工智能总效应（基准）" and t.rows[0].cells[:2] == ["−0.02", "[−0.02, −0.01]"]
+
+
+@pytest.mark.quick
+def test_mechanism_step_names_an_unlabelled_channel_and_the_default_outcome(raw, tmp_path):
+    """A channel no label names heads its columns by its own name, and without ``outcome`` the outcome is
+    ``coord_gap`` with its default label, in the dependent-variable row and in the note: the table equals the one
+    with ``outcome="coord_gap"``."""
+    d, _ = raw
+    for name in ("mechanisms", "verdict"):
+        f = pd.read_csv(d / f"{name}.csv")
+        f["mechanism"] = f["mechanism"].replace(MECHS[1], "green_finance")
+        f.to_csv(tmp_path / f"{name}.csv", index=False)
+    kw = dict(
+        labels={}, language="en", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, alpha=0.05
+    )
+    tables = []
+    for i, outcome in enumerate(({}, {"outcome": "coord_gap"})):
+        (tmp_path / str(i)).mkdir()
+        out = forms(tmp_path / str(i), "mechanisms")
+        E.paper_mechanisms(tmp_path / "mechanisms.csv", **out, verdict_csv=tmp_path / "verdict.csv", **kw, **outcome)
+        tables.append(P.read_table(out["json"]))
+    t = tables[0]
+    assert t.groups == [(EN_LABELS[MECHS[0]], 2), ("green_finance", 2)]
+    dependent = next(r for r in t.rows if r.key == "dependent")
+    assert dependent.cells == ["Channel", "Coordination gap"] * 2 == ["Channel", EN_LABELS["coord_gap"]] * 2
+    assert "(2) channel and AI → Coordination gap;" in t.note_text
+    assert dataclasses.asdict(t) == dataclasses.asdict(tables[1])
+
+
+@pytest.mark.quick
+def test_word_overrides_of_paper_labels_reach_the_effects_and_identification_tables(raw, tmp_path):
+    """``paper.labels`` entries ``word.<name>`` rename the fixed words where the tables print them: the effects
+    table's three columns and its draws note, and the identification table's stub and effect rows."""
+    d, _ = raw
+    identification_csv(d)
+    over = {
+        "word.direct": "Own-region effect",
+        "word.indirect": "Spillover",
+        "word.total": "Overall",
+        "word.variables": "Effect",
+        "word.effects_note": "Intervals from {draws} draws",
+    }
+    labels = {**EN_LABELS, **over}
+    kw = dict(labels=labels, language="en", decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL)
+    out = forms(tmp_path, "effects")
+    E.paper_effects(d / "effects.csv", d / "baseline.json", **out, **kw)
+    t = P.read_table(out["json"])
+    assert t.columns == ["Own-region effect", "Spillover", "Overall"]
+    assert "Intervals from 200 draws" in t.notes
+    out = forms(tmp_path, "identification")
+    E.paper_identification(d / "identification.csv", **out, alpha=0.1, **kw)
+    t = P.read_table(out["json"])
+    assert t.stub == "Effect"
+    assert [r.label for r in t.rows if r.kind == "coef"] == ["Own-region effect", "Spillover", "Overall"]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("note", ["en", "zh"])
+def test_chinese_estimates_tables_state_the_source_in_chinese(raw, tmp_path, note):
+    """A Chinese table of the estimates ends its note with "数据来源：" and the source's Chinese name, whether the
+    inputs' note is English ("Source: ...") or Chinese ("数据来源: ..."): the robustness, effects, verdict and
+    scenario tables."""
+    d, _ = raw
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("robustness", "effects", "verdict", "dispersion"):
+        f = pd.read_csv(d / f"{name}.csv")
+        if note == "zh":
+            f["note"] = SIM_NOTE
+        f.to_csv(src / f"{name}.csv", index=False)
+    zh = dict(language="zh", decimals=3)
+    reg = dict(labels=LABELS, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, **zh)
+    steps = {
+        "robustness": lambda out: E.paper_robustness(
+            src / "robustness.csv", **out, labels=LABELS, weights_labels=WL, alpha=0.1, **zh
+        ),
+        "effects": lambda out: E.paper_effects(src / "effects.csv", d / "baseline.json", **out, **reg),
+        "verdict": lambda out: E.paper_verdict(src / "verdict.csv", **out, labels=LABELS, alpha=0.1, **zh),
+        "scenarios": lambda out: E.paper_scenarios(src / "dispersion.csv", **out, alpha=0.1, **zh),
+    }
+    for name, step in steps.items():
+        out = forms(tmp_path, name)
+        step(out)
+        t = P.read_table(out["json"])
+        assert t.notes[0] == "模拟数据 (simulated data)", name
+        assert t.notes[-1].startswith("数据来源：aicoord 模拟的示范面板，仅 2023 年人工智能指数为真实数据"), name
+        assert "Source" not in t.note_text, name
+
+
+@pytest.mark.quick
+def test_scenario_provinces_leave_a_province_blank_in_a_scenario_without_it(raw, tmp_path):
+    """A province that one scenario does not list keeps its row, with the four cells of that scenario empty and its
+    cells of the other scenario printed."""
+    d, _ = raw
+    p = pd.read_csv(d / "scenario_provinces.csv", dtype={"unit": str})
+    unit = p["unit"].iloc[0]
+    other = [s for s in dict.fromkeys(p["scenario"]) if s != p["scenario"].iloc[0]][0]
+    p = p[~((p["unit"] == unit) & (p["scenario"] == other))]
+    p.to_csv(tmp_path / "prov.csv", index=False)
+    out = forms(tmp_path, "prov")
+    E.paper_scenario_provinces(tmp_path / "prov.csv", **out, language="en", decimals=4)
+    t = P.read_table(out["json"])
+    scen = list(dict.fromkeys(p["scenario"]))
+    row = t.rows[list(dict.fromkeys(p["unit"])).index(unit)]
+    k = scen.index(other)
+    assert row.cells[1 + 4 * k : 5 + 4 * k] == [""] * 4
+    x = p[(p["unit"] == unit) & (p["scenario"] != other)].iloc[0]
+    j = scen.index(x["scenario"])
+    assert row.cells[1 + 4 * j : 5 + 4 * j] == [printed(x["delta_ai"], 2)] + [
+        printed(x[c], 4) for c in ("delta_y", "own", "spillover")
+    ]

@@ -165,6 +165,7 @@ def test_lisa_figure_places_each_matrix_and_year_and_aligns_the_provinces(provin
         assert face == [CLUSTER_COLOURS[truth[key][codes.index(c)]].lower() for c in drawn], key
 
 
+@pytest.mark.quick
 def test_effects_figure_names_each_estimated_variant_by_its_matrix_label(captured, tmp_path):
     """The effects figure: the baseline's three effects and AI's total effect in every estimated robustness
     variant (not those "not estimated"), each variant named by its matrix's label, sample and model."""
