@@ -182,3 +182,25 @@ def test_dynamic_information_from_one_basis_equals_the_dense_path(cigar, w46, mo
     wmatrix._CACHE.clear()
     assert_allclose(fast.params, dense.params, rtol=1e-11)
     assert_allclose(fast.cov, dense.cov, rtol=1e-9)
+
+
+def test_the_same_weights_object_is_converted_once(monkeypatch):
+    """Every fit of a job passes the same frozen Weights object: converted and hashed once (a matrix of 8 million
+    weights took a second per fit); another object with the same matrix is converted again but finds the same
+    shared PanelWeights by its content."""
+    from aicoord.panel import data
+    from aicoord.weights_sparse import Weights
+
+    m = inverse_distance(40)
+    ids = [f"u{i:02d}" for i in range(40)]
+    w = Weights(sp.csr_matrix(m), ids)
+    calls = []
+    real = data.as_matrix
+    monkeypatch.setattr(data, "as_matrix", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = data.panel_weights(w, ids, True, "auto")
+    assert data.panel_weights(w, ids, True, "auto") is first and len(calls) == 1
+    twin = Weights(sp.csr_matrix(m), ids)
+    assert data.panel_weights(twin, ids, True, "auto") is first and len(calls) == 2
+    other_order = data.panel_weights(w, ids[::-1], True, "auto")
+    assert other_order is not first and len(calls) == 3
+    assert_allclose(other_order.W.toarray(), first.W.toarray()[::-1, ::-1])

@@ -224,3 +224,26 @@ def test_a_read_only_matrix_is_hashed_once(monkeypatch):
     other = W.copy()
     other[0, 1] += 0.0  # the same content in another (writable) array: the same spectrum, by its hash
     assert spectrum(other) is first and len(calls) == 4
+
+
+def test_settings_of_one_weights_object_share_its_restricted_matrix_and_dense_array():
+    """The fits of a job make one Setting each from the same Weights: they share the restricted, row-standardised
+    matrix and its read-only dense array (one spectrum lookup by identity), bit for bit what each would make."""
+    import pandas as pd
+    import scipy.sparse as sp
+
+    from aicoord.study._common import setting
+    from aicoord.weights_sparse import Weights
+
+    W = MATRICES["row_standardised_symmetric"]()
+    n = len(W)
+    ids = [f"u{i:02d}" for i in range(n)]
+    w = Weights(sp.csr_matrix(W), ids)
+    data = pd.DataFrame({"unit": ids * 2, "year": [1] * n + [2] * n, "y": np.arange(2 * n, dtype=float)})
+    a = setting(data, "unit", "year", w, drop=[ids[0]])
+    b = setting(data, "unit", "year", w, drop=[ids[0]])
+    assert a.weights is b.weights and a.W is b.W and not a.W.flags.writeable
+    fresh = Weights(sp.csr_matrix(W), ids).restrict(ids[1:]).row_standardised()
+    assert np.array_equal(a.W, fresh.sparse.toarray())
+    c = setting(data, "unit", "year", w, drop=[ids[1]])
+    assert c.weights is not a.weights and c.W.shape == a.W.shape

@@ -252,9 +252,28 @@ def panel_weights(w, units, standardize, logdet, what="weights", period=None):
     InputError
         When the matrix does not have one row and column per unit.
     """
+    from ..weights_sparse import Weights
+
+    frozen = isinstance(w, Weights)  # a frozen dataclass whose matrix is never written to
+    key = (id(w), tuple(units), bool(standardize), str(logdet))
+    hit = _BY_OBJECT.get(key) if frozen else None
+    if hit is not None and hit[0]() is w:  # the same frozen Weights again (every fit of a job): no reconversion
+        return hit[1]
     mat, _ = as_matrix(w, units, what, period)
     check_not_zero(mat, what, period)
-    return PanelWeights.shared(mat, standardize, logdet)
+    pw = PanelWeights.shared(mat, standardize, logdet)
+    if frozen:
+        import weakref
+
+        if len(_BY_OBJECT) >= 16:
+            _BY_OBJECT.clear()
+        _BY_OBJECT[key] = (weakref.ref(w), pw)
+    return pw
+
+
+#: (id of a frozen aicoord Weights, units, options) -> (weak reference to it, its PanelWeights): the study passes the
+#: same Weights object to every fit of a job, and a matrix of 8 million weights took a second to convert and hash
+_BY_OBJECT: dict = {}
 
 
 def check_not_zero(mat, what="weights", period=None):

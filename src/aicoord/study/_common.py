@@ -439,9 +439,8 @@ class Setting:
 
     @property
     def W(self) -> np.ndarray:
-        if self._W is None:  # column-major, the layout of the N x N table the study used to build
-            self._W = self.weights.sparse.toarray(order="F")
-            self._W.setflags(write=False)  # shared by the fits and draws, never changed (spectrum() relies on it)
+        if self._W is None:  # one read-only array per Weights object, shared by the Settings made from it
+            self._W = _derived(self.weights, "dense", lambda: _dense_read_only(self.weights))
         return self._W
 
     @property
@@ -454,6 +453,37 @@ class Setting:
         if self._omega is None:
             self._omega = rho_bounds(self.W)[2]
         return self._omega
+
+
+#: (id of a Weights, what) -> (weak reference to it, what was derived from it): the fits of a job share one restricted,
+#: row-standardised matrix and its dense array (a Weights is frozen and its matrix is never written to)
+_DERIVED: dict = {}
+
+
+def _derived(w, what, make):
+    """``make()``, made once per live Weights object ``w`` and ``what`` (at most 16 kept)."""
+    import weakref
+
+    key = (id(w), what)
+    hit = _DERIVED.get(key)
+    if hit is not None and hit[0]() is w:
+        return hit[1]
+    value = make()
+    if len(_DERIVED) >= 16:
+        _DERIVED.clear()
+    _DERIVED[key] = (weakref.ref(w), value)
+    return value
+
+
+def _restricted(w: Weights, ids, standardize: bool) -> Weights:
+    ws = w.restrict(ids)
+    return ws.row_standardised() if standardize else ws
+
+
+def _dense_read_only(w: Weights) -> np.ndarray:
+    a = w.sparse.toarray(order="F")  # column-major, the layout of the N x N table the study used to build
+    a.setflags(write=False)  # shared by the fits and draws, never changed (spectrum() relies on it)
+    return a
 
 
 def setting(data: pd.DataFrame, unit: str, time: str, w, *, drop=(), standardize=True) -> Setting:
@@ -473,8 +503,7 @@ def setting(data: pd.DataFrame, unit: str, time: str, w, *, drop=(), standardize
     d = d[~d[unit].isin(drop)].reset_index(drop=True)
     ids = sorted(d[unit].unique())
     if isinstance(w, Weights):
-        ws = w.restrict(ids)
-        ws = ws.row_standardised() if standardize else ws
+        ws = _derived(w, ("restricted", tuple(ids), bool(standardize)), lambda: _restricted(w, ids, standardize))
         return Setting(d, ids, ws, unit, time)
     W = dense_w(w, ids, standardize=standardize)
     st = Setting(d, ids, Weights(sp.csr_matrix(W), list(ids)), unit, time)
