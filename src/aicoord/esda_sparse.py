@@ -288,10 +288,60 @@ def local_sparse(y: np.ndarray, mat, *, permutations: int, seed: int, standardiz
     VIc = (z / m2) ** 2 * (n / (n - 2)) * (wi2 - (wi**2 / (n - 1))) * (m2 - (z**2 / (n - 1)))
     p_sim = np.full(n, np.nan)
     if permutations:
-        holder = SimpleNamespace(sparse=w.copy())  # crand reads .sparse (and zeroes its diagonal in place)
-        _, rlisas = crand(z, holder, Is, permutations, True, 1, _moran_local_crand, seed=seed, alternative="directed")
+        if _complete(w):  # every unit linked to every other (inverse distance, economic, nested matrices)
+            rlisas = complete_rlisas(z, w, permutations, seed)
+        else:
+            holder = SimpleNamespace(sparse=w.copy())  # crand reads .sparse (and zeroes its diagonal in place)
+            _, rlisas = crand(
+                z, holder, Is, permutations, True, 1, _moran_local_crand, seed=seed, alternative="directed"
+            )
         larger = (rlisas.T >= Is).sum(0)
         low = (permutations - larger) < larger
         larger[low] = permutations - larger[low]
         p_sim = (larger + 1.0) / (permutations + 1.0)
     return SimpleNamespace(Is=Is, EIc=EIc, VIc=VIc, z=z, lag=lag, q=q, p_sim=p_sim, cardinalities=np.diff(w.indptr))
+
+
+def _complete(w) -> bool:
+    """Whether the CSR matrix ``w`` links every unit to every other and to no self (a full distance matrix)."""
+    n = w.shape[0]
+    return n > 2 and w.nnz == n * (n - 1) and not w.diagonal().any()
+
+
+def complete_rlisas(z: np.ndarray, w, permutations: int, seed: int) -> np.ndarray:
+    """esda's conditional-permutation local Morans (``crand`` with ``keep=True``) for a matrix that links every
+    unit to all the others, without its per-unit gathers.
+
+    esda draws one table of permuted ids ``R`` (``vec_permutations``: ``permutations`` rows of ``n - 1`` ids,
+    seeded) and, for unit ``i``, takes the other units' values ``z_{-i}[R]``, i.e. ``z[R]`` where ``R < i`` and
+    ``z[R + 1]`` elsewhere, as the values of its neighbours in the order of its row. Here ``z[R]`` and ``z[R + 1]``
+    are gathered once and each unit only selects between them: the same simulated statistics to rounding (one
+    unit in the last place of the product, so the p-values, counts of simulated statistics at least the
+    observed one, are the same; ``tests/test_esda_sparse.py``) in a tenth of the time at 2,847 units, where
+    esda gathers 2.8 million values per unit.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Standardised values.
+    w : scipy.sparse.csr_matrix
+        The complete matrix (sorted indices, zero diagonal, row-standardised or not).
+    permutations, seed : int
+        As esda's ``crand``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n x permutations`` simulated local Morans.
+    """
+    from esda.crand import vec_permutations
+
+    n = len(z)
+    scaling = (n - 1) / (z * z).sum()
+    ids = vec_permutations(n - 1, n, permutations, seed)
+    below, above = z[ids], z[ids + 1]
+    weights = w.data.reshape(n, n - 1)  # each row's weights in column order, the unit itself left out
+    out = np.empty((n, permutations))
+    for i in range(n):
+        out[i] = z[i] * (np.where(ids >= i, above, below) @ weights[i]) * scaling
+    return out
