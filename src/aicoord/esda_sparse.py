@@ -342,6 +342,8 @@ def complete_rlisas(z: np.ndarray, w, permutations: int, seed: int) -> np.ndarra
     below, above = z[ids], z[ids + 1]
     weights = w.data.reshape(n, n - 1)  # each row's weights in column order, the unit itself left out
     out = np.empty((n, permutations))
-    for i in range(n):
-        out[i] = z[i] * (np.where(ids >= i, above, below) @ weights[i]) * scaling
+    for a in range(0, permutations, 16):  # 16 permutations at a time: the three tables' slices stay in cache
+        ib, bb, ab = ids[a : a + 16], below[a : a + 16], above[a : a + 16]
+        for i in range(n):
+            out[i, a : a + 16] = z[i] * (np.where(ib >= i, ab, bb) @ weights[i]) * scaling
     return out
