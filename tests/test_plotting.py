@@ -149,3 +149,26 @@ def test_a_long_note_is_wrapped_at_the_figure_width():
     long_note, short_note = fig.texts
     assert "\n" in long_note._get_wrapped_text() and "\n" not in short_note._get_wrapped_text()
     plt.close(fig)
+
+
+def test_maps_of_many_units_draw_simplified_polygons(provinces_gdf, monkeypatch):
+    """From SIMPLIFY_MIN_UNITS units on (the county level) the polygons are drawn simplified to SIMPLIFY_M metres
+    (a county map's PDF was 62 MB); below it they are drawn as they are. Here the threshold is lowered to the 31
+    provinces, and the drawn vertices are counted."""
+    from aicoord import plotting
+
+    clusters = ["Not significant"] * 31
+
+    def drawn_vertices():
+        fig = plotting.lisa_cluster_map(provinces_gdf, clusters, language="en", label=False)
+        return sum(len(p.vertices) for p in fig.axes[0].collections[-1].get_paths())
+
+    full = drawn_vertices()
+    monkeypatch.setattr(plotting, "SIMPLIFY_MIN_UNITS", 31)
+    simplified = drawn_vertices()
+    want = provinces_gdf.to_crs(plotting.CHINA_ALBERS).geometry.simplify(plotting.SIMPLIFY_M, preserve_topology=True)
+    assert simplified < full
+    import shapely
+
+    rings = sum(len(shapely.get_parts(g)) + sum(len(p.interiors) for p in shapely.get_parts(g)) for g in want)
+    assert simplified <= int(shapely.get_num_coordinates(want.values).sum()) + rings  # path closing vertices
