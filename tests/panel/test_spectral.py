@@ -204,3 +204,23 @@ def test_the_same_weights_object_is_converted_once(monkeypatch):
     other_order = data.panel_weights(w, ids[::-1], True, "auto")
     assert other_order is not first and len(calls) == 3
     assert_allclose(other_order.W.toarray(), first.W.toarray()[::-1, ::-1])
+
+
+def test_at_most_bases_max_bases_are_kept(small_threshold, monkeypatch):
+    """A matrix per period would hold a basis each (three N x N arrays): beyond BASES_MAX the oldest is given up and
+    that matrix goes back to its dense LU (or banded) solves, with the same traces to rounding."""
+    monkeypatch.setattr(wmatrix, "BASES_MAX", 1)
+    monkeypatch.setattr(wmatrix, "_BASES", wmatrix.OrderedDict())
+    one, two = PanelWeights(inverse_distance(60, seed=1)), PanelWeights(inverse_distance(60, seed=2))
+    first = one.info_traces(RHO, project=True, diagonal=True)
+    assert one._basis is not None
+    two.info_traces(RHO, project=True)
+    assert one._basis is None and one._basis_evicted and two._basis is not None and len(wmatrix._BASES) == 1
+    again = one.info_traces(RHO, project=True, diagonal=True)
+    assert one._basis is None and one._dense_general()  # the dense LU now
+    assert_allclose(again[:3], first[:3], rtol=1e-11)
+    assert_allclose(again[3], first[3], rtol=0, atol=1e-13)
+    check(one, RHO, True)
+    rhs = np.ones((60, 2))
+    z = one.solve(RHO, rhs)
+    assert_allclose(z - RHO * (one.W @ z), rhs, atol=1e-12)

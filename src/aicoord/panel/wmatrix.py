@@ -54,6 +54,10 @@ SERIES_TOL, SERIES_MAX_POWERS = 1e-13, 400
 CACHE_SIZE = 12
 CACHE_NNZ = 20_000_000
 _CACHE = OrderedDict()
+#: eigenvector bases (:meth:`PanelWeights.basis`, three N x N arrays each) kept at once: with a matrix per period
+#: the oldest is given up and its matrix goes back to banded or dense solves, so that memory stays bounded
+BASES_MAX = 2
+_BASES = OrderedDict()
 
 
 def check_size(n, units, what="weights", period=None):
@@ -503,14 +507,15 @@ class PanelWeights:
         banded path (its first :data:`~aicoord.panel.spectral.BANDED_CALLS` requests, when its band is narrow) or
         its eigenvector basis (:mod:`aicoord.panel.spectral`) instead of a dense solve.
         """
-        big = self.n >= SPECTRAL_MIN_N and self._sym is not None
         banded = self._sym is not None and self.n >= BANDED_MIN_N and self._bandwidth() <= BAND_MAX
-        if big:
+        if self.n >= SPECTRAL_MIN_N and self._sym is not None:
+            evicted = getattr(self, "_basis_evicted", False)  # its basis given up for other matrices' (BASES_MAX)
             self._trace_calls = getattr(self, "_trace_calls", 0) + 1
-            if banded and self._trace_calls <= BANDED_CALLS and getattr(self, "_basis", None) is None:
+            if banded and (evicted or (self._trace_calls <= BANDED_CALLS and getattr(self, "_basis", None) is None)):
                 return self._info_traces_banded(rho, project, diagonal)
-            return self.basis().traces(rho, project, diagonal)
-        if banded and not (project or diagonal):
+            if not evicted:
+                return self.basis().traces(rho, project, diagonal)
+        elif banded and not (project or diagonal):
             return self._info_traces_banded(rho, project, diagonal)
         # B = W (I - rho W)^{-1} = (I - rho W)^{-1} W
         if self._dense_general():  # the LU that solve() at this rho uses too
@@ -535,6 +540,10 @@ class PanelWeights:
         """The :class:`~aicoord.panel.spectral.EigenBasis` of a symmetric-similar W (computed once)."""
         if getattr(self, "_basis", None) is None:
             self._basis = EigenBasis(self._symmetric_similar().toarray(), self._d)
+            _BASES[id(self)] = self
+            while len(_BASES) > BASES_MAX:  # a matrix per period: the oldest basis goes, its matrix solves again
+                old = _BASES.pop(next(iter(_BASES)))
+                old._basis, old._basis_evicted = None, True
         return self._basis
 
     def _info_traces_banded(self, rho, project=False, diagonal=False):
@@ -555,10 +564,14 @@ class PanelWeights:
             self._dense.setflags(write=False)
         return self._dense
 
+    def _dense_big(self):
+        return self.n >= SPECTRAL_MIN_N and self.W.nnz > DENSE_FRACTION * self.n**2
+
     def _dense_general(self):
-        """A dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units or more that is not similar to a
-        symmetric matrix (a nested matrix): its solves share a dense LU (a sparse LU would fill in completely)."""
-        return self.n >= SPECTRAL_MIN_N and self._sym is None and self.W.nnz > DENSE_FRACTION * self.n**2
+        """A dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N` units or more without an eigenvector basis (not
+        similar to a symmetric matrix, as a nested matrix, or its basis given up for others'): its solves share a
+        dense LU (a sparse LU would fill in completely)."""
+        return self._dense_big() and (self._sym is None or getattr(self, "_basis_evicted", False))
 
     def _dense_lu(self, rho):
         """``scipy.linalg.lu_factor`` of ``I - rho W``, kept for the last rho (a fit's solve and traces share it)."""
@@ -574,7 +587,7 @@ class PanelWeights:
     def solve(self, rho, rhs):
         """Solve ``(I - rho W) z = rhs`` (rhs N or N x k). A dense W of :data:`~aicoord.panel.spectral.SPECTRAL_MIN_N`
         units or more is solved through its eigenvector basis (symmetric-similar) or a dense LU, else a sparse LU."""
-        if self.n >= SPECTRAL_MIN_N and self.W.nnz > DENSE_FRACTION * self.n**2 and self._sym is not None:
+        if self._dense_big() and self._sym is not None and not getattr(self, "_basis_evicted", False):
             return self.basis().solve(rho, rhs)
         if self._dense_general():
             from scipy.linalg import lu_solve
