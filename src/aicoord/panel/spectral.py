@@ -35,7 +35,7 @@ import os
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["BANDED_CALLS", "SPECTRAL_MIN_N", "EigenBasis", "banded_traces", "project_traces"]
+__all__ = ["BANDED_CALLS", "SPECTRAL_MIN_N", "EigenBasis", "banded_traces", "lower_banded", "project_traces"]
 
 #: from this many units on, the eigenvector basis (or the banded path) replaces the dense solves of the
 #: information traces, the dynamic model's diagonal of G and the solves with ``I - rho W`` of a dense W
@@ -47,7 +47,7 @@ SPECTRAL_MIN_N = 1000
 BANDED_CALLS = 6
 
 
-def _lower_banded(c, bw):
+def lower_banded(c, bw):
     """LAPACK lower banded storage (``bw + 1`` rows) of a symmetric sparse matrix ``c`` of bandwidth ``bw``."""
     c = c.tocoo()
     low = c.row >= c.col
@@ -171,7 +171,7 @@ def banded_traces(pw, rho, project=False, diagonal=False):
     f = ev / (1.0 - rho * ev)
     perm, bw = pw._perm, pw._bw
     s = pw._symmetric_similar()[perm][:, perm]
-    chol = cholesky_banded(_lower_banded(sp.identity(pw.n) - rho * s, bw), lower=True)
+    chol = cholesky_banded(lower_banded(sp.identity(pw.n) - rho * s, bw), lower=True)
     r = pw._d[perm]
     sq = np.sqrt(r)
     rhs = s.toarray()

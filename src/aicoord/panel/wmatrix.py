@@ -27,7 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..errors import InputError
-from .spectral import BANDED_CALLS, SPECTRAL_MIN_N, EigenBasis, _lower_banded, banded_traces
+from .spectral import BANDED_CALLS, SPECTRAL_MIN_N, EigenBasis, banded_traces, lower_banded
 from .symmetrizer import diagonal_symmetrizer
 
 __all__ = ["PanelWeights", "as_matrix", "check_size", "diagonal_symmetrizer", "shared_symmetrizer", "eigen_traces"]
@@ -341,7 +341,7 @@ class PanelWeights:
         """Eigenvalues of a sparse symmetric matrix: banded solver after RCM reordering."""
         from scipy.linalg import eig_banded
 
-        return np.sort(eig_banded(_lower_banded(s[perm][:, perm], bw), lower=True, eigvals_only=True))
+        return np.sort(eig_banded(lower_banded(s[perm][:, perm], bw), lower=True, eigvals_only=True))
 
     # ------------------------------------------------------------------ eigenvalues
     @property
