@@ -464,3 +464,28 @@ def test_number_columns_are_as_wide_as_their_number_block_and_cell_margins(tmp_p
     header = doc.tables[0].rows[0].cells
     assert [c.text for c in header] == ["Variable", "(1)", "(2)"]
     assert [c.paragraphs[0].alignment for c in header] == [WD_ALIGN_PARAGRAPH.LEFT] + [WD_ALIGN_PARAGRAPH.CENTER] * 2
+
+
+@pytest.mark.quick
+def test_each_column_places_its_decimal_tab_by_its_own_number_block_and_centres_its_words(tmp_path):
+    """Two number columns with different number blocks (a wide one and "0.1"): each cell's decimal tab is set from
+    its own column's block, centred in the cell's text width; the yes/no cells of a flag row are centred."""
+    wide = [f"{-1234567.891 * (i + 1):,.3f}***" for i in range(3)]
+    rows = [Row(f"row {i}", [wide[i], "0.1"], "coef") for i in range(3)]
+    t = PaperTable(1, "Blocks", ["(1)", "(2)"], [*rows, Row("Fixed effects", ["Yes", "No"], "flag")], language="en")
+    path = tmp_path / "b.docx"
+    write_docx(t, path)
+    table = Document(str(path)).tables[0]
+    char = table_layout(t).char
+    for j, column in ((1, wide), (2, ["0.1"])):
+        left = max(len(c.split(".")[0]) for c in column)
+        right = max(len(c) - len(c.split(".")[0]) for c in column)
+        for row in table.rows[1:4]:
+            cell = row.cells[j]
+            width = cell.width // 635 - 2 * 108
+            (stop,) = cell.paragraphs[0].paragraph_format.tab_stops
+            assert stop.alignment == WD_TAB_ALIGNMENT.DECIMAL
+            assert stop.position // 635 == int((width - (left + right) * char) // 2 + left * char)
+    flags = table.rows[4].cells
+    assert [c.text for c in flags[1:]] == ["Yes", "No"]
+    assert [c.paragraphs[0].alignment for c in flags[1:]] == [WD_ALIGN_PARAGRAPH.CENTER] * 2

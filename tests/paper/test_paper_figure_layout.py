@@ -416,3 +416,25 @@ def test_interval_figures_legends_at_eight_points_and_notes_at_seven():
     finally:
         for fig in figs:
             _close(fig)
+
+
+@pytest.mark.quick
+def test_mediation_plot_from_standard_errors_draws_estimate_plus_minus_the_normal_quantile():
+    """Without ``lower``/``upper`` columns the interval is estimate ± z SE, with z the normal quantile of the
+    level (scipy): 1.959964 at 95%, 1.644854 at 90%; each row's line spans it and its point sits at the estimate."""
+    from matplotlib.collections import LineCollection
+    from scipy import stats
+
+    df = pd.DataFrame({"mechanism": ["a", "b", "c"], "estimate": [0.2, -0.1, 0.03], "se": [0.05, 0.04, 0.02]})
+    for level in (0.95, 0.90):
+        fig = mediation_plot(df, level=level, language="en")
+        try:
+            ax = fig.axes[0]
+            z = stats.norm.ppf(0.5 + level / 2)
+            (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+            segments = sorted(lines.get_segments(), key=lambda s: -s[0][1])  # top row first: input order
+            spans = np.array([[s[0][0], s[1][0]] for s in segments])
+            want = np.column_stack([df["estimate"] - z * df["se"], df["estimate"] + z * df["se"]])
+            np.testing.assert_allclose(spans, want, rtol=1e-12)
+        finally:
+            _close(fig)

@@ -133,3 +133,33 @@ def test_did_paper_tables_print_each_estimate_of_the_tidy_tables(prefecture_stud
     diag = json.loads(out["out_json"].read_text(encoding="utf-8"))
     assert (diag["level"], diag["cutoff_month"], diag["deqing"]) == ("prefecture", 9, "drop")
     assert out["out_figure"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_did_paper_tables_in_english_are_english_tables(prefecture_study, tmp_path):
+    """With ``language="en"`` the two DID tables are English tables: "Table N." captions with the English titles
+    and a "Notes:" paragraph (a table made without the step's language would print "表 N" and "注：")."""
+    from aicoord.paper.study_tables import TABLES
+
+    d = prefecture_study
+    out = _outputs(tmp_path, "en")
+    did(
+        d / "panel.csv",
+        d / "knn4_raw.csv",
+        d / "prefectures.gpkg",
+        **out,
+        outcomes=["ai"],
+        level="prefecture",
+        placebo=0,
+        bootstrap=19,
+        sdm=False,
+        seed=3,
+        language="en",
+        cutoff_month=9,
+    )
+    for paths, number, title in (
+        (out["out_paper_did"], len(TABLES) + 1, "Staggered difference-in-differences: the AI pilot zones"),
+        (out["out_paper_spillover"], len(TABLES) + 2, "Spatial spillovers of the pilot zones and their distance bands"),
+    ):
+        md = paths[1].read_text(encoding="utf-8")
+        assert md.startswith(f"**Table {number}. {title}**\n")
+        assert "\nNotes:" in md and "注：" not in md

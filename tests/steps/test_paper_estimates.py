@@ -678,3 +678,38 @@ def test_scenario_provinces_leave_a_province_blank_in_a_scenario_without_it(raw,
     assert row.cells[1 + 4 * j : 5 + 4 * j] == [printed(x["delta_ai"], 2)] + [
         printed(x[c], 4) for c in ("delta_y", "own", "spillover")
     ]
+
+
+def test_heterogeneity_step_names_the_matrix_of_its_estimates(raw, tmp_path):
+    """The heterogeneity table's note names the spatial weights of its rows by their label (``weights_labels`` of
+    the CSV's ``weights``), in the table's language."""
+    d, _ = raw
+    out = forms(tmp_path, "heterogeneity")
+    reg = dict(decimals=3, stars=[0.10, 0.05, 0.01], parentheses="se", weights_labels=WL, labels=LABELS)
+    E.paper_heterogeneity(d / "heterogeneity.csv", **out, language="zh", **reg)
+    assert f"空间权重矩阵：{WL['queen']}" in P.read_table(out["json"]).notes
+
+
+def test_mechanism_step_takes_the_sdm_as_the_channel_model_when_the_csv_does_not_name_one(raw, tmp_path):
+    """A mechanisms CSV without a ``mechanism_model`` column prints each channel's model as the SDM, the
+    study's default model, in the "Channel model" row."""
+    d, _ = raw
+    mech = pd.read_csv(d / "mechanisms.csv").drop(columns="mechanism_model")
+    mech.to_csv(tmp_path / "mechanisms.csv", index=False)
+    out = forms(tmp_path, "mechanisms")
+    E.paper_mechanisms(
+        tmp_path / "mechanisms.csv",
+        **out,
+        labels=LABELS,
+        language="en",
+        decimals=3,
+        stars=[0.10, 0.05, 0.01],
+        parentheses="se",
+        weights_labels=WL,
+        alpha=0.05,
+        verdict_csv=d / "verdict.csv",
+        outcome="coord_gap",
+    )
+    (row,) = [r for r in P.read_table(out["json"]).rows if r.key == "model"]
+    assert row.label == "Channel model"
+    assert row.cells == ["", "SDM"] * (len(row.cells) // 2) and len(row.cells) >= 2

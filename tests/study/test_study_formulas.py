@@ -327,3 +327,21 @@ def test_stranded_units_are_the_same_from_a_sparse_matrix_as_from_a_dense_one():
     for drop, want in ((("a",), ("a", "b", "c")), (("e",), ("e", "f")), (("a", "e"), ("a", "e", "b", "c", "d", "f"))):
         assert _with_stranded(w, ids, drop) == want
         assert _with_stranded(sw, ids, drop) == want
+
+
+@pytest.mark.parametrize("shift", [0.0, -0.3, 0.5])
+def test_summarise_p_is_two_sided_normal_of_the_estimate_over_the_simulated_se(shift):
+    """``summarise``'s SE is the draws' standard deviation (n − 1), z the estimate over it and p = 2 Φ(−|z|) by
+    scipy's normal survival function; the interval is the draws' two-sided quantiles."""
+    from scipy import stats
+
+    from aicoord.study._common import summarise
+
+    draws = np.random.default_rng(8).normal(shift, 0.2, 3000)
+    estimate = shift + 0.01
+    s = summarise(estimate, draws, 0.10)
+    se = np.std(draws, ddof=1)
+    assert s["se"] == pytest.approx(se, rel=1e-12)
+    assert s["z"] == pytest.approx(estimate / se, rel=1e-12)
+    assert s["p"] == pytest.approx(2 * stats.norm.sf(abs(estimate / se)), rel=1e-10)
+    assert (s["lower"], s["upper"]) == tuple(np.quantile(draws, [0.05, 0.95]))

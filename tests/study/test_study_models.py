@@ -349,3 +349,29 @@ def test_regional_heterogeneity_logs_its_draws_and_regions(demos, queen, caplog)
     with caplog.at_level(logging.INFO, logger="aicoord.study.models"):
         heterogeneity(demos["A"][0], **study_kw(queen), by="region", draws=120, seed=5)
     assert "heterogeneity: 120 draws x 4 regions at once" in [r.getMessage() for r in caplog.records]
+
+
+def test_specification_search_tests_both_sdm_restrictions_by_wald_and_lr_and_selects_on_them(demos, queen, monkeypatch):
+    """With the LR tests on (the default), step 4 holds the Wald and LR tests of θ = 0 (SAR) and θ + ρβ = 0 (SEM)
+    for the selected effects, each with its null; the selection is given, for each restriction, whether both of
+    its tests reject (a bool), and the robust LM p-values of the table. Called here, not in a fixture, so that a
+    mutation tool credits this test with the search."""
+    from aicoord.study import specification as spec_module
+
+    calls = []
+    real = spec_module.select_model
+    monkeypatch.setattr(spec_module, "select_model", lambda *a: calls.append(a) or real(*a))
+    tab = specification_search(
+        demos["A"][0], y="coord_gap", x=["ai_index", *CONTROLS], unit="code", time="year", w=queen
+    )
+    eff = tab.attrs["selected"]["effects"]
+    step4 = tab[tab.step == "4 SDM vs SAR/SEM"].set_index("test")
+    assert list(step4.index) == ["wald_sar", "lr_sar", "wald_sem", "lr_sem"]
+    assert (step4["effects"] == eff).all()
+    assert list(step4["null"]) == ["theta = 0 (SAR)"] * 2 + ["theta + rho beta = 0 (SEM)"] * 2
+    rej_sar = bool(step4.loc["wald_sar", "reject"]) and bool(step4.loc["lr_sar", "reject"])
+    rej_sem = bool(step4.loc["wald_sem", "reject"]) and bool(step4.loc["lr_sem", "reject"])
+    r = tab.set_index(["test", "effects"])
+    (args,) = calls
+    assert [type(a) for a in args[:2]] == [bool, bool]
+    assert args[:4] == (rej_sar, rej_sem, r.loc[("robust_lm_lag", eff), "p"], r.loc[("robust_lm_error", eff), "p"])

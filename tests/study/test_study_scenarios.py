@@ -149,3 +149,29 @@ def test_shift_raises_ai_by_its_amount_in_the_named_regions(demos):
     west = regions.reindex(ids).to_numpy() == "West"
     assert west.any() and (~west).any()
     assert (dx[west] == 0.25).all() and (dx[~west] == 0).all()
+
+
+def test_scenario_intervals_are_two_sided_quantiles_of_the_dense_changes_of_each_draw(base_b, out_b):
+    """The (1 − alpha) interval of each province's change, own part and spillover: the alpha/2 and 1 − alpha/2
+    quantiles over the parameter draws (the same draws: ``param_draws`` with the scenarios' seed) of the dense
+    solves (I − ρW)⁻¹(βΔx + θWΔx), each draw's own part the diagonal of (I − ρW)⁻¹(βI + θW) times Δx."""
+    from aicoord.study._common import param_draws
+
+    prov, _ = out_b
+    ids, W = base_b.setting.ids, base_b.setting.W
+    sims = param_draws(base_b.fit, 300, np.random.default_rng(4), W)
+    n = len(ids)
+    for name in ("catch_up", "freeze_east"):
+        got = prov[prov.scenario == name].set_index("unit").reindex(ids)
+        dx = got["delta_ai"].to_numpy(float)
+        dy, own = [], []
+        for _, r in sims.iterrows():
+            A = np.linalg.inv(np.eye(n) - r["rho"] * W)
+            S = A @ (r["ai_index"] * np.eye(n) + r["W*ai_index"] * W)
+            dy.append(S @ dx)
+            own.append(np.diag(S) * dx)
+        dy, own = np.array(dy), np.array(own)
+        for lab, d in (("delta_y", dy), ("own", own), ("spillover", dy - own)):
+            lo, hi = np.quantile(d, [0.025, 0.975], axis=0)
+            np.testing.assert_allclose(got[f"{lab}_lower"], lo, rtol=1e-10, atol=1e-14)
+            np.testing.assert_allclose(got[f"{lab}_upper"], hi, rtol=1e-10, atol=1e-14)

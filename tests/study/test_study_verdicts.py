@@ -144,3 +144,23 @@ def test_each_row_says_what_its_verdict_is_based_on(runs):
     assert baseline_row(runs["A"]["baseline"])["verdict_basis"] == "total"
     for m in runs["A"]["mechanisms"].values():
         assert mechanism_row(m)["verdict_basis"] == "product"
+
+
+def test_verdict_note_says_what_p_and_the_baseline_row_are():
+    """The note's middle part, whole: what ``variants_agree`` counts, what ``p`` is, and the baseline row's
+    estimator."""
+    from aicoord.study.mechanisms import verdict_note, verdict_rule
+
+    middle = (
+        "; variants_agree counts the robustness variants (weights x sample x model, ML) with the same verdict; p from "
+        "the same draws or interval (p < alpha exactly when the verdict is not inconclusive); baseline row by ML; "
+    )
+    assert verdict_note(0.05).startswith(verdict_rule(0.05) + middle)
+
+
+def test_a_channel_estimated_without_instruments_is_based_on_ml(runs):
+    """A mechanism fitted without instruments records its a path as ML, and its verdict row says so (``basis``)."""
+    table = runs["A"]["verdict"].set_index("mechanism")
+    for name, m in runs["A"]["mechanisms"].items():
+        assert m.a_path_estimator == "ml"
+        assert table.loc[name, "basis"] == "ml"
