@@ -75,3 +75,14 @@ def test_baseline_step_fits_the_model_the_table_names(files, tmp_path):
     fit = json.loads(out[2].read_text())
     coef = pd.read_csv(out[0])
     assert fit["model"] == "sar" and "W*ai" not in set(coef["parameter"]) and "rho" in set(coef["parameter"])
+
+
+@pytest.mark.parametrize("decision", ["SEM\t(follows the search)", "  sem (follows the search)", "SEM"])
+def test_baseline_model_read_from_a_decision_with_other_whitespace(tmp_path, decision):
+    """A specification table edited by hand (a tab, leading spaces) still names its model: the decision's first word
+    at any whitespace."""
+    path = _spec(tmp_path, "auto")
+    g = pd.read_csv(path)
+    g.loc[g["test"] == "baseline model", "decision"] = decision
+    g.to_csv(path, index=False)
+    assert S.baseline_model_of(path) == "sem"

@@ -127,7 +127,7 @@ def baseline_model_of(spec_csv) -> str:
     row = g[g["test"] == "baseline model"]
     if row.empty:
         return "sdm"
-    return str(row["decision"].iloc[0]).split(" ")[0].lower()
+    return str(row["decision"].iloc[0]).split()[0].lower()  # any whitespace: a hand-edited table may carry a tab
 
 
 def _baseline_fit(d, w, y, ai, controls, effects, lee_yu, draws, seed, alpha, cov, spec_csv):
