@@ -11,8 +11,9 @@ and a ``config/config.yaml`` that sets only ``study.level``), and the repository
 process tree (Snakemake and every job it starts) is sampled every 0.2 s with ``psutil``; the peak of the
 sum is reported, with the wall time, the CPU time of the tree, the number of jobs, the size of ``results/``
 (and of the eigen-decomposition cache ``.cache/``, outside it) with its largest files, and the machine's load
-average at the start and the end (other work on the machine slows the run; the load says how much), and the
-longest jobs with their wall times from Snakemake's log.
+average at the start and the end (other work on the machine slows the run; the load says how much), the
+longest jobs with their wall times from Snakemake's log, and the jobs with the largest memory (the peak of each
+job's own process tree, named by its log file) with the jobs that were running at the moment of the peak.
 ``--timeout`` stops Snakemake and every job it started (they run in a process group of their own).
 """
 
@@ -60,6 +61,48 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def _job_name(proc: psutil.Process) -> str | None:
+    """The log file of the Snakemake job that ``proc`` runs (``logs/...log``), or None for another process.
+
+    Every rule runs ``scripts/step.py`` through a temporary copy under ``.snakemake/scripts/``, which holds the
+    job's pickled ``snakemake`` object in plain bytes: its first ``logs/*.log`` path names the job."""
+    import re
+
+    try:
+        script = re.search(r"[^\s'\"]*\.snakemake/scripts/[^\s'\"]+\.py", " ".join(proc.cmdline()))
+        if script is None:
+            return None
+        path = pathlib.Path(script.group())
+        if not path.is_absolute():
+            path = pathlib.Path(proc.cwd()) / path
+        m = re.search(rb"logs/[\w/=.,+-]+?\.log", path.read_bytes())
+    except (psutil.Error, OSError):
+        return None
+    return m.group().decode() if m else None
+
+
+def tree_rss_by_job(proc: psutil.Process, names: dict[int, str | None]) -> tuple[int, dict[str, int]]:
+    """Resident memory (bytes) of ``proc`` and all its descendants, and per Snakemake job (the process tree of
+    each child of ``proc`` that runs a job, named by :func:`_job_name`; ``names`` caches each pid's name)."""
+    try:
+        children = proc.children()
+    except psutil.NoSuchProcess:
+        return 0, {}
+    total, by_job = 0, {}
+    try:
+        total += proc.memory_info().rss
+    except psutil.NoSuchProcess:
+        pass
+    for child in children:
+        rss = tree_rss(child)
+        total += rss
+        if child.pid not in names:
+            names[child.pid] = _job_name(child)
+        if names[child.pid] is not None:
+            by_job[names[child.pid]] = by_job.get(names[child.pid], 0) + rss
+    return total, by_job
+
+
 def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = None) -> dict:
     make_study(workdir, level)
     cmd = [
@@ -81,8 +124,15 @@ def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = N
         ps = psutil.Process(proc.pid)
         peak = 0
         stopped = False
+        jobs_peak: dict[str, int] = {}  # a job's log file -> the peak resident memory of its process tree
+        names: dict[int, str | None] = {}
+        at_peak: list[str] = []
         while proc.poll() is None:
-            peak = max(peak, tree_rss(ps))
+            total, by_job = tree_rss_by_job(ps, names)
+            if total > peak:
+                peak, at_peak = total, sorted(by_job)
+            for job, rss in by_job.items():
+                jobs_peak[job] = max(jobs_peak.get(job, 0), rss)
             if timeout is not None and time.perf_counter() - t0 > timeout:
                 _stop_group(proc)
                 stopped = True
@@ -109,6 +159,10 @@ def run(level: str, cores: int, workdir: pathlib.Path, timeout: float | None = N
         "cpu_s": round(cpu.ru_utime + cpu.ru_stime, 1),
         "largest_results_mb": _largest(workdir / "results"),
         "slowest_jobs_s": slowest_jobs(text),
+        "largest_jobs_mb": {
+            job: round(rss / 2**20) for job, rss in sorted(jobs_peak.items(), key=lambda kv: -kv[1])[:10]
+        },
+        "jobs_at_peak": at_peak,
         "verdict": (workdir / "results/tables/verdict.csv").exists(),
         "paper_tables": (workdir / "results/paper/tables.docx").exists(),
         "workdir": str(workdir),
