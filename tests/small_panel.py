@@ -33,7 +33,7 @@ def row_standardised(w: pd.DataFrame) -> np.ndarray:
 
 
 def small_panel(seed=11) -> pd.DataFrame:
-    """Long panel (code, year, y, ai, m, c1, c2, z, gdp_pc, block: a cluster of one unit and half the years): AI instrumented by z; the channel m an SDM in AI;
+    """Long panel (code, year, y, ai, m, c1, c2, z, gdp_pc, block: a cluster of one unit and half the years, v: noise): AI instrumented by z; the channel m an SDM in AI;
     the outcome y an SDM in AI and m (positive everywhere, for the dispersion measures)."""
     rng = np.random.default_rng(seed)
     ws = row_standardised(ring_weights())
@@ -66,7 +66,9 @@ def small_panel(seed=11) -> pd.DataFrame:
             )
         )
         lny = lny + 0.06 - 0.1 * (lny - 10) + 0.01 * ai + rng.normal(0, 0.02, N)
-    return pd.concat(rows, ignore_index=True)
+    out = pd.concat(rows, ignore_index=True)
+    out["v"] = np.random.default_rng(seed + 1).normal(size=len(out))  # a channel unrelated to everything
+    return out
 
 
 W_RAW = ring_weights()

@@ -4,6 +4,8 @@ recomputed (χ² survival function of the printed statistic and df, or 2 Φ(−|
 two-sided quantiles of independently recomputed draws or the normal interval at two levels, each function's
 documented defaults, and every column with its value (each keyword argument passed on observable in the rows)."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -540,3 +542,68 @@ def test_identification_table_oster_row_and_the_bootstrap_left_out(panel):
         panel, **ID_KW, estimators=("ml",), lee_yu=False, draws=100, seed=0, ml_cov={"cov_type": "robust"}
     )
     assert tab.iloc[:3][list(ref.columns)].reset_index(drop=True).equals(ref)
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("model", ["sar", "sem", "slx"])
+def test_scenario_changes_of_the_other_models(panel, model):
+    """SAR: θ = 0; SEM and SLX: ρ = 0 (the SEM's λ is no lag of the outcome), so the SEM's change is β Δx, all own."""
+    b = baseline(panel, **KW, w=W_RAW, model=model, draws=50, seed=2)
+    prov, _ = scenarios(b, SPECS[:1], regions=REGIONS, draws=50, seed=7)
+    p = b.fit.params
+    rho = p["rho"] if model == "sar" else 0.0
+    s = dense_s(rho, p["ai"], p.get("W*ai", 0.0))
+    dx = prov["delta_ai"].to_numpy()
+    np.testing.assert_allclose(prov["delta_y"], s @ dx, rtol=1e-9, atol=1e-13)
+    np.testing.assert_allclose(prov["own"], np.diag(s) * dx, rtol=1e-9, atol=1e-13)
+    if model == "sem":
+        np.testing.assert_allclose(prov["delta_y"], p["ai"] * dx, rtol=1e-9, atol=1e-13)
+        assert (prov["spillover"].abs() < 1e-12).all()
+
+
+@pytest.mark.quick
+def test_scenarios_and_the_grid_log_their_progress(panel, base, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="aicoord.study"):
+        scenarios(base, SPECS[:2], regions=REGIONS, draws=40, seed=7)
+        robustness_variant(panel, **KW, w=W_RAW, mechanisms=[], weights_name="ring", models=("sdm", "sar"), draws=30)
+    msgs = [r.getMessage() for r in caplog.records if r.name.startswith("aicoord.study")]
+    assert msgs[:2] == ["scenario west_up: 40 draws at once", "scenario scenario_2: 40 draws at once"]
+    grid = msgs[2:]
+    assert len(grid) == 3
+    assert re.fullmatch(r"robustness ring x full: model 1 of 2 \(sdm\), 30 draws per effect, \d+ s so far", grid[0])
+    assert re.fullmatch(r"robustness ring x full: model 2 of 2 \(sar\), 30 draws per effect, \d+ s so far", grid[1])
+    assert re.fullmatch(r"robustness ring x full: 2 models done in \d+ s", grid[2])
+
+
+def test_identification_first_stage_columns_are_the_2sls_and_gmm_fits_diagnostics(panel):
+    from aicoord.panel import SpatialPanel
+    from aicoord.study.identification import identification
+
+    t = identification(panel, **ID_KW, draws=100, seed=4)
+    for est, name in (("2sls", "iv"), ("gmm", "gmm")):
+        fit = SpatialPanel(
+            panel, y="y", x=CONTROLS, id="code", time="year", w=W_RAW, model="sdm", endog=["ai"], instruments=["z"]
+        ).fit(estimator=est, cov_type="cluster")
+        fs = fit.first_stage
+        reg, joint = fs["regressors"]["ai"], fs["joint"]
+        want = {
+            "partial_r2": reg["partial_r2"],
+            "sw_f": reg["sw_f"],
+            "kp_rk_wald_f": joint["kp_rk_wald_f"],
+            "kp_lm_p": joint["kp_lm"]["p"],
+            "hansen_j": joint.get("hansen_j", {}).get("statistic", np.nan),
+            "hansen_p": joint.get("hansen_j", {}).get("p", np.nan),
+            "endogeneity_p": fs["endogeneity"]["ai"]["p"],
+            "ar_low": fs["anderson_rubin"]["ai"]["lower"],
+            "ar_high": fs["anderson_rubin"]["ai"]["upper"],
+        }
+        rows = t[t["estimator"] == name]
+        for k, v in want.items():
+            np.testing.assert_allclose(rows[k].astype(float), v, rtol=1e-10, equal_nan=True, err_msg=k)
+        imp = fit.impacts(draws=100, seed=4)
+        np.testing.assert_allclose(rows["estimate"], imp.loc["ai", "estimate"], rtol=1e-10)
+        np.testing.assert_allclose(rows["se"], imp.loc["ai", "se"], rtol=1e-10)
+        if name == "iv":
+            assert t.attrs["first_stage"]["regressors"]["ai"]["sw_f"] == reg["sw_f"]

@@ -365,3 +365,52 @@ def test_verdict_note_defaults():
     assert note != verdict_note(0.05, adjust="bh")
     assert note != verdict_note(0.05, verdict_basis="a_path")
     assert note != verdict_note(0.05, basis="iv")
+
+
+def test_b_path_benchmark_bounds_by_the_formulas_of_cinelli_and_hazlett(mech):
+    """The strongest control as benchmark (kd = ky = 1): its partial R² with the channel from least squares of the
+    channel on the other columns of the outcome equation's demeaned design with and without it, its partial R² with
+    the outcome from its t statistic, the bounds r2dz, r2yz (capped at 1) and the coefficient moved towards zero."""
+    m, _ = mech
+    yres = m.outcome_fit
+    dof = yres.nobs - len(yres.params)
+    best = m.mediated["b_benchmark"]
+    names = list(yres.model.znames)
+    zd = np.asarray(yres.model.Zd)
+    d = zd[:, names.index("m")]
+
+    def rss(cols):
+        x = zd[:, [names.index(c) for c in cols]]
+        e = d - x @ np.linalg.lstsq(x, d, rcond=None)[0]
+        return e @ e
+
+    others = [c for c in names if c != "m"]
+    r2dx = (rss([c for c in others if c != best]) - rss(others)) / rss([c for c in others if c != best])
+    tb = yres.params[best] / yres.std_errors[best]
+    r2yx = tb**2 / (tb**2 + dof)
+    r2dz = r2dx / (1 - r2dx)
+    r2zx = r2dx**2 / (1 - r2dx) ** 2
+    r2yz = min(1.0, ((1 + np.sqrt(r2zx)) / np.sqrt(1 - r2zx)) ** 2 * r2yx / (1 - r2yx))
+    b, se = yres.params["m"], yres.std_errors["m"]
+    adjusted = b - np.sign(b) * se * np.sqrt(dof) * np.sqrt(r2yz * r2dz / (1 - r2dz))
+    assert m.mediated["b_benchmark_r2dz"] == pytest.approx(r2dz, rel=1e-8)
+    assert m.mediated["b_benchmark_r2yz"] == pytest.approx(r2yz, rel=1e-8)
+    assert m.mediated["b_adjusted"] == pytest.approx(adjusted, rel=1e-8)
+
+
+def test_a_channel_whose_lag_the_instruments_do_not_identify_falls_back_to_the_iv_slx(panel):
+    """A channel with no spatial autoregression and no spillover of AI (noise): its W*y is weakly identified by the
+    instruments (Sanderson-Windmeijer F below 10), so the a path is the IV SLX, and the reason gives that F."""
+    m = mechanism(panel, **KW, w=W_RAW, mechanism="v", instruments=["z"], draws=200)
+    sdm = SpatialPanel(
+        panel, y="v", x=CONTROLS, id="code", time="year", w=W_RAW, model="sdm", endog=["ai"], instruments=["z"]
+    ).fit(estimator="2sls", cov_type="cluster")
+    f = sdm.first_stage["regressors"]["W*y"]["sw_f"]
+    assert f < 10
+    assert (m.mechanism_model, m.a_path_estimator) == ("slx", "iv")
+    assert m.fallback_reason == f"W*y weakly identified by the instruments (Sanderson-Windmeijer F {f:.3g})"
+    slx = SpatialPanel(
+        panel, y="v", x=CONTROLS, id="code", time="year", w=W_RAW, model="slx", endog=["ai"], instruments=["z"]
+    ).fit(estimator="2sls", cov_type="cluster")
+    np.testing.assert_allclose(m.mechanism_fit.params, slx.params, rtol=1e-10)
+    np.testing.assert_allclose(m.mechanism_fit.std_errors, slx.std_errors, rtol=1e-10)

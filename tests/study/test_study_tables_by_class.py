@@ -75,7 +75,7 @@ def test_baseline_tables_are_the_fit_and_the_dense_effects_of_the_seeded_draws(p
             assert_summarised(b.effects.loc[(v, k)], point[j], draws[:, j], alpha)
     assert b.ai_total() == b.effects.loc[("ai", "total")].to_dict()
     assert (b.ai, b.y, b.controls, b.model, b.alpha) == ("ai", "y", CONTROLS, model, alpha)
-    assert b.setting.ids == IDS
+    assert b.setting.ids == IDS and b.extra == {}
 
 
 @pytest.mark.quick
