@@ -53,7 +53,6 @@ def spec(panel):
     return specification_search(panel, **SPEC_KW)
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize("alpha", [0.05, 0.3])
 def test_specification_table_every_column(panel, spec, alpha):
     t = spec if alpha == 0.05 else specification_search(panel, **SPEC_KW, alpha=alpha)
@@ -123,7 +122,6 @@ def test_specification_table_every_column(panel, spec, alpha):
         assert np.isnan(r["statistic"]) and np.isnan(r["p"]) and r["df"] is pd.NA and r["reject"] is pd.NA
 
 
-@pytest.mark.quick
 def test_specification_auto_baseline_follows_the_search(panel, spec):
     t = specification_search(panel, **SPEC_KW, baseline_model="auto")
     model = t.attrs["selected"]["model"]
@@ -133,7 +131,6 @@ def test_specification_auto_baseline_follows_the_search(panel, spec):
     assert not t.iloc[-2]["decision"].endswith(BASELINE_NOTE)
 
 
-@pytest.mark.quick
 def test_specification_probability_rows(panel, spec):
     t = specification_search(panel, **SPEC_KW, model_probabilities=True)
     pr = t[t["step"] == "6 Bayesian model probabilities"]
@@ -145,7 +142,6 @@ def test_specification_probability_rows(panel, spec):
     assert t.iloc[: len(spec)].equals(spec)
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize(
     "name, default, other",
     [
@@ -157,7 +153,6 @@ def test_specification_probability_rows(panel, spec):
         ("baseline_model", "sdm", "auto"),
     ],
 )
-@pytest.mark.quick
 def test_specification_defaults(panel, spec, name, default, other):
     check_defaults(lambda **kw: specification_search(panel, **SPEC_KW, **kw), name, default, other, plain=spec)
 
@@ -168,7 +163,6 @@ def test_specification_defaults(panel, spec, name, default, other):
 GRID = dict(effects="individual", lee_yu=False, draws=150, seed=5, alpha=0.2)
 
 
-@pytest.mark.quick
 def test_robustness_rows_are_the_baseline_and_mechanism_of_each_model_with_the_grids_arguments(panel):
     rv = robustness_variant(panel, **KW, w=W_RAW, mechanisms=["m"], weights_name="ring", models=("sdm", "sar"), **GRID)
     assert list(rv.columns) == [
@@ -230,7 +224,6 @@ def test_robustness_samples_drop_the_named_units_or_lag_ai(panel):
     assert lag.iloc[0]["upper"] == b.effects.loc[("ai_lag1", "total"), "upper"] and lag.iloc[0]["nobs"] == N * 7
 
 
-@pytest.mark.quick
 def test_robustness_dynamic_rows_are_the_dynamic_sdms_with_the_grids_arguments(panel):
     kw = dict(effects="twoways", draws=150, seed=5, alpha=0.2)
     rv = robustness_variant(panel, **KW, w=W_RAW, mechanisms=["m"], models=("sdm", DYNAMIC), dlag=3, **kw)
@@ -256,7 +249,6 @@ def test_robustness_dynamic_rows_are_the_dynamic_sdms_with_the_grids_arguments(p
         assert dyn.loc[mech, "verdict"] == _direction(lo, hi) and dyn.loc[mech, "mechanism_model"] == DYNAMIC
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize(
     "name, default, other, extra",
     [
@@ -272,7 +264,6 @@ def test_robustness_dynamic_rows_are_the_dynamic_sdms_with_the_grids_arguments(p
         ("dlag", 1, 2, {"models": (DYNAMIC,)}),
     ],
 )
-@pytest.mark.quick
 def test_robustness_defaults(panel, name, default, other, extra):
     check_defaults(
         lambda **kw: robustness_variant(panel, **KW, w=W_RAW, mechanisms=["m"], **extra, **kw), name, default, other
@@ -561,7 +552,6 @@ def test_scenario_changes_of_the_other_models(panel, model):
         assert (prov["spillover"].abs() < 1e-12).all()
 
 
-@pytest.mark.quick
 def test_scenarios_and_the_grid_log_their_progress(panel, base, caplog):
     import logging
 

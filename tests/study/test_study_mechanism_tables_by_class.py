@@ -59,7 +59,6 @@ def mech(panel, request):
     return mechanism(panel, **KW, w=W_RAW, mechanism="m", draws=300, seed=5, alpha=request.param), request.param
 
 
-@pytest.mark.quick
 def test_mechanism_tables_are_the_dense_effects_of_the_seeded_draws_of_each_equation(mech):
     m, alpha = mech
     assert (m.name, m.mechanism_model, m.fallback_reason, m.alpha, m.a_path_estimator) == ("m", "sdm", "", alpha, "ml")
@@ -129,7 +128,6 @@ def test_b_path_sensitivity_columns_from_the_channels_t_statistic(mech):
     assert m.mediated["b_benchmark"] == max(r2, key=r2.get)
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize(
     "name, default, other",
     [
@@ -145,7 +143,6 @@ def test_b_path_sensitivity_columns_from_the_channels_t_statistic(mech):
         ("instruments", (), ["z"]),
     ],
 )
-@pytest.mark.quick
 def test_mechanism_defaults(panel, name, default, other):
     check_defaults(lambda **kw: mechanism(panel, **KW, w=W_RAW, mechanism="m", **kw), name, default, other)
 

@@ -176,7 +176,6 @@ def _region_dense(par, r, w=W):
     return direct, total - direct, total
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize("alpha", [0.05, 0.2])
 def test_region_heterogeneity_table_from_dense_region_effects_of_the_seeded_draws(panel, alpha):
     h = heterogeneity(panel, **KW, w=W_RAW, by="region", regions=REGIONS, draws=200, seed=6, alpha=alpha)
@@ -202,7 +201,6 @@ def test_region_heterogeneity_table_from_dense_region_effects_of_the_seeded_draw
     }
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize("alpha", [0.05, 0.2])
 def test_period_heterogeneity_table_from_dense_effects_of_the_seeded_draws(panel, alpha):
     h = heterogeneity(panel, **KW, w=W_RAW, by="period", split_year=2014, draws=200, seed=8, alpha=alpha)
@@ -365,7 +363,6 @@ def _second_order_ring():
     return pd.DataFrame(w, index=IDS, columns=IDS)
 
 
-@pytest.mark.quick
 def test_baseline_columns_every_column_from_an_independent_fit(panel):
     weights = {"ring": W_RAW, "alt": _second_order_ring()}
     cols = ("ols", "sar", "sem", "sdm", "SDM : alt")
@@ -431,7 +428,6 @@ def test_baseline_columns_every_column_from_an_independent_fit(panel):
     assert t.loc[t["column"] == "sem", "parameter"].iloc[-1] == "lambda"
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize(
     "name, default, other",
     [
@@ -442,7 +438,6 @@ def test_baseline_columns_every_column_from_an_independent_fit(panel):
         ("cov", None, {"cov_type": "robust"}),
     ],
 )
-@pytest.mark.quick
 def test_baseline_columns_defaults(panel, name, default, other):
     weights = {"ring": W_RAW, "alt": _second_order_ring()}
     check_defaults(lambda **kw: baseline_columns(panel, **KW, weights=weights, **kw), name, default, other)
