@@ -446,3 +446,86 @@ def test_messages_of_refused_arguments():
         baseline_columns(panel, **bkw, weights={"ring": W_RAW}, columns=["sdm", "SDM:ring"])
     assert exc.value.message == "baseline columns ['sdm', 'SDM:ring'] repeat a model under the same matrix"
     assert exc.value.hint == "list each model (or model:weights) once"
+
+
+# ---- the bounds of the study's caches (constants of _common)
+
+
+def _distinct_matrices(k, n=5):
+    """``k`` different row-standardised n x n rings with one weighted link each."""
+    out = []
+    for j in range(k):
+        w = np.zeros((n, n))
+        for i in range(n):
+            w[i, (i + 1) % n] = w[(i + 1) % n, i] = 1.0
+        w[0, 1] = w[1, 0] = 1.0 + j
+        out.append(w / w.sum(axis=1, keepdims=True))
+    return out
+
+
+@pytest.mark.quick
+def test_spectrum_keeps_the_two_most_recent_matrices(monkeypatch):
+    from aicoord.study import _common
+
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    monkeypatch.setattr(_common, "_SEEN", {})
+    monkeypatch.delenv(_common.CACHE_ENV, raising=False)
+    w1, w2, w3 = _distinct_matrices(3)
+    s1, s2, s3 = _common.spectrum(w1), _common.spectrum(w2), _common.spectrum(w3)
+    assert len(_common._SPECTRA) == 2
+    assert _common.spectrum(w3) is s3 and _common.spectrum(w2) is s2  # kept
+    again = _common.spectrum(w1)  # the oldest was given up: computed anew, and w2 (now the oldest) goes
+    assert again is not s1 and np.array_equal(again.omega, s1.omega)
+    assert _common.spectrum(w3) is s3 and _common.spectrum(w2) is not s2
+
+
+@pytest.mark.quick
+def test_read_only_arrays_are_remembered_eight_at_a_time(monkeypatch):
+    from aicoord.study import _common
+
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    monkeypatch.setattr(_common, "_SEEN", {})
+    monkeypatch.delenv(_common.CACHE_ENV, raising=False)
+    arrays = _distinct_matrices(9)
+    for k, a in enumerate(arrays[:8]):
+        a.setflags(write=False)
+        _common.spectrum(a)
+        assert len(_common._SEEN) == k + 1
+    arrays[8].setflags(write=False)
+    _common.spectrum(arrays[8])
+    assert list(_common._SEEN) == [id(arrays[8])]  # the ninth clears the eight before it
+
+
+@pytest.mark.quick
+def test_derived_values_are_made_once_per_object_and_kept_sixteen_at_a_time(monkeypatch):
+    from aicoord.study import _common
+
+    class Obj:
+        pass
+
+    monkeypatch.setattr(_common, "_DERIVED", {})
+    objs = [Obj() for _ in range(17)]
+    made = []
+    for k, o in enumerate(objs[:16]):
+        assert _common._derived(o, "x", lambda k=k: made.append(k) or k) == k
+        assert _common._derived(o, "x", lambda: made.append(-1) or -1) == k  # found, not made again
+        assert len(_common._DERIVED) == k + 1
+    assert made == list(range(16))
+    assert _common._derived(objs[16], "x", lambda: 16) == 16
+    assert list(_common._DERIVED) == [(id(objs[16]), "x")]
+    assert _common._derived(objs[0], "y", lambda: "other") == "other"  # another key of the same object
+
+
+@pytest.mark.quick
+def test_the_cached_decomposition_file_is_named_by_the_matrix_size_and_content_hash(monkeypatch, tmp_path):
+    import hashlib
+
+    from aicoord.study import _common
+
+    monkeypatch.setattr(_common, "_SPECTRA", {})
+    monkeypatch.setattr(_common, "_SEEN", {})
+    monkeypatch.setenv("AICOORD_CACHE", str(tmp_path))
+    w = _distinct_matrices(1, n=6)[0]
+    _common.spectrum(w)
+    digest = hashlib.blake2b(np.ascontiguousarray(w).tobytes(), digest_size=20).hexdigest()
+    assert [f.name for f in tmp_path.iterdir()] == [f"spectrum-v1-6-{digest}.npz"]
