@@ -529,3 +529,81 @@ def test_the_cached_decomposition_file_is_named_by_the_matrix_size_and_content_h
     _common.spectrum(w)
     digest = hashlib.blake2b(np.ascontiguousarray(w).tobytes(), digest_size=20).hexdigest()
     assert [f.name for f in tmp_path.iterdir()] == [f"spectrum-v1-6-{digest}.npz"]
+
+
+@pytest.mark.quick
+def test_the_studys_vocabulary_is_as_documented():
+    """The names and sentences the study's tables and notes print, as their modules document them (compared with
+    literals: a table compared with the constant it was made from cannot see the constant change)."""
+    from aicoord.study import SAMPLES
+    from aicoord.study._common import CACHE_ENV
+    from aicoord.study.dynamic import MODEL
+    from aicoord.study.identification import ESTIMATORS, IDENTIFICATION_COLUMNS
+    from aicoord.study.mechanisms import WEAK_LAG_F
+    from aicoord.study.mediation_parts import ADJUSTMENTS
+    from aicoord.study.models import COLUMN_MODELS
+    from aicoord.study.robustness import MODELS
+    from aicoord.study.specification import BASELINE_NOTE, SELECTION_RULE
+    from aicoord.study.verdict_table import VERDICT_BASIS, VERDICT_RULE
+
+    assert SELECTION_RULE == (
+        "Elhorst (2010, 2014): effects by the LR tests of unit/time effects; SDM if Wald and LR reject both theta=0 "
+        "and theta+rho*beta=0; SAR if theta=0 is not rejected and the robust LM tests point to the lag; SEM if "
+        "theta+rho*beta=0 is not rejected and they point to the error; otherwise SDM"
+    )
+    assert BASELINE_NOTE == (
+        "the baseline is nevertheless the SDM: it nests the SAR and SLX and gives unbiased estimates when the true "
+        "process is any of them, while omitting W·X biases the others (LeSage and Pace 2009, sec. 6.2; Elhorst "
+        "2014, sec. 2.3)"
+    )
+    assert VERDICT_BASIS == (
+        "mediated total effect total(AI→M)·total(M→y), (1−alpha) Monte Carlo percentile interval from joint "
+        "parameter draws; promotes if wholly < 0, hinders if wholly > 0"
+    )
+    assert VERDICT_RULE == (
+        "promotes if the {level}% interval of the mediated total effect (baseline: of AI's total effect) lies "
+        "wholly below 0 (AI lowers the gap), hinders if wholly above, else inconclusive"
+    )
+    assert IDENTIFICATION_COLUMNS == [
+        "estimator", "effect", "estimate", "se", "ci_low", "ci_high", "p", "partial_r2", "sw_f", "kp_rk_wald_f",
+        "kp_lm_p", "hansen_j", "hansen_p", "endogeneity_p", "ar_low", "ar_high", "cov_type",
+    ]  # fmt: skip
+    assert ESTIMATORS == {"ml": ("ml",), "iv": ("iv", "gmm"), "both": ("ml", "iv", "gmm")}
+    assert SAMPLES == ("full", "no_municipalities", "ai_lag1")
+    assert MODELS == ("sdm", "sar", "sem", "dynamic_sdm") and MODEL == "dynamic_sdm"
+    assert COLUMN_MODELS == ("ols", "slx", "sar", "sem", "sdm")
+    assert ADJUSTMENTS == ("holm", "bh", "none")
+    assert WEAK_LAG_F == 10.0 and CACHE_ENV == "AICOORD_CACHE"
+
+
+@pytest.mark.quick
+def test_scenario_change_of_each_kind_and_its_refusals():
+    from aicoord.study.scenarios import scenario_change
+    from small_panel import IDS, REGIONS
+
+    panel = small_panel()
+    kw = dict(ai="ai", unit="code", time="year", ids=IDS, regions=REGIONS)
+    a = panel[panel["year"] == 2017].set_index("code")["ai"].reindex(IDS).to_numpy()
+    east = (REGIONS.reindex(IDS) == "East").to_numpy()
+    np.testing.assert_array_equal(scenario_change(panel, {"kind": "shift", "amount": 2}, **kw), np.full(16, 2.0))
+    np.testing.assert_array_equal(
+        scenario_change(panel, {"kind": "raise_to_mean", "regions": ["East"]}, **kw),
+        np.where(east, np.clip(a.mean() - a, 0, None), 0.0),
+    )
+    with pytest.raises(ValueError, match=r"^AI missing for some units in 2017$"):
+        scenario_change(panel.drop(index=len(panel) - 1), {"kind": "shift", "amount": 1}, **kw)
+    with pytest.raises(ValueError, match=r"^freeze_growth needs AI in 2009$"):
+        scenario_change(panel, {"kind": "freeze_growth", "year": 2010}, **kw)
+    with pytest.raises(ValueError, match=r"^unknown scenario kind 'double'$"):
+        scenario_change(panel, {"kind": "double"}, **kw)
+
+
+@pytest.mark.quick
+def test_setting_reads_an_array_in_the_sorted_order_of_the_panels_ids():
+    panel = small_panel().sample(frac=1.0, random_state=3)  # rows in any order
+    from_frame = setting(panel, "code", "year", W_RAW, drop=("u07",))
+    from_array = setting(panel, "code", "year", W_RAW.to_numpy(), drop=("u07",))
+    assert from_array.ids == from_frame.ids and "u07" not in from_array.ids
+    np.testing.assert_array_equal(from_array.W, from_frame.W)
+    assert from_array.data.equals(from_frame.data)
+    assert from_array.Wdf.equals(pd.DataFrame(from_frame.W, index=from_frame.ids, columns=from_frame.ids))
