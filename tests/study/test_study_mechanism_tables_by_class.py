@@ -411,3 +411,20 @@ def test_a_channel_whose_lag_the_instruments_do_not_identify_falls_back_to_the_i
     ).fit(estimator="2sls", cov_type="cluster")
     np.testing.assert_allclose(m.mechanism_fit.params, slx.params, rtol=1e-10)
     np.testing.assert_allclose(m.mechanism_fit.std_errors, slx.std_errors, rtol=1e-10)
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("model, name", [("sdm", "rho"), ("sar", "rho"), ("sem", "lambda")])
+def test_the_fallback_of_each_model_is_the_slx_with_its_own_w_lags(panel, model, name):
+    """``bound_tol`` 0.5: every ρ (λ) lies within half its interval of a bound, so the channel equation falls back;
+    the SLX keeps the SDM's W-lags and has none for the SAR and SEM, and the reason names the spatial parameter."""
+    m = mechanism(panel, **KW, w=W_RAW, mechanism="m", model=model, draws=100, bound_tol=0.5)
+    assert m.mechanism_model == "slx" and m.fallback_reason.startswith(f"{name} = ")
+    ref = SpatialPanel(
+        panel, y="m", x=["ai", *CONTROLS], id="code", time="year", w=W_RAW, model="slx", lee_yu=True,
+        wx=None if model == "sdm" else [],
+    ).fit()  # fmt: skip
+    assert list(m.mechanism_fit.params.index) == list(ref.params.index)
+    np.testing.assert_allclose(m.mechanism_fit.params, ref.params, rtol=1e-10)
+    assert ("W*ai" in ref.params.index) == (model == "sdm")
+    assert m.outcome_fit.model.model == model
