@@ -607,3 +607,21 @@ def test_setting_reads_an_array_in_the_sorted_order_of_the_panels_ids():
     np.testing.assert_array_equal(from_array.W, from_frame.W)
     assert from_array.data.equals(from_frame.data)
     assert from_array.Wdf.equals(pd.DataFrame(from_frame.W, index=from_frame.ids, columns=from_frame.ids))
+
+
+def test_mundlak_reads_sparse_weights_a_frame_and_an_array_alike():
+    from scipy import sparse
+
+    from aicoord.study.specification import mundlak_test
+    from aicoord.weights_sparse import Weights
+    from small_panel import IDS
+
+    panel = small_panel()
+    x = ["ai", "c1"]
+    frame = mundlak_test(panel, W_RAW, "y", x, "code", "year")
+    array = mundlak_test(panel, W_RAW.to_numpy(), "y", x, "code", "year")
+    sw = mundlak_test(panel, Weights(sparse.csr_matrix(W_RAW.to_numpy()), IDS), "y", x, "code", "year")
+    assert frame["df"] == array["df"] == sw["df"] == 4
+    for other in (array, sw):
+        assert other["statistic"] == pytest.approx(frame["statistic"], rel=1e-10)
+        assert other["p"] == pytest.approx(frame["p"], rel=1e-10)
