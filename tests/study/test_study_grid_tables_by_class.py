@@ -597,3 +597,43 @@ def test_identification_first_stage_columns_are_the_2sls_and_gmm_fits_diagnostic
         np.testing.assert_allclose(rows["se"], imp.loc["ai", "se"], rtol=1e-10)
         if name == "iv":
             assert t.attrs["first_stage"]["regressors"]["ai"]["sw_f"] == reg["sw_f"]
+
+
+def test_specification_without_lr_or_hausman_selects_on_the_wald_tests(panel):
+    """Without the LR forms the SDM restrictions are rejected on the Wald tests alone; without the Hausman test
+    there is no Hausman row and ``hausman_fixed`` is None."""
+    t = specification_search(panel, **SPEC_KW, lr=False, hausman=False, alpha=0.3)
+    assert not {"lr_sar", "lr_sem", "hausman"} & set(t["test"])
+    sel = t.attrs["selected"]
+    assert sel["hausman_fixed"] is None
+    sd = t[t["step"] == "4 SDM vs SAR/SEM"].set_index("test")["p"]
+    lm = t[(t["step"] == "1 LM (non-spatial model)") & (t["effects"] == sel["effects"])].set_index("test")["p"]
+    model, why = select_model(
+        sd["wald_sar"] < 0.3, sd["wald_sem"] < 0.3, lm["robust_lm_lag"], lm["robust_lm_error"], 0.3
+    )
+    assert sel["model"] == model and t.iloc[-2]["decision"].startswith(f"{model.upper()} with {sel['effects']} fixed")
+    assert why in t.iloc[-2]["decision"]
+
+
+def test_scenario_draws_with_a_non_positive_outcome_are_dropped_and_counted(panel, base):
+    """A shift of AI in the West so large that the point estimate leaves the lowest outcome at 0.5: the draws in
+    which some outcome is not positive are dropped (counted in ``dropped_draws``), the intervals of the measures'
+    changes are the quantiles of the other draws."""
+    p = base.fit.params
+    west = (REGIONS.reindex(IDS) == "West").to_numpy().astype(float)
+    u = dense_s(p["rho"], p["ai"], p["W*ai"]) @ west
+    y0 = panel[panel["year"] == 2017].set_index("code")["y"].reindex(IDS).to_numpy()
+    amount = min((0.5 - y0[i]) / u[i] for i in range(N) if u[i] < 0)  # AI lowers the outcome there
+    spec = [{"name": "big", "kind": "shift", "regions": ["West"], "amount": amount}]
+    prov, disp = scenarios(base, spec, regions=REGIONS, draws=200, seed=7, alpha=0.1)
+    sims = param_draws(base.fit, 200, np.random.default_rng(7), W)
+    drawn = np.array([y0 + dense_s(r["rho"], r["ai"], r["W*ai"]) @ (amount * west) for _, r in sims.iterrows()])
+    keep = drawn.min(axis=1) > 0
+    assert 0 < (~keep).sum() < 200
+    assert (disp["dropped_draws"] == (~keep).sum()).all()
+    reg = REGIONS.reindex(IDS).to_numpy()
+    m0 = _measures(y0, reg)
+    for k in ("cv", "gini", "gini_within"):
+        lo, hi = np.quantile([_measures(v, reg)[k] - m0[k] for v in drawn[keep]], [0.05, 0.95])
+        row = disp[disp["measure"] == k].iloc[0]
+        assert row["change_lower"] == pytest.approx(lo, rel=1e-7) and row["change_upper"] == pytest.approx(hi, rel=1e-7)

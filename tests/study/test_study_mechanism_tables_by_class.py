@@ -428,3 +428,13 @@ def test_the_fallback_of_each_model_is_the_slx_with_its_own_w_lags(panel, model,
     np.testing.assert_allclose(m.mechanism_fit.params, ref.params, rtol=1e-10)
     assert ("W*ai" in ref.params.index) == (model == "sdm")
     assert m.outcome_fit.model.model == model
+
+
+@pytest.mark.quick
+def test_without_controls_the_b_path_has_robustness_values_but_no_benchmark(panel):
+    m = mechanism(panel, **{**KW, "controls": []}, w=W_RAW, mechanism="m", draws=100)
+    yres = m.outcome_fit
+    dof = yres.nobs - len(yres.params)
+    f = abs(yres.params["m"] / yres.std_errors["m"]) / np.sqrt(dof)
+    assert m.mediated["b_rv"] == pytest.approx(0.5 * (np.sqrt(f**4 + 4 * f**2) - f**2), rel=1e-10)
+    assert not {"b_benchmark", "b_benchmark_r2dz", "b_benchmark_r2yz", "b_adjusted"} & set(m.mediated)
