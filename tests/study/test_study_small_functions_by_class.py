@@ -625,3 +625,42 @@ def test_mundlak_reads_sparse_weights_a_frame_and_an_array_alike():
     for other in (array, sw):
         assert other["statistic"] == pytest.approx(frame["statistic"], rel=1e-10)
         assert other["p"] == pytest.approx(frame["p"], rel=1e-10)
+
+
+@pytest.mark.quick
+def test_mechanism_row_and_adjusted_p_defaults():
+    from aicoord.study import Mechanism
+    from aicoord.study.verdict_table import add_adjusted_p, mechanism_row
+
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(1, 0.3, 500), rng.normal(-0.5, 0.3, 500)
+    frame = pd.DataFrame({"estimate": [0.5, 0.5, 1.0], "se": 0.1}, index=["direct", "indirect", "total"])
+    med = {"estimate": -0.5, "se": 0.2, "sobel_z": -2.5, "sobel_p": 0.01}
+    m = Mechanism("m", None, None, "sdm", "", frame, frame, frame, a, b, a * b, med, 0.3)
+    check_defaults(lambda **kw: mechanism_row(m, **kw), "alpha", 0.05, 0.2)
+    tab = pd.DataFrame({"p": [0.01, 0.02, 0.03]})
+    check_defaults(lambda **kw: add_adjusted_p(tab, **kw), "adjust", "holm", "bh")
+
+
+def test_fit_dynamic_sdm_and_iv_with_fallback_defaults():
+    from aicoord.study.dynamic import fit_dynamic_sdm
+    from aicoord.study.mechanisms import iv_with_fallback
+
+    st = setting(small_panel(), "code", "year", W_RAW)
+    x = ["ai", "c1", "c2"]
+
+    def dyn(**kw):
+        r = fit_dynamic_sdm(st, "y", x, **kw)
+        return [r.params, r.std_errors]
+
+    check_defaults(dyn, "effects", "twoways", "individual")
+    check_defaults(dyn, "dlag", 1, 2)
+
+    def iv(**kw):
+        r, used, why = iv_with_fallback(st, "m", "ai", ["c1", "c2"], ["z"], "code", "year", **kw)
+        return [r.params, r.std_errors, used, why, r.cov_info["cov_type"]]
+
+    check_defaults(iv, "model", "sdm", "slx")
+    check_defaults(iv, "effects", "twoways", "individual")
+    check_defaults(iv, "iv_cov", None, {"cov_type": "robust"})
+    assert iv()[4] == "cluster"
