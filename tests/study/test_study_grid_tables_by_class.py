@@ -637,3 +637,21 @@ def test_scenario_draws_with_a_non_positive_outcome_are_dropped_and_counted(pane
         lo, hi = np.quantile([_measures(v, reg)[k] - m0[k] for v in drawn[keep]], [0.05, 0.95])
         row = disp[disp["measure"] == k].iloc[0]
         assert row["change_lower"] == pytest.approx(lo, rel=1e-7) and row["change_upper"] == pytest.approx(hi, rel=1e-7)
+
+
+@pytest.mark.parametrize("alpha", [0.45, 0.7])
+def test_without_lr_the_selection_is_given_the_wald_rejections(panel, monkeypatch, alpha):
+    """Without the LR forms a restriction counts as rejected when its Wald test rejects (the missing LR test does
+    not veto it): at 0.45 the Wald test of θ = 0 rejects (p near 0.40) and that of θ + ρβ = 0 does not (p near
+    0.67), at 0.7 both do; the selection receives exactly these."""
+    from aicoord.study import specification as spec_module
+
+    calls = []
+    real = spec_module.select_model
+    monkeypatch.setattr(spec_module, "select_model", lambda *a: calls.append(a) or real(*a))
+    t = specification_search(panel, **SPEC_KW, lr=False, hausman=False, alpha=alpha)
+    sd = t[t["step"] == "4 SDM vs SAR/SEM"].set_index("test")["p"]
+    assert list(sd.index) == ["wald_sar", "wald_sem"]
+    (args,) = calls
+    assert args[:2] == (bool(sd["wald_sar"] < alpha), bool(sd["wald_sem"] < alpha))
+    assert args[:2] == ((True, False) if alpha == 0.45 else (True, True))

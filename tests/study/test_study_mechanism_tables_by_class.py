@@ -54,7 +54,9 @@ def _chain(mp, yp):
     return np.mean(np.diag(s)), s.sum() / len(s)
 
 
-@pytest.fixture(scope="module", params=[0.05, 0.2])
+# function-scoped: a mutation tool credits a function to the test during which it runs, and a module fixture runs
+# during its first test only
+@pytest.fixture(params=[0.05, 0.2])
 def mech(panel, request):
     return mechanism(panel, **KW, w=W_RAW, mechanism="m", draws=300, seed=5, alpha=request.param), request.param
 
@@ -205,12 +207,12 @@ def test_fit_with_fallback_defaults(panel, name, default, other):
 # ---- the verdict table
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def base(panel):
     return study_baseline(panel, **KW, w=W_RAW, draws=300, seed=9)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def mech_z(panel, mech):
     """A second channel (the instrument, unrelated to the outcome) at the level of ``mech``."""
     return mechanism(panel, **KW, w=W_RAW, mechanism="z", draws=300, seed=5, alpha=mech[1])
