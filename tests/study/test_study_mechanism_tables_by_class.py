@@ -160,6 +160,7 @@ def test_mechanism_iv_covariance_default_is_clustered_by_unit(panel):
 
 
 @pytest.mark.quick
+@pytest.mark.filterwarnings("ignore:only 15 clusters:RuntimeWarning")
 def test_mechanism_passes_cov_and_drop_to_both_equations(panel):
     m = mechanism(panel, **KW, w=W_RAW, mechanism="m", draws=200, cov={"cov_type": "cluster"}, drop=("u05",))
     assert m.mechanism_fit.cov_info["cov_type"] == "cluster" and m.outcome_fit.cov_info["cov_type"] == "cluster"

@@ -98,6 +98,7 @@ def test_baseline_defaults(panel, name, default, other):
 
 
 @pytest.mark.quick
+@pytest.mark.filterwarnings("ignore:only 15 clusters:RuntimeWarning")
 def test_baseline_passes_drop_and_cov_to_its_fit(panel):
     b = baseline(panel, **KW, w=W_RAW, drop=("u03",), cov={"cov_type": "cluster"}, draws=100)
     assert "u03" not in b.setting.ids and b.fit.N == N - 1
