@@ -10,8 +10,10 @@
 
 The effects are recomputed by dense solves of S = (I − ρW)⁻¹(βI + θW) for every draw (not by the eigenvalue
 formulas the study uses), the draws by :func:`aicoord.study._common.param_draws` with the documented seed (its own
-distribution is checked against N(params, cov) in ``test_param_draws_follow_the_fits_normal_and_stay_inside_the_
-bounds``)."""
+distribution is checked against N(params, cov) in test_study_small_functions_by_class.py).
+
+Every study function is called in the test that checks it (not in a module fixture): a mutation tool credits a
+function to the test during which it runs, and a shared fixture runs during its first test only."""
 
 import numpy as np
 import pandas as pd
