@@ -39,6 +39,7 @@ Usage
     nice -n 15 python benchmarks/mutation.py --check-draw 4 reporting  # the unchecked mutants of a recorded draw
     nice -n 15 python benchmarks/mutation.py --sample 0.03 --files 'src/aicoord/study/*' reporting  # one part only
     nice -n 15 python benchmarks/mutation.py --rerun-hung reporting   # mutants stopped by SIGKILL, in fresh processes
+    nice -n 15 python benchmarks/mutation.py --confirm-survivors --draw 9 --jobs 2 reporting  # survivors vs all tests
     nice -n 15 python benchmarks/mutation.py --fresh weights          # start over (needed after a run was
                                                                       # interrupted while generating mutants)
 
@@ -350,6 +351,45 @@ def rerun_hung(module: str, names: list[str], timeout: float) -> dict[str, str]:
     return out
 
 
+def confirm_survivors(module: str, names: list[str], jobs: int, timeout: float) -> dict[str, str]:
+    """Run the module's whole test selection (not only the tests mutmut credited to the mutated function) against
+    each surviving mutant, in a fresh process with ``jobs`` pytest-xdist workers, stopping at the first failure.
+
+    mutmut runs, for a mutant, only the tests during which its function was called when it gathered its statistics.
+    A function called while a module- or session-scoped fixture was built is credited to the first test that asked
+    for the fixture only, so every later test that reads the fixture's result is never run against the mutant: a
+    mistake the suite catches can be recorded as surviving. A mutant that fails the whole selection here is
+    recorded as killed (exit code 1, ``confirm`` in ``reruns.tsv``); one that passes it stays a survivor."""
+    work = WORK / module
+    cfg = tomllib.loads((work / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    selection = cfg.get("pytest_add_cli_args_test_selection", [])
+    out = {}
+    for name in names:
+        cmd = [sys.executable, "-m", "pytest", "--rootdir=.", "--tb=line", "-x", "-q", "-p", "no:randomly"]
+        cmd += ["-n", str(jobs), *selection, *cfg.get("pytest_add_cli_args", [])]
+        env = dict(_env(work), MUTANT_UNDER_TEST=name)
+        start = time.monotonic()
+        print(f"[{module}] {name}: the whole test selection (at most {timeout:.0f} s)", flush=True)
+        try:
+            res = subprocess.run(cmd, cwd=work / "mutants", env=env, timeout=timeout, capture_output=True, text=True)
+            returncode = res.returncode
+        except subprocess.TimeoutExpired:
+            returncode = None
+        code, status = rerun_verdict(returncode)
+        seconds = time.monotonic() - start
+        print(f"[{module}] {name}: {status} by the whole selection ({seconds:.0f} s)", flush=True)
+        if status == "killed":
+            meta = _meta_of(module, name)
+            if meta is not None:
+                data = json.loads(meta.read_text(encoding="utf-8"))
+                data["exit_code_by_key"][name] = code
+                meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+        with open(work / "reruns.tsv", "a", encoding="utf-8") as fh:
+            fh.write(f"{name}\tconfirm: {status}\t{code}\twhole selection\t{seconds:.0f} s\n")
+        out[name] = status
+    return out
+
+
 def _paths(module: str) -> list[str]:
     paths = MODULES[module][0]
     return [paths] if isinstance(paths, str) else list(paths)
@@ -615,6 +655,12 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="check this mutant again in a fresh process (repeatable), and stop",
     )
+    parser.add_argument(
+        "--confirm-survivors",
+        action="store_true",
+        help="run the whole test selection against each surviving mutant (of --draw N only, if given) and record "
+        "those it kills (confirm_survivors), and stop",
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -633,6 +679,17 @@ def main(argv: list[str] | None = None) -> int:
                 # the tests as they stand, as mutmut copies them at the start of each run
                 shutil.copytree(ROOT / "tests", work / "mutants" / "tests", dirs_exist_ok=True)
                 rerun_hung(module, names, timeout=max(4 * args.hang_seconds, 300))
+        return 0
+    if args.confirm_survivors:
+        for module in modules:
+            equiv = equivalent()
+            pool = sample_names(module, args.draw) if args.draw is not None else list(exit_codes(module))
+            codes = exit_codes(module)
+            names = [n for n in pool if codes.get(n) == 0 and n not in equiv]
+            if names:
+                work = _workdir(module, sampled=bool(sample_names(module)))
+                shutil.copytree(ROOT / "tests", work / "mutants" / "tests", dirs_exist_ok=True)
+                confirm_survivors(module, names, jobs=args.jobs, timeout=max(4 * args.hang_seconds, 900))
         return 0
     if args.survivors:
         for module in modules:
