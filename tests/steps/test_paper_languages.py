@@ -601,3 +601,41 @@ def test_each_option_of_a_table_step_changes_its_table(inputs, tmp_path, lang, n
     ta = run_step(name, d, inp, tmp_path, lang, "a", **{option: a})
     tb = run_step(name, d, inp, tmp_path, lang, "b", **{option: b})
     assert ta != tb, (name, option)
+
+
+# ---- the documented defaults of the table steps
+
+DEFAULT_CASES = [
+    # (table, the optional arguments left out, the same passed explicitly, a value that must differ)
+    ("moran", {}, {"matrices": None}, {"matrices": ["invdist"]}),
+    ("moran", {}, {"matrices": ["queen", "invdist"]}, {"matrices": ["queen"]}),
+    ("descriptive", {}, {"variable_decimals": None}, {"variable_decimals": {"ai": 0}}),
+    ("baseline", {}, {"show_controls": True}, {"show_controls": False}),
+    ("mechanisms", {"verdict_csv", "outcome"}, {"verdict_csv": None, "outcome": None}, {"outcome": "gdp_pc"}),
+    ("mechanisms", {"outcome"}, {"outcome": "coord_gap"}, {"outcome": "ai"}),
+    ("scenarios", {"labels"}, {"labels": None}, {"labels": {"scenario.catch_up": "C"}}),
+    ("scenarios", {"labels"}, {"labels": {}}, {"labels": {"word.before": "B"}}),
+    ("scenario_provinces", {"labels"}, {"labels": None}, {"labels": {"word.region": "R"}}),
+]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name, left_out, explicit, other", DEFAULT_CASES)
+def test_a_table_step_without_an_optional_argument_equals_its_documented_default(
+    inputs, tmp_path, lang, name, left_out, explicit, other
+):
+    d, inp = inputs
+    step, args, kw = step_kwargs(lang)[name]
+    paths = [inp[a] if a in inp else d / a for a in args]
+    base = {k: (d / v if k == "verdict_csv" and isinstance(v, str) else v) for k, v in kw.items() if k not in left_out}
+
+    def table(tag, **over):
+        out = {k: tmp_path / f"{name}_{tag}.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+        step(*paths, **out, **{**base, **over})
+        return dataclasses.asdict(read_table(out["json"]))
+
+    plain = table("plain")
+    assert plain == table("explicit", **explicit)
+    assert plain != table("other", **other)
+    assert plain["number"] == TABLES.index(name) + 1 == table("numbered", number=TABLES.index(name) + 1)["number"]
