@@ -2,7 +2,10 @@
 English-noted inputs: each table's caption, stub, headers and notes compared with the label dictionaries
 (aicoord.paper.labels, aicoord.paper.study_tables, aicoord.paper.table); no Chinese in an English table and no
 internal or English word in a Chinese one; and the user's labels (``paper.labels``: roles and ``word.<name>``)
-reaching every table that prints them."""
+reaching every table that prints them.
+
+Not in the quick loop: every test here writes whole tables (csv, md, tex, docx, json) through the steps, and the
+module fixtures build all sixteen tables two to four times."""
 
 import dataclasses
 import re
@@ -160,7 +163,6 @@ def source_line(lang):
     return f"Source: {DEMO_SOURCE}"
 
 
-@pytest.mark.quick
 def test_every_table_has_its_numbered_caption_stub_and_headers_from_the_label_dictionaries(tables):
     lang, tabs, _ = tables
     titles, stubs, cols = expected_titles(lang), expected_stubs(lang), expected_columns(lang)
@@ -173,7 +175,6 @@ def test_every_table_has_its_numbered_caption_stub_and_headers_from_the_label_di
         assert t.columns == cols[name], name
 
 
-@pytest.mark.quick
 def test_every_table_notes_simulated_data_first_and_the_translated_source_last(tables):
     lang, tabs, _ = tables
     for name, t in tabs.items():
@@ -183,7 +184,6 @@ def test_every_table_notes_simulated_data_first_and_the_translated_source_last(t
         assert t.note_text.count(SIMULATED_NOTE[lang]) == 1, name
 
 
-@pytest.mark.quick
 def test_english_tables_print_no_chinese_and_chinese_tables_no_internal_or_english_word(tables):
     lang, tabs, _ = tables
     for name, t in tabs.items():
@@ -197,7 +197,6 @@ def test_english_tables_print_no_chinese_and_chinese_tables_no_internal_or_engli
             assert CJK.search(" ".join([t.stub, *t.columns, *(r.label for r in t.rows)])), name
 
 
-@pytest.mark.quick
 def test_each_table_states_its_own_notes_in_the_table_language(tables):
     """The sentences each step adds before the source, word for word from the vocabulary."""
     lang, tabs, _ = tables
@@ -255,7 +254,6 @@ def test_each_table_states_its_own_notes_in_the_table_language(tables):
         assert t.notes == [SIMULATED_NOTE[lang], *want[name], source_line(lang)], name
 
 
-@pytest.mark.quick
 def test_panels_groups_and_row_labels_of_the_tables_in_the_table_language(tables):
     lang, tabs, _ = tables
     lab, w, wl = DEFAULT_LABELS[lang], _words(lang), WLANG[lang]
@@ -361,7 +359,6 @@ def relabelled(request, inputs):
     return lang, plain, marked
 
 
-@pytest.mark.quick
 def test_no_table_prints_a_default_role_label_the_user_relabelled(relabelled):
     """With every role labelled by the user, no header, row label or cell of any table prints a default label
     (a step that looked a label up without ``labels`` would), and the panels, groups and rows that named a role
@@ -379,7 +376,6 @@ def test_no_table_prints_a_default_role_label_the_user_relabelled(relabelled):
     assert dependent.cells == ["‹w.channel›", roles["coord_gap"]] * 2
 
 
-@pytest.mark.quick
 def test_every_fixed_word_a_table_prints_is_the_users_word_override(relabelled):
     """``paper.labels`` ``word.<name>`` entries: every header, stub, group or row label of the plain table that is
     a vocabulary word (and not also one of the table model's own words, WORDS) is the override in the relabelled
@@ -414,7 +410,6 @@ KIND_OVER = {
 }
 
 
-@pytest.mark.quick
 def test_scenario_and_sample_labels_of_the_user_name_the_panels_groups_and_rows(relabelled):
     lang, _, marked = relabelled
     assert [r.label for r in marked["scenarios"].rows if r.kind == "panel"] == ["‹s.catch_up›", "‹s.freeze_east›"]
@@ -451,7 +446,6 @@ def tidy_reference(t):
     return out
 
 
-@pytest.mark.quick
 def test_every_tidy_csv_holds_each_printed_cell_with_its_panel_row_label_group_column_and_note(tables):
     lang, tabs, out_dir = tables
     for name, t in tabs.items():
@@ -464,7 +458,6 @@ def test_every_tidy_csv_holds_each_printed_cell_with_its_panel_row_label_group_c
         ), name
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_number_passed_to_any_table_step_numbers_its_table(inputs, tmp_path, lang):
     """``number`` (the table's place among the tables printed) reaches every table step's caption."""
@@ -590,7 +583,6 @@ OPTIONS = {
 CASES = [(name, option) for name, (_, _, kw) in step_kwargs("en").items() for option in OPTIONS if option in kw]
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name, option", CASES)
 def test_each_option_of_a_table_step_changes_its_table(inputs, tmp_path, lang, name, option):
@@ -619,7 +611,6 @@ DEFAULT_CASES = [
 ]
 
 
-@pytest.mark.quick
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name, left_out, explicit, other", DEFAULT_CASES)
 def test_a_table_step_without_an_optional_argument_equals_its_documented_default(
