@@ -403,3 +403,63 @@ def test_word_documents_default_to_the_default_style_and_an_empty_title(tmp_path
     assert note.text == t.note_text
     body = [r for row in doc.tables[0].rows for c in row.cells for p in c.paragraphs for r in p.runs]
     assert body and all(r.font.bold is None and r.font.italic is None and r.font.size.pt == 10.5 for r in body)
+
+
+# ---- renderers
+
+
+def _small():
+    from aicoord.paper import PaperTable, Row
+
+    return PaperTable(
+        number=1,
+        title="T",
+        columns=["a", "b"],
+        rows=[
+            Row("P", [], "panel", "P"),
+            Row("x", ["1.0*", "2"], "coef", "x"),
+            Row("", ["(0.5)", ""], "se", "x"),
+            Row("f", ["是", "否"], "flag", "f"),
+        ],
+        groups=[("G", 2)],
+        stub="S",
+        notes=["n1", "n2|*"],
+        language="zh",
+    )
+
+
+@pytest.mark.quick
+def test_markdown_and_tidy_csv_of_a_small_table_word_for_word():
+    from aicoord.paper import to_csv, to_markdown
+
+    t = _small()
+    assert to_markdown(t) == (
+        "**表 1  T**\n\n| S | G a | G b |\n| :--- | ---: | ---: |\n| **P** |  |  |\n| x | 1.0\\* | 2 |\n"
+        "|  | (0.5) |  |\n| f | 是 | 否 |\n\n注：n1。n2\\|\\*。\n"
+    )
+    note = "注：n1。n2|*。"
+    assert to_csv(t) == (
+        "table,panel,row,label,statistic,group,column,value,note\n"
+        f"1,P,2,x,coef,G,a,1.0*,{note}\n1,P,2,x,coef,G,b,2,{note}\n"
+        f"1,P,3,x,se,G,a,(0.5),{note}\n1,P,3,x,se,G,b,,{note}\n"
+        f"1,P,4,f,flag,G,a,是,{note}\n1,P,4,f,flag,G,b,否,{note}\n"
+    )
+
+
+@pytest.mark.quick
+def test_tex_is_standalone_by_default_and_write_all_names_the_combined_files_tables(tmp_path):
+    from aicoord.paper import latex_document, write_all, write_tex
+
+    t = _small()
+    write_tex(t, tmp_path / "a.tex")
+    write_tex(t, tmp_path / "b.tex", standalone=True)
+    write_tex(t, tmp_path / "c.tex", standalone=False)
+    a = (tmp_path / "a.tex").read_text(encoding="utf-8")
+    assert a == (tmp_path / "b.tex").read_text(encoding="utf-8") == latex_document([t])
+    assert (tmp_path / "c.tex").read_text(encoding="utf-8") == latex_fragment(t)
+    out = write_all([t], tmp_path / "w")
+    assert out == write_all([t], tmp_path / "w", stem="tables")
+    assert out["combined"] == [tmp_path / "w" / "tables.docx", tmp_path / "w" / "tables.tex"]
+    assert out["csv"] == [tmp_path / "w" / "table1.csv"] and out["docx"] == [tmp_path / "w" / "table1.docx"]
+    assert write_all([t], tmp_path / "w", stem="x")["combined"][1] == tmp_path / "w" / "x.tex"
+    assert all(p.stat().st_size > 0 for k in ("csv", "md", "tex", "docx", "combined") for p in out[k])
