@@ -5,16 +5,19 @@ at α/2 and 1 − α/2 for two levels."""
 
 import re
 
+import mapclassify
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_hex
 from matplotlib.text import Text
 from scipy import stats
 
 from aicoord.paper.figures import FIGURE_WORDS, choropleth, lisa_small_multiples
 from aicoord.paper.plots import effects_plot, mediation_plot
+from paper_inputs import printed
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
@@ -104,8 +107,16 @@ def test_maps_draw_their_fixed_words_in_the_map_language(gdf, language):
     y[0] = np.nan
     fig = choropleth(gdf, y, language=language, label=True, simplify_m=5000.0)
     try:
-        legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        leg = fig.axes[0].get_legend()
+        legend = [t.get_text() for t in leg.get_texts()]
         assert legend[-1] == w["nodata"] and len(legend) == 6
+        # the defaults: five Jenks classes (Fisher's exact breaks), limits at two decimals, YlGnBu from 0.12 to 0.95
+        bins = mapclassify.FisherJenks(y[1:], k=5).bins
+        lows = [np.nanmin(y), *bins[:-1]]
+        assert legend[:5] == [f"{printed(lo, 2)} – {printed(hi, 2)}" for lo, hi in zip(lows, bins)]
+        cmap = plt.get_cmap("YlGnBu")
+        want = [to_hex(c) for c in cmap(np.linspace(0.12, 0.95, 5))]
+        assert [to_hex(h.get_facecolor()) for h in leg.legend_handles[:5]] == want
         texts = _texts(fig)
         assert w["km"] in texts or any(t.endswith(w["km"]) for t in texts)
         names = set(gdf["name_en" if language == "en" else "name_short"].iloc[1:])
@@ -123,3 +134,25 @@ def test_maps_draw_their_fixed_words_in_the_map_language(gdf, language):
             assert [t for t in _texts(fig) if CJK.search(t)] == []
     finally:
         plt.close(fig)
+
+
+@pytest.mark.quick
+def test_classify_defaults_to_five_fisher_jenks_classes_and_marks_missing_values():
+    from aicoord.paper.figures import classify
+
+    y = np.array([1.0, 1.1, 1.2, 3.0, 3.1, np.nan, 5.0, 5.2, 7.0, 9.0, 9.5, 2.0])
+    bins, yb = classify(y)
+    b2, yb2 = classify(y, scheme="fisher_jenks", k=5)
+    ref = mapclassify.FisherJenks(y[np.isfinite(y)], k=5)
+    np.testing.assert_array_equal(bins, ref.bins)
+    np.testing.assert_array_equal(bins, b2)
+    np.testing.assert_array_equal(yb[np.isfinite(y)], ref.yb)
+    np.testing.assert_array_equal(yb, yb2)
+    assert yb[5] == -1 and len(bins) == 5
+    assert len(classify(y, k=3)[0]) == 3
+    q, _ = classify(y, scheme="quantiles", k=4)
+    np.testing.assert_array_equal(q, mapclassify.Quantiles(y[np.isfinite(y)], k=4).bins)
+    exact, _ = classify(np.array([1.0, 2.0, np.nan, 3.0, 4.0, 5.0]))  # as many finite values as classes: one each
+    np.testing.assert_array_equal(exact, [1.0, 2.0, 3.0, 4.0, 5.0])
+    with pytest.raises(ValueError, match="11 finite values cannot make 12 classes"):
+        classify(y, k=12)
