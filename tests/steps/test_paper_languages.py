@@ -630,3 +630,31 @@ def test_a_table_step_without_an_optional_argument_equals_its_documented_default
     assert plain == table("explicit", **explicit)
     assert plain != table("other", **other)
     assert plain["number"] == TABLES.index(name) + 1 == table("numbered", number=TABLES.index(name) + 1)["number"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_baseline_table_titles_the_model_the_search_selected_and_numbers_several_matrices(inputs, tmp_path, lang):
+    """A baseline that is not the SDM (analysis.baseline_model: auto) names its model in the title; columns on two
+    matrices head themselves W1, W2 and the note says which matrix each is, instead of one matrix."""
+    import json
+
+    d, _ = inputs
+    fit = json.loads((d / "baseline.json").read_text(encoding="utf-8"))
+    fit["model"] = "sar"
+    (tmp_path / "fit.json").write_text(json.dumps(fit), encoding="utf-8")
+    coef = pd.read_csv(d / "baseline.csv")
+    coef.loc[coef["column"] == "sem", "weights"] = "invdist"
+    coef.to_csv(tmp_path / "coef.csv", index=False)
+    step, _, kw = step_kwargs(lang)["baseline"]
+    out = {k: tmp_path / f"b.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    step(tmp_path / "coef.csv", tmp_path / "fit.json", **out, **kw)
+    t = read_table(out["json"])
+    wl, v = WLANG[lang], WORDS[lang]
+    assert t.title == (
+        "基准回归：双向固定效应 SAR 模型" if lang == "zh" else "Baseline estimates: two-way fixed-effects SAR"
+    )
+    models = [term("model", m, lang) for m in ("ols", "sar", "sem", "sdm")]
+    assert t.columns == [f"{m} W{1 + (m == 'SEM')}" for m in models]
+    sep = "；" if lang == "zh" else "; "
+    several = v["weights"].format(w=sep.join([f"W1 = {wl['queen']}", f"W2 = {wl['invdist']}"]))
+    assert several in t.notes and v["weights"].format(w=wl["queen"]) not in t.notes
