@@ -658,3 +658,34 @@ def test_baseline_table_titles_the_model_the_search_selected_and_numbers_several
     sep = "；" if lang == "zh" else "; "
     several = v["weights"].format(w=sep.join([f"W1 = {wl['queen']}", f"W2 = {wl['invdist']}"]))
     assert several in t.notes and v["weights"].format(w=wl["queen"]) not in t.notes
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mechanism_note_names_the_p_adjustment_of_the_verdict_table(inputs, tmp_path, lang):
+    d, inp = inputs
+    v = pd.read_csv(d / "verdict.csv")
+    v["note"] = (
+        "Verdict rule: ...; p adjusted by the Benjamini-Hochberg adjustment | " + v["note"].str.split(" | ").str[-1]
+    )
+    v.to_csv(tmp_path / "verdict.csv", index=False)
+    t = run_step("mechanisms", d, inp, tmp_path, lang, "bh", verdict_csv=tmp_path / "verdict.csv")
+    w = _words(lang)
+    assert w["p_adjusted_note"].format(method="Benjamini–Hochberg") in t["notes"]
+    assert w["p_adjusted_note"].format(method="Holm") not in t["notes"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("cov_type", ["robust", "homoskedastic", "cluster", "unknown"])
+def test_identification_note_names_each_instrument_and_the_iv_standard_errors(inputs, tmp_path, lang, cov_type):
+    d, inp = inputs
+    g = pd.read_csv(d / "identification.csv")
+    g["instruments"] = "gov;urban"
+    g.loc[g["estimator"] != "oster", "cov_type"] = cov_type
+    g.to_csv(tmp_path / "identification.csv", index=False)
+    step, _, kw = step_kwargs(lang)["identification"]
+    out = {k: tmp_path / f"i.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    step(tmp_path / "identification.csv", **out, **kw)
+    w, lab = _words(lang), DEFAULT_LABELS[lang]
+    inst = ("、" if lang == "zh" else ", ").join([lab["gov"], lab["urban"]])
+    cov = w[f"cov_{cov_type}"] if cov_type != "unknown" else w["cov_cluster"]
+    assert w["ident_note"].format(instruments=inst, cov=cov) in read_table(out["json"]).notes
