@@ -689,3 +689,22 @@ def test_identification_note_names_each_instrument_and_the_iv_standard_errors(in
     inst = ("、" if lang == "zh" else ", ").join([lab["gov"], lab["urban"]])
     cov = w[f"cov_{cov_type}"] if cov_type != "unknown" else w["cov_cluster"]
     assert w["ident_note"].format(instruments=inst, cov=cov) in read_table(out["json"]).notes
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_lisa_table_prints_each_cluster_a_dash_for_not_significant_and_notes_the_islands(inputs, tmp_path, lang):
+    d, inp = inputs
+    paths = []
+    for k, p in enumerate(inp["lisa"]):
+        f = pd.read_csv(p, dtype={"id": str})
+        f["cluster"] = ["HH", "LL", "LH", "HL", "Not significant", "No neighbours", "No neighbours", "HH"]
+        f["threshold"] = 0.1
+        paths.append(tmp_path / f"lisa{k}.csv")
+        f.to_csv(paths[-1], index=False)
+    t = run_step("lisa", d, {"lisa": paths}, tmp_path, lang, "islands")
+    w, wl = _words(lang), WLANG[lang]
+    cells = [r["cells"][1] for r in t["rows"]]
+    assert cells == [w["HH"], w["LL"], w["LH"], w["HL"], "—", w["No neighbours"], w["No neighbours"], w["HH"]]
+    assert [r["cells"][2] for r in t["rows"]] == cells
+    islands = [w["islands_note"].format(n=2, w=wl[m]) for m in ("queen", "invdist")]
+    assert t["notes"][1:4] == [w["lisa_note"].format(alpha="0.1"), *islands]
