@@ -463,3 +463,58 @@ def test_tex_is_standalone_by_default_and_write_all_names_the_combined_files_tab
     assert out["csv"] == [tmp_path / "w" / "table1.csv"] and out["docx"] == [tmp_path / "w" / "table1.docx"]
     assert write_all([t], tmp_path / "w", stem="x")["combined"][1] == tmp_path / "w" / "x.tex"
     assert all(p.stat().st_size > 0 for k in ("csv", "md", "tex", "docx", "combined") for p in out[k])
+
+
+# ---- refusals, at their boundaries
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"star_levels": (0.0,)}, "star levels must lie in \\(0, 1\\)"),
+        ({"star_levels": (1.0, 0.05)}, "star levels must lie in \\(0, 1\\)"),
+        ({"star_levels": ()}, "star levels must lie in \\(0, 1\\)"),
+        ({"parens": "p"}, "parens must be 'se', 't' or 'z'"),
+        ({"language": "fr"}, "language must be one of \\['en', 'zh'\\]"),
+    ],
+)
+def test_regression_table_refuses_bad_options(kw, message):
+    with pytest.raises(ValueError, match=message):
+        RegressionTable(_columns(), number=1, title="T", **kw)
+
+
+@pytest.mark.quick
+def test_regression_table_accepts_levels_just_inside_the_unit_interval_and_refuses_no_columns():
+    t = RegressionTable(_columns(), number=1, title="T", star_levels=(0.999, 1e-9)).table()
+    assert t.rows[0].cells[0] == "0.123*"  # p = 0.0068 < 0.999 only
+    with pytest.raises(ValueError, match="at least one model column"):
+        RegressionTable([], number=1, title="T").table()
+
+
+@pytest.mark.quick
+def test_paper_tables_refuse_ragged_rows_groups_and_panels():
+    from aicoord.paper import PaperTable, Row
+
+    with pytest.raises(ValueError, match="language must be one of \\['en', 'zh'\\], got 'fr'"):
+        PaperTable(1, "T", ["a"], [], language="fr")
+    with pytest.raises(ValueError, match="row 'x' has 2 cells for 1 columns"):
+        PaperTable(1, "T", ["a"], [Row("x", ["1", "2"])])
+    PaperTable(1, "T", ["a"], [Row("P", [], "panel")])  # a panel row has no cells
+    with pytest.raises(ValueError, match="the column groups must span all columns"):
+        PaperTable(1, "T", ["a", "b"], [], groups=[("G", 1)])
+    a = table_from_frame(_frame(), number=0, title="")
+    with pytest.raises(ValueError, match="no panels"):
+        panel_table([], number=1, title="T")
+    with pytest.raises(ValueError, match="panel 'B' has columns"):
+        panel_table(
+            [("A", a), ("B", table_from_frame(_frame().drop(columns="n"), number=0, title=""))], number=1, title=""
+        )
+    with pytest.raises(ValueError, match="panels must share one language"):
+        panel_table(
+            [("A", a), ("B", table_from_frame(_frame(), number=0, title="", language="en"))], number=1, title=""
+        )
+    with pytest.raises(ValueError, match="scalar 'r2' is ambiguous"):
+        ModelColumn("x", {}, {}, scalars={"r2": 0.5})
+    with pytest.raises(ValueError, match="column 'x': no standard error for \\['b'\\]"):
+        ModelColumn("x", {"a": 1.0, "b": 2.0}, {"a": 1.0})
