@@ -19,7 +19,7 @@ from aicoord.paper.labels import VOCABULARY, foreign_words, term, verdict_rule
 from aicoord.paper.study_tables import DEFAULT_LABELS, TABLES, TITLES, read_table
 from aicoord.steps import paper as P
 from aicoord.steps import paper_estimates as E
-from paper_inputs import MECHS, VARS, identification_csv, raw_inputs
+from paper_inputs import MECHS, VARS, identification_csv, printed, raw_inputs
 
 #: the weights matrices' descriptions, as the workflow gives them in each language (paper_weights_labels)
 WLANG = {
@@ -708,3 +708,24 @@ def test_lisa_table_prints_each_cluster_a_dash_for_not_significant_and_notes_the
     assert [r["cells"][2] for r in t["rows"]] == cells
     islands = [w["islands_note"].format(n=2, w=wl[m]) for m in ("queen", "invdist")]
     assert t["notes"][1:4] == [w["lisa_note"].format(alpha="0.1"), *islands]
+
+
+def test_convergence_rows_name_each_beta_model_and_its_spatial_parameter(tables, inputs):
+    lang, tabs, _ = tables
+    d, _ = inputs
+    t = tabs["convergence"]
+    beta = pd.read_csv(d / "beta.csv")
+    ineq = pd.read_csv(d / "inequality.csv").query("variable == 'gdp_pc'")
+    body = [r for r in t.rows if r.kind != "panel"]
+    assert [r.label for r in body[:3]] == ["2021", "2022", "2023"]
+    assert [r.cells for r in body[:3]] == [[printed(v, 3)] + [""] * 6 for v in ineq["cv"]]
+    sep = "，" if lang == "zh" else ", "
+    assert [r.label for r in body[3:]] == [
+        term("beta", "FE two-way (cluster)", lang) + sep + term("beta", "absolute", lang),
+        "SAR" + sep + term("beta", "conditional", lang),
+    ]
+    assert [r.cells for r in body[3:]] == [
+        [printed(b["beta"], 3), printed(b["se"], 3), printed(b["pvalue"], 3), printed(b["speed"], 3)]
+        + [printed(b["half_life"], 2), sp, str(int(b["nobs"]))]
+        for (_, b), sp in zip(beta.iterrows(), ["", "ρ = −0.070"])
+    ]
