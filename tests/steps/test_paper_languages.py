@@ -729,3 +729,30 @@ def test_convergence_rows_name_each_beta_model_and_its_spatial_parameter(tables,
         + [printed(b["half_life"], 2), sp, str(int(b["nobs"]))]
         for (_, b), sp in zip(beta.iterrows(), ["", "ρ = −0.070"])
     ]
+
+
+def test_inequality_and_moran_cells_in_both_languages(tables, inputs):
+    lang, tabs, _ = tables
+    d, _ = inputs
+    g = pd.read_csv(d / "inequality.csv")
+    cols = ["theil_t", "theil_t_within", "theil_t_between", "theil_t_within_share", "theil_t_between_share", "gini"]
+    cols += ["gini_within", "gini_between_net", "gini_transvariation", "gini_within_share", "gini_between_net_share"]
+    cols += ["gini_transvariation_share"]
+    body = [r for r in tabs["inequality"].rows if r.kind != "panel"]
+    want = [
+        (str(r["year"]), [printed(100 * r[c], 2) if c.endswith("_share") else printed(r[c], 3) for c in cols])
+        for _, r in g.iterrows()
+    ]
+    assert [(r.label, r.cells) for r in body] == want
+    m = pd.read_csv(d / "global.csv")
+    body = [r for r in tabs["moran"].rows if r.kind != "panel"]
+    want = []
+    for var in ("coord_gap", "ai"):
+        for year in (2021, 2022, 2023):
+            cells = []
+            for w in ("queen", "invdist"):
+                s = m[(m["variable"] == var) & (m["year"] == year) & (m["matrix"] == w)].iloc[0]
+                p = s["p_rand"]
+                cells += [printed(s["I"], 3) + "*" * sum(p < a for a in (0.10, 0.05, 0.01)), printed(s["z_rand"], 3)]
+            want.append((str(year), cells))
+    assert [(r.label, r.cells) for r in body] == want
