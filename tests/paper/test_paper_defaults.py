@@ -518,3 +518,47 @@ def test_paper_tables_refuse_ragged_rows_groups_and_panels():
         ModelColumn("x", {}, {}, scalars={"r2": 0.5})
     with pytest.raises(ValueError, match="column 'x': no standard error for \\['b'\\]"):
         ModelColumn("x", {"a": 1.0, "b": 2.0}, {"a": 1.0})
+
+
+@pytest.mark.quick
+def test_fit_records_read_every_field_of_a_small_file(tmp_path):
+    from scipy import stats
+
+    from aicoord.paper import read_fit_records, read_impacts
+
+    rows = pd.DataFrame(
+        {
+            "column": ["a", "a", "b"],
+            "model": ["sar", "sar", "ols"],
+            "weights": ["queen", "queen", "queen"],
+            "parameter": ["x", "rho", "x"],
+            "estimate": [0.6, 0.2, -0.3],
+            "se": [0.2, 0.1, 0.15],
+            "z": [3.5, 2.0, np.nan],  # a given z is kept; p from it where the file has none
+            "sigma2": [0.5, 0.5, np.nan],
+            "loglik": [-3.0, -3.0, -4.0],
+            "N": [10, 10, 10],
+            "T": [4, 4, 4],
+            "nobs": [40, 40, 40],
+            "note": "n",
+        }
+    )
+    rows.to_csv(tmp_path / "c.csv", index=False)
+    rec = read_fit_records(tmp_path / "c.csv")
+    assert list(rec) == ["a", "b"]
+    a, b = rec["a"], rec["b"]
+    assert (
+        list(a.params.index) == ["x", "rho"] and a.params.tolist() == [0.6, 0.2] and a.std_errors.tolist() == [0.2, 0.1]
+    )
+    assert a.zvalues.tolist() == [3.5, 2.0]
+    np.testing.assert_allclose(a.pvalues, 2 * stats.norm.sf([3.5, 2.0]), rtol=1e-14)
+    assert (a.sigma2, a.loglik, a.r2_within, a.N, a.T, a.nobs) == (0.5, -3.0, None, 10, 4, 40)
+    assert (a.model, a.weights, a.effects) == ("sar", "queen", "")
+    assert b.sigma2 is None and b.loglik == -4.0 and isinstance(b.N, int)
+    imp = pd.DataFrame(
+        {"variable": ["x"] * 3, "effect": ["direct", "indirect", "total"], "estimate": [1.0, -2.0, 3.0], "se": 0.5}
+    ).assign(note="n")
+    imp.to_csv(tmp_path / "e.csv", index=False)
+    back = read_impacts(tmp_path / "e.csv")
+    assert list(back.columns) == ["estimate", "se", "z", "p"] and back["z"].tolist() == [2.0, -4.0, 6.0]
+    np.testing.assert_allclose(back["p"], 2 * stats.norm.sf([2.0, 4.0, 6.0]), rtol=1e-14)
