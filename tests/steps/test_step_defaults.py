@@ -60,3 +60,31 @@ def test_inequality_step_defaults_to_the_four_regions_unweighted(files, tmp_path
     assert not y["population_weighted"].any()
     pairs = pd.read_csv(tmp_path / "plain_p.csv")
     assert set(pairs["group_j"]) == {"East", "Central", "West", "Northeast"}
+
+
+def test_coupling_coordination_defaults_to_entropy_scores_over_the_pooled_years(files, tmp_path):
+    subsystems = {"a": {"positive": ["ai", "gdp_pc"]}, "b": {"negative": ["dev_gap"], "positive": ["urban"]}}
+
+    def run(tag, **kw):
+        path = tmp_path / f"{tag}.csv"
+        measures.coupling_coordination(files / "panel.csv", path, subsystems=subsystems, **kw)
+        return path.read_bytes()
+
+    plain = run("plain")
+    assert plain == run("explicit", method="entropy", by_year=False, mechanism_csvs=())
+    assert plain != run("equal", method="equal") and plain != run("by_year", by_year=True)
+
+
+def test_composite_indices_default_to_the_entropy_method_pooled(files, tmp_path):
+    def run(tag, spec):
+        s, w = tmp_path / f"{tag}_s.csv", tmp_path / f"{tag}_w.csv"
+        measures.composite_indices(files / "panel.csv", s, w, specs={"idx": spec})
+        return pd.read_csv(s), pd.read_csv(w)
+
+    plain = run("plain", {"positive": ["ai", "gdp_pc"], "negative": ["dev_gap"]})
+    explicit = run("explicit", {"positive": ["ai", "gdp_pc"], "negative": ["dev_gap"], "method": "entropy"})
+    pd.testing.assert_frame_equal(plain[0], explicit[0])
+    pd.testing.assert_frame_equal(plain[1], explicit[1])
+    assert set(plain[0]["method"]) == {"entropy"} == set(plain[1]["method"])
+    by_year = run("by_year", {"positive": ["ai", "gdp_pc"], "negative": ["dev_gap"], "by_year": True})
+    assert not plain[0]["score"].equals(by_year[0]["score"])
