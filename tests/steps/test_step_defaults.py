@@ -1,5 +1,6 @@
-"""The documented defaults of the measure steps (aicoord.steps.measures): each step called without its optional
-arguments writes what the call with the documented default passed explicitly writes, and another value changes it."""
+"""The documented defaults of the measure and data steps (aicoord.steps.measures, aicoord.steps.data): each step
+called without its optional arguments writes what the call with the documented default passed explicitly writes,
+and another value changes it."""
 
 import matplotlib
 import pandas as pd
@@ -88,3 +89,34 @@ def test_composite_indices_default_to_the_entropy_method_pooled(files, tmp_path)
     assert set(plain[0]["method"]) == {"entropy"} == set(plain[1]["method"])
     by_year = run("by_year", {"positive": ["ai", "gdp_pc"], "negative": ["dev_gap"], "by_year": True})
     assert not plain[0]["score"].equals(by_year[0]["score"])
+
+
+def test_data_steps_default_to_provinces_setting_a_and_an_exogenous_ai(files, tmp_path):
+    from aicoord.simulate import demo_dictionary
+    from aicoord.steps import data
+    from helpers import NOTE, ROOT
+
+    src = ROOT / "data/raw/seed_table1_ai_index_2023.csv"
+    kw = dict(id_col="province", variables=["ai_index"], year=2023, note="Source: T")
+    data.cross_section(src, tmp_path / "a.csv", **kw)
+    data.cross_section(src, tmp_path / "b.csv", **kw, level="province", from_panel=False)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+    def simulate(tag, **over):
+        (tmp_path / tag).mkdir()
+        names = [tmp_path / tag / n for n in ("demo.csv", "truth.json", "truth.csv")]
+        data.simulate_panel(
+            src, files / "queen.csv", *names, years=[2017, 2023], seed=7, weights_name="queen", note=NOTE, **over
+        )
+        return [p.read_bytes() for p in names]
+
+    plain = simulate("plain")
+    assert plain == simulate("explicit", setting="A", level="province", endogenous=False)
+    assert plain[0] == (files / "demo.csv").read_bytes()  # the step tests' panel: made with the defaults
+    assert simulate("b", setting="B")[1] != plain[1]
+    assert simulate("endogenous", endogenous=True)[0] != plain[0]
+    mech = list(demo_dictionary(False)["mechanisms"])[0]
+    kw = dict(dictionary=demo_dictionary(False), mechanism=mech, note=NOTE)
+    data.mechanism_data(files / "demo.csv", tmp_path / "m1.csv", **kw)
+    data.mechanism_data(files / "demo.csv", tmp_path / "m2.csv", **kw, level="province")
+    assert (tmp_path / "m1.csv").read_bytes() == (tmp_path / "m2.csv").read_bytes()
