@@ -1,0 +1,258 @@
+"""What the study steps (aicoord.steps.study) pass to the study's functions: each function is replaced by a recorder
+that returns a small table, each step is called with distinctive option values, and every keyword argument the
+function receives is compared with the step's documented mapping (and its defaults); each written table is read back
+with its weights column, note and the columns the step adds. No model is fitted here: the fits themselves are
+tested through the steps in tests/steps/test_study.py."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from aicoord.notes import note_of
+from aicoord.steps import study as S
+from aicoord.units import municipal_units
+from aicoord.weights_sparse import Weights
+
+
+class Recorder:
+    def __init__(self, result):
+        self.calls, self.result = [], result
+
+    def __call__(self, data, **kw):
+        self.calls.append((data, kw))
+        return self.result() if callable(self.result) else self.result
+
+
+def _table():
+    return pd.DataFrame({"estimate": [0.5, -0.25]})
+
+
+def _note(files):
+    return note_of(pd.read_csv(files / "panel.csv"))
+
+
+def _w(kw):
+    w = kw.pop("w")
+    assert isinstance(w, Weights) and w.n == 31
+    return kw
+
+
+@pytest.mark.parametrize("defaults", [True, False])
+def test_specification_step_passes_every_option(files, tmp_path, monkeypatch, defaults):
+    rec = Recorder(lambda: pd.DataFrame({"test": ["lm_lag"], "statistic": [3.5]}))
+    monkeypatch.setattr(S, "specification_search", rec)
+    opts = {} if defaults else {"model_probabilities": True, "baseline_model": "sar"}
+    S.specification(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "s.csv",
+        y="coord_gap",
+        ai="ai",
+        controls=("gov", "urban"),
+        alpha=0.07,
+        weights_name="Wq",
+        **opts,
+    )
+    ((data, kw),) = rec.calls
+    assert len(data) == len(pd.read_csv(files / "panel.csv"))
+    assert _w(kw) == {
+        "y": "coord_gap",
+        "x": ["ai", "gov", "urban"],
+        "unit": "code",
+        "time": "year",
+        "alpha": 0.07,
+        "model_probabilities": not defaults,
+        "baseline_model": "sdm" if defaults else "sar",
+    }
+    out = pd.read_csv(tmp_path / "s.csv")
+    assert out.to_dict("list") == {"weights": ["Wq"], "test": ["lm_lag"], "statistic": [3.5], "note": [_note(files)]}
+
+
+def test_convergence_ai_step_passes_every_option(files, tmp_path, monkeypatch):
+    rec = Recorder(_table)
+    monkeypatch.setattr(S, "convergence_with_ai", rec)
+    S.convergence_ai(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "c.csv",
+        ai="ai",
+        controls=["gov"],
+        effects="individual",
+        lee_yu=False,
+        alpha=0.1,
+        weights_name="Wq",
+    )
+    ((_, kw),) = rec.calls
+    assert _w(kw) == {
+        "gdp_pc": "gdp_pc",
+        "ai": "ai",
+        "controls": ["gov"],
+        "unit": "code",
+        "time": "year",
+        "effects": "individual",
+        "lee_yu": False,
+        "alpha": 0.1,
+    }
+    out = pd.read_csv(tmp_path / "c.csv")
+    assert list(out.columns) == ["weights", "estimate", "note"] and (out["weights"] == "Wq").all()
+    assert out["estimate"].tolist() == [0.5, -0.25] and (out["note"] == _note(files)).all()
+
+
+@pytest.mark.parametrize(
+    "opts, cov_type, cluster, ml_cov",
+    [
+        ({}, "cluster", None, {}),
+        ({"iv_cov_type": "robust", "cluster": "code", "cov": {"cov_type": "opg", "dk_lag": None}}, "robust", None, {"cov_type": "opg"}),
+        ({"cluster": "region4", "cov": {"cov_type": "cluster", "cluster": "region4"}}, "cluster", "region4",
+         {"cov_type": "cluster", "cluster": "region4"}),
+    ],
+)  # fmt: skip
+def test_identification_step_passes_every_option(files, tmp_path, monkeypatch, opts, cov_type, cluster, ml_cov):
+    rec = Recorder((pd.DataFrame({"estimator": ["ml", "iv"], "estimate": [0.1, 0.2]}), {"kp": 12.5}, {"delta": 0.8}))
+    monkeypatch.setattr(S, "identification_table", rec)
+    S.identification(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "i.csv",
+        tmp_path / "i.json",
+        y="coord_gap",
+        ai="ai",
+        controls=("gov",),
+        instruments=("z1", "z2"),
+        mode="both",
+        effects="twoways",
+        lee_yu=True,
+        draws=123,
+        seed=9,
+        alpha=0.1,
+        weights_name="Wq",
+        **opts,
+    )
+    ((_, kw),) = rec.calls
+    assert _w(kw) == {
+        "y": "coord_gap",
+        "ai": "ai",
+        "controls": ["gov"],
+        "instruments": ["z1", "z2"],
+        "unit": "code",
+        "time": "year",
+        "mode": "both",
+        "effects": "twoways",
+        "lee_yu": True,
+        "cov_type": cov_type,
+        "cluster": cluster,
+        "draws": 123,
+        "seed": 9,
+        "alpha": 0.1,
+        "ml_cov": ml_cov,
+    }
+    out = pd.read_csv(tmp_path / "i.csv")
+    assert list(out.columns) == ["weights", "estimator", "estimate", "instruments", "note"]
+    assert set(out["weights"]) == {"Wq"} and set(out["instruments"]) == {"z1;z2"} and set(out["note"]) == {_note(files)}
+    assert json.loads((tmp_path / "i.json").read_text(encoding="utf-8")) == {
+        "mode": "both",
+        "instruments": ["z1", "z2"],
+        "weights": "Wq",
+        "alpha": 0.1,
+        "draws": 123,
+        "first_stage": {"kp": 12.5},
+        "oster": {"delta": 0.8},
+        "note": _note(files),
+    }
+
+
+@pytest.mark.parametrize("dlag", [None, 3])
+def test_robustness_variant_step_passes_every_option(files, mechanism_csvs, tmp_path, monkeypatch, dlag):
+    rec = Recorder(_table)
+    monkeypatch.setattr(S.study, "robustness_variant", rec)
+    S.robustness_variant(
+        files / "panel.csv",
+        mechanism_csvs,
+        files / "queen_raw.csv",
+        tmp_path / "r.csv",
+        weights_name="Wq",
+        sample="no_municipalities",
+        models=["sdm", "sar"],
+        y="coord_gap",
+        ai="ai",
+        controls=("gov",),
+        mechanism_names=("m1",),
+        effects="twoways",
+        lee_yu=True,
+        draws=50,
+        seed=4,
+        alpha=0.2,
+        **({} if dlag is None else {"dlag": dlag}),
+    )
+    ((data, kw),) = rec.calls
+    codes = pd.read_csv(files / "panel.csv", dtype={"code": str})["code"].unique()
+    assert _w(kw) == {
+        "y": "coord_gap",
+        "ai": "ai",
+        "mechanisms": ["m1"],
+        "controls": ["gov"],
+        "unit": "code",
+        "time": "year",
+        "weights_name": "Wq",
+        "sample": "no_municipalities",
+        "models": ("sdm", "sar"),
+        "effects": "twoways",
+        "lee_yu": True,
+        "draws": 50,
+        "seed": 4,
+        "alpha": 0.2,
+        "dlag": 1 if dlag is None else dlag,
+        "municipalities": tuple(municipal_units(codes)),
+    }
+    assert kw["municipalities"] == ("110000", "120000", "310000", "500000")
+    assert set(data.columns) >= {"industrial_upgrading"} | set(pd.read_csv(mechanism_csvs[0]).columns[:2])
+    out = pd.read_csv(tmp_path / "r.csv")
+    assert list(out.columns) == ["estimate", "note"] and (out["note"] == _note(files)).all()
+
+
+@pytest.mark.parametrize("split_year, split", [(None, None), (2019, 2019)])
+def test_heterogeneity_step_passes_every_option_by_region_and_by_period(
+    files, tmp_path, monkeypatch, split_year, split
+):
+    rec = Recorder(_table)
+    monkeypatch.setattr(S.study, "heterogeneity", rec)
+    S.heterogeneity(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "h.csv",
+        y="coord_gap",
+        ai="ai",
+        controls=["gov"],
+        effects="twoways",
+        lee_yu=False,
+        draws=70,
+        seed=5,
+        alpha=0.1,
+        split_year=split_year,
+        weights_name="Wq",
+    )
+    panel = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    years = sorted(panel["year"].unique())
+    split = years[len(years) // 2] if split is None else split
+    common = {
+        "y": "coord_gap",
+        "ai": "ai",
+        "controls": ["gov"],
+        "unit": "code",
+        "time": "year",
+        "effects": "twoways",
+        "lee_yu": False,
+        "draws": 70,
+        "seed": 5,
+        "alpha": 0.1,
+    }
+    (_, by_region), (_, by_period) = rec.calls
+    regions = by_region.pop("regions")
+    assert _w(by_region) == {**common, "by": "region"}
+    assert regions.to_dict() == panel.groupby("code")["region4"].first().to_dict()
+    assert _w(by_period) == {**common, "by": "period", "split_year": split}
+    out = pd.read_csv(tmp_path / "h.csv")
+    assert list(out.columns) == ["weights", "by", "estimate", "note"]
+    assert out["by"].tolist() == ["region", "region", f"period (split {split})", f"period (split {split})"]
+    assert (out["weights"] == "Wq").all() and (out["note"] == _note(files)).all()
