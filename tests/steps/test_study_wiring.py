@@ -256,3 +256,84 @@ def test_heterogeneity_step_passes_every_option_by_region_and_by_period(
     assert list(out.columns) == ["weights", "by", "estimate", "note"]
     assert out["by"].tolist() == ["region", "region", f"period (split {split})", f"period (split {split})"]
     assert (out["weights"] == "Wq").all() and (out["note"] == _note(files)).all()
+
+
+def test_baseline_columns_step_passes_every_matrix_and_option(files, tmp_path, monkeypatch):
+    from aicoord.steps import weights as weight_steps
+
+    weight_steps.weights(
+        {"kind": "economic"},
+        "economic",
+        None,
+        tmp_path / "economic",
+        tmp_path / "s.json",
+        panel_csv=files / "panel.csv",
+    )
+    rec = Recorder(_table)
+    monkeypatch.setattr(S, "fit_baseline_columns", rec)
+    S.baseline_columns(
+        files / "panel.csv",
+        [files / "queen_raw.csv", tmp_path / "economic_raw.npz", tmp_path / "economic_raw.npz"],
+        tmp_path / "b.csv",
+        names=["q1", "q2", "q3"],
+        columns=("ols", "sdm"),
+        y="coord_gap",
+        ai="ai",
+        controls=("gov",),
+        effects="time",
+        lee_yu=False,
+        weights_name="study_w",
+        cov={"cov_type": "robust", "cluster": "code"},
+    )
+    ((_, kw),) = rec.calls
+    weights = kw.pop("weights")
+    assert list(weights) == ["q1", "q2", "q3"] and all(isinstance(w, Weights) for w in weights.values())
+    assert kw == {
+        "y": "coord_gap",
+        "ai": "ai",
+        "controls": ["gov"],
+        "unit": "code",
+        "time": "year",
+        "columns": ["ols", "sdm"],
+        "default_weights": "study_w",
+        "effects": "time",
+        "lee_yu": False,
+        "cov": {"cov_type": "robust"},  # clustering by the province is the default: not named
+    }
+    out = pd.read_csv(tmp_path / "b.csv")
+    # the panel's note, then the economic matrix's provenance once (two columns use it)
+    economic = f" | W = economic: GDP per capita from the panel: {_note(files)}"
+    assert list(out.columns) == ["estimate", "note"] and (out["note"] == _note(files) + economic).all()
+
+
+@pytest.mark.parametrize("spec", [None, [], "sar"])
+def test_the_baseline_fit_of_the_baseline_and_scenario_steps_passes_every_option(files, tmp_path, monkeypatch, spec):
+    from aicoord.weights_load import load_weights
+
+    rec = Recorder("fit")
+    monkeypatch.setattr(S.study, "baseline", rec)
+    if spec == "sar":
+        pd.DataFrame({"test": ["lm_lag", "baseline model"], "decision": [None, "SAR (follows the search)"]}).to_csv(
+            tmp_path / "spec.csv", index=False
+        )
+        spec = [tmp_path / "spec.csv"]  # the rule's list of one file
+    d = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    w = load_weights(files / "queen_raw.csv")
+    out = S._baseline_fit(d, w, "coord_gap", "ai", ("gov",), "twoways", True, 300, 11, 0.1, {"dk_lag": None}, spec)
+    assert out == "fit"
+    ((_, kw),) = rec.calls
+    assert kw == {
+        "y": "coord_gap",
+        "ai": "ai",
+        "controls": ["gov"],
+        "unit": "code",
+        "time": "year",
+        "w": w,
+        "model": "sar" if isinstance(spec, list) and spec else "sdm",
+        "effects": "twoways",
+        "lee_yu": True,
+        "draws": 300,
+        "seed": 11,
+        "alpha": 0.1,
+        "cov": {},
+    }
