@@ -337,3 +337,141 @@ def test_the_baseline_fit_of_the_baseline_and_scenario_steps_passes_every_option
         "alpha": 0.1,
         "cov": {},
     }
+
+
+class _Mediation:
+    def __init__(self):
+        idx = ["direct", "indirect", "total"]
+        self.ai_on_channel = pd.DataFrame({"estimate": [0.1, 0.2, 0.3], "se": 0.1}, index=idx)
+        self.channel_on_y = pd.DataFrame({"estimate": [-0.1, -0.2, -0.3], "se": 0.1}, index=idx)
+        self.ai_on_y = pd.DataFrame({"estimate": [0.05, 0.0, 0.05], "se": 0.1}, index=idx)
+        self.mediated = {"estimate": -0.09, "se": 0.03, "lower": -0.15, "upper": -0.03}
+        self.mechanism_model = "sar"
+        self.outcome_fit = type("Fit", (), {"cov_info": {"cov_type": "robust"}})()
+
+
+@pytest.mark.parametrize(
+    "opts, iv_cov, cov",
+    [
+        ({}, {"cov_type": "cluster"}, {}),
+        ({"iv_cov_type": "robust", "cluster": "code", "instruments": ("z",), "cov": {"cov_type": "opg"}},
+         {"cov_type": "robust"}, {"cov_type": "opg"}),
+        ({"cluster": "region4"}, {"cov_type": "cluster", "cluster": "region4"}, {}),
+    ],
+)  # fmt: skip
+def test_mechanism_step_passes_every_option_and_writes_each_path(
+    files, mechanism_csvs, tmp_path, monkeypatch, opts, iv_cov, cov
+):
+    rec = Recorder(_Mediation)
+    monkeypatch.setattr(S.study, "mechanism", rec)
+    monkeypatch.setattr(S, "mechanism_row", lambda m, alpha: {"mechanism": "industrial_upgrading", "alpha": alpha})
+    S.mechanism(
+        files / "panel.csv",
+        mechanism_csvs[0],
+        files / "queen_raw.csv",
+        tmp_path / "m.csv",
+        tmp_path / "m.json",
+        name="industrial_upgrading",
+        y="coord_gap",
+        ai="ai",
+        controls=("gov",),
+        effects="twoways",
+        lee_yu=True,
+        draws=40,
+        seed=2,
+        alpha=0.1,
+        weights_name="Wq",
+        **opts,
+    )
+    ((data, kw),) = rec.calls
+    assert "industrial_upgrading" in data.columns
+    assert _w(kw) == {
+        "y": "coord_gap",
+        "ai": "ai",
+        "mechanism": "industrial_upgrading",
+        "controls": ["gov"],
+        "unit": "code",
+        "time": "year",
+        "effects": "twoways",
+        "lee_yu": True,
+        "draws": 40,
+        "seed": 2,
+        "alpha": 0.1,
+        "cov": cov,
+        "instruments": list(opts.get("instruments", ())),
+        "iv_cov": iv_cov,
+    }
+    out = pd.read_csv(tmp_path / "m.csv")
+    assert list(out.columns) == [
+        "mechanism",
+        "quantity",
+        "effect",
+        "estimate",
+        "se",
+        "lower",
+        "upper",
+        "mechanism_model",
+        "weights",
+        "note",
+    ]
+    assert out["quantity"].tolist() == ["ai_on_channel"] * 3 + ["channel_on_y"] * 3 + ["ai_on_y"] * 3 + ["mediated"]
+    assert out["effect"].tolist() == ["direct", "indirect", "total"] * 3 + ["total"]
+    assert out["estimate"].tolist() == [0.1, 0.2, 0.3, -0.1, -0.2, -0.3, 0.05, 0.0, 0.05, -0.09]
+    assert out[["lower", "upper"]].iloc[-1].tolist() == [-0.15, -0.03] and out["lower"].iloc[:9].isna().all()
+    assert set(out["mechanism"]) == {"industrial_upgrading"} and set(out["mechanism_model"]) == {"sar"}
+    assert set(out["weights"]) == {"Wq"}
+    note = note_of(pd.read_csv(mechanism_csvs[0]).assign(note=_note(files)))
+    assert set(out["note"]) == {note}
+    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8")) == {
+        "mechanism": "industrial_upgrading",
+        "alpha": 0.1,
+        "cov": {"cov_type": "robust"},
+        "note": note,
+    }
+
+
+def test_scenarios_step_passes_each_scenario_by_name_with_the_regions_and_the_shift(files, tmp_path, monkeypatch):
+    from aicoord.study import dispersion_shift
+
+    fits = []
+    monkeypatch.setattr(S, "_baseline_fit", lambda *a: fits.append(a) or "fit")
+    provinces = pd.DataFrame({"unit": ["110000"], "delta_y": [-0.1]})
+    dispersion = pd.DataFrame({"measure": ["cv"], "change": [-0.02]})
+    calls = []
+
+    def scenarios(b, specs, **kw):
+        calls.append((b, specs, kw))
+        return provinces.copy(), dispersion.copy()
+
+    monkeypatch.setattr(S.study, "scenarios", scenarios)
+    specs = {"z_plan": {"shift": 1.0}, "a_plan": {"shift": 2.0, "regions": ["East"]}}
+    S.scenarios(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "p.csv",
+        tmp_path / "d.csv",
+        specs=specs,
+        y="coord_gap",
+        ai="ai",
+        controls=("gov",),
+        effects="twoways",
+        lee_yu=True,
+        draws=30,
+        seed=6,
+        alpha=0.2,
+        weights_name="Wq",
+        cov={"cov_type": "robust"},
+        spec_csv=[],
+    )
+    ((d, w, *rest),) = fits
+    assert rest == ["coord_gap", "ai", ("gov",), "twoways", True, 30, 6, 0.2, {"cov_type": "robust"}, []]
+    ((b, spec_list, kw),) = calls
+    panel = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    assert b == "fit" and spec_list == [{"name": "a_plan", **specs["a_plan"]}, {"name": "z_plan", **specs["z_plan"]}]
+    regions = kw.pop("regions")
+    assert regions.to_dict() == panel.groupby("code")["region4"].first().to_dict()
+    assert kw == {"draws": 30, "seed": 6, "alpha": 0.2, "shift": dispersion_shift(panel["coord_gap"])}
+    for path, frame in ((tmp_path / "p.csv", provinces), (tmp_path / "d.csv", dispersion)):
+        out = pd.read_csv(path, dtype={"unit": str})
+        assert list(out.columns) == ["weights", *frame.columns, "note"]
+        assert out["weights"].tolist() == ["Wq"] and out["note"].tolist() == [_note(files)]
