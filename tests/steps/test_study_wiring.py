@@ -475,3 +475,56 @@ def test_scenarios_step_passes_each_scenario_by_name_with_the_regions_and_the_sh
         out = pd.read_csv(path, dtype={"unit": str})
         assert list(out.columns) == ["weights", *frame.columns, "note"]
         assert out["weights"].tolist() == ["Wq"] and out["note"].tolist() == [_note(files)]
+
+
+def test_baseline_step_writes_the_fit_its_coefficients_and_effects_with_every_option(files, tmp_path, monkeypatch):
+    fits = []
+    b = type("B", (), {})()
+    b.coefficients = pd.DataFrame({"estimate": [0.3]}, index=pd.Index(["ai"], name="parameter"))
+    b.effects = pd.DataFrame({"variable": ["ai"], "effect": ["total"], "estimate": [0.4]}).set_index(
+        ["variable", "effect"]
+    )
+    b.fit = "the fit"
+    monkeypatch.setattr(S, "_baseline_fit", lambda *a: fits.append(a) or b)
+    monkeypatch.setattr(S, "baseline_row", lambda res, alpha: {"row": res is b, "alpha": alpha})
+    monkeypatch.setattr(S, "fit_summary", lambda fit, **kw: {"fit": fit, **kw})
+    S.baseline(
+        files / "panel.csv",
+        files / "queen_raw.csv",
+        tmp_path / "c.csv",
+        tmp_path / "e.csv",
+        tmp_path / "f.json",
+        y="coord_gap",
+        ai="ai",
+        controls=("gov", "urban"),
+        effects="twoways",
+        lee_yu=False,
+        draws=25,
+        seed=8,
+        alpha=0.1,
+        weights_name="Wq",
+        cov={"cov_type": "opg"},
+        spec_csv="spec.csv",
+    )
+    ((_, _, *rest),) = fits
+    assert rest == ["coord_gap", "ai", ("gov", "urban"), "twoways", False, 25, 8, 0.1, {"cov_type": "opg"}, "spec.csv"]
+    note = _note(files)
+    assert json.loads((tmp_path / "f.json").read_text(encoding="utf-8")) == {
+        "fit": "the fit",
+        "weights": "Wq",
+        "y": "coord_gap",
+        "ai": "ai",
+        "controls": ["gov", "urban"],
+        "draws": 25,
+        "seed": 8,
+        "alpha": 0.1,
+        "verdict": {"row": True, "alpha": 0.1},
+        "note": note,
+    }
+    assert pd.read_csv(tmp_path / "c.csv").to_dict("list") == {"parameter": ["ai"], "estimate": [0.3], "note": [note]}
+    assert pd.read_csv(tmp_path / "e.csv").to_dict("list") == {
+        "variable": ["ai"],
+        "effect": ["total"],
+        "estimate": [0.4],
+        "note": [note],
+    }
