@@ -1,6 +1,6 @@
 """The documented defaults of the measure and data steps (aicoord.steps.measures, aicoord.steps.data): each step
 called without its optional arguments writes what the call with the documented default passed explicitly writes,
-and another value changes it."""
+and another value changes it; and what the β-convergence step passes to each estimator (through recorders)."""
 
 import matplotlib
 import pandas as pd
@@ -120,3 +120,58 @@ def test_data_steps_default_to_provinces_setting_a_and_an_exogenous_ai(files, tm
     data.mechanism_data(files / "demo.csv", tmp_path / "m1.csv", **kw)
     data.mechanism_data(files / "demo.csv", tmp_path / "m2.csv", **kw, level="province")
     assert (tmp_path / "m1.csv").read_bytes() == (tmp_path / "m2.csv").read_bytes()
+
+
+class _Beta:
+    def __init__(self, beta):
+        self.beta, self.se, self.pvalue, self.tau, self.speed, self.half_life, self.nobs, self.r2 = (
+            beta, 0.01, 0.02, 3, 0.1, 6.9, 60, 0.5,
+        )  # fmt: skip
+        self.result = type(
+            "R", (), {"params": {"rho": 0.2, "lambda": 0.3}, "std_errors": {"rho": 0.05, "lambda": 0.06}}
+        )
+
+
+def test_beta_convergence_step_passes_tau_controls_and_effects_to_each_estimator(files, tmp_path, monkeypatch):
+    calls = []
+
+    def record(name, beta):
+        def f(d, variable, *args, **kw):
+            calls.append((name, variable, [type(a).__name__ for a in args], kw))
+            return _Beta(beta)
+
+        return f
+
+    monkeypatch.setattr(measures, "cross_section", record("cs", -0.1))
+    monkeypatch.setattr(measures, "beta_convergence_panel", record("panel", -0.2))
+    monkeypatch.setattr(measures, "spatial_beta_convergence", record("spatial", -0.3))
+    measures.beta_convergence(
+        files / "panel.csv",
+        files / "queen.npz",
+        tmp_path / "b.csv",
+        variable="gdp_pc",
+        tau=3,
+        controls=("gov",),
+        time_effects=False,
+        spatial_models=["sar", "sem"],
+        weights_name="Wq",
+    )
+    kws = {"tau": 3}
+    assert calls == [
+        ("cs", "gdp_pc", [], {"controls": []}),
+        ("panel", "gdp_pc", [], {**kws, "controls": [], "time_effects": False}),
+        ("spatial", "gdp_pc", ["DataFrame"], {**kws, "controls": [], "model": "sar"}),
+        ("spatial", "gdp_pc", ["DataFrame"], {**kws, "controls": [], "model": "sem"}),
+        ("cs", "gdp_pc", [], {"controls": ["gov"]}),
+        ("panel", "gdp_pc", [], {**kws, "controls": ["gov"], "time_effects": False}),
+        ("spatial", "gdp_pc", ["DataFrame"], {**kws, "controls": ["gov"], "model": "sar"}),
+        ("spatial", "gdp_pc", ["DataFrame"], {**kws, "controls": ["gov"], "model": "sem"}),
+    ]
+    t = pd.read_csv(tmp_path / "b.csv", keep_default_na=False)
+    assert (
+        t["model"].tolist() == ["OLS (HC1)", "FE one-way (cluster)", "SAR two-way FE (ML)", "SEM two-way FE (ML)"] * 2
+    )
+    assert t["type"].tolist() == ["absolute"] * 4 + ["conditional"] * 4
+    assert t["spatial"].tolist() == ["", "", "rho", "lambda"] * 2
+    assert t["spatial_coef"].tolist()[2:4] == ["0.2", "0.3"] and t["weights"].tolist()[:4] == ["", "", "Wq", "Wq"]
+    assert t["controls"].tolist() == [""] * 4 + ["gov"] * 4 and (t["variable"] == "gdp_pc").all()
