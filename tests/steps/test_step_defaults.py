@@ -175,3 +175,49 @@ def test_beta_convergence_step_passes_tau_controls_and_effects_to_each_estimator
     assert t["spatial"].tolist() == ["", "", "rho", "lambda"] * 2
     assert t["spatial_coef"].tolist()[2:4] == ["0.2", "0.3"] and t["weights"].tolist()[:4] == ["", "", "Wq", "Wq"]
     assert t["controls"].tolist() == [""] * 4 + ["gov"] * 4 and (t["variable"] == "gdp_pc").all()
+
+
+def test_spatial_markov_step_passes_k_and_population_and_writes_each_table(files, tmp_path, monkeypatch):
+    calls = []
+
+    def chains(d, variable, w, **kw):
+        calls.append((variable, w.n, kw))
+        return {
+            "transitions": pd.DataFrame({"lag_class": [1, 2], "p": [0.5, 0.25]}),
+            "steady_state": pd.DataFrame({"lag_class": [1], "pi": [0.3]}),
+            "tests": pd.DataFrame({"test": ["Q"], "statistic": [4.5]}),
+            "cutoffs": [0.81234567, 1.2],
+        }
+
+    monkeypatch.setattr(measures, "chains", chains)
+    outs = [tmp_path / f"{n}.csv" for n in ("t", "s", "q")]
+    measures.spatial_markov(
+        files / "panel.csv",
+        files / "queen.npz",
+        *outs,
+        variable="gdp_pc",
+        k=4,
+        population="population",
+        weights_name="Wq",
+    )
+    assert calls == [("gdp_pc", 31, {"k": 4, "population": "population"})]
+    t, s, q = (pd.read_csv(p, keep_default_na=False, dtype=str) for p in outs)
+    note = pd.read_csv(files / "panel.csv")["note"].iloc[0]
+    assert t.to_dict("list") == {
+        "variable": ["gdp_pc"] * 2,
+        "lag_class": ["1", "2"],
+        "p": ["0.5", "0.25"],
+        "k": ["4"] * 2,
+        "weights": ["Wq"] * 2,
+        "note": [note] * 2,
+    }
+    assert s["lag_class"].tolist() == ["1"] and s["k"].tolist() == ["4"]
+    assert q.to_dict("list") == {
+        "variable": ["gdp_pc"],
+        "test": ["Q"],
+        "statistic": ["4.5"],
+        "cutoffs": ["0.812346;1.2"],
+        "k": ["4"],
+        "weights": ["Wq"],
+        "note": [note],
+    }
