@@ -756,3 +756,29 @@ def test_inequality_and_moran_cells_in_both_languages(tables, inputs):
                 cells += [printed(s["I"], 3) + "*" * sum(p < a for a in (0.10, 0.05, 0.01)), printed(s["z_rand"], 3)]
             want.append((str(year), cells))
     assert [(r.label, r.cells) for r in body] == want
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_robustness_cells_of_a_model_missing_from_a_variant_or_estimated_without_a_reason(inputs, tmp_path, lang):
+    d, inp = inputs
+    g = pd.read_csv(d / "robustness.csv")
+    first = (g["weights"] == "queen") & (g["sample"] == "full") & (g["mechanism"] == "baseline")
+    g = g[~(first & (g["model"] == "sar"))].reset_index(drop=True)  # the SAR of the first variant is missing
+    first = (g["weights"] == "queen") & (g["sample"] == "full") & (g["mechanism"] == "baseline")
+    g.loc[first & (g["model"] == "dynamic_sdm"), "estimate"] = float("nan")  # no estimate, no "not estimated"
+    g.to_csv(tmp_path / "robustness.csv", index=False)
+    step, _, kw = step_kwargs(lang)["robustness"]
+    out = {k: tmp_path / f"r.{k}" for k in ("csv", "md", "tex", "docx", "json")}
+    step(tmp_path / "robustness.csv", **out, **kw)
+    t = read_table(out["json"])
+    row = next(r for r in t.rows if r.kind != "panel")
+    w = _words(lang)
+    s = g[first & (g["model"] == "sdm")].iloc[0]
+    assert row.cells == [
+        printed(s["estimate"], 3),
+        f"[{printed(s['lower'], 3)}, {printed(s['upper'], 3)}]",
+        w["not_estimated"],
+        "",
+        w["not_estimated"],
+        "",
+    ]
