@@ -101,6 +101,21 @@ def test_ai_map_colours_each_province_by_its_own_class(provinces_gdf, ai_index, 
         language="zh",
     )
     assert captured[1].axes[0].get_title() == "人工智能指数（2023）"
+    # the defaults: class limits at two decimals, no approval number under the map
+    assert captured[1].axes[0].get_legend().get_texts()[0].get_text().startswith(f"{y.min():.2f} – ")
+    assert not any("审图号" in t.get_text() for t in captured[1].texts)
+    F.paper_figure_ai_map(
+        tmp_path / "ai.csv",
+        tmp_path / "lisa.csv",
+        gpkg,
+        tmp_path / "a.png",
+        tmp_path / "a.pdf",
+        variable="ai",
+        label="人工智能指数",
+        language="zh",
+        map_approval="GS(2024)0650号",
+    )
+    assert any(t.get_text() == "审图号：GS(2024)0650号" for t in captured[2].texts)
 
 
 def _lisa_csv(path, codes, year, matrix, clusters, rng):
