@@ -250,6 +250,16 @@ def test_cluster_by_any_column(panel):
     assert "7 clusters for 10 moment conditions" in res.first_stage["notes"][0]
 
 
+def test_cluster_by_the_time_column_equals_clusters_by_a_copy_of_it(panel):
+    """The time column is in the index of the IV fit's frame: clustering by it must read it there (it raised a
+    KeyError), giving the same covariance as clustering by a plain column with the same values."""
+    df, W = panel
+    by_time = iv_model(df, W).fit(cov_type="cluster", cluster="t")
+    by_copy = iv_model(df.assign(t_copy=df["t"]), W).fit(cov_type="cluster", cluster="t_copy")
+    assert by_time.cov_info["cluster"] == "t" and by_time.cov_info["n_clusters"] == df["t"].nunique()
+    np.testing.assert_array_equal(by_time.cov, by_copy.cov)
+
+
 @pytest.mark.parametrize(
     "kw,msg",
     [

@@ -368,9 +368,10 @@ class SpatialPanel:
         clusters = None
         if cov_type == "cluster":
             col = cluster or self.id
-            if col not in data.columns and col != self.id:
+            if col not in data.columns and col not in (self.id, self.time):
                 raise InputError(f"cluster column '{col}' not in the data")
-            clusters = (df.index.get_level_values(self.id) if col == self.id else df[col]).to_numpy()
+            # the unit and time columns are the index of ``df``
+            clusters = (df.index.get_level_values(col) if col in (self.id, self.time) else df[col]).to_numpy()
         res = fit_iv(
             self, inst, self.instruments, estimator=estimator, cov_type=cov_type, clusters=clusters, w_lags=w_lags
         )
