@@ -260,6 +260,16 @@ def test_cluster_by_the_time_column_equals_clusters_by_a_copy_of_it(panel):
     np.testing.assert_array_equal(by_time.cov, by_copy.cov)
 
 
+def test_iv_cluster_column_with_a_missing_value_is_refused_as_for_ml(panel):
+    df, W = panel
+    bad = df.assign(g2=df["g"].astype(float))
+    bad.loc[bad.index[3], "g2"] = np.nan
+    with pytest.raises(InputError, match="cluster column 'g2' has missing values"):
+        iv_model(bad, W).fit(cov_type="cluster", cluster="g2")
+    with pytest.raises(InputError, match="cluster column 'nope' is not in the data"):
+        iv_model(df, W).fit(cov_type="cluster", cluster="nope")
+
+
 @pytest.mark.parametrize(
     "kw,msg",
     [

@@ -354,6 +354,31 @@ def _refuse(mod, cov_type, groups):
         )
 
 
+def cluster_groups(mod, cluster=None):
+    """The cluster of each observation of a balanced panel model, as codes of shape (T, N) in the model's
+    time-major order: the unit when ``cluster`` is None or the id column, else the codes of the data's column
+    ``cluster`` (any column, the time column included).
+
+    Raises
+    ------
+    InputError
+        When the column is not in the data or has missing values.
+    """
+    if cluster is None or cluster == mod.id:
+        return np.tile(np.arange(mod.N), (mod.T, 1))
+    data = mod._spec["data"]
+    if cluster not in data.columns:
+        raise InputError(
+            f"cluster column '{cluster}' is not in the data",
+            column=cluster,
+            hint="name a column of the panel (e.g. a province or region code)",
+        )
+    col = data.sort_values([mod.time, mod.id], kind="stable")[cluster]
+    if col.isna().any():
+        raise InputError(f"cluster column '{cluster}' has missing values", column=cluster)
+    return pd.factorize(col, sort=True)[0].reshape(mod.T, mod.N)
+
+
 def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
     """Replace the covariance of ``res`` by the one of ``cov_type`` and record it.
 
@@ -394,22 +419,7 @@ def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):
     if cov_type == "oim":
         return res
     t, nn = mod.T, mod.N
-    groups = None
-    if cov_type == "cluster":
-        if cluster is None or cluster == mod.id:
-            groups = np.tile(np.arange(nn), (t, 1))
-        else:
-            data = mod._spec["data"]
-            if cluster not in data.columns:
-                raise InputError(
-                    f"cluster column '{cluster}' is not in the data",
-                    column=cluster,
-                    hint="name a column of the panel (e.g. a province or region code)",
-                )
-            col = data.sort_values([mod.time, mod.id], kind="stable")[cluster]
-            if col.isna().any():
-                raise InputError(f"cluster column '{cluster}' has missing values", column=cluster)
-            groups = pd.factorize(col, sort=True)[0].reshape(t, nn)
+    groups = cluster_groups(mod, cluster) if cov_type == "cluster" else None
     _refuse(mod, cov_type, groups)
     bootstrap = check_bootstrap(bootstrap)
     if bootstrap is not None and cov_type != "cluster":

@@ -357,6 +357,7 @@ class SpatialPanel:
 
     def _fit_iv(self, cov_type, cluster, estimator, w_lags):
         """Spatial 2SLS / GMM (:func:`aicoord.panel.iv.fit_iv`) with the instruments from the data."""
+        from .inference import cluster_groups
         from .iv import check_cov, fit_iv
 
         cov_type = check_cov(cov_type)
@@ -365,13 +366,7 @@ class SpatialPanel:
             raise InputError("IV estimation needs a balanced panel")
         df = data.set_index([self.time, self.id]).sort_index()
         inst = df[self.instruments].to_numpy(dtype=float).reshape(self.T, self.N, -1)
-        clusters = None
-        if cov_type == "cluster":
-            col = cluster or self.id
-            if col not in data.columns and col not in (self.id, self.time):
-                raise InputError(f"cluster column '{col}' not in the data")
-            # the unit and time columns are the index of ``df``
-            clusters = (df.index.get_level_values(col) if col in (self.id, self.time) else df[col]).to_numpy()
+        clusters = cluster_groups(self, cluster).ravel() if cov_type == "cluster" else None
         res = fit_iv(
             self, inst, self.instruments, estimator=estimator, cov_type=cov_type, clusters=clusters, w_lags=w_lags
         )
