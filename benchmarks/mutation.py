@@ -325,30 +325,42 @@ def rerun_hung(module: str, names: list[str], timeout: float) -> dict[str, str]:
     for name in names:
         mangled = re.sub(r"__mutmut_\d+$", "", name)
         tests = sorted(stats["tests_by_mangled_function_name"].get(mangled, []), key=stats["duration_by_test"].get)
-        cmd = [sys.executable, "-m", "pytest", "--rootdir=.", "--tb=line", "-x", "-q", "-p", "no:randomly"]
-        cmd += [*tests, *cfg.get("pytest_add_cli_args", [])]
-        env = dict(_env(work), MUTANT_UNDER_TEST=name)
-        start = time.monotonic()
         print(
             f"[{module}] rerun of {name} in a fresh process ({len(tests)} tests, at most {timeout:.0f} s)", flush=True
         )
-        try:
-            res = subprocess.run(cmd, cwd=work / "mutants", env=env, timeout=timeout, capture_output=True, text=True)
-            returncode = res.returncode
-        except subprocess.TimeoutExpired:
-            returncode = None
+        returncode, seconds = _fresh_pytest(work, name, [*tests, *cfg.get("pytest_add_cli_args", [])], timeout)
         code, status = rerun_verdict(returncode if tests else 33)
-        seconds = time.monotonic() - start
         print(f"[{module}] rerun of {name}: {status} ({seconds:.0f} s)", flush=True)
-        meta = _meta_of(module, name)
-        if meta is not None and not status.startswith("exit"):  # e.g. pytest's usage error (4): left as it was
-            data = json.loads(meta.read_text(encoding="utf-8"))
-            data["exit_code_by_key"][name] = code
-            meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+        if not status.startswith("exit"):  # e.g. pytest's usage error (4): left as it was
+            _record_exit_code(module, name, code)
         with open(work / "reruns.tsv", "a", encoding="utf-8") as fh:
             fh.write(f"{name}\t{status}\t{code}\t{len(tests)} tests\t{seconds:.0f} s\n")
         out[name] = status
     return out
+
+
+def _fresh_pytest(work: Path, name: str, args: list[str], timeout: float) -> tuple[int | None, float]:
+    """Run pytest with ``args`` in ``work``'s mutated copy, in a fresh process with the mutant ``name`` active
+    (``MUTANT_UNDER_TEST``, read by mutmut's trampolines in ``mutants/src``), stopping at the first failure:
+    (pytest's exit code, or None when it ran out of ``timeout`` seconds; the wall time)."""
+    cmd = [sys.executable, "-m", "pytest", "--rootdir=.", "--tb=line", "-x", "-q", "-p", "no:randomly", *args]
+    env = dict(_env(work), MUTANT_UNDER_TEST=name)
+    start = time.monotonic()
+    try:
+        res = subprocess.run(cmd, cwd=work / "mutants", env=env, timeout=timeout, capture_output=True, text=True)
+        returncode = res.returncode
+    except subprocess.TimeoutExpired:
+        returncode = None
+    return returncode, time.monotonic() - start
+
+
+def _record_exit_code(module: str, name: str, code: int) -> None:
+    """Write ``code`` as the mutant's exit code in the module's ``.meta`` file (where mutmut keeps it)."""
+    meta = _meta_of(module, name)
+    if meta is not None:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        data["exit_code_by_key"][name] = code
+        meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
 
 
 def confirm_survivors(module: str, names: list[str], jobs: int, timeout: float) -> dict[str, str]:
@@ -365,25 +377,13 @@ def confirm_survivors(module: str, names: list[str], jobs: int, timeout: float) 
     selection = cfg.get("pytest_add_cli_args_test_selection", [])
     out = {}
     for name in names:
-        cmd = [sys.executable, "-m", "pytest", "--rootdir=.", "--tb=line", "-x", "-q", "-p", "no:randomly"]
-        cmd += ["-n", str(jobs), *selection, *cfg.get("pytest_add_cli_args", [])]
-        env = dict(_env(work), MUTANT_UNDER_TEST=name)
-        start = time.monotonic()
         print(f"[{module}] {name}: the whole test selection (at most {timeout:.0f} s)", flush=True)
-        try:
-            res = subprocess.run(cmd, cwd=work / "mutants", env=env, timeout=timeout, capture_output=True, text=True)
-            returncode = res.returncode
-        except subprocess.TimeoutExpired:
-            returncode = None
+        args = ["-n", str(jobs), *selection, *cfg.get("pytest_add_cli_args", [])]
+        returncode, seconds = _fresh_pytest(work, name, args, timeout)
         code, status = rerun_verdict(returncode)
-        seconds = time.monotonic() - start
         print(f"[{module}] {name}: {status} by the whole selection ({seconds:.0f} s)", flush=True)
         if status == "killed":
-            meta = _meta_of(module, name)
-            if meta is not None:
-                data = json.loads(meta.read_text(encoding="utf-8"))
-                data["exit_code_by_key"][name] = code
-                meta.write_text(json.dumps(data, indent=4), encoding="utf-8")
+            _record_exit_code(module, name, code)
         with open(work / "reruns.tsv", "a", encoding="utf-8") as fh:
             fh.write(f"{name}\tconfirm: {status}\t{code}\twhole selection\t{seconds:.0f} s\n")
         out[name] = status
