@@ -6,33 +6,16 @@ import pytest
 from numpy.testing import assert_allclose
 
 from aicoord.autocorrelation import local_moran
-from aicoord.steps import data as data_steps
 from aicoord.steps import esda as steps
 from aicoord.weights import build_weights, standardize
 from aicoord.weights_io import read_weights, write_weights
-from helpers import ROOT
 
 
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory, provinces_gdf):
-    d = tmp_path_factory.mktemp("esda")
-    data_steps.cross_section(
-        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
-        d / "ai.csv",
-        id_col="province",
-        variables=["ai_index"],
-        year=2023,
-        note="Source: Table 1",
-    )
-    write_weights(build_weights({"kind": "queen"}, provinces_gdf), d / "queen", name="queen")
-    return d
-
-
-def test_lisa_table(inputs, tmp_path):
+def test_lisa_table(esda_inputs, tmp_path):
     out = tmp_path / "lisa.csv"
     steps.lisa(
-        inputs / "ai.csv",
-        inputs / "queen.csv",
+        esda_inputs / "ai.csv",
+        esda_inputs / "queen.csv",
         out,
         var="ai_index",
         year=2023,
@@ -44,10 +27,10 @@ def test_lisa_table(inputs, tmp_path):
     )
     t = pd.read_csv(out, dtype={"id": str})
     assert len(t) == 31 and (t["note"] == "Source: Table 1").all() and (t["matrix"] == "queen").all()
-    data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
+    data = pd.read_csv(esda_inputs / "ai.csv", dtype={"code": str}).set_index("code")
     assert_allclose(t["value"], data.loc[t["id"], "ai_index"])
     assert t.loc[t["id"] == "440000", "name"].iloc[0] == "广东"
-    w = read_weights(inputs / "queen.csv")
+    w = read_weights(esda_inputs / "queen.csv")
     ref = local_moran(data.loc[w.id_order, "ai_index"].to_numpy(), w, permutations=999, seed=7)
     assert_allclose(t["Ii"], ref["Ii"], rtol=5e-10, atol=1e-15)  # the table keeps 10 significant digits
     assert (t["p_sim"].to_numpy() == ref["p_sim"].to_numpy()).all()  # same seed, same permutations
@@ -56,15 +39,15 @@ def test_lisa_table(inputs, tmp_path):
     assert (t.loc[~sig, "cluster"] == "Not significant").all()
 
 
-def test_lisa_p_sim_is_the_directed_folded_convention(inputs):
+def test_lisa_p_sim_is_the_directed_folded_convention(esda_inputs):
     """Regression test of esda's p_sim convention: the one-sided ("directed", folded) pseudo p-value
     (min(#{I_sim >= I}, P - #{I_sim >= I}) + 1) / (P + 1), recomputed from the kept simulations. esda's
     next major release announces a two-sided default that roughly doubles p_sim; pyproject pins esda < 3,
     and this test fails if the convention changes under the pin."""
     import esda
 
-    data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
-    w = standardize(read_weights(inputs / "queen.csv"))
+    data = pd.read_csv(esda_inputs / "ai.csv", dtype={"code": str}).set_index("code")
+    w = standardize(read_weights(esda_inputs / "queen.csv"))
     y = data.loc[w.id_order, "ai_index"].to_numpy()
     lm = esda.Moran_Local(y, w, transformation="r", permutations=999, seed=11, keep_simulations=True)
     larger = (lm.sim.T >= lm.Is[:, None]).sum(axis=1)  # lm.sim: permutations x units
@@ -72,11 +55,11 @@ def test_lisa_p_sim_is_the_directed_folded_convention(inputs):
     assert_allclose(lm.p_sim, expected, rtol=0, atol=0)
 
 
-def test_esda_figures_written_for_every_format(inputs, tmp_path):
+def test_esda_figures_written_for_every_format(esda_inputs, tmp_path):
     lisa_csv = tmp_path / "lisa.csv"
     steps.lisa(
-        inputs / "ai.csv",
-        inputs / "queen.csv",
+        esda_inputs / "ai.csv",
+        esda_inputs / "queen.csv",
         lisa_csv,
         var="ai_index",
         year=2023,
@@ -88,8 +71,8 @@ def test_esda_figures_written_for_every_format(inputs, tmp_path):
     )
     glob = tmp_path / "g.json"
     steps.global_autocorrelation(
-        inputs / "ai.csv",
-        inputs / "queen.csv",
+        esda_inputs / "ai.csv",
+        esda_inputs / "queen.csv",
         glob,
         var="ai_index",
         year=2023,
@@ -117,7 +100,7 @@ def test_esda_figures_written_for_every_format(inputs, tmp_path):
             assert p.stat().st_size > 5000, p
 
 
-def test_notes_come_from_the_data_and_the_weights_summary(inputs, tmp_path):
+def test_notes_come_from_the_data_and_the_weights_summary(esda_inputs, tmp_path):
     """The LISA table, the global JSON and the collected tables take their note from the tidy data, and for a
     matrix built from the panel the panel's note from the matrix's summary JSON, never from the configuration."""
     import json
@@ -126,8 +109,8 @@ def test_notes_come_from_the_data_and_the_weights_summary(inputs, tmp_path):
     summary.write_text(json.dumps({"note": "GDP per capita from the panel: Simulated data. Source: test"}))
     out = tmp_path / "lisa.csv"
     steps.lisa(
-        inputs / "ai.csv",
-        inputs / "queen.csv",
+        esda_inputs / "ai.csv",
+        esda_inputs / "queen.csv",
         out,
         var="ai_index",
         year=2023,
@@ -142,8 +125,8 @@ def test_notes_come_from_the_data_and_the_weights_summary(inputs, tmp_path):
     assert note == ["Source: Table 1 | W = economic: GDP per capita from the panel: Simulated data. Source: test"]
     for m, s in (("queen", None), ("economic", summary)):
         steps.global_autocorrelation(
-            inputs / "ai.csv",
-            inputs / "queen.csv",
+            esda_inputs / "ai.csv",
+            esda_inputs / "queen.csv",
             tmp_path / f"g_{m}.json",
             var="ai_index",
             year=2023,
@@ -165,7 +148,7 @@ def test_notes_come_from_the_data_and_the_weights_summary(inputs, tmp_path):
 ISLANDS_400KM = {"福建", "广东", "云南", "西藏", "陕西", "新疆"}
 
 
-def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs, tmp_path, provinces_gdf):
+def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(esda_inputs, tmp_path, provinces_gdf):
     """Issue 24, item 2: under a 400 km cutoff six provinces have no neighbour; esda gives them Ii = 0 and the
     smallest pseudo p-value, 1 / (P + 1), which labelled them significant HL/LL clusters. They are labelled
     'No neighbours' (p_sim NaN, no quadrant), with a warning, in the LISA table, the maps and the paper table."""
@@ -179,7 +162,7 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         steps.lisa(
-            inputs / "ai.csv",
+            esda_inputs / "ai.csv",
             tmp_path / "invdist.csv",
             out,
             var="ai_index",
@@ -205,7 +188,7 @@ def test_units_without_neighbours_are_labelled_no_neighbours_not_clusters(inputs
     # maps: the islands are drawn in their own colour with their own legend entry
     glob = tmp_path / "g.json"
     steps.global_autocorrelation(
-        inputs / "ai.csv",
+        esda_inputs / "ai.csv",
         tmp_path / "invdist.csv",
         glob,
         var="ai_index",

@@ -8,30 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aicoord.steps import data as data_steps
 from aicoord.steps import esda as steps
-from aicoord.weights import build_weights
-from aicoord.weights_io import read_weights, write_weights
-from helpers import ROOT
-
-
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory, provinces_gdf):
-    d = tmp_path_factory.mktemp("esda_wiring")
-    data_steps.cross_section(
-        ROOT / "data/raw/seed_table1_ai_index_2023.csv",
-        d / "ai.csv",
-        id_col="province",
-        variables=["ai_index"],
-        year=2023,
-        note="Source: Table 1",
-    )
-    write_weights(build_weights({"kind": "queen"}, provinces_gdf), d / "queen", name="queen")
-    return d
+from aicoord.weights_io import read_weights
 
 
 @pytest.mark.parametrize("fdr", [False, True])
-def test_lisa_step_passes_permutations_seed_alpha_and_fdr(inputs, tmp_path, monkeypatch, fdr):
+def test_lisa_step_passes_permutations_seed_alpha_and_fdr(esda_inputs, tmp_path, monkeypatch, fdr):
     calls = []
 
     def local_moran(y, w, **kw):
@@ -40,8 +22,8 @@ def test_lisa_step_passes_permutations_seed_alpha_and_fdr(inputs, tmp_path, monk
 
     monkeypatch.setattr(steps, "local_moran", local_moran)
     steps.lisa(
-        inputs / "ai.csv",
-        inputs / "queen.csv",
+        esda_inputs / "ai.csv",
+        esda_inputs / "queen.csv",
         tmp_path / "l.csv",
         var="ai_index",
         year=2023,
@@ -53,8 +35,8 @@ def test_lisa_step_passes_permutations_seed_alpha_and_fdr(inputs, tmp_path, monk
     )
     ((y, kw),) = calls
     assert kw == {"permutations": 37, "seed": 5, "alpha": 0.2, "fdr": fdr}
-    w = read_weights(inputs / "queen.csv")
-    data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
+    w = read_weights(esda_inputs / "queen.csv")
+    data = pd.read_csv(esda_inputs / "ai.csv", dtype={"code": str}).set_index("code")
     np.testing.assert_array_equal(y, data.loc[w.id_order, "ai_index"].to_numpy())
     t = pd.read_csv(tmp_path / "l.csv", dtype={"id": str})
     assert list(t.columns) == ["id", "name", "region4", "value", "Ii", "variable", "year", "matrix", "note"]
@@ -65,7 +47,7 @@ def test_lisa_step_passes_permutations_seed_alpha_and_fdr(inputs, tmp_path, monk
     assert (t["note"] == "Source: Table 1").all()
 
 
-def test_global_step_passes_permutations_and_seed(inputs, tmp_path, monkeypatch):
+def test_global_step_passes_permutations_and_seed(esda_inputs, tmp_path, monkeypatch):
     calls = []
 
     def stats(y, w, **kw):
@@ -74,8 +56,8 @@ def test_global_step_passes_permutations_and_seed(inputs, tmp_path, monkeypatch)
 
     monkeypatch.setattr(steps, "stats", stats)
     steps.global_autocorrelation(
-        inputs / "ai.csv",
-        inputs / "queen.csv",
+        esda_inputs / "ai.csv",
+        esda_inputs / "queen.csv",
         tmp_path / "g.json",
         var="ai_index",
         year=2023,
@@ -85,8 +67,8 @@ def test_global_step_passes_permutations_and_seed(inputs, tmp_path, monkeypatch)
     )
     ((y, kw),) = calls
     assert kw == {"permutations": 41, "seed": 3}
-    w = read_weights(inputs / "queen.csv")
-    data = pd.read_csv(inputs / "ai.csv", dtype={"code": str}).set_index("code")
+    w = read_weights(esda_inputs / "queen.csv")
+    data = pd.read_csv(esda_inputs / "ai.csv", dtype={"code": str}).set_index("code")
     np.testing.assert_array_equal(y, data.loc[w.id_order, "ai_index"].to_numpy())
     assert json.loads((tmp_path / "g.json").read_text(encoding="utf-8")) == {
         "I": 0.25,
