@@ -8,15 +8,19 @@ choice for maps of China.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from .provinces import province_table
 
 __all__ = [
     "CHINA_ALBERS",
+    "albers",
     "load_provinces",
     "load_units",
     "load_other_units",
@@ -27,6 +31,61 @@ __all__ = [
 
 #: Albers equal-area conic for China (WGS84 ellipsoid; lat_1=25, lat_2=47, lon_0=105).
 CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+
+
+#: Outlines kept by :func:`albers` (projected, and simplified when asked), the most recently used last: a
+#: province map projects and simplifies the same 776,000 vertices as the map before it (0.7 s each time).
+ALBERS_CACHE_SIZE = 6
+_ALBERS_CACHE: OrderedDict = OrderedDict()
+
+
+def _geometry_key(geoms: gpd.GeoSeries) -> str:
+    """A digest of the geometries (their WKB, in order) and their CRS."""
+    h = hashlib.blake2b(str(geoms.crs).encode(), digest_size=20)
+    for wkb in shapely.to_wkb(np.asarray(geoms.values)):
+        b = b"" if wkb is None else wkb
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def albers(frame, tolerance_m: float = 0.0):
+    """Return ``frame`` in :data:`CHINA_ALBERS`, its outlines simplified to ``tolerance_m`` metres.
+
+    The same as ``frame.to_crs(CHINA_ALBERS)`` followed, when ``tolerance_m > 0``, by
+    ``.simplify(tolerance_m, preserve_topology=True)``, geometry by geometry. The projected and simplified
+    geometries of the last :data:`ALBERS_CACHE_SIZE` inputs are kept, keyed by the input's geometries
+    (WKB) and CRS, so that the maps of one process project and simplify the same outlines once.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame or geopandas.GeoSeries
+        Geometries with a CRS.
+    tolerance_m : float
+        Simplification tolerance in metres (0: not simplified).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or geopandas.GeoSeries
+        A new object of the type of ``frame``, with its index and other columns.
+    """
+    geoms = frame.geometry if isinstance(frame, gpd.GeoDataFrame) else frame
+    key = (_geometry_key(geoms), float(tolerance_m or 0.0))
+    values = _ALBERS_CACHE.get(key)
+    if values is None:
+        projected = geoms.to_crs(CHINA_ALBERS)
+        if tolerance_m:
+            projected = projected.simplify(tolerance_m, preserve_topology=True)
+        values = np.asarray(projected.values)
+        _ALBERS_CACHE[key] = values
+        while len(_ALBERS_CACHE) > ALBERS_CACHE_SIZE:
+            _ALBERS_CACHE.popitem(last=False)
+    else:
+        _ALBERS_CACHE.move_to_end(key)
+    out = gpd.GeoSeries(values, index=geoms.index, crs=CHINA_ALBERS, name=geoms.name)
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame.set_crs(CHINA_ALBERS, allow_override=True).assign(**{frame.geometry.name: out})
+    return out
 
 
 def _admin_root() -> Path:

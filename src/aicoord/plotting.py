@@ -21,7 +21,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from .errors import InputError  # noqa: E402
-from .geometry import CHINA_ALBERS, load_other_units  # noqa: E402
+from .geometry import CHINA_ALBERS, albers, load_other_units  # noqa: E402
 from .io import atomic_path  # noqa: E402
 
 __all__ = [
@@ -182,13 +182,11 @@ SIMPLIFY_M = 1000.0
 
 def _map_axes(gdf, maritime=None):
     """A main map of the mainland and a South China Sea inset; returns (fig, main_ax, inset_ax, proj)."""
-    proj = gdf.to_crs(CHINA_ALBERS)
-    if len(proj) >= SIMPLIFY_MIN_UNITS:
-        proj = proj.assign(geometry=proj.geometry.simplify(SIMPLIFY_M, preserve_topology=True))
+    proj = albers(gdf, SIMPLIFY_M if len(gdf) >= SIMPLIFY_MIN_UNITS else 0.0)
     fig, ax = plt.subplots(figsize=(7.2, 6.0))
     inset = ax.inset_axes([0.83, 0.02, 0.16, 0.27])
-    mar = maritime.to_crs(CHINA_ALBERS) if maritime is not None else None
-    others = load_other_units().to_crs(CHINA_ALBERS)
+    mar = albers(maritime) if maritime is not None else None
+    others = albers(load_other_units())
     for a in (ax, inset):
         others.plot(ax=a, color="white", edgecolor="0.35", linewidth=0.3, hatch="////")
     return fig, ax, inset, proj, mar

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Patch, Polygon, Rectangle  # noqa: E402
 
-from ..geometry import CHINA_ALBERS, load_other_units  # noqa: E402
+from ..geometry import CHINA_ALBERS, albers, load_other_units  # noqa: E402
 from ..io import atomic_path  # noqa: E402
 from ..plotting import CLUSTER_COLOURS, approval_line, label_inset, use_cjk_font  # noqa: E402
 from .numbers import NumberFormat  # noqa: E402
@@ -168,15 +168,8 @@ def _draw_units(axes, proj, colours, others, mar, lw=0.3):
 def _layers(gdf, maritime, tolerance_m):
     """Provinces, Taiwan/Hong Kong/Macao and the maritime lines in the Albers projection, simplified to
     ``tolerance_m`` metres (below a pixel of the figure; keeps the PDF small)."""
-    proj = gdf.to_crs(CHINA_ALBERS)
-    others = load_other_units().to_crs(CHINA_ALBERS)
-    mar = maritime.to_crs(CHINA_ALBERS) if maritime is not None else None
-    if tolerance_m:
-        proj = proj.assign(geometry=proj.geometry.simplify(tolerance_m, preserve_topology=True))
-        others = others.assign(geometry=others.geometry.simplify(tolerance_m, preserve_topology=True))
-        if mar is not None:
-            mar = mar.simplify(tolerance_m, preserve_topology=True)
-    return proj, others, mar
+    mar = albers(maritime, tolerance_m) if maritime is not None else None
+    return albers(gdf, tolerance_m), albers(load_other_units(), tolerance_m), mar
 
 
 #: Label offsets (metres east, north) with a leader line for provinces too small to hold their name.
