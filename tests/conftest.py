@@ -230,3 +230,24 @@ def pytest_collection_modifyitems(config, items):
         if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
             continue
         item.add_marker(pytest.mark.quick)
+    items.sort(key=_cost_rank)  # stable: the collection order within a rank
+
+
+def _cost_rank(item) -> int:
+    """Where a test goes in the order in which ``pytest -n 2`` hands tests out: the longest first, so that the
+    last minute of a run is short tests that spread evenly over the workers.
+
+    0. tests that run a study through Snakemake (:data:`HEAVY_FIXTURES`, ``whole_study``): minutes each;
+    1. the other tests of tests/workflow/: a Snakemake run or dry run each, seconds;
+    2. the tests not in the quick loop: steps, commands, figures, Monte Carlo;
+    3. the quick loop's unit tests, a fraction of a second each.
+
+    Measured on 2026-12-07 (2 idle cores): in collection order the tests of tests/workflow/ came last, and
+    one worker ran the real-panel measures (24 s) and two other Snakemake runs while the other had finished,
+    24 s apart; the xdist groups (:mod:`tests.workflow.conftest`) are handed out first either way
+    (``--dist loadgroup`` sorts the units of work by their number of tests)."""
+    if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("whole_study"):
+        return 0
+    if item.path.parent.name == "workflow":
+        return 1
+    return 3 if item.get_closest_marker("quick") else 2

@@ -20,24 +20,14 @@ def default_study(tmp_path_factory):
 def pytest_collection_modifyitems(config, items):
     """The tests that use the session's default study run on one xdist worker and those that use the
     real-panel study on one worker (``--dist loadgroup``), so each study is built once and the two are built
-    in parallel; workflow tests with studies of their own (another level, bad inputs) go to any worker. These
-    tests, and those marked ``whole_study`` (a study of their own through Snakemake), are scheduled first."""
-    first = []
+    in parallel; workflow tests with studies of their own (another level, bad inputs) go to any worker. The
+    order in which the tests are handed out (the longest first) is set in tests/conftest.py."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         if "default_study" in names:
             item.add_marker(pytest.mark.xdist_group("default_study"))
-            first.append(item)
         elif "real_study" in names:
             item.add_marker(pytest.mark.xdist_group("real_study"))
-            first.append(item)
-        elif item.get_closest_marker("whole_study"):
-            first.append(item)
-    # The studies are the longest tasks. xdist hands out the largest group first and the rest in collection
-    # order, so the real-panel study (one test outside the slow set) and the other levels' studies, collected
-    # last, started when everything else was done and ran side by side at the end (measured: 9 min 7 s).
-    chosen = {id(i) for i in first}
-    items[:] = first + [i for i in items if id(i) not in chosen]
 
 
 @pytest.fixture(scope="session")
