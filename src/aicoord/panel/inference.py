@@ -354,29 +354,42 @@ def _refuse(mod, cov_type, groups):
         )
 
 
-def cluster_groups(mod, cluster=None):
+def cluster_groups(mod, cluster=None, labels=False):
     """The cluster of each observation of a balanced panel model, as codes of shape (T, N) in the model's
     time-major order: the unit when ``cluster`` is None or the id column, else the codes of the data's column
     ``cluster`` (any column, the time column included).
+
+    Parameters
+    ----------
+    mod : SpatialPanel
+    cluster : str, optional
+        A column of the model's data; None: the unit (the id column).
+    labels : bool
+        Return the column's values instead of codes. The IV fits hand them to linearmodels, which sorts the
+        labels it is given and sums over the clusters in that order: with codes in the model's unit order the
+        sums ran in another order, and the clustered IV estimates of the default study moved in their tenth
+        significant digit.
 
     Raises
     ------
     InputError
         When the column is not in the data or has missing values.
     """
-    if cluster is None or cluster == mod.id:
+    if not labels and (cluster is None or cluster == mod.id):
         return np.tile(np.arange(mod.N), (mod.T, 1))
+    name = mod.id if cluster is None else cluster
     data = mod._spec["data"]
-    if cluster not in data.columns:
+    if name not in data.columns:
         raise InputError(
-            f"cluster column '{cluster}' is not in the data",
-            column=cluster,
+            f"cluster column '{name}' is not in the data",
+            column=name,
             hint="name a column of the panel (e.g. a province or region code)",
         )
-    col = data.sort_values([mod.time, mod.id], kind="stable")[cluster]
+    col = data.sort_values([mod.time, mod.id], kind="stable")[name]
     if col.isna().any():
-        raise InputError(f"cluster column '{cluster}' has missing values", column=cluster)
-    return pd.factorize(col, sort=True)[0].reshape(mod.T, mod.N)
+        raise InputError(f"cluster column '{name}' has missing values", column=name)
+    values = col.to_numpy() if labels else pd.factorize(col, sort=True)[0]
+    return values.reshape(mod.T, mod.N)
 
 
 def apply_cov_type(res, cov_type, cluster=None, dk_lag=None, bootstrap=None):

@@ -366,7 +366,7 @@ class SpatialPanel:
             raise InputError("IV estimation needs a balanced panel")
         df = data.set_index([self.time, self.id]).sort_index()
         inst = df[self.instruments].to_numpy(dtype=float).reshape(self.T, self.N, -1)
-        clusters = cluster_groups(self, cluster).ravel() if cov_type == "cluster" else None
+        clusters = cluster_groups(self, cluster, labels=True).ravel() if cov_type == "cluster" else None
         res = fit_iv(
             self, inst, self.instruments, estimator=estimator, cov_type=cov_type, clusters=clusters, w_lags=w_lags
         )
