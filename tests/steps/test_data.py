@@ -64,6 +64,34 @@ def test_cross_section_is_tidy(tmp_path):
     )
 
 
+def test_cross_section_of_the_panel_is_its_year_with_its_note(files, tmp_path):
+    """``from_panel``: the cross-section is the tidy panel's year ``year``, with the panel's note (not ``note``)."""
+    out = tmp_path / "ai2020.csv"
+    steps.cross_section(files / "panel.csv", out, id_col="code", variables=["ai"], year=2020, note="x", from_panel=True)
+    d = pd.read_csv(out, dtype={"code": str})
+    p = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    want = p[p["year"] == 2020][["code", "name", "region4", "year", "ai", "note"]].reset_index(drop=True)
+    assert list(d.columns) == list(want.columns) and (d["note"] == NOTE).all()
+    pd.testing.assert_frame_equal(d, want, check_exact=False, rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "kw,message,hint",
+    [
+        ({"year": 1999, "variables": ["ai"]}, "the panel has no rows for year 1999", "one of [2017, 2018"),
+        ({"year": 2020, "variables": ["ai", "nosuch"]}, "the panel has no column nosuch", "columns of the tidy panel"),
+    ],
+)
+def test_cross_section_of_the_panel_names_the_file_and_the_fix(files, tmp_path, kw, message, hint):
+    out = tmp_path / "x.csv"
+    with pytest.raises(InputError) as err:
+        steps.cross_section(files / "panel.csv", out, id_col="code", note="x", from_panel=True, **kw)
+    e = err.value
+    assert e.file == str(files / "panel.csv") and f"file '{files / 'panel.csv'}'" in str(e)
+    assert message in str(e) and hint in str(e)
+    assert not out.exists()
+
+
 def test_simulate_panel_is_byte_identical_for_a_seed_and_changes_with_it(files, tmp_path):
     def simulate(folder, seed):
         folder.mkdir()

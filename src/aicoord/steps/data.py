@@ -35,7 +35,7 @@ def cross_section(
             raise InputError(
                 f"the panel has no rows for year {year}",
                 file=src,
-                hint=f"set the dataset's year to one of {sorted(d['year'].unique())}",
+                hint=f"set the dataset's year to one of {sorted(int(y) for y in d['year'].unique())}",
             )
         missing = [v for v in variables if v not in sub.columns]
         if missing:
