@@ -151,6 +151,26 @@ def test_shift_raises_ai_by_its_amount_in_the_named_regions(demos):
     assert (dx[west] == 0.25).all() and (dx[~west] == 0).all()
 
 
+def test_regions_are_matched_to_the_units_by_id_not_by_position(demos):
+    """The regions (a Series indexed by unit id) are read in the order of ``ids`` whatever their own order: given
+    in the reverse order, the ``raise_to_mean`` change of the Central, West and Northeast units is the same (draw
+    9's survivor ``scenario_change`` 17 read them by position)."""
+    from aicoord.study.scenarios import scenario_change
+
+    d = demos["B"][0].copy()
+    d["code"] = d["code"].astype(str)
+    ids = sorted(d["code"].unique())
+    regions = province_table().assign(code=lambda t: t["code"].astype(str)).set_index("code")["region4"]
+    spec = {"kind": "raise_to_mean", "regions": ["Central", "West", "Northeast"]}
+    kw = dict(ai="ai_index", unit="code", time="year", ids=ids)
+    dx = scenario_change(d, spec, **kw, regions=regions)
+    np.testing.assert_array_equal(scenario_change(d, spec, **kw, regions=regions.iloc[::-1]), dx)
+    cur = d[d["year"] == d["year"].max()].set_index("code")["ai_index"].reindex(ids).to_numpy(float)
+    east = regions.reindex(ids).to_numpy() == "East"
+    assert (dx[east] == 0).all() and (dx[~east] == np.clip(cur.mean() - cur[~east], 0, None)).all()
+    assert (dx[~east] > 0).any()
+
+
 def test_scenario_intervals_are_two_sided_quantiles_of_the_dense_changes_of_each_draw(base_b, out_b):
     """The (1 − alpha) interval of each province's change, own part and spillover: the alpha/2 and 1 − alpha/2
     quantiles over the parameter draws (the same draws: ``param_draws`` with the scenarios' seed) of the dense
