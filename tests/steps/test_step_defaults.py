@@ -3,6 +3,7 @@ called without its optional arguments writes what the call with the documented d
 and another value changes it; and what the β-convergence step passes to each estimator (through recorders)."""
 
 import matplotlib
+import numpy as np
 import pandas as pd
 
 from aicoord.steps import measures
@@ -61,6 +62,18 @@ def test_inequality_step_defaults_to_the_four_regions_unweighted(files, tmp_path
     assert not y["population_weighted"].any()
     pairs = pd.read_csv(tmp_path / "plain_p.csv")
     assert set(pairs["group_j"]) == {"East", "Central", "West", "Northeast"}
+
+
+def test_inequality_step_groups_by_the_column_it_is_given(files, tmp_path):
+    """``groups`` reaches the Dagum decomposition: a panel's own grouping column gives its groups' pairs (draw
+    9's survivor ``inequality_panel`` 14 dropped it, and the four regions were used)."""
+    panel = pd.read_csv(files / "panel.csv", dtype={"code": str})
+    panel["belt"] = np.where(panel["region4"] == "East", "coast", "inland")
+    panel.to_csv(tmp_path / "panel.csv", index=False)
+    year, pairs = tmp_path / "y.csv", tmp_path / "p.csv"
+    measures.inequality_panel(tmp_path / "panel.csv", year, pairs, variables=["gdp_pc"], groups="belt")
+    p = pd.read_csv(pairs)
+    assert set(p["group_j"]) == {"coast", "inland"} and set(p["group_h"]) == {"coast", "inland"}
 
 
 def test_coupling_coordination_defaults_to_entropy_scores_over_the_pooled_years(files, tmp_path):
