@@ -234,6 +234,13 @@ def test_robustness_dynamic_sdm_not_estimated_rows(demos, queen, monkeypatch):
     grid = robustness_variant(panel, **kw, sample="full", models=("sdm", "dynamic_sdm"), draws=100, seed=3)
     dyn = grid[grid.model == "dynamic_sdm"]
     assert len(dyn) == 2 and (dyn["verdict"] == "not estimated").all()
+    # a failed row says what was not estimated, as the estimated rows do (draw 9's survivor _dynamic_rows 65)
+    assert list(zip(dyn["mechanism"], dyn["quantity"])) == [
+        ("baseline", "ai_total_effect"),
+        ("industrial_upgrading", "mediated_total"),
+    ]
+    static = grid[grid.model == "sdm"]
+    assert list(zip(static["mechanism"], static["quantity"])) == list(zip(dyn["mechanism"], dyn["quantity"]))
     pattern = (
         r"not stationary: max\|\(tau\+eta w\)/\(1-rho w\)\| = (\d+\.\d{3}) >= 1; "
         r"the dynamic SDM of (coord_gap|industrial_upgrading) is not estimated"
