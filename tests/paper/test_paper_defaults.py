@@ -238,7 +238,8 @@ def test_panel_table_notes_default_to_the_first_panels_then_the_others_with_simu
     assert t.notes == ["模拟数据 (simulated data)", "n1", "n2"]
     assert same(t, panel_table([("A", a), ("B", b)], number=3, title="T", notes=None))
     assert panel_table([("A", a), ("B", b)], number=3, title="T", notes=["x"]).notes == ["x"]
-    assert [(r.label, r.kind) for r in t.rows if r.kind == "panel"] == [("A", "panel"), ("B", "panel")]
+    # the heading rows carry the panel's name as their key too: the table's JSON (dataclasses.asdict) writes it
+    assert [(r.label, r.kind, r.key) for r in t.rows if r.kind == "panel"] == [("A", "panel", "A"), ("B", "panel", "B")]
 
 
 # ---- records
