@@ -438,3 +438,31 @@ def test_mediation_plot_from_standard_errors_draws_estimate_plus_minus_the_norma
             np.testing.assert_allclose(spans, want, rtol=1e-12)
         finally:
             _close(fig)
+
+
+def test_province_names_beside_the_three_municipalities_point_away_from_them(provinces_gdf, ai_index):
+    """Beijing's name stands to the left of its leader line (right-aligned), Tianjin's and Shanghai's to the right
+    (left-aligned), each at its documented offset from the municipality's representative point; every other name
+    is centred on its province (draw 9's survivor ``_label_provinces`` 43 right-aligned them all)."""
+    from matplotlib.text import Annotation
+
+    from aicoord.geometry import albers
+    from aicoord.paper.figures import _LABEL_OFFSETS
+
+    fig = choropleth(provinces_gdf, ai_index.loc[provinces_gdf["code"]].to_numpy(float), label=True, language="en")
+    try:
+        notes = [a for a in fig.axes[0].texts if isinstance(a, Annotation)]
+        # the points of the outlines the map draws: projected and simplified to choropleth's 500 m
+        points = albers(provinces_gdf, 500.0).set_index(provinces_gdf["code"].astype(str)).representative_point()
+        beside = {code: a for code, a in zip(provinces_gdf["code"].astype(str), notes) if code in _LABEL_OFFSETS}
+        assert len(notes) == 31 and set(beside) == {"110000", "120000", "310000"}
+        for code, a in beside.items():
+            dx, dy = _LABEL_OFFSETS[code]
+            assert a.get_ha() == ("left" if dx > 0 else "right") and a.get_va() == "center"
+            assert a.xy == pytest.approx((points[code].x, points[code].y))
+            assert a.xyann == pytest.approx((points[code].x + dx, points[code].y + dy))
+            assert a.arrow_patch is not None
+        assert [beside[c].get_ha() for c in ("110000", "120000", "310000")] == ["right", "left", "left"]
+        assert all(a.get_ha() == "center" and a.arrow_patch is None for a in notes if a not in beside.values())
+    finally:
+        _close(fig)
