@@ -197,6 +197,13 @@ def test_mediation_plot_legend_and_room_for_the_method_column(method):
             assert right <= 0.88 + 1e-9
             ann = [t.get_text() for t in fig.axes[0].texts]
             assert ann == ["Sobel", "bootstrap", "Sobel"]
+            # each method 4 points right of the axes' right edge, on its mechanism's row (draw 9's survivor
+            # mediation_plot 182 dropped the offset: the labels stood on the edge)
+            rows = sorted({float(y) for t in fig.axes[0].texts for y in [t.xy[1]]})
+            for t in fig.axes[0].texts:
+                assert t.xy[0] == 1.0 and t.xyann == (4, 0) and t.anncoords == "offset points"
+                assert t.get_ha() == "left" and t.get_va() == "center"
+            assert len(rows) == 3
         else:
             assert right > 0.9
         assert fig.axes[0].get_title() == "中介效应"
