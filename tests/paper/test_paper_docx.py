@@ -8,6 +8,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from lxml import etree
 
 from aicoord.paper import DocxStyle, RegressionTable, panel_table, to_markdown, write_docx, write_docx_tables
 from aicoord.paper.table import PaperTable, Row
@@ -115,6 +116,17 @@ def test_every_run_has_an_east_asian_font(doc_path):
     assert any("空间杜宾" in r.text for r in runs) and any("模拟数据" in r.text for r in runs)
     font_table = zipfile.ZipFile(doc_path).read("word/fontTable.xml").decode()
     assert 'w:name="SimSun"' in font_table and 'w:altName w:val="Noto Serif CJK SC"' in font_table
+    # its declaration as Word writes one for SimSun: GB2312 charset (86), serif family, variable pitch, declared
+    # once (draw 9's survivor _font_table 51 wrote an unknown family, which Word ignores)
+    root = etree.fromstring(zipfile.ZipFile(doc_path).read("word/fontTable.xml"))
+    simsun = [f for f in root.findall(qn("w:font")) if f.get(qn("w:name")) == "SimSun"]
+    assert len(simsun) == 1
+    assert [(etree.QName(e).localname, e.get(qn("w:val"))) for e in simsun[0]] == [
+        ("altName", "Noto Serif CJK SC"),
+        ("charset", "86"),
+        ("family", "roman"),
+        ("pitch", "variable"),
+    ]
     style = DocxStyle(east_asia="宋体", east_asia_fallback="Noto Sans CJK SC")
     path = doc_path.with_name("songti.docx")
     write_docx(tables()[0], path, style)
