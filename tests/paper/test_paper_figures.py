@@ -272,3 +272,20 @@ def test_maps_name_the_inset_and_print_the_approval_number(gdf, ai_index):
     plain = choropleth(gdf, y, note="注", label=False)
     assert not any(t.get_text().startswith("审图号") for t in plain.texts)
     matplotlib.pyplot.close(plain)
+
+
+def test_choropleth_reads_a_list_with_a_missing_value_as_nan(gdf, ai_index):
+    """Values as a user's list (Python numbers, ``None`` where a province has no value) are drawn as the same
+    floats with NaN: the same fill of every province, the missing one white (no data; draw 9's
+    survivor ``choropleth`` 25 kept the list's object dtype)."""
+    y = ai_index.loc[gdf["code"]].to_numpy(float).copy()
+    y[4] = np.nan
+    as_list = [None if np.isnan(v) else float(v) for v in y]
+    figs = [choropleth(gdf, y, label=False), choropleth(gdf, as_list, label=False)]
+    try:
+        fills = [province_collection(f.axes[0], len(gdf)).get_facecolors() for f in figs]
+        np.testing.assert_array_equal(fills[0], fills[1])
+        assert tuple(fills[1][4]) == to_rgba("white") and len({tuple(c) for c in fills[1]}) > 2
+    finally:
+        for f in figs:
+            matplotlib.pyplot.close(f)
