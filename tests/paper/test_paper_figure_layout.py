@@ -456,13 +456,15 @@ def test_province_names_beside_the_three_municipalities_point_away_from_them(pro
     from aicoord.geometry import albers
     from aicoord.paper.figures import _LABEL_OFFSETS
 
-    fig = choropleth(provinces_gdf, ai_index.loc[provinces_gdf["code"]].to_numpy(float), label=True, language="en")
+    # the three municipalities and their neighbours (a map of 31 provinces takes several times as long to draw)
+    few = provinces_gdf[provinces_gdf["code"].astype(str).isin(["110000", "120000", "130000", "310000", "320000"])]
+    fig = choropleth(few, ai_index.loc[few["code"]].to_numpy(float), label=True, language="en", k=3)
     try:
         notes = [a for a in fig.axes[0].texts if isinstance(a, Annotation)]
         # the points of the outlines the map draws: projected and simplified to choropleth's 500 m
-        points = albers(provinces_gdf, 500.0).set_index(provinces_gdf["code"].astype(str)).representative_point()
-        beside = {code: a for code, a in zip(provinces_gdf["code"].astype(str), notes) if code in _LABEL_OFFSETS}
-        assert len(notes) == 31 and set(beside) == {"110000", "120000", "310000"}
+        points = albers(few, 500.0).set_index(few["code"].astype(str)).representative_point()
+        beside = {code: a for code, a in zip(few["code"].astype(str), notes) if code in _LABEL_OFFSETS}
+        assert len(notes) == 5 and set(beside) == {"110000", "120000", "310000"}
         for code, a in beside.items():
             dx, dy = _LABEL_OFFSETS[code]
             assert a.get_ha() == ("left" if dx > 0 else "right") and a.get_va() == "center"

@@ -278,12 +278,13 @@ def test_choropleth_reads_a_list_with_a_missing_value_as_nan(gdf, ai_index):
     """Values as a user's list (Python numbers, ``None`` where a province has no value) are drawn as the same
     floats with NaN: the same fill of every province, the missing one white (no data; draw 9's
     survivor ``choropleth`` 25 kept the list's object dtype)."""
-    y = ai_index.loc[gdf["code"]].to_numpy(float).copy()
+    few = gdf.iloc[:8]  # eight provinces are enough, and draw in a fraction of the time of 31
+    y = ai_index.loc[few["code"]].to_numpy(float).copy()
     y[4] = np.nan
     as_list = [None if np.isnan(v) else float(v) for v in y]
-    figs = [choropleth(gdf, y, label=False), choropleth(gdf, as_list, label=False)]
+    figs = [choropleth(few, y, label=False, k=3), choropleth(few, as_list, label=False, k=3)]
     try:
-        fills = [province_collection(f.axes[0], len(gdf)).get_facecolors() for f in figs]
+        fills = [province_collection(f.axes[0], len(few)).get_facecolors() for f in figs]
         np.testing.assert_array_equal(fills[0], fills[1])
         assert tuple(fills[1][4]) == to_rgba("white") and len({tuple(c) for c in fills[1]}) > 2
     finally:
