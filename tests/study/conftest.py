@@ -1,10 +1,12 @@
-"""Fixtures of the study tests: queen weights and the demo panels of settings A and B with their study runs."""
+"""Fixtures of the study tests: queen weights, the demo panels of settings A and B with their study runs, and the
+small ring panel of the tests by class (tests/small_panel.py)."""
 
 import pytest
 
 from aicoord.simulate import MECHANISM_NAMES, simulate_demo_panel
 from aicoord.weights import build_weights
 from helpers import DEFAULT_SEED, study_kw
+from small_panel import small_panel
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +31,9 @@ def runs(demos, queen):
         mechs = {m: mechanism(panel, mechanism=m, **kw, draws=2000, seed=2) for m in MECHANISM_NAMES}
         out[s] = {"baseline": base, "mechanisms": mechs, "verdict": verdict(mechs, base, alpha=0.05)}
     return out
+
+
+@pytest.fixture(scope="module")
+def panel():
+    """The small ring panel (:func:`small_panel.small_panel`), one per test module."""
+    return small_panel()

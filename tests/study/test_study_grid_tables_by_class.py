@@ -30,13 +30,7 @@ from small_panel import (
     dense_effects,
     dense_s,
     normal_p,
-    small_panel,
 )
-
-
-@pytest.fixture(scope="module")
-def panel():
-    return small_panel()
 
 
 def _direction(lo, hi):

@@ -28,13 +28,7 @@ from small_panel import (
     dense_s,
     normal_p,
     same,
-    small_panel,
 )
-
-
-@pytest.fixture(scope="module")
-def panel():
-    return small_panel()
 
 
 def _mc_p(draws):
