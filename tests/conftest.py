@@ -224,13 +224,16 @@ def pytest_collection_modifyitems(config, items):
         if (
             getattr(item, "originalname", item.name) in LONG.get(path.name, ())
             or item.get_closest_marker("slow")
-            or item.get_closest_marker("whole_study")
+            or _runs_a_study(item)
         ):
-            continue
-        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
             continue
         item.add_marker(pytest.mark.quick)
     items.sort(key=_cost_rank)  # stable: the collection order within a rank
+
+
+def _runs_a_study(item) -> bool:
+    """The test runs a study through Snakemake: it uses one of :data:`HEAVY_FIXTURES` or is ``whole_study``."""
+    return bool(HEAVY_FIXTURES & set(getattr(item, "fixturenames", ()))) or bool(item.get_closest_marker("whole_study"))
 
 
 def _cost_rank(item) -> int:
@@ -246,7 +249,7 @@ def _cost_rank(item) -> int:
     one worker ran the real-panel measures (24 s) and two other Snakemake runs while the other had finished,
     24 s apart; the xdist groups (:mod:`tests.workflow.conftest`) are handed out first either way
     (``--dist loadgroup`` sorts the units of work by their number of tests)."""
-    if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("whole_study"):
+    if _runs_a_study(item):
         return 0
     if item.path.parent.name == "workflow":
         return 1
